@@ -1,0 +1,311 @@
+/**
+ * Durable timers: escalation levels, planned rollbacks, observation phases, reminders. A timer is
+ * a row (see src/store/timers.ts), so it survives a restart; a timer that came due while the
+ * process was down fires right after start, once, and says how late it is.
+ *
+ * Exactly once: a timer fires only after this service claims its row with a conditional UPDATE
+ * (`status = 'pending'` → `firing`), which one connection alone can win, so two instances on the
+ * same file never both run it. The one exception is deliberate: a row left `firing` by a process
+ * that died mid-handler is returned to pending once its claim is older than the lease, because we
+ * cannot know whether the handler finished. Handlers must therefore tolerate a rare repeat after a
+ * crash (post "level 1 escalation" twice rather than never).
+ */
+import os from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { TimerRecord, TimerRepository } from '../store/timers.ts';
+import type { Clock } from './clock.ts';
+
+export interface FiredTimer<P = unknown> {
+  id: number;
+  kind: string;
+  key: string;
+  /** When it was meant to fire. */
+  dueAt: number;
+  payload: P;
+  /** When this run started, by the service's clock. */
+  firedAt: number;
+  /** firedAt - dueAt: how late it is, e.g. because the bot was down at dueAt. */
+  lateMs: number;
+  /** 1 for the first attempt, 2 for the first retry, … */
+  attempt: number;
+}
+
+export type TimerHandler<P = unknown> = (timer: FiredTimer<P>) => Promise<void> | void;
+
+export interface ScheduleRequest {
+  kind: string;
+  /** Unique across all timers; e.g. `escalation:INC-20260105-001:1`. */
+  key: string;
+  dueAt: number;
+  payload?: unknown;
+}
+
+export interface TimerLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface TimerServiceOptions {
+  repo: TimerRepository;
+  clock: Clock;
+  /** Names this instance in claims; default host:pid:random. */
+  owner?: string;
+  /** Longest sleep between looks at the table, so timers added by another process are seen. Default 1000. */
+  pollMs?: number;
+  /** A `firing` claim older than this is taken to be from a dead process. Default 5 minutes. */
+  leaseMs?: number;
+  /** Attempts before a failing timer is marked failed for good. Default 5. */
+  maxAttempts?: number;
+  /** Delay before the first retry; doubles each time, capped at leaseMs. Default 5000. */
+  retryBaseMs?: number;
+  log?: TimerLog;
+}
+
+const silentLog: TimerLog = { info: () => {}, warn: () => {}, error: () => {} };
+
+/** Timers claimed per query; runDue keeps querying until nothing due is left. */
+const BATCH = 100;
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
+}
+
+export class TimerService {
+  readonly owner: string;
+  private readonly repo: TimerRepository;
+  private readonly clock: Clock;
+  private readonly pollMs: number;
+  private readonly leaseMs: number;
+  private readonly maxAttempts: number;
+  private readonly retryBaseMs: number;
+  private readonly log: TimerLog;
+  private readonly handlers = new Map<string, TimerHandler<never>>();
+  private readonly warnedKinds = new Set<string>();
+  private running: Promise<number> | null = null;
+  private loop: Promise<void> | null = null;
+  private stopping = false;
+  /** Aborts the loop's current sleep: on stop, or when a timer is scheduled sooner than it wakes. */
+  private wake: AbortController | null = null;
+  private sleepingUntil = Infinity;
+
+  constructor(options: TimerServiceOptions) {
+    this.repo = options.repo;
+    this.clock = options.clock;
+    this.owner = options.owner ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.pollMs = options.pollMs ?? 1000;
+    this.leaseMs = options.leaseMs ?? 5 * 60_000;
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.retryBaseMs = options.retryBaseMs ?? 5000;
+    this.log = options.log ?? silentLog;
+    if (!(this.pollMs > 0)) throw new RangeError(`pollMs must be positive, got ${this.pollMs}`);
+    if (!(this.maxAttempts >= 1)) throw new RangeError(`maxAttempts must be at least 1, got ${this.maxAttempts}`);
+  }
+
+  /** Registers the handler of a kind. One handler per kind; register before start(). */
+  on<P = unknown>(kind: string, handler: TimerHandler<P>): void {
+    if (this.handlers.has(kind)) throw new Error(`timer kind ${kind} already has a handler`);
+    this.handlers.set(kind, handler as TimerHandler<never>);
+    this.warnedKinds.delete(kind);
+  }
+
+  /**
+   * Schedules a timer. Idempotent by key: if a timer with this key already exists — pending, or
+   * even already fired or cancelled — it is returned unchanged and `created` is false. That makes
+   * "ensure the escalation timers of this incident exist" safe to repeat after a restart without
+   * re-arming a level that already fired. Use reschedule() to move or re-arm one on purpose.
+   */
+  schedule(request: ScheduleRequest): { timer: TimerRecord; created: boolean } {
+    const result = this.repo.insert(request, this.clock.now());
+    if (result.created) this.nudge(request.dueAt);
+    return result;
+  }
+
+  /**
+   * Moves the timer with this key to `dueAt` (and replaces its payload when given), re-arming it
+   * even if it fired, failed or was cancelled. Null when there is no such timer or it is firing now.
+   */
+  reschedule(key: string, dueAt: number, payload?: unknown): TimerRecord | null {
+    const timer = this.repo.reschedule(key, dueAt, this.clock.now(), payload);
+    if (timer) this.nudge(dueAt);
+    return timer;
+  }
+
+  /** Cancels the pending timer with this key; false when none is pending (fired, firing, unknown). */
+  cancel(key: string): boolean {
+    return this.repo.cancel(key, this.clock.now());
+  }
+
+  /** Cancels every pending timer of `kind` whose key starts with `keyPrefix`; returns how many. */
+  cancelWhere(kind: string, keyPrefix: string): number {
+    return this.repo.cancelWhere(kind, keyPrefix, this.clock.now());
+  }
+
+  /**
+   * Fires every due timer that has a handler, in due order; returns how many handlers ran (failed
+   * runs included). Calls made while a run is in progress wait for it and then run again.
+   */
+  runDue(): Promise<number> {
+    const previous = this.running ?? Promise.resolve(0);
+    const run = previous.catch(() => 0).then(() => this.runDueNow());
+    this.running = run;
+    const clear = () => {
+      if (this.running === run) this.running = null;
+    };
+    // The caller gets `run` and its rejection; this bookkeeping branch must not add an unhandled one.
+    run.then(clear, clear);
+    return run;
+  }
+
+  /** Starts the loop in the background. Stale claims of dead processes are released first. */
+  start(): void {
+    if (this.loop) return;
+    this.stopping = false;
+    this.releaseStale(null);
+    this.loop = this.runLoop();
+  }
+
+  /** Ends the loop and waits for the timer being fired, if any, to finish. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.abort();
+    const loop = this.loop;
+    this.loop = null;
+    await loop;
+    await this.running?.catch(() => undefined);
+    this.stopping = false;
+  }
+
+  private async runLoop(): Promise<void> {
+    let lastSweep = this.clock.now();
+    while (!this.stopping) {
+      let failed = false;
+      try {
+        await this.runDue();
+        // A peer process may have died mid-handler since start; our own claims are alive.
+        if (this.clock.now() - lastSweep >= this.leaseMs) {
+          lastSweep = this.clock.now();
+          this.releaseStale(this.owner);
+        }
+      } catch (err) {
+        failed = true;
+        this.log.error({ err: errorText(err) }, 'timer loop: run failed; retrying after the poll interval');
+      }
+      if (this.stopping) break;
+      // After a failure, wait a full poll: a timer still due would otherwise make this spin.
+      await this.sleepUntilNext(failed);
+    }
+  }
+
+  private async sleepUntilNext(fullPoll: boolean): Promise<void> {
+    const now = this.clock.now();
+    const next = fullPoll ? null : this.nextRunAt();
+    const ms = next === null ? this.pollMs : Math.max(0, Math.min(this.pollMs, next - now));
+    this.wake = new AbortController();
+    this.sleepingUntil = now + ms;
+    try {
+      await this.clock.sleep(ms, this.wake.signal);
+    } catch {
+      // Aborted: stop() was called or a sooner timer was scheduled. Either way, look again.
+    } finally {
+      this.wake = null;
+      this.sleepingUntil = Infinity;
+    }
+  }
+
+  private nextRunAt(): number | null {
+    try {
+      // Only kinds with a handler: a due timer nobody handles must not turn this into a busy loop.
+      return this.repo.nextRunAt([...this.handlers.keys()]);
+    } catch (err) {
+      this.log.error({ err: errorText(err) }, 'timer loop: cannot read the next due time; polling');
+      return null;
+    }
+  }
+
+  /** Wakes the loop early when a new timer is due before the loop would next look. */
+  private nudge(dueAt: number): void {
+    if (dueAt < this.sleepingUntil) this.wake?.abort();
+  }
+
+  private releaseStale(exceptOwner: string | null): void {
+    const now = this.clock.now();
+    const released = this.repo.releaseStale(now - this.leaseMs, now, exceptOwner);
+    for (const t of released) {
+      this.log.warn(
+        { timer: t.key, kind: t.kind, attempts: t.attempts },
+        'timer was left firing by a process that stopped; it will run again (its handler may have run already)',
+      );
+    }
+  }
+
+  private async runDueNow(): Promise<number> {
+    const kinds = [...this.handlers.keys()];
+    this.warnUnhandled(kinds);
+    let ran = 0;
+    for (;;) {
+      const due = this.repo.due(this.clock.now(), kinds, BATCH);
+      if (due.length === 0) return ran;
+      for (const timer of due) {
+        if (this.stopping) return ran;
+        if (await this.fire(timer)) ran++;
+      }
+    }
+  }
+
+  /** Claims and runs one timer; false when another instance claimed it first. */
+  private async fire(candidate: TimerRecord): Promise<boolean> {
+    const firedAt = this.clock.now();
+    // The claimed row, not the candidate: it may have been rescheduled since the query.
+    const timer = this.repo.claim(candidate.id, this.owner, firedAt);
+    if (!timer) return false;
+    const handler = this.handlers.get(timer.kind) as TimerHandler | undefined;
+    const attempt = timer.attempts;
+    try {
+      if (!handler) throw new Error(`no handler for timer kind ${timer.kind}`);
+      await handler({
+        id: timer.id,
+        kind: timer.kind,
+        key: timer.key,
+        dueAt: timer.dueAt,
+        payload: timer.payload,
+        firedAt,
+        lateMs: Math.max(0, firedAt - timer.dueAt),
+        attempt,
+      });
+      if (!this.repo.markDone(timer.id, this.owner, this.clock.now())) {
+        this.log.warn({ timer: timer.key }, 'timer finished after its claim was released as stale; it may run again');
+      }
+    } catch (err) {
+      this.recordFailure(timer, attempt, err);
+    }
+    return true;
+  }
+
+  private recordFailure(timer: TimerRecord, attempt: number, err: unknown): void {
+    const now = this.clock.now();
+    const error = errorText(err);
+    if (attempt >= this.maxAttempts) {
+      this.repo.markFailed(timer.id, this.owner, error, now);
+      this.log.error(
+        { timer: timer.key, kind: timer.kind, attempts: attempt, err: error },
+        `timer failed ${attempt} times; giving up`,
+      );
+      return;
+    }
+    const delay = Math.min(this.retryBaseMs * 2 ** (attempt - 1), this.leaseMs);
+    this.repo.markRetry(timer.id, this.owner, error, now + delay, now);
+    this.log.warn(
+      { timer: timer.key, kind: timer.kind, attempt, retryInMs: delay, err: error },
+      'timer handler failed; will retry',
+    );
+  }
+
+  private warnUnhandled(kinds: readonly string[]): void {
+    for (const { kind, count } of this.repo.dueKindsOutside(this.clock.now(), kinds)) {
+      if (this.warnedKinds.has(kind)) continue;
+      this.warnedKinds.add(kind);
+      this.log.warn({ kind, count }, `timers of kind ${kind} are due but no handler is registered; they stay pending`);
+    }
+  }
+}

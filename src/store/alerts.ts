@@ -1,0 +1,178 @@
+/** Received alerts, deduplicated by (source, fingerprint): a repeat of the same alert is one row. */
+import type { Tier } from '../domain/types.ts';
+import type { Database } from './db.ts';
+import { fromJson, stableJson, toJson } from './json.ts';
+
+export type AlertStatus = 'firing' | 'resolved';
+
+/** One normalized alert as an adapter hands it over. */
+export interface AlertInput {
+  /** `alertmanager`, `grafana`, `generic`, `evaluator`, … */
+  source: string;
+  fingerprint: string;
+  service: string;
+  version: string | null;
+  severity: Tier;
+  status: AlertStatus;
+  summary: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: number;
+  endsAt: number | null;
+  receivedAt: number;
+}
+
+export interface AlertRecord extends Omit<AlertInput, 'receivedAt'> {
+  id: number;
+  /** When this (source, fingerprint) was first received. */
+  receivedAt: number;
+  /** When it was last received, changed or not. */
+  lastReceivedAt: number;
+  incidentId: string | null;
+}
+
+/** `new`: first time seen. `changed`: seen before, something that matters differs. `unchanged`: a repeat. */
+export type AlertUpsertOutcome = 'new' | 'changed' | 'unchanged';
+
+interface AlertRow {
+  id: number;
+  source: string;
+  fingerprint: string;
+  service: string;
+  version: string | null;
+  severity: string;
+  status: string;
+  summary: string;
+  labels: string;
+  annotations: string;
+  starts_at: number;
+  ends_at: number | null;
+  received_at: number;
+  last_received_at: number;
+  incident_id: string | null;
+}
+
+const COLUMNS = `id, source, fingerprint, service, version, severity, status, summary, labels, annotations,
+  starts_at, ends_at, received_at, last_received_at, incident_id`;
+
+function toAlert(row: AlertRow): AlertRecord {
+  return {
+    id: row.id,
+    source: row.source,
+    fingerprint: row.fingerprint,
+    service: row.service,
+    version: row.version,
+    severity: row.severity as Tier,
+    status: row.status as AlertStatus,
+    summary: row.summary,
+    labels: fromJson<Record<string, string>>(row.labels, 'alerts.labels'),
+    annotations: fromJson<Record<string, string>>(row.annotations, 'alerts.annotations'),
+    startsAt: row.starts_at,
+    endsAt: row.ends_at,
+    receivedAt: row.received_at,
+    lastReceivedAt: row.last_received_at,
+    incidentId: row.incident_id,
+  };
+}
+
+/** The parts of an alert whose change is news; receipt times are not. */
+function signature(a: Omit<AlertInput, 'source' | 'fingerprint' | 'receivedAt'>): string {
+  return stableJson([a.service, a.version, a.severity, a.status, a.summary, a.labels, a.annotations, a.startsAt, a.endsAt]);
+}
+
+export function createAlertRepository(db: Database) {
+  const selectByKey = db.prepare<[string, string], AlertRow>(
+    `SELECT ${COLUMNS} FROM alerts WHERE source = ? AND fingerprint = ?`,
+  );
+  const selectById = db.prepare<[number], AlertRow>(`SELECT ${COLUMNS} FROM alerts WHERE id = ?`);
+  const insert = db.prepare(
+    `INSERT INTO alerts (source, fingerprint, service, version, severity, status, summary, labels,
+       annotations, starts_at, ends_at, received_at, last_received_at)
+     VALUES (@source, @fingerprint, @service, @version, @severity, @status, @summary, @labels,
+       @annotations, @starts_at, @ends_at, @received_at, @received_at)`,
+  );
+  const update = db.prepare(
+    `UPDATE alerts SET service = @service, version = @version, severity = @severity, status = @status,
+       summary = @summary, labels = @labels, annotations = @annotations, starts_at = @starts_at,
+       ends_at = @ends_at, last_received_at = @received_at
+     WHERE id = @id`,
+  );
+  const touch = db.prepare(`UPDATE alerts SET last_received_at = ? WHERE id = ?`);
+  const link = db.prepare(`UPDATE alerts SET incident_id = ? WHERE id = ?`);
+  const selectForIncident = db.prepare<[string], AlertRow>(
+    `SELECT ${COLUMNS} FROM alerts WHERE incident_id = ? ORDER BY received_at, id`,
+  );
+  const selectFiringForService = db.prepare<[string], AlertRow>(
+    `SELECT ${COLUMNS} FROM alerts WHERE service = ? AND status = 'firing' ORDER BY received_at, id`,
+  );
+
+  function params(input: AlertInput) {
+    return {
+      source: input.source,
+      fingerprint: input.fingerprint,
+      service: input.service,
+      version: input.version,
+      severity: input.severity,
+      status: input.status,
+      summary: input.summary,
+      labels: toJson(input.labels),
+      annotations: toJson(input.annotations),
+      starts_at: input.startsAt,
+      ends_at: input.endsAt,
+      received_at: input.receivedAt,
+    };
+  }
+
+  const upsertTx = db.transaction((input: AlertInput): { alert: AlertRecord; outcome: AlertUpsertOutcome } => {
+    const existing = selectByKey.get(input.source, input.fingerprint);
+    let outcome: AlertUpsertOutcome;
+    let id: number;
+    if (!existing) {
+      id = Number(insert.run(params(input)).lastInsertRowid);
+      outcome = 'new';
+    } else {
+      id = existing.id;
+      if (signature(toAlert(existing)) === signature(input)) {
+        touch.run(input.receivedAt, id);
+        outcome = 'unchanged';
+      } else {
+        update.run({ ...params(input), id });
+        outcome = 'changed';
+      }
+    }
+    const row = selectById.get(id);
+    if (!row) throw new Error(`alert ${id} vanished inside its own transaction`);
+    return { alert: toAlert(row), outcome };
+  });
+
+  return {
+    /**
+     * Stores an alert, or refreshes the stored one with the same (source, fingerprint). The link to
+     * an incident is kept as it was; set it with linkIncident.
+     */
+    upsert(input: AlertInput): { alert: AlertRecord; outcome: AlertUpsertOutcome } {
+      return upsertTx.immediate(input);
+    },
+
+    get(source: string, fingerprint: string): AlertRecord | null {
+      const row = selectByKey.get(source, fingerprint);
+      return row ? toAlert(row) : null;
+    },
+
+    linkIncident(alertId: number, incidentId: string | null): void {
+      link.run(incidentId, alertId);
+    },
+
+    /** Oldest first. */
+    listForIncident(incidentId: string): AlertRecord[] {
+      return selectForIncident.all(incidentId).map(toAlert);
+    },
+
+    /** Alerts of a service still firing, oldest first. */
+    listFiringForService(service: string): AlertRecord[] {
+      return selectFiringForService.all(service).map(toAlert);
+    },
+  };
+}
+
+export type AlertRepository = ReturnType<typeof createAlertRepository>;

@@ -1,0 +1,121 @@
+/** The audit log: who tried what, on what, and whether it was allowed. Append-only. */
+import type { Actor } from '../domain/types.ts';
+import type { Database } from './db.ts';
+import { fromJson, toJson } from './json.ts';
+
+export const AUDIT_OUTCOMES = ['allowed', 'refused', 'error'] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
+export interface AuditEntry {
+  id: number;
+  at: number;
+  actor: Actor;
+  /** e.g. `rollback.start`, `incident.resolve`, `drill.run`. */
+  action: string;
+  /** What it was done to: a service, an incident id, a rollback id. */
+  target: string | null;
+  outcome: AuditOutcome;
+  detail: Record<string, unknown>;
+}
+
+export type NewAuditEntry = Omit<AuditEntry, 'id' | 'target' | 'detail'> & {
+  target?: string | null;
+  detail?: Record<string, unknown>;
+};
+
+export interface AuditFilter {
+  actorId?: string;
+  action?: string;
+  outcome?: AuditOutcome;
+  target?: string;
+  /** Inclusive. */
+  since?: number;
+  /** Exclusive. */
+  until?: number;
+  /** Default 100. */
+  limit?: number;
+}
+
+interface AuditRow {
+  id: number;
+  at: number;
+  actor_kind: string;
+  actor_id: string;
+  action: string;
+  target: string | null;
+  outcome: string;
+  detail: string;
+}
+
+function toEntry(row: AuditRow): AuditEntry {
+  return {
+    id: row.id,
+    at: row.at,
+    actor: { kind: row.actor_kind as Actor['kind'], id: row.actor_id },
+    action: row.action,
+    target: row.target,
+    outcome: row.outcome as AuditOutcome,
+    detail: fromJson<Record<string, unknown>>(row.detail, 'audit_log.detail'),
+  };
+}
+
+export function createAuditRepository(db: Database) {
+  const insert = db.prepare(
+    `INSERT INTO audit_log (at, actor_kind, actor_id, action, target, outcome, detail)
+     VALUES (@at, @actor_kind, @actor_id, @action, @target, @outcome, @detail)`,
+  );
+  const select = db.prepare<
+    {
+      actor_id: string | null;
+      action: string | null;
+      outcome: string | null;
+      target: string | null;
+      since: number | null;
+      until: number | null;
+      limit: number;
+    },
+    AuditRow
+  >(
+    `SELECT id, at, actor_kind, actor_id, action, target, outcome, detail FROM audit_log
+     WHERE (@actor_id IS NULL OR actor_id = @actor_id)
+       AND (@action IS NULL OR action = @action)
+       AND (@outcome IS NULL OR outcome = @outcome)
+       AND (@target IS NULL OR target = @target)
+       AND (@since IS NULL OR at >= @since)
+       AND (@until IS NULL OR at < @until)
+     ORDER BY at DESC, id DESC LIMIT @limit`,
+  );
+
+  return {
+    /** Appends an entry; returns its id. */
+    record(entry: NewAuditEntry): number {
+      const result = insert.run({
+        at: entry.at,
+        actor_kind: entry.actor.kind,
+        actor_id: entry.actor.id,
+        action: entry.action,
+        target: entry.target ?? null,
+        outcome: entry.outcome,
+        detail: toJson(entry.detail ?? {}),
+      });
+      return Number(result.lastInsertRowid);
+    },
+
+    /** Newest first. */
+    list(filter: AuditFilter = {}): AuditEntry[] {
+      return select
+        .all({
+          actor_id: filter.actorId ?? null,
+          action: filter.action ?? null,
+          outcome: filter.outcome ?? null,
+          target: filter.target ?? null,
+          since: filter.since ?? null,
+          until: filter.until ?? null,
+          limit: filter.limit ?? 100,
+        })
+        .map(toEntry);
+    },
+  };
+}
+
+export type AuditRepository = ReturnType<typeof createAuditRepository>;

@@ -1,0 +1,100 @@
+/** Typed failures of the store, so callers can tell a refusal from a bug without parsing text. */
+
+/** The database file was written by a newer Rewind: this build refuses to touch it. */
+export class StoreVersionError extends Error {
+  override readonly name = 'StoreVersionError';
+  constructor(
+    readonly file: string,
+    readonly fileVersion: number,
+    readonly knownVersion: number,
+  ) {
+    super(
+      `${file} was written by a newer Rewind (schema ${fileVersion}, this build knows up to ${knownVersion}); ` +
+        'upgrade Rewind or point REWIND_DB elsewhere',
+    );
+  }
+}
+
+/** A migration failed; the transaction was rolled back and the file is still at `fromVersion`. */
+export class MigrationError extends Error {
+  override readonly name = 'MigrationError';
+  constructor(
+    readonly file: string,
+    readonly version: number,
+    readonly migrationName: string,
+    readonly fromVersion: number,
+    cause: unknown,
+  ) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(
+      `${file}: migration ${String(version).padStart(3, '0')}_${migrationName} failed (${reason}); ` +
+        `the file is unchanged at schema ${fromVersion}`,
+      { cause },
+    );
+  }
+}
+
+/** An optimistic write lost: the incident is no longer in the status the caller read. */
+export class IncidentConflictError extends Error {
+  override readonly name = 'IncidentConflictError';
+  constructor(
+    readonly incidentId: string,
+    readonly expectedStatus: string,
+    readonly actualStatus: string | null,
+  ) {
+    super(
+      actualStatus === null
+        ? `incident ${incidentId} does not exist`
+        : `incident ${incidentId} is ${actualStatus}, not ${expectedStatus}: someone changed it first; reload and retry`,
+    );
+  }
+}
+
+/** A second open incident for a service was refused; `open` is the one already open. */
+export class OpenIncidentExistsError extends Error {
+  override readonly name = 'OpenIncidentExistsError';
+  constructor(
+    readonly service: string,
+    readonly openIncidentId: string,
+  ) {
+    super(`service ${service} already has an open incident, ${openIncidentId}`);
+  }
+}
+
+/** Summary of the rollback that blocks a new one, as much as a refusal message needs. */
+export interface RunningRollbackSummary {
+  id: string;
+  service: string;
+  strategy: string;
+  status: string;
+  startedBy: string;
+  startedAt: number;
+}
+
+/** A second active rollback for a service was refused by the database. */
+export class RollbackConflictError extends Error {
+  override readonly name = 'RollbackConflictError';
+  constructor(readonly running: RunningRollbackSummary) {
+    super(
+      `service ${running.service} already has an active rollback, ${running.id} ` +
+        `(${running.strategy}, ${running.status}, started by ${running.startedBy})`,
+    );
+  }
+}
+
+/** A row the caller named does not exist. */
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError';
+  constructor(
+    readonly entity: string,
+    readonly id: string | number,
+  ) {
+    super(`${entity} ${id} not found`);
+  }
+}
+
+/** True for better-sqlite3's error on a UNIQUE or PRIMARY KEY violation. */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

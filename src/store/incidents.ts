@@ -1,0 +1,276 @@
+/** Incidents and their timelines. A status change and its timeline line are written together. */
+import type { Actor, Incident, IncidentStatus, TimelineEvent, Tier } from '../domain/types.ts';
+import type { Clock } from '../services/clock.ts';
+import type { Database } from './db.ts';
+import { IncidentConflictError, OpenIncidentExistsError, isUniqueViolation } from './errors.ts';
+import { fromJson, toJson } from './json.ts';
+import { dailyIdSequence } from './sequence.ts';
+
+/** What a caller supplies to open an incident; the id is generated (`INC-YYYYMMDD-NNN`). */
+export type NewIncident = Omit<Incident, 'id'>;
+
+/** A timeline event as stored, with its row id (ties on `at` are ordered by it). */
+export interface StoredTimelineEvent extends TimelineEvent {
+  id: number;
+}
+
+/** A timeline event for an incident that does not have an id yet (see `create`). */
+export type NewTimelineEvent = Omit<TimelineEvent, 'incidentId'>;
+
+export interface ListIncidentsFilter {
+  service?: string;
+  /** Only incidents that started at or after this time. */
+  since?: number;
+  /** Leave out drill incidents (for real MTTA/MTTR). Default false: drills are included. */
+  excludeDrills?: boolean;
+  /** Default 50. */
+  limit?: number;
+}
+
+interface IncidentRow {
+  id: string;
+  service: string;
+  version: string | null;
+  severity: string;
+  status: string;
+  title: string;
+  drill: number;
+  started_at: number;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+  resolved_at: number | null;
+  slack_channel: string | null;
+  slack_ts: string | null;
+}
+
+interface EventRow {
+  id: number;
+  incident_id: string;
+  at: number;
+  kind: string;
+  actor_kind: string;
+  actor_id: string;
+  from_status: string | null;
+  to_status: string | null;
+  detail: string;
+}
+
+const COLUMNS = `id, service, version, severity, status, title, drill, started_at, acknowledged_at,
+  acknowledged_by, resolved_at, slack_channel, slack_ts`;
+
+function toIncident(row: IncidentRow): Incident {
+  return {
+    id: row.id,
+    service: row.service,
+    version: row.version,
+    severity: row.severity as Tier,
+    status: row.status as IncidentStatus,
+    title: row.title,
+    drill: row.drill === 1,
+    startedAt: row.started_at,
+    acknowledgedAt: row.acknowledged_at,
+    acknowledgedBy: row.acknowledged_by,
+    resolvedAt: row.resolved_at,
+    slackChannel: row.slack_channel,
+    slackTs: row.slack_ts,
+  };
+}
+
+function toEvent(row: EventRow): StoredTimelineEvent {
+  const event: StoredTimelineEvent = {
+    id: row.id,
+    incidentId: row.incident_id,
+    at: row.at,
+    kind: row.kind,
+    actor: { kind: row.actor_kind as Actor['kind'], id: row.actor_id },
+    detail: fromJson<Record<string, unknown>>(row.detail, 'timeline_events.detail'),
+  };
+  if (row.from_status !== null) event.from = row.from_status as IncidentStatus;
+  if (row.to_status !== null) event.to = row.to_status as IncidentStatus;
+  return event;
+}
+
+function fields(incident: Incident | NewIncident) {
+  return {
+    service: incident.service,
+    version: incident.version,
+    severity: incident.severity,
+    status: incident.status,
+    title: incident.title,
+    drill: incident.drill ? 1 : 0,
+    started_at: incident.startedAt,
+    acknowledged_at: incident.acknowledgedAt,
+    acknowledged_by: incident.acknowledgedBy,
+    resolved_at: incident.resolvedAt,
+    slack_channel: incident.slackChannel,
+    slack_ts: incident.slackTs,
+  };
+}
+
+export function createIncidentRepository(db: Database, clock: Clock) {
+  const nextId = dailyIdSequence(db);
+  const insert = db.prepare(
+    `INSERT INTO incidents (id, service, version, severity, status, title, drill, started_at,
+       acknowledged_at, acknowledged_by, resolved_at, slack_channel, slack_ts, created_at, updated_at)
+     VALUES (@id, @service, @version, @severity, @status, @title, @drill, @started_at,
+       @acknowledged_at, @acknowledged_by, @resolved_at, @slack_channel, @slack_ts, @now, @now)`,
+  );
+  // The WHERE on status is the optimistic check: the row is written only if nobody moved it first.
+  const updateIfStatus = db.prepare(
+    `UPDATE incidents SET service = @service, version = @version, severity = @severity,
+       status = @status, title = @title, drill = @drill, started_at = @started_at,
+       acknowledged_at = @acknowledged_at, acknowledged_by = @acknowledged_by,
+       resolved_at = @resolved_at, slack_channel = @slack_channel, slack_ts = @slack_ts,
+       updated_at = @now
+     WHERE id = @id AND status = @expected`,
+  );
+  const selectOne = db.prepare<[string], IncidentRow>(`SELECT ${COLUMNS} FROM incidents WHERE id = ?`);
+  const selectStatus = db.prepare<[string], { status: string }>(`SELECT status FROM incidents WHERE id = ?`);
+  const selectOpenByService = db.prepare<[string], IncidentRow>(
+    `SELECT ${COLUMNS} FROM incidents WHERE service = ? AND status <> 'resolved'`,
+  );
+  const selectOpen = db.prepare<[], IncidentRow>(
+    `SELECT ${COLUMNS} FROM incidents WHERE status <> 'resolved' ORDER BY started_at, id`,
+  );
+  const selectRecent = db.prepare<
+    { service: string | null; since: number | null; excludeDrills: number; limit: number },
+    IncidentRow
+  >(
+    `SELECT ${COLUMNS} FROM incidents
+     WHERE (@service IS NULL OR service = @service)
+       AND (@since IS NULL OR started_at >= @since)
+       AND (@excludeDrills = 0 OR drill = 0)
+     ORDER BY started_at DESC, id DESC
+     LIMIT @limit`,
+  );
+  const insertEvent = db.prepare(
+    `INSERT INTO timeline_events (incident_id, at, kind, actor_kind, actor_id, from_status, to_status, detail)
+     VALUES (@incident_id, @at, @kind, @actor_kind, @actor_id, @from_status, @to_status, @detail)`,
+  );
+  const selectTimeline = db.prepare<[string], EventRow>(
+    `SELECT id, incident_id, at, kind, actor_kind, actor_id, from_status, to_status, detail
+     FROM timeline_events WHERE incident_id = ? ORDER BY at, id`,
+  );
+
+  function writeEvent(event: TimelineEvent): number {
+    const result = insertEvent.run({
+      incident_id: event.incidentId,
+      at: event.at,
+      kind: event.kind,
+      actor_kind: event.actor.kind,
+      actor_id: event.actor.id,
+      from_status: event.from ?? null,
+      to_status: event.to ?? null,
+      detail: toJson(event.detail ?? {}),
+    });
+    return Number(result.lastInsertRowid);
+  }
+
+  function conflict(id: string, expected: IncidentStatus): IncidentConflictError {
+    return new IncidentConflictError(id, expected, selectStatus.get(id)?.status ?? null);
+  }
+
+  const createTx = db.transaction((input: NewIncident, events: readonly NewTimelineEvent[]): Incident => {
+    const id = nextId('INC', input.startedAt);
+    try {
+      insert.run({ id, ...fields(input), now: clock.now() });
+    } catch (err) {
+      const open = isUniqueViolation(err) ? selectOpenByService.get(input.service) : undefined;
+      if (open) throw new OpenIncidentExistsError(input.service, open.id);
+      throw err;
+    }
+    for (const event of events) writeEvent({ ...event, incidentId: id });
+    return { ...input, id };
+  });
+
+  const writeTx = db.transaction((updated: Incident, expected: IncidentStatus, event: TimelineEvent | null) => {
+    let changes: number;
+    try {
+      changes = updateIfStatus.run({ ...fields(updated), id: updated.id, expected, now: clock.now() }).changes;
+    } catch (err) {
+      // Re-opening a resolved incident while another one of the service is open.
+      const open = isUniqueViolation(err) ? selectOpenByService.get(updated.service) : undefined;
+      if (open) throw new OpenIncidentExistsError(updated.service, open.id);
+      throw err;
+    }
+    if (changes !== 1) throw conflict(updated.id, expected);
+    if (event) writeEvent(event);
+  });
+
+  return {
+    /**
+     * Opens an incident. The id comes from the UTC date of `startedAt`. Events given here (e.g. the
+     * `detected` line) are written in the same transaction. Throws OpenIncidentExistsError when the
+     * service already has an open incident.
+     */
+    create(input: NewIncident, events: readonly NewTimelineEvent[] = []): Incident {
+      return createTx.immediate(input, events);
+    },
+
+    get(id: string): Incident | null {
+      const row = selectOne.get(id);
+      return row ? toIncident(row) : null;
+    },
+
+    /** The service's open (not resolved) incident; there is at most one. */
+    findOpenByService(service: string): Incident | null {
+      const row = selectOpenByService.get(service);
+      return row ? toIncident(row) : null;
+    },
+
+    /** Every open incident, oldest first. */
+    listOpen(): Incident[] {
+      return selectOpen.all().map(toIncident);
+    },
+
+    /** Most recent first. */
+    listRecent(filter: ListIncidentsFilter = {}): Incident[] {
+      return selectRecent
+        .all({
+          service: filter.service ?? null,
+          since: filter.since ?? null,
+          excludeDrills: filter.excludeDrills ? 1 : 0,
+          limit: filter.limit ?? 50,
+        })
+        .map(toIncident);
+    },
+
+    /**
+     * Writes `updated` and appends `event` in one transaction, only if the stored status is still
+     * `event.from`. Throws IncidentConflictError (and writes nothing) when it is not.
+     */
+    applyTransition(updated: Incident, event: TimelineEvent): void {
+      if (event.from === undefined || event.to === undefined) {
+        throw new TypeError(`applyTransition needs a status event with from and to (got kind ${event.kind})`);
+      }
+      if (event.incidentId !== updated.id) {
+        throw new TypeError(`event is for ${event.incidentId} but the incident is ${updated.id}`);
+      }
+      if (event.to !== updated.status) {
+        throw new TypeError(`event goes to ${event.to} but the incident's status is ${updated.status}`);
+      }
+      writeTx.immediate(updated, event.from, event);
+    },
+
+    /**
+     * Writes fields that are not the status (acknowledgement, Slack message, severity, …), optionally
+     * with a timeline event. Refused with IncidentConflictError if the stored status differs from
+     * `updated.status`: a status change goes through applyTransition.
+     */
+    update(updated: Incident, event?: TimelineEvent): void {
+      writeTx.immediate(updated, updated.status, event ?? null);
+    },
+
+    /** Appends one line to a timeline; returns its row id. */
+    appendEvent(event: TimelineEvent): number {
+      return writeEvent(event);
+    },
+
+    /** The timeline, oldest first (ties in the order they were written). */
+    timeline(incidentId: string): StoredTimelineEvent[] {
+      return selectTimeline.all(incidentId).map(toEvent);
+    },
+  };
+}
+
+export type IncidentRepository = ReturnType<typeof createIncidentRepository>;

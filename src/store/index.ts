@@ -1,0 +1,83 @@
+/**
+ * The store: one object holding the open database and a repository per aggregate, which the
+ * composition root builds once and passes around. All SQL of Rewind lives in this folder.
+ */
+import { systemClock, type Clock } from '../services/clock.ts';
+import { createAlertRepository } from './alerts.ts';
+import { createApprovalRepository } from './approvals.ts';
+import { createAuditRepository } from './audit.ts';
+import { openDatabase, type Database, type OpenDatabaseOptions } from './db.ts';
+import { createDrillRepository } from './drills.ts';
+import { createIncidentRepository } from './incidents.ts';
+import { createOutboxRepository } from './outbox.ts';
+import { createRollbackRepository } from './rollbacks.ts';
+import { createTimerRepository } from './timers.ts';
+
+export interface StoreOptions extends OpenDatabaseOptions {
+  /** Stamps created_at/updated_at bookkeeping columns; default the system clock. */
+  clock?: Clock;
+}
+
+export function createStore(db: Database, clock: Clock = systemClock) {
+  return {
+    db,
+    incidents: createIncidentRepository(db, clock),
+    alerts: createAlertRepository(db),
+    rollbacks: createRollbackRepository(db, clock),
+    timers: createTimerRepository(db),
+    approvals: createApprovalRepository(db),
+    drills: createDrillRepository(db, clock),
+    audit: createAuditRepository(db),
+    outbox: createOutboxRepository(db),
+    /**
+     * Runs `fn` in one transaction, for a change that spans repositories (open an incident and link
+     * its alert). Repository calls inside nest as savepoints. `fn` must be synchronous.
+     */
+    transaction<T>(fn: () => T): T {
+      return db.transaction(fn).immediate();
+    },
+    /** For /readyz. */
+    isOpen(): boolean {
+      return db.open;
+    },
+    /** Idempotent. */
+    close(): void {
+      if (db.open) db.close();
+    },
+  };
+}
+
+export type Store = ReturnType<typeof createStore>;
+
+/** Opens (creating and migrating when needed) the SQLite file at `file`, `:memory:` allowed. */
+export function openStore(file: string, options: StoreOptions = {}): Store {
+  return createStore(openDatabase(file, options), options.clock ?? systemClock);
+}
+
+export { openDatabase, schemaVersion, type Database } from './db.ts';
+export { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations/index.ts';
+export * from './errors.ts';
+export type { IncidentRepository, NewIncident, NewTimelineEvent, StoredTimelineEvent, ListIncidentsFilter } from './incidents.ts';
+export type { AlertRepository, AlertInput, AlertRecord, AlertStatus, AlertUpsertOutcome } from './alerts.ts';
+export {
+  ROLLBACK_STRATEGIES,
+  ROLLBACK_STATUSES,
+  ACTIVE_ROLLBACK_STATUSES,
+  STEP_STATUSES,
+  isActiveRollbackStatus,
+  type RollbackRepository,
+  type RollbackRecord,
+  type RollbackStrategy,
+  type RollbackStatus,
+  type NewRollback,
+  type RollbackPatch,
+  type RollbackStep,
+  type NewRollbackStep,
+  type RollbackStepPatch,
+  type StepStatus,
+} from './rollbacks.ts';
+export { TIMER_STATUSES, type TimerRepository, type TimerRecord, type TimerStatus, type NewTimer } from './timers.ts';
+export type { ApprovalRepository, Approval } from './approvals.ts';
+export { DRILL_STATUSES, type DrillRepository, type DrillRecord, type DrillStatus, type NewDrill, type DrillPatch } from './drills.ts';
+export { AUDIT_OUTCOMES, type AuditRepository, type AuditEntry, type NewAuditEntry, type AuditFilter, type AuditOutcome } from './audit.ts';
+export type { OutboxRepository, OutboxMessage } from './outbox.ts';

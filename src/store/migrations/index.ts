@@ -1,0 +1,18 @@
+/**
+ * Every schema migration, in order. They are TypeScript modules rather than .sql files so there is
+ * nothing to copy next to the code at run time. A migration, once released, is never edited: a
+ * change to the schema is a new file here with the next version number.
+ */
+import { migration001 } from './001_initial.ts';
+
+export interface Migration {
+  /** 1, 2, 3, … with no gaps; stored in `PRAGMA user_version` once applied. */
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [migration001];
+
+/** The newest schema this build can read and write. */
+export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

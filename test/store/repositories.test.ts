@@ -1,0 +1,122 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/services/clock.ts';
+import { NotFoundError, openStore, type Store } from '../../src/store/index.ts';
+
+const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
+let store: Store;
+
+beforeEach(() => {
+  store = openStore(':memory:', { clock: new ManualClock(T0) });
+});
+afterEach(() => store.close());
+
+describe('approvals', () => {
+  it('counts each approver once per subject', () => {
+    expect(store.approvals.record({ subject: 'RB-20260105-001', approver: 'U1', at: T0 })).toBe(true);
+    expect(store.approvals.record({ subject: 'RB-20260105-001', approver: 'U1', at: T0 + 5 })).toBe(false);
+    expect(store.approvals.record({ subject: 'RB-20260105-001', approver: 'U2', at: T0 + 9, note: 'second pair of eyes' })).toBe(true);
+    expect(store.approvals.record({ subject: 'RB-20260105-002', approver: 'U1', at: T0 })).toBe(true);
+    expect(store.approvals.count('RB-20260105-001')).toBe(2);
+    expect(store.approvals.has('RB-20260105-001', 'U2')).toBe(true);
+    expect(store.approvals.has('RB-20260105-002', 'U2')).toBe(false);
+    expect(store.approvals.list('RB-20260105-001')).toEqual([
+      { subject: 'RB-20260105-001', approver: 'U1', at: T0, note: null },
+      { subject: 'RB-20260105-001', approver: 'U2', at: T0 + 9, note: 'second pair of eyes' },
+    ]);
+  });
+});
+
+describe('drills', () => {
+  it('creates, updates, lists and finds the next drill', () => {
+    const q1 = store.drills.create({ scenario: 'inject_errors', scheduledFor: Date.UTC(2026, 0, 1, 10) });
+    const q2 = store.drills.create({ scenario: 'inject_latency', scheduledFor: Date.UTC(2026, 3, 1, 10), service: 'chat-api' });
+    expect([q1.id, q2.id]).toEqual(['DRILL-20260101-001', 'DRILL-20260401-001']);
+    expect(store.drills.get(q1.id)).toEqual(q1);
+
+    const done = store.drills.update(q1.id, {
+      status: 'completed',
+      startedAt: Date.UTC(2026, 0, 1, 10),
+      finishedAt: Date.UTC(2026, 0, 1, 10, 30),
+      scores: { detectionMs: 95_000, passed: true },
+      faultApplied: { injector: 'simulated', errorRate: 0.2 },
+    });
+    expect(store.drills.get(q1.id)).toEqual(done);
+    expect(done.scores).toEqual({ detectionMs: 95_000, passed: true });
+    expect(store.drills.update(q1.id, { faultApplied: null }).faultApplied).toBeNull();
+    expect(store.drills.get(q1.id)?.faultApplied).toBeNull();
+
+    expect(store.drills.list().map((d) => d.id)).toEqual([q2.id, q1.id]);
+    expect(store.drills.list({ status: 'completed' }).map((d) => d.id)).toEqual([q1.id]);
+    expect(store.drills.next(T0)?.id).toBe(q2.id);
+    expect(store.drills.next(Date.UTC(2026, 3, 2))).toBeNull();
+    expect(() => store.drills.update('DRILL-20990101-001', { status: 'aborted' })).toThrow(NotFoundError);
+  });
+});
+
+describe('audit log', () => {
+  it('records entries and filters them, newest first', () => {
+    const u1 = { kind: 'user' as const, id: 'U1' };
+    store.audit.record({ at: T0, actor: u1, action: 'rollback.start', target: 'chat-api', outcome: 'refused', detail: { reason: 'not an approver' } });
+    store.audit.record({ at: T0 + 1, actor: { kind: 'user', id: 'U2' }, action: 'rollback.start', target: 'chat-api', outcome: 'allowed' });
+    store.audit.record({ at: T0 + 2, actor: u1, action: 'incident.ack', target: 'INC-20260105-001', outcome: 'allowed' });
+
+    expect(store.audit.list().map((e) => e.at)).toEqual([T0 + 2, T0 + 1, T0]);
+    expect(store.audit.list({ actorId: 'U1' }).map((e) => e.action)).toEqual(['incident.ack', 'rollback.start']);
+    expect(store.audit.list({ outcome: 'refused' })).toEqual([
+      { id: 1, at: T0, actor: u1, action: 'rollback.start', target: 'chat-api', outcome: 'refused', detail: { reason: 'not an approver' } },
+    ]);
+    expect(store.audit.list({ action: 'rollback.start', since: T0 + 1 }).map((e) => e.actor.id)).toEqual(['U2']);
+    expect(store.audit.list({ until: T0 + 1 }).map((e) => e.at)).toEqual([T0]);
+    expect(store.audit.list({ target: 'INC-20260105-001', limit: 1 }).map((e) => e.action)).toEqual(['incident.ack']);
+  });
+});
+
+describe('outbox', () => {
+  it('keeps a message until it is sent, holding it back between failed attempts', () => {
+    const id = store.outbox.enqueue('chat.postMessage', { channel: 'C1', text: 'hello' }, T0);
+    expect(store.outbox.due(T0).map((m) => m.id)).toEqual([id]);
+
+    expect(store.outbox.markFailed(id, 'HTTP 429, retry after 30s', T0 + 30_000)).toBe(true);
+    expect(store.outbox.due(T0 + 29_999)).toEqual([]);
+    expect(store.outbox.due(T0 + 30_000)).toEqual([
+      {
+        id,
+        kind: 'chat.postMessage',
+        payload: { channel: 'C1', text: 'hello' },
+        attempts: 1,
+        nextAttemptAt: T0 + 30_000,
+        createdAt: T0,
+        sentAt: null,
+        lastError: 'HTTP 429, retry after 30s',
+      },
+    ]);
+    expect(store.outbox.unsentCount()).toBe(1);
+
+    expect(store.outbox.markSent(id, T0 + 31_000)).toBe(true);
+    expect(store.outbox.markSent(id, T0 + 32_000)).toBe(false);
+    expect(store.outbox.due(T0 + 60_000)).toEqual([]);
+    expect(store.outbox.unsentCount()).toBe(0);
+    expect(store.outbox.get(id)).toMatchObject({ sentAt: T0 + 31_000, attempts: 2, lastError: null });
+  });
+});
+
+describe('store', () => {
+  it('rolls back every repository write of a failed transaction', () => {
+    expect(() =>
+      store.transaction(() => {
+        store.approvals.record({ subject: 'RB-1', approver: 'U1', at: T0 });
+        store.audit.record({ at: T0, actor: { kind: 'user', id: 'U1' }, action: 'rollback.approve', outcome: 'allowed' });
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(store.approvals.count('RB-1')).toBe(0);
+    expect(store.audit.list()).toEqual([]);
+  });
+
+  it('reports whether it is open and closes idempotently', () => {
+    expect(store.isOpen()).toBe(true);
+    store.close();
+    expect(store.isOpen()).toBe(false);
+    expect(() => store.close()).not.toThrow();
+  });
+});

@@ -1,0 +1,153 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/services/clock.ts';
+import { NotFoundError, RollbackConflictError } from '../../src/store/errors.ts';
+import { openStore, type NewRollback, type Store } from '../../src/store/index.ts';
+
+const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
+let dir: string;
+let store: Store;
+const extra: Store[] = [];
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rewind-rollbacks-'));
+  store = openStore(path.join(dir, 'rewind.db'), { clock: new ManualClock(T0) });
+});
+afterEach(() => {
+  store.close();
+  for (const s of extra.splice(0)) s.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function newRollback(overrides: Partial<NewRollback> = {}): NewRollback {
+  return {
+    incidentId: null,
+    service: 'chat-api',
+    strategy: 'gradual',
+    fromVersion: 'v2.3.0',
+    toVersion: 'v2.2.1',
+    status: 'running',
+    startedBy: 'U042',
+    scheduledFor: null,
+    startedAt: T0,
+    plan: { phases: [50, 25, 5, 0] },
+    dryRun: false,
+    ...overrides,
+  };
+}
+
+describe('rollbacks', () => {
+  it('creates RB-YYYYMMDD-NNN ids and reads back what was written', () => {
+    const rb = store.rollbacks.create(newRollback());
+    expect(rb.id).toBe('RB-20260105-001');
+    expect(rb.currentPhase).toBeNull();
+    expect(store.rollbacks.get(rb.id)).toEqual(rb);
+    expect(store.rollbacks.activeForService('chat-api')).toEqual(rb);
+  });
+
+  it('refuses a second active rollback of a service, naming the running one', () => {
+    const running = store.rollbacks.create(newRollback());
+    let error: unknown;
+    try {
+      store.rollbacks.create(newRollback({ strategy: 'immediate', startedBy: 'U999' }));
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(RollbackConflictError);
+    expect((error as RollbackConflictError).running.id).toBe(running.id);
+    expect((error as Error).message).toBe(
+      `service chat-api already has an active rollback, ${running.id} (gradual, running, started by U042)`,
+    );
+    // Another service is free; the refused attempt did not burn an id.
+    expect(store.rollbacks.create(newRollback({ service: 'search-api' })).id).toBe('RB-20260105-002');
+  });
+
+  it('counts pending, scheduled and paused rollbacks as active too', () => {
+    for (const status of ['pending', 'scheduled', 'paused'] as const) {
+      const service = `svc-${status}`;
+      store.rollbacks.create(newRollback({ service, status }));
+      expect(() => store.rollbacks.create(newRollback({ service }))).toThrow(RollbackConflictError);
+    }
+  });
+
+  it('frees the slot once the rollback finishes', () => {
+    const first = store.rollbacks.create(newRollback());
+    const done = store.rollbacks.update(first.id, { status: 'succeeded', finishedAt: T0 + 60_000, currentPhase: 3 });
+    expect(done).toMatchObject({ status: 'succeeded', finishedAt: T0 + 60_000, currentPhase: 3 });
+    expect(store.rollbacks.activeForService('chat-api')).toBeNull();
+    const second = store.rollbacks.create(newRollback({ startedAt: T0 + 120_000 }));
+    expect(store.rollbacks.activeForService('chat-api')?.id).toBe(second.id);
+    expect(store.rollbacks.history({ service: 'chat-api' }).map((r) => r.id)).toEqual([second.id, first.id]);
+    expect(store.rollbacks.listActive().map((r) => r.id)).toEqual([second.id]);
+  });
+
+  it('refuses to re-activate a finished rollback while another is active', () => {
+    const first = store.rollbacks.create(newRollback());
+    store.rollbacks.update(first.id, { status: 'aborted', finishedAt: T0 + 1 });
+    const second = store.rollbacks.create(newRollback());
+    expect(() => store.rollbacks.update(first.id, { status: 'running' })).toThrow(RollbackConflictError);
+    expect(store.rollbacks.get(first.id)?.status).toBe('aborted');
+    expect(store.rollbacks.activeForService('chat-api')?.id).toBe(second.id);
+  });
+
+  it('applies an update only from the expected status', () => {
+    const rb = store.rollbacks.create(newRollback());
+    store.rollbacks.update(rb.id, { status: 'succeeded', finishedAt: T0 + 10 });
+    expect(store.rollbacks.update(rb.id, { status: 'aborted', error: 'aborted by U1' }, 'running')).toBeNull();
+    expect(store.rollbacks.get(rb.id)).toMatchObject({ status: 'succeeded', error: null });
+    expect(store.rollbacks.update(rb.id, { error: 'post-check noted' }, 'succeeded')?.error).toBe('post-check noted');
+    expect(() => store.rollbacks.update('RB-20990101-001', { status: 'failed' })).toThrow(NotFoundError);
+  });
+
+  it('refuses a second active rollback created through another connection', () => {
+    const other = openStore(path.join(dir, 'rewind.db'));
+    extra.push(other);
+    const first = other.rollbacks.create(newRollback());
+    expect(() => store.rollbacks.create(newRollback())).toThrow(RollbackConflictError);
+    expect(store.rollbacks.activeForService('chat-api')?.id).toBe(first.id);
+  });
+});
+
+describe('rollback steps', () => {
+  it('numbers steps in order, updates them and lists them by seq', () => {
+    const rb = store.rollbacks.create(newRollback({ strategy: 'immediate' }));
+    const confirm = store.rollbacks.addStep(rb.id, { name: 'confirm', status: 'running', startedAt: T0, budgetMs: 30_000 });
+    const sw = store.rollbacks.addStep(rb.id, { name: 'switch', budgetMs: 10_000 });
+    expect([confirm.seq, sw.seq]).toEqual([1, 2]);
+    store.rollbacks.updateStep(rb.id, 1, { status: 'succeeded', finishedAt: T0 + 12_000, detail: { by: 'U042' } });
+    expect(store.rollbacks.steps(rb.id)).toEqual([
+      {
+        rollbackId: rb.id,
+        seq: 1,
+        name: 'confirm',
+        status: 'succeeded',
+        startedAt: T0,
+        finishedAt: T0 + 12_000,
+        budgetMs: 30_000,
+        detail: { by: 'U042' },
+      },
+      {
+        rollbackId: rb.id,
+        seq: 2,
+        name: 'switch',
+        status: 'pending',
+        startedAt: null,
+        finishedAt: null,
+        budgetMs: 10_000,
+        detail: {},
+      },
+    ]);
+  });
+
+  it('refuses a duplicate seq, a step of an unknown rollback and an update of a missing step', () => {
+    const rb = store.rollbacks.create(newRollback());
+    store.rollbacks.addStep(rb.id, { name: 'phase 50%', seq: 1 });
+    expect(() => store.rollbacks.addStep(rb.id, { name: 'again', seq: 1 })).toThrow(/UNIQUE constraint failed/);
+    expect(() => store.rollbacks.addStep('RB-20990101-001', { name: 'x' })).toThrow(/FOREIGN KEY constraint failed/);
+    expect(() => store.rollbacks.updateStep(rb.id, 9, { status: 'failed' })).toThrow(
+      `step of rollback ${rb.id} 9 not found`,
+    );
+  });
+});
