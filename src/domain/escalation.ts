@@ -62,7 +62,13 @@ export function nextEscalation(
 export function escalationKey(incidentId: string, level: number): string {
   if (incidentId.trim() === '') throw new Error('escalationKey: incident ID is empty');
   if (!Number.isInteger(level) || level < 1) throw new RangeError(`escalationKey: level must be an integer from 1, got ${level}`);
-  return `escalation:${incidentId}:${level}`;
+  return `${escalationKeyPrefix(incidentId)}${level}`;
+}
+
+/** `escalation:INC-20260105-001:` — what every level key of one incident starts with. */
+export function escalationKeyPrefix(incidentId: string): string {
+  if (incidentId.trim() === '') throw new Error('escalationKey: incident ID is empty');
+  return `escalation:${incidentId}:`;
 }
 
 /**

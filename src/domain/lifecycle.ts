@@ -137,8 +137,6 @@ export function acknowledge(incident: Incident, actor: Actor, at: number): Ackno
 }
 
 export interface NewIncident {
-  /** `INC-YYYYMMDD-NNN`, allocated by the store. */
-  id: string;
   service: string;
   version: string | null;
   severity: Tier;
@@ -148,13 +146,20 @@ export interface NewIncident {
   startedAt: number;
 }
 
-/** A new incident in `detected`, with the `detected` event that starts its timeline (タイムライン: エラー率上昇を検知). */
-export function openIncident(input: NewIncident, actor: Actor): Transitioned {
-  if (input.id.trim() === '') throw new Error('openIncident: incident ID is empty');
-  if (input.service.trim() === '') throw new Error(`openIncident ${input.id}: service is empty`);
-  if (!Number.isFinite(input.startedAt)) throw new RangeError(`openIncident ${input.id}: startedAt must be epoch milliseconds, got ${input.startedAt}`);
-  const incident: Incident = {
-    id: input.id,
+/** An incident before the store has given it its `INC-YYYYMMDD-NNN` id, and its first timeline line. */
+export interface OpenedIncident {
+  incident: Omit<Incident, 'id'>;
+  event: Omit<TimelineEvent, 'incidentId'>;
+}
+
+/**
+ * A new incident in `detected`, with the `detected` event that starts its timeline (タイムライン:
+ * エラー率上昇を検知). The id is allocated by the store when it writes both in one transaction.
+ */
+export function openIncident(input: NewIncident, actor: Actor): OpenedIncident {
+  if (input.service.trim() === '') throw new Error('openIncident: service is empty');
+  if (!Number.isFinite(input.startedAt)) throw new RangeError(`openIncident ${input.service}: startedAt must be epoch milliseconds, got ${input.startedAt}`);
+  const incident: Omit<Incident, 'id'> = {
     service: input.service,
     version: input.version,
     severity: input.severity,
@@ -168,8 +173,7 @@ export function openIncident(input: NewIncident, actor: Actor): Transitioned {
     slackChannel: null,
     slackTs: null,
   };
-  const event: TimelineEvent = {
-    incidentId: input.id,
+  const event: Omit<TimelineEvent, 'incidentId'> = {
     at: input.startedAt,
     kind: 'detected',
     actor: { ...actor },

@@ -17,10 +17,10 @@ const TIMERS: Actor = { kind: 'system', id: 'escalations' };
 
 function incidentIn(status: IncidentStatus): Incident {
   const { incident } = openIncident(
-    { id: 'INC-20260105-001', service: 'prompt-service', version: 'v2.0.0', severity: 'warning', title: 'error_rate 7% > 5%', drill: false, startedAt: T0 },
+    { service: 'prompt-service', version: 'v2.0.0', severity: 'warning', title: 'error_rate 7% > 5%', drill: false, startedAt: T0 },
     BOT_ACTOR,
   );
-  return { ...incident, status };
+  return { ...incident, id: 'INC-20260105-001', status };
 }
 
 const LEGAL: Array<[IncidentStatus, IncidentStatus]> = INCIDENT_STATUSES.flatMap((from) => TRANSITIONS[from].map((to): [IncidentStatus, IncidentStatus] => [from, to]));
@@ -152,11 +152,10 @@ describe('acknowledge', () => {
 describe('openIncident', () => {
   it('opens in detected with a detected event at the start time', () => {
     const { incident, event } = openIncident(
-      { id: 'INC-20260105-002', service: 'prompt-service', version: null, severity: 'critical', title: 'availability 94% < 95%', drill: true, startedAt: T0 },
+      { service: 'prompt-service', version: null, severity: 'critical', title: 'availability 94% < 95%', drill: true, startedAt: T0 },
       BOT_ACTOR,
     );
     expect(incident).toEqual({
-      id: 'INC-20260105-002',
       service: 'prompt-service',
       version: null,
       severity: 'critical',
@@ -171,7 +170,6 @@ describe('openIncident', () => {
       slackTs: null,
     });
     expect(event).toEqual({
-      incidentId: 'INC-20260105-002',
       at: T0,
       kind: 'detected',
       actor: BOT_ACTOR,
@@ -179,10 +177,9 @@ describe('openIncident', () => {
     });
   });
 
-  it('refuses an empty ID or service and a non-finite start', () => {
-    const base = { id: 'INC-20260105-003', service: 'prompt-service', version: null, severity: 'watch' as const, title: 't', drill: false, startedAt: T0 };
-    expect(() => openIncident({ ...base, id: ' ' }, BOT_ACTOR)).toThrow('openIncident: incident ID is empty');
-    expect(() => openIncident({ ...base, service: '' }, BOT_ACTOR)).toThrow('openIncident INC-20260105-003: service is empty');
+  it('refuses an empty service and a non-finite start', () => {
+    const base = { service: 'prompt-service', version: null, severity: 'watch' as const, title: 't', drill: false, startedAt: T0 };
+    expect(() => openIncident({ ...base, service: '' }, BOT_ACTOR)).toThrow('openIncident: service is empty');
     expect(() => openIncident({ ...base, startedAt: Number.NaN }, BOT_ACTOR)).toThrow('startedAt must be epoch milliseconds, got NaN');
   });
 });

@@ -1,0 +1,76 @@
+/**
+ * Escalation (runbook: 15分以内に解決しない場合 シニアエンジニア, 30分 マネージャー). Each level of
+ * an incident is a durable timer keyed by incident and level, so a restart neither loses nor
+ * repeats one; a level that came due while the bot was down fires once at start and says how late
+ * it is. Resolving disarms every pending level.
+ */
+import { escalationKey, escalationKeyPrefix, planEscalation, shouldStopEscalation, type EscalationLevel, type PlannedEscalation } from '../domain/escalation.ts';
+import type { Incident } from '../domain/types.ts';
+import type { Store } from '../store/index.ts';
+import type { EscalationPort } from './incidents.ts';
+import type { FiredTimer, TimerService } from './timers.ts';
+
+export const ESCALATION_TIMER = 'escalation';
+
+/** Who gets told: Slack in production, the console in the demo, a recorder in tests. */
+export interface EscalationNotifier {
+  escalate(incident: Incident, level: PlannedEscalation, lateMs: number): Promise<void> | void;
+}
+
+interface EscalationPayload {
+  incidentId: string;
+  level: number;
+}
+
+export interface EscalationOptions {
+  levels: EscalationLevel[];
+  stopOnAck: boolean;
+}
+
+export class EscalationService implements EscalationPort {
+  constructor(
+    private readonly store: Store,
+    private readonly timers: TimerService,
+    private readonly notifier: EscalationNotifier,
+    private readonly options: EscalationOptions,
+  ) {
+    timers.on<EscalationPayload>(ESCALATION_TIMER, (t) => this.fire(t));
+  }
+
+  arm(incident: Incident): void {
+    for (const level of planEscalation(incident.startedAt, this.options.levels)) {
+      this.timers.schedule({
+        kind: ESCALATION_TIMER,
+        key: escalationKey(incident.id, level.level),
+        dueAt: level.dueAt,
+        payload: { incidentId: incident.id, level: level.level } satisfies EscalationPayload,
+      });
+    }
+  }
+
+  disarm(incidentId: string): void {
+    this.timers.cancelWhere(ESCALATION_TIMER, escalationKeyPrefix(incidentId));
+  }
+
+  private async fire(timer: FiredTimer<EscalationPayload>): Promise<void> {
+    const { incidentId, level } = timer.payload;
+    const incident = this.store.incidents.get(incidentId);
+    if (!incident || shouldStopEscalation(incident, this.options.stopOnAck)) return;
+    const planned = planEscalation(incident.startedAt, this.options.levels).find((l) => l.level === level);
+    if (!planned) return; // the config lost this level since it was armed
+    // A retried timer must not write the line twice: the timeline is the record of what was sent.
+    const already = this.store.incidents
+      .timeline(incidentId)
+      .some((e) => e.kind === 'escalation' && e.detail.level === level);
+    if (!already) {
+      this.store.incidents.appendEvent({
+        incidentId,
+        at: timer.firedAt,
+        kind: 'escalation',
+        actor: { kind: 'system', id: 'escalations' },
+        detail: { level, label: planned.label, notify: planned.notify, lateMs: timer.lateMs },
+      });
+    }
+    await this.notifier.escalate(incident, planned, timer.lateMs);
+  }
+}

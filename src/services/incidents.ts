@@ -1,0 +1,76 @@
+/**
+ * Incidents: open one per service, move it through the lifecycle, keep its timeline. The rules
+ * (which transitions are legal, what an acknowledgement means) are the domain's; this service adds
+ * the clock, the store and the escalation timers that start and stop with an incident.
+ */
+import { acknowledge as ackIncident, openIncident, transition as applyTransition, type AckOutcome, type NewIncident } from '../domain/lifecycle.ts';
+import type { Actor, Incident, IncidentStatus } from '../domain/types.ts';
+import { NotFoundError, type Store, type StoredTimelineEvent } from '../store/index.ts';
+import type { Clock } from './clock.ts';
+
+/** What the incident service needs from escalation: arm the levels on open, disarm them on resolve. */
+export interface EscalationPort {
+  arm(incident: Incident): void;
+  disarm(incidentId: string): void;
+}
+
+export interface OpenRequest extends Omit<NewIncident, 'startedAt'> {
+  /** Detection time when it is earlier than now (an alert's startsAt); default now. */
+  startedAt?: number;
+}
+
+export class IncidentService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly escalations?: EscalationPort,
+  ) {}
+
+  /**
+   * Opens an incident for the service, or returns the one already open: a service has at most one
+   * open incident, and everything about it lands there (SPEC section 3).
+   */
+  open(request: OpenRequest, actor: Actor): { incident: Incident; created: boolean } {
+    const existing = this.store.incidents.findOpenByService(request.service);
+    if (existing) return { incident: existing, created: false };
+    const { incident, event } = openIncident({ ...request, startedAt: request.startedAt ?? this.clock.now() }, actor);
+    const created = this.store.incidents.create(incident, [event]);
+    this.escalations?.arm(created);
+    return { incident: created, created: true };
+  }
+
+  get(id: string): Incident {
+    const incident = this.store.incidents.get(id);
+    if (!incident) throw new NotFoundError('incident', id);
+    return incident;
+  }
+
+  /** Moves the incident to `to`; an illegal move throws IllegalTransitionError and writes nothing. */
+  transition(id: string, to: IncidentStatus, actor: Actor, detail: Record<string, unknown> = {}): Incident {
+    const { incident, event } = applyTransition(this.get(id), to, actor, this.clock.now(), detail);
+    this.store.incidents.applyTransition(incident, event);
+    if (to === 'resolved') this.escalations?.disarm(id);
+    return incident;
+  }
+
+  resolve(id: string, actor: Actor, detail: Record<string, unknown> = {}): Incident {
+    return this.transition(id, 'resolved', actor, detail);
+  }
+
+  acknowledge(id: string, actor: Actor): { incident: Incident; outcome: AckOutcome } {
+    const { incident, event, outcome } = ackIncident(this.get(id), actor, this.clock.now());
+    if (event) this.store.incidents.update(incident, event);
+    return { incident, outcome };
+  }
+
+  /** Appends a line to the timeline that is not a status change (a decision, an alert, a note). */
+  record(id: string, kind: string, actor: Actor, detail: Record<string, unknown> = {}): void {
+    this.get(id);
+    this.store.incidents.appendEvent({ incidentId: id, at: this.clock.now(), kind, actor, detail });
+  }
+
+  timeline(id: string): StoredTimelineEvent[] {
+    this.get(id);
+    return this.store.incidents.timeline(id);
+  }
+}
