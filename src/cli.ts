@@ -18,6 +18,7 @@ const USAGE = `Usage: rewind <command>
 Commands:
   start                     run the bot (same as npm start)
   validate-config [file]    check a config file; prints every problem with its YAML path and line
+  demo                      play the scripted scenario on embedded defaults (npm run demo)
   generate-schema [file]    write the JSON Schema of the config (default config/rewind.schema.json)
   help                      this text`;
 
@@ -55,6 +56,11 @@ export async function runCli(argv: string[], out: Output = consoleOutput): Promi
         return 2;
       }
       return validateConfigCommand(args[0], out);
+    case 'demo': {
+      const { runSpineDemo } = await import('./demo/spine-demo.ts');
+      await runSpineDemo(out.log, args[0]);
+      return 0;
+    }
     case 'generate-schema': {
       const file = args[0] ?? 'config/rewind.schema.json';
       writeJsonSchema(file);

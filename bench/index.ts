@@ -1,0 +1,7 @@
+/** `npm run bench`: every benchmark in turn, each printing its own figures. */
+import { benchSpine } from './spine.ts';
+
+const print = (line: string) => console.log(`  ${line}`);
+console.log(`Rewind benchmarks — node ${process.version}, ${new Date().toISOString()}`);
+console.log('spine');
+await benchSpine(print);
