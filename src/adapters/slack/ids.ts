@@ -1,0 +1,44 @@
+/**
+ * The identifiers that tie a rendered Block Kit element to the listener that handles it. Builders
+ * put them in blocks; listeners register on them. One list, so the two can never drift apart.
+ */
+export const ACTION = {
+  // The judgment matrix selects on the head message; value = the chosen option.
+  userImpact: 'matrix_user_impact',
+  businessImpact: 'matrix_business_impact',
+  fixTime: 'matrix_fix_time',
+  // Decision buttons on the head message; value = incident id.
+  immediate: 'decide_immediate',
+  gradual: 'decide_gradual',
+  fix: 'decide_fix',
+  nextRelease: 'decide_next_release',
+  acknowledge: 'incident_acknowledge',
+  resolve: 'incident_resolve',
+  // Rollback control buttons (head message and thread); value = rollback id.
+  approve: 'rollback_approve',
+  pause: 'rollback_pause',
+  resume: 'rollback_resume',
+  abort: 'rollback_abort',
+  // App Home: open an incident's thread is a plain link; nothing to handle.
+} as const;
+
+export type ActionId = (typeof ACTION)[keyof typeof ACTION];
+
+/** Block ids of the head message's input-like parts, so a state read finds them. */
+export const BLOCK = {
+  matrix: 'matrix',
+  decisions: 'decisions',
+  rollbackControls: 'rollback_controls',
+} as const;
+
+/** Modal callback ids. */
+export const VIEW = {
+  confirmRollback: 'confirm_rollback',
+} as const;
+
+/** Slash command names, as registered in manifest.yml. */
+export const COMMAND = {
+  rollback: '/rollback',
+  incident: '/incident',
+  drill: '/drill',
+} as const;
