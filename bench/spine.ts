@@ -63,7 +63,7 @@ export async function benchSpine(print: (line: string) => void): Promise<void> {
     const fireMs = performance.now() - t;
     print(`durable timers: schedule ${T.toLocaleString('en')} in ${scheduleMs.toFixed(0)} ms; claim + fire ${fired.toLocaleString('en')} in ${fireMs.toFixed(0)} ms (${Math.round(fired / (fireMs / 1000)).toLocaleString('en')}/s, WAL file on disk)`);
 
-    const incidents = new IncidentService(store, clock);
+    const incidents = new IncidentService({ store, clock });
     const lat: number[] = [];
     for (let i = 0; i < 1000; i++) {
       const { incident } = incidents.open({ service: `svc-${i}`, version: 'v2.0.0', severity: 'warning', title: 'bench', drill: false }, BOT_ACTOR);

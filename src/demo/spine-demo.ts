@@ -63,7 +63,7 @@ export async function runSpineDemo(print: (line: string) => void, configFile = '
       },
     };
     const escalation = new EscalationService(store, timers, notifier, { levels: escalationLevels(config), stopOnAck: config.escalation.stopOnAck });
-    const incidents = new IncidentService(store, clock, escalation);
+    const incidents = new IncidentService({ store, clock, escalations: escalation });
     timers.start();
     return { store, timers, incidents };
   };

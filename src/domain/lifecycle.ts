@@ -41,12 +41,14 @@ export const TRANSITIONS: Readonly<Record<IncidentStatus, readonly IncidentStatu
   fixing: [
     'resolved', // the fix is deployed (cautious canary) and healthy
     'rolling_back', // the fix takes too long or the tier rose: roll back after all
+    'deferred', // the fix turns out bigger: 次回リリースで修正 instead
     'awaiting_decision', // reconsider the matrix
     'escalated', // 15 / 30 minutes without resolution
   ],
   deferred: [
     'resolved', // fixed in the next release, or judged harmless
     'rolling_back', // the tier rose to critical (automatic rollback) or a person changed their mind
+    'fixing', // the users cannot wait for the next release after all: 修正を試みる now
     'awaiting_decision', // reconsider the matrix
     'escalated', // 15 / 30 minutes without resolution
   ],

@@ -7,6 +7,7 @@ import { acknowledge as ackIncident, openIncident, transition as applyTransition
 import type { Actor, Incident, IncidentStatus } from '../domain/types.ts';
 import { NotFoundError, type Store, type StoredTimelineEvent } from '../store/index.ts';
 import type { Clock } from './clock.ts';
+import { silentNotifier, type IncidentNotifier } from './ports.ts';
 
 /** What the incident service needs from escalation: arm the levels on open, disarm them on resolve. */
 export interface EscalationPort {
@@ -19,12 +20,25 @@ export interface OpenRequest extends Omit<NewIncident, 'startedAt'> {
   startedAt?: number;
 }
 
+export interface IncidentServiceOptions {
+  store: Store;
+  clock: Clock;
+  escalations?: EscalationPort;
+  notifier?: IncidentNotifier;
+}
+
 export class IncidentService {
-  constructor(
-    private readonly store: Store,
-    private readonly clock: Clock,
-    private readonly escalations?: EscalationPort,
-  ) {}
+  private readonly store: Store;
+  private readonly clock: Clock;
+  private readonly escalations: EscalationPort | undefined;
+  private readonly notifier: IncidentNotifier;
+
+  constructor(options: IncidentServiceOptions) {
+    this.store = options.store;
+    this.clock = options.clock;
+    this.escalations = options.escalations;
+    this.notifier = options.notifier ?? silentNotifier;
+  }
 
   /**
    * Opens an incident for the service, or returns the one already open: a service has at most one
@@ -36,6 +50,7 @@ export class IncidentService {
     const { incident, event } = openIncident({ ...request, startedAt: request.startedAt ?? this.clock.now() }, actor);
     const created = this.store.incidents.create(incident, [event]);
     this.escalations?.arm(created);
+    this.notifier.changed(created.id);
     return { incident: created, created: true };
   }
 
@@ -49,7 +64,11 @@ export class IncidentService {
   transition(id: string, to: IncidentStatus, actor: Actor, detail: Record<string, unknown> = {}): Incident {
     const { incident, event } = applyTransition(this.get(id), to, actor, this.clock.now(), detail);
     this.store.incidents.applyTransition(incident, event);
-    if (to === 'resolved') this.escalations?.disarm(id);
+    if (to === 'resolved') {
+      this.escalations?.disarm(id);
+      this.notifier.notice(id, { kind: 'resolved', by: actor.id });
+    }
+    this.notifier.changed(id);
     return incident;
   }
 
@@ -59,7 +78,11 @@ export class IncidentService {
 
   acknowledge(id: string, actor: Actor): { incident: Incident; outcome: AckOutcome } {
     const { incident, event, outcome } = ackIncident(this.get(id), actor, this.clock.now());
-    if (event) this.store.incidents.update(incident, event);
+    if (event) {
+      this.store.incidents.update(incident, event);
+      this.notifier.notice(id, { kind: 'acknowledged', by: actor.id });
+      this.notifier.changed(id);
+    }
     return { incident, outcome };
   }
 
@@ -67,6 +90,20 @@ export class IncidentService {
   record(id: string, kind: string, actor: Actor, detail: Record<string, unknown> = {}): void {
     this.get(id);
     this.store.incidents.appendEvent({ incidentId: id, at: this.clock.now(), kind, actor, detail });
+  }
+
+  /** Remembers where the head message was posted, so later changes update it in place. */
+  attachMessage(id: string, channel: string, ts: string): void {
+    this.store.incidents.update({ ...this.get(id), slackChannel: channel, slackTs: ts });
+  }
+
+  /** The open incident of a service, if any. */
+  openFor(service: string): Incident | null {
+    return this.store.incidents.findOpenByService(service);
+  }
+
+  listOpen(): Incident[] {
+    return this.store.incidents.listOpen();
   }
 
   timeline(id: string): StoredTimelineEvent[] {

@@ -5,11 +5,14 @@
 import { systemClock, type Clock } from '../services/clock.ts';
 import { createAlertRepository } from './alerts.ts';
 import { createApprovalRepository } from './approvals.ts';
+import { createAssessmentRepository } from './assessments.ts';
+import { createComplaintRepository } from './complaints.ts';
 import { createAuditRepository } from './audit.ts';
 import { openDatabase, type Database, type OpenDatabaseOptions } from './db.ts';
 import { createDrillRepository } from './drills.ts';
 import { createIncidentRepository } from './incidents.ts';
 import { createOutboxRepository } from './outbox.ts';
+import { createProcessedRequestRepository } from './processed-requests.ts';
 import { createRollbackRepository } from './rollbacks.ts';
 import { createTimerRepository } from './timers.ts';
 
@@ -29,6 +32,9 @@ export function createStore(db: Database, clock: Clock = systemClock) {
     drills: createDrillRepository(db, clock),
     audit: createAuditRepository(db),
     outbox: createOutboxRepository(db),
+    assessments: createAssessmentRepository(db),
+    processedRequests: createProcessedRequestRepository(db),
+    complaints: createComplaintRepository(db),
     /**
      * Runs `fn` in one transaction, for a change that spans repositories (open an incident and link
      * its alert). Repository calls inside nest as savepoints. `fn` must be synchronous.
@@ -81,3 +87,6 @@ export type { ApprovalRepository, Approval } from './approvals.ts';
 export { DRILL_STATUSES, type DrillRepository, type DrillRecord, type DrillStatus, type NewDrill, type DrillPatch } from './drills.ts';
 export { AUDIT_OUTCOMES, type AuditRepository, type AuditEntry, type NewAuditEntry, type AuditFilter, type AuditOutcome } from './audit.ts';
 export type { OutboxRepository, OutboxMessage } from './outbox.ts';
+export type { AssessmentRepository } from './assessments.ts';
+export type { ProcessedRequestRepository } from './processed-requests.ts';
+export type { ComplaintRepository, Complaint } from './complaints.ts';

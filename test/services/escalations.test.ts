@@ -40,7 +40,7 @@ function boot(stopOnAck = false) {
     },
   };
   const escalations = new EscalationService(store, timers, notifier, { levels: LEVELS, stopOnAck });
-  const incidents = new IncidentService(store, clock, escalations);
+  const incidents = new IncidentService({ store, clock, escalations });
   timers.start();
   proc = { store, timers, incidents };
   return proc;

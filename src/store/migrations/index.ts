@@ -4,6 +4,7 @@
  * change to the schema is a new file here with the next version number.
  */
 import { migration001 } from './001_initial.ts';
+import { migration002 } from './002_slack_surface.ts';
 
 export interface Migration {
   /** 1, 2, 3, … with no gaps; stored in `PRAGMA user_version` once applied. */
@@ -12,7 +13,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration001];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
 
 /** The newest schema this build can read and write. */
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -1,0 +1,58 @@
+/**
+ * The services wired together on one store and clock. Ports (Slack notifier, rollback engine,
+ * user-group directory, escalation notifier) come from the caller: main.ts passes the real
+ * adapters, the demo and the tests pass stand-ins and recorders.
+ */
+import { escalationLevels, judgmentMatrix } from '../config/derive.ts';
+import type { Config } from '../config/schema.ts';
+import type { Store } from '../store/index.ts';
+import { Authorizer } from './authorization.ts';
+import type { Clock } from './clock.ts';
+import { DecisionService } from './decisions.ts';
+import { EscalationService, type EscalationNotifier } from './escalations.ts';
+import { IncidentService } from './incidents.ts';
+import type { IncidentNotifier, RollbackEngine, UserGroupDirectory } from './ports.ts';
+import { RollbackRequests } from './rollback-requests.ts';
+import { TimerService, type TimerLog } from './timers.ts';
+
+export interface ServicePorts {
+  notifier: IncidentNotifier;
+  engine: RollbackEngine;
+  directory: UserGroupDirectory;
+  escalationNotifier: EscalationNotifier;
+}
+
+export interface Services {
+  timers: TimerService;
+  authorizer: Authorizer;
+  incidents: IncidentService;
+  escalations: EscalationService;
+  decisions: DecisionService;
+  rollbacks: RollbackRequests;
+}
+
+export function createServices(config: Config, store: Store, clock: Clock, ports: ServicePorts, log?: TimerLog): Services {
+  const timers = new TimerService({ repo: store.timers, clock, ...(log ? { log } : {}) });
+  const authorizer = new Authorizer({ approvers: config.slack.approvers, directory: ports.directory, clock, audit: store.audit, ...(log ? { log } : {}) });
+  const escalations = new EscalationService(store, timers, ports.escalationNotifier, {
+    levels: escalationLevels(config),
+    stopOnAck: config.escalation.stopOnAck,
+  });
+  const incidents = new IncidentService({ store, clock, escalations, notifier: ports.notifier });
+  const decisions = new DecisionService({ store, clock, incidents, notifier: ports.notifier, matrix: judgmentMatrix(config) });
+  const rollbacks = new RollbackRequests({
+    store,
+    clock,
+    incidents,
+    decisions,
+    authorizer,
+    engine: ports.engine,
+    notifier: ports.notifier,
+    chains: Object.fromEntries(Object.entries(config.services).map(([name, s]) => [name, s.versions.map((v) => v.version)])),
+    phases: config.rollback.gradual.phases.map((p) => p.weight),
+    requiredApprovals: config.slack.requiredApprovals,
+    dryRun: config.rollback.dryRun,
+    ...(log ? { log } : {}),
+  });
+  return { timers, authorizer, incidents, escalations, decisions, rollbacks };
+}

@@ -1,0 +1,257 @@
+/**
+ * Asking for a rollback, from a button or `/rollback`: plan it (from which version to which), check
+ * the person is an approver, collect approvals (`requiredApprovals`), and start it exactly once.
+ *
+ * Exactly once: the rollback is a row whose status goes `pending` → `running` with a conditional
+ * update, and the database allows one active rollback per service. A double click, two approvers
+ * clicking together, or a second bot process all meet at that row: one caller wins the claim and
+ * calls the engine; every other caller is told what is already happening.
+ */
+import { chooseTarget } from '../domain/target.ts';
+import type { Actor } from '../domain/types.ts';
+import { RollbackConflictError, type RollbackRecord, type Store } from '../store/index.ts';
+import type { Authorizer } from './authorization.ts';
+import type { Clock } from './clock.ts';
+import type { DecisionService } from './decisions.ts';
+import type { IncidentService } from './incidents.ts';
+import type { IncidentNotifier, RollbackControl, RollbackEngine } from './ports.ts';
+import { ok, refuse, type Outcome } from './refusals.ts';
+
+export type ManualStrategy = 'immediate' | 'gradual';
+
+/** Everything the confirmation dialog shows, and what is run once it is confirmed. */
+export interface RollbackPlan {
+  incidentId: string | null;
+  service: string;
+  fromVersion: string | null;
+  toVersion: string;
+  strategy: ManualStrategy;
+  /** Share left on the new version after each gradual phase, e.g. [25, 5, 0]. */
+  phases: number[];
+  requiredApprovals: number;
+  dryRun: boolean;
+}
+
+export interface RollbackRequestOptions {
+  store: Store;
+  clock: Clock;
+  incidents: IncidentService;
+  decisions: DecisionService;
+  authorizer: Authorizer;
+  engine: RollbackEngine;
+  notifier: IncidentNotifier;
+  /** Fallback chain per service, newest first. */
+  chains: Record<string, string[]>;
+  phases: number[];
+  requiredApprovals: number;
+  dryRun: boolean;
+  log?: { error(obj: object, msg: string): void };
+}
+
+export type RequestResult =
+  | { state: 'started'; rollback: RollbackRecord }
+  | { state: 'awaiting_approval'; rollback: RollbackRecord; have: number; need: number };
+
+export class RollbackRequests {
+  constructor(private readonly o: RollbackRequestOptions) {}
+
+  /**
+   * The version running now, as far as the bot knows before the engine reads the router: the
+   * incident's version, else where the last finished rollback left the service, else the newest.
+   */
+  private currentVersion(service: string, incidentVersion: string | null): string | null {
+    if (incidentVersion) return incidentVersion;
+    const last = this.o.store.rollbacks.history({ service, limit: 20 }).find((r) => r.status === 'succeeded');
+    return last?.toVersion ?? this.o.chains[service]?.[0] ?? null;
+  }
+
+  /** Plans a rollback for the confirmation dialog. Only approvers get this far. */
+  async plan(
+    request: { incidentId: string | null; service?: string; strategy: ManualStrategy; to: string | null },
+    actor: Actor,
+  ): Promise<Outcome<RollbackPlan>> {
+    let service = request.service ?? null;
+    let incidentVersion: string | null = null;
+    if (request.incidentId) {
+      const open = this.o.decisions.openIncident(request.incidentId);
+      if (!open.ok) return open;
+      service = open.value.service;
+      incidentVersion = open.value.version;
+    } else if (service) {
+      incidentVersion = this.o.incidents.openFor(service)?.version ?? null;
+    }
+    if (!service || !this.o.chains[service]) return refuse({ kind: 'error', message: `unknown service ${service ?? '(none)'}` });
+    const auth = await this.o.authorizer.authorize(actor, `rollback.${request.strategy}`, service, { step: 'plan' });
+    if (!auth.ok) return refuse({ kind: 'not_approver', action: `${request.strategy} rollback`, approvers: auth.approvers });
+    const active = this.o.store.rollbacks.activeForService(service);
+    if (active && active.status !== 'pending') return refuse({ kind: 'rollback_running', rollbackId: active.id });
+
+    const from = this.currentVersion(service, incidentVersion);
+    const history = this.o.store.rollbacks
+      .history({ service, limit: 50 })
+      .filter((r) => r.status === 'succeeded')
+      .flatMap((r) => [r.fromVersion, r.toVersion])
+      .filter((v): v is string => v !== null);
+    const target = chooseTarget({ chain: this.o.chains[service] ?? [], from, requested: request.to, history });
+    if (!target.ok) return refuse({ kind: 'no_target_version', service, fromVersion: from, known: target.known });
+    return ok({
+      incidentId: request.incidentId ?? this.o.incidents.openFor(service)?.id ?? null,
+      service,
+      fromVersion: from,
+      toVersion: target.to,
+      strategy: request.strategy,
+      phases: request.strategy === 'gradual' ? [...this.o.phases] : [0],
+      requiredApprovals: this.o.requiredApprovals,
+      dryRun: this.o.dryRun,
+    });
+  }
+
+  /** The confirmation was submitted: record the request and this approval, start when enough. */
+  async request(plan: RollbackPlan, actor: Actor): Promise<Outcome<RequestResult>> {
+    const auth = await this.o.authorizer.authorize(actor, `rollback.${plan.strategy}`, plan.service, { step: 'confirm', to: plan.toVersion });
+    if (!auth.ok) return refuse({ kind: 'not_approver', action: `${plan.strategy} rollback`, approvers: auth.approvers });
+    if (!this.o.engine.available) {
+      return refuse({ kind: 'engine_unavailable', what: `${plan.strategy} rollback of ${plan.service} ${plan.fromVersion ?? '?'} → ${plan.toVersion}` });
+    }
+    const incidentId = this.incidentFor(plan, actor);
+    if (typeof incidentId !== 'string') return incidentId;
+
+    let rollback: RollbackRecord;
+    const existing = this.o.store.rollbacks.activeForService(plan.service);
+    if (existing) {
+      const same = existing.status === 'pending' && existing.toVersion === plan.toVersion && existing.strategy === plan.strategy;
+      if (!same) return refuse({ kind: 'rollback_running', rollbackId: existing.id });
+      rollback = existing; // a second person confirming the same request is its second approval
+    } else {
+      try {
+        rollback = this.o.store.rollbacks.create({
+          incidentId,
+          service: plan.service,
+          strategy: plan.strategy,
+          fromVersion: plan.fromVersion,
+          toVersion: plan.toVersion,
+          status: 'pending',
+          startedBy: actor.id,
+          scheduledFor: null,
+          startedAt: this.o.clock.now(),
+          plan: { phases: plan.phases, requiredApprovals: plan.requiredApprovals },
+          dryRun: plan.dryRun,
+        });
+      } catch (err) {
+        if (err instanceof RollbackConflictError) return refuse({ kind: 'rollback_running', rollbackId: err.running.id });
+        throw err;
+      }
+      const recommended = this.o.decisions.assessment(incidentId).recommendation?.action ?? null;
+      this.o.decisions.recordDecision(incidentId, plan.strategy, actor, recommended);
+      this.o.incidents.record(incidentId, 'rollback_requested', actor, { rollbackId: rollback.id, strategy: plan.strategy, from: plan.fromVersion, to: plan.toVersion });
+      this.o.notifier.notice(incidentId, { kind: 'rollback_requested', rollbackId: rollback.id, by: actor.id });
+    }
+    return this.approveAndMaybeStart(rollback, actor);
+  }
+
+  /** The Approve button of a rollback waiting for its second approver. */
+  async approve(rollbackId: string, actor: Actor): Promise<Outcome<RequestResult>> {
+    const rollback = this.o.store.rollbacks.get(rollbackId);
+    if (!rollback) return refuse({ kind: 'error', message: `rollback ${rollbackId} not found` });
+    const auth = await this.o.authorizer.authorize(actor, 'rollback.approve', rollback.service, { rollbackId });
+    if (!auth.ok) return refuse({ kind: 'not_approver', action: 'approve a rollback', approvers: auth.approvers });
+    const fresh = this.o.store.rollbacks.get(rollbackId);
+    if (!fresh || fresh.status !== 'pending') return refuse({ kind: 'rollback_running', rollbackId });
+    return this.approveAndMaybeStart(fresh, actor);
+  }
+
+  private approveAndMaybeStart(rollback: RollbackRecord, actor: Actor): Outcome<RequestResult> | Promise<Outcome<RequestResult>> {
+    const need = this.o.requiredApprovals;
+    const incidentId = rollback.incidentId;
+    const recorded = this.o.store.approvals.record({ subject: rollback.id, approver: actor.id, at: this.o.clock.now() });
+    const have = this.o.store.approvals.count(rollback.id);
+    if (!recorded) {
+      // The same approver again (double click, or confirming twice): one person is one approval.
+      return have >= need ? refuse({ kind: 'rollback_running', rollbackId: rollback.id }) : refuse({ kind: 'same_approver', rollbackId: rollback.id });
+    }
+    if (incidentId) this.o.incidents.record(incidentId, 'approval', actor, { rollbackId: rollback.id, have, need });
+    if (have < need) {
+      if (incidentId) {
+        this.o.notifier.notice(incidentId, { kind: 'approval_needed', rollbackId: rollback.id, by: actor.id });
+        this.o.notifier.changed(incidentId);
+      }
+      return ok({ state: 'awaiting_approval', rollback, have, need });
+    }
+    if (incidentId && need > 1) this.o.notifier.notice(incidentId, { kind: 'approved', rollbackId: rollback.id, by: actor.id });
+    return this.start(rollback, actor);
+  }
+
+  /** Claims the row (pending → running); only the winner reaches the engine. */
+  private async start(rollback: RollbackRecord, actor: Actor): Promise<Outcome<RequestResult>> {
+    const claimed = this.o.store.rollbacks.update(rollback.id, { status: 'running' }, 'pending');
+    if (!claimed) return refuse({ kind: 'rollback_running', rollbackId: rollback.id });
+    const incidentId = claimed.incidentId;
+    if (incidentId) {
+      const incident = this.o.store.incidents.get(incidentId);
+      if (incident && incident.status !== 'rolling_back') {
+        this.o.incidents.transition(incidentId, 'rolling_back', actor, { rollbackId: claimed.id, strategy: claimed.strategy });
+      }
+      this.o.incidents.record(incidentId, 'rollback_started', actor, { rollbackId: claimed.id, from: claimed.fromVersion, to: claimed.toVersion, strategy: claimed.strategy });
+    }
+    try {
+      await this.o.engine.start(claimed);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.o.log?.error({ rollback: claimed.id, err: message }, 'rollback engine failed to start');
+      this.o.store.rollbacks.update(claimed.id, { status: 'failed', error: message, finishedAt: this.o.clock.now() }, 'running');
+      if (incidentId) {
+        this.o.incidents.record(incidentId, 'rollback_failed', actor, { rollbackId: claimed.id, error: message });
+        this.o.incidents.transition(incidentId, 'awaiting_decision', { kind: 'system', id: 'rollbacks' }, { rollbackId: claimed.id, error: message });
+      }
+      return refuse({ kind: 'error', message: `the rollback could not start: ${message}` });
+    }
+    if (incidentId) this.o.notifier.changed(incidentId);
+    return ok({ state: 'started', rollback: this.o.store.rollbacks.get(claimed.id) ?? claimed });
+  }
+
+  /** Pause, resume or abort the service's rollback (`/rollback pause|resume|abort`, buttons). */
+  async control(target: { service?: string; rollbackId?: string }, control: RollbackControl, actor: Actor): Promise<Outcome<RollbackRecord>> {
+    const rollback = target.rollbackId ? this.o.store.rollbacks.get(target.rollbackId) : this.o.store.rollbacks.activeForService(target.service ?? '');
+    const service = rollback?.service ?? target.service ?? '';
+    const auth = await this.o.authorizer.authorize(actor, `rollback.${control}`, service, { rollbackId: rollback?.id ?? null });
+    if (!auth.ok) return refuse({ kind: 'not_approver', action: `${control} a rollback`, approvers: auth.approvers });
+    if (!rollback || !['pending', 'scheduled', 'running', 'paused'].includes(rollback.status)) return refuse({ kind: 'no_rollback', service });
+    if (rollback.status === 'pending' || rollback.status === 'scheduled') {
+      // Not yet running: only abort makes sense, and it needs no engine — nothing has moved.
+      if (control !== 'abort') return refuse({ kind: 'no_rollback', service });
+      const cancelled = this.o.store.rollbacks.update(rollback.id, { status: 'cancelled', finishedAt: this.o.clock.now() }, rollback.status);
+      if (!cancelled) return refuse({ kind: 'no_rollback', service });
+      this.noteControl(cancelled, control, actor);
+      return ok(cancelled);
+    }
+    if (!this.o.engine.available) return refuse({ kind: 'engine_unavailable', what: `${control} of ${rollback.id}` });
+    if ((control === 'pause' && rollback.status !== 'running') || (control === 'resume' && rollback.status !== 'paused')) {
+      return refuse({ kind: 'no_rollback', service });
+    }
+    await this.o.engine.control(rollback, control, actor);
+    const after = this.o.store.rollbacks.get(rollback.id) ?? rollback;
+    this.noteControl(after, control, actor);
+    return ok(after);
+  }
+
+  private noteControl(rollback: RollbackRecord, control: RollbackControl, actor: Actor): void {
+    if (!rollback.incidentId) return;
+    this.o.incidents.record(rollback.incidentId, `rollback_${control}`, actor, { rollbackId: rollback.id });
+    this.o.notifier.notice(rollback.incidentId, { kind: 'rollback_control', control, rollbackId: rollback.id, by: actor.id });
+    this.o.notifier.changed(rollback.incidentId);
+  }
+
+  /** A rollback always has an incident to report in: the open one of the service, or a new one. */
+  private incidentFor(plan: RollbackPlan, actor: Actor): string | Outcome<never> {
+    if (plan.incidentId) {
+      const open = this.o.decisions.openIncident(plan.incidentId);
+      return open.ok ? open.value.id : open;
+    }
+    const { incident, created } = this.o.incidents.open(
+      { service: plan.service, version: plan.fromVersion, severity: 'warning', title: `manual ${plan.strategy} rollback requested`, drill: false },
+      actor,
+    );
+    if (created) this.o.incidents.transition(incident.id, 'awaiting_decision', actor, { reason: 'manual rollback' });
+    return incident.id;
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Rewind's services on one store and a manual clock, with recorders at the ports: what the
+ * service and Slack tests build on. Wired by the same createServices as src/main.ts.
+ */
+import { loadConfigFile } from '../../src/config/load.ts';
+import type { Config } from '../../src/config/schema.ts';
+import { ManualClock } from '../../src/services/clock.ts';
+import { createServices, type Services } from '../../src/services/index.ts';
+import type { IncidentNotice, IncidentNotifier, RollbackEngine, UserGroupDirectory } from '../../src/services/ports.ts';
+import { openStore, type Store } from '../../src/store/index.ts';
+import { RecordingEngine } from './recording-engine.ts';
+import { REPO } from './run-cli.ts';
+
+export const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
+
+export function shippedConfig(patch: (c: Config) => Config = (c) => c): Config {
+  const loaded = loadConfigFile(`${REPO}/config/rewind.yml`);
+  if (!loaded.ok) throw new Error('shipped config does not validate');
+  return patch(loaded.config);
+}
+
+export class RecordingNotifier implements IncidentNotifier {
+  readonly changes: string[] = [];
+  readonly notices: { incidentId: string; notice: IncidentNotice }[] = [];
+  changed(incidentId: string): void {
+    this.changes.push(incidentId);
+  }
+  notice(incidentId: string, notice: IncidentNotice): void {
+    this.notices.push({ incidentId, notice });
+  }
+}
+
+/** Slack user groups as the directory port sees them; S0SRE is an approver group in the shipped config. */
+export class GroupDirectory implements UserGroupDirectory {
+  readonly lookups: string[] = [];
+  groups: Record<string, string[]> = { S0SRE: ['U0ALICE', 'U0BOB'], S0SENIOR: ['U0SENIOR'] };
+  async members(group: string): Promise<string[]> {
+    this.lookups.push(group);
+    return this.groups[group] ?? [];
+  }
+}
+
+export interface ServiceWorld extends Services {
+  config: Config;
+  clock: ManualClock;
+  store: Store;
+  engine: RecordingEngine;
+  notifier: RecordingNotifier;
+  directory: GroupDirectory;
+}
+
+export function serviceWorld(options: { config?: Config; engine?: RollbackEngine; file?: string } = {}): ServiceWorld {
+  const config = options.config ?? shippedConfig();
+  const clock = new ManualClock(T0);
+  const store = openStore(options.file ?? ':memory:', { clock });
+  const notifier = new RecordingNotifier();
+  const directory = new GroupDirectory();
+  const engine = new RecordingEngine(store, clock);
+  const services = createServices(config, store, clock, {
+    notifier,
+    engine: options.engine ?? engine,
+    directory,
+    escalationNotifier: { escalate: () => {} },
+  });
+  return { ...services, config, clock, store, engine, notifier, directory };
+}
