@@ -94,9 +94,9 @@ describe('requesting and starting', () => {
     const plan = await world.rollbacks.plan({ incidentId: inc.id, strategy: 'gradual', to: null }, LEAD);
     if (!plan.ok) throw new Error('plan refused');
     const first = await world.rollbacks.request(plan.value, LEAD);
-    expect(first.ok && first.value.state).toBe('awaiting_approval');
-    expect(first.ok && [first.value.have, first.value.need]).toEqual([1, 2]);
-    const id = first.ok ? first.value.rollback.id : '';
+    if (!first.ok || first.value.state !== 'awaiting_approval') throw new Error('expected to wait for approval');
+    expect([first.value.have, first.value.need]).toEqual([1, 2]);
+    const id = first.value.rollback.id;
     expect(world.engine.started).toEqual([]);
     expect(await world.rollbacks.approve(id, LEAD)).toEqual({ ok: false, refusal: { kind: 'same_approver', rollbackId: id } });
     expect(await world.rollbacks.approve(id, MALLORY)).toMatchObject({ ok: false, refusal: { kind: 'not_approver' } });
