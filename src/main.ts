@@ -3,17 +3,23 @@
  * process started. The only file that knows every room of the house.
  */
 import { readFileSync } from 'node:fs';
-import { WebClient } from '@slack/web-api';
+import type { RetryOptions, WebClient } from '@slack/web-api';
 import { readEnv, secretsOf, type Env } from './config/env.ts';
 import { loadConfigFile, formatProblem } from './config/load.ts';
 import type { Config } from './config/schema.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { systemClock, type Clock } from './services/clock.ts';
-import { TimerService } from './services/timers.ts';
+import { createServices, type Services } from './services/index.ts';
+import { noRollbackEngine, type RollbackEngine } from './services/ports.ts';
+import { Queries } from './services/queries.ts';
 import { openStore, type Store } from './store/index.ts';
-import { healthRoutes } from './adapters/http/routes.ts';
+import { healthRoutes, type Route } from './adapters/http/routes.ts';
 import { createMetricsRegistry } from './adapters/http/metrics.ts';
-import { startHttpServer, type RunningServer } from './adapters/http/server.ts';
+import { createSlackApp, type SlackSurface } from './adapters/slack/app.ts';
+import { SlackUserGroups } from './adapters/slack/directory.ts';
+import { registerListeners } from './adapters/slack/listeners/index.ts';
+import { SlackPresenter } from './adapters/slack/presenter.ts';
+import { judgmentMatrix } from './config/derive.ts';
 
 export const VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -33,14 +39,20 @@ export interface StartOptions {
   logDestination?: NodeJS.WritableStream;
   /** Host to bind; tests use 127.0.0.1. */
   host?: string;
+  /** The rollback engine; until the Kubernetes engine is wired in, none (requests are refused clearly). */
+  engine?: RollbackEngine;
+  /** Tests and the demo: the stand-in's bot identity, retries off, listeners finished before the HTTP answer. */
+  slack?: { botId?: string; botUserId?: string; retryConfig?: RetryOptions; processBeforeResponse?: boolean };
 }
 
 export interface Rewind {
   env: Env;
   config: Config;
   store: Store;
-  timers: TimerService;
-  http: RunningServer;
+  services: Services;
+  presenter: SlackPresenter;
+  slack: SlackSurface;
+  port: number;
   log: Logger;
   stop(): Promise<void>;
 }
@@ -67,8 +79,7 @@ export function preflight(envSource: NodeJS.ProcessEnv): { env: Env; config: Con
 }
 
 /** Calls auth.test until it passes; readiness reports the last answer. */
-function watchSlackAuth(client: WebClient, clock: Clock, log: Logger, signal: AbortSignal) {
-  const state = { ok: false, detail: 'auth.test not answered yet' };
+function watchSlackAuth(client: WebClient, clock: Clock, log: Logger, signal: AbortSignal, state: { ok: boolean; detail: string }): void {
   void (async () => {
     while (!signal.aborted) {
       try {
@@ -78,6 +89,7 @@ function watchSlackAuth(client: WebClient, clock: Clock, log: Logger, signal: Ab
         log.info({ team: r.team, user: r.user }, 'Slack auth.test passed');
         return;
       } catch (err) {
+        if (signal.aborted) return;
         const code = (err as { data?: { error?: string } }).data?.error;
         state.ok = false;
         state.detail = code ? `auth.test failed: ${code}` : `auth.test failed: ${(err as Error).message}`;
@@ -86,7 +98,6 @@ function watchSlackAuth(client: WebClient, clock: Clock, log: Logger, signal: Ab
       await clock.sleep(30_000, signal).catch(() => undefined);
     }
   })();
-  return state;
 }
 
 export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
@@ -97,24 +108,18 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
 
   let store: Store;
   try {
-    store = openStore(env.dbFile);
+    store = openStore(env.dbFile, { clock });
   } catch (err) {
     throw new StartupError([`Cannot open the database ${env.dbFile}: ${(err as Error).message}`]);
   }
 
   const stopping = new AbortController();
-  const slack = new WebClient(env.slackBotToken, {
-    slackApiUrl: env.slackApiUrl,
-    retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 5_000 },
-  });
-  const slackAuth = watchSlackAuth(slack, clock, log, stopping.signal);
-
-  const timers = new TimerService({ repo: store.timers, clock, log });
+  const slackAuth = { ok: false, detail: 'auth.test not answered yet' };
   const registry = createMetricsRegistry(
     { openIncidents: () => store.incidents.listOpen().length, pendingTimers: () => store.timers.countPending() },
     VERSION,
   );
-  const routes = healthRoutes(
+  const routes: Route[] = healthRoutes(
     [
       { name: 'database', check: () => ({ ok: store.isOpen(), detail: env.dbFile }) },
       { name: 'config', check: () => ({ ok: true, detail: env.configFile }) },
@@ -122,34 +127,69 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
     ],
     registry,
   );
+  const slack = createSlackApp({
+    botToken: env.slackBotToken ?? '',
+    appToken: env.slackAppToken,
+    signingSecret: env.slackSigningSecret,
+    apiUrl: env.slackApiUrl,
+    routes,
+    log,
+    clock,
+    processedRequests: store.processedRequests,
+    ...options.slack,
+  });
+  const client = slack.app.client;
+  watchSlackAuth(client, clock, log, stopping.signal, slackAuth);
 
-  let http: RunningServer;
+  const locale = config.locale;
+  const queries = new Queries(store, judgmentMatrix(config), config.slack.requiredApprovals);
+  const presenter = new SlackPresenter(client, queries, clock, config.slack.incidentChannel, locale, log);
+  const services = createServices(
+    config,
+    store,
+    clock,
+    {
+      notifier: presenter,
+      engine: options.engine ?? noRollbackEngine,
+      directory: new SlackUserGroups(client),
+      escalationNotifier: {
+        escalate: (incident, level, lateMs) =>
+          presenter.notice(incident.id, { kind: 'escalation', level: level.level, label: level.label, notify: level.notify, lateMs }),
+      },
+    },
+    log,
+  );
+  presenter.incidents = services.incidents;
+  registerListeners(slack.app, { config, services, clock, locale, log });
+
+  let port: number;
   try {
-    http = await startHttpServer(routes, env.port, options.host);
+    port = await slack.start(env.port, options.host);
   } catch (err) {
+    stopping.abort();
     store.close();
     throw new StartupError([`Cannot listen on port ${env.port}: ${(err as Error).message}`]);
   }
-  timers.start();
-  log.info(
-    { port: http.port, mode: env.socketMode ? 'socket' : 'http', services: Object.keys(config.services) },
-    `Rewind ${VERSION} listening on port ${http.port}`,
-  );
+  services.timers.start();
+  log.info({ port, mode: slack.mode, services: Object.keys(config.services) }, `Rewind ${VERSION} listening on port ${port} (Slack ${slack.mode} mode)`);
 
   let stopped = false;
   return {
     env,
     config,
     store,
-    timers,
-    http,
+    services,
+    presenter,
+    slack,
+    port,
     log,
     async stop() {
       if (stopped) return;
       stopped = true;
       stopping.abort();
-      await timers.stop();
-      await http.close();
+      await services.timers.stop();
+      await slack.stop();
+      await presenter.idle();
       store.close();
       log.info('Rewind stopped');
     },

@@ -7,6 +7,7 @@ import { acknowledge as ackIncident, openIncident, transition as applyTransition
 import type { Actor, Incident, IncidentStatus } from '../domain/types.ts';
 import { NotFoundError, type Store, type StoredTimelineEvent } from '../store/index.ts';
 import type { Clock } from './clock.ts';
+import type { BreachRecord } from './incident-snapshot.ts';
 import { silentNotifier, type IncidentNotifier } from './ports.ts';
 
 /** What the incident service needs from escalation: arm the levels on open, disarm them on resolve. */
@@ -18,6 +19,8 @@ export interface EscalationPort {
 export interface OpenRequest extends Omit<NewIncident, 'startedAt'> {
   /** Detection time when it is earlier than now (an alert's startsAt); default now. */
   startedAt?: number;
+  /** The conditions that held when it was detected, shown on the head message. */
+  breaches?: BreachRecord[];
 }
 
 export interface IncidentServiceOptions {
@@ -47,8 +50,9 @@ export class IncidentService {
   open(request: OpenRequest, actor: Actor): { incident: Incident; created: boolean } {
     const existing = this.store.incidents.findOpenByService(request.service);
     if (existing) return { incident: existing, created: false };
-    const { incident, event } = openIncident({ ...request, startedAt: request.startedAt ?? this.clock.now() }, actor);
-    const created = this.store.incidents.create(incident, [event]);
+    const { breaches = [], ...fields } = request;
+    const { incident, event } = openIncident({ ...fields, startedAt: request.startedAt ?? this.clock.now() }, actor);
+    const created = this.store.incidents.create(incident, [{ ...event, detail: { ...event.detail, breaches } }]);
     this.escalations?.arm(created);
     this.notifier.changed(created.id);
     return { incident: created, created: true };

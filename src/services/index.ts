@@ -8,10 +8,12 @@ import type { Config } from '../config/schema.ts';
 import type { Store } from '../store/index.ts';
 import { Authorizer } from './authorization.ts';
 import type { Clock } from './clock.ts';
+import { ComplaintService } from './complaints.ts';
 import { DecisionService } from './decisions.ts';
 import { EscalationService, type EscalationNotifier } from './escalations.ts';
 import { IncidentService } from './incidents.ts';
 import type { IncidentNotifier, RollbackEngine, UserGroupDirectory } from './ports.ts';
+import { Queries } from './queries.ts';
 import { RollbackRequests } from './rollback-requests.ts';
 import { TimerService, type TimerLog } from './timers.ts';
 
@@ -29,6 +31,8 @@ export interface Services {
   escalations: EscalationService;
   decisions: DecisionService;
   rollbacks: RollbackRequests;
+  queries: Queries;
+  complaints: ComplaintService;
 }
 
 export function createServices(config: Config, store: Store, clock: Clock, ports: ServicePorts, log?: TimerLog): Services {
@@ -54,5 +58,7 @@ export function createServices(config: Config, store: Store, clock: Clock, ports
     dryRun: config.rollback.dryRun,
     ...(log ? { log } : {}),
   });
-  return { timers, authorizer, incidents, escalations, decisions, rollbacks };
+  const queries = new Queries(store, judgmentMatrix(config), config.slack.requiredApprovals);
+  const complaints = new ComplaintService(store, clock, incidents, config.triggers.observationWindow);
+  return { timers, authorizer, incidents, escalations, decisions, rollbacks, queries, complaints };
 }

@@ -126,6 +126,9 @@ export function createIncidentRepository(db: Database, clock: Clock) {
   );
   const selectOne = db.prepare<[string], IncidentRow>(`SELECT ${COLUMNS} FROM incidents WHERE id = ?`);
   const selectStatus = db.prepare<[string], { status: string }>(`SELECT status FROM incidents WHERE id = ?`);
+  const selectByMessage = db.prepare<[string, string], IncidentRow>(
+    `SELECT ${COLUMNS} FROM incidents WHERE slack_channel = ? AND slack_ts = ?`,
+  );
   const selectOpenByService = db.prepare<[string], IncidentRow>(
     `SELECT ${COLUMNS} FROM incidents WHERE service = ? AND status <> 'resolved'`,
   );
@@ -219,6 +222,12 @@ export function createIncidentRepository(db: Database, clock: Clock) {
     },
 
     /** Every open incident, oldest first. */
+    /** The incident whose head message is this Slack message, if any. */
+    findByMessage(channel: string, ts: string): Incident | null {
+      const row = selectByMessage.get(channel, ts);
+      return row ? toIncident(row) : null;
+    },
+
     listOpen(): Incident[] {
       return selectOpen.all().map(toIncident);
     },

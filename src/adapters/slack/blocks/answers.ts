@@ -1,0 +1,92 @@
+/**
+ * Plain mrkdwn answers to slash commands (`/incident list|timeline`, `/rollback status|history`,
+ * `/drill schedule`). Pure: everything they show is passed in.
+ */
+import type { Condition } from '../../../domain/conditions.ts';
+import type { Incident, Tier } from '../../../domain/types.ts';
+import { ANSWER_STRINGS } from '../i18n/answers.ts';
+import type { Locale } from '../i18n/locale.ts';
+import { TERMS } from '../i18n/terms.ts';
+import { SLACK_LIMITS, clip } from './limits.ts';
+import { SEVERITY_MARKER, escapeMrkdwn, formatElapsed, formatTimeInZone, mention } from './format.ts';
+import { progressLine, rollbackSplit, versionsText } from './rollback-summary.ts';
+import type { RollbackView } from './view-models.ts';
+
+function incidentLine(i: Incident, now: number, locale: Locale): string {
+  const t = TERMS[locale];
+  const drill = i.drill ? ` ${t.drill}` : '';
+  const age = formatElapsed((i.resolvedAt ?? now) - i.startedAt, locale);
+  const version = i.version ? ` \`${escapeMrkdwn(i.version)}\`` : '';
+  return `${SEVERITY_MARKER[i.severity]} *${i.id}*${drill} ${escapeMrkdwn(i.service)}${version} · ${t.incidentStatus[i.status]} · ${age}`;
+}
+
+export function incidentListText(open: Incident[], recentlyResolved: Incident[], now: number, locale: Locale): string {
+  const s = ANSWER_STRINGS[locale];
+  const lines = [s.incidentListHeader, ...(open.length ? open.map((i) => incidentLine(i, now, locale)) : [s.incidentListEmpty])];
+  if (recentlyResolved.length) lines.push('', s.recentHeader, ...recentlyResolved.map((i) => incidentLine(i, now, locale)));
+  return clip(lines.join('\n'), SLACK_LIMITS.sectionText);
+}
+
+export interface TimelineLine {
+  at: number;
+  kind: string;
+  actorId: string;
+  from?: string | undefined;
+  to?: string | undefined;
+  detail: Record<string, unknown>;
+}
+
+/** The raw timeline: time, what, who, and the event's details in brief. */
+export function timelineText(incidentId: string, events: TimelineLine[], timezone: string, locale: Locale): string {
+  const s = ANSWER_STRINGS[locale];
+  if (events.length === 0) return `${s.timelineHeader(incidentId)}\n${s.timelineEmpty}`;
+  const lines = events.map((e) => {
+    const what = e.kind === 'status' ? `${e.from ?? '?'} → ${e.to ?? '?'}` : e.kind;
+    const who = e.actorId === 'rewind' || !/^[UW]/.test(e.actorId) ? e.actorId : mention(e.actorId);
+    const detail = Object.entries(e.detail)
+      .filter(([, v]) => v !== null && v !== undefined && typeof v !== 'object')
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(' ');
+    return `\`${formatTimeInZone(e.at, timezone, locale)}\` *${escapeMrkdwn(what)}* ${who}${detail ? ` — ${escapeMrkdwn(detail)}` : ''}`;
+  });
+  return clip([s.timelineHeader(incidentId), ...lines].join('\n'), SLACK_LIMITS.sectionText);
+}
+
+export interface StatusData {
+  service: string;
+  version: string | null;
+  rollback: RollbackView | null;
+  incident: Incident | null;
+  tiers: Record<Tier, Condition[]>;
+}
+
+export function statusText(d: StatusData, locale: Locale): string {
+  const s = ANSWER_STRINGS[locale];
+  const t = TERMS[locale];
+  const lines = [s.statusHeader(escapeMrkdwn(d.service)), s.statusVersion(escapeMrkdwn(d.version ?? t.unknownVersion))];
+  lines.push(d.incident ? s.statusIncident(d.incident.id, t.incidentStatus[d.incident.status]) : s.statusNoIncident);
+  if (d.rollback) {
+    const r = d.rollback;
+    const extra = [rollbackSplit(r, locale), progressLine(r, locale)].filter(Boolean).join(' · ');
+    lines.push(`${t.strategy[r.strategy]} ${versionsText(r, locale)} · ${t.rollbackStatus[r.status]}${extra ? ` · ${extra}` : ''}`);
+  } else {
+    lines.push(s.statusNoRollback);
+  }
+  lines.push(s.statusThresholds);
+  for (const tier of ['critical', 'warning', 'watch'] as const) {
+    lines.push(`${SEVERITY_MARKER[tier]} ${t.severity[tier]}: ${d.tiers[tier].map((c) => `\`${escapeMrkdwn(c.text)}\``).join(', ')}`);
+  }
+  lines.push(s.statusMetricsLater);
+  return clip(lines.join('\n'), SLACK_LIMITS.sectionText);
+}
+
+export function historyText(service: string | null, rollbacks: RollbackView[], startedAt: number[], timezone: string, locale: Locale): string {
+  const s = ANSWER_STRINGS[locale];
+  const t = TERMS[locale];
+  if (rollbacks.length === 0) return `${s.historyHeader(service)}\n${s.historyEmpty}`;
+  const lines = rollbacks.map(
+    (r, i) =>
+      `\`${formatTimeInZone(startedAt[i] ?? 0, timezone, locale)}\` *${r.id}* ${escapeMrkdwn(r.service)} ${t.strategy[r.strategy]} ${versionsText(r, locale)} · ${t.rollbackStatus[r.status]} · ${mention(r.startedBy)}`,
+  );
+  return clip([s.historyHeader(service ? escapeMrkdwn(service) : null), ...lines].join('\n'), SLACK_LIMITS.sectionText);
+}

@@ -1,0 +1,100 @@
+/**
+ * The confirmation modal in front of a rollback (SPEC §4: destructive buttons open a confirmation).
+ * The input travels in `private_metadata` so the submission handler acts on exactly what the person
+ * saw, and parseConfirmMetadata refuses anything else.
+ */
+import type { KnownBlock, ModalView } from '@slack/types';
+import { z } from 'zod';
+import { CONFIRM_STRINGS } from '../i18n/confirm.ts';
+import type { Locale } from '../i18n/locale.ts';
+import { TERMS } from '../i18n/terms.ts';
+import { VIEW } from '../ids.ts';
+import { mrkdwn, plain, section } from './elements.ts';
+import { escapeMrkdwn, formatPercent } from './format.ts';
+import { SLACK_LIMITS } from './limits.ts';
+
+export interface ConfirmRollbackInput {
+  incidentId: string | null;
+  service: string;
+  fromVersion: string | null;
+  toVersion: string;
+  strategy: 'immediate' | 'gradual';
+  /** Gradual weights on the version being rolled back, e.g. [25, 5, 0]. */
+  phases: number[];
+  requiredApprovals: number;
+  dryRun: boolean;
+}
+
+const CONFIRM_INPUT = z
+  .object({
+    incidentId: z.string().min(1).nullable(),
+    service: z.string().min(1),
+    fromVersion: z.string().min(1).nullable(),
+    toVersion: z.string().min(1),
+    strategy: z.enum(['immediate', 'gradual']),
+    phases: z.array(z.number().min(0).max(100)),
+    requiredApprovals: z.number().int().min(1),
+    dryRun: z.boolean(),
+  })
+  .strict()
+  .refine((v) => v.strategy !== 'gradual' || v.phases.length > 0, { message: 'a gradual rollback needs at least one phase', path: ['phases'] });
+
+export function confirmRollbackModal(input: ConfirmRollbackInput, locale: Locale): ModalView {
+  const metadata = JSON.stringify(input);
+  if (metadata.length > SLACK_LIMITS.privateMetadata) {
+    throw new Error(`confirm-rollback metadata is ${metadata.length} characters; Slack allows ${SLACK_LIMITS.privateMetadata}`);
+  }
+  const s = CONFIRM_STRINGS[locale];
+  const terms = TERMS[locale];
+  const service = escapeMrkdwn(input.service);
+  const from = input.fromVersion === null ? null : `\`${escapeMrkdwn(input.fromVersion)}\``;
+  const to = `\`${escapeMrkdwn(input.toVersion)}\``;
+
+  const intro = [s.intro(terms.strategy[input.strategy], service)];
+  if (input.incidentId !== null) intro.push(s.forIncident(escapeMrkdwn(input.incidentId)));
+
+  const plan =
+    input.strategy === 'immediate'
+      ? s.immediatePlan(from ?? terms.unknownVersion, to)
+      : `${s.gradualPlan(from ?? terms.unknownVersion, ['100%', ...input.phases.map(formatPercent)].join(' → '), input.phases.length)}\n${s.gradualAbortNote}`;
+
+  const blocks: KnownBlock[] = [
+    section(intro.join('\n')),
+    {
+      type: 'section',
+      fields: [
+        mrkdwn(`${s.fromLabel}\n${from ?? s.unknownFrom}`, SLACK_LIMITS.sectionField),
+        mrkdwn(`${s.toLabel}\n${to}`, SLACK_LIMITS.sectionField),
+      ],
+    },
+    section(`${s.whatHappensLabel}\n${plan}`),
+  ];
+  if (input.requiredApprovals >= 2) blocks.push(section(s.approvalNote(input.requiredApprovals)));
+  if (input.dryRun) blocks.push(section(s.dryRunWarning));
+
+  return {
+    type: 'modal',
+    callback_id: VIEW.confirmRollback,
+    private_metadata: metadata,
+    title: plain(s.title, SLACK_LIMITS.modalTitle),
+    submit: plain(s.submit, SLACK_LIMITS.modalButton),
+    close: plain(s.close, SLACK_LIMITS.modalButton),
+    blocks,
+  };
+}
+
+/** Reads back the modal's `private_metadata`; throws naming what is wrong when it is not what confirmRollbackModal wrote. */
+export function parseConfirmMetadata(text: string): ConfirmRollbackInput {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`confirm-rollback metadata is not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+  const parsed = CONFIRM_INPUT.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`);
+    throw new Error(`confirm-rollback metadata has the wrong shape: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,168 @@
+/**
+ * Thread replies under an incident's head message (everything about an incident goes in its thread)
+ * and the ephemeral refusals a person sees when the bot will not do what they asked. A refusal
+ * always says what was wrong and what to do instead.
+ */
+import type { KnownBlock } from '@slack/types';
+import type { Assessment } from '../../../domain/matrix.ts';
+import { ACTIONS, type Action } from '../../../domain/types.ts';
+import { INCIDENT_STRINGS } from '../i18n/incident.ts';
+import type { Locale } from '../i18n/locale.ts';
+import { NOTE_STRINGS, REFUSAL_STRINGS } from '../i18n/notes.ts';
+import { TERMS, type Terms } from '../i18n/terms.ts';
+import { ACTION, BLOCK } from '../ids.ts';
+import { actions, button, section } from './elements.ts';
+import { escapeMrkdwn, formatElapsed, mention, mentionList } from './format.ts';
+import { SLACK_LIMITS, clip } from './limits.ts';
+import { progressLine, rollbackSplit, versionsText } from './rollback-summary.ts';
+import type { Note, Refusal, RollbackStrategy, RollbackView } from './view-models.ts';
+
+/** Escalations that fire less than this after their due time are on time (the timer tick's own jitter). */
+const LATE_NOTICE_MS = 60_000;
+/** Incident ids listed in a refusal before the rest is cut off. */
+const MAX_LISTED_IDS = 10;
+
+const STRATEGIES: readonly RollbackStrategy[] = ['immediate', 'gradual', 'planned', 'canary'];
+
+export function noteMessage(note: Note, locale: Locale): { text: string; blocks: KnownBlock[] } {
+  const text = clip(noteText(note, locale), SLACK_LIMITS.sectionText);
+  const blocks: KnownBlock[] = [section(text)];
+  if (note.kind === 'approval_needed') {
+    blocks.push(
+      actions(BLOCK.rollbackControls, [
+        button({ actionId: ACTION.approve, text: INCIDENT_STRINGS[locale].button.approve, value: note.rollback.id, style: 'primary' }),
+      ]),
+    );
+  }
+  return { text, blocks };
+}
+
+function noteText(note: Note, locale: Locale): string {
+  const s = NOTE_STRINGS[locale];
+  const terms = TERMS[locale];
+  switch (note.kind) {
+    case 'decision': {
+      const lines = [s.decision(mention(note.by), terms.action[note.action])];
+      if (note.recommended === note.action) lines.push(s.decisionAsRecommended);
+      else if (note.recommended !== null) lines.push(s.decisionAgainstRecommendation(terms.action[note.recommended]));
+      return lines.join(terms.sentenceSeparator);
+    }
+    case 'assessment': {
+      const lines = [s.assessment(mention(note.by), assessmentText(note.assessment, terms))];
+      if (note.recommendation) {
+        const i = INCIDENT_STRINGS[locale];
+        const basis = note.recommendation.rule === null ? i.defaultBasis : i.ruleBasis(note.recommendation.rule + 1);
+        lines.push(s.assessmentRecommendation(terms.action[note.recommendation.action], basis));
+      } else {
+        lines.push(s.assessmentIncomplete);
+      }
+      return lines.join('\n');
+    }
+    case 'rollback_requested':
+      return s.rollbackRequested(mention(note.by), terms.strategy[note.rollback.strategy], escapeMrkdwn(note.rollback.service), versionsText(note.rollback, locale));
+    case 'approval_needed': {
+      const r = note.rollback;
+      return s.approvalNeeded(mention(note.by), terms.strategy[r.strategy], escapeMrkdwn(r.service), versionsText(r, locale), r.approvals.have, r.approvals.need);
+    }
+    case 'approved': {
+      const r = note.rollback;
+      const missing = r.approvals.need - r.approvals.have;
+      const tail = missing > 0 ? s.approvalsMissing(missing) : s.approvedComplete;
+      return [s.approved(mention(note.by), escapeMrkdwn(r.service), r.approvals.have, r.approvals.need), tail].join(terms.sentenceSeparator);
+    }
+    case 'rollback_control': {
+      const r = note.rollback;
+      const line = s.control[note.control](mention(note.by), terms.strategy[r.strategy], escapeMrkdwn(r.service));
+      const state = rollbackState(r, locale);
+      return state ? [line, s.controlState(state)].join(terms.sentenceSeparator) : line;
+    }
+    case 'acknowledged':
+      return s.acknowledged(mention(note.by));
+    case 'resolved':
+      return s.resolved(mention(note.by));
+    case 'escalation': {
+      const label = escapeMrkdwn(note.label);
+      const line =
+        note.notify.length > 0 ? s.escalation(note.level, label, mentionList(note.notify, locale)) : s.escalationNobody(note.level, label);
+      return note.lateMs >= LATE_NOTICE_MS ? [line, s.escalationLate(formatElapsed(note.lateMs, locale))].join(terms.sentenceSeparator) : line;
+    }
+  }
+}
+
+function assessmentText(a: Assessment, terms: Terms): string {
+  const q = terms.question;
+  const answer = (v: string | undefined): string => (v === undefined ? terms.unanswered : `*${v}*`);
+  return [
+    `${q.userImpact} ${answer(a.userImpact && terms.userImpact[a.userImpact])}`,
+    `${q.businessImpact} ${answer(a.businessImpact && terms.businessImpact[a.businessImpact])}`,
+    `${q.fixTime} ${answer(a.fixTime && terms.fixTime[a.fixTime])}`,
+  ].join(' · ');
+}
+
+/** `v2.0.0 25% / v1.5.0 75%, `▓▓▓▓▓▓▓░░░` Phase 2/3`, or null when nothing is known. */
+function rollbackState(r: RollbackView, locale: Locale): string | null {
+  const parts = [rollbackSplit(r, locale), progressLine(r, locale)].filter((p): p is string => p !== null);
+  return parts.length > 0 ? parts.join(TERMS[locale].listSeparator) : null;
+}
+
+/**
+ * Names what was refused in the reader's language when it is one of ours (an action, a strategy, a
+ * rollback control or one of their action ids); anything else is shown as given.
+ */
+function actionLabel(action: string, locale: Locale): string {
+  const terms = TERMS[locale];
+  const buttons = INCIDENT_STRINGS[locale].button;
+  const byActionId = Object.entries(ACTION).find(([, id]) => id === action)?.[0];
+  const key = byActionId === 'nextRelease' ? 'next_release' : (byActionId ?? action);
+  if ((ACTIONS as readonly string[]).includes(key)) return terms.action[key as Action];
+  if ((STRATEGIES as readonly string[]).includes(key)) return terms.strategy[key as RollbackStrategy];
+  if (key in buttons) return buttons[key as keyof typeof buttons];
+  return escapeMrkdwn(action);
+}
+
+export function refusalText(refusal: Refusal, locale: Locale): string {
+  return clip(refusalLine(refusal, locale), SLACK_LIMITS.sectionText);
+}
+
+function refusalLine(refusal: Refusal, locale: Locale): string {
+  const s = REFUSAL_STRINGS[locale];
+  const terms = TERMS[locale];
+  switch (refusal.kind) {
+    case 'not_approver': {
+      const action = actionLabel(refusal.action, locale);
+      return refusal.approvers.length > 0 ? s.notApprover(action, mentionList(refusal.approvers, locale)) : s.noApprovers(action);
+    }
+    case 'same_approver':
+      return s.sameApprover(escapeMrkdwn(refusal.rollbackId));
+    case 'rollback_running': {
+      const r = refusal.rollback;
+      const state = [terms.rollbackStatus[r.status], rollbackState(r, locale)].filter((p): p is string => p !== null);
+      return s.rollbackRunning(escapeMrkdwn(r.service), terms.strategy[r.strategy], state.join(terms.listSeparator));
+    }
+    case 'incident_resolved':
+      return s.incidentResolved(escapeMrkdwn(refusal.incidentId));
+    case 'unknown_incident':
+      return s.unknownIncident(escapeMrkdwn(refusal.incidentId));
+    case 'no_open_incident':
+      return refusal.service === null ? s.noOpenIncident : s.noOpenIncidentFor(escapeMrkdwn(refusal.service));
+    case 'several_open_incidents': {
+      const ids = refusal.ids.map(escapeMrkdwn);
+      const listed = ids.slice(0, MAX_LISTED_IDS).join(terms.listSeparator) + (ids.length > MAX_LISTED_IDS ? ' …' : '');
+      return s.severalOpenIncidents(listed, ids[0] ?? 'INC-…');
+    }
+    case 'no_rollback':
+      return s.noRollback(escapeMrkdwn(refusal.service));
+    case 'illegal_transition':
+      return s.illegalTransition(escapeMrkdwn(refusal.incidentId), terms.incidentStatus[refusal.from], terms.incidentStatus[refusal.to]);
+    case 'no_target_version': {
+      const service = escapeMrkdwn(refusal.service);
+      const from = refusal.fromVersion === null ? terms.unknownVersion : `\`${escapeMrkdwn(refusal.fromVersion)}\``;
+      if (refusal.known.length === 0) return s.noKnownVersions(service, from);
+      return s.noTargetVersion(service, from, refusal.known.map((v) => `\`${escapeMrkdwn(v)}\``).join(terms.listSeparator));
+    }
+    case 'engine_unavailable':
+      return s.engineUnavailable(escapeMrkdwn(refusal.what));
+    case 'error':
+      return s.error(escapeMrkdwn(refusal.message.trim().replace(/[.。]+$/, '')));
+  }
+}

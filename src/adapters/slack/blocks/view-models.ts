@@ -1,0 +1,61 @@
+/**
+ * What the Block Kit builders render. The listeners build these from the store; the builders turn
+ * them into JSON without reading anything else, so a view model is the whole input of a render.
+ */
+import type { Operator } from '../../../domain/conditions.ts';
+import type { Assessment, Recommendation } from '../../../domain/matrix.ts';
+import type { MetricName } from '../../../domain/metrics.ts';
+import type { Action, Incident, IncidentStatus } from '../../../domain/types.ts';
+
+export interface BreachView { metric: MetricName; op: Operator; value: number; threshold: number }
+export type RollbackStrategy = 'immediate' | 'gradual' | 'planned' | 'canary';
+export type RollbackStatus = 'pending' | 'scheduled' | 'running' | 'paused' | 'succeeded' | 'failed' | 'aborted' | 'cancelled';
+export interface RollbackView {
+  id: string; service: string; strategy: RollbackStrategy; status: RollbackStatus;
+  fromVersion: string | null; toVersion: string;
+  /** Share of traffic (0–100) still on the version being rolled back; null when unknown. */
+  newVersionWeight: number | null;
+  phase: number | null; phaseCount: number | null;   // 1-based phase of a gradual rollback
+  approvals: { have: number; need: number; by: string[] };
+  startedBy: string; scheduledFor: number | null; error: string | null;
+}
+export interface DecisionView { action: Action; by: string; at: number }
+export interface IncidentView {
+  incident: Incident; now: number;
+  breaches: BreachView[];            // the metrics that fired, vs thresholds
+  assessment: Assessment;            // matrix answers so far
+  recommendation: Recommendation | null;
+  decision: DecisionView | null;
+  rollback: RollbackView | null;     // the incident's current/last rollback
+  escalation: { level: number; label: string } | null;  // highest level fired so far
+}
+export type Note =
+  | { kind: 'decision'; action: Action; by: string; recommended: Action | null }
+  | { kind: 'assessment'; by: string; assessment: Assessment; recommendation: Recommendation | null }
+  | { kind: 'rollback_requested'; rollback: RollbackView; by: string }
+  | { kind: 'approval_needed'; rollback: RollbackView; by: string }          // carries an Approve button (ACTION.approve, value rollback id)
+  | { kind: 'approved'; rollback: RollbackView; by: string }
+  | { kind: 'rollback_control'; control: 'pause' | 'resume' | 'abort'; rollback: RollbackView; by: string }
+  | { kind: 'acknowledged'; by: string }
+  | { kind: 'resolved'; by: string }
+  | { kind: 'escalation'; level: number; label: string; notify: string[]; lateMs: number };
+export type Refusal =
+  | { kind: 'not_approver'; action: string; approvers: string[] }
+  | { kind: 'same_approver'; rollbackId: string }
+  | { kind: 'rollback_running'; rollback: RollbackView }
+  | { kind: 'incident_resolved'; incidentId: string }
+  | { kind: 'unknown_incident'; incidentId: string }
+  | { kind: 'no_open_incident'; service: string | null }
+  | { kind: 'several_open_incidents'; ids: string[] }
+  | { kind: 'no_rollback'; service: string }
+  | { kind: 'illegal_transition'; incidentId: string; from: IncidentStatus; to: IncidentStatus }
+  | { kind: 'no_target_version'; service: string; fromVersion: string | null; known: string[] }
+  | { kind: 'engine_unavailable'; what: string }      // "the rollback engine is not installed in this build yet: <what> was recorded but not run"
+  | { kind: 'error'; message: string };
+export interface HomeData {
+  now: number;
+  openIncidents: Array<{ incident: Incident; permalink: string | null }>;
+  rollbacks: RollbackView[];                            // in progress (pending/scheduled/running/paused)
+  nextDrill: { at: number; scenario: string | null; service: string | null } | null;
+  timezone: string;                                     // for rendering times (config drills.timezone)
+}

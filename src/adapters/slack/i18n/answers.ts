@@ -1,0 +1,105 @@
+/** Strings of the ephemeral answers to slash commands (blocks/answers.ts). */
+import type { Locale } from './locale.ts';
+
+export interface AnswerStrings {
+  incidentListHeader: string;
+  incidentListEmpty: string;
+  recentHeader: string;
+  timelineHeader: (id: string) => string;
+  timelineEmpty: string;
+  statusHeader: (service: string) => string;
+  statusVersion: (version: string) => string;
+  statusNoRollback: string;
+  statusIncident: (id: string, status: string) => string;
+  statusNoIncident: string;
+  statusThresholds: string;
+  statusMetricsLater: string;
+  historyHeader: (service: string | null) => string;
+  historyEmpty: string;
+  complaintRecorded: (service: string, count: number, window: string, threshold: string) => string;
+  acknowledged: (id: string) => string;
+  alreadyAcknowledged: (id: string, by: string) => string;
+  resolved: (id: string) => string;
+  controlDone: (control: 'pause' | 'resume' | 'abort', service: string) => string;
+  approvalWaiting: (have: number, need: number) => string;
+  rollbackStarted: (service: string, to: string) => string;
+  plannedLater: (strategy: string, service: string, to: string, at: string) => string;
+  rcaLater: (id: string) => string;
+  drillRunLater: (scenario: string, service: string, dryRun: boolean) => string;
+  drillSchedule: (expression: string, timezone: string, runs: string[]) => string;
+  drillHistoryEmpty: string;
+  drillHistoryHeader: string;
+  drillLine: (id: string, scenario: string, service: string, status: string, at: string) => string;
+  drillNotFound: (id: string) => string;
+}
+
+export const ANSWER_STRINGS: Record<Locale, AnswerStrings> = {
+  en: {
+    incidentListHeader: '*Open incidents*',
+    incidentListEmpty: 'No open incidents. 🎉',
+    recentHeader: '*Recently resolved*',
+    timelineHeader: (id) => `*Timeline of ${id}*`,
+    timelineEmpty: 'Nothing recorded yet.',
+    statusHeader: (service) => `*${service}*`,
+    statusVersion: (version) => `Serving (as far as Rewind knows): \`${version}\``,
+    statusNoRollback: 'No rollback in progress.',
+    statusIncident: (id, status) => `Open incident: ${id} (${status})`,
+    statusNoIncident: 'No open incident.',
+    statusThresholds: 'Thresholds:',
+    statusMetricsLater: 'Live metric values appear here once a metrics provider is connected.',
+    historyHeader: (service) => (service ? `*Rollbacks of ${service}*` : '*Recent rollbacks*'),
+    historyEmpty: 'No rollbacks recorded.',
+    complaintRecorded: (service, count, window, threshold) =>
+      `📣 Complaint about *${service}* recorded. ${count} in the last ${window} (the watch tier fires above ${threshold}).`,
+    acknowledged: (id) => `✋ You acknowledged ${id}.`,
+    alreadyAcknowledged: (id, by) => `${id} was already acknowledged by ${by}.`,
+    resolved: (id) => `✅ ${id} is resolved.`,
+    controlDone: (control, service) => ({ pause: `⏸ Paused the rollback of *${service}*.`, resume: `▶️ Resumed the rollback of *${service}*.`, abort: `⏹ Aborted the rollback of *${service}*.` })[control],
+    approvalWaiting: (have, need) => `Your approval is recorded (${have}/${need}). The rollback starts when another approver confirms.`,
+    rollbackStarted: (service, to) => `🚀 Rollback of *${service}* to \`${to}\` started. Follow it in the incident thread.`,
+    plannedLater: (strategy, service, to, at) =>
+      `🗓 Planned rollbacks arrive with the rollback engine. Once it is installed this schedules a ${strategy} rollback of *${service}* to \`${to}\` at ${at}, with a reminder before it runs and a cancel button. Nothing was scheduled.`,
+    rcaLater: (id) => `📄 The RCA draft of ${id} is written from its timeline once the RCA module is installed. For now, \`/incident timeline ${id}\` shows everything recorded.`,
+    drillRunLater: (scenario, service, dryRun) =>
+      `🧪 Drills arrive with the drill module. Once installed this ${dryRun ? 'shows the plan of' : 'runs'} the *${scenario}* drill on *${service}*. Nothing was injected.`,
+    drillSchedule: (expression, timezone, runs) => `*Drill schedule* \`${expression}\` (${timezone})\nNext runs:\n${runs.map((r) => `• ${r}`).join('\n')}`,
+    drillHistoryEmpty: 'No drills recorded yet.',
+    drillHistoryHeader: '*Drills*',
+    drillLine: (id, scenario, service, status, at) => `\`${at}\` *${id}* ${scenario} on ${service} · ${status}`,
+    drillNotFound: (id) => `No drill ${id} is recorded.`,
+  },
+  ja: {
+    incidentListHeader: '*対応中のインシデント*',
+    incidentListEmpty: '対応中のインシデントはありません。🎉',
+    recentHeader: '*最近解決したインシデント*',
+    timelineHeader: (id) => `*${id} のタイムライン*`,
+    timelineEmpty: 'まだ記録がありません。',
+    statusHeader: (service) => `*${service}*`,
+    statusVersion: (version) => `稼働中のバージョン（Rewind の把握する限り）: \`${version}\``,
+    statusNoRollback: '進行中のロールバックはありません。',
+    statusIncident: (id, status) => `対応中のインシデント: ${id}（${status}）`,
+    statusNoIncident: '対応中のインシデントはありません。',
+    statusThresholds: 'しきい値:',
+    statusMetricsLater: 'メトリクスプロバイダを接続すると、ここに現在値が表示されます。',
+    historyHeader: (service) => (service ? `*${service} のロールバック履歴*` : '*最近のロールバック*'),
+    historyEmpty: 'ロールバックの記録はありません。',
+    complaintRecorded: (service, count, window, threshold) =>
+      `📣 *${service}* へのユーザー苦情を記録しました。直近 ${window} で ${count} 件です（${threshold} 件を超えると監視強化ティアが発火します）。`,
+    acknowledged: (id) => `✋ ${id} を確認済みにしました。`,
+    alreadyAcknowledged: (id, by) => `${id} は ${by} が確認済みです。`,
+    resolved: (id) => `✅ ${id} を解決済みにしました。`,
+    controlDone: (control, service) => ({ pause: `⏸ *${service}* のロールバックを一時停止しました。`, resume: `▶️ *${service}* のロールバックを再開しました。`, abort: `⏹ *${service}* のロールバックを中止しました。` })[control],
+    approvalWaiting: (have, need) => `承認を記録しました（${have}/${need}）。別の承認者が確認するとロールバックが始まります。`,
+    rollbackStarted: (service, to) => `🚀 *${service}* を \`${to}\` へロールバックし始めました。経過はインシデントのスレッドで確認できます。`,
+    plannedLater: (strategy, service, to, at) =>
+      `🗓 計画的ロールバックはロールバックエンジンの導入後に使えます。導入後は *${service}* を \`${to}\` へ ${at} に${strategy}で戻す予定を登録し、実行前にリマインドとキャンセルボタンを出します。今回は何も登録していません。`,
+    rcaLater: (id) => `📄 ${id} の根本原因分析（RCA）の下書きは、RCA モジュールの導入後にタイムラインから作成されます。記録済みの内容は \`/incident timeline ${id}\` で確認できます。`,
+    drillRunLater: (scenario, service, dryRun) =>
+      `🧪 訓練は訓練モジュールの導入後に使えます。導入後は *${service}* で *${scenario}* の訓練を${dryRun ? '計画表示します' : '実施します'}。今回は何も注入していません。`,
+    drillSchedule: (expression, timezone, runs) => `*訓練スケジュール* \`${expression}\`（${timezone}）\n次回以降:\n${runs.map((r) => `• ${r}`).join('\n')}`,
+    drillHistoryEmpty: '訓練の記録はまだありません。',
+    drillHistoryHeader: '*訓練の記録*',
+    drillLine: (id, scenario, service, status, at) => `\`${at}\` *${id}* ${scenario}（${service}）· ${status}`,
+    drillNotFound: (id) => `訓練 ${id} の記録はありません。`,
+  },
+};

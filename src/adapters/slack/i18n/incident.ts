@@ -1,0 +1,133 @@
+/** Strings of the incident head message (blocks/incident.ts). Shared vocabulary lives in terms.ts. */
+import type { Locale } from './locale.ts';
+
+export interface IncidentStrings {
+  severity: (label: string) => string;
+  elapsed: (duration: string) => string;
+  escalated: (label: string) => string;
+  acknowledgedBy: (who: string) => string;
+  acknowledged: string;
+  breachesHeading: string;
+  moreBreaches: (count: number) => string;
+  matrixHeading: string;
+  recommended: (action: string, basis: string) => string;
+  ruleBasis: (ruleNumber: number) => string;
+  defaultBasis: string;
+  decision: (who: string, action: string, when: string) => string;
+  rollbackHeading: (strategy: string, status: string, startedBy: string) => string;
+  traffic: (split: string) => string;
+  waitingApproval: (have: number, need: number) => string;
+  approvedBy: (who: string) => string;
+  scheduledFor: (when: string) => string;
+  rollbackError: (message: string) => string;
+  resolvedSummary: (duration: string) => string;
+  resolvedDecision: (action: string, who: string) => string;
+  resolvedRollback: (strategy: string, versions: string, status: string) => string;
+  button: { acknowledge: string; resolve: string; approve: string; pause: string; resume: string; abort: string; cancelScheduled: string };
+  confirmResolve: { title: string; text: (incidentId: string) => string; confirm: string; deny: string };
+  confirmAbort: { title: string; text: (service: string) => string; confirm: string; deny: string };
+  confirmCancelScheduled: { title: string; text: (service: string) => string; confirm: string; deny: string };
+}
+
+export const INCIDENT_STRINGS: Record<Locale, IncidentStrings> = {
+  en: {
+    severity: (label) => `Severity: ${label}`,
+    elapsed: (duration) => `Elapsed ${duration}`,
+    escalated: (label) => `⏫ escalated: ${label}`,
+    acknowledgedBy: (who) => `👀 Acknowledged by ${who}`,
+    acknowledged: '👀 Acknowledged',
+    breachesHeading: '*Thresholds breached*',
+    moreBreaches: (count) => `…and ${count} more`,
+    matrixHeading: '*Judgment matrix*: answer all three questions for a recommended action.',
+    recommended: (action, basis) => `⭐ Recommended: *${action}* (${basis})`,
+    ruleBasis: (ruleNumber) => `rule ${ruleNumber}`,
+    defaultBasis: 'default',
+    decision: (who, action, when) => `✅ ${who} chose *${action}* (${when})`,
+    rollbackHeading: (strategy, status, startedBy) => `*${strategy}* · ${status} · started by ${startedBy}`,
+    traffic: (split) => `Traffic: ${split}`,
+    waitingApproval: (have, need) => `⏳ Waiting for approval: ${have}/${need}`,
+    approvedBy: (who) => ` (approved by ${who})`,
+    scheduledFor: (when) => `🗓 Scheduled for ${when}`,
+    rollbackError: (message) => `⚠️ Error: ${message}`,
+    resolvedSummary: (duration) => `✅ Resolved after ${duration}. Who resolved it, and the full timeline, are in the thread.`,
+    resolvedDecision: (action, who) => `Decision: ${action} (${who})`,
+    resolvedRollback: (strategy, versions, status) => `Rollback: ${strategy} ${versions}, ${status}`,
+    button: {
+      acknowledge: 'Acknowledge',
+      resolve: 'Resolve',
+      approve: 'Approve',
+      pause: 'Pause',
+      resume: 'Resume',
+      abort: 'Abort',
+      cancelScheduled: 'Cancel rollback',
+    },
+    confirmResolve: {
+      title: 'Resolve this incident?',
+      text: (incidentId) => `${incidentId} will be marked resolved and its escalation stops. The summary goes to the thread.`,
+      confirm: 'Resolve',
+      deny: 'Not yet',
+    },
+    confirmAbort: {
+      title: 'Abort the rollback?',
+      text: (service) => `The rollback of ${service} stops now and no further phase runs. You can start a new rollback afterwards.`,
+      confirm: 'Abort',
+      deny: 'Keep going',
+    },
+    confirmCancelScheduled: {
+      title: 'Cancel the planned rollback?',
+      text: (service) => `The planned rollback of ${service} will not run. Traffic is not changed.`,
+      confirm: 'Cancel rollback',
+      deny: 'Keep it',
+    },
+  },
+  ja: {
+    severity: (label) => `重大度: ${label}`,
+    elapsed: (duration) => `経過 ${duration}`,
+    escalated: (label) => `⏫ エスカレーション: ${label}`,
+    acknowledgedBy: (who) => `👀 ${who} が確認済み`,
+    acknowledged: '👀 確認済み',
+    breachesHeading: '*閾値超過*',
+    moreBreaches: (count) => `…ほか ${count} 件`,
+    matrixHeading: '*判断マトリックス*: 3 つの質問すべてに答えると推奨アクションが表示されます。',
+    recommended: (action, basis) => `⭐ 推奨: *${action}*（${basis}）`,
+    ruleBasis: (ruleNumber) => `ルール ${ruleNumber}`,
+    defaultBasis: 'デフォルト',
+    decision: (who, action, when) => `✅ ${who} が *${action}* を選択（${when}）`,
+    rollbackHeading: (strategy, status, startedBy) => `*${strategy}* · ${status} · 開始: ${startedBy}`,
+    traffic: (split) => `トラフィック: ${split}`,
+    waitingApproval: (have, need) => `⏳ 承認待ち: ${have}/${need}`,
+    approvedBy: (who) => `（承認: ${who}）`,
+    scheduledFor: (when) => `🗓 実行予定: ${when}`,
+    rollbackError: (message) => `⚠️ エラー: ${message}`,
+    resolvedSummary: (duration) => `✅ ${duration} で解決。対応者と経過の詳細はスレッドを参照してください。`,
+    resolvedDecision: (action, who) => `判断: ${action}（${who}）`,
+    resolvedRollback: (strategy, versions, status) => `ロールバック: ${strategy} ${versions}、${status}`,
+    button: {
+      acknowledge: '確認 (Ack)',
+      resolve: '解決済みにする',
+      approve: '承認',
+      pause: '一時停止',
+      resume: '再開',
+      abort: '中止',
+      cancelScheduled: '予約を取り消す',
+    },
+    confirmResolve: {
+      title: 'インシデントを解決済みにしますか？',
+      text: (incidentId) => `${incidentId} を解決済みにし、エスカレーションを停止します。まとめはスレッドに投稿されます。`,
+      confirm: '解決済みにする',
+      deny: 'まだ',
+    },
+    confirmAbort: {
+      title: 'ロールバックを中止しますか？',
+      text: (service) => `${service} のロールバックをここで止め、以降のフェーズは実行しません。中止後に新しいロールバックを開始できます。`,
+      confirm: '中止する',
+      deny: '続行する',
+    },
+    confirmCancelScheduled: {
+      title: '計画的ロールバックを取り消しますか？',
+      text: (service) => `${service} の計画的ロールバックは実行されません。トラフィックは変更されません。`,
+      confirm: '予約を取り消す',
+      deny: '残す',
+    },
+  },
+};

@@ -1,0 +1,144 @@
+/** Strings of thread replies (blocks/notes.ts noteMessage) and ephemeral refusals (refusalText). */
+import type { Locale } from './locale.ts';
+
+export interface NoteStrings {
+  decision: (who: string, action: string) => string;
+  decisionAsRecommended: string;
+  decisionAgainstRecommendation: (recommended: string) => string;
+  assessment: (who: string, answers: string) => string;
+  assessmentRecommendation: (action: string, basis: string) => string;
+  assessmentIncomplete: string;
+  rollbackRequested: (who: string, strategy: string, service: string, versions: string) => string;
+  approvalNeeded: (who: string, strategy: string, service: string, versions: string, have: number, need: number) => string;
+  approved: (who: string, service: string, have: number, need: number) => string;
+  approvedComplete: string;
+  approvalsMissing: (missing: number) => string;
+  control: { pause: (who: string, strategy: string, service: string) => string; resume: (who: string, strategy: string, service: string) => string; abort: (who: string, strategy: string, service: string) => string };
+  controlState: (state: string) => string;
+  acknowledged: (who: string) => string;
+  resolved: (who: string) => string;
+  escalation: (level: number, label: string, who: string) => string;
+  escalationNobody: (level: number, label: string) => string;
+  escalationLate: (late: string) => string;
+}
+
+export interface RefusalStrings {
+  notApprover: (action: string, approvers: string) => string;
+  noApprovers: (action: string) => string;
+  sameApprover: (rollbackId: string) => string;
+  rollbackRunning: (service: string, strategy: string, state: string) => string;
+  incidentResolved: (incidentId: string) => string;
+  unknownIncident: (incidentId: string) => string;
+  noOpenIncident: string;
+  noOpenIncidentFor: (service: string) => string;
+  severalOpenIncidents: (ids: string, example: string) => string;
+  noRollback: (service: string) => string;
+  illegalTransition: (incidentId: string, from: string, to: string) => string;
+  noTargetVersion: (service: string, from: string, known: string) => string;
+  noKnownVersions: (service: string, from: string) => string;
+  engineUnavailable: (what: string) => string;
+  error: (message: string) => string;
+}
+
+export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
+  en: {
+    decision: (who, action) => `🧭 ${who} chose *${action}*.`,
+    decisionAsRecommended: 'This is what the judgment matrix recommends.',
+    decisionAgainstRecommendation: (recommended) => `The judgment matrix recommended *${recommended}*.`,
+    assessment: (who, answers) => `📝 ${who} updated the assessment: ${answers}`,
+    assessmentRecommendation: (action, basis) => `⭐ Recommended: *${action}* (${basis})`,
+    assessmentIncomplete: 'Answer the remaining questions for a recommendation.',
+    rollbackRequested: (who, strategy, service, versions) => `🔁 ${who} started a *${strategy}* of *${service}*: ${versions}.`,
+    approvalNeeded: (who, strategy, service, versions, have, need) =>
+      `🔐 ${who} requested a *${strategy}* of *${service}*: ${versions}. It needs ${need} approvals (${have} so far): another approver, please review and press Approve.`,
+    approved: (who, service, have, need) => `✅ ${who} approved the rollback of *${service}* (${have}/${need}).`,
+    approvedComplete: 'It starts now.',
+    approvalsMissing: (missing) => `${missing} more ${missing === 1 ? 'approval is' : 'approvals are'} needed.`,
+    control: {
+      pause: (who, strategy, service) => `⏸ ${who} paused the ${strategy.toLowerCase()} of *${service}*.`,
+      resume: (who, strategy, service) => `▶️ ${who} resumed the ${strategy.toLowerCase()} of *${service}*.`,
+      abort: (who, strategy, service) => `⏹ ${who} aborted the ${strategy.toLowerCase()} of *${service}*.`,
+    },
+    controlState: (state) => `Now: ${state}.`,
+    acknowledged: (who) => `👀 ${who} acknowledged the incident.`,
+    resolved: (who) => `✅ ${who} resolved the incident.`,
+    escalation: (level, label, who) => `⏫ Escalation level ${level} (${label}): ${who}, this incident is still not resolved. Please join this thread.`,
+    escalationNobody: (level, label) => `⏫ Escalation level ${level} (${label}): this incident is still not resolved, and nobody is configured to notify at this level.`,
+    escalationLate: (late) => `(Sent ${late} late: the bot was not running when it came due.)`,
+  },
+  ja: {
+    decision: (who, action) => `🧭 ${who} が *${action}* を選択しました。`,
+    decisionAsRecommended: '判断マトリックスの推奨どおりです。',
+    decisionAgainstRecommendation: (recommended) => `判断マトリックスの推奨は *${recommended}* でした。`,
+    assessment: (who, answers) => `📝 ${who} が評価を更新しました: ${answers}`,
+    assessmentRecommendation: (action, basis) => `⭐ 推奨: *${action}*（${basis}）`,
+    assessmentIncomplete: '残りの質問に答えると推奨アクションが表示されます。',
+    rollbackRequested: (who, strategy, service, versions) => `🔁 ${who} が *${service}* の *${strategy}* を開始しました: ${versions}`,
+    approvalNeeded: (who, strategy, service, versions, have, need) =>
+      `🔐 ${who} が *${service}* の *${strategy}* を申請しました: ${versions}。承認が ${need} 件必要です（現在 ${have} 件）。別の承認者の方は内容を確認して「承認」を押してください。`,
+    approved: (who, service, have, need) => `✅ ${who} が *${service}* のロールバックを承認しました（${have}/${need}）。`,
+    approvedComplete: 'これから開始します。',
+    approvalsMissing: (missing) => `あと ${missing} 件の承認が必要です。`,
+    control: {
+      pause: (who, strategy, service) => `⏸ ${who} が *${service}* の${strategy}を一時停止しました。`,
+      resume: (who, strategy, service) => `▶️ ${who} が *${service}* の${strategy}を再開しました。`,
+      abort: (who, strategy, service) => `⏹ ${who} が *${service}* の${strategy}を中止しました。`,
+    },
+    controlState: (state) => `（現在: ${state}）`,
+    acknowledged: (who) => `👀 ${who} がインシデントを確認しました。`,
+    resolved: (who) => `✅ ${who} がインシデントを解決済みにしました。`,
+    escalation: (level, label, who) => `⏫ エスカレーション レベル ${level}（${label}）: ${who} このインシデントはまだ解決していません。スレッドに参加してください。`,
+    escalationNobody: (level, label) => `⏫ エスカレーション レベル ${level}（${label}）: このインシデントはまだ解決していませんが、このレベルの通知先が設定されていません。`,
+    escalationLate: (late) => `（ボットが停止していたため、予定より ${late} 遅れて通知しました）`,
+  },
+};
+
+export const REFUSAL_STRINGS: Record<Locale, RefusalStrings> = {
+  en: {
+    notApprover: (action, approvers) =>
+      `🚫 *${action}* is limited to approvers: ${approvers}. Ask one of them to do it, or ask an admin to add you to \`slack.approvers\`. This attempt has been recorded.`,
+    noApprovers: (action) => `🚫 *${action}* is limited to approvers, and none are configured: an admin must set \`slack.approvers\` in the config. This attempt has been recorded.`,
+    sameApprover: (rollbackId) =>
+      `🚫 You have already approved (or requested) rollback ${rollbackId}. The next approval must come from a different approver: ask another one to press Approve.`,
+    rollbackRunning: (service, strategy, state) =>
+      `🚫 A ${strategy.toLowerCase()} of *${service}* is already in progress (${state}). Only one rollback per service runs at a time: wait for it to finish, or pause or abort it first (\`/rollback abort ${service}\`).`,
+    incidentResolved: (incidentId) => `🚫 Incident ${incidentId} is already resolved, so nothing was changed. If the problem is back, a new alert opens a new incident.`,
+    unknownIncident: (incidentId) => `🚫 There is no incident ${incidentId}. \`/incident list\` shows the open incidents and their ids.`,
+    noOpenIncident: '🚫 There is no open incident. `/incident list` shows what is open.',
+    noOpenIncidentFor: (service) => `🚫 There is no open incident for *${service}*. \`/incident list\` shows what is open.`,
+    severalOpenIncidents: (ids, example) => `🚫 Several incidents are open (${ids}): name the one you mean, e.g. \`/incident ack ${example}\`.`,
+    noRollback: (service) => `🚫 No rollback of *${service}* is in progress. \`/rollback status ${service}\` shows its current version and traffic.`,
+    illegalTransition: (incidentId, from, to) =>
+      `🚫 Incident ${incidentId} is *${from}*; it cannot move to *${to}* from there. \`/incident timeline ${incidentId}\` shows what has happened so far.`,
+    noTargetVersion: (service, from, known) =>
+      `🚫 There is no version to roll *${service}* back to from ${from}. Name one with \`to <version>\`; known versions: ${known}.`,
+    noKnownVersions: (service, from) =>
+      `🚫 There is no version to roll *${service}* back to from ${from}, and no versions are configured for it. An admin must list them under \`services.${service}.versions\`.`,
+    engineUnavailable: (what) =>
+      `⚠️ The rollback engine is not installed in this build yet: ${what} was recorded but not run. Follow the runbook by hand, then resolve the incident here.`,
+    error: (message) => `⚠️ Something went wrong: ${message}. Try again; if it keeps failing, check the bot's logs.`,
+  },
+  ja: {
+    notApprover: (action, approvers) =>
+      `🚫 *${action}* は承認者のみ実行できます。承認者: ${approvers}。承認者に依頼するか、管理者に \`slack.approvers\` への追加を依頼してください。この操作は監査ログに記録されました。`,
+    noApprovers: (action) => `🚫 *${action}* は承認者のみ実行できますが、承認者が設定されていません。管理者が設定の \`slack.approvers\` を設定してください。この操作は監査ログに記録されました。`,
+    sameApprover: (rollbackId) => `🚫 ロールバック ${rollbackId} はすでにあなたが承認（または申請）しています。次の承認は別の承認者が行う必要があります。ほかの承認者に「承認」を依頼してください。`,
+    rollbackRunning: (service, strategy, state) =>
+      `🚫 *${service}* の${strategy}がすでに進行中です（${state}）。ロールバックは 1 サービスにつき同時に 1 つだけです。完了を待つか、先に一時停止または中止してください（\`/rollback abort ${service}\`）。`,
+    incidentResolved: (incidentId) => `🚫 インシデント ${incidentId} はすでに解決済みのため、何も変更していません。問題が再発した場合は、新しいアラートで新しいインシデントが作成されます。`,
+    unknownIncident: (incidentId) => `🚫 インシデント ${incidentId} は存在しません。\`/incident list\` で対応中のインシデントと ID を確認できます。`,
+    noOpenIncident: '🚫 対応中のインシデントはありません。`/incident list` で一覧を確認できます。',
+    noOpenIncidentFor: (service) => `🚫 *${service}* の対応中のインシデントはありません。\`/incident list\` で一覧を確認できます。`,
+    severalOpenIncidents: (ids, example) => `🚫 対応中のインシデントが複数あります（${ids}）。対象を指定してください。例: \`/incident ack ${example}\``,
+    noRollback: (service) => `🚫 *${service}* で進行中のロールバックはありません。\`/rollback status ${service}\` で現在のバージョンとトラフィックを確認できます。`,
+    illegalTransition: (incidentId, from, to) =>
+      `🚫 インシデント ${incidentId} は現在 *${from}* のため、*${to}* には移行できません。\`/incident timeline ${incidentId}\` でこれまでの経過を確認できます。`,
+    noTargetVersion: (service, from, known) =>
+      `🚫 *${service}* を ${from} から切り戻す先のバージョンがありません。\`to <version>\` で指定してください。既知のバージョン: ${known}`,
+    noKnownVersions: (service, from) =>
+      `🚫 *${service}* を ${from} から切り戻す先のバージョンがなく、バージョンも設定されていません。管理者が \`services.${service}.versions\` に登録してください。`,
+    engineUnavailable: (what) =>
+      `⚠️ このビルドにはロールバックエンジンがまだ組み込まれていません: ${what} は記録されましたが実行されていません。ランブックに沿って手動で対応し、完了したらここでインシデントを解決済みにしてください。`,
+    error: (message) => `⚠️ エラーが発生しました: ${message}。もう一度お試しください。繰り返し失敗する場合はボットのログを確認してください。`,
+  },
+};

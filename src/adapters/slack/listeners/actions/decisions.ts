@@ -1,0 +1,57 @@
+/**
+ * The decision buttons of the head message: Immediate / Gradual rollback (open the confirmation
+ * dialog), Try a fix, Fix in next release, Acknowledge, Resolve.
+ */
+import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import { IllegalTransitionError } from '../../../../domain/lifecycle.ts';
+import type { Refusal } from '../../../../services/refusals.ts';
+import { confirmRollbackModal } from '../../blocks/confirm.ts';
+import { ACTION } from '../../ids.ts';
+import { ephemeral, refusal, userActor, type ListenerDeps } from '../context.ts';
+
+/** Tells only the person who clicked, leaving the head message as it is. */
+async function refuse(d: ListenerDeps, respond: RespondFn, r: Refusal): Promise<void> {
+  await respond({ ...ephemeral(refusal(d, r)), replace_original: false });
+}
+
+export function registerDecisionActions(app: App, d: ListenerDeps): void {
+  const s = d.services;
+  for (const strategy of ['immediate', 'gradual'] as const) {
+    app.action<BlockAction<ButtonAction>>(ACTION[strategy], async ({ ack, body, action, respond, client }) => {
+      await ack();
+      const plan = await s.rollbacks.plan({ incidentId: action.value ?? '', strategy, to: null }, userActor(body.user.id));
+      if (!plan.ok) return refuse(d, respond, plan.refusal);
+      await client.views.open({ trigger_id: body.trigger_id, view: confirmRollbackModal(plan.value, d.locale) });
+    });
+  }
+
+  for (const [actionId, decision] of [
+    [ACTION.fix, 'fix'],
+    [ACTION.nextRelease, 'next_release'],
+  ] as const) {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond }) => {
+      await ack();
+      const result = s.decisions.decide(action.value ?? '', decision, userActor(body.user.id));
+      if (!result.ok) await refuse(d, respond, result.refusal);
+    });
+  }
+
+  app.action<BlockAction<ButtonAction>>(ACTION.acknowledge, async ({ ack, body, action, respond }) => {
+    await ack();
+    const open = s.decisions.openIncident(action.value ?? '');
+    if (!open.ok) return refuse(d, respond, open.refusal);
+    s.incidents.acknowledge(open.value.id, userActor(body.user.id));
+  });
+
+  app.action<BlockAction<ButtonAction>>(ACTION.resolve, async ({ ack, body, action, respond }) => {
+    await ack();
+    const open = s.decisions.openIncident(action.value ?? '');
+    if (!open.ok) return refuse(d, respond, open.refusal);
+    try {
+      s.incidents.resolve(open.value.id, userActor(body.user.id));
+    } catch (err) {
+      if (!(err instanceof IllegalTransitionError)) throw err;
+      await refuse(d, respond, { kind: 'illegal_transition', incidentId: open.value.id, from: err.from, to: err.to });
+    }
+  });
+}

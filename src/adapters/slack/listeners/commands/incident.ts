@@ -1,0 +1,65 @@
+/** `/incident list|ack|resolve|rca|timeline [id]` (SPEC section 4). */
+import type { App } from '@slack/bolt';
+import { IllegalTransitionError } from '../../../../domain/lifecycle.ts';
+import type { Refusal } from '../../../../services/refusals.ts';
+import { incidentListText, timelineText } from '../../blocks/answers.ts';
+import { mention } from '../../blocks/format.ts';
+import { parseIncident } from '../../commands/incident.ts';
+import { helpText, renderParseError } from '../../commands/render.ts';
+import { COMMAND } from '../../ids.ts';
+import { ANSWER_STRINGS } from '../../i18n/answers.ts';
+import { ephemeral, refusal, userActor, type ListenerDeps } from '../context.ts';
+
+/** The incident a command means: the id given, else the only open one. */
+export function targetIncident(d: ListenerDeps, id: string | null): { id: string } | { refusal: Refusal } {
+  if (id) {
+    return d.services.queries.incident(id) ? { id } : { refusal: { kind: 'unknown_incident', incidentId: id } };
+  }
+  const open = d.services.queries.openIncidents();
+  if (open.length === 1 && open[0]) return { id: open[0].id };
+  if (open.length === 0) return { refusal: { kind: 'no_open_incident', service: null } };
+  return { refusal: { kind: 'several_open_incidents', ids: open.map((i) => i.id) } };
+}
+
+export function registerIncidentCommand(app: App, d: ListenerDeps): void {
+  const say = ANSWER_STRINGS[d.locale];
+  app.command(COMMAND.incident, async ({ command, ack }) => {
+    const parsed = parseIncident(command.text);
+    if (!parsed.ok) return ack(ephemeral(renderParseError('incident', parsed.error, d.locale)));
+    const c = parsed.command;
+    const { services: s } = d;
+    if (c.sub === 'help') return ack(ephemeral(helpText('incident', d.locale)));
+    if (c.sub === 'list') {
+      const recent = s.queries.recentIncidents(10).filter((i) => i.status === 'resolved').slice(0, 5);
+      return ack(ephemeral(incidentListText(s.queries.openIncidents(), recent, d.clock.now(), d.locale)));
+    }
+    const target = targetIncident(d, c.id);
+    if ('refusal' in target) return ack(ephemeral(refusal(d, target.refusal)));
+    const actor = userActor(command.user_id);
+    switch (c.sub) {
+      case 'timeline': {
+        const lines = s.queries.timeline(target.id).map((e) => ({ at: e.at, kind: e.kind, actorId: e.actor.id, from: e.from, to: e.to, detail: e.detail }));
+        return ack(ephemeral(timelineText(target.id, lines, d.config.drills.timezone, d.locale)));
+      }
+      case 'rca':
+        return ack(ephemeral(say.rcaLater(target.id)));
+      case 'ack': {
+        const open = s.decisions.openIncident(target.id);
+        if (!open.ok) return ack(ephemeral(refusal(d, open.refusal)));
+        const { incident, outcome } = s.incidents.acknowledge(target.id, actor);
+        return ack(ephemeral(outcome === 'acknowledged' ? say.acknowledged(target.id) : say.alreadyAcknowledged(target.id, mention(incident.acknowledgedBy ?? '?'))));
+      }
+      case 'resolve': {
+        const open = s.decisions.openIncident(target.id);
+        if (!open.ok) return ack(ephemeral(refusal(d, open.refusal)));
+        try {
+          s.incidents.resolve(target.id, actor);
+          return ack(ephemeral(say.resolved(target.id)));
+        } catch (err) {
+          if (err instanceof IllegalTransitionError) return ack(ephemeral(refusal(d, { kind: 'illegal_transition', incidentId: target.id, from: err.from, to: err.to })));
+          throw err;
+        }
+      }
+    }
+  });
+}

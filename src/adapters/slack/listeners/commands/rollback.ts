@@ -1,0 +1,79 @@
+/** `/rollback …` (SPEC section 4). */
+import type { App } from '@slack/bolt';
+import { statusText, historyText } from '../../blocks/answers.ts';
+import { confirmRollbackModal } from '../../blocks/confirm.ts';
+import { formatTimeInZone } from '../../blocks/format.ts';
+import { parseRollback } from '../../commands/rollback.ts';
+import { helpText, renderParseError } from '../../commands/render.ts';
+import { COMMAND } from '../../ids.ts';
+import { ANSWER_STRINGS } from '../../i18n/answers.ts';
+import { TERMS } from '../../i18n/terms.ts';
+import { formatDuration } from '../../../../config/units.ts';
+import { triggerRules } from '../../../../config/derive.ts';
+import { rollbackView } from '../../view-mapping.ts';
+import { ephemeral, parseContext, refusal, userActor, type ListenerDeps } from '../context.ts';
+
+export function registerRollbackCommand(app: App, d: ListenerDeps): void {
+  const say = ANSWER_STRINGS[d.locale];
+  app.command(COMMAND.rollback, async ({ command, ack, respond, client }) => {
+    const parsed = parseRollback(command.text, parseContext(d));
+    if (!parsed.ok) return ack(ephemeral(renderParseError('rollback', parsed.error, d.locale)));
+    const c = parsed.command;
+    const actor = userActor(command.user_id);
+    const { services: s } = d;
+    switch (c.sub) {
+      case 'help':
+        return ack(ephemeral(helpText('rollback', d.locale)));
+      case 'immediate':
+      case 'gradual': {
+        await ack();
+        const plan = await s.rollbacks.plan({ incidentId: null, service: c.service, strategy: c.sub, to: c.to }, actor);
+        if (!plan.ok) return void (await respond(ephemeral(refusal(d, plan.refusal))));
+        await client.views.open({ trigger_id: command.trigger_id, view: confirmRollbackModal(plan.value, d.locale) });
+        return;
+      }
+      case 'planned': {
+        await ack();
+        const plan = await s.rollbacks.plan({ incidentId: null, service: c.service, strategy: c.strategy, to: c.to }, actor);
+        if (!plan.ok) return void (await respond(ephemeral(refusal(d, plan.refusal))));
+        const at = formatTimeInZone(c.at, d.config.drills.timezone, d.locale);
+        await respond(ephemeral(say.plannedLater(TERMS[d.locale].strategy[c.strategy], c.service, plan.value.toVersion, at)));
+        return;
+      }
+      case 'status': {
+        const services = c.service ? [c.service] : Object.keys(d.config.services);
+        const rules = triggerRules(d.config);
+        const text = services
+          .map((name) => {
+            const active = s.queries.activeRollback(name);
+            const incident = s.incidents.openFor(name);
+            const last = s.queries.rollbackHistory(name, 20).find((r) => r.status === 'succeeded');
+            const version = incident?.version ?? last?.toVersion ?? d.config.services[name]?.versions[0]?.version ?? null;
+            return statusText({ service: name, version, rollback: active ? rollbackView(active) : null, incident, tiers: rules.tiers }, d.locale);
+          })
+          .join('\n\n');
+        return ack(ephemeral(text));
+      }
+      case 'history': {
+        const rows = s.queries.rollbackHistory(c.service, 10);
+        const views = rows.map((r) => rollbackView({ ...r, approvals: { have: 0, need: 0, by: [] }, newVersionWeight: null, phases: [] }));
+        return ack(ephemeral(historyText(c.service, views, rows.map((r) => r.startedAt), d.config.drills.timezone, d.locale)));
+      }
+      case 'complaint': {
+        const { inWindow } = s.complaints.record(c.service, c.text, actor);
+        const threshold = d.config.triggers.watch.find((w) => w.metric === 'user_complaints');
+        return ack(
+          ephemeral(say.complaintRecorded(c.service, inWindow, formatDuration(d.config.triggers.observationWindow), threshold ? String(threshold.threshold) : '—')),
+        );
+      }
+      case 'pause':
+      case 'resume':
+      case 'abort': {
+        await ack();
+        const result = await s.rollbacks.control({ service: c.service }, c.sub, actor);
+        await respond(ephemeral(result.ok ? say.controlDone(c.sub, c.service) : refusal(d, result.refusal)));
+        return;
+      }
+    }
+  });
+}

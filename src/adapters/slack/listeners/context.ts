@@ -1,0 +1,41 @@
+/**
+ * What every listener gets: the services it may call, the clock, the locale, and small helpers to
+ * turn a Slack user into an actor and a refusal into a sentence. Listeners parse, call one service
+ * method and render; the runbook's rules live in the services and the domain.
+ */
+import type { Config } from '../../../config/schema.ts';
+import type { Actor } from '../../../domain/types.ts';
+import type { Logger } from '../../../logger.ts';
+import type { Clock } from '../../../services/clock.ts';
+import type { Services } from '../../../services/index.ts';
+import type { Refusal } from '../../../services/refusals.ts';
+import { refusalText } from '../blocks/notes.ts';
+import type { ParseContext } from '../commands/types.ts';
+import type { Locale } from '../i18n/locale.ts';
+import { refusalView } from '../view-mapping.ts';
+
+export interface ListenerDeps {
+  config: Config;
+  services: Services;
+  clock: Clock;
+  locale: Locale;
+  log: Logger;
+}
+
+export const userActor = (id: string): Actor => ({ kind: 'user', id });
+
+export function parseContext(d: ListenerDeps): ParseContext {
+  return {
+    services: Object.fromEntries(Object.entries(d.config.services).map(([name, s]) => [name, { versions: s.versions.map((v) => v.version) }])),
+    scenarios: d.config.drills.scenarios.map((s) => s.name),
+    now: d.clock.now(),
+    timezone: d.config.drills.timezone,
+  };
+}
+
+export function refusal(d: ListenerDeps, r: Refusal): string {
+  return refusalText(refusalView(r, d.services.queries), d.locale);
+}
+
+/** An ephemeral reply for ack() or respond(). */
+export const ephemeral = (text: string) => ({ response_type: 'ephemeral' as const, text });

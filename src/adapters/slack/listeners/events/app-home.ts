@@ -1,0 +1,34 @@
+/** App Home (SPEC section 4): open incidents, rollbacks in progress, the next drill. */
+import type { App } from '@slack/bolt';
+import { nextCronRuns } from '../../../../services/cron-schedule.ts';
+import { homeView } from '../../blocks/home.ts';
+import { rollbackView } from '../../view-mapping.ts';
+import type { ListenerDeps } from '../context.ts';
+
+export function registerAppHome(app: App, d: ListenerDeps): void {
+  app.event('app_home_opened', async ({ event, client }) => {
+    if (event.tab !== 'home') return;
+    const { queries } = d.services;
+    const openIncidents = await Promise.all(
+      queries.openIncidents().map(async (incident) => {
+        if (!incident.slackChannel || !incident.slackTs) return { incident, permalink: null };
+        const link = await client.chat.getPermalink({ channel: incident.slackChannel, message_ts: incident.slackTs }).catch(() => null);
+        return { incident, permalink: link?.permalink ?? null };
+      }),
+    );
+    const { drills } = d.config;
+    const [next] = nextCronRuns(drills.schedule, drills.timezone, d.clock.now(), 1);
+    const scenario = drills.scenarios[0]?.name ?? null;
+    const view = homeView(
+      {
+        now: d.clock.now(),
+        openIncidents,
+        rollbacks: queries.activeRollbacks().map(rollbackView),
+        nextDrill: next === undefined ? null : { at: next, scenario, service: drills.service },
+        timezone: drills.timezone,
+      },
+      d.locale,
+    );
+    await client.views.publish({ user_id: event.user, view });
+  });
+}

@@ -1,0 +1,22 @@
+/** Registers every listener; each file registers its own. */
+import type { App } from '@slack/bolt';
+import { registerDecisionActions } from './actions/decisions.ts';
+import { registerMatrixActions } from './actions/matrix.ts';
+import { registerRollbackControlActions } from './actions/rollback-controls.ts';
+import { registerDrillCommand } from './commands/drill.ts';
+import { registerIncidentCommand } from './commands/incident.ts';
+import { registerRollbackCommand } from './commands/rollback.ts';
+import type { ListenerDeps } from './context.ts';
+import { registerAppHome } from './events/app-home.ts';
+import { registerConfirmRollbackView } from './views/confirm-rollback.ts';
+
+export function registerListeners(app: App, deps: ListenerDeps): void {
+  registerRollbackCommand(app, deps);
+  registerIncidentCommand(app, deps);
+  registerDrillCommand(app, deps);
+  registerMatrixActions(app, deps);
+  registerDecisionActions(app, deps);
+  registerRollbackControlActions(app, deps);
+  registerConfirmRollbackView(app, deps);
+  registerAppHome(app, deps);
+}

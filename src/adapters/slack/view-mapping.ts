@@ -1,0 +1,84 @@
+/**
+ * From what the services know (snapshots, refusals, notices) to what the Block Kit builders draw
+ * (view models). The services speak in ids; the views want the rollback itself, so it is looked up
+ * here, through the queries the services offer.
+ */
+import type { IncidentSnapshot, RollbackSnapshot } from '../../services/incident-snapshot.ts';
+import type { IncidentNotice } from '../../services/ports.ts';
+import type { Queries } from '../../services/queries.ts';
+import type { Refusal as ServiceRefusal } from '../../services/refusals.ts';
+import type { IncidentView, Note, Refusal, RollbackView } from './blocks/view-models.ts';
+
+export function rollbackView(r: RollbackSnapshot): RollbackView {
+  const gradual = r.strategy === 'gradual' || r.strategy === 'canary';
+  return {
+    id: r.id,
+    service: r.service,
+    strategy: r.strategy,
+    status: r.status,
+    fromVersion: r.fromVersion,
+    toVersion: r.toVersion,
+    newVersionWeight: r.newVersionWeight,
+    phase: gradual && r.currentPhase !== null ? r.currentPhase + 1 : null,
+    phaseCount: gradual && r.phases.length > 0 ? r.phases.length : null,
+    approvals: r.approvals,
+    startedBy: r.startedBy,
+    scheduledFor: r.scheduledFor,
+    error: r.error,
+  };
+}
+
+export function incidentView(s: IncidentSnapshot, now: number): IncidentView {
+  return {
+    incident: s.incident,
+    now,
+    breaches: s.breaches.map((b) => ({ metric: b.metric, op: b.op, value: b.value, threshold: b.threshold })),
+    assessment: s.assessment,
+    recommendation: s.recommendation,
+    decision: s.decision,
+    rollback: s.rollback ? rollbackView(s.rollback) : null,
+    escalation: s.escalation,
+  };
+}
+
+/** A stand-in view for a rollback that cannot be found any more (never expected; never crash on it). */
+function unknownRollback(id: string): RollbackView {
+  return {
+    id,
+    service: '?',
+    strategy: 'immediate',
+    status: 'failed',
+    fromVersion: null,
+    toVersion: '?',
+    newVersionWeight: null,
+    phase: null,
+    phaseCount: null,
+    approvals: { have: 0, need: 1, by: [] },
+    startedBy: '?',
+    scheduledFor: null,
+    error: null,
+  };
+}
+
+export function refusalView(refusal: ServiceRefusal, queries: Queries): Refusal {
+  if (refusal.kind !== 'rollback_running') return refusal;
+  const r = queries.rollback(refusal.rollbackId);
+  return { kind: 'rollback_running', rollback: r ? rollbackView(r) : unknownRollback(refusal.rollbackId) };
+}
+
+export function noteView(notice: IncidentNotice, queries: Queries): Note {
+  switch (notice.kind) {
+    case 'rollback_requested':
+    case 'approval_needed':
+    case 'approved': {
+      const r = queries.rollback(notice.rollbackId);
+      return { kind: notice.kind, by: notice.by, rollback: r ? rollbackView(r) : unknownRollback(notice.rollbackId) };
+    }
+    case 'rollback_control': {
+      const r = queries.rollback(notice.rollbackId);
+      return { kind: 'rollback_control', control: notice.control, by: notice.by, rollback: r ? rollbackView(r) : unknownRollback(notice.rollbackId) };
+    }
+    default:
+      return notice;
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Everything known about one incident, gathered for whoever shows it (the head message, App Home,
+ * `/incident` answers): the incident, the metrics that fired, the matrix answers and the
+ * recommendation, the last decision, the current rollback with its approvals, the escalation level.
+ * Read-only; derived from the stored rows every time so it can never drift from them.
+ */
+import { recommend, type Assessment, type Matrix, type Recommendation } from '../domain/matrix.ts';
+import type { MetricName } from '../domain/metrics.ts';
+import type { Operator } from '../domain/conditions.ts';
+import type { Action, Incident } from '../domain/types.ts';
+import type { RollbackRecord, Store } from '../store/index.ts';
+
+/** A condition that held, with the value measured: `error_rate 12.5% > 10%`. */
+export interface BreachRecord {
+  metric: MetricName;
+  op: Operator;
+  threshold: number;
+  value: number;
+}
+
+export interface RollbackSnapshot extends RollbackRecord {
+  approvals: { have: number; need: number; by: string[] };
+  /** Share of traffic still on the version being rolled back (0–100), when the engine reported it. */
+  newVersionWeight: number | null;
+  phases: number[];
+}
+
+export interface IncidentSnapshot {
+  incident: Incident;
+  breaches: BreachRecord[];
+  assessment: Assessment;
+  recommendation: Recommendation | null;
+  decision: { action: Action; by: string; at: number } | null;
+  rollback: RollbackSnapshot | null;
+  escalation: { level: number; label: string } | null;
+}
+
+function isBreach(b: unknown): b is BreachRecord {
+  const r = b as BreachRecord;
+  return typeof r === 'object' && r !== null && typeof r.metric === 'string' && typeof r.value === 'number' && typeof r.threshold === 'number';
+}
+
+export function rollbackSnapshot(store: Store, rollback: RollbackRecord, requiredApprovals: number): RollbackSnapshot {
+  const plan = (rollback.plan ?? {}) as { phases?: unknown; requiredApprovals?: unknown; currentWeight?: unknown };
+  const approvals = store.approvals.list(rollback.id).map((a) => a.approver);
+  return {
+    ...rollback,
+    approvals: { have: approvals.length, need: typeof plan.requiredApprovals === 'number' ? plan.requiredApprovals : requiredApprovals, by: approvals },
+    newVersionWeight: typeof plan.currentWeight === 'number' ? plan.currentWeight : null,
+    phases: Array.isArray(plan.phases) ? plan.phases.filter((p): p is number => typeof p === 'number') : [],
+  };
+}
+
+export function incidentSnapshot(store: Store, matrix: Matrix, requiredApprovals: number, incidentId: string): IncidentSnapshot | null {
+  const incident = store.incidents.get(incidentId);
+  if (!incident) return null;
+  const timeline = store.incidents.timeline(incidentId);
+  let breaches: BreachRecord[] = [];
+  let decision: IncidentSnapshot['decision'] = null;
+  let escalation: IncidentSnapshot['escalation'] = null;
+  for (const e of timeline) {
+    const found = e.detail.breaches;
+    if (Array.isArray(found) && found.length > 0) breaches = found.filter(isBreach);
+    if (e.kind === 'decision' && typeof e.detail.action === 'string') decision = { action: e.detail.action as Action, by: e.actor.id, at: e.at };
+    if (e.kind === 'escalation' && typeof e.detail.level === 'number') escalation = { level: e.detail.level, label: String(e.detail.label ?? '') };
+  }
+  const assessment = store.assessments.get(incidentId);
+  const latest = store.rollbacks.listForIncident(incidentId).at(-1) ?? null;
+  return {
+    incident,
+    breaches,
+    assessment,
+    recommendation: recommend(matrix, assessment),
+    decision,
+    rollback: latest ? rollbackSnapshot(store, latest, requiredApprovals) : null,
+    escalation,
+  };
+}

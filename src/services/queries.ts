@@ -1,0 +1,66 @@
+/**
+ * Read-only questions the Slack surface asks (head message, App Home, `/incident list`,
+ * `/rollback status|history`). Answers are derived from the stored rows on every call.
+ */
+import type { Matrix } from '../domain/matrix.ts';
+import type { Incident } from '../domain/types.ts';
+import type { DrillRecord, RollbackRecord, Store, StoredTimelineEvent } from '../store/index.ts';
+import { incidentSnapshot, rollbackSnapshot, type IncidentSnapshot, type RollbackSnapshot } from './incident-snapshot.ts';
+
+export class Queries {
+  constructor(
+    private readonly store: Store,
+    private readonly matrix: Matrix,
+    private readonly requiredApprovals: number,
+  ) {}
+
+  incident(id: string): IncidentSnapshot | null {
+    return incidentSnapshot(this.store, this.matrix, this.requiredApprovals, id);
+  }
+
+  incidentByMessage(channel: string, ts: string): Incident | null {
+    return this.store.incidents.findByMessage(channel, ts);
+  }
+
+  openIncidents(): Incident[] {
+    return this.store.incidents.listOpen();
+  }
+
+  recentIncidents(limit = 10): Incident[] {
+    return this.store.incidents.listRecent({ limit });
+  }
+
+  timeline(id: string): StoredTimelineEvent[] {
+    return this.store.incidents.timeline(id);
+  }
+
+  rollback(id: string): RollbackSnapshot | null {
+    const r = this.store.rollbacks.get(id);
+    return r ? rollbackSnapshot(this.store, r, this.requiredApprovals) : null;
+  }
+
+  activeRollbacks(): RollbackSnapshot[] {
+    return this.store.rollbacks.listActive().map((r) => rollbackSnapshot(this.store, r, this.requiredApprovals));
+  }
+
+  activeRollback(service: string): RollbackSnapshot | null {
+    const r = this.store.rollbacks.activeForService(service);
+    return r ? rollbackSnapshot(this.store, r, this.requiredApprovals) : null;
+  }
+
+  rollbackHistory(service: string | null, limit = 10): RollbackRecord[] {
+    return this.store.rollbacks.history({ ...(service ? { service } : {}), limit });
+  }
+
+  complaintsInWindow(service: string, from: number, to: number): number {
+    return this.store.complaints.count(service, from, to);
+  }
+
+  drills(limit = 10): DrillRecord[] {
+    return this.store.drills.list({ limit });
+  }
+
+  drill(id: string): DrillRecord | null {
+    return this.store.drills.get(id);
+  }
+}

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { confirmRollbackModal, parseConfirmMetadata, type ConfirmRollbackInput } from '../../../src/adapters/slack/blocks/confirm.ts';
+import { VIEW } from '../../../src/adapters/slack/ids.ts';
+import { joinedText, limitViolations } from './support.ts';
+
+const GRADUAL: ConfirmRollbackInput = {
+  incidentId: 'INC-20260105-001',
+  service: 'prompt-service',
+  fromVersion: 'v2.0.0',
+  toVersion: 'v1.5.0',
+  strategy: 'gradual',
+  phases: [25, 5, 0],
+  requiredApprovals: 1,
+  dryRun: false,
+};
+const IMMEDIATE: ConfirmRollbackInput = { ...GRADUAL, strategy: 'immediate', phases: [] };
+
+describe('confirmRollbackModal', () => {
+  it('is a modal with the confirm callback id, labels within 24 characters and the input as metadata', () => {
+    for (const locale of ['en', 'ja'] as const) {
+      const view = confirmRollbackModal(GRADUAL, locale);
+      expect(view.type).toBe('modal');
+      expect(view.callback_id).toBe(VIEW.confirmRollback);
+      expect(view.title.text.length).toBeLessThanOrEqual(24);
+      expect(view.submit?.text.length).toBeGreaterThan(0);
+      expect(view.submit?.text.length).toBeLessThanOrEqual(24);
+      expect(view.close?.text.length).toBeLessThanOrEqual(24);
+      expect(limitViolations(view.blocks, 'view')).toEqual([]);
+    }
+  });
+
+  it('round-trips its input through parseConfirmMetadata', () => {
+    for (const input of [GRADUAL, IMMEDIATE, { ...GRADUAL, incidentId: null, fromVersion: null, dryRun: true, requiredApprovals: 2 }]) {
+      const view = confirmRollbackModal(input, 'en');
+      expect(parseConfirmMetadata(view.private_metadata ?? '')).toEqual(input);
+    }
+  });
+
+  it('names the service, the incident and both versions', () => {
+    const text = joinedText(confirmRollbackModal(GRADUAL, 'en').blocks);
+    expect(text).toContain('*Gradual rollback* of *prompt-service*');
+    expect(text).toContain('INC-20260105-001');
+    expect(text).toContain('`v2.0.0`');
+    expect(text).toContain('`v1.5.0`');
+  });
+
+  it('says an immediate rollback switches all traffic at once', () => {
+    const text = joinedText(confirmRollbackModal(IMMEDIATE, 'en').blocks);
+    expect(text).toContain('All traffic switches from `v2.0.0` to `v1.5.0` at once');
+    expect(text).not.toContain('phases');
+  });
+
+  it('lists the phases of a gradual rollback', () => {
+    const text = joinedText(confirmRollbackModal(GRADUAL, 'en').blocks);
+    expect(text).toContain('3 phases: 100% → 25% → 5% → 0%');
+    expect(joinedText(confirmRollbackModal(GRADUAL, 'ja').blocks)).toContain('3 フェーズで段階的に減らします: 100% → 25% → 5% → 0%');
+  });
+
+  it('notes a second approver only when two approvals are required', () => {
+    expect(joinedText(confirmRollbackModal(GRADUAL, 'en').blocks)).not.toContain('approvals');
+    const text = joinedText(confirmRollbackModal({ ...GRADUAL, requiredApprovals: 2 }, 'en').blocks);
+    expect(text).toContain('needs 2 approvals');
+    expect(text).toContain('a different approver');
+    expect(joinedText(confirmRollbackModal({ ...GRADUAL, requiredApprovals: 2 }, 'ja').blocks)).toContain('2 名の承認が必要です');
+  });
+
+  it('warns about a dry run only when there is one', () => {
+    expect(joinedText(confirmRollbackModal(GRADUAL, 'en').blocks)).not.toContain('Dry run');
+    expect(joinedText(confirmRollbackModal({ ...GRADUAL, dryRun: true }, 'en').blocks)).toContain('*Dry run*');
+    expect(joinedText(confirmRollbackModal({ ...GRADUAL, dryRun: true }, 'ja').blocks)).toContain('ドライラン');
+  });
+
+  it('says when the from-version is unknown', () => {
+    expect(joinedText(confirmRollbackModal({ ...IMMEDIATE, fromVersion: null }, 'en').blocks)).toContain('unknown: no version recorded');
+  });
+
+  it('renders Japanese labels', () => {
+    const view = confirmRollbackModal(GRADUAL, 'ja');
+    expect(view.title.text).toBe('ロールバックの確認');
+    const text = joinedText(view.blocks);
+    expect(text).toContain('*prompt-service* の *段階的ロールバック*');
+    expect(text).not.toContain('Gradual rollback');
+  });
+});
+
+describe('parseConfirmMetadata', () => {
+  it('refuses text that is not JSON', () => {
+    expect(() => parseConfirmMetadata('{nope')).toThrow(/confirm-rollback metadata is not valid JSON/);
+  });
+
+  it('names each field that is wrong', () => {
+    const bad = JSON.stringify({ ...GRADUAL, strategy: 'sideways', requiredApprovals: 0 });
+    expect(() => parseConfirmMetadata(bad)).toThrow(/wrong shape: .*strategy: .*requiredApprovals: /);
+  });
+
+  it('refuses missing fields, unknown fields and out-of-range weights', () => {
+    const { toVersion: _drop, ...missing } = GRADUAL;
+    expect(() => parseConfirmMetadata(JSON.stringify(missing))).toThrow(/toVersion/);
+    expect(() => parseConfirmMetadata(JSON.stringify({ ...GRADUAL, extra: 1 }))).toThrow(/wrong shape/);
+    expect(() => parseConfirmMetadata(JSON.stringify({ ...GRADUAL, phases: [150] }))).toThrow(/phases\.0/);
+    expect(() => parseConfirmMetadata('null')).toThrow(/\(root\)/);
+  });
+
+  it('refuses a gradual rollback without phases', () => {
+    expect(() => parseConfirmMetadata(JSON.stringify({ ...GRADUAL, phases: [] }))).toThrow(/phases: a gradual rollback needs at least one phase/);
+  });
+});

@@ -1,0 +1,356 @@
+import type { ActionsBlock, StaticSelect } from '@slack/types';
+import { describe, expect, it } from 'vitest';
+import { incidentMessage } from '../../../src/adapters/slack/blocks/incident.ts';
+import { ACTION, BLOCK } from '../../../src/adapters/slack/ids.ts';
+import { INCIDENT_STRINGS } from '../../../src/adapters/slack/i18n/incident.ts';
+import { TERMS } from '../../../src/adapters/slack/i18n/terms.ts';
+import { RUNBOOK_MATRIX, recommend, type Assessment } from '../../../src/domain/matrix.ts';
+import {
+  START,
+  M,
+  actionIds,
+  blockById,
+  buttonByAction,
+  buttons,
+  interactiveElements,
+  joinedText,
+  limitViolations,
+  makeIncident,
+  makeRollback,
+  makeView,
+} from './support.ts';
+
+const DECISION_IDS = [ACTION.immediate, ACTION.gradual, ACTION.fix, ACTION.nextRelease];
+const FULL: Assessment = { userImpact: 'all', businessImpact: 'high', fixTime: 'short' };
+
+function matrixSelects(blocks: ReturnType<typeof incidentMessage>['blocks']): StaticSelect[] {
+  const block = blockById(blocks, BLOCK.matrix, 'actions');
+  expect(block).toBeDefined();
+  return (block as ActionsBlock).elements as StaticSelect[];
+}
+
+function headerText(blocks: ReturnType<typeof incidentMessage>['blocks']): string {
+  const h = blocks[0];
+  if (h?.type !== 'header') throw new Error('first block is not a header');
+  return h.text.text;
+}
+
+describe('incidentMessage: header and facts', () => {
+  it('names severity, id, service, version and status, with the elapsed time', () => {
+    const { blocks, text } = incidentMessage(makeView(), 'en');
+    expect(headerText(blocks)).toBe('🟠 INC-20260105-001 · prompt-service v2.0.0 · Awaiting decision');
+    expect(joinedText(blocks)).toContain('Elapsed 12m 30s');
+    expect(text).toBe('🟠 INC-20260105-001 · prompt-service v2.0.0 · Awaiting decision · 12m 30s — error_rate above the warning threshold');
+    expect(text).not.toContain('\n');
+  });
+
+  it('uses the marker of each severity', () => {
+    expect(headerText(incidentMessage(makeView({ incident: makeIncident({ severity: 'critical' }) }), 'en').blocks)).toMatch(/^🔴 /);
+    expect(headerText(incidentMessage(makeView({ incident: makeIncident({ severity: 'watch' }) }), 'en').blocks)).toMatch(/^🟡 /);
+  });
+
+  it('shows hours and minutes once past an hour', () => {
+    const { blocks } = incidentMessage(makeView({ now: START + 65 * M + 10_000 }), 'en');
+    expect(joinedText(blocks)).toContain('Elapsed 1h 05m');
+  });
+
+  it('marks a drill in both languages', () => {
+    const drill = makeView({ incident: makeIncident({ drill: true }) });
+    expect(headerText(incidentMessage(drill, 'en').blocks)).toContain('DRILL');
+    expect(incidentMessage(drill, 'en').text).toContain('DRILL');
+    expect(headerText(incidentMessage(drill, 'ja').blocks)).toContain('訓練');
+    expect(headerText(incidentMessage(makeView(), 'en').blocks)).not.toContain('DRILL');
+  });
+
+  it('shows breaches in the runbook units', () => {
+    const view = makeView({
+      breaches: [
+        { metric: 'error_rate', op: '>', value: 0.125, threshold: 0.1 },
+        { metric: 'p99_latency', op: '>', value: 12_345, threshold: 10_000 },
+        { metric: 'availability', op: '<', value: 0.93, threshold: 0.95 },
+      ],
+    });
+    const text = joinedText(incidentMessage(view, 'en').blocks);
+    expect(text).toContain('error_rate 12.5% > 10%');
+    expect(text).toContain('p99_latency 12345ms > 10000ms');
+    expect(text).toContain('availability 93% < 95%');
+  });
+
+  it('shows the escalation level reached and who acknowledged', () => {
+    const view = makeView({
+      escalation: { level: 2, label: 'Manager' },
+      incident: makeIncident({ acknowledgedAt: START + M, acknowledgedBy: 'U0ACK' }),
+    });
+    const text = joinedText(incidentMessage(view, 'en').blocks);
+    expect(text).toContain('⏫ escalated: Manager');
+    expect(text).toContain('Acknowledged by <@U0ACK>');
+  });
+});
+
+describe('incidentMessage: judgment matrix', () => {
+  it('offers three selects with the matrix action ids and the domain values', () => {
+    const selects = matrixSelects(incidentMessage(makeView(), 'en').blocks);
+    expect(selects.map((s) => [s.type, s.action_id])).toEqual([
+      ['static_select', ACTION.userImpact],
+      ['static_select', ACTION.businessImpact],
+      ['static_select', ACTION.fixTime],
+    ]);
+    expect(selects.map((s) => s.options?.map((o) => o.value))).toEqual([
+      ['all', 'partial', 'minor'],
+      ['high', 'medium', 'low'],
+      ['short', 'medium', 'long'],
+    ]);
+    expect(selects.every((s) => s.initial_option === undefined)).toBe(true);
+  });
+
+  it('pre-selects the answers given so far, and only those', () => {
+    const view = makeView({ assessment: { userImpact: 'partial', fixTime: 'long' } });
+    const [user, business, fix] = matrixSelects(incidentMessage(view, 'en').blocks);
+    expect(user?.initial_option?.value).toBe('partial');
+    expect(user?.initial_option?.text.text).toBe('User impact: Some users');
+    expect(business?.initial_option).toBeUndefined();
+    expect(fix?.initial_option?.value).toBe('long');
+    // Slack requires initial_option to equal one of the options exactly.
+    expect(user?.options).toContainEqual(user?.initial_option);
+    expect(fix?.options).toContainEqual(fix?.initial_option);
+  });
+
+  it('shows the recommendation only once all three answers are in, naming the action and rule', () => {
+    const partial: Assessment = { userImpact: 'all', businessImpact: 'high' };
+    const withPartial = joinedText(incidentMessage(makeView({ assessment: partial, recommendation: recommend(RUNBOOK_MATRIX, partial) }), 'en').blocks);
+    expect(withPartial).not.toContain('Recommended');
+
+    const full = joinedText(incidentMessage(makeView({ assessment: FULL, recommendation: recommend(RUNBOOK_MATRIX, FULL) }), 'en').blocks);
+    expect(full).toContain('⭐ Recommended: *Immediate rollback* (rule 1)');
+  });
+
+  it('does not show a recommendation handed in with an incomplete assessment', () => {
+    const view = makeView({ assessment: { userImpact: 'all' }, recommendation: { action: 'immediate', rule: 0 } });
+    expect(joinedText(incidentMessage(view, 'en').blocks)).not.toContain('Recommended');
+    expect(buttons(incidentMessage(view, 'en').blocks).some((b) => b.text.text.startsWith('⭐'))).toBe(false);
+  });
+
+  it('says when the default applied', () => {
+    const a: Assessment = { userImpact: 'partial', businessImpact: 'low', fixTime: 'medium' };
+    const text = joinedText(incidentMessage(makeView({ assessment: a, recommendation: recommend(RUNBOOK_MATRIX, a) }), 'en').blocks);
+    expect(text).toContain('⭐ Recommended: *Gradual rollback* (default)');
+  });
+
+  it('marks the recommended action button, and no other', () => {
+    const a: Assessment = { userImpact: 'partial', businessImpact: 'medium', fixTime: 'short' };
+    const { blocks } = incidentMessage(makeView({ assessment: a, recommendation: recommend(RUNBOOK_MATRIX, a) }), 'en');
+    expect(buttonByAction(blocks, ACTION.fix)?.text.text).toBe('⭐ Try a fix');
+    expect(buttons(blocks).filter((b) => b.text.text.startsWith('⭐')).map((b) => b.action_id)).toEqual([ACTION.fix]);
+  });
+
+  it('shows who chose what', () => {
+    const view = makeView({ decision: { action: 'gradual', by: 'U0LEAD', at: START + 5 * M } });
+    expect(joinedText(incidentMessage(view, 'en').blocks)).toMatch(/<@U0LEAD> chose \*Gradual rollback\* \(<!date\^\d+\^/);
+  });
+});
+
+describe('incidentMessage: decision buttons', () => {
+  it('carries each decision with the incident id as value', () => {
+    const { blocks } = incidentMessage(makeView(), 'en');
+    const block = blockById(blocks, BLOCK.decisions, 'actions');
+    expect(block?.elements.map((e) => e.action_id)).toEqual([...DECISION_IDS, ACTION.acknowledge, ACTION.resolve]);
+    expect(block?.elements.map((e) => (e.type === 'button' ? e.value : null))).toEqual(Array(6).fill('INC-20260105-001'));
+    expect(buttonByAction(blocks, ACTION.immediate)?.style).toBe('danger');
+    expect(buttonByAction(blocks, ACTION.gradual)?.style).toBe('primary');
+    expect(buttonByAction(blocks, ACTION.fix)?.text.text).toBe('Try a fix');
+    expect(buttonByAction(blocks, ACTION.nextRelease)?.text.text).toBe('Fix in next release');
+  });
+
+  it('asks for confirmation before resolving', () => {
+    const resolve = buttonByAction(incidentMessage(makeView(), 'en').blocks, ACTION.resolve);
+    expect(resolve?.confirm?.title?.text).toBe('Resolve this incident?');
+    expect(resolve?.confirm?.text.text).toContain('INC-20260105-001');
+  });
+
+  it('hides Acknowledge once acknowledged, showing who did instead', () => {
+    const acked = makeView({ incident: makeIncident({ acknowledgedAt: START + M, acknowledgedBy: 'U0ACK' }) });
+    const { blocks } = incidentMessage(acked, 'en');
+    expect(actionIds(blocks)).not.toContain(ACTION.acknowledge);
+    expect(actionIds(blocks)).toContain(ACTION.resolve);
+    expect(joinedText(blocks)).toContain('<@U0ACK>');
+  });
+});
+
+describe('incidentMessage: rollback states', () => {
+  it('while waiting for approval: shows have/need and Approve, and no rollback decisions', () => {
+    const rollback = makeRollback({ status: 'pending', strategy: 'immediate', newVersionWeight: 100, phase: null, phaseCount: null, approvals: { have: 1, need: 2, by: ['U0LEAD'] } });
+    const { blocks } = incidentMessage(makeView({ rollback }), 'en');
+    expect(joinedText(blocks)).toContain('Waiting for approval: 1/2 (approved by <@U0LEAD>)');
+    expect(joinedText(incidentMessage(makeView({ rollback }), 'ja').blocks)).toContain('承認待ち: 1/2（承認: <@U0LEAD>）');
+    const approve = buttonByAction(blocks, ACTION.approve);
+    expect(approve?.value).toBe('RB-0001');
+    expect(blockById(blocks, BLOCK.rollbackControls, 'actions')?.elements.map((e) => e.action_id)).toEqual([ACTION.approve]);
+    const ids = actionIds(blocks);
+    expect(ids).not.toContain(ACTION.immediate);
+    expect(ids).not.toContain(ACTION.gradual);
+    expect(ids).not.toContain(ACTION.pause);
+    expect(ids).not.toContain(ACTION.abort);
+  });
+
+  it('while a gradual rollback runs: split, bar, phase, Pause and Abort; no Immediate/Gradual', () => {
+    const { blocks } = incidentMessage(makeView({ rollback: makeRollback() }), 'en');
+    const text = joinedText(blocks);
+    expect(text).toContain('v2.0.0 25% / v1.5.0 75%');
+    expect(text).toContain('Phase 2/3');
+    expect(text).toContain('▓▓▓▓▓▓▓░░░');
+    expect(text).toContain('`v2.0.0` → `v1.5.0`');
+    const controls = blockById(blocks, BLOCK.rollbackControls, 'actions');
+    expect(controls?.elements.map((e) => e.action_id)).toEqual([ACTION.pause, ACTION.abort]);
+    expect(buttonByAction(blocks, ACTION.pause)?.value).toBe('RB-0001');
+    const abort = buttonByAction(blocks, ACTION.abort);
+    expect(abort?.value).toBe('RB-0001');
+    expect(abort?.confirm?.text.text).toContain('prompt-service');
+    const ids = actionIds(blocks);
+    expect(ids).not.toContain(ACTION.immediate);
+    expect(ids).not.toContain(ACTION.gradual);
+    expect(ids).not.toContain(ACTION.resume);
+    expect(ids).toContain(ACTION.resolve);
+  });
+
+  it('offers Resume instead of Pause while paused', () => {
+    const { blocks } = incidentMessage(makeView({ rollback: makeRollback({ status: 'paused' }) }), 'en');
+    expect(blockById(blocks, BLOCK.rollbackControls, 'actions')?.elements.map((e) => e.action_id)).toEqual([ACTION.resume, ACTION.abort]);
+    expect(buttonByAction(blocks, ACTION.resume)?.value).toBe('RB-0001');
+  });
+
+  it('offers no Pause for an immediate rollback, which has no phases to pause between', () => {
+    const rollback = makeRollback({ strategy: 'immediate', newVersionWeight: 100, phase: null, phaseCount: null });
+    const { blocks } = incidentMessage(makeView({ rollback }), 'en');
+    expect(blockById(blocks, BLOCK.rollbackControls, 'actions')?.elements.map((e) => e.action_id)).toEqual([ACTION.abort]);
+    expect(joinedText(blocks)).toContain('░░░░░░░░░░');
+  });
+
+  it('offers cancelling a scheduled rollback and says when it runs', () => {
+    const rollback = makeRollback({ strategy: 'planned', status: 'scheduled', newVersionWeight: 100, phase: null, phaseCount: null, scheduledFor: START + 60 * M });
+    const { blocks } = incidentMessage(makeView({ rollback }), 'en');
+    expect(joinedText(blocks)).toMatch(/Scheduled for <!date\^\d+\^/);
+    const cancel = buttonByAction(blocks, ACTION.abort);
+    expect(cancel?.text.text).toBe('Cancel rollback');
+    expect(actionIds(blocks)).not.toContain(ACTION.gradual);
+  });
+
+  it('after a rollback has finished: no controls, decisions are back', () => {
+    const rollback = makeRollback({ status: 'failed', error: 'target version has no ready replicas' });
+    const { blocks } = incidentMessage(makeView({ rollback }), 'en');
+    expect(blockById(blocks, BLOCK.rollbackControls, 'actions')).toBeUndefined();
+    expect(actionIds(blocks)).toEqual(expect.arrayContaining([ACTION.immediate, ACTION.gradual]));
+    expect(joinedText(blocks)).toContain('⚠️ Error: target version has no ready replicas');
+  });
+
+  it('shows no split or bar when the weight is unknown', () => {
+    const { blocks } = incidentMessage(makeView({ rollback: makeRollback({ newVersionWeight: null }) }), 'en');
+    const text = joinedText(blocks);
+    expect(text).not.toContain('Traffic:');
+    expect(text).not.toContain('░');
+    expect(text).toContain('Phase 2/3');
+  });
+});
+
+describe('incidentMessage: resolved', () => {
+  const resolved = makeView({
+    incident: makeIncident({ status: 'resolved', resolvedAt: START + 65 * M, acknowledgedAt: START + M, acknowledgedBy: 'U0ACK' }),
+    now: START + 90 * M,
+    assessment: FULL,
+    recommendation: recommend(RUNBOOK_MATRIX, FULL),
+    decision: { action: 'gradual', by: 'U0LEAD', at: START + 5 * M },
+    rollback: makeRollback({ status: 'succeeded', newVersionWeight: 0, phase: 3 }),
+  });
+
+  it('has no interactive element at all', () => {
+    const { blocks } = incidentMessage(resolved, 'en');
+    expect(interactiveElements(blocks)).toEqual([]);
+    expect(blocks.some((b) => b.type === 'actions')).toBe(false);
+  });
+
+  it('summarises the duration from start to resolution, not to now', () => {
+    const { blocks, text } = incidentMessage(resolved, 'en');
+    expect(headerText(blocks)).toContain('Resolved');
+    const all = joinedText(blocks);
+    expect(all).toContain('Resolved after 1h 05m');
+    expect(all).toContain('in the thread');
+    expect(all).toContain('Decision: Gradual rollback (<@U0LEAD>)');
+    expect(all).toContain('Succeeded');
+    expect(text).toContain('1h 05m');
+  });
+});
+
+describe('incidentMessage: Slack limits', () => {
+  it('clips every text of a worst-case incident to what Slack accepts', () => {
+    const long = 'x'.repeat(5000);
+    const view = makeView({
+      incident: makeIncident({ title: long, service: `svc-${'s'.repeat(300)}`, version: `v-${'9'.repeat(200)}`, drill: true }),
+      breaches: Array.from({ length: 40 }, (_, i) => ({ metric: 'p99_latency' as const, op: '>' as const, value: 10_000 + i, threshold: 10_000 })),
+      assessment: FULL,
+      recommendation: recommend(RUNBOOK_MATRIX, FULL),
+      decision: { action: 'immediate', by: 'U0LEAD', at: START },
+      rollback: makeRollback({ error: long, status: 'pending', approvals: { have: 1, need: 2, by: Array.from({ length: 200 }, (_, i) => `U${1000 + i}`) } }),
+      escalation: { level: 9, label: long },
+    });
+    for (const locale of ['en', 'ja'] as const) {
+      const { blocks, text } = incidentMessage(view, locale);
+      expect(limitViolations(blocks, 'message')).toEqual([]);
+      expect(text.length).toBeLessThanOrEqual(500);
+      expect(joinedText(blocks)).toContain(locale === 'en' ? '…and 30 more' : '…ほか 30 件');
+    }
+  });
+
+  it('keeps every state within the limits in both languages', () => {
+    const states = [
+      makeView(),
+      makeView({ rollback: makeRollback() }),
+      makeView({ rollback: makeRollback({ status: 'paused' }) }),
+      makeView({ rollback: makeRollback({ status: 'pending', approvals: { have: 0, need: 2, by: [] } }) }),
+      makeView({ incident: makeIncident({ status: 'resolved', resolvedAt: START + M }) }),
+    ];
+    for (const view of states) {
+      for (const locale of ['en', 'ja'] as const) expect(limitViolations(incidentMessage(view, locale).blocks, 'message')).toEqual([]);
+    }
+  });
+});
+
+describe('incidentMessage: Japanese', () => {
+  const view = makeView({
+    incident: makeIncident({ title: 'エラー率が警告閾値を超過' }),
+    assessment: FULL,
+    recommendation: recommend(RUNBOOK_MATRIX, FULL),
+  });
+
+  it('renders the runbook terms', () => {
+    const { blocks } = incidentMessage(view, 'ja');
+    const text = joinedText(blocks);
+    for (const term of ['即座ロールバック', '段階的ロールバック', '修正を試みる', '次回リリースで修正', 'ユーザー影響', 'ビジネス影響', '修正見込み時間', '全体', '判断待ち']) {
+      expect(text).toContain(term);
+    }
+    expect(buttonByAction(blocks, ACTION.immediate)?.text.text).toBe('⭐ 即座ロールバック');
+    expect(matrixSelects(blocks)[0]?.initial_option?.text.text).toBe('ユーザー影響: 全体');
+    expect(text).toContain('経過 12分30秒');
+  });
+
+  it('lets no English label through for the keys it renders', () => {
+    const en = TERMS.en;
+    const labels = [
+      ...Object.values(en.action),
+      ...Object.values(en.question),
+      ...Object.values(en.userImpact),
+      ...Object.values(en.businessImpact),
+      ...Object.values(en.fixTime),
+      ...Object.values(en.severity),
+      en.incidentStatus.awaiting_decision,
+      ...Object.values(INCIDENT_STRINGS.en.button),
+      INCIDENT_STRINGS.en.confirmResolve.title,
+      'Recommended',
+      'Elapsed',
+      'Judgment matrix',
+    ];
+    const running = incidentMessage(makeView({ ...view, rollback: makeRollback() }), 'ja');
+    const text = `${joinedText(incidentMessage(view, 'ja').blocks)}\n${joinedText(running.blocks)}\n${running.text}`;
+    for (const label of labels) expect(text, label).not.toContain(label);
+    expect(text).toContain('フェーズ 2/3');
+    expect(text).toContain('トラフィック: v2.0.0 25% / v1.5.0 75%');
+  });
+});

@@ -1,0 +1,175 @@
+import { describe, expect, it } from 'vitest';
+import { noteMessage, refusalText } from '../../../src/adapters/slack/blocks/notes.ts';
+import type { Note, Refusal } from '../../../src/adapters/slack/blocks/view-models.ts';
+import { ACTION } from '../../../src/adapters/slack/ids.ts';
+import { actionIds, buttonByAction, joinedText, limitViolations, makeRollback } from './support.ts';
+
+const rollback = makeRollback();
+const pending = makeRollback({ status: 'pending', strategy: 'immediate', newVersionWeight: 100, phase: null, phaseCount: null, approvals: { have: 1, need: 2, by: ['U0LEAD'] } });
+
+/** One note of each kind, with what its English and Japanese texts must contain. */
+const NOTES: Array<{ note: Note; en: string[]; ja: string[] }> = [
+  {
+    note: { kind: 'decision', action: 'gradual', by: 'U0LEAD', recommended: 'immediate' },
+    en: ['<@U0LEAD> chose *Gradual rollback*', 'recommended *Immediate rollback*'],
+    ja: ['<@U0LEAD> が *段階的ロールバック* を選択', '推奨は *即座ロールバック*'],
+  },
+  {
+    note: { kind: 'assessment', by: 'U0LEAD', assessment: { userImpact: 'all', businessImpact: 'high', fixTime: 'short' }, recommendation: { action: 'immediate', rule: 0 } },
+    en: ['<@U0LEAD> updated the assessment', 'User impact *All users*', 'Business impact *High*', 'Time to fix *Short*', 'Recommended: *Immediate rollback* (rule 1)'],
+    ja: ['ユーザー影響 *全体*', 'ビジネス影響 *高*', '修正見込み時間 *短*', '推奨: *即座ロールバック*（ルール 1）'],
+  },
+  {
+    note: { kind: 'rollback_requested', rollback, by: 'U0LEAD' },
+    en: ['<@U0LEAD> started a *Gradual rollback* of *prompt-service*', '`v2.0.0` → `v1.5.0`'],
+    ja: ['*prompt-service* の *段階的ロールバック* を開始', '`v2.0.0` → `v1.5.0`'],
+  },
+  {
+    note: { kind: 'approval_needed', rollback: pending, by: 'U0LEAD' },
+    en: ['<@U0LEAD> requested a *Immediate rollback*', 'needs 2 approvals (1 so far)'],
+    ja: ['承認が 2 件必要です（現在 1 件）'],
+  },
+  {
+    note: { kind: 'approved', rollback: makeRollback({ approvals: { have: 2, need: 2, by: ['U0LEAD', 'U0SECOND'] } }), by: 'U0SECOND' },
+    en: ['<@U0SECOND> approved the rollback of *prompt-service* (2/2). It starts now.'],
+    ja: ['<@U0SECOND> が *prompt-service* のロールバックを承認しました（2/2）。これから開始します。'],
+  },
+  {
+    note: { kind: 'rollback_control', control: 'pause', rollback: makeRollback({ status: 'paused' }), by: 'U0LEAD' },
+    en: ['⏸ <@U0LEAD> paused the gradual rollback of *prompt-service*', 'v2.0.0 25% / v1.5.0 75%', 'Phase 2/3'],
+    ja: ['一時停止しました', 'v2.0.0 25% / v1.5.0 75%', 'フェーズ 2/3'],
+  },
+  {
+    note: { kind: 'rollback_control', control: 'resume', rollback, by: 'U0LEAD' },
+    en: ['▶️ <@U0LEAD> resumed the gradual rollback'],
+    ja: ['再開しました'],
+  },
+  {
+    note: { kind: 'rollback_control', control: 'abort', rollback: makeRollback({ status: 'aborted' }), by: 'U0LEAD' },
+    en: ['⏹ <@U0LEAD> aborted the gradual rollback'],
+    ja: ['中止しました'],
+  },
+  { note: { kind: 'acknowledged', by: 'U0ACK' }, en: ['<@U0ACK> acknowledged the incident.'], ja: ['<@U0ACK> がインシデントを確認しました。'] },
+  { note: { kind: 'resolved', by: 'U0ACK' }, en: ['<@U0ACK> resolved the incident.'], ja: ['<@U0ACK> がインシデントを解決済みにしました。'] },
+  {
+    note: { kind: 'escalation', level: 1, label: 'Senior engineer', notify: ['S0SENIOR', 'U0ONCALL'], lateMs: 0 },
+    en: ['Escalation level 1 (Senior engineer): <!subteam^S0SENIOR>, <@U0ONCALL>'],
+    ja: ['エスカレーション レベル 1（Senior engineer）: <!subteam^S0SENIOR>、<@U0ONCALL>'],
+  },
+];
+
+describe('noteMessage', () => {
+  for (const { note, en, ja } of NOTES) {
+    it(`renders ${note.kind}${note.kind === 'rollback_control' ? ` ${note.control}` : ''} in both languages`, () => {
+      for (const [locale, expected] of [['en', en], ['ja', ja]] as const) {
+        const { text, blocks } = noteMessage(note, locale);
+        for (const piece of expected) expect(text).toContain(piece);
+        expect(joinedText(blocks)).toContain(text);
+        expect(limitViolations(blocks, 'message')).toEqual([]);
+      }
+    });
+  }
+
+  it('puts an Approve button carrying the rollback id on approval_needed, and on nothing else', () => {
+    const { blocks } = noteMessage({ kind: 'approval_needed', rollback: pending, by: 'U0LEAD' }, 'en');
+    expect(buttonByAction(blocks, ACTION.approve)?.value).toBe('RB-0001');
+    for (const { note } of NOTES.filter((n) => n.note.kind !== 'approval_needed')) expect(actionIds(noteMessage(note, 'en').blocks)).toEqual([]);
+    expect(buttonByAction(noteMessage({ kind: 'approval_needed', rollback: pending, by: 'U0LEAD' }, 'ja').blocks, ACTION.approve)?.text.text).toBe('承認');
+  });
+
+  it('says whether a decision follows the recommendation', () => {
+    expect(noteMessage({ kind: 'decision', action: 'immediate', by: 'U1X', recommended: 'immediate' }, 'en').text).toContain('what the judgment matrix recommends');
+    const none = noteMessage({ kind: 'decision', action: 'fix', by: 'U1X', recommended: null }, 'en').text;
+    expect(none).toBe('🧭 <@U1X> chose *Try a fix*.');
+  });
+
+  it('shows unanswered questions and asks for the rest', () => {
+    const { text } = noteMessage({ kind: 'assessment', by: 'U1X', assessment: { userImpact: 'minor' }, recommendation: null }, 'en');
+    expect(text).toContain('User impact *Minor* · Business impact — · Time to fix —');
+    expect(text).toContain('Answer the remaining questions');
+    expect(noteMessage({ kind: 'assessment', by: 'U1X', assessment: {}, recommendation: null }, 'ja').text).toContain('ユーザー影響 未回答');
+  });
+
+  it('counts the approvals still missing', () => {
+    const one = noteMessage({ kind: 'approved', rollback: makeRollback({ approvals: { have: 1, need: 2, by: ['U1X'] } }), by: 'U1X' }, 'en').text;
+    expect(one).toContain('(1/2). 1 more approval is needed.');
+    const two = noteMessage({ kind: 'approved', rollback: makeRollback({ approvals: { have: 1, need: 3, by: ['U1X'] } }), by: 'U1X' }, 'en').text;
+    expect(two).toContain('2 more approvals are needed.');
+  });
+
+  it('says how late an escalation is when the bot was down, and not when it is on time', () => {
+    const late = noteMessage({ kind: 'escalation', level: 2, label: 'Manager', notify: ['U0MANAGER'], lateMs: 7 * 60_000 }, 'en').text;
+    expect(late).toContain('Sent 7m 00s late');
+    const onTime = noteMessage({ kind: 'escalation', level: 2, label: 'Manager', notify: ['U0MANAGER'], lateMs: 900 }, 'en').text;
+    expect(onTime).not.toContain('late');
+    expect(noteMessage({ kind: 'escalation', level: 2, label: 'Manager', notify: [], lateMs: 0 }, 'en').text).toContain('nobody is configured');
+  });
+
+  it('escapes a label that would otherwise be read as a mention', () => {
+    expect(noteMessage({ kind: 'escalation', level: 1, label: '<!channel>', notify: ['U1X'], lateMs: 0 }, 'en').text).toContain('&lt;!channel&gt;');
+  });
+});
+
+/** One refusal of each kind, with what its English and Japanese texts must contain. */
+const REFUSALS: Array<{ refusal: Refusal; en: string[]; ja: string[] }> = [
+  {
+    refusal: { kind: 'not_approver', action: ACTION.immediate, approvers: ['S0SRE', 'U0LEAD'] },
+    en: ['*Immediate rollback* is limited to approvers: <!subteam^S0SRE>, <@U0LEAD>', '`slack.approvers`'],
+    ja: ['*即座ロールバック* は承認者のみ実行できます。承認者: <!subteam^S0SRE>、<@U0LEAD>'],
+  },
+  { refusal: { kind: 'same_approver', rollbackId: 'RB-0001' }, en: ['RB-0001', 'different approver'], ja: ['RB-0001', '別の承認者'] },
+  {
+    refusal: { kind: 'rollback_running', rollback },
+    en: ['gradual rollback of *prompt-service* is already in progress (Running, v2.0.0 25% / v1.5.0 75%', '`/rollback abort prompt-service`'],
+    ja: ['*prompt-service* の段階的ロールバックがすでに進行中です（実行中、v2.0.0 25% / v1.5.0 75%', '`/rollback abort prompt-service`'],
+  },
+  { refusal: { kind: 'incident_resolved', incidentId: 'INC-1' }, en: ['INC-1 is already resolved'], ja: ['INC-1 はすでに解決済み'] },
+  { refusal: { kind: 'unknown_incident', incidentId: 'INC-404' }, en: ['no incident INC-404', '`/incident list`'], ja: ['INC-404 は存在しません', '`/incident list`'] },
+  { refusal: { kind: 'no_open_incident', service: null }, en: ['There is no open incident.'], ja: ['対応中のインシデントはありません。'] },
+  { refusal: { kind: 'no_open_incident', service: 'prompt-service' }, en: ['no open incident for *prompt-service*'], ja: ['*prompt-service* の対応中のインシデントはありません'] },
+  { refusal: { kind: 'several_open_incidents', ids: ['INC-1', 'INC-2'] }, en: ['(INC-1, INC-2)', '`/incident ack INC-1`'], ja: ['（INC-1、INC-2）', '`/incident ack INC-1`'] },
+  { refusal: { kind: 'no_rollback', service: 'prompt-service' }, en: ['No rollback of *prompt-service*', '`/rollback status prompt-service`'], ja: ['進行中のロールバックはありません'] },
+  {
+    refusal: { kind: 'illegal_transition', incidentId: 'INC-1', from: 'resolved', to: 'rolling_back' },
+    en: ['INC-1 is *Resolved*; it cannot move to *Rolling back*'],
+    ja: ['*解決済み* のため、*ロールバック中* には移行できません'],
+  },
+  {
+    refusal: { kind: 'no_target_version', service: 'prompt-service', fromVersion: 'v1.0.0', known: ['v2.0.0', 'v1.5.0', 'v1.0.0'] },
+    en: ['from `v1.0.0`', '`to <version>`', 'known versions: `v2.0.0`, `v1.5.0`, `v1.0.0`'],
+    ja: ['`v1.0.0` から切り戻す先', '既知のバージョン: `v2.0.0`、`v1.5.0`、`v1.0.0`'],
+  },
+  { refusal: { kind: 'no_target_version', service: 'svc', fromVersion: null, known: [] }, en: ['from current version', '`services.svc.versions`'], ja: ['現行バージョン から', '`services.svc.versions`'] },
+  {
+    refusal: { kind: 'engine_unavailable', what: 'gradual rollback of prompt-service' },
+    en: ['The rollback engine is not installed in this build yet: gradual rollback of prompt-service was recorded but not run'],
+    ja: ['ロールバックエンジンがまだ組み込まれていません: gradual rollback of prompt-service は記録されましたが実行されていません'],
+  },
+  { refusal: { kind: 'error', message: 'database is locked.' }, en: ['Something went wrong: database is locked. Try again'], ja: ['エラーが発生しました: database is locked。'] },
+];
+
+describe('refusalText', () => {
+  for (const { refusal, en, ja } of REFUSALS) {
+    it(`explains ${refusal.kind} in both languages`, () => {
+      const texts = { en: refusalText(refusal, 'en'), ja: refusalText(refusal, 'ja') };
+      for (const piece of en) expect(texts.en).toContain(piece);
+      for (const piece of ja) expect(texts.ja).toContain(piece);
+      expect(texts.ja).not.toBe(texts.en);
+    });
+  }
+
+  it('names rollback controls and free-form actions it does not know', () => {
+    expect(refusalText({ kind: 'not_approver', action: 'pause', approvers: ['U0LEAD'] }, 'en')).toContain('*Pause* is limited');
+    expect(refusalText({ kind: 'not_approver', action: ACTION.approve, approvers: ['U0LEAD'] }, 'ja')).toContain('*承認* は承認者のみ');
+    expect(refusalText({ kind: 'not_approver', action: 'gradual', approvers: ['U0LEAD'] }, 'ja')).toContain('*段階的ロールバック*');
+    expect(refusalText({ kind: 'not_approver', action: 'drill <run>', approvers: ['U0LEAD'] }, 'en')).toContain('*drill &lt;run&gt;*');
+  });
+
+  it('says so when no approver is configured', () => {
+    expect(refusalText({ kind: 'not_approver', action: 'immediate', approvers: [] }, 'en')).toContain('none are configured');
+  });
+
+  it('escapes messages from outside', () => {
+    expect(refusalText({ kind: 'error', message: '<script>' }, 'en')).toContain('&lt;script&gt;');
+  });
+});
