@@ -39,8 +39,8 @@ export interface StartOptions {
   logDestination?: NodeJS.WritableStream;
   /** Host to bind; tests use 127.0.0.1. */
   host?: string;
-  /** The rollback engine; until the Kubernetes engine is wired in, none (requests are refused clearly). */
-  engine?: RollbackEngine;
+  /** Builds the rollback engine; until the Kubernetes engine is wired in, none (requests are refused clearly). */
+  engine?: (store: Store, clock: Clock) => RollbackEngine;
   /** Tests and the demo: the stand-in's bot identity, retries off, listeners finished before the HTTP answer. */
   slack?: { botId?: string; botUserId?: string; retryConfig?: RetryOptions; processBeforeResponse?: boolean };
 }
@@ -150,7 +150,7 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
     clock,
     {
       notifier: presenter,
-      engine: options.engine ?? noRollbackEngine,
+      engine: options.engine?.(store, clock) ?? noRollbackEngine,
       directory: new SlackUserGroups(client),
       escalationNotifier: {
         escalate: (incident, level, lateMs) =>

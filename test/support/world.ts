@@ -1,0 +1,198 @@
+/**
+ * A running Rewind for end-to-end tests of the Slack surface: the real composition root
+ * (startRewind) on a temporary SQLite file and a manual clock, its Slack Web API pointed at the
+ * stand-in, the recording rollback engine, and helpers that send what Slack would send — signed
+ * HTTP requests in HTTP mode, envelopes over the WebSocket in Socket Mode.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { parse } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { startRewind, type Rewind } from '../../src/main.ts';
+import { ManualClock } from '../../src/services/clock.ts';
+import { BOT_ACTOR, type Incident } from '../../src/domain/types.ts';
+import { RecordingEngine } from './recording-engine.ts';
+import { REPO } from './run-cli.ts';
+import { SlackApiStandIn, type SlackCall } from './slack-api.ts';
+import {
+  BOT,
+  blockActionsPayload,
+  eventCallbackBody,
+  appHomeOpenedEvent,
+  interactionBody,
+  postSigned,
+  slashCommandBody,
+  slashCommandPayload,
+  viewSubmissionPayload,
+  type BlockActionsOptions,
+} from './slack-signing.ts';
+import { SocketModeStandIn } from './socket-mode.ts';
+
+export const SECRET = 'world-signing-secret';
+export const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
+export const LEAD = 'U0LEAD'; // approver by user ID in the shipped config
+export const ALICE = 'U0ALICE'; // approver through the S0SRE group
+export const BOB = 'U0BOB'; // approver through the S0SRE group
+export const MALLORY = 'U0MALLORY'; // not an approver
+
+export interface WorldOptions {
+  socketMode?: boolean;
+  /** Changes to the shipped config/rewind.yml, as plain YAML data. */
+  config?: (doc: Record<string, any>) => void;
+}
+
+export interface World {
+  rewind: Rewind;
+  slack: SlackApiStandIn;
+  socket: SocketModeStandIn | null;
+  clock: ManualClock;
+  engine: RecordingEngine;
+  url: string;
+  /** A slash command; resolves with what the ack carried (HTTP response body or socket ack payload). */
+  command(user: string, command: string, text: string, responseUrl?: string): Promise<{ status: number; body: any }>;
+  /** A block_actions click or select on a message. */
+  act(o: Omit<BlockActionsOptions, 'channel'> & { channel?: string }): Promise<{ status: number }>;
+  /** A view_submission. */
+  submit(user: string, callbackId: string, privateMetadata: string): Promise<{ status: number; body: any }>;
+  homeOpened(user: string): Promise<{ status: number }>;
+  /** Opens an incident the way alerts and the evaluator will, and waits for its head message. */
+  openIncident(): Promise<Incident>;
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startWorld(options: WorldOptions = {}): Promise<World> {
+  const dir = mkdtempSync(join(tmpdir(), 'rewind-world-'));
+  const doc = parse(readFileSync(join(REPO, 'config/rewind.yml'), 'utf8')) as Record<string, any>;
+  options.config?.(doc);
+  const configFile = join(dir, 'rewind.yml');
+  writeFileSync(configFile, stringify(doc));
+
+  const slack = await new SlackApiStandIn().answerLikeSlack().start();
+  slack.handle('usergroups.users.list', (args) => ({
+    body: { ok: true, users: args.usergroup === 'S0SRE' ? [ALICE, BOB] : [] },
+  }));
+  slack.handle('chat.getPermalink', (args) => ({
+    body: { ok: true, channel: args.channel, permalink: `https://rewind-test.slack.com/archives/${String(args.channel)}/p${String(args.message_ts).replace('.', '')}` },
+  }));
+  const socket = options.socketMode ? await new SocketModeStandIn(slack).start() : null;
+  const clock = new ManualClock(T0);
+  let engine: RecordingEngine | undefined;
+  const rewind = await startRewind({
+    envSource: {
+      SLACK_BOT_TOKEN: 'xoxb-world-token',
+      ...(socket ? { SLACK_APP_TOKEN: 'xapp-1-A0REWIND-world' } : { SLACK_SIGNING_SECRET: SECRET }),
+      SLACK_API_URL: slack.url,
+      PORT: '0',
+      REWIND_CONFIG: configFile,
+      REWIND_DB: join(dir, 'rewind.db'),
+      LOG_LEVEL: 'silent',
+    },
+    clock,
+    host: '127.0.0.1',
+    engine: (store, c) => (engine = new RecordingEngine(store, c)),
+    slack: { botId: BOT.botId, botUserId: BOT.userId, retryConfig: { retries: 0 }, processBeforeResponse: true },
+  });
+  if (socket) await socket.connected();
+  const url = `http://127.0.0.1:${rewind.port}/slack/events`;
+  const channel = rewind.config.slack.incidentChannel;
+
+  const settle = async () => {
+    await new Promise((r) => setImmediate(r));
+    await rewind.presenter.idle();
+  };
+
+  const world: World = {
+    rewind,
+    slack,
+    socket,
+    clock,
+    engine: engine as unknown as RecordingEngine,
+    url,
+    async command(user, command, text, responseUrl = slack.responseUrl()) {
+      const fields = { command, text, user_id: user, channel_id: channel, response_url: responseUrl };
+      if (socket) {
+        const ack = await socket.send('slash_commands', slashCommandPayload(fields), { acceptsResponsePayload: true });
+        await settle();
+        return { status: 200, body: ack.payload ?? {} };
+      }
+      const res = await postSigned(url, slashCommandBody(fields), { secret: SECRET });
+      const raw = await res.text();
+      await settle();
+      return { status: res.status, body: raw ? JSON.parse(raw) : {} };
+    },
+    async act(o) {
+      const payload = blockActionsPayload({ channel, responseUrl: slack.responseUrl(), ...o });
+      if (socket) {
+        await socket.send('interactive', payload);
+        await settle();
+        return { status: 200 };
+      }
+      const res = await postSigned(url, interactionBody(payload), { secret: SECRET });
+      await res.text();
+      await settle();
+      return { status: res.status };
+    },
+    async submit(user, callbackId, privateMetadata) {
+      const payload = viewSubmissionPayload({ user, callbackId, privateMetadata });
+      if (socket) {
+        const ack = await socket.send('interactive', payload, { acceptsResponsePayload: true });
+        await settle();
+        return { status: 200, body: ack.payload ?? {} };
+      }
+      const res = await postSigned(url, interactionBody(payload), { secret: SECRET });
+      const raw = await res.text();
+      await settle();
+      return { status: res.status, body: raw ? JSON.parse(raw) : {} };
+    },
+    async homeOpened(user) {
+      const body = eventCallbackBody({ event: appHomeOpenedEvent(user) });
+      if (socket) {
+        await socket.send('events_api', JSON.parse(body));
+        await settle();
+        return { status: 200 };
+      }
+      const res = await postSigned(url, body, { secret: SECRET });
+      await res.text();
+      await settle();
+      return { status: res.status };
+    },
+    async openIncident() {
+      const { incident } = rewind.services.incidents.open(
+        {
+          service: 'prompt-service',
+          version: 'v2.0.0',
+          severity: 'warning',
+          title: 'error_rate 7.2% > 5%',
+          drill: false,
+          breaches: [{ metric: 'error_rate', op: '>', threshold: 0.05, value: 0.072 }],
+        },
+        BOT_ACTOR,
+      );
+      rewind.services.incidents.transition(incident.id, 'awaiting_decision', BOT_ACTOR);
+      await settle();
+      return rewind.services.incidents.get(incident.id);
+    },
+    settle,
+    async stop() {
+      await rewind.stop();
+      await socket?.close();
+      await slack.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return world;
+}
+
+/** Every block of a Slack call, flattened to the elements with an action_id. */
+export function actionIds(call: SlackCall | undefined): string[] {
+  const blocks = ((call?.args.blocks ?? (call?.args.view as { blocks?: unknown[] } | undefined)?.blocks) ?? []) as Array<{ elements?: Array<{ action_id?: string }>; accessory?: { action_id?: string } }>;
+  return blocks.flatMap((b) => [...(b.elements ?? []).map((e) => e.action_id), b.accessory?.action_id]).filter((x): x is string => typeof x === 'string');
+}
+
+/** All text of a Slack call's blocks and fallback text, for "does it say X" assertions. */
+export function textOf(call: SlackCall | { args: Record<string, unknown> } | undefined): string {
+  return JSON.stringify(call?.args ?? {});
+}
