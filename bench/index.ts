@@ -1,7 +1,10 @@
 /** `npm run bench`: every benchmark in turn, each printing its own figures. */
+import { benchAck } from './ack.ts';
 import { benchSpine } from './spine.ts';
 
 const print = (line: string) => console.log(`  ${line}`);
 console.log(`Rewind benchmarks — node ${process.version}, ${new Date().toISOString()}`);
 console.log('spine');
 await benchSpine(print);
+console.log('slack acks');
+await benchAck(print);

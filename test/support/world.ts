@@ -41,6 +41,8 @@ export interface WorldOptions {
   socketMode?: boolean;
   /** Changes to the shipped config/rewind.yml, as plain YAML data. */
   config?: (doc: Record<string, any>) => void;
+  /** Default true (tests see the listener's work in the HTTP answer); benchmarks use production's false. */
+  processBeforeResponse?: boolean;
 }
 
 export interface World {
@@ -93,7 +95,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     clock,
     host: '127.0.0.1',
     engine: (store, c) => (engine = new RecordingEngine(store, c)),
-    slack: { botId: BOT.botId, botUserId: BOT.userId, retryConfig: { retries: 0 }, processBeforeResponse: true },
+    slack: { botId: BOT.botId, botUserId: BOT.userId, retryConfig: { retries: 0 }, processBeforeResponse: options.processBeforeResponse ?? true },
   });
   if (socket) await socket.connected();
   const url = `http://127.0.0.1:${rewind.port}/slack/events`;
