@@ -240,3 +240,14 @@ describe('App Home', () => {
     expect(text).toContain('2026-04-01'); // the next quarterly drill after 2026-01-05, in Asia/Tokyo
   });
 });
+
+describe('a tampered confirmation', () => {
+  it('is refused with a message and starts nothing', async () => {
+    world = await startWorld();
+    await world.openIncident();
+    await world.submit(LEAD, VIEW.confirmRollback, JSON.stringify({ service: 'prompt-service', toVersion: 'v1.0.0', strategy: 'sideways' }));
+    expect(world.engine.started).toEqual([]);
+    expect(world.rewind.store.rollbacks.history()).toEqual([]);
+    expect(String(world.slack.callsTo('chat.postEphemeral').at(-1)?.args.text)).toContain('nothing was started');
+  });
+});

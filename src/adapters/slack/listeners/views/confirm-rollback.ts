@@ -10,17 +10,19 @@ import { refusal, userActor, type ListenerDeps } from '../context.ts';
 
 export function registerConfirmRollbackView(app: App, d: ListenerDeps): void {
   app.view(VIEW.confirmRollback, async ({ ack, body, view, client }) => {
+    await ack();
+    const user = body.user.id;
+    const channel = d.config.slack.incidentChannel;
     let plan: ConfirmRollbackInput;
     try {
       plan = parseConfirmMetadata(view.private_metadata);
     } catch (err) {
-      d.log.warn({ err: (err as Error).message }, 'confirm-rollback submission with bad metadata');
-      return ack({ response_action: 'errors', errors: {} });
+      // Only a forged or corrupted submission gets here; say so and run nothing.
+      d.log.warn({ err: (err as Error).message, user }, 'confirm-rollback submission with bad metadata');
+      await client.chat.postEphemeral({ channel, user, text: refusal(d, { kind: 'error', message: 'the confirmation could not be read; nothing was started. Use the buttons on the incident message again.' }) });
+      return;
     }
-    await ack();
-    const user = body.user.id;
     const result = await d.services.rollbacks.request(plan, userActor(user));
-    const channel = d.config.slack.incidentChannel;
     if (!result.ok) {
       await client.chat.postEphemeral({ channel, user, text: refusal(d, result.refusal) });
       return;
