@@ -5,7 +5,8 @@
 import type { Operator } from '../../../domain/conditions.ts';
 import type { Assessment, Recommendation } from '../../../domain/matrix.ts';
 import type { MetricName } from '../../../domain/metrics.ts';
-import type { Action, Incident, IncidentStatus } from '../../../domain/types.ts';
+import type { Action, Incident } from '../../../domain/types.ts';
+import type { Refusal as ServiceRefusal } from '../../../services/refusals.ts';
 
 export interface BreachView { metric: MetricName; op: Operator; value: number; threshold: number }
 export type RollbackStrategy = 'immediate' | 'gradual' | 'planned' | 'canary';
@@ -39,19 +40,8 @@ export type Note =
   | { kind: 'acknowledged'; by: string }
   | { kind: 'resolved'; by: string }
   | { kind: 'escalation'; level: number; label: string; notify: string[]; lateMs: number };
-export type Refusal =
-  | { kind: 'not_approver'; action: string; approvers: string[] }
-  | { kind: 'same_approver'; rollbackId: string }
-  | { kind: 'rollback_running'; rollback: RollbackView }
-  | { kind: 'incident_resolved'; incidentId: string }
-  | { kind: 'unknown_incident'; incidentId: string }
-  | { kind: 'no_open_incident'; service: string | null }
-  | { kind: 'several_open_incidents'; ids: string[] }
-  | { kind: 'no_rollback'; service: string }
-  | { kind: 'illegal_transition'; incidentId: string; from: IncidentStatus; to: IncidentStatus }
-  | { kind: 'no_target_version'; service: string; fromVersion: string | null; known: string[] }
-  | { kind: 'engine_unavailable'; what: string }      // "the rollback engine is not installed in this build yet: <what> was recorded but not run"
-  | { kind: 'error'; message: string };
+/** A service refusal, with the running rollback resolved to its view for the message. */
+export type Refusal = Exclude<ServiceRefusal, { kind: 'rollback_running' }> | { kind: 'rollback_running'; rollback: RollbackView };
 export interface HomeData {
   now: number;
   openIncidents: Array<{ incident: Incident; permalink: string | null }>;
