@@ -12,7 +12,9 @@ export type RollbackControl = 'pause' | 'resume' | 'abort';
 /**
  * The rollback engine (issue 4 implements it on Kubernetes). The decision service has already
  * persisted the rollback row, gathered its approvals and claimed it as `running` exactly once
- * before `start` is called; the engine moves traffic and reports progress through the row.
+ * before `start` is called; the engine moves traffic and reports progress through the row:
+ * `currentPhase` (index into `plan.phases`) and `plan.currentWeight` (share of traffic still on
+ * the version being rolled back, 0–100), which the head message shows as split and progress bar.
  */
 export interface RollbackEngine {
   /** False while no engine is installed: requests are then refused with a clear message. */

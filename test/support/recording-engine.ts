@@ -27,7 +27,9 @@ export class RecordingEngine implements RollbackEngine {
       throw err;
     }
     this.started.push(rollback);
-    this.store.rollbacks.update(rollback.id, { currentPhase: 0 }, 'running');
+    // As the real engine will: report the split it found (the runbook's 50/50 canary) and the phase.
+    const plan = { ...(rollback.plan as Record<string, unknown>), currentWeight: 50 };
+    this.store.rollbacks.update(rollback.id, { currentPhase: 0, plan }, 'running');
   }
 
   async control(rollback: RollbackRecord, control: RollbackControl, actor: Actor): Promise<void> {

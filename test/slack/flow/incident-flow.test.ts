@@ -86,6 +86,9 @@ describe('rolling back from the buttons', () => {
     const head = world.slack.callsTo('chat.update').at(-1);
     expect(actionIds(head)).toEqual(expect.arrayContaining([ACTION.pause, ACTION.abort]));
     expect(actionIds(head)).not.toContain(ACTION.gradual);
+    expect(textOf(head)).toContain('v2.0.0 50% / v1.5.0 50%');
+    expect(textOf(head)).toMatch(/▓+░+/);
+    expect(textOf(head)).toContain('1/3');
   });
 
   it('a non-approver gets an ephemeral refusal, the attempt is audited, and nothing changes', async () => {
