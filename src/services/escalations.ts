@@ -52,6 +52,32 @@ export class EscalationService implements EscalationPort {
     this.timers.cancelWhere(ESCALATION_TIMER, escalationKeyPrefix(incidentId));
   }
 
+  /**
+   * Escalates at once, without waiting for the next level's time: the rollback engine could not do
+   * its job (the Kubernetes API kept failing), so the next level is told now, with the reason.
+   */
+  async escalateNow(incidentId: string, reason: string, at: number): Promise<void> {
+    const incident = this.store.incidents.get(incidentId);
+    if (!incident || incident.status === 'resolved') return;
+    const fired = new Set(
+      this.store.incidents
+        .timeline(incidentId)
+        .filter((e) => e.kind === 'escalation' && typeof e.detail.level === 'number')
+        .map((e) => e.detail.level as number),
+    );
+    const next = planEscalation(incident.startedAt, this.options.levels).find((l) => !fired.has(l.level));
+    if (!next) return;
+    this.timers.cancel(escalationKey(incidentId, next.level));
+    this.store.incidents.appendEvent({
+      incidentId,
+      at,
+      kind: 'escalation',
+      actor: { kind: 'system', id: 'escalations' },
+      detail: { level: next.level, label: next.label, notify: next.notify, lateMs: 0, early: true, reason },
+    });
+    await this.notifier.escalate(incident, next, 0);
+  }
+
   private async fire(timer: FiredTimer<EscalationPayload>): Promise<void> {
     const { incidentId, level } = timer.payload;
     const incident = this.store.incidents.get(incidentId);

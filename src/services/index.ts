@@ -12,16 +12,22 @@ import { ComplaintService } from './complaints.ts';
 import { DecisionService } from './decisions.ts';
 import { EscalationService, type EscalationNotifier } from './escalations.ts';
 import { IncidentService } from './incidents.ts';
-import type { IncidentNotifier, RollbackEngine, UserGroupDirectory } from './ports.ts';
+import { triggerRules } from '../config/derive.ts';
+import { noRollbackEngine, type ClusterPort, type IncidentNotifier, type MetricsSource, type RollbackEngine, type UserGroupDirectory } from './ports.ts';
+import { KubeRollbackEngine } from './rollback-engine.ts';
 import { Queries } from './queries.ts';
 import { RollbackRequests } from './rollback-requests.ts';
 import { TimerService, type TimerLog } from './timers.ts';
 
 export interface ServicePorts {
   notifier: IncidentNotifier;
-  engine: RollbackEngine;
   directory: UserGroupDirectory;
   escalationNotifier: EscalationNotifier;
+  /** Kubernetes access; with it the Kubernetes rollback engine runs rollbacks. */
+  cluster?: ClusterPort;
+  metrics?: MetricsSource | null;
+  /** Replaces the engine (tests record instead of moving traffic); without cluster or engine, none. */
+  engine?: RollbackEngine;
 }
 
 export interface Services {
@@ -31,6 +37,7 @@ export interface Services {
   escalations: EscalationService;
   decisions: DecisionService;
   rollbacks: RollbackRequests;
+  engine: RollbackEngine;
   queries: Queries;
   complaints: ComplaintService;
 }
@@ -44,13 +51,37 @@ export function createServices(config: Config, store: Store, clock: Clock, ports
   });
   const incidents = new IncidentService({ store, clock, escalations, notifier: ports.notifier });
   const decisions = new DecisionService({ store, clock, incidents, notifier: ports.notifier, matrix: judgmentMatrix(config) });
+  const engine =
+    ports.engine ??
+    (ports.cluster
+      ? new KubeRollbackEngine({
+          store,
+          clock,
+          timers,
+          cluster: ports.cluster,
+          metrics: ports.metrics ?? null,
+          incidents,
+          escalations,
+          notifier: ports.notifier,
+          settings: {
+            verifyWindowMs: config.rollback.verifyWindow,
+            evaluationIntervalMs: config.triggers.evaluationInterval,
+            observationWindowMs: config.triggers.observationWindow,
+            phases: config.rollback.gradual.phases.map((p) => ({ weight: p.weight, observeMs: p.observe ?? null })),
+            abortIf: config.rollback.gradual.abortIf,
+            tiers: triggerRules(config).tiers,
+            dryRun: config.rollback.dryRun,
+          },
+          ...(log ? { log } : {}),
+        })
+      : noRollbackEngine);
   const rollbacks = new RollbackRequests({
     store,
     clock,
     incidents,
     decisions,
     authorizer,
-    engine: ports.engine,
+    engine,
     notifier: ports.notifier,
     chains: Object.fromEntries(Object.entries(config.services).map(([name, s]) => [name, s.versions.map((v) => v.version)])),
     phases: config.rollback.gradual.phases.map((p) => p.weight),
@@ -60,5 +91,5 @@ export function createServices(config: Config, store: Store, clock: Clock, ports
   });
   const queries = new Queries(store, judgmentMatrix(config), config.slack.requiredApprovals);
   const complaints = new ComplaintService(store, clock, incidents, config.triggers.observationWindow);
-  return { timers, authorizer, incidents, escalations, decisions, rollbacks, queries, complaints };
+  return { timers, authorizer, incidents, escalations, decisions, rollbacks, engine, queries, complaints };
 }

@@ -3,6 +3,7 @@
  * tests implement them with recorders. Nothing here knows Slack or Kubernetes.
  */
 import type { Action } from '../domain/types.ts';
+import type { MetricSample } from '../domain/metrics.ts';
 import type { Assessment, Recommendation } from '../domain/matrix.ts';
 import type { RollbackRecord } from '../store/index.ts';
 import type { Actor } from '../domain/types.ts';
@@ -38,7 +39,20 @@ export type IncidentNotice =
   | { kind: 'rollback_control'; control: RollbackControl; rollbackId: string; by: string }
   | { kind: 'acknowledged'; by: string }
   | { kind: 'resolved'; by: string }
-  | { kind: 'escalation'; level: number; label: string; notify: string[]; lateMs: number };
+  | { kind: 'escalation'; level: number; label: string; notify: string[]; lateMs: number }
+  | {
+      kind: 'rollback_step';
+      rollbackId: string;
+      seq: number;
+      total: number;
+      name: string;
+      status: 'succeeded' | 'failed' | 'skipped';
+      elapsedMs: number;
+      budgetMs: number | null;
+      /** What the step found or did, as label → value lines (versions, splits, metrics). */
+      facts: Array<[string, string]>;
+    }
+  | { kind: 'rollback_finished'; rollbackId: string; outcome: 'succeeded' | 'failed' | 'aborted'; reason: string | null };
 
 /**
  * Tells people about incidents: the head message is re-rendered from the stored state after every
@@ -61,3 +75,54 @@ export const noRollbackEngine: RollbackEngine = {
   start: () => Promise.reject(new Error('no rollback engine is installed')),
   control: () => Promise.reject(new Error('no rollback engine is installed')),
 };
+
+/** Share of traffic per version, in percent (0–100); the versions of one service sum to 100. */
+export type Split = Record<string, number>;
+
+/** One change sent — or, in dry run, that would have been sent — to the Kubernetes API. */
+export interface KubeChange {
+  method: 'PATCH' | 'PUT';
+  /** `Kind namespace/name`, e.g. `Service prompts/prompt-service`. */
+  target: string;
+  contentType: string;
+  body: unknown;
+}
+
+/**
+ * Moves traffic between the versions of one service: one implementation per router kind in
+ * src/adapters/kube/routers/ (service-selector, gateway-api, istio, nginx, replicas).
+ */
+export interface Router {
+  readonly kind: 'service-selector' | 'gateway-api' | 'istio' | 'nginx' | 'replicas';
+  /** Only 0/100 splits can be expressed (a Service selector picks one version). */
+  readonly allOrNothing: boolean;
+  /** The split the cluster has now, for the service's configured versions. */
+  read(): Promise<Split>;
+  /** Sets the split and returns the changes sent; with dryRun, sends nothing and returns what it would send. */
+  write(split: Split, options: { dryRun: boolean }): Promise<KubeChange[]>;
+}
+
+/** What the engine checks around a switch (runbook step 2: verify routing, confirm traffic flow). */
+export interface ClusterChecks {
+  /** Ready and desired replicas of the version's Deployment. */
+  readyReplicas(version: string): Promise<{ ready: number; desired: number }>;
+  /** Ready endpoints of the version behind the Service(s) the router sends its traffic to. */
+  readyEndpoints(version: string): Promise<number>;
+}
+
+/** The Kubernetes side of one configured service. */
+export interface ServiceCluster {
+  router: Router;
+  checks: ClusterChecks;
+}
+
+/** Kubernetes access per configured service (each service names its kubeconfig context). */
+export interface ClusterPort {
+  forService(service: string): ServiceCluster;
+}
+
+/** Metric readings of one version of a service over a window (issue 5 adds the providers). */
+export interface MetricsSource {
+  /** Metrics that could not be read are absent from the sample: they never count as healthy. */
+  sample(service: string, version: string, windowMs: number): Promise<MetricSample>;
+}

@@ -6,7 +6,7 @@ import { loadConfigFile } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
 import { ManualClock } from '../../src/services/clock.ts';
 import { createServices, type Services } from '../../src/services/index.ts';
-import type { IncidentNotice, IncidentNotifier, RollbackEngine, UserGroupDirectory } from '../../src/services/ports.ts';
+import type { ClusterPort, IncidentNotice, IncidentNotifier, MetricsSource, RollbackEngine, UserGroupDirectory } from '../../src/services/ports.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { RecordingEngine } from './recording-engine.ts';
 import { REPO } from './run-cli.ts';
@@ -49,16 +49,16 @@ export interface ServiceWorld extends Services {
   directory: GroupDirectory;
 }
 
-export function serviceWorld(options: { config?: Config; engine?: RollbackEngine; file?: string } = {}): ServiceWorld {
+export function serviceWorld(options: { config?: Config; engine?: RollbackEngine; file?: string; cluster?: ClusterPort; metrics?: MetricsSource; clock?: ManualClock } = {}): ServiceWorld {
   const config = options.config ?? shippedConfig();
-  const clock = new ManualClock(T0);
+  const clock = options.clock ?? new ManualClock(T0);
   const store = openStore(options.file ?? ':memory:', { clock });
   const notifier = new RecordingNotifier();
   const directory = new GroupDirectory();
   const engine = new RecordingEngine(store, clock);
   const services = createServices(config, store, clock, {
     notifier,
-    engine: options.engine ?? engine,
+    ...(options.cluster ? { cluster: options.cluster, metrics: options.metrics ?? null } : { engine: options.engine ?? engine }),
     directory,
     escalationNotifier: { escalate: () => {} },
   });

@@ -74,6 +74,12 @@ export function noteView(notice: IncidentNotice, queries: Queries): Note {
       const r = queries.rollback(notice.rollbackId);
       return { kind: notice.kind, by: notice.by, rollback: r ? rollbackView(r) : unknownRollback(notice.rollbackId) };
     }
+    case 'rollback_step':
+    case 'rollback_finished': {
+      const r = queries.rollback(notice.rollbackId);
+      const { rollbackId: _id, ...rest } = notice;
+      return { ...rest, rollback: r ? rollbackView(r) : unknownRollback(notice.rollbackId) } as Note;
+    }
     case 'rollback_control': {
       const r = queries.rollback(notice.rollbackId);
       return { kind: 'rollback_control', control: notice.control, by: notice.by, rollback: r ? rollbackView(r) : unknownRollback(notice.rollbackId) };

@@ -86,6 +86,18 @@ function noteText(note: Note, locale: Locale): string {
         note.notify.length > 0 ? s.escalation(note.level, label, mentionList(note.notify, locale)) : s.escalationNobody(note.level, label);
       return note.lateMs >= LATE_NOTICE_MS ? [line, s.escalationLate(formatElapsed(note.lateMs, locale))].join(terms.sentenceSeparator) : line;
     }
+    case 'rollback_step': {
+      const head = s.step(note.seq, note.total, escapeMrkdwn(note.name), s.stepStatus[note.status], formatElapsed(note.elapsedMs, locale));
+      const budget =
+        note.budgetMs === null ? null : note.elapsedMs > note.budgetMs ? s.stepOverBudget(formatElapsed(note.budgetMs, locale)) : s.stepBudget(formatElapsed(note.budgetMs, locale));
+      const facts = note.facts.map(([label, value]) => `• ${escapeMrkdwn(label)}: ${escapeMrkdwn(value)}`);
+      return [budget ? `${head} · ${budget}` : head, ...facts].join('\n');
+    }
+    case 'rollback_finished': {
+      const r = note.rollback;
+      const line = s.finished[note.outcome](terms.strategy[r.strategy], escapeMrkdwn(r.service), versionsText(r, locale));
+      return note.reason ? [line, s.finishedReason(escapeMrkdwn(note.reason))].join('\n') : line;
+    }
   }
 }
 

@@ -39,7 +39,19 @@ export type Note =
   | { kind: 'rollback_control'; control: 'pause' | 'resume' | 'abort'; rollback: RollbackView; by: string }
   | { kind: 'acknowledged'; by: string }
   | { kind: 'resolved'; by: string }
-  | { kind: 'escalation'; level: number; label: string; notify: string[]; lateMs: number };
+  | { kind: 'escalation'; level: number; label: string; notify: string[]; lateMs: number }
+  | {
+      kind: 'rollback_step';
+      rollback: RollbackView;
+      seq: number;
+      total: number;
+      name: string;
+      status: 'succeeded' | 'failed' | 'skipped';
+      elapsedMs: number;
+      budgetMs: number | null;
+      facts: Array<[string, string]>;
+    }
+  | { kind: 'rollback_finished'; rollback: RollbackView; outcome: 'succeeded' | 'failed' | 'aborted'; reason: string | null };
 /** A service refusal, with the running rollback resolved to its view for the message. */
 export type Refusal = Exclude<ServiceRefusal, { kind: 'rollback_running' }> | { kind: 'rollback_running'; rollback: RollbackView };
 export interface HomeData {

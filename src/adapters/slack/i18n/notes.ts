@@ -20,6 +20,12 @@ export interface NoteStrings {
   escalation: (level: number, label: string, who: string) => string;
   escalationNobody: (level: number, label: string) => string;
   escalationLate: (late: string) => string;
+  step: (seq: number, total: number, name: string, status: string, elapsed: string) => string;
+  stepStatus: Record<'succeeded' | 'failed' | 'skipped', string>;
+  stepBudget: (budget: string) => string;
+  stepOverBudget: (budget: string) => string;
+  finished: Record<'succeeded' | 'failed' | 'aborted', (strategy: string, service: string, versions: string) => string>;
+  finishedReason: (reason: string) => string;
 }
 
 export interface RefusalStrings {
@@ -64,6 +70,16 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
     resolved: (who) => `✅ ${who} resolved the incident.`,
     escalation: (level, label, who) => `⏫ Escalation level ${level} (${label}): ${who}, this incident is still not resolved. Please join this thread.`,
     escalationNobody: (level, label) => `⏫ Escalation level ${level} (${label}): this incident is still not resolved, and nobody is configured to notify at this level.`,
+    step: (seq, total, name, status, elapsed) => `${status} Step ${seq}/${total} *${name}* (${elapsed})`,
+    stepStatus: { succeeded: '✅', failed: '❌', skipped: '⏭️' },
+    stepBudget: (budget) => `within its ${budget} budget`,
+    stepOverBudget: (budget) => `⚠️ over its ${budget} budget`,
+    finished: {
+      succeeded: (strategy, service, versions) => `🏁 ${strategy} of *${service}* ${versions} finished.`,
+      failed: (strategy, service, versions) => `🛑 ${strategy} of *${service}* ${versions} failed.`,
+      aborted: (strategy, service, versions) => `⏹ ${strategy} of *${service}* ${versions} stopped.`,
+    },
+    finishedReason: (reason) => `Reason: ${reason}`,
     escalationLate: (late) => `(Sent ${late} late: the bot was not running when it came due.)`,
   },
   ja: {
@@ -89,6 +105,16 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
     resolved: (who) => `✅ ${who} がインシデントを解決済みにしました。`,
     escalation: (level, label, who) => `⏫ エスカレーション レベル ${level}（${label}）: ${who} このインシデントはまだ解決していません。スレッドに参加してください。`,
     escalationNobody: (level, label) => `⏫ エスカレーション レベル ${level}（${label}）: このインシデントはまだ解決していませんが、このレベルの通知先が設定されていません。`,
+    step: (seq, total, name, status, elapsed) => `${status} ステップ ${seq}/${total} *${name}*（${elapsed}）`,
+    stepStatus: { succeeded: '✅', failed: '❌', skipped: '⏭️' },
+    stepBudget: (budget) => `目標時間 ${budget} 以内`,
+    stepOverBudget: (budget) => `⚠️ 目標時間 ${budget} を超過`,
+    finished: {
+      succeeded: (strategy, service, versions) => `🏁 *${service}* の${strategy}（${versions}）が完了しました。`,
+      failed: (strategy, service, versions) => `🛑 *${service}* の${strategy}（${versions}）が失敗しました。`,
+      aborted: (strategy, service, versions) => `⏹ *${service}* の${strategy}（${versions}）を停止しました。`,
+    },
+    finishedReason: (reason) => `理由: ${reason}`,
     escalationLate: (late) => `（ボットが停止していたため、予定より ${late} 遅れて通知しました）`,
   },
 };

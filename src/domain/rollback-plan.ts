@@ -1,0 +1,72 @@
+/**
+ * The steps of a rollback, as the runbook lays them out.
+ *
+ * 即座ロールバック (immediate): 問題の確認 < 1 minute → ルーティング切り替え < 30 seconds →
+ * 検証 < 5 minutes → 事後対応. 段階的ロールバック (gradual): confirm, then for each phase set the
+ * new version's share and observe it (10 minutes by default, abortIf checked throughout), the last
+ * phase taking it to 0; then verify and post-actions. Each step is a row before it runs, so a
+ * restart knows exactly where the rollback stood.
+ */
+
+export type StepKind = 'confirm' | 'set_weight' | 'observe' | 'verify' | 'post_actions';
+
+export interface PlannedStep {
+  kind: StepKind;
+  /** Readable and stable: `confirm`, `set 25%`, `observe 10m`, `verify`, `post-actions`. */
+  name: string;
+  /** The runbook's time budget, when it gives one. */
+  budgetMs: number | null;
+  /** set_weight: share of traffic left on the version being rolled back; observe: how long. */
+  weight?: number;
+  observeMs?: number;
+  /** 0-based phase the step belongs to (gradual); null for immediate and the framing steps. */
+  phase: number | null;
+}
+
+export const BUDGET = {
+  confirm: 60_000, // 問題の確認 < 1 minute
+  switch: 30_000, // ルーティング切り替え < 30 seconds
+  verify: 5 * 60_000, // 検証 < 5 minutes
+} as const;
+
+export interface GradualPhaseInput {
+  weight: number;
+  observeMs: number | null;
+}
+
+function minutes(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000}m` : `${Math.round(ms / 1000)}s`;
+}
+
+export function immediateSteps(verifyWindowMs: number): PlannedStep[] {
+  return [
+    { kind: 'confirm', name: 'confirm', budgetMs: BUDGET.confirm, phase: null },
+    { kind: 'set_weight', name: 'switch', budgetMs: BUDGET.switch, weight: 0, phase: null },
+    { kind: 'verify', name: 'verify', budgetMs: Math.max(BUDGET.verify, verifyWindowMs), phase: null },
+    { kind: 'post_actions', name: 'post-actions', budgetMs: null, phase: null },
+  ];
+}
+
+export function gradualSteps(phases: readonly GradualPhaseInput[], verifyWindowMs: number): PlannedStep[] {
+  if (phases.length === 0 || phases.at(-1)?.weight !== 0) throw new Error('a gradual rollback must end with a phase at weight 0');
+  const steps: PlannedStep[] = [{ kind: 'confirm', name: 'confirm', budgetMs: BUDGET.confirm, phase: null }];
+  phases.forEach((p, i) => {
+    steps.push({ kind: 'set_weight', name: `set ${p.weight}%`, budgetMs: BUDGET.switch, weight: p.weight, phase: i });
+    if (p.observeMs && p.weight > 0) steps.push({ kind: 'observe', name: `observe ${minutes(p.observeMs)}`, budgetMs: null, observeMs: p.observeMs, phase: i });
+  });
+  steps.push({ kind: 'verify', name: 'verify', budgetMs: Math.max(BUDGET.verify, verifyWindowMs), phase: null });
+  steps.push({ kind: 'post_actions', name: 'post-actions', budgetMs: null, phase: null });
+  return steps;
+}
+
+/** The split for a share left on the version being rolled back. */
+export function splitFor(from: string, to: string, weightOnFrom: number): Record<string, number> {
+  return { [from]: weightOnFrom, [to]: 100 - weightOnFrom };
+}
+
+/** True when the split already is the wanted one (a resumed step must not patch twice). */
+export function sameSplit(a: Record<string, number>, b: Record<string, number>): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const k of keys) if (Math.round(a[k] ?? 0) !== Math.round(b[k] ?? 0)) return false;
+  return true;
+}

@@ -1,0 +1,61 @@
+/**
+ * Kubernetes calls that fail for reasons worth waiting out — a 5xx, a 429, a timeout or a dropped
+ * connection — are tried again with a growing pause; anything else (403, 404, 422, a refused
+ * split) is an answer and is passed on at once. Time goes through the injected clock.
+ */
+import type { Clock } from './clock.ts';
+
+export interface RetryPolicy {
+  attempts: number;
+  baseDelayMs: number;
+  /** How long one call may take before it counts as a timeout. */
+  timeoutMs: number;
+}
+
+export const KUBE_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 1_000, timeoutMs: 10_000 };
+
+export class KubeTimeoutError extends Error {
+  override readonly name = 'KubeTimeoutError';
+  constructor(readonly what: string, readonly timeoutMs: number) {
+    super(`${what}: no answer from the Kubernetes API within ${timeoutMs / 1000}s`);
+  }
+}
+
+function retryable(err: unknown): boolean {
+  if (err instanceof KubeTimeoutError) return true;
+  const status = (err as { status?: unknown; code?: unknown }).status ?? (err as { code?: unknown }).code;
+  if (typeof status === 'number') return status >= 500 || status === 429;
+  return true; // no HTTP status: the connection failed
+}
+
+async function withTimeout<T>(what: string, fn: () => Promise<T>, clock: Clock, timeoutMs: number): Promise<T> {
+  const cancel = new AbortController();
+  const timer = clock.sleep(timeoutMs, cancel.signal).then(
+    () => {
+      throw new KubeTimeoutError(what, timeoutMs);
+    },
+    () => undefined as never,
+  );
+  try {
+    return await Promise.race([fn(), timer]);
+  } finally {
+    cancel.abort();
+  }
+}
+
+/** Runs `fn`; retries what is worth retrying; the last error is thrown with the attempts counted. */
+export async function withKubeRetry<T>(what: string, fn: () => Promise<T>, clock: Clock, policy: RetryPolicy = KUBE_RETRY): Promise<T> {
+  let last: unknown;
+  for (let attempt = 1; attempt <= policy.attempts; attempt++) {
+    try {
+      return await withTimeout(what, fn, clock, policy.timeoutMs);
+    } catch (err) {
+      last = err;
+      if (!retryable(err) || attempt === policy.attempts) break;
+      await clock.sleep(policy.baseDelayMs * 2 ** (attempt - 1));
+    }
+  }
+  const message = last instanceof Error ? last.message : String(last);
+  const attempts = retryable(last) ? ` (after ${policy.attempts} attempts)` : '';
+  throw new Error(`${what} failed${attempts}: ${message}`, { cause: last });
+}

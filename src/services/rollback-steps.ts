@@ -1,0 +1,297 @@
+/**
+ * What each step of a rollback does (runbook 即座ロールバック / 段階的ロールバック), reporting each
+ * one in the incident thread with its time against the runbook's budget.
+ */
+import { conditionHolds, formatValue } from '../domain/conditions.ts';
+import { METRIC_NAMES, type MetricSample } from '../domain/metrics.ts';
+import { sameSplit } from '../domain/rollback-plan.ts';
+import type { RollbackRecord, RollbackStep } from '../store/index.ts';
+import { withKubeRetry } from './kube-retry.ts';
+import type { KubeChange, ServiceCluster, Split } from './ports.ts';
+import type { RollbackEngineOptions } from './rollback-engine.ts';
+
+export interface StepContext {
+  rollback: RollbackRecord;
+  step: RollbackStep;
+  steps: RollbackStep[];
+  tick: number | undefined;
+}
+
+type Schedule = (rollbackId: string, seq: number, dueAt: number, tick?: number) => void;
+
+const SYSTEM = { kind: 'system' as const, id: 'rollback-engine' };
+/** How long the final switch may take to show ready endpoints of the target (Pods join slices quickly). */
+const ENDPOINT_WAIT = { attempts: 5, delayMs: 2_000 };
+
+function splitText(split: Split): string {
+  const parts = Object.entries(split).filter(([, w]) => w > 0);
+  return parts.length ? parts.map(([v, w]) => `${v} ${Math.round(w)}%`).join(' / ') : 'no traffic';
+}
+
+function sampleText(sample: MetricSample | null): string {
+  if (!sample) return 'not measured';
+  const parts = METRIC_NAMES.filter((m) => sample[m] !== undefined).map((m) => `${m} ${formatValue(m, sample[m] ?? 0)}`);
+  return parts.length ? parts.join(', ') : 'no metric could be read';
+}
+
+export class StepRunner {
+  constructor(
+    private readonly o: RollbackEngineOptions,
+    private readonly schedule: Schedule,
+  ) {}
+
+  kube<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return withKubeRetry(what, fn, this.o.clock);
+  }
+
+  async run(ctx: StepContext): Promise<void> {
+    const kind = ctx.step.detail.kind;
+    try {
+      if (kind === 'confirm') return await this.confirm(ctx);
+      if (kind === 'set_weight') return await this.setWeight(ctx);
+      if (kind === 'observe') return await this.observe(ctx);
+      if (kind === 'verify') return await this.verify(ctx);
+      if (kind === 'post_actions') return await this.postActions(ctx);
+      throw new Error(`unknown step kind ${String(kind)}`);
+    } catch (err) {
+      await this.fail(ctx, err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  private cluster(r: RollbackRecord): ServiceCluster {
+    return this.o.cluster.forService(r.service);
+  }
+
+  /** The full split for a share left on the version being rolled back; every other version gets 0. */
+  private target(r: RollbackRecord, from: string, weight: number, current: Split): Split {
+    const split: Split = Object.fromEntries(Object.keys(current).map((v) => [v, 0]));
+    split[from] = weight;
+    split[r.toVersion] = 100 - weight;
+    return split;
+  }
+
+  private fromVersion(ctx: StepContext): string {
+    const confirmed = ctx.steps.find((s) => s.detail.kind === 'confirm')?.detail.from;
+    if (typeof confirmed === 'string') return confirmed;
+    if (ctx.rollback.fromVersion) return ctx.rollback.fromVersion;
+    throw new Error('the version being rolled back is not known');
+  }
+
+  private begin(ctx: StepContext, detail: Record<string, unknown> = {}): RollbackStep {
+    const startedAt = typeof ctx.step.startedAt === 'number' ? ctx.step.startedAt : this.o.clock.now();
+    return this.o.store.rollbacks.updateStep(ctx.rollback.id, ctx.step.seq, { status: 'running', startedAt, detail: { ...ctx.step.detail, ...detail } });
+  }
+
+  /** Marks the step done, tells the thread, and schedules the next pending step now. */
+  private finishStep(ctx: StepContext, status: 'succeeded' | 'skipped', facts: Array<[string, string]>, detail: Record<string, unknown> = {}): void {
+    const now = this.o.clock.now();
+    const fresh = this.o.store.rollbacks.steps(ctx.rollback.id).find((s) => s.seq === ctx.step.seq) ?? ctx.step;
+    const startedAt = fresh.startedAt ?? now;
+    this.o.store.transaction(() => {
+      this.o.store.rollbacks.updateStep(ctx.rollback.id, ctx.step.seq, { status, finishedAt: now, startedAt, detail: { ...fresh.detail, ...detail } });
+      const next = this.o.store.rollbacks.steps(ctx.rollback.id).find((s) => s.status === 'pending');
+      if (next) this.schedule(ctx.rollback.id, next.seq, now);
+    });
+    this.notice(ctx, status, now - startedAt, facts);
+  }
+
+  private notice(ctx: StepContext, status: 'succeeded' | 'failed' | 'skipped', elapsedMs: number, facts: Array<[string, string]>): void {
+    if (!ctx.rollback.incidentId) return;
+    this.o.notifier.notice(ctx.rollback.incidentId, {
+      kind: 'rollback_step',
+      rollbackId: ctx.rollback.id,
+      seq: ctx.step.seq,
+      total: ctx.steps.length,
+      name: ctx.step.name,
+      status,
+      elapsedMs,
+      budgetMs: ctx.step.budgetMs,
+      facts,
+    });
+    this.o.notifier.changed(ctx.rollback.incidentId);
+  }
+
+  /** Step 1 (問題の確認): the current split, the version affected, and the metrics that fired. */
+  private async confirm(ctx: StepContext): Promise<void> {
+    this.begin(ctx);
+    const r = ctx.rollback;
+    const split = await this.kube(`read ${r.service} routing`, () => this.cluster(r).router.read());
+    const from = r.fromVersion ?? Object.entries(split).sort((a, b) => b[1] - a[1])[0]?.[0];
+    if (!from) throw new Error(`cannot tell which version of ${r.service} is serving`);
+    const baseline = this.o.metrics ? await this.o.metrics.sample(r.service, from, this.o.settings.observationWindowMs).catch(() => ({})) : null;
+    const snapshotBreaches = r.incidentId
+      ? this.o.store.incidents.timeline(r.incidentId).flatMap((e) => (Array.isArray(e.detail.breaches) ? (e.detail.breaches as Array<{ metric: string }>).map((b) => b.metric) : []))
+      : [];
+    const startWeight = split[from] ?? 100;
+    this.o.store.rollbacks.update(r.id, { plan: { ...(r.plan as object), currentWeight: startWeight, startWeight } });
+    this.finishStep(
+      ctx,
+      'succeeded',
+      [
+        ['version affected', from],
+        ['traffic now', splitText(split)],
+        ['metrics now', sampleText(baseline)],
+        ...(snapshotBreaches.length ? ([['fired', [...new Set(snapshotBreaches)].join(', ')]] as Array<[string, string]>) : []),
+      ],
+      { from, split, baseline },
+    );
+  }
+
+  /** Step 2 (ルーティング切り替え) or a gradual phase: set the split, read it back, check endpoints. */
+  private async setWeight(ctx: StepContext): Promise<void> {
+    const r = ctx.rollback;
+    const weight = Number(ctx.step.detail.weight ?? 0);
+    const from = this.fromVersion(ctx);
+    this.begin(ctx); // persisted before any patch is sent
+    const { router, checks } = this.cluster(r);
+    const current = await this.kube(`read ${r.service} routing`, () => router.read());
+    const wanted = this.target(r, from, weight, current);
+    const dryRun = r.dryRun || this.o.settings.dryRun;
+    let changes: KubeChange[] = [];
+    if (!sameSplit(current, wanted)) {
+      changes = await this.kube(`set ${r.service} routing to ${splitText(wanted)}`, () => router.write(wanted, { dryRun }));
+    }
+    const facts: Array<[string, string]> = [['traffic', splitText(wanted)]];
+    if (dryRun) {
+      for (const c of changes) facts.push(['dry run, not sent', `${c.method} ${c.target} ${JSON.stringify(c.body)}`]);
+      this.o.log?.info({ rollback: r.id, changes }, 'dry run: Kubernetes changes not sent');
+    } else {
+      const back = await this.kube(`read back ${r.service} routing`, () => router.read());
+      if (!sameSplit(back, wanted)) throw new Error(`routing read back as ${splitText(back)}, expected ${splitText(wanted)}`);
+      facts.push(['read back', splitText(back)], ['changes sent', changes.length ? changes.map((c) => `${c.method} ${c.target}`).join(', ') : 'none needed (already set)']);
+      if (weight === 0) {
+        const endpoints = await this.readyEndpoints(checks, r.toVersion);
+        if (endpoints === 0) throw new Error(`no ready endpoints of ${r.toVersion} behind ${r.service} after the switch`);
+        facts.push(['ready endpoints', `${endpoints} of ${r.toVersion}`]);
+      }
+    }
+    const phase = typeof ctx.step.detail.phase === 'number' ? ctx.step.detail.phase : null;
+    this.o.store.rollbacks.update(r.id, { currentPhase: phase, plan: { ...(this.o.store.rollbacks.get(r.id)?.plan as object), currentWeight: weight } });
+    if (weight === 0 && r.incidentId && this.o.store.incidents.get(r.incidentId)?.status === 'rolling_back') {
+      this.o.incidents.transition(r.incidentId, 'verifying', SYSTEM, { rollbackId: r.id });
+    }
+    this.finishStep(ctx, 'succeeded', facts, { changes });
+  }
+
+  private async readyEndpoints(checks: ServiceCluster['checks'], version: string): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      const n = await this.kube(`read endpoints of ${version}`, () => checks.readyEndpoints(version));
+      if (n > 0 || attempt >= ENDPOINT_WAIT.attempts) return n;
+      await this.o.clock.sleep(ENDPOINT_WAIT.delayMs);
+    }
+  }
+
+  /** A gradual phase's observation: abortIf at every evaluation; straight to 0 when it holds. */
+  private async observe(ctx: StepContext): Promise<void> {
+    const r = ctx.rollback;
+    const now = this.o.clock.now();
+    const s = this.o.settings;
+    if (ctx.tick === undefined) {
+      const observeMs = Number(ctx.step.detail.observeMs ?? 0);
+      this.begin(ctx, { observeUntil: now + observeMs, tick: 1 });
+      this.schedule(r.id, ctx.step.seq, now + Math.min(s.evaluationIntervalMs, observeMs), 1);
+      return;
+    }
+    const from = this.fromVersion(ctx);
+    let sample: MetricSample | null = null;
+    if (this.o.metrics) {
+      sample = await this.o.metrics.sample(r.service, from, s.observationWindowMs).catch(() => ({}));
+      const holds = conditionHolds(s.abortIf, sample);
+      // A metric that cannot be read never counts as healthy; going to 0 is the safe direction.
+      if (holds !== false) {
+        const value = sample[s.abortIf.metric];
+        const why = holds === undefined ? `${s.abortIf.metric} could not be read` : `${s.abortIf.metric} ${formatValue(s.abortIf.metric, value ?? 0)} (abortIf: ${s.abortIf.text})`;
+        return this.abortToZero(ctx, why);
+      }
+    }
+    const until = Number(ctx.step.detail.observeUntil ?? now);
+    if (now >= until) {
+      const facts: Array<[string, string]> = [['metrics', sampleText(sample)]];
+      if (!this.o.metrics) facts.push(['abortIf', 'not checked: no metrics provider is configured']);
+      return this.finishStep(ctx, 'succeeded', facts);
+    }
+    const tick = ctx.tick + 1;
+    this.o.store.rollbacks.updateStep(r.id, ctx.step.seq, { detail: { ...ctx.step.detail, tick, lastSample: sample } });
+    this.schedule(r.id, ctx.step.seq, Math.min(until, now + s.evaluationIntervalMs), tick);
+  }
+
+  /** abortIf held: skip the remaining phases and run the final switch to 0 now. */
+  private async abortToZero(ctx: StepContext, why: string): Promise<void> {
+    const now = this.o.clock.now();
+    const r = ctx.rollback;
+    const steps = this.o.store.rollbacks.steps(r.id);
+    const final = steps.find((s) => s.detail.kind === 'set_weight' && s.detail.weight === 0);
+    this.o.store.transaction(() => {
+      this.o.store.rollbacks.updateStep(r.id, ctx.step.seq, { status: 'failed', finishedAt: now, detail: { ...ctx.step.detail, abortIf: why } });
+      for (const s of steps) {
+        if (s.status === 'pending' && final && s.seq < final.seq) this.o.store.rollbacks.updateStep(r.id, s.seq, { status: 'skipped', finishedAt: now });
+      }
+      if (final) this.schedule(r.id, final.seq, now);
+    });
+    this.notice(ctx, 'failed', now - (ctx.step.startedAt ?? now), [['abortIf held', why], ['next', 'straight to 0% on the new version']]);
+  }
+
+  /** Step 3 (検証): metrics of the target over the verify window, against the trigger tiers. */
+  private async verify(ctx: StepContext): Promise<void> {
+    const r = ctx.rollback;
+    const s = this.o.settings;
+    const now = this.o.clock.now();
+    if (!this.o.metrics) {
+      this.begin(ctx);
+      return this.finishStep(ctx, 'skipped', [['verification', 'no metrics provider is configured: a person confirms recovery and resolves']]);
+    }
+    if (ctx.tick === undefined) {
+      this.begin(ctx, { verifyUntil: now + s.verifyWindowMs });
+      this.schedule(r.id, ctx.step.seq, now + s.verifyWindowMs, 1);
+      return;
+    }
+    const before = (ctx.steps.find((x) => x.detail.kind === 'confirm')?.detail.baseline ?? null) as MetricSample | null;
+    const after = await this.o.metrics.sample(r.service, r.toVersion, s.verifyWindowMs).catch(() => ({}) as MetricSample);
+    const breaching = Object.values(s.tiers).flat().filter((c) => conditionHolds(c, after) !== false);
+    const facts: Array<[string, string]> = [
+      ['before', sampleText(before)],
+      ['after', sampleText(after)],
+    ];
+    if (breaching.length === 0) return this.finishStep(ctx, 'succeeded', [...facts, ['verdict', 'recovered']], { after, recovered: true });
+    throw new Error(`not recovered after ${Math.round(s.verifyWindowMs / 60_000)}m on ${r.toVersion}: ${breaching.map((c) => c.text).join(', ')}`);
+  }
+
+  /** Step 4 (事後対応): hand the incident on; the rollback is done. */
+  private async postActions(ctx: StepContext): Promise<void> {
+    this.begin(ctx);
+    const r = ctx.rollback;
+    const recovered = ctx.steps.some((x) => x.detail.kind === 'verify' && x.detail.recovered === true);
+    this.finishStep(ctx, 'succeeded', [['incident', r.incidentId ?? 'none'], ['recovery', recovered ? 'confirmed by metrics' : 'to be confirmed by a person']]);
+    const done = this.o.store.rollbacks.update(r.id, { status: 'succeeded', finishedAt: this.o.clock.now() }, 'running');
+    if (!done) return;
+    if (recovered && r.incidentId && this.o.store.incidents.get(r.incidentId)?.status === 'verifying') {
+      this.o.incidents.resolve(r.incidentId, SYSTEM, { rollbackId: r.id, reason: 'recovered after rollback' });
+    }
+    await this.finished(done, 'succeeded', null);
+  }
+
+  async finished(r: RollbackRecord, outcome: 'succeeded' | 'failed' | 'aborted', reason: string | null): Promise<void> {
+    if (!r.incidentId) return;
+    this.o.incidents.record(r.incidentId, `rollback_${outcome}`, SYSTEM, { rollbackId: r.id, reason });
+    if (outcome !== 'succeeded') {
+      const incident = this.o.store.incidents.get(r.incidentId);
+      if (incident && (incident.status === 'rolling_back' || incident.status === 'verifying')) {
+        this.o.incidents.transition(r.incidentId, 'awaiting_decision', SYSTEM, { rollbackId: r.id, reason });
+      }
+    }
+    this.o.notifier.notice(r.incidentId, { kind: 'rollback_finished', rollbackId: r.id, outcome, reason });
+    this.o.notifier.changed(r.incidentId);
+  }
+
+  /** The step failed for good: say plainly what failed, escalate, and give the decision back. */
+  private async fail(ctx: StepContext, message: string): Promise<void> {
+    const now = this.o.clock.now();
+    const r = ctx.rollback;
+    this.o.log?.error({ rollback: r.id, step: ctx.step.name, err: message }, 'rollback step failed');
+    this.o.store.rollbacks.updateStep(r.id, ctx.step.seq, { status: 'failed', finishedAt: now, detail: { ...ctx.step.detail, error: message } });
+    const failed = this.o.store.rollbacks.update(r.id, { status: 'failed', finishedAt: now, error: message });
+    this.notice(ctx, 'failed', now - (ctx.step.startedAt ?? now), [['error', message]]);
+    if (failed) await this.finished(failed, 'failed', message);
+    if (r.incidentId) await this.o.escalations.escalateNow(r.incidentId, `rollback ${r.id} failed: ${message}`, now);
+  }
+}
