@@ -87,6 +87,7 @@ export function createServices(config: Config, store: Store, clock: Clock, ports
     phases: config.rollback.gradual.phases.map((p) => p.weight),
     requiredApprovals: config.slack.requiredApprovals,
     dryRun: config.rollback.dryRun,
+    timers,
     ...(log ? { log } : {}),
   });
   const queries = new Queries(store, judgmentMatrix(config), config.slack.requiredApprovals);

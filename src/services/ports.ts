@@ -52,7 +52,9 @@ export type IncidentNotice =
       /** What the step found or did, as label → value lines (versions, splits, metrics). */
       facts: Array<[string, string]>;
     }
-  | { kind: 'rollback_finished'; rollbackId: string; outcome: 'succeeded' | 'failed' | 'aborted'; reason: string | null };
+  | { kind: 'rollback_finished'; rollbackId: string; outcome: 'succeeded' | 'failed' | 'aborted'; reason: string | null }
+  | { kind: 'rollback_scheduled'; rollbackId: string; at: number }
+  | { kind: 'rollback_reminder'; rollbackId: string; at: number };
 
 /**
  * Tells people about incidents: the head message is re-rendered from the stored state after every

@@ -15,6 +15,7 @@ import type { Clock } from './clock.ts';
 import type { DecisionService } from './decisions.ts';
 import type { IncidentService } from './incidents.ts';
 import type { IncidentNotifier, RollbackControl, RollbackEngine } from './ports.ts';
+import type { TimerService } from './timers.ts';
 import { ok, refuse, type Outcome } from './refusals.ts';
 
 export type ManualStrategy = 'immediate' | 'gradual';
@@ -30,7 +31,13 @@ export interface RollbackPlan {
   phases: number[];
   requiredApprovals: number;
   dryRun: boolean;
+  /** A planned rollback (計画的ロールバック): when it runs; null runs once confirmed. */
+  scheduledFor: number | null;
 }
+
+export const PLANNED_TIMER = 'planned_rollback';
+/** How long before a planned rollback the reminder goes to the thread (less when it is sooner). */
+export const PLANNED_REMINDER_MS = 15 * 60_000;
 
 export interface RollbackRequestOptions {
   store: Store;
@@ -45,15 +52,24 @@ export interface RollbackRequestOptions {
   phases: number[];
   requiredApprovals: number;
   dryRun: boolean;
+  timers: TimerService;
   log?: { error(obj: object, msg: string): void };
 }
 
 export type RequestResult =
   | { state: 'started'; rollback: RollbackRecord }
+  | { state: 'scheduled'; rollback: RollbackRecord }
   | { state: 'awaiting_approval'; rollback: RollbackRecord; have: number; need: number };
 
+interface PlannedPayload {
+  rollbackId: string;
+  step: 'reminder' | 'start';
+}
+
 export class RollbackRequests {
-  constructor(private readonly o: RollbackRequestOptions) {}
+  constructor(private readonly o: RollbackRequestOptions) {
+    o.timers.on<PlannedPayload>(PLANNED_TIMER, (t) => this.onPlanned(t.payload));
+  }
 
   /**
    * The version running now, as far as the bot knows before the engine reads the router: the
@@ -67,7 +83,7 @@ export class RollbackRequests {
 
   /** Plans a rollback for the confirmation dialog. Only approvers get this far. */
   async plan(
-    request: { incidentId: string | null; service?: string; strategy: ManualStrategy; to: string | null },
+    request: { incidentId: string | null; service?: string; strategy: ManualStrategy; to: string | null; at?: number | null },
     actor: Actor,
   ): Promise<Outcome<RollbackPlan>> {
     let service = request.service ?? null;
@@ -103,6 +119,7 @@ export class RollbackRequests {
       phases: request.strategy === 'gradual' ? [...this.o.phases] : [0],
       requiredApprovals: this.o.requiredApprovals,
       dryRun: this.o.dryRun,
+      scheduledFor: request.at ?? null,
     });
   }
 
@@ -132,7 +149,7 @@ export class RollbackRequests {
           toVersion: plan.toVersion,
           status: 'pending',
           startedBy: actor.id,
-          scheduledFor: null,
+          scheduledFor: plan.scheduledFor,
           startedAt: this.o.clock.now(),
           plan: { phases: plan.phases, requiredApprovals: plan.requiredApprovals },
           dryRun: plan.dryRun,
@@ -178,7 +195,40 @@ export class RollbackRequests {
       return ok({ state: 'awaiting_approval', rollback, have, need });
     }
     if (incidentId && need > 1) this.o.notifier.notice(incidentId, { kind: 'approved', rollbackId: rollback.id, by: actor.id });
+    if (rollback.scheduledFor !== null && rollback.scheduledFor > this.o.clock.now()) return this.schedulePlanned(rollback);
     return this.start(rollback, actor);
+  }
+
+  /** 計画的ロールバック: approved now, run at its time, with a reminder before and a cancel button. */
+  private schedulePlanned(rollback: RollbackRecord): Outcome<RequestResult> {
+    const at = rollback.scheduledFor ?? this.o.clock.now();
+    const now = this.o.clock.now();
+    const scheduled = this.o.store.transaction(() => {
+      const r = this.o.store.rollbacks.update(rollback.id, { status: 'scheduled' }, 'pending');
+      if (!r) return null;
+      const reminderAt = Math.max(now, at - Math.min(PLANNED_REMINDER_MS, (at - now) / 2));
+      this.o.timers.schedule({ kind: PLANNED_TIMER, key: `planned:${r.id}:reminder`, dueAt: reminderAt, payload: { rollbackId: r.id, step: 'reminder' } });
+      this.o.timers.schedule({ kind: PLANNED_TIMER, key: `planned:${r.id}:start`, dueAt: at, payload: { rollbackId: r.id, step: 'start' } });
+      return r;
+    });
+    if (!scheduled) return refuse({ kind: 'rollback_running', rollbackId: rollback.id });
+    if (scheduled.incidentId) {
+      this.o.incidents.record(scheduled.incidentId, 'rollback_scheduled', { kind: 'system', id: 'rollbacks' }, { rollbackId: scheduled.id, at });
+      this.o.notifier.notice(scheduled.incidentId, { kind: 'rollback_scheduled', rollbackId: scheduled.id, at });
+      this.o.notifier.changed(scheduled.incidentId);
+    }
+    return ok({ state: 'scheduled', rollback: scheduled });
+  }
+
+  private async onPlanned({ rollbackId, step }: PlannedPayload): Promise<void> {
+    const rollback = this.o.store.rollbacks.get(rollbackId);
+    if (!rollback || rollback.status !== 'scheduled') return; // cancelled, or already run
+    if (step === 'reminder') {
+      if (rollback.incidentId) this.o.notifier.notice(rollback.incidentId, { kind: 'rollback_reminder', rollbackId, at: rollback.scheduledFor ?? this.o.clock.now() });
+      return;
+    }
+    const moved = this.o.store.rollbacks.update(rollbackId, { status: 'pending' }, 'scheduled');
+    if (moved) await this.start(moved, { kind: 'system', id: 'planned-rollbacks' });
   }
 
   /** Claims the row (pending → running); only the winner reaches the engine. */
@@ -221,6 +271,7 @@ export class RollbackRequests {
       if (control !== 'abort') return refuse({ kind: 'no_rollback', service });
       const cancelled = this.o.store.rollbacks.update(rollback.id, { status: 'cancelled', finishedAt: this.o.clock.now() }, rollback.status);
       if (!cancelled) return refuse({ kind: 'no_rollback', service });
+      this.o.timers.cancelWhere(PLANNED_TIMER, `planned:${rollback.id}:`);
       this.noteControl(cancelled, control, actor);
       return ok(cancelled);
     }

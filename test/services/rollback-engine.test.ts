@@ -209,3 +209,40 @@ describe('gradual rollback', () => {
     expect(world.store.rollbacks.history()[0]?.status).toBe('succeeded');
   });
 });
+
+describe('planned rollback', () => {
+  async function plan(at: number) {
+    const { incident } = world.incidents.open({ service: 'prompt-service', version: 'v2.0.0', severity: 'watch', title: 'hallucination rate creeping up', drill: false }, BOT_ACTOR);
+    const planned = await world.rollbacks.plan({ incidentId: incident.id, strategy: 'gradual', to: null, at }, LEAD);
+    if (!planned.ok) throw new Error(JSON.stringify(planned.refusal));
+    return { incident, result: await world.rollbacks.request(planned.value, LEAD) };
+  }
+
+  it('is confirmed now, reminded 15 minutes before, and runs as gradual at its time', async () => {
+    const { router, metrics } = boot();
+    metrics.badUntil = 0;
+    const at = T0 + 2 * 60 * MIN;
+    const { result } = await plan(at);
+    expect(result.ok && result.value.state).toBe('scheduled');
+    expect(world.store.rollbacks.history()[0]).toMatchObject({ status: 'scheduled', scheduledFor: at });
+    expect(world.notifier.notices.map((n) => n.notice.kind)).toContain('rollback_scheduled');
+    await world.clock.advance(105 * MIN - 1_000);
+    expect(world.notifier.notices.map((n) => n.notice.kind)).not.toContain('rollback_reminder');
+    await world.clock.advance(1_000);
+    expect(world.notifier.notices.at(-1)?.notice).toMatchObject({ kind: 'rollback_reminder', at });
+    expect(router.writes).toEqual([]);
+    await world.clock.advance(15 * MIN);
+    expect(router.writes.map((w) => w['v2.0.0'])).toEqual([25]);
+    expect(router.writeTimes).toEqual([at]);
+  });
+
+  it('can be cancelled until it runs; nothing moves and the slot is free again', async () => {
+    const { router } = boot();
+    await plan(T0 + 60 * MIN);
+    expect((await world.rollbacks.control({ service: 'prompt-service' }, 'abort', LEAD)).ok).toBe(true);
+    await world.clock.advance(3 * 60 * MIN);
+    expect(router.writes).toEqual([]);
+    expect(world.store.rollbacks.history()[0]?.status).toBe('cancelled');
+    expect(world.store.timers.list({ kind: 'planned_rollback' }).map((t) => t.status)).toEqual(['cancelled', 'cancelled']);
+  });
+});

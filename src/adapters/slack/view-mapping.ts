@@ -75,7 +75,9 @@ export function noteView(notice: IncidentNotice, queries: Queries): Note {
       return { kind: notice.kind, by: notice.by, rollback: r ? rollbackView(r) : unknownRollback(notice.rollbackId) };
     }
     case 'rollback_step':
-    case 'rollback_finished': {
+    case 'rollback_finished':
+    case 'rollback_scheduled':
+    case 'rollback_reminder': {
       const r = queries.rollback(notice.rollbackId);
       const { rollbackId: _id, ...rest } = notice;
       return { ...rest, rollback: r ? rollbackView(r) : unknownRollback(notice.rollbackId) } as Note;

@@ -12,6 +12,7 @@ const GRADUAL: ConfirmRollbackInput = {
   phases: [25, 5, 0],
   requiredApprovals: 1,
   dryRun: false,
+  scheduledFor: null,
 };
 const IMMEDIATE: ConfirmRollbackInput = { ...GRADUAL, strategy: 'immediate', phases: [] };
 
@@ -103,5 +104,19 @@ describe('parseConfirmMetadata', () => {
 
   it('refuses a gradual rollback without phases', () => {
     expect(() => parseConfirmMetadata(JSON.stringify({ ...GRADUAL, phases: [] }))).toThrow(/phases: a gradual rollback needs at least one phase/);
+  });
+});
+
+describe('a planned rollback', () => {
+  it('says when it runs, in every reader\'s own time zone, and round-trips the time', () => {
+    const at = Date.UTC(2026, 0, 6, 3, 0);
+    const view = confirmRollbackModal({ ...GRADUAL, scheduledFor: at }, 'en');
+    expect(JSON.stringify(view.blocks)).toContain(`<!date^${at / 1000}^`);
+    expect(parseConfirmMetadata(view.private_metadata ?? '').scheduledFor).toBe(at);
+  });
+
+  it('older metadata without the field reads as not planned', () => {
+    const { scheduledFor: _s, ...old } = GRADUAL;
+    expect(parseConfirmMetadata(JSON.stringify(old)).scheduledFor).toBeNull();
   });
 });

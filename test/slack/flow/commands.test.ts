@@ -96,12 +96,14 @@ describe('/rollback', () => {
     expect(String(answer.body.text)).toContain('prompt-service');
   });
 
-  it('planned is authorised and planned now, and says plainly that nothing was scheduled yet', async () => {
-    await world.command(LEAD, COMMAND.rollback, 'planned prompt-service at 2026-01-06 03:00');
-    const answer = await world.slack.waitForResponse({ count: world.slack.responses.length });
-    expect(String(answer.body.text)).toContain('v1.5.0');
-    expect(String(answer.body.text)).toContain('Nothing was scheduled');
-    expect(world.rewind.store.timers.list({ kind: 'planned' })).toEqual([]);
+  it('planned opens the confirmation with the time it will run', async () => {
+    const opened = world.slack.callsTo('views.open').length;
+    await world.command(LEAD, COMMAND.rollback, 'planned prompt-service at 2026-01-06 03:00 immediate');
+    const call = world.slack.callsTo('views.open')[opened];
+    const metadata = JSON.parse((call?.args.view as { private_metadata: string }).private_metadata);
+    // 03:00 in Asia/Tokyo (drills.timezone) is 18:00 UTC the day before.
+    expect(metadata).toMatchObject({ service: 'prompt-service', strategy: 'immediate', toVersion: 'v1.5.0', scheduledFor: Date.UTC(2026, 0, 5, 18, 0) });
+    expect(JSON.stringify(call?.args.view)).toContain('Planned');
   });
 });
 

@@ -10,7 +10,7 @@ import type { Locale } from '../i18n/locale.ts';
 import { TERMS } from '../i18n/terms.ts';
 import { VIEW } from '../ids.ts';
 import { mrkdwn, plain, section } from './elements.ts';
-import { escapeMrkdwn, formatPercent } from './format.ts';
+import { escapeMrkdwn, formatPercent, slackDate } from './format.ts';
 import { SLACK_LIMITS } from './limits.ts';
 
 export interface ConfirmRollbackInput {
@@ -23,6 +23,8 @@ export interface ConfirmRollbackInput {
   phases: number[];
   requiredApprovals: number;
   dryRun: boolean;
+  /** A planned rollback: when it runs (epoch ms); null runs as soon as it is confirmed. */
+  scheduledFor: number | null;
 }
 
 const CONFIRM_INPUT = z
@@ -35,6 +37,7 @@ const CONFIRM_INPUT = z
     phases: z.array(z.number().min(0).max(100)),
     requiredApprovals: z.number().int().min(1),
     dryRun: z.boolean(),
+    scheduledFor: z.number().int().positive().nullable().default(null),
   })
   .strict()
   .refine((v) => v.strategy !== 'gradual' || v.phases.length > 0, { message: 'a gradual rollback needs at least one phase', path: ['phases'] });
@@ -69,6 +72,7 @@ export function confirmRollbackModal(input: ConfirmRollbackInput, locale: Locale
     },
     section(`${s.whatHappensLabel}\n${plan}`),
   ];
+  if (input.scheduledFor !== null) blocks.push(section(s.plannedAt(slackDate(input.scheduledFor))));
   if (input.requiredApprovals >= 2) blocks.push(section(s.approvalNote(input.requiredApprovals)));
   if (input.dryRun) blocks.push(section(s.dryRunWarning));
 

@@ -12,7 +12,7 @@ import { NOTE_STRINGS, REFUSAL_STRINGS } from '../i18n/notes.ts';
 import { TERMS, type Terms } from '../i18n/terms.ts';
 import { ACTION, BLOCK } from '../ids.ts';
 import { actions, button, section } from './elements.ts';
-import { escapeMrkdwn, formatElapsed, mention, mentionList } from './format.ts';
+import { escapeMrkdwn, formatElapsed, mention, mentionList, slackDate } from './format.ts';
 import { SLACK_LIMITS, clip } from './limits.ts';
 import { progressLine, rollbackSplit, versionsText } from './rollback-summary.ts';
 import type { Note, Refusal, RollbackStrategy, RollbackView } from './view-models.ts';
@@ -27,6 +27,13 @@ const STRATEGIES: readonly RollbackStrategy[] = ['immediate', 'gradual', 'planne
 export function noteMessage(note: Note, locale: Locale): { text: string; blocks: KnownBlock[] } {
   const text = clip(noteText(note, locale), SLACK_LIMITS.sectionText);
   const blocks: KnownBlock[] = [section(text)];
+  if (note.kind === 'rollback_scheduled' || note.kind === 'rollback_reminder') {
+    blocks.push(
+      actions(BLOCK.rollbackControls, [
+        button({ actionId: ACTION.abort, text: INCIDENT_STRINGS[locale].button.cancelScheduled, value: note.rollback.id, style: 'danger' }),
+      ]),
+    );
+  }
   if (note.kind === 'approval_needed') {
     blocks.push(
       actions(BLOCK.rollbackControls, [
@@ -92,6 +99,12 @@ function noteText(note: Note, locale: Locale): string {
         note.budgetMs === null ? null : note.elapsedMs > note.budgetMs ? s.stepOverBudget(formatElapsed(note.budgetMs, locale)) : s.stepBudget(formatElapsed(note.budgetMs, locale));
       const facts = note.facts.map(([label, value]) => `• ${escapeMrkdwn(label)}: ${escapeMrkdwn(value)}`);
       return [budget ? `${head} · ${budget}` : head, ...facts].join('\n');
+    }
+    case 'rollback_scheduled':
+    case 'rollback_reminder': {
+      const r = note.rollback;
+      const say = note.kind === 'rollback_scheduled' ? s.scheduled : s.reminder;
+      return say(terms.strategy[r.strategy], escapeMrkdwn(r.service), versionsText(r, locale), slackDate(note.at));
     }
     case 'rollback_finished': {
       const r = note.rollback;

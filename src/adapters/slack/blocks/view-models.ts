@@ -51,7 +51,8 @@ export type Note =
       budgetMs: number | null;
       facts: Array<[string, string]>;
     }
-  | { kind: 'rollback_finished'; rollback: RollbackView; outcome: 'succeeded' | 'failed' | 'aborted'; reason: string | null };
+  | { kind: 'rollback_finished'; rollback: RollbackView; outcome: 'succeeded' | 'failed' | 'aborted'; reason: string | null }
+  | { kind: 'rollback_scheduled' | 'rollback_reminder'; rollback: RollbackView; at: number };  // carry a Cancel button (ACTION.abort)
 /** A service refusal, with the running rollback resolved to its view for the message. */
 export type Refusal = Exclude<ServiceRefusal, { kind: 'rollback_running' }> | { kind: 'rollback_running'; rollback: RollbackView };
 export interface HomeData {

@@ -23,7 +23,7 @@ export interface AnswerStrings {
   controlDone: (control: 'pause' | 'resume' | 'abort', service: string) => string;
   approvalWaiting: (have: number, need: number) => string;
   rollbackStarted: (service: string, to: string) => string;
-  plannedLater: (strategy: string, service: string, to: string, at: string) => string;
+  rollbackScheduled: (service: string, to: string, when: string) => string;
   rcaLater: (id: string) => string;
   drillRunLater: (scenario: string, service: string, dryRun: boolean) => string;
   drillSchedule: (expression: string, timezone: string, runs: string[]) => string;
@@ -57,8 +57,7 @@ export const ANSWER_STRINGS: Record<Locale, AnswerStrings> = {
     controlDone: (control, service) => ({ pause: `⏸ Paused the rollback of *${service}*.`, resume: `▶️ Resumed the rollback of *${service}*.`, abort: `⏹ Aborted the rollback of *${service}*.` })[control],
     approvalWaiting: (have, need) => `Your approval is recorded (${have}/${need}). The rollback starts when another approver confirms.`,
     rollbackStarted: (service, to) => `🚀 Rollback of *${service}* to \`${to}\` started. Follow it in the incident thread.`,
-    plannedLater: (strategy, service, to, at) =>
-      `🗓 Planned rollbacks arrive with the rollback engine. Once it is installed this schedules a ${strategy} rollback of *${service}* to \`${to}\` at ${at}, with a reminder before it runs and a cancel button. Nothing was scheduled.`,
+    rollbackScheduled: (service, to, when) => `🗓 Rollback of *${service}* to \`${to}\` planned for ${when}. The incident thread has the reminder and the cancel button.`,
     rcaLater: (id) => `📄 The RCA draft of ${id} is written from its timeline once the RCA module is installed. For now, \`/incident timeline ${id}\` shows everything recorded.`,
     drillRunLater: (scenario, service, dryRun) =>
       `🧪 Drills arrive with the drill module. Once installed this ${dryRun ? 'shows the plan of' : 'runs'} the *${scenario}* drill on *${service}*. Nothing was injected.`,
@@ -91,8 +90,7 @@ export const ANSWER_STRINGS: Record<Locale, AnswerStrings> = {
     controlDone: (control, service) => ({ pause: `⏸ *${service}* のロールバックを一時停止しました。`, resume: `▶️ *${service}* のロールバックを再開しました。`, abort: `⏹ *${service}* のロールバックを中止しました。` })[control],
     approvalWaiting: (have, need) => `承認を記録しました（${have}/${need}）。別の承認者が確認するとロールバックが始まります。`,
     rollbackStarted: (service, to) => `🚀 *${service}* を \`${to}\` へロールバックし始めました。経過はインシデントのスレッドで確認できます。`,
-    plannedLater: (strategy, service, to, at) =>
-      `🗓 計画的ロールバックはロールバックエンジンの導入後に使えます。導入後は *${service}* を \`${to}\` へ ${at} に${strategy}で戻す予定を登録し、実行前にリマインドとキャンセルボタンを出します。今回は何も登録していません。`,
+    rollbackScheduled: (service, to, when) => `🗓 *${service}* の \`${to}\` へのロールバックを ${when} に予定しました。リマインドとキャンセルボタンはインシデントのスレッドにあります。`,
     rcaLater: (id) => `📄 ${id} の根本原因分析（RCA）の下書きは、RCA モジュールの導入後にタイムラインから作成されます。記録済みの内容は \`/incident timeline ${id}\` で確認できます。`,
     drillRunLater: (scenario, service, dryRun) =>
       `🧪 訓練は訓練モジュールの導入後に使えます。導入後は *${service}* で *${scenario}* の訓練を${dryRun ? '計画表示します' : '実施します'}。今回は何も注入していません。`,

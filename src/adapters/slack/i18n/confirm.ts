@@ -17,6 +17,7 @@ export interface ConfirmStrings {
   gradualAbortNote: string;
   approvalNote: (required: number) => string;
   dryRunWarning: string;
+  plannedAt: (when: string) => string;
 }
 
 export const CONFIRM_STRINGS: Record<Locale, ConfirmStrings> = {
@@ -34,6 +35,7 @@ export const CONFIRM_STRINGS: Record<Locale, ConfirmStrings> = {
     gradualPlan: (from, steps, phaseCount) => `Traffic on ${from} steps down in ${phaseCount} phases: ${steps}. Each phase is observed before the next one starts.`,
     gradualAbortNote: 'If the abort condition holds during a phase, traffic goes straight to 0% on the version being rolled back.',
     approvalNote: (required) => `🔐 This rollback needs ${required} approvals: after you confirm, a different approver must press Approve in the incident thread before it starts.`,
+    plannedAt: (when) => `🗓 *Planned*: runs at ${when}. A reminder is posted in the incident thread before it starts, with a button to cancel it.`,
     dryRunWarning: '🧪 *Dry run*: every routing change is logged, none is sent to the cluster. Traffic will not move.',
   },
   ja: {
@@ -50,6 +52,7 @@ export const CONFIRM_STRINGS: Record<Locale, ConfirmStrings> = {
     gradualPlan: (from, steps, phaseCount) => `${from} へのトラフィックを ${phaseCount} フェーズで段階的に減らします: ${steps}。各フェーズを観測してから次へ進みます。`,
     gradualAbortNote: 'フェーズ中に中止条件を満たした場合、切り戻し元へのトラフィックは直ちに 0% になります。',
     approvalNote: (required) => `🔐 このロールバックには ${required} 名の承認が必要です。確認後、別の承認者がインシデントのスレッドで「承認」を押すと開始されます。`,
+    plannedAt: (when) => `🗓 *計画的ロールバック*: ${when} に実行します。開始前にインシデントのスレッドへリマインドを投稿し、キャンセルボタンを付けます。`,
     dryRunWarning: '🧪 *ドライラン*: ルーティングの変更はログに記録されるだけで、クラスタには送信されません。トラフィックは変わりません。',
   },
 };

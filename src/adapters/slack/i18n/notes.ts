@@ -26,6 +26,8 @@ export interface NoteStrings {
   stepOverBudget: (budget: string) => string;
   finished: Record<'succeeded' | 'failed' | 'aborted', (strategy: string, service: string, versions: string) => string>;
   finishedReason: (reason: string) => string;
+  scheduled: (strategy: string, service: string, versions: string, when: string) => string;
+  reminder: (strategy: string, service: string, versions: string, when: string) => string;
 }
 
 export interface RefusalStrings {
@@ -80,6 +82,8 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
       aborted: (strategy, service, versions) => `⏹ ${strategy} of *${service}* ${versions} stopped.`,
     },
     finishedReason: (reason) => `Reason: ${reason}`,
+    scheduled: (strategy, service, versions, when) => `🗓 ${strategy} of *${service}* ${versions} is planned for ${when}. Cancel it here until then.`,
+    reminder: (strategy, service, versions, when) => `⏰ Reminder: the ${strategy} of *${service}* ${versions} starts at ${when}.`,
     escalationLate: (late) => `(Sent ${late} late: the bot was not running when it came due.)`,
   },
   ja: {
@@ -115,6 +119,8 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
       aborted: (strategy, service, versions) => `⏹ *${service}* の${strategy}（${versions}）を停止しました。`,
     },
     finishedReason: (reason) => `理由: ${reason}`,
+    scheduled: (strategy, service, versions, when) => `🗓 *${service}* の${strategy}（${versions}）を ${when} に予定しました。それまではここからキャンセルできます。`,
+    reminder: (strategy, service, versions, when) => `⏰ リマインド: *${service}* の${strategy}（${versions}）は ${when} に始まります。`,
     escalationLate: (late) => `（ボットが停止していたため、予定より ${late} 遅れて通知しました）`,
   },
 };

@@ -2,12 +2,10 @@
 import type { App } from '@slack/bolt';
 import { statusText, historyText } from '../../blocks/answers.ts';
 import { confirmRollbackModal } from '../../blocks/confirm.ts';
-import { formatTimeInZone } from '../../blocks/format.ts';
 import { parseRollback } from '../../commands/rollback.ts';
 import { helpText, renderParseError } from '../../commands/render.ts';
 import { COMMAND } from '../../ids.ts';
 import { ANSWER_STRINGS } from '../../i18n/answers.ts';
-import { TERMS } from '../../i18n/terms.ts';
 import { formatDuration } from '../../../../config/units.ts';
 import { triggerRules } from '../../../../config/derive.ts';
 import { rollbackView } from '../../view-mapping.ts';
@@ -34,10 +32,9 @@ export function registerRollbackCommand(app: App, d: ListenerDeps): void {
       }
       case 'planned': {
         await ack();
-        const plan = await s.rollbacks.plan({ incidentId: null, service: c.service, strategy: c.strategy, to: c.to }, actor);
+        const plan = await s.rollbacks.plan({ incidentId: null, service: c.service, strategy: c.strategy, to: c.to, at: c.at }, actor);
         if (!plan.ok) return void (await respond(ephemeral(refusal(d, plan.refusal))));
-        const at = formatTimeInZone(c.at, d.config.drills.timezone, d.locale);
-        await respond(ephemeral(say.plannedLater(TERMS[d.locale].strategy[c.strategy], c.service, plan.value.toVersion, at)));
+        await client.views.open({ trigger_id: command.trigger_id, view: confirmRollbackModal(plan.value, d.locale) });
         return;
       }
       case 'status': {

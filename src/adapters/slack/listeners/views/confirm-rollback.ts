@@ -4,6 +4,7 @@
  */
 import type { App } from '@slack/bolt';
 import { parseConfirmMetadata, type ConfirmRollbackInput } from '../../blocks/confirm.ts';
+import { slackDate } from '../../blocks/format.ts';
 import { VIEW } from '../../ids.ts';
 import { ANSWER_STRINGS } from '../../i18n/answers.ts';
 import { refusal, userActor, type ListenerDeps } from '../context.ts';
@@ -28,8 +29,13 @@ export function registerConfirmRollbackView(app: App, d: ListenerDeps): void {
       return;
     }
     const say = ANSWER_STRINGS[d.locale];
+    const v = result.value;
     const text =
-      result.value.state === 'started' ? say.rollbackStarted(plan.service, plan.toVersion) : say.approvalWaiting(result.value.have, result.value.need);
+      v.state === 'started'
+        ? say.rollbackStarted(plan.service, plan.toVersion)
+        : v.state === 'scheduled'
+          ? say.rollbackScheduled(plan.service, plan.toVersion, slackDate(v.rollback.scheduledFor ?? 0))
+          : say.approvalWaiting(v.have, v.need);
     await client.chat.postEphemeral({ channel, user, text });
   });
 }

@@ -1,0 +1,72 @@
+/**
+ * Every failure of a Kubernetes call surfaces as a KubeError naming the object it was about. The
+ * engine decides what to retry (`retryable`); this layer never retries on its own, except the
+ * read-modify-write loop of custom resources, whose 409 is answered by re-reading (conflict.ts).
+ */
+import { ApiException } from '@kubernetes/client-node';
+
+export class KubeError extends Error {
+  override readonly name = 'KubeError';
+
+  constructor(
+    /** HTTP status; 0 when no answer came (timeout, connection refused). */
+    readonly status: number,
+    /** The API server's Status reason (`NotFound`, `Conflict`, `Invalid`…), or `Timeout` / `Unreachable`. */
+    readonly reason: string,
+    message: string,
+    /** What the call was about: `Kind namespace/name`. */
+    readonly target: string,
+  ) {
+    super(message);
+  }
+
+  /** Worth trying again later: no answer, throttled, or a server-side failure. */
+  get retryable(): boolean {
+    return this.status === 0 || this.status === 429 || this.status >= 500;
+  }
+}
+
+/** A config or cluster-shape problem the router cannot work around (not an API failure). */
+export class RouterError extends Error {
+  override readonly name = 'RouterError';
+}
+
+const REASON_BY_STATUS: Record<number, string> = {
+  400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict', 415: 'UnsupportedMediaType',
+  422: 'Invalid', 429: 'TooManyRequests', 500: 'InternalError', 503: 'ServiceUnavailable', 504: 'Timeout',
+};
+
+/** ApiException.body is the raw response text; the API server puts a Status object in it. */
+function parseStatus(body: unknown): { message?: string; reason?: string } {
+  const parsed = typeof body === 'string' ? (() => { try { return JSON.parse(body) as unknown; } catch { return undefined; } })() : body;
+  if (parsed && typeof parsed === 'object') {
+    const s = parsed as { message?: unknown; reason?: unknown };
+    return { message: typeof s.message === 'string' ? s.message : undefined, reason: typeof s.reason === 'string' ? s.reason : undefined };
+  }
+  return { message: typeof body === 'string' && body.trim() ? body.trim().slice(0, 300) : undefined };
+}
+
+export function toKubeError(err: unknown, target: string, action: string): KubeError {
+  if (err instanceof KubeError) return err;
+  if (err instanceof ApiException) {
+    const status = err.code;
+    const { message, reason } = parseStatus(err.body);
+    const why = reason ?? REASON_BY_STATUS[status] ?? 'Unknown';
+    return new KubeError(status, why, `${action} ${target} failed: ${status} ${why}: ${message ?? 'no message from the API server'}`, target);
+  }
+  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
+    return new KubeError(0, 'Timeout', `${action} ${target} failed: no answer from the API server in time`, target);
+  }
+  const cause = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(err);
+  return new KubeError(0, 'Unreachable', `${action} ${target} failed: the API server could not be reached (${cause})`, target);
+}
+
+/** Runs one API call, turning whatever it throws into a KubeError about `target`. */
+export async function kubeCall<T>(target: string, action: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw toKubeError(err, target, action);
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Blue-green: the Service's `spec.selector[<versionLabel>]` names the one version that gets all
+ * traffic. A switch is a strategic merge patch of that one selector key (a Service is a built-in
+ * kind, and the patch touches nothing else), so it cannot express 25/75: such splits are refused.
+ */
+import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import type { KubeChange, Router, Split } from '../../../services/ports.ts';
+import { RouterError, kubeCall } from '../errors.ts';
+import { completeSplit, describeSplit } from './split.ts';
+import { targetOf, type RouterModule } from './types.ts';
+
+export const serviceSelectorRouter: RouterModule<'service-selector'> = {
+  kind: 'service-selector',
+
+  create(deps, config): Router {
+    const { apis, service, serviceName } = deps;
+    const { namespace, versionLabel } = service;
+    const target = targetOf('Service', namespace, config.service);
+    const versions = service.versions.map((v) => v.version);
+    return {
+      kind: 'service-selector',
+      allOrNothing: true,
+
+      async read(): Promise<Split> {
+        const svc = await kubeCall(target, 'read', () => apis.core.readNamespacedService({ name: config.service, namespace }));
+        const selected = svc.spec?.selector?.[versionLabel];
+        if (selected === undefined) {
+          throw new RouterError(`${target} has no "${versionLabel}" key in spec.selector, so it does not pick one version (selector: ${JSON.stringify(svc.spec?.selector ?? {})})`);
+        }
+        if (!versions.includes(selected)) {
+          throw new RouterError(`${target} selects ${versionLabel}=${selected}, which is not a configured version of ${serviceName} (configured: ${versions.join(', ')})`);
+        }
+        return Object.fromEntries(versions.map((v) => [v, v === selected ? 100 : 0]));
+      },
+
+      async write(split, { dryRun }): Promise<KubeChange[]> {
+        const full = completeSplit(split, versions, serviceName);
+        const to = versions.find((v) => full[v] === 100);
+        if (to === undefined) {
+          throw new RouterError(
+            `the service-selector router switches all traffic at once (blue-green) and cannot send ${describeSplit(split)}; use a split of 100 to one version, or a weighted router (gateway-api, istio, nginx, replicas) for gradual rollbacks`,
+          );
+        }
+        const change: KubeChange = {
+          method: 'PATCH',
+          target,
+          contentType: PatchStrategy.StrategicMergePatch,
+          body: { spec: { selector: { [versionLabel]: to } } },
+        };
+        if (!dryRun) {
+          await kubeCall(target, 'PATCH of', () =>
+            apis.core.patchNamespacedService({ name: config.service, namespace, body: change.body }, setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch)),
+          );
+        }
+        return [change];
+      },
+    };
+  },
+
+  async endpointsService(deps, config) {
+    return { namespace: deps.service.namespace, name: config.service };
+  },
+};
