@@ -10,7 +10,8 @@ import type { Config } from './config/schema.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { systemClock, type Clock } from './services/clock.ts';
 import { createServices, type Services } from './services/index.ts';
-import { noRollbackEngine, type RollbackEngine } from './services/ports.ts';
+import type { RollbackEngine } from './services/ports.ts';
+import { KubeCluster } from './adapters/kube/cluster.ts';
 import { Queries } from './services/queries.ts';
 import { openStore, type Store } from './store/index.ts';
 import { healthRoutes, type Route } from './adapters/http/routes.ts';
@@ -39,7 +40,7 @@ export interface StartOptions {
   logDestination?: NodeJS.WritableStream;
   /** Host to bind; tests use 127.0.0.1. */
   host?: string;
-  /** Builds the rollback engine; until the Kubernetes engine is wired in, none (requests are refused clearly). */
+  /** Replaces the Kubernetes rollback engine (tests record instead of moving traffic). */
   engine?: (store: Store, clock: Clock) => RollbackEngine;
   /** Tests and the demo: the stand-in's bot identity, retries off, listeners finished before the HTTP answer. */
   slack?: { botId?: string; botUserId?: string; retryConfig?: RetryOptions; processBeforeResponse?: boolean };
@@ -150,7 +151,9 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
     clock,
     {
       notifier: presenter,
-      engine: options.engine?.(store, clock) ?? noRollbackEngine,
+      // The Kubernetes engine, unless a test brings its own. Clients are built per service on first
+      // use, so a cluster that is unreachable at start only matters when a rollback needs it.
+      ...(options.engine ? { engine: options.engine(store, clock) } : { cluster: new KubeCluster(config.services, env.kubeconfig ? { kubeconfigPath: env.kubeconfig } : {}) }),
       directory: new SlackUserGroups(client),
       escalationNotifier: {
         escalate: (incident, level, lateMs) =>

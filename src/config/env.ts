@@ -15,6 +15,8 @@ export interface Env {
   dbFile: string;
   alertWebhookToken: string | undefined;
   logLevel: string;
+  /** Kubeconfig file; unset: ~/.kube/config or the in-cluster service account. */
+  kubeconfig: string | undefined;
   /** Socket Mode when an app-level token is present, else HTTP mode. */
   socketMode: boolean;
 }
@@ -88,6 +90,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): { env: Env; pr
       dbFile: value(source, 'REWIND_DB') ?? 'data/rewind.db',
       alertWebhookToken: value(source, 'ALERT_WEBHOOK_TOKEN'),
       logLevel,
+      kubeconfig: value(source, 'KUBECONFIG'),
       socketMode: Boolean(slackAppToken),
     },
     problems,

@@ -12,7 +12,8 @@ export interface RetryPolicy {
   timeoutMs: number;
 }
 
-export const KUBE_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 1_000, timeoutMs: 10_000 };
+// Longer than the client's own 10 s request timeout, so that one (a retryable KubeError) speaks first.
+export const KUBE_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 1_000, timeoutMs: 15_000 };
 
 export class KubeTimeoutError extends Error {
   override readonly name = 'KubeTimeoutError';
@@ -21,11 +22,17 @@ export class KubeTimeoutError extends Error {
   }
 }
 
+/**
+ * Adapters say themselves whether a failure is worth another try (`retryable`, as the Kubernetes
+ * adapter's KubeError does: no answer, 429, 5xx). Without that word, an HTTP status decides; an
+ * error with neither is a refusal (a split the router cannot express, an unknown context).
+ */
 function retryable(err: unknown): boolean {
   if (err instanceof KubeTimeoutError) return true;
-  const status = (err as { status?: unknown; code?: unknown }).status ?? (err as { code?: unknown }).code;
-  if (typeof status === 'number') return status >= 500 || status === 429;
-  return true; // no HTTP status: the connection failed
+  const e = err as { retryable?: unknown; status?: unknown };
+  if (typeof e.retryable === 'boolean') return e.retryable;
+  if (typeof e.status === 'number') return e.status === 0 || e.status >= 500 || e.status === 429;
+  return false;
 }
 
 async function withTimeout<T>(what: string, fn: () => Promise<T>, clock: Clock, timeoutMs: number): Promise<T> {

@@ -102,6 +102,12 @@ export interface Router {
   read(): Promise<Split>;
   /** Sets the split and returns the changes sent; with dryRun, sends nothing and returns what it would send. */
   write(split: Split, options: { dryRun: boolean }): Promise<KubeChange[]>;
+  /**
+   * Whether the cluster is already in the state `write(split)` produces. Routers that cannot show
+   * every percent exactly (replicas: 5% of 4 replicas) answer this themselves; for the others a
+   * read() equal to the split is the answer.
+   */
+  isAt?(split: Split): Promise<boolean>;
 }
 
 /** What the engine checks around a switch (runbook step 2: verify routing, confirm traffic flow). */

@@ -64,6 +64,12 @@ export const replicasRouter: RouterModule<'replicas'> = {
         return apportion(replicas, 100);
       },
 
+      async isAt(split: Split): Promise<boolean> {
+        const current = await readReplicas(deps);
+        const wanted = allocateReplicas(current, completeSplit(split, versions, serviceName));
+        return versions.every((v) => (wanted[v] ?? 0) === (current[v] ?? 0));
+      },
+
       async write(split, { dryRun }): Promise<KubeChange[]> {
         const full = completeSplit(split, versions, serviceName);
         const current = await readReplicas(deps);
