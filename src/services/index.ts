@@ -84,6 +84,7 @@ export function createServices(config: Config, store: Store, clock: Clock, ports
     engine,
     notifier: ports.notifier,
     chains: Object.fromEntries(Object.entries(config.services).map(([name, s]) => [name, s.versions.map((v) => v.version)])),
+    routers: Object.fromEntries(Object.entries(config.services).map(([name, s]) => [name, s.router.kind])),
     phases: config.rollback.gradual.phases.map((p) => p.weight),
     requiredApprovals: config.slack.requiredApprovals,
     dryRun: config.rollback.dryRun,

@@ -49,6 +49,8 @@ export interface RollbackRequestOptions {
   notifier: IncidentNotifier;
   /** Fallback chain per service, newest first. */
   chains: Record<string, string[]>;
+  /** Router kind per service: a service-selector (blue-green) can only switch all traffic at once. */
+  routers: Record<string, string>;
   phases: number[];
   requiredApprovals: number;
   dryRun: boolean;
@@ -99,6 +101,12 @@ export class RollbackRequests {
     if (!service || !this.o.chains[service]) return refuse({ kind: 'error', message: `unknown service ${service ?? '(none)'}` });
     const auth = await this.o.authorizer.authorize(actor, `rollback.${request.strategy}`, service, { step: 'plan' });
     if (!auth.ok) return refuse({ kind: 'not_approver', action: `${request.strategy} rollback`, approvers: auth.approvers });
+    if (request.strategy === 'gradual' && this.o.routers[service] === 'service-selector') {
+      return refuse({
+        kind: 'error',
+        message: `${service} is routed by a Service selector (blue-green), which sends all traffic to one version: only an immediate rollback is possible. A gradual one needs a weighted router (gateway-api, istio, nginx or replicas).`,
+      });
+    }
     const active = this.o.store.rollbacks.activeForService(service);
     if (active && active.status !== 'pending') return refuse({ kind: 'rollback_running', rollbackId: active.id });
 

@@ -13,10 +13,18 @@ import { REPO } from './run-cli.ts';
 
 export const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
 
+/**
+ * The shipped config, with prompt-service routed by weight (Istio) instead of its blue-green Service
+ * selector, so gradual rollbacks can be tested on it; `patch` changes more.
+ */
 export function shippedConfig(patch: (c: Config) => Config = (c) => c): Config {
   const loaded = loadConfigFile(`${REPO}/config/rewind.yml`);
   if (!loaded.ok) throw new Error('shipped config does not validate');
-  return patch(loaded.config);
+  const c = loaded.config;
+  const service = c.services['prompt-service'];
+  if (!service) throw new Error('shipped config has no prompt-service');
+  const weighted = { ...c, services: { ...c.services, 'prompt-service': { ...service, router: { kind: 'istio' as const, virtualService: 'prompt-service', route: 0 } } } };
+  return patch(weighted);
 }
 
 export class RecordingNotifier implements IncidentNotifier {

@@ -29,6 +29,10 @@ import {
   type BlockActionsOptions,
 } from './slack-signing.ts';
 import { SocketModeStandIn } from './socket-mode.ts';
+import { KubeApiStandIn, type SeedOptions } from './kube-api.ts';
+import { writeKubeconfig } from './kubeconfig.ts';
+import type { Store } from '../../src/store/index.ts';
+import type { Clock } from '../../src/services/clock.ts';
 
 export const SECRET = 'world-signing-secret';
 export const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
@@ -43,10 +47,21 @@ export interface WorldOptions {
   config?: (doc: Record<string, any>) => void;
   /** Default true (tests see the listener's work in the HTTP answer); benchmarks use production's false. */
   processBeforeResponse?: boolean;
+  /**
+   * Run rollbacks with the real Kubernetes engine against an API stand-in seeded with the prompt
+   * service (contexts prod and staging), instead of the recording engine.
+   */
+  kube?: Partial<SeedOptions>;
 }
 
 export interface World {
   rewind: Rewind;
+  /** Stops the bot and starts it again on the same database, config and stand-ins (a deploy, a crash). */
+  restart(): Promise<void>;
+  /** The Kubernetes API stand-in, when the world runs the real engine. */
+  kube: KubeApiStandIn | null;
+  /** Moves the clock in steps until `done()` holds, letting real I/O (HTTP to the stand-ins) finish between steps. */
+  runUntil(done: () => boolean, options?: { stepMs?: number; maxMs?: number }): Promise<void>;
   slack: SlackApiStandIn;
   socket: SocketModeStandIn | null;
   clock: ManualClock;
@@ -68,6 +83,9 @@ export interface World {
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), 'rewind-world-'));
   const doc = parse(readFileSync(join(REPO, 'config/rewind.yml'), 'utf8')) as Record<string, any>;
+  // The shipped prompt-service is blue-green (service-selector), which only switches all at once;
+  // most tests also exercise gradual rollbacks, so by default it is routed by weight through Istio.
+  doc.services['prompt-service'].router = { kind: 'istio', virtualService: 'prompt-service', route: 0 };
   options.config?.(doc);
   const configFile = join(dir, 'rewind.yml');
   writeFileSync(configFile, stringify(doc));
@@ -80,9 +98,19 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     body: { ok: true, channel: args.channel, permalink: `https://rewind-test.slack.com/archives/${String(args.channel)}/p${String(args.message_ts).replace('.', '')}` },
   }));
   const socket = options.socketMode ? await new SocketModeStandIn(slack).start() : null;
+  const kube = options.kube ? await KubeApiStandIn.start({ token: 'token-world' }) : null;
+  let kubeconfig: string | null = null;
+  if (kube) {
+    kube.seedPromptService({ versions: ['v2.0.0', 'v1.5.0', 'v1.0.0'], namespace: 'prompts', context: 'prod', ...options.kube });
+    kubeconfig = writeKubeconfig([
+      { name: 'prod', server: kube.url, token: 'token-world' },
+      { name: 'staging', server: kube.url, token: 'token-world' },
+    ]);
+    kube.clearRequests();
+  }
   const clock = new ManualClock(T0);
   let engine: RecordingEngine | undefined;
-  const rewind = await startRewind({
+  const boot = () => startRewind({
     envSource: {
       SLACK_BOT_TOKEN: 'xoxb-world-token',
       ...(socket ? { SLACK_APP_TOKEN: 'xapp-1-A0REWIND-world' } : { SLACK_SIGNING_SECRET: SECRET }),
@@ -91,14 +119,16 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       REWIND_CONFIG: configFile,
       REWIND_DB: join(dir, 'rewind.db'),
       LOG_LEVEL: 'silent',
+      ...(kubeconfig ? { KUBECONFIG: kubeconfig } : {}),
     },
     clock,
     host: '127.0.0.1',
-    engine: (store, c) => (engine = new RecordingEngine(store, c)),
+    ...(kube ? {} : { engine: (store: Store, c: Clock) => (engine = new RecordingEngine(store, c)) }),
     slack: { botId: BOT.botId, botUserId: BOT.userId, retryConfig: { retries: 0 }, processBeforeResponse: options.processBeforeResponse ?? true },
   });
+  let rewind = await boot();
   if (socket) await socket.connected();
-  const url = `http://127.0.0.1:${rewind.port}/slack/events`;
+  let url = `http://127.0.0.1:${rewind.port}/slack/events`;
   const channel = rewind.config.slack.incidentChannel;
 
   const settle = async () => {
@@ -107,12 +137,33 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   };
 
   const world: World = {
-    rewind,
+    get rewind() {
+      return rewind;
+    },
+    get url() {
+      return url;
+    },
+    async restart() {
+      const connections = socket?.appTokens.length ?? 0;
+      await rewind.stop();
+      rewind = await boot();
+      url = `http://127.0.0.1:${rewind.port}/slack/events`;
+      if (socket) await socket.connected({ count: connections + 1 });
+    },
+    kube,
+    async runUntil(done, { stepMs = 1_000, maxMs = 30 * 60_000 } = {}) {
+      const end = clock.now() + maxMs;
+      while (!done()) {
+        if (clock.now() >= end) throw new Error(`runUntil: condition not met within ${maxMs / 1000}s of clock time`);
+        await clock.advance(stepMs);
+        await new Promise((r) => setTimeout(r, 2));
+        await settle();
+      }
+    },
     slack,
     socket,
     clock,
     engine: engine as unknown as RecordingEngine,
-    url,
     async command(user, command, text, responseUrl = slack.responseUrl()) {
       const fields = { command, text, user_id: user, channel_id: channel, response_url: responseUrl };
       if (socket) {
@@ -181,6 +232,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     async stop() {
       await rewind.stop();
       await socket?.close();
+      await kube?.close();
       await slack.stop();
       rmSync(dir, { recursive: true, force: true });
     },
