@@ -1,5 +1,6 @@
 /** `npm run bench`: every benchmark in turn, each printing its own figures. */
 import { benchAck } from './ack.ts';
+import { benchRollback } from './rollback.ts';
 import { benchSpine } from './spine.ts';
 
 const print = (line: string) => console.log(`  ${line}`);
@@ -8,3 +9,5 @@ console.log('spine');
 await benchSpine(print);
 console.log('slack acks');
 await benchAck(print);
+console.log('rollback latency');
+await benchRollback(print);
