@@ -268,7 +268,7 @@ export class StepRunner {
     if (recovered && r.incidentId && this.o.store.incidents.get(r.incidentId)?.status === 'verifying') {
       this.o.incidents.resolve(r.incidentId, SYSTEM, { rollbackId: r.id, reason: 'recovered after rollback' });
     }
-    await this.finished(done, 'succeeded', null);
+    await this.finished(done, 'succeeded', done.dryRun || this.o.settings.dryRun ? 'dry run: no change was sent to the cluster, traffic did not move' : null);
   }
 
   async finished(r: RollbackRecord, outcome: 'succeeded' | 'failed' | 'aborted', reason: string | null): Promise<void> {

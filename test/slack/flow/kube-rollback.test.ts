@@ -107,3 +107,15 @@ describe('gradual rollback on Kubernetes, driven from Slack', () => {
     expect(String(world.slack.responses.at(-1)?.body.text)).toContain('only an immediate rollback is possible');
   });
 });
+
+describe('dry run', () => {
+  it('sends no PATCH and shows in the thread what it would have sent', async () => {
+    world = await startWorld({ kube: {}, config: (c) => (blueGreen(c), (c.rollback.dryRun = true)) });
+    const incident = await clickAndConfirm(world, 'immediate');
+    await world.runUntil(rollbackDone(world), { maxMs: 10 * 60_000 });
+    expect(world.kube!.writes()).toEqual([]);
+    expect((world.kube!.mustGet('Service', 'prompts', 'prompt-service') as { spec: { selector: Record<string, string> } }).spec.selector.version).toBe('v2.0.0');
+    const thread = world.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === incident.slackTs).map(textOf);
+    expect(thread.some((t) => t.includes('dry run, not sent') && t.includes('PATCH Service prompts/prompt-service'))).toBe(true);
+  });
+});
