@@ -67,26 +67,8 @@ export function refusalView(refusal: ServiceRefusal, queries: Queries): Refusal 
 }
 
 export function noteView(notice: IncidentNotice, queries: Queries): Note {
-  switch (notice.kind) {
-    case 'rollback_requested':
-    case 'approval_needed':
-    case 'approved': {
-      const r = queries.rollback(notice.rollbackId);
-      return { kind: notice.kind, by: notice.by, rollback: r ? rollbackView(r) : unknownRollback(notice.rollbackId) };
-    }
-    case 'rollback_step':
-    case 'rollback_finished':
-    case 'rollback_scheduled':
-    case 'rollback_reminder': {
-      const r = queries.rollback(notice.rollbackId);
-      const { rollbackId: _id, ...rest } = notice;
-      return { ...rest, rollback: r ? rollbackView(r) : unknownRollback(notice.rollbackId) } as Note;
-    }
-    case 'rollback_control': {
-      const r = queries.rollback(notice.rollbackId);
-      return { kind: 'rollback_control', control: notice.control, by: notice.by, rollback: r ? rollbackView(r) : unknownRollback(notice.rollbackId) };
-    }
-    default:
-      return notice;
-  }
+  if (!('rollbackId' in notice)) return notice;
+  const { rollbackId, ...rest } = notice;
+  const r = queries.rollback(rollbackId);
+  return { ...rest, rollback: r ? rollbackView(r) : unknownRollback(rollbackId) } as Note;
 }

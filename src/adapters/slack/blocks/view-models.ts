@@ -6,6 +6,7 @@ import type { Operator } from '../../../domain/conditions.ts';
 import type { Assessment, Recommendation } from '../../../domain/matrix.ts';
 import type { MetricName } from '../../../domain/metrics.ts';
 import type { Action, Incident } from '../../../domain/types.ts';
+import type { IncidentNotice } from '../../../services/ports.ts';
 import type { Refusal as ServiceRefusal } from '../../../services/refusals.ts';
 
 export interface BreachView { metric: MetricName; op: Operator; value: number; threshold: number }
@@ -30,29 +31,13 @@ export interface IncidentView {
   rollback: RollbackView | null;     // the incident's current/last rollback
   escalation: { level: number; label: string } | null;  // highest level fired so far
 }
-export type Note =
-  | { kind: 'decision'; action: Action; by: string; recommended: Action | null }
-  | { kind: 'assessment'; by: string; assessment: Assessment; recommendation: Recommendation | null }
-  | { kind: 'rollback_requested'; rollback: RollbackView; by: string }
-  | { kind: 'approval_needed'; rollback: RollbackView; by: string }          // carries an Approve button (ACTION.approve, value rollback id)
-  | { kind: 'approved'; rollback: RollbackView; by: string }
-  | { kind: 'rollback_control'; control: 'pause' | 'resume' | 'abort'; rollback: RollbackView; by: string }
-  | { kind: 'acknowledged'; by: string }
-  | { kind: 'resolved'; by: string }
-  | { kind: 'escalation'; level: number; label: string; notify: string[]; lateMs: number }
-  | {
-      kind: 'rollback_step';
-      rollback: RollbackView;
-      seq: number;
-      total: number;
-      name: string;
-      status: 'succeeded' | 'failed' | 'skipped';
-      elapsedMs: number;
-      budgetMs: number | null;
-      facts: Array<[string, string]>;
-    }
-  | { kind: 'rollback_finished'; rollback: RollbackView; outcome: 'succeeded' | 'failed' | 'aborted'; reason: string | null }
-  | { kind: 'rollback_scheduled' | 'rollback_reminder'; rollback: RollbackView; at: number };  // carry a Cancel button (ACTION.abort)
+/**
+ * A thread notice as the services report it (`IncidentNotice`), with the rollback it names resolved
+ * to its view: the builders draw from the view, never from an id.
+ */
+type WithRollback<N> = N extends { rollbackId: string } ? Omit<N, 'rollbackId'> & { rollback: RollbackView } : N;
+/** approval_needed carries an Approve button; rollback_scheduled and rollback_reminder a Cancel button. */
+export type Note = WithRollback<IncidentNotice>;
 /** A service refusal, with the running rollback resolved to its view for the message. */
 export type Refusal = Exclude<ServiceRefusal, { kind: 'rollback_running' }> | { kind: 'rollback_running'; rollback: RollbackView };
 export interface HomeData {
