@@ -3,7 +3,8 @@
  * tests implement them with recorders. Nothing here knows Slack or Kubernetes.
  */
 import type { Action } from '../domain/types.ts';
-import type { MetricSample } from '../domain/metrics.ts';
+import type { MetricName, MetricSample } from '../domain/metrics.ts';
+import type { Tier } from '../domain/types.ts';
 import type { Assessment, Recommendation } from '../domain/matrix.ts';
 import type { RollbackRecord } from '../store/index.ts';
 import type { Actor } from '../domain/types.ts';
@@ -133,4 +134,36 @@ export interface ClusterPort {
 export interface MetricsSource {
   /** Metrics that could not be read are absent from the sample: they never count as healthy. */
   sample(service: string, version: string, windowMs: number): Promise<MetricSample>;
+}
+
+/** A metric's values over time: [epoch ms, value] pairs, oldest first. */
+export type Series = Array<[number, number]>;
+
+/** Metric history, for backtests and verification sparklines (Prometheus `query_range`). */
+export interface MetricsHistory {
+  range(service: string, version: string, fromMs: number, toMs: number, stepMs: number): Promise<Partial<Record<MetricName, Series>>>;
+}
+
+/** An alert from any source, normalised (SPEC section 3: severity and service from labels). */
+export interface IncomingAlert {
+  source: 'alertmanager' | 'grafana' | 'generic';
+  /** Stable per alert across repeats: dedup key together with the source. */
+  fingerprint: string;
+  status: 'firing' | 'resolved';
+  /** The `service` label, else `app`, else `job`; null when none is present. */
+  service: string | null;
+  /** The `version` label, when present. */
+  version: string | null;
+  /** `critical` | `warning` | `watch`; any other severity label is `warning`. */
+  severity: Tier;
+  summary: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: number;
+  endsAt: number | null;
+}
+
+/** Where the alert webhooks deliver normalised alerts (the incident service groups them). */
+export interface AlertSink {
+  receive(alerts: IncomingAlert[]): Promise<{ accepted: number; unknownServices: string[] }>;
 }
