@@ -96,6 +96,16 @@ export class IncidentService {
     this.store.incidents.appendEvent({ incidentId: id, at: this.clock.now(), kind, actor, detail });
   }
 
+  /** A higher tier fired for the open incident: raise its severity (never lowers it). */
+  raiseSeverity(id: string, severity: Incident['severity'], version: string | null, actor: Actor): Incident {
+    const incident = this.get(id);
+    const updated = { ...incident, severity, version: incident.version ?? version };
+    this.store.incidents.update(updated, { incidentId: id, at: this.clock.now(), kind: 'severity', actor, detail: { from: incident.severity, to: severity } });
+    this.notifier.notice(id, { kind: 'severity_raised', from: incident.severity, to: severity });
+    this.notifier.changed(id);
+    return updated;
+  }
+
   /** Remembers where the head message was posted, so later changes update it in place. */
   attachMessage(id: string, channel: string, ts: string): void {
     this.store.incidents.update({ ...this.get(id), slackChannel: channel, slackTs: ts });

@@ -6,6 +6,7 @@
 import { escalationLevels, judgmentMatrix } from '../config/derive.ts';
 import type { Config } from '../config/schema.ts';
 import type { Store } from '../store/index.ts';
+import { AlertIntake } from './alert-intake.ts';
 import { Authorizer } from './authorization.ts';
 import type { Clock } from './clock.ts';
 import { ComplaintService } from './complaints.ts';
@@ -13,14 +14,14 @@ import { DecisionService } from './decisions.ts';
 import { EscalationService, type EscalationNotifier } from './escalations.ts';
 import { IncidentService } from './incidents.ts';
 import { triggerRules } from '../config/derive.ts';
-import { noRollbackEngine, type ClusterPort, type IncidentNotifier, type MetricsSource, type RollbackEngine, type UserGroupDirectory } from './ports.ts';
+import { noRollbackEngine, type ClusterPort, type IncidentAnnouncer, type IncidentNotifier, type MetricsSource, type RollbackEngine, type UserGroupDirectory } from './ports.ts';
 import { KubeRollbackEngine } from './rollback-engine.ts';
 import { Queries } from './queries.ts';
 import { RollbackRequests } from './rollback-requests.ts';
 import { TimerService, type TimerLog } from './timers.ts';
 
 export interface ServicePorts {
-  notifier: IncidentNotifier;
+  notifier: IncidentNotifier & IncidentAnnouncer;
   directory: UserGroupDirectory;
   escalationNotifier: EscalationNotifier;
   /** Kubernetes access; with it the Kubernetes rollback engine runs rollbacks. */
@@ -40,6 +41,7 @@ export interface Services {
   engine: RollbackEngine;
   queries: Queries;
   complaints: ComplaintService;
+  alerts: AlertIntake;
 }
 
 export function createServices(config: Config, store: Store, clock: Clock, ports: ServicePorts, log?: TimerLog): Services {
@@ -93,5 +95,15 @@ export function createServices(config: Config, store: Store, clock: Clock, ports
   });
   const queries = new Queries(store, judgmentMatrix(config), config.slack.requiredApprovals);
   const complaints = new ComplaintService(store, clock, incidents, config.triggers.observationWindow);
-  return { timers, authorizer, incidents, escalations, decisions, rollbacks, engine, queries, complaints };
+  const alerts = new AlertIntake({
+    store,
+    clock,
+    incidents,
+    notifier: ports.notifier,
+    rollbacks,
+    services: Object.keys(config.services),
+    autoRollback: config.triggers.autoRollback,
+    ...(log ? { log } : {}),
+  });
+  return { timers, authorizer, incidents, escalations, decisions, rollbacks, engine, queries, complaints, alerts };
 }

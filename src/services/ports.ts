@@ -55,7 +55,19 @@ export type IncidentNotice =
     }
   | { kind: 'rollback_finished'; rollbackId: string; outcome: 'succeeded' | 'failed' | 'aborted'; reason: string | null }
   | { kind: 'rollback_scheduled'; rollbackId: string; at: number }
-  | { kind: 'rollback_reminder'; rollbackId: string; at: number };
+  | { kind: 'rollback_reminder'; rollbackId: string; at: number }
+  | { kind: 'alert'; source: string; severity: Tier; summary: string; status: 'firing' | 'resolved' }
+  /** Every alert of the incident is resolved: offer to resolve it (a Resolve button). */
+  | { kind: 'alerts_resolved'; incidentId: string }
+  | { kind: 'severity_raised'; from: Tier; to: Tier }
+  | { kind: 'automatic_rollback'; rollbackId: string; reason: string };
+
+/** Messages to the incident channel that belong to no incident. */
+export type ChannelNotice = { kind: 'unknown_service'; service: string; summary: string; source: string };
+
+export interface IncidentAnnouncer {
+  announce(notice: ChannelNotice): void;
+}
 
 /**
  * Tells people about incidents: the head message is re-rendered from the stored state after every

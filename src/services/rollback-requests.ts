@@ -8,7 +8,7 @@
  * calls the engine; every other caller is told what is already happening.
  */
 import { chooseTarget } from '../domain/target.ts';
-import type { Actor } from '../domain/types.ts';
+import { BOT_ACTOR, type Actor } from '../domain/types.ts';
 import { RollbackConflictError, type RollbackRecord, type Store } from '../store/index.ts';
 import type { Authorizer } from './authorization.ts';
 import type { Clock } from './clock.ts';
@@ -174,6 +174,21 @@ export class RollbackRequests {
     return this.approveAndMaybeStart(rollback, actor);
   }
 
+  /**
+   * The runbook's automatic rollback (critical with `autoRollback: critical`): the bot plans an
+   * immediate rollback to the next version down the chain and starts it without waiting for
+   * approvals — the config's `autoRollback` is the approval — audited as the bot.
+   */
+  async automatic(incidentId: string, reason: string): Promise<Outcome<RequestResult>> {
+    const active = this.o.store.incidents.get(incidentId);
+    if (active && this.o.store.rollbacks.activeForService(active.service)) return refuse({ kind: 'no_rollback', service: active.service });
+    const plan = await this.plan({ incidentId, strategy: 'immediate', to: null }, BOT_ACTOR);
+    if (!plan.ok) return plan;
+    const result = await this.request(plan.value, BOT_ACTOR);
+    if (result.ok) this.o.notifier.notice(incidentId, { kind: 'automatic_rollback', rollbackId: result.value.rollback.id, reason });
+    return result;
+  }
+
   /** The Approve button of a rollback waiting for its second approver. */
   async approve(rollbackId: string, actor: Actor): Promise<Outcome<RequestResult>> {
     const rollback = this.o.store.rollbacks.get(rollbackId);
@@ -186,7 +201,7 @@ export class RollbackRequests {
   }
 
   private approveAndMaybeStart(rollback: RollbackRecord, actor: Actor): Outcome<RequestResult> | Promise<Outcome<RequestResult>> {
-    const need = this.o.requiredApprovals;
+    const need = actor.kind === 'bot' ? 1 : this.o.requiredApprovals;
     const incidentId = rollback.incidentId;
     const recorded = this.o.store.approvals.record({ subject: rollback.id, approver: actor.id, at: this.o.clock.now() });
     const have = this.o.store.approvals.count(rollback.id);

@@ -6,7 +6,7 @@ import { loadConfigFile } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
 import { ManualClock } from '../../src/services/clock.ts';
 import { createServices, type Services } from '../../src/services/index.ts';
-import type { ClusterPort, IncidentNotice, IncidentNotifier, MetricsSource, RollbackEngine, UserGroupDirectory } from '../../src/services/ports.ts';
+import type { ChannelNotice, ClusterPort, IncidentAnnouncer, IncidentNotice, IncidentNotifier, MetricsSource, RollbackEngine, UserGroupDirectory } from '../../src/services/ports.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { RecordingEngine } from './recording-engine.ts';
 import { REPO } from './run-cli.ts';
@@ -27,8 +27,12 @@ export function shippedConfig(patch: (c: Config) => Config = (c) => c): Config {
   return patch(weighted);
 }
 
-export class RecordingNotifier implements IncidentNotifier {
+export class RecordingNotifier implements IncidentNotifier, IncidentAnnouncer {
   readonly changes: string[] = [];
+  readonly announcements: ChannelNotice[] = [];
+  announce(notice: ChannelNotice): void {
+    this.announcements.push(notice);
+  }
   readonly notices: { incidentId: string; notice: IncidentNotice }[] = [];
   changed(incidentId: string): void {
     this.changes.push(incidentId);

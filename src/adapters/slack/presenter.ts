@@ -10,10 +10,10 @@
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../../services/clock.ts';
 import type { IncidentService } from '../../services/incidents.ts';
-import type { IncidentNotice, IncidentNotifier } from '../../services/ports.ts';
+import type { ChannelNotice, IncidentAnnouncer, IncidentNotice, IncidentNotifier } from '../../services/ports.ts';
 import type { Queries } from '../../services/queries.ts';
 import { incidentMessage } from './blocks/incident.ts';
-import { noteMessage } from './blocks/notes.ts';
+import { channelNoticeText, noteMessage } from './blocks/notes.ts';
 import type { Locale } from './i18n/locale.ts';
 import { incidentView, noteView } from './view-mapping.ts';
 
@@ -21,7 +21,7 @@ export interface PresenterLog {
   error(obj: object, msg: string): void;
 }
 
-export class SlackPresenter implements IncidentNotifier {
+export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer {
   private readonly queues = new Map<string, Promise<void>>();
   private readonly updatePending = new Set<string>();
   /** Set after construction: the incident service needs the presenter and the presenter needs it. */
@@ -52,6 +52,13 @@ export class SlackPresenter implements IncidentNotifier {
       const ts = await this.headTs(incidentId);
       if (!ts) return;
       await this.client.chat.postMessage({ channel: ts.channel, thread_ts: ts.ts, text: note.text, blocks: note.blocks });
+    });
+  }
+
+  announce(notice: ChannelNotice): void {
+    const text = channelNoticeText(notice, this.locale);
+    this.enqueue(`channel:${notice.kind}`, async () => {
+      await this.client.chat.postMessage({ channel: this.channel, text });
     });
   }
 

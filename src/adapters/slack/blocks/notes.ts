@@ -15,6 +15,7 @@ import { actions, button, section } from './elements.ts';
 import { escapeMrkdwn, formatElapsed, mention, mentionList, slackDate } from './format.ts';
 import { SLACK_LIMITS, clip } from './limits.ts';
 import { progressLine, rollbackSplit, versionsText } from './rollback-summary.ts';
+import type { ChannelNotice } from '../../../services/ports.ts';
 import type { Note, Refusal, RollbackStrategy, RollbackView } from './view-models.ts';
 
 /** Escalations that fire less than this after their due time are on time (the timer tick's own jitter). */
@@ -32,6 +33,11 @@ export function noteMessage(note: Note, locale: Locale): { text: string; blocks:
       actions(BLOCK.rollbackControls, [
         button({ actionId: ACTION.abort, text: INCIDENT_STRINGS[locale].button.cancelScheduled, value: note.rollback.id, style: 'danger' }),
       ]),
+    );
+  }
+  if (note.kind === 'alerts_resolved') {
+    blocks.push(
+      actions(BLOCK.decisions, [button({ actionId: ACTION.resolve, text: INCIDENT_STRINGS[locale].button.resolve, value: note.incidentId, style: 'primary' })]),
     );
   }
   if (note.kind === 'approval_needed') {
@@ -106,6 +112,16 @@ function noteText(note: Note, locale: Locale): string {
       const say = note.kind === 'rollback_scheduled' ? s.scheduled : s.reminder;
       return say(terms.strategy[r.strategy], escapeMrkdwn(r.service), versionsText(r, locale), slackDate(note.at));
     }
+    case 'alert':
+      return note.status === 'firing'
+        ? s.alertFiring(escapeMrkdwn(note.source), terms.severity[note.severity], escapeMrkdwn(note.summary))
+        : s.alertResolved(escapeMrkdwn(note.source), escapeMrkdwn(note.summary));
+    case 'alerts_resolved':
+      return s.allAlertsResolved;
+    case 'severity_raised':
+      return s.severityRaised(terms.severity[note.from], terms.severity[note.to]);
+    case 'automatic_rollback':
+      return s.automaticRollback(escapeMrkdwn(note.reason));
     case 'rollback_finished': {
       const r = note.rollback;
       const line = s.finished[note.outcome](terms.strategy[r.strategy], escapeMrkdwn(r.service), versionsText(r, locale));
@@ -190,4 +206,10 @@ function refusalLine(refusal: Refusal, locale: Locale): string {
     case 'error':
       return s.error(escapeMrkdwn(refusal.message.trim().replace(/[.。]+$/, '')));
   }
+}
+
+/** A message to the incident channel that belongs to no incident. */
+export function channelNoticeText(notice: ChannelNotice, locale: Locale): string {
+  const s = NOTE_STRINGS[locale];
+  return s.unknownService(escapeMrkdwn(notice.service), escapeMrkdwn(notice.source), escapeMrkdwn(notice.summary));
 }

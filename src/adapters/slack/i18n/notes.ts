@@ -27,6 +27,12 @@ export interface NoteStrings {
   finished: Record<'succeeded' | 'failed' | 'aborted', (strategy: string, service: string, versions: string) => string>;
   finishedReason: (reason: string) => string;
   scheduled: (strategy: string, service: string, versions: string, when: string) => string;
+  alertFiring: (source: string, severity: string, summary: string) => string;
+  alertResolved: (source: string, summary: string) => string;
+  allAlertsResolved: string;
+  severityRaised: (from: string, to: string) => string;
+  automaticRollback: (reason: string) => string;
+  unknownService: (service: string, source: string, summary: string) => string;
   reminder: (strategy: string, service: string, versions: string, when: string) => string;
 }
 
@@ -82,6 +88,12 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
       aborted: (strategy, service, versions) => `⏹ ${strategy} of *${service}* ${versions} stopped.`,
     },
     finishedReason: (reason) => `Reason: ${reason}`,
+    alertFiring: (source, severity, summary) => `🚨 ${source} alert (${severity}): ${summary}`,
+    alertResolved: (source, summary) => `✅ ${source} alert resolved: ${summary}`,
+    allAlertsResolved: 'Every alert of this incident is resolved. Resolve the incident if the service is healthy.',
+    severityRaised: (from, to) => `⬆️ Severity raised from ${from} to *${to}*.`,
+    automaticRollback: (reason) => `🤖 Rewind started the immediate rollback itself (${reason}; \`autoRollback: critical\`).`,
+    unknownService: (service, source, summary) => `❓ A ${source} alert names the service *${service}*, which is not configured in Rewind: "${summary}". It was stored; add the service to config/rewind.yml to have its alerts handled. (Said once per service.)`,
     scheduled: (strategy, service, versions, when) => `🗓 ${strategy} of *${service}* ${versions} is planned for ${when}. Cancel it here until then.`,
     reminder: (strategy, service, versions, when) => `⏰ Reminder: the ${strategy} of *${service}* ${versions} starts at ${when}.`,
     escalationLate: (late) => `(Sent ${late} late: the bot was not running when it came due.)`,
@@ -119,6 +131,12 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
       aborted: (strategy, service, versions) => `⏹ *${service}* の${strategy}（${versions}）を停止しました。`,
     },
     finishedReason: (reason) => `理由: ${reason}`,
+    alertFiring: (source, severity, summary) => `🚨 ${source} のアラート（${severity}）: ${summary}`,
+    alertResolved: (source, summary) => `✅ ${source} のアラートが解消しました: ${summary}`,
+    allAlertsResolved: 'このインシデントのアラートはすべて解消しました。サービスが正常なら解決済みにしてください。',
+    severityRaised: (from, to) => `⬆️ 重大度を ${from} から *${to}* に引き上げました。`,
+    automaticRollback: (reason) => `🤖 Rewind が即座ロールバックを自動で開始しました（${reason}、\`autoRollback: critical\`）。`,
+    unknownService: (service, source, summary) => `❓ ${source} のアラートが Rewind に設定されていないサービス *${service}* を指しています: 「${summary}」。記録はしました。扱うには config/rewind.yml にサービスを追加してください。（サービスごとに一度だけお知らせします）`,
     scheduled: (strategy, service, versions, when) => `🗓 *${service}* の${strategy}（${versions}）を ${when} に予定しました。それまではここからキャンセルできます。`,
     reminder: (strategy, service, versions, when) => `⏰ リマインド: *${service}* の${strategy}（${versions}）は ${when} に始まります。`,
     escalationLate: (late) => `（ボットが停止していたため、予定より ${late} 遅れて通知しました）`,
