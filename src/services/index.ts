@@ -7,6 +7,7 @@ import { escalationLevels, judgmentMatrix } from '../config/derive.ts';
 import type { Config } from '../config/schema.ts';
 import type { Store } from '../store/index.ts';
 import { AlertIntake } from './alert-intake.ts';
+import { Evaluator } from './evaluator.ts';
 import { Authorizer } from './authorization.ts';
 import type { Clock } from './clock.ts';
 import { ComplaintService } from './complaints.ts';
@@ -42,9 +43,12 @@ export interface Services {
   queries: Queries;
   complaints: ComplaintService;
   alerts: AlertIntake;
+  /** Present when a metrics provider is configured. */
+  evaluator: Evaluator | null;
 }
 
 export function createServices(config: Config, store: Store, clock: Clock, ports: ServicePorts, log?: TimerLog): Services {
+  const chains = Object.fromEntries(Object.entries(config.services).map(([name, s]) => [name, s.versions.map((v) => v.version)]));
   const timers = new TimerService({ repo: store.timers, clock, ...(log ? { log } : {}) });
   const authorizer = new Authorizer({ approvers: config.slack.approvers, directory: ports.directory, clock, audit: store.audit, ...(log ? { log } : {}) });
   const escalations = new EscalationService(store, timers, ports.escalationNotifier, {
@@ -85,7 +89,7 @@ export function createServices(config: Config, store: Store, clock: Clock, ports
     authorizer,
     engine,
     notifier: ports.notifier,
-    chains: Object.fromEntries(Object.entries(config.services).map(([name, s]) => [name, s.versions.map((v) => v.version)])),
+    chains,
     routers: Object.fromEntries(Object.entries(config.services).map(([name, s]) => [name, s.router.kind])),
     phases: config.rollback.gradual.phases.map((p) => p.weight),
     requiredApprovals: config.slack.requiredApprovals,
@@ -105,5 +109,23 @@ export function createServices(config: Config, store: Store, clock: Clock, ports
     autoRollback: config.triggers.autoRollback,
     ...(log ? { log } : {}),
   });
-  return { timers, authorizer, incidents, escalations, decisions, rollbacks, engine, queries, complaints, alerts };
+  const evaluator = ports.metrics
+    ? new Evaluator({
+        store,
+        clock,
+        timers,
+        metrics: ports.metrics,
+        cluster: ports.cluster ?? null,
+        incidents,
+        notifier: ports.notifier,
+        rollbacks,
+        chains,
+        rules: triggerRules(config),
+        observationWindowMs: config.triggers.observationWindow,
+        evaluationIntervalMs: config.triggers.evaluationInterval,
+        autoRollback: config.triggers.autoRollback,
+        ...(log ? { log } : {}),
+      })
+    : null;
+  return { timers, authorizer, incidents, escalations, decisions, rollbacks, engine, queries, complaints, alerts, evaluator };
 }

@@ -5,6 +5,7 @@
 import type { Action } from '../domain/types.ts';
 import type { MetricName, MetricSample } from '../domain/metrics.ts';
 import type { Tier } from '../domain/types.ts';
+import type { BreachRecord } from './incident-snapshot.ts';
 import type { Assessment, Recommendation } from '../domain/matrix.ts';
 import type { RollbackRecord } from '../store/index.ts';
 import type { Actor } from '../domain/types.ts';
@@ -60,6 +61,8 @@ export type IncidentNotice =
   /** Every alert of the incident is resolved: offer to resolve it (a Resolve button). */
   | { kind: 'alerts_resolved'; incidentId: string }
   | { kind: 'severity_raised'; from: Tier; to: Tier }
+  | { kind: 'tier_fired'; tier: Tier; version: string; breaches: BreachRecord[] }
+  | { kind: 'tier_cleared'; tier: Tier; version: string }
   | { kind: 'automatic_rollback'; rollbackId: string; reason: string };
 
 /** Messages to the incident channel that belong to no incident. */

@@ -15,6 +15,7 @@ import { createOutboxRepository } from './outbox.ts';
 import { createProcessedRequestRepository } from './processed-requests.ts';
 import { createRollbackRepository } from './rollbacks.ts';
 import { createTimerRepository } from './timers.ts';
+import { createTriggerStateRepository } from './trigger-states.ts';
 
 export interface StoreOptions extends OpenDatabaseOptions {
   /** Stamps created_at/updated_at bookkeeping columns; default the system clock. */
@@ -35,6 +36,7 @@ export function createStore(db: Database, clock: Clock = systemClock) {
     assessments: createAssessmentRepository(db),
     processedRequests: createProcessedRequestRepository(db),
     complaints: createComplaintRepository(db),
+    triggerStates: createTriggerStateRepository(db),
     /**
      * Runs `fn` in one transaction, for a change that spans repositories (open an incident and link
      * its alert). Repository calls inside nest as savepoints. `fn` must be synchronous.

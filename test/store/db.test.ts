@@ -46,6 +46,7 @@ const TABLES = [
   'rollbacks',
   'timeline_events',
   'timers',
+  'trigger_states',
 ];
 
 describe('migrations list', () => {

@@ -14,6 +14,7 @@ import { ACTION, BLOCK } from '../ids.ts';
 import { actions, button, section } from './elements.ts';
 import { escapeMrkdwn, formatElapsed, mention, mentionList, slackDate } from './format.ts';
 import { SLACK_LIMITS, clip } from './limits.ts';
+import { breachLine } from './incident.ts';
 import { progressLine, rollbackSplit, versionsText } from './rollback-summary.ts';
 import type { ChannelNotice } from '../../../services/ports.ts';
 import type { Note, Refusal, RollbackStrategy, RollbackView } from './view-models.ts';
@@ -118,6 +119,10 @@ function noteText(note: Note, locale: Locale): string {
         : s.alertResolved(escapeMrkdwn(note.source), escapeMrkdwn(note.summary));
     case 'alerts_resolved':
       return s.allAlertsResolved;
+    case 'tier_fired':
+      return s.tierFired(terms.severity[note.tier], escapeMrkdwn(note.version), note.breaches.map((b) => `\`${breachLine(b)}\``).join(', '));
+    case 'tier_cleared':
+      return s.tierCleared(terms.severity[note.tier], escapeMrkdwn(note.version));
     case 'severity_raised':
       return s.severityRaised(terms.severity[note.from], terms.severity[note.to]);
     case 'automatic_rollback':

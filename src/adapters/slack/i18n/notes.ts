@@ -31,6 +31,8 @@ export interface NoteStrings {
   alertResolved: (source: string, summary: string) => string;
   allAlertsResolved: string;
   severityRaised: (from: string, to: string) => string;
+  tierFired: (tier: string, version: string, breaches: string) => string;
+  tierCleared: (tier: string, version: string) => string;
   automaticRollback: (reason: string) => string;
   unknownService: (service: string, source: string, summary: string) => string;
   reminder: (strategy: string, service: string, versions: string, when: string) => string;
@@ -92,6 +94,8 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
     alertResolved: (source, summary) => `✅ ${source} alert resolved: ${summary}`,
     allAlertsResolved: 'Every alert of this incident is resolved. Resolve the incident if the service is healthy.',
     severityRaised: (from, to) => `⬆️ Severity raised from ${from} to *${to}*.`,
+    tierFired: (tier, version, breaches) => `📈 *${tier}* tier fired on \`${version}\`: ${breaches}`,
+    tierCleared: (tier, version) => `📉 The *${tier}* tier cleared on \`${version}\`.`,
     automaticRollback: (reason) => `🤖 Rewind started the immediate rollback itself (${reason}; \`autoRollback: critical\`).`,
     unknownService: (service, source, summary) => `❓ A ${source} alert names the service *${service}*, which is not configured in Rewind: "${summary}". It was stored; add the service to config/rewind.yml to have its alerts handled. (Said once per service.)`,
     scheduled: (strategy, service, versions, when) => `🗓 ${strategy} of *${service}* ${versions} is planned for ${when}. Cancel it here until then.`,
@@ -135,6 +139,8 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
     alertResolved: (source, summary) => `✅ ${source} のアラートが解消しました: ${summary}`,
     allAlertsResolved: 'このインシデントのアラートはすべて解消しました。サービスが正常なら解決済みにしてください。',
     severityRaised: (from, to) => `⬆️ 重大度を ${from} から *${to}* に引き上げました。`,
+    tierFired: (tier, version, breaches) => `📈 \`${version}\` で *${tier}* ティアが発火しました: ${breaches}`,
+    tierCleared: (tier, version) => `📉 \`${version}\` の *${tier}* ティアが解除されました。`,
     automaticRollback: (reason) => `🤖 Rewind が即座ロールバックを自動で開始しました（${reason}、\`autoRollback: critical\`）。`,
     unknownService: (service, source, summary) => `❓ ${source} のアラートが Rewind に設定されていないサービス *${service}* を指しています: 「${summary}」。記録はしました。扱うには config/rewind.yml にサービスを追加してください。（サービスごとに一度だけお知らせします）`,
     scheduled: (strategy, service, versions, when) => `🗓 *${service}* の${strategy}（${versions}）を ${when} に予定しました。それまではここからキャンセルできます。`,

@@ -1,0 +1,142 @@
+/**
+ * The evaluator (SPEC section 3): every `evaluationInterval`, for each configured service and the
+ * version(s) taking traffic, read the metrics over the observation window and run the trigger
+ * tiers. critical → with `autoRollback: critical` an immediate rollback started by the bot;
+ * warning → an incident with the judgment matrix; watch → a note (or one quiet head message that
+ * becomes the incident if the tier rises) and the interval halved until it clears. A tier going
+ * back down is noted in the thread.
+ *
+ * Each round is a durable timer, so evaluation survives restarts like everything else; the trigger
+ * state of every service and version is a row, so a pending tier keeps its confirmation window.
+ */
+import { evaluate, initialTriggerState, type Breach, type TriggerEvent, type TriggerRules } from '../domain/triggers.ts';
+import { BOT_ACTOR, type Tier } from '../domain/types.ts';
+import type { Store } from '../store/index.ts';
+import type { AutomaticRollback } from './alert-intake.ts';
+import type { Clock } from './clock.ts';
+import type { BreachRecord } from './incident-snapshot.ts';
+import type { IncidentService } from './incidents.ts';
+import type { ClusterPort, IncidentNotifier, MetricsSource } from './ports.ts';
+import type { TimerService } from './timers.ts';
+
+export const EVALUATE_TIMER = 'evaluate';
+
+export interface EvaluatorOptions {
+  store: Store;
+  clock: Clock;
+  timers: TimerService;
+  metrics: MetricsSource;
+  cluster: ClusterPort | null;
+  incidents: IncidentService;
+  notifier: IncidentNotifier;
+  rollbacks: AutomaticRollback;
+  /** Fallback chain per service, newest first. */
+  chains: Record<string, string[]>;
+  rules: TriggerRules;
+  observationWindowMs: number;
+  evaluationIntervalMs: number;
+  autoRollback: 'critical' | 'off';
+  log?: { warn(o: object, m: string): void };
+}
+
+const toRecord = (b: Breach): BreachRecord => ({ metric: b.condition.metric, op: b.condition.op, threshold: b.condition.threshold, value: b.value });
+
+export class Evaluator {
+  constructor(private readonly o: EvaluatorOptions) {
+    o.timers.on<{ service: string }>(EVALUATE_TIMER, async (t) => {
+      await this.round(t.payload.service);
+    });
+  }
+
+  /** Arms the first round of every service that has none pending (idempotent; call at start). */
+  start(): void {
+    const pending = new Set(this.o.store.timers.list({ kind: EVALUATE_TIMER, status: 'pending' }).map((t) => (t.payload as { service?: string }).service));
+    for (const service of Object.keys(this.o.chains)) {
+      if (!pending.has(service)) this.schedule(service, this.o.clock.now());
+    }
+  }
+
+  /** One evaluation of one service; returns the highest firing tier over its live versions. */
+  async round(service: string): Promise<Tier | null> {
+    let highest: Tier | null = null;
+    try {
+      for (const version of await this.liveVersions(service)) {
+        const tier = await this.evaluateVersion(service, version);
+        if (tier && (!highest || rank(tier) > rank(highest))) highest = tier;
+      }
+    } finally {
+      // The watch tier halves the interval until it clears (runbook: 監視強化).
+      const interval = highest === 'watch' ? this.o.evaluationIntervalMs / 2 : this.o.evaluationIntervalMs;
+      this.schedule(service, this.o.clock.now() + interval);
+    }
+    return highest;
+  }
+
+  private schedule(service: string, dueAt: number): void {
+    this.o.timers.schedule({ kind: EVALUATE_TIMER, key: `evaluate:${service}:${dueAt}`, dueAt, payload: { service } });
+  }
+
+  /** The versions taking traffic; when the router cannot be read, the newest version of the chain. */
+  private async liveVersions(service: string): Promise<string[]> {
+    const newest = this.o.chains[service]?.[0];
+    if (!this.o.cluster) return newest ? [newest] : [];
+    try {
+      const split = await this.o.cluster.forService(service).router.read();
+      const live = Object.entries(split).filter(([, w]) => w > 0).map(([v]) => v);
+      return live.length ? live : newest ? [newest] : [];
+    } catch (err) {
+      this.o.log?.warn({ service, err: (err as Error).message }, 'cannot read the routing; evaluating the newest version');
+      return newest ? [newest] : [];
+    }
+  }
+
+  private async evaluateVersion(service: string, version: string): Promise<Tier | null> {
+    const now = this.o.clock.now();
+    const sample = await this.o.metrics.sample(service, version, this.o.observationWindowMs).catch(() => ({}));
+    const state = this.o.store.triggerStates.get(service, version) ?? initialTriggerState();
+    const result = evaluate(state, sample, now, this.o.rules);
+    this.o.store.triggerStates.save(service, version, result.state, now);
+    for (const event of result.events) await this.react(service, version, event);
+    return result.tier;
+  }
+
+  private async react(service: string, version: string, e: TriggerEvent): Promise<void> {
+    const open = this.o.incidents.openFor(service);
+    if (e.type === 'cleared') {
+      if (open) {
+        this.o.incidents.record(open.id, 'tier_cleared', BOT_ACTOR, { tier: e.tier, version });
+        this.o.notifier.notice(open.id, { kind: 'tier_cleared', tier: e.tier, version });
+      }
+      return;
+    }
+    const breaches = e.breaches.map(toRecord);
+    const title = e.breaches.map((b) => b.condition.text).join(', ');
+    if (!open) {
+      const { incident } = this.o.incidents.open({ service, version, severity: e.tier, title, drill: false, breaches }, BOT_ACTOR);
+      // A watch is a quiet head message; it asks for a decision only if the tier rises.
+      if (e.tier !== 'watch') this.o.incidents.transition(incident.id, 'awaiting_decision', BOT_ACTOR, { tier: e.tier });
+      this.o.notifier.notice(incident.id, { kind: 'tier_fired', tier: e.tier, version, breaches });
+      if (e.tier === 'critical' && this.o.autoRollback === 'critical') await this.automatic(incident.id, title);
+      return;
+    }
+    this.o.incidents.record(open.id, 'trigger', BOT_ACTOR, { tier: e.tier, version, breaches });
+    this.o.notifier.notice(open.id, { kind: 'tier_fired', tier: e.tier, version, breaches });
+    if (rank(e.tier) > rank(open.severity)) {
+      const raised = this.o.incidents.raiseSeverity(open.id, e.tier, version, BOT_ACTOR);
+      if (raised.status === 'detected') this.o.incidents.transition(open.id, 'awaiting_decision', BOT_ACTOR, { tier: e.tier });
+      if (e.tier === 'critical' && this.o.autoRollback === 'critical') await this.automatic(open.id, title);
+    }
+  }
+
+  private async automatic(incidentId: string, title: string): Promise<void> {
+    try {
+      await this.o.rollbacks.automatic(incidentId, `critical: ${title}`);
+    } catch (err) {
+      this.o.log?.warn({ incident: incidentId, err: (err as Error).message }, 'automatic rollback could not start');
+    }
+  }
+}
+
+function rank(tier: Tier): number {
+  return tier === 'critical' ? 2 : tier === 'warning' ? 1 : 0;
+}
