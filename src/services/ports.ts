@@ -63,6 +63,8 @@ export type IncidentNotice =
   | { kind: 'severity_raised'; from: Tier; to: Tier }
   | { kind: 'tier_fired'; tier: Tier; version: string; breaches: BreachRecord[] }
   | { kind: 'tier_cleared'; tier: Tier; version: string }
+  /** Verification failed: escalate, and offer the next version down the fallback chain. */
+  | { kind: 'not_recovered'; rollbackId: string; incidentId: string; breaching: string[] }
   | { kind: 'automatic_rollback'; rollbackId: string; reason: string };
 
 /** Messages to the incident channel that belong to no incident. */

@@ -77,7 +77,15 @@ export class RollbackRequests {
    * The version running now, as far as the bot knows before the engine reads the router: the
    * incident's version, else where the last finished rollback left the service, else the newest.
    */
-  private currentVersion(service: string, incidentVersion: string | null): string | null {
+  private currentVersion(service: string, incidentVersion: string | null, incidentId: string | null): string | null {
+    // A rollback of this incident already moved all traffic: that is where the service is now.
+    if (incidentId) {
+      const moved = this.o.store.rollbacks
+        .listForIncident(incidentId)
+        .filter((r) => this.o.store.rollbacks.steps(r.id).some((st) => st.status === 'succeeded' && st.detail.kind === 'set_weight' && st.detail.weight === 0))
+        .at(-1);
+      if (moved) return moved.toVersion;
+    }
     if (incidentVersion) return incidentVersion;
     const last = this.o.store.rollbacks.history({ service, limit: 20 }).find((r) => r.status === 'succeeded');
     return last?.toVersion ?? this.o.chains[service]?.[0] ?? null;
@@ -110,7 +118,7 @@ export class RollbackRequests {
     const active = this.o.store.rollbacks.activeForService(service);
     if (active && active.status !== 'pending') return refuse({ kind: 'rollback_running', rollbackId: active.id });
 
-    const from = this.currentVersion(service, incidentVersion);
+    const from = this.currentVersion(service, incidentVersion, request.incidentId);
     const history = this.o.store.rollbacks
       .history({ service, limit: 50 })
       .filter((r) => r.status === 'succeeded')

@@ -2,7 +2,8 @@
  * What each step of a rollback does (runbook 即座ロールバック / 段階的ロールバック), reporting each
  * one in the incident thread with its time against the runbook's budget.
  */
-import { conditionHolds, formatValue } from '../domain/conditions.ts';
+import { conditionHolds, formatValue, type Condition } from '../domain/conditions.ts';
+import { sparkline } from '../domain/sparkline.ts';
 import { METRIC_NAMES, type MetricSample } from '../domain/metrics.ts';
 import { sameSplit } from '../domain/rollback-plan.ts';
 import type { RollbackRecord, RollbackStep } from '../store/index.ts';
@@ -232,7 +233,12 @@ export class StepRunner {
     this.notice(ctx, 'failed', now - (ctx.step.startedAt ?? now), [['abortIf held', why], ['next', 'straight to 0% on the new version']]);
   }
 
-  /** Step 3 (検証): metrics of the target over the verify window, against the trigger tiers. */
+  /**
+   * Step 3 (検証): the target's metrics sampled at every evaluation across the verify window; then
+   * before → after for every trigger metric against its thresholds, a sparkline of the window, and
+   * a verdict. Not recovered: the rollback fails, escalation is called, and the next version down
+   * the chain is offered in the thread.
+   */
   private async verify(ctx: StepContext): Promise<void> {
     const r = ctx.rollback;
     const s = this.o.settings;
@@ -242,19 +248,30 @@ export class StepRunner {
       return this.finishStep(ctx, 'skipped', [['verification', 'no metrics provider is configured: a person confirms recovery and resolves']]);
     }
     if (ctx.tick === undefined) {
-      this.begin(ctx, { verifyUntil: now + s.verifyWindowMs });
-      this.schedule(r.id, ctx.step.seq, now + s.verifyWindowMs, 1);
+      this.begin(ctx, { verifyUntil: now + s.verifyWindowMs, series: {} });
+      this.schedule(r.id, ctx.step.seq, now + Math.min(s.evaluationIntervalMs, s.verifyWindowMs), 1);
       return;
     }
-    const before = (ctx.steps.find((x) => x.detail.kind === 'confirm')?.detail.baseline ?? null) as MetricSample | null;
+    const sample = await this.o.metrics.sample(r.service, r.toVersion, s.evaluationIntervalMs).catch(() => ({}) as MetricSample);
+    const series = { ...((ctx.step.detail.series ?? {}) as Record<string, Array<[number, number]>>) };
+    for (const m of METRIC_NAMES) {
+      const v = sample[m];
+      series[m] = [...(series[m] ?? []), [now, v === undefined ? Number.NaN : v]];
+    }
+    const until = Number(ctx.step.detail.verifyUntil ?? now);
+    if (now < until) {
+      const tick = ctx.tick + 1;
+      this.o.store.rollbacks.updateStep(r.id, ctx.step.seq, { detail: { ...ctx.step.detail, tick, series } });
+      this.schedule(r.id, ctx.step.seq, Math.min(until, now + s.evaluationIntervalMs), tick);
+      return;
+    }
+    const before = (ctx.steps.find((x) => x.detail.kind === 'confirm')?.detail.baseline ?? {}) as MetricSample;
     const after = await this.o.metrics.sample(r.service, r.toVersion, s.verifyWindowMs).catch(() => ({}) as MetricSample);
-    const breaching = Object.values(s.tiers).flat().filter((c) => conditionHolds(c, after) !== false);
-    const facts: Array<[string, string]> = [
-      ['before', sampleText(before)],
-      ['after', sampleText(after)],
-    ];
-    if (breaching.length === 0) return this.finishStep(ctx, 'succeeded', [...facts, ['verdict', 'recovered']], { after, recovered: true });
-    throw new Error(`not recovered after ${Math.round(s.verifyWindowMs / 60_000)}m on ${r.toVersion}: ${breaching.map((c) => c.text).join(', ')}`);
+    const verdict = verificationVerdict(before, after, series, s.tiers);
+    this.o.store.rollbacks.updateStep(r.id, ctx.step.seq, { detail: { ...ctx.step.detail, series, after } });
+    if (verdict.recovered) return this.finishStep(ctx, 'succeeded', [...verdict.facts, ['verdict', 'recovered']], { after, recovered: true });
+    if (r.incidentId) this.o.notifier.notice(r.incidentId, { kind: 'not_recovered', rollbackId: r.id, incidentId: r.incidentId, breaching: verdict.breaching });
+    throw new Error(`not recovered after ${Math.round(s.verifyWindowMs / 60_000)}m on ${r.toVersion}: ${verdict.breaching.join(', ') || 'metrics could not be read'}`);
   }
 
   /** Step 4 (事後対応): hand the incident on; the rollback is done. */
@@ -295,4 +312,27 @@ export class StepRunner {
     if (failed) await this.finished(failed, 'failed', message);
     if (r.incidentId) await this.o.escalations.escalateNow(r.incidentId, `rollback ${r.id} failed: ${message}`, now);
   }
+}
+
+/**
+ * Before → after per metric over the verify window, with a sparkline and the thresholds it is held
+ * to. Recovered when every metric could be read and no trigger condition holds after.
+ */
+export function verificationVerdict(
+  before: MetricSample,
+  after: MetricSample,
+  series: Record<string, Array<[number, number]>>,
+  tiers: Record<string, Condition[]>,
+): { recovered: boolean; breaching: string[]; facts: Array<[string, string]> } {
+  const conditions = Object.values(tiers).flat();
+  const breaching = conditions.filter((c) => conditionHolds(c, after) === true).map((c) => c.text);
+  const unreadable = conditions.filter((c) => conditionHolds(c, after) === undefined).map((c) => c.metric);
+  const facts: Array<[string, string]> = METRIC_NAMES.filter((m) => conditions.some((c) => c.metric === m)).map((m) => {
+    const show = (v: number | undefined) => (v === undefined ? '?' : formatValue(m, v));
+    const limits = conditions.filter((c) => c.metric === m).map((c) => `${c.op} ${formatValue(m, c.threshold)}`).join(' / ');
+    const line = sparkline((series[m] ?? []).map(([, v]) => v));
+    return [m, `${show(before[m])} → ${show(after[m])}  ${line}  (thresholds ${limits})`];
+  });
+  const missing = [...new Set(unreadable)];
+  return { recovered: breaching.length === 0 && missing.length === 0, breaching: [...breaching, ...missing.map((m) => `${m} unreadable`)], facts };
 }

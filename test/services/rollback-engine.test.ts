@@ -246,3 +246,36 @@ describe('planned rollback', () => {
     expect(world.store.timers.list({ kind: 'planned_rollback' }).map((t) => t.status)).toEqual(['cancelled', 'cancelled']);
   });
 });
+
+describe('verification', () => {
+  it('samples the target across the verify window and reports before → after with a sparkline per metric', async () => {
+    boot();
+    await rollBack('immediate');
+    await world.clock.advance(6 * MIN);
+    const verify = world.notifier.notices.map((n) => n.notice).find((n) => n.kind === 'rollback_step' && n.name === 'verify');
+    if (!verify || verify.kind !== 'rollback_step') throw new Error('no verify step reported');
+    const facts = Object.fromEntries(verify.facts);
+    expect(facts.error_rate).toMatch(/^7\.2% → 0\.4% {2}▁+ {2}\(thresholds > 10% \/ > 5% \/ > 2%\)$/);
+    expect(facts.availability).toContain('97% → 99.9%');
+    expect(facts.verdict).toBe('recovered');
+    const steps = world.store.rollbacks.steps(world.store.rollbacks.history()[0]?.id ?? '');
+    const series = (steps.find((s) => s.name === 'verify')?.detail.series ?? {}) as Record<string, unknown[]>;
+    expect(series.error_rate).toHaveLength(10); // every 30 s across 5 minutes
+  });
+
+  it('not recovered: the rollback fails, escalation is called, and the next version down is offered', async () => {
+    const { metrics } = boot();
+    const bad = { ...HEALTHY, error_rate: 0.12 };
+    metrics.sample = async () => bad; // every version is failing: the rollback cannot help
+    const { incident } = await rollBack('immediate');
+    await world.clock.advance(6 * MIN);
+    const [rollback] = world.store.rollbacks.history();
+    expect(rollback?.status).toBe('failed');
+    expect(rollback?.error).toContain('not recovered after 5m on v1.5.0: error_rate > 10%');
+    expect(world.notifier.notices.map((n) => n.notice)).toContainEqual({ kind: 'not_recovered', rollbackId: rollback?.id, incidentId: incident.id, breaching: ['error_rate > 10%', 'error_rate > 5%', 'error_rate > 2%'] });
+    expect(world.incidents.timeline(incident.id).some((e) => e.kind === 'escalation' && e.detail.early === true)).toBe(true);
+    // The offered next step goes on from where traffic is now: v1.5.0 → v1.0.0.
+    const next = await world.rollbacks.plan({ incidentId: incident.id, strategy: 'immediate', to: null }, LEAD);
+    expect(next).toMatchObject({ ok: true, value: { fromVersion: 'v1.5.0', toVersion: 'v1.0.0' } });
+  });
+});

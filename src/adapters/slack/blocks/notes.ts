@@ -36,6 +36,11 @@ export function noteMessage(note: Note, locale: Locale): { text: string; blocks:
       ]),
     );
   }
+  if (note.kind === 'not_recovered') {
+    blocks.push(
+      actions(BLOCK.decisions, [button({ actionId: ACTION.immediate, text: NOTE_STRINGS[locale].nextFallback, value: note.incidentId, style: 'danger' })]),
+    );
+  }
   if (note.kind === 'alerts_resolved') {
     blocks.push(
       actions(BLOCK.decisions, [button({ actionId: ACTION.resolve, text: INCIDENT_STRINGS[locale].button.resolve, value: note.incidentId, style: 'primary' })]),
@@ -121,6 +126,8 @@ function noteText(note: Note, locale: Locale): string {
       return s.allAlertsResolved;
     case 'tier_fired':
       return s.tierFired(terms.severity[note.tier], escapeMrkdwn(note.version), note.breaches.map((b) => `\`${breachLine(b)}\``).join(', '));
+    case 'not_recovered':
+      return s.notRecovered(escapeMrkdwn(note.rollback.service), escapeMrkdwn(note.rollback.toVersion), note.breaching.map((b) => `\`${escapeMrkdwn(b)}\``).join(', '));
     case 'tier_cleared':
       return s.tierCleared(terms.severity[note.tier], escapeMrkdwn(note.version));
     case 'severity_raised':
