@@ -10,7 +10,8 @@ import type { Config } from './config/schema.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { systemClock, type Clock } from './services/clock.ts';
 import { createServices, type Services } from './services/index.ts';
-import type { RollbackEngine } from './services/ports.ts';
+import type { AlertSink, RollbackEngine } from './services/ports.ts';
+import { alertRoutes } from './adapters/alerts/routes.ts';
 import { KubeCluster } from './adapters/kube/cluster.ts';
 import { Queries } from './services/queries.ts';
 import { openStore, type Store } from './store/index.ts';
@@ -43,7 +44,7 @@ export interface StartOptions {
   /** Replaces the Kubernetes rollback engine (tests record instead of moving traffic). */
   engine?: (store: Store, clock: Clock) => RollbackEngine;
   /** Tests and the demo: the stand-in's bot identity, retries off, listeners finished before the HTTP answer. */
-  slack?: { botId?: string; botUserId?: string; retryConfig?: RetryOptions; processBeforeResponse?: boolean };
+  slack?: { botId?: string; botUserId?: string; retryConfig?: RetryOptions; processBeforeResponse?: boolean; minUpdateIntervalMs?: number };
 }
 
 export interface Rewind {
@@ -120,14 +121,25 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
     { openIncidents: () => store.incidents.listOpen().length, pendingTimers: () => store.timers.countPending() },
     VERSION,
   );
-  const routes: Route[] = healthRoutes(
-    [
-      { name: 'database', check: () => ({ ok: store.isOpen(), detail: env.dbFile }) },
-      { name: 'config', check: () => ({ ok: true, detail: env.configFile }) },
-      { name: 'slack', check: () => ({ ok: slackAuth.ok, detail: slackAuth.detail }) },
-    ],
-    registry,
-  );
+  // The receivers take their routes at construction, before the services exist: the alert sink is
+  // bound to them once they do.
+  let alertSink: AlertSink | null = null;
+  const routes: Route[] = [
+    ...healthRoutes(
+      [
+        { name: 'database', check: () => ({ ok: store.isOpen(), detail: env.dbFile }) },
+        { name: 'config', check: () => ({ ok: true, detail: env.configFile }) },
+        { name: 'slack', check: () => ({ ok: slackAuth.ok, detail: slackAuth.detail }) },
+      ],
+      registry,
+    ),
+    ...alertRoutes({
+      token: env.alertWebhookToken,
+      sink: { receive: (alerts) => (alertSink ? alertSink.receive(alerts) : Promise.reject(new Error('Rewind is still starting'))) },
+      clock,
+      log,
+    }),
+  ];
   const slack = createSlackApp({
     botToken: env.slackBotToken ?? '',
     appToken: env.slackAppToken,
@@ -137,14 +149,26 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
     log,
     clock,
     processedRequests: store.processedRequests,
-    ...options.slack,
+    ...(options.slack?.botId ? { botId: options.slack.botId } : {}),
+    ...(options.slack?.botUserId ? { botUserId: options.slack.botUserId } : {}),
+    ...(options.slack?.retryConfig ? { retryConfig: options.slack.retryConfig } : {}),
+    ...(options.slack?.processBeforeResponse !== undefined ? { processBeforeResponse: options.slack.processBeforeResponse } : {}),
   });
   const client = slack.app.client;
   watchSlackAuth(client, clock, log, stopping.signal, slackAuth);
 
   const locale = config.locale;
   const queries = new Queries(store, judgmentMatrix(config), config.slack.requiredApprovals);
-  const presenter = new SlackPresenter(client, queries, clock, config.slack.incidentChannel, locale, log);
+  const presenter = new SlackPresenter({
+    client,
+    queries,
+    outbox: store.outbox,
+    clock,
+    channel: config.slack.incidentChannel,
+    locale,
+    log,
+    ...(options.slack?.minUpdateIntervalMs !== undefined ? { minUpdateIntervalMs: options.slack.minUpdateIntervalMs } : {}),
+  });
   const services = createServices(
     config,
     store,
@@ -163,6 +187,7 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
     log,
   );
   presenter.incidents = services.incidents;
+  alertSink = services.alerts;
   registerListeners(slack.app, { config, services, clock, locale, log });
 
   let port: number;
@@ -174,6 +199,7 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
     throw new StartupError([`Cannot listen on port ${env.port}: ${(err as Error).message}`]);
   }
   services.timers.start();
+  presenter.start();
   log.info({ port, mode: slack.mode, services: Object.keys(config.services) }, `Rewind ${VERSION} listening on port ${port} (Slack ${slack.mode} mode)`);
 
   let stopped = false;
@@ -192,7 +218,7 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
       stopping.abort();
       await services.timers.stop();
       await slack.stop();
-      await presenter.idle();
+      await presenter.stop();
       store.close();
       log.info('Rewind stopped');
     },

@@ -35,6 +35,7 @@ import type { Store } from '../../src/store/index.ts';
 import type { Clock } from '../../src/services/clock.ts';
 
 export const SECRET = 'world-signing-secret';
+export const ALERT_TOKEN = 'world-alert-token';
 export const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
 export const LEAD = 'U0LEAD'; // approver by user ID in the shipped config
 export const ALICE = 'U0ALICE'; // approver through the S0SRE group
@@ -47,6 +48,8 @@ export interface WorldOptions {
   config?: (doc: Record<string, any>) => void;
   /** Default true (tests see the listener's work in the HTTP answer); benchmarks use production's false. */
   processBeforeResponse?: boolean;
+  /** Spacing of head-message updates; default 0 here (production: 1000 ms). */
+  minUpdateIntervalMs?: number;
   /**
    * Run rollbacks with the real Kubernetes engine against an API stand-in seeded with the prompt
    * service (contexts prod and staging), instead of the recording engine.
@@ -78,6 +81,8 @@ export interface World {
   openIncident(): Promise<Incident>;
   settle(): Promise<void>;
   stop(): Promise<void>;
+  /** POSTs a webhook body to /alerts/<source> with the bearer token (or the given headers). */
+  postAlert(source: 'alertmanager' | 'grafana' | 'generic', body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
 }
 
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
@@ -119,12 +124,13 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       REWIND_CONFIG: configFile,
       REWIND_DB: join(dir, 'rewind.db'),
       LOG_LEVEL: 'silent',
+      ALERT_WEBHOOK_TOKEN: ALERT_TOKEN,
       ...(kubeconfig ? { KUBECONFIG: kubeconfig } : {}),
     },
     clock,
     host: '127.0.0.1',
     ...(kube ? {} : { engine: (store: Store, c: Clock) => (engine = new RecordingEngine(store, c)) }),
-    slack: { botId: BOT.botId, botUserId: BOT.userId, retryConfig: { retries: 0 }, processBeforeResponse: options.processBeforeResponse ?? true },
+    slack: { botId: BOT.botId, botUserId: BOT.userId, retryConfig: { retries: 0 }, processBeforeResponse: options.processBeforeResponse ?? true, minUpdateIntervalMs: options.minUpdateIntervalMs ?? 0 },
   });
   let rewind = await boot();
   if (socket) await socket.connected();
@@ -229,6 +235,16 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       return rewind.services.incidents.get(incident.id);
     },
     settle,
+    async postAlert(source, body, headers = { authorization: `Bearer ${ALERT_TOKEN}` }) {
+      const res = await fetch(`http://127.0.0.1:${rewind.port}/alerts/${source}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      await settle();
+      return { status: res.status, body: text ? JSON.parse(text) : {} };
+    },
     async stop() {
       await rewind.stop();
       await socket?.close();

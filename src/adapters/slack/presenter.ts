@@ -2,16 +2,22 @@
  * The incident notifier on Slack: one head message per incident in the incident channel, updated
  * in place from the stored state, and every notice in its thread (SPEC section 4).
  *
- * Work per incident runs in order on its own queue, so the head message exists before the first
- * thread reply and updates never overtake each other. Repeated `changed` calls while an update is
- * waiting collapse into one, which keeps a burst of changes to one chat.update. Failures are
- * logged and never thrown: a Slack outage must not undo a decision already stored.
+ * Ordering: work per incident runs in order on its own queue, so the head message exists before
+ * the first thread reply and updates never overtake each other.
+ * Rate limits: repeated `changed` calls while an update waits collapse into one, and updates of
+ * one message are spaced at least `minUpdateIntervalMs` apart (Slack allows about one per second
+ * per message); a 429 is waited out by the Web API client, which honours Retry-After.
+ * Nothing lost: a message that still cannot be sent is kept in the outbox table and sent again
+ * later (also after a restart); failures are logged, never thrown into the services — a Slack
+ * outage must not undo or block a decision already stored.
  */
+import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../../services/clock.ts';
 import type { IncidentService } from '../../services/incidents.ts';
 import type { ChannelNotice, IncidentAnnouncer, IncidentNotice, IncidentNotifier } from '../../services/ports.ts';
 import type { Queries } from '../../services/queries.ts';
+import type { OutboxRepository } from '../../store/index.ts';
 import { incidentMessage } from './blocks/incident.ts';
 import { channelNoticeText, noteMessage } from './blocks/notes.ts';
 import type { Locale } from './i18n/locale.ts';
@@ -19,68 +25,142 @@ import { incidentView, noteView } from './view-mapping.ts';
 
 export interface PresenterLog {
   error(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
 }
+
+export interface PresenterOptions {
+  client: WebClient;
+  queries: Queries;
+  outbox: OutboxRepository;
+  clock: Clock;
+  channel: string;
+  locale: Locale;
+  log: PresenterLog;
+  /** Spacing of updates to one message (default 1000 ms; tests use 0). */
+  minUpdateIntervalMs?: number;
+  /** How long an unsent message waits before the next try (default 30 s, doubling up to 10 min). */
+  retryMs?: number;
+}
+
+/** What the outbox keeps: enough to send it again without the moment it was made. */
+type Pending =
+  | { kind: 'render'; incidentId: string }
+  | { kind: 'thread'; incidentId: string; text: string; blocks: KnownBlock[] }
+  | { kind: 'channel'; text: string };
+
+const MAX_RETRY_MS = 10 * 60_000;
 
 export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer {
   private readonly queues = new Map<string, Promise<void>>();
   private readonly updatePending = new Set<string>();
+  private readonly lastUpdate = new Map<string, number>();
+  private readonly minUpdateIntervalMs: number;
+  private readonly retryMs: number;
+  private drainLoop: Promise<void> | null = null;
+  private readonly stopping = new AbortController();
   /** Set after construction: the incident service needs the presenter and the presenter needs it. */
   incidents: IncidentService | null = null;
 
-  constructor(
-    private readonly client: WebClient,
-    private readonly queries: Queries,
-    private readonly clock: Clock,
-    private readonly channel: string,
-    private readonly locale: Locale,
-    private readonly log: PresenterLog,
-  ) {}
+  constructor(private readonly o: PresenterOptions) {
+    this.minUpdateIntervalMs = o.minUpdateIntervalMs ?? 1_000;
+    this.retryMs = o.retryMs ?? 30_000;
+  }
 
   changed(incidentId: string): void {
     if (this.updatePending.has(incidentId)) return; // an update is already waiting: it will show this change too
     this.updatePending.add(incidentId);
-    this.enqueue(incidentId, async () => {
+    this.enqueue(incidentId, { kind: 'render', incidentId }, async () => {
+      await this.pace(incidentId);
       this.updatePending.delete(incidentId);
       await this.render(incidentId);
     });
   }
 
   notice(incidentId: string, notice: IncidentNotice): void {
-    // Render now, while the notice's rollback is in the state the notice speaks of.
-    const note = noteMessage(noteView(notice, this.queries), this.locale);
-    this.enqueue(incidentId, async () => {
-      const ts = await this.headTs(incidentId);
-      if (!ts) return;
-      await this.client.chat.postMessage({ channel: ts.channel, thread_ts: ts.ts, text: note.text, blocks: note.blocks });
-    });
+    // Rendered now, while the notice's rollback is in the state the notice speaks of.
+    const note = noteMessage(noteView(notice, this.o.queries), this.o.locale);
+    const pending: Pending = { kind: 'thread', incidentId, text: note.text, blocks: note.blocks };
+    this.enqueue(incidentId, pending, () => this.send(pending));
   }
 
   announce(notice: ChannelNotice): void {
-    const text = channelNoticeText(notice, this.locale);
-    this.enqueue(`channel:${notice.kind}`, async () => {
-      await this.client.chat.postMessage({ channel: this.channel, text });
-    });
+    const pending: Pending = { kind: 'channel', text: channelNoticeText(notice, this.o.locale) };
+    this.enqueue(`channel:${notice.kind}`, pending, () => this.send(pending));
   }
 
-  /** Resolves once everything queued so far has been sent (tests, shutdown). */
+  /** Sends what the outbox kept, now and every `retryMs` until stopped (started by main). */
+  start(): void {
+    if (this.drainLoop) return;
+    this.drainLoop = (async () => {
+      while (!this.stopping.signal.aborted) {
+        await this.drain();
+        await this.o.clock.sleep(this.retryMs, this.stopping.signal).catch(() => undefined);
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.drainLoop;
+    await this.idle();
+  }
+
+  /** Resolves once everything queued so far has been tried (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.queues.size > 0) await Promise.all([...this.queues.values()]);
   }
 
-  private enqueue(incidentId: string, work: () => Promise<void>): void {
-    const previous = this.queues.get(incidentId) ?? Promise.resolve();
-    const next = previous
-      .then(work)
-      .catch((err: unknown) => this.log.error({ incident: incidentId, err: (err as Error).message }, 'Slack update of an incident failed'));
-    this.queues.set(incidentId, next);
-    void next.then(() => {
-      if (this.queues.get(incidentId) === next) this.queues.delete(incidentId);
+  /** One pass over the outbox: each due message is tried once; failures wait longer next time. */
+  async drain(): Promise<number> {
+    let sent = 0;
+    for (const message of this.o.outbox.due(this.o.clock.now())) {
+      try {
+        await this.send(message.payload as Pending);
+        this.o.outbox.markSent(message.id, this.o.clock.now());
+        sent++;
+      } catch (err) {
+        const wait = Math.min(MAX_RETRY_MS, this.retryMs * 2 ** Math.max(0, message.attempts));
+        this.o.outbox.markFailed(message.id, (err as Error).message, this.o.clock.now() + wait);
+      }
+    }
+    if (sent > 0) this.o.log.info({ sent }, 'sent Slack messages kept in the outbox');
+    return sent;
+  }
+
+  private enqueue(queue: string, pending: Pending, work: () => Promise<void>): void {
+    const previous = this.queues.get(queue) ?? Promise.resolve();
+    const next = previous.then(work).catch((err: unknown) => {
+      const message = (err as Error).message;
+      this.o.log.error({ queue, err: message }, 'Slack message could not be sent; kept in the outbox for later');
+      this.o.outbox.enqueue(pending.kind, pending, this.o.clock.now() + this.retryMs);
     });
+    this.queues.set(queue, next);
+    void next.then(() => {
+      if (this.queues.get(queue) === next) this.queues.delete(queue);
+    });
+  }
+
+  /** Waits (wall-clock: Slack's limits are real time) until the message may be updated again. */
+  private async pace(incidentId: string): Promise<void> {
+    const last = this.lastUpdate.get(incidentId);
+    const wait = last === undefined ? 0 : last + this.minUpdateIntervalMs - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
+
+  private async send(p: Pending): Promise<void> {
+    if (p.kind === 'render') {
+      await this.render(p.incidentId);
+    } else if (p.kind === 'thread') {
+      const head = await this.headTs(p.incidentId);
+      if (head) await this.o.client.chat.postMessage({ channel: head.channel, thread_ts: head.ts, text: p.text, blocks: p.blocks });
+    } else {
+      await this.o.client.chat.postMessage({ channel: this.o.channel, text: p.text });
+    }
   }
 
   /** The head message, posting it first if the incident has none yet. */
   private async headTs(incidentId: string): Promise<{ channel: string; ts: string } | null> {
-    const snapshot = this.queries.incident(incidentId);
+    const snapshot = this.o.queries.incident(incidentId);
     if (!snapshot) return null;
     const { slackChannel, slackTs } = snapshot.incident;
     if (slackChannel && slackTs) return { channel: slackChannel, ts: slackTs };
@@ -88,15 +168,16 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer {
   }
 
   private async render(incidentId: string): Promise<{ channel: string; ts: string } | null> {
-    const snapshot = this.queries.incident(incidentId);
+    const snapshot = this.o.queries.incident(incidentId);
     if (!snapshot) return null;
-    const message = incidentMessage(incidentView(snapshot, this.clock.now()), this.locale);
+    const message = incidentMessage(incidentView(snapshot, this.o.clock.now()), this.o.locale);
     const { slackChannel, slackTs } = snapshot.incident;
+    this.lastUpdate.set(incidentId, Date.now());
     if (slackChannel && slackTs) {
-      await this.client.chat.update({ channel: slackChannel, ts: slackTs, text: message.text, blocks: message.blocks });
+      await this.o.client.chat.update({ channel: slackChannel, ts: slackTs, text: message.text, blocks: message.blocks });
       return { channel: slackChannel, ts: slackTs };
     }
-    const posted = await this.client.chat.postMessage({ channel: this.channel, text: message.text, blocks: message.blocks });
+    const posted = await this.o.client.chat.postMessage({ channel: this.o.channel, text: message.text, blocks: message.blocks });
     if (!posted.ts || !posted.channel) throw new Error('chat.postMessage answered without channel and ts');
     this.incidents?.attachMessage(incidentId, posted.channel, posted.ts);
     return { channel: posted.channel, ts: posted.ts };

@@ -1,0 +1,25 @@
+/**
+ * Alertmanager's webhook, payload version "4" (the only version Alertmanager has sent since 0.6):
+ * `{version, status, receiver, groupKey, groupLabels, commonLabels, commonAnnotations, externalURL,
+ * truncatedAlerts, alerts: [...]}`. The group fields are Alertmanager's routing and are not needed:
+ * Rewind groups by service itself. Other versions are refused rather than guessed at.
+ */
+import { ShapeError, describeValue, guarded, readAlertArray, readObject, readWireAlert, type NormaliseResult } from './normalise.ts';
+
+export const ALERTMANAGER_WEBHOOK_VERSION = '4';
+
+export function normaliseAlertmanager(body: unknown, receivedAt: number): NormaliseResult {
+  return guarded(() => {
+    const payload = readObject(body, 'body');
+    if (payload.version !== ALERTMANAGER_WEBHOOK_VERSION) {
+      throw new ShapeError(
+        payload.version === undefined
+          ? 'version is missing: this endpoint takes Alertmanager webhook payloads of version "4"'
+          : `version must be "4" (Alertmanager webhook), got ${describeValue(payload.version)}`,
+      );
+    }
+    return readAlertArray(payload.alerts, 'alerts').map((raw, i) =>
+      readWireAlert(raw, `alerts[${i}]`, 'alertmanager', receivedAt),
+    );
+  });
+}
