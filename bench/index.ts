@@ -1,5 +1,6 @@
 /** `npm run bench`: every benchmark in turn, each printing its own figures. */
 import { benchAck } from './ack.ts';
+import { benchAlerts } from './alerts.ts';
 import { benchRollback } from './rollback.ts';
 import { benchSpine } from './spine.ts';
 
@@ -11,3 +12,5 @@ console.log('slack acks');
 await benchAck(print);
 console.log('rollback latency');
 await benchRollback(print);
+console.log('alert storm');
+await benchAlerts(print);

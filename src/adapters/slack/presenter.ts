@@ -19,7 +19,7 @@ import type { ChannelNotice, IncidentAnnouncer, IncidentNotice, IncidentNotifier
 import type { Queries } from '../../services/queries.ts';
 import type { OutboxRepository } from '../../store/index.ts';
 import { incidentMessage } from './blocks/incident.ts';
-import { channelNoticeText, noteMessage } from './blocks/notes.ts';
+import { alertBatchMessage, channelNoticeText, noteMessage } from './blocks/notes.ts';
 import type { Locale } from './i18n/locale.ts';
 import { incidentView, noteView } from './view-mapping.ts';
 
@@ -42,6 +42,8 @@ export interface PresenterOptions {
   retryMs?: number;
 }
 
+type AlertNotice = Extract<IncidentNotice, { kind: 'alert' }>;
+
 /** What the outbox keeps: enough to send it again without the moment it was made. */
 type Pending =
   | { kind: 'render'; incidentId: string }
@@ -54,6 +56,7 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer {
   private readonly queues = new Map<string, Promise<void>>();
   private readonly updatePending = new Set<string>();
   private readonly lastUpdate = new Map<string, number>();
+  private readonly alertBatches = new Map<string, AlertNotice[]>();
   private readonly minUpdateIntervalMs: number;
   private readonly retryMs: number;
   private drainLoop: Promise<void> | null = null;
@@ -77,10 +80,33 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer {
   }
 
   notice(incidentId: string, notice: IncidentNotice): void {
+    if (notice.kind === 'alert') return this.alertNotice(incidentId, notice);
     // Rendered now, while the notice's rollback is in the state the notice speaks of.
     const note = noteMessage(noteView(notice, this.o.queries), this.o.locale);
     const pending: Pending = { kind: 'thread', incidentId, text: note.text, blocks: note.blocks };
     this.enqueue(incidentId, pending, () => this.send(pending));
+  }
+
+  /**
+   * Alerts can come by the hundred: while one alert note waits its turn, later alerts join it, and
+   * alert notes of one incident are spaced like head-message updates. One message per burst, never
+   * one per alert.
+   */
+  private alertNotice(incidentId: string, notice: AlertNotice): void {
+    const batch = this.alertBatches.get(incidentId);
+    if (batch) {
+      batch.push(notice);
+      return;
+    }
+    const fresh: AlertNotice[] = [notice];
+    this.alertBatches.set(incidentId, fresh);
+    this.enqueue(incidentId, { kind: 'render', incidentId }, async () => {
+      await this.pace(`alerts:${incidentId}`);
+      this.alertBatches.delete(incidentId);
+      this.lastUpdate.set(`alerts:${incidentId}`, Date.now());
+      const note = fresh.length === 1 && fresh[0] ? noteMessage(noteView(fresh[0], this.o.queries), this.o.locale) : alertBatchMessage(fresh, this.o.locale);
+      await this.send({ kind: 'thread', incidentId, text: note.text, blocks: note.blocks });
+    });
   }
 
   announce(notice: ChannelNotice): void {

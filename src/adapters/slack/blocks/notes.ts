@@ -5,7 +5,7 @@
  */
 import type { KnownBlock } from '@slack/types';
 import type { Assessment } from '../../../domain/matrix.ts';
-import { ACTIONS, type Action } from '../../../domain/types.ts';
+import { ACTIONS, type Action, type Tier } from '../../../domain/types.ts';
 import { INCIDENT_STRINGS } from '../i18n/incident.ts';
 import type { Locale } from '../i18n/locale.ts';
 import { NOTE_STRINGS, REFUSAL_STRINGS } from '../i18n/notes.ts';
@@ -21,6 +21,8 @@ import type { Note, Refusal, RollbackStrategy, RollbackView } from './view-model
 
 /** Escalations that fire less than this after their due time are on time (the timer tick's own jitter). */
 const LATE_NOTICE_MS = 60_000;
+/** Alerts listed in a batched alert note before the rest is counted. */
+const ALERTS_LISTED = 10;
 /** Incident ids listed in a refusal before the rest is cut off. */
 const MAX_LISTED_IDS = 10;
 
@@ -224,4 +226,19 @@ function refusalLine(refusal: Refusal, locale: Locale): string {
 export function channelNoticeText(notice: ChannelNotice, locale: Locale): string {
   const s = NOTE_STRINGS[locale];
   return s.unknownService(escapeMrkdwn(notice.service), escapeMrkdwn(notice.source), escapeMrkdwn(notice.summary));
+}
+
+/** Alerts that arrived together: counted, the first few listed, the rest summed up. */
+export function alertBatchMessage(alerts: ReadonlyArray<{ source: string; severity: Tier; summary: string; status: 'firing' | 'resolved' }>, locale: Locale): { text: string; blocks: KnownBlock[] } {
+  const s = NOTE_STRINGS[locale];
+  const terms = TERMS[locale];
+  const firing = alerts.filter((a) => a.status === 'firing').length;
+  const lines = alerts.slice(0, ALERTS_LISTED).map((a) =>
+    a.status === 'firing'
+      ? `• ${s.alertFiring(escapeMrkdwn(a.source), terms.severity[a.severity], escapeMrkdwn(a.summary))}`
+      : `• ${s.alertResolved(escapeMrkdwn(a.source), escapeMrkdwn(a.summary))}`,
+  );
+  if (alerts.length > ALERTS_LISTED) lines.push(s.alertsMore(alerts.length - ALERTS_LISTED));
+  const text = clip([s.alertBatch(alerts.length, firing, alerts.length - firing), ...lines].join('\n'), SLACK_LIMITS.sectionText);
+  return { text, blocks: [section(text)] };
 }

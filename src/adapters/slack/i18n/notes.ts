@@ -30,6 +30,8 @@ export interface NoteStrings {
   alertFiring: (source: string, severity: string, summary: string) => string;
   alertResolved: (source: string, summary: string) => string;
   allAlertsResolved: string;
+  alertBatch: (total: number, firing: number, resolved: number) => string;
+  alertsMore: (more: number) => string;
   severityRaised: (from: string, to: string) => string;
   tierFired: (tier: string, version: string, breaches: string) => string;
   tierCleared: (tier: string, version: string) => string;
@@ -95,6 +97,8 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
     alertFiring: (source, severity, summary) => `🚨 ${source} alert (${severity}): ${summary}`,
     alertResolved: (source, summary) => `✅ ${source} alert resolved: ${summary}`,
     allAlertsResolved: 'Every alert of this incident is resolved. Resolve the incident if the service is healthy.',
+    alertBatch: (total, firing, resolved) => `🚨 ${total} alert updates (${firing} firing, ${resolved} resolved):`,
+    alertsMore: (more) => `…and ${more} more (\`/incident timeline\` lists them all)`,
     severityRaised: (from, to) => `⬆️ Severity raised from ${from} to *${to}*.`,
     tierFired: (tier, version, breaches) => `📈 *${tier}* tier fired on \`${version}\`: ${breaches}`,
     tierCleared: (tier, version) => `📉 The *${tier}* tier cleared on \`${version}\`.`,
@@ -142,6 +146,8 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
     alertFiring: (source, severity, summary) => `🚨 ${source} のアラート（${severity}）: ${summary}`,
     alertResolved: (source, summary) => `✅ ${source} のアラートが解消しました: ${summary}`,
     allAlertsResolved: 'このインシデントのアラートはすべて解消しました。サービスが正常なら解決済みにしてください。',
+    alertBatch: (total, firing, resolved) => `🚨 アラートの更新 ${total} 件（発火 ${firing}、解消 ${resolved}）:`,
+    alertsMore: (more) => `…ほか ${more} 件（すべては \`/incident timeline\` で確認できます）`,
     severityRaised: (from, to) => `⬆️ 重大度を ${from} から *${to}* に引き上げました。`,
     tierFired: (tier, version, breaches) => `📈 \`${version}\` で *${tier}* ティアが発火しました: ${breaches}`,
     tierCleared: (tier, version) => `📉 \`${version}\` の *${tier}* ティアが解除されました。`,
