@@ -20,6 +20,7 @@ Commands:
   validate-config [file]    check a config file; prints every problem with its YAML path and line
   demo                      play the scripted scenario on embedded defaults (npm run demo)
   generate-schema [file]    write the JSON Schema of the config (default config/rewind.schema.json)
+  backtest --service S --from T --to T   replay metric history through the triggers (backtest --help)
   help                      this text`;
 
 async function start(out: Output): Promise<number> {
@@ -67,6 +68,7 @@ export async function runCli(argv: string[], out: Output = consoleOutput): Promi
       out.log(`wrote ${file}`);
       return 0;
     }
+    case 'backtest': return (await import('./cli/backtest.ts')).backtestCommand(args, out);
     case undefined:
     case 'help':
     case '--help':

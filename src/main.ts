@@ -12,6 +12,7 @@ import { systemClock, type Clock } from './services/clock.ts';
 import { createServices, type Services } from './services/index.ts';
 import type { AlertSink, RollbackEngine } from './services/ports.ts';
 import { alertRoutes } from './adapters/alerts/routes.ts';
+import { createMetrics, type Metrics } from './adapters/metrics/index.ts';
 import { KubeCluster } from './adapters/kube/cluster.ts';
 import { Queries } from './services/queries.ts';
 import { openStore, type Store } from './store/index.ts';
@@ -52,6 +53,8 @@ export interface Rewind {
   config: Config;
   store: Store;
   services: Services;
+  /** The metrics provider; `simulated` is set when config says `provider: simulated` (demo, drills). */
+  metrics: Metrics;
   presenter: SlackPresenter;
   slack: SlackSurface;
   port: number;
@@ -169,6 +172,11 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
     log,
     ...(options.slack?.minUpdateIntervalMs !== undefined ? { minUpdateIntervalMs: options.slack.minUpdateIntervalMs } : {}),
   });
+  const metrics = createMetrics(config, {
+    clock,
+    log,
+    complaints: (service, windowMs) => store.complaints.count(service, clock.now() - windowMs, clock.now()),
+  });
   const services = createServices(
     config,
     store,
@@ -179,6 +187,7 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
       // use, so a cluster that is unreachable at start only matters when a rollback needs it.
       ...(options.engine ? { engine: options.engine(store, clock) } : { cluster: new KubeCluster(config.services, env.kubeconfig ? { kubeconfigPath: env.kubeconfig } : {}) }),
       directory: new SlackUserGroups(client),
+      metrics: metrics.source,
       escalationNotifier: {
         escalate: (incident, level, lateMs) =>
           presenter.notice(incident.id, { kind: 'escalation', level: level.level, label: level.label, notify: level.notify, lateMs }),
@@ -199,6 +208,7 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
     throw new StartupError([`Cannot listen on port ${env.port}: ${(err as Error).message}`]);
   }
   services.timers.start();
+  services.evaluator?.start();
   presenter.start();
   log.info({ port, mode: slack.mode, services: Object.keys(config.services) }, `Rewind ${VERSION} listening on port ${port} (Slack ${slack.mode} mode)`);
 
@@ -208,6 +218,7 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
     config,
     store,
     services,
+    metrics,
     presenter,
     slack,
     port,

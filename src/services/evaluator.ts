@@ -42,9 +42,14 @@ export interface EvaluatorOptions {
 const toRecord = (b: Breach): BreachRecord => ({ metric: b.condition.metric, op: b.condition.op, threshold: b.condition.threshold, value: b.value });
 
 export class Evaluator {
+  private readonly routingUnreadable = new Set<string>();
+
   constructor(private readonly o: EvaluatorOptions) {
-    o.timers.on<{ service: string }>(EVALUATE_TIMER, async (t) => {
-      await this.round(t.payload.service);
+    // A round waits on the metrics backend; it must not hold up the timer loop, where rollback
+    // steps and escalations are due too. The round schedules its successor itself, and start()
+    // re-arms a service whose round was lost with the process.
+    o.timers.on<{ service: string }>(EVALUATE_TIMER, (t) => {
+      void this.round(t.payload.service).catch((err: unknown) => this.o.log?.warn({ service: t.payload.service, err: (err as Error).message }, 'evaluation round failed'));
     });
   }
 
@@ -83,9 +88,14 @@ export class Evaluator {
     try {
       const split = await this.o.cluster.forService(service).router.read();
       const live = Object.entries(split).filter(([, w]) => w > 0).map(([v]) => v);
+      this.routingUnreadable.delete(service);
       return live.length ? live : newest ? [newest] : [];
     } catch (err) {
-      this.o.log?.warn({ service, err: (err as Error).message }, 'cannot read the routing; evaluating the newest version');
+      // Said once until the routing can be read again, not every round.
+      if (!this.routingUnreadable.has(service)) {
+        this.routingUnreadable.add(service);
+        this.o.log?.warn({ service, err: (err as Error).message }, 'cannot read the routing; evaluating the newest version');
+      }
       return newest ? [newest] : [];
     }
   }

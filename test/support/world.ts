@@ -36,6 +36,7 @@ import type { Clock } from '../../src/services/clock.ts';
 
 export const SECRET = 'world-signing-secret';
 export const ALERT_TOKEN = 'world-alert-token';
+export const HEALTHY = { error_rate: 0.004, availability: 0.999, p50_latency: 400, p95_latency: 1500, p99_latency: 2500, hallucination_rate: 0.02, user_complaints: 0 };
 export const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
 export const LEAD = 'U0LEAD'; // approver by user ID in the shipped config
 export const ALICE = 'U0ALICE'; // approver through the S0SRE group
@@ -91,6 +92,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   // The shipped prompt-service is blue-green (service-selector), which only switches all at once;
   // most tests also exercise gradual rollbacks, so by default it is routed by weight through Istio.
   doc.services['prompt-service'].router = { kind: 'istio', virtualService: 'prompt-service', route: 0 };
+  // Metrics come from the simulated provider, driven by the test (rewind.metrics.simulated).
+  doc.metrics = { provider: 'simulated' };
   options.config?.(doc);
   const configFile = join(dir, 'rewind.yml');
   writeFileSync(configFile, stringify(doc));
@@ -132,7 +135,14 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     ...(kube ? {} : { engine: (store: Store, c: Clock) => (engine = new RecordingEngine(store, c)) }),
     slack: { botId: BOT.botId, botUserId: BOT.userId, retryConfig: { retries: 0 }, processBeforeResponse: options.processBeforeResponse ?? true, minUpdateIntervalMs: options.minUpdateIntervalMs ?? 0 },
   });
+  /** Every version of every service starts healthy; tests make one misbehave through rewind.metrics.simulated. */
+  const healthy = (r: Rewind) => {
+    for (const [name, svc] of Object.entries(r.config.services)) {
+      for (const v of svc.versions) r.metrics.simulated?.set(name, v.version, HEALTHY);
+    }
+  };
   let rewind = await boot();
+  healthy(rewind);
   if (socket) await socket.connected();
   let url = `http://127.0.0.1:${rewind.port}/slack/events`;
   const channel = rewind.config.slack.incidentChannel;
@@ -153,6 +163,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       const connections = socket?.appTokens.length ?? 0;
       await rewind.stop();
       rewind = await boot();
+      healthy(rewind);
       url = `http://127.0.0.1:${rewind.port}/slack/events`;
       if (socket) await socket.connected({ count: connections + 1 });
     },

@@ -43,13 +43,14 @@ describe('immediate rollback on Kubernetes, driven from Slack', () => {
     expect(world.rewind.store.rollbacks.steps(rollback?.id ?? '').map((s) => [s.name, s.status])).toEqual([
       ['confirm', 'succeeded'],
       ['switch', 'succeeded'],
-      ['verify', 'skipped'], // no metrics provider in this build: a person confirms recovery
+      ['verify', 'succeeded'], // the simulated metrics of v1.5.0 are healthy
       ['post-actions', 'succeeded'],
     ]);
     const thread = world.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === incident.slackTs).map(textOf);
     for (const step of ['Step 1/4', 'Step 2/4', 'Step 3/4', 'Step 4/4']) expect(thread.some((t) => t.includes(step))).toBe(true);
     expect(thread.some((t) => t.includes('ready endpoints') && t.includes('v1.5.0'))).toBe(true);
-    expect(world.rewind.store.incidents.get(incident.id)?.status).toBe('verifying');
+    expect(thread.some((t) => t.includes('verdict') && t.includes('recovered'))).toBe(true);
+    expect(world.rewind.store.incidents.get(incident.id)?.status).toBe('resolved');
   });
 
   it('refuses when the target version has no ready replicas, and sends no patch', async () => {
