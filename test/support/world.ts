@@ -11,7 +11,7 @@ import { stringify } from 'yaml';
 import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { startRewind, type Rewind } from '../../src/main.ts';
-import { ManualClock } from '../../src/services/clock.ts';
+import { ManualClock, systemClock } from '../../src/services/clock.ts';
 import { BOT_ACTOR, type Incident } from '../../src/domain/types.ts';
 import { RecordingEngine } from './recording-engine.ts';
 import { REPO } from './run-cli.ts';
@@ -51,6 +51,11 @@ export interface WorldOptions {
   processBeforeResponse?: boolean;
   /** Spacing of head-message updates; default 0 here (production: 1000 ms). */
   minUpdateIntervalMs?: number;
+  /**
+   * Run on the system clock (end-to-end tests against real Prometheus, whose data arrives in real
+   * time). `world.clock` and `runUntil` are then not to be used.
+   */
+  realTime?: boolean;
   /**
    * Run rollbacks with the real Kubernetes engine against an API stand-in seeded with the prompt
    * service (contexts prod and staging), instead of the recording engine.
@@ -93,7 +98,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   // most tests also exercise gradual rollbacks, so by default it is routed by weight through Istio.
   doc.services['prompt-service'].router = { kind: 'istio', virtualService: 'prompt-service', route: 0 };
   // Metrics come from the simulated provider, driven by the test (rewind.metrics.simulated).
-  doc.metrics = { provider: 'simulated' };
+  if (!options.realTime) doc.metrics = { provider: 'simulated' };
   options.config?.(doc);
   const configFile = join(dir, 'rewind.yml');
   writeFileSync(configFile, stringify(doc));
@@ -116,7 +121,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     ]);
     kube.clearRequests();
   }
-  const clock = new ManualClock(T0);
+  const clock = options.realTime ? (systemClock as unknown as ManualClock) : new ManualClock(T0);
   let engine: RecordingEngine | undefined;
   const boot = () => startRewind({
     envSource: {
@@ -142,7 +147,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     }
   };
   let rewind = await boot();
-  healthy(rewind);
+  if (rewind.metrics.simulated) healthy(rewind);
   if (socket) await socket.connected();
   let url = `http://127.0.0.1:${rewind.port}/slack/events`;
   const channel = rewind.config.slack.incidentChannel;
@@ -163,7 +168,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       const connections = socket?.appTokens.length ?? 0;
       await rewind.stop();
       rewind = await boot();
-      healthy(rewind);
+      if (rewind.metrics.simulated) healthy(rewind);
       url = `http://127.0.0.1:${rewind.port}/slack/events`;
       if (socket) await socket.connected({ count: connections + 1 });
     },
