@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { KubeClients, type KubeApis } from '../../src/adapters/kube/clients.ts';
 import { KubeApiStandIn } from '../support/kube-api.ts';
 import { writeKubeconfig } from '../support/kubeconfig.ts';
-import { jsonPatch, mergePatch, PatchError } from './stand-in/patch.ts';
+import { jsonPatch, mergePatch, PatchError } from '../../src/demo/stand-ins/kube/patch.ts';
 import { NS, V15, V2 } from './world.ts';
 
 let api: KubeApiStandIn;

@@ -5,9 +5,9 @@
  * an HTTPRoute, a VirtualService (destination host `<name>-mesh`, a Service selecting every
  * version), and NGINX main + canary Ingresses (canary = the newest version, main = the next one). `config(kind)` gives the parsed ServiceConfig that addresses them.
  */
-import type { RouterConfig, RouterKind, ServiceConfig } from '../../../src/config/schema.ts';
-import type { Split } from '../../../src/services/ports.ts';
-import type { KubeApiStandIn } from '../../support/kube-api.ts';
+import type { RouterConfig, RouterKind, ServiceConfig } from '../../../config/schema.ts';
+import type { Split } from '../../../services/ports.ts';
+import type { KubeApiStandIn } from '../kube-api.ts';
 
 export interface SeedVersion {
   version: string;

@@ -1,0 +1,186 @@
+/**
+ * A stand-in for Slack's Web API on 127.0.0.1: answers `POST /api/<method>` the way Slack does
+ * (form or JSON body in, `{ ok, … }` out) and records every call so tests can assert exactly what
+ * reached Slack. Handlers per method may be replaced to script errors and rate limits.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface SlackCall {
+  method: string;
+  args: Record<string, unknown>;
+  token: string | undefined;
+}
+
+/** A POST to a `response_url` handed out by `responseUrl()` (what Bolt's `respond()` sends). */
+export interface SlackResponsePost {
+  /** The last path segment of the URL, e.g. `cmd-1`. */
+  id: string;
+  url: string;
+  body: Record<string, unknown>;
+}
+
+export type SlackHandler = (
+  args: Record<string, unknown>,
+  call: SlackCall,
+) => { status?: number; headers?: Record<string, string>; body: Record<string, unknown> };
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseArgs(type: string | undefined, raw: string): Record<string, unknown> {
+  if (!raw) return {};
+  if (type?.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(raw)) {
+    // The Web API client form-encodes objects as JSON strings.
+    out[k] = /^[[{]/.test(v) ? JSON.parse(v) : v;
+  }
+  return out;
+}
+
+export class SlackApiStandIn {
+  readonly calls: SlackCall[] = [];
+  /** Every POST to a `response_url` from `responseUrl()`, in arrival order. */
+  readonly responses: SlackResponsePost[] = [];
+  private handlers = new Map<string, SlackHandler>();
+  private server: Server | undefined;
+  private arrivals: Array<() => void> = [];
+  private responseCount = 0;
+  private tsCount = 0;
+  port = 0;
+
+  constructor() {
+    this.handle('auth.test', () => ({
+      body: { ok: true, url: 'https://rewind-test.slack.com/', team: 'Rewind Test', user: 'rewind', team_id: 'T0TEST', user_id: 'U0REWIND', bot_id: 'B0REWIND' },
+    }));
+  }
+
+  /** Replaces the answer for one Web API method; unhandled methods answer `{ ok: true }`. */
+  handle(method: string, handler: SlackHandler): this {
+    this.handlers.set(method, handler);
+    return this;
+  }
+
+  callsTo(method: string): SlackCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /**
+   * A `response_url` on this server. Bolt's `respond()` POSTs JSON to it; the post lands in
+   * `responses`. Pass it as `response_url` in the payload builders of `slack-signing.ts`.
+   */
+  responseUrl(id = `r${++this.responseCount}`): string {
+    return `http://127.0.0.1:${this.port}/response/${encodeURIComponent(id)}`;
+  }
+
+  responsesTo(url: string): SlackResponsePost[] {
+    return this.responses.filter((r) => r.url === url);
+  }
+
+  /**
+   * Resolves with the `count`-th call to `method` once it has arrived — for listeners that call
+   * Slack after they acked (processBeforeResponse false, Socket Mode). Rejects after `timeoutMs`
+   * naming the methods that did arrive.
+   */
+  waitForCall(method: string, { count = 1, timeoutMs = 2_000 }: { count?: number; timeoutMs?: number } = {}): Promise<SlackCall> {
+    return this.waitFor(
+      () => this.callsTo(method)[count - 1],
+      timeoutMs,
+      () => `Slack stand-in: call #${count} to ${method} did not arrive within ${timeoutMs} ms (calls so far: ${this.calls.map((c) => c.method).join(', ') || 'none'})`,
+    );
+  }
+
+  /** Resolves with the `count`-th post to any `response_url` once it has arrived. */
+  waitForResponse({ count = 1, timeoutMs = 2_000 }: { count?: number; timeoutMs?: number } = {}): Promise<SlackResponsePost> {
+    return this.waitFor(
+      () => this.responses[count - 1],
+      timeoutMs,
+      () => `Slack stand-in: response_url post #${count} did not arrive within ${timeoutMs} ms (${this.responses.length} arrived)`,
+    );
+  }
+
+  /**
+   * Answers the messaging and view methods with the fields Slack returns (a fresh message `ts`,
+   * the channel, a view id), so code that stores `ts` for later updates works against the stand-in.
+   * Opt-in: without it every unhandled method answers a bare `{ ok: true }`.
+   */
+  answerLikeSlack(): this {
+    const nextTs = () => `1700000000.${String(++this.tsCount).padStart(6, '0')}`;
+    this.handle('chat.postMessage', (args) => {
+      const ts = nextTs();
+      return { body: { ok: true, channel: args.channel, ts, message: { type: 'message', text: args.text, bot_id: 'B0REWIND', user: 'U0REWIND', ts, ...(args.thread_ts ? { thread_ts: args.thread_ts } : {}), ...(args.blocks ? { blocks: args.blocks } : {}) } } };
+    });
+    this.handle('chat.update', (args) => ({ body: { ok: true, channel: args.channel, ts: args.ts, text: args.text, message: { type: 'message', text: args.text, ...(args.blocks ? { blocks: args.blocks } : {}) } } }));
+    this.handle('chat.postEphemeral', () => ({ body: { ok: true, message_ts: nextTs() } }));
+    this.handle('conversations.open', (args) => ({ body: { ok: true, channel: { id: `D0${String(args.users ?? 'DM').replace(/[^A-Z0-9]/gi, '').toUpperCase()}` } } }));
+    const viewAnswer = (args: Record<string, unknown>) => ({ body: { ok: true, view: { id: `V0${++this.tsCount}`, hash: `${Date.now()}.hash`, ...(args.view as Record<string, unknown>) } } });
+    this.handle('views.publish', viewAnswer);
+    this.handle('views.open', viewAnswer);
+    this.handle('views.update', viewAnswer);
+    return this;
+  }
+
+  /** Base URL with the trailing slash the Web API client requires. */
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/api/`;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer(async (req, res) => {
+      if (req.url?.startsWith('/response/')) {
+        const raw = await readBody(req);
+        const id = decodeURIComponent(req.url.slice('/response/'.length));
+        this.responses.push({ id, url: `http://127.0.0.1:${this.port}${req.url}`, body: parseArgs(req.headers['content-type'], raw) });
+        this.notifyArrival();
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ok: true }));
+        return;
+      }
+      const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
+      const args = parseArgs(req.headers['content-type'], await readBody(req));
+      const token = req.headers.authorization?.replace(/^Bearer /, '') ?? (args.token as string | undefined);
+      const call: SlackCall = { method, args, token };
+      this.calls.push(call);
+      const handler: SlackHandler = this.handlers.get(method) ?? (() => ({ body: { ok: true } }));
+      const answer = handler(args, call);
+      this.notifyArrival();
+      res.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...answer.headers });
+      res.end(JSON.stringify(answer.body));
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  private notifyArrival(): void {
+    for (const wake of this.arrivals.splice(0)) wake();
+  }
+
+  private waitFor<T>(found: () => T | undefined, timeoutMs: number, describe: () => string): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(describe())), timeoutMs);
+      const check = () => {
+        const hit = found();
+        if (hit !== undefined) {
+          clearTimeout(timer);
+          resolve(hit);
+        } else {
+          this.arrivals.push(check);
+        }
+      };
+      check();
+    });
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      if (!this.server) return resolve();
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+}
