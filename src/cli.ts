@@ -58,9 +58,9 @@ export async function runCli(argv: string[], out: Output = consoleOutput): Promi
       }
       return validateConfigCommand(args[0], out);
     case 'demo': {
-      const { runSpineDemo } = await import('./demo/spine-demo.ts');
-      await runSpineDemo(out.log, args[0]);
-      return 0;
+      const { runDemo } = await import('./demo/demo.ts');
+      const result = await runDemo(out.log, args[0]);
+      return result.rollbackStatus === 'succeeded' && result.incidentStatus === 'resolved' ? 0 : 1;
     }
     case 'generate-schema': {
       const file = args[0] ?? 'config/rewind.schema.json';

@@ -15,7 +15,8 @@ export interface KubeconfigContext {
   namespace?: string;
 }
 
-export function writeKubeconfig(contexts: KubeconfigContext[], currentContext = contexts[0]?.name): string {
+/** Writes a kubeconfig for the contexts, to `file` or a new temporary file; returns its path. */
+export function writeKubeconfig(contexts: KubeconfigContext[], currentContext = contexts[0]?.name, file?: string): string {
   const doc = {
     apiVersion: 'v1',
     kind: 'Config',
@@ -27,7 +28,7 @@ export function writeKubeconfig(contexts: KubeconfigContext[], currentContext = 
       context: { cluster: `${c.name}-cluster`, user: `${c.name}-user`, ...(c.namespace ? { namespace: c.namespace } : {}) },
     })),
   };
-  const path = join(mkdtempSync(join(tmpdir(), 'rewind-kubeconfig-')), 'config');
+  const path = file ?? join(mkdtempSync(join(tmpdir(), 'rewind-kubeconfig-')), 'config');
   writeFileSync(path, stringify(doc));
   return path;
 }

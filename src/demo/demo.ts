@@ -1,0 +1,169 @@
+/**
+ * `npm run demo`: Rewind's whole flow on a laptop, no Slack workspace and no cluster. The real bot
+ * (startRewind) runs in-process on SQLite, with the simulated metrics provider, the Kubernetes API
+ * stand-in holding prompt-service in v2.0.0 / v1.5.0 / v1.0.0, and the Slack stand-in. A scripted
+ * morning plays on a compressed clock: v2.0.0's error rate climbs → watch → warning incident → the
+ * lead answers the judgment matrix → gradual rollback (50 → 25 → 5 → 0) → verification → resolved.
+ * Everything the bot says in Slack is printed as it happens.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { ACTION, BLOCK, VIEW } from '../adapters/slack/ids.ts';
+import type { MetricSample } from '../domain/metrics.ts';
+import { startRewind, type Rewind } from '../main.ts';
+import { ManualClock } from '../services/clock.ts';
+import { KubeApiStandIn } from './stand-ins/kube-api.ts';
+import { writeKubeconfig } from './stand-ins/kubeconfig.ts';
+import { SlackApiStandIn } from './stand-ins/slack-api.ts';
+import { BOT, blockActionsPayload, interactionBody, postSigned, viewSubmissionPayload } from './stand-ins/slack-signing.ts';
+import { Transcript } from './transcript.ts';
+
+const MIN = 60_000;
+const T0 = Date.UTC(2026, 0, 5, 0, 0); // 09:00 in Tokyo
+const SECRET = 'demo-signing-secret';
+const LEAD = 'U0LEAD';
+const HEALTHY: MetricSample = { error_rate: 0.004, availability: 0.999, p50_latency: 420, p95_latency: 1800, p99_latency: 2600, hallucination_rate: 0.03, user_complaints: 0 };
+
+export interface DemoResult {
+  incidentId: string;
+  rollbackStatus: string;
+  incidentStatus: string;
+  lines: string[];
+}
+
+export async function runDemo(print: (line: string) => void, configFile = 'config/rewind.yml'): Promise<DemoResult> {
+  const lines: string[] = [];
+  const say = (line: string) => {
+    lines.push(line);
+    print(line);
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'rewind-demo-'));
+  const slack = await new SlackApiStandIn().answerLikeSlack().start();
+  const kube = await KubeApiStandIn.start({ token: 'demo-token' });
+  let rewind: Rewind | undefined;
+  try {
+    // The shipped config, with what a laptop has instead of a cluster and Prometheus.
+    const doc = parse(readFileSync(configFile, 'utf8')) as Record<string, any>;
+    doc.metrics = { provider: 'simulated' };
+    doc.services['prompt-service'].router = { kind: 'istio', virtualService: 'prompt-service', route: 0 };
+    writeFileSync(join(dir, 'rewind.yml'), stringify(doc));
+    kube.seedPromptService({ versions: ['v2.0.0', 'v1.5.0', 'v1.0.0'], namespace: 'prompts', context: 'prod', split: { 'v2.0.0': 50, 'v1.5.0': 50, 'v1.0.0': 0 } });
+    kube.seedPromptService({ versions: ['v2.0.0', 'v1.5.0', 'v1.0.0'], namespace: 'prompts', name: 'prompt-service-staging', context: 'staging' });
+    const kubeconfig = writeKubeconfig(
+      [
+        { name: 'prod', server: kube.url, token: 'demo-token' },
+        { name: 'staging', server: kube.url, token: 'demo-token' },
+      ],
+      'prod',
+      join(dir, 'kubeconfig'),
+    );
+
+    const clock = new ManualClock(T0);
+    rewind = await startRewind({
+      envSource: {
+        SLACK_BOT_TOKEN: 'xoxb-demo',
+        SLACK_SIGNING_SECRET: SECRET,
+        SLACK_API_URL: slack.url,
+        PORT: '0',
+        REWIND_CONFIG: join(dir, 'rewind.yml'),
+        REWIND_DB: join(dir, 'rewind.db'),
+        KUBECONFIG: kubeconfig,
+        LOG_LEVEL: 'silent',
+      },
+      clock,
+      host: '127.0.0.1',
+      slack: { botId: BOT.botId, botUserId: BOT.userId, retryConfig: { retries: 0 }, processBeforeResponse: true, minUpdateIntervalMs: 0 },
+    });
+    const bot = rewind;
+    const sim = bot.metrics.simulated;
+    if (!sim) throw new Error('the demo needs the simulated metrics provider');
+    for (const [name, svc] of Object.entries(bot.config.services)) for (const v of svc.versions) sim.set(name, v.version, HEALTHY);
+
+    const url = `http://127.0.0.1:${bot.port}/slack/events`;
+    const channels: Record<string, string> = { [bot.config.slack.incidentChannel]: '#incident', [bot.config.slack.stakeholderChannel]: '#stakeholders' };
+    const stamp = () => new Date(clock.now() + 9 * 60 * MIN).toISOString().slice(11, 16); // Tokyo time
+    const transcript = new Transcript(say, (id) => channels[id] ?? id);
+    const flush = () => transcript.flush(slack.calls, `[${stamp()}]`);
+    const narrate = (text: string) => {
+      flush();
+      say(`[${stamp()}] ── ${text}`);
+    };
+    /** Moves the clock in 5 s steps, letting the bot's real HTTP calls finish between steps. */
+    const until = async (minute: number) => {
+      while (clock.now() < T0 + minute * MIN) {
+        await clock.advance(5_000);
+        await new Promise((r) => setTimeout(r, 1));
+        await bot.presenter.idle();
+        flush();
+      }
+    };
+    const click = async (o: { actionId: string; value?: string; selected?: string; blockId: string }) => {
+      const incident = bot.store.incidents.listOpen()[0];
+      const payload = blockActionsPayload({
+        user: LEAD,
+        actionId: o.actionId,
+        blockId: o.blockId,
+        channel: bot.config.slack.incidentChannel,
+        messageTs: incident?.slackTs ?? '',
+        responseUrl: slack.responseUrl(),
+        ...(o.value ? { value: o.value } : {}),
+        ...(o.selected ? { selectedOption: { text: o.selected, value: o.selected } } : {}),
+      });
+      await postSigned(url, interactionBody(payload), { secret: SECRET }).then((r) => r.text());
+      await bot.presenter.idle();
+    };
+
+    say('Rewind demo: the real bot on SQLite, simulated metrics, a Kubernetes API stand-in and a Slack stand-in.');
+    say('prompt-service: v2.0.0 is the new prompt version on 50% of traffic (Istio), v1.5.0 the rest. Times are Asia/Tokyo; 45 minutes play in seconds.');
+    say('');
+    await until(2);
+    narrate('v2.0.0 starts going wrong: error rate 3%');
+    sim.set('prompt-service', 'v2.0.0', { ...HEALTHY, error_rate: 0.03 });
+    await until(5);
+    narrate('it gets worse: error rate 7%');
+    sim.set('prompt-service', 'v2.0.0', { ...HEALTHY, error_rate: 0.072, p95_latency: 2400 });
+    await until(9);
+    const incident = bot.store.incidents.listOpen()[0];
+    if (!incident) throw new Error('the scenario opened no incident');
+    narrate(`@${LEAD} answers the judgment matrix on ${incident.id}: some users, high business impact, a fix takes long`);
+    await click({ actionId: ACTION.userImpact, selected: 'partial', blockId: BLOCK.matrix });
+    await click({ actionId: ACTION.businessImpact, selected: 'high', blockId: BLOCK.matrix });
+    await click({ actionId: ACTION.fixTime, selected: 'long', blockId: BLOCK.matrix });
+    await until(10);
+    narrate(`@${LEAD} presses Gradual rollback and confirms the dialog`);
+    await click({ actionId: ACTION.gradual, value: incident.id, blockId: BLOCK.decisions });
+    flush();
+    const view = slack.callsTo('views.open').at(-1)?.args.view as { private_metadata: string } | undefined;
+    if (!view) throw new Error('no confirmation dialog was opened');
+    // Less traffic on v2.0.0 means fewer failing requests, but its error rate stays below abortIf.
+    sim.set('prompt-service', 'v2.0.0', { ...HEALTHY, error_rate: 0.045 });
+    await postSigned(url, interactionBody(viewSubmissionPayload({ user: LEAD, callbackId: VIEW.confirmRollback, privateMetadata: view.private_metadata })), { secret: SECRET }).then((r) => r.text());
+    await until(45);
+    flush();
+
+    const rollback = bot.store.rollbacks.history()[0];
+    const final = bot.store.incidents.get(incident.id);
+    say('');
+    say(`Traffic now, read from the Kubernetes stand-in: ${Object.entries(await clusterSplit(bot)).map(([v, w]) => `${v} ${w}%`).join(' / ')}`);
+    say(`Rollback ${rollback?.id}: ${rollback?.status}. Incident ${incident.id}: ${final?.status}.`);
+    say(`Timeline of ${incident.id} as stored in SQLite:`);
+    for (const e of bot.services.queries.timeline(incident.id)) {
+      const what = e.kind === 'status' ? `${e.from} → ${e.to}` : e.kind;
+      say(`  ${new Date(e.at + 9 * 60 * MIN).toISOString().slice(11, 19)}  ${what.padEnd(30)} ${e.actor.id}`);
+    }
+    return { incidentId: incident.id, rollbackStatus: rollback?.status ?? 'none', incidentStatus: final?.status ?? 'unknown', lines };
+  } finally {
+    await rewind?.stop();
+    await kube.close();
+    await slack.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function clusterSplit(bot: Rewind): Promise<Record<string, number>> {
+  const { KubeCluster } = await import('../adapters/kube/cluster.ts');
+  const cluster = new KubeCluster(bot.config.services, bot.env.kubeconfig ? { kubeconfigPath: bot.env.kubeconfig } : {});
+  return cluster.forService('prompt-service').router.read();
+}
