@@ -67,8 +67,25 @@ export async function benchAlerts(print: (line: string) => void): Promise<void> 
     const heads = world.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === undefined).length;
     const notes = world.slack.callsTo('chat.postMessage').length - heads;
     print(stats(`webhook answer (${ALERTS} alerts over ${SPREAD_MS / 1000} s)`, answers));
-    print(`first alert → incident head message in Slack: ${firstHeadMs.toFixed(2)} ms`);
+    print(`first alert of the storm → incident head message in Slack (cold start): ${firstHeadMs.toFixed(2)} ms`);
     print(`Slack calls for the storm: ${heads} head message(s), ${notes} thread notes, ${world.slack.callsTo('chat.update').length} head updates; open incidents: ${world.rewind.store.incidents.listOpen().length}`);
+    // Alert → first Slack call, measured over many incidents: each round's first alert opens a
+    // new incident (the previous one resolved), so each sample is a full open-and-post.
+    for (const incident of world.rewind.store.incidents.listOpen()) world.rewind.services.incidents.resolve(incident.id, { kind: 'user', id: 'U0LEAD' });
+    await world.settle();
+    const firstCall: number[] = [];
+    for (let round = 0; round < 200; round++) {
+      const before = world.slack.calls.length;
+      const t = performance.now();
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERT_TOKEN}` }, body: body(ALERTS + round) });
+      await res.text();
+      while (world.slack.calls.length === before) await new Promise((r) => setImmediate(r));
+      firstCall.push(performance.now() - t);
+      await world.settle();
+      for (const incident of world.rewind.store.incidents.listOpen()) world.rewind.services.incidents.resolve(incident.id, { kind: 'user', id: 'U0LEAD' });
+      await world.settle();
+    }
+    print(stats('alert → first Slack call (new incident each time, warm)', firstCall));
   } finally {
     await world.stop();
   }
