@@ -188,10 +188,7 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
       ...(options.engine ? { engine: options.engine(store, clock) } : { cluster: new KubeCluster(config.services, env.kubeconfig ? { kubeconfigPath: env.kubeconfig } : {}) }),
       directory: new SlackUserGroups(client),
       metrics: metrics.source,
-      escalationNotifier: {
-        escalate: (incident, level, lateMs) =>
-          presenter.notice(incident.id, { kind: 'escalation', level: level.level, label: level.label, notify: level.notify, lateMs }),
-      },
+      escalationNotifier: { escalate: (incident, level, lateMs) => presenter.escalate(incident.id, level, lateMs) },
     },
     log,
   );

@@ -105,7 +105,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
 
   const slack = await new SlackApiStandIn().answerLikeSlack().start();
   slack.handle('usergroups.users.list', (args) => ({
-    body: { ok: true, users: args.usergroup === 'S0SRE' ? [ALICE, BOB] : [] },
+    body: { ok: true, users: args.usergroup === 'S0SRE' ? [ALICE, BOB] : args.usergroup === 'S0SENIOR' ? ['U0SENIOR1', 'U0SENIOR2'] : [] },
   }));
   slack.handle('chat.getPermalink', (args) => ({
     body: { ok: true, channel: args.channel, permalink: `https://rewind-test.slack.com/archives/${String(args.channel)}/p${String(args.message_ts).replace('.', '')}` },

@@ -19,7 +19,7 @@ import type { ChannelNotice, IncidentAnnouncer, IncidentNotice, IncidentNotifier
 import type { Queries } from '../../services/queries.ts';
 import type { OutboxRepository } from '../../store/index.ts';
 import { incidentMessage } from './blocks/incident.ts';
-import { alertBatchMessage, channelNoticeText, noteMessage } from './blocks/notes.ts';
+import { alertBatchMessage, channelNoticeText, escalationDmText, noteMessage } from './blocks/notes.ts';
 import type { Locale } from './i18n/locale.ts';
 import { incidentView, noteView } from './view-mapping.ts';
 
@@ -48,7 +48,8 @@ type AlertNotice = Extract<IncidentNotice, { kind: 'alert' }>;
 type Pending =
   | { kind: 'render'; incidentId: string }
   | { kind: 'thread'; incidentId: string; text: string; blocks: KnownBlock[] }
-  | { kind: 'channel'; text: string };
+  | { kind: 'channel'; text: string }
+  | { kind: 'dm'; user: string; text: string };
 
 const MAX_RETRY_MS = 10 * 60_000;
 
@@ -106,6 +107,31 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer {
       this.lastUpdate.set(`alerts:${incidentId}`, Date.now());
       const note = fresh.length === 1 && fresh[0] ? noteMessage(noteView(fresh[0], this.o.queries), this.o.locale) : alertBatchMessage(fresh, this.o.locale);
       await this.send({ kind: 'thread', incidentId, text: note.text, blocks: note.blocks });
+    });
+  }
+
+  /**
+   * An escalation level is due (SPEC section 6): a mention in the thread, the head message marked,
+   * and a direct message to each person named — user groups expanded to their members — with a
+   * link to the incident.
+   */
+  escalate(incidentId: string, level: { level: number; label: string; notify: string[] }, lateMs: number): void {
+    this.notice(incidentId, { kind: 'escalation', level: level.level, label: level.label, notify: level.notify, lateMs });
+    this.changed(incidentId);
+    this.enqueue(incidentId, { kind: 'render', incidentId }, async () => {
+      const people = new Set<string>();
+      for (const id of level.notify) {
+        if (!id.startsWith('S')) people.add(id);
+        else for (const member of (await this.o.client.usergroups.users.list({ usergroup: id })).users ?? []) people.add(member);
+      }
+      const head = await this.headTs(incidentId);
+      const link = head ? (await this.o.client.chat.getPermalink({ channel: head.channel, message_ts: head.ts }).catch(() => null))?.permalink ?? null : null;
+      const snapshot = this.o.queries.incident(incidentId);
+      const text = escalationDmText(incidentId, snapshot?.incident.service ?? '?', level.label, link, this.o.locale);
+      for (const user of people) {
+        const pending: Pending = { kind: 'dm', user, text };
+        this.enqueue(`dm:${user}`, pending, () => this.send(pending));
+      }
     });
   }
 
@@ -179,6 +205,11 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer {
     } else if (p.kind === 'thread') {
       const head = await this.headTs(p.incidentId);
       if (head) await this.o.client.chat.postMessage({ channel: head.channel, thread_ts: head.ts, text: p.text, blocks: p.blocks });
+    } else if (p.kind === 'dm') {
+      const opened = await this.o.client.conversations.open({ users: p.user });
+      const channel = opened.channel?.id;
+      if (!channel) throw new Error(`conversations.open gave no channel for ${p.user}`);
+      await this.o.client.chat.postMessage({ channel, text: p.text });
     } else {
       await this.o.client.chat.postMessage({ channel: this.o.channel, text: p.text });
     }

@@ -12,7 +12,7 @@ import { NOTE_STRINGS, REFUSAL_STRINGS } from '../i18n/notes.ts';
 import { TERMS, type Terms } from '../i18n/terms.ts';
 import { ACTION, BLOCK } from '../ids.ts';
 import { actions, button, section } from './elements.ts';
-import { escapeMrkdwn, formatElapsed, mention, mentionList, slackDate } from './format.ts';
+import { escapeMrkdwn, formatElapsed, link, mention, mentionList, slackDate } from './format.ts';
 import { SLACK_LIMITS, clip } from './limits.ts';
 import { breachLine } from './incident.ts';
 import { progressLine, rollbackSplit, versionsText } from './rollback-summary.ts';
@@ -241,4 +241,10 @@ export function alertBatchMessage(alerts: ReadonlyArray<{ source: string; severi
   if (alerts.length > ALERTS_LISTED) lines.push(s.alertsMore(alerts.length - ALERTS_LISTED));
   const text = clip([s.alertBatch(alerts.length, firing, alerts.length - firing), ...lines].join('\n'), SLACK_LIMITS.sectionText);
   return { text, blocks: [section(text)] };
+}
+
+/** The direct message to a person an escalation level names. */
+export function escalationDmText(incidentId: string, service: string, label: string, permalink: string | null, locale: Locale): string {
+  const s = NOTE_STRINGS[locale];
+  return s.escalationDm(escapeMrkdwn(label), incidentId, escapeMrkdwn(service), permalink ? link(permalink, incidentId) : incidentId);
 }

@@ -20,6 +20,7 @@ export interface NoteStrings {
   escalation: (level: number, label: string, who: string) => string;
   escalationNobody: (level: number, label: string) => string;
   escalationLate: (late: string) => string;
+  escalationDm: (label: string, incidentId: string, service: string, linkText: string) => string;
   step: (seq: number, total: number, name: string, status: string, elapsed: string) => string;
   stepStatus: Record<'succeeded' | 'failed' | 'skipped', string>;
   stepBudget: (budget: string) => string;
@@ -82,6 +83,8 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
     controlState: (state) => `Now: ${state}.`,
     acknowledged: (who) => `👀 ${who} acknowledged the incident.`,
     resolved: (who) => `✅ ${who} resolved the incident.`,
+    escalationDm: (label, incidentId, service, linkText) =>
+      `⏫ You are being escalated to as *${label}* for ${incidentId} (${service}), which is still not resolved. Open the incident: ${linkText}`,
     escalation: (level, label, who) => `⏫ Escalation level ${level} (${label}): ${who}, this incident is still not resolved. Please join this thread.`,
     escalationNobody: (level, label) => `⏫ Escalation level ${level} (${label}): this incident is still not resolved, and nobody is configured to notify at this level.`,
     step: (seq, total, name, status, elapsed) => `${status} Step ${seq}/${total} *${name}* (${elapsed})`,
@@ -131,6 +134,8 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
     controlState: (state) => `（現在: ${state}）`,
     acknowledged: (who) => `👀 ${who} がインシデントを確認しました。`,
     resolved: (who) => `✅ ${who} がインシデントを解決済みにしました。`,
+    escalationDm: (label, incidentId, service, linkText) =>
+      `⏫ *${label}* としてエスカレーションされました: ${incidentId}（${service}）がまだ解決していません。インシデントを開く: ${linkText}`,
     escalation: (level, label, who) => `⏫ エスカレーション レベル ${level}（${label}）: ${who} このインシデントはまだ解決していません。スレッドに参加してください。`,
     escalationNobody: (level, label) => `⏫ エスカレーション レベル ${level}（${label}）: このインシデントはまだ解決していませんが、このレベルの通知先が設定されていません。`,
     step: (seq, total, name, status, elapsed) => `${status} ステップ ${seq}/${total} *${name}*（${elapsed}）`,

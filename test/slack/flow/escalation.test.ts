@@ -1,0 +1,65 @@
+/**
+ * Escalation as people see it (SPEC section 6), on a compressed clock: the thread mention, the
+ * head message marked, and a direct message to each person — exactly once per level, across
+ * restarts, and never after the incident is resolved.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { startWorld, T0, textOf, type World } from '../../support/world.ts';
+
+const MIN = 60_000;
+let world: World;
+afterEach(async () => world?.stop());
+
+/** Direct messages sent, as [user, text], in order. */
+function dms(w: World): Array<[string, string]> {
+  return w.slack
+    .callsTo('chat.postMessage')
+    .filter((c) => String(c.args.channel).startsWith('D0'))
+    .map((c) => [String(c.args.channel).replace(/^D0/, ''), String(c.args.text)]); // the stand-in's DM channel is D0 + the user id
+}
+const mentions = (w: World, ts: string) =>
+  w.slack
+    .callsTo('chat.postMessage')
+    .filter((c) => c.args.thread_ts === ts)
+    .map(textOf)
+    .filter((t) => t.includes('Escalation level'));
+
+describe('escalation through Slack', () => {
+  it('fires at 15 and 30 minutes exactly once each: thread mention, head marked, DMs to every person', async () => {
+    world = await startWorld();
+    const incident = await world.openIncident();
+    await world.runUntil(() => world.clock.now() >= T0 + 45 * MIN, { stepMs: 30_000, maxMs: 60 * MIN });
+    const ts = incident.slackTs ?? '';
+    const notes = mentions(world, ts);
+    expect(notes).toHaveLength(2);
+    expect(notes[0]).toContain('<!subteam^S0SENIOR>');
+    expect(notes[1]).toContain('<@U0MANAGER>');
+    expect(dms(world).map(([u]) => u)).toEqual(['U0SENIOR1', 'U0SENIOR2', 'U0MANAGER']);
+    expect(dms(world)[0]?.[1]).toContain(incident.id);
+    expect(dms(world)[0]?.[1]).toContain('https://rewind-test.slack.com/archives/C0INCIDENT/p');
+    expect(world.slack.callsTo('conversations.open').map((c) => c.args.users)).toEqual(['U0SENIOR1', 'U0SENIOR2', 'U0MANAGER']);
+    expect(textOf(world.slack.callsTo('chat.update').at(-1))).toContain('Manager');
+  });
+
+  it('resolved at minute 20: the 30-minute level never fires', async () => {
+    world = await startWorld();
+    const incident = await world.openIncident();
+    await world.runUntil(() => world.clock.now() >= T0 + 20 * MIN, { stepMs: 30_000 });
+    world.rewind.services.incidents.resolve(incident.id, { kind: 'user', id: 'U0LEAD' });
+    await world.runUntil(() => world.clock.now() >= T0 + 60 * MIN, { stepMs: 60_000, maxMs: 60 * MIN });
+    expect(mentions(world, incident.slackTs ?? '')).toHaveLength(1);
+    expect(dms(world).map(([u]) => u)).toEqual(['U0SENIOR1', 'U0SENIOR2']);
+  });
+
+  it('restart at minute 14 and again at minute 16: the 15-minute level fired exactly once', async () => {
+    world = await startWorld();
+    const incident = await world.openIncident();
+    await world.runUntil(() => world.clock.now() >= T0 + 14 * MIN, { stepMs: 30_000 });
+    await world.restart();
+    await world.runUntil(() => world.clock.now() >= T0 + 16 * MIN, { stepMs: 30_000 });
+    await world.restart();
+    await world.runUntil(() => world.clock.now() >= T0 + 25 * MIN, { stepMs: 30_000 });
+    expect(mentions(world, incident.slackTs ?? '')).toHaveLength(1);
+    expect(dms(world).map(([u]) => u)).toEqual(['U0SENIOR1', 'U0SENIOR2']);
+  });
+});
