@@ -120,8 +120,13 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
 
   const stopping = new AbortController();
   const slackAuth = { ok: false, detail: 'auth.test not answered yet' };
+  const queries = new Queries(store, judgmentMatrix(config), config.slack.requiredApprovals);
   const registry = createMetricsRegistry(
-    { openIncidents: () => store.incidents.listOpen().length, pendingTimers: () => store.timers.countPending() },
+    {
+      openIncidents: () => store.incidents.listOpen().length,
+      pendingTimers: () => store.timers.countPending(),
+      responseTimes: () => queries.responseTimes(clock.now() - 30 * 86_400_000),
+    },
     VERSION,
   );
   // The receivers take their routes at construction, before the services exist: the alert sink is
@@ -161,7 +166,6 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
   watchSlackAuth(client, clock, log, stopping.signal, slackAuth);
 
   const locale = config.locale;
-  const queries = new Queries(store, judgmentMatrix(config), config.slack.requiredApprovals);
   const presenter = new SlackPresenter({
     client,
     queries,

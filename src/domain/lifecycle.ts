@@ -183,3 +183,14 @@ export function openIncident(input: NewIncident, actor: Actor): OpenedIncident {
   };
   return { incident, event };
 }
+
+/**
+ * MTTA and MTTR of one incident: detection to acknowledgement, detection to resolution; null
+ * until that has happened. Drills count for their own scorecards, not for these.
+ */
+export function responseTimes(incident: Pick<Incident, 'startedAt' | 'acknowledgedAt' | 'resolvedAt'>): { mttaMs: number | null; mttrMs: number | null } {
+  return {
+    mttaMs: incident.acknowledgedAt === null ? null : Math.max(0, incident.acknowledgedAt - incident.startedAt),
+    mttrMs: incident.resolvedAt === null ? null : Math.max(0, incident.resolvedAt - incident.startedAt),
+  };
+}

@@ -2,6 +2,7 @@
  * Read-only questions the Slack surface asks (head message, App Home, `/incident list`,
  * `/rollback status|history`). Answers are derived from the stored rows on every call.
  */
+import { responseTimes } from '../domain/lifecycle.ts';
 import type { Matrix } from '../domain/matrix.ts';
 import type { Incident } from '../domain/types.ts';
 import type { DrillRecord, RollbackRecord, Store, StoredTimelineEvent } from '../store/index.ts';
@@ -62,5 +63,17 @@ export class Queries {
 
   drill(id: string): DrillRecord | null {
     return this.store.drills.get(id);
+  }
+
+  /** Mean MTTA and MTTR over the real (not drill) incidents that started since `since`. */
+  responseTimes(since: number): { incidents: number; mttaMs: number | null; mttrMs: number | null } {
+    const real = this.store.incidents.listRecent({ since, excludeDrills: true, limit: 10_000 });
+    const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+    const times = real.map(responseTimes);
+    return {
+      incidents: real.length,
+      mttaMs: mean(times.map((t) => t.mttaMs).filter((x): x is number => x !== null)),
+      mttrMs: mean(times.map((t) => t.mttrMs).filter((x): x is number => x !== null)),
+    };
   }
 }

@@ -7,6 +7,8 @@ import { Registry, collectDefaultMetrics, Gauge } from 'prom-client';
 export interface MetricsSnapshot {
   openIncidents: () => number;
   pendingTimers: () => number;
+  /** Mean response times over the last 30 days of real incidents (drills excluded). */
+  responseTimes?: () => { incidents: number; mttaMs: number | null; mttrMs: number | null };
 }
 
 export function createMetricsRegistry(snapshot: MetricsSnapshot, version: string): Registry {
@@ -34,5 +36,33 @@ export function createMetricsRegistry(snapshot: MetricsSnapshot, version: string
       this.set(snapshot.pendingTimers());
     },
   });
+  const times = snapshot.responseTimes;
+  if (times) {
+    const seconds = (ms: number | null) => (ms === null ? Number.NaN : ms / 1000);
+    new Gauge({
+      name: 'rewind_mtta_seconds',
+      help: 'Mean time from detection to acknowledgement over the last 30 days (drills excluded); NaN before the first acknowledgement.',
+      registers: [registry],
+      collect() {
+        this.set(seconds(times().mttaMs));
+      },
+    });
+    new Gauge({
+      name: 'rewind_mttr_seconds',
+      help: 'Mean time from detection to resolution over the last 30 days (drills excluded); NaN before the first resolution.',
+      registers: [registry],
+      collect() {
+        this.set(seconds(times().mttrMs));
+      },
+    });
+    new Gauge({
+      name: 'rewind_incidents_last_30d',
+      help: 'Real incidents (drills excluded) that started in the last 30 days.',
+      registers: [registry],
+      collect() {
+        this.set(times().incidents);
+      },
+    });
+  }
   return registry;
 }

@@ -63,3 +63,28 @@ describe('escalation through Slack', () => {
     expect(dms(world).map(([u]) => u)).toEqual(['U0SENIOR1', 'U0SENIOR2']);
   });
 });
+
+describe('MTTA and MTTR', () => {
+  it('are shown per incident in /incident list and exported on /metrics, drills left out', async () => {
+    world = await startWorld();
+    const incident = await world.openIncident();
+    await world.runUntil(() => world.clock.now() >= T0 + 3 * MIN, { stepMs: 30_000 });
+    world.rewind.services.incidents.acknowledge(incident.id, { kind: 'user', id: 'U0ALICE' });
+    await world.runUntil(() => world.clock.now() >= T0 + 12 * MIN, { stepMs: 30_000 });
+    world.rewind.services.incidents.resolve(incident.id, { kind: 'user', id: 'U0ALICE' });
+    // A drill incident resolved in a minute must not pull the real means down.
+    const { incident: drill } = world.rewind.services.incidents.open({ service: 'prompt-service-staging', version: 'v2.0.0', severity: 'warning', title: 'drill', drill: true }, { kind: 'bot', id: 'rewind' });
+    await world.runUntil(() => world.clock.now() >= T0 + 13 * MIN, { stepMs: 30_000 });
+    world.rewind.services.incidents.acknowledge(drill.id, { kind: 'user', id: 'U0ALICE' });
+    world.rewind.services.incidents.resolve(drill.id, { kind: 'user', id: 'U0ALICE' });
+    await world.settle();
+
+    const list = await world.command('U0ALICE', '/incident', 'list');
+    expect(list.body.text).toContain(`${incident.id}`);
+    expect(list.body.text).toContain('acknowledged after 3m 00s · recovered after 12m 00s');
+    const metrics = await (await fetch(`http://127.0.0.1:${world.rewind.port}/metrics`)).text();
+    expect(metrics).toMatch(/^rewind_mtta_seconds 180$/m);
+    expect(metrics).toMatch(/^rewind_mttr_seconds 720$/m);
+    expect(metrics).toMatch(/^rewind_incidents_last_30d 1$/m);
+  });
+});

@@ -3,6 +3,7 @@
  * `/drill schedule`). Pure: everything they show is passed in.
  */
 import type { Condition } from '../../../domain/conditions.ts';
+import { responseTimes } from '../../../domain/lifecycle.ts';
 import type { Incident, Tier } from '../../../domain/types.ts';
 import { ANSWER_STRINGS } from '../i18n/answers.ts';
 import type { Locale } from '../i18n/locale.ts';
@@ -14,10 +15,13 @@ import type { RollbackView } from './view-models.ts';
 
 function incidentLine(i: Incident, now: number, locale: Locale): string {
   const t = TERMS[locale];
+  const s = ANSWER_STRINGS[locale];
   const drill = i.drill ? ` ${t.drill}` : '';
   const age = formatElapsed((i.resolvedAt ?? now) - i.startedAt, locale);
   const version = i.version ? ` \`${escapeMrkdwn(i.version)}\`` : '';
-  return `${SEVERITY_MARKER[i.severity]} *${i.id}*${drill} ${escapeMrkdwn(i.service)}${version} · ${t.incidentStatus[i.status]} · ${age}`;
+  const { mttaMs, mttrMs } = responseTimes(i);
+  const times = [mttaMs === null ? null : s.mtta(formatElapsed(mttaMs, locale)), mttrMs === null ? null : s.mttr(formatElapsed(mttrMs, locale))].filter(Boolean);
+  return `${SEVERITY_MARKER[i.severity]} *${i.id}*${drill} ${escapeMrkdwn(i.service)}${version} · ${t.incidentStatus[i.status]} · ${age}${times.length ? ` · ${times.join(' · ')}` : ''}`;
 }
 
 export function incidentListText(open: Incident[], recentlyResolved: Incident[], now: number, locale: Locale): string {

@@ -4,6 +4,8 @@ import type { Locale } from './locale.ts';
 export interface AnswerStrings {
   incidentListHeader: string;
   incidentListEmpty: string;
+  mtta: (time: string) => string;
+  mttr: (time: string) => string;
   recentHeader: string;
   timelineHeader: (id: string) => string;
   timelineEmpty: string;
@@ -37,6 +39,8 @@ export const ANSWER_STRINGS: Record<Locale, AnswerStrings> = {
   en: {
     incidentListHeader: '*Open incidents*',
     incidentListEmpty: 'No open incidents. 🎉',
+    mtta: (time) => `acknowledged after ${time}`,
+    mttr: (time) => `recovered after ${time}`,
     recentHeader: '*Recently resolved*',
     timelineHeader: (id) => `*Timeline of ${id}*`,
     timelineEmpty: 'Nothing recorded yet.',
@@ -70,6 +74,8 @@ export const ANSWER_STRINGS: Record<Locale, AnswerStrings> = {
   ja: {
     incidentListHeader: '*対応中のインシデント*',
     incidentListEmpty: '対応中のインシデントはありません。🎉',
+    mtta: (time) => `確認まで ${time}`,
+    mttr: (time) => `復旧まで ${time}`,
     recentHeader: '*最近解決したインシデント*',
     timelineHeader: (id) => `*${id} のタイムライン*`,
     timelineEmpty: 'まだ記録がありません。',
