@@ -70,7 +70,7 @@ export class IncidentService {
     this.store.incidents.applyTransition(incident, event);
     if (to === 'resolved') {
       this.escalations?.disarm(id);
-      this.notifier.notice(id, { kind: 'resolved', by: actor.id });
+      this.notifier.notice(id, { kind: 'resolved', by: actor.id, incidentId: id });
     }
     this.notifier.changed(id);
     return incident;

@@ -18,11 +18,12 @@ import { triggerRules } from '../config/derive.ts';
 import { noRollbackEngine, type ClusterPort, type IncidentAnnouncer, type IncidentNotifier, type MetricsSource, type RollbackEngine, type UserGroupDirectory } from './ports.ts';
 import { KubeRollbackEngine } from './rollback-engine.ts';
 import { Queries } from './queries.ts';
+import { RcaService, type RcaPublisher } from './rca.ts';
 import { RollbackRequests } from './rollback-requests.ts';
 import { TimerService, type TimerLog } from './timers.ts';
 
 export interface ServicePorts {
-  notifier: IncidentNotifier & IncidentAnnouncer;
+  notifier: IncidentNotifier & IncidentAnnouncer & RcaPublisher;
   directory: UserGroupDirectory;
   escalationNotifier: EscalationNotifier;
   /** Kubernetes access; with it the Kubernetes rollback engine runs rollbacks. */
@@ -43,6 +44,7 @@ export interface Services {
   queries: Queries;
   complaints: ComplaintService;
   alerts: AlertIntake;
+  rca: RcaService;
   /** Present when a metrics provider is configured. */
   evaluator: Evaluator | null;
 }
@@ -127,5 +129,6 @@ export function createServices(config: Config, store: Store, clock: Clock, ports
         ...(log ? { log } : {}),
       })
     : null;
-  return { timers, authorizer, incidents, escalations, decisions, rollbacks, engine, queries, complaints, alerts, evaluator };
+  const rca = new RcaService(store, clock, { timezone: config.drills.timezone, locale: config.locale, publisher: ports.notifier });
+  return { timers, authorizer, incidents, escalations, decisions, rollbacks, engine, queries, complaints, alerts, evaluator, rca };
 }

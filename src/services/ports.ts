@@ -40,7 +40,7 @@ export type IncidentNotice =
   | { kind: 'approved'; rollbackId: string; by: string }
   | { kind: 'rollback_control'; control: RollbackControl; rollbackId: string; by: string }
   | { kind: 'acknowledged'; by: string }
-  | { kind: 'resolved'; by: string }
+  | { kind: 'resolved'; by: string; incidentId: string }
   | { kind: 'escalation'; level: number; label: string; notify: string[]; lateMs: number }
   | {
       kind: 'rollback_step';

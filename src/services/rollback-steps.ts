@@ -282,10 +282,11 @@ export class StepRunner {
     this.finishStep(ctx, 'succeeded', [['incident', r.incidentId ?? 'none'], ['recovery', recovered ? 'confirmed by metrics' : 'to be confirmed by a person']]);
     const done = this.o.store.rollbacks.update(r.id, { status: 'succeeded', finishedAt: this.o.clock.now() }, 'running');
     if (!done) return;
+    await this.finished(done, 'succeeded', done.dryRun || this.o.settings.dryRun ? 'dry run: no change was sent to the cluster, traffic did not move' : null);
+    // 正常復旧確認: the metrics confirmed recovery, so the incident is resolved — after the rollback's end is on record.
     if (recovered && r.incidentId && this.o.store.incidents.get(r.incidentId)?.status === 'verifying') {
       this.o.incidents.resolve(r.incidentId, SYSTEM, { rollbackId: r.id, reason: 'recovered after rollback' });
     }
-    await this.finished(done, 'succeeded', done.dryRun || this.o.settings.dryRun ? 'dry run: no change was sent to the cluster, traffic did not move' : null);
   }
 
   async finished(r: RollbackRecord, outcome: 'succeeded' | 'failed' | 'aborted', reason: string | null): Promise<void> {

@@ -16,6 +16,7 @@ import { createProcessedRequestRepository } from './processed-requests.ts';
 import { createRollbackRepository } from './rollbacks.ts';
 import { createTimerRepository } from './timers.ts';
 import { createTriggerStateRepository } from './trigger-states.ts';
+import { createRcaDraftRepository } from './rca-drafts.ts';
 
 export interface StoreOptions extends OpenDatabaseOptions {
   /** Stamps created_at/updated_at bookkeeping columns; default the system clock. */
@@ -37,6 +38,7 @@ export function createStore(db: Database, clock: Clock = systemClock) {
     processedRequests: createProcessedRequestRepository(db),
     complaints: createComplaintRepository(db),
     triggerStates: createTriggerStateRepository(db),
+    rcaDrafts: createRcaDraftRepository(db),
     /**
      * Runs `fn` in one transaction, for a change that spans repositories (open an incident and link
      * its alert). Repository calls inside nest as savepoints. `fn` must be synchronous.

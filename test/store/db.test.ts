@@ -42,6 +42,7 @@ const TABLES = [
   'incidents',
   'outbox',
   'processed_requests',
+  'rca_drafts',
   'rollback_steps',
   'rollbacks',
   'timeline_events',

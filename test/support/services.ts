@@ -5,6 +5,7 @@
 import { loadConfigFile } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
 import { ManualClock } from '../../src/services/clock.ts';
+import type { RcaPublisher } from '../../src/services/rca.ts';
 import { createServices, type Services } from '../../src/services/index.ts';
 import type { ChannelNotice, ClusterPort, IncidentAnnouncer, IncidentNotice, IncidentNotifier, MetricsSource, RollbackEngine, UserGroupDirectory } from '../../src/services/ports.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
@@ -27,11 +28,15 @@ export function shippedConfig(patch: (c: Config) => Config = (c) => c): Config {
   return patch(weighted);
 }
 
-export class RecordingNotifier implements IncidentNotifier, IncidentAnnouncer {
+export class RecordingNotifier implements IncidentNotifier, IncidentAnnouncer, RcaPublisher {
   readonly changes: string[] = [];
   readonly announcements: ChannelNotice[] = [];
   announce(notice: ChannelNotice): void {
     this.announcements.push(notice);
+  }
+  readonly rcas: { incidentId: string; markdown: string; filename: string }[] = [];
+  publishRca(incidentId: string, markdown: string, filename: string): void {
+    this.rcas.push({ incidentId, markdown, filename });
   }
   readonly notices: { incidentId: string; notice: IncidentNotice }[] = [];
   changed(incidentId: string): void {

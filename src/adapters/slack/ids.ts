@@ -14,6 +14,8 @@ export const ACTION = {
   nextRelease: 'decide_next_release',
   acknowledge: 'incident_acknowledge',
   resolve: 'incident_resolve',
+  /** On the resolved note: draft the RCA; value = incident id. */
+  draftRca: 'incident_draft_rca',
   // Rollback control buttons (head message and thread); value = rollback id.
   approve: 'rollback_approve',
   pause: 'rollback_pause',

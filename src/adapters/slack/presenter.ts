@@ -17,6 +17,7 @@ import type { Clock } from '../../services/clock.ts';
 import type { IncidentService } from '../../services/incidents.ts';
 import type { ChannelNotice, IncidentAnnouncer, IncidentNotice, IncidentNotifier } from '../../services/ports.ts';
 import type { Queries } from '../../services/queries.ts';
+import type { RcaPublisher } from '../../services/rca.ts';
 import type { OutboxRepository } from '../../store/index.ts';
 import { incidentMessage } from './blocks/incident.ts';
 import { alertBatchMessage, channelNoticeText, escalationDmText, noteMessage } from './blocks/notes.ts';
@@ -49,11 +50,12 @@ type Pending =
   | { kind: 'render'; incidentId: string }
   | { kind: 'thread'; incidentId: string; text: string; blocks: KnownBlock[] }
   | { kind: 'channel'; text: string }
-  | { kind: 'dm'; user: string; text: string };
+  | { kind: 'dm'; user: string; text: string }
+  | { kind: 'file'; incidentId: string; filename: string; content: string };
 
 const MAX_RETRY_MS = 10 * 60_000;
 
-export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer {
+export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaPublisher {
   private readonly queues = new Map<string, Promise<void>>();
   private readonly updatePending = new Set<string>();
   private readonly lastUpdate = new Map<string, number>();
@@ -135,6 +137,12 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer {
     });
   }
 
+  /** The RCA draft as a Markdown file in the incident's thread. */
+  publishRca(incidentId: string, markdown: string, filename: string): void {
+    const pending: Pending = { kind: 'file', incidentId, filename, content: markdown };
+    this.enqueue(incidentId, pending, () => this.send(pending));
+  }
+
   announce(notice: ChannelNotice): void {
     const pending: Pending = { kind: 'channel', text: channelNoticeText(notice, this.o.locale) };
     this.enqueue(`channel:${notice.kind}`, pending, () => this.send(pending));
@@ -205,6 +213,9 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer {
     } else if (p.kind === 'thread') {
       const head = await this.headTs(p.incidentId);
       if (head) await this.o.client.chat.postMessage({ channel: head.channel, thread_ts: head.ts, text: p.text, blocks: p.blocks });
+    } else if (p.kind === 'file') {
+      const head = await this.headTs(p.incidentId);
+      if (head) await this.o.client.filesUploadV2({ channel_id: head.channel, thread_ts: head.ts, filename: p.filename, title: p.filename, content: p.content });
     } else if (p.kind === 'dm') {
       const opened = await this.o.client.conversations.open({ users: p.user });
       const channel = opened.channel?.id;

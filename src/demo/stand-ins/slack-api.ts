@@ -42,10 +42,22 @@ function parseArgs(type: string | undefined, raw: string): Record<string, unknow
   return out;
 }
 
+/** The file inside a multipart upload (the Web API client posts the bytes as form data), or the raw body. */
+function fileContent(type: string | undefined, raw: string): string {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(type ?? '');
+  const b = boundary?.[1] ?? boundary?.[2];
+  if (!b) return raw;
+  const part = raw.split(`--${b}`).find((p) => p.includes('\r\n\r\n') && !p.startsWith('--'));
+  if (!part) return raw;
+  return part.slice(part.indexOf('\r\n\r\n') + 4).replace(/\r\n$/, '');
+}
+
 export class SlackApiStandIn {
   readonly calls: SlackCall[] = [];
   /** Every POST to a `response_url` from `responseUrl()`, in arrival order. */
   readonly responses: SlackResponsePost[] = [];
+  /** Uploaded file contents by file id (files.uploadV2: getUploadURLExternal → upload → completeUploadExternal). */
+  readonly uploads = new Map<string, string>();
   private handlers = new Map<string, SlackHandler>();
   private server: Server | undefined;
   private arrivals: Array<() => void> = [];
@@ -118,6 +130,13 @@ export class SlackApiStandIn {
     this.handle('chat.postEphemeral', () => ({ body: { ok: true, message_ts: nextTs() } }));
     this.handle('conversations.open', (args) => ({ body: { ok: true, channel: { id: `D0${String(args.users ?? 'DM').replace(/[^A-Z0-9]/gi, '').toUpperCase()}` } } }));
     const viewAnswer = (args: Record<string, unknown>) => ({ body: { ok: true, view: { id: `V0${++this.tsCount}`, hash: `${Date.now()}.hash`, ...(args.view as Record<string, unknown>) } } });
+    this.handle('files.getUploadURLExternal', (args) => {
+      const fileId = `F0${++this.tsCount}`;
+      return { body: { ok: true, upload_url: `http://127.0.0.1:${this.port}/upload/${fileId}`, file_id: fileId, filename: args.filename } };
+    });
+    this.handle('files.completeUploadExternal', (args) => ({
+      body: { ok: true, files: (args.files as Array<{ id: string; title?: string }>).map((f) => ({ id: f.id, title: f.title ?? '' })) },
+    }));
     this.handle('views.publish', viewAnswer);
     this.handle('views.open', viewAnswer);
     this.handle('views.update', viewAnswer);
@@ -131,6 +150,14 @@ export class SlackApiStandIn {
 
   async start(): Promise<this> {
     this.server = createServer(async (req, res) => {
+      if (req.url?.startsWith('/upload/')) {
+        // The file bytes of files.uploadV2's second step, posted to the URL getUploadURLExternal gave.
+        const fileId = decodeURIComponent(req.url.slice('/upload/'.length));
+        this.uploads.set(fileId, fileContent(req.headers['content-type'], await readBody(req)));
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end(`OK - ${fileId}`);
+        return;
+      }
       if (req.url?.startsWith('/response/')) {
         const raw = await readBody(req);
         const id = decodeURIComponent(req.url.slice('/response/'.length));

@@ -50,7 +50,7 @@ const NOTES: Array<{ note: Note; en: string[]; ja: string[] }> = [
     ja: ['中止しました'],
   },
   { note: { kind: 'acknowledged', by: 'U0ACK' }, en: ['<@U0ACK> acknowledged the incident.'], ja: ['<@U0ACK> がインシデントを確認しました。'] },
-  { note: { kind: 'resolved', by: 'U0ACK' }, en: ['<@U0ACK> resolved the incident.'], ja: ['<@U0ACK> がインシデントを解決済みにしました。'] },
+  { note: { kind: 'resolved', by: 'U0ACK', incidentId: 'INC-20260105-001' }, en: ['<@U0ACK> resolved the incident.'], ja: ['<@U0ACK> がインシデントを解決済みにしました。'] },
   {
     note: { kind: 'escalation', level: 1, label: 'Senior engineer', notify: ['S0SENIOR', 'U0ONCALL'], lateMs: 0 },
     en: ['Escalation level 1 (Senior engineer): <!subteam^S0SENIOR>, <@U0ONCALL>'],
@@ -70,10 +70,12 @@ describe('noteMessage', () => {
     });
   }
 
-  it('puts an Approve button carrying the rollback id on approval_needed, and on nothing else', () => {
+  it('puts an Approve button carrying the rollback id on approval_needed, a Draft-RCA button on resolved, and nothing on the rest', () => {
     const { blocks } = noteMessage({ kind: 'approval_needed', rollback: pending, by: 'U0LEAD' }, 'en');
     expect(buttonByAction(blocks, ACTION.approve)?.value).toBe('RB-0001');
-    for (const { note } of NOTES.filter((n) => n.note.kind !== 'approval_needed')) expect(actionIds(noteMessage(note, 'en').blocks)).toEqual([]);
+    const resolved = noteMessage({ kind: 'resolved', by: 'U0ACK', incidentId: 'INC-20260105-001' }, 'en').blocks;
+    expect(buttonByAction(resolved, ACTION.draftRca)?.value).toBe('INC-20260105-001');
+    for (const { note } of NOTES.filter((n) => n.note.kind !== 'approval_needed' && n.note.kind !== 'resolved')) expect(actionIds(noteMessage(note, 'en').blocks)).toEqual([]);
     expect(buttonByAction(noteMessage({ kind: 'approval_needed', rollback: pending, by: 'U0LEAD' }, 'ja').blocks, ACTION.approve)?.text.text).toBe('承認');
   });
 

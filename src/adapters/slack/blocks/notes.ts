@@ -38,6 +38,9 @@ export function noteMessage(note: Note, locale: Locale): { text: string; blocks:
       ]),
     );
   }
+  if (note.kind === 'resolved') {
+    blocks.push(actions(BLOCK.decisions, [button({ actionId: ACTION.draftRca, text: NOTE_STRINGS[locale].draftRca, value: note.incidentId })]));
+  }
   if (note.kind === 'not_recovered') {
     blocks.push(
       actions(BLOCK.decisions, [button({ actionId: ACTION.immediate, text: NOTE_STRINGS[locale].nextFallback, value: note.incidentId, style: 'danger' })]),

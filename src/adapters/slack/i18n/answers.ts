@@ -26,7 +26,6 @@ export interface AnswerStrings {
   approvalWaiting: (have: number, need: number) => string;
   rollbackStarted: (service: string, to: string) => string;
   rollbackScheduled: (service: string, to: string, when: string) => string;
-  rcaLater: (id: string) => string;
   drillRunLater: (scenario: string, service: string, dryRun: boolean) => string;
   drillSchedule: (expression: string, timezone: string, runs: string[]) => string;
   drillHistoryEmpty: string;
@@ -62,7 +61,6 @@ export const ANSWER_STRINGS: Record<Locale, AnswerStrings> = {
     approvalWaiting: (have, need) => `Your approval is recorded (${have}/${need}). The rollback starts when another approver confirms.`,
     rollbackStarted: (service, to) => `🚀 Rollback of *${service}* to \`${to}\` started. Follow it in the incident thread.`,
     rollbackScheduled: (service, to, when) => `🗓 Rollback of *${service}* to \`${to}\` planned for ${when}. The incident thread has the reminder and the cancel button.`,
-    rcaLater: (id) => `📄 The RCA draft of ${id} is written from its timeline once the RCA module is installed. For now, \`/incident timeline ${id}\` shows everything recorded.`,
     drillRunLater: (scenario, service, dryRun) =>
       `🧪 Drills arrive with the drill module. Once installed this ${dryRun ? 'shows the plan of' : 'runs'} the *${scenario}* drill on *${service}*. Nothing was injected.`,
     drillSchedule: (expression, timezone, runs) => `*Drill schedule* \`${expression}\` (${timezone})\nNext runs:\n${runs.map((r) => `• ${r}`).join('\n')}`,
@@ -97,7 +95,6 @@ export const ANSWER_STRINGS: Record<Locale, AnswerStrings> = {
     approvalWaiting: (have, need) => `承認を記録しました（${have}/${need}）。別の承認者が確認するとロールバックが始まります。`,
     rollbackStarted: (service, to) => `🚀 *${service}* を \`${to}\` へロールバックし始めました。経過はインシデントのスレッドで確認できます。`,
     rollbackScheduled: (service, to, when) => `🗓 *${service}* の \`${to}\` へのロールバックを ${when} に予定しました。リマインドとキャンセルボタンはインシデントのスレッドにあります。`,
-    rcaLater: (id) => `📄 ${id} の根本原因分析（RCA）の下書きは、RCA モジュールの導入後にタイムラインから作成されます。記録済みの内容は \`/incident timeline ${id}\` で確認できます。`,
     drillRunLater: (scenario, service, dryRun) =>
       `🧪 訓練は訓練モジュールの導入後に使えます。導入後は *${service}* で *${scenario}* の訓練を${dryRun ? '計画表示します' : '実施します'}。今回は何も注入していません。`,
     drillSchedule: (expression, timezone, runs) => `*訓練スケジュール* \`${expression}\`（${timezone}）\n次回以降:\n${runs.map((r) => `• ${r}`).join('\n')}`,

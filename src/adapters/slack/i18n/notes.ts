@@ -38,6 +38,8 @@ export interface NoteStrings {
   tierCleared: (tier: string, version: string) => string;
   notRecovered: (service: string, version: string, breaching: string) => string;
   nextFallback: string;
+  draftRca: string;
+  rcaPosted: (id: string) => string;
   automaticRollback: (reason: string) => string;
   unknownService: (service: string, source: string, summary: string) => string;
   reminder: (strategy: string, service: string, versions: string, when: string) => string;
@@ -107,6 +109,8 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
     tierCleared: (tier, version) => `📉 The *${tier}* tier cleared on \`${version}\`.`,
     notRecovered: (service, version, breaching) => `⚠️ *${service}* has not recovered on \`${version}\`: ${breaching}. Escalating; the next version down the fallback chain can be rolled to from here.`,
     nextFallback: 'Roll back to the next version',
+    draftRca: 'Draft the RCA',
+    rcaPosted: (id) => `📄 The RCA draft of ${id} is posted in the incident thread.`,
     automaticRollback: (reason) => `🤖 Rewind started the immediate rollback itself (${reason}; \`autoRollback: critical\`).`,
     unknownService: (service, source, summary) => `❓ A ${source} alert names the service *${service}*, which is not configured in Rewind: "${summary}". It was stored; add the service to config/rewind.yml to have its alerts handled. (Said once per service.)`,
     scheduled: (strategy, service, versions, when) => `🗓 ${strategy} of *${service}* ${versions} is planned for ${when}. Cancel it here until then.`,
@@ -158,6 +162,8 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
     tierCleared: (tier, version) => `📉 \`${version}\` の *${tier}* ティアが解除されました。`,
     notRecovered: (service, version, breaching) => `⚠️ *${service}* は \`${version}\` でも復旧していません: ${breaching}。エスカレーションします。ここからフォールバックチェーンの次のバージョンへロールバックできます。`,
     nextFallback: '次のバージョンへロールバック',
+    draftRca: 'RCA の下書きを作成',
+    rcaPosted: (id) => `📄 ${id} の RCA 下書きをインシデントのスレッドに投稿しました。`,
     automaticRollback: (reason) => `🤖 Rewind が即座ロールバックを自動で開始しました（${reason}、\`autoRollback: critical\`）。`,
     unknownService: (service, source, summary) => `❓ ${source} のアラートが Rewind に設定されていないサービス *${service}* を指しています: 「${summary}」。記録はしました。扱うには config/rewind.yml にサービスを追加してください。（サービスごとに一度だけお知らせします）`,
     scheduled: (strategy, service, versions, when) => `🗓 *${service}* の${strategy}（${versions}）を ${when} に予定しました。それまではここからキャンセルできます。`,

@@ -43,6 +43,12 @@ export function registerDecisionActions(app: App, d: ListenerDeps): void {
     s.incidents.acknowledge(open.value.id, userActor(body.user.id));
   });
 
+  app.action<BlockAction<ButtonAction>>(ACTION.draftRca, async ({ ack, body, action, respond }) => {
+    await ack();
+    const drafted = s.rca.draft(action.value ?? '', userActor(body.user.id));
+    if (!drafted.ok) await refuse(d, respond, drafted.refusal);
+  });
+
   app.action<BlockAction<ButtonAction>>(ACTION.resolve, async ({ ack, body, action, respond }) => {
     await ack();
     const open = s.decisions.openIncident(action.value ?? '');

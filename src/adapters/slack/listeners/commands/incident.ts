@@ -8,6 +8,7 @@ import { parseIncident } from '../../commands/incident.ts';
 import { helpText, renderParseError } from '../../commands/render.ts';
 import { COMMAND } from '../../ids.ts';
 import { ANSWER_STRINGS } from '../../i18n/answers.ts';
+import { NOTE_STRINGS } from '../../i18n/notes.ts';
 import { ephemeral, refusal, userActor, type ListenerDeps } from '../context.ts';
 
 /** The incident a command means: the id given, else the only open one. */
@@ -41,8 +42,10 @@ export function registerIncidentCommand(app: App, d: ListenerDeps): void {
         const lines = s.queries.timeline(target.id).map((e) => ({ at: e.at, kind: e.kind, actorId: e.actor.id, from: e.from, to: e.to, detail: e.detail }));
         return ack(ephemeral(timelineText(target.id, lines, d.config.drills.timezone, d.locale)));
       }
-      case 'rca':
-        return ack(ephemeral(say.rcaLater(target.id)));
+      case 'rca': {
+        const drafted = s.rca.draft(target.id, actor);
+        return ack(ephemeral(drafted.ok ? NOTE_STRINGS[d.locale].rcaPosted(target.id) : refusal(d, drafted.refusal)));
+      }
       case 'ack': {
         const open = s.decisions.openIncident(target.id);
         if (!open.ok) return ack(ephemeral(refusal(d, open.refusal)));

@@ -1,0 +1,60 @@
+/**
+ * The RCA draft after a rollback (runbook 根本原因分析テンプレート): posted as a Markdown file in the
+ * incident thread, kept in the database, its timeline filled from what happened, in order, with the
+ * right actors and the impact duration from detection to recovery.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { ACTION, BLOCK, VIEW } from '../../../src/adapters/slack/ids.ts';
+import { LEAD, actionIds, startWorld, T0, type World } from '../../support/world.ts';
+
+const MIN = 60_000;
+let world: World;
+afterEach(async () => world?.stop());
+
+describe('RCA draft', () => {
+  it('after a rollback the resolved note offers it; the upload holds the template with the timeline in order', async () => {
+    world = await startWorld({ kube: {}, config: (c) => (c.services['prompt-service'].router = { kind: 'service-selector', service: 'prompt-service' }) });
+    const incident = await world.openIncident();
+    await world.runUntil(() => world.clock.now() >= T0 + 4 * MIN, { stepMs: 30_000 });
+    await world.act({ user: LEAD, actionId: ACTION.immediate, value: incident.id, blockId: BLOCK.decisions, messageTs: incident.slackTs ?? '' });
+    const metadata = (world.slack.callsTo('views.open')[0]?.args.view as { private_metadata: string }).private_metadata;
+    await world.submit(LEAD, VIEW.confirmRollback, metadata);
+    await world.runUntil(() => world.rewind.store.incidents.get(incident.id)?.status === 'resolved', { maxMs: 20 * MIN });
+
+    const resolvedNote = world.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === incident.slackTs).find((c) => actionIds(c).includes(ACTION.draftRca));
+    expect(resolvedNote).toBeDefined();
+    await world.act({ user: LEAD, actionId: ACTION.draftRca, value: incident.id, blockId: BLOCK.decisions, messageTs: incident.slackTs ?? '' });
+
+    const complete = world.slack.callsTo('files.completeUploadExternal').at(-1);
+    expect(complete?.args).toMatchObject({ channel_id: 'C0INCIDENT', thread_ts: incident.slackTs });
+    const [markdown] = [...world.slack.uploads.values()];
+    expect(markdown).toBe(world.rewind.store.rcaDrafts.get(incident.id)?.markdown);
+    const md = markdown ?? '';
+    expect(md).toContain(`# Root cause analysis — ${incident.id} (draft)`);
+    expect(md).toContain('- Incident time: 2026-01-05 18:00 (Asia/Tokyo)');
+    const resolvedAt = world.rewind.store.incidents.get(incident.id)?.resolvedAt ?? 0;
+    expect(md).toContain(`- Impact duration: ${Math.round((resolvedAt - T0) / MIN)} minutes (detection to recovery)`);
+    const rows = md.split('\n').filter((l) => /^\| \d\d:\d\d \|/.test(l));
+    expect(rows.map((r) => r.replace(/^\| \d\d:\d\d \| /, ''))).toEqual([
+      'Detected: error_rate 7.2% > 5% (warning) |',
+      'Decision: immediate, by @U0LEAD |',
+      'Rollback started v2.0.0 → v1.5.0, by @U0LEAD |',
+      'Rollback succeeded |',
+      'Recovery confirmed, resolved by rollback-engine |',
+    ]);
+    expect(md).toContain('## Root cause');
+    expect(md).toContain('- [ ] [Owner] [Task] [Due]');
+  });
+
+  it('/incident rca posts the draft for an open incident too; an unknown id is refused', async () => {
+    world = await startWorld();
+    const incident = await world.openIncident();
+    const answer = await world.command(LEAD, '/incident', `rca ${incident.id}`);
+    expect(answer.body.text).toContain('RCA draft');
+    await world.settle();
+    expect(world.slack.callsTo('files.completeUploadExternal')).toHaveLength(1);
+    expect([...world.slack.uploads.values()][0]).toContain('- Impact duration: not recovered yet');
+    const unknown = await world.command(LEAD, '/incident', 'rca INC-20990101-001');
+    expect(unknown.body.text).toContain('INC-20990101-001');
+  });
+});
