@@ -172,6 +172,7 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
     outbox: store.outbox,
     clock,
     channel: config.slack.incidentChannel,
+    stakeholderChannel: config.slack.stakeholderChannel,
     locale,
     log,
     ...(options.slack?.minUpdateIntervalMs !== undefined ? { minUpdateIntervalMs: options.slack.minUpdateIntervalMs } : {}),

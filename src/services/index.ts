@@ -18,12 +18,13 @@ import { triggerRules } from '../config/derive.ts';
 import { noRollbackEngine, type ClusterPort, type IncidentAnnouncer, type IncidentNotifier, type MetricsSource, type RollbackEngine, type UserGroupDirectory } from './ports.ts';
 import { KubeRollbackEngine } from './rollback-engine.ts';
 import { Queries } from './queries.ts';
+import { PostActions, type StakeholderPort } from './post-actions.ts';
 import { RcaService, type RcaPublisher } from './rca.ts';
 import { RollbackRequests } from './rollback-requests.ts';
 import { TimerService, type TimerLog } from './timers.ts';
 
 export interface ServicePorts {
-  notifier: IncidentNotifier & IncidentAnnouncer & RcaPublisher;
+  notifier: IncidentNotifier & IncidentAnnouncer & RcaPublisher & StakeholderPort;
   directory: UserGroupDirectory;
   escalationNotifier: EscalationNotifier;
   /** Kubernetes access; with it the Kubernetes rollback engine runs rollbacks. */
@@ -59,6 +60,14 @@ export function createServices(config: Config, store: Store, clock: Clock, ports
   });
   const incidents = new IncidentService({ store, clock, escalations, notifier: ports.notifier });
   const decisions = new DecisionService({ store, clock, incidents, notifier: ports.notifier, matrix: judgmentMatrix(config) });
+  const postActions = new PostActions({
+    store,
+    clock,
+    timers,
+    notifier: ports.notifier,
+    postMortemAt: config.rollback.postMortemAt,
+    timezone: config.drills.timezone,
+  });
   const engine =
     ports.engine ??
     (ports.cluster
@@ -71,6 +80,7 @@ export function createServices(config: Config, store: Store, clock: Clock, ports
           incidents,
           escalations,
           notifier: ports.notifier,
+          postActions,
           settings: {
             verifyWindowMs: config.rollback.verifyWindow,
             evaluationIntervalMs: config.triggers.evaluationInterval,

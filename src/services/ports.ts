@@ -65,7 +65,9 @@ export type IncidentNotice =
   | { kind: 'tier_cleared'; tier: Tier; version: string }
   /** Verification failed: escalate, and offer the next version down the fallback chain. */
   | { kind: 'not_recovered'; rollbackId: string; incidentId: string; breaching: string[] }
-  | { kind: 'automatic_rollback'; rollbackId: string; reason: string };
+  | { kind: 'automatic_rollback'; rollbackId: string; reason: string }
+  | { kind: 'postmortem_scheduled'; at: number; participants: string[] }
+  | { kind: 'postmortem_reminder'; participants: string[] };
 
 /** Messages to the incident channel that belong to no incident. */
 export type ChannelNotice = { kind: 'unknown_service'; service: string; summary: string; source: string };

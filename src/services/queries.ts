@@ -76,4 +76,10 @@ export class Queries {
       mttrMs: mean(times.map((t) => t.mttrMs).filter((x): x is number => x !== null)),
     };
   }
+
+  /** Where the stakeholder notice of an incident was posted, once it has been. */
+  stakeholderMessage(incidentId: string): { channel: string; ts: string } | null {
+    const e = this.store.incidents.timeline(incidentId).find((x) => x.kind === 'stakeholder_notice');
+    return e && typeof e.detail.channel === 'string' && typeof e.detail.ts === 'string' ? { channel: e.detail.channel, ts: e.detail.ts } : null;
+  }
 }

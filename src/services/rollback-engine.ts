@@ -42,6 +42,8 @@ export interface RollbackEngineOptions {
   incidents: IncidentService;
   escalations: EscalationService;
   notifier: IncidentNotifier;
+  /** The runbook's step 4 hand-off: stakeholder notice and post-mortem reminder. */
+  postActions?: { afterRollback(incidentId: string): { postMortemAt: number } };
   settings: EngineSettings;
   log?: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void };
 }

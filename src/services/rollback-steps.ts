@@ -279,7 +279,12 @@ export class StepRunner {
     this.begin(ctx);
     const r = ctx.rollback;
     const recovered = ctx.steps.some((x) => x.detail.kind === 'verify' && x.detail.recovered === true);
-    this.finishStep(ctx, 'succeeded', [['incident', r.incidentId ?? 'none'], ['recovery', recovered ? 'confirmed by metrics' : 'to be confirmed by a person']]);
+    const facts: Array<[string, string]> = [['incident', r.incidentId ?? 'none'], ['recovery', recovered ? 'confirmed by metrics' : 'to be confirmed by a person']];
+    if (r.incidentId && this.o.postActions) {
+      const { postMortemAt } = this.o.postActions.afterRollback(r.incidentId);
+      facts.push(['stakeholders', 'notified'], ['post-mortem', new Date(postMortemAt).toISOString()]);
+    }
+    this.finishStep(ctx, 'succeeded', facts);
     const done = this.o.store.rollbacks.update(r.id, { status: 'succeeded', finishedAt: this.o.clock.now() }, 'running');
     if (!done) return;
     await this.finished(done, 'succeeded', done.dryRun || this.o.settings.dryRun ? 'dry run: no change was sent to the cluster, traffic did not move' : null);

@@ -34,6 +34,10 @@ export class RecordingNotifier implements IncidentNotifier, IncidentAnnouncer, R
   announce(notice: ChannelNotice): void {
     this.announcements.push(notice);
   }
+  readonly stakeholderNotices: string[] = [];
+  stakeholderNotice(incidentId: string): void {
+    this.stakeholderNotices.push(incidentId);
+  }
   readonly rcas: { incidentId: string; markdown: string; filename: string }[] = [];
   publishRca(incidentId: string, markdown: string, filename: string): void {
     this.rcas.push({ incidentId, markdown, filename });

@@ -18,9 +18,11 @@ import type { IncidentService } from '../../services/incidents.ts';
 import type { ChannelNotice, IncidentAnnouncer, IncidentNotice, IncidentNotifier } from '../../services/ports.ts';
 import type { Queries } from '../../services/queries.ts';
 import type { RcaPublisher } from '../../services/rca.ts';
+import type { StakeholderPort } from '../../services/post-actions.ts';
+import { TERMS } from './i18n/terms.ts';
 import type { OutboxRepository } from '../../store/index.ts';
 import { incidentMessage } from './blocks/incident.ts';
-import { alertBatchMessage, channelNoticeText, escalationDmText, noteMessage } from './blocks/notes.ts';
+import { alertBatchMessage, channelNoticeText, escalationDmText, noteMessage, stakeholderText } from './blocks/notes.ts';
 import type { Locale } from './i18n/locale.ts';
 import { incidentView, noteView } from './view-mapping.ts';
 
@@ -35,6 +37,8 @@ export interface PresenterOptions {
   outbox: OutboxRepository;
   clock: Clock;
   channel: string;
+  /** Where stakeholder notices go (config slack.stakeholderChannel). */
+  stakeholderChannel?: string;
   locale: Locale;
   log: PresenterLog;
   /** Spacing of updates to one message (default 1000 ms; tests use 0). */
@@ -51,15 +55,17 @@ type Pending =
   | { kind: 'thread'; incidentId: string; text: string; blocks: KnownBlock[] }
   | { kind: 'channel'; text: string }
   | { kind: 'dm'; user: string; text: string }
-  | { kind: 'file'; incidentId: string; filename: string; content: string };
+  | { kind: 'file'; incidentId: string; filename: string; content: string }
+  | { kind: 'stakeholder'; incidentId: string };
 
 const MAX_RETRY_MS = 10 * 60_000;
 
-export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaPublisher {
+export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaPublisher, StakeholderPort {
   private readonly queues = new Map<string, Promise<void>>();
   private readonly updatePending = new Set<string>();
   private readonly lastUpdate = new Map<string, number>();
   private readonly alertBatches = new Map<string, AlertNotice[]>();
+  private readonly stakeholderRequested = new Set<string>();
   private readonly minUpdateIntervalMs: number;
   private readonly retryMs: number;
   private drainLoop: Promise<void> | null = null;
@@ -84,6 +90,8 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
 
   notice(incidentId: string, notice: IncidentNotice): void {
     if (notice.kind === 'alert') return this.alertNotice(incidentId, notice);
+    // The stakeholder notice follows the incident to its resolution (its post may still be queued).
+    if (notice.kind === 'resolved' && (this.stakeholderRequested.has(incidentId) || this.o.queries.stakeholderMessage(incidentId))) this.stakeholderNotice(incidentId);
     // Rendered now, while the notice's rollback is in the state the notice speaks of.
     const note = noteMessage(noteView(notice, this.o.queries), this.o.locale);
     const pending: Pending = { kind: 'thread', incidentId, text: note.text, blocks: note.blocks };
@@ -135,6 +143,13 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
         this.enqueue(`dm:${user}`, pending, () => this.send(pending));
       }
     });
+  }
+
+  /** The stakeholder notice: posted once in the stakeholder channel, updated when the incident resolves. */
+  stakeholderNotice(incidentId: string): void {
+    this.stakeholderRequested.add(incidentId);
+    const pending: Pending = { kind: 'stakeholder', incidentId };
+    this.enqueue(`stakeholders:${incidentId}`, pending, () => this.send(pending));
   }
 
   /** The RCA draft as a Markdown file in the incident's thread. */
@@ -213,6 +228,8 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
     } else if (p.kind === 'thread') {
       const head = await this.headTs(p.incidentId);
       if (head) await this.o.client.chat.postMessage({ channel: head.channel, thread_ts: head.ts, text: p.text, blocks: p.blocks });
+    } else if (p.kind === 'stakeholder') {
+      await this.sendStakeholder(p.incidentId);
     } else if (p.kind === 'file') {
       const head = await this.headTs(p.incidentId);
       if (head) await this.o.client.filesUploadV2({ channel_id: head.channel, thread_ts: head.ts, filename: p.filename, title: p.filename, content: p.content });
@@ -224,6 +241,33 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
     } else {
       await this.o.client.chat.postMessage({ channel: this.o.channel, text: p.text });
     }
+  }
+
+  private async sendStakeholder(incidentId: string): Promise<void> {
+    const snapshot = this.o.queries.incident(incidentId);
+    if (!snapshot || !this.o.stakeholderChannel) return;
+    const terms = TERMS[this.o.locale];
+    const r = snapshot.rollback;
+    const text = stakeholderText(
+      {
+        incidentId,
+        service: snapshot.incident.service,
+        title: snapshot.incident.title,
+        userImpact: snapshot.assessment.userImpact ? `${terms.question.userImpact}: ${terms.userImpact[snapshot.assessment.userImpact]}` : null,
+        severity: snapshot.incident.severity,
+        status: terms.incidentStatus[snapshot.incident.status],
+        rollback: r ? `${terms.strategy[r.strategy]} ${r.fromVersion ?? '?'} → ${r.toVersion} (${terms.rollbackStatus[r.status]})` : null,
+        resolved: snapshot.incident.status === 'resolved',
+      },
+      this.o.locale,
+    );
+    const posted = this.o.queries.stakeholderMessage(incidentId);
+    if (posted) {
+      await this.o.client.chat.update({ channel: posted.channel, ts: posted.ts, text });
+      return;
+    }
+    const res = await this.o.client.chat.postMessage({ channel: this.o.stakeholderChannel, text });
+    if (res.channel && res.ts) this.incidents?.record(incidentId, 'stakeholder_notice', { kind: 'system', id: 'post-actions' }, { channel: res.channel, ts: res.ts });
   }
 
   /** The head message, posting it first if the incident has none yet. */

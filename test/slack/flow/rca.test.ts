@@ -58,3 +58,30 @@ describe('RCA draft', () => {
     expect(unknown.body.text).toContain('INC-20990101-001');
   });
 });
+
+describe('post-actions after a rollback', () => {
+  it('tells the stakeholders (updated on resolution) and schedules the post-mortem for the next working day, naming the participants', async () => {
+    world = await startWorld({ kube: {}, config: (c) => (c.services['prompt-service'].router = { kind: 'service-selector', service: 'prompt-service' }) });
+    const incident = await world.openIncident();
+    await world.act({ user: LEAD, actionId: ACTION.immediate, value: incident.id, blockId: BLOCK.decisions, messageTs: incident.slackTs ?? '' });
+    const metadata = (world.slack.callsTo('views.open')[0]?.args.view as { private_metadata: string }).private_metadata;
+    await world.submit(LEAD, VIEW.confirmRollback, metadata);
+    await world.runUntil(() => world.rewind.store.incidents.get(incident.id)?.status === 'resolved', { maxMs: 20 * MIN });
+    await world.settle();
+
+    const notice = world.slack.callsTo('chat.postMessage').find((c) => c.args.channel === 'C0STAKEHOLDERS');
+    expect(String(notice?.args.text)).toContain(incident.id);
+    expect(String(notice?.args.text)).toContain('*What happened*: error_rate 7.2% &gt; 5%');
+    expect(String(notice?.args.text)).toContain('*Next update*: when the incident is resolved');
+    const updated = world.slack.callsTo('chat.update').filter((c) => c.args.channel === 'C0STAKEHOLDERS').at(-1);
+    expect(String(updated?.args.text)).toContain('*Current state*: Resolved');
+    expect(String(updated?.args.text)).toContain('*Next update*: none: the incident is resolved');
+
+    const thread = () => world.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === incident.slackTs).map((c) => String(c.args.text));
+    expect(thread().some((t) => t.includes('Post-mortem scheduled') && t.includes('<@U0LEAD>'))).toBe(true);
+    // 2026-01-05 18:00 in Tokyo is a Monday evening: the post-mortem is Tuesday 10:00 JST (01:00 UTC).
+    expect(world.rewind.store.timers.list({ kind: 'postmortem' })[0]?.dueAt).toBe(Date.UTC(2026, 0, 6, 1, 0));
+    await world.runUntil(() => world.clock.now() >= Date.UTC(2026, 0, 6, 1, 1), { stepMs: 10 * MIN, maxMs: 24 * 60 * MIN });
+    expect(thread().some((t) => t.includes('Post-mortem time') && t.includes('<@U0LEAD>'))).toBe(true);
+  });
+});

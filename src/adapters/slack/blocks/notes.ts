@@ -139,6 +139,10 @@ function noteText(note: Note, locale: Locale): string {
       return s.severityRaised(terms.severity[note.from], terms.severity[note.to]);
     case 'automatic_rollback':
       return s.automaticRollback(escapeMrkdwn(note.reason));
+    case 'postmortem_scheduled':
+      return s.postmortemScheduled(slackDate(note.at), note.participants.length ? mentionList(note.participants, locale) : '—');
+    case 'postmortem_reminder':
+      return s.postmortemReminder(note.participants.length ? mentionList(note.participants, locale) : '—');
     case 'rollback_finished': {
       const r = note.rollback;
       const line = s.finished[note.outcome](terms.strategy[r.strategy], escapeMrkdwn(r.service), versionsText(r, locale));
@@ -250,4 +254,24 @@ export function alertBatchMessage(alerts: ReadonlyArray<{ source: string; severi
 export function escalationDmText(incidentId: string, service: string, label: string, permalink: string | null, locale: Locale): string {
   const s = NOTE_STRINGS[locale];
   return s.escalationDm(escapeMrkdwn(label), incidentId, escapeMrkdwn(service), permalink ? link(permalink, incidentId) : incidentId);
+}
+
+export interface StakeholderView {
+  incidentId: string;
+  service: string;
+  title: string;
+  userImpact: string | null;
+  severity: Tier;
+  status: string;
+  rollback: string | null;
+  resolved: boolean;
+}
+
+/** The stakeholder notice (what happened, user impact, current state, next update). */
+export function stakeholderText(v: StakeholderView, locale: Locale): string {
+  const s = NOTE_STRINGS[locale];
+  const terms = TERMS[locale];
+  const impact = v.userImpact ?? terms.severity[v.severity];
+  const state = [v.status, v.rollback].filter(Boolean).join(' · ');
+  return s.stakeholder(v.incidentId, escapeMrkdwn(v.service), escapeMrkdwn(v.title), impact, state, v.resolved ? s.stakeholderResolved : s.stakeholderNextUpdate);
 }

@@ -39,6 +39,11 @@ export interface NoteStrings {
   notRecovered: (service: string, version: string, breaching: string) => string;
   nextFallback: string;
   draftRca: string;
+  postmortemScheduled: (when: string, who: string) => string;
+  postmortemReminder: (who: string) => string;
+  stakeholder: (id: string, service: string, what: string, impact: string, state: string, next: string) => string;
+  stakeholderNextUpdate: string;
+  stakeholderResolved: string;
   rcaPosted: (id: string) => string;
   automaticRollback: (reason: string) => string;
   unknownService: (service: string, source: string, summary: string) => string;
@@ -110,6 +115,11 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
     notRecovered: (service, version, breaching) => `⚠️ *${service}* has not recovered on \`${version}\`: ${breaching}. Escalating; the next version down the fallback chain can be rolled to from here.`,
     nextFallback: 'Roll back to the next version',
     draftRca: 'Draft the RCA',
+    postmortemScheduled: (when, who) => `🗓 Post-mortem scheduled for ${when}. Participants: ${who}.`,
+    postmortemReminder: (who) => `📝 Post-mortem time: ${who}, please meet to review this incident (the RCA draft is one click away).`,
+    stakeholder: (id, service, what, impact, state, next) => `📣 *${id}* · ${service}\n*What happened*: ${what}\n*User impact*: ${impact}\n*Current state*: ${state}\n*Next update*: ${next}`,
+    stakeholderNextUpdate: 'when the incident is resolved',
+    stakeholderResolved: 'none: the incident is resolved',
     rcaPosted: (id) => `📄 The RCA draft of ${id} is posted in the incident thread.`,
     automaticRollback: (reason) => `🤖 Rewind started the immediate rollback itself (${reason}; \`autoRollback: critical\`).`,
     unknownService: (service, source, summary) => `❓ A ${source} alert names the service *${service}*, which is not configured in Rewind: "${summary}". It was stored; add the service to config/rewind.yml to have its alerts handled. (Said once per service.)`,
@@ -163,6 +173,11 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
     notRecovered: (service, version, breaching) => `⚠️ *${service}* は \`${version}\` でも復旧していません: ${breaching}。エスカレーションします。ここからフォールバックチェーンの次のバージョンへロールバックできます。`,
     nextFallback: '次のバージョンへロールバック',
     draftRca: 'RCA の下書きを作成',
+    postmortemScheduled: (when, who) => `🗓 ポストモーテムを ${when} に予定しました。参加者: ${who}`,
+    postmortemReminder: (who) => `📝 ポストモーテムの時間です: ${who} このインシデントを振り返ってください（RCA の下書きはボタン一つで作れます）。`,
+    stakeholder: (id, service, what, impact, state, next) => `📣 *${id}* · ${service}\n*発生事象*: ${what}\n*ユーザー影響*: ${impact}\n*現在の状況*: ${state}\n*次回の更新*: ${next}`,
+    stakeholderNextUpdate: 'インシデント解決時',
+    stakeholderResolved: 'なし（インシデントは解決済み）',
     rcaPosted: (id) => `📄 ${id} の RCA 下書きをインシデントのスレッドに投稿しました。`,
     automaticRollback: (reason) => `🤖 Rewind が即座ロールバックを自動で開始しました（${reason}、\`autoRollback: critical\`）。`,
     unknownService: (service, source, summary) => `❓ ${source} のアラートが Rewind に設定されていないサービス *${service}* を指しています: 「${summary}」。記録はしました。扱うには config/rewind.yml にサービスを追加してください。（サービスごとに一度だけお知らせします）`,
