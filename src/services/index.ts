@@ -46,6 +46,7 @@ export interface Services {
   complaints: ComplaintService;
   alerts: AlertIntake;
   rca: RcaService;
+  postActions: PostActions;
   /** Present when a metrics provider is configured. */
   evaluator: Evaluator | null;
 }
@@ -140,5 +141,5 @@ export function createServices(config: Config, store: Store, clock: Clock, ports
       })
     : null;
   const rca = new RcaService(store, clock, { timezone: config.drills.timezone, locale: config.locale, publisher: ports.notifier });
-  return { timers, authorizer, incidents, escalations, decisions, rollbacks, engine, queries, complaints, alerts, evaluator, rca };
+  return { timers, authorizer, incidents, escalations, decisions, rollbacks, engine, queries, complaints, alerts, evaluator, rca, postActions };
 }

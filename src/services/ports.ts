@@ -67,7 +67,8 @@ export type IncidentNotice =
   | { kind: 'not_recovered'; rollbackId: string; incidentId: string; breaching: string[] }
   | { kind: 'automatic_rollback'; rollbackId: string; reason: string }
   | { kind: 'postmortem_scheduled'; at: number; participants: string[] }
-  | { kind: 'postmortem_reminder'; participants: string[] };
+  | { kind: 'postmortem_reminder'; participants: string[] }
+  | { kind: 'fix_prep'; incidentId: string; checked: string[] };
 
 /** Messages to the incident channel that belong to no incident. */
 export type ChannelNotice = { kind: 'unknown_service'; service: string; summary: string; source: string };

@@ -3,6 +3,8 @@
  * message), a notice to the stakeholders — updated when the incident is resolved — and a
  * post-mortem reminder on the next working day naming everyone who took part.
  */
+import { FIX_PREPARATION } from '../domain/checklists.ts';
+import type { Actor } from '../domain/types.ts';
 import { nextWorkingDayAt } from '../domain/zoned-time.ts';
 import type { Store } from '../store/index.ts';
 import type { Clock } from './clock.ts';
@@ -10,6 +12,7 @@ import type { IncidentNotifier } from './ports.ts';
 import type { TimerService } from './timers.ts';
 
 export const POSTMORTEM_TIMER = 'postmortem';
+export const FIX_PREP_LIST = 'fix_prep';
 
 /** The stakeholder channel: a summary posted once, and updated when the incident resolves. */
 export interface StakeholderPort {
@@ -38,8 +41,29 @@ export class PostActions {
       this.o.store.incidents.appendEvent({ incidentId, at: this.o.clock.now(), kind: 'postmortem_scheduled', actor: { kind: 'system', id: 'post-actions' }, detail: { at } });
       this.o.notifier.stakeholderNotice(incidentId);
       this.o.notifier.notice(incidentId, { kind: 'postmortem_scheduled', at, participants: this.participants(incidentId) });
+      // 修正版の準備: the fix-preparation checklist, ticked in the thread, kept in the database.
+      this.o.notifier.notice(incidentId, { kind: 'fix_prep', incidentId, checked: this.fixPrepChecked(incidentId) });
     }
     return { postMortemAt: at };
+  }
+
+  fixPrepChecked(incidentId: string): string[] {
+    return this.o.store.checklists.checked(incidentId, FIX_PREP_LIST).map((c) => c.item);
+  }
+
+  /**
+   * Someone ticked or unticked items of one part of the checklist (Slack sends a part's whole
+   * selection): the part's items become exactly `selected`, the rest of the list is kept.
+   */
+  tickFixPrep(incidentId: string, part: readonly string[], selected: readonly string[], actor: Actor): string[] {
+    if (!this.o.store.incidents.get(incidentId)) throw new Error(`incident ${incidentId} not found`);
+    const known = new Set(FIX_PREPARATION.map((i) => i.key));
+    const keep = this.fixPrepChecked(incidentId).filter((k) => !part.includes(k));
+    const items = [...keep, ...selected.filter((k) => known.has(k) && part.includes(k))];
+    const now = this.o.clock.now();
+    this.o.store.checklists.set(incidentId, FIX_PREP_LIST, items, actor.id, now);
+    this.o.store.incidents.appendEvent({ incidentId, at: now, kind: 'checklist', actor, detail: { list: FIX_PREP_LIST, checked: items.length, of: FIX_PREPARATION.length } });
+    return this.fixPrepChecked(incidentId);
   }
 
   /** Everyone who did something on the incident (people only, not the bot). */

@@ -17,6 +17,7 @@ import { createRollbackRepository } from './rollbacks.ts';
 import { createTimerRepository } from './timers.ts';
 import { createTriggerStateRepository } from './trigger-states.ts';
 import { createRcaDraftRepository } from './rca-drafts.ts';
+import { createChecklistRepository } from './checklists.ts';
 
 export interface StoreOptions extends OpenDatabaseOptions {
   /** Stamps created_at/updated_at bookkeeping columns; default the system clock. */
@@ -39,6 +40,7 @@ export function createStore(db: Database, clock: Clock = systemClock) {
     complaints: createComplaintRepository(db),
     triggerStates: createTriggerStateRepository(db),
     rcaDrafts: createRcaDraftRepository(db),
+    checklists: createChecklistRepository(db),
     /**
      * Runs `fn` in one transaction, for a change that spans repositories (open an incident and link
      * its alert). Repository calls inside nest as savepoints. `fn` must be synchronous.

@@ -35,6 +35,7 @@ const TABLES = [
   'alerts',
   'approvals',
   'audit_log',
+  'checklist_items',
   'complaints',
   'drills',
   'id_seq',

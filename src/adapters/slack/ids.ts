@@ -16,6 +16,8 @@ export const ACTION = {
   resolve: 'incident_resolve',
   /** On the resolved note: draft the RCA; value = incident id. */
   draftRca: 'incident_draft_rca',
+  /** The fix-preparation checkboxes (two parts: Slack allows ten options per element). */
+  fixPrep: 'incident_fix_prep',
   // Rollback control buttons (head message and thread); value = rollback id.
   approve: 'rollback_approve',
   pause: 'rollback_pause',
@@ -31,6 +33,8 @@ export const BLOCK = {
   matrix: 'matrix',
   decisions: 'decisions',
   rollbackControls: 'rollback_controls',
+  /** `fix_prep:<part>`, part 0 or 1; the value of each option is the item key. */
+  fixPrep: 'fix_prep',
 } as const;
 
 /** Modal callback ids. */

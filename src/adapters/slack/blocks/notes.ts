@@ -5,6 +5,7 @@
  */
 import type { KnownBlock } from '@slack/types';
 import type { Assessment } from '../../../domain/matrix.ts';
+import { FIX_PREPARATION } from '../../../domain/checklists.ts';
 import { ACTIONS, type Action, type Tier } from '../../../domain/types.ts';
 import { INCIDENT_STRINGS } from '../i18n/incident.ts';
 import type { Locale } from '../i18n/locale.ts';
@@ -38,6 +39,7 @@ export function noteMessage(note: Note, locale: Locale): { text: string; blocks:
       ]),
     );
   }
+  if (note.kind === 'fix_prep') blocks.push(...fixPrepBlocks(note.checked, locale));
   if (note.kind === 'resolved') {
     blocks.push(actions(BLOCK.decisions, [button({ actionId: ACTION.draftRca, text: NOTE_STRINGS[locale].draftRca, value: note.incidentId })]));
   }
@@ -141,6 +143,8 @@ function noteText(note: Note, locale: Locale): string {
       return s.automaticRollback(escapeMrkdwn(note.reason));
     case 'postmortem_scheduled':
       return s.postmortemScheduled(slackDate(note.at), note.participants.length ? mentionList(note.participants, locale) : '—');
+    case 'fix_prep':
+      return s.fixPrep;
     case 'postmortem_reminder':
       return s.postmortemReminder(note.participants.length ? mentionList(note.participants, locale) : '—');
     case 'rollback_finished': {
@@ -274,4 +278,22 @@ export function stakeholderText(v: StakeholderView, locale: Locale): string {
   const impact = v.userImpact ?? terms.severity[v.severity];
   const state = [v.status, v.rollback].filter(Boolean).join(' · ');
   return s.stakeholder(v.incidentId, escapeMrkdwn(v.service), escapeMrkdwn(v.title), impact, state, v.resolved ? s.stakeholderResolved : s.stakeholderNextUpdate);
+}
+
+/** The two halves of the fix-preparation checklist (Slack allows ten options per checkboxes element). */
+export const FIX_PREP_PARTS: readonly (readonly string[])[] = [FIX_PREPARATION.slice(0, 6).map((i) => i.key), FIX_PREPARATION.slice(6).map((i) => i.key)];
+
+function fixPrepBlocks(checked: readonly string[], locale: Locale): KnownBlock[] {
+  return FIX_PREP_PARTS.map((keys, part) => {
+    const options = keys.map((key) => {
+      const item = FIX_PREPARATION.find((i) => i.key === key);
+      return { text: { type: 'plain_text' as const, text: item ? item[locale] : key }, value: key };
+    });
+    const initial = options.filter((o) => checked.includes(o.value));
+    return {
+      type: 'actions' as const,
+      block_id: `${BLOCK.fixPrep}:${part}`,
+      elements: [{ type: 'checkboxes' as const, action_id: ACTION.fixPrep, options, ...(initial.length ? { initial_options: initial } : {}) }],
+    };
+  });
 }

@@ -41,6 +41,7 @@ export interface NoteStrings {
   draftRca: string;
   postmortemScheduled: (when: string, who: string) => string;
   postmortemReminder: (who: string) => string;
+  fixPrep: string;
   stakeholder: (id: string, service: string, what: string, impact: string, state: string, next: string) => string;
   stakeholderNextUpdate: string;
   stakeholderResolved: string;
@@ -116,6 +117,7 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
     nextFallback: 'Roll back to the next version',
     draftRca: 'Draft the RCA',
     postmortemScheduled: (when, who) => `🗓 Post-mortem scheduled for ${when}. Participants: ${who}.`,
+    fixPrep: '🛠 Fix preparation (runbook): tick the steps as they are done; the state is kept with the incident.',
     postmortemReminder: (who) => `📝 Post-mortem time: ${who}, please meet to review this incident (the RCA draft is one click away).`,
     stakeholder: (id, service, what, impact, state, next) => `📣 *${id}* · ${service}\n*What happened*: ${what}\n*User impact*: ${impact}\n*Current state*: ${state}\n*Next update*: ${next}`,
     stakeholderNextUpdate: 'when the incident is resolved',
@@ -174,6 +176,7 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
     nextFallback: '次のバージョンへロールバック',
     draftRca: 'RCA の下書きを作成',
     postmortemScheduled: (when, who) => `🗓 ポストモーテムを ${when} に予定しました。参加者: ${who}`,
+    fixPrep: '🛠 修正版の準備（ランブック）: 終わった項目にチェックを入れてください。状態はインシデントと一緒に保存されます。',
     postmortemReminder: (who) => `📝 ポストモーテムの時間です: ${who} このインシデントを振り返ってください（RCA の下書きはボタン一つで作れます）。`,
     stakeholder: (id, service, what, impact, state, next) => `📣 *${id}* · ${service}\n*発生事象*: ${what}\n*ユーザー影響*: ${impact}\n*現在の状況*: ${state}\n*次回の更新*: ${next}`,
     stakeholderNextUpdate: 'インシデント解決時',

@@ -2,10 +2,11 @@
  * The decision buttons of the head message: Immediate / Gradual rollback (open the confirmation
  * dialog), Try a fix, Fix in next release, Acknowledge, Resolve.
  */
-import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction, CheckboxesAction, RespondFn } from '@slack/bolt';
 import { IllegalTransitionError } from '../../../../domain/lifecycle.ts';
 import type { Refusal } from '../../../../services/refusals.ts';
 import { confirmRollbackModal } from '../../blocks/confirm.ts';
+import { FIX_PREP_PARTS } from '../../blocks/notes.ts';
 import { ACTION } from '../../ids.ts';
 import { ephemeral, refusal, userActor, type ListenerDeps } from '../context.ts';
 
@@ -41,6 +42,17 @@ export function registerDecisionActions(app: App, d: ListenerDeps): void {
     const open = s.decisions.openIncident(action.value ?? '');
     if (!open.ok) return refuse(d, respond, open.refusal);
     s.incidents.acknowledge(open.value.id, userActor(body.user.id));
+  });
+
+  app.action<BlockAction<CheckboxesAction>>(ACTION.fixPrep, async ({ ack, body, action, respond }) => {
+    await ack();
+    const part = FIX_PREP_PARTS[Number(action.block_id.split(':')[1] ?? -1)];
+    const channel = body.channel?.id;
+    const thread = body.message?.thread_ts ?? body.message?.ts;
+    const incident = channel && thread ? s.queries.incidentByMessage(channel, thread) : null;
+    if (!part || !incident) return refuse(d, respond, { kind: 'error', message: 'this checklist does not belong to an incident Rewind knows' });
+    const selected = action.selected_options.map((o) => o.value).filter((v): v is string => typeof v === 'string');
+    s.postActions.tickFixPrep(incident.id, part, selected, userActor(body.user.id));
   });
 
   app.action<BlockAction<ButtonAction>>(ACTION.draftRca, async ({ ack, body, action, respond }) => {
