@@ -7,6 +7,7 @@ import { IllegalTransitionError } from '../domain/lifecycle.ts';
 import { recommend, type Assessment, type Matrix, type Recommendation } from '../domain/matrix.ts';
 import type { Action, Actor, Incident } from '../domain/types.ts';
 import type { Store } from '../store/index.ts';
+import type { Authorizer } from './authorization.ts';
 import type { Clock } from './clock.ts';
 import type { IncidentService } from './incidents.ts';
 import type { IncidentNotifier } from './ports.ts';
@@ -18,6 +19,7 @@ export interface DecisionServiceOptions {
   incidents: IncidentService;
   notifier: IncidentNotifier;
   matrix: Matrix;
+  authorizer: Authorizer;
 }
 
 const STATUS_FOR: Record<'fix' | 'next_release', 'fixing' | 'deferred'> = { fix: 'fixing', next_release: 'deferred' };
@@ -67,6 +69,23 @@ export class DecisionService {
       if (err instanceof IllegalTransitionError) {
         return refuse({ kind: 'illegal_transition', incidentId, from: err.from, to: err.to });
       }
+      throw err;
+    }
+  }
+
+  /**
+   * Resolving ends escalation and says the service is healthy again: like a rollback, only
+   * approvers may do it (audited either way). Acknowledging stays open to everyone.
+   */
+  async resolve(incidentId: string, actor: Actor): Promise<Outcome<Incident>> {
+    const open = this.openIncident(incidentId);
+    if (!open.ok) return open;
+    const auth = await this.o.authorizer.authorize(actor, 'incident.resolve', incidentId);
+    if (!auth.ok) return refuse({ kind: 'not_approver', action: 'resolve an incident', approvers: auth.approvers });
+    try {
+      return ok(this.o.incidents.resolve(incidentId, actor));
+    } catch (err) {
+      if (err instanceof IllegalTransitionError) return refuse({ kind: 'illegal_transition', incidentId, from: err.from, to: err.to });
       throw err;
     }
   }

@@ -60,7 +60,7 @@ export function createServices(config: Config, store: Store, clock: Clock, ports
     stopOnAck: config.escalation.stopOnAck,
   });
   const incidents = new IncidentService({ store, clock, escalations, notifier: ports.notifier });
-  const decisions = new DecisionService({ store, clock, incidents, notifier: ports.notifier, matrix: judgmentMatrix(config) });
+  const decisions = new DecisionService({ store, clock, incidents, notifier: ports.notifier, matrix: judgmentMatrix(config), authorizer });
   const postActions = new PostActions({
     store,
     clock,

@@ -254,3 +254,24 @@ describe('a tampered confirmation', () => {
     expect(String(world.slack.callsTo('chat.postEphemeral').at(-1)?.args.text)).toContain('nothing was started');
   });
 });
+
+describe('who may resolve', () => {
+  it('anyone may acknowledge, only approvers may resolve; a refused resolve is audited and changes nothing', async () => {
+    world = await startWorld();
+    const incident = await world.openIncident();
+    const ts = incident.slackTs ?? '';
+    await world.act({ user: MALLORY, actionId: ACTION.acknowledge, value: incident.id, blockId: BLOCK.decisions, messageTs: ts });
+    expect(world.rewind.store.incidents.get(incident.id)?.acknowledgedBy).toBe(MALLORY);
+    await world.act({ user: MALLORY, actionId: ACTION.resolve, value: incident.id, blockId: BLOCK.decisions, messageTs: ts });
+    expect(world.rewind.store.incidents.get(incident.id)?.status).toBe('awaiting_decision');
+    expect(String(world.slack.responses.at(-1)?.body.text)).toContain('<@U0LEAD>');
+    const byCommand = await world.command(MALLORY, COMMAND.incident, `resolve ${incident.id}`);
+    expect(byCommand.body.text).toContain('<@U0LEAD>');
+    expect(world.rewind.store.audit.list({ actorId: MALLORY }).map((a) => [a.action, a.outcome])).toEqual([
+      ['incident.resolve', 'refused'],
+      ['incident.resolve', 'refused'],
+    ]);
+    await world.act({ user: LEAD, actionId: ACTION.resolve, value: incident.id, blockId: BLOCK.decisions, messageTs: ts });
+    expect(world.rewind.store.incidents.get(incident.id)?.status).toBe('resolved');
+  });
+});

@@ -3,7 +3,6 @@
  * dialog), Try a fix, Fix in next release, Acknowledge, Resolve.
  */
 import type { App, BlockAction, ButtonAction, CheckboxesAction, RespondFn } from '@slack/bolt';
-import { IllegalTransitionError } from '../../../../domain/lifecycle.ts';
 import type { Refusal } from '../../../../services/refusals.ts';
 import { confirmRollbackModal } from '../../blocks/confirm.ts';
 import { FIX_PREP_PARTS } from '../../blocks/notes.ts';
@@ -63,13 +62,7 @@ export function registerDecisionActions(app: App, d: ListenerDeps): void {
 
   app.action<BlockAction<ButtonAction>>(ACTION.resolve, async ({ ack, body, action, respond }) => {
     await ack();
-    const open = s.decisions.openIncident(action.value ?? '');
-    if (!open.ok) return refuse(d, respond, open.refusal);
-    try {
-      s.incidents.resolve(open.value.id, userActor(body.user.id));
-    } catch (err) {
-      if (!(err instanceof IllegalTransitionError)) throw err;
-      await refuse(d, respond, { kind: 'illegal_transition', incidentId: open.value.id, from: err.from, to: err.to });
-    }
+    const resolved = await s.decisions.resolve(action.value ?? '', userActor(body.user.id));
+    if (!resolved.ok) await refuse(d, respond, resolved.refusal);
   });
 }

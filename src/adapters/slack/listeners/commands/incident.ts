@@ -1,6 +1,5 @@
 /** `/incident list|ack|resolve|rca|timeline [id]` (SPEC section 4). */
 import type { App } from '@slack/bolt';
-import { IllegalTransitionError } from '../../../../domain/lifecycle.ts';
 import type { Refusal } from '../../../../services/refusals.ts';
 import { incidentListText, timelineText } from '../../blocks/answers.ts';
 import { mention } from '../../blocks/format.ts';
@@ -53,15 +52,8 @@ export function registerIncidentCommand(app: App, d: ListenerDeps): void {
         return ack(ephemeral(outcome === 'acknowledged' ? say.acknowledged(target.id) : say.alreadyAcknowledged(target.id, mention(incident.acknowledgedBy ?? '?'))));
       }
       case 'resolve': {
-        const open = s.decisions.openIncident(target.id);
-        if (!open.ok) return ack(ephemeral(refusal(d, open.refusal)));
-        try {
-          s.incidents.resolve(target.id, actor);
-          return ack(ephemeral(say.resolved(target.id)));
-        } catch (err) {
-          if (err instanceof IllegalTransitionError) return ack(ephemeral(refusal(d, { kind: 'illegal_transition', incidentId: target.id, from: err.from, to: err.to })));
-          throw err;
-        }
+        const resolved = await s.decisions.resolve(target.id, actor);
+        return ack(ephemeral(resolved.ok ? say.resolved(target.id) : refusal(d, resolved.refusal)));
       }
     }
   });
