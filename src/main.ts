@@ -166,8 +166,10 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
   watchSlackAuth(client, clock, log, stopping.signal, slackAuth);
 
   const locale = config.locale;
+  const directory = new SlackUserGroups(client);
   const presenter = new SlackPresenter({
     client,
+    directory,
     queries,
     outbox: store.outbox,
     clock,
@@ -191,7 +193,7 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
       // The Kubernetes engine, unless a test brings its own. Clients are built per service on first
       // use, so a cluster that is unreachable at start only matters when a rollback needs it.
       ...(options.engine ? { engine: options.engine(store, clock) } : { cluster: new KubeCluster(config.services, env.kubeconfig ? { kubeconfigPath: env.kubeconfig } : {}) }),
-      directory: new SlackUserGroups(client),
+      directory,
       metrics: metrics.source,
       escalationNotifier: { escalate: (incident, level, lateMs) => presenter.escalate(incident.id, level, lateMs) },
     },

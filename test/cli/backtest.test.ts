@@ -6,7 +6,7 @@ import { runCli } from '../../src/cli.ts';
 import { BACKTEST_USAGE, backtestCommand, parseTime } from '../../src/cli/backtest.ts';
 import { ManualClock } from '../../src/services/clock.ts';
 import { closedPort, startFakePrometheus, type FakePrometheus } from '../metrics/fake-prometheus.ts';
-import { referenceQueries } from '../metrics/support.ts';
+import { configText, referenceQueries } from '../metrics/support.ts';
 
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
 const at = (hhmmss: string) => Date.parse(`2026-01-05T${hhmmss}Z`) / 1000;
@@ -18,24 +18,15 @@ function writeConfig(metrics: string): string {
   const file = join(dir, `rewind-${Math.random().toString(36).slice(2)}.yml`);
   writeFileSync(
     file,
-    `slack:
-  incidentChannel: C0INCIDENT
-  stakeholderChannel: C0STAKEHOLDERS
-  drillChannel: C0DRILLS
-  approvers: [U0LEAD]
-metrics:
-${metrics}
-services:
-  checkout:
-    router: { kind: service-selector, service: checkout }
-    versions:
-      - { version: v3.1.0 }
-      - { version: v3.0.0 }
-  search:
+    configText(
+      metrics,
+      '',
+      `  search:
     router: { kind: service-selector, service: search }
     versions:
       - { version: v1.0.0 }
 `,
+    ),
   );
   return file;
 }

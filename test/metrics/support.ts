@@ -57,8 +57,9 @@ export function referenceQueries(service: string, version: string, window: strin
 }
 
 /** A valid config with one service and the given `metrics:` block (YAML, indented by two). */
-export function configWith(metricsYaml: string, extra = ''): Config {
-  const text = `slack:
+/** A minimal config text with the given `metrics:` body; `moreServices` is appended under `services:`. */
+export function configText(metricsYaml: string, extra = '', moreServices = ''): string {
+  return `slack:
   incidentChannel: C0INCIDENT
   stakeholderChannel: C0STAKEHOLDERS
   drillChannel: C0DRILLS
@@ -72,7 +73,11 @@ services:
     versions:
       - { version: v3.1.0 }
       - { version: v3.0.0 }
-`;
+${moreServices}`;
+}
+
+export function configWith(metricsYaml: string, extra = ''): Config {
+  const text = configText(metricsYaml, extra);
   const r = parseConfigText(text, 'test.yml');
   if (!r.ok) throw new Error(r.problems.map((p) => p.message).join('\n'));
   return r.config;

@@ -15,7 +15,7 @@ import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../../services/clock.ts';
 import type { IncidentService } from '../../services/incidents.ts';
-import type { ChannelNotice, IncidentAnnouncer, IncidentNotice, IncidentNotifier } from '../../services/ports.ts';
+import type { ChannelNotice, IncidentAnnouncer, IncidentNotice, IncidentNotifier, UserGroupDirectory } from '../../services/ports.ts';
 import type { Queries } from '../../services/queries.ts';
 import type { RcaPublisher } from '../../services/rca.ts';
 import type { StakeholderPort } from '../../services/post-actions.ts';
@@ -35,6 +35,8 @@ export interface PresenterOptions {
   client: WebClient;
   queries: Queries;
   outbox: OutboxRepository;
+  /** Expands user groups named by an escalation level to the people to message. */
+  directory: UserGroupDirectory;
   clock: Clock;
   channel: string;
   /** Where stakeholder notices go (config slack.stakeholderChannel). */
@@ -132,7 +134,7 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
       const people = new Set<string>();
       for (const id of level.notify) {
         if (!id.startsWith('S')) people.add(id);
-        else for (const member of (await this.o.client.usergroups.users.list({ usergroup: id })).users ?? []) people.add(member);
+        else for (const member of await this.o.directory.members(id)) people.add(member);
       }
       const head = await this.headTs(incidentId);
       const link = head ? (await this.o.client.chat.getPermalink({ channel: head.channel, message_ts: head.ts }).catch(() => null))?.permalink ?? null : null;

@@ -89,6 +89,10 @@ describe('rolling back from the buttons', () => {
     expect(textOf(head)).toContain('v2.0.0 50% / v1.5.0 50%');
     expect(textOf(head)).toMatch(/▓+░+/);
     expect(textOf(head)).toContain('1/3');
+    // /rollback history lists it with who started it.
+    const history = await world.command(ALICE, COMMAND.rollback, 'history prompt-service');
+    expect(history.body.text).toContain(world.engine.started[0]?.id ?? 'RB-?');
+    expect(history.body.text).toContain(`<@${LEAD}>`);
   });
 
   it('a non-approver gets an ephemeral refusal, the attempt is audited, and nothing changes', async () => {

@@ -53,8 +53,12 @@ export function registerRollbackCommand(app: App, d: ListenerDeps): void {
       }
       case 'history': {
         const rows = s.queries.rollbackHistory(c.service, 10);
-        const views = rows.map((r) => rollbackView({ ...r, approvals: { have: 0, need: 0, by: [] }, newVersionWeight: null, phases: [] }));
-        return ack(ephemeral(historyText(c.service, views, rows.map((r) => r.startedAt), d.config.drills.timezone, d.locale)));
+        const shown = rows.flatMap((r) => {
+          const snapshot = s.queries.rollback(r.id);
+          return snapshot ? [{ view: rollbackView(snapshot), startedAt: r.startedAt }] : [];
+        });
+        const text = historyText(c.service, shown.map((x) => x.view), shown.map((x) => x.startedAt), d.config.drills.timezone, d.locale);
+        return ack(ephemeral(text));
       }
       case 'complaint': {
         const { inWindow } = s.complaints.record(c.service, c.text, actor);
