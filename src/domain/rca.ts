@@ -50,6 +50,8 @@ const T = {
       decision: (action: string, who: string) => `Decision: ${action}, by ${who}`,
       rollbackStart: (from: string, to: string, who: string) => `Rollback started ${from} → ${to}, by ${who}`,
       rollbackEnd: (outcome: string) => `Rollback ${outcome}`,
+      canaryStart: (from: string, to: string, who: string) => `Fix ${to} re-deployed as a cautious canary (from ${from}), by ${who}`,
+      canaryEnd: (outcome: string) => `Canary ${outcome}`,
       escalation: (level: number, label: string) => `Escalated to level ${level} (${label})`,
       ack: (who: string) => `Acknowledged by ${who}`,
       recovered: (who: string) => `Recovery confirmed, resolved by ${who}`,
@@ -80,6 +82,8 @@ const T = {
       decision: (action: string, who: string) => `判断: ${action}（${who}）`,
       rollbackStart: (from: string, to: string, who: string) => `ロールバック実施 ${from} → ${to}（${who}）`,
       rollbackEnd: (outcome: string) => `ロールバック ${outcome}`,
+      canaryStart: (from: string, to: string, who: string) => `修正版 ${to} を慎重なカナリアで再デプロイ（${from} から、${who}）`,
+      canaryEnd: (outcome: string) => `カナリア ${outcome}`,
       escalation: (level: number, label: string) => `エスカレーション レベル ${level}（${label}）`,
       ack: (who: string) => `${who} が確認`,
       recovered: (who: string) => `正常復旧確認（${who} が解決）`,
@@ -115,6 +119,8 @@ export function timelineRows(input: RcaInput): Array<{ at: number; text: string 
     else if (e.kind === 'decision') rows.push({ at: e.at, text: t.decision(String(d.action ?? ''), who(e.actor)) });
     else if (e.kind === 'rollback_started') rows.push({ at: e.at, text: t.rollbackStart(String(d.from ?? '?'), String(d.to ?? '?'), who(e.actor)) });
     else if (e.kind === 'rollback_succeeded' || e.kind === 'rollback_failed' || e.kind === 'rollback_aborted') rows.push({ at: e.at, text: t.rollbackEnd(e.kind.replace('rollback_', '')) });
+    else if (e.kind === 'canary_started') rows.push({ at: e.at, text: t.canaryStart(String(d.from ?? '?'), String(d.to ?? '?'), who(e.actor)) });
+    else if (e.kind === 'canary_succeeded' || e.kind === 'canary_failed' || e.kind === 'canary_aborted') rows.push({ at: e.at, text: t.canaryEnd(e.kind.replace('canary_', '')) });
     else if (e.kind === 'escalation') rows.push({ at: e.at, text: t.escalation(Number(d.level ?? 0), String(d.label ?? '')) });
     else if (e.kind === 'ack') rows.push({ at: e.at, text: t.ack(who(e.actor)) });
     else if (e.kind === 'status' && e.to === 'resolved') rows.push({ at: e.at, text: t.recovered(who(e.actor)) });

@@ -8,7 +8,7 @@
  * restart knows exactly where the rollback stood.
  */
 
-export type StepKind = 'confirm' | 'set_weight' | 'observe' | 'verify' | 'post_actions';
+export type StepKind = 'confirm' | 'set_weight' | 'observe' | 'verify' | 'post_actions' | 'stop';
 
 export interface PlannedStep {
   kind: StepKind;
@@ -19,6 +19,8 @@ export interface PlannedStep {
   /** set_weight: share of traffic left on the version being rolled back; observe: how long. */
   weight?: number;
   observeMs?: number;
+  /** verify: how long (the cautious canary watches twice as long as a rollback). */
+  verifyMs?: number;
   /** 0-based phase the step belongs to (gradual); null for immediate and the framing steps. */
   phase: number | null;
 }
@@ -57,6 +59,37 @@ export function gradualSteps(phases: readonly GradualPhaseInput[], verifyWindowM
   steps.push({ kind: 'verify', name: 'verify', budgetMs: Math.max(BUDGET.verify, verifyWindowMs), phase: null });
   steps.push({ kind: 'post_actions', name: 'post-actions', budgetMs: null, phase: null });
   return steps;
+}
+
+/**
+ * 修正版の準備 → より慎重なカナリア（1%開始）: the fix goes forward in the configured steps (1, 5, 25,
+ * 50, 100 by default), each watched for `observeMs` (twice a rollback phase's window), then verified
+ * for twice the verify window. `weight` stays the share left on the version being moved away from —
+ * here the stable one — so the router code is the same as a rollback's: step 1% is weight 99.
+ */
+export function canarySteps(percents: readonly number[], observeMs: number, verifyWindowMs: number): PlannedStep[] {
+  if (percents.length === 0 || percents.at(-1) !== 100) throw new Error('a cautious canary must end at 100%');
+  const steps: PlannedStep[] = [{ kind: 'confirm', name: 'confirm', budgetMs: BUDGET.confirm, phase: null }];
+  percents.forEach((p, i) => {
+    steps.push({ kind: 'set_weight', name: `canary ${p}%`, budgetMs: BUDGET.switch, weight: 100 - p, phase: i });
+    if (p < 100 && observeMs > 0) steps.push({ kind: 'observe', name: `observe ${minutes(observeMs)}`, budgetMs: null, observeMs, phase: i });
+  });
+  const verifyMs = 2 * verifyWindowMs;
+  steps.push({ kind: 'verify', name: 'verify', budgetMs: Math.max(BUDGET.verify, verifyMs), verifyMs, phase: null });
+  steps.push({ kind: 'post_actions', name: 'post-actions', budgetMs: null, phase: null });
+  return steps;
+}
+
+/**
+ * The steps added when a canary is stopped (abortIf held, not healthy at 100%, a failed step, or a
+ * person pressed Abort): all traffic back on the stable version, then the canary ends as aborted.
+ * Two rows, so a restart between them neither repeats the switch nor leaves the canary running.
+ */
+export function revertSteps(): PlannedStep[] {
+  return [
+    { kind: 'set_weight', name: 'back to stable', budgetMs: BUDGET.switch, weight: 100, phase: null },
+    { kind: 'stop', name: 'canary stopped', budgetMs: null, phase: null },
+  ];
 }
 
 /** The split for a share left on the version being rolled back. */

@@ -20,6 +20,7 @@ import { KubeRollbackEngine } from './rollback-engine.ts';
 import { Queries } from './queries.ts';
 import { PostActions, type StakeholderPort } from './post-actions.ts';
 import { RcaService, type RcaPublisher } from './rca.ts';
+import { FixCanary } from './fix-canary.ts';
 import { RollbackRequests } from './rollback-requests.ts';
 import { TimerService, type TimerLog } from './timers.ts';
 
@@ -41,6 +42,8 @@ export interface Services {
   escalations: EscalationService;
   decisions: DecisionService;
   rollbacks: RollbackRequests;
+  /** Re-deploying the fix as a cautious canary (修正版の準備). */
+  canary: FixCanary;
   engine: RollbackEngine;
   queries: Queries;
   complaints: ComplaintService;
@@ -88,6 +91,7 @@ export function createServices(config: Config, store: Store, clock: Clock, ports
             observationWindowMs: config.triggers.observationWindow,
             phases: config.rollback.gradual.phases.map((p) => ({ weight: p.weight, observeMs: p.observe ?? null })),
             abortIf: config.rollback.gradual.abortIf,
+            canary: { steps: config.rollback.cautiousCanary.steps, observeMs: config.rollback.cautiousCanary.observe },
             tiers: triggerRules(config).tiers,
             dryRun: config.rollback.dryRun,
           },
@@ -109,6 +113,21 @@ export function createServices(config: Config, store: Store, clock: Clock, ports
     dryRun: config.rollback.dryRun,
     timers,
     ...(log ? { log } : {}),
+  });
+  const canary = new FixCanary({
+    store,
+    clock,
+    incidents,
+    authorizer,
+    engine,
+    notifier: ports.notifier,
+    requests: rollbacks,
+    services: Object.fromEntries(Object.entries(config.services).map(([name, s]) => [name, { versions: s.versions.map((v) => v.version), router: s.router.kind }])),
+    steps: config.rollback.cautiousCanary.steps,
+    observeMs: config.rollback.cautiousCanary.observe,
+    abortIf: config.rollback.gradual.abortIf.text,
+    requiredApprovals: config.slack.requiredApprovals,
+    dryRun: config.rollback.dryRun,
   });
   const queries = new Queries(store, judgmentMatrix(config), config.slack.requiredApprovals);
   const complaints = new ComplaintService(store, clock, incidents, config.triggers.observationWindow);
@@ -141,5 +160,5 @@ export function createServices(config: Config, store: Store, clock: Clock, ports
       })
     : null;
   const rca = new RcaService(store, clock, { timezone: config.drills.timezone, locale: config.locale, publisher: ports.notifier });
-  return { timers, authorizer, incidents, escalations, decisions, rollbacks, engine, queries, complaints, alerts, evaluator, rca, postActions };
+  return { timers, authorizer, incidents, escalations, decisions, rollbacks, canary, engine, queries, complaints, alerts, evaluator, rca, postActions };
 }

@@ -10,7 +10,7 @@
  * already the wanted one, so no patch is ever repeated.
  */
 import type { Condition } from '../domain/conditions.ts';
-import { gradualSteps, immediateSteps, type GradualPhaseInput, type PlannedStep } from '../domain/rollback-plan.ts';
+import { canarySteps, gradualSteps, immediateSteps, type GradualPhaseInput, type PlannedStep } from '../domain/rollback-plan.ts';
 import type { TriggerRules } from '../domain/triggers.ts';
 import type { Actor } from '../domain/types.ts';
 import type { RollbackRecord, RollbackStep, Store } from '../store/index.ts';
@@ -18,10 +18,10 @@ import type { Clock } from './clock.ts';
 import type { EscalationService } from './escalations.ts';
 import type { IncidentService } from './incidents.ts';
 import type { ClusterPort, IncidentNotifier, MetricsSource, RollbackControl, RollbackEngine } from './ports.ts';
-import { StepRunner, type StepContext } from './rollback-steps.ts';
+import { ROLLBACK_TIMER, StepRunner, addPlannedStep, type StepContext } from './rollback-steps.ts';
 import type { FiredTimer, TimerService } from './timers.ts';
 
-export const ROLLBACK_TIMER = 'rollback';
+export { ROLLBACK_TIMER };
 
 export interface EngineSettings {
   verifyWindowMs: number;
@@ -29,6 +29,8 @@ export interface EngineSettings {
   observationWindowMs: number;
   phases: GradualPhaseInput[];
   abortIf: Condition;
+  /** The cautious canary that re-deploys a fix: its steps in percent of traffic on the fix, and each step's watch. */
+  canary: { steps: number[]; observeMs: number };
   tiers: TriggerRules['tiers'];
   dryRun: boolean;
 }
@@ -77,18 +79,10 @@ export class KubeRollbackEngine implements RollbackEngine {
         `${rollback.service} ${rollback.toVersion} has no ready replicas (0 of ${ready.desired}): switching traffic to it would be an outage. Scale it up first.`,
       );
     }
-    const s = this.o.settings;
-    const steps: PlannedStep[] = rollback.strategy === 'gradual' ? gradualSteps(this.phasesOf(rollback), s.verifyWindowMs) : immediateSteps(s.verifyWindowMs);
+    const steps = this.planOf(rollback);
     const now = this.o.clock.now();
     this.o.store.transaction(() => {
-      steps.forEach((step) =>
-        this.o.store.rollbacks.addStep(rollback.id, {
-          name: step.name,
-          status: 'pending',
-          budgetMs: step.budgetMs,
-          detail: { kind: step.kind, weight: step.weight ?? null, observeMs: step.observeMs ?? null, phase: step.phase },
-        }),
-      );
+      steps.forEach((step) => addPlannedStep(this.o.store, rollback.id, step));
       this.schedule(rollback.id, 1, now);
     });
     this.o.log?.info({ rollback: rollback.id, steps: steps.map((x) => x.name) }, 'rollback planned');
@@ -120,6 +114,8 @@ export class KubeRollbackEngine implements RollbackEngine {
       }
       return;
     }
+    // A canary that is stopped goes back: the fix leaves the traffic, the stable version keeps it.
+    if (rollback.strategy === 'canary') return this.runner.revertCanary(rollback, null, `stopped by ${actor.id}`);
     // abort: stop moving traffic where it is now, and hand the decision back to people.
     const aborted = store.rollbacks.update(rollback.id, { status: 'aborted', finishedAt: now }, rollback.status);
     if (!aborted) return;
@@ -128,6 +124,17 @@ export class KubeRollbackEngine implements RollbackEngine {
       if (step.status === 'pending' || step.status === 'running') store.rollbacks.updateStep(rollback.id, step.seq, { status: 'skipped', finishedAt: now });
     }
     await this.runner.finished(aborted, 'aborted', `stopped by ${actor.id}; traffic stays as it is now`);
+  }
+
+  private planOf(rollback: RollbackRecord): PlannedStep[] {
+    const s = this.o.settings;
+    if (rollback.strategy === 'gradual') return gradualSteps(this.phasesOf(rollback), s.verifyWindowMs);
+    if (rollback.strategy === 'canary') {
+      const planned = (rollback.plan as { canarySteps?: unknown }).canarySteps;
+      const percents = Array.isArray(planned) && planned.every((p) => typeof p === 'number') ? (planned as number[]) : s.canary.steps;
+      return canarySteps(percents, s.canary.observeMs, s.verifyWindowMs);
+    }
+    return immediateSteps(s.verifyWindowMs);
   }
 
   private phasesOf(rollback: RollbackRecord): GradualPhaseInput[] {

@@ -74,17 +74,21 @@ export class RollbackRequests {
   }
 
   /**
-   * The version running now, as far as the bot knows before the engine reads the router: the
-   * incident's version, else where the last finished rollback left the service, else the newest.
+   * The version running now, as far as the bot knows before the engine reads the router: where the
+   * incident's last rollback or canary left all traffic, else the incident's version, else where the
+   * last finished rollback left the service, else the newest.
    */
-  private currentVersion(service: string, incidentVersion: string | null, incidentId: string | null): string | null {
-    // A rollback of this incident already moved all traffic: that is where the service is now.
+  servingVersion(service: string, incidentVersion: string | null, incidentId: string | null): string | null {
     if (incidentId) {
-      const moved = this.o.store.rollbacks
-        .listForIncident(incidentId)
-        .filter((r) => this.o.store.rollbacks.steps(r.id).some((st) => st.status === 'succeeded' && st.detail.kind === 'set_weight' && st.detail.weight === 0))
-        .at(-1);
-      if (moved) return moved.toVersion;
+      for (const r of this.o.store.rollbacks.listForIncident(incidentId).reverse()) {
+        const last = this.o.store.rollbacks
+          .steps(r.id)
+          .filter((st) => st.status === 'succeeded' && st.detail.kind === 'set_weight')
+          .at(-1)?.detail.weight;
+        // Weight is the share left on `from`: 0 moved everything to `to`, 100 (a canary sent back) kept it on `from`.
+        if (last === 0) return r.toVersion;
+        if (last === 100) return r.fromVersion;
+      }
     }
     if (incidentVersion) return incidentVersion;
     const last = this.o.store.rollbacks.history({ service, limit: 20 }).find((r) => r.status === 'succeeded');
@@ -118,7 +122,7 @@ export class RollbackRequests {
     const active = this.o.store.rollbacks.activeForService(service);
     if (active && active.status !== 'pending') return refuse({ kind: 'rollback_running', rollbackId: active.id });
 
-    const from = this.currentVersion(service, incidentVersion, request.incidentId);
+    const from = this.servingVersion(service, incidentVersion, request.incidentId);
     const history = this.o.store.rollbacks
       .history({ service, limit: 50 })
       .filter((r) => r.status === 'succeeded')
@@ -179,7 +183,7 @@ export class RollbackRequests {
       this.o.incidents.record(incidentId, 'rollback_requested', actor, { rollbackId: rollback.id, strategy: plan.strategy, from: plan.fromVersion, to: plan.toVersion });
       this.o.notifier.notice(incidentId, { kind: 'rollback_requested', rollbackId: rollback.id, by: actor.id });
     }
-    return this.approveAndMaybeStart(rollback, actor);
+    return this.approveAndStart(rollback, actor);
   }
 
   /**
@@ -205,10 +209,11 @@ export class RollbackRequests {
     if (!auth.ok) return refuse({ kind: 'not_approver', action: 'approve a rollback', approvers: auth.approvers });
     const fresh = this.o.store.rollbacks.get(rollbackId);
     if (!fresh || fresh.status !== 'pending') return refuse({ kind: 'rollback_running', rollbackId });
-    return this.approveAndMaybeStart(fresh, actor);
+    return this.approveAndStart(fresh, actor);
   }
 
-  private approveAndMaybeStart(rollback: RollbackRecord, actor: Actor): Outcome<RequestResult> | Promise<Outcome<RequestResult>> {
+  /** Records this approval and starts (or schedules) the rollback once it has enough. */
+  approveAndStart(rollback: RollbackRecord, actor: Actor): Outcome<RequestResult> | Promise<Outcome<RequestResult>> {
     const need = actor.kind === 'bot' ? 1 : this.o.requiredApprovals;
     const incidentId = rollback.incidentId;
     const recorded = this.o.store.approvals.record({ subject: rollback.id, approver: actor.id, at: this.o.clock.now() });
@@ -267,12 +272,14 @@ export class RollbackRequests {
     const claimed = this.o.store.rollbacks.update(rollback.id, { status: 'running' }, 'pending');
     if (!claimed) return refuse({ kind: 'rollback_running', rollbackId: rollback.id });
     const incidentId = claimed.incidentId;
+    // A canary brings a fix in after (or instead of) a rollback: the incident keeps its status.
+    const canary = claimed.strategy === 'canary';
     if (incidentId) {
       const incident = this.o.store.incidents.get(incidentId);
-      if (incident && incident.status !== 'rolling_back') {
+      if (incident && !canary && incident.status !== 'rolling_back') {
         this.o.incidents.transition(incidentId, 'rolling_back', actor, { rollbackId: claimed.id, strategy: claimed.strategy });
       }
-      this.o.incidents.record(incidentId, 'rollback_started', actor, { rollbackId: claimed.id, from: claimed.fromVersion, to: claimed.toVersion, strategy: claimed.strategy });
+      this.o.incidents.record(incidentId, canary ? 'canary_started' : 'rollback_started', actor, { rollbackId: claimed.id, from: claimed.fromVersion, to: claimed.toVersion, strategy: claimed.strategy });
     }
     try {
       await this.o.engine.start(claimed);
@@ -281,10 +288,10 @@ export class RollbackRequests {
       this.o.log?.error({ rollback: claimed.id, err: message }, 'rollback engine failed to start');
       this.o.store.rollbacks.update(claimed.id, { status: 'failed', error: message, finishedAt: this.o.clock.now() }, 'running');
       if (incidentId) {
-        this.o.incidents.record(incidentId, 'rollback_failed', actor, { rollbackId: claimed.id, error: message });
-        this.o.incidents.transition(incidentId, 'awaiting_decision', { kind: 'system', id: 'rollbacks' }, { rollbackId: claimed.id, error: message });
+        this.o.incidents.record(incidentId, canary ? 'canary_failed' : 'rollback_failed', actor, { rollbackId: claimed.id, error: message });
+        if (!canary) this.o.incidents.transition(incidentId, 'awaiting_decision', { kind: 'system', id: 'rollbacks' }, { rollbackId: claimed.id, error: message });
       }
-      return refuse({ kind: 'error', message: `the rollback could not start: ${message}` });
+      return refuse({ kind: 'error', message: `the ${canary ? 'canary' : 'rollback'} could not start: ${message}` });
     }
     if (incidentId) this.o.notifier.changed(incidentId);
     return ok({ state: 'started', rollback: this.o.store.rollbacks.get(claimed.id) ?? claimed });

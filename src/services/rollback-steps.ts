@@ -2,11 +2,11 @@
  * What each step of a rollback does (runbook 即座ロールバック / 段階的ロールバック), reporting each
  * one in the incident thread with its time against the runbook's budget.
  */
-import { conditionHolds, formatValue, type Condition } from '../domain/conditions.ts';
-import { sparkline } from '../domain/sparkline.ts';
+import { conditionHolds, formatValue } from '../domain/conditions.ts';
 import { METRIC_NAMES, type MetricSample } from '../domain/metrics.ts';
-import { sameSplit } from '../domain/rollback-plan.ts';
-import type { RollbackRecord, RollbackStep } from '../store/index.ts';
+import { revertSteps, sameSplit, type PlannedStep } from '../domain/rollback-plan.ts';
+import { verificationVerdict } from '../domain/verification.ts';
+import type { RollbackRecord, RollbackStep, Store } from '../store/index.ts';
 import { withKubeRetry } from './kube-retry.ts';
 import type { KubeChange, ServiceCluster, Split } from './ports.ts';
 import type { RollbackEngineOptions } from './rollback-engine.ts';
@@ -16,6 +16,18 @@ export interface StepContext {
   step: RollbackStep;
   steps: RollbackStep[];
   tick: number | undefined;
+}
+
+export const ROLLBACK_TIMER = 'rollback';
+
+/** A planned step as its row: pending, with what the runner needs in `detail`. */
+export function addPlannedStep(store: Store, rollbackId: string, step: PlannedStep, extra: Record<string, unknown> = {}): RollbackStep {
+  return store.rollbacks.addStep(rollbackId, {
+    name: step.name,
+    status: 'pending',
+    budgetMs: step.budgetMs,
+    detail: { kind: step.kind, weight: step.weight ?? null, observeMs: step.observeMs ?? null, verifyMs: step.verifyMs ?? null, phase: step.phase, ...extra },
+  });
 }
 
 type Schedule = (rollbackId: string, seq: number, dueAt: number, tick?: number) => void;
@@ -53,6 +65,7 @@ export class StepRunner {
       if (kind === 'observe') return await this.observe(ctx);
       if (kind === 'verify') return await this.verify(ctx);
       if (kind === 'post_actions') return await this.postActions(ctx);
+      if (kind === 'stop') return await this.stopCanary(ctx);
       throw new Error(`unknown step kind ${String(kind)}`);
     } catch (err) {
       await this.fail(ctx, err instanceof Error ? err.message : String(err));
@@ -194,16 +207,18 @@ export class StepRunner {
       this.schedule(r.id, ctx.step.seq, now + Math.min(s.evaluationIntervalMs, observeMs), 1);
       return;
     }
-    const from = this.fromVersion(ctx);
+    // A rollback watches the version it drains; a canary watches the fix it is bringing in.
+    const canary = r.strategy === 'canary';
+    const watched = canary ? r.toVersion : this.fromVersion(ctx);
     let sample: MetricSample | null = null;
     if (this.o.metrics) {
-      sample = await this.o.metrics.sample(r.service, from, s.observationWindowMs).catch(() => ({}));
+      sample = await this.o.metrics.sample(r.service, watched, s.observationWindowMs).catch(() => ({}));
       const holds = conditionHolds(s.abortIf, sample);
-      // A metric that cannot be read never counts as healthy; going to 0 is the safe direction.
+      // A metric that cannot be read never counts as healthy; the safe direction is away from the watched version.
       if (holds !== false) {
         const value = sample[s.abortIf.metric];
-        const why = holds === undefined ? `${s.abortIf.metric} could not be read` : `${s.abortIf.metric} ${formatValue(s.abortIf.metric, value ?? 0)} (abortIf: ${s.abortIf.text})`;
-        return this.abortToZero(ctx, why);
+        const why = holds === undefined ? `${s.abortIf.metric} of ${watched} could not be read` : `${s.abortIf.metric} of ${watched} ${formatValue(s.abortIf.metric, value ?? 0)} (abortIf: ${s.abortIf.text})`;
+        return canary ? this.revertCanary(r, ctx.step, why, 'abortIf held') : this.abortToZero(ctx, why);
       }
     }
     const until = Number(ctx.step.detail.observeUntil ?? now);
@@ -247,9 +262,10 @@ export class StepRunner {
       this.begin(ctx);
       return this.finishStep(ctx, 'skipped', [['verification', 'no metrics provider is configured: a person confirms recovery and resolves']]);
     }
+    const windowMs = typeof ctx.step.detail.verifyMs === 'number' ? ctx.step.detail.verifyMs : s.verifyWindowMs;
     if (ctx.tick === undefined) {
-      this.begin(ctx, { verifyUntil: now + s.verifyWindowMs, series: {} });
-      this.schedule(r.id, ctx.step.seq, now + Math.min(s.evaluationIntervalMs, s.verifyWindowMs), 1);
+      this.begin(ctx, { verifyUntil: now + windowMs, series: {} });
+      this.schedule(r.id, ctx.step.seq, now + Math.min(s.evaluationIntervalMs, windowMs), 1);
       return;
     }
     const sample = await this.o.metrics.sample(r.service, r.toVersion, s.evaluationIntervalMs).catch(() => ({}) as MetricSample);
@@ -266,12 +282,14 @@ export class StepRunner {
       return;
     }
     const before = (ctx.steps.find((x) => x.detail.kind === 'confirm')?.detail.baseline ?? {}) as MetricSample;
-    const after = await this.o.metrics.sample(r.service, r.toVersion, s.verifyWindowMs).catch(() => ({}) as MetricSample);
+    const after = await this.o.metrics.sample(r.service, r.toVersion, windowMs).catch(() => ({}) as MetricSample);
     const verdict = verificationVerdict(before, after, series, s.tiers);
     this.o.store.rollbacks.updateStep(r.id, ctx.step.seq, { detail: { ...ctx.step.detail, series, after } });
     if (verdict.recovered) return this.finishStep(ctx, 'succeeded', [...verdict.facts, ['verdict', 'recovered']], { after, recovered: true });
+    const why = `not healthy after ${Math.round(windowMs / 60_000)}m on ${r.toVersion}: ${verdict.breaching.join(', ') || 'metrics could not be read'}`;
+    if (r.strategy === 'canary') return this.revertCanary(r, ctx.step, why, 'verdict', verdict.facts);
     if (r.incidentId) this.o.notifier.notice(r.incidentId, { kind: 'not_recovered', rollbackId: r.id, incidentId: r.incidentId, breaching: verdict.breaching });
-    throw new Error(`not recovered after ${Math.round(s.verifyWindowMs / 60_000)}m on ${r.toVersion}: ${verdict.breaching.join(', ') || 'metrics could not be read'}`);
+    throw new Error(why.replace('not healthy', 'not recovered'));
   }
 
   /** Step 4 (事後対応): hand the incident on; the rollback is done. */
@@ -279,6 +297,7 @@ export class StepRunner {
     this.begin(ctx);
     const r = ctx.rollback;
     const recovered = ctx.steps.some((x) => x.detail.kind === 'verify' && x.detail.recovered === true);
+    if (r.strategy === 'canary') return this.canaryDone(ctx, recovered);
     const facts: Array<[string, string]> = [['incident', r.incidentId ?? 'none'], ['recovery', recovered ? 'confirmed by metrics' : 'to be confirmed by a person']];
     if (r.incidentId && this.o.postActions) {
       const { postMortemAt } = this.o.postActions.afterRollback(r.incidentId);
@@ -294,9 +313,74 @@ export class StepRunner {
     }
   }
 
+  /** The fix serves all traffic and held up: the canary is done; a 修正を試みる incident is resolved by it. */
+  private async canaryDone(ctx: StepContext, healthy: boolean): Promise<void> {
+    const r = ctx.rollback;
+    this.finishStep(ctx, 'succeeded', [
+      ['fix', `${r.toVersion} serves all traffic`],
+      ['health', healthy ? 'confirmed by metrics' : 'to be confirmed by a person'],
+    ]);
+    const done = this.o.store.rollbacks.update(r.id, { status: 'succeeded', finishedAt: this.o.clock.now() }, 'running');
+    if (!done) return;
+    await this.finished(done, 'succeeded', done.dryRun || this.o.settings.dryRun ? 'dry run: no change was sent to the cluster, traffic did not move' : null);
+    if (healthy && r.incidentId && this.o.store.incidents.get(r.incidentId)?.status === 'fixing') {
+      this.o.incidents.resolve(r.incidentId, SYSTEM, { rollbackId: r.id, reason: `fix ${r.toVersion} deployed as a cautious canary` });
+    }
+  }
+
+  /**
+   * Stops a canary: the step that saw the problem fails, the remaining steps are skipped, and two
+   * steps are added — all traffic back on the stable version, then the end as aborted. Called from
+   * a watch (abortIf, verdict), a failed step, or Abort; a second call while one is queued does nothing.
+   */
+  async revertCanary(r: RollbackRecord, failing: RollbackStep | null, why: string, label = 'stopped', facts: Array<[string, string]> = []): Promise<void> {
+    const now = this.o.clock.now();
+    const steps = this.o.store.rollbacks.steps(r.id);
+    if (steps.some((x) => x.detail.kind === 'stop')) return;
+    const confirmed = steps.find((x) => x.detail.kind === 'confirm')?.detail.from;
+    const from = typeof confirmed === 'string' ? confirmed : (r.fromVersion ?? 'the stable version');
+    const queued = this.o.store.transaction(() => {
+      const fresh = this.o.store.rollbacks.get(r.id);
+      if (!fresh || !['running', 'paused'].includes(fresh.status)) return false;
+      if (fresh.status === 'paused') this.o.store.rollbacks.update(r.id, { status: 'running' }, 'paused');
+      this.o.timers.cancelWhere(ROLLBACK_TIMER, `rollback:${r.id}:`);
+      for (const x of steps) {
+        if (failing && x.seq === failing.seq) this.o.store.rollbacks.updateStep(r.id, x.seq, { status: 'failed', finishedAt: now, detail: { ...x.detail, stoppedBecause: why } });
+        else if (x.status === 'pending' || x.status === 'running') this.o.store.rollbacks.updateStep(r.id, x.seq, { status: 'skipped', finishedAt: now });
+      }
+      const [back] = revertSteps().map((step) => addPlannedStep(this.o.store, r.id, step, { reason: why, revert: true }));
+      if (back) this.schedule(r.id, back.seq, now);
+      return true;
+    });
+    if (!queued || !r.incidentId) return;
+    const step = failing ?? steps.find((x) => x.status === 'running') ?? null;
+    const total = this.o.store.rollbacks.steps(r.id).length;
+    this.o.notifier.notice(r.incidentId, {
+      kind: 'rollback_step',
+      rollbackId: r.id,
+      seq: step?.seq ?? total - 1,
+      total,
+      name: step?.name ?? 'canary',
+      status: 'failed',
+      elapsedMs: now - (step?.startedAt ?? now),
+      budgetMs: step?.budgetMs ?? null,
+      facts: [...facts, [label, why], ['next', `canary back to 0%: all traffic on ${from}`]],
+    });
+    this.o.notifier.changed(r.incidentId);
+  }
+
+  /** The canary is back on the stable version: it ends as aborted, with the reason it was stopped. */
+  private async stopCanary(ctx: StepContext): Promise<void> {
+    this.begin(ctx);
+    const reason = typeof ctx.step.detail.reason === 'string' ? ctx.step.detail.reason : 'stopped';
+    const stopped = this.o.store.rollbacks.update(ctx.rollback.id, { status: 'aborted', finishedAt: this.o.clock.now(), error: reason }, 'running');
+    this.finishStep(ctx, 'succeeded', [['reason', reason]]);
+    if (stopped) await this.finished(stopped, 'aborted', `${reason}; all traffic is back on ${stopped.fromVersion ?? 'the stable version'}`);
+  }
+
   async finished(r: RollbackRecord, outcome: 'succeeded' | 'failed' | 'aborted', reason: string | null): Promise<void> {
     if (!r.incidentId) return;
-    this.o.incidents.record(r.incidentId, `rollback_${outcome}`, SYSTEM, { rollbackId: r.id, reason });
+    this.o.incidents.record(r.incidentId, `${r.strategy === 'canary' ? 'canary' : 'rollback'}_${outcome}`, SYSTEM, { rollbackId: r.id, reason });
     if (outcome !== 'succeeded') {
       const incident = this.o.store.incidents.get(r.incidentId);
       if (incident && (incident.status === 'rolling_back' || incident.status === 'verifying')) {
@@ -312,33 +396,12 @@ export class StepRunner {
     const now = this.o.clock.now();
     const r = ctx.rollback;
     this.o.log?.error({ rollback: r.id, step: ctx.step.name, err: message }, 'rollback step failed');
+    // A canary that cannot go on goes back, unless going back is what failed.
+    if (r.strategy === 'canary' && ctx.step.detail.revert !== true) return this.revertCanary(r, ctx.step, message, 'error');
     this.o.store.rollbacks.updateStep(r.id, ctx.step.seq, { status: 'failed', finishedAt: now, detail: { ...ctx.step.detail, error: message } });
     const failed = this.o.store.rollbacks.update(r.id, { status: 'failed', finishedAt: now, error: message });
     this.notice(ctx, 'failed', now - (ctx.step.startedAt ?? now), [['error', message]]);
     if (failed) await this.finished(failed, 'failed', message);
     if (r.incidentId) await this.o.escalations.escalateNow(r.incidentId, `rollback ${r.id} failed: ${message}`, now);
   }
-}
-
-/**
- * Before → after per metric over the verify window, with a sparkline and the thresholds it is held
- * to. Recovered when every metric could be read and no trigger condition holds after.
- */
-export function verificationVerdict(
-  before: MetricSample,
-  after: MetricSample,
-  series: Record<string, Array<[number, number]>>,
-  tiers: Record<string, Condition[]>,
-): { recovered: boolean; breaching: string[]; facts: Array<[string, string]> } {
-  const conditions = Object.values(tiers).flat();
-  const breaching = conditions.filter((c) => conditionHolds(c, after) === true).map((c) => c.text);
-  const unreadable = conditions.filter((c) => conditionHolds(c, after) === undefined).map((c) => c.metric);
-  const facts: Array<[string, string]> = METRIC_NAMES.filter((m) => conditions.some((c) => c.metric === m)).map((m) => {
-    const show = (v: number | undefined) => (v === undefined ? '?' : formatValue(m, v));
-    const limits = conditions.filter((c) => c.metric === m).map((c) => `${c.op} ${formatValue(m, c.threshold)}`).join(' / ');
-    const line = sparkline((series[m] ?? []).map(([, v]) => v));
-    return [m, `${show(before[m])} → ${show(after[m])}  ${line}  (thresholds ${limits})`];
-  });
-  const missing = [...new Set(unreadable)];
-  return { recovered: breaching.length === 0 && missing.length === 0, breaching: [...breaching, ...missing.map((m) => `${m} unreadable`)], facts };
 }

@@ -158,7 +158,7 @@ describe('gradual rollback', () => {
       ['verify', 'running'],
       ['post-actions', 'pending'],
     ]);
-    expect(JSON.stringify(world.notifier.notices)).toContain('error_rate 7.2% (abortIf: error_rate > 5%)');
+    expect(JSON.stringify(world.notifier.notices)).toContain('error_rate of v2.0.0 7.2% (abortIf: error_rate > 5%)');
   });
 
   it('pause keeps the rest of the observation window; resume continues from there', async () => {

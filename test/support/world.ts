@@ -27,6 +27,7 @@ import {
   slashCommandPayload,
   viewSubmissionPayload,
   type BlockActionsOptions,
+  type ViewSubmissionOptions,
 } from './slack-signing.ts';
 import { SocketModeStandIn } from './socket-mode.ts';
 import { KubeApiStandIn, type SeedOptions } from './kube-api.ts';
@@ -81,7 +82,7 @@ export interface World {
   /** A block_actions click or select on a message. */
   act(o: Omit<BlockActionsOptions, 'channel'> & { channel?: string }): Promise<{ status: number }>;
   /** A view_submission. */
-  submit(user: string, callbackId: string, privateMetadata: string): Promise<{ status: number; body: any }>;
+  submit(user: string, callbackId: string, privateMetadata: string, values?: ViewSubmissionOptions['values']): Promise<{ status: number; body: any }>;
   homeOpened(user: string): Promise<{ status: number }>;
   /** Opens an incident the way alerts and the evaluator will, and waits for its head message. */
   openIncident(): Promise<Incident>;
@@ -210,8 +211,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       await settle();
       return { status: res.status };
     },
-    async submit(user, callbackId, privateMetadata) {
-      const payload = viewSubmissionPayload({ user, callbackId, privateMetadata });
+    async submit(user, callbackId, privateMetadata, values) {
+      const payload = viewSubmissionPayload({ user, callbackId, privateMetadata, ...(values ? { values } : {}) });
       if (socket) {
         const ack = await socket.send('interactive', payload, { acceptsResponsePayload: true });
         await settle();

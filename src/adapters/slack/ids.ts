@@ -23,6 +23,14 @@ export const ACTION = {
   pause: 'rollback_pause',
   resume: 'rollback_resume',
   abort: 'rollback_abort',
+  /** On the fix-prep note (and the "try a fix" decision): re-deploy the fix as a cautious canary; value = incident id. */
+  canaryFix: 'canary_fix',
+  // Drills. drillPrep / drillReview: checkboxes, block_id `<BLOCK>:<drill id>`; drillRate: value `<drill id>:<1-5>`.
+  drillPrep: 'drill_prep',
+  drillReview: 'drill_review',
+  drillRate: 'drill_rate',
+  /** Abort a running drill (removes the fault); value = drill id. */
+  drillAbort: 'drill_abort',
   // App Home: open an incident's thread is a plain link; nothing to handle.
 } as const;
 
@@ -35,11 +43,17 @@ export const BLOCK = {
   rollbackControls: 'rollback_controls',
   /** `fix_prep:<part>`, part 0 or 1; the value of each option is the item key. */
   fixPrep: 'fix_prep',
+  /** The version input of the cautious-canary modal. */
+  canaryVersion: 'canary_version',
+  drillPrep: 'drill_prep',
+  drillReview: 'drill_review',
+  drillRate: 'drill_rate',
 } as const;
 
 /** Modal callback ids. */
 export const VIEW = {
   confirmRollback: 'confirm_rollback',
+  canaryFix: 'canary_fix',
 } as const;
 
 /** Slash command names, as registered in manifest.yml. */

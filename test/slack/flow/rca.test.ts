@@ -89,7 +89,7 @@ describe('post-actions after a rollback', () => {
 
     // The fix-preparation checklist: ticked in the thread, kept with the incident.
     const checklist = world.slack.callsTo('chat.postMessage').find((c) => c.args.thread_ts === incident.slackTs && actionIds(c).includes(ACTION.fixPrep));
-    expect(actionIds(checklist)).toEqual([ACTION.fixPrep, ACTION.fixPrep]);
+    expect(actionIds(checklist)).toEqual([ACTION.fixPrep, ACTION.fixPrep, ACTION.canaryFix]);
     const tick = async (part: number, values: string[], user: string) => {
       const payload = blockActionsPayload({ user, actionId: ACTION.fixPrep, blockId: `fix_prep:${part}`, channel: 'C0INCIDENT', messageTs: '1700000000.999999', threadTs: incident.slackTs ?? '' });
       (payload.actions as unknown[])[0] = { type: 'checkboxes', action_id: ACTION.fixPrep, block_id: `fix_prep:${part}`, action_ts: '1700000001.000001', selected_options: values.map((v) => ({ text: { type: 'plain_text', text: v }, value: v })) };

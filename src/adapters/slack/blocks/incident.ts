@@ -7,6 +7,7 @@ import type { ActionsBlockElement, Button, KnownBlock, PlainTextOption } from '@
 import type { Assessment } from '../../../domain/matrix.ts';
 import { formatValue } from '../../../domain/conditions.ts';
 import { ACTIONS, BUSINESS_IMPACTS, FIX_TIMES, USER_IMPACTS, type Action } from '../../../domain/types.ts';
+import { CANARY_STRINGS } from '../i18n/canary.ts';
 import { INCIDENT_STRINGS, type IncidentStrings } from '../i18n/incident.ts';
 import type { Locale } from '../i18n/locale.ts';
 import { TERMS, type Terms } from '../i18n/terms.ts';
@@ -115,7 +116,7 @@ function openBlocks(view: IncidentView, t: IncidentStrings, terms: Terms, locale
   }
 
   const rollbackHoldsService = rollback !== null && isActiveRollback(rollback);
-  blocks.push(actions(BLOCK.decisions, decisionButtons(view, recommended?.action ?? null, rollbackHoldsService, t, terms)));
+  blocks.push(actions(BLOCK.decisions, decisionButtons(view, recommended?.action ?? null, rollbackHoldsService, t, terms, locale)));
   return blocks;
 }
 
@@ -159,6 +160,7 @@ function rollbackControls(r: RollbackView, t: IncidentStrings): Button[] {
       style: 'danger',
       confirm: { title: confirm.title, text: confirm.text(r.service), confirm: confirm.confirm, deny: confirm.deny, style: 'danger' },
     });
+  const abortConfirm = r.strategy === 'canary' ? t.confirmAbortCanary : t.confirmAbort;
   switch (r.status) {
     case 'pending':
       return [button({ actionId: ACTION.approve, text: t.button.approve, value: r.id, style: 'primary' })];
@@ -167,11 +169,11 @@ function rollbackControls(r: RollbackView, t: IncidentStrings): Button[] {
     case 'running': {
       const controls: Button[] = [];
       if (r.strategy !== 'immediate') controls.push(button({ actionId: ACTION.pause, text: t.button.pause, value: r.id }));
-      controls.push(abort(t.button.abort, t.confirmAbort));
+      controls.push(abort(t.button.abort, abortConfirm));
       return controls;
     }
     case 'paused':
-      return [button({ actionId: ACTION.resume, text: t.button.resume, value: r.id, style: 'primary' }), abort(t.button.abort, t.confirmAbort)];
+      return [button({ actionId: ACTION.resume, text: t.button.resume, value: r.id, style: 'primary' }), abort(t.button.abort, abortConfirm)];
     case 'succeeded':
     case 'failed':
     case 'aborted':
@@ -190,6 +192,7 @@ function decisionButtons(
   rollbackHoldsService: boolean,
   t: IncidentStrings,
   terms: Terms,
+  locale: Locale,
 ): ActionsBlockElement[] {
   const { incident } = view;
   const elements: ActionsBlockElement[] = [];
@@ -206,6 +209,10 @@ function decisionButtons(
         }),
       );
     }
+  }
+  // 修正を試みる: once the fix is built, it comes in as a cautious canary, which resolves the incident.
+  if (incident.status === 'fixing' && !rollbackHoldsService) {
+    elements.push(button({ actionId: ACTION.canaryFix, text: CANARY_STRINGS[locale].button, value: incident.id, style: 'primary' }));
   }
   if (incident.acknowledgedAt === null && incident.acknowledgedBy === null) {
     elements.push(button({ actionId: ACTION.acknowledge, text: t.button.acknowledge, value: incident.id }));
@@ -231,10 +238,10 @@ function resolvedBlocks(view: IncidentView, t: IncidentStrings, terms: Terms, lo
 
   const facts: string[] = [t.severity(terms.severity[incident.severity])];
   if (view.decision) facts.push(t.resolvedDecision(terms.action[view.decision.action], mention(view.decision.by)));
-  if (view.rollback) {
-    const r = view.rollback;
-    facts.push(t.resolvedRollback(terms.strategy[r.strategy], versionsText(r, locale), terms.rollbackStatus[r.status]));
-  }
+  const r = view.rollback;
+  // A fix coming in as a canary after the resolution shows its progress and controls like any rollback.
+  const canaryInFlight = r !== null && r.strategy === 'canary' && isActiveRollback(r);
+  if (r && !canaryInFlight) facts.push(t.resolvedRollback(terms.strategy[r.strategy], versionsText(r, locale), terms.rollbackStatus[r.status]));
   if (view.escalation) facts.push(t.escalated(escapeMrkdwn(view.escalation.label)));
   if (view.breaches.length > 0) {
     const shown = view.breaches.slice(0, MAX_BREACH_LINES).map((b) => `\`${breachLine(b)}\``);
@@ -242,5 +249,10 @@ function resolvedBlocks(view: IncidentView, t: IncidentStrings, terms: Terms, lo
     facts.push(shown.join(' '));
   }
   blocks.push(context(facts));
+  if (r && canaryInFlight) {
+    blocks.push(divider(), section(rollbackText(r, t, terms, locale)));
+    const controls = rollbackControls(r, t);
+    if (controls.length > 0) blocks.push(actions(BLOCK.rollbackControls, controls));
+  }
   return blocks;
 }

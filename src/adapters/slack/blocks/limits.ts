@@ -16,6 +16,8 @@ export const SLACK_LIMITS = {
   buttonText: 75,
   buttonValue: 2000,
   optionText: 75,
+  selectOptions: 100,
+  inputLabel: 2000,
   placeholderText: 150,
   confirmTitle: 100,
   confirmText: 300,

@@ -7,6 +7,7 @@ import type { KnownBlock } from '@slack/types';
 import type { Assessment } from '../../../domain/matrix.ts';
 import { FIX_PREPARATION } from '../../../domain/checklists.ts';
 import { ACTIONS, type Action, type Tier } from '../../../domain/types.ts';
+import { CANARY_STRINGS } from '../i18n/canary.ts';
 import { INCIDENT_STRINGS } from '../i18n/incident.ts';
 import type { Locale } from '../i18n/locale.ts';
 import { NOTE_STRINGS, REFUSAL_STRINGS } from '../i18n/notes.ts';
@@ -39,7 +40,10 @@ export function noteMessage(note: Note, locale: Locale): { text: string; blocks:
       ]),
     );
   }
-  if (note.kind === 'fix_prep') blocks.push(...fixPrepBlocks(note.checked, locale));
+  if (note.kind === 'fix_prep') {
+    blocks.push(...fixPrepBlocks(note.checked, locale));
+    blocks.push(actions(BLOCK.decisions, [button({ actionId: ACTION.canaryFix, text: CANARY_STRINGS[locale].button, value: note.incidentId, style: 'primary' })]));
+  }
   if (note.kind === 'resolved') {
     blocks.push(actions(BLOCK.decisions, [button({ actionId: ACTION.draftRca, text: NOTE_STRINGS[locale].draftRca, value: note.incidentId })]));
   }

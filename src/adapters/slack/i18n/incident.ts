@@ -26,6 +26,8 @@ export interface IncidentStrings {
   button: { acknowledge: string; resolve: string; approve: string; pause: string; resume: string; abort: string; cancelScheduled: string };
   confirmResolve: { title: string; text: (incidentId: string) => string; confirm: string; deny: string };
   confirmAbort: { title: string; text: (service: string) => string; confirm: string; deny: string };
+  /** A canary that is aborted goes back to the stable version, unlike a rollback that stays where it is. */
+  confirmAbortCanary: { title: string; text: (service: string) => string; confirm: string; deny: string };
   confirmCancelScheduled: { title: string; text: (service: string) => string; confirm: string; deny: string };
 }
 
@@ -66,6 +68,12 @@ export const INCIDENT_STRINGS: Record<Locale, IncidentStrings> = {
       text: (incidentId) => `${incidentId} will be marked resolved and its escalation stops. The summary goes to the thread.`,
       confirm: 'Resolve',
       deny: 'Not yet',
+    },
+    confirmAbortCanary: {
+      title: 'Abort the canary?',
+      text: (service) => `The canary of ${service} stops now: the fix goes back to 0% and all traffic returns to the stable version.`,
+      confirm: 'Abort',
+      deny: 'Keep going',
     },
     confirmAbort: {
       title: 'Abort the rollback?',
@@ -116,6 +124,12 @@ export const INCIDENT_STRINGS: Record<Locale, IncidentStrings> = {
       text: (incidentId) => `${incidentId} を解決済みにし、エスカレーションを停止します。まとめはスレッドに投稿されます。`,
       confirm: '解決済みにする',
       deny: 'まだ',
+    },
+    confirmAbortCanary: {
+      title: 'カナリアを中止しますか？',
+      text: (service) => `${service} のカナリアをここで止め、修正版を 0% に戻してすべてのトラフィックを安定版に戻します。`,
+      confirm: '中止する',
+      deny: '続ける',
     },
     confirmAbort: {
       title: 'ロールバックを中止しますか？',

@@ -8,6 +8,7 @@ import { registerIncidentCommand } from './commands/incident.ts';
 import { registerRollbackCommand } from './commands/rollback.ts';
 import type { ListenerDeps } from './context.ts';
 import { registerAppHome } from './events/app-home.ts';
+import { registerCanaryFixView } from './views/canary-fix.ts';
 import { registerConfirmRollbackView } from './views/confirm-rollback.ts';
 
 export function registerListeners(app: App, deps: ListenerDeps): void {
@@ -18,5 +19,6 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerDecisionActions(app, deps);
   registerRollbackControlActions(app, deps);
   registerConfirmRollbackView(app, deps);
+  registerCanaryFixView(app, deps);
   registerAppHome(app, deps);
 }

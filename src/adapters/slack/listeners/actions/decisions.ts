@@ -1,9 +1,11 @@
 /**
  * The decision buttons of the head message: Immediate / Gradual rollback (open the confirmation
- * dialog), Try a fix, Fix in next release, Acknowledge, Resolve.
+ * dialog), Try a fix, Fix in next release, Acknowledge, Resolve; and on the thread notes the fix-prep
+ * checkboxes, Draft the RCA, and Re-deploy fix as cautious canary (opens the version modal).
  */
 import type { App, BlockAction, ButtonAction, CheckboxesAction, RespondFn } from '@slack/bolt';
 import type { Refusal } from '../../../../services/refusals.ts';
+import { canaryModal } from '../../blocks/canary.ts';
 import { confirmRollbackModal } from '../../blocks/confirm.ts';
 import { FIX_PREP_PARTS } from '../../blocks/notes.ts';
 import { ACTION } from '../../ids.ts';
@@ -58,6 +60,14 @@ export function registerDecisionActions(app: App, d: ListenerDeps): void {
     await ack();
     const drafted = s.rca.draft(action.value ?? '', userActor(body.user.id));
     if (!drafted.ok) await refuse(d, respond, drafted.refusal);
+  });
+
+  // 修正版の準備: ask for the fixed version; the modal's submission starts the canary.
+  app.action<BlockAction<ButtonAction>>(ACTION.canaryFix, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const plan = await s.canary.plan({ incidentId: action.value ?? '', version: null }, userActor(body.user.id));
+    if (!plan.ok) return refuse(d, respond, plan.refusal);
+    await client.views.open({ trigger_id: body.trigger_id, view: canaryModal(plan.value, d.locale) });
   });
 
   app.action<BlockAction<ButtonAction>>(ACTION.resolve, async ({ ack, body, action, respond }) => {

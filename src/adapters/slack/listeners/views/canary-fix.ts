@@ -1,0 +1,48 @@
+/**
+ * The cautious-canary modal was submitted. What is wrong with the choice (not an approver, the
+ * version is the stable one, a rollback started meanwhile) is shown on the modal itself, which stays
+ * open; once the plan holds, the modal closes and the canary is requested exactly like a rollback.
+ */
+import type { App } from '@slack/bolt';
+import { CANARY_VERSION_ACTION, parseCanaryMetadata } from '../../blocks/canary.ts';
+import { clip } from '../../blocks/limits.ts';
+import { CANARY_STRINGS } from '../../i18n/canary.ts';
+import { BLOCK, VIEW } from '../../ids.ts';
+import { refusal, userActor, type ListenerDeps } from '../context.ts';
+
+/** Slack shows an input block's error under the field; it must be short plain text. */
+const ERROR_MAX = 500;
+
+export function registerCanaryFixView(app: App, d: ListenerDeps): void {
+  app.view(VIEW.canaryFix, async ({ ack, body, view, client }) => {
+    const user = body.user.id;
+    const actor = userActor(user);
+    const channel = d.config.slack.incidentChannel;
+    const s = CANARY_STRINGS[d.locale];
+    let incidentId: string;
+    try {
+      incidentId = parseCanaryMetadata(view.private_metadata);
+    } catch (err) {
+      await ack();
+      d.log.warn({ err: (err as Error).message, user }, 'canary submission with bad metadata');
+      await client.chat.postEphemeral({ channel, user, text: refusal(d, { kind: 'error', message: 'the canary request could not be read; nothing was started. Use the button in the incident thread again.' }) });
+      return;
+    }
+    const version = view.state.values[BLOCK.canaryVersion]?.[CANARY_VERSION_ACTION]?.selected_option?.value ?? null;
+    if (!version) return void (await ack({ response_action: 'errors', errors: { [BLOCK.canaryVersion]: s.noVersionChosen } }));
+    const planned = await d.services.canary.plan({ incidentId, version }, actor);
+    if (!planned.ok) {
+      const text = clip(refusal(d, planned.refusal).replace(/[*`]/g, ''), ERROR_MAX);
+      return void (await ack({ response_action: 'errors', errors: { [BLOCK.canaryVersion]: text } }));
+    }
+    await ack();
+    const result = await d.services.canary.request(incidentId, version, actor);
+    if (!result.ok) {
+      await client.chat.postEphemeral({ channel, user, text: refusal(d, result.refusal) });
+      return;
+    }
+    const v = result.value;
+    const text = v.state === 'awaiting_approval' ? s.approvalWaiting(v.have, v.need) : s.started(planned.value.service, version);
+    await client.chat.postEphemeral({ channel, user, text });
+  });
+}

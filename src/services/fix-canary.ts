@@ -1,0 +1,138 @@
+/**
+ * 修正版の準備 → 再デプロイ: bringing the fixed version in after the rollback, as the runbook's "more
+ * cautious canary (1% start)". It is a rollback row of strategy `canary` — from the stable version
+ * serving now to the fix — so it gets the same approvals, exactly-once start, routers, abortIf
+ * watch, pause/resume/abort and progress display as a gradual rollback; only the direction differs.
+ *
+ * Offered when the incident was resolved by a rollback (the fix-prep note) or while a fix is being
+ * tried (修正を試みる): a canary that ends healthy resolves a `fixing` incident.
+ */
+import type { Actor } from '../domain/types.ts';
+import { RollbackConflictError, type RollbackRecord, type Store } from '../store/index.ts';
+import type { Authorizer } from './authorization.ts';
+import type { Clock } from './clock.ts';
+import type { IncidentService } from './incidents.ts';
+import type { IncidentNotifier, RollbackEngine } from './ports.ts';
+import { ok, refuse, type Outcome } from './refusals.ts';
+import type { RequestResult, RollbackRequests } from './rollback-requests.ts';
+
+export interface CanaryPlan {
+  incidentId: string;
+  service: string;
+  /** The stable version serving all traffic now. */
+  fromVersion: string;
+  /** The fix; null until it is chosen. */
+  toVersion: string | null;
+  /** Configured versions the fix can be (not the stable one, not the one rolled back). */
+  candidates: string[];
+  /** Percent of traffic on the fix at each step, ending at 100. */
+  steps: number[];
+  observeMs: number;
+  /** The abort rule watched at every step (the gradual rollback's `abortIf`). */
+  abortIf: string;
+  requiredApprovals: number;
+  dryRun: boolean;
+}
+
+export interface FixCanaryOptions {
+  store: Store;
+  clock: Clock;
+  incidents: IncidentService;
+  authorizer: Authorizer;
+  engine: RollbackEngine;
+  notifier: IncidentNotifier;
+  requests: RollbackRequests;
+  /** Per service: configured versions (newest first) and router kind. */
+  services: Record<string, { versions: string[]; router: string }>;
+  steps: number[];
+  observeMs: number;
+  abortIf: string;
+  requiredApprovals: number;
+  dryRun: boolean;
+}
+
+const error = (message: string) => refuse({ kind: 'error', message });
+
+export class FixCanary {
+  constructor(private readonly o: FixCanaryOptions) {}
+
+  /** What the modal shows, and — with a version — the checks a submission must pass. */
+  async plan(request: { incidentId: string; version: string | null }, actor: Actor): Promise<Outcome<CanaryPlan>> {
+    const incident = this.o.store.incidents.get(request.incidentId);
+    if (!incident) return refuse({ kind: 'unknown_incident', incidentId: request.incidentId });
+    const service = incident.service;
+    const config = this.o.services[service];
+    if (!config) return error(`unknown service ${service}`);
+    if (incident.status !== 'resolved' && incident.status !== 'fixing') {
+      return error(`a fix is re-deployed once ${incident.id} is resolved by a rollback, or while a fix is being tried; it is ${incident.status.replace('_', ' ')} now`);
+    }
+    const auth = await this.o.authorizer.authorize(actor, 'rollback.canary', service, { incidentId: incident.id, step: 'plan' });
+    if (!auth.ok) return refuse({ kind: 'not_approver', action: 're-deploy a fix as a canary', approvers: auth.approvers });
+    if (config.router === 'service-selector') {
+      return error(`${service} is routed by a Service selector (blue-green), which sends all traffic to one version: a canary needs a weighted router (gateway-api, istio, nginx or replicas). Switch to the fix with an immediate rollback to it instead.`);
+    }
+    const active = this.o.store.rollbacks.activeForService(service);
+    if (active) return refuse({ kind: 'rollback_running', rollbackId: active.id });
+    const other = this.o.incidents.openFor(service);
+    if (other && other.id !== incident.id) return error(`${other.id} is open on ${service}: settle it before bringing a fix in`);
+    if (!this.o.engine.available) return refuse({ kind: 'engine_unavailable', what: `a canary of ${service}` });
+
+    const from = this.o.requests.servingVersion(service, incident.version, incident.id);
+    if (!from) return error(`cannot tell which version of ${service} serves traffic now`);
+    const candidates = config.versions.filter((v) => v !== from && v !== incident.version);
+    if (candidates.length === 0) {
+      return error(`no other version of ${service} is configured: add the fixed version to services.${service}.versions in rewind.yml (with its deployment and subset or backend) and restart Rewind`);
+    }
+    const plan: CanaryPlan = {
+      incidentId: incident.id,
+      service,
+      fromVersion: from,
+      toVersion: null,
+      candidates,
+      steps: [...this.o.steps],
+      observeMs: this.o.observeMs,
+      abortIf: this.o.abortIf,
+      requiredApprovals: this.o.requiredApprovals,
+      dryRun: this.o.dryRun,
+    };
+    if (request.version === null) return ok(plan);
+    const version = request.version.trim();
+    if (version === from) return error(`${version} already serves all traffic of ${service}; choose the fixed version`);
+    if (version === incident.version) return error(`${version} is the version ${incident.id} is about; choose the fixed version`);
+    if (!candidates.includes(version)) {
+      return error(`${service} has no configured version "${version}"; configured: ${config.versions.join(', ')}. A new version goes into services.${service}.versions in rewind.yml first.`);
+    }
+    return ok({ ...plan, toVersion: version });
+  }
+
+  /** The modal was submitted: checked again against the state now, recorded, approved, started. */
+  async request(incidentId: string, version: string, actor: Actor): Promise<Outcome<RequestResult>> {
+    const planned = await this.plan({ incidentId, version }, actor);
+    if (!planned.ok) return planned;
+    const plan = planned.value;
+    const to = plan.toVersion ?? version;
+    let rollback: RollbackRecord;
+    try {
+      rollback = this.o.store.rollbacks.create({
+        incidentId: plan.incidentId,
+        service: plan.service,
+        strategy: 'canary',
+        fromVersion: plan.fromVersion,
+        toVersion: to,
+        status: 'pending',
+        startedBy: actor.id,
+        scheduledFor: null,
+        startedAt: this.o.clock.now(),
+        plan: { phases: plan.steps.map((p) => 100 - p), canarySteps: plan.steps, requiredApprovals: plan.requiredApprovals },
+        dryRun: plan.dryRun,
+      });
+    } catch (err) {
+      // Someone else claimed the service between the check and here (a double submit, another approver).
+      if (err instanceof RollbackConflictError) return refuse({ kind: 'rollback_running', rollbackId: err.running.id });
+      throw err;
+    }
+    this.o.incidents.record(plan.incidentId, 'canary_requested', actor, { rollbackId: rollback.id, from: plan.fromVersion, to, steps: plan.steps });
+    this.o.notifier.notice(plan.incidentId, { kind: 'rollback_requested', rollbackId: rollback.id, by: actor.id });
+    return this.o.requests.approveAndStart(rollback, actor);
+  }
+}
