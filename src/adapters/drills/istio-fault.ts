@@ -1,0 +1,191 @@
+/**
+ * The istio-fault injector: Istio's own fault injection on one HTTP route of a VirtualService
+ * (`spec.http[i].fault`). inject_errors aborts a percentage of requests with 500, inject_latency
+ * delays every request, partial_outage aborts `share × errorRate` of the requests with 503 on that
+ * one route only, so every other route of the VirtualService keeps serving untouched.
+ *
+ * Written like the istio router (routers/istio.ts): GET, then PUT guarded by the resourceVersion
+ * read, a 409 answered by reading again. The router writes the same object during a drill's
+ * rollback, so each side keeps the other's change instead of overwriting it.
+ *
+ * Removal only takes away a fault that is still exactly the one we set: a fault someone else put
+ * there (or changed ours into) is theirs, and removing it would be a surprise in the middle of an
+ * exercise. With `detail: null` (the process died between the DB record and apply's answer) the
+ * fault we would have set is rebuilt from the spec, so start-up cleanup finds it either way.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { Config, InjectorConfig } from '../../config/schema.ts';
+import type { AppliedFault, FaultInjector, FaultSpec, RemoveResult } from '../../services/drill-ports.ts';
+import type { KubeApis, KubeClients } from '../kube/clients.ts';
+import { RouterError, kubeCall } from '../kube/errors.ts';
+import { VIRTUAL_SERVICE } from '../kube/routers/istio.ts';
+import { writeOptimistically } from '../kube/routers/optimistic.ts';
+import { targetOf } from '../kube/routers/types.ts';
+
+export type IstioFaultConfig = Extract<InjectorConfig, { kind: 'istio-fault' }>;
+
+export interface IstioFaultDeps {
+  services: Config['services'];
+  kubeClients: KubeClients;
+}
+
+/** `spec.http[].fault` as Istio reads it (the parts we write). */
+export interface IstioFault {
+  abort?: { percentage: { value: number }; httpStatus: number };
+  delay?: { percentage: { value: number }; fixedDelay: string };
+}
+
+interface HttpRoute {
+  fault?: unknown;
+  [key: string]: unknown;
+}
+interface VirtualService {
+  metadata?: { resourceVersion?: string };
+  spec?: { http?: HttpRoute[] };
+}
+
+/** What apply stores in AppliedFault.detail. */
+interface IstioFaultDetail {
+  routeIndex: number;
+  /** The route's fault before the drill; null: it had none (remove deletes the key). */
+  previousFault: unknown;
+  fault: IstioFault;
+}
+
+/** Percent with at most 4 decimals: 0.2 × 100 is 20.000000000000004 in floating point. */
+const percent = (ratio: number) => Math.round(ratio * 100 * 10_000) / 10_000;
+
+function need(spec: FaultSpec, field: 'errorRate' | 'latencyMs' | 'share'): number {
+  const value = spec[field];
+  if (value === null || !Number.isFinite(value) || value < 0) {
+    throw new Error(`drill ${spec.drillId}: scenario ${spec.scenario} (${spec.trigger}) needs ${field}, got ${String(value)}; check the scenario in drills.scenarios`);
+  }
+  return value;
+}
+
+/** The fault a spec asks for, exactly as it is written into the VirtualService. */
+export function istioFaultOf(spec: FaultSpec): IstioFault {
+  switch (spec.trigger) {
+    case 'inject_errors':
+      return { abort: { percentage: { value: percent(need(spec, 'errorRate')) }, httpStatus: 500 } };
+    case 'inject_latency':
+      return { delay: { percentage: { value: 100 }, fixedDelay: `${need(spec, 'latencyMs') / 1000}s` } };
+    case 'partial_outage':
+      return { abort: { percentage: { value: percent(need(spec, 'share') * need(spec, 'errorRate')) }, httpStatus: 503 } };
+  }
+}
+
+/** The stored detail, or null when it is missing or not in the shape apply writes (then the spec speaks). */
+function detailOf(fault: AppliedFault): IstioFaultDetail | null {
+  const d = fault.detail;
+  if (!d || typeof d.routeIndex !== 'number' || !d.fault || typeof d.fault !== 'object') return null;
+  return { routeIndex: d.routeIndex, previousFault: d.previousFault ?? null, fault: d.fault as IstioFault };
+}
+
+/** Thrown from a plan to end the write without a PUT; carries what to answer. */
+class NoWrite<T> {
+  constructor(readonly result: T) {}
+}
+
+export function istioFaultInjector(config: IstioFaultConfig, deps: IstioFaultDeps): FaultInjector {
+  function where(spec: FaultSpec) {
+    const service = deps.services[spec.service];
+    if (!service) {
+      throw new Error(`drill ${spec.drillId}: no service "${spec.service}" in config; configured: ${Object.keys(deps.services).join(', ')}`);
+    }
+    const routeIndex = service.router.kind === 'istio' ? service.router.route : 0;
+    const target = targetOf('VirtualService', service.namespace, config.virtualService);
+    return { service, routeIndex, target, field: `spec.http[${routeIndex}].fault` };
+  }
+
+  function read(apis: KubeApis, namespace: string, target: string): Promise<VirtualService> {
+    return kubeCall(target, 'read', () => apis.custom.getNamespacedCustomObject({ ...VIRTUAL_SERVICE, namespace, name: config.virtualService }) as Promise<VirtualService>);
+  }
+
+  async function put(apis: KubeApis, namespace: string, body: unknown): Promise<void> {
+    await apis.custom.replaceNamespacedCustomObject({ ...VIRTUAL_SERVICE, namespace, name: config.virtualService, body });
+  }
+
+  return {
+    kind: 'istio-fault',
+
+    describe(spec) {
+      const { target, field } = where(spec);
+      return [`PUT ${target} ${field} = ${JSON.stringify(istioFaultOf(spec))}`];
+    },
+
+    async apply(spec): Promise<AppliedFault> {
+      const { service, routeIndex, target, field } = where(spec);
+      const fault = istioFaultOf(spec);
+      const apis = deps.kubeClients.forContext(service.context);
+      const detail: IstioFaultDetail = { routeIndex, previousFault: null, fault };
+      try {
+        await writeOptimistically<VirtualService>({
+          target,
+          dryRun: false,
+          read: () => read(apis, service.namespace, target),
+          plan(current) {
+            const vs = structuredClone(current);
+            const http = vs.spec?.http ?? [];
+            const route = http[routeIndex];
+            if (!route) {
+              throw new RouterError(`${target} has no spec.http[${routeIndex}] (it has ${http.length} HTTP routes); the drill injects on the route the service's istio router names (router.route)`);
+            }
+            if (route.fault !== undefined) {
+              // Exactly our fault: left over from a run of this scenario whose cleanup did not
+              // finish; take it over (remove will delete it) rather than refuse the drill.
+              if (isDeepStrictEqual(route.fault, fault)) throw new NoWrite(null);
+              throw new RouterError(
+                `${target} ${field} already holds a fault the drill did not set: ${JSON.stringify(route.fault)}; the drill will not replace it. Remove it (kubectl edit virtualservice ${config.virtualService} -n ${service.namespace}) or wait for whoever set it, then run the drill again`,
+              );
+            }
+            route.fault = fault;
+            return { method: 'PUT', target, contentType: 'application/json', body: vs };
+          },
+          send: (change) => put(apis, service.namespace, change.body),
+        });
+      } catch (err) {
+        if (!(err instanceof NoWrite)) throw err;
+      }
+      return { injector: 'istio-fault', spec, detail: { ...detail } };
+    },
+
+    async remove(applied): Promise<RemoveResult> {
+      const { spec } = applied;
+      const { service, routeIndex, target } = where(spec);
+      const detail = detailOf(applied) ?? { routeIndex, previousFault: null, fault: istioFaultOf(spec) };
+      const field = `spec.http[${detail.routeIndex}].fault`;
+      const apis = deps.kubeClients.forContext(service.context);
+      try {
+        await writeOptimistically<VirtualService>({
+          target,
+          dryRun: false,
+          read: () => read(apis, service.namespace, target),
+          plan(current) {
+            const vs = structuredClone(current);
+            const route = vs.spec?.http?.[detail.routeIndex];
+            if (!route) throw new NoWrite<RemoveResult>({ removed: false, note: `${target} has no spec.http[${detail.routeIndex}] any more: there is no drill fault to remove` });
+            if (route.fault === undefined) throw new NoWrite<RemoveResult>({ removed: false, note: `${target} ${field} has no fault: already gone, nothing to remove` });
+            if (!isDeepStrictEqual(route.fault, detail.fault)) {
+              throw new NoWrite<RemoveResult>({
+                removed: false,
+                note: `${target} ${field} holds ${JSON.stringify(route.fault)}, not the drill's ${JSON.stringify(detail.fault)}: someone changed it, so it was left in place; check it by hand`,
+              });
+            }
+            if (detail.previousFault === null) delete route.fault;
+            else route.fault = detail.previousFault;
+            return { method: 'PUT', target, contentType: 'application/json', body: vs };
+          },
+          send: (change) => put(apis, service.namespace, change.body),
+        });
+      } catch (err) {
+        if (err instanceof NoWrite) return err.result as RemoveResult;
+        throw err;
+      }
+      return {
+        removed: true,
+        note: detail.previousFault === null ? `removed the drill's fault from ${target} ${field}` : `restored the fault ${target} ${field} had before the drill`,
+      };
+    },
+  };
+}

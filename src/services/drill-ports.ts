@@ -1,0 +1,54 @@
+/**
+ * The drill injector port (SPEC section 7): one implementation per injector kind in
+ * `src/adapters/drills/`, each able to apply a scenario's fault and to remove it again.
+ *
+ * The drill service stores `{ injector, spec, detail: null }` in the drill row BEFORE it calls
+ * apply, and the returned AppliedFault after. So a process that dies at any point leaves a record
+ * from which `remove` alone (after a restart, in a new process) takes the fault away: remove must
+ * work with `detail: null` too (apply may or may not have reached its target), and must be
+ * idempotent (removing a fault that is already gone is a success, not an error).
+ */
+
+export type InjectorKind = 'istio-fault' | 'http' | 'simulated';
+export type FaultTrigger = 'inject_errors' | 'inject_latency' | 'partial_outage';
+
+/** What one run of a scenario asks for, resolved to numbers. */
+export interface FaultSpec {
+  drillId: string;
+  /** The configured service (`services.<name>`) the fault is injected on. */
+  service: string;
+  /** The version serving traffic when the drill starts: the fault is aimed at it. */
+  version: string;
+  scenario: string;
+  trigger: FaultTrigger;
+  /** inject_errors, partial_outage: share of the affected requests that fail, 0–1. */
+  errorRate: number | null;
+  /** inject_latency: delay added to each request, ms. */
+  latencyMs: number | null;
+  /** partial_outage: share of the traffic that is affected, 0–1. */
+  share: number | null;
+  /** The fault must be gone after this even if Rewind is not there to remove it. */
+  maxDurationMs: number;
+}
+
+export interface AppliedFault {
+  injector: InjectorKind;
+  spec: FaultSpec;
+  /** What apply changed, as the injector needs it for remove; null when apply has not reported back. */
+  detail: Record<string, unknown> | null;
+}
+
+export interface RemoveResult {
+  /** false: there was nothing of ours to remove (already gone, or changed by someone else). */
+  removed: boolean;
+  /** One sentence for the drill thread and the log. */
+  note: string;
+}
+
+export interface FaultInjector {
+  readonly kind: InjectorKind;
+  /** What apply would do, one line per request or change, for `--dry-run`. Sends nothing. */
+  describe(spec: FaultSpec): string[];
+  apply(spec: FaultSpec): Promise<AppliedFault>;
+  remove(fault: AppliedFault): Promise<RemoveResult>;
+}
