@@ -21,6 +21,7 @@ Commands:
   demo                      play the scripted scenario on embedded defaults (npm run demo)
   generate-schema [file]    write the JSON Schema of the config (default config/rewind.schema.json)
   backtest --service S --from T --to T   replay metric history through the triggers (backtest --help)
+  drill run <scenario> --dry-run        the plan of a drill: what would be injected where; changes nothing
   help                      this text`;
 
 async function start(out: Output): Promise<number> {
@@ -69,6 +70,7 @@ export async function runCli(argv: string[], out: Output = consoleOutput): Promi
       return 0;
     }
     case 'backtest': return (await import('./cli/backtest.ts')).backtestCommand(args, out);
+    case 'drill': return (await import('./cli/drill.ts')).drillCommand(args, out);
     case undefined:
     case 'help':
     case '--help':

@@ -14,6 +14,10 @@ import type { AlertSink, RollbackEngine } from './services/ports.ts';
 import { alertRoutes } from './adapters/alerts/routes.ts';
 import { createMetrics, type Metrics } from './adapters/metrics/index.ts';
 import { KubeCluster } from './adapters/kube/cluster.ts';
+import { KubeClients } from './adapters/kube/clients.ts';
+import { createInjector } from './adapters/drills/index.ts';
+import { DrillMessages } from './adapters/slack/drill-messages.ts';
+import type { FaultInjector } from './services/drill-ports.ts';
 import { Queries } from './services/queries.ts';
 import { openStore, type Store } from './store/index.ts';
 import { healthRoutes, type Route } from './adapters/http/routes.ts';
@@ -184,15 +188,26 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
     log,
     complaints: (service, windowMs) => store.complaints.count(service, clock.now() - windowMs, clock.now()),
   });
+  // The Kubernetes engine, unless a test brings its own. Clients are built per context on first
+  // use, so a cluster that is unreachable at start only matters when a rollback or drill needs it.
+  const kubeClients = options.engine ? null : new KubeClients(env.kubeconfig ? { kubeconfigPath: env.kubeconfig } : {});
+  let injector: FaultInjector | { unavailable: string };
+  try {
+    injector = createInjector(config.drills.injector, { services: config.services, kubeClients, simulated: metrics.simulated, sleep: (ms) => clock.sleep(ms) });
+  } catch (err) {
+    // Drills are refused with this reason; everything else runs.
+    injector = { unavailable: (err as Error).message };
+    log.warn({ err: (err as Error).message }, 'drills cannot inject faults here');
+  }
   const services = createServices(
     config,
     store,
     clock,
     {
       notifier: presenter,
-      // The Kubernetes engine, unless a test brings its own. Clients are built per service on first
-      // use, so a cluster that is unreachable at start only matters when a rollback needs it.
-      ...(options.engine ? { engine: options.engine(store, clock) } : { cluster: new KubeCluster(config.services, env.kubeconfig ? { kubeconfigPath: env.kubeconfig } : {}) }),
+      drillNotifier: presenter,
+      injector,
+      ...(kubeClients ? { cluster: new KubeCluster(config.services, kubeClients) } : options.engine ? { engine: options.engine(store, clock) } : {}),
       directory,
       metrics: metrics.source,
       escalationNotifier: { escalate: (incident, level, lateMs) => presenter.escalate(incident.id, level, lateMs) },
@@ -200,6 +215,7 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
     log,
   );
   presenter.incidents = services.incidents;
+  presenter.drills = new DrillMessages({ client, drills: services.drills, channel: config.slack.drillChannel, locale });
   alertSink = services.alerts;
   registerListeners(slack.app, { config, services, clock, locale, log });
 
@@ -211,6 +227,9 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
     store.close();
     throw new StartupError([`Cannot listen on port ${env.port}: ${(err as Error).message}`]);
   }
+  // A drill that was running when the process died has its fault removed before anything else runs.
+  await services.drills.heal();
+  services.drillSchedule.arm();
   services.timers.start();
   services.evaluator?.start();
   presenter.start();

@@ -52,3 +52,27 @@ export interface FaultInjector {
   apply(spec: FaultSpec): Promise<AppliedFault>;
   remove(fault: AppliedFault): Promise<RemoveResult>;
 }
+
+/** What the drill channel is told; the notifier reads the drill's state when it renders. */
+export type DrillNotice =
+  | { kind: 'announcement'; drillId: string; reminder: boolean }
+  | { kind: 'started'; drillId: string }
+  | { kind: 'missed'; drillId: string }
+  | { kind: 'fault_removed'; drillId: string; removed: boolean; note: string; why: string }
+  /** Aborted, failed, or not run: the drill's `note` says why. */
+  | { kind: 'ended'; drillId: string }
+  /** Posted once the drill is scored, and updated as ratings come in. */
+  | { kind: 'scorecard'; drillId: string };
+
+export interface DrillNotifier {
+  drill(notice: DrillNotice): void;
+}
+
+export const silentDrillNotifier: DrillNotifier = { drill: () => {} };
+
+/** The fault as the drill row keeps it: recorded before apply, completed after, and how it was removed. */
+export interface StoredFault extends AppliedFault {
+  appliedAt: number | null;
+  removedAt: number | null;
+  removal: RemoveResult | null;
+}

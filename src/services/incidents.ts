@@ -35,6 +35,11 @@ export class IncidentService {
   private readonly clock: Clock;
   private readonly escalations: EscalationPort | undefined;
   private readonly notifier: IncidentNotifier;
+  /**
+   * Set by the drill service: the drill running on a service, if any. An incident opened on a
+   * service while a drill runs there is the drill's, marked as a drill everywhere.
+   */
+  drillOn: ((service: string) => string | null) | null = null;
 
   constructor(options: IncidentServiceOptions) {
     this.store = options.store;
@@ -51,8 +56,9 @@ export class IncidentService {
     const existing = this.store.incidents.findOpenByService(request.service);
     if (existing) return { incident: existing, created: false };
     const { breaches = [], ...fields } = request;
-    const { incident, event } = openIncident({ ...fields, startedAt: request.startedAt ?? this.clock.now() }, actor);
-    const created = this.store.incidents.create(incident, [{ ...event, detail: { ...event.detail, breaches } }]);
+    const drillId = this.drillOn?.(request.service) ?? null;
+    const { incident, event } = openIncident({ ...fields, drill: fields.drill || drillId !== null, startedAt: request.startedAt ?? this.clock.now() }, actor);
+    const created = this.store.incidents.create(incident, [{ ...event, detail: { ...event.detail, breaches, ...(drillId ? { drillId } : {}) } }]);
     this.escalations?.arm(created);
     this.notifier.changed(created.id);
     return { incident: created, created: true };
@@ -107,8 +113,10 @@ export class IncidentService {
   }
 
   /** Remembers where the head message was posted, so later changes update it in place. */
+  /** The head message is in Slack: kept on the incident, and its time on the timeline (a drill's decision time counts from it). */
   attachMessage(id: string, channel: string, ts: string): void {
     this.store.incidents.update({ ...this.get(id), slackChannel: channel, slackTs: ts });
+    this.store.incidents.appendEvent({ incidentId: id, at: this.clock.now(), kind: 'posted', actor: { kind: 'system', id: 'slack' }, detail: { channel, ts } });
   }
 
   /** The open incident of a service, if any. */

@@ -20,6 +20,9 @@ import { KubeRollbackEngine } from './rollback-engine.ts';
 import { Queries } from './queries.ts';
 import { PostActions, type StakeholderPort } from './post-actions.ts';
 import { RcaService, type RcaPublisher } from './rca.ts';
+import { silentDrillNotifier, type DrillNotifier, type FaultInjector } from './drill-ports.ts';
+import { DrillSchedule } from './drill-schedule.ts';
+import { DrillService } from './drills.ts';
 import { FixCanary } from './fix-canary.ts';
 import { RollbackRequests } from './rollback-requests.ts';
 import { TimerService, type TimerLog } from './timers.ts';
@@ -33,6 +36,10 @@ export interface ServicePorts {
   metrics?: MetricsSource | null;
   /** Replaces the engine (tests record instead of moving traffic); without cluster or engine, none. */
   engine?: RollbackEngine;
+  /** The drill channel's messages; silent without. */
+  drillNotifier?: DrillNotifier;
+  /** The configured fault injector, or why it cannot run here. */
+  injector?: FaultInjector | { unavailable: string };
 }
 
 export interface Services {
@@ -52,6 +59,9 @@ export interface Services {
   postActions: PostActions;
   /** Present when a metrics provider is configured. */
   evaluator: Evaluator | null;
+  /** Rollback drills: runs, aborts, scoring; and their calendar. */
+  drills: DrillService;
+  drillSchedule: DrillSchedule;
 }
 
 export function createServices(config: Config, store: Store, clock: Clock, ports: ServicePorts, log?: TimerLog): Services {
@@ -159,6 +169,22 @@ export function createServices(config: Config, store: Store, clock: Clock, ports
         ...(log ? { log } : {}),
       })
     : null;
+  const drills = new DrillService({
+    store,
+    clock,
+    timers,
+    incidents,
+    authorizer,
+    cluster: ports.cluster ?? null,
+    injector: ports.injector ?? { unavailable: 'no fault injector was set up' },
+    notifier: ports.drillNotifier ?? silentDrillNotifier,
+    drills: config.drills,
+    services: config.services,
+    evaluationIntervalMs: config.triggers.evaluationInterval,
+    roles: { approvers: [...config.slack.approvers], escalation: [...new Set(escalationLevels(config).flatMap((l) => l.notify))] },
+    ...(log ? { log } : {}),
+  });
+  const drillSchedule = new DrillSchedule({ store, clock, timers, notifier: ports.drillNotifier ?? silentDrillNotifier, drills: config.drills, service: drills, ...(log ? { log } : {}) });
   const rca = new RcaService(store, clock, { timezone: config.drills.timezone, locale: config.locale, publisher: ports.notifier });
-  return { timers, authorizer, incidents, escalations, decisions, rollbacks, canary, engine, queries, complaints, alerts, evaluator, rca, postActions };
+  return { timers, authorizer, incidents, escalations, decisions, rollbacks, canary, engine, queries, complaints, alerts, evaluator, rca, postActions, drills, drillSchedule };
 }

@@ -65,6 +65,11 @@ export class Queries {
     return this.store.drills.get(id);
   }
 
+  /** The next scheduled drill still to run at or after `now`. */
+  nextDrill(now: number): DrillRecord | null {
+    return this.store.drills.next(now);
+  }
+
   /** Mean MTTA and MTTR over the real (not drill) incidents that started since `since`. */
   responseTimes(since: number): { incidents: number; mttaMs: number | null; mttrMs: number | null } {
     const real = this.store.incidents.listRecent({ since, excludeDrills: true, limit: 10_000 });

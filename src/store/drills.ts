@@ -5,7 +5,7 @@ import { NotFoundError } from './errors.ts';
 import { fromJson, toJson } from './json.ts';
 import { dailyIdSequence } from './sequence.ts';
 
-export const DRILL_STATUSES = ['scheduled', 'announced', 'running', 'completed', 'aborted', 'failed'] as const;
+export const DRILL_STATUSES = ['scheduled', 'announced', 'running', 'completed', 'aborted', 'failed', 'missed'] as const;
 export type DrillStatus = (typeof DRILL_STATUSES)[number];
 
 export interface DrillRecord {
@@ -25,12 +25,21 @@ export interface DrillRecord {
   scores: unknown;
   /** What the injector applied, so an abort or a restart can remove exactly that. */
   faultApplied: unknown;
+  /** The drill's thread root in the drill channel (announcement, or the start message of a manual run). */
+  slackChannel: string | null;
+  slackTs: string | null;
+  /** The scorecard message, updated as ratings come in. */
+  scorecardTs: string | null;
+  /** Why it ended the way it did (aborted by whom, missed, failed), for history and report. */
+  note: string | null;
 }
 
 export type NewDrill = Pick<DrillRecord, 'scenario' | 'scheduledFor'> &
   Partial<Pick<DrillRecord, 'service' | 'status' | 'dryRun'>>;
 
 export type DrillPatch = Partial<Omit<DrillRecord, 'id' | 'scenario' | 'dryRun'>>;
+
+export type DrillList = 'preparation' | 'review';
 
 interface DrillRow {
   id: string;
@@ -44,10 +53,14 @@ interface DrillRow {
   dry_run: number;
   scores: string | null;
   fault_applied: string | null;
+  slack_channel: string | null;
+  slack_ts: string | null;
+  scorecard_ts: string | null;
+  note: string | null;
 }
 
 const COLUMNS = `id, scenario, service, status, scheduled_for, started_at, finished_at, incident_id, dry_run,
-  scores, fault_applied`;
+  scores, fault_applied, slack_channel, slack_ts, scorecard_ts, note`;
 
 function toDrill(row: DrillRow): DrillRecord {
   return {
@@ -62,6 +75,10 @@ function toDrill(row: DrillRow): DrillRecord {
     dryRun: row.dry_run === 1,
     scores: fromJson<unknown>(row.scores, 'drills.scores'),
     faultApplied: fromJson<unknown>(row.fault_applied, 'drills.fault_applied'),
+    slackChannel: row.slack_channel,
+    slackTs: row.slack_ts,
+    scorecardTs: row.scorecard_ts,
+    note: row.note,
   };
 }
 
@@ -88,9 +105,25 @@ export function createDrillRepository(db: Database, clock: Clock) {
   const updateRow = db.prepare(
     `UPDATE drills SET service = @service, status = @status, scheduled_for = @scheduled_for,
        started_at = @started_at, finished_at = @finished_at, incident_id = @incident_id,
-       scores = @scores, fault_applied = @fault_applied, updated_at = @now
+       scores = @scores, fault_applied = @fault_applied, slack_channel = @slack_channel, slack_ts = @slack_ts,
+       scorecard_ts = @scorecard_ts, note = @note, updated_at = @now
      WHERE id = @id`,
   );
+  const selectByTime = db.prepare<[number], DrillRow>(`SELECT ${COLUMNS} FROM drills WHERE scheduled_for = ? AND dry_run = 0 ORDER BY id LIMIT 1`);
+  const selectByStatus = db.prepare<[string], DrillRow>(`SELECT ${COLUMNS} FROM drills WHERE status = ? ORDER BY scheduled_for, id`);
+  const selectByMessage = db.prepare<[string, string], DrillRow>(`SELECT ${COLUMNS} FROM drills WHERE slack_channel = ? AND slack_ts = ?`);
+  const selectScenario = db.prepare<[string, number, number], DrillRow>(
+    `SELECT ${COLUMNS} FROM drills WHERE scenario = ? AND scores IS NOT NULL AND scheduled_for < ? ORDER BY scheduled_for DESC, id DESC LIMIT ?`,
+  );
+  const countAll = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM drills`);
+  const selectChecked = db.prepare<[string, string], { item: string }>(`SELECT item FROM drill_checklist_items WHERE drill_id = ? AND list = ? ORDER BY item`);
+  const insertChecked = db.prepare(`INSERT OR IGNORE INTO drill_checklist_items (drill_id, list, item, checked_by, checked_at) VALUES (?, ?, ?, ?, ?)`);
+  const deleteChecked = db.prepare(`DELETE FROM drill_checklist_items WHERE drill_id = ? AND list = ? AND item = ?`);
+  const upsertRating = db.prepare(
+    `INSERT INTO drill_ratings (drill_id, rater, rating, at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (drill_id, rater) DO UPDATE SET rating = excluded.rating, at = excluded.at`,
+  );
+  const selectRatings = db.prepare<[string], { rater: string; rating: number }>(`SELECT rater, rating FROM drill_ratings WHERE drill_id = ? ORDER BY at, rater`);
 
   const createTx = db.transaction((input: NewDrill): DrillRecord => {
     const drill: DrillRecord = {
@@ -105,6 +138,10 @@ export function createDrillRepository(db: Database, clock: Clock) {
       dryRun: input.dryRun ?? false,
       scores: null,
       faultApplied: null,
+      slackChannel: null,
+      slackTs: null,
+      scorecardTs: null,
+      note: null,
     };
     insert.run({
       id: drill.id,
@@ -132,9 +169,26 @@ export function createDrillRepository(db: Database, clock: Clock) {
       incident_id: next.incidentId,
       scores: jsonOrNull(next.scores),
       fault_applied: jsonOrNull(next.faultApplied),
+      slack_channel: next.slackChannel,
+      slack_ts: next.slackTs,
+      scorecard_ts: next.scorecardTs,
+      note: next.note,
       now: clock.now(),
     });
     return next;
+  });
+
+  /** The patch only when the drill is in one of `from`: how a timer or a click claims a step once. */
+  const moveTx = db.transaction((id: string, from: readonly DrillStatus[], patch: DrillPatch): DrillRecord | null => {
+    const row = selectOne.get(id);
+    if (!row || !from.includes(row.status as DrillStatus)) return null;
+    return updateTx(id, patch);
+  });
+
+  const setCheckedTx = db.transaction((drillId: string, list: DrillList, items: readonly string[], by: string, at: number) => {
+    const before = new Set(selectChecked.all(drillId, list).map((r) => r.item));
+    for (const item of before) if (!items.includes(item)) deleteChecked.run(drillId, list, item);
+    for (const item of items) if (!before.has(item)) insertChecked.run(drillId, list, item, by, at);
   });
 
   return {
@@ -161,6 +215,53 @@ export function createDrillRepository(db: Database, clock: Clock) {
     /** Applies `patch` and returns the updated drill; NotFoundError for an unknown id. */
     update(id: string, patch: DrillPatch): DrillRecord {
       return updateTx.immediate(id, patch);
+    },
+
+    /** Applies `patch` only while the drill is in one of `from`; null when it is not (someone else moved it). */
+    move(id: string, from: readonly DrillStatus[], patch: DrillPatch): DrillRecord | null {
+      return moveTx.immediate(id, from, patch);
+    },
+
+    /** The real (not dry-run) drill scheduled for exactly `at`, if any. */
+    at(at: number): DrillRecord | null {
+      const row = selectByTime.get(at);
+      return row ? toDrill(row) : null;
+    },
+
+    withStatus(status: DrillStatus): DrillRecord[] {
+      return selectByStatus.all(status).map(toDrill);
+    },
+
+    byMessage(channel: string, ts: string): DrillRecord | null {
+      const row = selectByMessage.get(channel, ts);
+      return row ? toDrill(row) : null;
+    },
+
+    /** Scored drills of a scenario before `before`, newest first: the trend's history. */
+    scoredBefore(scenario: string, before: number, limit: number): DrillRecord[] {
+      return selectScenario.all(scenario, before, limit).map(toDrill);
+    },
+
+    count(): number {
+      return countAll.get()?.n ?? 0;
+    },
+
+    checked(drillId: string, list: DrillList): string[] {
+      return selectChecked.all(drillId, list).map((r) => r.item);
+    },
+
+    /** Makes exactly `items` ticked on the list; items ticked before keep who ticked them. */
+    setChecked(drillId: string, list: DrillList, items: readonly string[], by: string, at: number): void {
+      setCheckedTx.immediate(drillId, list, items, by, at);
+    },
+
+    /** One rating per participant; rating again replaces it. */
+    rate(drillId: string, rater: string, rating: number, at: number): void {
+      upsertRating.run(drillId, rater, rating, at);
+    },
+
+    ratings(drillId: string): Array<{ rater: string; rating: number }> {
+      return selectRatings.all(drillId);
     },
   };
 }

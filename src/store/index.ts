@@ -90,7 +90,7 @@ export {
 } from './rollbacks.ts';
 export { TIMER_STATUSES, type TimerRepository, type TimerRecord, type TimerStatus, type NewTimer } from './timers.ts';
 export type { ApprovalRepository, Approval } from './approvals.ts';
-export { DRILL_STATUSES, type DrillRepository, type DrillRecord, type DrillStatus, type NewDrill, type DrillPatch } from './drills.ts';
+export { DRILL_STATUSES, type DrillList, type DrillRepository, type DrillRecord, type DrillStatus, type NewDrill, type DrillPatch } from './drills.ts';
 export { AUDIT_OUTCOMES, type AuditRepository, type AuditEntry, type NewAuditEntry, type AuditFilter, type AuditOutcome } from './audit.ts';
 export type { OutboxRepository, OutboxMessage } from './outbox.ts';
 export type { AssessmentRepository } from './assessments.ts';

@@ -37,6 +37,8 @@ const TABLES = [
   'audit_log',
   'checklist_items',
   'complaints',
+  'drill_checklist_items',
+  'drill_ratings',
   'drills',
   'id_seq',
   'incident_assessments',

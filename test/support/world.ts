@@ -66,8 +66,8 @@ export interface WorldOptions {
 
 export interface World {
   rewind: Rewind;
-  /** Stops the bot and starts it again on the same database, config and stand-ins (a deploy, a crash). */
-  restart(): Promise<void>;
+  /** Stops the bot and starts it again on the same database, config and stand-ins (a deploy, a crash), optionally after some downtime. */
+  restart(options?: { downForMs?: number }): Promise<void>;
   /** The Kubernetes API stand-in, when the world runs the real engine. */
   kube: KubeApiStandIn | null;
   /** Moves the clock in steps until `done()` holds, letting real I/O (HTTP to the stand-ins) finish between steps. */
@@ -144,7 +144,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   /** Every version of every service starts healthy; tests make one misbehave through rewind.metrics.simulated. */
   const healthy = (r: Rewind) => {
     for (const [name, svc] of Object.entries(r.config.services)) {
-      for (const v of svc.versions) r.metrics.simulated?.set(name, v.version, HEALTHY);
+      for (const v of svc.versions) r.metrics.simulated?.script(name, v.version, [{ from: 0, values: HEALTHY }]);
     }
   };
   let rewind = await boot();
@@ -165,9 +165,11 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     get url() {
       return url;
     },
-    async restart() {
+    async restart(options = {}) {
       const connections = socket?.appTokens.length ?? 0;
       await rewind.stop();
+      // Time passes while the bot is down: timers due meanwhile fire late at the next start.
+      if (options.downForMs) clock.jumpTo(clock.now() + options.downForMs);
       rewind = await boot();
       if (rewind.metrics.simulated) healthy(rewind);
       url = `http://127.0.0.1:${rewind.port}/slack/events`;

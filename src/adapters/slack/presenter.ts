@@ -21,6 +21,8 @@ import type { RcaPublisher } from '../../services/rca.ts';
 import type { StakeholderPort } from '../../services/post-actions.ts';
 import { TERMS } from './i18n/terms.ts';
 import type { OutboxRepository } from '../../store/index.ts';
+import type { DrillNotice, DrillNotifier } from '../../services/drill-ports.ts';
+import type { DrillMessages } from './drill-messages.ts';
 import { incidentMessage } from './blocks/incident.ts';
 import { alertBatchMessage, channelNoticeText, escalationDmText, noteMessage, stakeholderText } from './blocks/notes.ts';
 import type { Locale } from './i18n/locale.ts';
@@ -58,11 +60,12 @@ type Pending =
   | { kind: 'channel'; text: string }
   | { kind: 'dm'; user: string; text: string }
   | { kind: 'file'; incidentId: string; filename: string; content: string }
-  | { kind: 'stakeholder'; incidentId: string };
+  | { kind: 'stakeholder'; incidentId: string }
+  | { kind: 'drill'; notice: DrillNotice };
 
 const MAX_RETRY_MS = 10 * 60_000;
 
-export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaPublisher, StakeholderPort {
+export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaPublisher, StakeholderPort, DrillNotifier {
   private readonly queues = new Map<string, Promise<void>>();
   private readonly updatePending = new Set<string>();
   private readonly lastUpdate = new Map<string, number>();
@@ -74,6 +77,8 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
   private readonly stopping = new AbortController();
   /** Set after construction: the incident service needs the presenter and the presenter needs it. */
   incidents: IncidentService | null = null;
+  /** Set after construction, like `incidents`: renders and sends the drill channel's messages. */
+  drills: DrillMessages | null = null;
 
   constructor(private readonly o: PresenterOptions) {
     this.minUpdateIntervalMs = o.minUpdateIntervalMs ?? 1_000;
@@ -160,6 +165,12 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
     this.enqueue(incidentId, pending, () => this.send(pending));
   }
 
+  /** A drill notice: one queue per drill, so its thread root exists before its replies. */
+  drill(notice: DrillNotice): void {
+    const pending: Pending = { kind: 'drill', notice };
+    this.enqueue(`drill:${notice.drillId}`, pending, () => this.send(pending));
+  }
+
   announce(notice: ChannelNotice): void {
     const pending: Pending = { kind: 'channel', text: channelNoticeText(notice, this.o.locale) };
     this.enqueue(`channel:${notice.kind}`, pending, () => this.send(pending));
@@ -230,6 +241,9 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
     } else if (p.kind === 'thread') {
       const head = await this.headTs(p.incidentId);
       if (head) await this.o.client.chat.postMessage({ channel: head.channel, thread_ts: head.ts, text: p.text, blocks: p.blocks });
+    } else if (p.kind === 'drill') {
+      if (!this.drills) throw new Error('drill messages are not set up yet');
+      await this.drills.send(p.notice);
     } else if (p.kind === 'stakeholder') {
       await this.sendStakeholder(p.incidentId);
     } else if (p.kind === 'file') {

@@ -139,6 +139,8 @@ export interface BlockActionsOptions {
   value?: string;
   /** Makes the action a static_select choice instead of a button click. */
   selectedOption?: { text: string; value: string };
+  /** Makes the action a checkboxes change: the values now ticked in that element. */
+  checked?: string[];
   blockId?: string;
   /** Button label (buttons carry their `text` in the payload). */
   text?: string;
@@ -163,7 +165,15 @@ export function blockActionsPayload(o: BlockActionsOptions): Record<string, unkn
   const teamId = o.teamId ?? TEAM.id;
   const blockId = o.blockId ?? 'actions';
   const ts = o.actionTs ?? actionTs();
-  const action = o.selectedOption
+  const action = o.checked
+    ? {
+        type: 'checkboxes',
+        action_id: o.actionId,
+        block_id: blockId,
+        selected_options: o.checked.map((value) => ({ text: { type: 'plain_text', text: value, emoji: true }, value })),
+        action_ts: ts,
+      }
+    : o.selectedOption
     ? {
         type: 'static_select',
         action_id: o.actionId,

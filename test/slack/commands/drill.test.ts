@@ -31,6 +31,13 @@ describe('parseDrill', () => {
     expect(ok('run high-error-rate –dry-run')).toEqual({ sub: 'run', scenario: 'high-error-rate', dryRun: true });
   });
 
+  it('abort the running drill, or one by id; a malformed id is refused', () => {
+    expect(ok('abort')).toEqual({ sub: 'abort', id: null });
+    expect(ok('abort drill-20260401-001')).toEqual({ sub: 'abort', id: 'DRILL-20260401-001' });
+    expect(err('abort tomorrow')).toMatchObject({ code: 'bad_id', given: 'tomorrow' });
+    expect(err('abort DRILL-20260401-001 now')).toMatchObject({ code: 'unexpected_argument' });
+  });
+
   it('schedule, history, report and help', () => {
     expect(ok('schedule')).toEqual({ sub: 'schedule' });
     expect(ok('History')).toEqual({ sub: 'history' });

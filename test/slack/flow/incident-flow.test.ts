@@ -203,7 +203,7 @@ describe('request verification and idempotency', () => {
     expect(stale.status).toBe(401);
     await world.settle();
     expect(world.rewind.store.incidents.get(incident.id)?.status).toBe('awaiting_decision');
-    expect(world.rewind.services.queries.timeline(incident.id).map((e) => e.kind)).toEqual(['detected', 'status']);
+    expect(world.rewind.services.queries.timeline(incident.id).map((e) => e.kind)).toEqual(['detected', 'status', 'posted']);
   });
 
   it('a redelivered payload (x-slack-retry-num) changes nothing twice', async () => {

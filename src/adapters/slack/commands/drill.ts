@@ -44,6 +44,14 @@ export function parseDrill(text: string, ctx: ParseContext): Parsed<DrillCommand
       const extra = unexpectedAfter(line, 1);
       return extra ? fail(extra) : done({ sub });
     }
+    case 'abort': {
+      const idToken = line.tokens[1];
+      if (!idToken) return done({ sub: 'abort', id: null });
+      const id = idToken.text.toUpperCase();
+      if (!DRILL_ID.test(id)) return fail({ code: 'bad_id', given: idToken.text, expected: DRILL_ID_FORMAT });
+      const extra = unexpectedAfter(line, 2);
+      return extra ? fail(extra) : done({ sub: 'abort', id });
+    }
     case 'report': {
       const idToken = line.tokens[1];
       if (!idToken) return fail({ code: 'missing_argument', name: 'id' });

@@ -15,7 +15,7 @@ export type RollbackCommand =
 /** `id: null` means "the open incident", which the listener resolves. Ids are upper case. */
 export type IncidentCommand = { sub: 'list' } | { sub: 'ack' | 'resolve' | 'rca' | 'timeline'; id: string | null } | { sub: 'help' };
 
-export type DrillCommand = { sub: 'run'; scenario: string; dryRun: boolean } | { sub: 'schedule' | 'history' } | { sub: 'report'; id: string } | { sub: 'help' };
+export type DrillCommand = { sub: 'run'; scenario: string; dryRun: boolean } | { sub: 'schedule' | 'history' } | { sub: 'report'; id: string } | { sub: 'abort'; id: string | null } | { sub: 'help' };
 
 export interface ParseContext {
   /** Configured services by name, each with its versions (exact strings, e.g. `v1.5.0`). */
@@ -54,7 +54,7 @@ export type CommandName = 'rollback' | 'incident' | 'drill';
 
 export const ROLLBACK_SUBCOMMANDS = ['immediate', 'gradual', 'planned', 'status', 'pause', 'resume', 'abort', 'history', 'complaint', 'help'] as const;
 export const INCIDENT_SUBCOMMANDS = ['list', 'ack', 'resolve', 'rca', 'timeline', 'help'] as const;
-export const DRILL_SUBCOMMANDS = ['run', 'schedule', 'history', 'report', 'help'] as const;
+export const DRILL_SUBCOMMANDS = ['run', 'schedule', 'history', 'report', 'abort', 'help'] as const;
 
 export type RollbackSub = (typeof ROLLBACK_SUBCOMMANDS)[number];
 export type IncidentSub = (typeof INCIDENT_SUBCOMMANDS)[number];

@@ -26,12 +26,7 @@ export interface AnswerStrings {
   approvalWaiting: (have: number, need: number) => string;
   rollbackStarted: (service: string, to: string) => string;
   rollbackScheduled: (service: string, to: string, when: string) => string;
-  drillRunLater: (scenario: string, service: string, dryRun: boolean) => string;
   drillSchedule: (expression: string, timezone: string, runs: string[]) => string;
-  drillHistoryEmpty: string;
-  drillHistoryHeader: string;
-  drillLine: (id: string, scenario: string, service: string, status: string, at: string) => string;
-  drillNotFound: (id: string) => string;
 }
 
 export const ANSWER_STRINGS: Record<Locale, AnswerStrings> = {
@@ -61,13 +56,7 @@ export const ANSWER_STRINGS: Record<Locale, AnswerStrings> = {
     approvalWaiting: (have, need) => `Your approval is recorded (${have}/${need}). The rollback starts when another approver confirms.`,
     rollbackStarted: (service, to) => `🚀 Rollback of *${service}* to \`${to}\` started. Follow it in the incident thread.`,
     rollbackScheduled: (service, to, when) => `🗓 Rollback of *${service}* to \`${to}\` planned for ${when}. The incident thread has the reminder and the cancel button.`,
-    drillRunLater: (scenario, service, dryRun) =>
-      `🧪 Drills arrive with the drill module. Once installed this ${dryRun ? 'shows the plan of' : 'runs'} the *${scenario}* drill on *${service}*. Nothing was injected.`,
     drillSchedule: (expression, timezone, runs) => `*Drill schedule* \`${expression}\` (${timezone})\nNext runs:\n${runs.map((r) => `• ${r}`).join('\n')}`,
-    drillHistoryEmpty: 'No drills recorded yet.',
-    drillHistoryHeader: '*Drills*',
-    drillLine: (id, scenario, service, status, at) => `\`${at}\` *${id}* ${scenario} on ${service} · ${status}`,
-    drillNotFound: (id) => `No drill ${id} is recorded.`,
   },
   ja: {
     incidentListHeader: '*対応中のインシデント*',
@@ -95,12 +84,6 @@ export const ANSWER_STRINGS: Record<Locale, AnswerStrings> = {
     approvalWaiting: (have, need) => `承認を記録しました（${have}/${need}）。別の承認者が確認するとロールバックが始まります。`,
     rollbackStarted: (service, to) => `🚀 *${service}* を \`${to}\` へロールバックし始めました。経過はインシデントのスレッドで確認できます。`,
     rollbackScheduled: (service, to, when) => `🗓 *${service}* の \`${to}\` へのロールバックを ${when} に予定しました。リマインドとキャンセルボタンはインシデントのスレッドにあります。`,
-    drillRunLater: (scenario, service, dryRun) =>
-      `🧪 訓練は訓練モジュールの導入後に使えます。導入後は *${service}* で *${scenario}* の訓練を${dryRun ? '計画表示します' : '実施します'}。今回は何も注入していません。`,
     drillSchedule: (expression, timezone, runs) => `*訓練スケジュール* \`${expression}\`（${timezone}）\n次回以降:\n${runs.map((r) => `• ${r}`).join('\n')}`,
-    drillHistoryEmpty: '訓練の記録はまだありません。',
-    drillHistoryHeader: '*訓練の記録*',
-    drillLine: (id, scenario, service, status, at) => `\`${at}\` *${id}* ${scenario}（${service}）· ${status}`,
-    drillNotFound: (id) => `訓練 ${id} の記録はありません。`,
   },
 };

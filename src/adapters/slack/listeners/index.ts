@@ -1,6 +1,7 @@
 /** Registers every listener; each file registers its own. */
 import type { App } from '@slack/bolt';
 import { registerDecisionActions } from './actions/decisions.ts';
+import { registerDrillActions } from './actions/drills.ts';
 import { registerMatrixActions } from './actions/matrix.ts';
 import { registerRollbackControlActions } from './actions/rollback-controls.ts';
 import { registerDrillCommand } from './commands/drill.ts';
@@ -18,6 +19,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerMatrixActions(app, deps);
   registerDecisionActions(app, deps);
   registerRollbackControlActions(app, deps);
+  registerDrillActions(app, deps);
   registerConfirmRollbackView(app, deps);
   registerCanaryFixView(app, deps);
   registerAppHome(app, deps);

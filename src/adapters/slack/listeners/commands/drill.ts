@@ -1,44 +1,88 @@
-/** `/drill run|schedule|history|report` (SPEC section 4; the drill engine itself is issue 7). */
+/** `/drill run|schedule|history|report|abort` (SPEC section 7). Parse, call the drill service, render. */
 import type { App } from '@slack/bolt';
+import type { Scorecard } from '../../../../domain/drills.ts';
 import { nextCronRuns } from '../../../../services/cron-schedule.ts';
-import type { DrillRecord } from '../../../../store/index.ts';
+import type { DrillScores } from '../../../../services/drills.ts';
+import { drillHistoryText, drillPlanText, drillReportBlocks } from '../../blocks/drills.ts';
 import { formatTimeInZone } from '../../blocks/format.ts';
 import { parseDrill } from '../../commands/drill.ts';
 import { helpText, renderParseError } from '../../commands/render.ts';
+import { scenarioView } from '../../drill-messages.ts';
 import { COMMAND } from '../../ids.ts';
 import { ANSWER_STRINGS } from '../../i18n/answers.ts';
+import { DRILL_NOTE_STRINGS } from '../../i18n/drill-notes.ts';
+import { DRILL_STRINGS } from '../../i18n/drills.ts';
 import { ephemeral, parseContext, refusal, userActor, type ListenerDeps } from '../context.ts';
 
 export function registerDrillCommand(app: App, d: ListenerDeps): void {
   const say = ANSWER_STRINGS[d.locale];
-  app.command(COMMAND.drill, async ({ command, ack }) => {
+  const notes = DRILL_NOTE_STRINGS[d.locale];
+  const s = d.services;
+  app.command(COMMAND.drill, async ({ command, ack, respond }) => {
     const parsed = parseDrill(command.text, parseContext(d));
     if (!parsed.ok) return ack(ephemeral(renderParseError('drill', parsed.error, d.locale)));
     const c = parsed.command;
     const { drills } = d.config;
+    const actor = userActor(command.user_id);
     switch (c.sub) {
       case 'help':
         return ack(ephemeral(helpText('drill', d.locale)));
       case 'schedule': {
         const runs = nextCronRuns(drills.schedule, drills.timezone, d.clock.now(), 4).map((t) => formatTimeInZone(t, drills.timezone, d.locale));
-        return ack(ephemeral(say.drillSchedule(drills.schedule, drills.timezone, runs)));
+        const next = s.queries.nextDrill(d.clock.now());
+        const lines = [say.drillSchedule(drills.schedule, drills.timezone, runs)];
+        if (next) lines.push(notes.scheduleNext(next.id, next.scenario, formatTimeInZone(next.scheduledFor, drills.timezone, d.locale), DRILL_STRINGS[d.locale].status[next.status]));
+        return ack(ephemeral(lines.join('\n')));
       }
       case 'run': {
-        // Injecting faults is as serious as rolling back: approvers only, audited.
-        const auth = await d.services.authorizer.authorize(userActor(command.user_id), 'drill.run', drills.service, { scenario: c.scenario, dryRun: c.dryRun });
-        if (!auth.ok) return ack(ephemeral(refusal(d, { kind: 'not_approver', action: 'run a drill', approvers: auth.approvers })));
-        return ack(ephemeral(say.drillRunLater(c.scenario, drills.service ?? '—', c.dryRun)));
+        // Applying the fault talks to the cluster or the prompt service: answer Slack first.
+        await ack();
+        const result = await s.drills.run(c.scenario, { actor, dryRun: c.dryRun });
+        if (!result.ok) return void (await respond(ephemeral(refusal(d, result.refusal))));
+        const r = result.value;
+        if (r.kind === 'plan') {
+          const p = r.plan;
+          const text = drillPlanText({ scenario: scenarioView(p.scenario, p.scenario.name), service: p.service, version: p.version, injector: p.injector, lines: p.lines, maxDurationMs: p.maxDurationMs }, d.locale);
+          return void (await respond(ephemeral(text)));
+        }
+        return void (await respond(ephemeral(notes.runStarted(r.drill.id, c.scenario, r.drill.service ?? '?'))));
+      }
+      case 'abort': {
+        await ack();
+        const result = await s.drills.abort(c.id, actor);
+        await respond(ephemeral(result.ok ? notes.aborted(result.value.id) : refusal(d, result.refusal)));
+        return;
       }
       case 'history': {
-        const rows = d.services.queries.drills(10);
-        if (rows.length === 0) return ack(ephemeral(say.drillHistoryEmpty));
-        const line = (r: DrillRecord) => say.drillLine(r.id, r.scenario, r.service ?? '—', r.status, formatTimeInZone(r.scheduledFor, drills.timezone, d.locale));
-        return ack(ephemeral([say.drillHistoryHeader, ...rows.map(line)].join('\n')));
+        const rows = s.drills.history(10).map((r) => ({
+          id: r.id,
+          scenario: s.drills.scenario(r.scenario)?.title ?? r.scenario,
+          service: r.service,
+          status: r.status,
+          at: r.startedAt ?? r.scheduledFor,
+          scorecard: (r.scores as DrillScores | null)?.scorecard ?? (null as Scorecard | null),
+        }));
+        return ack(ephemeral(drillHistoryText(rows, d.locale)));
       }
       case 'report': {
-        const drill = d.services.queries.drill(c.id);
-        if (!drill) return ack(ephemeral(say.drillNotFound(c.id)));
-        return ack(ephemeral(say.drillLine(drill.id, drill.scenario, drill.service ?? '—', drill.status, formatTimeInZone(drill.scheduledFor, drills.timezone, d.locale))));
+        const v = s.drills.view(c.id);
+        if (!v) return ack(ephemeral(notes.reportNotFound(c.id)));
+        const m = drillReportBlocks(
+          {
+            drillId: v.drill.id,
+            scenario: scenarioView(v.scenario, v.drill.scenario),
+            service: v.drill.service,
+            status: v.drill.status,
+            at: v.drill.startedAt ?? v.drill.scheduledFor,
+            incidentId: v.drill.incidentId,
+            scorecard: v.scores?.scorecard ?? null,
+            trend: v.trend,
+            reviewChecked: v.reviewChecked,
+            faultRemoved: v.fault?.removal ?? null,
+          },
+          d.locale,
+        );
+        return ack({ response_type: 'ephemeral', text: m.text, blocks: m.blocks });
       }
     }
   });

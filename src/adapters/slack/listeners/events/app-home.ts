@@ -17,8 +17,10 @@ export function registerAppHome(app: App, d: ListenerDeps): void {
       }),
     );
     const { drills } = d.config;
-    const [next] = nextCronRuns(drills.schedule, drills.timezone, d.clock.now(), 1);
-    const scenario = drills.scenarios[0]?.name ?? null;
+    // The drill row armed for the next run names its scenario; before it is armed, the schedule says when.
+    const armed = queries.nextDrill(d.clock.now());
+    const [next] = armed ? [armed.scheduledFor] : nextCronRuns(drills.schedule, drills.timezone, d.clock.now(), 1);
+    const scenario = armed?.scenario ?? drills.scenarios[0]?.name ?? null;
     const view = homeView(
       {
         now: d.clock.now(),

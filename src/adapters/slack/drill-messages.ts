@@ -1,0 +1,106 @@
+/**
+ * The drill channel (config `slack.drillChannel`): the announcement starts the drill's thread and
+ * everything about the drill goes under it (reminder, start, the fault's removal, the ending); the
+ * scorecard is its own message in the channel, updated in place as ratings come in. Rendered from
+ * the stored drill when sent, so a message sent late from the outbox says what is true then.
+ */
+import type { KnownBlock } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
+import type { DrillScenario } from '../../config/schema.ts';
+import type { DrillNotice } from '../../services/drill-ports.ts';
+import type { DrillService, DrillView } from '../../services/drills.ts';
+import { drillAnnouncement, drillMissed, drillScorecard, drillStarted, type DrillScenarioView } from './blocks/drills.ts';
+import { DRILL_NOTE_STRINGS } from './i18n/drill-notes.ts';
+import { DRILL_STRINGS } from './i18n/drills.ts';
+import type { Locale } from './i18n/locale.ts';
+
+export function scenarioView(s: DrillScenario | null, name: string): DrillScenarioView {
+  if (!s) return { name, title: name, trigger: '?', expectedResponseMs: 0 };
+  return {
+    name: s.name,
+    title: s.title,
+    trigger: s.trigger,
+    expectedResponseMs: s.expectedResponse,
+    errorRate: s.trigger === 'inject_latency' ? null : s.errorRate,
+    latencyMs: s.trigger === 'inject_latency' ? s.latency : null,
+    share: s.trigger === 'partial_outage' ? s.share : null,
+  };
+}
+
+export interface DrillMessagesOptions {
+  client: WebClient;
+  drills: DrillService;
+  channel: string;
+  locale: Locale;
+}
+
+export class DrillMessages {
+  constructor(private readonly o: DrillMessagesOptions) {}
+
+  async send(notice: DrillNotice): Promise<void> {
+    const v = this.o.drills.view(notice.drillId);
+    if (!v) return;
+    const scenario = scenarioView(v.scenario, v.drill.scenario);
+    const service = v.drill.service ?? '?';
+    const locale = this.o.locale;
+    switch (notice.kind) {
+      case 'announcement': {
+        const m = drillAnnouncement({ drillId: v.drill.id, scenario, service, at: v.drill.scheduledFor, roles: v.roles, checked: v.prepChecked, reminder: notice.reminder }, locale);
+        return this.post(v, m.text, m.blocks, !notice.reminder);
+      }
+      case 'started': {
+        const m = drillStarted({ drillId: v.drill.id, scenario, service, version: v.fault?.spec.version ?? null, injector: v.injector, maxDurationMs: v.maxDurationMs }, locale);
+        return this.post(v, m.text, m.blocks, false);
+      }
+      case 'missed': {
+        const m = drillMissed({ drillId: v.drill.id, scenario: { name: scenario.name, title: scenario.title }, at: v.drill.scheduledFor }, locale);
+        return this.post(v, m.text, m.blocks, false);
+      }
+      case 'fault_removed': {
+        const s = DRILL_STRINGS[locale];
+        const line = notice.removed ? s.faultRemoved(notice.note) : s.faultGone(notice.note);
+        return this.post(v, `${line} ${DRILL_NOTE_STRINGS[locale].faultRemovedBecause(notice.why)}`, null, false);
+      }
+      case 'ended': {
+        const e = DRILL_NOTE_STRINGS[locale].ended;
+        const say = v.drill.status === 'aborted' ? e.aborted : v.drill.status === 'failed' ? e.failed : e.other;
+        return this.post(v, say(v.drill.id, v.drill.note ?? v.drill.status), null, false);
+      }
+      case 'scorecard':
+        return this.scorecard(v, scenario);
+    }
+  }
+
+  /** Into the drill's thread; the first message (or an announcement) becomes the thread root. */
+  private async post(v: DrillView, text: string, blocks: KnownBlock[] | null, root: boolean): Promise<void> {
+    const thread = v.drill.slackChannel && v.drill.slackTs && !root ? { channel: v.drill.slackChannel, thread_ts: v.drill.slackTs } : null;
+    const res = await this.o.client.chat.postMessage({ channel: thread?.channel ?? this.o.channel, text, ...(blocks ? { blocks } : {}), ...(thread ? { thread_ts: thread.thread_ts } : {}) });
+    if (!thread && res.channel && res.ts) this.o.drills.attachMessage(v.drill.id, res.channel, res.ts);
+  }
+
+  private async scorecard(v: DrillView, scenario: DrillScenarioView): Promise<void> {
+    if (!v.scores || !v.trend) return this.post(v, DRILL_NOTE_STRINGS[this.o.locale].ended.other(v.drill.id, v.drill.note ?? v.drill.status), null, false);
+    const m = drillScorecard(
+      {
+        drillId: v.drill.id,
+        scenario,
+        service: v.drill.service ?? '?',
+        incidentId: v.drill.incidentId,
+        scorecard: v.scores.scorecard,
+        trend: v.trend,
+        reviewChecked: v.reviewChecked,
+        faultRemoved: v.fault?.removal ?? { removed: false, note: 'not removed yet' },
+      },
+      this.o.locale,
+    );
+    if (v.drill.status === 'failed' && v.drill.note && !v.drill.scorecardTs) {
+      await this.post(v, DRILL_NOTE_STRINGS[this.o.locale].ended.failed(v.drill.id, v.drill.note), null, false);
+    }
+    if (v.drill.scorecardTs) {
+      await this.o.client.chat.update({ channel: this.o.channel, ts: v.drill.scorecardTs, text: m.text, blocks: m.blocks });
+      return;
+    }
+    const res = await this.o.client.chat.postMessage({ channel: this.o.channel, text: m.text, blocks: m.blocks });
+    if (res.ts) this.o.drills.attachScorecard(v.drill.id, res.ts);
+  }
+}

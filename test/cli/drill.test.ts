@@ -1,0 +1,62 @@
+/** `rewind drill run <scenario> --dry-run`: the plan, with nothing changed; without --dry-run, a refusal. */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { drillCommand } from '../../src/cli/drill.ts';
+import { KubeApiStandIn } from '../support/kube-api.ts';
+import { writeKubeconfig } from '../support/kubeconfig.ts';
+
+const REPO = join(import.meta.dirname, '../..');
+let dir: string | undefined;
+let kube: KubeApiStandIn | undefined;
+afterEach(async () => {
+  await kube?.close();
+  kube = undefined;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+function capture() {
+  const lines: string[] = [];
+  const errors: string[] = [];
+  return { lines, errors, out: { log: (l: string) => lines.push(l), error: (l: string) => errors.push(l) } };
+}
+
+/** The shipped config, drills on prompt-service-staging through istio-fault, as a file. */
+function configFile(edit: (c: Record<string, any>) => void = () => {}): string {
+  dir = mkdtempSync(join(tmpdir(), 'rewind-drill-cli-'));
+  const doc = parse(readFileSync(join(REPO, 'config/rewind.yml'), 'utf8')) as Record<string, any>;
+  edit(doc);
+  const file = join(dir, 'rewind.yml');
+  writeFileSync(file, stringify(doc));
+  return file;
+}
+
+describe('rewind drill run --dry-run', () => {
+  it('reads the serving version from the router and prints exactly what the injector would send, sending nothing', async () => {
+    kube = await KubeApiStandIn.start({ token: 't' });
+    kube.seedPromptService({ versions: ['v2.0.0', 'v1.5.0', 'v1.0.0'], namespace: 'prompts', context: 'staging', split: { 'v1.5.0': 100 } });
+    const config = configFile((c) => (c.services['prompt-service-staging'].router = { kind: 'istio', virtualService: 'prompt-service', route: 0 }));
+    const kubeconfig = writeKubeconfig([{ name: 'staging', server: kube.url, token: 't' }], 'staging', join(dir!, 'kubeconfig'));
+    kube.clearRequests();
+    const c = capture();
+    expect(await drillCommand(['run', 'partial-outage', '--dry-run', '--config', config], c.out, { KUBECONFIG: kubeconfig })).toBe(0);
+    const text = c.lines.join('\n');
+    expect(text).toContain('version v1.5.0 (serving now, read from the router)');
+    expect(text).toContain('PUT VirtualService prompts/prompt-service-staging spec.http[0].fault = {"abort":{"percentage":{"value":30},"httpStatus":503}}');
+    expect(text).toContain('dry run: nothing was changed');
+    expect(kube.writes()).toEqual([]);
+  });
+
+  it('without --dry-run it refuses and points to /drill run; an unknown scenario names the known ones', async () => {
+    const config = configFile();
+    const c = capture();
+    expect(await drillCommand(['run', 'high-error-rate', '--config', config], c.out, {})).toBe(2);
+    expect(c.errors.join('\n')).toContain('/drill run');
+    expect(await drillCommand(['run', 'meteor', '--dry-run', '--config', config], c.out, {})).toBe(1);
+    expect(c.errors.at(-1)).toContain('configured: high-error-rate, latency-spike, partial-outage');
+    expect(await drillCommand(['walk'], c.out, {})).toBe(2);
+  });
+});
