@@ -33,6 +33,8 @@ export interface DrillScheduleOptions {
 
 export class DrillSchedule {
   constructor(private readonly o: DrillScheduleOptions) {
+    // A scheduled drill cancelled with /drill abort: the one after it is armed at once.
+    o.service.rearm = () => void this.arm();
     o.timers.on<DrillTimerPayload>(DRILL_TIMER, async (t) => {
       const { drillId, step } = t.payload;
       if (step === 'announce' || step === 'remind') return this.announce(drillId, step === 'remind');
@@ -46,7 +48,12 @@ export class DrillSchedule {
     const { drills, store, clock } = this.o;
     if (!drills.service) return null;
     const now = clock.now();
-    const [at] = nextCronRuns(drills.schedule, drills.timezone, now, 1);
+    // The first coming run that is not settled yet: a cancelled one is passed over for the next.
+    const runs = nextCronRuns(drills.schedule, drills.timezone, now, 8);
+    const at = runs.find((t) => {
+      const row = store.drills.at(t);
+      return !row || row.status === 'scheduled' || row.status === 'announced';
+    });
     if (at === undefined) return null;
     // A drill planned under an earlier schedule that no longer has that time is cancelled, said once.
     // (A past one is left to its start timer, which fires late at start-up and marks it missed.)
@@ -57,7 +64,6 @@ export class DrillSchedule {
       }
     }
     const drill = store.drills.at(at) ?? this.create(at);
-    if (drill.status !== 'scheduled' && drill.status !== 'announced') return drill;
     const schedule = (step: DrillTimerPayload['step'], dueAt: number) =>
       this.o.timers.schedule({ kind: DRILL_TIMER, key: `drill:${drill.id}:${step}`, dueAt, payload: { drillId: drill.id, step } });
     if (drill.status === 'scheduled') schedule('announce', Math.max(now, at - drills.announceBefore));

@@ -85,6 +85,9 @@ const HEAL_RETRY_MS = 60_000;
 const error = (message: string) => refuse({ kind: 'error', message });
 
 export class DrillService {
+  /** Set by the drill calendar: arms the next scheduled drill once one is cancelled. */
+  rearm: (() => void) | null = null;
+
   constructor(private readonly o: DrillServiceOptions) {
     o.incidents.drillOn = (service) => this.runningOn(service)?.id ?? null;
   }
@@ -158,8 +161,10 @@ export class DrillService {
     if (drill.status === 'scheduled' || drill.status === 'announced') {
       const cancelled = this.o.store.drills.move(drill.id, ['scheduled', 'announced'], { status: 'aborted', finishedAt: this.o.clock.now(), note: `cancelled by ${actor.id}` });
       this.o.timers.cancelWhere(DRILL_TIMER, `drill:${drill.id}:`);
-      if (cancelled) this.o.notifier.drill({ kind: 'ended', drillId: drill.id });
-      return cancelled ? ok(cancelled) : error(`${drill.id} started meanwhile; abort it again`);
+      if (!cancelled) return error(`${drill.id} started meanwhile; abort it again`);
+      this.o.notifier.drill({ kind: 'ended', drillId: drill.id });
+      this.rearm?.();
+      return ok(cancelled);
     }
     if (drill.status !== 'running') return error(`${drill.id} is ${drill.status}, not running`);
     await this.removeFault(drill.id, `aborted by ${actor.id}`);

@@ -144,7 +144,7 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
       const head = await this.headTs(incidentId);
       const link = head ? (await this.o.client.chat.getPermalink({ channel: head.channel, message_ts: head.ts }).catch(() => null))?.permalink ?? null : null;
       const snapshot = this.o.queries.incident(incidentId);
-      const text = escalationDmText(incidentId, snapshot?.incident.service ?? '?', level.label, link, this.o.locale);
+      const text = escalationDmText(incidentId, snapshot?.incident.service ?? '?', level.label, link, this.o.locale, snapshot?.incident.drill ?? false);
       for (const user of people) {
         const pending: Pending = { kind: 'dm', user, text };
         this.enqueue(`dm:${user}`, pending, () => this.send(pending));
@@ -274,6 +274,7 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
         status: terms.incidentStatus[snapshot.incident.status],
         rollback: r ? `${terms.strategy[r.strategy]} ${r.fromVersion ?? '?'} → ${r.toVersion} (${terms.rollbackStatus[r.status]})` : null,
         resolved: snapshot.incident.status === 'resolved',
+        drill: snapshot.incident.drill,
       },
       this.o.locale,
     );

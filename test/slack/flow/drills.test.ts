@@ -72,6 +72,17 @@ describe('the quarterly schedule', () => {
     expect(world.rewind.store.drills.list()[0]).toMatchObject({ id: 'DRILL-20260701-001', scenario: 'latency-spike', status: 'scheduled' });
   });
 
+  it('cancelling the scheduled drill (/drill abort <id>) arms the next quarter at once', async () => {
+    world = await startWorld({ config: (c) => (c.drills.injector = { kind: 'simulated' }) });
+    await world.command(MALLORY, COMMAND.drill, 'abort DRILL-20260401-001');
+    expect(world.rewind.store.drills.get('DRILL-20260401-001')?.status).toBe('scheduled'); // not an approver: nothing changed
+    await world.command(LEAD, COMMAND.drill, 'abort DRILL-20260401-001');
+    expect(world.rewind.store.drills.get('DRILL-20260401-001')).toMatchObject({ status: 'aborted', note: 'cancelled by U0LEAD' });
+    expect(world.rewind.store.drills.list()[0]).toMatchObject({ id: 'DRILL-20260701-001', status: 'scheduled' });
+    await world.restart();
+    expect(world.rewind.store.drills.list({ status: 'scheduled' }).map((d) => d.id)).toEqual(['DRILL-20260701-001']);
+  });
+
   it('a drill due while Rewind was down is announced as missed, not run late', async () => {
     world = await startWorld({ config: (c) => (c.drills.injector = { kind: 'simulated' }) });
     world.clock.jumpTo(AT - 2 * 60 * MIN);
@@ -129,6 +140,11 @@ describe('a full simulated drill', () => {
     expect(fault.removedAt).not.toBeNull();
     expect(fault.removedAt).toBeLessThan(resolved.resolvedAt ?? 0);
     expect((await metrics.sample('prompt-service', 'v2.0.0', 5 * MIN)).error_rate).toBe(0.004);
+    // Outside the thread, the drill says it is one: the stakeholder notice starts with the drill mark.
+    await world.settle();
+    const stakeholders = world.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === world.rewind.config.slack.stakeholderChannel);
+    expect(stakeholders.length).toBeGreaterThan(0);
+    expect(stakeholders.every((c) => textOf(c).includes('🧪 *DRILL*'))).toBe(true);
     // Kept out of the real MTTA/MTTR.
     expect(world.rewind.services.queries.responseTimes(0).incidents).toBe(0);
 

@@ -259,9 +259,14 @@ export function alertBatchMessage(alerts: ReadonlyArray<{ source: string; severi
 }
 
 /** The direct message to a person an escalation level names. */
-export function escalationDmText(incidentId: string, service: string, label: string, permalink: string | null, locale: Locale): string {
+/** A drill's messages outside its thread say so first: nobody should take a rehearsal for an outage. */
+export function drillPrefix(drill: boolean, locale: Locale): string {
+  return drill ? `🧪 *${TERMS[locale].drill}* · ` : '';
+}
+
+export function escalationDmText(incidentId: string, service: string, label: string, permalink: string | null, locale: Locale, drill = false): string {
   const s = NOTE_STRINGS[locale];
-  return s.escalationDm(escapeMrkdwn(label), incidentId, escapeMrkdwn(service), permalink ? link(permalink, incidentId) : incidentId);
+  return drillPrefix(drill, locale) + s.escalationDm(escapeMrkdwn(label), incidentId, escapeMrkdwn(service), permalink ? link(permalink, incidentId) : incidentId);
 }
 
 export interface StakeholderView {
@@ -273,6 +278,7 @@ export interface StakeholderView {
   status: string;
   rollback: string | null;
   resolved: boolean;
+  drill?: boolean;
 }
 
 /** The stakeholder notice (what happened, user impact, current state, next update). */
@@ -281,7 +287,7 @@ export function stakeholderText(v: StakeholderView, locale: Locale): string {
   const terms = TERMS[locale];
   const impact = v.userImpact ?? terms.severity[v.severity];
   const state = [v.status, v.rollback].filter(Boolean).join(' · ');
-  return s.stakeholder(v.incidentId, escapeMrkdwn(v.service), escapeMrkdwn(v.title), impact, state, v.resolved ? s.stakeholderResolved : s.stakeholderNextUpdate);
+  return drillPrefix(v.drill ?? false, locale) + s.stakeholder(v.incidentId, escapeMrkdwn(v.service), escapeMrkdwn(v.title), impact, state, v.resolved ? s.stakeholderResolved : s.stakeholderNextUpdate);
 }
 
 /** The two halves of the fix-preparation checklist (Slack allows ten options per checkboxes element). */
