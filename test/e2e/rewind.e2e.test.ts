@@ -51,6 +51,7 @@ describe('with the real Prometheus', () => {
     expect(w.kube!.writes().map((r) => [r.method, r.path, r.body])).toEqual([['PATCH', '/api/v1/namespaces/prompts/services/prompt-service', { spec: { selector: { version: 'v1.5.0' } } }]]);
     const [incident] = w.rewind.store.incidents.listRecent({ limit: 1 });
     expect(incident?.severity).toBe('critical');
+    await w.settle(); // the last step notes may still be on their way to Slack
     const thread = w.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === incident?.slackTs).map(textOf);
     expect(thread.some((t) => t.includes('started the immediate rollback itself'))).toBe(true);
     expect(thread.some((t) => t.includes('error_rate') && t.includes('verdict') && t.includes('recovered'))).toBe(true);
