@@ -36,13 +36,18 @@ export interface EvaluatorOptions {
   observationWindowMs: number;
   evaluationIntervalMs: number;
   autoRollback: 'critical' | 'off';
-  log?: { warn(o: object, m: string): void };
+  log?: { warn(o: object, m: string): void; info?(o: object, m: string): void };
 }
 
 const toRecord = (b: Breach): BreachRecord => ({ metric: b.condition.metric, op: b.condition.op, threshold: b.condition.threshold, value: b.value });
 
+/** Fired evaluation rounds are kept this long (for looking back at what ran), then deleted. */
+export const EVALUATION_ROUNDS_KEPT_MS = 7 * 86_400_000;
+const PRUNE_EVERY_MS = 60 * 60_000;
+
 export class Evaluator {
   private readonly routingUnreadable = new Set<string>();
+  private lastPrune = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly o: EvaluatorOptions) {
     // A round waits on the metrics backend; it must not hold up the timer loop, where rollback
@@ -77,7 +82,19 @@ export class Evaluator {
     return highest;
   }
 
+  /**
+   * A round per service every `evaluationInterval` is 2,880 rows a day at 30 s: at most once an
+   * hour, rounds older than a week are deleted. Their keys carry their time, so none is re-armed.
+   */
+  private prune(now: number): void {
+    if (now - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = now;
+    const removed = this.o.store.timers.pruneDone(EVALUATE_TIMER, now - EVALUATION_ROUNDS_KEPT_MS);
+    if (removed > 0) this.o.log?.info?.({ removed }, 'old evaluation rounds deleted');
+  }
+
   private schedule(service: string, dueAt: number): void {
+    this.prune(this.o.clock.now());
     this.o.timers.schedule({ kind: EVALUATE_TIMER, key: `evaluate:${service}:${dueAt}`, dueAt, payload: { service } });
   }
 

@@ -160,6 +160,8 @@ export function createTimerRepository(db: Database) {
     return { timer: toTimer(existing), created: false };
   });
 
+  const pruneDone = db.prepare(`DELETE FROM timers WHERE kind = ? AND status = 'done' AND updated_at < ?`);
+
   return {
     /**
      * Inserts a pending timer, or, when a timer with this key exists in any status, returns that one
@@ -250,6 +252,15 @@ export function createTimerRepository(db: Database) {
     /** Cancels the pending timer with this key. False when there is none pending. */
     cancel(key: string, now: number): boolean {
       return cancelRow.run(now, key).changes === 1;
+    },
+
+    /**
+     * Deletes fired timers of `kind` last touched before `before`; returns how many. Only for kinds
+     * whose keys are never scheduled twice (a key carries its time), since deleting a key lets it be
+     * scheduled again.
+     */
+    pruneDone(kind: string, before: number): number {
+      return pruneDone.run(kind, before).changes;
     },
 
     /** Cancels every pending timer of `kind` whose key starts with `keyPrefix`; returns how many. */

@@ -108,4 +108,20 @@ describe('evaluator', () => {
     world.evaluator?.start(); // a second start arms nothing new: one round is already pending
     expect(world.store.timers.list({ kind: 'evaluate', status: 'pending' }).filter((t) => (t.payload as { service: string }).service === 'prompt-service')).toHaveLength(1);
   });
+
+  it('deletes fired rounds older than a week (at most once an hour) and keeps evaluating', async () => {
+    boot(() => HEALTHY);
+    const fired = () => world.store.timers.list({ kind: 'evaluate', status: 'done' });
+    await world.clock.advance(60 * MIN); // an hour of 30 s rounds for both services
+    const hour = fired().length;
+    expect(hour).toBeGreaterThanOrEqual(2 * 119);
+    world.clock.jumpTo(world.clock.now() + 7 * 24 * 60 * MIN + 30 * MIN);
+    await world.clock.advance(MIN);
+    // Everything of that first hour is now more than a week old: deleted; the rounds since are kept.
+    const left = fired();
+    expect(left.length).toBeGreaterThan(0);
+    expect(left.length).toBeLessThan(10);
+    expect(left.every((t) => t.dueAt > T0 + 60 * MIN)).toBe(true);
+    expect(world.store.timers.list({ kind: 'evaluate', status: 'pending' })).toHaveLength(2);
+  });
 });

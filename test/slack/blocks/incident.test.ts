@@ -36,10 +36,11 @@ function headerText(blocks: ReturnType<typeof incidentMessage>['blocks']): strin
 }
 
 describe('incidentMessage: header and facts', () => {
-  it('names severity, id, service, version and status, with the elapsed time', () => {
+  it('names severity, id, service, version and status, with the start time the client keeps current', () => {
     const { blocks, text } = incidentMessage(makeView(), 'en');
     expect(headerText(blocks)).toBe('🟠 INC-20260105-001 · prompt-service v2.0.0 · Awaiting decision');
-    expect(joinedText(blocks)).toContain('Elapsed 12m 30s');
+    // `{ago}` is rendered by Slack at read time; the fallback is the age when the message was built.
+    expect(joinedText(blocks)).toContain(`Started <!date^${START / 1000}^{time}, {ago}|12m 30s ago>`);
     expect(text).toBe('🟠 INC-20260105-001 · prompt-service v2.0.0 · Awaiting decision · 12m 30s — error_rate above the warning threshold');
     expect(text).not.toContain('\n');
   });
@@ -51,7 +52,7 @@ describe('incidentMessage: header and facts', () => {
 
   it('shows hours and minutes once past an hour', () => {
     const { blocks } = incidentMessage(makeView({ now: START + 65 * M + 10_000 }), 'en');
-    expect(joinedText(blocks)).toContain('Elapsed 1h 05m');
+    expect(joinedText(blocks)).toContain('|1h 05m ago>');
   });
 
   it('marks a drill in both languages', () => {
@@ -328,7 +329,8 @@ describe('incidentMessage: Japanese', () => {
     }
     expect(buttonByAction(blocks, ACTION.immediate)?.text.text).toBe('⭐ 即座ロールバック');
     expect(matrixSelects(blocks)[0]?.initial_option?.text.text).toBe('ユーザー影響: 全体');
-    expect(text).toContain('経過 12分30秒');
+    expect(text).toContain('発生 <!date^');
+    expect(text).toContain('|12分30秒前>');
   });
 
   it('lets no English label through for the keys it renders', () => {
@@ -344,7 +346,7 @@ describe('incidentMessage: Japanese', () => {
       ...Object.values(INCIDENT_STRINGS.en.button),
       INCIDENT_STRINGS.en.confirmResolve.title,
       'Recommended',
-      'Elapsed',
+      'Started',
       'Judgment matrix',
     ];
     const running = incidentMessage(makeView({ ...view, rollback: makeRollback() }), 'ja');

@@ -126,6 +126,15 @@ export function slackDate(at: number): string {
 }
 
 /**
+ * A start time with how long ago it was, kept current by the Slack client itself (`{ago}`): a head
+ * message is only re-rendered when something changes, and a stored "12m" would go stale.
+ * `fallback` (the age at render time) is what notifications and older clients show.
+ */
+export function slackAgo(at: number, fallback: string): string {
+  return `<!date^${Math.floor(at / SECOND)}^{time}, {ago}|${fallback}>`;
+}
+
+/**
  * `2026-04-01 (Wed) 10:00 Asia/Tokyo` (ja: `2026-04-01 (水) 10:00 Asia/Tokyo`): a time in a named
  * zone, for surfaces (App Home) that must show the team's zone rather than the reader's.
  */

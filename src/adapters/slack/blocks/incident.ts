@@ -13,7 +13,7 @@ import type { Locale } from '../i18n/locale.ts';
 import { TERMS, type Terms } from '../i18n/terms.ts';
 import { ACTION, BLOCK } from '../ids.ts';
 import { actions, button, context, divider, header, option, section, staticSelect } from './elements.ts';
-import { SEVERITY_MARKER, escapeMrkdwn, formatElapsed, mention, mentionList, slackDate } from './format.ts';
+import { SEVERITY_MARKER, escapeMrkdwn, formatElapsed, mention, mentionList, slackAgo, slackDate } from './format.ts';
 import { SLACK_LIMITS, clip } from './limits.ts';
 import { isActiveRollback, progressLine, rollbackSplit, versionsText } from './rollback-summary.ts';
 import type { BreachView, IncidentView, RollbackView } from './view-models.ts';
@@ -76,7 +76,7 @@ function fallbackText(view: IncidentView, terms: Terms, locale: Locale): string 
 
 function factsLine(view: IncidentView, t: IncidentStrings, terms: Terms, locale: Locale): string[] {
   const { incident } = view;
-  const facts = [t.severity(terms.severity[incident.severity]), t.elapsed(formatElapsed(elapsedMs(view), locale))];
+  const facts = [t.severity(terms.severity[incident.severity]), t.started(slackAgo(incident.startedAt, t.ago(formatElapsed(elapsedMs(view), locale))))];
   if (view.escalation) facts.push(t.escalated(escapeMrkdwn(view.escalation.label)));
   if (incident.acknowledgedBy) facts.push(t.acknowledgedBy(mention(incident.acknowledgedBy)));
   else if (incident.acknowledgedAt !== null) facts.push(t.acknowledged);

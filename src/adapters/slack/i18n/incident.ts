@@ -4,6 +4,9 @@ import type { Locale } from './locale.ts';
 export interface IncidentStrings {
   severity: (label: string) => string;
   elapsed: (duration: string) => string;
+  /** Open incidents: when it started, with a live "… ago"; `ago` is the age at render time for the fallback. */
+  started: (when: string) => string;
+  ago: (duration: string) => string;
   escalated: (label: string) => string;
   acknowledgedBy: (who: string) => string;
   acknowledged: string;
@@ -35,6 +38,8 @@ export const INCIDENT_STRINGS: Record<Locale, IncidentStrings> = {
   en: {
     severity: (label) => `Severity: ${label}`,
     elapsed: (duration) => `Elapsed ${duration}`,
+    started: (when) => `Started ${when}`,
+    ago: (duration) => `${duration} ago`,
     escalated: (label) => `⏫ escalated: ${label}`,
     acknowledgedBy: (who) => `👀 Acknowledged by ${who}`,
     acknowledged: '👀 Acknowledged',
@@ -91,6 +96,8 @@ export const INCIDENT_STRINGS: Record<Locale, IncidentStrings> = {
   ja: {
     severity: (label) => `重大度: ${label}`,
     elapsed: (duration) => `経過 ${duration}`,
+    started: (when) => `発生 ${when}`,
+    ago: (duration) => `${duration}前`,
     escalated: (label) => `⏫ エスカレーション: ${label}`,
     acknowledgedBy: (who) => `👀 ${who} が確認済み`,
     acknowledged: '👀 確認済み',
