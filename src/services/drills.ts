@@ -82,6 +82,12 @@ export interface DrillServiceOptions {
 const SYSTEM: Actor = { kind: 'system', id: 'drills' };
 /** A removal that failed is tried again this much later (and again, by the timer's own retries). */
 const HEAL_RETRY_MS = 60_000;
+/**
+ * How often a running drill looks at its incident. Short: a route-wide fault (istio-fault) also
+ * hits the version rolled back to, so it must go soon after the switch or the verification would
+ * measure the drill instead of the rollback.
+ */
+const WATCH_MAX_MS = 5_000;
 const error = (message: string) => refuse({ kind: 'error', message });
 
 export class DrillService {
@@ -147,7 +153,7 @@ export class DrillService {
       return error(`${claimed.id}: the fault could not be applied: ${message}`);
     }
     this.o.log?.info({ drill: claimed.id, scenario: name, service: plan.service, version: plan.version }, 'drill fault applied');
-    this.o.timers.schedule({ kind: DRILL_TIMER, key: `drill:${claimed.id}:watch:${now}`, dueAt: now + this.o.evaluationIntervalMs, payload: { drillId: claimed.id, step: 'watch' } });
+    this.watchAgain(claimed.id, now);
     this.o.timers.schedule({ kind: DRILL_TIMER, key: `drill:${claimed.id}:deadline`, dueAt: now + this.o.drills.maxDuration, payload: { drillId: claimed.id, step: 'deadline' } });
     return ok({ kind: 'started', drill: this.o.store.drills.get(claimed.id) ?? claimed });
   }
@@ -202,8 +208,12 @@ export class DrillService {
       this.end(drill.id, 'completed', null);
       return;
     }
-    const now = this.o.clock.now();
-    this.o.timers.schedule({ kind: DRILL_TIMER, key: `drill:${drill.id}:watch:${now}`, dueAt: now + this.o.evaluationIntervalMs, payload: { drillId: drill.id, step: 'watch' } });
+    this.watchAgain(drill.id, this.o.clock.now());
+  }
+
+  private watchAgain(drillId: string, now: number): void {
+    const dueAt = now + Math.min(this.o.evaluationIntervalMs, WATCH_MAX_MS);
+    this.o.timers.schedule({ kind: DRILL_TIMER, key: `drill:${drillId}:watch:${now}`, dueAt, payload: { drillId, step: 'watch' } });
   }
 
   /** Ticks of the preparation (announcement) or review (scorecard) checklist. */
