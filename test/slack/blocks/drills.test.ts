@@ -333,7 +333,7 @@ describe('drillPlanText', () => {
         '• PATCH VirtualService prompts/prompt-service-staging: abort 20% with HTTP 503 on subset v2-0-0',
         'Fault: 20% of requests fail with HTTP 5xx errors.',
         'Expected response: the rollback verified within 5m 00s of the fault.',
-        'The fault would be removed when the rollback is verified, when the drill is aborted, or after 30m 00s at the latest.',
+        'The fault would be removed once the rollback has switched traffic, when the drill is aborted, or after 30m 00s at the latest.',
       ].join('\n'),
     );
   });

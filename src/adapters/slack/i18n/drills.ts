@@ -86,7 +86,7 @@ export const DRILL_STRINGS: Record<Locale, DrillStrings> = {
     injected: (fault) => `*What will be injected*: ${fault}.`,
     expected: (target) => `*Expected response*: the rollback verified within ${target} of the fault.`,
     howItRuns:
-      'At drill time Rewind injects the fault and the drill incident opens in the incident channel: respond as you would for real. The fault is removed when the rollback is verified, when the drill is aborted, or at its time limit.',
+      'At drill time Rewind injects the fault and the drill incident opens in the incident channel: respond as you would for real. The fault is removed once the rollback has switched traffic, when the drill is aborted, or at its time limit.',
     approvers: (who) => `*Approvers* (decide and run the rollback): ${who}`,
     escalation: (who) => `*Escalation contacts*: ${who}`,
     nobody: '— (none configured)',
@@ -95,7 +95,7 @@ export const DRILL_STRINGS: Record<Locale, DrillStrings> = {
     startedFault: (injector, fault) => `Injected through \`${injector}\`: ${fault}.`,
     respond: 'Respond as you would to a real incident: the drill incident opens in the incident channel when a trigger fires.',
     recordingHeading: '*Execution* (runbook): Rewind records these itself.',
-    removal: (limit) => `The fault is removed when the rollback is verified, when the drill is aborted, or after ${limit} at the latest.`,
+    removal: (limit) => `The fault is removed once the rollback has switched traffic, when the drill is aborted, or after ${limit} at the latest.`,
     abortButton: 'Abort the drill',
     confirmAbort: { title: 'Abort the drill?', text: 'The fault is removed now and the drill ends.', confirm: 'Abort', deny: 'Keep going' },
     missed: (id, title, when, scenario) =>
@@ -143,7 +143,7 @@ export const DRILL_STRINGS: Record<Locale, DrillStrings> = {
       `🧪 *Dry run* of *${title}* (\`${scenario}\`) on *${service}* ${version} through the \`${injector}\` injector. This is what would happen; nothing was changed:`,
     planNoLines: '• (the injector reports no change for this scenario)',
     planFault: (fault) => `Fault: ${fault}.`,
-    planRemoval: (limit) => `The fault would be removed when the rollback is verified, when the drill is aborted, or after ${limit} at the latest.`,
+    planRemoval: (limit) => `The fault would be removed once the rollback has switched traffic, when the drill is aborted, or after ${limit} at the latest.`,
     planExpected: (target) => `Expected response: the rollback verified within ${target} of the fault.`,
   },
   ja: {
@@ -161,7 +161,7 @@ export const DRILL_STRINGS: Record<Locale, DrillStrings> = {
     injected: (fault) => `*注入する障害*: ${fault}。`,
     expected: (target) => `*目標対応時間*: 障害注入から ${target} 以内にロールバックの検証完了。`,
     howItRuns:
-      '訓練時刻になると Rewind が障害を注入し、インシデントチャンネルに訓練インシデントが作成されます。本番と同じように対応してください。障害はロールバックの検証完了時、訓練の中止時、または制限時間で取り除かれます。',
+      '訓練時刻になると Rewind が障害を注入し、インシデントチャンネルに訓練インシデントが作成されます。本番と同じように対応してください。障害はロールバックでトラフィックが切り替わった時点、訓練の中止時、または制限時間で取り除かれます。',
     approvers: (who) => `*承認者*（ロールバックを判断・実行）: ${who}`,
     escalation: (who) => `*エスカレーション先*: ${who}`,
     nobody: '—（設定なし）',
@@ -170,7 +170,7 @@ export const DRILL_STRINGS: Record<Locale, DrillStrings> = {
     startedFault: (injector, fault) => `\`${injector}\` で注入: ${fault}。`,
     respond: '本番のインシデントと同じように対応してください。トリガーが発火するとインシデントチャンネルに訓練インシデントが作成されます。',
     recordingHeading: '*実施*（ランブック）: 以下は Rewind が自動で記録します。',
-    removal: (limit) => `障害はロールバックの検証完了時、訓練の中止時、遅くとも ${limit} 後に取り除かれます。`,
+    removal: (limit) => `障害はロールバックでトラフィックが切り替わった時点、訓練の中止時、遅くとも ${limit} 後に取り除かれます。`,
     abortButton: '訓練を中止',
     confirmAbort: { title: '訓練を中止しますか？', text: '障害をただちに取り除き、訓練を終了します。', confirm: '中止する', deny: '続ける' },
     missed: (id, title, when, scenario) =>
@@ -218,7 +218,7 @@ export const DRILL_STRINGS: Record<Locale, DrillStrings> = {
       `🧪 *${service}* ${version} での *${title}*（\`${scenario}\`）の *ドライラン*（インジェクター \`${injector}\`）。実際に行われる内容は以下のとおりです。何も変更していません:`,
     planNoLines: '•（このシナリオではインジェクターによる変更はありません）',
     planFault: (fault) => `障害: ${fault}。`,
-    planRemoval: (limit) => `障害はロールバックの検証完了時、訓練の中止時、遅くとも ${limit} 後に取り除かれます。`,
+    planRemoval: (limit) => `障害はロールバックでトラフィックが切り替わった時点、訓練の中止時、遅くとも ${limit} 後に取り除かれます。`,
     planExpected: (target) => `目標対応時間: 障害注入から ${target} 以内にロールバックの検証完了。`,
   },
 };
