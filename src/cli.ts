@@ -61,7 +61,7 @@ export async function runCli(argv: string[], out: Output = consoleOutput): Promi
     case 'demo': {
       const { runDemo } = await import('./demo/demo.ts');
       const result = await runDemo(out.log, args[0]);
-      return result.rollbackStatus === 'succeeded' && result.incidentStatus === 'resolved' ? 0 : 1;
+      return result.rollbackStatus === 'succeeded' && result.incidentStatus === 'resolved' && result.canaryStatus === 'succeeded' ? 0 : 1;
     }
     case 'generate-schema': {
       const file = args[0] ?? 'config/rewind.schema.json';

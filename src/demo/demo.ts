@@ -3,8 +3,9 @@
  * (startRewind) runs in-process on SQLite, with the simulated metrics provider, the Kubernetes API
  * stand-in holding prompt-service in v2.0.0 / v1.5.0 / v1.0.0, and the Slack stand-in. A scripted
  * morning plays on a compressed clock: v2.0.0's error rate climbs → watch → warning incident → the
- * lead answers the judgment matrix → gradual rollback (50 → 25 → 5 → 0) → verification → resolved.
- * Everything the bot says in Slack is printed as it happens.
+ * lead answers the judgment matrix → gradual rollback (50 → 25 → 5 → 0) → verification → resolved;
+ * then the fix v2.0.1 comes back in as a cautious canary (1 → 5 → 25 → 50 → 100%) from the
+ * fix-preparation checklist. Everything the bot says in Slack is printed as it happens.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,8 +31,13 @@ export interface DemoResult {
   incidentId: string;
   rollbackStatus: string;
   incidentStatus: string;
+  /** The cautious canary that brought the fix in. */
+  canaryStatus: string;
   lines: string[];
 }
+
+/** The fixed prompt version, added to the config before it is re-deployed (as a team would). */
+const FIX = { version: 'v2.0.1', deployment: 'prompt-service-v2-0-1', backend: 'prompt-service-v2-0-1', subset: 'v2-0-1', timeout: '3000ms' };
 
 export async function runDemo(print: (line: string) => void, configFile = 'config/rewind.yml'): Promise<DemoResult> {
   const lines: string[] = [];
@@ -48,8 +54,9 @@ export async function runDemo(print: (line: string) => void, configFile = 'confi
     const doc = parse(readFileSync(configFile, 'utf8')) as Record<string, any>;
     doc.metrics = { provider: 'simulated' };
     doc.services['prompt-service'].router = { kind: 'istio', virtualService: 'prompt-service', route: 0 };
+    doc.services['prompt-service'].versions.unshift(FIX);
     writeFileSync(join(dir, 'rewind.yml'), stringify(doc));
-    kube.seedPromptService({ versions: ['v2.0.0', 'v1.5.0', 'v1.0.0'], namespace: 'prompts', context: 'prod', split: { 'v2.0.0': 50, 'v1.5.0': 50, 'v1.0.0': 0 } });
+    kube.seedPromptService({ versions: ['v2.0.1', 'v2.0.0', 'v1.5.0', 'v1.0.0'], namespace: 'prompts', context: 'prod', split: { 'v2.0.1': 0, 'v2.0.0': 50, 'v1.5.0': 50, 'v1.0.0': 0 } });
     kube.seedPromptService({ versions: ['v2.0.0', 'v1.5.0', 'v1.0.0'], namespace: 'prompts', name: 'prompt-service-staging', context: 'staging' });
     const kubeconfig = writeKubeconfig(
       [
@@ -100,7 +107,7 @@ export async function runDemo(print: (line: string) => void, configFile = 'confi
       }
     };
     const click = async (o: { actionId: string; value?: string; selected?: string; blockId: string }) => {
-      const incident = bot.store.incidents.listOpen()[0];
+      const incident = bot.store.incidents.listRecent({ limit: 1 })[0];
       const payload = blockActionsPayload({
         user: LEAD,
         actionId: o.actionId,
@@ -116,7 +123,7 @@ export async function runDemo(print: (line: string) => void, configFile = 'confi
     };
 
     say('Rewind demo: the real bot on SQLite, simulated metrics, a Kubernetes API stand-in and a Slack stand-in.');
-    say('prompt-service: v2.0.0 is the new prompt version on 50% of traffic (Istio), v1.5.0 the rest. Times are Asia/Tokyo; 45 minutes play in seconds.');
+    say('prompt-service: v2.0.0 is the new prompt version on 50% of traffic (Istio), v1.5.0 the rest. Times are Asia/Tokyo; two and a half hours play in seconds.');
     say('');
     await until(2);
     narrate('v2.0.0 starts going wrong: error rate 3%');
@@ -142,18 +149,35 @@ export async function runDemo(print: (line: string) => void, configFile = 'confi
     await postSigned(url, interactionBody(viewSubmissionPayload({ user: LEAD, callbackId: VIEW.confirmRollback, privateMetadata: view.private_metadata })), { secret: SECRET }).then((r) => r.text());
     await until(45);
     flush();
-
     const rollback = bot.store.rollbacks.history()[0];
     const final = bot.store.incidents.get(incident.id);
     say('');
-    say(`Traffic now, read from the Kubernetes stand-in: ${Object.entries(await clusterSplit(bot)).map(([v, w]) => `${v} ${w}%`).join(' / ')}`);
+    say(`Traffic now, read from the Kubernetes stand-in: ${splitLine(await clusterSplit(bot))}`);
     say(`Rollback ${rollback?.id}: ${rollback?.status}. Incident ${incident.id}: ${final?.status}.`);
+    say('');
+
+    // 修正版の準備: the fix is built and tested; it comes back in as a cautious canary.
+    await until(50);
+    narrate(`the fix ${FIX.version} is ready: @${LEAD} presses "Re-deploy fix as cautious canary" and picks ${FIX.version}`);
+    await click({ actionId: ACTION.canaryFix, value: incident.id, blockId: BLOCK.decisions });
+    flush();
+    const canaryView = slack.callsTo('views.open').at(-1)?.args.view as { private_metadata: string; callback_id: string } | undefined;
+    if (canaryView?.callback_id !== VIEW.canaryFix) throw new Error('no canary dialog was opened');
+    const values = { [BLOCK.canaryVersion]: { version: { type: 'static_select', selected_option: { text: { type: 'plain_text' as const, text: FIX.version }, value: FIX.version } } } };
+    await postSigned(url, interactionBody(viewSubmissionPayload({ user: LEAD, callbackId: VIEW.canaryFix, privateMetadata: canaryView.private_metadata, values })), { secret: SECRET }).then((r) => r.text());
+    await until(150);
+    flush();
+
+    const canary = bot.store.rollbacks.history().find((r) => r.strategy === 'canary');
+    say('');
+    say(`Traffic now, read from the Kubernetes stand-in: ${splitLine(await clusterSplit(bot))}`);
+    say(`Canary ${canary?.id}: ${canary?.status}.`);
     say(`Timeline of ${incident.id} as stored in SQLite:`);
     for (const e of bot.services.queries.timeline(incident.id)) {
       const what = e.kind === 'status' ? `${e.from} → ${e.to}` : e.kind;
       say(`  ${new Date(e.at + 9 * 60 * MIN).toISOString().slice(11, 19)}  ${what.padEnd(30)} ${e.actor.id}`);
     }
-    return { incidentId: incident.id, rollbackStatus: rollback?.status ?? 'none', incidentStatus: final?.status ?? 'unknown', lines };
+    return { incidentId: incident.id, rollbackStatus: rollback?.status ?? 'none', incidentStatus: final?.status ?? 'unknown', canaryStatus: canary?.status ?? 'none', lines };
   } finally {
     await rewind?.stop();
     await kube.close();
@@ -161,6 +185,8 @@ export async function runDemo(print: (line: string) => void, configFile = 'confi
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+const splitLine = (split: Record<string, number>) => Object.entries(split).map(([v, w]) => `${v} ${w}%`).join(' / ');
 
 async function clusterSplit(bot: Rewind): Promise<Record<string, number>> {
   const { KubeCluster } = await import('../adapters/kube/cluster.ts');

@@ -21,8 +21,17 @@ export function plain(text: string): string {
 interface Block {
   type: string;
   text?: { text?: string };
+  label?: { text?: string };
+  element?: { options?: Array<{ text?: { text?: string } }> };
   fields?: { text?: string }[];
-  elements?: Array<{ type?: string; text?: string | { text?: string }; placeholder?: { text?: string }; initial_option?: { text?: { text?: string } } }>;
+  elements?: Array<{
+    type?: string;
+    text?: string | { text?: string };
+    placeholder?: { text?: string };
+    initial_option?: { text?: { text?: string } };
+    options?: Array<{ text?: { text?: string }; value?: string }>;
+    initial_options?: Array<{ value?: string }>;
+  }>;
 }
 
 /** The text a person sees in a message or view: sections, fields, context, and buttons as [Label]. */
@@ -31,9 +40,15 @@ export function blocksText(blocks: unknown): string[] {
   for (const b of (Array.isArray(blocks) ? blocks : []) as Block[]) {
     if (b.text?.text) lines.push(...plain(b.text.text).split('\n'));
     for (const f of b.fields ?? []) if (f.text) lines.push(plain(f.text).replace(/\n/g, ' '));
+    if (b.type === 'input') lines.push(`⟨${b.label?.text ?? ''}: ${(b.element?.options ?? []).map((o) => o.text?.text ?? '').join(' | ')}⟩`);
     if (b.type === 'context') lines.push((b.elements ?? []).map((e) => plain(typeof e.text === 'string' ? e.text : (e.text?.text ?? ''))).join(' · '));
     if (b.type === 'actions') {
-      const controls = (b.elements ?? []).map((e) => {
+      // A checklist reads as its items, ticked or not.
+      for (const e of (b.elements ?? []).filter((x) => x.type === 'checkboxes')) {
+        const ticked = new Set((e.initial_options ?? []).map((o) => o.value));
+        for (const o of e.options ?? []) lines.push(`${ticked.has(o.value) ? '☑' : '☐'} ${plain(o.text?.text ?? '')}`);
+      }
+      const controls = (b.elements ?? []).filter((x) => x.type !== 'checkboxes').map((e) => {
         if (e.type === 'button') return `[${typeof e.text === 'string' ? e.text : (e.text?.text ?? '')}]`;
         const chosen = e.initial_option?.text?.text;
         return `⟨${e.placeholder?.text ?? 'choose'}${chosen ? `: ${chosen}` : ''}⟩`;

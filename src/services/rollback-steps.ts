@@ -138,17 +138,17 @@ export class StepRunner {
       : [];
     const startWeight = split[from] ?? 100;
     this.o.store.rollbacks.update(r.id, { plan: { ...(r.plan as object), currentWeight: startWeight, startWeight } });
-    this.finishStep(
-      ctx,
-      'succeeded',
-      [
-        ['version affected', from],
-        ['traffic now', splitText(split)],
-        ['metrics now', sampleText(baseline)],
-        ...(snapshotBreaches.length ? ([['fired', [...new Set(snapshotBreaches)].join(', ')]] as Array<[string, string]>) : []),
-      ],
-      { from, split, baseline },
-    );
+    // A canary confirms the stable version it starts from; a rollback the version that misbehaves.
+    const facts: Array<[string, string]> =
+      r.strategy === 'canary'
+        ? [['stable', from], ['fix', r.toVersion], ['traffic now', splitText(split)], [`metrics of ${from} now`, sampleText(baseline)]]
+        : [
+            ['version affected', from],
+            ['traffic now', splitText(split)],
+            ['metrics now', sampleText(baseline)],
+            ...(snapshotBreaches.length ? ([['fired', [...new Set(snapshotBreaches)].join(', ')]] as Array<[string, string]>) : []),
+          ];
+    this.finishStep(ctx, 'succeeded', facts, { from, split, baseline });
   }
 
   /** Step 2 (ルーティング切り替え) or a gradual phase: set the split, read it back, check endpoints. */
@@ -223,7 +223,7 @@ export class StepRunner {
     }
     const until = Number(ctx.step.detail.observeUntil ?? now);
     if (now >= until) {
-      const facts: Array<[string, string]> = [['metrics', sampleText(sample)]];
+      const facts: Array<[string, string]> = [[canary ? `metrics of ${watched}` : 'metrics', sampleText(sample)]];
       if (!this.o.metrics) facts.push(['abortIf', 'not checked: no metrics provider is configured']);
       return this.finishStep(ctx, 'succeeded', facts);
     }

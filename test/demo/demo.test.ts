@@ -20,8 +20,19 @@ describe('npm run demo', () => {
       'Step 6/8 set 0%',
       'ready endpoints: 2 of v1.5.0',
       'verdict: recovered',
-      'Traffic now, read from the Kubernetes stand-in: v2.0.0 0% / v1.5.0 100% / v1.0.0 0%',
+      '☐ More cautious canary (1% start)',
+      '[Re-deploy fix as cautious canary]',
+      'Traffic now, read from the Kubernetes stand-in: v2.0.1 0% / v2.0.0 0% / v1.5.0 100% / v1.0.0 0%',
       'Rollback RB-20260105-001: succeeded. Incident INC-20260105-001: resolved.',
+      // 修正版の準備: the fix comes back in as a cautious canary from the checklist's button.
+      '⧉ dialog "Re-deploy the fix":',
+      'Step 2/12 canary 1%',
+      'read back: v2.0.1 1% / v1.5.0 99%',
+      'Step 4/12 canary 5%',
+      'Step 10/12 canary 100%',
+      'Canary re-deploy of prompt-service v1.5.0 → v2.0.1 finished.',
+      'Traffic now, read from the Kubernetes stand-in: v2.0.1 100% / v2.0.0 0% / v1.5.0 0% / v1.0.0 0%',
+      'Canary RB-20260105-002: succeeded.',
     ];
     const at = steps.map((s) => r.stdout.indexOf(s));
     expect(steps.filter((_, i) => (at[i] ?? -1) < 0)).toEqual([]); // every step is there
