@@ -190,6 +190,23 @@ describe('the fault is always removed', () => {
     expect(world.rewind.store.drills.list({ status: 'aborted', limit: 5 }).map((d) => d.note)).toContain('aborted by U0LEAD');
   });
 
+  it('a removal that fails (the API server answers 500) is retried a minute apart until the fault is gone', async () => {
+    world = await startWorld({ kube: {}, config: drillsOnPromptService({ kind: 'istio-fault', virtualService: 'prompt-service' }) });
+    await world.command(LEAD, COMMAND.drill, 'run high-error-rate');
+    const drill = world.rewind.store.drills.withStatus('running')[0]!;
+    world.kube!.failNext({ method: 'PUT', path: VS }, { status: 500, times: 2, message: 'etcdserver: leader changed' });
+    await world.command(LEAD, COMMAND.drill, 'abort');
+    expect(world.rewind.store.drills.get(drill.id)?.status).toBe('aborted');
+    expect(faultOfVs(world)).toEqual({ abort: { percentage: { value: 20 }, httpStatus: 500 } }); // still there, for now
+    const abortedAt = world.clock.now();
+    await world.runUntil(() => faultOfVs(world) === undefined, { stepMs: 5_000, maxMs: 5 * MIN });
+    const fault = world.rewind.store.drills.get(drill.id)?.faultApplied as StoredFault;
+    expect(fault.removal?.removed).toBe(true);
+    expect(fault.removedAt).toBeGreaterThanOrEqual(abortedAt + 2 * MIN); // third try, two retries a minute apart
+    await world.runUntil(() => false, { stepMs: 30_000, maxMs: 5 * MIN }).catch(() => undefined);
+    expect(world.kube!.writes().filter((r) => r.path === VS && r.method === 'PUT').map((r) => r.status)).toEqual([200, 500, 500, 200]);
+  });
+
   it('maxDuration: a drill nobody answers ends as failed with its fault removed and a partial scorecard', async () => {
     world = await startWorld({ kube: {}, config: drillsOnPromptService() });
     await world.command(LEAD, COMMAND.drill, 'run high-error-rate');
