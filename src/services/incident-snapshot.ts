@@ -32,6 +32,8 @@ export interface IncidentSnapshot {
   recommendation: Recommendation | null;
   decision: { action: Action; by: string; at: number } | null;
   rollback: RollbackSnapshot | null;
+  /** When the latest is a canary bringing the fix in: the rollback before it, still part of the story. */
+  earlierRollback: RollbackSnapshot | null;
   escalation: { level: number; label: string } | null;
 }
 
@@ -65,7 +67,9 @@ export function incidentSnapshot(store: Store, matrix: Matrix, requiredApprovals
     if (e.kind === 'escalation' && typeof e.detail.level === 'number') escalation = { level: e.detail.level, label: String(e.detail.label ?? '') };
   }
   const assessment = store.assessments.get(incidentId);
-  const latest = store.rollbacks.listForIncident(incidentId).at(-1) ?? null;
+  const all = store.rollbacks.listForIncident(incidentId);
+  const latest = all.at(-1) ?? null;
+  const earlier = latest?.strategy === 'canary' ? (all.filter((r) => r.strategy !== 'canary').at(-1) ?? null) : null;
   return {
     incident,
     breaches,
@@ -73,6 +77,7 @@ export function incidentSnapshot(store: Store, matrix: Matrix, requiredApprovals
     recommendation: recommend(matrix, assessment),
     decision,
     rollback: latest ? rollbackSnapshot(store, latest, requiredApprovals) : null,
+    earlierRollback: earlier ? rollbackSnapshot(store, earlier, requiredApprovals) : null,
     escalation,
   };
 }

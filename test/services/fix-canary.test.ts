@@ -189,6 +189,24 @@ describe('cautious canary after a rollback', () => {
   });
 });
 
+describe('cautious canary approvals', () => {
+  it('with requiredApprovals: 2 it waits for a second approver, then starts at 1%', async () => {
+    const { router } = boot((c) => ({ ...c, slack: { ...c.slack, requiredApprovals: 2 } }));
+    const { incident } = world.incidents.open({ service: 'prompt-service', version: 'v2.0.0', severity: 'warning', title: 'x', drill: false }, BOT_ACTOR);
+    world.incidents.resolve(incident.id, LEAD, {});
+    const requested = await world.canary.request(incident.id, 'v2.0.1', LEAD);
+    expect(requested.ok && requested.value).toMatchObject({ state: 'awaiting_approval', have: 1, need: 2 });
+    await world.clock.advance(MIN);
+    expect(router.writes).toEqual([]);
+    const id = canaryOf(incident.id)?.id ?? '';
+    expect((await world.rollbacks.approve(id, LEAD)).ok).toBe(false); // the same person twice is one approval
+    expect((await world.rollbacks.approve(id, { kind: 'user', id: 'U0ALICE' })).ok).toBe(true);
+    await world.clock.advance(1_000);
+    expect(fixShares(router.writes)).toEqual([[1, 0]]);
+    expect(router.writes[0]?.['v2.0.0']).toBe(99); // from the version serving when it was resolved without a rollback
+  });
+});
+
 describe('cautious canary refusals (nothing is created)', () => {
   const refusalOf = async (incidentId: string, version: string | null, actor: Actor = LEAD) => {
     const r = await world.canary.plan({ incidentId, version }, actor);

@@ -37,6 +37,7 @@ export function incidentView(s: IncidentSnapshot, now: number): IncidentView {
     recommendation: s.recommendation,
     decision: s.decision,
     rollback: s.rollback ? rollbackView(s.rollback) : null,
+    earlierRollback: s.earlierRollback ? rollbackView(s.earlierRollback) : null,
     escalation: s.escalation,
   };
 }

@@ -278,6 +278,19 @@ describe('incidentMessage: resolved', () => {
     expect(all).toContain('Succeeded');
     expect(text).toContain('1h 05m');
   });
+
+  it('after the fix came in as a canary: both the rollback and the fix; while it runs, its progress and Abort (back to stable)', () => {
+    const canary = makeRollback({ id: 'RB-0002', strategy: 'canary', fromVersion: 'v1.5.0', toVersion: 'v2.0.1' });
+    const done = incidentMessage({ ...resolved, rollback: { ...canary, status: 'succeeded' }, earlierRollback: resolved.rollback }, 'en');
+    expect(joinedText(done.blocks)).toContain('Rollback: Gradual rollback `v2.0.0` → `v1.5.0`, Succeeded');
+    expect(joinedText(done.blocks)).toContain('Fix: Canary re-deploy `v1.5.0` → `v2.0.1`, Succeeded');
+    expect(interactiveElements(done.blocks)).toEqual([]);
+
+    const running = incidentMessage({ ...resolved, rollback: { ...canary, status: 'running', newVersionWeight: 95, phase: 2, phaseCount: 5 }, earlierRollback: resolved.rollback }, 'en');
+    expect(joinedText(running.blocks)).toContain('Phase 2/5');
+    const abort = interactiveElements(running.blocks).find((e) => e.action_id === ACTION.abort) as { confirm?: { text: { text: string } } } | undefined;
+    expect(abort?.confirm?.text.text).toContain('all traffic returns to the stable version');
+  });
 });
 
 describe('incidentMessage: Slack limits', () => {

@@ -241,7 +241,12 @@ function resolvedBlocks(view: IncidentView, t: IncidentStrings, terms: Terms, lo
   const r = view.rollback;
   // A fix coming in as a canary after the resolution shows its progress and controls like any rollback.
   const canaryInFlight = r !== null && r.strategy === 'canary' && isActiveRollback(r);
-  if (r && !canaryInFlight) facts.push(t.resolvedRollback(terms.strategy[r.strategy], versionsText(r, locale), terms.rollbackStatus[r.status]));
+  const earlier = view.earlierRollback ?? null;
+  if (earlier) facts.push(t.resolvedRollback(terms.strategy[earlier.strategy], versionsText(earlier, locale), terms.rollbackStatus[earlier.status]));
+  if (r && !canaryInFlight) {
+    const line = r.strategy === 'canary' ? t.resolvedFix : t.resolvedRollback;
+    facts.push(line(terms.strategy[r.strategy], versionsText(r, locale), terms.rollbackStatus[r.status]));
+  }
   if (view.escalation) facts.push(t.escalated(escapeMrkdwn(view.escalation.label)));
   if (view.breaches.length > 0) {
     const shown = view.breaches.slice(0, MAX_BREACH_LINES).map((b) => `\`${breachLine(b)}\``);

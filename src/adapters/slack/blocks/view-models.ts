@@ -29,6 +29,7 @@ export interface IncidentView {
   recommendation: Recommendation | null;
   decision: DecisionView | null;
   rollback: RollbackView | null;     // the incident's current/last rollback
+  earlierRollback?: RollbackView | null; // the rollback before a canary that brings the fix in
   escalation: { level: number; label: string } | null;  // highest level fired so far
 }
 /**

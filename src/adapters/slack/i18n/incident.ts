@@ -26,6 +26,7 @@ export interface IncidentStrings {
   resolvedSummary: (duration: string) => string;
   resolvedDecision: (action: string, who: string) => string;
   resolvedRollback: (strategy: string, versions: string, status: string) => string;
+  resolvedFix: (strategy: string, versions: string, status: string) => string;
   button: { acknowledge: string; resolve: string; approve: string; pause: string; resume: string; abort: string; cancelScheduled: string };
   confirmResolve: { title: string; text: (incidentId: string) => string; confirm: string; deny: string };
   confirmAbort: { title: string; text: (service: string) => string; confirm: string; deny: string };
@@ -59,6 +60,7 @@ export const INCIDENT_STRINGS: Record<Locale, IncidentStrings> = {
     resolvedSummary: (duration) => `✅ Resolved after ${duration}. Who resolved it, and the full timeline, are in the thread.`,
     resolvedDecision: (action, who) => `Decision: ${action} (${who})`,
     resolvedRollback: (strategy, versions, status) => `Rollback: ${strategy} ${versions}, ${status}`,
+    resolvedFix: (strategy, versions, status) => `Fix: ${strategy} ${versions}, ${status}`,
     button: {
       acknowledge: 'Acknowledge',
       resolve: 'Resolve',
@@ -117,6 +119,7 @@ export const INCIDENT_STRINGS: Record<Locale, IncidentStrings> = {
     resolvedSummary: (duration) => `✅ ${duration} で解決。対応者と経過の詳細はスレッドを参照してください。`,
     resolvedDecision: (action, who) => `判断: ${action}（${who}）`,
     resolvedRollback: (strategy, versions, status) => `ロールバック: ${strategy} ${versions}、${status}`,
+    resolvedFix: (strategy, versions, status) => `修正版: ${strategy} ${versions}、${status}`,
     button: {
       acknowledge: '確認 (Ack)',
       resolve: '解決済みにする',
