@@ -97,7 +97,8 @@ export class Transcript {
         const summary = lines.filter((l) => /Traffic|トラフィック|▓|░|⭐|escalated|⏫/.test(l) || l === lines[0]).join(' | ');
         if (this.lastHead.get(key) === summary) return;
         this.lastHead.set(key, summary);
-        this.print(`${time} ${channel} ✎ head message now: ${summary}`);
+        // The incident channel's updates are to the head message; elsewhere (stakeholders) to a notice.
+        this.print(`${time} ${channel} ✎ ${channel === '#incident' ? 'head message' : 'message'} now: ${summary}`);
         return;
       }
       case 'chat.postEphemeral':

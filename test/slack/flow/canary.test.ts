@@ -113,4 +113,16 @@ describe('re-deploying the fix as a cautious canary, from Slack', () => {
     expect(weights(world)).toHaveLength(before);
     expect(canary(world)).toBeUndefined();
   });
+
+  it('over Socket Mode too: the refusal comes back on the modal through the socket acknowledgement', async () => {
+    world = await startWorld({ socketMode: true, kube: { versions: ['v2.0.1', 'v2.0.0', 'v1.5.0', 'v1.0.0'], split: { 'v2.0.0': 100 } }, config: withFix });
+    const incident = await rolledBackAndResolved(world);
+    const modal = await openCanaryModal(world, incident);
+    const stable = await world.submit(LEAD, VIEW.canaryFix, modal?.private_metadata ?? '', { [BLOCK.canaryVersion]: { version: selectState('v1.5.0') } });
+    expect(stable.body).toMatchObject({ response_action: 'errors', errors: { [BLOCK.canaryVersion]: expect.stringContaining('already serves all traffic') } });
+    const ok = await world.submit(LEAD, VIEW.canaryFix, modal?.private_metadata ?? '', { [BLOCK.canaryVersion]: { version: selectState('v2.0.1') } });
+    expect(ok.body.response_action).toBeUndefined();
+    await world.runUntil(() => weights(world).length === 2, { maxMs: 2 * MIN });
+    expect(fixShare(weights(world)[1])).toBe(1);
+  });
 });
