@@ -5,7 +5,8 @@
  * morning plays on a compressed clock: v2.0.0's error rate climbs → watch → warning incident → the
  * lead answers the judgment matrix → gradual rollback (50 → 25 → 5 → 0) → verification → resolved;
  * then the fix v2.0.1 comes back in as a cautious canary (1 → 5 → 25 → 50 → 100%) from the
- * fix-preparation checklist. Everything the bot says in Slack is printed as it happens.
+ * fix-preparation checklist; and the plan of the next quarterly drill, as a dry run. Everything the
+ * bot says in Slack is printed as it happens.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,8 +19,8 @@ import { ManualClock } from '../services/clock.ts';
 import { KubeApiStandIn } from './stand-ins/kube-api.ts';
 import { writeKubeconfig } from './stand-ins/kubeconfig.ts';
 import { SlackApiStandIn } from './stand-ins/slack-api.ts';
-import { BOT, blockActionsPayload, interactionBody, postSigned, viewSubmissionPayload } from './stand-ins/slack-signing.ts';
-import { Transcript } from './transcript.ts';
+import { BOT, blockActionsPayload, interactionBody, postSigned, slashCommandBody, viewSubmissionPayload } from './stand-ins/slack-signing.ts';
+import { Transcript, plain } from './transcript.ts';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 5, 0, 0); // 09:00 in Tokyo
@@ -172,6 +173,17 @@ export async function runDemo(print: (line: string) => void, configFile = 'confi
     say('');
     say(`Traffic now, read from the Kubernetes stand-in: ${splitLine(await clusterSplit(bot))}`);
     say(`Canary ${canary?.id}: ${canary?.status}.`);
+    say('');
+
+    // The drill programme: the next quarterly drill is already armed; its plan, changing nothing.
+    narrate(`@${LEAD} looks at the next drill's plan: /drill run high-error-rate --dry-run`);
+    const responseUrl = slack.responseUrl();
+    await postSigned(url, slashCommandBody({ user_id: LEAD, command: '/drill', text: 'run high-error-rate --dry-run', response_url: responseUrl }), { secret: SECRET }).then((r) => r.text());
+    await until(151);
+    for (const line of plain(String(slack.responsesTo(responseUrl).at(-1)?.body.text ?? '(no answer)')).split('\n')) say(`             ${line}`);
+    const next = bot.store.drills.list({ status: 'scheduled', limit: 1 })[0];
+    say(`Next scheduled drill: ${next?.id} (${next?.scenario}) at ${next ? new Date(next.scheduledFor).toISOString() : '?'}.`);
+    say('');
     say(`Timeline of ${incident.id} as stored in SQLite:`);
     for (const e of bot.services.queries.timeline(incident.id)) {
       const what = e.kind === 'status' ? `${e.from} → ${e.to}` : e.kind;

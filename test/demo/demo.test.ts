@@ -33,6 +33,10 @@ describe('npm run demo', () => {
       'Canary re-deploy of prompt-service v1.5.0 → v2.0.1 finished.',
       'Traffic now, read from the Kubernetes stand-in: v2.0.1 100% / v2.0.0 0% / v1.5.0 0% / v1.0.0 0%',
       'Canary RB-20260105-002: succeeded.',
+      // The drill programme: the next drill's plan read from the stand-in, nothing changed.
+      'on prompt-service-staging v2.0.0 through the istio-fault injector',
+      'PUT VirtualService prompts/prompt-service-staging spec.http[0].fault',
+      'Next scheduled drill: DRILL-20260401-001 (high-error-rate)',
     ];
     const at = steps.map((s) => r.stdout.indexOf(s));
     expect(steps.filter((_, i) => (at[i] ?? -1) < 0)).toEqual([]); // every step is there
