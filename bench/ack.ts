@@ -7,8 +7,9 @@ import { performance } from 'node:perf_hooks';
 import { ACTION, BLOCK, COMMAND } from '../src/adapters/slack/ids.ts';
 import { blockActionsPayload, interactionBody, postSigned, slashCommandBody } from '../test/support/slack-signing.ts';
 import { ALICE, SECRET, startWorld } from '../test/support/world.ts';
+import { scaled } from './scale.ts';
 
-const N = 1000;
+const N = scaled(1000);
 
 function summary(label: string, samples: number[]): string {
   const s = [...samples].sort((a, b) => a - b);
@@ -52,7 +53,7 @@ export async function benchAck(print: (line: string) => void): Promise<void> {
     await world.settle();
     print(summary('slash command ack (signed HTTP, /rollback help|status)', commands));
     print(summary('button click ack (signed HTTP, matrix select → stored + head message update)', clicks));
-    print(`head-message updates sent for the 1,000 sequential clicks: ${world.slack.callsTo('chat.update').length} chat.update`);
+    print(`head-message updates sent for the ${N.toLocaleString('en')} sequential clicks: ${world.slack.callsTo('chat.update').length} chat.update`);
   } finally {
     await world.stop();
   }

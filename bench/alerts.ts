@@ -6,9 +6,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import { ALERT_TOKEN, startWorld } from '../test/support/world.ts';
+import { scaled } from './scale.ts';
 
-const ALERTS = 1000;
-const SPREAD_MS = 10_000;
+const ALERTS = scaled(1000);
+const SPREAD_MS = scaled(10_000);
 
 function stats(label: string, samples: number[]): string {
   const s = [...samples].sort((a, b) => a - b);
@@ -74,7 +75,7 @@ export async function benchAlerts(print: (line: string) => void): Promise<void> 
     for (const incident of world.rewind.store.incidents.listOpen()) world.rewind.services.incidents.resolve(incident.id, { kind: 'user', id: 'U0LEAD' });
     await world.settle();
     const firstCall: number[] = [];
-    for (let round = 0; round < 200; round++) {
+    for (let round = 0; round < scaled(200); round++) {
       const before = world.slack.calls.length;
       const t = performance.now();
       const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERT_TOKEN}` }, body: body(ALERTS + round) });

@@ -2,10 +2,11 @@
 import { benchAck } from './ack.ts';
 import { benchAlerts } from './alerts.ts';
 import { benchRollback } from './rollback.ts';
+import { SMOKE } from './scale.ts';
 import { benchSpine } from './spine.ts';
 
 const print = (line: string) => console.log(`  ${line}`);
-console.log(`Rewind benchmarks — node ${process.version}, ${new Date().toISOString()}`);
+console.log(`Rewind benchmarks — node ${process.version}, ${new Date().toISOString()}${SMOKE ? ' — SMOKE RUN (1/20 size): the figures mean nothing' : ''}`);
 console.log('spine');
 await benchSpine(print);
 console.log('slack acks');

@@ -7,8 +7,9 @@ import { performance } from 'node:perf_hooks';
 import { ACTION, BLOCK, VIEW } from '../src/adapters/slack/ids.ts';
 import { interactionBody, postSigned, viewSubmissionPayload } from '../test/support/slack-signing.ts';
 import { LEAD, SECRET, startWorld } from '../test/support/world.ts';
+import { scaled } from './scale.ts';
 
-const N = 30;
+const N = scaled(30);
 const SERVICE_PATH = '/api/v1/namespaces/prompts/services/prompt-service';
 
 function stats(label: string, samples: number[]): string {

@@ -15,6 +15,7 @@ import { ManualClock } from '../src/services/clock.ts';
 import { IncidentService } from '../src/services/incidents.ts';
 import { TimerService } from '../src/services/timers.ts';
 import { openStore } from '../src/store/index.ts';
+import { scaled } from './scale.ts';
 
 function time<T>(fn: () => T): [T, number] {
   const t = performance.now();
@@ -35,7 +36,7 @@ export async function benchSpine(print: (line: string) => void): Promise<void> {
 
   const rules = triggerRules(loaded.config);
   let state = initialTriggerState();
-  const N = 200_000;
+  const N = scaled(200_000);
   const [, evalMs] = time(() => {
     for (let i = 0; i < N; i++) {
       const e = i % 20 < 10 ? 0.12 : 0.01;
@@ -53,7 +54,7 @@ export async function benchSpine(print: (line: string) => void): Promise<void> {
     timers.on('bench', () => {
       fired++;
     });
-    const T = 5_000;
+    const T = scaled(5_000);
     const [, scheduleMs] = time(() => {
       for (let i = 0; i < T; i++) timers.schedule({ kind: 'bench', key: `bench:${i}`, dueAt: clock.now() + (i % 600) * 1000, payload: { i } });
     });
@@ -65,7 +66,7 @@ export async function benchSpine(print: (line: string) => void): Promise<void> {
 
     const incidents = new IncidentService({ store, clock });
     const lat: number[] = [];
-    for (let i = 0; i < 1000; i++) {
+    for (let i = 0; i < scaled(1000); i++) {
       const { incident } = incidents.open({ service: `svc-${i}`, version: 'v2.0.0', severity: 'warning', title: 'bench', drill: false }, BOT_ACTOR);
       const s = performance.now();
       incidents.transition(incident.id, 'awaiting_decision', BOT_ACTOR);
