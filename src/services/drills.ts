@@ -10,6 +10,7 @@
  * retried by a durable timer, a minute apart, until it succeeds.
  */
 import type { Config, DrillScenario } from '../config/schema.ts';
+import { canTransition } from '../domain/lifecycle.ts';
 import { scoreDrill, trend, type DrillTimes, type DrillTrend, type PreviousDrill, type Scorecard } from '../domain/drills.ts';
 import type { Actor, Incident } from '../domain/types.ts';
 import type { DrillList, DrillRecord, Store } from '../store/index.ts';
@@ -141,10 +142,20 @@ export class DrillService {
     const spec = specOf(plan.scenario, plan.service, plan.version, claimed.id, this.o.drills.maxDuration);
     const recorded: StoredFault = { injector: injector.kind, spec, detail: null, appliedAt: null, removedAt: null, removal: null };
     this.o.store.drills.update(claimed.id, { faultApplied: recorded });
-    this.o.notifier.drill({ kind: 'started', drillId: claimed.id });
     try {
       const applied = await injector.apply(spec);
-      this.o.store.drills.update(claimed.id, { faultApplied: { ...recorded, ...applied, appliedAt: this.o.clock.now() } });
+      // An abort may have come while apply was on its way: let its removal finish, then merge into
+      // the row as it is now (that removal may have found nothing yet, so it does not count).
+      await this.removing.get(claimed.id);
+      const fresh = this.o.store.drills.get(claimed.id);
+      const stored = (fresh?.faultApplied as StoredFault | null) ?? recorded;
+      this.o.store.drills.update(claimed.id, { faultApplied: { ...stored, ...applied, appliedAt: this.o.clock.now(), removedAt: null, removal: null } });
+      if (fresh?.status !== 'running') {
+        // Ended meanwhile (aborted): its removal may have found nothing yet, so the fault goes again now.
+        await this.removeFault(claimed.id, 'the drill ended while its fault was being applied');
+        return error(`${claimed.id} ended while its fault was being applied; the fault was removed again`);
+      }
+      this.o.notifier.drill({ kind: 'started', drillId: claimed.id });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.o.log?.error({ drill: claimed.id, err: message }, 'drill fault could not be applied');
@@ -282,10 +293,22 @@ export class DrillService {
     const scores = fault?.appliedAt ? this.score(drill, fault.appliedAt) : null;
     const ended = this.o.store.drills.move(drillId, ['running'], { status, finishedAt: this.o.clock.now(), note, ...(scores && status !== 'aborted' ? { scores } : {}) });
     if (!ended) return null;
+    if (status !== 'completed') this.closeIncident(ended);
     this.o.timers.cancelWhere(DRILL_TIMER, `drill:${drillId}:watch`);
     this.o.timers.cancel(`drill:${drillId}:deadline`);
     this.o.notifier.drill({ kind: ended.scores ? 'scorecard' : 'ended', drillId });
     return ended;
+  }
+
+  /**
+   * The drill is over and its fault gone: its incident is closed too, or the next real alert on the
+   * service would join it and be taken for a drill. One mid-rollback is left to finish (it resolves
+   * itself once verified; a rollback's status cannot jump to resolved).
+   */
+  private closeIncident(drill: DrillRecord): void {
+    const incident = this.incidentOf(drill);
+    if (!incident || !canTransition(incident.status, 'resolved')) return;
+    this.o.incidents.resolve(incident.id, SYSTEM, { reason: `drill ${drill.id} over: ${drill.note ?? drill.status}` });
   }
 
   private score(drill: DrillRecord, injectedAt: number): DrillScores {
@@ -310,8 +333,19 @@ export class DrillService {
     return this.o.store.incidents.listRecent({ service: drill.service, since: drill.startedAt, limit: 10 }).filter((i) => i.drill).at(-1) ?? null;
   }
 
+  /** One removal at a time per drill: an abort and a watch tick must not both remove and report. */
+  private readonly removing = new Map<string, Promise<boolean>>();
+
   /** Takes the fault away once; a failure is logged and retried by a timer. True when it is gone. */
-  private async removeFault(drillId: string, why: string): Promise<boolean> {
+  private removeFault(drillId: string, why: string): Promise<boolean> {
+    const running = this.removing.get(drillId);
+    if (running) return running;
+    const removal = this.removeFaultNow(drillId, why).finally(() => this.removing.delete(drillId));
+    this.removing.set(drillId, removal);
+    return removal;
+  }
+
+  private async removeFaultNow(drillId: string, why: string): Promise<boolean> {
     const drill = this.o.store.drills.get(drillId);
     const fault = drill?.faultApplied as StoredFault | null | undefined;
     if (!drill || !fault || fault.removedAt !== null) return true;
@@ -319,7 +353,8 @@ export class DrillService {
     try {
       if ('unavailable' in injector) throw new Error(injector.unavailable);
       const removal = await injector.remove(fault);
-      this.o.store.drills.update(drillId, { faultApplied: { ...fault, removedAt: this.o.clock.now(), removal } });
+      const now = (this.o.store.drills.get(drillId)?.faultApplied as StoredFault | null) ?? fault;
+      this.o.store.drills.update(drillId, { faultApplied: { ...now, removedAt: this.o.clock.now(), removal } });
       this.o.log?.info({ drill: drillId, why, removal }, 'drill fault removed');
       this.o.notifier.drill({ kind: 'fault_removed', drillId, removed: removal.removed, note: removal.note, why });
       return true;

@@ -55,17 +55,21 @@ export class EscalationService implements EscalationPort {
   /**
    * Escalates at once, without waiting for the next level's time: the rollback engine could not do
    * its job (the Kubernetes API kept failing), so the next level is told now, with the reason.
+   * `evenIfResolved`: for a canary that brings the fix in after the incident was resolved.
    */
-  async escalateNow(incidentId: string, reason: string, at: number): Promise<void> {
+  async escalateNow(incidentId: string, reason: string, at: number, options: { evenIfResolved?: boolean } = {}): Promise<void> {
     const incident = this.store.incidents.get(incidentId);
-    if (!incident || incident.status === 'resolved') return;
+    if (!incident || (incident.status === 'resolved' && !options.evenIfResolved)) return;
     const fired = new Set(
       this.store.incidents
         .timeline(incidentId)
         .filter((e) => e.kind === 'escalation' && typeof e.detail.level === 'number')
         .map((e) => e.detail.level as number),
     );
-    const next = planEscalation(incident.startedAt, this.options.levels).find((l) => !fired.has(l.level));
+    const plan = planEscalation(incident.startedAt, this.options.levels);
+    // After the incident (a canary of its fix stuck half-way): every level may have fired already;
+    // the last one is told again rather than nobody.
+    const next = plan.find((l) => !fired.has(l.level)) ?? (options.evenIfResolved ? plan.at(-1) : undefined);
     if (!next) return;
     this.timers.cancel(escalationKey(incidentId, next.level));
     this.store.incidents.appendEvent({

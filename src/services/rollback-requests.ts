@@ -152,6 +152,7 @@ export class RollbackRequests {
     }
     const incidentId = this.incidentFor(plan, actor);
     if (typeof incidentId !== 'string') return incidentId;
+    this.yieldPendingCanary(plan.service, incidentId, actor);
 
     let rollback: RollbackRecord;
     const existing = this.o.store.rollbacks.activeForService(plan.service);
@@ -193,12 +194,29 @@ export class RollbackRequests {
    */
   async automatic(incidentId: string, reason: string): Promise<Outcome<RequestResult>> {
     const active = this.o.store.incidents.get(incidentId);
+    if (active) this.yieldPendingCanary(active.service, incidentId, BOT_ACTOR);
     if (active && this.o.store.rollbacks.activeForService(active.service)) return refuse({ kind: 'no_rollback', service: active.service });
     const plan = await this.plan({ incidentId, strategy: 'immediate', to: null }, BOT_ACTOR);
     if (!plan.ok) return plan;
     const result = await this.request(plan.value, BOT_ACTOR);
     if (result.ok) this.o.notifier.notice(incidentId, { kind: 'automatic_rollback', rollbackId: result.value.rollback.id, reason });
     return result;
+  }
+
+  /**
+   * A canary of an earlier incident's fix that still waits for its second approval holds the
+   * service without having moved anything: a rollback that a newer incident needs comes first, and
+   * the canary is cancelled, said in its own thread.
+   */
+  private yieldPendingCanary(service: string, incidentId: string, actor: Actor): void {
+    const waiting = this.o.store.rollbacks.activeForService(service);
+    if (!waiting || waiting.strategy !== 'canary' || waiting.status !== 'pending' || waiting.incidentId === incidentId) return;
+    const reason = `cancelled before it started: ${incidentId} needs a rollback of ${service}`;
+    const cancelled = this.o.store.rollbacks.update(waiting.id, { status: 'cancelled', finishedAt: this.o.clock.now(), error: reason }, 'pending');
+    if (!cancelled?.incidentId) return;
+    this.o.incidents.record(cancelled.incidentId, 'canary_cancelled', actor, { rollbackId: cancelled.id, reason });
+    this.o.notifier.notice(cancelled.incidentId, { kind: 'rollback_finished', rollbackId: cancelled.id, outcome: 'aborted', reason });
+    this.o.notifier.changed(cancelled.incidentId);
   }
 
   /** The Approve button of a rollback waiting for its second approver. */

@@ -132,6 +132,10 @@ export class StepRunner {
     const split = await this.kube(`read ${r.service} routing`, () => this.cluster(r).router.read());
     const from = r.fromVersion ?? Object.entries(split).sort((a, b) => b[1] - a[1])[0]?.[0];
     if (!from) throw new Error(`cannot tell which version of ${r.service} is serving`);
+    // A canary starts from all traffic on the stable version; anything else is not what was planned.
+    if (r.strategy === 'canary' && (split[from] ?? 0) < 99) {
+      throw new Error(`routing shows ${splitText(split)}, not all traffic on ${from}: a canary starts from the stable version. Nothing was changed; settle the routing (a rollback to ${from}) first`);
+    }
     const baseline = this.o.metrics ? await this.o.metrics.sample(r.service, from, this.o.settings.observationWindowMs).catch(() => ({})) : null;
     const snapshotBreaches = r.incidentId
       ? this.o.store.incidents.timeline(r.incidentId).flatMap((e) => (Array.isArray(e.detail.breaches) ? (e.detail.breaches as Array<{ metric: string }>).map((b) => b.metric) : []))
@@ -336,7 +340,14 @@ export class StepRunner {
   async revertCanary(r: RollbackRecord, failing: RollbackStep | null, why: string, label = 'stopped', facts: Array<[string, string]> = []): Promise<void> {
     const now = this.o.clock.now();
     const steps = this.o.store.rollbacks.steps(r.id);
-    if (steps.some((x) => x.detail.kind === 'stop')) return;
+    if (steps.some((x) => x.detail.kind === 'stop')) {
+      // Already on its way back; if someone paused that, Abort means "go back now".
+      if (this.o.store.rollbacks.update(r.id, { status: 'running' }, 'paused')) {
+        const next = steps.find((x) => x.status === 'pending' || x.status === 'running');
+        if (next) this.schedule(r.id, next.seq, now);
+      }
+      return;
+    }
     const confirmed = steps.find((x) => x.detail.kind === 'confirm')?.detail.from;
     const from = typeof confirmed === 'string' ? confirmed : (r.fromVersion ?? 'the stable version');
     const queued = this.o.store.transaction(() => {
@@ -396,12 +407,14 @@ export class StepRunner {
     const now = this.o.clock.now();
     const r = ctx.rollback;
     this.o.log?.error({ rollback: r.id, step: ctx.step.name, err: message }, 'rollback step failed');
-    // A canary that cannot go on goes back, unless going back is what failed.
-    if (r.strategy === 'canary' && ctx.step.detail.revert !== true) return this.revertCanary(r, ctx.step, message, 'error');
+    // A canary that cannot go on goes back, unless going back is what failed, or no traffic moved yet.
+    const moved = ctx.steps.some((x) => x.detail.kind === 'set_weight' && x.status !== 'pending' && x.status !== 'skipped');
+    if (r.strategy === 'canary' && ctx.step.detail.revert !== true && moved) return this.revertCanary(r, ctx.step, message, 'error');
     this.o.store.rollbacks.updateStep(r.id, ctx.step.seq, { status: 'failed', finishedAt: now, detail: { ...ctx.step.detail, error: message } });
     const failed = this.o.store.rollbacks.update(r.id, { status: 'failed', finishedAt: now, error: message });
     this.notice(ctx, 'failed', now - (ctx.step.startedAt ?? now), [['error', message]]);
     if (failed) await this.finished(failed, 'failed', message);
-    if (r.incidentId) await this.o.escalations.escalateNow(r.incidentId, `rollback ${r.id} failed: ${message}`, now);
+    // A canary runs after its incident was resolved: traffic stuck half-way back still needs a person.
+    if (r.incidentId) await this.o.escalations.escalateNow(r.incidentId, `${r.strategy === 'canary' ? 'canary' : 'rollback'} ${r.id} failed: ${message}`, now, { evenIfResolved: r.strategy === 'canary' && ctx.step.detail.revert === true });
   }
 }

@@ -174,8 +174,41 @@ describe('cautious canary after a rollback', () => {
     expect(canaryOf(incident.id)?.error).toContain('after 3 attempts');
   });
 
+  it('when even the way back fails, the canary fails and a person is paged although the incident is resolved', async () => {
+    const { router } = boot();
+    const incident = await rolledBack();
+    const before = router.writes.length;
+    await world.canary.request(incident.id, 'v2.0.1', LEAD);
+    await world.clock.advance(1_000);
+    router.failWrites = Array.from({ length: 6 }, () => serverError('etcdserver: no leader')); // 5%, then back to stable
+    await world.clock.advance(21 * MIN);
+    expect(fixShares(router.writes.slice(before))).toEqual([[1, 99]]); // stuck at 1%
+    const canary = canaryOf(incident.id);
+    expect(canary?.status).toBe('failed');
+    expect(canary?.error).toContain('etcdserver: no leader');
+    const paged = world.store.incidents.timeline(incident.id).filter((e) => e.kind === 'escalation' && e.detail.early === true);
+    expect(paged).toHaveLength(1);
+    expect(String(paged[0]?.detail.reason)).toContain(`canary ${canary?.id} failed`);
+  });
+
+  it('refuses to start when the routing is not all on the stable version, and moves nothing', async () => {
+    const { router } = boot();
+    const incident = await rolledBack();
+    // Someone moved traffic by hand since (or the stable version was guessed wrong): half on v2.0.0.
+    router.split = { 'v2.0.0': 50, 'v1.5.0': 50, 'v1.0.0': 0 };
+    const before = router.writes.length;
+    await world.canary.request(incident.id, 'v2.0.1', LEAD);
+    await world.clock.advance(MIN);
+    expect(router.writes.length).toBe(before);
+    const canary = canaryOf(incident.id);
+    expect(canary?.status).toBe('failed');
+    expect(canary?.error).toContain('not all traffic on v1.5.0: a canary starts from the stable version. Nothing was changed');
+    expect(world.store.rollbacks.steps(canary?.id ?? '').map((x) => x.name)).not.toContain('back to stable');
+  });
+
   it('while a fix is tried (修正を試みる), a healthy canary resolves the incident', async () => {
     const { router } = boot();
+    router.split = { 'v2.0.0': 100, 'v1.5.0': 0, 'v1.0.0': 0 }; // the version the incident is about serves all
     const { incident } = world.incidents.open({ service: 'prompt-service', version: 'v2.0.0', severity: 'warning', title: 'hallucination up', drill: false }, BOT_ACTOR);
     world.incidents.transition(incident.id, 'awaiting_decision', BOT_ACTOR);
     expect(world.decisions.decide(incident.id, 'fix', LEAD).ok).toBe(true);
@@ -192,6 +225,7 @@ describe('cautious canary after a rollback', () => {
 describe('cautious canary approvals', () => {
   it('with requiredApprovals: 2 it waits for a second approver, then starts at 1%', async () => {
     const { router } = boot((c) => ({ ...c, slack: { ...c.slack, requiredApprovals: 2 } }));
+    router.split = { 'v2.0.0': 100, 'v1.5.0': 0, 'v1.0.0': 0 };
     const { incident } = world.incidents.open({ service: 'prompt-service', version: 'v2.0.0', severity: 'warning', title: 'x', drill: false }, BOT_ACTOR);
     world.incidents.resolve(incident.id, LEAD, {});
     const requested = await world.canary.request(incident.id, 'v2.0.1', LEAD);
@@ -206,6 +240,35 @@ describe('cautious canary approvals', () => {
     expect(router.writes[0]?.['v2.0.0']).toBe(99); // from the version serving when it was resolved without a rollback
   });
 });
+
+describe('a canary waiting for approval gives way', () => {
+  it('to the automatic rollback of a newer incident: cancelled, said in its thread', async () => {
+    boot((c) => ({ ...c, slack: { ...c.slack, requiredApprovals: 2 } }));
+    const incident = await rolledBackWithTwoApprovals();
+    await world.canary.request(incident.id, 'v2.0.1', LEAD);
+    const waiting = canaryOf(incident.id);
+    expect(waiting?.status).toBe('pending');
+    const { incident: next } = world.incidents.open({ service: 'prompt-service', version: 'v1.5.0', severity: 'critical', title: 'v1.5.0 down', drill: false }, BOT_ACTOR);
+    const auto = await world.rollbacks.automatic(next.id, 'critical tier');
+    expect(auto.ok && auto.value.state).toBe('started');
+    expect(world.store.rollbacks.get(waiting?.id ?? '')).toMatchObject({ status: 'cancelled', error: `cancelled before it started: ${next.id} needs a rollback of prompt-service` });
+    expect(world.notifier.notices.some((n) => n.incidentId === incident.id && n.notice.kind === 'rollback_finished' && n.notice.rollbackId === waiting?.id)).toBe(true);
+  });
+});
+
+/** Like rolledBack, with the second approval a requiredApprovals: 2 config asks for. */
+async function rolledBackWithTwoApprovals() {
+  const { incident } = world.incidents.open({ service: 'prompt-service', version: 'v2.0.0', severity: 'warning', title: 'error_rate 7.2% > 5%', drill: false }, BOT_ACTOR);
+  world.incidents.transition(incident.id, 'awaiting_decision', BOT_ACTOR);
+  const plan = await world.rollbacks.plan({ incidentId: incident.id, strategy: 'immediate', to: null }, LEAD);
+  if (!plan.ok) throw new Error(JSON.stringify(plan.refusal));
+  const requested = await world.rollbacks.request(plan.value, LEAD);
+  if (!requested.ok) throw new Error(JSON.stringify(requested.refusal));
+  await world.rollbacks.approve(requested.value.rollback.id, { kind: 'user', id: 'U0ALICE' });
+  await world.clock.advance(6 * MIN);
+  expect(world.incidents.get(incident.id).status).toBe('resolved');
+  return incident;
+}
 
 describe('cautious canary refusals (nothing is created)', () => {
   const refusalOf = async (incidentId: string, version: string | null, actor: Actor = LEAD) => {

@@ -190,6 +190,20 @@ describe('the fault is always removed', () => {
     expect(world.rewind.store.drills.list({ status: 'aborted', limit: 5 }).map((d) => d.note)).toContain('aborted by U0LEAD');
   });
 
+  it('an abort that lands while the fault is still being applied does not leave the fault behind', async () => {
+    world = await startWorld({ kube: {}, config: drillsOnPromptService({ kind: 'istio-fault', virtualService: 'prompt-service' }) });
+    world.kube!.delayNext({ method: 'PUT', path: VS }, { ms: 400 });
+    const run = world.command(LEAD, COMMAND.drill, 'run high-error-rate');
+    await new Promise((r) => setTimeout(r, 150)); // the apply's PUT is on its way
+    await world.command(LEAD, COMMAND.drill, 'abort');
+    await run;
+    await world.settle();
+    expect(faultOfVs(world)).toBeUndefined();
+    const [drill] = world.rewind.store.drills.list({ status: 'aborted', limit: 1 });
+    expect((drill?.faultApplied as StoredFault).removal?.removed).toBe(true);
+    expect(world.kube!.writes().filter((r) => r.path === VS && r.method === 'PUT')).toHaveLength(2); // apply, then the removal after it
+  });
+
   it('a removal that fails (the API server answers 500) is retried a minute apart until the fault is gone', async () => {
     world = await startWorld({ kube: {}, config: drillsOnPromptService({ kind: 'istio-fault', virtualService: 'prompt-service' }) });
     await world.command(LEAD, COMMAND.drill, 'run high-error-rate');
@@ -217,6 +231,10 @@ describe('the fault is always removed', () => {
     expect(ended.note).toContain('not recovered within 30m');
     expect((ended.faultApplied as StoredFault).removedAt).toBe(drill.startedAt! + 30 * MIN);
     expect((ended.scores as DrillScores).scorecard.decision).toMatchObject({ ms: null, pass: null });
+    // Its incident is closed with it: a real alert afterwards opens a new, real incident.
+    const drillIncident = world.rewind.store.incidents.get(ended.incidentId!)!;
+    expect(drillIncident).toMatchObject({ status: 'resolved', drill: true });
+    expect(world.rewind.store.incidents.timeline(drillIncident.id).at(-1)?.detail.reason).toContain(`drill ${drill.id} over`);
   });
 });
 
@@ -227,8 +245,8 @@ describe('history and trend', () => {
       await world.command(LEAD, COMMAND.drill, 'run high-error-rate');
       const drill = world.rewind.store.drills.withStatus('running')[0]!;
       await world.runUntil(() => world.rewind.store.drills.get(drill.id)?.status !== 'running', { stepMs: 30_000, maxMs: 31 * MIN });
-      const incident = world.rewind.store.drills.get(drill.id)!.incidentId!;
-      await world.command(LEAD, COMMAND.incident, `resolve ${incident}`);
+      // The drill's incident closes with it, so the next drill (or a real alert) starts clean.
+      expect(world.rewind.store.incidents.get(world.rewind.store.drills.get(drill.id)!.incidentId!)?.status).toBe('resolved');
       await world.runUntil(() => false, { stepMs: 30_000, maxMs: 10 * MIN }).catch(() => undefined);
     }
     await world.settle();

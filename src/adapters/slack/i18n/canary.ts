@@ -16,7 +16,7 @@ export interface CanaryStrings {
   abortNote: (condition: string) => string;
   approvalNote: (required: number) => string;
   dryRunWarning: string;
-  started: (service: string, version: string) => string;
+  started: (service: string, version: string, first: string) => string;
   approvalWaiting: (have: number, need: number) => string;
   noVersionChosen: string;
 }
@@ -35,7 +35,7 @@ export const CANARY_STRINGS: Record<Locale, CanaryStrings> = {
     abortNote: (condition) => `If \`${condition}\` holds for the fix at any step, or it is not healthy at 100%, the canary goes back to 0% and all traffic returns to the stable version.`,
     approvalNote: (required) => `🔐 The canary needs ${required} approvals: after you start it, a different approver must press Approve in the incident thread.`,
     dryRunWarning: '🧪 *Dry run*: every routing change is logged, none is sent to the cluster.',
-    started: (service, version) => `🐤 Cautious canary of *${service}* \`${version}\` started at 1%. Follow it in the incident thread.`,
+    started: (service, version, first) => `🐤 Cautious canary of *${service}* \`${version}\` started at ${first}. Follow it in the incident thread.`,
     approvalWaiting: (have, need) => `Your approval is recorded (${have}/${need}). The canary starts when another approver approves it in the thread.`,
     noVersionChosen: 'Choose the fixed version to bring in.',
   },
@@ -52,7 +52,7 @@ export const CANARY_STRINGS: Record<Locale, CanaryStrings> = {
     abortNote: (condition) => `いずれかの段階で修正版が \`${condition}\` を満たすか、100% で健全でない場合、カナリアは 0% に戻り、すべてのトラフィックが安定版に戻ります。`,
     approvalNote: (required) => `🔐 このカナリアには ${required} 名の承認が必要です。開始後、別の承認者がインシデントのスレッドで「承認」を押してください。`,
     dryRunWarning: '🧪 *ドライラン*: ルーティングの変更はログに記録されるだけで、クラスタには送信されません。',
-    started: (service, version) => `🐤 *${service}* \`${version}\` の慎重なカナリアを 1% から開始しました。経過はインシデントのスレッドで確認できます。`,
+    started: (service, version, first) => `🐤 *${service}* \`${version}\` の慎重なカナリアを ${first} から開始しました。経過はインシデントのスレッドで確認できます。`,
     approvalWaiting: (have, need) => `承認を記録しました（${have}/${need}）。別の承認者がスレッドで承認するとカナリアが始まります。`,
     noVersionChosen: '投入する修正版を選んでください。',
   },

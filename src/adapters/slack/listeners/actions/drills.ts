@@ -38,7 +38,9 @@ export function registerDrillActions(app: App, d: ListenerDeps): void {
 
   app.action<BlockAction<ButtonAction>>(ACTION.drillAbort, async ({ ack, body, action, respond }) => {
     await ack();
-    const aborted = await s.drills.abort(action.value ?? null, userActor(body.user.id));
+    // The button names its drill; one without (forged or damaged) must not abort whichever runs.
+    if (!action.value) return tell(respond, refusal(d, { kind: 'error', message: 'this button names no drill; use /drill abort <id>' }));
+    const aborted = await s.drills.abort(action.value, userActor(body.user.id));
     await tell(respond, aborted.ok ? notes.aborted(aborted.value.id) : refusal(d, aborted.refusal));
   });
 }

@@ -5,6 +5,7 @@
  */
 import type { App } from '@slack/bolt';
 import { CANARY_VERSION_ACTION, parseCanaryMetadata } from '../../blocks/canary.ts';
+import { formatPercent } from '../../blocks/format.ts';
 import { clip } from '../../blocks/limits.ts';
 import { CANARY_STRINGS } from '../../i18n/canary.ts';
 import { BLOCK, VIEW } from '../../ids.ts';
@@ -42,7 +43,7 @@ export function registerCanaryFixView(app: App, d: ListenerDeps): void {
       return;
     }
     const v = result.value;
-    const text = v.state === 'awaiting_approval' ? s.approvalWaiting(v.have, v.need) : s.started(planned.value.service, version);
+    const text = v.state === 'awaiting_approval' ? s.approvalWaiting(v.have, v.need) : s.started(planned.value.service, version, formatPercent(planned.value.steps[0] ?? 1));
     await client.chat.postEphemeral({ channel, user, text });
   });
 }
