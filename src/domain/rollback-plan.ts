@@ -97,6 +97,12 @@ export function splitFor(from: string, to: string, weightOnFrom: number): Record
   return { [from]: weightOnFrom, [to]: 100 - weightOnFrom };
 }
 
+/** The version taking the most traffic; undefined when the split sends traffic nowhere. */
+export function busiestVersion(split: Record<string, number>): string | undefined {
+  const top = Object.entries(split).sort((a, b) => b[1] - a[1])[0];
+  return top && top[1] > 0 ? top[0] : undefined;
+}
+
 /** True when the split already is the wanted one (a resumed step must not patch twice). */
 export function sameSplit(a: Record<string, number>, b: Record<string, number>): boolean {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);

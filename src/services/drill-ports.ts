@@ -31,6 +31,15 @@ export interface FaultSpec {
   maxDurationMs: number;
 }
 
+/** One number of a spec that its trigger needs; a clear error when the scenario left it out. */
+export function faultAmount(spec: FaultSpec, field: 'errorRate' | 'latencyMs' | 'share'): number {
+  const value = spec[field];
+  if (value === null || !Number.isFinite(value) || value < 0) {
+    throw new Error(`drill ${spec.drillId}: scenario ${spec.scenario} (${spec.trigger}) needs ${field}, got ${String(value)}; check the scenario in drills.scenarios`);
+  }
+  return value;
+}
+
 export interface AppliedFault {
   injector: InjectorKind;
   spec: FaultSpec;

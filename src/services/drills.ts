@@ -11,6 +11,7 @@
  */
 import type { Config, DrillScenario } from '../config/schema.ts';
 import { canTransition } from '../domain/lifecycle.ts';
+import { busiestVersion } from '../domain/rollback-plan.ts';
 import { scoreDrill, trend, type DrillTimes, type DrillTrend, type PreviousDrill, type Scorecard } from '../domain/drills.ts';
 import type { Actor, Incident } from '../domain/types.ts';
 import type { DrillList, DrillRecord, Store } from '../store/index.ts';
@@ -282,7 +283,7 @@ export class DrillService {
   }
 
   history(limit = 10): DrillRecord[] {
-    return this.o.store.drills.list({ limit }).filter((d) => !d.dryRun);
+    return this.o.store.drills.list({ limit });
   }
 
   /** Ends a running drill once: scored when the fault was applied, then the scorecard or the reason. */
@@ -391,9 +392,8 @@ async function servingVersion(o: PlanContext, service: string): Promise<{ versio
   const newest = o.services[service]?.versions[0]?.version ?? '?';
   if (!o.cluster) return { version: newest, source: 'config' };
   try {
-    const split = await o.cluster.forService(service).router.read();
-    const top = Object.entries(split).sort((a, b) => b[1] - a[1])[0];
-    return top && top[1] > 0 ? { version: top[0], source: 'router' } : { version: newest, source: 'config' };
+    const serving = busiestVersion(await o.cluster.forService(service).router.read());
+    return serving ? { version: serving, source: 'router' } : { version: newest, source: 'config' };
   } catch (err) {
     o.log?.warn({ service, err: (err as Error).message }, 'drill: routing could not be read; aiming at the newest configured version');
     return { version: newest, source: 'config' };

@@ -57,14 +57,6 @@ export class Queries {
     return this.store.complaints.count(service, from, to);
   }
 
-  drills(limit = 10): DrillRecord[] {
-    return this.store.drills.list({ limit });
-  }
-
-  drill(id: string): DrillRecord | null {
-    return this.store.drills.get(id);
-  }
-
   /** The next scheduled drill still to run at or after `now`. */
   nextDrill(now: number): DrillRecord | null {
     return this.store.drills.next(now);

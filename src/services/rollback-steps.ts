@@ -4,7 +4,7 @@
  */
 import { conditionHolds, formatValue } from '../domain/conditions.ts';
 import { METRIC_NAMES, type MetricSample } from '../domain/metrics.ts';
-import { revertSteps, sameSplit, type PlannedStep } from '../domain/rollback-plan.ts';
+import { busiestVersion, revertSteps, sameSplit, type PlannedStep } from '../domain/rollback-plan.ts';
 import { verificationVerdict } from '../domain/verification.ts';
 import type { RollbackRecord, RollbackStep, Store } from '../store/index.ts';
 import { withKubeRetry } from './kube-retry.ts';
@@ -130,7 +130,7 @@ export class StepRunner {
     this.begin(ctx);
     const r = ctx.rollback;
     const split = await this.kube(`read ${r.service} routing`, () => this.cluster(r).router.read());
-    const from = r.fromVersion ?? Object.entries(split).sort((a, b) => b[1] - a[1])[0]?.[0];
+    const from = r.fromVersion ?? busiestVersion(split);
     if (!from) throw new Error(`cannot tell which version of ${r.service} is serving`);
     // A canary starts from all traffic on the stable version; anything else is not what was planned.
     if (r.strategy === 'canary' && (split[from] ?? 0) < 99) {

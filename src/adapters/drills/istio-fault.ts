@@ -14,9 +14,9 @@
  * fault we would have set is rebuilt from the spec, so start-up cleanup finds it either way.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { Config, InjectorConfig } from '../../config/schema.ts';
-import type { AppliedFault, FaultInjector, FaultSpec, RemoveResult } from '../../services/drill-ports.ts';
-import type { KubeApis, KubeClients } from '../kube/clients.ts';
+import type { Config, InjectorConfig, ServiceConfig } from '../../config/schema.ts';
+import { faultAmount, type AppliedFault, type FaultInjector, type FaultSpec, type RemoveResult } from '../../services/drill-ports.ts';
+import type { KubeClients } from '../kube/clients.ts';
 import { RouterError, kubeCall } from '../kube/errors.ts';
 import { VIRTUAL_SERVICE } from '../kube/routers/istio.ts';
 import { writeOptimistically } from '../kube/routers/optimistic.ts';
@@ -55,23 +55,15 @@ interface IstioFaultDetail {
 /** Percent with at most 4 decimals: 0.2 × 100 is 20.000000000000004 in floating point. */
 const percent = (ratio: number) => Math.round(ratio * 100 * 10_000) / 10_000;
 
-function need(spec: FaultSpec, field: 'errorRate' | 'latencyMs' | 'share'): number {
-  const value = spec[field];
-  if (value === null || !Number.isFinite(value) || value < 0) {
-    throw new Error(`drill ${spec.drillId}: scenario ${spec.scenario} (${spec.trigger}) needs ${field}, got ${String(value)}; check the scenario in drills.scenarios`);
-  }
-  return value;
-}
-
 /** The fault a spec asks for, exactly as it is written into the VirtualService. */
 export function istioFaultOf(spec: FaultSpec): IstioFault {
   switch (spec.trigger) {
     case 'inject_errors':
-      return { abort: { percentage: { value: percent(need(spec, 'errorRate')) }, httpStatus: 500 } };
+      return { abort: { percentage: { value: percent(faultAmount(spec, 'errorRate')) }, httpStatus: 500 } };
     case 'inject_latency':
-      return { delay: { percentage: { value: 100 }, fixedDelay: `${need(spec, 'latencyMs') / 1000}s` } };
+      return { delay: { percentage: { value: 100 }, fixedDelay: `${faultAmount(spec, 'latencyMs') / 1000}s` } };
     case 'partial_outage':
-      return { abort: { percentage: { value: percent(need(spec, 'share') * need(spec, 'errorRate')) }, httpStatus: 503 } };
+      return { abort: { percentage: { value: percent(faultAmount(spec, 'share') * faultAmount(spec, 'errorRate')) }, httpStatus: 503 } };
   }
 }
 
@@ -98,12 +90,25 @@ export function istioFaultInjector(config: IstioFaultConfig, deps: IstioFaultDep
     return { service, routeIndex, target, field: `spec.http[${routeIndex}].fault` };
   }
 
-  function read(apis: KubeApis, namespace: string, target: string): Promise<VirtualService> {
-    return kubeCall(target, 'read', () => apis.custom.getNamespacedCustomObject({ ...VIRTUAL_SERVICE, namespace, name: config.virtualService }) as Promise<VirtualService>);
-  }
-
-  async function put(apis: KubeApis, namespace: string, body: unknown): Promise<void> {
-    await apis.custom.replaceNamespacedCustomObject({ ...VIRTUAL_SERVICE, namespace, name: config.virtualService, body });
+  /**
+   * Read-modify-write of the VirtualService, as the istio router does it: `edit` changes the HTTP
+   * routes of a fresh copy (or throws NoWrite to send nothing); a 409 reads again and edits again.
+   */
+  async function rewrite(service: ServiceConfig, target: string, edit: (http: HttpRoute[]) => void): Promise<void> {
+    const apis = deps.kubeClients.forContext(service.context);
+    const name = config.virtualService;
+    const { namespace } = service;
+    await writeOptimistically<VirtualService>({
+      target,
+      dryRun: false,
+      read: () => kubeCall(target, 'read', () => apis.custom.getNamespacedCustomObject({ ...VIRTUAL_SERVICE, namespace, name }) as Promise<VirtualService>),
+      plan(current) {
+        const vs = structuredClone(current);
+        edit(vs.spec?.http ?? []);
+        return { method: 'PUT', target, contentType: 'application/json', body: vs };
+      },
+      send: async (change) => void (await apis.custom.replaceNamespacedCustomObject({ ...VIRTUAL_SERVICE, namespace, name, body: change.body })),
+    });
   }
 
   return {
@@ -117,32 +122,22 @@ export function istioFaultInjector(config: IstioFaultConfig, deps: IstioFaultDep
     async apply(spec): Promise<AppliedFault> {
       const { service, routeIndex, target, field } = where(spec);
       const fault = istioFaultOf(spec);
-      const apis = deps.kubeClients.forContext(service.context);
       const detail: IstioFaultDetail = { routeIndex, previousFault: null, fault };
       try {
-        await writeOptimistically<VirtualService>({
-          target,
-          dryRun: false,
-          read: () => read(apis, service.namespace, target),
-          plan(current) {
-            const vs = structuredClone(current);
-            const http = vs.spec?.http ?? [];
-            const route = http[routeIndex];
-            if (!route) {
-              throw new RouterError(`${target} has no spec.http[${routeIndex}] (it has ${http.length} HTTP routes); the drill injects on the route the service's istio router names (router.route)`);
-            }
-            if (route.fault !== undefined) {
-              // Exactly our fault: left over from a run of this scenario whose cleanup did not
-              // finish; take it over (remove will delete it) rather than refuse the drill.
-              if (isDeepStrictEqual(route.fault, fault)) throw new NoWrite(null);
-              throw new RouterError(
-                `${target} ${field} already holds a fault the drill did not set: ${JSON.stringify(route.fault)}; the drill will not replace it. Remove it (kubectl edit virtualservice ${config.virtualService} -n ${service.namespace}) or wait for whoever set it, then run the drill again`,
-              );
-            }
-            route.fault = fault;
-            return { method: 'PUT', target, contentType: 'application/json', body: vs };
-          },
-          send: (change) => put(apis, service.namespace, change.body),
+        await rewrite(service, target, (http) => {
+          const route = http[routeIndex];
+          if (!route) {
+            throw new RouterError(`${target} has no spec.http[${routeIndex}] (it has ${http.length} HTTP routes); the drill injects on the route the service's istio router names (router.route)`);
+          }
+          if (route.fault !== undefined) {
+            // Exactly our fault: left over from a run of this scenario whose cleanup did not
+            // finish; take it over (remove will delete it) rather than refuse the drill.
+            if (isDeepStrictEqual(route.fault, fault)) throw new NoWrite(null);
+            throw new RouterError(
+              `${target} ${field} already holds a fault the drill did not set: ${JSON.stringify(route.fault)}; the drill will not replace it. Remove it (kubectl edit virtualservice ${config.virtualService} -n ${service.namespace}) or wait for whoever set it, then run the drill again`,
+            );
+          }
+          route.fault = fault;
         });
       } catch (err) {
         if (!(err instanceof NoWrite)) throw err;
@@ -155,28 +150,19 @@ export function istioFaultInjector(config: IstioFaultConfig, deps: IstioFaultDep
       const { service, routeIndex, target } = where(spec);
       const detail = detailOf(applied) ?? { routeIndex, previousFault: null, fault: istioFaultOf(spec) };
       const field = `spec.http[${detail.routeIndex}].fault`;
-      const apis = deps.kubeClients.forContext(service.context);
       try {
-        await writeOptimistically<VirtualService>({
-          target,
-          dryRun: false,
-          read: () => read(apis, service.namespace, target),
-          plan(current) {
-            const vs = structuredClone(current);
-            const route = vs.spec?.http?.[detail.routeIndex];
-            if (!route) throw new NoWrite<RemoveResult>({ removed: false, note: `${target} has no spec.http[${detail.routeIndex}] any more: there is no drill fault to remove` });
-            if (route.fault === undefined) throw new NoWrite<RemoveResult>({ removed: false, note: `${target} ${field} has no fault: already gone, nothing to remove` });
-            if (!isDeepStrictEqual(route.fault, detail.fault)) {
-              throw new NoWrite<RemoveResult>({
-                removed: false,
-                note: `${target} ${field} holds ${JSON.stringify(route.fault)}, not the drill's ${JSON.stringify(detail.fault)}: someone changed it, so it was left in place; check it by hand`,
-              });
-            }
-            if (detail.previousFault === null) delete route.fault;
-            else route.fault = detail.previousFault;
-            return { method: 'PUT', target, contentType: 'application/json', body: vs };
-          },
-          send: (change) => put(apis, service.namespace, change.body),
+        await rewrite(service, target, (http) => {
+          const route = http[detail.routeIndex];
+          if (!route) throw new NoWrite<RemoveResult>({ removed: false, note: `${target} has no spec.http[${detail.routeIndex}] any more: there is no drill fault to remove` });
+          if (route.fault === undefined) throw new NoWrite<RemoveResult>({ removed: false, note: `${target} ${field} has no fault: already gone, nothing to remove` });
+          if (!isDeepStrictEqual(route.fault, detail.fault)) {
+            throw new NoWrite<RemoveResult>({
+              removed: false,
+              note: `${target} ${field} holds ${JSON.stringify(route.fault)}, not the drill's ${JSON.stringify(detail.fault)}: someone changed it, so it was left in place; check it by hand`,
+            });
+          }
+          if (detail.previousFault === null) delete route.fault;
+          else route.fault = detail.previousFault;
         });
       } catch (err) {
         if (err instanceof NoWrite) return err.result as RemoveResult;

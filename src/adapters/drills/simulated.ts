@@ -8,19 +8,11 @@
  * cleanup after a crash has nothing to undo (it clears the names anyway, which is harmless).
  */
 import { METRIC_KIND, METRIC_NAMES, isMetricName, type MetricName, type MetricSample } from '../../domain/metrics.ts';
-import type { AppliedFault, FaultInjector, FaultSpec, RemoveResult } from '../../services/drill-ports.ts';
+import { faultAmount, type AppliedFault, type FaultInjector, type FaultSpec, type RemoveResult } from '../../services/drill-ports.ts';
 import type { SimulatedMetrics } from '../metrics/simulated.ts';
 
 /** Every latency percentile: a delay on each request moves all of them. */
 const LATENCY_METRICS: readonly MetricName[] = METRIC_NAMES.filter((m) => METRIC_KIND[m] === 'latency');
-
-function need(spec: FaultSpec, field: 'errorRate' | 'latencyMs' | 'share'): number {
-  const value = spec[field];
-  if (value === null || !Number.isFinite(value) || value < 0) {
-    throw new Error(`drill ${spec.drillId}: scenario ${spec.scenario} (${spec.trigger}) needs ${field}, got ${String(value)}; check the scenario in drills.scenarios`);
-  }
-  return value;
-}
 
 const failing = (errorRate: number): MetricSample => ({ error_rate: errorRate, availability: 1 - errorRate });
 
@@ -28,14 +20,14 @@ const failing = (errorRate: number): MetricSample => ({ error_rate: errorRate, a
 export function simulatedValuesOf(spec: FaultSpec): MetricSample {
   switch (spec.trigger) {
     case 'inject_errors':
-      return failing(need(spec, 'errorRate'));
+      return failing(faultAmount(spec, 'errorRate'));
     case 'inject_latency': {
-      const latencyMs = need(spec, 'latencyMs');
+      const latencyMs = faultAmount(spec, 'latencyMs');
       return Object.fromEntries(LATENCY_METRICS.map((m) => [m, latencyMs]));
     }
     case 'partial_outage':
       // Only `share` of the traffic fails, at errorRate: the version as a whole fails the product.
-      return failing(need(spec, 'errorRate') * need(spec, 'share'));
+      return failing(faultAmount(spec, 'errorRate') * faultAmount(spec, 'share'));
   }
 }
 
