@@ -1,9 +1,11 @@
 /** `npm run bench`: every benchmark in turn, each printing its own figures. */
 import { benchAck } from './ack.ts';
 import { benchAlerts } from './alerts.ts';
+import { benchMemory } from './memory.ts';
 import { benchRollback } from './rollback.ts';
 import { SMOKE } from './scale.ts';
 import { benchSpine } from './spine.ts';
+import { benchWebhooks } from './webhooks.ts';
 
 const print = (line: string) => console.log(`  ${line}`);
 console.log(`Rewind benchmarks — node ${process.version}, ${new Date().toISOString()}${SMOKE ? ' — SMOKE RUN (1/20 size): the figures mean nothing' : ''}`);
@@ -15,3 +17,8 @@ console.log('rollback latency');
 await benchRollback(print);
 console.log('alert storm');
 await benchAlerts(print);
+console.log('concurrent webhooks');
+await benchWebhooks(print);
+// Last: it measures the heap of the whole process, which the benchmarks before it have warmed.
+console.log('memory under traffic');
+await benchMemory(print);

@@ -3,7 +3,7 @@
  * process started. The only file that knows every room of the house.
  */
 import { readFileSync } from 'node:fs';
-import type { RetryOptions, WebClient } from '@slack/web-api';
+import type { RetryOptions } from '@slack/web-api';
 import { readEnv, secretsOf, type Env } from './config/env.ts';
 import { loadConfigFile, formatProblem } from './config/load.ts';
 import type { Config } from './config/schema.ts';
@@ -22,7 +22,9 @@ import { Queries } from './services/queries.ts';
 import { openStore, type Store } from './store/index.ts';
 import { healthRoutes, type Route } from './adapters/http/routes.ts';
 import { createMetricsRegistry } from './adapters/http/metrics.ts';
-import { createSlackApp, type SlackSurface } from './adapters/slack/app.ts';
+import { RequestActivity } from './adapters/http/activity.ts';
+import { createSlackApp, SlackStartError, type SlackSurface } from './adapters/slack/app.ts';
+import { slackErrorCode } from './adapters/slack/outbox-sender.ts';
 import { SlackUserGroups } from './adapters/slack/directory.ts';
 import { registerListeners } from './adapters/slack/listeners/index.ts';
 import { SlackPresenter } from './adapters/slack/presenter.ts';
@@ -49,7 +51,7 @@ export interface StartOptions {
   /** Replaces the Kubernetes rollback engine (tests record instead of moving traffic). */
   engine?: (store: Store, clock: Clock) => RollbackEngine;
   /** Tests and the demo: the stand-in's bot identity, retries off, listeners finished before the HTTP answer. */
-  slack?: { botId?: string; botUserId?: string; retryConfig?: RetryOptions; processBeforeResponse?: boolean; minUpdateIntervalMs?: number };
+  slack?: { botId?: string; botUserId?: string; retryConfig?: RetryOptions; timeoutMs?: number; processBeforeResponse?: boolean; minUpdateIntervalMs?: number };
 }
 
 export interface Rewind {
@@ -87,26 +89,63 @@ export function preflight(envSource: NodeJS.ProcessEnv): { env: Env; config: Con
   return { env, config: loaded.config };
 }
 
-/** Calls auth.test until it passes; readiness reports the last answer. */
-function watchSlackAuth(client: WebClient, clock: Clock, log: Logger, signal: AbortSignal, state: { ok: boolean; detail: string }): void {
+/**
+ * Calls auth.test until it passes — once, not per request — and hands the bot's identity to the
+ * Slack surface; readiness reports the last answer.
+ */
+function watchSlackAuth(slack: SlackSurface, slackApiUrl: string, clock: Clock, log: Logger, signal: AbortSignal, state: { ok: boolean; detail: string }): void {
   void (async () => {
     while (!signal.aborted) {
       try {
-        const r = await client.auth.test();
+        const r = await slack.client.auth.test();
+        slack.identify({ botId: r.bot_id, botUserId: r.user_id, teamId: r.team_id });
         state.ok = true;
         state.detail = `team ${r.team ?? '?'} as ${r.user ?? '?'}`;
         log.info({ team: r.team, user: r.user }, 'Slack auth.test passed');
         return;
       } catch (err) {
         if (signal.aborted) return;
-        const code = (err as { data?: { error?: string } }).data?.error;
+        const code = slackErrorCode(err);
         state.ok = false;
-        state.detail = code ? `auth.test failed: ${code}` : `auth.test failed: ${(err as Error).message}`;
+        state.detail =
+          code === 'request_failed'
+            ? `cannot reach the Slack API at ${slackApiUrl} (${rootCause(err)})`
+            : code === 'error'
+              ? `auth.test failed: ${(err as Error).message}`
+              : `auth.test failed: ${code}`;
         log.error({ err }, `Slack ${state.detail}; retrying in 30s`);
       }
       await clock.sleep(30_000, signal).catch(() => undefined);
     }
   })();
+}
+
+/** The innermost reason of a failed request (`connect ECONNREFUSED 127.0.0.1:9`), not the wrappers' "fetch failed". */
+function rootCause(err: unknown): string {
+  let at = err as { original?: unknown; cause?: unknown; message?: unknown } | null;
+  for (let depth = 0; depth < 5 && at; depth++) {
+    const next = (at.original ?? at.cause) as typeof at | undefined;
+    if (!next || typeof next !== 'object') break;
+    at = next;
+  }
+  return typeof at?.message === 'string' ? at.message : String(at);
+}
+
+/** What went wrong at start, said so that the person reading it knows what to change. */
+function startupFailure(err: unknown, env: Env): string[] {
+  if (err instanceof SlackStartError && err.phase === 'listen') return [`Cannot listen on port ${env.port}: ${err.message}`];
+  if (err instanceof SlackStartError) {
+    const code = slackErrorCode(err.cause);
+    if (['invalid_auth', 'not_authed', 'not_allowed_token_type', 'token_revoked', 'account_inactive'].includes(code)) {
+      return [
+        `Slack refused the app-level token (SLACK_APP_TOKEN): ${code}.`,
+        'Socket Mode needs an app-level token (xapp-…) with the connections:write scope, from the app\'s Basic Information page.',
+      ];
+    }
+    if (code === 'request_failed') return [`Cannot open the Socket Mode connection: cannot reach the Slack API at ${env.slackApiUrl} (${rootCause(err.cause)}).`];
+    return [`Cannot open the Socket Mode connection to Slack at ${env.slackApiUrl}: ${code === 'error' ? err.message : `${code} (${err.message})`}`];
+  }
+  return [`Rewind could not start: ${err instanceof Error ? err.message : String(err)}`];
 }
 
 export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
@@ -129,6 +168,10 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
     {
       openIncidents: () => store.incidents.listOpen().length,
       pendingTimers: () => store.timers.countPending(),
+      outbox: () => {
+        const { count, oldestCreatedAt } = store.outbox.backlog();
+        return { backlog: count, oldestCreatedAt, undeliverable: store.outbox.deadCount(), now: clock.now() };
+      },
       responseTimes: () => queries.responseTimes(clock.now() - 30 * 86_400_000),
     },
     VERSION,
@@ -139,11 +182,12 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
   const routes: Route[] = [
     ...healthRoutes(
       [
-        { name: 'database', check: () => ({ ok: store.isOpen(), detail: env.dbFile }) },
+        { name: 'database', check: () => (store.ping(), { ok: true, detail: env.dbFile }) },
         { name: 'config', check: () => ({ ok: true, detail: env.configFile }) },
         { name: 'slack', check: () => ({ ok: slackAuth.ok, detail: slackAuth.detail }) },
       ],
       registry,
+      [{ name: 'database', check: () => (store.ping(), { ok: true, detail: env.dbFile }) }],
     ),
     ...alertRoutes({
       token: env.alertWebhookToken,
@@ -152,7 +196,9 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
       log,
     }),
   ];
+  const activity = new RequestActivity();
   const slack = createSlackApp({
+    activity,
     botToken: env.slackBotToken ?? '',
     appToken: env.slackAppToken,
     signingSecret: env.slackSigningSecret,
@@ -164,10 +210,11 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
     ...(options.slack?.botId ? { botId: options.slack.botId } : {}),
     ...(options.slack?.botUserId ? { botUserId: options.slack.botUserId } : {}),
     ...(options.slack?.retryConfig ? { retryConfig: options.slack.retryConfig } : {}),
+    ...(options.slack?.timeoutMs ? { timeoutMs: options.slack.timeoutMs } : {}),
     ...(options.slack?.processBeforeResponse !== undefined ? { processBeforeResponse: options.slack.processBeforeResponse } : {}),
   });
-  const client = slack.app.client;
-  watchSlackAuth(client, clock, log, stopping.signal, slackAuth);
+  const client = slack.client;
+  watchSlackAuth(slack, env.slackApiUrl, clock, log, stopping.signal, slackAuth);
 
   const locale = config.locale;
   const directory = new SlackUserGroups(client);
@@ -181,6 +228,7 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
     stakeholderChannel: config.slack.stakeholderChannel,
     locale,
     log,
+    yieldToRequests: () => activity.quiet(),
     ...(options.slack?.minUpdateIntervalMs !== undefined ? { minUpdateIntervalMs: options.slack.minUpdateIntervalMs } : {}),
   });
   const metrics = createMetrics(config, {
@@ -210,7 +258,8 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
       ...(kubeClients ? { cluster: new KubeCluster(config.services, kubeClients) } : options.engine ? { engine: options.engine(store, clock) } : {}),
       directory,
       metrics: metrics.source,
-      escalationNotifier: { escalate: (incident, level, lateMs) => presenter.escalate(incident.id, level, lateMs) },
+      yieldToRequests: () => activity.quiet(),
+      escalationNotifier: { escalate: (incident, level, lateMs, key) => presenter.escalate(incident.id, level, lateMs, key) },
     },
     log,
   );
@@ -222,17 +271,21 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
   let port: number;
   try {
     port = await slack.start(env.port, options.host);
+    // A drill that was running when the process died has its fault removed before anything else runs.
+    await services.drills.heal();
+    services.drillSchedule.arm();
+    services.timers.start();
+    services.evaluator?.start();
+    presenter.start();
   } catch (err) {
+    // Nothing half-alive stays behind: no port answering /healthz for a bot that cannot work.
     stopping.abort();
+    await services.timers.stop().catch(() => undefined);
+    await presenter.stop().catch(() => undefined);
+    await slack.stop().catch(() => undefined);
     store.close();
-    throw new StartupError([`Cannot listen on port ${env.port}: ${(err as Error).message}`]);
+    throw new StartupError(startupFailure(err, env));
   }
-  // A drill that was running when the process died has its fault removed before anything else runs.
-  await services.drills.heal();
-  services.drillSchedule.arm();
-  services.timers.start();
-  services.evaluator?.start();
-  presenter.start();
   log.info({ port, mode: slack.mode, services: Object.keys(config.services) }, `Rewind ${VERSION} listening on port ${port} (Slack ${slack.mode} mode)`);
 
   let stopped = false;
@@ -252,6 +305,7 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
       stopping.abort();
       await services.timers.stop();
       await slack.stop();
+      await services.rollbacks.idle();
       await presenter.stop();
       store.close();
       log.info('Rewind stopped');

@@ -4,6 +4,12 @@
  * message per alert), severities mapped to the runbook's tiers. A critical alert with
  * `autoRollback: critical` starts the immediate rollback by itself; resolved alerts are noted,
  * and when every alert of an incident is resolved the thread offers to resolve it.
+ *
+ * The answer waits for the database only. Everything the alerts cause is written in the one
+ * transaction that stores them: the incident, its timeline, the Slack messages to send (queued in
+ * the outbox) and, for an incident raised to critical, the automatic rollback as a durable timer
+ * due now. Slack and Kubernetes work all happens after the answer, and a crash right after the
+ * answer loses none of it.
  */
 import { severityRank } from '../domain/triggers.ts';
 import { BOT_ACTOR, type Incident, type Tier } from '../domain/types.ts';
@@ -11,6 +17,9 @@ import type { Store } from '../store/index.ts';
 import type { Clock } from './clock.ts';
 import type { IncidentService } from './incidents.ts';
 import type { AlertSink, IncidentAnnouncer, IncidentNotifier, IncomingAlert } from './ports.ts';
+import type { FiredTimer, TimerService } from './timers.ts';
+
+export const AUTOMATIC_ROLLBACK_TIMER = 'automatic-rollback';
 
 /** What the intake needs to start the runbook's automatic rollback. */
 export interface AutomaticRollback {
@@ -23,17 +32,81 @@ export interface AlertIntakeOptions {
   incidents: IncidentService;
   notifier: IncidentNotifier & IncidentAnnouncer;
   rollbacks: AutomaticRollback;
+  timers: TimerService;
   services: readonly string[];
   autoRollback: 'critical' | 'off';
   log?: { warn(o: object, m: string): void };
 }
 
-export class AlertIntake implements AlertSink {
-  constructor(private readonly o: AlertIntakeOptions) {}
+type AlertAnswer = { accepted: number; unknownServices: string[] };
 
-  async receive(alerts: IncomingAlert[]): Promise<{ accepted: number; unknownServices: string[] }> {
+/** One webhook delivery waiting for the next commit. */
+interface Delivery {
+  alerts: IncomingAlert[];
+  resolve(answer: AlertAnswer): void;
+  reject(err: unknown): void;
+}
+
+export class AlertIntake implements AlertSink {
+  private pending: Delivery[] = [];
+
+  constructor(private readonly o: AlertIntakeOptions) {
+    // A failure here (the database) is retried by the timer; a refusal is the rollback service's to tell.
+    o.timers.on<{ incidentId: string }>(AUTOMATIC_ROLLBACK_TIMER, async (t: FiredTimer<{ incidentId: string }>) => {
+      await o.rollbacks.automatic(t.payload.incidentId, 'critical alert');
+    });
+  }
+
+  /**
+   * Stores the alerts and everything they cause — incidents opened or raised, timeline lines, the
+   * Slack messages to send, the automatic rollback's timer — and resolves once that is committed,
+   * so a sender told 202 has all of it on disk and a sender told 500 (rolled back) finds none of it
+   * when it retries. Deliveries that arrive together (an Alertmanager burst) share one
+   * transaction, each in its own savepoint: one commit for the burst instead of several per alert,
+   * and one bad delivery fails alone.
+   */
+  receive(alerts: IncomingAlert[]): Promise<AlertAnswer> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ alerts, resolve, reject });
+      // Whatever else arrives in this turn of the event loop joins the batch; an idle bot waits for nothing.
+      if (this.pending.length === 1) setTimeout(() => void this.flush(), 2);
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    let stored: Array<AlertAnswer | { failed: unknown }>;
+    try {
+      stored = this.o.store.transaction(() => {
+        const results = batch.map((d) => {
+          try {
+            return this.o.store.transaction(() => this.store(d.alerts));
+          } catch (failed) {
+            return { failed };
+          }
+        });
+        for (const id of new Set(results.flatMap((r) => ('touched' in r ? [...r.touched] : [])))) this.o.notifier.changed(id);
+        return results.map((r) => ('failed' in r ? r : { accepted: r.accepted, unknownServices: [...r.unknown] }));
+      });
+    } catch (err) {
+      for (const d of batch) d.reject(err);
+      return;
+    }
+    for (const [i, d] of batch.entries()) {
+      const r = stored[i];
+      if (!r || 'failed' in r) d.reject(r?.failed ?? new Error('the alerts were not stored'));
+      else d.resolve(r);
+    }
+  }
+
+  /**
+   * One delivery, inside its savepoint: what it stores and every message and timer it causes
+   * commit together, or not at all.
+   */
+  private store(alerts: IncomingAlert[]) {
     const unknown = new Set<string>();
-    const touched = new Map<string, { raisedToCritical: boolean }>();
+    const touched = new Set<string>();
     for (const alert of alerts) {
       const service = alert.service ?? '(no service label)';
       const known = alert.service !== null && this.o.services.includes(alert.service);
@@ -47,28 +120,29 @@ export class AlertIntake implements AlertSink {
         continue;
       }
       if (outcome === 'unchanged') continue; // a repeat of what we already have
+      const what = { fingerprint: alert.fingerprint, severity: alert.severity, summary: alert.summary, status: alert.status };
+      const note = { kind: 'alert' as const, source: alert.source, severity: alert.severity, summary: alert.summary, status: alert.status };
       if (alert.status === 'firing') {
         const { incident, raised } = this.incidentFor(alert);
         this.o.store.alerts.linkIncident(stored.id, incident.id);
-        const t = touched.get(incident.id) ?? { raisedToCritical: false };
-        touched.set(incident.id, { raisedToCritical: t.raisedToCritical || (raised && incident.severity === 'critical') });
-        this.o.incidents.record(incident.id, 'alert', { kind: 'system', id: alert.source }, { fingerprint: alert.fingerprint, severity: alert.severity, summary: alert.summary, status: 'firing' });
-        this.o.notifier.notice(incident.id, { kind: 'alert', source: alert.source, severity: alert.severity, summary: alert.summary, status: 'firing' });
+        touched.add(incident.id);
+        this.o.incidents.record(incident.id, 'alert', { kind: 'system', id: alert.source }, what);
+        this.o.notifier.notice(incident.id, note);
+        if (raised && incident.severity === 'critical' && this.o.autoRollback === 'critical') {
+          // Due now, run after the answer; keyed by incident, so it is started once whatever repeats.
+          this.o.timers.schedule({ kind: AUTOMATIC_ROLLBACK_TIMER, key: `${AUTOMATIC_ROLLBACK_TIMER}:${incident.id}`, dueAt: this.o.clock.now(), payload: { incidentId: incident.id } });
+        }
       } else {
         const incidentId = stored.incidentId ?? this.o.incidents.openFor(service)?.id;
         if (!incidentId || this.o.store.incidents.get(incidentId)?.status === 'resolved') continue;
-        this.o.incidents.record(incidentId, 'alert', { kind: 'system', id: alert.source }, { fingerprint: alert.fingerprint, severity: alert.severity, summary: alert.summary, status: 'resolved' });
-        this.o.notifier.notice(incidentId, { kind: 'alert', source: alert.source, severity: alert.severity, summary: alert.summary, status: 'resolved' });
+        this.o.incidents.record(incidentId, 'alert', { kind: 'system', id: alert.source }, what);
+        this.o.notifier.notice(incidentId, note);
         const stillFiring = this.o.store.alerts.listForIncident(incidentId).filter((a) => a.status === 'firing');
         if (stillFiring.length === 0) this.o.notifier.notice(incidentId, { kind: 'alerts_resolved', incidentId });
-        touched.set(incidentId, touched.get(incidentId) ?? { raisedToCritical: false });
+        touched.add(incidentId);
       }
     }
-    for (const [incidentId, { raisedToCritical }] of touched) {
-      this.o.notifier.changed(incidentId);
-      if (raisedToCritical && this.o.autoRollback === 'critical') await this.autoRollback(incidentId);
-    }
-    return { accepted: alerts.length, unknownServices: [...unknown] };
+    return { accepted: alerts.length, unknown, touched };
   }
 
   /** The service's open incident (raised to the alert's tier if higher), or a new one. */
@@ -91,13 +165,5 @@ export class AlertIntake implements AlertSink {
     const raised = this.o.incidents.raiseSeverity(incident.id, severity, version, BOT_ACTOR);
     if (raised.status === 'detected') this.o.incidents.transition(raised.id, 'awaiting_decision', BOT_ACTOR, { tier: severity });
     return this.o.incidents.get(raised.id);
-  }
-
-  private async autoRollback(incidentId: string): Promise<void> {
-    try {
-      await this.o.rollbacks.automatic(incidentId, 'critical alert');
-    } catch (err) {
-      this.o.log?.warn({ incident: incidentId, err: (err as Error).message }, 'automatic rollback could not start');
-    }
   }
 }

@@ -114,3 +114,34 @@ export class ManualClock implements Clock {
     return best;
   }
 }
+
+/**
+ * Wall-clock time run `scale` times faster from a fixed `origin` (epoch ms): `now()` is
+ * `origin + (Date.now() - origin) * scale`, and `sleep(ms)` waits `ms / scale` of real time. Because
+ * the timeline depends only on `origin` and `scale`, a process killed and started again with the
+ * same two numbers continues the same timeline — including the time it was down, during which
+ * timers fall due exactly as they would in production. Used by the fault-injection suite, where a
+ * real bot process must live through 15- and 30-minute escalations in seconds.
+ */
+export class ScaledClock implements Clock {
+  constructor(
+    readonly origin: number,
+    readonly scale: number,
+  ) {
+    if (!Number.isFinite(origin)) throw new RangeError(`ScaledClock origin must be an epoch time in ms, got ${origin}`);
+    if (!(Number.isFinite(scale) && scale > 0)) throw new RangeError(`ScaledClock scale must be a positive number, got ${scale}`);
+  }
+
+  now(): number {
+    return Math.floor(this.origin + (Date.now() - this.origin) * this.scale);
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return systemClock.sleep(Math.max(0, ms) / this.scale, signal);
+  }
+
+  /** The real milliseconds that `ms` of this clock's time take. */
+  realMs(ms: number): number {
+    return ms / this.scale;
+  }
+}

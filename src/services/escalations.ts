@@ -12,9 +12,13 @@ import type { FiredTimer, TimerService } from './timers.ts';
 
 export const ESCALATION_TIMER = 'escalation';
 
-/** Who gets told: Slack in production, the console in the demo, a recorder in tests. */
+/**
+ * Who gets told: Slack in production, the console in the demo, a recorder in tests. `key` names
+ * this firing of the level: told twice with the same key (a timer run again after a crash), the
+ * notifier sends nothing the second time.
+ */
 export interface EscalationNotifier {
-  escalate(incident: Incident, level: PlannedEscalation, lateMs: number): Promise<void> | void;
+  escalate(incident: Incident, level: PlannedEscalation, lateMs: number, key: string): Promise<void> | void;
 }
 
 interface EscalationPayload {
@@ -79,7 +83,7 @@ export class EscalationService implements EscalationPort {
       actor: { kind: 'system', id: 'escalations' },
       detail: { level: next.level, label: next.label, notify: next.notify, lateMs: 0, early: true, reason },
     });
-    await this.notifier.escalate(incident, next, 0);
+    await this.notifier.escalate(incident, next, 0, `${escalationKey(incidentId, next.level)}:early:${at}`);
   }
 
   private async fire(timer: FiredTimer<EscalationPayload>): Promise<void> {
@@ -101,6 +105,6 @@ export class EscalationService implements EscalationPort {
         detail: { level, label: planned.label, notify: planned.notify, lateMs: timer.lateMs },
       });
     }
-    await this.notifier.escalate(incident, planned, timer.lateMs);
+    await this.notifier.escalate(incident, planned, timer.lateMs, escalationKey(incidentId, level));
   }
 }

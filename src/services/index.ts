@@ -40,6 +40,8 @@ export interface ServicePorts {
   drillNotifier?: DrillNotifier;
   /** The configured fault injector, or why it cannot run here. */
   injector?: FaultInjector | { unavailable: string };
+  /** Resolves when background work may run (incoming requests are answered first). */
+  yieldToRequests?: () => Promise<void>;
 }
 
 export interface Services {
@@ -66,7 +68,7 @@ export interface Services {
 
 export function createServices(config: Config, store: Store, clock: Clock, ports: ServicePorts, log?: TimerLog): Services {
   const chains = Object.fromEntries(Object.entries(config.services).map(([name, s]) => [name, s.versions.map((v) => v.version)]));
-  const timers = new TimerService({ repo: store.timers, clock, ...(log ? { log } : {}) });
+  const timers = new TimerService({ repo: store.timers, clock, ...(log ? { log } : {}), ...(ports.yieldToRequests ? { yieldToRequests: ports.yieldToRequests } : {}) });
   const authorizer = new Authorizer({ approvers: config.slack.approvers, directory: ports.directory, clock, audit: store.audit, ...(log ? { log } : {}) });
   const escalations = new EscalationService(store, timers, ports.escalationNotifier, {
     levels: escalationLevels(config),
@@ -123,6 +125,7 @@ export function createServices(config: Config, store: Store, clock: Clock, ports
     dryRun: config.rollback.dryRun,
     timers,
     ...(log ? { log } : {}),
+    ...(ports.yieldToRequests ? { yieldToRequests: ports.yieldToRequests } : {}),
   });
   const canary = new FixCanary({
     store,
@@ -147,6 +150,7 @@ export function createServices(config: Config, store: Store, clock: Clock, ports
     incidents,
     notifier: ports.notifier,
     rollbacks,
+    timers,
     services: Object.keys(config.services),
     autoRollback: config.triggers.autoRollback,
     ...(log ? { log } : {}),

@@ -35,6 +35,14 @@ function retryable(err: unknown): boolean {
   return false;
 }
 
+/** One absorbed failure in a few words: `no answer within 15s`, `HTTP 500: etcdserver: leader changed`. */
+function failureText(err: unknown): string {
+  if (err instanceof KubeTimeoutError) return `no answer within ${err.timeoutMs / 1000}s`;
+  const e = err as { status?: unknown; message?: unknown };
+  const message = typeof e.message === 'string' ? e.message : String(err);
+  return typeof e.status === 'number' && e.status > 0 && !message.includes(String(e.status)) ? `HTTP ${e.status}: ${message}` : message;
+}
+
 async function withTimeout<T>(what: string, fn: () => Promise<T>, clock: Clock, timeoutMs: number): Promise<T> {
   const cancel = new AbortController();
   const timer = clock.sleep(timeoutMs, cancel.signal).then(
@@ -60,6 +68,43 @@ export async function withKubeRetry<T>(what: string, fn: () => Promise<T>, clock
       last = err;
       if (!retryable(err) || attempt === policy.attempts) break;
       await clock.sleep(policy.baseDelayMs * 2 ** (attempt - 1));
+    }
+  }
+  const message = last instanceof Error ? last.message : String(last);
+  const attempts = retryable(last) ? ` (after ${policy.attempts} attempts)` : '';
+  throw new Error(`${what} failed${attempts}: ${message}`, { cause: last });
+}
+
+/** What a guarded write did: sent and answered, or found already in place before a retry. */
+export interface WriteOutcome<T> {
+  /** The write's answer; null when it was not sent again because it had already landed. */
+  result: T | null;
+  /** An attempt got no answer, yet its change was found in place: the API server is slow. */
+  landedUnanswered: boolean;
+  /** The failures absorbed on the way, for the people watching (`HTTP 500: etcdserver: leader changed`). */
+  absorbed: string[];
+}
+
+/**
+ * A write retried like withKubeRetry, but never blindly: before each retry, `landed()` reads the
+ * object, and a change that is already there (the request was applied, only its answer was lost)
+ * is not sent a second time.
+ */
+export async function withKubeWrite<T>(what: string, write: () => Promise<T>, landed: () => Promise<boolean>, clock: Clock, policy: RetryPolicy = KUBE_RETRY): Promise<WriteOutcome<T>> {
+  let last: unknown;
+  const absorbed: string[] = [];
+  for (let attempt = 1; attempt <= policy.attempts; attempt++) {
+    if (attempt > 1) {
+      await clock.sleep(policy.baseDelayMs * 2 ** (attempt - 2));
+      const there = await withKubeRetry(`${what}: read before retrying`, landed, clock, policy).catch(() => false);
+      if (there) return { result: null, landedUnanswered: true, absorbed };
+    }
+    try {
+      return { result: await withTimeout(what, write, clock, policy.timeoutMs), landedUnanswered: false, absorbed };
+    } catch (err) {
+      last = err;
+      if (!retryable(err)) break;
+      absorbed.push(failureText(err));
     }
   }
   const message = last instanceof Error ? last.message : String(last);

@@ -109,6 +109,8 @@ export interface KubeChange {
   target: string;
   contentType: string;
   body: unknown;
+  /** Writes refused with 409 Conflict before this one landed (another writer moved the object; re-read each time). */
+  conflicts?: number;
 }
 
 /**

@@ -56,7 +56,16 @@ export interface RollbackRequestOptions {
   dryRun: boolean;
   timers: TimerService;
   log?: { error(obj: object, msg: string): void };
+  /** Resolves when background work may run; incoming requests are answered first (main: the HTTP server's activity). */
+  yieldToRequests?: () => Promise<void>;
 }
+
+/**
+ * Whether the caller waits for the engine's preflight (it reads Kubernetes): a person confirming a
+ * dialog does, so a refusal (no ready replicas) answers them; the bot's own automatic rollback
+ * does not, so the webhook or evaluator that raised it is never held up by the cluster.
+ */
+export type EngineWait = 'await' | 'background';
 
 export type RequestResult =
   | { state: 'started'; rollback: RollbackRecord }
@@ -69,6 +78,9 @@ interface PlannedPayload {
 }
 
 export class RollbackRequests {
+  /** Engine starts nobody awaits (automatic rollbacks), so shutdown and tests can wait for them. */
+  private readonly starting = new Set<Promise<void>>();
+
   constructor(private readonly o: RollbackRequestOptions) {
     o.timers.on<PlannedPayload>(PLANNED_TIMER, (t) => this.onPlanned(t.payload));
   }
@@ -144,7 +156,7 @@ export class RollbackRequests {
   }
 
   /** The confirmation was submitted: record the request and this approval, start when enough. */
-  async request(plan: RollbackPlan, actor: Actor): Promise<Outcome<RequestResult>> {
+  async request(plan: RollbackPlan, actor: Actor, engineWait: EngineWait = 'await'): Promise<Outcome<RequestResult>> {
     const auth = await this.o.authorizer.authorize(actor, `rollback.${plan.strategy}`, plan.service, { step: 'confirm', to: plan.toVersion });
     if (!auth.ok) return refuse({ kind: 'not_approver', action: `${plan.strategy} rollback`, approvers: auth.approvers });
     if (!this.o.engine.available) {
@@ -184,13 +196,15 @@ export class RollbackRequests {
       this.o.incidents.record(incidentId, 'rollback_requested', actor, { rollbackId: rollback.id, strategy: plan.strategy, from: plan.fromVersion, to: plan.toVersion });
       this.o.notifier.notice(incidentId, { kind: 'rollback_requested', rollbackId: rollback.id, by: actor.id });
     }
-    return this.approveAndStart(rollback, actor);
+    return this.approveAndStart(rollback, actor, engineWait);
   }
 
   /**
    * The runbook's automatic rollback (critical with `autoRollback: critical`): the bot plans an
    * immediate rollback to the next version down the chain and starts it without waiting for
-   * approvals — the config's `autoRollback` is the approval — audited as the bot.
+   * approvals — the config's `autoRollback` is the approval — audited as the bot. Resolves once
+   * the rollback is claimed and recorded; the engine's preflight runs on in the background and a
+   * failure of it is told in the thread (see `start`).
    */
   async automatic(incidentId: string, reason: string): Promise<Outcome<RequestResult>> {
     const active = this.o.store.incidents.get(incidentId);
@@ -198,7 +212,7 @@ export class RollbackRequests {
     if (active && this.o.store.rollbacks.activeForService(active.service)) return refuse({ kind: 'no_rollback', service: active.service });
     const plan = await this.plan({ incidentId, strategy: 'immediate', to: null }, BOT_ACTOR);
     if (!plan.ok) return plan;
-    const result = await this.request(plan.value, BOT_ACTOR);
+    const result = await this.request(plan.value, BOT_ACTOR, 'background');
     if (result.ok) this.o.notifier.notice(incidentId, { kind: 'automatic_rollback', rollbackId: result.value.rollback.id, reason });
     return result;
   }
@@ -231,7 +245,7 @@ export class RollbackRequests {
   }
 
   /** Records this approval and starts (or schedules) the rollback once it has enough. */
-  approveAndStart(rollback: RollbackRecord, actor: Actor): Outcome<RequestResult> | Promise<Outcome<RequestResult>> {
+  approveAndStart(rollback: RollbackRecord, actor: Actor, engineWait: EngineWait = 'await'): Outcome<RequestResult> | Promise<Outcome<RequestResult>> {
     const need = actor.kind === 'bot' ? 1 : this.o.requiredApprovals;
     const incidentId = rollback.incidentId;
     const recorded = this.o.store.approvals.record({ subject: rollback.id, approver: actor.id, at: this.o.clock.now() });
@@ -250,7 +264,7 @@ export class RollbackRequests {
     }
     if (incidentId && need > 1) this.o.notifier.notice(incidentId, { kind: 'approved', rollbackId: rollback.id, by: actor.id });
     if (rollback.scheduledFor !== null && rollback.scheduledFor > this.o.clock.now()) return this.schedulePlanned(rollback);
-    return this.start(rollback, actor);
+    return this.start(rollback, actor, engineWait);
   }
 
   /** 計画的ロールバック: approved now, run at its time, with a reminder before and a cancel button. */
@@ -286,7 +300,7 @@ export class RollbackRequests {
   }
 
   /** Claims the row (pending → running); only the winner reaches the engine. */
-  private async start(rollback: RollbackRecord, actor: Actor): Promise<Outcome<RequestResult>> {
+  private async start(rollback: RollbackRecord, actor: Actor, engineWait: EngineWait = 'await'): Promise<Outcome<RequestResult>> {
     const claimed = this.o.store.rollbacks.update(rollback.id, { status: 'running' }, 'pending');
     if (!claimed) return refuse({ kind: 'rollback_running', rollbackId: rollback.id });
     const incidentId = claimed.incidentId;
@@ -299,20 +313,53 @@ export class RollbackRequests {
       }
       this.o.incidents.record(incidentId, canary ? 'canary_started' : 'rollback_started', actor, { rollbackId: claimed.id, from: claimed.fromVersion, to: claimed.toVersion, strategy: claimed.strategy });
     }
+    if (engineWait === 'background') {
+      // Started once incoming requests give way: a burst of critical alerts is answered first.
+      const engine = (this.o.yieldToRequests?.() ?? Promise.resolve()).then(() => this.startEngine(claimed, actor));
+      const running = engine
+        .then((failure) => {
+          if (!incidentId) return;
+          // Nobody is waiting for an answer, so the thread is where a failure is told.
+          if (failure !== null) this.o.notifier.notice(incidentId, { kind: 'rollback_finished', rollbackId: claimed.id, outcome: 'failed', reason: failure });
+          else this.o.notifier.changed(incidentId);
+        })
+        .catch((err: unknown) => this.o.log?.error({ rollback: claimed.id, err: err instanceof Error ? err.message : String(err) }, 'rollback start could not be recorded'))
+        .finally(() => this.starting.delete(running));
+      this.starting.add(running);
+      if (incidentId) this.o.notifier.changed(incidentId);
+      return ok({ state: 'started', rollback: claimed });
+    }
+    const failure = await this.startEngine(claimed, actor);
+    if (failure !== null) return refuse({ kind: 'error', message: `the ${canary ? 'canary' : 'rollback'} could not start: ${failure}` });
+    if (incidentId) this.o.notifier.changed(incidentId);
+    return ok({ state: 'started', rollback: this.o.store.rollbacks.get(claimed.id) ?? claimed });
+  }
+
+  /**
+   * Hands the claimed rollback to the engine. A refusal or failure of its preflight marks the
+   * rollback failed and gives the incident back to people; resolves with the reason, or null.
+   */
+  private async startEngine(claimed: RollbackRecord, actor: Actor): Promise<string | null> {
     try {
       await this.o.engine.start(claimed);
+      return null;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
+      const canary = claimed.strategy === 'canary';
+      const incidentId = claimed.incidentId;
       this.o.log?.error({ rollback: claimed.id, err: message }, 'rollback engine failed to start');
       this.o.store.rollbacks.update(claimed.id, { status: 'failed', error: message, finishedAt: this.o.clock.now() }, 'running');
       if (incidentId) {
         this.o.incidents.record(incidentId, canary ? 'canary_failed' : 'rollback_failed', actor, { rollbackId: claimed.id, error: message });
         if (!canary) this.o.incidents.transition(incidentId, 'awaiting_decision', { kind: 'system', id: 'rollbacks' }, { rollbackId: claimed.id, error: message });
       }
-      return refuse({ kind: 'error', message: `the ${canary ? 'canary' : 'rollback'} could not start: ${message}` });
+      return message;
     }
-    if (incidentId) this.o.notifier.changed(incidentId);
-    return ok({ state: 'started', rollback: this.o.store.rollbacks.get(claimed.id) ?? claimed });
+  }
+
+  /** Resolves once every engine start left running in the background has finished (shutdown, tests). */
+  async idle(): Promise<void> {
+    while (this.starting.size > 0) await Promise.all([...this.starting]);
   }
 
   /** Pause, resume or abort the service's rollback (`/rollback pause|resume|abort`, buttons). */

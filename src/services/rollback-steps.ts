@@ -7,7 +7,7 @@ import { METRIC_NAMES, type MetricSample } from '../domain/metrics.ts';
 import { busiestVersion, revertSteps, sameSplit, type PlannedStep } from '../domain/rollback-plan.ts';
 import { verificationVerdict } from '../domain/verification.ts';
 import type { RollbackRecord, RollbackStep, Store } from '../store/index.ts';
-import { withKubeRetry } from './kube-retry.ts';
+import { withKubeRetry, withKubeWrite } from './kube-retry.ts';
 import type { KubeChange, ServiceCluster, Split } from './ports.ts';
 import type { RollbackEngineOptions } from './rollback-engine.ts';
 
@@ -167,10 +167,19 @@ export class StepRunner {
     const dryRun = r.dryRun || this.o.settings.dryRun;
     const isAt = async () => (router.isAt ? router.isAt(wanted) : sameSplit(await router.read(), wanted));
     let changes: KubeChange[] = [];
+    const trouble: string[] = [];
     if (!(await this.kube(`read ${r.service} routing`, isAt))) {
-      changes = await this.kube(`set ${r.service} routing to ${splitText(wanted)}`, () => router.write(wanted, { dryRun }));
+      const wrote = await withKubeWrite(`set ${r.service} routing to ${splitText(wanted)}`, () => router.write(wanted, { dryRun }), isAt, this.o.clock);
+      changes = wrote.result ?? [];
+      const resent = wrote.landedUnanswered ? wrote.absorbed.slice(0, -1) : wrote.absorbed;
+      trouble.push(...resent.map((a) => `retried after ${a}`));
+      if (wrote.landedUnanswered) trouble.push(`${wrote.absorbed.at(-1) ?? 'no answer'}, yet the change had landed: read back, not sent again`);
+      const conflicts = changes.reduce((n, c) => n + (c.conflicts ?? 0), 0);
+      if (conflicts > 0) trouble.push(`${conflicts} × 409 Conflict (another writer changed the object): re-read and applied on top of its change`);
     }
     const facts: Array<[string, string]> = [['traffic', splitText(wanted)]];
+    // Trouble the step got through is said too: a slow or contended API server is worth knowing about.
+    if (trouble.length > 0) facts.push(['Kubernetes API', trouble.join('; ')]);
     if (dryRun) {
       for (const c of changes) facts.push(['dry run, not sent', `${c.method} ${c.target} ${JSON.stringify(c.body)}`]);
       this.o.log?.info({ rollback: r.id, changes }, 'dry run: Kubernetes changes not sent');

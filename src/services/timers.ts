@@ -6,9 +6,17 @@
  * Exactly once: a timer fires only after this service claims its row with a conditional UPDATE
  * (`status = 'pending'` → `firing`), which one connection alone can win, so two instances on the
  * same file never both run it. The one exception is deliberate: a row left `firing` by a process
- * that died mid-handler is returned to pending once its claim is older than the lease, because we
- * cannot know whether the handler finished. Handlers must therefore tolerate a rare repeat after a
- * crash (post "level 1 escalation" twice rather than never).
+ * that died mid-handler is returned to pending, because we cannot know whether the handler
+ * finished. Handlers must therefore tolerate a repeat after a crash — rollback steps read the live
+ * routing before they write, messages carry dedup keys.
+ *
+ * Resuming fast: every process beats a heartbeat row every few seconds and removes it when it
+ * stops cleanly. A claim is taken over at once when its owner is known to be gone — no heartbeat
+ * row, a heartbeat older than `deadAfterMs`, or an owner on this host whose process no longer
+ * exists (a container restarted with the same pid counts: two live processes never share one) —
+ * so a rollback interrupted by kill -9 resumes seconds after the restart, within the runbook's
+ * 30-second budget for the switch. A live peer whose handler hangs is still overtaken after the
+ * long `leaseMs`.
  */
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
@@ -53,8 +61,14 @@ export interface TimerServiceOptions {
   owner?: string;
   /** Longest sleep between looks at the table, so timers added by another process are seen. Default 1000. */
   pollMs?: number;
-  /** A `firing` claim older than this is taken to be from a dead process. Default 5 minutes. */
+  /** A `firing` claim older than this is taken over even from a live peer (its handler hangs). Default 5 minutes. */
   leaseMs?: number;
+  /** How often this process beats its heartbeat and looks for claims of dead peers. Default 5 s. */
+  heartbeatMs?: number;
+  /** A peer whose heartbeat is older than this is dead. Default 20 s. */
+  deadAfterMs?: number;
+  /** Resolves when the next timer may run: incoming requests are answered first. Default: the next turn of the event loop. */
+  yieldToRequests?: () => Promise<void>;
   /** Attempts before a failing timer is marked failed for good. Default 5. */
   maxAttempts?: number;
   /** Delay before the first retry; doubles each time, capped at leaseMs. Default 5000. */
@@ -67,6 +81,27 @@ const silentLog: TimerLog = { info: () => {}, warn: () => {}, error: () => {} };
 /** Timers claimed per query; runDue keeps querying until nothing due is left. */
 const BATCH = 100;
 
+/** Owners of the timer services alive in this process (tests run several on one pid). */
+const LIVE_HERE = new Set<string>();
+
+/**
+ * Whether the process named by `owner` (`host:pid:random`, the default) is certainly gone, from
+ * what this host can see: same host and same pid but not alive in this process (a container
+ * restarted with pid 1 again), or a pid on this host that no longer exists.
+ */
+function goneOnThisHost(owner: string): boolean {
+  const [host, pidText] = owner.split(':');
+  const pid = Number(pidText);
+  if (host !== os.hostname() || !Number.isInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return !LIVE_HERE.has(owner);
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 function errorText(err: unknown): string {
   return err instanceof Error ? (err.stack ?? err.message) : String(err);
 }
@@ -77,9 +112,12 @@ export class TimerService {
   private readonly clock: Clock;
   private readonly pollMs: number;
   private readonly leaseMs: number;
+  private readonly heartbeatMs: number;
+  private readonly deadAfterMs: number;
   private readonly maxAttempts: number;
   private readonly retryBaseMs: number;
   private readonly log: TimerLog;
+  private readonly yieldToRequests: () => Promise<void>;
   private readonly handlers = new Map<string, TimerHandler<never>>();
   private readonly warnedKinds = new Set<string>();
   private running: Promise<number> | null = null;
@@ -95,9 +133,12 @@ export class TimerService {
     this.owner = options.owner ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.pollMs = options.pollMs ?? 1000;
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
+    this.heartbeatMs = options.heartbeatMs ?? 5_000;
+    this.deadAfterMs = options.deadAfterMs ?? 20_000;
     this.maxAttempts = options.maxAttempts ?? 5;
     this.retryBaseMs = options.retryBaseMs ?? 5000;
     this.log = options.log ?? silentLog;
+    this.yieldToRequests = options.yieldToRequests ?? (() => new Promise<void>((turn) => setImmediate(turn)));
     if (!(this.pollMs > 0)) throw new RangeError(`pollMs must be positive, got ${this.pollMs}`);
     if (!(this.maxAttempts >= 1)) throw new RangeError(`maxAttempts must be at least 1, got ${this.maxAttempts}`);
   }
@@ -157,10 +198,13 @@ export class TimerService {
     return run;
   }
 
-  /** Starts the loop in the background. Stale claims of dead processes are released first. */
+  /** Starts the loop in the background. Claims of dead processes are released first. */
   start(): void {
     if (this.loop) return;
     this.stopping = false;
+    LIVE_HERE.add(this.owner);
+    this.repo.beat(this.owner, this.clock.now());
+    this.releaseDead();
     this.releaseStale(null);
     this.loop = this.runLoop();
   }
@@ -174,15 +218,28 @@ export class TimerService {
     await loop;
     await this.running?.catch(() => undefined);
     this.stopping = false;
+    LIVE_HERE.delete(this.owner);
+    try {
+      this.repo.removeRunner(this.owner); // a clean stop: nothing of ours is left firing
+    } catch (err) {
+      this.log.warn({ err: errorText(err) }, 'timer service: could not remove its heartbeat; peers will wait for it to go stale');
+    }
   }
 
   private async runLoop(): Promise<void> {
     let lastSweep = this.clock.now();
+    let lastBeat = this.clock.now();
     while (!this.stopping) {
       let failed = false;
       try {
+        // Heartbeat first: a long run of due timers must not make this process look dead.
+        if (this.clock.now() - lastBeat >= this.heartbeatMs) {
+          lastBeat = this.clock.now();
+          this.repo.beat(this.owner, lastBeat);
+          this.releaseDead();
+        }
         await this.runDue();
-        // A peer process may have died mid-handler since start; our own claims are alive.
+        // A live peer may hang in a handler; our own claims are alive.
         if (this.clock.now() - lastSweep >= this.leaseMs) {
           lastSweep = this.clock.now();
           this.releaseStale(this.owner);
@@ -200,7 +257,7 @@ export class TimerService {
   private async sleepUntilNext(fullPoll: boolean): Promise<void> {
     const now = this.clock.now();
     const next = fullPoll ? null : this.nextRunAt();
-    const ms = next === null ? this.pollMs : Math.max(0, Math.min(this.pollMs, next - now));
+    const ms = next === null ? Math.min(this.pollMs, this.heartbeatMs) : Math.max(0, Math.min(this.pollMs, this.heartbeatMs, next - now));
     this.wake = new AbortController();
     this.sleepingUntil = now + ms;
     try {
@@ -228,6 +285,25 @@ export class TimerService {
     if (dueAt < this.sleepingUntil) this.wake?.abort();
   }
 
+  /** Takes back the claims of peers known to be gone, so their timers run again now. */
+  private releaseDead(): void {
+    const now = this.clock.now();
+    for (const owner of this.repo.firingOwners()) {
+      if (owner === this.owner) continue;
+      const runner = this.repo.runner(owner);
+      const dead = runner === null || now - runner.beatAt > this.deadAfterMs || goneOnThisHost(owner);
+      if (!dead) continue;
+      for (const t of this.repo.releaseOwner(owner, now)) {
+        this.log.warn(
+          { timer: t.key, kind: t.kind, attempts: t.attempts, owner },
+          'timer was left firing by a process that is gone; it runs again now (its handler may have run already)',
+        );
+      }
+      if (runner) this.repo.removeRunner(owner);
+    }
+    this.repo.pruneRunners(now - 86_400_000);
+  }
+
   private releaseStale(exceptOwner: string | null): void {
     const now = this.clock.now();
     const released = this.repo.releaseStale(now - this.leaseMs, now, exceptOwner);
@@ -247,6 +323,10 @@ export class TimerService {
       const due = this.repo.due(this.clock.now(), kinds, BATCH);
       if (due.length === 0) return ran;
       for (const timer of due) {
+        if (this.stopping) return ran;
+        // Incoming requests first: a burst of webhooks is answered before the timers it scheduled
+        // (automatic rollbacks), and a backlog of due timers after downtime does not hold them up.
+        await this.yieldToRequests();
         if (this.stopping) return ran;
         if (await this.fire(timer)) ran++;
       }

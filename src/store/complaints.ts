@@ -42,7 +42,8 @@ export function createComplaintRepository(db: Database) {
 
   return {
     record(c: Omit<Complaint, 'id'>): Complaint {
-      const row = insert.get({ service: c.service, by: c.reportedBy, text: c.text, at: c.at, incident: c.incidentId });
+      // In a transaction: `.get()` of INSERT … RETURNING alone would return a row whose commit failed.
+      const row = db.transaction(() => insert.get({ service: c.service, by: c.reportedBy, text: c.text, at: c.at, incident: c.incidentId }))();
       if (!row) throw new Error('complaint insert returned no row');
       return toComplaint(row);
     },

@@ -52,6 +52,10 @@ export function createStore(db: Database, clock: Clock = systemClock) {
     isOpen(): boolean {
       return db.open;
     },
+    /** Reads from the database; throws when it cannot be used (closed, unreadable). For /healthz. */
+    ping(): void {
+      db.prepare('SELECT 1').get();
+    },
     /** Idempotent. */
     close(): void {
       if (db.open) db.close();

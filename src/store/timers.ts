@@ -160,7 +160,31 @@ export function createTimerRepository(db: Database) {
     return { timer: toTimer(existing), created: false };
   });
 
+  /**
+   * Runs an UPDATE … RETURNING in an explicit transaction. Alone, better-sqlite3's `.get()` hands
+   * back the returned row even when the commit then fails (SQLITE_FULL on a full disk): a claim
+   * that never happened would look won, and the timer would fire again at once, forever. Inside a
+   * transaction the failed COMMIT throws, so a claim counts only once it is committed.
+   */
+  const committed = <T>(fn: () => T): T => db.transaction(fn)();
   const pruneDone = db.prepare(`DELETE FROM timers WHERE kind = ? AND status = 'done' AND updated_at < ?`);
+  const upsertRunner = db.prepare(
+    `INSERT INTO runners (owner, started_at, beat_at) VALUES (@owner, @now, @now)
+     ON CONFLICT (owner) DO UPDATE SET beat_at = excluded.beat_at`,
+  );
+  const deleteRunner = db.prepare(`DELETE FROM runners WHERE owner = ?`);
+  const selectRunner = db.prepare<[string], { owner: string; started_at: number; beat_at: number }>(
+    `SELECT owner, started_at, beat_at FROM runners WHERE owner = ?`,
+  );
+  const pruneRunners = db.prepare(`DELETE FROM runners WHERE beat_at < ?`);
+  const selectFiringOwners = db.prepare<[], { owner: string }>(
+    `SELECT DISTINCT claimed_by AS owner FROM timers WHERE status = 'firing' AND claimed_by IS NOT NULL`,
+  );
+  const releaseOwnerRows = db.prepare<{ owner: string; now: number }, TimerRow>(
+    `UPDATE timers SET status = 'pending', claimed_by = NULL, claimed_at = NULL, updated_at = @now
+     WHERE status = 'firing' AND claimed_by = @owner
+     RETURNING ${COLUMNS}`,
+  );
 
   return {
     /**
@@ -176,12 +200,12 @@ export function createTimerRepository(db: Database) {
      * except `firing`; attempts start over. Returns null when no such timer exists or it is firing.
      */
     reschedule(key: string, dueAt: number, now: number, payload?: unknown): TimerRecord | null {
-      const row = rescheduleRow.get({
+      const row = committed(() => rescheduleRow.get({
         key,
         due_at: dueAt,
         payload: payload === undefined ? null : toJson(payload),
         now,
-      });
+      }));
       return row ? toTimer(row) : null;
     },
 
@@ -230,7 +254,7 @@ export function createTimerRepository(db: Database) {
      * one). Null when another owner took it first, or it was cancelled or moved later meanwhile.
      */
     claim(id: number, owner: string, now: number): TimerRecord | null {
-      const row = claimRow.get({ id, owner, now });
+      const row = committed(() => claimRow.get({ id, owner, now }));
       return row ? toTimer(row) : null;
     },
 
@@ -268,12 +292,43 @@ export function createTimerRepository(db: Database) {
       return cancelPrefix.run(now, kind, prefixPattern(keyPrefix)).changes;
     },
 
+    /** Records (or refreshes) the heartbeat of a running process. */
+    beat(owner: string, now: number): void {
+      upsertRunner.run({ owner, now });
+    },
+
+    /** A process that stops cleanly says so: its claims are all finished. */
+    removeRunner(owner: string): void {
+      deleteRunner.run(owner);
+    },
+
+    /** The last heartbeat of `owner`, or null when it never beat or stopped cleanly. */
+    runner(owner: string): { startedAt: number; beatAt: number } | null {
+      const row = selectRunner.get(owner);
+      return row ? { startedAt: row.started_at, beatAt: row.beat_at } : null;
+    },
+
+    /** Forgets processes whose last heartbeat is older than `before` (long dead); returns how many. */
+    pruneRunners(before: number): number {
+      return pruneRunners.run(before).changes;
+    },
+
+    /** Owners of the timers now `firing`. */
+    firingOwners(): string[] {
+      return selectFiringOwners.all().map((r) => r.owner);
+    },
+
+    /** Returns every timer `owner` left `firing` to pending; returns them. */
+    releaseOwner(owner: string, now: number): TimerRecord[] {
+      return committed(() => releaseOwnerRows.all({ owner, now })).map(toTimer);
+    },
+
     /**
      * Returns to pending every timer left `firing` with a claim older than `cutoff`, except those
      * claimed by `exceptOwner` (the caller's own, still running). Returns the released timers.
      */
     releaseStale(cutoff: number, now: number, exceptOwner: string | null = null): TimerRecord[] {
-      return releaseRows.all({ cutoff, except: exceptOwner, now }).map(toTimer);
+      return committed(() => releaseRows.all({ cutoff, except: exceptOwner, now })).map(toTimer);
     },
   };
 }

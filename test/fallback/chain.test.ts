@@ -341,8 +341,12 @@ describe('fallback chain with real timers', () => {
       const timeout = versions[i]!.timeoutMs;
       // Node may fire a timer a fraction of a millisecond early against performance.now().
       expect(a.elapsedMs).toBeGreaterThanOrEqual(timeout - 1);
-      expect(a.elapsedMs).toBeLessThan(timeout + 250);
     });
+    // Each attempt is timed from its own start, not from the start of the chain: one after the
+    // other, the attempts fit in the time the whole call took (the same monotonic clock; the small
+    // addend covers floating-point rounding). A bound in absolute milliseconds would not hold on a
+    // busy machine, where any timer may fire late; the fake-timer tests above pin the exact times.
+    expect(attempts.reduce((sum, a) => sum + a.elapsedMs, 0)).toBeLessThanOrEqual(total + 0.001);
     expect(total).toBeGreaterThanOrEqual(20 + 40 + 80 - 3);
     expect(calls.every((c) => c.sawAbort)).toBe(true);
   });

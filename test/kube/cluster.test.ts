@@ -100,9 +100,13 @@ describe('KubeCluster and KubeClients', () => {
     const api = await standIn('token-prod');
     const seeded = api.seedPromptService({ versions: [V2, V15] });
     const kubeconfigPath = writeKubeconfig([{ name: 'prod', server: api.url, token: 'token-prod' }]);
-    const cluster = new KubeCluster({ 'prompt-service': seeded.config('service-selector') }, { kubeconfigPath, requestTimeoutMs: 100 });
+    // The same timeout also bounds the read that must succeed afterwards, so it is a second rather
+    // than a few ms that a busy machine can spend on any request. The held request is answered
+    // later than that; its delay starts only once it has arrived, after the client's timer, so the
+    // client gives up first however late either timer fires.
+    const cluster = new KubeCluster({ 'prompt-service': seeded.config('service-selector') }, { kubeconfigPath, requestTimeoutMs: 1_000 });
     const { router } = cluster.forService('prompt-service');
-    api.delayNext({ method: 'GET' }, { ms: 400 });
+    api.delayNext({ method: 'GET' }, { ms: 1_500 });
     const slow = router.read();
     await expect(slow).rejects.toBeInstanceOf(KubeError);
     await expect(slow).rejects.toMatchObject({

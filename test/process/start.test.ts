@@ -24,7 +24,12 @@ afterEach(async () => {
   slack = undefined;
 });
 
-describe('npm start', () => {
+// Each test starts Node (and tsx) in a child process, one of them through npm: about a second on
+// an idle machine, many times that when other work holds the cores. The ceiling is set for the
+// slow case; the waits inside end as soon as their condition holds.
+const CHILD_PROCESS_CEILING_MS = 120_000;
+
+describe('npm start', { timeout: CHILD_PROCESS_CEILING_MS }, () => {
   it('without Slack credentials exits 1 naming each missing variable and pointing at the demo', async () => {
     // The real npm script, once, so the README's command is what is tested.
     const cwd = tempDir();
@@ -81,6 +86,8 @@ describe('npm start', () => {
       }),
       dir,
     );
+    // Listened for from the start: 'close' (stdout and stderr drained) may come before the test awaits it.
+    const closed = new Promise<number | null>((r) => child.on('close', r));
     try {
       const base = `http://127.0.0.1:${port}`;
       const health = await eventually(() => fetch(`${base}/healthz`).then((r) => r.json()));
@@ -98,7 +105,7 @@ describe('npm start', () => {
       const metrics = await (await fetch(`${base}/metrics`)).text();
       expect(metrics).toMatch(/^rewind_open_incidents 0$/m);
       // The next drill of the quarterly schedule is armed: its announcement, reminder and start.
-    expect(metrics).toMatch(/^rewind_pending_timers 3$/m);
+      expect(metrics).toMatch(/^rewind_pending_timers 3$/m);
       expect(metrics).toContain('rewind_process_resident_memory_bytes');
 
       // The database was created with the schema, in WAL mode.
@@ -107,7 +114,7 @@ describe('npm start', () => {
     } finally {
       child.kill('SIGTERM');
     }
-    const code = await new Promise<number | null>((r) => (child.exitCode !== null ? r(child.exitCode) : child.on('close', r)));
+    const code = await closed;
     const out = child.output();
     expect(code).toBe(0);
     const logs = out.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string });
@@ -133,6 +140,8 @@ describe('npm start', () => {
       }),
       dir,
     );
+    // Listened for from the start: 'close' (stdout and stderr drained) may come before the test awaits it.
+    const closed = new Promise<number | null>((r) => child.on('close', r));
     try {
       const body = await eventually(async () => {
         const r = await fetch(`http://127.0.0.1:${port}/readyz`);
@@ -143,7 +152,7 @@ describe('npm start', () => {
       expect(body.checks.find((c) => c.name === 'slack')).toEqual({ name: 'slack', ok: false, detail: 'auth.test failed: invalid_auth' });
     } finally {
       child.kill('SIGTERM');
-      await new Promise((r) => child.on('close', r));
+      await closed;
     }
   });
 });

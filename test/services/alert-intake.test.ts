@@ -72,6 +72,10 @@ describe('alert intake', () => {
     world = serviceWorld();
     await world.alerts.receive([alert()]);
     await world.alerts.receive([alert({ fingerprint: 'fp-crit', severity: 'critical', summary: 'error rate above 10%' })]);
+    // Answered before it starts: the automatic rollback is a timer due now, committed with the alert.
+    expect(world.engine.started).toEqual([]);
+    expect(world.store.timers.list({ kind: 'automatic-rollback', status: 'pending' })).toHaveLength(1);
+    await world.timers.runDue();
     const [incident] = world.queries.openIncidents();
     expect(incident?.severity).toBe('critical');
     expect(world.engine.started.map((r) => [r.strategy, r.toVersion, r.startedBy])).toEqual([['immediate', 'v1.5.0', 'rewind']]);
@@ -82,6 +86,7 @@ describe('alert intake', () => {
   it('with requiredApprovals 2 the automatic rollback still starts: autoRollback is its approval', async () => {
     world = serviceWorld({ config: shippedConfig((c) => ({ ...c, slack: { ...c.slack, requiredApprovals: 2 } })) });
     await world.alerts.receive([alert({ severity: 'critical' })]);
+    await world.timers.runDue();
     expect(world.engine.started).toHaveLength(1);
   });
 

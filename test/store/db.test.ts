@@ -48,6 +48,7 @@ const TABLES = [
   'rca_drafts',
   'rollback_steps',
   'rollbacks',
+  'runners',
   'timeline_events',
   'timers',
   'trigger_states',

@@ -72,31 +72,61 @@ describe('audit log', () => {
 });
 
 describe('outbox', () => {
-  it('keeps a message until it is sent, holding it back between failed attempts', () => {
-    const id = store.outbox.enqueue('chat.postMessage', { channel: 'C1', text: 'hello' }, T0);
-    expect(store.outbox.due(T0).map((m) => m.id)).toEqual([id]);
+  it('keeps a message until it is sent, holding its queue back between failed attempts', () => {
+    const id = store.outbox.enqueue({ queue: 'incident:INC-1', kind: 'thread', payload: { text: 'hello' } }, T0) as number;
+    const behind = store.outbox.enqueue({ queue: 'incident:INC-1', kind: 'thread', payload: { text: 'after' } }, T0) as number;
+    const other = store.outbox.enqueue({ queue: 'dm:U1', kind: 'dm', payload: { text: 'dm' } }, T0) as number;
+    expect(store.outbox.dueHeads(T0).map((m) => m.id)).toEqual([id, other]);
 
     expect(store.outbox.markFailed(id, 'HTTP 429, retry after 30s', T0 + 30_000)).toBe(true);
-    expect(store.outbox.due(T0 + 29_999)).toEqual([]);
-    expect(store.outbox.due(T0 + 30_000)).toEqual([
-      {
-        id,
-        kind: 'chat.postMessage',
-        payload: { channel: 'C1', text: 'hello' },
-        attempts: 1,
-        nextAttemptAt: T0 + 30_000,
-        createdAt: T0,
-        sentAt: null,
-        lastError: 'HTTP 429, retry after 30s',
-      },
-    ]);
-    expect(store.outbox.unsentCount()).toBe(1);
+    expect(store.outbox.dueHeads(T0 + 29_999).map((m) => m.id)).toEqual([other]); // the failed head holds its queue
+    expect(store.outbox.head('incident:INC-1')).toEqual({
+      id,
+      queue: 'incident:INC-1',
+      kind: 'thread',
+      payload: { text: 'hello' },
+      dedupKey: null,
+      attempts: 1,
+      nextAttemptAt: T0 + 30_000,
+      createdAt: T0,
+      sentAt: null,
+      deadAt: null,
+      lastError: 'HTTP 429, retry after 30s',
+    });
+    expect(store.outbox.unsentCount()).toBe(3);
+    expect(store.outbox.backlog()).toEqual({ count: 3, oldestCreatedAt: T0 });
 
     expect(store.outbox.markSent(id, T0 + 31_000)).toBe(true);
     expect(store.outbox.markSent(id, T0 + 32_000)).toBe(false);
-    expect(store.outbox.due(T0 + 60_000)).toEqual([]);
-    expect(store.outbox.unsentCount()).toBe(0);
+    expect(store.outbox.head('incident:INC-1')?.id).toBe(behind);
     expect(store.outbox.get(id)).toMatchObject({ sentAt: T0 + 31_000, attempts: 2, lastError: null });
+  });
+
+  it('queues a keyed message once, and gives up an undeliverable one without holding its queue', () => {
+    const first = store.outbox.enqueue({ queue: 'dm:U1', kind: 'dm', payload: { text: 'level 1' }, dedupKey: 'esc:1:dm:U1' }, T0);
+    expect(first).toBeTypeOf('number');
+    expect(store.outbox.enqueue({ queue: 'dm:U1', kind: 'dm', payload: { text: 'level 1' }, dedupKey: 'esc:1:dm:U1' }, T0 + 1)).toBeNull();
+    const next = store.outbox.enqueue({ queue: 'dm:U1', kind: 'dm', payload: { text: 'level 2' } }, T0) as number;
+
+    expect(store.outbox.markDead(first as number, 'channel_not_found', T0 + 5)).toBe(true);
+    expect(store.outbox.head('dm:U1')?.id).toBe(next);
+    expect(store.outbox.deadCount()).toBe(1);
+    expect(store.outbox.unsentCount()).toBe(1);
+  });
+
+  it('lets a waiting message be joined, and makes every waiting message due when asked to hurry', () => {
+    const id = store.outbox.enqueue({ queue: 'incident:INC-1', kind: 'alerts', payload: { n: 1 } }, T0) as number;
+    expect(store.outbox.lastWaiting('incident:INC-1', 'alerts')?.id).toBe(id);
+    expect(store.outbox.replacePayload(id, { n: 2 })).toBe(true);
+    store.outbox.markFailed(id, 'internal_error', T0 + 300_000);
+    expect(store.outbox.hurry(T0 + 10)).toBe(1);
+    expect(store.outbox.dueHeads(T0 + 10).map((m) => [m.id, m.payload])).toEqual([[id, { n: 2 }]]);
+    store.outbox.markSent(id, T0 + 20);
+    expect(store.outbox.replacePayload(id, { n: 3 })).toBe(false);
+    expect(store.outbox.lastWaiting('incident:INC-1', 'alerts')).toBeNull();
+    expect(store.outbox.hasQueued('incident:INC-1')).toBe(true);
+    expect(store.outbox.pruneSent(T0 + 21)).toBe(1);
+    expect(store.outbox.hasQueued('incident:INC-1')).toBe(false);
   });
 });
 

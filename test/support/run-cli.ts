@@ -39,8 +39,12 @@ export function runRewind(args: string[], env: NodeJS.ProcessEnv, cwd?: string):
   return new Promise((done) => child.on('close', (code) => done({ ...child.output(), code })));
 }
 
-/** Polls until `fn` returns a value or throws `timeoutMs` later with the last error. */
-export async function eventually<T>(fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
+/**
+ * Polls until `fn` returns a value or throws `timeoutMs` later with the last error. The default is
+ * a ceiling, not an expectation: a child process on a busy machine may take many seconds to start,
+ * and a condition that holds sooner ends the wait sooner.
+ */
+export async function eventually<T>(fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

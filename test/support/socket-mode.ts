@@ -34,6 +34,7 @@ export interface SendOptions {
 
 export interface SocketModeStandInOptions {
   appId?: string;
+  /** Ceiling on the wait for an ack (default 30 s): an ack that comes sooner ends the wait sooner. */
   ackTimeoutMs?: number;
   /** Interval between server pings; Slack's clients time out after 30 s without one. */
   pingIntervalMs?: number;
@@ -72,7 +73,7 @@ export class SocketModeStandIn {
     options: SocketModeStandInOptions = {},
   ) {
     this.appId = options.appId ?? 'A0REWIND';
-    this.ackTimeoutMs = options.ackTimeoutMs ?? 5_000;
+    this.ackTimeoutMs = options.ackTimeoutMs ?? 30_000;
     this.pingIntervalMs = options.pingIntervalMs ?? 10_000;
   }
 
@@ -106,8 +107,11 @@ export class SocketModeStandIn {
     return this.clients.size;
   }
 
-  /** Resolves once `count` hellos have been sent in total (1 = the app's first connection). */
-  connected({ count = 1, timeoutMs = 5_000 }: { count?: number; timeoutMs?: number } = {}): Promise<void> {
+  /**
+   * Resolves once `count` hellos have been sent in total (1 = the app's first connection). The
+   * timeout is a ceiling for a busy machine, where connecting can take seconds.
+   */
+  connected({ count = 1, timeoutMs = 30_000 }: { count?: number; timeoutMs?: number } = {}): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`Socket Mode stand-in: no app connected within ${timeoutMs} ms (apps.connections.open calls: ${this.appTokens.length}, hellos sent: ${this.helloCount})`)),
@@ -153,8 +157,8 @@ export class SocketModeStandIn {
     });
   }
 
-  /** Sends a server ping and resolves when the client's pong arrives. */
-  ping(timeoutMs = 2_000): Promise<void> {
+  /** Sends a server ping and resolves when the client's pong arrives (the timeout is a ceiling). */
+  ping(timeoutMs = 30_000): Promise<void> {
     const ws = [...this.clients].find((c) => c.readyState === WebSocket.OPEN);
     if (!ws) return Promise.reject(new Error('Socket Mode stand-in: cannot ping: no app is connected'));
     return new Promise<void>((resolve, reject) => {

@@ -62,6 +62,10 @@ export interface WorldOptions {
    * service (contexts prod and staging), instead of the recording engine.
    */
   kube?: Partial<SeedOptions>;
+  /** Start without knowing the bot's ids, as production does: they come from auth.test. */
+  learnIdentity?: boolean;
+  /** The Web API timeout (production: 5 s). */
+  slackTimeoutMs?: number;
 }
 
 export interface World {
@@ -139,7 +143,13 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     clock,
     host: '127.0.0.1',
     ...(kube ? {} : { engine: (store: Store, c: Clock) => (engine = new RecordingEngine(store, c)) }),
-    slack: { botId: BOT.botId, botUserId: BOT.userId, retryConfig: { retries: 0 }, processBeforeResponse: options.processBeforeResponse ?? true, minUpdateIntervalMs: options.minUpdateIntervalMs ?? 0 },
+    slack: {
+      ...(options.learnIdentity ? {} : { botId: BOT.botId, botUserId: BOT.userId }),
+      retryConfig: { retries: 0 },
+      ...(options.slackTimeoutMs ? { timeoutMs: options.slackTimeoutMs } : {}),
+      processBeforeResponse: options.processBeforeResponse ?? true,
+      minUpdateIntervalMs: options.minUpdateIntervalMs ?? 0,
+    },
   });
   /** Every version of every service starts healthy; tests make one misbehave through rewind.metrics.simulated. */
   const healthy = (r: Rewind) => {
@@ -181,6 +191,9 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       while (!done()) {
         if (clock.now() >= end) throw new Error(`runUntil: condition not met within ${maxMs / 1000}s of clock time`);
         await clock.advance(stepMs);
+        // A yield, not a bet on timing: the stand-ins run in this process, so what the bot sent them
+        // is answered within turns of the event loop, not after some wall-clock time; a busy machine
+        // only makes this pause longer.
         await new Promise((r) => setTimeout(r, 2));
         await settle();
       }

@@ -86,53 +86,77 @@ describe('restart', () => {
     expect(fired).toHaveLength(2);
   });
 
-  it('returns a timer left firing by a dead process to pending only once its claim is older than the lease', async () => {
+  it('takes over at once a timer left firing by a process that is gone, and leaves a live peer\'s claim alone', async () => {
     const first = boot('first');
     first.timers.schedule({ kind: 'escalation', key: 'escalation:INC-2:1', dueAt: T0 + MIN });
+    first.timers.schedule({ kind: 'escalation', key: 'escalation:INC-2:2', dueAt: T0 + MIN });
     await shutdown();
 
-    // A process claimed the timer at +1m and died before finishing the handler.
+    // At +1m two processes claimed one timer each: `live-peer` is still beating, `killed` died
+    // (kill -9: its heartbeat row stays behind and goes stale, as does a process that never beat).
     {
       const store = openStore(file, { clock });
-      const id = store.timers.getByKey('escalation:INC-2:1')!.id;
-      expect(store.timers.claim(id, 'dead-process', T0 + MIN)).toMatchObject({ status: 'firing', claimedBy: 'dead-process' });
+      store.timers.beat('killed', T0 + MIN);
+      store.timers.beat('live-peer', T0 + MIN);
+      expect(store.timers.claim(store.timers.getByKey('escalation:INC-2:1')!.id, 'killed', T0 + MIN)).toMatchObject({ status: 'firing' });
+      expect(store.timers.claim(store.timers.getByKey('escalation:INC-2:2')!.id, 'live-peer', T0 + MIN)).toMatchObject({ status: 'firing' });
       store.close();
     }
 
-    // Restart 2 minutes later: the claim may belong to a live peer still running the handler.
-    clock.jumpTo(T0 + 3 * MIN);
-    const early = boot('early');
-    await clock.advance(MIN);
-    expect(fired).toEqual([]);
-    expect(early.store.timers.getByKey('escalation:INC-2:1')).toMatchObject({ status: 'firing', claimedBy: 'dead-process' });
-    await shutdown();
-
-    // Restart past the 5-minute lease: released and fired once, as a second attempt.
-    clock.jumpTo(T0 + 7 * MIN);
-    const late = boot('late');
+    // The restart comes 10 s later: both heartbeats are fresh; neither claim is taken yet.
+    clock.jumpTo(T0 + MIN + 10_000);
+    const next = boot('next');
     await settle();
-    expect(fired.map((t) => [t.key, t.attempt, t.lateMs])).toEqual([['escalation:INC-2:1', 2, 6 * MIN]]);
-    expect(late.store.timers.getByKey('escalation:INC-2:1')).toMatchObject({ status: 'done', claimedBy: 'late' });
-    expect(warnings).toEqual([
-      'timer was left firing by a process that stopped; it will run again (its handler may have run already)',
-    ]);
+    expect(fired).toEqual([]);
+    // The live peer keeps beating; the killed one does not. Seconds later the dead claim is taken over.
+    for (let t = 0; t < 30_000; t += 5_000) {
+      next.store.timers.beat('live-peer', clock.now());
+      await clock.advance(5_000);
+    }
+    expect(fired.map((t) => [t.key, t.attempt])).toEqual([['escalation:INC-2:1', 2]]);
+    expect(next.store.timers.getByKey('escalation:INC-2:1')).toMatchObject({ status: 'done', claimedBy: 'next' });
+    expect(next.store.timers.getByKey('escalation:INC-2:2')).toMatchObject({ status: 'firing', claimedBy: 'live-peer' });
+    expect(warnings).toEqual(['timer was left firing by a process that is gone; it runs again now (its handler may have run already)']);
 
-    await clock.advance(30 * MIN);
-    expect(fired).toHaveLength(1);
+    // A peer that hangs in its handler while beating is overtaken after the 5-minute lease.
+    for (let t = 0; t < 6 * MIN; t += 5_000) {
+      next.store.timers.beat('live-peer', clock.now());
+      await clock.advance(5_000);
+    }
+    expect(fired.map((t) => t.key)).toEqual(['escalation:INC-2:1', 'escalation:INC-2:2']);
   });
 
-  it('a running instance takes over the stale claim of a peer that died, after the lease', async () => {
+  it('a restart on this host takes over the claims of its killed predecessor immediately (no heartbeat wait)', async () => {
+    const first = boot('first');
+    first.timers.schedule({ kind: 'escalation', key: 'escalation:INC-3:1', dueAt: T0 + MIN });
+    await shutdown();
+    // The predecessor ran on this host as a process that no longer exists, and beat just now.
+    const gone = `${os.hostname()}:${2 ** 22 + 12345}:deadbeef`;
+    {
+      const store = openStore(file, { clock });
+      clock.jumpTo(T0 + MIN);
+      store.timers.beat(gone, T0 + MIN);
+      store.timers.claim(store.timers.getByKey('escalation:INC-3:1')!.id, gone, T0 + MIN);
+      store.close();
+    }
+    boot('restarted');
+    await settle();
+    expect(fired.map((t) => [t.key, t.attempt, t.lateMs])).toEqual([['escalation:INC-3:1', 2, 0]]);
+  });
+
+  it('a running instance takes over the claim of a peer that died, seconds after its heartbeat stops', async () => {
     const survivor = boot('survivor');
-    survivor.timers.schedule({ kind: 'escalation', key: 'escalation:INC-3:1', dueAt: T0 + MIN });
-    // The dead peer won the claim at +1m, before the survivor's loop looked.
-    const id = survivor.store.timers.getByKey('escalation:INC-3:1')!.id;
+    survivor.timers.schedule({ kind: 'escalation', key: 'escalation:INC-4:1', dueAt: T0 + MIN });
+    // The peer beat and won the claim at +1m, before the survivor's loop looked; then it died.
+    const id = survivor.store.timers.getByKey('escalation:INC-4:1')!.id;
     clock.jumpTo(T0 + MIN);
+    survivor.store.timers.beat('peer', T0 + MIN);
     expect(survivor.store.timers.claim(id, 'peer', T0 + MIN)).not.toBeNull();
 
-    await clock.advance(5 * MIN);
+    await clock.advance(15_000);
     expect(fired).toEqual([]);
-    await clock.advance(6 * MIN);
-    expect(fired.map((t) => [t.key, t.attempt])).toEqual([['escalation:INC-3:1', 2]]);
-    expect(survivor.store.timers.getByKey('escalation:INC-3:1')).toMatchObject({ status: 'done', claimedBy: 'survivor' });
+    await clock.advance(15_000);
+    expect(fired.map((t) => [t.key, t.attempt])).toEqual([['escalation:INC-4:1', 2]]);
+    expect(survivor.store.timers.getByKey('escalation:INC-4:1')).toMatchObject({ status: 'done', claimedBy: 'survivor' });
   });
 });

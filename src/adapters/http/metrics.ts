@@ -7,6 +7,8 @@ import { Registry, collectDefaultMetrics, Gauge } from 'prom-client';
 export interface MetricsSnapshot {
   openIncidents: () => number;
   pendingTimers: () => number;
+  /** Slack messages waiting in the outbox, and those Slack will never take. */
+  outbox?: () => { backlog: number; oldestCreatedAt: number | null; undeliverable: number; now: number };
   /** Mean response times over the last 30 days of real incidents (drills excluded). */
   responseTimes?: () => { incidents: number; mttaMs: number | null; mttrMs: number | null };
 }
@@ -36,6 +38,34 @@ export function createMetricsRegistry(snapshot: MetricsSnapshot, version: string
       this.set(snapshot.pendingTimers());
     },
   });
+  const outbox = snapshot.outbox;
+  if (outbox) {
+    new Gauge({
+      name: 'rewind_outbox_backlog',
+      help: 'Slack messages written to the outbox and not sent yet (Slack unreachable, rate limited, or paced).',
+      registers: [registry],
+      collect() {
+        this.set(outbox().backlog);
+      },
+    });
+    new Gauge({
+      name: 'rewind_outbox_oldest_seconds',
+      help: 'How long the oldest unsent Slack message has waited; 0 when none waits.',
+      registers: [registry],
+      collect() {
+        const o = outbox();
+        this.set(o.oldestCreatedAt === null ? 0 : Math.max(0, (o.now - o.oldestCreatedAt) / 1000));
+      },
+    });
+    new Gauge({
+      name: 'rewind_slack_messages_undeliverable',
+      help: 'Slack messages given up because Slack said they can never be delivered (channel_not_found, invalid_blocks, …); each is logged.',
+      registers: [registry],
+      collect() {
+        this.set(outbox().undeliverable);
+      },
+    });
+  }
   const times = snapshot.responseTimes;
   if (times) {
     const seconds = (ms: number | null) => (ms === null ? Number.NaN : ms / 1000);

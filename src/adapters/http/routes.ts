@@ -24,26 +24,37 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-export function healthRoutes(checks: ReadinessCheck[], registry: Registry): Route[] {
+function run(checks: ReadinessCheck[]): Array<{ name: string; ok: boolean; detail?: string }> {
+  return checks.map((c) => {
+    try {
+      return { name: c.name, ...c.check() };
+    } catch (err) {
+      return { name: c.name, ok: false, detail: err instanceof Error ? err.message : String(err) };
+    }
+  });
+}
+
+/**
+ * `liveness`: what the process cannot work without at all (its database). A Slack or Kubernetes
+ * outage belongs to /readyz only, so it does not get the pod restarted in a loop; a store that
+ * cannot be used does, since nothing the bot does is safe without it.
+ */
+export function healthRoutes(checks: ReadinessCheck[], registry: Registry, liveness: ReadinessCheck[] = []): Route[] {
   return [
     {
       method: 'GET',
       path: '/healthz',
-      // Liveness: the process answers. Dependencies belong to /readyz, so a Slack outage does
-      // not get the pod restarted in a loop.
-      handler: (_req, res) => sendJson(res, 200, { status: 'ok' }),
+      handler: (_req, res) => {
+        const failed = run(liveness).filter((r) => !r.ok);
+        if (failed.length === 0) return sendJson(res, 200, { status: 'ok' });
+        sendJson(res, 503, { status: 'unhealthy', checks: failed });
+      },
     },
     {
       method: 'GET',
       path: '/readyz',
       handler: (_req, res) => {
-        const results = checks.map((c) => {
-          try {
-            return { name: c.name, ...c.check() };
-          } catch (err) {
-            return { name: c.name, ok: false, detail: err instanceof Error ? err.message : String(err) };
-          }
-        });
+        const results = run(checks);
         const ready = results.every((r) => r.ok);
         sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks: results });
       },

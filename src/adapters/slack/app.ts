@@ -8,14 +8,16 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
-import type { RetryOptions } from '@slack/web-api';
+import { WebClient, type RetryOptions } from '@slack/web-api';
 import type { Logger } from '../../logger.ts';
 import type { Clock } from '../../services/clock.ts';
 import type { ProcessedRequestRepository } from '../../store/index.ts';
 import type { Route } from '../http/routes.ts';
 import { startHttpServer, type RunningServer } from '../http/server.ts';
+import type { RequestActivity } from '../http/activity.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { dropRepeats } from './idempotency.ts';
+import { errorFields, guardSlackDeliveries } from './payload-guard.ts';
 
 export interface SlackAppOptions {
   botToken: string;
@@ -24,7 +26,7 @@ export interface SlackAppOptions {
   /** HTTP mode's request verification. */
   signingSecret?: string | undefined;
   apiUrl: string;
-  /** Known bot identity; when given, Bolt does not need auth.test. */
+  /** Known bot identity (tests, the demo); otherwise it is learnt from one auth.test at start. */
   botId?: string;
   botUserId?: string;
   routes: Route[];
@@ -33,23 +35,53 @@ export interface SlackAppOptions {
   processedRequests: ProcessedRequestRepository;
   /** Web API retries; production keeps a bounded policy, tests use none. */
   retryConfig?: RetryOptions;
+  /** Longest wait for one Web API answer before it counts as failed and is retried (default 5 s). */
+  timeoutMs?: number;
   /** Tests: answer the HTTP request only after the listener finished. */
   processBeforeResponse?: boolean;
+  /** Counts the requests of the HTTP server once it listens (background work gives way to them). */
+  activity?: RequestActivity;
+}
+
+/** Who the bot is in the workspace, from auth.test. */
+export interface BotIdentity {
+  botId?: string | undefined;
+  botUserId?: string | undefined;
+  teamId?: string | undefined;
+}
+
+/** The Slack surface could not start: `listen` (the HTTP port) or `connect` (Socket Mode's connection to Slack). */
+export class SlackStartError extends Error {
+  constructor(
+    readonly phase: 'listen' | 'connect',
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'SlackStartError';
+  }
 }
 
 export interface SlackSurface {
   app: App;
+  /** The bot token's Web API client, with the timeout and retry policy, for everything Rewind sends. */
+  client: WebClient;
   mode: 'socket' | 'http';
+  /** Records the identity auth.test returned; incoming requests use it from then on. */
+  identify(identity: BotIdentity): void;
   start(port: number, host?: string): Promise<number>;
   stop(): Promise<void>;
 }
 
 const DEFAULT_RETRIES: RetryOptions = { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5_000 };
+/** A call Slack does not answer in this long is abandoned and retried: one hung request must not hold an incident. */
+const DEFAULT_TIMEOUT_MS = 5_000;
 
 export function createSlackApp(o: SlackAppOptions): SlackSurface {
   const logger = boltLogger(o.log);
   const retryConfig = o.retryConfig ?? DEFAULT_RETRIES;
-  const clientOptions = { slackApiUrl: o.apiUrl, retryConfig };
+  const clientOptions = { slackApiUrl: o.apiUrl, retryConfig, timeout: o.timeoutMs ?? DEFAULT_TIMEOUT_MS };
+  const client = new WebClient(o.botToken, { ...clientOptions, logger });
+  const identity: BotIdentity = { botId: o.botId, botUserId: o.botUserId };
   let receiver: Receiver;
   let ownServer: RunningServer | null = null;
   let httpServer: Server | null = null;
@@ -62,44 +94,94 @@ export function createSlackApp(o: SlackAppOptions): SlackSurface {
     receiver = new HTTPReceiver({
       signingSecret: o.signingSecret,
       endpoints: '/slack/events',
-      customRoutes: o.routes.map((r) => ({ path: r.path, method: r.method, handler: (req, res) => void r.handler(req, res) })),
+      // Bolt does not catch a custom route that fails: answer 500 here rather than leave a rejection.
+      customRoutes: o.routes.map((r) => ({
+        path: r.path,
+        method: r.method,
+        handler: (req, res) => {
+          Promise.resolve()
+            .then(() => r.handler(req, res))
+            .catch((err: unknown) => {
+              o.log.error({ route: r.path, err: (err as Error).message }, 'HTTP route failed');
+              if (res.headersSent) return void res.end();
+              res.writeHead(500, { 'content-type': 'application/json' });
+              res.end(JSON.stringify({ error: 'internal error' }));
+            });
+        },
+      })),
       processBeforeResponse: o.processBeforeResponse ?? false,
       logger,
     });
   }
 
   const app = new App({
-    token: o.botToken,
     receiver,
     logger,
     clientOptions,
-    // Readiness runs auth.test itself and keeps answering while Slack is unreachable; Bolt must
-    // not refuse to start because of it.
-    tokenVerificationEnabled: false,
-    ...(o.botId ? { botId: o.botId } : {}),
-    ...(o.botUserId ? { botUserId: o.botUserId } : {}),
+    // Never a Slack call per request: Bolt's own single-token authorisation runs auth.test for
+    // every incoming request until it learns the bot's ids, so a degraded auth.test would make the
+    // bot deaf. The identity is learnt once at start (main.ts) and handed out from memory here; a
+    // request that comes before that still works — only the bot's own-message filter needs the ids.
+    authorize: async () => ({ botToken: o.botToken, botId: identity.botId, botUserId: identity.botUserId, teamId: identity.teamId }),
   });
+  // Listeners get this client (the bot token, the timeout and retries) until the identity is known,
+  // and one per team after that: Bolt would otherwise build a client for every team id a request
+  // names, and keep each forever.
+  app.client = client;
   app.use(dropRepeats(o.processedRequests, o.clock, o.log));
+  guardSlackDeliveries(app, o.log, { receiver, signingSecret: o.signingSecret, endpoint: '/slack/events' });
+  // Bolt brings every listener failure here, acknowledged or not, in both receivers: logged with
+  // its code and Slack's reason, never the payload (user ids, metadata) it failed on.
   app.error(async (error) => {
-    o.log.error({ err: error.message, code: (error as { code?: string }).code }, 'Slack listener failed');
+    o.log.error(errorFields(error), 'Slack listener failed');
   });
 
   return {
     app,
+    client,
     mode,
+    identify(found) {
+      if (found.botId) identity.botId = found.botId;
+      if (found.botUserId) identity.botUserId = found.botUserId;
+      if (found.teamId) identity.teamId = found.teamId;
+    },
     async start(port, host = '0.0.0.0') {
       if (receiver instanceof HTTPReceiver) {
-        httpServer = await receiver.start({ port, host });
+        try {
+          httpServer = await receiver.start({ port, host });
+        } catch (err) {
+          throw new SlackStartError('listen', err);
+        }
+        o.activity?.watch(httpServer);
         return (httpServer.address() as AddressInfo).port;
       }
-      ownServer = await startHttpServer(o.routes, port, host);
-      await app.start();
+      try {
+        ownServer = await startHttpServer(o.routes, port, host);
+      } catch (err) {
+        throw new SlackStartError('listen', err);
+      }
+      o.activity?.watch(ownServer.server);
+      try {
+        await app.start();
+      } catch (err) {
+        // Nothing half-started stays behind: the port is free again when this throws.
+        await app.stop().catch(() => undefined);
+        await ownServer.close();
+        ownServer = null;
+        throw new SlackStartError('connect', err);
+      }
       return ownServer.port;
     },
     async stop() {
-      await app.stop();
+      await app.stop().catch((err: unknown) => o.log.warn({ err: (err as Error).message }, 'Slack connection did not close cleanly'));
       await ownServer?.close();
-      httpServer?.closeAllConnections();
+      ownServer = null;
+      if (httpServer) {
+        const server = httpServer;
+        httpServer = null;
+        server.closeAllConnections();
+        if (server.listening) await new Promise<void>((done) => server.close(() => done()));
+      }
     },
   };
 }

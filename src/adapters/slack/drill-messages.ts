@@ -10,6 +10,7 @@ import type { DrillScenario } from '../../config/schema.ts';
 import type { DrillNotice } from '../../services/drill-ports.ts';
 import type { DrillService, DrillView } from '../../services/drills.ts';
 import { drillAnnouncement, drillMissed, drillScorecard, drillStarted, type DrillScenarioView } from './blocks/drills.ts';
+import { escapeMrkdwn } from './blocks/format.ts';
 import { DRILL_NOTE_STRINGS } from './i18n/drill-notes.ts';
 import { DRILL_STRINGS } from './i18n/drills.ts';
 import type { Locale } from './i18n/locale.ts';
@@ -25,6 +26,14 @@ export function scenarioView(s: DrillScenario | null, name: string): DrillScenar
     latencyMs: s.trigger === 'inject_latency' ? s.latency : null,
     share: s.trigger === 'partial_outage' ? s.share : null,
   };
+}
+
+/**
+ * Why a drill ended, for mrkdwn: the note can quote an injector's error or a refusal, which is
+ * outside text.
+ */
+function endNote(v: DrillView): string {
+  return escapeMrkdwn(v.drill.note ?? v.drill.status);
 }
 
 export interface DrillMessagesOptions {
@@ -57,14 +66,16 @@ export class DrillMessages {
         return this.post(v, m.text, m.blocks, false);
       }
       case 'fault_removed': {
+        // The note and the reason carry what the injector's target answered: outside text.
         const s = DRILL_STRINGS[locale];
-        const line = notice.removed ? s.faultRemoved(notice.note) : s.faultGone(notice.note);
-        return this.post(v, `${line} ${DRILL_NOTE_STRINGS[locale].faultRemovedBecause(notice.why)}`, null, false);
+        const note = escapeMrkdwn(notice.note);
+        const line = notice.removed ? s.faultRemoved(note) : s.faultGone(note);
+        return this.post(v, `${line} ${DRILL_NOTE_STRINGS[locale].faultRemovedBecause(escapeMrkdwn(notice.why))}`, null, false);
       }
       case 'ended': {
         const e = DRILL_NOTE_STRINGS[locale].ended;
         const say = v.drill.status === 'aborted' ? e.aborted : v.drill.status === 'failed' ? e.failed : e.other;
-        return this.post(v, say(v.drill.id, v.drill.note ?? v.drill.status), null, false);
+        return this.post(v, say(v.drill.id, endNote(v)), null, false);
       }
       case 'scorecard':
         return this.scorecard(v, scenario);
@@ -79,7 +90,7 @@ export class DrillMessages {
   }
 
   private async scorecard(v: DrillView, scenario: DrillScenarioView): Promise<void> {
-    if (!v.scores || !v.trend) return this.post(v, DRILL_NOTE_STRINGS[this.o.locale].ended.other(v.drill.id, v.drill.note ?? v.drill.status), null, false);
+    if (!v.scores || !v.trend) return this.post(v, DRILL_NOTE_STRINGS[this.o.locale].ended.other(v.drill.id, endNote(v)), null, false);
     const m = drillScorecard(
       {
         drillId: v.drill.id,
@@ -94,7 +105,7 @@ export class DrillMessages {
       this.o.locale,
     );
     if (v.drill.status === 'failed' && v.drill.note && !v.drill.scorecardTs) {
-      await this.post(v, DRILL_NOTE_STRINGS[this.o.locale].ended.failed(v.drill.id, v.drill.note), null, false);
+      await this.post(v, DRILL_NOTE_STRINGS[this.o.locale].ended.failed(v.drill.id, endNote(v)), null, false);
     }
     if (v.drill.scorecardTs) {
       await this.o.client.chat.update({ channel: this.o.channel, ts: v.drill.scorecardTs, text: m.text, blocks: m.blocks });

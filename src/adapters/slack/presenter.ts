@@ -1,18 +1,21 @@
 /**
  * The incident notifier on Slack: one head message per incident in the incident channel, updated
- * in place from the stored state, and every notice in its thread (SPEC section 4).
+ * in place from the stored state, and every notice in its thread.
  *
- * Ordering: work per incident runs in order on its own queue, so the head message exists before
- * the first thread reply and updates never overtake each other.
- * Rate limits: repeated `changed` calls while an update waits collapse into one, and updates of
- * one message are spaced at least `minUpdateIntervalMs` apart (Slack allows about one per second
- * per message); a 429 is waited out by the Web API client, which honours Retry-After.
- * Nothing lost: a message that still cannot be sent is kept in the outbox table and sent again
- * later (also after a restart); failures are logged, never thrown into the services — a Slack
- * outage must not undo or block a decision already stored.
+ * Nothing lost: every message is written to the outbox (src/store/outbox.ts) the moment a service
+ * asks for it — synchronously, so inside the caller's transaction when there is one — and only
+ * then sent, by the OutboxSender, in order per queue: an incident's head message and thread share
+ * one queue, so the head exists before the first reply and a thread reads in the order things
+ * happened, also after a Slack outage or a restart. A Slack outage never reaches the services.
+ * Not flooded: a head-message update that is still waiting absorbs later changes (it renders the
+ * state of when it is sent); alerts arriving while an alert note waits join that note; updates of
+ * one message are spaced `minUpdateIntervalMs` apart (Slack allows about one per second).
+ * Exactly once where it matters: escalation notes and DMs carry dedup keys, so a timer that runs
+ * again after a crash queues nothing new.
  */
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
 import type { Clock } from '../../services/clock.ts';
 import type { IncidentService } from '../../services/incidents.ts';
 import type { ChannelNotice, IncidentAnnouncer, IncidentNotice, IncidentNotifier, UserGroupDirectory } from '../../services/ports.ts';
@@ -20,18 +23,16 @@ import type { Queries } from '../../services/queries.ts';
 import type { RcaPublisher } from '../../services/rca.ts';
 import type { StakeholderPort } from '../../services/post-actions.ts';
 import { TERMS } from './i18n/terms.ts';
-import type { OutboxRepository } from '../../store/index.ts';
+import type { OutboxMessage, OutboxRepository } from '../../store/index.ts';
 import type { DrillNotice, DrillNotifier } from '../../services/drill-ports.ts';
 import type { DrillMessages } from './drill-messages.ts';
 import { incidentMessage } from './blocks/incident.ts';
 import { alertBatchMessage, channelNoticeText, escalationDmText, noteMessage, stakeholderText } from './blocks/notes.ts';
 import type { Locale } from './i18n/locale.ts';
+import { OutboxSender, UndeliverableError, type SenderLog } from './outbox-sender.ts';
 import { incidentView, noteView } from './view-mapping.ts';
 
-export interface PresenterLog {
-  error(obj: object, msg: string): void;
-  info(obj: object, msg: string): void;
-}
+export type PresenterLog = SenderLog;
 
 export interface PresenterOptions {
   client: WebClient;
@@ -47,34 +48,79 @@ export interface PresenterOptions {
   log: PresenterLog;
   /** Spacing of updates to one message (default 1000 ms; tests use 0). */
   minUpdateIntervalMs?: number;
-  /** How long an unsent message waits before the next try (default 30 s, doubling up to 10 min). */
+  /** How long an unsent message waits before the next try (default 30 s, doubling up to 5 min). */
   retryMs?: number;
+  /** Resolves when sending may start (incoming requests are answered first). */
+  yieldToRequests?: () => Promise<void>;
 }
 
 type AlertNotice = Extract<IncidentNotice, { kind: 'alert' }>;
 
-/** What the outbox keeps: enough to send it again without the moment it was made. */
-type Pending =
-  | { kind: 'render'; incidentId: string }
-  | { kind: 'thread'; incidentId: string; text: string; blocks: KnownBlock[] }
-  | { kind: 'channel'; text: string }
-  | { kind: 'dm'; user: string; text: string }
-  | { kind: 'file'; incidentId: string; filename: string; content: string }
-  | { kind: 'stakeholder'; incidentId: string }
-  | { kind: 'drill'; notice: DrillNotice };
+/** An escalation level as the presenter tells it: who, and the key that makes it happen once. */
+export interface EscalationCall {
+  level: number;
+  label: string;
+  notify: string[];
+}
 
-const MAX_RETRY_MS = 10 * 60_000;
+/** Alert notes list this many alerts; the rest are counted. */
+const ALERTS_KEPT = 50;
+
+/** Blocks as the builders made them; Slack itself checks them when they are sent. */
+const blocks = z.array(z.custom<KnownBlock>((v) => typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string'));
+const alertNotice = z.object({
+  kind: z.literal('alert'),
+  source: z.string(),
+  severity: z.enum(['watch', 'warning', 'critical']),
+  summary: z.string(),
+  status: z.enum(['firing', 'resolved']),
+});
+
+const drillNotice = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('announcement'), drillId: z.string(), reminder: z.boolean() }),
+  z.object({ kind: z.literal('started'), drillId: z.string() }),
+  z.object({ kind: z.literal('missed'), drillId: z.string() }),
+  z.object({ kind: z.literal('fault_removed'), drillId: z.string(), removed: z.boolean(), note: z.string(), why: z.string() }),
+  z.object({ kind: z.literal('ended'), drillId: z.string() }),
+  z.object({ kind: z.literal('scorecard'), drillId: z.string() }),
+]) satisfies z.ZodType<DrillNotice>;
+
+/** What the outbox keeps: enough to send it again without the moment it was made. */
+const pendingSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('render'), incidentId: z.string() }),
+  z.object({ kind: z.literal('thread'), incidentId: z.string(), text: z.string(), blocks }),
+  z.object({ kind: z.literal('alerts'), incidentId: z.string(), notices: z.array(alertNotice), more: z.object({ firing: z.number(), resolved: z.number() }) }),
+  z.object({ kind: z.literal('channel'), text: z.string() }),
+  z.object({ kind: z.literal('dm'), user: z.string(), text: z.string() }),
+  z.object({ kind: z.literal('escalation_dms'), incidentId: z.string(), level: z.number(), label: z.string(), notify: z.array(z.string()), key: z.string() }),
+  z.object({ kind: z.literal('file'), incidentId: z.string(), filename: z.string(), content: z.string() }),
+  z.object({ kind: z.literal('stakeholder'), incidentId: z.string() }),
+  z.object({ kind: z.literal('drill'), notice: drillNotice }),
+]);
+type Pending = z.infer<typeof pendingSchema>;
+
+const queueOf = {
+  incident: (id: string) => `incident:${id}`,
+  stakeholders: (id: string) => `stakeholders:${id}`,
+  escalation: (id: string) => `escalation:${id}`,
+  dm: (user: string) => `dm:${user}`,
+  drill: (id: string) => `drill:${id}`,
+  channel: 'channel',
+};
+
+/** Entries of the update-spacing map older than this are forgotten (the map stays small). */
+const PACE_MEMORY_MS = 60_000;
 
 export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaPublisher, StakeholderPort, DrillNotifier {
-  private readonly queues = new Map<string, Promise<void>>();
-  private readonly updatePending = new Set<string>();
   private readonly lastUpdate = new Map<string, number>();
-  private readonly alertBatches = new Map<string, AlertNotice[]>();
-  private readonly stakeholderRequested = new Set<string>();
+  /**
+   * Outbox messages that have read the state they show (a head update after its pacing wait, an
+   * alert note once its alerts are read): a later change or alert needs a message of its own.
+   * Until then a waiting message absorbs them. Entries leave when the delivery ends.
+   */
+  private readonly started = new Set<number>();
   private readonly minUpdateIntervalMs: number;
-  private readonly retryMs: number;
-  private drainLoop: Promise<void> | null = null;
-  private readonly stopping = new AbortController();
+  private readonly sender: OutboxSender;
   /** Set after construction: the incident service needs the presenter and the presenter needs it. */
   incidents: IncidentService | null = null;
   /** Set after construction, like `incidents`: renders and sends the drill channel's messages. */
@@ -82,180 +128,214 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
 
   constructor(private readonly o: PresenterOptions) {
     this.minUpdateIntervalMs = o.minUpdateIntervalMs ?? 1_000;
-    this.retryMs = o.retryMs ?? 30_000;
+    this.sender = new OutboxSender({
+      outbox: o.outbox,
+      clock: o.clock,
+      log: o.log,
+      deliver: (m) => this.deliver(m),
+      ...(o.retryMs !== undefined ? { retryMs: o.retryMs } : {}),
+      ...(o.yieldToRequests ? { yieldToRequests: o.yieldToRequests } : {}),
+    });
   }
 
   changed(incidentId: string): void {
-    if (this.updatePending.has(incidentId)) return; // an update is already waiting: it will show this change too
-    this.updatePending.add(incidentId);
-    this.enqueue(incidentId, { kind: 'render', incidentId }, async () => {
-      await this.pace(incidentId);
-      this.updatePending.delete(incidentId);
-      await this.render(incidentId);
-    });
+    const queue = queueOf.incident(incidentId);
+    // A waiting update renders the state of when it is sent: it already shows this change.
+    const waiting = this.o.outbox.lastWaiting(queue, 'render');
+    if (waiting && !this.started.has(waiting.id)) return this.sender.kick(queue);
+    this.post(queue, { kind: 'render', incidentId });
   }
 
   notice(incidentId: string, notice: IncidentNotice): void {
     if (notice.kind === 'alert') return this.alertNotice(incidentId, notice);
     // The stakeholder notice follows the incident to its resolution (its post may still be queued).
-    if (notice.kind === 'resolved' && (this.stakeholderRequested.has(incidentId) || this.o.queries.stakeholderMessage(incidentId))) this.stakeholderNotice(incidentId);
-    // Rendered now, while the notice's rollback is in the state the notice speaks of.
-    const note = noteMessage(noteView(notice, this.o.queries), this.o.locale);
-    const pending: Pending = { kind: 'thread', incidentId, text: note.text, blocks: note.blocks };
-    this.enqueue(incidentId, pending, () => this.send(pending));
-  }
-
-  /**
-   * Alerts can come by the hundred: while one alert note waits its turn, later alerts join it, and
-   * alert notes of one incident are spaced like head-message updates. One message per burst, never
-   * one per alert.
-   */
-  private alertNotice(incidentId: string, notice: AlertNotice): void {
-    const batch = this.alertBatches.get(incidentId);
-    if (batch) {
-      batch.push(notice);
-      return;
+    if (notice.kind === 'resolved' && (this.o.outbox.hasQueued(queueOf.stakeholders(incidentId)) || this.o.queries.stakeholderMessage(incidentId))) {
+      this.stakeholderNotice(incidentId);
     }
-    const fresh: AlertNotice[] = [notice];
-    this.alertBatches.set(incidentId, fresh);
-    this.enqueue(incidentId, { kind: 'render', incidentId }, async () => {
-      await this.pace(`alerts:${incidentId}`);
-      this.alertBatches.delete(incidentId);
-      this.lastUpdate.set(`alerts:${incidentId}`, Date.now());
-      const note = fresh.length === 1 && fresh[0] ? noteMessage(noteView(fresh[0], this.o.queries), this.o.locale) : alertBatchMessage(fresh, this.o.locale);
-      await this.send({ kind: 'thread', incidentId, text: note.text, blocks: note.blocks });
-    });
+    this.threadNote(incidentId, notice, null);
   }
 
   /**
-   * An escalation level is due (SPEC section 6): a mention in the thread, the head message marked,
-   * and a direct message to each person named — user groups expanded to their members — with a
-   * link to the incident.
+   * An escalation level is due: a mention in the thread, the head message marked, and a direct
+   * message to each person named — user groups expanded when it is sent, and expanded again later
+   * if Slack cannot list a group now — with a link to the incident. `key` names this firing of the
+   * level: a second call with the same key (a timer run again after a crash) sends nothing new.
    */
-  escalate(incidentId: string, level: { level: number; label: string; notify: string[] }, lateMs: number): void {
-    this.notice(incidentId, { kind: 'escalation', level: level.level, label: level.label, notify: level.notify, lateMs });
+  escalate(incidentId: string, level: EscalationCall, lateMs: number, key = `escalation:${incidentId}:${level.level}`): void {
+    this.threadNote(incidentId, { kind: 'escalation', level: level.level, label: level.label, notify: level.notify, lateMs }, `${key}:note`);
     this.changed(incidentId);
-    this.enqueue(incidentId, { kind: 'render', incidentId }, async () => {
-      const people = new Set<string>();
-      for (const id of level.notify) {
-        if (!id.startsWith('S')) people.add(id);
-        else for (const member of await this.o.directory.members(id)) people.add(member);
-      }
-      const head = await this.headTs(incidentId);
-      const link = head ? (await this.o.client.chat.getPermalink({ channel: head.channel, message_ts: head.ts }).catch(() => null))?.permalink ?? null : null;
-      const snapshot = this.o.queries.incident(incidentId);
-      const text = escalationDmText(incidentId, snapshot?.incident.service ?? '?', level.label, link, this.o.locale, snapshot?.incident.drill ?? false);
-      for (const user of people) {
-        const pending: Pending = { kind: 'dm', user, text };
-        this.enqueue(`dm:${user}`, pending, () => this.send(pending));
-      }
-    });
+    this.post(queueOf.escalation(incidentId), { kind: 'escalation_dms', incidentId, level: level.level, label: level.label, notify: level.notify, key }, `${key}:dms`);
   }
 
   /** The stakeholder notice: posted once in the stakeholder channel, updated when the incident resolves. */
   stakeholderNotice(incidentId: string): void {
-    this.stakeholderRequested.add(incidentId);
-    const pending: Pending = { kind: 'stakeholder', incidentId };
-    this.enqueue(`stakeholders:${incidentId}`, pending, () => this.send(pending));
+    const queue = queueOf.stakeholders(incidentId);
+    const waiting = this.o.outbox.lastWaiting(queue, 'stakeholder');
+    if (waiting && !this.started.has(waiting.id)) return this.sender.kick(queue);
+    this.post(queue, { kind: 'stakeholder', incidentId });
   }
 
   /** The RCA draft as a Markdown file in the incident's thread. */
   publishRca(incidentId: string, markdown: string, filename: string): void {
-    const pending: Pending = { kind: 'file', incidentId, filename, content: markdown };
-    this.enqueue(incidentId, pending, () => this.send(pending));
+    this.post(queueOf.incident(incidentId), { kind: 'file', incidentId, filename, content: markdown });
   }
 
   /** A drill notice: one queue per drill, so its thread root exists before its replies. */
   drill(notice: DrillNotice): void {
-    const pending: Pending = { kind: 'drill', notice };
-    this.enqueue(`drill:${notice.drillId}`, pending, () => this.send(pending));
+    this.post(queueOf.drill(notice.drillId), { kind: 'drill', notice });
   }
 
   announce(notice: ChannelNotice): void {
-    const pending: Pending = { kind: 'channel', text: channelNoticeText(notice, this.o.locale) };
-    this.enqueue(`channel:${notice.kind}`, pending, () => this.send(pending));
+    this.post(queueOf.channel, { kind: 'channel', text: channelNoticeText(notice, this.o.locale) });
   }
 
   /** Sends what the outbox kept, now and every `retryMs` until stopped (started by main). */
   start(): void {
-    if (this.drainLoop) return;
-    this.drainLoop = (async () => {
-      while (!this.stopping.signal.aborted) {
-        await this.drain();
-        await this.o.clock.sleep(this.retryMs, this.stopping.signal).catch(() => undefined);
-      }
-    })();
+    this.sender.start();
   }
 
   async stop(): Promise<void> {
-    this.stopping.abort();
-    await this.drainLoop;
-    await this.idle();
+    await this.sender.stop();
   }
 
   /** Resolves once everything queued so far has been tried (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.queues.size > 0) await Promise.all([...this.queues.values()]);
+    await this.sender.idle();
   }
 
-  /** One pass over the outbox: each due message is tried once; failures wait longer next time. */
+  /** One pass over the outbox: every queue with a due message is sent; resolves when they were tried. */
   async drain(): Promise<number> {
-    let sent = 0;
-    for (const message of this.o.outbox.due(this.o.clock.now())) {
-      try {
-        await this.send(message.payload as Pending);
-        this.o.outbox.markSent(message.id, this.o.clock.now());
-        sent++;
-      } catch (err) {
-        const wait = Math.min(MAX_RETRY_MS, this.retryMs * 2 ** Math.max(0, message.attempts));
-        this.o.outbox.markFailed(message.id, (err as Error).message, this.o.clock.now() + wait);
-      }
-    }
-    if (sent > 0) this.o.log.info({ sent }, 'sent Slack messages kept in the outbox');
-    return sent;
+    const queues = this.sender.sweep();
+    await this.sender.idle();
+    return queues;
   }
 
-  private enqueue(queue: string, pending: Pending, work: () => Promise<void>): void {
-    const previous = this.queues.get(queue) ?? Promise.resolve();
-    const next = previous.then(work).catch((err: unknown) => {
-      const message = (err as Error).message;
-      this.o.log.error({ queue, err: message }, 'Slack message could not be sent; kept in the outbox for later');
-      this.o.outbox.enqueue(pending.kind, pending, this.o.clock.now() + this.retryMs);
-    });
-    this.queues.set(queue, next);
-    void next.then(() => {
-      if (this.queues.get(queue) === next) this.queues.delete(queue);
-    });
+  /** Rendered now, while the notice's rollback is in the state the notice speaks of. */
+  private threadNote(incidentId: string, notice: IncidentNotice, dedupKey: string | null): void {
+    const note = noteMessage(noteView(notice, this.o.queries), this.o.locale);
+    this.post(queueOf.incident(incidentId), { kind: 'thread', incidentId, text: note.text, blocks: note.blocks }, dedupKey);
+  }
+
+  /**
+   * Alerts can come by the hundred: while one alert note waits its turn, later alerts join it, so
+   * a burst is one message, never one per alert.
+   */
+  private alertNotice(incidentId: string, notice: AlertNotice): void {
+    const queue = queueOf.incident(incidentId);
+    const waiting = this.o.outbox.lastWaiting(queue, 'alerts');
+    const parsed = waiting && !this.started.has(waiting.id) ? pendingSchema.safeParse(waiting.payload) : null;
+    if (waiting && parsed?.success && parsed.data.kind === 'alerts') {
+      const batch = parsed.data;
+      if (batch.notices.length < ALERTS_KEPT) batch.notices.push(notice);
+      else batch.more[notice.status === 'firing' ? 'firing' : 'resolved']++;
+      if (this.o.outbox.replacePayload(waiting.id, batch)) return this.sender.kick(queue);
+    }
+    this.post(queue, { kind: 'alerts', incidentId, notices: [notice], more: { firing: 0, resolved: 0 } });
+  }
+
+  private post(queue: string, pending: Pending, dedupKey: string | null = null): void {
+    this.o.outbox.enqueue({ queue, kind: pending.kind, payload: pending, dedupKey }, this.o.clock.now());
+    this.sender.kick(queue);
+  }
+
+  private async deliver(message: OutboxMessage): Promise<void> {
+    try {
+      const queued = this.parse(message, message.payload);
+      // A head update or alert note waits for its spacing first and absorbs what comes meanwhile;
+      // from the moment it reads what it sends, later changes need a message of their own.
+      if (queued.kind === 'render') await this.pace(queued.incidentId);
+      if (queued.kind === 'alerts') await this.pace(`alerts:${queued.incidentId}`);
+      this.started.add(message.id);
+      await this.send(this.parse(message, this.o.outbox.get(message.id)?.payload ?? message.payload));
+    } finally {
+      this.started.delete(message.id);
+    }
+  }
+
+  private parse(message: OutboxMessage, payload: unknown): Pending {
+    const parsed = pendingSchema.safeParse(payload);
+    if (parsed.success) return parsed.data;
+    throw new UndeliverableError('unreadable_payload', `outbox message ${message.id} (${message.kind}) cannot be read: ${parsed.error.issues[0]?.message ?? 'bad shape'}`);
+  }
+
+  private async send(p: Pending): Promise<void> {
+    switch (p.kind) {
+      case 'render':
+        await this.render(p.incidentId);
+        return;
+      case 'thread': {
+        const head = await this.headTs(p.incidentId);
+        if (head) await this.o.client.chat.postMessage({ channel: head.channel, thread_ts: head.ts, text: p.text, blocks: p.blocks });
+        return;
+      }
+      case 'alerts':
+        return this.sendAlerts(p);
+      case 'drill':
+        if (!this.drills) throw new Error('drill messages are not set up yet');
+        return this.drills.send(p.notice);
+      case 'stakeholder':
+        return this.sendStakeholder(p.incidentId);
+      case 'file': {
+        const head = await this.headTs(p.incidentId);
+        if (head) await this.o.client.filesUploadV2({ channel_id: head.channel, thread_ts: head.ts, filename: p.filename, title: p.filename, content: p.content });
+        return;
+      }
+      case 'escalation_dms':
+        return this.expandEscalation(p);
+      case 'dm': {
+        const opened = await this.o.client.conversations.open({ users: p.user });
+        const channel = opened.channel?.id;
+        if (!channel) throw new Error(`conversations.open gave no channel for ${p.user}`);
+        await this.o.client.chat.postMessage({ channel, text: p.text });
+        return;
+      }
+      case 'channel':
+        await this.o.client.chat.postMessage({ channel: this.o.channel, text: p.text });
+        return;
+    }
+  }
+
+  private async sendAlerts(p: Extract<Pending, { kind: 'alerts' }>): Promise<void> {
+    const head = await this.headTs(p.incidentId);
+    if (!head) return;
+    const only = p.notices.length === 1 && p.more.firing + p.more.resolved === 0 ? p.notices[0] : undefined;
+    const note = only ? noteMessage(noteView(only, this.o.queries), this.o.locale) : alertBatchMessage(p.notices, this.o.locale, p.more);
+    this.stamp(`alerts:${p.incidentId}`);
+    await this.o.client.chat.postMessage({ channel: head.channel, thread_ts: head.ts, text: note.text, blocks: note.blocks });
+  }
+
+  /**
+   * The people of an escalation level, each queued a DM of their own (keyed, so a second run of
+   * this message after a crash adds none). A user group Slack cannot list now makes this throw:
+   * the message waits in the outbox and the expansion is tried again.
+   */
+  private async expandEscalation(p: Extract<Pending, { kind: 'escalation_dms' }>): Promise<void> {
+    const people = new Set<string>();
+    for (const id of p.notify) {
+      if (!id.startsWith('S')) people.add(id);
+      else for (const member of await this.o.directory.members(id)) people.add(member);
+    }
+    const head = await this.headTs(p.incidentId);
+    const link = head ? ((await this.o.client.chat.getPermalink({ channel: head.channel, message_ts: head.ts }).catch(() => null))?.permalink ?? null) : null;
+    const snapshot = this.o.queries.incident(p.incidentId);
+    const text = escalationDmText(p.incidentId, snapshot?.incident.service ?? '?', p.label, link, this.o.locale, snapshot?.incident.drill ?? false);
+    for (const user of people) this.post(queueOf.dm(user), { kind: 'dm', user, text }, `${p.key}:dm:${user}`);
   }
 
   /** Waits (wall-clock: Slack's limits are real time) until the message may be updated again. */
-  private async pace(incidentId: string): Promise<void> {
-    const last = this.lastUpdate.get(incidentId);
+  private async pace(key: string): Promise<void> {
+    const last = this.lastUpdate.get(key);
     const wait = last === undefined ? 0 : last + this.minUpdateIntervalMs - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   }
 
-  private async send(p: Pending): Promise<void> {
-    if (p.kind === 'render') {
-      await this.render(p.incidentId);
-    } else if (p.kind === 'thread') {
-      const head = await this.headTs(p.incidentId);
-      if (head) await this.o.client.chat.postMessage({ channel: head.channel, thread_ts: head.ts, text: p.text, blocks: p.blocks });
-    } else if (p.kind === 'drill') {
-      if (!this.drills) throw new Error('drill messages are not set up yet');
-      await this.drills.send(p.notice);
-    } else if (p.kind === 'stakeholder') {
-      await this.sendStakeholder(p.incidentId);
-    } else if (p.kind === 'file') {
-      const head = await this.headTs(p.incidentId);
-      if (head) await this.o.client.filesUploadV2({ channel_id: head.channel, thread_ts: head.ts, filename: p.filename, title: p.filename, content: p.content });
-    } else if (p.kind === 'dm') {
-      const opened = await this.o.client.conversations.open({ users: p.user });
-      const channel = opened.channel?.id;
-      if (!channel) throw new Error(`conversations.open gave no channel for ${p.user}`);
-      await this.o.client.chat.postMessage({ channel, text: p.text });
-    } else {
-      await this.o.client.chat.postMessage({ channel: this.o.channel, text: p.text });
+  private stamp(key: string): void {
+    const now = Date.now();
+    this.lastUpdate.delete(key); // re-inserted last: the map stays in time order for the pruning below
+    this.lastUpdate.set(key, now);
+    for (const [k, at] of this.lastUpdate) {
+      if (now - at < Math.max(PACE_MEMORY_MS, this.minUpdateIntervalMs)) break;
+      this.lastUpdate.delete(k);
     }
   }
 
@@ -301,7 +381,7 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
     if (!snapshot) return null;
     const message = incidentMessage(incidentView(snapshot, this.o.clock.now()), this.o.locale);
     const { slackChannel, slackTs } = snapshot.incident;
-    this.lastUpdate.set(incidentId, Date.now());
+    this.stamp(incidentId);
     if (slackChannel && slackTs) {
       await this.o.client.chat.update({ channel: slackChannel, ts: slackTs, text: message.text, blocks: message.blocks });
       return { channel: slackChannel, ts: slackTs };

@@ -354,6 +354,64 @@ export class KubeApiStandIn {
     this.checkPrecondition(type, deployment, next.metadata?.resourceVersion);
     return asScale(this.store.update(type, { ...deployment, spec: { ...deployment.spec, replicas } }, true));
   }
+
+  // --- fault injection for the fault suite (test/faults) ------------------------------------
+
+  /** Writes that were carried out (answered 2xx, or applied and then left unanswered by `applyThenHang`). */
+  appliedWrites(): RecordedRequest[] {
+    return this.writes().filter((r) => r.status >= 200 && r.status < 300);
+  }
+
+  /**
+   * The next `times` matching requests are carried out (the change is stored and the status
+   * recorded) but never answered: the connection is held until the client gives up. What a client
+   * sees when the API server applies a write and the answer is lost.
+   */
+  applyThenHang(matcher: RequestMatcher, times = 1): void {
+    this.scripts.push({
+      matcher,
+      times,
+      apply: async (r) => {
+        const [code] = this.dispatch(r);
+        r.status = code;
+        await new Promise<never>(() => undefined);
+      },
+    });
+  }
+
+  /**
+   * Hands the next `times` matching requests to `decide` before they are processed; it resolves
+   * 'apply' (processed and answered as usual) or 'drop' (never processed, never answered: the
+   * request is lost, e.g. because the client was killed while sending it).
+   */
+  interceptNext(matcher: RequestMatcher, decide: (r: RecordedRequest) => Promise<'apply' | 'drop'>, times = 1): void {
+    this.scripts.push({
+      matcher,
+      times,
+      apply: async (r) => {
+        if ((await decide(r)) === 'drop') await new Promise<never>(() => undefined);
+      },
+    });
+  }
+
+  /**
+   * A 409 storm: just before each of the next `times` matching requests, another writer changes
+   * the object (an annotation; its resourceVersion moves), so a write guarded by the
+   * resourceVersion read before is refused with 409 Conflict.
+   */
+  concurrentWriterNext(matcher: RequestMatcher, object: { kind: string; namespace: string; name: string }, times = 1): void {
+    let n = 0;
+    this.beforeNext(
+      matcher,
+      (api) => {
+        n++;
+        api.edit(object.kind, object.namespace, object.name, (o) => {
+          o.metadata.annotations = { ...o.metadata.annotations, 'faults.rewind.test/other-writer': String(n) };
+        });
+      },
+      times,
+    );
+  }
 }
 
 export const startKubeApi = (options?: StandInOptions) => KubeApiStandIn.start(options);

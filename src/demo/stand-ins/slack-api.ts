@@ -3,7 +3,7 @@
  * (form or JSON body in, `{ ok, … }` out) and records every call so tests can assert exactly what
  * reached Slack. Handlers per method may be replaced to script errors and rate limits.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface SlackCall {
@@ -24,6 +24,32 @@ export type SlackHandler = (
   args: Record<string, unknown>,
   call: SlackCall,
 ) => { status?: number; headers?: Record<string, string>; body: Record<string, unknown> };
+
+/**
+ * A scripted failure of the next calls to one method (`failNext`). A faulted call did not reach
+ * Slack: it lands in `faulted`, not in `calls` — except `hang: 'applied'`, which Slack carried out
+ * (it is in `calls`) but never answered.
+ */
+export interface SlackFault {
+  /** Answers this HTTP status with `{ ok: false, error }` (e.g. 500, 503). */
+  status?: number;
+  /** The Slack error code of the answer (default `internal_error`; `ratelimited` with retryAfter). */
+  error?: string;
+  /** Answers 429 with this `Retry-After` (seconds) and `error: 'ratelimited'`. */
+  retryAfter?: number;
+  /**
+   * Holds the request open and never answers. `true`: Slack never carried it out. `'applied'`:
+   * Slack carried it out (the call is recorded as applied) but the answer never comes.
+   */
+  hang?: boolean | 'applied';
+  /** How many of the next calls fail this way (default 1; Infinity until `clearFaults`). */
+  times?: number;
+}
+
+/** A call that was answered with a fault instead of being carried out. */
+export interface FaultedCall extends SlackCall {
+  fault: 'status' | 'error' | 'ratelimited' | 'hang' | 'hang-applied';
+}
 
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -62,6 +88,11 @@ export class SlackApiStandIn {
   private server: Server | undefined;
   private arrivals: Array<() => void> = [];
   private responseCount = 0;
+  /** Scripted failures per method, in the order they apply (failNext). */
+  private readonly faults = new Map<string, SlackFault[]>();
+  /** Every call answered with a scripted fault, and every `hang: 'applied'` call. */
+  readonly faulted: FaultedCall[] = [];
+  private readonly held = new Set<ServerResponse>();
   private tsCount = 0;
   port = 0;
 
@@ -98,7 +129,7 @@ export class SlackApiStandIn {
    * Slack after they acked (processBeforeResponse false, Socket Mode). Rejects after `timeoutMs`
    * naming the methods that did arrive.
    */
-  waitForCall(method: string, { count = 1, timeoutMs = 2_000 }: { count?: number; timeoutMs?: number } = {}): Promise<SlackCall> {
+  waitForCall(method: string, { count = 1, timeoutMs = 30_000 }: { count?: number; timeoutMs?: number } = {}): Promise<SlackCall> {
     return this.waitFor(
       () => this.callsTo(method)[count - 1],
       timeoutMs,
@@ -107,7 +138,7 @@ export class SlackApiStandIn {
   }
 
   /** Resolves with the `count`-th post to any `response_url` once it has arrived. */
-  waitForResponse({ count = 1, timeoutMs = 2_000 }: { count?: number; timeoutMs?: number } = {}): Promise<SlackResponsePost> {
+  waitForResponse({ count = 1, timeoutMs = 30_000 }: { count?: number; timeoutMs?: number } = {}): Promise<SlackResponsePost> {
     return this.waitFor(
       () => this.responses[count - 1],
       timeoutMs,
@@ -171,6 +202,8 @@ export class SlackApiStandIn {
       const args = parseArgs(req.headers['content-type'], await readBody(req));
       const token = req.headers.authorization?.replace(/^Bearer /, '') ?? (args.token as string | undefined);
       const call: SlackCall = { method, args, token };
+      const fault = this.takeFault(method);
+      if (fault) return this.answerFault(fault, call, res);
       this.calls.push(call);
       const handler: SlackHandler = this.handlers.get(method) ?? (() => ({ body: { ok: true } }));
       const answer = handler(args, call);
@@ -201,6 +234,63 @@ export class SlackApiStandIn {
       };
       check();
     });
+  }
+
+  /** Scripts the next `times` calls to `method` to fail (see SlackFault); later scripts queue behind earlier ones. */
+  failNext(method: string, fault: SlackFault): this {
+    const list = this.faults.get(method) ?? [];
+    list.push({ ...fault, times: fault.times ?? 1 });
+    this.faults.set(method, list);
+    return this;
+  }
+
+  /** Drops the scripted failures of `method` (of every method when none is named). */
+  clearFaults(method?: string): this {
+    if (method === undefined) this.faults.clear();
+    else this.faults.delete(method);
+    return this;
+  }
+
+  /** Calls answered with a fault (not carried out), and `hang: 'applied'` calls, in arrival order. */
+  faultedTo(method: string): FaultedCall[] {
+    return this.faulted.filter((c) => c.method === method);
+  }
+
+  /** Requests held open by `hang` right now. */
+  get hanging(): number {
+    return this.held.size;
+  }
+
+  private takeFault(method: string): SlackFault | undefined {
+    const list = this.faults.get(method);
+    const fault = list?.[0];
+    if (!list || !fault) return undefined;
+    fault.times = (fault.times ?? 1) - 1;
+    if (fault.times <= 0) list.shift();
+    return fault;
+  }
+
+  private answerFault(fault: SlackFault, call: SlackCall, res: ServerResponse): void {
+    if (fault.hang) {
+      const faulted: FaultedCall = Object.assign(call, { fault: fault.hang === 'applied' ? ('hang-applied' as const) : ('hang' as const) });
+      if (fault.hang === 'applied') {
+        // Carried out like any call (a real ts is handed out), so later updates of it work.
+        (this.handlers.get(call.method) ?? (() => ({ body: { ok: true } })))(call.args, call);
+        this.calls.push(faulted);
+      }
+      this.faulted.push(faulted);
+      this.held.add(res);
+      res.on('close', () => this.held.delete(res));
+      this.notifyArrival();
+      return;
+    }
+    const limited = fault.retryAfter !== undefined;
+    this.faulted.push(Object.assign(call, { fault: limited ? ('ratelimited' as const) : fault.status !== undefined ? ('status' as const) : ('error' as const) }));
+    this.notifyArrival();
+    const status = limited ? 429 : (fault.status ?? 200);
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...(limited ? { 'retry-after': String(fault.retryAfter) } : {}) };
+    res.writeHead(status, headers);
+    res.end(JSON.stringify({ ok: false, error: fault.error ?? (limited ? 'ratelimited' : 'internal_error') }));
   }
 
   async stop(): Promise<void> {

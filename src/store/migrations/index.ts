@@ -9,6 +9,8 @@ import { migration003 } from './003_trigger_states.ts';
 import { migration004 } from './004_rca_drafts.ts';
 import { migration005 } from './005_checklists.ts';
 import { migration006 } from './006_drills.ts';
+import { migration007 } from './007_outbox_queues.ts';
+import { migration008 } from './008_runners.ts';
 
 export interface Migration {
   /** 1, 2, 3, … with no gaps; stored in `PRAGMA user_version` once applied. */
@@ -17,7 +19,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008];
 
 /** The newest schema this build can read and write. */
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -30,7 +30,8 @@ const fixShare = (line: string | undefined) => Number(/v2-0-1=(\d+)/.exec(line ?
 async function rolledBackAndResolved(w: World) {
   const incident = await w.openIncident();
   await w.act({ user: LEAD, actionId: ACTION.immediate, value: incident.id, blockId: BLOCK.decisions, messageTs: incident.slackTs ?? '' });
-  const metadata = (w.slack.callsTo('views.open')[0]?.args.view as { private_metadata: string }).private_metadata;
+  // Waited for: over Socket Mode the listener opens the dialog after it has acked the click.
+  const metadata = ((await w.slack.waitForCall('views.open')).args.view as { private_metadata: string }).private_metadata;
   await w.submit(LEAD, VIEW.confirmRollback, metadata);
   await w.runUntil(() => w.rewind.store.incidents.get(incident.id)?.status === 'resolved', { maxMs: 10 * MIN });
   return incident;
@@ -42,6 +43,9 @@ async function openCanaryModal(w: World, incident: { id: string; slackTs: string
   expect(note, 'the fix-prep note carries the canary button').toBeDefined();
   const opened = w.slack.callsTo('views.open').length;
   await w.act({ user, actionId: ACTION.canaryFix, value: incident.id, blockId: BLOCK.decisions, messageTs: '1767603600.000900', threadTs: incident.slackTs ?? '' });
+  // Over HTTP the answer to the click carries the listener's work; over Socket Mode the listener
+  // opens the modal after it has acked, so the modal is waited for there.
+  if (w.socket) await w.slack.waitForCall('views.open', { count: opened + 1 });
   return w.slack.callsTo('views.open').slice(opened)[0]?.args.view as { callback_id: string; private_metadata: string; blocks: any[] } | undefined;
 }
 

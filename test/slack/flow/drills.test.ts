@@ -192,12 +192,24 @@ describe('the fault is always removed', () => {
 
   it('an abort that lands while the fault is still being applied does not leave the fault behind', async () => {
     world = await startWorld({ kube: {}, config: drillsOnPromptService({ kind: 'istio-fault', virtualService: 'prompt-service' }) });
-    world.kube!.delayNext({ method: 'PUT', path: VS }, { ms: 400 });
+    // The apply's PUT is held at the API server until the abort has been handled, so the abort
+    // lands while the fault is on its way however long either takes.
+    let putArrived!: () => void;
+    const arrived = new Promise<void>((r) => (putArrived = r));
+    let release!: (decision: 'apply') => void;
+    const released = new Promise<'apply'>((r) => (release = r));
+    world.kube!.interceptNext({ method: 'PUT', path: VS }, async () => {
+      putArrived();
+      return released;
+    });
     const run = world.command(LEAD, COMMAND.drill, 'run high-error-rate');
-    await new Promise((r) => setTimeout(r, 150)); // the apply's PUT is on its way
+    await arrived;
     await world.command(LEAD, COMMAND.drill, 'abort');
+    expect(faultOfVs(world)).toBeUndefined(); // the PUT is still held
+    release('apply');
     await run;
     await world.settle();
+    expect(lastResponse(world)).toContain('ended while its fault was being applied');
     expect(faultOfVs(world)).toBeUndefined();
     const [drill] = world.rewind.store.drills.list({ status: 'aborted', limit: 1 });
     expect((drill?.faultApplied as StoredFault).removal?.removed).toBe(true);

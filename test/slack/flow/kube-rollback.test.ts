@@ -84,6 +84,19 @@ describe('gradual rollback on Kubernetes, driven from Slack', () => {
     expect(weights(world)).toHaveLength(3);
   });
 
+  it('a PATCH the API server applies but never answers is not sent again: the step reads it back and says the API was slow', async () => {
+    world = await startWorld({ kube: {}, config: blueGreen });
+    const servicePath = '/api/v1/namespaces/prompts/services/prompt-service';
+    world.kube!.applyThenHang({ method: 'PATCH', path: servicePath });
+    const incident = await clickAndConfirm(world, 'immediate');
+    await world.runUntil(rollbackDone(world), { maxMs: 10 * 60_000 });
+    const [rollback] = world.rewind.store.rollbacks.history();
+    expect(rollback?.status).toBe('succeeded');
+    expect(world.kube!.writes().map((r) => [r.method, r.path, r.body])).toEqual([['PATCH', servicePath, { spec: { selector: { version: 'v1.5.0' } } }]]);
+    const thread = world.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === incident.slackTs).map(textOf);
+    expect(thread.some((t) => t.includes('Step 2/4') && t.includes('no answer within 15s, yet the change had landed: read back, not sent again'))).toBe(true);
+  });
+
   it('three 500s in a row end in a plain failure message in the thread and an escalation', async () => {
     world = await startWorld({ kube: { split: { 'v2.0.0': 50, 'v1.5.0': 50, 'v1.0.0': 0 } } });
     world.kube!.failNext({ method: 'PUT', path: vsPath }, { status: 500, times: 3, message: 'etcdserver: leader changed' });

@@ -250,14 +250,20 @@ describe('Socket Mode: envelopes reach a real Bolt App over the WebSocket stand-
     );
   });
 
-  it('reconnects after a disconnect message, keeping pings answered, and serves the new link', async () => {
-    await startApp({ clientPingTimeout: 300 });
+  // The client waits clientPingTimeout before it reconnects and pings every third of it. 2 s keeps
+  // the test short and is far longer than a busy machine can keep a pong from being read: with a
+  // few hundred ms, such a stall looks like a dead link and the client reconnects on its own.
+  it('reconnects after a disconnect message, keeping pings answered, and serves the new link', { timeout: 60_000 }, async () => {
+    await startApp({ clientPingTimeout: 2_000 });
     await socket.connected();
     socket.requestDisconnect();
     await socket.connected({ count: 2 });
     expect(socket.appTokens).toEqual([APP_TOKEN, APP_TOKEN]);
-    // The client pings every clientPingTimeout / 3 and drops a link whose pongs stop coming.
-    await vi.waitFor(() => expect(socket.pingsReceived).toBeGreaterThanOrEqual(3), { timeout: 2_000 });
+    // The client pings every clientPingTimeout / 3 and drops a link whose pongs stop coming (after
+    // four unanswered pings at the latest): five pings on the new link, and it is still the only one.
+    const pingsBefore = socket.pingsReceived;
+    await vi.waitFor(() => expect(socket.pingsReceived - pingsBefore).toBeGreaterThanOrEqual(5), { timeout: 30_000 });
+    expect(socket.appTokens).toHaveLength(2); // it did not reconnect again on its own
     expect(socket.connections).toBe(1);
     const ack = await socket.send('slash_commands', slashCommandPayload({ command: '/rollback', text: 'history', user_id: 'U0ALICE' }));
     expect(ack.payload).toEqual({ response_type: 'ephemeral', text: 'rollback history: accepted' });

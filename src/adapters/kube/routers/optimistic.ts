@@ -27,7 +27,7 @@ export async function writeOptimistically<T>(w: OptimisticWrite<T>): Promise<Kub
     if (w.dryRun) return [change];
     try {
       await w.send(change);
-      return [change];
+      return [attempt > 0 ? { ...change, conflicts: attempt } : change];
     } catch (err) {
       const e = toKubeError(err, w.target, `${change.method} of`);
       if (e.status !== 409) throw e;

@@ -46,7 +46,8 @@ export function timelineText(incidentId: string, events: TimelineLine[], timezon
   if (events.length === 0) return `${s.timelineHeader(incidentId)}\n${s.timelineEmpty}`;
   const lines = events.map((e) => {
     const what = e.kind === 'status' ? `${e.from ?? '?'} → ${e.to ?? '?'}` : e.kind;
-    const who = e.actorId === 'rewind' || !/^[UW]/.test(e.actorId) ? e.actorId : mention(e.actorId);
+    // People are mentioned; the bot, a subsystem or an alert source is shown as escaped text.
+    const who = e.actorId === 'rewind' || !/^[UW]/.test(e.actorId) ? escapeMrkdwn(e.actorId) : mention(e.actorId);
     const detail = Object.entries(e.detail)
       .filter(([, v]) => v !== null && v !== undefined && typeof v !== 'object')
       .map(([k, v]) => `${k}=${String(v)}`)

@@ -71,7 +71,8 @@ function fallbackText(view: IncidentView, terms: Terms, locale: Locale): string 
   const parts = [headerText(view, terms), formatElapsed(elapsedMs(view), locale)];
   if (view.escalation && incident.status !== 'resolved') parts.push(`⏫ ${view.escalation.label}`);
   const line = parts.join(' · ') + (incident.title ? ` — ${incident.title}` : '');
-  return clip(escapeMrkdwn(line), FALLBACK_MAX);
+  // Clipped before escaping, so the cut can never fall inside an entity (`&l…`).
+  return escapeMrkdwn(clip(line, FALLBACK_MAX));
 }
 
 function factsLine(view: IncidentView, t: IncidentStrings, terms: Terms, locale: Locale): string[] {

@@ -244,31 +244,41 @@ export function channelNoticeText(notice: ChannelNotice, locale: Locale): string
 }
 
 /** Alerts that arrived together: counted, the first few listed, the rest summed up. */
-export function alertBatchMessage(alerts: ReadonlyArray<{ source: string; severity: Tier; summary: string; status: 'firing' | 'resolved' }>, locale: Locale): { text: string; blocks: KnownBlock[] } {
+/** `more`: alerts of the burst beyond those listed in `alerts`, counted only. */
+export function alertBatchMessage(
+  alerts: ReadonlyArray<{ source: string; severity: Tier; summary: string; status: 'firing' | 'resolved' }>,
+  locale: Locale,
+  more: { firing: number; resolved: number } = { firing: 0, resolved: 0 },
+): { text: string; blocks: KnownBlock[] } {
   const s = NOTE_STRINGS[locale];
   const terms = TERMS[locale];
-  const firing = alerts.filter((a) => a.status === 'firing').length;
+  const firing = alerts.filter((a) => a.status === 'firing').length + more.firing;
+  const total = alerts.length + more.firing + more.resolved;
   const lines = alerts.slice(0, ALERTS_LISTED).map((a) =>
     a.status === 'firing'
       ? `• ${s.alertFiring(escapeMrkdwn(a.source), terms.severity[a.severity], escapeMrkdwn(a.summary))}`
       : `• ${s.alertResolved(escapeMrkdwn(a.source), escapeMrkdwn(a.summary))}`,
   );
-  if (alerts.length > ALERTS_LISTED) lines.push(s.alertsMore(alerts.length - ALERTS_LISTED));
-  const text = clip([s.alertBatch(alerts.length, firing, alerts.length - firing), ...lines].join('\n'), SLACK_LIMITS.sectionText);
+  if (total > ALERTS_LISTED) lines.push(s.alertsMore(total - Math.min(alerts.length, ALERTS_LISTED)));
+  const text = clip([s.alertBatch(total, firing, total - firing), ...lines].join('\n'), SLACK_LIMITS.sectionText);
   return { text, blocks: [section(text)] };
 }
 
-/** The direct message to a person an escalation level names. */
 /** A drill's messages outside its thread say so first: nobody should take a rehearsal for an outage. */
 export function drillPrefix(drill: boolean, locale: Locale): string {
   return drill ? `🧪 *${TERMS[locale].drill}* · ` : '';
 }
 
+/** The direct message to a person an escalation level names. */
 export function escalationDmText(incidentId: string, service: string, label: string, permalink: string | null, locale: Locale, drill = false): string {
   const s = NOTE_STRINGS[locale];
   return drillPrefix(drill, locale) + s.escalationDm(escapeMrkdwn(label), incidentId, escapeMrkdwn(service), permalink ? link(permalink, incidentId) : incidentId);
 }
 
+/**
+ * Every field is plain text (the service and title come from alerts, the rollback line carries the
+ * configured version names): stakeholderText escapes them all, so callers never escape.
+ */
 export interface StakeholderView {
   incidentId: string;
   service: string;
@@ -285,8 +295,8 @@ export interface StakeholderView {
 export function stakeholderText(v: StakeholderView, locale: Locale): string {
   const s = NOTE_STRINGS[locale];
   const terms = TERMS[locale];
-  const impact = v.userImpact ?? terms.severity[v.severity];
-  const state = [v.status, v.rollback].filter(Boolean).join(' · ');
+  const impact = escapeMrkdwn(v.userImpact ?? terms.severity[v.severity]);
+  const state = escapeMrkdwn([v.status, v.rollback].filter(Boolean).join(' · '));
   return drillPrefix(v.drill ?? false, locale) + s.stakeholder(v.incidentId, escapeMrkdwn(v.service), escapeMrkdwn(v.title), impact, state, v.resolved ? s.stakeholderResolved : s.stakeholderNextUpdate);
 }
 

@@ -2,6 +2,7 @@
  * Slack mrkdwn for the slash commands: a parse error with the usage under it, the usage alone, and
  * the help. Pure; the listeners post what these return (ephemerally).
  */
+import { escapeMrkdwn } from '../blocks/format.ts';
 import { COMMAND } from '../ids.ts';
 import type { ArgumentName, CommandStrings, HelpEntry } from '../i18n/commands.ts';
 import { COMMAND_STRINGS, TIME_FORMS } from '../i18n/commands.ts';
@@ -25,7 +26,7 @@ const MAX_ECHO = 80;
 export function code(text: string): string {
   const flat = text.replace(/\s+/g, ' ');
   const clipped = [...flat].length > MAX_ECHO ? `${[...flat].slice(0, MAX_ECHO - 1).join('')}…` : flat;
-  const safe = clipped.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('`', "'");
+  const safe = escapeMrkdwn(clipped).replaceAll('`', "'");
   return `\`${safe}\``;
 }
 

@@ -3,6 +3,8 @@
  * turn a Slack user into an actor and a refusal into a sentence. Listeners parse, call one service
  * method and render; the runbook's rules live in the services and the domain.
  */
+import type { RespondFn } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import type { Config } from '../../../config/schema.ts';
 import type { Actor } from '../../../domain/types.ts';
 import type { Logger } from '../../../logger.ts';
@@ -12,6 +14,7 @@ import type { Refusal } from '../../../services/refusals.ts';
 import { refusalText } from '../blocks/notes.ts';
 import type { ParseContext } from '../commands/types.ts';
 import type { Locale } from '../i18n/locale.ts';
+import type { Click } from '../payloads.ts';
 import { refusalView } from '../view-mapping.ts';
 
 export interface ListenerDeps {
@@ -39,3 +42,18 @@ export function refusal(d: ListenerDeps, r: Refusal): string {
 
 /** An ephemeral reply for ack() or respond(). */
 export const ephemeral = (text: string) => ({ response_type: 'ephemeral' as const, text });
+
+/**
+ * Tells only the person who clicked, leaving the clicked message as it is: through the click's
+ * response_url, or — a click that came without one — as an ephemeral message in the click's
+ * channel (the incident channel when it names none).
+ */
+export function tellClicker(d: ListenerDeps, click: Click, respond: RespondFn | undefined, client: WebClient): (text: string) => Promise<void> {
+  return async (text) => {
+    if (click.responseUrl !== null && respond) {
+      await respond({ ...ephemeral(text), replace_original: false });
+      return;
+    }
+    await client.chat.postEphemeral({ channel: click.channelId ?? d.config.slack.incidentChannel, user: click.userId, text });
+  };
+}

@@ -3,27 +3,25 @@
  * dialog), Try a fix, Fix in next release, Acknowledge, Resolve; and on the thread notes the fix-prep
  * checkboxes, Draft the RCA, and Re-deploy fix as cautious canary (opens the version modal).
  */
-import type { App, BlockAction, ButtonAction, CheckboxesAction, RespondFn } from '@slack/bolt';
-import type { Refusal } from '../../../../services/refusals.ts';
+import type { App } from '@slack/bolt';
 import { canaryModal } from '../../blocks/canary.ts';
 import { confirmRollbackModal } from '../../blocks/confirm.ts';
 import { FIX_PREP_PARTS } from '../../blocks/notes.ts';
 import { ACTION } from '../../ids.ts';
-import { ephemeral, refusal, userActor, type ListenerDeps } from '../context.ts';
-
-/** Tells only the person who clicked, leaving the head message as it is. */
-async function refuse(d: ListenerDeps, respond: RespondFn, r: Refusal): Promise<void> {
-  await respond({ ...ephemeral(refusal(d, r)), replace_original: false });
-}
+import { clickOf } from '../../payloads.ts';
+import { refusal, tellClicker, userActor, type ListenerDeps } from '../context.ts';
+import { openDialog } from '../dialogs.ts';
 
 export function registerDecisionActions(app: App, d: ListenerDeps): void {
   const s = d.services;
   for (const strategy of ['immediate', 'gradual'] as const) {
-    app.action<BlockAction<ButtonAction>>(ACTION[strategy], async ({ ack, body, action, respond, client }) => {
+    app.action(ACTION[strategy], async ({ ack, context, respond, client }) => {
       await ack();
-      const plan = await s.rollbacks.plan({ incidentId: action.value ?? '', strategy, to: null }, userActor(body.user.id));
-      if (!plan.ok) return refuse(d, respond, plan.refusal);
-      await client.views.open({ trigger_id: body.trigger_id, view: confirmRollbackModal(plan.value, d.locale) });
+      const click = clickOf(context, 'button');
+      const tell = tellClicker(d, click, respond, client);
+      const plan = await s.rollbacks.plan({ incidentId: click.action.value, strategy, to: null }, userActor(click.userId));
+      if (!plan.ok) return tell(refusal(d, plan.refusal));
+      await openDialog(d, client, { triggerId: click.triggerId, view: confirmRollbackModal(plan.value, d.locale), dialog: 'confirm', origin: 'click', tell });
     });
   }
 
@@ -31,48 +29,55 @@ export function registerDecisionActions(app: App, d: ListenerDeps): void {
     [ACTION.fix, 'fix'],
     [ACTION.nextRelease, 'next_release'],
   ] as const) {
-    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond }) => {
+    app.action(actionId, async ({ ack, context, respond, client }) => {
       await ack();
-      const result = s.decisions.decide(action.value ?? '', decision, userActor(body.user.id));
-      if (!result.ok) await refuse(d, respond, result.refusal);
+      const click = clickOf(context, 'button');
+      const result = s.decisions.decide(click.action.value, decision, userActor(click.userId));
+      if (!result.ok) await tellClicker(d, click, respond, client)(refusal(d, result.refusal));
     });
   }
 
-  app.action<BlockAction<ButtonAction>>(ACTION.acknowledge, async ({ ack, body, action, respond }) => {
+  app.action(ACTION.acknowledge, async ({ ack, context, respond, client }) => {
     await ack();
-    const open = s.decisions.openIncident(action.value ?? '');
-    if (!open.ok) return refuse(d, respond, open.refusal);
-    s.incidents.acknowledge(open.value.id, userActor(body.user.id));
+    const click = clickOf(context, 'button');
+    const open = s.decisions.openIncident(click.action.value);
+    if (!open.ok) return tellClicker(d, click, respond, client)(refusal(d, open.refusal));
+    s.incidents.acknowledge(open.value.id, userActor(click.userId));
   });
 
-  app.action<BlockAction<CheckboxesAction>>(ACTION.fixPrep, async ({ ack, body, action, respond }) => {
+  app.action(ACTION.fixPrep, async ({ ack, context, respond, client }) => {
     await ack();
-    const part = FIX_PREP_PARTS[Number(action.block_id.split(':')[1] ?? -1)];
-    const channel = body.channel?.id;
-    const thread = body.message?.thread_ts ?? body.message?.ts;
-    const incident = channel && thread ? s.queries.incidentByMessage(channel, thread) : null;
-    if (!part || !incident) return refuse(d, respond, { kind: 'error', message: 'this checklist does not belong to an incident Rewind knows' });
-    const selected = action.selected_options.map((o) => o.value).filter((v): v is string => typeof v === 'string');
-    s.postActions.tickFixPrep(incident.id, part, selected, userActor(body.user.id));
+    const click = clickOf(context, 'fix_prep');
+    const part = FIX_PREP_PARTS[click.action.part];
+    const thread = click.threadTs ?? click.messageTs;
+    const incident = click.channelId && thread ? s.queries.incidentByMessage(click.channelId, thread) : null;
+    if (!part || !incident) {
+      return tellClicker(d, click, respond, client)(refusal(d, { kind: 'error', message: 'this checklist does not belong to an incident Rewind knows' }));
+    }
+    s.postActions.tickFixPrep(incident.id, part, click.action.selected, userActor(click.userId));
   });
 
-  app.action<BlockAction<ButtonAction>>(ACTION.draftRca, async ({ ack, body, action, respond }) => {
+  app.action(ACTION.draftRca, async ({ ack, context, respond, client }) => {
     await ack();
-    const drafted = s.rca.draft(action.value ?? '', userActor(body.user.id));
-    if (!drafted.ok) await refuse(d, respond, drafted.refusal);
+    const click = clickOf(context, 'button');
+    const drafted = s.rca.draft(click.action.value, userActor(click.userId));
+    if (!drafted.ok) await tellClicker(d, click, respond, client)(refusal(d, drafted.refusal));
   });
 
   // 修正版の準備: ask for the fixed version; the modal's submission starts the canary.
-  app.action<BlockAction<ButtonAction>>(ACTION.canaryFix, async ({ ack, body, action, respond, client }) => {
+  app.action(ACTION.canaryFix, async ({ ack, context, respond, client }) => {
     await ack();
-    const plan = await s.canary.plan({ incidentId: action.value ?? '', version: null }, userActor(body.user.id));
-    if (!plan.ok) return refuse(d, respond, plan.refusal);
-    await client.views.open({ trigger_id: body.trigger_id, view: canaryModal(plan.value, d.locale) });
+    const click = clickOf(context, 'button');
+    const tell = tellClicker(d, click, respond, client);
+    const plan = await s.canary.plan({ incidentId: click.action.value, version: null }, userActor(click.userId));
+    if (!plan.ok) return tell(refusal(d, plan.refusal));
+    await openDialog(d, client, { triggerId: click.triggerId, view: canaryModal(plan.value, d.locale), dialog: 'canary', origin: 'click', tell });
   });
 
-  app.action<BlockAction<ButtonAction>>(ACTION.resolve, async ({ ack, body, action, respond }) => {
+  app.action(ACTION.resolve, async ({ ack, context, respond, client }) => {
     await ack();
-    const resolved = await s.decisions.resolve(action.value ?? '', userActor(body.user.id));
-    if (!resolved.ok) await refuse(d, respond, resolved.refusal);
+    const click = clickOf(context, 'button');
+    const resolved = await s.decisions.resolve(click.action.value, userActor(click.userId));
+    if (!resolved.ok) await tellClicker(d, click, respond, client)(refusal(d, resolved.refusal));
   });
 }

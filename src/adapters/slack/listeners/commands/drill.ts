@@ -4,7 +4,7 @@ import type { Scorecard } from '../../../../domain/drills.ts';
 import { nextCronRuns } from '../../../../services/cron-schedule.ts';
 import type { DrillScores } from '../../../../services/drills.ts';
 import { drillHistoryText, drillPlanText, drillReportBlocks } from '../../blocks/drills.ts';
-import { formatTimeInZone } from '../../blocks/format.ts';
+import { escapeMrkdwn, formatTimeInZone } from '../../blocks/format.ts';
 import { parseDrill } from '../../commands/drill.ts';
 import { helpText, renderParseError } from '../../commands/render.ts';
 import { scenarioView } from '../../drill-messages.ts';
@@ -12,18 +12,20 @@ import { COMMAND } from '../../ids.ts';
 import { ANSWER_STRINGS } from '../../i18n/answers.ts';
 import { DRILL_NOTE_STRINGS } from '../../i18n/drill-notes.ts';
 import { DRILL_STRINGS } from '../../i18n/drills.ts';
+import { deliveryOf } from '../../payloads.ts';
 import { ephemeral, parseContext, refusal, userActor, type ListenerDeps } from '../context.ts';
 
 export function registerDrillCommand(app: App, d: ListenerDeps): void {
   const say = ANSWER_STRINGS[d.locale];
   const notes = DRILL_NOTE_STRINGS[d.locale];
   const s = d.services;
-  app.command(COMMAND.drill, async ({ command, ack, respond }) => {
+  app.command(COMMAND.drill, async ({ context, ack, respond }) => {
+    const command = deliveryOf(context, 'command');
     const parsed = parseDrill(command.text, parseContext(d));
     if (!parsed.ok) return ack(ephemeral(renderParseError('drill', parsed.error, d.locale)));
     const c = parsed.command;
     const { drills } = d.config;
-    const actor = userActor(command.user_id);
+    const actor = userActor(command.userId);
     switch (c.sub) {
       case 'help':
         return ack(ephemeral(helpText('drill', d.locale)));
@@ -31,7 +33,7 @@ export function registerDrillCommand(app: App, d: ListenerDeps): void {
         const runs = nextCronRuns(drills.schedule, drills.timezone, d.clock.now(), 4).map((t) => formatTimeInZone(t, drills.timezone, d.locale));
         const next = s.queries.nextDrill(d.clock.now());
         const lines = [say.drillSchedule(drills.schedule, drills.timezone, runs)];
-        if (next) lines.push(notes.scheduleNext(next.id, next.scenario, formatTimeInZone(next.scheduledFor, drills.timezone, d.locale), DRILL_STRINGS[d.locale].status[next.status]));
+        if (next) lines.push(notes.scheduleNext(next.id, escapeMrkdwn(next.scenario), formatTimeInZone(next.scheduledFor, drills.timezone, d.locale), DRILL_STRINGS[d.locale].status[next.status]));
         return ack(ephemeral(lines.join('\n')));
       }
       case 'run': {
@@ -45,7 +47,7 @@ export function registerDrillCommand(app: App, d: ListenerDeps): void {
           const text = drillPlanText({ scenario: scenarioView(p.scenario, p.scenario.name), service: p.service, version: p.version, injector: p.injector, lines: p.lines, maxDurationMs: p.maxDurationMs }, d.locale);
           return void (await respond(ephemeral(text)));
         }
-        return void (await respond(ephemeral(notes.runStarted(r.drill.id, c.scenario, r.drill.service ?? '?'))));
+        return void (await respond(ephemeral(notes.runStarted(r.drill.id, escapeMrkdwn(c.scenario), escapeMrkdwn(r.drill.service ?? '?')))));
       }
       case 'abort': {
         await ack();

@@ -8,6 +8,7 @@ import { helpText, renderParseError } from '../../commands/render.ts';
 import { COMMAND } from '../../ids.ts';
 import { ANSWER_STRINGS } from '../../i18n/answers.ts';
 import { NOTE_STRINGS } from '../../i18n/notes.ts';
+import { deliveryOf } from '../../payloads.ts';
 import { ephemeral, refusal, userActor, type ListenerDeps } from '../context.ts';
 
 /** The incident a command means: the id given, else the only open one. */
@@ -23,7 +24,8 @@ export function targetIncident(d: ListenerDeps, id: string | null): { id: string
 
 export function registerIncidentCommand(app: App, d: ListenerDeps): void {
   const say = ANSWER_STRINGS[d.locale];
-  app.command(COMMAND.incident, async ({ command, ack }) => {
+  app.command(COMMAND.incident, async ({ context, ack }) => {
+    const command = deliveryOf(context, 'command');
     const parsed = parseIncident(command.text);
     if (!parsed.ok) return ack(ephemeral(renderParseError('incident', parsed.error, d.locale)));
     const c = parsed.command;
@@ -35,7 +37,7 @@ export function registerIncidentCommand(app: App, d: ListenerDeps): void {
     }
     const target = targetIncident(d, c.id);
     if ('refusal' in target) return ack(ephemeral(refusal(d, target.refusal)));
-    const actor = userActor(command.user_id);
+    const actor = userActor(command.userId);
     switch (c.sub) {
       case 'timeline': {
         const lines = s.queries.timeline(target.id).map((e) => ({ at: e.at, kind: e.kind, actorId: e.actor.id, from: e.from, to: e.to, detail: e.detail }));

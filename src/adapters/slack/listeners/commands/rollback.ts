@@ -1,6 +1,7 @@
 /** `/rollback …` (SPEC section 4). */
 import type { App } from '@slack/bolt';
 import { statusText, historyText } from '../../blocks/answers.ts';
+import { escapeMrkdwn } from '../../blocks/format.ts';
 import { confirmRollbackModal } from '../../blocks/confirm.ts';
 import { parseRollback } from '../../commands/rollback.ts';
 import { helpText, renderParseError } from '../../commands/render.ts';
@@ -8,17 +9,21 @@ import { COMMAND } from '../../ids.ts';
 import { ANSWER_STRINGS } from '../../i18n/answers.ts';
 import { formatDuration } from '../../../../config/units.ts';
 import { triggerRules } from '../../../../config/derive.ts';
+import { deliveryOf } from '../../payloads.ts';
 import { rollbackView } from '../../view-mapping.ts';
 import { ephemeral, parseContext, refusal, userActor, type ListenerDeps } from '../context.ts';
+import { openDialog } from '../dialogs.ts';
 
 export function registerRollbackCommand(app: App, d: ListenerDeps): void {
   const say = ANSWER_STRINGS[d.locale];
-  app.command(COMMAND.rollback, async ({ command, ack, respond, client }) => {
+  app.command(COMMAND.rollback, async ({ context, ack, respond, client }) => {
+    const command = deliveryOf(context, 'command');
     const parsed = parseRollback(command.text, parseContext(d));
     if (!parsed.ok) return ack(ephemeral(renderParseError('rollback', parsed.error, d.locale)));
     const c = parsed.command;
-    const actor = userActor(command.user_id);
+    const actor = userActor(command.userId);
     const { services: s } = d;
+    const tell = async (text: string) => void (await respond(ephemeral(text)));
     switch (c.sub) {
       case 'help':
         return ack(ephemeral(helpText('rollback', d.locale)));
@@ -26,15 +31,15 @@ export function registerRollbackCommand(app: App, d: ListenerDeps): void {
       case 'gradual': {
         await ack();
         const plan = await s.rollbacks.plan({ incidentId: null, service: c.service, strategy: c.sub, to: c.to }, actor);
-        if (!plan.ok) return void (await respond(ephemeral(refusal(d, plan.refusal))));
-        await client.views.open({ trigger_id: command.trigger_id, view: confirmRollbackModal(plan.value, d.locale) });
+        if (!plan.ok) return tell(refusal(d, plan.refusal));
+        await openDialog(d, client, { triggerId: command.triggerId, view: confirmRollbackModal(plan.value, d.locale), dialog: 'confirm', origin: 'command', tell });
         return;
       }
       case 'planned': {
         await ack();
         const plan = await s.rollbacks.plan({ incidentId: null, service: c.service, strategy: c.strategy, to: c.to, at: c.at }, actor);
-        if (!plan.ok) return void (await respond(ephemeral(refusal(d, plan.refusal))));
-        await client.views.open({ trigger_id: command.trigger_id, view: confirmRollbackModal(plan.value, d.locale) });
+        if (!plan.ok) return tell(refusal(d, plan.refusal));
+        await openDialog(d, client, { triggerId: command.triggerId, view: confirmRollbackModal(plan.value, d.locale), dialog: 'confirm', origin: 'command', tell });
         return;
       }
       case 'status': {
@@ -64,7 +69,7 @@ export function registerRollbackCommand(app: App, d: ListenerDeps): void {
         const { inWindow } = s.complaints.record(c.service, c.text, actor);
         const threshold = d.config.triggers.watch.find((w) => w.metric === 'user_complaints');
         return ack(
-          ephemeral(say.complaintRecorded(c.service, inWindow, formatDuration(d.config.triggers.observationWindow), threshold ? String(threshold.threshold) : '—')),
+          ephemeral(say.complaintRecorded(escapeMrkdwn(c.service), inWindow, formatDuration(d.config.triggers.observationWindow), threshold ? String(threshold.threshold) : '—')),
         );
       }
       case 'pause':
@@ -72,7 +77,7 @@ export function registerRollbackCommand(app: App, d: ListenerDeps): void {
       case 'abort': {
         await ack();
         const result = await s.rollbacks.control({ service: c.service }, c.sub, actor);
-        await respond(ephemeral(result.ok ? say.controlDone(c.sub, c.service) : refusal(d, result.refusal)));
+        await respond(ephemeral(result.ok ? say.controlDone(c.sub, escapeMrkdwn(c.service)) : refusal(d, result.refusal)));
         return;
       }
     }

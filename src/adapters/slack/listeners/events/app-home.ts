@@ -2,12 +2,14 @@
 import type { App } from '@slack/bolt';
 import { nextCronRuns } from '../../../../services/cron-schedule.ts';
 import { homeView } from '../../blocks/home.ts';
+import { deliveryOf } from '../../payloads.ts';
 import { rollbackView } from '../../view-mapping.ts';
 import type { ListenerDeps } from '../context.ts';
 
 export function registerAppHome(app: App, d: ListenerDeps): void {
-  app.event('app_home_opened', async ({ event, client }) => {
-    if (event.tab !== 'home') return;
+  app.event('app_home_opened', async ({ context, client }) => {
+    const opened = deliveryOf(context, 'event');
+    if (opened.tab !== 'home') return;
     const { queries } = d.services;
     const openIncidents = await Promise.all(
       queries.openIncidents().map(async (incident) => {
@@ -31,6 +33,6 @@ export function registerAppHome(app: App, d: ListenerDeps): void {
       },
       d.locale,
     );
-    await client.views.publish({ user_id: event.user, view });
+    await client.views.publish({ user_id: opened.userId, view });
   });
 }

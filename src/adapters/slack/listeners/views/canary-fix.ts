@@ -5,31 +5,33 @@
  */
 import type { App } from '@slack/bolt';
 import { CANARY_VERSION_ACTION, parseCanaryMetadata } from '../../blocks/canary.ts';
-import { formatPercent } from '../../blocks/format.ts';
+import { escapeMrkdwn, formatPercent } from '../../blocks/format.ts';
 import { clip } from '../../blocks/limits.ts';
 import { CANARY_STRINGS } from '../../i18n/canary.ts';
 import { BLOCK, VIEW } from '../../ids.ts';
+import { deliveryOf } from '../../payloads.ts';
 import { refusal, userActor, type ListenerDeps } from '../context.ts';
 
 /** Slack shows an input block's error under the field; it must be short plain text. */
 const ERROR_MAX = 500;
 
 export function registerCanaryFixView(app: App, d: ListenerDeps): void {
-  app.view(VIEW.canaryFix, async ({ ack, body, view, client }) => {
-    const user = body.user.id;
+  app.view(VIEW.canaryFix, async ({ ack, context, client }) => {
+    const submission = deliveryOf(context, 'view');
+    const user = submission.userId;
     const actor = userActor(user);
     const channel = d.config.slack.incidentChannel;
     const s = CANARY_STRINGS[d.locale];
     let incidentId: string;
     try {
-      incidentId = parseCanaryMetadata(view.private_metadata);
+      incidentId = parseCanaryMetadata(submission.privateMetadata);
     } catch (err) {
       await ack();
       d.log.warn({ err: (err as Error).message, user }, 'canary submission with bad metadata');
       await client.chat.postEphemeral({ channel, user, text: refusal(d, { kind: 'error', message: 'the canary request could not be read; nothing was started. Use the button in the incident thread again.' }) });
       return;
     }
-    const version = view.state.values[BLOCK.canaryVersion]?.[CANARY_VERSION_ACTION]?.selected_option?.value ?? null;
+    const version = submission.values[BLOCK.canaryVersion]?.[CANARY_VERSION_ACTION]?.selected_option?.value ?? null;
     if (!version) return void (await ack({ response_action: 'errors', errors: { [BLOCK.canaryVersion]: s.noVersionChosen } }));
     const planned = await d.services.canary.plan({ incidentId, version }, actor);
     if (!planned.ok) {
@@ -43,7 +45,7 @@ export function registerCanaryFixView(app: App, d: ListenerDeps): void {
       return;
     }
     const v = result.value;
-    const text = v.state === 'awaiting_approval' ? s.approvalWaiting(v.have, v.need) : s.started(planned.value.service, version, formatPercent(planned.value.steps[0] ?? 1));
+    const text = v.state === 'awaiting_approval' ? s.approvalWaiting(v.have, v.need) : s.started(escapeMrkdwn(planned.value.service), escapeMrkdwn(version), formatPercent(planned.value.steps[0] ?? 1));
     await client.chat.postEphemeral({ channel, user, text });
   });
 }

@@ -4,19 +4,21 @@
  */
 import type { App } from '@slack/bolt';
 import { parseConfirmMetadata, type ConfirmRollbackInput } from '../../blocks/confirm.ts';
-import { slackDate } from '../../blocks/format.ts';
+import { escapeMrkdwn, slackDate } from '../../blocks/format.ts';
 import { VIEW } from '../../ids.ts';
 import { ANSWER_STRINGS } from '../../i18n/answers.ts';
+import { deliveryOf } from '../../payloads.ts';
 import { refusal, userActor, type ListenerDeps } from '../context.ts';
 
 export function registerConfirmRollbackView(app: App, d: ListenerDeps): void {
-  app.view(VIEW.confirmRollback, async ({ ack, body, view, client }) => {
+  app.view(VIEW.confirmRollback, async ({ ack, context, client }) => {
     await ack();
-    const user = body.user.id;
+    const submission = deliveryOf(context, 'view');
+    const user = submission.userId;
     const channel = d.config.slack.incidentChannel;
     let plan: ConfirmRollbackInput;
     try {
-      plan = parseConfirmMetadata(view.private_metadata);
+      plan = parseConfirmMetadata(submission.privateMetadata);
     } catch (err) {
       // Only a forged or corrupted submission gets here; say so and run nothing.
       d.log.warn({ err: (err as Error).message, user }, 'confirm-rollback submission with bad metadata');
@@ -30,11 +32,14 @@ export function registerConfirmRollbackView(app: App, d: ListenerDeps): void {
     }
     const say = ANSWER_STRINGS[d.locale];
     const v = result.value;
+    // The version names come from the config (and the metadata back from Slack): escaped like any outside text.
+    const service = escapeMrkdwn(plan.service);
+    const to = escapeMrkdwn(plan.toVersion);
     const text =
       v.state === 'started'
-        ? say.rollbackStarted(plan.service, plan.toVersion)
+        ? say.rollbackStarted(service, to)
         : v.state === 'scheduled'
-          ? say.rollbackScheduled(plan.service, plan.toVersion, slackDate(v.rollback.scheduledFor ?? 0))
+          ? say.rollbackScheduled(service, to, slackDate(v.rollback.scheduledFor ?? 0))
           : say.approvalWaiting(v.have, v.need);
     await client.chat.postEphemeral({ channel, user, text });
   });

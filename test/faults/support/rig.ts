@@ -1,0 +1,233 @@
+/**
+ * One fault-suite world: the Slack Web API and Kubernetes API stand-ins running in the test
+ * process, a temporary SQLite file, a config derived from config/rewind.yml, and the real bot as a
+ * separate OS process (BotProcess) on a ScaledClock. Tests reach the bot only through its real
+ * entry points — the alert webhook and signed Slack requests — and look at what it did through
+ * the stand-ins' records and, read-only, the SQLite file.
+ *
+ * The config differs from the shipped one as test/support/world.ts's does: prompt-service is routed
+ * by weight through Istio and metrics come from the simulated provider (healthy throughout, see
+ * bot-main.ts). Drills run on prompt-service itself with the istio-fault injector, so a drill's
+ * fault lands on the VirtualService the rollback moves.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { parse, stringify } from 'yaml';
+import { ScaledClock } from '../../../src/services/clock.ts';
+import { KubeApiStandIn, type SeedOptions } from '../../support/kube-api.ts';
+import { writeKubeconfig } from '../../support/kubeconfig.ts';
+import { REPO } from '../../support/run-cli.ts';
+import { SlackApiStandIn } from '../../support/slack-api.ts';
+import {
+  blockActionsPayload,
+  interactionBody,
+  postSigned,
+  slashCommandBody,
+  viewSubmissionPayload,
+  type BlockActionsOptions,
+  type ViewSubmissionOptions,
+} from '../../support/slack-signing.ts';
+import { BotProcess } from './bot-process.ts';
+
+export const SECRET = 'faults-signing-secret';
+export const ALERT_TOKEN = 'faults-alert-token';
+export const LEAD = 'U0LEAD';
+export const ALICE = 'U0ALICE';
+export const BOB = 'U0BOB';
+export const MALLORY = 'U0MALLORY';
+/** Who each escalation level of the shipped config reaches once user groups are expanded. */
+export const ESCALATED = { 1: ['U0SENIOR1', 'U0SENIOR2'], 2: ['U0MANAGER'] } as const;
+export const INCIDENT_CHANNEL = 'C0INCIDENT';
+export const STAKEHOLDER_CHANNEL = 'C0STAKEHOLDERS';
+export const VS = { kind: 'VirtualService', namespace: 'prompts', name: 'prompt-service' } as const;
+export const VS_PATH = '/apis/networking.istio.io/v1/namespaces/prompts/virtualservices/prompt-service';
+export const MIN = 60_000;
+/**
+ * True under vitest.faults.config.ts (`npm run test:faults`). The default config's `*.test.ts`
+ * also matches these files; there the suite is skipped rather than run alongside the unit tests.
+ */
+export const IN_FAULT_SUITE = process.env.REWIND_FAULTS === '1';
+
+export interface RigOptions {
+  /** Scaled milliseconds per real millisecond. */
+  scale: number;
+  /** Changes to the derived config, as plain YAML data. */
+  config?: (doc: Record<string, any>) => void;
+  /** The initial traffic split of prompt-service (default: all on v2.0.0). */
+  kube?: Partial<SeedOptions>;
+  processBeforeResponse?: boolean;
+  /** Start the bot (default true); false for tests that script the stand-ins first. */
+  startBot?: boolean;
+}
+
+export interface Answer {
+  status: number;
+  body: any;
+  /** The response_url handed to the bot with the request. */
+  responseUrl: string;
+}
+
+export class Rig {
+  readonly clock: ScaledClock;
+  readonly dbFile: string;
+  private constructor(
+    readonly dir: string,
+    readonly slack: SlackApiStandIn,
+    readonly kube: KubeApiStandIn,
+    readonly bot: BotProcess,
+  ) {
+    this.clock = new ScaledClock(bot.options.origin, bot.options.scale);
+    this.dbFile = bot.options.env.REWIND_DB ?? '';
+  }
+
+  static async start(o: RigOptions): Promise<Rig> {
+    const dir = mkdtempSync(join(tmpdir(), 'rewind-faults-'));
+    const doc = parse(readFileSync(join(REPO, 'config/rewind.yml'), 'utf8')) as Record<string, any>;
+    doc.services['prompt-service'].router = { kind: 'istio', virtualService: 'prompt-service', route: 0 };
+    doc.metrics = { provider: 'simulated' };
+    doc.services['prompt-service'].drill = 'allowed';
+    doc.drills.service = 'prompt-service';
+    doc.drills.injector = { kind: 'istio-fault', virtualService: 'prompt-service' };
+    // The stand-in cluster serves prompt-service only; a staging service it cannot read would only add warnings.
+    delete doc.services['prompt-service-staging'];
+    o.config?.(doc);
+    const configFile = join(dir, 'rewind.yml');
+    writeFileSync(configFile, stringify(doc));
+
+    const slack = await new SlackApiStandIn().answerLikeSlack().start();
+    slack.handle('usergroups.users.list', (args) => ({
+      body: { ok: true, users: args.usergroup === 'S0SRE' ? [ALICE, BOB] : args.usergroup === 'S0SENIOR' ? [...ESCALATED[1]] : [] },
+    }));
+    slack.handle('chat.getPermalink', (args) => ({
+      body: { ok: true, channel: args.channel, permalink: `https://rewind-test.slack.com/archives/${String(args.channel)}/p${String(args.message_ts).replace('.', '')}` },
+    }));
+    const kube = await KubeApiStandIn.start({ token: 'token-faults' });
+    kube.seedPromptService({ versions: ['v2.0.0', 'v1.5.0', 'v1.0.0'], namespace: 'prompts', context: 'prod', ...o.kube });
+    const kubeconfig = writeKubeconfig(
+      [
+        { name: 'prod', server: kube.url, token: 'token-faults' },
+        { name: 'staging', server: kube.url, token: 'token-faults' },
+      ],
+      'prod',
+      join(dir, 'kubeconfig'),
+    );
+    kube.clearRequests();
+    const bot = new BotProcess({
+      origin: Date.now(),
+      scale: o.scale,
+      processBeforeResponse: o.processBeforeResponse ?? false,
+      env: {
+        SLACK_BOT_TOKEN: 'xoxb-faults-token',
+        SLACK_SIGNING_SECRET: SECRET,
+        SLACK_API_URL: slack.url,
+        PORT: '0',
+        REWIND_CONFIG: configFile,
+        REWIND_DB: join(dir, 'rewind.db'),
+        LOG_LEVEL: 'info',
+        ALERT_WEBHOOK_TOKEN: ALERT_TOKEN,
+        KUBECONFIG: kubeconfig,
+      },
+    });
+    const rig = new Rig(dir, slack, kube, bot);
+    if (o.startBot ?? true) await bot.start();
+    return rig;
+  }
+
+  /** Stops the bot (SIGTERM, then SIGKILL), the stand-ins, and removes the folder. */
+  async stop(): Promise<void> {
+    await this.bot.stop();
+    await this.slack.stop();
+    await this.kube.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  // --- entry points ------------------------------------------------------------------------
+
+  /** POSTs to the generic alert webhook; the default body is v2.0.0's error rate breaking the warning tier. */
+  async alert(body: Record<string, unknown> = {}, headers: Record<string, string> = { authorization: `Bearer ${ALERT_TOKEN}` }): Promise<{ status: number; body: any }> {
+    const res = await fetch(`${this.bot.url}/alerts/generic`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ service: 'prompt-service', severity: 'warning', summary: 'error_rate 7.2% > 5%', labels: { version: 'v2.0.0' }, ...body }),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : {} };
+  }
+
+  async command(user: string, command: string, text: string): Promise<Answer> {
+    const responseUrl = this.slack.responseUrl();
+    const res = await postSigned(`${this.bot.url}/slack/events`, slashCommandBody({ command, text, user_id: user, channel_id: INCIDENT_CHANNEL, response_url: responseUrl }), { secret: SECRET });
+    return { ...(await answerOf(res)), responseUrl };
+  }
+
+  async act(o: Omit<BlockActionsOptions, 'channel' | 'responseUrl'> & { channel?: string }): Promise<Answer> {
+    const responseUrl = this.slack.responseUrl();
+    const payload = blockActionsPayload({ channel: INCIDENT_CHANNEL, responseUrl, ...o });
+    const res = await postSigned(`${this.bot.url}/slack/events`, interactionBody(payload), { secret: SECRET });
+    return { ...(await answerOf(res)), responseUrl };
+  }
+
+  async submit(user: string, callbackId: string, privateMetadata: string, values?: ViewSubmissionOptions['values']): Promise<Answer> {
+    const payload = viewSubmissionPayload({ user, callbackId, privateMetadata, ...(values ? { values } : {}) });
+    const res = await postSigned(`${this.bot.url}/slack/events`, interactionBody(payload), { secret: SECRET });
+    return { ...(await answerOf(res)), responseUrl: '' };
+  }
+
+  // --- looking -----------------------------------------------------------------------------
+
+  /** Runs `fn` on a read-only connection to the bot's database (safe while it runs: WAL). */
+  read<T>(fn: (db: Database.Database) => T): T {
+    for (let attempt = 1; ; attempt++) {
+      let db: Database.Database | undefined;
+      try {
+        db = new Database(this.dbFile, { readonly: true, fileMustExist: true });
+        return fn(db);
+      } catch (err) {
+        // The writer may hold a lock for a moment; anything else is a real failure.
+        if (attempt >= 20 || !/SQLITE_BUSY|database is locked/i.test(String((err as Error).message))) throw err;
+      } finally {
+        db?.close();
+      }
+    }
+  }
+
+  /**
+   * Polls `probe` every 25 ms until it returns a value other than undefined/false, or throws after
+   * `ceilingMs` of real time naming what was awaited. Ceilings are generous: they catch a stuck
+   * bot, not a slow one.
+   */
+  async until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, ceilingMs = 60_000): Promise<T> {
+    const end = Date.now() + ceilingMs;
+    let last: unknown;
+    for (;;) {
+      try {
+        const v = await probe();
+        if (v !== undefined && v !== false) return v;
+      } catch (err) {
+        last = err;
+      }
+      if (Date.now() > end) {
+        throw new Error(`waited ${ceilingMs} ms (${Math.round(this.clock.scale * ceilingMs / MIN)} scaled minutes) for ${what}${last ? ` (last error: ${String(last)})` : ''}\n--- bot log:\n${this.bot.output(undefined, 6_000)}`);
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  /** Real milliseconds that `scaledMs` of the bot's time take. */
+  real(scaledMs: number): number {
+    return scaledMs / this.clock.scale;
+  }
+}
+
+async function answerOf(res: Response): Promise<{ status: number; body: any }> {
+  const raw = await res.text();
+  let body: any = raw;
+  try {
+    body = raw ? JSON.parse(raw) : {};
+  } catch {
+    // Bolt answers some acks with plain text.
+  }
+  return { status: res.status, body };
+}

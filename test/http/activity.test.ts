@@ -1,0 +1,60 @@
+/**
+ * Background work gives way to incoming requests: it waits while a burst is being answered, never
+ * longer than its ceiling, and not at all for a lone request.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RequestActivity } from '../../src/adapters/http/activity.ts';
+
+let server: Server | undefined;
+afterEach(async () => {
+  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  server = undefined;
+});
+
+/** A server whose answers are held until `release()`; `url` to call it. */
+async function heldServer(activity: RequestActivity) {
+  const held: Array<() => void> = [];
+  server = createServer((_req, res) => held.push(() => res.end('ok')));
+  activity.watch(server);
+  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  return { url, held, release: () => held.splice(0).forEach((f) => f()) };
+}
+
+describe('RequestActivity', () => {
+  it('resolves at once when nothing is going on', async () => {
+    const activity = new RequestActivity({ quietMs: 5, maxWaitMs: 60_000 });
+    await heldServer(activity);
+    const t = performance.now();
+    await activity.quiet();
+    expect(performance.now() - t).toBeLessThan(30_000); // ceiling only: it does not wait for anything
+  });
+
+  it('waits while requests are being answered, and goes on once they are', async () => {
+    const activity = new RequestActivity({ quietMs: 5, maxWaitMs: 60_000 });
+    const s = await heldServer(activity);
+    const answers = [fetch(s.url), fetch(s.url)];
+    while (s.held.length < 2) await new Promise((r) => setTimeout(r, 5));
+    let done = false;
+    const waiting = activity.quiet().then(() => (done = true));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(done).toBe(false); // two requests in flight: background work waits
+    s.release();
+    await Promise.all(answers);
+    await waiting;
+    expect(done).toBe(true);
+  });
+
+  it('never waits longer than its ceiling', async () => {
+    const activity = new RequestActivity({ quietMs: 5, maxWaitMs: 100 });
+    const s = await heldServer(activity);
+    const answer = fetch(s.url);
+    while (s.held.length < 1) await new Promise((r) => setTimeout(r, 5));
+    await activity.quiet(); // resolves although the request is still held
+    expect(s.held).toHaveLength(1);
+    s.release();
+    await answer;
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * Builders that take text Rewind did not write (alert titles, configured version names, actor ids
+ * stored on the timeline) escape it exactly once: nothing in it becomes a mention, a broadcast or a
+ * link, and nothing reads `&amp;lt;`.
+ */
+import { describe, expect, it } from 'vitest';
+import { timelineText } from '../../../src/adapters/slack/blocks/answers.ts';
+import { incidentMessage } from '../../../src/adapters/slack/blocks/incident.ts';
+import { stakeholderText } from '../../../src/adapters/slack/blocks/notes.ts';
+import { START, makeIncident, makeView } from './support.ts';
+
+const HOSTILE = '<!channel> <@U0HOSTILE> <http://evil.example|click> & co';
+const ESCAPED = '&lt;!channel&gt; &lt;@U0HOSTILE&gt; &lt;http://evil.example|click&gt; &amp; co';
+
+/** Every `&` starts one of the three entities mrkdwn knows; a cut or doubled entity fails this. */
+const WHOLE_ENTITIES = /^(?:[^&]|&(?:amp|lt|gt);)*$/s;
+
+describe('stakeholderText', () => {
+  const view = {
+    incidentId: 'INC-20260105-001',
+    service: 'prompt-service',
+    title: HOSTILE,
+    userImpact: `Who is affected: ${HOSTILE}`,
+    severity: 'warning' as const,
+    status: 'Rolling back',
+    rollback: `Immediate rollback v2.0.0 ${HOSTILE} → v1.5.0 (Running)`,
+    resolved: false,
+  };
+
+  it('escapes every field, the user impact and the rollback line included', () => {
+    for (const locale of ['en', 'ja'] as const) {
+      const text = stakeholderText(view, locale);
+      expect(text).not.toMatch(/<[!@#h]/);
+      expect(text).toMatch(WHOLE_ENTITIES);
+      expect(text.split(ESCAPED)).toHaveLength(4); // title, impact and rollback, each escaped once
+    }
+    expect(stakeholderText(view, 'en')).toContain(`*Current state*: Rolling back · Immediate rollback v2.0.0 ${ESCAPED} → v1.5.0 (Running)`);
+  });
+});
+
+describe('timelineText', () => {
+  it('mentions people and shows any other actor as escaped text', () => {
+    const text = timelineText(
+      'INC-20260105-001',
+      [
+        { at: START, kind: 'complaint', actorId: 'U0LEAD', detail: { text: HOSTILE } },
+        { at: START + 1000, kind: 'alert', actorId: HOSTILE, detail: {} },
+        { at: START + 2000, kind: 'note', actorId: 'U<!here>', detail: {} },
+      ],
+      'UTC',
+      'en',
+    );
+    expect(text).toContain(`*complaint* <@U0LEAD> — text=${ESCAPED}`);
+    expect(text).toContain(`*alert* ${ESCAPED}`);
+    expect(text).toContain('*note* U&lt;!here&gt;');
+    expect(text).not.toMatch(/<[!#h]|<@U0HOSTILE/);
+    expect(text).toMatch(WHOLE_ENTITIES);
+  });
+});
+
+describe('incidentMessage fallback text', () => {
+  it('is cut before it is escaped, so the cut never splits an entity', () => {
+    for (const pad of ['', 'x', 'xx', 'xxx']) {
+      const { text } = incidentMessage(makeView({ incident: makeIncident({ title: pad + '<'.repeat(600) }) }), 'en');
+      expect(text).not.toContain('<');
+      expect(text).toMatch(WHOLE_ENTITIES);
+      expect(text.endsWith('&lt;…')).toBe(true);
+    }
+  });
+
+  it('escapes the version, the title and the escalation label once', () => {
+    const view = makeView({ incident: makeIncident({ version: HOSTILE, title: HOSTILE }), escalation: { level: 1, label: HOSTILE } });
+    const { text } = incidentMessage(view, 'en');
+    expect(text.split(ESCAPED)).toHaveLength(4);
+    expect(text).toMatch(WHOLE_ENTITIES);
+  });
+});
