@@ -10,6 +10,7 @@ import type { Config } from './config/schema.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { systemClock, type Clock } from './services/clock.ts';
 import { createServices, type Services } from './services/index.ts';
+import { Runner } from './services/runners.ts';
 import type { AlertSink, RollbackEngine } from './services/ports.ts';
 import { alertRoutes } from './adapters/alerts/routes.ts';
 import { createMetrics, type Metrics } from './adapters/metrics/index.ts';
@@ -197,6 +198,8 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
     }),
   ];
   const activity = new RequestActivity();
+  // This process's name and heartbeat, under which timers and outbox messages are claimed.
+  const runner = new Runner({ repo: store.timers, clock, log });
   const slack = createSlackApp({
     activity,
     botToken: env.slackBotToken ?? '',
@@ -229,6 +232,7 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
     locale,
     log,
     yieldToRequests: () => activity.quiet(),
+    runner,
     ...(options.slack?.minUpdateIntervalMs !== undefined ? { minUpdateIntervalMs: options.slack.minUpdateIntervalMs } : {}),
   });
   const metrics = createMetrics(config, {
@@ -259,6 +263,7 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
       directory,
       metrics: metrics.source,
       yieldToRequests: () => activity.quiet(),
+      runner,
       escalationNotifier: { escalate: (incident, level, lateMs, key) => presenter.escalate(incident.id, level, lateMs, key) },
     },
     log,
@@ -274,6 +279,7 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
     // A drill that was running when the process died has its fault removed before anything else runs.
     await services.drills.heal();
     services.drillSchedule.arm();
+    runner.start();
     services.timers.start();
     services.evaluator?.start();
     presenter.start();
@@ -283,6 +289,7 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
     await services.timers.stop().catch(() => undefined);
     await presenter.stop().catch(() => undefined);
     await slack.stop().catch(() => undefined);
+    await runner.stop();
     store.close();
     throw new StartupError(startupFailure(err, env));
   }
@@ -307,6 +314,7 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
       await slack.stop();
       await services.rollbacks.idle();
       await presenter.stop();
+      await runner.stop();
       store.close();
       log.info('Rewind stopped');
     },

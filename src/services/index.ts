@@ -26,6 +26,7 @@ import { DrillService } from './drills.ts';
 import { FixCanary } from './fix-canary.ts';
 import { RollbackRequests } from './rollback-requests.ts';
 import { TimerService, type TimerLog } from './timers.ts';
+import type { Runner } from './runners.ts';
 
 export interface ServicePorts {
   notifier: IncidentNotifier & IncidentAnnouncer & RcaPublisher & StakeholderPort;
@@ -42,6 +43,8 @@ export interface ServicePorts {
   injector?: FaultInjector | { unavailable: string };
   /** Resolves when background work may run (incoming requests are answered first). */
   yieldToRequests?: () => Promise<void>;
+  /** This process's liveness, shared with the presenter's outbox; the timer service keeps its own without. */
+  runner?: Runner;
 }
 
 export interface Services {
@@ -68,7 +71,13 @@ export interface Services {
 
 export function createServices(config: Config, store: Store, clock: Clock, ports: ServicePorts, log?: TimerLog): Services {
   const chains = Object.fromEntries(Object.entries(config.services).map(([name, s]) => [name, s.versions.map((v) => v.version)]));
-  const timers = new TimerService({ repo: store.timers, clock, ...(log ? { log } : {}), ...(ports.yieldToRequests ? { yieldToRequests: ports.yieldToRequests } : {}) });
+  const timers = new TimerService({
+    repo: store.timers,
+    clock,
+    ...(log ? { log } : {}),
+    ...(ports.yieldToRequests ? { yieldToRequests: ports.yieldToRequests } : {}),
+    ...(ports.runner ? { runner: ports.runner } : {}),
+  });
   const authorizer = new Authorizer({ approvers: config.slack.approvers, directory: ports.directory, clock, audit: store.audit, ...(log ? { log } : {}) });
   const escalations = new EscalationService(store, timers, ports.escalationNotifier, {
     levels: escalationLevels(config),

@@ -419,9 +419,11 @@ export class StepRunner {
     // A canary that cannot go on goes back, unless going back is what failed, or no traffic moved yet.
     const moved = ctx.steps.some((x) => x.detail.kind === 'set_weight' && x.status !== 'pending' && x.status !== 'skipped');
     if (r.strategy === 'canary' && ctx.step.detail.revert !== true && moved) return this.revertCanary(r, ctx.step, message, 'error');
+    // The step as stored now: `begin` set its start after the context was read.
+    const startedAt = this.o.store.rollbacks.steps(r.id).find((x) => x.seq === ctx.step.seq)?.startedAt ?? ctx.step.startedAt ?? now;
     this.o.store.rollbacks.updateStep(r.id, ctx.step.seq, { status: 'failed', finishedAt: now, detail: { ...ctx.step.detail, error: message } });
     const failed = this.o.store.rollbacks.update(r.id, { status: 'failed', finishedAt: now, error: message });
-    this.notice(ctx, 'failed', now - (ctx.step.startedAt ?? now), [['error', message]]);
+    this.notice(ctx, 'failed', now - startedAt, [['error', message]]);
     if (failed) await this.finished(failed, 'failed', message);
     // A canary runs after its incident was resolved: traffic stuck half-way back still needs a person.
     if (r.incidentId) await this.o.escalations.escalateNow(r.incidentId, `${r.strategy === 'canary' ? 'canary' : 'rollback'} ${r.id} failed: ${message}`, now, { evenIfResolved: r.strategy === 'canary' && ctx.step.detail.revert === true });

@@ -10,18 +10,16 @@
  * finished. Handlers must therefore tolerate a repeat after a crash — rollback steps read the live
  * routing before they write, messages carry dedup keys.
  *
- * Resuming fast: every process beats a heartbeat row every few seconds and removes it when it
- * stops cleanly. A claim is taken over at once when its owner is known to be gone — no heartbeat
- * row, a heartbeat older than `deadAfterMs`, or an owner on this host whose process no longer
+ * Resuming fast: a claim is taken over at once when its owner is gone (src/services/runners.ts:
+ * no heartbeat row, a heartbeat older than `deadAfterMs`, or an owner on this host whose process no longer
  * exists (a container restarted with the same pid counts: two live processes never share one) —
  * so a rollback interrupted by kill -9 resumes seconds after the restart, within the runbook's
  * 30-second budget for the switch. A live peer whose handler hangs is still overtaken after the
  * long `leaseMs`.
  */
-import os from 'node:os';
-import { randomUUID } from 'node:crypto';
 import type { TimerRecord, TimerRepository } from '../store/timers.ts';
 import type { Clock } from './clock.ts';
+import { Runner } from './runners.ts';
 
 export interface FiredTimer<P = unknown> {
   id: number;
@@ -63,10 +61,16 @@ export interface TimerServiceOptions {
   pollMs?: number;
   /** A `firing` claim older than this is taken over even from a live peer (its handler hangs). Default 5 minutes. */
   leaseMs?: number;
-  /** How often this process beats its heartbeat and looks for claims of dead peers. Default 5 s. */
+  /**
+   * This process's liveness (its owner name and heartbeat), shared with the other workers that
+   * claim rows. Without it the service keeps its own, started and stopped with it.
+   */
+  runner?: Runner;
+  /** For a runner of its own: heartbeat interval (default 5 s) and when a silent peer is dead (default 20 s). */
   heartbeatMs?: number;
-  /** A peer whose heartbeat is older than this is dead. Default 20 s. */
   deadAfterMs?: number;
+  /** Timers of different lanes (a rollback, an incident's escalations, a drill) run at once, up to this many. Default 8. */
+  concurrency?: number;
   /** Resolves when the next timer may run: incoming requests are answered first. Default: the next turn of the event loop. */
   yieldToRequests?: () => Promise<void>;
   /** Attempts before a failing timer is marked failed for good. Default 5. */
@@ -81,29 +85,18 @@ const silentLog: TimerLog = { info: () => {}, warn: () => {}, error: () => {} };
 /** Timers claimed per query; runDue keeps querying until nothing due is left. */
 const BATCH = 100;
 
-/** Owners of the timer services alive in this process (tests run several on one pid). */
-const LIVE_HERE = new Set<string>();
-
-/**
- * Whether the process named by `owner` (`host:pid:random`, the default) is certainly gone, from
- * what this host can see: same host and same pid but not alive in this process (a container
- * restarted with pid 1 again), or a pid on this host that no longer exists.
- */
-function goneOnThisHost(owner: string): boolean {
-  const [host, pidText] = owner.split(':');
-  const pid = Number(pidText);
-  if (host !== os.hostname() || !Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return !LIVE_HERE.has(owner);
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
-
 function errorText(err: unknown): string {
   return err instanceof Error ? (err.stack ?? err.message) : String(err);
+}
+
+/**
+ * The lane of a timer: the kind and the first part of its key (`rollback:RB-…`, `escalation:INC-…`).
+ * Timers of one lane run one after another, in due order; lanes run side by side, so a slow
+ * cluster holding one rollback's step does not hold another service's rollback.
+ */
+function laneOf(timer: TimerRecord): string {
+  const [head, id] = timer.key.split(':');
+  return `${timer.kind}|${head ?? ''}:${id ?? ''}`;
 }
 
 export class TimerService {
@@ -112,8 +105,9 @@ export class TimerService {
   private readonly clock: Clock;
   private readonly pollMs: number;
   private readonly leaseMs: number;
-  private readonly heartbeatMs: number;
-  private readonly deadAfterMs: number;
+  private readonly runner: Runner;
+  private readonly ownsRunner: boolean;
+  private readonly concurrency: number;
   private readonly maxAttempts: number;
   private readonly retryBaseMs: number;
   private readonly log: TimerLog;
@@ -130,11 +124,25 @@ export class TimerService {
   constructor(options: TimerServiceOptions) {
     this.repo = options.repo;
     this.clock = options.clock;
-    this.owner = options.owner ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.ownsRunner = !options.runner;
+    this.runner =
+      options.runner ??
+      new Runner({
+        repo: options.repo,
+        clock: options.clock,
+        ...(options.owner ? { owner: options.owner } : {}),
+        ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
+        ...(options.deadAfterMs ? { deadAfterMs: options.deadAfterMs } : {}),
+        ...(options.log ? { log: options.log } : {}),
+      });
+    this.owner = this.runner.owner;
+    this.concurrency = options.concurrency ?? 8;
+    // Peers found gone at a heartbeat have their claims taken back then, not a lease later.
+    this.runner.everyBeat(() => {
+      if (this.loop) this.releaseDead();
+    });
     this.pollMs = options.pollMs ?? 1000;
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
-    this.heartbeatMs = options.heartbeatMs ?? 5_000;
-    this.deadAfterMs = options.deadAfterMs ?? 20_000;
     this.maxAttempts = options.maxAttempts ?? 5;
     this.retryBaseMs = options.retryBaseMs ?? 5000;
     this.log = options.log ?? silentLog;
@@ -202,8 +210,7 @@ export class TimerService {
   start(): void {
     if (this.loop) return;
     this.stopping = false;
-    LIVE_HERE.add(this.owner);
-    this.repo.beat(this.owner, this.clock.now());
+    if (this.ownsRunner) this.runner.start();
     this.releaseDead();
     this.releaseStale(null);
     this.loop = this.runLoop();
@@ -218,26 +225,14 @@ export class TimerService {
     await loop;
     await this.running?.catch(() => undefined);
     this.stopping = false;
-    LIVE_HERE.delete(this.owner);
-    try {
-      this.repo.removeRunner(this.owner); // a clean stop: nothing of ours is left firing
-    } catch (err) {
-      this.log.warn({ err: errorText(err) }, 'timer service: could not remove its heartbeat; peers will wait for it to go stale');
-    }
+    if (this.ownsRunner) await this.runner.stop();
   }
 
   private async runLoop(): Promise<void> {
     let lastSweep = this.clock.now();
-    let lastBeat = this.clock.now();
     while (!this.stopping) {
       let failed = false;
       try {
-        // Heartbeat first: a long run of due timers must not make this process look dead.
-        if (this.clock.now() - lastBeat >= this.heartbeatMs) {
-          lastBeat = this.clock.now();
-          this.repo.beat(this.owner, lastBeat);
-          this.releaseDead();
-        }
         await this.runDue();
         // A live peer may hang in a handler; our own claims are alive.
         if (this.clock.now() - lastSweep >= this.leaseMs) {
@@ -257,7 +252,7 @@ export class TimerService {
   private async sleepUntilNext(fullPoll: boolean): Promise<void> {
     const now = this.clock.now();
     const next = fullPoll ? null : this.nextRunAt();
-    const ms = next === null ? Math.min(this.pollMs, this.heartbeatMs) : Math.max(0, Math.min(this.pollMs, this.heartbeatMs, next - now));
+    const ms = next === null ? this.pollMs : Math.max(0, Math.min(this.pollMs, next - now));
     this.wake = new AbortController();
     this.sleepingUntil = now + ms;
     try {
@@ -289,19 +284,14 @@ export class TimerService {
   private releaseDead(): void {
     const now = this.clock.now();
     for (const owner of this.repo.firingOwners()) {
-      if (owner === this.owner) continue;
-      const runner = this.repo.runner(owner);
-      const dead = runner === null || now - runner.beatAt > this.deadAfterMs || goneOnThisHost(owner);
-      if (!dead) continue;
+      if (!this.runner.isGone(owner)) continue;
       for (const t of this.repo.releaseOwner(owner, now)) {
         this.log.warn(
           { timer: t.key, kind: t.kind, attempts: t.attempts, owner },
           'timer was left firing by a process that is gone; it runs again now (its handler may have run already)',
         );
       }
-      if (runner) this.repo.removeRunner(owner);
     }
-    this.repo.pruneRunners(now - 86_400_000);
   }
 
   private releaseStale(exceptOwner: string | null): void {
@@ -322,14 +312,24 @@ export class TimerService {
     for (;;) {
       const due = this.repo.due(this.clock.now(), kinds, BATCH);
       if (due.length === 0) return ran;
-      for (const timer of due) {
-        if (this.stopping) return ran;
-        // Incoming requests first: a burst of webhooks is answered before the timers it scheduled
-        // (automatic rollbacks), and a backlog of due timers after downtime does not hold them up.
-        await this.yieldToRequests();
-        if (this.stopping) return ran;
-        if (await this.fire(timer)) ran++;
-      }
+      const lanes = new Map<string, TimerRecord[]>();
+      for (const timer of due) lanes.set(laneOf(timer), [...(lanes.get(laneOf(timer)) ?? []), timer]);
+      const queue = [...lanes.values()];
+      // Up to `concurrency` lanes at once; each lane's timers in due order.
+      const worker = async () => {
+        for (let lane = queue.shift(); lane; lane = queue.shift()) {
+          for (const timer of lane) {
+            if (this.stopping) return;
+            // Incoming requests first: a burst of webhooks is answered before the timers it
+            // scheduled (automatic rollbacks), and a backlog after downtime does not hold them up.
+            await this.yieldToRequests();
+            if (this.stopping) return;
+            if (await this.fire(timer)) ran++;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(this.concurrency, queue.length) }, worker));
+      if (this.stopping) return ran;
     }
   }
 

@@ -37,8 +37,10 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
   if (!isMemory(file)) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const db = new BetterSqlite3(file);
   try {
-    // Waits for another connection's write lock instead of failing at once with SQLITE_BUSY.
-    db.pragma('busy_timeout = 5000');
+    // Waits for another connection's write lock instead of failing at once with SQLITE_BUSY — but
+    // briefly: the wait blocks the event loop, so a lock held for long (a backup, an operator's
+    // sqlite3 shell) fails writes after a second (answered 500, retried) instead of freezing the bot.
+    db.pragma('busy_timeout = 1000');
 
     // Read the version before any pragma that writes (journal_mode = WAL rewrites the header).
     const current = schemaVersion(db);

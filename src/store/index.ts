@@ -54,7 +54,7 @@ export function createStore(db: Database, clock: Clock = systemClock) {
     },
     /** Reads from the database; throws when it cannot be used (closed, unreadable). For /healthz. */
     ping(): void {
-      db.prepare('SELECT 1').get();
+      db.prepare('SELECT count(*) FROM sqlite_master').get(); // reads the file, not just the connection
     },
     /** Idempotent. */
     close(): void {

@@ -25,6 +25,9 @@ export interface OutboxMessage {
   /** When it was given up as undeliverable (e.g. channel_not_found). */
   deadAt: number | null;
   lastError: string | null;
+  /** The process delivering it right now, and since when. */
+  claimedBy: string | null;
+  claimedAt: number | null;
 }
 
 export interface NewOutboxMessage {
@@ -46,9 +49,11 @@ interface OutboxRow {
   sent_at: number | null;
   dead_at: number | null;
   last_error: string | null;
+  claimed_by: string | null;
+  claimed_at: number | null;
 }
 
-const COLUMNS = `id, queue, kind, payload, dedup_key, attempts, next_attempt_at, created_at, sent_at, dead_at, last_error`;
+const COLUMNS = `id, queue, kind, payload, dedup_key, attempts, next_attempt_at, created_at, sent_at, dead_at, last_error, claimed_by, claimed_at`;
 const WAITING = `sent_at IS NULL AND dead_at IS NULL`;
 
 function toMessage(row: OutboxRow): OutboxMessage {
@@ -64,6 +69,8 @@ function toMessage(row: OutboxRow): OutboxMessage {
     sentAt: row.sent_at,
     deadAt: row.dead_at,
     lastError: row.last_error,
+    claimedBy: row.claimed_by,
+    claimedAt: row.claimed_at,
   };
 }
 
@@ -82,9 +89,14 @@ export function createOutboxRepository(db: Database) {
   );
   const selectAnyOfQueue = db.prepare<[string], { id: number }>(`SELECT id FROM outbox WHERE queue = ? LIMIT 1`);
   const updatePayload = db.prepare(`UPDATE outbox SET payload = ? WHERE id = ? AND ${WAITING}`);
-  const sent = db.prepare(`UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ? AND ${WAITING}`);
-  const failed = db.prepare(`UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ? AND ${WAITING}`);
-  const dead = db.prepare(`UPDATE outbox SET dead_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ? AND ${WAITING}`);
+  const claimRow = db.prepare<{ id: number; owner: string; previous: string | null; now: number }>(
+    `UPDATE outbox SET claimed_by = @owner, claimed_at = @now WHERE id = @id AND ${WAITING} AND claimed_by IS @previous`,
+  );
+  const sent = db.prepare(`UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL, claimed_by = NULL WHERE id = ? AND ${WAITING}`);
+  const failed = db.prepare(
+    `UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, claimed_by = NULL WHERE id = ? AND ${WAITING}`,
+  );
+  const dead = db.prepare(`UPDATE outbox SET dead_at = ?, attempts = attempts + 1, last_error = ?, claimed_by = NULL WHERE id = ? AND ${WAITING}`);
   const hurry = db.prepare(`UPDATE outbox SET next_attempt_at = ? WHERE ${WAITING} AND next_attempt_at > ?`);
   const countWaiting = db.prepare<[], { n: number; oldest: number | null }>(`SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE ${WAITING}`);
   const countDead = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM outbox WHERE dead_at IS NOT NULL`);
@@ -136,6 +148,14 @@ export function createOutboxRepository(db: Database) {
     /** Replaces the payload of a message still waiting; false once it was sent or given up. */
     replacePayload(id: number, payload: unknown): boolean {
       return updatePayload.run(toJson(payload), id).changes === 1;
+    },
+
+    /**
+     * Takes a waiting message for `owner`, provided it is still held by `previous` (null: nobody)
+     * as the caller saw it: of two processes racing for it, one wins. True when won.
+     */
+    claim(id: number, owner: string, previous: string | null, now: number): boolean {
+      return claimRow.run({ id, owner, previous, now }).changes === 1;
     },
 
     /** False when it was already marked sent or dead. */

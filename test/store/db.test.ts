@@ -70,7 +70,7 @@ describe('openDatabase', () => {
     expect(fs.existsSync(file)).toBe(true);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(1000);
     expect(db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
     expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
     const tables = db

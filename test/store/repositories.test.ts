@@ -92,6 +92,8 @@ describe('outbox', () => {
       sentAt: null,
       deadAt: null,
       lastError: 'HTTP 429, retry after 30s',
+      claimedBy: null,
+      claimedAt: null,
     });
     expect(store.outbox.unsentCount()).toBe(3);
     expect(store.outbox.backlog()).toEqual({ count: 3, oldestCreatedAt: T0 });

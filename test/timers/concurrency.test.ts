@@ -38,7 +38,8 @@ describe('two instances on one database file', () => {
     const b = connect();
     const calls = new Map<string, string[]>();
     const instances = (['A', 'B'] as const).map((owner, i) => {
-      const timers = new TimerService({ repo: (i === 0 ? a : b).timers, clock, owner });
+      // One lane at a time, so the two loops interleave timer by timer and really compete.
+      const timers = new TimerService({ repo: (i === 0 ? a : b).timers, clock, owner, concurrency: 1 });
       timers.on('job', async (t) => {
         calls.set(t.key, [...(calls.get(t.key) ?? []), owner]);
         // Yield inside the handler so the other instance's loop runs while this one holds a claim.

@@ -354,3 +354,45 @@ describe('failures', () => {
     expect(() => new TimerService({ repo: store.timers, clock, maxAttempts: 0 })).toThrow(/maxAttempts must be at least 1/);
   });
 });
+
+describe('lanes', () => {
+  it('a handler that hangs holds its own lane only: another rollback\'s step runs meanwhile, one lane stays in order', async () => {
+    const s = service();
+    const order: string[] = [];
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    s.on('rollback', async (t) => {
+      order.push(`start ${t.key}`);
+      if (t.key === 'rollback:RB-1:s2') await held; // a cluster that does not answer
+      order.push(`end ${t.key}`);
+    });
+    s.schedule({ kind: 'rollback', key: 'rollback:RB-1:s2', dueAt: T0 + MIN });
+    s.schedule({ kind: 'rollback', key: 'rollback:RB-1:s3', dueAt: T0 + MIN });
+    s.schedule({ kind: 'rollback', key: 'rollback:RB-2:s2', dueAt: T0 + MIN });
+    s.start();
+    await clock.advance(MIN);
+    for (let turns = 0; !order.includes('end rollback:RB-2:s2') && turns < 10_000; turns++) await settle(1);
+    expect(order).toEqual(['start rollback:RB-1:s2', 'start rollback:RB-2:s2', 'end rollback:RB-2:s2']);
+    release();
+    for (let turns = 0; !order.includes('end rollback:RB-1:s3') && turns < 10_000; turns++) await settle(1);
+    expect(order.slice(3)).toEqual(['end rollback:RB-1:s2', 'start rollback:RB-1:s3', 'end rollback:RB-1:s3']);
+  });
+
+  it('keeps beating its heartbeat while a handler hangs, so no peer takes its claim', async () => {
+    const s = service({ owner: 'busy' });
+    let release: () => void = () => {};
+    s.on('rollback', () => new Promise<void>((r) => (release = r)));
+    s.schedule({ kind: 'rollback', key: 'rollback:RB-1:s2', dueAt: T0 });
+    s.start();
+    await clock.advance(2 * MIN); // far past the 20 s after which a silent peer is dead
+    expect(store.timers.runner('busy')?.beatAt).toBeGreaterThanOrEqual(T0 + 2 * MIN - 5_000);
+    const peer = service({ owner: 'peer' });
+    peer.on('rollback', () => {
+      throw new Error('the peer must not run a timer that is still running');
+    });
+    peer.start();
+    await clock.advance(30_000);
+    expect(store.timers.getByKey('rollback:RB-1:s2')).toMatchObject({ status: 'firing', claimedBy: 'busy' });
+    release();
+  });
+});

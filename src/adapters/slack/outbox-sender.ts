@@ -29,6 +29,12 @@ export interface OutboxSenderOptions {
   maxRetryMs?: number;
   /** Resolves when background work may run (incoming requests first); default: the next turn of the event loop. */
   yieldToRequests?: () => Promise<void>;
+  /**
+   * This process's name and whether another process is gone (src/services/runners.ts): a queue
+   * whose head another live process is sending is left to it, so two processes on one database
+   * never send one queue at once; the claim of a process that is gone is taken over.
+   */
+  runner: { owner: string; isGone(owner: string): boolean };
 }
 
 /**
@@ -87,6 +93,8 @@ export class UndeliverableError extends Error {
 }
 
 const HOUR = 3_600_000;
+/** A live process that has held a message this long is stuck (a send takes at most about 25 s): taken over. */
+const CLAIM_MAX_MS = 2 * 60_000;
 /** Sent messages are kept this long (what was said, for an inquiry), then deleted with their dedup keys. */
 const KEEP_SENT_MS = 30 * 86_400_000;
 
@@ -172,24 +180,35 @@ export class OutboxSender {
   /**
    * Stops sweeping, gives what is due now up to `graceMs` (real time) to go out — a clean stop
    * should leave nothing behind that it could send — then stops the workers after their current
-   * message. What is left stays in the outbox for the next start.
+   * message, waiting at most another `graceMs`: SIGTERM ends well within Kubernetes' 30 s grace
+   * period. What is left stays in the outbox for the next start.
    */
   async stop(graceMs = 5_000): Promise<void> {
     this.sweepStop.abort();
     await this.sweepLoop;
     this.sweep();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.idle(), new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
-    clearTimeout(timer);
+    await this.idleWithin(graceMs);
     this.stopping.abort();
-    await this.idle();
+    // A send Slack holds open is not waited for past another grace period: its message stays in the
+    // outbox (claimed by a process that is then gone) and the next start sends it.
+    await this.idleWithin(graceMs);
+  }
+
+  private async idleWithin(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.idle(), new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+    clearTimeout(timer);
   }
 
   private async work(queue: string): Promise<void> {
     for (;;) {
       if (this.stopping.signal.aborted) return;
       const message = this.o.outbox.head(queue);
-      if (!message || message.nextAttemptAt > this.o.clock.now()) return; // empty, or waiting out a failure
+      const now = this.o.clock.now();
+      if (!message || message.nextAttemptAt > now) return; // empty, or waiting out a failure
+      const holder = message.claimedBy;
+      const theirs = holder !== null && holder !== this.o.runner.owner && !this.o.runner.isGone(holder) && now - (message.claimedAt ?? now) < CLAIM_MAX_MS;
+      if (theirs || !this.o.outbox.claim(message.id, this.o.runner.owner, holder, now)) return; // another process sends this queue
       this.inFlight.add(message.id);
       try {
         await this.o.deliver(message);

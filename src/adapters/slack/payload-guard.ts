@@ -127,7 +127,9 @@ function guardHttpBodies(receiver: HTTPReceiver, signingSecret: string, endpoint
     void readBody(req, defaultBodyLimit).then((raw) => {
       if (raw === 'too-large') {
         log.warn({ component: COMPONENT, limit: defaultBodyLimit }, 'Slack request body larger than the limit');
-        res.writeHead(413).end();
+        // The rest of the body is not read: the connection closes with the answer, or a keep-alive
+        // client would wait on it for the next request.
+        res.writeHead(413, { connection: 'close' }).end();
         return;
       }
       if (raw === 'aborted') return;

@@ -27,6 +27,7 @@ import type { OutboxMessage, OutboxRepository } from '../../store/index.ts';
 import type { DrillNotice, DrillNotifier } from '../../services/drill-ports.ts';
 import type { DrillMessages } from './drill-messages.ts';
 import { incidentMessage } from './blocks/incident.ts';
+import { clip } from './blocks/limits.ts';
 import { alertBatchMessage, channelNoticeText, escalationDmText, noteMessage, stakeholderText } from './blocks/notes.ts';
 import type { Locale } from './i18n/locale.ts';
 import { OutboxSender, UndeliverableError, type SenderLog } from './outbox-sender.ts';
@@ -52,6 +53,8 @@ export interface PresenterOptions {
   retryMs?: number;
   /** Resolves when sending may start (incoming requests are answered first). */
   yieldToRequests?: () => Promise<void>;
+  /** This process's name and the liveness of others: who may send a queue. */
+  runner: { owner: string; isGone(owner: string): boolean };
 }
 
 type AlertNotice = Extract<IncidentNotice, { kind: 'alert' }>;
@@ -65,6 +68,9 @@ export interface EscalationCall {
 
 /** Alert notes list this many alerts; the rest are counted. */
 const ALERTS_KEPT = 50;
+/** An alert's summary as an alert note keeps it: the note is clipped to Slack's limits anyway, and a 1 MiB summary must not be rewritten with every alert that joins. */
+const SUMMARY_KEPT = 500;
+const kept = (n: AlertNotice): AlertNotice => (n.summary.length > SUMMARY_KEPT ? { ...n, summary: clip(n.summary, SUMMARY_KEPT) } : n);
 
 /** Blocks as the builders made them; Slack itself checks them when they are sent. */
 const blocks = z.array(z.custom<KnownBlock>((v) => typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string'));
@@ -102,7 +108,7 @@ type Pending = z.infer<typeof pendingSchema>;
 const queueOf = {
   incident: (id: string) => `incident:${id}`,
   stakeholders: (id: string) => `stakeholders:${id}`,
-  escalation: (id: string) => `escalation:${id}`,
+  escalation: (key: string) => `dms:${key}`,
   dm: (user: string) => `dm:${user}`,
   drill: (id: string) => `drill:${id}`,
   channel: 'channel',
@@ -135,6 +141,7 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
       deliver: (m) => this.deliver(m),
       ...(o.retryMs !== undefined ? { retryMs: o.retryMs } : {}),
       ...(o.yieldToRequests ? { yieldToRequests: o.yieldToRequests } : {}),
+      runner: o.runner,
     });
   }
 
@@ -142,7 +149,7 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
     const queue = queueOf.incident(incidentId);
     // A waiting update renders the state of when it is sent: it already shows this change.
     const waiting = this.o.outbox.lastWaiting(queue, 'render');
-    if (waiting && !this.started.has(waiting.id)) return this.sender.kick(queue);
+    if (waiting && this.joinable(waiting)) return this.sender.kick(queue);
     this.post(queue, { kind: 'render', incidentId });
   }
 
@@ -164,14 +171,15 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
   escalate(incidentId: string, level: EscalationCall, lateMs: number, key = `escalation:${incidentId}:${level.level}`): void {
     this.threadNote(incidentId, { kind: 'escalation', level: level.level, label: level.label, notify: level.notify, lateMs }, `${key}:note`);
     this.changed(incidentId);
-    this.post(queueOf.escalation(incidentId), { kind: 'escalation_dms', incidentId, level: level.level, label: level.label, notify: level.notify, key }, `${key}:dms`);
+    // A queue per firing: a group Slack cannot list holds back this level's DMs, not the next level's.
+    this.post(queueOf.escalation(key), { kind: 'escalation_dms', incidentId, level: level.level, label: level.label, notify: level.notify, key }, `${key}:dms`);
   }
 
   /** The stakeholder notice: posted once in the stakeholder channel, updated when the incident resolves. */
   stakeholderNotice(incidentId: string): void {
     const queue = queueOf.stakeholders(incidentId);
     const waiting = this.o.outbox.lastWaiting(queue, 'stakeholder');
-    if (waiting && !this.started.has(waiting.id)) return this.sender.kick(queue);
+    if (waiting && this.joinable(waiting)) return this.sender.kick(queue);
     this.post(queue, { kind: 'stakeholder', incidentId });
   }
 
@@ -223,14 +231,19 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
   private alertNotice(incidentId: string, notice: AlertNotice): void {
     const queue = queueOf.incident(incidentId);
     const waiting = this.o.outbox.lastWaiting(queue, 'alerts');
-    const parsed = waiting && !this.started.has(waiting.id) ? pendingSchema.safeParse(waiting.payload) : null;
+    const parsed = waiting && this.joinable(waiting) ? pendingSchema.safeParse(waiting.payload) : null;
     if (waiting && parsed?.success && parsed.data.kind === 'alerts') {
       const batch = parsed.data;
-      if (batch.notices.length < ALERTS_KEPT) batch.notices.push(notice);
+      if (batch.notices.length < ALERTS_KEPT) batch.notices.push(kept(notice));
       else batch.more[notice.status === 'firing' ? 'firing' : 'resolved']++;
       if (this.o.outbox.replacePayload(waiting.id, batch)) return this.sender.kick(queue);
     }
-    this.post(queue, { kind: 'alerts', incidentId, notices: [notice], more: { firing: 0, resolved: 0 } });
+    this.post(queue, { kind: 'alerts', incidentId, notices: [kept(notice)], more: { firing: 0, resolved: 0 } });
+  }
+
+  /** A waiting message may absorb a new request until it has read what it sends, and only in this process. */
+  private joinable(m: OutboxMessage): boolean {
+    return !this.started.has(m.id) && (m.claimedBy === null || m.claimedBy === this.o.runner.owner);
   }
 
   private post(queue: string, pending: Pending, dedupKey: string | null = null): void {
@@ -315,9 +328,11 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
       if (!id.startsWith('S')) people.add(id);
       else for (const member of await this.o.directory.members(id)) people.add(member);
     }
-    const head = await this.headTs(p.incidentId);
-    const link = head ? ((await this.o.client.chat.getPermalink({ channel: head.channel, message_ts: head.ts }).catch(() => null))?.permalink ?? null) : null;
+    // The head message is the incident queue's to post: reaching people must not depend on the
+    // incident channel (a DM still goes out when the channel refuses posts, just without a link).
     const snapshot = this.o.queries.incident(p.incidentId);
+    const head = snapshot?.incident.slackChannel && snapshot.incident.slackTs ? { channel: snapshot.incident.slackChannel, ts: snapshot.incident.slackTs } : null;
+    const link = head ? ((await this.o.client.chat.getPermalink({ channel: head.channel, message_ts: head.ts }).catch(() => null))?.permalink ?? null) : null;
     const text = escalationDmText(p.incidentId, snapshot?.incident.service ?? '?', p.label, link, this.o.locale, snapshot?.incident.drill ?? false);
     for (const user of people) this.post(queueOf.dm(user), { kind: 'dm', user, text }, `${p.key}:dm:${user}`);
   }

@@ -115,6 +115,49 @@ describe('delivery to Slack', () => {
     expect(world.slack.calls.slice(before).filter((c) => c.method !== 'chat.update')).toEqual([]);
   });
 
+  it('escalation DMs reach people even when the incident channel refuses every post', async () => {
+    world = await startWorld();
+    world.slack.handle('chat.postMessage', (args) =>
+      String(args.channel) === 'C0INCIDENT' ? { body: { ok: false, error: 'channel_not_found' } } : { body: { ok: true, channel: args.channel, ts: `1700000004.${world.slack.calls.length}` } },
+    );
+    world.rewind.services.incidents.open({ service: 'prompt-service', version: 'v2.0.0', severity: 'warning', title: 'error_rate 7.2% > 5%', drill: false }, BOT_ACTOR);
+    await world.runUntil(() => world.clock.now() >= T0 + 31 * MIN, { stepMs: 30_000, maxMs: 40 * MIN });
+    expect(world.slack.callsTo('conversations.open').map((c) => c.args.users)).toEqual(['U0SENIOR1', 'U0SENIOR2', 'U0MANAGER']);
+    expect(world.rewind.store.outbox.unsentCount()).toBe(0);
+    expect(world.rewind.store.outbox.deadCount()).toBeGreaterThan(0); // the channel's messages, given up and counted
+  });
+
+  it('a user group Slack cannot list holds back its own level\'s DMs only', async () => {
+    world = await startWorld();
+    world.slack.handle('usergroups.users.list', () => ({ body: { ok: false, error: 'missing_scope' } }));
+    await world.openIncident();
+    await world.runUntil(() => world.clock.now() >= T0 + 31 * MIN, { stepMs: 30_000, maxMs: 40 * MIN });
+    // Level 2 names the manager directly: sent although level 1's group still cannot be listed.
+    expect(world.slack.callsTo('conversations.open').map((c) => c.args.users)).toEqual(['U0MANAGER']);
+    expect(world.rewind.store.outbox.unsentCount()).toBe(1);
+  });
+
+  it('an outage from the incident\'s start across an escalation still gives one head message, with the thread under it', async () => {
+    world = await startWorld();
+    let down = true;
+    const heads: string[] = [];
+    world.slack.handle('chat.postMessage', (args) => {
+      if (down) return { status: 500, body: { ok: false, error: 'internal_error' } };
+      const ts = `1700000005.${String(world.slack.calls.length).padStart(6, '0')}`;
+      if (args.thread_ts === undefined && args.channel === 'C0INCIDENT') heads.push(ts);
+      return { body: { ok: true, channel: args.channel, ts } };
+    });
+    world.slack.handle('chat.update', () => (down ? { status: 500, body: { ok: false, error: 'internal_error' } } : { body: { ok: true } }));
+    const { incident } = world.rewind.services.incidents.open({ service: 'prompt-service', version: 'v2.0.0', severity: 'warning', title: 'error_rate 7.2% > 5%', drill: false }, BOT_ACTOR);
+    await world.runUntil(() => world.clock.now() >= T0 + 17 * MIN, { stepMs: 30_000 });
+    down = false;
+    await world.runUntil(() => world.rewind.store.outbox.unsentCount() === 0, { stepMs: 30_000, maxMs: 15 * MIN });
+    expect(heads).toHaveLength(1);
+    expect(world.rewind.store.incidents.get(incident.id)?.slackTs).toBe(heads[0]);
+    const thread = world.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts !== undefined);
+    expect(new Set(thread.map((c) => c.args.thread_ts))).toEqual(new Set([heads[0]]));
+  });
+
   it('a 429 is waited out (Retry-After) and the update is delivered', async () => {
     world = await startWorld();
     const incident = await world.openIncident();

@@ -108,6 +108,8 @@ describe('gradual rollback on Kubernetes, driven from Slack', () => {
     expect(rollback?.error).toContain('etcdserver: leader changed');
     const thread = world.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === incident.slackTs).map(textOf);
     expect(thread.some((t) => t.includes('etcdserver: leader changed'))).toBe(true);
+    // The failed step took its retries' pauses (1 s + 2 s), and says so.
+    expect(thread.find((t) => t.includes('❌') && t.includes('Step'))).toMatch(/\((?:[3-9]|[1-9]\d+)s\)/);
     expect(thread.some((t) => t.includes('<!subteam^S0SENIOR>'))).toBe(true); // escalated at once
     expect(world.rewind.store.incidents.get(incident.id)?.status).toBe('awaiting_decision');
     expect(weights(world)).toEqual([]);
