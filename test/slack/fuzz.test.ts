@@ -14,12 +14,13 @@
  *   - an alert body answered with anything but 202 changes nothing.
  * No unhandled rejection may appear during the whole run.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { deliveryKey } from '../../src/adapters/slack/idempotency.ts';
 import { parseDelivery } from '../../src/adapters/slack/payloads.ts';
 import { BOT_ACTOR } from '../../src/domain/types.ts';
 import { ALERT_SOURCES, SLACK_KINDS, bodyAsBoltReadsIt, changedTables, dbState, sampleAlertBodies, sampleSlackDeliveries, signedHeaders, type DbState, type SlackFuzzContext } from '../support/fuzz/index.ts';
 import { ALERT_TOKEN, MALLORY, SECRET, startWorld, type World } from '../support/world.ts';
+import { collectUnhandledRejections } from '../support/rejections.ts';
 
 /**
  * Per kind of Slack delivery and per alert source, in each mode. A longer, or another, run:
@@ -36,10 +37,7 @@ const ANSWER_CEILING_MS = 20_000;
 const MAX_PROBLEMS = 12;
 
 let world: World | undefined;
-const rejections: unknown[] = [];
-const onRejection = (reason: unknown) => void rejections.push(reason);
-beforeAll(() => void process.on('unhandledRejection', onRejection));
-afterAll(() => void process.off('unhandledRejection', onRejection));
+const rejections = collectUnhandledRejections();
 afterEach(async () => {
   await world?.stop();
   world = undefined;

@@ -31,6 +31,15 @@ function killAllOnExit(): void {
   });
 }
 
+/** Kills `child` when this process exits, unless it ended before (other suites' children too). */
+export function killOnExit(child: ChildProcess): void {
+  killAllOnExit();
+  running.add(child);
+  const forget = () => running.delete(child);
+  child.once('exit', forget);
+  child.once('error', forget);
+}
+
 /** The absolute path of `name` on the PATH, or undefined. */
 export function findOnPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {

@@ -11,7 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findOnPath } from '../../e2e/support/daemon.ts';
+import { findOnPath, killOnExit } from '../../e2e/support/daemon.ts';
 import { REPO } from '../../support/run-cli.ts';
 
 const LAUNCHER = 'test/faults/support/bot-main.ts';
@@ -19,15 +19,6 @@ const LAUNCHER = 'test/faults/support/bot-main.ts';
 const START_CEILING_MS = 60_000;
 const STOP_GRACE_MS = 5_000;
 
-const running = new Set<ChildProcess>();
-let exitHookInstalled = false;
-function killAllOnExit(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const child of running) child.kill('SIGKILL');
-  });
-}
 
 export interface LogLine {
   /** Which start of the bot wrote it (1 for the first). */
@@ -168,13 +159,11 @@ export class BotProcess {
     });
     this.child = child;
     this.starts.push({ spawnedAt: Date.now(), healthyAt: null });
-    killAllOnExit();
-    running.add(child);
+    killOnExit(child);
     child.stdout?.on('data', (d: Buffer) => this.take(gen, 'stdout', d));
     child.stderr?.on('data', (d: Buffer) => this.take(gen, 'stderr', d));
     this.exited = new Promise<Exit>((resolve) => {
       const done = (exit: Exit) => {
-        running.delete(child);
         if (this.child === child) this.lastExit = exit;
         resolve(exit);
       };

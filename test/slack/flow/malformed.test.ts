@@ -6,18 +6,16 @@
  * fails reaches app.error, which logs its code and Slack's reason and nothing of the payload; one
  * that fails before acknowledging is still answered at once. Nothing ends as an unhandled rejection.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ACTION, BLOCK, COMMAND, VIEW } from '../../../src/adapters/slack/ids.ts';
 import { ShapeLog } from '../../../src/adapters/slack/payload-guard.ts';
 import { dbState } from '../../support/fuzz/db-state.ts';
 import { appHomeOpenedEvent, blockActionsPayload, eventCallbackPayload, interactionBody, postSigned, signature, slashCommandBody, slashCommandPayload, viewSubmissionPayload } from '../../support/slack-signing.ts';
 import { LEAD, MALLORY, SECRET, startWorld, type World } from '../../support/world.ts';
+import { collectUnhandledRejections } from '../../support/rejections.ts';
 
 let world: World | undefined;
-const rejections: unknown[] = [];
-const onRejection = (reason: unknown) => void rejections.push(reason);
-beforeAll(() => void process.on('unhandledRejection', onRejection));
-afterAll(() => void process.off('unhandledRejection', onRejection));
+const rejections = collectUnhandledRejections();
 afterEach(async () => {
   await world?.stop();
   world = undefined;
