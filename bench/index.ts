@@ -1,6 +1,7 @@
 /** `npm run bench`: every benchmark in turn, each printing its own figures. */
 import { benchAck } from './ack.ts';
 import { benchAlerts } from './alerts.ts';
+import { benchBigWebhooks } from './big-webhooks.ts';
 import { benchMemory } from './memory.ts';
 import { benchRollback } from './rollback.ts';
 import { SMOKE } from './scale.ts';
@@ -19,6 +20,8 @@ console.log('alert storm');
 await benchAlerts(print);
 console.log('concurrent webhooks');
 await benchWebhooks(print);
+console.log('big webhooks beside slash commands');
+await benchBigWebhooks(print);
 // Last: it measures the heap of the whole process, which the benchmarks before it have warmed.
 console.log('memory under traffic');
 await benchMemory(print);

@@ -165,10 +165,21 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
   const stopping = new AbortController();
   const slackAuth = { ok: false, detail: 'auth.test not answered yet' };
   const queries = new Queries(store, judgmentMatrix(config), config.slack.requiredApprovals);
+  // This process's name and heartbeat, under which timers and outbox messages are claimed; the
+  // heartbeat's write is also the probe that tells whether the database takes writes.
+  const runner = new Runner({ repo: store.timers, clock, log });
+  const databaseReady = () => {
+    store.ping();
+    const w = runner.writable();
+    return w.ok
+      ? { ok: true, detail: env.dbFile }
+      : { ok: false, detail: `${env.dbFile} does not take writes since ${new Date(w.since).toISOString()} (${w.error}); Rewind backs off and recovers by itself` };
+  };
   const registry = createMetricsRegistry(
     {
       openIncidents: () => store.incidents.listOpen().length,
       pendingTimers: () => store.timers.countPending(),
+      storeWritable: () => runner.writable().ok,
       outbox: () => {
         const { count, oldestCreatedAt } = store.outbox.backlog();
         return { backlog: count, oldestCreatedAt, undeliverable: store.outbox.deadCount(), now: clock.now() };
@@ -183,7 +194,7 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
   const routes: Route[] = [
     ...healthRoutes(
       [
-        { name: 'database', check: () => (store.ping(), { ok: true, detail: env.dbFile }) },
+        { name: 'database', check: databaseReady },
         { name: 'config', check: () => ({ ok: true, detail: env.configFile }) },
         { name: 'slack', check: () => ({ ok: slackAuth.ok, detail: slackAuth.detail }) },
       ],
@@ -198,8 +209,6 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
     }),
   ];
   const activity = new RequestActivity();
-  // This process's name and heartbeat, under which timers and outbox messages are claimed.
-  const runner = new Runner({ repo: store.timers, clock, log });
   const slack = createSlackApp({
     activity,
     botToken: env.slackBotToken ?? '',
@@ -287,6 +296,7 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
     // Nothing half-alive stays behind: no port answering /healthz for a bot that cannot work.
     stopping.abort();
     await services.timers.stop().catch(() => undefined);
+    await services.evaluator?.stop();
     await presenter.stop().catch(() => undefined);
     await slack.stop().catch(() => undefined);
     await runner.stop();
@@ -311,6 +321,7 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
       stopped = true;
       stopping.abort();
       await services.timers.stop();
+      await services.evaluator?.stop();
       await slack.stop();
       await services.rollbacks.idle();
       await presenter.stop();

@@ -15,6 +15,7 @@ import { SimulatedMetrics } from '../adapters/metrics/simulated.ts';
 import { systemClock } from '../services/clock.ts';
 import type { FaultInjector } from '../services/drill-ports.ts';
 import { planDrill } from '../services/drills.ts';
+import { refusalLine } from '../services/refusals.ts';
 
 export const DRILL_USAGE = 'Usage: rewind drill run <scenario> --dry-run [--config file]';
 
@@ -66,7 +67,7 @@ export async function drillCommand(args: string[], out: Output, env: NodeJS.Proc
     scenario,
   );
   if (!plan.ok) {
-    out.error(`rewind drill run: ${plan.refusal.kind === 'error' ? plan.refusal.message : plan.refusal.kind}`);
+    out.error(`rewind drill run: ${refusalLine(plan.refusal)}`);
     return 1;
   }
   const p = plan.value;

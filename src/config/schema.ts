@@ -10,6 +10,7 @@ import { validate as isValidCron, validateDetailed as explainCron } from 'node-c
 import { parseCondition } from '../domain/conditions.ts';
 import { METRIC_NAMES, type MetricName } from '../domain/metrics.ts';
 import { ACTIONS, BUSINESS_IMPACTS, FIX_TIMES, USER_IMPACTS } from '../domain/types.ts';
+import { drillTargetIssue, soundForDrillTarget } from './drill-target.ts';
 import { DURATION_PATTERN, LATENCY_PATTERN, RATIO_PATTERN, parseDuration, parseLatencyMs, parseRatio } from './units.ts';
 
 /**
@@ -426,6 +427,10 @@ export const configSchema = strict({
       return a === undefined || (a === 'drills' && (b === undefined || b === 'service')) || (a === 'services' && (k === undefined || (k === 'drill' && d === undefined)));
     }),
   })
+  .superRefine((c, ctx) => {
+    const issue = drillTargetIssue(c);
+    if (issue) ctx.addIssue({ code: 'custom', ...issue, input: c.drills.injector });
+  }, { when: (p) => soundForDrillTarget(p.issues) })
   /** Without drills.service, drills run on the first service marked `drill: allowed` (null: none is). */
   .transform((c) => ({
     ...c,

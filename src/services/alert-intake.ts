@@ -16,10 +16,13 @@ import { BOT_ACTOR, type Incident, type Tier } from '../domain/types.ts';
 import type { Store } from '../store/index.ts';
 import type { Clock } from './clock.ts';
 import type { IncidentService } from './incidents.ts';
-import type { AlertSink, IncidentAnnouncer, IncidentNotifier, IncomingAlert } from './ports.ts';
+import type { AlertAnswer, AlertSink, IncidentAnnouncer, IncidentNotifier, IncomingAlert } from './ports.ts';
 import type { FiredTimer, TimerService } from './timers.ts';
+import { UnknownServices } from './unknown-services.ts';
 
 export const AUTOMATIC_ROLLBACK_TIMER = 'automatic-rollback';
+/** Unknown services a webhook's answer names; the rest are counted (a 6,500-label webhook gets a short answer). */
+export const UNKNOWN_SERVICES_ANSWERED = 100;
 
 /** What the intake needs to start the runbook's automatic rollback. */
 export interface AutomaticRollback {
@@ -38,7 +41,14 @@ export interface AlertIntakeOptions {
   log?: { warn(o: object, m: string): void };
 }
 
-type AlertAnswer = { accepted: number; unknownServices: string[] };
+/**
+ * The alerts one commit takes when several deliveries wait: the commit blocks the event loop
+ * (SQLite transactions are synchronous), about 0.1 ms per alert, so a burst of small deliveries
+ * shares a commit while big ones get a commit each.
+ */
+export const ALERTS_PER_COMMIT = 250;
+/** The pause between two commits while deliveries wait (see flush). */
+const COMMIT_GAP_MS = 5;
 
 /** One webhook delivery waiting for the next commit. */
 interface Delivery {
@@ -49,8 +59,12 @@ interface Delivery {
 
 export class AlertIntake implements AlertSink {
   private pending: Delivery[] = [];
+  /** A flush is due or running; deliveries arriving meanwhile wait for one of its commits. */
+  private flushing = false;
+  private readonly unknownServices: UnknownServices;
 
   constructor(private readonly o: AlertIntakeOptions) {
+    this.unknownServices = new UnknownServices({ store: o.store, clock: o.clock, timers: o.timers, notifier: o.notifier });
     // A failure here (the database) is retried by the timer; a refusal is the rollback service's to tell.
     o.timers.on<{ incidentId: string }>(AUTOMATIC_ROLLBACK_TIMER, async (t: FiredTimer<{ incidentId: string }>) => {
       await o.rollbacks.automatic(t.payload.incidentId, 'critical alert');
@@ -61,21 +75,48 @@ export class AlertIntake implements AlertSink {
    * Stores the alerts and everything they cause — incidents opened or raised, timeline lines, the
    * Slack messages to send, the automatic rollback's timer — and resolves once that is committed,
    * so a sender told 202 has all of it on disk and a sender told 500 (rolled back) finds none of it
-   * when it retries. Deliveries that arrive together (an Alertmanager burst) share one
+   * when it retries. Deliveries that arrive together (an Alertmanager burst) share a
    * transaction, each in its own savepoint: one commit for the burst instead of several per alert,
-   * and one bad delivery fails alone.
+   * and one bad delivery fails alone. A commit takes up to ALERTS_PER_COMMIT alerts (a delivery is
+   * never split: it is stored whole or not at all), and the event loop gets a turn between commits,
+   * so a slash command arriving during three 1 MiB webhooks waits for one commit, not for all three.
    */
   receive(alerts: IncomingAlert[]): Promise<AlertAnswer> {
     return new Promise((resolve, reject) => {
       this.pending.push({ alerts, resolve, reject });
       // Whatever else arrives in this turn of the event loop joins the batch; an idle bot waits for nothing.
-      if (this.pending.length === 1) setTimeout(() => void this.flush(), 2);
+      if (!this.flushing) {
+        this.flushing = true;
+        setTimeout(() => this.flush(), 2);
+      }
     });
   }
 
   private flush(): void {
-    const batch = this.pending;
-    this.pending = [];
+    try {
+      this.commit(this.nextCommit());
+    } finally {
+      // A few milliseconds, not a loop or setImmediate: a request that came in during this commit
+      // (a slash command on a new connection) needs several turns of the event loop — accept, read,
+      // its handler — and gets them all before the next commit blocks the loop again.
+      if (this.pending.length > 0) setTimeout(() => this.flush(), COMMIT_GAP_MS);
+      else this.flushing = false;
+    }
+  }
+
+  /** The oldest deliveries waiting, as many as fit in one commit; at least one, however big. */
+  private nextCommit(): Delivery[] {
+    let alerts = 0;
+    let count = 0;
+    for (const d of this.pending) {
+      if (count > 0 && alerts + d.alerts.length > ALERTS_PER_COMMIT) break;
+      alerts += d.alerts.length;
+      count++;
+    }
+    return this.pending.splice(0, count);
+  }
+
+  private commit(batch: Delivery[]): void {
     let stored: Array<AlertAnswer | { failed: unknown }>;
     try {
       stored = this.o.store.transaction(() => {
@@ -87,7 +128,7 @@ export class AlertIntake implements AlertSink {
           }
         });
         for (const id of new Set(results.flatMap((r) => ('touched' in r ? [...r.touched] : [])))) this.o.notifier.changed(id);
-        return results.map((r) => ('failed' in r ? r : { accepted: r.accepted, unknownServices: [...r.unknown] }));
+        return results.map((r) => ('failed' in r ? r : answerOf(r.accepted, r.unknown)));
       });
     } catch (err) {
       for (const d of batch) d.reject(err);
@@ -107,16 +148,15 @@ export class AlertIntake implements AlertSink {
   private store(alerts: IncomingAlert[]) {
     const unknown = new Set<string>();
     const touched = new Set<string>();
+    const now = this.o.clock.now();
     for (const alert of alerts) {
       const service = alert.service ?? '(no service label)';
       const known = alert.service !== null && this.o.services.includes(alert.service);
       const { alert: stored, outcome } = this.o.store.alerts.upsert({ ...alert, service, receivedAt: this.o.clock.now() });
       if (!known) {
         unknown.add(service);
-        // Stored for the record; the incident channel hears about each unknown service once.
-        if (this.o.store.processedRequests.remember(`unknown-service:${service}`, this.o.clock.now())) {
-          this.o.notifier.announce({ kind: 'unknown_service', service, summary: alert.summary, source: alert.source });
-        }
+        // Stored for the record; the incident channel hears about it within bounds (unknown-services.ts).
+        this.unknownServices.seen(service, alert, now);
         continue;
       }
       if (outcome === 'unchanged') continue; // a repeat of what we already have
@@ -137,8 +177,8 @@ export class AlertIntake implements AlertSink {
         if (!incidentId || this.o.store.incidents.get(incidentId)?.status === 'resolved') continue;
         this.o.incidents.record(incidentId, 'alert', { kind: 'system', id: alert.source }, what);
         this.o.notifier.notice(incidentId, note);
-        const stillFiring = this.o.store.alerts.listForIncident(incidentId).filter((a) => a.status === 'firing');
-        if (stillFiring.length === 0) this.o.notifier.notice(incidentId, { kind: 'alerts_resolved', incidentId });
+        // Asked, not listed: this runs for every resolved alert, and an incident may hold thousands.
+        if (!this.o.store.alerts.anyFiring(incidentId)) this.o.notifier.notice(incidentId, { kind: 'alerts_resolved', incidentId });
         touched.add(incidentId);
       }
     }
@@ -166,4 +206,9 @@ export class AlertIntake implements AlertSink {
     if (raised.status === 'detected') this.o.incidents.transition(raised.id, 'awaiting_decision', BOT_ACTOR, { tier: severity });
     return this.o.incidents.get(raised.id);
   }
+}
+
+function answerOf(accepted: number, unknown: ReadonlySet<string>): AlertAnswer {
+  const unknownServices = [...unknown].slice(0, UNKNOWN_SERVICES_ANSWERED);
+  return unknown.size > unknownServices.length ? { accepted, unknownServices, unknownServiceCount: unknown.size } : { accepted, unknownServices };
 }

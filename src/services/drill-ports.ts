@@ -54,8 +54,16 @@ export interface RemoveResult {
   note: string;
 }
 
+/** Whether a drill's fault may go where the injector would put it; `reason` says why not. */
+export type TargetCheck = { ok: true } | { ok: false; reason: string };
+
 export interface FaultInjector {
   readonly kind: InjectorKind;
+  /**
+   * Before every injection (and in every plan): is the target the drill service's own, as it is
+   * now? An injector with a live object to look at reads it; nothing is changed.
+   */
+  checkTarget(service: string): Promise<TargetCheck>;
   /** What apply would do, one line per request or change, for `--dry-run`. Sends nothing. */
   describe(spec: FaultSpec): string[];
   apply(spec: FaultSpec): Promise<AppliedFault>;

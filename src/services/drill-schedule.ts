@@ -15,6 +15,7 @@ import { nextCronRuns } from './cron-schedule.ts';
 import type { DrillNotifier } from './drill-ports.ts';
 import { DRILL_TIMER, type DrillService, type DrillTimerPayload } from './drills.ts';
 import type { TimerService } from './timers.ts';
+import { refusalLine } from './refusals.ts';
 
 /** How late a start may fire and still run (the timer loop's own jitter, a quick restart). */
 export const MISSED_AFTER_MS = 5 * 60_000;
@@ -108,7 +109,7 @@ export class DrillSchedule {
     } else {
       const result = await this.o.service.run(drill.scenario, { actor: { kind: 'system', id: 'drill-schedule' }, dryRun: false, scheduled: drill });
       if (!result.ok) {
-        const reason = result.refusal.kind === 'error' ? result.refusal.message : result.refusal.kind;
+        const reason = refusalLine(result.refusal);
         const ended = this.o.store.drills.move(drillId, ['scheduled', 'announced'], { status: 'aborted', finishedAt: this.o.clock.now(), note: `not run: ${reason}` });
         if (ended) this.o.notifier.drill({ kind: 'ended', drillId });
         this.o.log?.warn({ drill: drillId, reason }, 'scheduled drill not run');

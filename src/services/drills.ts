@@ -9,6 +9,7 @@
  * fails, and at start-up when a previous process died with a drill running. A removal that fails is
  * retried by a durable timer, a minute apart, until it succeeds.
  */
+import { drillTargetProblem } from '../config/drill-target.ts';
 import type { Config, DrillScenario } from '../config/schema.ts';
 import { canTransition } from '../domain/lifecycle.ts';
 import { busiestVersion } from '../domain/rollback-plan.ts';
@@ -382,6 +383,10 @@ export async function planDrill(o: PlanContext, name: string): Promise<Outcome<D
   if (config.drill !== 'allowed') return error(`${service} is not marked drill: allowed; a drill injects real faults, so it only runs where that is allowed`);
   const injector = o.injector;
   if ('unavailable' in injector) return error(`the drill injector cannot run: ${injector.unavailable}`);
+  // Judged again on every run, scheduled or not, and not only at start: the object the fault
+  // would land on may have changed hands since the config was loaded.
+  const target = drillTargetProblem(o.services, service, o.drills.injector)?.message ?? (await injector.checkTarget(service).then((c) => (c.ok ? null : c.reason)));
+  if (target) return refuse({ kind: 'drill_refused', service, reason: target });
   const { version, source } = await servingVersion(o, service);
   const spec = specOf(scenario, service, version, 'DRILL-PLAN', o.drills.maxDuration);
   return ok({ scenario, service, version, versionSource: source, injector: injector.kind, lines: injector.describe(spec), maxDurationMs: o.drills.maxDuration });

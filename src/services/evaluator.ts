@@ -48,14 +48,26 @@ const PRUNE_EVERY_MS = 60 * 60_000;
 export class Evaluator {
   private readonly routingUnreadable = new Set<string>();
   private lastPrune = Number.NEGATIVE_INFINITY;
+  private readonly running = new Set<Promise<unknown>>();
+  private stopped = false;
 
   constructor(private readonly o: EvaluatorOptions) {
     // A round waits on the metrics backend; it must not hold up the timer loop, where rollback
     // steps and escalations are due too. The round schedules its successor itself, and start()
     // re-arms a service whose round was lost with the process.
     o.timers.on<{ service: string }>(EVALUATE_TIMER, (t) => {
-      void this.round(t.payload.service).catch((err: unknown) => this.o.log?.warn({ service: t.payload.service, err: (err as Error).message }, 'evaluation round failed'));
+      if (this.stopped) return;
+      const running = this.round(t.payload.service)
+        .catch((err: unknown) => this.o.log?.warn({ service: t.payload.service, err: (err as Error).message }, 'evaluation round failed'))
+        .finally(() => this.running.delete(running));
+      this.running.add(running);
     });
+  }
+
+  /** Lets the rounds in flight finish and starts no more: called before the store closes. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.allSettled([...this.running]);
   }
 
   /** Arms the first round of every service that has none pending (idempotent; call at start). */
@@ -77,7 +89,7 @@ export class Evaluator {
     } finally {
       // The watch tier halves the interval until it clears (runbook: 監視強化).
       const interval = highest === 'watch' ? this.o.evaluationIntervalMs / 2 : this.o.evaluationIntervalMs;
-      this.schedule(service, this.o.clock.now() + interval);
+      if (!this.stopped) this.schedule(service, this.o.clock.now() + interval);
     }
     return highest;
   }

@@ -13,6 +13,7 @@ import type { Authorizer } from './authorization.ts';
 import type { Clock } from './clock.ts';
 import type { IncidentService } from './incidents.ts';
 import type { IncidentNotifier, RollbackEngine } from './ports.ts';
+import { canaryPlanChanges, type CanaryShown } from './plan-changes.ts';
 import { ok, refuse, type Outcome } from './refusals.ts';
 import type { RequestResult, RollbackRequests } from './rollback-requests.ts';
 
@@ -99,17 +100,39 @@ export class FixCanary {
     const version = request.version.trim();
     if (version === from) return error(`${version} already serves all traffic of ${service}; choose the fixed version`);
     if (version === incident.version) return error(`${version} is the version ${incident.id} is about; choose the fixed version`);
-    if (!candidates.includes(version)) {
-      return error(`${service} has no configured version "${version}"; configured: ${config.versions.join(', ')}. A new version goes into services.${service}.versions in rewind.yml first.`);
-    }
+    if (!candidates.includes(version)) return refuse({ kind: 'unknown_version', service, version, known: [...config.versions] });
     return ok({ ...plan, toVersion: version });
   }
 
-  /** The modal was submitted: checked again against the state now, recorded, approved, started. */
+  /**
+   * The modal's choice against what the modal showed. Its metadata comes back from Slack, forged or
+   * stale, so the plan is made again from the state now, and it must still be the one shown: the
+   * incident's own service, the same stable version, steps and settings.
+   */
+  async check(shown: CanaryShown, version: string, actor: Actor): Promise<Outcome<CanaryPlan>> {
+    const incident = this.o.store.incidents.get(shown.incidentId);
+    if (incident && incident.service !== shown.service) return refuse({ kind: 'service_mismatch', incidentId: incident.id, service: incident.service, shown: shown.service });
+    const planned = await this.plan({ incidentId: shown.incidentId, version }, actor);
+    if (!planned.ok) return planned;
+    const changes = canaryPlanChanges(shown, planned.value);
+    if (changes.length > 0) return refuse({ kind: 'plan_changed', service: planned.value.service, strategy: 'canary', changes });
+    return planned;
+  }
+
+  /** The modal was submitted: checked against what it showed and the state now, recorded, approved, started. */
+  async confirm(shown: CanaryShown, version: string, actor: Actor): Promise<Outcome<RequestResult>> {
+    const checked = await this.check(shown, version, actor);
+    return checked.ok ? this.create(checked.value, version, actor) : checked;
+  }
+
+  /** A canary of the fix, checked against the state now, recorded, approved, started. */
   async request(incidentId: string, version: string, actor: Actor): Promise<Outcome<RequestResult>> {
     const planned = await this.plan({ incidentId, version }, actor);
-    if (!planned.ok) return planned;
-    const plan = planned.value;
+    return planned.ok ? this.create(planned.value, version, actor) : planned;
+  }
+
+  /** The first write of a canary: its row, the timeline, the thread; nothing is written before the plan holds. */
+  private create(plan: CanaryPlan, version: string, actor: Actor): Outcome<RequestResult> | Promise<Outcome<RequestResult>> {
     const to = plan.toVersion ?? version;
     let rollback: RollbackRecord;
     try {

@@ -13,7 +13,7 @@ import type { Actor } from '../domain/types.ts';
 export type RollbackControl = 'pause' | 'resume' | 'abort';
 
 /**
- * The rollback engine (issue 4 implements it on Kubernetes). The decision service has already
+ * The rollback engine (src/adapters/kube implements it on Kubernetes). The decision service has already
  * persisted the rollback row, gathered its approvals and claimed it as `running` exactly once
  * before `start` is called; the engine moves traffic and reports progress through the row:
  * `currentPhase` (index into `plan.phases`) and `plan.currentWeight` (share of traffic still on
@@ -70,8 +70,15 @@ export type IncidentNotice =
   | { kind: 'postmortem_reminder'; participants: string[] }
   | { kind: 'fix_prep'; incidentId: string; checked: string[] };
 
-/** Messages to the incident channel that belong to no incident. */
-export type ChannelNotice = { kind: 'unknown_service'; service: string; summary: string; source: string };
+/**
+ * Messages to the incident channel that belong to no incident: an unknown service that sent
+ * alerts, or — once a minute's announcements are used up — one line for the rest of that minute
+ * (`count` services starting at `since`, the first of them `names`; `late` when it is sent well
+ * after that minute, e.g. after downtime).
+ */
+export type ChannelNotice =
+  | { kind: 'unknown_service'; service: string; summary: string; source: string }
+  | { kind: 'unknown_services'; count: number; names: string[]; since: number; late: boolean };
 
 export interface IncidentAnnouncer {
   announce(notice: ChannelNotice): void;
@@ -152,7 +159,7 @@ export interface ClusterPort {
   forService(service: string): ServiceCluster;
 }
 
-/** Metric readings of one version of a service over a window (issue 5 adds the providers). */
+/** Metric readings of one version of a service over a window (the providers are in src/adapters/metrics). */
 export interface MetricsSource {
   /** Metrics that could not be read are absent from the sample: they never count as healthy. */
   sample(service: string, version: string, windowMs: number): Promise<MetricSample>;
@@ -187,5 +194,17 @@ export interface IncomingAlert {
 
 /** Where the alert webhooks deliver normalised alerts (the incident service groups them). */
 export interface AlertSink {
-  receive(alerts: IncomingAlert[]): Promise<{ accepted: number; unknownServices: string[] }>;
+  receive(alerts: IncomingAlert[]): Promise<AlertAnswer>;
+}
+
+/**
+ * What a webhook is answered. `unknownServices` lists the services of the delivery that Rewind is
+ * not configured for, in the order they came — at most the first hundred; when there were more,
+ * `unknownServiceCount` says how many (and is absent otherwise), so a webhook of thousands of
+ * labels gets a short answer.
+ */
+export interface AlertAnswer {
+  accepted: number;
+  unknownServices: string[];
+  unknownServiceCount?: number;
 }

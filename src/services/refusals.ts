@@ -17,9 +17,38 @@ export type Refusal =
   | { kind: 'illegal_transition'; incidentId: string; from: IncidentStatus; to: IncidentStatus }
   | { kind: 'no_target_version'; service: string; fromVersion: string | null; known: string[] }
   | { kind: 'engine_unavailable'; what: string }
+  /** `service` is null when the request named none. */
+  | { kind: 'unknown_service'; service: string | null; known: string[] }
+  | { kind: 'unknown_version'; service: string; version: string; known: string[] }
+  /** A dialog names another service than the incident it was opened for (forged, or not Rewind's). */
+  | { kind: 'service_mismatch'; incidentId: string; service: string; shown: string }
+  /** What a dialog showed is not what would run now: the state moved on while it was open. */
+  | { kind: 'plan_changed'; service: string; strategy: 'immediate' | 'gradual' | 'canary'; changes: PlanChange[] }
+  /** A dialog's metadata is not what Rewind wrote (forged, corrupted, or from an older Rewind). */
+  | { kind: 'dialog_unreadable'; dialog: 'confirm' | 'canary' }
+  /** A drill that would fault something it must not (a route that is not the drill service's own): a safety refusal, not a failure. */
+  | { kind: 'drill_refused'; service: string; reason: string }
   | { kind: 'error'; message: string };
+
+/**
+ * One difference between a dialog and the plan as it stands when it is submitted. `from` is the
+ * version serving (a canary's stable version); `phases` the share left on it after each phase of a
+ * gradual rollback, `steps` the share on the fix at each step of a canary.
+ */
+export type PlanChange =
+  | { field: 'from' | 'to'; shown: string | null; now: string | null }
+  | { field: 'phases' | 'steps'; shown: number[]; now: number[] }
+  | { field: 'dry_run'; shown: boolean; now: boolean }
+  | { field: 'approvals'; shown: number; now: number };
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };
 
 export const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
 export const refuse = <T = never>(refusal: Refusal): Outcome<T> => ({ ok: false, refusal });
+
+/** A refusal as one plain line, for logs, the command line and stored notes (Slack renders its own, per locale). */
+export function refusalLine(r: Refusal): string {
+  if (r.kind === 'error') return r.message;
+  if (r.kind === 'drill_refused') return `the drill on ${r.service} is refused and nothing was changed: ${r.reason}`;
+  return r.kind;
+}

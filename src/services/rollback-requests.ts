@@ -7,7 +7,6 @@
  * clicking together, or a second bot process all meet at that row: one caller wins the claim and
  * calls the engine; every other caller is told what is already happening.
  */
-import { chooseTarget } from '../domain/target.ts';
 import { BOT_ACTOR, type Actor } from '../domain/types.ts';
 import { RollbackConflictError, type RollbackRecord, type Store } from '../store/index.ts';
 import type { Authorizer } from './authorization.ts';
@@ -17,23 +16,9 @@ import type { IncidentService } from './incidents.ts';
 import type { IncidentNotifier, RollbackControl, RollbackEngine } from './ports.ts';
 import type { TimerService } from './timers.ts';
 import { ok, refuse, type Outcome } from './refusals.ts';
+import { RollbackPlanner, type PlanRequest, type RollbackPlan, type ShownRollbackPlan } from './rollback-planner.ts';
 
-export type ManualStrategy = 'immediate' | 'gradual';
-
-/** Everything the confirmation dialog shows, and what is run once it is confirmed. */
-export interface RollbackPlan {
-  incidentId: string | null;
-  service: string;
-  fromVersion: string | null;
-  toVersion: string;
-  strategy: ManualStrategy;
-  /** Share left on the new version after each gradual phase, e.g. [25, 5, 0]. */
-  phases: number[];
-  requiredApprovals: number;
-  dryRun: boolean;
-  /** A planned rollback (計画的ロールバック): when it runs; null runs once confirmed. */
-  scheduledFor: number | null;
-}
+export type { ManualStrategy, PlanRequest, RollbackPlan, ShownRollbackPlan } from './rollback-planner.ts';
 
 export const PLANNED_TIMER = 'planned_rollback';
 /** How long before a planned rollback the reminder goes to the thread (less when it is sooner). */
@@ -81,84 +66,56 @@ export class RollbackRequests {
   /** Engine starts nobody awaits (automatic rollbacks), so shutdown and tests can wait for them. */
   private readonly starting = new Set<Promise<void>>();
 
+  private readonly planner: RollbackPlanner;
+
   constructor(private readonly o: RollbackRequestOptions) {
+    this.planner = new RollbackPlanner(o);
     o.timers.on<PlannedPayload>(PLANNED_TIMER, (t) => this.onPlanned(t.payload));
   }
 
-  /**
-   * The version running now, as far as the bot knows before the engine reads the router: where the
-   * incident's last rollback or canary left all traffic, else the incident's version, else where the
-   * last finished rollback left the service, else the newest.
-   */
+  /** The version serving now, as far as the bot knows (see RollbackPlanner). */
   servingVersion(service: string, incidentVersion: string | null, incidentId: string | null): string | null {
-    if (incidentId) {
-      for (const r of this.o.store.rollbacks.listForIncident(incidentId).reverse()) {
-        const last = this.o.store.rollbacks
-          .steps(r.id)
-          .filter((st) => st.status === 'succeeded' && st.detail.kind === 'set_weight')
-          .at(-1)?.detail.weight;
-        // Weight is the share left on `from`: 0 moved everything to `to`, 100 (a canary sent back) kept it on `from`.
-        if (last === 0) return r.toVersion;
-        if (last === 100) return r.fromVersion;
-      }
-    }
-    if (incidentVersion) return incidentVersion;
-    const last = this.o.store.rollbacks.history({ service, limit: 20 }).find((r) => r.status === 'succeeded');
-    return last?.toVersion ?? this.o.chains[service]?.[0] ?? null;
+    return this.planner.servingVersion(service, incidentVersion, incidentId);
   }
 
   /** Plans a rollback for the confirmation dialog. Only approvers get this far. */
-  async plan(
-    request: { incidentId: string | null; service?: string; strategy: ManualStrategy; to: string | null; at?: number | null },
-    actor: Actor,
-  ): Promise<Outcome<RollbackPlan>> {
-    let service = request.service ?? null;
-    let incidentVersion: string | null = null;
-    if (request.incidentId) {
-      const open = this.o.decisions.openIncident(request.incidentId);
-      if (!open.ok) return open;
-      service = open.value.service;
-      incidentVersion = open.value.version;
-    } else if (service) {
-      incidentVersion = this.o.incidents.openFor(service)?.version ?? null;
-    }
-    if (!service || !this.o.chains[service]) return refuse({ kind: 'error', message: `unknown service ${service ?? '(none)'}` });
-    const auth = await this.o.authorizer.authorize(actor, `rollback.${request.strategy}`, service, { step: 'plan' });
+  async plan(request: PlanRequest, actor: Actor): Promise<Outcome<RollbackPlan>> {
+    const subject = this.planner.subject(request.incidentId, request.service ?? null);
+    if (!subject.ok) return subject;
+    const auth = await this.o.authorizer.authorize(actor, `rollback.${request.strategy}`, subject.value.service, { step: 'plan' });
     if (!auth.ok) return refuse({ kind: 'not_approver', action: `${request.strategy} rollback`, approvers: auth.approvers });
-    if (request.strategy === 'gradual' && this.o.routers[service] === 'service-selector') {
-      return refuse({
-        kind: 'error',
-        message: `${service} is routed by a Service selector (blue-green), which sends all traffic to one version: only an immediate rollback is possible. A gradual one needs a weighted router (gateway-api, istio, nginx or replicas).`,
-      });
-    }
-    const active = this.o.store.rollbacks.activeForService(service);
-    if (active && active.status !== 'pending') return refuse({ kind: 'rollback_running', rollbackId: active.id });
+    return this.planner.draft(request, subject.value);
+  }
 
-    const from = this.servingVersion(service, incidentVersion, request.incidentId);
-    const history = this.o.store.rollbacks
-      .history({ service, limit: 50 })
-      .filter((r) => r.status === 'succeeded')
-      .flatMap((r) => [r.fromVersion, r.toVersion])
-      .filter((v): v is string => v !== null);
-    const target = chooseTarget({ chain: this.o.chains[service] ?? [], from, requested: request.to, history });
-    if (!target.ok) return refuse({ kind: 'no_target_version', service, fromVersion: from, known: target.known });
-    return ok({
-      incidentId: request.incidentId ?? this.o.incidents.openFor(service)?.id ?? null,
-      service,
-      fromVersion: from,
-      toVersion: target.to,
-      strategy: request.strategy,
-      phases: request.strategy === 'gradual' ? [...this.o.phases] : [0],
-      requiredApprovals: this.o.requiredApprovals,
-      dryRun: this.o.dryRun,
-      scheduledFor: request.at ?? null,
-    });
+  /**
+   * The confirmation dialog was submitted. Its metadata comes back from Slack, forged or stale, so it
+   * is not what runs: the plan is made again from the state now (RollbackPlanner.recheck) and
+   * anything that differs from what the dialog showed is refused before a row is written or a note
+   * is posted.
+   */
+  async confirm(shown: ShownRollbackPlan, actor: Actor, engineWait: EngineWait = 'await'): Promise<Outcome<RequestResult>> {
+    const first = this.planner.subject(shown.incidentId, shown.service);
+    if (!first.ok) return first;
+    const auth = await this.o.authorizer.authorize(actor, `rollback.${shown.strategy}`, first.value.service, { step: 'confirm', to: shown.toVersion });
+    if (!auth.ok) return refuse({ kind: 'not_approver', action: `${shown.strategy} rollback`, approvers: auth.approvers });
+    // Authorising may have waited on Slack (user groups). From here to the row nothing waits, so the
+    // state the plan is checked against is the state the row is written against.
+    const subject = this.planner.subject(shown.incidentId, shown.service);
+    if (!subject.ok) return subject;
+    const fresh = this.planner.recheck(shown, subject.value);
+    if (!fresh.ok) return fresh;
+    return this.proceed(fresh.value, actor, engineWait);
   }
 
   /** The confirmation was submitted: record the request and this approval, start when enough. */
   async request(plan: RollbackPlan, actor: Actor, engineWait: EngineWait = 'await'): Promise<Outcome<RequestResult>> {
     const auth = await this.o.authorizer.authorize(actor, `rollback.${plan.strategy}`, plan.service, { step: 'confirm', to: plan.toVersion });
     if (!auth.ok) return refuse({ kind: 'not_approver', action: `${plan.strategy} rollback`, approvers: auth.approvers });
+    return this.proceed(plan, actor, engineWait);
+  }
+
+  /** Records a plan made by `plan` or `confirm` (the approver is authorised): the first write of a request. */
+  private proceed(plan: RollbackPlan, actor: Actor, engineWait: EngineWait): Outcome<RequestResult> | Promise<Outcome<RequestResult>> {
     if (!this.o.engine.available) {
       return refuse({ kind: 'engine_unavailable', what: `${plan.strategy} rollback of ${plan.service} ${plan.fromVersion ?? '?'} → ${plan.toVersion}` });
     }

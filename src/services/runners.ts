@@ -22,6 +22,8 @@ export interface RunnerRepository {
 
 export interface RunnerLog {
   warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+  info?(obj: object, msg: string): void;
 }
 
 /** Owners alive in this process (tests run several services on one pid). */
@@ -63,6 +65,8 @@ export class Runner {
   private loop: Promise<void> | null = null;
   private stopping: AbortController | null = null;
   private readonly onBeat: Array<() => void> = [];
+  /** Whether the last heartbeat could be written: the store's health as /readyz and /metrics tell it. */
+  private writeState: { ok: boolean; since: number; error: string | null } = { ok: true, since: 0, error: null };
 
   constructor(private readonly o: RunnerOptions) {
     this.owner = o.owner ?? newOwner();
@@ -110,14 +114,34 @@ export class Runner {
     return runner === null || this.o.clock.now() - runner.beatAt > this.deadAfterMs || goneOnThisHost(owner);
   }
 
+  /**
+   * Whether the database takes writes, as the heartbeat found at its last beat (every few
+   * seconds): a full disk or a read-only file shows here, and so does its end.
+   */
+  writable(): { ok: boolean; since: number; error: string | null } {
+    return this.writeState;
+  }
+
   private beat(): void {
     const now = this.o.clock.now();
     try {
       this.o.repo.beat(this.owner, now);
+    } catch (err) {
+      const error = `${(err as { code?: string }).code ?? 'error'}: ${(err as Error).message}`;
+      // Said once when writes start failing, not at every beat.
+      if (this.writeState.ok) this.o.log?.error({ err: error }, 'the database does not take writes; Rewind backs off and recovers by itself when it does');
+      if (this.writeState.ok || this.writeState.error !== error) this.writeState = { ok: false, since: this.writeState.ok ? now : this.writeState.since, error };
+      return;
+    }
+    if (!this.writeState.ok) {
+      this.o.log?.info?.({ downMs: now - this.writeState.since }, 'the database takes writes again');
+      this.writeState = { ok: true, since: now, error: null };
+    }
+    try {
       this.o.repo.pruneRunners(now - 86_400_000);
       for (const fn of this.onBeat) fn();
     } catch (err) {
-      this.o.log?.warn({ err: (err as Error).message }, 'heartbeat could not be written; trying again at the next beat');
+      this.o.log?.warn({ err: (err as Error).message }, 'work at the heartbeat failed; tried again at the next beat');
     }
   }
 }

@@ -82,6 +82,9 @@ export interface TimerServiceOptions {
 
 const silentLog: TimerLog = { info: () => {}, warn: () => {}, error: () => {} };
 
+/** The longest back-off of the loop while the database fails. */
+const MAX_BACKOFF_MS = 30_000;
+
 /** Timers claimed per query; runDue keeps querying until nothing due is left. */
 const BATCH = 100;
 
@@ -112,6 +115,8 @@ export class TimerService {
   private readonly retryBaseMs: number;
   private readonly log: TimerLog;
   private readonly yieldToRequests: () => Promise<void>;
+  /** Outcomes of timers that ran but could not be recorded yet, by timer id. */
+  private readonly unwritten = new Map<number, () => void>();
   private readonly handlers = new Map<string, TimerHandler<never>>();
   private readonly warnedKinds = new Set<string>();
   private running: Promise<number> | null = null;
@@ -230,29 +235,58 @@ export class TimerService {
 
   private async runLoop(): Promise<void> {
     let lastSweep = this.clock.now();
+    let failures = 0;
+    let lastLogged = -Infinity;
     while (!this.stopping) {
-      let failed = false;
       try {
+        this.writeOutcomes();
         await this.runDue();
         // A live peer may hang in a handler; our own claims are alive.
         if (this.clock.now() - lastSweep >= this.leaseMs) {
           lastSweep = this.clock.now();
           this.releaseStale(this.owner);
         }
+        if (failures > 0) this.log.info({ failures }, 'timer loop: the database answers again; timers run on');
+        failures = 0;
       } catch (err) {
-        failed = true;
-        this.log.error({ err: errorText(err) }, 'timer loop: run failed; retrying after the poll interval');
+        failures++;
+        // Once when it starts, then at most once a minute: a full disk must not fill the log too.
+        if (this.clock.now() - lastLogged >= 60_000) {
+          lastLogged = this.clock.now();
+          this.log.error({ err: errorText(err), failures }, 'timer loop: run failed; backing off and trying again');
+        }
       }
       if (this.stopping) break;
-      // After a failure, wait a full poll: a timer still due would otherwise make this spin.
-      await this.sleepUntilNext(failed);
+      // After failures, wait longer each time (up to 30 s): a timer still due would otherwise spin.
+      await this.sleepUntilNext(failures === 0 ? null : Math.min(MAX_BACKOFF_MS, this.pollMs * 2 ** Math.min(10, failures - 1)));
     }
   }
 
-  private async sleepUntilNext(fullPoll: boolean): Promise<void> {
+  /** Writes the outcomes of timers that ran while the database refused them (a full disk). */
+  private writeOutcomes(): void {
+    for (const [id, write] of this.unwritten) {
+      write();
+      this.unwritten.delete(id);
+    }
+  }
+
+  /**
+   * Records what a run of a timer came to. When the database refuses (a full disk), the outcome is
+   * kept and written first thing once it takes writes again — the handler ran; it must not run again.
+   */
+  private settle(id: number, write: () => void): void {
+    try {
+      write();
+    } catch (err) {
+      this.unwritten.set(id, write);
+      throw err;
+    }
+  }
+
+  private async sleepUntilNext(backoffMs: number | null): Promise<void> {
     const now = this.clock.now();
-    const next = fullPoll ? null : this.nextRunAt();
-    const ms = next === null ? this.pollMs : Math.max(0, Math.min(this.pollMs, next - now));
+    const next = backoffMs !== null ? null : this.nextRunAt();
+    const ms = backoffMs ?? (next === null ? this.pollMs : Math.max(0, Math.min(this.pollMs, next - now)));
     this.wake = new AbortController();
     this.sleepingUntil = now + ms;
     try {
@@ -353,12 +387,15 @@ export class TimerService {
         lateMs: Math.max(0, firedAt - timer.dueAt),
         attempt,
       });
+    } catch (err) {
+      this.settle(timer.id, () => this.recordFailure(timer, attempt, err));
+      return true;
+    }
+    this.settle(timer.id, () => {
       if (!this.repo.markDone(timer.id, this.owner, this.clock.now())) {
         this.log.warn({ timer: timer.key }, 'timer finished after its claim was released as stale; it may run again');
       }
-    } catch (err) {
-      this.recordFailure(timer, attempt, err);
-    }
+    });
     return true;
   }
 

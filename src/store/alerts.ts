@@ -105,6 +105,11 @@ export function createAlertRepository(db: Database) {
   const selectFiringForService = db.prepare<[string], AlertRow>(
     `SELECT ${COLUMNS} FROM alerts WHERE service = ? AND status = 'firing' ORDER BY received_at, id`,
   );
+  // Through the (service, status) index: the service's firing alerts are visited, never the
+  // incident's resolved ones, so resolving an incident's thousands of alerts one by one stays cheap.
+  const selectFiringOfIncident = db.prepare<[string, string], { one: number }>(
+    `SELECT 1 AS one FROM alerts WHERE service = (SELECT service FROM incidents WHERE id = ?) AND status = 'firing' AND incident_id = ? LIMIT 1`,
+  );
 
   function params(input: AlertInput) {
     return {
@@ -166,6 +171,15 @@ export function createAlertRepository(db: Database) {
     /** Oldest first. */
     listForIncident(incidentId: string): AlertRecord[] {
       return selectForIncident.all(incidentId).map(toAlert);
+    },
+
+    /**
+     * Whether an alert linked to the incident still fires. A firing alert is linked only to the
+     * incident of its own service (the alert intake links it when it fires), so the incident's
+     * service narrows the search.
+     */
+    anyFiring(incidentId: string): boolean {
+      return selectFiringOfIncident.get(incidentId, incidentId) !== undefined;
     },
 
     /** Alerts of a service still firing, oldest first. */

@@ -15,6 +15,18 @@ export class StoreVersionError extends Error {
   }
 }
 
+/** The database cannot be used at all: its folder is not writable, or the file is damaged. Said so a person knows what to do. */
+export class StoreOpenError extends Error {
+  override readonly name = 'StoreOpenError';
+  constructor(
+    readonly file: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /** A migration failed; the transaction was rolled back and the file is still at `fromVersion`. */
 export class MigrationError extends Error {
   override readonly name = 'MigrationError';

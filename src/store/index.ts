@@ -18,6 +18,7 @@ import { createTimerRepository } from './timers.ts';
 import { createTriggerStateRepository } from './trigger-states.ts';
 import { createRcaDraftRepository } from './rca-drafts.ts';
 import { createChecklistRepository } from './checklists.ts';
+import { createUnknownServiceRepository } from './unknown-services.ts';
 
 export interface StoreOptions extends OpenDatabaseOptions {
   /** Stamps created_at/updated_at bookkeeping columns; default the system clock. */
@@ -41,6 +42,7 @@ export function createStore(db: Database, clock: Clock = systemClock) {
     triggerStates: createTriggerStateRepository(db),
     rcaDrafts: createRcaDraftRepository(db),
     checklists: createChecklistRepository(db),
+    unknownServices: createUnknownServiceRepository(db),
     /**
      * Runs `fn` in one transaction, for a change that spans repositories (open an incident and link
      * its alert). Repository calls inside nest as savepoints. `fn` must be synchronous.
@@ -100,3 +102,4 @@ export type { OutboxRepository, OutboxMessage } from './outbox.ts';
 export type { AssessmentRepository } from './assessments.ts';
 export type { ProcessedRequestRepository } from './processed-requests.ts';
 export type { ComplaintRepository, Complaint } from './complaints.ts';
+export type { UnknownServiceRepository, UnknownServiceTold } from './unknown-services.ts';

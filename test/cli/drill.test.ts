@@ -37,8 +37,8 @@ function configFile(edit: (c: Record<string, any>) => void = () => {}): string {
 describe('rewind drill run --dry-run', () => {
   it('reads the serving version from the router and prints exactly what the injector would send, sending nothing', async () => {
     kube = await KubeApiStandIn.start({ token: 't' });
-    kube.seedPromptService({ versions: ['v2.0.0', 'v1.5.0', 'v1.0.0'], namespace: 'prompts', context: 'staging', split: { 'v1.5.0': 100 } });
-    const config = configFile((c) => (c.services['prompt-service-staging'].router = { kind: 'istio', virtualService: 'prompt-service', route: 0 }));
+    kube.seedPromptService({ versions: ['v2.0.0', 'v1.5.0', 'v1.0.0'], namespace: 'prompts', name: 'prompt-service-staging', context: 'staging', split: { 'v1.5.0': 100 } });
+    const config = configFile();
     const kubeconfig = writeKubeconfig([{ name: 'staging', server: kube.url, token: 't' }], 'staging', join(dir!, 'kubeconfig'));
     kube.clearRequests();
     const c = capture();

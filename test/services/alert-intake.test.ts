@@ -63,7 +63,7 @@ describe('alert intake', () => {
       unknownServices: ['billing'],
     });
     await world.alerts.receive([alert({ service: 'billing', fingerprint: 'b3' })]);
-    expect(world.notifier.announcements.map((a) => a.service)).toEqual(['billing']);
+    expect(world.notifier.announcements.map((a) => (a.kind === 'unknown_service' ? a.service : a.kind))).toEqual(['billing']);
     expect(world.store.alerts.get('alertmanager', 'b3')).toMatchObject({ service: 'billing' });
     expect(world.queries.openIncidents()).toEqual([]);
   });

@@ -125,3 +125,38 @@ describe('evaluator', () => {
     expect(world.store.timers.list({ kind: 'evaluate', status: 'pending' })).toHaveLength(2);
   });
 });
+
+describe('evaluator shutdown', () => {
+  it('stop waits for the round in flight and schedules no further round, so nothing runs on a closed store', async () => {
+    const held: Array<() => void> = [];
+    let waiting = 0;
+    const cluster = new FakeCluster();
+    cluster.forService('prompt-service').router.split = { 'v2.0.0': 100, 'v1.5.0': 0, 'v1.0.0': 0 };
+    cluster.forService('prompt-service-staging').router.split = { 'v2.0.0': 0, 'v1.5.0': 100, 'v1.0.0': 0 };
+    // A metrics backend that answers only when told: a round is in flight when the bot stops.
+    const metrics: MetricsSource = {
+      sample: () =>
+        new Promise<MetricSample>((resolve) => {
+          waiting++;
+          held.push(() => resolve(HEALTHY));
+        }),
+    };
+    world = serviceWorld({ cluster, metrics });
+    world.timers.start();
+    world.evaluator?.start();
+    await world.clock.advance(1_000);
+    expect(waiting).toBeGreaterThan(0);
+    await world.timers.stop();
+    let stopped = false;
+    const stopping = world.evaluator!.stop().then(() => (stopped = true));
+    await new Promise((r) => setImmediate(r));
+    expect(stopped).toBe(false); // the round is still waiting on its metrics
+    const pendingBefore = world.store.timers.list({ kind: 'evaluate', status: 'pending' }).length;
+    for (let i = 0; i < 1_000 && !stopped; i++) {
+      for (const answer of held.splice(0)) answer();
+      await new Promise((r) => setImmediate(r));
+    }
+    await stopping;
+    expect(world.store.timers.list({ kind: 'evaluate', status: 'pending' }).length).toBe(pendingBefore); // no next round armed
+  });
+});

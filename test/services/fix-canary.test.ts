@@ -283,7 +283,7 @@ describe('cautious canary refusals (nothing is created)', () => {
     expect(await refusalOf('INC-20990101-001', null)).toEqual({ kind: 'unknown_incident', incidentId: 'INC-20990101-001' });
     await world.clock.advance(MIN);
     world.incidents.resolve(open.id, LEAD, {});
-    expect(await refusalOf(open.id, 'v9.9.9')).toMatchObject({ message: expect.stringContaining('no configured version "v9.9.9"; configured: v2.0.1, v2.0.0, v1.5.0, v1.0.0') });
+    expect(await refusalOf(open.id, 'v9.9.9')).toEqual({ kind: 'unknown_version', service: 'prompt-service', version: 'v9.9.9', known: ['v2.0.1', 'v2.0.0', 'v1.5.0', 'v1.0.0'] });
     expect(await refusalOf(open.id, 'v2.0.0')).toMatchObject({ message: expect.stringContaining('already serves all traffic') });
     expect(await refusalOf(open.id, 'v2.0.1', MALLORY)).toMatchObject({ kind: 'not_approver' });
     expect(world.store.rollbacks.history()).toEqual([]);

@@ -52,6 +52,7 @@ const TABLES = [
   'timeline_events',
   'timers',
   'trigger_states',
+  'unknown_services',
 ];
 
 describe('migrations list', () => {

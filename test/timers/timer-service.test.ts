@@ -319,12 +319,16 @@ describe('failures', () => {
     ]);
   });
 
-  it('keeps the loop alive, polling, while the database fails, and catches up when it is back', async () => {
+  it('keeps the loop alive while the database fails, backing off and logging once a minute, and catches up when it is back', async () => {
     const lines: LogLine[] = [];
     const failing = { ...store.timers };
     let broken = true;
+    let tries = 0;
     failing.due = (...args) => {
-      if (broken) throw new Error('SQLITE_IOERR: disk I/O error');
+      if (broken) {
+        tries++;
+        throw new Error('SQLITE_FULL: database or disk is full');
+      }
       return store.timers.due(...args);
     };
     const timers = service({ repo: failing, log: recordingLog(lines) });
@@ -334,16 +338,41 @@ describe('failures', () => {
     });
     timers.schedule({ kind: 'k', key: 'k:1', dueAt: T0 });
     timers.start();
-    await clock.advance(5000);
+    await clock.advance(5 * MIN);
+    // Tries at +0, 1, 3, 7, 15, 31 s, then every 30 s: about 15 in five minutes, never a spin.
+    expect(tries).toBeGreaterThanOrEqual(10);
+    expect(tries).toBeLessThanOrEqual(16);
     const errors = lines.filter((l) => l.level === 'error');
-    // One failed run at start and one per 1 s poll: no spinning on the timer that is due.
-    expect(errors).toHaveLength(6);
-    expect(errors[0]?.msg).toBe('timer loop: run failed; retrying after the poll interval');
+    expect(errors.map((e) => e.msg)).toEqual(Array(5).fill('timer loop: run failed; backing off and trying again'));
     expect(fired).toEqual([]);
 
     broken = false;
-    await clock.advance(1000);
-    expect(fired).toEqual([T0 + 6000]);
+    await clock.advance(30_000);
+    expect(fired).toHaveLength(1);
+    expect(lines.some((l) => l.level === 'info' && l.msg.includes('answers again'))).toBe(true);
+  });
+
+  it('a timer whose outcome the database refused to record is not run again: the outcome is written once it can be', async () => {
+    const failing = { ...store.timers };
+    let full = true;
+    failing.markDone = (...args) => {
+      if (full) throw new Error('SQLITE_FULL: database or disk is full');
+      return store.timers.markDone(...args);
+    };
+    const timers = service({ repo: failing });
+    let runs = 0;
+    timers.on('k', () => {
+      runs++;
+    });
+    timers.schedule({ kind: 'k', key: 'k:1', dueAt: T0 });
+    timers.start();
+    await clock.advance(MIN);
+    expect(runs).toBe(1);
+    expect(store.timers.getByKey('k:1')?.status).toBe('firing');
+    full = false;
+    await clock.advance(MIN);
+    expect(runs).toBe(1);
+    expect(store.timers.getByKey('k:1')?.status).toBe('done');
   });
 
   it('refuses a second handler for a kind and nonsense options', () => {

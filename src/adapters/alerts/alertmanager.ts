@@ -4,22 +4,23 @@
  * truncatedAlerts, alerts: [...]}`. The group fields are Alertmanager's routing and are not needed:
  * Rewind groups by service itself. Other versions are refused rather than guessed at.
  */
-import { ShapeError, describeValue, guarded, readAlertArray, readObject, readWireAlert, type NormaliseResult } from './normalise.ts';
+import { ShapeError, describeValue, normaliserOf, readAlertArray, readObject, readWireAlert, type OpenedBody } from './normalise.ts';
 
 export const ALERTMANAGER_WEBHOOK_VERSION = '4';
 
-export function normaliseAlertmanager(body: unknown, receivedAt: number): NormaliseResult {
-  return guarded(() => {
-    const payload = readObject(body, 'body');
-    if (payload.version !== ALERTMANAGER_WEBHOOK_VERSION) {
-      throw new ShapeError(
-        payload.version === undefined
-          ? 'version is missing: this endpoint takes Alertmanager webhook payloads of version "4"'
-          : `version must be "4" (Alertmanager webhook), got ${describeValue(payload.version)}`,
-      );
-    }
-    return readAlertArray(payload.alerts, 'alerts').map((raw, i) =>
-      readWireAlert(raw, `alerts[${i}]`, 'alertmanager', receivedAt),
+export function openAlertmanager(body: unknown, receivedAt: number): OpenedBody {
+  const payload = readObject(body, 'body');
+  if (payload.version !== ALERTMANAGER_WEBHOOK_VERSION) {
+    throw new ShapeError(
+      payload.version === undefined
+        ? 'version is missing: this endpoint takes Alertmanager webhook payloads of version "4"'
+        : `version must be "4" (Alertmanager webhook), got ${describeValue(payload.version)}`,
     );
-  });
+  }
+  return {
+    raw: readAlertArray(payload.alerts, 'alerts'),
+    read: (raw, i) => readWireAlert(raw, `alerts[${i}]`, 'alertmanager', receivedAt),
+  };
 }
+
+export const normaliseAlertmanager = normaliserOf(openAlertmanager);

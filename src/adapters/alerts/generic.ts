@@ -5,10 +5,11 @@
  * Unknown fields are refused: this shape is ours, so a misspelt `startAt` is a mistake worth
  * hearing about rather than a field to ignore.
  */
+import type { IncomingAlert } from '../../services/ports.ts';
 import {
   ShapeError,
   fingerprintOf,
-  guarded,
+  normaliserOf,
   readNonEmptyString,
   readObject,
   readStatus,
@@ -17,46 +18,49 @@ import {
   readTime,
   tierOf,
   versionOf,
-  type NormaliseResult,
+  type OpenedBody,
 } from './normalise.ts';
 
 export const GENERIC_FIELDS = ['service', 'severity', 'summary', 'labels', 'startsAt', 'status', 'fingerprint'] as const;
 
-export function normaliseGeneric(body: unknown, receivedAt: number): NormaliseResult {
-  return guarded(() => {
-    const payload = readObject(body, 'body');
-    const unknown = Object.keys(payload).filter((k) => !(GENERIC_FIELDS as readonly string[]).includes(k));
-    if (unknown.length > 0) {
-      throw new ShapeError(
-        `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')} ` +
-          `(allowed: ${GENERIC_FIELDS.join(', ')})`,
-      );
-    }
-    const service = readNonEmptyString(payload.service, 'service').trim();
-    const severity = tierOf(readString(payload.severity, 'severity'));
-    const summary = readNonEmptyString(payload.summary, 'summary').trim();
-    const labels = payload.labels === undefined ? {} : readStringMap(payload.labels, 'labels');
-    const status = payload.status === undefined ? 'firing' : readStatus(payload.status, 'status');
-    const startsAt = payload.startsAt === undefined ? receivedAt : readTime(payload.startsAt, 'startsAt');
-    // Without a fingerprint of its own, a resolution must repeat the firing alert's service,
-    // labels and summary to be recognised as the same alert.
-    const fingerprint =
-      payload.fingerprint === undefined ? fingerprintOf(service, labels, summary) : readNonEmptyString(payload.fingerprint, 'fingerprint');
-    return [
-      {
-        source: 'generic',
-        fingerprint,
-        status,
-        service,
-        version: versionOf(labels),
-        severity,
-        summary,
-        labels,
-        annotations: {},
-        startsAt,
-        // The sender says "resolved" now, so that is when it ended.
-        endsAt: status === 'resolved' ? receivedAt : null,
-      },
-    ];
-  });
+/** One alert per body: the opened body's only raw alert is the body itself. */
+export function openGeneric(body: unknown, receivedAt: number): OpenedBody {
+  const payload = readObject(body, 'body');
+  const unknown = Object.keys(payload).filter((k) => !(GENERIC_FIELDS as readonly string[]).includes(k));
+  if (unknown.length > 0) {
+    throw new ShapeError(
+      `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')} ` +
+        `(allowed: ${GENERIC_FIELDS.join(', ')})`,
+    );
+  }
+  return { raw: [payload], read: () => readGeneric(payload, receivedAt) };
+}
+
+export const normaliseGeneric = normaliserOf(openGeneric);
+
+function readGeneric(payload: Record<string, unknown>, receivedAt: number): IncomingAlert {
+  const service = readNonEmptyString(payload.service, 'service').trim();
+  const severity = tierOf(readString(payload.severity, 'severity'));
+  const summary = readNonEmptyString(payload.summary, 'summary').trim();
+  const labels = payload.labels === undefined ? {} : readStringMap(payload.labels, 'labels');
+  const status = payload.status === undefined ? 'firing' : readStatus(payload.status, 'status');
+  const startsAt = payload.startsAt === undefined ? receivedAt : readTime(payload.startsAt, 'startsAt');
+  // Without a fingerprint of its own, a resolution must repeat the firing alert's service,
+  // labels and summary to be recognised as the same alert.
+  const fingerprint =
+    payload.fingerprint === undefined ? fingerprintOf(service, labels, summary) : readNonEmptyString(payload.fingerprint, 'fingerprint');
+  return {
+    source: 'generic',
+    fingerprint,
+    status,
+    service,
+    version: versionOf(labels),
+    severity,
+    summary,
+    labels,
+    annotations: {},
+    startsAt,
+    // The sender says "resolved" now, so that is when it ended.
+    endsAt: status === 'resolved' ? receivedAt : null,
+  };
 }

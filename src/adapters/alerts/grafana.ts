@@ -8,32 +8,33 @@
 import {
   ShapeError,
   describeValue,
-  guarded,
+  normaliserOf,
   readAlertArray,
   readObject,
   readOptionalString,
   readWireAlert,
-  type NormaliseResult,
+  type OpenedBody,
 } from './normalise.ts';
 
 export const GRAFANA_WEBHOOK_VERSION = '1';
 
-export function normaliseGrafana(body: unknown, receivedAt: number): NormaliseResult {
-  return guarded(() => {
-    const payload = readObject(body, 'body');
-    if (payload.version !== GRAFANA_WEBHOOK_VERSION) {
-      throw new ShapeError(
-        payload.version === undefined
-          ? 'version is missing: this endpoint takes Grafana unified alerting webhook payloads of version "1" ' +
-              '(legacy dashboard alerting payloads are not supported)'
-          : `version must be "1" (Grafana unified alerting webhook), got ${describeValue(payload.version)}`,
-      );
-    }
-    // The title belongs to the whole notification ("[FIRING:2]  (blue)"), so it is an alert's
-    // summary only when the alert carries no summary annotation of its own.
-    const title = readOptionalString(payload.title, 'title');
-    return readAlertArray(payload.alerts, 'alerts').map((raw, i) =>
-      readWireAlert(raw, `alerts[${i}]`, 'grafana', receivedAt, title),
+export function openGrafana(body: unknown, receivedAt: number): OpenedBody {
+  const payload = readObject(body, 'body');
+  if (payload.version !== GRAFANA_WEBHOOK_VERSION) {
+    throw new ShapeError(
+      payload.version === undefined
+        ? 'version is missing: this endpoint takes Grafana unified alerting webhook payloads of version "1" ' +
+            '(legacy dashboard alerting payloads are not supported)'
+        : `version must be "1" (Grafana unified alerting webhook), got ${describeValue(payload.version)}`,
     );
-  });
+  }
+  // The title belongs to the whole notification ("[FIRING:2]  (blue)"), so it is an alert's
+  // summary only when the alert carries no summary annotation of its own.
+  const title = readOptionalString(payload.title, 'title');
+  return {
+    raw: readAlertArray(payload.alerts, 'alerts'),
+    read: (raw, i) => readWireAlert(raw, `alerts[${i}]`, 'grafana', receivedAt, title),
+  };
 }
+
+export const normaliseGrafana = normaliserOf(openGrafana);

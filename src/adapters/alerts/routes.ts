@@ -4,24 +4,36 @@
  * JSON content type, body size, JSON syntax, payload shape — and only a request that passes them
  * all reaches the sink, so a refused request changes nothing. Plain (req, res) handlers, like the
  * health routes, so our own server and Bolt's HTTP receiver can both serve them.
+ *
+ * The bot's one event loop also answers Slack, which gives up after 3 s, so a big body never holds
+ * it for long: its alerts are read a slice per turn (ALERTS_PER_SLICE), the intake commits them
+ * apart from other big deliveries, and the bodies in hand at once are bounded (budget.ts).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../logger.ts';
 import type { Clock } from '../../services/clock.ts';
-import type { AlertSink, IncomingAlert } from '../../services/ports.ts';
+import type { AlertAnswer, AlertSink, IncomingAlert } from '../../services/ports.ts';
 import { sendJson, type Route } from '../http/routes.ts';
-import { normaliseAlertmanager } from './alertmanager.ts';
-import { normaliseGeneric } from './generic.ts';
-import { normaliseGrafana } from './grafana.ts';
-import type { Normaliser } from './normalise.ts';
+import { openAlertmanager } from './alertmanager.ts';
+import { ByteBudget } from './budget.ts';
+import { openGeneric } from './generic.ts';
+import { openGrafana } from './grafana.ts';
+import { normaliseInChunks, type AlertOpener } from './normalise.ts';
 
 export const DEFAULT_MAX_ALERT_BODY_BYTES = 1024 * 1024;
+/** Bodies received at once, in bytes of body: three at the limit go together, a fourth waits its turn. */
+export const DEFAULT_MAX_ALERT_BYTES_IN_FLIGHT = 4 * DEFAULT_MAX_ALERT_BODY_BYTES;
+/**
+ * Alerts read per turn of the event loop, about a millisecond's work: a 1 MiB body of small alerts
+ * holds thousands, and requests arriving meanwhile are served between slices.
+ */
+export const ALERTS_PER_SLICE = 256;
 
-export const ALERT_WEBHOOKS: ReadonlyArray<{ source: IncomingAlert['source']; path: string; normalise: Normaliser }> = [
-  { source: 'alertmanager', path: '/alerts/alertmanager', normalise: normaliseAlertmanager },
-  { source: 'grafana', path: '/alerts/grafana', normalise: normaliseGrafana },
-  { source: 'generic', path: '/alerts/generic', normalise: normaliseGeneric },
+export const ALERT_WEBHOOKS: ReadonlyArray<{ source: IncomingAlert['source']; path: string; open: AlertOpener }> = [
+  { source: 'alertmanager', path: '/alerts/alertmanager', open: openAlertmanager },
+  { source: 'grafana', path: '/alerts/grafana', open: openGrafana },
+  { source: 'generic', path: '/alerts/generic', open: openGeneric },
 ];
 
 export const WEBHOOKS_DISABLED_ERROR = 'alert webhooks are disabled: set ALERT_WEBHOOK_TOKEN';
@@ -33,19 +45,23 @@ export interface AlertRoutesOptions {
   clock: Clock;
   log: Logger;
   maxBodyBytes?: number;
+  /** The bytes of body received, parsed and waiting for their commit at once (see budget.ts). */
+  maxBytesInFlight?: number;
 }
 
 export function alertRoutes(o: AlertRoutesOptions): Route[] {
   const maxBodyBytes = o.maxBodyBytes ?? DEFAULT_MAX_ALERT_BODY_BYTES;
+  const tooLarge = `body is larger than the limit of ${maxBodyBytes} bytes`;
+  const budget = new ByteBudget(o.maxBytesInFlight ?? Math.max(DEFAULT_MAX_ALERT_BYTES_IN_FLIGHT, maxBodyBytes));
   // Compared as digests so the comparison takes the same time whatever the length of the guess.
   const tokenDigest = o.token ? digest(o.token) : null;
-  return ALERT_WEBHOOKS.map(({ source, path, normalise }) => ({
+  return ALERT_WEBHOOKS.map(({ source, path, open }) => ({
     method: 'POST' as const,
     path,
     // Bolt's receiver does not catch a rejected custom route, so nothing may escape the handler.
     handler: async (req: IncomingMessage, res: ServerResponse) => {
       try {
-        await handle(req, res, source, path, normalise);
+        await handle(req, res, source, path, open);
       } catch (err) {
         o.log.error({ route: path, err }, 'alert webhook request failed');
         if (!res.headersSent) sendJson(res, 500, { error: 'internal error while receiving the alerts' });
@@ -59,7 +75,7 @@ export function alertRoutes(o: AlertRoutesOptions): Route[] {
     res: ServerResponse,
     source: IncomingAlert['source'],
     path: string,
-    normalise: Normaliser,
+    open: AlertOpener,
   ): Promise<void> {
     const refuse = (status: number, error: string, headers: Record<string, string> = {}) => {
       // The reason is logged, never the Authorization header or the token.
@@ -88,44 +104,92 @@ export function alertRoutes(o: AlertRoutesOptions): Route[] {
       return refuse(415, `content-encoding ${JSON.stringify(encoding)} is not supported: send the JSON uncompressed`);
     }
 
-    const tooLarge = `body is larger than the limit of ${maxBodyBytes} bytes`;
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > maxBodyBytes) {
       // Refused on the header alone: not one byte of the body is read.
       return refuse(413, tooLarge, { connection: 'close' });
     }
-    const read = await readBody(req, maxBodyBytes);
-    if (read.kind === 'too-large') return refuse(413, tooLarge, { connection: 'close' });
-    if (read.kind === 'aborted') {
-      o.log.warn({ route: path, remote: req.socket.remoteAddress }, 'alert webhook request aborted by the client before its body ended');
+    // Taken before the body is read and given back once answered: the body, its JSON and its
+    // alerts are all held until the alerts are committed.
+    const gone = new AbortController();
+    res.once('close', () => gone.abort());
+    const release = await budget.acquire(Number.isFinite(declared) ? declared : maxBodyBytes, gone.signal);
+    if (!release) {
+      o.log.warn({ route: path, remote: req.socket.remoteAddress }, 'alert webhook request aborted by the client while it waited to be read');
       return;
     }
-
-    let body: unknown;
     try {
-      body = JSON.parse(read.body.toString('utf8'));
-    } catch (err) {
-      return refuse(400, `body is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+      await receive(req, res, source, path, open, refuse);
+    } finally {
+      release();
     }
-    const receivedAt = o.clock.now();
-    const normalised = normalise(body, receivedAt);
-    if (!normalised.ok) return refuse(400, `invalid ${source} payload: ${normalised.error}`);
+  }
 
-    let answer: Awaited<ReturnType<AlertSink['receive']>>;
+  async function receive(
+    req: IncomingMessage,
+    res: ServerResponse,
+    source: IncomingAlert['source'],
+    path: string,
+    open: AlertOpener,
+    refuse: (status: number, error: string, headers?: Record<string, string>) => void,
+  ): Promise<void> {
+    const read = await readAlerts(req, maxBodyBytes, open, () => o.clock.now());
+    switch (read.kind) {
+      case 'too-large':
+        return refuse(413, tooLarge, { connection: 'close' });
+      case 'aborted':
+        o.log.warn({ route: path, remote: req.socket.remoteAddress }, 'alert webhook request aborted by the client before its body ended');
+        return;
+      case 'not-json':
+        return refuse(400, `body is not valid JSON: ${read.error}`);
+      case 'invalid':
+        return refuse(400, `invalid ${source} payload: ${read.error}`);
+    }
+
+    let answer: AlertAnswer;
     try {
-      answer = await o.sink.receive(normalised.alerts);
+      answer = await o.sink.receive(read.alerts);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      o.log.error({ route: path, alerts: normalised.alerts.length, err }, 'alerts could not be stored');
+      o.log.error({ route: path, alerts: read.alerts.length, err }, 'alerts could not be stored');
       // 5xx: Alertmanager and Grafana retry it, which is what a storage hiccup calls for.
       return sendJson(res, 500, { error: `the alerts could not be stored: ${message}` });
     }
     o.log.info(
-      { route: path, alerts: normalised.alerts.length, accepted: answer.accepted, unknownServices: answer.unknownServices },
+      { route: path, alerts: read.alerts.length, accepted: answer.accepted, unknownServices: answer.unknownServices },
       'alerts received',
     );
-    sendJson(res, 202, { accepted: answer.accepted, unknownServices: answer.unknownServices });
+    sendJson(res, 202, {
+      accepted: answer.accepted,
+      unknownServices: answer.unknownServices,
+      ...(answer.unknownServiceCount !== undefined ? { unknownServiceCount: answer.unknownServiceCount } : {}),
+    });
   }
+}
+
+type AlertsRead =
+  | { kind: 'alerts'; alerts: IncomingAlert[] }
+  | { kind: 'too-large' }
+  | { kind: 'aborted' }
+  | { kind: 'not-json'; error: string }
+  | { kind: 'invalid'; error: string };
+
+/**
+ * Body → JSON → alerts, the alerts read a slice per turn of the event loop. Only the alerts leave
+ * this function: the body's bytes and its parsed JSON can be collected while they wait for their
+ * commit. An invalid alert anywhere in the list refuses the whole body before anything is stored.
+ */
+async function readAlerts(req: IncomingMessage, limit: number, open: AlertOpener, now: () => number): Promise<AlertsRead> {
+  const read = await readBody(req, limit);
+  if (read.kind !== 'complete') return read;
+  let body: unknown;
+  try {
+    body = JSON.parse(read.body.toString('utf8'));
+  } catch (err) {
+    return { kind: 'not-json', error: err instanceof Error ? err.message : String(err) };
+  }
+  const normalised = await normaliseInChunks(open, body, now(), ALERTS_PER_SLICE);
+  return normalised.ok ? { kind: 'alerts', alerts: normalised.alerts } : { kind: 'invalid', error: normalised.error };
 }
 
 function digest(value: string): Buffer {

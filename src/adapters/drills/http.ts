@@ -9,7 +9,7 @@
  * start-up cleanup removes drills whose fault may never have been applied or has already expired.
  */
 import type { InjectorConfig } from '../../config/schema.ts';
-import type { AppliedFault, FaultInjector, FaultSpec, RemoveResult } from '../../services/drill-ports.ts';
+import type { AppliedFault, FaultInjector, FaultSpec, RemoveResult, TargetCheck } from '../../services/drill-ports.ts';
 
 export type HttpInjectorConfig = Extract<InjectorConfig, { kind: 'http' }>;
 
@@ -93,6 +93,12 @@ export function httpInjector(config: HttpInjectorConfig, deps: HttpInjectorDeps 
 
   return {
     kind: 'http',
+
+    // The endpoint has no object to read; which Service its URL reaches is judged from config
+    // (config validation, and the drill service before every run).
+    async checkTarget(): Promise<TargetCheck> {
+      return { ok: true };
+    },
 
     describe(spec) {
       return [`POST ${url} ${JSON.stringify(applyBody(spec))}`];

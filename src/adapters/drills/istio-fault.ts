@@ -12,10 +12,19 @@
  * there (or changed ours into) is theirs, and removing it would be a surprise in the middle of an
  * exercise. With `detail: null` (the process died between the DB record and apply's answer) the
  * fault we would have set is rebuilt from the spec, so start-up cleanup finds it either way.
+ *
+ * The fault only ever goes into the drill service's own VirtualService. Config validation checks
+ * the names; here, before every injection, the live object is checked too, because what config
+ * cannot see decides whose route it is: two contexts reaching the same API server make another
+ * service's same-named VirtualService this one, and an object labelled with another service's
+ * name (`app.kubernetes.io/instance`, `app.kubernetes.io/name`, `app`) has been taken over by it.
+ * apply checks the very object it writes (each read, 409 re-reads too), so a change between the
+ * drill's checks and its write cannot slip through.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Config, InjectorConfig, ServiceConfig } from '../../config/schema.ts';
-import { faultAmount, type AppliedFault, type FaultInjector, type FaultSpec, type RemoveResult } from '../../services/drill-ports.ts';
+import { claimsOn, describeOwner, istioFaultTargetProblem } from '../../config/drill-target.ts';
+import { faultAmount, type AppliedFault, type FaultInjector, type FaultSpec, type RemoveResult, type TargetCheck } from '../../services/drill-ports.ts';
 import type { KubeClients } from '../kube/clients.ts';
 import { RouterError, kubeCall } from '../kube/errors.ts';
 import { VIRTUAL_SERVICE } from '../kube/routers/istio.ts';
@@ -40,7 +49,7 @@ interface HttpRoute {
   [key: string]: unknown;
 }
 interface VirtualService {
-  metadata?: { resourceVersion?: string };
+  metadata?: { resourceVersion?: string; labels?: Record<string, string> };
   spec?: { http?: HttpRoute[] };
 }
 
@@ -51,6 +60,9 @@ interface IstioFaultDetail {
   previousFault: unknown;
   fault: IstioFault;
 }
+
+/** Labels by which an object names the app it belongs to: Kubernetes' recommended ones, then the classic one. */
+export const OWNER_LABELS = ['app.kubernetes.io/instance', 'app.kubernetes.io/name', 'app'] as const;
 
 /** Percent with at most 4 decimals: 0.2 × 100 is 20.000000000000004 in floating point. */
 const percent = (ratio: number) => Math.round(ratio * 100 * 10_000) / 10_000;
@@ -80,7 +92,7 @@ class NoWrite<T> {
 }
 
 export function istioFaultInjector(config: IstioFaultConfig, deps: IstioFaultDeps): FaultInjector {
-  function where(spec: FaultSpec) {
+  function where(spec: Pick<FaultSpec, 'service' | 'drillId'>) {
     const service = deps.services[spec.service];
     if (!service) {
       throw new Error(`drill ${spec.drillId}: no service "${spec.service}" in config; configured: ${Object.keys(deps.services).join(', ')}`);
@@ -90,11 +102,44 @@ export function istioFaultInjector(config: IstioFaultConfig, deps: IstioFaultDep
     return { service, routeIndex, target, field: `spec.http[${routeIndex}].fault` };
   }
 
+  /** Same API server; a context that cannot be resolved cannot be shown to be elsewhere, so it counts as the same. */
+  function sameCluster(a: string | undefined, b: string | undefined): boolean {
+    if (a === b) return true;
+    try {
+      return deps.kubeClients.forContext(a).server === deps.kubeClients.forContext(b).server;
+    } catch {
+      return true;
+    }
+  }
+
+  /**
+   * Why the fault must not go into the VirtualService for a drill on `serviceName` — the service
+   * not allowed, the object not its own by config or cluster, or `live` (as just read) labelled
+   * as another service's — or null when it may.
+   */
+  function refusal(serviceName: string, live: VirtualService | null): string | null {
+    const service = deps.services[serviceName];
+    if (!service) return `no service "${serviceName}" in config`;
+    if (service.drill !== 'allowed') return `${serviceName} is drill: ${service.drill}; a drill injects real faults, so it only runs on a service marked drill: allowed`;
+    const configured = istioFaultTargetProblem(deps.services, serviceName, config.virtualService, sameCluster);
+    if (configured) return configured;
+    const labels = live?.metadata?.labels ?? {};
+    for (const label of OWNER_LABELS) {
+      const value = labels[label];
+      if (typeof value !== 'string' || value === serviceName) continue;
+      const claim = claimsOn(deps.services, value).find((c) => c.service !== serviceName && sameCluster(deps.services[c.service]?.context, service.context));
+      if (claim) {
+        return `${targetOf('VirtualService', service.namespace, config.virtualService)} is labelled ${label}=${value}, so it belongs to ${describeOwner(deps.services, claim, serviceName)}; the drill faults only ${serviceName}'s own VirtualService`;
+      }
+    }
+    return null;
+  }
+
   /**
    * Read-modify-write of the VirtualService, as the istio router does it: `edit` changes the HTTP
    * routes of a fresh copy (or throws NoWrite to send nothing); a 409 reads again and edits again.
    */
-  async function rewrite(service: ServiceConfig, target: string, edit: (http: HttpRoute[]) => void): Promise<void> {
+  async function rewrite(service: ServiceConfig, target: string, edit: (http: HttpRoute[], current: VirtualService) => void): Promise<void> {
     const apis = deps.kubeClients.forContext(service.context);
     const name = config.virtualService;
     const { namespace } = service;
@@ -104,7 +149,7 @@ export function istioFaultInjector(config: IstioFaultConfig, deps: IstioFaultDep
       read: () => kubeCall(target, 'read', () => apis.custom.getNamespacedCustomObject({ ...VIRTUAL_SERVICE, namespace, name }) as Promise<VirtualService>),
       plan(current) {
         const vs = structuredClone(current);
-        edit(vs.spec?.http ?? []);
+        edit(vs.spec?.http ?? [], current);
         return { method: 'PUT', target, contentType: 'application/json', body: vs };
       },
       send: async (change) => void (await apis.custom.replaceNamespacedCustomObject({ ...VIRTUAL_SERVICE, namespace, name, body: change.body })),
@@ -113,6 +158,22 @@ export function istioFaultInjector(config: IstioFaultConfig, deps: IstioFaultDep
 
   return {
     kind: 'istio-fault',
+
+    async checkTarget(serviceName): Promise<TargetCheck> {
+      const before = refusal(serviceName, null);
+      if (before) return { ok: false, reason: before };
+      const { service, target } = where({ service: serviceName, drillId: 'plan' });
+      let live: VirtualService;
+      try {
+        live = await kubeCall(target, 'read', () =>
+          deps.kubeClients.forContext(service.context).custom.getNamespacedCustomObject({ ...VIRTUAL_SERVICE, namespace: service.namespace, name: config.virtualService }) as Promise<VirtualService>,
+        );
+      } catch (err) {
+        return { ok: false, reason: `${target} could not be read to check that it is ${serviceName}'s own: ${(err as Error).message}` };
+      }
+      const after = refusal(serviceName, live);
+      return after ? { ok: false, reason: after } : { ok: true };
+    },
 
     describe(spec) {
       const { target, field } = where(spec);
@@ -123,8 +184,13 @@ export function istioFaultInjector(config: IstioFaultConfig, deps: IstioFaultDep
       const { service, routeIndex, target, field } = where(spec);
       const fault = istioFaultOf(spec);
       const detail: IstioFaultDetail = { routeIndex, previousFault: null, fault };
+      const refuseWrite = (why: string | null) => {
+        if (why) throw new RouterError(`the drill was refused and nothing was written: ${why}`);
+      };
+      refuseWrite(refusal(spec.service, null));
       try {
-        await rewrite(service, target, (http) => {
+        await rewrite(service, target, (http, current) => {
+          refuseWrite(refusal(spec.service, current));
           const route = http[routeIndex];
           if (!route) {
             throw new RouterError(`${target} has no spec.http[${routeIndex}] (it has ${http.length} HTTP routes); the drill injects on the route the service's istio router names (router.route)`);

@@ -8,7 +8,7 @@
  * cleanup after a crash has nothing to undo (it clears the names anyway, which is harmless).
  */
 import { METRIC_KIND, METRIC_NAMES, isMetricName, type MetricName, type MetricSample } from '../../domain/metrics.ts';
-import { faultAmount, type AppliedFault, type FaultInjector, type FaultSpec, type RemoveResult } from '../../services/drill-ports.ts';
+import { faultAmount, type AppliedFault, type FaultInjector, type FaultSpec, type RemoveResult, type TargetCheck } from '../../services/drill-ports.ts';
 import type { SimulatedMetrics } from '../metrics/simulated.ts';
 
 /** Every latency percentile: a delay on each request moves all of them. */
@@ -46,6 +46,11 @@ export function simulatedInjector(metrics: SimulatedMetrics): FaultInjector {
 
   return {
     kind: 'simulated',
+
+    // Only the drill service's own simulated numbers change: no traffic, no object to read.
+    async checkTarget(): Promise<TargetCheck> {
+      return { ok: true };
+    },
 
     describe(spec) {
       return [`set simulated metrics of ${spec.service} ${spec.version}: ${JSON.stringify(simulatedValuesOf(spec))}`];

@@ -7,6 +7,8 @@ import { Registry, collectDefaultMetrics, Gauge } from 'prom-client';
 export interface MetricsSnapshot {
   openIncidents: () => number;
   pendingTimers: () => number;
+  /** Whether the database took the last heartbeat write (a full disk or a read-only file: no). */
+  storeWritable?: () => boolean;
   /** Slack messages waiting in the outbox, and those Slack will never take. */
   outbox?: () => { backlog: number; oldestCreatedAt: number | null; undeliverable: number; now: number };
   /** Mean response times over the last 30 days of real incidents (drills excluded). */
@@ -38,6 +40,17 @@ export function createMetricsRegistry(snapshot: MetricsSnapshot, version: string
       this.set(snapshot.pendingTimers());
     },
   });
+  const writable = snapshot.storeWritable;
+  if (writable) {
+    new Gauge({
+      name: 'rewind_store_writable',
+      help: '1 while the database takes writes; 0 while it refuses them (full disk, read-only file), when webhooks answer 500 and work waits.',
+      registers: [registry],
+      collect() {
+        this.set(writable() ? 1 : 0);
+      },
+    });
+  }
   const outbox = snapshot.outbox;
   if (outbox) {
     new Gauge({

@@ -11,6 +11,7 @@ import type { DrillNotice } from '../../services/drill-ports.ts';
 import type { DrillService, DrillView } from '../../services/drills.ts';
 import { drillAnnouncement, drillMissed, drillScorecard, drillStarted, type DrillScenarioView } from './blocks/drills.ts';
 import { escapeMrkdwn } from './blocks/format.ts';
+import { SLACK_LIMITS, clip } from './blocks/limits.ts';
 import { DRILL_NOTE_STRINGS } from './i18n/drill-notes.ts';
 import { DRILL_STRINGS } from './i18n/drills.ts';
 import type { Locale } from './i18n/locale.ts';
@@ -28,12 +29,16 @@ export function scenarioView(s: DrillScenario | null, name: string): DrillScenar
   };
 }
 
+/** What an injector's target answered is outside text of any length: a drill note shows this much of it. */
+const NOTE_SHOWN = 500;
+const outside = (text: string): string => escapeMrkdwn(clip(text, NOTE_SHOWN));
+
 /**
  * Why a drill ended, for mrkdwn: the note can quote an injector's error or a refusal, which is
  * outside text.
  */
 function endNote(v: DrillView): string {
-  return escapeMrkdwn(v.drill.note ?? v.drill.status);
+  return outside(v.drill.note ?? v.drill.status);
 }
 
 export interface DrillMessagesOptions {
@@ -68,9 +73,9 @@ export class DrillMessages {
       case 'fault_removed': {
         // The note and the reason carry what the injector's target answered: outside text.
         const s = DRILL_STRINGS[locale];
-        const note = escapeMrkdwn(notice.note);
+        const note = outside(notice.note);
         const line = notice.removed ? s.faultRemoved(note) : s.faultGone(note);
-        return this.post(v, `${line} ${DRILL_NOTE_STRINGS[locale].faultRemovedBecause(escapeMrkdwn(notice.why))}`, null, false);
+        return this.post(v, `${line} ${DRILL_NOTE_STRINGS[locale].faultRemovedBecause(outside(notice.why))}`, null, false);
       }
       case 'ended': {
         const e = DRILL_NOTE_STRINGS[locale].ended;
@@ -85,7 +90,7 @@ export class DrillMessages {
   /** Into the drill's thread; the first message (or an announcement) becomes the thread root. */
   private async post(v: DrillView, text: string, blocks: KnownBlock[] | null, root: boolean): Promise<void> {
     const thread = v.drill.slackChannel && v.drill.slackTs && !root ? { channel: v.drill.slackChannel, thread_ts: v.drill.slackTs } : null;
-    const res = await this.o.client.chat.postMessage({ channel: thread?.channel ?? this.o.channel, text, ...(blocks ? { blocks } : {}), ...(thread ? { thread_ts: thread.thread_ts } : {}) });
+    const res = await this.o.client.chat.postMessage({ channel: thread?.channel ?? this.o.channel, text: clip(text, SLACK_LIMITS.messageText), ...(blocks ? { blocks } : {}), ...(thread ? { thread_ts: thread.thread_ts } : {}) });
     if (!thread && res.channel && res.ts) this.o.drills.attachMessage(v.drill.id, res.channel, res.ts);
   }
 

@@ -109,6 +109,9 @@ export class OutboxSender {
   private readonly maxRetryMs: number;
   private sweepLoop: Promise<void> | null = null;
   private lastPrune = -Infinity;
+  private lastStoreError = -Infinity;
+  /** Messages Slack took whose `sent` mark the database refused: marked before anything else is sent, never sent twice. */
+  private readonly unmarked = new Set<number>();
   /** A delivery failed since the last success: the next success makes every waiting queue due. */
   private failing = false;
   /** When waiting queues were last hurried: at most once per tenth of `retryMs`, so one message that keeps failing is not retried after every success elsewhere. */
@@ -135,7 +138,13 @@ export class OutboxSender {
     // click) is answered first, and a burst of them is not held up by the sends they cause.
     const run = (this.o.yieldToRequests?.() ?? new Promise<void>((turn) => setImmediate(turn)))
       .then(() => this.work(queue))
-      .catch((err: unknown) => this.o.log.error({ queue, err: (err as Error).message }, 'outbox worker stopped; the sweep will pick the queue up again'))
+      .catch((err: unknown) => {
+        // The database refused a write (a full disk): said once a minute, picked up by the sweep.
+        const now = this.o.clock.now();
+        if (now - this.lastStoreError < 60_000) return;
+        this.lastStoreError = now;
+        this.o.log.error({ queue, err: (err as Error).message }, 'outbox worker stopped; the sweep will pick the queue up again');
+      })
       .finally(() => {
         this.workers.delete(queue);
         if (this.again.delete(queue)) this.kick(queue);
@@ -205,6 +214,11 @@ export class OutboxSender {
       if (this.stopping.signal.aborted) return;
       const message = this.o.outbox.head(queue);
       const now = this.o.clock.now();
+      if (message && this.unmarked.has(message.id)) {
+        this.o.outbox.markSent(message.id, now); // throws again while the database still refuses
+        this.unmarked.delete(message.id);
+        continue;
+      }
       if (!message || message.nextAttemptAt > now) return; // empty, or waiting out a failure
       const holder = message.claimedBy;
       const theirs = holder !== null && holder !== this.o.runner.owner && !this.o.runner.isGone(holder) && now - (message.claimedAt ?? now) < CLAIM_MAX_MS;
@@ -218,7 +232,12 @@ export class OutboxSender {
       } finally {
         this.inFlight.delete(message.id);
       }
-      this.o.outbox.markSent(message.id, this.o.clock.now());
+      try {
+        this.o.outbox.markSent(message.id, this.o.clock.now());
+      } catch (err) {
+        this.unmarked.add(message.id);
+        throw err;
+      }
       if (this.failing) this.recovered();
     }
   }

@@ -9,7 +9,8 @@
  * `channel: null` or `view: null`, which the HTTP receiver answers with 500 and Socket Mode never
  * acknowledges (so Slack retries). The gate therefore wraps `App#processEvent`, the one method both
  * receivers call; in HTTP mode it also wraps the receiver's request listener for the one body the
- * receiver trips over itself (guardHttpBodies). `guardSlackDeliveries` installs both.
+ * receiver trips over itself, and for request timestamps from the future, which Bolt accepts
+ * (guardHttpBodies). `guardSlackDeliveries` installs both.
  *
  * A delivery Rewind does not know — a broken or forged body, an action or callback id Rewind never
  * rendered, an event it did not subscribe to — is acknowledged, so Slack does not redeliver it, and
@@ -68,6 +69,8 @@ export interface GuardOptions {
   receiver?: Receiver;
   signingSecret?: string | undefined;
   endpoint?: string;
+  /** Wall-clock time for request timestamps (Slack's, like Bolt's check, not Rewind's clock). */
+  now?: () => number;
 }
 
 /** Installs the gate on `app` (both receivers dispatch through `app.processEvent`). */
@@ -75,7 +78,7 @@ export function guardSlackDeliveries(app: App, log: Logger, options: GuardOption
   const shapes = new ShapeLog(log, options.maxShapes);
   const dispatch = app.processEvent.bind(app);
   if (options.receiver instanceof HTTPReceiver && options.signingSecret) {
-    guardHttpBodies(options.receiver, options.signingSecret, options.endpoint ?? '/slack/events', shapes, log);
+    guardHttpBodies(options.receiver, options.signingSecret, options.endpoint ?? '/slack/events', shapes, log, options.now ?? Date.now);
   }
   if (options.receiver instanceof SocketModeReceiver) guardSocketMessages(options.receiver, shapes, log);
 
@@ -117,10 +120,11 @@ export function guardSlackDeliveries(app: App, log: Logger, options: GuardOption
  * `null` as an Events API body) throws inside the receiver — an unhandled rejection, and a request
  * never answered, which Slack would redeliver. The receiver's request listener is wrapped: for
  * its Slack endpoint the body is read first (Bolt takes a body already read as `rawBody`), and a
- * correctly signed `null` is acknowledged as a shape Rewind does not know. Everything else,
- * including a bad signature, goes on to Bolt unchanged.
+ * correctly signed `null` is acknowledged as a shape Rewind does not know. A timestamp too far
+ * from now is refused first (see outsideRequestWindow). Everything else, including a bad
+ * signature, goes on to Bolt unchanged.
  */
-function guardHttpBodies(receiver: HTTPReceiver, signingSecret: string, endpoint: string, shapes: ShapeLog, log: WarnLog): void {
+function guardHttpBodies(receiver: HTTPReceiver, signingSecret: string, endpoint: string, shapes: ShapeLog, log: WarnLog, now: () => number): void {
   const listener = receiver.requestListener;
   receiver.requestListener = (req, res) => {
     if (req.method !== 'POST' || pathOf(req) !== endpoint) return listener(req, res);
@@ -133,6 +137,13 @@ function guardHttpBodies(receiver: HTTPReceiver, signingSecret: string, endpoint
         return;
       }
       if (raw === 'aborted') return;
+      const skewSeconds = outsideRequestWindow(req, now());
+      if (skewSeconds !== null) {
+        // Said without the body or the signature: a line per request, as Bolt logs a bad signature.
+        log.warn({ component: COMPONENT, skewSeconds, signed: signedBySlack(req, raw, signingSecret) }, 'Slack request timestamp more than 5 minutes from now; refused with 401');
+        res.writeHead(401).end();
+        return;
+      }
       (req as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
       if (isNullBody(req, raw) && signedBySlack(req, raw, signingSecret)) {
         shapes.report('not a JSON object');
@@ -148,6 +159,22 @@ function guardHttpBodies(receiver: HTTPReceiver, signingSecret: string, endpoint
       }
     });
   };
+}
+
+/** How far a signed request's timestamp may be from now, either way (Slack's own rule is five minutes). */
+export const REQUEST_WINDOW_SECONDS = 5 * 60;
+
+/**
+ * Bolt refuses a timestamp more than five minutes old, but takes one from any time ahead: a
+ * request signed with a timestamp in the future stays replayable until long after it was captured.
+ * Returns how far the timestamp is from now, in seconds (ahead is positive), when it is outside the
+ * window; null when it is inside, or missing or malformed — Bolt refuses those itself.
+ */
+function outsideRequestWindow(req: IncomingMessage, nowMs: number): number | null {
+  const header = req.headers['x-slack-request-timestamp'];
+  if (typeof header !== 'string' || !/^\d{1,15}$/.test(header)) return null;
+  const skew = Number(header) - Math.floor(nowMs / 1000);
+  return Math.abs(skew) > REQUEST_WINDOW_SECONDS ? skew : null;
 }
 
 function pathOf(req: IncomingMessage): string | null {

@@ -27,7 +27,7 @@ import type { OutboxMessage, OutboxRepository } from '../../store/index.ts';
 import type { DrillNotice, DrillNotifier } from '../../services/drill-ports.ts';
 import type { DrillMessages } from './drill-messages.ts';
 import { incidentMessage } from './blocks/incident.ts';
-import { clip } from './blocks/limits.ts';
+import { SLACK_LIMITS, clip } from './blocks/limits.ts';
 import { alertBatchMessage, channelNoticeText, escalationDmText, noteMessage, stakeholderText } from './blocks/notes.ts';
 import type { Locale } from './i18n/locale.ts';
 import { OutboxSender, UndeliverableError, type SenderLog } from './outbox-sender.ts';
@@ -71,6 +71,8 @@ const ALERTS_KEPT = 50;
 /** An alert's summary as an alert note keeps it: the note is clipped to Slack's limits anyway, and a 1 MiB summary must not be rewritten with every alert that joins. */
 const SUMMARY_KEPT = 500;
 const kept = (n: AlertNotice): AlertNotice => (n.summary.length > SUMMARY_KEPT ? { ...n, summary: clip(n.summary, SUMMARY_KEPT) } : n);
+/** Texts are clipped when made, but an outbox row may be older than that (a 200 KB notice once waited there). */
+const fit = (text: string): string => clip(text, SLACK_LIMITS.messageText);
 
 /** Blocks as the builders made them; Slack itself checks them when they are sent. */
 const blocks = z.array(z.custom<KnownBlock>((v) => typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string'));
@@ -278,7 +280,7 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
         return;
       case 'thread': {
         const head = await this.headTs(p.incidentId);
-        if (head) await this.o.client.chat.postMessage({ channel: head.channel, thread_ts: head.ts, text: p.text, blocks: p.blocks });
+        if (head) await this.o.client.chat.postMessage({ channel: head.channel, thread_ts: head.ts, text: fit(p.text), blocks: p.blocks });
         return;
       }
       case 'alerts':
@@ -299,11 +301,11 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
         const opened = await this.o.client.conversations.open({ users: p.user });
         const channel = opened.channel?.id;
         if (!channel) throw new Error(`conversations.open gave no channel for ${p.user}`);
-        await this.o.client.chat.postMessage({ channel, text: p.text });
+        await this.o.client.chat.postMessage({ channel, text: fit(p.text) });
         return;
       }
       case 'channel':
-        await this.o.client.chat.postMessage({ channel: this.o.channel, text: p.text });
+        await this.o.client.chat.postMessage({ channel: this.o.channel, text: fit(p.text) });
         return;
     }
   }

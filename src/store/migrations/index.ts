@@ -11,6 +11,7 @@ import { migration005 } from './005_checklists.ts';
 import { migration006 } from './006_drills.ts';
 import { migration007 } from './007_outbox_queues.ts';
 import { migration008 } from './008_runners.ts';
+import { migration009 } from './009_unknown_services.ts';
 
 export interface Migration {
   /** 1, 2, 3, … with no gaps; stored in `PRAGMA user_version` once applied. */
@@ -19,7 +20,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009];
 
 /** The newest schema this build can read and write. */
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

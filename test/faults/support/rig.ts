@@ -60,6 +60,8 @@ export interface RigOptions {
   processBeforeResponse?: boolean;
   /** Start the bot (default true); false for tests that script the stand-ins first. */
   startBot?: boolean;
+  /** Where the SQLite file lives (default: the rig's temporary folder), e.g. a small tmpfs. */
+  dbDir?: string;
 }
 
 export interface Answer {
@@ -124,7 +126,7 @@ export class Rig {
         SLACK_API_URL: slack.url,
         PORT: '0',
         REWIND_CONFIG: configFile,
-        REWIND_DB: join(dir, 'rewind.db'),
+        REWIND_DB: join(o.dbDir ?? dir, 'rewind.db'),
         LOG_LEVEL: 'info',
         ALERT_WEBHOOK_TOKEN: ALERT_TOKEN,
         KUBECONFIG: kubeconfig,

@@ -7,17 +7,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION, BLOCK, VIEW } from '../../../src/adapters/slack/ids.ts';
 import { selectState } from '../../../src/demo/stand-ins/slack-signing.ts';
+import { rolledBackAndResolved, withFix } from '../../support/canary-flow.ts';
 import { HEALTHY, LEAD, MALLORY, actionIds, startWorld, textOf, type World } from '../../support/world.ts';
 
 const MIN = 60_000;
 const VS = '/apis/networking.istio.io/v1/namespaces/prompts/virtualservices/prompt-service';
 let world: World;
 afterEach(async () => world?.stop());
-
-/** The team adds the fixed version to the config (newest first) before re-deploying it. */
-const withFix = (c: Record<string, any>) => {
-  c.services['prompt-service'].versions.unshift({ version: 'v2.0.1', deployment: 'prompt-service-v2-0-1', backend: 'prompt-service-v2-0-1', subset: 'v2-0-1', timeout: '3000ms' });
-};
 
 /** `v2-0-1=1 v2-0-0=0 v1-5-0=99 v1-0-0=0` for every successful PUT of the VirtualService. */
 const weights = (w: World) =>
@@ -26,16 +22,6 @@ const weights = (w: World) =>
     .filter((r) => r.path === VS && r.method === 'PUT' && r.status === 200)
     .map((r) => (r.body as { spec: { http: { route: { destination: { subset: string }; weight: number }[] }[] } }).spec.http[0]?.route.map((d) => `${d.destination.subset}=${d.weight}`).join(' '));
 const fixShare = (line: string | undefined) => Number(/v2-0-1=(\d+)/.exec(line ?? '')?.[1] ?? 'NaN');
-
-async function rolledBackAndResolved(w: World) {
-  const incident = await w.openIncident();
-  await w.act({ user: LEAD, actionId: ACTION.immediate, value: incident.id, blockId: BLOCK.decisions, messageTs: incident.slackTs ?? '' });
-  // Waited for: over Socket Mode the listener opens the dialog after it has acked the click.
-  const metadata = ((await w.slack.waitForCall('views.open')).args.view as { private_metadata: string }).private_metadata;
-  await w.submit(LEAD, VIEW.confirmRollback, metadata);
-  await w.runUntil(() => w.rewind.store.incidents.get(incident.id)?.status === 'resolved', { maxMs: 10 * MIN });
-  return incident;
-}
 
 /** The fix-prep note in the thread, and the canary modal opened from its button. */
 async function openCanaryModal(w: World, incident: { id: string; slackTs: string | null }, user = LEAD) {

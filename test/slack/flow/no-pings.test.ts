@@ -191,9 +191,11 @@ describe('text typed by people', () => {
   it('modal submissions and button values that come back forged', async () => {
     const { w, submit, audit } = await open();
     const incident = await w.openIncident();
-    const refused = await submit(VIEW.canaryFix, JSON.stringify({ incidentId: incident.id }), { [BLOCK.canaryVersion]: { version: selectState(hostile('canary-version')) } });
+    const shown = { incidentId: incident.id, service: 'prompt-service', fromVersion: 'v1.5.0', steps: [1, 5, 25, 50, 100], requiredApprovals: 1, dryRun: false };
+    const refused = await submit(VIEW.canaryFix, JSON.stringify(shown), { [BLOCK.canaryVersion]: { version: selectState(hostile('canary-version')) } });
     expect(refused.body.response_action).toBe('errors');
-    await submit(VIEW.canaryFix, JSON.stringify({ incidentId: hostile('canary-incident') }), { [BLOCK.canaryVersion]: { version: selectState('v1.0.0') } });
+    await submit(VIEW.canaryFix, JSON.stringify({ ...shown, incidentId: hostile('canary-incident') }), { [BLOCK.canaryVersion]: { version: selectState('v1.0.0') } });
+    await submit(VIEW.canaryFix, JSON.stringify({ ...shown, service: hostile('canary-service') }), { [BLOCK.canaryVersion]: { version: selectState('v1.0.0') } });
     const confirm = { incidentId: null, service: hostile('confirm-service'), fromVersion: hostile('confirm-from'), toVersion: hostile('confirm-to'), strategy: 'immediate', phases: [], requiredApprovals: 1, dryRun: false, scheduledFor: null };
     await submit(VIEW.confirmRollback, JSON.stringify(confirm));
     await submit(VIEW.confirmRollback, JSON.stringify({ ...confirm, service: 'prompt-service', incidentId: hostile('confirm-incident') }));
@@ -202,7 +204,7 @@ describe('text typed by people', () => {
     await w.act({ user: LEAD, actionId: ACTION.drillAbort, value: hostile('drill-button'), blockId: 'drill_controls:x', messageTs: '1700000000.000009' });
     const all = audit();
     expect(w.slack.callsTo('chat.postEphemeral').length).toBeGreaterThanOrEqual(2);
-    for (const tag of ['canary-incident', 'confirm-incident', 'button-incident', 'matrix-answer']) expect(all).toContain(escaped(hostile(tag)));
+    for (const tag of ['canary-incident', 'canary-service', 'confirm-service', 'confirm-incident', 'button-incident', 'matrix-answer']) expect(all).toContain(escaped(hostile(tag)));
   });
 });
 

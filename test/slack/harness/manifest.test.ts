@@ -70,7 +70,7 @@ describe('manifest.yml', () => {
   });
 
   it('requests exactly the documented bot scopes and no user scopes', () => {
-    expect(manifest.oauth_config.scopes.bot).toEqual(['commands', 'chat:write', 'im:write', 'usergroups:read', 'files:write']);
+    expect(manifest.oauth_config.scopes.bot).toEqual(['commands', 'chat:write', 'im:write', 'usergroups:read', 'files:write', 'channels:read', 'groups:read']);
     expect(manifest.oauth_config.scopes.user).toBeUndefined();
   });
 

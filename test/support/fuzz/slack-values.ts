@@ -44,6 +44,16 @@ const PLAN_FIELDS: readonly FieldSpec[] = [
   { path: ['requiredApprovals'], kind: 'number', required: true },
   { path: ['dryRun'], kind: 'boolean', required: true },
   { path: ['scheduledFor'], kind: 'number', required: false, nullable: true },
+  { path: ['requestedTo'], kind: 'text', required: false, nullable: true },
+];
+
+const CANARY_FIELDS: readonly FieldSpec[] = [
+  { path: ['incidentId'], kind: 'text', required: true },
+  { path: ['service'], kind: 'text', required: true },
+  { path: ['fromVersion'], kind: 'text', required: true },
+  { path: ['steps'], kind: 'array', required: true },
+  { path: ['requiredApprovals'], kind: 'number', required: true },
+  { path: ['dryRun'], kind: 'boolean', required: true },
 ];
 
 /**
@@ -63,6 +73,7 @@ export function confirmMetadata(ctx: SlackFuzzContext): fc.Arbitrary<string> {
       requiredApprovals: fc.integer({ min: 0, max: 3 }),
       dryRun: fc.boolean(),
       scheduledFor: fc.option(fc.integer({ min: 1_700_000_000_000, max: 1_800_000_000_000 })),
+      requestedTo: fc.option(fc.constantFrom(...ctx.versions, 'v9.9.9')),
     })
     .map((p) => p as unknown as Json);
   return fc.oneof(
@@ -72,10 +83,21 @@ export function confirmMetadata(ctx: SlackFuzzContext): fc.Arbitrary<string> {
   );
 }
 
-/** The canary modal's metadata: `{"incidentId": …}`, spoiled, or not JSON. */
+/** The canary modal's metadata: what it showed as canaryModal writes it, spoiled field by field, an older Rewind's `{"incidentId": …}`, or not JSON. */
 export function canaryMetadata(ctx: SlackFuzzContext): fc.Arbitrary<string> {
+  const shown = fc
+    .record({
+      incidentId: fc.constantFrom(...ctx.incidentIds, 'INC-00000000-000'),
+      service: fc.constantFrom(...ctx.services, 'no-such-service'),
+      fromVersion: fc.constantFrom(...ctx.versions, 'v0'),
+      steps: fc.constantFrom([1, 5, 25, 50, 100], [1, 100], [], [101]),
+      requiredApprovals: fc.integer({ min: 0, max: 3 }),
+      dryRun: fc.boolean(),
+    })
+    .map((p) => p as unknown as Json);
   return fc.oneof(
-    { arbitrary: fc.constantFrom(...ctx.incidentIds, 'INC-00000000-000').map((incidentId) => JSON.stringify({ incidentId })), weight: 4 },
+    { arbitrary: mutate(shown, () => CANARY_FIELDS).map((m) => JSON.stringify(m.value)), weight: 4 },
+    { arbitrary: fc.constantFrom(...ctx.incidentIds, 'INC-00000000-000').map((incidentId) => JSON.stringify({ incidentId })), weight: 1 },
     { arbitrary: fc.oneof(junkString, fc.integer(), fc.constant(null)).map((incidentId) => JSON.stringify({ incidentId })), weight: 1 },
     { arbitrary: fc.constantFrom('', '{}', 'null', '{"incidentId":', '"INC-1"'), weight: 1 },
   );

@@ -43,7 +43,7 @@ export interface TimelineLine {
 /** The raw timeline: time, what, who, and the event's details in brief. */
 export function timelineText(incidentId: string, events: TimelineLine[], timezone: string, locale: Locale): string {
   const s = ANSWER_STRINGS[locale];
-  if (events.length === 0) return `${s.timelineHeader(incidentId)}\n${s.timelineEmpty}`;
+  if (events.length === 0) return clip(`${s.timelineHeader(incidentId)}\n${s.timelineEmpty}`, SLACK_LIMITS.sectionText);
   const lines = events.map((e) => {
     const what = e.kind === 'status' ? `${e.from ?? '?'} → ${e.to ?? '?'}` : e.kind;
     // People are mentioned; the bot, a subsystem or an alert source is shown as escaped text.
@@ -88,7 +88,7 @@ export function statusText(d: StatusData, locale: Locale): string {
 export function historyText(service: string | null, rollbacks: RollbackView[], startedAt: number[], timezone: string, locale: Locale): string {
   const s = ANSWER_STRINGS[locale];
   const t = TERMS[locale];
-  if (rollbacks.length === 0) return `${s.historyHeader(service)}\n${s.historyEmpty}`;
+  if (rollbacks.length === 0) return clip(`${s.historyHeader(service ? escapeMrkdwn(service) : null)}\n${s.historyEmpty}`, SLACK_LIMITS.sectionText);
   const lines = rollbacks.map(
     (r, i) =>
       `\`${formatTimeInZone(startedAt[i] ?? 0, timezone, locale)}\` *${r.id}* ${escapeMrkdwn(r.service)} ${t.strategy[r.strategy]} ${versionsText(r, locale)} · ${t.rollbackStatus[r.status]} · ${mention(r.startedBy)}`,

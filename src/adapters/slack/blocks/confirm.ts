@@ -1,7 +1,9 @@
 /**
  * The confirmation modal in front of a rollback (SPEC §4: destructive buttons open a confirmation).
- * The input travels in `private_metadata` so the submission handler acts on exactly what the person
- * saw, and parseConfirmMetadata refuses anything else.
+ * What the person saw travels in `private_metadata`; parseConfirmMetadata refuses any other shape,
+ * and the submission is planned again from the state then and refused unless it is still exactly
+ * what the modal showed (RollbackRequests.confirm): metadata comes back from Slack, and a signed
+ * submission can be forged or a modal left open while the state moved on.
  */
 import type { KnownBlock, ModalView } from '@slack/types';
 import { z } from 'zod';
@@ -25,6 +27,8 @@ export interface ConfirmRollbackInput {
   dryRun: boolean;
   /** A planned rollback: when it runs (epoch ms); null runs as soon as it is confirmed. */
   scheduledFor: number | null;
+  /** The `to` of `/rollback … to <version>`; absent or null: the target was the default one. */
+  requestedTo?: string | null;
 }
 
 const CONFIRM_INPUT = z
@@ -38,6 +42,7 @@ const CONFIRM_INPUT = z
     requiredApprovals: z.number().int().min(1),
     dryRun: z.boolean(),
     scheduledFor: z.number().int().positive().nullable().default(null),
+    requestedTo: z.string().min(1).nullable().optional(),
   })
   .strict()
   .refine((v) => v.strategy !== 'gradual' || v.phases.length > 0, { message: 'a gradual rollback needs at least one phase', path: ['phases'] });

@@ -4,6 +4,8 @@
  * leaves a builder: a shortened line beats an incident message that fails to post.
  */
 export const SLACK_LIMITS = {
+  /** A message's top-level `text`: the whole message when it has no blocks, else the notification fallback. */
+  messageText: 40000,
   blocksPerMessage: 50,
   blocksPerView: 100,
   sectionText: 3000,

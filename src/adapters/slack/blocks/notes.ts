@@ -17,6 +17,7 @@ import { actions, button, section } from './elements.ts';
 import { escapeMrkdwn, formatElapsed, link, mention, mentionList, slackDate } from './format.ts';
 import { SLACK_LIMITS, clip } from './limits.ts';
 import { breachLine } from './incident.ts';
+import { planRefusalLine } from './plan-refusals.ts';
 import { progressLine, rollbackSplit, versionsText } from './rollback-summary.ts';
 import type { ChannelNotice } from '../../../services/ports.ts';
 import type { Note, Refusal, RollbackStrategy, RollbackView } from './view-models.ts';
@@ -27,6 +28,13 @@ const LATE_NOTICE_MS = 60_000;
 const ALERTS_LISTED = 10;
 /** Incident ids listed in a refusal before the rest is cut off. */
 const MAX_LISTED_IDS = 10;
+/**
+ * Outside text (alert labels and summaries) is cut to these before it is escaped and put in a
+ * text-only message: such a message is a line to read, not a copy of the alert (which is stored).
+ */
+const SERVICE_SHOWN = 200;
+const SUMMARY_SHOWN = 500;
+const NAME_SHOWN = 60;
 
 const STRATEGIES: readonly RollbackStrategy[] = ['immediate', 'gradual', 'planned', 'canary'];
 
@@ -232,6 +240,14 @@ function refusalLine(refusal: Refusal, locale: Locale): string {
     }
     case 'engine_unavailable':
       return s.engineUnavailable(escapeMrkdwn(refusal.what));
+    case 'drill_refused':
+      return s.drillRefused(escapeMrkdwn(refusal.service), escapeMrkdwn(refusal.reason.trim().replace(/[.。]+$/, '')));
+    case 'unknown_service':
+    case 'unknown_version':
+    case 'service_mismatch':
+    case 'plan_changed':
+    case 'dialog_unreadable':
+      return planRefusalLine(refusal, locale);
     case 'error':
       return s.error(escapeMrkdwn(refusal.message.trim().replace(/[.。]+$/, '')));
   }
@@ -240,7 +256,13 @@ function refusalLine(refusal: Refusal, locale: Locale): string {
 /** A message to the incident channel that belongs to no incident. */
 export function channelNoticeText(notice: ChannelNotice, locale: Locale): string {
   const s = NOTE_STRINGS[locale];
-  return s.unknownService(escapeMrkdwn(notice.service), escapeMrkdwn(notice.source), escapeMrkdwn(notice.summary));
+  if (notice.kind === 'unknown_service') {
+    const line = s.unknownService(escapeMrkdwn(clip(notice.service, SERVICE_SHOWN)), escapeMrkdwn(notice.source), escapeMrkdwn(clip(notice.summary, SUMMARY_SHOWN)));
+    return clip(line, SLACK_LIMITS.sectionText);
+  }
+  const names = notice.names.map((n) => escapeMrkdwn(clip(n, NAME_SHOWN)));
+  if (notice.count > notice.names.length) names.push('…');
+  return clip(s.unknownServicesMore(notice.count, names.join(TERMS[locale].listSeparator), notice.late ? slackDate(notice.since) : null), SLACK_LIMITS.sectionText);
 }
 
 /** Alerts that arrived together: counted, the first few listed, the rest summed up. */
@@ -272,7 +294,7 @@ export function drillPrefix(drill: boolean, locale: Locale): string {
 /** The direct message to a person an escalation level names. */
 export function escalationDmText(incidentId: string, service: string, label: string, permalink: string | null, locale: Locale, drill = false): string {
   const s = NOTE_STRINGS[locale];
-  return drillPrefix(drill, locale) + s.escalationDm(escapeMrkdwn(label), incidentId, escapeMrkdwn(service), permalink ? link(permalink, incidentId) : incidentId);
+  return clip(drillPrefix(drill, locale) + s.escalationDm(escapeMrkdwn(label), incidentId, escapeMrkdwn(service), permalink ? link(permalink, incidentId) : incidentId), SLACK_LIMITS.sectionText);
 }
 
 /**
@@ -297,7 +319,10 @@ export function stakeholderText(v: StakeholderView, locale: Locale): string {
   const terms = TERMS[locale];
   const impact = escapeMrkdwn(v.userImpact ?? terms.severity[v.severity]);
   const state = escapeMrkdwn([v.status, v.rollback].filter(Boolean).join(' · '));
-  return drillPrefix(v.drill ?? false, locale) + s.stakeholder(v.incidentId, escapeMrkdwn(v.service), escapeMrkdwn(v.title), impact, state, v.resolved ? s.stakeholderResolved : s.stakeholderNextUpdate);
+  // The title is the first alert's summary: outside text of any length.
+  const title = escapeMrkdwn(clip(v.title, SUMMARY_SHOWN));
+  const text = s.stakeholder(v.incidentId, escapeMrkdwn(clip(v.service, SERVICE_SHOWN)), title, impact, state, v.resolved ? s.stakeholderResolved : s.stakeholderNextUpdate);
+  return clip(drillPrefix(v.drill ?? false, locale) + text, SLACK_LIMITS.sectionText);
 }
 
 /** The two halves of the fix-preparation checklist (Slack allows ten options per checkboxes element). */

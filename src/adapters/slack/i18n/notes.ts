@@ -48,6 +48,8 @@ export interface NoteStrings {
   rcaPosted: (id: string) => string;
   automaticRollback: (reason: string) => string;
   unknownService: (service: string, source: string, summary: string) => string;
+  /** The rest of a minute's unknown services in one line; `since` names the minute when the line is late (null: it is the minute just ended). */
+  unknownServicesMore: (count: number, names: string, since: string | null) => string;
   reminder: (strategy: string, service: string, versions: string, when: string) => string;
 }
 
@@ -66,6 +68,7 @@ export interface RefusalStrings {
   noTargetVersion: (service: string, from: string, known: string) => string;
   noKnownVersions: (service: string, from: string) => string;
   engineUnavailable: (what: string) => string;
+  drillRefused: (service: string, reason: string) => string;
   error: (message: string) => string;
 }
 
@@ -124,7 +127,9 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
     stakeholderResolved: 'none: the incident is resolved',
     rcaPosted: (id) => `📄 The RCA draft of ${id} is posted in the incident thread.`,
     automaticRollback: (reason) => `🤖 Rewind started the immediate rollback itself (${reason}; \`autoRollback: critical\`).`,
-    unknownService: (service, source, summary) => `❓ A ${source} alert names the service *${service}*, which is not configured in Rewind: "${summary}". It was stored; add the service to config/rewind.yml to have its alerts handled. (Said once per service.)`,
+    unknownService: (service, source, summary) => `❓ A ${source} alert names the service *${service}*, which is not configured in Rewind: "${summary}". It was stored; add the service to config/rewind.yml to have its alerts handled. (Said at most once an hour per service.)`,
+    unknownServicesMore: (count, names, since) =>
+      `❓ …and ${count.toLocaleString('en-US')} more unknown ${count === 1 ? 'service' : 'services'} sent alerts ${since === null ? 'in the last minute' : `in the minute from ${since}`}: ${names}. They were stored; add them to config/rewind.yml to have their alerts handled.`,
     scheduled: (strategy, service, versions, when) => `🗓 ${strategy} of *${service}* ${versions} is planned for ${when}. Cancel it here until then.`,
     reminder: (strategy, service, versions, when) => `⏰ Reminder: the ${strategy} of *${service}* ${versions} starts at ${when}.`,
     escalationLate: (late) => `(Sent ${late} late: the bot was not running when it came due.)`,
@@ -183,7 +188,9 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
     stakeholderResolved: 'なし（インシデントは解決済み）',
     rcaPosted: (id) => `📄 ${id} の RCA 下書きをインシデントのスレッドに投稿しました。`,
     automaticRollback: (reason) => `🤖 Rewind が即座ロールバックを自動で開始しました（${reason}、\`autoRollback: critical\`）。`,
-    unknownService: (service, source, summary) => `❓ ${source} のアラートが Rewind に設定されていないサービス *${service}* を指しています: 「${summary}」。記録はしました。扱うには config/rewind.yml にサービスを追加してください。（サービスごとに一度だけお知らせします）`,
+    unknownService: (service, source, summary) => `❓ ${source} のアラートが Rewind に設定されていないサービス *${service}* を指しています: 「${summary}」。記録はしました。扱うには config/rewind.yml にサービスを追加してください。（同じサービスについては1時間に一度までお知らせします）`,
+    unknownServicesMore: (count, names, since) =>
+      `❓ ほかにも Rewind に設定されていないサービス ${count.toLocaleString('ja-JP')} 件が${since === null ? '直近1分間に' : `${since} からの1分間に`}アラートを送りました: ${names}。記録はしました。扱うには config/rewind.yml にサービスを追加してください。`,
     scheduled: (strategy, service, versions, when) => `🗓 *${service}* の${strategy}（${versions}）を ${when} に予定しました。それまではここからキャンセルできます。`,
     reminder: (strategy, service, versions, when) => `⏰ リマインド: *${service}* の${strategy}（${versions}）は ${when} に始まります。`,
     escalationLate: (late) => `（ボットが停止していたため、予定より ${late} 遅れて通知しました）`,
@@ -213,6 +220,7 @@ export const REFUSAL_STRINGS: Record<Locale, RefusalStrings> = {
       `🚫 There is no version to roll *${service}* back to from ${from}, and no versions are configured for it. An admin must list them under \`services.${service}.versions\`.`,
     engineUnavailable: (what) =>
       `⚠️ The rollback engine is not installed in this build yet: ${what} was recorded but not run. Follow the runbook by hand, then resolve the incident here.`,
+    drillRefused: (service, reason) => `🛑 The drill on *${service}* is refused and nothing was changed: ${reason}.`,
     error: (message) => `⚠️ Something went wrong: ${message}. Try again; if it keeps failing, check the bot's logs.`,
   },
   ja: {
@@ -236,6 +244,7 @@ export const REFUSAL_STRINGS: Record<Locale, RefusalStrings> = {
       `🚫 *${service}* を ${from} から切り戻す先のバージョンがなく、バージョンも設定されていません。管理者が \`services.${service}.versions\` に登録してください。`,
     engineUnavailable: (what) =>
       `⚠️ このビルドにはロールバックエンジンがまだ組み込まれていません: ${what} は記録されましたが実行されていません。ランブックに沿って手動で対応し、完了したらここでインシデントを解決済みにしてください。`,
+    drillRefused: (service, reason) => `🛑 *${service}* の訓練は拒否されました。何も変更していません: ${reason}。`,
     error: (message) => `⚠️ エラーが発生しました: ${message}。もう一度お試しください。繰り返し失敗する場合はボットのログを確認してください。`,
   },
 };

@@ -9,13 +9,17 @@ import { registerIncidentCommand } from './commands/incident.ts';
 import { registerRollbackCommand } from './commands/rollback.ts';
 import type { ListenerDeps } from './context.ts';
 import { registerAppHome } from './events/app-home.ts';
+import { ReadScope } from './read-scope.ts';
 import { registerCanaryFixView } from './views/canary-fix.ts';
 import { registerConfirmRollbackView } from './views/confirm-rollback.ts';
 
 export function registerListeners(app: App, deps: ListenerDeps): void {
-  registerRollbackCommand(app, deps);
-  registerIncidentCommand(app, deps);
-  registerDrillCommand(app, deps);
+  const { incidentChannel, stakeholderChannel, drillChannel } = deps.config.slack;
+  // One for all three commands: they share what Slack said about the incident channel's members.
+  const scope = new ReadScope({ incidentChannel, channels: [incidentChannel, stakeholderChannel, drillChannel], clock: deps.clock, log: deps.log });
+  registerRollbackCommand(app, deps, scope);
+  registerIncidentCommand(app, deps, scope);
+  registerDrillCommand(app, deps, scope);
   registerMatrixActions(app, deps);
   registerDecisionActions(app, deps);
   registerRollbackControlActions(app, deps);

@@ -1,4 +1,4 @@
-/** `/incident list|ack|resolve|rca|timeline [id]` (SPEC section 4). */
+/** `/incident list|ack|resolve|rca|timeline [id]` (SPEC section 4); list and timeline only where they may be read. */
 import type { App } from '@slack/bolt';
 import type { Refusal } from '../../../../services/refusals.ts';
 import { incidentListText, timelineText } from '../../blocks/answers.ts';
@@ -10,6 +10,8 @@ import { ANSWER_STRINGS } from '../../i18n/answers.ts';
 import { NOTE_STRINGS } from '../../i18n/notes.ts';
 import { deliveryOf } from '../../payloads.ts';
 import { ephemeral, refusal, userActor, type ListenerDeps } from '../context.ts';
+import type { ReadScope } from '../read-scope.ts';
+import { answerRead } from './read.ts';
 
 /** The incident a command means: the id given, else the only open one. */
 export function targetIncident(d: ListenerDeps, id: string | null): { id: string } | { refusal: Refusal } {
@@ -22,27 +24,35 @@ export function targetIncident(d: ListenerDeps, id: string | null): { id: string
   return { refusal: { kind: 'several_open_incidents', ids: open.map((i) => i.id) } };
 }
 
-export function registerIncidentCommand(app: App, d: ListenerDeps): void {
+export function registerIncidentCommand(app: App, d: ListenerDeps, scope: ReadScope): void {
   const say = ANSWER_STRINGS[d.locale];
-  app.command(COMMAND.incident, async ({ context, ack }) => {
+  app.command(COMMAND.incident, async ({ context, ack, respond, client }) => {
     const command = deliveryOf(context, 'command');
     const parsed = parseIncident(command.text);
     if (!parsed.ok) return ack(ephemeral(renderParseError('incident', parsed.error, d.locale)));
     const c = parsed.command;
     const { services: s } = d;
     if (c.sub === 'help') return ack(ephemeral(helpText('incident', d.locale)));
+    const read = { command, ack, respond, client, topic: 'incidents' as const };
     if (c.sub === 'list') {
-      const recent = s.queries.recentIncidents(10).filter((i) => i.status === 'resolved').slice(0, 5);
-      return ack(ephemeral(incidentListText(s.queries.openIncidents(), recent, d.clock.now(), d.locale)));
+      return answerRead(d, scope, read, () => {
+        const recent = s.queries.recentIncidents(10).filter((i) => i.status === 'resolved').slice(0, 5);
+        return { text: incidentListText(s.queries.openIncidents(), recent, d.clock.now(), d.locale) };
+      });
+    }
+    if (c.sub === 'timeline') {
+      // Which incidents exist is part of the answer too: looked up only where it may be read.
+      return answerRead(d, scope, read, () => {
+        const target = targetIncident(d, c.id);
+        if ('refusal' in target) return { text: refusal(d, target.refusal) };
+        const lines = s.queries.timeline(target.id).map((e) => ({ at: e.at, kind: e.kind, actorId: e.actor.id, from: e.from, to: e.to, detail: e.detail }));
+        return { text: timelineText(target.id, lines, d.config.drills.timezone, d.locale) };
+      });
     }
     const target = targetIncident(d, c.id);
     if ('refusal' in target) return ack(ephemeral(refusal(d, target.refusal)));
     const actor = userActor(command.userId);
     switch (c.sub) {
-      case 'timeline': {
-        const lines = s.queries.timeline(target.id).map((e) => ({ at: e.at, kind: e.kind, actorId: e.actor.id, from: e.from, to: e.to, detail: e.detail }));
-        return ack(ephemeral(timelineText(target.id, lines, d.config.drills.timezone, d.locale)));
-      }
       case 'rca': {
         const drafted = s.rca.draft(target.id, actor);
         return ack(ephemeral(drafted.ok ? NOTE_STRINGS[d.locale].rcaPosted(target.id) : refusal(d, drafted.refusal)));

@@ -1,4 +1,4 @@
-/** `/rollback …` (SPEC section 4). */
+/** `/rollback …` (SPEC section 4); status and history only where they may be read. */
 import type { App } from '@slack/bolt';
 import { statusText, historyText } from '../../blocks/answers.ts';
 import { escapeMrkdwn } from '../../blocks/format.ts';
@@ -13,8 +13,10 @@ import { deliveryOf } from '../../payloads.ts';
 import { rollbackView } from '../../view-mapping.ts';
 import { ephemeral, parseContext, refusal, userActor, type ListenerDeps } from '../context.ts';
 import { openDialog } from '../dialogs.ts';
+import type { ReadScope } from '../read-scope.ts';
+import { answerRead } from './read.ts';
 
-export function registerRollbackCommand(app: App, d: ListenerDeps): void {
+export function registerRollbackCommand(app: App, d: ListenerDeps, scope: ReadScope): void {
   const say = ANSWER_STRINGS[d.locale];
   app.command(COMMAND.rollback, async ({ context, ack, respond, client }) => {
     const command = deliveryOf(context, 'command');
@@ -24,6 +26,7 @@ export function registerRollbackCommand(app: App, d: ListenerDeps): void {
     const actor = userActor(command.userId);
     const { services: s } = d;
     const tell = async (text: string) => void (await respond(ephemeral(text)));
+    const read = { command, ack, respond, client, topic: 'incidents' as const };
     switch (c.sub) {
       case 'help':
         return ack(ephemeral(helpText('rollback', d.locale)));
@@ -32,39 +35,42 @@ export function registerRollbackCommand(app: App, d: ListenerDeps): void {
         await ack();
         const plan = await s.rollbacks.plan({ incidentId: null, service: c.service, strategy: c.sub, to: c.to }, actor);
         if (!plan.ok) return tell(refusal(d, plan.refusal));
-        await openDialog(d, client, { triggerId: command.triggerId, view: confirmRollbackModal(plan.value, d.locale), dialog: 'confirm', origin: 'command', tell });
+        const view = confirmRollbackModal({ ...plan.value, requestedTo: c.to }, d.locale);
+        await openDialog(d, client, { triggerId: command.triggerId, view, dialog: 'confirm', origin: 'command', tell });
         return;
       }
       case 'planned': {
         await ack();
         const plan = await s.rollbacks.plan({ incidentId: null, service: c.service, strategy: c.strategy, to: c.to, at: c.at }, actor);
         if (!plan.ok) return tell(refusal(d, plan.refusal));
-        await openDialog(d, client, { triggerId: command.triggerId, view: confirmRollbackModal(plan.value, d.locale), dialog: 'confirm', origin: 'command', tell });
+        const view = confirmRollbackModal({ ...plan.value, requestedTo: c.to }, d.locale);
+        await openDialog(d, client, { triggerId: command.triggerId, view, dialog: 'confirm', origin: 'command', tell });
         return;
       }
-      case 'status': {
-        const services = c.service ? [c.service] : Object.keys(d.config.services);
-        const rules = triggerRules(d.config);
-        const text = services
-          .map((name) => {
-            const active = s.queries.activeRollback(name);
-            const incident = s.incidents.openFor(name);
-            const last = s.queries.rollbackHistory(name, 20).find((r) => r.status === 'succeeded');
-            const version = incident?.version ?? last?.toVersion ?? d.config.services[name]?.versions[0]?.version ?? null;
-            return statusText({ service: name, version, rollback: active ? rollbackView(active) : null, incident, tiers: rules.tiers }, d.locale);
-          })
-          .join('\n\n');
-        return ack(ephemeral(text));
-      }
-      case 'history': {
-        const rows = s.queries.rollbackHistory(c.service, 10);
-        const shown = rows.flatMap((r) => {
-          const snapshot = s.queries.rollback(r.id);
-          return snapshot ? [{ view: rollbackView(snapshot), startedAt: r.startedAt }] : [];
+      case 'status':
+        return answerRead(d, scope, read, () => {
+          const services = c.service ? [c.service] : Object.keys(d.config.services);
+          const rules = triggerRules(d.config);
+          const text = services
+            .map((name) => {
+              const active = s.queries.activeRollback(name);
+              const incident = s.incidents.openFor(name);
+              const last = s.queries.rollbackHistory(name, 20).find((r) => r.status === 'succeeded');
+              const version = incident?.version ?? last?.toVersion ?? d.config.services[name]?.versions[0]?.version ?? null;
+              return statusText({ service: name, version, rollback: active ? rollbackView(active) : null, incident, tiers: rules.tiers }, d.locale);
+            })
+            .join('\n\n');
+          return { text };
         });
-        const text = historyText(c.service, shown.map((x) => x.view), shown.map((x) => x.startedAt), d.config.drills.timezone, d.locale);
-        return ack(ephemeral(text));
-      }
+      case 'history':
+        return answerRead(d, scope, read, () => {
+          const rows = s.queries.rollbackHistory(c.service, 10);
+          const shown = rows.flatMap((r) => {
+            const snapshot = s.queries.rollback(r.id);
+            return snapshot ? [{ view: rollbackView(snapshot), startedAt: r.startedAt }] : [];
+          });
+          return { text: historyText(c.service, shown.map((x) => x.view), shown.map((x) => x.startedAt), d.config.drills.timezone, d.locale) };
+        });
       case 'complaint': {
         const { inWindow } = s.complaints.record(c.service, c.text, actor);
         const threshold = d.config.triggers.watch.find((w) => w.metric === 'user_complaints');

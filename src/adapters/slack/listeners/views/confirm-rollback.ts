@@ -1,6 +1,8 @@
 /**
- * The confirmation dialog was submitted: request the rollback exactly as the dialog showed it. A
- * refusal (not an approver any more, someone else started one) is told to the person privately.
+ * The confirmation dialog was submitted: the rollback runs only if it is still exactly what the
+ * dialog showed, planned again from the state now (RollbackRequests.confirm). A refusal (not an
+ * approver, someone else started one, the state moved on, metadata that is not Rewind's) is told to
+ * the person privately, and nothing is started or said in the thread.
  */
 import type { App } from '@slack/bolt';
 import { parseConfirmMetadata, type ConfirmRollbackInput } from '../../blocks/confirm.ts';
@@ -22,19 +24,20 @@ export function registerConfirmRollbackView(app: App, d: ListenerDeps): void {
     } catch (err) {
       // Only a forged or corrupted submission gets here; say so and run nothing.
       d.log.warn({ err: (err as Error).message, user }, 'confirm-rollback submission with bad metadata');
-      await client.chat.postEphemeral({ channel, user, text: refusal(d, { kind: 'error', message: 'the confirmation could not be read; nothing was started. Use the buttons on the incident message again.' }) });
+      await client.chat.postEphemeral({ channel, user, text: refusal(d, { kind: 'dialog_unreadable', dialog: 'confirm' }) });
       return;
     }
-    const result = await d.services.rollbacks.request(plan, userActor(user));
+    const result = await d.services.rollbacks.confirm(plan, userActor(user));
     if (!result.ok) {
       await client.chat.postEphemeral({ channel, user, text: refusal(d, result.refusal) });
       return;
     }
     const say = ANSWER_STRINGS[d.locale];
     const v = result.value;
-    // The version names come from the config (and the metadata back from Slack): escaped like any outside text.
-    const service = escapeMrkdwn(plan.service);
-    const to = escapeMrkdwn(plan.toVersion);
+    // What was recorded, not what came back from Slack (equal, or it was refused above). Version
+    // names come from the config: escaped like any outside text.
+    const service = escapeMrkdwn(v.rollback.service);
+    const to = escapeMrkdwn(v.rollback.toVersion);
     const text =
       v.state === 'started'
         ? say.rollbackStarted(service, to)

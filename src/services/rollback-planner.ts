@@ -1,0 +1,167 @@
+/**
+ * Which rollback a request means: the service (an incident's own, when it names one), the version
+ * serving now as far as the bot knows, and the target down the fallback chain. Planning only reads
+ * the store; RollbackRequests authorises the person and writes the rows.
+ *
+ * The same planning answers twice: when the confirmation dialog opens (`draft`), and when it is
+ * submitted (`recheck`), because a dialog's metadata comes back from Slack — forged, or stale after
+ * the state moved on — and only a plan made from the state then may run.
+ */
+import { chooseTarget } from '../domain/target.ts';
+import type { Store } from '../store/index.ts';
+import type { DecisionService } from './decisions.ts';
+import type { IncidentService } from './incidents.ts';
+import { rollbackPlanChanges } from './plan-changes.ts';
+import { ok, refuse, type Outcome, type PlanChange } from './refusals.ts';
+
+export type ManualStrategy = 'immediate' | 'gradual';
+
+/** Everything the confirmation dialog shows, and what is run once it is confirmed. */
+export interface RollbackPlan {
+  incidentId: string | null;
+  service: string;
+  fromVersion: string | null;
+  toVersion: string;
+  strategy: ManualStrategy;
+  /** Share left on the new version after each gradual phase, e.g. [25, 5, 0]. */
+  phases: number[];
+  requiredApprovals: number;
+  dryRun: boolean;
+  /** A planned rollback (計画的ロールバック): when it runs; null runs once confirmed. */
+  scheduledFor: number | null;
+}
+
+/** What `/rollback` or a button asks to plan; `to` null takes the default target. */
+export interface PlanRequest {
+  incidentId: string | null;
+  service?: string;
+  strategy: ManualStrategy;
+  to: string | null;
+  at?: number | null;
+}
+
+/** What a confirmation dialog showed: the plan when it opened, and the `to` asked for (absent or null: the default target). */
+export interface ShownRollbackPlan extends RollbackPlan {
+  requestedTo?: string | null;
+}
+
+/** The service a request is about, and the version its open incident names. */
+export interface Subject {
+  service: string;
+  incidentVersion: string | null;
+}
+
+export interface RollbackPlannerOptions {
+  store: Store;
+  incidents: IncidentService;
+  decisions: DecisionService;
+  /** Fallback chain per service, newest first. */
+  chains: Record<string, string[]>;
+  /** Router kind per service: a service-selector (blue-green) can only switch all traffic at once. */
+  routers: Record<string, string>;
+  phases: number[];
+  requiredApprovals: number;
+  dryRun: boolean;
+}
+
+export class RollbackPlanner {
+  constructor(private readonly o: RollbackPlannerOptions) {}
+
+  /**
+   * The version running now, as far as the bot knows before the engine reads the router: where the
+   * incident's last rollback or canary left all traffic, else the incident's version, else where the
+   * last finished rollback left the service, else the newest.
+   */
+  servingVersion(service: string, incidentVersion: string | null, incidentId: string | null): string | null {
+    if (incidentId) {
+      for (const r of this.o.store.rollbacks.listForIncident(incidentId).reverse()) {
+        const last = this.o.store.rollbacks
+          .steps(r.id)
+          .filter((st) => st.status === 'succeeded' && st.detail.kind === 'set_weight')
+          .at(-1)?.detail.weight;
+        // Weight is the share left on `from`: 0 moved everything to `to`, 100 (a canary sent back) kept it on `from`.
+        if (last === 0) return r.toVersion;
+        if (last === 100) return r.fromVersion;
+      }
+    }
+    if (incidentVersion) return incidentVersion;
+    const last = this.o.store.rollbacks.history({ service, limit: 20 }).find((r) => r.status === 'succeeded');
+    return last?.toVersion ?? this.o.chains[service]?.[0] ?? null;
+  }
+
+  /** The incident's own service when an incident is named (it must be open), else the named service. */
+  subject(incidentId: string | null, named: string | null): Outcome<Subject> {
+    const known = () => Object.keys(this.o.chains);
+    if (incidentId) {
+      const open = this.o.decisions.openIncident(incidentId);
+      if (!open.ok) return open;
+      const { service, version } = open.value;
+      return this.o.chains[service] ? ok({ service, incidentVersion: version }) : refuse({ kind: 'unknown_service', service, known: known() });
+    }
+    if (!named || !this.o.chains[named]) return refuse({ kind: 'unknown_service', service: named, known: known() });
+    return ok({ service: named, incidentVersion: this.o.incidents.openFor(named)?.version ?? null });
+  }
+
+  /** The plan from the state now. The caller has authorised the person. */
+  draft(request: PlanRequest, { service, incidentVersion }: Subject): Outcome<RollbackPlan> {
+    if (request.strategy === 'gradual' && this.o.routers[service] === 'service-selector') {
+      return refuse({
+        kind: 'error',
+        message: `${service} is routed by a Service selector (blue-green), which sends all traffic to one version: only an immediate rollback is possible. A gradual one needs a weighted router (gateway-api, istio, nginx or replicas).`,
+      });
+    }
+    const active = this.o.store.rollbacks.activeForService(service);
+    if (active && active.status !== 'pending') return refuse({ kind: 'rollback_running', rollbackId: active.id });
+
+    const from = this.servingVersion(service, incidentVersion, request.incidentId);
+    const history = this.o.store.rollbacks
+      .history({ service, limit: 50 })
+      .filter((r) => r.status === 'succeeded')
+      .flatMap((r) => [r.fromVersion, r.toVersion])
+      .filter((v): v is string => v !== null);
+    const target = chooseTarget({ chain: this.o.chains[service] ?? [], from, requested: request.to, history });
+    if (!target.ok) {
+      if (target.error === 'unknown_version' && request.to !== null) return refuse({ kind: 'unknown_version', service, version: request.to, known: target.known });
+      return refuse({ kind: 'no_target_version', service, fromVersion: from, known: target.known });
+    }
+    return ok({
+      incidentId: request.incidentId ?? this.o.incidents.openFor(service)?.id ?? null,
+      service,
+      fromVersion: from,
+      toVersion: target.to,
+      strategy: request.strategy,
+      phases: request.strategy === 'gradual' ? [...this.o.phases] : [0],
+      requiredApprovals: this.o.requiredApprovals,
+      dryRun: this.o.dryRun,
+      scheduledFor: request.at ?? null,
+    });
+  }
+
+  /**
+   * The plan a submitted dialog may run: made again from the state now for the dialog's incident
+   * (or service), strategy, asked-for target and time, and refused when it is not what the dialog
+   * showed — another service than the incident's, a version the service does not have, or any
+   * difference in versions, phases or settings.
+   */
+  recheck(shown: ShownRollbackPlan, subject: Subject): Outcome<RollbackPlan> {
+    const { service } = subject;
+    if (shown.incidentId !== null && shown.service !== service) return refuse({ kind: 'service_mismatch', incidentId: shown.incidentId, service, shown: shown.service });
+    const known = this.o.chains[service] ?? [];
+    const requestedTo = shown.requestedTo ?? null;
+    for (const version of [shown.fromVersion, shown.toVersion, requestedTo]) {
+      if (version !== null && !known.includes(version)) return refuse({ kind: 'unknown_version', service, version, known: [...known] });
+    }
+    const fresh = this.draft({ incidentId: shown.incidentId, strategy: shown.strategy, to: requestedTo, at: shown.scheduledFor }, subject);
+    if (!fresh.ok) {
+      const r = fresh.refusal;
+      // Traffic moved on to where nothing is left to roll back to: the dialog's plan is gone.
+      if (r.kind === 'no_target_version' && r.fromVersion !== shown.fromVersion) {
+        const changes: PlanChange[] = [{ field: 'from', shown: shown.fromVersion, now: r.fromVersion }, { field: 'to', shown: shown.toVersion, now: null }];
+        return refuse({ kind: 'plan_changed', service, strategy: shown.strategy, changes });
+      }
+      return fresh;
+    }
+    const changes = rollbackPlanChanges(shown, fresh.value);
+    return changes.length > 0 ? refuse({ kind: 'plan_changed', service, strategy: shown.strategy, changes }) : fresh;
+  }
+}
