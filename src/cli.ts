@@ -1,10 +1,16 @@
 /**
  * The `rewind` command (bin/rewind.mjs). Each subcommand returns an exit code; nothing here calls
  * process.exit, so tests can drive it in-process.
+ *
+ * Whatever is typed, the answer is help on stdout or one line on stderr — never a stack trace: a
+ * wrong line is a UsageError (exit 2), and an error nobody expected is still said in one line
+ * (exit 1), with the stack only when REWIND_DEBUG asks for it.
  */
-import { validateConfigCommand } from './config/validate-command.ts';
-import { writeJsonSchema } from './config/json-schema.ts';
-import { loadDotEnv } from './config/env.ts';
+import { DotEnvError, loadDotEnv } from './config/env.ts';
+import { didYouMean } from './config/suggest.ts';
+import { UsageError, wantsHelp } from './cli/args.ts';
+import { COMMAND_NAMES, HELP_TEXT, USAGE, type CommandName } from './cli/help.ts';
+import { VERSION } from './version.ts';
 
 export interface Output {
   log(line: string): void;
@@ -13,72 +19,69 @@ export interface Output {
 
 const consoleOutput: Output = { log: (l) => console.log(l), error: (l) => console.error(l) };
 
-const USAGE = `Usage: rewind <command>
+const isCommand = (name: string): name is CommandName => (COMMAND_NAMES as readonly string[]).includes(name);
 
-Commands:
-  start                     run the bot (same as npm start)
-  validate-config [file]    check a config file; prints every problem with its YAML path and line
-  demo                      play the scripted scenario on embedded defaults (npm run demo)
-  generate-schema [file]    write the JSON Schema of the config (default config/rewind.schema.json)
-  backtest --service S --from T --to T   replay metric history through the triggers (backtest --help)
-  drill run <scenario> --dry-run        the plan of a drill: what would be injected where; changes nothing
-  help                      this text`;
-
-async function start(out: Output): Promise<number> {
-  const { startRewind, StartupError } = await import('./main.ts');
-  try {
-    const rewind = await startRewind();
-    await new Promise<void>((resolve) => {
-      const shutdown = (signal: string) => {
-        rewind.log.info({ signal }, 'shutting down');
-        void rewind.stop().then(resolve);
-      };
-      process.once('SIGINT', () => shutdown('SIGINT'));
-      process.once('SIGTERM', () => shutdown('SIGTERM'));
-    });
-    return 0;
-  } catch (err) {
-    if (err instanceof StartupError) {
-      for (const line of err.lines) out.error(line);
-      return 1;
-    }
-    throw err;
-  }
+function unknownCommand(name: string): string {
+  const what = name.startsWith('-') ? 'option' : 'command';
+  return `rewind: unknown ${what} "${name}"${didYouMean(name, name.startsWith('-') ? ['--help', '--version'] : COMMAND_NAMES)}; rewind --help lists the commands`;
 }
 
 export async function runCli(argv: string[], out: Output = consoleOutput): Promise<number> {
   const [command, ...args] = argv;
-  loadDotEnv();
-  switch (command) {
-    case 'start':
-      return start(out);
-    case 'validate-config':
-      if (args.length > 1) {
-        out.error('validate-config takes at most one file');
-        return 2;
-      }
-      return validateConfigCommand(args[0], out);
-    case 'demo': {
-      const { runDemo } = await import('./demo/demo.ts');
-      const result = await runDemo(out.log, args[0]);
-      return result.rollbackStatus === 'succeeded' && result.incidentStatus === 'resolved' && result.canaryStatus === 'succeeded' ? 0 : 1;
-    }
-    case 'generate-schema': {
-      const file = args[0] ?? 'config/rewind.schema.json';
-      writeJsonSchema(file);
-      out.log(`wrote ${file}`);
+  if (command === undefined) {
+    out.log(USAGE);
+    return 2;
+  }
+  if (command === '--help' || command === '-h') {
+    out.log(USAGE);
+    return 0;
+  }
+  if (command === '--version' || command === '-v') {
+    out.log(VERSION);
+    return 0;
+  }
+  if (!isCommand(command)) {
+    out.error(unknownCommand(command));
+    return 2;
+  }
+  if (command === 'help') {
+    const topics = args.filter((a) => a !== '--help' && a !== '-h');
+    const topic = topics[0];
+    if (topic === undefined) {
+      out.log(wantsHelp(args) ? HELP_TEXT.help : USAGE);
       return 0;
     }
-    case 'backtest': return (await import('./cli/backtest.ts')).backtestCommand(args, out);
-    case 'drill': return (await import('./cli/drill.ts')).drillCommand(args, out);
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      out.log(USAGE);
-      return command === undefined ? 2 : 0;
-    default:
-      out.error(`rewind: unknown command "${command}"\n\n${USAGE}`);
+    if (topics.length > 1) {
+      out.error(`rewind help: one command at a time; got ${topics.join(' ')}`);
       return 2;
+    }
+    if (!isCommand(topic)) {
+      out.error(unknownCommand(topic));
+      return 2;
+    }
+    out.log(HELP_TEXT[topic]);
+    return 0;
+  }
+  if (wantsHelp(args)) {
+    out.log(HELP_TEXT[command]);
+    return 0;
+  }
+  try {
+    loadDotEnv();
+    const { COMMANDS } = await import('./cli/commands.ts');
+    return await COMMANDS[command](args, out);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      out.error(`rewind ${command}: ${err.message}; see rewind ${command} --help`);
+      return 2;
+    }
+    if (err instanceof DotEnvError) {
+      out.error(`rewind: ${err.message}`);
+      return 2;
+    }
+    if (process.env.REWIND_DEBUG) throw err;
+    const message = (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ');
+    out.error(`rewind ${command}: unexpected error: ${message} (REWIND_DEBUG=1 prints where)`);
+    return 1;
   }
 }

@@ -2,8 +2,8 @@
  * The composition root: environment and config in, store, clock, timers and HTTP routes wired, the
  * process started. The only file that knows every room of the house.
  */
-import { readFileSync } from 'node:fs';
 import type { RetryOptions } from '@slack/web-api';
+import { VERSION } from './version.ts';
 import { readEnv, secretsOf, type Env } from './config/env.ts';
 import { loadConfigFile, formatProblem } from './config/load.ts';
 import type { Config } from './config/schema.ts';
@@ -29,11 +29,9 @@ import { slackErrorCode } from './adapters/slack/outbox-sender.ts';
 import { SlackUserGroups } from './adapters/slack/directory.ts';
 import { registerListeners } from './adapters/slack/listeners/index.ts';
 import { SlackPresenter } from './adapters/slack/presenter.ts';
-import { judgmentMatrix } from './config/derive.ts';
+import { judgment } from './config/derive.ts';
 
-export const VERSION: string = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+export { VERSION };
 
 /** Startup refused: each line says what is wrong and what to do. Printed without a stack trace. */
 export class StartupError extends Error {
@@ -164,7 +162,7 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
 
   const stopping = new AbortController();
   const slackAuth = { ok: false, detail: 'auth.test not answered yet' };
-  const queries = new Queries(store, judgmentMatrix(config), config.slack.requiredApprovals);
+  const queries = new Queries(store, judgment(config), config.slack.requiredApprovals);
   // This process's name and heartbeat, under which timers and outbox messages are claimed; the
   // heartbeat's write is also the probe that tells whether the database takes writes.
   const runner = new Runner({ repo: store.timers, clock, log });
@@ -238,6 +236,7 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
     clock,
     channel: config.slack.incidentChannel,
     stakeholderChannel: config.slack.stakeholderChannel,
+    timezone: config.drills.timezone,
     locale,
     log,
     yieldToRequests: () => activity.quiet(),
@@ -252,6 +251,9 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
   // The Kubernetes engine, unless a test brings its own. Clients are built per context on first
   // use, so a cluster that is unreachable at start only matters when a rollback or drill needs it.
   const kubeClients = options.engine ? null : new KubeClients(env.kubeconfig ? { kubeconfigPath: env.kubeconfig } : {});
+  // Said at start, not first at the moment a rollback needs the cluster (the library would make up a
+  // context on localhost:8080 instead).
+  if (kubeClients?.unavailable) log.warn(`Kubernetes: ${kubeClients.unavailable}; rollbacks and drills that need the cluster fail until Rewind restarts with one`);
   let injector: FaultInjector | { unavailable: string };
   try {
     injector = createInjector(config.drills.injector, { services: config.services, kubeClients, simulated: metrics.simulated, sleep: (ms) => clock.sleep(ms) });

@@ -10,6 +10,7 @@
  * a metric with no data at a step is unknown there, exactly as a failed read is live.
  */
 import type { Output } from '../cli.ts';
+import { parseArgs, UsageError } from './args.ts';
 import { triggerRules } from '../config/derive.ts';
 import { formatProblem, loadConfigFile } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
@@ -24,8 +25,7 @@ import { PrometheusMetrics } from '../adapters/metrics/prometheus.ts';
 import { systemClock, type Clock } from '../services/clock.ts';
 import type { Series } from '../services/ports.ts';
 
-export const BACKTEST_USAGE = 'Usage: rewind backtest --service S --from T --to T [--version V] [--step 30s] [--config file]\n' +
-  '  T: an ISO time (2026-01-05T09:00:00Z) or relative to now (-7d, -2h, now); --step defaults to triggers.evaluationInterval';
+export { BACKTEST_USAGE } from './help.ts';
 
 /** A replay longer than this is almost certainly a forgotten --step (a month at 30 s is 86,401). */
 export const MAX_EVALUATIONS = 100_000;
@@ -37,26 +37,8 @@ export interface BacktestDeps {
   backoffMs?: number;
 }
 
-class UsageError extends Error {}
-
 const OPTIONS = ['service', 'from', 'to', 'version', 'step', 'config'] as const;
 type Option = (typeof OPTIONS)[number];
-
-function parseArgs(args: string[]): Partial<Record<Option, string>> {
-  const found: Partial<Record<Option, string>> = {};
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    const m = /^--([a-z]+)(?:=(.*))?$/.exec(arg);
-    const name = m?.[1] as Option | undefined;
-    if (!m || !name || !OPTIONS.includes(name)) throw new UsageError(`unknown argument "${arg}"`);
-    // The value may start with "-": `--from -7d` is the whole point of relative times.
-    const value = m[2] ?? args[++i];
-    if (value === undefined || value === '') throw new UsageError(`--${name} needs a value`);
-    if (found[name] !== undefined) throw new UsageError(`--${name} is given twice`);
-    found[name] = value;
-  }
-  return found;
-}
 
 /** Epoch ms from an ISO time with a zone, a date (UTC midnight), `now`, or `-7d` / `-2h` / `-1h30m` before now. */
 export function parseTime(text: string, nowMs: number, what = 'time'): number {
@@ -85,37 +67,24 @@ export function formatTime(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
+/** Usage errors are thrown as UsageError, which the CLI prints as one line with exit code 2. */
 export async function backtestCommand(args: string[], out: Output, deps: BacktestDeps = {}): Promise<number> {
   const clock = deps.clock ?? systemClock;
-  if (args.includes('--help') || args.includes('-h')) {
-    out.log(BACKTEST_USAGE);
-    return 0;
-  }
-  let opts: Partial<Record<Option, string>>;
-  let fromMs: number;
-  let toMs: number;
-  let stepOpt: number | undefined;
-  try {
-    opts = parseArgs(args);
-    const missing = (['service', 'from', 'to'] as const).filter((o) => opts[o] === undefined);
-    if (missing.length > 0) throw new UsageError(`missing ${missing.map((o) => `--${o}`).join(', ')}`);
-    const now = Math.floor(clock.now() / 1000) * 1000;
-    fromMs = parseTime(opts.from as string, now, '--from');
-    toMs = parseTime(opts.to as string, now, '--to');
-    if (fromMs >= toMs) throw new UsageError(`--from (${formatTime(fromMs)}) must be before --to (${formatTime(toMs)})`);
-    if (opts.step !== undefined) stepOpt = stepFrom(opts.step);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    out.error(`rewind backtest: ${err.message}`);
-    out.error(BACKTEST_USAGE);
-    return 2;
-  }
+  // The value of an option may start with "-": `--from -7d` is the whole point of relative times.
+  const opts: Partial<Record<Option, string>> = parseArgs(args, { values: OPTIONS }).values;
+  const missing = (['service', 'from', 'to'] as const).filter((o) => opts[o] === undefined);
+  if (missing.length > 0) throw new UsageError(`missing ${missing.map((o) => `--${o}`).join(', ')}`);
+  const now = Math.floor(clock.now() / 1000) * 1000;
+  const fromMs = parseTime(opts.from as string, now, '--from');
+  const toMs = parseTime(opts.to as string, now, '--to');
+  if (fromMs >= toMs) throw new UsageError(`--from (${formatTime(fromMs)}) must be before --to (${formatTime(toMs)})`);
+  const stepOpt = opts.step === undefined ? undefined : stepFrom(opts.step);
 
   const file = opts.config ?? process.env.REWIND_CONFIG ?? DEFAULT_CONFIG_FILE;
   const loaded = loadConfigFile(file);
   if (!loaded.ok) {
     for (const p of loaded.problems) out.error(formatProblem(p));
-    return 1;
+    return loaded.unreadable ? 2 : 1;
   }
   const config = loaded.config;
   const service = config.services[opts.service as string];

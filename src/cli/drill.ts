@@ -5,55 +5,52 @@
  * row is made. A real drill runs from Slack (`/drill run`), where the team sees it and it is scored.
  */
 import type { Output } from '../cli.ts';
+import { parseArgs, UsageError } from './args.ts';
 import { formatDuration } from '../config/units.ts';
 import { formatProblem, loadConfigFile } from '../config/load.ts';
 import { DEFAULT_CONFIG_FILE } from '../config/validate-command.ts';
-import { createInjector } from '../adapters/drills/index.ts';
-import { KubeClients } from '../adapters/kube/clients.ts';
-import { KubeCluster } from '../adapters/kube/cluster.ts';
-import { SimulatedMetrics } from '../adapters/metrics/simulated.ts';
-import { systemClock } from '../services/clock.ts';
 import type { FaultInjector } from '../services/drill-ports.ts';
-import { planDrill } from '../services/drills.ts';
-import { refusalLine } from '../services/refusals.ts';
 
-export const DRILL_USAGE = 'Usage: rewind drill run <scenario> --dry-run [--config file]';
+export { DRILL_USAGE } from './help.ts';
 
+/** Usage errors are thrown as UsageError, which the CLI prints as one line with exit code 2. */
 export async function drillCommand(args: string[], out: Output, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== 'run') {
-    out.error(sub === undefined || sub === '--help' ? DRILL_USAGE : `rewind drill: unknown subcommand "${sub}"\n${DRILL_USAGE}`);
-    return 2;
+    if (sub === undefined) throw new UsageError('which subcommand? The only one is run');
+    throw new UsageError(sub.startsWith('-') ? `unknown option "${sub}"; the command is rewind drill run <scenario> --dry-run` : `unknown subcommand "${sub}"; the only one is run`);
   }
-  let scenario: string | null = null;
-  let dryRun = false;
-  let file = env.REWIND_CONFIG ?? DEFAULT_CONFIG_FILE;
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i] as string;
-    if (a === '--dry-run') dryRun = true;
-    else if (a === '--config' && rest[i + 1]) file = rest[++i] as string;
-    else if (!a.startsWith('-') && scenario === null) scenario = a;
-    else {
-      out.error(`rewind drill run: unexpected "${a}"\n${DRILL_USAGE}`);
-      return 2;
-    }
-  }
-  if (!scenario) {
-    out.error(`rewind drill run: which scenario?\n${DRILL_USAGE}`);
-    return 2;
-  }
-  if (!dryRun) {
+  const parsed = parseArgs(rest, { values: ['config'], flags: ['dry-run'], positionals: { max: 1, name: 'scenario' } });
+  const scenario = parsed.positionals[0];
+  if (scenario === undefined) throw new UsageError('which scenario? Name one of drills.scenarios');
+  if (!parsed.flags.has('dry-run')) {
     out.error('rewind drill run injects nothing from the command line: a real drill runs from Slack (/drill run <scenario>), where it is announced, watched and scored. Add --dry-run to see its plan here.');
     return 2;
   }
+  const file = parsed.values.config ?? env.REWIND_CONFIG ?? DEFAULT_CONFIG_FILE;
   const loaded = loadConfigFile(file);
   if (!loaded.ok) {
+    if (loaded.unreadable) {
+      for (const p of loaded.problems) out.error(formatProblem(p));
+      return 2;
+    }
     out.error(`${file} has problems:`);
     for (const p of loaded.problems) out.error(`  ${formatProblem(p)}`);
     return 1;
   }
   const config = loaded.config;
-  const kubeClients = new KubeClients(env.KUBECONFIG ? { kubeconfigPath: env.KUBECONFIG } : {});
+  // The Kubernetes client and the drill services load only for a sound command line and config:
+  // a refusal above answers without them, in a fraction of the time.
+  const [{ createInjector }, { KubeClients }, { KubeCluster }, { SimulatedMetrics }, { systemClock }, { planDrill }, { refusalLine }] = await Promise.all([
+    import('../adapters/drills/index.ts'),
+    import('../adapters/kube/clients.ts'),
+    import('../adapters/kube/cluster.ts'),
+    import('../adapters/metrics/simulated.ts'),
+    import('../services/clock.ts'),
+    import('../services/drills.ts'),
+    import('../services/refusals.ts'),
+  ]);
+  const kubeClients = new KubeClients({ env });
   let injector: FaultInjector | { unavailable: string };
   try {
     // The simulated injector only describes itself here: a throwaway provider, nothing reads it.

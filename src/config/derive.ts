@@ -3,7 +3,7 @@
  * lists at the top of `triggers`); the domain speaks in its own terms (`afterMs`, `tiers`).
  */
 import type { EscalationLevel } from '../domain/escalation.ts';
-import type { Matrix } from '../domain/matrix.ts';
+import type { Judgment, Matrix } from '../domain/matrix.ts';
 import type { TriggerRules } from '../domain/triggers.ts';
 import type { Config } from './schema.ts';
 
@@ -21,4 +21,13 @@ export function escalationLevels(config: Config): EscalationLevel[] {
 
 export function judgmentMatrix(config: Config): Matrix {
   return { rules: config.matrix.rules, default: config.matrix.default };
+}
+
+/** The matrix with what its recommendations are checked against: each service's router and the gradual rollback's abortIf. */
+export function judgment(config: Config): Judgment {
+  return {
+    matrix: judgmentMatrix(config),
+    routers: Object.fromEntries(Object.entries(config.services).map(([name, s]) => [name, s.router.kind])),
+    abortIf: config.rollback.gradual.abortIf,
+  };
 }

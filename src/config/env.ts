@@ -2,7 +2,7 @@
  * The environment of SPEC section 1. Read once by the composition root; nothing else touches
  * process.env. Secrets are collected so the logger can scrub them from every line it writes.
  */
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 
 export interface Env {
   slackBotToken: string | undefined;
@@ -28,10 +28,26 @@ export interface EnvProblem {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
+/** A `.env` that is there but cannot be read: said in one line, never a stack trace. */
+export class DotEnvError extends Error {
+  override readonly name = 'DotEnvError';
+}
+
 /** Loads `.env` from the working directory when present; variables already set win. */
 export function loadDotEnv(file = '.env'): boolean {
-  if (!existsSync(file)) return false;
-  process.loadEnvFile(file);
+  let isFile: boolean;
+  try {
+    isFile = statSync(file).isFile();
+  } catch {
+    return false;
+  }
+  if (!isFile) throw new DotEnvError(`${file} is not a file; it should hold VARIABLE=value lines (see .env.example)`);
+  try {
+    process.loadEnvFile(file);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new DotEnvError(`cannot read ${file}: ${e.code === 'EACCES' ? 'permission denied' : e.message}`);
+  }
   return true;
 }
 

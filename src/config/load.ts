@@ -19,7 +19,8 @@ export interface ConfigProblem {
   message: string;
 }
 
-export type LoadResult = { ok: true; config: Config; summary: string } | { ok: false; problems: ConfigProblem[] };
+/** `unreadable`: the file itself could not be opened (missing, a directory, no permission), not its contents. */
+export type LoadResult = { ok: true; config: Config; summary: string } | { ok: false; problems: ConfigProblem[]; unreadable?: true };
 
 type Key = string | number;
 
@@ -203,7 +204,20 @@ export function parseConfigText(text: string, file: string): LoadResult {
     problems.push({ file, path: formatPath(path), line, column: col, message });
   }
   problems.sort((a, b) => a.line - b.line || a.column - b.column);
-  return { ok: false, problems };
+  return { ok: false, problems: withoutMissingTypos(problems) };
+}
+
+/**
+ * `incidentChanel` is one mistake, not two: when an unknown key's suggestion is a required key
+ * reported missing beside it, the suggestion already says what to do, so the "missing" line goes.
+ */
+function withoutMissingTypos(problems: ConfigProblem[]): ConfigProblem[] {
+  const suggested = new Set<string>();
+  for (const p of problems) {
+    const match = /^unknown \w+ "[^"]*"[^(;]*\(did you mean "([^"]+)"\?\)/.exec(p.message);
+    if (match) suggested.add(`${p.path.slice(0, p.path.lastIndexOf('.') + 1)}${match[1]}`);
+  }
+  return problems.filter((p) => !(p.message.startsWith('missing required key') && suggested.has(p.path)));
 }
 
 export function loadConfigFile(file: string): LoadResult {
@@ -217,8 +231,12 @@ export function loadConfigFile(file: string): LoadResult {
         ? 'the file does not exist; pass another path or set REWIND_CONFIG (default config/rewind.yml)'
         : err.code === 'EISDIR'
           ? 'this is a directory, not a config file'
-          : `cannot read the file: ${err.message}`;
-    return { ok: false, problems: [{ file, path: '', line: 0, column: 0, message }] };
+          : err.code === 'ENOTDIR'
+            ? 'a folder on this path is a file'
+            : err.code === 'EACCES'
+              ? 'permission denied: Rewind may not read this file'
+              : `cannot read the file: ${err.message}`;
+    return { ok: false, problems: [{ file, path: '', line: 0, column: 0, message }], unreadable: true };
   }
   return parseConfigText(text, file);
 }

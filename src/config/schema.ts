@@ -6,11 +6,13 @@
  * channels, the approvers and the services has the runbook's default.
  */
 import { z } from 'zod';
-import { validate as isValidCron, validateDetailed as explainCron } from 'node-cron';
+import { validate as isValidCron } from 'node-cron';
 import { parseCondition } from '../domain/conditions.ts';
 import { METRIC_NAMES, type MetricName } from '../domain/metrics.ts';
 import { ACTIONS, BUSINESS_IMPACTS, FIX_TIMES, USER_IMPACTS } from '../domain/types.ts';
 import { drillTargetIssue, soundForDrillTarget } from './drill-target.ts';
+import { CRON_FIELDS, explainCron } from './cron-text.ts';
+import { didYouMean } from './suggest.ts';
 import { DURATION_PATTERN, LATENCY_PATTERN, RATIO_PATTERN, parseDuration, parseLatencyMs, parseRatio } from './units.ts';
 
 /**
@@ -31,7 +33,7 @@ function strict<T extends z.core.$ZodLooseShape>(shape: T, noun = 'key', where =
   return z.strictObject(shape, {
     error: (iss) =>
       iss.code === 'unrecognized_keys'
-        ? iss.keys.map((k) => `unknown ${noun} "${k}"${where}; allowed ${noun}s: ${allowed}`).join('\n')
+        ? iss.keys.map((k) => `unknown ${noun} "${k}"${where}${didYouMean(k, Object.keys(shape))}; allowed ${noun}s: ${allowed}`).join('\n')
         : undefined,
   });
 }
@@ -109,6 +111,10 @@ const whenSound =
 const slack = strict({
   incidentChannel: channelId,
   stakeholderChannel: channelId,
+  /** The severity at which the stakeholder channel first hears of an incident (after a rollback at the latest). */
+  stakeholderSeverity: choice(['watch', 'warning', 'critical'], 'the severity at which stakeholders are first told of an incident')
+    .default('warning')
+    .meta({ description: 'the severity at which the stakeholder channel first hears of an incident (or at the rollback, if it never gets there)' }),
   drillChannel: channelId,
   approvers: z.array(principalId).min(1, { error: 'expected at least one approver (a user ID U… / W… or a user-group ID S…)' }),
   requiredApprovals: int(1, 10, 'requiredApprovals').default(1),
@@ -387,7 +393,7 @@ const scenarios = z
 const drills = strict({
   schedule: z
     .string()
-    .refine((e) => isValidCron(e), { error: (iss) => `expected a cron expression such as "0 10 1 1,4,7,10 *"; got ${show(iss.input)}: ${explainCron(String(iss.input)).errors.map((e) => e.message).join('; ')}` })
+    .refine((e) => isValidCron(e), { error: (iss) => `${explainCron(String(iss.input))}; expected a cron expression such as "0 10 1 1,4,7,10 *" (${CRON_FIELDS})` })
     .default('0 10 1 1,4,7,10 *'),
   timezone: z.string().refine(isTimeZone, { error: (iss) => `expected an IANA time zone such as Asia/Tokyo or UTC; got ${show(iss.input)}` }).default('Asia/Tokyo'),
   announceBefore: duration().prefault('7d'),

@@ -2,8 +2,9 @@
  * `npm run demo`: Rewind's whole flow on a laptop, no Slack workspace and no cluster. The real bot
  * (startRewind) runs in-process on SQLite, with the simulated metrics provider, the Kubernetes API
  * stand-in holding prompt-service in v2.0.0 / v1.5.0 / v1.0.0, and the Slack stand-in. A scripted
- * morning plays on a compressed clock: v2.0.0's error rate climbs → watch → warning incident → the
- * lead answers the judgment matrix → gradual rollback (50 → 25 → 5 → 0) → verification → resolved;
+ * morning plays on a compressed clock: v2.0.0's error rate climbs (watch), then its latency
+ * (warning incident) → the lead answers the judgment matrix, which recommends a gradual rollback
+ * (the error rate stays below its abortIf) → 50 → 25 → 5 → 0 → verification → resolved;
  * then the fix v2.0.1 comes back in as a cautious canary (1 → 5 → 25 → 50 → 100%) from the
  * fix-preparation checklist; and the plan of the next quarterly drill, as a dry run. Everything the
  * bot says in Slack is printed as it happens.
@@ -130,8 +131,10 @@ export async function runDemo(print: (line: string) => void, configFile = 'confi
     narrate('v2.0.0 starts going wrong: error rate 3%');
     sim.set('prompt-service', 'v2.0.0', { ...HEALTHY, error_rate: 0.03 });
     await until(5);
-    narrate('it gets worse: error rate 7%');
-    sim.set('prompt-service', 'v2.0.0', { ...HEALTHY, error_rate: 0.072, p95_latency: 2400 });
+    // Slow answers, not more errors: the error rate stays below the gradual rollback's abortIf
+    // (error_rate > 5%), so the bot can recommend stepping traffic down rather than switching at once.
+    narrate('it gets worse: answers slow down, p95 latency 3.4 s');
+    sim.set('prompt-service', 'v2.0.0', { ...HEALTHY, error_rate: 0.03, p95_latency: 3400 });
     await until(9);
     const incident = bot.store.incidents.listOpen()[0];
     if (!incident) throw new Error('the scenario opened no incident');
@@ -145,8 +148,6 @@ export async function runDemo(print: (line: string) => void, configFile = 'confi
     flush();
     const view = slack.callsTo('views.open').at(-1)?.args.view as { private_metadata: string } | undefined;
     if (!view) throw new Error('no confirmation dialog was opened');
-    // Less traffic on v2.0.0 means fewer failing requests, but its error rate stays below abortIf.
-    sim.set('prompt-service', 'v2.0.0', { ...HEALTHY, error_rate: 0.045 });
     await postSigned(url, interactionBody(viewSubmissionPayload({ user: LEAD, callbackId: VIEW.confirmRollback, privateMetadata: view.private_metadata })), { secret: SECRET }).then((r) => r.text());
     await until(45);
     flush();

@@ -94,7 +94,8 @@ export class Transcript {
         // Only what changed in the head message's first lines, to keep the transcript short.
         const lines = text();
         const key = String(a.ts);
-        const summary = lines.filter((l) => /Traffic|トラフィック|▓|░|⭐|escalated|⏫/.test(l) || l === lines[0]).join(' | ');
+        // The stakeholder notice's update is in what is being done (what users saw moves less).
+        const summary = lines.filter((l) => /Traffic|トラフィック|▓|░|⭐|escalated|⏫|What we (are doing|did)|対応(状況|内容)/.test(l) || l === lines[0]).join(' | ');
         if (this.lastHead.get(key) === summary) return;
         this.lastHead.set(key, summary);
         // The incident channel's updates are to the head message; elsewhere (stakeholders) to a notice.

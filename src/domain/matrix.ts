@@ -2,7 +2,14 @@
  * The judgment matrix of the runbook (手動ロールバック判断基準 → 2. 判断マトリックス): three answers
  * about the problem give a recommended action. Rules are read top to bottom, the first match wins,
  * and `-` matches any answer; when no rule matches the configured default applies.
+ *
+ * The matrix knows the problem, not the service: `recommendFor` checks its answer against what the
+ * service can run and what the latest readings say, so the bot never recommends a rollback it would
+ * refuse or one whose first phase would abort.
  */
+import { conditionHolds, type Condition } from './conditions.ts';
+import type { MetricName, MetricSample } from './metrics.ts';
+import { canRun } from './routing.ts';
 import type { Action, BusinessImpact, FixTime, UserImpact } from './types.ts';
 
 /** Matches any answer in a rule column (the runbook's `-`). */
@@ -27,10 +34,38 @@ export interface Assessment {
   fixTime?: FixTime;
 }
 
+/** Why the recommendation is not the matrix's own action. */
+export type InsteadReason =
+  /** The service's router sends all traffic to one version (blue-green): a gradual rollback cannot run. */
+  | { kind: 'moves_at_once'; service: string; router: string }
+  /** The latest reading already meets the gradual rollback's abortIf: its first phase would abort at once. */
+  | { kind: 'abort_if_holds'; metric: MetricName; value: number; abortIf: string };
+
 export interface Recommendation {
   action: Action;
   /** Index of the matching rule in `matrix.rules`; null when the default applied. */
   rule: number | null;
+  /** Present when the service or its numbers rule out the matrix's action: what the matrix gave, and why not. */
+  instead?: { matrixAction: Action; reason: InsteadReason };
+}
+
+/** What the matrix does not know about the incident. */
+export interface ServiceFacts {
+  service: string;
+  /** The service's router kind (routing.ts says what each can run). */
+  router: string;
+  /** The latest value of each metric the bot has read for the incident (what fired, and when). */
+  readings: MetricSample;
+  /** The gradual rollback's abort condition (`rollback.gradual.abortIf`). */
+  abortIf: Condition;
+}
+
+/** The matrix with what its answers are checked against, as the config gives them. */
+export interface Judgment {
+  matrix: Matrix;
+  /** Router kind per service. */
+  routers: Record<string, string>;
+  abortIf: Condition;
 }
 
 /**
@@ -65,4 +100,37 @@ export function recommend(matrix: Matrix, assessment: Assessment): Recommendatio
   );
   const rule = matrix.rules[index];
   return rule ? { action: rule.action, rule: index } : { action: matrix.default, rule: null };
+}
+
+/**
+ * The recommendation for this incident: the matrix's, unless it is a gradual rollback that cannot
+ * help here. Then an immediate one, the runbook's other way back, and why: the router moves all
+ * traffic at once, or the latest reading already meets `abortIf`, so the first phase would abort
+ * straight to 0% — an immediate rollback with a detour.
+ */
+export function recommendFor(matrix: Matrix, assessment: Assessment, facts: ServiceFacts): Recommendation | null {
+  const found = recommend(matrix, assessment);
+  if (found === null || found.action !== 'gradual') return found;
+  const instead = (reason: InsteadReason): Recommendation => ({ ...found, action: 'immediate', instead: { matrixAction: found.action, reason } });
+  if (!canRun('gradual', facts.router)) return instead({ kind: 'moves_at_once', service: facts.service, router: facts.router });
+  const { abortIf, readings } = facts;
+  const value = readings[abortIf.metric];
+  if (value !== undefined && conditionHolds(abortIf, readings) === true) return instead({ kind: 'abort_if_holds', metric: abortIf.metric, value, abortIf: abortIf.text });
+  return found;
+}
+
+/** A rule (or the default, `rule` null) that recommends an action some services cannot run. */
+export interface UnrunnableRecommendation {
+  rule: number | null;
+  action: Action;
+  services: string[];
+}
+
+/** Every rule and the default whose action some configured service cannot run, with those services. */
+export function unrunnableRecommendations(matrix: Matrix, routers: Record<string, string>): UnrunnableRecommendation[] {
+  const entries: Array<[number | null, Action]> = [...matrix.rules.map((r, i): [number, Action] => [i, r.action]), [null, matrix.default]];
+  return entries.flatMap(([rule, action]) => {
+    const services = Object.keys(routers).filter((s) => !canRun(action, routers[s] ?? ''));
+    return services.length > 0 ? [{ rule, action, services }] : [];
+  });
 }

@@ -92,6 +92,28 @@ export function revertSteps(): PlannedStep[] {
   ];
 }
 
+/**
+ * Whether a gradual phase runs when the version being rolled back has `current` percent now (null:
+ * not read). A phase at or above it is skipped — going there would send traffic back to the
+ * version, or change nothing and only wait — so the rollback starts at the first phase below it.
+ * The last phase (0) always runs: it is the rollback.
+ */
+function phaseRuns(weight: number, isLast: boolean, current: number | null): boolean {
+  return current === null || isLast || weight < current;
+}
+
+/** The configured phases split into those that run from `current` and those skipped (see phaseRuns). */
+export function phasesFrom(phases: readonly number[], current: number | null): { run: number[]; skipped: number[] } {
+  const runs = phases.map((w, i) => phaseRuns(w, i === phases.length - 1, current));
+  return { run: phases.filter((_, i) => runs[i]), skipped: phases.filter((_, i) => !runs[i]) };
+}
+
+/** The 0-based gradual phases among planned steps that do not run from `current` (the engine's side of phasesFrom). */
+export function phasesToSkip(steps: ReadonlyArray<Pick<PlannedStep, 'kind' | 'weight' | 'phase'>>, current: number): number[] {
+  const phases = steps.filter((s): s is typeof s & { phase: number } => s.kind === 'set_weight' && s.phase !== null);
+  return phases.filter((s, i) => !phaseRuns(s.weight ?? 0, i === phases.length - 1, current)).map((s) => s.phase);
+}
+
 /** The split for a share left on the version being rolled back. */
 export function splitFor(from: string, to: string, weightOnFrom: number): Record<string, number> {
   return { [from]: weightOnFrom, [to]: 100 - weightOnFrom };

@@ -1,30 +1,52 @@
 /**
  * 検証 (verification) judged from numbers: before → after per metric over the verify window, each
- * with a sparkline and the thresholds it is held to. Pure: the rollback engine samples, this decides.
+ * with the readings a sparkline is drawn from and the thresholds it is held to. Pure: the rollback
+ * engine samples, this decides; the Slack adapter draws and words it in the reader's language.
  */
-import { conditionHolds, formatValue, type Condition } from './conditions.ts';
-import { METRIC_NAMES, type MetricSample } from './metrics.ts';
-import { sparkline } from './sparkline.ts';
+import { conditionHolds, type Condition, type Operator } from './conditions.ts';
+import { METRIC_NAMES, type MetricName, type MetricSample } from './metrics.ts';
+
+/** One trigger metric across a rollback's verification. */
+export interface MetricMove {
+  metric: MetricName;
+  /** Before the rollback (the confirm step's baseline); null when it could not be read. */
+  before: number | null;
+  /** Over the whole verify window; null when it could not be read. */
+  after: number | null;
+  /**
+   * Before (when it was read), then every reading across the window (null where one failed): the
+   * baseline leads so a recovery shows as the drop it is, not as a flat line of the healthy
+   * version's readings.
+   */
+  series: Array<number | null>;
+  thresholds: Array<{ op: Operator; threshold: number }>;
+}
+
+const known = (v: number | null | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 /**
- * Before → after per metric over the verify window, with a sparkline and the thresholds it is held
- * to. Recovered when every metric could be read and no trigger condition holds after.
+ * Before → after per metric over the verify window, with its series and the thresholds it is held
+ * to. Recovered when every metric could be read and no trigger condition holds after. `series`
+ * holds [time, value] readings as stored (a failed reading is NaN, or null once stored as JSON).
  */
 export function verificationVerdict(
   before: MetricSample,
   after: MetricSample,
-  series: Record<string, Array<[number, number]>>,
+  series: Record<string, Array<[number, number | null]>>,
   tiers: Record<string, Condition[]>,
-): { recovered: boolean; breaching: string[]; facts: Array<[string, string]> } {
+): { recovered: boolean; breaching: string[]; moves: MetricMove[] } {
   const conditions = Object.values(tiers).flat();
   const breaching = conditions.filter((c) => conditionHolds(c, after) === true).map((c) => c.text);
   const unreadable = conditions.filter((c) => conditionHolds(c, after) === undefined).map((c) => c.metric);
-  const facts: Array<[string, string]> = METRIC_NAMES.filter((m) => conditions.some((c) => c.metric === m)).map((m) => {
-    const show = (v: number | undefined) => (v === undefined ? '?' : formatValue(m, v));
-    const limits = conditions.filter((c) => c.metric === m).map((c) => `${c.op} ${formatValue(m, c.threshold)}`).join(' / ');
-    const line = sparkline((series[m] ?? []).map(([, v]) => v));
-    return [m, `${show(before[m])} → ${show(after[m])}  ${line}  (thresholds ${limits})`];
-  });
+  const moves = METRIC_NAMES.filter((m) => conditions.some((c) => c.metric === m)).map(
+    (m): MetricMove => ({
+      metric: m,
+      before: known(before[m]),
+      after: known(after[m]),
+      series: [...(known(before[m]) === null ? [] : [known(before[m])]), ...(series[m] ?? []).map(([, v]) => known(v))],
+      thresholds: conditions.filter((c) => c.metric === m).map((c) => ({ op: c.op, threshold: c.threshold })),
+    }),
+  );
   const missing = [...new Set(unreadable)];
-  return { recovered: breaching.length === 0 && missing.length === 0, breaching: [...breaching, ...missing.map((m) => `${m} unreadable`)], facts };
+  return { recovered: breaching.length === 0 && missing.length === 0, breaching: [...breaching, ...missing.map((m) => `${m} unreadable`)], moves };
 }

@@ -161,7 +161,7 @@ export class AlertIntake implements AlertSink {
       }
       if (outcome === 'unchanged') continue; // a repeat of what we already have
       const what = { fingerprint: alert.fingerprint, severity: alert.severity, summary: alert.summary, status: alert.status };
-      const note = { kind: 'alert' as const, source: alert.source, severity: alert.severity, summary: alert.summary, status: alert.status };
+      const note = { kind: 'alert' as const, source: alert.source, severity: alert.severity, summary: alert.summary, status: alert.status, name: alert.name ?? null, links: alert.links ?? {} };
       if (alert.status === 'firing') {
         const { incident, raised } = this.incidentFor(alert);
         this.o.store.alerts.linkIncident(stored.id, incident.id);

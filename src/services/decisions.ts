@@ -1,14 +1,16 @@
 /**
  * The judgment matrix and the non-rollback decisions of the runbook (判断フロー): answers to the
- * three questions are stored as they come, the recommendation is the config matrix's, and "Try a
- * fix" / "Fix in next release" move the incident on. Who chose what goes to the timeline.
+ * three questions are stored as they come, the recommendation is the config matrix's checked
+ * against the service and its latest readings (incidentRecommendation), and "Try a fix" / "Fix in
+ * next release" move the incident on. Who chose what goes to the timeline.
  */
 import { IllegalTransitionError } from '../domain/lifecycle.ts';
-import { recommend, type Assessment, type Matrix, type Recommendation } from '../domain/matrix.ts';
+import { recommend, type Assessment, type Judgment, type Recommendation } from '../domain/matrix.ts';
 import type { Action, Actor, Incident } from '../domain/types.ts';
 import type { Store } from '../store/index.ts';
 import type { Authorizer } from './authorization.ts';
 import type { Clock } from './clock.ts';
+import { incidentRecommendation } from './incident-snapshot.ts';
 import type { IncidentService } from './incidents.ts';
 import type { IncidentNotifier } from './ports.ts';
 import { ok, refuse, type Outcome } from './refusals.ts';
@@ -18,7 +20,7 @@ export interface DecisionServiceOptions {
   clock: Clock;
   incidents: IncidentService;
   notifier: IncidentNotifier;
-  matrix: Matrix;
+  judgment: Judgment;
   authorizer: Authorizer;
 }
 
@@ -37,7 +39,13 @@ export class DecisionService {
 
   assessment(incidentId: string): { assessment: Assessment; recommendation: Recommendation | null } {
     const assessment = this.o.store.assessments.get(incidentId);
-    return { assessment, recommendation: recommend(this.o.matrix, assessment) };
+    return { assessment, recommendation: this.recommendation(incidentId, assessment) };
+  }
+
+  private recommendation(incidentId: string, assessment: Assessment): Recommendation | null {
+    const incident = this.o.store.incidents.get(incidentId);
+    if (!incident) return recommend(this.o.judgment.matrix, assessment);
+    return incidentRecommendation(this.o.judgment, incident, assessment, this.o.store.incidents.timeline(incidentId));
   }
 
   /** Stores matrix answers; once all three are in, the recommendation goes to the timeline and thread. */
@@ -46,10 +54,11 @@ export class DecisionService {
     if (!open.ok) return open;
     const before = this.assessment(incidentId);
     const assessment = this.o.store.assessments.merge(incidentId, answers, actor.id, this.o.clock.now());
-    const recommendation = recommend(this.o.matrix, assessment);
+    const recommendation = this.recommendation(incidentId, assessment);
     const changed = JSON.stringify(before.assessment) !== JSON.stringify(assessment);
     if (recommendation && changed) {
-      this.o.incidents.record(incidentId, 'assessment', actor, { ...assessment, recommended: recommendation.action, rule: recommendation.rule });
+      const instead = recommendation.instead ? { matrixRecommended: recommendation.instead.matrixAction, insteadBecause: recommendation.instead.reason.kind } : {};
+      this.o.incidents.record(incidentId, 'assessment', actor, { ...assessment, recommended: recommendation.action, rule: recommendation.rule, ...instead });
       this.o.notifier.notice(incidentId, { kind: 'assessment', by: actor.id, assessment, recommendation });
     }
     this.o.notifier.changed(incidentId);

@@ -7,6 +7,7 @@
  * Offered when the incident was resolved by a rollback (the fix-prep note) or while a fix is being
  * tried (修正を試みる): a canary that ends healthy resolves a `fixing` incident.
  */
+import { movesTrafficAtOnce } from '../domain/routing.ts';
 import type { Actor } from '../domain/types.ts';
 import { RollbackConflictError, type RollbackRecord, type Store } from '../store/index.ts';
 import type { Authorizer } from './authorization.ts';
@@ -69,7 +70,7 @@ export class FixCanary {
     }
     const auth = await this.o.authorizer.authorize(actor, 'rollback.canary', service, { incidentId: incident.id, step: 'plan' });
     if (!auth.ok) return refuse({ kind: 'not_approver', action: 're-deploy a fix as a canary', approvers: auth.approvers });
-    if (config.router === 'service-selector') {
+    if (movesTrafficAtOnce(config.router)) {
       return error(`${service} is routed by a Service selector (blue-green), which sends all traffic to one version: a canary needs a weighted router (gateway-api, istio, nginx or replicas). Switch to the fix with an immediate rollback to it instead.`);
     }
     const active = this.o.store.rollbacks.activeForService(service);

@@ -1,14 +1,16 @@
 /**
  * Everything known about one incident, gathered for whoever shows it (the head message, App Home,
  * `/incident` answers): the incident, the metrics that fired, the matrix answers and the
- * recommendation, the last decision, the current rollback with its approvals, the escalation level.
- * Read-only; derived from the stored rows every time so it can never drift from them.
+ * recommendation, the actions its service can run, the last decision, the current rollback with
+ * its approvals, the escalation level. Read-only; derived from the stored rows every time so it
+ * can never drift from them.
  */
-import { recommend, type Assessment, type Matrix, type Recommendation } from '../domain/matrix.ts';
-import type { MetricName } from '../domain/metrics.ts';
+import { recommendFor, type Assessment, type Judgment, type Recommendation } from '../domain/matrix.ts';
+import type { MetricName, MetricSample } from '../domain/metrics.ts';
 import type { Operator } from '../domain/conditions.ts';
+import { runnableActions } from '../domain/routing.ts';
 import type { Action, Incident } from '../domain/types.ts';
-import type { RollbackRecord, Store } from '../store/index.ts';
+import type { RollbackRecord, Store, StoredTimelineEvent } from '../store/index.ts';
 
 /** A condition that held, with the value measured: `error_rate 12.5% > 10%`. */
 export interface BreachRecord {
@@ -30,6 +32,8 @@ export interface IncidentSnapshot {
   breaches: BreachRecord[];
   assessment: Assessment;
   recommendation: Recommendation | null;
+  /** The matrix's actions the service can run (a blue-green service has no gradual rollback). */
+  actions: Action[];
   decision: { action: Action; by: string; at: number } | null;
   rollback: RollbackSnapshot | null;
   /** When the latest is a canary bringing the fix in: the rollback before it, still part of the story. */
@@ -40,6 +44,40 @@ export interface IncidentSnapshot {
 function isBreach(b: unknown): b is BreachRecord {
   const r = b as BreachRecord;
   return typeof r === 'object' && r !== null && typeof r.metric === 'string' && typeof r.value === 'number' && typeof r.threshold === 'number';
+}
+
+/**
+ * The latest value of each metric the bot has read for the incident's version: the breaches on
+ * its timeline (opening, later triggers), later ones over earlier. A metric that never fired is
+ * absent — not known, so never taken as healthy or as breaching — and so is one whose tier has
+ * cleared since: it is back under that tier's threshold, its value no longer known.
+ */
+export function latestReadings(incident: Incident, timeline: readonly StoredTimelineEvent[]): MetricSample {
+  const readings = new Map<MetricName, { value: number; tier: unknown }>();
+  for (const e of timeline) {
+    // Another version of the service firing (during a split) says nothing about this one.
+    if (incident.version !== null && typeof e.detail.version === 'string' && e.detail.version !== incident.version) continue;
+    if (e.kind === 'tier_cleared') {
+      for (const [metric, r] of readings) if (r.tier === e.detail.tier) readings.delete(metric);
+      continue;
+    }
+    const found = e.detail.breaches;
+    if (!Array.isArray(found)) continue;
+    // A trigger names its tier; the opening event, the severity it opened with.
+    const tier = e.detail.tier ?? e.detail.severity;
+    for (const b of found.filter(isBreach)) readings.set(b.metric, { value: b.value, tier });
+  }
+  return Object.fromEntries([...readings].map(([metric, r]) => [metric, r.value]));
+}
+
+/** The matrix's recommendation on the answers, checked against the incident's service and latest readings. */
+export function incidentRecommendation(judgment: Judgment, incident: Incident, assessment: Assessment, timeline: readonly StoredTimelineEvent[]): Recommendation | null {
+  return recommendFor(judgment.matrix, assessment, {
+    service: incident.service,
+    router: judgment.routers[incident.service] ?? '',
+    readings: latestReadings(incident, timeline),
+    abortIf: judgment.abortIf,
+  });
 }
 
 export function rollbackSnapshot(store: Store, rollback: RollbackRecord, requiredApprovals: number): RollbackSnapshot {
@@ -53,7 +91,7 @@ export function rollbackSnapshot(store: Store, rollback: RollbackRecord, require
   };
 }
 
-export function incidentSnapshot(store: Store, matrix: Matrix, requiredApprovals: number, incidentId: string): IncidentSnapshot | null {
+export function incidentSnapshot(store: Store, judgment: Judgment, requiredApprovals: number, incidentId: string): IncidentSnapshot | null {
   const incident = store.incidents.get(incidentId);
   if (!incident) return null;
   const timeline = store.incidents.timeline(incidentId);
@@ -74,7 +112,8 @@ export function incidentSnapshot(store: Store, matrix: Matrix, requiredApprovals
     incident,
     breaches,
     assessment,
-    recommendation: recommend(matrix, assessment),
+    recommendation: incidentRecommendation(judgment, incident, assessment, timeline),
+    actions: runnableActions(judgment.routers[incident.service] ?? ''),
     decision,
     rollback: latest ? rollbackSnapshot(store, latest, requiredApprovals) : null,
     earlierRollback: earlier ? rollbackSnapshot(store, earlier, requiredApprovals) : null,

@@ -4,11 +4,13 @@
  * the clock, the store and the escalation timers that start and stop with an incident.
  */
 import { acknowledge as ackIncident, openIncident, transition as applyTransition, type AckOutcome, type NewIncident } from '../domain/lifecycle.ts';
-import type { Actor, Incident, IncidentStatus } from '../domain/types.ts';
+import { severityRank } from '../domain/triggers.ts';
+import type { Actor, Incident, IncidentStatus, Tier } from '../domain/types.ts';
 import { NotFoundError, type Store, type StoredTimelineEvent } from '../store/index.ts';
 import type { Clock } from './clock.ts';
 import type { BreachRecord } from './incident-snapshot.ts';
 import { silentNotifier, type IncidentNotifier } from './ports.ts';
+import type { StakeholderPort } from './post-actions.ts';
 
 /** What the incident service needs from escalation: arm the levels on open, disarm them on resolve. */
 export interface EscalationPort {
@@ -21,6 +23,8 @@ export interface OpenRequest extends Omit<NewIncident, 'startedAt'> {
   startedAt?: number;
   /** The conditions that held when it was detected, shown on the head message. */
   breaches?: BreachRecord[];
+  /** More about how it was opened, kept on the timeline's opening line (a declaration says so). */
+  detail?: Record<string, unknown>;
 }
 
 export interface IncidentServiceOptions {
@@ -28,6 +32,8 @@ export interface IncidentServiceOptions {
   clock: Clock;
   escalations?: EscalationPort;
   notifier?: IncidentNotifier;
+  /** Told when an incident opens at or rises to `from` (config slack.stakeholderSeverity). */
+  stakeholders?: { port: StakeholderPort; from: Tier };
 }
 
 export class IncidentService {
@@ -35,6 +41,7 @@ export class IncidentService {
   private readonly clock: Clock;
   private readonly escalations: EscalationPort | undefined;
   private readonly notifier: IncidentNotifier;
+  private readonly stakeholders: IncidentServiceOptions['stakeholders'];
   /**
    * Set by the drill service: the drill running on a service, if any. An incident opened on a
    * service while a drill runs there is the drill's, marked as a drill everywhere.
@@ -46,6 +53,7 @@ export class IncidentService {
     this.clock = options.clock;
     this.escalations = options.escalations;
     this.notifier = options.notifier ?? silentNotifier;
+    this.stakeholders = options.stakeholders;
   }
 
   /**
@@ -55,12 +63,13 @@ export class IncidentService {
   open(request: OpenRequest, actor: Actor): { incident: Incident; created: boolean } {
     const existing = this.store.incidents.findOpenByService(request.service);
     if (existing) return { incident: existing, created: false };
-    const { breaches = [], ...fields } = request;
+    const { breaches = [], detail = {}, ...fields } = request;
     const drillId = this.drillOn?.(request.service) ?? null;
     const { incident, event } = openIncident({ ...fields, drill: fields.drill || drillId !== null, startedAt: request.startedAt ?? this.clock.now() }, actor);
-    const created = this.store.incidents.create(incident, [{ ...event, detail: { ...event.detail, breaches, ...(drillId ? { drillId } : {}) } }]);
+    const created = this.store.incidents.create(incident, [{ ...event, detail: { ...detail, ...event.detail, breaches, ...(drillId ? { drillId } : {}) } }]);
     this.escalations?.arm(created);
     this.notifier.changed(created.id);
+    this.tellStakeholders(created);
     return { incident: created, created: true };
   }
 
@@ -109,7 +118,17 @@ export class IncidentService {
     this.store.incidents.update(updated, { incidentId: id, at: this.clock.now(), kind: 'severity', actor, detail: { from: incident.severity, to: severity } });
     this.notifier.notice(id, { kind: 'severity_raised', from: incident.severity, to: severity });
     this.notifier.changed(id);
+    this.tellStakeholders(updated);
     return updated;
+  }
+
+  /**
+   * People outside the team hear of an incident once it is serious enough, not only after the
+   * rollback half an hour in: at the configured severity the stakeholder notice is posted (and, on
+   * a later rise, brought up to date — the port keeps it one message per incident).
+   */
+  private tellStakeholders(incident: Incident): void {
+    if (this.stakeholders && severityRank(incident.severity) >= severityRank(this.stakeholders.from)) this.stakeholders.port.stakeholderNotice(incident.id);
   }
 
   /** Remembers where the head message was posted, so later changes update it in place. */

@@ -3,7 +3,7 @@
  * user-group directory, escalation notifier) come from the caller: main.ts passes the real
  * adapters, the demo and the tests pass stand-ins and recorders.
  */
-import { escalationLevels, judgmentMatrix } from '../config/derive.ts';
+import { escalationLevels, judgment } from '../config/derive.ts';
 import type { Config } from '../config/schema.ts';
 import type { Store } from '../store/index.ts';
 import { AlertIntake } from './alert-intake.ts';
@@ -12,6 +12,7 @@ import { Authorizer } from './authorization.ts';
 import type { Clock } from './clock.ts';
 import { ComplaintService } from './complaints.ts';
 import { DecisionService } from './decisions.ts';
+import { IncidentDeclarations } from './declarations.ts';
 import { EscalationService, type EscalationNotifier } from './escalations.ts';
 import { IncidentService } from './incidents.ts';
 import { triggerRules } from '../config/derive.ts';
@@ -51,6 +52,8 @@ export interface Services {
   timers: TimerService;
   authorizer: Authorizer;
   incidents: IncidentService;
+  /** Incidents declared by a person (`/incident declare`). */
+  declarations: IncidentDeclarations;
   escalations: EscalationService;
   decisions: DecisionService;
   rollbacks: RollbackRequests;
@@ -83,8 +86,8 @@ export function createServices(config: Config, store: Store, clock: Clock, ports
     levels: escalationLevels(config),
     stopOnAck: config.escalation.stopOnAck,
   });
-  const incidents = new IncidentService({ store, clock, escalations, notifier: ports.notifier });
-  const decisions = new DecisionService({ store, clock, incidents, notifier: ports.notifier, matrix: judgmentMatrix(config), authorizer });
+  const incidents = new IncidentService({ store, clock, escalations, notifier: ports.notifier, stakeholders: { port: ports.notifier, from: config.slack.stakeholderSeverity } });
+  const decisions = new DecisionService({ store, clock, incidents, notifier: ports.notifier, judgment: judgment(config), authorizer });
   const postActions = new PostActions({
     store,
     clock,
@@ -129,6 +132,7 @@ export function createServices(config: Config, store: Store, clock: Clock, ports
     notifier: ports.notifier,
     chains,
     routers: Object.fromEntries(Object.entries(config.services).map(([name, s]) => [name, s.router.kind])),
+    cluster: ports.cluster ?? null,
     phases: config.rollback.gradual.phases.map((p) => p.weight),
     requiredApprovals: config.slack.requiredApprovals,
     dryRun: config.rollback.dryRun,
@@ -151,7 +155,15 @@ export function createServices(config: Config, store: Store, clock: Clock, ports
     requiredApprovals: config.slack.requiredApprovals,
     dryRun: config.rollback.dryRun,
   });
-  const queries = new Queries(store, judgmentMatrix(config), config.slack.requiredApprovals);
+  const queries = new Queries(store, judgment(config), config.slack.requiredApprovals);
+  const declarations = new IncidentDeclarations({
+    store,
+    incidents,
+    cluster: ports.cluster ?? null,
+    chains,
+    recordedVersion: (service) => rollbacks.servingVersion(service, null, null),
+    ...(log ? { log } : {}),
+  });
   const complaints = new ComplaintService(store, clock, incidents, config.triggers.observationWindow);
   const alerts = new AlertIntake({
     store,
@@ -199,5 +211,5 @@ export function createServices(config: Config, store: Store, clock: Clock, ports
   });
   const drillSchedule = new DrillSchedule({ store, clock, timers, notifier: ports.drillNotifier ?? silentDrillNotifier, drills: config.drills, service: drills, ...(log ? { log } : {}) });
   const rca = new RcaService(store, clock, { timezone: config.drills.timezone, locale: config.locale, publisher: ports.notifier });
-  return { timers, authorizer, incidents, escalations, decisions, rollbacks, canary, engine, queries, complaints, alerts, evaluator, rca, postActions, drills, drillSchedule };
+  return { timers, authorizer, incidents, declarations, escalations, decisions, rollbacks, canary, engine, queries, complaints, alerts, evaluator, rca, postActions, drills, drillSchedule };
 }

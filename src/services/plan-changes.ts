@@ -33,7 +33,11 @@ export function rollbackPlanChanges(shown: RollbackPlan, now: RollbackPlan): Pla
   if (shown.fromVersion !== now.fromVersion) changes.push({ field: 'from', shown: shown.fromVersion, now: now.fromVersion });
   if (shown.toVersion !== now.toVersion) changes.push({ field: 'to', shown: shown.toVersion, now: now.toVersion });
   // Only a gradual rollback shows its phases; an immediate one always switches in one step.
-  if (now.strategy === 'gradual' && !sameNumbers(shown.phases, now.phases)) changes.push({ field: 'phases', shown: [...shown.phases], now: [...now.phases] });
+  // The share it starts from is shown, but only the phases that run are compared: a share that moved
+  // without crossing a phase runs the same rollback (the engine reads it again at the start).
+  if (now.strategy === 'gradual' && !sameNumbers(shown.phases, now.phases)) {
+    changes.push({ field: 'phases', shown: [...shown.phases], now: [...now.phases], shownFrom: shown.currentWeight, nowFrom: now.currentWeight });
+  }
   return [...changes, ...settings(shown, now)];
 }
 

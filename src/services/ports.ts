@@ -4,6 +4,8 @@
  */
 import type { Action } from '../domain/types.ts';
 import type { MetricName, MetricSample } from '../domain/metrics.ts';
+import type { MetricMove } from '../domain/verification.ts';
+import type { AlertLinks } from '../domain/alert-links.ts';
 import type { Tier } from '../domain/types.ts';
 import type { BreachRecord } from './incident-snapshot.ts';
 import type { Assessment, Recommendation } from '../domain/matrix.ts';
@@ -53,11 +55,14 @@ export type IncidentNotice =
       budgetMs: number | null;
       /** What the step found or did, as label → value lines (versions, splits, metrics). */
       facts: Array<[string, string]>;
+      /** Verification: each trigger metric before → after, with its readings and thresholds (drawn before the facts). */
+      moves?: MetricMove[];
     }
   | { kind: 'rollback_finished'; rollbackId: string; outcome: 'succeeded' | 'failed' | 'aborted'; reason: string | null }
   | { kind: 'rollback_scheduled'; rollbackId: string; at: number }
   | { kind: 'rollback_reminder'; rollbackId: string; at: number }
-  | { kind: 'alert'; source: string; severity: Tier; summary: string; status: 'firing' | 'resolved' }
+  /** `name`: the rule that fired (Alertmanager's alertname, Grafana's rule title); `links`: its http(s) links. */
+  | { kind: 'alert'; source: string; severity: Tier; summary: string; status: 'firing' | 'resolved'; name: string | null; links: AlertLinks }
   /** Every alert of the incident is resolved: offer to resolve it (a Resolve button). */
   | { kind: 'alerts_resolved'; incidentId: string }
   | { kind: 'severity_raised'; from: Tier; to: Tier }
@@ -186,6 +191,13 @@ export interface IncomingAlert {
   /** `critical` | `warning` | `watch`; any other severity label is `warning`. */
   severity: Tier;
   summary: string;
+  /**
+   * The rule that fired: `labels.alertname` (Grafana's rule title), or the generic body's `name`.
+   * The webhooks always set it and `links`; absent (an alert made in code) means none.
+   */
+  name?: string | null;
+  /** The http(s) links the alert carries (runbook, source graph, dashboard, panel, silence); others are dropped. */
+  links?: AlertLinks;
   labels: Record<string, string>;
   annotations: Record<string, string>;
   startsAt: number;

@@ -1,6 +1,7 @@
 /**
  * The runbook's step 4 after a rollback (事後対応): the incident record (its INC id, shown on every
- * message), a notice to the stakeholders — updated when the incident is resolved — and a
+ * message), the notice to the stakeholders — posted now unless the incident's severity already
+ * brought it (slack.stakeholderSeverity), then kept up to date until the resolution — and a
  * post-mortem reminder on the next working day naming everyone who took part.
  */
 import { FIX_PREPARATION } from '../domain/checklists.ts';
@@ -14,7 +15,10 @@ import type { TimerService } from './timers.ts';
 export const POSTMORTEM_TIMER = 'postmortem';
 export const FIX_PREP_LIST = 'fix_prep';
 
-/** The stakeholder channel: a summary posted once, and updated when the incident resolves. */
+/**
+ * The stakeholder channel: one message per incident, posted the first time this is called and
+ * updated in place by every later call (and as the incident moves on, until it is resolved).
+ */
 export interface StakeholderPort {
   stakeholderNotice(incidentId: string): void;
 }

@@ -3,7 +3,7 @@
  * `/rollback status|history`). Answers are derived from the stored rows on every call.
  */
 import { responseTimes } from '../domain/lifecycle.ts';
-import type { Matrix } from '../domain/matrix.ts';
+import type { Judgment } from '../domain/matrix.ts';
 import type { Incident } from '../domain/types.ts';
 import type { DrillRecord, RollbackRecord, Store, StoredTimelineEvent } from '../store/index.ts';
 import { incidentSnapshot, rollbackSnapshot, type IncidentSnapshot, type RollbackSnapshot } from './incident-snapshot.ts';
@@ -11,12 +11,12 @@ import { incidentSnapshot, rollbackSnapshot, type IncidentSnapshot, type Rollbac
 export class Queries {
   constructor(
     private readonly store: Store,
-    private readonly matrix: Matrix,
+    private readonly judgment: Judgment,
     private readonly requiredApprovals: number,
   ) {}
 
   incident(id: string): IncidentSnapshot | null {
-    return incidentSnapshot(this.store, this.matrix, this.requiredApprovals, id);
+    return incidentSnapshot(this.store, this.judgment, this.requiredApprovals, id);
   }
 
   incidentByMessage(channel: string, ts: string): Incident | null {

@@ -28,6 +28,8 @@ export type Refusal =
   | { kind: 'dialog_unreadable'; dialog: 'confirm' | 'canary' }
   /** A drill that would fault something it must not (a route that is not the drill service's own): a safety refusal, not a failure. */
   | { kind: 'drill_refused'; service: string; reason: string }
+  /** A gradual rollback of a service whose router moves all traffic at once (blue-green): only an immediate one can run. */
+  | { kind: 'gradual_not_possible'; service: string; router: string }
   | { kind: 'error'; message: string };
 
 /**
@@ -37,7 +39,9 @@ export type Refusal =
  */
 export type PlanChange =
   | { field: 'from' | 'to'; shown: string | null; now: string | null }
-  | { field: 'phases' | 'steps'; shown: number[]; now: number[] }
+  /** `shownFrom` / `nowFrom`: the share the version had when the dialog opened, and has now (null: not read). */
+  | { field: 'phases'; shown: number[]; now: number[]; shownFrom: number | null; nowFrom: number | null }
+  | { field: 'steps'; shown: number[]; now: number[] }
   | { field: 'dry_run'; shown: boolean; now: boolean }
   | { field: 'approvals'; shown: number; now: number };
 
@@ -50,5 +54,6 @@ export const refuse = <T = never>(refusal: Refusal): Outcome<T> => ({ ok: false,
 export function refusalLine(r: Refusal): string {
   if (r.kind === 'error') return r.message;
   if (r.kind === 'drill_refused') return `the drill on ${r.service} is refused and nothing was changed: ${r.reason}`;
+  if (r.kind === 'gradual_not_possible') return `${r.service} is routed by ${r.router}, which moves all traffic at once: only an immediate rollback can run`;
   return r.kind;
 }

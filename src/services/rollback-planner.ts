@@ -6,13 +6,27 @@
  * The same planning answers twice: when the confirmation dialog opens (`draft`), and when it is
  * submitted (`recheck`), because a dialog's metadata comes back from Slack — forged, or stale after
  * the state moved on — and only a plan made from the state then may run.
+ *
+ * A gradual rollback starts from the share the version has now, read from the router by the
+ * caller (`liveSplit`) and passed in: phases at or above it are left out of the plan, as the
+ * engine would skip them (phasesFrom), so the dialog shows the steps that will run.
  */
+import { phasesFrom } from '../domain/rollback-plan.ts';
+import { canRun } from '../domain/routing.ts';
 import { chooseTarget } from '../domain/target.ts';
 import type { Store } from '../store/index.ts';
 import type { DecisionService } from './decisions.ts';
 import type { IncidentService } from './incidents.ts';
 import { rollbackPlanChanges } from './plan-changes.ts';
+import type { ClusterPort, Split } from './ports.ts';
 import { ok, refuse, type Outcome, type PlanChange } from './refusals.ts';
+
+/**
+ * How long planning waits for the router. A person is waiting for the dialog, and Slack takes its
+ * trigger_id for 3 seconds of real time only, so this is real time too, not the injected clock:
+ * a dialog that says the share could not be read is better than no dialog.
+ */
+const LIVE_READ_MS = 1_500;
 
 export type ManualStrategy = 'immediate' | 'gradual';
 
@@ -23,8 +37,15 @@ export interface RollbackPlan {
   fromVersion: string | null;
   toVersion: string;
   strategy: ManualStrategy;
-  /** Share left on the new version after each gradual phase, e.g. [25, 5, 0]. */
+  /** Share left on the new version after each gradual phase that runs, e.g. [25, 5, 0]. */
   phases: number[];
+  /**
+   * Gradual: the share `fromVersion` has now, read from the router (e.g. 50); null when it could not
+   * be read, or for an immediate rollback, which moves everything whatever it is.
+   */
+  currentWeight: number | null;
+  /** Configured phases left out because they are at or above `currentWeight` (phasesFrom). */
+  skippedPhases: number[];
   requiredApprovals: number;
   dryRun: boolean;
   /** A planned rollback (計画的ロールバック): when it runs; null runs once confirmed. */
@@ -59,6 +80,8 @@ export interface RollbackPlannerOptions {
   chains: Record<string, string[]>;
   /** Router kind per service: a service-selector (blue-green) can only switch all traffic at once. */
   routers: Record<string, string>;
+  /** Where the live split is read; without one (tests with a recording engine) it is not known. */
+  cluster?: ClusterPort | null;
   phases: number[];
   requiredApprovals: number;
   dryRun: boolean;
@@ -89,6 +112,25 @@ export class RollbackPlanner {
     return last?.toVersion ?? this.o.chains[service]?.[0] ?? null;
   }
 
+  /**
+   * The split the cluster has now, to show where a gradual rollback starts; null when there is no
+   * cluster or it does not answer within LIVE_READ_MS. Only shown and compared: the engine reads
+   * the split again when the rollback starts and skips by that.
+   */
+  async liveSplit(service: string): Promise<Split | null> {
+    const cluster = this.o.cluster;
+    if (!cluster) return null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), LIVE_READ_MS)));
+      return await Promise.race([cluster.forService(service).router.read(), late]);
+    } catch {
+      return null;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** The incident's own service when an incident is named (it must be open), else the named service. */
   subject(incidentId: string | null, named: string | null): Outcome<Subject> {
     const known = () => Object.keys(this.o.chains);
@@ -102,14 +144,10 @@ export class RollbackPlanner {
     return ok({ service: named, incidentVersion: this.o.incidents.openFor(named)?.version ?? null });
   }
 
-  /** The plan from the state now. The caller has authorised the person. */
-  draft(request: PlanRequest, { service, incidentVersion }: Subject): Outcome<RollbackPlan> {
-    if (request.strategy === 'gradual' && this.o.routers[service] === 'service-selector') {
-      return refuse({
-        kind: 'error',
-        message: `${service} is routed by a Service selector (blue-green), which sends all traffic to one version: only an immediate rollback is possible. A gradual one needs a weighted router (gateway-api, istio, nginx or replicas).`,
-      });
-    }
+  /** The plan from the state now and the split read just before (`liveSplit`). The caller has authorised the person. */
+  draft(request: PlanRequest, { service, incidentVersion }: Subject, live: Split | null = null): Outcome<RollbackPlan> {
+    const router = this.o.routers[service] ?? '';
+    if (!canRun(request.strategy, router)) return refuse({ kind: 'gradual_not_possible', service, router });
     const active = this.o.store.rollbacks.activeForService(service);
     if (active && active.status !== 'pending') return refuse({ kind: 'rollback_running', rollbackId: active.id });
 
@@ -124,13 +162,18 @@ export class RollbackPlanner {
       if (target.error === 'unknown_version' && request.to !== null) return refuse({ kind: 'unknown_version', service, version: request.to, known: target.known });
       return refuse({ kind: 'no_target_version', service, fromVersion: from, known: target.known });
     }
+    const gradual = request.strategy === 'gradual';
+    const currentWeight = gradual && live !== null && from !== null ? (live[from] ?? 0) : null;
+    const phases = phasesFrom(this.o.phases, currentWeight);
     return ok({
       incidentId: request.incidentId ?? this.o.incidents.openFor(service)?.id ?? null,
       service,
       fromVersion: from,
       toVersion: target.to,
       strategy: request.strategy,
-      phases: request.strategy === 'gradual' ? [...this.o.phases] : [0],
+      phases: gradual ? phases.run : [0],
+      currentWeight,
+      skippedPhases: gradual ? phases.skipped : [],
       requiredApprovals: this.o.requiredApprovals,
       dryRun: this.o.dryRun,
       scheduledFor: request.at ?? null,
@@ -143,7 +186,7 @@ export class RollbackPlanner {
    * showed — another service than the incident's, a version the service does not have, or any
    * difference in versions, phases or settings.
    */
-  recheck(shown: ShownRollbackPlan, subject: Subject): Outcome<RollbackPlan> {
+  recheck(shown: ShownRollbackPlan, subject: Subject, live: Split | null = null): Outcome<RollbackPlan> {
     const { service } = subject;
     if (shown.incidentId !== null && shown.service !== service) return refuse({ kind: 'service_mismatch', incidentId: shown.incidentId, service, shown: shown.service });
     const known = this.o.chains[service] ?? [];
@@ -151,7 +194,7 @@ export class RollbackPlanner {
     for (const version of [shown.fromVersion, shown.toVersion, requestedTo]) {
       if (version !== null && !known.includes(version)) return refuse({ kind: 'unknown_version', service, version, known: [...known] });
     }
-    const fresh = this.draft({ incidentId: shown.incidentId, strategy: shown.strategy, to: requestedTo, at: shown.scheduledFor }, subject);
+    const fresh = this.draft({ incidentId: shown.incidentId, strategy: shown.strategy, to: requestedTo, at: shown.scheduledFor }, subject, live);
     if (!fresh.ok) {
       const r = fresh.refusal;
       // Traffic moved on to where nothing is left to roll back to: the dialog's plan is gone.

@@ -13,7 +13,7 @@ import type { Authorizer } from './authorization.ts';
 import type { Clock } from './clock.ts';
 import type { DecisionService } from './decisions.ts';
 import type { IncidentService } from './incidents.ts';
-import type { IncidentNotifier, RollbackControl, RollbackEngine } from './ports.ts';
+import type { ClusterPort, IncidentNotifier, RollbackControl, RollbackEngine } from './ports.ts';
 import type { TimerService } from './timers.ts';
 import { ok, refuse, type Outcome } from './refusals.ts';
 import { RollbackPlanner, type PlanRequest, type RollbackPlan, type ShownRollbackPlan } from './rollback-planner.ts';
@@ -36,6 +36,8 @@ export interface RollbackRequestOptions {
   chains: Record<string, string[]>;
   /** Router kind per service: a service-selector (blue-green) can only switch all traffic at once. */
   routers: Record<string, string>;
+  /** Where a gradual rollback's starting share is read for its dialog; absent: not known. */
+  cluster?: ClusterPort | null;
   phases: number[];
   requiredApprovals: number;
   dryRun: boolean;
@@ -84,7 +86,9 @@ export class RollbackRequests {
     if (!subject.ok) return subject;
     const auth = await this.o.authorizer.authorize(actor, `rollback.${request.strategy}`, subject.value.service, { step: 'plan' });
     if (!auth.ok) return refuse({ kind: 'not_approver', action: `${request.strategy} rollback`, approvers: auth.approvers });
-    return this.planner.draft(request, subject.value);
+    // Only a gradual rollback shows where it starts; an immediate one (the bot's automatic one too) never waits on the cluster here.
+    const live = request.strategy === 'gradual' ? await this.planner.liveSplit(subject.value.service) : null;
+    return this.planner.draft(request, subject.value, live);
   }
 
   /**
@@ -98,11 +102,12 @@ export class RollbackRequests {
     if (!first.ok) return first;
     const auth = await this.o.authorizer.authorize(actor, `rollback.${shown.strategy}`, first.value.service, { step: 'confirm', to: shown.toVersion });
     if (!auth.ok) return refuse({ kind: 'not_approver', action: `${shown.strategy} rollback`, approvers: auth.approvers });
-    // Authorising may have waited on Slack (user groups). From here to the row nothing waits, so the
-    // state the plan is checked against is the state the row is written against.
+    const live = shown.strategy === 'gradual' ? await this.planner.liveSplit(first.value.service) : null;
+    // Authorising may have waited on Slack (user groups), reading the split on the cluster. From here
+    // to the row nothing waits, so the state the plan is checked against is the state the row is written against.
     const subject = this.planner.subject(shown.incidentId, shown.service);
     if (!subject.ok) return subject;
-    const fresh = this.planner.recheck(shown, subject.value);
+    const fresh = this.planner.recheck(shown, subject.value, live);
     if (!fresh.ok) return fresh;
     return this.proceed(fresh.value, actor, engineWait);
   }

@@ -4,8 +4,8 @@
  */
 import { conditionHolds, formatValue } from '../domain/conditions.ts';
 import { METRIC_NAMES, type MetricSample } from '../domain/metrics.ts';
-import { busiestVersion, revertSteps, sameSplit, type PlannedStep } from '../domain/rollback-plan.ts';
-import { verificationVerdict } from '../domain/verification.ts';
+import { busiestVersion, phasesToSkip, revertSteps, sameSplit, type PlannedStep, type StepKind } from '../domain/rollback-plan.ts';
+import { verificationVerdict, type MetricMove } from '../domain/verification.ts';
 import type { RollbackRecord, RollbackStep, Store } from '../store/index.ts';
 import { withKubeRetry, withKubeWrite } from './kube-retry.ts';
 import type { KubeChange, ServiceCluster, Split } from './ports.ts';
@@ -97,7 +97,7 @@ export class StepRunner {
   }
 
   /** Marks the step done, tells the thread, and schedules the next pending step now. */
-  private finishStep(ctx: StepContext, status: 'succeeded' | 'skipped', facts: Array<[string, string]>, detail: Record<string, unknown> = {}): void {
+  private finishStep(ctx: StepContext, status: 'succeeded' | 'skipped', facts: Array<[string, string]>, detail: Record<string, unknown> = {}, moves?: MetricMove[]): void {
     const now = this.o.clock.now();
     const fresh = this.o.store.rollbacks.steps(ctx.rollback.id).find((s) => s.seq === ctx.step.seq) ?? ctx.step;
     const startedAt = fresh.startedAt ?? now;
@@ -106,10 +106,10 @@ export class StepRunner {
       const next = this.o.store.rollbacks.steps(ctx.rollback.id).find((s) => s.status === 'pending');
       if (next) this.schedule(ctx.rollback.id, next.seq, now);
     });
-    this.notice(ctx, status, now - startedAt, facts);
+    this.notice(ctx, status, now - startedAt, facts, moves);
   }
 
-  private notice(ctx: StepContext, status: 'succeeded' | 'failed' | 'skipped', elapsedMs: number, facts: Array<[string, string]>): void {
+  private notice(ctx: StepContext, status: 'succeeded' | 'failed' | 'skipped', elapsedMs: number, facts: Array<[string, string]>, moves?: MetricMove[]): void {
     if (!ctx.rollback.incidentId) return;
     this.o.notifier.notice(ctx.rollback.incidentId, {
       kind: 'rollback_step',
@@ -121,6 +121,7 @@ export class StepRunner {
       elapsedMs,
       budgetMs: ctx.step.budgetMs,
       facts,
+      ...(moves ? { moves } : {}),
     });
     this.o.notifier.changed(ctx.rollback.incidentId);
   }
@@ -142,6 +143,7 @@ export class StepRunner {
       : [];
     const startWeight = split[from] ?? 100;
     this.o.store.rollbacks.update(r.id, { plan: { ...(r.plan as object), currentWeight: startWeight, startWeight } });
+    const skipped = r.strategy === 'gradual' ? this.skipPhasesAbove(ctx, startWeight) : [];
     // A canary confirms the stable version it starts from; a rollback the version that misbehaves.
     const facts: Array<[string, string]> =
       r.strategy === 'canary'
@@ -151,8 +153,26 @@ export class StepRunner {
             ['traffic now', splitText(split)],
             ['metrics now', sampleText(baseline)],
             ...(snapshotBreaches.length ? ([['fired', [...new Set(snapshotBreaches)].join(', ')]] as Array<[string, string]>) : []),
+            ...(skipped.length ? ([['phases skipped', `${skipped.map((w) => `${w}%`).join(', ')}: ${from} has ${startWeight}% already`]] as Array<[string, string]>) : []),
           ];
     this.finishStep(ctx, 'succeeded', facts, { from, split, baseline });
+  }
+
+  /**
+   * The traffic moved since the plan was made (or it was made without reading it): a phase at or
+   * above the share the version has now would send traffic back to it, so its steps are skipped —
+   * the rule the dialog showed (phasesFrom). Returns the weights skipped.
+   */
+  private skipPhasesAbove(ctx: StepContext, startWeight: number): number[] {
+    const pending = ctx.steps.filter((s) => s.status === 'pending');
+    const planned = pending.map((s) => ({ kind: s.detail.kind as StepKind, weight: typeof s.detail.weight === 'number' ? s.detail.weight : undefined, phase: typeof s.detail.phase === 'number' ? s.detail.phase : null }));
+    const phases = new Set(phasesToSkip(planned, startWeight));
+    if (phases.size === 0) return [];
+    const now = this.o.clock.now();
+    for (const s of pending) {
+      if (typeof s.detail.phase === 'number' && phases.has(s.detail.phase)) this.o.store.rollbacks.updateStep(ctx.rollback.id, s.seq, { status: 'skipped', finishedAt: now });
+    }
+    return pending.filter((s) => s.detail.kind === 'set_weight' && typeof s.detail.phase === 'number' && phases.has(s.detail.phase)).map((s) => Number(s.detail.weight));
   }
 
   /** Step 2 (ルーティング切り替え) or a gradual phase: set the split, read it back, check endpoints. */
@@ -282,7 +302,7 @@ export class StepRunner {
       return;
     }
     const sample = await this.o.metrics.sample(r.service, r.toVersion, s.evaluationIntervalMs).catch(() => ({}) as MetricSample);
-    const series = { ...((ctx.step.detail.series ?? {}) as Record<string, Array<[number, number]>>) };
+    const series = { ...((ctx.step.detail.series ?? {}) as Record<string, Array<[number, number | null]>>) };
     for (const m of METRIC_NAMES) {
       const v = sample[m];
       series[m] = [...(series[m] ?? []), [now, v === undefined ? Number.NaN : v]];
@@ -298,9 +318,9 @@ export class StepRunner {
     const after = await this.o.metrics.sample(r.service, r.toVersion, windowMs).catch(() => ({}) as MetricSample);
     const verdict = verificationVerdict(before, after, series, s.tiers);
     this.o.store.rollbacks.updateStep(r.id, ctx.step.seq, { detail: { ...ctx.step.detail, series, after } });
-    if (verdict.recovered) return this.finishStep(ctx, 'succeeded', [...verdict.facts, ['verdict', 'recovered']], { after, recovered: true });
+    if (verdict.recovered) return this.finishStep(ctx, 'succeeded', [['verdict', 'recovered']], { after, recovered: true }, verdict.moves);
     const why = `not healthy after ${Math.round(windowMs / 60_000)}m on ${r.toVersion}: ${verdict.breaching.join(', ') || 'metrics could not be read'}`;
-    if (r.strategy === 'canary') return this.revertCanary(r, ctx.step, why, 'verdict', verdict.facts);
+    if (r.strategy === 'canary') return this.revertCanary(r, ctx.step, why, 'verdict', verdict.moves);
     if (r.incidentId) this.o.notifier.notice(r.incidentId, { kind: 'not_recovered', rollbackId: r.id, incidentId: r.incidentId, breaching: verdict.breaching });
     throw new Error(why.replace('not healthy', 'not recovered'));
   }
@@ -346,7 +366,7 @@ export class StepRunner {
    * steps are added — all traffic back on the stable version, then the end as aborted. Called from
    * a watch (abortIf, verdict), a failed step, or Abort; a second call while one is queued does nothing.
    */
-  async revertCanary(r: RollbackRecord, failing: RollbackStep | null, why: string, label = 'stopped', facts: Array<[string, string]> = []): Promise<void> {
+  async revertCanary(r: RollbackRecord, failing: RollbackStep | null, why: string, label = 'stopped', moves?: MetricMove[]): Promise<void> {
     const now = this.o.clock.now();
     const steps = this.o.store.rollbacks.steps(r.id);
     if (steps.some((x) => x.detail.kind === 'stop')) {
@@ -384,7 +404,8 @@ export class StepRunner {
       status: 'failed',
       elapsedMs: now - (step?.startedAt ?? now),
       budgetMs: step?.budgetMs ?? null,
-      facts: [...facts, [label, why], ['next', `canary back to 0%: all traffic on ${from}`]],
+      facts: [[label, why], ['next', `canary back to 0%: all traffic on ${from}`]],
+      ...(moves ? { moves } : {}),
     });
     this.o.notifier.changed(r.incidentId);
   }

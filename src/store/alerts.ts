@@ -1,4 +1,5 @@
 /** Received alerts, deduplicated by (source, fingerprint): a repeat of the same alert is one row. */
+import type { AlertLinks } from '../domain/alert-links.ts';
 import type { Tier } from '../domain/types.ts';
 import type { Database } from './db.ts';
 import { fromJson, stableJson, toJson } from './json.ts';
@@ -15,6 +16,10 @@ export interface AlertInput {
   severity: Tier;
   status: AlertStatus;
   summary: string;
+  /** The rule that fired (absent: none). */
+  name?: string | null;
+  /** Its http(s) links by kind (absent: none). */
+  links?: AlertLinks;
   labels: Record<string, string>;
   annotations: Record<string, string>;
   startsAt: number;
@@ -22,8 +27,11 @@ export interface AlertInput {
   receivedAt: number;
 }
 
-export interface AlertRecord extends Omit<AlertInput, 'receivedAt'> {
+export interface AlertRecord extends Omit<AlertInput, 'receivedAt' | 'name' | 'links'> {
   id: number;
+  name: string | null;
+  /** As last received: links are where to look, not what the alert says, so they change nothing. */
+  links: AlertLinks;
   /** When this (source, fingerprint) was first received. */
   receivedAt: number;
   /** When it was last received, changed or not. */
@@ -43,6 +51,8 @@ interface AlertRow {
   severity: string;
   status: string;
   summary: string;
+  name: string | null;
+  links: string;
   labels: string;
   annotations: string;
   starts_at: number;
@@ -52,7 +62,7 @@ interface AlertRow {
   incident_id: string | null;
 }
 
-const COLUMNS = `id, source, fingerprint, service, version, severity, status, summary, labels, annotations,
+const COLUMNS = `id, source, fingerprint, service, version, severity, status, summary, name, links, labels, annotations,
   starts_at, ends_at, received_at, last_received_at, incident_id`;
 
 function toAlert(row: AlertRow): AlertRecord {
@@ -65,6 +75,8 @@ function toAlert(row: AlertRow): AlertRecord {
     severity: row.severity as Tier,
     status: row.status as AlertStatus,
     summary: row.summary,
+    name: row.name,
+    links: fromJson<AlertLinks>(row.links, 'alerts.links'),
     labels: fromJson<Record<string, string>>(row.labels, 'alerts.labels'),
     annotations: fromJson<Record<string, string>>(row.annotations, 'alerts.annotations'),
     startsAt: row.starts_at,
@@ -75,9 +87,13 @@ function toAlert(row: AlertRow): AlertRecord {
   };
 }
 
-/** The parts of an alert whose change is news; receipt times are not. */
+/**
+ * The parts of an alert whose change is news; receipt times are not, nor are links: two
+ * Alertmanager replicas of one HA pair send the same alert with their own externalURL, and that
+ * must not make every repeat a new note.
+ */
 function signature(a: Omit<AlertInput, 'source' | 'fingerprint' | 'receivedAt'>): string {
-  return stableJson([a.service, a.version, a.severity, a.status, a.summary, a.labels, a.annotations, a.startsAt, a.endsAt]);
+  return stableJson([a.service, a.version, a.severity, a.status, a.summary, a.name ?? null, a.labels, a.annotations, a.startsAt, a.endsAt]);
 }
 
 export function createAlertRepository(db: Database) {
@@ -86,18 +102,18 @@ export function createAlertRepository(db: Database) {
   );
   const selectById = db.prepare<[number], AlertRow>(`SELECT ${COLUMNS} FROM alerts WHERE id = ?`);
   const insert = db.prepare(
-    `INSERT INTO alerts (source, fingerprint, service, version, severity, status, summary, labels,
+    `INSERT INTO alerts (source, fingerprint, service, version, severity, status, summary, name, links, labels,
        annotations, starts_at, ends_at, received_at, last_received_at)
-     VALUES (@source, @fingerprint, @service, @version, @severity, @status, @summary, @labels,
+     VALUES (@source, @fingerprint, @service, @version, @severity, @status, @summary, @name, @links, @labels,
        @annotations, @starts_at, @ends_at, @received_at, @received_at)`,
   );
   const update = db.prepare(
     `UPDATE alerts SET service = @service, version = @version, severity = @severity, status = @status,
-       summary = @summary, labels = @labels, annotations = @annotations, starts_at = @starts_at,
+       summary = @summary, name = @name, links = @links, labels = @labels, annotations = @annotations, starts_at = @starts_at,
        ends_at = @ends_at, last_received_at = @received_at
      WHERE id = @id`,
   );
-  const touch = db.prepare(`UPDATE alerts SET last_received_at = ? WHERE id = ?`);
+  const touch = db.prepare(`UPDATE alerts SET last_received_at = ?, links = ? WHERE id = ?`);
   const link = db.prepare(`UPDATE alerts SET incident_id = ? WHERE id = ?`);
   const selectForIncident = db.prepare<[string], AlertRow>(
     `SELECT ${COLUMNS} FROM alerts WHERE incident_id = ? ORDER BY received_at, id`,
@@ -120,6 +136,8 @@ export function createAlertRepository(db: Database) {
       severity: input.severity,
       status: input.status,
       summary: input.summary,
+      name: input.name ?? null,
+      links: toJson(input.links ?? {}),
       labels: toJson(input.labels),
       annotations: toJson(input.annotations),
       starts_at: input.startsAt,
@@ -138,7 +156,7 @@ export function createAlertRepository(db: Database) {
     } else {
       id = existing.id;
       if (signature(toAlert(existing)) === signature(input)) {
-        touch.run(input.receivedAt, id);
+        touch.run(input.receivedAt, toJson(input.links ?? {}), id);
         outcome = 'unchanged';
       } else {
         update.run({ ...params(input), id });

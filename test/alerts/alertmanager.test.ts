@@ -28,6 +28,13 @@ describe('Alertmanager webhook v4', () => {
         version: 'v2.0.0',
         severity: 'critical',
         summary: 'error rate 12% on prompt-service v2.0.0',
+        name: 'PromptErrorRateHigh',
+        links: {
+          graph: 'http://prometheus:9090/graph?g0.expr=x',
+          // externalURL, then matchers for every label of the alert.
+          silence:
+            'http://alertmanager.monitoring:9093/#/silences/new?filter=%7Balertname%3D%22PromptErrorRateHigh%22%2Cnamespace%3D%22prompts%22%2Cservice%3D%22prompt-service%22%2Cseverity%3D%22critical%22%2Cversion%3D%22v2.0.0%22%7D',
+        },
         labels: {
           alertname: 'PromptErrorRateHigh',
           namespace: 'prompts',
@@ -48,6 +55,12 @@ describe('Alertmanager webhook v4', () => {
         severity: 'warning',
         // No summary annotation: the description stands in.
         summary: 'p95 latency above 2s',
+        name: 'PromptLatencyHigh',
+        // An empty generatorURL is no link.
+        links: {
+          silence:
+            'http://alertmanager.monitoring:9093/#/silences/new?filter=%7Balertname%3D%22PromptLatencyHigh%22%2Cnamespace%3D%22prompts%22%2Cservice%3D%22prompt-service%22%2Cseverity%3D%22warning%22%2Cversion%3D%22v2.0.0%22%7D',
+        },
         labels: {
           alertname: 'PromptLatencyHigh',
           namespace: 'prompts',
@@ -60,6 +73,24 @@ describe('Alertmanager webhook v4', () => {
         endsAt: Date.UTC(2026, 10, 28, 16, 24, 31),
       },
     ]);
+  });
+
+  it('links runbook and dashboard annotations and the source graph when they are http(s) URLs, and no silence without an externalURL', () => {
+    const body = fixture('alertmanager-v4');
+    const first = (body.alerts as Json[])[0]!;
+    first.annotations = { summary: 's', runbook_url: 'https://wiki.example.com/runbooks/error-rate', dashboard_url: 'javascript:alert(document.cookie)' };
+    first.generatorURL = 'http://[broken';
+    first.labels = { alertname: 'Quote"And\\Slash', service: 'prompt-service' };
+    body.externalURL = 'https://am.example.com/alertmanager/?x=1#frag';
+    expect(alertsOf(body)[0]?.links).toEqual({
+      runbook: 'https://wiki.example.com/runbooks/error-rate',
+      // Under the external URL's path; quotes and backslashes in label values escaped as matchers want.
+      silence: `https://am.example.com/alertmanager/#/silences/new?filter=${encodeURIComponent('{alertname="Quote\\"And\\\\Slash",service="prompt-service"}')}`,
+    });
+    for (const externalURL of [undefined, '', 'ftp://am.example.com', 42]) {
+      body.externalURL = externalURL;
+      expect(alertsOf(body)[0]?.links).toEqual({ runbook: 'https://wiki.example.com/runbooks/error-rate' });
+    }
   });
 
   it('falls back to app, then job, for the service, and maps unknown severities to warning', () => {

@@ -28,6 +28,8 @@ describe('generic webhook', () => {
       version: null,
       severity: 'critical',
       summary: 'synthetic check: 5 of 5 prompts failed',
+      name: null,
+      links: {},
       labels: {},
       annotations: {},
       startsAt: RECEIVED,
@@ -54,12 +56,35 @@ describe('generic webhook', () => {
       version: 'v2.0.0',
       severity: 'watch',
       summary: 'complaints about answers in Japanese',
+      name: null,
+      links: {},
       labels: { version: 'v2.0.0', source: 'support-desk' },
       annotations: {},
       startsAt: Date.UTC(2026, 0, 4, 23, 30, 0),
       // Resolved by this very request.
       endsAt: RECEIVED,
     });
+  });
+
+  it('takes its name from `name`, else `labels.alertname`, and links only the http(s) URLs it carries', () => {
+    const alert = alertOf({
+      service: 'prompt-service',
+      severity: 'warning',
+      summary: 'synthetic check: 2 of 5 prompts failed',
+      name: ' SyntheticPromptCheck ',
+      labels: { alertname: 'ignored when name is given' },
+      annotations: { runbook_url: 'https://wiki.example.com/runbooks/synthetic', dashboard_url: 'javascript:alert(1)', owner: 'sre' },
+      generatorURL: 'https://checks.example.com/prompt-service?run=42',
+    });
+    expect([alert.name, alert.links, alert.annotations]).toEqual([
+      'SyntheticPromptCheck',
+      { runbook: 'https://wiki.example.com/runbooks/synthetic', graph: 'https://checks.example.com/prompt-service?run=42' },
+      { runbook_url: 'https://wiki.example.com/runbooks/synthetic', dashboard_url: 'javascript:alert(1)', owner: 'sre' },
+    ]);
+    expect(alertOf({ service: 's', severity: 'warning', summary: 'x', labels: { alertname: 'DiskFull' } }).name).toBe('DiskFull');
+    expect(alertOf({ service: 's', severity: 'warning', summary: 'x', name: '  ' }).name).toBeNull();
+    // Not an http(s) URL: accepted, never linked.
+    expect(alertOf({ service: 's', severity: 'warning', summary: 'x', generatorURL: 'not a url' }).links).toEqual({});
   });
 
   it('maps a severity that is not a tier to warning', () => {
@@ -96,10 +121,13 @@ describe('generic webhook', () => {
       'startsAt must be an RFC 3339 time such as 2026-01-05T09:00:00Z, got "2026-01-05 09:00"',
     ],
     ['empty fingerprint', { service: 's', severity: 'critical', summary: 'x', fingerprint: '' }, 'fingerprint must not be empty'],
+    ['a numeric name', { service: 's', severity: 'critical', summary: 'x', name: 7 }, 'name must be a string, got the number 7'],
+    ['annotations of numbers', { service: 's', severity: 'critical', summary: 'x', annotations: { n: 1 } }, 'annotations must be an object of strings (annotations.n is the number 1)'],
+    ['a generatorURL object', { service: 's', severity: 'critical', summary: 'x', generatorURL: {} }, 'generatorURL must be a string, got an object'],
     [
       'a misspelt field',
       { service: 's', severity: 'critical', summary: 'x', startAt: '2026-01-05T09:00:00Z', lables: {} },
-      'unknown fields "startAt", "lables" (allowed: service, severity, summary, labels, startsAt, status, fingerprint)',
+      'unknown fields "startAt", "lables" (allowed: service, severity, summary, name, labels, annotations, generatorURL, startsAt, status, fingerprint)',
     ],
   ])('refuses a body with %s, naming the field', (_name, body, error) => {
     expect(errorOf(body)).toBe(error);

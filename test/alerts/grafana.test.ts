@@ -30,6 +30,14 @@ describe('Grafana unified alerting webhook', () => {
         // "WATCH" in capitals is still the watch tier.
         severity: 'watch',
         summary: 'p95 latency 2.4s on prompt-service v2.0.0',
+        // Grafana's alertname is the rule's title.
+        name: 'Prompt p95 latency',
+        // Grafana's own silence page; its empty dashboardURL and panelURL are no links.
+        links: {
+          runbook: 'https://wiki.example.com/runbooks/rollback',
+          graph: 'https://grafana.example.com/alerting/grafana/be4a2c1d/view?orgId=1',
+          silence: 'https://grafana.example.com/alerting/silence/new?alertmanager=grafana&matcher=alertname%3DPrompt+p95+latency&orgId=1',
+        },
         labels: { alertname: 'Prompt p95 latency', app: 'prompt-service', grafana_folder: 'LLM', severity: 'WATCH', version: 'v2.0.0' },
         annotations: {
           description: 'p95 latency of prompt-service above 2s for 5m',
@@ -51,12 +59,34 @@ describe('Grafana unified alerting webhook', () => {
         severity: 'warning',
         // No summary annotation: the notification's title stands in, before description and alertname.
         summary: '[FIRING:1, RESOLVED:1] LLM',
+        name: 'Prompt hallucination rate',
+        links: {
+          runbook: 'https://wiki.example.com/runbooks/rollback',
+          graph: 'https://grafana.example.com/alerting/grafana/a71f09e2/view?orgId=1',
+          silence: 'https://grafana.example.com/alerting/silence/new?alertmanager=grafana&matcher=alertname%3DPrompt+hallucination+rate&orgId=1',
+        },
         labels: { alertname: 'Prompt hallucination rate', grafana_folder: 'LLM', job: 'prompt-eval', severity: 'sev2' },
         annotations: { runbook_url: 'https://wiki.example.com/runbooks/rollback' },
         startsAt: Date.UTC(2026, 0, 5, 8, 40, 0),
         endsAt: Date.UTC(2026, 0, 5, 8, 55, 30, 500),
       },
     ]);
+  });
+
+  it("links the alert's dashboard and panel, a dashboard_url annotation first, and only http(s) URLs", () => {
+    const body = fixture('grafana-v1');
+    const first = (body.alerts as Json[])[0]!;
+    first.dashboardURL = 'https://grafana.example.com/d/prompt?orgId=1';
+    first.panelURL = 'https://grafana.example.com/d/prompt?orgId=1&viewPanel=4';
+    first.silenceURL = 'javascript:alert(1)';
+    first.generatorURL = 'grafana.example.com/alerting/no-scheme';
+    expect(alertsOf(body)[0]?.links).toEqual({
+      runbook: 'https://wiki.example.com/runbooks/rollback',
+      dashboard: 'https://grafana.example.com/d/prompt?orgId=1',
+      panel: 'https://grafana.example.com/d/prompt?orgId=1&viewPanel=4',
+    });
+    first.annotations.dashboard_url = 'https://grafana.example.com/d/overview';
+    expect(alertsOf(body)[0]?.links?.dashboard).toBe('https://grafana.example.com/d/overview');
   });
 
   it('without a title, an alert without a summary falls back to its description, then its alertname', () => {

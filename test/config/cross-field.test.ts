@@ -123,7 +123,7 @@ describe('slack IDs', () => {
   it('accepts G and D channels and W and S principals', () => {
     const config = base();
     config.slack = { incidentChannel: 'G0PRIVATE', stakeholderChannel: 'D0DIRECT', drillChannel: 'C0DRL', approvers: ['W0ENTERPRISE', 'S0GROUP'], requiredApprovals: 2 };
-    expect(valid(config).slack).toEqual({ incidentChannel: 'G0PRIVATE', stakeholderChannel: 'D0DIRECT', drillChannel: 'C0DRL', approvers: ['W0ENTERPRISE', 'S0GROUP'], requiredApprovals: 2 });
+    expect(valid(config).slack).toEqual({ incidentChannel: 'G0PRIVATE', stakeholderChannel: 'D0DIRECT', stakeholderSeverity: 'warning', drillChannel: 'C0DRL', approvers: ['W0ENTERPRISE', 'S0GROUP'], requiredApprovals: 2 });
   });
 });
 
@@ -212,7 +212,10 @@ describe('drills', () => {
 
   it('schedule must be a valid cron expression', () => {
     expect(problems(drills({ schedule: '0 25 * * *' }))).toEqual([
-      ['drills.schedule', 'expected a cron expression such as "0 10 1 1,4,7,10 *"; got "0 25 * * *": 25 is a invalid expression for hour'],
+      ['drills.schedule', '25 is not an hour (0–23); expected a cron expression such as "0 10 1 1,4,7,10 *" (minute hour day-of-month month day-of-week)'],
+    ]);
+    expect(problems(drills({ schedule: '0 10 1 1,4,7,13 *' }))).toEqual([
+      ['drills.schedule', '1,4,7,13: 13 is not a month (1–12 or jan–dec); expected a cron expression such as "0 10 1 1,4,7,10 *" (minute hour day-of-month month day-of-week)'],
     ]);
     expect(valid(drills({ schedule: '30 9 * * 1' })).drills.schedule).toBe('30 9 * * 1');
   });

@@ -67,10 +67,27 @@ describe('unknown keys', () => {
     ]);
   });
 
+  it('name the closest allowed key when one is near, ignoring case', () => {
+    const ps = problemsOf(BASE.replace('  approvers: [U0LEAD]\n', '  approvers: [U0LEAD]\n  incidentChanel: C1\n  RequiredApprovals: 2\n'));
+    expect(ps.map((p) => p.message.replace(/; allowed keys: .*$/, ''))).toEqual([
+      'unknown key "incidentChanel" (did you mean "incidentChannel"?)',
+      'unknown key "RequiredApprovals" (did you mean "requiredApprovals"?)',
+    ]);
+  });
+
+  it('a misspelt required key is one problem, not also a missing key', () => {
+    const ps = problemsOf(BASE.replace('  incidentChannel: C0INCIDENT', '  incidentChanel: C0INCIDENT'));
+    expect(ps.map((p) => [p.path, p.line, p.message.replace(/; allowed keys: .*$/, '')])).toEqual([
+      ['slack.incidentChanel', 2, 'unknown key "incidentChanel" (did you mean "incidentChannel"?)'],
+    ]);
+    const far = problemsOf(BASE.replace('  incidentChannel: C0INCIDENT', '  channel: C0INCIDENT'));
+    expect(far.map((p) => p.path)).toEqual(['slack.incidentChannel', 'slack.channel']);
+  });
+
   it('give one problem per key, each pointing at the key itself', () => {
     const ps = problemsOf(BASE.replace('  approvers: [U0LEAD]\n', '  approvers: [U0LEAD]\n  channel: C1\n  token: xoxb\n'));
     expect(where(ps)).toEqual(['6:3 slack.channel', '7:3 slack.token']);
-    expect(ps[0]?.message).toBe('unknown key "channel"; allowed keys: incidentChannel, stakeholderChannel, drillChannel, approvers, requiredApprovals');
+    expect(ps[0]?.message).toBe('unknown key "channel"; allowed keys: incidentChannel, stakeholderChannel, stakeholderSeverity, drillChannel, approvers, requiredApprovals');
     expect(ps[1]?.message).toMatch(/^unknown key "token"; allowed keys: incidentChannel,/);
   });
 
@@ -120,7 +137,7 @@ describe('unknown metric names', () => {
     const ps = problemsOf(`${BASE}metrics:\n  prometheus: { url: "http://prom:9090" }\n  queries:\n    error_rate: up\n    p999_latency: up\n`);
     expect(where(ps)).toEqual(['15:5 metrics.queries.p999_latency']);
     expect(ps[0]?.message).toBe(
-      'unknown metric "p999_latency" in metrics.queries; allowed metrics: error_rate, availability, p50_latency, p95_latency, p99_latency, hallucination_rate, user_complaints',
+      'unknown metric "p999_latency" in metrics.queries (did you mean "p99_latency"?); allowed metrics: error_rate, availability, p50_latency, p95_latency, p99_latency, hallucination_rate, user_complaints',
     );
   });
 
@@ -147,6 +164,17 @@ describe('missing keys and wrong types', () => {
       ['rollback.dryRun', 12, 'expected true or false; got "maybe"'],
       ['locale', 13, 'expected locale: one of en | ja; got "fr"'],
     ]);
+  });
+
+  it('slack.stakeholderSeverity names the tiers it takes, at its line', () => {
+    const ps = problemsOf(BASE.replace('  approvers: [U0LEAD]\n', '  approvers: [U0LEAD]\n  stakeholderSeverity: high\n'));
+    expect(ps.map((p) => [p.path, p.line, p.message])).toEqual([
+      ['slack.stakeholderSeverity', 6, 'expected the severity at which stakeholders are first told of an incident: one of watch | warning | critical; got "high"'],
+    ]);
+    const ok = parseConfigText(BASE.replace('  approvers: [U0LEAD]\n', '  approvers: [U0LEAD]\n  stakeholderSeverity: critical\n'), 'rewind.yml');
+    expect(ok.ok && ok.config.slack.stakeholderSeverity).toBe('critical');
+    const byDefault = parseConfigText(BASE, 'rewind.yml');
+    expect(byDefault.ok && byDefault.config.slack.stakeholderSeverity).toBe('warning');
   });
 
   it('a version written as a number is refused with advice to quote it', () => {
@@ -204,6 +232,7 @@ describe('files', () => {
           message: 'the file does not exist; pass another path or set REWIND_CONFIG (default config/rewind.yml)',
         },
       ],
+      unreadable: true,
     });
   });
 

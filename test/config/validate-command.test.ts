@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { validateConfigCommand } from '../../src/config/validate-command.ts';
 
@@ -11,11 +14,41 @@ afterEach(() => {
 });
 
 describe('validateConfigCommand', () => {
-  it('prints the summary and returns 0 for a valid file', () => {
+  it('prints the summary and returns 0 for a valid file, after a warning for each matrix rule a service cannot run', () => {
     const { out, sink } = capture();
     expect(validateConfigCommand('config/rewind.yml', sink)).toBe(0);
     expect(out.logs).toEqual(['config/rewind.yml is valid: 2 services, 9 trigger conditions in 3 tiers, 5 matrix rules, 3 drill scenarios, 2 escalation levels']);
+    // The runbook's rule 3 and default recommend gradual; the shipped prompt-service is blue-green.
+    const lines = readFileSync('config/rewind.yml', 'utf8').split('\n');
+    const rule3 = lines.findIndex((l) => l.includes('{ userImpact: partial, businessImpact: high, fixTime: long, action: gradual }')) + 1;
+    const fallback = lines.findIndex((l) => /^  default: gradual/.test(l)) + 1;
+    const because = 'prompt-service (router service-selector, blue-green: traffic moves at once) cannot run; for it Rewind recommends immediate instead and says why';
+    expect(out.errors).toEqual([
+      `config/rewind.yml:${rule3}:${(lines[rule3 - 1] ?? '').indexOf('gradual') + 1} matrix.rules[2].action: warning: rule 3 recommends gradual, which ${because}`,
+      `config/rewind.yml:${fallback}:12 matrix.default: warning: the default recommends gradual, which ${because}`,
+    ]);
+  });
+
+  it('with the matrix left out, points at the router that cannot follow the runbook matrix', () => {
+    const { out, sink } = capture();
+    expect(validateConfigCommand('test/fixtures/config/minimal.yml', sink)).toBe(0);
+    expect(out.errors.map((e) => e.slice(0, e.indexOf(' recommends')))).toEqual([
+      "test/fixtures/config/minimal.yml:10:21 services.checkout-prompts.router.kind: warning: matrix is left out, so the runbook's applies; its rule 3",
+      "test/fixtures/config/minimal.yml:10:21 services.checkout-prompts.router.kind: warning: matrix is left out, so the runbook's applies; its default",
+    ]);
+  });
+
+  it('warns about nothing when every service can run what the matrix recommends', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rewind-validate-'));
+    const file = join(dir, 'rewind.yml');
+    const weighted = readFileSync('test/fixtures/config/minimal.yml', 'utf8')
+      .replace('{ kind: service-selector, service: checkout-prompts }', '{ kind: istio, virtualService: checkout-prompts }')
+      .replace(/\{ version: (v[\d.]+) \}/g, (_m, v: string) => `{ version: ${v}, subset: ${v.replace(/\./g, '-')} }`);
+    writeFileSync(file, weighted);
+    const { out, sink } = capture();
+    expect(validateConfigCommand(file, sink)).toBe(0);
     expect(out.errors).toEqual([]);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('prints every problem with file, line, column and path, and returns 1', () => {
@@ -43,9 +76,9 @@ describe('validateConfigCommand', () => {
     expect(out.logs[0]).toMatch(/^config\/rewind\.yml is valid/);
   });
 
-  it('says so when the file does not exist', () => {
+  it('says so when the file does not exist, with the exit code of a usage error', () => {
     const { out, sink } = capture();
-    expect(validateConfigCommand('nowhere/rewind.yml', sink)).toBe(1);
+    expect(validateConfigCommand('nowhere/rewind.yml', sink)).toBe(2);
     expect(out.errors).toEqual(['nowhere/rewind.yml: the file does not exist; pass another path or set REWIND_CONFIG (default config/rewind.yml)']);
   });
 });

@@ -17,9 +17,12 @@ describe('npm run demo', () => {
     const steps = [
       '#incident ▌ 🟡 INC-20260105-001 · prompt-service v2.0.0 · Detected',
       'Watch tier fired on v2.0.0: error_rate 3% > 2%',
-      'Warning tier fired on v2.0.0: error_rate 7.2% > 5%',
+      'Warning tier fired on v2.0.0: p95_latency 3400ms > 3000ms',
+      // The error rate (3%) stays below the gradual rollback's abortIf, so the matrix's gradual stands.
       '⭐ Recommended: Gradual rollback (rule 3)',
       '⧉ dialog "Confirm rollback":',
+      // From the share read from the Kubernetes stand-in, not from 100%.
+      'Traffic on v2.0.0 steps down in 3 phases: 50% → 25% → 5% → 0%.',
       'Step 2/8 set 25%',
       'read back: v2.0.0 25% / v1.5.0 75%',
       'Step 4/8 set 5%',
@@ -49,5 +52,9 @@ describe('npm run demo', () => {
     expect([...at].sort((a, b) => a - b)).toEqual(at);
     // One incident message, however many updates and thread replies.
     expect(r.stdout.match(/#incident ▌ /g)).toHaveLength(1);
+    // One stakeholder notice, posted when the incident reached warning and updated to its resolution.
+    expect(r.stdout.match(/#stakeholders ▌ /g)).toHaveLength(1);
+    expect(r.stdout.indexOf('#stakeholders ▌ 📣 INC-20260105-001')).toBeLessThan(r.stdout.indexOf('⧉ dialog "Confirm rollback":'));
+    expect(r.stdout).toContain('#stakeholders ✎ message now: ✅ INC-20260105-001 · prompt-service · resolved');
   });
 });

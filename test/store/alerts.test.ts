@@ -1,6 +1,9 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/services/clock.ts';
-import { openStore, type AlertInput, type Store } from '../../src/store/index.ts';
+import { MIGRATIONS, openDatabase, openStore, type AlertInput, type Store } from '../../src/store/index.ts';
 
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
 let store: Store;
@@ -81,5 +84,54 @@ describe('alerts upsert', () => {
   it('refuses a link to an incident that does not exist', () => {
     const { alert: stored } = store.alerts.upsert(alert());
     expect(() => store.alerts.linkIncident(stored.id, 'INC-20990101-001')).toThrow(/FOREIGN KEY constraint failed/);
+  });
+});
+
+describe('alert names and links', () => {
+  const SILENCE_A = 'http://am-a:9093/#/silences/new?filter=%7Balertname%3D%22HighErrorRate%22%7D';
+  const SILENCE_B = 'http://am-b:9093/#/silences/new?filter=%7Balertname%3D%22HighErrorRate%22%7D';
+
+  it('stores them; new links on a repeat are kept without making it news, a new name is news', () => {
+    const first = store.alerts.upsert(alert({ name: 'HighErrorRate', links: { graph: 'http://prometheus:9090/graph', silence: SILENCE_A } }));
+    expect([first.alert.name, first.alert.links]).toEqual(['HighErrorRate', { graph: 'http://prometheus:9090/graph', silence: SILENCE_A }]);
+    // The other Alertmanager of an HA pair sends the same alert with its own externalURL.
+    const other = store.alerts.upsert(alert({ name: 'HighErrorRate', links: { graph: 'http://prometheus:9090/graph', silence: SILENCE_B }, receivedAt: T0 + 10_000 }));
+    expect(other.outcome).toBe('unchanged');
+    expect(other.alert.links.silence).toBe(SILENCE_B);
+    expect(store.alerts.upsert(alert({ name: 'HighErrorRateV2', receivedAt: T0 + 20_000 })).outcome).toBe('changed');
+    // An alert made in code without either has none.
+    const bare = store.alerts.upsert(alert({ fingerprint: 'bare' }));
+    expect([bare.alert.name, bare.alert.links]).toEqual([null, {}]);
+  });
+
+  it('reads the name of an alert stored before names were kept from its alertname label', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rewind-alert-names-'));
+    try {
+      const file = path.join(dir, 'rewind.db');
+      const old = openDatabase(file, { migrations: MIGRATIONS.filter((m) => m.version < 10) });
+      const insert = old.prepare(
+        `INSERT INTO alerts (source, fingerprint, service, severity, status, summary, labels, starts_at, received_at, last_received_at)
+         VALUES (?, ?, 'chat-api', 'warning', 'firing', 's', ?, 0, 0, 0)`,
+      );
+      insert.run('alertmanager', 'named', JSON.stringify({ alertname: ' HighErrorRate ' }));
+      insert.run('generic', 'blank', JSON.stringify({ alertname: ' ' }));
+      insert.run('generic', 'none', JSON.stringify({ team: 'sre' }));
+      old.close();
+      const upgraded = openStore(file);
+      try {
+        expect(['named', 'blank', 'none'].map((fp) => upgraded.alerts.get(fp === 'named' ? 'alertmanager' : 'generic', fp)).map((a) => [a?.name, a?.links])).toEqual([
+          ['HighErrorRate', {}],
+          [null, {}],
+          [null, {}],
+        ]);
+        // So a repeat of it after the upgrade is not news.
+        const repeat = upgraded.alerts.upsert({ ...alert({ fingerprint: 'named', service: 'chat-api', severity: 'warning', summary: 's', labels: { alertname: ' HighErrorRate ' }, annotations: {}, version: null, startsAt: 0, receivedAt: 1 }), name: 'HighErrorRate' });
+        expect(repeat.outcome).toBe('unchanged');
+      } finally {
+        upgraded.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,9 +1,11 @@
 /**
  * The generic webhook of SPEC section 1, for senders that are neither Alertmanager nor Grafana
- * (a cron job, a synthetic check, curl during an incident):
- * `{ service, severity, summary, labels?, startsAt?, status?, fingerprint? }`, one alert per request.
- * Unknown fields are refused: this shape is ours, so a misspelt `startAt` is a mistake worth
- * hearing about rather than a field to ignore.
+ * (a cron job, a synthetic check, curl during an incident): `{ service, severity, summary, name?,
+ * labels?, annotations?, generatorURL?, startsAt?, status?, fingerprint? }`, one alert per request.
+ * `name` is the check's own name (else `labels.alertname`); `annotations.runbook_url`,
+ * `annotations.dashboard_url` and `generatorURL` become the alert note's links when they are
+ * http(s) URLs. Unknown fields are refused: this shape is ours, so a misspelt `startAt` is a
+ * mistake worth hearing about rather than a field to ignore.
  */
 import type { IncomingAlert } from '../../services/ports.ts';
 import {
@@ -11,7 +13,9 @@ import {
   fingerprintOf,
   normaliserOf,
   readNonEmptyString,
+  linksOf,
   readObject,
+  readOptionalString,
   readStatus,
   readString,
   readStringMap,
@@ -21,7 +25,7 @@ import {
   type OpenedBody,
 } from './normalise.ts';
 
-export const GENERIC_FIELDS = ['service', 'severity', 'summary', 'labels', 'startsAt', 'status', 'fingerprint'] as const;
+export const GENERIC_FIELDS = ['service', 'severity', 'summary', 'name', 'labels', 'annotations', 'generatorURL', 'startsAt', 'status', 'fingerprint'] as const;
 
 /** One alert per body: the opened body's only raw alert is the body itself. */
 export function openGeneric(body: unknown, receivedAt: number): OpenedBody {
@@ -43,6 +47,10 @@ function readGeneric(payload: Record<string, unknown>, receivedAt: number): Inco
   const severity = tierOf(readString(payload.severity, 'severity'));
   const summary = readNonEmptyString(payload.summary, 'summary').trim();
   const labels = payload.labels === undefined ? {} : readStringMap(payload.labels, 'labels');
+  const annotations = payload.annotations === undefined ? {} : readStringMap(payload.annotations, 'annotations');
+  // Typed strictly (the shape is ours), linked leniently: a URL that is not http(s) is just not a link.
+  const generatorURL = readOptionalString(payload.generatorURL, 'generatorURL');
+  const name = readOptionalString(payload.name, 'name')?.trim() || labels.alertname?.trim() || null;
   const status = payload.status === undefined ? 'firing' : readStatus(payload.status, 'status');
   const startsAt = payload.startsAt === undefined ? receivedAt : readTime(payload.startsAt, 'startsAt');
   // Without a fingerprint of its own, a resolution must repeat the firing alert's service,
@@ -57,8 +65,10 @@ function readGeneric(payload: Record<string, unknown>, receivedAt: number): Inco
     version: versionOf(labels),
     severity,
     summary,
+    name,
+    links: linksOf(annotations, { graph: generatorURL }),
     labels,
-    annotations: {},
+    annotations,
     startsAt,
     // The sender says "resolved" now, so that is when it ended.
     endsAt: status === 'resolved' ? receivedAt : null,

@@ -33,7 +33,7 @@ export function openGrafana(body: unknown, receivedAt: number): OpenedBody {
   const title = readOptionalString(payload.title, 'title');
   return {
     raw: readAlertArray(payload.alerts, 'alerts'),
-    read: (raw, i) => readWireAlert(raw, `alerts[${i}]`, 'grafana', receivedAt, title),
+    read: (raw, i) => readWireAlert(raw, `alerts[${i}]`, 'grafana', receivedAt, { summaryFallback: title }),
   };
 }
 

@@ -4,6 +4,7 @@
  * and a tier. Pure: no I/O, no clock; the time of receipt is passed in.
  */
 import { createHash } from 'node:crypto';
+import { alertLinks, silenceUrl, type AlertLinks } from '../../domain/alert-links.ts';
 import type { Tier } from '../../domain/types.ts';
 import type { IncomingAlert } from '../../services/ports.ts';
 
@@ -262,37 +263,53 @@ export function fromLabels(
   labels: Record<string, string>,
   annotations: Record<string, string>,
   summaryFallback?: string,
-): Pick<IncomingAlert, 'service' | 'version' | 'severity' | 'summary'> {
+): Pick<IncomingAlert, 'service' | 'version' | 'severity' | 'summary' | 'name'> {
   return {
     service: serviceOf(labels),
     version: versionOf(labels),
     severity: tierOf(labels.severity),
     summary: summaryOf(annotations, labels, summaryFallback),
+    name: label(labels, 'alertname')?.trim() ?? null,
   };
 }
 
 /**
+ * The links an alert's annotations carry by the Prometheus and Grafana conventions (`runbook_url`,
+ * `dashboard_url`), with the source's own (`graph`, Grafana's dashboard, panel and silence) taking
+ * the place of an annotation only where the annotation is missing or not an http(s) URL.
+ */
+export function linksOf(annotations: Record<string, string>, own: Partial<Record<keyof AlertLinks, unknown>> = {}): AlertLinks {
+  const annotated = alertLinks({ runbook: annotations.runbook_url, dashboard: annotations.dashboard_url });
+  return { ...alertLinks(own), ...annotated };
+}
+
+/**
  * One alert of the shape Alertmanager sends and Grafana copies: `{status, labels, annotations,
- * startsAt, endsAt, generatorURL, fingerprint}`. Only the fields Rewind uses are checked, so a field
- * a later version adds does not break intake.
+ * startsAt, endsAt, generatorURL, fingerprint}`, plus Grafana's `silenceURL`, `dashboardURL` and
+ * `panelURL`. Only the fields Rewind uses are checked, so a field a later version adds does not
+ * break intake; the links are read leniently (one that is not an http(s) URL is left out, never
+ * refused), as a broken link must not lose the alert.
  */
 export function readWireAlert(
   raw: unknown,
   path: string,
   source: 'alertmanager' | 'grafana',
   receivedAt: number,
-  summaryFallback?: string,
+  context: { summaryFallback?: string; externalURL?: unknown } = {},
 ): IncomingAlert {
   const alert = readObject(raw, path);
   const status = readStatus(alert.status, `${path}.status`);
   const labels = readStringMap(alert.labels, `${path}.labels`);
   // Both senders always include annotations, possibly empty; a hand-written payload may not.
   const annotations = alert.annotations === undefined ? {} : readStringMap(alert.annotations, `${path}.annotations`);
+  // Grafana links its own silence page; Alertmanager's is built from where its UI is reachable.
+  const silence = source === 'grafana' ? alert.silenceURL : silenceUrl(context.externalURL, labels);
   return {
     source,
     fingerprint: readFingerprint(alert.fingerprint, `${path}.fingerprint`, labels),
     status,
-    ...fromLabels(labels, annotations, summaryFallback),
+    ...fromLabels(labels, annotations, context.summaryFallback),
+    links: linksOf(annotations, { graph: alert.generatorURL, dashboard: alert.dashboardURL, panel: alert.panelURL, silence }),
     labels,
     annotations,
     startsAt: readStartsAt(alert.startsAt, `${path}.startsAt`, receivedAt),

@@ -81,21 +81,23 @@ export function createMetricsRegistry(snapshot: MetricsSnapshot, version: string
   }
   const times = snapshot.responseTimes;
   if (times) {
-    const seconds = (ms: number | null) => (ms === null ? Number.NaN : ms / 1000);
+    // A mean of no incidents is no number: the series is left out until there is one (remove() drops
+    // the unlabelled sample, set() brings it back), so a scrape never reads NaN — or a made-up 0.
+    const mean = (gauge: Gauge, ms: number | null) => (ms === null ? gauge.remove() : gauge.set(ms / 1000));
     new Gauge({
       name: 'rewind_mtta_seconds',
-      help: 'Mean time from detection to acknowledgement over the last 30 days (drills excluded); NaN before the first acknowledgement.',
+      help: 'Mean time from detection to acknowledgement over the last 30 days (drills excluded); absent before the first acknowledgement.',
       registers: [registry],
       collect() {
-        this.set(seconds(times().mttaMs));
+        mean(this, times().mttaMs);
       },
     });
     new Gauge({
       name: 'rewind_mttr_seconds',
-      help: 'Mean time from detection to resolution over the last 30 days (drills excluded); NaN before the first resolution.',
+      help: 'Mean time from detection to resolution over the last 30 days (drills excluded); absent before the first resolution.',
       registers: [registry],
       collect() {
-        this.set(seconds(times().mttrMs));
+        mean(this, times().mttrMs);
       },
     });
     new Gauge({

@@ -1,10 +1,16 @@
 /**
- * `@kubernetes/client-node` API clients per kubeconfig context. The kubeconfig comes from
- * `KubeConfig.loadFromDefault()` (KUBECONFIG, ~/.kube/config, or the in-cluster service account)
- * unless a file or a loaded KubeConfig is given; a service's `context` picks a context on a copy,
- * so services in different clusters never share state. Each request carries a timeout; a request
- * that runs out surfaces as KubeError reason `Timeout` (retries are the engine's business).
+ * `@kubernetes/client-node` API clients per kubeconfig context. The kubeconfig is the file given,
+ * else KUBECONFIG, else ~/.kube/config, else the in-cluster service account — the order of
+ * `KubeConfig.loadFromDefault()`, looked up here because when none exists the library quietly
+ * invents a context "loaded-context" on http://localhost:8080, and every later error would name
+ * that instead of the real problem. Without a kubeconfig (or with one that cannot be read) the
+ * clients say so (`unavailable`), and every use fails with that sentence. A service's `context`
+ * picks a context on a copy, so services in different clusters never share state. Each request
+ * carries a timeout; a request that runs out surfaces as KubeError reason `Timeout` (retries are
+ * the engine's business).
  */
+import { statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import {
   AppsV1Api,
   CoreV1Api,
@@ -30,9 +36,11 @@ export interface KubeApis {
 }
 
 export interface KubeClientsOptions {
-  /** A kubeconfig already loaded; otherwise `kubeconfigPath`, otherwise loadFromDefault(). */
+  /** A kubeconfig already loaded; otherwise `kubeconfigPath` (a file or a list), otherwise KUBECONFIG, ~/.kube/config or the service account. */
   kubeConfig?: KubeConfig;
   kubeconfigPath?: string;
+  /** Where KUBECONFIG and HOME are read when no path is given (default process.env). */
+  env?: NodeJS.ProcessEnv;
   /** Per request (default 10 s). */
   requestTimeoutMs?: number;
 }
@@ -41,10 +49,61 @@ export class KubeContextError extends Error {
   override readonly name = 'KubeContextError';
 }
 
+export const NO_KUBECONFIG = 'no kubeconfig found: set KUBECONFIG or run inside the cluster';
+/** Where the in-cluster service account's token is mounted (the library's own path). */
+const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+const isFile = (path: string): boolean => {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+};
+
+function readFailure(file: string, err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  const why = e.code === 'ENOENT' ? 'the file does not exist' : e.code === 'EISDIR' ? 'it is a directory' : e.code === 'EACCES' ? 'permission denied' : String(e.message ?? e).split('\n')[0];
+  return `cannot read the kubeconfig ${file}: ${why}`;
+}
+
+/** Loads `paths` (a KUBECONFIG list, merged like kubectl's) into `kc`; a problem is returned, not thrown. */
+function loadFiles(kc: KubeConfig, paths: string[]): string | undefined {
+  for (const [i, file] of paths.entries()) {
+    try {
+      if (i === 0) {
+        kc.loadFromFile(file);
+      } else {
+        const more = new KubeConfig();
+        more.loadFromFile(file);
+        kc.mergeConfig(more);
+      }
+    } catch (err) {
+      return readFailure(file, err);
+    }
+  }
+  return undefined;
+}
+
+/** loadFromDefault's order, without its made-up fallback: the problem when there is no kubeconfig. */
+function loadDefault(kc: KubeConfig, env: NodeJS.ProcessEnv): string | undefined {
+  const listed = (env.KUBECONFIG ?? '').split(delimiter).map((f) => f.trim()).filter(Boolean);
+  if (listed.length > 0) return loadFiles(kc, listed);
+  const home = env.HOME ?? env.USERPROFILE;
+  if (home && isFile(join(home, '.kube', 'config'))) return loadFiles(kc, [join(home, '.kube', 'config')]);
+  if (isFile(SERVICE_ACCOUNT_TOKEN)) {
+    kc.loadFromCluster();
+    return undefined;
+  }
+  return NO_KUBECONFIG;
+}
+
 export class KubeClients {
   private readonly kubeConfig: KubeConfig;
   private readonly requestTimeoutMs: number;
   private readonly byContext = new Map<string, KubeApis>();
+  /** Why there is no kubeconfig to use (none found, or it cannot be read); undefined when there is. */
+  readonly unavailable: string | undefined;
 
   constructor(options: KubeClientsOptions = {}) {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
@@ -52,18 +111,20 @@ export class KubeClients {
       this.kubeConfig = options.kubeConfig;
     } else {
       this.kubeConfig = new KubeConfig();
-      if (options.kubeconfigPath) this.kubeConfig.loadFromFile(options.kubeconfigPath);
-      else this.kubeConfig.loadFromDefault();
+      this.unavailable = options.kubeconfigPath
+        ? loadFiles(this.kubeConfig, options.kubeconfigPath.split(delimiter).filter(Boolean))
+        : loadDefault(this.kubeConfig, options.env ?? process.env);
     }
   }
 
   /** The contexts the kubeconfig defines. */
   contexts(): string[] {
-    return this.kubeConfig.getContexts().map((c) => c.name);
+    return this.unavailable ? [] : this.kubeConfig.getContexts().map((c) => c.name);
   }
 
   /** Clients for a context (undefined: the kubeconfig's current context), built once and cached. */
   forContext(context?: string): KubeApis {
+    if (this.unavailable) throw new KubeContextError(this.unavailable);
     const name = context ?? this.kubeConfig.getCurrentContext();
     const cached = this.byContext.get(name);
     if (cached) return cached;

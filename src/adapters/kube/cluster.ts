@@ -13,7 +13,7 @@ export class KubeCluster implements ClusterPort {
   private readonly clients: KubeClients;
   private readonly built = new Map<string, ServiceCluster>();
 
-  /** `clients`: a KubeClients, or the options to build one (default: loadFromDefault()). */
+  /** `clients`: a KubeClients, or the options to build one (default: KUBECONFIG, ~/.kube/config or the service account). */
   constructor(
     private readonly services: Readonly<Record<string, ServiceConfig>>,
     clients: KubeClients | KubeClientsOptions = {},

@@ -4,6 +4,7 @@
  * read-modify-write loop of custom resources, whose 409 is answered by re-reading (conflict.ts).
  */
 import { ApiException } from '@kubernetes/client-node';
+import { KubeContextError } from './clients.ts';
 
 export class KubeError extends Error {
   override readonly name = 'KubeError';
@@ -11,7 +12,7 @@ export class KubeError extends Error {
   constructor(
     /** HTTP status; 0 when no answer came (timeout, connection refused). */
     readonly status: number,
-    /** The API server's Status reason (`NotFound`, `Conflict`, `Invalid`…), or `Timeout` / `Unreachable`. */
+    /** The API server's Status reason (`NotFound`, `Conflict`, `Invalid`…), or `Timeout` / `Unreachable` / `Kubeconfig` (none found, or no such context). */
     readonly reason: string,
     message: string,
     /** What the call was about: `Kind namespace/name`. */
@@ -48,6 +49,9 @@ function parseStatus(body: unknown): { message?: string; reason?: string } {
 
 export function toKubeError(err: unknown, target: string, action: string): KubeError {
   if (err instanceof KubeError) return err;
+  // No kubeconfig, or a context it lacks: say that, not that a server could not be reached. Status
+  // 0 keeps it retryable, as the connection refused it used to end in was.
+  if (err instanceof KubeContextError) return new KubeError(0, 'Kubeconfig', `${action} ${target} failed: ${err.message}`, target);
   if (err instanceof ApiException) {
     const status = err.code;
     const { message, reason } = parseStatus(err.body);

@@ -22,15 +22,17 @@ import type { ChannelNotice, IncidentAnnouncer, IncidentNotice, IncidentNotifier
 import type { Queries } from '../../services/queries.ts';
 import type { RcaPublisher } from '../../services/rca.ts';
 import type { StakeholderPort } from '../../services/post-actions.ts';
-import { TERMS } from './i18n/terms.ts';
 import type { OutboxMessage, OutboxRepository } from '../../store/index.ts';
 import type { DrillNotice, DrillNotifier } from '../../services/drill-ports.ts';
 import type { DrillMessages } from './drill-messages.ts';
 import { incidentMessage } from './blocks/incident.ts';
 import { SLACK_LIMITS, clip } from './blocks/limits.ts';
-import { alertBatchMessage, channelNoticeText, escalationDmText, noteMessage, stakeholderText } from './blocks/notes.ts';
+import { channelNoticeText, escalationDmText, noteMessage } from './blocks/notes.ts';
+import { ALERTS_LISTED, NAME_SHOWN, SUMMARY_SHOWN, alertBatchMessage, alertNoteMessage } from './blocks/alert-notes.ts';
+import { ALERT_LINK_KINDS } from '../../domain/alert-links.ts';
 import type { Locale } from './i18n/locale.ts';
 import { OutboxSender, UndeliverableError, type SenderLog } from './outbox-sender.ts';
+import { StakeholderMessages } from './stakeholder-messages.ts';
 import { incidentView, noteView } from './view-mapping.ts';
 
 export type PresenterLog = SenderLog;
@@ -45,6 +47,8 @@ export interface PresenterOptions {
   channel: string;
   /** Where stakeholder notices go (config slack.stakeholderChannel). */
   stakeholderChannel?: string;
+  /** The team's time zone (config drills.timezone): stakeholder notices give their times in it. */
+  timezone: string;
   locale: Locale;
   log: PresenterLog;
   /** Spacing of updates to one message (default 1000 ms; tests use 0). */
@@ -68,9 +72,17 @@ export interface EscalationCall {
 
 /** Alert notes list this many alerts; the rest are counted. */
 const ALERTS_KEPT = 50;
-/** An alert's summary as an alert note keeps it: the note is clipped to Slack's limits anyway, and a 1 MiB summary must not be rewritten with every alert that joins. */
-const SUMMARY_KEPT = 500;
-const kept = (n: AlertNotice): AlertNotice => (n.summary.length > SUMMARY_KEPT ? { ...n, summary: clip(n.summary, SUMMARY_KEPT) } : n);
+/**
+ * An alert as an alert note keeps it: name and summary as long as a note shows them, and links only
+ * for the alerts a note lists (`at` is its place in the batch) — a 1 MiB summary, or fifty alerts'
+ * links, must not be rewritten with every alert that joins.
+ */
+const kept = (n: AlertNotice, at: number): AlertNotice => ({
+  ...n,
+  summary: clip(n.summary, SUMMARY_SHOWN),
+  name: n.name === null ? null : clip(n.name, NAME_SHOWN),
+  links: at < ALERTS_LISTED ? n.links : {},
+});
 /** Texts are clipped when made, but an outbox row may be older than that (a 200 KB notice once waited there). */
 const fit = (text: string): string => clip(text, SLACK_LIMITS.messageText);
 
@@ -82,6 +94,9 @@ const alertNotice = z.object({
   severity: z.enum(['watch', 'warning', 'critical']),
   summary: z.string(),
   status: z.enum(['firing', 'resolved']),
+  // Absent in rows queued before alert notes carried names and links.
+  name: z.string().nullable().default(null),
+  links: z.partialRecord(z.enum(ALERT_LINK_KINDS), z.string()).default({}),
 });
 
 const drillNotice = z.discriminatedUnion('kind', [
@@ -129,6 +144,7 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
   private readonly started = new Set<number>();
   private readonly minUpdateIntervalMs: number;
   private readonly sender: OutboxSender;
+  private readonly stakeholders: StakeholderMessages;
   /** Set after construction: the incident service needs the presenter and the presenter needs it. */
   incidents: IncidentService | null = null;
   /** Set after construction, like `incidents`: renders and sends the drill channel's messages. */
@@ -136,6 +152,14 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
 
   constructor(private readonly o: PresenterOptions) {
     this.minUpdateIntervalMs = o.minUpdateIntervalMs ?? 1_000;
+    this.stakeholders = new StakeholderMessages({
+      client: o.client,
+      queries: o.queries,
+      channel: o.stakeholderChannel,
+      timezone: o.timezone,
+      locale: o.locale,
+      posted: (id, where) => this.incidents?.record(id, 'stakeholder_notice', { kind: 'system', id: 'post-actions' }, where),
+    });
     this.sender = new OutboxSender({
       outbox: o.outbox,
       clock: o.clock,
@@ -157,8 +181,8 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
 
   notice(incidentId: string, notice: IncidentNotice): void {
     if (notice.kind === 'alert') return this.alertNotice(incidentId, notice);
-    // The stakeholder notice follows the incident to its resolution (its post may still be queued).
-    if (notice.kind === 'resolved' && (this.o.outbox.hasQueued(queueOf.stakeholders(incidentId)) || this.o.queries.stakeholderMessage(incidentId))) {
+    // Once posted (or queued), the stakeholder notice follows the incident to its resolution.
+    if (StakeholderMessages.isNews(notice.kind) && (this.o.outbox.hasQueued(queueOf.stakeholders(incidentId)) || this.o.queries.stakeholderMessage(incidentId))) {
       this.stakeholderNotice(incidentId);
     }
     this.threadNote(incidentId, notice, null);
@@ -177,7 +201,7 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
     this.post(queueOf.escalation(key), { kind: 'escalation_dms', incidentId, level: level.level, label: level.label, notify: level.notify, key }, `${key}:dms`);
   }
 
-  /** The stakeholder notice: posted once in the stakeholder channel, updated when the incident resolves. */
+  /** The stakeholder notice: posted once in the stakeholder channel, then updated in place. */
   stakeholderNotice(incidentId: string): void {
     const queue = queueOf.stakeholders(incidentId);
     const waiting = this.o.outbox.lastWaiting(queue, 'stakeholder');
@@ -236,11 +260,11 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
     const parsed = waiting && this.joinable(waiting) ? pendingSchema.safeParse(waiting.payload) : null;
     if (waiting && parsed?.success && parsed.data.kind === 'alerts') {
       const batch = parsed.data;
-      if (batch.notices.length < ALERTS_KEPT) batch.notices.push(kept(notice));
+      if (batch.notices.length < ALERTS_KEPT) batch.notices.push(kept(notice, batch.notices.length));
       else batch.more[notice.status === 'firing' ? 'firing' : 'resolved']++;
       if (this.o.outbox.replacePayload(waiting.id, batch)) return this.sender.kick(queue);
     }
-    this.post(queue, { kind: 'alerts', incidentId, notices: [kept(notice)], more: { firing: 0, resolved: 0 } });
+    this.post(queue, { kind: 'alerts', incidentId, notices: [kept(notice, 0)], more: { firing: 0, resolved: 0 } });
   }
 
   /** A waiting message may absorb a new request until it has read what it sends, and only in this process. */
@@ -289,7 +313,7 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
         if (!this.drills) throw new Error('drill messages are not set up yet');
         return this.drills.send(p.notice);
       case 'stakeholder':
-        return this.sendStakeholder(p.incidentId);
+        return this.stakeholders.send(p.incidentId);
       case 'file': {
         const head = await this.headTs(p.incidentId);
         if (head) await this.o.client.filesUploadV2({ channel_id: head.channel, thread_ts: head.ts, filename: p.filename, title: p.filename, content: p.content });
@@ -314,7 +338,7 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
     const head = await this.headTs(p.incidentId);
     if (!head) return;
     const only = p.notices.length === 1 && p.more.firing + p.more.resolved === 0 ? p.notices[0] : undefined;
-    const note = only ? noteMessage(noteView(only, this.o.queries), this.o.locale) : alertBatchMessage(p.notices, this.o.locale, p.more);
+    const note = only ? alertNoteMessage(only, this.o.locale) : alertBatchMessage(p.notices, this.o.locale, p.more);
     this.stamp(`alerts:${p.incidentId}`);
     await this.o.client.chat.postMessage({ channel: head.channel, thread_ts: head.ts, text: note.text, blocks: note.blocks });
   }
@@ -354,34 +378,6 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
       if (now - at < Math.max(PACE_MEMORY_MS, this.minUpdateIntervalMs)) break;
       this.lastUpdate.delete(k);
     }
-  }
-
-  private async sendStakeholder(incidentId: string): Promise<void> {
-    const snapshot = this.o.queries.incident(incidentId);
-    if (!snapshot || !this.o.stakeholderChannel) return;
-    const terms = TERMS[this.o.locale];
-    const r = snapshot.rollback;
-    const text = stakeholderText(
-      {
-        incidentId,
-        service: snapshot.incident.service,
-        title: snapshot.incident.title,
-        userImpact: snapshot.assessment.userImpact ? `${terms.question.userImpact}: ${terms.userImpact[snapshot.assessment.userImpact]}` : null,
-        severity: snapshot.incident.severity,
-        status: terms.incidentStatus[snapshot.incident.status],
-        rollback: r ? `${terms.strategy[r.strategy]} ${r.fromVersion ?? '?'} → ${r.toVersion} (${terms.rollbackStatus[r.status]})` : null,
-        resolved: snapshot.incident.status === 'resolved',
-        drill: snapshot.incident.drill,
-      },
-      this.o.locale,
-    );
-    const posted = this.o.queries.stakeholderMessage(incidentId);
-    if (posted) {
-      await this.o.client.chat.update({ channel: posted.channel, ts: posted.ts, text });
-      return;
-    }
-    const res = await this.o.client.chat.postMessage({ channel: this.o.stakeholderChannel, text });
-    if (res.channel && res.ts) this.incidents?.record(incidentId, 'stakeholder_notice', { kind: 'system', id: 'post-actions' }, { channel: res.channel, ts: res.ts });
   }
 
   /** The head message, posting it first if the incident has none yet. */

@@ -12,6 +12,7 @@ import { migration006 } from './006_drills.ts';
 import { migration007 } from './007_outbox_queues.ts';
 import { migration008 } from './008_runners.ts';
 import { migration009 } from './009_unknown_services.ts';
+import { migration010 } from './010_alert_links.ts';
 
 export interface Migration {
   /** 1, 2, 3, … with no gaps; stored in `PRAGMA user_version` once applied. */
@@ -20,7 +21,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010];
 
 /** The newest schema this build can read and write. */
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

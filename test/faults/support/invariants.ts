@@ -6,7 +6,8 @@
  * What "should have reached Slack" is derived from the database, which is the record of what
  * happened: every rollback step that ran has one note in the incident thread, in order; a finished
  * rollback has one closing note; every escalation level on the timeline has one thread mention and
- * one DM per person it names; every incident has one head message and at most one stakeholder post.
+ * one DM per person it names; every incident has one head message and at most one stakeholder post
+ * (exactly one once it reached the stakeholder severity or was handed on after a rollback).
  */
 import type Database from 'better-sqlite3';
 import type { SlackCall } from '../../../src/demo/stand-ins/slack-api.ts';
@@ -25,6 +26,7 @@ export interface IncidentRow {
   slack_ts: string | null;
   started_at: number;
   drill: number;
+  severity: string;
 }
 export interface RollbackRow {
   id: string;
@@ -72,7 +74,7 @@ export interface Snapshot {
 
 export function snapshot(db: Database.Database): Snapshot {
   return {
-    incidents: db.prepare('SELECT id, status, slack_ts, started_at, drill FROM incidents ORDER BY id').all() as IncidentRow[],
+    incidents: db.prepare('SELECT id, status, slack_ts, started_at, drill, severity FROM incidents ORDER BY id').all() as IncidentRow[],
     rollbacks: db.prepare('SELECT id, incident_id, status, strategy, error FROM rollbacks ORDER BY created_at').all() as RollbackRow[],
     steps: db.prepare('SELECT rollback_id, seq, name, status, started_at, finished_at FROM rollback_steps ORDER BY rollback_id, seq').all() as StepRow[],
     events: db.prepare('SELECT incident_id, kind, at, detail FROM timeline_events ORDER BY id').all() as EventRow[],
@@ -90,6 +92,8 @@ export const timerByKey = (db: Database.Database, key: string): TimerRow | undef
 const text = (c: SlackCall) => String(c.args.text ?? '');
 const short = (s: string, n = 160) => (s.length > n ? `${s.slice(0, n)}…` : s);
 const TERMINAL = ['succeeded', 'failed', 'aborted', 'cancelled'];
+/** The rig keeps the shipped slack.stakeholderSeverity: stakeholders are told from warning up. */
+const TOLD_FROM = ['warning', 'critical'];
 
 /** Escalation levels on an incident's timeline, with how many times each was recorded. */
 export function escalationLevels(s: Snapshot, incidentId: string): Map<number, number> {
@@ -140,7 +144,9 @@ export function expectedSlack(s: Snapshot, slack: SlackApiStandIn): Expectation[
     }
     const stakeholder = posts.filter((c) => c.args.channel === STAKEHOLDER_CHANNEL && text(c).includes(incident.id));
     const handedOn = s.steps.some((x) => x.name === 'post-actions' && x.status === 'succeeded' && s.rollbacks.find((r) => r.id === x.rollback_id)?.incident_id === incident.id);
-    out.push({ what: `${incident.id}: ${handedOn ? 'one' : 'at most one'} stakeholder notice`, calls: stakeholder, atMostOne: !handedOn });
+    // Posted once the incident reached the stakeholder severity, or at the hand-off below it; updated after that, never posted again.
+    const due = handedOn || TOLD_FROM.includes(incident.severity);
+    out.push({ what: `${incident.id}: ${due ? 'one' : 'at most one'} stakeholder notice`, calls: stakeholder, atMostOne: !due });
   }
   return out;
 }

@@ -24,7 +24,7 @@ export const EXPECTED_MS = { immediate: 3 * MIN, gradual: 11 * MIN, planned: 9 *
 export type ScenarioKind = keyof typeof EXPECTED_MS;
 
 export const latestIncident = (rig: Rig): IncidentRow | undefined =>
-  rig.read((db) => db.prepare('SELECT id, status, slack_ts, started_at, drill FROM incidents ORDER BY created_at DESC, id DESC LIMIT 1').get() as IncidentRow | undefined);
+  rig.read((db) => db.prepare('SELECT id, status, slack_ts, started_at, drill, severity FROM incidents ORDER BY created_at DESC, id DESC LIMIT 1').get() as IncidentRow | undefined);
 
 export const rollbacksOf = (rig: Rig): RollbackRow[] =>
   rig.read((db) => db.prepare('SELECT id, incident_id, status, strategy, error FROM rollbacks ORDER BY created_at').all() as RollbackRow[]);

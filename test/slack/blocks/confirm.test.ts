@@ -10,11 +10,13 @@ const GRADUAL: ConfirmRollbackInput = {
   toVersion: 'v1.5.0',
   strategy: 'gradual',
   phases: [25, 5, 0],
+  currentWeight: 50,
+  skippedPhases: [],
   requiredApprovals: 1,
   dryRun: false,
   scheduledFor: null,
 };
-const IMMEDIATE: ConfirmRollbackInput = { ...GRADUAL, strategy: 'immediate', phases: [] };
+const IMMEDIATE: ConfirmRollbackInput = { ...GRADUAL, strategy: 'immediate', phases: [], currentWeight: null };
 
 describe('confirmRollbackModal', () => {
   it('is a modal with the confirm callback id, labels within 24 characters and the input as metadata', () => {
@@ -51,10 +53,34 @@ describe('confirmRollbackModal', () => {
     expect(text).not.toContain('phases');
   });
 
-  it('lists the phases of a gradual rollback', () => {
+  it('lists the phases of a gradual rollback from the share the version has now', () => {
     const text = joinedText(confirmRollbackModal(GRADUAL, 'en').blocks);
-    expect(text).toContain('3 phases: 100% → 25% → 5% → 0%');
-    expect(joinedText(confirmRollbackModal(GRADUAL, 'ja').blocks)).toContain('3 フェーズで段階的に減らします: 100% → 25% → 5% → 0%');
+    expect(text).toContain('3 phases: 50% → 25% → 5% → 0%');
+    expect(text).not.toContain('100%');
+    expect(text).not.toContain('skipped');
+    expect(joinedText(confirmRollbackModal(GRADUAL, 'ja').blocks)).toContain('3 フェーズで段階的に減らします: 50% → 25% → 5% → 0%');
+  });
+
+  it('says which phases are skipped because the share is already below them', () => {
+    const below = { ...GRADUAL, phases: [5, 0], currentWeight: 20, skippedPhases: [25] };
+    expect(joinedText(confirmRollbackModal(below, 'en').blocks)).toContain(
+      'Traffic on `v2.0.0` steps down in 2 phases: 20% → 5% → 0%. Each phase is observed before the next one starts.\n`v2.0.0` has 20% of the traffic now, so the phase at 25% is skipped: a rollback never sends traffic back to the version it rolls back.',
+    );
+    expect(joinedText(confirmRollbackModal(below, 'ja').blocks)).toContain('`v2.0.0` のトラフィックは現在 20% のため、25% のフェーズは飛ばします');
+    expect(joinedText(confirmRollbackModal({ ...below, phases: [0], currentWeight: 5, skippedPhases: [25, 5] }, 'en').blocks)).toContain('so the phases at 25%, 5% are skipped');
+  });
+
+  it('says when the share could not be read', () => {
+    const unread = { ...GRADUAL, currentWeight: null };
+    const text = joinedText(confirmRollbackModal(unread, 'en').blocks);
+    expect(text).toContain('3 phases: now → 25% → 5% → 0%');
+    expect(text).toContain('could not be read from the cluster');
+    expect(joinedText(confirmRollbackModal(unread, 'ja').blocks)).toContain('現在 → 25% → 5% → 0%');
+  });
+
+  it('reads metadata of a dialog opened before the share was shown as not read', () => {
+    const { currentWeight: _w, skippedPhases: _s, ...older } = GRADUAL;
+    expect(parseConfirmMetadata(JSON.stringify(older))).toEqual({ ...GRADUAL, currentWeight: null, skippedPhases: [] });
   });
 
   it('notes a second approver only when two approvals are required', () => {

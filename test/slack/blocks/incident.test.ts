@@ -144,6 +144,35 @@ describe('incidentMessage: judgment matrix', () => {
     expect(buttons(blocks).filter((b) => b.text.text.startsWith('⭐')).map((b) => b.action_id)).toEqual([ACTION.fix]);
   });
 
+  it('says what the matrix said and why another action is recommended, in both languages', () => {
+    const a: Assessment = { userImpact: 'partial', businessImpact: 'high', fixTime: 'long' };
+    const blueGreen = makeView({
+      assessment: a,
+      recommendation: { action: 'immediate', rule: 2, instead: { matrixAction: 'gradual', reason: { kind: 'moves_at_once', service: 'prompt-service', router: 'service-selector' } } },
+      actions: ['immediate', 'fix', 'next_release'],
+    });
+    expect(joinedText(incidentMessage(blueGreen, 'en').blocks)).toContain(
+      '⭐ Recommended: *Immediate rollback* (rule 3 of the matrix says *Gradual rollback*)\nBlue-green: traffic moves at once. *prompt-service* is routed by `service-selector`, which sends all traffic to one version, so a gradual rollback cannot run on it.',
+    );
+    expect(joinedText(incidentMessage(blueGreen, 'ja').blocks)).toContain(
+      '⭐ 推奨: *即座ロールバック*（マトリックスのルール 3 は *段階的ロールバック*）\nブルーグリーン構成: トラフィックは一度に切り替わります。*prompt-service* のルーター `service-selector` は全トラフィックを 1 つのバージョンへ送るため、段階的ロールバックは実行できません。',
+    );
+    const aborting = makeView({
+      assessment: a,
+      recommendation: { action: 'immediate', rule: null, instead: { matrixAction: 'gradual', reason: { kind: 'abort_if_holds', metric: 'error_rate', value: 0.072, abortIf: 'error_rate > 5%' } } },
+    });
+    expect(joinedText(incidentMessage(aborting, 'en').blocks)).toContain(
+      "⭐ Recommended: *Immediate rollback* (the matrix's default is *Gradual rollback*)\nA gradual rollback would abort at once: error_rate is 7.2% now, which already meets its abort condition `error_rate &gt; 5%`, so its first phase would go straight to 0%.",
+    );
+    expect(joinedText(incidentMessage(aborting, 'ja').blocks)).toContain('現在の error_rate は 7.2% で、中止条件 `error_rate &gt; 5%` を既に満たしている');
+  });
+
+  it('offers only the decisions the service can run: no Gradual button on a blue-green service', () => {
+    const { blocks } = incidentMessage(makeView({ actions: ['immediate', 'fix', 'next_release'] }), 'en');
+    expect(actionIds(blocks)).not.toContain(ACTION.gradual);
+    expect(blockById(blocks, BLOCK.decisions, 'actions')?.elements.map((e) => e.action_id)).toEqual([ACTION.immediate, ACTION.fix, ACTION.nextRelease, ACTION.acknowledge, ACTION.resolve]);
+  });
+
   it('shows who chose what', () => {
     const view = makeView({ decision: { action: 'gradual', by: 'U0LEAD', at: START + 5 * M } });
     expect(joinedText(incidentMessage(view, 'en').blocks)).toMatch(/<@U0LEAD> chose \*Gradual rollback\* \(<!date\^\d+\^/);
@@ -270,8 +299,13 @@ describe('incidentMessage: resolved', () => {
 
   it('summarises the duration from start to resolution, not to now', () => {
     const { blocks, text } = incidentMessage(resolved, 'en');
-    expect(headerText(blocks)).toContain('Resolved');
+    // ✅ at a glance, not the 🟠 of its severity; the severity shown as the peak it reached.
+    expect(headerText(blocks)).toBe('✅ INC-20260105-001 · prompt-service v2.0.0 · Resolved');
+    expect(text).toBe('✅ INC-20260105-001 · prompt-service v2.0.0 · Resolved · Peak severity: Warning · 1h 05m — error_rate above the warning threshold');
+    expect(incidentMessage(resolved, 'ja').text).toBe('✅ INC-20260105-001 · prompt-service v2.0.0 · 解決済み · 最大重大度: 警告 · 1時間05分 — error_rate above the warning threshold');
     const all = joinedText(blocks);
+    expect(all).toContain('Peak severity: Warning');
+    expect(all).not.toContain('Severity: Warning');
     expect(all).toContain('Resolved after 1h 05m');
     expect(all).toContain('in the thread');
     expect(all).toContain('Decision: Gradual rollback (<@U0LEAD>)');
@@ -286,8 +320,19 @@ describe('incidentMessage: resolved', () => {
     expect(joinedText(done.blocks)).toContain('Fix: Canary re-deploy `v1.5.0` → `v2.0.1`, Succeeded');
     expect(interactiveElements(done.blocks)).toEqual([]);
 
+    expect(headerText(done.blocks)).toBe('✅ INC-20260105-001 · prompt-service v2.0.0 · Resolved');
+
     const running = incidentMessage({ ...resolved, rollback: { ...canary, status: 'running', newVersionWeight: 95, phase: 2, phaseCount: 5 }, earlierRollback: resolved.rollback }, 'en');
     expect(joinedText(running.blocks)).toContain('Phase 2/5');
+    // The canary is the state now: not "Resolved" with traffic moving under it.
+    expect(headerText(running.blocks)).toBe('🐤 INC-20260105-001 · prompt-service v2.0.0 · Fix canary: v2.0.1 at 5%');
+    expect(running.text).toMatch(/^🐤 INC-20260105-001 · prompt-service v2\.0\.0 · Fix canary: v2\.0\.1 at 5% · 1h 05m — /);
+    expect(headerText(incidentMessage({ ...resolved, rollback: { ...canary, status: 'paused', newVersionWeight: 75 } }, 'ja').blocks)).toBe(
+      '🐤 INC-20260105-001 · prompt-service v2.0.0 · 修正版カナリア: v2.0.1 25% で一時停止中',
+    );
+    expect(headerText(incidentMessage({ ...resolved, rollback: { ...canary, status: 'pending', newVersionWeight: null } }, 'en').blocks)).toBe(
+      '🐤 INC-20260105-001 · prompt-service v2.0.0 · Fix canary: v2.0.1 waiting for approval',
+    );
     const abort = interactiveElements(running.blocks).find((e) => e.action_id === ACTION.abort) as { confirm?: { text: { text: string } } } | undefined;
     expect(abort?.confirm?.text.text).toContain('all traffic returns to the stable version');
   });

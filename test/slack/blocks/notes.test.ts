@@ -20,6 +20,16 @@ const NOTES: Array<{ note: Note; en: string[]; ja: string[] }> = [
     ja: ['ユーザー影響 *全体*', 'ビジネス影響 *高*', '修正見込み時間 *短*', '推奨: *即座ロールバック*（ルール 1）'],
   },
   {
+    note: {
+      kind: 'assessment',
+      by: 'U0LEAD',
+      assessment: { userImpact: 'partial', businessImpact: 'high', fixTime: 'long' },
+      recommendation: { action: 'immediate', rule: 2, instead: { matrixAction: 'gradual', reason: { kind: 'moves_at_once', service: 'prompt-service', router: 'service-selector' } } },
+    },
+    en: ['⭐ Recommended: *Immediate rollback* (rule 3 of the matrix says *Gradual rollback*)', 'Blue-green: traffic moves at once.'],
+    ja: ['⭐ 推奨: *即座ロールバック*（マトリックスのルール 3 は *段階的ロールバック*）', 'ブルーグリーン構成: トラフィックは一度に切り替わります。'],
+  },
+  {
     note: { kind: 'rollback_requested', rollback, by: 'U0LEAD' },
     en: ['<@U0LEAD> started a *Gradual rollback* of *prompt-service*', '`v2.0.0` → `v1.5.0`'],
     ja: ['*prompt-service* の *段階的ロールバック* を開始', '`v2.0.0` → `v1.5.0`'],
@@ -120,6 +130,11 @@ const REFUSALS: Array<{ refusal: Refusal; en: string[]; ja: string[] }> = [
     ja: ['*即座ロールバック* は承認者のみ実行できます。承認者: <!subteam^S0SRE>、<@U0LEAD>'],
   },
   { refusal: { kind: 'same_approver', rollbackId: 'RB-0001' }, en: ['RB-0001', 'different approver'], ja: ['RB-0001', '別の承認者'] },
+  {
+    refusal: { kind: 'gradual_not_possible', service: 'prompt-service', router: 'service-selector' },
+    en: ['🚫 *prompt-service* is blue-green (`service-selector`): traffic moves at once, so only an immediate rollback can run on it.', 'Nothing was started.'],
+    ja: ['🚫 *prompt-service* はブルーグリーン構成（`service-selector`）でトラフィックが一度に切り替わるため、実行できるのは即座ロールバックのみです。', '何も開始していません。'],
+  },
   {
     refusal: { kind: 'rollback_running', rollback },
     en: ['gradual rollback of *prompt-service* is already in progress (Running, v2.0.0 25% / v1.5.0 75%', '`/rollback abort prompt-service`'],

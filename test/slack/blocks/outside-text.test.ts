@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { timelineText } from '../../../src/adapters/slack/blocks/answers.ts';
 import { incidentMessage } from '../../../src/adapters/slack/blocks/incident.ts';
-import { stakeholderText } from '../../../src/adapters/slack/blocks/notes.ts';
+import { stakeholderText } from '../../../src/adapters/slack/blocks/stakeholder.ts';
 import { START, makeIncident, makeView } from './support.ts';
 
 const HOSTILE = '<!channel> <@U0HOSTILE> <http://evil.example|click> & co';
@@ -18,23 +18,24 @@ const WHOLE_ENTITIES = /^(?:[^&]|&(?:amp|lt|gt);)*$/s;
 describe('stakeholderText', () => {
   const view = {
     incidentId: 'INC-20260105-001',
-    service: 'prompt-service',
-    title: HOSTILE,
-    userImpact: `Who is affected: ${HOSTILE}`,
-    severity: 'warning' as const,
-    status: 'Rolling back',
-    rollback: `Immediate rollback v2.0.0 ${HOSTILE} → v1.5.0 (Running)`,
-    resolved: false,
+    service: HOSTILE,
+    drill: false,
+    metrics: ['error_rate' as const],
+    userImpact: 'partial' as const,
+    startedAt: START,
+    resolved: null,
+    work: { kind: 'rolling_back' as const },
+    timezone: 'Asia/Tokyo',
   };
 
-  it('escapes every field, the user impact and the rollback line included', () => {
+  it('escapes the service name, the one outside text it shows, and nothing else reaches it', () => {
     for (const locale of ['en', 'ja'] as const) {
       const text = stakeholderText(view, locale);
       expect(text).not.toMatch(/<[!@#h]/);
       expect(text).toMatch(WHOLE_ENTITIES);
-      expect(text.split(ESCAPED)).toHaveLength(4); // title, impact and rollback, each escaped once
+      expect(text.split(ESCAPED)).toHaveLength(2);
     }
-    expect(stakeholderText(view, 'en')).toContain(`*Current state*: Rolling back · Immediate rollback v2.0.0 ${ESCAPED} → v1.5.0 (Running)`);
+    expect(stakeholderText(view, 'en').split('\n')[0]).toBe(`📣 *INC-20260105-001* · ${ESCAPED}`);
   });
 });
 

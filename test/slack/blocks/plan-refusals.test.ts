@@ -28,7 +28,7 @@ const REFUSALS: Array<{ refusal: Refusal; en: string[]; ja: string[] }> = [
       changes: [
         { field: 'from', shown: 'v2.0.0', now: 'v1.5.0' },
         { field: 'to', shown: 'v1.5.0', now: null },
-        { field: 'phases', shown: [50, 0], now: [25, 5, 0] },
+        { field: 'phases', shown: [0], now: [25, 5, 0], shownFrom: 20, nowFrom: 50 },
         { field: 'dry_run', shown: false, now: true },
         { field: 'approvals', shown: 1, now: 2 },
       ],
@@ -37,11 +37,11 @@ const REFUSALS: Array<{ refusal: Refusal; en: string[]; ja: string[] }> = [
       'The gradual rollback of *prompt-service* is no longer what this dialog showed: ',
       'the version serving now is `v1.5.0` (the dialog showed `v2.0.0`); ',
       'rolling back to `v1.5.0`, as the dialog showed, is not possible from there; ',
-      'the phases are now 100% → 25% → 5% → 0% (the dialog showed 100% → 50% → 0%); ',
+      'the phases are now 50% → 25% → 5% → 0% (the dialog showed 20% → 0%); ',
       'it would now be a dry run (the dialog said it would change the cluster); ',
       'it now needs 2 approvals (the dialog said 1). Nothing was started',
     ],
-    ja: ['*prompt-service* の段階的ロールバックは', '現在稼働中のバージョンは `v1.5.0`（ダイアログでは `v2.0.0`）、', 'ドライランになります', '必要な承認は 2 件です（ダイアログでは 1 件）'],
+    ja: ['*prompt-service* の段階的ロールバックは', '現在稼働中のバージョンは `v1.5.0`（ダイアログでは `v2.0.0`）、', 'フェーズは 50% → 25% → 5% → 0%（ダイアログでは 20% → 0%）', 'ドライランになります', '必要な承認は 2 件です（ダイアログでは 1 件）'],
   },
   {
     refusal: { kind: 'plan_changed', service: 'prompt-service', strategy: 'canary', changes: [{ field: 'from', shown: 'v1.5.0', now: null }, { field: 'steps', shown: [100], now: [1, 100] }] },

@@ -5,7 +5,7 @@
  */
 import type { AnyBlock, Button, ConfirmationDialog, KnownBlock, PlainTextOption, StaticSelect, TextObject } from '@slack/types';
 import type { RollbackView, IncidentView } from '../../../src/adapters/slack/blocks/view-models.ts';
-import type { Incident } from '../../../src/domain/types.ts';
+import { ACTIONS, type Incident } from '../../../src/domain/types.ts';
 
 export const M = 60_000;
 export const START = Date.UTC(2026, 0, 5, 9, 0, 0);
@@ -55,6 +55,7 @@ export function makeView(overrides: Partial<IncidentView> = {}): IncidentView {
     breaches: [{ metric: 'error_rate', op: '>', value: 0.125, threshold: 0.1 }],
     assessment: {},
     recommendation: null,
+    actions: ACTIONS,
     decision: null,
     rollback: null,
     escalation: null,

@@ -154,7 +154,7 @@ describe('helpText', () => {
     for (const locale of LOCALES) {
       const help = COMMAND_STRINGS[locale].help;
       for (const [sub, e] of Object.entries(help.rollback.entries)) expect(parseRollback(e.example, ctx), `${locale} rollback ${sub}`).toMatchObject({ ok: true, command: { sub } });
-      for (const [sub, e] of Object.entries(help.incident.entries)) expect(parseIncident(e.example), `${locale} incident ${sub}`).toMatchObject({ ok: true, command: { sub } });
+      for (const [sub, e] of Object.entries(help.incident.entries)) expect(parseIncident(e.example, ctx), `${locale} incident ${sub}`).toMatchObject({ ok: true, command: { sub } });
       for (const [sub, e] of Object.entries(help.drill.entries)) expect(parseDrill(e.example, ctx), `${locale} drill ${sub}`).toMatchObject({ ok: true, command: { sub } });
     }
   });

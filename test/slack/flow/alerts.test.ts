@@ -39,7 +39,7 @@ describe('alert webhooks', () => {
       const res = await world.postAlert('alertmanager', amBody('firing', [{ fingerprint: `fp-${i % 5}` }]));
       expect(res).toEqual({ status: 202, body: { accepted: 1, unknownServices: [] } });
     }
-    const heads = world.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === undefined);
+    const heads = world.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0INCIDENT' && c.args.thread_ts === undefined);
     expect(heads).toHaveLength(1);
     expect(world.rewind.store.incidents.listOpen()).toHaveLength(1);
     const [incident] = world.rewind.store.incidents.listOpen();

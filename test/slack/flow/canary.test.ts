@@ -36,6 +36,8 @@ async function openCanaryModal(w: World, incident: { id: string; slackTs: string
 }
 
 const canary = (w: World) => w.rewind.store.rollbacks.history().find((r) => r.strategy === 'canary');
+const lastHead = (w: World, ts: string | null) => w.slack.callsTo('chat.update').filter((c) => c.args.ts === ts).at(-1);
+const headerOf = (call: ReturnType<typeof lastHead>) => (call?.args.blocks as Array<{ type: string; text?: { text: string } }> | undefined)?.find((b) => b.type === 'header')?.text?.text;
 
 describe('re-deploying the fix as a cautious canary, from Slack', () => {
   it('the button asks for the version; the stand-in sees 1% first, then 5, 25, 50 and 100%', async () => {
@@ -55,8 +57,11 @@ describe('re-deploying the fix as a cautious canary, from Slack', () => {
 
     await world.runUntil(() => weights(world).length === 2, { maxMs: 2 * MIN });
     expect(weights(world)[1]).toBe('v2-0-1=1 v2-0-0=0 v1-5-0=99 v1-0-0=0');
-    // While it runs, the resolved head message shows the canary's progress and its controls.
-    const head = world.slack.callsTo('chat.update').filter((c) => c.args.ts === incident.slackTs).at(-1);
+    // While it runs, the head message reads as the canary — its own state, progress and controls — not as resolved.
+    const head = lastHead(world, incident.slackTs);
+    expect(headerOf(head)).toBe(`🐤 ${incident.id} · prompt-service v2.0.0 · Fix canary: v2.0.1 at 1%`);
+    expect(String(head?.args.text)).toMatch(new RegExp(`^🐤 ${incident.id} · prompt-service v2\\.0\\.0 · Fix canary: v2\\.0\\.1 at 1% · `));
+    expect(textOf(head)).not.toContain('Resolved');
     expect(textOf(head)).toContain('Canary re-deploy');
     expect(actionIds(head)).toEqual(expect.arrayContaining([ACTION.pause, ACTION.abort]));
 
@@ -69,6 +74,10 @@ describe('re-deploying the fix as a cautious canary, from Slack', () => {
     expect(thread.some((t) => t.includes('*canary 1%*'))).toBe(true);
     expect(thread.some((t) => t.includes('Canary re-deploy of *prompt-service* `v1.5.0` → `v2.0.1` finished'))).toBe(true);
     expect(world.rewind.store.incidents.get(incident.id)?.status).toBe('resolved');
+    // Done: resolved again at a glance, with the fix among the facts.
+    await world.settle();
+    expect(headerOf(lastHead(world, incident.slackTs))).toBe(`✅ ${incident.id} · prompt-service v2.0.0 · Resolved`);
+    expect(textOf(lastHead(world, incident.slackTs))).toContain('Fix: Canary re-deploy `v1.5.0` → `v2.0.1`, Succeeded');
   });
 
   it('an abortIf trip on the fix sends it back to 0% on the stand-in and says why in the thread', async () => {
@@ -84,6 +93,10 @@ describe('re-deploying the fix as a cautious canary, from Slack', () => {
     const thread = world.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === incident.slackTs).map(textOf);
     expect(thread.some((t) => t.includes('abortIf held') && t.includes('error_rate of v2.0.1 9%'))).toBe(true);
     expect(thread.some((t) => t.includes('all traffic is back on v1.5.0'))).toBe(true);
+    // Sent back: the head message reads resolved again, the canary among its facts.
+    await world.settle();
+    expect(headerOf(lastHead(world, incident.slackTs))).toBe(`✅ ${incident.id} · prompt-service v2.0.0 · Resolved`);
+    expect(textOf(lastHead(world, incident.slackTs))).toContain('Fix: Canary re-deploy `v1.5.0` → `v2.0.1`, Aborted');
   });
 
   it('a forged version is refused on the modal itself, a non-approver is told privately, and nothing moves', async () => {

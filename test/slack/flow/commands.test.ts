@@ -19,7 +19,7 @@ const text = (r: { body: { text?: string; response_type?: string } }) => {
 
 describe.each([
   [COMMAND.rollback, ['immediate', 'gradual', 'planned', 'status', 'pause', 'resume', 'abort', 'history', 'complaint']],
-  [COMMAND.incident, ['list', 'ack', 'resolve', 'rca', 'timeline']],
+  [COMMAND.incident, ['declare', 'list', 'ack', 'resolve', 'rca', 'timeline']],
   [COMMAND.drill, ['run', 'schedule', 'history', 'report']],
 ])('%s', (command, subcommands) => {
   it.each([['help'], ['']])('"%s" answers with the help naming every subcommand', async (arg) => {
@@ -146,7 +146,7 @@ describe('locale', () => {
       const help = (await ja.command(ALICE, COMMAND.rollback, 'help')).body.text as string;
       expect(help).toMatch(/ロールバック/);
       const incident = await ja.openIncident();
-      const head = JSON.stringify(ja.slack.callsTo('chat.postMessage')[0]?.args);
+      const head = JSON.stringify(ja.slack.callsTo('chat.postMessage').find((c) => c.args.channel === 'C0INCIDENT')?.args);
       expect(head).toContain('ユーザー影響');
       expect(head).toContain(incident.id);
     } finally {

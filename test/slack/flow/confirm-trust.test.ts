@@ -113,7 +113,10 @@ describe('a submitted confirmation is planned again from the state then', () => 
     const stale = await fromButton(world, LEAD, incident);
     const gradual = await fromButton(world, ALICE, incident, 'gradual');
     await world.submit(ALICE, VIEW.confirmRollback, JSON.stringify(gradual));
-    await world.runUntil(() => weights(world) === 1, { maxMs: 2 * MIN });
+    // Until the first phase's note is in the thread, not only its write on the cluster: the
+    // refusal below must be the only thing that reaches Slack meanwhile.
+    const stepNoted = () => world.slack.callsTo('chat.postMessage').some((c) => String(c.args.text).includes('Step 2/8 *set 25%*'));
+    await world.runUntil(() => weights(world) === 1 && stepNoted(), { maxMs: 2 * MIN });
     await expectRefused(world, stale, ['gradual rollback of *prompt-service* is already in progress']);
 
     await world.runUntil(() => world.rewind.store.incidents.get(incident.id)?.status === 'resolved', { stepMs: 30_000, maxMs: 60 * MIN });

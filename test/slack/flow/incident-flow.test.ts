@@ -21,9 +21,10 @@ describe('incident message', () => {
   it('posts one head message with the fired metric, the matrix and the decision buttons', async () => {
     world = await startWorld();
     const incident = await world.openIncident();
-    const posts = world.slack.callsTo('chat.postMessage');
+    // A warning incident: the stakeholder channel hears of it too (test/slack/flow/stakeholders.test.ts).
+    expect(world.slack.callsTo('chat.postMessage').map((c) => c.args.channel).sort()).toEqual(['C0INCIDENT', 'C0STAKEHOLDERS']);
+    const posts = world.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0INCIDENT');
     expect(posts).toHaveLength(1);
-    expect(posts[0]?.args.channel).toBe('C0INCIDENT');
     expect(posts[0]?.args.thread_ts).toBeUndefined();
     expect(textOf(posts[0])).toContain(incident.id);
     expect(textOf(posts[0])).toContain('error_rate 7.2% > 5%');
@@ -31,7 +32,7 @@ describe('incident message', () => {
       expect.arrayContaining([ACTION.userImpact, ACTION.businessImpact, ACTION.fixTime, ACTION.immediate, ACTION.gradual, ACTION.fix, ACTION.nextRelease, ACTION.acknowledge, ACTION.resolve]),
     );
     // The message is remembered, so every later change updates it in place.
-    expect(world.rewind.store.incidents.get(incident.id)).toMatchObject({ slackChannel: 'C0INCIDENT', slackTs: '1700000000.000001' });
+    expect(world.rewind.store.incidents.get(incident.id)).toMatchObject({ slackChannel: 'C0INCIDENT', slackTs: expect.stringMatching(/^1700000000\.\d{6}$/) });
   });
 
   it('shows the recommendation once all three matrix answers are in, records them, and notes it in the thread', async () => {
@@ -203,7 +204,8 @@ describe('request verification and idempotency', () => {
     expect(stale.status).toBe(401);
     await world.settle();
     expect(world.rewind.store.incidents.get(incident.id)?.status).toBe('awaiting_decision');
-    expect(world.rewind.services.queries.timeline(incident.id).map((e) => e.kind)).toEqual(['detected', 'status', 'posted']);
+    // Sorted: the head message and the stakeholder notice go out side by side.
+    expect(world.rewind.services.queries.timeline(incident.id).map((e) => e.kind).sort()).toEqual(['detected', 'posted', 'stakeholder_notice', 'status']);
   });
 
   it('a redelivered payload (x-slack-retry-num) changes nothing twice', async () => {
@@ -243,7 +245,7 @@ describe('App Home', () => {
     expect(published[0]?.args.user_id).toBe(ALICE);
     const text = textOf(published[0]);
     expect(text).toContain(incident.id);
-    expect(text).toContain('https://rewind-test.slack.com/archives/C0INCIDENT/p1700000000000001');
+    expect(text).toContain(`https://rewind-test.slack.com/archives/C0INCIDENT/p${incident.slackTs?.replace('.', '')}`);
     expect(text).toContain('2026-04-01'); // the next quarterly drill after 2026-01-05, in Asia/Tokyo
   });
 });

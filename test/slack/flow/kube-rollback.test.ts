@@ -115,12 +115,15 @@ describe('gradual rollback on Kubernetes, driven from Slack', () => {
     expect(weights(world)).toEqual([]);
   });
 
-  it('a gradual rollback of a blue-green service is refused up front, saying why', async () => {
+  it('a gradual rollback of a blue-green service is refused up front, saying why (its head message offers no Gradual button; this click is forged or stale)', async () => {
     world = await startWorld({ kube: {}, config: blueGreen });
     const incident = await world.openIncident();
     await world.act({ user: LEAD, actionId: ACTION.gradual, value: incident.id, blockId: BLOCK.decisions, messageTs: incident.slackTs ?? '' });
     expect(world.slack.callsTo('views.open')).toEqual([]);
-    expect(String(world.slack.responses.at(-1)?.body.text)).toContain('only an immediate rollback is possible');
+    expect(String(world.slack.responses.at(-1)?.body.text)).toBe(
+      '🚫 *prompt-service* is blue-green (`service-selector`): traffic moves at once, so only an immediate rollback can run on it. A gradual rollback needs a router that splits traffic by weight. Nothing was started.',
+    );
+    expect(world.rewind.store.rollbacks.history()).toEqual([]);
   });
 });
 

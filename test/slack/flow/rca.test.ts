@@ -70,13 +70,14 @@ describe('post-actions after a rollback', () => {
     await world.runUntil(() => world.rewind.store.incidents.get(incident.id)?.status === 'resolved', { maxMs: 20 * MIN });
     await world.settle();
 
-    const notice = world.slack.callsTo('chat.postMessage').find((c) => c.args.channel === 'C0STAKEHOLDERS');
-    expect(String(notice?.args.text)).toContain(incident.id);
-    expect(String(notice?.args.text)).toContain('*What happened*: error_rate 7.2% &gt; 5%');
-    expect(String(notice?.args.text)).toContain('*Next update*: when the incident is resolved');
+    // A warning incident: the stakeholders heard of it when it opened, and the same message followed it.
+    const notices = world.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0STAKEHOLDERS');
+    expect(notices).toHaveLength(1);
+    expect(String(notices[0]?.args.text)).toContain(`📣 *${incident.id}* · prompt-service\n*What users saw*: Users received errors`);
+    expect(String(notices[0]?.args.text)).toContain('*Next update*: When the service is restored, or sooner if the plan changes.');
     const updated = world.slack.callsTo('chat.update').filter((c) => c.args.channel === 'C0STAKEHOLDERS').at(-1);
-    expect(String(updated?.args.text)).toContain('*Current state*: Resolved');
-    expect(String(updated?.args.text)).toContain('*Next update*: none: the incident is resolved');
+    expect(String(updated?.args.text)).toContain(`✅ *${incident.id}* · prompt-service · resolved`);
+    expect(String(updated?.args.text)).toContain('*Next update*: None: this is the final update.');
 
     const thread = () => world.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === incident.slackTs).map((c) => String(c.args.text));
     expect(thread().some((t) => t.includes('Post-mortem scheduled') && t.includes('<@U0LEAD>'))).toBe(true);

@@ -41,7 +41,8 @@ describe('the timestamp of a signed request', () => {
 
     const now = world.rewind.store.incidents.get(incident.id);
     expect([now?.status, now?.acknowledgedBy]).toEqual(['awaiting_decision', null]);
-    expect(world.rewind.services.queries.timeline(incident.id).map((e) => e.kind)).toEqual(['detected', 'status', 'posted']);
+    // Sorted: the head message and the stakeholder notice (a warning incident) go out side by side.
+    expect(world.rewind.services.queries.timeline(incident.id).map((e) => e.kind).sort()).toEqual(['detected', 'posted', 'stakeholder_notice', 'status']);
     expect(world.slack.calls.slice(calls)).toEqual([]);
     expect(world.slack.responses).toEqual([]);
     // Every table as it was, the record of deliveries seen too: a refused request is not a delivery.

@@ -51,7 +51,8 @@ describe('Slack degraded', () => {
   });
 
   it('a chat.postMessage that never answers is abandoned after the timeout and the head message is posted', async () => {
-    world = await startWorld({ slackTimeoutMs: 300 });
+    // Only the head message is posted (no stakeholder notice for a warning), so it is the one that hangs.
+    world = await startWorld({ slackTimeoutMs: 300, config: (c) => (c.slack.stakeholderSeverity = 'critical') });
     world.slack.failNext('chat.postMessage', { hang: true });
     const { incident } = world.rewind.services.incidents.open(
       { service: 'prompt-service', version: 'v2.0.0', severity: 'warning', title: 'error_rate 7.2% > 5%', drill: false },

@@ -35,7 +35,7 @@ const EVENTS_URL = 'https://rewind.example.com/slack/events';
 /** SPEC §4: every subcommand each command answers. */
 const SUBCOMMANDS: Record<string, string[]> = {
   [COMMAND.rollback]: ['immediate', 'gradual', 'planned', 'status', 'pause', 'resume', 'abort', 'history', 'complaint', 'help'],
-  [COMMAND.incident]: ['list', 'ack', 'resolve', 'rca', 'timeline', 'help'],
+  [COMMAND.incident]: ['declare', 'list', 'ack', 'resolve', 'rca', 'timeline', 'help'],
   [COMMAND.drill]: ['run', 'schedule', 'history', 'report', 'help'],
 };
 

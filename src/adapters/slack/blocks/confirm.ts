@@ -21,8 +21,12 @@ export interface ConfirmRollbackInput {
   fromVersion: string | null;
   toVersion: string;
   strategy: 'immediate' | 'gradual';
-  /** Gradual weights on the version being rolled back, e.g. [25, 5, 0]. */
+  /** Gradual weights on the version being rolled back after each phase that runs, e.g. [25, 5, 0]. */
   phases: number[];
+  /** Gradual: the share the version has now, read from the cluster (null: not read); the steps start there. */
+  currentWeight: number | null;
+  /** Gradual: configured phases at or above `currentWeight`, which are skipped. */
+  skippedPhases: number[];
   requiredApprovals: number;
   dryRun: boolean;
   /** A planned rollback: when it runs (epoch ms); null runs as soon as it is confirmed. */
@@ -39,6 +43,9 @@ const CONFIRM_INPUT = z
     toVersion: z.string().min(1),
     strategy: z.enum(['immediate', 'gradual']),
     phases: z.array(z.number().min(0).max(100)),
+    // Absent from a dialog opened before the share was read: shown as not read, and planned again on submit anyway.
+    currentWeight: z.number().min(0).max(100).nullable().default(null),
+    skippedPhases: z.array(z.number().min(0).max(100)).default([]),
     requiredApprovals: z.number().int().min(1),
     dryRun: z.boolean(),
     scheduledFor: z.number().int().positive().nullable().default(null),
@@ -61,10 +68,7 @@ export function confirmRollbackModal(input: ConfirmRollbackInput, locale: Locale
   const intro = [s.intro(terms.strategy[input.strategy], service)];
   if (input.incidentId !== null) intro.push(s.forIncident(escapeMrkdwn(input.incidentId)));
 
-  const plan =
-    input.strategy === 'immediate'
-      ? s.immediatePlan(from ?? terms.unknownVersion, to)
-      : `${s.gradualPlan(from ?? terms.unknownVersion, ['100%', ...input.phases.map(formatPercent)].join(' → '), input.phases.length)}\n${s.gradualAbortNote}`;
+  const plan = input.strategy === 'immediate' ? s.immediatePlan(from ?? terms.unknownVersion, to) : gradualText(input, from ?? terms.unknownVersion, locale);
 
   const blocks: KnownBlock[] = [
     section(intro.join('\n')),
@@ -90,6 +94,21 @@ export function confirmRollbackModal(input: ConfirmRollbackInput, locale: Locale
     close: plain(s.close, SLACK_LIMITS.modalButton),
     blocks,
   };
+}
+
+/** `50% → 25% → 5% → 0%`: from the share the version has now (the word for "now" when it was not read). */
+export function weightSteps(start: number | null, phases: readonly number[], locale: Locale): string {
+  return [start === null ? CONFIRM_STRINGS[locale].nowUnread : formatPercent(start), ...phases.map(formatPercent)].join(' → ');
+}
+
+/** The phases from the share read from the cluster, what happens to the phases above it, and abortIf. */
+function gradualText(input: ConfirmRollbackInput, from: string, locale: Locale): string {
+  const s = CONFIRM_STRINGS[locale];
+  const lines = [s.gradualPlan(from, weightSteps(input.currentWeight, input.phases, locale), input.phases.length)];
+  if (input.currentWeight === null) lines.push(s.gradualUnread(from));
+  else if (input.skippedPhases.length > 0) lines.push(s.gradualSkipped(from, formatPercent(input.currentWeight), input.skippedPhases.map(formatPercent).join(', '), input.skippedPhases.length));
+  lines.push(s.gradualAbortNote);
+  return lines.join('\n');
 }
 
 /** Reads back the modal's `private_metadata`; throws naming what is wrong when it is not what confirmRollbackModal wrote. */

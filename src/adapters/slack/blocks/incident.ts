@@ -4,7 +4,7 @@
  * so a stale button can never start a second rollback or approve a finished one.
  */
 import type { ActionsBlockElement, Button, KnownBlock, PlainTextOption } from '@slack/types';
-import type { Assessment } from '../../../domain/matrix.ts';
+import type { Assessment, Recommendation } from '../../../domain/matrix.ts';
 import { formatValue } from '../../../domain/conditions.ts';
 import { ACTIONS, BUSINESS_IMPACTS, FIX_TIMES, USER_IMPACTS, type Action } from '../../../domain/types.ts';
 import { CANARY_STRINGS } from '../i18n/canary.ts';
@@ -13,13 +13,15 @@ import type { Locale } from '../i18n/locale.ts';
 import { TERMS, type Terms } from '../i18n/terms.ts';
 import { ACTION, BLOCK } from '../ids.ts';
 import { actions, button, context, divider, header, option, section, staticSelect } from './elements.ts';
-import { SEVERITY_MARKER, escapeMrkdwn, formatElapsed, mention, mentionList, slackAgo, slackDate } from './format.ts';
+import { SEVERITY_MARKER, escapeMrkdwn, formatElapsed, formatPercent, mention, mentionList, slackAgo, slackDate } from './format.ts';
 import { SLACK_LIMITS, clip } from './limits.ts';
 import { isActiveRollback, progressLine, rollbackSplit, versionsText } from './rollback-summary.ts';
 import type { BreachView, IncidentView, RollbackView } from './view-models.ts';
 
 export const RECOMMENDED_MARK = '⭐';
 const DRILL_MARK = '🧪';
+const RESOLVED_MARK = '✅';
+const CANARY_MARK = '🐤';
 /** Breach lines shown before the rest is summarised as "…and N more". */
 const MAX_BREACH_LINES = 10;
 /** Length of the one-line fallback text that notifications show. */
@@ -44,21 +46,42 @@ export function incidentMessage(view: IncidentView, locale: Locale): { text: str
   const t = INCIDENT_STRINGS[locale];
   const terms = TERMS[locale];
   const resolved = view.incident.status === 'resolved';
-  const blocks: KnownBlock[] = [header(headerText(view, terms))];
+  const blocks: KnownBlock[] = [header(headerText(view, t, terms))];
 
   if (resolved) {
     blocks.push(...resolvedBlocks(view, t, terms, locale));
   } else {
     blocks.push(...openBlocks(view, t, terms, locale));
   }
-  return { text: fallbackText(view, terms, locale), blocks: blocks.slice(0, SLACK_LIMITS.blocksPerMessage) };
+  return { text: fallbackText(view, t, terms, locale), blocks: blocks.slice(0, SLACK_LIMITS.blocksPerMessage) };
 }
 
-function headerText(view: IncidentView, terms: Terms): string {
+/**
+ * The fix coming in as a canary after the resolution, while it runs: the head then reads as that,
+ * not as a resolved incident with traffic moving under it.
+ */
+function fixCanaryInFlight(view: IncidentView): RollbackView | null {
+  const r = view.rollback;
+  return view.incident.status === 'resolved' && r !== null && r.strategy === 'canary' && isActiveRollback(r) ? r : null;
+}
+
+/** `Fix canary: v2.0.1 at 5%`: the share on the fix (the rollback's weight is the stable version's). */
+function fixCanaryState(r: RollbackView, t: IncidentStrings): string {
+  const share = formatPercent(r.newVersionWeight === null ? 0 : 100 - Math.min(100, Math.max(0, r.newVersionWeight)));
+  if (r.status === 'paused') return t.fixCanary.paused(r.toVersion, share);
+  if (r.status === 'running') return t.fixCanary.at(r.toVersion, share);
+  return t.fixCanary.waiting(r.toVersion);
+}
+
+/** A resolved incident leads with ✅ (its colour would say it is still burning); a fix canary with 🐤. */
+function headerText(view: IncidentView, t: IncidentStrings, terms: Terms): string {
   const { incident } = view;
   const drill = incident.drill ? `${DRILL_MARK} ${terms.drill} · ` : '';
   const version = incident.version ? ` ${incident.version}` : '';
-  return `${SEVERITY_MARKER[incident.severity]} ${drill}${incident.id} · ${incident.service}${version} · ${terms.incidentStatus[incident.status]}`;
+  const canary = fixCanaryInFlight(view);
+  const mark = canary ? CANARY_MARK : incident.status === 'resolved' ? RESOLVED_MARK : SEVERITY_MARKER[incident.severity];
+  const state = canary ? fixCanaryState(canary, t) : terms.incidentStatus[incident.status];
+  return `${mark} ${drill}${incident.id} · ${incident.service}${version} · ${state}`;
 }
 
 function elapsedMs(view: IncidentView): number {
@@ -66,9 +89,11 @@ function elapsedMs(view: IncidentView): number {
   return end - view.incident.startedAt;
 }
 
-function fallbackText(view: IncidentView, terms: Terms, locale: Locale): string {
+function fallbackText(view: IncidentView, t: IncidentStrings, terms: Terms, locale: Locale): string {
   const { incident } = view;
-  const parts = [headerText(view, terms), formatElapsed(elapsedMs(view), locale)];
+  const parts = [headerText(view, t, terms)];
+  if (incident.status === 'resolved' && !fixCanaryInFlight(view)) parts.push(t.peakSeverity(terms.severity[incident.severity]));
+  parts.push(formatElapsed(elapsedMs(view), locale));
   if (view.escalation && incident.status !== 'resolved') parts.push(`⏫ ${view.escalation.label}`);
   const line = parts.join(' · ') + (incident.title ? ` — ${incident.title}` : '');
   // Clipped before escaping, so the cut can never fall inside an entity (`&l…`).
@@ -101,10 +126,7 @@ function openBlocks(view: IncidentView, t: IncidentStrings, terms: Terms, locale
 
   blocks.push(divider(), section(t.matrixHeading), matrixBlock(view.assessment, terms));
   const recommended = view.recommendation && isAssessmentComplete(view.assessment) ? view.recommendation : null;
-  if (recommended) {
-    const basis = recommended.rule === null ? t.defaultBasis : t.ruleBasis(recommended.rule + 1);
-    blocks.push(section(t.recommended(terms.action[recommended.action], basis)));
-  }
+  if (recommended) blocks.push(section(recommendationText(recommended, locale)));
   if (view.decision) {
     blocks.push(section(t.decision(mention(view.decision.by), terms.action[view.decision.action], slackDate(view.decision.at))));
   }
@@ -119,6 +141,23 @@ function openBlocks(view: IncidentView, t: IncidentStrings, terms: Terms, locale
   const rollbackHoldsService = rollback !== null && isActiveRollback(rollback);
   blocks.push(actions(BLOCK.decisions, decisionButtons(view, recommended?.action ?? null, rollbackHoldsService, t, terms, locale)));
   return blocks;
+}
+
+/**
+ * `⭐ Recommended: *Immediate rollback* (rule 1)`; when the service or the latest readings rule out
+ * the matrix's action, what the matrix said and why on the next line (head message and thread).
+ */
+export function recommendationText(r: Recommendation, locale: Locale): string {
+  const t = INCIDENT_STRINGS[locale];
+  const terms = TERMS[locale];
+  if (!r.instead) return t.recommended(terms.action[r.action], r.rule === null ? t.defaultBasis : t.ruleBasis(r.rule + 1));
+  const said = t.matrixSaid(terms.action[r.instead.matrixAction], r.rule === null ? null : r.rule + 1);
+  const why = r.instead.reason;
+  const because =
+    why.kind === 'moves_at_once'
+      ? t.insteadBecause.movesAtOnce(escapeMrkdwn(why.service), escapeMrkdwn(why.router))
+      : t.insteadBecause.abortIfHolds(why.metric, formatValue(why.metric, why.value), escapeMrkdwn(why.abortIf));
+  return `${t.recommended(terms.action[r.action], said)}\n${because}`;
 }
 
 function matrixBlock(assessment: Assessment, terms: Terms): KnownBlock {
@@ -198,7 +237,8 @@ function decisionButtons(
   const { incident } = view;
   const elements: ActionsBlockElement[] = [];
   if (!rollbackHoldsService) {
-    for (const action of ACTIONS) {
+    // Only what the service can run: a button that could only be refused is not offered.
+    for (const action of ACTIONS.filter((a) => view.actions.includes(a))) {
       const label = terms.action[action];
       const style = action === 'immediate' ? 'danger' : action === 'gradual' ? 'primary' : undefined;
       elements.push(
@@ -232,19 +272,20 @@ function decisionButtons(
 
 function resolvedBlocks(view: IncidentView, t: IncidentStrings, terms: Terms, locale: Locale): KnownBlock[] {
   const { incident } = view;
+  // A fix coming in as a canary after the resolution shows its progress and controls like any rollback.
+  const canary = fixCanaryInFlight(view);
   const lines: string[] = [];
   if (incident.title) lines.push(`*${escapeMrkdwn(incident.title)}*`);
-  lines.push(t.resolvedSummary(formatElapsed(elapsedMs(view), locale)));
+  const duration = formatElapsed(elapsedMs(view), locale);
+  lines.push(canary ? t.fixCanarySummary(duration) : t.resolvedSummary(duration));
   const blocks: KnownBlock[] = [section(lines.join('\n'))];
 
-  const facts: string[] = [t.severity(terms.severity[incident.severity])];
+  const facts: string[] = [t.peakSeverity(terms.severity[incident.severity])];
   if (view.decision) facts.push(t.resolvedDecision(terms.action[view.decision.action], mention(view.decision.by)));
   const r = view.rollback;
-  // A fix coming in as a canary after the resolution shows its progress and controls like any rollback.
-  const canaryInFlight = r !== null && r.strategy === 'canary' && isActiveRollback(r);
   const earlier = view.earlierRollback ?? null;
   if (earlier) facts.push(t.resolvedRollback(terms.strategy[earlier.strategy], versionsText(earlier, locale), terms.rollbackStatus[earlier.status]));
-  if (r && !canaryInFlight) {
+  if (r && !canary) {
     const line = r.strategy === 'canary' ? t.resolvedFix : t.resolvedRollback;
     facts.push(line(terms.strategy[r.strategy], versionsText(r, locale), terms.rollbackStatus[r.status]));
   }
@@ -255,9 +296,9 @@ function resolvedBlocks(view: IncidentView, t: IncidentStrings, terms: Terms, lo
     facts.push(shown.join(' '));
   }
   blocks.push(context(facts));
-  if (r && canaryInFlight) {
-    blocks.push(divider(), section(rollbackText(r, t, terms, locale)));
-    const controls = rollbackControls(r, t);
+  if (canary) {
+    blocks.push(divider(), section(rollbackText(canary, t, terms, locale)));
+    const controls = rollbackControls(canary, t);
     if (controls.length > 0) blocks.push(actions(BLOCK.rollbackControls, controls));
   }
   return blocks;

@@ -6,7 +6,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { Assessment } from '../../../domain/matrix.ts';
 import { FIX_PREPARATION } from '../../../domain/checklists.ts';
-import { ACTIONS, type Action, type Tier } from '../../../domain/types.ts';
+import { ACTIONS, type Action } from '../../../domain/types.ts';
 import { CANARY_STRINGS } from '../i18n/canary.ts';
 import { INCIDENT_STRINGS } from '../i18n/incident.ts';
 import type { Locale } from '../i18n/locale.ts';
@@ -16,16 +16,16 @@ import { ACTION, BLOCK } from '../ids.ts';
 import { actions, button, section } from './elements.ts';
 import { escapeMrkdwn, formatElapsed, link, mention, mentionList, slackDate } from './format.ts';
 import { SLACK_LIMITS, clip } from './limits.ts';
-import { breachLine } from './incident.ts';
+import { breachLine, recommendationText } from './incident.ts';
 import { planRefusalLine } from './plan-refusals.ts';
 import { progressLine, rollbackSplit, versionsText } from './rollback-summary.ts';
+import { metricMoveLines } from './verification.ts';
+import { alertLine } from './alert-notes.ts';
 import type { ChannelNotice } from '../../../services/ports.ts';
 import type { Note, Refusal, RollbackStrategy, RollbackView } from './view-models.ts';
 
 /** Escalations that fire less than this after their due time are on time (the timer tick's own jitter). */
 const LATE_NOTICE_MS = 60_000;
-/** Alerts listed in a batched alert note before the rest is counted. */
-const ALERTS_LISTED = 10;
 /** Incident ids listed in a refusal before the rest is cut off. */
 const MAX_LISTED_IDS = 10;
 /**
@@ -88,9 +88,7 @@ function noteText(note: Note, locale: Locale): string {
     case 'assessment': {
       const lines = [s.assessment(mention(note.by), assessmentText(note.assessment, terms))];
       if (note.recommendation) {
-        const i = INCIDENT_STRINGS[locale];
-        const basis = note.recommendation.rule === null ? i.defaultBasis : i.ruleBasis(note.recommendation.rule + 1);
-        lines.push(s.assessmentRecommendation(terms.action[note.recommendation.action], basis));
+        lines.push(recommendationText(note.recommendation, locale));
       } else {
         lines.push(s.assessmentIncomplete);
       }
@@ -129,7 +127,7 @@ function noteText(note: Note, locale: Locale): string {
       const budget =
         note.budgetMs === null ? null : note.elapsedMs > note.budgetMs ? s.stepOverBudget(formatElapsed(note.budgetMs, locale)) : s.stepBudget(formatElapsed(note.budgetMs, locale));
       const facts = note.facts.map(([label, value]) => `• ${escapeMrkdwn(label)}: ${escapeMrkdwn(value)}`);
-      return [budget ? `${head} · ${budget}` : head, ...facts].join('\n');
+      return [budget ? `${head} · ${budget}` : head, ...metricMoveLines(note.moves ?? [], locale), ...facts].join('\n');
     }
     case 'rollback_scheduled':
     case 'rollback_reminder': {
@@ -138,9 +136,8 @@ function noteText(note: Note, locale: Locale): string {
       return say(terms.strategy[r.strategy], escapeMrkdwn(r.service), versionsText(r, locale), slackDate(note.at));
     }
     case 'alert':
-      return note.status === 'firing'
-        ? s.alertFiring(escapeMrkdwn(note.source), terms.severity[note.severity], escapeMrkdwn(note.summary))
-        : s.alertResolved(escapeMrkdwn(note.source), escapeMrkdwn(note.summary));
+      // The presenter sends alert notes with their links (alert-notes.ts); this is the line alone.
+      return alertLine(note, locale);
     case 'alerts_resolved':
       return s.allAlertsResolved;
     case 'tier_fired':
@@ -240,6 +237,8 @@ function refusalLine(refusal: Refusal, locale: Locale): string {
     }
     case 'engine_unavailable':
       return s.engineUnavailable(escapeMrkdwn(refusal.what));
+    case 'gradual_not_possible':
+      return s.gradualNotPossible(escapeMrkdwn(refusal.service), escapeMrkdwn(refusal.router));
     case 'drill_refused':
       return s.drillRefused(escapeMrkdwn(refusal.service), escapeMrkdwn(refusal.reason.trim().replace(/[.。]+$/, '')));
     case 'unknown_service':
@@ -265,27 +264,6 @@ export function channelNoticeText(notice: ChannelNotice, locale: Locale): string
   return clip(s.unknownServicesMore(notice.count, names.join(TERMS[locale].listSeparator), notice.late ? slackDate(notice.since) : null), SLACK_LIMITS.sectionText);
 }
 
-/** Alerts that arrived together: counted, the first few listed, the rest summed up. */
-/** `more`: alerts of the burst beyond those listed in `alerts`, counted only. */
-export function alertBatchMessage(
-  alerts: ReadonlyArray<{ source: string; severity: Tier; summary: string; status: 'firing' | 'resolved' }>,
-  locale: Locale,
-  more: { firing: number; resolved: number } = { firing: 0, resolved: 0 },
-): { text: string; blocks: KnownBlock[] } {
-  const s = NOTE_STRINGS[locale];
-  const terms = TERMS[locale];
-  const firing = alerts.filter((a) => a.status === 'firing').length + more.firing;
-  const total = alerts.length + more.firing + more.resolved;
-  const lines = alerts.slice(0, ALERTS_LISTED).map((a) =>
-    a.status === 'firing'
-      ? `• ${s.alertFiring(escapeMrkdwn(a.source), terms.severity[a.severity], escapeMrkdwn(a.summary))}`
-      : `• ${s.alertResolved(escapeMrkdwn(a.source), escapeMrkdwn(a.summary))}`,
-  );
-  if (total > ALERTS_LISTED) lines.push(s.alertsMore(total - Math.min(alerts.length, ALERTS_LISTED)));
-  const text = clip([s.alertBatch(total, firing, total - firing), ...lines].join('\n'), SLACK_LIMITS.sectionText);
-  return { text, blocks: [section(text)] };
-}
-
 /** A drill's messages outside its thread say so first: nobody should take a rehearsal for an outage. */
 export function drillPrefix(drill: boolean, locale: Locale): string {
   return drill ? `🧪 *${TERMS[locale].drill}* · ` : '';
@@ -295,34 +273,6 @@ export function drillPrefix(drill: boolean, locale: Locale): string {
 export function escalationDmText(incidentId: string, service: string, label: string, permalink: string | null, locale: Locale, drill = false): string {
   const s = NOTE_STRINGS[locale];
   return clip(drillPrefix(drill, locale) + s.escalationDm(escapeMrkdwn(label), incidentId, escapeMrkdwn(service), permalink ? link(permalink, incidentId) : incidentId), SLACK_LIMITS.sectionText);
-}
-
-/**
- * Every field is plain text (the service and title come from alerts, the rollback line carries the
- * configured version names): stakeholderText escapes them all, so callers never escape.
- */
-export interface StakeholderView {
-  incidentId: string;
-  service: string;
-  title: string;
-  userImpact: string | null;
-  severity: Tier;
-  status: string;
-  rollback: string | null;
-  resolved: boolean;
-  drill?: boolean;
-}
-
-/** The stakeholder notice (what happened, user impact, current state, next update). */
-export function stakeholderText(v: StakeholderView, locale: Locale): string {
-  const s = NOTE_STRINGS[locale];
-  const terms = TERMS[locale];
-  const impact = escapeMrkdwn(v.userImpact ?? terms.severity[v.severity]);
-  const state = escapeMrkdwn([v.status, v.rollback].filter(Boolean).join(' · '));
-  // The title is the first alert's summary: outside text of any length.
-  const title = escapeMrkdwn(clip(v.title, SUMMARY_SHOWN));
-  const text = s.stakeholder(v.incidentId, escapeMrkdwn(clip(v.service, SERVICE_SHOWN)), title, impact, state, v.resolved ? s.stakeholderResolved : s.stakeholderNextUpdate);
-  return clip(drillPrefix(v.drill ?? false, locale) + text, SLACK_LIMITS.sectionText);
 }
 
 /** The two halves of the fix-preparation checklist (Slack allows ten options per checkboxes element). */

@@ -6,6 +6,7 @@ import type { PlanChange } from '../../../services/refusals.ts';
 import type { Locale } from '../i18n/locale.ts';
 import { PLAN_REFUSAL_STRINGS } from '../i18n/plan-refusals.ts';
 import { TERMS } from '../i18n/terms.ts';
+import { weightSteps } from './confirm.ts';
 import { escapeMrkdwn, formatPercent } from './format.ts';
 import type { Refusal } from './view-models.ts';
 
@@ -45,8 +46,8 @@ function changeText(c: PlanChange, canary: boolean, locale: Locale): string {
     case 'to':
       return c.now === null ? p.noTarget(version(c.shown)) : p.to(version(c.shown), version(c.now));
     case 'phases':
-      // As the confirmation shows them: from all traffic on the version being rolled back.
-      return p.phases(shares([100, ...c.shown]), shares([100, ...c.now]));
+      // As the confirmation shows them: from the share the version had then, and has now.
+      return p.phases(weightSteps(c.shownFrom, c.shown, locale), weightSteps(c.nowFrom, c.now, locale));
     case 'steps':
       return p.steps(shares(c.shown), shares(c.now));
     case 'dry_run':

@@ -27,6 +27,8 @@ export interface IncidentView {
   breaches: BreachView[];            // the metrics that fired, vs thresholds
   assessment: Assessment;            // matrix answers so far
   recommendation: Recommendation | null;
+  /** The decisions the service can run: the head message offers no other (a blue-green service has no Gradual). */
+  actions: readonly Action[];
   decision: DecisionView | null;
   rollback: RollbackView | null;     // the incident's current/last rollback
   earlierRollback?: RollbackView | null; // the rollback before a canary that brings the fix in

@@ -7,7 +7,7 @@
  * escaped, lists joined), so a translation only decides word order.
  */
 import type { DrillSub, IncidentSub, ParseError, RollbackSub } from '../commands/types.ts';
-import { COMPLAINT_MAX_LENGTH, PLANNED_MAX_AHEAD_DAYS } from '../commands/types.ts';
+import { COMPLAINT_MAX_LENGTH, DECLARE_SUMMARY_MAX, PLANNED_MAX_AHEAD_DAYS } from '../commands/types.ts';
 import type { Locale } from './locale.ts';
 
 /** Pieces each parse error's message is built from; every ParseError code must have an entry. */
@@ -29,7 +29,7 @@ export interface ErrorParams {
 export type ErrorMessages = { [K in ParseError['code']]: (p: ErrorParams[K]) => string };
 
 /** The argument names `missing_argument` reports, as the sentence "Missing …" names them. */
-export type ArgumentName = 'service' | 'version' | 'time' | 'scenario' | 'id';
+export type ArgumentName = 'service' | 'version' | 'time' | 'scenario' | 'id' | 'summary';
 
 export interface HelpEntry {
   explain: string;
@@ -62,6 +62,7 @@ export const TIME_FORMS = ['14:30', '2026-01-05 14:30', '2026-01-05T05:30:00Z', 
 
 const MAX_DAYS = PLANNED_MAX_AHEAD_DAYS;
 const MAX_COMPLAINT = COMPLAINT_MAX_LENGTH;
+const MAX_SUMMARY = DECLARE_SUMMARY_MAX;
 
 export const COMMAND_STRINGS: Record<Locale, CommandStrings> = {
   en: {
@@ -75,6 +76,7 @@ export const COMMAND_STRINGS: Record<Locale, CommandStrings> = {
       time: 'the time (`at <time>` or `in <duration>`)',
       scenario: 'the scenario name',
       id: 'the id',
+      summary: 'the summary: after the service name, say in a few words what is wrong',
     },
     errors: {
       unknown_subcommand: ({ command, given, known, suggestion }) =>
@@ -108,6 +110,7 @@ export const COMMAND_STRINGS: Record<Locale, CommandStrings> = {
         help: 'help',
       },
       incident: {
+        declare: 'declare <service> [--critical|--warning|--watch] <summary…>',
         list: 'list',
         ack: 'ack [id]',
         resolve: 'resolve [id]',
@@ -149,6 +152,10 @@ export const COMMAND_STRINGS: Record<Locale, CommandStrings> = {
       incident: {
         title: 'work with incidents',
         entries: {
+          declare: {
+            explain: 'open an incident by hand, with the same message, judgment matrix, escalation and timeline as one opened by an alert',
+            example: 'declare prompt-service Answers in the wrong language since 14:00',
+          },
           list: { explain: 'list the open incidents', example: 'list' },
           ack: { explain: 'acknowledge an incident: someone is on it', example: 'ack INC-20260105-001' },
           resolve: { explain: 'mark an incident resolved', example: 'resolve' },
@@ -156,7 +163,10 @@ export const COMMAND_STRINGS: Record<Locale, CommandStrings> = {
           timeline: { explain: 'show the incident’s timeline', example: 'timeline' },
           help: { explain: 'show this help', example: 'help' },
         },
-        notes: ['Without an id, the command acts on the open incident. Ids look like `INC-20260105-001` (any case).'],
+        notes: [
+          'Without an id, the command acts on the open incident. Ids look like `INC-20260105-001` (any case).',
+          `\`declare\`: anyone who can see incidents may declare one (in the incident channel, or in a direct message with Rewind as a member of it). A service has one open incident at a time: if it has one, you are pointed to it. The version is the one serving now. Severity is warning unless \`--critical\` or \`--watch\` is given; a declared critical incident never rolls back by itself: an approver decides. The summary is cut at ${MAX_SUMMARY} characters.`,
+        ],
       },
       drill: {
         title: 'rollback drills',
@@ -183,6 +193,7 @@ export const COMMAND_STRINGS: Record<Locale, CommandStrings> = {
       time: '実行時刻(`at <時刻>` または `in <期間>`)',
       scenario: 'シナリオ名',
       id: 'ID',
+      summary: '概要(サービス名の後に、何が起きているかを短く書いてください)',
     },
     errors: {
       unknown_subcommand: ({ command, given, known, suggestion }) =>
@@ -216,6 +227,7 @@ export const COMMAND_STRINGS: Record<Locale, CommandStrings> = {
         help: 'help',
       },
       incident: {
+        declare: 'declare <サービス> [--critical|--warning|--watch] <概要…>',
         list: 'list',
         ack: 'ack [ID]',
         resolve: 'resolve [ID]',
@@ -257,6 +269,10 @@ export const COMMAND_STRINGS: Record<Locale, CommandStrings> = {
       incident: {
         title: 'インシデントを操作します',
         entries: {
+          declare: {
+            explain: 'インシデントを手動で宣言します。アラートで起票されたものと同じメッセージ・判断マトリクス・エスカレーション・タイムラインが付きます',
+            example: 'declare prompt-service 14:00以降、回答が英語で返ってくる',
+          },
           list: { explain: '未解決のインシデントを一覧表示します', example: 'list' },
           ack: { explain: 'インシデントを確認済み(対応中)にします', example: 'ack INC-20260105-001' },
           resolve: { explain: 'インシデントを解決済みにします', example: 'resolve' },
@@ -264,7 +280,10 @@ export const COMMAND_STRINGS: Record<Locale, CommandStrings> = {
           timeline: { explain: 'インシデントのタイムラインを表示します', example: 'timeline' },
           help: { explain: 'このヘルプを表示します', example: 'help' },
         },
-        notes: ['ID を省略すると、未解決のインシデントが対象になります。ID は `INC-20260105-001` の形式です(大文字・小文字は問いません)。'],
+        notes: [
+          'ID を省略すると、未解決のインシデントが対象になります。ID は `INC-20260105-001` の形式です(大文字・小文字は問いません)。',
+          `\`declare\`: インシデントを閲覧できる人(インシデントチャンネル、またはそのメンバーとして Rewind とのダイレクトメッセージ)なら誰でも宣言できます。1つのサービスで未解決のインシデントは1つだけです。既にある場合はそのインシデントを案内します。バージョンは現在稼働中のものです。重大度は \`--critical\` か \`--watch\` を付けない限り warning です。宣言した critical のインシデントで自動ロールバックは行いません(承認者が判断します)。概要は${MAX_SUMMARY}文字までで切り詰めます。`,
+        ],
       },
       drill: {
         title: 'ロールバック訓練',

@@ -16,6 +16,10 @@ export interface IncidentStrings {
   recommended: (action: string, basis: string) => string;
   ruleBasis: (ruleNumber: number) => string;
   defaultBasis: string;
+  /** The basis when the recommendation is not the matrix's own action: what the rule (null: the default) said. */
+  matrixSaid: (action: string, ruleNumber: number | null) => string;
+  /** Why the matrix's gradual rollback is not recommended for this service now. */
+  insteadBecause: { movesAtOnce: (service: string, router: string) => string; abortIfHolds: (metric: string, value: string, abortIf: string) => string };
   decision: (who: string, action: string, when: string) => string;
   rollbackHeading: (strategy: string, status: string, startedBy: string) => string;
   traffic: (split: string) => string;
@@ -27,6 +31,11 @@ export interface IncidentStrings {
   resolvedDecision: (action: string, who: string) => string;
   resolvedRollback: (strategy: string, versions: string, status: string) => string;
   resolvedFix: (strategy: string, versions: string, status: string) => string;
+  /** A resolved incident shows the highest severity it reached, not a live one. */
+  peakSeverity: (label: string) => string;
+  /** The header's state while the fix comes in as a canary after the resolution (`share`: on the fix). */
+  fixCanary: { waiting: (version: string) => string; at: (version: string, share: string) => string; paused: (version: string, share: string) => string };
+  fixCanarySummary: (duration: string) => string;
   button: { acknowledge: string; resolve: string; approve: string; pause: string; resume: string; abort: string; cancelScheduled: string };
   confirmResolve: { title: string; text: (incidentId: string) => string; confirm: string; deny: string };
   confirmAbort: { title: string; text: (service: string) => string; confirm: string; deny: string };
@@ -50,6 +59,13 @@ export const INCIDENT_STRINGS: Record<Locale, IncidentStrings> = {
     recommended: (action, basis) => `⭐ Recommended: *${action}* (${basis})`,
     ruleBasis: (ruleNumber) => `rule ${ruleNumber}`,
     defaultBasis: 'default',
+    matrixSaid: (action, ruleNumber) => (ruleNumber === null ? `the matrix's default is *${action}*` : `rule ${ruleNumber} of the matrix says *${action}*`),
+    insteadBecause: {
+      movesAtOnce: (service, router) =>
+        `Blue-green: traffic moves at once. *${service}* is routed by \`${router}\`, which sends all traffic to one version, so a gradual rollback cannot run on it.`,
+      abortIfHolds: (metric, value, abortIf) =>
+        `A gradual rollback would abort at once: ${metric} is ${value} now, which already meets its abort condition \`${abortIf}\`, so its first phase would go straight to 0%.`,
+    },
     decision: (who, action, when) => `✅ ${who} chose *${action}* (${when})`,
     rollbackHeading: (strategy, status, startedBy) => `*${strategy}* · ${status} · started by ${startedBy}`,
     traffic: (split) => `Traffic: ${split}`,
@@ -61,6 +77,13 @@ export const INCIDENT_STRINGS: Record<Locale, IncidentStrings> = {
     resolvedDecision: (action, who) => `Decision: ${action} (${who})`,
     resolvedRollback: (strategy, versions, status) => `Rollback: ${strategy} ${versions}, ${status}`,
     resolvedFix: (strategy, versions, status) => `Fix: ${strategy} ${versions}, ${status}`,
+    peakSeverity: (label) => `Peak severity: ${label}`,
+    fixCanary: {
+      waiting: (version) => `Fix canary: ${version} waiting for approval`,
+      at: (version, share) => `Fix canary: ${version} at ${share}`,
+      paused: (version, share) => `Fix canary: ${version} paused at ${share}`,
+    },
+    fixCanarySummary: (duration) => `The incident was resolved after ${duration}. Its fix is now coming in as a cautious canary, watched at every step.`,
     button: {
       acknowledge: 'Acknowledge',
       resolve: 'Resolve',
@@ -109,6 +132,13 @@ export const INCIDENT_STRINGS: Record<Locale, IncidentStrings> = {
     recommended: (action, basis) => `⭐ 推奨: *${action}*（${basis}）`,
     ruleBasis: (ruleNumber) => `ルール ${ruleNumber}`,
     defaultBasis: 'デフォルト',
+    matrixSaid: (action, ruleNumber) => (ruleNumber === null ? `マトリックスのデフォルトは *${action}*` : `マトリックスのルール ${ruleNumber} は *${action}*`),
+    insteadBecause: {
+      movesAtOnce: (service, router) =>
+        `ブルーグリーン構成: トラフィックは一度に切り替わります。*${service}* のルーター \`${router}\` は全トラフィックを 1 つのバージョンへ送るため、段階的ロールバックは実行できません。`,
+      abortIfHolds: (metric, value, abortIf) =>
+        `段階的ロールバックは直ちに中止されます: 現在の ${metric} は ${value} で、中止条件 \`${abortIf}\` を既に満たしているため、最初のフェーズでそのまま 0% になります。`,
+    },
     decision: (who, action, when) => `✅ ${who} が *${action}* を選択（${when}）`,
     rollbackHeading: (strategy, status, startedBy) => `*${strategy}* · ${status} · 開始: ${startedBy}`,
     traffic: (split) => `トラフィック: ${split}`,
@@ -120,6 +150,13 @@ export const INCIDENT_STRINGS: Record<Locale, IncidentStrings> = {
     resolvedDecision: (action, who) => `判断: ${action}（${who}）`,
     resolvedRollback: (strategy, versions, status) => `ロールバック: ${strategy} ${versions}、${status}`,
     resolvedFix: (strategy, versions, status) => `修正版: ${strategy} ${versions}、${status}`,
+    peakSeverity: (label) => `最大重大度: ${label}`,
+    fixCanary: {
+      waiting: (version) => `修正版カナリア: ${version} 承認待ち`,
+      at: (version, share) => `修正版カナリア: ${version} ${share}`,
+      paused: (version, share) => `修正版カナリア: ${version} ${share} で一時停止中`,
+    },
+    fixCanarySummary: (duration) => `インシデントは ${duration} で解決済みです。現在、修正版を慎重なカナリアで投入しており、各段階を監視しています。`,
     button: {
       acknowledge: '確認 (Ack)',
       resolve: '解決済みにする',

@@ -6,7 +6,6 @@ export interface NoteStrings {
   decisionAsRecommended: string;
   decisionAgainstRecommendation: (recommended: string) => string;
   assessment: (who: string, answers: string) => string;
-  assessmentRecommendation: (action: string, basis: string) => string;
   assessmentIncomplete: string;
   rollbackRequested: (who: string, strategy: string, service: string, versions: string) => string;
   approvalNeeded: (who: string, strategy: string, service: string, versions: string, have: number, need: number) => string;
@@ -28,11 +27,7 @@ export interface NoteStrings {
   finished: Record<'succeeded' | 'failed' | 'aborted', (strategy: string, service: string, versions: string) => string>;
   finishedReason: (reason: string) => string;
   scheduled: (strategy: string, service: string, versions: string, when: string) => string;
-  alertFiring: (source: string, severity: string, summary: string) => string;
-  alertResolved: (source: string, summary: string) => string;
   allAlertsResolved: string;
-  alertBatch: (total: number, firing: number, resolved: number) => string;
-  alertsMore: (more: number) => string;
   severityRaised: (from: string, to: string) => string;
   tierFired: (tier: string, version: string, breaches: string) => string;
   tierCleared: (tier: string, version: string) => string;
@@ -42,9 +37,6 @@ export interface NoteStrings {
   postmortemScheduled: (when: string, who: string) => string;
   postmortemReminder: (who: string) => string;
   fixPrep: string;
-  stakeholder: (id: string, service: string, what: string, impact: string, state: string, next: string) => string;
-  stakeholderNextUpdate: string;
-  stakeholderResolved: string;
   rcaPosted: (id: string) => string;
   automaticRollback: (reason: string) => string;
   unknownService: (service: string, source: string, summary: string) => string;
@@ -69,6 +61,7 @@ export interface RefusalStrings {
   noKnownVersions: (service: string, from: string) => string;
   engineUnavailable: (what: string) => string;
   drillRefused: (service: string, reason: string) => string;
+  gradualNotPossible: (service: string, router: string) => string;
   error: (message: string) => string;
 }
 
@@ -78,7 +71,6 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
     decisionAsRecommended: 'This is what the judgment matrix recommends.',
     decisionAgainstRecommendation: (recommended) => `The judgment matrix recommended *${recommended}*.`,
     assessment: (who, answers) => `📝 ${who} updated the assessment: ${answers}`,
-    assessmentRecommendation: (action, basis) => `⭐ Recommended: *${action}* (${basis})`,
     assessmentIncomplete: 'Answer the remaining questions for a recommendation.',
     rollbackRequested: (who, strategy, service, versions) => `🔁 ${who} started a *${strategy}* of *${service}*: ${versions}.`,
     approvalNeeded: (who, strategy, service, versions, have, need) =>
@@ -108,11 +100,7 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
       aborted: (strategy, service, versions) => `⏹ ${strategy} of *${service}* ${versions} stopped.`,
     },
     finishedReason: (reason) => `Reason: ${reason}`,
-    alertFiring: (source, severity, summary) => `🚨 ${source} alert (${severity}): ${summary}`,
-    alertResolved: (source, summary) => `✅ ${source} alert resolved: ${summary}`,
     allAlertsResolved: 'Every alert of this incident is resolved. Resolve the incident if the service is healthy.',
-    alertBatch: (total, firing, resolved) => `🚨 ${total} alert updates (${firing} firing, ${resolved} resolved):`,
-    alertsMore: (more) => `…and ${more} more (\`/incident timeline\` lists them all)`,
     severityRaised: (from, to) => `⬆️ Severity raised from ${from} to *${to}*.`,
     tierFired: (tier, version, breaches) => `📈 *${tier}* tier fired on \`${version}\`: ${breaches}`,
     tierCleared: (tier, version) => `📉 The *${tier}* tier cleared on \`${version}\`.`,
@@ -122,9 +110,6 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
     postmortemScheduled: (when, who) => `🗓 Post-mortem scheduled for ${when}. Participants: ${who}.`,
     fixPrep: '🛠 Fix preparation (runbook): tick the steps as they are done; the state is kept with the incident.',
     postmortemReminder: (who) => `📝 Post-mortem time: ${who}, please meet to review this incident (the RCA draft is one click away).`,
-    stakeholder: (id, service, what, impact, state, next) => `📣 *${id}* · ${service}\n*What happened*: ${what}\n*User impact*: ${impact}\n*Current state*: ${state}\n*Next update*: ${next}`,
-    stakeholderNextUpdate: 'when the incident is resolved',
-    stakeholderResolved: 'none: the incident is resolved',
     rcaPosted: (id) => `📄 The RCA draft of ${id} is posted in the incident thread.`,
     automaticRollback: (reason) => `🤖 Rewind started the immediate rollback itself (${reason}; \`autoRollback: critical\`).`,
     unknownService: (service, source, summary) => `❓ A ${source} alert names the service *${service}*, which is not configured in Rewind: "${summary}". It was stored; add the service to config/rewind.yml to have its alerts handled. (Said at most once an hour per service.)`,
@@ -139,7 +124,6 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
     decisionAsRecommended: '判断マトリックスの推奨どおりです。',
     decisionAgainstRecommendation: (recommended) => `判断マトリックスの推奨は *${recommended}* でした。`,
     assessment: (who, answers) => `📝 ${who} が評価を更新しました: ${answers}`,
-    assessmentRecommendation: (action, basis) => `⭐ 推奨: *${action}*（${basis}）`,
     assessmentIncomplete: '残りの質問に答えると推奨アクションが表示されます。',
     rollbackRequested: (who, strategy, service, versions) => `🔁 ${who} が *${service}* の *${strategy}* を開始しました: ${versions}`,
     approvalNeeded: (who, strategy, service, versions, have, need) =>
@@ -169,11 +153,7 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
       aborted: (strategy, service, versions) => `⏹ *${service}* の${strategy}（${versions}）を停止しました。`,
     },
     finishedReason: (reason) => `理由: ${reason}`,
-    alertFiring: (source, severity, summary) => `🚨 ${source} のアラート（${severity}）: ${summary}`,
-    alertResolved: (source, summary) => `✅ ${source} のアラートが解消しました: ${summary}`,
     allAlertsResolved: 'このインシデントのアラートはすべて解消しました。サービスが正常なら解決済みにしてください。',
-    alertBatch: (total, firing, resolved) => `🚨 アラートの更新 ${total} 件（発火 ${firing}、解消 ${resolved}）:`,
-    alertsMore: (more) => `…ほか ${more} 件（すべては \`/incident timeline\` で確認できます）`,
     severityRaised: (from, to) => `⬆️ 重大度を ${from} から *${to}* に引き上げました。`,
     tierFired: (tier, version, breaches) => `📈 \`${version}\` で *${tier}* ティアが発火しました: ${breaches}`,
     tierCleared: (tier, version) => `📉 \`${version}\` の *${tier}* ティアが解除されました。`,
@@ -183,9 +163,6 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
     postmortemScheduled: (when, who) => `🗓 ポストモーテムを ${when} に予定しました。参加者: ${who}`,
     fixPrep: '🛠 修正版の準備（ランブック）: 終わった項目にチェックを入れてください。状態はインシデントと一緒に保存されます。',
     postmortemReminder: (who) => `📝 ポストモーテムの時間です: ${who} このインシデントを振り返ってください（RCA の下書きはボタン一つで作れます）。`,
-    stakeholder: (id, service, what, impact, state, next) => `📣 *${id}* · ${service}\n*発生事象*: ${what}\n*ユーザー影響*: ${impact}\n*現在の状況*: ${state}\n*次回の更新*: ${next}`,
-    stakeholderNextUpdate: 'インシデント解決時',
-    stakeholderResolved: 'なし（インシデントは解決済み）',
     rcaPosted: (id) => `📄 ${id} の RCA 下書きをインシデントのスレッドに投稿しました。`,
     automaticRollback: (reason) => `🤖 Rewind が即座ロールバックを自動で開始しました（${reason}、\`autoRollback: critical\`）。`,
     unknownService: (service, source, summary) => `❓ ${source} のアラートが Rewind に設定されていないサービス *${service}* を指しています: 「${summary}」。記録はしました。扱うには config/rewind.yml にサービスを追加してください。（同じサービスについては1時間に一度までお知らせします）`,
@@ -221,6 +198,8 @@ export const REFUSAL_STRINGS: Record<Locale, RefusalStrings> = {
     engineUnavailable: (what) =>
       `⚠️ The rollback engine is not installed in this build yet: ${what} was recorded but not run. Follow the runbook by hand, then resolve the incident here.`,
     drillRefused: (service, reason) => `🛑 The drill on *${service}* is refused and nothing was changed: ${reason}.`,
+    gradualNotPossible: (service, router) =>
+      `🚫 *${service}* is blue-green (\`${router}\`): traffic moves at once, so only an immediate rollback can run on it. A gradual rollback needs a router that splits traffic by weight. Nothing was started.`,
     error: (message) => `⚠️ Something went wrong: ${message}. Try again; if it keeps failing, check the bot's logs.`,
   },
   ja: {
@@ -245,6 +224,8 @@ export const REFUSAL_STRINGS: Record<Locale, RefusalStrings> = {
     engineUnavailable: (what) =>
       `⚠️ このビルドにはロールバックエンジンがまだ組み込まれていません: ${what} は記録されましたが実行されていません。ランブックに沿って手動で対応し、完了したらここでインシデントを解決済みにしてください。`,
     drillRefused: (service, reason) => `🛑 *${service}* の訓練は拒否されました。何も変更していません: ${reason}。`,
+    gradualNotPossible: (service, router) =>
+      `🚫 *${service}* はブルーグリーン構成（\`${router}\`）でトラフィックが一度に切り替わるため、実行できるのは即座ロールバックのみです。段階的ロールバックには重みでトラフィックを分割できるルーターが必要です。何も開始していません。`,
     error: (message) => `⚠️ エラーが発生しました: ${message}。もう一度お試しください。繰り返し失敗する場合はボットのログを確認してください。`,
   },
 };

@@ -1,4 +1,4 @@
-/** `/incident list|ack|resolve|rca|timeline [id]` (SPEC section 4); list and timeline only where they may be read. */
+/** `/incident declare|list|ack|resolve|rca|timeline` (SPEC section 4); declare, list and timeline only where incidents may be read. */
 import type { App } from '@slack/bolt';
 import type { Refusal } from '../../../../services/refusals.ts';
 import { incidentListText, timelineText } from '../../blocks/answers.ts';
@@ -9,8 +9,9 @@ import { COMMAND } from '../../ids.ts';
 import { ANSWER_STRINGS } from '../../i18n/answers.ts';
 import { NOTE_STRINGS } from '../../i18n/notes.ts';
 import { deliveryOf } from '../../payloads.ts';
-import { ephemeral, refusal, userActor, type ListenerDeps } from '../context.ts';
+import { ephemeral, parseContext, refusal, userActor, type ListenerDeps } from '../context.ts';
 import type { ReadScope } from '../read-scope.ts';
+import { declareIncident } from './declare.ts';
 import { answerRead } from './read.ts';
 
 /** The incident a command means: the id given, else the only open one. */
@@ -28,11 +29,12 @@ export function registerIncidentCommand(app: App, d: ListenerDeps, scope: ReadSc
   const say = ANSWER_STRINGS[d.locale];
   app.command(COMMAND.incident, async ({ context, ack, respond, client }) => {
     const command = deliveryOf(context, 'command');
-    const parsed = parseIncident(command.text);
+    const parsed = parseIncident(command.text, parseContext(d));
     if (!parsed.ok) return ack(ephemeral(renderParseError('incident', parsed.error, d.locale)));
     const c = parsed.command;
     const { services: s } = d;
     if (c.sub === 'help') return ack(ephemeral(helpText('incident', d.locale)));
+    if (c.sub === 'declare') return declareIncident(d, scope, { command, ack, respond, client }, c);
     const read = { command, ack, respond, client, topic: 'incidents' as const };
     if (c.sub === 'list') {
       return answerRead(d, scope, read, () => {
