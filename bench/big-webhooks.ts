@@ -11,7 +11,6 @@
  * late whenever the bot's event loop is stalled, and the stall would go missing from the figures.
  * Each round sends new alerts (new fingerprints), so every round stores all of them.
  */
-import { spawn } from 'node:child_process';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { COMMAND } from '../src/adapters/slack/ids.ts';
 import { BOT_ACTOR } from '../src/domain/types.ts';
@@ -19,6 +18,7 @@ import { bigAlertmanagerBody, type BigBody } from '../test/support/big-alerts.ts
 import { signRequest, slashCommandBody } from '../test/support/slack-signing.ts';
 import { ALERT_TOKEN, ALICE, SECRET, startWorld, type World } from '../test/support/world.ts';
 import { DEFAULT_MAX_ALERT_BODY_BYTES } from '../src/adapters/alerts/routes.ts';
+import { runSender } from './child-sender.ts';
 import { SMOKE, scaled } from './scale.ts';
 
 const ROUNDS = SMOKE ? 1 : 5;
@@ -93,17 +93,7 @@ const SENDER = `
 `;
 
 function send(base: string, bodies: string[], commands: Array<{ body: string; headers: Record<string, string> }>): Promise<Traffic> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', SENDER], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const out: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      if (code !== 0) reject(new Error(`the sender exited with ${code}`));
-      else resolve(JSON.parse(Buffer.concat(out).toString('utf8')) as Traffic);
-    });
-    child.stdin.end(JSON.stringify({ base, token: ALERT_TOKEN, bodies, commands, intervalMs: COMMAND_INTERVAL_MS, leadMs: LEAD_MS, tailMs: TAIL_MS }));
-  });
+  return runSender<Traffic>(SENDER, { base, token: ALERT_TOKEN, bodies, commands, intervalMs: COMMAND_INTERVAL_MS, leadMs: LEAD_MS, tailMs: TAIL_MS });
 }
 
 /** Enough signed commands for the longest run: one every interval for a minute. */

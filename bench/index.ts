@@ -2,6 +2,7 @@
 import { benchAck } from './ack.ts';
 import { benchAlerts } from './alerts.ts';
 import { benchBigWebhooks } from './big-webhooks.ts';
+import { benchFloods } from './floods.ts';
 import { benchMemory } from './memory.ts';
 import { benchRollback } from './rollback.ts';
 import { SMOKE } from './scale.ts';
@@ -22,6 +23,8 @@ console.log('concurrent webhooks');
 await benchWebhooks(print);
 console.log('big webhooks beside slash commands');
 await benchBigWebhooks(print);
+console.log('slow senders and unsigned floods');
+await benchFloods(print);
 // Last: it measures the heap of the whole process, which the benchmarks before it have warmed.
 console.log('memory under traffic');
 await benchMemory(print);

@@ -20,7 +20,7 @@ import { createInjector } from './adapters/drills/index.ts';
 import { DrillMessages } from './adapters/slack/drill-messages.ts';
 import type { FaultInjector } from './services/drill-ports.ts';
 import { Queries } from './services/queries.ts';
-import { openStore, type Store } from './store/index.ts';
+import { openStore, storeRefusal, type Store } from './store/index.ts';
 import { healthRoutes, type Route } from './adapters/http/routes.ts';
 import { createMetricsRegistry } from './adapters/http/metrics.ts';
 import { RequestActivity } from './adapters/http/activity.ts';
@@ -29,6 +29,7 @@ import { slackErrorCode } from './adapters/slack/outbox-sender.ts';
 import { SlackUserGroups } from './adapters/slack/directory.ts';
 import { registerListeners } from './adapters/slack/listeners/index.ts';
 import { SlackPresenter } from './adapters/slack/presenter.ts';
+import { tellStoreRefusals } from './adapters/slack/store-outage.ts';
 import { judgment } from './config/derive.ts';
 
 export { VERSION };
@@ -97,6 +98,8 @@ function watchSlackAuth(slack: SlackSurface, slackApiUrl: string, clock: Clock, 
     while (!signal.aborted) {
       try {
         const r = await slack.client.auth.test();
+        // A start that failed meanwhile has said its last line: nothing is logged after it.
+        if (signal.aborted) return;
         slack.identify({ botId: r.bot_id, botUserId: r.user_id, teamId: r.team_id });
         state.ok = true;
         state.detail = `team ${r.team ?? '?'} as ${r.user ?? '?'}`;
@@ -128,6 +131,29 @@ function rootCause(err: unknown): string {
     at = next;
   }
   return typeof at?.message === 'string' ? at.message : String(at);
+}
+
+/** Runs `work` at the next heartbeat that could write, and at each one after until it has succeeded once. */
+function whenWritable(work: () => Promise<void>, runner: Runner, signal: AbortSignal, log: Logger): void {
+  let state: 'waiting' | 'running' | 'done' = 'waiting';
+  let lastError = '';
+  runner.everyBeat(() => {
+    if (state !== 'waiting' || signal.aborted) return;
+    state = 'running';
+    work().then(
+      () => {
+        state = 'done';
+        log.info('the database takes writes: timers, drills and evaluations started');
+      },
+      (err: unknown) => {
+        state = 'waiting';
+        const message = (err as Error).message;
+        // A refusal again is the outage going on (the heartbeat reports it); anything else once.
+        if (!storeRefusal(err) && message !== lastError) log.error({ err: message }, 'start-up work failed; tried again at the next heartbeat');
+        lastError = message;
+      },
+    );
+  });
 }
 
 /** What went wrong at start, said so that the person reading it knows what to change. */
@@ -280,19 +306,35 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
     log,
   );
   presenter.incidents = services.incidents;
-  presenter.drills = new DrillMessages({ client, drills: services.drills, channel: config.slack.drillChannel, locale });
+  presenter.drills = new DrillMessages({ client, drills: services.drills, channel: config.slack.drillChannel, locale, timezone: config.drills.timezone });
   alertSink = services.alerts;
   registerListeners(slack.app, { config, services, clock, locale, log });
+  // A listener whose write the database refuses (a full disk) has the person told so, plainly.
+  slack.app.use(tellStoreRefusals({ incidentChannel: config.slack.incidentChannel, locale, clock, log }));
+
+  // What start-up writes: a drill's fault removed (before any timer runs), the next drill armed,
+  // the claims of a killed process released, the first evaluation rounds. On a full disk it waits:
+  // the bot starts and answers what it can, /readyz says why it is not ready, and this runs at the
+  // first heartbeat that finds the database taking writes.
+  const startWork = async () => {
+    await services.drills.heal();
+    if (stopping.signal.aborted) return;
+    services.drillSchedule.arm();
+    services.timers.start();
+    services.evaluator?.start();
+  };
 
   let port: number;
   try {
     port = await slack.start(env.port, options.host);
-    // A drill that was running when the process died has its fault removed before anything else runs.
-    await services.drills.heal();
-    services.drillSchedule.arm();
+    // The heartbeat first: its write is the probe of whether the database takes writes.
     runner.start();
-    services.timers.start();
-    services.evaluator?.start();
+    await startWork().catch((err: unknown) => {
+      const refusal = storeRefusal(err);
+      if (!refusal) throw err;
+      log.warn({ code: refusal.code }, 'the database does not take writes: timers, drills and evaluations start once it does');
+      whenWritable(startWork, runner, stopping.signal, log);
+    });
     presenter.start();
   } catch (err) {
     // Nothing half-alive stays behind: no port answering /healthz for a bot that cannot work.

@@ -20,6 +20,7 @@ import type { Condition } from '../domain/conditions.ts';
 import { METRIC_NAMES, type MetricName, type MetricSample } from '../domain/metrics.ts';
 import { describeBreach, evaluate, initialTriggerState, type TriggerRules } from '../domain/triggers.ts';
 import { TIERS, type Tier } from '../domain/types.ts';
+import { formatZoned } from '../domain/zoned-time.ts';
 import type { FetchLike } from '../adapters/metrics/http.ts';
 import { PrometheusMetrics } from '../adapters/metrics/prometheus.ts';
 import { systemClock, type Clock } from '../services/clock.ts';
@@ -62,9 +63,14 @@ export function parseTime(text: string, nowMs: number, what = 'time'): number {
   return ms;
 }
 
-/** `2026-01-05T09:22:00Z`: milliseconds only when there are some. */
+/** `2026-01-05T09:22:00Z`: milliseconds only when there are some; for echoing the times given on the command line. */
 export function formatTime(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+/** `2026-01-05 18:22:30 Asia/Tokyo`: the report's times, in the team's zone (drills.timezone) like every time Rewind writes. */
+function reportTime(ms: number, timeZone: string): string {
+  return formatZoned(ms, timeZone, undefined, { seconds: true });
 }
 
 /** Usage errors are thrown as UsageError, which the CLI prints as one line with exit code 2. */
@@ -131,7 +137,7 @@ export async function backtestCommand(args: string[], out: Output, deps: Backtes
     return 1;
   }
 
-  const heading = `Backtest of ${opts.service} ${version} from ${formatTime(fromMs)} to ${formatTime(toMs)} every ${formatDuration(stepMs)} (${evaluations} evaluations)`;
+  const heading = `Backtest of ${opts.service} ${version} from ${reportTime(fromMs, config.drills.timezone)} to ${reportTime(toMs, config.drills.timezone)} every ${formatDuration(stepMs)} (${evaluations} evaluations)`;
   for (const line of report(heading, config, prometheus.metrics, history.series, fromMs, stepMs, evaluations)) out.log(line);
   return 0;
 }
@@ -194,6 +200,7 @@ export function report(heading: string, config: Config, queried: MetricName[], s
   const runs: Record<Tier, Run | null> = { critical: null, warning: null, watch: null };
   const fresh = (): TierLog => ({ lines: [], firings: 0, longestMs: 0, longestOngoing: false, breached: false });
   const logs: Record<Tier, TierLog> = { critical: fresh(), warning: fresh(), watch: fresh() };
+  const zone = config.drills.timezone;
   const lastAt = fromMs + (evaluations - 1) * stepMs;
 
   for (let k = 0; k < evaluations; k++) {
@@ -212,7 +219,7 @@ export function report(heading: string, config: Config, queried: MetricName[], s
       const breaches = result.breaches.filter((b) => rules.tiers[t].includes(b.condition));
       let run = runs[t];
       if (run && now.pendingSince === null) {
-        finish(logs[t], run, { at, cleared: true }, rules.confirmationWindowMs, rules.tiers[t]);
+        finish(logs[t], run, { at, cleared: true }, rules.confirmationWindowMs, rules.tiers[t], zone);
         run = runs[t] = null;
       }
       if (!run && now.pendingSince !== null) run = runs[t] = { since: now.pendingSince, lastBreach: at, firedAt: null, worst: new Map() };
@@ -222,14 +229,14 @@ export function report(heading: string, config: Config, queried: MetricName[], s
       if (run.firedAt === null && now.firingSince !== null) {
         run.firedAt = now.firingSince;
         logs[t].firings++;
-        logs[t].lines.push(`  fired    ${formatTime(run.firedAt)}  ${breaches.map(describeBreach).join(', ') || 'no condition readable'}; breaching since ${formatTime(run.since)}`);
+        logs[t].lines.push(`  fired    ${reportTime(run.firedAt, zone)}  ${breaches.map(describeBreach).join(', ') || 'no condition readable'}; breaching since ${reportTime(run.since, zone)}`);
       }
     }
     state = result.state;
   }
   for (const t of TIERS) {
     const run = runs[t];
-    if (run) finish(logs[t], run, { at: lastAt, cleared: false }, rules.confirmationWindowMs, rules.tiers[t]);
+    if (run) finish(logs[t], run, { at: lastAt, cleared: false }, rules.confirmationWindowMs, rules.tiers[t], zone);
   }
 
   const absent = [...used].filter((m) => !counts.has(m));
@@ -259,7 +266,7 @@ export function report(heading: string, config: Config, queried: MetricName[], s
 }
 
 /** Closes a run at its first healthy evaluation (`cleared`), or at the end of the range. */
-function finish(log: TierLog, run: Run, end: { at: number; cleared: boolean }, windowMs: number, conditions: readonly Condition[]): void {
+function finish(log: TierLog, run: Run, end: { at: number; cleared: boolean }, windowMs: number, conditions: readonly Condition[], zone: string): void {
   log.breached = true;
   const worst = conditions
     .filter((c) => run.worst.has(c))
@@ -274,16 +281,16 @@ function finish(log: TierLog, run: Run, end: { at: number; cleared: boolean }, w
     }
     log.lines.push(
       end.cleared
-        ? `  cleared  ${formatTime(end.at)}  after ${formatDuration(lasted)}; worst ${worst}`
-        : `  still firing at the end of the range (${formatTime(end.at)}), ${formatDuration(lasted)} so far; worst ${worst}`,
+        ? `  cleared  ${reportTime(end.at, zone)}  after ${formatDuration(lasted)}; worst ${worst}`
+        : `  still firing at the end of the range (${reportTime(end.at, zone)}), ${formatDuration(lasted)} so far; worst ${worst}`,
     );
     return;
   }
   const held = formatDuration(run.lastBreach - run.since);
   log.lines.push(
     end.cleared
-      ? `  not fired: breached ${formatTime(run.since)} to ${formatTime(run.lastBreach)} (${held}), under the ${window} confirmation window; worst ${worst}`
-      : `  pending at the end of the range: breaching since ${formatTime(run.since)} (${held}), under the ${window} confirmation window so far; worst ${worst}`,
+      ? `  not fired: breached ${reportTime(run.since, zone)} to ${reportTime(run.lastBreach, zone)} (${held}), under the ${window} confirmation window; worst ${worst}`
+      : `  pending at the end of the range: breaching since ${reportTime(run.since, zone)} (${held}), under the ${window} confirmation window so far; worst ${worst}`,
   );
 }
 

@@ -228,7 +228,7 @@ export function loadConfigFile(file: string): LoadResult {
     const err = e as NodeJS.ErrnoException;
     const message =
       err.code === 'ENOENT'
-        ? 'the file does not exist; pass another path or set REWIND_CONFIG (default config/rewind.yml)'
+        ? 'the file does not exist; check the path (the default is config/rewind.yml)'
         : err.code === 'EISDIR'
           ? 'this is a directory, not a config file'
           : err.code === 'ENOTDIR'

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { ACTION, BLOCK, VIEW } from '../adapters/slack/ids.ts';
 import type { MetricSample } from '../domain/metrics.ts';
+import { epochToZonedParts, formatZoned } from '../domain/zoned-time.ts';
 import { startRewind, type Rewind } from '../main.ts';
 import { ManualClock } from '../services/clock.ts';
 import { KubeApiStandIn } from './stand-ins/kube-api.ts';
@@ -92,7 +93,15 @@ export async function runDemo(print: (line: string) => void, configFile = 'confi
 
     const url = `http://127.0.0.1:${bot.port}/slack/events`;
     const channels: Record<string, string> = { [bot.config.slack.incidentChannel]: '#incident', [bot.config.slack.stakeholderChannel]: '#stakeholders' };
-    const stamp = () => new Date(clock.now() + 9 * 60 * MIN).toISOString().slice(11, 16); // Tokyo time
+    // Every time is in the team's zone (drills.timezone), as the bot writes them; said once up front.
+    const zone = bot.config.drills.timezone;
+    const clockAt = (at: number, seconds = false) => {
+      const p = epochToZonedParts(at, zone);
+      const two = (n: number) => String(n).padStart(2, '0');
+      return `${two(p.hour)}:${two(p.minute)}${seconds ? `:${two(p.second)}` : ''}`;
+    };
+    const stamp = () => clockAt(clock.now());
+    say(`(Times are ${zone}, the zone in config drills.timezone.)`);
     const transcript = new Transcript(say, (id) => channels[id] ?? id);
     const flush = () => transcript.flush(slack.calls, `[${stamp()}]`);
     const narrate = (text: string) => {
@@ -134,7 +143,8 @@ export async function runDemo(print: (line: string) => void, configFile = 'confi
     // Slow answers, not more errors: the error rate stays below the gradual rollback's abortIf
     // (error_rate > 5%), so the bot can recommend stepping traffic down rather than switching at once.
     narrate('it gets worse: answers slow down, p95 latency 3.4 s');
-    sim.set('prompt-service', 'v2.0.0', { ...HEALTHY, error_rate: 0.03, p95_latency: 3400 });
+    // The slowest 1% slow down with the rest: a p99 under the p95 would be no real service.
+    sim.set('prompt-service', 'v2.0.0', { ...HEALTHY, error_rate: 0.03, p95_latency: 3400, p99_latency: 4600 });
     await until(9);
     const incident = bot.store.incidents.listOpen()[0];
     if (!incident) throw new Error('the scenario opened no incident');
@@ -183,13 +193,15 @@ export async function runDemo(print: (line: string) => void, configFile = 'confi
     await until(151);
     for (const line of plain(String(slack.responsesTo(responseUrl).at(-1)?.body.text ?? '(no answer)')).split('\n')) say(`             ${line}`);
     const next = bot.store.drills.list({ status: 'scheduled', limit: 1 })[0];
-    say(`Next scheduled drill: ${next?.id} (${next?.scenario}) at ${next ? new Date(next.scheduledFor).toISOString() : '?'}.`);
+    say(`Next scheduled drill: ${next?.id} (${next?.scenario}) at ${next ? formatZoned(next.scheduledFor, zone, 'en') : '?'}.`);
     say('');
     say(`Timeline of ${incident.id} as stored in SQLite:`);
     for (const e of bot.services.queries.timeline(incident.id)) {
       const what = e.kind === 'status' ? `${e.from} → ${e.to}` : e.kind;
-      say(`  ${new Date(e.at + 9 * 60 * MIN).toISOString().slice(11, 19)}  ${what.padEnd(30)} ${e.actor.id}`);
+      say(`  ${clockAt(e.at, true)}  ${what.padEnd(30)} ${e.actor.id}`);
     }
+    // A message Slack would have refused is missing from the transcript above: the demo fails instead of telling less.
+    slack.assertNoUnexpectedRefusals();
     return { incidentId: incident.id, rollbackStatus: rollback?.status ?? 'none', incidentStatus: final?.status ?? 'unknown', canaryStatus: canary?.status ?? 'none', lines };
   } finally {
     await rewind?.stop();

@@ -5,6 +5,7 @@
  * action items left for people. Pure: the caller passes the incident, its events and the zone.
  */
 import type { Actor, Incident, IncidentStatus } from './types.ts';
+import { epochToZonedParts } from './zoned-time.ts';
 
 export interface RcaEvent {
   at: number;
@@ -92,13 +93,10 @@ const T = {
 } as const;
 
 function localTime(at: number, timezone: string, withDate: boolean): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  );
-  const hm = `${parts.hour}:${parts.minute}`;
-  return withDate ? `${parts.year}-${parts.month}-${parts.day} ${hm}` : hm;
+  const p = epochToZonedParts(at, timezone);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const hm = `${two(p.hour)}:${two(p.minute)}`;
+  return withDate ? `${String(p.year).padStart(4, '0')}-${two(p.month)}-${two(p.day)} ${hm}` : hm;
 }
 
 const who = (a: Actor) => (a.kind === 'user' ? `@${a.id}` : a.id);

@@ -181,30 +181,6 @@ export function nextWorkingDayAt(now: number, hour: number, minute: number, time
   throw new RangeError('unreachable: every week has a working day');
 }
 
-const zoneNameFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/**
- * A short zone name such as JST, EST, CET or UTC. ICU knows each abbreviation only in some
- * locales (JST in ja-JP, EST in en-US, CET/BST in en-GB) and otherwise says "GMT+9", so ask each
- * and keep the first real abbreviation; zones without one (Asia/Kolkata) keep the GMT offset.
- */
-export function zoneAbbreviation(epoch: number, timeZone: string): string {
-  assertFinite(epoch);
-  let fallback = '';
-  for (const locale of ['en-US', 'en-GB', 'ja-JP']) {
-    const key = `${locale}|${timeZone}`;
-    let f = zoneNameFormatters.get(key);
-    if (!f) {
-      f = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' });
-      zoneNameFormatters.set(key, f);
-    }
-    const name = f.formatToParts(new Date(epoch)).find((p) => p.type === 'timeZoneName')?.value ?? '';
-    if (/^[A-Z]{2,5}$/.test(name)) return name;
-    if (!fallback) fallback = name;
-  }
-  return fallback;
-}
-
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 const WEEKDAY_NAMES = {
   en: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'],
@@ -212,16 +188,15 @@ const WEEKDAY_NAMES = {
 } as const;
 
 /**
- * `2026-01-05 14:30 JST`. With a locale the weekday is added the way each language writes it, since
- * a planned time a few days out is easier to check with it: en `Mon 2026-01-05 14:30 JST`,
- * ja `2026-01-05(月) 14:30 JST`.
+ * `2026-04-01 (Wed) 10:00 Asia/Tokyo` (ja `2026-04-01 (水) 10:00 Asia/Tokyo`; without a locale no
+ * weekday; seconds on request): every time a person reads is in the team's one zone, and names it by its IANA name,
+ * which — unlike JST or CET — cannot be mistaken for another zone. The weekday is there because a
+ * planned time a few days out is easier to check with it.
  */
-export function formatZoned(epoch: number, timeZone: string, locale?: 'en' | 'ja'): string {
+export function formatZoned(epoch: number, timeZone: string, locale?: 'en' | 'ja', o: { seconds?: boolean } = {}): string {
   const p = epochToZonedParts(epoch, timeZone);
   const date = `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}`;
-  const clock = `${pad(p.hour)}:${pad(p.minute)}`;
-  const zone = zoneAbbreviation(epoch, timeZone);
-  if (locale === 'en') return `${WEEKDAY_NAMES.en[p.weekday]} ${date} ${clock} ${zone}`;
-  if (locale === 'ja') return `${date}(${WEEKDAY_NAMES.ja[p.weekday]}) ${clock} ${zone}`;
-  return `${date} ${clock} ${zone}`;
+  const weekday = locale ? ` (${WEEKDAY_NAMES[locale][p.weekday]})` : '';
+  const clock = `${pad(p.hour)}:${pad(p.minute)}${o.seconds ? `:${pad(p.second)}` : ''}`;
+  return `${date}${weekday} ${clock} ${timeZone}`;
 }

@@ -54,8 +54,8 @@ export interface RemoveResult {
   note: string;
 }
 
-/** Whether a drill's fault may go where the injector would put it; `reason` says why not. */
-export type TargetCheck = { ok: true } | { ok: false; reason: string };
+/** Whether a drill's fault may go where the injector would put it; `reason` (and `reasonJa`, the same in Japanese) says why not. */
+export type TargetCheck = { ok: true } | { ok: false; reason: string; reasonJa: string };
 
 export interface FaultInjector {
   readonly kind: InjectorKind;

@@ -9,6 +9,7 @@
  * late: a drill at an unannounced time would look like a real incident.
  */
 import type { Config } from '../config/schema.ts';
+import { formatZoned } from '../domain/zoned-time.ts';
 import type { DrillRecord, Store } from '../store/index.ts';
 import type { Clock } from './clock.ts';
 import { nextCronRuns } from './cron-schedule.ts';
@@ -60,7 +61,7 @@ export class DrillSchedule {
     // (A past one is left to its start timer, which fires late at start-up and marks it missed.)
     for (const stale of [...store.drills.withStatus('scheduled'), ...store.drills.withStatus('announced')]) {
       if (stale.scheduledFor > now && stale.scheduledFor !== at) {
-        store.drills.move(stale.id, ['scheduled', 'announced'], { status: 'aborted', finishedAt: now, note: `drills.schedule changed; the next drill is at ${new Date(at).toISOString()}` });
+        store.drills.move(stale.id, ['scheduled', 'announced'], { status: 'aborted', finishedAt: now, note: `drills.schedule changed; the next drill is at ${formatZoned(at, drills.timezone)}` });
         this.o.timers.cancelWhere(DRILL_TIMER, `drill:${stale.id}:`);
       }
     }
@@ -103,7 +104,7 @@ export class DrillSchedule {
     if (lateMs > MISSED_AFTER_MS) {
       const missed = this.o.store.drills.move(drillId, ['scheduled', 'announced'], {
         status: 'missed',
-        note: `due at ${new Date(drill.scheduledFor).toISOString()} while Rewind was not running; not run late`,
+        note: `due at ${formatZoned(drill.scheduledFor, this.o.drills.timezone)} while Rewind was not running; not run late`,
       });
       if (missed) this.o.notifier.drill({ kind: 'missed', drillId });
     } else {

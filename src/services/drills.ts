@@ -385,8 +385,10 @@ export async function planDrill(o: PlanContext, name: string): Promise<Outcome<D
   if ('unavailable' in injector) return error(`the drill injector cannot run: ${injector.unavailable}`);
   // Judged again on every run, scheduled or not, and not only at start: the object the fault
   // would land on may have changed hands since the config was loaded.
-  const target = drillTargetProblem(o.services, service, o.drills.injector)?.message ?? (await injector.checkTarget(service).then((c) => (c.ok ? null : c.reason)));
-  if (target) return refuse({ kind: 'drill_refused', service, reason: target });
+  const configured = drillTargetProblem(o.services, service, o.drills.injector);
+  if (configured) return refuse({ kind: 'drill_refused', service, reason: configured.message, reasonJa: configured.messageJa });
+  const check = await injector.checkTarget(service);
+  if (!check.ok) return refuse({ kind: 'drill_refused', service, reason: check.reason, reasonJa: check.reasonJa });
   const { version, source } = await servingVersion(o, service);
   const spec = specOf(scenario, service, version, 'DRILL-PLAN', o.drills.maxDuration);
   return ok({ scenario, service, version, versionSource: source, injector: injector.kind, lines: injector.describe(spec), maxDurationMs: o.drills.maxDuration });

@@ -71,7 +71,7 @@ export class FixCanary {
     const auth = await this.o.authorizer.authorize(actor, 'rollback.canary', service, { incidentId: incident.id, step: 'plan' });
     if (!auth.ok) return refuse({ kind: 'not_approver', action: 're-deploy a fix as a canary', approvers: auth.approvers });
     if (movesTrafficAtOnce(config.router)) {
-      return error(`${service} is routed by a Service selector (blue-green), which sends all traffic to one version: a canary needs a weighted router (gateway-api, istio, nginx or replicas). Switch to the fix with an immediate rollback to it instead.`);
+      return refuse({ kind: 'canary_not_possible', service, router: config.router });
     }
     const active = this.o.store.rollbacks.activeForService(service);
     if (active) return refuse({ kind: 'rollback_running', rollbackId: active.id });

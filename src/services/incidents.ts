@@ -134,8 +134,11 @@ export class IncidentService {
   /** Remembers where the head message was posted, so later changes update it in place. */
   /** The head message is in Slack: kept on the incident, and its time on the timeline (a drill's decision time counts from it). */
   attachMessage(id: string, channel: string, ts: string): void {
-    this.store.incidents.update({ ...this.get(id), slackChannel: channel, slackTs: ts });
-    this.store.incidents.appendEvent({ incidentId: id, at: this.clock.now(), kind: 'posted', actor: { kind: 'system', id: 'slack' }, detail: { channel, ts } });
+    // Both or neither: a head message recorded without its timeline line (or the other way round) is never left behind.
+    this.store.transaction(() => {
+      this.store.incidents.update({ ...this.get(id), slackChannel: channel, slackTs: ts });
+      this.store.incidents.appendEvent({ incidentId: id, at: this.clock.now(), kind: 'posted', actor: { kind: 'system', id: 'slack' }, detail: { channel, ts } });
+    });
   }
 
   /** The open incident of a service, if any. */

@@ -118,6 +118,7 @@ export function createServices(config: Config, store: Store, clock: Clock, ports
             canary: { steps: config.rollback.cautiousCanary.steps, observeMs: config.rollback.cautiousCanary.observe },
             tiers: triggerRules(config).tiers,
             dryRun: config.rollback.dryRun,
+            timezone: config.drills.timezone,
           },
           ...(log ? { log } : {}),
         })

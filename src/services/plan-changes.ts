@@ -30,6 +30,9 @@ function settings(shown: { requiredApprovals: number; dryRun: boolean }, now: { 
 
 export function rollbackPlanChanges(shown: RollbackPlan, now: RollbackPlan): PlanChange[] {
   const changes: PlanChange[] = [];
+  // A dialog that named no incident (none was open) would now be filed under the service's open
+  // incident — its thread, its timeline, its escalation — which the person never saw.
+  if (shown.incidentId !== now.incidentId) changes.push({ field: 'incident', shown: shown.incidentId, now: now.incidentId });
   if (shown.fromVersion !== now.fromVersion) changes.push({ field: 'from', shown: shown.fromVersion, now: now.fromVersion });
   if (shown.toVersion !== now.toVersion) changes.push({ field: 'to', shown: shown.toVersion, now: now.toVersion });
   // Only a gradual rollback shows its phases; an immediate one always switches in one step.

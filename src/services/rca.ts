@@ -12,6 +12,22 @@ export interface RcaPublisher {
   publishRca(incidentId: string, markdown: string, filename: string): void;
 }
 
+/**
+ * The same draft asked for again within this time is not uploaded again: a second click, a
+ * colleague's `/incident rca` a minute later, would only stack copies in the thread. A changed
+ * timeline makes a new draft at once; the same one is posted again after this, in case the first
+ * upload was lost in the thread.
+ */
+export const RCA_REPOST_MS = 10 * 60_000;
+
+export interface RcaDraftOutcome {
+  markdown: string;
+  filename: string;
+  /** True when it was uploaded now; false when the same draft was uploaded at `postedAt`, within RCA_REPOST_MS. */
+  posted: boolean;
+  postedAt: number;
+}
+
 export class RcaService {
   constructor(
     private readonly store: Store,
@@ -19,16 +35,18 @@ export class RcaService {
     private readonly options: { timezone: string; locale: 'en' | 'ja'; publisher: RcaPublisher },
   ) {}
 
-  draft(incidentId: string, actor: Actor): Outcome<{ markdown: string; filename: string }> {
+  draft(incidentId: string, actor: Actor): Outcome<RcaDraftOutcome> {
     const incident = this.store.incidents.get(incidentId);
     if (!incident) return refuse({ kind: 'unknown_incident', incidentId });
     const events = this.store.incidents.timeline(incidentId);
     const markdown = rcaMarkdown({ incident, events, timezone: this.options.timezone, locale: this.options.locale, affectedUsers: null });
     const now = this.clock.now();
+    const filename = `${incidentId}-rca.md`;
+    const last = this.store.rcaDrafts.get(incidentId);
+    if (last && last.markdown === markdown && now - last.updatedAt < RCA_REPOST_MS) return ok({ markdown, filename, posted: false, postedAt: last.updatedAt });
     this.store.rcaDrafts.save(incidentId, markdown, actor.id, now);
     this.store.incidents.appendEvent({ incidentId, at: now, kind: 'rca_drafted', actor, detail: {} });
-    const filename = `${incidentId}-rca.md`;
     this.options.publisher.publishRca(incidentId, markdown, filename);
-    return ok({ markdown, filename });
+    return ok({ markdown, filename, posted: true, postedAt: now });
   }
 }

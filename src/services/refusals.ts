@@ -12,7 +12,7 @@ export type Refusal =
   | { kind: 'incident_resolved'; incidentId: string }
   | { kind: 'unknown_incident'; incidentId: string }
   | { kind: 'no_open_incident'; service: string | null }
-  | { kind: 'several_open_incidents'; ids: string[] }
+  | { kind: 'several_open_incidents'; ids: string[]; /** The subcommand typed, for the example (`/incident resolve INC-…`). */ sub?: string }
   | { kind: 'no_rollback'; service: string }
   | { kind: 'illegal_transition'; incidentId: string; from: IncidentStatus; to: IncidentStatus }
   | { kind: 'no_target_version'; service: string; fromVersion: string | null; known: string[] }
@@ -26,10 +26,17 @@ export type Refusal =
   | { kind: 'plan_changed'; service: string; strategy: 'immediate' | 'gradual' | 'canary'; changes: PlanChange[] }
   /** A dialog's metadata is not what Rewind wrote (forged, corrupted, or from an older Rewind). */
   | { kind: 'dialog_unreadable'; dialog: 'confirm' | 'canary' }
+  /**
+   * A planned rollback's time that cannot run as planned: `passed` (it came while the dialog was
+   * open, or was never ahead), or `too_far` (more than `maxDays` ahead, which `/rollback planned` refuses too).
+   */
+  | { kind: 'planned_time'; service: string; at: number; problem: 'passed' | 'too_far'; maxDays: number }
   /** A drill that would fault something it must not (a route that is not the drill service's own): a safety refusal, not a failure. */
-  | { kind: 'drill_refused'; service: string; reason: string }
+  | { kind: 'drill_refused'; service: string; reason: string; /** The same in Japanese (Slack shows it in the ja locale). */ reasonJa?: string }
   /** A gradual rollback of a service whose router moves all traffic at once (blue-green): only an immediate one can run. */
   | { kind: 'gradual_not_possible'; service: string; router: string }
+  /** A fix cannot come in as a canary on a router that moves all traffic at once. */
+  | { kind: 'canary_not_possible'; service: string; router: string }
   | { kind: 'error'; message: string };
 
 /**
@@ -39,6 +46,8 @@ export type Refusal =
  */
 export type PlanChange =
   | { field: 'from' | 'to'; shown: string | null; now: string | null }
+  /** The incident the rollback belongs to (null: none, a new one is opened for it). */
+  | { field: 'incident'; shown: string | null; now: string | null }
   /** `shownFrom` / `nowFrom`: the share the version had when the dialog opened, and has now (null: not read). */
   | { field: 'phases'; shown: number[]; now: number[]; shownFrom: number | null; nowFrom: number | null }
   | { field: 'steps'; shown: number[]; now: number[] }
@@ -55,5 +64,6 @@ export function refusalLine(r: Refusal): string {
   if (r.kind === 'error') return r.message;
   if (r.kind === 'drill_refused') return `the drill on ${r.service} is refused and nothing was changed: ${r.reason}`;
   if (r.kind === 'gradual_not_possible') return `${r.service} is routed by ${r.router}, which moves all traffic at once: only an immediate rollback can run`;
+  if (r.kind === 'canary_not_possible') return `${r.service} is routed by ${r.router}, which moves all traffic at once: a fix cannot come in as a canary`;
   return r.kind;
 }

@@ -33,6 +33,8 @@ export interface EngineSettings {
   canary: { steps: number[]; observeMs: number };
   tiers: TriggerRules['tiers'];
   dryRun: boolean;
+  /** The team's zone (drills.timezone): times in the thread notes are written in it. */
+  timezone: string;
 }
 
 export interface RollbackEngineOptions {

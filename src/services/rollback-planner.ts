@@ -15,6 +15,7 @@ import { phasesFrom } from '../domain/rollback-plan.ts';
 import { canRun } from '../domain/routing.ts';
 import { chooseTarget } from '../domain/target.ts';
 import type { Store } from '../store/index.ts';
+import type { Clock } from './clock.ts';
 import type { DecisionService } from './decisions.ts';
 import type { IncidentService } from './incidents.ts';
 import { rollbackPlanChanges } from './plan-changes.ts';
@@ -27,6 +28,14 @@ import { ok, refuse, type Outcome, type PlanChange } from './refusals.ts';
  * a dialog that says the share could not be read is better than no dialog.
  */
 const LIVE_READ_MS = 1_500;
+
+/**
+ * How far ahead a rollback may be planned: `/rollback planned` refuses a time further out (the
+ * Slack command's parser holds the same number), and so does the plan, for a dialog whose time
+ * comes back from Slack. A row planned for 2100 would hold the service's one active rollback.
+ */
+export const PLANNED_MAX_AHEAD_DAYS = 30;
+export const PLANNED_MAX_AHEAD_MS = PLANNED_MAX_AHEAD_DAYS * 86_400_000;
 
 export type ManualStrategy = 'immediate' | 'gradual';
 
@@ -74,6 +83,8 @@ export interface Subject {
 
 export interface RollbackPlannerOptions {
   store: Store;
+  /** A planned time is checked against it: ahead of now, and at most PLANNED_MAX_AHEAD_DAYS out. */
+  clock: Clock;
   incidents: IncidentService;
   decisions: DecisionService;
   /** Fallback chain per service, newest first. */
@@ -150,6 +161,14 @@ export class RollbackPlanner {
     if (!canRun(request.strategy, router)) return refuse({ kind: 'gradual_not_possible', service, router });
     const active = this.o.store.rollbacks.activeForService(service);
     if (active && active.status !== 'pending') return refuse({ kind: 'rollback_running', rollbackId: active.id });
+    const at = request.at ?? null;
+    if (at !== null) {
+      // A time that passed is refused, not run now: the person confirmed a later moment, and "now"
+      // is a different decision (a dialog that said "now" carries no time at all).
+      const now = this.o.clock.now();
+      if (at <= now) return refuse({ kind: 'planned_time', service, at, problem: 'passed', maxDays: PLANNED_MAX_AHEAD_DAYS });
+      if (at - now > PLANNED_MAX_AHEAD_MS) return refuse({ kind: 'planned_time', service, at, problem: 'too_far', maxDays: PLANNED_MAX_AHEAD_DAYS });
+    }
 
     const from = this.servingVersion(service, incidentVersion, request.incidentId);
     const history = this.o.store.rollbacks
@@ -176,15 +195,16 @@ export class RollbackPlanner {
       skippedPhases: gradual ? phases.skipped : [],
       requiredApprovals: this.o.requiredApprovals,
       dryRun: this.o.dryRun,
-      scheduledFor: request.at ?? null,
+      scheduledFor: at,
     });
   }
 
   /**
    * The plan a submitted dialog may run: made again from the state now for the dialog's incident
    * (or service), strategy, asked-for target and time, and refused when it is not what the dialog
-   * showed — another service than the incident's, a version the service does not have, or any
-   * difference in versions, phases or settings.
+   * showed — another service than the incident's, a version the service does not have, a planned
+   * time that has passed or is too far ahead (the command's own limits), or any difference in the
+   * incident, versions, phases or settings.
    */
   recheck(shown: ShownRollbackPlan, subject: Subject, live: Split | null = null): Outcome<RollbackPlan> {
     const { service } = subject;

@@ -8,10 +8,11 @@
  * calls the engine; every other caller is told what is already happening.
  */
 import { BOT_ACTOR, type Actor } from '../domain/types.ts';
-import { RollbackConflictError, type RollbackRecord, type Store } from '../store/index.ts';
+import { RollbackConflictError, storeRefusal, type RollbackRecord, type Store } from '../store/index.ts';
 import type { Authorizer } from './authorization.ts';
 import type { Clock } from './clock.ts';
 import type { DecisionService } from './decisions.ts';
+import { HeldControls } from './held-controls.ts';
 import type { IncidentService } from './incidents.ts';
 import type { ClusterPort, IncidentNotifier, RollbackControl, RollbackEngine } from './ports.ts';
 import type { TimerService } from './timers.ts';
@@ -69,9 +70,13 @@ export class RollbackRequests {
   private readonly starting = new Set<Promise<void>>();
 
   private readonly planner: RollbackPlanner;
+  /** Pauses and aborts the database refused while its disk was full, until they can be recorded. */
+  private readonly held: HeldControls;
 
   constructor(private readonly o: RollbackRequestOptions) {
+    this.held = new HeldControls(o.log);
     this.planner = new RollbackPlanner(o);
+    o.timers.beforeEachRun(() => this.held.applyAll());
     o.timers.on<PlannedPayload>(PLANNED_TIMER, (t) => this.onPlanned(t.payload));
   }
 
@@ -328,8 +333,23 @@ export class RollbackRequests {
   async control(target: { service?: string; rollbackId?: string }, control: RollbackControl, actor: Actor): Promise<Outcome<RollbackRecord>> {
     const rollback = target.rollbackId ? this.o.store.rollbacks.get(target.rollbackId) : this.o.store.rollbacks.activeForService(target.service ?? '');
     const service = rollback?.service ?? target.service ?? '';
-    const auth = await this.o.authorizer.authorize(actor, `rollback.${control}`, service, { rollbackId: rollback?.id ?? null });
-    if (!auth.ok) return refuse({ kind: 'not_approver', action: `${control} a rollback`, approvers: auth.approvers });
+    try {
+      const auth = await this.o.authorizer.authorize(actor, `rollback.${control}`, service, { rollbackId: rollback?.id ?? null });
+      if (!auth.ok) return refuse({ kind: 'not_approver', action: `${control} a rollback`, approvers: auth.approvers });
+      return await this.applyControl(rollback, service, control, actor);
+    } catch (err) {
+      // The database refused the write (a full disk): a Pause or Abort by an approver is held and
+      // recorded before the rollback's next step (held-controls.ts); anything else is thrown.
+      if (!rollback || control === 'resume' || !storeRefusal(err) || !(actor.kind !== 'user' || (await this.o.authorizer.isApprover(actor.id)))) throw err;
+      const id = rollback.id;
+      throw this.held.hold(id, control, actor, async () => {
+        this.o.store.audit.record({ at: this.o.clock.now(), actor, action: `rollback.${control}`, target: service, outcome: 'allowed', detail: { rollbackId: id, held: true } });
+        await this.applyControl(this.o.store.rollbacks.get(id), service, control, actor);
+      }, err);
+    }
+  }
+
+  private async applyControl(rollback: RollbackRecord | null, service: string, control: RollbackControl, actor: Actor): Promise<Outcome<RollbackRecord>> {
     if (!rollback || !['pending', 'scheduled', 'running', 'paused'].includes(rollback.status)) return refuse({ kind: 'no_rollback', service });
     if (rollback.status === 'pending' || rollback.status === 'scheduled') {
       // Not yet running: only abort makes sense, and it needs no engine — nothing has moved.

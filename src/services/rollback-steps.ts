@@ -6,6 +6,7 @@ import { conditionHolds, formatValue } from '../domain/conditions.ts';
 import { METRIC_NAMES, type MetricSample } from '../domain/metrics.ts';
 import { busiestVersion, phasesToSkip, revertSteps, sameSplit, type PlannedStep, type StepKind } from '../domain/rollback-plan.ts';
 import { verificationVerdict, type MetricMove } from '../domain/verification.ts';
+import { formatZoned } from '../domain/zoned-time.ts';
 import type { RollbackRecord, RollbackStep, Store } from '../store/index.ts';
 import { withKubeRetry, withKubeWrite } from './kube-retry.ts';
 import type { KubeChange, ServiceCluster, Split } from './ports.ts';
@@ -334,7 +335,7 @@ export class StepRunner {
     const facts: Array<[string, string]> = [['incident', r.incidentId ?? 'none'], ['recovery', recovered ? 'confirmed by metrics' : 'to be confirmed by a person']];
     if (r.incidentId && this.o.postActions) {
       const { postMortemAt } = this.o.postActions.afterRollback(r.incidentId);
-      facts.push(['stakeholders', 'notified'], ['post-mortem', new Date(postMortemAt).toISOString()]);
+      facts.push(['stakeholders', 'notified'], ['post-mortem', formatZoned(postMortemAt, this.o.settings.timezone)]);
     }
     this.finishStep(ctx, 'succeeded', facts);
     const done = this.o.store.rollbacks.update(r.id, { status: 'succeeded', finishedAt: this.o.clock.now() }, 'running');

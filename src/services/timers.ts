@@ -119,6 +119,7 @@ export class TimerService {
   private readonly unwritten = new Map<number, () => void>();
   private readonly handlers = new Map<string, TimerHandler<never>>();
   private readonly warnedKinds = new Set<string>();
+  private readonly beforeRuns: Array<() => Promise<void>> = [];
   private running: Promise<number> | null = null;
   private loop: Promise<void> | null = null;
   private stopping = false;
@@ -154,6 +155,15 @@ export class TimerService {
     this.yieldToRequests = options.yieldToRequests ?? (() => new Promise<void>((turn) => setImmediate(turn)));
     if (!(this.pollMs > 0)) throw new RangeError(`pollMs must be positive, got ${this.pollMs}`);
     if (!(this.maxAttempts >= 1)) throw new RangeError(`maxAttempts must be at least 1, got ${this.maxAttempts}`);
+  }
+
+  /**
+   * Work that must land before any timer is claimed, done at the start of every run: a Pause the
+   * database refused while its disk was full is recorded before the rollback's next step can run.
+   * Its failure fails the run like a failed claim (the loop backs off and tries again).
+   */
+  beforeEachRun(fn: () => Promise<void>): void {
+    this.beforeRuns.push(fn);
   }
 
   /** Registers the handler of a kind. One handler per kind; register before start(). */
@@ -340,6 +350,7 @@ export class TimerService {
   }
 
   private async runDueNow(): Promise<number> {
+    for (const fn of this.beforeRuns) await fn();
     const kinds = [...this.handlers.keys()];
     this.warnUnhandled(kinds);
     let ran = 0;

@@ -15,7 +15,11 @@ export class StoreVersionError extends Error {
   }
 }
 
-/** The database cannot be used at all: its folder is not writable, or the file is damaged. Said so a person knows what to do. */
+/**
+ * The database cannot be opened: the path is a folder or runs through a file, the folder cannot be
+ * written, the file is damaged, or the disk is too full to open it or to migrate it. The message is
+ * one sentence saying what is wrong and what to do.
+ */
 export class StoreOpenError extends Error {
   override readonly name = 'StoreOpenError';
   constructor(
@@ -109,4 +113,35 @@ export class NotFoundError extends Error {
 export function isUniqueViolation(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** Why the database refused a write, as much as a person needs to hear. */
+export interface StoreRefusal {
+  /** `full`: no space left; `read_only`: the file or its volume; `locked`: another connection holds the write lock; `io`: the disk failed. */
+  reason: 'full' | 'read_only' | 'locked' | 'io';
+  /** SQLite's code, e.g. `SQLITE_FULL`. */
+  code: string;
+}
+
+/**
+ * Whether `err` is SQLite refusing to store something — a condition of the disk or of another
+ * connection that passes by itself or by an operator's hand — rather than a bug. Looks through
+ * `cause` and Bolt's `originals` (several listeners failing at once).
+ */
+export function storeRefusal(err: unknown, depth = 0): StoreRefusal | null {
+  if (!err || typeof err !== 'object' || depth > 4) return null;
+  const e = err as { code?: unknown; cause?: unknown; originals?: unknown };
+  if (typeof e.code === 'string' && e.code.startsWith('SQLITE_')) {
+    const code = e.code;
+    if (code === 'SQLITE_FULL') return { reason: 'full', code };
+    if (code.startsWith('SQLITE_READONLY')) return { reason: 'read_only', code };
+    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return { reason: 'locked', code };
+    if (code.startsWith('SQLITE_IOERR')) return { reason: 'io', code };
+    return null;
+  }
+  for (const inner of [e.cause, ...(Array.isArray(e.originals) ? e.originals : [])]) {
+    const found = storeRefusal(inner, depth + 1);
+    if (found) return found;
+  }
+  return null;
 }

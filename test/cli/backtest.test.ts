@@ -76,7 +76,7 @@ describe('rewind backtest', () => {
     expect(await runCli(args(), c.out)).toBe(0);
     expect(c.errors).toEqual([]);
     expect(c.logs).toEqual([
-      'Backtest of checkout v3.1.0 from 2026-01-05T09:00:00Z to 2026-01-05T10:00:00Z every 30s (121 evaluations)',
+      'Backtest of checkout v3.1.0 from 2026-01-05 18:00:00 Asia/Tokyo to 2026-01-05 19:00:00 Asia/Tokyo every 30s (121 evaluations)',
       'Triggers (confirmation window 2m):',
       '  critical: error_rate > 10%, availability < 95%, p99_latency > 10000',
       '  warning: error_rate > 5%, p95_latency > 3000, hallucination_rate > 15%',
@@ -84,25 +84,25 @@ describe('rewind backtest', () => {
       'Left out: user_complaints > 5 (watch): user_complaints counts /rollback complaint and has no history',
       '',
       'critical',
-      '  not fired: breached 2026-01-05T09:05:00Z to 2026-01-05T09:06:30Z (90s), under the 2m confirmation window; worst error_rate 12% > 10%',
-      '  fired    2026-01-05T09:22:00Z  error_rate 15% > 10%; breaching since 2026-01-05T09:20:00Z',
-      '  cleared  2026-01-05T09:34:00Z  after 12m; worst error_rate 18% > 10%',
+      '  not fired: breached 2026-01-05 18:05:00 Asia/Tokyo to 2026-01-05 18:06:30 Asia/Tokyo (90s), under the 2m confirmation window; worst error_rate 12% > 10%',
+      '  fired    2026-01-05 18:22:00 Asia/Tokyo  error_rate 15% > 10%; breaching since 2026-01-05 18:20:00 Asia/Tokyo',
+      '  cleared  2026-01-05 18:34:00 Asia/Tokyo  after 12m; worst error_rate 18% > 10%',
       '',
       'warning',
-      '  not fired: breached 2026-01-05T09:05:00Z to 2026-01-05T09:06:30Z (90s), under the 2m confirmation window; worst error_rate 12% > 5%',
-      '  fired    2026-01-05T09:22:00Z  error_rate 15% > 5%; breaching since 2026-01-05T09:20:00Z',
-      '  cleared  2026-01-05T09:34:00Z  after 12m; worst error_rate 18% > 5%',
-      '  fired    2026-01-05T09:42:00Z  error_rate 7% > 5%; breaching since 2026-01-05T09:40:00Z',
-      '  cleared  2026-01-05T09:50:00Z  after 8m; worst error_rate 7% > 5%',
+      '  not fired: breached 2026-01-05 18:05:00 Asia/Tokyo to 2026-01-05 18:06:30 Asia/Tokyo (90s), under the 2m confirmation window; worst error_rate 12% > 5%',
+      '  fired    2026-01-05 18:22:00 Asia/Tokyo  error_rate 15% > 5%; breaching since 2026-01-05 18:20:00 Asia/Tokyo',
+      '  cleared  2026-01-05 18:34:00 Asia/Tokyo  after 12m; worst error_rate 18% > 5%',
+      '  fired    2026-01-05 18:42:00 Asia/Tokyo  error_rate 7% > 5%; breaching since 2026-01-05 18:40:00 Asia/Tokyo',
+      '  cleared  2026-01-05 18:50:00 Asia/Tokyo  after 8m; worst error_rate 7% > 5%',
       '',
       'watch',
-      '  not fired: breached 2026-01-05T09:05:00Z to 2026-01-05T09:06:30Z (90s), under the 2m confirmation window; worst error_rate 12% > 2%',
-      '  fired    2026-01-05T09:22:00Z  error_rate 15% > 2%; breaching since 2026-01-05T09:20:00Z',
-      '  cleared  2026-01-05T09:34:00Z  after 12m; worst error_rate 18% > 2%',
-      '  fired    2026-01-05T09:42:00Z  error_rate 7% > 2%; breaching since 2026-01-05T09:40:00Z',
-      '  cleared  2026-01-05T09:50:00Z  after 8m; worst error_rate 7% > 2%',
-      '  fired    2026-01-05T09:57:00Z  error_rate 3% > 2%; breaching since 2026-01-05T09:55:00Z',
-      '  still firing at the end of the range (2026-01-05T10:00:00Z), 3m so far; worst error_rate 3% > 2%',
+      '  not fired: breached 2026-01-05 18:05:00 Asia/Tokyo to 2026-01-05 18:06:30 Asia/Tokyo (90s), under the 2m confirmation window; worst error_rate 12% > 2%',
+      '  fired    2026-01-05 18:22:00 Asia/Tokyo  error_rate 15% > 2%; breaching since 2026-01-05 18:20:00 Asia/Tokyo',
+      '  cleared  2026-01-05 18:34:00 Asia/Tokyo  after 12m; worst error_rate 18% > 2%',
+      '  fired    2026-01-05 18:42:00 Asia/Tokyo  error_rate 7% > 2%; breaching since 2026-01-05 18:40:00 Asia/Tokyo',
+      '  cleared  2026-01-05 18:50:00 Asia/Tokyo  after 8m; worst error_rate 7% > 2%',
+      '  fired    2026-01-05 18:57:00 Asia/Tokyo  error_rate 3% > 2%; breaching since 2026-01-05 18:55:00 Asia/Tokyo',
+      '  still firing at the end of the range (2026-01-05 19:00:00 Asia/Tokyo), 3m so far; worst error_rate 3% > 2%',
       '',
       'Summary: critical fired 1 time, longest 12m; warning fired 2 times, longest 12m; watch fired 3 times, longest 12m',
     ]);
@@ -118,9 +118,9 @@ describe('rewind backtest', () => {
     script('v3.0.0', (t) => (t >= at('09:10:00') && t < at('09:20:00') ? 0.5 : 0));
     const c = capture();
     expect(await runCli(args('--version', 'v3.0.0', '--step', '1m'), c.out)).toBe(0);
-    expect(c.logs[0]).toBe('Backtest of checkout v3.0.0 from 2026-01-05T09:00:00Z to 2026-01-05T10:00:00Z every 1m (61 evaluations)');
-    expect(c.logs).toContain('  fired    2026-01-05T09:12:00Z  error_rate 50% > 10%; breaching since 2026-01-05T09:10:00Z');
-    expect(c.logs).toContain('  cleared  2026-01-05T09:20:00Z  after 8m; worst error_rate 50% > 10%');
+    expect(c.logs[0]).toBe('Backtest of checkout v3.0.0 from 2026-01-05 18:00:00 Asia/Tokyo to 2026-01-05 19:00:00 Asia/Tokyo every 1m (61 evaluations)');
+    expect(c.logs).toContain('  fired    2026-01-05 18:12:00 Asia/Tokyo  error_rate 50% > 10%; breaching since 2026-01-05 18:10:00 Asia/Tokyo');
+    expect(c.logs).toContain('  cleared  2026-01-05 18:20:00 Asia/Tokyo  after 8m; worst error_rate 50% > 10%');
     expect(c.logs.at(-1)).toBe('Summary: critical fired 1 time, longest 8m; warning fired 1 time, longest 8m; watch fired 1 time, longest 8m');
     expect(prom.requests.every((r) => r.params.step === '60' && r.params.query!.includes('version="v3.0.0"'))).toBe(true);
   });
@@ -139,12 +139,12 @@ describe('rewind backtest', () => {
     const warning = c.logs.slice(c.logs.indexOf('warning'), c.logs.indexOf('watch'));
     expect(warning).toEqual([
       'warning',
-      '  fired    2026-01-05T09:12:00Z  error_rate 6% > 5%; breaching since 2026-01-05T09:10:00Z',
-      '  still firing at the end of the range (2026-01-05T10:00:00Z), 48m so far; worst error_rate 6% > 5%',
+      '  fired    2026-01-05 18:12:00 Asia/Tokyo  error_rate 6% > 5%; breaching since 2026-01-05 18:10:00 Asia/Tokyo',
+      '  still firing at the end of the range (2026-01-05 19:00:00 Asia/Tokyo), 48m so far; worst error_rate 6% > 5%',
       '',
     ]);
     // watch has no unknown condition (user_complaints is left out), so it clears.
-    expect(c.logs).toContain('  cleared  2026-01-05T09:20:00Z  after 8m; worst error_rate 6% > 2%');
+    expect(c.logs).toContain('  cleared  2026-01-05 18:20:00 Asia/Tokyo  after 8m; worst error_rate 6% > 2%');
     expect(c.logs.at(-1)).toBe('Summary: critical never fired; warning fired 1 time, longest 48m (still firing at the end); watch fired 1 time, longest 8m');
     expect(c.logs.slice(c.logs.indexOf('critical'), c.logs.indexOf('warning'))).toEqual(['critical', '  never breached', '']);
   });
@@ -162,7 +162,7 @@ describe('rewind backtest', () => {
     const c = capture();
     const clock = new ManualClock(T0 + 3_600_000 + 700);
     expect(await backtestCommand(['--service', 'checkout', '--from', '-1h', '--to', 'now', '--config', config], c.out, { clock })).toBe(0);
-    expect(c.logs[0]).toBe('Backtest of checkout v3.1.0 from 2026-01-05T09:00:00Z to 2026-01-05T10:00:00Z every 30s (121 evaluations)');
+    expect(c.logs[0]).toBe('Backtest of checkout v3.1.0 from 2026-01-05 18:00:00 Asia/Tokyo to 2026-01-05 19:00:00 Asia/Tokyo every 30s (121 evaluations)');
     expect(parseTime('-1h30m', T0)).toBe(T0 - 5_400_000);
     expect(parseTime('-7d', T0)).toBe(T0 - 7 * 86_400_000);
     expect(parseTime('2026-01-05T18:00:00+09:00', 0)).toBe(T0);

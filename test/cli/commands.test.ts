@@ -13,7 +13,7 @@ const VERSION = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as
 const CONFIG = join(REPO, 'config/rewind.yml');
 const DIR = tempDir('rewind-cli-table-');
 const MISSING = join(DIR, 'no-such.yml');
-const NOT_THERE = 'the file does not exist; pass another path or set REWIND_CONFIG (default config/rewind.yml)';
+const NOT_THERE = 'the file does not exist; check the path (the default is config/rewind.yml)';
 const COMMANDS = ['start', 'demo', 'validate-config', 'generate-schema', 'backtest', 'drill', 'help'];
 // Help answers at once, even on a busy machine; the ceiling is for the slowest Node start.
 const CEILING = { timeout: 60_000 };

@@ -2,7 +2,9 @@
  * `rewind drill run <scenario> --dry-run` judges the target as a run would: the staging service's
  * router and the injector name VirtualService prompt-service, which the config lets pass (another
  * context, so maybe another cluster), but both contexts reach one API server, where that object is
- * production's. The dry run prints the refusal, exits 1, and nothing is written.
+ * production's. The dry run prints the refusal, exits 1, and nothing is written. The same when
+ * the staging service's own VirtualService routes production's host: the dry run reads it and
+ * names the host and whose it is.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -45,6 +47,34 @@ describe('rewind drill run --dry-run', () => {
     expect(r.stderr.trim()).toBe(
       "rewind drill run: the drill on prompt-service-staging is refused and nothing was changed: VirtualService prompts/prompt-service is the routing object of prompt-service-staging but also belongs to service prompt-service (its service-selector router's Service and its name), which is drill: denied and not allowed for drills; a drill must not fault a route another service uses",
     );
+    expect(kube.writes()).toEqual([]);
+  });
+
+  it('refuses a drill whose own VirtualService routes production’s host, naming it; nothing is written', { timeout: 120_000 }, async () => {
+    kube = await KubeApiStandIn.start({ token: 't' });
+    kube.seedPromptService({ versions: ['v2.0.0', 'v1.5.0', 'v1.0.0'], namespace: 'prompts', context: 'prod' });
+    kube.seedPromptService({ versions: ['v2.0.0', 'v1.5.0', 'v1.0.0'], namespace: 'prompts', name: 'prompt-service-staging', context: 'staging' });
+    kube.edit('VirtualService', 'prompts', 'prompt-service-staging', (vs) => void (vs.spec.hosts = ['prompt-service-staging', 'prompt-service']));
+    const dir = tempDir('rewind-drill-hosts-cli-');
+    const kubeconfig = writeKubeconfig(
+      [
+        { name: 'prod', server: kube.url, token: 't' },
+        { name: 'staging', server: kube.url, token: 't' },
+      ],
+      'staging',
+      join(dir, 'kubeconfig'),
+    );
+    kube.clearRequests();
+
+    // The shipped config as it is: its static checks cannot see what the live object routes.
+    const config = join(REPO, 'config/rewind.yml');
+    const r = await runRewind(['drill', 'run', 'high-error-rate', '--dry-run', '--config', config], cleanEnv({ KUBECONFIG: kubeconfig }));
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toContain('Drill plan');
+    expect(r.stderr.trim()).toBe(
+      'rewind drill run: the drill on prompt-service-staging is refused and nothing was changed: VirtualService prompts/prompt-service-staging routes host prompt-service, which belongs to prompt-service (drill: denied)',
+    );
+    expect(kube.requests.map((q) => q.method)).toEqual(['GET']);
     expect(kube.writes()).toEqual([]);
   });
 });

@@ -107,8 +107,17 @@ describe('http: a URL that reaches another service’s Service is refused', () =
     ]);
   });
 
+  it.each([
+    ['http://app-mesh.prompts/admin/fault', 'Service prompts/app-mesh', 'named after it'],
+    ['http://app-main-canary.prompts.svc.cluster.local/fault', 'Service prompts/app-main-canary', "named after app-main, its istio router's VirtualService"],
+  ])('%s, a Service named after the denied service, is refused too', (url, where, via) => {
+    expect(problems(base({ kind: 'http', url }))).toEqual([
+      ['drills.injector.url', `${url} reaches ${where}, which belongs to service app (${via}), ${DENIED}; the http injector must reach the drill service app-staging's own fault endpoint`],
+    ]);
+  });
+
   it('the drill service’s own endpoint, another namespace or an outside host is valid', () => {
-    for (const url of ['http://app-staging.prompts/admin/fault', 'http://app.elsewhere.svc/admin/fault', 'https://faults.example.com/app']) {
+    for (const url of ['http://app-staging.prompts/admin/fault', 'http://app-staging-faults.prompts/admin/fault', 'http://app.elsewhere.svc/admin/fault', 'https://faults.example.com/app']) {
       expect(problems(base({ kind: 'http', url })), url).toEqual([]);
     }
   });

@@ -229,7 +229,7 @@ describe('files', () => {
           path: '',
           line: 0,
           column: 0,
-          message: 'the file does not exist; pass another path or set REWIND_CONFIG (default config/rewind.yml)',
+          message: 'the file does not exist; check the path (the default is config/rewind.yml)',
         },
       ],
       unreadable: true,

@@ -79,6 +79,6 @@ describe('validateConfigCommand', () => {
   it('says so when the file does not exist, with the exit code of a usage error', () => {
     const { out, sink } = capture();
     expect(validateConfigCommand('nowhere/rewind.yml', sink)).toBe(2);
-    expect(out.errors).toEqual(['nowhere/rewind.yml: the file does not exist; pass another path or set REWIND_CONFIG (default config/rewind.yml)']);
+    expect(out.errors).toEqual(['nowhere/rewind.yml: the file does not exist; check the path (the default is config/rewind.yml)']);
   });
 });

@@ -56,5 +56,8 @@ describe('npm run demo', () => {
     expect(r.stdout.match(/#stakeholders ▌ /g)).toHaveLength(1);
     expect(r.stdout.indexOf('#stakeholders ▌ 📣 INC-20260105-001')).toBeLessThan(r.stdout.indexOf('⧉ dialog "Confirm rollback":'));
     expect(r.stdout).toContain('#stakeholders ✎ message now: ✅ INC-20260105-001 · prompt-service · resolved');
+    // The head reads as resolved at a glance, with the peak severity; every time names the team's zone.
+    expect(r.stdout).toContain('#incident ✎ head message now: ✅ INC-20260105-001 · prompt-service v2.0.0 · Resolved | Peak severity: Warning');
+    expect(r.stdout).toContain('Started 2026-01-05 (Mon) 09:04 Asia/Tokyo');
   });
 });

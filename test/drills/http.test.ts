@@ -3,6 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { HTTP_INJECTOR_ATTEMPTS, httpInjector } from '../../src/adapters/drills/http.ts';
 import type { FaultSpec } from '../../src/services/drill-ports.ts';
+import { shippedConfig } from '../support/services.ts';
+
+/** The shipped services: prompt-service-staging is the drill service (drill: allowed). */
+const services = shippedConfig().services;
 
 interface Recorded {
   method: string;
@@ -73,7 +77,7 @@ async function setup() {
   endpoint = await FaultEndpoint.start();
   started.push(endpoint);
   const sleeps: number[] = [];
-  const injector = httpInjector({ kind: 'http', url: endpoint.url }, { sleep: async (ms) => void sleeps.push(ms) });
+  const injector = httpInjector({ kind: 'http', url: endpoint.url }, { services, sleep: async (ms) => void sleeps.push(ms) });
   return { injector, sleeps };
 }
 
@@ -159,12 +163,41 @@ describe('http injector', () => {
     const hanging = createServer(() => undefined);
     await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/fault`;
-    const injector = httpInjector({ kind: 'http', url }, { sleep: async () => undefined, timeoutMs: 50 });
+    const injector = httpInjector({ kind: 'http', url }, { services, sleep: async () => undefined, timeoutMs: 50 });
     try {
       await expect(injector.apply(SPEC)).rejects.toThrow(`POST ${url} failed: no answer within 50ms (after 3 attempts)`);
     } finally {
       hanging.closeAllConnections();
       await new Promise((resolve) => hanging.close(resolve));
     }
+  });
+
+  test('a URL reaching production’s Service is refused by the injector itself: nothing is sent', async () => {
+    const sent: string[] = [];
+    const fetch = (async (url: string | URL | Request) => {
+      sent.push(String(url));
+      return new Response('{}', { status: 200 });
+    }) as typeof globalThis.fetch;
+    const url = 'http://prompt-service-mesh.prompts/admin/fault';
+    const injector = httpInjector({ kind: 'http', url }, { services, fetch, sleep: async () => undefined });
+    const reason =
+      "http://prompt-service-mesh.prompts/admin/fault reaches Service prompts/prompt-service-mesh, which belongs to service prompt-service (named after it), which is drill: denied and not allowed for drills; the http injector must reach the drill service prompt-service-staging's own fault endpoint";
+    expect(await injector.checkTarget('prompt-service-staging')).toEqual({
+      ok: false,
+      reason,
+      reasonJa:
+        'http://prompt-service-mesh.prompts/admin/fault が届く Service prompts/prompt-service-mesh はサービス prompt-service（名前が prompt-service- で始まる、drill: denied のため訓練不可）のものです。http インジェクターは訓練対象サービス prompt-service-staging 自身の障害エンドポイントに送る必要があります',
+    });
+    await expect(injector.apply(SPEC)).rejects.toThrow(`the drill was refused and nothing was sent: ${reason}`);
+    expect(sent).toEqual([]);
+  });
+
+  test('its own endpoint passes the check; a service not marked drill: allowed does not', async () => {
+    const { injector } = await setup();
+    expect(await injector.checkTarget('prompt-service-staging')).toEqual({ ok: true });
+    const denied = await injector.checkTarget('prompt-service');
+    expect(denied.ok ? null : denied.reason).toBe('prompt-service is drill: denied; a drill injects real faults, so it only runs on a service marked drill: allowed');
+    await expect(injector.apply({ ...SPEC, service: 'prompt-service' })).rejects.toThrow('the drill was refused and nothing was sent: prompt-service is drill: denied');
+    expect(endpoint.requests).toEqual([]);
   });
 });

@@ -70,6 +70,8 @@ describe('istio-fault checkTarget', () => {
     expect(await injector.checkTarget('prompt-service-staging')).toEqual({
       ok: false,
       reason: "VirtualService prompts/prompt-service is the routing object of prompt-service-staging but also belongs to service prompt-service (its istio router's VirtualService and its name), which is drill: denied and not allowed for drills; a drill must not fault a route another service uses",
+      reasonJa:
+        'VirtualService prompts/prompt-service は prompt-service-staging のルーティング対象ですが、サービス prompt-service（istio ルーターの VirtualService・サービス名、drill: denied のため訓練不可）のものでもあります。ほかのサービスが使うルートに訓練で障害を入れることはできません',
     });
     await expect(injector.apply(spec)).rejects.toThrow('the drill was refused and nothing was written: VirtualService prompts/prompt-service is the routing object of prompt-service-staging but also belongs to service prompt-service');
     expect(prod.requests).toEqual([]);
@@ -89,7 +91,11 @@ describe('istio-fault checkTarget', () => {
     label(prod, vs, { 'app.kubernetes.io/name': 'prompt-service', app: 'prompt-service-staging' });
     prod.clearRequests();
     const check = await injector.checkTarget('prompt-service-staging');
-    expect(check).toEqual({ ok: false, reason: expect.stringContaining('VirtualService prompts/prompt-service-staging is labelled app.kubernetes.io/name=prompt-service, so it belongs to service prompt-service') });
+    expect(check).toEqual({
+      ok: false,
+      reason: expect.stringContaining('VirtualService prompts/prompt-service-staging is labelled app.kubernetes.io/name=prompt-service, so it belongs to service prompt-service'),
+      reasonJa: expect.stringContaining('VirtualService prompts/prompt-service-staging にはラベル app.kubernetes.io/name=prompt-service があり、サービス prompt-service'),
+    });
     await expect(injector.apply(spec)).rejects.toThrow('is labelled app.kubernetes.io/name=prompt-service');
     expect(prod.writes()).toEqual([]);
     expect(faultIn(prod, vs)).toBeUndefined();
@@ -100,6 +106,7 @@ describe('istio-fault checkTarget', () => {
     expect(await injector.checkTarget('prompt-service-staging')).toEqual({
       ok: false,
       reason: 'prompt-service-staging is drill: denied; a drill injects real faults, so it only runs on a service marked drill: allowed',
+      reasonJa: 'prompt-service-staging は drill: denied です。訓練は実際に障害を入れるため、drill: allowed のサービスでしか実行しません',
     });
     await expect(injector.apply(spec)).rejects.toThrow('prompt-service-staging is drill: denied');
     expect([...prod.requests, ...staging.requests]).toEqual([]);
@@ -112,5 +119,90 @@ describe('istio-fault checkTarget', () => {
     const check = await injector.checkTarget('prompt-service-staging');
     expect(check.ok).toBe(false);
     expect(check.ok ? '' : check.reason).toMatch(/^VirtualService prompts\/prompt-service could not be read to check that it is prompt-service-staging's own: .*404 NotFound/);
+  });
+});
+
+describe('istio-fault checkTarget: what the VirtualService routes', () => {
+  const STAGING = 'VirtualService prompts/prompt-service-staging';
+  type Vs = { metadata: { labels?: Record<string, string> }; spec: { hosts: string[]; gateways?: string[]; http: Array<{ route: unknown[] }> } };
+
+  /** staging's own VirtualService, in the one cluster both contexts reach, changed by `edit`. */
+  async function stagingVs(edit: (vs: Vs) => void) {
+    const { injector, vs } = await clusters({ virtualService: 'prompt-service-staging', stagingServer: 'prod' });
+    prod.seedPromptService({ versions, namespace: NS, name: vs, context: 'staging' });
+    prod.edit('VirtualService', NS, vs, (o) => edit(o as Vs));
+    prod.clearRequests();
+    return { injector, vs };
+  }
+
+  test.each<[string, (vs: Vs) => void, string]>([
+    ['a wildcard host', (vs) => void (vs.spec.hosts = ['*']), `${STAGING} routes host *, a wildcard that matches other services' hosts too`],
+    [
+      'an outside host',
+      (vs) => void vs.spec.hosts.push('prompts.example.com'),
+      `${STAGING} routes host prompts.example.com, an outside name that cannot be shown to be prompt-service-staging's own (its own are the Services in namespace prompts named prompt-service-staging, prompt-service-staging-v2-0-0, prompt-service-staging-v1-5-0, or starting with one of these and "-")`,
+    ],
+    [
+      'a host in another namespace',
+      (vs) => void (vs.spec.hosts = ['prompt-service-staging.other.svc.cluster.local']),
+      `${STAGING} routes host prompt-service-staging.other.svc.cluster.local, a Service in namespace other, not in prompt-service-staging's namespace prompts`,
+    ],
+    ['production’s backend as svc.ns', (vs) => void (vs.spec.hosts = ['prompt-service-v2-0-0.prompts']), `${STAGING} routes host prompt-service-v2-0-0.prompts, which belongs to prompt-service (the backend Service of its version v2.0.0; drill: denied)`],
+    ['a host no service is named after', (vs) => void vs.spec.hosts.push('llm-gateway'), `${STAGING} routes host llm-gateway, which is not shown to be prompt-service-staging's own (its own are the Services in namespace prompts named prompt-service-staging, prompt-service-staging-v2-0-0, prompt-service-staging-v1-5-0, or starting with one of these and "-")`],
+    ['no hosts at all', (vs) => void (vs.spec.hosts = []), `${STAGING} has no spec.hosts, so it cannot be shown to serve prompt-service-staging alone`],
+    [
+      'a gateway named after production',
+      (vs) => void (vs.spec.gateways = ['mesh', 'istio-system/public', 'prompts/prompt-service-gateway']),
+      `${STAGING} is bound to gateway prompts/prompt-service-gateway, which belongs to prompt-service (named after it; drill: denied)`,
+    ],
+    [
+      'a second route to production’s mesh Service',
+      (vs) => void vs.spec.http.push({ route: [{ destination: { host: 'prompt-service-mesh' } }] }),
+      `${STAGING} spec.http[1] sends traffic to prompt-service-mesh, which belongs to prompt-service (named after it; drill: denied)`,
+    ],
+    [
+      'labelled part-of production',
+      (vs) => void (vs.metadata.labels = { 'app.kubernetes.io/part-of': 'prompt-service' }),
+      `${STAGING} is labelled app.kubernetes.io/part-of=prompt-service, so it belongs to service prompt-service (its istio router's VirtualService and its name), which is drill: denied and not allowed for drills; the drill faults only prompt-service-staging's own VirtualService`,
+    ],
+    [
+      'five production hosts: four are named, the rest counted',
+      (vs) => void (vs.spec.hosts = ['prompt-service', 'prompt-service.prompts', 'prompt-service-v2-0-0', 'prompt-service-v1-5-0', 'prompt-service-mesh']),
+      [
+        `${STAGING} routes host prompt-service, which belongs to prompt-service (drill: denied)`,
+        `${STAGING} routes host prompt-service.prompts, which belongs to prompt-service (drill: denied)`,
+        `${STAGING} routes host prompt-service-v2-0-0, which belongs to prompt-service (the backend Service of its version v2.0.0; drill: denied)`,
+        `${STAGING} routes host prompt-service-v1-5-0, which belongs to prompt-service (the backend Service of its version v1.5.0; drill: denied)`,
+        'and 1 more',
+      ].join('; '),
+    ],
+  ])('%s is refused with what was found; apply writes nothing', async (_case, edit, reason) => {
+    const { injector, vs } = await stagingVs(edit);
+    const check = await injector.checkTarget('prompt-service-staging');
+    expect(check.ok ? null : check.reason).toBe(reason);
+    await expect(injector.apply(spec)).rejects.toThrow(`the drill was refused and nothing was written: ${reason}`);
+    expect(prod.writes()).toEqual([]);
+    expect(faultIn(prod, vs)).toBeUndefined();
+  });
+
+  test('the Japanese reason names the same finding', async () => {
+    const { injector } = await stagingVs((vs) => void vs.spec.http.push({ route: [{ destination: { host: 'prompt-service-mesh.prompts.svc.cluster.local' } }] }));
+    expect(await injector.checkTarget('prompt-service-staging')).toEqual({
+      ok: false,
+      reason: `${STAGING} spec.http[1] sends traffic to prompt-service-mesh.prompts.svc.cluster.local, which belongs to prompt-service (named after it; drill: denied)`,
+      reasonJa: `${STAGING} の spec.http[1] は prompt-service-mesh.prompts.svc.cluster.local へトラフィックを送っていますが、これは prompt-service（名前が prompt-service- で始まる、drill: denied）のものです`,
+    });
+  });
+
+  test('its own names in every form, shared gateways and a neutral part-of label pass, and the fault is written', async () => {
+    const { injector, vs } = await stagingVs((o) => {
+      o.spec.hosts = ['prompt-service-staging', 'prompt-service-staging.prompts', 'prompt-service-staging.prompts.svc.cluster.local', 'prompt-service-staging-v2-0-0'];
+      o.spec.gateways = ['mesh', 'istio-system/public-gateway'];
+      o.metadata.labels = { 'app.kubernetes.io/part-of': 'prompts-platform', app: 'prompt-service-staging' };
+    });
+    expect(await injector.checkTarget('prompt-service-staging')).toEqual({ ok: true });
+    await injector.apply(spec);
+    expect(faultIn(prod, vs)).toEqual({ abort: { percentage: { value: 20 }, httpStatus: 500 } });
+    expect(faultIn(prod, 'prompt-service')).toBeUndefined();
   });
 });

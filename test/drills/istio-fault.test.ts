@@ -21,7 +21,9 @@ async function world(options: { route?: number; routes?: number } = {}): Promise
   const config = seeded.config('istio', { router: { kind: 'istio', virtualService: VS, route: options.route ?? 0 }, drill: 'allowed' });
   if ((options.routes ?? 1) > 1) {
     // A second route in front of the main one (e.g. an /admin match), so index 1 is the main route.
-    api.edit('VirtualService', NS, VS, (o) => o.spec.http.unshift({ match: [{ uri: { prefix: '/admin' } }], route: [{ destination: { host: 'admin', port: { number: 80 } } }] }));
+    // Its destination is the service's own too: a drill only faults a VirtualService that routes
+    // nothing but the drill service.
+    api.edit('VirtualService', NS, VS, (o) => o.spec.http.unshift({ match: [{ uri: { prefix: '/admin' } }], route: [{ destination: { host: `${VS}-admin`, port: { number: 80 } } }] }));
   }
   const kubeconfigPath = writeKubeconfig([{ name: 'staging', server: api.url, token: 'token-staging' }]);
   const injector = istioFaultInjector(

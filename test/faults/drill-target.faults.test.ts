@@ -5,7 +5,9 @@
  *
  * - by cluster: staging's router and injector name VirtualService prompt-service in context
  *   staging, which reaches the same API server as prod, so it is production's route;
- * - by label: staging's own VirtualService has been labelled app=prompt-service.
+ * - by label: staging's own VirtualService has been labelled app=prompt-service;
+ * - by what it routes: staging's own VirtualService serves production's host, and its
+ *   destinations are production's mesh Service.
  *
  * `/drill run` from Slack is refused with the reason on the response_url, no drill starts, and the
  * Kubernetes stand-in sees no write at all (so none reaches production's route).
@@ -72,5 +74,30 @@ describe.skipIf(!IN_FAULT_SUITE)('a drill aimed at a denied service’s route', 
     nothingWritten(rig);
     const staging = rig.kube.mustGet('VirtualService', 'prompts', 'prompt-service-staging') as { spec: { http: Array<{ fault?: unknown }> } };
     expect(staging.spec.http.map((h) => h.fault)).toEqual([undefined]);
+  });
+
+  it('staging’s own VirtualService routes production’s host to production’s backends: refused, no write', async () => {
+    rig = await Rig.start({ scale: 60, config: stagingDrills('prompt-service-staging'), startBot: false });
+    rig.kube.seedPromptService({ versions: VERSIONS.map((v) => v.version), namespace: 'prompts', name: 'prompt-service-staging', context: 'staging' });
+    rig.kube.edit('VirtualService', 'prompts', 'prompt-service-staging', (o) => {
+      o.spec.hosts = ['prompt-service', 'prompt-service.prompts.svc.cluster.local'];
+      for (const r of o.spec.http[0].route) r.destination.host = 'prompt-service-mesh.prompts.svc.cluster.local';
+    });
+    rig.kube.clearRequests();
+    await rig.bot.start();
+    const said = await drillRun(rig);
+    const staging = 'VirtualService prompts/prompt-service-staging';
+    expect(said).toBe(
+      '🛑 The drill on *prompt-service-staging* is refused and nothing was changed: ' +
+        [
+          `${staging} routes host prompt-service, which belongs to prompt-service (drill: denied)`,
+          `${staging} routes host prompt-service.prompts.svc.cluster.local, which belongs to prompt-service (drill: denied)`,
+          `${staging} spec.http[0] sends traffic to prompt-service-mesh.prompts.svc.cluster.local, which belongs to prompt-service (named after it; drill: denied)`,
+        ].join('; ') +
+        '.',
+    );
+    nothingWritten(rig);
+    const vs = rig.kube.mustGet('VirtualService', 'prompts', 'prompt-service-staging') as { spec: { http: Array<{ fault?: unknown }> } };
+    expect(vs.spec.http.map((h) => h.fault)).toEqual([undefined]);
   });
 });

@@ -83,7 +83,8 @@ async function drive(rig: Rig, it: Iteration, killer: Killer): Promise<{ inciden
   if (it.kind === 'drill') {
     await runDrill(rig);
     // The fault goes on while /drill run is handled: a kill at the 1st write ends the drill there.
-    await rig.until('the drill running with its fault applied, or the kill', () => killer.fired || JSON.parse(drillRow(rig)?.fault_applied ?? '{}').appliedAt);
+    // The fault is recorded as intended (appliedAt null) before it is written: only a time counts.
+    await rig.until('the drill running with its fault applied, or the kill', () => killer.fired || typeof JSON.parse(drillRow(rig)?.fault_applied ?? '{}').appliedAt === 'number');
     if (killer.fired) return { incidentId: null, violations: [] };
   }
   const incident = await openIncident(rig);

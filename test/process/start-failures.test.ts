@@ -3,6 +3,8 @@
  * exits 1 with one line naming the real cause — never a port that answers /healthz for a bot whose
  * database is closed. And /healthz fails whenever the store cannot be used.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SlackApiStandIn } from '../support/slack-api.ts';
@@ -25,14 +27,14 @@ afterEach(async () => {
 });
 
 /** Runs `rewind start` to its end (generous ceiling: a busy machine is slow, never wrong). */
-async function startToExit(env: Record<string, string>): Promise<{ code: number | null; stderr: string; port: number }> {
+async function startToExit(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string; port: number }> {
   const port = await freePort();
   const child = spawnRewind(['start'], cleanEnv({ PORT: String(port), REWIND_CONFIG: CONFIG, REWIND_DB: join(tempDir(), 'rewind.db'), ...env }));
   const closed = new Promise<number | null>((r) => child.on('close', r));
   const ceiling = setTimeout(() => child.kill('SIGKILL'), 90_000);
   const code = await closed;
   clearTimeout(ceiling);
-  return { code, stderr: child.output().stderr, port };
+  return { code, stdout: child.output().stdout, stderr: child.output().stderr, port };
 }
 
 describe('start-up failures', () => {
@@ -64,6 +66,27 @@ describe('start-up failures', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`Cannot listen on port ${slack.port}: `);
     expect(r.stderr).not.toMatch(/^\s+at /m);
+  }, 120_000);
+
+  it('the failure is the last thing said: an auth.test that passes after it logs nothing', async () => {
+    // Slack answers auth.test 3 s late, and its port is the one Rewind is told to listen on.
+    const late = createServer((_req, res) => {
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ok: true, team: 'Rewind Test', user: 'rewind', team_id: 'T0TEST', user_id: 'U0REWIND', bot_id: 'B0REWIND' }));
+      }, 3_000);
+    });
+    await new Promise<void>((r) => late.listen(0, '127.0.0.1', r));
+    const port = (late.address() as AddressInfo).port;
+    try {
+      const r = await startToExit({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: `http://127.0.0.1:${port}/api/`, PORT: String(port) });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`Cannot listen on port ${port}: `);
+      expect(r.stdout).not.toContain('auth.test passed');
+    } finally {
+      late.closeAllConnections();
+      late.close();
+    }
   }, 120_000);
 
   it('/healthz fails once the store cannot be used', async () => {

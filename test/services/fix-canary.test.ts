@@ -11,6 +11,7 @@ import { BOT_ACTOR, type Actor } from '../../src/domain/types.ts';
 import type { ManualClock } from '../../src/services/clock.ts';
 import type { MetricsSource } from '../../src/services/ports.ts';
 import { FakeCluster, serverError } from '../support/fake-cluster.ts';
+import { refusalText } from '../../src/adapters/slack/blocks/notes.ts';
 import { serviceWorld, shippedConfig, type ServiceWorld } from '../support/services.ts';
 
 const MIN = 60_000;
@@ -293,6 +294,8 @@ describe('cautious canary refusals (nothing is created)', () => {
     boot((c) => ({ ...c, services: { ...c.services, 'prompt-service': { ...c.services['prompt-service']!, router: { kind: 'service-selector', service: 'prompt-service' } } } }));
     const { incident } = world.incidents.open({ service: 'prompt-service', version: 'v2.0.0', severity: 'warning', title: 'x', drill: false }, BOT_ACTOR);
     world.incidents.resolve(incident.id, LEAD, {});
-    expect(await refusalOf(incident.id, 'v2.0.1')).toMatchObject({ message: expect.stringContaining('a canary needs a weighted router') });
+    expect(await refusalOf(incident.id, 'v2.0.1')).toEqual({ kind: 'canary_not_possible', service: 'prompt-service', router: 'service-selector' });
+    expect(refusalText({ kind: 'canary_not_possible', service: 'prompt-service', router: 'service-selector' }, 'en')).toContain('a fix cannot come in as a canary');
+    expect(refusalText({ kind: 'canary_not_possible', service: 'prompt-service', router: 'service-selector' }, 'ja')).toContain('修正をカナリアで投入できません');
   });
 });

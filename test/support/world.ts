@@ -91,6 +91,7 @@ export interface World {
   /** Opens an incident the way alerts and the evaluator will, and waits for its head message. */
   openIncident(): Promise<Incident>;
   settle(): Promise<void>;
+  /** Stops everything; then throws if Slack would have refused anything the test did not expect (slack.expectRefusals). */
   stop(): Promise<void>;
   /** POSTs a webhook body to /alerts/<source> with the bearer token (or the given headers). */
   postAlert(source: 'alertmanager' | 'grafana' | 'generic', body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
@@ -283,6 +284,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       await kube?.close();
       await slack.stop();
       rmSync(dir, { recursive: true, force: true });
+      // Last, once everything is down: a message Slack would refuse fails the test that sent it.
+      slack.assertNoUnexpectedRefusals();
     },
   };
   return world;

@@ -7,23 +7,32 @@
  *
  * The bot's one event loop also answers Slack, which gives up after 3 s, so a big body never holds
  * it for long: its alerts are read a slice per turn (ALERTS_PER_SLICE), the intake commits them
- * apart from other big deliveries, and the bodies in hand at once are bounded (budget.ts).
+ * apart from other big deliveries, and the bytes of bodies in hand at once are bounded (budget.ts).
+ * A body must arrive within a deadline (DEFAULT_ALERT_BODY_TIMEOUT_MS): a sender that trickles it
+ * is answered 408 and cut off rather than holding its socket and its share of the budget.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../logger.ts';
 import type { Clock } from '../../services/clock.ts';
 import type { AlertAnswer, AlertSink, IncomingAlert } from '../../services/ports.ts';
+import { readBody } from '../http/body.ts';
 import { sendJson, type Route } from '../http/routes.ts';
 import { openAlertmanager } from './alertmanager.ts';
-import { ByteBudget } from './budget.ts';
+import { ByteBudget, type BodyShare } from './budget.ts';
 import { openGeneric } from './generic.ts';
 import { openGrafana } from './grafana.ts';
 import { normaliseInChunks, type AlertOpener } from './normalise.ts';
 
 export const DEFAULT_MAX_ALERT_BODY_BYTES = 1024 * 1024;
-/** Bodies received at once, in bytes of body: three at the limit go together, a fourth waits its turn. */
+/** Bytes of body in hand at once: four bodies at the limit together (see budget.ts for the one exception). */
 export const DEFAULT_MAX_ALERT_BYTES_IN_FLIGHT = 4 * DEFAULT_MAX_ALERT_BODY_BYTES;
+/**
+ * How long a body may take to arrive once its headers have. Alertmanager and Grafana send theirs in
+ * milliseconds; 1 MiB in 15 s is 70 KB/s, slower than any sender on a working network. Time a body
+ * waits for the budget (the server's doing, not the sender's) is not counted.
+ */
+export const DEFAULT_ALERT_BODY_TIMEOUT_MS = 15_000;
 /**
  * Alerts read per turn of the event loop, about a millisecond's work: a 1 MiB body of small alerts
  * holds thousands, and requests arriving meanwhile are served between slices.
@@ -47,10 +56,15 @@ export interface AlertRoutesOptions {
   maxBodyBytes?: number;
   /** The bytes of body received, parsed and waiting for their commit at once (see budget.ts). */
   maxBytesInFlight?: number;
+  /** How long a body may take to arrive (DEFAULT_ALERT_BODY_TIMEOUT_MS). */
+  bodyTimeoutMs?: number;
 }
+
+type Refuse = (status: number, error: string, headers?: Record<string, string>) => void;
 
 export function alertRoutes(o: AlertRoutesOptions): Route[] {
   const maxBodyBytes = o.maxBodyBytes ?? DEFAULT_MAX_ALERT_BODY_BYTES;
+  const bodyTimeoutMs = o.bodyTimeoutMs ?? DEFAULT_ALERT_BODY_TIMEOUT_MS;
   const tooLarge = `body is larger than the limit of ${maxBodyBytes} bytes`;
   const budget = new ByteBudget(o.maxBytesInFlight ?? Math.max(DEFAULT_MAX_ALERT_BYTES_IN_FLIGHT, maxBodyBytes));
   // Compared as digests so the comparison takes the same time whatever the length of the guess.
@@ -77,7 +91,7 @@ export function alertRoutes(o: AlertRoutesOptions): Route[] {
     path: string,
     open: AlertOpener,
   ): Promise<void> {
-    const refuse = (status: number, error: string, headers: Record<string, string> = {}) => {
+    const refuse: Refuse = (status, error, headers = {}) => {
       // The reason is logged, never the Authorization header or the token.
       o.log.warn({ route: path, status, reason: error, remote: req.socket.remoteAddress }, 'alert webhook request refused');
       for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
@@ -109,19 +123,15 @@ export function alertRoutes(o: AlertRoutesOptions): Route[] {
       // Refused on the header alone: not one byte of the body is read.
       return refuse(413, tooLarge, { connection: 'close' });
     }
-    // Taken before the body is read and given back once answered: the body, its JSON and its
-    // alerts are all held until the alerts are committed.
+    // The body's bytes are taken from the budget as they arrive and given back once answered: the
+    // body, its JSON and its alerts are all held until the alerts are committed.
     const gone = new AbortController();
     res.once('close', () => gone.abort());
-    const release = await budget.acquire(Number.isFinite(declared) ? declared : maxBodyBytes, gone.signal);
-    if (!release) {
-      o.log.warn({ route: path, remote: req.socket.remoteAddress }, 'alert webhook request aborted by the client while it waited to be read');
-      return;
-    }
+    const share = budget.open();
     try {
-      await receive(req, res, source, path, open, refuse);
+      await receive(req, res, source, path, open, share, gone.signal, refuse);
     } finally {
-      release();
+      share.release();
     }
   }
 
@@ -131,12 +141,17 @@ export function alertRoutes(o: AlertRoutesOptions): Route[] {
     source: IncomingAlert['source'],
     path: string,
     open: AlertOpener,
-    refuse: (status: number, error: string, headers?: Record<string, string>) => void,
+    share: BodyShare,
+    gone: AbortSignal,
+    refuse: Refuse,
   ): Promise<void> {
-    const read = await readAlerts(req, maxBodyBytes, open, () => o.clock.now());
+    const read = await readAlerts(req, { limit: maxBodyBytes, timeoutMs: bodyTimeoutMs, share, gone }, open, () => o.clock.now());
     switch (read.kind) {
       case 'too-large':
         return refuse(413, tooLarge, { connection: 'close' });
+      case 'timeout':
+        o.log.warn({ route: path, received: read.received, timeoutMs: bodyTimeoutMs, remote: req.socket.remoteAddress }, 'alert webhook body too slow; cut off');
+        return refuse(408, `body not received in full within ${formatSeconds(bodyTimeoutMs)} (${read.received} bytes arrived)`, { connection: 'close' });
       case 'aborted':
         o.log.warn({ route: path, remote: req.socket.remoteAddress }, 'alert webhook request aborted by the client before its body ended');
         return;
@@ -170,17 +185,26 @@ export function alertRoutes(o: AlertRoutesOptions): Route[] {
 type AlertsRead =
   | { kind: 'alerts'; alerts: IncomingAlert[] }
   | { kind: 'too-large' }
+  | { kind: 'timeout'; received: number }
   | { kind: 'aborted' }
   | { kind: 'not-json'; error: string }
   | { kind: 'invalid'; error: string };
+
+interface ReadLimits {
+  limit: number;
+  timeoutMs: number;
+  share: BodyShare;
+  /** Aborts when the client goes away: a chunk waiting for the budget stops waiting. */
+  gone: AbortSignal;
+}
 
 /**
  * Body → JSON → alerts, the alerts read a slice per turn of the event loop. Only the alerts leave
  * this function: the body's bytes and its parsed JSON can be collected while they wait for their
  * commit. An invalid alert anywhere in the list refuses the whole body before anything is stored.
  */
-async function readAlerts(req: IncomingMessage, limit: number, open: AlertOpener, now: () => number): Promise<AlertsRead> {
-  const read = await readBody(req, limit);
+async function readAlerts(req: IncomingMessage, l: ReadLimits, open: AlertOpener, now: () => number): Promise<AlertsRead> {
+  const read = await readBody(req, { limit: l.limit, timeoutMs: l.timeoutMs, admit: (bytes) => l.share.take(bytes, l.gone) });
   if (read.kind !== 'complete') return read;
   let body: unknown;
   try {
@@ -190,6 +214,10 @@ async function readAlerts(req: IncomingMessage, limit: number, open: AlertOpener
   }
   const normalised = await normaliseInChunks(open, body, now(), ALERTS_PER_SLICE);
   return normalised.ok ? { kind: 'alerts', alerts: normalised.alerts } : { kind: 'invalid', error: normalised.error };
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 function digest(value: string): Buffer {
@@ -207,42 +235,4 @@ function checkBearer(header: string | undefined, tokenDigest: Buffer): 'ok' | 'm
 function isJsonMediaType(header: string | undefined): boolean {
   const type = header?.split(';')[0]?.trim().toLowerCase();
   return type === 'application/json' || (type !== undefined && /^application\/[a-z0-9.!#$&^_-]+\+json$/.test(type));
-}
-
-type BodyRead = { kind: 'complete'; body: Buffer } | { kind: 'too-large' } | { kind: 'aborted' };
-
-/**
- * Reads the body up to `limit` bytes. Past the limit it stops reading (the stream is paused and
- * the chunks so far dropped) instead of buffering a body it will refuse; the 413 goes out with
- * `Connection: close`, so the socket and whatever the client still sends go away with it.
- */
-function readBody(req: IncomingMessage, limit: number): Promise<BodyRead> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const finish = (result: BodyRead) => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onAbort);
-      req.off('close', onAbort);
-      resolve(result);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.pause();
-        chunks.length = 0;
-        finish({ kind: 'too-large' });
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => finish({ kind: 'complete', body: Buffer.concat(chunks, size) });
-    // 'close' before 'end' is a client that went away mid-body; after 'end' the listener is gone.
-    const onAbort = () => finish({ kind: 'aborted' });
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onAbort);
-    req.on('close', onAbort);
-  });
 }

@@ -7,13 +7,20 @@
  * A 5xx or no answer is tried again (a restarting pod, a dropped connection); anything else the
  * endpoint refused is final. remove treats 404 and 410 as "nothing of ours there": after a crash,
  * start-up cleanup removes drills whose fault may never have been applied or has already expired.
+ *
+ * The URL must not reach another service's Kubernetes Service (one it routes through or one named
+ * after it, like production's `prompt-service-mesh`): config validation says so at load, and the
+ * injector itself again before every check and every apply, so no caller can send a fault there.
  */
-import type { InjectorConfig } from '../../config/schema.ts';
+import { drillServiceSaid, httpFaultTargetSaid, type Said } from '../../config/drill-target.ts';
+import type { Config, InjectorConfig } from '../../config/schema.ts';
 import type { AppliedFault, FaultInjector, FaultSpec, RemoveResult, TargetCheck } from '../../services/drill-ports.ts';
 
 export type HttpInjectorConfig = Extract<InjectorConfig, { kind: 'http' }>;
 
 export interface HttpInjectorDeps {
+  /** The configured services: whose Service the URL reaches, and whether the drill service may be faulted. */
+  services: Config['services'];
   fetch?: typeof globalThis.fetch;
   /** Waits between attempts; tests pass one that does not really wait. */
   sleep?: (ms: number) => Promise<void>;
@@ -69,7 +76,7 @@ async function post(url: string, body: unknown, doFetch: typeof globalThis.fetch
 
 const refused = (url: string, a: Answer) => `POST ${url} failed: ${a.status}${a.text.trim() ? `: ${a.text.trim().slice(0, 200)}` : ' with an empty body'}`;
 
-export function httpInjector(config: HttpInjectorConfig, deps: HttpInjectorDeps = {}): FaultInjector {
+export function httpInjector(config: HttpInjectorConfig, deps: HttpInjectorDeps): FaultInjector {
   const { url } = config;
   const doFetch = deps.fetch ?? globalThis.fetch;
   const sleep = deps.sleep ?? realSleep;
@@ -91,13 +98,18 @@ export function httpInjector(config: HttpInjectorConfig, deps: HttpInjectorDeps 
     }
   }
 
+  /** Why no fault may be sent to the URL for a drill on `service`, or null. */
+  function refusal(service: string): Said | null {
+    return drillServiceSaid(deps.services, service) ?? httpFaultTargetSaid(deps.services, service, url);
+  }
+
   return {
     kind: 'http',
 
-    // The endpoint has no object to read; which Service its URL reaches is judged from config
-    // (config validation, and the drill service before every run).
-    async checkTarget(): Promise<TargetCheck> {
-      return { ok: true };
+    // The endpoint has no object to read: which Service the URL reaches is all there is to judge.
+    async checkTarget(service): Promise<TargetCheck> {
+      const why = refusal(service);
+      return why ? { ok: false, reason: why.en, reasonJa: why.ja } : { ok: true };
     },
 
     describe(spec) {
@@ -105,6 +117,8 @@ export function httpInjector(config: HttpInjectorConfig, deps: HttpInjectorDeps 
     },
 
     async apply(spec): Promise<AppliedFault> {
+      const why = refusal(spec.service);
+      if (why) throw new Error(`the drill was refused and nothing was sent: ${why.en}`);
       const answer = await send(applyBody(spec));
       if (answer.status < 200 || answer.status > 299) throw new Error(refused(url, answer));
       return { injector: 'http', spec, detail: { url, status: answer.status } };

@@ -33,7 +33,7 @@ export function createInjector(config: InjectorConfig, deps: InjectorDeps): Faul
       }
       return istioFaultInjector(config, { services: deps.services, kubeClients: deps.kubeClients });
     case 'http':
-      return httpInjector(config, { ...(deps.fetch ? { fetch: deps.fetch } : {}), ...(deps.sleep ? { sleep: deps.sleep } : {}) });
+      return httpInjector(config, { services: deps.services, ...(deps.fetch ? { fetch: deps.fetch } : {}), ...(deps.sleep ? { sleep: deps.sleep } : {}) });
     case 'simulated':
       if (!deps.simulated) {
         throw new Error(

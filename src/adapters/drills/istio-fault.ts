@@ -16,20 +16,21 @@
  * The fault only ever goes into the drill service's own VirtualService. Config validation checks
  * the names; here, before every injection, the live object is checked too, because what config
  * cannot see decides whose route it is: two contexts reaching the same API server make another
- * service's same-named VirtualService this one, and an object labelled with another service's
- * name (`app.kubernetes.io/instance`, `app.kubernetes.io/name`, `app`) has been taken over by it.
+ * service's same-named VirtualService this one, and what the object routes (its hosts, gateways
+ * and destinations) and how it is labelled decide whose traffic the fault hits (istio-target.ts).
  * apply checks the very object it writes (each read, 409 re-reads too), so a change between the
  * drill's checks and its write cannot slip through.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Config, InjectorConfig, ServiceConfig } from '../../config/schema.ts';
-import { claimsOn, describeOwner, istioFaultTargetProblem } from '../../config/drill-target.ts';
+import { drillServiceSaid, istioFaultTargetSaid, type Said } from '../../config/drill-target.ts';
 import { faultAmount, type AppliedFault, type FaultInjector, type FaultSpec, type RemoveResult, type TargetCheck } from '../../services/drill-ports.ts';
 import type { KubeClients } from '../kube/clients.ts';
 import { RouterError, kubeCall } from '../kube/errors.ts';
 import { VIRTUAL_SERVICE } from '../kube/routers/istio.ts';
 import { writeOptimistically } from '../kube/routers/optimistic.ts';
 import { targetOf } from '../kube/routers/types.ts';
+import { foreignRouting, joinFindings, type LiveVirtualService } from './istio-target.ts';
 
 export type IstioFaultConfig = Extract<InjectorConfig, { kind: 'istio-fault' }>;
 
@@ -48,9 +49,9 @@ interface HttpRoute {
   fault?: unknown;
   [key: string]: unknown;
 }
-interface VirtualService {
-  metadata?: { resourceVersion?: string; labels?: Record<string, string> };
-  spec?: { http?: HttpRoute[] };
+interface VirtualService extends LiveVirtualService {
+  metadata?: { resourceVersion?: string; labels?: Record<string, unknown> };
+  spec?: { hosts?: unknown; gateways?: unknown; http?: HttpRoute[] };
 }
 
 /** What apply stores in AppliedFault.detail. */
@@ -60,9 +61,6 @@ interface IstioFaultDetail {
   previousFault: unknown;
   fault: IstioFault;
 }
-
-/** Labels by which an object names the app it belongs to: Kubernetes' recommended ones, then the classic one. */
-export const OWNER_LABELS = ['app.kubernetes.io/instance', 'app.kubernetes.io/name', 'app'] as const;
 
 /** Percent with at most 4 decimals: 0.2 × 100 is 20.000000000000004 in floating point. */
 const percent = (ratio: number) => Math.round(ratio * 100 * 10_000) / 10_000;
@@ -114,25 +112,17 @@ export function istioFaultInjector(config: IstioFaultConfig, deps: IstioFaultDep
 
   /**
    * Why the fault must not go into the VirtualService for a drill on `serviceName` — the service
-   * not allowed, the object not its own by config or cluster, or `live` (as just read) labelled
-   * as another service's — or null when it may.
+   * not allowed, the object not its own by config or cluster, or `live` (as just read) routing or
+   * labelled as another service's — or null when it may.
    */
-  function refusal(serviceName: string, live: VirtualService | null): string | null {
+  function refusal(serviceName: string, live: VirtualService | null): Said | null {
     const service = deps.services[serviceName];
-    if (!service) return `no service "${serviceName}" in config`;
-    if (service.drill !== 'allowed') return `${serviceName} is drill: ${service.drill}; a drill injects real faults, so it only runs on a service marked drill: allowed`;
-    const configured = istioFaultTargetProblem(deps.services, serviceName, config.virtualService, sameCluster);
-    if (configured) return configured;
-    const labels = live?.metadata?.labels ?? {};
-    for (const label of OWNER_LABELS) {
-      const value = labels[label];
-      if (typeof value !== 'string' || value === serviceName) continue;
-      const claim = claimsOn(deps.services, value).find((c) => c.service !== serviceName && sameCluster(deps.services[c.service]?.context, service.context));
-      if (claim) {
-        return `${targetOf('VirtualService', service.namespace, config.virtualService)} is labelled ${label}=${value}, so it belongs to ${describeOwner(deps.services, claim, serviceName)}; the drill faults only ${serviceName}'s own VirtualService`;
-      }
-    }
-    return null;
+    const notAllowed = drillServiceSaid(deps.services, serviceName);
+    if (notAllowed || !service) return notAllowed;
+    const configured = istioFaultTargetSaid(deps.services, serviceName, config.virtualService, sameCluster);
+    if (configured || !live) return configured;
+    const object = targetOf('VirtualService', service.namespace, config.virtualService);
+    return joinFindings(foreignRouting({ services: deps.services, drillService: serviceName, object, vs: live, sameCluster }));
   }
 
   /**
@@ -161,7 +151,7 @@ export function istioFaultInjector(config: IstioFaultConfig, deps: IstioFaultDep
 
     async checkTarget(serviceName): Promise<TargetCheck> {
       const before = refusal(serviceName, null);
-      if (before) return { ok: false, reason: before };
+      if (before) return { ok: false, reason: before.en, reasonJa: before.ja };
       const { service, target } = where({ service: serviceName, drillId: 'plan' });
       let live: VirtualService;
       try {
@@ -169,10 +159,11 @@ export function istioFaultInjector(config: IstioFaultConfig, deps: IstioFaultDep
           deps.kubeClients.forContext(service.context).custom.getNamespacedCustomObject({ ...VIRTUAL_SERVICE, namespace: service.namespace, name: config.virtualService }) as Promise<VirtualService>,
         );
       } catch (err) {
-        return { ok: false, reason: `${target} could not be read to check that it is ${serviceName}'s own: ${(err as Error).message}` };
+        const why = (err as Error).message;
+        return { ok: false, reason: `${target} could not be read to check that it is ${serviceName}'s own: ${why}`, reasonJa: `${target} を読み取れず、${serviceName} 自身のものか確認できません: ${why}` };
       }
       const after = refusal(serviceName, live);
-      return after ? { ok: false, reason: after } : { ok: true };
+      return after ? { ok: false, reason: after.en, reasonJa: after.ja } : { ok: true };
     },
 
     describe(spec) {
@@ -184,8 +175,8 @@ export function istioFaultInjector(config: IstioFaultConfig, deps: IstioFaultDep
       const { service, routeIndex, target, field } = where(spec);
       const fault = istioFaultOf(spec);
       const detail: IstioFaultDetail = { routeIndex, previousFault: null, fault };
-      const refuseWrite = (why: string | null) => {
-        if (why) throw new RouterError(`the drill was refused and nothing was written: ${why}`);
+      const refuseWrite = (why: Said | null) => {
+        if (why) throw new RouterError(`the drill was refused and nothing was written: ${why.en}`);
       };
       refuseWrite(refusal(spec.service, null));
       try {

@@ -13,10 +13,11 @@ import type { Logger } from '../../logger.ts';
 import type { Clock } from '../../services/clock.ts';
 import type { ProcessedRequestRepository } from '../../store/index.ts';
 import type { Route } from '../http/routes.ts';
-import { startHttpServer, type RunningServer } from '../http/server.ts';
+import { SERVER_TIMEOUTS, applyTimeouts, serverOptions, startHttpServer, type RunningServer, type ServerTimeouts } from '../http/server.ts';
 import type { RequestActivity } from '../http/activity.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { dropRepeats } from './idempotency.ts';
+import { DEFAULT_SLACK_MAX_BODY_BYTES } from './http-gate.ts';
 import { errorFields, guardSlackDeliveries } from './payload-guard.ts';
 
 export interface SlackAppOptions {
@@ -41,6 +42,10 @@ export interface SlackAppOptions {
   processBeforeResponse?: boolean;
   /** Counts the requests of the HTTP server once it listens (background work gives way to them). */
   activity?: RequestActivity;
+  /** How long a request may take to arrive, on either server (default SERVER_TIMEOUTS); tests shorten them. */
+  serverTimeouts?: ServerTimeouts;
+  /** HTTP mode: how long a Slack request's body may take to arrive (http-gate.ts's default); tests shorten it. */
+  slackBodyTimeoutMs?: number;
 }
 
 /** Who the bot is in the workspace, from auth.test. */
@@ -110,6 +115,9 @@ export function createSlackApp(o: SlackAppOptions): SlackSurface {
         },
       })),
       processBeforeResponse: o.processBeforeResponse ?? false,
+      // The gate (http-gate.ts) reads the body first and holds it to the same limit; Bolt's own
+      // 4 MB would let through what the gate refuses, were the gate ever bypassed.
+      bodyLimit: DEFAULT_SLACK_MAX_BODY_BYTES,
       logger,
     });
   }
@@ -129,7 +137,13 @@ export function createSlackApp(o: SlackAppOptions): SlackSurface {
   // names, and keep each forever.
   app.client = client;
   app.use(dropRepeats(o.processedRequests, o.clock, o.log));
-  guardSlackDeliveries(app, o.log, { receiver, signingSecret: o.signingSecret, endpoint: '/slack/events' });
+  guardSlackDeliveries(app, o.log, {
+    receiver,
+    signingSecret: o.signingSecret,
+    endpoint: '/slack/events',
+    ...(o.slackBodyTimeoutMs !== undefined ? { bodyTimeoutMs: o.slackBodyTimeoutMs } : {}),
+  });
+  const timeouts = o.serverTimeouts ?? SERVER_TIMEOUTS;
   // Bolt brings every listener failure here, acknowledged or not, in both receivers: logged with
   // its code and Slack's reason, never the payload (user ids, metadata) it failed on.
   app.error(async (error) => {
@@ -148,7 +162,8 @@ export function createSlackApp(o: SlackAppOptions): SlackSurface {
     async start(port, host = '0.0.0.0') {
       if (receiver instanceof HTTPReceiver) {
         try {
-          httpServer = await receiver.start({ port, host });
+          httpServer = await receiver.start({ port, host }, serverOptions(timeouts));
+          applyTimeouts(httpServer, timeouts);
         } catch (err) {
           throw new SlackStartError('listen', err);
         }
@@ -156,7 +171,7 @@ export function createSlackApp(o: SlackAppOptions): SlackSurface {
         return (httpServer.address() as AddressInfo).port;
       }
       try {
-        ownServer = await startHttpServer(o.routes, port, host);
+        ownServer = await startHttpServer(o.routes, port, host, timeouts);
       } catch (err) {
         throw new SlackStartError('listen', err);
       }

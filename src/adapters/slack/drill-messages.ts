@@ -46,6 +46,8 @@ export interface DrillMessagesOptions {
   drills: DrillService;
   channel: string;
   locale: Locale;
+  /** The team's zone (drills.timezone): drill dates are written in it. */
+  timezone: string;
 }
 
 export class DrillMessages {
@@ -59,7 +61,7 @@ export class DrillMessages {
     const locale = this.o.locale;
     switch (notice.kind) {
       case 'announcement': {
-        const m = drillAnnouncement({ drillId: v.drill.id, scenario, service, at: v.drill.scheduledFor, roles: v.roles, checked: v.prepChecked, reminder: notice.reminder }, locale);
+        const m = drillAnnouncement({ drillId: v.drill.id, scenario, service, at: v.drill.scheduledFor, roles: v.roles, checked: v.prepChecked, reminder: notice.reminder }, locale, this.o.timezone);
         return this.post(v, m.text, m.blocks, !notice.reminder);
       }
       case 'started': {
@@ -67,7 +69,7 @@ export class DrillMessages {
         return this.post(v, m.text, m.blocks, false);
       }
       case 'missed': {
-        const m = drillMissed({ drillId: v.drill.id, scenario: { name: scenario.name, title: scenario.title }, at: v.drill.scheduledFor }, locale);
+        const m = drillMissed({ drillId: v.drill.id, scenario: { name: scenario.name, title: scenario.title }, at: v.drill.scheduledFor }, locale, this.o.timezone);
         return this.post(v, m.text, m.blocks, false);
       }
       case 'fault_removed': {

@@ -36,6 +36,13 @@ export const ACTION = {
 
 export type ActionId = (typeof ACTION)[keyof typeof ACTION];
 
+/**
+ * The scorecard's rating buttons are `drill_rate:<n>`: Slack refuses a message whose block repeats
+ * an action_id (the score is in the value). Scorecards posted before carry a bare `drill_rate`.
+ */
+export const drillRateActionId = (n: number): string => `${ACTION.drillRate}:${n}`;
+export const DRILL_RATE_ACTION = new RegExp(`^${ACTION.drillRate}(?::\\d{1,3})?$`);
+
 /** Block ids of the head message's input-like parts, so a state read finds them. */
 export const BLOCK = {
   matrix: 'matrix',

@@ -4,8 +4,9 @@
  * happened. A failure holds the queue: the message is retried with a growing delay (30 s doubling
  * up to 5 min), and as soon as any message goes through again every waiting queue is tried at once
  * (Slack is back; nobody should wait out a backoff). A message Slack says it will never take
- * (`channel_not_found`, `invalid_blocks`, …) is marked dead, logged and counted, and the queue moves
- * on: one bad message must not silence an incident. A sweep every `retryMs` picks up what is due,
+ * (`channel_not_found`, `invalid_blocks`, `no_such_subteam`, …) is marked dead, logged and counted,
+ * and the queue moves on: one bad message must not silence an incident; `onUndeliverable` lets its
+ * sender tell the people it was for another way. A sweep every `retryMs` picks up what is due,
  * also what a previous process left behind.
  */
 import type { Clock } from '../../services/clock.ts';
@@ -35,11 +36,20 @@ export interface OutboxSenderOptions {
    * never send one queue at once; the claim of a process that is gone is taken over.
    */
   runner: { owner: string; isGone(owner: string): boolean };
+  /**
+   * Told of a message given up as undeliverable, before it is marked: whoever it was for can be told
+   * another way (an escalation DM that never arrives is said in the incident thread). Runs again
+   * if the process dies before the mark, so what it queues must be keyed.
+   */
+  onUndeliverable?: (message: OutboxMessage, code: string) => void;
 }
 
 /**
- * Slack errors that no retry can fix: the message, its channel or its person is wrong. Everything
- * else (timeouts, 5xx, rate limits, an expired token an operator will replace) is retried.
+ * Slack errors that no retry can fix: the message, its channel, its person or its user group is
+ * wrong, or the app may not do it (a scope or permission it was not installed with). Everything
+ * else is retried: timeouts, 5xx, rate limits — and a token Slack refuses (`invalid_auth`,
+ * `token_revoked`, …), because then every message fails, `/readyz` says why, and what waited goes
+ * out in order once an operator replaces the token, rather than the whole backlog being dropped.
  */
 const UNDELIVERABLE = new Set([
   'channel_not_found',
@@ -66,6 +76,19 @@ const UNDELIVERABLE = new Set([
   'restricted_action_thread_only_channel',
   'restricted_action_non_threadable_channel',
   'unreadable_payload',
+  // usergroups.users.list (an escalation level's group): the group does not exist, the workspace
+  // has no user groups, or the app lacks usergroups:read.
+  'no_such_subteam',
+  'plan_upgrade_required',
+  'missing_scope',
+  'no_permission',
+  'access_denied',
+  'not_allowed_token_type',
+  'ekm_access_denied',
+  'team_access_not_granted',
+  'user_not_visible',
+  'method_deprecated',
+  'deprecated_endpoint',
 ]);
 
 /** Slack's error code of a failed Web API call (`channel_not_found`), or what went wrong on the way. */
@@ -209,6 +232,11 @@ export class OutboxSender {
     clearTimeout(timer);
   }
 
+  /** Whether Slack took this message though the database does not say so yet: it is not waiting, whatever its row says. */
+  isSentUnmarked(id: number): boolean {
+    return this.unmarked.has(id);
+  }
+
   private async work(queue: string): Promise<void> {
     for (;;) {
       if (this.stopping.signal.aborted) return;
@@ -248,6 +276,12 @@ export class OutboxSender {
     const detail = `${code}: ${(err as Error).message}`;
     const now = this.o.clock.now();
     if (isUndeliverable(code)) {
+      try {
+        this.o.onUndeliverable?.(message, code);
+      } catch (hookErr) {
+        // Telling people is a courtesy on top of the error log below: it must not hold the queue.
+        this.o.log.error({ queue: message.queue, outbox: message.id, err: (hookErr as Error).message }, 'could not queue the note about an undeliverable message');
+      }
       this.o.outbox.markDead(message.id, detail, now);
       this.o.log.error(
         { queue: message.queue, kind: message.kind, outbox: message.id, code },

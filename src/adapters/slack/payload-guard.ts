@@ -8,19 +8,18 @@
  * `event.*`, and wires `respond` from `response_urls[0]` — and throws on a signed body with
  * `channel: null` or `view: null`, which the HTTP receiver answers with 500 and Socket Mode never
  * acknowledges (so Slack retries). The gate therefore wraps `App#processEvent`, the one method both
- * receivers call; in HTTP mode it also wraps the receiver's request listener for the one body the
- * receiver trips over itself, and for request timestamps from the future, which Bolt accepts
- * (guardHttpBodies). `guardSlackDeliveries` installs both.
+ * receivers call; in HTTP mode the receiver's request listener is wrapped too, so that what a
+ * request must show before its body is read is checked first (http-gate.ts).
+ * `guardSlackDeliveries` installs both.
  *
  * A delivery Rewind does not know — a broken or forged body, an action or callback id Rewind never
  * rendered, an event it did not subscribe to — is acknowledged, so Slack does not redeliver it, and
  * logged at warn once per shape. The memory of shapes is bounded: past `maxShapes` distinct shapes a
  * flood of new ones is counted, said once, and no longer logged one by one.
  */
-import type { IncomingMessage } from 'node:http';
-import { parse as parseQuery } from 'node:querystring';
-import { HTTPReceiver, SocketModeReceiver, defaultBodyLimit, isValidSlackRequest, type App, type Receiver, type ReceiverEvent } from '@slack/bolt';
+import { HTTPReceiver, SocketModeReceiver, type App, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import type { Logger } from '../../logger.ts';
+import { guardHttpRequests } from './http-gate.ts';
 import { DELIVERY_CONTEXT_KEY, parseDelivery } from './payloads.ts';
 
 const COMPONENT = 'slack-payloads';
@@ -65,12 +64,15 @@ export class ShapeLog {
 
 export interface GuardOptions {
   maxShapes?: number;
-  /** The receiver (see guardHttpBodies, guardSocketMessages); HTTP mode also needs its signing secret and Slack endpoint. */
+  /** The receiver (see http-gate.ts, guardSocketMessages); HTTP mode also needs its signing secret and Slack endpoint. */
   receiver?: Receiver;
   signingSecret?: string | undefined;
   endpoint?: string;
   /** Wall-clock time for request timestamps (Slack's, like Bolt's check, not Rewind's clock). */
   now?: () => number;
+  /** HTTP mode: the largest Slack request body read, and how long it may take to arrive (http-gate.ts's defaults). */
+  maxBodyBytes?: number;
+  bodyTimeoutMs?: number;
 }
 
 /** Installs the gate on `app` (both receivers dispatch through `app.processEvent`). */
@@ -78,7 +80,15 @@ export function guardSlackDeliveries(app: App, log: Logger, options: GuardOption
   const shapes = new ShapeLog(log, options.maxShapes);
   const dispatch = app.processEvent.bind(app);
   if (options.receiver instanceof HTTPReceiver && options.signingSecret) {
-    guardHttpBodies(options.receiver, options.signingSecret, options.endpoint ?? '/slack/events', shapes, log, options.now ?? Date.now);
+    guardHttpRequests(options.receiver, {
+      signingSecret: options.signingSecret,
+      endpoint: options.endpoint ?? '/slack/events',
+      shapes,
+      log,
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
+      ...(options.bodyTimeoutMs !== undefined ? { bodyTimeoutMs: options.bodyTimeoutMs } : {}),
+    });
   }
   if (options.receiver instanceof SocketModeReceiver) guardSocketMessages(options.receiver, shapes, log);
 
@@ -112,77 +122,6 @@ export function guardSlackDeliveries(app: App, log: Logger, options: GuardOption
     }
   };
   return shapes;
-}
-
-/**
- * One body Bolt's HTTP receiver cannot survive even before `processEvent`: right after parsing it
- * reads `body.ssl_check` unchecked, so a signed body whose JSON is `null` (`payload=null`, or
- * `null` as an Events API body) throws inside the receiver — an unhandled rejection, and a request
- * never answered, which Slack would redeliver. The receiver's request listener is wrapped: for
- * its Slack endpoint the body is read first (Bolt takes a body already read as `rawBody`), and a
- * correctly signed `null` is acknowledged as a shape Rewind does not know. A timestamp too far
- * from now is refused first (see outsideRequestWindow). Everything else, including a bad
- * signature, goes on to Bolt unchanged.
- */
-function guardHttpBodies(receiver: HTTPReceiver, signingSecret: string, endpoint: string, shapes: ShapeLog, log: WarnLog, now: () => number): void {
-  const listener = receiver.requestListener;
-  receiver.requestListener = (req, res) => {
-    if (req.method !== 'POST' || pathOf(req) !== endpoint) return listener(req, res);
-    void readBody(req, defaultBodyLimit).then((raw) => {
-      if (raw === 'too-large') {
-        log.warn({ component: COMPONENT, limit: defaultBodyLimit }, 'Slack request body larger than the limit');
-        // The rest of the body is not read: the connection closes with the answer, or a keep-alive
-        // client would wait on it for the next request.
-        res.writeHead(413, { connection: 'close' }).end();
-        return;
-      }
-      if (raw === 'aborted') return;
-      const skewSeconds = outsideRequestWindow(req, now());
-      if (skewSeconds !== null) {
-        // Said without the body or the signature: a line per request, as Bolt logs a bad signature.
-        log.warn({ component: COMPONENT, skewSeconds, signed: signedBySlack(req, raw, signingSecret) }, 'Slack request timestamp more than 5 minutes from now; refused with 401');
-        res.writeHead(401).end();
-        return;
-      }
-      (req as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
-      if (isNullBody(req, raw) && signedBySlack(req, raw, signingSecret)) {
-        shapes.report('not a JSON object');
-        res.writeHead(200).end();
-        return;
-      }
-      try {
-        listener(req, res);
-      } catch (err) {
-        // Bolt's server would hand this to its dispatch error handler; it answers 500 too.
-        log.warn({ component: COMPONENT, ...errorFields(err) }, 'Bolt could not take a Slack request');
-        if (!res.headersSent) res.writeHead(500).end();
-      }
-    });
-  };
-}
-
-/** How far a signed request's timestamp may be from now, either way (Slack's own rule is five minutes). */
-export const REQUEST_WINDOW_SECONDS = 5 * 60;
-
-/**
- * Bolt refuses a timestamp more than five minutes old, but takes one from any time ahead: a
- * request signed with a timestamp in the future stays replayable until long after it was captured.
- * Returns how far the timestamp is from now, in seconds (ahead is positive), when it is outside the
- * window; null when it is inside, or missing or malformed — Bolt refuses those itself.
- */
-function outsideRequestWindow(req: IncomingMessage, nowMs: number): number | null {
-  const header = req.headers['x-slack-request-timestamp'];
-  if (typeof header !== 'string' || !/^\d{1,15}$/.test(header)) return null;
-  const skew = Number(header) - Math.floor(nowMs / 1000);
-  return Math.abs(skew) > REQUEST_WINDOW_SECONDS ? skew : null;
-}
-
-function pathOf(req: IncomingMessage): string | null {
-  try {
-    return new URL(req.url ?? '/', 'http://localhost').pathname;
-  } catch {
-    return null;
-  }
 }
 
 /**
@@ -229,44 +168,6 @@ function unreadableEnvelope(data: unknown): { shape: string; envelopeId: string 
     return { shape: 'socket message of type error', envelopeId };
   }
   return null;
-}
-
-function isNullBody(req: IncomingMessage, raw: Buffer): boolean {
-  try {
-    const text = raw.toString();
-    if (req.headers['content-type'] !== 'application/x-www-form-urlencoded') return JSON.parse(text) === null;
-    const { payload } = parseQuery(text);
-    return typeof payload === 'string' && JSON.parse(payload) === null;
-  } catch {
-    return false; // Bolt refuses what it cannot parse (400) once the signature holds.
-  }
-}
-
-function signedBySlack(req: IncomingMessage, raw: Buffer, signingSecret: string): boolean {
-  const signature = req.headers['x-slack-signature'];
-  const timestamp = Number(req.headers['x-slack-request-timestamp']);
-  if (typeof signature !== 'string') return false;
-  return isValidSlackRequest({ signingSecret, body: raw.toString(), headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp } });
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large' | 'aborted'> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.pause();
-        chunks.length = 0;
-        resolve('too-large');
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks, size)));
-    req.on('error', () => resolve('aborted'));
-    req.on('close', () => resolve(req.complete ? Buffer.concat(chunks, size) : 'aborted'));
-  });
 }
 
 async function acknowledge(ack: ReceiverEvent['ack'], log: WarnLog): Promise<void> {

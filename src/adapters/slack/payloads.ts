@@ -13,7 +13,7 @@
  */
 import type { Context } from '@slack/bolt';
 import { z } from 'zod';
-import { ACTION, BLOCK, COMMAND, VIEW, type ActionId } from './ids.ts';
+import { ACTION, BLOCK, COMMAND, DRILL_RATE_ACTION, VIEW, type ActionId } from './ids.ts';
 
 export const PAYLOAD_LIMITS = {
   /** action_id, block_id, callback_id. */
@@ -171,10 +171,10 @@ const buttonAction = z
 
 const RATING_VALUE = /^([^:]{1,200}):(\d{1,3})$/;
 const ratingAction = z
-  .object({ ...actionBase, type: z.literal('button'), action_id: z.literal(ACTION.drillRate), value: z.string().regex(RATING_VALUE, { message: 'is not <drill id>:<score>' }) })
+  .object({ ...actionBase, type: z.literal('button'), action_id: z.string().regex(DRILL_RATE_ACTION), value: z.string().regex(RATING_VALUE, { message: 'is not <drill id>:<score>' }) })
   .transform((a): ClickAction => {
     const [, drillId = '', score = ''] = RATING_VALUE.exec(a.value) ?? [];
-    return { kind: 'rating', actionId: a.action_id, drillId, score: Number(score) };
+    return { kind: 'rating', actionId: ACTION.drillRate, drillId, score: Number(score) };
   });
 
 const FIX_PREP_BLOCK = new RegExp(`^${BLOCK.fixPrep}:(\\d{1,2})$`);
@@ -311,7 +311,9 @@ export function parseDelivery(body: unknown): ParseOutcome {
   if (body.actions !== undefined || body.type === 'dialog_submission') {
     const first = Array.isArray(body.actions) && isRecord(body.actions[0]) ? body.actions[0] : null;
     if (!first) return { ok: false, shape: `${label(body.type)}: actions is not a list of actions` };
-    const schema = typeof first.action_id === 'string' ? ACTION_SCHEMAS.get(first.action_id) : undefined;
+    // Each rating button has its own action_id (drill_rate:<n>); they share one schema.
+    const actionId = typeof first.action_id === 'string' && DRILL_RATE_ACTION.test(first.action_id) ? ACTION.drillRate : first.action_id;
+    const schema = typeof actionId === 'string' ? ACTION_SCHEMAS.get(actionId) : undefined;
     if (!schema) return { ok: false, shape: `${label(body.type)}: actions.0.action_id is not one Rewind renders` };
     return run(blockActions(schema), body, `block_actions ${String(first.action_id)}`);
   }

@@ -27,12 +27,15 @@ import type { DrillNotice, DrillNotifier } from '../../services/drill-ports.ts';
 import type { DrillMessages } from './drill-messages.ts';
 import { incidentMessage } from './blocks/incident.ts';
 import { SLACK_LIMITS, clip } from './blocks/limits.ts';
-import { channelNoticeText, escalationDmText, noteMessage } from './blocks/notes.ts';
+import { channelNoticeText, noteMessage } from './blocks/notes.ts';
 import { ALERTS_LISTED, NAME_SHOWN, SUMMARY_SHOWN, alertBatchMessage, alertNoteMessage } from './blocks/alert-notes.ts';
 import { ALERT_LINK_KINDS } from '../../domain/alert-links.ts';
 import type { Locale } from './i18n/locale.ts';
+import { section } from './blocks/elements.ts';
+import { dmUndeliverableNote, expandEscalation, type DmAbout } from './escalation-dms.ts';
 import { OutboxSender, UndeliverableError, type SenderLog } from './outbox-sender.ts';
 import { StakeholderMessages } from './stakeholder-messages.ts';
+import { UnrecordedPosts } from './unrecorded-posts.ts';
 import { incidentView, noteView } from './view-mapping.ts';
 
 export type PresenterLog = SenderLog;
@@ -47,7 +50,7 @@ export interface PresenterOptions {
   channel: string;
   /** Where stakeholder notices go (config slack.stakeholderChannel). */
   stakeholderChannel?: string;
-  /** The team's time zone (config drills.timezone): stakeholder notices give their times in it. */
+  /** The team's time zone (config drills.timezone): every time in a message is written in it. */
   timezone: string;
   locale: Locale;
   log: PresenterLog;
@@ -114,7 +117,8 @@ const pendingSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('thread'), incidentId: z.string(), text: z.string(), blocks }),
   z.object({ kind: z.literal('alerts'), incidentId: z.string(), notices: z.array(alertNotice), more: z.object({ firing: z.number(), resolved: z.number() }) }),
   z.object({ kind: z.literal('channel'), text: z.string() }),
-  z.object({ kind: z.literal('dm'), user: z.string(), text: z.string() }),
+  // `about`: the escalation level a DM belongs to (absent in rows queued before DMs named it).
+  z.object({ kind: z.literal('dm'), user: z.string(), text: z.string(), about: z.object({ incidentId: z.string(), level: z.number(), label: z.string() }).optional() }),
   z.object({ kind: z.literal('escalation_dms'), incidentId: z.string(), level: z.number(), label: z.string(), notify: z.array(z.string()), key: z.string() }),
   z.object({ kind: z.literal('file'), incidentId: z.string(), filename: z.string(), content: z.string() }),
   z.object({ kind: z.literal('stakeholder'), incidentId: z.string() }),
@@ -145,6 +149,8 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
   private readonly minUpdateIntervalMs: number;
   private readonly sender: OutboxSender;
   private readonly stakeholders: StakeholderMessages;
+  /** Head messages Slack took whose place the database could not record yet (a full disk). */
+  private readonly heads = new UnrecordedPosts((id, where) => this.incidents?.attachMessage(id, where.channel, where.ts));
   /** Set after construction: the incident service needs the presenter and the presenter needs it. */
   incidents: IncidentService | null = null;
   /** Set after construction, like `incidents`: renders and sends the drill channel's messages. */
@@ -168,6 +174,7 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
       ...(o.retryMs !== undefined ? { retryMs: o.retryMs } : {}),
       ...(o.yieldToRequests ? { yieldToRequests: o.yieldToRequests } : {}),
       runner: o.runner,
+      onUndeliverable: (m, code) => this.undeliverable(m, code),
     });
   }
 
@@ -190,9 +197,9 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
 
   /**
    * An escalation level is due: a mention in the thread, the head message marked, and a direct
-   * message to each person named — user groups expanded when it is sent, and expanded again later
-   * if Slack cannot list a group now — with a link to the incident. `key` names this firing of the
-   * level: a second call with the same key (a timer run again after a crash) sends nothing new.
+   * message to each person named, with a link to the incident — user groups expanded when it is sent
+   * (escalation-dms.ts: again later if Slack cannot list one now, said in the thread if it never
+   * will). `key` names this firing: the same key again (a timer re-run after a crash) sends nothing.
    */
   escalate(incidentId: string, level: EscalationCall, lateMs: number, key = `escalation:${incidentId}:${level.level}`): void {
     this.threadNote(incidentId, { kind: 'escalation', level: level.level, label: level.label, notify: level.notify, lateMs }, `${key}:note`);
@@ -220,7 +227,7 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
   }
 
   announce(notice: ChannelNotice): void {
-    this.post(queueOf.channel, { kind: 'channel', text: channelNoticeText(notice, this.o.locale) });
+    this.post(queueOf.channel, { kind: 'channel', text: channelNoticeText(notice, this.o.locale, this.o.timezone) });
   }
 
   /** Sends what the outbox kept, now and every `retryMs` until stopped (started by main). */
@@ -246,7 +253,7 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
 
   /** Rendered now, while the notice's rollback is in the state the notice speaks of. */
   private threadNote(incidentId: string, notice: IncidentNotice, dedupKey: string | null): void {
-    const note = noteMessage(noteView(notice, this.o.queries), this.o.locale);
+    const note = noteMessage(noteView(notice, this.o.queries), this.o.locale, this.o.timezone);
     this.post(queueOf.incident(incidentId), { kind: 'thread', incidentId, text: note.text, blocks: note.blocks }, dedupKey);
   }
 
@@ -269,7 +276,8 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
 
   /** A waiting message may absorb a new request until it has read what it sends, and only in this process. */
   private joinable(m: OutboxMessage): boolean {
-    return !this.started.has(m.id) && (m.claimedBy === null || m.claimedBy === this.o.runner.owner);
+    // A message already sent whose sent mark the database refused (a full disk) looks waiting but is not.
+    return !this.started.has(m.id) && !this.sender.isSentUnmarked(m.id) && (m.claimedBy === null || m.claimedBy === this.o.runner.owner);
   }
 
   private post(queue: string, pending: Pending, dedupKey: string | null = null): void {
@@ -319,8 +327,11 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
         if (head) await this.o.client.filesUploadV2({ channel_id: head.channel, thread_ts: head.ts, filename: p.filename, title: p.filename, content: p.content });
         return;
       }
-      case 'escalation_dms':
-        return this.expandEscalation(p);
+      case 'escalation_dms': {
+        const { client, directory, queries, locale } = this.o;
+        const dm = (user: string, text: string, key: string, about: DmAbout) => this.post(queueOf.dm(user), { kind: 'dm', user, text, about }, key);
+        return expandEscalation({ client, directory, queries, locale, dm, note: (id, text, key) => this.plainNote(id, text, key) }, p);
+      }
       case 'dm': {
         const opened = await this.o.client.conversations.open({ users: p.user });
         const channel = opened.channel?.id;
@@ -343,24 +354,16 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
     await this.o.client.chat.postMessage({ channel: head.channel, thread_ts: head.ts, text: note.text, blocks: note.blocks });
   }
 
-  /**
-   * The people of an escalation level, each queued a DM of their own (keyed, so a second run of
-   * this message after a crash adds none). A user group Slack cannot list now makes this throw:
-   * the message waits in the outbox and the expansion is tried again.
-   */
-  private async expandEscalation(p: Extract<Pending, { kind: 'escalation_dms' }>): Promise<void> {
-    const people = new Set<string>();
-    for (const id of p.notify) {
-      if (!id.startsWith('S')) people.add(id);
-      else for (const member of await this.o.directory.members(id)) people.add(member);
-    }
-    // The head message is the incident queue's to post: reaching people must not depend on the
-    // incident channel (a DM still goes out when the channel refuses posts, just without a link).
-    const snapshot = this.o.queries.incident(p.incidentId);
-    const head = snapshot?.incident.slackChannel && snapshot.incident.slackTs ? { channel: snapshot.incident.slackChannel, ts: snapshot.incident.slackTs } : null;
-    const link = head ? ((await this.o.client.chat.getPermalink({ channel: head.channel, message_ts: head.ts }).catch(() => null))?.permalink ?? null) : null;
-    const text = escalationDmText(p.incidentId, snapshot?.incident.service ?? '?', p.label, link, this.o.locale, snapshot?.incident.drill ?? false);
-    for (const user of people) this.post(queueOf.dm(user), { kind: 'dm', user, text }, `${p.key}:dm:${user}`);
+  /** An escalation DM Slack will never take is said in its incident's thread: the level is short of a person, not silently. */
+  private undeliverable(message: OutboxMessage, code: string): void {
+    const parsed = pendingSchema.safeParse(message.payload);
+    if (!parsed.success || parsed.data.kind !== 'dm' || !parsed.data.about) return;
+    const { user, about } = parsed.data;
+    this.plainNote(about.incidentId, dmUndeliverableNote(this.o.locale, about, user, code), `${message.dedupKey ?? `outbox:${message.id}`}:undeliverable`);
+  }
+
+  private plainNote(incidentId: string, text: string, dedupKey: string): void {
+    this.post(queueOf.incident(incidentId), { kind: 'thread', incidentId, text, blocks: [section(text)] }, dedupKey);
   }
 
   /** Waits (wall-clock: Slack's limits are real time) until the message may be updated again. */
@@ -386,22 +389,23 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
     if (!snapshot) return null;
     const { slackChannel, slackTs } = snapshot.incident;
     if (slackChannel && slackTs) return { channel: slackChannel, ts: slackTs };
-    return this.render(incidentId);
+    return this.heads.pending(incidentId) ?? this.render(incidentId);
   }
 
   private async render(incidentId: string): Promise<{ channel: string; ts: string } | null> {
     const snapshot = this.o.queries.incident(incidentId);
     if (!snapshot) return null;
-    const message = incidentMessage(incidentView(snapshot, this.o.clock.now()), this.o.locale);
+    const message = incidentMessage(incidentView(snapshot, this.o.clock.now()), this.o.locale, this.o.timezone);
     const { slackChannel, slackTs } = snapshot.incident;
     this.stamp(incidentId);
-    if (slackChannel && slackTs) {
-      await this.o.client.chat.update({ channel: slackChannel, ts: slackTs, text: message.text, blocks: message.blocks });
-      return { channel: slackChannel, ts: slackTs };
+    const head = slackChannel && slackTs ? { channel: slackChannel, ts: slackTs } : this.heads.pending(incidentId);
+    if (head) {
+      await this.o.client.chat.update({ channel: head.channel, ts: head.ts, text: message.text, blocks: message.blocks });
+      return head;
     }
     const posted = await this.o.client.chat.postMessage({ channel: this.o.channel, text: message.text, blocks: message.blocks });
     if (!posted.ts || !posted.channel) throw new Error('chat.postMessage answered without channel and ts');
-    this.incidents?.attachMessage(incidentId, posted.channel, posted.ts);
+    this.heads.posted(incidentId, { channel: posted.channel, ts: posted.ts });
     return { channel: posted.channel, ts: posted.ts };
   }
 }

@@ -9,6 +9,7 @@ import type { IncidentNotice } from '../../services/ports.ts';
 import type { Queries } from '../../services/queries.ts';
 import { stakeholderText } from './blocks/stakeholder.ts';
 import type { Locale } from './i18n/locale.ts';
+import { UnrecordedPosts } from './unrecorded-posts.ts';
 import { stakeholderView } from './view-mapping.ts';
 
 /**
@@ -43,8 +44,12 @@ export interface StakeholderMessagesOptions {
 
 export class StakeholderMessages {
   private readonly texts = new Map<string, string>();
+  /** Notices Slack took whose place the database could not record yet (a full disk). */
+  private readonly unrecorded: UnrecordedPosts;
 
-  constructor(private readonly o: StakeholderMessagesOptions) {}
+  constructor(private readonly o: StakeholderMessagesOptions) {
+    this.unrecorded = new UnrecordedPosts(o.posted);
+  }
 
   static isNews(kind: IncidentNotice['kind']): boolean {
     return NEWS.has(kind);
@@ -55,13 +60,13 @@ export class StakeholderMessages {
     const snapshot = this.o.queries.incident(incidentId);
     if (!snapshot || !this.o.channel) return;
     const text = stakeholderText(stakeholderView(snapshot, this.o.timezone), this.o.locale);
-    const posted = this.o.queries.stakeholderMessage(incidentId);
+    const posted = this.o.queries.stakeholderMessage(incidentId) ?? this.unrecorded.pending(incidentId);
     if (posted) {
       if (this.texts.get(incidentId) === text) return;
       await this.o.client.chat.update({ channel: posted.channel, ts: posted.ts, text });
     } else {
       const res = await this.o.client.chat.postMessage({ channel: this.o.channel, text });
-      if (res.channel && res.ts) this.o.posted(incidentId, { channel: res.channel, ts: res.ts });
+      if (res.channel && res.ts) this.unrecorded.posted(incidentId, { channel: res.channel, ts: res.ts });
     }
     this.texts.delete(incidentId); // re-inserted last: the map stays in the order sent
     this.texts.set(incidentId, text);

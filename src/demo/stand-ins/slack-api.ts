@@ -2,9 +2,15 @@
  * A stand-in for Slack's Web API on 127.0.0.1: answers `POST /api/<method>` the way Slack does
  * (form or JSON body in, `{ ok, … }` out) and records every call so tests can assert exactly what
  * reached Slack. Handlers per method may be replaced to script errors and rate limits.
+ *
+ * It refuses what Slack refuses (slack-limits-check.ts): a message or view over a Block Kit limit,
+ * a repeated block_id or action_id, a text over 40,000 characters — on the Web API and on
+ * response_urls alike. A refusal lands in `refused`, not in `calls`, and a test that did not expect
+ * one fails (assertNoUnexpectedRefusals, called by the test worlds when they stop).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { checkCall, checkMessage, refusalBody, type SlackVerdict } from './slack-limits-check.ts';
 
 export interface SlackCall {
   method: string;
@@ -51,6 +57,14 @@ export interface FaultedCall extends SlackCall {
   fault: 'status' | 'error' | 'ratelimited' | 'hang' | 'hang-applied';
 }
 
+/**
+ * A message or view Slack would refuse, answered as Slack answers it and not carried out. A post to
+ * a response_url has `method: 'response_url'` and its `url`.
+ */
+export interface SlackRefusal extends SlackCall, SlackVerdict {
+  url?: string;
+}
+
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -62,10 +76,18 @@ function parseArgs(type: string | undefined, raw: string): Record<string, unknow
   if (type?.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const [k, v] of new URLSearchParams(raw)) {
-    // The Web API client form-encodes objects as JSON strings.
-    out[k] = /^[[{]/.test(v) ? JSON.parse(v) : v;
+    // The Web API client form-encodes objects as JSON strings; a text such as `[drill] …` stays text.
+    out[k] = k !== 'text' && /^[[{]/.test(v) ? parseOr(v) : v;
   }
   return out;
+}
+
+function parseOr(v: string): unknown {
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
 }
 
 /** The file inside a multipart upload (the Web API client posts the bytes as form data), or the raw body. */
@@ -93,6 +115,10 @@ export class SlackApiStandIn {
   /** Every call answered with a scripted fault, and every `hang: 'applied'` call. */
   readonly faulted: FaultedCall[] = [];
   private readonly held = new Set<ServerResponse>();
+  /** Every call and response_url post refused as Slack would refuse it, in arrival order. */
+  readonly refused: SlackRefusal[] = [];
+  /** Refusals a test has said it provokes on purpose (expectRefusals). */
+  private readonly expected: Array<(r: SlackRefusal) => boolean> = [];
   private tsCount = 0;
   port = 0;
 
@@ -133,7 +159,7 @@ export class SlackApiStandIn {
     return this.waitFor(
       () => this.callsTo(method)[count - 1],
       timeoutMs,
-      () => `Slack stand-in: call #${count} to ${method} did not arrive within ${timeoutMs} ms (calls so far: ${this.calls.map((c) => c.method).join(', ') || 'none'})`,
+      () => `Slack stand-in: call #${count} to ${method} did not arrive within ${timeoutMs} ms (calls so far: ${this.calls.map((c) => c.method).join(', ') || 'none'}${this.refusedSummary()})`,
     );
   }
 
@@ -142,7 +168,7 @@ export class SlackApiStandIn {
     return this.waitFor(
       () => this.responses[count - 1],
       timeoutMs,
-      () => `Slack stand-in: response_url post #${count} did not arrive within ${timeoutMs} ms (${this.responses.length} arrived)`,
+      () => `Slack stand-in: response_url post #${count} did not arrive within ${timeoutMs} ms (${this.responses.length} arrived${this.refusedSummary()})`,
     );
   }
 
@@ -192,7 +218,17 @@ export class SlackApiStandIn {
       if (req.url?.startsWith('/response/')) {
         const raw = await readBody(req);
         const id = decodeURIComponent(req.url.slice('/response/'.length));
-        this.responses.push({ id, url: `http://127.0.0.1:${this.port}${req.url}`, body: parseArgs(req.headers['content-type'], raw) });
+        const post: SlackResponsePost = { id, url: `http://127.0.0.1:${this.port}${req.url}`, body: parseArgs(req.headers['content-type'], raw) };
+        const verdict = checkMessage(post.body);
+        if (verdict) {
+          // response_urls answer like incoming webhooks: an HTTP error whose body is the bare code.
+          this.refused.push({ method: 'response_url', args: post.body, token: undefined, url: post.url, ...verdict });
+          this.notifyArrival();
+          res.writeHead(400, { 'content-type': 'text/plain' });
+          res.end(verdict.error);
+          return;
+        }
+        this.responses.push(post);
         this.notifyArrival();
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ ok: true }));
@@ -204,6 +240,14 @@ export class SlackApiStandIn {
       const call: SlackCall = { method, args, token };
       const fault = this.takeFault(method);
       if (fault) return this.answerFault(fault, call, res);
+      const verdict = checkCall(method, args);
+      if (verdict) {
+        this.refused.push({ ...call, ...verdict });
+        this.notifyArrival();
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(refusalBody(verdict)));
+        return;
+      }
       this.calls.push(call);
       const handler: SlackHandler = this.handlers.get(method) ?? (() => ({ body: { ok: true } }));
       const answer = handler(args, call);
@@ -214,6 +258,10 @@ export class SlackApiStandIn {
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
     return this;
+  }
+
+  private refusedSummary(): string {
+    return this.refused.length === 0 ? '' : `; refused: ${this.refused.map((r) => `${r.method} ${r.error}`).join(', ')}`;
   }
 
   private notifyArrival(): void {
@@ -234,6 +282,28 @@ export class SlackApiStandIn {
       };
       check();
     });
+  }
+
+  /**
+   * Declares refusals this test provokes on purpose (every refusal when `match` is omitted), so
+   * assertNoUnexpectedRefusals lets them pass.
+   */
+  expectRefusals(match: (r: SlackRefusal) => boolean = () => true): this {
+    this.expected.push(match);
+    return this;
+  }
+
+  /** Refusals no expectRefusals matched: each a message or view the bot built and Slack would not take. */
+  unexpectedRefusals(): SlackRefusal[] {
+    return this.refused.filter((r) => !this.expected.some((m) => m(r)));
+  }
+
+  /** Throws naming every unexpected refusal, each with Slack's error and where in the payload. */
+  assertNoUnexpectedRefusals(): void {
+    const unexpected = this.unexpectedRefusals();
+    if (unexpected.length === 0) return;
+    const lines = unexpected.map((r) => `  ${r.method}${r.url ? ` ${r.url}` : ''}: ${r.error}${r.errors.length ? ` — ${r.errors.slice(0, 5).join('; ')}${r.errors.length > 5 ? `; …and ${r.errors.length - 5} more` : ''}` : ''}`);
+    throw new Error(`Slack would have refused ${unexpected.length} message(s) or view(s) the bot sent (call slack.expectRefusals() in a test that means to):\n${lines.join('\n')}`);
   }
 
   /** Scripts the next `times` calls to `method` to fail (see SlackFault); later scripts queue behind earlier ones. */
@@ -273,7 +343,11 @@ export class SlackApiStandIn {
   private answerFault(fault: SlackFault, call: SlackCall, res: ServerResponse): void {
     if (fault.hang) {
       const faulted: FaultedCall = Object.assign(call, { fault: fault.hang === 'applied' ? ('hang-applied' as const) : ('hang' as const) });
-      if (fault.hang === 'applied') {
+      const verdict = fault.hang === 'applied' ? checkCall(call.method, call.args) : null;
+      if (verdict) {
+        // Slack refused it; the answer saying so is what never comes.
+        this.refused.push({ ...call, ...verdict });
+      } else if (fault.hang === 'applied') {
         // Carried out like any call (a real ts is handed out), so later updates of it work.
         (this.handlers.get(call.method) ?? (() => ({ body: { ok: true } })))(call.args, call);
         this.calls.push(faulted);

@@ -137,12 +137,16 @@ export class Rig {
     return rig;
   }
 
-  /** Stops the bot (SIGTERM, then SIGKILL), the stand-ins, and removes the folder. */
+  /**
+   * Stops the bot (SIGTERM, then SIGKILL), the stand-ins, and removes the folder; then throws if
+   * Slack would have refused anything the test did not expect (slack.expectRefusals).
+   */
   async stop(): Promise<void> {
     await this.bot.stop();
     await this.slack.stop();
     await this.kube.close();
     rmSync(this.dir, { recursive: true, force: true });
+    this.slack.assertNoUnexpectedRefusals();
   }
 
   // --- entry points ------------------------------------------------------------------------
@@ -196,17 +200,18 @@ export class Rig {
   }
 
   /**
-   * Polls `probe` every 25 ms until it returns a value other than undefined/false, or throws after
+   * Polls `probe` every 25 ms until it returns a value other than undefined/null/false, or throws after
    * `ceilingMs` of real time naming what was awaited. Ceilings are generous: they catch a stuck
    * bot, not a slow one.
    */
-  async until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, ceilingMs = 60_000): Promise<T> {
+  async until<T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, ceilingMs = 60_000): Promise<T> {
     const end = Date.now() + ceilingMs;
     let last: unknown;
     for (;;) {
       try {
         const v = await probe();
-        if (v !== undefined && v !== false) return v;
+        // null is "not yet" too: a column still NULL must never read as the thing awaited.
+        if (v !== undefined && v !== null && v !== false) return v as T;
       } catch (err) {
         last = err;
       }

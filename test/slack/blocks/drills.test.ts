@@ -15,8 +15,8 @@ import {
   type DrillScenarioView,
   type DrillScorecardView,
 } from '../../../src/adapters/slack/blocks/drills.ts';
-import { slackDate } from '../../../src/adapters/slack/blocks/format.ts';
-import { ACTION, BLOCK } from '../../../src/adapters/slack/ids.ts';
+import { formatTimeInZone } from '../../../src/adapters/slack/blocks/format.ts';
+import { ACTION, BLOCK, drillRateActionId } from '../../../src/adapters/slack/ids.ts';
 import { DRILL_EXECUTION, DRILL_PREPARATION, DRILL_REVIEW } from '../../../src/domain/drill-checklists.ts';
 import { scoreDrill, trend, type DrillTimes, type Scorecard } from '../../../src/domain/drills.ts';
 import { actionIds, blockById, buttonByAction, buttons, joinedText, limitViolations } from './support.ts';
@@ -80,8 +80,8 @@ describe('faultText', () => {
 
 describe('drillAnnouncement', () => {
   it('announces scenario, service, time, fault, expected response and roles, with the preparation checklist', () => {
-    const { text, blocks } = drillAnnouncement(announcement({ checked: ['prep.notify', 'prep.channels'] }), 'en');
-    expect(text).toBe(`🧪 *Rollback drill* planned: *高エラー率シミュレーション* on *prompt-service-staging*, ${slackDate(AT)}`);
+    const { text, blocks } = drillAnnouncement(announcement({ checked: ['prep.notify', 'prep.channels'] }), 'en', 'Asia/Tokyo');
+    expect(text).toBe('🧪 *Rollback drill* planned: *高エラー率シミュレーション* on *prompt-service-staging*, 2026-04-01 (Wed) 10:00 Asia/Tokyo');
     const all = joinedText(blocks);
     expect(all).toContain('*What will be injected*: 20% of requests fail with HTTP 5xx errors.');
     expect(all).toContain('*Expected response*: the rollback verified within 5m 00s of the fault.');
@@ -104,18 +104,18 @@ describe('drillAnnouncement', () => {
   });
 
   it('leaves initial_options out when nothing is ticked, and ignores keys it does not know', () => {
-    const box = checkboxes(drillAnnouncement(announcement({ checked: ['review.next', 'nope'] }), 'en').blocks, `${BLOCK.drillPrep}:${ID}`);
+    const box = checkboxes(drillAnnouncement(announcement({ checked: ['review.next', 'nope'] }), 'en', 'Asia/Tokyo').blocks, `${BLOCK.drillPrep}:${ID}`);
     expect(box.initial_options).toBeUndefined();
   });
 
   it('says "today" on the drill-day reminder', () => {
-    expect(drillAnnouncement(announcement({ reminder: true }), 'en').text).toBe(`🧪 *Rollback drill today*: *高エラー率シミュレーション* on *prompt-service-staging* at ${slackDate(AT)}`);
-    expect(drillAnnouncement(announcement({ reminder: true }), 'ja').text).toContain('本日ロールバック訓練を行います');
+    expect(drillAnnouncement(announcement({ reminder: true }), 'en', 'Asia/Tokyo').text).toBe(`🧪 *Rollback drill today*: *高エラー率シミュレーション* on *prompt-service-staging* at ${formatTimeInZone(AT, 'Asia/Tokyo', 'en')}`);
+    expect(drillAnnouncement(announcement({ reminder: true }), 'ja', 'Asia/Tokyo').text).toContain('本日ロールバック訓練を行います');
   });
 
   it('renders in Japanese with the runbook items, and says so when a role has nobody', () => {
-    const { text, blocks } = drillAnnouncement(announcement({ roles: { approvers: ['U0LEAD'], escalation: [] } }), 'ja');
-    expect(text).toBe(`🧪 *ロールバック訓練* の予定: *prompt-service-staging* で *高エラー率シミュレーション*（${slackDate(AT)}）`);
+    const { text, blocks } = drillAnnouncement(announcement({ roles: { approvers: ['U0LEAD'], escalation: [] } }), 'ja', 'Asia/Tokyo');
+    expect(text).toBe(`🧪 *ロールバック訓練* の予定: *prompt-service-staging* で *高エラー率シミュレーション*（${formatTimeInZone(AT, 'Asia/Tokyo', 'ja')}）`);
     const all = joinedText(blocks);
     expect(all).toContain('*注入する障害*: リクエストの 20% が HTTP 5xx エラーになります。');
     expect(all).toContain('障害注入から 5分00秒 以内');
@@ -125,7 +125,7 @@ describe('drillAnnouncement', () => {
   });
 
   it('escapes text from the config', () => {
-    const all = joinedText(drillAnnouncement(announcement({ scenario: { ...ERRORS, title: '<!channel> & co' } }), 'en').blocks);
+    const all = joinedText(drillAnnouncement(announcement({ scenario: { ...ERRORS, title: '<!channel> & co' } }), 'en', 'Asia/Tokyo').blocks);
     expect(all).toContain('*&lt;!channel&gt; &amp; co*');
     expect(all).not.toContain('<!channel>');
   });
@@ -157,12 +157,12 @@ describe('drillStarted', () => {
 
 describe('drillMissed', () => {
   it('says the drill was due while Rewind was down, was not run late, and how to run it', () => {
-    const { text, blocks } = drillMissed({ drillId: ID, scenario: { name: 'high-error-rate', title: '高エラー率シミュレーション' }, at: AT }, 'en');
+    const { text, blocks } = drillMissed({ drillId: ID, scenario: { name: 'high-error-rate', title: '高エラー率シミュレーション' }, at: AT }, 'en', 'Asia/Tokyo');
     expect(text).toBe(
-      `⏭ Drill ${ID} (*高エラー率シミュレーション*) was due ${slackDate(AT)} while Rewind was not running. It was not run late: run it with \`/drill run high-error-rate\`, or wait for the next scheduled one.`,
+      `⏭ Drill ${ID} (*高エラー率シミュレーション*) was due ${formatTimeInZone(AT, 'Asia/Tokyo', 'en')} while Rewind was not running. It was not run late: run it with \`/drill run high-error-rate\`, or wait for the next scheduled one.`,
     );
     expect(joinedText(blocks)).toBe(text);
-    expect(drillMissed({ drillId: ID, scenario: { name: 'high-error-rate', title: 'x' }, at: AT }, 'ja').text).toContain('`/drill run high-error-rate` で実施するか');
+    expect(drillMissed({ drillId: ID, scenario: { name: 'high-error-rate', title: 'x' }, at: AT }, 'ja', 'Asia/Tokyo').text).toContain('`/drill run high-error-rate` で実施するか');
   });
 });
 
@@ -229,13 +229,13 @@ describe('drillScorecard', () => {
     const card = scoreDrill(GOOD, 5 * M, []);
     const { blocks } = drillScorecard(scorecardView(card, [], { reviewChecked: ['review.runbook'] }), 'en');
     const rate = blockById(blocks, `${BLOCK.drillRate}:${ID}`, 'actions');
-    expect(rate?.elements.map((e) => [e.action_id, (e as { value?: string }).value])).toEqual([1, 2, 3, 4, 5].map((n) => [ACTION.drillRate, `${ID}:${n}`]));
+    expect(rate?.elements.map((e) => [e.action_id, (e as { value?: string }).value])).toEqual([1, 2, 3, 4, 5].map((n) => [drillRateActionId(n), `${ID}:${n}`]));
     expect(buttons(blocks).map((b) => b.text.text)).toEqual(['1 ⭐', '2 ⭐', '3 ⭐', '4 ⭐', '5 ⭐']);
     const review = checkboxes(blocks, `${BLOCK.drillReview}:${ID}`);
     expect(review.action_id).toBe(ACTION.drillReview);
     expect(review.options.map((o) => o.value)).toEqual(['review.targets', 'review.improvements', 'review.runbook', 'review.next']);
     expect(review.initial_options?.map((o) => o.value)).toEqual(['review.runbook']);
-    expect(actionIds(blocks)).toEqual([...Array(5).fill(ACTION.drillRate), ACTION.drillReview]);
+    expect(actionIds(blocks)).toEqual([...[1, 2, 3, 4, 5].map(drillRateActionId), ACTION.drillReview]);
   });
 
   it('renders in Japanese', () => {
@@ -256,9 +256,9 @@ describe('drillReportBlocks', () => {
     const card = scoreDrill(GOOD, 5 * M, [4]);
     const { text, blocks } = drillReportBlocks(
       { drillId: ID, scenario: ERRORS, service: 'prompt-service-staging', status: 'completed', at: AT, incidentId: 'INC-20260401-001', scorecard: card, trend: trend(card, []), reviewChecked: ['review.targets'], faultRemoved: null },
-      'en',
+      'en', 'Asia/Tokyo',
     );
-    expect(text).toBe(`🧪 *Drill ${ID}* · *高エラー率シミュレーション* on *prompt-service-staging* · completed · ${slackDate(AT)}`);
+    expect(text).toBe(`🧪 *Drill ${ID}* · *高エラー率シミュレーション* on *prompt-service-staging* · completed · ${formatTimeInZone(AT, 'Asia/Tokyo', 'en')}`);
     expect(actionIds(blocks)).toEqual([]);
     const all = joinedText(blocks);
     expect(all).toContain('1m 30s · target 5m 00s · ✅ pass');
@@ -271,9 +271,9 @@ describe('drillReportBlocks', () => {
   it('says there is no scorecard for a drill that was not scored', () => {
     const { blocks } = drillReportBlocks(
       { drillId: ID, scenario: ERRORS, service: null, status: 'aborted', at: AT, incidentId: null, scorecard: null, trend: null, reviewChecked: [], faultRemoved: null },
-      'ja',
+      'ja', 'Asia/Tokyo',
     );
-    expect(joinedText(blocks)).toBe(`🧪 *訓練 ${ID}* · *サービス未定* で *高エラー率シミュレーション* · 中止 · ${slackDate(AT)}\nこの訓練にはスコアカードがありません（状態: 中止）。`);
+    expect(joinedText(blocks)).toBe(`🧪 *訓練 ${ID}* · *サービス未定* で *高エラー率シミュレーション* · 中止 · ${formatTimeInZone(AT, 'Asia/Tokyo', 'ja')}\nこの訓練にはスコアカードがありません（状態: 中止）。`);
   });
 });
 
@@ -290,27 +290,27 @@ describe('drillHistoryText', () => {
         { id: 'DRILL-20260701-001', scenario: 'partial-outage', service: null, status: 'scheduled', at: AT + 91 * 24 * 60 * M, scorecard: null },
         { id: 'DRILL-20251001-001', scenario: 'high-error-rate', service: 'prompt-service-staging', status: 'aborted', at: AT - 182 * 24 * 60 * M, scorecard: unfinished },
       ],
-      'en',
+      'en', 'Asia/Tokyo',
     );
     expect(text.split('\n')).toEqual([
       '🧪 *Drills* (newest first, 4):',
-      `• *DRILL-20260701-001* · ${slackDate(AT + 91 * 24 * 60 * M)} · partial-outage · service not chosen yet · scheduled`,
-      `• *DRILL-20260401-001* · ${slackDate(AT)} · latency-spike · prompt-service-staging · completed · ✅ passed (total 4m 35s / target 5m 00s)`,
-      `• *DRILL-20260101-001* · ${slackDate(AT - 90 * 24 * 60 * M)} · high-error-rate · prompt-service-staging · completed · ❌ not passed (total 6m 00s / target 5m 00s)`,
-      `• *DRILL-20251001-001* · ${slackDate(AT - 182 * 24 * 60 * M)} · high-error-rate · prompt-service-staging · aborted · ❌ not passed (rollback not verified)`,
+      `• *DRILL-20260701-001* · ${formatTimeInZone(AT + 91 * 24 * 60 * M, 'Asia/Tokyo', 'en')} · partial-outage · service not chosen yet · scheduled`,
+      `• *DRILL-20260401-001* · ${formatTimeInZone(AT, 'Asia/Tokyo', 'en')} · latency-spike · prompt-service-staging · completed · ✅ passed (total 4m 35s / target 5m 00s)`,
+      `• *DRILL-20260101-001* · ${formatTimeInZone(AT - 90 * 24 * 60 * M, 'Asia/Tokyo', 'en')} · high-error-rate · prompt-service-staging · completed · ❌ not passed (total 6m 00s / target 5m 00s)`,
+      `• *DRILL-20251001-001* · ${formatTimeInZone(AT - 182 * 24 * 60 * M, 'Asia/Tokyo', 'en')} · high-error-rate · prompt-service-staging · aborted · ❌ not passed (rollback not verified)`,
     ]);
   });
 
   it('says there are no drills yet and how to run one', () => {
-    expect(drillHistoryText([], 'en')).toBe(
+    expect(drillHistoryText([], 'en', 'Asia/Tokyo')).toBe(
       'No drills yet. Run one with `/drill run <scenario>` (add `--dry-run` to see what it would do first), or see when the next one is due with `/drill schedule`.',
     );
-    expect(drillHistoryText([], 'ja')).toContain('まだ訓練の記録はありません。`/drill run <scenario>`');
+    expect(drillHistoryText([], 'ja', 'Asia/Tokyo')).toContain('まだ訓練の記録はありません。`/drill run <scenario>`');
   });
 
   it('keeps whole lines within one section and counts the rest', () => {
     const rows = Array.from({ length: 60 }, (_, i) => ({ id: `DRILL-2026-${String(i).padStart(3, '0')}`, scenario: 'high-error-rate', service: 'prompt-service-staging', status: 'completed', at: AT - i * M, scorecard: passed }));
-    const lines = drillHistoryText(rows, 'ja').split('\n');
+    const lines = drillHistoryText(rows, 'ja', 'Asia/Tokyo').split('\n');
     expect(lines.join('\n').length).toBeLessThanOrEqual(3000);
     const shown = lines.filter((l) => l.startsWith('• '));
     expect(shown[0]).toContain('DRILL-2026-000');
@@ -319,8 +319,8 @@ describe('drillHistoryText', () => {
   });
 
   it('shows a status it does not know as given, escaped', () => {
-    expect(drillHistoryText([{ id: 'D1', scenario: 's', service: 'x', status: '<odd>', at: AT, scorecard: null }], 'en')).toContain('· x · &lt;odd&gt;');
-    expect(drillHistoryText([{ id: 'D1', scenario: 's', service: 'x', status: 'toString', at: AT, scorecard: null }], 'en')).toContain('· x · toString');
+    expect(drillHistoryText([{ id: 'D1', scenario: 's', service: 'x', status: '<odd>', at: AT, scorecard: null }], 'en', 'Asia/Tokyo')).toContain('· x · &lt;odd&gt;');
+    expect(drillHistoryText([{ id: 'D1', scenario: 's', service: 'x', status: 'toString', at: AT, scorecard: null }], 'en', 'Asia/Tokyo')).toContain('· x · toString');
   });
 });
 

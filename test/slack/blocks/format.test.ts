@@ -9,7 +9,6 @@ import {
   mentionList,
   progressBar,
   rollbackProgress,
-  slackDate,
   splitText,
 } from '../../../src/adapters/slack/blocks/format.ts';
 import { clip } from '../../../src/adapters/slack/blocks/limits.ts';
@@ -106,10 +105,6 @@ describe('times', () => {
 
   it('names a bad zone', () => {
     expect(() => formatTimeInZone(at, 'Mars/Olympus', 'en')).toThrow('unknown time zone "Mars/Olympus"');
-  });
-
-  it('gives Slack a date token with a UTC fallback', () => {
-    expect(slackDate(at)).toBe('<!date^1775005200^{date_short_pretty} {time}|2026-04-01 01:00 UTC>');
   });
 });
 

@@ -11,7 +11,7 @@ const pending = makeRollback({ status: 'pending', strategy: 'immediate', newVers
 const NOTES: Array<{ note: Note; en: string[]; ja: string[] }> = [
   {
     note: { kind: 'decision', action: 'gradual', by: 'U0LEAD', recommended: 'immediate' },
-    en: ['<@U0LEAD> chose *Gradual rollback*', 'recommended *Immediate rollback*'],
+    en: ['<@U0LEAD> chose *Gradual rollback*', 'recommended course was *Immediate rollback*'],
     ja: ['<@U0LEAD> が *段階的ロールバック* を選択', '推奨は *即座ロールバック*'],
   },
   {
@@ -72,7 +72,7 @@ describe('noteMessage', () => {
   for (const { note, en, ja } of NOTES) {
     it(`renders ${note.kind}${note.kind === 'rollback_control' ? ` ${note.control}` : ''} in both languages`, () => {
       for (const [locale, expected] of [['en', en], ['ja', ja]] as const) {
-        const { text, blocks } = noteMessage(note, locale);
+        const { text, blocks } = noteMessage(note, locale, 'Asia/Tokyo');
         for (const piece of expected) expect(text).toContain(piece);
         expect(joinedText(blocks)).toContain(text);
         expect(limitViolations(blocks, 'message')).toEqual([]);
@@ -81,44 +81,44 @@ describe('noteMessage', () => {
   }
 
   it('puts an Approve button carrying the rollback id on approval_needed, a Draft-RCA button on resolved, and nothing on the rest', () => {
-    const { blocks } = noteMessage({ kind: 'approval_needed', rollback: pending, by: 'U0LEAD' }, 'en');
+    const { blocks } = noteMessage({ kind: 'approval_needed', rollback: pending, by: 'U0LEAD' }, 'en', 'Asia/Tokyo');
     expect(buttonByAction(blocks, ACTION.approve)?.value).toBe('RB-0001');
-    const resolved = noteMessage({ kind: 'resolved', by: 'U0ACK', incidentId: 'INC-20260105-001' }, 'en').blocks;
+    const resolved = noteMessage({ kind: 'resolved', by: 'U0ACK', incidentId: 'INC-20260105-001' }, 'en', 'Asia/Tokyo').blocks;
     expect(buttonByAction(resolved, ACTION.draftRca)?.value).toBe('INC-20260105-001');
-    for (const { note } of NOTES.filter((n) => n.note.kind !== 'approval_needed' && n.note.kind !== 'resolved')) expect(actionIds(noteMessage(note, 'en').blocks)).toEqual([]);
-    expect(buttonByAction(noteMessage({ kind: 'approval_needed', rollback: pending, by: 'U0LEAD' }, 'ja').blocks, ACTION.approve)?.text.text).toBe('承認');
+    for (const { note } of NOTES.filter((n) => n.note.kind !== 'approval_needed' && n.note.kind !== 'resolved')) expect(actionIds(noteMessage(note, 'en', 'Asia/Tokyo').blocks)).toEqual([]);
+    expect(buttonByAction(noteMessage({ kind: 'approval_needed', rollback: pending, by: 'U0LEAD' }, 'ja', 'Asia/Tokyo').blocks, ACTION.approve)?.text.text).toBe('承認');
   });
 
   it('says whether a decision follows the recommendation', () => {
-    expect(noteMessage({ kind: 'decision', action: 'immediate', by: 'U1X', recommended: 'immediate' }, 'en').text).toContain('what the judgment matrix recommends');
-    const none = noteMessage({ kind: 'decision', action: 'fix', by: 'U1X', recommended: null }, 'en').text;
+    expect(noteMessage({ kind: 'decision', action: 'immediate', by: 'U1X', recommended: 'immediate' }, 'en', 'Asia/Tokyo').text).toContain('This is the recommended course');
+    const none = noteMessage({ kind: 'decision', action: 'fix', by: 'U1X', recommended: null }, 'en', 'Asia/Tokyo').text;
     expect(none).toBe('🧭 <@U1X> chose *Try a fix*.');
   });
 
   it('shows unanswered questions and asks for the rest', () => {
-    const { text } = noteMessage({ kind: 'assessment', by: 'U1X', assessment: { userImpact: 'minor' }, recommendation: null }, 'en');
+    const { text } = noteMessage({ kind: 'assessment', by: 'U1X', assessment: { userImpact: 'minor' }, recommendation: null }, 'en', 'Asia/Tokyo');
     expect(text).toContain('User impact *Minor* · Business impact — · Time to fix —');
     expect(text).toContain('Answer the remaining questions');
-    expect(noteMessage({ kind: 'assessment', by: 'U1X', assessment: {}, recommendation: null }, 'ja').text).toContain('ユーザー影響 未回答');
+    expect(noteMessage({ kind: 'assessment', by: 'U1X', assessment: {}, recommendation: null }, 'ja', 'Asia/Tokyo').text).toContain('ユーザー影響 未回答');
   });
 
   it('counts the approvals still missing', () => {
-    const one = noteMessage({ kind: 'approved', rollback: makeRollback({ approvals: { have: 1, need: 2, by: ['U1X'] } }), by: 'U1X' }, 'en').text;
+    const one = noteMessage({ kind: 'approved', rollback: makeRollback({ approvals: { have: 1, need: 2, by: ['U1X'] } }), by: 'U1X' }, 'en', 'Asia/Tokyo').text;
     expect(one).toContain('(1/2). 1 more approval is needed.');
-    const two = noteMessage({ kind: 'approved', rollback: makeRollback({ approvals: { have: 1, need: 3, by: ['U1X'] } }), by: 'U1X' }, 'en').text;
+    const two = noteMessage({ kind: 'approved', rollback: makeRollback({ approvals: { have: 1, need: 3, by: ['U1X'] } }), by: 'U1X' }, 'en', 'Asia/Tokyo').text;
     expect(two).toContain('2 more approvals are needed.');
   });
 
   it('says how late an escalation is when the bot was down, and not when it is on time', () => {
-    const late = noteMessage({ kind: 'escalation', level: 2, label: 'Manager', notify: ['U0MANAGER'], lateMs: 7 * 60_000 }, 'en').text;
+    const late = noteMessage({ kind: 'escalation', level: 2, label: 'Manager', notify: ['U0MANAGER'], lateMs: 7 * 60_000 }, 'en', 'Asia/Tokyo').text;
     expect(late).toContain('Sent 7m 00s late');
-    const onTime = noteMessage({ kind: 'escalation', level: 2, label: 'Manager', notify: ['U0MANAGER'], lateMs: 900 }, 'en').text;
+    const onTime = noteMessage({ kind: 'escalation', level: 2, label: 'Manager', notify: ['U0MANAGER'], lateMs: 900 }, 'en', 'Asia/Tokyo').text;
     expect(onTime).not.toContain('late');
-    expect(noteMessage({ kind: 'escalation', level: 2, label: 'Manager', notify: [], lateMs: 0 }, 'en').text).toContain('nobody is configured');
+    expect(noteMessage({ kind: 'escalation', level: 2, label: 'Manager', notify: [], lateMs: 0 }, 'en', 'Asia/Tokyo').text).toContain('nobody is configured');
   });
 
   it('escapes a label that would otherwise be read as a mention', () => {
-    expect(noteMessage({ kind: 'escalation', level: 1, label: '<!channel>', notify: ['U1X'], lateMs: 0 }, 'en').text).toContain('&lt;!channel&gt;');
+    expect(noteMessage({ kind: 'escalation', level: 1, label: '<!channel>', notify: ['U1X'], lateMs: 0 }, 'en', 'Asia/Tokyo').text).toContain('&lt;!channel&gt;');
   });
 });
 
@@ -145,6 +145,7 @@ const REFUSALS: Array<{ refusal: Refusal; en: string[]; ja: string[] }> = [
   { refusal: { kind: 'no_open_incident', service: null }, en: ['There is no open incident.'], ja: ['対応中のインシデントはありません。'] },
   { refusal: { kind: 'no_open_incident', service: 'prompt-service' }, en: ['no open incident for *prompt-service*'], ja: ['*prompt-service* の対応中のインシデントはありません'] },
   { refusal: { kind: 'several_open_incidents', ids: ['INC-1', 'INC-2'] }, en: ['(INC-1, INC-2)', '`/incident ack INC-1`'], ja: ['（INC-1、INC-2）', '`/incident ack INC-1`'] },
+  { refusal: { kind: 'several_open_incidents', ids: ['INC-1', 'INC-2'], sub: 'resolve' }, en: ['`/incident resolve INC-1`'], ja: ['`/incident resolve INC-1`'] },
   { refusal: { kind: 'no_rollback', service: 'prompt-service' }, en: ['No rollback of *prompt-service*', '`/rollback status prompt-service`'], ja: ['進行中のロールバックはありません'] },
   {
     refusal: { kind: 'illegal_transition', incidentId: 'INC-1', from: 'resolved', to: 'rolling_back' },

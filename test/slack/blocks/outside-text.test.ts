@@ -62,7 +62,7 @@ describe('timelineText', () => {
 describe('incidentMessage fallback text', () => {
   it('is cut before it is escaped, so the cut never splits an entity', () => {
     for (const pad of ['', 'x', 'xx', 'xxx']) {
-      const { text } = incidentMessage(makeView({ incident: makeIncident({ title: pad + '<'.repeat(600) }) }), 'en');
+      const { text } = incidentMessage(makeView({ incident: makeIncident({ title: pad + '<'.repeat(600) }) }), 'en', 'Asia/Tokyo');
       expect(text).not.toContain('<');
       expect(text).toMatch(WHOLE_ENTITIES);
       expect(text.endsWith('&lt;…')).toBe(true);
@@ -71,7 +71,7 @@ describe('incidentMessage fallback text', () => {
 
   it('escapes the version, the title and the escalation label once', () => {
     const view = makeView({ incident: makeIncident({ version: HOSTILE, title: HOSTILE }), escalation: { level: 1, label: HOSTILE } });
-    const { text } = incidentMessage(view, 'en');
+    const { text } = incidentMessage(view, 'en', 'Asia/Tokyo');
     expect(text.split(ESCAPED)).toHaveLength(4);
     expect(text).toMatch(WHOLE_ENTITIES);
   });

@@ -49,6 +49,21 @@ const REFUSALS: Array<{ refusal: Refusal; en: string[]; ja: string[] }> = [
     ja: ['安定版は 不明（ダイアログでは `v1.5.0`）', 'ステップは 1% → 100%'],
   },
   { refusal: { kind: 'dialog_unreadable', dialog: 'confirm' }, en: ['The confirmation could not be read, so nothing was started'], ja: ['確認ダイアログの内容を読み取れなかったため'] },
+  {
+    refusal: { kind: 'planned_time', service: 'prompt-service', at: Date.UTC(2026, 0, 5, 9, 30), problem: 'passed', maxDays: 30 },
+    en: ['This rollback of *prompt-service* was planned for 2026-01-05', ', and that time has passed. Nothing was started', '`/rollback immediate prompt-service`'],
+    ja: ['*prompt-service* のこのロールバックは 2026-01-05', 'その時刻は過ぎています。何も開始していません'],
+  },
+  {
+    refusal: { kind: 'planned_time', service: 'prompt-service', at: Date.UTC(2100, 0, 1), problem: 'too_far', maxDays: 30 },
+    en: ['is planned for 2100-01-01', 'more than 30 days ahead. Nothing was started'],
+    ja: ['の予定 2100-01-01', 'は30日より先です'],
+  },
+  {
+    refusal: { kind: 'plan_changed', service: 'prompt-service', strategy: 'immediate', changes: [{ field: 'incident', shown: null, now: 'INC-1' }] },
+    en: ['the rollback now belongs to incident INC-1 (the dialog showed no incident)'],
+    ja: ['このロールバックはインシデント INC-1 のものになります（ダイアログでは インシデントなし）'],
+  },
   { refusal: { kind: 'dialog_unreadable', dialog: 'canary' }, en: ['The canary request could not be read'], ja: ['カナリアの依頼内容を読み取れなかったため'] },
 ];
 

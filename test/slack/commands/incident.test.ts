@@ -86,6 +86,11 @@ describe('parseIncident', () => {
       expect(ok('declare prompt-service —Critical all answers fail')).toEqual(declared('prompt-service', 'all answers fail', 'critical'));
       expect(ok('declare prompt-service --warning the --critical path is slow')).toEqual(declared('prompt-service', 'the --critical path is slow', 'warning'));
       expect(err('declare prompt-service --critical fails --watch')).toEqual({ code: 'unexpected_argument', given: '--watch' });
+      // A flag that is not one of ours is refused where a flag may stand, not taken into the title.
+      expect(err('declare prompt-service --critcal all answers fail')).toEqual({ code: 'unexpected_argument', given: '--critcal' });
+      expect(err('declare prompt-service all answers fail --bogus')).toEqual({ code: 'unexpected_argument', given: '--bogus' });
+      expect(err('declare --critical prompt-service all answers fail')).toEqual({ code: 'unexpected_argument', given: '--critical' });
+      expect(ok('declare prompt-service the --verbose flag hangs')).toEqual(declared('prompt-service', 'the --verbose flag hangs'));
     });
 
     it('a long summary is cut, and says so', () => {

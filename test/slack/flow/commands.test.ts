@@ -122,6 +122,8 @@ describe('/incident', () => {
     expect(text(await world.command(ALICE, COMMAND.incident, `resolve ${incident.id}`))).toContain(incident.id);
     expect(world.rewind.store.incidents.get(incident.id)?.status).toBe('resolved');
     expect(text(await world.command(ALICE, COMMAND.incident, `resolve ${incident.id}`))).toContain('resolved');
+    // Listed among the recently resolved, it reads as resolved at a glance.
+    expect(text(await world.command(ALICE, COMMAND.incident, 'list'))).toContain(`✅ *${incident.id}*`);
   });
 
   it('an unknown or malformed id is refused clearly', async () => {

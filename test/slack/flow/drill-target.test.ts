@@ -23,14 +23,18 @@ const faultOf = (w: World, name: string) => (w.kube!.mustGet('VirtualService', '
 /** Drill rows other than the quarterly one the calendar arms at start. */
 const ranDrills = (w: World) => w.rewind.store.drills.list().filter((d) => d.status !== 'scheduled');
 
+type Vs = { metadata: { labels?: Record<string, string> }; spec: { hosts: string[]; gateways?: string[]; http: Array<{ route: Array<{ destination: { host: string } }> }> } };
+
 /**
  * The shipped drill setup (prompt-service-staging through istio-fault) with the staging
- * service's own VirtualService seeded in the stand-in next to production's.
+ * service's own VirtualService seeded in the stand-in next to production's, labelled `labels` or
+ * changed by `edit`; `locale` is the config's.
  */
-async function stagingWorld(labels?: Record<string, string>): Promise<World> {
-  const w = await startWorld({ kube: {} });
+async function stagingWorld(labels?: Record<string, string>, o: { edit?: (vs: Vs) => void; locale?: 'en' | 'ja' } = {}): Promise<World> {
+  const w = await startWorld({ kube: {}, ...(o.locale ? { config: (c) => void (c.locale = o.locale) } : {}) });
   w.kube!.seedPromptService({ versions: ['v2.0.0', 'v1.5.0', 'v1.0.0'], namespace: 'prompts', name: 'prompt-service-staging', context: 'staging' });
-  if (labels) w.kube!.edit('VirtualService', 'prompts', 'prompt-service-staging', (o) => void (o.metadata.labels = labels));
+  if (labels) w.kube!.edit('VirtualService', 'prompts', 'prompt-service-staging', (vs) => void (vs.metadata.labels = labels));
+  if (o.edit) w.kube!.edit('VirtualService', 'prompts', 'prompt-service-staging', (vs) => o.edit!(vs as Vs));
   w.kube!.clearRequests();
   return w;
 }
@@ -111,5 +115,94 @@ describe('the drill service’s VirtualService labelled as another service’s',
     await world.settle();
     const posts = world.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === DRILLS);
     expect(posts.some((c) => textOf(c).includes('DRILL-20260401-001') && textOf(c).includes('app.kubernetes.io/name=prompt-service'))).toBe(true);
+  });
+});
+
+describe('the drill service’s own VirtualService routing production’s traffic', () => {
+  const VS_ = 'VirtualService prompts/prompt-service-staging';
+  /** As the probe had it: production's hosts, and every destination production's mesh Service. */
+  const productionHosts = (vs: Vs) => {
+    vs.spec.hosts = ['prompt-service', 'prompt-service.prompts.svc.cluster.local'];
+    for (const r of vs.spec.http[0]!.route) r.destination.host = 'prompt-service-mesh.prompts.svc.cluster.local';
+  };
+  const productionDestinations = (vs: Vs) => {
+    for (const r of vs.spec.http[0]!.route) r.destination.host = 'prompt-service-mesh';
+  };
+
+  it.each<['en' | 'ja', string]>([
+    [
+      'en',
+      '🛑 The drill on *prompt-service-staging* is refused and nothing was changed: ' +
+        [
+          `${VS_} routes host prompt-service, which belongs to prompt-service (drill: denied)`,
+          `${VS_} routes host prompt-service.prompts.svc.cluster.local, which belongs to prompt-service (drill: denied)`,
+          `${VS_} spec.http[0] sends traffic to prompt-service-mesh.prompts.svc.cluster.local, which belongs to prompt-service (named after it; drill: denied)`,
+        ].join('; ') +
+        '.',
+    ],
+    [
+      'ja',
+      '🛑 *prompt-service-staging* の訓練は拒否されました。何も変更していません: ' +
+        [
+          `${VS_} はホスト prompt-service をルーティングしていますが、これは prompt-service（drill: denied）のものです`,
+          `${VS_} はホスト prompt-service.prompts.svc.cluster.local をルーティングしていますが、これは prompt-service（drill: denied）のものです`,
+          `${VS_} の spec.http[0] は prompt-service-mesh.prompts.svc.cluster.local へトラフィックを送っていますが、これは prompt-service（名前が prompt-service- で始まる、drill: denied）のものです`,
+        ].join('。') +
+        '。',
+    ],
+  ])('production’s hosts (%s): /drill run and its dry run are refused with what was found; nothing is written', async (locale, refusal) => {
+    world = await stagingWorld(undefined, { edit: productionHosts, locale });
+    await world.command(LEAD, COMMAND.drill, 'run high-error-rate');
+    expect(lastResponse(world)).toBe(refusal);
+    await world.command(LEAD, COMMAND.drill, 'run high-error-rate --dry-run');
+    expect(lastResponse(world)).toBe(refusal);
+    expect(world.kube!.writes()).toEqual([]);
+    expect(faultOf(world, 'prompt-service-staging')).toBeUndefined();
+    expect(faultOf(world, 'prompt-service')).toBeUndefined();
+    expect(ranDrills(world)).toEqual([]);
+  });
+
+  it('its own host, but production’s destinations: refused, nothing written', async () => {
+    world = await stagingWorld(undefined, { edit: productionDestinations });
+    await world.command(LEAD, COMMAND.drill, 'run partial-outage');
+    expect(lastResponse(world)).toBe(
+      `🛑 The drill on *prompt-service-staging* is refused and nothing was changed: ${VS_} spec.http[0] sends traffic to prompt-service-mesh, which belongs to prompt-service (named after it; drill: denied).`,
+    );
+    expect(world.kube!.writes()).toEqual([]);
+    expect(ranDrills(world)).toEqual([]);
+  });
+
+  it.each<['en' | 'ja', string]>([
+    [
+      'en',
+      `🛑 The drill on *prompt-service-staging* is refused and nothing was changed: ${VS_} is labelled app.kubernetes.io/part-of=prompt-service, so it belongs to ${DENIED}; the drill faults only prompt-service-staging's own VirtualService.`,
+    ],
+    [
+      'ja',
+      `🛑 *prompt-service-staging* の訓練は拒否されました。何も変更していません: ${VS_} にはラベル app.kubernetes.io/part-of=prompt-service があり、サービス prompt-service（istio ルーターの VirtualService・サービス名、drill: denied のため訓練不可）のものです。訓練で障害を入れるのは prompt-service-staging 自身の VirtualService だけです。`,
+    ],
+  ])('labelled app.kubernetes.io/part-of=prompt-service (%s): refused, nothing written', async (locale, refusal) => {
+    world = await stagingWorld({ 'app.kubernetes.io/part-of': 'prompt-service' }, { locale });
+    await world.command(LEAD, COMMAND.drill, 'run high-error-rate');
+    expect(lastResponse(world)).toBe(refusal);
+    expect(world.kube!.writes()).toEqual([]);
+    expect(ranDrills(world)).toEqual([]);
+  });
+
+  it('routing only its own Services (every host form, the mesh gateway): the drill injects into its route alone', async () => {
+    world = await stagingWorld({ 'app.kubernetes.io/part-of': 'prompts-platform' }, {
+      edit: (vs) => {
+        vs.spec.hosts = ['prompt-service-staging', 'prompt-service-staging.prompts.svc.cluster.local'];
+        vs.spec.gateways = ['mesh'];
+      },
+    });
+    await world.command(LEAD, COMMAND.drill, 'run high-error-rate');
+    expect(lastResponse(world)).toContain('🧪 Drill');
+    expect(lastResponse(world)).not.toContain('refused');
+    expect(world.kube!.writes().map((r) => `${r.method} ${r.path}`)).toEqual([`PUT ${STAGING_VS}`]);
+    expect(faultOf(world, 'prompt-service-staging')).toEqual({ abort: { percentage: { value: 20 }, httpStatus: 500 } });
+    expect(faultOf(world, 'prompt-service')).toBeUndefined();
+    await world.command(LEAD, COMMAND.drill, 'abort');
+    expect(faultOf(world, 'prompt-service-staging')).toBeUndefined();
   });
 });

@@ -6,7 +6,7 @@
  * removed; the istio-fault injector healed at start-up after a crash; and the refusals.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ACTION, BLOCK, COMMAND, VIEW } from '../../../src/adapters/slack/ids.ts';
+import { ACTION, BLOCK, COMMAND, VIEW, drillRateActionId } from '../../../src/adapters/slack/ids.ts';
 import type { StoredFault } from '../../../src/services/drill-ports.ts';
 import type { DrillScores } from '../../../src/services/drills.ts';
 import { ALICE, LEAD, MALLORY, actionIds, startWorld, textOf, type World } from '../../support/world.ts';
@@ -150,10 +150,10 @@ describe('a full simulated drill', () => {
 
     // The scorecard in the drill channel, with rating buttons; a rating updates it in place.
     await world.settle();
-    const scorecard = drillPosts(world).find((c) => actionIds(c).includes(ACTION.drillRate));
+    const scorecard = drillPosts(world).find((c) => actionIds(c).includes(drillRateActionId(1)));
     expect(scorecard?.args.thread_ts).toBeUndefined();
     expect(actionIds(scorecard)).toContain(ACTION.drillReview);
-    await world.act({ user: ALICE, actionId: ACTION.drillRate, value: `${drill!.id}:4`, blockId: `${BLOCK.drillRate}:${drill!.id}`, messageTs: String(done.scorecardTs) });
+    await world.act({ user: ALICE, actionId: drillRateActionId(4), value: `${drill!.id}:4`, blockId: `${BLOCK.drillRate}:${drill!.id}`, messageTs: String(done.scorecardTs) });
     expect((world.rewind.store.drills.get(drill!.id)?.scores as DrillScores).scorecard.communication).toEqual({ average: 4, count: 1 });
     expect(world.slack.callsTo('chat.update').some((c) => c.args.channel === DRILLS && c.args.ts === done.scorecardTs)).toBe(true);
 
@@ -262,7 +262,7 @@ describe('history and trend', () => {
       await world.runUntil(() => false, { stepMs: 30_000, maxMs: 10 * MIN }).catch(() => undefined);
     }
     await world.settle();
-    const scorecards = drillPosts(world).filter((c) => actionIds(c).includes(ACTION.drillRate));
+    const scorecards = drillPosts(world).filter((c) => actionIds(c).includes(drillRateActionId(1)));
     expect(scorecards).toHaveLength(2);
     expect(JSON.stringify(scorecards[0]?.args.blocks)).not.toContain('Trend:');
     expect(JSON.stringify(scorecards[1]?.args.blocks)).toContain('Trend:');

@@ -11,7 +11,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ACTION, BLOCK, COMMAND, VIEW } from '../../../src/adapters/slack/ids.ts';
+import { ACTION, BLOCK, COMMAND, VIEW, drillRateActionId } from '../../../src/adapters/slack/ids.ts';
 import { selectState } from '../../../src/demo/stand-ins/slack-signing.ts';
 import { LEAD, T0, actionIds, startWorld, type World } from '../../support/world.ts';
 
@@ -305,7 +305,7 @@ describe('free text from the config', () => {
     const drill = w.rewind.store.drills.withStatus('running')[0];
     expect(drill).toBeDefined();
     await w.runUntil(() => w.rewind.store.drills.get(drill?.id ?? '')?.status !== 'running', { stepMs: 30_000, maxMs: 45 * MIN });
-    await w.runUntil(() => w.slack.callsTo('chat.postMessage').some((c) => c.args.channel === 'C0DRILLS' && actionIds(c).includes(ACTION.drillRate)), { stepMs: 30_000, maxMs: 10 * MIN });
+    await w.runUntil(() => w.slack.callsTo('chat.postMessage').some((c) => c.args.channel === 'C0DRILLS' && actionIds(c).includes(drillRateActionId(1))), { stepMs: 30_000, maxMs: 10 * MIN });
     // The quarterly drill's announcement, a week ahead.
     w.clock.jumpTo(Date.UTC(2026, 3, 1, 1, 0) - 7 * 24 * 60 * MIN);
     await w.runUntil(() => w.rewind.store.drills.get('DRILL-20260401-001')?.status === 'announced', { maxMs: 5 * MIN });

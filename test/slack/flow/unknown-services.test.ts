@@ -121,7 +121,7 @@ describe('unknown services', () => {
     await world.restart({ downForMs: 10 * MIN });
     await world.runUntil(() => channelNotices(world).length === N + 1, { maxMs: 2 * MIN });
     const summary = channelNotices(world).at(-1) ?? '';
-    expect(summary).toContain(`…and 3 more unknown services sent alerts in the minute from <!date^${T0 / 1000}^`);
+    expect(summary).toContain(`…and 3 more unknown services sent alerts in the minute from 2026-01-05 (Mon) 18:00 Asia/Tokyo:`);
     expect(summary).toContain(': after-00002, after-00003, after-00004. ');
     await world.runUntil(() => world.clock.now() >= T0 + 15 * MIN, { stepMs: 30_000 });
     expect(channelNotices(world)).toHaveLength(N + 1);

@@ -9,7 +9,7 @@ import { ANSWER_STRINGS } from '../i18n/answers.ts';
 import type { Locale } from '../i18n/locale.ts';
 import { TERMS } from '../i18n/terms.ts';
 import { SLACK_LIMITS, clip } from './limits.ts';
-import { SEVERITY_MARKER, escapeMrkdwn, formatElapsed, formatTimeInZone, mention } from './format.ts';
+import { RESOLVED_MARK, SEVERITY_MARKER, escapeMrkdwn, formatElapsed, formatTimeInZone, mention } from './format.ts';
 import { progressLine, rollbackSplit, versionsText } from './rollback-summary.ts';
 import type { RollbackView } from './view-models.ts';
 
@@ -21,7 +21,8 @@ function incidentLine(i: Incident, now: number, locale: Locale): string {
   const version = i.version ? ` \`${escapeMrkdwn(i.version)}\`` : '';
   const { mttaMs, mttrMs } = responseTimes(i);
   const times = [mttaMs === null ? null : s.mtta(formatElapsed(mttaMs, locale)), mttrMs === null ? null : s.mttr(formatElapsed(mttrMs, locale))].filter(Boolean);
-  return `${SEVERITY_MARKER[i.severity]} *${i.id}*${drill} ${escapeMrkdwn(i.service)}${version} · ${t.incidentStatus[i.status]} · ${age}${times.length ? ` · ${times.join(' · ')}` : ''}`;
+  const mark = i.status === 'resolved' ? RESOLVED_MARK : SEVERITY_MARKER[i.severity];
+  return `${mark} *${i.id}*${drill} ${escapeMrkdwn(i.service)}${version} · ${t.incidentStatus[i.status]} · ${age}${times.length ? ` · ${times.join(' · ')}` : ''}`;
 }
 
 export function incidentListText(open: Incident[], recentlyResolved: Incident[], now: number, locale: Locale): string {
@@ -41,6 +42,17 @@ export interface TimelineLine {
 }
 
 /** The raw timeline: time, what, who, and the event's details in brief. */
+/**
+ * A timeline detail as people read it: instants (`at`, `…At`) in the team's zone, like every time
+ * Rewind writes; a matrix rule by the number the head message gives it (rules count from 1 there,
+ * the record keeps the index).
+ */
+function detailValue(key: string, value: unknown, timezone: string, locale: Locale): string {
+  if (typeof value === 'number' && (key === 'at' || key.endsWith('At')) && Number.isFinite(value)) return formatTimeInZone(value, timezone, locale);
+  if (key === 'rule' && typeof value === 'number') return String(value + 1);
+  return String(value);
+}
+
 export function timelineText(incidentId: string, events: TimelineLine[], timezone: string, locale: Locale): string {
   const s = ANSWER_STRINGS[locale];
   if (events.length === 0) return clip(`${s.timelineHeader(incidentId)}\n${s.timelineEmpty}`, SLACK_LIMITS.sectionText);
@@ -50,7 +62,7 @@ export function timelineText(incidentId: string, events: TimelineLine[], timezon
     const who = e.actorId === 'rewind' || !/^[UW]/.test(e.actorId) ? escapeMrkdwn(e.actorId) : mention(e.actorId);
     const detail = Object.entries(e.detail)
       .filter(([, v]) => v !== null && v !== undefined && typeof v !== 'object')
-      .map(([k, v]) => `${k}=${String(v)}`)
+      .map(([k, v]) => `${k}=${detailValue(k, v, timezone, locale)}`)
       .join(' ');
     return `\`${formatTimeInZone(e.at, timezone, locale)}\` *${escapeMrkdwn(what)}* ${who}${detail ? ` — ${escapeMrkdwn(detail)}` : ''}`;
   });

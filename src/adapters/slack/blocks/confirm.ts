@@ -12,7 +12,7 @@ import type { Locale } from '../i18n/locale.ts';
 import { TERMS } from '../i18n/terms.ts';
 import { VIEW } from '../ids.ts';
 import { mrkdwn, plain, section } from './elements.ts';
-import { escapeMrkdwn, formatPercent, slackDate } from './format.ts';
+import { escapeMrkdwn, formatPercent, formatTimeInZone } from './format.ts';
 import { SLACK_LIMITS } from './limits.ts';
 
 export interface ConfirmRollbackInput {
@@ -54,7 +54,8 @@ const CONFIRM_INPUT = z
   .strict()
   .refine((v) => v.strategy !== 'gradual' || v.phases.length > 0, { message: 'a gradual rollback needs at least one phase', path: ['phases'] });
 
-export function confirmRollbackModal(input: ConfirmRollbackInput, locale: Locale): ModalView {
+/** `timeZone`: the team's zone (drills.timezone), in which a planned rollback's time is written. */
+export function confirmRollbackModal(input: ConfirmRollbackInput, locale: Locale, timeZone: string): ModalView {
   const metadata = JSON.stringify(input);
   if (metadata.length > SLACK_LIMITS.privateMetadata) {
     throw new Error(`confirm-rollback metadata is ${metadata.length} characters; Slack allows ${SLACK_LIMITS.privateMetadata}`);
@@ -81,7 +82,7 @@ export function confirmRollbackModal(input: ConfirmRollbackInput, locale: Locale
     },
     section(`${s.whatHappensLabel}\n${plan}`),
   ];
-  if (input.scheduledFor !== null) blocks.push(section(s.plannedAt(slackDate(input.scheduledFor))));
+  if (input.scheduledFor !== null) blocks.push(section(s.plannedAt(formatTimeInZone(input.scheduledFor, timeZone, locale))));
   if (input.requiredApprovals >= 2) blocks.push(section(s.approvalNote(input.requiredApprovals)));
   if (input.dryRun) blocks.push(section(s.dryRunWarning));
 

@@ -22,9 +22,9 @@ import {
 import { DRILL_STRINGS, type DrillStrings } from '../i18n/drills.ts';
 import type { Locale } from '../i18n/locale.ts';
 import { TERMS } from '../i18n/terms.ts';
-import { ACTION, BLOCK } from '../ids.ts';
+import { ACTION, BLOCK, drillRateActionId } from '../ids.ts';
 import { actions, button, context, divider, option, section } from './elements.ts';
-import { escapeMrkdwn, formatElapsed, formatPercent, mentionList, slackDate } from './format.ts';
+import { escapeMrkdwn, formatElapsed, formatPercent, mentionList, formatTimeInZone } from './format.ts';
 import { SLACK_LIMITS, clip } from './limits.ts';
 
 /** Slack allows ten options per checkboxes element; every drill checklist fits in one (tested). */
@@ -171,11 +171,11 @@ function checklistState(items: readonly ChecklistItem[], done: readonly string[]
   return items.map((i) => `${done.includes(i.key) ? '✅' : '⬜'} ${i[locale]}`).join('\n');
 }
 
-export function drillAnnouncement(v: DrillAnnouncementView, locale: Locale): DrillMessage {
+export function drillAnnouncement(v: DrillAnnouncementView, locale: Locale, timeZone: string): DrillMessage {
   const s = DRILL_STRINGS[locale];
   const title = escapeMrkdwn(v.scenario.title);
   const service = escapeMrkdwn(v.service);
-  const heading = (v.reminder ? s.announcementToday : s.announcement)(title, service, slackDate(v.at));
+  const heading = (v.reminder ? s.announcementToday : s.announcement)(title, service, formatTimeInZone(v.at, timeZone, locale));
   const who = (ids: readonly string[]): string => (ids.length > 0 ? mentionList(ids, locale) : s.nobody);
   const blocks: KnownBlock[] = [
     section([heading, s.injected(faultText(v.scenario, locale)), s.expected(formatElapsed(v.scenario.expectedResponseMs, locale)), s.howItRuns].join('\n')),
@@ -202,9 +202,9 @@ export function drillStarted(v: DrillStartedView, locale: Locale): DrillMessage 
   return { text: clip(head, SLACK_LIMITS.sectionText), blocks };
 }
 
-export function drillMissed(v: DrillMissedView, locale: Locale): DrillMessage {
+export function drillMissed(v: DrillMissedView, locale: Locale, timeZone: string): DrillMessage {
   const text = clip(
-    DRILL_STRINGS[locale].missed(escapeMrkdwn(v.drillId), escapeMrkdwn(v.scenario.title), slackDate(v.at), escapeMrkdwn(v.scenario.name)),
+    DRILL_STRINGS[locale].missed(escapeMrkdwn(v.drillId), escapeMrkdwn(v.scenario.title), formatTimeInZone(v.at, timeZone, locale), escapeMrkdwn(v.scenario.name)),
     SLACK_LIMITS.sectionText,
   );
   return { text, blocks: [section(text)] };
@@ -283,7 +283,7 @@ export function drillScorecard(v: DrillScorecardView, locale: Locale): DrillMess
   const title = escapeMrkdwn(v.scenario.title);
   const head = s.scorecardHeading(escapeMrkdwn(v.drillId), title, escapeMrkdwn(v.service));
   const ratings: Button[] = [];
-  for (let n = RATING_MIN; n <= RATING_MAX; n++) ratings.push(button({ actionId: ACTION.drillRate, text: `${n} ⭐`, value: `${v.drillId}:${n}` }));
+  for (let n = RATING_MIN; n <= RATING_MAX; n++) ratings.push(button({ actionId: drillRateActionId(n), text: `${n} ⭐`, value: `${v.drillId}:${n}` }));
   const blocks: KnownBlock[] = [
     section([head, ...headingLines(v, locale)].join('\n')),
     divider(),
@@ -305,10 +305,10 @@ function statusText(status: string, s: DrillStrings): string {
 }
 
 /** `/drill report <id>`: the scorecard as it stands, with nothing to press. */
-export function drillReportBlocks(v: DrillReportView, locale: Locale): DrillMessage {
+export function drillReportBlocks(v: DrillReportView, locale: Locale, timeZone: string): DrillMessage {
   const s = DRILL_STRINGS[locale];
   const service = v.service === null ? s.noService : escapeMrkdwn(v.service);
-  const head = s.reportHeading(escapeMrkdwn(v.drillId), escapeMrkdwn(v.scenario.title), service, statusText(v.status, s), slackDate(v.at));
+  const head = s.reportHeading(escapeMrkdwn(v.drillId), escapeMrkdwn(v.scenario.title), service, statusText(v.status, s), formatTimeInZone(v.at, timeZone, locale));
   if (v.scorecard === null) {
     const text = clip([head, s.noScorecard(statusText(v.status, s))].join('\n'), SLACK_LIMITS.sectionText);
     return { text, blocks: [section(text)] };
@@ -326,13 +326,13 @@ export function drillReportBlocks(v: DrillReportView, locale: Locale): DrillMess
 }
 
 /** `/drill history`: one line per drill, newest first, within one section's length. */
-export function drillHistoryText(rows: readonly DrillHistoryRow[], locale: Locale): string {
+export function drillHistoryText(rows: readonly DrillHistoryRow[], locale: Locale, timeZone: string): string {
   const s = DRILL_STRINGS[locale];
   if (rows.length === 0) return s.noDrills;
   const lines = [...rows]
     .sort((a, b) => b.at - a.at)
     .map((r) => {
-      const row = s.historyRow(escapeMrkdwn(r.id), slackDate(r.at), escapeMrkdwn(r.scenario), r.service === null ? s.noService : escapeMrkdwn(r.service), statusText(r.status, s));
+      const row = s.historyRow(escapeMrkdwn(r.id), formatTimeInZone(r.at, timeZone, locale), escapeMrkdwn(r.scenario), r.service === null ? s.noService : escapeMrkdwn(r.service), statusText(r.status, s));
       if (r.scorecard === null) return row;
       const verdict = r.scorecard.passed ? `✅ ${s.verdictPassed}` : `❌ ${s.verdictNotPassed}`;
       const total = r.scorecard.total;

@@ -3,10 +3,13 @@
  * splits, mentions and times. Pure: the caller passes every instant in.
  */
 import type { Tier } from '../../../domain/types.ts';
+import { formatZoned } from '../../../domain/zoned-time.ts';
 import type { Locale } from '../i18n/locale.ts';
 import { TERMS } from '../i18n/terms.ts';
 
 export const SEVERITY_MARKER: Record<Tier, string> = { critical: '🔴', warning: '🟠', watch: '🟡' };
+/** A resolved incident reads as resolved at a glance, wherever it is listed; its severity is then the peak. */
+export const RESOLVED_MARK = '✅';
 
 /** Cells of the rollback progress bar. */
 export const PROGRESS_CELLS = 10;
@@ -116,46 +119,27 @@ export function link(url: string | null, text: string): string {
 }
 
 /**
- * An instant Slack renders in each reader's own time zone; the fallback (UTC, ISO) is what clients
- * that cannot render it, and notifications, show.
- */
-export function slackDate(at: number): string {
-  const seconds = Math.floor(at / SECOND);
-  const fallback = `${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-  return `<!date^${seconds}^{date_short_pretty} {time}|${fallback}>`;
-}
-
-/**
- * A start time with how long ago it was, kept current by the Slack client itself (`{ago}`): a head
- * message is only re-rendered when something changes, and a stored "12m" would go stale.
+ * How long ago `at` was, kept current by the Slack client itself (`{ago}`: "12 minutes ago"): a
+ * head message is only re-rendered when something changes, and a stored "12m" would go stale.
+ * Only the age, never a clock time, which Slack would show in each reader's own zone.
  * `fallback` (the age at render time) is what notifications and older clients show.
  */
 export function slackAgo(at: number, fallback: string): string {
-  return `<!date^${Math.floor(at / SECOND)}^{time}, {ago}|${fallback}>`;
+  return `<!date^${Math.floor(at / SECOND)}^{ago}|${fallback}>`;
 }
 
 /**
- * `2026-04-01 (Wed) 10:00 Asia/Tokyo` (ja: `2026-04-01 (水) 10:00 Asia/Tokyo`): a time in a named
- * zone, for surfaces (App Home) that must show the team's zone rather than the reader's.
+ * `2026-04-01 (Wed) 10:00 Asia/Tokyo` (ja: `2026-04-01 (水) 10:00 Asia/Tokyo`): every time Rewind
+ * writes for people is in the team's configured zone (drills.timezone) and names it, so a thread
+ * note, the timeline, a drill date and the CLI all read the same — not each reader's own zone,
+ * which Slack's date tokens would give.
  */
 export function formatTimeInZone(at: number, timeZone: string, locale: Locale): string {
-  let parts: Intl.DateTimeFormatPart[];
-  let weekday: string;
   try {
-    parts = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    }).formatToParts(at);
-    weekday = new Intl.DateTimeFormat(locale === 'ja' ? 'ja-JP' : 'en-US', { timeZone, weekday: 'short' }).format(at);
+    return formatZoned(at, timeZone, locale);
   } catch (err) {
+    if (err instanceof RangeError && !Number.isFinite(at)) throw err;
     if (err instanceof RangeError) throw new Error(`unknown time zone "${timeZone}" (expected an IANA name such as Asia/Tokyo)`);
     throw err;
   }
-  const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('year')}-${part('month')}-${part('day')} (${weekday}) ${part('hour')}:${part('minute')} ${timeZone}`;
 }

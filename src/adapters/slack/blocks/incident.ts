@@ -13,14 +13,13 @@ import type { Locale } from '../i18n/locale.ts';
 import { TERMS, type Terms } from '../i18n/terms.ts';
 import { ACTION, BLOCK } from '../ids.ts';
 import { actions, button, context, divider, header, option, section, staticSelect } from './elements.ts';
-import { SEVERITY_MARKER, escapeMrkdwn, formatElapsed, formatPercent, mention, mentionList, slackAgo, slackDate } from './format.ts';
+import { RESOLVED_MARK, SEVERITY_MARKER, escapeMrkdwn, formatElapsed, formatPercent, mention, mentionList, slackAgo, formatTimeInZone } from './format.ts';
 import { SLACK_LIMITS, clip } from './limits.ts';
 import { isActiveRollback, progressLine, rollbackSplit, versionsText } from './rollback-summary.ts';
 import type { BreachView, IncidentView, RollbackView } from './view-models.ts';
 
 export const RECOMMENDED_MARK = '⭐';
 const DRILL_MARK = '🧪';
-const RESOLVED_MARK = '✅';
 const CANARY_MARK = '🐤';
 /** Breach lines shown before the rest is summarised as "…and N more". */
 const MAX_BREACH_LINES = 10;
@@ -42,16 +41,17 @@ export function breachLine(b: BreachView): string {
   return `${b.metric} ${formatValue(b.metric, b.value)} ${b.op} ${formatValue(b.metric, b.threshold)}`;
 }
 
-export function incidentMessage(view: IncidentView, locale: Locale): { text: string; blocks: KnownBlock[] } {
+/** `timeZone`: the team's zone (drills.timezone), in which the decision and a planned time are written. */
+export function incidentMessage(view: IncidentView, locale: Locale, timeZone: string): { text: string; blocks: KnownBlock[] } {
   const t = INCIDENT_STRINGS[locale];
   const terms = TERMS[locale];
   const resolved = view.incident.status === 'resolved';
   const blocks: KnownBlock[] = [header(headerText(view, t, terms))];
 
   if (resolved) {
-    blocks.push(...resolvedBlocks(view, t, terms, locale));
+    blocks.push(...resolvedBlocks(view, t, terms, locale, timeZone));
   } else {
-    blocks.push(...openBlocks(view, t, terms, locale));
+    blocks.push(...openBlocks(view, t, terms, locale, timeZone));
   }
   return { text: fallbackText(view, t, terms, locale), blocks: blocks.slice(0, SLACK_LIMITS.blocksPerMessage) };
 }
@@ -100,9 +100,9 @@ function fallbackText(view: IncidentView, t: IncidentStrings, terms: Terms, loca
   return escapeMrkdwn(clip(line, FALLBACK_MAX));
 }
 
-function factsLine(view: IncidentView, t: IncidentStrings, terms: Terms, locale: Locale): string[] {
+function factsLine(view: IncidentView, t: IncidentStrings, terms: Terms, locale: Locale, timeZone: string): string[] {
   const { incident } = view;
-  const facts = [t.severity(terms.severity[incident.severity]), t.started(slackAgo(incident.startedAt, t.ago(formatElapsed(elapsedMs(view), locale))))];
+  const facts = [t.severity(terms.severity[incident.severity]), t.started(`${formatTimeInZone(incident.startedAt, timeZone, locale)} (${slackAgo(incident.startedAt, t.ago(formatElapsed(elapsedMs(view), locale)))})`)];
   if (view.escalation) facts.push(t.escalated(escapeMrkdwn(view.escalation.label)));
   if (incident.acknowledgedBy) facts.push(t.acknowledgedBy(mention(incident.acknowledgedBy)));
   else if (incident.acknowledgedAt !== null) facts.push(t.acknowledged);
@@ -116,11 +116,11 @@ function breachesText(breaches: readonly BreachView[], t: IncidentStrings): stri
   return `${t.breachesHeading}\n${lines.join('\n')}`;
 }
 
-function openBlocks(view: IncidentView, t: IncidentStrings, terms: Terms, locale: Locale): KnownBlock[] {
+function openBlocks(view: IncidentView, t: IncidentStrings, terms: Terms, locale: Locale, timeZone: string): KnownBlock[] {
   const { incident } = view;
   const blocks: KnownBlock[] = [];
   if (incident.title) blocks.push(section(`*${escapeMrkdwn(incident.title)}*`));
-  blocks.push(context(factsLine(view, t, terms, locale)));
+  blocks.push(context(factsLine(view, t, terms, locale, timeZone)));
   const breaches = breachesText(view.breaches, t);
   if (breaches) blocks.push(section(breaches));
 
@@ -128,12 +128,12 @@ function openBlocks(view: IncidentView, t: IncidentStrings, terms: Terms, locale
   const recommended = view.recommendation && isAssessmentComplete(view.assessment) ? view.recommendation : null;
   if (recommended) blocks.push(section(recommendationText(recommended, locale)));
   if (view.decision) {
-    blocks.push(section(t.decision(mention(view.decision.by), terms.action[view.decision.action], slackDate(view.decision.at))));
+    blocks.push(section(t.decision(mention(view.decision.by), terms.action[view.decision.action], formatTimeInZone(view.decision.at, timeZone, locale))));
   }
 
   const rollback = view.rollback;
   if (rollback) {
-    blocks.push(divider(), section(rollbackText(rollback, t, terms, locale)));
+    blocks.push(divider(), section(rollbackText(rollback, t, terms, locale, timeZone)));
     const controls = rollbackControls(rollback, t);
     if (controls.length > 0) blocks.push(actions(BLOCK.rollbackControls, controls));
   }
@@ -171,7 +171,7 @@ function matrixBlock(assessment: Assessment, terms: Terms): KnownBlock {
   ]);
 }
 
-function rollbackText(r: RollbackView, t: IncidentStrings, terms: Terms, locale: Locale): string {
+function rollbackText(r: RollbackView, t: IncidentStrings, terms: Terms, locale: Locale, timeZone: string): string {
   const lines = [t.rollbackHeading(terms.strategy[r.strategy], terms.rollbackStatus[r.status], mention(r.startedBy)), versionsText(r, locale)];
   const split = rollbackSplit(r, locale);
   if (split) lines.push(t.traffic(split));
@@ -181,7 +181,7 @@ function rollbackText(r: RollbackView, t: IncidentStrings, terms: Terms, locale:
     const by = r.approvals.by.length > 0 ? t.approvedBy(mentionList(r.approvals.by, locale)) : '';
     lines.push(t.waitingApproval(r.approvals.have, r.approvals.need) + by);
   }
-  if (r.status === 'scheduled' && r.scheduledFor !== null) lines.push(t.scheduledFor(slackDate(r.scheduledFor)));
+  if (r.status === 'scheduled' && r.scheduledFor !== null) lines.push(t.scheduledFor(formatTimeInZone(r.scheduledFor, timeZone, locale)));
   if (r.error) lines.push(t.rollbackError(escapeMrkdwn(clip(r.error, 500))));
   return lines.join('\n');
 }
@@ -270,7 +270,7 @@ function decisionButtons(
   return elements;
 }
 
-function resolvedBlocks(view: IncidentView, t: IncidentStrings, terms: Terms, locale: Locale): KnownBlock[] {
+function resolvedBlocks(view: IncidentView, t: IncidentStrings, terms: Terms, locale: Locale, timeZone: string): KnownBlock[] {
   const { incident } = view;
   // A fix coming in as a canary after the resolution shows its progress and controls like any rollback.
   const canary = fixCanaryInFlight(view);
@@ -297,7 +297,7 @@ function resolvedBlocks(view: IncidentView, t: IncidentStrings, terms: Terms, lo
   }
   blocks.push(context(facts));
   if (canary) {
-    blocks.push(divider(), section(rollbackText(canary, t, terms, locale)));
+    blocks.push(divider(), section(rollbackText(canary, t, terms, locale, timeZone)));
     const controls = rollbackControls(canary, t);
     if (controls.length > 0) blocks.push(actions(BLOCK.rollbackControls, controls));
   }

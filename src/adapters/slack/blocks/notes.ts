@@ -14,7 +14,7 @@ import { NOTE_STRINGS, REFUSAL_STRINGS } from '../i18n/notes.ts';
 import { TERMS, type Terms } from '../i18n/terms.ts';
 import { ACTION, BLOCK } from '../ids.ts';
 import { actions, button, section } from './elements.ts';
-import { escapeMrkdwn, formatElapsed, link, mention, mentionList, slackDate } from './format.ts';
+import { escapeMrkdwn, formatElapsed, link, mention, mentionList, formatTimeInZone } from './format.ts';
 import { SLACK_LIMITS, clip } from './limits.ts';
 import { breachLine, recommendationText } from './incident.ts';
 import { planRefusalLine } from './plan-refusals.ts';
@@ -38,8 +38,9 @@ const NAME_SHOWN = 60;
 
 const STRATEGIES: readonly RollbackStrategy[] = ['immediate', 'gradual', 'planned', 'canary'];
 
-export function noteMessage(note: Note, locale: Locale): { text: string; blocks: KnownBlock[] } {
-  const text = clip(noteText(note, locale), SLACK_LIMITS.sectionText);
+/** `timeZone`: the team's zone (drills.timezone), in which every time in a note is written and named. */
+export function noteMessage(note: Note, locale: Locale, timeZone: string): { text: string; blocks: KnownBlock[] } {
+  const text = clip(noteText(note, locale, timeZone), SLACK_LIMITS.sectionText);
   const blocks: KnownBlock[] = [section(text)];
   if (note.kind === 'rollback_scheduled' || note.kind === 'rollback_reminder') {
     blocks.push(
@@ -75,7 +76,7 @@ export function noteMessage(note: Note, locale: Locale): { text: string; blocks:
   return { text, blocks };
 }
 
-function noteText(note: Note, locale: Locale): string {
+function noteText(note: Note, locale: Locale, timeZone: string): string {
   const s = NOTE_STRINGS[locale];
   const terms = TERMS[locale];
   switch (note.kind) {
@@ -133,7 +134,7 @@ function noteText(note: Note, locale: Locale): string {
     case 'rollback_reminder': {
       const r = note.rollback;
       const say = note.kind === 'rollback_scheduled' ? s.scheduled : s.reminder;
-      return say(terms.strategy[r.strategy], escapeMrkdwn(r.service), versionsText(r, locale), slackDate(note.at));
+      return say(terms.strategy[r.strategy], escapeMrkdwn(r.service), versionsText(r, locale), formatTimeInZone(note.at, timeZone, locale));
     }
     case 'alert':
       // The presenter sends alert notes with their links (alert-notes.ts); this is the line alone.
@@ -151,7 +152,7 @@ function noteText(note: Note, locale: Locale): string {
     case 'automatic_rollback':
       return s.automaticRollback(escapeMrkdwn(note.reason));
     case 'postmortem_scheduled':
-      return s.postmortemScheduled(slackDate(note.at), note.participants.length ? mentionList(note.participants, locale) : '—');
+      return s.postmortemScheduled(formatTimeInZone(note.at, timeZone, locale), note.participants.length ? mentionList(note.participants, locale) : '—');
     case 'fix_prep':
       return s.fixPrep;
     case 'postmortem_reminder':
@@ -195,11 +196,12 @@ function actionLabel(action: string, locale: Locale): string {
   return escapeMrkdwn(action);
 }
 
-export function refusalText(refusal: Refusal, locale: Locale): string {
-  return clip(refusalLine(refusal, locale), SLACK_LIMITS.sectionText);
+/** `timeZone`: the team's zone (drills.timezone), for the refusals that name a time. */
+export function refusalText(refusal: Refusal, locale: Locale, timeZone = 'UTC'): string {
+  return clip(refusalLine(refusal, locale, timeZone), SLACK_LIMITS.sectionText);
 }
 
-function refusalLine(refusal: Refusal, locale: Locale): string {
+function refusalLine(refusal: Refusal, locale: Locale, timeZone: string): string {
   const s = REFUSAL_STRINGS[locale];
   const terms = TERMS[locale];
   switch (refusal.kind) {
@@ -223,7 +225,7 @@ function refusalLine(refusal: Refusal, locale: Locale): string {
     case 'several_open_incidents': {
       const ids = refusal.ids.map(escapeMrkdwn);
       const listed = ids.slice(0, MAX_LISTED_IDS).join(terms.listSeparator) + (ids.length > MAX_LISTED_IDS ? ' …' : '');
-      return s.severalOpenIncidents(listed, ids[0] ?? 'INC-…');
+      return s.severalOpenIncidents(listed, `${refusal.sub ?? 'ack'} ${ids[0] ?? 'INC-…'}`);
     }
     case 'no_rollback':
       return s.noRollback(escapeMrkdwn(refusal.service));
@@ -239,21 +241,26 @@ function refusalLine(refusal: Refusal, locale: Locale): string {
       return s.engineUnavailable(escapeMrkdwn(refusal.what));
     case 'gradual_not_possible':
       return s.gradualNotPossible(escapeMrkdwn(refusal.service), escapeMrkdwn(refusal.router));
-    case 'drill_refused':
-      return s.drillRefused(escapeMrkdwn(refusal.service), escapeMrkdwn(refusal.reason.trim().replace(/[.。]+$/, '')));
+    case 'canary_not_possible':
+      return s.canaryNotPossible(escapeMrkdwn(refusal.service), escapeMrkdwn(refusal.router));
+    case 'drill_refused': {
+      const reason = locale === 'ja' && refusal.reasonJa ? refusal.reasonJa : refusal.reason;
+      return s.drillRefused(escapeMrkdwn(refusal.service), escapeMrkdwn(reason.trim().replace(/[.。]+$/, '')));
+    }
     case 'unknown_service':
     case 'unknown_version':
     case 'service_mismatch':
     case 'plan_changed':
     case 'dialog_unreadable':
-      return planRefusalLine(refusal, locale);
+    case 'planned_time':
+      return planRefusalLine(refusal, locale, timeZone);
     case 'error':
       return s.error(escapeMrkdwn(refusal.message.trim().replace(/[.。]+$/, '')));
   }
 }
 
 /** A message to the incident channel that belongs to no incident. */
-export function channelNoticeText(notice: ChannelNotice, locale: Locale): string {
+export function channelNoticeText(notice: ChannelNotice, locale: Locale, timeZone: string): string {
   const s = NOTE_STRINGS[locale];
   if (notice.kind === 'unknown_service') {
     const line = s.unknownService(escapeMrkdwn(clip(notice.service, SERVICE_SHOWN)), escapeMrkdwn(notice.source), escapeMrkdwn(clip(notice.summary, SUMMARY_SHOWN)));
@@ -261,7 +268,7 @@ export function channelNoticeText(notice: ChannelNotice, locale: Locale): string
   }
   const names = notice.names.map((n) => escapeMrkdwn(clip(n, NAME_SHOWN)));
   if (notice.count > notice.names.length) names.push('…');
-  return clip(s.unknownServicesMore(notice.count, names.join(TERMS[locale].listSeparator), notice.late ? slackDate(notice.since) : null), SLACK_LIMITS.sectionText);
+  return clip(s.unknownServicesMore(notice.count, names.join(TERMS[locale].listSeparator), notice.late ? formatTimeInZone(notice.since, timeZone, locale) : null), SLACK_LIMITS.sectionText);
 }
 
 /** A drill's messages outside its thread say so first: nobody should take a rehearsal for an outage. */

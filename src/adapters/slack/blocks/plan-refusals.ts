@@ -7,14 +7,15 @@ import type { Locale } from '../i18n/locale.ts';
 import { PLAN_REFUSAL_STRINGS } from '../i18n/plan-refusals.ts';
 import { TERMS } from '../i18n/terms.ts';
 import { weightSteps } from './confirm.ts';
-import { escapeMrkdwn, formatPercent } from './format.ts';
+import { escapeMrkdwn, formatPercent, formatTimeInZone } from './format.ts';
 import type { Refusal } from './view-models.ts';
 
-export type PlanRefusal = Extract<Refusal, { kind: 'unknown_service' | 'unknown_version' | 'service_mismatch' | 'plan_changed' | 'dialog_unreadable' }>;
+export type PlanRefusal = Extract<Refusal, { kind: 'unknown_service' | 'unknown_version' | 'service_mismatch' | 'plan_changed' | 'dialog_unreadable' | 'planned_time' }>;
 
 const versionCode = (v: string) => `\`${escapeMrkdwn(v)}\``;
 
-export function planRefusalLine(refusal: PlanRefusal, locale: Locale): string {
+/** `timeZone`: the team's zone (drills.timezone), in which a planned time is written. */
+export function planRefusalLine(refusal: PlanRefusal, locale: Locale, timeZone: string): string {
   const s = PLAN_REFUSAL_STRINGS[locale];
   const terms = TERMS[locale];
   switch (refusal.kind) {
@@ -32,6 +33,11 @@ export function planRefusalLine(refusal: PlanRefusal, locale: Locale): string {
     }
     case 'dialog_unreadable':
       return s.dialogUnreadable[refusal.dialog];
+    case 'planned_time': {
+      const service = escapeMrkdwn(refusal.service);
+      const when = formatTimeInZone(refusal.at, timeZone, locale);
+      return refusal.problem === 'passed' ? s.plannedPassed(service, when) : s.plannedTooFar(service, when, refusal.maxDays);
+    }
   }
 }
 
@@ -45,6 +51,8 @@ function changeText(c: PlanChange, canary: boolean, locale: Locale): string {
       return (canary ? p.stable : p.from)(version(c.shown), version(c.now));
     case 'to':
       return c.now === null ? p.noTarget(version(c.shown)) : p.to(version(c.shown), version(c.now));
+    case 'incident':
+      return p.incident(c.shown === null ? p.noIncident : escapeMrkdwn(c.shown), c.now === null ? p.noIncident : escapeMrkdwn(c.now));
     case 'phases':
       // As the confirmation shows them: from the share the version had then, and has now.
       return p.phases(weightSteps(c.shownFrom, c.shown, locale), weightSteps(c.nowFrom, c.now, locale));

@@ -25,12 +25,18 @@ function parseDeclare(line: Line, ctx: ParseContext): Parsed<IncidentCommand> {
   const known = Object.keys(ctx.services);
   const serviceToken = line.tokens[1];
   if (!serviceToken) return fail({ code: 'missing_argument', name: 'service', known });
+  // A flag where a flag may stand that is not one of ours (a typo such as --critcal) would
+  // otherwise open a warning incident with the typo in its title: refused, with the usage.
+  const strayFlag = (token: { text: string; lower: string } | undefined) => token !== undefined && token.lower.startsWith('--') && !severityOf(token.lower);
+  if (serviceToken.lower.startsWith('--')) return fail({ code: 'unexpected_argument', given: serviceToken.text });
   if (!Object.hasOwn(ctx.services, serviceToken.text)) return fail(withSuggestion({ code: 'unknown_service', given: serviceToken.text, known }, serviceToken.text, known));
   let from = 2;
   let to = line.tokens.length;
+  if (strayFlag(line.tokens[from])) return fail({ code: 'unexpected_argument', given: line.tokens[from]?.text ?? '' });
   let severity = severityOf(line.tokens[from]?.lower);
   if (severity) from += 1;
   const last = line.tokens[to - 1];
+  if (to - 1 > from && strayFlag(last)) return fail({ code: 'unexpected_argument', given: last?.text ?? '' });
   if (to - 1 >= from && severityOf(last?.lower)) {
     if (severity && last) return fail({ code: 'unexpected_argument', given: last.text });
     severity = severityOf(last?.lower);

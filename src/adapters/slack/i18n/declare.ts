@@ -34,7 +34,7 @@ export const DECLARE_STRINGS: Record<Locale, DeclareStrings> = {
   },
   ja: {
     declared: ({ id, service, version, severity, channel }) =>
-      `🆘 *${id}* を宣言しました: *${service}* ${version}、重大度 ${severity}。判断マトリクス付きのメッセージは ${channel} にあります。タイムラインには宣言者としてあなたが記録され、エスカレーションは今から数えます。`,
+      `🆘 *${id}* を宣言しました: *${service}* ${version}、重大度 ${severity}。判断マトリックス付きのメッセージは ${channel} にあります。タイムラインには宣言者としてあなたが記録され、エスカレーションは今から数えます。`,
     versionFromRouter: '(ルーターから読み取った現在稼働中のバージョン)',
     versionFromRecords: '(Rewind の記録上の稼働中バージョン。ルーティングは読み取っていません)',
     versionUnknown: 'バージョン不明',

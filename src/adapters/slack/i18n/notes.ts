@@ -38,6 +38,9 @@ export interface NoteStrings {
   postmortemReminder: (who: string) => string;
   fixPrep: string;
   rcaPosted: (id: string) => string;
+  /** The same RCA draft was uploaded `ago` ago and is not uploaded again; `thread` links to it. */
+  rcaAlreadyPosted: (id: string, ago: string, thread: string) => string;
+  rcaThreadLink: string;
   automaticRollback: (reason: string) => string;
   unknownService: (service: string, source: string, summary: string) => string;
   /** The rest of a minute's unknown services in one line; `since` names the minute when the line is late (null: it is the minute just ended). */
@@ -62,14 +65,15 @@ export interface RefusalStrings {
   engineUnavailable: (what: string) => string;
   drillRefused: (service: string, reason: string) => string;
   gradualNotPossible: (service: string, router: string) => string;
+  canaryNotPossible: (service: string, router: string) => string;
   error: (message: string) => string;
 }
 
 export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
   en: {
     decision: (who, action) => `🧭 ${who} chose *${action}*.`,
-    decisionAsRecommended: 'This is what the judgment matrix recommends.',
-    decisionAgainstRecommendation: (recommended) => `The judgment matrix recommended *${recommended}*.`,
+    decisionAsRecommended: 'This is the recommended course (the judgment matrix, adjusted for what the service can do and the live numbers).',
+    decisionAgainstRecommendation: (recommended) => `The recommended course was *${recommended}*.`,
     assessment: (who, answers) => `📝 ${who} updated the assessment: ${answers}`,
     assessmentIncomplete: 'Answer the remaining questions for a recommendation.',
     rollbackRequested: (who, strategy, service, versions) => `🔁 ${who} started a *${strategy}* of *${service}*: ${versions}.`,
@@ -111,6 +115,9 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
     fixPrep: '🛠 Fix preparation (runbook): tick the steps as they are done; the state is kept with the incident.',
     postmortemReminder: (who) => `📝 Post-mortem time: ${who}, please meet to review this incident (the RCA draft is one click away).`,
     rcaPosted: (id) => `📄 The RCA draft of ${id} is posted in the incident thread.`,
+    rcaAlreadyPosted: (id, ago, thread) =>
+      `📄 The RCA draft of ${id} was posted in the incident thread ${ago} ago, and nothing it is drawn from has changed since, so it was not posted again: ${thread}.`,
+    rcaThreadLink: 'open the thread',
     automaticRollback: (reason) => `🤖 Rewind started the immediate rollback itself (${reason}; \`autoRollback: critical\`).`,
     unknownService: (service, source, summary) => `❓ A ${source} alert names the service *${service}*, which is not configured in Rewind: "${summary}". It was stored; add the service to config/rewind.yml to have its alerts handled. (Said at most once an hour per service.)`,
     unknownServicesMore: (count, names, since) =>
@@ -121,8 +128,8 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
   },
   ja: {
     decision: (who, action) => `🧭 ${who} が *${action}* を選択しました。`,
-    decisionAsRecommended: '判断マトリックスの推奨どおりです。',
-    decisionAgainstRecommendation: (recommended) => `判断マトリックスの推奨は *${recommended}* でした。`,
+    decisionAsRecommended: '推奨どおりの対応です（判断マトリックスを、サービスにできることと現在の数値で補正したもの）。',
+    decisionAgainstRecommendation: (recommended) => `推奨は *${recommended}* でした。`,
     assessment: (who, answers) => `📝 ${who} が評価を更新しました: ${answers}`,
     assessmentIncomplete: '残りの質問に答えると推奨アクションが表示されます。',
     rollbackRequested: (who, strategy, service, versions) => `🔁 ${who} が *${service}* の *${strategy}* を開始しました: ${versions}`,
@@ -164,6 +171,9 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
     fixPrep: '🛠 修正版の準備（ランブック）: 終わった項目にチェックを入れてください。状態はインシデントと一緒に保存されます。',
     postmortemReminder: (who) => `📝 ポストモーテムの時間です: ${who} このインシデントを振り返ってください（RCA の下書きはボタン一つで作れます）。`,
     rcaPosted: (id) => `📄 ${id} の RCA 下書きをインシデントのスレッドに投稿しました。`,
+    rcaAlreadyPosted: (id, ago, thread) =>
+      `📄 ${id} の RCA 下書きは ${ago}前にインシデントのスレッドに投稿済みで、その後元になる記録に変化がないため、再投稿していません: ${thread}`,
+    rcaThreadLink: 'スレッドを開く',
     automaticRollback: (reason) => `🤖 Rewind が即座ロールバックを自動で開始しました（${reason}、\`autoRollback: critical\`）。`,
     unknownService: (service, source, summary) => `❓ ${source} のアラートが Rewind に設定されていないサービス *${service}* を指しています: 「${summary}」。記録はしました。扱うには config/rewind.yml にサービスを追加してください。（同じサービスについては1時間に一度までお知らせします）`,
     unknownServicesMore: (count, names, since) =>
@@ -187,7 +197,7 @@ export const REFUSAL_STRINGS: Record<Locale, RefusalStrings> = {
     unknownIncident: (incidentId) => `🚫 There is no incident ${incidentId}. \`/incident list\` shows the open incidents and their ids.`,
     noOpenIncident: '🚫 There is no open incident. `/incident list` shows what is open.',
     noOpenIncidentFor: (service) => `🚫 There is no open incident for *${service}*. \`/incident list\` shows what is open.`,
-    severalOpenIncidents: (ids, example) => `🚫 Several incidents are open (${ids}): name the one you mean, e.g. \`/incident ack ${example}\`.`,
+    severalOpenIncidents: (ids, example) => `🚫 Several incidents are open (${ids}): name the one you mean, e.g. \`/incident ${example}\`.`,
     noRollback: (service) => `🚫 No rollback of *${service}* is in progress. \`/rollback status ${service}\` shows its current version and traffic.`,
     illegalTransition: (incidentId, from, to) =>
       `🚫 Incident ${incidentId} is *${from}*; it cannot move to *${to}* from there. \`/incident timeline ${incidentId}\` shows what has happened so far.`,
@@ -200,6 +210,8 @@ export const REFUSAL_STRINGS: Record<Locale, RefusalStrings> = {
     drillRefused: (service, reason) => `🛑 The drill on *${service}* is refused and nothing was changed: ${reason}.`,
     gradualNotPossible: (service, router) =>
       `🚫 *${service}* is blue-green (\`${router}\`): traffic moves at once, so only an immediate rollback can run on it. A gradual rollback needs a router that splits traffic by weight. Nothing was started.`,
+    canaryNotPossible: (service, router) =>
+      `🚫 *${service}* is blue-green (\`${router}\`): traffic moves at once, so a fix cannot come in as a canary. Switch to the fix with an immediate rollback to it instead. Nothing was started.`,
     error: (message) => `⚠️ Something went wrong: ${message}. Try again; if it keeps failing, check the bot's logs.`,
   },
   ja: {
@@ -213,7 +225,7 @@ export const REFUSAL_STRINGS: Record<Locale, RefusalStrings> = {
     unknownIncident: (incidentId) => `🚫 インシデント ${incidentId} は存在しません。\`/incident list\` で対応中のインシデントと ID を確認できます。`,
     noOpenIncident: '🚫 対応中のインシデントはありません。`/incident list` で一覧を確認できます。',
     noOpenIncidentFor: (service) => `🚫 *${service}* の対応中のインシデントはありません。\`/incident list\` で一覧を確認できます。`,
-    severalOpenIncidents: (ids, example) => `🚫 対応中のインシデントが複数あります（${ids}）。対象を指定してください。例: \`/incident ack ${example}\``,
+    severalOpenIncidents: (ids, example) => `🚫 対応中のインシデントが複数あります（${ids}）。対象を指定してください。例: \`/incident ${example}\``,
     noRollback: (service) => `🚫 *${service}* で進行中のロールバックはありません。\`/rollback status ${service}\` で現在のバージョンとトラフィックを確認できます。`,
     illegalTransition: (incidentId, from, to) =>
       `🚫 インシデント ${incidentId} は現在 *${from}* のため、*${to}* には移行できません。\`/incident timeline ${incidentId}\` でこれまでの経過を確認できます。`,
@@ -226,6 +238,8 @@ export const REFUSAL_STRINGS: Record<Locale, RefusalStrings> = {
     drillRefused: (service, reason) => `🛑 *${service}* の訓練は拒否されました。何も変更していません: ${reason}。`,
     gradualNotPossible: (service, router) =>
       `🚫 *${service}* はブルーグリーン構成（\`${router}\`）でトラフィックが一度に切り替わるため、実行できるのは即座ロールバックのみです。段階的ロールバックには重みでトラフィックを分割できるルーターが必要です。何も開始していません。`,
+    canaryNotPossible: (service, router) =>
+      `🚫 *${service}* はブルーグリーン構成（\`${router}\`）でトラフィックが一度に切り替わるため、修正をカナリアで投入できません。修正版への即座ロールバックで切り替えてください。何も開始していません。`,
     error: (message) => `⚠️ エラーが発生しました: ${message}。もう一度お試しください。繰り返し失敗する場合はボットのログを確認してください。`,
   },
 };

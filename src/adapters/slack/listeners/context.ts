@@ -37,7 +37,7 @@ export function parseContext(d: ListenerDeps): ParseContext {
 }
 
 export function refusal(d: ListenerDeps, r: Refusal): string {
-  return refusalText(refusalView(r, d.services.queries), d.locale);
+  return refusalText(refusalView(r, d.services.queries), d.locale, d.config.drills.timezone);
 }
 
 /** An ephemeral reply for ack() or respond(). */

@@ -7,6 +7,12 @@
  * a member), and in the person's direct message with the bot when they are a member of the
  * incident channel. Anywhere else the answer says where to look, and nothing more.
  *
+ * A command that changes something (`/incident ack|resolve|rca`, `/rollback immediate|…|abort`,
+ * `/drill run|abort`: `writePlaceOf`) is for the people working the incident: it runs in the
+ * incident channel (a drill's also in the drill channel), and in the bot's DM or Rewind's other
+ * channels only for a member of the incident channel — the stakeholder channel is where people
+ * outside the team read, not where an acknowledgement that stops the escalation may come from.
+ *
  * The direct-message case asks Slack twice — which DM is the bot's with this person
  * (`conversations.open`), and who is in the incident channel (`conversations.members`) — so both
  * answers are kept briefly and boundedly: one member list of the incident channel for `ttlMs`, at
@@ -31,6 +37,8 @@ export type ReadVerdict =
 
 export interface ReadScopeOptions {
   incidentChannel: string;
+  /** Where drills are run from (config slack.drillChannel), besides the incident channel. */
+  drillChannel?: string;
   /** Rewind's channels, where whoever runs a command is a member and sees the answer in full. */
   channels: readonly string[];
   clock: Clock;
@@ -74,16 +82,37 @@ export class ReadScope {
     return channelId.startsWith('D') ? null : { kind: 'elsewhere' };
   }
 
+  /**
+   * Where a command that changes something may run without asking Slack: in full in the topic's own
+   * channels, elsewhere outside Rewind's channels and DMs; null for the bot's DM or another of
+   * Rewind's channels, where the person must be a member of the incident channel (checkWriter).
+   */
+  writePlaceOf(channelId: string, topic: ReadTopic): ReadVerdict | null {
+    const home = topic === 'drills' && this.o.drillChannel ? [this.o.incidentChannel, this.o.drillChannel] : [this.o.incidentChannel];
+    if (home.includes(channelId)) return { kind: 'full' };
+    return this.o.channels.includes(channelId) || channelId.startsWith('D') ? null : { kind: 'elsewhere' };
+  }
+
+  /** The verdict for a write that writePlaceOf left open: the bot's DM or one of Rewind's channels, by a member of the incident channel. */
+  async checkWriter(client: WebClient, userId: string, channelId: string): Promise<ReadVerdict> {
+    return this.check(client, userId, channelId.startsWith('D') ? channelId : null);
+  }
+
   /** The verdict for a DM (placeOf answered null): the bot's DM, and the person in the incident channel. */
   async checkDm(client: WebClient, userId: string, channelId: string): Promise<ReadVerdict> {
+    return this.check(client, userId, channelId);
+  }
+
+  /** `dm`: the DM the command came from, which must be the bot's with this person; null: a channel of Rewind's. */
+  private async check(client: WebClient, userId: string, dm: string | null): Promise<ReadVerdict> {
     try {
-      if ((await this.dmOf(client, userId)) !== channelId) return { kind: 'elsewhere' };
+      if (dm !== null && (await this.dmOf(client, userId)) !== dm) return { kind: 'elsewhere' };
       const members = await this.incidentMembers(client);
       if (members.ids.has(userId)) return { kind: 'full' };
       return members.complete ? { kind: 'not_member' } : { kind: 'unchecked', why: 'too_many_members' };
     } catch (err) {
       const why = errorFields(err);
-      this.o.log.warn({ component: 'read-scope', ...why }, 'could not check incident channel membership; the read command was not answered in full');
+      this.o.log.warn({ component: 'read-scope', ...why }, 'could not check incident channel membership; the command was not answered in full');
       return { kind: 'unchecked', why };
     }
   }

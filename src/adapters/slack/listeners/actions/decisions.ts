@@ -10,6 +10,7 @@ import { FIX_PREP_PARTS } from '../../blocks/notes.ts';
 import { ACTION } from '../../ids.ts';
 import { clickOf } from '../../payloads.ts';
 import { refusal, tellClicker, userActor, type ListenerDeps } from '../context.ts';
+import { rcaAlreadyPostedText } from '../commands/incident.ts';
 import { openDialog } from '../dialogs.ts';
 
 export function registerDecisionActions(app: App, d: ListenerDeps): void {
@@ -21,7 +22,7 @@ export function registerDecisionActions(app: App, d: ListenerDeps): void {
       const tell = tellClicker(d, click, respond, client);
       const plan = await s.rollbacks.plan({ incidentId: click.action.value, strategy, to: null }, userActor(click.userId));
       if (!plan.ok) return tell(refusal(d, plan.refusal));
-      await openDialog(d, client, { triggerId: click.triggerId, view: confirmRollbackModal(plan.value, d.locale), dialog: 'confirm', origin: 'click', tell });
+      await openDialog(d, client, { triggerId: click.triggerId, view: confirmRollbackModal(plan.value, d.locale, d.config.drills.timezone), dialog: 'confirm', origin: 'click', tell });
     });
   }
 
@@ -61,7 +62,9 @@ export function registerDecisionActions(app: App, d: ListenerDeps): void {
     await ack();
     const click = clickOf(context, 'button');
     const drafted = s.rca.draft(click.action.value, userActor(click.userId));
-    if (!drafted.ok) await tellClicker(d, click, respond, client)(refusal(d, drafted.refusal));
+    if (!drafted.ok) return tellClicker(d, click, respond, client)(refusal(d, drafted.refusal));
+    // A second click uploads nothing new: the clicker is told where the first one is.
+    if (!drafted.value.posted) await tellClicker(d, click, respond, client)(await rcaAlreadyPostedText(d, client, click.action.value, drafted.value.postedAt));
   });
 
   // 修正版の準備: ask for the fixed version; the modal's submission starts the canary.

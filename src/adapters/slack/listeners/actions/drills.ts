@@ -6,7 +6,7 @@
 import type { App } from '@slack/bolt';
 import { DRILL_PREPARATION, DRILL_REVIEW } from '../../../../domain/drill-checklists.ts';
 import type { DrillList } from '../../../../store/index.ts';
-import { ACTION } from '../../ids.ts';
+import { ACTION, DRILL_RATE_ACTION } from '../../ids.ts';
 import { DRILL_NOTE_STRINGS } from '../../i18n/drill-notes.ts';
 import { clickOf } from '../../payloads.ts';
 import { refusal, tellClicker, userActor, type ListenerDeps } from '../context.ts';
@@ -29,7 +29,7 @@ export function registerDrillActions(app: App, d: ListenerDeps): void {
     });
   }
 
-  app.action(ACTION.drillRate, async ({ ack, context, respond, client }) => {
+  app.action(DRILL_RATE_ACTION, async ({ ack, context, respond, client }) => {
     await ack();
     const click = clickOf(context, 'rating');
     const { drillId, score } = click.action;

@@ -1,6 +1,7 @@
 /**
  * `/drill run|schedule|history|report|abort` (SPEC section 7). Parse, call the drill service, render;
- * schedule, history and report only where they may be read.
+ * schedule, history and report only where they may be read; run (its dry run too, which shows the
+ * plan) and abort only in the drill or incident channel, or by a member of the incident channel (write.ts).
  */
 import type { App } from '@slack/bolt';
 import type { Scorecard } from '../../../../domain/drills.ts';
@@ -19,6 +20,7 @@ import { deliveryOf } from '../../payloads.ts';
 import { ephemeral, parseContext, refusal, userActor, type ListenerDeps } from '../context.ts';
 import type { ReadScope } from '../read-scope.ts';
 import { answerRead } from './read.ts';
+import { writeGate } from './write.ts';
 
 export function registerDrillCommand(app: App, d: ListenerDeps, scope: ReadScope): void {
   const say = ANSWER_STRINGS[d.locale];
@@ -46,7 +48,9 @@ export function registerDrillCommand(app: App, d: ListenerDeps, scope: ReadScope
         });
       case 'run': {
         // Applying the fault talks to the cluster or the prompt service: answer Slack first.
-        await ack();
+        const gate = await writeGate(d, scope, read);
+        if (!gate) return;
+        await gate.ack();
         const result = await s.drills.run(c.scenario, { actor, dryRun: c.dryRun });
         if (!result.ok) return void (await respond(ephemeral(refusal(d, result.refusal))));
         const r = result.value;
@@ -58,7 +62,9 @@ export function registerDrillCommand(app: App, d: ListenerDeps, scope: ReadScope
         return void (await respond(ephemeral(notes.runStarted(r.drill.id, escapeMrkdwn(c.scenario), escapeMrkdwn(r.drill.service ?? '?')))));
       }
       case 'abort': {
-        await ack();
+        const gate = await writeGate(d, scope, read);
+        if (!gate) return;
+        await gate.ack();
         const result = await s.drills.abort(c.id, actor);
         await respond(ephemeral(result.ok ? notes.aborted(result.value.id) : refusal(d, result.refusal)));
         return;
@@ -73,7 +79,7 @@ export function registerDrillCommand(app: App, d: ListenerDeps, scope: ReadScope
             at: r.startedAt ?? r.scheduledFor,
             scorecard: (r.scores as DrillScores | null)?.scorecard ?? (null as Scorecard | null),
           }));
-          return { text: drillHistoryText(rows, d.locale) };
+          return { text: drillHistoryText(rows, d.locale, d.config.drills.timezone) };
         });
       case 'report':
         return answerRead(d, scope, read, () => {
@@ -93,6 +99,7 @@ export function registerDrillCommand(app: App, d: ListenerDeps, scope: ReadScope
               faultRemoved: v.fault?.removal ?? null,
             },
             d.locale,
+            d.config.drills.timezone,
           );
         });
     }

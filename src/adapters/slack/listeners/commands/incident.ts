@@ -1,8 +1,14 @@
-/** `/incident declare|list|ack|resolve|rca|timeline` (SPEC section 4); declare, list and timeline only where incidents may be read. */
+/**
+ * `/incident declare|list|ack|resolve|rca|timeline` (SPEC section 4): declare, list and timeline only
+ * where incidents may be read; ack, resolve and rca only where incidents are worked on (write.ts).
+ * Acknowledging needs no approver — whoever is on call may, as the runbook says — but only a member
+ * of the incident channel, and the incident records who.
+ */
 import type { App } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import type { Refusal } from '../../../../services/refusals.ts';
 import { incidentListText, timelineText } from '../../blocks/answers.ts';
-import { mention } from '../../blocks/format.ts';
+import { formatElapsed, link, mention } from '../../blocks/format.ts';
 import { parseIncident } from '../../commands/incident.ts';
 import { helpText, renderParseError } from '../../commands/render.ts';
 import { COMMAND } from '../../ids.ts';
@@ -13,16 +19,17 @@ import { ephemeral, parseContext, refusal, userActor, type ListenerDeps } from '
 import type { ReadScope } from '../read-scope.ts';
 import { declareIncident } from './declare.ts';
 import { answerRead } from './read.ts';
+import { writeGate } from './write.ts';
 
 /** The incident a command means: the id given, else the only open one. */
-export function targetIncident(d: ListenerDeps, id: string | null): { id: string } | { refusal: Refusal } {
+export function targetIncident(d: ListenerDeps, id: string | null, sub: string): { id: string } | { refusal: Refusal } {
   if (id) {
     return d.services.queries.incident(id) ? { id } : { refusal: { kind: 'unknown_incident', incidentId: id } };
   }
   const open = d.services.queries.openIncidents();
   if (open.length === 1 && open[0]) return { id: open[0].id };
   if (open.length === 0) return { refusal: { kind: 'no_open_incident', service: null } };
-  return { refusal: { kind: 'several_open_incidents', ids: open.map((i) => i.id) } };
+  return { refusal: { kind: 'several_open_incidents', ids: open.map((i) => i.id), sub } };
 }
 
 export function registerIncidentCommand(app: App, d: ListenerDeps, scope: ReadScope): void {
@@ -45,30 +52,46 @@ export function registerIncidentCommand(app: App, d: ListenerDeps, scope: ReadSc
     if (c.sub === 'timeline') {
       // Which incidents exist is part of the answer too: looked up only where it may be read.
       return answerRead(d, scope, read, () => {
-        const target = targetIncident(d, c.id);
+        const target = targetIncident(d, c.id, c.sub);
         if ('refusal' in target) return { text: refusal(d, target.refusal) };
         const lines = s.queries.timeline(target.id).map((e) => ({ at: e.at, kind: e.kind, actorId: e.actor.id, from: e.from, to: e.to, detail: e.detail }));
         return { text: timelineText(target.id, lines, d.config.drills.timezone, d.locale) };
       });
     }
-    const target = targetIncident(d, c.id);
-    if ('refusal' in target) return ack(ephemeral(refusal(d, target.refusal)));
+    // Which incident is meant is looked up only once the place is allowed: it is part of the answer.
+    const gate = await writeGate(d, scope, read);
+    if (!gate) return;
+    const target = targetIncident(d, c.id, c.sub);
+    if ('refusal' in target) return gate.answer(refusal(d, target.refusal));
     const actor = userActor(command.userId);
     switch (c.sub) {
       case 'rca': {
         const drafted = s.rca.draft(target.id, actor);
-        return ack(ephemeral(drafted.ok ? NOTE_STRINGS[d.locale].rcaPosted(target.id) : refusal(d, drafted.refusal)));
+        if (!drafted.ok) return gate.answer(refusal(d, drafted.refusal));
+        if (drafted.value.posted) return gate.answer(NOTE_STRINGS[d.locale].rcaPosted(target.id));
+        // The link is asked of Slack, which may take longer than the 3 s Slack waits for the ack.
+        await gate.ack();
+        return gate.answer(await rcaAlreadyPostedText(d, client, target.id, drafted.value.postedAt));
       }
       case 'ack': {
         const open = s.decisions.openIncident(target.id);
-        if (!open.ok) return ack(ephemeral(refusal(d, open.refusal)));
+        if (!open.ok) return gate.answer(refusal(d, open.refusal));
         const { incident, outcome } = s.incidents.acknowledge(target.id, actor);
-        return ack(ephemeral(outcome === 'acknowledged' ? say.acknowledged(target.id) : say.alreadyAcknowledged(target.id, mention(incident.acknowledgedBy ?? '?'))));
+        return gate.answer(outcome === 'acknowledged' ? say.acknowledged(target.id) : say.alreadyAcknowledged(target.id, mention(incident.acknowledgedBy ?? '?')));
       }
       case 'resolve': {
         const resolved = await s.decisions.resolve(target.id, actor);
-        return ack(ephemeral(resolved.ok ? say.resolved(target.id) : refusal(d, resolved.refusal)));
+        return gate.answer(resolved.ok ? say.resolved(target.id) : refusal(d, resolved.refusal));
       }
     }
   });
+}
+
+/** The RCA draft was just uploaded and nothing changed since: when, and a link to the thread it is in. */
+export async function rcaAlreadyPostedText(d: ListenerDeps, client: WebClient, incidentId: string, postedAt: number): Promise<string> {
+  const s = NOTE_STRINGS[d.locale];
+  const incident = d.services.queries.incident(incidentId)?.incident;
+  const head = incident?.slackChannel && incident.slackTs ? { channel: incident.slackChannel, message_ts: incident.slackTs } : null;
+  const permalink = head ? ((await client.chat.getPermalink(head).catch(() => null))?.permalink ?? null) : null;
+  return s.rcaAlreadyPosted(incidentId, formatElapsed(d.clock.now() - postedAt, d.locale), link(permalink, s.rcaThreadLink));
 }

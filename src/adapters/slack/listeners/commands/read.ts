@@ -53,13 +53,17 @@ export function notHereText(d: ListenerDeps, verdict: Exclude<ReadVerdict, { kin
       return topic === 'drills' ? s.elsewhere.drills(`<#${drillChannel}>`) : s.elsewhere.incidents(incidents);
     case 'not_member':
       return s.notMember(incidents);
-    case 'unchecked': {
-      const why = verdict.why;
-      if (why === 'too_many_members') return s.unchecked(incidents, s.tooManyMembers);
-      // Slack's codes are snake_case words; anything else is not repeated into the message.
-      if (why.slackError !== undefined) return s.unchecked(incidents, s.slackSaid(/^[a-z0-9_]{1,64}$/.test(why.slackError) ? why.slackError : 'unknown_error'));
-      if (why.status !== undefined) return s.unchecked(incidents, s.httpStatus(why.status));
-      return s.unchecked(incidents, s.unreachable);
-    }
+    case 'unchecked':
+      return s.unchecked(incidents, uncheckedWhy(d, verdict.why));
   }
+}
+
+/** Why Slack could not say whether someone is in the incident channel, in a few words. */
+export function uncheckedWhy(d: ListenerDeps, why: Extract<ReadVerdict, { kind: 'unchecked' }>['why']): string {
+  const s = READ_SCOPE_STRINGS[d.locale];
+  if (why === 'too_many_members') return s.tooManyMembers;
+  // Slack's codes are snake_case words; anything else is not repeated into the message.
+  if (why.slackError !== undefined) return s.slackSaid(/^[a-z0-9_]{1,64}$/.test(why.slackError) ? why.slackError : 'unknown_error');
+  if (why.status !== undefined) return s.httpStatus(why.status);
+  return s.unreachable;
 }

@@ -1,4 +1,8 @@
-/** `/rollback …` (SPEC section 4); status and history only where they may be read. */
+/**
+ * `/rollback …` (SPEC section 4); status and history only where they may be read; the rollbacks and
+ * their controls only where incidents are worked on (write.ts), answered after the ack. A complaint
+ * is taken anywhere: it is what users told support, wherever support works, and it only counts.
+ */
 import type { App } from '@slack/bolt';
 import { statusText, historyText } from '../../blocks/answers.ts';
 import { escapeMrkdwn } from '../../blocks/format.ts';
@@ -15,6 +19,7 @@ import { ephemeral, parseContext, refusal, userActor, type ListenerDeps } from '
 import { openDialog } from '../dialogs.ts';
 import type { ReadScope } from '../read-scope.ts';
 import { answerRead } from './read.ts';
+import { writeGate } from './write.ts';
 
 export function registerRollbackCommand(app: App, d: ListenerDeps, scope: ReadScope): void {
   const say = ANSWER_STRINGS[d.locale];
@@ -27,23 +32,29 @@ export function registerRollbackCommand(app: App, d: ListenerDeps, scope: ReadSc
     const { services: s } = d;
     const tell = async (text: string) => void (await respond(ephemeral(text)));
     const read = { command, ack, respond, client, topic: 'incidents' as const };
+    /** Acknowledged, and allowed here; else the person was told where to run it. */
+    const writable = async () => {
+      const gate = await writeGate(d, scope, read);
+      await gate?.ack();
+      return gate !== null;
+    };
     switch (c.sub) {
       case 'help':
         return ack(ephemeral(helpText('rollback', d.locale)));
       case 'immediate':
       case 'gradual': {
-        await ack();
+        if (!(await writable())) return;
         const plan = await s.rollbacks.plan({ incidentId: null, service: c.service, strategy: c.sub, to: c.to }, actor);
         if (!plan.ok) return tell(refusal(d, plan.refusal));
-        const view = confirmRollbackModal({ ...plan.value, requestedTo: c.to }, d.locale);
+        const view = confirmRollbackModal({ ...plan.value, requestedTo: c.to }, d.locale, d.config.drills.timezone);
         await openDialog(d, client, { triggerId: command.triggerId, view, dialog: 'confirm', origin: 'command', tell });
         return;
       }
       case 'planned': {
-        await ack();
+        if (!(await writable())) return;
         const plan = await s.rollbacks.plan({ incidentId: null, service: c.service, strategy: c.strategy, to: c.to, at: c.at }, actor);
         if (!plan.ok) return tell(refusal(d, plan.refusal));
-        const view = confirmRollbackModal({ ...plan.value, requestedTo: c.to }, d.locale);
+        const view = confirmRollbackModal({ ...plan.value, requestedTo: c.to }, d.locale, d.config.drills.timezone);
         await openDialog(d, client, { triggerId: command.triggerId, view, dialog: 'confirm', origin: 'command', tell });
         return;
       }
@@ -81,7 +92,7 @@ export function registerRollbackCommand(app: App, d: ListenerDeps, scope: ReadSc
       case 'pause':
       case 'resume':
       case 'abort': {
-        await ack();
+        if (!(await writable())) return;
         const result = await s.rollbacks.control({ service: c.service }, c.sub, actor);
         await respond(ephemeral(result.ok ? say.controlDone(c.sub, escapeMrkdwn(c.service)) : refusal(d, result.refusal)));
         return;

@@ -6,7 +6,7 @@
  */
 import type { App } from '@slack/bolt';
 import { parseConfirmMetadata, type ConfirmRollbackInput } from '../../blocks/confirm.ts';
-import { escapeMrkdwn, slackDate } from '../../blocks/format.ts';
+import { escapeMrkdwn, formatTimeInZone } from '../../blocks/format.ts';
 import { VIEW } from '../../ids.ts';
 import { ANSWER_STRINGS } from '../../i18n/answers.ts';
 import { deliveryOf } from '../../payloads.ts';
@@ -42,7 +42,7 @@ export function registerConfirmRollbackView(app: App, d: ListenerDeps): void {
       v.state === 'started'
         ? say.rollbackStarted(service, to)
         : v.state === 'scheduled'
-          ? say.rollbackScheduled(service, to, slackDate(v.rollback.scheduledFor ?? 0))
+          ? say.rollbackScheduled(service, to, formatTimeInZone(v.rollback.scheduledFor ?? 0, d.config.drills.timezone, d.locale))
           : say.approvalWaiting(v.have, v.need);
     await client.chat.postEphemeral({ channel, user, text });
   });
