@@ -11,7 +11,7 @@ import { triggerRules } from '../src/config/derive.ts';
 import { loadConfigFile } from '../src/config/load.ts';
 import { evaluate, initialTriggerState } from '../src/domain/triggers.ts';
 import { BOT_ACTOR } from '../src/domain/types.ts';
-import { ManualClock } from '../src/services/clock.ts';
+import { ManualClock } from '../src/clock.ts';
 import { IncidentService } from '../src/services/incidents.ts';
 import { TimerService } from '../src/services/timers.ts';
 import { openStore } from '../src/store/index.ts';

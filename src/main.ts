@@ -8,7 +8,7 @@ import { readEnv, secretsOf, type Env } from './config/env.ts';
 import { loadConfigFile, formatProblem } from './config/load.ts';
 import type { Config } from './config/schema.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { systemClock, type Clock } from './services/clock.ts';
+import { systemClock, type Clock } from './clock.ts';
 import { createServices, type Services } from './services/index.ts';
 import { Runner } from './services/runners.ts';
 import type { AlertSink, RollbackEngine } from './services/ports.ts';

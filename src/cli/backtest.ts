@@ -23,7 +23,7 @@ import { TIERS, type Tier } from '../domain/types.ts';
 import { formatZoned } from '../domain/zoned-time.ts';
 import type { FetchLike } from '../adapters/metrics/http.ts';
 import { PrometheusMetrics } from '../adapters/metrics/prometheus.ts';
-import { systemClock, type Clock } from '../services/clock.ts';
+import { systemClock, type Clock } from '../clock.ts';
 import type { Series } from '../services/ports.ts';
 
 export { BACKTEST_USAGE } from './help.ts';

@@ -46,7 +46,7 @@ export async function drillCommand(args: string[], out: Output, env: NodeJS.Proc
     import('../adapters/kube/clients.ts'),
     import('../adapters/kube/cluster.ts'),
     import('../adapters/metrics/simulated.ts'),
-    import('../services/clock.ts'),
+    import('../clock.ts'),
     import('../services/drills.ts'),
     import('../services/refusals.ts'),
   ]);

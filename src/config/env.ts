@@ -1,5 +1,5 @@
 /**
- * The environment of SPEC section 1. Read once by the composition root; nothing else touches
+ * The environment variables Rewind reads (README lists them). Read once by the composition root; nothing else touches
  * process.env. Secrets are collected so the logger can scrub them from every line it writes.
  */
 import { statSync } from 'node:fs';

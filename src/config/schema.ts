@@ -1,5 +1,5 @@
 /**
- * The shape of config/rewind.yml (SPEC section 2, /work/shared/config-reference.yml) as one zod
+ * The shape of config/rewind.yml (docs/configuration.md) as one zod
  * schema. Input is what people type (`5m`, `10%`, `"error_rate > 10%"`); output is the typed
  * `Config` the bot runs on: the same key names, with durations and latencies in milliseconds,
  * ratios as 0–1 numbers and conditions parsed. Every object is strict, every key but the Slack

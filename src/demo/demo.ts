@@ -17,7 +17,7 @@ import { ACTION, BLOCK, VIEW } from '../adapters/slack/ids.ts';
 import type { MetricSample } from '../domain/metrics.ts';
 import { epochToZonedParts, formatZoned } from '../domain/zoned-time.ts';
 import { startRewind, type Rewind } from '../main.ts';
-import { ManualClock } from '../services/clock.ts';
+import { ManualClock } from '../clock.ts';
 import { KubeApiStandIn } from './stand-ins/kube-api.ts';
 import { writeKubeconfig } from './stand-ins/kubeconfig.ts';
 import { SlackApiStandIn } from './stand-ins/slack-api.ts';

@@ -46,13 +46,6 @@ export function parseCondition(text: string): ParseResult {
   return { ok: true, condition: { metric: name, op: op as Operator, threshold, text: text.trim() } };
 }
 
-/** Parses a condition that is known to be valid (config already validated it). */
-export function mustParseCondition(text: string): Condition {
-  const r = parseCondition(text);
-  if (!r.ok) throw new Error(r.error);
-  return r.condition;
-}
-
 /** True when the sample holds the metric and it breaches; a missing metric never counts as breaching or healthy. */
 export function conditionHolds(c: Condition, sample: MetricSample): boolean | undefined {
   const v = sample[c.metric];

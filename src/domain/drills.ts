@@ -1,5 +1,5 @@
 /**
- * Scoring a rollback drill (SPEC §7, runbook ロールバック訓練 evaluation): detection, decision and
+ * Scoring a rollback drill (runbook ロールバック訓練 evaluation): detection, decision and
  * rollback execution time measured from Rewind's own events, each compared with the scenario's
  * expected response, plus the participants' communication ratings; and the trend against earlier
  * drills. Pure: every instant is passed in as epoch ms.

@@ -1,6 +1,6 @@
 /**
  * Escalation plan of the runbook (ランブック → エスカレーション): 15 minutes without resolution →
- * senior engineer, 30 minutes → manager. Levels count from the incident's start (SPEC §6), each one
+ * senior engineer, 30 minutes → manager. Levels count from the incident's start, each one
  * fires once; the services keep them as timer rows keyed by `escalationKey` so a restart neither
  * loses nor repeats one.
  */
@@ -72,7 +72,7 @@ export function escalationKeyPrefix(incidentId: string): string {
 }
 
 /**
- * Escalation runs until the incident is resolved (SPEC §6). With `escalation.stopOnAck: true`, an
+ * Escalation runs until the incident is resolved. With `escalation.stopOnAck: true`, an
  * acknowledgement also stops it: someone has taken the incident, so paging upward would be noise.
  */
 export function shouldStopEscalation(incident: Pick<Incident, 'status' | 'acknowledgedAt'>, stopOnAck: boolean): boolean {

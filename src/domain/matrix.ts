@@ -69,8 +69,8 @@ export interface Judgment {
 }
 
 /**
- * The runbook's five rows (ユーザー影響 / ビジネス影響 / 修正時間 → アクション) with the default of
- * config-reference.yml: a combination the runbook does not list gets a gradual rollback, the
+ * The runbook's five rows (ユーザー影響 / ビジネス影響 / 修正時間 → アクション) with the shipped
+ * config's default (`matrix.default`): a combination the runbook does not list gets a gradual rollback, the
  * cautious middle between rolling back everything at once and leaving the version in place.
  */
 export const RUNBOOK_MATRIX: Matrix = {

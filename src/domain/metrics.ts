@@ -1,4 +1,4 @@
-/** The metric names of SPEC section 3 and what kind of number each one is. */
+/** The metric names Rewind knows (the runbook's, plus user complaints) and what kind of number each one is. */
 export const METRIC_NAMES = [
   'error_rate',
   'availability',

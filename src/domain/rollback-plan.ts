@@ -114,11 +114,6 @@ export function phasesToSkip(steps: ReadonlyArray<Pick<PlannedStep, 'kind' | 'we
   return phases.filter((s, i) => !phaseRuns(s.weight ?? 0, i === phases.length - 1, current)).map((s) => s.phase);
 }
 
-/** The split for a share left on the version being rolled back. */
-export function splitFor(from: string, to: string, weightOnFrom: number): Record<string, number> {
-  return { [from]: weightOnFrom, [to]: 100 - weightOnFrom };
-}
-
 /** The version taking the most traffic; undefined when the split sends traffic nowhere. */
 export function busiestVersion(split: Record<string, number>): string | undefined {
   const top = Object.entries(split).sort((a, b) => b[1] - a[1])[0];

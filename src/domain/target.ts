@@ -1,5 +1,5 @@
 /**
- * Which version a rollback goes to (SPEC section 5): the version asked for, else the next one down
+ * Which version a rollback goes to: the version asked for, else the next one down
  * the service's fallback chain (フォールバックチェーン: v2.0.0 → v1.5.0 → v1.0.0), else the
  * previous version recorded in history. A version the service does not know is refused.
  */

@@ -1,6 +1,6 @@
 /**
  * Trigger evaluation: the runbook's ロールバックトリガー / 自動ロールバック条件 (critical, warning,
- * watch) with its confirmation_window, as SPEC §3 describes it.
+ * watch) with its confirmation_window.
  *
  * Each tier behaves like one Prometheus alerting rule whose expression is the OR of the tier's
  * conditions, with `for: confirmationWindow`:

@@ -1,5 +1,5 @@
 /**
- * What a prompt service imports: the runbook's fallback chain (SPEC section 8). See README,
+ * What a prompt service imports: the runbook's fallback chain. See README,
  * "The fallback chain library", for a usage example and what it guarantees.
  */
 export { createFallbackChain } from './chain.ts';

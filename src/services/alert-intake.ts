@@ -1,5 +1,5 @@
 /**
- * Alerts from Alertmanager, Grafana or anything that speaks the generic webhook (SPEC section 3):
+ * Alerts from Alertmanager, Grafana or anything that speaks the generic webhook:
  * stored and deduplicated by fingerprint, grouped per service into its one open incident (never a
  * message per alert), severities mapped to the runbook's tiers. A critical alert with
  * `autoRollback: critical` starts the immediate rollback by itself; resolved alerts are noted,
@@ -14,7 +14,7 @@
 import { severityRank } from '../domain/triggers.ts';
 import { BOT_ACTOR, type Incident, type Tier } from '../domain/types.ts';
 import type { Store } from '../store/index.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../clock.ts';
 import type { IncidentService } from './incidents.ts';
 import type { AlertAnswer, AlertSink, IncidentAnnouncer, IncidentNotifier, IncomingAlert } from './ports.ts';
 import type { FiredTimer, TimerService } from './timers.ts';

@@ -1,11 +1,11 @@
 /**
- * Who may run a rollback (SPEC section 4: only `slack.approvers`). Approvers are user IDs
+ * Who may run a rollback (only `slack.approvers`). Approvers are user IDs
  * (U…, W…) or user-group IDs (S…); groups are resolved through the directory port and cached, so
  * a click does not wait on Slack every time. Every decision, allowed or refused, is audited.
  */
 import type { Actor } from '../domain/types.ts';
 import type { AuditRepository } from '../store/index.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../clock.ts';
 import type { UserGroupDirectory } from './ports.ts';
 
 export interface AuthorizerOptions {

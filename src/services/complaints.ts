@@ -5,7 +5,7 @@
  */
 import type { Actor } from '../domain/types.ts';
 import type { Complaint, Store } from '../store/index.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../clock.ts';
 import type { IncidentService } from './incidents.ts';
 
 export class ComplaintService {

@@ -9,7 +9,7 @@ import { recommend, type Assessment, type Judgment, type Recommendation } from '
 import type { Action, Actor, Incident } from '../domain/types.ts';
 import type { Store } from '../store/index.ts';
 import type { Authorizer } from './authorization.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../clock.ts';
 import { incidentRecommendation } from './incident-snapshot.ts';
 import type { IncidentService } from './incidents.ts';
 import type { IncidentNotifier } from './ports.ts';

@@ -1,5 +1,5 @@
 /**
- * The drill injector port (SPEC section 7): one implementation per injector kind in
+ * The drill injector port: one implementation per injector kind in
  * `src/adapters/drills/`, each able to apply a scenario's fault and to remove it again.
  *
  * The drill service stores `{ injector, spec, detail: null }` in the drill row BEFORE it calls

@@ -11,7 +11,7 @@
 import type { Config } from '../config/schema.ts';
 import { formatZoned } from '../domain/zoned-time.ts';
 import type { DrillRecord, Store } from '../store/index.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../clock.ts';
 import { nextCronRuns } from './cron-schedule.ts';
 import type { DrillNotifier } from './drill-ports.ts';
 import { DRILL_TIMER, type DrillService, type DrillTimerPayload } from './drills.ts';

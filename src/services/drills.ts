@@ -1,5 +1,5 @@
 /**
- * Rollback drills (SPEC section 7, runbook ロールバック訓練): a scenario's fault is injected on the
+ * Rollback drills (runbook ロールバック訓練): a scenario's fault is injected on the
  * service marked `drill: allowed`; the incident that results is marked as a drill and goes through
  * the same detection, decision and rollback paths as a real one; the bot measures detection,
  * decision and execution times from its own records and posts the scorecard.
@@ -17,7 +17,7 @@ import { scoreDrill, trend, type DrillTimes, type DrillTrend, type PreviousDrill
 import type { Actor, Incident } from '../domain/types.ts';
 import type { DrillList, DrillRecord, Store } from '../store/index.ts';
 import type { Authorizer } from './authorization.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../clock.ts';
 import type { DrillNotifier, FaultInjector, FaultSpec, InjectorKind, StoredFault } from './drill-ports.ts';
 import type { IncidentService } from './incidents.ts';
 import type { ClusterPort } from './ports.ts';

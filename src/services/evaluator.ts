@@ -1,5 +1,5 @@
 /**
- * The evaluator (SPEC section 3): every `evaluationInterval`, for each configured service and the
+ * The evaluator: every `evaluationInterval`, for each configured service and the
  * version(s) taking traffic, read the metrics over the observation window and run the trigger
  * tiers. critical → with `autoRollback: critical` an immediate rollback started by the bot;
  * warning → an incident with the judgment matrix; watch → a note (or one quiet head message that
@@ -9,11 +9,11 @@
  * Each round is a durable timer, so evaluation survives restarts like everything else; the trigger
  * state of every service and version is a row, so a pending tier keeps its confirmation window.
  */
-import { evaluate, initialTriggerState, type Breach, type TriggerEvent, type TriggerRules } from '../domain/triggers.ts';
+import { evaluate, initialTriggerState, severityRank, type Breach, type TriggerEvent, type TriggerRules } from '../domain/triggers.ts';
 import { BOT_ACTOR, type Tier } from '../domain/types.ts';
 import type { Store } from '../store/index.ts';
 import type { AutomaticRollback } from './alert-intake.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../clock.ts';
 import type { BreachRecord } from './incident-snapshot.ts';
 import type { IncidentService } from './incidents.ts';
 import type { ClusterPort, IncidentNotifier, MetricsSource } from './ports.ts';
@@ -84,7 +84,7 @@ export class Evaluator {
     try {
       for (const version of await this.liveVersions(service)) {
         const tier = await this.evaluateVersion(service, version);
-        if (tier && (!highest || rank(tier) > rank(highest))) highest = tier;
+        if (tier && (!highest || severityRank(tier) > severityRank(highest))) highest = tier;
       }
     } finally {
       // The watch tier halves the interval until it clears (runbook: 監視強化).
@@ -160,7 +160,7 @@ export class Evaluator {
     }
     this.o.incidents.record(open.id, 'trigger', BOT_ACTOR, { tier: e.tier, version, breaches });
     this.o.notifier.notice(open.id, { kind: 'tier_fired', tier: e.tier, version, breaches });
-    if (rank(e.tier) > rank(open.severity)) {
+    if (severityRank(e.tier) > severityRank(open.severity)) {
       const raised = this.o.incidents.raiseSeverity(open.id, e.tier, version, BOT_ACTOR);
       if (raised.status === 'detected') this.o.incidents.transition(open.id, 'awaiting_decision', BOT_ACTOR, { tier: e.tier });
       if (e.tier === 'critical' && this.o.autoRollback === 'critical') await this.automatic(open.id, title);
@@ -176,6 +176,3 @@ export class Evaluator {
   }
 }
 
-function rank(tier: Tier): number {
-  return tier === 'critical' ? 2 : tier === 'warning' ? 1 : 0;
-}

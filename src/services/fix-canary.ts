@@ -11,7 +11,7 @@ import { movesTrafficAtOnce } from '../domain/routing.ts';
 import type { Actor } from '../domain/types.ts';
 import { RollbackConflictError, type RollbackRecord, type Store } from '../store/index.ts';
 import type { Authorizer } from './authorization.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../clock.ts';
 import type { IncidentService } from './incidents.ts';
 import type { IncidentNotifier, RollbackEngine } from './ports.ts';
 import { canaryPlanChanges, type CanaryShown } from './plan-changes.ts';

@@ -7,7 +7,7 @@ import { acknowledge as ackIncident, openIncident, transition as applyTransition
 import { severityRank } from '../domain/triggers.ts';
 import type { Actor, Incident, IncidentStatus, Tier } from '../domain/types.ts';
 import { NotFoundError, type Store, type StoredTimelineEvent } from '../store/index.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../clock.ts';
 import type { BreachRecord } from './incident-snapshot.ts';
 import { silentNotifier, type IncidentNotifier } from './ports.ts';
 import type { StakeholderPort } from './post-actions.ts';
@@ -58,7 +58,7 @@ export class IncidentService {
 
   /**
    * Opens an incident for the service, or returns the one already open: a service has at most one
-   * open incident, and everything about it lands there (SPEC section 3).
+   * open incident, and everything about it lands there.
    */
   open(request: OpenRequest, actor: Actor): { incident: Incident; created: boolean } {
     const existing = this.store.incidents.findOpenByService(request.service);

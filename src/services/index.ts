@@ -9,7 +9,7 @@ import type { Store } from '../store/index.ts';
 import { AlertIntake } from './alert-intake.ts';
 import { Evaluator } from './evaluator.ts';
 import { Authorizer } from './authorization.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../clock.ts';
 import { ComplaintService } from './complaints.ts';
 import { DecisionService } from './decisions.ts';
 import { IncidentDeclarations } from './declarations.ts';

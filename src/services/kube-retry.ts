@@ -3,7 +3,7 @@
  * connection — are tried again with a growing pause; anything else (403, 404, 422, a refused
  * split) is an answer and is passed on at once. Time goes through the injected clock.
  */
-import type { Clock } from './clock.ts';
+import type { Clock } from '../clock.ts';
 
 export interface RetryPolicy {
   attempts: number;

@@ -178,7 +178,7 @@ export interface MetricsHistory {
   range(service: string, version: string, fromMs: number, toMs: number, stepMs: number): Promise<Partial<Record<MetricName, Series>>>;
 }
 
-/** An alert from any source, normalised (SPEC section 3: severity and service from labels). */
+/** An alert from any source, normalised (severity and service from labels). */
 export interface IncomingAlert {
   source: 'alertmanager' | 'grafana' | 'generic';
   /** Stable per alert across repeats: dedup key together with the source. */

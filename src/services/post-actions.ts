@@ -8,7 +8,7 @@ import { FIX_PREPARATION } from '../domain/checklists.ts';
 import type { Actor } from '../domain/types.ts';
 import { nextWorkingDayAt } from '../domain/zoned-time.ts';
 import type { Store } from '../store/index.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../clock.ts';
 import type { IncidentNotifier } from './ports.ts';
 import type { TimerService } from './timers.ts';
 

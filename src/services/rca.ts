@@ -1,11 +1,11 @@
 /**
- * RCA drafts (SPEC section 6): the runbook's template filled from what Rewind recorded, kept in the
+ * RCA drafts: the runbook's template filled from what Rewind recorded, kept in the
  * database, and handed to whoever posts it (the Slack thread, as a Markdown file).
  */
 import { rcaMarkdown } from '../domain/rca.ts';
 import type { Actor } from '../domain/types.ts';
 import type { Store } from '../store/index.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../clock.ts';
 import { refuse, ok, type Outcome } from './refusals.ts';
 
 export interface RcaPublisher {

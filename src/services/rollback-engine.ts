@@ -1,5 +1,5 @@
 /**
- * The rollback engine (SPEC section 5): runs a claimed rollback step by step — immediate
+ * The rollback engine: runs a claimed rollback step by step — immediate
  * (confirm → switch → verify → post-actions) or gradual (confirm → set/observe per phase → verify →
  * post-actions) — and answers pause, resume and abort.
  *
@@ -14,7 +14,7 @@ import { canarySteps, gradualSteps, immediateSteps, type GradualPhaseInput, type
 import type { TriggerRules } from '../domain/triggers.ts';
 import type { Actor } from '../domain/types.ts';
 import type { RollbackRecord, RollbackStep, Store } from '../store/index.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../clock.ts';
 import type { EscalationService } from './escalations.ts';
 import type { IncidentService } from './incidents.ts';
 import type { ClusterPort, IncidentNotifier, MetricsSource, RollbackControl, RollbackEngine } from './ports.ts';

@@ -15,7 +15,7 @@ import { phasesFrom } from '../domain/rollback-plan.ts';
 import { canRun } from '../domain/routing.ts';
 import { chooseTarget } from '../domain/target.ts';
 import type { Store } from '../store/index.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../clock.ts';
 import type { DecisionService } from './decisions.ts';
 import type { IncidentService } from './incidents.ts';
 import { rollbackPlanChanges } from './plan-changes.ts';

@@ -10,7 +10,7 @@
 import { BOT_ACTOR, type Actor } from '../domain/types.ts';
 import { RollbackConflictError, storeRefusal, type RollbackRecord, type Store } from '../store/index.ts';
 import type { Authorizer } from './authorization.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../clock.ts';
 import type { DecisionService } from './decisions.ts';
 import { HeldControls } from './held-controls.ts';
 import type { IncidentService } from './incidents.ts';

@@ -10,7 +10,7 @@
  */
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../clock.ts';
 
 /** What the liveness check reads and writes: the `runners` rows. */
 export interface RunnerRepository {

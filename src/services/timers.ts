@@ -18,7 +18,7 @@
  * long `leaseMs`.
  */
 import type { TimerRecord, TimerRepository } from '../store/timers.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../clock.ts';
 import { Runner } from './runners.ts';
 
 export interface FiredTimer<P = unknown> {

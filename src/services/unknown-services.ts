@@ -14,7 +14,7 @@
  * can neither lose a summary nor send one twice; the process keeps no per-service memory.
  */
 import type { Store } from '../store/index.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../clock.ts';
 import type { IncidentAnnouncer, IncomingAlert } from './ports.ts';
 import type { FiredTimer, TimerService } from './timers.ts';
 

@@ -1,5 +1,5 @@
 /** Rollback drills: scheduled, run, scored, and kept for the trend report. */
-import type { Clock } from '../services/clock.ts';
+import type { Clock } from '../clock.ts';
 import type { Database } from './db.ts';
 import { NotFoundError } from './errors.ts';
 import { fromJson, toJson } from './json.ts';

@@ -1,6 +1,6 @@
 /** Incidents and their timelines. A status change and its timeline line are written together. */
 import type { Actor, Incident, IncidentStatus, TimelineEvent, Tier } from '../domain/types.ts';
-import type { Clock } from '../services/clock.ts';
+import type { Clock } from '../clock.ts';
 import type { Database } from './db.ts';
 import { IncidentConflictError, OpenIncidentExistsError, isUniqueViolation } from './errors.ts';
 import { fromJson, toJson } from './json.ts';

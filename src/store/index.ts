@@ -2,7 +2,7 @@
  * The store: one object holding the open database and a repository per aggregate, which the
  * composition root builds once and passes around. All SQL of Rewind lives in this folder.
  */
-import { systemClock, type Clock } from '../services/clock.ts';
+import { systemClock, type Clock } from '../clock.ts';
 import { createAlertRepository } from './alerts.ts';
 import { createApprovalRepository } from './approvals.ts';
 import { createAssessmentRepository } from './assessments.ts';

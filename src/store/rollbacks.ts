@@ -2,7 +2,7 @@
  * Rollbacks and their steps. Every step is a row, so a restart can see where a rollback stood and
  * resume it. The database itself refuses a second active rollback for a service.
  */
-import type { Clock } from '../services/clock.ts';
+import type { Clock } from '../clock.ts';
 import type { Database } from './db.ts';
 import { NotFoundError, RollbackConflictError, isUniqueViolation } from './errors.ts';
 import { fromJson, toJson } from './json.ts';

@@ -12,7 +12,7 @@ import { normaliseInChunks } from '../../src/adapters/alerts/normalise.ts';
 import { alertRoutes } from '../../src/adapters/alerts/routes.ts';
 import { startHttpServer, type RunningServer } from '../../src/adapters/http/server.ts';
 import { createLogger } from '../../src/logger.ts';
-import { ManualClock } from '../../src/services/clock.ts';
+import { ManualClock } from '../../src/clock.ts';
 import type { AlertAnswer, AlertSink, IncomingAlert } from '../../src/services/ports.ts';
 import { bigAlertmanagerBody } from '../support/big-alerts.ts';
 

@@ -58,7 +58,7 @@ describe('RFC 3339 times', () => {
   });
 });
 
-describe('labels to service, version, tier and summary (SPEC section 3)', () => {
+describe('labels to service, version, tier and summary', () => {
   it('service is the service label, else app, else job, else null; an empty label counts as absent', () => {
     expect(serviceOf({ service: 'prompt-service', app: 'a', job: 'j' })).toBe('prompt-service');
     expect(serviceOf({ app: 'a', job: 'j' })).toBe('a');

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WEBHOOKS_DISABLED_ERROR, alertRoutes } from '../../src/adapters/alerts/routes.ts';
 import { startHttpServer, type RunningServer } from '../../src/adapters/http/server.ts';
 import { createLogger } from '../../src/logger.ts';
-import { ManualClock, type Clock } from '../../src/services/clock.ts';
+import { ManualClock, type Clock } from '../../src/clock.ts';
 import type { AlertSink, IncomingAlert } from '../../src/services/ports.ts';
 import { fixture } from './fixtures.ts';
 

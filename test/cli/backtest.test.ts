@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { runCli } from '../../src/cli.ts';
 import { BACKTEST_USAGE, backtestCommand, parseTime } from '../../src/cli/backtest.ts';
-import { ManualClock } from '../../src/services/clock.ts';
+import { ManualClock } from '../../src/clock.ts';
 import { closedPort, startFakePrometheus, type FakePrometheus } from '../metrics/fake-prometheus.ts';
 import { configText, referenceQueries } from '../metrics/support.ts';
 

@@ -171,7 +171,7 @@ describe('deploy/deployment.yaml', () => {
     expect(fromSecret('SLACK_SIGNING_SECRET')?.optional).toBe(true);
   });
 
-  it('only sets variables the SPEC defines', () => {
+  it('only sets variables Rewind reads', () => {
     const spec = ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_API_URL', 'PORT', 'REWIND_CONFIG', 'REWIND_DB', 'ALERT_WEBHOOK_TOKEN', 'KUBECONFIG', 'LOG_LEVEL'];
     for (const name of Object.keys(env)) expect(spec).toContain(name);
     // In a pod the in-cluster config is used; a KUBECONFIG would point at a file that is not there.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mustParseCondition } from '../../src/domain/conditions.ts';
+import { parseCondition, type Condition } from '../../src/domain/conditions.ts';
 import { ANY, RUNBOOK_MATRIX, recommend, recommendFor, unrunnableRecommendations, type Assessment, type Matrix, type ServiceFacts } from '../../src/domain/matrix.ts';
 import type { MetricSample } from '../../src/domain/metrics.ts';
 import { canRun, runnableActions } from '../../src/domain/routing.ts';
@@ -72,7 +72,9 @@ describe('recommend', () => {
 });
 
 describe('recommendFor: the matrix checked against the service and its latest readings', () => {
-  const abortIf = mustParseCondition('error_rate > 5%');
+  const parsed = parseCondition('error_rate > 5%');
+  if (!parsed.ok) throw new Error(parsed.error);
+  const abortIf: Condition = parsed.condition;
   const RULE_3: Assessment = { userImpact: 'partial', businessImpact: 'high', fixTime: 'long' }; // 一部 / 高 / 長 → 段階的
   const facts = (router: string, readings: MetricSample = {}): ServiceFacts => ({ service: 'prompt-service', router, readings, abortIf });
 

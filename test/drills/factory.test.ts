@@ -3,7 +3,7 @@ import { createInjector } from '../../src/adapters/drills/index.ts';
 import { KubeClients } from '../../src/adapters/kube/clients.ts';
 import { SimulatedMetrics } from '../../src/adapters/metrics/simulated.ts';
 import type { ServiceConfig } from '../../src/config/schema.ts';
-import { ManualClock } from '../../src/services/clock.ts';
+import { ManualClock } from '../../src/clock.ts';
 import type { FaultSpec } from '../../src/services/drill-ports.ts';
 import { writeKubeconfig } from '../support/kubeconfig.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { simulatedInjector, simulatedValuesOf } from '../../src/adapters/drills/simulated.ts';
 import { SimulatedMetrics } from '../../src/adapters/metrics/simulated.ts';
-import { ManualClock } from '../../src/services/clock.ts';
+import { ManualClock } from '../../src/clock.ts';
 import type { FaultSpec, FaultTrigger } from '../../src/services/drill-ports.ts';
 
 const SERVICE = 'prompt-service-staging';

@@ -1,5 +1,5 @@
 /**
- * Rewind end to end with the real Prometheus and Alertmanager (SPEC sections 3 and 5):
+ * Rewind end to end with the real Prometheus and Alertmanager:
  * (a) the evaluator reads the breach through the repository's PromQL and rolls back by itself on
  *     the Kubernetes stand-in;
  * (b) an alert rule fires through Alertmanager's webhook into /alerts/alertmanager and becomes
@@ -81,8 +81,10 @@ describe('with the real Alertmanager', () => {
     const open = w.rewind.store.incidents.listOpen();
     expect(open).toHaveLength(1);
     expect(open[0]).toMatchObject({ service: 'prompt-service', version: 'v2.0.0', severity: 'warning', status: 'awaiting_decision' });
-    const heads = w.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === undefined);
-    expect(heads).toHaveLength(1);
+    const topLevel = (channel: string) => w.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === undefined && c.args.channel === channel);
+    expect(topLevel(w.rewind.config.slack.incidentChannel)).toHaveLength(1);
+    // The incident reached warning: the stakeholders were told once, beside it.
+    expect(topLevel(w.rewind.config.slack.stakeholderChannel)).toHaveLength(1);
     const thread = w.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === open[0]?.slackTs).map(textOf);
     expect(thread.some((t) => t.includes('alertmanager alert') && t.includes('prompt-service error rate above 5%'))).toBe(true);
     expect(thread.some((t) => t.includes('resolved'))).toBe(true);

@@ -11,7 +11,7 @@ import { alertRoutes } from '../../src/adapters/alerts/routes.ts';
 import { startHttpServer, type ServerTimeouts } from '../../src/adapters/http/server.ts';
 import { createSlackApp, type SlackSurface } from '../../src/adapters/slack/app.ts';
 import { createLogger } from '../../src/logger.ts';
-import { ManualClock } from '../../src/services/clock.ts';
+import { ManualClock } from '../../src/clock.ts';
 import type { AlertAnswer, AlertSink, IncomingAlert } from '../../src/services/ports.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { bigAlertmanagerBody } from '../support/big-alerts.ts';

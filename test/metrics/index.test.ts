@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { HttpJsonMetrics, PrometheusMetrics, SimulatedMetrics, createMetrics, withComplaints } from '../../src/adapters/metrics/index.ts';
 import { createLogger } from '../../src/logger.ts';
-import { ManualClock } from '../../src/services/clock.ts';
+import { ManualClock } from '../../src/clock.ts';
 import type { MetricsSource } from '../../src/services/ports.ts';
 import { startFakePrometheus, type FakePrometheus } from './fake-prometheus.ts';
 import { T0, configWith, fixedClock, recordingLog, referenceQueries } from './support.ts';

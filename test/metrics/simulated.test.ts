@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { SimulatedMetrics } from '../../src/adapters/metrics/simulated.ts';
-import { ManualClock } from '../../src/services/clock.ts';
+import { ManualClock } from '../../src/clock.ts';
 import { T0 } from './support.ts';
 
 const MIN = 60_000;

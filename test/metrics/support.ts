@@ -1,7 +1,7 @@
 /** Shared bits of the metrics tests: a clock with a fixed `now` but real sleeps, and a log recorder. */
 import { parseConfigText } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
-import { systemClock, type Clock } from '../../src/services/clock.ts';
+import { systemClock, type Clock } from '../../src/clock.ts';
 
 /** 2026-01-05T09:00:00Z: the time every instant query is asked at. */
 export const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);

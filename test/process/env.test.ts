@@ -13,7 +13,7 @@ describe('readEnv', () => {
     expect(env.socketMode).toBe(true);
   });
 
-  it('applies the SPEC defaults', () => {
+  it('applies the documented defaults', () => {
     const { env } = readEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' });
     expect(env).toMatchObject({
       port: 3000,

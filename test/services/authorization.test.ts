@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Authorizer } from '../../src/services/authorization.ts';
-import { ManualClock } from '../../src/services/clock.ts';
+import { ManualClock } from '../../src/clock.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 
 let store: Store;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PlannedEscalation } from '../../src/domain/escalation.ts';
 import { BOT_ACTOR, type Actor, type Incident } from '../../src/domain/types.ts';
-import { ManualClock } from '../../src/services/clock.ts';
+import { ManualClock } from '../../src/clock.ts';
 import { EscalationService } from '../../src/services/escalations.ts';
 import { IncidentService } from '../../src/services/incidents.ts';
 import { TimerService } from '../../src/services/timers.ts';

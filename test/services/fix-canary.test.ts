@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/schema.ts';
 import type { MetricSample } from '../../src/domain/metrics.ts';
 import { BOT_ACTOR, type Actor } from '../../src/domain/types.ts';
-import type { ManualClock } from '../../src/services/clock.ts';
+import type { ManualClock } from '../../src/clock.ts';
 import type { MetricsSource } from '../../src/services/ports.ts';
 import { FakeCluster, serverError } from '../support/fake-cluster.ts';
 import { refusalText } from '../../src/adapters/slack/blocks/notes.ts';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MetricSample } from '../../src/domain/metrics.ts';
 import { BOT_ACTOR, type Actor } from '../../src/domain/types.ts';
-import type { ManualClock } from '../../src/services/clock.ts';
+import type { ManualClock } from '../../src/clock.ts';
 import type { MetricsSource } from '../../src/services/ports.ts';
 import { FakeCluster, serverError } from '../support/fake-cluster.ts';
 import { serviceWorld, shippedConfig, T0, type ServiceWorld } from '../support/services.ts';

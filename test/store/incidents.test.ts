@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Incident, TimelineEvent } from '../../src/domain/types.ts';
-import { ManualClock } from '../../src/services/clock.ts';
+import { ManualClock } from '../../src/clock.ts';
 import { IncidentConflictError, OpenIncidentExistsError } from '../../src/store/errors.ts';
 import { openStore, type NewIncident, type Store } from '../../src/store/index.ts';
 

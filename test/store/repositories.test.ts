@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/services/clock.ts';
+import { ManualClock } from '../../src/clock.ts';
 import { NotFoundError, openStore, type Store } from '../../src/store/index.ts';
 
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);

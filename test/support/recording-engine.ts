@@ -3,7 +3,7 @@
  * row the way the real engine would, so the Slack surface can be tested before Kubernetes exists.
  */
 import type { Actor } from '../../src/domain/types.ts';
-import type { Clock } from '../../src/services/clock.ts';
+import type { Clock } from '../../src/clock.ts';
 import type { RollbackControl, RollbackEngine } from '../../src/services/ports.ts';
 import type { RollbackRecord, Store } from '../../src/store/index.ts';
 

@@ -4,7 +4,7 @@
  */
 import { loadConfigFile } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
-import { ManualClock } from '../../src/services/clock.ts';
+import { ManualClock } from '../../src/clock.ts';
 import type { RcaPublisher } from '../../src/services/rca.ts';
 import { createServices, type Services } from '../../src/services/index.ts';
 import type { ChannelNotice, ClusterPort, IncidentAnnouncer, IncidentNotice, IncidentNotifier, MetricsSource, RollbackEngine, UserGroupDirectory } from '../../src/services/ports.ts';

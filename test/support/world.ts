@@ -11,7 +11,7 @@ import { stringify } from 'yaml';
 import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { startRewind, type Rewind } from '../../src/main.ts';
-import { ManualClock, systemClock } from '../../src/services/clock.ts';
+import { ManualClock, systemClock } from '../../src/clock.ts';
 import { BOT_ACTOR, type Incident } from '../../src/domain/types.ts';
 import { RecordingEngine } from './recording-engine.ts';
 import { REPO } from './run-cli.ts';
@@ -33,7 +33,7 @@ import { SocketModeStandIn } from './socket-mode.ts';
 import { KubeApiStandIn, type SeedOptions } from './kube-api.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import type { Store } from '../../src/store/index.ts';
-import type { Clock } from '../../src/services/clock.ts';
+import type { Clock } from '../../src/clock.ts';
 
 export const SECRET = 'world-signing-secret';
 export const ALERT_TOKEN = 'world-alert-token';

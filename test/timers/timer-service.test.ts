@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock, settle } from '../../src/services/clock.ts';
+import { ManualClock, settle } from '../../src/clock.ts';
 import { TimerService, type FiredTimer, type TimerLog, type TimerServiceOptions } from '../../src/services/timers.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 

@@ -1,5 +1,5 @@
 /**
- * The generic webhook of SPEC section 1, for senders that are neither Alertmanager nor Grafana
+ * The generic webhook, for senders that are neither Alertmanager nor Grafana
  * (a cron job, a synthetic check, curl during an incident): `{ service, severity, summary, name?,
  * labels?, annotations?, generatorURL?, startsAt?, status?, fingerprint? }`, one alert per request.
  * `name` is the check's own name (else `labels.alertname`); `annotations.runbook_url`,

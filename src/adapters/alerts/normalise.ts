@@ -1,6 +1,6 @@
 /**
  * What the three alert webhooks share: reading untrusted JSON into typed fields with errors that
- * name the exact field, and the SPEC section 3 rules that turn labels into a service, a version
+ * name the exact field, and the rules that turn labels into a service, a version
  * and a tier. Pure: no I/O, no clock; the time of receipt is passed in.
  */
 import { createHash } from 'node:crypto';
@@ -207,7 +207,7 @@ function label(labels: Record<string, string>, name: string): string | null {
   return v === undefined || v.trim() === '' ? null : v;
 }
 
-/** SPEC section 3: the `service` label, else `app`, else `job`. */
+/** The service of an alert: the `service` label, else `app`, else `job`. */
 export function serviceOf(labels: Record<string, string>): string | null {
   return label(labels, 'service') ?? label(labels, 'app') ?? label(labels, 'job');
 }
@@ -216,7 +216,7 @@ export function versionOf(labels: Record<string, string>): string | null {
   return label(labels, 'version');
 }
 
-/** SPEC section 3: `critical` | `warning` | `watch` in any case; anything else, or none, is `warning`. */
+/** The severity of an alert: `critical` | `warning` | `watch` in any case; anything else, or none, is `warning`. */
 export function tierOf(severity: string | null | undefined): Tier {
   const s = severity?.trim().toLowerCase();
   return s === 'critical' || s === 'watch' ? s : 'warning';

@@ -1,5 +1,5 @@
 /**
- * The alert webhooks of SPEC section 1: `POST /alerts/alertmanager`, `/alerts/grafana` and
+ * The alert webhooks: `POST /alerts/alertmanager`, `/alerts/grafana` and
  * `/alerts/generic`. Each request passes the same gates in order — webhooks enabled, bearer token,
  * JSON content type, body size, JSON syntax, payload shape — and only a request that passes them
  * all reaches the sink, so a refused request changes nothing. Plain (req, res) handlers, like the
@@ -14,7 +14,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../logger.ts';
-import type { Clock } from '../../services/clock.ts';
+import type { Clock } from '../../clock.ts';
 import type { AlertAnswer, AlertSink, IncomingAlert } from '../../services/ports.ts';
 import { readBody } from '../http/body.ts';
 import { sendJson, type Route } from '../http/routes.ts';

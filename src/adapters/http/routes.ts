@@ -1,5 +1,5 @@
 /**
- * The operational routes of SPEC section 1: health, readiness and Prometheus metrics. They are
+ * The operational routes: health, readiness and Prometheus metrics. They are
  * plain (req, res) handlers so the same list can be served by our own server (Socket Mode) and
  * handed to Bolt's HTTPReceiver as `customRoutes` (HTTP mode) without change.
  */

@@ -1,5 +1,5 @@
 /**
- * Rewind's own HTTP server for the routes of SPEC section 1. Used in Socket Mode, where Bolt does
+ * Rewind's own HTTP server for the operational routes and the alert webhooks. Used in Socket Mode, where Bolt does
  * not listen, and by tests; in HTTP mode the same routes ride on Bolt's receiver instead, which is
  * given the same SERVER_TIMEOUTS.
  */

@@ -8,7 +8,7 @@
  * sparklines need Prometheus.
  */
 import type { MetricName, MetricSample } from '../../domain/metrics.ts';
-import type { Clock } from '../../services/clock.ts';
+import type { Clock } from '../../clock.ts';
 import type { MetricsSource } from '../../services/ports.ts';
 import { MetricReadError, excerpt, getJson, retryableStatus, withRetries, type FetchLike } from './http.ts';
 import { promDuration } from './prometheus.ts';

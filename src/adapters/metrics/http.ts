@@ -4,7 +4,7 @@
  * garbled body). A request the server refused on its merits (400 bad query, 404 wrong path) is not
  * retried: it would be refused again, and the retries would only delay the next evaluation.
  */
-import type { Clock } from '../../services/clock.ts';
+import type { Clock } from '../../clock.ts';
 
 export type FetchLike = typeof globalThis.fetch;
 

@@ -1,10 +1,10 @@
 /**
  * Picks the metrics provider of `metrics.provider` and adds the complaints of `/rollback
- * complaint` as `user_complaints` (SPEC section 3) unless Prometheus has a query for them.
+ * complaint` as `user_complaints` unless Prometheus has a query for them.
  */
 import type { Config } from '../../config/schema.ts';
 import type { MetricSample } from '../../domain/metrics.ts';
-import type { Clock } from '../../services/clock.ts';
+import type { Clock } from '../../clock.ts';
 import type { MetricsHistory, MetricsSource } from '../../services/ports.ts';
 import type { FetchLike } from './http.ts';
 import { HttpJsonMetrics } from './http-json.ts';

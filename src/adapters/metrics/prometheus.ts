@@ -11,7 +11,7 @@
  */
 import { METRIC_NAMES, type MetricName, type MetricSample } from '../../domain/metrics.ts';
 import { formatDuration } from '../../config/units.ts';
-import type { Clock } from '../../services/clock.ts';
+import type { Clock } from '../../clock.ts';
 import type { MetricsHistory, MetricsSource, Series } from '../../services/ports.ts';
 import { MetricReadError, excerpt, getJson, retryableStatus, withRetries, type FetchLike, type JsonAnswer } from './http.ts';
 import { ReadabilityReporter, silentMetricsLog, type MetricsLog } from './readability.ts';

@@ -10,7 +10,7 @@
  * the window would have measured. NaN in a script means "cannot be read" and is left out.
  */
 import { isMetricName, type MetricName, type MetricSample } from '../../domain/metrics.ts';
-import type { Clock } from '../../services/clock.ts';
+import type { Clock } from '../../clock.ts';
 import type { MetricsHistory, MetricsSource, Series } from '../../services/ports.ts';
 
 /**

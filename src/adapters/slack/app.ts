@@ -1,5 +1,5 @@
 /**
- * The Bolt app in either connection mode (SPEC section 1): Socket Mode when an app-level token is
+ * The Bolt app in either connection mode: Socket Mode when an app-level token is
  * set — no public URL, the usual choice behind a firewall — else HTTP mode on `/slack/events`,
  * verified with the signing secret. Rewind's own routes (health, readiness, metrics, alert
  * webhooks) are served on the same port in both modes: by Bolt's HTTP receiver as custom routes,
@@ -10,7 +10,7 @@ import type { Server } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
 import { WebClient, type RetryOptions } from '@slack/web-api';
 import type { Logger } from '../../logger.ts';
-import type { Clock } from '../../services/clock.ts';
+import type { Clock } from '../../clock.ts';
 import type { ProcessedRequestRepository } from '../../store/index.ts';
 import type { Route } from '../http/routes.ts';
 import { SERVER_TIMEOUTS, applyTimeouts, serverOptions, startHttpServer, type RunningServer, type ServerTimeouts } from '../http/server.ts';

@@ -14,7 +14,7 @@
  * (./store-outage.ts).
  */
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
-import type { Clock } from '../../services/clock.ts';
+import type { Clock } from '../../clock.ts';
 import { storeRefusal, type ProcessedRequestRepository } from '../../store/index.ts';
 
 const DAY = 86_400_000;

@@ -9,7 +9,7 @@
  * sender tell the people it was for another way. A sweep every `retryMs` picks up what is due,
  * also what a previous process left behind.
  */
-import type { Clock } from '../../services/clock.ts';
+import type { Clock } from '../../clock.ts';
 import type { OutboxMessage, OutboxRepository } from '../../store/index.ts';
 
 export interface SenderLog {

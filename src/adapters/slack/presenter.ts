@@ -16,7 +16,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import type { Clock } from '../../services/clock.ts';
+import type { Clock } from '../../clock.ts';
 import type { IncidentService } from '../../services/incidents.ts';
 import type { ChannelNotice, IncidentAnnouncer, IncidentNotice, IncidentNotifier, UserGroupDirectory } from '../../services/ports.ts';
 import type { Queries } from '../../services/queries.ts';

@@ -11,7 +11,7 @@
  */
 import type { AnyMiddlewareArgs, Middleware, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import type { Clock } from '../../services/clock.ts';
+import type { Clock } from '../../clock.ts';
 import { ControlHeldError } from '../../services/held-controls.ts';
 import { storeRefusal } from '../../store/errors.ts';
 import { STORE_OUTAGE_STRINGS } from './i18n/store-outage.ts';

@@ -414,4 +414,3 @@ export class KubeApiStandIn {
   }
 }
 
-export const startKubeApi = (options?: StandInOptions) => KubeApiStandIn.start(options);

@@ -18,7 +18,7 @@
  * real deployment), and head-message updates are spaced as in production.
  */
 import { startRewind, StartupError, type Rewind } from '../../../src/main.ts';
-import { ScaledClock } from '../../../src/services/clock.ts';
+import { ScaledClock } from '../../../src/clock.ts';
 
 /** Every version of every service reads like this, always. */
 export const HEALTHY = { error_rate: 0.004, availability: 0.999, p50_latency: 400, p95_latency: 1500, p99_latency: 2500, hallucination_rate: 0.02, user_complaints: 0 };

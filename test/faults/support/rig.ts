@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { parse, stringify } from 'yaml';
-import { ScaledClock } from '../../../src/services/clock.ts';
+import { ScaledClock } from '../../../src/clock.ts';
 import { KubeApiStandIn, type SeedOptions } from '../../support/kube-api.ts';
 import { writeKubeconfig } from '../../support/kubeconfig.ts';
 import { REPO } from '../../support/run-cli.ts';

@@ -1,5 +1,5 @@
 /**
- * Rollback drills end to end (SPEC section 7): the quarterly schedule on the compressed clock
+ * Rollback drills end to end: the quarterly schedule on the compressed clock
  * (announcement, reminder, start — exactly once each, across a restart; missed when Rewind was
  * down), a full simulated drill from `/drill run` through detection, a signed decision click, the
  * real engine's rollback on the Kubernetes API stand-in, verification and the scorecard, the fault

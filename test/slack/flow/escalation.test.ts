@@ -1,5 +1,5 @@
 /**
- * Escalation as people see it (SPEC section 6), on a compressed clock: the thread mention, the
+ * Escalation as people see it, on a compressed clock: the thread mention, the
  * head message marked, and a direct message to each person — exactly once per level, across
  * restarts, and never after the incident is resolved.
  */

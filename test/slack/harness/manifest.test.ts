@@ -32,7 +32,7 @@ interface Manifest {
 const manifest = parse(readFileSync(fileURLToPath(new URL('../../../manifest.yml', import.meta.url)), 'utf8')) as Manifest;
 const EVENTS_URL = 'https://rewind.example.com/slack/events';
 
-/** SPEC §4: every subcommand each command answers. */
+/** every subcommand each command answers. */
 const SUBCOMMANDS: Record<string, string[]> = {
   [COMMAND.rollback]: ['immediate', 'gradual', 'planned', 'status', 'pause', 'resume', 'abort', 'history', 'complaint', 'help'],
   [COMMAND.incident]: ['declare', 'list', 'ack', 'resolve', 'rca', 'timeline', 'help'],
@@ -57,7 +57,7 @@ describe('manifest.yml', () => {
     }
   });
 
-  it.each(Object.entries(SUBCOMMANDS))('names every SPEC subcommand of %s in its usage hint', (name, subcommands) => {
+  it.each(Object.entries(SUBCOMMANDS))('names every subcommand of %s in its usage hint', (name, subcommands) => {
     const words = new Set(command(name).usage_hint.split(/[^a-z]+/));
     expect(subcommands.filter((s) => !words.has(s))).toEqual([]);
   });

@@ -1,7 +1,7 @@
 /**
  * Alert webhook bodies for fuzzing `/alerts/alertmanager`, `/alerts/grafana` and `/alerts/generic`:
- * the captured Alertmanager and Grafana payloads of test/alerts/fixtures and the generic shape of
- * SPEC section 1, with their fields mutated, their JSON corrupted, the wrong content type, or a
+ * the captured Alertmanager and Grafana payloads of test/alerts/fixtures and the generic shape
+ * Rewind accepts (docs/alerts.md), with their fields mutated, their JSON corrupted, the wrong content type, or a
  * body past the size limit. Each carries the verdict of its changes (mutations.ts): `refused` ones
  * must be answered 4xx and change nothing.
  *

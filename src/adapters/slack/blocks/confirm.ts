@@ -1,5 +1,5 @@
 /**
- * The confirmation modal in front of a rollback (SPEC §4: destructive buttons open a confirmation).
+ * The confirmation modal in front of a rollback (destructive buttons open a confirmation).
  * What the person saw travels in `private_metadata`; parseConfirmMetadata refuses any other shape,
  * and the submission is planned again from the state then and refused unless it is still exactly
  * what the modal showed (RollbackRequests.confirm): metadata comes back from Slack, and a signed

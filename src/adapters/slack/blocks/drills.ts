@@ -1,5 +1,5 @@
 /**
- * The drill messages (SPEC §7, runbook ロールバック訓練): the announcement with the preparation
+ * The drill messages (runbook ロールバック訓練): the announcement with the preparation
  * checklist, the start notice, the missed-drill notice, the scorecard with rating buttons and the
  * review checklist, and the texts of `/drill history`, `/drill report` and `/drill run --dry-run`.
  * Pure: every instant and every measured value is passed in.

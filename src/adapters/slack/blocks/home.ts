@@ -1,5 +1,5 @@
 /**
- * The App Home tab (SPEC §4): open incidents, rollbacks in progress and the next drill, each with a
+ * The App Home tab: open incidents, rollbacks in progress and the next drill, each with a
  * friendly empty state. Times are shown in the team's configured zone (drills.timezone) because the
  * drill schedule is defined in it.
  */

@@ -1,5 +1,5 @@
 /**
- * The incident head message: one message per incident, updated in place as it moves (SPEC §4). It
+ * The incident head message: one message per incident, updated in place as it moves. It
  * shows where the incident stands and offers exactly the controls that make sense in that state,
  * so a stale button can never start a second rollback or approve a finished one.
  */

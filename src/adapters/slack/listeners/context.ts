@@ -8,7 +8,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Config } from '../../../config/schema.ts';
 import type { Actor } from '../../../domain/types.ts';
 import type { Logger } from '../../../logger.ts';
-import type { Clock } from '../../../services/clock.ts';
+import type { Clock } from '../../../clock.ts';
 import type { Services } from '../../../services/index.ts';
 import type { Refusal } from '../../../services/refusals.ts';
 import { refusalText } from '../blocks/notes.ts';

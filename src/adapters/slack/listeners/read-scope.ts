@@ -21,7 +21,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../../logger.ts';
-import type { Clock } from '../../../services/clock.ts';
+import type { Clock } from '../../../clock.ts';
 import { errorFields, type ErrorFields } from '../payload-guard.ts';
 
 export type ReadTopic = 'incidents' | 'drills';

@@ -1,5 +1,5 @@
 /**
- * `/drill run|schedule|history|report|abort` (SPEC section 7). Parse, call the drill service, render;
+ * `/drill run|schedule|history|report|abort`. Parse, call the drill service, render;
  * schedule, history and report only where they may be read; run (its dry run too, which shows the
  * plan) and abort only in the drill or incident channel, or by a member of the incident channel (write.ts).
  */

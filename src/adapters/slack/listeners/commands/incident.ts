@@ -1,5 +1,5 @@
 /**
- * `/incident declare|list|ack|resolve|rca|timeline` (SPEC section 4): declare, list and timeline only
+ * `/incident declare|list|ack|resolve|rca|timeline`: declare, list and timeline only
  * where incidents may be read; ack, resolve and rca only where incidents are worked on (write.ts).
  * Acknowledging needs no approver — whoever is on call may, as the runbook says — but only a member
  * of the incident channel, and the incident records who.

@@ -1,5 +1,5 @@
 /**
- * `/rollback …` (SPEC section 4); status and history only where they may be read; the rollbacks and
+ * `/rollback …`; status and history only where they may be read; the rollbacks and
  * their controls only where incidents are worked on (write.ts), answered after the ack. A complaint
  * is taken anywhere: it is what users told support, wherever support works, and it only counts.
  */

@@ -1,4 +1,4 @@
-/** App Home (SPEC section 4): open incidents, rollbacks in progress, the next drill. */
+/** App Home: open incidents, rollbacks in progress, the next drill. */
 import type { App } from '@slack/bolt';
 import { nextCronRuns } from '../../../../services/cron-schedule.ts';
 import { homeView } from '../../blocks/home.ts';
