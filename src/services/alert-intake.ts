@@ -122,7 +122,8 @@ export class AlertIntake implements AlertSink {
       stored = this.o.store.transaction(() => {
         const results = batch.map((d) => {
           try {
-            return this.o.store.transaction(() => this.store(d.alerts));
+            // The delivery's alert notes are joined in memory and written once, inside its savepoint.
+            return this.o.store.transaction(() => this.o.notifier.batch(() => this.store(d.alerts)));
           } catch (failed) {
             return { failed };
           }

@@ -94,7 +94,8 @@ export function rollbackSnapshot(store: Store, rollback: RollbackRecord, require
 export function incidentSnapshot(store: Store, judgment: Judgment, requiredApprovals: number, incidentId: string): IncidentSnapshot | null {
   const incident = store.incidents.get(incidentId);
   if (!incident) return null;
-  const timeline = store.incidents.timeline(incidentId);
+  // Alert lines carry no breaches, decisions or escalations, and an incident may hold thousands.
+  const timeline = store.incidents.timelineWithout(incidentId, 'alert');
   let breaches: BreachRecord[] = [];
   let decision: IncidentSnapshot['decision'] = null;
   let escalation: IncidentSnapshot['escalation'] = null;

@@ -97,9 +97,15 @@ export interface IncidentAnnouncer {
 export interface IncidentNotifier {
   changed(incidentId: string): void;
   notice(incidentId: string, notice: IncidentNotice): void;
+  /**
+   * Runs `fn`, whose notices may be joined before they are written — still within `fn`'s caller's
+   * transaction, in their order: the alert intake stores thousands of alerts in one commit, and
+   * writing the growing alert note once per alert made that commit block the event loop.
+   */
+  batch<T>(fn: () => T): T;
 }
 
-export const silentNotifier: IncidentNotifier = { changed: () => {}, notice: () => {} };
+export const silentNotifier: IncidentNotifier = { changed: () => {}, notice: () => {}, batch: (fn) => fn() };
 
 /**
  * The engine of a build without one (until the Kubernetes engine is wired in): every request is

@@ -76,7 +76,7 @@ export class Queries {
 
   /** Where the stakeholder notice of an incident was posted, once it has been. */
   stakeholderMessage(incidentId: string): { channel: string; ts: string } | null {
-    const e = this.store.incidents.timeline(incidentId).find((x) => x.kind === 'stakeholder_notice');
+    const e = this.store.incidents.firstOfKind(incidentId, 'stakeholder_notice');
     return e && typeof e.detail.channel === 'string' && typeof e.detail.ts === 'string' ? { channel: e.detail.channel, ts: e.detail.ts } : null;
   }
 }

@@ -154,6 +154,14 @@ export function createIncidentRepository(db: Database, clock: Clock) {
     `SELECT id, incident_id, at, kind, actor_kind, actor_id, from_status, to_status, detail
      FROM timeline_events WHERE incident_id = ? ORDER BY at, id`,
   );
+  const selectTimelineWithout = db.prepare<[string, string], EventRow>(
+    `SELECT id, incident_id, at, kind, actor_kind, actor_id, from_status, to_status, detail
+     FROM timeline_events WHERE incident_id = ? AND kind <> ? ORDER BY at, id`,
+  );
+  const selectFirstOfKind = db.prepare<[string, string], EventRow>(
+    `SELECT id, incident_id, at, kind, actor_kind, actor_id, from_status, to_status, detail
+     FROM timeline_events WHERE incident_id = ? AND kind = ? ORDER BY at, id LIMIT 1`,
+  );
 
   function writeEvent(event: TimelineEvent): number {
     const result = insertEvent.run({
@@ -278,6 +286,20 @@ export function createIncidentRepository(db: Database, clock: Clock) {
     /** The timeline, oldest first (ties in the order they were written). */
     timeline(incidentId: string): StoredTimelineEvent[] {
       return selectTimeline.all(incidentId).map(toEvent);
+    },
+
+    /**
+     * The timeline without one kind of event: an incident may gather thousands of `alert` lines,
+     * and what is drawn on every head-message update never reads them.
+     */
+    timelineWithout(incidentId: string, kind: string): StoredTimelineEvent[] {
+      return selectTimelineWithout.all(incidentId, kind).map(toEvent);
+    },
+
+    /** The first event of a kind on the incident's timeline, if any. */
+    firstOfKind(incidentId: string, kind: string): StoredTimelineEvent | null {
+      const row = selectFirstOfKind.get(incidentId, kind);
+      return row ? toEvent(row) : null;
     },
   };
 }

@@ -101,6 +101,11 @@ describe('alert webhooks at the body limit', () => {
 
     expect((await world.postAlert('alertmanager', lastOne)).status).toBe(202);
     expect(offers()).toHaveLength(1);
+    // The last alert's note (joined in memory within its commit) comes before the offer it caused.
+    const thread = world.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === incident?.slackTs);
+    const lastNote = thread.findLastIndex((c) => !actionIds(c).includes(ACTION.resolve) && textOf(c).includes('resolved'));
+    expect(lastNote).toBeGreaterThanOrEqual(0);
+    expect(lastNote).toBeLessThan(thread.indexOf(offers()[0]!));
     expect(textOf(offers()[0])).toContain('Every alert of this incident is resolved');
     expect(world.rewind.store.alerts.listForIncident(incident?.id ?? '').every((a) => a.status === 'resolved')).toBe(true);
   });

@@ -46,6 +46,9 @@ export class RecordingNotifier implements IncidentNotifier, IncidentAnnouncer, R
   changed(incidentId: string): void {
     this.changes.push(incidentId);
   }
+  batch<T>(fn: () => T): T {
+    return fn();
+  }
   notice(incidentId: string, notice: IncidentNotice): void {
     this.notices.push({ incidentId, notice });
   }

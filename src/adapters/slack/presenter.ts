@@ -86,6 +86,10 @@ const kept = (n: AlertNotice, at: number): AlertNotice => ({
   name: n.name === null ? null : clip(n.name, NAME_SHOWN),
   links: at < ALERTS_LISTED ? n.links : {},
 });
+const countMore = (notices: readonly AlertNotice[]) => ({
+  firing: notices.filter((n) => n.status === 'firing').length,
+  resolved: notices.filter((n) => n.status !== 'firing').length,
+});
 /** Texts are clipped when made, but an outbox row may be older than that (a 200 KB notice once waited there). */
 const fit = (text: string): string => clip(text, SLACK_LIMITS.messageText);
 
@@ -149,6 +153,8 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
   private readonly minUpdateIntervalMs: number;
   private readonly sender: OutboxSender;
   private readonly stakeholders: StakeholderMessages;
+  /** Alert notices of the batch running now, per incident, in order (see batch). */
+  private collecting: Map<string, AlertNotice[]> | null = null;
   /** Head messages Slack took whose place the database could not record yet (a full disk). */
   private readonly heads = new UnrecordedPosts((id, where) => this.incidents?.attachMessage(id, where.channel, where.ts));
   /** Set after construction: the incident service needs the presenter and the presenter needs it. */
@@ -186,8 +192,30 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
     this.post(queue, { kind: 'render', incidentId });
   }
 
+  batch<T>(fn: () => T): T {
+    if (this.collecting) return fn();
+    const collecting = new Map<string, AlertNotice[]>();
+    this.collecting = collecting;
+    try {
+      const result = fn();
+      for (const incidentId of [...collecting.keys()]) this.flushAlerts(incidentId);
+      return result;
+    } finally {
+      // On a throw the caller's transaction is rolled back: what was collected goes with it.
+      this.collecting = null;
+    }
+  }
+
   notice(incidentId: string, notice: IncidentNotice): void {
-    if (notice.kind === 'alert') return this.alertNotice(incidentId, notice);
+    if (notice.kind === 'alert') {
+      if (!this.collecting) return this.alertNotes(incidentId, [notice]);
+      const list = this.collecting.get(incidentId) ?? [];
+      list.push(notice);
+      this.collecting.set(incidentId, list);
+      return;
+    }
+    // A note after alerts ("every alert is resolved") comes after their note in the thread.
+    this.flushAlerts(incidentId);
     // Once posted (or queued), the stakeholder notice follows the incident to its resolution.
     if (StakeholderMessages.isNews(notice.kind) && (this.o.outbox.hasQueued(queueOf.stakeholders(incidentId)) || this.o.queries.stakeholderMessage(incidentId))) {
       this.stakeholderNotice(incidentId);
@@ -261,17 +289,27 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
    * Alerts can come by the hundred: while one alert note waits its turn, later alerts join it, so
    * a burst is one message, never one per alert.
    */
-  private alertNotice(incidentId: string, notice: AlertNotice): void {
+  private alertNotes(incidentId: string, notices: readonly AlertNotice[]): void {
     const queue = queueOf.incident(incidentId);
     const waiting = this.o.outbox.lastWaiting(queue, 'alerts');
     const parsed = waiting && this.joinable(waiting) ? pendingSchema.safeParse(waiting.payload) : null;
-    if (waiting && parsed?.success && parsed.data.kind === 'alerts') {
-      const batch = parsed.data;
+    const joined = waiting && parsed?.success && parsed.data.kind === 'alerts' ? parsed.data : null;
+    const batch = joined ?? { kind: 'alerts' as const, incidentId, notices: [], more: { firing: 0, resolved: 0 } };
+    for (const notice of notices) {
       if (batch.notices.length < ALERTS_KEPT) batch.notices.push(kept(notice, batch.notices.length));
       else batch.more[notice.status === 'firing' ? 'firing' : 'resolved']++;
-      if (this.o.outbox.replacePayload(waiting.id, batch)) return this.sender.kick(queue);
     }
-    this.post(queue, { kind: 'alerts', incidentId, notices: [kept(notice, 0)], more: { firing: 0, resolved: 0 } });
+    if (joined && waiting && this.o.outbox.replacePayload(waiting.id, batch)) return this.sender.kick(queue);
+    const fresh = joined ? { ...batch, notices: notices.slice(0, ALERTS_KEPT).map((n, i) => kept(n, i)), more: countMore(notices.slice(ALERTS_KEPT)) } : batch;
+    this.post(queue, fresh);
+  }
+
+  /** Writes the alert notices collected for the incident during a batch (see batch). */
+  private flushAlerts(incidentId: string): void {
+    const collected = this.collecting?.get(incidentId);
+    if (!collected || collected.length === 0) return;
+    this.collecting?.delete(incidentId);
+    this.alertNotes(incidentId, collected);
   }
 
   /** A waiting message may absorb a new request until it has read what it sends, and only in this process. */
