@@ -64,9 +64,9 @@ export class FixCanary {
     if (!incident) return refuse({ kind: 'unknown_incident', incidentId: request.incidentId });
     const service = incident.service;
     const config = this.o.services[service];
-    if (!config) return error(`unknown service ${service}`);
+    if (!config) return refuse({ kind: 'unknown_service', service, known: Object.keys(this.o.services) });
     if (incident.status !== 'resolved' && incident.status !== 'fixing') {
-      return error(`a fix is re-deployed once ${incident.id} is resolved by a rollback, or while a fix is being tried; it is ${incident.status.replace('_', ' ')} now`);
+      return refuse({ kind: 'canary_too_early', incidentId: incident.id, status: incident.status });
     }
     const auth = await this.o.authorizer.authorize(actor, 'rollback.canary', service, { incidentId: incident.id, step: 'plan' });
     if (!auth.ok) return refuse({ kind: 'not_approver', action: 're-deploy a fix as a canary', approvers: auth.approvers });
@@ -76,14 +76,14 @@ export class FixCanary {
     const active = this.o.store.rollbacks.activeForService(service);
     if (active) return refuse({ kind: 'rollback_running', rollbackId: active.id });
     const other = this.o.incidents.openFor(service);
-    if (other && other.id !== incident.id) return error(`${other.id} is open on ${service}: settle it before bringing a fix in`);
+    if (other && other.id !== incident.id) return refuse({ kind: 'other_incident_open', incidentId: other.id, service });
     if (!this.o.engine.available) return refuse({ kind: 'engine_unavailable', what: `a canary of ${service}` });
 
     const from = this.o.requests.servingVersion(service, incident.version, incident.id);
-    if (!from) return error(`cannot tell which version of ${service} serves traffic now`);
+    if (!from) return refuse({ kind: 'serving_unknown', service });
     const candidates = config.versions.filter((v) => v !== from && v !== incident.version);
     if (candidates.length === 0) {
-      return error(`no other version of ${service} is configured: add the fixed version to services.${service}.versions in rewind.yml (with its deployment and subset or backend) and restart Rewind`);
+      return refuse({ kind: 'no_fix_version', service });
     }
     const plan: CanaryPlan = {
       incidentId: incident.id,
@@ -99,8 +99,8 @@ export class FixCanary {
     };
     if (request.version === null) return ok(plan);
     const version = request.version.trim();
-    if (version === from) return error(`${version} already serves all traffic of ${service}; choose the fixed version`);
-    if (version === incident.version) return error(`${version} is the version ${incident.id} is about; choose the fixed version`);
+    if (version === from) return refuse({ kind: 'fix_is_serving', service, version });
+    if (version === incident.version) return refuse({ kind: 'fix_is_bad_version', incidentId: incident.id, version });
     if (!candidates.includes(version)) return refuse({ kind: 'unknown_version', service, version, known: [...config.versions] });
     return ok({ ...plan, toVersion: version });
   }

@@ -37,6 +37,16 @@ export type Refusal =
   | { kind: 'gradual_not_possible'; service: string; router: string }
   /** A fix cannot come in as a canary on a router that moves all traffic at once. */
   | { kind: 'canary_not_possible'; service: string; router: string }
+  /** The fix canary comes after the rollback: the incident is resolved, or a fix is being tried. */
+  | { kind: 'canary_too_early'; incidentId: string; status: IncidentStatus }
+  | { kind: 'other_incident_open'; incidentId: string; service: string }
+  | { kind: 'serving_unknown'; service: string }
+  | { kind: 'no_fix_version'; service: string }
+  | { kind: 'fix_is_serving'; service: string; version: string }
+  | { kind: 'fix_is_bad_version'; incidentId: string; version: string }
+  | { kind: 'unknown_rollback'; rollbackId: string }
+  /** The engine would not start it; `reason` is what Kubernetes or the engine said (outside text). */
+  | { kind: 'start_failed'; what: 'rollback' | 'canary'; reason: string }
   | { kind: 'error'; message: string };
 
 /**

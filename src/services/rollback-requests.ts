@@ -203,7 +203,7 @@ export class RollbackRequests {
   /** The Approve button of a rollback waiting for its second approver. */
   async approve(rollbackId: string, actor: Actor): Promise<Outcome<RequestResult>> {
     const rollback = this.o.store.rollbacks.get(rollbackId);
-    if (!rollback) return refuse({ kind: 'error', message: `rollback ${rollbackId} not found` });
+    if (!rollback) return refuse({ kind: 'unknown_rollback', rollbackId });
     const auth = await this.o.authorizer.authorize(actor, 'rollback.approve', rollback.service, { rollbackId });
     if (!auth.ok) return refuse({ kind: 'not_approver', action: 'approve a rollback', approvers: auth.approvers });
     const fresh = this.o.store.rollbacks.get(rollbackId);
@@ -297,7 +297,7 @@ export class RollbackRequests {
       return ok({ state: 'started', rollback: claimed });
     }
     const failure = await this.startEngine(claimed, actor);
-    if (failure !== null) return refuse({ kind: 'error', message: `the ${canary ? 'canary' : 'rollback'} could not start: ${failure}` });
+    if (failure !== null) return refuse({ kind: 'start_failed', what: canary ? 'canary' : 'rollback', reason: failure });
     if (incidentId) this.o.notifier.changed(incidentId);
     return ok({ state: 'started', rollback: this.o.store.rollbacks.get(claimed.id) ?? claimed });
   }

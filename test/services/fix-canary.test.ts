@@ -280,12 +280,14 @@ describe('cautious canary refusals (nothing is created)', () => {
   it('says what is wrong: open incident, unknown or wrong version, not an approver, blue-green routing', async () => {
     boot();
     const { incident: open } = world.incidents.open({ service: 'prompt-service', version: 'v2.0.0', severity: 'warning', title: 'x', drill: false }, BOT_ACTOR);
-    expect(await refusalOf(open.id, null)).toMatchObject({ kind: 'error', message: expect.stringContaining('once INC-') });
+    expect(await refusalOf(open.id, null)).toEqual({ kind: 'canary_too_early', incidentId: open.id, status: 'detected' });
+    expect(refusalText({ kind: 'canary_too_early', incidentId: open.id, status: 'awaiting_decision' }, 'ja')).toContain('修正をカナリアで投入できるのは');
     expect(await refusalOf('INC-20990101-001', null)).toEqual({ kind: 'unknown_incident', incidentId: 'INC-20990101-001' });
     await world.clock.advance(MIN);
     world.incidents.resolve(open.id, LEAD, {});
     expect(await refusalOf(open.id, 'v9.9.9')).toEqual({ kind: 'unknown_version', service: 'prompt-service', version: 'v9.9.9', known: ['v2.0.1', 'v2.0.0', 'v1.5.0', 'v1.0.0'] });
-    expect(await refusalOf(open.id, 'v2.0.0')).toMatchObject({ message: expect.stringContaining('already serves all traffic') });
+    expect(await refusalOf(open.id, 'v2.0.0')).toEqual({ kind: 'fix_is_serving', service: 'prompt-service', version: 'v2.0.0' });
+    expect(refusalText({ kind: 'fix_is_serving', service: 'prompt-service', version: 'v2.0.0' }, 'en')).toContain('`v2.0.0` already serves all traffic of *prompt-service*');
     expect(await refusalOf(open.id, 'v2.0.1', MALLORY)).toMatchObject({ kind: 'not_approver' });
     expect(world.store.rollbacks.history()).toEqual([]);
   });

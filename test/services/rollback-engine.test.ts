@@ -91,8 +91,8 @@ describe('immediate rollback', () => {
     const { router, checks } = boot();
     checks.ready['v1.5.0'] = 0;
     const { result } = await rollBack('immediate');
-    expect(result).toMatchObject({ ok: false, refusal: { kind: 'error' } });
-    expect(!result.ok && result.refusal.kind === 'error' && result.refusal.message).toContain('has no ready replicas (0 of 2): switching traffic to it would be an outage');
+    expect(result).toMatchObject({ ok: false, refusal: { kind: 'start_failed', what: 'rollback' } });
+    expect(!result.ok && result.refusal.kind === 'start_failed' && result.refusal.reason).toContain('has no ready replicas (0 of 2): switching traffic to it would be an outage');
     await world.clock.advance(10 * MIN);
     expect(router.writes).toEqual([]);
   });

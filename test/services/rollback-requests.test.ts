@@ -152,7 +152,7 @@ describe('requesting and starting', () => {
     if (!plan.ok) throw new Error('plan refused');
     expect(await world.rollbacks.request(plan.value, LEAD)).toEqual({
       ok: false,
-      refusal: { kind: 'error', message: 'the rollback could not start: Deployment prompt-service-v1-5-0 has no ready replicas' },
+      refusal: { kind: 'start_failed', what: 'rollback', reason: 'Deployment prompt-service-v1-5-0 has no ready replicas' },
     });
     expect(world.store.rollbacks.history().map((r) => [r.status, r.error])).toEqual([['failed', 'Deployment prompt-service-v1-5-0 has no ready replicas']]);
     expect(world.incidents.get(inc.id).status).toBe('awaiting_decision');

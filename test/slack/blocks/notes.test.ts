@@ -163,6 +163,14 @@ const REFUSALS: Array<{ refusal: Refusal; en: string[]; ja: string[] }> = [
     en: ['The rollback engine is not installed in this build yet: gradual rollback of prompt-service was recorded but not run'],
     ja: ['ロールバックエンジンがまだ組み込まれていません: gradual rollback of prompt-service は記録されましたが実行されていません'],
   },
+  { refusal: { kind: 'canary_too_early', incidentId: 'INC-1', status: 'rolling_back' }, en: ['once INC-1 is resolved by a rollback', '*Rolling back* now'], ja: ['INC-1 がロールバックで解決した後', '現在は *'] },
+  { refusal: { kind: 'other_incident_open', incidentId: 'INC-2', service: 'prompt-service' }, en: ['INC-2 is open on *prompt-service*'], ja: ['*prompt-service* では INC-2 が対応中です'] },
+  { refusal: { kind: 'serving_unknown', service: 'prompt-service' }, en: ['cannot tell which version of *prompt-service*'], ja: ['どのバージョンがトラフィックを受けているか分からない'] },
+  { refusal: { kind: 'no_fix_version', service: 'prompt-service' }, en: ['`services.prompt-service.versions`'], ja: ['`services.prompt-service.versions`', '再起動'] },
+  { refusal: { kind: 'fix_is_serving', service: 'prompt-service', version: 'v2.0.0' }, en: ['`v2.0.0` already serves all traffic'], ja: ['`v2.0.0` はすでに *prompt-service* の全トラフィック'] },
+  { refusal: { kind: 'fix_is_bad_version', incidentId: 'INC-1', version: 'v2.0.0' }, en: ['`v2.0.0` is the version INC-1 is about'], ja: ['`v2.0.0` は INC-1 の原因のバージョン'] },
+  { refusal: { kind: 'unknown_rollback', rollbackId: 'RB-9' }, en: ['There is no rollback RB-9'], ja: ['ロールバック RB-9 は存在しません'] },
+  { refusal: { kind: 'start_failed', what: 'canary', reason: 'Deployment x has no ready replicas.' }, en: ['The canary could not start: Deployment x has no ready replicas. Traffic was not moved'], ja: ['カナリアを開始できませんでした: Deployment x has no ready replicas。'] },
   { refusal: { kind: 'error', message: 'database is locked.' }, en: ['Something went wrong: database is locked. Try again'], ja: ['エラーが発生しました: database is locked。'] },
 ];
 

@@ -239,6 +239,22 @@ function refusalLine(refusal: Refusal, locale: Locale, timeZone: string): string
     }
     case 'engine_unavailable':
       return s.engineUnavailable(escapeMrkdwn(refusal.what));
+    case 'canary_too_early':
+      return s.canaryTooEarly(escapeMrkdwn(refusal.incidentId), terms.incidentStatus[refusal.status]);
+    case 'other_incident_open':
+      return s.otherIncidentOpen(escapeMrkdwn(refusal.incidentId), escapeMrkdwn(refusal.service));
+    case 'serving_unknown':
+      return s.servingUnknown(escapeMrkdwn(refusal.service));
+    case 'no_fix_version':
+      return s.noFixVersion(escapeMrkdwn(refusal.service));
+    case 'fix_is_serving':
+      return s.fixIsServing(escapeMrkdwn(refusal.service), escapeMrkdwn(refusal.version));
+    case 'fix_is_bad_version':
+      return s.fixIsBadVersion(escapeMrkdwn(refusal.incidentId), escapeMrkdwn(refusal.version));
+    case 'unknown_rollback':
+      return s.unknownRollback(escapeMrkdwn(refusal.rollbackId));
+    case 'start_failed':
+      return s.startFailed(refusal.what, escapeMrkdwn(clip(refusal.reason.trim().replace(/[.。]+$/, ''), 500)));
     case 'gradual_not_possible':
       return s.gradualNotPossible(escapeMrkdwn(refusal.service), escapeMrkdwn(refusal.router));
     case 'canary_not_possible':

@@ -66,6 +66,14 @@ export interface RefusalStrings {
   drillRefused: (service: string, reason: string) => string;
   gradualNotPossible: (service: string, router: string) => string;
   canaryNotPossible: (service: string, router: string) => string;
+  canaryTooEarly: (incidentId: string, status: string) => string;
+  otherIncidentOpen: (incidentId: string, service: string) => string;
+  servingUnknown: (service: string) => string;
+  noFixVersion: (service: string) => string;
+  fixIsServing: (service: string, version: string) => string;
+  fixIsBadVersion: (incidentId: string, version: string) => string;
+  unknownRollback: (rollbackId: string) => string;
+  startFailed: (what: 'rollback' | 'canary', reason: string) => string;
   error: (message: string) => string;
 }
 
@@ -212,6 +220,16 @@ export const REFUSAL_STRINGS: Record<Locale, RefusalStrings> = {
       `🚫 *${service}* is blue-green (\`${router}\`): traffic moves at once, so only an immediate rollback can run on it. A gradual rollback needs a router that splits traffic by weight. Nothing was started.`,
     canaryNotPossible: (service, router) =>
       `🚫 *${service}* is blue-green (\`${router}\`): traffic moves at once, so a fix cannot come in as a canary. Switch to the fix with an immediate rollback to it instead. Nothing was started.`,
+    canaryTooEarly: (incidentId, status) =>
+      `🚫 A fix comes in as a canary once ${incidentId} is resolved by a rollback, or while a fix is being tried; it is *${status}* now. Nothing was started.`,
+    otherIncidentOpen: (incidentId, service) => `🚫 ${incidentId} is open on *${service}*: settle it before bringing a fix in. Nothing was started.`,
+    servingUnknown: (service) => `🚫 Rewind cannot tell which version of *${service}* serves traffic now, so it cannot plan the canary. Check \`/rollback status ${service}\`. Nothing was started.`,
+    noFixVersion: (service) =>
+      `🚫 No other version of *${service}* is configured: add the fixed version to \`services.${service}.versions\` in the config (with its deployment and subset or backend) and restart Rewind.`,
+    fixIsServing: (service, version) => `🚫 \`${version}\` already serves all traffic of *${service}*: choose the fixed version. Nothing was started.`,
+    fixIsBadVersion: (incidentId, version) => `🚫 \`${version}\` is the version ${incidentId} is about: choose the fixed version. Nothing was started.`,
+    unknownRollback: (rollbackId) => `🚫 There is no rollback ${rollbackId}. \`/rollback history\` lists the recent ones.`,
+    startFailed: (what, reason) => `🛑 The ${what} could not start: ${reason}. Traffic was not moved; the thread says what was tried.`,
     error: (message) => `⚠️ Something went wrong: ${message}. Try again; if it keeps failing, check the bot's logs.`,
   },
   ja: {
@@ -240,6 +258,16 @@ export const REFUSAL_STRINGS: Record<Locale, RefusalStrings> = {
       `🚫 *${service}* はブルーグリーン構成（\`${router}\`）でトラフィックが一度に切り替わるため、実行できるのは即座ロールバックのみです。段階的ロールバックには重みでトラフィックを分割できるルーターが必要です。何も開始していません。`,
     canaryNotPossible: (service, router) =>
       `🚫 *${service}* はブルーグリーン構成（\`${router}\`）でトラフィックが一度に切り替わるため、修正をカナリアで投入できません。修正版への即座ロールバックで切り替えてください。何も開始していません。`,
+    canaryTooEarly: (incidentId, status) =>
+      `🚫 修正をカナリアで投入できるのは、${incidentId} がロールバックで解決した後か、修正を試している間です。現在は *${status}* です。何も開始していません。`,
+    otherIncidentOpen: (incidentId, service) => `🚫 *${service}* では ${incidentId} が対応中です。先にそちらを片付けてから修正を投入してください。何も開始していません。`,
+    servingUnknown: (service) => `🚫 *${service}* で現在どのバージョンがトラフィックを受けているか分からないため、カナリアを計画できません。\`/rollback status ${service}\` を確認してください。何も開始していません。`,
+    noFixVersion: (service) =>
+      `🚫 *${service}* にほかのバージョンが設定されていません。修正版を設定の \`services.${service}.versions\` に（deployment と subset または backend とともに）追加し、Rewind を再起動してください。`,
+    fixIsServing: (service, version) => `🚫 \`${version}\` はすでに *${service}* の全トラフィックを受けています。修正版を選んでください。何も開始していません。`,
+    fixIsBadVersion: (incidentId, version) => `🚫 \`${version}\` は ${incidentId} の原因のバージョンです。修正版を選んでください。何も開始していません。`,
+    unknownRollback: (rollbackId) => `🚫 ロールバック ${rollbackId} は存在しません。\`/rollback history\` で最近のロールバックを確認できます。`,
+    startFailed: (what, reason) => `🛑 ${what === 'canary' ? 'カナリア' : 'ロールバック'}を開始できませんでした: ${reason}。トラフィックは移していません。試したことはスレッドに記載しています。`,
     error: (message) => `⚠️ エラーが発生しました: ${message}。もう一度お試しください。繰り返し失敗する場合はボットのログを確認してください。`,
   },
 };
