@@ -136,11 +136,12 @@ describe('a Pause or Abort while the database refuses writes', () => {
     expect(w.rewind.store.audit.list({}).filter((e) => e.action === 'rollback.pause').map((e) => e.detail)).toEqual([{ rollbackId, held: true }]);
     await w.runUntil(() => w.slack.callsTo('chat.postMessage').some((c) => c.args.thread_ts === incident.slackTs && textOf(c).includes('paused')), { maxMs: 60_000 });
 
-    // Resumed: phase 1's window was over, so phase 2 starts. Then, writes refused again, `/rollback
-    // pause` and `/rollback abort`: the Abort is what lands, and phase 3 never starts.
+    // Resumed: phase 2 starts once phase 1's observation is over (the ceiling is a whole window, so
+    // a busy machine that resumed inside it is waited for, not raced). Then, writes refused again,
+    // `/rollback pause` and `/rollback abort`: the Abort is what lands, and phase 3 never starts.
     await w.act({ user: LEAD, actionId: ACTION.resume, value: rollbackId, blockId: BLOCK.rollbackControls, messageTs: incident.slackTs ?? '' });
     expect(statusOf(w)).toBe('running');
-    await w.runUntil(() => phases(w) === 2, { maxMs: 60_000 });
+    await w.runUntil(() => phases(w) === 2, { maxMs: 11 * 60_000 });
     writesBack = refuseWrites(w.rewind.store.db);
     const pauseUrl = w.slack.responseUrl();
     await w.command(LEAD, '/rollback', 'pause prompt-service', pauseUrl);
