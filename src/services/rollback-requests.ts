@@ -8,16 +8,13 @@
  * calls the engine; every other caller is told what is already happening.
  */
 import { BOT_ACTOR, type Actor } from '../domain/types.ts';
-import { RollbackConflictError, storeRefusal, type RollbackRecord, type Store } from '../store/index.ts';
+import { RollbackConflictError, storeRefusal, type RollbackRecord } from '../store/index.ts';
 import type { Authorizer } from './authorization.ts';
-import type { Clock } from '../clock.ts';
-import type { DecisionService } from './decisions.ts';
 import { HeldControls } from './held-controls.ts';
-import type { IncidentService } from './incidents.ts';
-import type { ClusterPort, IncidentNotifier, RollbackControl, RollbackEngine } from './ports.ts';
+import type { IncidentNotifier, RollbackControl, RollbackEngine } from './ports.ts';
 import type { TimerService } from './timers.ts';
 import { ok, refuse, type Outcome } from './refusals.ts';
-import { RollbackPlanner, type PlanRequest, type RollbackPlan, type ShownRollbackPlan } from './rollback-planner.ts';
+import { RollbackPlanner, type PlanRequest, type RollbackPlannerOptions, type RollbackPlan, type ShownRollbackPlan } from './rollback-planner.ts';
 
 export type { ManualStrategy, PlanRequest, RollbackPlan, ShownRollbackPlan } from './rollback-planner.ts';
 
@@ -25,23 +22,11 @@ export const PLANNED_TIMER = 'planned_rollback';
 /** How long before a planned rollback the reminder goes to the thread (less when it is sooner). */
 export const PLANNED_REMINDER_MS = 15 * 60_000;
 
-export interface RollbackRequestOptions {
-  store: Store;
-  clock: Clock;
-  incidents: IncidentService;
-  decisions: DecisionService;
+/** What the planner needs (the requests plan through it), and what carrying a plan out needs. */
+export interface RollbackRequestOptions extends RollbackPlannerOptions {
   authorizer: Authorizer;
   engine: RollbackEngine;
   notifier: IncidentNotifier;
-  /** Fallback chain per service, newest first. */
-  chains: Record<string, string[]>;
-  /** Router kind per service: a service-selector (blue-green) can only switch all traffic at once. */
-  routers: Record<string, string>;
-  /** Where a gradual rollback's starting share is read for its dialog; absent: not known. */
-  cluster?: ClusterPort | null;
-  phases: number[];
-  requiredApprovals: number;
-  dryRun: boolean;
   timers: TimerService;
   log?: { error(obj: object, msg: string): void };
   /** Resolves when background work may run; incoming requests are answered first (main: the HTTP server's activity). */
