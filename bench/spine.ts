@@ -7,15 +7,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { z } from 'zod';
 import { triggerRules } from '../src/config/derive.ts';
 import { loadConfigFile } from '../src/config/load.ts';
 import { evaluate, initialTriggerState } from '../src/domain/triggers.ts';
 import { BOT_ACTOR } from '../src/domain/types.ts';
 import { ManualClock } from '../src/clock.ts';
 import { IncidentService } from '../src/services/incidents.ts';
-import { TimerService } from '../src/services/timers.ts';
+import { silentNotifier } from '../src/services/ports.ts';
+import { TimerService, defineTimer } from '../src/services/timers.ts';
 import { openStore } from '../src/store/index.ts';
 import { scaled } from './scale.ts';
+
+const benchTimer = defineTimer('bench', z.object({ i: z.number() }));
 
 function time<T>(fn: () => T): [T, number] {
   const t = performance.now();
@@ -51,12 +55,14 @@ export async function benchSpine(print: (line: string) => void): Promise<void> {
     const store = openStore(join(dir, 'bench.db'), { clock });
     const timers = new TimerService({ repo: store.timers, clock });
     let fired = 0;
-    timers.on('bench', () => {
+    timers.on(benchTimer, () => {
       fired++;
     });
     const T = scaled(5_000);
     const [, scheduleMs] = time(() => {
-      for (let i = 0; i < T; i++) timers.schedule({ kind: 'bench', key: `bench:${i}`, dueAt: clock.now() + (i % 600) * 1000, payload: { i } });
+      for (let i = 0; i < T; i++) {
+        timers.schedule({ kind: benchTimer, key: `bench:${i}`, dueAt: clock.now() + (i % 600) * 1000, payload: { i } });
+      }
     });
     clock.jumpTo(clock.now() + 601_000);
     const t = performance.now();
@@ -64,7 +70,15 @@ export async function benchSpine(print: (line: string) => void): Promise<void> {
     const fireMs = performance.now() - t;
     print(`durable timers: schedule ${T.toLocaleString('en')} in ${scheduleMs.toFixed(0)} ms; claim + fire ${fired.toLocaleString('en')} in ${fireMs.toFixed(0)} ms (${Math.round(fired / (fireMs / 1000)).toLocaleString('en')}/s, WAL file on disk)`);
 
-    const incidents = new IncidentService({ store, clock });
+    // The transition alone is measured: no escalation timers, no notifier, no stakeholder notice.
+    const incidents = new IncidentService({
+      store,
+      clock,
+      escalations: { arm: () => {}, disarm: () => {} },
+      notifier: silentNotifier,
+      stakeholders: { port: { stakeholderNotice: () => {} }, from: 'critical' },
+      drillOn: () => null,
+    });
     const lat: number[] = [];
     for (let i = 0; i < scaled(1000); i++) {
       const { incident } = incidents.open({ service: `svc-${i}`, version: 'v2.0.0', severity: 'warning', title: 'bench', drill: false }, BOT_ACTOR);

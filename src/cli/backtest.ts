@@ -23,6 +23,7 @@ import { TIERS, type Tier } from '../domain/types.ts';
 import { formatZoned } from '../domain/zoned-time.ts';
 import type { FetchLike } from '../adapters/metrics/http.ts';
 import { PrometheusMetrics } from '../adapters/metrics/prometheus.ts';
+import { metricsProvider } from '../adapters/metrics/registry.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import type { Series } from '../services/ports.ts';
 
@@ -68,7 +69,10 @@ export function formatTime(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
-/** `2026-01-05 18:22:30 Asia/Tokyo`: the report's times, in the team's zone (drills.timezone) like every time Rewind writes. */
+/**
+ * `2026-01-05 18:22:30 Asia/Tokyo`: the report's times, in the team's zone (drills.timezone) like
+ * every time Rewind writes.
+ */
 function reportTime(ms: number, timeZone: string): string {
   return formatZoned(ms, timeZone, undefined, { seconds: true });
 }
@@ -95,24 +99,31 @@ export async function backtestCommand(args: string[], out: Output, deps: Backtes
   const config = loaded.config;
   const service = config.services[opts.service as string];
   if (!service) {
-    out.error(`rewind backtest: unknown service "${opts.service}"; services in ${file}: ${Object.keys(config.services).join(', ')}`);
+    out.error(
+      `rewind backtest: unknown service "${opts.service}"; services in ${file}: ${Object.keys(config.services).join(', ')}`,
+    );
     return 1;
   }
   const chain = service.versions.map((v) => v.version);
   const version = opts.version ?? (chain[0] as string);
   if (!chain.includes(version)) {
-    out.error(`rewind backtest: ${opts.service} has no version "${version}"; its versions, newest first: ${chain.join(', ')}`);
+    out.error(
+      `rewind backtest: ${opts.service} has no version "${version}"; its versions, newest first: ${chain.join(', ')}`,
+    );
     return 1;
   }
-  const url = config.metrics.provider === 'prometheus' ? config.metrics.prometheus?.url : undefined;
-  if (url === undefined) {
-    out.error(`rewind backtest: ${historyMissing(config)}`);
+  const chosen = config.metrics;
+  if (chosen.provider !== 'prometheus') {
+    out.error(`rewind backtest: ${historyMissing(chosen.provider)}`);
     return 1;
   }
+  const url = chosen.prometheus.url;
   const stepMs = stepOpt ?? config.triggers.evaluationInterval;
   const evaluations = Math.floor((toMs - fromMs) / stepMs) + 1;
   if (evaluations > MAX_EVALUATIONS) {
-    out.error(`rewind backtest: ${formatDuration(toMs - fromMs)} every ${formatDuration(stepMs)} is ${evaluations} evaluations; use a larger --step (at most ${MAX_EVALUATIONS})`);
+    out.error(
+      `rewind backtest: ${formatDuration(toMs - fromMs)} every ${formatDuration(stepMs)} is ${evaluations} evaluations; use a larger --step (at most ${MAX_EVALUATIONS})`,
+    );
     return 2;
   }
 
@@ -138,7 +149,8 @@ export async function backtestCommand(args: string[], out: Output, deps: Backtes
   }
 
   const heading = `Backtest of ${opts.service} ${version} from ${reportTime(fromMs, config.drills.timezone)} to ${reportTime(toMs, config.drills.timezone)} every ${formatDuration(stepMs)} (${evaluations} evaluations)`;
-  for (const line of report(heading, config, prometheus.metrics, history.series, fromMs, stepMs, evaluations)) out.log(line);
+  for (const line of report(heading, config, prometheus.metrics, history.series, fromMs, stepMs, evaluations))
+    out.log(line);
   return 0;
 }
 
@@ -153,16 +165,12 @@ function stepFrom(text: string): number {
   return ms;
 }
 
-function historyMissing(config: Config): string {
-  const fix = 'backtest replays Prometheus query_range history: set metrics.provider: prometheus and metrics.prometheus.url';
-  switch (config.metrics.provider) {
-    case 'prometheus':
-      return `metrics.prometheus.url is not set; ${fix}`;
-    case 'http-json':
-      return `metrics.provider is http-json, which reads current values only and keeps no history, so there is nothing to replay; ${fix}`;
-    case 'simulated':
-      return `metrics.provider is simulated, whose scripted values exist only inside a running demo, so there is no history to replay; ${fix}`;
-  }
+/** Why a provider other than Prometheus has no history to replay, in its module's words. */
+function historyMissing(provider: string): string {
+  const fix =
+    'backtest replays Prometheus query_range history: set metrics.provider: prometheus and metrics.prometheus.url';
+  const why = metricsProvider(provider)?.noBacktest ?? 'which keeps no Prometheus history';
+  return `metrics.provider is ${provider}, ${why}; ${fix}`;
 }
 
 interface Run {
@@ -181,15 +189,27 @@ interface TierLog {
 }
 
 /** Replays the series and renders the report (pure: no I/O, times from the arguments). */
-export function report(heading: string, config: Config, queried: MetricName[], series: Partial<Record<MetricName, Series>>, fromMs: number, stepMs: number, evaluations: number): string[] {
+export function report(
+  heading: string,
+  config: Config,
+  queried: MetricName[],
+  series: Partial<Record<MetricName, Series>>,
+  fromMs: number,
+  stepMs: number,
+  evaluations: number,
+): string[] {
   const full = triggerRules(config);
-  const leftOut = queried.includes('user_complaints') ? [] : TIERS.flatMap((t) => full.tiers[t].filter((c) => c.metric === 'user_complaints').map((c) => `${c.text} (${t})`));
+  const leftOut = queried.includes('user_complaints')
+    ? []
+    : TIERS.flatMap((t) => full.tiers[t].filter((c) => c.metric === 'user_complaints').map((c) => `${c.text} (${t})`));
   const rules: TriggerRules = { ...full, tiers: { critical: [], warning: [], watch: [] } };
-  for (const t of TIERS) rules.tiers[t] = full.tiers[t].filter((c) => queried.includes('user_complaints') || c.metric !== 'user_complaints');
+  for (const t of TIERS)
+    rules.tiers[t] = full.tiers[t].filter((c) => queried.includes('user_complaints') || c.metric !== 'user_complaints');
 
   const lines = [heading, `Triggers (confirmation window ${formatDuration(rules.confirmationWindowMs)}):`];
   for (const t of TIERS) lines.push(`  ${t}: ${full.tiers[t].map((c) => c.text).join(', ') || 'no conditions'}`);
-  if (leftOut.length > 0) lines.push(`Left out: ${leftOut.join(', ')}: user_complaints counts /rollback complaint and has no history`);
+  if (leftOut.length > 0)
+    lines.push(`Left out: ${leftOut.join(', ')}: user_complaints counts /rollback complaint and has no history`);
 
   const byTime = new Map<MetricName, Map<number, number>>();
   for (const [m, s] of Object.entries(series)) byTime.set(m as MetricName, new Map(s));
@@ -222,14 +242,17 @@ export function report(heading: string, config: Config, queried: MetricName[], s
         finish(logs[t], run, { at, cleared: true }, rules.confirmationWindowMs, rules.tiers[t], zone);
         run = runs[t] = null;
       }
-      if (!run && now.pendingSince !== null) run = runs[t] = { since: now.pendingSince, lastBreach: at, firedAt: null, worst: new Map() };
+      if (!run && now.pendingSince !== null)
+        run = runs[t] = { since: now.pendingSince, lastBreach: at, firedAt: null, worst: new Map() };
       if (!run) continue;
       if (breaches.length > 0) run.lastBreach = at;
       for (const b of breaches) run.worst.set(b.condition, worse(b.condition, run.worst.get(b.condition), b.value));
       if (run.firedAt === null && now.firingSince !== null) {
         run.firedAt = now.firingSince;
         logs[t].firings++;
-        logs[t].lines.push(`  fired    ${reportTime(run.firedAt, zone)}  ${breaches.map(describeBreach).join(', ') || 'no condition readable'}; breaching since ${reportTime(run.since, zone)}`);
+        logs[t].lines.push(
+          `  fired    ${reportTime(run.firedAt, zone)}  ${breaches.map(describeBreach).join(', ') || 'no condition readable'}; breaching since ${reportTime(run.since, zone)}`,
+        );
       }
     }
     state = result.state;
@@ -242,13 +265,19 @@ export function report(heading: string, config: Config, queried: MetricName[], s
   const absent = [...used].filter((m) => !counts.has(m));
   const gaps = [...used].filter((m) => counts.has(m) && (counts.get(m) as number) < evaluations);
   for (const m of METRIC_NAMES.filter((n) => absent.includes(n))) {
-    lines.push(`No data: ${m} has no value in this range (${queried.includes(m) ? 'its query returned nothing' : 'no query is configured for it'}); its conditions are unknown at every step and never fire or clear a tier`);
+    lines.push(
+      `No data: ${m} has no value in this range (${queried.includes(m) ? 'its query returned nothing' : 'no query is configured for it'}); its conditions are unknown at every step and never fire or clear a tier`,
+    );
   }
   if (counts.size === 0) {
-    lines.push('Nothing came back for any metric: check that this version had traffic in the range and that the queries match its labels');
+    lines.push(
+      'Nothing came back for any metric: check that this version had traffic in the range and that the queries match its labels',
+    );
   }
   for (const m of METRIC_NAMES.filter((n) => gaps.includes(n))) {
-    lines.push(`Gaps: ${m} has no value at ${evaluations - (counts.get(m) as number)} of ${evaluations} evaluations (unknown there: a gap neither fires nor clears a tier)`);
+    lines.push(
+      `Gaps: ${m} has no value at ${evaluations - (counts.get(m) as number)} of ${evaluations} evaluations (unknown there: a gap neither fires nor clears a tier)`,
+    );
   }
 
   const summary: string[] = [];
@@ -266,7 +295,14 @@ export function report(heading: string, config: Config, queried: MetricName[], s
 }
 
 /** Closes a run at its first healthy evaluation (`cleared`), or at the end of the range. */
-function finish(log: TierLog, run: Run, end: { at: number; cleared: boolean }, windowMs: number, conditions: readonly Condition[], zone: string): void {
+function finish(
+  log: TierLog,
+  run: Run,
+  end: { at: number; cleared: boolean },
+  windowMs: number,
+  conditions: readonly Condition[],
+  zone: string,
+): void {
   log.breached = true;
   const worst = conditions
     .filter((c) => run.worst.has(c))

@@ -60,7 +60,7 @@ export async function drillCommand(args: string[], out: Output, env: NodeJS.Proc
   }
   const warnings: string[] = [];
   const plan = await planDrill(
-    { drills: config.drills, services: config.services, cluster: new KubeCluster(config.services, kubeClients), injector, log: { info: () => {}, warn: (o) => warnings.push(String((o as { err?: unknown }).err ?? '')), error: () => {} } },
+    { drills: config.drills, services: config.services, cluster: new KubeCluster(config.services, kubeClients), injector, log: { warn: (o) => warnings.push(String((o as { err?: unknown }).err ?? '')) } },
     scenario,
   );
   if (!plan.ok) {

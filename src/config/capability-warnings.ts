@@ -9,14 +9,17 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, isNode, parseDocument } from 'yaml';
 import { unrunnableRecommendations } from '../domain/matrix.ts';
-import { movesTrafficAtOnce } from '../domain/routing.ts';
+import { UNKNOWN_ROUTER, type RouterFacts } from '../domain/routing.ts';
 import { judgment } from './derive.ts';
 import { formatPath, type ConfigProblem } from './load.ts';
 import type { Config } from './schema.ts';
 
 type Key = string | number;
 
-/** Where `path` is written in the file: its node, else the nearest one above it (a left-out key takes its default); null when none is. */
+/**
+ * Where `path` is written in the file: its node, else the nearest one above it (a left-out key
+ * takes its default); null when none is.
+ */
 function locator(file: string): (path: readonly Key[]) => { line: number; column: number } | null {
   let text: string;
   try {
@@ -38,8 +41,8 @@ function locator(file: string): (path: readonly Key[]) => { line: number; column
   };
 }
 
-function why(router: string): string {
-  return movesTrafficAtOnce(router) ? `router ${router}, blue-green: traffic moves at once` : `router ${router}`;
+function why(router: RouterFacts): string {
+  return router.movesAtOnce ? `router ${router.name}, blue-green: traffic moves at once` : `router ${router.name}`;
 }
 
 /** One warning per rule (and the default) whose action some service cannot run, naming those services. */
@@ -51,13 +54,24 @@ export function configWarnings(file: string, config: Config): ConfigProblem[] {
   return found.map(({ rule, action, services }) => {
     const matrixPath: Key[] = rule === null ? ['matrix', 'default'] : ['matrix', 'rules', rule, 'action'];
     const which = rule === null ? 'default' : `rule ${rule + 1}`;
-    const named = services.map((s) => `${s} (${why(routers[s] ?? '')})`).join(', ');
+    const named = services.map((s) => `${s} (${why(routers[s] ?? UNKNOWN_ROUTER)})`).join(', ');
     // Only gradual can be out of reach (routing.ts), and an immediate rollback is recommended then.
     const what = `recommends ${action}, which ${named} cannot run; for ${services.length === 1 ? 'it' : 'them'} Rewind recommends immediate instead and says why`;
     const written = at(matrixPath);
-    if (written) return { file, path: formatPath(matrixPath), ...written, message: `warning: ${rule === null ? 'the default' : which} ${what}` };
+    if (written)
+      return {
+        file,
+        path: formatPath(matrixPath),
+        ...written,
+        message: `warning: ${rule === null ? 'the default' : which} ${what}`,
+      };
     // The matrix is left out, so the runbook's applies: point at the router that cannot follow it.
     const routerPath: Key[] = ['services', services[0] ?? '', 'router', 'kind'];
-    return { file, path: formatPath(routerPath), ...(at(routerPath) ?? { line: 0, column: 0 }), message: `warning: matrix is left out, so the runbook's applies; its ${which} ${what}` };
+    return {
+      file,
+      path: formatPath(routerPath),
+      ...(at(routerPath) ?? { line: 0, column: 0 }),
+      message: `warning: matrix is left out, so the runbook's applies; its ${which} ${what}`,
+    };
   });
 }

@@ -5,6 +5,7 @@
 import type { EscalationLevel } from '../domain/escalation.ts';
 import type { Judgment, Matrix } from '../domain/matrix.ts';
 import type { TriggerRules } from '../domain/triggers.ts';
+import { routerFacts } from '../adapters/kube/routers/registry.ts';
 import type { Config } from './schema.ts';
 
 export function triggerRules(config: Config): TriggerRules {
@@ -23,11 +24,14 @@ export function judgmentMatrix(config: Config): Matrix {
   return { rules: config.matrix.rules, default: config.matrix.default };
 }
 
-/** The matrix with what its recommendations are checked against: each service's router and the gradual rollback's abortIf. */
+/**
+ * The matrix with what its recommendations are checked against: each service's router (its name
+ * and the traits its router module states) and the gradual rollback's abortIf.
+ */
 export function judgment(config: Config): Judgment {
   return {
     matrix: judgmentMatrix(config),
-    routers: Object.fromEntries(Object.entries(config.services).map(([name, s]) => [name, s.router.kind])),
+    routers: Object.fromEntries(Object.entries(config.services).map(([name, s]) => [name, routerFacts(s.router)])),
     abortIf: config.rollback.gradual.abortIf,
   };
 }

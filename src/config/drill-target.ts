@@ -11,6 +11,7 @@
  * (src/adapters/drills/istio-target.ts), where a name must moreover be shown to be the drill
  * service's own.
  */
+import { routerKindsThrough, routingObjects } from '../adapters/kube/routers/registry.ts';
 import type { InjectorConfig, ServiceConfig } from './schema.ts';
 
 type Services = Readonly<Record<string, ServiceConfig>>;
@@ -37,35 +38,50 @@ export interface Claim {
   viaJa: string;
 }
 
+/** The objects the service's router routes through (none while its router is missing or of no known kind). */
+function routerObjects(s: ServiceConfig) {
+  return s.router ? routingObjects(s.router) : [];
+}
+
 /** Every way the service uses `name` for its routing (its own name counts: objects are named after their app). */
 function usesOf(name: string, key: string, s: ServiceConfig): Said[] {
   const uses: Said[] = [];
   const r = s.router;
-  if (r?.kind === 'istio' && r.virtualService === name) uses.push({ en: "its istio router's VirtualService", ja: 'istio ルーターの VirtualService' });
-  if (r?.kind === 'service-selector' && r.service === name) uses.push({ en: "its service-selector router's Service", ja: 'service-selector ルーターの Service' });
-  if (r?.kind === 'gateway-api' && r.httpRoute === name) uses.push({ en: "its gateway-api router's HTTPRoute", ja: 'gateway-api ルーターの HTTPRoute' });
-  if (r?.kind === 'nginx' && (r.ingress === name || r.canaryIngress === name)) uses.push({ en: "its nginx router's Ingress", ja: 'nginx ルーターの Ingress' });
-  for (const v of s.versions ?? []) if (v?.backend === name) uses.push({ en: `the backend Service of its version ${v.version}`, ja: `バージョン ${v.version} のバックエンド Service` });
+  // One line per kind of object: the main and canary Ingress of one router are one use.
+  const kinds = new Set(
+    routerObjects(s)
+      .filter((o) => o.name === name)
+      .map((o) => o.kind),
+  );
+  for (const kind of kinds) uses.push({ en: `its ${r.kind} router's ${kind}`, ja: `${r.kind} ルーターの ${kind}` });
+  for (const v of s.versions ?? [])
+    if (v?.backend === name)
+      uses.push({
+        en: `the backend Service of its version ${v.version}`,
+        ja: `バージョン ${v.version} のバックエンド Service`,
+      });
   if (key === name) uses.push({ en: 'its name', ja: 'サービス名' });
   return uses;
 }
 
-const joinUses = (uses: Said[]): Pick<Claim, 'via' | 'viaJa'> => ({ via: uses.map((u) => u.en).join(' and '), viaJa: uses.map((u) => u.ja).join('・') });
+const joinUses = (uses: Said[]): Pick<Claim, 'via' | 'viaJa'> => ({
+  via: uses.map((u) => u.en).join(' and '),
+  viaJa: uses.map((u) => u.ja).join('・'),
+});
 
 /** The names a service's routing uses: its own, its router's objects, its versions' backend Services. */
 export function namesOf(key: string, s: ServiceConfig): string[] {
-  const r = s.router;
-  const names = [key];
-  if (r?.kind === 'istio') names.push(r.virtualService);
-  if (r?.kind === 'service-selector') names.push(r.service);
-  if (r?.kind === 'gateway-api') names.push(r.httpRoute);
-  if (r?.kind === 'nginx') names.push(r.ingress, r.canaryIngress);
+  const names = [key, ...routerObjects(s).map((o) => o.name)];
   for (const v of s.versions ?? []) if (v?.backend) names.push(v.backend);
   return [...new Set(names)];
 }
 
 /** The services other than `except` whose routing uses `name`, in `namespace` (undefined: any). */
-export function claimsOn(services: Services, name: string, options: { namespace?: string; except?: string } = {}): Claim[] {
+export function claimsOn(
+  services: Services,
+  name: string,
+  options: { namespace?: string; except?: string } = {},
+): Claim[] {
   const claims: Claim[] = [];
   for (const [key, s] of Object.entries(services)) {
     if (key === options.except || !s) continue;
@@ -88,9 +104,17 @@ export type NameOwner = { kind: 'own' } | { kind: 'other'; claim: Claim } | { ki
  * router's objects, its backends) it continues with "-" decides, and a tie goes to the other
  * service. Only services in `namespace` (when given) for which `inScope` holds (same cluster) count.
  */
-export function ownerOfName(services: Services, drillService: string, name: string, o: { namespace?: string; inScope?: (service: string) => boolean } = {}): NameOwner {
+export function ownerOfName(
+  services: Services,
+  drillService: string,
+  name: string,
+  o: { namespace?: string; inScope?: (service: string) => boolean } = {},
+): NameOwner {
   const scoped = Object.fromEntries(
-    Object.entries(services).filter(([k, s]) => s && (o.namespace === undefined || (s.namespace ?? 'default') === o.namespace) && (o.inScope?.(k) ?? true)),
+    Object.entries(services).filter(
+      ([k, s]) =>
+        s && (o.namespace === undefined || (s.namespace ?? 'default') === o.namespace) && (o.inScope?.(k) ?? true),
+    ),
   ) as Services;
   const theirs = claimsOn(scoped, name, { except: drillService })[0];
   if (theirs) return { kind: 'other', claim: theirs };
@@ -101,21 +125,36 @@ export function ownerOfName(services: Services, drillService: string, name: stri
     for (const base of namesOf(key, s)) {
       if (!name.startsWith(`${base}-`)) continue;
       const longer = !best || base.length > best.base.length;
-      const tieToOther = best !== null && base.length === best.base.length && best.service === drillService && key !== drillService;
+      const tieToOther =
+        best !== null && base.length === best.base.length && best.service === drillService && key !== drillService;
       if (longer || tieToOther) best = { service: key, base };
     }
   }
   if (!best) return { kind: 'none' };
   if (best.service === drillService) return { kind: 'own' };
-  if (best.base === best.service) return { kind: 'other', claim: { service: best.service, via: 'named after it', viaJa: `名前が ${best.base}- で始まる` } };
+  if (best.base === best.service)
+    return {
+      kind: 'other',
+      claim: { service: best.service, via: 'named after it', viaJa: `名前が ${best.base}- で始まる` },
+    };
   const via = joinUses(usesOf(best.base, best.service, scoped[best.service] as ServiceConfig));
-  return { kind: 'other', claim: { service: best.service, via: `named after ${best.base}, ${via.via}`, viaJa: `名前が ${best.base}-（${via.viaJa}）で始まる` } };
+  return {
+    kind: 'other',
+    claim: {
+      service: best.service,
+      via: `named after ${best.base}, ${via.via}`,
+      viaJa: `名前が ${best.base}-（${via.viaJa}）で始まる`,
+    },
+  };
 }
 
 /** "service X (its name), which is drill: denied and not allowed for drills" */
 export function describeOwner(services: Services, claim: Claim, drillService: string): string {
   const drill = services[claim.service]?.drill ?? 'denied';
-  const verdict = drill === 'allowed' ? `, not the drill service ${drillService}` : ', which is drill: denied and not allowed for drills';
+  const verdict =
+    drill === 'allowed'
+      ? `, not the drill service ${drillService}`
+      : ', which is drill: denied and not allowed for drills';
   return `service ${claim.service} (${claim.via})${verdict}`;
 }
 
@@ -131,17 +170,32 @@ export function describeOwnerJa(services: Services, claim: Claim, drillService: 
  * `drillService`, or null when it is that service's own (its istio router names it, and no other
  * service in the same namespace and cluster uses the name).
  */
-export function istioFaultTargetProblem(services: Services, drillService: string, virtualService: string, sameCluster: SameCluster = sameContext): string | null {
+export function istioFaultTargetProblem(
+  services: Services,
+  drillService: string,
+  virtualService: string,
+  sameCluster: SameCluster = sameContext,
+): string | null {
   return istioFaultTargetSaid(services, drillService, virtualService, sameCluster)?.en ?? null;
 }
 
 /** istioFaultTargetProblem in both languages, for the refusal a person reads. */
-export function istioFaultTargetSaid(services: Services, drillService: string, virtualService: string, sameCluster: SameCluster = sameContext): Said | null {
+export function istioFaultTargetSaid(
+  services: Services,
+  drillService: string,
+  virtualService: string,
+  sameCluster: SameCluster = sameContext,
+): Said | null {
   const d = services[drillService];
-  if (!d) return { en: `the drill service ${drillService} is not configured`, ja: `訓練対象のサービス ${drillService} は設定にありません` };
+  if (!d)
+    return {
+      en: `the drill service ${drillService} is not configured`,
+      ja: `訓練対象のサービス ${drillService} は設定にありません`,
+    };
   const namespace = d.namespace ?? 'default';
   const where = `VirtualService ${namespace}/${virtualService}`;
-  const own = d.router?.kind === 'istio' ? d.router.virtualService : null;
+  const own = routerObjects(d).find((o) => o.kind === 'VirtualService')?.name ?? null;
+  const through = routerKindsThrough('VirtualService');
   const claims = claimsOn(services, virtualService, { namespace, except: drillService });
   if (own === virtualService) {
     // Ours by config; still theirs too if another service in the same cluster uses the name.
@@ -155,16 +209,24 @@ export function istioFaultTargetSaid(services: Services, drillService: string, v
   const hint: Said =
     own === null
       ? {
-          en: `the istio-fault injector writes only into the drill service's own VirtualService, and ${drillService} routes with router kind ${d.router?.kind ?? '?'}, so it has none: route it through istio (router.kind: istio) or use injector kind http or simulated`,
-          ja: `istio-fault インジェクターは訓練対象サービス自身の VirtualService にだけ書き込みますが、${drillService} はルーター kind ${d.router?.kind ?? '?'} でルーティングしているため VirtualService がありません。istio でルーティングする（router.kind: istio）か、インジェクター kind http または simulated を使ってください`,
+          en: `the istio-fault injector writes only into the drill service's own VirtualService, and ${drillService} routes with router kind ${d.router?.kind ?? '?'}, so it has none: route it through ${through.join(' or ')} (router.kind: ${through.join(' | ')}) or use injector kind http or simulated`,
+          ja: `istio-fault インジェクターは訓練対象サービス自身の VirtualService にだけ書き込みますが、${drillService} はルーター kind ${d.router?.kind ?? '?'} でルーティングしているため VirtualService がありません。${through.join(' または ')} でルーティングする（router.kind: ${through.join(' | ')}）か、インジェクター kind http または simulated を使ってください`,
         }
       : {
           en: `the istio-fault injector writes only into the drill service's own VirtualService: set drills.injector.virtualService to ${own}`,
           ja: `istio-fault インジェクターは訓練対象サービス自身の VirtualService にだけ書き込みます。drills.injector.virtualService を ${own} にしてください`,
         };
   const first = claims[0];
-  if (first) return { en: `${where} belongs to ${describeOwner(services, first, drillService)}; ${hint.en}`, ja: `${where} は${describeOwnerJa(services, first, drillService)}のものです。${hint.ja}` };
-  if (own === null) return { en: `${where} is not the routing object of the drill service ${drillService}; ${hint.en}`, ja: `${where} は訓練対象サービス ${drillService} のルーティング対象ではありません。${hint.ja}` };
+  if (first)
+    return {
+      en: `${where} belongs to ${describeOwner(services, first, drillService)}; ${hint.en}`,
+      ja: `${where} は${describeOwnerJa(services, first, drillService)}のものです。${hint.ja}`,
+    };
+  if (own === null)
+    return {
+      en: `${where} is not the routing object of the drill service ${drillService}; ${hint.en}`,
+      ja: `${where} は訓練対象サービス ${drillService} のルーティング対象ではありません。${hint.ja}`,
+    };
   return {
     en: `${where} is not the routing object of the drill service ${drillService}, whose router names VirtualService ${own}; ${hint.en}`,
     ja: `${where} は訓練対象サービス ${drillService} のルーティング対象ではありません（ルーターが指すのは VirtualService ${own}）。${hint.ja}`,
@@ -203,9 +265,15 @@ export function httpFaultTargetProblem(services: Services, drillService: string,
 export function httpFaultTargetSaid(services: Services, drillService: string, url: string): Said | null {
   const target = serviceOfUrl(url);
   if (!target) return null;
-  const owner = ownerOfName(services, drillService, target.name, target.namespace !== undefined ? { namespace: target.namespace } : {});
+  const owner = ownerOfName(
+    services,
+    drillService,
+    target.name,
+    target.namespace !== undefined ? { namespace: target.namespace } : {},
+  );
   if (owner.kind !== 'other') return null;
-  const where = target.namespace === undefined ? `Service "${target.name}"` : `Service ${target.namespace}/${target.name}`;
+  const where =
+    target.namespace === undefined ? `Service "${target.name}"` : `Service ${target.namespace}/${target.name}`;
   return {
     en: `${url} reaches ${where}, which belongs to ${describeOwner(services, owner.claim, drillService)}; the http injector must reach the drill service ${drillService}'s own fault endpoint`,
     ja: `${url} が届く ${where} は${describeOwnerJa(services, owner.claim, drillService)}のものです。http インジェクターは訓練対象サービス ${drillService} 自身の障害エンドポイントに送る必要があります`,
@@ -213,7 +281,11 @@ export function httpFaultTargetSaid(services: Services, drillService: string, ur
 }
 
 /** The problem of the configured injector for a drill on `drillService`, with the key it concerns. */
-export function drillTargetProblem(services: Services, drillService: string, injector: InjectorConfig): { key: 'virtualService' | 'url'; message: string; messageJa: string } | null {
+export function drillTargetProblem(
+  services: Services,
+  drillService: string,
+  injector: InjectorConfig,
+): { key: 'virtualService' | 'url'; message: string; messageJa: string } | null {
   if (injector.kind === 'istio-fault') {
     const said = istioFaultTargetSaid(services, drillService, injector.virtualService);
     return said === null ? null : { key: 'virtualService', message: said.en, messageJa: said.ja };
@@ -229,7 +301,10 @@ export function drillTargetProblem(services: Services, drillService: string, inj
  * The config's problem with its injector's target, at `drills.injector.<key>`: the drill service
  * is `drills.service`, or else the first service marked `drill: allowed`, as at run time.
  */
-export function drillTargetIssue(c: { services: Services; drills: { service?: string | undefined; injector: InjectorConfig } }): { path: string[]; message: string } | null {
+export function drillTargetIssue(c: {
+  services: Services;
+  drills: { service?: string | undefined; injector: InjectorConfig };
+}): { path: string[]; message: string } | null {
   const drillService = c.drills.service ?? Object.keys(c.services).find((n) => c.services[n]?.drill === 'allowed');
   if (drillService === undefined || !c.services[drillService]) return null;
   const problem = drillTargetProblem(c.services, drillService, c.drills.injector);
@@ -242,7 +317,12 @@ export function soundForDrillTarget(issues: readonly { path?: readonly PropertyK
     const [a, b, k] = i.path ?? [];
     if (a === undefined) return true;
     if (a === 'drills') return b === undefined || b === 'service' || b === 'injector';
-    return a === 'services' && (b === undefined || k === undefined || ['router', 'namespace', 'context', 'drill', 'versions'].includes(String(k)));
+    return (
+      a === 'services' &&
+      (b === undefined ||
+        k === undefined ||
+        ['router', 'namespace', 'context', 'drill', 'versions'].includes(String(k)))
+    );
   });
 }
 

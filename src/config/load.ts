@@ -20,7 +20,8 @@ export interface ConfigProblem {
 }
 
 /** `unreadable`: the file itself could not be opened (missing, a directory, no permission), not its contents. */
-export type LoadResult = { ok: true; config: Config; summary: string } | { ok: false; problems: ConfigProblem[]; unreadable?: true };
+export type LoadResult =
+  { ok: true; config: Config; summary: string } | { ok: false; problems: ConfigProblem[]; unreadable?: true };
 
 type Key = string | number;
 
@@ -45,19 +46,32 @@ function describeValue(v: unknown): string {
   return `${typeof v} ${String(v)}`;
 }
 
-const TYPE_WORDS: Record<string, string> = { object: 'a mapping', array: 'a list', string: 'text', number: 'a number', int: 'a whole number', boolean: 'true or false' };
+const TYPE_WORDS: Record<string, string> = {
+  object: 'a mapping',
+  array: 'a list',
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+};
 
 /** Messages for issues the schema did not word itself. */
 const errorMap: z.core.$ZodErrorMap = (iss) => {
   switch (iss.code) {
     case 'invalid_type': {
       const expected = TYPE_WORDS[iss.expected] ?? iss.expected;
-      return iss.input === undefined ? `missing required key; expected ${expected}` : `expected ${expected}; got ${describeValue(iss.input)}`;
+      return iss.input === undefined
+        ? `missing required key; expected ${expected}`
+        : `expected ${expected}; got ${describeValue(iss.input)}`;
     }
     case 'too_small':
-      return iss.origin === 'array' ? `expected at least ${String(iss.minimum)} item(s); got ${(iss.input as unknown[] | undefined)?.length ?? 0}` : undefined;
+      return iss.origin === 'array'
+        ? `expected at least ${String(iss.minimum)} item(s); got ${(iss.input as unknown[] | undefined)?.length ?? 0}`
+        : undefined;
     case 'too_big':
-      return iss.origin === 'array' ? `expected at most ${String(iss.maximum)} item(s); got ${(iss.input as unknown[] | undefined)?.length ?? 0}` : undefined;
+      return iss.origin === 'array'
+        ? `expected at most ${String(iss.maximum)} item(s); got ${(iss.input as unknown[] | undefined)?.length ?? 0}`
+        : undefined;
     case 'invalid_value':
       return `expected one of ${iss.values.map((v) => JSON.stringify(v)).join(' | ')}; got ${describeValue(iss.input)}`;
     default:
@@ -85,7 +99,7 @@ function locate(doc: Document, path: readonly Key[]): { offset: number; found: b
     // Scalars are pointed at directly; collections are introduced by their key.
     offset = (isScalar(next.value) ? valueOffset : (keyOffset ?? valueOffset)) ?? offset;
   }
-  if (isMap(node) || isSeq(node)) offset = (node.range?.[0] ?? offset);
+  if (isMap(node) || isSeq(node)) offset = node.range?.[0] ?? offset;
   return { offset, found: true };
 }
 
@@ -167,7 +181,18 @@ export function parseConfigText(text: string, file: string): LoadResult {
 
   const data: unknown = doc.toJS({ maxAliasCount: 100 });
   if (data === null || data === undefined) {
-    return { ok: false, problems: [{ file, path: '', line: 1, column: 1, message: 'the file is empty; expected a mapping with at least slack and services' }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          file,
+          path: '',
+          line: 1,
+          column: 1,
+          message: 'the file is empty; expected a mapping with at least slack and services',
+        },
+      ],
+    };
   }
 
   const parsed = configSchema.safeParse(data, { error: errorMap, reportInput: true });
@@ -182,7 +207,13 @@ export function parseConfigText(text: string, file: string): LoadResult {
       issue.keys.forEach((key, i) => {
         const offset = locateKey(doc, path, key) ?? locate(doc, path).offset;
         const { line, col } = at(offset);
-        problems.push({ file, path: formatPath([...path, key]), line, column: col, message: lines[i] ?? lines[0] ?? issue.message });
+        problems.push({
+          file,
+          path: formatPath([...path, key]),
+          line,
+          column: col,
+          message: lines[i] ?? lines[0] ?? issue.message,
+        });
       });
       continue;
     }

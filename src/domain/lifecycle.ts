@@ -8,7 +8,8 @@
  * There are no self-transitions: a status is changed, not re-entered. A second escalation level
  * or a repeated decision is a timeline event of its own kind, not a `status` event.
  */
-import type { Actor, Incident, IncidentStatus, Tier, TimelineEvent } from './types.ts';
+import type { NewTimelineEvent, StatusDetail, StatusEvent, TimelineEventOf } from './timeline.ts';
+import type { Actor, Incident, IncidentStatus, Tier } from './types.ts';
 
 /** Legal transitions, as data. Each edge says which runbook moment it stands for. */
 export const TRANSITIONS: Readonly<Record<IncidentStatus, readonly IncidentStatus[]>> = {
@@ -89,7 +90,7 @@ export class IllegalTransitionError extends Error {
 
 export interface Transitioned {
   incident: Incident;
-  event: TimelineEvent;
+  event: StatusEvent;
 }
 
 /**
@@ -102,7 +103,7 @@ export function transition(
   to: IncidentStatus,
   actor: Actor,
   at: number,
-  detail: Record<string, unknown> = {},
+  detail: StatusDetail = {},
 ): Transitioned {
   const from = incident.status;
   if (!canTransition(from, to)) throw new IllegalTransitionError(incident.id, from, to);
@@ -124,7 +125,7 @@ export type AckOutcome = 'acknowledged' | 'already_acknowledged' | 'already_reso
 
 export interface Acknowledged {
   incident: Incident;
-  event: TimelineEvent | null;
+  event: TimelineEventOf<'ack'> | null;
   outcome: AckOutcome;
 }
 
@@ -151,7 +152,7 @@ export interface NewIncident {
 /** An incident before the store has given it its `INC-YYYYMMDD-NNN` id, and its first timeline line. */
 export interface OpenedIncident {
   incident: Omit<Incident, 'id'>;
-  event: Omit<TimelineEvent, 'incidentId'>;
+  event: Extract<NewTimelineEvent, { kind: 'detected' }>;
 }
 
 /**
@@ -175,11 +176,11 @@ export function openIncident(input: NewIncident, actor: Actor): OpenedIncident {
     slackChannel: null,
     slackTs: null,
   };
-  const event: Omit<TimelineEvent, 'incidentId'> = {
+  const event: OpenedIncident['event'] = {
     at: input.startedAt,
     kind: 'detected',
     actor: { ...actor },
-    detail: { service: input.service, version: input.version, severity: input.severity, title: input.title, drill: input.drill },
+    detail: { service: input.service, version: input.version, severity: input.severity, title: input.title, drill: input.drill, breaches: [] },
   };
   return { incident, event };
 }

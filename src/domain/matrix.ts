@@ -9,7 +9,7 @@
  */
 import { conditionHolds, type Condition } from './conditions.ts';
 import type { MetricName, MetricSample } from './metrics.ts';
-import { canRun } from './routing.ts';
+import { canRun, type RouterFacts, type RouterTraits } from './routing.ts';
 import type { Action, BusinessImpact, FixTime, UserImpact } from './types.ts';
 
 /** Matches any answer in a rule column (the runbook's `-`). */
@@ -52,8 +52,8 @@ export interface Recommendation {
 /** What the matrix does not know about the incident. */
 export interface ServiceFacts {
   service: string;
-  /** The service's router kind (routing.ts says what each can run). */
-  router: string;
+  /** The service's router: its traits decide what it can run, its name is what texts show. */
+  router: RouterFacts;
   /** The latest value of each metric the bot has read for the incident (what fired, and when). */
   readings: MetricSample;
   /** The gradual rollback's abort condition (`rollback.gradual.abortIf`). */
@@ -63,8 +63,8 @@ export interface ServiceFacts {
 /** The matrix with what its answers are checked against, as the config gives them. */
 export interface Judgment {
   matrix: Matrix;
-  /** Router kind per service. */
-  routers: Record<string, string>;
+  /** The router of each service (its name and traits, from the router module). */
+  routers: Record<string, RouterFacts>;
   abortIf: Condition;
 }
 
@@ -112,7 +112,7 @@ export function recommendFor(matrix: Matrix, assessment: Assessment, facts: Serv
   const found = recommend(matrix, assessment);
   if (found === null || found.action !== 'gradual') return found;
   const instead = (reason: InsteadReason): Recommendation => ({ ...found, action: 'immediate', instead: { matrixAction: found.action, reason } });
-  if (!canRun('gradual', facts.router)) return instead({ kind: 'moves_at_once', service: facts.service, router: facts.router });
+  if (!canRun('gradual', facts.router)) return instead({ kind: 'moves_at_once', service: facts.service, router: facts.router.name });
   const { abortIf, readings } = facts;
   const value = readings[abortIf.metric];
   if (value !== undefined && conditionHolds(abortIf, readings) === true) return instead({ kind: 'abort_if_holds', metric: abortIf.metric, value, abortIf: abortIf.text });
@@ -127,10 +127,10 @@ export interface UnrunnableRecommendation {
 }
 
 /** Every rule and the default whose action some configured service cannot run, with those services. */
-export function unrunnableRecommendations(matrix: Matrix, routers: Record<string, string>): UnrunnableRecommendation[] {
+export function unrunnableRecommendations(matrix: Matrix, routers: Record<string, RouterTraits>): UnrunnableRecommendation[] {
   const entries: Array<[number | null, Action]> = [...matrix.rules.map((r, i): [number, Action] => [i, r.action]), [null, matrix.default]];
   return entries.flatMap(([rule, action]) => {
-    const services = Object.keys(routers).filter((s) => !canRun(action, routers[s] ?? ''));
+    const services = Object.entries(routers).filter(([, r]) => !canRun(action, r)).map(([s]) => s);
     return services.length > 0 ? [{ rule, action, services }] : [];
   });
 }

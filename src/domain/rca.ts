@@ -4,17 +4,14 @@
  * metric supplies them; the timeline filled from what was recorded; root cause, prevention and
  * action items left for people. Pure: the caller passes the incident, its events and the zone.
  */
-import type { Actor, Incident, IncidentStatus } from './types.ts';
+import type { NewTimelineEvent } from './timeline.ts';
+import type { Action, Actor, Incident, Tier } from './types.ts';
 import { epochToZonedParts } from './zoned-time.ts';
 
-export interface RcaEvent {
-  at: number;
-  kind: string;
-  actor: Actor;
-  from?: IncidentStatus | undefined;
-  to?: IncidentStatus | undefined;
-  detail: Record<string, unknown>;
-}
+/** A timeline line as the draft reads it (the incident is the draft's own). */
+export type RcaEvent = NewTimelineEvent;
+
+type Outcome = 'succeeded' | 'failed' | 'aborted';
 
 export interface RcaInput {
   incident: Incident;
@@ -44,8 +41,16 @@ const T = {
     prevention: '## Prevention',
     actions: '## Action items',
     actionItem: '- [ ] [Owner] [Task] [Due]',
+    // The record's own words: the draft has always shown them so in English.
+    action: {
+      immediate: 'immediate',
+      gradual: 'gradual',
+      fix: 'fix',
+      next_release: 'next_release',
+    } satisfies Record<Action, string>,
+    severity: { critical: 'critical', warning: 'warning', watch: 'watch' } satisfies Record<Tier, string>,
+    outcome: { succeeded: 'succeeded', failed: 'failed', aborted: 'aborted' } satisfies Record<Outcome, string>,
     ev: {
-      deploy: (v: string) => `New version ${v} deployed`,
       detected: (title: string, sev: string) => `Detected: ${title} (${sev})`,
       raised: (to: string) => `Severity raised to ${to}`,
       decision: (action: string, who: string) => `Decision: ${action}, by ${who}`,
@@ -76,15 +81,22 @@ const T = {
     prevention: '## 再発防止策',
     actions: '## アクションアイテム',
     actionItem: '- [ ] [担当者] [タスク] [期限]',
+    action: {
+      immediate: '即座ロールバック',
+      gradual: '段階的ロールバック',
+      fix: '修正を試みる',
+      next_release: '次回リリースで修正',
+    } satisfies Record<Action, string>,
+    severity: { critical: '重大', warning: '警告', watch: '監視強化' } satisfies Record<Tier, string>,
+    outcome: { succeeded: '成功', failed: '失敗', aborted: '中止' } satisfies Record<Outcome, string>,
     ev: {
-      deploy: (v: string) => `新バージョン ${v} デプロイ`,
       detected: (title: string, sev: string) => `検知: ${title}（${sev}）`,
       raised: (to: string) => `重大度を ${to} に引き上げ`,
       decision: (action: string, who: string) => `判断: ${action}（${who}）`,
       rollbackStart: (from: string, to: string, who: string) => `ロールバック実施 ${from} → ${to}（${who}）`,
-      rollbackEnd: (outcome: string) => `ロールバック ${outcome}`,
+      rollbackEnd: (outcome: string) => `ロールバック${outcome}`,
       canaryStart: (from: string, to: string, who: string) => `修正版 ${to} を慎重なカナリアで再デプロイ（${from} から、${who}）`,
-      canaryEnd: (outcome: string) => `カナリア ${outcome}`,
+      canaryEnd: (outcome: string) => `カナリア${outcome}`,
       escalation: (level: number, label: string) => `エスカレーション レベル ${level}（${label}）`,
       ack: (who: string) => `${who} が確認`,
       recovered: (who: string) => `正常復旧確認（${who} が解決）`,
@@ -106,22 +118,48 @@ function recoveredAt(input: RcaInput): number | null {
   return input.incident.resolvedAt;
 }
 
+/** The text of a line the draft shows; null for the lines it leaves out (alerts, postings, …). */
+function rowText(e: RcaEvent, locale: RcaInput['locale']): string | null {
+  const t = T[locale];
+  switch (e.kind) {
+    case 'detected':
+      return t.ev.detected(e.detail.title, t.severity[e.detail.severity]);
+    case 'severity':
+      return t.ev.raised(t.severity[e.detail.to]);
+    case 'decision':
+      return t.ev.decision(t.action[e.detail.action], who(e.actor));
+    case 'rollback_started':
+      return t.ev.rollbackStart(e.detail.from ?? '?', e.detail.to, who(e.actor));
+    case 'rollback_succeeded':
+    case 'rollback_failed':
+    case 'rollback_aborted':
+      return t.ev.rollbackEnd(t.outcome[outcomeOf(e.kind)]);
+    case 'canary_started':
+      return t.ev.canaryStart(e.detail.from ?? '?', e.detail.to, who(e.actor));
+    case 'canary_succeeded':
+    case 'canary_failed':
+    case 'canary_aborted':
+      return t.ev.canaryEnd(t.outcome[outcomeOf(e.kind)]);
+    case 'escalation':
+      return t.ev.escalation(e.detail.level, e.detail.label);
+    case 'ack':
+      return t.ev.ack(who(e.actor));
+    case 'status':
+      return e.to === 'resolved' ? t.ev.recovered(who(e.actor)) : null;
+    default:
+      return null;
+  }
+}
+
+function outcomeOf(kind: `${'rollback' | 'canary'}_${Outcome}`): Outcome {
+  return kind.endsWith('succeeded') ? 'succeeded' : kind.endsWith('failed') ? 'failed' : 'aborted';
+}
+
 export function timelineRows(input: RcaInput): Array<{ at: number; text: string }> {
-  const t = T[input.locale].ev;
   const rows: Array<{ at: number; text: string }> = [];
   for (const e of input.events) {
-    const d = e.detail;
-    if (e.kind === 'deploy') rows.push({ at: e.at, text: t.deploy(String(d.version ?? '?')) });
-    else if (e.kind === 'detected') rows.push({ at: e.at, text: t.detected(String(d.title ?? ''), String(d.severity ?? '')) });
-    else if (e.kind === 'severity') rows.push({ at: e.at, text: t.raised(String(d.to ?? '')) });
-    else if (e.kind === 'decision') rows.push({ at: e.at, text: t.decision(String(d.action ?? ''), who(e.actor)) });
-    else if (e.kind === 'rollback_started') rows.push({ at: e.at, text: t.rollbackStart(String(d.from ?? '?'), String(d.to ?? '?'), who(e.actor)) });
-    else if (e.kind === 'rollback_succeeded' || e.kind === 'rollback_failed' || e.kind === 'rollback_aborted') rows.push({ at: e.at, text: t.rollbackEnd(e.kind.replace('rollback_', '')) });
-    else if (e.kind === 'canary_started') rows.push({ at: e.at, text: t.canaryStart(String(d.from ?? '?'), String(d.to ?? '?'), who(e.actor)) });
-    else if (e.kind === 'canary_succeeded' || e.kind === 'canary_failed' || e.kind === 'canary_aborted') rows.push({ at: e.at, text: t.canaryEnd(e.kind.replace('canary_', '')) });
-    else if (e.kind === 'escalation') rows.push({ at: e.at, text: t.escalation(Number(d.level ?? 0), String(d.label ?? '')) });
-    else if (e.kind === 'ack') rows.push({ at: e.at, text: t.ack(who(e.actor)) });
-    else if (e.kind === 'status' && e.to === 'resolved') rows.push({ at: e.at, text: t.recovered(who(e.actor)) });
+    const text = rowText(e, input.locale);
+    if (text !== null) rows.push({ at: e.at, text });
   }
   return rows.sort((a, b) => a.at - b.at);
 }

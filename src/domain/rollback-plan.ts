@@ -7,8 +7,9 @@
  * phase taking it to 0; then verify and post-actions. Each step is a row before it runs, so a
  * restart knows exactly where the rollback stood.
  */
+import type { StepKind } from './rollback-record.ts';
 
-export type StepKind = 'confirm' | 'set_weight' | 'observe' | 'verify' | 'post_actions' | 'stop';
+export type { StepKind };
 
 export interface PlannedStep {
   kind: StepKind;

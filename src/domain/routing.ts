@@ -1,31 +1,35 @@
 /**
- * What a router kind can do with traffic, as far as the runbook's actions care. The router modules
- * in src/adapters/kube/routers do the moving; this is the one place that says which actions a
- * service can run, so the recommendation, the head message's buttons, the planner and
- * `rewind validate-config` never disagree about it.
+ * What a service's router can do with traffic, as far as the runbook's actions care. Each router
+ * module (src/adapters/kube/routers) states its traits and the config hands them in here with the
+ * router's name, so the recommendation, the head message's buttons, the planner and `rewind
+ * validate-config` decide from the same traits and never from a kind's name.
  *
- * - `service-selector` (blue-green): the Service's selector names one version, so all traffic
- *   moves at once. Only a split of 100 to one version can be written: no gradual rollback.
- * - `gateway-api`, `istio`, `nginx`: weights per version, any whole percent.
- * - `replicas`: each version's share of the replicas. Coarse — a share is rounded to whole
- *   replicas and a version with any share keeps at least one — but it does split, and the engine
- *   reads each phase back against the replica counts, so a gradual rollback runs on it.
+ * - A router that sends all traffic to one version (blue-green, a Service selector) moves it at
+ *   once: only a split of 100 to one version can be written, so no gradual rollback and no canary.
+ * - A weighted router (an HTTPRoute, a VirtualService, a canary Ingress, replica counts) splits
+ *   traffic by whole percents, however coarsely, so a gradual rollback runs on it.
  */
 import { ACTIONS, type Action } from './types.ts';
 
-/** Router kinds that send all traffic to one version, so traffic moves at once. */
-const MOVES_AT_ONCE: ReadonlySet<string> = new Set(['service-selector']);
-
-export function movesTrafficAtOnce(routerKind: string): boolean {
-  return MOVES_AT_ONCE.has(routerKind);
+export interface RouterTraits {
+  /** All traffic goes to one version, so it moves at once: no split can be written. */
+  movesAtOnce: boolean;
 }
 
+/** A service's router as the domain sees it: its kind's name, only ever shown in texts, and its traits. */
+export interface RouterFacts extends RouterTraits {
+  name: string;
+}
+
+/** What is assumed of a service whose router is not known (not configured): nothing rules an action out. */
+export const UNKNOWN_ROUTER: RouterFacts = { name: '', movesAtOnce: false };
+
 /** Whether a service on this router can run the action: a gradual rollback needs a router that splits traffic. */
-export function canRun(action: Action, routerKind: string): boolean {
-  return action !== 'gradual' || !movesTrafficAtOnce(routerKind);
+export function canRun(action: Action, router: RouterTraits): boolean {
+  return action !== 'gradual' || !router.movesAtOnce;
 }
 
 /** The judgment matrix's actions a service on this router can run, in the matrix's order. */
-export function runnableActions(routerKind: string): Action[] {
-  return ACTIONS.filter((a) => canRun(a, routerKind));
+export function runnableActions(router: RouterTraits): Action[] {
+  return ACTIONS.filter((a) => canRun(a, router));
 }

@@ -57,15 +57,5 @@ export interface Incident {
   slackTs: string | null;
 }
 
-/** One line of an incident's timeline: what happened, when, and who did it. */
-export interface TimelineEvent {
-  incidentId: string;
-  at: number;
-  /** e.g. `status`, `alert`, `decision`, `rollback_started`, `note`. */
-  kind: string;
-  actor: Actor;
-  /** For `status` events: the transition. */
-  from?: IncidentStatus;
-  to?: IncidentStatus;
-  detail: Record<string, unknown>;
-}
+/** One line of an incident's timeline: a tagged union, one variant per kind (see timeline.ts). */
+export type { TimelineEvent } from './timeline.ts';

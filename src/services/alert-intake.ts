@@ -11,16 +11,18 @@
  * due now. Slack and Kubernetes work all happens after the answer, and a crash right after the
  * answer loses none of it.
  */
+import { z } from 'zod';
 import { severityRank } from '../domain/triggers.ts';
 import { BOT_ACTOR, type Incident, type Tier } from '../domain/types.ts';
 import type { Store } from '../store/index.ts';
 import type { Clock } from '../clock.ts';
 import type { IncidentService } from './incidents.ts';
 import type { AlertAnswer, AlertSink, IncidentAnnouncer, IncidentNotifier, IncomingAlert } from './ports.ts';
-import type { FiredTimer, TimerService } from './timers.ts';
-import { UnknownServices } from './unknown-services.ts';
+import { defineTimer, type TimerService } from './timers.ts';
+import { UnknownServices, type UnknownServicesStore } from './unknown-services.ts';
 
 export const AUTOMATIC_ROLLBACK_TIMER = 'automatic-rollback';
+const automaticRollbackTimer = defineTimer(AUTOMATIC_ROLLBACK_TIMER, z.object({ incidentId: z.string() }));
 /** Unknown services a webhook's answer names; the rest are counted (a 6,500-label webhook gets a short answer). */
 export const UNKNOWN_SERVICES_ANSWERED = 100;
 
@@ -29,8 +31,14 @@ export interface AutomaticRollback {
   automatic(incidentId: string, reason: string): Promise<unknown>;
 }
 
+/** What the intake reads and writes: alerts, their incidents, and the unknown services' memory. */
+export type AlertIntakeStore = Pick<Store, 'transaction'> & {
+  alerts: Pick<Store['alerts'], 'upsert' | 'linkIncident' | 'anyFiring'>;
+  incidents: Pick<Store['incidents'], 'get'>;
+} & UnknownServicesStore;
+
 export interface AlertIntakeOptions {
-  store: Store;
+  store: AlertIntakeStore;
   clock: Clock;
   incidents: IncidentService;
   notifier: IncidentNotifier & IncidentAnnouncer;
@@ -66,7 +74,7 @@ export class AlertIntake implements AlertSink {
   constructor(private readonly o: AlertIntakeOptions) {
     this.unknownServices = new UnknownServices({ store: o.store, clock: o.clock, timers: o.timers, notifier: o.notifier });
     // A failure here (the database) is retried by the timer; a refusal is the rollback service's to tell.
-    o.timers.on<{ incidentId: string }>(AUTOMATIC_ROLLBACK_TIMER, async (t: FiredTimer<{ incidentId: string }>) => {
+    o.timers.on(automaticRollbackTimer, async (t) => {
       await o.rollbacks.automatic(t.payload.incidentId, 'critical alert');
     });
   }
@@ -171,7 +179,12 @@ export class AlertIntake implements AlertSink {
         this.o.notifier.notice(incident.id, note);
         if (raised && incident.severity === 'critical' && this.o.autoRollback === 'critical') {
           // Due now, run after the answer; keyed by incident, so it is started once whatever repeats.
-          this.o.timers.schedule({ kind: AUTOMATIC_ROLLBACK_TIMER, key: `${AUTOMATIC_ROLLBACK_TIMER}:${incident.id}`, dueAt: this.o.clock.now(), payload: { incidentId: incident.id } });
+          this.o.timers.schedule({
+            kind: automaticRollbackTimer,
+            key: `${AUTOMATIC_ROLLBACK_TIMER}:${incident.id}`,
+            dueAt: this.o.clock.now(),
+            payload: { incidentId: incident.id },
+          });
         }
       } else {
         const incidentId = stored.incidentId ?? this.o.incidents.openFor(service)?.id;

@@ -12,7 +12,8 @@ export interface AuthorizerOptions {
   approvers: readonly string[];
   directory: UserGroupDirectory;
   clock: Clock;
-  audit: AuditRepository;
+  /** Where every decision is written; nothing here reads it back. */
+  audit: Pick<AuditRepository, 'record'>;
   /** How long a group's member list is trusted. Default 5 minutes. */
   cacheMs?: number;
   log?: { warn(obj: object, msg: string): void };

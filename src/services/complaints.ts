@@ -8,9 +8,12 @@ import type { Complaint, Store } from '../store/index.ts';
 import type { Clock } from '../clock.ts';
 import type { IncidentService } from './incidents.ts';
 
+/** What the complaint service reads and writes: the complaints alone. */
+export type ComplaintStore = { complaints: Pick<Store['complaints'], 'record' | 'count'> };
+
 export class ComplaintService {
   constructor(
-    private readonly store: Store,
+    private readonly store: ComplaintStore,
     private readonly clock: Clock,
     private readonly incidents: IncidentService,
     private readonly observationWindowMs: number,

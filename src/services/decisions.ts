@@ -13,10 +13,16 @@ import type { Clock } from '../clock.ts';
 import { incidentRecommendation } from './incident-snapshot.ts';
 import type { IncidentService } from './incidents.ts';
 import type { IncidentNotifier } from './ports.ts';
-import { ok, refuse, type Outcome } from './refusals.ts';
+import { notApprover, ok, refuse, type Outcome } from './refusals.ts';
+
+/** What decisions read and write: the incident and its timeline, the judgment matrix's answers. */
+export type DecisionStore = {
+  incidents: Pick<Store['incidents'], 'get' | 'timeline'>;
+  assessments: Pick<Store['assessments'], 'get' | 'merge'>;
+};
 
 export interface DecisionServiceOptions {
-  store: Store;
+  store: DecisionStore;
   clock: Clock;
   incidents: IncidentService;
   notifier: IncidentNotifier;
@@ -90,7 +96,7 @@ export class DecisionService {
     const open = this.openIncident(incidentId);
     if (!open.ok) return open;
     const auth = await this.o.authorizer.authorize(actor, 'incident.resolve', incidentId);
-    if (!auth.ok) return refuse({ kind: 'not_approver', action: 'resolve an incident', approvers: auth.approvers });
+    if (!auth.ok) return refuse(notApprover({ kind: 'resolve_incident' }, auth.approvers));
     try {
       return ok(this.o.incidents.resolve(incidentId, actor));
     } catch (err) {

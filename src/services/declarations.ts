@@ -34,8 +34,11 @@ export type DeclareOutcome =
   | { kind: 'already_open'; incident: Incident }
   | { kind: 'unknown_service'; known: string[] };
 
+/** A declaration writes through the incident service; the store only makes it one transaction. */
+export type DeclarationStore = Pick<Store, 'transaction'>;
+
 export interface DeclarationOptions {
-  store: Store;
+  store: DeclarationStore;
   incidents: IncidentService;
   cluster: ClusterPort | null;
   /** Configured services, each with its fallback chain (newest first). */

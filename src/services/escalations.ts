@@ -4,11 +4,13 @@
  * repeats one; a level that came due while the bot was down fires once at start and says how late
  * it is. Resolving disarms every pending level.
  */
+import { z } from 'zod';
 import { escalationKey, escalationKeyPrefix, planEscalation, shouldStopEscalation, type EscalationLevel, type PlannedEscalation } from '../domain/escalation.ts';
+import type { EscalationReason } from '../domain/timeline-reasons.ts';
 import type { Incident } from '../domain/types.ts';
 import type { Store } from '../store/index.ts';
 import type { EscalationPort } from './incidents.ts';
-import type { FiredTimer, TimerService } from './timers.ts';
+import { defineTimer, type FiredTimer, type TimerService } from './timers.ts';
 
 export const ESCALATION_TIMER = 'escalation';
 
@@ -21,10 +23,11 @@ export interface EscalationNotifier {
   escalate(incident: Incident, level: PlannedEscalation, lateMs: number, key: string): Promise<void> | void;
 }
 
-interface EscalationPayload {
-  incidentId: string;
-  level: number;
-}
+/** What escalation reads and writes: the incident, and its timeline's escalation lines. */
+export type EscalationStore = { incidents: Pick<Store['incidents'], 'get' | 'timeline' | 'appendEvent'> };
+
+const escalationTimer = defineTimer(ESCALATION_TIMER, z.object({ incidentId: z.string(), level: z.number() }));
+type EscalationPayload = z.output<typeof escalationTimer.payload>;
 
 export interface EscalationOptions {
   levels: EscalationLevel[];
@@ -33,21 +36,21 @@ export interface EscalationOptions {
 
 export class EscalationService implements EscalationPort {
   constructor(
-    private readonly store: Store,
+    private readonly store: EscalationStore,
     private readonly timers: TimerService,
     private readonly notifier: EscalationNotifier,
     private readonly options: EscalationOptions,
   ) {
-    timers.on<EscalationPayload>(ESCALATION_TIMER, (t) => this.fire(t));
+    timers.on(escalationTimer, (t) => this.fire(t));
   }
 
   arm(incident: Incident): void {
     for (const level of planEscalation(incident.startedAt, this.options.levels)) {
       this.timers.schedule({
-        kind: ESCALATION_TIMER,
+        kind: escalationTimer,
         key: escalationKey(incident.id, level.level),
         dueAt: level.dueAt,
-        payload: { incidentId: incident.id, level: level.level } satisfies EscalationPayload,
+        payload: { incidentId: incident.id, level: level.level },
       });
     }
   }
@@ -61,14 +64,16 @@ export class EscalationService implements EscalationPort {
    * its job (the Kubernetes API kept failing), so the next level is told now, with the reason.
    * `evenIfResolved`: for a canary that brings the fix in after the incident was resolved.
    */
-  async escalateNow(incidentId: string, reason: string, at: number, options: { evenIfResolved?: boolean } = {}): Promise<void> {
+  async escalateNow(
+    incidentId: string,
+    reason: EscalationReason,
+    at: number,
+    options: { evenIfResolved?: boolean } = {},
+  ): Promise<void> {
     const incident = this.store.incidents.get(incidentId);
     if (!incident || (incident.status === 'resolved' && !options.evenIfResolved)) return;
     const fired = new Set(
-      this.store.incidents
-        .timeline(incidentId)
-        .filter((e) => e.kind === 'escalation' && typeof e.detail.level === 'number')
-        .map((e) => e.detail.level as number),
+      this.store.incidents.timeline(incidentId).flatMap((e) => (e.kind === 'escalation' ? [e.detail.level] : [])),
     );
     const plan = planEscalation(incident.startedAt, this.options.levels);
     // After the incident (a canary of its fix stuck half-way): every level may have fired already;

@@ -9,6 +9,7 @@
  * Each round is a durable timer, so evaluation survives restarts like everything else; the trigger
  * state of every service and version is a row, so a pending tier keeps its confirmation window.
  */
+import { z } from 'zod';
 import { evaluate, initialTriggerState, severityRank, type Breach, type TriggerEvent, type TriggerRules } from '../domain/triggers.ts';
 import { BOT_ACTOR, type Tier } from '../domain/types.ts';
 import type { Store } from '../store/index.ts';
@@ -17,12 +18,19 @@ import type { Clock } from '../clock.ts';
 import type { BreachRecord } from './incident-snapshot.ts';
 import type { IncidentService } from './incidents.ts';
 import type { ClusterPort, IncidentNotifier, MetricsSource } from './ports.ts';
-import type { TimerService } from './timers.ts';
+import { defineTimer, type TimerService } from './timers.ts';
 
 export const EVALUATE_TIMER = 'evaluate';
+const evaluateTimer = defineTimer(EVALUATE_TIMER, z.object({ service: z.string() }));
+
+/** What the evaluator reads and writes: each version's trigger state, and its own round timers. */
+export type EvaluatorStore = {
+  timers: Pick<Store['timers'], 'list' | 'pruneDone'>;
+  triggerStates: Pick<Store['triggerStates'], 'get' | 'save'>;
+};
 
 export interface EvaluatorOptions {
-  store: Store;
+  store: EvaluatorStore;
   clock: Clock;
   timers: TimerService;
   metrics: MetricsSource;
@@ -55,7 +63,7 @@ export class Evaluator {
     // A round waits on the metrics backend; it must not hold up the timer loop, where rollback
     // steps and escalations are due too. The round schedules its successor itself, and start()
     // re-arms a service whose round was lost with the process.
-    o.timers.on<{ service: string }>(EVALUATE_TIMER, (t) => {
+    o.timers.on(evaluateTimer, (t) => {
       if (this.stopped) return;
       const running = this.round(t.payload.service)
         .catch((err: unknown) => this.o.log?.warn({ service: t.payload.service, err: (err as Error).message }, 'evaluation round failed'))
@@ -72,7 +80,12 @@ export class Evaluator {
 
   /** Arms the first round of every service that has none pending (idempotent; call at start). */
   start(): void {
-    const pending = new Set(this.o.store.timers.list({ kind: EVALUATE_TIMER, status: 'pending' }).map((t) => (t.payload as { service?: string }).service));
+    // A pending round whose payload cannot be read arms nothing: its service gets a new round.
+    const pending = new Set(
+      this.o.store.timers
+        .list({ kind: EVALUATE_TIMER, status: 'pending' })
+        .map((t) => evaluateTimer.payload.safeParse(t.payload).data?.service),
+    );
     for (const service of Object.keys(this.o.chains)) {
       if (!pending.has(service)) this.schedule(service, this.o.clock.now());
     }
@@ -107,7 +120,7 @@ export class Evaluator {
 
   private schedule(service: string, dueAt: number): void {
     this.prune(this.o.clock.now());
-    this.o.timers.schedule({ kind: EVALUATE_TIMER, key: `evaluate:${service}:${dueAt}`, dueAt, payload: { service } });
+    this.o.timers.schedule({ kind: evaluateTimer, key: `evaluate:${service}:${dueAt}`, dueAt, payload: { service } });
   }
 
   /** The versions taking traffic; when the router cannot be read, the newest version of the chain. */

@@ -7,7 +7,7 @@
  * Offered when the incident was resolved by a rollback (the fix-prep note) or while a fix is being
  * tried (修正を試みる): a canary that ends healthy resolves a `fixing` incident.
  */
-import { movesTrafficAtOnce } from '../domain/routing.ts';
+import type { RouterFacts } from '../domain/routing.ts';
 import type { Actor } from '../domain/types.ts';
 import { RollbackConflictError, type RollbackRecord, type Store } from '../store/index.ts';
 import type { Authorizer } from './authorization.ts';
@@ -15,7 +15,7 @@ import type { Clock } from '../clock.ts';
 import type { IncidentService } from './incidents.ts';
 import type { IncidentNotifier, RollbackEngine } from './ports.ts';
 import { canaryPlanChanges, type CanaryShown } from './plan-changes.ts';
-import { ok, refuse, type Outcome } from './refusals.ts';
+import { notApprover, ok, refuse, type Outcome } from './refusals.ts';
 import type { RequestResult, RollbackRequests } from './rollback-requests.ts';
 
 export interface CanaryPlan {
@@ -36,8 +36,14 @@ export interface CanaryPlan {
   dryRun: boolean;
 }
 
+/** What the canary reads and writes itself: its incident, and the service's rollback row it claims. */
+export type FixCanaryStore = {
+  incidents: Pick<Store['incidents'], 'get'>;
+  rollbacks: Pick<Store['rollbacks'], 'activeForService' | 'create'>;
+};
+
 export interface FixCanaryOptions {
-  store: Store;
+  store: FixCanaryStore;
   clock: Clock;
   incidents: IncidentService;
   authorizer: Authorizer;
@@ -45,15 +51,13 @@ export interface FixCanaryOptions {
   notifier: IncidentNotifier;
   requests: RollbackRequests;
   /** Per service: configured versions (newest first) and router kind. */
-  services: Record<string, { versions: string[]; router: string }>;
+  services: Record<string, { versions: string[]; router: RouterFacts }>;
   steps: number[];
   observeMs: number;
   abortIf: string;
   requiredApprovals: number;
   dryRun: boolean;
 }
-
-const error = (message: string) => refuse({ kind: 'error', message });
 
 export class FixCanary {
   constructor(private readonly o: FixCanaryOptions) {}
@@ -69,15 +73,15 @@ export class FixCanary {
       return refuse({ kind: 'canary_too_early', incidentId: incident.id, status: incident.status });
     }
     const auth = await this.o.authorizer.authorize(actor, 'rollback.canary', service, { incidentId: incident.id, step: 'plan' });
-    if (!auth.ok) return refuse({ kind: 'not_approver', action: 're-deploy a fix as a canary', approvers: auth.approvers });
-    if (movesTrafficAtOnce(config.router)) {
-      return refuse({ kind: 'canary_not_possible', service, router: config.router });
+    if (!auth.ok) return refuse(notApprover({ kind: 'canary' }, auth.approvers));
+    if (config.router.movesAtOnce) {
+      return refuse({ kind: 'canary_not_possible', service, router: config.router.name });
     }
     const active = this.o.store.rollbacks.activeForService(service);
     if (active) return refuse({ kind: 'rollback_running', rollbackId: active.id });
     const other = this.o.incidents.openFor(service);
     if (other && other.id !== incident.id) return refuse({ kind: 'other_incident_open', incidentId: other.id, service });
-    if (!this.o.engine.available) return refuse({ kind: 'engine_unavailable', what: `a canary of ${service}` });
+    if (!this.o.engine.available) return refuse({ kind: 'engine_unavailable', what: { kind: 'canary', service } });
 
     const from = this.o.requests.servingVersion(service, incident.version, incident.id);
     if (!from) return refuse({ kind: 'serving_unknown', service });

@@ -7,18 +7,22 @@
  */
 import { recommendFor, type Assessment, type Judgment, type Recommendation } from '../domain/matrix.ts';
 import type { MetricName, MetricSample } from '../domain/metrics.ts';
-import type { Operator } from '../domain/conditions.ts';
-import { runnableActions } from '../domain/routing.ts';
-import type { Action, Incident } from '../domain/types.ts';
+import { UNKNOWN_ROUTER, runnableActions } from '../domain/routing.ts';
+import { breachesOf, type BreachRecord } from '../domain/timeline.ts';
+import type { Action, Incident, Tier } from '../domain/types.ts';
 import type { RollbackRecord, Store, StoredTimelineEvent } from '../store/index.ts';
 
-/** A condition that held, with the value measured: `error_rate 12.5% > 10%`. */
-export interface BreachRecord {
-  metric: MetricName;
-  op: Operator;
-  threshold: number;
-  value: number;
-}
+/** What a rollback's snapshot reads beside its row: who approved it. */
+export type RollbackSnapshotStore = { approvals: Pick<Store['approvals'], 'list'> };
+
+/** What an incident's snapshot reads: the incident, its timeline, the matrix answers, its rollbacks. */
+export type IncidentSnapshotStore = RollbackSnapshotStore & {
+  incidents: Pick<Store['incidents'], 'get' | 'timelineWithout'>;
+  assessments: Pick<Store['assessments'], 'get'>;
+  rollbacks: Pick<Store['rollbacks'], 'listForIncident'>;
+};
+
+export type { BreachRecord };
 
 export interface RollbackSnapshot extends RollbackRecord {
   approvals: { have: number; need: number; by: string[] };
@@ -41,11 +45,6 @@ export interface IncidentSnapshot {
   escalation: { level: number; label: string } | null;
 }
 
-function isBreach(b: unknown): b is BreachRecord {
-  const r = b as BreachRecord;
-  return typeof r === 'object' && r !== null && typeof r.metric === 'string' && typeof r.value === 'number' && typeof r.threshold === 'number';
-}
-
 /**
  * The latest value of each metric the bot has read for the incident's version: the breaches on
  * its timeline (opening, later triggers), later ones over earlier. A metric that never fired is
@@ -53,19 +52,18 @@ function isBreach(b: unknown): b is BreachRecord {
  * cleared since: it is back under that tier's threshold, its value no longer known.
  */
 export function latestReadings(incident: Incident, timeline: readonly StoredTimelineEvent[]): MetricSample {
-  const readings = new Map<MetricName, { value: number; tier: unknown }>();
+  const readings = new Map<MetricName, { value: number; tier: Tier }>();
   for (const e of timeline) {
+    if (e.kind !== 'detected' && e.kind !== 'trigger' && e.kind !== 'tier_cleared') continue;
     // Another version of the service firing (during a split) says nothing about this one.
-    if (incident.version !== null && typeof e.detail.version === 'string' && e.detail.version !== incident.version) continue;
+    if (incident.version !== null && e.detail.version !== null && e.detail.version !== incident.version) continue;
     if (e.kind === 'tier_cleared') {
       for (const [metric, r] of readings) if (r.tier === e.detail.tier) readings.delete(metric);
       continue;
     }
-    const found = e.detail.breaches;
-    if (!Array.isArray(found)) continue;
     // A trigger names its tier; the opening event, the severity it opened with.
-    const tier = e.detail.tier ?? e.detail.severity;
-    for (const b of found.filter(isBreach)) readings.set(b.metric, { value: b.value, tier });
+    const tier = e.kind === 'trigger' ? e.detail.tier : e.detail.severity;
+    for (const b of e.detail.breaches) readings.set(b.metric, { value: b.value, tier });
   }
   return Object.fromEntries([...readings].map(([metric, r]) => [metric, r.value]));
 }
@@ -74,13 +72,17 @@ export function latestReadings(incident: Incident, timeline: readonly StoredTime
 export function incidentRecommendation(judgment: Judgment, incident: Incident, assessment: Assessment, timeline: readonly StoredTimelineEvent[]): Recommendation | null {
   return recommendFor(judgment.matrix, assessment, {
     service: incident.service,
-    router: judgment.routers[incident.service] ?? '',
+    router: judgment.routers[incident.service] ?? UNKNOWN_ROUTER,
     readings: latestReadings(incident, timeline),
     abortIf: judgment.abortIf,
   });
 }
 
-export function rollbackSnapshot(store: Store, rollback: RollbackRecord, requiredApprovals: number): RollbackSnapshot {
+export function rollbackSnapshot(
+  store: RollbackSnapshotStore,
+  rollback: RollbackRecord,
+  requiredApprovals: number,
+): RollbackSnapshot {
   const plan = (rollback.plan ?? {}) as { phases?: unknown; requiredApprovals?: unknown; currentWeight?: unknown };
   const approvals = store.approvals.list(rollback.id).map((a) => a.approver);
   return {
@@ -91,7 +93,12 @@ export function rollbackSnapshot(store: Store, rollback: RollbackRecord, require
   };
 }
 
-export function incidentSnapshot(store: Store, judgment: Judgment, requiredApprovals: number, incidentId: string): IncidentSnapshot | null {
+export function incidentSnapshot(
+  store: IncidentSnapshotStore,
+  judgment: Judgment,
+  requiredApprovals: number,
+  incidentId: string,
+): IncidentSnapshot | null {
   const incident = store.incidents.get(incidentId);
   if (!incident) return null;
   // Alert lines carry no breaches, decisions or escalations, and an incident may hold thousands.
@@ -100,10 +107,10 @@ export function incidentSnapshot(store: Store, judgment: Judgment, requiredAppro
   let decision: IncidentSnapshot['decision'] = null;
   let escalation: IncidentSnapshot['escalation'] = null;
   for (const e of timeline) {
-    const found = e.detail.breaches;
-    if (Array.isArray(found) && found.length > 0) breaches = found.filter(isBreach);
-    if (e.kind === 'decision' && typeof e.detail.action === 'string') decision = { action: e.detail.action as Action, by: e.actor.id, at: e.at };
-    if (e.kind === 'escalation' && typeof e.detail.level === 'number') escalation = { level: e.detail.level, label: String(e.detail.label ?? '') };
+    const found = breachesOf(e);
+    if (found.length > 0) breaches = found;
+    if (e.kind === 'decision') decision = { action: e.detail.action, by: e.actor.id, at: e.at };
+    if (e.kind === 'escalation') escalation = { level: e.detail.level, label: e.detail.label };
   }
   const assessment = store.assessments.get(incidentId);
   const all = store.rollbacks.listForIncident(incidentId);
@@ -114,7 +121,7 @@ export function incidentSnapshot(store: Store, judgment: Judgment, requiredAppro
     breaches,
     assessment,
     recommendation: incidentRecommendation(judgment, incident, assessment, timeline),
-    actions: runnableActions(judgment.routers[incident.service] ?? ''),
+    actions: runnableActions(judgment.routers[incident.service] ?? UNKNOWN_ROUTER),
     decision,
     rollback: latest ? rollbackSnapshot(store, latest, requiredApprovals) : null,
     earlierRollback: earlier ? rollbackSnapshot(store, earlier, requiredApprovals) : null,

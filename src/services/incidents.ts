@@ -5,11 +5,11 @@
  */
 import { acknowledge as ackIncident, openIncident, transition as applyTransition, type AckOutcome, type NewIncident } from '../domain/lifecycle.ts';
 import { severityRank } from '../domain/triggers.ts';
+import type { BreachRecord, RecordedKind, StatusDetail, TimelineDetail } from '../domain/timeline.ts';
 import type { Actor, Incident, IncidentStatus, Tier } from '../domain/types.ts';
 import { NotFoundError, type Store, type StoredTimelineEvent } from '../store/index.ts';
 import type { Clock } from '../clock.ts';
-import type { BreachRecord } from './incident-snapshot.ts';
-import { silentNotifier, type IncidentNotifier } from './ports.ts';
+import type { IncidentNotifier } from './ports.ts';
 import type { StakeholderPort } from './post-actions.ts';
 
 /** What the incident service needs from escalation: arm the levels on open, disarm them on resolve. */
@@ -24,36 +24,46 @@ export interface OpenRequest extends Omit<NewIncident, 'startedAt'> {
   /** The conditions that held when it was detected, shown on the head message. */
   breaches?: BreachRecord[];
   /** More about how it was opened, kept on the timeline's opening line (a declaration says so). */
-  detail?: Record<string, unknown>;
+  detail?: Pick<TimelineDetail<'detected'>, 'declared'>;
 }
 
+/** What the incident service reads and writes: the incidents and their timelines, nothing else. */
+export type IncidentStore = {
+  incidents: Pick<
+    Store['incidents'],
+    'findOpenByService' | 'create' | 'get' | 'applyTransition' | 'update' | 'appendEvent' | 'listOpen' | 'timeline'
+  >;
+};
+
 export interface IncidentServiceOptions {
-  store: Store;
+  store: IncidentStore;
   clock: Clock;
-  escalations?: EscalationPort;
-  notifier?: IncidentNotifier;
+  escalations: EscalationPort;
+  notifier: IncidentNotifier;
   /** Told when an incident opens at or rises to `from` (config slack.stakeholderSeverity). */
-  stakeholders?: { port: StakeholderPort; from: Tier };
+  stakeholders: { port: StakeholderPort; from: Tier };
+  /**
+   * The drill running on a service, if any. An incident opened on a service while a drill runs
+   * there is the drill's, marked as a drill everywhere.
+   */
+  drillOn: (service: string) => string | null;
 }
 
 export class IncidentService {
-  private readonly store: Store;
+  private readonly store: IncidentStore;
   private readonly clock: Clock;
-  private readonly escalations: EscalationPort | undefined;
+  private readonly escalations: EscalationPort;
   private readonly notifier: IncidentNotifier;
   private readonly stakeholders: IncidentServiceOptions['stakeholders'];
-  /**
-   * Set by the drill service: the drill running on a service, if any. An incident opened on a
-   * service while a drill runs there is the drill's, marked as a drill everywhere.
-   */
-  drillOn: ((service: string) => string | null) | null = null;
+  private readonly drillOn: (service: string) => string | null;
 
   constructor(options: IncidentServiceOptions) {
     this.store = options.store;
     this.clock = options.clock;
     this.escalations = options.escalations;
-    this.notifier = options.notifier ?? silentNotifier;
+    this.notifier = options.notifier;
     this.stakeholders = options.stakeholders;
+    this.drillOn = options.drillOn;
   }
 
   /**
@@ -64,10 +74,10 @@ export class IncidentService {
     const existing = this.store.incidents.findOpenByService(request.service);
     if (existing) return { incident: existing, created: false };
     const { breaches = [], detail = {}, ...fields } = request;
-    const drillId = this.drillOn?.(request.service) ?? null;
+    const drillId = this.drillOn(request.service);
     const { incident, event } = openIncident({ ...fields, drill: fields.drill || drillId !== null, startedAt: request.startedAt ?? this.clock.now() }, actor);
     const created = this.store.incidents.create(incident, [{ ...event, detail: { ...detail, ...event.detail, breaches, ...(drillId ? { drillId } : {}) } }]);
-    this.escalations?.arm(created);
+    this.escalations.arm(created);
     this.notifier.changed(created.id);
     this.tellStakeholders(created);
     return { incident: created, created: true };
@@ -80,18 +90,18 @@ export class IncidentService {
   }
 
   /** Moves the incident to `to`; an illegal move throws IllegalTransitionError and writes nothing. */
-  transition(id: string, to: IncidentStatus, actor: Actor, detail: Record<string, unknown> = {}): Incident {
+  transition(id: string, to: IncidentStatus, actor: Actor, detail: StatusDetail = {}): Incident {
     const { incident, event } = applyTransition(this.get(id), to, actor, this.clock.now(), detail);
     this.store.incidents.applyTransition(incident, event);
     if (to === 'resolved') {
-      this.escalations?.disarm(id);
+      this.escalations.disarm(id);
       this.notifier.notice(id, { kind: 'resolved', by: actor.id, incidentId: id });
     }
     this.notifier.changed(id);
     return incident;
   }
 
-  resolve(id: string, actor: Actor, detail: Record<string, unknown> = {}): Incident {
+  resolve(id: string, actor: Actor, detail: StatusDetail = {}): Incident {
     return this.transition(id, 'resolved', actor, detail);
   }
 
@@ -105,8 +115,11 @@ export class IncidentService {
     return { incident, outcome };
   }
 
-  /** Appends a line to the timeline that is not a status change (a decision, an alert, a note). */
-  record(id: string, kind: string, actor: Actor, detail: Record<string, unknown> = {}): void {
+  /**
+   * Appends a line to the timeline that is not a status change (a decision, an alert, a complaint):
+   * its details are those of its kind, checked when it is compiled.
+   */
+  record<K extends RecordedKind>(id: string, kind: K, actor: Actor, detail: TimelineDetail<K>): void {
     this.get(id);
     this.store.incidents.appendEvent({ incidentId: id, at: this.clock.now(), kind, actor, detail });
   }
@@ -128,17 +141,7 @@ export class IncidentService {
    * a later rise, brought up to date — the port keeps it one message per incident).
    */
   private tellStakeholders(incident: Incident): void {
-    if (this.stakeholders && severityRank(incident.severity) >= severityRank(this.stakeholders.from)) this.stakeholders.port.stakeholderNotice(incident.id);
-  }
-
-  /** Remembers where the head message was posted, so later changes update it in place. */
-  /** The head message is in Slack: kept on the incident, and its time on the timeline (a drill's decision time counts from it). */
-  attachMessage(id: string, channel: string, ts: string): void {
-    // Both or neither: a head message recorded without its timeline line (or the other way round) is never left behind.
-    this.store.transaction(() => {
-      this.store.incidents.update({ ...this.get(id), slackChannel: channel, slackTs: ts });
-      this.store.incidents.appendEvent({ incidentId: id, at: this.clock.now(), kind: 'posted', actor: { kind: 'system', id: 'slack' }, detail: { channel, ts } });
-    });
+    if (severityRank(incident.severity) >= severityRank(this.stakeholders.from)) this.stakeholders.port.stakeholderNotice(incident.id);
   }
 
   /** The open incident of a service, if any. */

@@ -22,8 +22,10 @@ import { Queries } from './queries.ts';
 import { PostActions, type StakeholderPort } from './post-actions.ts';
 import { RcaService, type RcaPublisher } from './rca.ts';
 import { silentDrillNotifier, type DrillNotifier, type FaultInjector } from './drill-ports.ts';
+import { DrillCalendar } from './drill-calendar.ts';
 import { DrillSchedule } from './drill-schedule.ts';
 import { DrillService } from './drills.ts';
+import { drillRoles } from './drill-views.ts';
 import { FixCanary } from './fix-canary.ts';
 import { RollbackRequests } from './rollback-requests.ts';
 import { TimerService, type TimerLog } from './timers.ts';
@@ -86,7 +88,7 @@ export function createServices(config: Config, store: Store, clock: Clock, ports
     levels: escalationLevels(config),
     stopOnAck: config.escalation.stopOnAck,
   });
-  const incidents = new IncidentService({ store, clock, escalations, notifier: ports.notifier, stakeholders: { port: ports.notifier, from: config.slack.stakeholderSeverity } });
+  const incidents = new IncidentService({ store, clock, escalations, notifier: ports.notifier, stakeholders: { port: ports.notifier, from: config.slack.stakeholderSeverity }, drillOn: (service) => store.drills.runningOn(service)?.id ?? null });
   const decisions = new DecisionService({ store, clock, incidents, notifier: ports.notifier, judgment: judgment(config), authorizer });
   const postActions = new PostActions({
     store,
@@ -132,7 +134,7 @@ export function createServices(config: Config, store: Store, clock: Clock, ports
     engine,
     notifier: ports.notifier,
     chains,
-    routers: Object.fromEntries(Object.entries(config.services).map(([name, s]) => [name, s.router.kind])),
+    routers: judgment(config).routers,
     cluster: ports.cluster ?? null,
     phases: config.rollback.gradual.phases.map((p) => p.weight),
     requiredApprovals: config.slack.requiredApprovals,
@@ -149,7 +151,12 @@ export function createServices(config: Config, store: Store, clock: Clock, ports
     engine,
     notifier: ports.notifier,
     requests: rollbacks,
-    services: Object.fromEntries(Object.entries(config.services).map(([name, s]) => [name, { versions: s.versions.map((v) => v.version), router: s.router.kind }])),
+    services: Object.fromEntries(
+      Object.entries(judgment(config).routers).map(([name, router]) => {
+        const versions = config.services[name]?.versions.map((v) => v.version) ?? [];
+        return [name, { versions, router }];
+      }),
+    ),
     steps: config.rollback.cautiousCanary.steps,
     observeMs: config.rollback.cautiousCanary.observe,
     abortIf: config.rollback.gradual.abortIf.text,
@@ -195,6 +202,7 @@ export function createServices(config: Config, store: Store, clock: Clock, ports
         ...(log ? { log } : {}),
       })
     : null;
+  const drillCalendar = new DrillCalendar({ store, clock, timers, drills: config.drills, ...(log ? { log } : {}) });
   const drills = new DrillService({
     store,
     clock,
@@ -204,13 +212,14 @@ export function createServices(config: Config, store: Store, clock: Clock, ports
     cluster: ports.cluster ?? null,
     injector: ports.injector ?? { unavailable: 'no fault injector was set up' },
     notifier: ports.drillNotifier ?? silentDrillNotifier,
+    calendar: drillCalendar,
     drills: config.drills,
     services: config.services,
     evaluationIntervalMs: config.triggers.evaluationInterval,
-    roles: { approvers: [...config.slack.approvers], escalation: [...new Set(escalationLevels(config).flatMap((l) => l.notify))] },
+    roles: drillRoles(config),
     ...(log ? { log } : {}),
   });
-  const drillSchedule = new DrillSchedule({ store, clock, timers, notifier: ports.drillNotifier ?? silentDrillNotifier, drills: config.drills, service: drills, ...(log ? { log } : {}) });
+  const drillSchedule = new DrillSchedule({ store, clock, timers, notifier: ports.drillNotifier ?? silentDrillNotifier, calendar: drillCalendar, service: drills, ...(log ? { log } : {}) });
   const rca = new RcaService(store, clock, { timezone: config.drills.timezone, locale: config.locale, publisher: ports.notifier });
   return { timers, authorizer, incidents, declarations, escalations, decisions, rollbacks, canary, engine, queries, complaints, alerts, evaluator, rca, postActions, drills, drillSchedule };
 }

@@ -5,6 +5,7 @@
 import type { Action } from '../domain/types.ts';
 import type { MetricName, MetricSample } from '../domain/metrics.ts';
 import type { MetricMove } from '../domain/verification.ts';
+import type { FinishReason, StepFact, StepTitle } from '../domain/step-facts.ts';
 import type { AlertLinks } from '../domain/alert-links.ts';
 import type { Tier } from '../domain/types.ts';
 import type { BreachRecord } from './incident-snapshot.ts';
@@ -49,16 +50,19 @@ export type IncidentNotice =
       rollbackId: string;
       seq: number;
       total: number;
+      /** The step's stored (English) name; `title` says which step it is, for other languages. */
       name: string;
+      title: StepTitle;
       status: 'succeeded' | 'failed' | 'skipped';
       elapsedMs: number;
       budgetMs: number | null;
-      /** What the step found or did, as label → value lines (versions, splits, metrics). */
-      facts: Array<[string, string]>;
+      /** What the step found or did, as data (versions, splits, metrics); the adapter words them. */
+      facts: StepFact[];
       /** Verification: each trigger metric before → after, with its readings and thresholds (drawn before the facts). */
       moves?: MetricMove[];
     }
-  | { kind: 'rollback_finished'; rollbackId: string; outcome: 'succeeded' | 'failed' | 'aborted'; reason: string | null }
+  /** `reason`: the English line the timeline keeps; `why`: the same as data, when the engine ended it. */
+  | { kind: 'rollback_finished'; rollbackId: string; outcome: 'succeeded' | 'failed' | 'aborted'; reason: string | null; why?: FinishReason }
   | { kind: 'rollback_scheduled'; rollbackId: string; at: number }
   | { kind: 'rollback_reminder'; rollbackId: string; at: number }
   /** `name`: the rule that fired (Alertmanager's alertname, Grafana's rule title); `links`: its http(s) links. */
@@ -132,11 +136,12 @@ export interface KubeChange {
 }
 
 /**
- * Moves traffic between the versions of one service: one implementation per router kind in
- * src/adapters/kube/routers/ (service-selector, gateway-api, istio, nginx, replicas).
+ * Moves traffic between the versions of one service: one implementation per router kind (the
+ * Kubernetes adapter's router modules list the kinds).
  */
 export interface Router {
-  readonly kind: 'service-selector' | 'gateway-api' | 'istio' | 'nginx' | 'replicas';
+  /** The router kind's name, for messages and logs; what it can do is in `allOrNothing`. */
+  readonly kind: string;
   /** Only 0/100 splits can be expressed (a Service selector picks one version). */
   readonly allOrNothing: boolean;
   /** The split the cluster has now, for the service's configured versions. */

@@ -4,15 +4,17 @@
  * brought it (slack.stakeholderSeverity), then kept up to date until the resolution — and a
  * post-mortem reminder on the next working day naming everyone who took part.
  */
+import { z } from 'zod';
 import { FIX_PREPARATION } from '../domain/checklists.ts';
 import type { Actor } from '../domain/types.ts';
 import { nextWorkingDayAt } from '../domain/zoned-time.ts';
 import type { Store } from '../store/index.ts';
 import type { Clock } from '../clock.ts';
 import type { IncidentNotifier } from './ports.ts';
-import type { TimerService } from './timers.ts';
+import { defineTimer, type TimerService } from './timers.ts';
 
 export const POSTMORTEM_TIMER = 'postmortem';
+const postmortemTimer = defineTimer(POSTMORTEM_TIMER, z.object({ incidentId: z.string() }));
 export const FIX_PREP_LIST = 'fix_prep';
 
 /**
@@ -23,8 +25,14 @@ export interface StakeholderPort {
   stakeholderNotice(incidentId: string): void;
 }
 
+/** What the post-incident work reads and writes: the incident's timeline and its fix checklist. */
+export type PostActionsStore = {
+  incidents: Pick<Store['incidents'], 'get' | 'timeline' | 'appendEvent'>;
+  checklists: Pick<Store['checklists'], 'checked' | 'set'>;
+};
+
 export interface PostActionsOptions {
-  store: Store;
+  store: PostActionsStore;
   clock: Clock;
   timers: TimerService;
   notifier: IncidentNotifier & StakeholderPort;
@@ -34,13 +42,18 @@ export interface PostActionsOptions {
 
 export class PostActions {
   constructor(private readonly o: PostActionsOptions) {
-    o.timers.on<{ incidentId: string }>(POSTMORTEM_TIMER, (t) => this.remind(t.payload.incidentId));
+    o.timers.on(postmortemTimer, (t) => this.remind(t.payload.incidentId));
   }
 
   /** Runs once per incident however many rollbacks it had (the timer key is the incident's). */
   afterRollback(incidentId: string): { postMortemAt: number } {
     const at = nextWorkingDayAt(this.o.clock.now(), this.o.postMortemAt.hour, this.o.postMortemAt.minute, this.o.timezone);
-    const { created } = this.o.timers.schedule({ kind: POSTMORTEM_TIMER, key: `postmortem:${incidentId}`, dueAt: at, payload: { incidentId } });
+    const { created } = this.o.timers.schedule({
+      kind: postmortemTimer,
+      key: `postmortem:${incidentId}`,
+      dueAt: at,
+      payload: { incidentId },
+    });
     if (created) {
       this.o.store.incidents.appendEvent({ incidentId, at: this.o.clock.now(), kind: 'postmortem_scheduled', actor: { kind: 'system', id: 'post-actions' }, detail: { at } });
       this.o.notifier.stakeholderNotice(incidentId);

@@ -6,11 +6,25 @@ import { responseTimes } from '../domain/lifecycle.ts';
 import type { Judgment } from '../domain/matrix.ts';
 import type { Incident } from '../domain/types.ts';
 import type { DrillRecord, RollbackRecord, Store, StoredTimelineEvent } from '../store/index.ts';
-import { incidentSnapshot, rollbackSnapshot, type IncidentSnapshot, type RollbackSnapshot } from './incident-snapshot.ts';
+import {
+  incidentSnapshot,
+  rollbackSnapshot,
+  type IncidentSnapshot,
+  type IncidentSnapshotStore,
+  type RollbackSnapshot,
+} from './incident-snapshot.ts';
+
+/** What the read-only answers read: the snapshots' rows, and the lists and counts asked for beside them. */
+export type QueryStore = IncidentSnapshotStore & {
+  incidents: Pick<Store['incidents'], 'findByMessage' | 'listOpen' | 'listRecent' | 'timeline' | 'firstOfKind'>;
+  rollbacks: Pick<Store['rollbacks'], 'get' | 'listActive' | 'activeForService' | 'history'>;
+  complaints: Pick<Store['complaints'], 'count'>;
+  drills: Pick<Store['drills'], 'next'>;
+};
 
 export class Queries {
   constructor(
-    private readonly store: Store,
+    private readonly store: QueryStore,
     private readonly judgment: Judgment,
     private readonly requiredApprovals: number,
   ) {}
@@ -77,6 +91,6 @@ export class Queries {
   /** Where the stakeholder notice of an incident was posted, once it has been. */
   stakeholderMessage(incidentId: string): { channel: string; ts: string } | null {
     const e = this.store.incidents.firstOfKind(incidentId, 'stakeholder_notice');
-    return e && typeof e.detail.channel === 'string' && typeof e.detail.ts === 'string' ? { channel: e.detail.channel, ts: e.detail.ts } : null;
+    return e ? { channel: e.detail.channel, ts: e.detail.ts } : null;
   }
 }

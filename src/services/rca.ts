@@ -28,9 +28,15 @@ export interface RcaDraftOutcome {
   postedAt: number;
 }
 
+/** What a draft reads and writes: the incident and its timeline, and the last draft kept. */
+export type RcaStore = {
+  incidents: Pick<Store['incidents'], 'get' | 'timeline' | 'appendEvent'>;
+  rcaDrafts: Pick<Store['rcaDrafts'], 'get' | 'save'>;
+};
+
 export class RcaService {
   constructor(
-    private readonly store: Store,
+    private readonly store: RcaStore,
     private readonly clock: Clock,
     private readonly options: { timezone: string; locale: 'en' | 'ja'; publisher: RcaPublisher },
   ) {}

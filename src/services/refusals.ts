@@ -3,20 +3,51 @@
  * person can cause (not an approver, wrong incident, rollback already running); the Slack adapter
  * turns each into a clear ephemeral message. Nothing is changed when a refusal is returned.
  */
+import type { DrillRefusal } from '../domain/drill-refusals.ts';
+import type { RollbackStrategy } from '../domain/rollback-record.ts';
 import type { IncidentStatus } from '../domain/types.ts';
+import type { RollbackControl } from './ports.ts';
+
+export type { DrillRefusal } from '../domain/drill-refusals.ts';
+
+/** The three questions of the judgment matrix (the selects on the head message). */
+export type MatrixQuestion = 'userImpact' | 'businessImpact' | 'fixTime';
+
+/** What a person who is not an approver tried to do; each locale names it in its own words. */
+export type ApproverAction =
+  | { kind: 'rollback'; strategy: RollbackStrategy }
+  | { kind: 'approve_rollback' }
+  | { kind: 'control'; control: RollbackControl }
+  /** Re-deploying a fix as a canary. */
+  | { kind: 'canary' }
+  | { kind: 'run_drill' }
+  | { kind: 'abort_drill' }
+  | { kind: 'resolve_incident' };
+
+/** What would have run had the rollback engine been installed in this build. */
+export type EngineWork =
+  /** `from` null: the version serving was not known. */
+  | { kind: 'rollback'; strategy: RollbackStrategy; service: string; from: string | null; to: string }
+  /** A fix re-deployed as a canary. */
+  | { kind: 'canary'; service: string }
+  | { kind: 'control'; control: RollbackControl; rollbackId: string };
 
 export type Refusal =
-  | { kind: 'not_approver'; action: string; approvers: string[] }
+  | { kind: 'not_approver'; action: ApproverAction; approvers: string[] }
   | { kind: 'same_approver'; rollbackId: string }
   | { kind: 'rollback_running'; rollbackId: string }
   | { kind: 'incident_resolved'; incidentId: string }
   | { kind: 'unknown_incident'; incidentId: string }
   | { kind: 'no_open_incident'; service: string | null }
-  | { kind: 'several_open_incidents'; ids: string[]; /** The subcommand typed, for the example (`/incident resolve INC-…`). */ sub?: string }
+  | {
+      kind: 'several_open_incidents';
+      ids: string[];
+      /** The subcommand typed, for the example (`/incident resolve INC-…`). */ sub?: string;
+    }
   | { kind: 'no_rollback'; service: string }
   | { kind: 'illegal_transition'; incidentId: string; from: IncidentStatus; to: IncidentStatus }
   | { kind: 'no_target_version'; service: string; fromVersion: string | null; known: string[] }
-  | { kind: 'engine_unavailable'; what: string }
+  | { kind: 'engine_unavailable'; what: EngineWork }
   /** `service` is null when the request named none. */
   | { kind: 'unknown_service'; service: string | null; known: string[] }
   | { kind: 'unknown_version'; service: string; version: string; known: string[] }
@@ -31,9 +62,11 @@ export type Refusal =
    * open, or was never ahead), or `too_far` (more than `maxDays` ahead, which `/rollback planned` refuses too).
    */
   | { kind: 'planned_time'; service: string; at: number; problem: 'passed' | 'too_far'; maxDays: number }
-  /** A drill that would fault something it must not (a route that is not the drill service's own): a safety refusal, not a failure. */
-  | { kind: 'drill_refused'; service: string; reason: string; /** The same in Japanese (Slack shows it in the ja locale). */ reasonJa?: string }
-  /** A gradual rollback of a service whose router moves all traffic at once (blue-green): only an immediate one can run. */
+  | DrillRefusal
+  /**
+   * A gradual rollback of a service whose router moves all traffic at once (blue-green): only an
+   * immediate one can run.
+   */
   | { kind: 'gradual_not_possible'; service: string; router: string }
   /** A fix cannot come in as a canary on a router that moves all traffic at once. */
   | { kind: 'canary_not_possible'; service: string; router: string }
@@ -47,7 +80,12 @@ export type Refusal =
   | { kind: 'unknown_rollback'; rollbackId: string }
   /** The engine would not start it; `reason` is what Kubernetes or the engine said (outside text). */
   | { kind: 'start_failed'; what: 'rollback' | 'canary'; reason: string }
-  | { kind: 'error'; message: string };
+  /** An Abort button that names no drill (forged or damaged): it must not abort whichever runs. */
+  | { kind: 'drill_button_unnamed' }
+  /** A matrix select whose value is none of the question's answers (forged or from an older Rewind). */
+  | { kind: 'not_an_answer'; question: MatrixQuestion; value: string }
+  /** A fix-preparation checklist on a message of no incident Rewind knows. */
+  | { kind: 'unknown_checklist' };
 
 /**
  * One difference between a dialog and the plan as it stands when it is submitted. `from` is the
@@ -68,12 +106,11 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false; refusal: Refusal 
 
 export const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
 export const refuse = <T = never>(refusal: Refusal): Outcome<T> => ({ ok: false, refusal });
+export const notApprover = (action: ApproverAction, approvers: string[]): Refusal => ({
+  kind: 'not_approver',
+  action,
+  approvers,
+});
 
-/** A refusal as one plain line, for logs, the command line and stored notes (Slack renders its own, per locale). */
-export function refusalLine(r: Refusal): string {
-  if (r.kind === 'error') return r.message;
-  if (r.kind === 'drill_refused') return `the drill on ${r.service} is refused and nothing was changed: ${r.reason}`;
-  if (r.kind === 'gradual_not_possible') return `${r.service} is routed by ${r.router}, which moves all traffic at once: only an immediate rollback can run`;
-  if (r.kind === 'canary_not_possible') return `${r.service} is routed by ${r.router}, which moves all traffic at once: a fix cannot come in as a canary`;
-  return r.kind;
-}
+/** A refusal as one plain English line, for logs and the command line (Slack renders its own, per locale). */
+export { refusalLine } from './refusal-lines.ts';

@@ -9,17 +9,20 @@
  * interrupted mid-switch runs again, but reads the router first and sends nothing if the split is
  * already the wanted one, so no patch is ever repeated.
  */
+import { z } from 'zod';
 import type { Condition } from '../domain/conditions.ts';
-import { canarySteps, gradualSteps, immediateSteps, type GradualPhaseInput, type PlannedStep } from '../domain/rollback-plan.ts';
+import type { GradualPhaseInput } from '../domain/rollback-plan.ts';
+import { withDetail, type RollbackRecord, type RollbackStep } from '../domain/rollback-record.ts';
 import type { TriggerRules } from '../domain/triggers.ts';
 import type { Actor } from '../domain/types.ts';
-import type { RollbackRecord, RollbackStep, Store } from '../store/index.ts';
+import type { Store } from '../store/index.ts';
 import type { Clock } from '../clock.ts';
 import type { EscalationService } from './escalations.ts';
 import type { IncidentService } from './incidents.ts';
 import type { ClusterPort, IncidentNotifier, MetricsSource, RollbackControl, RollbackEngine } from './ports.ts';
-import { ROLLBACK_TIMER, StepRunner, addPlannedStep, type StepContext } from './rollback-steps.ts';
-import type { FiredTimer, TimerService } from './timers.ts';
+import { withKubeRetry } from './kube-retry.ts';
+import { ROLLBACK_TIMER, StartRefusedError, StepRunner, addPlannedStep, type StepContext } from './rollback/index.ts';
+import { defineTimer, type FiredTimer, type TimerService } from './timers.ts';
 
 export { ROLLBACK_TIMER };
 
@@ -37,8 +40,17 @@ export interface EngineSettings {
   timezone: string;
 }
 
+/**
+ * What the engine and its steps read and write: the rollback row and its steps (written together in
+ * transactions), and the incident a step reports to.
+ */
+export type RollbackEngineStore = Pick<Store, 'transaction'> & {
+  rollbacks: Pick<Store['rollbacks'], 'get' | 'update' | 'steps' | 'addStep' | 'updateStep'>;
+  incidents: Pick<Store['incidents'], 'get' | 'timeline'>;
+};
+
 export interface RollbackEngineOptions {
-  store: Store;
+  store: RollbackEngineStore;
   clock: Clock;
   timers: TimerService;
   cluster: ClusterPort;
@@ -52,13 +64,15 @@ export interface RollbackEngineOptions {
   log?: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void };
 }
 
-interface StepTimer {
-  rollbackId: string;
-  seq: number;
-  tick?: number;
-}
+/** A step of a rollback due to run; `tick` counts the rounds of an observing or verifying step. */
+const stepTimer = defineTimer(
+  ROLLBACK_TIMER,
+  z.object({ rollbackId: z.string(), seq: z.number(), tick: z.number().optional() }),
+);
+type StepTimer = z.output<typeof stepTimer.payload>;
 
-export const stepKey = (rollbackId: string, seq: number, tick?: number) => `rollback:${rollbackId}:s${seq}${tick === undefined ? '' : `:t${tick}`}`;
+export const stepKey = (rollbackId: string, seq: number, tick?: number) =>
+  `rollback:${rollbackId}:s${seq}${tick === undefined ? '' : `:t${tick}`}`;
 
 export class KubeRollbackEngine implements RollbackEngine {
   readonly available = true;
@@ -66,7 +80,7 @@ export class KubeRollbackEngine implements RollbackEngine {
 
   constructor(private readonly o: RollbackEngineOptions) {
     this.runner = new StepRunner(o, (rollbackId, seq, dueAt, tick) => this.schedule(rollbackId, seq, dueAt, tick));
-    o.timers.on<StepTimer>(ROLLBACK_TIMER, (t) => this.onTimer(t));
+    o.timers.on(stepTimer, (t) => this.onTimer(t));
   }
 
   /**
@@ -75,13 +89,16 @@ export class KubeRollbackEngine implements RollbackEngine {
    */
   async start(rollback: RollbackRecord): Promise<void> {
     const cluster = this.o.cluster.forService(rollback.service);
-    const ready = await this.runner.kube(`read Deployment of ${rollback.toVersion}`, () => cluster.checks.readyReplicas(rollback.toVersion));
+    const ready = await withKubeRetry(
+      `read Deployment of ${rollback.toVersion}`,
+      () => cluster.checks.readyReplicas(rollback.toVersion),
+      this.o.clock,
+    );
     if (ready.ready === 0) {
-      throw new Error(
-        `${rollback.service} ${rollback.toVersion} has no ready replicas (0 of ${ready.desired}): switching traffic to it would be an outage. Scale it up first.`,
-      );
+      const { service, toVersion: version } = rollback;
+      throw new StartRefusedError({ kind: 'no_ready_replicas', service, version, desired: ready.desired });
     }
-    const steps = this.planOf(rollback);
+    const steps = this.runner.plan(rollback);
     const now = this.o.clock.now();
     this.o.store.transaction(() => {
       steps.forEach((step) => addPlannedStep(this.o.store, rollback.id, step));
@@ -98,8 +115,10 @@ export class KubeRollbackEngine implements RollbackEngine {
       timers.cancelWhere(ROLLBACK_TIMER, `rollback:${rollback.id}:`);
       const step = this.current(rollback.id);
       // An observation keeps what is left of its window for when it resumes.
-      if (step && typeof step.detail.observeUntil === 'number') {
-        store.rollbacks.updateStep(rollback.id, step.seq, { detail: { ...step.detail, remainingMs: Math.max(0, step.detail.observeUntil - now) } });
+      if (step && step.detail.kind === 'observe' && step.detail.observeUntil !== undefined) {
+        store.rollbacks.updateStep(rollback.id, step.seq, {
+          detail: { ...step.detail, remainingMs: Math.max(0, step.detail.observeUntil - now) },
+        });
       }
       return;
     }
@@ -107,44 +126,20 @@ export class KubeRollbackEngine implements RollbackEngine {
       if (!store.rollbacks.update(rollback.id, { status: 'running' }, 'paused')) return;
       const step = this.current(rollback.id);
       if (!step) return;
-      if (typeof step.detail.remainingMs === 'number') {
-        const tick = (typeof step.detail.tick === 'number' ? step.detail.tick : 0) + 1;
-        store.rollbacks.updateStep(rollback.id, step.seq, { detail: { ...step.detail, observeUntil: now + step.detail.remainingMs, remainingMs: null, tick } });
+      const detail = step.detail;
+      if (detail.kind === 'observe' && typeof detail.remainingMs === 'number') {
+        const tick = (detail.tick ?? 0) + 1;
+        store.rollbacks.updateStep(rollback.id, step.seq, {
+          detail: { ...detail, observeUntil: now + detail.remainingMs, remainingMs: null, tick },
+        });
         this.schedule(rollback.id, step.seq, now, tick);
       } else {
         this.schedule(rollback.id, step.seq, now, step.status === 'running' ? this.nextTick(step) : undefined);
       }
       return;
     }
-    // A canary that is stopped goes back: the fix leaves the traffic, the stable version keeps it.
-    if (rollback.strategy === 'canary') return this.runner.revertCanary(rollback, null, `stopped by ${actor.id}`);
-    // abort: stop moving traffic where it is now, and hand the decision back to people.
-    const aborted = store.rollbacks.update(rollback.id, { status: 'aborted', finishedAt: now }, rollback.status);
-    if (!aborted) return;
-    timers.cancelWhere(ROLLBACK_TIMER, `rollback:${rollback.id}:`);
-    for (const step of store.rollbacks.steps(rollback.id)) {
-      if (step.status === 'pending' || step.status === 'running') store.rollbacks.updateStep(rollback.id, step.seq, { status: 'skipped', finishedAt: now });
-    }
-    await this.runner.finished(aborted, 'aborted', `stopped by ${actor.id}; traffic stays as it is now`);
-  }
-
-  private planOf(rollback: RollbackRecord): PlannedStep[] {
-    const s = this.o.settings;
-    if (rollback.strategy === 'gradual') return gradualSteps(this.phasesOf(rollback), s.verifyWindowMs);
-    if (rollback.strategy === 'canary') {
-      const planned = (rollback.plan as { canarySteps?: unknown }).canarySteps;
-      const percents = Array.isArray(planned) && planned.every((p) => typeof p === 'number') ? (planned as number[]) : s.canary.steps;
-      return canarySteps(percents, s.canary.observeMs, s.verifyWindowMs);
-    }
-    return immediateSteps(s.verifyWindowMs);
-  }
-
-  private phasesOf(rollback: RollbackRecord): GradualPhaseInput[] {
-    const fromPlan = (rollback.plan as { phases?: unknown }).phases;
-    const weights = Array.isArray(fromPlan) ? fromPlan.filter((w): w is number => typeof w === 'number') : [];
-    const configured = this.o.settings.phases;
-    if (weights.length === 0) return configured;
-    return weights.map((weight) => ({ weight, observeMs: configured.find((p) => p.weight === weight)?.observeMs ?? configured[0]?.observeMs ?? null }));
+    // Abort is the strategy's: a rollback stops where traffic is now, a canary goes back to its stable version.
+    await this.runner.abort(rollback, actor);
   }
 
   private current(rollbackId: string): RollbackStep | undefined {
@@ -152,13 +147,18 @@ export class KubeRollbackEngine implements RollbackEngine {
   }
 
   private nextTick(step: RollbackStep): number {
-    const tick = (typeof step.detail.tick === 'number' ? step.detail.tick : 0) + 1;
-    this.o.store.rollbacks.updateStep(step.rollbackId, step.seq, { detail: { ...step.detail, tick } });
+    const tick = (step.detail.tick ?? 0) + 1;
+    this.o.store.rollbacks.updateStep(step.rollbackId, step.seq, { detail: withDetail(step.detail, { tick }) });
     return tick;
   }
 
   private schedule(rollbackId: string, seq: number, dueAt: number, tick?: number): void {
-    this.o.timers.schedule({ kind: ROLLBACK_TIMER, key: stepKey(rollbackId, seq, tick), dueAt, payload: { rollbackId, seq, ...(tick === undefined ? {} : { tick }) } });
+    this.o.timers.schedule({
+      kind: stepTimer,
+      key: stepKey(rollbackId, seq, tick),
+      dueAt,
+      payload: { rollbackId, seq, ...(tick === undefined ? {} : { tick }) },
+    });
   }
 
   private async onTimer(timer: FiredTimer<StepTimer>): Promise<void> {
@@ -167,7 +167,8 @@ export class KubeRollbackEngine implements RollbackEngine {
     if (!rollback || rollback.status !== 'running') return; // paused, aborted or finished since
     const steps = this.o.store.rollbacks.steps(rollbackId);
     const step = steps.find((s) => s.seq === seq);
-    if (!step || step.status === 'succeeded' || step.status === 'skipped' || step.status === 'failed') return; // a repeat
+    // A repeat: the step already ended.
+    if (!step || step.status === 'succeeded' || step.status === 'skipped' || step.status === 'failed') return;
     const ctx: StepContext = { rollback, step, steps, tick };
     await this.runner.run(ctx);
   }

@@ -12,7 +12,7 @@
  * engine would skip them (phasesFrom), so the dialog shows the steps that will run.
  */
 import { phasesFrom } from '../domain/rollback-plan.ts';
-import { canRun } from '../domain/routing.ts';
+import { UNKNOWN_ROUTER, canRun, type RouterFacts } from '../domain/routing.ts';
 import { chooseTarget } from '../domain/target.ts';
 import type { Store } from '../store/index.ts';
 import type { Clock } from '../clock.ts';
@@ -38,6 +38,11 @@ export const PLANNED_MAX_AHEAD_DAYS = 30;
 export const PLANNED_MAX_AHEAD_MS = PLANNED_MAX_AHEAD_DAYS * 86_400_000;
 
 export type ManualStrategy = 'immediate' | 'gradual';
+
+/** What planning reads: the service's rollbacks, their steps, and its history (planning writes nothing). */
+export type RollbackPlannerStore = {
+  rollbacks: Pick<Store['rollbacks'], 'activeForService' | 'history' | 'listForIncident' | 'steps'>;
+};
 
 /** Everything the confirmation dialog shows, and what is run once it is confirmed. */
 export interface RollbackPlan {
@@ -82,15 +87,15 @@ export interface Subject {
 }
 
 export interface RollbackPlannerOptions {
-  store: Store;
+  store: RollbackPlannerStore;
   /** A planned time is checked against it: ahead of now, and at most PLANNED_MAX_AHEAD_DAYS out. */
   clock: Clock;
   incidents: IncidentService;
   decisions: DecisionService;
   /** Fallback chain per service, newest first. */
   chains: Record<string, string[]>;
-  /** Router kind per service: a service-selector (blue-green) can only switch all traffic at once. */
-  routers: Record<string, string>;
+  /** Each service's router (name and traits): one that moves traffic at once (blue-green) runs no gradual rollback. */
+  routers: Record<string, RouterFacts>;
   /** Where the live split is read; without one (tests with a recording engine) it is not known. */
   cluster?: ClusterPort | null;
   phases: number[];
@@ -111,8 +116,8 @@ export class RollbackPlanner {
       for (const r of this.o.store.rollbacks.listForIncident(incidentId).reverse()) {
         const last = this.o.store.rollbacks
           .steps(r.id)
-          .filter((st) => st.status === 'succeeded' && st.detail.kind === 'set_weight')
-          .at(-1)?.detail.weight;
+          .flatMap((st) => (st.status === 'succeeded' && st.detail.kind === 'set_weight' ? [st.detail.weight] : []))
+          .at(-1);
         // Weight is the share left on `from`: 0 moved everything to `to`, 100 (a canary sent back) kept it on `from`.
         if (last === 0) return r.toVersion;
         if (last === 100) return r.fromVersion;
@@ -157,8 +162,8 @@ export class RollbackPlanner {
 
   /** The plan from the state now and the split read just before (`liveSplit`). The caller has authorised the person. */
   draft(request: PlanRequest, { service, incidentVersion }: Subject, live: Split | null = null): Outcome<RollbackPlan> {
-    const router = this.o.routers[service] ?? '';
-    if (!canRun(request.strategy, router)) return refuse({ kind: 'gradual_not_possible', service, router });
+    const router = this.o.routers[service] ?? UNKNOWN_ROUTER;
+    if (!canRun(request.strategy, router)) return refuse({ kind: 'gradual_not_possible', service, router: router.name });
     const active = this.o.store.rollbacks.activeForService(service);
     if (active && active.status !== 'pending') return refuse({ kind: 'rollback_running', rollbackId: active.id });
     const at = request.at ?? null;

@@ -7,23 +7,44 @@
  * clicking together, or a second bot process all meet at that row: one caller wins the claim and
  * calls the engine; every other caller is told what is already happening.
  */
+import { z } from 'zod';
+import { finishReasonLine, type FinishReason, type StartProblem } from '../domain/step-facts.ts';
 import { BOT_ACTOR, type Actor } from '../domain/types.ts';
-import { RollbackConflictError, storeRefusal, type RollbackRecord } from '../store/index.ts';
+import { RollbackConflictError, storeRefusal, type RollbackRecord, type Store } from '../store/index.ts';
 import type { Authorizer } from './authorization.ts';
 import { HeldControls } from './held-controls.ts';
-import type { IncidentNotifier, RollbackControl, RollbackEngine } from './ports.ts';
-import type { TimerService } from './timers.ts';
-import { ok, refuse, type Outcome } from './refusals.ts';
-import { RollbackPlanner, type PlanRequest, type RollbackPlannerOptions, type RollbackPlan, type ShownRollbackPlan } from './rollback-planner.ts';
+import type { IncidentNotice, IncidentNotifier, RollbackControl, RollbackEngine } from './ports.ts';
+import { StartRefusedError } from './rollback/index.ts';
+import { defineTimer, type TimerService } from './timers.ts';
+import { notApprover, ok, refuse, type Outcome } from './refusals.ts';
+import { RollbackPlanner } from './rollback-planner.ts';
+import type { PlanRequest, RollbackPlan, RollbackPlannerOptions } from './rollback-planner.ts';
+import type { RollbackPlannerStore, ShownRollbackPlan } from './rollback-planner.ts';
 
 export type { ManualStrategy, PlanRequest, RollbackPlan, ShownRollbackPlan } from './rollback-planner.ts';
 
 export const PLANNED_TIMER = 'planned_rollback';
+
 /** How long before a planned rollback the reminder goes to the thread (less when it is sooner). */
 export const PLANNED_REMINDER_MS = 15 * 60_000;
 
+/** The notice of a rollback that ended before the engine ran it: why, as data and as the English line. */
+function endedNotice(rollbackId: string, outcome: 'failed' | 'aborted', why: FinishReason): IncidentNotice {
+  return { kind: 'rollback_finished', rollbackId, outcome, reason: finishReasonLine(why), why };
+}
+
+/** What the requests read and write (rows, approvals, audit of a held control), with what their planner reads. */
+export type RollbackRequestStore = RollbackPlannerStore &
+  Pick<Store, 'transaction'> & {
+    rollbacks: Pick<Store['rollbacks'], 'activeForService' | 'create' | 'get' | 'update'>;
+    approvals: Pick<Store['approvals'], 'record' | 'count'>;
+    incidents: Pick<Store['incidents'], 'get'>;
+    audit: Pick<Store['audit'], 'record'>;
+  };
+
 /** What the planner needs (the requests plan through it), and what carrying a plan out needs. */
 export interface RollbackRequestOptions extends RollbackPlannerOptions {
+  store: RollbackRequestStore;
   authorizer: Authorizer;
   engine: RollbackEngine;
   notifier: IncidentNotifier;
@@ -45,10 +66,11 @@ export type RequestResult =
   | { state: 'scheduled'; rollback: RollbackRecord }
   | { state: 'awaiting_approval'; rollback: RollbackRecord; have: number; need: number };
 
-interface PlannedPayload {
-  rollbackId: string;
-  step: 'reminder' | 'start';
-}
+const plannedTimer = defineTimer(
+  PLANNED_TIMER,
+  z.object({ rollbackId: z.string(), step: z.enum(['reminder', 'start']) }),
+);
+type PlannedPayload = z.output<typeof plannedTimer.payload>;
 
 export class RollbackRequests {
   /** Engine starts nobody awaits (automatic rollbacks), so shutdown and tests can wait for them. */
@@ -62,7 +84,7 @@ export class RollbackRequests {
     this.held = new HeldControls(o.log);
     this.planner = new RollbackPlanner(o);
     o.timers.beforeEachRun(() => this.held.applyAll());
-    o.timers.on<PlannedPayload>(PLANNED_TIMER, (t) => this.onPlanned(t.payload));
+    o.timers.on(plannedTimer, (t) => this.onPlanned(t.payload));
   }
 
   /** The version serving now, as far as the bot knows (see RollbackPlanner). */
@@ -75,7 +97,7 @@ export class RollbackRequests {
     const subject = this.planner.subject(request.incidentId, request.service ?? null);
     if (!subject.ok) return subject;
     const auth = await this.o.authorizer.authorize(actor, `rollback.${request.strategy}`, subject.value.service, { step: 'plan' });
-    if (!auth.ok) return refuse({ kind: 'not_approver', action: `${request.strategy} rollback`, approvers: auth.approvers });
+    if (!auth.ok) return refuse(notApprover({ kind: 'rollback', strategy: request.strategy }, auth.approvers));
     // Only a gradual rollback shows where it starts; an immediate one (the bot's automatic one too) never waits on the cluster here.
     const live = request.strategy === 'gradual' ? await this.planner.liveSplit(subject.value.service) : null;
     return this.planner.draft(request, subject.value, live);
@@ -91,7 +113,7 @@ export class RollbackRequests {
     const first = this.planner.subject(shown.incidentId, shown.service);
     if (!first.ok) return first;
     const auth = await this.o.authorizer.authorize(actor, `rollback.${shown.strategy}`, first.value.service, { step: 'confirm', to: shown.toVersion });
-    if (!auth.ok) return refuse({ kind: 'not_approver', action: `${shown.strategy} rollback`, approvers: auth.approvers });
+    if (!auth.ok) return refuse(notApprover({ kind: 'rollback', strategy: shown.strategy }, auth.approvers));
     const live = shown.strategy === 'gradual' ? await this.planner.liveSplit(first.value.service) : null;
     // Authorising may have waited on Slack (user groups), reading the split on the cluster. From here
     // to the row nothing waits, so the state the plan is checked against is the state the row is written against.
@@ -105,14 +127,15 @@ export class RollbackRequests {
   /** The confirmation was submitted: record the request and this approval, start when enough. */
   async request(plan: RollbackPlan, actor: Actor, engineWait: EngineWait = 'await'): Promise<Outcome<RequestResult>> {
     const auth = await this.o.authorizer.authorize(actor, `rollback.${plan.strategy}`, plan.service, { step: 'confirm', to: plan.toVersion });
-    if (!auth.ok) return refuse({ kind: 'not_approver', action: `${plan.strategy} rollback`, approvers: auth.approvers });
+    if (!auth.ok) return refuse(notApprover({ kind: 'rollback', strategy: plan.strategy }, auth.approvers));
     return this.proceed(plan, actor, engineWait);
   }
 
   /** Records a plan made by `plan` or `confirm` (the approver is authorised): the first write of a request. */
   private proceed(plan: RollbackPlan, actor: Actor, engineWait: EngineWait): Outcome<RequestResult> | Promise<Outcome<RequestResult>> {
     if (!this.o.engine.available) {
-      return refuse({ kind: 'engine_unavailable', what: `${plan.strategy} rollback of ${plan.service} ${plan.fromVersion ?? '?'} → ${plan.toVersion}` });
+      const { strategy, service, fromVersion: from, toVersion: to } = plan;
+      return refuse({ kind: 'engine_unavailable', what: { kind: 'rollback', strategy, service, from, to } });
     }
     const incidentId = this.incidentFor(plan, actor);
     if (typeof incidentId !== 'string') return incidentId;
@@ -177,11 +200,15 @@ export class RollbackRequests {
   private yieldPendingCanary(service: string, incidentId: string, actor: Actor): void {
     const waiting = this.o.store.rollbacks.activeForService(service);
     if (!waiting || waiting.strategy !== 'canary' || waiting.status !== 'pending' || waiting.incidentId === incidentId) return;
-    const reason = `cancelled before it started: ${incidentId} needs a rollback of ${service}`;
+    const why: FinishReason = { kind: 'superseded', incidentId, service };
+    const reason = finishReasonLine(why);
     const cancelled = this.o.store.rollbacks.update(waiting.id, { status: 'cancelled', finishedAt: this.o.clock.now(), error: reason }, 'pending');
     if (!cancelled?.incidentId) return;
-    this.o.incidents.record(cancelled.incidentId, 'canary_cancelled', actor, { rollbackId: cancelled.id, reason });
-    this.o.notifier.notice(cancelled.incidentId, { kind: 'rollback_finished', rollbackId: cancelled.id, outcome: 'aborted', reason });
+    this.o.incidents.record(cancelled.incidentId, 'canary_cancelled', actor, {
+      rollbackId: cancelled.id,
+      reason: { kind: 'superseded', incidentId, service },
+    });
+    this.o.notifier.notice(cancelled.incidentId, endedNotice(cancelled.id, 'aborted', why));
     this.o.notifier.changed(cancelled.incidentId);
   }
 
@@ -190,7 +217,7 @@ export class RollbackRequests {
     const rollback = this.o.store.rollbacks.get(rollbackId);
     if (!rollback) return refuse({ kind: 'unknown_rollback', rollbackId });
     const auth = await this.o.authorizer.authorize(actor, 'rollback.approve', rollback.service, { rollbackId });
-    if (!auth.ok) return refuse({ kind: 'not_approver', action: 'approve a rollback', approvers: auth.approvers });
+    if (!auth.ok) return refuse(notApprover({ kind: 'approve_rollback' }, auth.approvers));
     const fresh = this.o.store.rollbacks.get(rollbackId);
     if (!fresh || fresh.status !== 'pending') return refuse({ kind: 'rollback_running', rollbackId });
     return this.approveAndStart(fresh, actor);
@@ -227,8 +254,15 @@ export class RollbackRequests {
       const r = this.o.store.rollbacks.update(rollback.id, { status: 'scheduled' }, 'pending');
       if (!r) return null;
       const reminderAt = Math.max(now, at - Math.min(PLANNED_REMINDER_MS, (at - now) / 2));
-      this.o.timers.schedule({ kind: PLANNED_TIMER, key: `planned:${r.id}:reminder`, dueAt: reminderAt, payload: { rollbackId: r.id, step: 'reminder' } });
-      this.o.timers.schedule({ kind: PLANNED_TIMER, key: `planned:${r.id}:start`, dueAt: at, payload: { rollbackId: r.id, step: 'start' } });
+      const planned = (step: PlannedPayload['step'], dueAt: number) =>
+        this.o.timers.schedule({
+          kind: plannedTimer,
+          key: `planned:${r.id}:${step}`,
+          dueAt,
+          payload: { rollbackId: r.id, step },
+        });
+      planned('reminder', reminderAt);
+      planned('start', at);
       return r;
     });
     if (!scheduled) return refuse({ kind: 'rollback_running', rollbackId: rollback.id });
@@ -272,7 +306,7 @@ export class RollbackRequests {
         .then((failure) => {
           if (!incidentId) return;
           // Nobody is waiting for an answer, so the thread is where a failure is told.
-          if (failure !== null) this.o.notifier.notice(incidentId, { kind: 'rollback_finished', rollbackId: claimed.id, outcome: 'failed', reason: failure });
+          if (failure !== null) this.o.notifier.notice(incidentId, endedNotice(claimed.id, 'failed', failure));
           else this.o.notifier.changed(incidentId);
         })
         .catch((err: unknown) => this.o.log?.error({ rollback: claimed.id, err: err instanceof Error ? err.message : String(err) }, 'rollback start could not be recorded'))
@@ -282,16 +316,18 @@ export class RollbackRequests {
       return ok({ state: 'started', rollback: claimed });
     }
     const failure = await this.startEngine(claimed, actor);
-    if (failure !== null) return refuse({ kind: 'start_failed', what: canary ? 'canary' : 'rollback', reason: failure });
+    if (failure !== null) {
+      return refuse({ kind: 'start_failed', what: canary ? 'canary' : 'rollback', reason: finishReasonLine(failure) });
+    }
     if (incidentId) this.o.notifier.changed(incidentId);
     return ok({ state: 'started', rollback: this.o.store.rollbacks.get(claimed.id) ?? claimed });
   }
 
   /**
    * Hands the claimed rollback to the engine. A refusal or failure of its preflight marks the
-   * rollback failed and gives the incident back to people; resolves with the reason, or null.
+   * rollback failed and gives the incident back to people; resolves with why it did not start, or null.
    */
-  private async startEngine(claimed: RollbackRecord, actor: Actor): Promise<string | null> {
+  private async startEngine(claimed: RollbackRecord, actor: Actor): Promise<FinishReason | null> {
     try {
       await this.o.engine.start(claimed);
       return null;
@@ -305,7 +341,8 @@ export class RollbackRequests {
         this.o.incidents.record(incidentId, canary ? 'canary_failed' : 'rollback_failed', actor, { rollbackId: claimed.id, error: message });
         if (!canary) this.o.incidents.transition(incidentId, 'awaiting_decision', { kind: 'system', id: 'rollbacks' }, { rollbackId: claimed.id, error: message });
       }
-      return message;
+      const problem: StartProblem = err instanceof StartRefusedError ? err.problem : { kind: 'error', message };
+      return { kind: 'not_started', problem };
     }
   }
 
@@ -320,7 +357,7 @@ export class RollbackRequests {
     const service = rollback?.service ?? target.service ?? '';
     try {
       const auth = await this.o.authorizer.authorize(actor, `rollback.${control}`, service, { rollbackId: rollback?.id ?? null });
-      if (!auth.ok) return refuse({ kind: 'not_approver', action: `${control} a rollback`, approvers: auth.approvers });
+      if (!auth.ok) return refuse(notApprover({ kind: 'control', control }, auth.approvers));
       return await this.applyControl(rollback, service, control, actor);
     } catch (err) {
       // The database refused the write (a full disk): a Pause or Abort by an approver is held and
@@ -345,7 +382,9 @@ export class RollbackRequests {
       this.noteControl(cancelled, control, actor);
       return ok(cancelled);
     }
-    if (!this.o.engine.available) return refuse({ kind: 'engine_unavailable', what: `${control} of ${rollback.id}` });
+    if (!this.o.engine.available) {
+      return refuse({ kind: 'engine_unavailable', what: { kind: 'control', control, rollbackId: rollback.id } });
+    }
     if ((control === 'pause' && rollback.status !== 'running') || (control === 'resume' && rollback.status !== 'paused')) {
       return refuse({ kind: 'no_rollback', service });
     }
@@ -372,7 +411,7 @@ export class RollbackRequests {
       { service: plan.service, version: plan.fromVersion, severity: 'warning', title: `manual ${plan.strategy} rollback requested`, drill: false },
       actor,
     );
-    if (created) this.o.incidents.transition(incident.id, 'awaiting_decision', actor, { reason: 'manual rollback' });
+    if (created) this.o.incidents.transition(incident.id, 'awaiting_decision', actor, { reason: { kind: 'manual_rollback' } });
     return incident.id;
   }
 }

@@ -13,12 +13,14 @@
  * held-back services), written in the caller's transaction, so it holds across restarts and a crash
  * can neither lose a summary nor send one twice; the process keeps no per-service memory.
  */
+import { z } from 'zod';
 import type { Store } from '../store/index.ts';
 import type { Clock } from '../clock.ts';
 import type { IncidentAnnouncer, IncomingAlert } from './ports.ts';
-import type { FiredTimer, TimerService } from './timers.ts';
+import { defineTimer, type FiredTimer, type TimerService } from './timers.ts';
 
 export const UNKNOWN_SERVICES_SUMMARY_TIMER = 'unknown-services-summary';
+const summaryTimer = defineTimer(UNKNOWN_SERVICES_SUMMARY_TIMER, z.object({ windowStart: z.number() }));
 
 /**
  * Services announced on their own line per clock minute. Ten lines is about what a person reads in
@@ -34,8 +36,17 @@ const MINUTE = 60_000;
 /** Held-back services are kept this long for a summary that is late (downtime), then forgotten. */
 const WAITING_KEPT_MS = 24 * 60 * 60_000;
 
+/** What the unknown-service announcements read and write: their own memory, and their timers' pruning. */
+export type UnknownServicesStore = Pick<Store, 'transaction'> & {
+  unknownServices: Pick<
+    Store['unknownServices'],
+    'prune' | 'lastToldAt' | 'count' | 'record' | 'hasWaiting' | 'summarise'
+  >;
+  timers: Pick<Store['timers'], 'pruneDone'>;
+};
+
 export interface UnknownServicesOptions {
-  store: Store;
+  store: UnknownServicesStore;
   clock: Clock;
   timers: TimerService;
   notifier: IncidentAnnouncer;
@@ -46,7 +57,7 @@ export class UnknownServices {
   private lastPrune = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly o: UnknownServicesOptions) {
-    o.timers.on<{ windowStart: number }>(UNKNOWN_SERVICES_SUMMARY_TIMER, (t) => this.summarise(t));
+    o.timers.on(summaryTimer, (t) => this.summarise(t));
   }
 
   /**
@@ -73,7 +84,7 @@ export class UnknownServices {
     // The first held-back service arms it; the timer's key makes it one per minute whatever repeats.
     if (!repo.hasWaiting(windowStart)) {
       this.o.timers.schedule({
-        kind: UNKNOWN_SERVICES_SUMMARY_TIMER,
+        kind: summaryTimer,
         key: `${UNKNOWN_SERVICES_SUMMARY_TIMER}:${windowStart}`,
         dueAt: windowStart + MINUTE,
         payload: { windowStart },
@@ -83,7 +94,7 @@ export class UnknownServices {
   }
 
   /** The minute's summary line, queued in the transaction that marks its services summarised: once, even if run again after a crash. */
-  private summarise(t: FiredTimer<{ windowStart: number }>): void {
+  private summarise(t: FiredTimer<z.output<typeof summaryTimer.payload>>): void {
     const { windowStart } = t.payload;
     this.o.store.transaction(() => {
       const { count, names } = this.o.store.unknownServices.summarise(windowStart, SUMMARY_NAMES);

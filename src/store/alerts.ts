@@ -1,10 +1,17 @@
 /** Received alerts, deduplicated by (source, fingerprint): a repeat of the same alert is one row. */
-import type { AlertLinks } from '../domain/alert-links.ts';
+import { z } from 'zod';
+import { ALERT_LINK_KINDS, type AlertLinks } from '../domain/alert-links.ts';
+import { ALERT_STATUSES, type AlertStatus } from '../domain/timeline.ts';
 import type { Tier } from '../domain/types.ts';
+import { TIER, parseColumn } from './columns.ts';
 import type { Database } from './db.ts';
-import { fromJson, stableJson, toJson } from './json.ts';
+import { parseJsonColumn, stableJson, toJson } from './json.ts';
 
-export type AlertStatus = 'firing' | 'resolved';
+export type { AlertStatus };
+
+const ALERT_STATUS = z.enum(ALERT_STATUSES);
+const LINKS: z.ZodType<AlertLinks> = z.partialRecord(z.enum(ALERT_LINK_KINDS), z.string());
+const STRINGS = z.record(z.string(), z.string());
 
 /** One normalized alert as an adapter hands it over. */
 export interface AlertInput {
@@ -66,19 +73,20 @@ const COLUMNS = `id, source, fingerprint, service, version, severity, status, su
   starts_at, ends_at, received_at, last_received_at, incident_id`;
 
 function toAlert(row: AlertRow): AlertRecord {
+  const where = (column: string) => ({ table: 'alerts', id: row.id, column });
   return {
     id: row.id,
     source: row.source,
     fingerprint: row.fingerprint,
     service: row.service,
     version: row.version,
-    severity: row.severity as Tier,
-    status: row.status as AlertStatus,
+    severity: parseColumn(TIER, row.severity, where('severity')),
+    status: parseColumn(ALERT_STATUS, row.status, where('status')),
     summary: row.summary,
     name: row.name,
-    links: fromJson<AlertLinks>(row.links, 'alerts.links'),
-    labels: fromJson<Record<string, string>>(row.labels, 'alerts.labels'),
-    annotations: fromJson<Record<string, string>>(row.annotations, 'alerts.annotations'),
+    links: parseJsonColumn(LINKS, row.links, where('links')),
+    labels: parseJsonColumn(STRINGS, row.labels, where('labels')),
+    annotations: parseJsonColumn(STRINGS, row.annotations, where('annotations')),
     startsAt: row.starts_at,
     endsAt: row.ends_at,
     receivedAt: row.received_at,

@@ -1,9 +1,16 @@
 /** The judgment-matrix answers given for each incident (one row per incident, answers fill in). */
+import { z } from 'zod';
 import type { Assessment } from '../domain/matrix.ts';
-import type { BusinessImpact, FixTime, UserImpact } from '../domain/types.ts';
+import { BUSINESS_IMPACTS, FIX_TIMES, USER_IMPACTS } from '../domain/types.ts';
+import { parseColumn } from './columns.ts';
 import type { Database } from './db.ts';
 
+const USER_IMPACT = z.enum(USER_IMPACTS).nullable();
+const BUSINESS_IMPACT = z.enum(BUSINESS_IMPACTS).nullable();
+const FIX_TIME = z.enum(FIX_TIMES).nullable();
+
 interface AssessmentRow {
+  incident_id: string;
   user_impact: string | null;
   business_impact: string | null;
   fix_time: string | null;
@@ -11,15 +18,20 @@ interface AssessmentRow {
 
 function toAssessment(row: AssessmentRow | undefined): Assessment {
   const out: Assessment = {};
-  if (row?.user_impact) out.userImpact = row.user_impact as UserImpact;
-  if (row?.business_impact) out.businessImpact = row.business_impact as BusinessImpact;
-  if (row?.fix_time) out.fixTime = row.fix_time as FixTime;
+  if (!row) return out;
+  const where = (column: string) => ({ table: 'incident_assessments', id: row.incident_id, column });
+  const userImpact = parseColumn(USER_IMPACT, row.user_impact, where('user_impact'));
+  const businessImpact = parseColumn(BUSINESS_IMPACT, row.business_impact, where('business_impact'));
+  const fixTime = parseColumn(FIX_TIME, row.fix_time, where('fix_time'));
+  if (userImpact) out.userImpact = userImpact;
+  if (businessImpact) out.businessImpact = businessImpact;
+  if (fixTime) out.fixTime = fixTime;
   return out;
 }
 
 export function createAssessmentRepository(db: Database) {
   const select = db.prepare<[string], AssessmentRow>(
-    `SELECT user_impact, business_impact, fix_time FROM incident_assessments WHERE incident_id = ?`,
+    `SELECT incident_id, user_impact, business_impact, fix_time FROM incident_assessments WHERE incident_id = ?`,
   );
   const upsert = db.prepare(
     `INSERT INTO incident_assessments (incident_id, user_impact, business_impact, fix_time, updated_by, updated_at)

@@ -1,7 +1,9 @@
 /** The audit log: who tried what, on what, and whether it was allowed. Append-only. */
+import { z } from 'zod';
 import type { Actor } from '../domain/types.ts';
+import { ACTOR_KIND, parseColumn } from './columns.ts';
 import type { Database } from './db.ts';
-import { fromJson, toJson } from './json.ts';
+import { parseJsonColumn, toJson } from './json.ts';
 
 export const AUDIT_OUTCOMES = ['allowed', 'refused', 'error'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
@@ -47,15 +49,20 @@ interface AuditRow {
   detail: string;
 }
 
+const OUTCOME = z.enum(AUDIT_OUTCOMES);
+/** What was asked, as the one who asked gave it: any object, read back as such. */
+const DETAIL = z.record(z.string(), z.unknown());
+
 function toEntry(row: AuditRow): AuditEntry {
+  const where = (column: string) => ({ table: 'audit_log', id: row.id, column });
   return {
     id: row.id,
     at: row.at,
-    actor: { kind: row.actor_kind as Actor['kind'], id: row.actor_id },
+    actor: { kind: parseColumn(ACTOR_KIND, row.actor_kind, where('actor_kind')), id: row.actor_id },
     action: row.action,
     target: row.target,
-    outcome: row.outcome as AuditOutcome,
-    detail: fromJson<Record<string, unknown>>(row.detail, 'audit_log.detail'),
+    outcome: parseColumn(OUTCOME, row.outcome, where('outcome')),
+    detail: parseJsonColumn(DETAIL, row.detail, where('detail')),
   };
 }
 

@@ -1,38 +1,15 @@
 /** Rollback drills: scheduled, run, scored, and kept for the trend report. */
 import type { Clock } from '../clock.ts';
+import { DRILL_STATUSES, type DrillEnding, type DrillRecord, type DrillStatus } from '../domain/drill-records.ts';
 import type { Database } from './db.ts';
+import { drillEndingSchema, drillScoresSchema, storedFaultSchema } from './drill-schemas.ts';
 import { NotFoundError } from './errors.ts';
-import { fromJson, toJson } from './json.ts';
+import { UnreadableRowError, parseJsonColumn, toJson } from './json.ts';
 import { dailyIdSequence } from './sequence.ts';
 
-export const DRILL_STATUSES = ['scheduled', 'announced', 'running', 'completed', 'aborted', 'failed', 'missed'] as const;
-export type DrillStatus = (typeof DRILL_STATUSES)[number];
+export { DRILL_STATUSES, type DrillRecord, type DrillStatus } from '../domain/drill-records.ts';
 
-export interface DrillRecord {
-  /** `DRILL-YYYYMMDD-NNN`, from the UTC day of scheduledFor. */
-  id: string;
-  /** `inject_errors`, `inject_latency`, `partial_outage`, … */
-  scenario: string;
-  /** The service the fault is injected on, once chosen. */
-  service: string | null;
-  status: DrillStatus;
-  scheduledFor: number;
-  startedAt: number | null;
-  finishedAt: number | null;
-  incidentId: string | null;
-  dryRun: boolean;
-  /** The scorecard, as the drill service computed it. */
-  scores: unknown;
-  /** What the injector applied, so an abort or a restart can remove exactly that. */
-  faultApplied: unknown;
-  /** The drill's thread root in the drill channel (announcement, or the start message of a manual run). */
-  slackChannel: string | null;
-  slackTs: string | null;
-  /** The scorecard message, updated as ratings come in. */
-  scorecardTs: string | null;
-  /** Why it ended the way it did (aborted by whom, missed, failed), for history and report. */
-  note: string | null;
-}
+const DRILL_STATUS_SET = new Map<string, DrillStatus>(DRILL_STATUSES.map((s) => [s, s]));
 
 export type NewDrill = Pick<DrillRecord, 'scenario' | 'scheduledFor'> &
   Partial<Pick<DrillRecord, 'service' | 'status' | 'dryRun'>>;
@@ -62,24 +39,42 @@ interface DrillRow {
 const COLUMNS = `id, scenario, service, status, scheduled_for, started_at, finished_at, incident_id, dry_run,
   scores, fault_applied, slack_channel, slack_ts, scorecard_ts, note`;
 
+const where = (id: string, column: string) => ({ table: 'drills', id, column });
+
+/**
+ * The ending is kept in the note column as JSON; a note an earlier Rewind wrote is a sentence, and
+ * is shown as it was written.
+ */
+function readEnding(row: DrillRow): DrillEnding | null {
+  if (row.note === null) return null;
+  if (!row.note.startsWith('{')) return { kind: 'recorded', text: row.note };
+  return parseJsonColumn(drillEndingSchema, row.note, where(row.id, 'note'));
+}
+
 function toDrill(row: DrillRow): DrillRecord {
   return {
     id: row.id,
     scenario: row.scenario,
     service: row.service,
-    status: row.status as DrillStatus,
+    status: readStatus(row),
     scheduledFor: row.scheduled_for,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     incidentId: row.incident_id,
     dryRun: row.dry_run === 1,
-    scores: fromJson<unknown>(row.scores, 'drills.scores'),
-    faultApplied: fromJson<unknown>(row.fault_applied, 'drills.fault_applied'),
+    scores: parseJsonColumn(drillScoresSchema, row.scores, where(row.id, 'scores')),
+    faultApplied: parseJsonColumn(storedFaultSchema, row.fault_applied, where(row.id, 'fault_applied')),
     slackChannel: row.slack_channel,
     slackTs: row.slack_ts,
     scorecardTs: row.scorecard_ts,
-    note: row.note,
+    ending: readEnding(row),
   };
+}
+
+function readStatus(row: DrillRow): DrillStatus {
+  const status = DRILL_STATUS_SET.get(row.status);
+  if (!status) throw new UnreadableRowError('drills', row.id, 'status', `unknown status "${row.status}"`);
+  return status;
 }
 
 /** null stays SQL NULL rather than the JSON text `null`. */
@@ -109,21 +104,33 @@ export function createDrillRepository(db: Database, clock: Clock) {
        scorecard_ts = @scorecard_ts, note = @note, updated_at = @now
      WHERE id = @id`,
   );
-  const selectByTime = db.prepare<[number], DrillRow>(`SELECT ${COLUMNS} FROM drills WHERE scheduled_for = ? AND dry_run = 0 ORDER BY id LIMIT 1`);
-  const selectByStatus = db.prepare<[string], DrillRow>(`SELECT ${COLUMNS} FROM drills WHERE status = ? ORDER BY scheduled_for, id`);
-  const selectByMessage = db.prepare<[string, string], DrillRow>(`SELECT ${COLUMNS} FROM drills WHERE slack_channel = ? AND slack_ts = ?`);
+  const selectByTime = db.prepare<[number], DrillRow>(
+    `SELECT ${COLUMNS} FROM drills WHERE scheduled_for = ? AND dry_run = 0 ORDER BY id LIMIT 1`,
+  );
+  const selectByStatus = db.prepare<[string], DrillRow>(
+    `SELECT ${COLUMNS} FROM drills WHERE status = ? ORDER BY scheduled_for, id`,
+  );
+  const selectByMessage = db.prepare<[string, string], DrillRow>(
+    `SELECT ${COLUMNS} FROM drills WHERE slack_channel = ? AND slack_ts = ?`,
+  );
   const selectScenario = db.prepare<[string, number, number], DrillRow>(
     `SELECT ${COLUMNS} FROM drills WHERE scenario = ? AND scores IS NOT NULL AND scheduled_for < ? ORDER BY scheduled_for DESC, id DESC LIMIT ?`,
   );
   const countAll = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM drills`);
-  const selectChecked = db.prepare<[string, string], { item: string }>(`SELECT item FROM drill_checklist_items WHERE drill_id = ? AND list = ? ORDER BY item`);
-  const insertChecked = db.prepare(`INSERT OR IGNORE INTO drill_checklist_items (drill_id, list, item, checked_by, checked_at) VALUES (?, ?, ?, ?, ?)`);
+  const selectChecked = db.prepare<[string, string], { item: string }>(
+    `SELECT item FROM drill_checklist_items WHERE drill_id = ? AND list = ? ORDER BY item`,
+  );
+  const insertChecked = db.prepare(
+    `INSERT OR IGNORE INTO drill_checklist_items (drill_id, list, item, checked_by, checked_at) VALUES (?, ?, ?, ?, ?)`,
+  );
   const deleteChecked = db.prepare(`DELETE FROM drill_checklist_items WHERE drill_id = ? AND list = ? AND item = ?`);
   const upsertRating = db.prepare(
     `INSERT INTO drill_ratings (drill_id, rater, rating, at) VALUES (?, ?, ?, ?)
      ON CONFLICT (drill_id, rater) DO UPDATE SET rating = excluded.rating, at = excluded.at`,
   );
-  const selectRatings = db.prepare<[string], { rater: string; rating: number }>(`SELECT rater, rating FROM drill_ratings WHERE drill_id = ? ORDER BY at, rater`);
+  const selectRatings = db.prepare<[string], { rater: string; rating: number }>(
+    `SELECT rater, rating FROM drill_ratings WHERE drill_id = ? ORDER BY at, rater`,
+  );
 
   const createTx = db.transaction((input: NewDrill): DrillRecord => {
     const drill: DrillRecord = {
@@ -141,7 +148,7 @@ export function createDrillRepository(db: Database, clock: Clock) {
       slackChannel: null,
       slackTs: null,
       scorecardTs: null,
-      note: null,
+      ending: null,
     };
     insert.run({
       id: drill.id,
@@ -172,7 +179,7 @@ export function createDrillRepository(db: Database, clock: Clock) {
       slack_channel: next.slackChannel,
       slack_ts: next.slackTs,
       scorecard_ts: next.scorecardTs,
-      note: next.note,
+      note: jsonOrNull(next.ending),
       now: clock.now(),
     });
     return next;
@@ -181,15 +188,17 @@ export function createDrillRepository(db: Database, clock: Clock) {
   /** The patch only when the drill is in one of `from`: how a timer or a click claims a step once. */
   const moveTx = db.transaction((id: string, from: readonly DrillStatus[], patch: DrillPatch): DrillRecord | null => {
     const row = selectOne.get(id);
-    if (!row || !from.includes(row.status as DrillStatus)) return null;
+    if (!row || !from.some((status) => status === row.status)) return null;
     return updateTx(id, patch);
   });
 
-  const setCheckedTx = db.transaction((drillId: string, list: DrillList, items: readonly string[], by: string, at: number) => {
-    const before = new Set(selectChecked.all(drillId, list).map((r) => r.item));
-    for (const item of before) if (!items.includes(item)) deleteChecked.run(drillId, list, item);
-    for (const item of items) if (!before.has(item)) insertChecked.run(drillId, list, item, by, at);
-  });
+  const setCheckedTx = db.transaction(
+    (drillId: string, list: DrillList, items: readonly string[], by: string, at: number) => {
+      const before = new Set(selectChecked.all(drillId, list).map((r) => r.item));
+      for (const item of before) if (!items.includes(item)) deleteChecked.run(drillId, list, item);
+      for (const item of items) if (!before.has(item)) insertChecked.run(drillId, list, item, by, at);
+    },
+  );
 
   return {
     create(input: NewDrill): DrillRecord {
@@ -230,6 +239,12 @@ export function createDrillRepository(db: Database, clock: Clock) {
 
     withStatus(status: DrillStatus): DrillRecord[] {
       return selectByStatus.all(status).map(toDrill);
+    },
+
+    /** The drill running on `service`, if any: an incident opened there meanwhile is the drill's. */
+    runningOn(service: string): DrillRecord | null {
+      const row = selectByStatus.all('running').find((r) => r.service === service);
+      return row ? toDrill(row) : null;
     },
 
     byMessage(channel: string, ts: string): DrillRecord | null {

@@ -1,21 +1,29 @@
 /** Incidents and their timelines. A status change and its timeline line are written together. */
-import type { Actor, Incident, IncidentStatus, TimelineEvent, Tier } from '../domain/types.ts';
+import type {
+  NewTimelineEvent,
+  RecordedEvent,
+  RecordedKind,
+  RecordedLine,
+  StatusEvent,
+  TimelineEvent,
+  TimelineKind,
+} from '../domain/timeline.ts';
+import type { Incident, IncidentStatus } from '../domain/types.ts';
 import type { Clock } from '../clock.ts';
 import type { Database } from './db.ts';
 import { IncidentConflictError, OpenIncidentExistsError, isUniqueViolation } from './errors.ts';
-import { fromJson, toJson } from './json.ts';
+import { UnreadableRowError, parseJsonColumn, toJson } from './json.ts';
 import { dailyIdSequence } from './sequence.ts';
+import { ACTOR_KIND, INCIDENT_STATUS, TIER, parseColumn } from './columns.ts';
+import { DETAIL_SCHEMAS, isTimelineKind } from './timeline-schemas.ts';
 
 /** What a caller supplies to open an incident; the id is generated (`INC-YYYYMMDD-NNN`). */
 export type NewIncident = Omit<Incident, 'id'>;
 
 /** A timeline event as stored, with its row id (ties on `at` are ordered by it). */
-export interface StoredTimelineEvent extends TimelineEvent {
-  id: number;
-}
+export type StoredTimelineEvent = TimelineEvent & { id: number };
 
-/** A timeline event for an incident that does not have an id yet (see `create`). */
-export type NewTimelineEvent = Omit<TimelineEvent, 'incidentId'>;
+export type { NewTimelineEvent };
 
 export interface ListIncidentsFilter {
   service?: string;
@@ -63,8 +71,8 @@ function toIncident(row: IncidentRow): Incident {
     id: row.id,
     service: row.service,
     version: row.version,
-    severity: row.severity as Tier,
-    status: row.status as IncidentStatus,
+    severity: parseColumn(TIER, row.severity, { table: 'incidents', id: row.id, column: 'severity' }),
+    status: parseColumn(INCIDENT_STATUS, row.status, { table: 'incidents', id: row.id, column: 'status' }),
     title: row.title,
     drill: row.drill === 1,
     startedAt: row.started_at,
@@ -76,18 +84,41 @@ function toIncident(row: IncidentRow): Incident {
   };
 }
 
+const EVENTS = 'timeline_events';
+
+/**
+ * A stored line, its details parsed against its kind. A kind this build does not know (written by a
+ * newer build, or a misspelling) is refused like any other unreadable row: guessing how to show or
+ * count a line of unknown meaning could put a wrong escalation level or decision on the head message.
+ */
 function toEvent(row: EventRow): StoredTimelineEvent {
-  const event: StoredTimelineEvent = {
+  const kind = row.kind;
+  if (!isTimelineKind(kind)) throw new UnreadableRowError(EVENTS, row.id, 'kind', `unknown kind "${kind}"`);
+  const tagged = parseJsonColumn(DETAIL_SCHEMAS[kind], row.detail, { table: EVENTS, id: row.id, column: 'detail' });
+  const base = {
     id: row.id,
     incidentId: row.incident_id,
     at: row.at,
-    kind: row.kind,
-    actor: { kind: row.actor_kind as Actor['kind'], id: row.actor_id },
-    detail: fromJson<Record<string, unknown>>(row.detail, 'timeline_events.detail'),
+    actor: {
+      kind: parseColumn(ACTOR_KIND, row.actor_kind, { table: EVENTS, id: row.id, column: 'actor_kind' }),
+      id: row.actor_id,
+    },
   };
-  if (row.from_status !== null) event.from = row.from_status as IncidentStatus;
-  if (row.to_status !== null) event.to = row.to_status as IncidentStatus;
-  return event;
+  if (tagged.kind !== 'status') return { ...base, ...tagged };
+  const from = parseColumn(INCIDENT_STATUS, row.from_status, { table: EVENTS, id: row.id, column: 'from_status' });
+  const to = parseColumn(INCIDENT_STATUS, row.to_status, { table: EVENTS, id: row.id, column: 'to_status' });
+  return { ...base, ...tagged, from, to };
+}
+
+/** What the insert needs of any line, whichever way it was typed by its writer. */
+interface EventToWrite {
+  incidentId: string;
+  at: number;
+  kind: TimelineKind;
+  actor: TimelineEvent['actor'];
+  from?: IncidentStatus;
+  to?: IncidentStatus;
+  detail: unknown;
 }
 
 function fields(incident: Incident | NewIncident) {
@@ -163,7 +194,7 @@ export function createIncidentRepository(db: Database, clock: Clock) {
      FROM timeline_events WHERE incident_id = ? AND kind = ? ORDER BY at, id LIMIT 1`,
   );
 
-  function writeEvent(event: TimelineEvent): number {
+  function writeEvent(event: EventToWrite): number {
     const result = insertEvent.run({
       incident_id: event.incidentId,
       at: event.at,
@@ -194,7 +225,7 @@ export function createIncidentRepository(db: Database, clock: Clock) {
     return { ...input, id };
   });
 
-  const writeTx = db.transaction((updated: Incident, expected: IncidentStatus, event: TimelineEvent | null) => {
+  const writeTx = db.transaction((updated: Incident, expected: IncidentStatus, event: EventToWrite | null) => {
     let changes: number;
     try {
       changes = updateIfStatus.run({ ...fields(updated), id: updated.id, expected, now: clock.now() }).changes;
@@ -256,10 +287,7 @@ export function createIncidentRepository(db: Database, clock: Clock) {
      * Writes `updated` and appends `event` in one transaction, only if the stored status is still
      * `event.from`. Throws IncidentConflictError (and writes nothing) when it is not.
      */
-    applyTransition(updated: Incident, event: TimelineEvent): void {
-      if (event.from === undefined || event.to === undefined) {
-        throw new TypeError(`applyTransition needs a status event with from and to (got kind ${event.kind})`);
-      }
+    applyTransition(updated: Incident, event: StatusEvent): void {
       if (event.incidentId !== updated.id) {
         throw new TypeError(`event is for ${event.incidentId} but the incident is ${updated.id}`);
       }
@@ -274,12 +302,12 @@ export function createIncidentRepository(db: Database, clock: Clock) {
      * with a timeline event. Refused with IncidentConflictError if the stored status differs from
      * `updated.status`: a status change goes through applyTransition.
      */
-    update(updated: Incident, event?: TimelineEvent): void {
+    update(updated: Incident, event?: RecordedEvent): void {
       writeTx.immediate(updated, updated.status, event ?? null);
     },
 
-    /** Appends one line to a timeline; returns its row id. */
-    appendEvent(event: TimelineEvent): number {
+    /** Appends one line to a timeline (its details checked against its kind); returns its row id. */
+    appendEvent<K extends RecordedKind>(event: RecordedLine<K>): number {
       return writeEvent(event);
     },
 
@@ -292,16 +320,24 @@ export function createIncidentRepository(db: Database, clock: Clock) {
      * The timeline without one kind of event: an incident may gather thousands of `alert` lines,
      * and what is drawn on every head-message update never reads them.
      */
-    timelineWithout(incidentId: string, kind: string): StoredTimelineEvent[] {
+    timelineWithout(incidentId: string, kind: TimelineKind): StoredTimelineEvent[] {
       return selectTimelineWithout.all(incidentId, kind).map(toEvent);
     },
 
     /** The first event of a kind on the incident's timeline, if any. */
-    firstOfKind(incidentId: string, kind: string): StoredTimelineEvent | null {
+    firstOfKind<K extends TimelineKind>(incidentId: string, kind: K): Extract<StoredTimelineEvent, { kind: K }> | null {
       const row = selectFirstOfKind.get(incidentId, kind);
-      return row ? toEvent(row) : null;
+      const event = row ? toEvent(row) : null;
+      return event && isOfKind(event, kind) ? event : null;
     },
   };
+}
+
+function isOfKind<K extends TimelineKind>(
+  event: StoredTimelineEvent,
+  kind: K,
+): event is Extract<StoredTimelineEvent, { kind: K }> {
+  return event.kind === kind;
 }
 
 export type IncidentRepository = ReturnType<typeof createIncidentRepository>;

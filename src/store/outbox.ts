@@ -5,9 +5,13 @@
  * behind it until it goes through, so a thread never reads out of order. A message is waiting
  * until it is marked sent, or dead (Slack will never take it); a restart or an outage loses none.
  */
+import { z } from 'zod';
 import type { Database } from './db.ts';
 import { isUniqueViolation } from './errors.ts';
-import { fromJson, toJson } from './json.ts';
+import { parseJsonColumn, toJson } from './json.ts';
+
+/** Any JSON: the Slack adapter that wrote a message reads its payload by the message's kind. */
+const PAYLOAD = z.unknown();
 
 export interface OutboxMessage {
   id: number;
@@ -61,7 +65,7 @@ function toMessage(row: OutboxRow): OutboxMessage {
     id: row.id,
     queue: row.queue,
     kind: row.kind,
-    payload: fromJson<unknown>(row.payload, `outbox.payload of message ${row.id}`),
+    payload: parseJsonColumn(PAYLOAD, row.payload, { table: 'outbox', id: row.id, column: 'payload' }),
     dedupKey: row.dedup_key,
     attempts: row.attempts,
     nextAttemptAt: row.next_attempt_at,

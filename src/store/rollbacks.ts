@@ -5,77 +5,44 @@
 import type { Clock } from '../clock.ts';
 import type { Database } from './db.ts';
 import { NotFoundError, RollbackConflictError, isUniqueViolation } from './errors.ts';
-import { fromJson, toJson } from './json.ts';
+import { parseJsonColumn, toJson, UnreadableRowError } from './json.ts';
+import { rollbackPlanSchema, stepDetailSchema } from './rollback-schemas.ts';
 import { dailyIdSequence } from './sequence.ts';
+import {
+  ROLLBACK_STATUSES,
+  ROLLBACK_STRATEGIES,
+  STEP_STATUSES,
+  type RollbackRecord,
+  type RollbackStatus,
+  type RollbackStep,
+} from '../domain/rollback-record.ts';
 
-export const ROLLBACK_STRATEGIES = ['immediate', 'gradual', 'planned', 'canary'] as const;
-export type RollbackStrategy = (typeof ROLLBACK_STRATEGIES)[number];
-
-export const ROLLBACK_STATUSES = [
-  'pending',
-  'scheduled',
-  'running',
-  'paused',
-  'succeeded',
-  'failed',
-  'aborted',
-  'cancelled',
-] as const;
-export type RollbackStatus = (typeof ROLLBACK_STATUSES)[number];
-
-/** Statuses that hold the service's one rollback slot (mirrors the partial unique index). */
-export const ACTIVE_ROLLBACK_STATUSES = ['pending', 'scheduled', 'running', 'paused'] as const satisfies readonly RollbackStatus[];
-
-export function isActiveRollbackStatus(status: RollbackStatus): boolean {
-  return (ACTIVE_ROLLBACK_STATUSES as readonly string[]).includes(status);
-}
-
-export interface RollbackRecord {
-  /** `RB-YYYYMMDD-NNN`, from the UTC day of startedAt. */
-  id: string;
-  incidentId: string | null;
-  service: string;
-  strategy: RollbackStrategy;
-  fromVersion: string | null;
-  toVersion: string;
-  status: RollbackStatus;
-  /** Index into the plan's phases of the phase in progress (gradual, canary); null before the first. */
-  currentPhase: number | null;
-  /** Slack user ID, or `rewind` for an automatic rollback. */
-  startedBy: string;
-  /** For planned rollbacks: when it is to run. */
-  scheduledFor: number | null;
-  startedAt: number;
-  finishedAt: number | null;
-  error: string | null;
-  /** The plan the engine follows, as the domain computed it. */
-  plan: unknown;
-  dryRun: boolean;
-}
+export {
+  ACTIVE_ROLLBACK_STATUSES,
+  ROLLBACK_STATUSES,
+  ROLLBACK_STRATEGIES,
+  STEP_STATUSES,
+  isActiveRollbackStatus,
+  type RollbackPlanRecord,
+  type RollbackRecord,
+  type RollbackStatus,
+  type RollbackStep,
+  type RollbackStepDetail,
+  type RollbackStrategy,
+  type StepStatus,
+} from '../domain/rollback-record.ts';
 
 export type NewRollback = Omit<RollbackRecord, 'id' | 'finishedAt' | 'error' | 'currentPhase'> & {
   currentPhase?: number | null;
 };
 
-export type RollbackPatch = Partial<Pick<RollbackRecord, 'status' | 'currentPhase' | 'finishedAt' | 'error' | 'plan' | 'scheduledFor'>>;
+export type RollbackPatch = Partial<
+  Pick<RollbackRecord, 'status' | 'currentPhase' | 'finishedAt' | 'error' | 'plan' | 'scheduledFor'>
+>;
 
-export const STEP_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'skipped'] as const;
-export type StepStatus = (typeof STEP_STATUSES)[number];
-
-export interface RollbackStep {
-  rollbackId: string;
-  /** 1, 2, 3, … within the rollback. */
-  seq: number;
-  name: string;
-  status: StepStatus;
-  startedAt: number | null;
-  finishedAt: number | null;
-  /** The runbook's time budget for the step, when it has one. */
-  budgetMs: number | null;
-  detail: Record<string, unknown>;
-}
-
-export type NewRollbackStep = Pick<RollbackStep, 'name'> & Partial<Omit<RollbackStep, 'rollbackId' | 'name'>>;
+/** A new step: its name and what it is (`detail`); the rest defaults to a pending step numbered next. */
+export type NewRollbackStep = Pick<RollbackStep, 'name' | 'detail'> &
+  Partial<Omit<RollbackStep, 'rollbackId' | 'name' | 'detail'>>;
 export type RollbackStepPatch = Partial<Pick<RollbackStep, 'status' | 'startedAt' | 'finishedAt' | 'detail'>>;
 
 interface RollbackRow {
@@ -111,22 +78,34 @@ const COLUMNS = `id, incident_id, service, strategy, from_version, to_version, s
   started_by, scheduled_for, started_at, finished_at, error, plan, dry_run`;
 const ACTIVE_SQL = `status IN ('pending', 'scheduled', 'running', 'paused')`;
 
+/** A text column holding one of a fixed set of words (the table's CHECK says which). */
+function oneOf<T extends string>(
+  allowed: readonly T[],
+  value: string,
+  where: { table: string; id: string; column: string },
+): T {
+  const found = allowed.find((a) => a === value);
+  if (found === undefined)
+    throw new UnreadableRowError(where.table, where.id, where.column, `unknown value "${value}"`);
+  return found;
+}
+
 function toRollback(row: RollbackRow): RollbackRecord {
   return {
     id: row.id,
     incidentId: row.incident_id,
     service: row.service,
-    strategy: row.strategy as RollbackStrategy,
+    strategy: oneOf(ROLLBACK_STRATEGIES, row.strategy, { table: 'rollbacks', id: row.id, column: 'strategy' }),
     fromVersion: row.from_version,
     toVersion: row.to_version,
-    status: row.status as RollbackStatus,
+    status: oneOf(ROLLBACK_STATUSES, row.status, { table: 'rollbacks', id: row.id, column: 'status' }),
     currentPhase: row.current_phase,
     startedBy: row.started_by,
     scheduledFor: row.scheduled_for,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     error: row.error,
-    plan: fromJson<unknown>(row.plan, 'rollbacks.plan'),
+    plan: parseJsonColumn(rollbackPlanSchema, row.plan, { table: 'rollbacks', id: row.id, column: 'plan' }),
     dryRun: row.dry_run === 1,
   };
 }
@@ -136,11 +115,19 @@ function toStep(row: StepRow): RollbackStep {
     rollbackId: row.rollback_id,
     seq: row.seq,
     name: row.name,
-    status: row.status as StepStatus,
+    status: oneOf(STEP_STATUSES, row.status, {
+      table: 'rollback_steps',
+      id: `${row.rollback_id}/${row.seq}`,
+      column: 'status',
+    }),
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     budgetMs: row.budget_ms,
-    detail: fromJson<Record<string, unknown>>(row.detail, 'rollback_steps.detail'),
+    detail: parseJsonColumn(stepDetailSchema, row.detail, {
+      table: 'rollback_steps',
+      id: `${row.rollback_id}/${row.seq}`,
+      column: 'detail',
+    }),
   };
 }
 
@@ -211,7 +198,7 @@ export function createRollbackRepository(db: Database, clock: Clock) {
         started_by: input.startedBy,
         scheduled_for: input.scheduledFor,
         started_at: input.startedAt,
-        plan: toJson(input.plan ?? {}),
+        plan: toJson(input.plan),
         dry_run: input.dryRun ? 1 : 0,
         now: clock.now(),
       });
@@ -221,29 +208,31 @@ export function createRollbackRepository(db: Database, clock: Clock) {
     return { ...input, id, currentPhase: input.currentPhase ?? null, finishedAt: null, error: null };
   });
 
-  const updateTx = db.transaction((id: string, patch: RollbackPatch, expect: RollbackStatus | undefined): RollbackRecord | null => {
-    const row = selectOne.get(id);
-    if (!row) throw new NotFoundError('rollback', id);
-    const current = toRollback(row);
-    if (expect !== undefined && current.status !== expect) return null;
-    const next: RollbackRecord = { ...current, ...patch };
-    try {
-      updateRow.run({
-        id,
-        expected: current.status,
-        status: next.status,
-        current_phase: next.currentPhase,
-        finished_at: next.finishedAt,
-        error: next.error,
-        plan: toJson(next.plan ?? {}),
-        scheduled_for: next.scheduledFor,
-        now: clock.now(),
-      });
-    } catch (err) {
-      throw conflictFor(current.service, err);
-    }
-    return next;
-  });
+  const updateTx = db.transaction(
+    (id: string, patch: RollbackPatch, expect: RollbackStatus | undefined): RollbackRecord | null => {
+      const row = selectOne.get(id);
+      if (!row) throw new NotFoundError('rollback', id);
+      const current = toRollback(row);
+      if (expect !== undefined && current.status !== expect) return null;
+      const next: RollbackRecord = { ...current, ...patch };
+      try {
+        updateRow.run({
+          id,
+          expected: current.status,
+          status: next.status,
+          current_phase: next.currentPhase,
+          finished_at: next.finishedAt,
+          error: next.error,
+          plan: toJson(next.plan),
+          scheduled_for: next.scheduledFor,
+          now: clock.now(),
+        });
+      } catch (err) {
+        throw conflictFor(current.service, err);
+      }
+      return next;
+    },
+  );
 
   const addStepTx = db.transaction((rollbackId: string, step: NewRollbackStep): RollbackStep => {
     const seq = step.seq ?? nextSeq.get(rollbackId)?.next ?? 1;
@@ -255,7 +244,7 @@ export function createRollbackRepository(db: Database, clock: Clock) {
       startedAt: step.startedAt ?? null,
       finishedAt: step.finishedAt ?? null,
       budgetMs: step.budgetMs ?? null,
-      detail: step.detail ?? {},
+      detail: step.detail,
     };
     insertStep.run({
       rollback_id: rollbackId,

@@ -3,11 +3,17 @@
  * single conditional UPDATE, so two connections (two processes) racing for the same row cannot both
  * win: the loser sees `changes === 0`. Times are passed in by the service, which owns the clock.
  */
+import { z } from 'zod';
+import { parseColumn } from './columns.ts';
 import type { Database } from './db.ts';
-import { fromJson, toJson } from './json.ts';
+import { parseJsonColumn, toJson } from './json.ts';
 
 export const TIMER_STATUSES = ['pending', 'firing', 'done', 'failed', 'cancelled'] as const;
 export type TimerStatus = (typeof TIMER_STATUSES)[number];
+
+const TIMER_STATUS = z.enum(TIMER_STATUSES);
+/** Any JSON: each kind of timer reads its own payload (the handler that owns the kind knows its shape). */
+const PAYLOAD = z.unknown();
 
 export interface TimerRecord {
   id: number;
@@ -59,8 +65,8 @@ function toTimer(row: TimerRow): TimerRecord {
     key: row.key,
     dueAt: row.due_at,
     runAt: row.run_at,
-    payload: fromJson<unknown>(row.payload, 'timers.payload'),
-    status: row.status as TimerStatus,
+    payload: parseJsonColumn(PAYLOAD, row.payload, { table: 'timers', id: row.id, column: 'payload' }),
+    status: parseColumn(TIMER_STATUS, row.status, { table: 'timers', id: row.id, column: 'status' }),
     attempts: row.attempts,
     claimedBy: row.claimed_by,
     claimedAt: row.claimed_at,

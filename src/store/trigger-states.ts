@@ -1,6 +1,15 @@
 /** Trigger state per service and version (see src/domain/triggers.ts), kept across restarts. */
+import { z } from 'zod';
 import type { TriggerState } from '../domain/triggers.ts';
+import { TIER } from './columns.ts';
 import type { Database } from './db.ts';
+import { parseJsonColumn, toJson } from './json.ts';
+
+const TIER_STATE = z.object({ pendingSince: z.number().nullable(), firingSince: z.number().nullable() });
+const TRIGGER_STATE: z.ZodType<TriggerState> = z.object({
+  tiers: z.object({ critical: TIER_STATE, warning: TIER_STATE, watch: TIER_STATE }),
+  firing: TIER.nullable(),
+});
 
 export function createTriggerStateRepository(db: Database) {
   const select = db.prepare<[string, string], { state: string }>(`SELECT state FROM trigger_states WHERE service = ? AND version = ?`);
@@ -11,10 +20,11 @@ export function createTriggerStateRepository(db: Database) {
   return {
     get(service: string, version: string): TriggerState | null {
       const row = select.get(service, version);
-      return row ? (JSON.parse(row.state) as TriggerState) : null;
+      if (!row) return null;
+      return parseJsonColumn(TRIGGER_STATE, row.state, { table: 'trigger_states', id: `${service} ${version}`, column: 'state' });
     },
     save(service: string, version: string, state: TriggerState, at: number): void {
-      upsert.run(service, version, JSON.stringify(state), at);
+      upsert.run(service, version, toJson(state), at);
     },
   };
 }

@@ -183,7 +183,28 @@ describe('metrics', () => {
   it('http-json needs metrics.httpJson.url, and path defaults to value', () => {
     expect(problems({ ...base(), metrics: { provider: 'http-json' } })).toEqual([['metrics.httpJson.url', 'provider is http-json, so metrics.httpJson.url is required']]);
     const config = valid({ ...base(), metrics: { provider: 'http-json', httpJson: { url: 'http://m/api/$metric?s=$service' } } });
-    expect(config.metrics.httpJson).toEqual({ url: 'http://m/api/$metric?s=$service', path: 'value' });
+    expect(config.metrics).toMatchObject({
+      provider: 'http-json',
+      httpJson: { url: 'http://m/api/$metric?s=$service', path: 'value' },
+    });
+  });
+
+  it("the other providers' settings are checked as written, then left out of the parsed config", () => {
+    const written = { prometheus: { url: 'http://p:9090' }, httpJson: { url: 'http://m/$metric', path: 'v' } };
+    const chosen = valid({ ...base(), metrics: { provider: 'http-json', ...written } }).metrics;
+    expect(Object.keys(chosen)).toEqual(['provider', 'httpJson', 'queries']);
+    // Narrowing on provider gives the chosen provider's settings, typed without `?.`.
+    expect(chosen.provider === 'http-json' ? chosen.httpJson.path : 'not narrowed').toBe('v');
+    expect(Object.keys(valid({ ...base(), metrics: { provider: 'simulated', ...written } }).metrics)).toEqual([
+      'provider',
+      'queries',
+    ]);
+    expect(problems({ ...base(), metrics: { provider: 'simulated', httpJson: { url: 'm' } } })).toEqual([
+      [
+        'metrics.httpJson.url',
+        'expected a URL template with $metric, $service, $version, $window (http:// or https://); got "m"',
+      ],
+    ]);
   });
 
   it('simulated needs no URL', () => {

@@ -120,9 +120,12 @@ describe('a minimal config (only slack and one service)', () => {
     expect(c.matrix).toEqual(shipped.matrix);
     expect(c.rollback).toEqual(shipped.rollback);
     expect(c.escalation).toEqual(shipped.escalation);
-    expect(c.metrics.provider).toBe('prometheus');
-    expect(c.metrics.prometheus).toEqual({ url: 'http://prometheus.monitoring:9090' });
-    expect(c.metrics.queries).toEqual(shipped.metrics.queries);
+    // The file keeps httpJson too; the parsed config carries only the chosen provider's settings.
+    expect(c.metrics).toEqual({
+      provider: 'prometheus',
+      prometheus: { url: 'http://prometheus.monitoring:9090' },
+      queries: shipped.metrics.queries,
+    });
     expect(c.drills.schedule).toBe('0 10 1 1,4,7,10 *');
     expect(c.drills.scenarios).toEqual(shipped.drills.scenarios);
     expect(c.drills.injector).toEqual({ kind: 'simulated' });

@@ -8,6 +8,7 @@ import {
   openIncident,
   transition,
 } from '../../src/domain/lifecycle.ts';
+import type { StatusDetail } from '../../src/domain/timeline.ts';
 import { BOT_ACTOR, INCIDENT_STATUSES, type Actor, type Incident, type IncidentStatus } from '../../src/domain/types.ts';
 
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
@@ -69,11 +70,11 @@ describe('transition', () => {
     const before = incidentIn(from);
     const snapshot = structuredClone(before);
     const at = T0 + 60_000;
-    const { incident, event } = transition(before, to, ALICE, at, { reason: 'test' });
+    const { incident, event } = transition(before, to, ALICE, at, { reason: { kind: 'recorded', text: 'test' } });
     expect(incident).not.toBe(before);
     expect(before).toEqual(snapshot);
     expect(incident).toEqual({ ...snapshot, status: to, resolvedAt: to === 'resolved' ? at : null });
-    expect(event).toEqual({ incidentId: 'INC-20260105-001', at, kind: 'status', actor: ALICE, from, to, detail: { reason: 'test' } });
+    expect(event).toEqual({ incidentId: 'INC-20260105-001', at, kind: 'status', actor: ALICE, from, to, detail: { reason: { kind: 'recorded', text: 'test' } } });
   });
 
   it.each(ILLEGAL)('%s → %s throws IllegalTransitionError and changes nothing', (from, to) => {
@@ -111,7 +112,7 @@ describe('transition', () => {
   });
 
   it('does not share the detail object or actor with the caller', () => {
-    const detail = { action: 'gradual' };
+    const detail: StatusDetail = { action: 'gradual' };
     const actor = { ...ALICE };
     const { event } = transition(incidentIn('awaiting_decision'), 'rolling_back', actor, T0, detail);
     detail.action = 'immediate';
@@ -173,7 +174,7 @@ describe('openIncident', () => {
       at: T0,
       kind: 'detected',
       actor: BOT_ACTOR,
-      detail: { service: 'prompt-service', version: null, severity: 'critical', title: 'availability 94% < 95%', drill: true },
+      detail: { service: 'prompt-service', version: null, severity: 'critical', title: 'availability 94% < 95%', drill: true, breaches: [] },
     });
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCondition, type Condition } from '../../src/domain/conditions.ts';
 import { ANY, RUNBOOK_MATRIX, recommend, recommendFor, unrunnableRecommendations, type Assessment, type Matrix, type ServiceFacts } from '../../src/domain/matrix.ts';
 import type { MetricSample } from '../../src/domain/metrics.ts';
-import { canRun, runnableActions } from '../../src/domain/routing.ts';
+import type { RouterFacts } from '../../src/domain/routing.ts';
 import { BUSINESS_IMPACTS, FIX_TIMES, USER_IMPACTS } from '../../src/domain/types.ts';
 
 describe('RUNBOOK_MATRIX (判断マトリックス)', () => {
@@ -71,63 +71,58 @@ describe('recommend', () => {
   });
 });
 
+/** A router that moves traffic at once, and one that splits it: the traits decide, the name is only shown. */
+const BLUE_GREEN: RouterFacts = { name: 'service-selector', movesAtOnce: true };
+const ISTIO: RouterFacts = { name: 'istio', movesAtOnce: false };
+
 describe('recommendFor: the matrix checked against the service and its latest readings', () => {
   const parsed = parseCondition('error_rate > 5%');
   if (!parsed.ok) throw new Error(parsed.error);
   const abortIf: Condition = parsed.condition;
   const RULE_3: Assessment = { userImpact: 'partial', businessImpact: 'high', fixTime: 'long' }; // 一部 / 高 / 長 → 段階的
-  const facts = (router: string, readings: MetricSample = {}): ServiceFacts => ({ service: 'prompt-service', router, readings, abortIf });
+  const facts = (router: RouterFacts, readings: MetricSample = {}): ServiceFacts => ({ service: 'prompt-service', router, readings, abortIf });
 
   it('keeps a gradual rollback on a router that splits traffic, when no reading meets abortIf', () => {
-    for (const router of ['gateway-api', 'istio', 'nginx', 'replicas']) {
-      expect(recommendFor(RUNBOOK_MATRIX, RULE_3, facts(router, { error_rate: 0.03, p95_latency: 3400 }))).toEqual({ action: 'gradual', rule: 2 });
-    }
+    expect(recommendFor(RUNBOOK_MATRIX, RULE_3, facts(ISTIO, { error_rate: 0.03, p95_latency: 3400 }))).toEqual({ action: 'gradual', rule: 2 });
   });
 
   it('recommends immediate on a blue-green router, saying the matrix said gradual and why', () => {
-    expect(recommendFor(RUNBOOK_MATRIX, RULE_3, facts('service-selector'))).toEqual({
+    expect(recommendFor(RUNBOOK_MATRIX, RULE_3, facts(BLUE_GREEN))).toEqual({
       action: 'immediate',
       rule: 2,
       instead: { matrixAction: 'gradual', reason: { kind: 'moves_at_once', service: 'prompt-service', router: 'service-selector' } },
     });
     const unlisted: Assessment = { userImpact: 'minor', businessImpact: 'high', fixTime: 'long' }; // the default, gradual
-    expect(recommendFor(RUNBOOK_MATRIX, unlisted, facts('service-selector'))).toMatchObject({ action: 'immediate', rule: null, instead: { matrixAction: 'gradual' } });
+    expect(recommendFor(RUNBOOK_MATRIX, unlisted, facts(BLUE_GREEN))).toMatchObject({ action: 'immediate', rule: null, instead: { matrixAction: 'gradual' } });
   });
 
   it('recommends immediate when the latest reading already meets abortIf, naming the value', () => {
-    expect(recommendFor(RUNBOOK_MATRIX, RULE_3, facts('istio', { error_rate: 0.072 }))).toEqual({
+    expect(recommendFor(RUNBOOK_MATRIX, RULE_3, facts(ISTIO, { error_rate: 0.072 }))).toEqual({
       action: 'immediate',
       rule: 2,
       instead: { matrixAction: 'gradual', reason: { kind: 'abort_if_holds', metric: 'error_rate', value: 0.072, abortIf: 'error_rate > 5%' } },
     });
     // At the threshold it does not hold yet (`>`), and a metric never read is not taken as breaching.
-    expect(recommendFor(RUNBOOK_MATRIX, RULE_3, facts('istio', { error_rate: 0.05 }))?.action).toBe('gradual');
-    expect(recommendFor(RUNBOOK_MATRIX, RULE_3, facts('istio', { p99_latency: 20_000 }))?.action).toBe('gradual');
+    expect(recommendFor(RUNBOOK_MATRIX, RULE_3, facts(ISTIO, { error_rate: 0.05 }))?.action).toBe('gradual');
+    expect(recommendFor(RUNBOOK_MATRIX, RULE_3, facts(ISTIO, { p99_latency: 20_000 }))?.action).toBe('gradual');
   });
 
   it('leaves every other action and an incomplete assessment alone', () => {
     const all: Assessment = { userImpact: 'all', businessImpact: 'high', fixTime: 'short' };
     const fix: Assessment = { userImpact: 'partial', businessImpact: 'medium', fixTime: 'short' };
-    expect(recommendFor(RUNBOOK_MATRIX, all, facts('service-selector', { error_rate: 0.2 }))).toEqual({ action: 'immediate', rule: 0 });
-    expect(recommendFor(RUNBOOK_MATRIX, fix, facts('service-selector', { error_rate: 0.2 }))).toEqual({ action: 'fix', rule: 3 });
-    expect(recommendFor(RUNBOOK_MATRIX, { userImpact: 'partial' }, facts('service-selector'))).toBeNull();
+    expect(recommendFor(RUNBOOK_MATRIX, all, facts(BLUE_GREEN, { error_rate: 0.2 }))).toEqual({ action: 'immediate', rule: 0 });
+    expect(recommendFor(RUNBOOK_MATRIX, fix, facts(BLUE_GREEN, { error_rate: 0.2 }))).toEqual({ action: 'fix', rule: 3 });
+    expect(recommendFor(RUNBOOK_MATRIX, { userImpact: 'partial' }, facts(BLUE_GREEN))).toBeNull();
   });
 });
 
-describe('what a router kind can run', () => {
-  it('a Service selector (blue-green) moves traffic at once: no gradual rollback; the weighted routers and replicas can', () => {
-    expect(runnableActions('service-selector')).toEqual(['immediate', 'fix', 'next_release']);
-    for (const router of ['gateway-api', 'istio', 'nginx', 'replicas']) expect(runnableActions(router)).toEqual(['immediate', 'gradual', 'fix', 'next_release']);
-    expect(canRun('gradual', 'service-selector')).toBe(false);
-    expect(canRun('immediate', 'service-selector')).toBe(true);
-  });
-
+describe('unrunnableRecommendations', () => {
   it('finds the rules and the default that recommend what a service cannot run', () => {
-    expect(unrunnableRecommendations(RUNBOOK_MATRIX, { 'prompt-service': 'service-selector', staging: 'istio' })).toEqual([
+    expect(unrunnableRecommendations(RUNBOOK_MATRIX, { 'prompt-service': BLUE_GREEN, staging: ISTIO })).toEqual([
       { rule: 2, action: 'gradual', services: ['prompt-service'] },
       { rule: null, action: 'gradual', services: ['prompt-service'] },
     ]);
-    expect(unrunnableRecommendations(RUNBOOK_MATRIX, { 'prompt-service': 'istio', staging: 'replicas' })).toEqual([]);
-    expect(unrunnableRecommendations({ rules: [], default: 'immediate' }, { 'prompt-service': 'service-selector' })).toEqual([]);
+    expect(unrunnableRecommendations(RUNBOOK_MATRIX, { 'prompt-service': ISTIO, staging: { movesAtOnce: false } })).toEqual([]);
+    expect(unrunnableRecommendations({ rules: [], default: 'immediate' }, { 'prompt-service': BLUE_GREEN })).toEqual([]);
   });
 });

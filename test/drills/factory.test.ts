@@ -6,6 +6,10 @@ import type { ServiceConfig } from '../../src/config/schema.ts';
 import { ManualClock } from '../../src/clock.ts';
 import type { FaultSpec } from '../../src/services/drill-ports.ts';
 import { writeKubeconfig } from '../support/kubeconfig.ts';
+import { removeNoteLine, type RemoveResult } from '../../src/domain/drill-records.ts';
+
+/** A removal with its note in English words, as the drill thread and the log say it. */
+const said = (r: RemoveResult) => ({ ...r, note: removeNoteLine(r.note) });
 
 const SERVICE: ServiceConfig = {
   namespace: 'prompts',
@@ -54,7 +58,7 @@ describe('createInjector', () => {
       { services, kubeClients: null, simulated: null, fetch, sleep: async (ms) => void sleeps.push(ms) },
     );
     expect(injector.kind).toBe('http');
-    expect(await injector.remove({ injector: 'http', spec: SPEC, detail: null })).toEqual({ removed: true, note: 'removed the fault of drill drill-1 through http://prompts.test/admin/fault' });
+    expect(said(await injector.remove({ injector: 'http', spec: SPEC, detail: null }))).toEqual({ removed: true, note: 'removed the fault of drill drill-1 through http://prompts.test/admin/fault' });
     expect(calls).toEqual([
       { url: 'http://prompts.test/admin/fault', body: { action: 'remove', drillId: 'drill-1' } },
       { url: 'http://prompts.test/admin/fault', body: { action: 'remove', drillId: 'drill-1' } },

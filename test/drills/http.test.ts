@@ -4,6 +4,10 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { HTTP_INJECTOR_ATTEMPTS, httpInjector } from '../../src/adapters/drills/http.ts';
 import type { FaultSpec } from '../../src/services/drill-ports.ts';
 import { shippedConfig } from '../support/services.ts';
+import { removeNoteLine, type RemoveResult } from '../../src/domain/drill-records.ts';
+
+/** A removal with its note in English words, as the drill thread and the log say it. */
+const said = (r: RemoveResult) => ({ ...r, note: removeNoteLine(r.note) });
 
 /** The shipped services: prompt-service-staging is the drill service (drill: allowed). */
 const services = shippedConfig().services;
@@ -104,7 +108,7 @@ describe('http injector', () => {
     expect(applied).toEqual({ injector: 'http', spec: SPEC, detail: { url: endpoint.url, status: 200 } });
     expect(endpoint.active.has('drill-7')).toBe(true);
 
-    expect(await injector.remove(applied)).toEqual({ removed: true, note: `removed the fault of drill drill-7 through ${endpoint.url}` });
+    expect(said(await injector.remove(applied))).toEqual({ removed: true, note: `removed the fault of drill drill-7 through ${endpoint.url}` });
     expect(endpoint.requests).toEqual([
       { method: 'POST', path: '/admin/fault', contentType: 'application/json', body: APPLY_BODY },
       { method: 'POST', path: '/admin/fault', contentType: 'application/json', body: { action: 'remove', drillId: 'drill-7' } },
@@ -142,9 +146,9 @@ describe('http injector', () => {
     const { injector } = await setup();
     const applied = await injector.apply(SPEC);
     expect((await injector.remove(applied)).removed).toBe(true);
-    expect(await injector.remove(applied)).toEqual({ removed: false, note: `${endpoint.url} answered 404: no fault of drill drill-7 there, already gone` });
+    expect(said(await injector.remove(applied))).toEqual({ removed: false, note: `${endpoint.url} answered 404: no fault of drill drill-7 there, already gone` });
     endpoint.script.push({ status: 410, body: 'expired' });
-    expect(await injector.remove({ injector: 'http', spec: SPEC, detail: null })).toEqual({
+    expect(said(await injector.remove({ injector: 'http', spec: SPEC, detail: null }))).toEqual({
       removed: false,
       note: `${endpoint.url} answered 410: no fault of drill drill-7 there, already gone`,
     });

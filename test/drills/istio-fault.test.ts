@@ -6,6 +6,10 @@ import type { ServiceConfig } from '../../src/config/schema.ts';
 import type { FaultInjector, FaultSpec, FaultTrigger } from '../../src/services/drill-ports.ts';
 import { KubeApiStandIn, type KubeObject } from '../support/kube-api.ts';
 import { writeKubeconfig } from '../support/kubeconfig.ts';
+import { removeNoteLine, type RemoveResult } from '../../src/domain/drill-records.ts';
+
+/** A removal with its note in English words, as the drill thread and the log say it. */
+const said = (r: RemoveResult) => ({ ...r, note: removeNoteLine(r.note) });
 
 const NS = 'prompts';
 const VS = 'prompt-service';
@@ -83,7 +87,7 @@ describe('istio-fault injector', () => {
 
       const afterApply = vs();
       api.clearRequests();
-      expect(await injector.remove(applied)).toEqual({ removed: true, note: `removed the drill's fault from ${TARGET} spec.http[0].fault` });
+      expect(said(await injector.remove(applied))).toEqual({ removed: true, note: `removed the drill's fault from ${TARGET} spec.http[0].fault` });
       expect(api.requests).toEqual([
         { method: 'GET', path: PATH, query: {}, contentType: undefined, body: undefined, status: 200 },
         { method: 'PUT', path: PATH, query: {}, contentType: 'application/json', body: withFault(afterApply, 0, undefined), status: 200 },
@@ -125,7 +129,7 @@ describe('istio-fault injector', () => {
   test('detail null, crash before the PUT reached the server: nothing to remove, no PUT', async () => {
     const { injector } = await world();
     const result = await injector.remove({ injector: 'istio-fault', spec: spec('inject_latency'), detail: null });
-    expect(result).toEqual({ removed: false, note: `${TARGET} spec.http[0].fault has no fault: already gone, nothing to remove` });
+    expect(said(result)).toEqual({ removed: false, note: `${TARGET} spec.http[0].fault has no fault: already gone, nothing to remove` });
     expect(api.calls()).toEqual([`GET ${PATH} 200`]);
   });
 
@@ -147,7 +151,7 @@ describe('istio-fault injector', () => {
     api.edit('VirtualService', NS, VS, (o) => (o.spec.http[0].fault = theirs));
     api.clearRequests();
     const result = await injector.remove(applied);
-    expect(result).toEqual({
+    expect(said(result)).toEqual({
       removed: false,
       note: `${TARGET} spec.http[0].fault holds ${JSON.stringify(theirs)}, not the drill's ${JSON.stringify(CASES[0].fault)}: someone changed it, so it was left in place; check it by hand`,
     });
@@ -160,7 +164,7 @@ describe('istio-fault injector', () => {
     const applied = await injector.apply(spec('inject_latency'));
     expect((await injector.remove(applied)).removed).toBe(true);
     api.clearRequests();
-    expect(await injector.remove(applied)).toEqual({ removed: false, note: `${TARGET} spec.http[0].fault has no fault: already gone, nothing to remove` });
+    expect(said(await injector.remove(applied))).toEqual({ removed: false, note: `${TARGET} spec.http[0].fault has no fault: already gone, nothing to remove` });
     expect(api.calls()).toEqual([`GET ${PATH} 200`]);
   });
 
@@ -200,7 +204,7 @@ describe('istio-fault injector', () => {
     api.edit('VirtualService', NS, VS, (o) => (o.spec.http[0].fault = CASES[0].fault));
     api.clearRequests();
     const result = await injector.remove({ injector: 'istio-fault', spec: spec('inject_errors'), detail: { routeIndex: 0, previousFault: previous, fault: CASES[0].fault } });
-    expect(result).toEqual({ removed: true, note: `restored the fault ${TARGET} spec.http[0].fault had before the drill` });
+    expect(said(result)).toEqual({ removed: true, note: `restored the fault ${TARGET} spec.http[0].fault had before the drill` });
     expect((api.writes()[0]?.body as KubeObject).spec.http[0].fault).toEqual(previous);
   });
 

@@ -3,6 +3,10 @@ import { simulatedInjector, simulatedValuesOf } from '../../src/adapters/drills/
 import { SimulatedMetrics } from '../../src/adapters/metrics/simulated.ts';
 import { ManualClock } from '../../src/clock.ts';
 import type { FaultSpec, FaultTrigger } from '../../src/services/drill-ports.ts';
+import { removeNoteLine, type RemoveResult } from '../../src/domain/drill-records.ts';
+
+/** A removal with its note in English words, as the drill thread and the log say it. */
+const said = (r: RemoveResult) => ({ ...r, note: removeNoteLine(r.note) });
 
 const SERVICE = 'prompt-service-staging';
 const V2 = 'v2.0.0';
@@ -45,7 +49,7 @@ describe('simulated injector', () => {
       // Only the version the drill aims at.
       expect(await metrics.sample(SERVICE, V15, 5 * MIN)).toEqual(SCRIPTED);
 
-      expect(await injector.remove(applied)).toEqual({ removed: true, note: `the simulated metrics script speaks again for ${Object.keys(values).join(', ')} of ${SERVICE} ${V2}` });
+      expect(said(await injector.remove(applied))).toEqual({ removed: true, note: `the simulated metrics script speaks again for ${Object.keys(values).join(', ')} of ${SERVICE} ${V2}` });
       await clock.advance(MIN);
       expect(await metrics.sample(SERVICE, V2, 5 * MIN)).toEqual(SCRIPTED);
     });
@@ -67,7 +71,7 @@ describe('simulated injector', () => {
     expect((await injector.remove(crashed)).removed).toBe(true);
     await clock.advance(MIN);
     expect(await metrics.sample(SERVICE, V2, 5 * MIN)).toEqual(SCRIPTED);
-    expect(await injector.remove(crashed)).toEqual({
+    expect(said(await injector.remove(crashed))).toEqual({
       removed: false,
       note: `no simulated fault of drill drill-inject_latency was active in this process (already removed, or lost with a restart); cleared p50_latency, p95_latency, p99_latency of ${SERVICE} ${V2} anyway`,
     });

@@ -9,6 +9,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { alertRoutes } from '../../src/adapters/alerts/routes.ts';
 import { startHttpServer, type ServerTimeouts } from '../../src/adapters/http/server.ts';
+import { RequestActivity } from '../../src/adapters/http/activity.ts';
 import { createSlackApp, type SlackSurface } from '../../src/adapters/slack/app.ts';
 import { createLogger } from '../../src/logger.ts';
 import { ManualClock } from '../../src/clock.ts';
@@ -74,6 +75,7 @@ function httpMode(routes: Parameters<typeof createSlackApp>[0]['routes'], slackB
     log: createLogger({ level: 'silent' }),
     clock: new ManualClock(NOW),
     processedRequests: store.processedRequests,
+    activity: new RequestActivity(),
     serverTimeouts: TIMEOUTS,
     ...(slackBodyTimeoutMs ? { slackBodyTimeoutMs } : {}),
   });

@@ -51,8 +51,8 @@ describe('alert intake under concurrent deliveries', () => {
   it('a delivery that fails is rolled back alone and answered with its error; its retry is stored in full', async () => {
     world = serviceWorld();
     const record = world.incidents.record.bind(world.incidents);
-    world.incidents.record = (id, kind, actor, detail = {}) => {
-      if (detail.fingerprint === 'boom') throw new Error('disk I/O error');
+    world.incidents.record = (id, kind, actor, detail) => {
+      if (JSON.stringify(detail).includes('"fingerprint":"boom"')) throw new Error('disk I/O error');
       record(id, kind, actor, detail);
     };
     const [ok, failed] = await Promise.allSettled([

@@ -7,6 +7,7 @@ import { BOT_ACTOR, type Actor, type Incident } from '../../src/domain/types.ts'
 import { ManualClock } from '../../src/clock.ts';
 import { EscalationService } from '../../src/services/escalations.ts';
 import { IncidentService } from '../../src/services/incidents.ts';
+import { silentNotifier } from '../../src/services/ports.ts';
 import { TimerService } from '../../src/services/timers.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 
@@ -40,7 +41,8 @@ function boot(stopOnAck = false) {
     },
   };
   const escalations = new EscalationService(store, timers, notifier, { levels: LEVELS, stopOnAck });
-  const incidents = new IncidentService({ store, clock, escalations });
+  const stakeholders = { port: { stakeholderNotice: () => {} }, from: 'critical' as const };
+  const incidents = new IncidentService({ store, clock, escalations, notifier: silentNotifier, stakeholders, drillOn: () => null });
   timers.start();
   proc = { store, timers, incidents };
   return proc;
@@ -147,14 +149,14 @@ describe('incident service', () => {
     expect(again).toEqual({ incident: first, created: false });
     await clock.advance(MIN);
     incidents.transition(first.id, 'awaiting_decision', BOT_ACTOR);
-    incidents.record(first.id, 'decision', LEAD, { action: 'fix' });
+    incidents.record(first.id, 'decision', LEAD, { action: 'fix', recommended: null });
     incidents.transition(first.id, 'fixing', LEAD, { action: 'fix' });
     await clock.advance(MIN);
     expect(incidents.acknowledge(first.id, LEAD).outcome).toBe('acknowledged');
     expect(incidents.acknowledge(first.id, LEAD).outcome).toBe('already_acknowledged');
     const resolved = incidents.resolve(first.id, LEAD);
     expect(resolved).toMatchObject({ status: 'resolved', resolvedAt: T0 + 2 * MIN, acknowledgedBy: 'U0LEAD' });
-    expect(incidents.timeline(first.id).map((e) => [e.kind, e.to ?? null, e.actor.id, e.at - T0])).toEqual([
+    expect(incidents.timeline(first.id).map((e) => [e.kind, e.kind === 'status' ? e.to : null, e.actor.id, e.at - T0])).toEqual([
       ['detected', null, 'rewind', 0],
       ['status', 'awaiting_decision', 'rewind', MIN],
       ['decision', null, 'U0LEAD', MIN],

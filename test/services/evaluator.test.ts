@@ -3,6 +3,7 @@
  * right time, critical rolls back by itself, watch halves the interval, and tiers going down are noted.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { MetricSample } from '../../src/domain/metrics.ts';
 import type { MetricsSource } from '../../src/services/ports.ts';
 import { FakeCluster } from '../support/fake-cluster.ts';
@@ -106,7 +107,9 @@ describe('evaluator', () => {
     await world.clock.advance(2 * MIN);
     expect(world.store.triggerStates.get('prompt-service', 'v2.0.0')?.tiers.warning.pendingSince).toBe(T0 + MIN);
     world.evaluator?.start(); // a second start arms nothing new: one round is already pending
-    expect(world.store.timers.list({ kind: 'evaluate', status: 'pending' }).filter((t) => (t.payload as { service: string }).service === 'prompt-service')).toHaveLength(1);
+    const rounds = world.store.timers.list({ kind: 'evaluate', status: 'pending' });
+    const services = rounds.map((t) => z.object({ service: z.string() }).parse(t.payload).service);
+    expect(services.filter((service) => service === 'prompt-service')).toHaveLength(1);
   });
 
   it('deletes fired rounds older than a week (at most once an hour) and keeps evaluating', async () => {

@@ -187,9 +187,9 @@ describe('cautious canary after a rollback', () => {
     const canary = canaryOf(incident.id);
     expect(canary?.status).toBe('failed');
     expect(canary?.error).toContain('etcdserver: no leader');
-    const paged = world.store.incidents.timeline(incident.id).filter((e) => e.kind === 'escalation' && e.detail.early === true);
+    const paged = world.store.incidents.timeline(incident.id).flatMap((e) => (e.kind === 'escalation' && e.detail.early === true ? [e.detail] : []));
     expect(paged).toHaveLength(1);
-    expect(String(paged[0]?.detail.reason)).toContain(`canary ${canary?.id} failed`);
+    expect(paged[0]?.reason).toMatchObject({ kind: 'engine_failed', noun: 'canary', rollbackId: canary?.id });
   });
 
   it('refuses to start when the routing is not all on the stable version, and moves nothing', async () => {
@@ -219,7 +219,8 @@ describe('cautious canary after a rollback', () => {
     await world.clock.advance(91 * MIN);
     expect(router.writes.map((w) => [w['v2.0.1'] ?? 0, w['v2.0.0'] ?? 0])).toEqual([[1, 99], [5, 95], [25, 75], [50, 50], [100, 0]]);
     expect(world.incidents.get(incident.id).status).toBe('resolved');
-    expect(world.store.incidents.timeline(incident.id).at(-1)?.detail.reason).toBe('fix v2.0.1 deployed as a cautious canary');
+    const last = world.store.incidents.timeline(incident.id).at(-1);
+    expect(last?.kind === 'status' ? last.detail.reason : last?.kind).toEqual({ kind: 'fix_deployed_as_canary', version: 'v2.0.1' });
   });
 });
 
@@ -254,6 +255,12 @@ describe('a canary waiting for approval gives way', () => {
     expect(auto.ok && auto.value.state).toBe('started');
     expect(world.store.rollbacks.get(waiting?.id ?? '')).toMatchObject({ status: 'cancelled', error: `cancelled before it started: ${next.id} needs a rollback of prompt-service` });
     expect(world.notifier.notices.some((n) => n.incidentId === incident.id && n.notice.kind === 'rollback_finished' && n.notice.rollbackId === waiting?.id)).toBe(true);
+    // The thread is told why as data, so each reader gets it in their language.
+    const told = world.notifier.notices.find((n) => n.notice.kind === 'rollback_finished' && n.notice.rollbackId === waiting?.id);
+    expect(told?.notice).toMatchObject({
+      outcome: 'aborted',
+      why: { kind: 'superseded', incidentId: next.id, service: 'prompt-service' },
+    });
   });
 });
 

@@ -79,7 +79,7 @@ describe('confirming what a dialog showed', () => {
     if (!started.ok) throw new Error(JSON.stringify(started.refusal));
     // The engine finished it: all traffic on v1.5.0, the manual incident resolved.
     const id = started.value.rollback.id;
-    world.store.rollbacks.addStep(id, { name: 'switch', status: 'succeeded', budgetMs: null, detail: { kind: 'set_weight', weight: 0 } });
+    world.store.rollbacks.addStep(id, { name: 'switch', status: 'succeeded', budgetMs: null, detail: { kind: 'set_weight', weight: 0, phase: null } });
     world.store.rollbacks.update(id, { status: 'succeeded', finishedAt: world.clock.now() });
     const incidentId = started.value.rollback.incidentId ?? '';
     world.incidents.transition(incidentId, 'verifying', BOT_ACTOR);

@@ -126,7 +126,9 @@ describe('immediate rollback', () => {
     await world.clock.advance(10 * MIN);
     expect(router.writes).toEqual([]);
     const sw = world.notifier.notices.map((n) => n.notice).find((n) => n.kind === 'rollback_step' && n.name === 'switch');
-    expect(JSON.stringify(sw)).toContain('dry run, not sent');
+    expect(sw?.kind === 'rollback_step' && sw.facts.filter((f) => f.kind === 'dry_run_change')).toEqual([
+      expect.objectContaining({ kind: 'dry_run_change', method: 'PUT', target: 'VirtualService prompts/prompt-service' }),
+    ]);
   });
 });
 
@@ -158,7 +160,13 @@ describe('gradual rollback', () => {
       ['verify', 'running'],
       ['post-actions', 'pending'],
     ]);
-    expect(JSON.stringify(world.notifier.notices)).toContain('error_rate of v2.0.0 7.2% (abortIf: error_rate > 5%)');
+    const observed = world.store.rollbacks.steps(rollback?.id ?? '').find((s) => s.name === 'observe 10m')?.detail;
+    expect(observed?.kind === 'observe' && observed.abortIf).toBe('error_rate of v2.0.0 7.2% (abortIf: error_rate > 5%)');
+    const held = world.notifier.notices.map((n) => n.notice).find((n) => n.kind === 'rollback_step' && n.status === 'failed');
+    expect(held?.kind === 'rollback_step' && held.facts).toEqual([
+      { kind: 'abort_if_held', metric: 'error_rate', version: 'v2.0.0', value: 0.072, condition: 'error_rate > 5%' },
+      { kind: 'next', next: { kind: 'straight_to_zero' } },
+    ]);
   });
 
   it('pause keeps the rest of the observation window; resume continues from there', async () => {
@@ -268,9 +276,10 @@ describe('verification', () => {
       ],
     });
     expect([moves.availability?.before, moves.availability?.after]).toEqual([0.97, 0.999]);
-    expect(verify.facts).toEqual([['verdict', 'recovered']]);
+    expect(verify.facts).toEqual([{ kind: 'verdict', recovered: true }]);
     const steps = world.store.rollbacks.steps(world.store.rollbacks.history()[0]?.id ?? '');
-    const series = (steps.find((s) => s.name === 'verify')?.detail.series ?? {}) as Record<string, unknown[]>;
+    const verifyDetail = steps.find((s) => s.name === 'verify')?.detail;
+    const series = verifyDetail?.kind === 'verify' ? (verifyDetail.series ?? {}) : {};
     expect(series.error_rate).toHaveLength(10); // every 30 s across 5 minutes
   });
 

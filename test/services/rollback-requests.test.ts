@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BOT_ACTOR, type Actor } from '../../src/domain/types.ts';
 import { noRollbackEngine } from '../../src/services/ports.ts';
+import { StartRefusedError } from '../../src/services/rollback/index.ts';
 import { serviceWorld, shippedConfig, type ServiceWorld } from '../support/services.ts';
 
 const ALICE: Actor = { kind: 'user', id: 'U0ALICE' }; // approver through group S0SRE
@@ -45,7 +46,14 @@ describe('planning a rollback', () => {
     world = serviceWorld();
     const inc = incident(world);
     const plan = await world.rollbacks.plan({ incidentId: inc.id, strategy: 'immediate', to: null }, MALLORY);
-    expect(plan).toEqual({ ok: false, refusal: { kind: 'not_approver', action: 'immediate rollback', approvers: ['S0SRE', 'U0LEAD'] } });
+    expect(plan).toEqual({
+      ok: false,
+      refusal: {
+        kind: 'not_approver',
+        action: { kind: 'rollback', strategy: 'immediate' },
+        approvers: ['S0SRE', 'U0LEAD'],
+      },
+    });
     expect(world.store.audit.list({ actorId: 'U0MALLORY' }).map((a) => [a.action, a.outcome, a.target])).toEqual([['rollback.immediate', 'refused', 'prompt-service']]);
     expect(world.store.rollbacks.history()).toEqual([]);
   });
@@ -138,7 +146,10 @@ describe('requesting and starting', () => {
     if (!plan.ok) throw new Error('plan refused');
     expect(await world.rollbacks.request(plan.value, LEAD)).toEqual({
       ok: false,
-      refusal: { kind: 'engine_unavailable', what: 'gradual rollback of prompt-service v2.0.0 → v1.5.0' },
+      refusal: {
+        kind: 'engine_unavailable',
+        what: { kind: 'rollback', strategy: 'gradual', service: 'prompt-service', from: 'v2.0.0', to: 'v1.5.0' },
+      },
     });
     expect(world.store.rollbacks.history()).toEqual([]);
     expect(world.incidents.get(inc.id).status).toBe('awaiting_decision');
@@ -156,6 +167,22 @@ describe('requesting and starting', () => {
     });
     expect(world.store.rollbacks.history().map((r) => [r.status, r.error])).toEqual([['failed', 'Deployment prompt-service-v1-5-0 has no ready replicas']]);
     expect(world.incidents.get(inc.id).status).toBe('awaiting_decision');
+  });
+
+  it('an automatic rollback the engine refuses to start says why in the thread, as data', async () => {
+    world = serviceWorld();
+    const inc = incident(world);
+    const problem = { kind: 'no_ready_replicas', service: 'prompt-service', version: 'v1.5.0', desired: 2 } as const;
+    world.engine.failNextStart = new StartRefusedError(problem);
+    expect(await world.rollbacks.automatic(inc.id, 'critical tier')).toMatchObject({ ok: true });
+    await world.rollbacks.idle();
+    const line = 'prompt-service v1.5.0 has no ready replicas (0 of 2): switching traffic to it would be an outage.';
+    expect(world.notifier.notices.at(-1)?.notice).toMatchObject({
+      kind: 'rollback_finished',
+      outcome: 'failed',
+      reason: `${line} Scale it up first.`,
+      why: { kind: 'not_started', problem },
+    });
   });
 
   it('a manual rollback with no open incident opens one to report in', async () => {

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Incident, TimelineEvent } from '../../src/domain/types.ts';
+import type { StatusEvent } from '../../src/domain/timeline.ts';
+import type { Incident } from '../../src/domain/types.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { IncidentConflictError, OpenIncidentExistsError } from '../../src/store/errors.ts';
 import { openStore, type NewIncident, type Store } from '../../src/store/index.ts';
@@ -40,7 +41,7 @@ function newIncident(overrides: Partial<NewIncident> = {}): NewIncident {
   };
 }
 
-function statusEvent(incident: Incident, to: Incident['status'], at: number): TimelineEvent {
+function statusEvent(incident: Incident, to: Incident['status'], at: number): StatusEvent {
   return {
     incidentId: incident.id,
     at,
@@ -48,7 +49,7 @@ function statusEvent(incident: Incident, to: Incident['status'], at: number): Ti
     actor: { kind: 'user', id: 'U042' },
     from: incident.status,
     to,
-    detail: { reason: 'test' },
+    detail: { reason: { kind: 'manual_rollback' } },
   };
 }
 
@@ -102,19 +103,24 @@ describe('one open incident per service', () => {
 describe('applyTransition', () => {
   it('writes the new row and its timeline event together', () => {
     const created = store.incidents.create(newIncident(), [
-      { at: T0, kind: 'detected', actor: { kind: 'system', id: 'evaluator' }, detail: { tier: 'warning' } },
+      {
+        at: T0,
+        kind: 'detected',
+        actor: { kind: 'system', id: 'evaluator' },
+        detail: { service: 'chat-api', version: 'v2.3.0', severity: 'warning', title: 'error_rate 6% > 5%', drill: false, breaches: [] },
+      },
     ]);
     const next: Incident = { ...created, status: 'awaiting_decision' };
     store.incidents.applyTransition(next, statusEvent(created, 'awaiting_decision', T0 + 1000));
 
     expect(store.incidents.get(created.id)).toEqual(next);
     const timeline = store.incidents.timeline(created.id);
-    expect(timeline.map((e) => [e.kind, e.at, e.from, e.to])).toEqual([
+    expect(timeline.map((e) => [e.kind, e.at, e.kind === 'status' ? e.from : undefined, e.kind === 'status' ? e.to : undefined])).toEqual([
       ['detected', T0, undefined, undefined],
       ['status', T0 + 1000, 'detected', 'awaiting_decision'],
     ]);
     expect(timeline[1]?.actor).toEqual({ kind: 'user', id: 'U042' });
-    expect(timeline[1]?.detail).toEqual({ reason: 'test' });
+    expect(timeline[1]?.detail).toEqual({ reason: { kind: 'manual_rollback' } });
   });
 
   it('refuses a stale from-status and writes nothing', () => {
@@ -151,7 +157,7 @@ describe('applyTransition', () => {
 
   it('keeps the row unchanged when the event cannot be written', () => {
     const created = store.incidents.create(newIncident());
-    const event = { ...statusEvent(created, 'fixing', T0 + 1), actor: { kind: 'robot', id: 'x' } } as unknown as TimelineEvent;
+    const event = { ...statusEvent(created, 'fixing', T0 + 1), actor: { kind: 'robot', id: 'x' } } as unknown as StatusEvent;
     expect(() => store.incidents.applyTransition({ ...created, status: 'fixing' }, event)).toThrow(/CHECK constraint failed/);
     expect(store.incidents.get(created.id)?.status).toBe('detected');
     expect(store.incidents.timeline(created.id)).toEqual([]);
@@ -159,8 +165,6 @@ describe('applyTransition', () => {
 
   it('rejects an event that does not describe the transition', () => {
     const created = store.incidents.create(newIncident());
-    const note: TimelineEvent = { incidentId: created.id, at: T0, kind: 'note', actor: { kind: 'bot', id: 'rewind' }, detail: {} };
-    expect(() => store.incidents.applyTransition({ ...created, status: 'fixing' }, note)).toThrow(/needs a status event/);
     expect(() =>
       store.incidents.applyTransition({ ...created, status: 'fixing' }, statusEvent(created, 'deferred', T0)),
     ).toThrow(/event goes to deferred but the incident's status is fixing/);
@@ -187,12 +191,12 @@ describe('update', () => {
     store.incidents.update(acked, {
       incidentId: created.id,
       at: T0 + 5000,
-      kind: 'acknowledged',
+      kind: 'ack',
       actor: { kind: 'user', id: 'U7' },
-      detail: {},
+      detail: { status: 'detected' },
     });
     expect(store.incidents.get(created.id)).toEqual(acked);
-    expect(store.incidents.timeline(created.id).map((e) => e.kind)).toEqual(['acknowledged']);
+    expect(store.incidents.timeline(created.id).map((e) => e.kind)).toEqual(['ack']);
   });
 
   it('refuses to change the status behind applyTransition’s back', () => {
@@ -207,11 +211,12 @@ describe('queries', () => {
   it('orders a timeline by time, then by insertion', () => {
     const created = store.incidents.create(newIncident());
     const actor = { kind: 'bot' as const, id: 'rewind' };
-    store.incidents.appendEvent({ incidentId: created.id, at: T0 + 300, kind: 'c', actor, detail: {} });
-    store.incidents.appendEvent({ incidentId: created.id, at: T0 + 100, kind: 'a', actor, detail: {} });
-    store.incidents.appendEvent({ incidentId: created.id, at: T0 + 300, kind: 'd', actor, detail: {} });
-    store.incidents.appendEvent({ incidentId: created.id, at: T0 + 200, kind: 'b', actor, detail: { n: 1 } });
-    expect(store.incidents.timeline(created.id).map((e) => e.kind)).toEqual(['a', 'b', 'c', 'd']);
+    const posted = (at: number, ts: string) => store.incidents.appendEvent({ incidentId: created.id, at, kind: 'posted', actor, detail: { channel: 'C1', ts } });
+    posted(T0 + 300, 'c');
+    posted(T0 + 100, 'a');
+    posted(T0 + 300, 'd');
+    posted(T0 + 200, 'b');
+    expect(store.incidents.timeline(created.id).map((e) => (e.kind === 'posted' ? e.detail.ts : e.kind))).toEqual(['a', 'b', 'c', 'd']);
   });
 
   it('lists recent incidents newest first, filtered by service, time and drill', () => {

@@ -26,6 +26,21 @@ describe('approvals', () => {
   });
 });
 
+const MEASURED = { ms: 95_000, targetMs: 300_000, pass: true };
+const SCORES = {
+  times: { injectedAt: 1, detectedAt: 95_001, postedAt: 95_001, decidedAt: 95_001, verifiedAt: 95_001 },
+  expectedMs: 300_000,
+  scorecard: { detection: MEASURED, decision: MEASURED, execution: MEASURED, total: MEASURED, communication: { average: null, count: 0 }, injected: true, passed: true },
+};
+const FAULT = {
+  injector: 'simulated' as const,
+  spec: { drillId: 'DRILL-20260101-001', service: 'chat-api', version: 'v2', scenario: 'inject_errors', trigger: 'inject_errors' as const, errorRate: 0.2, latencyMs: null, share: null, maxDurationMs: 1_800_000 },
+  detail: null,
+  appliedAt: 1,
+  removedAt: null,
+  removal: null,
+};
+
 describe('drills', () => {
   it('creates, updates, lists and finds the next drill', () => {
     const q1 = store.drills.create({ scenario: 'inject_errors', scheduledFor: Date.UTC(2026, 0, 1, 10) });
@@ -37,11 +52,13 @@ describe('drills', () => {
       status: 'completed',
       startedAt: Date.UTC(2026, 0, 1, 10),
       finishedAt: Date.UTC(2026, 0, 1, 10, 30),
-      scores: { detectionMs: 95_000, passed: true },
-      faultApplied: { injector: 'simulated', errorRate: 0.2 },
+      scores: SCORES,
+      faultApplied: FAULT,
+      ending: { kind: 'aborted', by: 'U0LEAD' },
     });
     expect(store.drills.get(q1.id)).toEqual(done);
-    expect(done.scores).toEqual({ detectionMs: 95_000, passed: true });
+    expect(done.scores).toEqual(SCORES);
+    expect(done.ending).toEqual({ kind: 'aborted', by: 'U0LEAD' });
     expect(store.drills.update(q1.id, { faultApplied: null }).faultApplied).toBeNull();
     expect(store.drills.get(q1.id)?.faultApplied).toBeNull();
 

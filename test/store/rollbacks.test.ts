@@ -4,9 +4,12 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
 import { NotFoundError, RollbackConflictError } from '../../src/store/errors.ts';
+import { UnreadableRowError } from '../../src/store/json.ts';
+import type { RollbackStepDetail } from '../../src/domain/rollback-record.ts';
 import { openStore, type NewRollback, type Store } from '../../src/store/index.ts';
 
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
+const SET_50: RollbackStepDetail = { kind: 'set_weight', weight: 50, phase: 0 };
 let dir: string;
 let store: Store;
 const extra: Store[] = [];
@@ -113,10 +116,24 @@ describe('rollbacks', () => {
 describe('rollback steps', () => {
   it('numbers steps in order, updates them and lists them by seq', () => {
     const rb = store.rollbacks.create(newRollback({ strategy: 'immediate' }));
-    const confirm = store.rollbacks.addStep(rb.id, { name: 'confirm', status: 'running', startedAt: T0, budgetMs: 30_000 });
-    const sw = store.rollbacks.addStep(rb.id, { name: 'switch', budgetMs: 10_000 });
+    const confirm = store.rollbacks.addStep(rb.id, {
+      name: 'confirm',
+      status: 'running',
+      startedAt: T0,
+      budgetMs: 30_000,
+      detail: { kind: 'confirm', phase: null },
+    });
+    const sw = store.rollbacks.addStep(rb.id, {
+      name: 'switch',
+      budgetMs: 10_000,
+      detail: { kind: 'set_weight', weight: 0, phase: null },
+    });
     expect([confirm.seq, sw.seq]).toEqual([1, 2]);
-    store.rollbacks.updateStep(rb.id, 1, { status: 'succeeded', finishedAt: T0 + 12_000, detail: { by: 'U042' } });
+    store.rollbacks.updateStep(rb.id, 1, {
+      status: 'succeeded',
+      finishedAt: T0 + 12_000,
+      detail: { kind: 'confirm', phase: null, from: 'v2.3.0' },
+    });
     expect(store.rollbacks.steps(rb.id)).toEqual([
       {
         rollbackId: rb.id,
@@ -126,7 +143,7 @@ describe('rollback steps', () => {
         startedAt: T0,
         finishedAt: T0 + 12_000,
         budgetMs: 30_000,
-        detail: { by: 'U042' },
+        detail: { kind: 'confirm', phase: null, from: 'v2.3.0' },
       },
       {
         rollbackId: rb.id,
@@ -136,18 +153,130 @@ describe('rollback steps', () => {
         startedAt: null,
         finishedAt: null,
         budgetMs: 10_000,
-        detail: {},
+        detail: { kind: 'set_weight', weight: 0, phase: null },
       },
     ]);
   });
 
   it('refuses a duplicate seq, a step of an unknown rollback and an update of a missing step', () => {
     const rb = store.rollbacks.create(newRollback());
-    store.rollbacks.addStep(rb.id, { name: 'phase 50%', seq: 1 });
-    expect(() => store.rollbacks.addStep(rb.id, { name: 'again', seq: 1 })).toThrow(/UNIQUE constraint failed/);
-    expect(() => store.rollbacks.addStep('RB-20990101-001', { name: 'x' })).toThrow(/FOREIGN KEY constraint failed/);
+    store.rollbacks.addStep(rb.id, { name: 'phase 50%', seq: 1, detail: SET_50 });
+    expect(() => store.rollbacks.addStep(rb.id, { name: 'again', seq: 1, detail: SET_50 })).toThrow(
+      /UNIQUE constraint failed/,
+    );
+    expect(() => store.rollbacks.addStep('RB-20990101-001', { name: 'x', detail: SET_50 })).toThrow(
+      /FOREIGN KEY constraint failed/,
+    );
     expect(() => store.rollbacks.updateStep(rb.id, 9, { status: 'failed' })).toThrow(
       `step of rollback ${rb.id} 9 not found`,
     );
+  });
+});
+
+describe('stored plans and step details', () => {
+  it('reads rows as the first builds wrote them: every planned field on every step, nulls included', () => {
+    const rb = store.rollbacks.create(newRollback({ plan: { phases: [25, 5, 0], requiredApprovals: 1 } }));
+    const raw = (detail: object) => JSON.stringify(detail);
+    const insert = store.db.prepare(
+      `INSERT INTO rollback_steps (rollback_id, seq, name, status, budget_ms, detail)
+       VALUES (?, ?, ?, 'succeeded', NULL, ?)`,
+    );
+    insert.run(
+      rb.id,
+      1,
+      'confirm',
+      raw({
+        kind: 'confirm',
+        weight: null,
+        observeMs: null,
+        verifyMs: null,
+        phase: null,
+        from: 'v2.3.0',
+        split: { 'v2.3.0': 100 },
+        baseline: { error_rate: 0.07, p95_latency: null },
+      }),
+    );
+    insert.run(
+      rb.id,
+      2,
+      'set 25%',
+      raw({
+        kind: 'set_weight',
+        weight: 25,
+        observeMs: null,
+        verifyMs: null,
+        phase: 0,
+        changes: [{ method: 'PATCH', target: 'Service a/b', contentType: 'application/json', body: {} }],
+      }),
+    );
+    insert.run(
+      rb.id,
+      3,
+      'observe 10m',
+      raw({
+        kind: 'observe',
+        weight: null,
+        observeMs: 600000,
+        verifyMs: null,
+        phase: 0,
+        observeUntil: T0,
+        tick: 3,
+        lastSample: {},
+        remainingMs: null,
+      }),
+    );
+    insert.run(
+      rb.id,
+      4,
+      'verify',
+      raw({
+        kind: 'verify',
+        weight: null,
+        observeMs: null,
+        verifyMs: null,
+        phase: null,
+        series: { error_rate: [[T0, null]] },
+        recovered: true,
+      }),
+    );
+    insert.run(
+      rb.id,
+      5,
+      'canary stopped',
+      raw({
+        kind: 'stop',
+        weight: null,
+        observeMs: null,
+        verifyMs: null,
+        phase: null,
+        reason: 'stopped by U1',
+        revert: true,
+      }),
+    );
+    const details = store.rollbacks.steps(rb.id).map((s) => s.detail);
+    expect(details).toEqual([
+      { kind: 'confirm', phase: null, from: 'v2.3.0', split: { 'v2.3.0': 100 }, baseline: { error_rate: 0.07 } },
+      {
+        kind: 'set_weight',
+        weight: 25,
+        phase: 0,
+        changes: [{ method: 'PATCH', target: 'Service a/b', contentType: 'application/json', body: {} }],
+      },
+      { kind: 'observe', observeMs: 600000, phase: 0, observeUntil: T0, tick: 3, lastSample: {}, remainingMs: null },
+      { kind: 'verify', verifyMs: null, phase: null, series: { error_rate: [[T0, null]] }, recovered: true },
+      { kind: 'stop', phase: null, reason: 'stopped by U1', revert: true },
+    ]);
+    expect(store.rollbacks.get(rb.id)?.plan).toEqual({ phases: [25, 5, 0], requiredApprovals: 1 });
+  });
+
+  it('refuses a row it cannot read, naming the table, the row and the problem', () => {
+    const rb = store.rollbacks.create(newRollback());
+    store.db
+      .prepare(`INSERT INTO rollback_steps (rollback_id, seq, name, status, detail) VALUES (?, 1, 'x', 'pending', ?)`)
+      .run(rb.id, '{"kind":"teleport"}');
+    expect(() => store.rollbacks.steps(rb.id)).toThrow(UnreadableRowError);
+    expect(() => store.rollbacks.steps(rb.id)).toThrow(`rollback_steps row ${rb.id}/1: column detail cannot be read`);
+    store.db.prepare(`UPDATE rollbacks SET plan = '{"phases":"all"}' WHERE id = ?`).run(rb.id);
+    expect(() => store.rollbacks.get(rb.id)).toThrow(`rollbacks row ${rb.id}: column plan cannot be read: phases:`);
   });
 });

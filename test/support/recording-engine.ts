@@ -28,7 +28,7 @@ export class RecordingEngine implements RollbackEngine {
     }
     this.started.push(rollback);
     // As the real engine will: report the split it found (the runbook's 50/50 canary) and the phase.
-    const plan = { ...(rollback.plan as Record<string, unknown>), currentWeight: 50 };
+    const plan = { ...rollback.plan, currentWeight: 50 };
     this.store.rollbacks.update(rollback.id, { currentPhase: 0, plan }, 'running');
   }
 

@@ -2,12 +2,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { ManualClock, settle } from '../../src/clock.ts';
-import { TimerService } from '../../src/services/timers.ts';
+import { TimerService, defineTimer } from '../../src/services/timers.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
 const MIN = 60_000;
+
+/** A kind whose payload may be any JSON: these tests are about firing, not about payloads. */
+const anyTimer = (name: string) => defineTimer(name, z.unknown());
 
 let dir: string;
 let clock: ManualClock;
@@ -40,7 +44,7 @@ describe('two instances on one database file', () => {
     const instances = (['A', 'B'] as const).map((owner, i) => {
       // One lane at a time, so the two loops interleave timer by timer and really compete.
       const timers = new TimerService({ repo: (i === 0 ? a : b).timers, clock, owner, concurrency: 1 });
-      timers.on('job', async (t) => {
+      timers.on(anyTimer('job'), async (t) => {
         calls.set(t.key, [...(calls.get(t.key) ?? []), owner]);
         // Yield inside the handler so the other instance's loop runs while this one holds a claim.
         await new Promise<void>((resolve) => setImmediate(resolve));
@@ -52,7 +56,7 @@ describe('two instances on one database file', () => {
     for (let i = 0; i < 200; i++) {
       // Clusters of timers due at the same instant, spread over ten minutes, half scheduled by each.
       const scheduler = instances[i % 2]!;
-      scheduler.schedule({ kind: 'job', key: `job:${i}`, dueAt: T0 + (i % 20) * 30_000 + 1 });
+      scheduler.schedule({ kind: anyTimer('job'), key: `job:${i}`, dueAt: T0 + (i % 20) * 30_000 + 1 });
     }
     for (const s of instances) s.start();
     await clock.advance(11 * MIN);

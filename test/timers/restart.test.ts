@@ -2,12 +2,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { ManualClock, settle } from '../../src/clock.ts';
-import { TimerService, type FiredTimer, type TimerLog } from '../../src/services/timers.ts';
+import { TimerService, defineTimer, type FiredTimer, type TimerLog } from '../../src/services/timers.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
 const MIN = 60_000;
+
+/** Any JSON as payload: these tests are about firing, not about payloads. */
+const escalation = defineTimer('escalation', z.unknown());
 
 let dir: string;
 let file: string;
@@ -26,7 +30,7 @@ const log: TimerLog = {
 function boot(owner: string, extra: Partial<ConstructorParameters<typeof TimerService>[0]> = {}) {
   const store = openStore(file, { clock });
   const timers = new TimerService({ repo: store.timers, clock, owner, log, ...extra });
-  timers.on('escalation', (t) => {
+  timers.on(escalation, (t) => {
     fired.push(t);
   });
   timers.start();
@@ -57,8 +61,8 @@ afterEach(async () => {
 describe('restart', () => {
   it('fires a timer that came due while the process was down right after start, once, and says how late', async () => {
     const first = boot('first');
-    first.timers.schedule({ kind: 'escalation', key: 'escalation:INC-1:1', dueAt: T0 + 15 * MIN, payload: { level: 1 } });
-    first.timers.schedule({ kind: 'escalation', key: 'escalation:INC-1:2', dueAt: T0 + 30 * MIN, payload: { level: 2 } });
+    first.timers.schedule({ kind: escalation, key: 'escalation:INC-1:1', dueAt: T0 + 15 * MIN, payload: { level: 1 } });
+    first.timers.schedule({ kind: escalation, key: 'escalation:INC-1:2', dueAt: T0 + 30 * MIN, payload: { level: 2 } });
     await clock.advance(5 * MIN);
     await shutdown();
 
@@ -81,15 +85,16 @@ describe('restart', () => {
     await clock.advance(60 * MIN);
     expect(fired).toHaveLength(2);
     // Scheduling the same levels again after the restart (an "ensure" on boot) does not re-arm them.
-    expect(third.timers.schedule({ kind: 'escalation', key: 'escalation:INC-1:1', dueAt: T0 + 15 * MIN }).created).toBe(false);
+    const again = third.timers.schedule({ kind: escalation, key: 'escalation:INC-1:1', dueAt: T0 + 15 * MIN });
+    expect(again.created).toBe(false);
     await clock.advance(MIN);
     expect(fired).toHaveLength(2);
   });
 
   it('takes over at once a timer left firing by a process that is gone, and leaves a live peer\'s claim alone', async () => {
     const first = boot('first');
-    first.timers.schedule({ kind: 'escalation', key: 'escalation:INC-2:1', dueAt: T0 + MIN });
-    first.timers.schedule({ kind: 'escalation', key: 'escalation:INC-2:2', dueAt: T0 + MIN });
+    first.timers.schedule({ kind: escalation, key: 'escalation:INC-2:1', dueAt: T0 + MIN });
+    first.timers.schedule({ kind: escalation, key: 'escalation:INC-2:2', dueAt: T0 + MIN });
     await shutdown();
 
     // At +1m two processes claimed one timer each: `live-peer` is still beating, `killed` died
@@ -128,7 +133,7 @@ describe('restart', () => {
 
   it('a restart on this host takes over the claims of its killed predecessor immediately (no heartbeat wait)', async () => {
     const first = boot('first');
-    first.timers.schedule({ kind: 'escalation', key: 'escalation:INC-3:1', dueAt: T0 + MIN });
+    first.timers.schedule({ kind: escalation, key: 'escalation:INC-3:1', dueAt: T0 + MIN });
     await shutdown();
     // The predecessor ran on this host as a process that no longer exists, and beat just now.
     const gone = `${os.hostname()}:${2 ** 22 + 12345}:deadbeef`;
@@ -146,7 +151,7 @@ describe('restart', () => {
 
   it('a running instance takes over the claim of a peer that died, seconds after its heartbeat stops', async () => {
     const survivor = boot('survivor');
-    survivor.timers.schedule({ kind: 'escalation', key: 'escalation:INC-4:1', dueAt: T0 + MIN });
+    survivor.timers.schedule({ kind: escalation, key: 'escalation:INC-4:1', dueAt: T0 + MIN });
     // The peer beat and won the claim at +1m, before the survivor's loop looked; then it died.
     const id = survivor.store.timers.getByKey('escalation:INC-4:1')!.id;
     clock.jumpTo(T0 + MIN);

@@ -2,12 +2,22 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { ManualClock, settle } from '../../src/clock.ts';
-import { TimerService, type FiredTimer, type TimerLog, type TimerServiceOptions } from '../../src/services/timers.ts';
+import {
+  TimerService,
+  defineTimer,
+  type FiredTimer,
+  type TimerLog,
+  type TimerServiceOptions,
+} from '../../src/services/timers.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
 const MIN = 60_000;
+
+/** A kind whose payload may be any JSON: these tests are about firing, not about payloads. */
+const anyTimer = (name: string) => defineTimer(name, z.unknown());
 
 let dir: string;
 let clock: ManualClock;
@@ -49,12 +59,12 @@ describe('firing', () => {
   it('fires each timer exactly once, in due order, at its due time', async () => {
     const timers = service();
     const fired: FiredTimer[] = [];
-    timers.on('escalation', (t) => {
+    timers.on(anyTimer('escalation'), (t) => {
       fired.push(t);
     });
-    timers.schedule({ kind: 'escalation', key: 'esc:c', dueAt: T0 + 15 * MIN, payload: { level: 3 } });
-    timers.schedule({ kind: 'escalation', key: 'esc:a', dueAt: T0 + 1 * MIN, payload: { level: 1 } });
-    timers.schedule({ kind: 'escalation', key: 'esc:b', dueAt: T0 + 5 * MIN, payload: { level: 2 } });
+    timers.schedule({ kind: anyTimer('escalation'), key: 'esc:c', dueAt: T0 + 15 * MIN, payload: { level: 3 } });
+    timers.schedule({ kind: anyTimer('escalation'), key: 'esc:a', dueAt: T0 + 1 * MIN, payload: { level: 1 } });
+    timers.schedule({ kind: anyTimer('escalation'), key: 'esc:b', dueAt: T0 + 5 * MIN, payload: { level: 2 } });
     timers.start();
 
     await clock.advance(16 * MIN);
@@ -76,10 +86,10 @@ describe('firing', () => {
   it('runs 30 minutes of virtual time in well under a second', async () => {
     const timers = service();
     const firedAt: number[] = [];
-    timers.on('tick', (t) => {
+    timers.on(anyTimer('tick'), (t) => {
       firedAt.push(t.firedAt);
     });
-    for (let m = 1; m <= 30; m++) timers.schedule({ kind: 'tick', key: `tick:${m}`, dueAt: T0 + m * MIN });
+    for (let m = 1; m <= 30; m++) timers.schedule({ kind: anyTimer('tick'), key: `tick:${m}`, dueAt: T0 + m * MIN });
     timers.start();
 
     const started = performance.now();
@@ -93,10 +103,10 @@ describe('firing', () => {
   it('fires timers due at the same instant in the order they were scheduled', async () => {
     const timers = service();
     const keys: string[] = [];
-    timers.on('k', (t) => {
+    timers.on(anyTimer('k'), (t) => {
       keys.push(t.key);
     });
-    for (const key of ['z', 'a', 'm']) timers.schedule({ kind: 'k', key, dueAt: T0 + MIN });
+    for (const key of ['z', 'a', 'm']) timers.schedule({ kind: anyTimer('k'), key, dueAt: T0 + MIN });
     await clock.advance(MIN);
     expect(await timers.runDue()).toBe(3);
     expect(keys).toEqual(['z', 'a', 'm']);
@@ -105,12 +115,12 @@ describe('firing', () => {
   it('wakes early when a timer is scheduled sooner than the next poll', async () => {
     const timers = service({ pollMs: 10 * MIN });
     const fired: number[] = [];
-    timers.on('soon', (t) => {
+    timers.on(anyTimer('soon'), (t) => {
       fired.push(t.firedAt);
     });
     timers.start();
     await settle();
-    timers.schedule({ kind: 'soon', key: 'soon:1', dueAt: T0 + 10_000 });
+    timers.schedule({ kind: anyTimer('soon'), key: 'soon:1', dueAt: T0 + 10_000 });
     await clock.advance(10_000);
     expect(fired).toEqual([T0 + 10_000]);
   });
@@ -118,11 +128,11 @@ describe('firing', () => {
   it('runDue without the loop fires what is due and reports how many ran', async () => {
     const timers = service();
     const seen: unknown[] = [];
-    timers.on('k', (t) => {
+    timers.on(anyTimer('k'), (t) => {
       seen.push(t.payload);
     });
-    timers.schedule({ kind: 'k', key: 'now', dueAt: T0, payload: { a: [1, 2] } });
-    timers.schedule({ kind: 'k', key: 'later', dueAt: T0 + 1 });
+    timers.schedule({ kind: anyTimer('k'), key: 'now', dueAt: T0, payload: { a: [1, 2] } });
+    timers.schedule({ kind: anyTimer('k'), key: 'later', dueAt: T0 + 1 });
     expect(await timers.runDue()).toBe(1);
     expect(seen).toEqual([{ a: [1, 2] }]);
     expect(await timers.runDue()).toBe(0);
@@ -133,11 +143,11 @@ describe('firing', () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     let finished = false;
-    timers.on('slow', async () => {
+    timers.on(anyTimer('slow'), async () => {
       await gate;
       finished = true;
     });
-    timers.schedule({ kind: 'slow', key: 'slow:1', dueAt: T0 + MIN });
+    timers.schedule({ kind: anyTimer('slow'), key: 'slow:1', dueAt: T0 + MIN });
     timers.start();
     await clock.advance(MIN);
     expect(store.timers.getByKey('slow:1')?.status).toBe('firing');
@@ -157,11 +167,11 @@ describe('schedule, reschedule and cancel', () => {
   it('is idempotent by key: an existing timer is returned unchanged, even after it fired', async () => {
     const timers = service();
     let calls = 0;
-    timers.on('k', () => {
+    timers.on(anyTimer('k'), () => {
       calls++;
     });
-    const first = timers.schedule({ kind: 'k', key: 'once', dueAt: T0 + MIN, payload: { v: 1 } });
-    const again = timers.schedule({ kind: 'k', key: 'once', dueAt: T0 + 2 * MIN, payload: { v: 2 } });
+    const first = timers.schedule({ kind: anyTimer('k'), key: 'once', dueAt: T0 + MIN, payload: { v: 1 } });
+    const again = timers.schedule({ kind: anyTimer('k'), key: 'once', dueAt: T0 + 2 * MIN, payload: { v: 2 } });
     expect(first.created).toBe(true);
     expect(again.created).toBe(false);
     expect(again.timer).toEqual(first.timer);
@@ -169,7 +179,7 @@ describe('schedule, reschedule and cancel', () => {
     timers.start();
     await clock.advance(MIN);
     expect(calls).toBe(1);
-    const afterFiring = timers.schedule({ kind: 'k', key: 'once', dueAt: T0 + 3 * MIN });
+    const afterFiring = timers.schedule({ kind: anyTimer('k'), key: 'once', dueAt: T0 + 3 * MIN });
     expect(afterFiring.created).toBe(false);
     expect(afterFiring.timer.status).toBe('done');
     await clock.advance(10 * MIN);
@@ -179,11 +189,11 @@ describe('schedule, reschedule and cancel', () => {
   it('cancels by key; a cancelled timer never fires', async () => {
     const timers = service();
     const keys: string[] = [];
-    timers.on('k', (t) => {
+    timers.on(anyTimer('k'), (t) => {
       keys.push(t.key);
     });
-    timers.schedule({ kind: 'k', key: 'a', dueAt: T0 + MIN });
-    timers.schedule({ kind: 'k', key: 'b', dueAt: T0 + 2 * MIN });
+    timers.schedule({ kind: anyTimer('k'), key: 'a', dueAt: T0 + MIN });
+    timers.schedule({ kind: anyTimer('k'), key: 'b', dueAt: T0 + 2 * MIN });
     expect(timers.cancel('a')).toBe(true);
     expect(timers.cancel('a')).toBe(false);
     expect(timers.cancel('never-scheduled')).toBe(false);
@@ -197,18 +207,18 @@ describe('schedule, reschedule and cancel', () => {
   it('cancels every pending timer of a kind under a key prefix, and nothing else', async () => {
     const timers = service();
     const keys: string[] = [];
-    timers.on('escalation', (t) => {
+    timers.on(anyTimer('escalation'), (t) => {
       keys.push(t.key);
     });
-    timers.on('reminder', (t) => {
+    timers.on(anyTimer('reminder'), (t) => {
       keys.push(t.key);
     });
-    timers.schedule({ kind: 'escalation', key: 'escalation:INC-1:1', dueAt: T0 + 15 * MIN });
-    timers.schedule({ kind: 'escalation', key: 'escalation:INC-1:2', dueAt: T0 + 30 * MIN });
-    timers.schedule({ kind: 'escalation', key: 'escalation:INC-10:1', dueAt: T0 + 15 * MIN });
-    timers.schedule({ kind: 'reminder', key: 'escalation:INC-1:postmortem', dueAt: T0 + 20 * MIN });
+    timers.schedule({ kind: anyTimer('escalation'), key: 'escalation:INC-1:1', dueAt: T0 + 15 * MIN });
+    timers.schedule({ kind: anyTimer('escalation'), key: 'escalation:INC-1:2', dueAt: T0 + 30 * MIN });
+    timers.schedule({ kind: anyTimer('escalation'), key: 'escalation:INC-10:1', dueAt: T0 + 15 * MIN });
+    timers.schedule({ kind: anyTimer('reminder'), key: 'escalation:INC-1:postmortem', dueAt: T0 + 20 * MIN });
     // LIKE wildcards in the prefix are taken literally.
-    timers.schedule({ kind: 'escalation', key: 'escalation:INCx1:1', dueAt: T0 + 15 * MIN });
+    timers.schedule({ kind: anyTimer('escalation'), key: 'escalation:INCx1:1', dueAt: T0 + 15 * MIN });
     expect(timers.cancelWhere('escalation', 'escalation:INC_1:')).toBe(0);
     expect(timers.cancelWhere('escalation', 'escalation:INC-1:')).toBe(2);
     timers.start();
@@ -219,11 +229,12 @@ describe('schedule, reschedule and cancel', () => {
   it('reschedule moves a pending timer and re-arms a fired one on purpose', async () => {
     const timers = service();
     const fired: [string, number, number][] = [];
-    timers.on('k', (t) => {
+    timers.on(anyTimer('k'), (t) => {
       fired.push([t.key, t.firedAt, t.dueAt]);
     });
-    timers.schedule({ kind: 'k', key: 'planned', dueAt: T0 + MIN, payload: { at: 1 } });
-    expect(timers.reschedule('planned', T0 + 3 * MIN, { at: 3 })?.dueAt).toBe(T0 + 3 * MIN);
+    timers.schedule({ kind: anyTimer('k'), key: 'planned', dueAt: T0 + MIN, payload: { at: 1 } });
+    const moved = timers.reschedule('planned', T0 + 3 * MIN, { kind: anyTimer('k'), payload: { at: 3 } });
+    expect(moved?.dueAt).toBe(T0 + 3 * MIN);
     expect(timers.reschedule('missing', T0)).toBeNull();
     timers.start();
     await clock.advance(3 * MIN);
@@ -244,11 +255,11 @@ describe('failures', () => {
     const lines: LogLine[] = [];
     const timers = service({ log: recordingLog(lines), retryBaseMs: 5000 });
     const attempts: [number, number][] = [];
-    timers.on('flaky', (t) => {
+    timers.on(anyTimer('flaky'), (t) => {
       attempts.push([t.attempt, t.firedAt]);
       throw new Error(`Slack said 500 on attempt ${t.attempt}`);
     });
-    timers.schedule({ kind: 'flaky', key: 'flaky:1', dueAt: T0 + MIN });
+    timers.schedule({ kind: anyTimer('flaky'), key: 'flaky:1', dueAt: T0 + MIN });
     timers.start();
     await clock.advance(10 * MIN);
 
@@ -274,11 +285,11 @@ describe('failures', () => {
   it('succeeds on a retry and reports how late the retry is', async () => {
     const timers = service({ retryBaseMs: 1000 });
     const seen: [number, number][] = [];
-    timers.on('k', (t) => {
+    timers.on(anyTimer('k'), (t) => {
       seen.push([t.attempt, t.lateMs]);
       if (t.attempt < 3) throw new Error('not yet');
     });
-    timers.schedule({ kind: 'k', key: 'k:1', dueAt: T0 + MIN });
+    timers.schedule({ kind: anyTimer('k'), key: 'k:1', dueAt: T0 + MIN });
     timers.start();
     await clock.advance(2 * MIN);
     expect(seen).toEqual([
@@ -292,8 +303,8 @@ describe('failures', () => {
   it('leaves a kind without handler pending, says so once, and fires it once a handler exists', async () => {
     const lines: LogLine[] = [];
     const timers = service({ log: recordingLog(lines) });
-    timers.schedule({ kind: 'mystery', key: 'm:1', dueAt: T0 + MIN });
-    timers.schedule({ kind: 'mystery', key: 'm:2', dueAt: T0 + MIN });
+    timers.schedule({ kind: anyTimer('mystery'), key: 'm:1', dueAt: T0 + MIN });
+    timers.schedule({ kind: anyTimer('mystery'), key: 'm:2', dueAt: T0 + MIN });
     timers.start();
     await clock.advance(5 * MIN);
     expect(store.timers.list({ kind: 'mystery' }).map((t) => [t.status, t.attempts])).toEqual([
@@ -309,7 +320,7 @@ describe('failures', () => {
     ]);
 
     const fired: [string, number][] = [];
-    timers.on('mystery', (t) => {
+    timers.on(anyTimer('mystery'), (t) => {
       fired.push([t.key, t.lateMs]);
     });
     await clock.advance(1000);
@@ -333,10 +344,10 @@ describe('failures', () => {
     };
     const timers = service({ repo: failing, log: recordingLog(lines) });
     const fired: number[] = [];
-    timers.on('k', (t) => {
+    timers.on(anyTimer('k'), (t) => {
       fired.push(t.firedAt);
     });
-    timers.schedule({ kind: 'k', key: 'k:1', dueAt: T0 });
+    timers.schedule({ kind: anyTimer('k'), key: 'k:1', dueAt: T0 });
     timers.start();
     await clock.advance(5 * MIN);
     // Tries at +0, 1, 3, 7, 15, 31 s, then every 30 s: about 15 in five minutes, never a spin.
@@ -361,10 +372,10 @@ describe('failures', () => {
     };
     const timers = service({ repo: failing });
     let runs = 0;
-    timers.on('k', () => {
+    timers.on(anyTimer('k'), () => {
       runs++;
     });
-    timers.schedule({ kind: 'k', key: 'k:1', dueAt: T0 });
+    timers.schedule({ kind: anyTimer('k'), key: 'k:1', dueAt: T0 });
     timers.start();
     await clock.advance(MIN);
     expect(runs).toBe(1);
@@ -377,8 +388,8 @@ describe('failures', () => {
 
   it('refuses a second handler for a kind and nonsense options', () => {
     const timers = service();
-    timers.on('k', () => {});
-    expect(() => timers.on('k', () => {})).toThrow('timer kind k already has a handler');
+    timers.on(anyTimer('k'), () => {});
+    expect(() => timers.on(anyTimer('k'), () => {})).toThrow('timer kind k already has a handler');
     expect(() => new TimerService({ repo: store.timers, clock, pollMs: 0 })).toThrow(/pollMs must be positive/);
     expect(() => new TimerService({ repo: store.timers, clock, maxAttempts: 0 })).toThrow(/maxAttempts must be at least 1/);
   });
@@ -390,14 +401,14 @@ describe('lanes', () => {
     const order: string[] = [];
     let release: () => void = () => {};
     const held = new Promise<void>((r) => (release = r));
-    s.on('rollback', async (t) => {
+    s.on(anyTimer('rollback'), async (t) => {
       order.push(`start ${t.key}`);
       if (t.key === 'rollback:RB-1:s2') await held; // a cluster that does not answer
       order.push(`end ${t.key}`);
     });
-    s.schedule({ kind: 'rollback', key: 'rollback:RB-1:s2', dueAt: T0 + MIN });
-    s.schedule({ kind: 'rollback', key: 'rollback:RB-1:s3', dueAt: T0 + MIN });
-    s.schedule({ kind: 'rollback', key: 'rollback:RB-2:s2', dueAt: T0 + MIN });
+    s.schedule({ kind: anyTimer('rollback'), key: 'rollback:RB-1:s2', dueAt: T0 + MIN });
+    s.schedule({ kind: anyTimer('rollback'), key: 'rollback:RB-1:s3', dueAt: T0 + MIN });
+    s.schedule({ kind: anyTimer('rollback'), key: 'rollback:RB-2:s2', dueAt: T0 + MIN });
     s.start();
     await clock.advance(MIN);
     for (let turns = 0; !order.includes('end rollback:RB-2:s2') && turns < 10_000; turns++) await settle(1);
@@ -410,13 +421,13 @@ describe('lanes', () => {
   it('keeps beating its heartbeat while a handler hangs, so no peer takes its claim', async () => {
     const s = service({ owner: 'busy' });
     let release: () => void = () => {};
-    s.on('rollback', () => new Promise<void>((r) => (release = r)));
-    s.schedule({ kind: 'rollback', key: 'rollback:RB-1:s2', dueAt: T0 });
+    s.on(anyTimer('rollback'), () => new Promise<void>((r) => (release = r)));
+    s.schedule({ kind: anyTimer('rollback'), key: 'rollback:RB-1:s2', dueAt: T0 });
     s.start();
     await clock.advance(2 * MIN); // far past the 20 s after which a silent peer is dead
     expect(store.timers.runner('busy')?.beatAt).toBeGreaterThanOrEqual(T0 + 2 * MIN - 5_000);
     const peer = service({ owner: 'peer' });
-    peer.on('rollback', () => {
+    peer.on(anyTimer('rollback'), () => {
       throw new Error('the peer must not run a timer that is still running');
     });
     peer.start();

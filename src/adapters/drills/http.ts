@@ -127,10 +127,10 @@ export function httpInjector(config: HttpInjectorConfig, deps: HttpInjectorDeps)
     async remove({ spec }): Promise<RemoveResult> {
       const answer = await send(removeBody(spec));
       if (answer.status === 404 || answer.status === 410) {
-        return { removed: false, note: `${url} answered ${answer.status}: no fault of drill ${spec.drillId} there, already gone` };
+        return { removed: false, note: { kind: 'http_gone', drillId: spec.drillId, url, status: answer.status } };
       }
       if (answer.status < 200 || answer.status > 299) throw new Error(refused(url, answer));
-      return { removed: true, note: `removed the fault of drill ${spec.drillId} through ${url}` };
+      return { removed: true, note: { kind: 'http_removed', drillId: spec.drillId, url } };
     },
   };
 }

@@ -29,6 +29,7 @@ import type { KubeClients } from '../kube/clients.ts';
 import { RouterError, kubeCall } from '../kube/errors.ts';
 import { VIRTUAL_SERVICE } from '../kube/routers/istio.ts';
 import { writeOptimistically } from '../kube/routers/optimistic.ts';
+import { routingObjects } from '../kube/routers/registry.ts';
 import { targetOf } from '../kube/routers/types.ts';
 import { foreignRouting, joinFindings, type LiveVirtualService } from './istio-target.ts';
 
@@ -95,7 +96,8 @@ export function istioFaultInjector(config: IstioFaultConfig, deps: IstioFaultDep
     if (!service) {
       throw new Error(`drill ${spec.drillId}: no service "${spec.service}" in config; configured: ${Object.keys(deps.services).join(', ')}`);
     }
-    const routeIndex = service.router.kind === 'istio' ? service.router.route : 0;
+    // The route the service's own router moves traffic on, when it routes through a VirtualService.
+    const routeIndex = routingObjects(service.router).find((o) => o.kind === 'VirtualService')?.route ?? 0;
     const target = targetOf('VirtualService', service.namespace, config.virtualService);
     return { service, routeIndex, target, field: `spec.http[${routeIndex}].fault` };
   }
@@ -210,12 +212,12 @@ export function istioFaultInjector(config: IstioFaultConfig, deps: IstioFaultDep
       try {
         await rewrite(service, target, (http) => {
           const route = http[detail.routeIndex];
-          if (!route) throw new NoWrite<RemoveResult>({ removed: false, note: `${target} has no spec.http[${detail.routeIndex}] any more: there is no drill fault to remove` });
-          if (route.fault === undefined) throw new NoWrite<RemoveResult>({ removed: false, note: `${target} ${field} has no fault: already gone, nothing to remove` });
+          if (!route) throw new NoWrite<RemoveResult>({ removed: false, note: { kind: 'route_missing', target, routeIndex: detail.routeIndex } });
+          if (route.fault === undefined) throw new NoWrite<RemoveResult>({ removed: false, note: { kind: 'fault_gone', target, field } });
           if (!isDeepStrictEqual(route.fault, detail.fault)) {
             throw new NoWrite<RemoveResult>({
               removed: false,
-              note: `${target} ${field} holds ${JSON.stringify(route.fault)}, not the drill's ${JSON.stringify(detail.fault)}: someone changed it, so it was left in place; check it by hand`,
+              note: { kind: 'fault_changed', target, field, found: JSON.stringify(route.fault), ours: JSON.stringify(detail.fault) },
             });
           }
           if (detail.previousFault === null) delete route.fault;
@@ -227,7 +229,7 @@ export function istioFaultInjector(config: IstioFaultConfig, deps: IstioFaultDep
       }
       return {
         removed: true,
-        note: detail.previousFault === null ? `removed the drill's fault from ${target} ${field}` : `restored the fault ${target} ${field} had before the drill`,
+        note: { kind: detail.previousFault === null ? 'fault_removed' : 'fault_restored', target, field },
       };
     },
   };

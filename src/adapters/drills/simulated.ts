@@ -67,11 +67,11 @@ export function simulatedInjector(metrics: SimulatedMetrics): FaultInjector {
       const { spec } = fault;
       const names = storedNames(fault) ?? namesOf(simulatedValuesOf(spec));
       metrics.clear(spec.service, spec.version, names);
-      const what = `${names.join(', ')} of ${spec.service} ${spec.version}`;
+      const what = { metrics: [...names], service: spec.service, version: spec.version };
       if (!active.delete(spec.drillId)) {
-        return { removed: false, note: `no simulated fault of drill ${spec.drillId} was active in this process (already removed, or lost with a restart); cleared ${what} anyway` };
+        return { removed: false, note: { kind: 'simulated_inactive', drillId: spec.drillId, ...what } };
       }
-      return { removed: true, note: `the simulated metrics script speaks again for ${what}` };
+      return { removed: true, note: { kind: 'simulated_cleared', ...what } };
     },
   };
 }

@@ -5,19 +5,25 @@
  * `<versionLabel>=<version>` — a Service selecting the wrong version shows 0, however many pods
  * are ready. Which Service that is depends on the router (RouterModule.endpointsService).
  */
-import type { ServiceConfig } from '../../config/schema.ts';
 import type { ClusterChecks } from '../../services/ports.ts';
 import { RouterError, kubeCall } from './errors.ts';
-import { routerConfig, routerModule } from './routers/index.ts';
-import { targetOf, versionConfig, type RouterDeps } from './routers/types.ts';
+import type { BuiltRouter } from './routers/index.ts';
+import { targetOf, versionConfig, type RoutedService, type RouterDeps } from './routers/types.ts';
 
-const podIsReady = (pod: { metadata?: { deletionTimestamp?: unknown }; status?: { conditions?: { type: string; status: string }[] } }) =>
-  !pod.metadata?.deletionTimestamp && (pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false);
+const podIsReady = (pod: {
+  metadata?: { deletionTimestamp?: unknown };
+  status?: { conditions?: { type: string; status: string }[] };
+}) =>
+  !pod.metadata?.deletionTimestamp &&
+  (pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false);
 
 export class KubeClusterChecks implements ClusterChecks {
-  constructor(private readonly deps: RouterDeps) {}
+  constructor(
+    private readonly deps: RouterDeps,
+    private readonly endpointsService: BuiltRouter['endpointsService'],
+  ) {}
 
-  private get service(): ServiceConfig {
+  private get service(): RoutedService {
     return this.deps.service;
   }
 
@@ -42,18 +48,21 @@ export class KubeClusterChecks implements ClusterChecks {
   async readyReplicas(version: string): Promise<{ ready: number; desired: number }> {
     const name = await this.deploymentName(version);
     const { namespace } = this.service;
-    const d = await kubeCall(targetOf('Deployment', namespace, name), 'read', () => this.deps.apis.apps.readNamespacedDeployment({ name, namespace }));
+    const d = await kubeCall(targetOf('Deployment', namespace, name), 'read', () =>
+      this.deps.apis.apps.readNamespacedDeployment({ name, namespace }),
+    );
     // The API server leaves zero counts out of the status; an unset spec.replicas means 1.
     return { ready: d.status?.readyReplicas ?? 0, desired: d.spec?.replicas ?? 1 };
   }
 
   async readyEndpoints(version: string): Promise<number> {
     const v = versionConfig(this.deps, version);
-    const kind = this.service.router.kind;
-    const svc = await routerModule(kind).endpointsService(this.deps, routerConfig(kind, this.deps), v);
+    const svc = await this.endpointsService(v);
     const namespace = svc?.namespace ?? this.service.namespace;
     const labelSelector = `${this.service.versionLabel}=${version}`;
-    const pods = await kubeCall(`Pods in ${namespace} labelled ${labelSelector}`, 'list', () => this.deps.apis.core.listNamespacedPod({ namespace, labelSelector }));
+    const pods = await kubeCall(`Pods in ${namespace} labelled ${labelSelector}`, 'list', () =>
+      this.deps.apis.core.listNamespacedPod({ namespace, labelSelector }),
+    );
     if (!svc) return pods.items.filter(podIsReady).length;
     const ofVersion = new Set(pods.items.map((p) => p.metadata?.name));
     const sliceSelector = `kubernetes.io/service-name=${svc.name}`;

@@ -20,9 +20,15 @@ import {
   NetworkingV1Api,
   ServerConfiguration,
   createConfiguration,
+  setHeaderOptions,
+  type ConfigurationOptions,
+  type ObservableMiddleware,
   type RequestContext,
   type ResponseContext,
 } from '@kubernetes/client-node';
+import { KubeContextError } from './errors.ts';
+
+export { KubeContextError };
 
 export interface KubeApis {
   /** The context these clients talk through. */
@@ -33,20 +39,21 @@ export interface KubeApis {
   discovery: DiscoveryV1Api;
   networking: NetworkingV1Api;
   custom: CustomObjectsApi;
+  /** The request options that send a PATCH body as `contentType` (one of PATCH_CONTENT_TYPES). */
+  sendAs(contentType: string): ConfigurationOptions<ObservableMiddleware>;
 }
 
 export interface KubeClientsOptions {
-  /** A kubeconfig already loaded; otherwise `kubeconfigPath` (a file or a list), otherwise KUBECONFIG, ~/.kube/config or the service account. */
+  /**
+   * A kubeconfig already loaded; otherwise `kubeconfigPath` (a file or a list), otherwise KUBECONFIG,
+   * ~/.kube/config or the service account.
+   */
   kubeConfig?: KubeConfig;
   kubeconfigPath?: string;
   /** Where KUBECONFIG and HOME are read when no path is given (default process.env). */
   env?: NodeJS.ProcessEnv;
   /** Per request (default 10 s). */
   requestTimeoutMs?: number;
-}
-
-export class KubeContextError extends Error {
-  override readonly name = 'KubeContextError';
 }
 
 export const NO_KUBECONFIG = 'no kubeconfig found: set KUBECONFIG or run inside the cluster';
@@ -63,7 +70,14 @@ const isFile = (path: string): boolean => {
 
 function readFailure(file: string, err: unknown): string {
   const e = err as NodeJS.ErrnoException;
-  const why = e.code === 'ENOENT' ? 'the file does not exist' : e.code === 'EISDIR' ? 'it is a directory' : e.code === 'EACCES' ? 'permission denied' : String(e.message ?? e).split('\n')[0];
+  const why =
+    e.code === 'ENOENT'
+      ? 'the file does not exist'
+      : e.code === 'EISDIR'
+        ? 'it is a directory'
+        : e.code === 'EACCES'
+          ? 'permission denied'
+          : String(e.message ?? e).split('\n')[0];
   return `cannot read the kubeconfig ${file}: ${why}`;
 }
 
@@ -87,7 +101,10 @@ function loadFiles(kc: KubeConfig, paths: string[]): string | undefined {
 
 /** loadFromDefault's order, without its made-up fallback: the problem when there is no kubeconfig. */
 function loadDefault(kc: KubeConfig, env: NodeJS.ProcessEnv): string | undefined {
-  const listed = (env.KUBECONFIG ?? '').split(delimiter).map((f) => f.trim()).filter(Boolean);
+  const listed = (env.KUBECONFIG ?? '')
+    .split(delimiter)
+    .map((f) => f.trim())
+    .filter(Boolean);
   if (listed.length > 0) return loadFiles(kc, listed);
   const home = env.HOME ?? env.USERPROFILE;
   if (home && isFile(join(home, '.kube', 'config'))) return loadFiles(kc, [join(home, '.kube', 'config')]);
@@ -144,7 +161,8 @@ export class KubeClients {
       currentContext: name,
     });
     const cluster = kc.getCurrentCluster();
-    if (!cluster) throw new KubeContextError(`kubeconfig context "${name}" names a cluster the kubeconfig does not define`);
+    if (!cluster)
+      throw new KubeContextError(`kubeconfig context "${name}" names a cluster the kubeconfig does not define`);
     const timeoutMs = this.requestTimeoutMs;
     const configuration = createConfiguration({
       baseServer: new ServerConfiguration(cluster.server, {}),
@@ -167,6 +185,7 @@ export class KubeClients {
       discovery: new DiscoveryV1Api(configuration),
       networking: new NetworkingV1Api(configuration),
       custom: new CustomObjectsApi(configuration),
+      sendAs: (contentType) => setHeaderOptions('Content-Type', contentType),
     };
     this.byContext.set(name, apis);
     return apis;

@@ -7,13 +7,16 @@ import type { ClusterPort, ServiceCluster } from '../../services/ports.ts';
 import { KubeClusterChecks } from './checks.ts';
 import { KubeClients, type KubeClientsOptions } from './clients.ts';
 import { RouterError } from './errors.ts';
-import { createRouter } from './routers/index.ts';
+import { buildRouter } from './routers/index.ts';
 
 export class KubeCluster implements ClusterPort {
   private readonly clients: KubeClients;
   private readonly built = new Map<string, ServiceCluster>();
 
-  /** `clients`: a KubeClients, or the options to build one (default: KUBECONFIG, ~/.kube/config or the service account). */
+  /**
+   * `clients`: a KubeClients, or the options to build one (default: KUBECONFIG, ~/.kube/config or
+   * the service account).
+   */
   constructor(
     private readonly services: Readonly<Record<string, ServiceConfig>>,
     clients: KubeClients | KubeClientsOptions = {},
@@ -25,9 +28,11 @@ export class KubeCluster implements ClusterPort {
     const cached = this.built.get(name);
     if (cached) return cached;
     const service = this.services[name];
-    if (!service) throw new RouterError(`no service "${name}" in config; configured: ${Object.keys(this.services).join(', ')}`);
+    if (!service)
+      throw new RouterError(`no service "${name}" in config; configured: ${Object.keys(this.services).join(', ')}`);
     const deps = { apis: this.clients.forContext(service.context), serviceName: name, service };
-    const cluster: ServiceCluster = { router: createRouter(service.router.kind, deps), checks: new KubeClusterChecks(deps) };
+    const { router, endpointsService } = buildRouter(service.router, deps);
+    const cluster: ServiceCluster = { router, checks: new KubeClusterChecks(deps, endpointsService) };
     this.built.set(name, cluster);
     return cluster;
   }

@@ -3,8 +3,26 @@
  * engine decides what to retry (`retryable`); this layer never retries on its own, except the
  * read-modify-write loop of custom resources, whose 409 is answered by re-reading (conflict.ts).
  */
-import { ApiException } from '@kubernetes/client-node';
-import { KubeContextError } from './clients.ts';
+
+/**
+ * No kubeconfig, or a context it lacks (clients.ts throws it). Declared here rather than next to
+ * the clients so that this file, and the router modules config loads through it, import nothing
+ * of the client library.
+ */
+export class KubeContextError extends Error {
+  override readonly name = 'KubeContextError';
+}
+
+/**
+ * The client library's ApiException, recognised by its shape (a numeric HTTP `code`, the response
+ * `body` and `headers`) instead of by class, for the same reason. Node's own errors carry a
+ * string `code`, so they never match.
+ */
+function isApiException(err: unknown): err is Error & { code: number; body: unknown } {
+  return (
+    err instanceof Error && typeof (err as { code?: unknown }).code === 'number' && 'body' in err && 'headers' in err
+  );
+}
 
 export class KubeError extends Error {
   override readonly name = 'KubeError';
@@ -12,7 +30,10 @@ export class KubeError extends Error {
   constructor(
     /** HTTP status; 0 when no answer came (timeout, connection refused). */
     readonly status: number,
-    /** The API server's Status reason (`NotFound`, `Conflict`, `Invalid`…), or `Timeout` / `Unreachable` / `Kubeconfig` (none found, or no such context). */
+    /**
+     * The API server's Status reason (`NotFound`, `Conflict`, `Invalid`…), or `Timeout` /
+     * `Unreachable` / `Kubeconfig` (none found, or no such context).
+     */
     readonly reason: string,
     message: string,
     /** What the call was about: `Kind namespace/name`. */
@@ -33,16 +54,37 @@ export class RouterError extends Error {
 }
 
 const REASON_BY_STATUS: Record<number, string> = {
-  400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict', 415: 'UnsupportedMediaType',
-  422: 'Invalid', 429: 'TooManyRequests', 500: 'InternalError', 503: 'ServiceUnavailable', 504: 'Timeout',
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  409: 'Conflict',
+  415: 'UnsupportedMediaType',
+  422: 'Invalid',
+  429: 'TooManyRequests',
+  500: 'InternalError',
+  503: 'ServiceUnavailable',
+  504: 'Timeout',
 };
 
 /** ApiException.body is the raw response text; the API server puts a Status object in it. */
 function parseStatus(body: unknown): { message?: string; reason?: string } {
-  const parsed = typeof body === 'string' ? (() => { try { return JSON.parse(body) as unknown; } catch { return undefined; } })() : body;
+  const parsed =
+    typeof body === 'string'
+      ? (() => {
+          try {
+            return JSON.parse(body) as unknown;
+          } catch {
+            return undefined;
+          }
+        })()
+      : body;
   if (parsed && typeof parsed === 'object') {
     const s = parsed as { message?: unknown; reason?: unknown };
-    return { message: typeof s.message === 'string' ? s.message : undefined, reason: typeof s.reason === 'string' ? s.reason : undefined };
+    return {
+      message: typeof s.message === 'string' ? s.message : undefined,
+      reason: typeof s.reason === 'string' ? s.reason : undefined,
+    };
   }
   return { message: typeof body === 'string' && body.trim() ? body.trim().slice(0, 300) : undefined };
 }
@@ -51,19 +93,30 @@ export function toKubeError(err: unknown, target: string, action: string): KubeE
   if (err instanceof KubeError) return err;
   // No kubeconfig, or a context it lacks: say that, not that a server could not be reached. Status
   // 0 keeps it retryable, as the connection refused it used to end in was.
-  if (err instanceof KubeContextError) return new KubeError(0, 'Kubeconfig', `${action} ${target} failed: ${err.message}`, target);
-  if (err instanceof ApiException) {
+  if (err instanceof KubeContextError)
+    return new KubeError(0, 'Kubeconfig', `${action} ${target} failed: ${err.message}`, target);
+  if (isApiException(err)) {
     const status = err.code;
     const { message, reason } = parseStatus(err.body);
     const why = reason ?? REASON_BY_STATUS[status] ?? 'Unknown';
-    return new KubeError(status, why, `${action} ${target} failed: ${status} ${why}: ${message ?? 'no message from the API server'}`, target);
+    return new KubeError(
+      status,
+      why,
+      `${action} ${target} failed: ${status} ${why}: ${message ?? 'no message from the API server'}`,
+      target,
+    );
   }
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
     return new KubeError(0, 'Timeout', `${action} ${target} failed: no answer from the API server in time`, target);
   }
   const cause = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(err);
-  return new KubeError(0, 'Unreachable', `${action} ${target} failed: the API server could not be reached (${cause})`, target);
+  return new KubeError(
+    0,
+    'Unreachable',
+    `${action} ${target} failed: the API server could not be reached (${cause})`,
+    target,
+  );
 }
 
 /** Runs one API call, turning whatever it throws into a KubeError about `target`. */

@@ -10,15 +10,24 @@
 import type { MetricName, MetricSample } from '../../domain/metrics.ts';
 import type { Clock } from '../../clock.ts';
 import type { MetricsSource } from '../../services/ports.ts';
+import { strict, text, url } from '../../config/zod-kit.ts';
 import { MetricReadError, excerpt, getJson, retryableStatus, withRetries, type FetchLike } from './http.ts';
 import { promDuration } from './prometheus.ts';
+import { defineProvider } from './provider.ts';
 import { ReadabilityReporter, silentMetricsLog, type MetricsLog } from './readability.ts';
 
 /**
  * What the monitoring API is asked for: the service's own metrics. `user_complaints` is Rewind's
  * count of `/rollback complaint`, added by the complaints wrapper in index.ts.
  */
-export const HTTP_JSON_METRICS: readonly MetricName[] = ['error_rate', 'availability', 'p50_latency', 'p95_latency', 'p99_latency', 'hallucination_rate'];
+export const HTTP_JSON_METRICS: readonly MetricName[] = [
+  'error_rate',
+  'availability',
+  'p50_latency',
+  'p95_latency',
+  'p99_latency',
+  'hallucination_rate',
+];
 
 export interface HttpJsonOptions {
   /** e.g. http://monitoring/api/metrics/$metric?service=$service&version=$version&window=$window */
@@ -41,7 +50,9 @@ export function parseJsonPath(path: string): PathStep[] {
   const steps: PathStep[] = [];
   const shape = /^(?:[A-Za-z_$][\w$-]*|\[\d+\])(?:\.[A-Za-z_$][\w$-]*|\[\d+\])*$/;
   if (!shape.test(path)) {
-    throw new Error(`metrics.httpJson.path "${path}" is not a dot path such as value, data.value or data.results[0].value`);
+    throw new Error(
+      `metrics.httpJson.path "${path}" is not a dot path such as value, data.value or data.results[0].value`,
+    );
   }
   for (const m of path.matchAll(/([A-Za-z_$][\w$-]*)|\[(\d+)\]/g)) {
     steps.push(m[1] !== undefined ? m[1] : Number(m[2]));
@@ -55,7 +66,11 @@ function follow(json: unknown, steps: PathStep[]): { found: true; value: unknown
   let where = '';
   for (const step of steps) {
     where += typeof step === 'number' ? `[${step}]` : where ? `.${step}` : step;
-    if (typeof step === 'number' ? !Array.isArray(node) || step >= node.length : node === null || typeof node !== 'object' || Array.isArray(node) || !(step in node)) {
+    if (
+      typeof step === 'number'
+        ? !Array.isArray(node) || step >= node.length
+        : node === null || typeof node !== 'object' || Array.isArray(node) || !(step in node)
+    ) {
       return { found: false, at: where };
     }
     node = (node as Record<PropertyKey, unknown>)[step];
@@ -64,7 +79,13 @@ function follow(json: unknown, steps: PathStep[]): { found: true; value: unknown
 }
 
 /** Fills the URL template, each value URL-encoded so a version like `v2.0.0+build/1` stays one value. */
-export function fillUrl(template: string, metric: MetricName, service: string, version: string, windowMs: number): string {
+export function fillUrl(
+  template: string,
+  metric: MetricName,
+  service: string,
+  version: string,
+  windowMs: number,
+): string {
   const enc = encodeURIComponent;
   return template
     .replaceAll('$metric', () => enc(metric))
@@ -110,12 +131,19 @@ export class HttpJsonMetrics implements MetricsSource {
   private async read(url: string): Promise<number | { noData: string }> {
     const answer = await getJson(url, { fetch: this.options.fetch, timeoutMs: this.options.timeoutMs ?? 3000 });
     if (answer.status < 200 || answer.status >= 300) {
-      throw new MetricReadError(`the monitoring API answered ${answer.status}: ${excerpt(answer.text)}`, retryableStatus(answer.status));
+      throw new MetricReadError(
+        `the monitoring API answered ${answer.status}: ${excerpt(answer.text)}`,
+        retryableStatus(answer.status),
+      );
     }
-    if (answer.json === undefined) throw new MetricReadError(`the monitoring API answered a body that is not JSON: ${excerpt(answer.text)}`, true);
+    if (answer.json === undefined)
+      throw new MetricReadError(`the monitoring API answered a body that is not JSON: ${excerpt(answer.text)}`, true);
     const hit = follow(answer.json, this.steps);
     if (!hit.found) {
-      throw new MetricReadError(`the answer has nothing at ${hit.at} (metrics.httpJson.path is ${this.options.path}): ${excerpt(answer.text)}`, true);
+      throw new MetricReadError(
+        `the answer has nothing at ${hit.at} (metrics.httpJson.path is ${this.options.path}): ${excerpt(answer.text)}`,
+        true,
+      );
     }
     const v = hit.value;
     if (v === null) return { noData: `the answer has null at ${this.options.path}` };
@@ -127,6 +155,30 @@ export class HttpJsonMetrics implements MetricsSource {
       if (!Number.isNaN(n)) return n;
     }
     const shown = JSON.stringify(v) ?? String(v);
-    throw new MetricReadError(`the answer has ${shown.length > 60 ? `${shown.slice(0, 60)}…` : shown} at ${this.options.path}, not a number`, true);
+    throw new MetricReadError(
+      `the answer has ${shown.length > 60 ? `${shown.slice(0, 60)}…` : shown} at ${this.options.path}, not a number`,
+      true,
+    );
   }
 }
+
+/** `metrics.provider: http-json`, with `metrics.httpJson.url` and `path`. */
+export const httpJsonProvider = defineProvider({
+  name: 'http-json',
+  settings: {
+    key: 'httpJson',
+    schema: strict({
+      url: url('a URL template with $metric, $service, $version, $window'),
+      path: text('where the number is in the JSON answer').default('value'),
+    }),
+    required: 'url',
+  },
+  noBacktest: 'which reads current values only and keeps no history, so there is nothing to replay',
+  create(settings, context) {
+    const { clock, fetch, log } = context;
+    return {
+      source: new HttpJsonMetrics({ url: settings.url, path: settings.path, clock, fetch, log }),
+      history: null,
+    };
+  },
+});

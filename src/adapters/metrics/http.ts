@@ -56,7 +56,10 @@ export async function getJson(url: string, options: Pick<HttpOptions, 'fetch' | 
   let response: Response;
   let text: string;
   try {
-    response = await doFetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(options.timeoutMs) });
+    response = await doFetch(url, {
+      headers: { accept: 'application/json' },
+      signal: AbortSignal.timeout(options.timeoutMs),
+    });
     text = await response.text();
   } catch (err) {
     const name = (err as { name?: string })?.name;
@@ -90,13 +93,17 @@ export function excerpt(text: string, max = 200): string {
  * Runs `attempt` until it succeeds, fails with a non-retryable error, or has failed
  * `1 + retries` times; the last error is thrown with the number of attempts appended.
  */
-export async function withRetries<T>(attempt: () => Promise<T>, options: Pick<HttpOptions, 'clock' | 'retries' | 'backoffMs'>): Promise<T> {
+export async function withRetries<T>(
+  attempt: () => Promise<T>,
+  options: Pick<HttpOptions, 'clock' | 'retries' | 'backoffMs'>,
+): Promise<T> {
   let delay = options.backoffMs;
   for (let tries = 1; ; tries++) {
     try {
       return await attempt();
     } catch (err) {
-      const e = err instanceof MetricReadError ? err : new MetricReadError(String((err as Error)?.message ?? err), false);
+      const e =
+        err instanceof MetricReadError ? err : new MetricReadError(String((err as Error)?.message ?? err), false);
       if (!e.retryable || tries > options.retries) {
         throw tries > 1 ? new MetricReadError(`${e.message} (${tries} attempts)`, e.retryable, e.unreachable) : e;
       }

@@ -1,6 +1,6 @@
 /**
- * Picks the metrics provider of `metrics.provider` and adds the complaints of `/rollback
- * complaint` as `user_complaints` unless Prometheus has a query for them.
+ * Builds the metrics provider of `metrics.provider` (registry.ts lists them) and adds the
+ * complaints of `/rollback complaint` as `user_complaints` unless the provider reads them itself.
  */
 import type { Config } from '../../config/schema.ts';
 import type { MetricSample } from '../../domain/metrics.ts';
@@ -10,12 +10,16 @@ import type { FetchLike } from './http.ts';
 import { HttpJsonMetrics } from './http-json.ts';
 import { PrometheusMetrics } from './prometheus.ts';
 import { ReadabilityReporter, silentMetricsLog, type MetricsLog } from './readability.ts';
+import { METRIC_PROVIDER_NAMES, metricsProvider } from './registry.ts';
 import { SimulatedMetrics, type MetricsScript } from './simulated.ts';
 
 export { HttpJsonMetrics, PrometheusMetrics, SimulatedMetrics };
 export type { MetricsLog, MetricsScript };
 
-/** Complaints about a service in the window ending now (ComplaintService.count fits, ignoring the window it already knows). */
+/**
+ * Complaints about a service in the window ending now (ComplaintService.count fits, ignoring the
+ * window it already knows).
+ */
 export type ComplaintCounter = (service: string, windowMs: number) => number;
 
 export interface MetricsDeps {
@@ -31,7 +35,7 @@ export interface Metrics {
   provider: Config['metrics']['provider'];
   /** What the evaluator samples; includes `user_complaints` when a complaint counter was given. */
   source: MetricsSource;
-  /** Metric history; null for http-json, which has none. */
+  /** Metric history; null for a provider that keeps none (http-json). */
   history: MetricsHistory | null;
   /** The simulated provider itself, for the demo and the drill injector to `set` values; else null. */
   simulated: SimulatedMetrics | null;
@@ -40,39 +44,39 @@ export interface Metrics {
 export function createMetrics(config: Config, deps: MetricsDeps): Metrics {
   const m = config.metrics;
   const log = deps.log ?? silentMetricsLog;
-  const complaints = (source: MetricsSource): MetricsSource => (deps.complaints ? withComplaints(source, deps.complaints, log) : source);
-  switch (m.provider) {
-    case 'prometheus': {
-      if (!m.prometheus) throw new Error('metrics.provider is prometheus but metrics.prometheus.url is not set');
-      const prometheus = new PrometheusMetrics({
-        url: m.prometheus.url,
-        queries: m.queries,
-        rangeWindowMs: config.triggers.observationWindow,
-        clock: deps.clock,
-        fetch: deps.fetch,
-        log,
-      });
-      // A configured query means the complaints live in Prometheus; reading both would count twice.
-      const source = m.queries.user_complaints === undefined ? complaints(prometheus) : prometheus;
-      return { provider: 'prometheus', source, history: prometheus, simulated: null };
-    }
-    case 'http-json': {
-      if (!m.httpJson) throw new Error('metrics.provider is http-json but metrics.httpJson.url is not set');
-      const httpJson = new HttpJsonMetrics({ url: m.httpJson.url, path: m.httpJson.path, clock: deps.clock, fetch: deps.fetch, log });
-      return { provider: 'http-json', source: complaints(httpJson), history: null, simulated: null };
-    }
-    case 'simulated': {
-      const simulated = new SimulatedMetrics(deps.clock, deps.script ?? {});
-      return { provider: 'simulated', source: complaints(simulated), history: simulated, simulated };
-    }
+  const provider = metricsProvider(m.provider);
+  if (!provider)
+    throw new Error(`unknown metrics.provider "${m.provider}"; known: ${METRIC_PROVIDER_NAMES.join(', ')}`);
+  // The parsed `metrics:` carries the chosen provider's settings under its key (MetricsProviderChoice);
+  // read by the registry's key, so a new provider needs no line here.
+  const settingsOf: Record<string, unknown> = m;
+  const settings = provider.settings ? settingsOf[provider.settings.key] : undefined;
+  if (provider.settings && settings === undefined) {
+    const { key, required } = provider.settings;
+    throw new Error(`metrics.provider is ${m.provider} but metrics.${key}.${required} is not set`);
   }
+  const built = provider.create(settings, {
+    queries: m.queries,
+    observationWindowMs: config.triggers.observationWindow,
+    clock: deps.clock,
+    fetch: deps.fetch,
+    log,
+    script: deps.script,
+  });
+  const source =
+    deps.complaints && !built.readsComplaints ? withComplaints(built.source, deps.complaints, log) : built.source;
+  return { provider: m.provider, source, history: built.history, simulated: built.simulated ?? null };
 }
 
 /**
  * Adds `user_complaints` from the counter to every sample that does not carry it already (a
  * simulated script may set it). A counter that throws leaves the metric out, reported once.
  */
-export function withComplaints(inner: MetricsSource, count: ComplaintCounter, log: MetricsLog = silentMetricsLog): MetricsSource {
+export function withComplaints(
+  inner: MetricsSource,
+  count: ComplaintCounter,
+  log: MetricsLog = silentMetricsLog,
+): MetricsSource {
   const reporter = new ReadabilityReporter(log);
   return {
     async sample(service: string, version: string, windowMs: number): Promise<MetricSample> {

@@ -11,9 +11,19 @@
  */
 import { METRIC_NAMES, type MetricName, type MetricSample } from '../../domain/metrics.ts';
 import { formatDuration } from '../../config/units.ts';
+import { strict, url } from '../../config/zod-kit.ts';
 import type { Clock } from '../../clock.ts';
 import type { MetricsHistory, MetricsSource, Series } from '../../services/ports.ts';
-import { MetricReadError, excerpt, getJson, retryableStatus, withRetries, type FetchLike, type JsonAnswer } from './http.ts';
+import {
+  MetricReadError,
+  excerpt,
+  getJson,
+  retryableStatus,
+  withRetries,
+  type FetchLike,
+  type JsonAnswer,
+} from './http.ts';
+import { defineProvider } from './provider.ts';
 import { ReadabilityReporter, silentMetricsLog, type MetricsLog } from './readability.ts';
 
 /** Prometheus refuses a range query of more than 11,000 points per series; stay clear of it. */
@@ -104,16 +114,31 @@ export class PrometheusMetrics implements MetricsSource, MetricsHistory {
     return Object.fromEntries(readings.filter((r) => r !== null)) as MetricSample;
   }
 
-  async range(service: string, version: string, fromMs: number, toMs: number, stepMs: number): Promise<Partial<Record<MetricName, Series>>> {
+  async range(
+    service: string,
+    version: string,
+    fromMs: number,
+    toMs: number,
+    stepMs: number,
+  ): Promise<Partial<Record<MetricName, Series>>> {
     const result = await this.queryRange(service, version, fromMs, toMs, stepMs);
     for (const [metric, err] of Object.entries(result.failures)) {
-      this.log.warn({ service, version, metric, reason: err.message }, `history of ${metric} for ${service} ${version} cannot be read: ${err.message}`);
+      this.log.warn(
+        { service, version, metric, reason: err.message },
+        `history of ${metric} for ${service} ${version} cannot be read: ${err.message}`,
+      );
     }
     return result.series;
   }
 
   /** Like `range`, but says why each failed metric failed (the backtest prints it). */
-  async queryRange(service: string, version: string, fromMs: number, toMs: number, stepMs: number): Promise<RangeResult> {
+  async queryRange(
+    service: string,
+    version: string,
+    fromMs: number,
+    toMs: number,
+    stepMs: number,
+  ): Promise<RangeResult> {
     if (!(stepMs > 0)) throw new RangeError(`the step of a range query must be positive, got ${stepMs}ms`);
     if (!(fromMs < toMs)) throw new RangeError(`a range query must start before it ends (from ${fromMs}, to ${toMs})`);
     const result: RangeResult = { series: {}, failures: {} };
@@ -136,15 +161,24 @@ export class PrometheusMetrics implements MetricsSource, MetricsHistory {
   }
 
   private retrying<T>(attempt: () => Promise<T>): Promise<T> {
-    return withRetries(attempt, { clock: this.options.clock, retries: this.options.retries ?? 2, backoffMs: this.options.backoffMs ?? 250 });
+    return withRetries(attempt, {
+      clock: this.options.clock,
+      retries: this.options.retries ?? 2,
+      backoffMs: this.options.backoffMs ?? 250,
+    });
   }
 
   private async instant(query: string, atMs: number): Promise<Reading> {
     const params = new URLSearchParams({ query, time: String(atMs / 1000) });
-    const data = envelope(await getJson(`${this.base}/api/v1/query?${params}`, this.http(this.options.timeoutMs ?? 3000)));
+    const data = envelope(
+      await getJson(`${this.base}/api/v1/query?${params}`, this.http(this.options.timeoutMs ?? 3000)),
+    );
     if (data.resultType === 'scalar') return readPoint(data.result);
     if (data.resultType !== 'vector') {
-      throw new MetricReadError(`the query returned a ${String(data.resultType)}; it must return an instant vector or a scalar`, false);
+      throw new MetricReadError(
+        `the query returned a ${String(data.resultType)}; it must return an instant vector or a scalar`,
+        false,
+      );
     }
     const result = asArray(data.result, 'data.result');
     if (result.length === 0) return { noData: 'the query returned no series (empty vector)' };
@@ -153,9 +187,17 @@ export class PrometheusMetrics implements MetricsSource, MetricsHistory {
   }
 
   private async matrix(query: string, startMs: number, endMs: number, stepMs: number): Promise<Series> {
-    const params = new URLSearchParams({ query, start: String(startMs / 1000), end: String(endMs / 1000), step: String(stepMs / 1000) });
-    const data = envelope(await getJson(`${this.base}/api/v1/query_range?${params}`, this.http(this.options.rangeTimeoutMs ?? 30_000)));
-    if (data.resultType !== 'matrix') throw new MetricReadError(`query_range answered a ${String(data.resultType)} instead of a matrix`, true);
+    const params = new URLSearchParams({
+      query,
+      start: String(startMs / 1000),
+      end: String(endMs / 1000),
+      step: String(stepMs / 1000),
+    });
+    const data = envelope(
+      await getJson(`${this.base}/api/v1/query_range?${params}`, this.http(this.options.rangeTimeoutMs ?? 30_000)),
+    );
+    if (data.resultType !== 'matrix')
+      throw new MetricReadError(`query_range answered a ${String(data.resultType)} instead of a matrix`, true);
     const result = asArray(data.result, 'data.result');
     if (result.length === 0) return [];
     if (result.length > 1) throw tooManySeries(result);
@@ -183,12 +225,26 @@ function envelope(answer: JsonAnswer): QueryData {
   const ok = answer.status >= 200 && answer.status < 300;
   if (body && typeof body === 'object' && body.status === 'error') {
     const what = typeof body.errorType === 'string' ? ` ${body.errorType}` : '';
-    throw new MetricReadError(`Prometheus answered ${answer.status}${what}: ${String(body.error ?? 'no error message')}`, !ok ? retryableStatus(answer.status) : true);
+    throw new MetricReadError(
+      `Prometheus answered ${answer.status}${what}: ${String(body.error ?? 'no error message')}`,
+      !ok ? retryableStatus(answer.status) : true,
+    );
   }
-  if (!ok) throw new MetricReadError(`Prometheus answered ${answer.status}: ${excerpt(answer.text)}`, retryableStatus(answer.status));
-  if (!body || typeof body !== 'object') throw new MetricReadError(`Prometheus answered ${answer.status} with a body that is not JSON: ${excerpt(answer.text)}`, true);
+  if (!ok)
+    throw new MetricReadError(
+      `Prometheus answered ${answer.status}: ${excerpt(answer.text)}`,
+      retryableStatus(answer.status),
+    );
+  if (!body || typeof body !== 'object')
+    throw new MetricReadError(
+      `Prometheus answered ${answer.status} with a body that is not JSON: ${excerpt(answer.text)}`,
+      true,
+    );
   if (body.status !== 'success' || !body.data || typeof body.data !== 'object') {
-    throw new MetricReadError(`Prometheus answered ${answer.status} without "status": "success" and "data": ${excerpt(answer.text)}`, true);
+    throw new MetricReadError(
+      `Prometheus answered ${answer.status} without "status": "success" and "data": ${excerpt(answer.text)}`,
+      true,
+    );
   }
   return body.data as QueryData;
 }
@@ -201,22 +257,54 @@ function asArray(v: unknown, where: string): unknown[] {
 /** `[1767603600.5, "0.12"]`: Prometheus sends sample values as strings, with NaN and ±Inf spelled out. */
 function readPoint(point: unknown): Reading {
   if (!Array.isArray(point) || point.length !== 2 || typeof point[0] !== 'number' || typeof point[1] !== 'string') {
-    throw new MetricReadError(`malformed answer from Prometheus: expected a sample [timestamp, "value"], got ${excerpt(JSON.stringify(point) ?? String(point))}`, true);
+    throw new MetricReadError(
+      `malformed answer from Prometheus: expected a sample [timestamp, "value"], got ${excerpt(JSON.stringify(point) ?? String(point))}`,
+      true,
+    );
   }
   const text = point[1];
   if (text === 'NaN') return { noData: 'the query returned NaN (no requests in the window?)' };
   if (text === '+Inf' || text === 'Inf') return { value: Infinity };
   if (text === '-Inf') return { value: -Infinity };
   const value = Number(text);
-  if (text.trim() === '' || Number.isNaN(value)) throw new MetricReadError(`malformed answer from Prometheus: sample value "${text}" is not a number`, true);
+  if (text.trim() === '' || Number.isNaN(value))
+    throw new MetricReadError(`malformed answer from Prometheus: sample value "${text}" is not a number`, true);
   return { value };
 }
 
 function tooManySeries(result: unknown[]): MetricReadError {
   const labels = result.slice(0, 3).map((r) => {
     const metric = ((r as { metric?: Record<string, string> }).metric ?? {}) as Record<string, string>;
-    return `{${Object.entries(metric).map(([k, v]) => `${k}="${v}"`).join(', ')}}`;
+    return `{${Object.entries(metric)
+      .map(([k, v]) => `${k}="${v}"`)
+      .join(', ')}}`;
   });
   const more = result.length > 3 ? ', …' : '';
-  return new MetricReadError(`the query returned ${result.length} series (${labels.join(', ')}${more}); it must return one: aggregate it, e.g. sum(...)`, false);
+  return new MetricReadError(
+    `the query returned ${result.length} series (${labels.join(', ')}${more}); it must return one: aggregate it, e.g. sum(...)`,
+    false,
+  );
 }
+
+/** `metrics.provider: prometheus`, with `metrics.prometheus.url`; its history is what backtests replay. */
+export const prometheusProvider = defineProvider({
+  name: 'prometheus',
+  settings: {
+    key: 'prometheus',
+    schema: strict({ url: url('the Prometheus base URL') }),
+    required: 'url',
+    example: 'http://prometheus.monitoring:9090',
+  },
+  create(settings, context) {
+    const prometheus = new PrometheusMetrics({
+      url: settings.url,
+      queries: context.queries,
+      rangeWindowMs: context.observationWindowMs,
+      clock: context.clock,
+      fetch: context.fetch,
+      log: context.log,
+    });
+    // A configured query means the complaints live in Prometheus.
+    return { source: prometheus, history: prometheus, readsComplaints: context.queries.user_complaints !== undefined };
+  },
+});

@@ -19,7 +19,13 @@ export class ReadabilityReporter {
 
   constructor(private readonly log: MetricsLog = silentMetricsLog) {}
 
-  failed(service: string, version: string, metric: MetricName, reason: string, details: Record<string, unknown> = {}): void {
+  failed(
+    service: string,
+    version: string,
+    metric: MetricName,
+    reason: string,
+    details: Record<string, unknown> = {},
+  ): void {
     const key = keyOf(service, version, metric);
     if (this.unreadable.has(key)) return;
     this.unreadable.add(key);

@@ -12,6 +12,7 @@
 import { isMetricName, type MetricName, type MetricSample } from '../../domain/metrics.ts';
 import type { Clock } from '../../clock.ts';
 import type { MetricsHistory, MetricsSource, Series } from '../../services/ports.ts';
+import { defineProvider } from './provider.ts';
 
 /**
  * `from` below this is an offset in ms from the simulation's start, at or above it an epoch time
@@ -54,7 +55,10 @@ export class SimulatedMetrics implements MetricsSource, MetricsHistory {
 
   /** Replaces the script of one version (live changes made with `set` stay). */
   script(service: string, version: string, script: VersionScript): void {
-    this.scripts.set(keyOf(service, version), typeof script === 'function' ? script : this.stepsToFunction(script, `${service} ${version}`));
+    this.scripts.set(
+      keyOf(service, version),
+      typeof script === 'function' ? script : this.stepsToFunction(script, `${service} ${version}`),
+    );
   }
 
   /** From now on these metrics read these values, over whatever the script says. */
@@ -80,7 +84,8 @@ export class SimulatedMetrics implements MetricsSource, MetricsHistory {
       else for (const m of change.clear) delete overrides[m];
     }
     const merged: MetricSample = { ...scripted, ...overrides };
-    for (const [m, v] of Object.entries(merged)) if (typeof v !== 'number' || Number.isNaN(v)) delete merged[m as MetricName];
+    for (const [m, v] of Object.entries(merged))
+      if (typeof v !== 'number' || Number.isNaN(v)) delete merged[m as MetricName];
     return merged;
   }
 
@@ -89,12 +94,19 @@ export class SimulatedMetrics implements MetricsSource, MetricsHistory {
   }
 
   /** The script sampled at every step from `fromMs`; nothing after the clock's now (that is not history yet). */
-  async range(service: string, version: string, fromMs: number, toMs: number, stepMs: number): Promise<Partial<Record<MetricName, Series>>> {
+  async range(
+    service: string,
+    version: string,
+    fromMs: number,
+    toMs: number,
+    stepMs: number,
+  ): Promise<Partial<Record<MetricName, Series>>> {
     if (!(stepMs > 0)) throw new RangeError(`the step of a range query must be positive, got ${stepMs}ms`);
     const end = Math.min(toMs, this.clock.now());
     const out: Partial<Record<MetricName, Series>> = {};
     for (let t = fromMs; t <= end; t += stepMs) {
-      for (const [m, v] of Object.entries(this.valuesAt(service, version, t))) (out[m as MetricName] ??= []).push([t, v]);
+      for (const [m, v] of Object.entries(this.valuesAt(service, version, t)))
+        (out[m as MetricName] ??= []).push([t, v]);
     }
     return out;
   }
@@ -108,7 +120,10 @@ export class SimulatedMetrics implements MetricsSource, MetricsHistory {
 
   private stepsToFunction(steps: ScriptStep[], what: string): ScriptFunction {
     steps.forEach((s, i) => {
-      if (!Number.isFinite(s.from)) throw new RangeError(`script of ${what}: step ${i} has from ${s.from}; expected an offset or an epoch time in ms`);
+      if (!Number.isFinite(s.from))
+        throw new RangeError(
+          `script of ${what}: step ${i} has from ${s.from}; expected an offset or an epoch time in ms`,
+        );
       checkNames(s.values, `script of ${what}, step ${i}`);
     });
     const absolute = steps
@@ -126,9 +141,20 @@ export class SimulatedMetrics implements MetricsSource, MetricsHistory {
 }
 
 function checkNames(sample: MetricSample, where: string): void {
-  for (const name of Object.keys(sample)) if (!isMetricName(name)) throw new Error(`${where}: unknown metric "${name}"`);
+  for (const name of Object.keys(sample))
+    if (!isMetricName(name)) throw new Error(`${where}: unknown metric "${name}"`);
 }
 
 function keyOf(service: string, version: string): string {
   return JSON.stringify([service, version]);
 }
+
+/** `metrics.provider: simulated`: the demo's script, or values a drill sets. */
+export const simulatedProvider = defineProvider({
+  name: 'simulated',
+  noBacktest: 'whose scripted values exist only inside a running demo, so there is no history to replay',
+  create(_settings, context) {
+    const simulated = new SimulatedMetrics(context.clock, context.script ?? {});
+    return { source: simulated, history: simulated, simulated };
+  },
+});

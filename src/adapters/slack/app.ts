@@ -41,7 +41,7 @@ export interface SlackAppOptions {
   /** Tests: answer the HTTP request only after the listener finished. */
   processBeforeResponse?: boolean;
   /** Counts the requests of the HTTP server once it listens (background work gives way to them). */
-  activity?: RequestActivity;
+  activity: RequestActivity;
   /** How long a request may take to arrive, on either server (default SERVER_TIMEOUTS); tests shorten them. */
   serverTimeouts?: ServerTimeouts;
   /** HTTP mode: how long a Slack request's body may take to arrive (http-gate.ts's default); tests shorten it. */
@@ -128,7 +128,7 @@ export function createSlackApp(o: SlackAppOptions): SlackSurface {
     clientOptions,
     // Never a Slack call per request: Bolt's own single-token authorisation runs auth.test for
     // every incoming request until it learns the bot's ids, so a degraded auth.test would make the
-    // bot deaf. The identity is learnt once at start (main.ts) and handed out from memory here; a
+    // bot deaf. The identity is learnt once at start (startup/slack-auth.ts) and handed out from memory here; a
     // request that comes before that still works — only the bot's own-message filter needs the ids.
     authorize: async () => ({ botToken: o.botToken, botId: identity.botId, botUserId: identity.botUserId, teamId: identity.teamId }),
   });
@@ -167,7 +167,7 @@ export function createSlackApp(o: SlackAppOptions): SlackSurface {
         } catch (err) {
           throw new SlackStartError('listen', err);
         }
-        o.activity?.watch(httpServer);
+        o.activity.watch(httpServer);
         return (httpServer.address() as AddressInfo).port;
       }
       try {
@@ -175,7 +175,7 @@ export function createSlackApp(o: SlackAppOptions): SlackSurface {
       } catch (err) {
         throw new SlackStartError('listen', err);
       }
-      o.activity?.watch(ownServer.server);
+      o.activity.watch(ownServer.server);
       try {
         await app.start();
       } catch (err) {

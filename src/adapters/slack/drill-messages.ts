@@ -7,12 +7,21 @@
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { DrillScenario } from '../../config/schema.ts';
+import type { DrillEnding, FaultRemovalCause } from '../../domain/drill-records.ts';
 import type { DrillNotice } from '../../services/drill-ports.ts';
-import type { DrillService, DrillView } from '../../services/drills.ts';
-import { drillAnnouncement, drillMissed, drillScorecard, drillStarted, type DrillScenarioView } from './blocks/drills.ts';
-import { escapeMrkdwn } from './blocks/format.ts';
+import type { DrillView, DrillViews } from '../../services/drill-views.ts';
+import {
+  drillAnnouncement,
+  drillMissed,
+  drillScorecard,
+  drillStarted,
+  type DrillScenarioView,
+} from './blocks/drills.ts';
+import { drillRefusalLine } from './blocks/drill-refusals.ts';
+import { escapeMrkdwn, formatTimeInZone } from './blocks/format.ts';
 import { SLACK_LIMITS, clip } from './blocks/limits.ts';
 import { DRILL_NOTE_STRINGS } from './i18n/drill-notes.ts';
+import { removeNoteText } from './i18n/fault-notes.ts';
 import { DRILL_STRINGS } from './i18n/drills.ts';
 import type { Locale } from './i18n/locale.ts';
 
@@ -33,17 +42,55 @@ export function scenarioView(s: DrillScenario | null, name: string): DrillScenar
 const NOTE_SHOWN = 500;
 const outside = (text: string): string => escapeMrkdwn(clip(text, NOTE_SHOWN));
 
-/**
- * Why a drill ended, for mrkdwn: the note can quote an injector's error or a refusal, which is
- * outside text.
- */
-function endNote(v: DrillView): string {
-  return outside(v.drill.note ?? v.drill.status);
+/** Why a drill ended, in the reader's language; an injector's answer in it is outside text. */
+export function drillEndingText(e: DrillEnding, locale: Locale, timeZone: string): string {
+  const s = DRILL_NOTE_STRINGS[locale].ending;
+  switch (e.kind) {
+    case 'cancelled':
+      return s.cancelled(escapeMrkdwn(e.by));
+    case 'aborted':
+      return s.aborted(escapeMrkdwn(e.by));
+    case 'apply_failed':
+      return s.apply_failed(outside(e.message));
+    case 'restarted':
+      return s.restarted;
+    case 'not_recovered':
+      return s.not_recovered(Math.round(e.maxDurationMs / 60_000));
+    case 'rescheduled':
+      return s.rescheduled(formatTimeInZone(e.nextAt, timeZone, locale));
+    case 'missed':
+      return s.missed(formatTimeInZone(e.dueAt, timeZone, locale));
+    case 'not_run':
+      return drillRefusalLine(e.refusal, locale);
+    case 'recorded':
+      return outside(e.text);
+  }
+}
+
+function removalCauseText(c: FaultRemovalCause, locale: Locale): string {
+  const s = DRILL_NOTE_STRINGS[locale].removalCause;
+  switch (c.kind) {
+    case 'aborted':
+      return s.aborted({ ...c, by: escapeMrkdwn(c.by) });
+    case 'ended_while_applying':
+      return s.ended_while_applying(c);
+    case 'apply_failed':
+      return s.apply_failed(c);
+    case 'restarted':
+      return s.restarted(c);
+    case 'retry':
+      return s.retry(c);
+    case 'max_duration':
+      return s.max_duration(c);
+    case 'traffic_switched':
+      return s.traffic_switched(c);
+  }
 }
 
 export interface DrillMessagesOptions {
   client: WebClient;
-  drills: DrillService;
+  /** Reads the drill as it is now, and records where its thread root and scorecard were posted. */
+  drills: Pick<DrillViews, 'view' | 'attachMessage' | 'attachScorecard'>;
   channel: string;
   locale: Locale;
   /** The team's zone (drills.timezone): drill dates are written in it. */
@@ -61,43 +108,101 @@ export class DrillMessages {
     const locale = this.o.locale;
     switch (notice.kind) {
       case 'announcement': {
-        const m = drillAnnouncement({ drillId: v.drill.id, scenario, service, at: v.drill.scheduledFor, roles: v.roles, checked: v.prepChecked, reminder: notice.reminder }, locale, this.o.timezone);
+        const m = drillAnnouncement(
+          {
+            drillId: v.drill.id,
+            scenario,
+            service,
+            at: v.drill.scheduledFor,
+            roles: v.roles,
+            checked: v.prepChecked,
+            reminder: notice.reminder,
+          },
+          locale,
+          this.o.timezone,
+        );
         return this.post(v, m.text, m.blocks, !notice.reminder);
       }
       case 'started': {
-        const m = drillStarted({ drillId: v.drill.id, scenario, service, version: v.fault?.spec.version ?? null, injector: v.injector, maxDurationMs: v.maxDurationMs }, locale);
+        const m = drillStarted(
+          {
+            drillId: v.drill.id,
+            scenario,
+            service,
+            version: v.fault?.spec.version ?? null,
+            injector: v.injector,
+            maxDurationMs: v.maxDurationMs,
+          },
+          locale,
+        );
         return this.post(v, m.text, m.blocks, false);
       }
       case 'missed': {
-        const m = drillMissed({ drillId: v.drill.id, scenario: { name: scenario.name, title: scenario.title }, at: v.drill.scheduledFor }, locale, this.o.timezone);
+        const m = drillMissed(
+          { drillId: v.drill.id, scenario: { name: scenario.name, title: scenario.title }, at: v.drill.scheduledFor },
+          locale,
+          this.o.timezone,
+        );
         return this.post(v, m.text, m.blocks, false);
       }
       case 'fault_removed': {
-        // The note and the reason carry what the injector's target answered: outside text.
+        const removal = v.fault?.removal;
+        if (!removal) return;
+        // The note carries what the injector's target answered: outside text.
         const s = DRILL_STRINGS[locale];
-        const note = outside(notice.note);
-        const line = notice.removed ? s.faultRemoved(note) : s.faultGone(note);
-        return this.post(v, `${line} ${DRILL_NOTE_STRINGS[locale].faultRemovedBecause(outside(notice.why))}`, null, false);
+        const note = outside(removeNoteText(removal.note, locale));
+        const line = removal.removed ? s.faultRemoved(note) : s.faultGone(note);
+        const why = removal.cause
+          ? ` ${DRILL_NOTE_STRINGS[locale].faultRemovedBecause(removalCauseText(removal.cause, locale))}`
+          : '';
+        return this.post(v, line + why, null, false);
       }
-      case 'ended': {
-        const e = DRILL_NOTE_STRINGS[locale].ended;
-        const say = v.drill.status === 'aborted' ? e.aborted : v.drill.status === 'failed' ? e.failed : e.other;
-        return this.post(v, say(v.drill.id, endNote(v)), null, false);
-      }
+      case 'ended':
+        return this.post(v, this.endedText(v), null, false);
       case 'scorecard':
         return this.scorecard(v, scenario);
     }
   }
 
+  /** Why the drill ended, or that it was not run and why. */
+  private endedText(v: DrillView): string {
+    const notes = DRILL_NOTE_STRINGS[this.o.locale];
+    const ending = v.drill.ending;
+    if (ending?.kind === 'not_run') return notes.notRun(v.drill.id, drillRefusalLine(ending.refusal, this.o.locale));
+    const say =
+      v.drill.status === 'aborted'
+        ? notes.ended.aborted
+        : v.drill.status === 'failed'
+          ? notes.ended.failed
+          : notes.ended.other;
+    return say(v.drill.id, this.endNote(v));
+  }
+
+  private endNote(v: DrillView): string {
+    const ending = v.drill.ending;
+    return ending
+      ? drillEndingText(ending, this.o.locale, this.o.timezone)
+      : DRILL_STRINGS[this.o.locale].status[v.drill.status];
+  }
+
   /** Into the drill's thread; the first message (or an announcement) becomes the thread root. */
   private async post(v: DrillView, text: string, blocks: KnownBlock[] | null, root: boolean): Promise<void> {
-    const thread = v.drill.slackChannel && v.drill.slackTs && !root ? { channel: v.drill.slackChannel, thread_ts: v.drill.slackTs } : null;
-    const res = await this.o.client.chat.postMessage({ channel: thread?.channel ?? this.o.channel, text: clip(text, SLACK_LIMITS.messageText), ...(blocks ? { blocks } : {}), ...(thread ? { thread_ts: thread.thread_ts } : {}) });
+    const thread =
+      v.drill.slackChannel && v.drill.slackTs && !root
+        ? { channel: v.drill.slackChannel, thread_ts: v.drill.slackTs }
+        : null;
+    const res = await this.o.client.chat.postMessage({
+      channel: thread?.channel ?? this.o.channel,
+      text: clip(text, SLACK_LIMITS.messageText),
+      ...(blocks ? { blocks } : {}),
+      ...(thread ? { thread_ts: thread.thread_ts } : {}),
+    });
     if (!thread && res.channel && res.ts) this.o.drills.attachMessage(v.drill.id, res.channel, res.ts);
   }
 
   private async scorecard(v: DrillView, scenario: DrillScenarioView): Promise<void> {
-    if (!v.scores || !v.trend) return this.post(v, DRILL_NOTE_STRINGS[this.o.locale].ended.other(v.drill.id, endNote(v)), null, false);
+    if (!v.scores || !v.trend)
+      return this.post(v, DRILL_NOTE_STRINGS[this.o.locale].ended.other(v.drill.id, this.endNote(v)), null, false);
     const m = drillScorecard(
       {
         drillId: v.drill.id,
@@ -107,15 +212,20 @@ export class DrillMessages {
         scorecard: v.scores.scorecard,
         trend: v.trend,
         reviewChecked: v.reviewChecked,
-        faultRemoved: v.fault?.removal ?? { removed: false, note: 'not removed yet' },
+        faultRemoved: v.fault?.removal ?? null,
       },
       this.o.locale,
     );
-    if (v.drill.status === 'failed' && v.drill.note && !v.drill.scorecardTs) {
-      await this.post(v, DRILL_NOTE_STRINGS[this.o.locale].ended.failed(v.drill.id, endNote(v)), null, false);
+    if (v.drill.status === 'failed' && v.drill.ending && !v.drill.scorecardTs) {
+      await this.post(v, DRILL_NOTE_STRINGS[this.o.locale].ended.failed(v.drill.id, this.endNote(v)), null, false);
     }
     if (v.drill.scorecardTs) {
-      await this.o.client.chat.update({ channel: this.o.channel, ts: v.drill.scorecardTs, text: m.text, blocks: m.blocks });
+      await this.o.client.chat.update({
+        channel: this.o.channel,
+        ts: v.drill.scorecardTs,
+        text: m.text,
+        blocks: m.blocks,
+      });
       return;
     }
     const res = await this.o.client.chat.postMessage({ channel: this.o.channel, text: m.text, blocks: m.blocks });

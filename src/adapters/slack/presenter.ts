@@ -12,32 +12,43 @@
  * one message are spaced `minUpdateIntervalMs` apart (Slack allows about one per second).
  * Exactly once where it matters: escalation notes and DMs carry dedup keys, so a timer that runs
  * again after a crash queues nothing new.
+ *
+ * This file decides what is queued when a service asks; outbox-payloads.ts is the shape of what the
+ * outbox keeps, message-delivery.ts sends one message to Slack when its turn comes.
  */
-import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
-import { z } from 'zod';
 import type { Clock } from '../../clock.ts';
-import type { IncidentService } from '../../services/incidents.ts';
-import type { ChannelNotice, IncidentAnnouncer, IncidentNotice, IncidentNotifier, UserGroupDirectory } from '../../services/ports.ts';
+import type { DrillNotice, DrillNotifier } from '../../services/drill-ports.ts';
+import type { IncidentMessageRecorder } from '../../services/incident-messages.ts';
+import type {
+  ChannelNotice,
+  IncidentAnnouncer,
+  IncidentNotice,
+  IncidentNotifier,
+  UserGroupDirectory,
+} from '../../services/ports.ts';
+import type { StakeholderPort } from '../../services/post-actions.ts';
 import type { Queries } from '../../services/queries.ts';
 import type { RcaPublisher } from '../../services/rca.ts';
-import type { StakeholderPort } from '../../services/post-actions.ts';
 import type { OutboxMessage, OutboxRepository } from '../../store/index.ts';
-import type { DrillNotice, DrillNotifier } from '../../services/drill-ports.ts';
-import type { DrillMessages } from './drill-messages.ts';
-import { incidentMessage } from './blocks/incident.ts';
-import { SLACK_LIMITS, clip } from './blocks/limits.ts';
 import { channelNoticeText, noteMessage } from './blocks/notes.ts';
-import { ALERTS_LISTED, NAME_SHOWN, SUMMARY_SHOWN, alertBatchMessage, alertNoteMessage } from './blocks/alert-notes.ts';
-import { ALERT_LINK_KINDS } from '../../domain/alert-links.ts';
+import { dmUndeliverableNote } from './escalation-dms.ts';
 import type { Locale } from './i18n/locale.ts';
-import { section } from './blocks/elements.ts';
-import { dmUndeliverableNote, expandEscalation, type DmAbout } from './escalation-dms.ts';
+import { MessageDelivery, UpdatePacing, type DrillMessageSender } from './message-delivery.ts';
 import { OutboxSender, UndeliverableError, type SenderLog } from './outbox-sender.ts';
+import {
+  ALERTS_KEPT,
+  countMore,
+  kept,
+  pendingSchema,
+  queueOf,
+  type AlertNotice,
+  type Pending,
+} from './outbox-payloads.ts';
 import { StakeholderMessages } from './stakeholder-messages.ts';
-import { UnrecordedPosts } from './unrecorded-posts.ts';
-import { incidentView, noteView } from './view-mapping.ts';
+import { noteView } from './view-mapping.ts';
 
+export type { DrillMessageSender } from './message-delivery.ts';
 export type PresenterLog = SenderLog;
 
 export interface PresenterOptions {
@@ -46,6 +57,10 @@ export interface PresenterOptions {
   outbox: OutboxRepository;
   /** Expands user groups named by an escalation level to the people to message. */
   directory: UserGroupDirectory;
+  /** Where head messages and stakeholder notices were posted: kept on the incident and its timeline. */
+  records: IncidentMessageRecorder;
+  /** Renders and sends the drill channel's messages. */
+  drills: DrillMessageSender;
   clock: Clock;
   channel: string;
   /** Where stakeholder notices go (config slack.stakeholderChannel). */
@@ -64,8 +79,6 @@ export interface PresenterOptions {
   runner: { owner: string; isGone(owner: string): boolean };
 }
 
-type AlertNotice = Extract<IncidentNotice, { kind: 'alert' }>;
-
 /** An escalation level as the presenter tells it: who, and the key that makes it happen once. */
 export interface EscalationCall {
   level: number;
@@ -73,104 +86,44 @@ export interface EscalationCall {
   notify: string[];
 }
 
-/** Alert notes list this many alerts; the rest are counted. */
-const ALERTS_KEPT = 50;
-/**
- * An alert as an alert note keeps it: name and summary as long as a note shows them, and links only
- * for the alerts a note lists (`at` is its place in the batch) — a 1 MiB summary, or fifty alerts'
- * links, must not be rewritten with every alert that joins.
- */
-const kept = (n: AlertNotice, at: number): AlertNotice => ({
-  ...n,
-  summary: clip(n.summary, SUMMARY_SHOWN),
-  name: n.name === null ? null : clip(n.name, NAME_SHOWN),
-  links: at < ALERTS_LISTED ? n.links : {},
-});
-const countMore = (notices: readonly AlertNotice[]) => ({
-  firing: notices.filter((n) => n.status === 'firing').length,
-  resolved: notices.filter((n) => n.status !== 'firing').length,
-});
-/** Texts are clipped when made, but an outbox row may be older than that (a 200 KB notice once waited there). */
-const fit = (text: string): string => clip(text, SLACK_LIMITS.messageText);
-
-/** Blocks as the builders made them; Slack itself checks them when they are sent. */
-const blocks = z.array(z.custom<KnownBlock>((v) => typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string'));
-const alertNotice = z.object({
-  kind: z.literal('alert'),
-  source: z.string(),
-  severity: z.enum(['watch', 'warning', 'critical']),
-  summary: z.string(),
-  status: z.enum(['firing', 'resolved']),
-  // Absent in rows queued before alert notes carried names and links.
-  name: z.string().nullable().default(null),
-  links: z.partialRecord(z.enum(ALERT_LINK_KINDS), z.string()).default({}),
-});
-
-const drillNotice = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('announcement'), drillId: z.string(), reminder: z.boolean() }),
-  z.object({ kind: z.literal('started'), drillId: z.string() }),
-  z.object({ kind: z.literal('missed'), drillId: z.string() }),
-  z.object({ kind: z.literal('fault_removed'), drillId: z.string(), removed: z.boolean(), note: z.string(), why: z.string() }),
-  z.object({ kind: z.literal('ended'), drillId: z.string() }),
-  z.object({ kind: z.literal('scorecard'), drillId: z.string() }),
-]) satisfies z.ZodType<DrillNotice>;
-
-/** What the outbox keeps: enough to send it again without the moment it was made. */
-const pendingSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('render'), incidentId: z.string() }),
-  z.object({ kind: z.literal('thread'), incidentId: z.string(), text: z.string(), blocks }),
-  z.object({ kind: z.literal('alerts'), incidentId: z.string(), notices: z.array(alertNotice), more: z.object({ firing: z.number(), resolved: z.number() }) }),
-  z.object({ kind: z.literal('channel'), text: z.string() }),
-  // `about`: the escalation level a DM belongs to (absent in rows queued before DMs named it).
-  z.object({ kind: z.literal('dm'), user: z.string(), text: z.string(), about: z.object({ incidentId: z.string(), level: z.number(), label: z.string() }).optional() }),
-  z.object({ kind: z.literal('escalation_dms'), incidentId: z.string(), level: z.number(), label: z.string(), notify: z.array(z.string()), key: z.string() }),
-  z.object({ kind: z.literal('file'), incidentId: z.string(), filename: z.string(), content: z.string() }),
-  z.object({ kind: z.literal('stakeholder'), incidentId: z.string() }),
-  z.object({ kind: z.literal('drill'), notice: drillNotice }),
-]);
-type Pending = z.infer<typeof pendingSchema>;
-
-const queueOf = {
-  incident: (id: string) => `incident:${id}`,
-  stakeholders: (id: string) => `stakeholders:${id}`,
-  escalation: (key: string) => `dms:${key}`,
-  dm: (user: string) => `dm:${user}`,
-  drill: (id: string) => `drill:${id}`,
-  channel: 'channel',
-};
-
-/** Entries of the update-spacing map older than this are forgotten (the map stays small). */
-const PACE_MEMORY_MS = 60_000;
-
-export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaPublisher, StakeholderPort, DrillNotifier {
-  private readonly lastUpdate = new Map<string, number>();
+export class SlackPresenter
+  implements IncidentNotifier, IncidentAnnouncer, RcaPublisher, StakeholderPort, DrillNotifier
+{
   /**
    * Outbox messages that have read the state they show (a head update after its pacing wait, an
    * alert note once its alerts are read): a later change or alert needs a message of its own.
    * Until then a waiting message absorbs them. Entries leave when the delivery ends.
    */
   private readonly started = new Set<number>();
-  private readonly minUpdateIntervalMs: number;
+  private readonly pacing: UpdatePacing;
+  private readonly delivery: MessageDelivery;
   private readonly sender: OutboxSender;
-  private readonly stakeholders: StakeholderMessages;
   /** Alert notices of the batch running now, per incident, in order (see batch). */
   private collecting: Map<string, AlertNotice[]> | null = null;
-  /** Head messages Slack took whose place the database could not record yet (a full disk). */
-  private readonly heads = new UnrecordedPosts((id, where) => this.incidents?.attachMessage(id, where.channel, where.ts));
-  /** Set after construction: the incident service needs the presenter and the presenter needs it. */
-  incidents: IncidentService | null = null;
-  /** Set after construction, like `incidents`: renders and sends the drill channel's messages. */
-  drills: DrillMessages | null = null;
 
   constructor(private readonly o: PresenterOptions) {
-    this.minUpdateIntervalMs = o.minUpdateIntervalMs ?? 1_000;
-    this.stakeholders = new StakeholderMessages({
+    this.pacing = new UpdatePacing(o.minUpdateIntervalMs ?? 1_000);
+    const stakeholders = new StakeholderMessages({
       client: o.client,
       queries: o.queries,
       channel: o.stakeholderChannel,
       timezone: o.timezone,
       locale: o.locale,
-      posted: (id, where) => this.incidents?.record(id, 'stakeholder_notice', { kind: 'system', id: 'post-actions' }, where),
+      posted: (id, where) => o.records.stakeholderNoticePosted(id, where),
+    });
+    this.delivery = new MessageDelivery({
+      client: o.client,
+      queries: o.queries,
+      directory: o.directory,
+      clock: o.clock,
+      channel: o.channel,
+      timezone: o.timezone,
+      locale: o.locale,
+      records: o.records,
+      stakeholders,
+      drills: o.drills,
+      pacing: this.pacing,
+      post: (queue, pending, dedupKey) => this.post(queue, pending, dedupKey),
     });
     this.sender = new OutboxSender({
       outbox: o.outbox,
@@ -217,9 +170,9 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
     // A note after alerts ("every alert is resolved") comes after their note in the thread.
     this.flushAlerts(incidentId);
     // Once posted (or queued), the stakeholder notice follows the incident to its resolution.
-    if (StakeholderMessages.isNews(notice.kind) && (this.o.outbox.hasQueued(queueOf.stakeholders(incidentId)) || this.o.queries.stakeholderMessage(incidentId))) {
-      this.stakeholderNotice(incidentId);
-    }
+    const stakeholdersTold =
+      this.o.outbox.hasQueued(queueOf.stakeholders(incidentId)) || this.o.queries.stakeholderMessage(incidentId);
+    if (StakeholderMessages.isNews(notice.kind) && stakeholdersTold) this.stakeholderNotice(incidentId);
     this.threadNote(incidentId, notice, null);
   }
 
@@ -229,11 +182,18 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
    * (escalation-dms.ts: again later if Slack cannot list one now, said in the thread if it never
    * will). `key` names this firing: the same key again (a timer re-run after a crash) sends nothing.
    */
-  escalate(incidentId: string, level: EscalationCall, lateMs: number, key = `escalation:${incidentId}:${level.level}`): void {
-    this.threadNote(incidentId, { kind: 'escalation', level: level.level, label: level.label, notify: level.notify, lateMs }, `${key}:note`);
+  escalate(
+    incidentId: string,
+    level: EscalationCall,
+    lateMs: number,
+    key = `escalation:${incidentId}:${level.level}`,
+  ): void {
+    const { label, notify } = level;
+    this.threadNote(incidentId, { kind: 'escalation', level: level.level, label, notify, lateMs }, `${key}:note`);
     this.changed(incidentId);
     // A queue per firing: a group Slack cannot list holds back this level's DMs, not the next level's.
-    this.post(queueOf.escalation(key), { kind: 'escalation_dms', incidentId, level: level.level, label: level.label, notify: level.notify, key }, `${key}:dms`);
+    const dms: Pending = { kind: 'escalation_dms', incidentId, level: level.level, label, notify, key };
+    this.post(queueOf.escalation(key), dms, `${key}:dms`);
   }
 
   /** The stakeholder notice: posted once in the stakeholder channel, then updated in place. */
@@ -282,7 +242,8 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
   /** Rendered now, while the notice's rollback is in the state the notice speaks of. */
   private threadNote(incidentId: string, notice: IncidentNotice, dedupKey: string | null): void {
     const note = noteMessage(noteView(notice, this.o.queries), this.o.locale, this.o.timezone);
-    this.post(queueOf.incident(incidentId), { kind: 'thread', incidentId, text: note.text, blocks: note.blocks }, dedupKey);
+    const thread: Pending = { kind: 'thread', incidentId, text: note.text, blocks: note.blocks };
+    this.post(queueOf.incident(incidentId), thread, dedupKey);
   }
 
   /**
@@ -300,8 +261,9 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
       else batch.more[notice.status === 'firing' ? 'firing' : 'resolved']++;
     }
     if (joined && waiting && this.o.outbox.replacePayload(waiting.id, batch)) return this.sender.kick(queue);
-    const fresh = joined ? { ...batch, notices: notices.slice(0, ALERTS_KEPT).map((n, i) => kept(n, i)), more: countMore(notices.slice(ALERTS_KEPT)) } : batch;
-    this.post(queue, fresh);
+    // The waiting note could not take them after all (it was sent or given up meanwhile): these alerts alone.
+    const own = notices.slice(0, ALERTS_KEPT).map((n, i) => kept(n, i));
+    this.post(queue, joined ? { ...batch, notices: own, more: countMore(notices.slice(ALERTS_KEPT)) } : batch);
   }
 
   /** Writes the alert notices collected for the incident during a batch (see batch). */
@@ -315,7 +277,8 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
   /** A waiting message may absorb a new request until it has read what it sends, and only in this process. */
   private joinable(m: OutboxMessage): boolean {
     // A message already sent whose sent mark the database refused (a full disk) looks waiting but is not.
-    return !this.started.has(m.id) && !this.sender.isSentUnmarked(m.id) && (m.claimedBy === null || m.claimedBy === this.o.runner.owner);
+    const ours = m.claimedBy === null || m.claimedBy === this.o.runner.owner;
+    return !this.started.has(m.id) && !this.sender.isSentUnmarked(m.id) && ours;
   }
 
   private post(queue: string, pending: Pending, dedupKey: string | null = null): void {
@@ -328,10 +291,10 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
       const queued = this.parse(message, message.payload);
       // A head update or alert note waits for its spacing first and absorbs what comes meanwhile;
       // from the moment it reads what it sends, later changes need a message of their own.
-      if (queued.kind === 'render') await this.pace(queued.incidentId);
-      if (queued.kind === 'alerts') await this.pace(`alerts:${queued.incidentId}`);
+      if (queued.kind === 'render') await this.pacing.pace(queued.incidentId);
+      if (queued.kind === 'alerts') await this.pacing.pace(`alerts:${queued.incidentId}`);
       this.started.add(message.id);
-      await this.send(this.parse(message, this.o.outbox.get(message.id)?.payload ?? message.payload));
+      await this.delivery.send(this.parse(message, this.o.outbox.get(message.id)?.payload ?? message.payload));
     } finally {
       this.started.delete(message.id);
     }
@@ -340,110 +303,20 @@ export class SlackPresenter implements IncidentNotifier, IncidentAnnouncer, RcaP
   private parse(message: OutboxMessage, payload: unknown): Pending {
     const parsed = pendingSchema.safeParse(payload);
     if (parsed.success) return parsed.data;
-    throw new UndeliverableError('unreadable_payload', `outbox message ${message.id} (${message.kind}) cannot be read: ${parsed.error.issues[0]?.message ?? 'bad shape'}`);
+    const why = parsed.error.issues[0]?.message ?? 'bad shape';
+    const what = `outbox message ${message.id} (${message.kind})`;
+    throw new UndeliverableError('unreadable_payload', `${what} cannot be read: ${why}`);
   }
 
-  private async send(p: Pending): Promise<void> {
-    switch (p.kind) {
-      case 'render':
-        await this.render(p.incidentId);
-        return;
-      case 'thread': {
-        const head = await this.headTs(p.incidentId);
-        if (head) await this.o.client.chat.postMessage({ channel: head.channel, thread_ts: head.ts, text: fit(p.text), blocks: p.blocks });
-        return;
-      }
-      case 'alerts':
-        return this.sendAlerts(p);
-      case 'drill':
-        if (!this.drills) throw new Error('drill messages are not set up yet');
-        return this.drills.send(p.notice);
-      case 'stakeholder':
-        return this.stakeholders.send(p.incidentId);
-      case 'file': {
-        const head = await this.headTs(p.incidentId);
-        if (head) await this.o.client.filesUploadV2({ channel_id: head.channel, thread_ts: head.ts, filename: p.filename, title: p.filename, content: p.content });
-        return;
-      }
-      case 'escalation_dms': {
-        const { client, directory, queries, locale } = this.o;
-        const dm = (user: string, text: string, key: string, about: DmAbout) => this.post(queueOf.dm(user), { kind: 'dm', user, text, about }, key);
-        return expandEscalation({ client, directory, queries, locale, dm, note: (id, text, key) => this.plainNote(id, text, key) }, p);
-      }
-      case 'dm': {
-        const opened = await this.o.client.conversations.open({ users: p.user });
-        const channel = opened.channel?.id;
-        if (!channel) throw new Error(`conversations.open gave no channel for ${p.user}`);
-        await this.o.client.chat.postMessage({ channel, text: fit(p.text) });
-        return;
-      }
-      case 'channel':
-        await this.o.client.chat.postMessage({ channel: this.o.channel, text: fit(p.text) });
-        return;
-    }
-  }
-
-  private async sendAlerts(p: Extract<Pending, { kind: 'alerts' }>): Promise<void> {
-    const head = await this.headTs(p.incidentId);
-    if (!head) return;
-    const only = p.notices.length === 1 && p.more.firing + p.more.resolved === 0 ? p.notices[0] : undefined;
-    const note = only ? alertNoteMessage(only, this.o.locale) : alertBatchMessage(p.notices, this.o.locale, p.more);
-    this.stamp(`alerts:${p.incidentId}`);
-    await this.o.client.chat.postMessage({ channel: head.channel, thread_ts: head.ts, text: note.text, blocks: note.blocks });
-  }
-
-  /** An escalation DM Slack will never take is said in its incident's thread: the level is short of a person, not silently. */
+  /**
+   * An escalation DM Slack will never take is said in its incident's thread: the level is short of
+   * a person, not silently.
+   */
   private undeliverable(message: OutboxMessage, code: string): void {
     const parsed = pendingSchema.safeParse(message.payload);
     if (!parsed.success || parsed.data.kind !== 'dm' || !parsed.data.about) return;
     const { user, about } = parsed.data;
-    this.plainNote(about.incidentId, dmUndeliverableNote(this.o.locale, about, user, code), `${message.dedupKey ?? `outbox:${message.id}`}:undeliverable`);
-  }
-
-  private plainNote(incidentId: string, text: string, dedupKey: string): void {
-    this.post(queueOf.incident(incidentId), { kind: 'thread', incidentId, text, blocks: [section(text)] }, dedupKey);
-  }
-
-  /** Waits (wall-clock: Slack's limits are real time) until the message may be updated again. */
-  private async pace(key: string): Promise<void> {
-    const last = this.lastUpdate.get(key);
-    const wait = last === undefined ? 0 : last + this.minUpdateIntervalMs - Date.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-  }
-
-  private stamp(key: string): void {
-    const now = Date.now();
-    this.lastUpdate.delete(key); // re-inserted last: the map stays in time order for the pruning below
-    this.lastUpdate.set(key, now);
-    for (const [k, at] of this.lastUpdate) {
-      if (now - at < Math.max(PACE_MEMORY_MS, this.minUpdateIntervalMs)) break;
-      this.lastUpdate.delete(k);
-    }
-  }
-
-  /** The head message, posting it first if the incident has none yet. */
-  private async headTs(incidentId: string): Promise<{ channel: string; ts: string } | null> {
-    const snapshot = this.o.queries.incident(incidentId);
-    if (!snapshot) return null;
-    const { slackChannel, slackTs } = snapshot.incident;
-    if (slackChannel && slackTs) return { channel: slackChannel, ts: slackTs };
-    return this.heads.pending(incidentId) ?? this.render(incidentId);
-  }
-
-  private async render(incidentId: string): Promise<{ channel: string; ts: string } | null> {
-    const snapshot = this.o.queries.incident(incidentId);
-    if (!snapshot) return null;
-    const message = incidentMessage(incidentView(snapshot, this.o.clock.now()), this.o.locale, this.o.timezone);
-    const { slackChannel, slackTs } = snapshot.incident;
-    this.stamp(incidentId);
-    const head = slackChannel && slackTs ? { channel: slackChannel, ts: slackTs } : this.heads.pending(incidentId);
-    if (head) {
-      await this.o.client.chat.update({ channel: head.channel, ts: head.ts, text: message.text, blocks: message.blocks });
-      return head;
-    }
-    const posted = await this.o.client.chat.postMessage({ channel: this.o.channel, text: message.text, blocks: message.blocks });
-    if (!posted.ts || !posted.channel) throw new Error('chat.postMessage answered without channel and ts');
-    this.heads.posted(incidentId, { channel: posted.channel, ts: posted.ts });
-    return { channel: posted.channel, ts: posted.ts };
+    const text = dmUndeliverableNote(this.o.locale, about, user, code);
+    this.delivery.plainNote(about.incidentId, text, `${message.dedupKey ?? `outbox:${message.id}`}:undeliverable`);
   }
 }

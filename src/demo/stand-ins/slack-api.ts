@@ -7,98 +7,33 @@
  * a repeated block_id or action_id, a text over 40,000 characters — on the Web API and on
  * response_urls alike. A refusal lands in `refused`, not in `calls`, and a test that did not expect
  * one fails (assertNoUnexpectedRefusals, called by the test worlds when they stop).
+ *
+ * This file is the server and what a test asks of it; slack-api-types.ts holds what it records,
+ * slack-api-bodies.ts how it reads a request, slack-api-answers.ts the answers of answerLikeSlack().
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkCall, checkMessage, refusalBody, type SlackVerdict } from './slack-limits-check.ts';
+import { slackLikeAnswers } from './slack-api-answers.ts';
+import { fileContent, parseArgs, readBody } from './slack-api-bodies.ts';
+import type {
+  FaultedCall,
+  SlackCall,
+  SlackFault,
+  SlackHandler,
+  SlackRefusal,
+  SlackResponsePost,
+} from './slack-api-types.ts';
+import { checkCall, checkMessage, refusalBody } from './slack-limits-check.ts';
 
-export interface SlackCall {
-  method: string;
-  args: Record<string, unknown>;
-  token: string | undefined;
-}
-
-/** A POST to a `response_url` handed out by `responseUrl()` (what Bolt's `respond()` sends). */
-export interface SlackResponsePost {
-  /** The last path segment of the URL, e.g. `cmd-1`. */
-  id: string;
-  url: string;
-  body: Record<string, unknown>;
-}
-
-export type SlackHandler = (
-  args: Record<string, unknown>,
-  call: SlackCall,
-) => { status?: number; headers?: Record<string, string>; body: Record<string, unknown> };
-
-/**
- * A scripted failure of the next calls to one method (`failNext`). A faulted call did not reach
- * Slack: it lands in `faulted`, not in `calls` — except `hang: 'applied'`, which Slack carried out
- * (it is in `calls`) but never answered.
- */
-export interface SlackFault {
-  /** Answers this HTTP status with `{ ok: false, error }` (e.g. 500, 503). */
-  status?: number;
-  /** The Slack error code of the answer (default `internal_error`; `ratelimited` with retryAfter). */
-  error?: string;
-  /** Answers 429 with this `Retry-After` (seconds) and `error: 'ratelimited'`. */
-  retryAfter?: number;
-  /**
-   * Holds the request open and never answers. `true`: Slack never carried it out. `'applied'`:
-   * Slack carried it out (the call is recorded as applied) but the answer never comes.
-   */
-  hang?: boolean | 'applied';
-  /** How many of the next calls fail this way (default 1; Infinity until `clearFaults`). */
-  times?: number;
-}
-
-/** A call that was answered with a fault instead of being carried out. */
-export interface FaultedCall extends SlackCall {
-  fault: 'status' | 'error' | 'ratelimited' | 'hang' | 'hang-applied';
-}
-
-/**
- * A message or view Slack would refuse, answered as Slack answers it and not carried out. A post to
- * a response_url has `method: 'response_url'` and its `url`.
- */
-export interface SlackRefusal extends SlackCall, SlackVerdict {
-  url?: string;
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function parseArgs(type: string | undefined, raw: string): Record<string, unknown> {
-  if (!raw) return {};
-  if (type?.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of new URLSearchParams(raw)) {
-    // The Web API client form-encodes objects as JSON strings; a text such as `[drill] …` stays text.
-    out[k] = k !== 'text' && /^[[{]/.test(v) ? parseOr(v) : v;
-  }
-  return out;
-}
-
-function parseOr(v: string): unknown {
-  try {
-    return JSON.parse(v);
-  } catch {
-    return v;
-  }
-}
-
-/** The file inside a multipart upload (the Web API client posts the bytes as form data), or the raw body. */
-function fileContent(type: string | undefined, raw: string): string {
-  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(type ?? '');
-  const b = boundary?.[1] ?? boundary?.[2];
-  if (!b) return raw;
-  const part = raw.split(`--${b}`).find((p) => p.includes('\r\n\r\n') && !p.startsWith('--'));
-  if (!part) return raw;
-  return part.slice(part.indexOf('\r\n\r\n') + 4).replace(/\r\n$/, '');
-}
+// Tests and the demo import the stand-in's types from here, beside the class.
+export type {
+  FaultedCall,
+  SlackCall,
+  SlackFault,
+  SlackHandler,
+  SlackRefusal,
+  SlackResponsePost,
+} from './slack-api-types.ts';
 
 export class SlackApiStandIn {
   readonly calls: SlackCall[] = [];
@@ -124,7 +59,15 @@ export class SlackApiStandIn {
 
   constructor() {
     this.handle('auth.test', () => ({
-      body: { ok: true, url: 'https://rewind-test.slack.com/', team: 'Rewind Test', user: 'rewind', team_id: 'T0TEST', user_id: 'U0REWIND', bot_id: 'B0REWIND' },
+      body: {
+        ok: true,
+        url: 'https://rewind-test.slack.com/',
+        team: 'Rewind Test',
+        user: 'rewind',
+        team_id: 'T0TEST',
+        user_id: 'U0REWIND',
+        bot_id: 'B0REWIND',
+      },
     }));
   }
 
@@ -155,20 +98,34 @@ export class SlackApiStandIn {
    * Slack after they acked (processBeforeResponse false, Socket Mode). Rejects after `timeoutMs`
    * naming the methods that did arrive.
    */
-  waitForCall(method: string, { count = 1, timeoutMs = 30_000 }: { count?: number; timeoutMs?: number } = {}): Promise<SlackCall> {
+  waitForCall(
+    method: string,
+    { count = 1, timeoutMs = 30_000 }: { count?: number; timeoutMs?: number } = {},
+  ): Promise<SlackCall> {
     return this.waitFor(
       () => this.callsTo(method)[count - 1],
       timeoutMs,
-      () => `Slack stand-in: call #${count} to ${method} did not arrive within ${timeoutMs} ms (calls so far: ${this.calls.map((c) => c.method).join(', ') || 'none'}${this.refusedSummary()})`,
+      () => {
+        const arrived = this.calls.map((c) => c.method).join(', ') || 'none';
+        return (
+          `Slack stand-in: call #${count} to ${method} did not arrive within ${timeoutMs} ms ` +
+          `(calls so far: ${arrived}${this.refusedSummary()})`
+        );
+      },
     );
   }
 
   /** Resolves with the `count`-th post to any `response_url` once it has arrived. */
-  waitForResponse({ count = 1, timeoutMs = 30_000 }: { count?: number; timeoutMs?: number } = {}): Promise<SlackResponsePost> {
+  waitForResponse({
+    count = 1,
+    timeoutMs = 30_000,
+  }: { count?: number; timeoutMs?: number } = {}): Promise<SlackResponsePost> {
     return this.waitFor(
       () => this.responses[count - 1],
       timeoutMs,
-      () => `Slack stand-in: response_url post #${count} did not arrive within ${timeoutMs} ms (${this.responses.length} arrived${this.refusedSummary()})`,
+      () =>
+        `Slack stand-in: response_url post #${count} did not arrive within ${timeoutMs} ms ` +
+        `(${this.responses.length} arrived${this.refusedSummary()})`,
     );
   }
 
@@ -178,25 +135,11 @@ export class SlackApiStandIn {
    * Opt-in: without it every unhandled method answers a bare `{ ok: true }`.
    */
   answerLikeSlack(): this {
-    const nextTs = () => `1700000000.${String(++this.tsCount).padStart(6, '0')}`;
-    this.handle('chat.postMessage', (args) => {
-      const ts = nextTs();
-      return { body: { ok: true, channel: args.channel, ts, message: { type: 'message', text: args.text, bot_id: 'B0REWIND', user: 'U0REWIND', ts, ...(args.thread_ts ? { thread_ts: args.thread_ts } : {}), ...(args.blocks ? { blocks: args.blocks } : {}) } } };
+    const answers = slackLikeAnswers({
+      next: () => ++this.tsCount,
+      uploadUrl: (fileId) => `http://127.0.0.1:${this.port}/upload/${fileId}`,
     });
-    this.handle('chat.update', (args) => ({ body: { ok: true, channel: args.channel, ts: args.ts, text: args.text, message: { type: 'message', text: args.text, ...(args.blocks ? { blocks: args.blocks } : {}) } } }));
-    this.handle('chat.postEphemeral', () => ({ body: { ok: true, message_ts: nextTs() } }));
-    this.handle('conversations.open', (args) => ({ body: { ok: true, channel: { id: `D0${String(args.users ?? 'DM').replace(/[^A-Z0-9]/gi, '').toUpperCase()}` } } }));
-    const viewAnswer = (args: Record<string, unknown>) => ({ body: { ok: true, view: { id: `V0${++this.tsCount}`, hash: `${Date.now()}.hash`, ...(args.view as Record<string, unknown>) } } });
-    this.handle('files.getUploadURLExternal', (args) => {
-      const fileId = `F0${++this.tsCount}`;
-      return { body: { ok: true, upload_url: `http://127.0.0.1:${this.port}/upload/${fileId}`, file_id: fileId, filename: args.filename } };
-    });
-    this.handle('files.completeUploadExternal', (args) => ({
-      body: { ok: true, files: (args.files as Array<{ id: string; title?: string }>).map((f) => ({ id: f.id, title: f.title ?? '' })) },
-    }));
-    this.handle('views.publish', viewAnswer);
-    this.handle('views.open', viewAnswer);
-    this.handle('views.update', viewAnswer);
+    for (const [method, handler] of answers) this.handle(method, handler);
     return this;
   }
 
@@ -218,7 +161,11 @@ export class SlackApiStandIn {
       if (req.url?.startsWith('/response/')) {
         const raw = await readBody(req);
         const id = decodeURIComponent(req.url.slice('/response/'.length));
-        const post: SlackResponsePost = { id, url: `http://127.0.0.1:${this.port}${req.url}`, body: parseArgs(req.headers['content-type'], raw) };
+        const post: SlackResponsePost = {
+          id,
+          url: `http://127.0.0.1:${this.port}${req.url}`,
+          body: parseArgs(req.headers['content-type'], raw),
+        };
         const verdict = checkMessage(post.body);
         if (verdict) {
           // response_urls answer like incoming webhooks: an HTTP error whose body is the bare code.
@@ -261,7 +208,9 @@ export class SlackApiStandIn {
   }
 
   private refusedSummary(): string {
-    return this.refused.length === 0 ? '' : `; refused: ${this.refused.map((r) => `${r.method} ${r.error}`).join(', ')}`;
+    return this.refused.length === 0
+      ? ''
+      : `; refused: ${this.refused.map((r) => `${r.method} ${r.error}`).join(', ')}`;
   }
 
   private notifyArrival(): void {
@@ -302,11 +251,21 @@ export class SlackApiStandIn {
   assertNoUnexpectedRefusals(): void {
     const unexpected = this.unexpectedRefusals();
     if (unexpected.length === 0) return;
-    const lines = unexpected.map((r) => `  ${r.method}${r.url ? ` ${r.url}` : ''}: ${r.error}${r.errors.length ? ` — ${r.errors.slice(0, 5).join('; ')}${r.errors.length > 5 ? `; …and ${r.errors.length - 5} more` : ''}` : ''}`);
-    throw new Error(`Slack would have refused ${unexpected.length} message(s) or view(s) the bot sent (call slack.expectRefusals() in a test that means to):\n${lines.join('\n')}`);
+    const lines = unexpected.map((r) => {
+      const more = r.errors.length > 5 ? `; …and ${r.errors.length - 5} more` : '';
+      const where = r.errors.length ? ` — ${r.errors.slice(0, 5).join('; ')}${more}` : '';
+      return `  ${r.method}${r.url ? ` ${r.url}` : ''}: ${r.error}${where}`;
+    });
+    throw new Error(
+      `Slack would have refused ${unexpected.length} message(s) or view(s) the bot sent ` +
+        `(call slack.expectRefusals() in a test that means to):\n${lines.join('\n')}`,
+    );
   }
 
-  /** Scripts the next `times` calls to `method` to fail (see SlackFault); later scripts queue behind earlier ones. */
+  /**
+   * Scripts the next `times` calls to `method` to fail (see SlackFault); later scripts queue behind
+   * earlier ones.
+   */
   failNext(method: string, fault: SlackFault): this {
     const list = this.faults.get(method) ?? [];
     list.push({ ...fault, times: fault.times ?? 1 });
@@ -342,7 +301,9 @@ export class SlackApiStandIn {
 
   private answerFault(fault: SlackFault, call: SlackCall, res: ServerResponse): void {
     if (fault.hang) {
-      const faulted: FaultedCall = Object.assign(call, { fault: fault.hang === 'applied' ? ('hang-applied' as const) : ('hang' as const) });
+      const faulted: FaultedCall = Object.assign(call, {
+        fault: fault.hang === 'applied' ? ('hang-applied' as const) : ('hang' as const),
+      });
       const verdict = fault.hang === 'applied' ? checkCall(call.method, call.args) : null;
       if (verdict) {
         // Slack refused it; the answer saying so is what never comes.
@@ -359,10 +320,21 @@ export class SlackApiStandIn {
       return;
     }
     const limited = fault.retryAfter !== undefined;
-    this.faulted.push(Object.assign(call, { fault: limited ? ('ratelimited' as const) : fault.status !== undefined ? ('status' as const) : ('error' as const) }));
+    this.faulted.push(
+      Object.assign(call, {
+        fault: limited
+          ? ('ratelimited' as const)
+          : fault.status !== undefined
+            ? ('status' as const)
+            : ('error' as const),
+      }),
+    );
     this.notifyArrival();
     const status = limited ? 429 : (fault.status ?? 200);
-    const headers: Record<string, string> = { 'content-type': 'application/json', ...(limited ? { 'retry-after': String(fault.retryAfter) } : {}) };
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      ...(limited ? { 'retry-after': String(fault.retryAfter) } : {}),
+    };
     res.writeHead(status, headers);
     res.end(JSON.stringify({ ok: false, error: fault.error ?? (limited ? 'ratelimited' : 'internal_error') }));
   }

@@ -54,7 +54,10 @@ function scorecardView(scorecard: Scorecard, previous: Scorecard[] = [], overrid
     scorecard,
     trend: trend(scorecard, earlier),
     reviewChecked: [],
-    faultRemoved: { removed: true, note: 'VirtualService prompt-service-staging: fault removed' },
+    faultRemoved: {
+      removed: true,
+      note: { kind: 'fault_removed', target: 'VirtualService prompt-service-staging', field: 'spec.http[0].fault' },
+    },
     ...overrides,
   };
 }
@@ -204,14 +207,14 @@ describe('drillScorecard', () => {
     expect(all).toContain('*Rollback execution* (rollback chosen → rollback verified)\n1m 00s · target 5m 00s · ✅ pass');
     expect(all).toContain('*Total* (fault injected → rollback verified)\n4m 35s · target 5m 00s · ✅ pass');
     expect(all).toContain('*Communication*: 4.5 / 5 (2 ratings)\nTrend: 3.0 → 4.5 ↑ better');
-    expect(all).toContain('🧹 Fault removed: VirtualService prompt-service-staging: fault removed');
+    expect(all).toContain("🧹 Fault removed: removed the drill's fault from VirtualService prompt-service-staging spec.http[0].fault");
     expect(all).not.toContain('First scored drill');
     expect(limitViolations(blocks, 'message')).toEqual([]);
   });
 
   it('marks a missed target and an unreached step, and names them in the verdict', () => {
     const card = scoreDrill({ ...GOOD, detectedAt: AT + 6 * M, postedAt: AT + 6 * M, decidedAt: null, verifiedAt: null }, 5 * M, []);
-    const { text, blocks } = drillScorecard(scorecardView(card, [], { incidentId: null, faultRemoved: { removed: false, note: 'already gone' } }), 'en');
+    const { text, blocks } = drillScorecard(scorecardView(card, [], { incidentId: null, faultRemoved: { removed: false, note: { kind: 'recorded', text: 'already gone' } } }), 'en');
     expect(text).toBe(`🧪 Drill ${ID} scorecard (高エラー率シミュレーション): not passed`);
     const all = joinedText(blocks);
     expect(all).toContain('6m 00s · target 5m 00s · ❌ missed');

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { noteMessage, refusalText } from '../../../src/adapters/slack/blocks/notes.ts';
 import type { Note, Refusal } from '../../../src/adapters/slack/blocks/view-models.ts';
 import { ACTION } from '../../../src/adapters/slack/ids.ts';
+import type { Locale } from '../../../src/adapters/slack/i18n/locale.ts';
+import type { ApproverAction } from '../../../src/services/refusals.ts';
 import { actionIds, buttonByAction, joinedText, limitViolations, makeRollback } from './support.ts';
 
 const rollback = makeRollback();
@@ -125,7 +127,11 @@ describe('noteMessage', () => {
 /** One refusal of each kind, with what its English and Japanese texts must contain. */
 const REFUSALS: Array<{ refusal: Refusal; en: string[]; ja: string[] }> = [
   {
-    refusal: { kind: 'not_approver', action: ACTION.immediate, approvers: ['S0SRE', 'U0LEAD'] },
+    refusal: {
+      kind: 'not_approver',
+      action: { kind: 'rollback', strategy: 'immediate' },
+      approvers: ['S0SRE', 'U0LEAD'],
+    },
     en: ['*Immediate rollback* is limited to approvers: <!subteam^S0SRE>, <@U0LEAD>', '`slack.approvers`'],
     ja: ['*即座ロールバック* は承認者のみ実行できます。承認者: <!subteam^S0SRE>、<@U0LEAD>'],
   },
@@ -159,9 +165,23 @@ const REFUSALS: Array<{ refusal: Refusal; en: string[]; ja: string[] }> = [
   },
   { refusal: { kind: 'no_target_version', service: 'svc', fromVersion: null, known: [] }, en: ['from current version', '`services.svc.versions`'], ja: ['現行バージョン から', '`services.svc.versions`'] },
   {
-    refusal: { kind: 'engine_unavailable', what: 'gradual rollback of prompt-service' },
-    en: ['The rollback engine is not installed in this build yet: gradual rollback of prompt-service was recorded but not run'],
-    ja: ['ロールバックエンジンがまだ組み込まれていません: gradual rollback of prompt-service は記録されましたが実行されていません'],
+    refusal: {
+      kind: 'engine_unavailable',
+      what: { kind: 'rollback', strategy: 'gradual', service: 'prompt-service', from: 'v2.0.0', to: 'v1.5.0' },
+    },
+    en: [
+      'The rollback engine is not installed in this build yet: ' +
+        'the gradual rollback of *prompt-service* (`v2.0.0` → `v1.5.0`) was recorded but not run',
+    ],
+    ja: [
+      'ロールバックエンジンがまだ組み込まれていません: ' +
+        '*prompt-service* の段階的ロールバック（`v2.0.0` → `v1.5.0`）は記録されましたが実行されていません',
+    ],
+  },
+  {
+    refusal: { kind: 'engine_unavailable', what: { kind: 'control', control: 'pause', rollbackId: 'RB-0001' } },
+    en: ['pausing rollback RB-0001 was recorded but not run'],
+    ja: ['ロールバック RB-0001 の一時停止は記録されましたが'],
   },
   { refusal: { kind: 'canary_too_early', incidentId: 'INC-1', status: 'rolling_back' }, en: ['once INC-1 is resolved by a rollback', '*Rolling back* now'], ja: ['INC-1 がロールバックで解決した後', '現在は *'] },
   { refusal: { kind: 'other_incident_open', incidentId: 'INC-2', service: 'prompt-service' }, en: ['INC-2 is open on *prompt-service*'], ja: ['*prompt-service* では INC-2 が対応中です'] },
@@ -171,7 +191,14 @@ const REFUSALS: Array<{ refusal: Refusal; en: string[]; ja: string[] }> = [
   { refusal: { kind: 'fix_is_bad_version', incidentId: 'INC-1', version: 'v2.0.0' }, en: ['`v2.0.0` is the version INC-1 is about'], ja: ['`v2.0.0` は INC-1 の原因のバージョン'] },
   { refusal: { kind: 'unknown_rollback', rollbackId: 'RB-9' }, en: ['There is no rollback RB-9'], ja: ['ロールバック RB-9 は存在しません'] },
   { refusal: { kind: 'start_failed', what: 'canary', reason: 'Deployment x has no ready replicas.' }, en: ['The canary could not start: Deployment x has no ready replicas. Traffic was not moved'], ja: ['カナリアを開始できませんでした: Deployment x has no ready replicas。'] },
-  { refusal: { kind: 'error', message: 'database is locked.' }, en: ['Something went wrong: database is locked. Try again'], ja: ['エラーが発生しました: database is locked。'] },
+  {
+    refusal: { kind: 'drill_fault_not_applied', drillId: 'DRILL-1', message: 'database is locked.' },
+    en: ['Drill DRILL-1: the fault could not be applied: database is locked. Whatever reached'],
+    ja: ['訓練 DRILL-1: 障害を注入できませんでした: database is locked。'],
+  },
+  { refusal: { kind: 'not_an_answer', question: 'fixTime', value: 'forever' }, en: ['"forever" is not an answer to *Time to fix*'], ja: ['「forever」は *修正見込み時間* の選択肢にない'] },
+  { refusal: { kind: 'unknown_checklist' }, en: ['does not belong to an incident Rewind knows'], ja: ['Rewind が把握しているインシデントのものではない'] },
+  { refusal: { kind: 'drill_button_unnamed' }, en: ['names no drill', '`/drill abort <id>`'], ja: ['訓練が指定されていない', '`/drill abort <id>`'] },
 ];
 
 describe('refusalText', () => {
@@ -184,18 +211,25 @@ describe('refusalText', () => {
     });
   }
 
-  it('names rollback controls and free-form actions it does not know', () => {
-    expect(refusalText({ kind: 'not_approver', action: 'pause', approvers: ['U0LEAD'] }, 'en')).toContain('*Pause* is limited');
-    expect(refusalText({ kind: 'not_approver', action: ACTION.approve, approvers: ['U0LEAD'] }, 'ja')).toContain('*承認* は承認者のみ');
-    expect(refusalText({ kind: 'not_approver', action: 'gradual', approvers: ['U0LEAD'] }, 'ja')).toContain('*段階的ロールバック*');
-    expect(refusalText({ kind: 'not_approver', action: 'drill <run>', approvers: ['U0LEAD'] }, 'en')).toContain('*drill &lt;run&gt;*');
+  it('names what was refused in the reader\'s language', () => {
+    const refused = (action: ApproverAction, locale: Locale) =>
+      refusalText({ kind: 'not_approver', action, approvers: ['U0LEAD'] }, locale);
+    expect(refused({ kind: 'control', control: 'pause' }, 'en')).toContain('*Pausing a rollback* is limited');
+    expect(refused({ kind: 'control', control: 'pause' }, 'ja')).toContain('*ロールバックの一時停止* は承認者のみ');
+    expect(refused({ kind: 'approve_rollback' }, 'ja')).toContain('*ロールバックの承認* は承認者のみ');
+    expect(refused({ kind: 'rollback', strategy: 'gradual' }, 'ja')).toContain('*段階的ロールバック*');
+    expect(refused({ kind: 'run_drill' }, 'en')).toContain('*Running a drill* is limited');
+    expect(refused({ kind: 'run_drill' }, 'ja')).toContain('*訓練の実行* は承認者のみ');
   });
 
   it('says so when no approver is configured', () => {
-    expect(refusalText({ kind: 'not_approver', action: 'immediate', approvers: [] }, 'en')).toContain('none are configured');
+    const action: ApproverAction = { kind: 'rollback', strategy: 'immediate' };
+    const refusal: Refusal = { kind: 'not_approver', action, approvers: [] };
+    expect(refusalText(refusal, 'en')).toContain('none are configured');
   });
 
   it('escapes messages from outside', () => {
-    expect(refusalText({ kind: 'error', message: '<script>' }, 'en')).toContain('&lt;script&gt;');
+    expect(refusalText({ kind: 'drill_fault_not_applied', drillId: 'DRILL-1', message: '<script>' }, 'en')).toContain('&lt;script&gt;');
+    expect(refusalText({ kind: 'not_an_answer', question: 'userImpact', value: '<!channel>' }, 'ja')).toContain('&lt;!channel&gt;');
   });
 });

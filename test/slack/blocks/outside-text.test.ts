@@ -4,7 +4,7 @@
  * link, and nothing reads `&amp;lt;`.
  */
 import { describe, expect, it } from 'vitest';
-import { timelineText } from '../../../src/adapters/slack/blocks/answers.ts';
+import { timelineText, type TimelineLine } from '../../../src/adapters/slack/blocks/answers.ts';
 import { incidentMessage } from '../../../src/adapters/slack/blocks/incident.ts';
 import { stakeholderText } from '../../../src/adapters/slack/blocks/stakeholder.ts';
 import { START, makeIncident, makeView } from './support.ts';
@@ -40,20 +40,25 @@ describe('stakeholderText', () => {
 });
 
 describe('timelineText', () => {
+  const events: TimelineLine[] = [
+    { at: START, kind: 'complaint', actor: { kind: 'user', id: 'U0LEAD' }, detail: { text: HOSTILE, complaintId: 1 } },
+    { at: START + 1000, kind: 'alert', actor: { kind: 'system', id: HOSTILE }, detail: { fingerprint: 'f1', severity: 'warning', summary: HOSTILE, status: 'firing' } },
+    { at: START + 2000, kind: 'rca_drafted', actor: { kind: 'user', id: 'U<!here>' }, detail: {} },
+  ];
+
   it('mentions people and shows any other actor as escaped text', () => {
-    const text = timelineText(
-      'INC-20260105-001',
-      [
-        { at: START, kind: 'complaint', actorId: 'U0LEAD', detail: { text: HOSTILE } },
-        { at: START + 1000, kind: 'alert', actorId: HOSTILE, detail: {} },
-        { at: START + 2000, kind: 'note', actorId: 'U<!here>', detail: {} },
-      ],
-      'UTC',
-      'en',
-    );
+    const text = timelineText('INC-20260105-001', events, 'UTC', 'en');
     expect(text).toContain(`*complaint* <@U0LEAD> — text=${ESCAPED}`);
     expect(text).toContain(`*alert* ${ESCAPED}`);
-    expect(text).toContain('*note* U&lt;!here&gt;');
+    expect(text).toContain('*rca_drafted* U&lt;!here&gt;');
+    expect(text).not.toMatch(/<[!#h]|<@U0HOSTILE/);
+    expect(text).toMatch(WHOLE_ENTITIES);
+  });
+
+  it('escapes the same outside text in Japanese', () => {
+    const text = timelineText('INC-20260105-001', events, 'UTC', 'ja');
+    expect(text).toContain(`*ユーザーからの苦情* <@U0LEAD> — 内容: ${ESCAPED}`);
+    expect(text).toContain(`*アラート* ${ESCAPED} — 発火、重大度: 警告、概要: ${ESCAPED}`);
     expect(text).not.toMatch(/<[!#h]|<@U0HOSTILE/);
     expect(text).toMatch(WHOLE_ENTITIES);
   });

@@ -57,6 +57,8 @@ describe('re-deploying the fix as a cautious canary, from Slack', () => {
 
     await world.runUntil(() => weights(world).length === 2, { maxMs: 2 * MIN });
     expect(weights(world)[1]).toBe('v2-0-1=1 v2-0-0=0 v1-5-0=99 v1-0-0=0');
+    // The write reaches the stand-in before the step reads it back and records the share: wait for the head to follow.
+    await world.runUntil(() => String(headerOf(lastHead(world, incident.slackTs))).includes(' at 1%'), { maxMs: 2 * MIN });
     // While it runs, the head message reads as the canary — its own state, progress and controls — not as resolved.
     const head = lastHead(world, incident.slackTs);
     expect(headerOf(head)).toBe(`🐤 ${incident.id} · prompt-service v2.0.0 · Fix canary: v2.0.1 at 1%`);

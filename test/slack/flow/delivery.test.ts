@@ -168,7 +168,7 @@ describe('delivery to Slack', () => {
       arrivals.push(performance.now());
       return limited-- > 0 ? { status: 429, headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' } } : { body: { ok: true, channel: args.channel, ts: args.ts } };
     });
-    world.rewind.services.incidents.record(incident.id, 'note', BOT_ACTOR);
+    world.rewind.services.incidents.record(incident.id, 'checklist', BOT_ACTOR, { list: 'fix_prep', checked: 1, of: 8 });
     world.rewind.presenter.changed(incident.id);
     await world.settle();
     await world.runUntil(() => world.slack.callsTo('chat.update').length >= 2 && world.rewind.store.outbox.unsentCount() === 0, { stepMs: 5_000, maxMs: 5 * MIN });

@@ -99,7 +99,7 @@ describe('the drill service’s VirtualService labelled as another service’s',
     expect(world.kube!.writes()).toEqual([]);
     const [drill] = ranDrills(world);
     expect(drill).toMatchObject({ status: 'failed' });
-    expect(drill?.note).toContain('labelled app=prompt-service');
+    expect(drill?.ending).toMatchObject({ kind: 'apply_failed', message: expect.stringContaining('labelled app=prompt-service') });
   });
 
   it('a scheduled drill at its time is not run, and the drill channel says why', async () => {
@@ -108,8 +108,10 @@ describe('the drill service’s VirtualService labelled as another service’s',
     world.clock.jumpTo(AT - 2 * MIN);
     await world.runUntil(() => world.rewind.store.drills.get('DRILL-20260401-001')?.status === 'aborted', { stepMs: 10_000, maxMs: 10 * MIN });
     const drill = world.rewind.store.drills.get('DRILL-20260401-001')!;
-    expect(drill.note).toContain('not run: the drill on prompt-service-staging is refused and nothing was changed');
-    expect(drill.note).toContain('labelled app.kubernetes.io/name=prompt-service');
+    expect(drill.ending).toMatchObject({
+      kind: 'not_run',
+      refusal: { kind: 'drill_refused', service: 'prompt-service-staging', reason: expect.stringContaining('labelled app.kubernetes.io/name=prompt-service') },
+    });
     expect(drill.faultApplied).toBeNull();
     expect(world.kube!.writes()).toEqual([]);
     await world.settle();

@@ -77,7 +77,7 @@ describe('the quarterly schedule', () => {
     await world.command(MALLORY, COMMAND.drill, 'abort DRILL-20260401-001');
     expect(world.rewind.store.drills.get('DRILL-20260401-001')?.status).toBe('scheduled'); // not an approver: nothing changed
     await world.command(LEAD, COMMAND.drill, 'abort DRILL-20260401-001');
-    expect(world.rewind.store.drills.get('DRILL-20260401-001')).toMatchObject({ status: 'aborted', note: 'cancelled by U0LEAD' });
+    expect(world.rewind.store.drills.get('DRILL-20260401-001')).toMatchObject({ status: 'aborted', ending: { kind: 'cancelled', by: 'U0LEAD' } });
     expect(world.rewind.store.drills.list()[0]).toMatchObject({ id: 'DRILL-20260701-001', status: 'scheduled' });
     await world.restart();
     expect(world.rewind.store.drills.list({ status: 'scheduled' }).map((d) => d.id)).toEqual(['DRILL-20260701-001']);
@@ -179,7 +179,7 @@ describe('the fault is always removed', () => {
     expect(faultOfVs(world)).toBeUndefined();
     const healed = world.rewind.store.drills.get(drill.id)!;
     expect(healed.status).toBe('aborted');
-    expect(healed.note).toContain('fault was removed at start-up');
+    expect(healed.ending).toEqual({ kind: 'restarted' });
     expect((healed.faultApplied as StoredFault).removal?.removed).toBe(true);
     expect(world.kube!.writes().filter((r) => r.path === VS && r.method === 'PUT')).toHaveLength(2); // apply, heal
 
@@ -187,7 +187,7 @@ describe('the fault is always removed', () => {
     expect(faultOfVs(world)).toEqual({ delay: { percentage: { value: 100 }, fixedDelay: '12s' } });
     await world.command(LEAD, COMMAND.drill, 'abort');
     expect(faultOfVs(world)).toBeUndefined();
-    expect(world.rewind.store.drills.list({ status: 'aborted', limit: 5 }).map((d) => d.note)).toContain('aborted by U0LEAD');
+    expect(world.rewind.store.drills.list({ status: 'aborted', limit: 5 }).map((d) => d.ending)).toContainEqual({ kind: 'aborted', by: 'U0LEAD' });
   });
 
   it('an abort that lands while the fault is still being applied does not leave the fault behind', async () => {
@@ -240,13 +240,14 @@ describe('the fault is always removed', () => {
     await world.runUntil(() => world.rewind.store.drills.get(drill.id)?.status !== 'running', { stepMs: 30_000, maxMs: 31 * MIN });
     const ended = world.rewind.store.drills.get(drill.id)!;
     expect(ended.status).toBe('failed');
-    expect(ended.note).toContain('not recovered within 30m');
+    expect(ended.ending).toEqual({ kind: 'not_recovered', maxDurationMs: 30 * MIN });
     expect((ended.faultApplied as StoredFault).removedAt).toBe(drill.startedAt! + 30 * MIN);
     expect((ended.scores as DrillScores).scorecard.decision).toMatchObject({ ms: null, pass: null });
     // Its incident is closed with it: a real alert afterwards opens a new, real incident.
     const drillIncident = world.rewind.store.incidents.get(ended.incidentId!)!;
     expect(drillIncident).toMatchObject({ status: 'resolved', drill: true });
-    expect(world.rewind.store.incidents.timeline(drillIncident.id).at(-1)?.detail.reason).toContain(`drill ${drill.id} over`);
+    const closing = world.rewind.store.incidents.timeline(drillIncident.id).at(-1);
+    expect(closing?.kind === 'status' ? closing.detail.reason : closing?.kind).toMatchObject({ kind: 'drill_over', drillId: drill.id });
   });
 });
 

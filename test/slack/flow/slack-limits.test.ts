@@ -101,7 +101,7 @@ describe('drill messages', () => {
     await world.command(LEAD, '/drill', 'run high-error-rate');
     await world.runUntil(() => false, { stepMs: 30_000, maxMs: 5 * MIN }).catch(() => undefined);
     const [drill] = world.rewind.store.drills.list({ status: 'failed', limit: 1 });
-    expect(drill?.note?.length).toBeGreaterThan(200_000); // kept whole in the database
+    expect(drill?.ending?.kind === 'apply_failed' && drill.ending.message.length).toBeGreaterThan(200_000); // kept whole in the database
     const drillPosts = world.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === world.rewind.config.slack.drillChannel);
     const ended = drillPosts.find((c) => String(c.args.text).includes(drill?.id ?? '?') && String(c.args.text).includes('&lt;!channel&gt;'));
     expect(String(ended?.args.text)).toContain('…');

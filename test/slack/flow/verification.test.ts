@@ -16,7 +16,7 @@ const MIN = 60_000;
 function readings(w: World, metric: string): number {
   const [rollback] = w.rewind.store.rollbacks.history();
   const verify = w.rewind.store.rollbacks.steps(rollback?.id ?? '').find((s) => s.name === 'verify');
-  return ((verify?.detail.series as Record<string, unknown[]> | undefined)?.[metric] ?? []).length;
+  return verify?.detail.kind === 'verify' ? (verify.detail.series?.[metric] ?? []).length : 0;
 }
 
 /** Rolls back from v2.0.0 (error rate 4.5%) to v1.5.0, whose fourth reading cannot be taken; answers the verify note's section text. */

@@ -69,14 +69,11 @@ describe("the bot's biggest messages are ones Slack takes", () => {
   });
 
   it('the timeline of an incident with 500 events', () => {
-    const events: TimelineLine[] = Array.from({ length: 500 }, (_, i) => ({
-      at: START + i * M,
-      kind: i % 2 ? 'status' : 'alert',
-      actorId: i % 3 ? 'U0LEAD' : 'alertmanager',
-      from: 'awaiting_decision',
-      to: 'rolling_back',
-      detail: { summary: long(3_000), n: i },
-    }));
+    const events: TimelineLine[] = Array.from({ length: 500 }, (_, i): TimelineLine =>
+      i % 2
+        ? { at: START + i * M, kind: 'status', actor: { kind: 'user', id: 'U0LEAD' }, from: 'awaiting_decision', to: 'rolling_back', detail: { reason: { kind: 'recorded', text: long(3_000) } } }
+        : { at: START + i * M, kind: 'alert', actor: { kind: 'system', id: 'alertmanager' }, detail: { fingerprint: `f${i}`, severity: 'critical', summary: long(3_000), status: 'firing' } },
+    );
     for (const locale of LOCALES) {
       const text = timelineText('INC-20260105-001', events, ZONE, locale);
       expect(checkMessage({ response_type: 'ephemeral', text })).toBeNull();

@@ -10,12 +10,19 @@
  * paths we would think of testing. Strategic merge patches are not an option: HTTPRoute is a
  * custom resource, and the API server refuses them (415).
  */
-import type { VersionConfig } from '../../../config/schema.ts';
+import { int, kubeName } from '../../../config/zod-kit.ts';
 import type { KubeChange, Router, Split } from '../../../services/ports.ts';
 import { RouterError, kubeCall } from '../errors.ts';
 import { writeOptimistically } from './optimistic.ts';
 import { completeSplit, toPercent } from './split.ts';
-import { targetOf, type RouterDeps, type RouterModule } from './types.ts';
+import {
+  defineRouter,
+  routerSchema,
+  targetOf,
+  type KubeRouterTraits,
+  type RoutedVersion,
+  type RouterDeps,
+} from './types.ts';
 
 export const HTTP_ROUTE = { group: 'gateway.networking.k8s.io', version: 'v1', plural: 'httproutes' } as const;
 
@@ -31,13 +38,19 @@ interface HttpRoute {
   spec?: { rules?: { backendRefs?: BackendRef[] }[] };
 }
 
-const isVersionRef = (ref: BackendRef, v: VersionConfig, namespace: string) =>
-  ref.name === v.backend && (ref.kind ?? 'Service') === 'Service' && (ref.group ?? '') === '' && (ref.namespace ?? namespace) === namespace;
+const isVersionRef = (ref: BackendRef, v: RoutedVersion, namespace: string) =>
+  ref.name === v.backend &&
+  (ref.kind ?? 'Service') === 'Service' &&
+  (ref.group ?? '') === '' &&
+  (ref.namespace ?? namespace) === namespace;
 
 function ruleOf(route: HttpRoute, rule: number, target: string): BackendRef[] {
   const rules = route.spec?.rules ?? [];
   const r = rules[rule];
-  if (!r) throw new RouterError(`${target} has no rule ${rule} (it has ${rules.length}); set router.rule to the index of the rule to split`);
+  if (!r)
+    throw new RouterError(
+      `${target} has no rule ${rule} (it has ${rules.length}); set router.rule to the index of the rule to split`,
+    );
   return (r.backendRefs ??= []);
 }
 
@@ -61,11 +74,34 @@ function weightsOf(refs: BackendRef[], deps: RouterDeps, where: string): Record<
 }
 
 function get(deps: RouterDeps, name: string, target: string): Promise<HttpRoute> {
-  return kubeCall(target, 'read', () => deps.apis.custom.getNamespacedCustomObject({ ...HTTP_ROUTE, namespace: deps.service.namespace, name }) as Promise<HttpRoute>);
+  return kubeCall(
+    target,
+    'read',
+    () =>
+      deps.apis.custom.getNamespacedCustomObject({
+        ...HTTP_ROUTE,
+        namespace: deps.service.namespace,
+        name,
+      }) as Promise<HttpRoute>,
+  );
 }
 
-export const gatewayApiRouter: RouterModule<'gateway-api'> = {
+/** Weights per backendRef: any split. The HTTPRoute is read and PUT back (update). */
+const traits: KubeRouterTraits = {
+  movesAtOnce: false,
+  routesThrough: ['HTTPRoute'],
+  access: [{ group: HTTP_ROUTE.group, resource: HTTP_ROUTE.plural, verbs: ['get', 'update'] }],
+};
+
+export const gatewayApiRouter = defineRouter({
   kind: 'gateway-api',
+  schema: routerSchema('gateway-api', {
+    httpRoute: kubeName('the HTTPRoute name'),
+    rule: int(0, 1000, 'rule (index in spec.rules)').default(0),
+  }),
+  traits,
+  versionKey: { key: 'backend', what: "the Service named in the HTTPRoute's backendRefs" },
+  objects: (config) => [{ kind: 'HTTPRoute', name: config.httpRoute, route: config.rule }],
 
   create(deps, config): Router {
     const { service, serviceName } = deps;
@@ -74,7 +110,7 @@ export const gatewayApiRouter: RouterModule<'gateway-api'> = {
     const versions = service.versions.map((v) => v.version);
     return {
       kind: 'gateway-api',
-      allOrNothing: false,
+      allOrNothing: traits.movesAtOnce,
 
       async read(): Promise<Split> {
         const route = await get(deps, config.httpRoute, target);
@@ -94,7 +130,9 @@ export const gatewayApiRouter: RouterModule<'gateway-api'> = {
             for (const v of service.versions) {
               const matching = refs.filter((ref) => isVersionRef(ref, v, service.namespace));
               if (matching.length === 0 && (full[v.version] ?? 0) > 0) {
-                throw new RouterError(`${where} has no backendRef for ${v.version} (Service ${v.backend}); add one with weight 0 so traffic can be moved to it`);
+                throw new RouterError(
+                  `${where} has no backendRef for ${v.version} (Service ${v.backend}); add one with weight 0 so traffic can be moved to it`,
+                );
               }
               // Two refs to one backend would double its share: the first carries it, the rest get 0.
               matching.forEach((ref, i) => (ref.weight = i === 0 ? (full[v.version] ?? 0) : 0));
@@ -102,7 +140,12 @@ export const gatewayApiRouter: RouterModule<'gateway-api'> = {
             return { method: 'PUT', target, contentType: 'application/json', body: route };
           },
           send: async (change) => {
-            await deps.apis.custom.replaceNamespacedCustomObject({ ...HTTP_ROUTE, namespace: service.namespace, name: config.httpRoute, body: change.body });
+            await deps.apis.custom.replaceNamespacedCustomObject({
+              ...HTTP_ROUTE,
+              namespace: service.namespace,
+              name: config.httpRoute,
+              body: change.body,
+            });
           },
         });
       },
@@ -110,7 +153,10 @@ export const gatewayApiRouter: RouterModule<'gateway-api'> = {
   },
 
   async endpointsService(deps, _config, version) {
-    if (!version.backend) throw new RouterError(`version ${version.version} of ${deps.serviceName} has no backend (the Service its HTTPRoute backendRef names)`);
+    if (!version.backend)
+      throw new RouterError(
+        `version ${version.version} of ${deps.serviceName} has no backend (the Service its HTTPRoute backendRef names)`,
+      );
     return { namespace: deps.service.namespace, name: version.backend };
   },
-};
+});

@@ -9,11 +9,12 @@
  * from. PUT rather than a JSON patch with `test` ops: the precondition covers the whole object.
  * Never a strategic merge patch: VirtualService is a custom resource (the API server answers 415).
  */
+import { int, kubeName } from '../../../config/zod-kit.ts';
 import type { KubeChange, Router, Split } from '../../../services/ports.ts';
 import { RouterError, kubeCall } from '../errors.ts';
 import { writeOptimistically } from './optimistic.ts';
 import { completeSplit, toPercent } from './split.ts';
-import { targetOf, type RouterDeps, type RouterModule } from './types.ts';
+import { defineRouter, routerSchema, targetOf, type KubeRouterTraits, type RouterDeps } from './types.ts';
 
 export const VIRTUAL_SERVICE = { group: 'networking.istio.io', version: 'v1', plural: 'virtualservices' } as const;
 
@@ -29,7 +30,10 @@ interface VirtualService {
 function routeOf(vs: VirtualService, index: number, target: string): Destination[] {
   const http = vs.spec?.http ?? [];
   const r = http[index];
-  if (!r) throw new RouterError(`${target} has no spec.http[${index}] (it has ${http.length} HTTP routes); set router.route to the index of the route to split`);
+  if (!r)
+    throw new RouterError(
+      `${target} has no spec.http[${index}] (it has ${http.length} HTTP routes); set router.route to the index of the route to split`,
+    );
   return (r.route ??= []);
 }
 
@@ -40,20 +44,46 @@ function weightsOf(dests: Destination[], deps: RouterDeps, where: string): Recor
     const weight = d.weight ?? (dests.length === 1 ? 100 : 0);
     const v = deps.service.versions.find((x) => x.subset !== undefined && x.subset === d.destination?.subset);
     if (v) weights[v.version] = (weights[v.version] ?? 0) + weight;
-    else if (weight > 0) strangers.push(`${d.destination?.host ?? '?'} subset ${d.destination?.subset ?? '(none)'} (weight ${weight})`);
+    else if (weight > 0)
+      strangers.push(`${d.destination?.host ?? '?'} subset ${d.destination?.subset ?? '(none)'} (weight ${weight})`);
   }
   if (strangers.length > 0) {
-    throw new RouterError(`${where} also sends traffic to ${strangers.join(', ')}, which is no configured version's subset of ${deps.serviceName}; add it to versions or set its weight to 0`);
+    throw new RouterError(
+      `${where} also sends traffic to ${strangers.join(', ')}, which is no configured version's subset of ${deps.serviceName}; add it to versions or set its weight to 0`,
+    );
   }
   return weights;
 }
 
 function get(deps: RouterDeps, name: string, target: string): Promise<VirtualService> {
-  return kubeCall(target, 'read', () => deps.apis.custom.getNamespacedCustomObject({ ...VIRTUAL_SERVICE, namespace: deps.service.namespace, name }) as Promise<VirtualService>);
+  return kubeCall(
+    target,
+    'read',
+    () =>
+      deps.apis.custom.getNamespacedCustomObject({
+        ...VIRTUAL_SERVICE,
+        namespace: deps.service.namespace,
+        name,
+      }) as Promise<VirtualService>,
+  );
 }
 
-export const istioRouter: RouterModule<'istio'> = {
+/** Weights per destination: any split. The VirtualService is read and PUT back (update). */
+const traits: KubeRouterTraits = {
+  movesAtOnce: false,
+  routesThrough: ['VirtualService'],
+  access: [{ group: VIRTUAL_SERVICE.group, resource: VIRTUAL_SERVICE.plural, verbs: ['get', 'update'] }],
+};
+
+export const istioRouter = defineRouter({
   kind: 'istio',
+  schema: routerSchema('istio', {
+    virtualService: kubeName('the VirtualService name'),
+    route: int(0, 1000, 'route (index in spec.http)').default(0),
+  }),
+  traits,
+  versionKey: { key: 'subset', what: "the VirtualService destination's subset" },
+  objects: (config) => [{ kind: 'VirtualService', name: config.virtualService, route: config.route }],
 
   create(deps, config): Router {
     const { service, serviceName } = deps;
@@ -62,7 +92,7 @@ export const istioRouter: RouterModule<'istio'> = {
     const versions = service.versions.map((v) => v.version);
     return {
       kind: 'istio',
-      allOrNothing: false,
+      allOrNothing: traits.movesAtOnce,
 
       async read(): Promise<Split> {
         const vs = await get(deps, config.virtualService, target);
@@ -82,14 +112,21 @@ export const istioRouter: RouterModule<'istio'> = {
             for (const v of service.versions) {
               const matching = dests.filter((d) => v.subset !== undefined && d.destination?.subset === v.subset);
               if (matching.length === 0 && (full[v.version] ?? 0) > 0) {
-                throw new RouterError(`${where} has no destination with subset ${v.subset} for ${v.version}; add one with weight 0 so traffic can be moved to it`);
+                throw new RouterError(
+                  `${where} has no destination with subset ${v.subset} for ${v.version}; add one with weight 0 so traffic can be moved to it`,
+                );
               }
               matching.forEach((d, i) => (d.weight = i === 0 ? (full[v.version] ?? 0) : 0));
             }
             return { method: 'PUT', target, contentType: 'application/json', body: vs };
           },
           send: async (change) => {
-            await deps.apis.custom.replaceNamespacedCustomObject({ ...VIRTUAL_SERVICE, namespace: service.namespace, name: config.virtualService, body: change.body });
+            await deps.apis.custom.replaceNamespacedCustomObject({
+              ...VIRTUAL_SERVICE,
+              namespace: service.namespace,
+              name: config.virtualService,
+              body: change.body,
+            });
           },
         });
       },
@@ -100,10 +137,15 @@ export const istioRouter: RouterModule<'istio'> = {
   async endpointsService(deps, config, version) {
     const target = targetOf('VirtualService', deps.service.namespace, config.virtualService);
     const vs = await get(deps, config.virtualService, target);
-    const dest = routeOf(vs, config.route, target).find((d) => version.subset !== undefined && d.destination?.subset === version.subset);
+    const dest = routeOf(vs, config.route, target).find(
+      (d) => version.subset !== undefined && d.destination?.subset === version.subset,
+    );
     const host = dest?.destination?.host;
-    if (!host) throw new RouterError(`${target} spec.http[${config.route}] has no destination host for ${version.version} (subset ${version.subset ?? 'unset'})`);
+    if (!host)
+      throw new RouterError(
+        `${target} spec.http[${config.route}] has no destination host for ${version.version} (subset ${version.subset ?? 'unset'})`,
+      );
     const [name = host, namespace = deps.service.namespace] = host.split('.');
     return { namespace, name };
   },
-};
+});

@@ -13,49 +13,81 @@
  * resourceVersion it was computed from: if someone re-pointed the canary Ingress in between, the
  * API server answers 409 and the write is recomputed from a fresh read.
  */
-import { PatchStrategy, setHeaderOptions, type V1Ingress } from '@kubernetes/client-node';
-import type { VersionConfig } from '../../../config/schema.ts';
+import type { V1Ingress } from '@kubernetes/client-node';
+import type { z } from 'zod';
+import { kubeName } from '../../../config/zod-kit.ts';
 import type { KubeChange, Router, Split } from '../../../services/ports.ts';
+import { PATCH_CONTENT_TYPES } from '../content-types.ts';
 import { RouterError, kubeCall } from '../errors.ts';
 import { writeOptimistically } from './optimistic.ts';
 import { apportion, completeSplit, describeSplit } from './split.ts';
-import { targetOf, type RouterConfigOf, type RouterDeps, type RouterModule } from './types.ts';
+import {
+  defineRouter,
+  routerSchema,
+  targetOf,
+  type KubeRouterTraits,
+  type RoutedVersion,
+  type RouterDeps,
+} from './types.ts';
 
 export const CANARY = 'nginx.ingress.kubernetes.io/canary';
 export const CANARY_WEIGHT = 'nginx.ingress.kubernetes.io/canary-weight';
 export const CANARY_WEIGHT_TOTAL = 'nginx.ingress.kubernetes.io/canary-weight-total';
 
+const schema = routerSchema('nginx', {
+  ingress: kubeName('the main Ingress name'),
+  canaryIngress: kubeName('the canary Ingress name'),
+});
+type NginxConfig = z.output<typeof schema>;
+
+/** The canary weight is a percent of the main Ingress's traffic: any split of two versions. */
+const traits: KubeRouterTraits = {
+  movesAtOnce: false,
+  routesThrough: ['Ingress'],
+  access: [{ group: 'networking.k8s.io', resource: 'ingresses', verbs: ['get', 'patch'] }],
+};
+
 interface Pair {
-  main: { ingress: V1Ingress; version: VersionConfig; backend: string };
-  canary: { ingress: V1Ingress; version: VersionConfig; backend: string };
+  main: { ingress: V1Ingress; version: RoutedVersion; backend: string };
+  canary: { ingress: V1Ingress; version: RoutedVersion; backend: string };
 }
 
 function backendOf(ingress: V1Ingress, target: string): string {
   const names = new Set<string>();
   const dflt = ingress.spec?.defaultBackend?.service?.name;
   if (dflt) names.add(dflt);
-  for (const rule of ingress.spec?.rules ?? []) for (const p of rule.http?.paths ?? []) if (p.backend.service?.name) names.add(p.backend.service.name);
+  for (const rule of ingress.spec?.rules ?? [])
+    for (const p of rule.http?.paths ?? []) if (p.backend.service?.name) names.add(p.backend.service.name);
   const [only, ...more] = [...names];
   if (!only) throw new RouterError(`${target} routes to no Service`);
-  if (more.length > 0) throw new RouterError(`${target} routes to several Services (${[...names].join(', ')}); the nginx router needs each Ingress to route to one version's Service`);
+  if (more.length > 0)
+    throw new RouterError(
+      `${target} routes to several Services (${[...names].join(', ')}); the nginx router needs each Ingress to route to one version's Service`,
+    );
   return only;
 }
 
-async function readPair(deps: RouterDeps, config: RouterConfigOf<'nginx'>): Promise<Pair> {
+async function readPair(deps: RouterDeps, config: NginxConfig): Promise<Pair> {
   const { namespace } = deps.service;
   const side = async (name: string) => {
     const target = targetOf('Ingress', namespace, name);
-    const ingress = await kubeCall(target, 'read', () => deps.apis.networking.readNamespacedIngress({ name, namespace }));
+    const ingress = await kubeCall(target, 'read', () =>
+      deps.apis.networking.readNamespacedIngress({ name, namespace }),
+    );
     const backend = backendOf(ingress, target);
     const version = deps.service.versions.find((v) => v.backend === backend);
     if (!version) {
-      throw new RouterError(`${target} routes to Service ${backend}, which is not the backend of any configured version of ${deps.serviceName}; set versions[].backend to the Service each version runs behind`);
+      throw new RouterError(
+        `${target} routes to Service ${backend}, which is not the backend of any configured version of ${deps.serviceName}; set versions[].backend to the Service each version runs behind`,
+      );
     }
     return { ingress, version, backend };
   };
   const pair = { main: await side(config.ingress), canary: await side(config.canaryIngress) };
   if (pair.main.version === pair.canary.version) {
-    throw new RouterError(`the main and canary Ingresses (${config.ingress}, ${config.canaryIngress}) both route to ${pair.main.version.version}; point the canary Ingress at the other version's Service`);
+    throw new RouterError(
+      `the main and canary Ingresses (${config.ingress}, ${config.canaryIngress}) both route to ${pair.main.version.version}; point the canary Ingress at the other version's Service`,
+    );
   }
   return pair;
 }
@@ -63,12 +95,20 @@ async function readPair(deps: RouterDeps, config: RouterConfigOf<'nginx'>): Prom
 function intAnnotation(ingress: V1Ingress, key: string, fallback: number, target: string): number {
   const raw = ingress.metadata?.annotations?.[key];
   if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw)) throw new RouterError(`${target} has annotation ${key}: "${raw}", which is not a whole number`);
+  if (!/^\d+$/.test(raw))
+    throw new RouterError(`${target} has annotation ${key}: "${raw}", which is not a whole number`);
   return Number(raw);
 }
 
-export const nginxRouter: RouterModule<'nginx'> = {
+export const nginxRouter = defineRouter({
   kind: 'nginx',
+  schema,
+  traits,
+  versionKey: null,
+  objects: (config) => [
+    { kind: 'Ingress', name: config.ingress },
+    { kind: 'Ingress', name: config.canaryIngress },
+  ],
 
   create(deps, config): Router {
     const { service, serviceName } = deps;
@@ -76,7 +116,7 @@ export const nginxRouter: RouterModule<'nginx'> = {
     const versions = service.versions.map((v) => v.version);
     return {
       kind: 'nginx',
-      allOrNothing: false,
+      allOrNothing: traits.movesAtOnce,
 
       async read(): Promise<Split> {
         const { main, canary } = await readPair(deps, config);
@@ -94,7 +134,9 @@ export const nginxRouter: RouterModule<'nginx'> = {
           dryRun,
           read: () => readPair(deps, config),
           plan({ main, canary }) {
-            const outsiders = versions.filter((v) => (full[v] ?? 0) > 0 && v !== main.version.version && v !== canary.version.version);
+            const outsiders = versions.filter(
+              (v) => (full[v] ?? 0) > 0 && v !== main.version.version && v !== canary.version.version,
+            );
             if (outsiders.length > 0) {
               throw new RouterError(
                 `the nginx router moves traffic only between the main Ingress's version ${main.version.version} and the canary Ingress's version ${canary.version.version}; ${describeSplit(split)} gives traffic to ${outsiders.join(', ')}`,
@@ -105,14 +147,19 @@ export const nginxRouter: RouterModule<'nginx'> = {
             return {
               method: 'PATCH',
               target,
-              contentType: PatchStrategy.MergePatch,
-              body: { metadata: { resourceVersion: canary.ingress.metadata?.resourceVersion, annotations: { [CANARY]: 'true', [CANARY_WEIGHT]: String(weight) } } },
+              contentType: PATCH_CONTENT_TYPES.merge,
+              body: {
+                metadata: {
+                  resourceVersion: canary.ingress.metadata?.resourceVersion,
+                  annotations: { [CANARY]: 'true', [CANARY_WEIGHT]: String(weight) },
+                },
+              },
             };
           },
           send: async (change) => {
             await deps.apis.networking.patchNamespacedIngress(
               { name: config.canaryIngress, namespace: service.namespace, body: change.body },
-              setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+              deps.apis.sendAs(PATCH_CONTENT_TYPES.merge),
             );
           },
         });
@@ -124,8 +171,10 @@ export const nginxRouter: RouterModule<'nginx'> = {
     const { main, canary } = await readPair(deps, config);
     const side = [main, canary].find((s) => s.version.version === version.version);
     if (!side) {
-      throw new RouterError(`${version.version} is behind neither Ingress (${config.ingress} routes to ${main.version.version}, ${config.canaryIngress} to ${canary.version.version})`);
+      throw new RouterError(
+        `${version.version} is behind neither Ingress (${config.ingress} routes to ${main.version.version}, ${config.canaryIngress} to ${canary.version.version})`,
+      );
     }
     return { namespace: deps.service.namespace, name: side.backend };
   },
-};
+});

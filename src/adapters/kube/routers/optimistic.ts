@@ -32,7 +32,12 @@ export async function writeOptimistically<T>(w: OptimisticWrite<T>): Promise<Kub
       const e = toKubeError(err, w.target, `${change.method} of`);
       if (e.status !== 409) throw e;
       if (attempt >= CONFLICT_RETRIES) {
-        throw new KubeError(409, 'Conflict', `${w.target} kept changing underneath: ${attempt + 1} writes in a row were refused with 409 Conflict (${e.message})`, w.target);
+        throw new KubeError(
+          409,
+          'Conflict',
+          `${w.target} kept changing underneath: ${attempt + 1} writes in a row were refused with 409 Conflict (${e.message})`,
+          w.target,
+        );
       }
     }
   }

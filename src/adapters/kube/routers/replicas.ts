@@ -9,15 +9,25 @@
  * between, the API server answers 422 and nothing is overwritten. Scale-ups go before scale-downs
  * so capacity never dips during a switch.
  */
-import { PatchStrategy } from '@kubernetes/client-node';
 import type { KubeChange, Router, Split } from '../../../services/ports.ts';
+import { PATCH_CONTENT_TYPES } from '../content-types.ts';
 import { KubeError, RouterError, kubeCall } from '../errors.ts';
 import { apportion, completeSplit } from './split.ts';
-import { targetOf, type RouterDeps, type RouterModule } from './types.ts';
+import { defineRouter, routerSchema, targetOf, type KubeRouterTraits, type RouterDeps } from './types.ts';
+
+/** Replica shares split traffic, coarsely: a gradual rollback runs on it (read back per phase). */
+const traits: KubeRouterTraits = {
+  movesAtOnce: false,
+  routesThrough: [],
+  access: [{ group: 'apps', resource: 'deployments/scale', verbs: ['get', 'patch'] }],
+};
 
 function deploymentOf(deps: RouterDeps, version: string): string {
   const name = deps.service.versions.find((v) => v.version === version)?.deployment;
-  if (!name) throw new RouterError(`the replicas router needs versions[].deployment; ${version} of ${deps.serviceName} has none`);
+  if (!name)
+    throw new RouterError(
+      `the replicas router needs versions[].deployment; ${version} of ${deps.serviceName} has none`,
+    );
   return name;
 }
 
@@ -26,7 +36,9 @@ async function readReplicas(deps: RouterDeps): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const { version } of deps.service.versions) {
     const name = deploymentOf(deps, version);
-    const scale = await kubeCall(targetOf('Deployment', namespace, name), 'read scale of', () => deps.apis.apps.readNamespacedDeploymentScale({ name, namespace }));
+    const scale = await kubeCall(targetOf('Deployment', namespace, name), 'read scale of', () =>
+      deps.apis.apps.readNamespacedDeploymentScale({ name, namespace }),
+    );
     out[version] = scale.spec?.replicas ?? 0;
   }
   return out;
@@ -35,7 +47,10 @@ async function readReplicas(deps: RouterDeps): Promise<Record<string, number>> {
 /** Replicas per version for a split, keeping `current`'s total (see the file comment). */
 export function allocateReplicas(current: Record<string, number>, split: Split): Record<string, number> {
   const weighted = Object.keys(split).filter((v) => (split[v] ?? 0) > 0);
-  const total = Math.max(Object.values(current).reduce((a, b) => a + b, 0), weighted.length);
+  const total = Math.max(
+    Object.values(current).reduce((a, b) => a + b, 0),
+    weighted.length,
+  );
   const out = apportion(split, total);
   for (const v of weighted) {
     if ((out[v] ?? 0) > 0) continue;
@@ -46,20 +61,26 @@ export function allocateReplicas(current: Record<string, number>, split: Split):
   return out;
 }
 
-export const replicasRouter: RouterModule<'replicas'> = {
+export const replicasRouter = defineRouter({
   kind: 'replicas',
+  schema: routerSchema('replicas', {}),
+  traits,
+  versionKey: { key: 'deployment', what: 'the Deployment that is scaled' },
+  objects: () => [],
 
   create(deps): Router {
     const { service, serviceName } = deps;
     const versions = service.versions.map((v) => v.version);
     return {
       kind: 'replicas',
-      allOrNothing: false,
+      allOrNothing: traits.movesAtOnce,
 
       async read(): Promise<Split> {
         const replicas = await readReplicas(deps);
         if (Object.values(replicas).every((n) => n === 0)) {
-          throw new RouterError(`no version of ${serviceName} has any replicas (${versions.join(', ')} are all scaled to 0), so no traffic is served`);
+          throw new RouterError(
+            `no version of ${serviceName} has any replicas (${versions.join(', ')} are all scaled to 0), so no traffic is served`,
+          );
         }
         return apportion(replicas, 100);
       },
@@ -81,7 +102,7 @@ export const replicasRouter: RouterModule<'replicas'> = {
             return {
               method: 'PATCH' as const,
               target: targetOf('Deployment', service.namespace, name),
-              contentType: PatchStrategy.JsonPatch,
+              contentType: PATCH_CONTENT_TYPES.json,
               body: [
                 { op: 'test', path: '/spec/replicas', value: current[v] ?? 0 },
                 { op: 'replace', path: '/spec/replicas', value: wanted[v] ?? 0 },
@@ -96,7 +117,11 @@ export const replicasRouter: RouterModule<'replicas'> = {
         for (const [i, c] of changes.entries()) {
           try {
             await kubeCall(c.target, 'PATCH of the scale of', () =>
-              deps.apis.apps.patchNamespacedDeploymentScale({ name: c.name, namespace: service.namespace, body: c.body }),
+              deps.apis.apps.patchNamespacedDeploymentScale({
+                name: c.name,
+                namespace: service.namespace,
+                body: c.body,
+              }),
             );
           } catch (err) {
             const e = err as KubeError;
@@ -118,4 +143,4 @@ export const replicasRouter: RouterModule<'replicas'> = {
   async endpointsService() {
     return null;
   },
-};
+});

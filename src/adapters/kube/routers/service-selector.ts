@@ -3,14 +3,26 @@
  * traffic. A switch is a strategic merge patch of that one selector key (a Service is a built-in
  * kind, and the patch touches nothing else), so it cannot express 25/75: such splits are refused.
  */
-import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { kubeName } from '../../../config/zod-kit.ts';
 import type { KubeChange, Router, Split } from '../../../services/ports.ts';
+import { PATCH_CONTENT_TYPES } from '../content-types.ts';
 import { RouterError, kubeCall } from '../errors.ts';
 import { completeSplit, describeSplit } from './split.ts';
-import { targetOf, type RouterModule } from './types.ts';
+import { defineRouter, routerSchema, targetOf, type KubeRouterTraits } from './types.ts';
 
-export const serviceSelectorRouter: RouterModule<'service-selector'> = {
+/** One selector names one version: traffic moves at once. */
+const traits: KubeRouterTraits = {
+  movesAtOnce: true,
+  routesThrough: ['Service'],
+  access: [{ group: '', resource: 'services', verbs: ['get', 'patch'] }],
+};
+
+export const serviceSelectorRouter = defineRouter({
   kind: 'service-selector',
+  schema: routerSchema('service-selector', { service: kubeName('the Service whose selector is switched') }),
+  traits,
+  versionKey: null,
+  objects: (config) => [{ kind: 'Service', name: config.service }],
 
   create(deps, config): Router {
     const { apis, service, serviceName } = deps;
@@ -19,16 +31,22 @@ export const serviceSelectorRouter: RouterModule<'service-selector'> = {
     const versions = service.versions.map((v) => v.version);
     return {
       kind: 'service-selector',
-      allOrNothing: true,
+      allOrNothing: traits.movesAtOnce,
 
       async read(): Promise<Split> {
-        const svc = await kubeCall(target, 'read', () => apis.core.readNamespacedService({ name: config.service, namespace }));
+        const svc = await kubeCall(target, 'read', () =>
+          apis.core.readNamespacedService({ name: config.service, namespace }),
+        );
         const selected = svc.spec?.selector?.[versionLabel];
         if (selected === undefined) {
-          throw new RouterError(`${target} has no "${versionLabel}" key in spec.selector, so it does not pick one version (selector: ${JSON.stringify(svc.spec?.selector ?? {})})`);
+          throw new RouterError(
+            `${target} has no "${versionLabel}" key in spec.selector, so it does not pick one version (selector: ${JSON.stringify(svc.spec?.selector ?? {})})`,
+          );
         }
         if (!versions.includes(selected)) {
-          throw new RouterError(`${target} selects ${versionLabel}=${selected}, which is not a configured version of ${serviceName} (configured: ${versions.join(', ')})`);
+          throw new RouterError(
+            `${target} selects ${versionLabel}=${selected}, which is not a configured version of ${serviceName} (configured: ${versions.join(', ')})`,
+          );
         }
         return Object.fromEntries(versions.map((v) => [v, v === selected ? 100 : 0]));
       },
@@ -44,12 +62,15 @@ export const serviceSelectorRouter: RouterModule<'service-selector'> = {
         const change: KubeChange = {
           method: 'PATCH',
           target,
-          contentType: PatchStrategy.StrategicMergePatch,
+          contentType: PATCH_CONTENT_TYPES.strategicMerge,
           body: { spec: { selector: { [versionLabel]: to } } },
         };
         if (!dryRun) {
           await kubeCall(target, 'PATCH of', () =>
-            apis.core.patchNamespacedService({ name: config.service, namespace, body: change.body }, setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch)),
+            apis.core.patchNamespacedService(
+              { name: config.service, namespace, body: change.body },
+              apis.sendAs(PATCH_CONTENT_TYPES.strategicMerge),
+            ),
           );
         }
         return [change];
@@ -60,4 +81,4 @@ export const serviceSelectorRouter: RouterModule<'service-selector'> = {
   async endpointsService(deps, config) {
     return { namespace: deps.service.namespace, name: config.service };
   },
-};
+});

@@ -15,12 +15,15 @@ export const describeSplit = (split: Split) =>
 export function completeSplit(split: Split, versions: readonly string[], serviceName: string): Split {
   const unknown = Object.keys(split).filter((v) => !versions.includes(v));
   if (unknown.length > 0) {
-    throw new RouterError(`the split names ${unknown.map((v) => `"${v}"`).join(', ')}, not configured for service ${serviceName}; configured versions: ${versions.join(', ')}`);
+    throw new RouterError(
+      `the split names ${unknown.map((v) => `"${v}"`).join(', ')}, not configured for service ${serviceName}; configured versions: ${versions.join(', ')}`,
+    );
   }
   const full: Split = {};
   for (const v of versions) {
     const w = split[v] ?? 0;
-    if (!Number.isInteger(w) || w < 0 || w > 100) throw new RouterError(`the split gives ${v} ${w}%; each share must be a whole percent from 0 to 100`);
+    if (!Number.isInteger(w) || w < 0 || w > 100)
+      throw new RouterError(`the split gives ${v} ${w}%; each share must be a whole percent from 0 to 100`);
     full[v] = w;
   }
   const sum = Object.values(full).reduce((a, b) => a + b, 0);
@@ -51,6 +54,7 @@ export function apportion(weights: Record<string, number>, total: number): Recor
 
 /** Percents from proportional weights; zero total weight means no version gets traffic. */
 export function toPercent(weights: Record<string, number>, what: string): Split {
-  if (Object.values(weights).reduce((a, b) => a + b, 0) <= 0) throw new RouterError(`${what} sends no traffic to any configured version (all weights are 0)`);
+  if (Object.values(weights).reduce((a, b) => a + b, 0) <= 0)
+    throw new RouterError(`${what} sends no traffic to any configured version (all weights are 0)`);
   return apportion(weights, 100);
 }

@@ -4,8 +4,11 @@
  */
 import type { Condition } from '../../../domain/conditions.ts';
 import { responseTimes } from '../../../domain/lifecycle.ts';
+import type { NewTimelineEvent, TimelineDetails, TimelineKind } from '../../../domain/timeline.ts';
 import type { Incident, Tier } from '../../../domain/types.ts';
 import { ANSWER_STRINGS } from '../i18n/answers.ts';
+import { TIMELINE_JA, type TimelineFormat } from '../i18n/timeline.ts';
+import { TIMELINE_REASON_STRINGS } from '../i18n/timeline-reasons.ts';
 import type { Locale } from '../i18n/locale.ts';
 import { TERMS } from '../i18n/terms.ts';
 import { SLACK_LIMITS, clip } from './limits.ts';
@@ -32,20 +35,13 @@ export function incidentListText(open: Incident[], recentlyResolved: Incident[],
   return clip(lines.join('\n'), SLACK_LIMITS.sectionText);
 }
 
-export interface TimelineLine {
-  at: number;
-  kind: string;
-  actorId: string;
-  from?: string | undefined;
-  to?: string | undefined;
-  detail: Record<string, unknown>;
-}
+/** A timeline line as the answer shows it: any stored line (its incident is the answer's). */
+export type TimelineLine = NewTimelineEvent;
 
-/** The raw timeline: time, what, who, and the event's details in brief. */
 /**
- * A timeline detail as people read it: instants (`at`, `…At`) in the team's zone, like every time
- * Rewind writes; a matrix rule by the number the head message gives it (rules count from 1 there,
- * the record keeps the index).
+ * A timeline detail as the English answer shows it, the record's `key=value`: instants (`at`, `…At`)
+ * in the team's zone, like every time Rewind writes; a matrix rule by the number the head message
+ * gives it (rules count from 1 there, the record keeps the index).
  */
 function detailValue(key: string, value: unknown, timezone: string, locale: Locale): string {
   if (typeof value === 'number' && (key === 'at' || key.endsWith('At')) && Number.isFinite(value)) return formatTimeInZone(value, timezone, locale);
@@ -53,18 +49,78 @@ function detailValue(key: string, value: unknown, timezone: string, locale: Loca
   return String(value);
 }
 
-export function timelineText(incidentId: string, events: TimelineLine[], timezone: string, locale: Locale): string {
+/** A line's reason as the English answer shows it: the sentence the record held before reasons were data. */
+function englishReason(e: TimelineLine): string | null {
+  const en = TIMELINE_REASON_STRINGS.en;
+  switch (e.kind) {
+    case 'status':
+      return e.detail.reason ? en.status(e.detail.reason) : null;
+    case 'rollback_succeeded':
+    case 'rollback_failed':
+    case 'rollback_aborted':
+    case 'canary_succeeded':
+    case 'canary_failed':
+    case 'canary_aborted':
+      return e.detail.reason ? en.rollbackEnd(e.detail.reason) : null;
+    case 'canary_cancelled':
+      return en.canaryCancelled(e.detail.reason);
+    case 'escalation':
+      return e.detail.reason ? en.escalation(e.detail.reason) : null;
+    default:
+      return null;
+  }
+}
+
+function englishLine(e: TimelineLine, timezone: string): { what: string; detail: string } {
+  const what = e.kind === 'status' ? `${e.from} → ${e.to}` : e.kind;
+  const reason = englishReason(e);
+  const detail = Object.entries(e.detail)
+    .map(([k, v]): [string, unknown] => [k, k === 'reason' ? reason : v])
+    .filter(([, v]) => v !== null && v !== undefined && typeof v !== 'object')
+    .map(([k, v]) => `${k}=${detailValue(k, v, timezone, 'en')}`)
+    .join(' ');
+  return { what, detail };
+}
+
+/** The facts of one line in Japanese: kind and details correlated through the kind's own renderer. */
+function japaneseFacts<K extends TimelineKind>(kind: K, detail: TimelineDetails[K], format: TimelineFormat): string {
+  const facts: FactsOfKind<K> = TIMELINE_JA.facts[kind];
+  return facts(detail, format)
+    .filter((f): f is string => f !== null)
+    .join(TIMELINE_JA.separator);
+}
+
+type FactsOfKind<K extends TimelineKind> = (detail: TimelineDetails[K], format: TimelineFormat) => Array<string | null>;
+
+function japaneseLine(e: TimelineLine, timezone: string): { what: string; detail: string } {
+  const format: TimelineFormat = {
+    time: (at) => formatTimeInZone(at, timezone, 'ja'),
+    elapsed: (ms) => formatElapsed(ms, 'ja'),
+  };
+  const what = e.kind === 'status' ? TIMELINE_JA.status(e.from, e.to) : TIMELINE_JA.kind[e.kind];
+  return { what, detail: japaneseFacts(e.kind, e.detail, format) };
+}
+
+/** Who did it: people are mentioned; the bot, a subsystem or an alert source is shown as escaped text. */
+function actorText(e: TimelineLine, locale: Locale): string {
+  const id = e.actor.id;
+  if (id !== 'rewind' && /^[UW]/.test(id)) return mention(id);
+  return escapeMrkdwn(locale === 'ja' && e.actor.kind !== 'user' ? TIMELINE_JA.system(id) : id);
+}
+
+/** The timeline: time, what, who, and the line's details in brief. */
+export function timelineText(
+  incidentId: string,
+  events: readonly TimelineLine[],
+  timezone: string,
+  locale: Locale,
+): string {
   const s = ANSWER_STRINGS[locale];
   if (events.length === 0) return clip(`${s.timelineHeader(incidentId)}\n${s.timelineEmpty}`, SLACK_LIMITS.sectionText);
   const lines = events.map((e) => {
-    const what = e.kind === 'status' ? `${e.from ?? '?'} → ${e.to ?? '?'}` : e.kind;
-    // People are mentioned; the bot, a subsystem or an alert source is shown as escaped text.
-    const who = e.actorId === 'rewind' || !/^[UW]/.test(e.actorId) ? escapeMrkdwn(e.actorId) : mention(e.actorId);
-    const detail = Object.entries(e.detail)
-      .filter(([, v]) => v !== null && v !== undefined && typeof v !== 'object')
-      .map(([k, v]) => `${k}=${detailValue(k, v, timezone, locale)}`)
-      .join(' ');
-    return `\`${formatTimeInZone(e.at, timezone, locale)}\` *${escapeMrkdwn(what)}* ${who}${detail ? ` — ${escapeMrkdwn(detail)}` : ''}`;
+    const { what, detail } = locale === 'ja' ? japaneseLine(e, timezone) : englishLine(e, timezone);
+    const when = formatTimeInZone(e.at, timezone, locale);
+    return `\`${when}\` *${escapeMrkdwn(what)}* ${actorText(e, locale)}${detail ? ` — ${escapeMrkdwn(detail)}` : ''}`;
   });
   return clip([s.timelineHeader(incidentId), ...lines].join('\n'), SLACK_LIMITS.sectionText);
 }

@@ -6,6 +6,7 @@
  */
 import type { Button, Checkboxes, KnownBlock, PlainTextOption } from '@slack/types';
 import type { ChecklistItem } from '../../../domain/checklists.ts';
+import type { RemoveNote } from '../../../domain/drill-records.ts';
 import { DRILL_EXECUTION, DRILL_PREPARATION, DRILL_REVIEW } from '../../../domain/drill-checklists.ts';
 import {
   RATING_MAX,
@@ -20,6 +21,7 @@ import {
   type Scorecard,
 } from '../../../domain/drills.ts';
 import { DRILL_STRINGS, type DrillStrings } from '../i18n/drills.ts';
+import { removeNoteText } from '../i18n/fault-notes.ts';
 import type { Locale } from '../i18n/locale.ts';
 import { TERMS } from '../i18n/terms.ts';
 import { ACTION, BLOCK, drillRateActionId } from '../ids.ts';
@@ -89,7 +91,8 @@ export interface DrillScorecardView {
   trend: DrillTrend;
   /** Review item keys already ticked. */
   reviewChecked: readonly string[];
-  faultRemoved: { removed: boolean; note: string };
+  /** Null while the fault is not removed yet (a removal that failed is retried). */
+  faultRemoved: { removed: boolean; note: RemoveNote } | null;
 }
 
 export interface DrillReportView {
@@ -103,7 +106,7 @@ export interface DrillReportView {
   scorecard: Scorecard | null;
   trend: DrillTrend | null;
   reviewChecked: readonly string[];
-  faultRemoved: { removed: boolean; note: string } | null;
+  faultRemoved: { removed: boolean; note: RemoveNote } | null;
 }
 
 export interface DrillHistoryRow {
@@ -274,8 +277,8 @@ function headingLines(v: { scorecard: Scorecard; trend: DrillTrend | null; incid
   return lines;
 }
 
-function faultLine(f: { removed: boolean; note: string }, s: DrillStrings): string {
-  return (f.removed ? s.faultRemoved : s.faultGone)(escapeMrkdwn(f.note));
+function faultLine(f: { removed: boolean; note: RemoveNote }, s: DrillStrings, locale: Locale): string {
+  return (f.removed ? s.faultRemoved : s.faultGone)(escapeMrkdwn(removeNoteText(f.note, locale)));
 }
 
 export function drillScorecard(v: DrillScorecardView, locale: Locale): DrillMessage {
@@ -291,7 +294,7 @@ export function drillScorecard(v: DrillScorecardView, locale: Locale): DrillMess
     section(s.ratePrompt),
     actions(`${BLOCK.drillRate}:${v.drillId}`, ratings),
     section([s.executionHeading, checklistState(DRILL_EXECUTION, executionRecorded(v.scorecard), locale)].join('\n')),
-    section(faultLine(v.faultRemoved, s)),
+    section(v.faultRemoved ? faultLine(v.faultRemoved, s, locale) : s.faultPending),
     divider(),
     section(s.reviewHeading),
     checklistBlock(DRILL_REVIEW, v.reviewChecked, ACTION.drillReview, BLOCK.drillReview, v.drillId, locale),
@@ -320,7 +323,7 @@ export function drillReportBlocks(v: DrillReportView, locale: Locale, timeZone: 
     ...scoreSections(card, v.trend, locale),
     section([s.executionHeading, checklistState(DRILL_EXECUTION, executionRecorded(card), locale)].join('\n')),
   ];
-  if (v.faultRemoved !== null) blocks.push(section(faultLine(v.faultRemoved, s)));
+  if (v.faultRemoved !== null) blocks.push(section(faultLine(v.faultRemoved, s, locale)));
   blocks.push(section([s.reviewState, checklistState(DRILL_REVIEW, v.reviewChecked, locale)].join('\n')));
   return { text: clip(head, SLACK_LIMITS.sectionText), blocks };
 }

@@ -6,7 +6,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { Assessment } from '../../../domain/matrix.ts';
 import { FIX_PREPARATION } from '../../../domain/checklists.ts';
-import { ACTIONS, type Action } from '../../../domain/types.ts';
 import { CANARY_STRINGS } from '../i18n/canary.ts';
 import { INCIDENT_STRINGS } from '../i18n/incident.ts';
 import type { Locale } from '../i18n/locale.ts';
@@ -18,11 +17,15 @@ import { escapeMrkdwn, formatElapsed, link, mention, mentionList, formatTimeInZo
 import { SLACK_LIMITS, clip } from './limits.ts';
 import { breachLine, recommendationText } from './incident.ts';
 import { planRefusalLine } from './plan-refusals.ts';
+import { drillRefusalLine } from './drill-refusals.ts';
+import { DRILL_REFUSAL_STRINGS } from '../i18n/drill-refusals.ts';
 import { progressLine, rollbackSplit, versionsText } from './rollback-summary.ts';
-import { metricMoveLines } from './verification.ts';
+import { rollbackStepText } from './rollback-step.ts';
+import { STEP_FACT_STRINGS } from '../i18n/step-facts.ts';
 import { alertLine } from './alert-notes.ts';
 import type { ChannelNotice } from '../../../services/ports.ts';
-import type { Note, Refusal, RollbackStrategy, RollbackView } from './view-models.ts';
+import type { ApproverAction, EngineWork } from '../../../services/refusals.ts';
+import type { Note, Refusal, RollbackView } from './view-models.ts';
 
 /** Escalations that fire less than this after their due time are on time (the timer tick's own jitter). */
 const LATE_NOTICE_MS = 60_000;
@@ -35,8 +38,6 @@ const MAX_LISTED_IDS = 10;
 const SERVICE_SHOWN = 200;
 const SUMMARY_SHOWN = 500;
 const NAME_SHOWN = 60;
-
-const STRATEGIES: readonly RollbackStrategy[] = ['immediate', 'gradual', 'planned', 'canary'];
 
 /** `timeZone`: the team's zone (drills.timezone), in which every time in a note is written and named. */
 export function noteMessage(note: Note, locale: Locale, timeZone: string): { text: string; blocks: KnownBlock[] } {
@@ -123,13 +124,8 @@ function noteText(note: Note, locale: Locale, timeZone: string): string {
         note.notify.length > 0 ? s.escalation(note.level, label, mentionList(note.notify, locale)) : s.escalationNobody(note.level, label);
       return note.lateMs >= LATE_NOTICE_MS ? [line, s.escalationLate(formatElapsed(note.lateMs, locale))].join(terms.sentenceSeparator) : line;
     }
-    case 'rollback_step': {
-      const head = s.step(note.seq, note.total, escapeMrkdwn(note.name), s.stepStatus[note.status], formatElapsed(note.elapsedMs, locale));
-      const budget =
-        note.budgetMs === null ? null : note.elapsedMs > note.budgetMs ? s.stepOverBudget(formatElapsed(note.budgetMs, locale)) : s.stepBudget(formatElapsed(note.budgetMs, locale));
-      const facts = note.facts.map(([label, value]) => `• ${escapeMrkdwn(label)}: ${escapeMrkdwn(value)}`);
-      return [budget ? `${head} · ${budget}` : head, ...metricMoveLines(note.moves ?? [], locale), ...facts].join('\n');
-    }
+    case 'rollback_step':
+      return rollbackStepText(note, locale, timeZone);
     case 'rollback_scheduled':
     case 'rollback_reminder': {
       const r = note.rollback;
@@ -160,7 +156,8 @@ function noteText(note: Note, locale: Locale, timeZone: string): string {
     case 'rollback_finished': {
       const r = note.rollback;
       const line = s.finished[note.outcome](terms.strategy[r.strategy], escapeMrkdwn(r.service), versionsText(r, locale));
-      return note.reason ? [line, s.finishedReason(escapeMrkdwn(note.reason))].join('\n') : line;
+      const reason = note.why ? STEP_FACT_STRINGS[locale].finishReason(note.why) : note.reason;
+      return reason ? [line, s.finishedReason(escapeMrkdwn(reason))].join('\n') : line;
     }
   }
 }
@@ -181,19 +178,42 @@ function rollbackState(r: RollbackView, locale: Locale): string | null {
   return parts.length > 0 ? parts.join(TERMS[locale].listSeparator) : null;
 }
 
-/**
- * Names what was refused in the reader's language when it is one of ours (an action, a strategy, a
- * rollback control or one of their action ids); anything else is shown as given.
- */
-function actionLabel(action: string, locale: Locale): string {
+/** Names what a person who is not an approver tried, in the reader's language. */
+function approverActionLabel(action: ApproverAction, locale: Locale): string {
+  const words = REFUSAL_STRINGS[locale].approverAction;
+  switch (action.kind) {
+    case 'rollback':
+      return TERMS[locale].strategy[action.strategy];
+    case 'approve_rollback':
+      return words.approveRollback;
+    case 'control':
+      return words.control[action.control];
+    case 'canary':
+      return words.canary;
+    case 'run_drill':
+      return words.runDrill;
+    case 'abort_drill':
+      return words.abortDrill;
+    case 'resolve_incident':
+      return words.resolveIncident;
+  }
+}
+
+/** Names what the engine would have run, in the reader's language. */
+function engineWorkText(work: EngineWork, locale: Locale): string {
+  const words = REFUSAL_STRINGS[locale].engineWork;
   const terms = TERMS[locale];
-  const buttons = INCIDENT_STRINGS[locale].button;
-  const byActionId = Object.entries(ACTION).find(([, id]) => id === action)?.[0];
-  const key = byActionId === 'nextRelease' ? 'next_release' : (byActionId ?? action);
-  if ((ACTIONS as readonly string[]).includes(key)) return terms.action[key as Action];
-  if ((STRATEGIES as readonly string[]).includes(key)) return terms.strategy[key as RollbackStrategy];
-  if (key in buttons) return buttons[key as keyof typeof buttons];
-  return escapeMrkdwn(action);
+  switch (work.kind) {
+    case 'rollback': {
+      const from = work.from === null ? terms.unknownVersion : `\`${escapeMrkdwn(work.from)}\``;
+      const versions = `${from} → \`${escapeMrkdwn(work.to)}\``;
+      return words.rollback(terms.strategy[work.strategy], escapeMrkdwn(work.service), versions);
+    }
+    case 'canary':
+      return words.canary(escapeMrkdwn(work.service));
+    case 'control':
+      return words.control[work.control](escapeMrkdwn(work.rollbackId));
+  }
 }
 
 /** `timeZone`: the team's zone (drills.timezone), for the refusals that name a time. */
@@ -206,7 +226,7 @@ function refusalLine(refusal: Refusal, locale: Locale, timeZone: string): string
   const terms = TERMS[locale];
   switch (refusal.kind) {
     case 'not_approver': {
-      const action = actionLabel(refusal.action, locale);
+      const action = approverActionLabel(refusal.action, locale);
       return refusal.approvers.length > 0 ? s.notApprover(action, mentionList(refusal.approvers, locale)) : s.noApprovers(action);
     }
     case 'same_approver':
@@ -238,7 +258,7 @@ function refusalLine(refusal: Refusal, locale: Locale, timeZone: string): string
       return s.noTargetVersion(service, from, refusal.known.map((v) => `\`${escapeMrkdwn(v)}\``).join(terms.listSeparator));
     }
     case 'engine_unavailable':
-      return s.engineUnavailable(escapeMrkdwn(refusal.what));
+      return s.engineUnavailable(engineWorkText(refusal.what, locale));
     case 'canary_too_early':
       return s.canaryTooEarly(escapeMrkdwn(refusal.incidentId), terms.incidentStatus[refusal.status]);
     case 'other_incident_open':
@@ -259,10 +279,12 @@ function refusalLine(refusal: Refusal, locale: Locale, timeZone: string): string
       return s.gradualNotPossible(escapeMrkdwn(refusal.service), escapeMrkdwn(refusal.router));
     case 'canary_not_possible':
       return s.canaryNotPossible(escapeMrkdwn(refusal.service), escapeMrkdwn(refusal.router));
-    case 'drill_refused': {
-      const reason = locale === 'ja' && refusal.reasonJa ? refusal.reasonJa : refusal.reason;
-      return s.drillRefused(escapeMrkdwn(refusal.service), escapeMrkdwn(reason.trim().replace(/[.。]+$/, '')));
-    }
+    case 'drill_button_unnamed':
+      return DRILL_REFUSAL_STRINGS[locale].buttonUnnamed;
+    case 'not_an_answer':
+      return s.notAnAnswer(escapeMrkdwn(refusal.value), terms.question[refusal.question]);
+    case 'unknown_checklist':
+      return s.unknownChecklist;
     case 'unknown_service':
     case 'unknown_version':
     case 'service_mismatch':
@@ -270,8 +292,8 @@ function refusalLine(refusal: Refusal, locale: Locale, timeZone: string): string
     case 'dialog_unreadable':
     case 'planned_time':
       return planRefusalLine(refusal, locale, timeZone);
-    case 'error':
-      return s.error(escapeMrkdwn(refusal.message.trim().replace(/[.。]+$/, '')));
+    default:
+      return drillRefusalLine(refusal, locale);
   }
 }
 

@@ -48,6 +48,7 @@ export interface DrillStrings {
   executionHeading: string;
   faultRemoved: (note: string) => string;
   faultGone: (note: string) => string;
+  faultPending: string;
   reviewHeading: string;
   reviewState: string;
   scorecardText: (id: string, title: string, verdict: string) => string;
@@ -124,6 +125,7 @@ export const DRILL_STRINGS: Record<Locale, DrillStrings> = {
     executionHeading: '*Execution* (runbook), as Rewind recorded it:',
     faultRemoved: (note) => `🧹 Fault removed: ${note}`,
     faultGone: (note) => `ℹ️ No fault of ours was left to remove: ${note}`,
+    faultPending: '⚠️ The fault is not removed yet: Rewind keeps trying, a minute apart.',
     reviewHeading: '*Review* (runbook): tick each item when it is done.',
     reviewState: '*Review* (runbook):',
     scorecardText: (id, title, verdict) => `🧪 Drill ${id} scorecard (${title}): ${verdict}`,
@@ -199,6 +201,7 @@ export const DRILL_STRINGS: Record<Locale, DrillStrings> = {
     executionHeading: '*実施*（ランブック）: Rewind の記録',
     faultRemoved: (note) => `🧹 障害を取り除きました: ${note}`,
     faultGone: (note) => `ℹ️ 取り除く障害は残っていませんでした: ${note}`,
+    faultPending: '⚠️ 障害はまだ取り除けていません。1 分おきに再試行しています。',
     reviewHeading: '*振り返り*（ランブック）: 終わった項目にチェックを入れてください。',
     reviewState: '*振り返り*（ランブック）:',
     scorecardText: (id, title, verdict) => `🧪 訓練 ${id} のスコアカード（${title}）: ${verdict}`,

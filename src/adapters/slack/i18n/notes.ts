@@ -1,4 +1,5 @@
 /** Strings of thread replies (blocks/notes.ts noteMessage) and ephemeral refusals (refusalText). */
+import type { RollbackControl } from '../../../services/ports.ts';
 import type { Locale } from './locale.ts';
 
 export interface NoteStrings {
@@ -48,7 +49,30 @@ export interface NoteStrings {
   reminder: (strategy: string, service: string, versions: string, when: string) => string;
 }
 
+/**
+ * What a person who is not an approver tried, as the subject of `notApprover` (a rollback is named
+ * by its strategy, from TERMS).
+ */
+export interface ApproverActionWords {
+  approveRollback: string;
+  control: Record<RollbackControl, string>;
+  canary: string;
+  runDrill: string;
+  abortDrill: string;
+  resolveIncident: string;
+}
+
+/** What would have run had the engine been installed, as `engineUnavailable` says it. */
+export interface EngineWorkWords {
+  /** `strategy` from TERMS; `versions` `from → to`, already formatted. */
+  rollback: (strategy: string, service: string, versions: string) => string;
+  canary: (service: string) => string;
+  control: Record<RollbackControl, (rollbackId: string) => string>;
+}
+
 export interface RefusalStrings {
+  approverAction: ApproverActionWords;
+  engineWork: EngineWorkWords;
   notApprover: (action: string, approvers: string) => string;
   noApprovers: (action: string) => string;
   sameApprover: (rollbackId: string) => string;
@@ -63,7 +87,6 @@ export interface RefusalStrings {
   noTargetVersion: (service: string, from: string, known: string) => string;
   noKnownVersions: (service: string, from: string) => string;
   engineUnavailable: (what: string) => string;
-  drillRefused: (service: string, reason: string) => string;
   gradualNotPossible: (service: string, router: string) => string;
   canaryNotPossible: (service: string, router: string) => string;
   canaryTooEarly: (incidentId: string, status: string) => string;
@@ -74,7 +97,8 @@ export interface RefusalStrings {
   fixIsBadVersion: (incidentId: string, version: string) => string;
   unknownRollback: (rollbackId: string) => string;
   startFailed: (what: 'rollback' | 'canary', reason: string) => string;
-  error: (message: string) => string;
+  notAnAnswer: (value: string, question: string) => string;
+  unknownChecklist: string;
 }
 
 export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
@@ -194,6 +218,23 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
 
 export const REFUSAL_STRINGS: Record<Locale, RefusalStrings> = {
   en: {
+    approverAction: {
+      approveRollback: 'Approving a rollback',
+      control: { pause: 'Pausing a rollback', resume: 'Resuming a rollback', abort: 'Aborting a rollback' },
+      canary: 'Re-deploying a fix as a canary',
+      runDrill: 'Running a drill',
+      abortDrill: 'Aborting a drill',
+      resolveIncident: 'Resolving an incident',
+    },
+    engineWork: {
+      rollback: (strategy, service, versions) => `the ${strategy.toLowerCase()} of *${service}* (${versions})`,
+      canary: (service) => `a canary of the fix for *${service}*`,
+      control: {
+        pause: (rollbackId) => `pausing rollback ${rollbackId}`,
+        resume: (rollbackId) => `resuming rollback ${rollbackId}`,
+        abort: (rollbackId) => `aborting rollback ${rollbackId}`,
+      },
+    },
     notApprover: (action, approvers) =>
       `🚫 *${action}* is limited to approvers: ${approvers}. Ask one of them to do it, or ask an admin to add you to \`slack.approvers\`. This attempt has been recorded.`,
     noApprovers: (action) => `🚫 *${action}* is limited to approvers, and none are configured: an admin must set \`slack.approvers\` in the config. This attempt has been recorded.`,
@@ -215,7 +256,6 @@ export const REFUSAL_STRINGS: Record<Locale, RefusalStrings> = {
       `🚫 There is no version to roll *${service}* back to from ${from}, and no versions are configured for it. An admin must list them under \`services.${service}.versions\`.`,
     engineUnavailable: (what) =>
       `⚠️ The rollback engine is not installed in this build yet: ${what} was recorded but not run. Follow the runbook by hand, then resolve the incident here.`,
-    drillRefused: (service, reason) => `🛑 The drill on *${service}* is refused and nothing was changed: ${reason}.`,
     gradualNotPossible: (service, router) =>
       `🚫 *${service}* is blue-green (\`${router}\`): traffic moves at once, so only an immediate rollback can run on it. A gradual rollback needs a router that splits traffic by weight. Nothing was started.`,
     canaryNotPossible: (service, router) =>
@@ -230,9 +270,27 @@ export const REFUSAL_STRINGS: Record<Locale, RefusalStrings> = {
     fixIsBadVersion: (incidentId, version) => `🚫 \`${version}\` is the version ${incidentId} is about: choose the fixed version. Nothing was started.`,
     unknownRollback: (rollbackId) => `🚫 There is no rollback ${rollbackId}. \`/rollback history\` lists the recent ones.`,
     startFailed: (what, reason) => `🛑 The ${what} could not start: ${reason}. Traffic was not moved; the thread says what was tried.`,
-    error: (message) => `⚠️ Something went wrong: ${message}. Try again; if it keeps failing, check the bot's logs.`,
+    notAnAnswer: (value, question) => `🚫 "${value}" is not an answer to *${question}*, so nothing was recorded. Choose one of the answers the menu offers.`,
+    unknownChecklist: '🚫 This checklist does not belong to an incident Rewind knows, so nothing was ticked. Use the checklist in the incident\'s thread.',
   },
   ja: {
+    approverAction: {
+      approveRollback: 'ロールバックの承認',
+      control: { pause: 'ロールバックの一時停止', resume: 'ロールバックの再開', abort: 'ロールバックの中止' },
+      canary: '修正版のカナリア再デプロイ',
+      runDrill: '訓練の実行',
+      abortDrill: '訓練の中止',
+      resolveIncident: 'インシデントの解決',
+    },
+    engineWork: {
+      rollback: (strategy, service, versions) => `*${service}* の${strategy}（${versions}）`,
+      canary: (service) => `*${service}* の修正版のカナリア再デプロイ`,
+      control: {
+        pause: (rollbackId) => `ロールバック ${rollbackId} の一時停止`,
+        resume: (rollbackId) => `ロールバック ${rollbackId} の再開`,
+        abort: (rollbackId) => `ロールバック ${rollbackId} の中止`,
+      },
+    },
     notApprover: (action, approvers) =>
       `🚫 *${action}* は承認者のみ実行できます。承認者: ${approvers}。承認者に依頼するか、管理者に \`slack.approvers\` への追加を依頼してください。この操作は監査ログに記録されました。`,
     noApprovers: (action) => `🚫 *${action}* は承認者のみ実行できますが、承認者が設定されていません。管理者が設定の \`slack.approvers\` を設定してください。この操作は監査ログに記録されました。`,
@@ -252,8 +310,7 @@ export const REFUSAL_STRINGS: Record<Locale, RefusalStrings> = {
     noKnownVersions: (service, from) =>
       `🚫 *${service}* を ${from} から切り戻す先のバージョンがなく、バージョンも設定されていません。管理者が \`services.${service}.versions\` に登録してください。`,
     engineUnavailable: (what) =>
-      `⚠️ このビルドにはロールバックエンジンがまだ組み込まれていません: ${what} は記録されましたが実行されていません。ランブックに沿って手動で対応し、完了したらここでインシデントを解決済みにしてください。`,
-    drillRefused: (service, reason) => `🛑 *${service}* の訓練は拒否されました。何も変更していません: ${reason}。`,
+      `⚠️ このビルドにはロールバックエンジンがまだ組み込まれていません: ${what}は記録されましたが実行されていません。ランブックに沿って手動で対応し、完了したらここでインシデントを解決済みにしてください。`,
     gradualNotPossible: (service, router) =>
       `🚫 *${service}* はブルーグリーン構成（\`${router}\`）でトラフィックが一度に切り替わるため、実行できるのは即座ロールバックのみです。段階的ロールバックには重みでトラフィックを分割できるルーターが必要です。何も開始していません。`,
     canaryNotPossible: (service, router) =>
@@ -263,11 +320,12 @@ export const REFUSAL_STRINGS: Record<Locale, RefusalStrings> = {
     otherIncidentOpen: (incidentId, service) => `🚫 *${service}* では ${incidentId} が対応中です。先にそちらを片付けてから修正を投入してください。何も開始していません。`,
     servingUnknown: (service) => `🚫 *${service}* で現在どのバージョンがトラフィックを受けているか分からないため、カナリアを計画できません。\`/rollback status ${service}\` を確認してください。何も開始していません。`,
     noFixVersion: (service) =>
-      `🚫 *${service}* にほかのバージョンが設定されていません。修正版を設定の \`services.${service}.versions\` に（deployment と subset または backend とともに）追加し、Rewind を再起動してください。`,
+      `🚫 *${service}* にほかのバージョンが設定されていません。修正版を設定の \`services.${service}.versions\` に（\`deployment\` と \`subset\` または \`backend\` とともに）追加し、Rewind を再起動してください。`,
     fixIsServing: (service, version) => `🚫 \`${version}\` はすでに *${service}* の全トラフィックを受けています。修正版を選んでください。何も開始していません。`,
     fixIsBadVersion: (incidentId, version) => `🚫 \`${version}\` は ${incidentId} の原因のバージョンです。修正版を選んでください。何も開始していません。`,
     unknownRollback: (rollbackId) => `🚫 ロールバック ${rollbackId} は存在しません。\`/rollback history\` で最近のロールバックを確認できます。`,
     startFailed: (what, reason) => `🛑 ${what === 'canary' ? 'カナリア' : 'ロールバック'}を開始できませんでした: ${reason}。トラフィックは移していません。試したことはスレッドに記載しています。`,
-    error: (message) => `⚠️ エラーが発生しました: ${message}。もう一度お試しください。繰り返し失敗する場合はボットのログを確認してください。`,
+    notAnAnswer: (value, question) => `🚫 「${value}」は *${question}* の選択肢にないため、記録していません。メニューの選択肢から選んでください。`,
+    unknownChecklist: '🚫 このチェックリストは Rewind が把握しているインシデントのものではないため、チェックを記録していません。インシデントのスレッドにあるチェックリストを使ってください。',
   },
 };

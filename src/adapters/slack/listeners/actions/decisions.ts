@@ -53,7 +53,7 @@ export function registerDecisionActions(app: App, d: ListenerDeps): void {
     const thread = click.threadTs ?? click.messageTs;
     const incident = click.channelId && thread ? s.queries.incidentByMessage(click.channelId, thread) : null;
     if (!part || !incident) {
-      return tellClicker(d, click, respond, client)(refusal(d, { kind: 'error', message: 'this checklist does not belong to an incident Rewind knows' }));
+      return tellClicker(d, click, respond, client)(refusal(d, { kind: 'unknown_checklist' }));
     }
     s.postActions.tickFixPrep(incident.id, part, click.action.selected, userActor(click.userId));
   });

@@ -42,7 +42,7 @@ export function registerDrillActions(app: App, d: ListenerDeps): void {
     const click = clickOf(context, 'button');
     const tell = tellClicker(d, click, respond, client);
     // The button names its drill; one without (forged or damaged) must not abort whichever runs.
-    if (!click.action.value) return tell(refusal(d, { kind: 'error', message: 'this button names no drill; use /drill abort <id>' }));
+    if (!click.action.value) return tell(refusal(d, { kind: 'drill_button_unnamed' }));
     const aborted = await s.drills.abort(click.action.value, userActor(click.userId));
     await tell(aborted.ok ? notes.aborted(aborted.value.id) : refusal(d, aborted.refusal));
   });

@@ -20,7 +20,7 @@ export function registerMatrixActions(app: App, d: ListenerDeps): void {
       const tell = tellClicker(d, click, respond, client);
       const { value } = click.action;
       if (!(q.allowed as readonly string[]).includes(value)) {
-        return tell(refusal(d, { kind: 'error', message: `"${value}" is not an answer to this question` }));
+        return tell(refusal(d, { kind: 'not_an_answer', question: q.key, value }));
       }
       const ts = click.messageTs;
       const incident = click.channelId && ts ? d.services.queries.incidentByMessage(click.channelId, ts) : null;

@@ -54,8 +54,7 @@ export function registerIncidentCommand(app: App, d: ListenerDeps, scope: ReadSc
       return answerRead(d, scope, read, () => {
         const target = targetIncident(d, c.id, c.sub);
         if ('refusal' in target) return { text: refusal(d, target.refusal) };
-        const lines = s.queries.timeline(target.id).map((e) => ({ at: e.at, kind: e.kind, actorId: e.actor.id, from: e.from, to: e.to, detail: e.detail }));
-        return { text: timelineText(target.id, lines, d.config.drills.timezone, d.locale) };
+        return { text: timelineText(target.id, s.queries.timeline(target.id), d.config.drills.timezone, d.locale) };
       });
     }
     // Which incident is meant is looked up only once the place is allowed: it is part of the answer.

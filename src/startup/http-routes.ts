@@ -1,0 +1,89 @@
+/**
+ * The routes the HTTP server answers besides Slack's: liveness, readiness and metrics, and the
+ * alert webhooks. Built before the services exist, because the receivers take their routes at
+ * construction; the alert sink is bound once the services do.
+ */
+import { VERSION } from '../version.ts';
+import type { Env } from '../config/env.ts';
+import type { Clock } from '../clock.ts';
+import type { Logger } from '../logger.ts';
+import type { Runner } from '../services/runners.ts';
+import type { AlertSink } from '../services/ports.ts';
+import type { Queries } from '../services/queries.ts';
+import type { Store } from '../store/index.ts';
+import { alertRoutes } from '../adapters/alerts/routes.ts';
+import { healthRoutes, type Route } from '../adapters/http/routes.ts';
+import { createMetricsRegistry } from '../adapters/http/metrics.ts';
+import type { SlackAuthState } from './slack-auth.ts';
+
+export interface HttpRouteSources {
+  env: Env;
+  store: Store;
+  /** Its heartbeat's write tells whether the database takes writes. */
+  runner: Runner;
+  queries: Queries;
+  slackAuth: SlackAuthState;
+  clock: Clock;
+  log: Logger;
+}
+
+export interface HttpRoutes {
+  routes: Route[];
+  /** Hands the alert webhooks the services' sink; until then they answer that Rewind is starting. */
+  bindAlertSink(sink: AlertSink): void;
+}
+
+export function httpRoutes({ env, store, runner, queries, slackAuth, clock, log }: HttpRouteSources): HttpRoutes {
+  const databaseReady = () => {
+    store.ping();
+    const w = runner.writable();
+    return w.ok
+      ? { ok: true, detail: env.dbFile }
+      : {
+          ok: false,
+          detail:
+            `${env.dbFile} does not take writes since ${new Date(w.since).toISOString()} (${w.error}); ` +
+            'Rewind backs off and recovers by itself',
+        };
+  };
+  const registry = createMetricsRegistry(
+    {
+      openIncidents: () => store.incidents.listOpen().length,
+      pendingTimers: () => store.timers.countPending(),
+      storeWritable: () => runner.writable().ok,
+      outbox: () => {
+        const { count, oldestCreatedAt } = store.outbox.backlog();
+        return { backlog: count, oldestCreatedAt, undeliverable: store.outbox.deadCount(), now: clock.now() };
+      },
+      responseTimes: () => queries.responseTimes(clock.now() - 30 * 86_400_000),
+    },
+    VERSION,
+  );
+  let alertSink: AlertSink | null = null;
+  const routes: Route[] = [
+    ...healthRoutes(
+      [
+        { name: 'database', check: databaseReady },
+        { name: 'config', check: () => ({ ok: true, detail: env.configFile }) },
+        { name: 'slack', check: () => ({ ok: slackAuth.ok, detail: slackAuth.detail }) },
+      ],
+      registry,
+      [{ name: 'database', check: () => (store.ping(), { ok: true, detail: env.dbFile }) }],
+    ),
+    ...alertRoutes({
+      token: env.alertWebhookToken,
+      sink: {
+        receive: (alerts) =>
+          alertSink ? alertSink.receive(alerts) : Promise.reject(new Error('Rewind is still starting')),
+      },
+      clock,
+      log,
+    }),
+  ];
+  return {
+    routes,
+    bindAlertSink: (sink) => {
+      alertSink = sink;
+    },
+  };
+}

@@ -1,0 +1,151 @@
+/**
+ * The shapes of a rollback's JSON columns (`rollbacks.plan`, `rollback_steps.detail`), checked when
+ * a row is read. They follow the domain's types field for field (a compile-time check below says
+ * so), and accept the rows earlier builds wrote: extra fields are dropped, a missing phase is none.
+ */
+import { z } from 'zod';
+import { isMetricName, type MetricSample } from '../domain/metrics.ts';
+import type { RollbackPlanRecord, RollbackStepDetail } from '../domain/rollback-record.ts';
+import type { AbortCause, KubeCall, StepFailure } from '../domain/step-facts.ts';
+
+const split = z.record(z.string(), z.number());
+
+/** Metric readings; a value stored as null (a NaN reading becomes null in JSON) is not a reading. */
+const metricSample = z.record(z.string(), z.unknown()).transform((raw): MetricSample => {
+  const sample: MetricSample = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (isMetricName(name) && typeof value === 'number' && Number.isFinite(value)) sample[name] = value;
+  }
+  return sample;
+});
+
+const kubeCall: z.ZodType<KubeCall> = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('read_routing'), service: z.string() }),
+  z.object({ op: z.literal('write_routing'), service: z.string(), split }),
+  z.object({ op: z.literal('read_back'), service: z.string() }),
+  z.object({ op: z.literal('read_endpoints'), version: z.string() }),
+]);
+
+const stepFailure: z.ZodType<StepFailure> = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('read_back_mismatch'), back: split, wanted: split }),
+  z.object({ kind: z.literal('no_ready_endpoints'), version: z.string(), service: z.string() }),
+  z.object({
+    kind: z.literal('not_recovered'),
+    windowMs: z.number(),
+    version: z.string(),
+    breaching: z.array(z.string()),
+  }),
+  z.object({ kind: z.literal('canary_not_from_stable'), split, stable: z.string() }),
+  z.object({ kind: z.literal('serving_unknown'), service: z.string() }),
+  z.object({ kind: z.literal('from_unknown') }),
+  z.object({ kind: z.literal('kube_error'), call: kubeCall, message: z.string() }),
+  z.object({ kind: z.literal('unexpected'), message: z.string() }),
+]);
+
+const abortCause: z.ZodType<AbortCause> = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('abort_if_held'),
+    metric: z.string().refine(isMetricName),
+    version: z.string(),
+    value: z.number().nullable(),
+    condition: z.string(),
+  }),
+  z.object({
+    kind: z.literal('not_healthy'),
+    windowMs: z.number(),
+    version: z.string(),
+    breaching: z.array(z.string()),
+  }),
+  z.object({ kind: z.literal('stopped_by'), by: z.string() }),
+  z.object({ kind: z.literal('error'), failure: stepFailure }),
+]);
+
+const sentChange = z.object({
+  method: z.enum(['PATCH', 'PUT']),
+  target: z.string(),
+  contentType: z.string(),
+  body: z.unknown(),
+  conflicts: z.number().optional(),
+});
+
+/** Fields any step may carry. Rows of the first builds wrote `phase` on every step; a test row may not. */
+const base = {
+  phase: z.number().nullable().default(null),
+  tick: z.number().optional(),
+  error: z.string().optional(),
+  stoppedBecause: z.string().optional(),
+};
+const remainingMs = z.number().nullable().optional();
+
+const stepDetail = z.discriminatedUnion('kind', [
+  z.object({
+    ...base,
+    kind: z.literal('confirm'),
+    from: z.string().optional(),
+    split: split.optional(),
+    baseline: metricSample.nullable().optional(),
+  }),
+  z.object({
+    ...base,
+    kind: z.literal('set_weight'),
+    weight: z.number(),
+    changes: z.array(sentChange).optional(),
+    revert: z.boolean().optional(),
+    reason: z.string().optional(),
+    cause: abortCause.optional(),
+  }),
+  z.object({
+    ...base,
+    kind: z.literal('observe'),
+    observeMs: z.number(),
+    observeUntil: z.number().optional(),
+    lastSample: metricSample.nullable().optional(),
+    remainingMs,
+    abortIf: z.string().optional(),
+  }),
+  z.object({
+    ...base,
+    kind: z.literal('verify'),
+    verifyMs: z.number().nullable().default(null),
+    verifyUntil: z.number().optional(),
+    series: z.record(z.string(), z.array(z.tuple([z.number(), z.number().nullable()]))).optional(),
+    after: metricSample.optional(),
+    recovered: z.boolean().optional(),
+    remainingMs,
+  }),
+  z.object({ ...base, kind: z.literal('post_actions') }),
+  z.object({
+    ...base,
+    kind: z.literal('stop'),
+    revert: z.boolean().optional(),
+    reason: z.string().optional(),
+    cause: abortCause.optional(),
+  }),
+]);
+
+const plan = z.object({
+  phases: z.array(z.number()).optional(),
+  canarySteps: z.array(z.number()).optional(),
+  requiredApprovals: z.number().optional(),
+  currentWeight: z.number().optional(),
+  startWeight: z.number().optional(),
+});
+
+/** Every key of every variant, so a field under another name on either side is found. */
+type Keys<T> = T extends unknown ? keyof T : never;
+type SameShape<A, B> = [A] extends [B]
+  ? [B] extends [A]
+    ? [Exclude<Keys<A>, Keys<B>> | Exclude<Keys<B>, Keys<A>>] extends [never]
+      ? true
+      : false
+    : false
+  : false;
+const detailMatchesDomain: SameShape<z.output<typeof stepDetail>, RollbackStepDetail> = true;
+const planMatchesDomain: SameShape<z.output<typeof plan>, RollbackPlanRecord> = true;
+void [detailMatchesDomain, planMatchesDomain];
+
+export const stepDetailSchema: z.ZodType<RollbackStepDetail> = stepDetail;
+export const rollbackPlanSchema: z.ZodType<RollbackPlanRecord> = plan;
+/** A step's failure and a canary's stop cause, as the timeline also keeps them (a rollback's end, an escalation). */
+export const stepFailureSchema: z.ZodType<StepFailure> = stepFailure;
+export const abortCauseSchema: z.ZodType<AbortCause> = abortCause;
