@@ -14,7 +14,10 @@ const N = scaled(1000);
 function summary(label: string, samples: number[]): string {
   const s = [...samples].sort((a, b) => a - b);
   const at = (p: number) => (s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN).toFixed(2);
-  return `${label}: n=${s.length} p50 ${at(50)} ms, p90 ${at(90)} ms, p99 ${at(99)} ms, max ${(s.at(-1) ?? NaN).toFixed(2)} ms`;
+  return (
+    `${label}: n=${s.length} p50 ${at(50)} ms, p90 ${at(90)} ms, p99 ${at(99)} ms, max ` +
+    `${(s.at(-1) ?? NaN).toFixed(2)} ms`
+  );
 }
 
 export async function benchAck(print: (line: string) => void): Promise<void> {
@@ -24,7 +27,13 @@ export async function benchAck(print: (line: string) => void): Promise<void> {
     const commands: number[] = [];
     const clicks: number[] = [];
     for (let i = 0; i < N; i++) {
-      const body = slashCommandBody({ command: COMMAND.rollback, text: i % 2 ? 'status prompt-service' : 'help', user_id: ALICE, channel_id: 'C0INCIDENT', trigger_id: `bench.cmd.${i}` });
+      const body = slashCommandBody({
+        command: COMMAND.rollback,
+        text: i % 2 ? 'status prompt-service' : 'help',
+        user_id: ALICE,
+        channel_id: 'C0INCIDENT',
+        trigger_id: `bench.cmd.${i}`,
+      });
       const t = performance.now();
       const res = await postSigned(world.url, body, { secret: SECRET });
       await res.text();
@@ -53,7 +62,10 @@ export async function benchAck(print: (line: string) => void): Promise<void> {
     await world.settle();
     print(summary('slash command ack (signed HTTP, /rollback help|status)', commands));
     print(summary('button click ack (signed HTTP, matrix select → stored + head message update)', clicks));
-    print(`head-message updates sent for the ${N.toLocaleString('en')} sequential clicks: ${world.slack.callsTo('chat.update').length} chat.update`);
+    print(
+      `head-message updates sent for the ${N.toLocaleString('en')} sequential clicks: ` +
+        `${world.slack.callsTo('chat.update').length} chat.update`,
+    );
   } finally {
     await world.stop();
   }

@@ -31,7 +31,13 @@ function body(i: number) {
     alerts: [
       {
         status: 'firing',
-        labels: { alertname: `PromptErrorRate${i % 50}`, service: 'prompt-service', version: 'v2.0.0', severity: 'warning', pod: `p-${i}` },
+        labels: {
+          alertname: `PromptErrorRate${i % 50}`,
+          service: 'prompt-service',
+          version: 'v2.0.0',
+          severity: 'warning',
+          pod: `p-${i}`,
+        },
         annotations: { summary: `error rate above 5% on pod p-${i}` },
         startsAt: new Date(Date.UTC(2026, 0, 5, 9)).toISOString(),
         endsAt: '0001-01-01T00:00:00Z',
@@ -54,7 +60,11 @@ export async function benchAlerts(print: (line: string) => void): Promise<void> 
       const wait = due - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const t = performance.now();
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERT_TOKEN}` }, body: body(i) });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERT_TOKEN}` },
+        body: body(i),
+      });
       await res.text();
       answers.push(performance.now() - t);
       if (res.status !== 202) throw new Error(`webhook answered ${res.status}`);
@@ -69,21 +79,31 @@ export async function benchAlerts(print: (line: string) => void): Promise<void> 
     const notes = world.slack.callsTo('chat.postMessage').length - heads;
     print(stats(`webhook answer (${ALERTS} alerts over ${SPREAD_MS / 1000} s)`, answers));
     print(`first alert of the storm → incident head message in Slack (cold start): ${firstHeadMs.toFixed(2)} ms`);
-    print(`Slack calls for the storm: ${heads} head message(s), ${notes} thread notes, ${world.slack.callsTo('chat.update').length} head updates; open incidents: ${world.rewind.store.incidents.listOpen().length}`);
+    print(
+      `Slack calls for the storm: ${heads} head message(s), ${notes} thread notes, ` +
+        `${world.slack.callsTo('chat.update').length} head updates; open incidents: ` +
+        `${world.rewind.store.incidents.listOpen().length}`,
+    );
     // Alert → first Slack call, measured over many incidents: each round's first alert opens a
     // new incident (the previous one resolved), so each sample is a full open-and-post.
-    for (const incident of world.rewind.store.incidents.listOpen()) world.rewind.services.incidents.resolve(incident.id, { kind: 'user', id: 'U0LEAD' });
+    for (const incident of world.rewind.store.incidents.listOpen())
+      world.rewind.services.incidents.resolve(incident.id, { kind: 'user', id: 'U0LEAD' });
     await world.settle();
     const firstCall: number[] = [];
     for (let round = 0; round < scaled(200); round++) {
       const before = world.slack.calls.length;
       const t = performance.now();
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERT_TOKEN}` }, body: body(ALERTS + round) });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERT_TOKEN}` },
+        body: body(ALERTS + round),
+      });
       await res.text();
       while (world.slack.calls.length === before) await new Promise((r) => setImmediate(r));
       firstCall.push(performance.now() - t);
       await world.settle();
-      for (const incident of world.rewind.store.incidents.listOpen()) world.rewind.services.incidents.resolve(incident.id, { kind: 'user', id: 'U0LEAD' });
+      for (const incident of world.rewind.store.incidents.listOpen())
+        world.rewind.services.incidents.resolve(incident.id, { kind: 'user', id: 'U0LEAD' });
       await world.settle();
     }
     print(stats('alert → first Slack call (new incident each time, warm)', firstCall));

@@ -11,7 +11,7 @@
  * late whenever the bot's event loop is stalled, and the stall would go missing from the figures.
  * Each round sends new alerts (new fingerprints), so every round stores all of them.
  */
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { COMMAND } from '../src/adapters/slack/ids.ts';
 import { BOT_ACTOR } from '../src/domain/types.ts';
 import { bigAlertmanagerBody, type BigBody } from '../test/support/big-alerts.ts';
@@ -58,7 +58,9 @@ const SENDER = `
     const t0 = performance.now();
     const post = (path, body, headers) => new Promise((resolve) => {
       const at = performance.now() - t0;
-      const req = request(o.base + path, { method: 'POST', agent: false, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
+      const length = Buffer.byteLength(body);
+      const options = { method: 'POST', agent: false, headers: { ...headers, 'content-length': length } };
+      const req = request(o.base + path, options, (res) => {
         res.on('data', () => {});
         res.on('end', () => resolve({ at, ms: performance.now() - t0 - at, status: res.statusCode }));
       });
@@ -74,7 +76,8 @@ const SENDER = `
     };
     const tick = setInterval(() => {
       const now = performance.now() - t0;
-      if ((webhooksDone !== null && now > webhooksDone + o.tailMs) || next >= o.commands.length) return clearInterval(tick);
+      const tailOver = webhooksDone !== null && now > webhooksDone + o.tailMs;
+      if (tailOver || next >= o.commands.length) return clearInterval(tick);
       command();
     }, o.intervalMs);
     setTimeout(() => {
@@ -92,20 +95,43 @@ const SENDER = `
   });
 `;
 
-function send(base: string, bodies: string[], commands: Array<{ body: string; headers: Record<string, string> }>): Promise<Traffic> {
-  return runSender<Traffic>(SENDER, { base, token: ALERT_TOKEN, bodies, commands, intervalMs: COMMAND_INTERVAL_MS, leadMs: LEAD_MS, tailMs: TAIL_MS });
+function send(
+  base: string,
+  bodies: string[],
+  commands: Array<{ body: string; headers: Record<string, string> }>,
+): Promise<Traffic> {
+  return runSender<Traffic>(SENDER, {
+    base,
+    token: ALERT_TOKEN,
+    bodies,
+    commands,
+    intervalMs: COMMAND_INTERVAL_MS,
+    leadMs: LEAD_MS,
+    tailMs: TAIL_MS,
+  });
 }
 
 /** Enough signed commands for the longest run: one every interval for a minute. */
 function signedCommands(round: string, channel: string): Array<{ body: string; headers: Record<string, string> }> {
   return Array.from({ length: 60_000 / COMMAND_INTERVAL_MS }, (_, i) => {
-    const body = slashCommandBody({ command: COMMAND.rollback, text: i % 2 ? 'status prompt-service' : 'help', user_id: ALICE, channel_id: channel, trigger_id: `bench.big.${round}.${i}` });
+    const body = slashCommandBody({
+      command: COMMAND.rollback,
+      text: i % 2 ? 'status prompt-service' : 'help',
+      user_id: ALICE,
+      channel_id: channel,
+      trigger_id: `bench.big.${round}.${i}`,
+    });
     return { body, headers: { ...signRequest(SECRET, body) } };
   });
 }
 
-const at = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-const median = (values: number[]) => at([...values].sort((a, b) => a - b), 50);
+const at = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const median = (values: number[]) =>
+  at(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 const f = (ms: number) => `${ms.toFixed(1)} ms`;
 
 interface Phase {
@@ -123,7 +149,11 @@ async function phase(world: World, bodies: BigBody[], round: number, label: stri
   const commands = signedCommands(`${round}.${label}`, world.rewind.config.slack.incidentChannel);
   const stall = monitorEventLoopDelay({ resolution: 10 });
   stall.enable();
-  const traffic = await send(`http://127.0.0.1:${world.rewind.port}`, bodies.map((b) => b.json), commands);
+  const traffic = await send(
+    `http://127.0.0.1:${world.rewind.port}`,
+    bodies.map((b) => b.json),
+    commands,
+  );
   stall.disable();
   const start = Math.min(...traffic.webhooks.map((w) => w.at));
   const end = Math.max(...traffic.webhooks.map((w) => w.at + w.ms));
@@ -146,26 +176,35 @@ interface Round {
 
 /** Three new groups of alerts fire at once, then the same three groups resolve at once. */
 async function round(world: World, n: number): Promise<Round> {
-  const firing = Array.from({ length: WEBHOOKS }, (_, k) => bigAlertmanagerBody({ services: SERVICES, tag: `r${n}w${k}`, maxBytes: BODY_BYTES }));
-  const resolved = Array.from({ length: WEBHOOKS }, (_, k) => bigAlertmanagerBody({ services: SERVICES, tag: `r${n}w${k}`, maxBytes: BODY_BYTES, status: 'resolved' }));
+  const firing = Array.from({ length: WEBHOOKS }, (_, k) =>
+    bigAlertmanagerBody({ services: SERVICES, tag: `r${n}w${k}`, maxBytes: BODY_BYTES }),
+  );
+  const resolved = Array.from({ length: WEBHOOKS }, (_, k) =>
+    bigAlertmanagerBody({ services: SERVICES, tag: `r${n}w${k}`, maxBytes: BODY_BYTES, status: 'resolved' }),
+  );
   const fingerprints = firing.flatMap((b) => b.fingerprints);
-  const statuses = () => fingerprints.map((fp) => world.rewind.store.alerts.get('alertmanager', fp)?.status ?? 'missing');
+  const statuses = () =>
+    fingerprints.map((fp) => world.rewind.store.alerts.get('alertmanager', fp)?.status ?? 'missing');
   const problems: string[] = [];
 
   const fired = await phase(world, firing, n, 'firing');
   const open = world.rewind.store.incidents.listOpen();
-  if (statuses().some((s) => s !== 'firing')) problems.push(`${statuses().filter((s) => s !== 'firing').length} alerts not stored as firing`);
-  if (open.length !== SERVICES.length || new Set(open.map((i) => i.service)).size !== open.length) problems.push(`${open.length} open incidents for ${SERVICES.length} services`);
+  if (statuses().some((s) => s !== 'firing'))
+    problems.push(`${statuses().filter((s) => s !== 'firing').length} alerts not stored as firing`);
+  if (open.length !== SERVICES.length || new Set(open.map((i) => i.service)).size !== open.length)
+    problems.push(`${open.length} open incidents for ${SERVICES.length} services`);
   await world.settle();
 
   const cleared = await phase(world, resolved, n, 'resolved');
-  if (statuses().some((s) => s !== 'resolved')) problems.push(`${statuses().filter((s) => s !== 'resolved').length} alerts not stored as resolved`);
+  if (statuses().some((s) => s !== 'resolved'))
+    problems.push(`${statuses().filter((s) => s !== 'resolved').length} alerts not stored as resolved`);
   await world.settle();
   // The next round opens its incidents again, so each round does the same work.
   for (const incident of open) world.rewind.services.incidents.resolve(incident.id, BOT_ACTOR);
   await world.settle();
   for (const p of [fired, cleared]) {
-    if (p.webhooks.some((w) => w.status !== 202)) problems.push(`webhooks answered ${p.webhooks.map((w) => w.status).join(', ')}`);
+    if (p.webhooks.some((w) => w.status !== 202))
+      problems.push(`webhooks answered ${p.webhooks.map((w) => w.status).join(', ')}`);
     if (!p.commandsOk) problems.push('a slash command was not answered 200');
   }
   return { firing: fired, resolved: cleared, problems };
@@ -174,16 +213,23 @@ async function round(world: World, n: number): Promise<Round> {
 function phaseLine(label: string, p: Phase): string {
   const s = [...p.during].sort((a, b) => a - b);
   return (
-    `${label}: slash command during the webhooks n=${s.length} p50 ${f(at(s, 50))}, p99 ${f(at(s, 99))}, max ${f(s.at(-1) ?? NaN)}; ` +
+    `${label}: slash command during the webhooks n=${s.length} p50 ${f(at(s, 50))}, p99 ${f(at(s, 99))}, max ` +
+    `${f(s.at(-1) ?? NaN)}; ` +
     `webhook answers ${p.webhooks.map((w) => `${w.status} in ${w.ms.toFixed(0)} ms`).join(', ')}; ` +
     `event-loop delay max ${f(p.stallMax)}, p99 ${f(p.stallP99)}`
   );
 }
 
 function medianLine(label: string, phases: Phase[]): string {
-  const of = (p: Phase, q: number) => at([...p.during].sort((a, b) => a - b), q);
+  const of = (p: Phase, q: number) =>
+    at(
+      [...p.during].sort((a, b) => a - b),
+      q,
+    );
   return (
-    `${label}, median of ${phases.length} rounds: slash command before the webhooks p50 ${f(median(phases.flatMap((p) => p.idle)))}; during the webhooks p50 ${f(median(phases.map((p) => of(p, 50))))}, ` +
+    `${label}, median of ${phases.length} rounds: slash command before the webhooks p50 ` +
+    `${f(median(phases.flatMap((p) => p.idle)))}; during the webhooks p50 ` +
+    `${f(median(phases.map((p) => of(p, 50))))}, ` +
     `p99 ${f(median(phases.map((p) => of(p, 99))))}, max ${f(median(phases.map((p) => Math.max(...p.during))))}; ` +
     `last webhook answer ${f(median(phases.map((p) => Math.max(...p.webhooks.map((w) => w.ms)))))}; ` +
     `event-loop delay max ${f(median(phases.map((p) => p.stallMax)))}, p99 ${f(median(phases.map((p) => p.stallP99)))}`
@@ -195,7 +241,8 @@ export async function benchBigWebhooks(print: (line: string) => void): Promise<v
   try {
     const sample = bigAlertmanagerBody({ services: SERVICES, tag: 'sample', maxBytes: BODY_BYTES });
     print(
-      `each webhook: ${sample.bytes.toLocaleString('en')} bytes, ${sample.alerts} alerts over ${SERVICES.length} services; ${WEBHOOKS} at once ` +
+      `each webhook: ${sample.bytes.toLocaleString('en')} bytes, ${sample.alerts} alerts over ${SERVICES.length} ` +
+        `services; ${WEBHOOKS} at once ` +
         `(firing, then the same alerts resolved), a slash command every ${COMMAND_INTERVAL_MS} ms`,
     );
     // A running bot, not a cold one: the code paths compiled, the incident messages' queues used.
@@ -207,14 +254,28 @@ export async function benchBigWebhooks(print: (line: string) => void): Promise<v
       print(`round ${n} ${phaseLine('firing', r.firing)}`);
       print(`round ${n} ${phaseLine('resolved', r.resolved)}`);
     }
-    print(medianLine('firing', rounds.map((r) => r.firing)));
-    print(medianLine('resolved', rounds.map((r) => r.resolved)));
+    print(
+      medianLine(
+        'firing',
+        rounds.map((r) => r.firing),
+      ),
+    );
+    print(
+      medianLine(
+        'resolved',
+        rounds.map((r) => r.resolved),
+      ),
+    );
     const problems = rounds.flatMap((r, i) => r.problems.map((p) => `round ${i + 1}: ${p}`));
-    print(`every webhook 202, every alert stored (firing, then resolved), one incident per service, every command 200: ${problems.length === 0 ? 'yes' : `NO (${problems.join('; ')})`}`);
+    print(
+      `every webhook 202, every alert stored (firing, then resolved), one incident per service, every command 200: ` +
+        `${problems.length === 0 ? 'yes' : `NO (${problems.join('; ')})`}`,
+    );
     const worst = median(rounds.map((r) => Math.max(...r.firing.during, ...r.resolved.during)));
     print(
       `target: slash command answered in < ${TARGET_MS} ms while three 1 MiB webhooks are processed ` +
-        `(slowest of a round, median of rounds: ${f(worst)}): ${SMOKE ? 'not judged on a smoke run' : worst < TARGET_MS && problems.length === 0 ? 'PASS' : 'FAIL'}`,
+        `(slowest of a round, median of rounds: ${f(worst)}): ` +
+        `${SMOKE ? 'not judged on a smoke run' : worst < TARGET_MS && problems.length === 0 ? 'PASS' : 'FAIL'}`,
     );
   } finally {
     await world.stop();

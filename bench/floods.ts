@@ -53,7 +53,9 @@ const SENDER = `
     const post = (path, body, headers) => new Promise((resolve) => {
       const t = performance.now();
       const done = (status) => resolve({ ms: performance.now() - t, status: String(status) });
-      const req = request(o.base + path, { method: 'POST', agent: false, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
+      const length = Buffer.byteLength(body);
+      const options = { method: 'POST', agent: false, headers: { ...headers, 'content-length': length } };
+      const req = request(o.base + path, options, (res) => {
         res.on('data', () => {});
         res.on('end', () => done(res.statusCode));
       });
@@ -73,7 +75,8 @@ const SENDER = `
       const big = Buffer.alloc(o.floodBytes, 0x78);
       const ts = Math.floor(Date.now() / 1000) - 3600;
       return out(await Promise.all(Array.from({ length: o.floods }, (_, i) => {
-        const signed = i % 2 ? { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': 'v0=' + 'a'.repeat(64) } : {};
+        const stale = { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': 'v0=' + 'a'.repeat(64) };
+        const signed = i % 2 ? stale : {};
         return post('/slack/events', big, { 'content-type': 'application/x-www-form-urlencoded', ...signed });
       })));
     }
@@ -82,14 +85,19 @@ const SENDER = `
       const state = { closed: false };
       s.on('error', () => {});
       s.on('close', () => (state.closed = true));
-      s.write('POST /alerts/generic HTTP/1.1\\r\\nHost: x\\r\\nauthorization: Bearer ' + o.token + '\\r\\ncontent-type: application/json\\r\\ntransfer-encoding: chunked\\r\\n\\r\\n1\\r\\n{\\r\\n');
+      s.write(
+        'POST /alerts/generic HTTP/1.1\\r\\nHost: x\\r\\nauthorization: Bearer ' + o.token + '\\r\\n' +
+          'content-type: application/json\\r\\ntransfer-encoding: chunked\\r\\n\\r\\n1\\r\\n{\\r\\n',
+      );
       const t = setInterval(() => !state.closed && s.write('1\\r\\n \\r\\n'), 1000);
       return { state, stop: () => { clearInterval(t); s.destroy(); } };
     });
     await sleep(200);
     const small = [];
     for (let i = 0; i < o.smallAlerts; i++) {
-      small.push(await post('/alerts/generic', JSON.stringify({ service: 'prompt-service', severity: 'watch', summary: 'small alert ' + i }), { 'content-type': 'application/json', authorization: 'Bearer ' + o.token }));
+      const alert = JSON.stringify({ service: 'prompt-service', severity: 'watch', summary: 'small alert ' + i });
+      const headers = { 'content-type': 'application/json', authorization: 'Bearer ' + o.token };
+      small.push(await post('/alerts/generic', alert, headers));
       await sleep(100);
     }
     const open = tricklers.filter((t) => !t.state.closed).length;
@@ -100,7 +108,8 @@ const SENDER = `
 
 const sender = <T>(input: Record<string, unknown>): Promise<T> => runSender<T>(SENDER, input);
 
-const at = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const at = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const f = (ms: number) => `${ms.toFixed(1)} ms`;
 const spread = (sent: Sent[]) => {
   const s = sent.map((x) => x.ms).sort((a, b) => a - b);
@@ -118,10 +127,21 @@ export async function benchFloods(print: (line: string) => void): Promise<void> 
     const channel = world.rewind.config.slack.incidentChannel;
     const commands = (n: number, tag: string) =>
       Array.from({ length: n }, (_, i) => {
-        const body = slashCommandBody({ command: COMMAND.rollback, text: 'help', user_id: ALICE, channel_id: channel, trigger_id: `bench.flood.${tag}.${i}` });
+        const body = slashCommandBody({
+          command: COMMAND.rollback,
+          text: 'help',
+          user_id: ALICE,
+          channel_id: channel,
+          trigger_id: `bench.flood.${tag}.${i}`,
+        });
         return { body, headers: { ...signRequest(SECRET, body) } };
       });
-    const idle = await sender<Sent[]>({ role: 'commands', base, commands: commands(10, 'idle'), intervalMs: COMMAND_INTERVAL_MS });
+    const idle = await sender<Sent[]>({
+      role: 'commands',
+      base,
+      commands: commands(10, 'idle'),
+      intervalMs: COMMAND_INTERVAL_MS,
+    });
 
     const stall = monitorEventLoopDelay({ resolution: 10 });
     let peakRss = process.memoryUsage().rss;
@@ -129,21 +149,54 @@ export async function benchFloods(print: (line: string) => void): Promise<void> 
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
     stall.enable();
     const [during, flood] = await Promise.all([
-      sender<Sent[]>({ role: 'commands', base, commands: commands(COMMANDS, 'during'), intervalMs: COMMAND_INTERVAL_MS }),
+      sender<Sent[]>({
+        role: 'commands',
+        base,
+        commands: commands(COMMANDS, 'during'),
+        intervalMs: COMMAND_INTERVAL_MS,
+      }),
       sender<Sent[]>({ role: 'flood', base, floods: FLOODS, floodBytes: FLOOD_BYTES }),
     ]);
     stall.disable();
     clearInterval(sampler);
-    const trickle = await sender<{ small: Sent[]; open: number }>({ role: 'trickle', base, token: ALERT_TOKEN, tricklers: TRICKLERS, smallAlerts: SMALL_ALERTS });
+    const trickle = await sender<{ small: Sent[]; open: number }>({
+      role: 'trickle',
+      base,
+      token: ALERT_TOKEN,
+      tricklers: TRICKLERS,
+      smallAlerts: SMALL_ALERTS,
+    });
 
     const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
-    print(`${FLOODS} bodies of 4 MB at once on /slack/events (half unsigned, half an hour stale), a signed /rollback help every ${COMMAND_INTERVAL_MS} ms`);
-    print(`slash command before the flood ${spread(idle)}; during it ${spread(during)}; the bot's event-loop delay meanwhile max ${f(stall.max / 1e6)}, p99 ${f(stall.percentile(99) / 1e6)}`);
-    print(`the flood was answered ${counts(flood)} (a reset: refused and closed while the client still wrote); the bot's resident memory ${mb(idleRss)} before, peak ${mb(peakRss)}`);
-    print(`${TRICKLERS} webhooks trickling a byte a second: small alerts ${spread(trickle.small)}, answered ${counts(trickle.small)}; trickling senders still connected at the end: ${trickle.open} of ${TRICKLERS}`);
-    const p99 = at(during.map((x) => x.ms).sort((a, b) => a - b), 99);
-    const ok = during.every((x) => x.status === '200') && trickle.small.every((x) => x.status === '202') && flood.every((x) => x.status === '401' || x.status === 'reset');
-    print(`target: commands p99 < ${TARGET_MS} ms during the flood (${f(p99)}), every command 200, every small alert 202, every flood body refused: ${SMOKE ? 'not judged on a smoke run' : p99 < TARGET_MS && ok ? 'PASS' : 'FAIL'}`);
+    print(
+      `${FLOODS} bodies of 4 MB at once on /slack/events (half unsigned, half an hour stale), a signed /rollback ` +
+        `help every ${COMMAND_INTERVAL_MS} ms`,
+    );
+    print(
+      `slash command before the flood ${spread(idle)}; during it ${spread(during)}; the bot's event-loop delay ` +
+        `meanwhile max ${f(stall.max / 1e6)}, p99 ${f(stall.percentile(99) / 1e6)}`,
+    );
+    print(
+      `the flood was answered ${counts(flood)} (a reset: refused and closed while the client still wrote); the bot's ` +
+        `resident memory ${mb(idleRss)} before, peak ${mb(peakRss)}`,
+    );
+    print(
+      `${TRICKLERS} webhooks trickling a byte a second: small alerts ${spread(trickle.small)}, answered ` +
+        `${counts(trickle.small)}; trickling senders still connected at the end: ${trickle.open} of ${TRICKLERS}`,
+    );
+    const p99 = at(
+      during.map((x) => x.ms).sort((a, b) => a - b),
+      99,
+    );
+    const ok =
+      during.every((x) => x.status === '200') &&
+      trickle.small.every((x) => x.status === '202') &&
+      flood.every((x) => x.status === '401' || x.status === 'reset');
+    print(
+      `target: commands p99 < ${TARGET_MS} ms during the flood (${f(p99)}), every command 200, every small alert ` +
+        `202, every flood body refused: ` +
+        `${SMOKE ? 'not judged on a smoke run' : p99 < TARGET_MS && ok ? 'PASS' : 'FAIL'}`,
+    );
   } finally {
     await world.stop();
   }

@@ -10,7 +10,10 @@ import { benchSpine } from './spine.ts';
 import { benchWebhooks } from './webhooks.ts';
 
 const print = (line: string) => console.log(`  ${line}`);
-console.log(`Rewind benchmarks — node ${process.version}, ${new Date().toISOString()}${SMOKE ? ' — SMOKE RUN (1/20 size): the figures mean nothing' : ''}`);
+console.log(
+  `Rewind benchmarks — node ${process.version}, ` +
+    `${new Date().toISOString()}${SMOKE ? ' — SMOKE RUN (1/20 size): the figures mean nothing' : ''}`,
+);
 console.log('spine');
 await benchSpine(print);
 console.log('slack acks');

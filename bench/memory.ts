@@ -13,7 +13,15 @@
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import { ACTION, BLOCK, COMMAND, VIEW } from '../src/adapters/slack/ids.ts';
-import { appHomeOpenedEvent, blockActionsPayload, eventCallbackBody, interactionBody, postSigned, slashCommandBody, viewSubmissionPayload } from '../test/support/slack-signing.ts';
+import {
+  appHomeOpenedEvent,
+  blockActionsPayload,
+  eventCallbackBody,
+  interactionBody,
+  postSigned,
+  slashCommandBody,
+  viewSubmissionPayload,
+} from '../test/support/slack-signing.ts';
 import { ALERT_TOKEN, ALICE, BOB, LEAD, SECRET, startWorld, type World } from '../test/support/world.ts';
 import { scaled, SMOKE } from './scale.ts';
 
@@ -43,7 +51,12 @@ async function settledHeap(gc: () => void): Promise<{ heap: number; rss: number 
   return { heap: heapUsed, rss };
 }
 
-function alertmanager(service: string, fingerprint: string, severity: string, status: 'firing' | 'resolved' = 'firing') {
+function alertmanager(
+  service: string,
+  fingerprint: string,
+  severity: string,
+  status: 'firing' | 'resolved' = 'firing',
+) {
   return {
     version: '4',
     status,
@@ -71,12 +84,14 @@ function alertmanager(service: string, fingerprint: string, severity: string, st
 /** The i-th request of the mix; each sends one HTTP request to the bot and drains the answer. */
 function request(world: World, i: number): () => Promise<unknown> {
   const slackUrl = world.url;
-  const alerts = (source: string, body: string, token = ALERT_TOKEN) => () =>
-    fetch(`http://127.0.0.1:${world.rewind.port}/alerts/${source}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body,
-    }).then((r) => r.text());
+  const alerts =
+    (source: string, body: string, token = ALERT_TOKEN) =>
+    () =>
+      fetch(`http://127.0.0.1:${world.rewind.port}/alerts/${source}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body,
+      }).then((r) => r.text());
   const signed = (body: string) => () => postSigned(slackUrl, body, { secret: SECRET }).then((r) => r.text());
   const user = USERS[i % USERS.length] ?? LEAD;
   // One Slack delivery in ten comes from a workspace id never seen before, as a fuzzer's do (or
@@ -89,41 +104,134 @@ function request(world: World, i: number): () => Promise<unknown> {
   const responseUrl = world.slack.responseUrl();
   switch (i % 12) {
     case 0:
-      return signed(slashCommandBody({ command: COMMAND.rollback, text: i % 24 ? 'status prompt-service' : 'help', user_id: user, channel_id: channel, response_url: responseUrl, ...(team_id ? { team_id } : {}) }));
+      return signed(
+        slashCommandBody({
+          command: COMMAND.rollback,
+          text: i % 24 ? 'status prompt-service' : 'help',
+          user_id: user,
+          channel_id: channel,
+          response_url: responseUrl,
+          ...(team_id ? { team_id } : {}),
+        }),
+      );
     case 1:
-      return signed(slashCommandBody({ command: COMMAND.incident, text: i % 24 === 1 ? 'list' : 'status', user_id: user, channel_id: channel, response_url: responseUrl }));
+      return signed(
+        slashCommandBody({
+          command: COMMAND.incident,
+          text: i % 24 === 1 ? 'list' : 'status',
+          user_id: user,
+          channel_id: channel,
+          response_url: responseUrl,
+        }),
+      );
     case 2:
-      return signed(slashCommandBody({ command: COMMAND.drill, text: 'history', user_id: user, channel_id: channel, response_url: responseUrl }));
+      return signed(
+        slashCommandBody({
+          command: COMMAND.drill,
+          text: 'history',
+          user_id: user,
+          channel_id: channel,
+          response_url: responseUrl,
+        }),
+      );
     case 3: {
       const value = ['all', 'partial', 'minor'][i % 3] ?? 'all';
-      return signed(interactionBody(blockActionsPayload({ user, actionId: ACTION.userImpact, blockId: BLOCK.matrix, selectedOption: { text: value, value }, channel, messageTs, responseUrl, ...(teamId ? { teamId } : {}) })));
+      return signed(
+        interactionBody(
+          blockActionsPayload({
+            user,
+            actionId: ACTION.userImpact,
+            blockId: BLOCK.matrix,
+            selectedOption: { text: value, value },
+            channel,
+            messageTs,
+            responseUrl,
+            ...(teamId ? { teamId } : {}),
+          }),
+        ),
+      );
     }
     case 4:
-      return signed(interactionBody(blockActionsPayload({ user, actionId: ACTION.acknowledge, value: incident?.id ?? 'INC-0', channel, messageTs, responseUrl })));
+      return signed(
+        interactionBody(
+          blockActionsPayload({
+            user,
+            actionId: ACTION.acknowledge,
+            value: incident?.id ?? 'INC-0',
+            channel,
+            messageTs,
+            responseUrl,
+          }),
+        ),
+      );
     case 5:
       // A decision button: opens the confirmation modal for an approver, refuses anyone else.
-      return signed(interactionBody(blockActionsPayload({ user, actionId: ACTION.gradual, value: incident?.id ?? 'INC-0', channel, messageTs, responseUrl })));
+      return signed(
+        interactionBody(
+          blockActionsPayload({
+            user,
+            actionId: ACTION.gradual,
+            value: incident?.id ?? 'INC-0',
+            channel,
+            messageTs,
+            responseUrl,
+          }),
+        ),
+      );
     case 6:
       // A submission whose metadata no dialog of ours produced: refused, nothing started.
-      return signed(interactionBody(viewSubmissionPayload({ user, callbackId: VIEW.confirmRollback, privateMetadata: `{"bench":${i}}` })));
+      return signed(
+        interactionBody(
+          viewSubmissionPayload({ user, callbackId: VIEW.confirmRollback, privateMetadata: `{"bench":${i}}` }),
+        ),
+      );
     case 7:
       return signed(eventCallbackBody({ event: appHomeOpenedEvent(user) }));
     case 8:
       // A new alert for a configured service: stored, grouped into its incident, noted in the thread.
-      return alerts('alertmanager', JSON.stringify(alertmanager(i % 24 === 8 ? 'prompt-service-staging' : 'prompt-service', `fp-${i}`, ['watch', 'warning'][i % 2] ?? 'warning')));
+      return alerts(
+        'alertmanager',
+        JSON.stringify(
+          alertmanager(
+            i % 24 === 8 ? 'prompt-service-staging' : 'prompt-service',
+            `fp-${i}`,
+            ['watch', 'warning'][i % 2] ?? 'warning',
+          ),
+        ),
+      );
     case 9:
       // A service nobody configured: stored, announced once per service name.
-      return alerts('generic', JSON.stringify({ service: `unknown-${i % 500}`, severity: 'warning', summary: 'from another team' }));
+      return alerts(
+        'generic',
+        JSON.stringify({ service: `unknown-${i % 500}`, severity: 'warning', summary: 'from another team' }),
+      );
     case 10:
-      return i % 24 === 10 ? alerts('alertmanager', '{"version":"4","alerts":[') : alerts('grafana', JSON.stringify({ alerts: [{ status: 'firing' }] }));
+      return i % 24 === 10
+        ? alerts('alertmanager', '{"version":"4","alerts":[')
+        : alerts('grafana', JSON.stringify({ alerts: [{ status: 'firing' }] }));
     default:
-      return i % 24 === 11 ? alerts('generic', JSON.stringify({ service: 'prompt-service', severity: 'warning', summary: 'x' }), 'wrong-token') : signed(slashCommandBody({ command: COMMAND.rollback, text: 'nonsense words', user_id: user, channel_id: channel, response_url: responseUrl }));
+      return i % 24 === 11
+        ? alerts(
+            'generic',
+            JSON.stringify({ service: 'prompt-service', severity: 'warning', summary: 'x' }),
+            'wrong-token',
+          )
+        : signed(
+            slashCommandBody({
+              command: COMMAND.rollback,
+              text: 'nonsense words',
+              user_id: user,
+              channel_id: channel,
+              response_url: responseUrl,
+            }),
+          );
   }
 }
 
 /** Resolves the open incidents now and then, so new ones open and per-incident state comes and goes. */
 function resolveOpen(world: World): void {
-  for (const incident of world.rewind.store.incidents.listOpen()) world.rewind.services.incidents.resolve(incident.id, { kind: 'user', id: LEAD });
+  for (const incident of world.rewind.store.incidents.listOpen())
+    world.rewind.services.incidents.resolve(incident.id, { kind: 'user', id: LEAD });
 }
 
 /** Empties what the stand-ins record for assertions, so only the bot's memory is left to grow. */
@@ -167,10 +275,19 @@ export async function benchMemory(print: (line: string) => void): Promise<void> 
     const idle = await settledHeap(gc);
 
     const growth = (idle.heap - start.heap) / start.heap;
-    print(`${REQUESTS.toLocaleString('en')} mixed requests in ${(sendMs / 1000).toFixed(1)} s (${CONCURRENCY} in flight), then ${IDLE_MS / 1000} s idle`);
-    print(`heap after GC: start ${MB(start.heap)}, after traffic ${MB(after.heap)}, after idle ${MB(idle.heap)} (${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)}%)`);
+    print(
+      `${REQUESTS.toLocaleString('en')} mixed requests in ${(sendMs / 1000).toFixed(1)} s (${CONCURRENCY} in ` +
+        `flight), then ${IDLE_MS / 1000} s idle`,
+    );
+    print(
+      `heap after GC: start ${MB(start.heap)}, after traffic ${MB(after.heap)}, after idle ${MB(idle.heap)} ` +
+        `(${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)}%)`,
+    );
     print(`rss: start ${MB(start.rss)}, after traffic ${MB(after.rss)}, after idle ${MB(idle.rss)}`);
-    print(`target: heap after idle within 10% of start — ${SMOKE ? 'not judged on a smoke run' : Math.abs(growth) <= 0.1 ? 'PASS' : 'FAIL'}`);
+    print(
+      `target: heap after idle within 10% of start — ` +
+        `${SMOKE ? 'not judged on a smoke run' : Math.abs(growth) <= 0.1 ? 'PASS' : 'FAIL'}`,
+    );
   } finally {
     await world.stop();
   }

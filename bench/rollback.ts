@@ -39,15 +39,32 @@ export async function benchRollback(print: (line: string) => void): Promise<void
   try {
     for (let i = 0; i < N; i++) {
       const incident = await world.openIncident();
-      await world.act({ user: LEAD, actionId: ACTION.immediate, value: incident.id, blockId: BLOCK.decisions, messageTs: incident.slackTs ?? '' });
-      const metadata = (world.slack.callsTo('views.open').at(-1)?.args.view as { private_metadata: string }).private_metadata;
+      await world.act({
+        user: LEAD,
+        actionId: ACTION.immediate,
+        value: incident.id,
+        blockId: BLOCK.decisions,
+        messageTs: incident.slackTs ?? '',
+      });
+      const metadata = (world.slack.callsTo('views.open').at(-1)?.args.view as { private_metadata: string })
+        .private_metadata;
       kube.clearRequests();
       let patchedAt = 0;
       kube.beforeNext({ method: 'PATCH', path: SERVICE_PATH }, () => (patchedAt = performance.now()));
       const t0 = performance.now();
-      const res = await postSigned(world.url, interactionBody(viewSubmissionPayload({ user: LEAD, callbackId: VIEW.confirmRollback, privateMetadata: metadata })), { secret: SECRET });
+      const res = await postSigned(
+        world.url,
+        interactionBody(
+          viewSubmissionPayload({ user: LEAD, callbackId: VIEW.confirmRollback, privateMetadata: metadata }),
+        ),
+        { secret: SECRET },
+      );
       await res.text();
-      const switched = () => world.rewind.store.rollbacks.history()[0]?.status !== 'running' || world.rewind.store.rollbacks.steps(world.rewind.store.rollbacks.history()[0]?.id ?? '').some((s) => s.name === 'switch' && s.status === 'succeeded');
+      const switched = () =>
+        world.rewind.store.rollbacks.history()[0]?.status !== 'running' ||
+        world.rewind.store.rollbacks
+          .steps(world.rewind.store.rollbacks.history()[0]?.id ?? '')
+          .some((s) => s.name === 'switch' && s.status === 'succeeded');
       await until(() => patchedAt > 0 && switched());
       const done = performance.now();
       toPatch.push(patchedAt - t0);
@@ -55,15 +72,26 @@ export async function benchRollback(print: (line: string) => void): Promise<void
       // Time the stand-in itself spent is tiny; what remains is client-node, HTTP and the bot.
       inKube.push(kube.requests.length);
       // The rest (verification over the verify window) runs on the compressed clock.
-      await world.runUntil(() => world.rewind.store.rollbacks.history()[0]?.status === 'succeeded', { stepMs: 30_000, maxMs: 20 * 60_000 });
+      await world.runUntil(() => world.rewind.store.rollbacks.history()[0]?.status === 'succeeded', {
+        stepMs: 30_000,
+        maxMs: 20 * 60_000,
+      });
       // Verification resolves it when the metrics recovered; otherwise close it for the next round.
-      if (world.rewind.store.incidents.get(incident.id)?.status !== 'resolved') world.rewind.services.incidents.resolve(incident.id, { kind: 'user', id: LEAD });
-      kube.edit('Service', 'prompts', 'prompt-service', (o) => ((o as { spec: { selector: Record<string, string> } }).spec.selector.version = 'v2.0.0'));
+      if (world.rewind.store.incidents.get(incident.id)?.status !== 'resolved')
+        world.rewind.services.incidents.resolve(incident.id, { kind: 'user', id: LEAD });
+      kube.edit(
+        'Service',
+        'prompts',
+        'prompt-service',
+        (o) => ((o as { spec: { selector: Record<string, string> } }).spec.selector.version = 'v2.0.0'),
+      );
       await world.settle();
     }
     print(stats('confirmation → PATCH of the Service selector', toPatch));
     print(stats('confirmation → patched, read back and endpoints checked', toReadBack));
-    print(`Kubernetes requests per immediate rollback: ${inKube[0]} (preflight, confirm, switch, read back, endpoints)`);
+    print(
+      `Kubernetes requests per immediate rollback: ${inKube[0]} (preflight, confirm, switch, read back, endpoints)`,
+    );
   } finally {
     await world.stop();
   }

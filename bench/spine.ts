@@ -44,10 +44,26 @@ export async function benchSpine(print: (line: string) => void): Promise<void> {
   const [, evalMs] = time(() => {
     for (let i = 0; i < N; i++) {
       const e = i % 20 < 10 ? 0.12 : 0.01;
-      state = evaluate(state, { error_rate: e, availability: 1 - e, p50_latency: 400, p95_latency: 1500, p99_latency: 2500, hallucination_rate: 0.02, user_complaints: 0 }, i * 30_000, rules).state;
+      state = evaluate(
+        state,
+        {
+          error_rate: e,
+          availability: 1 - e,
+          p50_latency: 400,
+          p95_latency: 1500,
+          p99_latency: 2500,
+          hallucination_rate: 0.02,
+          user_complaints: 0,
+        },
+        i * 30_000,
+        rules,
+      ).state;
     }
   });
-  print(`trigger evaluations: ${Math.round(N / (evalMs / 1000)).toLocaleString('en')} per second (${N.toLocaleString('en')} samples, 9 conditions each)`);
+  print(
+    `trigger evaluations: ${Math.round(N / (evalMs / 1000)).toLocaleString('en')} per second ` +
+      `(${N.toLocaleString('en')} samples, 9 conditions each)`,
+  );
 
   const dir = mkdtempSync(join(tmpdir(), 'rewind-bench-'));
   try {
@@ -68,7 +84,11 @@ export async function benchSpine(print: (line: string) => void): Promise<void> {
     const t = performance.now();
     await timers.runDue();
     const fireMs = performance.now() - t;
-    print(`durable timers: schedule ${T.toLocaleString('en')} in ${scheduleMs.toFixed(0)} ms; claim + fire ${fired.toLocaleString('en')} in ${fireMs.toFixed(0)} ms (${Math.round(fired / (fireMs / 1000)).toLocaleString('en')}/s, WAL file on disk)`);
+    print(
+      `durable timers: schedule ${T.toLocaleString('en')} in ${scheduleMs.toFixed(0)} ms; claim + fire ` +
+        `${fired.toLocaleString('en')} in ${fireMs.toFixed(0)} ms ` +
+        `(${Math.round(fired / (fireMs / 1000)).toLocaleString('en')}/s, WAL file on disk)`,
+    );
 
     // The transition alone is measured: no escalation timers, no notifier, no stakeholder notice.
     const incidents = new IncidentService({
@@ -81,14 +101,20 @@ export async function benchSpine(print: (line: string) => void): Promise<void> {
     });
     const lat: number[] = [];
     for (let i = 0; i < scaled(1000); i++) {
-      const { incident } = incidents.open({ service: `svc-${i}`, version: 'v2.0.0', severity: 'warning', title: 'bench', drill: false }, BOT_ACTOR);
+      const { incident } = incidents.open(
+        { service: `svc-${i}`, version: 'v2.0.0', severity: 'warning', title: 'bench', drill: false },
+        BOT_ACTOR,
+      );
       const s = performance.now();
       incidents.transition(incident.id, 'awaiting_decision', BOT_ACTOR);
       incidents.resolve(incident.id, BOT_ACTOR);
       lat.push((performance.now() - s) / 2);
     }
     lat.sort((a, b) => a - b);
-    print(`incident transition (row + timeline event, one transaction): p50 ${percentile(lat, 50).toFixed(3)} ms, p99 ${percentile(lat, 99).toFixed(3)} ms`);
+    print(
+      `incident transition (row + timeline event, one transaction): p50 ${percentile(lat, 50).toFixed(3)} ms, p99 ` +
+        `${percentile(lat, 99).toFixed(3)} ms`,
+    );
     store.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

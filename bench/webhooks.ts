@@ -10,7 +10,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
-import { ALERT_TOKEN, startWorld, type World } from '../test/support/world.ts';
+import type { ServiceInput } from '../test/support/config-doc.ts';
+import { ALERT_TOKEN, startWorld, type ConfigDoc, type World } from '../test/support/world.ts';
 import { scaled, SMOKE } from './scale.ts';
 
 const SERVICES = scaled(50);
@@ -25,15 +26,18 @@ export const serviceName = (i: number) => `prompt-service-${String(i).padStart(3
  * Kubernetes stand-in holds one set of objects per service.
  */
 export function copiesOfPromptService(count: number) {
-  return (doc: Record<string, any>) => {
+  return (doc: ConfigDoc) => {
     const template = doc.services['prompt-service'];
-    for (let i = 0; i < count; i++) doc.services[serviceName(i)] = { ...structuredClone(template), namespace: `prompts-${i}` };
+    const services: Record<string, ServiceInput> = doc.services;
+    for (let i = 0; i < count; i++)
+      services[serviceName(i)] = { ...structuredClone(template), namespace: `prompts-${i}` };
   };
 }
 
 /** Every copy seeded in the stand-in (the world seeds only the original). */
 export function seedCopies(world: World, count: number): void {
-  for (let i = 0; i < count; i++) world.kube?.seedPromptService({ versions: VERSIONS, namespace: `prompts-${i}`, context: 'prod' });
+  for (let i = 0; i < count; i++)
+    world.kube?.seedPromptService({ versions: VERSIONS, namespace: `prompts-${i}`, context: 'prod' });
   world.kube?.clearRequests();
 }
 
@@ -66,7 +70,10 @@ function body(service: number, n: number, name = serviceName(service)): string {
 function stats(label: string, samples: number[]): string {
   const s = [...samples].sort((a, b) => a - b);
   const at = (p: number) => (s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN).toFixed(1);
-  return `${label}: n=${s.length} p50 ${at(50)} ms, p90 ${at(90)} ms, p99 ${at(99)} ms, max ${(s.at(-1) ?? NaN).toFixed(1)} ms`;
+  return (
+    `${label}: n=${s.length} p50 ${at(50)} ms, p90 ${at(90)} ms, p99 ${at(99)} ms, max ` +
+    `${(s.at(-1) ?? NaN).toFixed(1)} ms`
+  );
 }
 
 /**
@@ -75,7 +82,11 @@ function stats(label: string, samples: number[]): string {
  * and speaking plain HTTP/1.1 over raw sockets, its work lands neither in the bot's answer times
  * nor in the bot's CPU figure.
  */
-export function postAllAtOnce(url: string, bodies: string[], onLastAnswer: () => void = () => {}): Promise<Array<{ ms: number; status: number }>> {
+export function postAllAtOnce(
+  url: string,
+  bodies: string[],
+  onLastAnswer: () => void = () => {},
+): Promise<Array<{ ms: number; status: number }>> {
   const source = `
     const { connect } = require('node:net');
     const { performance } = require('node:perf_hooks');
@@ -85,8 +96,10 @@ export function postAllAtOnce(url: string, bodies: string[], onLastAnswer: () =>
       const { url, token, bodies } = JSON.parse(Buffer.concat(chunks).toString('utf8'));
       const { hostname, port, pathname } = new URL(url);
       const post = (body) => new Promise((resolve, reject) => {
-        const head = 'POST ' + pathname + ' HTTP/1.1\\r\\nhost: ' + hostname + ':' + port + '\\r\\ncontent-type: application/json\\r\\n' +
-          'authorization: Bearer ' + token + '\\r\\ncontent-length: ' + Buffer.byteLength(body) + '\\r\\nconnection: close\\r\\n\\r\\n';
+        const head =
+          'POST ' + pathname + ' HTTP/1.1\\r\\nhost: ' + hostname + ':' + port + '\\r\\n' +
+          'content-type: application/json\\r\\nauthorization: Bearer ' + token + '\\r\\n' +
+          'content-length: ' + Buffer.byteLength(body) + '\\r\\nconnection: close\\r\\n\\r\\n';
         const t = performance.now();
         // Written, not ended: a half-closed request is one Node's server stops answering.
         const socket = connect(Number(port), hostname, () => socket.write(head + body));
@@ -142,10 +155,15 @@ export async function benchWebhooks(print: (line: string) => void): Promise<void
   try {
     // A running bot, not a cold one: one incident with its automatic rollback on the shipped
     // prompt-service first, so the code paths are compiled and the Kubernetes client exists.
-    await postAllAtOnce(url, [0, 1, 2, 3].map((n) => body(0, n, 'prompt-service')));
+    await postAllAtOnce(
+      url,
+      [0, 1, 2, 3].map((n) => body(0, n, 'prompt-service')),
+    );
     await until(() => world.rewind.store.rollbacks.activeForService('prompt-service') !== null, 10_000);
     await world.settle();
-    const posts = Array.from({ length: SERVICES * PER_SERVICE }, (_, k) => body(k % SERVICES, Math.floor(k / SERVICES)));
+    const posts = Array.from({ length: SERVICES * PER_SERVICE }, (_, k) =>
+      body(k % SERVICES, Math.floor(k / SERVICES)),
+    );
     const cpu = process.cpuUsage();
     const kube = world.kube;
     world.slack.calls.length = 0;
@@ -157,23 +175,50 @@ export async function benchWebhooks(print: (line: string) => void): Promise<void
     const { user, system } = process.cpuUsage(cpu);
     const open = world.rewind.store.incidents.listOpen().filter((i) => i.service.startsWith('prompt-service-'));
     const perService = new Set(open.map((i) => i.service)).size;
-    print(stats(`webhook answer (${posts.length} concurrent posts, ${SERVICES} services)`, answers.map((a) => a.ms)));
+    print(
+      stats(
+        `webhook answer (${posts.length} concurrent posts, ${SERVICES} services)`,
+        answers.map((a) => a.ms),
+      ),
+    );
     // Steadier than the times on a shared machine: the work the bot (with its in-process Slack and
     // Kubernetes stand-ins) did before the last answer was read.
     print(`bot CPU until the last answer: ${((user + system) / 1000).toFixed(0)} ms`);
     // What the answers queued behind: calls out of the bot made before the last answer was in.
     print(`made before the last answer: ${behind.slack} Slack calls, ${behind.kube} Kubernetes requests`);
-    print(`every answer 202: ${answers.every((a) => a.status === 202) ? 'yes' : `NO (${answers.filter((a) => a.status !== 202).map((a) => a.status).join(', ')})`}`);
-    print(`incidents: ${open.length} for ${perService} services (target: exactly ${SERVICES}) — ${open.length === SERVICES && perService === SERVICES ? 'PASS' : 'FAIL'}`);
-    const p99 = [...answers.map((a) => a.ms)].sort((a, b) => a - b)[Math.min(answers.length - 1, Math.floor(0.99 * answers.length))] ?? NaN;
+    print(
+      `every answer 202: ${
+        answers.every((a) => a.status === 202)
+          ? 'yes'
+          : `NO (${answers
+              .filter((a) => a.status !== 202)
+              .map((a) => a.status)
+              .join(', ')})`
+      }`,
+    );
+    print(
+      `incidents: ${open.length} for ${perService} services (target: exactly ${SERVICES}) — ` +
+        `${open.length === SERVICES && perService === SERVICES ? 'PASS' : 'FAIL'}`,
+    );
+    const p99 =
+      [...answers.map((a) => a.ms)].sort((a, b) => a - b)[
+        Math.min(answers.length - 1, Math.floor(0.99 * answers.length))
+      ] ?? NaN;
     print(`target p99 < 100 ms: ${SMOKE ? 'not judged on a smoke run' : p99 < 100 ? 'PASS' : 'FAIL'}`);
     // Every critical incident's automatic rollback went on to plan its steps on the engine (read
     // the target's readiness from the stand-in, wrote the plan), whether before the last answer or after.
     const started = () =>
-      open.filter((i) => world.rewind.store.rollbacks.listForIncident(i.id).some((r) => r.startedBy === 'rewind' && world.rewind.store.rollbacks.steps(r.id).length > 0)).length;
+      open.filter((i) =>
+        world.rewind.store.rollbacks
+          .listForIncident(i.id)
+          .some((r) => r.startedBy === 'rewind' && world.rewind.store.rollbacks.steps(r.id).length > 0),
+      ).length;
     const t = performance.now();
     await until(() => started() === open.length, 60_000);
-    print(`automatic rollbacks planned on the Kubernetes engine: ${started()} of ${open.length} (the last ${(performance.now() - t).toFixed(0)} ms after the last answer)`);
+    print(
+      `automatic rollbacks planned on the Kubernetes engine: ${started()} of ${open.length} (the last ` +
+        `${(performance.now() - t).toFixed(0)} ms after the last answer)`,
+    );
     await world.settle();
   } finally {
     await world.stop();

@@ -23,7 +23,11 @@ const isCommand = (name: string): name is CommandName => (COMMAND_NAMES as reado
 
 function unknownCommand(name: string): string {
   const what = name.startsWith('-') ? 'option' : 'command';
-  return `rewind: unknown ${what} "${name}"${didYouMean(name, name.startsWith('-') ? ['--help', '--version'] : COMMAND_NAMES)}; rewind --help lists the commands`;
+  return (
+    `rewind: unknown ${what} ` +
+    `"${name}"${didYouMean(name, name.startsWith('-') ? ['--help', '--version'] : COMMAND_NAMES)}; rewind --help ` +
+    `lists the commands`
+  );
 }
 
 export async function runCli(argv: string[], out: Output = consoleOutput): Promise<number> {

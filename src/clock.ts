@@ -18,10 +18,13 @@ export const systemClock: Clock = {
         clearTimeout(handle);
         reject(signal?.reason);
       };
-      const handle = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, Math.max(0, ms));
+      const handle = setTimeout(
+        () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        Math.max(0, ms),
+      );
       signal?.addEventListener('abort', onAbort, { once: true });
     }),
 };
@@ -129,7 +132,8 @@ export class ScaledClock implements Clock {
     readonly scale: number,
   ) {
     if (!Number.isFinite(origin)) throw new RangeError(`ScaledClock origin must be an epoch time in ms, got ${origin}`);
-    if (!(Number.isFinite(scale) && scale > 0)) throw new RangeError(`ScaledClock scale must be a positive number, got ${scale}`);
+    if (!(Number.isFinite(scale) && scale > 0))
+      throw new RangeError(`ScaledClock scale must be a positive number, got ${scale}`);
   }
 
   now(): number {

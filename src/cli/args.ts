@@ -60,13 +60,22 @@ export function parseArgs(args: readonly string[], spec: ArgSpec): ParsedArgs {
     } else {
       const option = m ? `--${name}` : arg;
       const hint = didYouMean(option, known);
-      throw new UsageError(known.length === 0 ? `unknown option "${option}"${hint}; this command takes no options` : `unknown option "${option}"${hint}`);
+      throw new UsageError(
+        known.length === 0
+          ? `unknown option "${option}"${hint}; this command takes no options`
+          : `unknown option "${option}"${hint}`,
+      );
     }
   }
   const max = spec.positionals?.max ?? 0;
   if (parsed.positionals.length > max) {
     const extra = parsed.positionals[max] as string;
-    throw new UsageError(max === 0 ? `unexpected argument "${extra}": this command takes none` : `unexpected argument "${extra}": it takes at most ${max === 1 ? `one ${spec.positionals?.name ?? 'argument'}` : `${max} arguments`}`);
+    throw new UsageError(
+      max === 0
+        ? `unexpected argument "${extra}": this command takes none`
+        : `unexpected argument "${extra}": it takes at most ` +
+            `${max === 1 ? `one ${spec.positionals?.name ?? 'argument'}` : `${max} arguments`}`,
+    );
   }
   return parsed;
 }

@@ -100,7 +100,8 @@ export async function backtestCommand(args: string[], out: Output, deps: Backtes
   const service = config.services[opts.service as string];
   if (!service) {
     out.error(
-      `rewind backtest: unknown service "${opts.service}"; services in ${file}: ${Object.keys(config.services).join(', ')}`,
+      `rewind backtest: unknown service "${opts.service}"; services in ${file}: ` +
+        `${Object.keys(config.services).join(', ')}`,
     );
     return 1;
   }
@@ -122,7 +123,8 @@ export async function backtestCommand(args: string[], out: Output, deps: Backtes
   const evaluations = Math.floor((toMs - fromMs) / stepMs) + 1;
   if (evaluations > MAX_EVALUATIONS) {
     out.error(
-      `rewind backtest: ${formatDuration(toMs - fromMs)} every ${formatDuration(stepMs)} is ${evaluations} evaluations; use a larger --step (at most ${MAX_EVALUATIONS})`,
+      `rewind backtest: ${formatDuration(toMs - fromMs)} every ${formatDuration(stepMs)} is ${evaluations} ` +
+        `evaluations; use a larger --step (at most ${MAX_EVALUATIONS})`,
     );
     return 2;
   }
@@ -148,7 +150,9 @@ export async function backtestCommand(args: string[], out: Output, deps: Backtes
     return 1;
   }
 
-  const heading = `Backtest of ${opts.service} ${version} from ${reportTime(fromMs, config.drills.timezone)} to ${reportTime(toMs, config.drills.timezone)} every ${formatDuration(stepMs)} (${evaluations} evaluations)`;
+  const heading =
+    `Backtest of ${opts.service} ${version} from ${reportTime(fromMs, config.drills.timezone)} to ` +
+    `${reportTime(toMs, config.drills.timezone)} every ${formatDuration(stepMs)} (${evaluations} evaluations)`;
   for (const line of report(heading, config, prometheus.metrics, history.series, fromMs, stepMs, evaluations))
     out.log(line);
   return 0;
@@ -251,7 +255,9 @@ export function report(
         run.firedAt = now.firingSince;
         logs[t].firings++;
         logs[t].lines.push(
-          `  fired    ${reportTime(run.firedAt, zone)}  ${breaches.map(describeBreach).join(', ') || 'no condition readable'}; breaching since ${reportTime(run.since, zone)}`,
+          `  fired    ${reportTime(run.firedAt, zone)}  ` +
+            `${breaches.map(describeBreach).join(', ') || 'no condition readable'}; breaching since ` +
+            `${reportTime(run.since, zone)}`,
         );
       }
     }
@@ -266,17 +272,21 @@ export function report(
   const gaps = [...used].filter((m) => counts.has(m) && (counts.get(m) as number) < evaluations);
   for (const m of METRIC_NAMES.filter((n) => absent.includes(n))) {
     lines.push(
-      `No data: ${m} has no value in this range (${queried.includes(m) ? 'its query returned nothing' : 'no query is configured for it'}); its conditions are unknown at every step and never fire or clear a tier`,
+      `No data: ${m} has no value in this range ` +
+        `(${queried.includes(m) ? 'its query returned nothing' : 'no query is configured for it'}); its conditions ` +
+        `are unknown at every step and never fire or clear a tier`,
     );
   }
   if (counts.size === 0) {
     lines.push(
-      'Nothing came back for any metric: check that this version had traffic in the range and that the queries match its labels',
+      'Nothing came back for any metric: check that this version had traffic in the range and that the queries match ' +
+        'its labels',
     );
   }
   for (const m of METRIC_NAMES.filter((n) => gaps.includes(n))) {
     lines.push(
-      `Gaps: ${m} has no value at ${evaluations - (counts.get(m) as number)} of ${evaluations} evaluations (unknown there: a gap neither fires nor clears a tier)`,
+      `Gaps: ${m} has no value at ${evaluations - (counts.get(m) as number)} of ${evaluations} evaluations (unknown ` +
+        `there: a gap neither fires nor clears a tier)`,
     );
   }
 
@@ -287,7 +297,8 @@ export function report(
     summary.push(
       log.firings === 0
         ? `${t} never fired`
-        : `${t} fired ${log.firings} ${log.firings === 1 ? 'time' : 'times'}, longest ${formatDuration(log.longestMs)}${log.longestOngoing ? ' (still firing at the end)' : ''}`,
+        : `${t} fired ${log.firings} ${log.firings === 1 ? 'time' : 'times'}, longest ` +
+            `${formatDuration(log.longestMs)}${log.longestOngoing ? ' (still firing at the end)' : ''}`,
     );
   }
   lines.push('', `Summary: ${summary.join('; ')}`);
@@ -318,15 +329,18 @@ function finish(
     log.lines.push(
       end.cleared
         ? `  cleared  ${reportTime(end.at, zone)}  after ${formatDuration(lasted)}; worst ${worst}`
-        : `  still firing at the end of the range (${reportTime(end.at, zone)}), ${formatDuration(lasted)} so far; worst ${worst}`,
+        : `  still firing at the end of the range (${reportTime(end.at, zone)}), ${formatDuration(lasted)} so far; ` +
+            `worst ${worst}`,
     );
     return;
   }
   const held = formatDuration(run.lastBreach - run.since);
   log.lines.push(
     end.cleared
-      ? `  not fired: breached ${reportTime(run.since, zone)} to ${reportTime(run.lastBreach, zone)} (${held}), under the ${window} confirmation window; worst ${worst}`
-      : `  pending at the end of the range: breaching since ${reportTime(run.since, zone)} (${held}), under the ${window} confirmation window so far; worst ${worst}`,
+      ? `  not fired: breached ${reportTime(run.since, zone)} to ${reportTime(run.lastBreach, zone)} (${held}), ` +
+          `under the ${window} confirmation window; worst ${worst}`
+      : `  pending at the end of the range: breaching since ${reportTime(run.since, zone)} (${held}), under the ` +
+          `${window} confirmation window so far; worst ${worst}`,
   );
 }
 

@@ -51,12 +51,19 @@ async function demo(args: string[], out: Output): Promise<number> {
     return loaded.unreadable ? 2 : 1;
   }
   if (!loaded.config.services['prompt-service']) {
-    out.error(`rewind demo: the demo plays its scenario on the service prompt-service, which ${file} does not configure (it has ${Object.keys(loaded.config.services).join(', ')})`);
+    out.error(
+      `rewind demo: the demo plays its scenario on the service prompt-service, which ${file} does not configure (it ` +
+        `has ${Object.keys(loaded.config.services).join(', ')})`,
+    );
     return 1;
   }
   const { runDemo } = await import('../demo/demo.ts');
   const result = await runDemo(out.log, file);
-  return result.rollbackStatus === 'succeeded' && result.incidentStatus === 'resolved' && result.canaryStatus === 'succeeded' ? 0 : 1;
+  return result.rollbackStatus === 'succeeded' &&
+    result.incidentStatus === 'resolved' &&
+    result.canaryStatus === 'succeeded'
+    ? 0
+    : 1;
 }
 
 /** Why a file cannot be written, in the words of the path given. */

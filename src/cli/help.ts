@@ -3,10 +3,20 @@
  * answers at once, without loading the config schema, Slack or Kubernetes clients.
  */
 
-export const COMMAND_NAMES = ['start', 'demo', 'validate-config', 'generate-schema', 'backtest', 'drill', 'help'] as const;
+export const COMMAND_NAMES = [
+  'start',
+  'demo',
+  'validate-config',
+  'generate-schema',
+  'backtest',
+  'drill',
+  'help',
+] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
-export const EXIT_CODES = 'Exit codes: 0 done; 1 the check or the command failed (problems are listed); 2 the command line cannot be used (an unknown option, a missing argument, a file that cannot be opened).';
+export const EXIT_CODES =
+  'Exit codes: 0 done; 1 the check or the command failed (problems are listed); 2 the command line cannot be used ' +
+  '(an unknown option, a missing argument, a file that cannot be opened).';
 
 export const USAGE = `Usage: rewind <command> [options]
 
@@ -72,9 +82,9 @@ validate-config checks against.
 
 Exits 2 when the file cannot be written (its folder does not exist, or it is a folder).`;
 
-export const BACKTEST_USAGE = `Usage: rewind backtest --service S --from T --to T [--version V] [--step 30s] [--config file]
-
-Replays Prometheus history (query_range) through the trigger tiers, step by step as the evaluator
+export const BACKTEST_USAGE =
+  'Usage: rewind backtest --service S --from T --to T [--version V] [--step 30s] [--config file]\n\n' +
+  `Replays Prometheus history (query_range) through the trigger tiers, step by step as the evaluator
 would have seen it, and prints when each tier would have fired and cleared. Needs
 metrics.provider: prometheus.
 

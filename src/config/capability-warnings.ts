@@ -56,7 +56,9 @@ export function configWarnings(file: string, config: Config): ConfigProblem[] {
     const which = rule === null ? 'default' : `rule ${rule + 1}`;
     const named = services.map((s) => `${s} (${why(routers[s] ?? UNKNOWN_ROUTER)})`).join(', ');
     // Only gradual can be out of reach (routing.ts), and an immediate rollback is recommended then.
-    const what = `recommends ${action}, which ${named} cannot run; for ${services.length === 1 ? 'it' : 'them'} Rewind recommends immediate instead and says why`;
+    const what =
+      `recommends ${action}, which ${named} cannot run; for ${services.length === 1 ? 'it' : 'them'} Rewind ` +
+      `recommends immediate instead and says why`;
     const written = at(matrixPath);
     if (written)
       return {

@@ -17,7 +17,20 @@ interface Field {
   names?: readonly string[];
 }
 
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
 const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 
 // In node-cron's order: with five fields the seconds are implied as 0.
@@ -26,8 +39,22 @@ const FIELDS: readonly Field[] = [
   { key: 'minute', noun: 'a minute', range: '0–59', min: 0, max: 59 },
   { key: 'hour', noun: 'an hour', range: '0–23', min: 0, max: 23 },
   { key: 'dayOfMonth', noun: 'a day of the month', range: '1–31', min: 1, max: 31 },
-  { key: 'month', noun: 'a month', range: '1–12 or jan–dec', min: 1, max: 12, names: [...MONTHS, ...MONTHS.map((m) => m.slice(0, 3))] },
-  { key: 'dayOfWeek', noun: 'a day of the week', range: '0–7 or sun–sat', min: 0, max: 7, names: [...DAYS, ...DAYS.map((d) => d.slice(0, 3))] },
+  {
+    key: 'month',
+    noun: 'a month',
+    range: '1–12 or jan–dec',
+    min: 1,
+    max: 12,
+    names: [...MONTHS, ...MONTHS.map((m) => m.slice(0, 3))],
+  },
+  {
+    key: 'dayOfWeek',
+    noun: 'a day of the week',
+    range: '0–7 or sun–sat',
+    min: 0,
+    max: 7,
+    names: [...DAYS, ...DAYS.map((d) => d.slice(0, 3))],
+  },
 ];
 
 const NICKNAMES = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
@@ -61,7 +88,8 @@ function itemProblem(item: string, f: Field): string | undefined {
     const step = item.slice(slash + 1);
     if (!/^\d+$/.test(step)) return `${item}: the step after / must be a whole number, such as */5`;
     if (Number(step) === 0) return `${item}: a step of 0 never moves on; use 1 or more`;
-    if (base !== '*' && !base.includes('-')) return `${item}: a step needs * or a range before it, such as */${step} or ${base}-${f.max}/${step}`;
+    if (base !== '*' && !base.includes('-'))
+      return `${item}: a step needs * or a range before it, such as */${step} or ${base}-${f.max}/${step}`;
   }
   if (base === '*') return undefined;
   const ends = base.split('-');
@@ -78,9 +106,11 @@ function fieldProblem(text: string, f: Field): string {
   for (const item of items) {
     const problem = itemProblem(item, f);
     // Name the field as written unless it is that one value (`13 is not a month`, not `13: 13 …`).
-    if (problem) return problem.startsWith(`${text} `) || problem.startsWith(`${text}:`) ? problem : `${text}: ${problem}`;
+    if (problem)
+      return problem.startsWith(`${text} `) || problem.startsWith(`${text}:`) ? problem : `${text}: ${problem}`;
   }
-  if ((f.key === 'dayOfMonth' || f.key === 'dayOfWeek') && text.includes('?')) return `${text}: ? stands alone, as the whole field`;
+  if ((f.key === 'dayOfMonth' || f.key === 'dayOfWeek') && text.includes('?'))
+    return `${text}: ? stands alone, as the whole field`;
   return `${text} is not a valid ${f.noun.replace(/^an? /, '')} field (${f.range})`;
 }
 
@@ -89,13 +119,23 @@ export function explainCron(expression: string): string | undefined {
   const verdict = validateDetailed(expression);
   if (verdict.valid) return undefined;
   const fields = expression.trim().split(/\s+/).filter(Boolean);
-  if (expression.trim().startsWith('@')) return `${expression.trim()} is not one of ${NICKNAMES.join(', ')}${didYouMean(expression.trim(), NICKNAMES)}`;
+  if (expression.trim().startsWith('@'))
+    return `${expression.trim()} is not one of ${NICKNAMES.join(', ')}${didYouMean(expression.trim(), NICKNAMES)}`;
   const odd = [...new Set(expression.replace(/[a-zA-Z0-9\-*/,#?\s]/g, ''))];
-  if (odd.length > 0) return `${odd.map((c) => JSON.stringify(c)).join(', ')} ${odd.length === 1 ? 'is not a character' : 'are not characters'} cron uses`;
+  if (odd.length > 0)
+    return (
+      `${odd.map((c) => JSON.stringify(c)).join(', ')} ` +
+      `${odd.length === 1 ? 'is not a character' : 'are not characters'} cron uses`
+    );
   if (fields.length !== 5 && fields.length !== 6) {
-    return `it has ${fields.length} ${fields.length === 1 ? 'field' : 'fields'}; cron needs 5 (${CRON_FIELDS}), or 6 with the seconds first`;
+    return (
+      `it has ${fields.length} ${fields.length === 1 ? 'field' : 'fields'}; cron needs 5 (${CRON_FIELDS}), or 6 with ` +
+      `the seconds first`
+    );
   }
-  const byKey = new Map(FIELDS.map((f, i) => [f.key, { f, text: (fields.length === 5 ? ['0', ...fields] : fields)[i] as string }]));
+  const byKey = new Map(
+    FIELDS.map((f, i) => [f.key, { f, text: (fields.length === 5 ? ['0', ...fields] : fields)[i] as string }]),
+  );
   const problems: string[] = [];
   for (const error of verdict.errors) {
     const at = byKey.get(error.field);

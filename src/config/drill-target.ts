@@ -202,19 +202,33 @@ export function istioFaultTargetSaid(
     const shared = claims.find((c) => sameCluster(services[c.service]?.context, d.context));
     if (!shared) return null;
     return {
-      en: `${where} is the routing object of ${drillService} but also belongs to ${describeOwner(services, shared, drillService)}; a drill must not fault a route another service uses`,
-      ja: `${where} は ${drillService} のルーティング対象ですが、${describeOwnerJa(services, shared, drillService)}のものでもあります。ほかのサービスが使うルートに訓練で障害を入れることはできません`,
+      en:
+        `${where} is the routing object of ${drillService} but also belongs to ` +
+        `${describeOwner(services, shared, drillService)}; a drill must not fault a route another service uses`,
+      ja:
+        `${where} は ${drillService} のルーティング対象ですが、${describeOwnerJa(services, shared, drillService)}のものでもあります。` +
+        `ほかのサービスが使うルートに訓練で障害を入れることはできません`,
     };
   }
   const hint: Said =
     own === null
       ? {
-          en: `the istio-fault injector writes only into the drill service's own VirtualService, and ${drillService} routes with router kind ${d.router?.kind ?? '?'}, so it has none: route it through ${through.join(' or ')} (router.kind: ${through.join(' | ')}) or use injector kind http or simulated`,
-          ja: `istio-fault インジェクターは訓練対象サービス自身の VirtualService にだけ書き込みますが、${drillService} はルーター kind ${d.router?.kind ?? '?'} でルーティングしているため VirtualService がありません。${through.join(' または ')} でルーティングする（router.kind: ${through.join(' | ')}）か、インジェクター kind http または simulated を使ってください`,
+          en:
+            `the istio-fault injector writes only into the drill service's own VirtualService, and ${drillService} ` +
+            `routes with router kind ${d.router?.kind ?? '?'}, so it has none: route it through ` +
+            `${through.join(' or ')} (router.kind: ${through.join(' | ')}) or use injector kind http or simulated`,
+          ja:
+            `istio-fault インジェクターは訓練対象サービス自身の VirtualService にだけ書き込みますが、${drillService} はルーター kind ` +
+            `${d.router?.kind ?? '?'} でルーティングしているため VirtualService がありません。${through.join(' または ')} ` +
+            `でルーティングする（router.kind: ${through.join(' | ')}）か、インジェクター kind http または simulated を使ってください`,
         }
       : {
-          en: `the istio-fault injector writes only into the drill service's own VirtualService: set drills.injector.virtualService to ${own}`,
-          ja: `istio-fault インジェクターは訓練対象サービス自身の VirtualService にだけ書き込みます。drills.injector.virtualService を ${own} にしてください`,
+          en:
+            `the istio-fault injector writes only into the drill service's own VirtualService: set ` +
+            `drills.injector.virtualService to ${own}`,
+          ja:
+            `istio-fault インジェクターは訓練対象サービス自身の VirtualService にだけ書き込みます。drills.injector.virtualService を ${own} ` +
+            `にしてください`,
         };
   const first = claims[0];
   if (first)
@@ -228,7 +242,9 @@ export function istioFaultTargetSaid(
       ja: `${where} は訓練対象サービス ${drillService} のルーティング対象ではありません。${hint.ja}`,
     };
   return {
-    en: `${where} is not the routing object of the drill service ${drillService}, whose router names VirtualService ${own}; ${hint.en}`,
+    en:
+      `${where} is not the routing object of the drill service ${drillService}, whose router names VirtualService ` +
+      `${own}; ${hint.en}`,
     ja: `${where} は訓練対象サービス ${drillService} のルーティング対象ではありません（ルーターが指すのは VirtualService ${own}）。${hint.ja}`,
   };
 }
@@ -275,8 +291,12 @@ export function httpFaultTargetSaid(services: Services, drillService: string, ur
   const where =
     target.namespace === undefined ? `Service "${target.name}"` : `Service ${target.namespace}/${target.name}`;
   return {
-    en: `${url} reaches ${where}, which belongs to ${describeOwner(services, owner.claim, drillService)}; the http injector must reach the drill service ${drillService}'s own fault endpoint`,
-    ja: `${url} が届く ${where} は${describeOwnerJa(services, owner.claim, drillService)}のものです。http インジェクターは訓練対象サービス ${drillService} 自身の障害エンドポイントに送る必要があります`,
+    en:
+      `${url} reaches ${where}, which belongs to ${describeOwner(services, owner.claim, drillService)}; the http ` +
+      `injector must reach the drill service ${drillService}'s own fault endpoint`,
+    ja:
+      `${url} が届く ${where} は${describeOwnerJa(services, owner.claim, drillService)}のものです。http インジェクターは訓練対象サービス ` +
+      `${drillService} 自身の障害エンドポイントに送る必要があります`,
   };
 }
 
@@ -336,7 +356,9 @@ export function drillServiceSaid(services: Record<string, { drill: string }>, se
   if (!s) return { en: `no service "${service}" in config`, ja: `設定にサービス "${service}" がありません` };
   if (s.drill === 'allowed') return null;
   return {
-    en: `${service} is drill: ${s.drill}; a drill injects real faults, so it only runs on a service marked drill: allowed`,
+    en:
+      `${service} is drill: ${s.drill}; a drill injects real faults, so it only runs on a service marked drill: ` +
+      `allowed`,
     ja: `${service} は drill: ${s.drill} です。訓練は実際に障害を入れるため、drill: allowed のサービスでしか実行しません`,
   };
 }

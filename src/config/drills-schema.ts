@@ -31,14 +31,16 @@ const injector = z.discriminatedUnion(
   {
     error: (iss) =>
       iss.code === 'invalid_union'
-        ? `expected injector kind: one of istio-fault | http | simulated; got ${show((iss.input as { kind?: unknown } | undefined)?.kind)}`
+        ? `expected injector kind: one of istio-fault | http | simulated; got ` +
+          `${show((iss.input as { kind?: unknown } | undefined)?.kind)}`
         : undefined,
   },
 );
 
 const scenarioName = z.string().regex(/^[a-z0-9][-a-z0-9]*$/, {
   error: (iss) =>
-    `expected a scenario name of lower-case letters, digits and "-" (it is typed in /drill run); got ${show(iss.input)}`,
+    `expected a scenario name of lower-case letters, digits and "-" (it is typed in /drill run); got ` +
+    `${show(iss.input)}`,
 });
 const scenarioBase = { name: scenarioName, title: text('a title').optional(), expectedResponse: duration() };
 const scenario = z.discriminatedUnion(
@@ -63,7 +65,8 @@ const scenario = z.discriminatedUnion(
   {
     error: (iss) =>
       iss.code === 'invalid_union'
-        ? `expected trigger: one of inject_errors | inject_latency | partial_outage; got ${show((iss.input as { trigger?: unknown } | undefined)?.trigger)}`
+        ? `expected trigger: one of inject_errors | inject_latency | partial_outage; got ` +
+          `${show((iss.input as { trigger?: unknown } | undefined)?.trigger)}`
         : undefined,
   },
 );

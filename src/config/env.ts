@@ -64,12 +64,18 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): { env: Env; pr
   const slackSigningSecret = value(source, 'SLACK_SIGNING_SECRET');
 
   if (!slackBotToken) {
-    problems.push({ variable: 'SLACK_BOT_TOKEN', message: 'the bot token (xoxb-…) from the Slack app\'s "OAuth & Permissions" page' });
+    problems.push({
+      variable: 'SLACK_BOT_TOKEN',
+      message: 'the bot token (xoxb-…) from the Slack app\'s "OAuth & Permissions" page',
+    });
   } else if (!slackBotToken.startsWith('xoxb-')) {
     problems.push({ variable: 'SLACK_BOT_TOKEN', message: 'must be a bot token starting with xoxb-' });
   }
   if (slackAppToken && !slackAppToken.startsWith('xapp-')) {
-    problems.push({ variable: 'SLACK_APP_TOKEN', message: 'must be an app-level token starting with xapp- (or unset for HTTP mode)' });
+    problems.push({
+      variable: 'SLACK_APP_TOKEN',
+      message: 'must be an app-level token starting with xapp- (or unset for HTTP mode)',
+    });
   }
   if (!slackAppToken && !slackSigningSecret) {
     problems.push({

@@ -37,16 +37,17 @@ type Each<T> = T extends unknown ? { [K in keyof T]: T[K] } : never;
 export type ParsedMetrics = Each<MetricsProviderChoice & { queries: Queries }>;
 
 const REFERENCE_QUERIES: Partial<Record<MetricName, string>> = (() => {
-  const total = 'sum(rate(prompt_requests_total{service="$service",version="$version"}[$window]))';
+  const labels = 'service="$service",version="$version"';
+  const total = `sum(rate(prompt_requests_total{${labels}}[$window]))`;
   const quantile = (q: string) =>
-    `1000 * histogram_quantile(${q}, sum by (le) (rate(prompt_request_duration_seconds_bucket{service="$service",version="$version"}[$window])))`;
+    `1000 * histogram_quantile(${q}, sum by (le) (rate(prompt_request_duration_seconds_bucket{${labels}}[$window])))`;
   return {
-    error_rate: `sum(rate(prompt_requests_total{service="$service",version="$version",code=~"5.."}[$window])) / ${total}`,
-    availability: `sum(rate(prompt_requests_total{service="$service",version="$version",code!~"5.."}[$window])) / ${total}`,
+    error_rate: `sum(rate(prompt_requests_total{${labels},code=~"5.."}[$window])) / ${total}`,
+    availability: `sum(rate(prompt_requests_total{${labels},code!~"5.."}[$window])) / ${total}`,
     p50_latency: quantile('0.50'),
     p95_latency: quantile('0.95'),
     p99_latency: quantile('0.99'),
-    hallucination_rate: `sum(rate(prompt_hallucinations_total{service="$service",version="$version"}[$window])) / ${total}`,
+    hallucination_rate: `sum(rate(prompt_hallucinations_total{${labels}}[$window])) / ${total}`,
   };
 })();
 
@@ -65,7 +66,9 @@ const written = strict({
     ctx.addIssue({
       code: 'custom',
       path: [key, required],
-      message: `provider is ${m.provider}, so metrics.${key}.${required} is required${example ? ` (e.g. ${example})` : ''}`,
+      message:
+        `provider is ${m.provider}, so metrics.${key}.${required} is ` +
+        `required${example ? ` (e.g. ${example})` : ''}`,
       input: undefined,
     });
   },
@@ -77,11 +80,9 @@ const written = strict({
  * the chosen provider's member. The transform runs only on a sound `metrics:`, so the chosen
  * provider's settings are there.
  */
-export const metrics = written.transform(
-  (m): ParsedMetrics => {
-    const key = metricsProvider(m.provider)?.settings?.key;
-    const byKey: Record<string, unknown> = m;
-    // The registry's types tie each name to its key and settings; this builds that member by key.
-    return { provider: m.provider, ...(key ? { [key]: byKey[key] } : {}), queries: m.queries } as ParsedMetrics;
-  },
-);
+export const metrics = written.transform((m): ParsedMetrics => {
+  const key = metricsProvider(m.provider)?.settings?.key;
+  const byKey: Record<string, unknown> = m;
+  // The registry's types tie each name to its key and settings; this builds that member by key.
+  return { provider: m.provider, ...(key ? { [key]: byKey[key] } : {}), queries: m.queries } as ParsedMetrics;
+});

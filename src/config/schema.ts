@@ -31,7 +31,8 @@ const slack = strict({
     .default('warning')
     .meta({
       description:
-        'the severity at which the stakeholder channel first hears of an incident (or at the rollback, if it never gets there)',
+        'the severity at which the stakeholder channel first hears of an incident (or at the rollback, if it never ' +
+        'gets there)',
     }),
   drillChannel: channelId,
   approvers: z
@@ -131,7 +132,9 @@ const phases = z
           ctx.addIssue({
             code: 'custom',
             path: [i, 'observe'],
-            message: `phase ${i + 1} (weight ${p.weight}) needs observe: how long to watch before the next phase, e.g. 10m`,
+            message:
+              `phase ${i + 1} (weight ${p.weight}) needs observe: how long to watch before the next phase, e.g. ` +
+              `10m`,
             input: undefined,
           });
         }
@@ -140,7 +143,8 @@ const phases = z
             code: 'custom',
             path: [i, 'observe'],
             message:
-              'the last phase ends the rollback, so observe does not apply (rollback.verifyWindow sets the check after it)',
+              'the last phase ends the rollback, so observe does not apply (rollback.verifyWindow sets the check ' +
+              'after it)',
             input: p.observe,
           });
         }
@@ -192,7 +196,9 @@ const postMortemAt = z
     if (!m || hour > 23 || minute > 59) {
       ctx.addIssue({
         code: 'custom',
-        message: `expected "next working day HH:MM" with a 24-hour time such as "next working day 10:00"; got ${show(raw)}`,
+        message:
+          `expected "next working day HH:MM" with a 24-hour time such as "next working day 10:00"; got ` +
+          `${show(raw)}`,
         input: raw,
       });
       return z.NEVER;
@@ -231,14 +237,18 @@ export const configSchema = strict({
         ctx.addIssue({
           code: 'custom',
           path: ['drills', 'service'],
-          message: `drills.service names "${named}", which is not a configured service; configured: ${Object.keys(c.services).join(', ')}`,
+          message:
+            `drills.service names "${named}", which is not a configured service; configured: ` +
+            `${Object.keys(c.services).join(', ')}`,
           input: named,
         });
       } else if (target.drill !== 'allowed') {
         ctx.addIssue({
           code: 'custom',
           path: ['drills', 'service'],
-          message: `drills inject real faults, so "${named}" must be marked drill: allowed (it is drill: ${String(target.drill)})`,
+          message:
+            `drills inject real faults, so "${named}" must be marked drill: allowed (it is drill: ` +
+            `${String(target.drill)})`,
           input: named,
         });
       }

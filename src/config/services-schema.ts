@@ -11,7 +11,8 @@ import { choice, kubeName, latency, show, strict, text, whenSound } from './zod-
 const router = z.discriminatedUnion('kind', ROUTER_SCHEMAS, {
   error: (iss) =>
     iss.code === 'invalid_union'
-      ? `expected router kind: one of ${ROUTER_KINDS.join(' | ')}; got ${show((iss.input as { kind?: unknown } | undefined)?.kind)}`
+      ? `expected router kind: one of ${ROUTER_KINDS.join(' | ')}; got ` +
+        `${show((iss.input as { kind?: unknown } | undefined)?.kind)}`
       : undefined,
 });
 
@@ -21,7 +22,8 @@ const version = strict({
   version: z
     .string({
       error: (iss) =>
-        `expected the version as text, e.g. v1.5.0; got ${show(iss.input)}${typeof iss.input === 'number' ? ' (quote it so YAML keeps it as written)' : ''}`,
+        `expected the version as text, e.g. v1.5.0; got ` +
+        `${show(iss.input)}${typeof iss.input === 'number' ? ' (quote it so YAML keeps it as written)' : ''}`,
     })
     .min(1, { error: 'expected the version as text, e.g. v1.5.0; got an empty string' }),
   deployment: kubeName('the Deployment name').optional(),
@@ -59,10 +61,11 @@ const service = strict({
         });
       else seen.set(v.version, i);
       if (need && v[need.key] === undefined) {
+        const needed = `${need.key} (${need.what})`;
         ctx.addIssue({
           code: 'custom',
           path: ['versions', i, need.key],
-          message: `the ${s.router.kind} router needs ${need.key} (${need.what}) on every version; ${v.version} has none`,
+          message: `the ${s.router.kind} router needs ${needed} on every version; ${v.version} has none`,
           input: undefined,
         });
       }
@@ -78,7 +81,8 @@ export const services = z
       iss.code === 'invalid_type'
         ? `expected services: a map of service name to its settings; got ${show(iss.input)}`
         : iss.code === 'invalid_key'
-          ? `expected a service name of lower-case letters, digits and "-" (it is typed in /rollback commands); got ${show(iss.input)}`
+          ? `expected a service name of lower-case letters, digits and "-" (it is typed in /rollback commands); got ` +
+            `${show(iss.input)}`
           : undefined,
   })
   .refine((r) => Object.keys(r).length > 0, { error: 'expected at least one service' });

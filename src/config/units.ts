@@ -28,12 +28,18 @@ function quote(v: unknown): string {
 export function parseDuration(v: string | number): number {
   if (typeof v === 'number') {
     // A bare number is ambiguous (seconds? minutes?), and guessing wrong silently is worse than asking.
-    throw new Error(`${DURATION_EXPECTED}; got the bare number ${v}: add a unit, e.g. "${v}s" for seconds or "${v}ms" for milliseconds`);
+    throw new Error(
+      `${DURATION_EXPECTED}; got the bare number ${v}: add a unit, e.g. "${v}s" for seconds or "${v}ms" for ` +
+        `milliseconds`,
+    );
   }
   if (typeof v !== 'string') throw new Error(`${DURATION_EXPECTED}; got ${quote(v)}`);
   const text = v.trim();
   if (/^\d+(\.\d+)?$/.test(text)) {
-    throw new Error(`${DURATION_EXPECTED}; got "${v}" without a unit: write e.g. "${text}s" for seconds or "${text}ms" for milliseconds`);
+    throw new Error(
+      `${DURATION_EXPECTED}; got "${v}" without a unit: write e.g. "${text}s" for seconds or "${text}ms" for ` +
+        `milliseconds`,
+    );
   }
   if (!DURATION_SHAPE.test(text)) throw new Error(`${DURATION_EXPECTED}; got "${v}"`);
   let total = 0;

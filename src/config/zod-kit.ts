@@ -113,7 +113,8 @@ export const channelId = z
   .string()
   .regex(/^[CGD][A-Z0-9]+$/, {
     error: (iss) =>
-      `expected a Slack channel ID such as C0123ABCD (C, G or D, then capitals and digits; not the #name); got ${show(iss.input)}`,
+      `expected a Slack channel ID such as C0123ABCD (C, G or D, then capitals and digits; not the #name); got ` +
+      `${show(iss.input)}`,
   })
   .meta({ description: 'a Slack channel ID such as C0123ABCD' });
 export const principalId = z

@@ -21,14 +21,29 @@ import { ManualClock } from '../clock.ts';
 import { KubeApiStandIn } from './stand-ins/kube-api.ts';
 import { writeKubeconfig } from './stand-ins/kubeconfig.ts';
 import { SlackApiStandIn } from './stand-ins/slack-api.ts';
-import { BOT, blockActionsPayload, interactionBody, postSigned, slashCommandBody, viewSubmissionPayload } from './stand-ins/slack-signing.ts';
+import {
+  BOT,
+  blockActionsPayload,
+  interactionBody,
+  postSigned,
+  slashCommandBody,
+  viewSubmissionPayload,
+} from './stand-ins/slack-signing.ts';
 import { Transcript, plain } from './transcript.ts';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 5, 0, 0); // 09:00 in Tokyo
 const SECRET = 'demo-signing-secret';
 const LEAD = 'U0LEAD';
-const HEALTHY: MetricSample = { error_rate: 0.004, availability: 0.999, p50_latency: 420, p95_latency: 1800, p99_latency: 2600, hallucination_rate: 0.03, user_complaints: 0 };
+const HEALTHY: MetricSample = {
+  error_rate: 0.004,
+  availability: 0.999,
+  p50_latency: 420,
+  p95_latency: 1800,
+  p99_latency: 2600,
+  hallucination_rate: 0.03,
+  user_complaints: 0,
+};
 
 export interface DemoResult {
   incidentId: string;
@@ -40,7 +55,20 @@ export interface DemoResult {
 }
 
 /** The fixed prompt version, added to the config before it is re-deployed (as a team would). */
-const FIX = { version: 'v2.0.1', deployment: 'prompt-service-v2-0-1', backend: 'prompt-service-v2-0-1', subset: 'v2-0-1', timeout: '3000ms' };
+const FIX = {
+  version: 'v2.0.1',
+  deployment: 'prompt-service-v2-0-1',
+  backend: 'prompt-service-v2-0-1',
+  subset: 'v2-0-1',
+  timeout: '3000ms',
+};
+
+/** The parts of the shipped config the demo rewrites; everything else passes through as read. */
+interface ShippedConfig {
+  metrics?: unknown;
+  services: Record<string, { router?: unknown; versions: unknown[] }>;
+  [key: string]: unknown;
+}
 
 export async function runDemo(print: (line: string) => void, configFile = 'config/rewind.yml'): Promise<DemoResult> {
   const lines: string[] = [];
@@ -54,13 +82,25 @@ export async function runDemo(print: (line: string) => void, configFile = 'confi
   let rewind: Rewind | undefined;
   try {
     // The shipped config, with what a laptop has instead of a cluster and Prometheus.
-    const doc = parse(readFileSync(configFile, 'utf8')) as Record<string, any>;
+    const doc = parse(readFileSync(configFile, 'utf8')) as ShippedConfig;
     doc.metrics = { provider: 'simulated' };
-    doc.services['prompt-service'].router = { kind: 'istio', virtualService: 'prompt-service', route: 0 };
-    doc.services['prompt-service'].versions.unshift(FIX);
+    const promptService = doc.services['prompt-service'];
+    if (!promptService) throw new Error(`${configFile} has no service prompt-service, the one the demo plays`);
+    promptService.router = { kind: 'istio', virtualService: 'prompt-service', route: 0 };
+    promptService.versions.unshift(FIX);
     writeFileSync(join(dir, 'rewind.yml'), stringify(doc));
-    kube.seedPromptService({ versions: ['v2.0.1', 'v2.0.0', 'v1.5.0', 'v1.0.0'], namespace: 'prompts', context: 'prod', split: { 'v2.0.1': 0, 'v2.0.0': 50, 'v1.5.0': 50, 'v1.0.0': 0 } });
-    kube.seedPromptService({ versions: ['v2.0.0', 'v1.5.0', 'v1.0.0'], namespace: 'prompts', name: 'prompt-service-staging', context: 'staging' });
+    kube.seedPromptService({
+      versions: ['v2.0.1', 'v2.0.0', 'v1.5.0', 'v1.0.0'],
+      namespace: 'prompts',
+      context: 'prod',
+      split: { 'v2.0.1': 0, 'v2.0.0': 50, 'v1.5.0': 50, 'v1.0.0': 0 },
+    });
+    kube.seedPromptService({
+      versions: ['v2.0.0', 'v1.5.0', 'v1.0.0'],
+      namespace: 'prompts',
+      name: 'prompt-service-staging',
+      context: 'staging',
+    });
     const kubeconfig = writeKubeconfig(
       [
         { name: 'prod', server: kube.url, token: 'demo-token' },
@@ -84,15 +124,25 @@ export async function runDemo(print: (line: string) => void, configFile = 'confi
       },
       clock,
       host: '127.0.0.1',
-      slack: { botId: BOT.botId, botUserId: BOT.userId, retryConfig: { retries: 0 }, processBeforeResponse: true, minUpdateIntervalMs: 0 },
+      slack: {
+        botId: BOT.botId,
+        botUserId: BOT.userId,
+        retryConfig: { retries: 0 },
+        processBeforeResponse: true,
+        minUpdateIntervalMs: 0,
+      },
     });
     const bot = rewind;
     const sim = bot.metrics.simulated;
     if (!sim) throw new Error('the demo needs the simulated metrics provider');
-    for (const [name, svc] of Object.entries(bot.config.services)) for (const v of svc.versions) sim.set(name, v.version, HEALTHY);
+    for (const [name, svc] of Object.entries(bot.config.services))
+      for (const v of svc.versions) sim.set(name, v.version, HEALTHY);
 
     const url = `http://127.0.0.1:${bot.port}/slack/events`;
-    const channels: Record<string, string> = { [bot.config.slack.incidentChannel]: '#incident', [bot.config.slack.stakeholderChannel]: '#stakeholders' };
+    const channels: Record<string, string> = {
+      [bot.config.slack.incidentChannel]: '#incident',
+      [bot.config.slack.stakeholderChannel]: '#stakeholders',
+    };
     // Every time is in the team's zone (drills.timezone), as the bot writes them; said once up front.
     const zone = bot.config.drills.timezone;
     const clockAt = (at: number, seconds = false) => {
@@ -134,7 +184,10 @@ export async function runDemo(print: (line: string) => void, configFile = 'confi
     };
 
     say('Rewind demo: the real bot on SQLite, simulated metrics, a Kubernetes API stand-in and a Slack stand-in.');
-    say('prompt-service: v2.0.0 is the new prompt version on 50% of traffic (Istio), v1.5.0 the rest. Times are Asia/Tokyo; two and a half hours play in seconds.');
+    say(
+      'prompt-service: v2.0.0 is the new prompt version on 50% of traffic (Istio), v1.5.0 the rest. Times are ' +
+        'Asia/Tokyo; two and a half hours play in seconds.',
+    );
     say('');
     await until(2);
     narrate('v2.0.0 starts going wrong: error rate 3%');
@@ -148,7 +201,9 @@ export async function runDemo(print: (line: string) => void, configFile = 'confi
     await until(9);
     const incident = bot.store.incidents.listOpen()[0];
     if (!incident) throw new Error('the scenario opened no incident');
-    narrate(`@${LEAD} answers the judgment matrix on ${incident.id}: some users, high business impact, a fix takes long`);
+    narrate(
+      `@${LEAD} answers the judgment matrix on ${incident.id}: some users, high business impact, a fix takes long`,
+    );
     await click({ actionId: ACTION.userImpact, selected: 'partial', blockId: BLOCK.matrix });
     await click({ actionId: ACTION.businessImpact, selected: 'high', blockId: BLOCK.matrix });
     await click({ actionId: ACTION.fixTime, selected: 'long', blockId: BLOCK.matrix });
@@ -158,7 +213,13 @@ export async function runDemo(print: (line: string) => void, configFile = 'confi
     flush();
     const view = slack.callsTo('views.open').at(-1)?.args.view as { private_metadata: string } | undefined;
     if (!view) throw new Error('no confirmation dialog was opened');
-    await postSigned(url, interactionBody(viewSubmissionPayload({ user: LEAD, callbackId: VIEW.confirmRollback, privateMetadata: view.private_metadata })), { secret: SECRET }).then((r) => r.text());
+    await postSigned(
+      url,
+      interactionBody(
+        viewSubmissionPayload({ user: LEAD, callbackId: VIEW.confirmRollback, privateMetadata: view.private_metadata }),
+      ),
+      { secret: SECRET },
+    ).then((r) => r.text());
     await until(45);
     flush();
     const rollback = bot.store.rollbacks.history()[0];
@@ -170,13 +231,34 @@ export async function runDemo(print: (line: string) => void, configFile = 'confi
 
     // 修正版の準備: the fix is built and tested; it comes back in as a cautious canary.
     await until(50);
-    narrate(`the fix ${FIX.version} is ready: @${LEAD} presses "Re-deploy fix as cautious canary" and picks ${FIX.version}`);
+    narrate(
+      `the fix ${FIX.version} is ready: @${LEAD} presses "Re-deploy fix as cautious canary" and picks ${FIX.version}`,
+    );
     await click({ actionId: ACTION.canaryFix, value: incident.id, blockId: BLOCK.decisions });
     flush();
-    const canaryView = slack.callsTo('views.open').at(-1)?.args.view as { private_metadata: string; callback_id: string } | undefined;
+    const canaryView = slack.callsTo('views.open').at(-1)?.args.view as
+      { private_metadata: string; callback_id: string } | undefined;
     if (canaryView?.callback_id !== VIEW.canaryFix) throw new Error('no canary dialog was opened');
-    const values = { [BLOCK.canaryVersion]: { version: { type: 'static_select', selected_option: { text: { type: 'plain_text' as const, text: FIX.version }, value: FIX.version } } } };
-    await postSigned(url, interactionBody(viewSubmissionPayload({ user: LEAD, callbackId: VIEW.canaryFix, privateMetadata: canaryView.private_metadata, values })), { secret: SECRET }).then((r) => r.text());
+    const values = {
+      [BLOCK.canaryVersion]: {
+        version: {
+          type: 'static_select',
+          selected_option: { text: { type: 'plain_text' as const, text: FIX.version }, value: FIX.version },
+        },
+      },
+    };
+    await postSigned(
+      url,
+      interactionBody(
+        viewSubmissionPayload({
+          user: LEAD,
+          callbackId: VIEW.canaryFix,
+          privateMetadata: canaryView.private_metadata,
+          values,
+        }),
+      ),
+      { secret: SECRET },
+    ).then((r) => r.text());
     await until(150);
     flush();
 
@@ -189,11 +271,24 @@ export async function runDemo(print: (line: string) => void, configFile = 'confi
     // The drill programme: the next quarterly drill is already armed; its plan, changing nothing.
     narrate(`@${LEAD} looks at the next drill's plan: /drill run high-error-rate --dry-run`);
     const responseUrl = slack.responseUrl();
-    await postSigned(url, slashCommandBody({ user_id: LEAD, command: '/drill', text: 'run high-error-rate --dry-run', response_url: responseUrl }), { secret: SECRET }).then((r) => r.text());
+    await postSigned(
+      url,
+      slashCommandBody({
+        user_id: LEAD,
+        command: '/drill',
+        text: 'run high-error-rate --dry-run',
+        response_url: responseUrl,
+      }),
+      { secret: SECRET },
+    ).then((r) => r.text());
     await until(151);
-    for (const line of plain(String(slack.responsesTo(responseUrl).at(-1)?.body.text ?? '(no answer)')).split('\n')) say(`             ${line}`);
+    for (const line of plain(String(slack.responsesTo(responseUrl).at(-1)?.body.text ?? '(no answer)')).split('\n'))
+      say(`             ${line}`);
     const next = bot.store.drills.list({ status: 'scheduled', limit: 1 })[0];
-    say(`Next scheduled drill: ${next?.id} (${next?.scenario}) at ${next ? formatZoned(next.scheduledFor, zone, 'en') : '?'}.`);
+    say(
+      `Next scheduled drill: ${next?.id} (${next?.scenario}) at ` +
+        `${next ? formatZoned(next.scheduledFor, zone, 'en') : '?'}.`,
+    );
     say('');
     say(`Timeline of ${incident.id} as stored in SQLite:`);
     for (const e of bot.services.queries.timeline(incident.id)) {
@@ -202,7 +297,13 @@ export async function runDemo(print: (line: string) => void, configFile = 'confi
     }
     // A message Slack would have refused is missing from the transcript above: the demo fails instead of telling less.
     slack.assertNoUnexpectedRefusals();
-    return { incidentId: incident.id, rollbackStatus: rollback?.status ?? 'none', incidentStatus: final?.status ?? 'unknown', canaryStatus: canary?.status ?? 'none', lines };
+    return {
+      incidentId: incident.id,
+      rollbackStatus: rollback?.status ?? 'none',
+      incidentStatus: final?.status ?? 'unknown',
+      canaryStatus: canary?.status ?? 'none',
+      lines,
+    };
   } finally {
     await rewind?.stop();
     await kube.close();
@@ -211,10 +312,16 @@ export async function runDemo(print: (line: string) => void, configFile = 'confi
   }
 }
 
-const splitLine = (split: Record<string, number>) => Object.entries(split).map(([v, w]) => `${v} ${w}%`).join(' / ');
+const splitLine = (split: Record<string, number>) =>
+  Object.entries(split)
+    .map(([v, w]) => `${v} ${w}%`)
+    .join(' / ');
 
 async function clusterSplit(bot: Rewind): Promise<Record<string, number>> {
   const { KubeCluster } = await import('../adapters/kube/cluster.ts');
-  const cluster = new KubeCluster(bot.config.services, bot.env.kubeconfig ? { kubeconfigPath: bot.env.kubeconfig } : {});
+  const cluster = new KubeCluster(
+    bot.config.services,
+    bot.env.kubeconfig ? { kubeconfigPath: bot.env.kubeconfig } : {},
+  );
   return cluster.forService('prompt-service').router.read();
 }

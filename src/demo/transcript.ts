@@ -40,19 +40,25 @@ export function blocksText(blocks: unknown): string[] {
   for (const b of (Array.isArray(blocks) ? blocks : []) as Block[]) {
     if (b.text?.text) lines.push(...plain(b.text.text).split('\n'));
     for (const f of b.fields ?? []) if (f.text) lines.push(plain(f.text).replace(/\n/g, ' '));
-    if (b.type === 'input') lines.push(`⟨${b.label?.text ?? ''}: ${(b.element?.options ?? []).map((o) => o.text?.text ?? '').join(' | ')}⟩`);
-    if (b.type === 'context') lines.push((b.elements ?? []).map((e) => plain(typeof e.text === 'string' ? e.text : (e.text?.text ?? ''))).join(' · '));
+    if (b.type === 'input')
+      lines.push(`⟨${b.label?.text ?? ''}: ${(b.element?.options ?? []).map((o) => o.text?.text ?? '').join(' | ')}⟩`);
+    if (b.type === 'context')
+      lines.push(
+        (b.elements ?? []).map((e) => plain(typeof e.text === 'string' ? e.text : (e.text?.text ?? ''))).join(' · '),
+      );
     if (b.type === 'actions') {
       // A checklist reads as its items, ticked or not.
       for (const e of (b.elements ?? []).filter((x) => x.type === 'checkboxes')) {
         const ticked = new Set((e.initial_options ?? []).map((o) => o.value));
         for (const o of e.options ?? []) lines.push(`${ticked.has(o.value) ? '☑' : '☐'} ${plain(o.text?.text ?? '')}`);
       }
-      const controls = (b.elements ?? []).filter((x) => x.type !== 'checkboxes').map((e) => {
-        if (e.type === 'button') return `[${typeof e.text === 'string' ? e.text : (e.text?.text ?? '')}]`;
-        const chosen = e.initial_option?.text?.text;
-        return `⟨${e.placeholder?.text ?? 'choose'}${chosen ? `: ${chosen}` : ''}⟩`;
-      });
+      const controls = (b.elements ?? [])
+        .filter((x) => x.type !== 'checkboxes')
+        .map((e) => {
+          if (e.type === 'button') return `[${typeof e.text === 'string' ? e.text : (e.text?.text ?? '')}]`;
+          const chosen = e.initial_option?.text?.text;
+          return `⟨${e.placeholder?.text ?? 'choose'}${chosen ? `: ${chosen}` : ''}⟩`;
+        });
       lines.push(controls.join(' '));
     }
   }
@@ -95,7 +101,13 @@ export class Transcript {
         const lines = text();
         const key = String(a.ts);
         // The stakeholder notice's update is in what is being done (what users saw moves less).
-        const summary = lines.filter((l) => /Traffic|トラフィック|▓|░|⭐|escalated|⏫|What we (are doing|did)|対応(状況|内容)/.test(l) || l === lines[0]).join(' | ');
+        const summary = lines
+          .filter(
+            (l) =>
+              /Traffic|トラフィック|▓|░|⭐|escalated|⏫|What we (are doing|did)|対応(状況|内容)/.test(l) ||
+              l === lines[0],
+          )
+          .join(' | ');
         if (this.lastHead.get(key) === summary) return;
         this.lastHead.set(key, summary);
         // The incident channel's updates are to the head message; elsewhere (stakeholders) to a notice.

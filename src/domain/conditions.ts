@@ -33,9 +33,17 @@ export function parseCondition(text: string): ParseResult {
   const kind = METRIC_KIND[name];
   let threshold: number;
   if (kind === 'ratio') {
-    if (unit === 'ms' || unit === 's') return { ok: false, error: `${name} is a ratio: write a percentage ("10%") or a fraction ("0.10"), not "${raw}${unit}"` };
+    if (unit === 'ms' || unit === 's')
+      return {
+        ok: false,
+        error: `${name} is a ratio: write a percentage ("10%") or a fraction ("0.10"), not "${raw}${unit}"`,
+      };
     threshold = unit === '%' ? value / 100 : value;
-    if (threshold > 1) return { ok: false, error: `${name} is a ratio between 0 and 1: "${raw}" is out of range (did you mean "${raw}%"?)` };
+    if (threshold > 1)
+      return {
+        ok: false,
+        error: `${name} is a ratio between 0 and 1: "${raw}" is out of range (did you mean "${raw}%"?)`,
+      };
   } else if (kind === 'latency') {
     if (unit === '%') return { ok: false, error: `${name} is a latency in milliseconds, not a percentage` };
     threshold = unit === 's' ? value * 1000 : value;

@@ -8,7 +8,12 @@ import type { ChecklistItem } from './checklists.ts';
 export const DRILL_PREPARATION: readonly ChecklistItem[] = [
   { key: 'prep.scenario', group: 'preparation', en: 'Choose the drill scenario', ja: '訓練シナリオの選定' },
   { key: 'prep.notify', group: 'preparation', en: 'Notify everyone involved in advance', ja: '関係者への事前通知' },
-  { key: 'prep.dashboard', group: 'preparation', en: 'Prepare the monitoring dashboard', ja: 'モニタリングダッシュボード準備' },
+  {
+    key: 'prep.dashboard',
+    group: 'preparation',
+    en: 'Prepare the monitoring dashboard',
+    ja: 'モニタリングダッシュボード準備',
+  },
   { key: 'prep.channels', group: 'preparation', en: 'Check the communication channels', ja: '通信チャネルの確認' },
 ];
 

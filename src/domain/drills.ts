@@ -82,7 +82,10 @@ export function isRating(value: number): boolean {
  */
 export function scoreDrill(times: DrillTimes, expectedMs: number, ratings: readonly number[]): Scorecard {
   if (!Number.isFinite(expectedMs) || expectedMs <= 0) {
-    throw new Error(`a drill's expected response must be a positive number of milliseconds (drills.scenarios[].expectedResponse, e.g. 5m); got ${String(expectedMs)}`);
+    throw new Error(
+      `a drill's expected response must be a positive number of milliseconds (drills.scenarios[].expectedResponse, ` +
+        `e.g. 5m); got ${String(expectedMs)}`,
+    );
   }
   const detection = measured(span(times.injectedAt, times.detectedAt), expectedMs);
   const decision = measured(span(times.postedAt, times.decidedAt), expectedMs);
@@ -91,7 +94,15 @@ export function scoreDrill(times: DrillTimes, expectedMs: number, ratings: reado
   const valid = ratings.filter(isRating);
   const average = valid.length === 0 ? null : Math.round((valid.reduce((a, b) => a + b, 0) / valid.length) * 10) / 10;
   const passed = [detection, decision, execution, total].every((m) => m.pass === true);
-  return { detection, decision, execution, total, communication: { average, count: valid.length }, injected: times.injectedAt !== null, passed };
+  return {
+    detection,
+    decision,
+    execution,
+    total,
+    communication: { average, count: valid.length },
+    injected: times.injectedAt !== null,
+    passed,
+  };
 }
 
 /** A measure's value in a scorecard: a time in ms, or the communication average. */

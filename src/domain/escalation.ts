@@ -61,7 +61,8 @@ export function nextEscalation(
 /** `escalation:INC-20260105-001:1` — the timer key of one level of one incident. */
 export function escalationKey(incidentId: string, level: number): string {
   if (incidentId.trim() === '') throw new Error('escalationKey: incident ID is empty');
-  if (!Number.isInteger(level) || level < 1) throw new RangeError(`escalationKey: level must be an integer from 1, got ${level}`);
+  if (!Number.isInteger(level) || level < 1)
+    throw new RangeError(`escalationKey: level must be an integer from 1, got ${level}`);
   return `${escalationKeyPrefix(incidentId)}${level}`;
 }
 
@@ -75,7 +76,10 @@ export function escalationKeyPrefix(incidentId: string): string {
  * Escalation runs until the incident is resolved. With `escalation.stopOnAck: true`, an
  * acknowledgement also stops it: someone has taken the incident, so paging upward would be noise.
  */
-export function shouldStopEscalation(incident: Pick<Incident, 'status' | 'acknowledgedAt'>, stopOnAck: boolean): boolean {
+export function shouldStopEscalation(
+  incident: Pick<Incident, 'status' | 'acknowledgedAt'>,
+  stopOnAck: boolean,
+): boolean {
   if (incident.status === 'resolved') return true;
   return stopOnAck && incident.acknowledgedAt !== null;
 }

@@ -80,7 +80,10 @@ export class IllegalTransitionError extends Error {
 
   constructor(incidentId: string, from: IncidentStatus, to: IncidentStatus) {
     const allowed = allowedFrom(from);
-    super(`${incidentId}: cannot go from ${from} to ${to}; allowed from ${from}: ${allowed.length ? allowed.join(', ') : 'none'}`);
+    super(
+      `${incidentId}: cannot go from ${from} to ${to}; allowed from ${from}: ` +
+        `${allowed.length ? allowed.join(', ') : 'none'}`,
+    );
     this.name = 'IllegalTransitionError';
     this.incidentId = incidentId;
     this.from = from;
@@ -161,7 +164,8 @@ export interface OpenedIncident {
  */
 export function openIncident(input: NewIncident, actor: Actor): OpenedIncident {
   if (input.service.trim() === '') throw new Error('openIncident: service is empty');
-  if (!Number.isFinite(input.startedAt)) throw new RangeError(`openIncident ${input.service}: startedAt must be epoch milliseconds, got ${input.startedAt}`);
+  if (!Number.isFinite(input.startedAt))
+    throw new RangeError(`openIncident ${input.service}: startedAt must be epoch milliseconds, got ${input.startedAt}`);
   const incident: Omit<Incident, 'id'> = {
     service: input.service,
     version: input.version,
@@ -180,7 +184,14 @@ export function openIncident(input: NewIncident, actor: Actor): OpenedIncident {
     at: input.startedAt,
     kind: 'detected',
     actor: { ...actor },
-    detail: { service: input.service, version: input.version, severity: input.severity, title: input.title, drill: input.drill, breaches: [] },
+    detail: {
+      service: input.service,
+      version: input.version,
+      severity: input.severity,
+      title: input.title,
+      drill: input.drill,
+      breaches: [],
+    },
   };
   return { incident, event };
 }
@@ -189,7 +200,10 @@ export function openIncident(input: NewIncident, actor: Actor): OpenedIncident {
  * MTTA and MTTR of one incident: detection to acknowledgement, detection to resolution; null
  * until that has happened. Drills count for their own scorecards, not for these.
  */
-export function responseTimes(incident: Pick<Incident, 'startedAt' | 'acknowledgedAt' | 'resolvedAt'>): { mttaMs: number | null; mttrMs: number | null } {
+export function responseTimes(incident: Pick<Incident, 'startedAt' | 'acknowledgedAt' | 'resolvedAt'>): {
+  mttaMs: number | null;
+  mttrMs: number | null;
+} {
   return {
     mttaMs: incident.acknowledgedAt === null ? null : Math.max(0, incident.acknowledgedAt - incident.startedAt),
     mttrMs: incident.resolvedAt === null ? null : Math.max(0, incident.resolvedAt - incident.startedAt),

@@ -96,7 +96,8 @@ export function recommend(matrix: Matrix, assessment: Assessment): Recommendatio
   const { userImpact, businessImpact, fixTime } = assessment;
   if (userImpact === undefined || businessImpact === undefined || fixTime === undefined) return null;
   const index = matrix.rules.findIndex(
-    (r) => matches(r.userImpact, userImpact) && matches(r.businessImpact, businessImpact) && matches(r.fixTime, fixTime),
+    (r) =>
+      matches(r.userImpact, userImpact) && matches(r.businessImpact, businessImpact) && matches(r.fixTime, fixTime),
   );
   const rule = matrix.rules[index];
   return rule ? { action: rule.action, rule: index } : { action: matrix.default, rule: null };
@@ -111,11 +112,17 @@ export function recommend(matrix: Matrix, assessment: Assessment): Recommendatio
 export function recommendFor(matrix: Matrix, assessment: Assessment, facts: ServiceFacts): Recommendation | null {
   const found = recommend(matrix, assessment);
   if (found === null || found.action !== 'gradual') return found;
-  const instead = (reason: InsteadReason): Recommendation => ({ ...found, action: 'immediate', instead: { matrixAction: found.action, reason } });
-  if (!canRun('gradual', facts.router)) return instead({ kind: 'moves_at_once', service: facts.service, router: facts.router.name });
+  const instead = (reason: InsteadReason): Recommendation => ({
+    ...found,
+    action: 'immediate',
+    instead: { matrixAction: found.action, reason },
+  });
+  if (!canRun('gradual', facts.router))
+    return instead({ kind: 'moves_at_once', service: facts.service, router: facts.router.name });
   const { abortIf, readings } = facts;
   const value = readings[abortIf.metric];
-  if (value !== undefined && conditionHolds(abortIf, readings) === true) return instead({ kind: 'abort_if_holds', metric: abortIf.metric, value, abortIf: abortIf.text });
+  if (value !== undefined && conditionHolds(abortIf, readings) === true)
+    return instead({ kind: 'abort_if_holds', metric: abortIf.metric, value, abortIf: abortIf.text });
   return found;
 }
 
@@ -127,10 +134,18 @@ export interface UnrunnableRecommendation {
 }
 
 /** Every rule and the default whose action some configured service cannot run, with those services. */
-export function unrunnableRecommendations(matrix: Matrix, routers: Record<string, RouterTraits>): UnrunnableRecommendation[] {
-  const entries: Array<[number | null, Action]> = [...matrix.rules.map((r, i): [number, Action] => [i, r.action]), [null, matrix.default]];
+export function unrunnableRecommendations(
+  matrix: Matrix,
+  routers: Record<string, RouterTraits>,
+): UnrunnableRecommendation[] {
+  const entries: Array<[number | null, Action]> = [
+    ...matrix.rules.map((r, i): [number, Action] => [i, r.action]),
+    [null, matrix.default],
+  ];
   return entries.flatMap(([rule, action]) => {
-    const services = Object.entries(routers).filter(([, r]) => !canRun(action, r)).map(([s]) => s);
+    const services = Object.entries(routers)
+      .filter(([, r]) => !canRun(action, r))
+      .map(([s]) => s);
     return services.length > 0 ? [{ rule, action, services }] : [];
   });
 }

@@ -56,7 +56,8 @@ const T = {
       decision: (action: string, who: string) => `Decision: ${action}, by ${who}`,
       rollbackStart: (from: string, to: string, who: string) => `Rollback started ${from} → ${to}, by ${who}`,
       rollbackEnd: (outcome: string) => `Rollback ${outcome}`,
-      canaryStart: (from: string, to: string, who: string) => `Fix ${to} re-deployed as a cautious canary (from ${from}), by ${who}`,
+      canaryStart: (from: string, to: string, who: string) =>
+        `Fix ${to} re-deployed as a cautious canary (from ${from}), by ${who}`,
       canaryEnd: (outcome: string) => `Canary ${outcome}`,
       escalation: (level: number, label: string) => `Escalated to level ${level} (${label})`,
       ack: (who: string) => `Acknowledged by ${who}`,
@@ -95,7 +96,8 @@ const T = {
       decision: (action: string, who: string) => `判断: ${action}（${who}）`,
       rollbackStart: (from: string, to: string, who: string) => `ロールバック実施 ${from} → ${to}（${who}）`,
       rollbackEnd: (outcome: string) => `ロールバック${outcome}`,
-      canaryStart: (from: string, to: string, who: string) => `修正版 ${to} を慎重なカナリアで再デプロイ（${from} から、${who}）`,
+      canaryStart: (from: string, to: string, who: string) =>
+        `修正版 ${to} を慎重なカナリアで再デプロイ（${from} から、${who}）`,
       canaryEnd: (outcome: string) => `カナリア${outcome}`,
       escalation: (level: number, label: string) => `エスカレーション レベル ${level}（${label}）`,
       ack: (who: string) => `${who} が確認`,
@@ -182,7 +184,9 @@ export function rcaMarkdown(input: RcaInput): string {
     t.timeline,
     t.head,
     '|------|---------|',
-    ...timelineRows(input).map((r) => `| ${localTime(r.at, input.timezone, false)} | ${r.text.replace(/\|/g, '\\|')} |`),
+    ...timelineRows(input).map(
+      (r) => `| ${localTime(r.at, input.timezone, false)} | ${r.text.replace(/\|/g, '\\|')} |`,
+    ),
     '',
     t.rootCause,
     t.rootCauseBody,

@@ -51,11 +51,19 @@ export function immediateSteps(verifyWindowMs: number): PlannedStep[] {
 }
 
 export function gradualSteps(phases: readonly GradualPhaseInput[], verifyWindowMs: number): PlannedStep[] {
-  if (phases.length === 0 || phases.at(-1)?.weight !== 0) throw new Error('a gradual rollback must end with a phase at weight 0');
+  if (phases.length === 0 || phases.at(-1)?.weight !== 0)
+    throw new Error('a gradual rollback must end with a phase at weight 0');
   const steps: PlannedStep[] = [{ kind: 'confirm', name: 'confirm', budgetMs: BUDGET.confirm, phase: null }];
   phases.forEach((p, i) => {
     steps.push({ kind: 'set_weight', name: `set ${p.weight}%`, budgetMs: BUDGET.switch, weight: p.weight, phase: i });
-    if (p.observeMs && p.weight > 0) steps.push({ kind: 'observe', name: `observe ${minutes(p.observeMs)}`, budgetMs: null, observeMs: p.observeMs, phase: i });
+    if (p.observeMs && p.weight > 0)
+      steps.push({
+        kind: 'observe',
+        name: `observe ${minutes(p.observeMs)}`,
+        budgetMs: null,
+        observeMs: p.observeMs,
+        phase: i,
+      });
   });
   steps.push({ kind: 'verify', name: 'verify', budgetMs: Math.max(BUDGET.verify, verifyWindowMs), phase: null });
   steps.push({ kind: 'post_actions', name: 'post-actions', budgetMs: null, phase: null });
@@ -73,7 +81,8 @@ export function canarySteps(percents: readonly number[], observeMs: number, veri
   const steps: PlannedStep[] = [{ kind: 'confirm', name: 'confirm', budgetMs: BUDGET.confirm, phase: null }];
   percents.forEach((p, i) => {
     steps.push({ kind: 'set_weight', name: `canary ${p}%`, budgetMs: BUDGET.switch, weight: 100 - p, phase: i });
-    if (p < 100 && observeMs > 0) steps.push({ kind: 'observe', name: `observe ${minutes(observeMs)}`, budgetMs: null, observeMs, phase: i });
+    if (p < 100 && observeMs > 0)
+      steps.push({ kind: 'observe', name: `observe ${minutes(observeMs)}`, budgetMs: null, observeMs, phase: i });
   });
   const verifyMs = 2 * verifyWindowMs;
   steps.push({ kind: 'verify', name: 'verify', budgetMs: Math.max(BUDGET.verify, verifyMs), verifyMs, phase: null });
@@ -110,7 +119,10 @@ export function phasesFrom(phases: readonly number[], current: number | null): {
 }
 
 /** The 0-based gradual phases among planned steps that do not run from `current` (the engine's side of phasesFrom). */
-export function phasesToSkip(steps: ReadonlyArray<Pick<PlannedStep, 'kind' | 'weight' | 'phase'>>, current: number): number[] {
+export function phasesToSkip(
+  steps: ReadonlyArray<Pick<PlannedStep, 'kind' | 'weight' | 'phase'>>,
+  current: number,
+): number[] {
   const phases = steps.filter((s): s is typeof s & { phase: number } => s.kind === 'set_weight' && s.phase !== null);
   return phases.filter((s, i) => !phaseRuns(s.weight ?? 0, i === phases.length - 1, current)).map((s) => s.phase);
 }

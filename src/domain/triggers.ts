@@ -116,7 +116,12 @@ function nextTierState(prev: TierTriggerState, reading: TierReading, at: number,
   }
 }
 
-export function evaluate(state: TriggerState, sample: MetricSample, at: number, rules: TriggerRules): TriggerEvaluation {
+export function evaluate(
+  state: TriggerState,
+  sample: MetricSample,
+  at: number,
+  rules: TriggerRules,
+): TriggerEvaluation {
   if (!Number.isFinite(at)) throw new RangeError(`trigger evaluation time must be epoch milliseconds, got ${at}`);
   if (!(rules.confirmationWindowMs >= 0)) {
     throw new RangeError(`confirmationWindowMs must be 0 or more, got ${rules.confirmationWindowMs}`);

@@ -38,15 +38,17 @@ export function verificationVerdict(
   const conditions = Object.values(tiers).flat();
   const breaching = conditions.filter((c) => conditionHolds(c, after) === true).map((c) => c.text);
   const unreadable = conditions.filter((c) => conditionHolds(c, after) === undefined).map((c) => c.metric);
-  const moves = METRIC_NAMES.filter((m) => conditions.some((c) => c.metric === m)).map(
-    (m): MetricMove => ({
-      metric: m,
-      before: known(before[m]),
-      after: known(after[m]),
-      series: [...(known(before[m]) === null ? [] : [known(before[m])]), ...(series[m] ?? []).map(([, v]) => known(v))],
-      thresholds: conditions.filter((c) => c.metric === m).map((c) => ({ op: c.op, threshold: c.threshold })),
-    }),
-  );
+  const moves = METRIC_NAMES.filter((m) => conditions.some((c) => c.metric === m)).map((m): MetricMove => ({
+    metric: m,
+    before: known(before[m]),
+    after: known(after[m]),
+    series: [...(known(before[m]) === null ? [] : [known(before[m])]), ...(series[m] ?? []).map(([, v]) => known(v))],
+    thresholds: conditions.filter((c) => c.metric === m).map((c) => ({ op: c.op, threshold: c.threshold })),
+  }));
   const missing = [...new Set(unreadable)];
-  return { recovered: breaching.length === 0 && missing.length === 0, breaching: [...breaching, ...missing.map((m) => `${m} unreadable`)], moves };
+  return {
+    recovered: breaching.length === 0 && missing.length === 0,
+    breaching: [...breaching, ...missing.map((m) => `${m} unreadable`)],
+    moves,
+  };
 }

@@ -86,7 +86,8 @@ export function epochToZonedParts(epoch: number, timeZone: string): ZonedParts {
 /** True when the fields name a real calendar date and a clock time 00:00–23:59. */
 export function isValidWallTime(w: WallTime): boolean {
   const ints = [w.year, w.month, w.day, w.hour, w.minute].every(Number.isInteger);
-  if (!ints || w.month < 1 || w.month > 12 || w.day < 1 || w.hour < 0 || w.hour > 23 || w.minute < 0 || w.minute > 59) return false;
+  if (!ints || w.month < 1 || w.month > 12 || w.day < 1 || w.hour < 0 || w.hour > 23 || w.minute < 0 || w.minute > 59)
+    return false;
   return w.day <= daysInMonth(w.year, w.month);
 }
 
@@ -135,7 +136,10 @@ export function zonedWallTimeToEpoch(wall: WallTime, timeZone: string): number {
 }
 
 /** The civil date `days` after the given one (negative goes back). */
-function addDays(date: { year: number; month: number; day: number }, days: number): { year: number; month: number; day: number } {
+function addDays(
+  date: { year: number; month: number; day: number },
+  days: number,
+): { year: number; month: number; day: number } {
   const d = new Date(utcOf({ ...date, hour: 12, minute: 0 }) + days * DAY);
   return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
 }
@@ -193,7 +197,12 @@ const WEEKDAY_NAMES = {
  * which — unlike JST or CET — cannot be mistaken for another zone. The weekday is there because a
  * planned time a few days out is easier to check with it.
  */
-export function formatZoned(epoch: number, timeZone: string, locale?: 'en' | 'ja', o: { seconds?: boolean } = {}): string {
+export function formatZoned(
+  epoch: number,
+  timeZone: string,
+  locale?: 'en' | 'ja',
+  o: { seconds?: boolean } = {},
+): string {
   const p = epochToZonedParts(epoch, timeZone);
   const date = `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}`;
   const weekday = locale ? ` (${WEEKDAY_NAMES[locale][p.weekday]})` : '';

@@ -7,7 +7,14 @@
 import { Registry } from 'prom-client';
 import { DEFAULT_FINAL_MESSAGE, FallbackExhaustedError, callerAbortError } from './errors.ts';
 import { fallbackCounter, recordFallback, type FallbackCounter } from './metrics.ts';
-import type { ExecuteOptions, FallbackChain, FallbackChainConfig, FallbackEvent, FallbackResult, FallbackVersion } from './types.ts';
+import type {
+  ExecuteOptions,
+  FallbackChain,
+  FallbackChainConfig,
+  FallbackEvent,
+  FallbackResult,
+  FallbackVersion,
+} from './types.ts';
 
 /** Monotonic, so a wall-clock step (NTP) cannot make an elapsed time negative. */
 const monotonicClock = { now: () => performance.now() };
@@ -20,12 +27,19 @@ type AttemptOutcome<O> =
 export function createFallbackChain<I, O>(config: FallbackChainConfig<I, O>): FallbackChain<I, O> {
   const versions = validateVersions(config.versions);
   const finalMessage = config.finalMessage ?? DEFAULT_FINAL_MESSAGE;
-  if (finalMessage.trim() === '') throw new TypeError('fallback chain: finalMessage must not be empty; it is what the user sees when every version failed');
+  if (finalMessage.trim() === '')
+    throw new TypeError(
+      'fallback chain: finalMessage must not be empty; it is what the user sees when every version failed',
+    );
   const clock = config.clock ?? monotonicClock;
   const registry = config.registry ?? new Registry();
   const counter = fallbackCounter(registry);
 
-  const attempt = (step: FallbackVersion, input: I, callerSignal: AbortSignal | undefined): Promise<AttemptOutcome<O>> =>
+  const attempt = (
+    step: FallbackVersion,
+    input: I,
+    callerSignal: AbortSignal | undefined,
+  ): Promise<AttemptOutcome<O>> =>
     new Promise((resolve) => {
       const controller = new AbortController();
       const startedAt = clock.now();
@@ -49,7 +63,10 @@ export function createFallbackChain<I, O>(config: FallbackChainConfig<I, O>): Fa
         if (settle({ kind: 'caller_aborted' })) controller.abort(callerSignal?.reason);
       };
       const timer = setTimeout(() => {
-        const timeout = new DOMException(`prompt version ${step.version} did not answer within ${step.timeoutMs} ms`, 'TimeoutError');
+        const timeout = new DOMException(
+          `prompt version ${step.version} did not answer within ${step.timeoutMs} ms`,
+          'TimeoutError',
+        );
         if (fail('timeout', timeout)) controller.abort(timeout);
       }, step.timeoutMs);
       callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
@@ -90,7 +107,11 @@ export function createFallbackChain<I, O>(config: FallbackChainConfig<I, O>): Fa
   };
 }
 
-function record(counter: FallbackCounter, event: FallbackEvent, onFallback: ((event: FallbackEvent) => void) | undefined): void {
+function record(
+  counter: FallbackCounter,
+  event: FallbackEvent,
+  onFallback: ((event: FallbackEvent) => void) | undefined,
+): void {
   recordFallback(counter, event.version, event.reason);
   if (!onFallback) return;
   try {
@@ -106,11 +127,16 @@ function validateVersions(versions: ReadonlyArray<FallbackVersion>): ReadonlyArr
   const seen = new Set<string>();
   return Object.freeze(
     versions.map((v, i) => {
-      if (typeof v.version !== 'string' || v.version.trim() === '') throw new TypeError(`fallback chain: versions[${i}].version must be a non-empty string`);
-      if (seen.has(v.version)) throw new TypeError(`fallback chain: version ${v.version} is listed twice; each version is tried once`);
+      if (typeof v.version !== 'string' || v.version.trim() === '')
+        throw new TypeError(`fallback chain: versions[${i}].version must be a non-empty string`);
+      if (seen.has(v.version))
+        throw new TypeError(`fallback chain: version ${v.version} is listed twice; each version is tried once`);
       seen.add(v.version);
       if (!Number.isFinite(v.timeoutMs) || v.timeoutMs <= 0) {
-        throw new TypeError(`fallback chain: versions[${i}] (${v.version}) needs a positive timeoutMs in milliseconds; got ${String(v.timeoutMs)}`);
+        throw new TypeError(
+          `fallback chain: versions[${i}] (${v.version}) needs a positive timeoutMs in milliseconds; got ` +
+            `${String(v.timeoutMs)}`,
+        );
       }
       return Object.freeze({ version: v.version, timeoutMs: v.timeoutMs });
     }),

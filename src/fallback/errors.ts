@@ -23,7 +23,12 @@ export class FallbackExhaustedError extends Error {
 
 /** Type guard that also works across module copies, where `instanceof` would not. */
 export function isFallbackExhaustedError(err: unknown): err is FallbackExhaustedError {
-  return err instanceof FallbackExhaustedError || (err instanceof Error && err.name === 'FallbackExhaustedError' && Array.isArray((err as { attempts?: unknown }).attempts));
+  return (
+    err instanceof FallbackExhaustedError ||
+    (err instanceof Error &&
+      err.name === 'FallbackExhaustedError' &&
+      Array.isArray((err as { attempts?: unknown }).attempts))
+  );
 }
 
 /**

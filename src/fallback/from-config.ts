@@ -25,5 +25,10 @@ export function fallbackChainFromConfig<I, O>(
   call: PromptCall<I, O>,
   options: FallbackChainOptions<I, O> = {},
 ): FallbackChain<I, O> {
-  return createFallbackChain<I, O>({ ...options, versions: fallbackVersions(service), finalMessage: service.finalMessage, call });
+  return createFallbackChain<I, O>({
+    ...options,
+    versions: fallbackVersions(service),
+    finalMessage: service.finalMessage,
+    call,
+  });
 }

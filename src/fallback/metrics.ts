@@ -15,11 +15,17 @@ export function fallbackCounter(registry: Registry): FallbackCounter {
   const existing = registry.getSingleMetric(FALLBACK_COUNTER_NAME);
   if (existing !== undefined) {
     if (!(existing instanceof Counter)) {
-      throw new Error(`the registry already holds a metric named ${FALLBACK_COUNTER_NAME} that is not a Counter; the fallback chain cannot record its events there`);
+      throw new Error(
+        `the registry already holds a metric named ${FALLBACK_COUNTER_NAME} that is not a Counter; the fallback ` +
+          `chain cannot record its events there`,
+      );
     }
     const labels = (existing as unknown as { labelNames?: readonly string[] }).labelNames ?? [];
     if ([...labels].sort().join(',') !== [...LABELS].sort().join(',')) {
-      throw new Error(`the registry already holds a Counter named ${FALLBACK_COUNTER_NAME} with labels [${labels.join(', ')}]; the fallback chain needs exactly [${LABELS.join(', ')}]`);
+      throw new Error(
+        `the registry already holds a Counter named ${FALLBACK_COUNTER_NAME} with labels [${labels.join(', ')}]; the ` +
+          `fallback chain needs exactly [${LABELS.join(', ')}]`,
+      );
     }
     return existing as FallbackCounter;
   }

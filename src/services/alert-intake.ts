@@ -72,7 +72,12 @@ export class AlertIntake implements AlertSink {
   private readonly unknownServices: UnknownServices;
 
   constructor(private readonly o: AlertIntakeOptions) {
-    this.unknownServices = new UnknownServices({ store: o.store, clock: o.clock, timers: o.timers, notifier: o.notifier });
+    this.unknownServices = new UnknownServices({
+      store: o.store,
+      clock: o.clock,
+      timers: o.timers,
+      notifier: o.notifier,
+    });
     // A failure here (the database) is retried by the timer; a refusal is the rollback service's to tell.
     o.timers.on(automaticRollbackTimer, async (t) => {
       await o.rollbacks.automatic(t.payload.incidentId, 'critical alert');
@@ -136,7 +141,8 @@ export class AlertIntake implements AlertSink {
             return { failed };
           }
         });
-        for (const id of new Set(results.flatMap((r) => ('touched' in r ? [...r.touched] : [])))) this.o.notifier.changed(id);
+        for (const id of new Set(results.flatMap((r) => ('touched' in r ? [...r.touched] : []))))
+          this.o.notifier.changed(id);
         return results.map((r) => ('failed' in r ? r : answerOf(r.accepted, r.unknown)));
       });
     } catch (err) {
@@ -161,7 +167,11 @@ export class AlertIntake implements AlertSink {
     for (const alert of alerts) {
       const service = alert.service ?? '(no service label)';
       const known = alert.service !== null && this.o.services.includes(alert.service);
-      const { alert: stored, outcome } = this.o.store.alerts.upsert({ ...alert, service, receivedAt: this.o.clock.now() });
+      const { alert: stored, outcome } = this.o.store.alerts.upsert({
+        ...alert,
+        service,
+        receivedAt: this.o.clock.now(),
+      });
       if (!known) {
         unknown.add(service);
         // Stored for the record; the incident channel hears about it within bounds (unknown-services.ts).
@@ -169,8 +179,21 @@ export class AlertIntake implements AlertSink {
         continue;
       }
       if (outcome === 'unchanged') continue; // a repeat of what we already have
-      const what = { fingerprint: alert.fingerprint, severity: alert.severity, summary: alert.summary, status: alert.status };
-      const note = { kind: 'alert' as const, source: alert.source, severity: alert.severity, summary: alert.summary, status: alert.status, name: alert.name ?? null, links: alert.links ?? {} };
+      const what = {
+        fingerprint: alert.fingerprint,
+        severity: alert.severity,
+        summary: alert.summary,
+        status: alert.status,
+      };
+      const note = {
+        kind: 'alert' as const,
+        source: alert.source,
+        severity: alert.severity,
+        summary: alert.summary,
+        status: alert.status,
+        name: alert.name ?? null,
+        links: alert.links ?? {},
+      };
       if (alert.status === 'firing') {
         const { incident, raised } = this.incidentFor(alert);
         this.o.store.alerts.linkIncident(stored.id, incident.id);
@@ -192,7 +215,8 @@ export class AlertIntake implements AlertSink {
         this.o.incidents.record(incidentId, 'alert', { kind: 'system', id: alert.source }, what);
         this.o.notifier.notice(incidentId, note);
         // Asked, not listed: this runs for every resolved alert, and an incident may hold thousands.
-        if (!this.o.store.alerts.anyFiring(incidentId)) this.o.notifier.notice(incidentId, { kind: 'alerts_resolved', incidentId });
+        if (!this.o.store.alerts.anyFiring(incidentId))
+          this.o.notifier.notice(incidentId, { kind: 'alerts_resolved', incidentId });
         touched.add(incidentId);
       }
     }
@@ -205,10 +229,18 @@ export class AlertIntake implements AlertSink {
     const open = this.o.incidents.openFor(service);
     if (!open) {
       const { incident } = this.o.incidents.open(
-        { service, version: alert.version, severity: alert.severity, title: alert.summary, drill: false, startedAt: Math.min(alert.startsAt, this.o.clock.now()) },
+        {
+          service,
+          version: alert.version,
+          severity: alert.severity,
+          title: alert.summary,
+          drill: false,
+          startedAt: Math.min(alert.startsAt, this.o.clock.now()),
+        },
         BOT_ACTOR,
       );
-      if (alert.severity !== 'watch') this.o.incidents.transition(incident.id, 'awaiting_decision', BOT_ACTOR, { tier: alert.severity });
+      if (alert.severity !== 'watch')
+        this.o.incidents.transition(incident.id, 'awaiting_decision', BOT_ACTOR, { tier: alert.severity });
       return { incident: this.o.incidents.get(incident.id), raised: true };
     }
     if (severityRank(alert.severity) <= severityRank(open.severity)) return { incident: open, raised: false };
@@ -217,12 +249,15 @@ export class AlertIntake implements AlertSink {
 
   private raise(incident: Incident, severity: Tier, version: string | null): Incident {
     const raised = this.o.incidents.raiseSeverity(incident.id, severity, version, BOT_ACTOR);
-    if (raised.status === 'detected') this.o.incidents.transition(raised.id, 'awaiting_decision', BOT_ACTOR, { tier: severity });
+    if (raised.status === 'detected')
+      this.o.incidents.transition(raised.id, 'awaiting_decision', BOT_ACTOR, { tier: severity });
     return this.o.incidents.get(raised.id);
   }
 }
 
 function answerOf(accepted: number, unknown: ReadonlySet<string>): AlertAnswer {
   const unknownServices = [...unknown].slice(0, UNKNOWN_SERVICES_ANSWERED);
-  return unknown.size > unknownServices.length ? { accepted, unknownServices, unknownServiceCount: unknown.size } : { accepted, unknownServices };
+  return unknown.size > unknownServices.length
+    ? { accepted, unknownServices, unknownServiceCount: unknown.size }
+    : { accepted, unknownServices };
 }

@@ -47,7 +47,12 @@ export class Authorizer {
    * Checks that `actor` may do `action` on `target` and writes the audit line either way. The bot
    * itself (an automatic rollback) is always allowed: config `autoRollback` is its approval.
    */
-  async authorize(actor: Actor, action: string, target: string | null, detail: Record<string, unknown> = {}): Promise<Authorization> {
+  async authorize(
+    actor: Actor,
+    action: string,
+    target: string | null,
+    detail: Record<string, unknown> = {},
+  ): Promise<Authorization> {
     const allowed = actor.kind !== 'user' || (await this.isApprover(actor.id));
     this.options.audit.record({
       at: this.options.clock.now(),

@@ -22,7 +22,13 @@ export class ComplaintService {
   record(service: string, text: string, actor: Actor): { complaint: Complaint; inWindow: number } {
     const now = this.clock.now();
     const open = this.incidents.openFor(service);
-    const complaint = this.store.complaints.record({ service, reportedBy: actor.id, text, at: now, incidentId: open?.id ?? null });
+    const complaint = this.store.complaints.record({
+      service,
+      reportedBy: actor.id,
+      text,
+      at: now,
+      incidentId: open?.id ?? null,
+    });
     if (open) this.incidents.record(open.id, 'complaint', actor, { text, complaintId: complaint.id });
     return { complaint, inWindow: this.count(service) };
   }

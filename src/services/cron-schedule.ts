@@ -14,7 +14,8 @@ export function nextCronRuns(expression: string, timezone: string, from: number,
   const task = createTask(expression, () => {}, { timezone });
   try {
     const matcher = (task as unknown as { timeMatcher?: Matcher }).timeMatcher;
-    if (!matcher || typeof matcher.getNextMatch !== 'function') throw new Error('node-cron no longer exposes its time matcher; update cron-schedule.ts');
+    if (!matcher || typeof matcher.getNextMatch !== 'function')
+      throw new Error('node-cron no longer exposes its time matcher; update cron-schedule.ts');
     const runs: number[] = [];
     let at = new Date(from);
     for (let i = 0; i < count; i++) {

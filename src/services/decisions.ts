@@ -55,7 +55,11 @@ export class DecisionService {
   }
 
   /** Stores matrix answers; once all three are in, the recommendation goes to the timeline and thread. */
-  assess(incidentId: string, answers: Assessment, actor: Actor): Outcome<{ assessment: Assessment; recommendation: Recommendation | null }> {
+  assess(
+    incidentId: string,
+    answers: Assessment,
+    actor: Actor,
+  ): Outcome<{ assessment: Assessment; recommendation: Recommendation | null }> {
     const open = this.openIncident(incidentId);
     if (!open.ok) return open;
     const before = this.assessment(incidentId);
@@ -63,8 +67,15 @@ export class DecisionService {
     const recommendation = this.recommendation(incidentId, assessment);
     const changed = JSON.stringify(before.assessment) !== JSON.stringify(assessment);
     if (recommendation && changed) {
-      const instead = recommendation.instead ? { matrixRecommended: recommendation.instead.matrixAction, insteadBecause: recommendation.instead.reason.kind } : {};
-      this.o.incidents.record(incidentId, 'assessment', actor, { ...assessment, recommended: recommendation.action, rule: recommendation.rule, ...instead });
+      const instead = recommendation.instead
+        ? { matrixRecommended: recommendation.instead.matrixAction, insteadBecause: recommendation.instead.reason.kind }
+        : {};
+      this.o.incidents.record(incidentId, 'assessment', actor, {
+        ...assessment,
+        recommended: recommendation.action,
+        rule: recommendation.rule,
+        ...instead,
+      });
       this.o.notifier.notice(incidentId, { kind: 'assessment', by: actor.id, assessment, recommendation });
     }
     this.o.notifier.changed(incidentId);
@@ -100,7 +111,8 @@ export class DecisionService {
     try {
       return ok(this.o.incidents.resolve(incidentId, actor));
     } catch (err) {
-      if (err instanceof IllegalTransitionError) return refuse({ kind: 'illegal_transition', incidentId, from: err.from, to: err.to });
+      if (err instanceof IllegalTransitionError)
+        return refuse({ kind: 'illegal_transition', incidentId, from: err.from, to: err.to });
       throw err;
     }
   }

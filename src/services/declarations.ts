@@ -25,7 +25,10 @@ export interface Declaration {
   summary: string;
 }
 
-/** Where the incident's version came from: the router's split now, or the records (the router could not be read, or there is none). */
+/**
+ * Where the incident's version came from: the router's split now, or the records (the router could not be read, or
+ * there is none).
+ */
 export type VersionSource = 'router' | 'records';
 
 export type DeclareOutcome =
@@ -43,7 +46,10 @@ export interface DeclarationOptions {
   cluster: ClusterPort | null;
   /** Configured services, each with its fallback chain (newest first). */
   chains: Record<string, string[]>;
-  /** The version serving by the records: where the last finished rollback left it, else the newest (RollbackRequests.servingVersion). */
+  /**
+   * The version serving by the records: where the last finished rollback left it, else the newest
+   * (RollbackRequests.servingVersion).
+   */
   recordedVersion: (service: string) => string | null;
   log?: { warn(o: object, m: string): void };
 }
@@ -65,12 +71,20 @@ export class IncidentDeclarations {
     // open() returns that one instead of a second, and the person is pointed to it.
     return this.o.store.transaction((): DeclareOutcome => {
       const { incident, created } = this.o.incidents.open(
-        { service: d.service, version, severity: d.severity, title: d.summary, drill: false, detail: { declared: true } },
+        {
+          service: d.service,
+          version,
+          severity: d.severity,
+          title: d.summary,
+          drill: false,
+          detail: { declared: true },
+        },
         actor,
       );
       if (!created) return { kind: 'already_open', incident };
       // As the alert path: a watch is a quiet head message; warning and critical ask for a decision.
-      if (d.severity !== 'watch') this.o.incidents.transition(incident.id, 'awaiting_decision', actor, { tier: d.severity, declared: true });
+      if (d.severity !== 'watch')
+        this.o.incidents.transition(incident.id, 'awaiting_decision', actor, { tier: d.severity, declared: true });
       return { kind: 'declared', incident: this.o.incidents.get(incident.id), versionSource: source };
     });
   }
@@ -86,7 +100,10 @@ export class IncidentDeclarations {
       const serving = busiestVersion(await this.o.cluster.forService(service).router.read());
       return serving ? { version: serving, source: 'router' } : recorded();
     } catch (err) {
-      this.o.log?.warn({ service, err: (err as Error).message }, 'declare: routing could not be read; naming the version the records say is serving');
+      this.o.log?.warn(
+        { service, err: (err as Error).message },
+        'declare: routing could not be read; naming the version the records say is serving',
+      );
       return recorded();
     }
   }

@@ -24,7 +24,8 @@ export function faultAmount(spec: FaultSpec, field: 'errorRate' | 'latencyMs' | 
   const value = spec[field];
   if (value === null || !Number.isFinite(value) || value < 0) {
     throw new Error(
-      `drill ${spec.drillId}: scenario ${spec.scenario} (${spec.trigger}) needs ${field}, got ${String(value)}; check the scenario in drills.scenarios`,
+      `drill ${spec.drillId}: scenario ${spec.scenario} (${spec.trigger}) needs ${field}, got ${String(value)}; ` +
+        `check the scenario in drills.scenarios`,
     );
   }
   return value;

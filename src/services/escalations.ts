@@ -5,7 +5,14 @@
  * it is. Resolving disarms every pending level.
  */
 import { z } from 'zod';
-import { escalationKey, escalationKeyPrefix, planEscalation, shouldStopEscalation, type EscalationLevel, type PlannedEscalation } from '../domain/escalation.ts';
+import {
+  escalationKey,
+  escalationKeyPrefix,
+  planEscalation,
+  shouldStopEscalation,
+  type EscalationLevel,
+  type PlannedEscalation,
+} from '../domain/escalation.ts';
 import type { EscalationReason } from '../domain/timeline-reasons.ts';
 import type { Incident } from '../domain/types.ts';
 import type { Store } from '../store/index.ts';

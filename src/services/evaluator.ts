@@ -10,7 +10,14 @@
  * state of every service and version is a row, so a pending tier keeps its confirmation window.
  */
 import { z } from 'zod';
-import { evaluate, initialTriggerState, severityRank, type Breach, type TriggerEvent, type TriggerRules } from '../domain/triggers.ts';
+import {
+  evaluate,
+  initialTriggerState,
+  severityRank,
+  type Breach,
+  type TriggerEvent,
+  type TriggerRules,
+} from '../domain/triggers.ts';
 import { BOT_ACTOR, type Tier } from '../domain/types.ts';
 import type { Store } from '../store/index.ts';
 import type { AutomaticRollback } from './alert-intake.ts';
@@ -47,7 +54,12 @@ export interface EvaluatorOptions {
   log?: { warn(o: object, m: string): void; info?(o: object, m: string): void };
 }
 
-const toRecord = (b: Breach): BreachRecord => ({ metric: b.condition.metric, op: b.condition.op, threshold: b.condition.threshold, value: b.value });
+const toRecord = (b: Breach): BreachRecord => ({
+  metric: b.condition.metric,
+  op: b.condition.op,
+  threshold: b.condition.threshold,
+  value: b.value,
+});
 
 /** Fired evaluation rounds are kept this long (for looking back at what ran), then deleted. */
 export const EVALUATION_ROUNDS_KEPT_MS = 7 * 86_400_000;
@@ -66,7 +78,9 @@ export class Evaluator {
     o.timers.on(evaluateTimer, (t) => {
       if (this.stopped) return;
       const running = this.round(t.payload.service)
-        .catch((err: unknown) => this.o.log?.warn({ service: t.payload.service, err: (err as Error).message }, 'evaluation round failed'))
+        .catch((err: unknown) =>
+          this.o.log?.warn({ service: t.payload.service, err: (err as Error).message }, 'evaluation round failed'),
+        )
         .finally(() => this.running.delete(running));
       this.running.add(running);
     });
@@ -129,14 +143,19 @@ export class Evaluator {
     if (!this.o.cluster) return newest ? [newest] : [];
     try {
       const split = await this.o.cluster.forService(service).router.read();
-      const live = Object.entries(split).filter(([, w]) => w > 0).map(([v]) => v);
+      const live = Object.entries(split)
+        .filter(([, w]) => w > 0)
+        .map(([v]) => v);
       this.routingUnreadable.delete(service);
       return live.length ? live : newest ? [newest] : [];
     } catch (err) {
       // Said once until the routing can be read again, not every round.
       if (!this.routingUnreadable.has(service)) {
         this.routingUnreadable.add(service);
-        this.o.log?.warn({ service, err: (err as Error).message }, 'cannot read the routing; evaluating the newest version');
+        this.o.log?.warn(
+          { service, err: (err as Error).message },
+          'cannot read the routing; evaluating the newest version',
+        );
       }
       return newest ? [newest] : [];
     }
@@ -164,9 +183,13 @@ export class Evaluator {
     const breaches = e.breaches.map(toRecord);
     const title = e.breaches.map((b) => b.condition.text).join(', ');
     if (!open) {
-      const { incident } = this.o.incidents.open({ service, version, severity: e.tier, title, drill: false, breaches }, BOT_ACTOR);
+      const { incident } = this.o.incidents.open(
+        { service, version, severity: e.tier, title, drill: false, breaches },
+        BOT_ACTOR,
+      );
       // A watch is a quiet head message; it asks for a decision only if the tier rises.
-      if (e.tier !== 'watch') this.o.incidents.transition(incident.id, 'awaiting_decision', BOT_ACTOR, { tier: e.tier });
+      if (e.tier !== 'watch')
+        this.o.incidents.transition(incident.id, 'awaiting_decision', BOT_ACTOR, { tier: e.tier });
       this.o.notifier.notice(incident.id, { kind: 'tier_fired', tier: e.tier, version, breaches });
       if (e.tier === 'critical' && this.o.autoRollback === 'critical') await this.automatic(incident.id, title);
       return;
@@ -175,7 +198,8 @@ export class Evaluator {
     this.o.notifier.notice(open.id, { kind: 'tier_fired', tier: e.tier, version, breaches });
     if (severityRank(e.tier) > severityRank(open.severity)) {
       const raised = this.o.incidents.raiseSeverity(open.id, e.tier, version, BOT_ACTOR);
-      if (raised.status === 'detected') this.o.incidents.transition(open.id, 'awaiting_decision', BOT_ACTOR, { tier: e.tier });
+      if (raised.status === 'detected')
+        this.o.incidents.transition(open.id, 'awaiting_decision', BOT_ACTOR, { tier: e.tier });
       if (e.tier === 'critical' && this.o.autoRollback === 'critical') await this.automatic(open.id, title);
     }
   }
@@ -188,4 +212,3 @@ export class Evaluator {
     }
   }
 }
-

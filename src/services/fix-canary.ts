@@ -72,7 +72,10 @@ export class FixCanary {
     if (incident.status !== 'resolved' && incident.status !== 'fixing') {
       return refuse({ kind: 'canary_too_early', incidentId: incident.id, status: incident.status });
     }
-    const auth = await this.o.authorizer.authorize(actor, 'rollback.canary', service, { incidentId: incident.id, step: 'plan' });
+    const auth = await this.o.authorizer.authorize(actor, 'rollback.canary', service, {
+      incidentId: incident.id,
+      step: 'plan',
+    });
     if (!auth.ok) return refuse(notApprover({ kind: 'canary' }, auth.approvers));
     if (config.router.movesAtOnce) {
       return refuse({ kind: 'canary_not_possible', service, router: config.router.name });
@@ -80,7 +83,8 @@ export class FixCanary {
     const active = this.o.store.rollbacks.activeForService(service);
     if (active) return refuse({ kind: 'rollback_running', rollbackId: active.id });
     const other = this.o.incidents.openFor(service);
-    if (other && other.id !== incident.id) return refuse({ kind: 'other_incident_open', incidentId: other.id, service });
+    if (other && other.id !== incident.id)
+      return refuse({ kind: 'other_incident_open', incidentId: other.id, service });
     if (!this.o.engine.available) return refuse({ kind: 'engine_unavailable', what: { kind: 'canary', service } });
 
     const from = this.o.requests.servingVersion(service, incident.version, incident.id);
@@ -105,7 +109,8 @@ export class FixCanary {
     const version = request.version.trim();
     if (version === from) return refuse({ kind: 'fix_is_serving', service, version });
     if (version === incident.version) return refuse({ kind: 'fix_is_bad_version', incidentId: incident.id, version });
-    if (!candidates.includes(version)) return refuse({ kind: 'unknown_version', service, version, known: [...config.versions] });
+    if (!candidates.includes(version))
+      return refuse({ kind: 'unknown_version', service, version, known: [...config.versions] });
     return ok({ ...plan, toVersion: version });
   }
 
@@ -116,11 +121,18 @@ export class FixCanary {
    */
   async check(shown: CanaryShown, version: string, actor: Actor): Promise<Outcome<CanaryPlan>> {
     const incident = this.o.store.incidents.get(shown.incidentId);
-    if (incident && incident.service !== shown.service) return refuse({ kind: 'service_mismatch', incidentId: incident.id, service: incident.service, shown: shown.service });
+    if (incident && incident.service !== shown.service)
+      return refuse({
+        kind: 'service_mismatch',
+        incidentId: incident.id,
+        service: incident.service,
+        shown: shown.service,
+      });
     const planned = await this.plan({ incidentId: shown.incidentId, version }, actor);
     if (!planned.ok) return planned;
     const changes = canaryPlanChanges(shown, planned.value);
-    if (changes.length > 0) return refuse({ kind: 'plan_changed', service: planned.value.service, strategy: 'canary', changes });
+    if (changes.length > 0)
+      return refuse({ kind: 'plan_changed', service: planned.value.service, strategy: 'canary', changes });
     return planned;
   }
 
@@ -137,7 +149,11 @@ export class FixCanary {
   }
 
   /** The first write of a canary: its row, the timeline, the thread; nothing is written before the plan holds. */
-  private create(plan: CanaryPlan, version: string, actor: Actor): Outcome<RequestResult> | Promise<Outcome<RequestResult>> {
+  private create(
+    plan: CanaryPlan,
+    version: string,
+    actor: Actor,
+  ): Outcome<RequestResult> | Promise<Outcome<RequestResult>> {
     const to = plan.toVersion ?? version;
     let rollback: RollbackRecord;
     try {
@@ -151,7 +167,11 @@ export class FixCanary {
         startedBy: actor.id,
         scheduledFor: null,
         startedAt: this.o.clock.now(),
-        plan: { phases: plan.steps.map((p) => 100 - p), canarySteps: plan.steps, requiredApprovals: plan.requiredApprovals },
+        plan: {
+          phases: plan.steps.map((p) => 100 - p),
+          canarySteps: plan.steps,
+          requiredApprovals: plan.requiredApprovals,
+        },
         dryRun: plan.dryRun,
       });
     } catch (err) {
@@ -159,7 +179,12 @@ export class FixCanary {
       if (err instanceof RollbackConflictError) return refuse({ kind: 'rollback_running', rollbackId: err.running.id });
       throw err;
     }
-    this.o.incidents.record(plan.incidentId, 'canary_requested', actor, { rollbackId: rollback.id, from: plan.fromVersion, to, steps: plan.steps });
+    this.o.incidents.record(plan.incidentId, 'canary_requested', actor, {
+      rollbackId: rollback.id,
+      from: plan.fromVersion,
+      to,
+      steps: plan.steps,
+    });
     this.o.notifier.notice(plan.incidentId, { kind: 'rollback_requested', rollbackId: rollback.id, by: actor.id });
     return this.o.requests.approveAndStart(rollback, actor);
   }

@@ -24,7 +24,11 @@ export class ControlHeldError extends Error {
     readonly refusal: StoreRefusal,
     options: { cause: unknown },
   ) {
-    super(`the ${control} of ${rollbackId} could not be recorded (${refusal.code}); it is held and applied once the database takes writes`, options);
+    super(
+      `the ${control} of ${rollbackId} could not be recorded (${refusal.code}); it is held and applied once the ` +
+        `database takes writes`,
+      options,
+    );
   }
 }
 
@@ -49,14 +53,23 @@ export class HeldControls {
    * to throw to the person's request. `cause` must be the store's refusal. An Abort replaces a
    * held Pause; a Pause never replaces a held Abort.
    */
-  hold(rollbackId: string, control: HeldControl, actor: Actor, apply: () => Promise<void>, cause: unknown): ControlHeldError {
+  hold(
+    rollbackId: string,
+    control: HeldControl,
+    actor: Actor,
+    apply: () => Promise<void>,
+    cause: unknown,
+  ): ControlHeldError {
     const refusal = storeRefusal(cause);
     if (!refusal) throw new Error('only a request the database refused is held', { cause });
     const before = this.held.get(rollbackId);
     if (!before || (control === 'abort' && before.control !== 'abort')) {
       this.held.set(rollbackId, { control, actor, apply });
       // Said when what is held changes, not at every click of the same button.
-      this.log?.info?.({ rollback: rollbackId, control, by: actor.id, code: refusal.code }, 'rollback control held until the database takes writes');
+      this.log?.info?.(
+        { rollback: rollbackId, control, by: actor.id, code: refusal.code },
+        'rollback control held until the database takes writes',
+      );
     }
     const kept = this.held.get(rollbackId) as Entry;
     return new ControlHeldError(rollbackId, kept.control, refusal, { cause });
@@ -78,7 +91,10 @@ export class HeldControls {
         await entry.apply();
       } catch (err) {
         if (storeRefusal(err)) throw err;
-        this.log?.error({ rollback: rollbackId, control: entry.control, err: (err as Error).message }, 'a held rollback control failed when applied');
+        this.log?.error(
+          { rollback: rollbackId, control: entry.control, err: (err as Error).message },
+          'a held rollback control failed when applied',
+        );
       }
       if (this.held.get(rollbackId) === entry) this.held.delete(rollbackId);
     }

@@ -69,7 +69,12 @@ export function latestReadings(incident: Incident, timeline: readonly StoredTime
 }
 
 /** The matrix's recommendation on the answers, checked against the incident's service and latest readings. */
-export function incidentRecommendation(judgment: Judgment, incident: Incident, assessment: Assessment, timeline: readonly StoredTimelineEvent[]): Recommendation | null {
+export function incidentRecommendation(
+  judgment: Judgment,
+  incident: Incident,
+  assessment: Assessment,
+  timeline: readonly StoredTimelineEvent[],
+): Recommendation | null {
   return recommendFor(judgment.matrix, assessment, {
     service: incident.service,
     router: judgment.routers[incident.service] ?? UNKNOWN_ROUTER,
@@ -87,7 +92,11 @@ export function rollbackSnapshot(
   const approvals = store.approvals.list(rollback.id).map((a) => a.approver);
   return {
     ...rollback,
-    approvals: { have: approvals.length, need: typeof plan.requiredApprovals === 'number' ? plan.requiredApprovals : requiredApprovals, by: approvals },
+    approvals: {
+      have: approvals.length,
+      need: typeof plan.requiredApprovals === 'number' ? plan.requiredApprovals : requiredApprovals,
+      by: approvals,
+    },
     newVersionWeight: typeof plan.currentWeight === 'number' ? plan.currentWeight : null,
     phases: Array.isArray(plan.phases) ? plan.phases.filter((p): p is number => typeof p === 'number') : [],
   };

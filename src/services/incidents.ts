@@ -3,7 +3,13 @@
  * (which transitions are legal, what an acknowledgement means) are the domain's; this service adds
  * the clock, the store and the escalation timers that start and stop with an incident.
  */
-import { acknowledge as ackIncident, openIncident, transition as applyTransition, type AckOutcome, type NewIncident } from '../domain/lifecycle.ts';
+import {
+  acknowledge as ackIncident,
+  openIncident,
+  transition as applyTransition,
+  type AckOutcome,
+  type NewIncident,
+} from '../domain/lifecycle.ts';
 import { severityRank } from '../domain/triggers.ts';
 import type { BreachRecord, RecordedKind, StatusDetail, TimelineDetail } from '../domain/timeline.ts';
 import type { Actor, Incident, IncidentStatus, Tier } from '../domain/types.ts';
@@ -75,8 +81,13 @@ export class IncidentService {
     if (existing) return { incident: existing, created: false };
     const { breaches = [], detail = {}, ...fields } = request;
     const drillId = this.drillOn(request.service);
-    const { incident, event } = openIncident({ ...fields, drill: fields.drill || drillId !== null, startedAt: request.startedAt ?? this.clock.now() }, actor);
-    const created = this.store.incidents.create(incident, [{ ...event, detail: { ...detail, ...event.detail, breaches, ...(drillId ? { drillId } : {}) } }]);
+    const { incident, event } = openIncident(
+      { ...fields, drill: fields.drill || drillId !== null, startedAt: request.startedAt ?? this.clock.now() },
+      actor,
+    );
+    const created = this.store.incidents.create(incident, [
+      { ...event, detail: { ...detail, ...event.detail, breaches, ...(drillId ? { drillId } : {}) } },
+    ]);
     this.escalations.arm(created);
     this.notifier.changed(created.id);
     this.tellStakeholders(created);
@@ -128,7 +139,13 @@ export class IncidentService {
   raiseSeverity(id: string, severity: Incident['severity'], version: string | null, actor: Actor): Incident {
     const incident = this.get(id);
     const updated = { ...incident, severity, version: incident.version ?? version };
-    this.store.incidents.update(updated, { incidentId: id, at: this.clock.now(), kind: 'severity', actor, detail: { from: incident.severity, to: severity } });
+    this.store.incidents.update(updated, {
+      incidentId: id,
+      at: this.clock.now(),
+      kind: 'severity',
+      actor,
+      detail: { from: incident.severity, to: severity },
+    });
     this.notifier.notice(id, { kind: 'severity_raised', from: incident.severity, to: severity });
     this.notifier.changed(id);
     this.tellStakeholders(updated);
@@ -141,7 +158,8 @@ export class IncidentService {
    * a later rise, brought up to date — the port keeps it one message per incident).
    */
   private tellStakeholders(incident: Incident): void {
-    if (severityRank(incident.severity) >= severityRank(this.stakeholders.from)) this.stakeholders.port.stakeholderNotice(incident.id);
+    if (severityRank(incident.severity) >= severityRank(this.stakeholders.from))
+      this.stakeholders.port.stakeholderNotice(incident.id);
   }
 
   /** The open incident of a service, if any. */

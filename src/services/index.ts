@@ -16,7 +16,15 @@ import { IncidentDeclarations } from './declarations.ts';
 import { EscalationService, type EscalationNotifier } from './escalations.ts';
 import { IncidentService } from './incidents.ts';
 import { triggerRules } from '../config/derive.ts';
-import { noRollbackEngine, type ClusterPort, type IncidentAnnouncer, type IncidentNotifier, type MetricsSource, type RollbackEngine, type UserGroupDirectory } from './ports.ts';
+import {
+  noRollbackEngine,
+  type ClusterPort,
+  type IncidentAnnouncer,
+  type IncidentNotifier,
+  type MetricsSource,
+  type RollbackEngine,
+  type UserGroupDirectory,
+} from './ports.ts';
 import { KubeRollbackEngine } from './rollback-engine.ts';
 import { Queries } from './queries.ts';
 import { PostActions, type StakeholderPort } from './post-actions.ts';
@@ -74,8 +82,16 @@ export interface Services {
   drillSchedule: DrillSchedule;
 }
 
-export function createServices(config: Config, store: Store, clock: Clock, ports: ServicePorts, log?: TimerLog): Services {
-  const chains = Object.fromEntries(Object.entries(config.services).map(([name, s]) => [name, s.versions.map((v) => v.version)]));
+export function createServices(
+  config: Config,
+  store: Store,
+  clock: Clock,
+  ports: ServicePorts,
+  log?: TimerLog,
+): Services {
+  const chains = Object.fromEntries(
+    Object.entries(config.services).map(([name, s]) => [name, s.versions.map((v) => v.version)]),
+  );
   const timers = new TimerService({
     repo: store.timers,
     clock,
@@ -83,13 +99,33 @@ export function createServices(config: Config, store: Store, clock: Clock, ports
     ...(ports.yieldToRequests ? { yieldToRequests: ports.yieldToRequests } : {}),
     ...(ports.runner ? { runner: ports.runner } : {}),
   });
-  const authorizer = new Authorizer({ approvers: config.slack.approvers, directory: ports.directory, clock, audit: store.audit, ...(log ? { log } : {}) });
+  const authorizer = new Authorizer({
+    approvers: config.slack.approvers,
+    directory: ports.directory,
+    clock,
+    audit: store.audit,
+    ...(log ? { log } : {}),
+  });
   const escalations = new EscalationService(store, timers, ports.escalationNotifier, {
     levels: escalationLevels(config),
     stopOnAck: config.escalation.stopOnAck,
   });
-  const incidents = new IncidentService({ store, clock, escalations, notifier: ports.notifier, stakeholders: { port: ports.notifier, from: config.slack.stakeholderSeverity }, drillOn: (service) => store.drills.runningOn(service)?.id ?? null });
-  const decisions = new DecisionService({ store, clock, incidents, notifier: ports.notifier, judgment: judgment(config), authorizer });
+  const incidents = new IncidentService({
+    store,
+    clock,
+    escalations,
+    notifier: ports.notifier,
+    stakeholders: { port: ports.notifier, from: config.slack.stakeholderSeverity },
+    drillOn: (service) => store.drills.runningOn(service)?.id ?? null,
+  });
+  const decisions = new DecisionService({
+    store,
+    clock,
+    incidents,
+    notifier: ports.notifier,
+    judgment: judgment(config),
+    authorizer,
+  });
   const postActions = new PostActions({
     store,
     clock,
@@ -219,7 +255,37 @@ export function createServices(config: Config, store: Store, clock: Clock, ports
     roles: drillRoles(config),
     ...(log ? { log } : {}),
   });
-  const drillSchedule = new DrillSchedule({ store, clock, timers, notifier: ports.drillNotifier ?? silentDrillNotifier, calendar: drillCalendar, service: drills, ...(log ? { log } : {}) });
-  const rca = new RcaService(store, clock, { timezone: config.drills.timezone, locale: config.locale, publisher: ports.notifier });
-  return { timers, authorizer, incidents, declarations, escalations, decisions, rollbacks, canary, engine, queries, complaints, alerts, evaluator, rca, postActions, drills, drillSchedule };
+  const drillSchedule = new DrillSchedule({
+    store,
+    clock,
+    timers,
+    notifier: ports.drillNotifier ?? silentDrillNotifier,
+    calendar: drillCalendar,
+    service: drills,
+    ...(log ? { log } : {}),
+  });
+  const rca = new RcaService(store, clock, {
+    timezone: config.drills.timezone,
+    locale: config.locale,
+    publisher: ports.notifier,
+  });
+  return {
+    timers,
+    authorizer,
+    incidents,
+    declarations,
+    escalations,
+    decisions,
+    rollbacks,
+    canary,
+    engine,
+    queries,
+    complaints,
+    alerts,
+    evaluator,
+    rca,
+    postActions,
+    drills,
+    drillSchedule,
+  };
 }

@@ -17,7 +17,10 @@ export const KUBE_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 1_000, timeou
 
 export class KubeTimeoutError extends Error {
   override readonly name = 'KubeTimeoutError';
-  constructor(readonly what: string, readonly timeoutMs: number) {
+  constructor(
+    readonly what: string,
+    readonly timeoutMs: number,
+  ) {
     super(`${what}: no answer from the Kubernetes API within ${timeoutMs / 1000}s`);
   }
 }
@@ -40,7 +43,9 @@ function failureText(err: unknown): string {
   if (err instanceof KubeTimeoutError) return `no answer within ${err.timeoutMs / 1000}s`;
   const e = err as { status?: unknown; message?: unknown };
   const message = typeof e.message === 'string' ? e.message : String(err);
-  return typeof e.status === 'number' && e.status > 0 && !message.includes(String(e.status)) ? `HTTP ${e.status}: ${message}` : message;
+  return typeof e.status === 'number' && e.status > 0 && !message.includes(String(e.status))
+    ? `HTTP ${e.status}: ${message}`
+    : message;
 }
 
 async function withTimeout<T>(what: string, fn: () => Promise<T>, clock: Clock, timeoutMs: number): Promise<T> {
@@ -59,7 +64,12 @@ async function withTimeout<T>(what: string, fn: () => Promise<T>, clock: Clock, 
 }
 
 /** Runs `fn`; retries what is worth retrying; the last error is thrown with the attempts counted. */
-export async function withKubeRetry<T>(what: string, fn: () => Promise<T>, clock: Clock, policy: RetryPolicy = KUBE_RETRY): Promise<T> {
+export async function withKubeRetry<T>(
+  what: string,
+  fn: () => Promise<T>,
+  clock: Clock,
+  policy: RetryPolicy = KUBE_RETRY,
+): Promise<T> {
   let last: unknown;
   for (let attempt = 1; attempt <= policy.attempts; attempt++) {
     try {
@@ -90,7 +100,13 @@ export interface WriteOutcome<T> {
  * object, and a change that is already there (the request was applied, only its answer was lost)
  * is not sent a second time.
  */
-export async function withKubeWrite<T>(what: string, write: () => Promise<T>, landed: () => Promise<boolean>, clock: Clock, policy: RetryPolicy = KUBE_RETRY): Promise<WriteOutcome<T>> {
+export async function withKubeWrite<T>(
+  what: string,
+  write: () => Promise<T>,
+  landed: () => Promise<boolean>,
+  clock: Clock,
+  policy: RetryPolicy = KUBE_RETRY,
+): Promise<WriteOutcome<T>> {
   let last: unknown;
   const absorbed: string[] = [];
   for (let attempt = 1; attempt <= policy.attempts; attempt++) {

@@ -58,15 +58,31 @@ export type IncidentNotice =
       budgetMs: number | null;
       /** What the step found or did, as data (versions, splits, metrics); the adapter words them. */
       facts: StepFact[];
-      /** Verification: each trigger metric before → after, with its readings and thresholds (drawn before the facts). */
+      /**
+       * Verification: each trigger metric before → after, with its readings and thresholds (drawn before the facts).
+       */
       moves?: MetricMove[];
     }
   /** `reason`: the English line the timeline keeps; `why`: the same as data, when the engine ended it. */
-  | { kind: 'rollback_finished'; rollbackId: string; outcome: 'succeeded' | 'failed' | 'aborted'; reason: string | null; why?: FinishReason }
+  | {
+      kind: 'rollback_finished';
+      rollbackId: string;
+      outcome: 'succeeded' | 'failed' | 'aborted';
+      reason: string | null;
+      why?: FinishReason;
+    }
   | { kind: 'rollback_scheduled'; rollbackId: string; at: number }
   | { kind: 'rollback_reminder'; rollbackId: string; at: number }
   /** `name`: the rule that fired (Alertmanager's alertname, Grafana's rule title); `links`: its http(s) links. */
-  | { kind: 'alert'; source: string; severity: Tier; summary: string; status: 'firing' | 'resolved'; name: string | null; links: AlertLinks }
+  | {
+      kind: 'alert';
+      source: string;
+      severity: Tier;
+      summary: string;
+      status: 'firing' | 'resolved';
+      name: string | null;
+      links: AlertLinks;
+    }
   /** Every alert of the incident is resolved: offer to resolve it (a Resolve button). */
   | { kind: 'alerts_resolved'; incidentId: string }
   | { kind: 'severity_raised'; from: Tier; to: Tier }
@@ -186,7 +202,13 @@ export type Series = Array<[number, number]>;
 
 /** Metric history, for backtests and verification sparklines (Prometheus `query_range`). */
 export interface MetricsHistory {
-  range(service: string, version: string, fromMs: number, toMs: number, stepMs: number): Promise<Partial<Record<MetricName, Series>>>;
+  range(
+    service: string,
+    version: string,
+    fromMs: number,
+    toMs: number,
+    stepMs: number,
+  ): Promise<Partial<Record<MetricName, Series>>>;
 }
 
 /** An alert from any source, normalised (severity and service from labels). */

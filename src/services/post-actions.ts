@@ -47,7 +47,12 @@ export class PostActions {
 
   /** Runs once per incident however many rollbacks it had (the timer key is the incident's). */
   afterRollback(incidentId: string): { postMortemAt: number } {
-    const at = nextWorkingDayAt(this.o.clock.now(), this.o.postMortemAt.hour, this.o.postMortemAt.minute, this.o.timezone);
+    const at = nextWorkingDayAt(
+      this.o.clock.now(),
+      this.o.postMortemAt.hour,
+      this.o.postMortemAt.minute,
+      this.o.timezone,
+    );
     const { created } = this.o.timers.schedule({
       kind: postmortemTimer,
       key: `postmortem:${incidentId}`,
@@ -55,9 +60,19 @@ export class PostActions {
       payload: { incidentId },
     });
     if (created) {
-      this.o.store.incidents.appendEvent({ incidentId, at: this.o.clock.now(), kind: 'postmortem_scheduled', actor: { kind: 'system', id: 'post-actions' }, detail: { at } });
+      this.o.store.incidents.appendEvent({
+        incidentId,
+        at: this.o.clock.now(),
+        kind: 'postmortem_scheduled',
+        actor: { kind: 'system', id: 'post-actions' },
+        detail: { at },
+      });
       this.o.notifier.stakeholderNotice(incidentId);
-      this.o.notifier.notice(incidentId, { kind: 'postmortem_scheduled', at, participants: this.participants(incidentId) });
+      this.o.notifier.notice(incidentId, {
+        kind: 'postmortem_scheduled',
+        at,
+        participants: this.participants(incidentId),
+      });
       // 修正版の準備: the fix-preparation checklist, ticked in the thread, kept in the database.
       this.o.notifier.notice(incidentId, { kind: 'fix_prep', incidentId, checked: this.fixPrepChecked(incidentId) });
     }
@@ -79,7 +94,13 @@ export class PostActions {
     const items = [...keep, ...selected.filter((k) => known.has(k) && part.includes(k))];
     const now = this.o.clock.now();
     this.o.store.checklists.set(incidentId, FIX_PREP_LIST, items, actor.id, now);
-    this.o.store.incidents.appendEvent({ incidentId, at: now, kind: 'checklist', actor, detail: { list: FIX_PREP_LIST, checked: items.length, of: FIX_PREPARATION.length } });
+    this.o.store.incidents.appendEvent({
+      incidentId,
+      at: now,
+      kind: 'checklist',
+      actor,
+      detail: { list: FIX_PREP_LIST, checked: items.length, of: FIX_PREPARATION.length },
+    });
     return this.fixPrepChecked(incidentId);
   }
 

@@ -45,11 +45,18 @@ export class RcaService {
     const incident = this.store.incidents.get(incidentId);
     if (!incident) return refuse({ kind: 'unknown_incident', incidentId });
     const events = this.store.incidents.timeline(incidentId);
-    const markdown = rcaMarkdown({ incident, events, timezone: this.options.timezone, locale: this.options.locale, affectedUsers: null });
+    const markdown = rcaMarkdown({
+      incident,
+      events,
+      timezone: this.options.timezone,
+      locale: this.options.locale,
+      affectedUsers: null,
+    });
     const now = this.clock.now();
     const filename = `${incidentId}-rca.md`;
     const last = this.store.rcaDrafts.get(incidentId);
-    if (last && last.markdown === markdown && now - last.updatedAt < RCA_REPOST_MS) return ok({ markdown, filename, posted: false, postedAt: last.updatedAt });
+    if (last && last.markdown === markdown && now - last.updatedAt < RCA_REPOST_MS)
+      return ok({ markdown, filename, posted: false, postedAt: last.updatedAt });
     this.store.rcaDrafts.save(incidentId, markdown, actor.id, now);
     this.store.incidents.appendEvent({ incidentId, at: now, kind: 'rca_drafted', actor, detail: {} });
     this.options.publisher.publishRca(incidentId, markdown, filename);

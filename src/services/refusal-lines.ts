@@ -48,7 +48,10 @@ export function refusalLine(r: Refusal): string {
         : `only approvers may ${action}, and none are configured (slack.approvers); the attempt was recorded`;
     }
     case 'same_approver':
-      return `rollback ${r.rollbackId} was already approved or requested by you; the next approval must come from another approver`;
+      return (
+        `rollback ${r.rollbackId} was already approved or requested by you; the next approval must come from another ` +
+        `approver`
+      );
     case 'rollback_running':
       return `rollback ${r.rollbackId} is already in progress; one rollback per service runs at a time`;
     case 'incident_resolved':
@@ -64,7 +67,10 @@ export function refusalLine(r: Refusal): string {
     case 'illegal_transition':
       return `incident ${r.incidentId} is ${r.from}; it cannot move to ${r.to} from there`;
     case 'no_target_version':
-      return `there is no version to roll ${r.service} back to from ${r.fromVersion ?? 'the current version'}; known versions: ${list(r.known)}`;
+      return (
+        `there is no version to roll ${r.service} back to from ${r.fromVersion ?? 'the current version'}; known ` +
+        `versions: ${list(r.known)}`
+      );
     case 'engine_unavailable':
       return `the rollback engine is not installed in this build: ${engineWorkLine(r.what)} was recorded but not run`;
     case 'unknown_service':
@@ -76,19 +82,29 @@ export function refusalLine(r: Refusal): string {
     case 'service_mismatch':
       return `the dialog names ${r.shown}, but incident ${r.incidentId} is about ${r.service}; nothing was started`;
     case 'plan_changed':
-      return `the ${r.strategy} rollback of ${r.service} changed while the dialog was open (${r.changes.map(changed).join(', ')}); nothing was started`;
+      return (
+        `the ${r.strategy} rollback of ${r.service} changed while the dialog was open ` +
+        `(${r.changes.map(changed).join(', ')}); nothing was started`
+      );
     case 'dialog_unreadable':
       return `the ${r.dialog} dialog could not be read as Rewind wrote it; nothing was started`;
     case 'planned_time':
       return r.problem === 'passed'
         ? `the planned time for ${r.service} (${new Date(r.at).toISOString()}) has passed; nothing was scheduled`
-        : `the planned time for ${r.service} (${new Date(r.at).toISOString()}) is more than ${r.maxDays} days ahead; nothing was scheduled`;
+        : `the planned time for ${r.service} (${new Date(r.at).toISOString()}) is more than ${r.maxDays} days ahead; ` +
+            `nothing was scheduled`;
     case 'gradual_not_possible':
-      return `${r.service} is routed by ${r.router}, which moves all traffic at once: only an immediate rollback can run`;
+      return (
+        `${r.service} is routed by ${r.router}, which moves all traffic at once: only an immediate rollback can ` +
+        `run`
+      );
     case 'canary_not_possible':
       return `${r.service} is routed by ${r.router}, which moves all traffic at once: a fix cannot come in as a canary`;
     case 'canary_too_early':
-      return `a fix comes in as a canary once ${r.incidentId} is resolved by a rollback, or while a fix is tried; it is ${r.status} now`;
+      return (
+        `a fix comes in as a canary once ${r.incidentId} is resolved by a rollback, or while a fix is tried; it is ` +
+        `${r.status} now`
+      );
     case 'other_incident_open':
       return `${r.incidentId} is open on ${r.service}: settle it before bringing a fix in`;
     case 'serving_unknown':
@@ -117,7 +133,10 @@ export function refusalLine(r: Refusal): string {
 function drillRefusalLine(r: DrillRefusal): string {
   switch (r.kind) {
     case 'drill_incident_open':
-      return `${r.incidentId} is open on ${r.service}: a drill now would be mixed up with it; run it once that incident is resolved`;
+      return (
+        `${r.incidentId} is open on ${r.service}: a drill now would be mixed up with it; run it once that incident ` +
+        `is resolved`
+      );
     case 'drill_already_running':
       return `${r.drillId} is running; one drill at a time (abort it with /drill abort)`;
     case 'drill_rollback_active':
@@ -147,7 +166,10 @@ function drillRefusalLine(r: DrillRefusal): string {
     case 'drill_service_unconfigured':
       return `drills.service names ${r.service}, which is not configured`;
     case 'drill_not_allowed':
-      return `${r.service} is not marked drill: allowed; a drill injects real faults, so it only runs where that is allowed`;
+      return (
+        `${r.service} is not marked drill: allowed; a drill injects real faults, so it only runs where that is ` +
+        `allowed`
+      );
     case 'injector_unavailable':
       return `the drill injector cannot run: ${r.reason}`;
     case 'drill_refused':

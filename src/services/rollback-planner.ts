@@ -75,7 +75,10 @@ export interface PlanRequest {
   at?: number | null;
 }
 
-/** What a confirmation dialog showed: the plan when it opened, and the `to` asked for (absent or null: the default target). */
+/**
+ * What a confirmation dialog showed: the plan when it opened, and the `to` asked for (absent or null: the default
+ * target).
+ */
 export interface ShownRollbackPlan extends RollbackPlan {
   requestedTo?: string | null;
 }
@@ -154,7 +157,9 @@ export class RollbackPlanner {
       const open = this.o.decisions.openIncident(incidentId);
       if (!open.ok) return open;
       const { service, version } = open.value;
-      return this.o.chains[service] ? ok({ service, incidentVersion: version }) : refuse({ kind: 'unknown_service', service, known: known() });
+      return this.o.chains[service]
+        ? ok({ service, incidentVersion: version })
+        : refuse({ kind: 'unknown_service', service, known: known() });
     }
     if (!named || !this.o.chains[named]) return refuse({ kind: 'unknown_service', service: named, known: known() });
     return ok({ service: named, incidentVersion: this.o.incidents.openFor(named)?.version ?? null });
@@ -163,7 +168,8 @@ export class RollbackPlanner {
   /** The plan from the state now and the split read just before (`liveSplit`). The caller has authorised the person. */
   draft(request: PlanRequest, { service, incidentVersion }: Subject, live: Split | null = null): Outcome<RollbackPlan> {
     const router = this.o.routers[service] ?? UNKNOWN_ROUTER;
-    if (!canRun(request.strategy, router)) return refuse({ kind: 'gradual_not_possible', service, router: router.name });
+    if (!canRun(request.strategy, router))
+      return refuse({ kind: 'gradual_not_possible', service, router: router.name });
     const active = this.o.store.rollbacks.activeForService(service);
     if (active && active.status !== 'pending') return refuse({ kind: 'rollback_running', rollbackId: active.id });
     const at = request.at ?? null;
@@ -171,8 +177,10 @@ export class RollbackPlanner {
       // A time that passed is refused, not run now: the person confirmed a later moment, and "now"
       // is a different decision (a dialog that said "now" carries no time at all).
       const now = this.o.clock.now();
-      if (at <= now) return refuse({ kind: 'planned_time', service, at, problem: 'passed', maxDays: PLANNED_MAX_AHEAD_DAYS });
-      if (at - now > PLANNED_MAX_AHEAD_MS) return refuse({ kind: 'planned_time', service, at, problem: 'too_far', maxDays: PLANNED_MAX_AHEAD_DAYS });
+      if (at <= now)
+        return refuse({ kind: 'planned_time', service, at, problem: 'passed', maxDays: PLANNED_MAX_AHEAD_DAYS });
+      if (at - now > PLANNED_MAX_AHEAD_MS)
+        return refuse({ kind: 'planned_time', service, at, problem: 'too_far', maxDays: PLANNED_MAX_AHEAD_DAYS });
     }
 
     const from = this.servingVersion(service, incidentVersion, request.incidentId);
@@ -183,7 +191,8 @@ export class RollbackPlanner {
       .filter((v): v is string => v !== null);
     const target = chooseTarget({ chain: this.o.chains[service] ?? [], from, requested: request.to, history });
     if (!target.ok) {
-      if (target.error === 'unknown_version' && request.to !== null) return refuse({ kind: 'unknown_version', service, version: request.to, known: target.known });
+      if (target.error === 'unknown_version' && request.to !== null)
+        return refuse({ kind: 'unknown_version', service, version: request.to, known: target.known });
       return refuse({ kind: 'no_target_version', service, fromVersion: from, known: target.known });
     }
     const gradual = request.strategy === 'gradual';
@@ -213,18 +222,27 @@ export class RollbackPlanner {
    */
   recheck(shown: ShownRollbackPlan, subject: Subject, live: Split | null = null): Outcome<RollbackPlan> {
     const { service } = subject;
-    if (shown.incidentId !== null && shown.service !== service) return refuse({ kind: 'service_mismatch', incidentId: shown.incidentId, service, shown: shown.service });
+    if (shown.incidentId !== null && shown.service !== service)
+      return refuse({ kind: 'service_mismatch', incidentId: shown.incidentId, service, shown: shown.service });
     const known = this.o.chains[service] ?? [];
     const requestedTo = shown.requestedTo ?? null;
     for (const version of [shown.fromVersion, shown.toVersion, requestedTo]) {
-      if (version !== null && !known.includes(version)) return refuse({ kind: 'unknown_version', service, version, known: [...known] });
+      if (version !== null && !known.includes(version))
+        return refuse({ kind: 'unknown_version', service, version, known: [...known] });
     }
-    const fresh = this.draft({ incidentId: shown.incidentId, strategy: shown.strategy, to: requestedTo, at: shown.scheduledFor }, subject, live);
+    const fresh = this.draft(
+      { incidentId: shown.incidentId, strategy: shown.strategy, to: requestedTo, at: shown.scheduledFor },
+      subject,
+      live,
+    );
     if (!fresh.ok) {
       const r = fresh.refusal;
       // Traffic moved on to where nothing is left to roll back to: the dialog's plan is gone.
       if (r.kind === 'no_target_version' && r.fromVersion !== shown.fromVersion) {
-        const changes: PlanChange[] = [{ field: 'from', shown: shown.fromVersion, now: r.fromVersion }, { field: 'to', shown: shown.toVersion, now: null }];
+        const changes: PlanChange[] = [
+          { field: 'from', shown: shown.fromVersion, now: r.fromVersion },
+          { field: 'to', shown: shown.toVersion, now: null },
+        ];
         return refuse({ kind: 'plan_changed', service, strategy: shown.strategy, changes });
       }
       return fresh;

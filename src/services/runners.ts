@@ -103,7 +103,10 @@ export class Runner {
     try {
       this.o.repo.removeRunner(this.owner);
     } catch (err) {
-      this.o.log?.warn({ err: (err as Error).message }, 'could not remove this process\'s heartbeat; peers will wait for it to go stale');
+      this.o.log?.warn(
+        { err: (err as Error).message },
+        "could not remove this process's heartbeat; peers will wait for it to go stale",
+      );
     }
   }
 
@@ -129,8 +132,13 @@ export class Runner {
     } catch (err) {
       const error = `${(err as { code?: string }).code ?? 'error'}: ${(err as Error).message}`;
       // Said once when writes start failing, not at every beat.
-      if (this.writeState.ok) this.o.log?.error({ err: error }, 'the database does not take writes; Rewind backs off and recovers by itself when it does');
-      if (this.writeState.ok || this.writeState.error !== error) this.writeState = { ok: false, since: this.writeState.ok ? now : this.writeState.since, error };
+      if (this.writeState.ok)
+        this.o.log?.error(
+          { err: error },
+          'the database does not take writes; Rewind backs off and recovers by itself when it does',
+        );
+      if (this.writeState.ok || this.writeState.error !== error)
+        this.writeState = { ok: false, since: this.writeState.ok ? now : this.writeState.since, error };
       return;
     }
     if (!this.writeState.ok) {

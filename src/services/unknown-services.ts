@@ -93,13 +93,23 @@ export class UnknownServices {
     repo.record(service, now, windowStart, 'waiting');
   }
 
-  /** The minute's summary line, queued in the transaction that marks its services summarised: once, even if run again after a crash. */
+  /**
+   * The minute's summary line, queued in the transaction that marks its services summarised: once, even if run again
+   * after a crash.
+   */
   private summarise(t: FiredTimer<z.output<typeof summaryTimer.payload>>): void {
     const { windowStart } = t.payload;
     this.o.store.transaction(() => {
       const { count, names } = this.o.store.unknownServices.summarise(windowStart, SUMMARY_NAMES);
       // "In the last minute" is true only when it is sent as the minute ends; after downtime it names the minute.
-      if (count > 0) this.o.notifier.announce({ kind: 'unknown_services', count, names, since: windowStart, late: t.lateMs >= MINUTE });
+      if (count > 0)
+        this.o.notifier.announce({
+          kind: 'unknown_services',
+          count,
+          names,
+          since: windowStart,
+          late: t.lateMs >= MINUTE,
+        });
     });
   }
 }

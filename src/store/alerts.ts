@@ -101,7 +101,18 @@ function toAlert(row: AlertRow): AlertRecord {
  * must not make every repeat a new note.
  */
 function signature(a: Omit<AlertInput, 'source' | 'fingerprint' | 'receivedAt'>): string {
-  return stableJson([a.service, a.version, a.severity, a.status, a.summary, a.name ?? null, a.labels, a.annotations, a.startsAt, a.endsAt]);
+  return stableJson([
+    a.service,
+    a.version,
+    a.severity,
+    a.status,
+    a.summary,
+    a.name ?? null,
+    a.labels,
+    a.annotations,
+    a.startsAt,
+    a.endsAt,
+  ]);
 }
 
 export function createAlertRepository(db: Database) {
@@ -117,8 +128,8 @@ export function createAlertRepository(db: Database) {
   );
   const update = db.prepare(
     `UPDATE alerts SET service = @service, version = @version, severity = @severity, status = @status,
-       summary = @summary, name = @name, links = @links, labels = @labels, annotations = @annotations, starts_at = @starts_at,
-       ends_at = @ends_at, last_received_at = @received_at
+       summary = @summary, name = @name, links = @links, labels = @labels, annotations = @annotations,
+       starts_at = @starts_at, ends_at = @ends_at, last_received_at = @received_at
      WHERE id = @id`,
   );
   const touch = db.prepare(`UPDATE alerts SET last_received_at = ?, links = ? WHERE id = ?`);
@@ -132,7 +143,8 @@ export function createAlertRepository(db: Database) {
   // Through the (service, status) index: the service's firing alerts are visited, never the
   // incident's resolved ones, so resolving an incident's thousands of alerts one by one stays cheap.
   const selectFiringOfIncident = db.prepare<[string, string], { one: number }>(
-    `SELECT 1 AS one FROM alerts WHERE service = (SELECT service FROM incidents WHERE id = ?) AND status = 'firing' AND incident_id = ? LIMIT 1`,
+    `SELECT 1 AS one FROM alerts WHERE service = (SELECT service FROM incidents WHERE id = ?) AND status = 'firing' ` +
+      `AND incident_id = ? LIMIT 1`,
   );
 
   function params(input: AlertInput) {

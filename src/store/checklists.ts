@@ -11,7 +11,9 @@ export function createChecklistRepository(db: Database) {
   const select = db.prepare<[string, string], { item: string; checked_by: string; checked_at: number }>(
     `SELECT item, checked_by, checked_at FROM checklist_items WHERE incident_id = ? AND list = ? ORDER BY item`,
   );
-  const insert = db.prepare(`INSERT OR IGNORE INTO checklist_items (incident_id, list, item, checked_by, checked_at) VALUES (?, ?, ?, ?, ?)`);
+  const insert = db.prepare(
+    `INSERT OR IGNORE INTO checklist_items (incident_id, list, item, checked_by, checked_at) VALUES (?, ?, ?, ?, ?)`,
+  );
   const remove = db.prepare(`DELETE FROM checklist_items WHERE incident_id = ? AND list = ? AND item = ?`);
   const setTx = db.transaction((incidentId: string, list: string, items: readonly string[], by: string, at: number) => {
     const before = new Set(select.all(incidentId, list).map((r) => r.item));
@@ -20,7 +22,9 @@ export function createChecklistRepository(db: Database) {
   });
   return {
     checked(incidentId: string, list: string): CheckedItem[] {
-      return select.all(incidentId, list).map((r) => ({ item: r.item, checkedBy: r.checked_by, checkedAt: r.checked_at }));
+      return select
+        .all(incidentId, list)
+        .map((r) => ({ item: r.item, checkedBy: r.checked_by, checkedAt: r.checked_at }));
     },
     /** Makes exactly `items` ticked; items ticked before keep who ticked them. */
     set(incidentId: string, list: string, items: readonly string[], by: string, at: number): void {

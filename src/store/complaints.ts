@@ -29,7 +29,10 @@ const toComplaint = (r: ComplaintRow): Complaint => ({
 });
 
 export function createComplaintRepository(db: Database) {
-  const insert = db.prepare<{ service: string; by: string; text: string; at: number; incident: string | null }, ComplaintRow>(
+  const insert = db.prepare<
+    { service: string; by: string; text: string; at: number; incident: string | null },
+    ComplaintRow
+  >(
     `INSERT INTO complaints (service, reported_by, text, at, incident_id) VALUES (@service, @by, @text, @at, @incident)
      RETURNING id, service, reported_by, text, at, incident_id`,
   );
@@ -37,13 +40,16 @@ export function createComplaintRepository(db: Database) {
     `SELECT count(*) AS n FROM complaints WHERE service = ? AND at > ? AND at <= ?`,
   );
   const recent = db.prepare<[string, number], ComplaintRow>(
-    `SELECT id, service, reported_by, text, at, incident_id FROM complaints WHERE service = ? ORDER BY at DESC, id DESC LIMIT ?`,
+    `SELECT id, service, reported_by, text, at, incident_id FROM complaints WHERE service = ? ORDER BY at DESC, id ` +
+      `DESC LIMIT ?`,
   );
 
   return {
     record(c: Omit<Complaint, 'id'>): Complaint {
       // In a transaction: `.get()` of INSERT … RETURNING alone would return a row whose commit failed.
-      const row = db.transaction(() => insert.get({ service: c.service, by: c.reportedBy, text: c.text, at: c.at, incident: c.incidentId }))();
+      const row = db.transaction(() =>
+        insert.get({ service: c.service, by: c.reportedBy, text: c.text, at: c.at, incident: c.incidentId }),
+      )();
       if (!row) throw new Error('complaint insert returned no row');
       return toComplaint(row);
     },

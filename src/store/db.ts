@@ -78,13 +78,28 @@ function explain(file: string, err: unknown, fallback?: string): Error {
   const full = refusal?.reason === 'full' || (refusal !== null && !isMemory(file) && noRoomIn(dir));
   if (full && err instanceof MigrationError) {
     const name = `${String(err.version).padStart(3, '0')}_${err.migrationName}`;
-    return new StoreOpenError(file, `${file} needs migration ${name}, and the disk holding ${dir} is full: free some space, then start Rewind again (the file is unchanged at schema ${err.fromVersion})`, { cause: err });
+    return new StoreOpenError(
+      file,
+      `${file} needs migration ${name}, and the disk holding ${dir} is full: free some space, then start Rewind ` +
+        `again (the file is unchanged at schema ${err.fromVersion})`,
+      { cause: err },
+    );
   }
   if (full) {
-    return new StoreOpenError(file, `the disk holding ${dir} is full, and SQLite needs a little room there (its -wal and -shm files) to open ${file}: free some space, then start Rewind again`, { cause: err });
+    return new StoreOpenError(
+      file,
+      `the disk holding ${dir} is full, and SQLite needs a little room there (its -wal and -shm files) to open ` +
+        `${file}: free some space, then start Rewind again`,
+      { cause: err },
+    );
   }
   if (refusal?.reason === 'locked') {
-    return new StoreOpenError(file, `another process holds ${file} (${refusal.code}: a backup, a sqlite3 shell, another Rewind migrating it): wait for it or stop it, then start Rewind again`, { cause: err });
+    return new StoreOpenError(
+      file,
+      `another process holds ${file} (${refusal.code}: a backup, a sqlite3 shell, another Rewind migrating it): wait ` +
+        `for it or stop it, then start Rewind again`,
+      { cause: err },
+    );
   }
   if (fallback !== undefined) return new StoreOpenError(file, fallback, { cause: err });
   return err instanceof Error ? err : new Error(String(err));
@@ -117,32 +132,54 @@ function checkPath(file: string): void {
   const target = path.resolve(file);
   const dir = path.dirname(target);
   if (statOf(target)?.isDirectory()) {
-    throw new StoreOpenError(file, `${target} is a folder, not a database file: point REWIND_DB at a file, e.g. ${path.join(target, 'rewind.db')}`);
+    throw new StoreOpenError(
+      file,
+      `${target} is a folder, not a database file: point REWIND_DB at a file, e.g. ${path.join(target, 'rewind.db')}`,
+    );
   }
   let existing = dir;
   while (!statOf(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
   if (!statOf(existing)?.isDirectory()) {
-    throw new StoreOpenError(file, `${existing} is a file, not a folder, so ${target} cannot be created under it: point REWIND_DB at a path inside a folder, or move ${existing} aside`);
+    throw new StoreOpenError(
+      file,
+      `${existing} is a file, not a folder, so ${target} cannot be created under it: point REWIND_DB at a path ` +
+        `inside a folder, or move ${existing} aside`,
+    );
   }
   if (existing !== dir) {
     const denied = writeDenied(existing);
     const todo = denied?.includes('EROFS') ? `mount ${existing} read-write` : 'create the folder';
-    if (denied) throw new StoreOpenError(file, `the folder ${dir} does not exist and cannot be created: ${existing} ${denied}: ${todo}, or point REWIND_DB at a writable folder`);
+    if (denied)
+      throw new StoreOpenError(
+        file,
+        `the folder ${dir} does not exist and cannot be created: ${existing} ${denied}: ${todo}, or point REWIND_DB ` +
+          `at a writable folder`,
+      );
     try {
       fs.mkdirSync(dir, { recursive: true });
     } catch (err) {
-      throw new StoreOpenError(file, `the folder ${dir} cannot be created (${codeOf(err)}): create it, or point REWIND_DB at a writable folder`, { cause: err });
+      throw new StoreOpenError(
+        file,
+        `the folder ${dir} cannot be created (${codeOf(err)}): create it, or point REWIND_DB at a writable folder`,
+        { cause: err },
+      );
     }
   }
   const denied = writeDenied(dir);
   if (denied) {
-    throw new StoreOpenError(file, `the folder ${dir} ${denied}, and Rewind keeps its SQLite file and write-ahead log there: make it writable, or point REWIND_DB at a writable folder`);
+    throw new StoreOpenError(
+      file,
+      `the folder ${dir} ${denied}, and Rewind keeps its SQLite file and write-ahead log there: make it writable, or ` +
+        `point REWIND_DB at a writable folder`,
+    );
   }
 }
 
 const codeOf = (err: unknown) => (err as NodeJS.ErrnoException).code ?? 'error';
 
-/** Why this process cannot write in `dir`, or null. A full disk is not such a reason: it is said once SQLite finds it. */
+/**
+ * Why this process cannot write in `dir`, or null. A full disk is not such a reason: it is said once SQLite finds it.
+ */
 function writeDenied(dir: string): string | null {
   const said = (code: string) =>
     code === 'EROFS'
@@ -185,7 +222,10 @@ function checkIntact(db: Database, file: string): void {
   if (problems.length === 1 && problems[0] === 'ok') return;
   throw new StoreOpenError(
     file,
-    `${file} is damaged (${problems.slice(0, 3).map((p) => p.replace(/\s+/g, ' ')).join('; ')}): restore it from a backup, or move it aside to start with an empty database`,
+    `${file} is damaged (${problems
+      .slice(0, 3)
+      .map((p) => p.replace(/\s+/g, ' '))
+      .join('; ')}): restore it from a backup, or move it aside to start with an empty database`,
   );
 }
 

@@ -114,7 +114,8 @@ export function createDrillRepository(db: Database, clock: Clock) {
     `SELECT ${COLUMNS} FROM drills WHERE slack_channel = ? AND slack_ts = ?`,
   );
   const selectScenario = db.prepare<[string, number, number], DrillRow>(
-    `SELECT ${COLUMNS} FROM drills WHERE scenario = ? AND scores IS NOT NULL AND scheduled_for < ? ORDER BY scheduled_for DESC, id DESC LIMIT ?`,
+    `SELECT ${COLUMNS} FROM drills WHERE scenario = ? AND scores IS NOT NULL AND scheduled_for < ? ORDER BY ` +
+      `scheduled_for DESC, id DESC LIMIT ?`,
   );
   const countAll = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM drills`);
   const selectChecked = db.prepare<[string, string], { item: string }>(

@@ -61,7 +61,8 @@ export class IncidentConflictError extends Error {
     super(
       actualStatus === null
         ? `incident ${incidentId} does not exist`
-        : `incident ${incidentId} is ${actualStatus}, not ${expectedStatus}: someone changed it first; reload and retry`,
+        : `incident ${incidentId} is ${actualStatus}, not ${expectedStatus}: someone changed it first; reload and ` +
+            `retry`,
     );
   }
 }
@@ -117,7 +118,10 @@ export function isUniqueViolation(err: unknown): boolean {
 
 /** Why the database refused a write, as much as a person needs to hear. */
 export interface StoreRefusal {
-  /** `full`: no space left; `read_only`: the file or its volume; `locked`: another connection holds the write lock; `io`: the disk failed. */
+  /**
+   * `full`: no space left; `read_only`: the file or its volume; `locked`: another connection holds the write lock;
+   * `io`: the disk failed.
+   */
   reason: 'full' | 'read_only' | 'locked' | 'io';
   /** SQLite's code, e.g. `SQLITE_FULL`. */
   code: string;

@@ -75,7 +75,13 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
 export { openDatabase, schemaVersion, type Database } from './db.ts';
 export { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations/index.ts';
 export * from './errors.ts';
-export type { IncidentRepository, NewIncident, NewTimelineEvent, StoredTimelineEvent, ListIncidentsFilter } from './incidents.ts';
+export type {
+  IncidentRepository,
+  NewIncident,
+  NewTimelineEvent,
+  StoredTimelineEvent,
+  ListIncidentsFilter,
+} from './incidents.ts';
 export type { AlertRepository, AlertInput, AlertRecord, AlertStatus, AlertUpsertOutcome } from './alerts.ts';
 export {
   ROLLBACK_STRATEGIES,
@@ -96,8 +102,23 @@ export {
 } from './rollbacks.ts';
 export { TIMER_STATUSES, type TimerRepository, type TimerRecord, type TimerStatus, type NewTimer } from './timers.ts';
 export type { ApprovalRepository, Approval } from './approvals.ts';
-export { DRILL_STATUSES, type DrillList, type DrillRepository, type DrillRecord, type DrillStatus, type NewDrill, type DrillPatch } from './drills.ts';
-export { AUDIT_OUTCOMES, type AuditRepository, type AuditEntry, type NewAuditEntry, type AuditFilter, type AuditOutcome } from './audit.ts';
+export {
+  DRILL_STATUSES,
+  type DrillList,
+  type DrillRepository,
+  type DrillRecord,
+  type DrillStatus,
+  type NewDrill,
+  type DrillPatch,
+} from './drills.ts';
+export {
+  AUDIT_OUTCOMES,
+  type AuditRepository,
+  type AuditEntry,
+  type NewAuditEntry,
+  type AuditFilter,
+  type AuditOutcome,
+} from './audit.ts';
 export type { OutboxRepository, OutboxMessage } from './outbox.ts';
 export type { AssessmentRepository } from './assessments.ts';
 export type { ProcessedRequestRepository } from './processed-requests.ts';

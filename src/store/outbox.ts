@@ -57,7 +57,9 @@ interface OutboxRow {
   claimed_at: number | null;
 }
 
-const COLUMNS = `id, queue, kind, payload, dedup_key, attempts, next_attempt_at, created_at, sent_at, dead_at, last_error, claimed_by, claimed_at`;
+const COLUMNS =
+  `id, queue, kind, payload, dedup_key, attempts, next_attempt_at, created_at, sent_at, dead_at, last_error, ` +
+  `claimed_by, claimed_at`;
 const WAITING = `sent_at IS NULL AND dead_at IS NULL`;
 
 function toMessage(row: OutboxRow): OutboxMessage {
@@ -80,10 +82,13 @@ function toMessage(row: OutboxRow): OutboxMessage {
 
 export function createOutboxRepository(db: Database) {
   const insert = db.prepare<{ queue: string; kind: string; payload: string; dedup: string | null; now: number }>(
-    `INSERT INTO outbox (queue, kind, payload, dedup_key, next_attempt_at, created_at) VALUES (@queue, @kind, @payload, @dedup, @now, @now)`,
+    `INSERT INTO outbox (queue, kind, payload, dedup_key, next_attempt_at, created_at) VALUES (@queue, @kind, ` +
+      `@payload, @dedup, @now, @now)`,
   );
   const selectOne = db.prepare<[number], OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE id = ?`);
-  const selectHead = db.prepare<[string], OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE queue = ? AND ${WAITING} ORDER BY id LIMIT 1`);
+  const selectHead = db.prepare<[string], OutboxRow>(
+    `SELECT ${COLUMNS} FROM outbox WHERE queue = ? AND ${WAITING} ORDER BY id LIMIT 1`,
+  );
   const selectDueHeads = db.prepare<[number, number], OutboxRow>(
     `SELECT ${COLUMNS} FROM outbox WHERE id IN (SELECT min(id) FROM outbox WHERE ${WAITING} GROUP BY queue)
        AND next_attempt_at <= ? ORDER BY id LIMIT ?`,
@@ -94,15 +99,25 @@ export function createOutboxRepository(db: Database) {
   const selectAnyOfQueue = db.prepare<[string], { id: number }>(`SELECT id FROM outbox WHERE queue = ? LIMIT 1`);
   const updatePayload = db.prepare(`UPDATE outbox SET payload = ? WHERE id = ? AND ${WAITING}`);
   const claimRow = db.prepare<{ id: number; owner: string; previous: string | null; now: number }>(
-    `UPDATE outbox SET claimed_by = @owner, claimed_at = @now WHERE id = @id AND ${WAITING} AND claimed_by IS @previous`,
+    `UPDATE outbox SET claimed_by = @owner, claimed_at = @now WHERE id = @id AND ${WAITING} AND claimed_by IS ` +
+      `@previous`,
   );
-  const sent = db.prepare(`UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL, claimed_by = NULL WHERE id = ? AND ${WAITING}`);
+  const sent = db.prepare(
+    `UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL, claimed_by = NULL WHERE id = ? AND ` +
+      `${WAITING}`,
+  );
   const failed = db.prepare(
-    `UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, claimed_by = NULL WHERE id = ? AND ${WAITING}`,
+    `UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, claimed_by = NULL WHERE id = ? ` +
+      `AND ${WAITING}`,
   );
-  const dead = db.prepare(`UPDATE outbox SET dead_at = ?, attempts = attempts + 1, last_error = ?, claimed_by = NULL WHERE id = ? AND ${WAITING}`);
+  const dead = db.prepare(
+    `UPDATE outbox SET dead_at = ?, attempts = attempts + 1, last_error = ?, claimed_by = NULL WHERE id = ? AND ` +
+      `${WAITING}`,
+  );
   const hurry = db.prepare(`UPDATE outbox SET next_attempt_at = ? WHERE ${WAITING} AND next_attempt_at > ?`);
-  const countWaiting = db.prepare<[], { n: number; oldest: number | null }>(`SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE ${WAITING}`);
+  const countWaiting = db.prepare<[], { n: number; oldest: number | null }>(
+    `SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE ${WAITING}`,
+  );
   const countDead = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM outbox WHERE dead_at IS NOT NULL`);
   const pruneSent = db.prepare(`DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?`);
 
@@ -114,7 +129,13 @@ export function createOutboxRepository(db: Database) {
     enqueue(message: NewOutboxMessage, now: number): number | null {
       try {
         return Number(
-          insert.run({ queue: message.queue, kind: message.kind, payload: toJson(message.payload), dedup: message.dedupKey ?? null, now }).lastInsertRowid,
+          insert.run({
+            queue: message.queue,
+            kind: message.kind,
+            payload: toJson(message.payload),
+            dedup: message.dedupKey ?? null,
+            now,
+          }).lastInsertRowid,
         );
       } catch (err) {
         if (message.dedupKey && isUniqueViolation(err)) return null;

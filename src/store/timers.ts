@@ -56,7 +56,8 @@ interface TimerRow {
   last_error: string | null;
 }
 
-const COLUMNS = `id, kind, key, due_at, run_at, payload, status, attempts, claimed_by, claimed_at, fired_at, last_error`;
+const COLUMNS =
+  'id, kind, key, due_at, run_at, payload, status, attempts, claimed_by, claimed_at, fired_at, last_error';
 
 function toTimer(row: TimerRow): TimerRecord {
   return {
@@ -130,10 +131,7 @@ export function createTimerRepository(db: Database) {
     `UPDATE timers SET status = 'cancelled', updated_at = ?
      WHERE kind = ? AND key LIKE ? ESCAPE '\\' AND status = 'pending'`,
   );
-  const rescheduleRow = db.prepare<
-    { key: string; due_at: number; payload: string | null; now: number },
-    TimerRow
-  >(
+  const rescheduleRow = db.prepare<{ key: string; due_at: number; payload: string | null; now: number }, TimerRow>(
     `UPDATE timers SET due_at = @due_at, run_at = @due_at, payload = coalesce(@payload, payload),
        status = 'pending', attempts = 0, claimed_by = NULL, claimed_at = NULL, fired_at = NULL,
        last_error = NULL, updated_at = @now
@@ -206,12 +204,14 @@ export function createTimerRepository(db: Database) {
      * except `firing`; attempts start over. Returns null when no such timer exists or it is firing.
      */
     reschedule(key: string, dueAt: number, now: number, payload?: unknown): TimerRecord | null {
-      const row = committed(() => rescheduleRow.get({
-        key,
-        due_at: dueAt,
-        payload: payload === undefined ? null : toJson(payload),
-        now,
-      }));
+      const row = committed(() =>
+        rescheduleRow.get({
+          key,
+          due_at: dueAt,
+          payload: payload === undefined ? null : toJson(payload),
+          now,
+        }),
+      );
       return row ? toTimer(row) : null;
     },
 
@@ -247,7 +247,9 @@ export function createTimerRepository(db: Database) {
 
     /** Kinds outside `kinds` with pending timers already due, and how many. */
     dueKindsOutside(now: number, kinds: readonly string[]): { kind: string; count: number }[] {
-      return selectDueKindsOutside.all({ now, kinds: JSON.stringify(kinds) }).map((r) => ({ kind: r.kind, count: r.n }));
+      return selectDueKindsOutside
+        .all({ now, kinds: JSON.stringify(kinds) })
+        .map((r) => ({ kind: r.kind, count: r.n }));
     },
 
     /** The earliest run time of a pending timer of the given kinds, or null when there is none. */

@@ -12,7 +12,9 @@ const TRIGGER_STATE: z.ZodType<TriggerState> = z.object({
 });
 
 export function createTriggerStateRepository(db: Database) {
-  const select = db.prepare<[string, string], { state: string }>(`SELECT state FROM trigger_states WHERE service = ? AND version = ?`);
+  const select = db.prepare<[string, string], { state: string }>(
+    `SELECT state FROM trigger_states WHERE service = ? AND version = ?`,
+  );
   const upsert = db.prepare(
     `INSERT INTO trigger_states (service, version, state, updated_at) VALUES (?, ?, ?, ?)
      ON CONFLICT (service, version) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
@@ -21,7 +23,11 @@ export function createTriggerStateRepository(db: Database) {
     get(service: string, version: string): TriggerState | null {
       const row = select.get(service, version);
       if (!row) return null;
-      return parseJsonColumn(TRIGGER_STATE, row.state, { table: 'trigger_states', id: `${service} ${version}`, column: 'state' });
+      return parseJsonColumn(TRIGGER_STATE, row.state, {
+        table: 'trigger_states',
+        id: `${service} ${version}`,
+        column: 'state',
+      });
     },
     save(service: string, version: string, state: TriggerState, at: number): void {
       upsert.run(service, version, toJson(state), at);

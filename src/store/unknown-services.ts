@@ -8,18 +8,29 @@ import type { Database } from './db.ts';
 export type UnknownServiceTold = 'announced' | 'waiting' | 'summarised';
 
 export function createUnknownServiceRepository(db: Database) {
-  const selectToldAt = db.prepare<[string], { told_at: number }>(`SELECT told_at FROM unknown_services WHERE service = ?`);
-  const countTold = db.prepare<[number, string], { n: number }>(`SELECT count(*) AS n FROM unknown_services WHERE window_start = ? AND told = ?`);
-  const anyTold = db.prepare<[number, string], { one: number }>(`SELECT 1 AS one FROM unknown_services WHERE window_start = ? AND told = ? LIMIT 1`);
+  const selectToldAt = db.prepare<[string], { told_at: number }>(
+    `SELECT told_at FROM unknown_services WHERE service = ?`,
+  );
+  const countTold = db.prepare<[number, string], { n: number }>(
+    `SELECT count(*) AS n FROM unknown_services WHERE window_start = ? AND told = ?`,
+  );
+  const anyTold = db.prepare<[number, string], { one: number }>(
+    `SELECT 1 AS one FROM unknown_services WHERE window_start = ? AND told = ? LIMIT 1`,
+  );
   const upsert = db.prepare<{ service: string; at: number; window: number; told: UnknownServiceTold }>(
     `INSERT INTO unknown_services (service, told_at, window_start, told) VALUES (@service, @at, @window, @told)
-     ON CONFLICT (service) DO UPDATE SET told_at = excluded.told_at, window_start = excluded.window_start, told = excluded.told`,
+     ON CONFLICT (service) DO UPDATE SET
+       told_at = excluded.told_at, window_start = excluded.window_start, told = excluded.told`,
   );
   const firstWaiting = db.prepare<[number, number], { service: string }>(
     `SELECT service FROM unknown_services WHERE window_start = ? AND told = 'waiting' ORDER BY told_at, id LIMIT ?`,
   );
-  const markSummarised = db.prepare(`UPDATE unknown_services SET told = 'summarised' WHERE window_start = ? AND told = 'waiting'`);
-  const prune = db.prepare(`DELETE FROM unknown_services WHERE told_at < @before AND (told <> 'waiting' OR told_at < @waitingBefore)`);
+  const markSummarised = db.prepare(
+    `UPDATE unknown_services SET told = 'summarised' WHERE window_start = ? AND told = 'waiting'`,
+  );
+  const prune = db.prepare(
+    `DELETE FROM unknown_services WHERE told_at < @before AND (told <> 'waiting' OR told_at < @waitingBefore)`,
+  );
 
   return {
     /** When the channel was last told about `service` (on its own or in a summary), or null. */

@@ -26,7 +26,9 @@ afterEach(async () => {
 });
 
 describe('reading the alerts of a big body a slice at a time', () => {
-  const body = JSON.parse(bigAlertmanagerBody({ services: ['prompt-service', 'billing'], tag: 'slices' }).json) as { alerts: Array<Record<string, unknown>> };
+  const body = JSON.parse(bigAlertmanagerBody({ services: ['prompt-service', 'billing'], tag: 'slices' }).json) as {
+    alerts: Array<Record<string, unknown>>;
+  };
 
   it('gives the same alerts as reading them at once', async () => {
     const sliced = await normaliseInChunks(openAlertmanager, body, NOW, 64);
@@ -52,7 +54,10 @@ describe('reading the alerts of a big body a slice at a time', () => {
   it('names the first wrong alert, in a later slice, as reading at once does', async () => {
     const wrong = { ...body, alerts: body.alerts.map((a, i) => (i === 300 ? { ...a, labels: { service: 7 } } : a)) };
     const sliced = await normaliseInChunks(openAlertmanager, wrong, NOW, 64);
-    expect(sliced).toEqual({ ok: false, error: 'alerts[300].labels must be an object of strings (alerts[300].labels.service is the number 7)' });
+    expect(sliced).toEqual({
+      ok: false,
+      error: 'alerts[300].labels must be an object of strings (alerts[300].labels.service is the number 7)',
+    });
     expect(normaliseAlertmanager(wrong, NOW)).toEqual(sliced);
   });
 });
@@ -101,7 +106,7 @@ describe('the byte budget', () => {
     expect(budget.inUse).toBe(1);
   });
 
-  it('bodies waiting on each other: the one that started first goes on past the limit, the rest as bytes come back', async () => {
+  it('bodies waiting on each other: the first one goes on past the limit, the rest as bytes come back', async () => {
     const budget = new ByteBudget(100);
     const [a, b, c] = [budget.open(), budget.open(), budget.open()];
     expect([a.take(40, signal()), b.take(40, signal()), c.take(20, signal())]).toEqual([true, true, true]);
@@ -170,7 +175,17 @@ class HeldSink implements AlertSink {
 
 /** A POST of `body`. */
 function post(port: number, body: string): { answer: Promise<number>; abort(): void } {
-  const req = request({ port, host: '127.0.0.1', path: '/alerts/alertmanager', method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } });
+  const req = request({
+    port,
+    host: '127.0.0.1',
+    path: '/alerts/alertmanager',
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${TOKEN}`,
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+    },
+  });
   const answer = new Promise<number>((resolve) => {
     req.on('response', (res) => {
       res.resume();
@@ -195,7 +210,13 @@ describe('bodies in hand at once, through the route', () => {
   async function serveHeld() {
     const sink = new HeldSink();
     // Room for one body and a half: a second body waits for the first to be answered.
-    const routes = alertRoutes({ token: TOKEN, sink, clock: new ManualClock(NOW), log: createLogger({ level: 'silent' }), maxBytesInFlight: Math.floor(body.bytes * 1.5) });
+    const routes = alertRoutes({
+      token: TOKEN,
+      sink,
+      clock: new ManualClock(NOW),
+      log: createLogger({ level: 'silent' }),
+      maxBytesInFlight: Math.floor(body.bytes * 1.5),
+    });
     server = await startHttpServer(routes, 0, '127.0.0.1');
     return { sink, port: server.port };
   }
@@ -217,19 +238,32 @@ describe('bodies in hand at once, through the route', () => {
     expect(sink.calls.map((c) => c.length)).toEqual([body.alerts, body.alerts]);
   });
 
-  it('six bodies at once, three times the budget, read a part at a time: none waits on the others for ever, all are stored', async () => {
-    const calls: number[] = [];
-    // A commit takes a few milliseconds, as a real one does: meanwhile the others read on and fill the budget.
-    const sink: AlertSink = {
-      receive: (alerts) => new Promise((resolve) => setTimeout(() => (calls.push(alerts.length), resolve({ accepted: alerts.length, unknownServices: [] })), 5)),
-    };
-    const routes = alertRoutes({ token: TOKEN, sink, clock: new ManualClock(NOW), log: createLogger({ level: 'silent' }), maxBytesInFlight: Math.floor(body.bytes * 2) });
-    server = await startHttpServer(routes, 0, '127.0.0.1');
-    const port = server.port;
-    const posts = Array.from({ length: 6 }, () => post(port, body.json));
-    expect(await Promise.all(posts.map((p) => p.answer))).toEqual([202, 202, 202, 202, 202, 202]);
-    expect(calls).toEqual(Array.from({ length: 6 }, () => body.alerts));
-  });
+  it(
+    'six bodies at once, three times the budget, read a part at a time: none waits on the others for ever, all are ' +
+      'stored',
+    async () => {
+      const calls: number[] = [];
+      // A commit takes a few milliseconds, as a real one does: meanwhile the others read on and fill the budget.
+      const sink: AlertSink = {
+        receive: (alerts) =>
+          new Promise((resolve) =>
+            setTimeout(() => (calls.push(alerts.length), resolve({ accepted: alerts.length, unknownServices: [] })), 5),
+          ),
+      };
+      const routes = alertRoutes({
+        token: TOKEN,
+        sink,
+        clock: new ManualClock(NOW),
+        log: createLogger({ level: 'silent' }),
+        maxBytesInFlight: Math.floor(body.bytes * 2),
+      });
+      server = await startHttpServer(routes, 0, '127.0.0.1');
+      const port = server.port;
+      const posts = Array.from({ length: 6 }, () => post(port, body.json));
+      expect(await Promise.all(posts.map((p) => p.answer))).toEqual([202, 202, 202, 202, 202, 202]);
+      expect(calls).toEqual(Array.from({ length: 6 }, () => body.alerts));
+    },
+  );
 
   it('a sender that gives up while it waits frees its place for the ones behind it', async () => {
     const { sink, port } = await serveHeld();

@@ -53,7 +53,7 @@ describe('alert webhooks at the body limit', () => {
     expectStored(world, [body]);
   });
 
-  it('three 1 MiB bodies at once: each answered 202 with its own count, all stored, still one incident per service', async () => {
+  it('three 1 MiB bodies at once: each gets 202 with its own count, all stored, one incident per service', async () => {
     world = await startWorld();
     const bodies = ['x', 'y', 'z'].map((tag) => bigAlertmanagerBody({ services: SERVICES, tag }));
 
@@ -73,7 +73,9 @@ describe('alert webhooks at the body limit', () => {
     const answer = await world.postAlert('alertmanager', JSON.stringify(parsed));
 
     expect(answer.status).toBe(400);
-    expect(answer.body.error).toBe(`invalid alertmanager payload: alerts[${last}].status must be "firing" or "resolved", got the string "pending"`);
+    expect(answer.body.error).toBe(
+      `invalid alertmanager payload: alerts[${last}].status must be "firing" or "resolved", got the string "pending"`,
+    );
     // The alerts before it were read (in slices) but none was stored, and no incident opened.
     expect(body.fingerprints.filter((fp) => world.rewind.store.alerts.get('alertmanager', fp) !== null)).toEqual([]);
     expect(world.rewind.store.incidents.listOpen()).toEqual([]);
@@ -83,7 +85,9 @@ describe('alert webhooks at the body limit', () => {
   it('a 1 MiB resolution: the incident offers to resolve once its last alert has, not before', async () => {
     world = await startWorld();
     const firing = bigAlertmanagerBody({ services: ['prompt-service'], tag: 'res' });
-    const resolved = JSON.parse(bigAlertmanagerBody({ services: ['prompt-service'], tag: 'res', status: 'resolved' }).json) as { alerts: unknown[] };
+    const resolved = JSON.parse(
+      bigAlertmanagerBody({ services: ['prompt-service'], tag: 'res', status: 'resolved' }).json,
+    ) as { alerts: unknown[] };
     const lastOne = { ...resolved, alerts: resolved.alerts.slice(-1) };
     const allButLast = { ...resolved, alerts: resolved.alerts.slice(0, -1) };
     expect(resolved.alerts).toHaveLength(firing.alerts);
@@ -94,7 +98,10 @@ describe('alert webhooks at the body limit', () => {
         .callsTo('chat.postMessage')
         .filter((c) => c.args.thread_ts === incident?.slackTs && actionIds(c).includes(ACTION.resolve));
 
-    expect(await world.postAlert('alertmanager', allButLast)).toEqual({ status: 202, body: { accepted: firing.alerts - 1, unknownServices: [] } });
+    expect(await world.postAlert('alertmanager', allButLast)).toEqual({
+      status: 202,
+      body: { accepted: firing.alerts - 1, unknownServices: [] },
+    });
     expect(offers()).toEqual([]);
     const statuses = world.rewind.store.alerts.listForIncident(incident?.id ?? '').map((a) => a.status);
     expect(statuses.filter((s) => s === 'firing')).toHaveLength(1);
@@ -103,33 +110,45 @@ describe('alert webhooks at the body limit', () => {
     expect(offers()).toHaveLength(1);
     // The last alert's note (joined in memory within its commit) comes before the offer it caused.
     const thread = world.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === incident?.slackTs);
-    const lastNote = thread.findLastIndex((c) => !actionIds(c).includes(ACTION.resolve) && textOf(c).includes('resolved'));
+    const lastNote = thread.findLastIndex(
+      (c) => !actionIds(c).includes(ACTION.resolve) && textOf(c).includes('resolved'),
+    );
     expect(lastNote).toBeGreaterThanOrEqual(0);
     expect(lastNote).toBeLessThan(thread.indexOf(offers()[0]!));
     expect(textOf(offers()[0])).toContain('Every alert of this incident is resolved');
-    expect(world.rewind.store.alerts.listForIncident(incident?.id ?? '').every((a) => a.status === 'resolved')).toBe(true);
+    expect(world.rewind.store.alerts.listForIncident(incident?.id ?? '').every((a) => a.status === 'resolved')).toBe(
+      true,
+    );
   });
 
-  it('an alert still firing in an earlier, resolved incident of the service does not hold back the offer in the new one', async () => {
-    world = await startWorld();
-    const one = (fingerprint: string, status: 'firing' | 'resolved') =>
-      JSON.parse(bigAlertmanagerBody({ services: ['prompt-service'], tag: fingerprint, maxBytes: 4_000, status }).json) as { alerts: unknown[] };
-    const earlier = one('early', 'firing');
-    expect(earlier.alerts).toHaveLength(1);
-    await world.postAlert('alertmanager', earlier);
-    const [first] = world.rewind.store.incidents.listOpen();
-    // Closed by hand while its alert still fires.
-    world.rewind.services.incidents.resolve(first?.id ?? '', { kind: 'user', id: ALICE });
-    await world.postAlert('alertmanager', one('later', 'firing'));
-    const [second] = world.rewind.store.incidents.listOpen();
-    expect(second?.id).not.toBe(first?.id);
+  it(
+    'an alert still firing in an earlier, resolved incident of the service does not hold back the offer in the new ' +
+      'one',
+    async () => {
+      world = await startWorld();
+      const one = (fingerprint: string, status: 'firing' | 'resolved') =>
+        JSON.parse(
+          bigAlertmanagerBody({ services: ['prompt-service'], tag: fingerprint, maxBytes: 4_000, status }).json,
+        ) as { alerts: unknown[] };
+      const earlier = one('early', 'firing');
+      expect(earlier.alerts).toHaveLength(1);
+      await world.postAlert('alertmanager', earlier);
+      const [first] = world.rewind.store.incidents.listOpen();
+      // Closed by hand while its alert still fires.
+      world.rewind.services.incidents.resolve(first?.id ?? '', { kind: 'user', id: ALICE });
+      await world.postAlert('alertmanager', one('later', 'firing'));
+      const [second] = world.rewind.store.incidents.listOpen();
+      expect(second?.id).not.toBe(first?.id);
 
-    await world.postAlert('alertmanager', one('later', 'resolved'));
+      await world.postAlert('alertmanager', one('later', 'resolved'));
 
-    const offers = world.slack
-      .callsTo('chat.postMessage')
-      .filter((c) => c.args.thread_ts === second?.slackTs && actionIds(c).includes(ACTION.resolve));
-    expect(offers).toHaveLength(1);
-    expect(world.rewind.store.alerts.listFiringForService('prompt-service').map((a) => a.incidentId)).toEqual([first?.id]);
-  });
+      const offers = world.slack
+        .callsTo('chat.postMessage')
+        .filter((c) => c.args.thread_ts === second?.slackTs && actionIds(c).includes(ACTION.resolve));
+      expect(offers).toHaveLength(1);
+      expect(world.rewind.store.alerts.listFiringForService('prompt-service').map((a) => a.incidentId)).toEqual([
+        first?.id,
+      ]);
+    },
+  );
 });

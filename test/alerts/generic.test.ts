@@ -19,7 +19,11 @@ function errorOf(body: unknown): string {
 
 describe('generic webhook', () => {
   it('normalises the smallest body: firing, received now, fingerprint computed', () => {
-    const { fingerprint, ...alert } = alertOf({ service: 'prompt-service', severity: 'critical', summary: 'synthetic check: 5 of 5 prompts failed' });
+    const { fingerprint, ...alert } = alertOf({
+      service: 'prompt-service',
+      severity: 'critical',
+      summary: 'synthetic check: 5 of 5 prompts failed',
+    });
     expect(fingerprint).toMatch(/^[0-9a-f]{16}$/);
     expect(alert).toEqual<Omit<IncomingAlert, 'fingerprint'>>({
       source: 'generic',
@@ -73,15 +77,28 @@ describe('generic webhook', () => {
       summary: 'synthetic check: 2 of 5 prompts failed',
       name: ' SyntheticPromptCheck ',
       labels: { alertname: 'ignored when name is given' },
-      annotations: { runbook_url: 'https://wiki.example.com/runbooks/synthetic', dashboard_url: 'javascript:alert(1)', owner: 'sre' },
+      annotations: {
+        runbook_url: 'https://wiki.example.com/runbooks/synthetic',
+        dashboard_url: 'javascript:alert(1)',
+        owner: 'sre',
+      },
       generatorURL: 'https://checks.example.com/prompt-service?run=42',
     });
     expect([alert.name, alert.links, alert.annotations]).toEqual([
       'SyntheticPromptCheck',
-      { runbook: 'https://wiki.example.com/runbooks/synthetic', graph: 'https://checks.example.com/prompt-service?run=42' },
-      { runbook_url: 'https://wiki.example.com/runbooks/synthetic', dashboard_url: 'javascript:alert(1)', owner: 'sre' },
+      {
+        runbook: 'https://wiki.example.com/runbooks/synthetic',
+        graph: 'https://checks.example.com/prompt-service?run=42',
+      },
+      {
+        runbook_url: 'https://wiki.example.com/runbooks/synthetic',
+        dashboard_url: 'javascript:alert(1)',
+        owner: 'sre',
+      },
     ]);
-    expect(alertOf({ service: 's', severity: 'warning', summary: 'x', labels: { alertname: 'DiskFull' } }).name).toBe('DiskFull');
+    expect(alertOf({ service: 's', severity: 'warning', summary: 'x', labels: { alertname: 'DiskFull' } }).name).toBe(
+      'DiskFull',
+    );
     expect(alertOf({ service: 's', severity: 'warning', summary: 'x', name: '  ' }).name).toBeNull();
     // Not an http(s) URL: accepted, never linked.
     expect(alertOf({ service: 's', severity: 'warning', summary: 'x', generatorURL: 'not a url' }).links).toEqual({});
@@ -95,9 +112,13 @@ describe('generic webhook', () => {
   it('fingerprint: service + sorted labels + summary, so a repeat in any label order is the same alert', () => {
     const fp = (body: object) => alertOf(body).fingerprint;
     const base = fp({ service: 's', severity: 'warning', summary: 'disk full', labels: { a: '1', b: '2' } });
-    expect(fp({ service: 's', severity: 'critical', summary: 'disk full', labels: { b: '2', a: '1' }, status: 'resolved' })).toBe(base);
+    expect(
+      fp({ service: 's', severity: 'critical', summary: 'disk full', labels: { b: '2', a: '1' }, status: 'resolved' }),
+    ).toBe(base);
     expect(fp({ service: 't', severity: 'warning', summary: 'disk full', labels: { a: '1', b: '2' } })).not.toBe(base);
-    expect(fp({ service: 's', severity: 'warning', summary: 'disk fuller', labels: { a: '1', b: '2' } })).not.toBe(base);
+    expect(fp({ service: 's', severity: 'warning', summary: 'disk fuller', labels: { a: '1', b: '2' } })).not.toBe(
+      base,
+    );
     expect(fp({ service: 's', severity: 'warning', summary: 'disk full', labels: { a: '1' } })).not.toBe(base);
   });
 
@@ -108,8 +129,16 @@ describe('generic webhook', () => {
     ['no severity', { service: 's', summary: 'x' }, 'severity is missing: expected a string'],
     ['numeric severity', { service: 's', severity: 1, summary: 'x' }, 'severity must be a string, got the number 1'],
     ['no summary', { service: 's', severity: 'critical' }, 'summary is missing: expected a string'],
-    ['labels of numbers', { service: 's', severity: 'critical', summary: 'x', labels: { n: 1 } }, 'labels must be an object of strings (labels.n is the number 1)'],
-    ['bad status', { service: 's', severity: 'critical', summary: 'x', status: 'ok' }, 'status must be "firing" or "resolved", got the string "ok"'],
+    [
+      'labels of numbers',
+      { service: 's', severity: 'critical', summary: 'x', labels: { n: 1 } },
+      'labels must be an object of strings (labels.n is the number 1)',
+    ],
+    [
+      'bad status',
+      { service: 's', severity: 'critical', summary: 'x', status: 'ok' },
+      'status must be "firing" or "resolved", got the string "ok"',
+    ],
     [
       'bad startsAt',
       { service: 's', severity: 'critical', summary: 'x', startsAt: 1767603600 },
@@ -120,14 +149,31 @@ describe('generic webhook', () => {
       { service: 's', severity: 'critical', summary: 'x', startsAt: '2026-01-05 09:00' },
       'startsAt must be an RFC 3339 time such as 2026-01-05T09:00:00Z, got "2026-01-05 09:00"',
     ],
-    ['empty fingerprint', { service: 's', severity: 'critical', summary: 'x', fingerprint: '' }, 'fingerprint must not be empty'],
-    ['a numeric name', { service: 's', severity: 'critical', summary: 'x', name: 7 }, 'name must be a string, got the number 7'],
-    ['annotations of numbers', { service: 's', severity: 'critical', summary: 'x', annotations: { n: 1 } }, 'annotations must be an object of strings (annotations.n is the number 1)'],
-    ['a generatorURL object', { service: 's', severity: 'critical', summary: 'x', generatorURL: {} }, 'generatorURL must be a string, got an object'],
+    [
+      'empty fingerprint',
+      { service: 's', severity: 'critical', summary: 'x', fingerprint: '' },
+      'fingerprint must not be empty',
+    ],
+    [
+      'a numeric name',
+      { service: 's', severity: 'critical', summary: 'x', name: 7 },
+      'name must be a string, got the number 7',
+    ],
+    [
+      'annotations of numbers',
+      { service: 's', severity: 'critical', summary: 'x', annotations: { n: 1 } },
+      'annotations must be an object of strings (annotations.n is the number 1)',
+    ],
+    [
+      'a generatorURL object',
+      { service: 's', severity: 'critical', summary: 'x', generatorURL: {} },
+      'generatorURL must be a string, got an object',
+    ],
     [
       'a misspelt field',
       { service: 's', severity: 'critical', summary: 'x', startAt: '2026-01-05T09:00:00Z', lables: {} },
-      'unknown fields "startAt", "lables" (allowed: service, severity, summary, name, labels, annotations, generatorURL, startsAt, status, fingerprint)',
+      'unknown fields "startAt", "lables" (allowed: service, severity, summary, name, labels, annotations, ' +
+        'generatorURL, startsAt, status, fingerprint)',
     ],
   ])('refuses a body with %s, naming the field', (_name, body, error) => {
     expect(errorOf(body)).toBe(error);

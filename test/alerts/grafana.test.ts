@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normaliseGrafana } from '../../src/adapters/alerts/grafana.ts';
 import type { IncomingAlert } from '../../src/services/ports.ts';
-import { fixture, type Json } from './fixtures.ts';
+import { fixture } from './fixtures.ts';
 
 const RECEIVED = Date.UTC(2026, 0, 5, 9, 0, 0);
 
@@ -36,9 +36,16 @@ describe('Grafana unified alerting webhook', () => {
         links: {
           runbook: 'https://wiki.example.com/runbooks/rollback',
           graph: 'https://grafana.example.com/alerting/grafana/be4a2c1d/view?orgId=1',
-          silence: 'https://grafana.example.com/alerting/silence/new?alertmanager=grafana&matcher=alertname%3DPrompt+p95+latency&orgId=1',
+          silence:
+            'https://grafana.example.com/alerting/silence/new?alertmanager=grafana&matcher=alertname%3DPrompt+p95+latency&orgId=1',
         },
-        labels: { alertname: 'Prompt p95 latency', app: 'prompt-service', grafana_folder: 'LLM', severity: 'WATCH', version: 'v2.0.0' },
+        labels: {
+          alertname: 'Prompt p95 latency',
+          app: 'prompt-service',
+          grafana_folder: 'LLM',
+          severity: 'WATCH',
+          version: 'v2.0.0',
+        },
         annotations: {
           description: 'p95 latency of prompt-service above 2s for 5m',
           runbook_url: 'https://wiki.example.com/runbooks/rollback',
@@ -63,7 +70,8 @@ describe('Grafana unified alerting webhook', () => {
         links: {
           runbook: 'https://wiki.example.com/runbooks/rollback',
           graph: 'https://grafana.example.com/alerting/grafana/a71f09e2/view?orgId=1',
-          silence: 'https://grafana.example.com/alerting/silence/new?alertmanager=grafana&matcher=alertname%3DPrompt+hallucination+rate&orgId=1',
+          silence:
+            'https://grafana.example.com/alerting/silence/new?alertmanager=grafana&matcher=alertname%3DPrompt+hallucination+rate&orgId=1',
         },
         labels: { alertname: 'Prompt hallucination rate', grafana_folder: 'LLM', job: 'prompt-eval', severity: 'sev2' },
         annotations: { runbook_url: 'https://wiki.example.com/runbooks/rollback' },
@@ -75,7 +83,7 @@ describe('Grafana unified alerting webhook', () => {
 
   it("links the alert's dashboard and panel, a dashboard_url annotation first, and only http(s) URLs", () => {
     const body = fixture('grafana-v1');
-    const first = (body.alerts as Json[])[0]!;
+    const first = body.alerts[0]!;
     first.dashboardURL = 'https://grafana.example.com/d/prompt?orgId=1';
     first.panelURL = 'https://grafana.example.com/d/prompt?orgId=1&viewPanel=4';
     first.silenceURL = 'javascript:alert(1)';
@@ -92,7 +100,7 @@ describe('Grafana unified alerting webhook', () => {
   it('without a title, an alert without a summary falls back to its description, then its alertname', () => {
     const body = fixture('grafana-v1');
     delete body.title;
-    const second = (body.alerts as Json[])[1]!;
+    const second = body.alerts[1]!;
     expect(alertsOf(body)[1]!.summary).toBe('Prompt hallucination rate');
     second.annotations.description = 'hallucination rate above 3%';
     expect(alertsOf(body)[1]!.summary).toBe('hallucination rate above 3%');
@@ -101,10 +109,10 @@ describe('Grafana unified alerting webhook', () => {
   it('computes a fingerprint from the labels when Grafana sends none, whatever their order', () => {
     const one = fixture('grafana-v1');
     const other = fixture('grafana-v1');
-    delete (one.alerts as Json[])[0]!.fingerprint;
-    const reordered = (other.alerts as Json[])[0]!;
+    delete one.alerts[0]!.fingerprint;
+    const reordered = other.alerts[0]!;
     delete reordered.fingerprint;
-    reordered.labels = Object.fromEntries(Object.entries(reordered.labels as Record<string, string>).reverse());
+    reordered.labels = Object.fromEntries(Object.entries(reordered.labels).reverse());
     expect(alertsOf(one)[0]!.fingerprint).toMatch(/^[0-9a-f]{16}$/);
     expect(alertsOf(other)[0]!.fingerprint).toBe(alertsOf(one)[0]!.fingerprint);
   });
@@ -114,9 +122,15 @@ describe('Grafana unified alerting webhook', () => {
     body.version = '4';
     expect(errorOf(body)).toBe('version must be "1" (Grafana unified alerting webhook), got the string "4"');
     expect(
-      errorOf({ ruleName: 'High CPU', state: 'alerting', evalMatches: [{ value: 100, metric: 'cpu', tags: null }], title: '[Alerting] High CPU' }),
+      errorOf({
+        ruleName: 'High CPU',
+        state: 'alerting',
+        evalMatches: [{ value: 100, metric: 'cpu', tags: null }],
+        title: '[Alerting] High CPU',
+      }),
     ).toBe(
-      'version is missing: this endpoint takes Grafana unified alerting webhook payloads of version "1" (legacy dashboard alerting payloads are not supported)',
+      'version is missing: this endpoint takes Grafana unified alerting webhook payloads of version "1" (legacy ' +
+        'dashboard alerting payloads are not supported)',
     );
     const titled = fixture('grafana-v1');
     titled.title = ['x'];
@@ -125,10 +139,12 @@ describe('Grafana unified alerting webhook', () => {
 
   it('names the field of a malformed alert', () => {
     const body = fixture('grafana-v1');
-    (body.alerts as Json[])[1]!.labels.severity = null;
+    body.alerts[1]!.labels.severity = null;
     expect(errorOf(body)).toBe('alerts[1].labels must be an object of strings (alerts[1].labels.severity is null)');
     const timed = fixture('grafana-v1');
-    (timed.alerts as Json[])[0]!.endsAt = '2026-01-05T25:00:00Z';
-    expect(errorOf(timed)).toBe('alerts[0].endsAt must be an RFC 3339 time such as 2026-01-05T09:00:00Z, got "2026-01-05T25:00:00Z"');
+    timed.alerts[0]!.endsAt = '2026-01-05T25:00:00Z';
+    expect(errorOf(timed)).toBe(
+      'alerts[0].endsAt must be an RFC 3339 time such as 2026-01-05T09:00:00Z, got "2026-01-05T25:00:00Z"',
+    );
   });
 });

@@ -54,7 +54,9 @@ describe('RFC 3339 times', () => {
     expect(() => readEndsAt('soon', 'alerts[3].endsAt')).toThrow(
       'alerts[3].endsAt must be an RFC 3339 time such as 2026-01-05T09:00:00Z, got "soon"',
     );
-    expect(() => readEndsAt(1767603600000, 'alerts[3].endsAt')).toThrow('alerts[3].endsAt must be a string, got the number 1767603600000');
+    expect(() => readEndsAt(1767603600000, 'alerts[3].endsAt')).toThrow(
+      'alerts[3].endsAt must be a string, got the number 1767603600000',
+    );
   });
 });
 
@@ -97,7 +99,9 @@ describe('labels to service, version, tier and summary', () => {
       'alerts[2].labels must be an object of strings (alerts[2].labels.team is the number 3)',
     );
     expect(() => readStringMap(['a'], 'labels')).toThrow('labels must be an object of strings, got an array');
-    expect(readStringMap(JSON.parse('{"__proto__":"p","a":"b"}'), 'labels')).toEqual(JSON.parse('{"__proto__":"p","a":"b"}'));
+    expect(readStringMap(JSON.parse('{"__proto__":"p","a":"b"}'), 'labels')).toEqual(
+      JSON.parse('{"__proto__":"p","a":"b"}'),
+    );
     expect(Object.keys(readStringMap(JSON.parse('{"__proto__":"p"}'), 'labels'))).toEqual(['__proto__']);
   });
 });

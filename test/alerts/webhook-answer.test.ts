@@ -14,7 +14,7 @@ const CRITICAL = { service: 'prompt-service', severity: 'critical', summary: 'er
 const TARGET_DEPLOYMENT = { method: 'GET', path: '/apis/apps/v1/namespaces/prompts/deployments/prompt-service-v1-5-0' };
 
 describe('the alert webhook answers before Kubernetes does', () => {
-  it('answers 202 for a critical alert while the Kubernetes API is stalled; the rollback starts afterwards', async () => {
+  it('answers 202 for a critical alert while the Kubernetes API is stalled; the rollback starts after', async () => {
     world = await startWorld({ kube: {} });
     const kube = world.kube!;
     kube.delayNext(TARGET_DEPLOYMENT, { ms: 1_500 });
@@ -26,7 +26,12 @@ describe('the alert webhook answers before Kubernetes does', () => {
     expect(kube.requests.filter((r) => r.path === TARGET_DEPLOYMENT.path).map((r) => r.status)).toEqual([0]);
     const [incident] = world.rewind.store.incidents.listOpen();
     const [rollback] = world.rewind.store.rollbacks.listForIncident(incident?.id ?? '');
-    expect(rollback).toMatchObject({ strategy: 'immediate', status: 'running', startedBy: 'rewind', toVersion: 'v1.5.0' });
+    expect(rollback).toMatchObject({
+      strategy: 'immediate',
+      status: 'running',
+      startedBy: 'rewind',
+      toVersion: 'v1.5.0',
+    });
     expect(world.rewind.store.rollbacks.steps(rollback?.id ?? '')).toEqual([]);
     // …but the incident and the alert were on disk, and the automatic rollback's timer (committed
     // with them) has claimed the rollback.
@@ -39,24 +44,36 @@ describe('the alert webhook answers before Kubernetes does', () => {
     expect(world.rewind.store.rollbacks.steps(rollback?.id ?? '').map((s) => s.status)).toContain('pending');
     expect(world.rewind.store.rollbacks.get(rollback?.id ?? '')?.status).toBe('running');
     await world.settle();
-    const thread = world.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === incident?.slackTs).map(textOf);
+    const thread = world.slack
+      .callsTo('chat.postMessage')
+      .filter((c) => c.args.thread_ts === incident?.slackTs)
+      .map(textOf);
     expect(thread.some((t) => t.includes('started the immediate rollback itself'))).toBe(true);
   });
 
-  it('a refusal of the cluster after the answer fails the rollback, hands the incident back and says so in the thread', async () => {
-    world = await startWorld({ kube: {} });
-    world.kube!.failNext(TARGET_DEPLOYMENT, { status: 403, message: 'deployments.apps is forbidden' });
+  it(
+    'a refusal of the cluster after the answer fails the rollback, hands the incident back and says so in the ' +
+      'thread',
+    async () => {
+      world = await startWorld({ kube: {} });
+      world.kube!.failNext(TARGET_DEPLOYMENT, { status: 403, message: 'deployments.apps is forbidden' });
 
-    const answer = await world.postAlert('generic', CRITICAL);
+      const answer = await world.postAlert('generic', CRITICAL);
 
-    expect(answer.status).toBe(202);
-    const [incident] = world.rewind.store.incidents.listOpen();
-    await world.rewind.services.rollbacks.idle();
-    await world.settle();
-    expect(world.rewind.store.rollbacks.listForIncident(incident?.id ?? '').map((r) => r.status)).toEqual(['failed']);
-    expect(world.rewind.store.incidents.get(incident?.id ?? '')?.status).toBe('awaiting_decision');
-    expect(world.rewind.services.queries.timeline(incident?.id ?? '').map((e) => e.kind)).toContain('rollback_failed');
-    const thread = world.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === incident?.slackTs).map(textOf);
-    expect(thread.some((t) => t.includes('failed') && t.includes('forbidden'))).toBe(true);
-  });
+      expect(answer.status).toBe(202);
+      const [incident] = world.rewind.store.incidents.listOpen();
+      await world.rewind.services.rollbacks.idle();
+      await world.settle();
+      expect(world.rewind.store.rollbacks.listForIncident(incident?.id ?? '').map((r) => r.status)).toEqual(['failed']);
+      expect(world.rewind.store.incidents.get(incident?.id ?? '')?.status).toBe('awaiting_decision');
+      expect(world.rewind.services.queries.timeline(incident?.id ?? '').map((e) => e.kind)).toContain(
+        'rollback_failed',
+      );
+      const thread = world.slack
+        .callsTo('chat.postMessage')
+        .filter((c) => c.args.thread_ts === incident?.slackTs)
+        .map(textOf);
+      expect(thread.some((t) => t.includes('failed') && t.includes('forbidden'))).toBe(true);
+    },
+  );
 });

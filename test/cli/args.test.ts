@@ -7,9 +7,17 @@ const DRILL = { values: ['config'], flags: ['dry-run'], positionals: { max: 1, n
 
 describe('parseArgs', () => {
   it('takes --name value and --name=value, values that start with "-", flags, and plain arguments after --', () => {
-    expect(parseArgs(['--service', 'checkout', '--from=-7d', '--to', '-1h'], BACKTEST)).toEqual({ values: { service: 'checkout', from: '-7d', to: '-1h' }, flags: new Set(), positionals: [] });
+    expect(parseArgs(['--service', 'checkout', '--from=-7d', '--to', '-1h'], BACKTEST)).toEqual({
+      values: { service: 'checkout', from: '-7d', to: '-1h' },
+      flags: new Set(),
+      positionals: [],
+    });
     const drill = parseArgs(['--dry-run', 'high-error-rate', '--config', 'c.yml'], DRILL);
-    expect([drill.positionals, [...drill.flags], drill.values]).toEqual([['high-error-rate'], ['dry-run'], { config: 'c.yml' }]);
+    expect([drill.positionals, [...drill.flags], drill.values]).toEqual([
+      ['high-error-rate'],
+      ['dry-run'],
+      { config: 'c.yml' },
+    ]);
     expect(parseArgs(['--', '--odd-name.yml'], { positionals: { max: 1 } }).positionals).toEqual(['--odd-name.yml']);
     expect(parseArgs(['-'], { positionals: { max: 1 } }).positionals).toEqual(['-']);
   });

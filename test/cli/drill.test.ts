@@ -1,15 +1,15 @@
 /** `rewind drill run <scenario> --dry-run`: the plan, with nothing changed; without --dry-run, a refusal. */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { UsageError } from '../../src/cli/args.ts';
 import { drillCommand } from '../../src/cli/drill.ts';
+import { shippedConfigDoc, type ConfigDoc } from '../support/config-doc.ts';
 import { KubeApiStandIn } from '../support/kube-api.ts';
 import { writeKubeconfig } from '../support/kubeconfig.ts';
 
-const REPO = join(import.meta.dirname, '../..');
 let dir: string | undefined;
 let kube: KubeApiStandIn | undefined;
 afterEach(async () => {
@@ -26,9 +26,9 @@ function capture() {
 }
 
 /** The shipped config, drills on prompt-service-staging through istio-fault, as a file. */
-function configFile(edit: (c: Record<string, any>) => void = () => {}): string {
+function configFile(edit: (c: ConfigDoc) => void = () => {}): string {
   dir = mkdtempSync(join(tmpdir(), 'rewind-drill-cli-'));
-  const doc = parse(readFileSync(join(REPO, 'config/rewind.yml'), 'utf8')) as Record<string, any>;
+  const doc = shippedConfigDoc();
   edit(doc);
   const file = join(dir, 'rewind.yml');
   writeFileSync(file, stringify(doc));
@@ -36,17 +36,32 @@ function configFile(edit: (c: Record<string, any>) => void = () => {}): string {
 }
 
 describe('rewind drill run --dry-run', () => {
-  it('reads the serving version from the router and prints exactly what the injector would send, sending nothing', async () => {
+  it('reads the serving version from the router, prints exactly the injector’s request, sends nothing', async () => {
     kube = await KubeApiStandIn.start({ token: 't' });
-    kube.seedPromptService({ versions: ['v2.0.0', 'v1.5.0', 'v1.0.0'], namespace: 'prompts', name: 'prompt-service-staging', context: 'staging', split: { 'v1.5.0': 100 } });
+    kube.seedPromptService({
+      versions: ['v2.0.0', 'v1.5.0', 'v1.0.0'],
+      namespace: 'prompts',
+      name: 'prompt-service-staging',
+      context: 'staging',
+      split: { 'v1.5.0': 100 },
+    });
     const config = configFile();
-    const kubeconfig = writeKubeconfig([{ name: 'staging', server: kube.url, token: 't' }], 'staging', join(dir!, 'kubeconfig'));
+    const kubeconfig = writeKubeconfig(
+      [{ name: 'staging', server: kube.url, token: 't' }],
+      'staging',
+      join(dir!, 'kubeconfig'),
+    );
     kube.clearRequests();
     const c = capture();
-    expect(await drillCommand(['run', 'partial-outage', '--dry-run', '--config', config], c.out, { KUBECONFIG: kubeconfig })).toBe(0);
+    expect(
+      await drillCommand(['run', 'partial-outage', '--dry-run', '--config', config], c.out, { KUBECONFIG: kubeconfig }),
+    ).toBe(0);
     const text = c.lines.join('\n');
     expect(text).toContain('version v1.5.0 (serving now, read from the router)');
-    expect(text).toContain('PUT VirtualService prompts/prompt-service-staging spec.http[0].fault = {"abort":{"percentage":{"value":30},"httpStatus":503}}');
+    expect(text).toContain(
+      'PUT VirtualService prompts/prompt-service-staging spec.http[0].fault = ' +
+        '{"abort":{"percentage":{"value":30},"httpStatus":503}}',
+    );
     expect(text).toContain('dry run: nothing was changed');
     expect(kube.writes()).toEqual([]);
   });
@@ -58,6 +73,8 @@ describe('rewind drill run --dry-run', () => {
     expect(c.errors.join('\n')).toContain('/drill run');
     expect(await drillCommand(['run', 'meteor', '--dry-run', '--config', config], c.out, {})).toBe(1);
     expect(c.errors.at(-1)).toContain('configured: high-error-rate, latency-spike, partial-outage');
-    await expect(drillCommand(['walk'], c.out, {})).rejects.toThrow(new UsageError('unknown subcommand "walk"; the only one is run'));
+    await expect(drillCommand(['walk'], c.out, {})).rejects.toThrow(
+      new UsageError('unknown subcommand "walk"; the only one is run'),
+    );
   });
 });

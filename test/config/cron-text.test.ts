@@ -20,17 +20,35 @@ describe('explainCron', () => {
     ['1,,2 * * * *', '1,,2: an empty item between commas'],
     ['1-2-3 * * * *', '1-2-3 is not a range: write first-last, such as 0-59'],
     ['0 0 30 2 *', 'day 30 never comes in month 2'],
-    ['0 10 1 1,4,7,10', 'it has 4 fields; cron needs 5 (minute hour day-of-month month day-of-week), or 6 with the seconds first'],
-    ['0 10 1 1,4,7,10 * *  *', 'it has 7 fields; cron needs 5 (minute hour day-of-month month day-of-week), or 6 with the seconds first'],
+    [
+      '0 10 1 1,4,7,10',
+      'it has 4 fields; cron needs 5 (minute hour day-of-month month day-of-week), or 6 with the seconds first',
+    ],
+    [
+      '0 10 1 1,4,7,10 * *  *',
+      'it has 7 fields; cron needs 5 (minute hour day-of-month month day-of-week), or 6 with the seconds first',
+    ],
     ['0 10 1 1,4,7,10 *;', '";" is not a character cron uses'],
-    ['@dayly', '@dayly is not one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly (did you mean "@daily"?)'],
+    [
+      '@dayly',
+      '@dayly is not one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly (did you mean "@daily"?)',
+    ],
     ['61 25 * * *', '61 is not a minute (0–59); 25 is not an hour (0–23)'],
   ])('%j: %s', (expression, words) => {
     expect(explainCron(expression)).toBe(words);
   });
 
   it('says nothing about expressions node-cron takes, names and Quartz forms included', () => {
-    for (const e of ['0 10 1 1,4,7,10 *', '30 9 * * mon-fri', '0 0 L * *', '0 0 * * 5#2', '@daily', '0 0 1 */3 *', '0 0 ? * ?']) expect(explainCron(e)).toBeUndefined();
+    for (const e of [
+      '0 10 1 1,4,7,10 *',
+      '30 9 * * mon-fri',
+      '0 0 L * *',
+      '0 0 * * 5#2',
+      '@daily',
+      '0 0 1 */3 *',
+      '0 0 ? * ?',
+    ])
+      expect(explainCron(e)).toBeUndefined();
   });
 
   it('falls back to the field, in words, when it cannot point at one item', () => {

@@ -4,12 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildJsonSchema, jsonSchemaText, writeJsonSchema } from '../../src/config/json-schema.ts';
 
-type Schema = { properties: Record<string, Schema>; required?: string[]; additionalProperties?: boolean; [k: string]: unknown };
+type Schema = {
+  properties: Record<string, Schema>;
+  required?: string[];
+  additionalProperties?: boolean;
+  [k: string]: unknown;
+};
 
 describe('config/rewind.schema.json', () => {
   it('is exactly what the zod schema generates (run `npm run schema` after changing src/config/schema.ts)', () => {
     const committed = readFileSync('config/rewind.schema.json', 'utf8');
-    expect(committed, 'config/rewind.schema.json is stale: regenerate it with `npm run schema` (rewind generate-schema)').toBe(jsonSchemaText());
+    expect(
+      committed,
+      'config/rewind.schema.json is stale: regenerate it with `npm run schema` (rewind generate-schema)',
+    ).toBe(jsonSchemaText());
   });
 
   it('writeJsonSchema writes the same text', () => {
@@ -30,7 +38,17 @@ describe('buildJsonSchema', () => {
   it('describes the input: only slack and services are required, unknown keys are refused', () => {
     expect(schema.required).toEqual(['slack', 'services']);
     expect(schema.additionalProperties).toBe(false);
-    expect(Object.keys(schema.properties)).toEqual(['locale', 'slack', 'escalation', 'metrics', 'triggers', 'matrix', 'rollback', 'services', 'drills']);
+    expect(Object.keys(schema.properties)).toEqual([
+      'locale',
+      'slack',
+      'escalation',
+      'metrics',
+      'triggers',
+      'matrix',
+      'rollback',
+      'services',
+      'drills',
+    ]);
   });
 
   it('shows durations as strings with a pattern and their default', () => {
@@ -45,7 +63,9 @@ describe('buildJsonSchema', () => {
     const items = schema.properties.drills?.properties.scenarios?.items as { oneOf?: Schema[]; anyOf?: Schema[] };
     const variants = items.oneOf ?? items.anyOf ?? [];
     const errors = variants.find((v) => (v.properties.trigger as { const?: string }).const === 'inject_errors');
-    expect(errors?.properties.errorRate).toMatchObject({ anyOf: [{ type: 'number', minimum: 0, maximum: 1 }, { type: 'string' }] });
+    expect(errors?.properties.errorRate).toMatchObject({
+      anyOf: [{ type: 'number', minimum: 0, maximum: 1 }, { type: 'string' }],
+    });
   });
 
   it('offers the router kinds as alternatives', () => {

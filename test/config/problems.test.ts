@@ -40,7 +40,9 @@ describe('a file with three different mistakes', () => {
         path: 'triggers.critical[1]',
         line: 10,
         column: 7,
-        message: 'unknown metric "eror_rate"; known metrics: error_rate, availability, p50_latency, p95_latency, p99_latency, hallucination_rate, user_complaints',
+        message:
+          'unknown metric "eror_rate"; known metrics: error_rate, availability, p50_latency, p95_latency, ' +
+          'p99_latency, hallucination_rate, user_complaints',
       },
       {
         file: 'test/fixtures/config/three-mistakes.yml',
@@ -62,13 +64,17 @@ describe('unknown keys', () => {
         path: 'colour',
         line: 11,
         column: 1,
-        message: 'unknown key "colour"; allowed keys: locale, slack, escalation, metrics, triggers, matrix, rollback, services, drills',
+        message:
+          'unknown key "colour"; allowed keys: locale, slack, escalation, metrics, triggers, matrix, rollback, ' +
+          'services, drills',
       },
     ]);
   });
 
   it('name the closest allowed key when one is near, ignoring case', () => {
-    const ps = problemsOf(BASE.replace('  approvers: [U0LEAD]\n', '  approvers: [U0LEAD]\n  incidentChanel: C1\n  RequiredApprovals: 2\n'));
+    const ps = problemsOf(
+      BASE.replace('  approvers: [U0LEAD]\n', '  approvers: [U0LEAD]\n  incidentChanel: C1\n  RequiredApprovals: 2\n'),
+    );
     expect(ps.map((p) => p.message.replace(/; allowed keys: .*$/, ''))).toEqual([
       'unknown key "incidentChanel" (did you mean "incidentChannel"?)',
       'unknown key "RequiredApprovals" (did you mean "requiredApprovals"?)',
@@ -85,9 +91,14 @@ describe('unknown keys', () => {
   });
 
   it('give one problem per key, each pointing at the key itself', () => {
-    const ps = problemsOf(BASE.replace('  approvers: [U0LEAD]\n', '  approvers: [U0LEAD]\n  channel: C1\n  token: xoxb\n'));
+    const ps = problemsOf(
+      BASE.replace('  approvers: [U0LEAD]\n', '  approvers: [U0LEAD]\n  channel: C1\n  token: xoxb\n'),
+    );
     expect(where(ps)).toEqual(['6:3 slack.channel', '7:3 slack.token']);
-    expect(ps[0]?.message).toBe('unknown key "channel"; allowed keys: incidentChannel, stakeholderChannel, stakeholderSeverity, drillChannel, approvers, requiredApprovals');
+    expect(ps[0]?.message).toBe(
+      'unknown key "channel"; allowed keys: incidentChannel, stakeholderChannel, stakeholderSeverity, drillChannel, ' +
+        'approvers, requiredApprovals',
+    );
     expect(ps[1]?.message).toMatch(/^unknown key "token"; allowed keys: incidentChannel,/);
   });
 
@@ -98,7 +109,12 @@ describe('unknown keys', () => {
   });
 
   it('include keys that only belong to another kind (rule is for gateway-api, not istio)', () => {
-    const ps = problemsOf(BASE.replace('{ kind: service-selector, service: prompt-service }', '{ kind: istio, virtualService: vs, rule: 1 }').replace('{ version: v2.0.0 }', '{ version: v2.0.0, subset: v2 }'));
+    const ps = problemsOf(
+      BASE.replace(
+        '{ kind: service-selector, service: prompt-service }',
+        '{ kind: istio, virtualService: vs, rule: 1 }',
+      ).replace('{ version: v2.0.0 }', '{ version: v2.0.0, subset: v2 }'),
+    );
     expect(where(ps)).toEqual(['8:48 services.prompt-service.router.rule']);
     expect(ps[0]?.message).toBe('unknown key "rule" for router kind istio; allowed keys: kind, virtualService, route');
   });
@@ -107,9 +123,17 @@ describe('unknown keys', () => {
 describe('bad durations', () => {
   it.each([
     ['triggers:\n  confirmationWindow: 2 minutes\n', 'triggers.confirmationWindow', 'got "2 minutes"'],
-    ['triggers:\n  evaluationInterval: 30\n', 'triggers.evaluationInterval', 'got the bare number 30: add a unit, e.g. "30s" for seconds or "30ms" for milliseconds'],
+    [
+      'triggers:\n  evaluationInterval: 30\n',
+      'triggers.evaluationInterval',
+      'got the bare number 30: add a unit, e.g. "30s" for seconds or "30ms" for milliseconds',
+    ],
     ['rollback:\n  verifyWindow: 5mins\n', 'rollback.verifyWindow', 'got "5mins"'],
-    ['escalation:\n  levels:\n    - { after: soon, label: SRE, notify: [U0SRE] }\n', 'escalation.levels[0].after', 'got "soon"'],
+    [
+      'escalation:\n  levels:\n    - { after: soon, label: SRE, notify: [U0SRE] }\n',
+      'escalation.levels[0].after',
+      'got "soon"',
+    ],
     ['triggers:\n  observationWindow: 0s\n', 'triggers.observationWindow', 'greater than 0; got "0s"'],
   ])('%j is refused at its path', (extra, path, found) => {
     const ps = problemsOf(BASE + extra);
@@ -134,10 +158,13 @@ describe('unknown metric names', () => {
   });
 
   it('are errors as metrics.queries keys', () => {
-    const ps = problemsOf(`${BASE}metrics:\n  prometheus: { url: "http://prom:9090" }\n  queries:\n    error_rate: up\n    p999_latency: up\n`);
+    const ps = problemsOf(
+      `${BASE}metrics:\n  prometheus: { url: "http://prom:9090" }\n  queries:\n    error_rate: up\n    p999_latency: up\n`,
+    );
     expect(where(ps)).toEqual(['15:5 metrics.queries.p999_latency']);
     expect(ps[0]?.message).toBe(
-      'unknown metric "p999_latency" in metrics.queries (did you mean "p99_latency"?); allowed metrics: error_rate, availability, p50_latency, p95_latency, p99_latency, hallucination_rate, user_complaints',
+      'unknown metric "p999_latency" in metrics.queries (did you mean "p99_latency"?); allowed metrics: error_rate, ' +
+        'availability, p50_latency, p95_latency, p99_latency, hallucination_rate, user_complaints',
     );
   });
 
@@ -150,12 +177,31 @@ describe('unknown metric names', () => {
 describe('missing keys and wrong types', () => {
   it('a missing key points at the line of the map that should hold it', () => {
     const ps = problemsOf(BASE.replace('  drillChannel: C0DRILLS\n', ''));
-    expect(ps).toEqual([{ file: 'rewind.yml', path: 'slack.drillChannel', line: 1, column: 1, message: 'missing required key "drillChannel": expected text' }]);
+    expect(ps).toEqual([
+      {
+        file: 'rewind.yml',
+        path: 'slack.drillChannel',
+        line: 1,
+        column: 1,
+        message: 'missing required key "drillChannel": expected text',
+      },
+    ]);
   });
 
   it('a missing section points at the top of the file', () => {
-    const ps = problemsOf('# config\nslack:\n  incidentChannel: C0INCIDENT\n  stakeholderChannel: C0S\n  drillChannel: C0D\n  approvers: [U0A]\n');
-    expect(ps).toEqual([{ file: 'rewind.yml', path: 'services', line: 2, column: 1, message: 'missing required key "services": expected services: a map of service name to its settings' }]);
+    const ps = problemsOf(
+      '# config\nslack:\n  incidentChannel: C0INCIDENT\n  stakeholderChannel: C0S\n  drillChannel: C0D\n  approvers: ' +
+        '[U0A]\n',
+    );
+    expect(ps).toEqual([
+      {
+        file: 'rewind.yml',
+        path: 'services',
+        line: 2,
+        column: 1,
+        message: 'missing required key "services": expected services: a map of service name to its settings',
+      },
+    ]);
   });
 
   it('wrong types say what was expected and what was found', () => {
@@ -167,11 +213,21 @@ describe('missing keys and wrong types', () => {
   });
 
   it('slack.stakeholderSeverity names the tiers it takes, at its line', () => {
-    const ps = problemsOf(BASE.replace('  approvers: [U0LEAD]\n', '  approvers: [U0LEAD]\n  stakeholderSeverity: high\n'));
+    const ps = problemsOf(
+      BASE.replace('  approvers: [U0LEAD]\n', '  approvers: [U0LEAD]\n  stakeholderSeverity: high\n'),
+    );
     expect(ps.map((p) => [p.path, p.line, p.message])).toEqual([
-      ['slack.stakeholderSeverity', 6, 'expected the severity at which stakeholders are first told of an incident: one of watch | warning | critical; got "high"'],
+      [
+        'slack.stakeholderSeverity',
+        6,
+        'expected the severity at which stakeholders are first told of an incident: one of watch | warning | ' +
+          'critical; got "high"',
+      ],
     ]);
-    const ok = parseConfigText(BASE.replace('  approvers: [U0LEAD]\n', '  approvers: [U0LEAD]\n  stakeholderSeverity: critical\n'), 'rewind.yml');
+    const ok = parseConfigText(
+      BASE.replace('  approvers: [U0LEAD]\n', '  approvers: [U0LEAD]\n  stakeholderSeverity: critical\n'),
+      'rewind.yml',
+    );
     expect(ok.ok && ok.config.slack.stakeholderSeverity).toBe('critical');
     const byDefault = parseConfigText(BASE, 'rewind.yml');
     expect(byDefault.ok && byDefault.config.slack.stakeholderSeverity).toBe('warning');
@@ -180,13 +236,22 @@ describe('missing keys and wrong types', () => {
   it('a version written as a number is refused with advice to quote it', () => {
     const ps = problemsOf(BASE.replace('{ version: v2.0.0 }', '{ version: 2.0 }'));
     expect(ps.map((p) => [p.path, p.message])).toEqual([
-      ['services.prompt-service.versions[0].version', 'expected the version as text, e.g. v1.5.0; got 2 (quote it so YAML keeps it as written)'],
+      [
+        'services.prompt-service.versions[0].version',
+        'expected the version as text, e.g. v1.5.0; got 2 (quote it so YAML keeps it as written)',
+      ],
     ]);
   });
 
   it('an empty file is one problem', () => {
     expect(problemsOf('# nothing yet\n')).toEqual([
-      { file: 'rewind.yml', path: '', line: 1, column: 1, message: 'the file is empty; expected a mapping with at least slack and services' },
+      {
+        file: 'rewind.yml',
+        path: '',
+        line: 1,
+        column: 1,
+        message: 'the file is empty; expected a mapping with at least slack and services',
+      },
     ]);
   });
 });
@@ -202,7 +267,9 @@ describe('YAML syntax errors', () => {
         path: '',
         line: 3,
         column: 14,
-        message: 'YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ] (opened here, still open at line 4)',
+        message:
+          'YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ] ' +
+          '(opened here, still open at line 4)',
       },
     ]);
   });
@@ -214,7 +281,9 @@ describe('YAML syntax errors', () => {
 
   it('report a duplicate key on its second occurrence', () => {
     const r = loadConfigFile('test/fixtures/config/duplicate-key.yml');
-    expect(r.ok ? [] : r.problems.map((p) => [p.line, p.column, p.message])).toEqual([[6, 3, 'YAML syntax error: Map keys must be unique']]);
+    expect(r.ok ? [] : r.problems.map((p) => [p.line, p.column, p.message])).toEqual([
+      [6, 3, 'YAML syntax error: Map keys must be unique'],
+    ]);
   });
 });
 
@@ -237,10 +306,20 @@ describe('files', () => {
   });
 
   it('formatProblem writes file:line:column path: message', () => {
-    expect(formatProblem({ file: 'config/rewind.yml', path: 'triggers.critical[1]', line: 12, column: 5, message: 'unknown metric "x"' })).toBe(
-      'config/rewind.yml:12:5 triggers.critical[1]: unknown metric "x"',
-    );
-    expect(formatProblem({ file: 'config/rewind.yml', path: '', line: 3, column: 14, message: 'YAML syntax error: x' })).toBe('config/rewind.yml:3:14: YAML syntax error: x');
-    expect(formatProblem({ file: 'missing.yml', path: '', line: 0, column: 0, message: 'the file does not exist' })).toBe('missing.yml: the file does not exist');
+    expect(
+      formatProblem({
+        file: 'config/rewind.yml',
+        path: 'triggers.critical[1]',
+        line: 12,
+        column: 5,
+        message: 'unknown metric "x"',
+      }),
+    ).toBe('config/rewind.yml:12:5 triggers.critical[1]: unknown metric "x"');
+    expect(
+      formatProblem({ file: 'config/rewind.yml', path: '', line: 3, column: 14, message: 'YAML syntax error: x' }),
+    ).toBe('config/rewind.yml:3:14: YAML syntax error: x');
+    expect(
+      formatProblem({ file: 'missing.yml', path: '', line: 0, column: 0, message: 'the file does not exist' }),
+    ).toBe('missing.yml: the file does not exist');
   });
 });

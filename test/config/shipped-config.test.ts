@@ -15,12 +15,15 @@ describe('config/rewind.yml (the shipped config)', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.summary).toBe(
-      'config/rewind.yml is valid: 2 services, 9 trigger conditions in 3 tiers, 5 matrix rules, 3 drill scenarios, 2 escalation levels',
+      'config/rewind.yml is valid: 2 services, 9 trigger conditions in 3 tiers, 5 matrix rules, 3 drill scenarios, 2 ' +
+        'escalation levels',
     );
   });
 
   it('points editors at the generated JSON Schema on its first line', () => {
-    expect(readFileSync('config/rewind.yml', 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=./rewind.schema.json');
+    expect(readFileSync('config/rewind.yml', 'utf8').split('\n')[0]).toBe(
+      '# yaml-language-server: $schema=./rewind.schema.json',
+    );
   });
 
   it('carries the runbook trigger tiers, parsed into conditions', () => {
@@ -60,12 +63,26 @@ describe('config/rewind.yml (the shipped config)', () => {
 
   it('carries the gradual rollback, canary and post-mortem settings', () => {
     const { rollback } = loadShipped();
-    expect(rollback.gradual.phases).toEqual([{ weight: 25, observe: 600_000 }, { weight: 5, observe: 600_000 }, { weight: 0 }]);
-    expect(rollback.gradual.abortIf).toEqual({ metric: 'error_rate', op: '>', threshold: 0.05, text: 'error_rate > 5%' });
+    expect(rollback.gradual.phases).toEqual([
+      { weight: 25, observe: 600_000 },
+      { weight: 5, observe: 600_000 },
+      { weight: 0 },
+    ]);
+    expect(rollback.gradual.abortIf).toEqual({
+      metric: 'error_rate',
+      op: '>',
+      threshold: 0.05,
+      text: 'error_rate > 5%',
+    });
     expect(rollback.verifyWindow).toBe(5 * 60_000);
     expect(rollback.dryRun).toBe(false);
     expect(rollback.cautiousCanary).toEqual({ steps: [1, 5, 25, 50, 100], observe: 20 * 60_000 });
-    expect(rollback.postMortemAt).toEqual({ kind: 'next_working_day', hour: 10, minute: 0, text: 'next working day 10:00' });
+    expect(rollback.postMortemAt).toEqual({
+      kind: 'next_working_day',
+      hour: 10,
+      minute: 0,
+      text: 'next working day 10:00',
+    });
   });
 
   it('carries the fallback chain and final message', () => {
@@ -79,7 +96,11 @@ describe('config/rewind.yml (the shipped config)', () => {
     expect(prod?.finalMessage).toBe('サービスが一時的に利用できません');
     expect(prod?.router).toEqual({ kind: 'service-selector', service: 'prompt-service' });
     expect(prod?.drill).toBe('denied');
-    expect(services['prompt-service-staging']?.router).toEqual({ kind: 'istio', virtualService: 'prompt-service-staging', route: 0 });
+    expect(services['prompt-service-staging']?.router).toEqual({
+      kind: 'istio',
+      virtualService: 'prompt-service-staging',
+      route: 0,
+    });
     expect(services['prompt-service-staging']?.drill).toBe('allowed');
   });
 
@@ -101,9 +122,28 @@ describe('config/rewind.yml (the shipped config)', () => {
     expect(drills.maxDuration).toBe(30 * 60_000);
     expect(drills.injector).toEqual({ kind: 'istio-fault', virtualService: 'prompt-service-staging' });
     expect(drills.scenarios).toEqual([
-      { name: 'high-error-rate', title: '高エラー率シミュレーション', trigger: 'inject_errors', errorRate: 0.2, expectedResponse: 5 * 60_000 },
-      { name: 'latency-spike', title: 'レイテンシスパイク', trigger: 'inject_latency', latency: 12000, expectedResponse: 10 * 60_000 },
-      { name: 'partial-outage', title: '部分障害', trigger: 'partial_outage', errorRate: 1, share: 0.3, expectedResponse: 15 * 60_000 },
+      {
+        name: 'high-error-rate',
+        title: '高エラー率シミュレーション',
+        trigger: 'inject_errors',
+        errorRate: 0.2,
+        expectedResponse: 5 * 60_000,
+      },
+      {
+        name: 'latency-spike',
+        title: 'レイテンシスパイク',
+        trigger: 'inject_latency',
+        latency: 12000,
+        expectedResponse: 10 * 60_000,
+      },
+      {
+        name: 'partial-outage',
+        title: '部分障害',
+        trigger: 'partial_outage',
+        errorRate: 1,
+        share: 0.3,
+        expectedResponse: 15 * 60_000,
+      },
     ]);
   });
 });
@@ -132,12 +172,18 @@ describe('a minimal config (only slack and one service)', () => {
     // No service is marked drill: allowed, so there is nothing to run drills on.
     expect(c.drills.service).toBeNull();
     const svc = c.services['checkout-prompts'];
-    expect(svc).toMatchObject({ namespace: 'default', versionLabel: 'version', drill: 'denied', finalMessage: 'サービスが一時的に利用できません' });
+    expect(svc).toMatchObject({
+      namespace: 'default',
+      versionLabel: 'version',
+      drill: 'denied',
+      finalMessage: 'サービスが一時的に利用できません',
+    });
     expect(svc?.context).toBeUndefined();
     // The runbook's fallback timeouts by position in the chain: 3000, 5000, then 10000 ms.
     expect(svc?.versions.map((v) => v.timeout)).toEqual([3000, 5000, 10000, 10000]);
     expect(r.summary).toBe(
-      'test/fixtures/config/minimal.yml is valid: 1 service, 9 trigger conditions in 3 tiers, 5 matrix rules, 3 drill scenarios, 2 escalation levels',
+      'test/fixtures/config/minimal.yml is valid: 1 service, 9 trigger conditions in 3 tiers, 5 matrix rules, 3 ' +
+        'drill scenarios, 2 escalation levels',
     );
   });
 });

@@ -16,12 +16,17 @@ describe('parseDuration', () => {
   });
 
   it('refuses a bare number and says which unit to add', () => {
-    expect(() => parseDuration(300)).toThrow('expected a duration such as 30s, 5m, 2h, 7d; got the bare number 300: add a unit, e.g. "300s" for seconds or "300ms" for milliseconds');
+    expect(() => parseDuration(300)).toThrow(
+      'expected a duration such as 30s, 5m, 2h, 7d; got the bare number 300: add a unit, e.g. "300s" for seconds or ' +
+        '"300ms" for milliseconds',
+    );
     expect(() => parseDuration('300')).toThrow('got "300" without a unit: write e.g. "300s"');
   });
 
   it.each(['5 minutes', '5min', '', 'm5', '-5m', '5w', '10%'])('refuses %j with the expected form', (text) => {
-    expect(() => parseDuration(text)).toThrow(`expected a duration such as 30s, 5m, 2h, 7d; got ${JSON.stringify(text)}`);
+    expect(() => parseDuration(text)).toThrow(
+      `expected a duration such as 30s, 5m, 2h, 7d; got ${JSON.stringify(text)}`,
+    );
   });
 });
 
@@ -39,14 +44,18 @@ describe('parseRatio', () => {
   });
 
   it('refuses a ratio above 1 and suggests the percentage', () => {
-    expect(() => parseRatio(10)).toThrow('expected a ratio between 0 and 1 such as 0.10 or 10%; got 10, which is above 1 (did you mean "10%"?)');
+    expect(() => parseRatio(10)).toThrow(
+      'expected a ratio between 0 and 1 such as 0.10 or 10%; got 10, which is above 1 (did you mean "10%"?)',
+    );
     expect(() => parseRatio('150%')).toThrow('got "150%", which is above 100%');
   });
 
   it('refuses negatives and non-numbers', () => {
     expect(() => parseRatio(-0.1)).toThrow('which is negative');
     expect(() => parseRatio('-5%')).toThrow('which is negative');
-    expect(() => parseRatio('ten percent')).toThrow('expected a ratio between 0 and 1 such as 0.10 or 10%; got "ten percent"');
+    expect(() => parseRatio('ten percent')).toThrow(
+      'expected a ratio between 0 and 1 such as 0.10 or 10%; got "ten percent"',
+    );
   });
 });
 
@@ -62,7 +71,10 @@ describe('parseLatencyMs', () => {
   });
 
   it.each<string | number>(['10 seconds', '5m', -1, '10%'])('refuses %j', (input) => {
-    expect(() => parseLatencyMs(input)).toThrow(`expected a latency in milliseconds such as 10000, 10000ms or 10s; got ${typeof input === 'string' ? JSON.stringify(input) : input}`);
+    expect(() => parseLatencyMs(input)).toThrow(
+      `expected a latency in milliseconds such as 10000, 10000ms or 10s; got ` +
+        `${typeof input === 'string' ? JSON.stringify(input) : input}`,
+    );
   });
 });
 

@@ -8,56 +8,64 @@ import { REPO, cleanEnv, runRewind } from '../support/run-cli.ts';
 const DEMO_CEILING_MS = 180_000;
 
 describe('npm run demo', () => {
-  it('plays the whole flow on embedded defaults in well under a minute and exits 0', { timeout: DEMO_CEILING_MS }, async () => {
-    const started = Date.now();
-    const r = await runRewind(['demo'], cleanEnv(), REPO);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    expect(Date.now() - started).toBeLessThan(60_000);
-    const steps = [
-      '#incident ▌ 🟡 INC-20260105-001 · prompt-service v2.0.0 · Detected',
-      'Watch tier fired on v2.0.0: error_rate 3% > 2%',
-      'Warning tier fired on v2.0.0: p95_latency 3400ms > 3000ms',
-      // The error rate (3%) stays below the gradual rollback's abortIf, so the matrix's gradual stands.
-      '⭐ Recommended: Gradual rollback (rule 3)',
-      '⧉ dialog "Confirm rollback":',
-      // From the share read from the Kubernetes stand-in, not from 100%.
-      'Traffic on v2.0.0 steps down in 3 phases: 50% → 25% → 5% → 0%.',
-      'Step 2/8 set 25%',
-      'read back: v2.0.0 25% / v1.5.0 75%',
-      'Step 4/8 set 5%',
-      'Step 6/8 set 0%',
-      'ready endpoints: 2 of v1.5.0',
-      'verdict: recovered',
-      '☐ More cautious canary (1% start)',
-      '[Re-deploy fix as cautious canary]',
-      'Traffic now, read from the Kubernetes stand-in: v2.0.1 0% / v2.0.0 0% / v1.5.0 100% / v1.0.0 0%',
-      'Rollback RB-20260105-001: succeeded. Incident INC-20260105-001: resolved.',
-      // 修正版の準備: the fix comes back in as a cautious canary from the checklist's button.
-      '⧉ dialog "Re-deploy the fix":',
-      'Step 2/12 canary 1%',
-      'read back: v2.0.1 1% / v1.5.0 99%',
-      'Step 4/12 canary 5%',
-      'Step 10/12 canary 100%',
-      'Canary re-deploy of prompt-service v1.5.0 → v2.0.1 finished.',
-      'Traffic now, read from the Kubernetes stand-in: v2.0.1 100% / v2.0.0 0% / v1.5.0 0% / v1.0.0 0%',
-      'Canary RB-20260105-002: succeeded.',
-      // The drill programme: the next drill's plan read from the stand-in, nothing changed.
-      'on prompt-service-staging v2.0.0 through the istio-fault injector',
-      'PUT VirtualService prompts/prompt-service-staging spec.http[0].fault',
-      'Next scheduled drill: DRILL-20260401-001 (high-error-rate)',
-    ];
-    const at = steps.map((s) => r.stdout.indexOf(s));
-    expect(steps.filter((_, i) => (at[i] ?? -1) < 0)).toEqual([]); // every step is there
-    expect([...at].sort((a, b) => a - b)).toEqual(at);
-    // One incident message, however many updates and thread replies.
-    expect(r.stdout.match(/#incident ▌ /g)).toHaveLength(1);
-    // One stakeholder notice, posted when the incident reached warning and updated to its resolution.
-    expect(r.stdout.match(/#stakeholders ▌ /g)).toHaveLength(1);
-    expect(r.stdout.indexOf('#stakeholders ▌ 📣 INC-20260105-001')).toBeLessThan(r.stdout.indexOf('⧉ dialog "Confirm rollback":'));
-    expect(r.stdout).toContain('#stakeholders ✎ message now: ✅ INC-20260105-001 · prompt-service · resolved');
-    // The head reads as resolved at a glance, with the peak severity; every time names the team's zone.
-    expect(r.stdout).toContain('#incident ✎ head message now: ✅ INC-20260105-001 · prompt-service v2.0.0 · Resolved | Peak severity: Warning');
-    expect(r.stdout).toContain('Started 2026-01-05 (Mon) 09:04 Asia/Tokyo');
-  });
+  it(
+    'plays the whole flow on embedded defaults in well under a minute and exits 0',
+    { timeout: DEMO_CEILING_MS },
+    async () => {
+      const started = Date.now();
+      const r = await runRewind(['demo'], cleanEnv(), REPO);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(Date.now() - started).toBeLessThan(60_000);
+      const steps = [
+        '#incident ▌ 🟡 INC-20260105-001 · prompt-service v2.0.0 · Detected',
+        'Watch tier fired on v2.0.0: error_rate 3% > 2%',
+        'Warning tier fired on v2.0.0: p95_latency 3400ms > 3000ms',
+        // The error rate (3%) stays below the gradual rollback's abortIf, so the matrix's gradual stands.
+        '⭐ Recommended: Gradual rollback (rule 3)',
+        '⧉ dialog "Confirm rollback":',
+        // From the share read from the Kubernetes stand-in, not from 100%.
+        'Traffic on v2.0.0 steps down in 3 phases: 50% → 25% → 5% → 0%.',
+        'Step 2/8 set 25%',
+        'read back: v2.0.0 25% / v1.5.0 75%',
+        'Step 4/8 set 5%',
+        'Step 6/8 set 0%',
+        'ready endpoints: 2 of v1.5.0',
+        'verdict: recovered',
+        '☐ More cautious canary (1% start)',
+        '[Re-deploy fix as cautious canary]',
+        'Traffic now, read from the Kubernetes stand-in: v2.0.1 0% / v2.0.0 0% / v1.5.0 100% / v1.0.0 0%',
+        'Rollback RB-20260105-001: succeeded. Incident INC-20260105-001: resolved.',
+        // 修正版の準備: the fix comes back in as a cautious canary from the checklist's button.
+        '⧉ dialog "Re-deploy the fix":',
+        'Step 2/12 canary 1%',
+        'read back: v2.0.1 1% / v1.5.0 99%',
+        'Step 4/12 canary 5%',
+        'Step 10/12 canary 100%',
+        'Canary re-deploy of prompt-service v1.5.0 → v2.0.1 finished.',
+        'Traffic now, read from the Kubernetes stand-in: v2.0.1 100% / v2.0.0 0% / v1.5.0 0% / v1.0.0 0%',
+        'Canary RB-20260105-002: succeeded.',
+        // The drill programme: the next drill's plan read from the stand-in, nothing changed.
+        'on prompt-service-staging v2.0.0 through the istio-fault injector',
+        'PUT VirtualService prompts/prompt-service-staging spec.http[0].fault',
+        'Next scheduled drill: DRILL-20260401-001 (high-error-rate)',
+      ];
+      const at = steps.map((s) => r.stdout.indexOf(s));
+      expect(steps.filter((_, i) => (at[i] ?? -1) < 0)).toEqual([]); // every step is there
+      expect([...at].sort((a, b) => a - b)).toEqual(at);
+      // One incident message, however many updates and thread replies.
+      expect(r.stdout.match(/#incident ▌ /g)).toHaveLength(1);
+      // One stakeholder notice, posted when the incident reached warning and updated to its resolution.
+      expect(r.stdout.match(/#stakeholders ▌ /g)).toHaveLength(1);
+      expect(r.stdout.indexOf('#stakeholders ▌ 📣 INC-20260105-001')).toBeLessThan(
+        r.stdout.indexOf('⧉ dialog "Confirm rollback":'),
+      );
+      expect(r.stdout).toContain('#stakeholders ✎ message now: ✅ INC-20260105-001 · prompt-service · resolved');
+      // The head reads as resolved at a glance, with the peak severity; every time names the team's zone.
+      expect(r.stdout).toContain(
+        '#incident ✎ head message now: ✅ INC-20260105-001 · prompt-service v2.0.0 · Resolved | Peak severity: Warning',
+      );
+      expect(r.stdout).toContain('Started 2026-01-05 (Mon) 09:04 Asia/Tokyo');
+    },
+  );
 });

@@ -3,14 +3,31 @@ import { ALERT_LINK_MAX, alertLinks, httpUrl, silenceUrl } from '../../src/domai
 
 describe('httpUrl', () => {
   it('keeps absolute http(s) URLs, serialised', () => {
-    expect(httpUrl('https://grafana.example.com/d/abc?orgId=1&viewPanel=2')).toBe('https://grafana.example.com/d/abc?orgId=1&viewPanel=2');
+    expect(httpUrl('https://grafana.example.com/d/abc?orgId=1&viewPanel=2')).toBe(
+      'https://grafana.example.com/d/abc?orgId=1&viewPanel=2',
+    );
     expect(httpUrl('  HTTP://Prometheus:9090/graph?g0.expr=up  ')).toBe('http://prometheus:9090/graph?g0.expr=up');
     // Spaces, quotes and angle brackets are percent-encoded by the serialiser.
-    expect(httpUrl('https://wiki.example.com/run books/<error> "rate"')).toBe('https://wiki.example.com/run%20books/%3Cerror%3E%20%22rate%22');
+    expect(httpUrl('https://wiki.example.com/run books/<error> "rate"')).toBe(
+      'https://wiki.example.com/run%20books/%3Cerror%3E%20%22rate%22',
+    );
   });
 
   it('drops every other scheme, relative and malformed URLs, non-strings and overlong URLs', () => {
-    for (const bad of ['javascript:alert(1)', 'JAVASCRIPT://x.example.com/%0aalert(1)', 'data:text/html,<b>x</b>', 'ftp://files.example.com/a', 'mailto:sre@example.com', '/graph?g0.expr=up', 'grafana.example.com/d/abc', 'http://', 'https://exa mple.com/', 'http://[broken', '', ' ']) {
+    for (const bad of [
+      'javascript:alert(1)',
+      'JAVASCRIPT://x.example.com/%0aalert(1)',
+      'data:text/html,<b>x</b>',
+      'ftp://files.example.com/a',
+      'mailto:sre@example.com',
+      '/graph?g0.expr=up',
+      'grafana.example.com/d/abc',
+      'http://',
+      'https://exa mple.com/',
+      'http://[broken',
+      '',
+      ' ',
+    ]) {
       expect(httpUrl(bad), bad).toBeNull();
     }
     for (const bad of [undefined, null, 42, {}, ['https://example.com']]) expect(httpUrl(bad)).toBeNull();
@@ -22,7 +39,15 @@ describe('httpUrl', () => {
 
 describe('alertLinks', () => {
   it('keeps the http(s) candidates by kind and leaves out the rest', () => {
-    expect(alertLinks({ runbook: 'https://wiki.example.com/rb', graph: 'javascript:alert(1)', dashboard: '', panel: 7, silence: undefined })).toEqual({ runbook: 'https://wiki.example.com/rb' });
+    expect(
+      alertLinks({
+        runbook: 'https://wiki.example.com/rb',
+        graph: 'javascript:alert(1)',
+        dashboard: '',
+        panel: 7,
+        silence: undefined,
+      }),
+    ).toEqual({ runbook: 'https://wiki.example.com/rb' });
   });
 });
 
@@ -32,7 +57,9 @@ describe('silenceUrl', () => {
       'http://alertmanager:9093/#/silences/new?filter=%7Balertname%3D%22PromptErrorRate%22%2Cservice%3D%22prompt-service%22%7D',
     );
     // A trailing slash, a query or a fragment of the external URL does not end up in the middle.
-    expect(silenceUrl('https://am.example.com/am/?a=1#x', { a: 'b' })).toBe(`https://am.example.com/am/#/silences/new?filter=${encodeURIComponent('{a="b"}')}`);
+    expect(silenceUrl('https://am.example.com/am/?a=1#x', { a: 'b' })).toBe(
+      `https://am.example.com/am/#/silences/new?filter=${encodeURIComponent('{a="b"}')}`,
+    );
   });
 
   it('escapes quotes, backslashes and newlines in label values as matchers want', () => {

@@ -9,7 +9,13 @@ import {
   transition,
 } from '../../src/domain/lifecycle.ts';
 import type { StatusDetail } from '../../src/domain/timeline.ts';
-import { BOT_ACTOR, INCIDENT_STATUSES, type Actor, type Incident, type IncidentStatus } from '../../src/domain/types.ts';
+import {
+  BOT_ACTOR,
+  INCIDENT_STATUSES,
+  type Actor,
+  type Incident,
+  type IncidentStatus,
+} from '../../src/domain/types.ts';
 
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
 const ALICE: Actor = { kind: 'user', id: 'U0ALICE' };
@@ -18,15 +24,27 @@ const TIMERS: Actor = { kind: 'system', id: 'escalations' };
 
 function incidentIn(status: IncidentStatus): Incident {
   const { incident } = openIncident(
-    { service: 'prompt-service', version: 'v2.0.0', severity: 'warning', title: 'error_rate 7% > 5%', drill: false, startedAt: T0 },
+    {
+      service: 'prompt-service',
+      version: 'v2.0.0',
+      severity: 'warning',
+      title: 'error_rate 7% > 5%',
+      drill: false,
+      startedAt: T0,
+    },
     BOT_ACTOR,
   );
   return { ...incident, id: 'INC-20260105-001', status };
 }
 
-const LEGAL: Array<[IncidentStatus, IncidentStatus]> = INCIDENT_STATUSES.flatMap((from) => TRANSITIONS[from].map((to): [IncidentStatus, IncidentStatus] => [from, to]));
+const LEGAL: Array<[IncidentStatus, IncidentStatus]> = INCIDENT_STATUSES.flatMap((from) =>
+  TRANSITIONS[from].map((to): [IncidentStatus, IncidentStatus] => [from, to]),
+);
 const ILLEGAL: Array<[IncidentStatus, IncidentStatus]> = INCIDENT_STATUSES.flatMap((from) =>
-  INCIDENT_STATUSES.filter((to) => !TRANSITIONS[from].includes(to)).map((to): [IncidentStatus, IncidentStatus] => [from, to]),
+  INCIDENT_STATUSES.filter((to) => !TRANSITIONS[from].includes(to)).map((to): [IncidentStatus, IncidentStatus] => [
+    from,
+    to,
+  ]),
 );
 
 describe('transition table', () => {
@@ -41,7 +59,8 @@ describe('transition table', () => {
 
   it('has the edges the runbook flow needs', () => {
     const path: IncidentStatus[] = ['detected', 'awaiting_decision', 'rolling_back', 'verifying', 'resolved'];
-    for (let i = 1; i < path.length; i++) expect(canTransition(path[i - 1] as IncidentStatus, path[i] as IncidentStatus)).toBe(true);
+    for (let i = 1; i < path.length; i++)
+      expect(canTransition(path[i - 1] as IncidentStatus, path[i] as IncidentStatus)).toBe(true);
     expect(canTransition('detected', 'rolling_back')).toBe(true); // automatic critical rollback
     expect(canTransition('rolling_back', 'awaiting_decision')).toBe(true); // rollback aborted
     expect(canTransition('verifying', 'awaiting_decision')).toBe(true); // not recovered: next fallback
@@ -74,7 +93,15 @@ describe('transition', () => {
     expect(incident).not.toBe(before);
     expect(before).toEqual(snapshot);
     expect(incident).toEqual({ ...snapshot, status: to, resolvedAt: to === 'resolved' ? at : null });
-    expect(event).toEqual({ incidentId: 'INC-20260105-001', at, kind: 'status', actor: ALICE, from, to, detail: { reason: { kind: 'recorded', text: 'test' } } });
+    expect(event).toEqual({
+      incidentId: 'INC-20260105-001',
+      at,
+      kind: 'status',
+      actor: ALICE,
+      from,
+      to,
+      detail: { reason: { kind: 'recorded', text: 'test' } },
+    });
   });
 
   it.each(ILLEGAL)('%s → %s throws IllegalTransitionError and changes nothing', (from, to) => {
@@ -128,7 +155,13 @@ describe('acknowledge', () => {
     const r = acknowledge(before, ALICE, T0 + 90_000);
     expect(r.outcome).toBe('acknowledged');
     expect(r.incident).toEqual({ ...before, acknowledgedAt: T0 + 90_000, acknowledgedBy: 'U0ALICE' });
-    expect(r.event).toEqual({ incidentId: before.id, at: T0 + 90_000, kind: 'ack', actor: ALICE, detail: { status: 'awaiting_decision' } });
+    expect(r.event).toEqual({
+      incidentId: before.id,
+      at: T0 + 90_000,
+      kind: 'ack',
+      actor: ALICE,
+      detail: { status: 'awaiting_decision' },
+    });
     expect(before.acknowledgedAt).toBeNull();
   });
 
@@ -142,7 +175,11 @@ describe('acknowledge', () => {
 
   it('does not acknowledge a resolved incident', () => {
     const resolved = incidentIn('resolved');
-    expect(acknowledge(resolved, ALICE, T0 + 1)).toEqual({ incident: resolved, event: null, outcome: 'already_resolved' });
+    expect(acknowledge(resolved, ALICE, T0 + 1)).toEqual({
+      incident: resolved,
+      event: null,
+      outcome: 'already_resolved',
+    });
   });
 
   it('does not change the status', () => {
@@ -153,7 +190,14 @@ describe('acknowledge', () => {
 describe('openIncident', () => {
   it('opens in detected with a detected event at the start time', () => {
     const { incident, event } = openIncident(
-      { service: 'prompt-service', version: null, severity: 'critical', title: 'availability 94% < 95%', drill: true, startedAt: T0 },
+      {
+        service: 'prompt-service',
+        version: null,
+        severity: 'critical',
+        title: 'availability 94% < 95%',
+        drill: true,
+        startedAt: T0,
+      },
       BOT_ACTOR,
     );
     expect(incident).toEqual({
@@ -174,13 +218,29 @@ describe('openIncident', () => {
       at: T0,
       kind: 'detected',
       actor: BOT_ACTOR,
-      detail: { service: 'prompt-service', version: null, severity: 'critical', title: 'availability 94% < 95%', drill: true, breaches: [] },
+      detail: {
+        service: 'prompt-service',
+        version: null,
+        severity: 'critical',
+        title: 'availability 94% < 95%',
+        drill: true,
+        breaches: [],
+      },
     });
   });
 
   it('refuses an empty service and a non-finite start', () => {
-    const base = { service: 'prompt-service', version: null, severity: 'watch' as const, title: 't', drill: false, startedAt: T0 };
+    const base = {
+      service: 'prompt-service',
+      version: null,
+      severity: 'watch' as const,
+      title: 't',
+      drill: false,
+      startedAt: T0,
+    };
     expect(() => openIncident({ ...base, service: '' }, BOT_ACTOR)).toThrow('openIncident: service is empty');
-    expect(() => openIncident({ ...base, startedAt: Number.NaN }, BOT_ACTOR)).toThrow('startedAt must be epoch milliseconds, got NaN');
+    expect(() => openIncident({ ...base, startedAt: Number.NaN }, BOT_ACTOR)).toThrow(
+      'startedAt must be epoch milliseconds, got NaN',
+    );
   });
 });

@@ -23,7 +23,14 @@ describe('phasesFrom: a gradual rollback starts from the share the version has n
   });
 
   it('the engine skips the same phases among its planned steps', () => {
-    const steps = gradualSteps([{ weight: 25, observeMs: 600_000 }, { weight: 5, observeMs: 600_000 }, { weight: 0, observeMs: null }], 300_000);
+    const steps = gradualSteps(
+      [
+        { weight: 25, observeMs: 600_000 },
+        { weight: 5, observeMs: 600_000 },
+        { weight: 0, observeMs: null },
+      ],
+      300_000,
+    );
     expect(phasesToSkip(steps, 50)).toEqual([]);
     expect(phasesToSkip(steps, 20)).toEqual([0]);
     expect(phasesToSkip(steps, 5)).toEqual([0, 1]);

@@ -11,7 +11,7 @@ describe('what a router can run, decided by its traits', () => {
   const movesAtOnce: RouterTraits = { movesAtOnce: true };
   const splits: RouterTraits = { movesAtOnce: false };
 
-  it('a router that moves traffic at once (blue-green) runs no gradual rollback; one that splits runs every action', () => {
+  it('a router moving traffic at once (blue-green) runs no gradual rollback; one that splits runs every action', () => {
     expect(runnableActions(movesAtOnce)).toEqual(['immediate', 'fix', 'next_release']);
     expect(runnableActions(splits)).toEqual(['immediate', 'gradual', 'fix', 'next_release']);
     expect(canRun('gradual', movesAtOnce)).toBe(false);

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { hasMissing, levelOf, sparkline } from '../../src/domain/sparkline.ts';
 
 describe('sparkline', () => {
-  it("scales a series to its own range: the lowest reading is ▁, the highest █", () => {
+  it('scales a series to its own range: the lowest reading is ▁, the highest █', () => {
     expect(sparkline([0.12, 0.09, 0.05, 0.01, 0.004])).toBe('█▆▄▁▁');
     expect(sparkline([1, 2, 3, 4, 5, 6, 7, 8])).toBe('▁▂▃▄▅▆▇█');
     // A recovery from 4.5% to 0.4%: the baseline is the top bar, the healthy readings the bottom.
     expect(sparkline([0.045, 0.004, 0.004, 0.004])).toBe('█▁▁▁');
     // The range is the series' own, however small next to a threshold.
-    expect(sparkline([0.0040, 0.0041, 0.0042])).toBe('▁▅█');
+    expect(sparkline([0.004, 0.0041, 0.0042])).toBe('▁▅█');
   });
 
   it('draws a constant series flat, one point as one bar, and an empty series empty', () => {

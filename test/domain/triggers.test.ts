@@ -32,7 +32,11 @@ const M = 60 * S;
 function rules(confirmationWindowMs: number): TriggerRules {
   return {
     confirmationWindowMs,
-    tiers: { critical: parseAll(RUNBOOK_TEXT.critical), warning: parseAll(RUNBOOK_TEXT.warning), watch: parseAll(RUNBOOK_TEXT.watch) },
+    tiers: {
+      critical: parseAll(RUNBOOK_TEXT.critical),
+      warning: parseAll(RUNBOOK_TEXT.warning),
+      watch: parseAll(RUNBOOK_TEXT.watch),
+    },
   };
 }
 const RUNBOOK = rules(2 * M); // confirmation_window: "2 minutes"
@@ -50,7 +54,11 @@ const HEALTHY: MetricSample = {
 const with_ = (over: MetricSample): MetricSample => ({ ...HEALTHY, ...over });
 
 /** Runs samples at the given times, returning every evaluation. */
-function run(steps: Array<[at: number, sample: MetricSample]>, r: TriggerRules = RUNBOOK, start: TriggerState = initialTriggerState()) {
+function run(
+  steps: Array<[at: number, sample: MetricSample]>,
+  r: TriggerRules = RUNBOOK,
+  start: TriggerState = initialTriggerState(),
+) {
   let state = start;
   const out: TriggerEvaluation[] = [];
   for (const [at, sample] of steps) {
@@ -205,10 +213,20 @@ describe('unreadable metrics never count as healthy', () => {
 
 describe('runbook tiers (one evaluation, window 0)', () => {
   const cases: Array<[string, MetricSample, 'critical' | 'warning' | 'watch' | null, string[]]> = [
-    ['error_rate 12%', { error_rate: 0.12 }, 'critical', ['error_rate 12% > 10%', 'error_rate 12% > 5%', 'error_rate 12% > 2%']],
+    [
+      'error_rate 12%',
+      { error_rate: 0.12 },
+      'critical',
+      ['error_rate 12% > 10%', 'error_rate 12% > 5%', 'error_rate 12% > 2%'],
+    ],
     ['error_rate 7%', { error_rate: 0.07 }, 'warning', ['error_rate 7% > 5%', 'error_rate 7% > 2%']],
     ['error_rate 3%', { error_rate: 0.03 }, 'watch', ['error_rate 3% > 2%']],
-    ['error_rate exactly 10% (not above)', { error_rate: 0.1 }, 'warning', ['error_rate 10% > 5%', 'error_rate 10% > 2%']],
+    [
+      'error_rate exactly 10% (not above)',
+      { error_rate: 0.1 },
+      'warning',
+      ['error_rate 10% > 5%', 'error_rate 10% > 2%'],
+    ],
     ['availability 94%', { availability: 0.94 }, 'critical', ['availability 94% < 95%']],
     ['availability exactly 95%', { availability: 0.95 }, null, []],
     ['p99 11000 ms', { p99_latency: 11000 }, 'critical', ['p99_latency 11000ms > 10000ms']],
@@ -238,7 +256,11 @@ describe('highest tier wins, and step changes', () => {
       INSTANT,
     );
     expect(evals.map((e) => e.tier)).toEqual(['watch', 'warning', 'critical']);
-    expect(evals.map((e) => e.events.map((x) => `${x.type} ${x.tier}`))).toEqual([['fired watch'], ['fired warning'], ['fired critical']]);
+    expect(evals.map((e) => e.events.map((x) => `${x.type} ${x.tier}`))).toEqual([
+      ['fired watch'],
+      ['fired warning'],
+      ['fired critical'],
+    ]);
   });
 
   it('going down clears the old tier and fires the lower tier that still fires', () => {
@@ -318,6 +340,8 @@ describe('purity and input checks', () => {
 
   it('refuses a non-finite time and a negative window', () => {
     expect(() => evaluate(initialTriggerState(), HEALTHY, Number.NaN, RUNBOOK)).toThrow(/epoch milliseconds, got NaN/);
-    expect(() => evaluate(initialTriggerState(), HEALTHY, 0, rules(-1))).toThrow(/confirmationWindowMs must be 0 or more, got -1/);
+    expect(() => evaluate(initialTriggerState(), HEALTHY, 0, rules(-1))).toThrow(
+      /confirmationWindowMs must be 0 or more, got -1/,
+    );
   });
 });

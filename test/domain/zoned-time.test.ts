@@ -14,12 +14,25 @@ const NY = 'America/New_York';
 const UTC = 'UTC';
 const HOUR = 3_600_000;
 
-const wall = (year: number, month: number, day: number, hour: number, minute: number) => ({ year, month, day, hour, minute });
+const wall = (year: number, month: number, day: number, hour: number, minute: number) => ({
+  year,
+  month,
+  day,
+  hour,
+  minute,
+});
 
 describe('epochToZonedParts', () => {
   it('reads the wall time, weekday and offset in Tokyo', () => {
     expect(epochToZonedParts(Date.UTC(2026, 0, 5, 5, 30, 15, 999), TOKYO)).toEqual({
-      year: 2026, month: 1, day: 5, hour: 14, minute: 30, second: 15, weekday: 1, offsetMinutes: 540,
+      year: 2026,
+      month: 1,
+      day: 5,
+      hour: 14,
+      minute: 30,
+      second: 15,
+      weekday: 1,
+      offsetMinutes: 540,
     });
   });
 
@@ -34,7 +47,12 @@ describe('epochToZonedParts', () => {
   });
 
   it('shows midnight as hour 0, not 24', () => {
-    expect(epochToZonedParts(Date.UTC(2026, 0, 5, 0, 0), UTC)).toMatchObject({ day: 5, hour: 0, minute: 0, offsetMinutes: 0 });
+    expect(epochToZonedParts(Date.UTC(2026, 0, 5, 0, 0), UTC)).toMatchObject({
+      day: 5,
+      hour: 0,
+      minute: 0,
+      offsetMinutes: 0,
+    });
   });
 
   it('rejects an unknown zone and a non-finite instant', () => {
@@ -79,7 +97,10 @@ describe('zonedWallTimeToEpoch', () => {
   });
 
   it('picks the earlier of the two fall-back showings (01:30 EDT, not EST)', () => {
-    expect(zonedWallTimeInstants(wall(2026, 11, 1, 1, 30), NY)).toEqual([Date.UTC(2026, 10, 1, 5, 30), Date.UTC(2026, 10, 1, 6, 30)]);
+    expect(zonedWallTimeInstants(wall(2026, 11, 1, 1, 30), NY)).toEqual([
+      Date.UTC(2026, 10, 1, 5, 30),
+      Date.UTC(2026, 10, 1, 6, 30),
+    ]);
     expect(zonedWallTimeToEpoch(wall(2026, 11, 1, 1, 30), NY)).toBe(Date.UTC(2026, 10, 1, 5, 30));
   });
 
@@ -112,7 +133,9 @@ describe('nextWallClockTime', () => {
   it('rolls over month and year ends in the zone, not in UTC', () => {
     // 2026-01-31 23:00 JST is still January 31 in Tokyo but 14:00Z the same day.
     expect(nextWallClockTime(Date.UTC(2026, 0, 31, 14, 0), 8, 0, TOKYO)).toBe(Date.UTC(2026, 0, 31, 23, 0));
-    expect(nextWallClockTime(Date.UTC(2026, 11, 31, 15, 30), 0, 15, TOKYO)).toBe(Date.UTC(2026, 11, 31, 15, 15) + 24 * HOUR);
+    expect(nextWallClockTime(Date.UTC(2026, 11, 31, 15, 30), 0, 15, TOKYO)).toBe(
+      Date.UTC(2026, 11, 31, 15, 15) + 24 * HOUR,
+    );
     expect(nextWallClockTime(Date.UTC(2026, 11, 31, 23, 59), 0, 0, UTC)).toBe(Date.UTC(2027, 0, 1, 0, 0));
   });
 
@@ -140,7 +163,8 @@ describe('nextWallClockTime', () => {
 
 describe('nextWorkingDayAt', () => {
   it('from Monday is Tuesday, even when the hour is still ahead today', () => {
-    expect(nextWorkingDayAt(Date.UTC(2026, 0, 4, 23, 0), 10, 0, TOKYO)).toBe(Date.UTC(2026, 0, 6, 1, 0)); // Mon 08:00 JST
+    // Mon 08:00 JST
+    expect(nextWorkingDayAt(Date.UTC(2026, 0, 4, 23, 0), 10, 0, TOKYO)).toBe(Date.UTC(2026, 0, 6, 1, 0));
   });
 
   it('from Friday, Saturday or Sunday is Monday', () => {

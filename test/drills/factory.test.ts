@@ -34,15 +34,27 @@ const SPEC: FaultSpec = {
 
 describe('createInjector', () => {
   test('istio-fault: built on the given Kubernetes clients, aiming at the router’s route', () => {
-    const kubeClients = new KubeClients({ kubeconfigPath: writeKubeconfig([{ name: 'staging', server: 'http://127.0.0.1:9' }]) });
-    const injector = createInjector({ kind: 'istio-fault', virtualService: 'prompt-service-staging' }, { services, kubeClients, simulated: null });
+    const kubeClients = new KubeClients({
+      kubeconfigPath: writeKubeconfig([{ name: 'staging', server: 'http://127.0.0.1:9' }]),
+    });
+    const injector = createInjector(
+      { kind: 'istio-fault', virtualService: 'prompt-service-staging' },
+      { services, kubeClients, simulated: null },
+    );
     expect(injector.kind).toBe('istio-fault');
-    expect(injector.describe(SPEC)).toEqual(['PUT VirtualService prompts/prompt-service-staging spec.http[2].fault = {"abort":{"percentage":{"value":20},"httpStatus":500}}']);
+    expect(injector.describe(SPEC)).toEqual([
+      'PUT VirtualService prompts/prompt-service-staging spec.http[2].fault = ' +
+        '{"abort":{"percentage":{"value":20},"httpStatus":500}}',
+    ]);
   });
 
   test('istio-fault without Kubernetes access is refused, saying which config to change', () => {
-    expect(() => createInjector({ kind: 'istio-fault', virtualService: 'vs' }, { services, kubeClients: null, simulated: null })).toThrow(
-      'drills.injector.kind is istio-fault, but Rewind runs without Kubernetes access here; give it a kubeconfig (KUBECONFIG or the in-cluster service account), or set drills.injector to kind: http (with url) or kind: simulated',
+    expect(() =>
+      createInjector({ kind: 'istio-fault', virtualService: 'vs' }, { services, kubeClients: null, simulated: null }),
+    ).toThrow(
+      'drills.injector.kind is istio-fault, but Rewind runs without Kubernetes access here; give it a kubeconfig ' +
+        '(KUBECONFIG or the in-cluster service account), or set drills.injector to kind: http (with url) or kind: ' +
+        'simulated',
     );
   });
 
@@ -58,7 +70,10 @@ describe('createInjector', () => {
       { services, kubeClients: null, simulated: null, fetch, sleep: async (ms) => void sleeps.push(ms) },
     );
     expect(injector.kind).toBe('http');
-    expect(said(await injector.remove({ injector: 'http', spec: SPEC, detail: null }))).toEqual({ removed: true, note: 'removed the fault of drill drill-1 through http://prompts.test/admin/fault' });
+    expect(said(await injector.remove({ injector: 'http', spec: SPEC, detail: null }))).toEqual({
+      removed: true,
+      note: 'removed the fault of drill drill-1 through http://prompts.test/admin/fault',
+    });
     expect(calls).toEqual([
       { url: 'http://prompts.test/admin/fault', body: { action: 'remove', drillId: 'drill-1' } },
       { url: 'http://prompts.test/admin/fault', body: { action: 'remove', drillId: 'drill-1' } },
@@ -72,9 +87,14 @@ describe('createInjector', () => {
     const injector = createInjector({ kind: 'simulated' }, { services, kubeClients: null, simulated });
     expect(injector.kind).toBe('simulated');
     await injector.apply(SPEC);
-    expect(await simulated.sample('prompt-service-staging', 'v2.0.0', 60_000)).toEqual({ error_rate: 0.2, availability: 0.8 });
+    expect(await simulated.sample('prompt-service-staging', 'v2.0.0', 60_000)).toEqual({
+      error_rate: 0.2,
+      availability: 0.8,
+    });
     expect(() => createInjector({ kind: 'simulated' }, { services, kubeClients: null, simulated: null })).toThrow(
-      'drills.injector.kind is simulated, which drives the simulated metrics provider, but metrics.provider is not simulated; set metrics.provider: simulated, or use drills.injector kind: istio-fault (with virtualService) or kind: http (with url)',
+      'drills.injector.kind is simulated, which drives the simulated metrics provider, but metrics.provider is not ' +
+        'simulated; set metrics.provider: simulated, or use drills.injector kind: istio-fault (with virtualService) ' +
+        'or kind: http (with url)',
     );
   });
 });

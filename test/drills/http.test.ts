@@ -38,13 +38,19 @@ class FaultEndpoint {
       req.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
         const body = text ? (JSON.parse(text) as { action: string; drillId: string }) : undefined;
-        e.requests.push({ method: req.method ?? '', path: req.url ?? '', contentType: req.headers['content-type'], body });
+        e.requests.push({
+          method: req.method ?? '',
+          path: req.url ?? '',
+          contentType: req.headers['content-type'],
+          body,
+        });
         const scripted = e.script.shift();
         let status = 200;
         let answer = '{"ok":true}';
         if (scripted) ({ status, body: answer } = scripted);
         else if (body?.action === 'apply') e.active.set(body.drillId, body);
-        else if (body?.action === 'remove' && !e.active.delete(body.drillId)) [status, answer] = [404, '{"error":"no such fault"}'];
+        else if (body?.action === 'remove' && !e.active.delete(body.drillId))
+          [status, answer] = [404, '{"error":"no such fault"}'];
         res.writeHead(status, { 'content-type': 'application/json' }).end(answer);
       });
     });
@@ -81,7 +87,10 @@ async function setup() {
   endpoint = await FaultEndpoint.start();
   started.push(endpoint);
   const sleeps: number[] = [];
-  const injector = httpInjector({ kind: 'http', url: endpoint.url }, { services, sleep: async (ms) => void sleeps.push(ms) });
+  const injector = httpInjector(
+    { kind: 'http', url: endpoint.url },
+    { services, sleep: async (ms) => void sleeps.push(ms) },
+  );
   return { injector, sleeps };
 }
 
@@ -108,10 +117,18 @@ describe('http injector', () => {
     expect(applied).toEqual({ injector: 'http', spec: SPEC, detail: { url: endpoint.url, status: 200 } });
     expect(endpoint.active.has('drill-7')).toBe(true);
 
-    expect(said(await injector.remove(applied))).toEqual({ removed: true, note: `removed the fault of drill drill-7 through ${endpoint.url}` });
+    expect(said(await injector.remove(applied))).toEqual({
+      removed: true,
+      note: `removed the fault of drill drill-7 through ${endpoint.url}`,
+    });
     expect(endpoint.requests).toEqual([
       { method: 'POST', path: '/admin/fault', contentType: 'application/json', body: APPLY_BODY },
-      { method: 'POST', path: '/admin/fault', contentType: 'application/json', body: { action: 'remove', drillId: 'drill-7' } },
+      {
+        method: 'POST',
+        path: '/admin/fault',
+        contentType: 'application/json',
+        body: { action: 'remove', drillId: 'drill-7' },
+      },
     ]);
     expect(endpoint.active.size).toBe(0);
     expect(sleeps).toEqual([]);
@@ -129,7 +146,9 @@ describe('http injector', () => {
   test('5xx on every attempt fails after 3 attempts, naming URL, status and the start of the body', async () => {
     const { injector, sleeps } = await setup();
     for (let i = 0; i < HTTP_INJECTOR_ATTEMPTS; i++) endpoint.script.push({ status: 503, body: 'x'.repeat(300) });
-    await expect(injector.remove({ injector: 'http', spec: SPEC, detail: null })).rejects.toThrow(`POST ${endpoint.url} failed: 503: ${'x'.repeat(200)} (after 3 attempts)`);
+    await expect(injector.remove({ injector: 'http', spec: SPEC, detail: null })).rejects.toThrow(
+      `POST ${endpoint.url} failed: 503: ${'x'.repeat(200)} (after 3 attempts)`,
+    );
     expect(endpoint.requests).toHaveLength(3);
     expect(sleeps).toEqual([500, 1000]);
   });
@@ -137,7 +156,9 @@ describe('http injector', () => {
   test('a 400 fails at once with the URL, the status and the body', async () => {
     const { injector, sleeps } = await setup();
     endpoint.script.push({ status: 400, body: '{"error":"errorRate must be at most 1"}' });
-    await expect(injector.apply(SPEC)).rejects.toThrow(`POST ${endpoint.url} failed: 400: {"error":"errorRate must be at most 1"}`);
+    await expect(injector.apply(SPEC)).rejects.toThrow(
+      `POST ${endpoint.url} failed: 400: {"error":"errorRate must be at most 1"}`,
+    );
     expect(endpoint.requests).toHaveLength(1);
     expect(sleeps).toEqual([]);
   });
@@ -146,20 +167,30 @@ describe('http injector', () => {
     const { injector } = await setup();
     const applied = await injector.apply(SPEC);
     expect((await injector.remove(applied)).removed).toBe(true);
-    expect(said(await injector.remove(applied))).toEqual({ removed: false, note: `${endpoint.url} answered 404: no fault of drill drill-7 there, already gone` });
+    expect(said(await injector.remove(applied))).toEqual({
+      removed: false,
+      note: `${endpoint.url} answered 404: no fault of drill drill-7 there, already gone`,
+    });
     endpoint.script.push({ status: 410, body: 'expired' });
     expect(said(await injector.remove({ injector: 'http', spec: SPEC, detail: null }))).toEqual({
       removed: false,
       note: `${endpoint.url} answered 410: no fault of drill drill-7 there, already gone`,
     });
-    expect(endpoint.requests.map((r) => r.body)).toEqual([APPLY_BODY, ...Array.from({ length: 3 }, () => ({ action: 'remove', drillId: 'drill-7' }))]);
+    expect(endpoint.requests.map((r) => r.body)).toEqual([
+      APPLY_BODY,
+      ...Array.from({ length: 3 }, () => ({ action: 'remove', drillId: 'drill-7' })),
+    ]);
   });
 
   test('no answer at all: retried, then an error naming the URL', async () => {
     const { injector, sleeps } = await setup();
     const url = endpoint.url;
     await started.pop()?.close();
-    await expect(injector.apply(SPEC)).rejects.toThrow(new RegExp(`^POST ${url.replace(/[.]/g, '\\.')} failed: cannot reach it \\(.*ECONNREFUSED.*\\) \\(after 3 attempts\\)$`));
+    await expect(injector.apply(SPEC)).rejects.toThrow(
+      new RegExp(
+        `^POST ${url.replace(/[.]/g, '\\.')} failed: cannot reach it \\(.*ECONNREFUSED.*\\) \\(after 3 attempts\\)$`,
+      ),
+    );
     expect(sleeps).toEqual([500, 1000]);
   });
 
@@ -169,7 +200,9 @@ describe('http injector', () => {
     const url = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/fault`;
     const injector = httpInjector({ kind: 'http', url }, { services, sleep: async () => undefined, timeoutMs: 50 });
     try {
-      await expect(injector.apply(SPEC)).rejects.toThrow(`POST ${url} failed: no answer within 50ms (after 3 attempts)`);
+      await expect(injector.apply(SPEC)).rejects.toThrow(
+        `POST ${url} failed: no answer within 50ms (after 3 attempts)`,
+      );
     } finally {
       hanging.closeAllConnections();
       await new Promise((resolve) => hanging.close(resolve));
@@ -200,8 +233,13 @@ describe('http injector', () => {
     const { injector } = await setup();
     expect(await injector.checkTarget('prompt-service-staging')).toEqual({ ok: true });
     const denied = await injector.checkTarget('prompt-service');
-    expect(denied.ok ? null : denied.reason).toBe('prompt-service is drill: denied; a drill injects real faults, so it only runs on a service marked drill: allowed');
-    await expect(injector.apply({ ...SPEC, service: 'prompt-service' })).rejects.toThrow('the drill was refused and nothing was sent: prompt-service is drill: denied');
+    expect(denied.ok ? null : denied.reason).toBe(
+      'prompt-service is drill: denied; a drill injects real faults, so it only runs on a service marked drill: ' +
+        'allowed',
+    );
+    await expect(injector.apply({ ...SPEC, service: 'prompt-service' })).rejects.toThrow(
+      'the drill was refused and nothing was sent: prompt-service is drill: denied',
+    );
     expect(endpoint.requests).toEqual([]);
   });
 });

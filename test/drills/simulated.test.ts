@@ -12,7 +12,14 @@ const SERVICE = 'prompt-service-staging';
 const V2 = 'v2.0.0';
 const V15 = 'v1.5.0';
 const MIN = 60_000;
-const SCRIPTED = { error_rate: 0.01, availability: 0.99, p50_latency: 400, p95_latency: 900, p99_latency: 1200, hallucination_rate: 0.02 };
+const SCRIPTED = {
+  error_rate: 0.01,
+  availability: 0.99,
+  p50_latency: 400,
+  p95_latency: 900,
+  p99_latency: 1200,
+  hallucination_rate: 0.02,
+};
 
 function spec(trigger: FaultTrigger, over: Partial<FaultSpec> = {}): FaultSpec {
   const numbers = {
@@ -20,12 +27,23 @@ function spec(trigger: FaultTrigger, over: Partial<FaultSpec> = {}): FaultSpec {
     inject_latency: { errorRate: null, latencyMs: 12_000, share: null },
     partial_outage: { errorRate: 0.5, latencyMs: null, share: 0.5 },
   }[trigger];
-  return { drillId: `drill-${trigger}`, service: SERVICE, version: V2, scenario: trigger, trigger, maxDurationMs: 30 * MIN, ...numbers, ...over };
+  return {
+    drillId: `drill-${trigger}`,
+    service: SERVICE,
+    version: V2,
+    scenario: trigger,
+    trigger,
+    maxDurationMs: 30 * MIN,
+    ...numbers,
+    ...over,
+  };
 }
 
 function setup() {
   const clock = new ManualClock();
-  const metrics = new SimulatedMetrics(clock, { [SERVICE]: { [V2]: [{ from: 0, values: SCRIPTED }], [V15]: [{ from: 0, values: SCRIPTED }] } });
+  const metrics = new SimulatedMetrics(clock, {
+    [SERVICE]: { [V2]: [{ from: 0, values: SCRIPTED }], [V15]: [{ from: 0, values: SCRIPTED }] },
+  });
   return { clock, metrics, injector: simulatedInjector(metrics) };
 }
 
@@ -39,17 +57,26 @@ describe('simulated injector', () => {
   for (const { trigger, values } of CASES) {
     test(`${trigger}: the serving version reads the fault after apply and the script again after remove`, async () => {
       const { clock, metrics, injector } = setup();
-      expect(injector.describe(spec(trigger))).toEqual([`set simulated metrics of ${SERVICE} ${V2}: ${JSON.stringify(values)}`]);
+      expect(injector.describe(spec(trigger))).toEqual([
+        `set simulated metrics of ${SERVICE} ${V2}: ${JSON.stringify(values)}`,
+      ]);
       expect(await metrics.sample(SERVICE, V2, 5 * MIN)).toEqual(SCRIPTED);
 
       const applied = await injector.apply(spec(trigger));
-      expect(applied).toEqual({ injector: 'simulated', spec: spec(trigger), detail: { metrics: Object.keys(values), values } });
+      expect(applied).toEqual({
+        injector: 'simulated',
+        spec: spec(trigger),
+        detail: { metrics: Object.keys(values), values },
+      });
       await clock.advance(MIN);
       expect(await metrics.sample(SERVICE, V2, 5 * MIN)).toEqual({ ...SCRIPTED, ...values });
       // Only the version the drill aims at.
       expect(await metrics.sample(SERVICE, V15, 5 * MIN)).toEqual(SCRIPTED);
 
-      expect(said(await injector.remove(applied))).toEqual({ removed: true, note: `the simulated metrics script speaks again for ${Object.keys(values).join(', ')} of ${SERVICE} ${V2}` });
+      expect(said(await injector.remove(applied))).toEqual({
+        removed: true,
+        note: `the simulated metrics script speaks again for ${Object.keys(values).join(', ')} of ${SERVICE} ${V2}`,
+      });
       await clock.advance(MIN);
       expect(await metrics.sample(SERVICE, V2, 5 * MIN)).toEqual(SCRIPTED);
     });
@@ -73,13 +100,16 @@ describe('simulated injector', () => {
     expect(await metrics.sample(SERVICE, V2, 5 * MIN)).toEqual(SCRIPTED);
     expect(said(await injector.remove(crashed))).toEqual({
       removed: false,
-      note: `no simulated fault of drill drill-inject_latency was active in this process (already removed, or lost with a restart); cleared p50_latency, p95_latency, p99_latency of ${SERVICE} ${V2} anyway`,
+      note:
+        `no simulated fault of drill drill-inject_latency was active in this process (already removed, or lost with ` +
+        `a restart); cleared p50_latency, p95_latency, p99_latency of ${SERVICE} ${V2} anyway`,
     });
   });
 
   test('a scenario without its number is refused with what to fix', () => {
     expect(() => simulatedValuesOf(spec('partial_outage', { share: null }))).toThrow(
-      'drill drill-partial_outage: scenario partial_outage (partial_outage) needs share, got null; check the scenario in drills.scenarios',
+      'drill drill-partial_outage: scenario partial_outage (partial_outage) needs share, got null; check the ' +
+        'scenario in drills.scenarios',
     );
   });
 });

@@ -15,7 +15,12 @@ import { startExporter, LATENCY_BUCKETS_SECONDS, type TestExporter } from './sup
 import { startPrometheus, type RunningPrometheus } from './support/prometheus.ts';
 import { fillQuery, loadRepoConfig, repoQuery } from './support/queries.ts';
 import { waitFor } from './support/wait.ts';
-import { startWebhookSink, type AlertmanagerWebhook, type ReceivedRequest, type WebhookSink } from './support/webhook-sink.ts';
+import {
+  startWebhookSink,
+  type AlertmanagerWebhook,
+  type ReceivedRequest,
+  type WebhookSink,
+} from './support/webhook-sink.ts';
 
 const SERVICE = 'prompt-service';
 const LIVE = 'v2.0.0';
@@ -75,13 +80,17 @@ describe('the test exporter', () => {
     expect(delta(`prompt_request_duration_seconds_count{${id}}`)).toBe(100);
     // Mean of the piecewise-uniform profile: .5×0.125 + .45×0.625 + .04×1.5 + .01×2.25 = 0.42625 s.
     expect(delta(`prompt_request_duration_seconds_sum{${id}}`)).toBeCloseTo(42.625, 6);
-    const buckets = LATENCY_BUCKETS_SECONDS.map((le) => second.get(`prompt_request_duration_seconds_bucket{${id},le="${le}"}`) ?? NaN);
+    const buckets = LATENCY_BUCKETS_SECONDS.map(
+      (le) => second.get(`prompt_request_duration_seconds_bucket{${id},le="${le}"}`) ?? NaN,
+    );
     expect(buckets.every((v, i) => i === 0 || v >= buckets[i - 1]!)).toBe(true);
 
     const notFound = await fetch(exporter.url.replace('/metrics', '/other'));
     expect(notFound.status).toBe(404);
     expect(() => exporter.setErrorRate(SERVICE, LIVE, 1.5)).toThrow('the error rate must be between 0 and 1; got 1.5');
-    expect(() => exporter.setLatency(SERVICE, LIVE, { p50Ms: 500, p95Ms: 400, p99Ms: 900 })).toThrow(/0 < p50Ms < p95Ms < p99Ms/);
+    expect(() => exporter.setLatency(SERVICE, LIVE, { p50Ms: 500, p95Ms: 400, p99Ms: 900 })).toThrow(
+      /0 < p50Ms < p95Ms < p99Ms/,
+    );
   });
 });
 
@@ -97,7 +106,12 @@ describe('Prometheus and Alertmanager, for real', () => {
 
   beforeAll(async () => {
     sink = await startWebhookSink();
-    exporter = await startExporter({ series: [{ service: SERVICE, version: PREVIOUS }, { service: SERVICE, version: LIVE }] });
+    exporter = await startExporter({
+      series: [
+        { service: SERVICE, version: PREVIOUS },
+        { service: SERVICE, version: LIVE },
+      ],
+    });
     alertmanager = await startAlertmanager({ webhookUrl: sink.url, bearerToken: TOKEN, repeatInterval: '1h' });
     prometheus = await startPrometheus({
       targets: [exporter.target],
@@ -115,16 +129,27 @@ describe('Prometheus and Alertmanager, for real', () => {
   });
 
   afterAll(async () => {
-    const stops = await Promise.allSettled([prometheus?.stop(), alertmanager?.stop(), exporter?.close(), sink?.close()]);
+    const stops = await Promise.allSettled([
+      prometheus?.stop(),
+      alertmanager?.stop(),
+      exporter?.close(),
+      sink?.close(),
+    ]);
     const failed = stops.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failed.length) throw new AggregateError(failed.map((f) => f.reason as unknown), 'stopping the e2e daemons failed');
+    if (failed.length)
+      throw new AggregateError(
+        failed.map((f) => f.reason as unknown),
+        'stopping the e2e daemons failed',
+      );
   });
 
   it('scrapes the exporter every second', async () => {
     expect(await prometheus.queryValue(`up{job="prompt-service"}`)).toBe(1);
     // 100 requests per scrape at one scrape per second, once a few scrapes are in the window.
     const perSecond = await waitFor('a request rate near 100/s', async () => {
-      const v = await prometheus.queryValue(`sum(rate(prompt_requests_total{service="${SERVICE}",version="${LIVE}"}[5s]))`);
+      const v = await prometheus.queryValue(
+        `sum(rate(prompt_requests_total{service="${SERVICE}",version="${LIVE}"}[5s]))`,
+      );
       if (v !== undefined && v > 90 && v < 110) return v;
       throw new Error(`rate is ${v}`);
     });
@@ -156,7 +181,10 @@ describe('Prometheus and Alertmanager, for real', () => {
   });
 
   it('fires the alert rule through the Alertmanager webhook with the bearer token', async () => {
-    firing = await sink.waitFor('a firing notification', (r) => (r.json as AlertmanagerWebhook | undefined)?.status === 'firing');
+    firing = await sink.waitFor(
+      'a firing notification',
+      (r) => (r.json as AlertmanagerWebhook | undefined)?.status === 'firing',
+    );
 
     expect(firing.method).toBe('POST');
     expect(firing.path).toBe('/webhook');
@@ -195,14 +223,26 @@ describe('Prometheus and Alertmanager, for real', () => {
   it('sends the resolution once the error rate is lowered', async () => {
     const firingAlert = (firing.json as AlertmanagerWebhook).alerts[0]!;
     exporter.setErrorRate(SERVICE, LIVE, 0);
-    const resolved = await sink.waitFor('a resolved notification', (r) => (r.json as AlertmanagerWebhook | undefined)?.status === 'resolved');
+    const resolved = await sink.waitFor(
+      'a resolved notification',
+      (r) => (r.json as AlertmanagerWebhook | undefined)?.status === 'resolved',
+    );
 
     expect(resolved.headers.authorization).toBe(`Bearer ${TOKEN}`);
     const body = resolved.json as AlertmanagerWebhook;
-    expect(body).toMatchObject({ version: '4', status: 'resolved', groupKey: (firing.json as AlertmanagerWebhook).groupKey });
+    expect(body).toMatchObject({
+      version: '4',
+      status: 'resolved',
+      groupKey: (firing.json as AlertmanagerWebhook).groupKey,
+    });
     expect(body.alerts).toHaveLength(1);
     const alert = body.alerts[0]!;
-    expect(alert).toMatchObject({ status: 'resolved', fingerprint: firingAlert.fingerprint, startsAt: firingAlert.startsAt, labels: firingAlert.labels });
+    expect(alert).toMatchObject({
+      status: 'resolved',
+      fingerprint: firingAlert.fingerprint,
+      startsAt: firingAlert.startsAt,
+      labels: firingAlert.labels,
+    });
     expect(Date.parse(alert.endsAt)).toBeGreaterThan(Date.parse(alert.startsAt));
     expect(notifications('firing')).toHaveLength(1);
     expect(notifications('resolved')).toHaveLength(1);
@@ -229,7 +269,9 @@ describe('a daemon that cannot start', () => {
       const [headline, firstError] = error?.message.split('\n') ?? [];
       expect(headline).toMatch(/^Prometheus exited \(code 1\) before it was ready on http:\/\/127\.0\.0\.1:\d+:$/);
       // Prometheus's error lines come first, ahead of its startup chatter.
-      expect(firstError).toMatch(/level=error .*rules\.yml.*Broken.*could not parse expression: .*unclosed left parenthesis/);
+      expect(firstError).toMatch(
+        /level=error .*rules\.yml.*Broken.*could not parse expression: .*unclosed left parenthesis/,
+      );
       expect(error?.message).toContain('--- log:');
       expect(harnessPrometheusProcesses()).toEqual([]);
     } finally {
@@ -243,7 +285,7 @@ function harnessPrometheusProcesses(): string[] {
   const found: string[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    let cmdline = '';
+    let cmdline: string;
     try {
       cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
     } catch {

@@ -27,7 +27,12 @@ afterEach(async () => {
 
 describe('with the real Prometheus', () => {
   it('(a) the evaluator sees the breach through PromQL and rolls back on Kubernetes by itself', async () => {
-    exporter = await startExporter({ series: [{ service: 'prompt-service', version: 'v2.0.0' }, { service: 'prompt-service', version: 'v1.5.0' }] });
+    exporter = await startExporter({
+      series: [
+        { service: 'prompt-service', version: 'v2.0.0' },
+        { service: 'prompt-service', version: 'v1.5.0' },
+      ],
+    });
     prometheus = await startPrometheus({ targets: [exporter.target] });
     const url = prometheus.url;
     world = await startWorld({
@@ -45,14 +50,29 @@ describe('with the real Prometheus', () => {
     });
     exporter.setErrorRate('prompt-service', 'v2.0.0', 0.3);
     const w = world;
-    await waitFor('the automatic rollback to finish', () => (['succeeded', 'failed'].includes(w.rewind.store.rollbacks.history()[0]?.status ?? '') ? true : undefined), { timeoutMs: 45_000, intervalMs: 200 });
+    await waitFor(
+      'the automatic rollback to finish',
+      () => (['succeeded', 'failed'].includes(w.rewind.store.rollbacks.history()[0]?.status ?? '') ? true : undefined),
+      { timeoutMs: 45_000, intervalMs: 200 },
+    );
     const [rollback] = w.rewind.store.rollbacks.history();
-    expect(rollback).toMatchObject({ strategy: 'immediate', fromVersion: 'v2.0.0', toVersion: 'v1.5.0', startedBy: 'rewind', status: 'succeeded' });
-    expect(w.kube!.writes().map((r) => [r.method, r.path, r.body])).toEqual([['PATCH', '/api/v1/namespaces/prompts/services/prompt-service', { spec: { selector: { version: 'v1.5.0' } } }]]);
+    expect(rollback).toMatchObject({
+      strategy: 'immediate',
+      fromVersion: 'v2.0.0',
+      toVersion: 'v1.5.0',
+      startedBy: 'rewind',
+      status: 'succeeded',
+    });
+    expect(w.kube!.writes().map((r) => [r.method, r.path, r.body])).toEqual([
+      ['PATCH', '/api/v1/namespaces/prompts/services/prompt-service', { spec: { selector: { version: 'v1.5.0' } } }],
+    ]);
     const [incident] = w.rewind.store.incidents.listRecent({ limit: 1 });
     expect(incident?.severity).toBe('critical');
     await w.settle(); // the last step notes may still be on their way to Slack
-    const thread = w.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === incident?.slackTs).map(textOf);
+    const thread = w.slack
+      .callsTo('chat.postMessage')
+      .filter((c) => c.args.thread_ts === incident?.slackTs)
+      .map(textOf);
     expect(thread.some((t) => t.includes('started the immediate rollback itself'))).toBe(true);
     expect(thread.some((t) => t.includes('error_rate') && t.includes('verdict') && t.includes('recovered'))).toBe(true);
   });
@@ -63,30 +83,70 @@ describe('with the real Alertmanager', () => {
     world = await startWorld({ realTime: true, minUpdateIntervalMs: 0 });
     const w = world;
     exporter = await startExporter({ series: [{ service: 'prompt-service', version: 'v2.0.0' }] });
-    alertmanager = await startAlertmanager({ webhookUrl: `http://127.0.0.1:${w.rewind.port}/alerts/alertmanager`, bearerToken: ALERT_TOKEN, repeatInterval: '1h' });
-    const expr = `${fillQuery(repoQuery('error_rate', loadRepoConfig()), { service: 'prompt-service', version: 'v2.0.0', window: '5s' })} > 0.05`;
+    alertmanager = await startAlertmanager({
+      webhookUrl: `http://127.0.0.1:${w.rewind.port}/alerts/alertmanager`,
+      bearerToken: ALERT_TOKEN,
+      repeatInterval: '1h',
+    });
+    const errorRate = fillQuery(repoQuery('error_rate', loadRepoConfig()), {
+      service: 'prompt-service',
+      version: 'v2.0.0',
+      window: '5s',
+    });
+    const expr = `${errorRate} > 0.05`;
     prometheus = await startPrometheus({
       targets: [exporter.target],
       alertmanagerUrl: alertmanager.url,
-      rules: [{ alert: 'PromptErrorRateHigh', expr, for: '1s', labels: { severity: 'warning', service: 'prompt-service', version: 'v2.0.0' }, annotations: { summary: 'prompt-service error rate above 5%' } }],
+      rules: [
+        {
+          alert: 'PromptErrorRateHigh',
+          expr,
+          for: '1s',
+          labels: { severity: 'warning', service: 'prompt-service', version: 'v2.0.0' },
+          annotations: { summary: 'prompt-service error rate above 5%' },
+        },
+      ],
     });
     exporter.setErrorRate('prompt-service', 'v2.0.0', 0.2);
-    await waitFor('an incident from the alert', () => w.rewind.store.incidents.listOpen()[0], { timeoutMs: 40_000, intervalMs: 200 });
-    exporter.setErrorRate('prompt-service', 'v2.0.0', 0);
-    await waitFor('the resolution', () => (w.rewind.store.alerts.listForIncident(w.rewind.store.incidents.listOpen()[0]?.id ?? '').every((a) => a.status === 'resolved') ? true : undefined), {
+    await waitFor('an incident from the alert', () => w.rewind.store.incidents.listOpen()[0], {
       timeoutMs: 40_000,
       intervalMs: 200,
     });
+    exporter.setErrorRate('prompt-service', 'v2.0.0', 0);
+    await waitFor(
+      'the resolution',
+      () =>
+        w.rewind.store.alerts
+          .listForIncident(w.rewind.store.incidents.listOpen()[0]?.id ?? '')
+          .every((a) => a.status === 'resolved')
+          ? true
+          : undefined,
+      {
+        timeoutMs: 40_000,
+        intervalMs: 200,
+      },
+    );
     await w.settle();
     const open = w.rewind.store.incidents.listOpen();
     expect(open).toHaveLength(1);
-    expect(open[0]).toMatchObject({ service: 'prompt-service', version: 'v2.0.0', severity: 'warning', status: 'awaiting_decision' });
-    const topLevel = (channel: string) => w.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === undefined && c.args.channel === channel);
+    expect(open[0]).toMatchObject({
+      service: 'prompt-service',
+      version: 'v2.0.0',
+      severity: 'warning',
+      status: 'awaiting_decision',
+    });
+    const topLevel = (channel: string) =>
+      w.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === undefined && c.args.channel === channel);
     expect(topLevel(w.rewind.config.slack.incidentChannel)).toHaveLength(1);
     // The incident reached warning: the stakeholders were told once, beside it.
     expect(topLevel(w.rewind.config.slack.stakeholderChannel)).toHaveLength(1);
-    const thread = w.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === open[0]?.slackTs).map(textOf);
-    expect(thread.some((t) => t.includes('alertmanager alert') && t.includes('prompt-service error rate above 5%'))).toBe(true);
+    const thread = w.slack
+      .callsTo('chat.postMessage')
+      .filter((c) => c.args.thread_ts === open[0]?.slackTs)
+      .map(textOf);
+    expect(
+      thread.some((t) => t.includes('alertmanager alert') && t.includes('prompt-service error rate above 5%')),
+    ).toBe(true);
     expect(thread.some((t) => t.includes('resolved'))).toBe(true);
   });
 });

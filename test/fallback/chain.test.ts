@@ -69,10 +69,21 @@ describe('fallback chain on the runbook timeouts (fake timers)', () => {
   const clock = { now: () => Date.now() };
 
   it('returns the primary answer without any fallback', async () => {
-    const { call, calls } = scriptedCall({ 'v2.0.0': { answer: 'primary says hi', afterMs: 1200 }, 'v1.5.0': 'hang', 'v1.0.0': 'hang' });
+    const { call, calls } = scriptedCall({
+      'v2.0.0': { answer: 'primary says hi', afterMs: 1200 },
+      'v1.5.0': 'hang',
+      'v1.0.0': 'hang',
+    });
     const registry = new Registry();
     const events: FallbackEvent[] = [];
-    const chain = createFallbackChain({ versions: RUNBOOK_CHAIN, finalMessage: DEFAULT_FINAL_MESSAGE, call, registry, clock, onFallback: (e) => events.push(e) });
+    const chain = createFallbackChain({
+      versions: RUNBOOK_CHAIN,
+      finalMessage: DEFAULT_FINAL_MESSAGE,
+      call,
+      registry,
+      clock,
+      onFallback: (e) => events.push(e),
+    });
 
     const pending = chain.execute('hello');
     await vi.advanceTimersByTimeAsync(1200);
@@ -84,10 +95,20 @@ describe('fallback chain on the runbook timeouts (fake timers)', () => {
     expect(await counterValues(registry)).toEqual([]);
   });
 
-  it('aborts a primary that outlives its 3000 ms, answers from fallback_1 and ignores the late primary answer', async () => {
-    const { call, calls } = scriptedCall({ 'v2.0.0': { answer: 'late primary', afterMs: 4000 }, 'v1.5.0': { answer: 'from v1.5.0', afterMs: 1500 }, 'v1.0.0': 'hang' });
+  it('aborts a primary outliving its 3000 ms, answers from fallback_1, ignores the late primary answer', async () => {
+    const { call, calls } = scriptedCall({
+      'v2.0.0': { answer: 'late primary', afterMs: 4000 },
+      'v1.5.0': { answer: 'from v1.5.0', afterMs: 1500 },
+      'v1.0.0': 'hang',
+    });
     const events: FallbackEvent[] = [];
-    const chain = createFallbackChain({ versions: RUNBOOK_CHAIN, finalMessage: DEFAULT_FINAL_MESSAGE, call, clock, onFallback: (e) => events.push(e) });
+    const chain = createFallbackChain({
+      versions: RUNBOOK_CHAIN,
+      finalMessage: DEFAULT_FINAL_MESSAGE,
+      call,
+      clock,
+      onFallback: (e) => events.push(e),
+    });
 
     const pending = chain.execute('hello');
     await vi.advanceTimersByTimeAsync(2999);
@@ -107,14 +128,24 @@ describe('fallback chain on the runbook timeouts (fake timers)', () => {
     // The primary's scripted answer would arrive at 4000 ms, before v1.5.0's at 4500 ms.
     await vi.advanceTimersByTimeAsync(1500);
     const result = await pending;
-    expect(result).toEqual({ output: 'from v1.5.0', version: 'v1.5.0', attempts: [{ version: 'v2.0.0', reason: 'timeout', elapsedMs: 3000 }] });
+    expect(result).toEqual({
+      output: 'from v1.5.0',
+      version: 'v1.5.0',
+      attempts: [{ version: 'v2.0.0', reason: 'timeout', elapsedMs: 3000 }],
+    });
     expect(calls[1]?.signal.aborted).toBe(false);
     expect(calls).toHaveLength(2);
-    expect(await counterValues(chain.registry)).toEqual([{ labels: { version: 'v2.0.0', reason: 'timeout' }, value: 1 }]);
+    expect(await counterValues(chain.registry)).toEqual([
+      { labels: { version: 'v2.0.0', reason: 'timeout' }, value: 1 },
+    ]);
   });
 
   it('falls through to fallback_1 as soon as the primary errors, without waiting for its timeout', async () => {
-    const { call, calls } = scriptedCall({ 'v2.0.0': { fail: new Error('upstream 502 Bad Gateway'), afterMs: 250 }, 'v1.5.0': { answer: 'from v1.5.0', afterMs: 100 }, 'v1.0.0': 'hang' });
+    const { call, calls } = scriptedCall({
+      'v2.0.0': { fail: new Error('upstream 502 Bad Gateway'), afterMs: 250 },
+      'v1.5.0': { answer: 'from v1.5.0', afterMs: 100 },
+      'v1.0.0': 'hang',
+    });
     const chain = createFallbackChain({ versions: RUNBOOK_CHAIN, finalMessage: DEFAULT_FINAL_MESSAGE, call, clock });
 
     const pending = chain.execute('hello');
@@ -145,15 +176,32 @@ describe('fallback chain on the runbook timeouts (fake timers)', () => {
     });
 
     const result = await chain.execute('hello');
-    expect(result).toEqual({ output: 'from v1.5.0', version: 'v1.5.0', attempts: [{ version: 'v2.0.0', reason: 'error', error: 'prompt template v2.0.0 is missing {input}', elapsedMs: 0 }] });
+    expect(result).toEqual({
+      output: 'from v1.5.0',
+      version: 'v1.5.0',
+      attempts: [
+        { version: 'v2.0.0', reason: 'error', error: 'prompt template v2.0.0 is missing {input}', elapsedMs: 0 },
+      ],
+    });
     expect(calls).toEqual(['v2.0.0', 'v1.5.0']);
   });
 
-  it('throws FallbackExhaustedError with the final message and the three events in order when every version fails', async () => {
-    const { call, calls } = scriptedCall({ 'v2.0.0': 'hang', 'v1.5.0': { fail: new Error('rate limited'), afterMs: 700 }, 'v1.0.0': 'hang' });
+  it('throws FallbackExhaustedError (final message, the three events in order) when every version fails', async () => {
+    const { call, calls } = scriptedCall({
+      'v2.0.0': 'hang',
+      'v1.5.0': { fail: new Error('rate limited'), afterMs: 700 },
+      'v1.0.0': 'hang',
+    });
     const registry = new Registry();
     const events: FallbackEvent[] = [];
-    const chain = createFallbackChain({ versions: RUNBOOK_CHAIN, finalMessage: 'サービスが一時的に利用できません', call, registry, clock, onFallback: (e) => events.push(e) });
+    const chain = createFallbackChain({
+      versions: RUNBOOK_CHAIN,
+      finalMessage: 'サービスが一時的に利用できません',
+      call,
+      registry,
+      clock,
+      onFallback: (e) => events.push(e),
+    });
 
     const pending = chain.execute('hello');
     const settled = pending.then(
@@ -191,17 +239,31 @@ describe('fallback chain on the runbook timeouts (fake timers)', () => {
   });
 
   it('uses the runbook final message when none is configured', async () => {
-    const chain = createFallbackChain<string, string>({ versions: [{ version: 'v1.0.0', timeoutMs: 10 }], clock, call: () => Promise.reject(new Error('down')) });
+    const chain = createFallbackChain<string, string>({
+      versions: [{ version: 'v1.0.0', timeoutMs: 10 }],
+      clock,
+      call: () => Promise.reject(new Error('down')),
+    });
     const err = await chain.execute('x').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FallbackExhaustedError);
     expect((err as Error).message).toBe('サービスが一時的に利用できません');
     expect(DEFAULT_FINAL_MESSAGE).toBe('サービスが一時的に利用できません');
   });
 
-  it("stops at once with an AbortError when the caller aborts, aborting the running version and trying no other", async () => {
-    const { call, calls } = scriptedCall({ 'v2.0.0': 'hang', 'v1.5.0': { answer: 'never asked', afterMs: 1 }, 'v1.0.0': { answer: 'never asked', afterMs: 1 } });
+  it('stops at once with an AbortError on caller abort, aborting the running version and trying no other', async () => {
+    const { call, calls } = scriptedCall({
+      'v2.0.0': 'hang',
+      'v1.5.0': { answer: 'never asked', afterMs: 1 },
+      'v1.0.0': { answer: 'never asked', afterMs: 1 },
+    });
     const events: FallbackEvent[] = [];
-    const chain = createFallbackChain({ versions: RUNBOOK_CHAIN, finalMessage: DEFAULT_FINAL_MESSAGE, call, clock, onFallback: (e) => events.push(e) });
+    const chain = createFallbackChain({
+      versions: RUNBOOK_CHAIN,
+      finalMessage: DEFAULT_FINAL_MESSAGE,
+      call,
+      clock,
+      onFallback: (e) => events.push(e),
+    });
     const caller = new AbortController();
 
     const pending = chain.execute('hello', { signal: caller.signal });
@@ -249,9 +311,19 @@ describe('fallback chain on the runbook timeouts (fake timers)', () => {
   });
 
   it('does not start the next version when the caller aborts between two versions', async () => {
-    const { call, calls } = scriptedCall({ 'v2.0.0': { fail: new Error('boom'), afterMs: 5 }, 'v1.5.0': { answer: 'x', afterMs: 1 }, 'v1.0.0': 'hang' });
+    const { call, calls } = scriptedCall({
+      'v2.0.0': { fail: new Error('boom'), afterMs: 5 },
+      'v1.5.0': { answer: 'x', afterMs: 1 },
+      'v1.0.0': 'hang',
+    });
     const caller = new AbortController();
-    const chain = createFallbackChain({ versions: RUNBOOK_CHAIN, finalMessage: DEFAULT_FINAL_MESSAGE, call, clock, onFallback: () => caller.abort('user pressed stop') });
+    const chain = createFallbackChain({
+      versions: RUNBOOK_CHAIN,
+      finalMessage: DEFAULT_FINAL_MESSAGE,
+      call,
+      clock,
+      onFallback: () => caller.abort('user pressed stop'),
+    });
     const settled = chain.execute('hello', { signal: caller.signal }).catch((e: unknown) => e);
     await vi.advanceTimersByTimeAsync(5);
     const err = await settled;
@@ -260,7 +332,11 @@ describe('fallback chain on the runbook timeouts (fake timers)', () => {
   });
 
   it('keeps falling back when the onFallback listener throws', async () => {
-    const { call } = scriptedCall({ 'v2.0.0': { fail: new Error('boom'), afterMs: 5 }, 'v1.5.0': { answer: 'still answered', afterMs: 5 }, 'v1.0.0': 'hang' });
+    const { call } = scriptedCall({
+      'v2.0.0': { fail: new Error('boom'), afterMs: 5 },
+      'v1.5.0': { answer: 'still answered', afterMs: 5 },
+      'v1.0.0': 'hang',
+    });
     const chain = createFallbackChain({
       versions: RUNBOOK_CHAIN,
       finalMessage: DEFAULT_FINAL_MESSAGE,
@@ -280,9 +356,20 @@ describe('fallback chain on the runbook timeouts (fake timers)', () => {
 describe('fallback counter', () => {
   it('shares rewind_prompt_fallbacks_total between chains built on the same registry', async () => {
     const registry = new Registry();
-    const failing = (version: string) => (version === 'v1.0.0' ? Promise.resolve('ok') : Promise.reject(new Error(`${version} broke`)));
-    const a = createFallbackChain<string, string>({ versions: RUNBOOK_CHAIN, finalMessage: DEFAULT_FINAL_MESSAGE, call: failing, registry });
-    const b = createFallbackChain<string, string>({ versions: RUNBOOK_CHAIN.slice(1), finalMessage: DEFAULT_FINAL_MESSAGE, call: failing, registry });
+    const failing = (version: string) =>
+      version === 'v1.0.0' ? Promise.resolve('ok') : Promise.reject(new Error(`${version} broke`));
+    const a = createFallbackChain<string, string>({
+      versions: RUNBOOK_CHAIN,
+      finalMessage: DEFAULT_FINAL_MESSAGE,
+      call: failing,
+      registry,
+    });
+    const b = createFallbackChain<string, string>({
+      versions: RUNBOOK_CHAIN.slice(1),
+      finalMessage: DEFAULT_FINAL_MESSAGE,
+      call: failing,
+      registry,
+    });
     expect(a.registry).toBe(registry);
     expect(b.registry).toBe(registry);
 
@@ -311,7 +398,8 @@ describe('fallback counter', () => {
     const registry = new Registry();
     new Gauge({ name: FALLBACK_COUNTER_NAME, help: 'not ours', registers: [registry] });
     expect(() => createFallbackChain({ versions: RUNBOOK_CHAIN, call: () => Promise.resolve('ok'), registry })).toThrow(
-      'the registry already holds a metric named rewind_prompt_fallbacks_total that is not a Counter; the fallback chain cannot record its events there',
+      'the registry already holds a metric named rewind_prompt_fallbacks_total that is not a Counter; the fallback ' +
+        'chain cannot record its events there',
     );
   });
 });
@@ -355,17 +443,27 @@ describe('fallback chain with real timers', () => {
 describe('chain configuration', () => {
   const call = () => Promise.resolve('ok');
   it('refuses an empty chain', () => {
-    expect(() => createFallbackChain({ versions: [], call })).toThrow('fallback chain: expected at least one version, newest first');
+    expect(() => createFallbackChain({ versions: [], call })).toThrow(
+      'fallback chain: expected at least one version, newest first',
+    );
   });
   it('refuses a version listed twice', () => {
-    expect(() => createFallbackChain({ versions: [RUNBOOK_CHAIN[0]!, RUNBOOK_CHAIN[0]!], call })).toThrow('fallback chain: version v2.0.0 is listed twice; each version is tried once');
+    expect(() => createFallbackChain({ versions: [RUNBOOK_CHAIN[0]!, RUNBOOK_CHAIN[0]!], call })).toThrow(
+      'fallback chain: version v2.0.0 is listed twice; each version is tried once',
+    );
   });
   it('refuses a timeout that is not a positive number of ms', () => {
-    expect(() => createFallbackChain({ versions: [{ version: 'v2.0.0', timeoutMs: 0 }], call })).toThrow('fallback chain: versions[0] (v2.0.0) needs a positive timeoutMs in milliseconds; got 0');
-    expect(() => createFallbackChain({ versions: [{ version: 'v2.0.0', timeoutMs: Number.NaN }], call })).toThrow('got NaN');
+    expect(() => createFallbackChain({ versions: [{ version: 'v2.0.0', timeoutMs: 0 }], call })).toThrow(
+      'fallback chain: versions[0] (v2.0.0) needs a positive timeoutMs in milliseconds; got 0',
+    );
+    expect(() => createFallbackChain({ versions: [{ version: 'v2.0.0', timeoutMs: Number.NaN }], call })).toThrow(
+      'got NaN',
+    );
   });
   it('refuses an empty final message', () => {
-    expect(() => createFallbackChain({ versions: RUNBOOK_CHAIN, finalMessage: '  ', call })).toThrow('fallback chain: finalMessage must not be empty');
+    expect(() => createFallbackChain({ versions: RUNBOOK_CHAIN, finalMessage: '  ', call })).toThrow(
+      'fallback chain: finalMessage must not be empty',
+    );
   });
   it('exposes the versions in the order they are tried', () => {
     expect(createFallbackChain({ versions: RUNBOOK_CHAIN, call }).versions).toEqual(RUNBOOK_CHAIN);

@@ -2,11 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
 import { loadConfigFile } from '../../src/config/load.ts';
 import { chooseTarget } from '../../src/domain/target.ts';
-import { FallbackExhaustedError, fallbackChainFromConfig, fallbackVersions, type FallbackEvent } from '../../src/fallback/index.ts';
+import {
+  FallbackExhaustedError,
+  fallbackChainFromConfig,
+  fallbackVersions,
+  type FallbackEvent,
+} from '../../src/fallback/index.ts';
 
 function projectService() {
   const loaded = loadConfigFile('config/rewind.yml');
-  if (!loaded.ok) throw new Error(`config/rewind.yml does not load: ${loaded.problems.map((p) => p.message).join('; ')}`);
+  if (!loaded.ok)
+    throw new Error(`config/rewind.yml does not load: ${loaded.problems.map((p) => p.message).join('; ')}`);
   const service = loaded.config.services['prompt-service'];
   if (!service) throw new Error('config/rewind.yml has no prompt-service');
   return service;
@@ -26,9 +32,16 @@ describe('fallbackChainFromConfig', () => {
 
   it('falls back where the bot rolls back to: the version after a failing one is the rollback target', async () => {
     const service = projectService();
-    const chain = fallbackChainFromConfig<string, string>(service, (version) => (version === 'v2.0.0' ? Promise.reject(new Error('bad prompt')) : Promise.resolve(`answer from ${version}`)));
+    const chain = fallbackChainFromConfig<string, string>(service, (version) =>
+      version === 'v2.0.0' ? Promise.reject(new Error('bad prompt')) : Promise.resolve(`answer from ${version}`),
+    );
     const result = await chain.execute('question');
-    const target = chooseTarget({ chain: fallbackVersions(service).map((v) => v.version), from: 'v2.0.0', requested: null, history: [] });
+    const target = chooseTarget({
+      chain: fallbackVersions(service).map((v) => v.version),
+      from: 'v2.0.0',
+      requested: null,
+      history: [],
+    });
     expect(target).toEqual({ ok: true, to: result.version, reason: 'fallback_chain' });
     expect(result.version).toBe('v1.5.0');
   });
@@ -43,7 +56,11 @@ describe('fallbackChainFromConfig', () => {
       ],
       finalMessage: 'Our assistant is resting; please try again in a minute.',
     };
-    const chain = fallbackChainFromConfig<string, string>(service, () => Promise.reject(new Error('model overloaded')), { registry, onFallback: (e) => events.push(e), clock: { now: () => 0 } });
+    const chain = fallbackChainFromConfig<string, string>(
+      service,
+      () => Promise.reject(new Error('model overloaded')),
+      { registry, onFallback: (e) => events.push(e), clock: { now: () => 0 } },
+    );
     const err = await chain.execute('q').catch((e: unknown) => e);
 
     expect(err).toBeInstanceOf(FallbackExhaustedError);

@@ -10,7 +10,7 @@ import { COMMAND } from '../../src/adapters/slack/ids.ts';
 import { bigAlertmanagerBody } from '../support/big-alerts.ts';
 import { settleAndCheck } from './support/checks.ts';
 import { format } from './support/invariants.ts';
-import { ALERT_TOKEN, ALICE, IN_FAULT_SUITE, Rig, type Answer } from './support/rig.ts';
+import { ackText, ALERT_TOKEN, ALICE, IN_FAULT_SUITE, Rig, type Answer } from './support/rig.ts';
 
 let rig: Rig | undefined;
 afterEach(async () => {
@@ -65,16 +65,26 @@ describe.skipIf(!IN_FAULT_SUITE)('three 1 MiB webhooks beside slash commands', (
     const late = answered.filter((c) => c.value.status !== 200 || c.ms >= SLACK_ANSWER_LIMIT_MS);
     expect(late.map((c) => `${c.text}: ${c.value.status} after ${c.ms.toFixed(0)} ms`)).toEqual([]);
     // The answers are the commands' own, not empty acks.
-    const wrong = answered.filter((c) => !String(c.value.body?.text).includes(c.text === 'help' ? '/rollback' : 'prompt-service'));
+    const wrong = answered.filter(
+      (c) => !String(ackText(c.value)).includes(c.text === 'help' ? '/rollback' : 'prompt-service'),
+    );
     expect(wrong.map((c) => `${c.text}: ${JSON.stringify(c.value.body).slice(0, 200)}`)).toEqual([]);
 
     const fingerprints = bodies.flatMap((b) => b.fingerprints);
     const stored = r.read((db) => {
-      const rows = db.prepare(`SELECT fingerprint, incident_id FROM alerts WHERE source = 'alertmanager'`).all() as Array<{ fingerprint: string; incident_id: string | null }>;
+      const rows = db
+        .prepare(`SELECT fingerprint, incident_id FROM alerts WHERE source = 'alertmanager'`)
+        .all() as Array<{ fingerprint: string; incident_id: string | null }>;
       return new Map(rows.map((row) => [row.fingerprint, row.incident_id]));
     });
     expect(fingerprints.filter((fp) => !stored.has(fp))).toEqual([]);
-    const incidents = r.read((db) => db.prepare(`SELECT id, service FROM incidents WHERE status != 'resolved'`).all() as Array<{ id: string; service: string }>);
+    const incidents = r.read(
+      (db) =>
+        db.prepare(`SELECT id, service FROM incidents WHERE status != 'resolved'`).all() as Array<{
+          id: string;
+          service: string;
+        }>,
+    );
     expect(incidents.map((i) => i.service)).toEqual(['prompt-service']);
     expect(new Set(fingerprints.map((fp) => stored.get(fp)))).toEqual(new Set([incidents[0]?.id]));
 

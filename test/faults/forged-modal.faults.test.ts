@@ -18,14 +18,23 @@ afterEach(async () => {
 });
 
 describe.skipIf(!IN_FAULT_SUITE)('a forged confirmation dialog', () => {
-  it('changed service or version: refused with the reason, nothing written or posted; the real one starts', async () => {
+  it('changed service or version: refused with the reason, nothing written or posted; the real one runs', async () => {
     rig = await Rig.start({ scale: 60, config: fastRunbook });
     const r = rig;
     const incident = await openIncident(r);
-    const click = await r.act({ user: LEAD, actionId: ACTION.immediate, value: incident.id, blockId: BLOCK.decisions, messageTs: incident.slack_ts });
+    const click = await r.act({
+      user: LEAD,
+      actionId: ACTION.immediate,
+      value: incident.id,
+      blockId: BLOCK.decisions,
+      messageTs: incident.slack_ts,
+    });
     expect(click.status).toBe(200);
     const opened = await r.until('the confirmation dialog', () => r.slack.callsTo('views.open')[0]);
-    const shown = JSON.parse((opened.args.view as { private_metadata: string }).private_metadata) as Record<string, unknown>;
+    const shown = JSON.parse((opened.args.view as { private_metadata: string }).private_metadata) as Record<
+      string,
+      unknown
+    >;
     expect(shown).toMatchObject({ incidentId: incident.id, service: 'prompt-service', toVersion: 'v1.5.0' });
 
     const threadPosts = () => r.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === incident.slack_ts);
@@ -48,14 +57,27 @@ describe.skipIf(!IN_FAULT_SUITE)('a forged confirmation dialog', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(rollbacksOf(r)).toEqual([]);
     expect(r.kube.writes()).toEqual([]);
-    expect(threadPosts().slice(postsBefore).map((c) => String(c.args.text))).toEqual([]);
-    expect(r.slack.callsTo('chat.postEphemeral').map((c) => String(c.args.text)).filter((t) => t.includes('started. Follow it'))).toEqual([]);
+    expect(
+      threadPosts()
+        .slice(postsBefore)
+        .map((c) => String(c.args.text)),
+    ).toEqual([]);
+    expect(
+      r.slack
+        .callsTo('chat.postEphemeral')
+        .map((c) => String(c.args.text))
+        .filter((t) => t.includes('started. Follow it')),
+    ).toEqual([]);
 
     // The dialog as the bot opened it still works.
     expect((await r.submit(LEAD, VIEW.confirmRollback, JSON.stringify(shown))).status).toBe(200);
     const started = await r.until('the rollback started', () => rollbacksOf(r)[0]);
     expect(started).toMatchObject({ incident_id: incident.id, strategy: 'immediate' });
-    await r.until('the rollback over', () => ['succeeded', 'failed', 'aborted'].includes(rollbacksOf(r)[0]?.status ?? ''), 60_000);
+    await r.until(
+      'the rollback over',
+      () => ['succeeded', 'failed', 'aborted'].includes(rollbacksOf(r)[0]?.status ?? ''),
+      60_000,
+    );
     const { violations } = await settleAndCheck(r);
     expect(violations, format(violations)).toEqual([]);
     expect(rollbacksOf(r).map((x) => x.status)).toEqual(['succeeded']);

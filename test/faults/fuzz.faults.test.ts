@@ -12,7 +12,14 @@
 import { request as httpRequest } from 'node:http';
 import type Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { changedTables, dbState, sampleAlertBodies, sampleSlackDeliveries, signedHeaders, type DbState } from '../support/fuzz/index.ts';
+import {
+  changedTables,
+  dbState,
+  sampleAlertBodies,
+  sampleSlackDeliveries,
+  signedHeaders,
+  type DbState,
+} from '../support/fuzz/index.ts';
 import { ALERT_TOKEN, IN_FAULT_SUITE, LEAD, MALLORY, Rig, SECRET } from './support/rig.ts';
 
 /** Requests per door; FAULTS_FUZZ_RUNS lowers it for a quick local look (CI runs the full 10,000). */
@@ -61,14 +68,24 @@ interface Result {
 function post(request: Request): Promise<Result> {
   return new Promise((resolve) => {
     let status = 0;
-    const req = httpRequest(`${rig.bot.url}${request.path}`, { method: 'POST', headers: { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) }, timeout: 30_000 }, (res) => {
-      status = res.statusCode ?? 0;
-      res.resume();
-      res.on('end', () => resolve({ request, status }));
-      res.on('error', () => resolve({ request, status }));
-    });
+    const req = httpRequest(
+      `${rig.bot.url}${request.path}`,
+      {
+        method: 'POST',
+        headers: { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) },
+        timeout: 30_000,
+      },
+      (res) => {
+        status = res.statusCode ?? 0;
+        res.resume();
+        res.on('end', () => resolve({ request, status }));
+        res.on('error', () => resolve({ request, status }));
+      },
+    );
     req.on('timeout', () => req.destroy(Object.assign(new Error('no answer within 30 s'), { code: 'timeout' })));
-    req.on('error', (err: NodeJS.ErrnoException) => resolve({ request, status, ...(status === 0 ? { error: err.code ?? err.message } : {}) }));
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      resolve({ request, status, ...(status === 0 ? { error: err.code ?? err.message } : {}) }),
+    );
     req.end(request.body);
   });
 }
@@ -109,7 +126,8 @@ function latency(results: Result[]): string {
  * past the limit may meet a reset instead of its 413 (the bot closes while the client still
  * sends); that is counted and printed, not failed.
  */
-const failed = (r: Result) => r.status >= 500 || (r.status === 0 && (r.error === 'timeout' || Buffer.byteLength(r.request.body) <= MAX_BODY_BYTES));
+const failed = (r: Result) =>
+  r.status >= 500 || (r.status === 0 && (r.error === 'timeout' || Buffer.byteLength(r.request.body) <= MAX_BODY_BYTES));
 
 function slackRequests(): Request[] {
   const context = {
@@ -152,28 +170,52 @@ describe.skipIf(!IN_FAULT_SUITE)(`fuzzing the bot process (seed ${SEED})`, () =>
     ['signed Slack deliveries', slackRequests],
     ['alert webhook requests', webhookRequests],
   ] as const) {
-    it(`${RUNS} ${door}: all answered, no 5xx, nothing unhandled, refused ones change nothing, memory bounded`, { timeout: SEND_BUDGET_MS + 60_000 }, async () => {
-      rig = await Rig.start({ scale: 60 });
-      const requests = build();
-      const refused = requests.filter((r) => r.refused);
-      const deadline = Date.now() + SEND_BUDGET_MS;
-      const before = state();
-      const first = await send(refused, deadline);
-      const changed = changedTables(before, state());
-      expect(changed, `${first.length} requests that must be refused changed tables`).toEqual({});
-      const all = [...first, ...(await send(requests.filter((r) => !r.refused), deadline))];
-      console.log(`fuzz: ${all.length} ${door} answered (${latency(all)})`);
-      expect(all.length, `only ${all.length} of ${requests.length} ${door} were answered within ${SEND_BUDGET_MS / 1000} s (${latency(all)}); statuses: ${JSON.stringify(statusCounts(all))}`).toBe(requests.length);
-      const resets = all.filter((r) => r.status === 0 && !failed(r));
-      if (resets.length > 0) console.log(`fuzz: ${resets.length} bodies past the ${MAX_BODY_BYTES}-byte limit met a reset (${resets[0]?.error}) instead of their 413`);
-      const bad = all.filter(failed);
-      expect(bad.length, `answers of 5xx or none:\n${bad.slice(0, 5).map((r) => `${r.status || r.error} ${r.request.path} ${r.request.describe.slice(0, 300)}`).join('\n')}`).toBe(0);
-      expect(rig.bot.unhandled().map((l) => l.raw.slice(0, 300))).toEqual([]);
-      expect(rig.bot.alive() && (await fetch(`${rig.bot.url}/healthz`)).status).toBe(200);
-      await new Promise((r) => setTimeout(r, 3_000));
-      const rss = rig.bot.rssKb();
-      console.log(`fuzz: bot RSS ${Math.round(rss / 1024)} MB after ${RUNS} ${door} and a 3 s pause`);
-      expect(rss, `resident memory after the run (kB), bound ${RSS_LIMIT_KB}`).toBeLessThanOrEqual(RSS_LIMIT_KB);
-    });
+    it(
+      `${RUNS} ${door}: all answered, no 5xx, nothing unhandled, refused ones change nothing, memory bounded`,
+      { timeout: SEND_BUDGET_MS + 60_000 },
+      async () => {
+        rig = await Rig.start({ scale: 60 });
+        const requests = build();
+        const refused = requests.filter((r) => r.refused);
+        const deadline = Date.now() + SEND_BUDGET_MS;
+        const before = state();
+        const first = await send(refused, deadline);
+        const changed = changedTables(before, state());
+        expect(changed, `${first.length} requests that must be refused changed tables`).toEqual({});
+        const all = [
+          ...first,
+          ...(await send(
+            requests.filter((r) => !r.refused),
+            deadline,
+          )),
+        ];
+        console.log(`fuzz: ${all.length} ${door} answered (${latency(all)})`);
+        expect(
+          all.length,
+          `only ${all.length} of ${requests.length} ${door} were answered within ${SEND_BUDGET_MS / 1000} s ` +
+            `(${latency(all)}); statuses: ${JSON.stringify(statusCounts(all))}`,
+        ).toBe(requests.length);
+        const resets = all.filter((r) => r.status === 0 && !failed(r));
+        if (resets.length > 0)
+          console.log(
+            `fuzz: ${resets.length} bodies past the ${MAX_BODY_BYTES}-byte limit met a reset (${resets[0]?.error}) ` +
+              `instead of their 413`,
+          );
+        const bad = all.filter(failed);
+        expect(
+          bad.length,
+          `answers of 5xx or none:\n${bad
+            .slice(0, 5)
+            .map((r) => `${r.status || r.error} ${r.request.path} ${r.request.describe.slice(0, 300)}`)
+            .join('\n')}`,
+        ).toBe(0);
+        expect(rig.bot.unhandled().map((l) => l.raw.slice(0, 300))).toEqual([]);
+        expect(rig.bot.alive() && (await fetch(`${rig.bot.url}/healthz`)).status).toBe(200);
+        await new Promise((r) => setTimeout(r, 3_000));
+        const rss = rig.bot.rssKb();
+        console.log(`fuzz: bot RSS ${Math.round(rss / 1024)} MB after ${RUNS} ${door} and a 3 s pause`);
+        expect(rss, `resident memory after the run (kB), bound ${RSS_LIMIT_KB}`).toBeLessThanOrEqual(RSS_LIMIT_KB);
+      },
+    );
   }
 });

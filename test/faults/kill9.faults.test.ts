@@ -64,9 +64,18 @@ function plan(): Iteration[] {
     const kind = kinds[i % kinds.length] as ScenarioKind;
     if (kind === 'escalation') {
       // Aimed at a level's due time: a kill just before, while, or just after it fires.
-      out.push({ n: i + 1, kind, nearLevel: pick([1, 2] as const), kill: { mode: 'delay', delayMs: Math.round(-0.5 * MIN + random() * 2 * MIN) } });
+      out.push({
+        n: i + 1,
+        kind,
+        nearLevel: pick([1, 2] as const),
+        kill: { mode: 'delay', delayMs: Math.round(-0.5 * MIN + random() * 2 * MIN) },
+      });
     } else if (random() < 0.5) {
-      out.push({ n: i + 1, kind, kill: { mode: 'write', nth: 1 + Math.floor(random() * WRITES[kind]), applied: random() < 0.5 } });
+      out.push({
+        n: i + 1,
+        kind,
+        kill: { mode: 'write', nth: 1 + Math.floor(random() * WRITES[kind]), applied: random() < 0.5 },
+      });
     } else {
       out.push({ n: i + 1, kind, kill: { mode: 'delay', delayMs: Math.round(random() * EXPECTED_MS[kind]) } });
     }
@@ -78,13 +87,23 @@ const ITERATIONS = plan();
 const summary: string[] = [];
 afterAll(() => console.log(`kill -9 suite (seed ${SEED}):\n${summary.join('\n')}`));
 
-/** Drives the scenario up to its last interaction; `incidentId` is null when the kill came first (a drill killed at its fault). */
-async function drive(rig: Rig, it: Iteration, killer: Killer): Promise<{ incidentId: string | null; violations: Violation[] }> {
+/**
+ * Drives the scenario up to its last interaction; `incidentId` is null when the kill came first (a drill killed at its
+ * fault).
+ */
+async function drive(
+  rig: Rig,
+  it: Iteration,
+  killer: Killer,
+): Promise<{ incidentId: string | null; violations: Violation[] }> {
   if (it.kind === 'drill') {
     await runDrill(rig);
     // The fault goes on while /drill run is handled: a kill at the 1st write ends the drill there.
     // The fault is recorded as intended (appliedAt null) before it is written: only a time counts.
-    await rig.until('the drill running with its fault applied, or the kill', () => killer.fired || typeof JSON.parse(drillRow(rig)?.fault_applied ?? '{}').appliedAt === 'number');
+    await rig.until(
+      'the drill running with its fault applied, or the kill',
+      () => killer.fired || typeof JSON.parse(drillRow(rig)?.fault_applied ?? '{}').appliedAt === 'number',
+    );
     if (killer.fired) return { incidentId: null, violations: [] };
   }
   const incident = await openIncident(rig);
@@ -100,10 +119,22 @@ async function drive(rig: Rig, it: Iteration, killer: Killer): Promise<{ inciden
 async function finish(rig: Rig, it: Iteration, incidentId: string | null): Promise<void> {
   const ceiling = rig.real(EXPECTED_MS[it.kind] + 12 * MIN) + 30_000;
   if (it.kind === 'escalation') {
-    await rig.until('escalation levels 1 and 2 on the timeline', () => {
-      const levels = rig.read((db) => db.prepare(`SELECT count(DISTINCT json_extract(detail, '$.level')) AS n FROM timeline_events WHERE kind = 'escalation'`).get() as { n: number });
-      return levels.n >= 2;
-    }, ceiling);
+    await rig.until(
+      'escalation levels 1 and 2 on the timeline',
+      () => {
+        const levels = rig.read(
+          (db) =>
+            db
+              .prepare(
+                `SELECT count(DISTINCT json_extract(detail, '$.level')) AS n FROM timeline_events WHERE kind = ` +
+                  `'escalation'`,
+              )
+              .get() as { n: number },
+        );
+        return levels.n >= 2;
+      },
+      ceiling,
+    );
     const incident = latestIncident(rig);
     if (incident?.slack_ts) await resolveIncident(rig, { id: incident.id, slack_ts: incident.slack_ts });
     return;
@@ -111,10 +142,15 @@ async function finish(rig: Rig, it: Iteration, incidentId: string | null): Promi
   if (it.kind === 'drill') {
     await rig.until('the drill over', () => drillRow(rig)?.status !== 'running', ceiling);
   }
-  if (incidentId) await rig.until('every rollback ended', () => {
-    const rs = rollbacksOf(rig);
-    return rs.length > 0 && rs.every((r) => ['succeeded', 'failed', 'aborted', 'cancelled'].includes(r.status));
-  }, ceiling);
+  if (incidentId)
+    await rig.until(
+      'every rollback ended',
+      () => {
+        const rs = rollbacksOf(rig);
+        return rs.length > 0 && rs.every((r) => ['succeeded', 'failed', 'aborted', 'cancelled'].includes(r.status));
+      },
+      ceiling,
+    );
 }
 
 function resumeViolations(kill: KillReport, resumedWriteAfterMs: number | null | undefined): Violation[] {
@@ -123,14 +159,23 @@ function resumeViolations(kill: KillReport, resumedWriteAfterMs: number | null |
     if (r.afterMs === null || r.afterMs > RESUME_CEILING_MS) {
       v.push({
         invariant: 'work in flight at the kill resumes within seconds of the restart',
-        evidence: `timer ${r.key}, left firing by the killed process, was ${r.afterMs === null ? 'still firing' : `picked up only ${(r.afterMs / MIN).toFixed(1)} scaled minutes`} after the restart (ceiling ${RESUME_CEILING_MS / MIN} min; the claim lease is 5 min)`,
+        evidence:
+          `timer ${r.key}, left firing by the killed process, was ` +
+          `${r.afterMs === null ? 'still firing' : `picked up only ${(r.afterMs / MIN).toFixed(1)} scaled minutes`} ` +
+          `after the restart (ceiling ${RESUME_CEILING_MS / MIN} min; the claim lease is 5 min)`,
       });
     }
   }
   if (resumedWriteAfterMs === null || (resumedWriteAfterMs !== undefined && resumedWriteAfterMs > RESUME_CEILING_MS)) {
+    const when =
+      resumedWriteAfterMs === null
+        ? 'not at all within 10 scaled minutes'
+        : `${(resumedWriteAfterMs / MIN).toFixed(1)} scaled minutes`;
     v.push({
       invariant: 'a rollback resumes within seconds of the restart',
-      evidence: `the write lost with the killed process was sent again ${resumedWriteAfterMs === null ? 'not at all within 10 scaled minutes' : `${(resumedWriteAfterMs / MIN).toFixed(1)} scaled minutes`} after the restart (ceiling ${RESUME_CEILING_MS / MIN} min)`,
+      evidence:
+        `the write lost with the killed process was sent again ${when} ` +
+        `after the restart (ceiling ${RESUME_CEILING_MS / MIN} min)`,
     });
   }
   return v;
@@ -138,7 +183,10 @@ function resumeViolations(kill: KillReport, resumedWriteAfterMs: number | null |
 
 describe.skipIf(!IN_FAULT_SUITE)(`kill -9 at random points (seed ${SEED})`, () => {
   for (const iteration of ITERATIONS) {
-    const near = iteration.nearLevel && iteration.kill.mode === 'delay' ? `kill -9 ${(iteration.kill.delayMs / 1000).toFixed(0)}s (scaled) from escalation level ${iteration.nearLevel}` : null;
+    const near =
+      iteration.nearLevel && iteration.kill.mode === 'delay'
+        ? `kill -9 ${(iteration.kill.delayMs / 1000).toFixed(0)}s (scaled) from escalation level ${iteration.nearLevel}`
+        : null;
     const title = `#${iteration.n} ${iteration.kind}: ${near ?? describeKill(iteration.kill)} (seed ${SEED})`;
     it(title, async () => {
       const started = Date.now();
@@ -153,33 +201,74 @@ describe.skipIf(!IN_FAULT_SUITE)(`kill -9 at random points (seed ${SEED})`, () =
         } else killer.startDelay();
         const kill = await Promise.race([
           killer.done,
-          rig.until<never>('the kill and the restart', () => undefined, rig.real(EXPECTED_MS[iteration.kind] + 5 * MIN) + 30_000),
+          rig.until<never>(
+            'the kill and the restart',
+            () => undefined,
+            rig.real(EXPECTED_MS[iteration.kind] + 5 * MIN) + 30_000,
+          ),
         ]);
         let resumedWriteAfterMs: number | null | undefined;
         // A lost rollback write must be sent again; a lost drill write (the fault never applied) has nothing to redo.
-        if (iteration.kill.mode === 'write' && !iteration.kill.applied && kill.firing.some((t) => t.kind === 'rollback')) {
+        if (
+          iteration.kill.mode === 'write' &&
+          !iteration.kill.applied &&
+          kill.firing.some((t) => t.kind === 'rollback')
+        ) {
           const healthyAt = rig.bot.starts.at(-1)?.healthyAt ?? Date.now();
-          const seen = await rig.until('the lost write sent again', () => (rig.kube.appliedWrites().length > kill.kubeWritesBefore ? Date.now() : undefined), rig.real(10 * MIN)).catch(() => null);
+          const seen = await rig
+            .until(
+              'the lost write sent again',
+              () => (rig.kube.appliedWrites().length > kill.kubeWritesBefore ? Date.now() : undefined),
+              rig.real(10 * MIN),
+            )
+            .catch(() => null);
           resumedWriteAfterMs = seen === null ? null : Math.round((seen - healthyAt) * rig.clock.scale);
         }
         await finish(rig, iteration, incidentId ?? latestIncident(rig)?.id ?? null);
         // The last Slack call before the kill may have been carried out with its answer lost with the process.
-        const { violations: checked, snapshot: s } = await settleAndCheck(rig, { mayRepeat: kill.lastSlackCall ? [kill.lastSlackCall] : [], settleMs: 15_000 });
+        const { violations: checked, snapshot: s } = await settleAndCheck(rig, {
+          mayRepeat: kill.lastSlackCall ? [kill.lastSlackCall] : [],
+          settleMs: 15_000,
+        });
         const violations: Violation[] = [...driving, ...checked, ...resumeViolations(kill, resumedWriteAfterMs)];
-        if (iteration.kind === 'escalation' && incidentId) violations.push(...escalationViolations(s, incidentId, [1, 2]));
+        if (iteration.kind === 'escalation' && incidentId)
+          violations.push(...escalationViolations(s, incidentId, [1, 2]));
         else for (const i of s.incidents) violations.push(...escalationViolations(s, i.id, []));
         const route = routing(rig.kube);
-        if (route.fault !== undefined) violations.push({ invariant: "a drill's fault is removed", evidence: `the VirtualService still holds ${JSON.stringify(route.fault)}` });
+        if (route.fault !== undefined)
+          violations.push({
+            invariant: "a drill's fault is removed",
+            evidence: `the VirtualService still holds ${JSON.stringify(route.fault)}`,
+          });
         if (s.rollbacks.some((r) => r.status === 'succeeded') && route.weights['v1-5-0'] !== 100) {
-          violations.push({ invariant: 'the final routing is right', evidence: `rollback succeeded but route 0 is ${JSON.stringify(route.weights)}` });
+          violations.push({
+            invariant: 'the final routing is right',
+            evidence: `rollback succeeded but route 0 is ${JSON.stringify(route.weights)}`,
+          });
         }
-        for (const d of s.drills.filter((x) => x.status === 'running')) violations.push({ invariant: 'a drill ends', evidence: `${d.id} is still running` });
+        for (const d of s.drills.filter((x) => x.status === 'running'))
+          violations.push({ invariant: 'a drill ends', evidence: `${d.id} is still running` });
 
         const kinds = [...new Set(violations.map((x) => x.invariant))];
-        summary.push(`  #${iteration.n} ${iteration.kind} ${near ?? describeKill(iteration.kill)}: ${kinds.length ? `FAIL (${kinds.join('; ')})` : 'ok'} in ${((Date.now() - started) / 1000).toFixed(1)}s; picked up after restart: ${kill.resumed.map((r) => `${r.key} ${r.afterMs === null ? 'never' : `${(r.afterMs / MIN).toFixed(1)}m`}`).join(', ') || 'nothing in flight'}`);
-        expect(violations, `${title}\n${format(violations)}\n--- bot log (tail):\n${rig.bot.output(undefined, 4_000)}`).toEqual([]);
+        const pickedUp = kill.resumed.map(
+          (r) => `${r.key} ${r.afterMs === null ? 'never' : `${(r.afterMs / MIN).toFixed(1)}m`}`,
+        );
+        summary.push(
+          `  #${iteration.n} ${iteration.kind} ${near ?? describeKill(iteration.kill)}: ` +
+            `${kinds.length ? `FAIL (${kinds.join('; ')})` : 'ok'} in ` +
+            `${((Date.now() - started) / 1000).toFixed(1)}s; picked up after restart: ` +
+            `${pickedUp.join(', ') || 'nothing in flight'}`,
+        );
+        expect(
+          violations,
+          `${title}\n${format(violations)}\n--- bot log (tail):\n${rig.bot.output(undefined, 4_000)}`,
+        ).toEqual([]);
       } catch (err) {
-        if (!summary.some((l) => l.startsWith(`  #${iteration.n} `))) summary.push(`  #${iteration.n} ${iteration.kind} ${near ?? describeKill(iteration.kill)}: ERROR ${String((err as Error).message).split('\n')[0]}`);
+        if (!summary.some((l) => l.startsWith(`  #${iteration.n} `)))
+          summary.push(
+            `  #${iteration.n} ${iteration.kind} ${near ?? describeKill(iteration.kill)}: ERROR ` +
+              `${String((err as Error).message).split('\n')[0]}`,
+          );
         throw err;
       } finally {
         await rig.stop();

@@ -18,11 +18,18 @@ afterEach(async () => {
   rig = undefined;
 });
 
-const DOWN: Array<[string, SlackFault]> = ['chat.postMessage', 'chat.update', 'conversations.open', 'usergroups.users.list', 'chat.getPermalink'].map((m) => [
-  m,
-  { status: 500, times: Infinity },
-]);
-const SUMMARIES = ['queued alert one: p95 latency 4.1 s', 'queued alert two: token cost up 80%', 'queued alert three: refusals 12%'];
+const DOWN: Array<[string, SlackFault]> = [
+  'chat.postMessage',
+  'chat.update',
+  'conversations.open',
+  'usergroups.users.list',
+  'chat.getPermalink',
+].map((m) => [m, { status: 500, times: Infinity }]);
+const SUMMARIES = [
+  'queued alert one: p95 latency 4.1 s',
+  'queued alert two: token cost up 80%',
+  'queued alert three: refusals 12%',
+];
 
 describe.skipIf(!IN_FAULT_SUITE)('kill -9 with Slack messages queued', () => {
   it('every queued message is sent exactly once after the restart', async () => {
@@ -36,30 +43,61 @@ describe.skipIf(!IN_FAULT_SUITE)('kill -9 with Slack messages queued', () => {
       expect(answer.status).toBe(202);
     }
     // Level 1 (15 minutes) fires while Slack is down: its note and its DMs wait with the alert notes.
-    await r.until('escalation level 1 on the timeline', () => r.read((db) => db.prepare(`SELECT 1 AS ok FROM timeline_events WHERE kind = 'escalation' AND incident_id = ?`).get(incident.id)), r.real(16 * MIN) + 10_000);
-    const unsent = () => r.read((db) => db.prepare(`SELECT id, kind FROM outbox WHERE sent_at IS NULL ORDER BY id`).all() as Array<{ id: number; kind: string }>);
-    const queued = await r.until('alert notes and the escalation waiting in the outbox', () => {
-      const rows = unsent();
-      const kinds = new Set(rows.map((row) => row.kind));
-      return kinds.has('alerts') && kinds.has('thread') && kinds.has('escalation_dms') ? rows : undefined;
-    }, 20_000);
+    await r.until(
+      'escalation level 1 on the timeline',
+      () =>
+        r.read((db) =>
+          db
+            .prepare(`SELECT 1 AS ok FROM timeline_events WHERE kind = 'escalation' AND incident_id = ?`)
+            .get(incident.id),
+        ),
+      r.real(16 * MIN) + 10_000,
+    );
+    const unsent = () =>
+      r.read(
+        (db) =>
+          db.prepare(`SELECT id, kind FROM outbox WHERE sent_at IS NULL ORDER BY id`).all() as Array<{
+            id: number;
+            kind: string;
+          }>,
+      );
+    const queued = await r.until(
+      'alert notes and the escalation waiting in the outbox',
+      () => {
+        const rows = unsent();
+        const kinds = new Set(rows.map((row) => row.kind));
+        return kinds.has('alerts') && kinds.has('thread') && kinds.has('escalation_dms') ? rows : undefined;
+      },
+      20_000,
+    );
     const sentBefore = r.slack.callsTo('chat.postMessage').length;
 
     await r.bot.kill9();
     r.slack.clearFaults();
     await r.bot.start();
 
-    await r.until('every queued message sent', () => {
-      const ids = new Set(unsent().map((row) => row.id));
-      return queued.every((row) => !ids.has(row.id));
-    }, 30_000);
+    await r.until(
+      'every queued message sent',
+      () => {
+        const ids = new Set(unsent().map((row) => row.id));
+        return queued.every((row) => !ids.has(row.id));
+      },
+      30_000,
+    );
     // The DMs the escalation expands to, and the head update, once each.
-    const dmSent = () => ESCALATED[1].every((u) => r.slack.callsTo('chat.postMessage').some((c) => c.args.channel === `D0${u}`));
+    const dmSent = () =>
+      ESCALATED[1].every((u) => r.slack.callsTo('chat.postMessage').some((c) => c.args.channel === `D0${u}`));
     await r.until('the escalation DMs', dmSent, 30_000);
 
-    const thread = r.slack.callsTo('chat.postMessage').slice(sentBefore).filter((c) => c.args.thread_ts === incident.slack_ts);
+    const thread = r.slack
+      .callsTo('chat.postMessage')
+      .slice(sentBefore)
+      .filter((c) => c.args.thread_ts === incident.slack_ts);
     for (const summary of SUMMARIES) {
-      expect(thread.filter((c) => JSON.stringify(c.args).includes(summary)), summary).toHaveLength(1);
+      expect(
+        thread.filter((c) => JSON.stringify(c.args).includes(summary)),
+        summary,
+      ).toHaveLength(1);
     }
     // Every escalation level on the timeline (level 2 may fire while this settles) has its note and DMs once.
     const { violations } = await settleAndCheck(r);

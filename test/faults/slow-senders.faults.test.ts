@@ -30,7 +30,7 @@ const SLACK_ANSWER_LIMIT_MS = 3_000;
 const FOUR_MB = Buffer.alloc(4 * 1024 * 1024, 0x78);
 
 describe.skipIf(!IN_FAULT_SUITE)('slow senders and floods against the real process', () => {
-  it('four trickling webhooks cannot keep a small alert waiting, and are cut off with 408 after the body deadline', async () => {
+  it('four trickling webhooks cannot keep a small alert waiting; cut off by 408 at the body deadline', async () => {
     rig = await Rig.start({ scale: 60 });
     const r = rig;
     const port = Number(new URL(r.bot.url).port);
@@ -38,7 +38,11 @@ describe.skipIf(!IN_FAULT_SUITE)('slow senders and floods against the real proce
       slow.push(
         slowRequest(port, {
           path: '/alerts/generic',
-          headers: { authorization: `Bearer ${ALERT_TOKEN}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+          headers: {
+            authorization: `Bearer ${ALERT_TOKEN}`,
+            'content-type': 'application/json',
+            'transfer-encoding': 'chunked',
+          },
           first: '{',
           trickle: { piece: ' ', everyMs: 2_000 },
         }),
@@ -57,41 +61,60 @@ describe.skipIf(!IN_FAULT_SUITE)('slow senders and floods against the real proce
     expect(r.bot.unhandled()).toEqual([]);
   });
 
-  it('two hundred unsigned or stale 4 MB bodies: all refused, signed commands meanwhile answered within 3 s, memory flat', async () => {
-    rig = await Rig.start({ scale: 60 });
-    const r = rig;
-    expect((await r.command(ALICE, COMMAND.rollback, 'help')).status).toBe(200);
-    const idleKb = r.bot.rssKb();
-    let peakKb = idleKb;
-    const sampler = setInterval(() => (peakKb = Math.max(peakKb, r.bot.rssKb())), 50);
+  it(
+    'two hundred unsigned or stale 4 MB bodies: all refused, signed commands meanwhile answered within 3 s, memory ' +
+      'flat',
+    async () => {
+      rig = await Rig.start({ scale: 60 });
+      const r = rig;
+      expect((await r.command(ALICE, COMMAND.rollback, 'help')).status).toBe(200);
+      const idleKb = r.bot.rssKb();
+      let peakKb = idleKb;
+      const sampler = setInterval(() => (peakKb = Math.max(peakKb, r.bot.rssKb())), 50);
 
-    const flood = Array.from({ length: 200 }, (_, i) => {
-      const ts = Math.floor(Date.now() / 1000) - (i % 2 ? 0 : 3_600);
-      const headers = i % 2 ? { 'x-slack-signature': 'v0=00' } : { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature(SECRET, 'x', ts) };
-      return new Promise<string>((resolve) => {
-        const req = request(`${r.bot.url}/slack/events`, { method: 'POST', agent: false, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': FOUR_MB.length, ...headers } }, (res) => {
-          res.resume();
-          resolve(String(res.statusCode));
+      const flood = Array.from({ length: 200 }, (_, i) => {
+        const ts = Math.floor(Date.now() / 1000) - (i % 2 ? 0 : 3_600);
+        const headers =
+          i % 2
+            ? { 'x-slack-signature': 'v0=00' }
+            : { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature(SECRET, 'x', ts) };
+        return new Promise<string>((resolve) => {
+          const req = request(
+            `${r.bot.url}/slack/events`,
+            {
+              method: 'POST',
+              agent: false,
+              headers: {
+                'content-type': 'application/x-www-form-urlencoded',
+                'content-length': FOUR_MB.length,
+                ...headers,
+              },
+            },
+            (res) => {
+              res.resume();
+              resolve(String(res.statusCode));
+            },
+          );
+          // The bot answers and closes while the body is still being written: a reset is a refusal too.
+          req.on('error', () => resolve('reset'));
+          req.end(FOUR_MB);
         });
-        // The bot answers and closes while the body is still being written: a reset is a refusal too.
-        req.on('error', () => resolve('reset'));
-        req.end(FOUR_MB);
       });
-    });
-    const commands: Array<{ status: number; ms: number }> = [];
-    for (let i = 0; i < 20; i++) {
-      const t = performance.now();
-      const answer = await r.command(ALICE, COMMAND.rollback, 'help');
-      commands.push({ status: answer.status, ms: performance.now() - t });
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    const outcomes = await Promise.all(flood);
-    clearInterval(sampler);
+      const commands: Array<{ status: number; ms: number }> = [];
+      for (let i = 0; i < 20; i++) {
+        const t = performance.now();
+        const answer = await r.command(ALICE, COMMAND.rollback, 'help');
+        commands.push({ status: answer.status, ms: performance.now() - t });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const outcomes = await Promise.all(flood);
+      clearInterval(sampler);
 
-    expect(outcomes.filter((o) => o !== '401' && o !== 'reset')).toEqual([]);
-    expect(commands.filter((c) => c.status !== 200 || c.ms >= SLACK_ANSWER_LIMIT_MS)).toEqual([]);
-    // 200 bodies of 4 MB read whole would be 800 MB; refused unread they cost the sockets only.
-    expect(peakKb - idleKb).toBeLessThan(64 * 1024);
-    expect(r.bot.unhandled()).toEqual([]);
-  });
+      expect(outcomes.filter((o) => o !== '401' && o !== 'reset')).toEqual([]);
+      expect(commands.filter((c) => c.status !== 200 || c.ms >= SLACK_ANSWER_LIMIT_MS)).toEqual([]);
+      // 200 bodies of 4 MB read whole would be 800 MB; refused unread they cost the sockets only.
+      expect(peakKb - idleKb).toBeLessThan(64 * 1024);
+      expect(r.bot.unhandled()).toEqual([]);
+    },
+  );
 });

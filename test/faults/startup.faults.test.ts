@@ -27,7 +27,10 @@ describe.skipIf(!IN_FAULT_SUITE)('a start that fails', () => {
     const env = { ...rig.bot.options.env, PORT: String(rig.bot.port), REWIND_DB: join(rig.dir, 'second.db') };
     second = new BotProcess({ ...rig.bot.options, env });
     const exit = await second.startExpectingExit(EXIT_CEILING_MS);
-    expect(exit, `the second bot was still running ${EXIT_CEILING_MS} ms after it failed to start:\n${second.output()}`).not.toBeNull();
+    expect(
+      exit,
+      `the second bot was still running ${EXIT_CEILING_MS} ms after it failed to start:\n${second.output()}`,
+    ).not.toBeNull();
     expect(exit?.code).toBe(1);
     expect(second.output()).toContain(`Cannot listen on port ${rig.bot.port}`);
     expect(second.unhandled()).toEqual([]);
@@ -42,7 +45,11 @@ describe.skipIf(!IN_FAULT_SUITE)('a start that fails', () => {
     second = new BotProcess({ ...rig.bot.options, env: { ...env, SLACK_APP_TOKEN: 'xapp-1-A0REWIND-faults' } });
     const exit = await second.startExpectingExit(EXIT_CEILING_MS);
     const listening = second.lines.find((l) => typeof l.port === 'number' && /listening|ready/.test(String(l.msg)));
-    expect(exit, `the bot was still running ${EXIT_CEILING_MS} ms after Socket Mode was refused${listening ? ` (and had logged ${JSON.stringify(listening.msg)})` : ''}:\n${second.output()}`).not.toBeNull();
+    expect(
+      exit,
+      `the bot was still running ${EXIT_CEILING_MS} ms after Socket Mode was ` +
+        `refused${listening ? ` (and had logged ${JSON.stringify(listening.msg)})` : ''}:\n${second.output()}`,
+    ).not.toBeNull();
     expect(exit?.code).toBe(1);
     expect(second.output()).toMatch(/invalid_auth|Socket Mode|app.level token|SLACK_APP_TOKEN/i);
     expect(second.unhandled()).toEqual([]);

@@ -22,7 +22,9 @@ async function serve(options: (req: IncomingMessage) => ReadBodyOptions): Promis
   server = createServer((req, res) => {
     void readBody(req, options(req)).then((read) => {
       reads.push(read);
-      res.writeHead(200, { connection: 'close' }).end(read.kind === 'complete' ? `complete ${read.body.toString()}` : read.kind);
+      res
+        .writeHead(200, { connection: 'close' })
+        .end(read.kind === 'complete' ? `complete ${read.body.toString()}` : read.kind);
     });
   });
   await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
@@ -31,11 +33,14 @@ async function serve(options: (req: IncomingMessage) => ReadBodyOptions): Promis
 
 function post(port: number, body: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/', headers: { 'content-length': Buffer.byteLength(body) } }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c.toString()));
-      res.on('end', () => resolve(text));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, method: 'POST', path: '/', headers: { 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve(text));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -66,7 +71,11 @@ describe('readBody', () => {
   });
 
   it('time spent waiting in admit does not count against the deadline', async () => {
-    const { port } = await serve(() => ({ limit: 1024, timeoutMs: 100, admit: () => new Promise<boolean>((r) => setTimeout(() => r(true), 400)) }));
+    const { port } = await serve(() => ({
+      limit: 1024,
+      timeoutMs: 100,
+      admit: () => new Promise<boolean>((r) => setTimeout(() => r(true), 400)),
+    }));
     expect(await post(port, 'waited')).toBe('complete waited');
   });
 
@@ -78,7 +87,12 @@ describe('readBody', () => {
 
   it('a body still arriving at the deadline: timeout, with how much had come', async () => {
     const { port, reads } = await serve(() => ({ limit: 1024, timeoutMs: 300 }));
-    const slow = slowRequest(port, { path: '/', headers: { 'content-length': '100' }, first: 'abc', trickle: { piece: 'd', everyMs: 1_000 } });
+    const slow = slowRequest(port, {
+      path: '/',
+      headers: { 'content-length': '100' },
+      first: 'abc',
+      trickle: { piece: 'd', everyMs: 1_000 },
+    });
     await slow.ended;
     expect(slow.status).toBe(200);
     expect(reads).toEqual([{ kind: 'timeout', received: 3 }]);

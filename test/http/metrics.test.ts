@@ -34,7 +34,14 @@ describe('GET /metrics', () => {
       version: '4',
       status: 'firing',
       externalURL: 'http://alertmanager:9093',
-      alerts: [{ status: 'firing', labels: { alertname: 'PromptErrorRate', service: 'prompt-service', severity: 'warning' }, annotations: { summary: 'error rate above 5%' }, startsAt: new Date(T0).toISOString() }],
+      alerts: [
+        {
+          status: 'firing',
+          labels: { alertname: 'PromptErrorRate', service: 'prompt-service', severity: 'warning' },
+          annotations: { summary: 'error rate above 5%' },
+          startsAt: new Date(T0).toISOString(),
+        },
+      ],
     };
     expect((await world.postAlert('alertmanager', alert)).status).toBe(202);
     text = await scrape(world);

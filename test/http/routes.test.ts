@@ -10,14 +10,19 @@ afterEach(async () => {
 });
 
 async function serve(checks: ReadinessCheck[], counts = { open: 2, timers: 5 }) {
-  const registry = createMetricsRegistry({ openIncidents: () => counts.open, pendingTimers: () => counts.timers }, '9.9.9');
+  const registry = createMetricsRegistry(
+    { openIncidents: () => counts.open, pendingTimers: () => counts.timers },
+    '9.9.9',
+  );
   server = await startHttpServer(healthRoutes(checks, registry), 0, '127.0.0.1');
   return `http://127.0.0.1:${server.port}`;
 }
 
 describe('operational routes', () => {
   it('GET /healthz answers ok even when a dependency is not ready', async () => {
-    const base = await serve([{ name: 'slack', check: () => ({ ok: false, detail: 'auth.test failed: invalid_auth' }) }]);
+    const base = await serve([
+      { name: 'slack', check: () => ({ ok: false, detail: 'auth.test failed: invalid_auth' }) },
+    ]);
     const res = await fetch(`${base}/healthz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok' });

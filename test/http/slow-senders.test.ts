@@ -25,7 +25,12 @@ const NOW = Date.UTC(2026, 0, 5, 9, 0, 0);
 const BODY_TIMEOUT_MS = 400;
 const SMALL = JSON.stringify({ service: 'prompt-service', severity: 'warning', summary: 'error rate 7.2% > 5%' });
 /** Short enough to see within a test, ordered as Node requires (headers ≤ request). */
-const TIMEOUTS: ServerTimeouts = { headersTimeout: 300, requestTimeout: 5_000, connectionsCheckingInterval: 50, keepAliveTimeout: 5_000 };
+const TIMEOUTS: ServerTimeouts = {
+  headersTimeout: 300,
+  requestTimeout: 5_000,
+  connectionsCheckingInterval: 50,
+  keepAliveTimeout: 5_000,
+};
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -50,10 +55,20 @@ class HeldSink implements AlertSink {
 type Server = 'bolt' | 'own';
 
 /** The alert routes with a short body deadline on one of the two servers. */
-async function serve(kind: Server, o: { maxBytesInFlight?: number; bodyTimeoutMs?: number } = {}): Promise<{ port: number; sink: HeldSink }> {
+async function serve(
+  kind: Server,
+  o: { maxBytesInFlight?: number; bodyTimeoutMs?: number } = {},
+): Promise<{ port: number; sink: HeldSink }> {
   const sink = new HeldSink();
   const log = createLogger({ level: 'silent' });
-  const routes = alertRoutes({ token: TOKEN, sink, clock: new ManualClock(NOW), log, bodyTimeoutMs: o.bodyTimeoutMs ?? BODY_TIMEOUT_MS, ...(o.maxBytesInFlight ? { maxBytesInFlight: o.maxBytesInFlight } : {}) });
+  const routes = alertRoutes({
+    token: TOKEN,
+    sink,
+    clock: new ManualClock(NOW),
+    log,
+    bodyTimeoutMs: o.bodyTimeoutMs ?? BODY_TIMEOUT_MS,
+    ...(o.maxBytesInFlight ? { maxBytesInFlight: o.maxBytesInFlight } : {}),
+  });
   if (kind === 'own') {
     const server = await startHttpServer(routes, 0, '127.0.0.1', TIMEOUTS);
     cleanups.push(() => server.close());
@@ -63,7 +78,10 @@ async function serve(kind: Server, o: { maxBytesInFlight?: number; bodyTimeoutMs
   return { port: await surface.start(0, '127.0.0.1'), sink };
 }
 
-function httpMode(routes: Parameters<typeof createSlackApp>[0]['routes'], slackBodyTimeoutMs?: number): { surface: SlackSurface; store: Store } {
+function httpMode(
+  routes: Parameters<typeof createSlackApp>[0]['routes'],
+  slackBodyTimeoutMs?: number,
+): { surface: SlackSurface; store: Store } {
   const store = openStore(':memory:');
   const surface = createSlackApp({
     botToken: 'xoxb-slow',
@@ -79,12 +97,19 @@ function httpMode(routes: Parameters<typeof createSlackApp>[0]['routes'], slackB
     serverTimeouts: TIMEOUTS,
     ...(slackBodyTimeoutMs ? { slackBodyTimeoutMs } : {}),
   });
-  cleanups.push(() => store.close(), () => surface.stop());
+  cleanups.push(
+    () => store.close(),
+    () => surface.stop(),
+  );
   return { surface, store };
 }
 
 async function postSmall(port: number): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`http://127.0.0.1:${port}/alerts/generic`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: SMALL });
+  const res = await fetch(`http://127.0.0.1:${port}/alerts/generic`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: SMALL,
+  });
   return { status: res.status, body: await res.json() };
 }
 
@@ -105,26 +130,36 @@ function trickledWebhook(port: number, framing: 'chunked' | 'declared'): SlowReq
 }
 
 describe.each<Server>(['bolt', 'own'])('a webhook body that trickles in (%s server)', (kind) => {
-  it('is answered 408 with the reason and cut off once the deadline passes; a small alert sent meanwhile is 202 at once', async () => {
-    const { port, sink } = await serve(kind);
-    const slow = trickledWebhook(port, 'chunked');
-    await waitFor('the slow body to be under way', () => slow.bodyBytesAtAnswer > 60);
+  it(
+    'is answered 408 with the reason and cut off once the deadline passes; a small alert sent meanwhile is 202 at ' +
+      'once',
+    async () => {
+      const { port, sink } = await serve(kind);
+      const slow = trickledWebhook(port, 'chunked');
+      await waitFor('the slow body to be under way', () => slow.bodyBytesAtAnswer > 60);
 
-    const small = await postSmall(port);
-    expect(small).toEqual({ status: 202, body: { accepted: 1, unknownServices: [] } });
-    // Answered while the slow one still held its connection.
-    expect(slow.status).toBeNull();
+      const small = await postSmall(port);
+      expect(small).toEqual({ status: 202, body: { accepted: 1, unknownServices: [] } });
+      // Answered while the slow one still held its connection.
+      expect(slow.status).toBeNull();
 
-    await slow.ended;
-    expect(slow.status).toBe(408);
-    expect(slow.received).toMatch(/\r\nconnection: close\r\n/i);
-    expect(slow.json()).toEqual({ error: expect.stringMatching(/^body not received in full within 0\.4 s \(\d+ bytes arrived\)$/) });
-    expect(sink.calls.map((c) => c[0]?.summary)).toEqual(['error rate 7.2% > 5%']);
-  });
+      await slow.ended;
+      expect(slow.status).toBe(408);
+      expect(slow.received).toMatch(/\r\nconnection: close\r\n/i);
+      expect(slow.json()).toEqual({
+        error: expect.stringMatching(/^body not received in full within 0\.4 s \(\d+ bytes arrived\)$/),
+      });
+      expect(sink.calls.map((c) => c[0]?.summary)).toEqual(['error rate 7.2% > 5%']);
+    },
+  );
 
   it('slow headers are answered 408 by the server itself, and the connection closed', async () => {
     const { port } = await serve(kind);
-    const slow = slowRequest(port, { path: '/alerts/generic', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'content-length': '2' }, headByteEveryMs: 20 });
+    const slow = slowRequest(port, {
+      path: '/alerts/generic',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'content-length': '2' },
+      headByteEveryMs: 20,
+    });
     cleanups.push(() => slow.stop());
     await slow.ended;
     expect(slow.status).toBe(408);
@@ -133,45 +168,69 @@ describe.each<Server>(['bolt', 'own'])('a webhook body that trickles in (%s serv
 });
 
 describe('many slow senders', () => {
-  it('eight trickling bodies, half declaring 1 MiB, half chunked, hold almost none of the budget: a small alert is answered at once', async () => {
-    // The deadline is far off here: the small alert must get through while they all still send.
-    const { port, sink } = await serve('bolt', { bodyTimeoutMs: 60_000 });
-    const slow = [...Array.from({ length: 4 }, () => trickledWebhook(port, 'declared')), ...Array.from({ length: 4 }, () => trickledWebhook(port, 'chunked'))];
-    await waitFor('every slow body to be under way', () => slow.every((s) => s.bodyBytesAtAnswer > 60));
+  it(
+    'eight trickling bodies, half declaring 1 MiB, half chunked, hold almost none of the budget: a small alert is ' +
+      'answered at once',
+    async () => {
+      // The deadline is far off here: the small alert must get through while they all still send.
+      const { port, sink } = await serve('bolt', { bodyTimeoutMs: 60_000 });
+      const slow = [
+        ...Array.from({ length: 4 }, () => trickledWebhook(port, 'declared')),
+        ...Array.from({ length: 4 }, () => trickledWebhook(port, 'chunked')),
+      ];
+      await waitFor('every slow body to be under way', () => slow.every((s) => s.bodyBytesAtAnswer > 60));
 
-    for (let i = 0; i < 3; i++) expect((await postSmall(port)).status).toBe(202);
-    expect(slow.map((s) => [s.status, s.closed])).toEqual(slow.map(() => [null, false]));
-    expect(sink.calls).toHaveLength(3);
-  });
+      for (let i = 0; i < 3; i++) expect((await postSmall(port)).status).toBe(202);
+      expect(slow.map((s) => [s.status, s.closed])).toEqual(slow.map(() => [null, false]));
+      expect(sink.calls).toHaveLength(3);
+    },
+  );
 
-  it('time a body waits for the budget is not held against it: it is read once room comes back, past its own deadline', async () => {
-    const body = bigAlertmanagerBody({ services: ['prompt-service'], tag: 'waits', maxBytes: 100_000 });
-    // Room for one body and a half; the deadline is ample for sending, short next to the wait below.
-    const { port, sink } = await serve('own', { maxBytesInFlight: Math.floor(body.bytes * 1.5), bodyTimeoutMs: 1_000 });
-    sink.hold = true;
-    const post = () => fetch(`http://127.0.0.1:${port}/alerts/alertmanager`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: body.json });
-    const first = post();
-    await waitFor('the first body to reach the sink', () => sink.calls.length === 1);
-    const second = post();
-    // Well past the second body's deadline while it waits on the first one's commit.
-    await new Promise((r) => setTimeout(r, 2_500));
-    expect(sink.calls).toHaveLength(1);
-    sink.hold = false;
-    sink.releaseAll();
-    expect((await first).status).toBe(202);
-    expect((await second).status).toBe(202);
-    expect(sink.calls.map((c) => c.length)).toEqual([body.alerts, body.alerts]);
-  });
+  it(
+    'time a body waits for the budget is not held against it: it is read once room comes back, past its own ' +
+      'deadline',
+    async () => {
+      const body = bigAlertmanagerBody({ services: ['prompt-service'], tag: 'waits', maxBytes: 100_000 });
+      // Room for one body and a half; the deadline is ample for sending, short next to the wait below.
+      const { port, sink } = await serve('own', {
+        maxBytesInFlight: Math.floor(body.bytes * 1.5),
+        bodyTimeoutMs: 1_000,
+      });
+      sink.hold = true;
+      const post = () =>
+        fetch(`http://127.0.0.1:${port}/alerts/alertmanager`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+          body: body.json,
+        });
+      const first = post();
+      await waitFor('the first body to reach the sink', () => sink.calls.length === 1);
+      const second = post();
+      // Well past the second body's deadline while it waits on the first one's commit.
+      await new Promise((r) => setTimeout(r, 2_500));
+      expect(sink.calls).toHaveLength(1);
+      sink.hold = false;
+      sink.releaseAll();
+      expect((await first).status).toBe(202);
+      expect((await second).status).toBe(202);
+      expect(sink.calls.map((c) => c.length)).toEqual([body.alerts, body.alerts]);
+    },
+  );
 });
 
 describe('a Slack request body that trickles in (HTTP mode)', () => {
-  it('is answered 408 once the gate\'s deadline passes, and the connection closed', async () => {
+  it("is answered 408 once the gate's deadline passes, and the connection closed", async () => {
     const { surface } = httpMode([], BODY_TIMEOUT_MS);
     const port = await surface.start(0, '127.0.0.1');
     const timestamp = nowSeconds();
     const slow = slowRequest(port, {
       path: '/slack/events',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '4096', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature(SECRET, 'x', timestamp) },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'content-length': '4096',
+        'x-slack-request-timestamp': String(timestamp),
+        'x-slack-signature': signature(SECRET, 'x', timestamp),
+      },
       first: 'command=%2Frollback&text=',
       trickle: { piece: 'a', everyMs: 50 },
     });

@@ -21,7 +21,11 @@ describe('KubeCluster and KubeClients', () => {
     const prod = await standIn('token-prod');
     const staging = await standIn('token-staging');
     const prodSvc = prod.seedPromptService({ versions: [V2, V15, V10], context: 'prod' });
-    const stagingSvc = staging.seedPromptService({ versions: [V2, V15, V10], context: 'staging', split: { [V2]: 50, [V15]: 50 } });
+    const stagingSvc = staging.seedPromptService({
+      versions: [V2, V15, V10],
+      context: 'staging',
+      split: { [V2]: 50, [V15]: 50 },
+    });
     const kubeconfigPath = writeKubeconfig([
       { name: 'prod', server: prod.url, token: 'token-prod' },
       { name: 'staging', server: staging.url, token: 'token-staging' },
@@ -46,11 +50,16 @@ describe('KubeCluster and KubeClients', () => {
   test('forService builds once and caches; an unknown service is named with the configured ones', async () => {
     const api = await standIn('token-prod');
     const seeded = api.seedPromptService({ versions: [V2, V15] });
-    const cluster = new KubeCluster({ 'prompt-service': seeded.config('gateway-api') }, { kubeconfigPath: writeKubeconfig([{ name: 'prod', server: api.url, token: 'token-prod' }]) });
+    const cluster = new KubeCluster(
+      { 'prompt-service': seeded.config('gateway-api') },
+      { kubeconfigPath: writeKubeconfig([{ name: 'prod', server: api.url, token: 'token-prod' }]) },
+    );
     const a = cluster.forService('prompt-service');
     expect(cluster.forService('prompt-service')).toBe(a);
     expect(a.router.kind).toBe('gateway-api');
-    expect(() => cluster.forService('billing')).toThrow(new RouterError('no service "billing" in config; configured: prompt-service'));
+    expect(() => cluster.forService('billing')).toThrow(
+      new RouterError('no service "billing" in config; configured: prompt-service'),
+    );
   });
 
   test('a service naming a context the kubeconfig lacks fails with the available contexts', async () => {
@@ -62,7 +71,9 @@ describe('KubeCluster and KubeClients', () => {
     ]);
     const cluster = new KubeCluster({ 'prompt-service': seeded.config('service-selector') }, { kubeconfigPath });
     expect(() => cluster.forService('prompt-service')).toThrow(KubeContextError);
-    expect(() => cluster.forService('prompt-service')).toThrow('kubeconfig context "production" does not exist; available contexts: prod, staging');
+    expect(() => cluster.forService('prompt-service')).toThrow(
+      'kubeconfig context "production" does not exist; available contexts: prod, staging',
+    );
   });
 
   test('without a context the kubeconfig’s current context is used; loadFromDefault honours KUBECONFIG', async () => {
@@ -92,11 +103,18 @@ describe('KubeCluster and KubeClients', () => {
   test('the kubeconfig user’s token is sent; a wrong one is a KubeError 401', async () => {
     const api = await standIn('the-right-token');
     const seeded = api.seedPromptService({ versions: [V2, V15] });
-    const cluster = new KubeCluster({ 'prompt-service': seeded.config('service-selector') }, { kubeconfigPath: writeKubeconfig([{ name: 'prod', server: api.url, token: 'a-wrong-token' }]) });
-    await expect(cluster.forService('prompt-service').router.read()).rejects.toMatchObject({ status: 401, reason: 'Unauthorized', retryable: false });
+    const cluster = new KubeCluster(
+      { 'prompt-service': seeded.config('service-selector') },
+      { kubeconfigPath: writeKubeconfig([{ name: 'prod', server: api.url, token: 'a-wrong-token' }]) },
+    );
+    await expect(cluster.forService('prompt-service').router.read()).rejects.toMatchObject({
+      status: 401,
+      reason: 'Unauthorized',
+      retryable: false,
+    });
   });
 
-  test('a request that outlasts the timeout is a retryable KubeError Timeout; an unreachable server is Unreachable', async () => {
+  test('a timed-out request is a retryable KubeError Timeout; an unreachable server is Unreachable', async () => {
     const api = await standIn('token-prod');
     const seeded = api.seedPromptService({ versions: [V2, V15] });
     const kubeconfigPath = writeKubeconfig([{ name: 'prod', server: api.url, token: 'token-prod' }]);
@@ -104,7 +122,10 @@ describe('KubeCluster and KubeClients', () => {
     // than a few ms that a busy machine can spend on any request. The held request is answered
     // later than that; its delay starts only once it has arrived, after the client's timer, so the
     // client gives up first however late either timer fires.
-    const cluster = new KubeCluster({ 'prompt-service': seeded.config('service-selector') }, { kubeconfigPath, requestTimeoutMs: 1_000 });
+    const cluster = new KubeCluster(
+      { 'prompt-service': seeded.config('service-selector') },
+      { kubeconfigPath, requestTimeoutMs: 1_000 },
+    );
     const { router } = cluster.forService('prompt-service');
     api.delayNext({ method: 'GET' }, { ms: 1_500 });
     const slow = router.read();
@@ -120,6 +141,13 @@ describe('KubeCluster and KubeClients', () => {
 
     await api.close();
     started.splice(started.indexOf(api), 1);
-    await expect(router.read()).rejects.toMatchObject({ status: 0, reason: 'Unreachable', retryable: true, message: expect.stringMatching(/^read Service prompts\/prompt-service failed: the API server could not be reached \(ECONNREFUSED\)$/) });
+    await expect(router.read()).rejects.toMatchObject({
+      status: 0,
+      reason: 'Unreachable',
+      retryable: true,
+      message: expect.stringMatching(
+        /^read Service prompts\/prompt-service failed: the API server could not be reached \(ECONNREFUSED\)$/,
+      ),
+    });
   });
 });

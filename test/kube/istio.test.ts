@@ -20,7 +20,11 @@ describe('istio router', () => {
     world = await kubeWorld('istio', { split: { [V2]: 50, [V15]: 50 } });
     expect(world.router).toMatchObject({ kind: 'istio', allOrNothing: false });
     expect(await world.router.read()).toEqual({ [V2]: 50, [V15]: 50, [V10]: 0 });
-    for (const [n, o] of [[25, 75], [5, 95], [0, 100]] as const) {
+    for (const [n, o] of [
+      [25, 75],
+      [5, 95],
+      [0, 100],
+    ] as const) {
       const before = vs();
       world.api.clearRequests();
       const changes = await world.router.write({ [V2]: n, [V15]: o }, { dryRun: false });
@@ -32,7 +36,12 @@ describe('istio router', () => {
       ]);
       expect(await world.router.read()).toEqual({ [V2]: n, [V15]: o, [V10]: 0 });
     }
-    expect(vs().spec.http[0].route.map((r: { destination: { subset: string }; weight: number }) => [r.destination.subset, r.weight])).toEqual([
+    expect(
+      vs().spec.http[0].route.map((r: { destination: { subset: string }; weight: number }) => [
+        r.destination.subset,
+        r.weight,
+      ]),
+    ).toEqual([
       ['v2-0-0', 0],
       ['v1-5-0', 100],
       ['v1-0-0', 0],
@@ -48,10 +57,12 @@ describe('istio router', () => {
     expect(await world.router.read()).toEqual({ [V2]: 0, [V15]: 100, [V10]: 0 });
   });
 
-  test('a 409 is re-read and retried: GET, PUT(409), GET, PUT — and a drill’s fault added meanwhile is kept', async () => {
+  test('a 409 is re-read and retried: GET, PUT(409), GET, PUT — a drill’s fault added meanwhile is kept', async () => {
     world = await kubeWorld('istio');
     const fault = { abort: { percentage: { value: 20 }, httpStatus: 503 } };
-    world.api.beforeNext({ method: 'PUT', path: PATH }, (api) => api.edit('VirtualService', NS, 'prompt-service', (o) => (o.spec.http[0].fault = fault)));
+    world.api.beforeNext({ method: 'PUT', path: PATH }, (api) =>
+      api.edit('VirtualService', NS, 'prompt-service', (o) => (o.spec.http[0].fault = fault)),
+    );
     await world.router.write({ [V15]: 100 }, { dryRun: false });
     expect(world.api.calls()).toEqual([`GET ${PATH} 200`, `PUT ${PATH} 409`, `GET ${PATH} 200`, `PUT ${PATH} 200`]);
     expect(vs().spec.http[0].fault).toEqual(fault);
@@ -61,7 +72,11 @@ describe('istio router', () => {
   test('a scripted 409 four times in a row ends in a KubeError 409', async () => {
     world = await kubeWorld('istio');
     world.api.failNext({ method: 'PUT', path: PATH }, { status: 409, times: 4 });
-    await expect(world.router.write({ [V15]: 100 }, { dryRun: false })).rejects.toMatchObject({ status: 409, reason: 'Conflict', target: TARGET });
+    await expect(world.router.write({ [V15]: 100 }, { dryRun: false })).rejects.toMatchObject({
+      status: 409,
+      reason: 'Conflict',
+      target: TARGET,
+    });
     expect(world.api.calls()).toEqual(Array.from({ length: 4 }, () => [`GET ${PATH} 200`, `PUT ${PATH} 409`]).flat());
   });
 
@@ -69,25 +84,36 @@ describe('istio router', () => {
     world = await kubeWorld('istio');
     const before = vs();
     const changes = await world.router.write({ [V10]: 100 }, { dryRun: true });
-    expect(changes).toEqual([{ method: 'PUT', target: TARGET, contentType: 'application/json', body: withWeights(before, [0, 0, 100]) }]);
+    expect(changes).toEqual([
+      { method: 'PUT', target: TARGET, contentType: 'application/json', body: withWeights(before, [0, 0, 100]) },
+    ]);
     expect(world.api.calls()).toEqual([`GET ${PATH} 200`]);
     expect(vs()).toEqual(before);
   });
 
   test('a lone destination without a weight takes all traffic; an unknown subset with traffic is refused', async () => {
     world = await kubeWorld('istio');
-    world.api.edit('VirtualService', NS, 'prompt-service', (o) => (o.spec.http[0].route = [{ destination: { host: 'prompt-service-mesh', subset: 'v1-5-0' } }]));
+    world.api.edit(
+      'VirtualService',
+      NS,
+      'prompt-service',
+      (o) => (o.spec.http[0].route = [{ destination: { host: 'prompt-service-mesh', subset: 'v1-5-0' } }]),
+    );
     expect(await world.router.read()).toEqual({ [V2]: 0, [V15]: 100, [V10]: 0 });
     world.api.edit('VirtualService', NS, 'prompt-service', (o) =>
       o.spec.http[0].route.push({ destination: { host: 'prompt-service-mesh', subset: 'experiment' }, weight: 10 }),
     );
-    await expect(world.router.read()).rejects.toThrow(/spec\.http\[0\] also sends traffic to prompt-service-mesh subset experiment \(weight 10\)/);
+    await expect(world.router.read()).rejects.toThrow(
+      /spec\.http\[0\] also sends traffic to prompt-service-mesh subset experiment \(weight 10\)/,
+    );
   });
 
   test('a missing VirtualService is a KubeError 404 with the server’s message', async () => {
     world = await kubeWorld('istio', {}, { config: { router: { kind: 'istio', virtualService: 'gone', route: 0 } } });
     const read = world.router.read();
     await expect(read).rejects.toBeInstanceOf(KubeError);
-    await expect(read).rejects.toThrow('read VirtualService prompts/gone failed: 404 NotFound: virtualservices.networking.istio.io "gone" not found');
+    await expect(read).rejects.toThrow(
+      'read VirtualService prompts/gone failed: 404 NotFound: virtualservices.networking.istio.io "gone" not found',
+    );
   });
 });

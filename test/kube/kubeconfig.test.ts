@@ -47,9 +47,15 @@ describe('KubeClients without a kubeconfig file given', () => {
   it('a KUBECONFIG that cannot be read is named with the reason, not thrown at construction', () => {
     const folder = emptyHome();
     const missing = join(folder, 'nope');
-    expect(new KubeClients({ env: { KUBECONFIG: missing } }).unavailable).toBe(`cannot read the kubeconfig ${missing}: the file does not exist`);
-    expect(new KubeClients({ kubeconfigPath: folder }).unavailable).toBe(`cannot read the kubeconfig ${folder}: it is a directory`);
-    expect(() => new KubeClients({ kubeconfigPath: folder }).forContext('prod')).toThrow(`cannot read the kubeconfig ${folder}: it is a directory`);
+    expect(new KubeClients({ env: { KUBECONFIG: missing } }).unavailable).toBe(
+      `cannot read the kubeconfig ${missing}: the file does not exist`,
+    );
+    expect(new KubeClients({ kubeconfigPath: folder }).unavailable).toBe(
+      `cannot read the kubeconfig ${folder}: it is a directory`,
+    );
+    expect(() => new KubeClients({ kubeconfigPath: folder }).forContext('prod')).toThrow(
+      `cannot read the kubeconfig ${folder}: it is a directory`,
+    );
   });
 
   it('inside a Kubernetes call the reason stays what it is, not "the API server could not be reached"', () => {

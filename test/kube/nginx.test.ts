@@ -11,36 +11,49 @@ afterEach(() => world?.close());
 
 const canary = () => world.api.mustGet('Ingress', NS, 'prompt-service-canary');
 const patchBody = (resourceVersion: string | undefined, weight: string) => ({
-  metadata: { resourceVersion, annotations: { 'nginx.ingress.kubernetes.io/canary': 'true', 'nginx.ingress.kubernetes.io/canary-weight': weight } },
+  metadata: {
+    resourceVersion,
+    annotations: { 'nginx.ingress.kubernetes.io/canary': 'true', 'nginx.ingress.kubernetes.io/canary-weight': weight },
+  },
 });
 
 describe('nginx router (canary Ingress → newest version v2.0.0, main Ingress → v1.5.0)', () => {
-  test('gradual 50 → 25 → 5 → 0: reads both Ingresses, merge-patches the canary weight annotation with the resourceVersion read', async () => {
-    world = await kubeWorld('nginx', { split: { [V2]: 50, [V15]: 50 } });
-    expect(world.router).toMatchObject({ kind: 'nginx', allOrNothing: false });
-    expect(await world.router.read()).toEqual({ [V2]: 50, [V15]: 50, [V10]: 0 });
-    for (const [n, o] of [[25, 75], [5, 95], [0, 100]] as const) {
-      const rv = canary().metadata.resourceVersion;
-      world.api.clearRequests();
-      const changes = await world.router.write({ [V2]: n, [V15]: o }, { dryRun: false });
-      const body = patchBody(rv, String(n));
-      expect(changes).toEqual([{ method: 'PATCH', target: TARGET, contentType: MERGE, body }]);
-      expect(world.api.requests).toEqual([
-        { method: 'GET', path: MAIN, query: {}, contentType: undefined, body: undefined, status: 200 },
-        { method: 'GET', path: CANARY, query: {}, contentType: undefined, body: undefined, status: 200 },
-        { method: 'PATCH', path: CANARY, query: {}, contentType: MERGE, body, status: 200 },
-      ]);
-      expect(canary().metadata.annotations?.['nginx.ingress.kubernetes.io/canary-weight']).toBe(String(n));
-      expect(await world.router.read()).toEqual({ [V2]: n, [V15]: o, [V10]: 0 });
-    }
-  });
+  test(
+    'gradual 50 → 25 → 5 → 0: reads both Ingresses, merge-patches the canary weight annotation with the ' +
+      'resourceVersion read',
+    async () => {
+      world = await kubeWorld('nginx', { split: { [V2]: 50, [V15]: 50 } });
+      expect(world.router).toMatchObject({ kind: 'nginx', allOrNothing: false });
+      expect(await world.router.read()).toEqual({ [V2]: 50, [V15]: 50, [V10]: 0 });
+      for (const [n, o] of [
+        [25, 75],
+        [5, 95],
+        [0, 100],
+      ] as const) {
+        const rv = canary().metadata.resourceVersion;
+        world.api.clearRequests();
+        const changes = await world.router.write({ [V2]: n, [V15]: o }, { dryRun: false });
+        const body = patchBody(rv, String(n));
+        expect(changes).toEqual([{ method: 'PATCH', target: TARGET, contentType: MERGE, body }]);
+        expect(world.api.requests).toEqual([
+          { method: 'GET', path: MAIN, query: {}, contentType: undefined, body: undefined, status: 200 },
+          { method: 'GET', path: CANARY, query: {}, contentType: undefined, body: undefined, status: 200 },
+          { method: 'PATCH', path: CANARY, query: {}, contentType: MERGE, body, status: 200 },
+        ]);
+        expect(canary().metadata.annotations?.['nginx.ingress.kubernetes.io/canary-weight']).toBe(String(n));
+        expect(await world.router.read()).toEqual({ [V2]: n, [V15]: o, [V10]: 0 });
+      }
+    },
+  );
 
   test('an immediate switch sets the canary weight to "0"', async () => {
     world = await kubeWorld('nginx');
     expect(await world.router.read()).toEqual({ [V2]: 100, [V15]: 0, [V10]: 0 });
     const rv = canary().metadata.resourceVersion;
     await world.router.write({ [V2]: 0, [V15]: 100 }, { dryRun: false });
-    expect(world.api.writes().map((r) => [r.method, r.path, r.contentType, r.body])).toEqual([['PATCH', CANARY, MERGE, patchBody(rv, '0')]]);
+    expect(world.api.writes().map((r) => [r.method, r.path, r.contentType, r.body])).toEqual([
+      ['PATCH', CANARY, MERGE, patchBody(rv, '0')],
+    ]);
     expect(await world.router.read()).toEqual({ [V2]: 0, [V15]: 100, [V10]: 0 });
   });
 
@@ -49,7 +62,8 @@ describe('nginx router (canary Ingress → newest version v2.0.0, main Ingress �
     const write = world.router.write({ [V10]: 100 }, { dryRun: false });
     await expect(write).rejects.toBeInstanceOf(RouterError);
     await expect(write).rejects.toThrow(
-      "the nginx router moves traffic only between the main Ingress's version v1.5.0 and the canary Ingress's version v2.0.0; v1.0.0 100% gives traffic to v1.0.0",
+      "the nginx router moves traffic only between the main Ingress's version v1.5.0 and the canary Ingress's " +
+        'version v2.0.0; v1.0.0 100% gives traffic to v1.0.0',
     );
     expect(world.api.writes()).toEqual([]);
   });
@@ -57,7 +71,12 @@ describe('nginx router (canary Ingress → newest version v2.0.0, main Ingress �
   test('the canary is whichever version its Ingress routes to, read from the cluster', async () => {
     world = await kubeWorld('nginx', { split: { [V2]: 30, [V15]: 70 } });
     // Someone re-points the Ingresses: canary → v1.0.0, main → v1.5.0.
-    world.api.edit('Ingress', NS, 'prompt-service-canary', (o) => (o.spec.rules[0].http.paths[0].backend.service.name = 'prompt-service-v1-0-0'));
+    world.api.edit(
+      'Ingress',
+      NS,
+      'prompt-service-canary',
+      (o) => (o.spec.rules[0].http.paths[0].backend.service.name = 'prompt-service-v1-0-0'),
+    );
     expect(await world.router.read()).toEqual({ [V2]: 0, [V15]: 70, [V10]: 30 });
     await world.router.write({ [V15]: 90, [V10]: 10 }, { dryRun: false });
     expect(await world.router.read()).toEqual({ [V2]: 0, [V15]: 90, [V10]: 10 });
@@ -65,23 +84,44 @@ describe('nginx router (canary Ingress → newest version v2.0.0, main Ingress �
 
   test('a canary Ingress without canary: "true" sends it nothing; canary-weight-total scales the weight', async () => {
     world = await kubeWorld('nginx', { split: { [V2]: 40, [V15]: 60 } });
-    world.api.edit('Ingress', NS, 'prompt-service-canary', (o) => (o.metadata.annotations!['nginx.ingress.kubernetes.io/canary'] = 'false'));
+    world.api.edit(
+      'Ingress',
+      NS,
+      'prompt-service-canary',
+      (o) => (o.metadata.annotations!['nginx.ingress.kubernetes.io/canary'] = 'false'),
+    );
     expect(await world.router.read()).toEqual({ [V2]: 0, [V15]: 100, [V10]: 0 });
     world.api.edit('Ingress', NS, 'prompt-service-canary', (o) =>
-      Object.assign(o.metadata.annotations!, { 'nginx.ingress.kubernetes.io/canary': 'true', 'nginx.ingress.kubernetes.io/canary-weight-total': '1000', 'nginx.ingress.kubernetes.io/canary-weight': '250' }),
+      Object.assign(o.metadata.annotations!, {
+        'nginx.ingress.kubernetes.io/canary': 'true',
+        'nginx.ingress.kubernetes.io/canary-weight-total': '1000',
+        'nginx.ingress.kubernetes.io/canary-weight': '250',
+      }),
     );
     expect(await world.router.read()).toEqual({ [V2]: 25, [V15]: 75, [V10]: 0 });
     await world.router.write({ [V2]: 5, [V15]: 95 }, { dryRun: false });
     expect(canary().metadata.annotations?.['nginx.ingress.kubernetes.io/canary-weight']).toBe('50');
   });
 
-  test('an Ingress re-pointed between read and write gives a 409; the retry recomputes from the new state', async () => {
+  test('an Ingress re-pointed between read and write gives 409; the retry recomputes from the new state', async () => {
     world = await kubeWorld('nginx', { split: { [V2]: 50, [V15]: 50 } });
     world.api.beforeNext({ method: 'PATCH', path: CANARY }, (api) =>
-      api.edit('Ingress', NS, 'prompt-service-canary', (o) => (o.metadata.annotations!['nginx.ingress.kubernetes.io/canary-weight'] = '60')),
+      api.edit(
+        'Ingress',
+        NS,
+        'prompt-service-canary',
+        (o) => (o.metadata.annotations!['nginx.ingress.kubernetes.io/canary-weight'] = '60'),
+      ),
     );
     await world.router.write({ [V2]: 25, [V15]: 75 }, { dryRun: false });
-    expect(world.api.calls()).toEqual([`GET ${MAIN} 200`, `GET ${CANARY} 200`, `PATCH ${CANARY} 409`, `GET ${MAIN} 200`, `GET ${CANARY} 200`, `PATCH ${CANARY} 200`]);
+    expect(world.api.calls()).toEqual([
+      `GET ${MAIN} 200`,
+      `GET ${CANARY} 200`,
+      `PATCH ${CANARY} 409`,
+      `GET ${MAIN} 200`,
+      `GET ${CANARY} 200`,
+      `PATCH ${CANARY} 200`,
+    ]);
     expect(await world.router.read()).toEqual({ [V2]: 25, [V15]: 75, [V10]: 0 });
   });
 
@@ -89,16 +129,24 @@ describe('nginx router (canary Ingress → newest version v2.0.0, main Ingress �
     world = await kubeWorld('nginx');
     const before = canary();
     const changes = await world.router.write({ [V15]: 100 }, { dryRun: true });
-    expect(changes).toEqual([{ method: 'PATCH', target: TARGET, contentType: MERGE, body: patchBody(before.metadata.resourceVersion, '0') }]);
+    expect(changes).toEqual([
+      { method: 'PATCH', target: TARGET, contentType: MERGE, body: patchBody(before.metadata.resourceVersion, '0') },
+    ]);
     expect(world.api.calls()).toEqual([`GET ${MAIN} 200`, `GET ${CANARY} 200`]);
     expect(canary()).toEqual(before);
   });
 
   test('an Ingress routing to a Service that is no version’s backend is named', async () => {
     world = await kubeWorld('nginx');
-    world.api.edit('Ingress', NS, 'prompt-service', (o) => (o.spec.rules[0].http.paths[0].backend.service.name = 'something-else'));
+    world.api.edit(
+      'Ingress',
+      NS,
+      'prompt-service',
+      (o) => (o.spec.rules[0].http.paths[0].backend.service.name = 'something-else'),
+    );
     await expect(world.router.read()).rejects.toThrow(
-      'Ingress prompts/prompt-service routes to Service something-else, which is not the backend of any configured version of prompt-service; set versions[].backend to the Service each version runs behind',
+      'Ingress prompts/prompt-service routes to Service something-else, which is not the backend of any configured ' +
+        'version of prompt-service; set versions[].backend to the Service each version runs behind',
     );
   });
 });

@@ -35,13 +35,39 @@ describe('replicas router', () => {
       world.api.clearRequests();
       const changes = await world.router.write({ [V2]: split[0]!, [V15]: split[1]! }, { dryRun: false });
       expect(changes).toEqual([
-        { method: 'PATCH', target: `Deployment ${NS}/${D15}`, contentType: JSON_PATCH, body: scaleTo(from[1]!, to[1]!) },
+        {
+          method: 'PATCH',
+          target: `Deployment ${NS}/${D15}`,
+          contentType: JSON_PATCH,
+          body: scaleTo(from[1]!, to[1]!),
+        },
         { method: 'PATCH', target: `Deployment ${NS}/${D2}`, contentType: JSON_PATCH, body: scaleTo(from[0]!, to[0]!) },
       ]);
       expect(world.api.requests).toEqual([
-        ...[D2, D15, D10].map((d) => ({ method: 'GET', path: scalePath(d), query: {}, contentType: undefined, body: undefined, status: 200 })),
-        { method: 'PATCH', path: scalePath(D15), query: {}, contentType: JSON_PATCH, body: scaleTo(from[1]!, to[1]!), status: 200 },
-        { method: 'PATCH', path: scalePath(D2), query: {}, contentType: JSON_PATCH, body: scaleTo(from[0]!, to[0]!), status: 200 },
+        ...[D2, D15, D10].map((d) => ({
+          method: 'GET',
+          path: scalePath(d),
+          query: {},
+          contentType: undefined,
+          body: undefined,
+          status: 200,
+        })),
+        {
+          method: 'PATCH',
+          path: scalePath(D15),
+          query: {},
+          contentType: JSON_PATCH,
+          body: scaleTo(from[1]!, to[1]!),
+          status: 200,
+        },
+        {
+          method: 'PATCH',
+          path: scalePath(D2),
+          query: {},
+          contentType: JSON_PATCH,
+          body: scaleTo(from[0]!, to[0]!),
+          status: 200,
+        },
       ]);
       expect([replicasOf(D2), replicasOf(D15), replicasOf(D10)]).toEqual([...to, 0]);
       expect(await world.router.read()).toEqual({ [V2]: split[0], [V15]: split[1], [V10]: 0 });
@@ -52,7 +78,13 @@ describe('replicas router', () => {
   });
 
   test('an immediate switch moves every replica to the target version', async () => {
-    world = await kubeWorld('replicas', { versions: [{ version: V2, replicas: 4 }, { version: V15, replicas: 0 }, { version: V10, replicas: 0 }] });
+    world = await kubeWorld('replicas', {
+      versions: [
+        { version: V2, replicas: 4 },
+        { version: V15, replicas: 0 },
+        { version: V10, replicas: 0 },
+      ],
+    });
     expect(await world.router.read()).toEqual({ [V2]: 100, [V15]: 0, [V10]: 0 });
     await world.router.write({ [V15]: 100 }, { dryRun: false });
     expect(world.api.writes().map((r) => [r.path, r.body])).toEqual([
@@ -63,7 +95,13 @@ describe('replicas router', () => {
   });
 
   test('a version with a weight keeps at least one replica, even when its share rounds to 0', async () => {
-    world = await kubeWorld('replicas', { versions: [{ version: V2, replicas: 2 }, { version: V15, replicas: 2 }, { version: V10, replicas: 0 }] });
+    world = await kubeWorld('replicas', {
+      versions: [
+        { version: V2, replicas: 2 },
+        { version: V15, replicas: 2 },
+        { version: V10, replicas: 0 },
+      ],
+    });
     await world.router.write({ [V2]: 5, [V15]: 95 }, { dryRun: false });
     expect([replicasOf(D2), replicasOf(D15), replicasOf(D10)]).toEqual([1, 3, 0]);
     // 4 replicas cannot show 5 %: read gives the real share.
@@ -75,7 +113,11 @@ describe('replicas router', () => {
     expect(allocateReplicas({ a: 3, b: 0, c: 0 }, { a: 1, b: 1, c: 98 })).toEqual({ a: 1, b: 1, c: 1 });
     expect(allocateReplicas({ a: 1, b: 0 }, { a: 50, b: 50 })).toEqual({ a: 1, b: 1 });
     expect(allocateReplicas({ a: 7, b: 0 }, { a: 0, b: 100 })).toEqual({ a: 0, b: 7 });
-    for (const split of [{ a: 1, b: 99 }, { a: 33, b: 67 }, { a: 99, b: 1 }]) {
+    for (const split of [
+      { a: 1, b: 99 },
+      { a: 33, b: 67 },
+      { a: 99, b: 1 },
+    ]) {
       const out = allocateReplicas({ a: 3, b: 2 }, split);
       expect(out.a! + out.b!).toBe(5);
       expect(out.a).toBeGreaterThanOrEqual(1);
@@ -96,11 +138,15 @@ describe('replicas router', () => {
 
   test('a Deployment scaled by someone else in between fails the test op (422) and is not overwritten', async () => {
     world = await kubeWorld('replicas', { versions: tenTenZero });
-    world.api.beforeNext({ method: 'PATCH', path: scalePath(D15) }, (api) => api.edit('Deployment', NS, D15, (d) => (d.spec.replicas = 12)));
+    world.api.beforeNext({ method: 'PATCH', path: scalePath(D15) }, (api) =>
+      api.edit('Deployment', NS, D15, (d) => (d.spec.replicas = 12)),
+    );
     await expect(world.router.write({ [V2]: 25, [V15]: 75 }, { dryRun: false })).rejects.toMatchObject({
       status: 422,
       target: `Deployment ${NS}/${D15}`,
-      message: expect.stringMatching(/^Deployment prompts\/prompt-service-v1-5-0 was scaled by someone else since it was read \(expected 10 replicas\), so it was left alone; read the split again and retry/),
+      message: expect.stringMatching(
+        /^Deployment prompts\/prompt-service-v1-5-0 was scaled by someone else since it was read \(expected 10 replicas\), so it was left alone; read the split again and retry/,
+      ),
     });
     expect(world.api.calls().slice(3)).toEqual([`PATCH ${scalePath(D15)} 422`]);
     expect([replicasOf(D2), replicasOf(D15)]).toEqual([10, 12]);
@@ -108,6 +154,9 @@ describe('replicas router', () => {
 
   test('no replicas anywhere is reported on read', async () => {
     world = await kubeWorld('replicas', { replicas: 0 });
-    await expect(world.router.read()).rejects.toThrow('no version of prompt-service has any replicas (v2.0.0, v1.5.0, v1.0.0 are all scaled to 0), so no traffic is served');
+    await expect(world.router.read()).rejects.toThrow(
+      'no version of prompt-service has any replicas (v2.0.0, v1.5.0, v1.0.0 are all scaled to 0), so no traffic is ' +
+        'served',
+    );
   });
 });

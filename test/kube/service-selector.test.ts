@@ -16,9 +16,28 @@ describe('service-selector router', () => {
     const changes = await world.router.write({ [V2]: 0, [V15]: 100 }, { dryRun: false });
 
     const body = { spec: { selector: { version: V15 } } };
-    expect(changes).toEqual([{ method: 'PATCH', target: `Service ${NS}/prompt-service`, contentType: 'application/strategic-merge-patch+json', body }]);
-    expect(world.api.requests).toEqual([{ method: 'PATCH', path: SERVICE_PATH, query: {}, contentType: 'application/strategic-merge-patch+json', body, status: 200 }]);
-    expect(world.api.mustGet('Service', NS, 'prompt-service').spec.selector).toEqual({ app: 'prompt-service', version: V15 });
+    expect(changes).toEqual([
+      {
+        method: 'PATCH',
+        target: `Service ${NS}/prompt-service`,
+        contentType: 'application/strategic-merge-patch+json',
+        body,
+      },
+    ]);
+    expect(world.api.requests).toEqual([
+      {
+        method: 'PATCH',
+        path: SERVICE_PATH,
+        query: {},
+        contentType: 'application/strategic-merge-patch+json',
+        body,
+        status: 200,
+      },
+    ]);
+    expect(world.api.mustGet('Service', NS, 'prompt-service').spec.selector).toEqual({
+      app: 'prompt-service',
+      version: V15,
+    });
     expect(await world.router.read()).toEqual({ [V2]: 0, [V15]: 100, [V10]: 0 });
   });
 
@@ -26,15 +45,20 @@ describe('service-selector router', () => {
     world = await kubeWorld('service-selector');
     const write = world.router.write({ [V2]: 25, [V15]: 75 }, { dryRun: false });
     await expect(write).rejects.toBeInstanceOf(RouterError);
-    await expect(write).rejects.toThrow(/switches all traffic at once \(blue-green\) and cannot send v2\.0\.0 25%, v1\.5\.0 75%/);
+    await expect(write).rejects.toThrow(
+      /switches all traffic at once \(blue-green\) and cannot send v2\.0\.0 25%, v1\.5\.0 75%/,
+    );
     expect(world.api.requests).toEqual([]);
   });
 
   test('splits that do not add up or name unknown versions are refused', async () => {
     world = await kubeWorld('service-selector');
-    await expect(world.router.write({ [V15]: 90 }, { dryRun: false })).rejects.toThrow('the split v1.5.0 90% adds up to 90%, not 100%');
+    await expect(world.router.write({ [V15]: 90 }, { dryRun: false })).rejects.toThrow(
+      'the split v1.5.0 90% adds up to 90%, not 100%',
+    );
     await expect(world.router.write({ 'v9.9.9': 100 }, { dryRun: false })).rejects.toThrow(
-      'the split names "v9.9.9", not configured for service prompt-service; configured versions: v2.0.0, v1.5.0, v1.0.0',
+      'the split names "v9.9.9", not configured for service prompt-service; configured versions: v2.0.0, v1.5.0, ' +
+        'v1.0.0',
     );
     expect(world.api.requests).toEqual([]);
   });
@@ -43,23 +67,42 @@ describe('service-selector router', () => {
     world = await kubeWorld('service-selector');
     const before = world.api.mustGet('Service', NS, 'prompt-service');
     const changes = await world.router.write({ [V10]: 100 }, { dryRun: true });
-    expect(changes).toEqual([{ method: 'PATCH', target: `Service ${NS}/prompt-service`, contentType: 'application/strategic-merge-patch+json', body: { spec: { selector: { version: V10 } } } }]);
+    expect(changes).toEqual([
+      {
+        method: 'PATCH',
+        target: `Service ${NS}/prompt-service`,
+        contentType: 'application/strategic-merge-patch+json',
+        body: { spec: { selector: { version: V10 } } },
+      },
+    ]);
     expect(world.api.requests).toEqual([]);
     expect(world.api.mustGet('Service', NS, 'prompt-service')).toEqual(before);
   });
 
   test('a selector naming an unconfigured version, or no version, is reported on read', async () => {
     world = await kubeWorld('service-selector');
-    world.api.edit('Service', NS, 'prompt-service', (s) => (s.spec.selector = { app: 'prompt-service', version: 'v0.9.0' }));
+    world.api.edit(
+      'Service',
+      NS,
+      'prompt-service',
+      (s) => (s.spec.selector = { app: 'prompt-service', version: 'v0.9.0' }),
+    );
     await expect(world.router.read()).rejects.toThrow(
-      'Service prompts/prompt-service selects version=v0.9.0, which is not a configured version of prompt-service (configured: v2.0.0, v1.5.0, v1.0.0)',
+      'Service prompts/prompt-service selects version=v0.9.0, which is not a configured version of prompt-service ' +
+        '(configured: v2.0.0, v1.5.0, v1.0.0)',
     );
     world.api.edit('Service', NS, 'prompt-service', (s) => (s.spec.selector = { app: 'prompt-service' }));
-    await expect(world.router.read()).rejects.toThrow('Service prompts/prompt-service has no "version" key in spec.selector');
+    await expect(world.router.read()).rejects.toThrow(
+      'Service prompts/prompt-service has no "version" key in spec.selector',
+    );
   });
 
   test('a missing Service is a KubeError 404 naming it', async () => {
-    world = await kubeWorld('service-selector', {}, { config: { router: { kind: 'service-selector', service: 'no-such-service' } } });
+    world = await kubeWorld(
+      'service-selector',
+      {},
+      { config: { router: { kind: 'service-selector', service: 'no-such-service' } } },
+    );
     const read = world.router.read();
     await expect(read).rejects.toBeInstanceOf(KubeError);
     await expect(read).rejects.toMatchObject({
@@ -69,12 +112,18 @@ describe('service-selector router', () => {
       message: 'read Service prompts/no-such-service failed: 404 NotFound: services "no-such-service" not found',
       retryable: false,
     });
-    await expect(world.router.write({ [V15]: 100 }, { dryRun: false })).rejects.toMatchObject({ status: 404, target: 'Service prompts/no-such-service' });
+    await expect(world.router.write({ [V15]: 100 }, { dryRun: false })).rejects.toMatchObject({
+      status: 404,
+      target: 'Service prompts/no-such-service',
+    });
   });
 
   test('a 500 on the patch surfaces as a retryable KubeError, sent once (retries are the engine’s)', async () => {
     world = await kubeWorld('service-selector');
-    world.api.failNext({ method: 'PATCH', path: SERVICE_PATH }, { status: 500, message: 'etcdserver: request timed out' });
+    world.api.failNext(
+      { method: 'PATCH', path: SERVICE_PATH },
+      { status: 500, message: 'etcdserver: request timed out' },
+    );
     await expect(world.router.write({ [V15]: 100 }, { dryRun: false })).rejects.toMatchObject({
       status: 500,
       reason: 'InternalError',

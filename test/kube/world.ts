@@ -34,7 +34,10 @@ export async function kubeWorld(
   const seeded = api.seedPromptService({ versions: VERSIONS, namespace: NS, context: 'prod', ...seed });
   const kubeconfigPath = writeKubeconfig([{ name: 'prod', server: api.url, token: 'token-prod' }]);
   const config = seeded.config(kind, options.config);
-  const cluster = new KubeCluster({ 'prompt-service': config }, new KubeClients({ kubeconfigPath, requestTimeoutMs: options.requestTimeoutMs ?? 5_000 }));
+  const cluster = new KubeCluster(
+    { 'prompt-service': config },
+    new KubeClients({ kubeconfigPath, requestTimeoutMs: options.requestTimeoutMs ?? 5_000 }),
+  );
   const { router, checks } = cluster.forService('prompt-service');
   api.clearRequests();
   return { api, seeded, config, cluster, router, checks, close: () => api.close() };

@@ -73,9 +73,21 @@ export async function startFakePrometheus(): Promise<FakePrometheus> {
     }
     if (u.pathname.endsWith('/api/v1/query_range')) {
       const [start, end, step] = [params.start, params.end, params.step].map((p) => Math.round(Number(p) * 1000));
-      if (!(step! > 0)) return send(res, 400, badData('invalid parameter "step": zero or negative query resolution step widths are not accepted'));
+      if (!(step! > 0))
+        return send(
+          res,
+          400,
+          badData('invalid parameter "step": zero or negative query resolution step widths are not accepted'),
+        );
       if ((end! - start!) / step! > 11000) {
-        return send(res, 400, badData('exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)'));
+        return send(
+          res,
+          400,
+          badData(
+            'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution ' +
+              '(?step=XX)',
+          ),
+        );
       }
       const perSeries: Array<Array<[number, string]>> = [];
       for (let t = start!; t <= end!; t += step!) {

@@ -22,7 +22,8 @@ beforeEach(async () => {
     requests.push(u);
     const metric = decodeURIComponent(u.pathname.split('/').pop() ?? '');
     const queue = answers.get(metric) ?? [];
-    const answer = queue.length > 1 ? queue.shift()! : queue[0] ?? { status: 404, body: { error: `no metric ${metric}` } };
+    const answer =
+      queue.length > 1 ? queue.shift()! : (queue[0] ?? { status: 404, body: { error: `no metric ${metric}` } });
     res.writeHead(answer.status, { 'content-type': 'application/json' });
     res.end(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
   });
@@ -47,20 +48,39 @@ function source(extra: Partial<HttpJsonOptions> = {}) {
 const ok = (body: unknown) => [{ status: 200, body }];
 
 describe('http-json metrics', () => {
-  test('GETs one URL per service metric with $metric, $service, $version, $window URL-encoded, and reads the number at the path', async () => {
-    const values = { error_rate: 0.12, availability: 0.97, p50_latency: 300, p95_latency: 2500, p99_latency: 9000, hallucination_rate: 0.01 };
-    for (const [m, v] of Object.entries(values)) api.answers.set(m, ok({ value: v, unit: 'ratio' }));
-    const { s, rec } = source();
-    expect(await s.sample('checkout', 'v2.0.0+build 7', 300_000)).toEqual(values);
-    expect(api.requests.map((u) => u.pathname).sort()).toEqual(Object.keys(values).map((m) => `/api/metrics/${m}`).sort());
-    // user_complaints is Rewind's own count, not the monitoring API's.
-    expect(api.requests.every((u) => u.search === '?service=checkout&version=v2.0.0%2Bbuild%207&window=5m')).toBe(true);
-    expect(rec.lines).toEqual([]);
-    expect('range' in s).toBe(false);
-  });
+  test(
+    'GETs one URL per service metric with $metric, $service, $version, $window URL-encoded, and reads the number at ' +
+      'the path',
+    async () => {
+      const values = {
+        error_rate: 0.12,
+        availability: 0.97,
+        p50_latency: 300,
+        p95_latency: 2500,
+        p99_latency: 9000,
+        hallucination_rate: 0.01,
+      };
+      for (const [m, v] of Object.entries(values)) api.answers.set(m, ok({ value: v, unit: 'ratio' }));
+      const { s, rec } = source();
+      expect(await s.sample('checkout', 'v2.0.0+build 7', 300_000)).toEqual(values);
+      expect(api.requests.map((u) => u.pathname).sort()).toEqual(
+        Object.keys(values)
+          .map((m) => `/api/metrics/${m}`)
+          .sort(),
+      );
+      // user_complaints is Rewind's own count, not the monitoring API's.
+      expect(api.requests.every((u) => u.search === '?service=checkout&version=v2.0.0%2Bbuild%207&window=5m')).toBe(
+        true,
+      );
+      expect(rec.lines).toEqual([]);
+      expect('range' in s).toBe(false);
+    },
+  );
 
   test('fillUrl encodes every placeholder', () => {
-    expect(fillUrl('http://m/$metric/$service?v=$version&w=$window', 'p99_latency', 'a/b', 'v1&x=2', 90_000)).toBe('http://m/p99_latency/a%2Fb?v=v1%26x%3D2&w=90s');
+    expect(fillUrl('http://m/$metric/$service?v=$version&w=$window', 'p99_latency', 'a/b', 'v1&x=2', 90_000)).toBe(
+      'http://m/p99_latency/a%2Fb?v=v1%26x%3D2&w=90s',
+    );
   });
 
   test('paths with dots and array indexes; numbers sent as strings are read too', async () => {
@@ -79,11 +99,13 @@ describe('http-json metrics', () => {
     expect(parseJsonPath('data.value')).toEqual(['data', 'value']);
     expect(parseJsonPath('data.results[0].value')).toEqual(['data', 'results', 0, 'value']);
     for (const bad of ['', 'data..value', 'data[x]', 'data.', '.value', 'a b']) {
-      expect(() => parseJsonPath(bad)).toThrow(`metrics.httpJson.path "${bad}" is not a dot path such as value, data.value or data.results[0].value`);
+      expect(() => parseJsonPath(bad)).toThrow(
+        `metrics.httpJson.path "${bad}" is not a dot path such as value, data.value or data.results[0].value`,
+      );
     }
   });
 
-  test('null and NaN are no data; a missing path or a non-number is malformed; each is absent and reported once', async () => {
+  test('null/NaN are no data; a missing path or a non-number is malformed; each is absent, reported once', async () => {
     api.answers.set('error_rate', ok({ value: null }));
     api.answers.set('availability', ok({ value: 'NaN' }));
     api.answers.set('p50_latency', ok({ data: { value: 1 } }));
@@ -95,13 +117,16 @@ describe('http-json metrics', () => {
     expect(reasons).toEqual({
       error_rate: 'the answer has null at value',
       availability: 'the answer has NaN at value',
-      p50_latency: 'the answer has nothing at value (metrics.httpJson.path is value): "{"data":{"value":1}}" (2 attempts)',
+      p50_latency:
+        'the answer has nothing at value (metrics.httpJson.path is value): "{"data":{"value":1}}" (2 attempts)',
       p95_latency: 'the answer has "slow" at value, not a number (2 attempts)',
     });
     expect(rec.lines).toHaveLength(4);
     // No data is an answer, not a failure: asked once per sample. Malformed answers were retried.
     const count = (m: string) => api.requests.filter((u) => u.pathname.endsWith(`/${m}`)).length;
-    expect([count('error_rate'), count('availability'), count('p50_latency'), count('p95_latency')]).toEqual([2, 2, 4, 4]);
+    expect([count('error_rate'), count('availability'), count('p50_latency'), count('p95_latency')]).toEqual([
+      2, 2, 4, 4,
+    ]);
   });
 
   test('a 500 is retried twice and reported once; recovery is logged once; a 404 is not retried', async () => {
@@ -118,8 +143,10 @@ describe('http-json metrics', () => {
     expect(api.requests.filter((u) => u.pathname.endsWith('/p99_latency'))).toHaveLength(2);
     // The 404 is reported at once; the 500s only after their retries.
     expect(rec.text()).toEqual([
-      'warn: p99_latency of checkout v3.1.0 cannot be read: the monitoring API answered 404: "{"error":"no metric p99_latency"}". It counts as unknown, never as healthy, until it reads again',
-      'warn: error_rate of checkout v3.1.0 cannot be read: the monitoring API answered 500: "down" (3 attempts). It counts as unknown, never as healthy, until it reads again',
+      'warn: p99_latency of checkout v3.1.0 cannot be read: the monitoring API answered 404: "{"error":"no metric ' +
+        'p99_latency"}". It counts as unknown, never as healthy, until it reads again',
+      'warn: error_rate of checkout v3.1.0 cannot be read: the monitoring API answered 500: "down" (3 attempts). It ' +
+        'counts as unknown, never as healthy, until it reads again',
       'info: error_rate of checkout v3.1.0 is readable again',
     ]);
   });
@@ -128,7 +155,9 @@ describe('http-json metrics', () => {
     api.answers.set('error_rate', ok('<html>login</html>'));
     const { s, rec } = source({ metrics: ['error_rate'] });
     expect(await s.sample('checkout', 'v3.1.0', 300_000)).toEqual({});
-    expect(rec.lines.map((l) => l.details.reason)).toEqual(['the monitoring API answered a body that is not JSON: "<html>login</html>" (3 attempts)']);
+    expect(rec.lines.map((l) => l.details.reason)).toEqual([
+      'the monitoring API answered a body that is not JSON: "<html>login</html>" (3 attempts)',
+    ]);
   });
 
   test('an injected fetch is used instead of the global one', async () => {
@@ -137,7 +166,11 @@ describe('http-json metrics', () => {
       seen.push(String(url));
       return new Response(JSON.stringify({ value: 0.5 }), { status: 200 });
     }) as typeof globalThis.fetch;
-    const { s } = source({ url: 'http://monitoring/api/metrics/$metric?service=$service', fetch, metrics: ['error_rate'] });
+    const { s } = source({
+      url: 'http://monitoring/api/metrics/$metric?service=$service',
+      fetch,
+      metrics: ['error_rate'],
+    });
     expect(await s.sample('checkout', 'v3.1.0', 60_000)).toEqual({ error_rate: 0.5 });
     expect(seen).toEqual(['http://monitoring/api/metrics/error_rate?service=checkout']);
     expect(api.requests).toHaveLength(0);

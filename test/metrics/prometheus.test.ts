@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { PrometheusMetrics, fillQuery, promDuration, type PrometheusOptions } from '../../src/adapters/metrics/prometheus.ts';
+import {
+  PrometheusMetrics,
+  fillQuery,
+  promDuration,
+  type PrometheusOptions,
+} from '../../src/adapters/metrics/prometheus.ts';
 import { closedPort, startFakePrometheus, type FakePrometheus } from './fake-prometheus.ts';
 import { T0, configWith, fixedClock, recordingLog, referenceQueries } from './support.ts';
 
@@ -14,7 +19,15 @@ const Q = referenceQueries('checkout', 'v3.1.0', '5m');
 
 function source(extra: Partial<PrometheusOptions> = {}) {
   const rec = recordingLog();
-  const p = new PrometheusMetrics({ url: prom.url, queries, rangeWindowMs: 300_000, clock: fixedClock(), log: rec.log, backoffMs: 5, ...extra });
+  const p = new PrometheusMetrics({
+    url: prom.url,
+    queries,
+    rangeWindowMs: 300_000,
+    clock: fixedClock(),
+    log: rec.log,
+    backoffMs: 5,
+    ...extra,
+  });
   return { p, rec };
 }
 
@@ -29,7 +42,14 @@ function healthy() {
 
 describe('templates', () => {
   test('$window is a PromQL duration; $service and $version are escaped for the string literal they sit in', () => {
-    expect([300_000, 30_000, 90_000, 5_400_000, 1_500, 604_800_000].map(promDuration)).toEqual(['5m', '30s', '90s', '1h30m', '1500ms', '7d']);
+    expect([300_000, 30_000, 90_000, 5_400_000, 1_500, 604_800_000].map(promDuration)).toEqual([
+      '5m',
+      '30s',
+      '90s',
+      '1h30m',
+      '1500ms',
+      '7d',
+    ]);
     expect(() => promDuration(0)).toThrow('a metric window must be at least 1ms, got 0');
     expect(fillQuery('x{service="$service",version="$version"}[$window] $window', 'a$&b', 'v1"\\x', 60_000)).toBe(
       'x{service="a$&b",version="v1\\"\\\\x"}[1m] 1m',
@@ -59,7 +79,8 @@ describe('instant queries (sample)', () => {
     const { p } = source();
     await p.sample('checkout', 'v3.0.0', 30_000);
     expect(prom.queries()).toContain(
-      'sum(rate(prompt_requests_total{service="checkout",version="v3.0.0",code=~"5.."}[30s])) / sum(rate(prompt_requests_total{service="checkout",version="v3.0.0"}[30s]))',
+      'sum(rate(prompt_requests_total{service="checkout",version="v3.0.0",code=~"5.."}[30s])) / ' +
+        'sum(rate(prompt_requests_total{service="checkout",version="v3.0.0"}[30s]))',
     );
   });
 
@@ -72,7 +93,10 @@ describe('instant queries (sample)', () => {
   test('a scalar answer is read; +Inf is a reading (a quantile above the top bucket breaches)', async () => {
     const { p } = source({ queries: { error_rate: 'scalar(x)', p99_latency: 'q99' } });
     prom.series.set('q99', () => Infinity);
-    prom.faults.push({ status: 200, body: { status: 'success', data: { resultType: 'scalar', result: [T0 / 1000, '0.25'] } } });
+    prom.faults.push({
+      status: 200,
+      body: { status: 'success', data: { resultType: 'scalar', result: [T0 / 1000, '0.25'] } },
+    });
     const sample = await p.sample('checkout', 'v3.1.0', 300_000);
     expect(sample).toEqual({ error_rate: 0.25, p99_latency: Infinity });
   });
@@ -84,8 +108,10 @@ describe('instant queries (sample)', () => {
     expect(await p.sample('checkout', 'v3.1.0', 300_000)).toEqual({});
     expect(prom.requests).toHaveLength(4);
     expect(rec.text().sort()).toEqual([
-      'warn: availability of checkout v3.1.0 cannot be read: the query returned no series (empty vector). It counts as unknown, never as healthy, until it reads again',
-      'warn: error_rate of checkout v3.1.0 cannot be read: the query returned NaN (no requests in the window?). It counts as unknown, never as healthy, until it reads again',
+      'warn: availability of checkout v3.1.0 cannot be read: the query returned no series (empty vector). It counts ' +
+        'as unknown, never as healthy, until it reads again',
+      'warn: error_rate of checkout v3.1.0 cannot be read: the query returned NaN (no requests in the window?). It ' +
+        'counts as unknown, never as healthy, until it reads again',
     ]);
     expect(rec.lines[0]!.details).toMatchObject({ service: 'checkout', version: 'v3.1.0' });
   });
@@ -96,20 +122,28 @@ describe('instant queries (sample)', () => {
     expect(await p.sample('checkout', 'v3.1.0', 300_000)).toEqual({});
     expect(prom.requests).toHaveLength(1);
     expect(rec.text()).toEqual([
-      'warn: error_rate of checkout v3.1.0 cannot be read: the query returned 2 series ({instance="pod-0"}, {instance="pod-1"}); it must return one: aggregate it, e.g. sum(...). It counts as unknown, never as healthy, until it reads again',
+      'warn: error_rate of checkout v3.1.0 cannot be read: the query returned 2 series ({instance="pod-0"}, ' +
+        '{instance="pod-1"}); it must return one: aggregate it, e.g. sum(...). It counts as unknown, never as ' +
+        'healthy, until it reads again',
     ]);
   });
 
   test('a 503 is retried and a success on the third attempt is a reading, with nothing logged', async () => {
     const { p, rec } = source({ queries: { error_rate: 'er' } });
     prom.series.set('er', () => 0.07);
-    prom.faults.push({ status: 503, body: { status: 'error', errorType: 'timeout', error: 'query timed out in expression evaluation' } }, 'drop');
+    prom.faults.push(
+      {
+        status: 503,
+        body: { status: 'error', errorType: 'timeout', error: 'query timed out in expression evaluation' },
+      },
+      'drop',
+    );
     expect(await p.sample('checkout', 'v3.1.0', 300_000)).toEqual({ error_rate: 0.07 });
     expect(prom.requests).toHaveLength(3);
     expect(rec.lines).toEqual([]);
   });
 
-  test('failing reads are retried twice, warned about once until the metric reads again, then "readable again" once', async () => {
+  test('failing reads are retried twice, warned once until they succeed, then "readable again" once', async () => {
     const { p, rec } = source({ queries: { error_rate: 'er' } });
     prom.series.set('er', () => 0.03);
     const down = { status: 500, body: '<html><body>upstream exploded</body></html>' };
@@ -122,10 +156,16 @@ describe('instant queries (sample)', () => {
     expect(await p.sample('checkout', 'v3.1.0', 300_000)).toEqual({ error_rate: 0.03 });
     expect(await p.sample('checkout', 'v3.1.0', 300_000)).toEqual({ error_rate: 0.03 });
     expect(rec.text()).toEqual([
-      'warn: error_rate of checkout v3.1.0 cannot be read: Prometheus answered 500: "<html><body>upstream exploded</body></html>" (3 attempts). It counts as unknown, never as healthy, until it reads again',
+      'warn: error_rate of checkout v3.1.0 cannot be read: Prometheus answered 500: "<html><body>upstream ' +
+        'exploded</body></html>" (3 attempts). It counts as unknown, never as healthy, until it reads again',
       'info: error_rate of checkout v3.1.0 is readable again',
     ]);
-    expect(rec.lines[0]!.details).toMatchObject({ service: 'checkout', version: 'v3.1.0', metric: 'error_rate', query: 'er' });
+    expect(rec.lines[0]!.details).toMatchObject({
+      service: 'checkout',
+      version: 'v3.1.0',
+      metric: 'error_rate',
+      query: 'er',
+    });
   });
 
   test('each (service, version, metric) is reported on its own', async () => {
@@ -135,16 +175,23 @@ describe('instant queries (sample)', () => {
     await p.sample('checkout', 'v3.1.0', 300_000);
     await p.sample('checkout', 'v3.0.0', 300_000);
     await p.sample('checkout', 'v3.1.0', 300_000);
-    expect(rec.text().map((l) => l.slice(0, 40))).toEqual(['warn: error_rate of checkout v3.1.0 cann', 'warn: error_rate of checkout v3.0.0 cann']);
+    expect(rec.text().map((l) => l.slice(0, 40))).toEqual([
+      'warn: error_rate of checkout v3.1.0 cann',
+      'warn: error_rate of checkout v3.0.0 cann',
+    ]);
   });
 
   test('a refused query (400 bad_data) is not retried: it would be refused again', async () => {
     const { p, rec } = source({ queries: { error_rate: 'sum(rate(x[5m]' } });
-    prom.faults.push({ status: 400, body: { status: 'error', errorType: 'bad_data', error: '1:15: parse error: unclosed left parenthesis' } });
+    prom.faults.push({
+      status: 400,
+      body: { status: 'error', errorType: 'bad_data', error: '1:15: parse error: unclosed left parenthesis' },
+    });
     expect(await p.sample('checkout', 'v3.1.0', 300_000)).toEqual({});
     expect(prom.requests).toHaveLength(1);
     expect(rec.lines[0]!.message).toBe(
-      'error_rate of checkout v3.1.0 cannot be read: Prometheus answered 400 bad_data: 1:15: parse error: unclosed left parenthesis. It counts as unknown, never as healthy, until it reads again',
+      'error_rate of checkout v3.1.0 cannot be read: Prometheus answered 400 bad_data: 1:15: parse error: unclosed ' +
+        'left parenthesis. It counts as unknown, never as healthy, until it reads again',
     );
   });
 
@@ -152,7 +199,10 @@ describe('instant queries (sample)', () => {
     const { p, rec } = source({ queries: { error_rate: 'a', availability: 'b', p50_latency: 'c' }, retries: 1 });
     const notJson = { status: 200, body: 'ok' };
     const noStatus = { status: 200, body: { data: {} } };
-    const badValue = { status: 200, body: { status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [1, 'many'] }] } } };
+    const badValue = {
+      status: 200,
+      body: { status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [1, 'many'] }] } },
+    };
     // Requests of one sample run concurrently; give every request the same fault kind per run.
     for (const fault of [notJson, noStatus, badValue]) {
       prom.faults.push(fault, fault, fault, fault, fault, fault);
@@ -168,11 +218,15 @@ describe('instant queries (sample)', () => {
     const { p: q, rec: rec2 } = source({ queries: { error_rate: 'a' }, retries: 1 });
     prom.faults.push(badValue, badValue);
     await q.sample('checkout', 'v3.1.0', 300_000);
-    expect(rec2.lines.map((l) => l.details.reason)).toEqual(['malformed answer from Prometheus: sample value "many" is not a number (2 attempts)']);
+    expect(rec2.lines.map((l) => l.details.reason)).toEqual([
+      'malformed answer from Prometheus: sample value "many" is not a number (2 attempts)',
+    ]);
     const { p: r, rec: rec3 } = source({ queries: { error_rate: 'a' }, retries: 0 });
     prom.faults.push(noStatus);
     await r.sample('checkout', 'v3.1.0', 300_000);
-    expect(rec3.lines.map((l) => l.details.reason)).toEqual(['Prometheus answered 200 without "status": "success" and "data": "{"data":{}}"']);
+    expect(rec3.lines.map((l) => l.details.reason)).toEqual([
+      'Prometheus answered 200 without "status": "success" and "data": "{"data":{}}"',
+    ]);
   });
 
   test('a request that gets no answer times out, is retried, and is reported with the timeout', async () => {
@@ -189,7 +243,9 @@ describe('instant queries (sample)', () => {
     const port = await closedPort();
     const { p, rec } = source({ url: `http://127.0.0.1:${port}`, queries: { error_rate: 'er' } });
     expect(await p.sample('checkout', 'v3.1.0', 300_000)).toEqual({});
-    expect(rec.lines.map((l) => l.details.reason)).toEqual([`cannot reach http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port} (3 attempts)`]);
+    expect(rec.lines.map((l) => l.details.reason)).toEqual([
+      `cannot reach http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port} (3 attempts)`,
+    ]);
   });
 });
 
@@ -197,7 +253,7 @@ describe('range queries (history)', () => {
   const from = T0;
   const to = T0 + 10 * 60_000;
 
-  test('asks /api/v1/query_range with start, end and step in seconds and the observation window as $window', async () => {
+  test('asks /api/v1/query_range with start, end, step in seconds and the observation window as $window', async () => {
     healthy();
     prom.series.set(Q.error_rate, (t) => (t < from / 1000 + 120 ? 0.01 : t === from / 1000 + 120 ? NaN : 0.2));
     const { p } = source();
@@ -231,13 +287,21 @@ describe('range queries (history)', () => {
     healthy();
     const { p, rec } = source({ queries: { error_rate: Q.error_rate, availability: 'sum(' }, retries: 0 });
     prom.series.set('sum(', () => undefined);
-    prom.faults.push({ status: 422, body: { status: 'error', errorType: 'execution', error: 'expanding series: context canceled' } });
+    prom.faults.push({
+      status: 422,
+      body: { status: 'error', errorType: 'execution', error: 'expanding series: context canceled' },
+    });
     const result = await p.queryRange('checkout', 'v3.1.0', from, to, 60_000);
     // One of the two concurrent requests got the fault; whichever it was is reported with its reason.
     const failed = Object.keys(result.failures);
     expect(failed).toHaveLength(1);
-    expect(result.failures[failed[0] as 'error_rate']!.message).toBe('Prometheus answered 422 execution: expanding series: context canceled');
-    prom.faults.push({ status: 422, body: { status: 'error', errorType: 'execution', error: 'boom' } }, { status: 422, body: { status: 'error', errorType: 'execution', error: 'boom' } });
+    expect(result.failures[failed[0] as 'error_rate']!.message).toBe(
+      'Prometheus answered 422 execution: expanding series: context canceled',
+    );
+    prom.faults.push(
+      { status: 422, body: { status: 'error', errorType: 'execution', error: 'boom' } },
+      { status: 422, body: { status: 'error', errorType: 'execution', error: 'boom' } },
+    );
     expect(await p.range('checkout', 'v3.1.0', from, to, 60_000)).toEqual({});
     expect(rec.text().sort()).toEqual([
       'warn: history of availability for checkout v3.1.0 cannot be read: Prometheus answered 422 execution: boom',
@@ -252,8 +316,12 @@ describe('range queries (history)', () => {
 
   test('refuses a range that ends before it starts or a step that is not positive', async () => {
     const { p } = source();
-    await expect(p.range('checkout', 'v3.1.0', to, from, 60_000)).rejects.toThrow('a range query must start before it ends');
-    await expect(p.range('checkout', 'v3.1.0', from, to, 0)).rejects.toThrow('the step of a range query must be positive, got 0ms');
+    await expect(p.range('checkout', 'v3.1.0', to, from, 60_000)).rejects.toThrow(
+      'a range query must start before it ends',
+    );
+    await expect(p.range('checkout', 'v3.1.0', from, to, 0)).rejects.toThrow(
+      'the step of a range query must be positive, got 0ms',
+    );
     expect(prom.requests).toHaveLength(0);
   });
 });

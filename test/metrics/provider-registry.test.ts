@@ -24,7 +24,7 @@ function metricsYaml(p: MetricsProvider, withSettings = true): string {
 }
 
 describe('the metrics provider registry and the config schema agree', () => {
-  it("lists each provider once; metrics.provider offers exactly those, and metrics: takes each one's settings key", () => {
+  it("lists each provider once; metrics.provider offers exactly those; metrics: takes each one's settings key", () => {
     expect(METRIC_PROVIDER_NAMES).toEqual(['prometheus', 'http-json', 'simulated']);
     const schema = buildJsonSchema() as {
       properties: { metrics: { properties: Record<string, { enum?: string[] }> } };

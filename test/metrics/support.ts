@@ -35,13 +35,17 @@ export function recordingLog() {
 
 export const REFERENCE = {
   errorRate: (service: string, version: string, window: string) =>
-    `sum(rate(prompt_requests_total{service="${service}",version="${version}",code=~"5.."}[${window}])) / sum(rate(prompt_requests_total{service="${service}",version="${version}"}[${window}]))`,
+    `sum(rate(prompt_requests_total{service="${service}",version="${version}",code=~"5.."}[${window}])) / ` +
+    `sum(rate(prompt_requests_total{service="${service}",version="${version}"}[${window}]))`,
   availability: (service: string, version: string, window: string) =>
-    `sum(rate(prompt_requests_total{service="${service}",version="${version}",code!~"5.."}[${window}])) / sum(rate(prompt_requests_total{service="${service}",version="${version}"}[${window}]))`,
+    `sum(rate(prompt_requests_total{service="${service}",version="${version}",code!~"5.."}[${window}])) / ` +
+    `sum(rate(prompt_requests_total{service="${service}",version="${version}"}[${window}]))`,
   quantile: (q: string, service: string, version: string, window: string) =>
-    `1000 * histogram_quantile(${q}, sum by (le) (rate(prompt_request_duration_seconds_bucket{service="${service}",version="${version}"}[${window}])))`,
+    `1000 * histogram_quantile(${q}, sum by (le) ` +
+    `(rate(prompt_request_duration_seconds_bucket{service="${service}",version="${version}"}[${window}])))`,
   hallucination: (service: string, version: string, window: string) =>
-    `sum(rate(prompt_hallucinations_total{service="${service}",version="${version}"}[${window}])) / sum(rate(prompt_requests_total{service="${service}",version="${version}"}[${window}]))`,
+    `sum(rate(prompt_hallucinations_total{service="${service}",version="${version}"}[${window}])) / ` +
+    `sum(rate(prompt_requests_total{service="${service}",version="${version}"}[${window}]))`,
 };
 
 /** Every reference query of a service+version, by metric. */

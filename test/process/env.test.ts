@@ -27,7 +27,11 @@ describe('readEnv', () => {
   });
 
   it('adds the trailing slash the Web API client needs', () => {
-    const { env } = readEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: 'http://127.0.0.1:9/api' });
+    const { env } = readEnv({
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET: 's',
+      SLACK_API_URL: 'http://127.0.0.1:9/api',
+    });
     expect(env.slackApiUrl).toBe('http://127.0.0.1:9/api/');
   });
 

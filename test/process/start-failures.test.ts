@@ -27,9 +27,14 @@ afterEach(async () => {
 });
 
 /** Runs `rewind start` to its end (generous ceiling: a busy machine is slow, never wrong). */
-async function startToExit(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string; port: number }> {
+async function startToExit(
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string; port: number }> {
   const port = await freePort();
-  const child = spawnRewind(['start'], cleanEnv({ PORT: String(port), REWIND_CONFIG: CONFIG, REWIND_DB: join(tempDir(), 'rewind.db'), ...env }));
+  const child = spawnRewind(
+    ['start'],
+    cleanEnv({ PORT: String(port), REWIND_CONFIG: CONFIG, REWIND_DB: join(tempDir(), 'rewind.db'), ...env }),
+  );
   const closed = new Promise<number | null>((r) => child.on('close', r));
   const ceiling = setTimeout(() => child.kill('SIGKILL'), 90_000);
   const code = await closed;
@@ -42,7 +47,11 @@ describe('start-up failures', () => {
     slack = await new SlackApiStandIn().answerLikeSlack().start();
     socket = await new SocketModeStandIn(slack).start();
     slack.handle('apps.connections.open', () => ({ body: { ok: false, error: 'invalid_auth' } }));
-    const r = await startToExit({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1-revoked', SLACK_API_URL: slack.url });
+    const r = await startToExit({
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_APP_TOKEN: 'xapp-1-revoked',
+      SLACK_API_URL: slack.url,
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('Slack refused the app-level token (SLACK_APP_TOKEN): invalid_auth.');
     expect(r.stderr).toContain('connections:write');
@@ -56,13 +65,21 @@ describe('start-up failures', () => {
     const url = `http://127.0.0.1:${closedPort}/api/`;
     const r = await startToExit({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1-A', SLACK_API_URL: url });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`Cannot open the Socket Mode connection: cannot reach the Slack API at ${url} (connect ECONNREFUSED 127.0.0.1:${closedPort}).`);
+    expect(r.stderr).toContain(
+      `Cannot open the Socket Mode connection: cannot reach the Slack API at ${url} (connect ECONNREFUSED ` +
+        `127.0.0.1:${closedPort}).`,
+    );
     expect(r.stderr).not.toMatch(/^\s+at /m);
   }, 120_000);
 
   it('the port is taken: exits 1 naming the port', async () => {
     slack = await new SlackApiStandIn().answerLikeSlack().start();
-    const r = await startToExit({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: slack.url, PORT: String(slack.port) });
+    const r = await startToExit({
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET: 's',
+      SLACK_API_URL: slack.url,
+      PORT: String(slack.port),
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`Cannot listen on port ${slack.port}: `);
     expect(r.stderr).not.toMatch(/^\s+at /m);
@@ -73,13 +90,27 @@ describe('start-up failures', () => {
     const late = createServer((_req, res) => {
       setTimeout(() => {
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ ok: true, team: 'Rewind Test', user: 'rewind', team_id: 'T0TEST', user_id: 'U0REWIND', bot_id: 'B0REWIND' }));
+        res.end(
+          JSON.stringify({
+            ok: true,
+            team: 'Rewind Test',
+            user: 'rewind',
+            team_id: 'T0TEST',
+            user_id: 'U0REWIND',
+            bot_id: 'B0REWIND',
+          }),
+        );
       }, 3_000);
     });
     await new Promise<void>((r) => late.listen(0, '127.0.0.1', r));
     const port = (late.address() as AddressInfo).port;
     try {
-      const r = await startToExit({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: `http://127.0.0.1:${port}/api/`, PORT: String(port) });
+      const r = await startToExit({
+        SLACK_BOT_TOKEN: 'xoxb-1',
+        SLACK_SIGNING_SECRET: 's',
+        SLACK_API_URL: `http://127.0.0.1:${port}/api/`,
+        PORT: String(port),
+      });
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(`Cannot listen on port ${port}: `);
       expect(r.stdout).not.toContain('auth.test passed');
@@ -96,6 +127,9 @@ describe('start-up failures', () => {
     world.rewind.store.close();
     const res = await fetch(`${base}/healthz`);
     expect(res.status).toBe(503);
-    expect(await res.json()).toEqual({ status: 'unhealthy', checks: [{ name: 'database', ok: false, detail: 'The database connection is not open' }] });
+    expect(await res.json()).toEqual({
+      status: 'unhealthy',
+      checks: [{ name: 'database', ok: false, detail: 'The database connection is not open' }],
+    });
   });
 });

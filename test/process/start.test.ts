@@ -117,7 +117,10 @@ describe('npm start', { timeout: CHILD_PROCESS_CEILING_MS }, () => {
     const code = await closed;
     const out = child.output();
     expect(code).toBe(0);
-    const logs = out.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string });
+    const logs = out.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { msg: string });
     expect(logs.map((l) => l.msg)).toEqual(expect.arrayContaining([`Slack auth.test passed`, 'Rewind stopped']));
     expect(out.stdout + out.stderr).not.toContain(token);
     expect(out.stdout + out.stderr).not.toContain('signing-secret-xyz');
@@ -149,7 +152,11 @@ describe('npm start', { timeout: CHILD_PROCESS_CEILING_MS }, () => {
         const s = json.checks.find((c) => c.name === 'slack');
         return r.status === 503 && s?.detail?.includes('invalid_auth') ? json : undefined;
       });
-      expect(body.checks.find((c) => c.name === 'slack')).toEqual({ name: 'slack', ok: false, detail: 'auth.test failed: invalid_auth' });
+      expect(body.checks.find((c) => c.name === 'slack')).toEqual({
+        name: 'slack',
+        ok: false,
+        detail: 'auth.test failed: invalid_auth',
+      });
     } finally {
       child.kill('SIGTERM');
       await closed;

@@ -28,11 +28,16 @@ function alert(over: Partial<IncomingAlert> = {}): IncomingAlert {
 
 describe('alert intake under concurrent deliveries', () => {
   it('deliveries received together each get their own answer and one incident per service', async () => {
-    world = serviceWorld({ config: shippedConfig((c) => ({ ...c, triggers: { ...c.triggers, autoRollback: 'off' } })) });
+    world = serviceWorld({
+      config: shippedConfig((c) => ({ ...c, triggers: { ...c.triggers, autoRollback: 'off' } })),
+    });
     const answers = await Promise.all([
       world.alerts.receive([alert({ fingerprint: 'a' })]),
       world.alerts.receive([alert({ fingerprint: 'b', service: 'prompt-service-staging' })]),
-      world.alerts.receive([alert({ fingerprint: 'c', severity: 'critical' }), alert({ fingerprint: 'd', service: 'billing' })]),
+      world.alerts.receive([
+        alert({ fingerprint: 'c', severity: 'critical' }),
+        alert({ fingerprint: 'd', service: 'billing' }),
+      ]),
       world.alerts.receive([alert({ fingerprint: 'e', service: 'billing' })]),
     ]);
     expect(answers).toEqual([
@@ -41,14 +46,21 @@ describe('alert intake under concurrent deliveries', () => {
       { accepted: 2, unknownServices: ['billing'] },
       { accepted: 1, unknownServices: ['billing'] },
     ]);
-    expect(world.queries.openIncidents().map((i) => [i.service, i.severity]).sort()).toEqual([
+    expect(
+      world.queries
+        .openIncidents()
+        .map((i) => [i.service, i.severity])
+        .sort(),
+    ).toEqual([
       ['prompt-service', 'critical'],
       ['prompt-service-staging', 'warning'],
     ]);
-    expect(world.notifier.announcements.map((a) => (a.kind === 'unknown_service' ? a.service : a.kind))).toEqual(['billing']);
+    expect(world.notifier.announcements.map((a) => (a.kind === 'unknown_service' ? a.service : a.kind))).toEqual([
+      'billing',
+    ]);
   });
 
-  it('a delivery that fails is rolled back alone and answered with its error; its retry is stored in full', async () => {
+  it('a failing delivery is rolled back alone and answered with its error; its retry is stored in full', async () => {
     world = serviceWorld();
     const record = world.incidents.record.bind(world.incidents);
     world.incidents.record = (id, kind, actor, detail) => {

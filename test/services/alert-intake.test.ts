@@ -27,11 +27,21 @@ const kinds = (w: ServiceWorld) => w.notifier.notices.map((n) => n.notice.kind);
 describe('alert intake', () => {
   it('opens one incident per service and groups further alerts into it', async () => {
     world = serviceWorld();
-    expect(await world.alerts.receive([alert(), alert({ fingerprint: 'fp-latency', summary: 'p95 above 3s' })])).toEqual({ accepted: 2, unknownServices: [] });
-    expect(await world.alerts.receive([alert({ fingerprint: 'fp-halluc', summary: 'hallucinations above 15%' })])).toEqual({ accepted: 1, unknownServices: [] });
+    expect(
+      await world.alerts.receive([alert(), alert({ fingerprint: 'fp-latency', summary: 'p95 above 3s' })]),
+    ).toEqual({ accepted: 2, unknownServices: [] });
+    expect(
+      await world.alerts.receive([alert({ fingerprint: 'fp-halluc', summary: 'hallucinations above 15%' })]),
+    ).toEqual({ accepted: 1, unknownServices: [] });
     const open = world.queries.openIncidents();
     expect(open).toHaveLength(1);
-    expect(open[0]).toMatchObject({ service: 'prompt-service', version: 'v2.0.0', severity: 'warning', status: 'awaiting_decision', startedAt: T0 - 60_000 });
+    expect(open[0]).toMatchObject({
+      service: 'prompt-service',
+      version: 'v2.0.0',
+      severity: 'warning',
+      status: 'awaiting_decision',
+      startedAt: T0 - 60_000,
+    });
     expect(world.store.alerts.listForIncident(open[0]?.id ?? '')).toHaveLength(3);
     expect(kinds(world).filter((k) => k === 'alert')).toHaveLength(3);
   });
@@ -43,7 +53,9 @@ describe('alert intake', () => {
     await world.alerts.receive([alert()]);
     await world.alerts.receive([alert()]);
     expect(world.notifier.notices.length).toBe(before);
-    expect(world.queries.timeline(world.queries.openIncidents()[0]?.id ?? '').filter((e) => e.kind === 'alert')).toHaveLength(1);
+    expect(
+      world.queries.timeline(world.queries.openIncidents()[0]?.id ?? '').filter((e) => e.kind === 'alert'),
+    ).toHaveLength(1);
   });
 
   it('resolved alerts are noted; when all are resolved the thread offers to resolve', async () => {
@@ -58,12 +70,19 @@ describe('alert intake', () => {
 
   it('an alert for an unconfigured service is stored, answered, and announced once', async () => {
     world = serviceWorld();
-    expect(await world.alerts.receive([alert({ service: 'billing', fingerprint: 'b1' }), alert({ service: 'billing', fingerprint: 'b2' })])).toEqual({
+    expect(
+      await world.alerts.receive([
+        alert({ service: 'billing', fingerprint: 'b1' }),
+        alert({ service: 'billing', fingerprint: 'b2' }),
+      ]),
+    ).toEqual({
       accepted: 2,
       unknownServices: ['billing'],
     });
     await world.alerts.receive([alert({ service: 'billing', fingerprint: 'b3' })]);
-    expect(world.notifier.announcements.map((a) => (a.kind === 'unknown_service' ? a.service : a.kind))).toEqual(['billing']);
+    expect(world.notifier.announcements.map((a) => (a.kind === 'unknown_service' ? a.service : a.kind))).toEqual([
+      'billing',
+    ]);
     expect(world.store.alerts.get('alertmanager', 'b3')).toMatchObject({ service: 'billing' });
     expect(world.queries.openIncidents()).toEqual([]);
   });
@@ -71,16 +90,23 @@ describe('alert intake', () => {
   it('a critical alert raises the open incident and starts the immediate rollback itself', async () => {
     world = serviceWorld();
     await world.alerts.receive([alert()]);
-    await world.alerts.receive([alert({ fingerprint: 'fp-crit', severity: 'critical', summary: 'error rate above 10%' })]);
+    await world.alerts.receive([
+      alert({ fingerprint: 'fp-crit', severity: 'critical', summary: 'error rate above 10%' }),
+    ]);
     // Answered before it starts: the automatic rollback is a timer due now, committed with the alert.
     expect(world.engine.started).toEqual([]);
     expect(world.store.timers.list({ kind: 'automatic-rollback', status: 'pending' })).toHaveLength(1);
     await world.timers.runDue();
     const [incident] = world.queries.openIncidents();
     expect(incident?.severity).toBe('critical');
-    expect(world.engine.started.map((r) => [r.strategy, r.toVersion, r.startedBy])).toEqual([['immediate', 'v1.5.0', 'rewind']]);
+    expect(world.engine.started.map((r) => [r.strategy, r.toVersion, r.startedBy])).toEqual([
+      ['immediate', 'v1.5.0', 'rewind'],
+    ]);
     expect(kinds(world)).toEqual(expect.arrayContaining(['severity_raised', 'automatic_rollback']));
-    expect(world.store.audit.list({ actorId: 'rewind' }).map((a) => [a.action, a.outcome])).toContainEqual(['rollback.immediate', 'allowed']);
+    expect(world.store.audit.list({ actorId: 'rewind' }).map((a) => [a.action, a.outcome])).toContainEqual([
+      'rollback.immediate',
+      'allowed',
+    ]);
   });
 
   it('with requiredApprovals 2 the automatic rollback still starts: autoRollback is its approval', async () => {
@@ -91,7 +117,9 @@ describe('alert intake', () => {
   });
 
   it('with autoRollback off a critical alert asks people instead', async () => {
-    world = serviceWorld({ config: shippedConfig((c) => ({ ...c, triggers: { ...c.triggers, autoRollback: 'off' } })) });
+    world = serviceWorld({
+      config: shippedConfig((c) => ({ ...c, triggers: { ...c.triggers, autoRollback: 'off' } })),
+    });
     await world.alerts.receive([alert({ severity: 'critical' })]);
     expect(world.engine.started).toEqual([]);
     expect(world.queries.openIncidents()[0]).toMatchObject({ severity: 'critical', status: 'awaiting_decision' });

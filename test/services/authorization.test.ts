@@ -62,8 +62,12 @@ describe('Authorizer', () => {
 
   it('audits every decision; the bot itself is always allowed', async () => {
     const { authorizer } = setup();
-    expect(await authorizer.authorize({ kind: 'user', id: 'U0MALLORY' }, 'rollback.immediate', 'prompt-service')).toEqual({ ok: false, approvers: ['S0SRE', 'U0LEAD'] });
-    expect(await authorizer.authorize({ kind: 'bot', id: 'rewind' }, 'rollback.immediate', 'prompt-service')).toEqual({ ok: true });
+    expect(
+      await authorizer.authorize({ kind: 'user', id: 'U0MALLORY' }, 'rollback.immediate', 'prompt-service'),
+    ).toEqual({ ok: false, approvers: ['S0SRE', 'U0LEAD'] });
+    expect(await authorizer.authorize({ kind: 'bot', id: 'rewind' }, 'rollback.immediate', 'prompt-service')).toEqual({
+      ok: true,
+    });
     expect(store.audit.list({}).map((a) => [a.actor.id, a.action, a.outcome, a.detail])).toEqual([
       ['rewind', 'rollback.immediate', 'allowed', {}],
       ['U0MALLORY', 'rollback.immediate', 'refused', { reason: 'not an approver' }],

@@ -38,11 +38,17 @@ describe('IncidentDeclarations', () => {
   it('an incident opened by the evaluator while the router is read wins; the declaration points to it', async () => {
     const { cluster, router } = heldCluster();
     world = serviceWorld({ cluster });
-    const declaring = world.declarations.declare({ service: 'prompt-service', severity: 'critical', summary: 'everything fails' }, LEAD);
+    const declaring = world.declarations.declare(
+      { service: 'prompt-service', severity: 'critical', summary: 'everything fails' },
+      LEAD,
+    );
     await new Promise((r) => setImmediate(r));
     expect(router.reads).toBe(0); // still waiting for the router
     // The evaluator's way of opening it (an alert's is the same call).
-    world.incidents.open({ service: 'prompt-service', version: 'v2.0.0', severity: 'warning', title: 'error rate above 5%', drill: false }, BOT_ACTOR);
+    world.incidents.open(
+      { service: 'prompt-service', version: 'v2.0.0', severity: 'warning', title: 'error rate above 5%', drill: false },
+      BOT_ACTOR,
+    );
     router.answer();
     const outcome = await declaring;
     expect(outcome.kind).toBe('already_open');
@@ -58,18 +64,35 @@ describe('IncidentDeclarations', () => {
     const cluster = new FakeCluster();
     world = serviceWorld({ cluster });
     cluster.forService('prompt-service').router.split = { 'v2.0.0': 30, 'v1.5.0': 70, 'v1.0.0': 0 };
-    const first = await world.declarations.declare({ service: 'prompt-service', severity: 'warning', summary: 'odd answers' }, LEAD);
-    expect(first).toMatchObject({ kind: 'declared', versionSource: 'router', incident: { version: 'v1.5.0', status: 'awaiting_decision' } });
+    const first = await world.declarations.declare(
+      { service: 'prompt-service', severity: 'warning', summary: 'odd answers' },
+      LEAD,
+    );
+    expect(first).toMatchObject({
+      kind: 'declared',
+      versionSource: 'router',
+      incident: { version: 'v1.5.0', status: 'awaiting_decision' },
+    });
 
     const staging = cluster.forService('prompt-service-staging').router;
     staging.read = () => Promise.reject(new Error('connect ECONNREFUSED'));
-    const second = await world.declarations.declare({ service: 'prompt-service-staging', severity: 'watch', summary: 'slow' }, LEAD);
-    expect(second).toMatchObject({ kind: 'declared', versionSource: 'records', incident: { version: 'v2.0.0', status: 'detected', severity: 'watch' } });
+    const second = await world.declarations.declare(
+      { service: 'prompt-service-staging', severity: 'watch', summary: 'slow' },
+      LEAD,
+    );
+    expect(second).toMatchObject({
+      kind: 'declared',
+      versionSource: 'records',
+      incident: { version: 'v2.0.0', status: 'detected', severity: 'watch' },
+    });
   });
 
   it('a service that is not configured is refused, naming the configured ones', async () => {
     world = serviceWorld();
-    expect(await world.declarations.declare({ service: 'billing', severity: 'warning', summary: 'x' }, LEAD)).toEqual({ kind: 'unknown_service', known: ['prompt-service', 'prompt-service-staging'] });
+    expect(await world.declarations.declare({ service: 'billing', severity: 'warning', summary: 'x' }, LEAD)).toEqual({
+      kind: 'unknown_service',
+      known: ['prompt-service', 'prompt-service-staging'],
+    });
     expect(world.store.incidents.listOpen()).toEqual([]);
   });
 });

@@ -42,7 +42,14 @@ function boot(stopOnAck = false) {
   };
   const escalations = new EscalationService(store, timers, notifier, { levels: LEVELS, stopOnAck });
   const stakeholders = { port: { stakeholderNotice: () => {} }, from: 'critical' as const };
-  const incidents = new IncidentService({ store, clock, escalations, notifier: silentNotifier, stakeholders, drillOn: () => null });
+  const incidents = new IncidentService({
+    store,
+    clock,
+    escalations,
+    notifier: silentNotifier,
+    stakeholders,
+    drillOn: () => null,
+  });
   timers.start();
   proc = { store, timers, incidents };
   return proc;
@@ -56,8 +63,10 @@ async function shutdown() {
 }
 
 function openOne(incidents: IncidentService) {
-  return incidents.open({ service: 'prompt-service', version: 'v2.0.0', severity: 'warning', title: 'error_rate 7% > 5%', drill: false }, BOT_ACTOR)
-    .incident;
+  return incidents.open(
+    { service: 'prompt-service', version: 'v2.0.0', severity: 'warning', title: 'error_rate 7% > 5%', drill: false },
+    BOT_ACTOR,
+  ).incident;
 }
 
 beforeEach(() => {
@@ -145,7 +154,10 @@ describe('incident service', () => {
   it('keeps one open incident per service and records every transition with its actor', async () => {
     const { incidents } = boot();
     const first = openOne(incidents);
-    const again = incidents.open({ service: 'prompt-service', version: 'v2.0.0', severity: 'critical', title: 'x', drill: false }, BOT_ACTOR);
+    const again = incidents.open(
+      { service: 'prompt-service', version: 'v2.0.0', severity: 'critical', title: 'x', drill: false },
+      BOT_ACTOR,
+    );
     expect(again).toEqual({ incident: first, created: false });
     await clock.advance(MIN);
     incidents.transition(first.id, 'awaiting_decision', BOT_ACTOR);
@@ -156,7 +168,9 @@ describe('incident service', () => {
     expect(incidents.acknowledge(first.id, LEAD).outcome).toBe('already_acknowledged');
     const resolved = incidents.resolve(first.id, LEAD);
     expect(resolved).toMatchObject({ status: 'resolved', resolvedAt: T0 + 2 * MIN, acknowledgedBy: 'U0LEAD' });
-    expect(incidents.timeline(first.id).map((e) => [e.kind, e.kind === 'status' ? e.to : null, e.actor.id, e.at - T0])).toEqual([
+    expect(
+      incidents.timeline(first.id).map((e) => [e.kind, e.kind === 'status' ? e.to : null, e.actor.id, e.at - T0]),
+    ).toEqual([
       ['detected', null, 'rewind', 0],
       ['status', 'awaiting_decision', 'rewind', MIN],
       ['decision', null, 'U0LEAD', MIN],
@@ -180,6 +194,8 @@ describe('incident service', () => {
 
   it('an unknown incident is a clear NotFoundError', () => {
     const { incidents } = boot();
-    expect(() => incidents.transition('INC-20990101-001', 'resolved', LEAD)).toThrow('incident INC-20990101-001 not found');
+    expect(() => incidents.transition('INC-20990101-001', 'resolved', LEAD)).toThrow(
+      'incident INC-20990101-001 not found',
+    );
   });
 });

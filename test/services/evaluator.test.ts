@@ -10,7 +10,15 @@ import { FakeCluster } from '../support/fake-cluster.ts';
 import { serviceWorld, shippedConfig, T0, type ServiceWorld } from '../support/services.ts';
 
 const MIN = 60_000;
-const HEALTHY: MetricSample = { error_rate: 0.004, availability: 0.999, p50_latency: 400, p95_latency: 1500, p99_latency: 2500, hallucination_rate: 0.02, user_complaints: 0 };
+const HEALTHY: MetricSample = {
+  error_rate: 0.004,
+  availability: 0.999,
+  p50_latency: 400,
+  p95_latency: 1500,
+  p99_latency: 2500,
+  hallucination_rate: 0.02,
+  user_complaints: 0,
+};
 
 /** Metrics of prompt-service v2.0.0 as a function of minutes since T0; others healthy. */
 class Script implements MetricsSource {
@@ -36,10 +44,14 @@ function boot(at: (minute: number) => MetricSample, autoRollback: 'critical' | '
   const cluster = new FakeCluster();
   cluster.forService('prompt-service').router.split = { 'v2.0.0': 100, 'v1.5.0': 0, 'v1.0.0': 0 };
   cluster.forService('prompt-service-staging').router.split = { 'v2.0.0': 0, 'v1.5.0': 100, 'v1.0.0': 0 };
-  let script: Script | undefined;
-  const metrics: MetricsSource = { sample: (s, v, w) => (script as Script).sample(s, v) };
-  world = serviceWorld({ cluster, metrics, config: shippedConfig((c) => ({ ...c, triggers: { ...c.triggers, autoRollback } })) });
-  script = new Script(() => world.clock.now(), at);
+  // The script reads the world's clock; the world reads the script only once it runs.
+  const metrics: MetricsSource = { sample: (s, v) => script.sample(s, v) };
+  world = serviceWorld({
+    cluster,
+    metrics,
+    config: shippedConfig((c) => ({ ...c, triggers: { ...c.triggers, autoRollback } })),
+  });
+  const script = new Script(() => world.clock.now(), at);
   world.timers.start();
   world.evaluator?.start();
   return { script, router: cluster.forService('prompt-service').router };
@@ -55,14 +67,25 @@ describe('evaluator', () => {
     expect(incidents()).toEqual([]);
   });
 
-  it('a held warning breach fires once, two minutes after it began, and opens one incident with the matrix', async () => {
+  it('a held warning breach fires once, two minutes after it began, opening one incident with the matrix', async () => {
     boot((m) => (m >= 1 ? { ...HEALTHY, error_rate: 0.072 } : HEALTHY));
     await world.clock.advance(20 * MIN);
     const list = incidents();
     expect(list).toHaveLength(1);
-    expect(list[0]).toMatchObject({ service: 'prompt-service', version: 'v2.0.0', severity: 'warning', status: 'awaiting_decision', startedAt: T0 + 3 * MIN });
+    expect(list[0]).toMatchObject({
+      service: 'prompt-service',
+      version: 'v2.0.0',
+      severity: 'warning',
+      status: 'awaiting_decision',
+      startedAt: T0 + 3 * MIN,
+    });
     expect(notices('tier_fired')).toEqual([
-      { kind: 'tier_fired', tier: 'warning', version: 'v2.0.0', breaches: [{ metric: 'error_rate', op: '>', threshold: 0.05, value: 0.072 }] },
+      {
+        kind: 'tier_fired',
+        tier: 'warning',
+        version: 'v2.0.0',
+        breaches: [{ metric: 'error_rate', op: '>', threshold: 0.05, value: 0.072 }],
+      },
     ]);
     const head = world.queries.incident(list[0]?.id ?? '');
     expect(head?.breaches).toEqual([{ metric: 'error_rate', op: '>', threshold: 0.05, value: 0.072 }]);
@@ -74,7 +97,9 @@ describe('evaluator', () => {
     const [incident] = incidents();
     expect(incident?.severity).toBe('critical');
     const rollbacks = world.store.rollbacks.history();
-    expect(rollbacks.map((r) => [r.strategy, r.fromVersion, r.toVersion, r.startedBy])).toEqual([['immediate', 'v2.0.0', 'v1.5.0', 'rewind']]);
+    expect(rollbacks.map((r) => [r.strategy, r.fromVersion, r.toVersion, r.startedBy])).toEqual([
+      ['immediate', 'v2.0.0', 'v1.5.0', 'rewind'],
+    ]);
     expect(router.writes.at(-1)).toEqual({ 'v2.0.0': 0, 'v1.5.0': 100, 'v1.0.0': 0 });
     expect(notices('automatic_rollback')).toHaveLength(1);
     expect(world.store.audit.list({ actorId: 'rewind' }).map((a) => a.action)).toContain('rollback.immediate');
@@ -94,7 +119,9 @@ describe('evaluator', () => {
   });
 
   it('a watch that rises to warning becomes the incident that asks for a decision', async () => {
-    boot((m) => (m >= 1 && m < 5 ? { ...HEALTHY, error_rate: 0.03 } : m >= 5 ? { ...HEALTHY, error_rate: 0.07 } : HEALTHY));
+    boot((m) =>
+      m >= 1 && m < 5 ? { ...HEALTHY, error_rate: 0.03 } : m >= 5 ? { ...HEALTHY, error_rate: 0.07 } : HEALTHY,
+    );
     await world.clock.advance(12 * MIN);
     const list = incidents();
     expect(list).toHaveLength(1);
@@ -130,7 +157,7 @@ describe('evaluator', () => {
 });
 
 describe('evaluator shutdown', () => {
-  it('stop waits for the round in flight and schedules no further round, so nothing runs on a closed store', async () => {
+  it('stop waits for the round in flight and schedules no more rounds, so nothing runs on a closed store', async () => {
     const held: Array<() => void> = [];
     let waiting = 0;
     const cluster = new FakeCluster();
@@ -160,6 +187,7 @@ describe('evaluator shutdown', () => {
       await new Promise((r) => setImmediate(r));
     }
     await stopping;
-    expect(world.store.timers.list({ kind: 'evaluate', status: 'pending' }).length).toBe(pendingBefore); // no next round armed
+    // no next round armed
+    expect(world.store.timers.list({ kind: 'evaluate', status: 'pending' }).length).toBe(pendingBefore);
   });
 });

@@ -16,14 +16,23 @@ import { serviceWorld, shippedConfig, T0, type ServiceWorld } from '../support/s
 
 const MIN = 60_000;
 const LEAD: Actor = { kind: 'user', id: 'U0LEAD' };
-const HEALTHY: MetricSample = { error_rate: 0.004, availability: 0.999, p50_latency: 400, p95_latency: 1500, p99_latency: 2500, hallucination_rate: 0.02, user_complaints: 0 };
+const HEALTHY: MetricSample = {
+  error_rate: 0.004,
+  availability: 0.999,
+  p50_latency: 400,
+  p95_latency: 1500,
+  p99_latency: 2500,
+  hallucination_rate: 0.02,
+  user_complaints: 0,
+};
 
 /** v2.0.0 is bad until `badUntil`; every other version is healthy. */
 class ScriptedMetrics implements MetricsSource {
   badUntil = Infinity;
   constructor(private readonly clock: ManualClock) {}
   async sample(_service: string, version: string): Promise<MetricSample> {
-    if (version === 'v2.0.0' && this.clock.now() < this.badUntil) return { ...HEALTHY, error_rate: 0.072, availability: 0.97 };
+    if (version === 'v2.0.0' && this.clock.now() < this.badUntil)
+      return { ...HEALTHY, error_rate: 0.072, availability: 0.97 };
     return HEALTHY;
   }
 }
@@ -37,20 +46,42 @@ afterEach(async () => {
   dir = undefined;
 });
 
-function boot(options: { cluster?: FakeCluster; dryRun?: boolean; file?: string; clock?: ManualClock; metrics?: 'scripted' | 'none' } = {}) {
+function boot(
+  options: {
+    cluster?: FakeCluster;
+    dryRun?: boolean;
+    file?: string;
+    clock?: ManualClock;
+    metrics?: 'scripted' | 'none';
+  } = {},
+) {
   const cluster = options.cluster ?? new FakeCluster();
   const config = shippedConfig((c) => ({ ...c, rollback: { ...c.rollback, dryRun: options.dryRun ?? false } }));
-  let metrics: ScriptedMetrics | undefined;
-  const lazy: MetricsSource = { sample: (s, v, w) => (metrics as ScriptedMetrics).sample(s, v) };
-  world = serviceWorld({ config, cluster, ...(options.metrics === 'none' ? {} : { metrics: lazy }), ...(options.file ? { file: options.file } : {}), ...(options.clock ? { clock: options.clock } : {}) });
-  metrics = new ScriptedMetrics(world.clock);
+  // The metrics read the world's clock; the world reads the metrics only once it runs.
+  const lazy: MetricsSource = { sample: (s, v) => metrics.sample(s, v) };
+  world = serviceWorld({
+    config,
+    cluster,
+    ...(options.metrics === 'none' ? {} : { metrics: lazy }),
+    ...(options.file ? { file: options.file } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const metrics = new ScriptedMetrics(world.clock);
   cluster.now = () => world.clock.now();
   world.timers.start();
-  return { cluster, router: cluster.forService('prompt-service').router, checks: cluster.forService('prompt-service').checks, metrics };
+  return {
+    cluster,
+    router: cluster.forService('prompt-service').router,
+    checks: cluster.forService('prompt-service').checks,
+    metrics,
+  };
 }
 
 async function rollBack(strategy: 'immediate' | 'gradual') {
-  const { incident } = world.incidents.open({ service: 'prompt-service', version: 'v2.0.0', severity: 'warning', title: 'error_rate 7.2% > 5%', drill: false }, BOT_ACTOR);
+  const { incident } = world.incidents.open(
+    { service: 'prompt-service', version: 'v2.0.0', severity: 'warning', title: 'error_rate 7.2% > 5%', drill: false },
+    BOT_ACTOR,
+  );
   world.incidents.transition(incident.id, 'awaiting_decision', BOT_ACTOR);
   const plan = await world.rollbacks.plan({ incidentId: incident.id, strategy, to: null }, LEAD);
   if (!plan.ok) throw new Error(JSON.stringify(plan.refusal));
@@ -58,10 +89,13 @@ async function rollBack(strategy: 'immediate' | 'gradual') {
   return { incident, result };
 }
 
-const stepNotes = () => world.notifier.notices.filter((n) => n.notice.kind === 'rollback_step').map((n) => n.notice as { name: string; status: string; elapsedMs: number });
+const stepNotes = () =>
+  world.notifier.notices
+    .filter((n) => n.notice.kind === 'rollback_step')
+    .map((n) => n.notice as { name: string; status: string; elapsedMs: number });
 
 describe('immediate rollback', () => {
-  it('confirm → switch → verify → post-actions, each reported, and the incident resolves when metrics recovered', async () => {
+  it('confirm → switch → verify → post-actions, each reported; the incident resolves if metrics recover', async () => {
     const { router } = boot();
     const { incident, result } = await rollBack('immediate');
     expect(result.ok).toBe(true);
@@ -84,7 +118,8 @@ describe('immediate rollback', () => {
       ['post-actions', 'succeeded'],
     ]);
     expect(world.incidents.get(incident.id).status).toBe('resolved');
-    expect(world.notifier.notices.map((n) => n.notice.kind).slice(-2)).toEqual(['rollback_finished', 'resolved']); // the end is on record before the incident resolves
+    // the end is on record before the incident resolves
+    expect(world.notifier.notices.map((n) => n.notice.kind).slice(-2)).toEqual(['rollback_finished', 'resolved']);
   });
 
   it('refuses a target with no ready replicas before touching anything', async () => {
@@ -92,12 +127,14 @@ describe('immediate rollback', () => {
     checks.ready['v1.5.0'] = 0;
     const { result } = await rollBack('immediate');
     expect(result).toMatchObject({ ok: false, refusal: { kind: 'start_failed', what: 'rollback' } });
-    expect(!result.ok && result.refusal.kind === 'start_failed' && result.refusal.reason).toContain('has no ready replicas (0 of 2): switching traffic to it would be an outage');
+    expect(!result.ok && result.refusal.kind === 'start_failed' && result.refusal.reason).toContain(
+      'has no ready replicas (0 of 2): switching traffic to it would be an outage',
+    );
     await world.clock.advance(10 * MIN);
     expect(router.writes).toEqual([]);
   });
 
-  it('Kubernetes 5xx are retried with backoff; three in a row fail the rollback, say why, and escalate at once', async () => {
+  it('Kubernetes 5xx: retried with backoff; three in a row fail the rollback, say why, escalate at once', async () => {
     const { router } = boot();
     router.failWrites = [serverError(), serverError(), serverError()];
     const { incident } = await rollBack('immediate');
@@ -125,9 +162,15 @@ describe('immediate rollback', () => {
     await rollBack('immediate');
     await world.clock.advance(10 * MIN);
     expect(router.writes).toEqual([]);
-    const sw = world.notifier.notices.map((n) => n.notice).find((n) => n.kind === 'rollback_step' && n.name === 'switch');
+    const sw = world.notifier.notices
+      .map((n) => n.notice)
+      .find((n) => n.kind === 'rollback_step' && n.name === 'switch');
     expect(sw?.kind === 'rollback_step' && sw.facts.filter((f) => f.kind === 'dry_run_change')).toEqual([
-      expect.objectContaining({ kind: 'dry_run_change', method: 'PUT', target: 'VirtualService prompts/prompt-service' }),
+      expect.objectContaining({
+        kind: 'dry_run_change',
+        method: 'PUT',
+        target: 'VirtualService prompts/prompt-service',
+      }),
     ]);
   });
 });
@@ -161,8 +204,12 @@ describe('gradual rollback', () => {
       ['post-actions', 'pending'],
     ]);
     const observed = world.store.rollbacks.steps(rollback?.id ?? '').find((s) => s.name === 'observe 10m')?.detail;
-    expect(observed?.kind === 'observe' && observed.abortIf).toBe('error_rate of v2.0.0 7.2% (abortIf: error_rate > 5%)');
-    const held = world.notifier.notices.map((n) => n.notice).find((n) => n.kind === 'rollback_step' && n.status === 'failed');
+    expect(observed?.kind === 'observe' && observed.abortIf).toBe(
+      'error_rate of v2.0.0 7.2% (abortIf: error_rate > 5%)',
+    );
+    const held = world.notifier.notices
+      .map((n) => n.notice)
+      .find((n) => n.kind === 'rollback_step' && n.status === 'failed');
     expect(held?.kind === 'rollback_step' && held.facts).toEqual([
       { kind: 'abort_if_held', metric: 'error_rate', version: 'v2.0.0', value: 0.072, condition: 'error_rate > 5%' },
       { kind: 'next', next: { kind: 'straight_to_zero' } },
@@ -220,7 +267,16 @@ describe('gradual rollback', () => {
 
 describe('planned rollback', () => {
   async function plan(at: number) {
-    const { incident } = world.incidents.open({ service: 'prompt-service', version: 'v2.0.0', severity: 'watch', title: 'hallucination rate creeping up', drill: false }, BOT_ACTOR);
+    const { incident } = world.incidents.open(
+      {
+        service: 'prompt-service',
+        version: 'v2.0.0',
+        severity: 'watch',
+        title: 'hallucination rate creeping up',
+        drill: false,
+      },
+      BOT_ACTOR,
+    );
     const planned = await world.rollbacks.plan({ incidentId: incident.id, strategy: 'gradual', to: null, at }, LEAD);
     if (!planned.ok) throw new Error(JSON.stringify(planned.refusal));
     return { incident, result: await world.rollbacks.request(planned.value, LEAD) };
@@ -251,16 +307,21 @@ describe('planned rollback', () => {
     await world.clock.advance(3 * 60 * MIN);
     expect(router.writes).toEqual([]);
     expect(world.store.rollbacks.history()[0]?.status).toBe('cancelled');
-    expect(world.store.timers.list({ kind: 'planned_rollback' }).map((t) => t.status)).toEqual(['cancelled', 'cancelled']);
+    expect(world.store.timers.list({ kind: 'planned_rollback' }).map((t) => t.status)).toEqual([
+      'cancelled',
+      'cancelled',
+    ]);
   });
 });
 
 describe('verification', () => {
-  it('samples the target across the verify window and reports before → after with the readings per metric', async () => {
+  it('samples the target across the verify window, reports before → after with the readings per metric', async () => {
     boot();
     await rollBack('immediate');
     await world.clock.advance(6 * MIN);
-    const verify = world.notifier.notices.map((n) => n.notice).find((n) => n.kind === 'rollback_step' && n.name === 'verify');
+    const verify = world.notifier.notices
+      .map((n) => n.notice)
+      .find((n) => n.kind === 'rollback_step' && n.name === 'verify');
     if (!verify || verify.kind !== 'rollback_step') throw new Error('no verify step reported');
     const moves = Object.fromEntries((verify.moves ?? []).map((m) => [m.metric, m]));
     // The baseline of v2.0.0 leads the ten readings of v1.5.0, so the chart shows the drop.
@@ -292,8 +353,15 @@ describe('verification', () => {
     const [rollback] = world.store.rollbacks.history();
     expect(rollback?.status).toBe('failed');
     expect(rollback?.error).toContain('not recovered after 5m on v1.5.0: error_rate > 10%');
-    expect(world.notifier.notices.map((n) => n.notice)).toContainEqual({ kind: 'not_recovered', rollbackId: rollback?.id, incidentId: incident.id, breaching: ['error_rate > 10%', 'error_rate > 5%', 'error_rate > 2%'] });
-    expect(world.incidents.timeline(incident.id).some((e) => e.kind === 'escalation' && e.detail.early === true)).toBe(true);
+    expect(world.notifier.notices.map((n) => n.notice)).toContainEqual({
+      kind: 'not_recovered',
+      rollbackId: rollback?.id,
+      incidentId: incident.id,
+      breaching: ['error_rate > 10%', 'error_rate > 5%', 'error_rate > 2%'],
+    });
+    expect(world.incidents.timeline(incident.id).some((e) => e.kind === 'escalation' && e.detail.early === true)).toBe(
+      true,
+    );
     // The offered next step goes on from where traffic is now: v1.5.0 → v1.0.0.
     const next = await world.rollbacks.plan({ incidentId: incident.id, strategy: 'immediate', to: null }, LEAD);
     expect(next).toMatchObject({ ok: true, value: { fromVersion: 'v1.5.0', toVersion: 'v1.0.0' } });

@@ -12,7 +12,10 @@ let world: ServiceWorld;
 afterEach(() => world?.store.close());
 
 function incident(w: ServiceWorld) {
-  const { incident } = w.incidents.open({ service: 'prompt-service', version: 'v2.0.0', severity: 'warning', title: 'error_rate 7% > 5%', drill: false }, BOT_ACTOR);
+  const { incident } = w.incidents.open(
+    { service: 'prompt-service', version: 'v2.0.0', severity: 'warning', title: 'error_rate 7% > 5%', drill: false },
+    BOT_ACTOR,
+  );
   w.incidents.transition(incident.id, 'awaiting_decision', BOT_ACTOR);
   return incident;
 }
@@ -54,15 +57,28 @@ describe('planning a rollback', () => {
         approvers: ['S0SRE', 'U0LEAD'],
       },
     });
-    expect(world.store.audit.list({ actorId: 'U0MALLORY' }).map((a) => [a.action, a.outcome, a.target])).toEqual([['rollback.immediate', 'refused', 'prompt-service']]);
+    expect(world.store.audit.list({ actorId: 'U0MALLORY' }).map((a) => [a.action, a.outcome, a.target])).toEqual([
+      ['rollback.immediate', 'refused', 'prompt-service'],
+    ]);
     expect(world.store.rollbacks.history()).toEqual([]);
   });
 
   it('refuses a version with no way down the chain, naming the known ones', async () => {
     world = serviceWorld();
-    const { incident: inc } = world.incidents.open({ service: 'prompt-service', version: 'v1.0.0', severity: 'warning', title: 't', drill: false }, BOT_ACTOR);
+    const { incident: inc } = world.incidents.open(
+      { service: 'prompt-service', version: 'v1.0.0', severity: 'warning', title: 't', drill: false },
+      BOT_ACTOR,
+    );
     const plan = await world.rollbacks.plan({ incidentId: inc.id, strategy: 'immediate', to: null }, LEAD);
-    expect(plan).toEqual({ ok: false, refusal: { kind: 'no_target_version', service: 'prompt-service', fromVersion: 'v1.0.0', known: ['v2.0.0', 'v1.5.0', 'v1.0.0'] } });
+    expect(plan).toEqual({
+      ok: false,
+      refusal: {
+        kind: 'no_target_version',
+        service: 'prompt-service',
+        fromVersion: 'v1.0.0',
+        known: ['v2.0.0', 'v1.5.0', 'v1.0.0'],
+      },
+    });
   });
 });
 
@@ -74,7 +90,9 @@ describe('requesting and starting', () => {
     if (!plan.ok) throw new Error('plan refused');
     const result = await world.rollbacks.request(plan.value, LEAD);
     expect(result.ok && result.value.state).toBe('started');
-    expect(world.engine.started.map((r) => [r.service, r.strategy, r.fromVersion, r.toVersion, r.startedBy])).toEqual([['prompt-service', 'immediate', 'v2.0.0', 'v1.0.0', 'U0LEAD']]);
+    expect(world.engine.started.map((r) => [r.service, r.strategy, r.fromVersion, r.toVersion, r.startedBy])).toEqual([
+      ['prompt-service', 'immediate', 'v2.0.0', 'v1.0.0', 'U0LEAD'],
+    ]);
     expect(world.incidents.get(inc.id).status).toBe('rolling_back');
     const kinds = world.incidents.timeline(inc.id).map((e) => [e.kind, e.actor.id]);
     expect(kinds.slice(-5)).toEqual([
@@ -92,7 +110,10 @@ describe('requesting and starting', () => {
     const inc = incident(world);
     const plan = await world.rollbacks.plan({ incidentId: inc.id, strategy: 'gradual', to: null }, LEAD);
     if (!plan.ok) throw new Error('plan refused');
-    const [a, b] = await Promise.all([world.rollbacks.request(plan.value, LEAD), world.rollbacks.request(plan.value, ALICE)]);
+    const [a, b] = await Promise.all([
+      world.rollbacks.request(plan.value, LEAD),
+      world.rollbacks.request(plan.value, ALICE),
+    ]);
     expect(world.engine.started).toHaveLength(1);
     expect([a.ok, b.ok].sort()).toEqual([false, true]);
     const refused = a.ok ? b : a;
@@ -119,14 +140,27 @@ describe('requesting and starting', () => {
     expect([first.value.have, first.value.need]).toEqual([1, 2]);
     const id = first.value.rollback.id;
     expect(world.engine.started).toEqual([]);
-    expect(await world.rollbacks.approve(id, LEAD)).toEqual({ ok: false, refusal: { kind: 'same_approver', rollbackId: id } });
+    expect(await world.rollbacks.approve(id, LEAD)).toEqual({
+      ok: false,
+      refusal: { kind: 'same_approver', rollbackId: id },
+    });
     expect(await world.rollbacks.approve(id, MALLORY)).toMatchObject({ ok: false, refusal: { kind: 'not_approver' } });
     expect(world.engine.started).toEqual([]);
     const second = await world.rollbacks.approve(id, ALICE);
     expect(second.ok && second.value.state).toBe('started');
     expect(world.engine.started.map((r) => r.id)).toEqual([id]);
-    expect(world.store.approvals.list(id).map((a) => a.approver).sort()).toEqual(['U0ALICE', 'U0LEAD']);
-    expect(world.notifier.notices.map((n) => n.notice.kind)).toEqual(['decision', 'rollback_requested', 'approval_needed', 'approved']);
+    expect(
+      world.store.approvals
+        .list(id)
+        .map((a) => a.approver)
+        .sort(),
+    ).toEqual(['U0ALICE', 'U0LEAD']);
+    expect(world.notifier.notices.map((n) => n.notice.kind)).toEqual([
+      'decision',
+      'rollback_requested',
+      'approval_needed',
+      'approved',
+    ]);
   });
 
   it('a second rollback of the same service is refused naming the running one', async () => {
@@ -136,7 +170,10 @@ describe('requesting and starting', () => {
     if (!plan.ok) throw new Error('plan refused');
     const started = await world.rollbacks.request(plan.value, LEAD);
     const id = started.ok ? started.value.rollback.id : '';
-    expect(await world.rollbacks.plan({ incidentId: inc.id, strategy: 'gradual', to: null }, ALICE)).toEqual({ ok: false, refusal: { kind: 'rollback_running', rollbackId: id } });
+    expect(await world.rollbacks.plan({ incidentId: inc.id, strategy: 'gradual', to: null }, ALICE)).toEqual({
+      ok: false,
+      refusal: { kind: 'rollback_running', rollbackId: id },
+    });
   });
 
   it('without an engine the request is refused with what would have run, and nothing is stored', async () => {
@@ -163,9 +200,15 @@ describe('requesting and starting', () => {
     if (!plan.ok) throw new Error('plan refused');
     expect(await world.rollbacks.request(plan.value, LEAD)).toEqual({
       ok: false,
-      refusal: { kind: 'start_failed', what: 'rollback', reason: 'Deployment prompt-service-v1-5-0 has no ready replicas' },
+      refusal: {
+        kind: 'start_failed',
+        what: 'rollback',
+        reason: 'Deployment prompt-service-v1-5-0 has no ready replicas',
+      },
     });
-    expect(world.store.rollbacks.history().map((r) => [r.status, r.error])).toEqual([['failed', 'Deployment prompt-service-v1-5-0 has no ready replicas']]);
+    expect(world.store.rollbacks.history().map((r) => [r.status, r.error])).toEqual([
+      ['failed', 'Deployment prompt-service-v1-5-0 has no ready replicas'],
+    ]);
     expect(world.incidents.get(inc.id).status).toBe('awaiting_decision');
   });
 
@@ -187,7 +230,10 @@ describe('requesting and starting', () => {
 
   it('a manual rollback with no open incident opens one to report in', async () => {
     world = serviceWorld();
-    const plan = await world.rollbacks.plan({ incidentId: null, service: 'prompt-service', strategy: 'immediate', to: null }, LEAD);
+    const plan = await world.rollbacks.plan(
+      { incidentId: null, service: 'prompt-service', strategy: 'immediate', to: null },
+      LEAD,
+    );
     if (!plan.ok) throw new Error('plan refused');
     expect(plan.value).toMatchObject({ incidentId: null, fromVersion: 'v2.0.0', toVersion: 'v1.5.0' });
     const started = await world.rollbacks.request(plan.value, LEAD);
@@ -205,8 +251,12 @@ describe('pause, resume, abort', () => {
     const plan = await world.rollbacks.plan({ incidentId: inc.id, strategy: 'gradual', to: null }, LEAD);
     if (!plan.ok) throw new Error('plan refused');
     await world.rollbacks.request(plan.value, LEAD);
-    expect(await world.rollbacks.control({ service: 'prompt-service' }, 'pause', MALLORY)).toMatchObject({ ok: false, refusal: { kind: 'not_approver' } });
-    expect((await world.rollbacks.control({ service: 'prompt-service' }, 'resume', ALICE)).ok).toBe(false); // not paused
+    expect(await world.rollbacks.control({ service: 'prompt-service' }, 'pause', MALLORY)).toMatchObject({
+      ok: false,
+      refusal: { kind: 'not_approver' },
+    });
+    // not paused
+    expect((await world.rollbacks.control({ service: 'prompt-service' }, 'resume', ALICE)).ok).toBe(false);
     expect((await world.rollbacks.control({ service: 'prompt-service' }, 'pause', ALICE)).ok).toBe(true);
     expect((await world.rollbacks.control({ service: 'prompt-service' }, 'resume', ALICE)).ok).toBe(true);
     expect((await world.rollbacks.control({ service: 'prompt-service' }, 'abort', LEAD)).ok).toBe(true);
@@ -215,7 +265,10 @@ describe('pause, resume, abort', () => {
       ['resume', 'U0ALICE'],
       ['abort', 'U0LEAD'],
     ]);
-    expect(await world.rollbacks.control({ service: 'prompt-service' }, 'abort', LEAD)).toEqual({ ok: false, refusal: { kind: 'no_rollback', service: 'prompt-service' } });
+    expect(await world.rollbacks.control({ service: 'prompt-service' }, 'abort', LEAD)).toEqual({
+      ok: false,
+      refusal: { kind: 'no_rollback', service: 'prompt-service' },
+    });
   });
 });
 
@@ -223,23 +276,38 @@ describe('judgment matrix', () => {
   it('recommends once all three answers are in and records it once', () => {
     world = serviceWorld();
     const inc = incident(world);
-    expect(world.decisions.assess(inc.id, { userImpact: 'partial' }, ALICE)).toEqual({ ok: true, value: { assessment: { userImpact: 'partial' }, recommendation: null } });
+    expect(world.decisions.assess(inc.id, { userImpact: 'partial' }, ALICE)).toEqual({
+      ok: true,
+      value: { assessment: { userImpact: 'partial' }, recommendation: null },
+    });
     world.decisions.assess(inc.id, { businessImpact: 'high' }, ALICE);
     const done = world.decisions.assess(inc.id, { fixTime: 'long' }, LEAD);
     expect(done.ok && done.value.recommendation).toEqual({ action: 'gradual', rule: 2 });
     world.decisions.assess(inc.id, { fixTime: 'long' }, LEAD); // same answer again: no new line
-    expect(world.incidents.timeline(inc.id).filter((e) => e.kind === 'assessment').map((e) => e.detail)).toEqual([
-      { userImpact: 'partial', businessImpact: 'high', fixTime: 'long', recommended: 'gradual', rule: 2 },
-    ]);
+    expect(
+      world.incidents
+        .timeline(inc.id)
+        .filter((e) => e.kind === 'assessment')
+        .map((e) => e.detail),
+    ).toEqual([{ userImpact: 'partial', businessImpact: 'high', fixTime: 'long', recommended: 'gradual', rule: 2 }]);
   });
 
   it('"Try a fix" and "Fix in next release" move the incident; a resolved incident refuses', () => {
     world = serviceWorld();
     const inc = incident(world);
     expect(world.decisions.decide(inc.id, 'fix', ALICE)).toMatchObject({ ok: true, value: { status: 'fixing' } });
-    expect(world.decisions.decide(inc.id, 'next_release', ALICE)).toMatchObject({ ok: true, value: { status: 'deferred' } });
+    expect(world.decisions.decide(inc.id, 'next_release', ALICE)).toMatchObject({
+      ok: true,
+      value: { status: 'deferred' },
+    });
     world.incidents.resolve(inc.id, ALICE);
-    expect(world.decisions.decide(inc.id, 'fix', ALICE)).toEqual({ ok: false, refusal: { kind: 'incident_resolved', incidentId: inc.id } });
-    expect(world.decisions.decide('INC-20990101-001', 'fix', ALICE)).toEqual({ ok: false, refusal: { kind: 'unknown_incident', incidentId: 'INC-20990101-001' } });
+    expect(world.decisions.decide(inc.id, 'fix', ALICE)).toEqual({
+      ok: false,
+      refusal: { kind: 'incident_resolved', incidentId: inc.id },
+    });
+    expect(world.decisions.decide('INC-20990101-001', 'fix', ALICE)).toEqual({
+      ok: false,
+      refusal: { kind: 'unknown_incident', incidentId: 'INC-20990101-001' },
+    });
   });
 });

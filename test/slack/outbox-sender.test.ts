@@ -32,7 +32,13 @@ function open(clock: ManualClock): Store {
 }
 
 /** A sender whose deliveries take a few turns of the event loop and are recorded. */
-function sender(store: Store, clock: ManualClock, owner: string, delivered: Array<[string, number]>, gone: (o: string) => boolean = () => false) {
+function sender(
+  store: Store,
+  clock: ManualClock,
+  owner: string,
+  delivered: Array<[string, number]>,
+  gone: (o: string) => boolean = () => false,
+) {
   return new OutboxSender({
     outbox: store.outbox,
     clock,
@@ -62,7 +68,11 @@ describe('OutboxSender', () => {
       await Promise.all(senders.map((s) => s.idle()));
     }
     expect(a.outbox.unsentCount()).toBe(0);
-    expect(delivered.map(([, id]) => id).sort((x, y) => x - y)).toEqual(Object.values(ids).flat().sort((x, y) => x - y)); // each once
+    expect(delivered.map(([, id]) => id).sort((x, y) => x - y)).toEqual(
+      Object.values(ids)
+        .flat()
+        .sort((x, y) => x - y),
+    ); // each once
     for (const queueIds of Object.values(ids)) {
       expect(delivered.map(([, id]) => id).filter((id) => queueIds.includes(id))).toEqual(queueIds); // in order
     }

@@ -35,10 +35,19 @@ describe('alerts upsert', () => {
   it('stores a new alert, then recognises a repeat as unchanged whatever the label order', () => {
     const first = store.alerts.upsert(alert());
     expect(first.outcome).toBe('new');
-    expect(first.alert).toMatchObject({ source: 'alertmanager', fingerprint: 'f00d', receivedAt: T0, lastReceivedAt: T0, incidentId: null });
+    expect(first.alert).toMatchObject({
+      source: 'alertmanager',
+      fingerprint: 'f00d',
+      receivedAt: T0,
+      lastReceivedAt: T0,
+      incidentId: null,
+    });
 
     const repeat = store.alerts.upsert(
-      alert({ labels: { severity: 'critical', service: 'chat-api', alertname: 'HighErrorRate' }, receivedAt: T0 + 30_000 }),
+      alert({
+        labels: { severity: 'critical', service: 'chat-api', alertname: 'HighErrorRate' },
+        receivedAt: T0 + 30_000,
+      }),
     );
     expect(repeat.outcome).toBe('unchanged');
     expect(repeat.alert.id).toBe(first.alert.id);
@@ -92,10 +101,21 @@ describe('alert names and links', () => {
   const SILENCE_B = 'http://am-b:9093/#/silences/new?filter=%7Balertname%3D%22HighErrorRate%22%7D';
 
   it('stores them; new links on a repeat are kept without making it news, a new name is news', () => {
-    const first = store.alerts.upsert(alert({ name: 'HighErrorRate', links: { graph: 'http://prometheus:9090/graph', silence: SILENCE_A } }));
-    expect([first.alert.name, first.alert.links]).toEqual(['HighErrorRate', { graph: 'http://prometheus:9090/graph', silence: SILENCE_A }]);
+    const first = store.alerts.upsert(
+      alert({ name: 'HighErrorRate', links: { graph: 'http://prometheus:9090/graph', silence: SILENCE_A } }),
+    );
+    expect([first.alert.name, first.alert.links]).toEqual([
+      'HighErrorRate',
+      { graph: 'http://prometheus:9090/graph', silence: SILENCE_A },
+    ]);
     // The other Alertmanager of an HA pair sends the same alert with its own externalURL.
-    const other = store.alerts.upsert(alert({ name: 'HighErrorRate', links: { graph: 'http://prometheus:9090/graph', silence: SILENCE_B }, receivedAt: T0 + 10_000 }));
+    const other = store.alerts.upsert(
+      alert({
+        name: 'HighErrorRate',
+        links: { graph: 'http://prometheus:9090/graph', silence: SILENCE_B },
+        receivedAt: T0 + 10_000,
+      }),
+    );
     expect(other.outcome).toBe('unchanged');
     expect(other.alert.links.silence).toBe(SILENCE_B);
     expect(store.alerts.upsert(alert({ name: 'HighErrorRateV2', receivedAt: T0 + 20_000 })).outcome).toBe('changed');
@@ -110,7 +130,8 @@ describe('alert names and links', () => {
       const file = path.join(dir, 'rewind.db');
       const old = openDatabase(file, { migrations: MIGRATIONS.filter((m) => m.version < 10) });
       const insert = old.prepare(
-        `INSERT INTO alerts (source, fingerprint, service, severity, status, summary, labels, starts_at, received_at, last_received_at)
+        `INSERT INTO alerts
+           (source, fingerprint, service, severity, status, summary, labels, starts_at, received_at, last_received_at)
          VALUES (?, ?, 'chat-api', 'warning', 'firing', 's', ?, 0, 0, 0)`,
       );
       insert.run('alertmanager', 'named', JSON.stringify({ alertname: ' HighErrorRate ' }));
@@ -119,13 +140,30 @@ describe('alert names and links', () => {
       old.close();
       const upgraded = openStore(file);
       try {
-        expect(['named', 'blank', 'none'].map((fp) => upgraded.alerts.get(fp === 'named' ? 'alertmanager' : 'generic', fp)).map((a) => [a?.name, a?.links])).toEqual([
+        expect(
+          ['named', 'blank', 'none']
+            .map((fp) => upgraded.alerts.get(fp === 'named' ? 'alertmanager' : 'generic', fp))
+            .map((a) => [a?.name, a?.links]),
+        ).toEqual([
           ['HighErrorRate', {}],
           [null, {}],
           [null, {}],
         ]);
         // So a repeat of it after the upgrade is not news.
-        const repeat = upgraded.alerts.upsert({ ...alert({ fingerprint: 'named', service: 'chat-api', severity: 'warning', summary: 's', labels: { alertname: ' HighErrorRate ' }, annotations: {}, version: null, startsAt: 0, receivedAt: 1 }), name: 'HighErrorRate' });
+        const repeat = upgraded.alerts.upsert({
+          ...alert({
+            fingerprint: 'named',
+            service: 'chat-api',
+            severity: 'warning',
+            summary: 's',
+            labels: { alertname: ' HighErrorRate ' },
+            annotations: {},
+            version: null,
+            startsAt: 0,
+            receivedAt: 1,
+          }),
+          name: 'HighErrorRate',
+        });
         expect(repeat.outcome).toBe('unchanged');
       } finally {
         upgraded.close();

@@ -59,7 +59,14 @@ describe('a database that cannot be used', () => {
   it('a file damaged in the middle is refused before anything is read or written', () => {
     const file = path.join(dir, 'rewind.db');
     const store = openStore(file);
-    for (let i = 0; i < 200; i++) store.audit.record({ at: i, actor: { kind: 'user', id: 'U1' }, action: 'x', outcome: 'allowed', detail: { pad: 'x'.repeat(200) } });
+    for (let i = 0; i < 200; i++)
+      store.audit.record({
+        at: i,
+        actor: { kind: 'user', id: 'U1' },
+        action: 'x',
+        outcome: 'allowed',
+        detail: { pad: 'x'.repeat(200) },
+      });
     store.db.pragma('wal_checkpoint(TRUNCATE)');
     store.close();
     const bytes = fs.readFileSync(file);
@@ -77,14 +84,19 @@ describe('a database that cannot be used', () => {
     fs.mkdirSync(folder);
     const err = opening(folder);
     expect(err).toBeInstanceOf(StoreOpenError);
-    expect(err.message).toBe(`${folder} is a folder, not a database file: point REWIND_DB at a file, e.g. ${path.join(folder, 'rewind.db')}`);
+    expect(err.message).toBe(
+      `${folder} is a folder, not a database file: point REWIND_DB at a file, e.g. ${path.join(folder, 'rewind.db')}`,
+    );
   });
 
   it('a path running through a file names that file, not a folder that "is not writable (EEXIST)"', () => {
     const file = path.join(dir, 'base.db');
     fs.writeFileSync(file, 'x');
     const err = opening(path.join(file, 'sub', 'rewind.db'));
-    expect(err.message).toBe(`${file} is a file, not a folder, so ${path.join(file, 'sub', 'rewind.db')} cannot be created under it: point REWIND_DB at a path inside a folder, or move ${file} aside`);
+    expect(err.message).toBe(
+      `${file} is a file, not a folder, so ${path.join(file, 'sub', 'rewind.db')} cannot be created under it: point ` +
+        `REWIND_DB at a path inside a folder, or move ${file} aside`,
+    );
     expect(fs.readFileSync(file, 'utf8')).toBe('x');
   });
 
@@ -92,7 +104,8 @@ describe('a database that cannot be used', () => {
     const ro = path.join(dir, 'ro');
     if (!tmpfs(ctx, ro, 'ro,size=1m')) return;
     expect(opening(path.join(ro, 'rewind.db')).message).toBe(
-      `the folder ${ro} is on a read-only file system (EROFS), and Rewind keeps its SQLite file and write-ahead log there: make it writable, or point REWIND_DB at a writable folder`,
+      `the folder ${ro} is on a read-only file system (EROFS), and Rewind keeps its SQLite file and write-ahead log ` +
+        `there: make it writable, or point REWIND_DB at a writable folder`,
     );
   });
 
@@ -101,7 +114,8 @@ describe('a database that cannot be used', () => {
     if (!tmpfs(ctx, ro, 'ro,size=1m')) return;
     const folder = path.join(ro, 'new', 'deeper');
     expect(opening(path.join(folder, 'rewind.db')).message).toBe(
-      `the folder ${folder} does not exist and cannot be created: ${ro} is on a read-only file system (EROFS): mount ${ro} read-write, or point REWIND_DB at a writable folder`,
+      `the folder ${folder} does not exist and cannot be created: ${ro} is on a read-only file system (EROFS): mount ` +
+        `${ro} read-write, or point REWIND_DB at a writable folder`,
     );
   });
 });
@@ -120,7 +134,13 @@ describe('a full disk at start', () => {
       expect(store.audit.list({}).map((e) => e.action)).toEqual(['before']);
       let refused: unknown = null;
       try {
-        store.audit.record({ at: 2, actor: { kind: 'user', id: 'U1' }, action: 'while full', outcome: 'allowed', detail: { pad: 'x'.repeat(8000) } });
+        store.audit.record({
+          at: 2,
+          actor: { kind: 'user', id: 'U1' },
+          action: 'while full',
+          outcome: 'allowed',
+          detail: { pad: 'x'.repeat(8000) },
+        });
       } catch (err) {
         refused = err;
       }
@@ -137,20 +157,32 @@ describe('a full disk at start', () => {
     const file = path.join(disk, 'rewind.db');
     const held = openStore(file);
     fill(disk);
-    const next: Migration = { version: MIGRATIONS.length + 1, name: 'padding', sql: `CREATE TABLE padding (x TEXT); INSERT INTO padding SELECT hex(randomblob(4000)) FROM (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) SELECT i FROM n);` };
+    const next: Migration = {
+      version: MIGRATIONS.length + 1,
+      name: 'padding',
+      sql:
+        `CREATE TABLE padding (x TEXT); INSERT INTO padding SELECT hex(randomblob(4000)) FROM (WITH RECURSIVE n(i) ` +
+        `AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) SELECT i FROM n);`,
+    };
     const err = opening(file, [...MIGRATIONS, next]);
     const name = `${String(next.version).padStart(3, '0')}_padding`;
-    expect(err.message).toBe(`${file} needs migration ${name}, and the disk holding ${disk} is full: free some space, then start Rewind again (the file is unchanged at schema ${MIGRATIONS.length})`);
+    expect(err.message).toBe(
+      `${file} needs migration ${name}, and the disk holding ${disk} is full: free some space, then start Rewind ` +
+        `again (the file is unchanged at schema ${MIGRATIONS.length})`,
+    );
     expect(held.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     held.close();
   });
 
-  it('a cleanly stopped database (no -shm left) on a full disk says the disk is full, not that the file is damaged', (ctx) => {
+  it('a cleanly stopped database (no -shm left) on a full disk reports a full disk, not a damaged file', (ctx) => {
     const disk = path.join(dir, 'disk');
     if (!tmpfs(ctx, disk, 'size=2m')) return;
     const file = path.join(disk, 'rewind.db');
     openStore(file).close();
     fill(disk);
-    expect(opening(file).message).toBe(`the disk holding ${disk} is full, and SQLite needs a little room there (its -wal and -shm files) to open ${file}: free some space, then start Rewind again`);
+    expect(opening(file).message).toBe(
+      `the disk holding ${disk} is full, and SQLite needs a little room there (its -wal and -shm files) to open ` +
+        `${file}: free some space, then start Rewind again`,
+    );
   });
 });

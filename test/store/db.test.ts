@@ -137,7 +137,9 @@ describe('openDatabase', () => {
       sql: 'CREATE TABLE b (x INTEGER); INSERT INTO missing_table VALUES (1);',
     };
     expect(() => open(file, [good, bad])).toThrow(MigrationError);
-    expect(() => open(file, [good, bad])).toThrow(/migration 002_broken failed \(no such table: missing_table\); the file is unchanged at schema 1/);
+    expect(() => open(file, [good, bad])).toThrow(
+      /migration 002_broken failed \(no such table: missing_table\); the file is unchanged at schema 1/,
+    );
 
     const db = open(file, [good]);
     expect(schemaVersion(db)).toBe(1);

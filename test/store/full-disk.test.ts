@@ -20,7 +20,8 @@ beforeAll(() => {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=512k', 'tmpfs', dir], { stdio: 'pipe' });
     mountPoint = dir;
   } catch (err) {
-    unavailable = `cannot mount a tmpfs here (${(err as Error).message.split('\n')[0]}): run as root to test a real full disk`;
+    const why = (err as Error).message.split('\n')[0];
+    unavailable = `cannot mount a tmpfs here (${why}): run as root to test a real full disk`;
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -107,7 +107,14 @@ describe('applyTransition', () => {
         at: T0,
         kind: 'detected',
         actor: { kind: 'system', id: 'evaluator' },
-        detail: { service: 'chat-api', version: 'v2.3.0', severity: 'warning', title: 'error_rate 6% > 5%', drill: false, breaches: [] },
+        detail: {
+          service: 'chat-api',
+          version: 'v2.3.0',
+          severity: 'warning',
+          title: 'error_rate 6% > 5%',
+          drill: false,
+          breaches: [],
+        },
       },
     ]);
     const next: Incident = { ...created, status: 'awaiting_decision' };
@@ -115,7 +122,14 @@ describe('applyTransition', () => {
 
     expect(store.incidents.get(created.id)).toEqual(next);
     const timeline = store.incidents.timeline(created.id);
-    expect(timeline.map((e) => [e.kind, e.at, e.kind === 'status' ? e.from : undefined, e.kind === 'status' ? e.to : undefined])).toEqual([
+    expect(
+      timeline.map((e) => [
+        e.kind,
+        e.at,
+        e.kind === 'status' ? e.from : undefined,
+        e.kind === 'status' ? e.to : undefined,
+      ]),
+    ).toEqual([
       ['detected', T0, undefined, undefined],
       ['status', T0 + 1000, 'detected', 'awaiting_decision'],
     ]);
@@ -157,8 +171,13 @@ describe('applyTransition', () => {
 
   it('keeps the row unchanged when the event cannot be written', () => {
     const created = store.incidents.create(newIncident());
-    const event = { ...statusEvent(created, 'fixing', T0 + 1), actor: { kind: 'robot', id: 'x' } } as unknown as StatusEvent;
-    expect(() => store.incidents.applyTransition({ ...created, status: 'fixing' }, event)).toThrow(/CHECK constraint failed/);
+    const event = {
+      ...statusEvent(created, 'fixing', T0 + 1),
+      actor: { kind: 'robot', id: 'x' },
+    } as unknown as StatusEvent;
+    expect(() => store.incidents.applyTransition({ ...created, status: 'fixing' }, event)).toThrow(
+      /CHECK constraint failed/,
+    );
     expect(store.incidents.get(created.id)?.status).toBe('detected');
     expect(store.incidents.timeline(created.id)).toEqual([]);
   });
@@ -178,16 +197,22 @@ describe('applyTransition', () => {
 
   it('throws a conflict naming a missing incident', () => {
     const ghost: Incident = { ...newIncident(), id: 'INC-20260105-999', status: 'fixing' };
-    expect(() => store.incidents.applyTransition(ghost, statusEvent({ ...ghost, status: 'detected' }, 'fixing', T0))).toThrow(
-      'incident INC-20260105-999 does not exist',
-    );
+    expect(() =>
+      store.incidents.applyTransition(ghost, statusEvent({ ...ghost, status: 'detected' }, 'fixing', T0)),
+    ).toThrow('incident INC-20260105-999 does not exist');
   });
 });
 
 describe('update', () => {
   it('writes non-status fields with an optional event', () => {
     const created = store.incidents.create(newIncident());
-    const acked: Incident = { ...created, acknowledgedAt: T0 + 5000, acknowledgedBy: 'U7', slackChannel: 'C1', slackTs: '1.2' };
+    const acked: Incident = {
+      ...created,
+      acknowledgedAt: T0 + 5000,
+      acknowledgedBy: 'U7',
+      slackChannel: 'C1',
+      slackTs: '1.2',
+    };
     store.incidents.update(acked, {
       incidentId: created.id,
       at: T0 + 5000,
@@ -211,12 +236,18 @@ describe('queries', () => {
   it('orders a timeline by time, then by insertion', () => {
     const created = store.incidents.create(newIncident());
     const actor = { kind: 'bot' as const, id: 'rewind' };
-    const posted = (at: number, ts: string) => store.incidents.appendEvent({ incidentId: created.id, at, kind: 'posted', actor, detail: { channel: 'C1', ts } });
+    const posted = (at: number, ts: string) =>
+      store.incidents.appendEvent({ incidentId: created.id, at, kind: 'posted', actor, detail: { channel: 'C1', ts } });
     posted(T0 + 300, 'c');
     posted(T0 + 100, 'a');
     posted(T0 + 300, 'd');
     posted(T0 + 200, 'b');
-    expect(store.incidents.timeline(created.id).map((e) => (e.kind === 'posted' ? e.detail.ts : e.kind))).toEqual(['a', 'b', 'c', 'd']);
+    expect(store.incidents.timeline(created.id).map((e) => (e.kind === 'posted' ? e.detail.ts : e.kind))).toEqual([
+      'a',
+      'b',
+      'c',
+      'd',
+    ]);
   });
 
   it('lists recent incidents newest first, filtered by service, time and drill', () => {

@@ -14,7 +14,9 @@ describe('approvals', () => {
   it('counts each approver once per subject', () => {
     expect(store.approvals.record({ subject: 'RB-20260105-001', approver: 'U1', at: T0 })).toBe(true);
     expect(store.approvals.record({ subject: 'RB-20260105-001', approver: 'U1', at: T0 + 5 })).toBe(false);
-    expect(store.approvals.record({ subject: 'RB-20260105-001', approver: 'U2', at: T0 + 9, note: 'second pair of eyes' })).toBe(true);
+    expect(
+      store.approvals.record({ subject: 'RB-20260105-001', approver: 'U2', at: T0 + 9, note: 'second pair of eyes' }),
+    ).toBe(true);
     expect(store.approvals.record({ subject: 'RB-20260105-002', approver: 'U1', at: T0 })).toBe(true);
     expect(store.approvals.count('RB-20260105-001')).toBe(2);
     expect(store.approvals.has('RB-20260105-001', 'U2')).toBe(true);
@@ -30,11 +32,29 @@ const MEASURED = { ms: 95_000, targetMs: 300_000, pass: true };
 const SCORES = {
   times: { injectedAt: 1, detectedAt: 95_001, postedAt: 95_001, decidedAt: 95_001, verifiedAt: 95_001 },
   expectedMs: 300_000,
-  scorecard: { detection: MEASURED, decision: MEASURED, execution: MEASURED, total: MEASURED, communication: { average: null, count: 0 }, injected: true, passed: true },
+  scorecard: {
+    detection: MEASURED,
+    decision: MEASURED,
+    execution: MEASURED,
+    total: MEASURED,
+    communication: { average: null, count: 0 },
+    injected: true,
+    passed: true,
+  },
 };
 const FAULT = {
   injector: 'simulated' as const,
-  spec: { drillId: 'DRILL-20260101-001', service: 'chat-api', version: 'v2', scenario: 'inject_errors', trigger: 'inject_errors' as const, errorRate: 0.2, latencyMs: null, share: null, maxDurationMs: 1_800_000 },
+  spec: {
+    drillId: 'DRILL-20260101-001',
+    service: 'chat-api',
+    version: 'v2',
+    scenario: 'inject_errors',
+    trigger: 'inject_errors' as const,
+    errorRate: 0.2,
+    latencyMs: null,
+    share: null,
+    maxDurationMs: 1_800_000,
+  },
   detail: null,
   appliedAt: 1,
   removedAt: null,
@@ -44,7 +64,11 @@ const FAULT = {
 describe('drills', () => {
   it('creates, updates, lists and finds the next drill', () => {
     const q1 = store.drills.create({ scenario: 'inject_errors', scheduledFor: Date.UTC(2026, 0, 1, 10) });
-    const q2 = store.drills.create({ scenario: 'inject_latency', scheduledFor: Date.UTC(2026, 3, 1, 10), service: 'chat-api' });
+    const q2 = store.drills.create({
+      scenario: 'inject_latency',
+      scheduledFor: Date.UTC(2026, 3, 1, 10),
+      service: 'chat-api',
+    });
     expect([q1.id, q2.id]).toEqual(['DRILL-20260101-001', 'DRILL-20260401-001']);
     expect(store.drills.get(q1.id)).toEqual(q1);
 
@@ -73,14 +97,41 @@ describe('drills', () => {
 describe('audit log', () => {
   it('records entries and filters them, newest first', () => {
     const u1 = { kind: 'user' as const, id: 'U1' };
-    store.audit.record({ at: T0, actor: u1, action: 'rollback.start', target: 'chat-api', outcome: 'refused', detail: { reason: 'not an approver' } });
-    store.audit.record({ at: T0 + 1, actor: { kind: 'user', id: 'U2' }, action: 'rollback.start', target: 'chat-api', outcome: 'allowed' });
-    store.audit.record({ at: T0 + 2, actor: u1, action: 'incident.ack', target: 'INC-20260105-001', outcome: 'allowed' });
+    store.audit.record({
+      at: T0,
+      actor: u1,
+      action: 'rollback.start',
+      target: 'chat-api',
+      outcome: 'refused',
+      detail: { reason: 'not an approver' },
+    });
+    store.audit.record({
+      at: T0 + 1,
+      actor: { kind: 'user', id: 'U2' },
+      action: 'rollback.start',
+      target: 'chat-api',
+      outcome: 'allowed',
+    });
+    store.audit.record({
+      at: T0 + 2,
+      actor: u1,
+      action: 'incident.ack',
+      target: 'INC-20260105-001',
+      outcome: 'allowed',
+    });
 
     expect(store.audit.list().map((e) => e.at)).toEqual([T0 + 2, T0 + 1, T0]);
     expect(store.audit.list({ actorId: 'U1' }).map((e) => e.action)).toEqual(['incident.ack', 'rollback.start']);
     expect(store.audit.list({ outcome: 'refused' })).toEqual([
-      { id: 1, at: T0, actor: u1, action: 'rollback.start', target: 'chat-api', outcome: 'refused', detail: { reason: 'not an approver' } },
+      {
+        id: 1,
+        at: T0,
+        actor: u1,
+        action: 'rollback.start',
+        target: 'chat-api',
+        outcome: 'refused',
+        detail: { reason: 'not an approver' },
+      },
     ]);
     expect(store.audit.list({ action: 'rollback.start', since: T0 + 1 }).map((e) => e.actor.id)).toEqual(['U2']);
     expect(store.audit.list({ until: T0 + 1 }).map((e) => e.at)).toEqual([T0]);
@@ -90,8 +141,14 @@ describe('audit log', () => {
 
 describe('outbox', () => {
   it('keeps a message until it is sent, holding its queue back between failed attempts', () => {
-    const id = store.outbox.enqueue({ queue: 'incident:INC-1', kind: 'thread', payload: { text: 'hello' } }, T0) as number;
-    const behind = store.outbox.enqueue({ queue: 'incident:INC-1', kind: 'thread', payload: { text: 'after' } }, T0) as number;
+    const id = store.outbox.enqueue(
+      { queue: 'incident:INC-1', kind: 'thread', payload: { text: 'hello' } },
+      T0,
+    ) as number;
+    const behind = store.outbox.enqueue(
+      { queue: 'incident:INC-1', kind: 'thread', payload: { text: 'after' } },
+      T0,
+    ) as number;
     const other = store.outbox.enqueue({ queue: 'dm:U1', kind: 'dm', payload: { text: 'dm' } }, T0) as number;
     expect(store.outbox.dueHeads(T0).map((m) => m.id)).toEqual([id, other]);
 
@@ -122,9 +179,17 @@ describe('outbox', () => {
   });
 
   it('queues a keyed message once, and gives up an undeliverable one without holding its queue', () => {
-    const first = store.outbox.enqueue({ queue: 'dm:U1', kind: 'dm', payload: { text: 'level 1' }, dedupKey: 'esc:1:dm:U1' }, T0);
+    const first = store.outbox.enqueue(
+      { queue: 'dm:U1', kind: 'dm', payload: { text: 'level 1' }, dedupKey: 'esc:1:dm:U1' },
+      T0,
+    );
     expect(first).toBeTypeOf('number');
-    expect(store.outbox.enqueue({ queue: 'dm:U1', kind: 'dm', payload: { text: 'level 1' }, dedupKey: 'esc:1:dm:U1' }, T0 + 1)).toBeNull();
+    expect(
+      store.outbox.enqueue(
+        { queue: 'dm:U1', kind: 'dm', payload: { text: 'level 1' }, dedupKey: 'esc:1:dm:U1' },
+        T0 + 1,
+      ),
+    ).toBeNull();
     const next = store.outbox.enqueue({ queue: 'dm:U1', kind: 'dm', payload: { text: 'level 2' } }, T0) as number;
 
     expect(store.outbox.markDead(first as number, 'channel_not_found', T0 + 5)).toBe(true);
@@ -154,7 +219,12 @@ describe('store', () => {
     expect(() =>
       store.transaction(() => {
         store.approvals.record({ subject: 'RB-1', approver: 'U1', at: T0 });
-        store.audit.record({ at: T0, actor: { kind: 'user', id: 'U1' }, action: 'rollback.approve', outcome: 'allowed' });
+        store.audit.record({
+          at: T0,
+          actor: { kind: 'user', id: 'U1' },
+          action: 'rollback.approve',
+          outcome: 'allowed',
+        });
         throw new Error('boom');
       }),
     ).toThrow('boom');

@@ -12,7 +12,10 @@ beforeEach(() => {
 afterEach(() => store.close());
 
 function incident() {
-  const { incident, event } = openIncident({ service: 'prompt-service', version: 'v2.0.0', severity: 'warning', title: 't', drill: false, startedAt: T0 }, BOT_ACTOR);
+  const { incident, event } = openIncident(
+    { service: 'prompt-service', version: 'v2.0.0', severity: 'warning', title: 't', drill: false, startedAt: T0 },
+    BOT_ACTOR,
+  );
   return store.incidents.create(incident, [event]);
 }
 
@@ -31,7 +34,9 @@ describe('assessments', () => {
 
   it('refuses a value outside the matrix', () => {
     const { id } = incident();
-    expect(() => store.assessments.merge(id, { userImpact: 'everyone' as never }, 'U1', T0)).toThrow(/CHECK constraint/);
+    expect(() => store.assessments.merge(id, { userImpact: 'everyone' as never }, 'U1', T0)).toThrow(
+      /CHECK constraint/,
+    );
     expect(store.assessments.get(id)).toEqual({});
   });
 });
@@ -48,8 +53,20 @@ describe('processed requests', () => {
 
 describe('complaints', () => {
   it('counts complaints per service in a window', () => {
-    store.complaints.record({ service: 'prompt-service', reportedBy: 'U1', text: 'answers are wrong', at: T0, incidentId: null });
-    store.complaints.record({ service: 'prompt-service', reportedBy: 'U2', text: 'slow', at: T0 + 60_000, incidentId: null });
+    store.complaints.record({
+      service: 'prompt-service',
+      reportedBy: 'U1',
+      text: 'answers are wrong',
+      at: T0,
+      incidentId: null,
+    });
+    store.complaints.record({
+      service: 'prompt-service',
+      reportedBy: 'U2',
+      text: 'slow',
+      at: T0 + 60_000,
+      incidentId: null,
+    });
     store.complaints.record({ service: 'other', reportedBy: 'U2', text: 'x', at: T0 + 60_000, incidentId: null });
     expect(store.complaints.count('prompt-service', T0 - 1, T0 + 60_000)).toBe(2);
     expect(store.complaints.count('prompt-service', T0, T0 + 60_000)).toBe(1);

@@ -128,10 +128,18 @@ describe('lines written by earlier builds', () => {
       from: 'verifying',
       to: 'resolved',
     });
-    insertRaw('rollback_aborted', JSON.stringify({ rollbackId, reason: 'stopped by U0LEAD; traffic stays as it is now' }));
+    insertRaw(
+      'rollback_aborted',
+      JSON.stringify({ rollbackId, reason: 'stopped by U0LEAD; traffic stays as it is now' }),
+    );
     insertRaw('canary_cancelled', JSON.stringify({ rollbackId, reason: 'cancelled before it started' }));
-    insertRaw('escalation', JSON.stringify({ level: 2, label: 'Manager', notify: [], lateMs: 0, early: true, reason: 'x' }));
-    const reasons = store.incidents.timeline(incidentId).flatMap((e) => ('reason' in e.detail ? [e.detail.reason] : []));
+    insertRaw(
+      'escalation',
+      JSON.stringify({ level: 2, label: 'Manager', notify: [], lateMs: 0, early: true, reason: 'x' }),
+    );
+    const reasons = store.incidents
+      .timeline(incidentId)
+      .flatMap((e) => ('reason' in e.detail ? [e.detail.reason] : []));
     expect(reasons).toEqual([
       { kind: 'recorded', text: 'recovered after rollback' },
       { kind: 'recorded', text: 'stopped by U0LEAD; traffic stays as it is now' },

@@ -28,7 +28,9 @@ describe('unknown services', () => {
   it('the previous build’s "announced once" keys become announcements at their time; other keys stay', () => {
     const file = path.join(dir, 'rewind.db');
     const before = openDatabase(file, { migrations: MIGRATIONS.filter((m) => m.version < 9) });
-    before.prepare(`INSERT INTO processed_requests (key, at) VALUES ('unknown-service:billing', ?), ('event:Ev1', ?)`).run(T0 + 5_123, T0);
+    before
+      .prepare(`INSERT INTO processed_requests (key, at) VALUES ('unknown-service:billing', ?), ('event:Ev1', ?)`)
+      .run(T0 + 5_123, T0);
     before.close();
 
     store = openStore(file);
@@ -37,22 +39,26 @@ describe('unknown services', () => {
     expect(store.db.prepare(`SELECT key FROM processed_requests`).all()).toEqual([{ key: 'event:Ev1' }]);
   });
 
-  it('a minute’s held-back services are summarised once, first names in arrival order; pruning keeps them until their summary', () => {
-    store = openStore(':memory:');
-    const repo = store.unknownServices;
-    repo.record('told', T0, T0, 'announced');
-    for (const name of ['c', 'a', 'b']) repo.record(name, T0 + 10_000, T0, 'waiting');
-    repo.record('next-minute', T0 + MIN, T0 + MIN, 'waiting');
-    expect(repo.hasWaiting(T0)).toBe(true);
+  it(
+    'a minute’s held-back services are summarised once, first names in arrival order; pruning keeps them until their ' +
+      'summary',
+    () => {
+      store = openStore(':memory:');
+      const repo = store.unknownServices;
+      repo.record('told', T0, T0, 'announced');
+      for (const name of ['c', 'a', 'b']) repo.record(name, T0 + 10_000, T0, 'waiting');
+      repo.record('next-minute', T0 + MIN, T0 + MIN, 'waiting');
+      expect(repo.hasWaiting(T0)).toBe(true);
 
-    // An hour later the announced one is forgotten; the waiting ones (a summary late after downtime) are not.
-    expect(repo.prune(T0 + 5_000, T0 - 1)).toBe(1);
-    expect(repo.lastToldAt('told')).toBeNull();
-    expect(repo.summarise(T0, 2)).toEqual({ count: 3, names: ['c', 'a'] });
-    expect(repo.summarise(T0, 2)).toEqual({ count: 0, names: [] });
-    expect(repo.hasWaiting(T0)).toBe(false);
-    expect(repo.count(T0, 'summarised')).toBe(3);
-    // Past their retention even services that waited are forgotten.
-    expect(repo.prune(T0 + 2 * MIN, T0 + 2 * MIN)).toBe(4);
-  });
+      // An hour later the announced one is forgotten; the waiting ones (a summary late after downtime) are not.
+      expect(repo.prune(T0 + 5_000, T0 - 1)).toBe(1);
+      expect(repo.lastToldAt('told')).toBeNull();
+      expect(repo.summarise(T0, 2)).toEqual({ count: 3, names: ['c', 'a'] });
+      expect(repo.summarise(T0, 2)).toEqual({ count: 0, names: [] });
+      expect(repo.hasWaiting(T0)).toBe(false);
+      expect(repo.count(T0, 'summarised')).toBe(3);
+      // Past their retention even services that waited are forgotten.
+      expect(repo.prune(T0 + 2 * MIN, T0 + 2 * MIN)).toBe(4);
+    },
+  );
 });

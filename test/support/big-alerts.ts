@@ -57,7 +57,9 @@ function alert(service: string, i: number, tag: string, severity: string, status
     severity,
     version: 'v2.0.0',
   };
-  const expr = `histogram_quantile(0.95, sum by (le, pod) (rate(prompt_request_duration_seconds_bucket{service="${service}",pod="${pod}"}[5m]))) > 3`;
+  const expr =
+    `histogram_quantile(0.95, sum by (le, pod) ` +
+    `(rate(prompt_request_duration_seconds_bucket{service="${service}",pod="${pod}"}[5m]))) > 3`;
   return {
     status,
     labels,
@@ -69,7 +71,8 @@ function alert(service: string, i: number, tag: string, severity: string, status
       query: expr,
     },
     startsAt: new Date(Date.UTC(2026, 0, 5, 8, 55, i % 60)).toISOString(),
-    endsAt: status === 'resolved' ? new Date(Date.UTC(2026, 0, 5, 9, 30, i % 60)).toISOString() : '0001-01-01T00:00:00Z',
+    endsAt:
+      status === 'resolved' ? new Date(Date.UTC(2026, 0, 5, 9, 30, i % 60)).toISOString() : '0001-01-01T00:00:00Z',
     generatorURL: `http://prometheus-k8s.monitoring.svc:9090/graph?g0.expr=${encodeURIComponent(expr)}&g0.tab=1`,
     fingerprint: createHash('sha256').update(`${tag}/${service}/${i}`).digest('hex').slice(0, 16),
   };

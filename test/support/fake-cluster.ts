@@ -2,7 +2,14 @@
  * An in-memory cluster for engine tests that are about the engine's logic (steps, timers,
  * restarts), not about Kubernetes requests — those are tested against the API stand-in.
  */
-import type { ClusterChecks, ClusterPort, KubeChange, Router, ServiceCluster, Split } from '../../src/services/ports.ts';
+import type {
+  ClusterChecks,
+  ClusterPort,
+  KubeChange,
+  Router,
+  ServiceCluster,
+  Split,
+} from '../../src/services/ports.ts';
 
 export class FakeRouter implements Router {
   readonly kind = 'istio' as const;
@@ -25,7 +32,12 @@ export class FakeRouter implements Router {
   }
 
   async write(split: Split, options: { dryRun: boolean }): Promise<KubeChange[]> {
-    const change: KubeChange = { method: 'PUT', target: 'VirtualService prompts/prompt-service', contentType: 'application/json', body: split };
+    const change: KubeChange = {
+      method: 'PUT',
+      target: 'VirtualService prompts/prompt-service',
+      contentType: 'application/json',
+      body: split,
+    };
     if (options.dryRun) return [change];
     const failure = this.failWrites.shift();
     if (failure) throw failure;
@@ -54,7 +66,10 @@ export class FakeCluster implements ClusterPort {
   forService(service: string) {
     let s = this.services.get(service);
     if (!s) {
-      s = { router: new FakeRouter({ 'v2.0.0': 50, 'v1.5.0': 50, 'v1.0.0': 0 }, () => this.now()), checks: new FakeChecks() };
+      s = {
+        router: new FakeRouter({ 'v2.0.0': 50, 'v1.5.0': 50, 'v1.0.0': 0 }, () => this.now()),
+        checks: new FakeChecks(),
+      };
       this.services.set(service, s);
     }
     return s;

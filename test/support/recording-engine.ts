@@ -36,6 +36,9 @@ export class RecordingEngine implements RollbackEngine {
     await Promise.resolve();
     this.controls.push({ rollbackId: rollback.id, control, by: actor.id });
     const status = control === 'pause' ? 'paused' : control === 'resume' ? 'running' : 'aborted';
-    this.store.rollbacks.update(rollback.id, { status, ...(status === 'aborted' ? { finishedAt: this.clock.now() } : {}) });
+    this.store.rollbacks.update(rollback.id, {
+      status,
+      ...(status === 'aborted' ? { finishedAt: this.clock.now() } : {}),
+    });
   }
 }

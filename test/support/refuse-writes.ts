@@ -7,13 +7,20 @@
  */
 import BetterSqlite3 from 'better-sqlite3';
 
-type Statement = { readonly: boolean; source: string; database: BetterSqlite3.Database } & Record<'run' | 'get' | 'all' | 'iterate', (...args: unknown[]) => unknown>;
+type Statement = { readonly: boolean; source: string; database: BetterSqlite3.Database } & Record<
+  'run' | 'get' | 'all' | 'iterate',
+  (...args: unknown[]) => unknown
+>;
 
 /**
  * Refuses the writes of the database `which` names (the connection, or its file name, to catch a
  * connection opened later, by a process start); returns the function that takes writes again.
  */
-export function refuseWrites(which: BetterSqlite3.Database | string, code = 'SQLITE_FULL', message = 'database or disk is full'): () => void {
+export function refuseWrites(
+  which: BetterSqlite3.Database | string,
+  code = 'SQLITE_FULL',
+  message = 'database or disk is full',
+): () => void {
   const probe = new BetterSqlite3(':memory:');
   const proto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Statement;
   probe.close();
@@ -21,7 +28,8 @@ export function refuseWrites(which: BetterSqlite3.Database | string, code = 'SQL
   const chosen = (s: Statement) => (typeof which === 'string' ? s.database.name === which : s.database === which);
   // Connection settings (busy_timeout, foreign_keys, journal_mode of a file already in WAL) write
   // nothing to the file, and a real full disk lets them be; the schema version is a write.
-  const writes = (s: Statement) => !s.readonly && !(/^\s*PRAGMA\s/i.test(s.source) && !/user_version\s*=/i.test(s.source));
+  const writes = (s: Statement) =>
+    !s.readonly && !(/^\s*PRAGMA\s/i.test(s.source) && !/user_version\s*=/i.test(s.source));
   for (const method of Object.keys(originals) as Array<keyof typeof originals>) {
     const original = originals[method];
     proto[method] = function (this: Statement, ...args: unknown[]) {

@@ -25,7 +25,11 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   return { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...extra };
 }
 
-export function spawnRewind(args: string[], env: NodeJS.ProcessEnv, cwd = tempDir()): ChildProcess & { output: () => Finished } {
+export function spawnRewind(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd = tempDir(),
+): ChildProcess & { output: () => Finished } {
   const child = spawn(process.execPath, [BIN, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

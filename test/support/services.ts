@@ -7,7 +7,16 @@ import type { Config } from '../../src/config/schema.ts';
 import { ManualClock } from '../../src/clock.ts';
 import type { RcaPublisher } from '../../src/services/rca.ts';
 import { createServices, type Services } from '../../src/services/index.ts';
-import type { ChannelNotice, ClusterPort, IncidentAnnouncer, IncidentNotice, IncidentNotifier, MetricsSource, RollbackEngine, UserGroupDirectory } from '../../src/services/ports.ts';
+import type {
+  ChannelNotice,
+  ClusterPort,
+  IncidentAnnouncer,
+  IncidentNotice,
+  IncidentNotifier,
+  MetricsSource,
+  RollbackEngine,
+  UserGroupDirectory,
+} from '../../src/services/ports.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { RecordingEngine } from './recording-engine.ts';
 import { REPO } from './run-cli.ts';
@@ -24,7 +33,13 @@ export function shippedConfig(patch: (c: Config) => Config = (c) => c): Config {
   const c = loaded.config;
   const service = c.services['prompt-service'];
   if (!service) throw new Error('shipped config has no prompt-service');
-  const weighted = { ...c, services: { ...c.services, 'prompt-service': { ...service, router: { kind: 'istio' as const, virtualService: 'prompt-service', route: 0 } } } };
+  const weighted = {
+    ...c,
+    services: {
+      ...c.services,
+      'prompt-service': { ...service, router: { kind: 'istio' as const, virtualService: 'prompt-service', route: 0 } },
+    },
+  };
   return patch(weighted);
 }
 
@@ -73,7 +88,16 @@ export interface ServiceWorld extends Services {
   directory: GroupDirectory;
 }
 
-export function serviceWorld(options: { config?: Config; engine?: RollbackEngine; file?: string; cluster?: ClusterPort; metrics?: MetricsSource; clock?: ManualClock } = {}): ServiceWorld {
+export function serviceWorld(
+  options: {
+    config?: Config;
+    engine?: RollbackEngine;
+    file?: string;
+    cluster?: ClusterPort;
+    metrics?: MetricsSource;
+    clock?: ManualClock;
+  } = {},
+): ServiceWorld {
   const config = options.config ?? shippedConfig();
   const clock = options.clock ?? new ManualClock(T0);
   const store = openStore(options.file ?? ':memory:', { clock });
@@ -82,7 +106,9 @@ export function serviceWorld(options: { config?: Config; engine?: RollbackEngine
   const engine = new RecordingEngine(store, clock);
   const services = createServices(config, store, clock, {
     notifier,
-    ...(options.cluster ? { cluster: options.cluster, metrics: options.metrics ?? null } : { engine: options.engine ?? engine }),
+    ...(options.cluster
+      ? { cluster: options.cluster, metrics: options.metrics ?? null }
+      : { engine: options.engine ?? engine }),
     directory,
     escalationNotifier: { escalate: () => {} },
   });

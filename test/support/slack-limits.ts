@@ -18,9 +18,12 @@ interface Call {
  */
 export function slackLimitViolations(call: Call): string[] {
   const asCall = checkCall(call.method, call.args);
-  const verdict = asCall !== undefined ? asCall : call.args.view !== undefined ? checkView(call.args.view) : checkMessage(call.args);
+  const verdict =
+    asCall !== undefined ? asCall : call.args.view !== undefined ? checkView(call.args.view) : checkMessage(call.args);
   if (!verdict) return [];
-  return verdict.errors.length === 0 ? [`${call.method}: ${verdict.error}`] : verdict.errors.map((e) => `${call.method}: ${verdict.error} — ${e}`);
+  return verdict.errors.length === 0
+    ? [`${call.method}: ${verdict.error}`]
+    : verdict.errors.map((e) => `${call.method}: ${verdict.error} — ${e}`);
 }
 
 /** The violations of every call, each prefixed with the call's index. */

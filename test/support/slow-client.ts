@@ -38,7 +38,9 @@ export function slowRequest(port: number, o: SlowRequestOptions): SlowRequest {
   const chunked = o.headers['transfer-encoding'] === 'chunked';
   const frame = (data: string | Buffer) => {
     const bytes = Buffer.from(data);
-    return chunked ? Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`), bytes, Buffer.from('\r\n')]) : bytes;
+    return chunked
+      ? Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`), bytes, Buffer.from('\r\n')])
+      : bytes;
   };
   let received = '';
   let status: number | null = null;
@@ -76,7 +78,11 @@ export function slowRequest(port: number, o: SlowRequestOptions): SlowRequest {
       timers.push(setInterval(() => status === null && send(frame(piece), true), everyMs));
     }
   };
-  const head = Buffer.from(`POST ${o.path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${Object.entries(o.headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`);
+  const head = Buffer.from(
+    `POST ${o.path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${Object.entries(o.headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('')}\r\n`,
+  );
   if (o.headByteEveryMs) {
     let at = 0;
     const t = setInterval(() => {

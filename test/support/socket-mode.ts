@@ -96,7 +96,8 @@ export class SocketModeStandIn {
       return { body: { ok: true, url: `ws://127.0.0.1:${this.port}/link/?ticket=${ticket}&app_id=${this.appId}` } };
     });
     this.pinger = setInterval(() => {
-      for (const ws of this.clients) if (ws.readyState === WebSocket.OPEN) ws.ping(Buffer.from(`ping from stand-in ${Date.now()}`));
+      for (const ws of this.clients)
+        if (ws.readyState === WebSocket.OPEN) ws.ping(Buffer.from(`ping from stand-in ${Date.now()}`));
     }, this.pingIntervalMs);
     this.pinger.unref();
     return this;
@@ -114,7 +115,13 @@ export class SocketModeStandIn {
   connected({ count = 1, timeoutMs = 30_000 }: { count?: number; timeoutMs?: number } = {}): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`Socket Mode stand-in: no app connected within ${timeoutMs} ms (apps.connections.open calls: ${this.appTokens.length}, hellos sent: ${this.helloCount})`)),
+        () =>
+          reject(
+            new Error(
+              `Socket Mode stand-in: no app connected within ${timeoutMs} ms (apps.connections.open calls: ` +
+                `${this.appTokens.length}, hellos sent: ${this.helloCount})`,
+            ),
+          ),
         timeoutMs,
       );
       const check = () => {
@@ -135,7 +142,10 @@ export class SocketModeStandIn {
    */
   send(type: EnvelopeType, payload: object, options: SendOptions = {}): Promise<SocketAck> {
     const ws = [...this.clients].reverse().find((c) => c.readyState === WebSocket.OPEN);
-    if (!ws) return Promise.reject(new Error(`Socket Mode stand-in: cannot send ${type}: no app is connected (await socket.connected() first)`));
+    if (!ws)
+      return Promise.reject(
+        new Error(`Socket Mode stand-in: cannot send ${type}: no app is connected (await socket.connected() first)`),
+      );
     const envelopeId = randomUUID();
     const envelope = {
       envelope_id: envelopeId,
@@ -149,7 +159,12 @@ export class SocketModeStandIn {
     return new Promise<SocketAck>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(envelopeId);
-        reject(new Error(`Socket Mode stand-in: no ack for ${type} envelope ${envelopeId} within ${timeoutMs} ms (acks so far: ${this.acks.length})`));
+        reject(
+          new Error(
+            `Socket Mode stand-in: no ack for ${type} envelope ${envelopeId} within ${timeoutMs} ms (acks so far: ` +
+              `${this.acks.length})`,
+          ),
+        );
       }, timeoutMs);
       this.pending.set(envelopeId, { resolve, reject, timer });
       this.sent.push(envelope);
@@ -162,7 +177,10 @@ export class SocketModeStandIn {
     const ws = [...this.clients].find((c) => c.readyState === WebSocket.OPEN);
     if (!ws) return Promise.reject(new Error('Socket Mode stand-in: cannot ping: no app is connected'));
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`Socket Mode stand-in: no pong within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`Socket Mode stand-in: no pong within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       ws.once('pong', () => {
         clearTimeout(timer);
         resolve();
@@ -176,7 +194,8 @@ export class SocketModeStandIn {
    * calls `apps.connections.open` again and reconnects (its reconnect delay is its clientPingTimeout).
    */
   requestDisconnect(reason: 'refresh_requested' | 'warning' | 'link_disabled' = 'refresh_requested'): void {
-    for (const ws of this.clients) ws.send(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'rewind-stand-in' } }));
+    for (const ws of this.clients)
+      ws.send(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'rewind-stand-in' } }));
   }
 
   /** Closes every connection (close handshake, then terminate after 1 s) and the server. */
@@ -227,7 +246,8 @@ export class SocketModeStandIn {
       } catch {
         return;
       }
-      if (typeof message !== 'object' || message === null || typeof (message as SocketAck).envelope_id !== 'string') return;
+      if (typeof message !== 'object' || message === null || typeof (message as SocketAck).envelope_id !== 'string')
+        return;
       const ack = message as SocketAck;
       this.acks.push(ack);
       const waiting = this.pending.get(ack.envelope_id);

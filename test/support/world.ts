@@ -8,13 +8,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { parse } from 'yaml';
-import { readFileSync } from 'node:fs';
 import { startRewind, type Rewind } from '../../src/main.ts';
 import { ManualClock, systemClock } from '../../src/clock.ts';
 import { BOT_ACTOR, type Incident } from '../../src/domain/types.ts';
+import type { SlackAck, WebhookAnswer } from './answers.ts';
+import { shippedConfigDoc, type ConfigDoc } from './config-doc.ts';
 import { RecordingEngine } from './recording-engine.ts';
-import { REPO } from './run-cli.ts';
 import { SlackApiStandIn, type SlackCall } from './slack-api.ts';
 import {
   BOT,
@@ -35,9 +34,19 @@ import { writeKubeconfig } from './kubeconfig.ts';
 import type { Store } from '../../src/store/index.ts';
 import type { Clock } from '../../src/clock.ts';
 
+export type { ConfigDoc, ShippedService } from './config-doc.ts';
+
 export const SECRET = 'world-signing-secret';
 export const ALERT_TOKEN = 'world-alert-token';
-export const HEALTHY = { error_rate: 0.004, availability: 0.999, p50_latency: 400, p95_latency: 1500, p99_latency: 2500, hallucination_rate: 0.02, user_complaints: 0 };
+export const HEALTHY = {
+  error_rate: 0.004,
+  availability: 0.999,
+  p50_latency: 400,
+  p95_latency: 1500,
+  p99_latency: 2500,
+  hallucination_rate: 0.02,
+  user_complaints: 0,
+};
 export const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
 export const LEAD = 'U0LEAD'; // approver by user ID in the shipped config
 export const ALICE = 'U0ALICE'; // approver through the S0SRE group
@@ -47,7 +56,7 @@ export const MALLORY = 'U0MALLORY'; // not an approver
 export interface WorldOptions {
   socketMode?: boolean;
   /** Changes to the shipped config/rewind.yml, as plain YAML data. */
-  config?: (doc: Record<string, any>) => void;
+  config?: (doc: ConfigDoc) => void;
   /** Default true (tests see the listener's work in the HTTP answer); benchmarks use production's false. */
   processBeforeResponse?: boolean;
   /** Spacing of head-message updates; default 0 here (production: 1000 ms). */
@@ -70,7 +79,10 @@ export interface WorldOptions {
 
 export interface World {
   rewind: Rewind;
-  /** Stops the bot and starts it again on the same database, config and stand-ins (a deploy, a crash), optionally after some downtime. */
+  /**
+   * Stops the bot and starts it again on the same database, config and stand-ins (a deploy, a crash), optionally after
+   * some downtime.
+   */
   restart(options?: { downForMs?: number }): Promise<void>;
   /** The Kubernetes API stand-in, when the world runs the real engine. */
   kube: KubeApiStandIn | null;
@@ -82,24 +94,40 @@ export interface World {
   engine: RecordingEngine;
   url: string;
   /** A slash command; resolves with what the ack carried (HTTP response body or socket ack payload). */
-  command(user: string, command: string, text: string, responseUrl?: string): Promise<{ status: number; body: any }>;
+  command(
+    user: string,
+    command: string,
+    text: string,
+    responseUrl?: string,
+  ): Promise<{ status: number; body: SlackAck }>;
   /** A block_actions click or select on a message. */
   act(o: Omit<BlockActionsOptions, 'channel'> & { channel?: string }): Promise<{ status: number }>;
   /** A view_submission. */
-  submit(user: string, callbackId: string, privateMetadata: string, values?: ViewSubmissionOptions['values']): Promise<{ status: number; body: any }>;
+  submit(
+    user: string,
+    callbackId: string,
+    privateMetadata: string,
+    values?: ViewSubmissionOptions['values'],
+  ): Promise<{ status: number; body: SlackAck }>;
   homeOpened(user: string): Promise<{ status: number }>;
   /** Opens an incident the way alerts and the evaluator will, and waits for its head message. */
   openIncident(): Promise<Incident>;
   settle(): Promise<void>;
-  /** Stops everything; then throws if Slack would have refused anything the test did not expect (slack.expectRefusals). */
+  /**
+   * Stops everything; then throws if Slack would have refused anything the test did not expect (slack.expectRefusals).
+   */
   stop(): Promise<void>;
   /** POSTs a webhook body to /alerts/<source> with the bearer token (or the given headers). */
-  postAlert(source: 'alertmanager' | 'grafana' | 'generic', body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  postAlert(
+    source: 'alertmanager' | 'grafana' | 'generic',
+    body: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: WebhookAnswer }>;
 }
 
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), 'rewind-world-'));
-  const doc = parse(readFileSync(join(REPO, 'config/rewind.yml'), 'utf8')) as Record<string, any>;
+  const doc = shippedConfigDoc();
   // The shipped prompt-service is blue-green (service-selector), which only switches all at once;
   // most tests also exercise gradual rollbacks, so by default it is routed by weight through Istio.
   doc.services['prompt-service'].router = { kind: 'istio', virtualService: 'prompt-service', route: 0 };
@@ -111,16 +139,29 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
 
   const slack = await new SlackApiStandIn().answerLikeSlack().start();
   slack.handle('usergroups.users.list', (args) => ({
-    body: { ok: true, users: args.usergroup === 'S0SRE' ? [ALICE, BOB] : args.usergroup === 'S0SENIOR' ? ['U0SENIOR1', 'U0SENIOR2'] : [] },
+    body: {
+      ok: true,
+      users:
+        args.usergroup === 'S0SRE' ? [ALICE, BOB] : args.usergroup === 'S0SENIOR' ? ['U0SENIOR1', 'U0SENIOR2'] : [],
+    },
   }));
   slack.handle('chat.getPermalink', (args) => ({
-    body: { ok: true, channel: args.channel, permalink: `https://rewind-test.slack.com/archives/${String(args.channel)}/p${String(args.message_ts).replace('.', '')}` },
+    body: {
+      ok: true,
+      channel: args.channel,
+      permalink: `https://rewind-test.slack.com/archives/${String(args.channel)}/p${String(args.message_ts).replace('.', '')}`,
+    },
   }));
   const socket = options.socketMode ? await new SocketModeStandIn(slack).start() : null;
   const kube = options.kube ? await KubeApiStandIn.start({ token: 'token-world' }) : null;
   let kubeconfig: string | null = null;
   if (kube) {
-    kube.seedPromptService({ versions: ['v2.0.0', 'v1.5.0', 'v1.0.0'], namespace: 'prompts', context: 'prod', ...options.kube });
+    kube.seedPromptService({
+      versions: ['v2.0.0', 'v1.5.0', 'v1.0.0'],
+      namespace: 'prompts',
+      context: 'prod',
+      ...options.kube,
+    });
     kubeconfig = writeKubeconfig([
       { name: 'prod', server: kube.url, token: 'token-world' },
       { name: 'staging', server: kube.url, token: 'token-world' },
@@ -129,29 +170,30 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   }
   const clock = options.realTime ? (systemClock as unknown as ManualClock) : new ManualClock(T0);
   let engine: RecordingEngine | undefined;
-  const boot = () => startRewind({
-    envSource: {
-      SLACK_BOT_TOKEN: 'xoxb-world-token',
-      ...(socket ? { SLACK_APP_TOKEN: 'xapp-1-A0REWIND-world' } : { SLACK_SIGNING_SECRET: SECRET }),
-      SLACK_API_URL: slack.url,
-      PORT: '0',
-      REWIND_CONFIG: configFile,
-      REWIND_DB: join(dir, 'rewind.db'),
-      LOG_LEVEL: 'silent',
-      ALERT_WEBHOOK_TOKEN: ALERT_TOKEN,
-      ...(kubeconfig ? { KUBECONFIG: kubeconfig } : {}),
-    },
-    clock,
-    host: '127.0.0.1',
-    ...(kube ? {} : { engine: (store: Store, c: Clock) => (engine = new RecordingEngine(store, c)) }),
-    slack: {
-      ...(options.learnIdentity ? {} : { botId: BOT.botId, botUserId: BOT.userId }),
-      retryConfig: { retries: 0 },
-      ...(options.slackTimeoutMs ? { timeoutMs: options.slackTimeoutMs } : {}),
-      processBeforeResponse: options.processBeforeResponse ?? true,
-      minUpdateIntervalMs: options.minUpdateIntervalMs ?? 0,
-    },
-  });
+  const boot = () =>
+    startRewind({
+      envSource: {
+        SLACK_BOT_TOKEN: 'xoxb-world-token',
+        ...(socket ? { SLACK_APP_TOKEN: 'xapp-1-A0REWIND-world' } : { SLACK_SIGNING_SECRET: SECRET }),
+        SLACK_API_URL: slack.url,
+        PORT: '0',
+        REWIND_CONFIG: configFile,
+        REWIND_DB: join(dir, 'rewind.db'),
+        LOG_LEVEL: 'silent',
+        ALERT_WEBHOOK_TOKEN: ALERT_TOKEN,
+        ...(kubeconfig ? { KUBECONFIG: kubeconfig } : {}),
+      },
+      clock,
+      host: '127.0.0.1',
+      ...(kube ? {} : { engine: (store: Store, c: Clock) => (engine = new RecordingEngine(store, c)) }),
+      slack: {
+        ...(options.learnIdentity ? {} : { botId: BOT.botId, botUserId: BOT.userId }),
+        retryConfig: { retries: 0 },
+        ...(options.slackTimeoutMs ? { timeoutMs: options.slackTimeoutMs } : {}),
+        processBeforeResponse: options.processBeforeResponse ?? true,
+        minUpdateIntervalMs: options.minUpdateIntervalMs ?? 0,
+      },
+    });
   /** Every version of every service starts healthy; tests make one misbehave through rewind.metrics.simulated. */
   const healthy = (r: Rewind) => {
     for (const [name, svc] of Object.entries(r.config.services)) {
@@ -208,12 +250,12 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       if (socket) {
         const ack = await socket.send('slash_commands', slashCommandPayload(fields), { acceptsResponsePayload: true });
         await settle();
-        return { status: 200, body: ack.payload ?? {} };
+        return { status: 200, body: (ack.payload ?? {}) as SlackAck };
       }
       const res = await postSigned(url, slashCommandBody(fields), { secret: SECRET });
       const raw = await res.text();
       await settle();
-      return { status: res.status, body: raw ? JSON.parse(raw) : {} };
+      return { status: res.status, body: (raw ? JSON.parse(raw) : {}) as SlackAck };
     },
     async act(o) {
       const payload = blockActionsPayload({ channel, responseUrl: slack.responseUrl(), ...o });
@@ -232,12 +274,12 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       if (socket) {
         const ack = await socket.send('interactive', payload, { acceptsResponsePayload: true });
         await settle();
-        return { status: 200, body: ack.payload ?? {} };
+        return { status: 200, body: (ack.payload ?? {}) as SlackAck };
       }
       const res = await postSigned(url, interactionBody(payload), { secret: SECRET });
       const raw = await res.text();
       await settle();
-      return { status: res.status, body: raw ? JSON.parse(raw) : {} };
+      return { status: res.status, body: (raw ? JSON.parse(raw) : {}) as SlackAck };
     },
     async homeOpened(user) {
       const body = eventCallbackBody({ event: appHomeOpenedEvent(user) });
@@ -276,7 +318,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       });
       const text = await res.text();
       await settle();
-      return { status: res.status, body: text ? JSON.parse(text) : {} };
+      return { status: res.status, body: (text ? JSON.parse(text) : {}) as WebhookAnswer };
     },
     async stop() {
       await rewind.stop();
@@ -293,8 +335,13 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
 
 /** Every block of a Slack call, flattened to the elements with an action_id. */
 export function actionIds(call: SlackCall | undefined): string[] {
-  const blocks = ((call?.args.blocks ?? (call?.args.view as { blocks?: unknown[] } | undefined)?.blocks) ?? []) as Array<{ elements?: Array<{ action_id?: string }>; accessory?: { action_id?: string } }>;
-  return blocks.flatMap((b) => [...(b.elements ?? []).map((e) => e.action_id), b.accessory?.action_id]).filter((x): x is string => typeof x === 'string');
+  const blocks = (call?.args.blocks ?? (call?.args.view as { blocks?: unknown[] } | undefined)?.blocks ?? []) as Array<{
+    elements?: Array<{ action_id?: string }>;
+    accessory?: { action_id?: string };
+  }>;
+  return blocks
+    .flatMap((b) => [...(b.elements ?? []).map((e) => e.action_id), b.accessory?.action_id])
+    .filter((x): x is string => typeof x === 'string');
 }
 
 /** All text of a Slack call's blocks and fallback text, for "does it say X" assertions. */

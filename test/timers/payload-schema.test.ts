@@ -32,7 +32,7 @@ afterEach(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe('timer payloads are parsed with their kind\'s schema', () => {
+describe("timer payloads are parsed with their kind's schema", () => {
   it('refuses a row whose payload lacks a field, naming the row, and does not call its handler', async () => {
     const seen: { incidentId: string; level: number }[] = [];
     timers.on(escalationTimer, (t) => {

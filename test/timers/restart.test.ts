@@ -91,7 +91,7 @@ describe('restart', () => {
     expect(fired).toHaveLength(2);
   });
 
-  it('takes over at once a timer left firing by a process that is gone, and leaves a live peer\'s claim alone', async () => {
+  it("takes over at once a timer left firing by a gone process, and leaves a live peer's claim alone", async () => {
     const first = boot('first');
     first.timers.schedule({ kind: escalation, key: 'escalation:INC-2:1', dueAt: T0 + MIN });
     first.timers.schedule({ kind: escalation, key: 'escalation:INC-2:2', dueAt: T0 + MIN });
@@ -103,8 +103,12 @@ describe('restart', () => {
       const store = openStore(file, { clock });
       store.timers.beat('killed', T0 + MIN);
       store.timers.beat('live-peer', T0 + MIN);
-      expect(store.timers.claim(store.timers.getByKey('escalation:INC-2:1')!.id, 'killed', T0 + MIN)).toMatchObject({ status: 'firing' });
-      expect(store.timers.claim(store.timers.getByKey('escalation:INC-2:2')!.id, 'live-peer', T0 + MIN)).toMatchObject({ status: 'firing' });
+      expect(store.timers.claim(store.timers.getByKey('escalation:INC-2:1')!.id, 'killed', T0 + MIN)).toMatchObject({
+        status: 'firing',
+      });
+      expect(store.timers.claim(store.timers.getByKey('escalation:INC-2:2')!.id, 'live-peer', T0 + MIN)).toMatchObject({
+        status: 'firing',
+      });
       store.close();
     }
 
@@ -120,8 +124,13 @@ describe('restart', () => {
     }
     expect(fired.map((t) => [t.key, t.attempt])).toEqual([['escalation:INC-2:1', 2]]);
     expect(next.store.timers.getByKey('escalation:INC-2:1')).toMatchObject({ status: 'done', claimedBy: 'next' });
-    expect(next.store.timers.getByKey('escalation:INC-2:2')).toMatchObject({ status: 'firing', claimedBy: 'live-peer' });
-    expect(warnings).toEqual(['timer was left firing by a process that is gone; it runs again now (its handler may have run already)']);
+    expect(next.store.timers.getByKey('escalation:INC-2:2')).toMatchObject({
+      status: 'firing',
+      claimedBy: 'live-peer',
+    });
+    expect(warnings).toEqual([
+      'timer was left firing by a process that is gone; it runs again now (its handler may have run already)',
+    ]);
 
     // A peer that hangs in its handler while beating is overtaken after the 5-minute lease.
     for (let t = 0; t < 6 * MIN; t += 5_000) {
@@ -131,7 +140,7 @@ describe('restart', () => {
     expect(fired.map((t) => t.key)).toEqual(['escalation:INC-2:1', 'escalation:INC-2:2']);
   });
 
-  it('a restart on this host takes over the claims of its killed predecessor immediately (no heartbeat wait)', async () => {
+  it('a restart on this host takes over its killed predecessor’s claims immediately (no heartbeat wait)', async () => {
     const first = boot('first');
     first.timers.schedule({ kind: escalation, key: 'escalation:INC-3:1', dueAt: T0 + MIN });
     await shutdown();
@@ -162,6 +171,9 @@ describe('restart', () => {
     expect(fired).toEqual([]);
     await clock.advance(15_000);
     expect(fired.map((t) => [t.key, t.attempt])).toEqual([['escalation:INC-4:1', 2]]);
-    expect(survivor.store.timers.getByKey('escalation:INC-4:1')).toMatchObject({ status: 'done', claimedBy: 'survivor' });
+    expect(survivor.store.timers.getByKey('escalation:INC-4:1')).toMatchObject({
+      status: 'done',
+      claimedBy: 'survivor',
+    });
   });
 });

@@ -278,7 +278,10 @@ describe('failures', () => {
       Array(4).fill('timer handler failed; will retry'),
     );
     expect(lines.filter((l) => l.level === 'error')).toEqual([
-      expect.objectContaining({ msg: 'timer failed 5 times; giving up', obj: expect.objectContaining({ timer: 'flaky:1' }) }),
+      expect.objectContaining({
+        msg: 'timer failed 5 times; giving up',
+        obj: expect.objectContaining({ timer: 'flaky:1' }),
+      }),
     ]);
   });
 
@@ -330,40 +333,44 @@ describe('failures', () => {
     ]);
   });
 
-  it('keeps the loop alive while the database fails, backing off and logging once a minute, and catches up when it is back', async () => {
-    const lines: LogLine[] = [];
-    const failing = { ...store.timers };
-    let broken = true;
-    let tries = 0;
-    failing.due = (...args) => {
-      if (broken) {
-        tries++;
-        throw new Error('SQLITE_FULL: database or disk is full');
-      }
-      return store.timers.due(...args);
-    };
-    const timers = service({ repo: failing, log: recordingLog(lines) });
-    const fired: number[] = [];
-    timers.on(anyTimer('k'), (t) => {
-      fired.push(t.firedAt);
-    });
-    timers.schedule({ kind: anyTimer('k'), key: 'k:1', dueAt: T0 });
-    timers.start();
-    await clock.advance(5 * MIN);
-    // Tries at +0, 1, 3, 7, 15, 31 s, then every 30 s: about 15 in five minutes, never a spin.
-    expect(tries).toBeGreaterThanOrEqual(10);
-    expect(tries).toBeLessThanOrEqual(16);
-    const errors = lines.filter((l) => l.level === 'error');
-    expect(errors.map((e) => e.msg)).toEqual(Array(5).fill('timer loop: run failed; backing off and trying again'));
-    expect(fired).toEqual([]);
+  it(
+    'keeps the loop alive while the database fails, backing off and logging once a minute, and catches up when it is ' +
+      'back',
+    async () => {
+      const lines: LogLine[] = [];
+      const failing = { ...store.timers };
+      let broken = true;
+      let tries = 0;
+      failing.due = (...args) => {
+        if (broken) {
+          tries++;
+          throw new Error('SQLITE_FULL: database or disk is full');
+        }
+        return store.timers.due(...args);
+      };
+      const timers = service({ repo: failing, log: recordingLog(lines) });
+      const fired: number[] = [];
+      timers.on(anyTimer('k'), (t) => {
+        fired.push(t.firedAt);
+      });
+      timers.schedule({ kind: anyTimer('k'), key: 'k:1', dueAt: T0 });
+      timers.start();
+      await clock.advance(5 * MIN);
+      // Tries at +0, 1, 3, 7, 15, 31 s, then every 30 s: about 15 in five minutes, never a spin.
+      expect(tries).toBeGreaterThanOrEqual(10);
+      expect(tries).toBeLessThanOrEqual(16);
+      const errors = lines.filter((l) => l.level === 'error');
+      expect(errors.map((e) => e.msg)).toEqual(Array(5).fill('timer loop: run failed; backing off and trying again'));
+      expect(fired).toEqual([]);
 
-    broken = false;
-    await clock.advance(30_000);
-    expect(fired).toHaveLength(1);
-    expect(lines.some((l) => l.level === 'info' && l.msg.includes('answers again'))).toBe(true);
-  });
+      broken = false;
+      await clock.advance(30_000);
+      expect(fired).toHaveLength(1);
+      expect(lines.some((l) => l.level === 'info' && l.msg.includes('answers again'))).toBe(true);
+    },
+  );
 
-  it('a timer whose outcome the database refused to record is not run again: the outcome is written once it can be', async () => {
+  it('a timer whose outcome the DB refused to record is not rerun: the outcome is written once it can be', async () => {
     const failing = { ...store.timers };
     let full = true;
     failing.markDone = (...args) => {
@@ -391,32 +398,38 @@ describe('failures', () => {
     timers.on(anyTimer('k'), () => {});
     expect(() => timers.on(anyTimer('k'), () => {})).toThrow('timer kind k already has a handler');
     expect(() => new TimerService({ repo: store.timers, clock, pollMs: 0 })).toThrow(/pollMs must be positive/);
-    expect(() => new TimerService({ repo: store.timers, clock, maxAttempts: 0 })).toThrow(/maxAttempts must be at least 1/);
+    expect(() => new TimerService({ repo: store.timers, clock, maxAttempts: 0 })).toThrow(
+      /maxAttempts must be at least 1/,
+    );
   });
 });
 
 describe('lanes', () => {
-  it('a handler that hangs holds its own lane only: another rollback\'s step runs meanwhile, one lane stays in order', async () => {
-    const s = service();
-    const order: string[] = [];
-    let release: () => void = () => {};
-    const held = new Promise<void>((r) => (release = r));
-    s.on(anyTimer('rollback'), async (t) => {
-      order.push(`start ${t.key}`);
-      if (t.key === 'rollback:RB-1:s2') await held; // a cluster that does not answer
-      order.push(`end ${t.key}`);
-    });
-    s.schedule({ kind: anyTimer('rollback'), key: 'rollback:RB-1:s2', dueAt: T0 + MIN });
-    s.schedule({ kind: anyTimer('rollback'), key: 'rollback:RB-1:s3', dueAt: T0 + MIN });
-    s.schedule({ kind: anyTimer('rollback'), key: 'rollback:RB-2:s2', dueAt: T0 + MIN });
-    s.start();
-    await clock.advance(MIN);
-    for (let turns = 0; !order.includes('end rollback:RB-2:s2') && turns < 10_000; turns++) await settle(1);
-    expect(order).toEqual(['start rollback:RB-1:s2', 'start rollback:RB-2:s2', 'end rollback:RB-2:s2']);
-    release();
-    for (let turns = 0; !order.includes('end rollback:RB-1:s3') && turns < 10_000; turns++) await settle(1);
-    expect(order.slice(3)).toEqual(['end rollback:RB-1:s2', 'start rollback:RB-1:s3', 'end rollback:RB-1:s3']);
-  });
+  it(
+    "a handler that hangs holds its own lane only: another rollback's step runs meanwhile, one lane stays in " +
+      'order',
+    async () => {
+      const s = service();
+      const order: string[] = [];
+      let release: () => void = () => {};
+      const held = new Promise<void>((r) => (release = r));
+      s.on(anyTimer('rollback'), async (t) => {
+        order.push(`start ${t.key}`);
+        if (t.key === 'rollback:RB-1:s2') await held; // a cluster that does not answer
+        order.push(`end ${t.key}`);
+      });
+      s.schedule({ kind: anyTimer('rollback'), key: 'rollback:RB-1:s2', dueAt: T0 + MIN });
+      s.schedule({ kind: anyTimer('rollback'), key: 'rollback:RB-1:s3', dueAt: T0 + MIN });
+      s.schedule({ kind: anyTimer('rollback'), key: 'rollback:RB-2:s2', dueAt: T0 + MIN });
+      s.start();
+      await clock.advance(MIN);
+      for (let turns = 0; !order.includes('end rollback:RB-2:s2') && turns < 10_000; turns++) await settle(1);
+      expect(order).toEqual(['start rollback:RB-1:s2', 'start rollback:RB-2:s2', 'end rollback:RB-2:s2']);
+      release();
+      for (let turns = 0; !order.includes('end rollback:RB-1:s3') && turns < 10_000; turns++) await settle(1);
+      expect(order.slice(3)).toEqual(['end rollback:RB-1:s2', 'start rollback:RB-1:s3', 'end rollback:RB-1:s3']);
+    },
+  );
 
   it('keeps beating its heartbeat while a handler hangs, so no peer takes its claim', async () => {
     const s = service({ owner: 'busy' });

@@ -2,9 +2,18 @@
  * Alertmanager's webhook, payload version "4" (the only version Alertmanager has sent since 0.6):
  * `{version, status, receiver, groupKey, groupLabels, commonLabels, commonAnnotations, externalURL,
  * truncatedAlerts, alerts: [...]}`. The group fields are Alertmanager's routing and are not needed:
- * Rewind groups by service itself; `externalURL` gives each alert its silence link. Other versions are refused rather than guessed at.
+ * Rewind groups by service itself; `externalURL` gives each alert its silence link. Other versions are refused rather
+ * than guessed at.
  */
-import { ShapeError, describeValue, normaliserOf, readAlertArray, readObject, readWireAlert, type OpenedBody } from './normalise.ts';
+import {
+  ShapeError,
+  describeValue,
+  normaliserOf,
+  readAlertArray,
+  readObject,
+  readWireAlert,
+  type OpenedBody,
+} from './normalise.ts';
 
 export const ALERTMANAGER_WEBHOOK_VERSION = '4';
 
@@ -20,7 +29,8 @@ export function openAlertmanager(body: unknown, receivedAt: number): OpenedBody 
   return {
     raw: readAlertArray(payload.alerts, 'alerts'),
     // externalURL is where Alertmanager's UI is reachable: the alerts' silence links start there.
-    read: (raw, i) => readWireAlert(raw, `alerts[${i}]`, 'alertmanager', receivedAt, { externalURL: payload.externalURL }),
+    read: (raw, i) =>
+      readWireAlert(raw, `alerts[${i}]`, 'alertmanager', receivedAt, { externalURL: payload.externalURL }),
   };
 }
 

@@ -21,7 +21,10 @@
 export interface BodyShare {
   /** Bytes this body holds now. */
   readonly held: number;
-  /** `true` when the bytes were taken at once; otherwise a promise of `true` once they have been, or `false` when `signal` aborts or the share is released first. */
+  /**
+   * `true` when the bytes were taken at once; otherwise a promise of `true` once they have been, or `false` when
+   * `signal` aborts or the share is released first.
+   */
   take(bytes: number, signal: AbortSignal): true | Promise<boolean>;
   /** Gives every byte back (once the request is answered, or gone); later calls do nothing. */
   release(): void;

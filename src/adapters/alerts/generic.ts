@@ -25,7 +25,18 @@ import {
   type OpenedBody,
 } from './normalise.ts';
 
-export const GENERIC_FIELDS = ['service', 'severity', 'summary', 'name', 'labels', 'annotations', 'generatorURL', 'startsAt', 'status', 'fingerprint'] as const;
+export const GENERIC_FIELDS = [
+  'service',
+  'severity',
+  'summary',
+  'name',
+  'labels',
+  'annotations',
+  'generatorURL',
+  'startsAt',
+  'status',
+  'fingerprint',
+] as const;
 
 /** One alert per body: the opened body's only raw alert is the body itself. */
 export function openGeneric(body: unknown, receivedAt: number): OpenedBody {
@@ -56,7 +67,9 @@ function readGeneric(payload: Record<string, unknown>, receivedAt: number): Inco
   // Without a fingerprint of its own, a resolution must repeat the firing alert's service,
   // labels and summary to be recognised as the same alert.
   const fingerprint =
-    payload.fingerprint === undefined ? fingerprintOf(service, labels, summary) : readNonEmptyString(payload.fingerprint, 'fingerprint');
+    payload.fingerprint === undefined
+      ? fingerprintOf(service, labels, summary)
+      : readNonEmptyString(payload.fingerprint, 'fingerprint');
   return {
     source: 'generic',
     fingerprint,

@@ -40,7 +40,12 @@ export function normaliserOf(open: AlertOpener): Normaliser {
  * served between chunks. The answer is the one `normaliserOf` gives: every alert, or the first
  * wrong field — the caller stores nothing until the whole body has been read.
  */
-export async function normaliseInChunks(open: AlertOpener, body: unknown, receivedAt: number, chunk: number): Promise<NormaliseResult> {
+export async function normaliseInChunks(
+  open: AlertOpener,
+  body: unknown,
+  receivedAt: number,
+  chunk: number,
+): Promise<NormaliseResult> {
   try {
     const opened = open(body, receivedAt);
     const alerts: IncomingAlert[] = [];
@@ -89,7 +94,9 @@ export function quote(value: string): string {
 /** The error for a field that is missing or of the wrong kind. */
 function wrong(path: string, expected: string, value: unknown): ShapeError {
   return new ShapeError(
-    value === undefined ? `${path} is missing: expected ${expected}` : `${path} must be ${expected}, got ${describeValue(value)}`,
+    value === undefined
+      ? `${path} is missing: expected ${expected}`
+      : `${path} must be ${expected}, got ${describeValue(value)}`,
   );
 }
 
@@ -140,8 +147,7 @@ export function readStatus(value: unknown, path: string): 'firing' | 'resolved' 
   throw wrong(path, '"firing" or "resolved"', value);
 }
 
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
 
 /**
  * Epoch ms of an RFC 3339 timestamp, or null when it is not one. `Date.parse` is not used: it
@@ -151,7 +157,14 @@ const RFC3339 =
 export function parseRfc3339(text: string): number | null {
   const m = RFC3339.exec(text);
   if (!m) return null;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const fraction = m[7] ?? '';
   if (month < 1 || month > 12) return null;
   const daysInMonth = month === 2 && isLeap(year) ? 29 : (DAYS_IN_MONTH[month - 1] as number);
@@ -184,7 +197,8 @@ export const GO_ZERO_TIME_MS = parseRfc3339('0001-01-01T00:00:00Z') as number;
 export function readTime(value: unknown, path: string): number {
   const text = readString(value, path);
   const ms = parseRfc3339(text);
-  if (ms === null) throw new ShapeError(`${path} must be an RFC 3339 time such as 2026-01-05T09:00:00Z, got ${quote(text)}`);
+  if (ms === null)
+    throw new ShapeError(`${path} must be an RFC 3339 time such as 2026-01-05T09:00:00Z, got ${quote(text)}`);
   return ms;
 }
 
@@ -227,7 +241,11 @@ export function tierOf(severity: string | null | undefined): Tier {
  * `annotations.description`, `labels.alertname`; a label set as last resort so a thread line is
  * never blank.
  */
-export function summaryOf(annotations: Record<string, string>, labels: Record<string, string>, afterSummary?: string): string {
+export function summaryOf(
+  annotations: Record<string, string>,
+  labels: Record<string, string>,
+  afterSummary?: string,
+): string {
   const candidates = [annotations.summary, afterSummary, annotations.description, labels.alertname];
   for (const c of candidates) if (c !== undefined && c.trim() !== '') return c.trim();
   return `alert ${formatLabels(labels)}`;
@@ -278,7 +296,10 @@ export function fromLabels(
  * `dashboard_url`), with the source's own (`graph`, Grafana's dashboard, panel and silence) taking
  * the place of an annotation only where the annotation is missing or not an http(s) URL.
  */
-export function linksOf(annotations: Record<string, string>, own: Partial<Record<keyof AlertLinks, unknown>> = {}): AlertLinks {
+export function linksOf(
+  annotations: Record<string, string>,
+  own: Partial<Record<keyof AlertLinks, unknown>> = {},
+): AlertLinks {
   const annotated = alertLinks({ runbook: annotations.runbook_url, dashboard: annotations.dashboard_url });
   return { ...alertLinks(own), ...annotated };
 }
@@ -309,7 +330,12 @@ export function readWireAlert(
     fingerprint: readFingerprint(alert.fingerprint, `${path}.fingerprint`, labels),
     status,
     ...fromLabels(labels, annotations, context.summaryFallback),
-    links: linksOf(annotations, { graph: alert.generatorURL, dashboard: alert.dashboardURL, panel: alert.panelURL, silence }),
+    links: linksOf(annotations, {
+      graph: alert.generatorURL,
+      dashboard: alert.dashboardURL,
+      panel: alert.panelURL,
+      silence,
+    }),
     labels,
     annotations,
     startsAt: readStartsAt(alert.startsAt, `${path}.startsAt`, receivedAt),

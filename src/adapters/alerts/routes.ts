@@ -93,7 +93,10 @@ export function alertRoutes(o: AlertRoutesOptions): Route[] {
   ): Promise<void> {
     const refuse: Refuse = (status, error, headers = {}) => {
       // The reason is logged, never the Authorization header or the token.
-      o.log.warn({ route: path, status, reason: error, remote: req.socket.remoteAddress }, 'alert webhook request refused');
+      o.log.warn(
+        { route: path, status, reason: error, remote: req.socket.remoteAddress },
+        'alert webhook request refused',
+      );
       for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
       sendJson(res, status, { error });
     };
@@ -111,7 +114,10 @@ export function alertRoutes(o: AlertRoutesOptions): Route[] {
 
     const contentType = req.headers['content-type'];
     if (!isJsonMediaType(contentType)) {
-      return refuse(415, `content-type must be application/json, got ${contentType ? JSON.stringify(contentType) : 'none'}`);
+      return refuse(
+        415,
+        `content-type must be application/json, got ${contentType ? JSON.stringify(contentType) : 'none'}`,
+      );
     }
     const encoding = req.headers['content-encoding'];
     if (encoding && encoding.toLowerCase() !== 'identity') {
@@ -145,15 +151,27 @@ export function alertRoutes(o: AlertRoutesOptions): Route[] {
     gone: AbortSignal,
     refuse: Refuse,
   ): Promise<void> {
-    const read = await readAlerts(req, { limit: maxBodyBytes, timeoutMs: bodyTimeoutMs, share, gone }, open, () => o.clock.now());
+    const read = await readAlerts(req, { limit: maxBodyBytes, timeoutMs: bodyTimeoutMs, share, gone }, open, () =>
+      o.clock.now(),
+    );
     switch (read.kind) {
       case 'too-large':
         return refuse(413, tooLarge, { connection: 'close' });
       case 'timeout':
-        o.log.warn({ route: path, received: read.received, timeoutMs: bodyTimeoutMs, remote: req.socket.remoteAddress }, 'alert webhook body too slow; cut off');
-        return refuse(408, `body not received in full within ${formatSeconds(bodyTimeoutMs)} (${read.received} bytes arrived)`, { connection: 'close' });
+        o.log.warn(
+          { route: path, received: read.received, timeoutMs: bodyTimeoutMs, remote: req.socket.remoteAddress },
+          'alert webhook body too slow; cut off',
+        );
+        return refuse(
+          408,
+          `body not received in full within ${formatSeconds(bodyTimeoutMs)} (${read.received} bytes arrived)`,
+          { connection: 'close' },
+        );
       case 'aborted':
-        o.log.warn({ route: path, remote: req.socket.remoteAddress }, 'alert webhook request aborted by the client before its body ended');
+        o.log.warn(
+          { route: path, remote: req.socket.remoteAddress },
+          'alert webhook request aborted by the client before its body ended',
+        );
         return;
       case 'not-json':
         return refuse(400, `body is not valid JSON: ${read.error}`);
@@ -203,8 +221,17 @@ interface ReadLimits {
  * this function: the body's bytes and its parsed JSON can be collected while they wait for their
  * commit. An invalid alert anywhere in the list refuses the whole body before anything is stored.
  */
-async function readAlerts(req: IncomingMessage, l: ReadLimits, open: AlertOpener, now: () => number): Promise<AlertsRead> {
-  const read = await readBody(req, { limit: l.limit, timeoutMs: l.timeoutMs, admit: (bytes) => l.share.take(bytes, l.gone) });
+async function readAlerts(
+  req: IncomingMessage,
+  l: ReadLimits,
+  open: AlertOpener,
+  now: () => number,
+): Promise<AlertsRead> {
+  const read = await readBody(req, {
+    limit: l.limit,
+    timeoutMs: l.timeoutMs,
+    admit: (bytes) => l.share.take(bytes, l.gone),
+  });
   if (read.kind !== 'complete') return read;
   let body: unknown;
   try {

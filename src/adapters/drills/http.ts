@@ -69,12 +69,17 @@ async function post(url: string, body: unknown, doFetch: typeof globalThis.fetch
     return { status: response.status, text: await response.text() };
   } catch (err) {
     const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-    if (e?.name === 'TimeoutError' || e?.name === 'AbortError') throw new Error(`POST ${url} failed: no answer within ${timeoutMs}ms`);
-    throw new Error(`POST ${url} failed: cannot reach it (${e?.cause?.message ?? e?.cause?.code ?? e?.message ?? String(err)})`);
+    if (e?.name === 'TimeoutError' || e?.name === 'AbortError')
+      throw new Error(`POST ${url} failed: no answer within ${timeoutMs}ms`, { cause: err });
+    throw new Error(
+      `POST ${url} failed: cannot reach it (${e?.cause?.message ?? e?.cause?.code ?? e?.message ?? String(err)})`,
+      { cause: err },
+    );
   }
 }
 
-const refused = (url: string, a: Answer) => `POST ${url} failed: ${a.status}${a.text.trim() ? `: ${a.text.trim().slice(0, 200)}` : ' with an empty body'}`;
+const refused = (url: string, a: Answer) =>
+  `POST ${url} failed: ${a.status}${a.text.trim() ? `: ${a.text.trim().slice(0, 200)}` : ' with an empty body'}`;
 
 export function httpInjector(config: HttpInjectorConfig, deps: HttpInjectorDeps): FaultInjector {
   const { url } = config;

@@ -28,16 +28,24 @@ export function createInjector(config: InjectorConfig, deps: InjectorDeps): Faul
     case 'istio-fault':
       if (!deps.kubeClients) {
         throw new Error(
-          'drills.injector.kind is istio-fault, but Rewind runs without Kubernetes access here; give it a kubeconfig (KUBECONFIG or the in-cluster service account), or set drills.injector to kind: http (with url) or kind: simulated',
+          'drills.injector.kind is istio-fault, but Rewind runs without Kubernetes access here; give it a kubeconfig ' +
+            '(KUBECONFIG or the in-cluster service account), or set drills.injector to kind: http (with url) or ' +
+            'kind: simulated',
         );
       }
       return istioFaultInjector(config, { services: deps.services, kubeClients: deps.kubeClients });
     case 'http':
-      return httpInjector(config, { services: deps.services, ...(deps.fetch ? { fetch: deps.fetch } : {}), ...(deps.sleep ? { sleep: deps.sleep } : {}) });
+      return httpInjector(config, {
+        services: deps.services,
+        ...(deps.fetch ? { fetch: deps.fetch } : {}),
+        ...(deps.sleep ? { sleep: deps.sleep } : {}),
+      });
     case 'simulated':
       if (!deps.simulated) {
         throw new Error(
-          'drills.injector.kind is simulated, which drives the simulated metrics provider, but metrics.provider is not simulated; set metrics.provider: simulated, or use drills.injector kind: istio-fault (with virtualService) or kind: http (with url)',
+          'drills.injector.kind is simulated, which drives the simulated metrics provider, but metrics.provider is ' +
+            'not simulated; set metrics.provider: simulated, or use drills.injector kind: istio-fault (with ' +
+            'virtualService) or kind: http (with url)',
         );
       }
       return simulatedInjector(deps.simulated);

@@ -24,7 +24,14 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Config, InjectorConfig, ServiceConfig } from '../../config/schema.ts';
 import { drillServiceSaid, istioFaultTargetSaid, type Said } from '../../config/drill-target.ts';
-import { faultAmount, type AppliedFault, type FaultInjector, type FaultSpec, type RemoveResult, type TargetCheck } from '../../services/drill-ports.ts';
+import {
+  faultAmount,
+  type AppliedFault,
+  type FaultInjector,
+  type FaultSpec,
+  type RemoveResult,
+  type TargetCheck,
+} from '../../services/drill-ports.ts';
 import type { KubeClients } from '../kube/clients.ts';
 import { RouterError, kubeCall } from '../kube/errors.ts';
 import { VIRTUAL_SERVICE } from '../kube/routers/istio.ts';
@@ -74,7 +81,12 @@ export function istioFaultOf(spec: FaultSpec): IstioFault {
     case 'inject_latency':
       return { delay: { percentage: { value: 100 }, fixedDelay: `${faultAmount(spec, 'latencyMs') / 1000}s` } };
     case 'partial_outage':
-      return { abort: { percentage: { value: percent(faultAmount(spec, 'share') * faultAmount(spec, 'errorRate')) }, httpStatus: 503 } };
+      return {
+        abort: {
+          percentage: { value: percent(faultAmount(spec, 'share') * faultAmount(spec, 'errorRate')) },
+          httpStatus: 503,
+        },
+      };
   }
 }
 
@@ -94,7 +106,10 @@ export function istioFaultInjector(config: IstioFaultConfig, deps: IstioFaultDep
   function where(spec: Pick<FaultSpec, 'service' | 'drillId'>) {
     const service = deps.services[spec.service];
     if (!service) {
-      throw new Error(`drill ${spec.drillId}: no service "${spec.service}" in config; configured: ${Object.keys(deps.services).join(', ')}`);
+      throw new Error(
+        `drill ${spec.drillId}: no service "${spec.service}" in config; configured: ` +
+          `${Object.keys(deps.services).join(', ')}`,
+      );
     }
     // The route the service's own router moves traffic on, when it routes through a VirtualService.
     const routeIndex = routingObjects(service.router).find((o) => o.kind === 'VirtualService')?.route ?? 0;
@@ -124,27 +139,45 @@ export function istioFaultInjector(config: IstioFaultConfig, deps: IstioFaultDep
     const configured = istioFaultTargetSaid(deps.services, serviceName, config.virtualService, sameCluster);
     if (configured || !live) return configured;
     const object = targetOf('VirtualService', service.namespace, config.virtualService);
-    return joinFindings(foreignRouting({ services: deps.services, drillService: serviceName, object, vs: live, sameCluster }));
+    return joinFindings(
+      foreignRouting({ services: deps.services, drillService: serviceName, object, vs: live, sameCluster }),
+    );
   }
 
   /**
    * Read-modify-write of the VirtualService, as the istio router does it: `edit` changes the HTTP
    * routes of a fresh copy (or throws NoWrite to send nothing); a 409 reads again and edits again.
    */
-  async function rewrite(service: ServiceConfig, target: string, edit: (http: HttpRoute[], current: VirtualService) => void): Promise<void> {
+  async function rewrite(
+    service: ServiceConfig,
+    target: string,
+    edit: (http: HttpRoute[], current: VirtualService) => void,
+  ): Promise<void> {
     const apis = deps.kubeClients.forContext(service.context);
     const name = config.virtualService;
     const { namespace } = service;
     await writeOptimistically<VirtualService>({
       target,
       dryRun: false,
-      read: () => kubeCall(target, 'read', () => apis.custom.getNamespacedCustomObject({ ...VIRTUAL_SERVICE, namespace, name }) as Promise<VirtualService>),
+      read: () =>
+        kubeCall(
+          target,
+          'read',
+          () =>
+            apis.custom.getNamespacedCustomObject({ ...VIRTUAL_SERVICE, namespace, name }) as Promise<VirtualService>,
+        ),
       plan(current) {
         const vs = structuredClone(current);
         edit(vs.spec?.http ?? [], current);
         return { method: 'PUT', target, contentType: 'application/json', body: vs };
       },
-      send: async (change) => void (await apis.custom.replaceNamespacedCustomObject({ ...VIRTUAL_SERVICE, namespace, name, body: change.body })),
+      send: async (change) =>
+        void (await apis.custom.replaceNamespacedCustomObject({
+          ...VIRTUAL_SERVICE,
+          namespace,
+          name,
+          body: change.body,
+        })),
     });
   }
 
@@ -157,12 +190,23 @@ export function istioFaultInjector(config: IstioFaultConfig, deps: IstioFaultDep
       const { service, target } = where({ service: serviceName, drillId: 'plan' });
       let live: VirtualService;
       try {
-        live = await kubeCall(target, 'read', () =>
-          deps.kubeClients.forContext(service.context).custom.getNamespacedCustomObject({ ...VIRTUAL_SERVICE, namespace: service.namespace, name: config.virtualService }) as Promise<VirtualService>,
+        live = await kubeCall(
+          target,
+          'read',
+          () =>
+            deps.kubeClients.forContext(service.context).custom.getNamespacedCustomObject({
+              ...VIRTUAL_SERVICE,
+              namespace: service.namespace,
+              name: config.virtualService,
+            }) as Promise<VirtualService>,
         );
       } catch (err) {
         const why = (err as Error).message;
-        return { ok: false, reason: `${target} could not be read to check that it is ${serviceName}'s own: ${why}`, reasonJa: `${target} を読み取れず、${serviceName} 自身のものか確認できません: ${why}` };
+        return {
+          ok: false,
+          reason: `${target} could not be read to check that it is ${serviceName}'s own: ${why}`,
+          reasonJa: `${target} を読み取れず、${serviceName} 自身のものか確認できません: ${why}`,
+        };
       }
       const after = refusal(serviceName, live);
       return after ? { ok: false, reason: after.en, reasonJa: after.ja } : { ok: true };
@@ -186,14 +230,19 @@ export function istioFaultInjector(config: IstioFaultConfig, deps: IstioFaultDep
           refuseWrite(refusal(spec.service, current));
           const route = http[routeIndex];
           if (!route) {
-            throw new RouterError(`${target} has no spec.http[${routeIndex}] (it has ${http.length} HTTP routes); the drill injects on the route the service's istio router names (router.route)`);
+            throw new RouterError(
+              `${target} has no spec.http[${routeIndex}] (it has ${http.length} HTTP routes); the drill injects on ` +
+                `the route the service's istio router names (router.route)`,
+            );
           }
           if (route.fault !== undefined) {
             // Exactly our fault: left over from a run of this scenario whose cleanup did not
             // finish; take it over (remove will delete it) rather than refuse the drill.
             if (isDeepStrictEqual(route.fault, fault)) throw new NoWrite(null);
             throw new RouterError(
-              `${target} ${field} already holds a fault the drill did not set: ${JSON.stringify(route.fault)}; the drill will not replace it. Remove it (kubectl edit virtualservice ${config.virtualService} -n ${service.namespace}) or wait for whoever set it, then run the drill again`,
+              `${target} ${field} already holds a fault the drill did not set: ${JSON.stringify(route.fault)}; the ` +
+                `drill will not replace it. Remove it (kubectl edit virtualservice ${config.virtualService} -n ` +
+                `${service.namespace}) or wait for whoever set it, then run the drill again`,
             );
           }
           route.fault = fault;
@@ -212,12 +261,23 @@ export function istioFaultInjector(config: IstioFaultConfig, deps: IstioFaultDep
       try {
         await rewrite(service, target, (http) => {
           const route = http[detail.routeIndex];
-          if (!route) throw new NoWrite<RemoveResult>({ removed: false, note: { kind: 'route_missing', target, routeIndex: detail.routeIndex } });
-          if (route.fault === undefined) throw new NoWrite<RemoveResult>({ removed: false, note: { kind: 'fault_gone', target, field } });
+          if (!route)
+            throw new NoWrite<RemoveResult>({
+              removed: false,
+              note: { kind: 'route_missing', target, routeIndex: detail.routeIndex },
+            });
+          if (route.fault === undefined)
+            throw new NoWrite<RemoveResult>({ removed: false, note: { kind: 'fault_gone', target, field } });
           if (!isDeepStrictEqual(route.fault, detail.fault)) {
             throw new NoWrite<RemoveResult>({
               removed: false,
-              note: { kind: 'fault_changed', target, field, found: JSON.stringify(route.fault), ours: JSON.stringify(detail.fault) },
+              note: {
+                kind: 'fault_changed',
+                target,
+                field,
+                found: JSON.stringify(route.fault),
+                ours: JSON.stringify(detail.fault),
+              },
             });
           }
           if (detail.previousFault === null) delete route.fault;

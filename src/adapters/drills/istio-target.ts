@@ -18,12 +18,28 @@
  * routes of the same object are untouched by it (their hosts are still judged through spec.hosts).
  */
 import type { Config, ServiceConfig } from '../../config/schema.ts';
-import { describeOwner, describeOwnerJa, namesOf, ownerOfName, type Claim, type Said, type SameCluster } from '../../config/drill-target.ts';
+import {
+  describeOwner,
+  describeOwnerJa,
+  namesOf,
+  ownerOfName,
+  type Claim,
+  type Said,
+  type SameCluster,
+} from '../../config/drill-target.ts';
 
 /** Labels by which an object names the app it belongs to: Kubernetes' recommended ones, then the classic one. */
-export const OWNER_LABELS = ['app.kubernetes.io/instance', 'app.kubernetes.io/name', 'app.kubernetes.io/part-of', 'app'] as const;
+export const OWNER_LABELS = [
+  'app.kubernetes.io/instance',
+  'app.kubernetes.io/name',
+  'app.kubernetes.io/part-of',
+  'app',
+] as const;
 
-/** The parts of a VirtualService that say whose traffic it carries; anything may be missing or mistyped in a live object. */
+/**
+ * The parts of a VirtualService that say whose traffic it carries; anything may be missing or mistyped in a live
+ * object.
+ */
 export interface LiveVirtualService {
   metadata?: { labels?: Record<string, unknown> };
   spec?: { hosts?: unknown; gateways?: unknown; http?: unknown };
@@ -57,7 +73,13 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is
  * What in `vs` (the drill service's VirtualService as just read) is not the drill service's own,
  * one sentence per finding; empty when it serves the drill service alone.
  */
-export function foreignRouting(o: { services: Config['services']; drillService: string; object: string; vs: LiveVirtualService; sameCluster: SameCluster }): Said[] {
+export function foreignRouting(o: {
+  services: Config['services'];
+  drillService: string;
+  object: string;
+  vs: LiveVirtualService;
+  sameCluster: SameCluster;
+}): Said[] {
   const { services, drillService, object, vs } = o;
   const d = services[drillService] as ServiceConfig;
   const namespace = d.namespace ?? 'default';
@@ -68,21 +90,30 @@ export function foreignRouting(o: { services: Config['services']; drillService: 
   const owner = (claim: Claim, name: string): Said => {
     const drill = services[claim.service]?.drill ?? 'denied';
     const plain = name === claim.service;
+    const notDrillJa = drill === 'allowed' ? `訓練対象の ${drillService} ではなく ` : '';
     return {
-      en: `${claim.service} (${plain ? '' : `${claim.via}; `}drill: ${drill})${drill === 'allowed' ? `, not to the drill service ${drillService}` : ''}`,
-      ja: `${drill === 'allowed' ? `訓練対象の ${drillService} ではなく ` : ''}${claim.service}（${plain ? '' : `${claim.viaJa}、`}drill: ${drill}）`,
+      en:
+        `${claim.service} (${plain ? '' : `${claim.via}; `}drill: ` +
+        `${drill})${drill === 'allowed' ? `, not to the drill service ${drillService}` : ''}`,
+      ja: `${notDrillJa}${claim.service}（${plain ? '' : `${claim.viaJa}、`}drill: ${drill}）`,
     };
   };
   const ownNames = namesOf(drillService, d);
   const ownRule: Said = {
-    en: `its own are the Services in namespace ${namespace} named ${ownNames.join(', ')}, or starting with one of these and "-"`,
+    en:
+      `its own are the Services in namespace ${namespace} named ${ownNames.join(', ')}, or starting with one of ` +
+      `these and "-"`,
     ja: `${drillService} のものは名前空間 ${namespace} の ${ownNames.join('、')}、またはそれらに「-」を続けた名前の Service です`,
   };
 
   /** Why `host` is not the drill service's own, after `subject` ("… routes host h"), or null. */
   const judgeHost = (host: string, subject: Said): Said | null => {
     const t = hostTarget(host, namespace, namespaces);
-    if (t.kind === 'wildcard') return { en: `${subject.en}, a wildcard that matches other services' hosts too`, ja: `${subject.ja}これはワイルドカードで、ほかのサービスのホストにも一致します` };
+    if (t.kind === 'wildcard')
+      return {
+        en: `${subject.en}, a wildcard that matches other services' hosts too`,
+        ja: `${subject.ja}これはワイルドカードで、ほかのサービスのホストにも一致します`,
+      };
     if (t.kind === 'outside') {
       return {
         en: `${subject.en}, an outside name that cannot be shown to be ${drillService}'s own (${ownRule.en})`,
@@ -115,17 +146,28 @@ export function foreignRouting(o: { services: Config['services']; drillService: 
     const found = ownerOfName(services, drillService, value, { inScope });
     if (found.kind !== 'other') continue;
     findings.push({
-      en: `${object} is labelled ${label}=${value}, so it belongs to ${describeOwner(services, found.claim, drillService)}; the drill faults only ${drillService}'s own VirtualService`,
-      ja: `${object} にはラベル ${label}=${value} があり、${describeOwnerJa(services, found.claim, drillService)}のものです。訓練で障害を入れるのは ${drillService} 自身の VirtualService だけです`,
+      en:
+        `${object} is labelled ${label}=${value}, so it belongs to ` +
+        `${describeOwner(services, found.claim, drillService)}; the drill faults only ${drillService}'s own ` +
+        `VirtualService`,
+      ja:
+        `${object} にはラベル ${label}=${value} があり、${describeOwnerJa(services, found.claim, drillService)}のものです。` +
+        `訓練で障害を入れるのは ${drillService} 自身の VirtualService だけです`,
     });
   }
 
   const hosts = strings(vs.spec?.hosts);
   if (hosts.length === 0) {
-    findings.push({ en: `${object} has no spec.hosts, so it cannot be shown to serve ${drillService} alone`, ja: `${object} には spec.hosts がないため、${drillService} だけに使われていると確認できません` });
+    findings.push({
+      en: `${object} has no spec.hosts, so it cannot be shown to serve ${drillService} alone`,
+      ja: `${object} には spec.hosts がないため、${drillService} だけに使われていると確認できません`,
+    });
   }
   for (const host of hosts) {
-    const f = judgeHost(host, { en: `${object} routes host ${host}`, ja: `${object} はホスト ${host} をルーティングしていますが、` });
+    const f = judgeHost(host, {
+      en: `${object} routes host ${host}`,
+      ja: `${object} はホスト ${host} をルーティングしていますが、`,
+    });
     if (f) findings.push(f);
   }
 
@@ -136,18 +178,24 @@ export function foreignRouting(o: { services: Config['services']; drillService: 
     const found = ownerOfName(services, drillService, name, { namespace: ns ?? namespace, inScope });
     if (found.kind !== 'other') continue;
     const who = owner(found.claim, name);
-    findings.push({ en: `${object} is bound to gateway ${gateway}, which belongs to ${who.en}`, ja: `${object} はゲートウェイ ${gateway} に結び付いていますが、これは ${who.ja}のものです` });
+    findings.push({
+      en: `${object} is bound to gateway ${gateway}, which belongs to ${who.en}`,
+      ja: `${object} はゲートウェイ ${gateway} に結び付いていますが、これは ${who.ja}のものです`,
+    });
   }
 
   const http = Array.isArray(vs.spec?.http) ? (vs.spec.http as unknown[]) : [];
   http.forEach((route, i) => {
-    const dests = Array.isArray((route as { route?: unknown })?.route) ? ((route as { route: unknown[] }).route) : [];
+    const dests = Array.isArray((route as { route?: unknown })?.route) ? (route as { route: unknown[] }).route : [];
     const seen = new Set<string>();
     for (const dest of dests) {
       const host = (dest as { destination?: { host?: unknown } })?.destination?.host;
       if (typeof host !== 'string' || seen.has(host)) continue;
       seen.add(host);
-      const f = judgeHost(host, { en: `${object} spec.http[${i}] sends traffic to ${host}`, ja: `${object} の spec.http[${i}] は ${host} へトラフィックを送っていますが、` });
+      const f = judgeHost(host, {
+        en: `${object} spec.http[${i}] sends traffic to ${host}`,
+        ja: `${object} の spec.http[${i}] は ${host} へトラフィックを送っていますが、`,
+      });
       if (f) findings.push(f);
     }
   });

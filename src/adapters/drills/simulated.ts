@@ -8,7 +8,14 @@
  * cleanup after a crash has nothing to undo (it clears the names anyway, which is harmless).
  */
 import { METRIC_KIND, METRIC_NAMES, isMetricName, type MetricName, type MetricSample } from '../../domain/metrics.ts';
-import { faultAmount, type AppliedFault, type FaultInjector, type FaultSpec, type RemoveResult, type TargetCheck } from '../../services/drill-ports.ts';
+import {
+  faultAmount,
+  type AppliedFault,
+  type FaultInjector,
+  type FaultSpec,
+  type RemoveResult,
+  type TargetCheck,
+} from '../../services/drill-ports.ts';
 import type { SimulatedMetrics } from '../metrics/simulated.ts';
 
 /** Every latency percentile: a delay on each request moves all of them. */

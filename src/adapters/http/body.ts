@@ -46,10 +46,13 @@ export function readBody(req: IncomingMessage, o: ReadBodyOptions): Promise<Body
 
     const startClock = () => {
       clockStarted = performance.now();
-      timer = setTimeout(() => {
-        req.pause();
-        finish({ kind: 'timeout', received: size });
-      }, Math.max(0, remainingMs));
+      timer = setTimeout(
+        () => {
+          req.pause();
+          finish({ kind: 'timeout', received: size });
+        },
+        Math.max(0, remainingMs),
+      );
     };
     const stopClock = () => {
       clearTimeout(timer);

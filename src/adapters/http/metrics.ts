@@ -44,7 +44,9 @@ export function createMetricsRegistry(snapshot: MetricsSnapshot, version: string
   if (writable) {
     new Gauge({
       name: 'rewind_store_writable',
-      help: '1 while the database takes writes; 0 while it refuses them (full disk, read-only file), when webhooks answer 500 and work waits.',
+      help:
+        '1 while the database takes writes; 0 while it refuses them (full disk, read-only file), when webhooks ' +
+        'answer 500 and work waits.',
       registers: [registry],
       collect() {
         this.set(writable() ? 1 : 0);
@@ -72,7 +74,9 @@ export function createMetricsRegistry(snapshot: MetricsSnapshot, version: string
     });
     new Gauge({
       name: 'rewind_slack_messages_undeliverable',
-      help: 'Slack messages given up because Slack said they can never be delivered (channel_not_found, invalid_blocks, …); each is logged.',
+      help:
+        'Slack messages given up because Slack said they can never be delivered (channel_not_found, invalid_blocks, ' +
+        '…); each is logged.',
       registers: [registry],
       collect() {
         this.set(outbox().undeliverable);
@@ -86,7 +90,9 @@ export function createMetricsRegistry(snapshot: MetricsSnapshot, version: string
     const mean = (gauge: Gauge, ms: number | null) => (ms === null ? gauge.remove() : gauge.set(ms / 1000));
     new Gauge({
       name: 'rewind_mtta_seconds',
-      help: 'Mean time from detection to acknowledgement over the last 30 days (drills excluded); absent before the first acknowledgement.',
+      help:
+        'Mean time from detection to acknowledgement over the last 30 days (drills excluded); absent before the ' +
+        'first acknowledgement.',
       registers: [registry],
       collect() {
         mean(this, times().mttaMs);
@@ -94,7 +100,9 @@ export function createMetricsRegistry(snapshot: MetricsSnapshot, version: string
     });
     new Gauge({
       name: 'rewind_mttr_seconds',
-      help: 'Mean time from detection to resolution over the last 30 days (drills excluded); absent before the first resolution.',
+      help:
+        'Mean time from detection to resolution over the last 30 days (drills excluded); absent before the first ' +
+        'resolution.',
       registers: [registry],
       collect() {
         mean(this, times().mttrMs);

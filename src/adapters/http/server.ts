@@ -39,9 +39,19 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** The options of `http.createServer` that carry the timeouts; `keepAliveTimeout` is set on the server (applyTimeouts). */
-export function serverOptions(t: ServerTimeouts = SERVER_TIMEOUTS): { headersTimeout: number; requestTimeout: number; connectionsCheckingInterval: number } {
-  return { headersTimeout: t.headersTimeout, requestTimeout: t.requestTimeout, connectionsCheckingInterval: t.connectionsCheckingInterval };
+/**
+ * The options of `http.createServer` that carry the timeouts; `keepAliveTimeout` is set on the server (applyTimeouts).
+ */
+export function serverOptions(t: ServerTimeouts = SERVER_TIMEOUTS): {
+  headersTimeout: number;
+  requestTimeout: number;
+  connectionsCheckingInterval: number;
+} {
+  return {
+    headersTimeout: t.headersTimeout,
+    requestTimeout: t.requestTimeout,
+    connectionsCheckingInterval: t.connectionsCheckingInterval,
+  };
 }
 
 /** Sets what can be changed on a running server (Bolt creates its own). */
@@ -52,7 +62,12 @@ export function applyTimeouts(server: Server, t: ServerTimeouts = SERVER_TIMEOUT
   server.keepAliveTimeout = t.keepAliveTimeout;
 }
 
-export function startHttpServer(routes: Route[], port: number, host = '0.0.0.0', timeouts: ServerTimeouts = SERVER_TIMEOUTS): Promise<RunningServer> {
+export function startHttpServer(
+  routes: Route[],
+  port: number,
+  host = '0.0.0.0',
+  timeouts: ServerTimeouts = SERVER_TIMEOUTS,
+): Promise<RunningServer> {
   const server = createServer(serverOptions(timeouts), (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const matches = routes.filter((r) => r.path === path);

@@ -39,7 +39,9 @@ export class KubeClusterChecks implements ClusterChecks {
     const names = list.items.map((d) => d.metadata?.name ?? '');
     if (names.length !== 1) {
       throw new RouterError(
-        `version ${version} of ${this.deps.serviceName} has no deployment in config, and ${names.length === 0 ? 'no Deployment' : `${names.length} Deployments (${names.join(', ')})`} in ${namespace} carry the label ${selector}; set versions[].deployment`,
+        `version ${version} of ${this.deps.serviceName} has no deployment in config, and ` +
+          `${names.length === 0 ? 'no Deployment' : `${names.length} Deployments (${names.join(', ')})`} in ` +
+          `${namespace} carry the label ${selector}; set versions[].deployment`,
       );
     }
     return names[0] as string;

@@ -147,10 +147,14 @@ export class KubeClients {
     if (cached) return cached;
     if (!this.kubeConfig.getContextObject(name)) {
       const available = this.contexts();
+      const noCurrent = available.length
+        ? `; set one or name a context on the service (available: ${available.join(', ')})`
+        : ' and no contexts at all';
       throw new KubeContextError(
         context === undefined
-          ? `the kubeconfig has no current context${available.length ? `; set one or name a context on the service (available: ${available.join(', ')})` : ' and no contexts at all'}`
-          : `kubeconfig context "${context}" does not exist; available contexts: ${available.length ? available.join(', ') : 'none'}`,
+          ? `the kubeconfig has no current context${noCurrent}`
+          : `kubeconfig context "${context}" does not exist; available contexts: ` +
+              `${available.length ? available.join(', ') : 'none'}`,
       );
     }
     const kc = new KubeConfig();

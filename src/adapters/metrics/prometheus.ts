@@ -258,7 +258,8 @@ function asArray(v: unknown, where: string): unknown[] {
 function readPoint(point: unknown): Reading {
   if (!Array.isArray(point) || point.length !== 2 || typeof point[0] !== 'number' || typeof point[1] !== 'string') {
     throw new MetricReadError(
-      `malformed answer from Prometheus: expected a sample [timestamp, "value"], got ${excerpt(JSON.stringify(point) ?? String(point))}`,
+      `malformed answer from Prometheus: expected a sample [timestamp, "value"], got ` +
+        `${excerpt(JSON.stringify(point) ?? String(point))}`,
       true,
     );
   }
@@ -281,7 +282,8 @@ function tooManySeries(result: unknown[]): MetricReadError {
   });
   const more = result.length > 3 ? ', …' : '';
   return new MetricReadError(
-    `the query returned ${result.length} series (${labels.join(', ')}${more}); it must return one: aggregate it, e.g. sum(...)`,
+    `the query returned ${result.length} series (${labels.join(', ')}${more}); it must return one: aggregate it, ` +
+      `e.g. sum(...)`,
     false,
   );
 }

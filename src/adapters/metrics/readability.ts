@@ -31,7 +31,8 @@ export class ReadabilityReporter {
     this.unreadable.add(key);
     this.log.warn(
       { service, version, metric, reason, ...details },
-      `${metric} of ${service} ${version} cannot be read: ${reason}. It counts as unknown, never as healthy, until it reads again`,
+      `${metric} of ${service} ${version} cannot be read: ${reason}. It counts as unknown, never as healthy, until ` +
+        `it reads again`,
     );
   }
 

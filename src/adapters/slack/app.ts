@@ -13,7 +13,14 @@ import type { Logger } from '../../logger.ts';
 import type { Clock } from '../../clock.ts';
 import type { ProcessedRequestRepository } from '../../store/index.ts';
 import type { Route } from '../http/routes.ts';
-import { SERVER_TIMEOUTS, applyTimeouts, serverOptions, startHttpServer, type RunningServer, type ServerTimeouts } from '../http/server.ts';
+import {
+  SERVER_TIMEOUTS,
+  applyTimeouts,
+  serverOptions,
+  startHttpServer,
+  type RunningServer,
+  type ServerTimeouts,
+} from '../http/server.ts';
 import type { RequestActivity } from '../http/activity.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { dropRepeats } from './idempotency.ts';
@@ -130,7 +137,12 @@ export function createSlackApp(o: SlackAppOptions): SlackSurface {
     // every incoming request until it learns the bot's ids, so a degraded auth.test would make the
     // bot deaf. The identity is learnt once at start (startup/slack-auth.ts) and handed out from memory here; a
     // request that comes before that still works — only the bot's own-message filter needs the ids.
-    authorize: async () => ({ botToken: o.botToken, botId: identity.botId, botUserId: identity.botUserId, teamId: identity.teamId }),
+    authorize: async () => ({
+      botToken: o.botToken,
+      botId: identity.botId,
+      botUserId: identity.botUserId,
+      teamId: identity.teamId,
+    }),
   });
   // Listeners get this client (the bot token, the timeout and retries) until the identity is known,
   // and one per team after that: Bolt would otherwise build a client for every team id a request
@@ -188,7 +200,9 @@ export function createSlackApp(o: SlackAppOptions): SlackSurface {
       return ownServer.port;
     },
     async stop() {
-      await app.stop().catch((err: unknown) => o.log.warn({ err: (err as Error).message }, 'Slack connection did not close cleanly'));
+      await app
+        .stop()
+        .catch((err: unknown) => o.log.warn({ err: (err as Error).message }, 'Slack connection did not close cleanly'));
       await ownServer?.close();
       ownServer = null;
       if (httpServer) {

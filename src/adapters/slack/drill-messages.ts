@@ -10,13 +10,9 @@ import type { DrillScenario } from '../../config/schema.ts';
 import type { DrillEnding, FaultRemovalCause } from '../../domain/drill-records.ts';
 import type { DrillNotice } from '../../services/drill-ports.ts';
 import type { DrillView, DrillViews } from '../../services/drill-views.ts';
-import {
-  drillAnnouncement,
-  drillMissed,
-  drillScorecard,
-  drillStarted,
-  type DrillScenarioView,
-} from './blocks/drills.ts';
+import type { DrillScenarioView } from './blocks/drill-common.ts';
+import { drillScorecard } from './blocks/drill-scorecard.ts';
+import { drillAnnouncement, drillMissed, drillStarted } from './blocks/drills.ts';
 import { drillRefusalLine } from './blocks/drill-refusals.ts';
 import { escapeMrkdwn, formatTimeInZone } from './blocks/format.ts';
 import { SLACK_LIMITS, clip } from './blocks/limits.ts';

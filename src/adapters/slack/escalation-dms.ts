@@ -75,15 +75,32 @@ export async function expandEscalation(o: EscalationDmOptions, p: EscalationFiri
   // The head message is the incident queue's to post: reaching people must not depend on the
   // incident channel (a DM still goes out when the channel refuses posts, just without a link).
   const snapshot = o.queries.incident(p.incidentId);
-  const head = snapshot?.incident.slackChannel && snapshot.incident.slackTs ? { channel: snapshot.incident.slackChannel, ts: snapshot.incident.slackTs } : null;
-  const link = head ? ((await o.client.chat.getPermalink({ channel: head.channel, message_ts: head.ts }).catch(() => null))?.permalink ?? null) : null;
-  const text = escalationDmText(p.incidentId, snapshot?.incident.service ?? '?', p.label, link, o.locale, snapshot?.incident.drill ?? false);
+  const head =
+    snapshot?.incident.slackChannel && snapshot.incident.slackTs
+      ? { channel: snapshot.incident.slackChannel, ts: snapshot.incident.slackTs }
+      : null;
+  const link = head
+    ? ((await o.client.chat.getPermalink({ channel: head.channel, message_ts: head.ts }).catch(() => null))
+        ?.permalink ?? null)
+    : null;
+  const text = escalationDmText(
+    p.incidentId,
+    snapshot?.incident.service ?? '?',
+    p.label,
+    link,
+    o.locale,
+    snapshot?.incident.drill ?? false,
+  );
   const about: DmAbout = { incidentId: p.incidentId, level: p.level, label: p.label };
   for (const user of people) o.dm(user, text, `${p.key}:dm:${user}`, about);
 
   const s = ESCALATION_DELIVERY_STRINGS[o.locale];
   for (const { group, code } of unreadable) {
-    o.note(p.incidentId, s.groupUnreadable(p.level, escapeMrkdwn(p.label), escapeMrkdwn(group), shownCode(code), notifyPath(p.level)), `${p.key}:unreadable:${group}`);
+    o.note(
+      p.incidentId,
+      s.groupUnreadable(p.level, escapeMrkdwn(p.label), escapeMrkdwn(group), shownCode(code), notifyPath(p.level)),
+      `${p.key}:unreadable:${group}`,
+    );
   }
   // A group that may answer later keeps the message waiting; the DMs and notes above are keyed,
   // so the next attempt queues only what is new.
@@ -91,11 +108,20 @@ export async function expandEscalation(o: EscalationDmOptions, p: EscalationFiri
   const [refused] = unreadable;
   if (refused) {
     const groups = unreadable.map((u) => `${u.group} (${u.code})`).join(', ');
-    throw new UndeliverableError(refused.code, `escalation level ${p.level} of ${p.incidentId}: user groups Slack will not list: ${groups}`);
+    throw new UndeliverableError(
+      refused.code,
+      `escalation level ${p.level} of ${p.incidentId}: user groups Slack will not list: ${groups}`,
+    );
   }
 }
 
 /** The thread note for an escalation DM that Slack gave up on. */
 export function dmUndeliverableNote(locale: Locale, about: DmAbout, user: string, code: string): string {
-  return ESCALATION_DELIVERY_STRINGS[locale].dmUndeliverable(about.level, escapeMrkdwn(about.label), escapeMrkdwn(user), shownCode(code), notifyPath(about.level));
+  return ESCALATION_DELIVERY_STRINGS[locale].dmUndeliverable(
+    about.level,
+    escapeMrkdwn(about.label),
+    escapeMrkdwn(user),
+    shownCode(code),
+    notifyPath(about.level),
+  );
 }

@@ -73,20 +73,38 @@ export function guardHttpRequests(receiver: HTTPReceiver, o: HttpGateOptions): v
     const headers = signatureHeaders(req);
     let limit = maxBodyBytes;
     if (!headers) {
-      if (!maybeSslCheck(req)) return refuse(res, 401, {}, 'Slack request without a well-formed signature and timestamp; refused with 401 unread');
+      if (!maybeSslCheck(req))
+        return refuse(
+          res,
+          401,
+          {},
+          'Slack request without a well-formed signature and timestamp; refused with 401 unread',
+        );
       limit = SSL_CHECK_MAX_BYTES;
     } else {
       const skewSeconds = headers.timestamp - Math.floor(now() / 1000);
       if (Math.abs(skewSeconds) > REQUEST_WINDOW_SECONDS) {
-        return refuse(res, 401, { skewSeconds }, 'Slack request timestamp more than 5 minutes from now; refused with 401 unread');
+        return refuse(
+          res,
+          401,
+          { skewSeconds },
+          'Slack request timestamp more than 5 minutes from now; refused with 401 unread',
+        );
       }
     }
     const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) return refuse(res, 413, { limit, declared }, 'Slack request body larger than the limit; refused unread');
+    if (Number.isFinite(declared) && declared > limit)
+      return refuse(res, 413, { limit, declared }, 'Slack request body larger than the limit; refused unread');
 
     void readBody(req, { limit, timeoutMs: bodyTimeoutMs }).then((read) => {
       if (read.kind === 'too-large') return refuse(res, 413, { limit }, 'Slack request body larger than the limit');
-      if (read.kind === 'timeout') return refuse(res, 408, { received: read.received, timeoutMs: bodyTimeoutMs }, 'Slack request body too slow; cut off');
+      if (read.kind === 'timeout')
+        return refuse(
+          res,
+          408,
+          { received: read.received, timeoutMs: bodyTimeoutMs },
+          'Slack request body too slow; cut off',
+        );
       if (read.kind === 'aborted') return;
       const raw = read.body;
       (req as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
@@ -99,7 +117,10 @@ export function guardHttpRequests(receiver: HTTPReceiver, o: HttpGateOptions): v
         listener(req, res);
       } catch (err) {
         // Bolt's server would hand this to its dispatch error handler; it answers 500 too.
-        o.log.warn({ component: COMPONENT, err: err instanceof Error ? err.message : String(err) }, 'Bolt could not take a Slack request');
+        o.log.warn(
+          { component: COMPONENT, err: err instanceof Error ? err.message : String(err) },
+          'Bolt could not take a Slack request',
+        );
         if (!res.headersSent) res.writeHead(500).end();
       }
     });
@@ -118,7 +139,11 @@ function signatureHeaders(req: IncomingMessage): { timestamp: number } | null {
 /** A form body small enough to be `ssl_check=1&token=…`: read, and left to Bolt, which answers it or refuses. */
 function maybeSslCheck(req: IncomingMessage): boolean {
   const declared = Number(req.headers['content-length']);
-  return req.headers['content-type'] === 'application/x-www-form-urlencoded' && Number.isFinite(declared) && declared <= SSL_CHECK_MAX_BYTES;
+  return (
+    req.headers['content-type'] === 'application/x-www-form-urlencoded' &&
+    Number.isFinite(declared) &&
+    declared <= SSL_CHECK_MAX_BYTES
+  );
 }
 
 function pathOf(req: IncomingMessage): string | null {
@@ -150,5 +175,9 @@ function signedBySlack(req: IncomingMessage, raw: Buffer, signingSecret: string)
   const signature = req.headers['x-slack-signature'];
   const timestamp = Number(req.headers['x-slack-request-timestamp']);
   if (typeof signature !== 'string') return false;
-  return isValidSlackRequest({ signingSecret, body: raw.toString(), headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp } });
+  return isValidSlackRequest({
+    signingSecret,
+    body: raw.toString(),
+    headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp },
+  });
 }

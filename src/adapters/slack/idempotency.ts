@@ -32,13 +32,18 @@ export function deliveryKey(body: unknown): string | null {
   if (typeof b.event_id === 'string') return `event:${b.event_id}`;
   if (typeof b.trigger_id === 'string') {
     // One trigger_id per interaction; the action_ts tells two actions of one payload apart.
-    const actionTs = Array.isArray(b.actions) && typeof b.actions[0]?.action_ts === 'string' ? `:${b.actions[0].action_ts}` : '';
+    const actionTs =
+      Array.isArray(b.actions) && typeof b.actions[0]?.action_ts === 'string' ? `:${b.actions[0].action_ts}` : '';
     return `trigger:${b.trigger_id}${actionTs}`;
   }
   return null;
 }
 
-export function dropRepeats(repo: ProcessedRequestRepository, clock: Clock, log: IdempotencyLog): Middleware<AnyMiddlewareArgs> {
+export function dropRepeats(
+  repo: ProcessedRequestRepository,
+  clock: Clock,
+  log: IdempotencyLog,
+): Middleware<AnyMiddlewareArgs> {
   let lastPrune = -Infinity;
   /** Ids the database refused, by when they came (insertion order is age order). */
   const memory = new Map<string, number>();
@@ -73,7 +78,10 @@ export function dropRepeats(repo: ProcessedRequestRepository, clock: Clock, log:
       // Once when it starts, then at most once a minute with how many meanwhile: not per delivery.
       unsaid++;
       if (now - lastSaid >= 60_000) {
-        log.warn({ code: refusal.code, deliveries: unsaid, inMemory: memory.size }, 'the database does not take Slack delivery ids; remembering them in memory and handling the deliveries');
+        log.warn(
+          { code: refusal.code, deliveries: unsaid, inMemory: memory.size },
+          'the database does not take Slack delivery ids; remembering them in memory and handling the deliveries',
+        );
         lastSaid = now;
         unsaid = 0;
       }
@@ -85,7 +93,10 @@ export function dropRepeats(repo: ProcessedRequestRepository, clock: Clock, log:
     const key = deliveryKey(args.body);
     if (key === null) return args.next();
     if (remember(key, clock.now())) return args.next();
-    log.info({ key, retry: (args as { context?: { retryNum?: number } }).context?.retryNum ?? null }, 'dropped a repeated Slack delivery');
+    log.info(
+      { key, retry: (args as { context?: { retryNum?: number } }).context?.retryNum ?? null },
+      'dropped a repeated Slack delivery',
+    );
     const ack = (args as { ack?: () => Promise<void> }).ack;
     if (ack) await ack();
   };

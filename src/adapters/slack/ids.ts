@@ -23,7 +23,9 @@ export const ACTION = {
   pause: 'rollback_pause',
   resume: 'rollback_resume',
   abort: 'rollback_abort',
-  /** On the fix-prep note (and the "try a fix" decision): re-deploy the fix as a cautious canary; value = incident id. */
+  /**
+   * On the fix-prep note (and the "try a fix" decision): re-deploy the fix as a cautious canary; value = incident id.
+   */
   canaryFix: 'canary_fix',
   // Drills. drillPrep / drillReview: checkboxes, block_id `<BLOCK>:<drill id>`; drillRate: value `<drill id>:<1-5>`.
   drillPrep: 'drill_prep',

@@ -133,11 +133,16 @@ export class OutboxSender {
   private sweepLoop: Promise<void> | null = null;
   private lastPrune = -Infinity;
   private lastStoreError = -Infinity;
-  /** Messages Slack took whose `sent` mark the database refused: marked before anything else is sent, never sent twice. */
+  /**
+   * Messages Slack took whose `sent` mark the database refused: marked before anything else is sent, never sent twice.
+   */
   private readonly unmarked = new Set<number>();
   /** A delivery failed since the last success: the next success makes every waiting queue due. */
   private failing = false;
-  /** When waiting queues were last hurried: at most once per tenth of `retryMs`, so one message that keeps failing is not retried after every success elsewhere. */
+  /**
+   * When waiting queues were last hurried: at most once per tenth of `retryMs`, so one message that keeps failing is
+   * not retried after every success elsewhere.
+   */
   private lastHurry = -Infinity;
 
   constructor(private readonly o: OutboxSenderOptions) {
@@ -166,7 +171,10 @@ export class OutboxSender {
         const now = this.o.clock.now();
         if (now - this.lastStoreError < 60_000) return;
         this.lastStoreError = now;
-        this.o.log.error({ queue, err: (err as Error).message }, 'outbox worker stopped; the sweep will pick the queue up again');
+        this.o.log.error(
+          { queue, err: (err as Error).message },
+          'outbox worker stopped; the sweep will pick the queue up again',
+        );
       })
       .finally(() => {
         this.workers.delete(queue);
@@ -186,7 +194,9 @@ export class OutboxSender {
     })();
   }
 
-  /** Kicks every queue whose next message is due; returns how many. Sent messages older than a month are deleted hourly. */
+  /**
+   * Kicks every queue whose next message is due; returns how many. Sent messages older than a month are deleted hourly.
+   */
   sweep(): number {
     let heads: OutboxMessage[];
     const now = this.o.clock.now();
@@ -232,7 +242,9 @@ export class OutboxSender {
     clearTimeout(timer);
   }
 
-  /** Whether Slack took this message though the database does not say so yet: it is not waiting, whatever its row says. */
+  /**
+   * Whether Slack took this message though the database does not say so yet: it is not waiting, whatever its row says.
+   */
   isSentUnmarked(id: number): boolean {
     return this.unmarked.has(id);
   }
@@ -249,8 +261,13 @@ export class OutboxSender {
       }
       if (!message || message.nextAttemptAt > now) return; // empty, or waiting out a failure
       const holder = message.claimedBy;
-      const theirs = holder !== null && holder !== this.o.runner.owner && !this.o.runner.isGone(holder) && now - (message.claimedAt ?? now) < CLAIM_MAX_MS;
-      if (theirs || !this.o.outbox.claim(message.id, this.o.runner.owner, holder, now)) return; // another process sends this queue
+      const theirs =
+        holder !== null &&
+        holder !== this.o.runner.owner &&
+        !this.o.runner.isGone(holder) &&
+        now - (message.claimedAt ?? now) < CLAIM_MAX_MS;
+      // another process sends this queue
+      if (theirs || !this.o.outbox.claim(message.id, this.o.runner.owner, holder, now)) return;
       this.inFlight.add(message.id);
       try {
         await this.o.deliver(message);
@@ -280,7 +297,10 @@ export class OutboxSender {
         this.o.onUndeliverable?.(message, code);
       } catch (hookErr) {
         // Telling people is a courtesy on top of the error log below: it must not hold the queue.
-        this.o.log.error({ queue: message.queue, outbox: message.id, err: (hookErr as Error).message }, 'could not queue the note about an undeliverable message');
+        this.o.log.error(
+          { queue: message.queue, outbox: message.id, err: (hookErr as Error).message },
+          'could not queue the note about an undeliverable message',
+        );
       }
       this.o.outbox.markDead(message.id, detail, now);
       this.o.log.error(
@@ -293,7 +313,14 @@ export class OutboxSender {
     const wait = Math.min(this.maxRetryMs, this.retryMs * 2 ** Math.min(20, message.attempts));
     this.o.outbox.markFailed(message.id, detail, now + wait);
     this.o.log.warn(
-      { queue: message.queue, kind: message.kind, outbox: message.id, code, attempt: message.attempts + 1, retryInMs: wait },
+      {
+        queue: message.queue,
+        kind: message.kind,
+        outbox: message.id,
+        code,
+        attempt: message.attempts + 1,
+        retryInMs: wait,
+      },
       'Slack message not sent yet; it waits in the outbox and is sent again, in order',
     );
     return false;

@@ -46,13 +46,17 @@ export class ShapeLog {
       if (this.overflow === 1) {
         this.log.warn(
           { component: COMPONENT, remembered: this.maxShapes },
-          `more than ${this.maxShapes} distinct unknown Slack delivery shapes; further new shapes are acknowledged without a log line each`,
+          `more than ${this.maxShapes} distinct unknown Slack delivery shapes; further new shapes are acknowledged ` +
+            `without a log line each`,
         );
       }
       return false;
     }
     this.seen.add(shape);
-    this.log.warn({ component: COMPONENT, shape }, 'acknowledged and ignored a Slack delivery of a shape Rewind does not know');
+    this.log.warn(
+      { component: COMPONENT, shape },
+      'acknowledged and ignored a Slack delivery of a shape Rewind does not know',
+    );
     return true;
   }
 
@@ -64,7 +68,9 @@ export class ShapeLog {
 
 export interface GuardOptions {
   maxShapes?: number;
-  /** The receiver (see http-gate.ts, guardSocketMessages); HTTP mode also needs its signing secret and Slack endpoint. */
+  /**
+   * The receiver (see http-gate.ts, guardSocketMessages); HTTP mode also needs its signing secret and Slack endpoint.
+   */
   receiver?: Receiver;
   signingSecret?: string | undefined;
   endpoint?: string;
@@ -117,7 +123,10 @@ export function guardSlackDeliveries(app: App, log: Logger, options: GuardOption
       // Listener failures never get here (Bolt hands them to app.error); this is Bolt itself failing
       // on a body the schemas let through, or app.error throwing. Without the ack the HTTP receiver
       // would answer 500 and Slack would redeliver.
-      log.error({ component: COMPONENT, kind: parsed.delivery.kind, ...errorFields(err) }, 'Bolt failed on a Slack delivery');
+      log.error(
+        { component: COMPONENT, kind: parsed.delivery.kind, ...errorFields(err) },
+        'Bolt failed on a Slack delivery',
+      );
       if (!acked) await acknowledge(ack, log);
     }
   };
@@ -142,7 +151,11 @@ function guardSocketMessages(receiver: SocketModeReceiver, shapes: ShapeLog, log
       shapes.report(unknown.shape);
       if (unknown.envelopeId) {
         // The acknowledgement the client's own ack() sends; its typings keep send() private.
-        (client as unknown as { send(envelopeId: string): Promise<void> }).send(unknown.envelopeId).catch((err: unknown) => log.warn({ component: COMPONENT, ...errorFields(err) }, 'could not acknowledge a Slack delivery'));
+        (client as unknown as { send(envelopeId: string): Promise<void> })
+          .send(unknown.envelopeId)
+          .catch((err: unknown) =>
+            log.warn({ component: COMPONENT, ...errorFields(err) }, 'could not acknowledge a Slack delivery'),
+          );
       }
       return;
     }
@@ -158,11 +171,13 @@ function unreadableEnvelope(data: unknown): { shape: string; envelopeId: string 
   } catch {
     return null; // The client logs and drops what is not JSON.
   }
-  const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const isRecord = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
   if (!isRecord(message)) return { shape: 'socket message: not a JSON object', envelopeId: null };
   const envelopeId = typeof message.envelope_id === 'string' ? message.envelope_id : null;
   if (message.type === 'events_api') {
-    if (!isRecord(message.payload) || !isRecord(message.payload.event)) return { shape: 'events_api envelope without an event object', envelopeId };
+    if (!isRecord(message.payload) || !isRecord(message.payload.event))
+      return { shape: 'events_api envelope without an event object', envelopeId };
     if (message.payload.event.type === 'error') return { shape: 'event error', envelopeId };
   } else if (message.type === 'error') {
     return { shape: 'socket message of type error', envelopeId };

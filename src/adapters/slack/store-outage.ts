@@ -53,7 +53,10 @@ export function tellStoreRefusals(o: StoreOutageOptions): Middleware<AnyMiddlewa
       unsaid++;
       const now = o.clock.now();
       if (now - lastSaid >= 60_000) {
-        o.log.warn({ code: refusal.code, deliveries: unsaid, last: delivery?.kind ?? 'unknown' }, 'Slack requests needed a write the database refused; each person was told nothing was changed');
+        o.log.warn(
+          { code: refusal.code, deliveries: unsaid, last: delivery?.kind ?? 'unknown' },
+          'Slack requests needed a write the database refused; each person was told nothing was changed',
+        );
         lastSaid = now;
         unsaid = 0;
       }
@@ -67,7 +70,12 @@ export function tellStoreRefusals(o: StoreOutageOptions): Middleware<AnyMiddlewa
   };
 }
 
-async function tell(args: AnyMiddlewareArgs, delivery: Delivery | undefined, text: string, incidentChannel: string): Promise<void> {
+async function tell(
+  args: AnyMiddlewareArgs,
+  delivery: Delivery | undefined,
+  text: string,
+  incidentChannel: string,
+): Promise<void> {
   const respond = (args as { respond?: RespondFn }).respond;
   const client = (args as unknown as { client: WebClient }).client;
   if (!delivery || delivery.kind === 'event') return;

@@ -94,15 +94,23 @@ export function stakeholderView(s: IncidentSnapshot, timezone: string): Stakehol
     metrics,
     userImpact: s.assessment.userImpact ?? null,
     startedAt: incident.startedAt,
-    resolved: incident.status === 'resolved' ? { at: incident.resolvedAt ?? incident.startedAt, rolledBack: rollback?.status === 'succeeded' } : null,
+    resolved:
+      incident.status === 'resolved'
+        ? { at: incident.resolvedAt ?? incident.startedAt, rolledBack: rollback?.status === 'succeeded' }
+        : null,
     work: stakeholderWork(incident.status, rollback, canary),
     timezone,
   };
 }
 
-function stakeholderWork(status: IncidentSnapshot['incident']['status'], rollback: RollbackSnapshot | null, canary: RollbackSnapshot | null): StakeholderWork {
+function stakeholderWork(
+  status: IncidentSnapshot['incident']['status'],
+  rollback: RollbackSnapshot | null,
+  canary: RollbackSnapshot | null,
+): StakeholderWork {
   if (canary && ACTIVE_ROLLBACK_STATUSES.includes(canary.status)) return { kind: 'fix_canary' };
-  if (rollback?.status === 'scheduled' && rollback.scheduledFor !== null) return { kind: 'rollback_planned', at: rollback.scheduledFor };
+  if (rollback?.status === 'scheduled' && rollback.scheduledFor !== null)
+    return { kind: 'rollback_planned', at: rollback.scheduledFor };
   if (rollback && ACTIVE_ROLLBACK_STATUSES.includes(rollback.status)) return { kind: 'rolling_back' };
   if (status === 'fixing') return { kind: 'fixing' };
   if (status === 'deferred') return { kind: 'deferred' };

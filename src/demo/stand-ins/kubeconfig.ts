@@ -16,16 +16,27 @@ export interface KubeconfigContext {
 }
 
 /** Writes a kubeconfig for the contexts, to `file` or a new temporary file; returns its path. */
-export function writeKubeconfig(contexts: KubeconfigContext[], currentContext = contexts[0]?.name, file?: string): string {
+export function writeKubeconfig(
+  contexts: KubeconfigContext[],
+  currentContext = contexts[0]?.name,
+  file?: string,
+): string {
   const doc = {
     apiVersion: 'v1',
     kind: 'Config',
     'current-context': currentContext,
-    clusters: contexts.map((c) => ({ name: `${c.name}-cluster`, cluster: { server: c.server, 'insecure-skip-tls-verify': true } })),
+    clusters: contexts.map((c) => ({
+      name: `${c.name}-cluster`,
+      cluster: { server: c.server, 'insecure-skip-tls-verify': true },
+    })),
     users: contexts.map((c) => ({ name: `${c.name}-user`, user: { token: c.token ?? `token-${c.name}` } })),
     contexts: contexts.map((c) => ({
       name: c.name,
-      context: { cluster: `${c.name}-cluster`, user: `${c.name}-user`, ...(c.namespace ? { namespace: c.namespace } : {}) },
+      context: {
+        cluster: `${c.name}-cluster`,
+        user: `${c.name}-user`,
+        ...(c.namespace ? { namespace: c.namespace } : {}),
+      },
     })),
   };
   const path = file ?? join(mkdtempSync(join(tmpdir(), 'rewind-kubeconfig-')), 'config');

@@ -151,10 +151,13 @@ function checkOptions(p: Problems, e: Json, at: string, max: number, plainOnly: 
   p.items(`${at}/option_groups`, e.option_groups, L.optionGroups).forEach((g, k) => {
     if (!isObject(g)) return;
     p.text(`${at}/option_groups/${k}/label`, g.label, L.optionGroupLabel, true);
-    p.items(`${at}/option_groups/${k}/options`, g.options, L.optionGroupOptions).forEach((o, m) => checkOption(p, o, `${at}/option_groups/${k}/options/${m}`, plainOnly));
+    p.items(`${at}/option_groups/${k}/options`, g.options, L.optionGroupOptions).forEach((o, m) =>
+      checkOption(p, o, `${at}/option_groups/${k}/options/${m}`, plainOnly),
+    );
   });
   if (e.initial_option !== undefined) checkOption(p, e.initial_option, `${at}/initial_option`, plainOnly);
-  if (Array.isArray(e.initial_options)) e.initial_options.forEach((o, k) => checkOption(p, o, `${at}/initial_options/${k}`, plainOnly));
+  if (Array.isArray(e.initial_options))
+    e.initial_options.forEach((o, k) => checkOption(p, o, `${at}/initial_options/${k}`, plainOnly));
 }
 
 function checkImage(p: Problems, e: Json, at: string): void {
@@ -191,7 +194,8 @@ function checkElement(p: Problems, e: unknown, at: string): void {
     case 'plain_text_input':
       for (const key of ['min_length', 'max_length'] as const) {
         const n = e[key];
-        if (typeof n === 'number' && n > L.inputLength) p.add(`${at}/${key}`, `must be less than or equal to ${L.inputLength}`);
+        if (typeof n === 'number' && n > L.inputLength)
+          p.add(`${at}/${key}`, `must be less than or equal to ${L.inputLength}`);
       }
       break;
     case 'image':
@@ -216,7 +220,9 @@ function checkBlock(p: Problems, b: Json, at: string): void {
     case 'section': {
       if (b.text === undefined && b.fields === undefined) p.add(at, 'must define either `text` or `fields`');
       p.text(`${at}/text`, b.text, L.sectionText);
-      p.items(`${at}/fields`, b.fields, L.sectionFields).forEach((f, k) => p.text(`${at}/fields/${k}`, f, L.sectionField));
+      p.items(`${at}/fields`, b.fields, L.sectionFields).forEach((f, k) =>
+        p.text(`${at}/fields/${k}`, f, L.sectionField),
+      );
       checkElement(p, b.accessory, `${at}/accessory`);
       break;
     }
@@ -270,7 +276,8 @@ export function checkMessage(args: Json): SlackVerdict | null {
   const p = new Problems();
   checkBlocks(p, args.blocks, '/blocks', L.messageBlocks);
   if (p.list.length > 0) return { error: 'invalid_blocks', errors: p.list };
-  if (typeof args.text === 'string' && characters(args.text) > L.messageText) return { error: 'msg_too_long', errors: [] };
+  if (typeof args.text === 'string' && characters(args.text) > L.messageText)
+    return { error: 'msg_too_long', errors: [] };
   return null;
 }
 

@@ -174,22 +174,25 @@ export function blockActionsPayload(o: BlockActionsOptions): Record<string, unkn
         action_ts: ts,
       }
     : o.selectedOption
-    ? {
-        type: 'static_select',
-        action_id: o.actionId,
-        block_id: blockId,
-        selected_option: { text: { type: 'plain_text', text: o.selectedOption.text, emoji: true }, value: o.selectedOption.value },
-        placeholder: { type: 'plain_text', text: 'Select', emoji: true },
-        action_ts: ts,
-      }
-    : {
-        type: 'button',
-        action_id: o.actionId,
-        block_id: blockId,
-        text: { type: 'plain_text', text: o.text ?? o.actionId, emoji: true },
-        value: o.value ?? '',
-        action_ts: ts,
-      };
+      ? {
+          type: 'static_select',
+          action_id: o.actionId,
+          block_id: blockId,
+          selected_option: {
+            text: { type: 'plain_text', text: o.selectedOption.text, emoji: true },
+            value: o.selectedOption.value,
+          },
+          placeholder: { type: 'plain_text', text: 'Select', emoji: true },
+          action_ts: ts,
+        }
+      : {
+          type: 'button',
+          action_id: o.actionId,
+          block_id: blockId,
+          text: { type: 'plain_text', text: o.text ?? o.actionId, emoji: true },
+          value: o.value ?? '',
+          action_ts: ts,
+        };
   const threadPart = o.threadTs ? { thread_ts: o.threadTs } : {};
   return {
     type: 'block_actions',
@@ -290,7 +293,9 @@ export function eventCallbackPayload(o: EventCallbackOptions): Record<string, un
     type: 'event_callback',
     event_id: o.eventId ?? `Ev0${randomBytes(5).toString('hex').toUpperCase()}`,
     event_time: o.eventTime ?? nowSeconds(),
-    authorizations: [{ enterprise_id: null, team_id: teamId, user_id: BOT.userId, is_bot: true, is_enterprise_install: false }],
+    authorizations: [
+      { enterprise_id: null, team_id: teamId, user_id: BOT.userId, is_bot: true, is_enterprise_install: false },
+    ],
     is_ext_shared_channel: false,
     event_context: `4-${randomBytes(12).toString('base64url')}`,
   };
@@ -302,7 +307,10 @@ export function eventCallbackBody(o: EventCallbackOptions): string {
 }
 
 /** An `app_home_opened` event for the Home tab (the App Home DM channel is a `D…` ID). */
-export function appHomeOpenedEvent(user: string, { channel = 'D0APPHOME', tab = 'home' }: { channel?: string; tab?: 'home' | 'messages' } = {}): Record<string, unknown> & { type: string } {
+export function appHomeOpenedEvent(
+  user: string,
+  { channel = 'D0APPHOME', tab = 'home' }: { channel?: string; tab?: 'home' | 'messages' } = {},
+): Record<string, unknown> & { type: string } {
   return { type: 'app_home_opened', user, channel, tab, event_ts: actionTs() };
 }
 

@@ -27,7 +27,7 @@ const STRATEGIES: Record<RollbackStrategy, StrategySteps> = {
   gradual,
   canary: fixCanary,
   // A planned rollback (計画的ロールバック) has no steps of its own: it is an immediate or a gradual
-  // rollback held until its time (rollback-requests keeps the timer), and its row carries that
+  // rollback held until its time (planned-rollbacks keeps the timer), and its row carries that
   // strategy. No row is written as `planned`; one that were would run as an immediate rollback.
   planned: immediate,
 };

@@ -64,7 +64,8 @@ export async function startAlertmanager(options: AlertmanagerOptions): Promise<R
     readyTimeoutMs: options.startTimeoutMs ?? 20_000,
     prepare(port, dir) {
       const webhook: Record<string, unknown> = { url: options.webhookUrl, send_resolved: true };
-      if (options.bearerToken !== undefined) webhook.http_config = { authorization: { type: 'Bearer', credentials: options.bearerToken } };
+      if (options.bearerToken !== undefined)
+        webhook.http_config = { authorization: { type: 'Bearer', credentials: options.bearerToken } };
       const config = {
         route: {
           receiver,
@@ -97,7 +98,8 @@ export async function startAlertmanager(options: AlertmanagerOptions): Promise<R
     dir: daemon.dir,
     async alerts() {
       const res = await fetch(`${daemon.url}/api/v2/alerts`, { signal: AbortSignal.timeout(10_000) });
-      if (!res.ok) throw new Error(`Alertmanager /api/v2/alerts answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+      if (!res.ok)
+        throw new Error(`Alertmanager /api/v2/alerts answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
       return (await res.json()) as AlertmanagerAlert[];
     },
     output: daemon.output,

@@ -66,7 +66,9 @@ export function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port was assigned'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port was assigned')),
+      );
     });
   });
 }
@@ -137,7 +139,10 @@ function describeOutput(output: string): string {
 export async function startDaemon(spec: DaemonSpec): Promise<Daemon> {
   const executable = findOnPath(spec.binary);
   if (!executable) {
-    throw new Error(`${spec.name}: "${spec.binary}" is not on the PATH; install it with \`bash scripts/e2e-deps.sh\` (Debian packages, as root)`);
+    throw new Error(
+      `${spec.name}: "${spec.binary}" is not on the PATH; install it with \`bash scripts/e2e-deps.sh\` (Debian ` +
+        `packages, as root)`,
+    );
   }
   for (let attempt = 1; ; attempt++) {
     try {
@@ -164,7 +169,9 @@ async function startOnce(spec: DaemonSpec, executable: string): Promise<Daemon> 
   }
 
   const setpriv = findOnPath('setpriv');
-  const [command, argv] = setpriv ? [setpriv, ['--pdeathsig', 'SIGKILL', '--', executable, ...args]] : [executable, args];
+  const [command, argv] = setpriv
+    ? [setpriv, ['--pdeathsig', 'SIGKILL', '--', executable, ...args]]
+    : [executable, args];
   const child = spawn(command, argv, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   killAllOnExit();
   running.add(child);
@@ -221,7 +228,9 @@ async function startOnce(spec: DaemonSpec, executable: string): Promise<Daemon> 
     if (ready) break;
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`${spec.name} was not ready on ${url} after ${spec.readyTimeoutMs} ms:\n${describeOutput(tail())}`);
+      throw new Error(
+        `${spec.name} was not ready on ${url} after ${spec.readyTimeoutMs} ms:\n${describeOutput(tail())}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -85,7 +85,8 @@ interface Series extends SeriesKey {
 }
 
 function checkRatio(what: string, ratio: number): void {
-  if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1) throw new Error(`${what} must be between 0 and 1; got ${ratio}`);
+  if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1)
+    throw new Error(`${what} must be between 0 and 1; got ${ratio}`);
 }
 
 function checkProfile(p: LatencyProfile): void {
@@ -140,7 +141,8 @@ function labels(pairs: Record<string, string>): string {
 
 export async function startExporter(options: ExporterOptions = {}): Promise<TestExporter> {
   const perScrape = options.requestsPerScrape ?? 100;
-  if (!Number.isInteger(perScrape) || perScrape <= 0) throw new Error(`requestsPerScrape must be a positive whole number; got ${perScrape}`);
+  if (!Number.isInteger(perScrape) || perScrape <= 0)
+    throw new Error(`requestsPerScrape must be a positive whole number; got ${perScrape}`);
   const defaults = {
     errorRate: options.errorRate ?? 0,
     latency: options.latency ?? { p50Ms: 250, p95Ms: 1000, p99Ms: 2000 },
@@ -184,26 +186,43 @@ export async function startExporter(options: ExporterOptions = {}): Promise<Test
 
   const render = (): string => {
     const out: string[] = [];
-    out.push('# HELP prompt_requests_total Requests answered by the prompt service.', '# TYPE prompt_requests_total counter');
+    out.push(
+      '# HELP prompt_requests_total Requests answered by the prompt service.',
+      '# TYPE prompt_requests_total counter',
+    );
     for (const s of series.values()) {
       const errors = Math.floor(s.idealErrors + EPS);
       const id = { service: s.service, version: s.version };
       out.push(`prompt_requests_total${labels({ ...id, code: '200' })} ${BASELINE + s.requests - errors}`);
       out.push(`prompt_requests_total${labels({ ...id, code: '500' })} ${BASELINE + errors}`);
     }
-    out.push('# HELP prompt_request_duration_seconds Time to answer a prompt request.', '# TYPE prompt_request_duration_seconds histogram');
+    out.push(
+      '# HELP prompt_request_duration_seconds Time to answer a prompt request.',
+      '# TYPE prompt_request_duration_seconds histogram',
+    );
     for (const s of series.values()) {
       const id = { service: s.service, version: s.version };
       LATENCY_BUCKETS_SECONDS.forEach((le, i) => {
-        out.push(`prompt_request_duration_seconds_bucket${labels({ ...id, le: String(le) })} ${BASELINE + Math.floor(s.idealBuckets[i]! + EPS)}`);
+        out.push(
+          `prompt_request_duration_seconds_bucket${labels({ ...id, le: String(le) })} ` +
+            `${BASELINE + Math.floor(s.idealBuckets[i]! + EPS)}`,
+        );
       });
       out.push(`prompt_request_duration_seconds_bucket${labels({ ...id, le: '+Inf' })} ${BASELINE + s.requests}`);
-      out.push(`prompt_request_duration_seconds_sum${labels(id)} ${BASELINE * LATENCY_BUCKETS_SECONDS[0] + s.durationSum}`);
+      out.push(
+        `prompt_request_duration_seconds_sum${labels(id)} ${BASELINE * LATENCY_BUCKETS_SECONDS[0] + s.durationSum}`,
+      );
       out.push(`prompt_request_duration_seconds_count${labels(id)} ${BASELINE + s.requests}`);
     }
-    out.push('# HELP prompt_hallucinations_total Answers flagged as hallucinations.', '# TYPE prompt_hallucinations_total counter');
+    out.push(
+      '# HELP prompt_hallucinations_total Answers flagged as hallucinations.',
+      '# TYPE prompt_hallucinations_total counter',
+    );
     for (const s of series.values()) {
-      out.push(`prompt_hallucinations_total${labels({ service: s.service, version: s.version })} ${BASELINE + Math.floor(s.idealHallucinations + EPS)}`);
+      out.push(
+        `prompt_hallucinations_total${labels({ service: s.service, version: s.version })} ` +
+          `${BASELINE + Math.floor(s.idealHallucinations + EPS)}`,
+      );
     }
     return `${out.join('\n')}\n`;
   };
@@ -243,7 +262,10 @@ export async function startExporter(options: ExporterOptions = {}): Promise<Test
     },
     async waitForScrapes(count, timeoutMs = 10_000) {
       const until = scrapes + count;
-      await waitFor(`${count} scrape(s) of ${target}`, () => (scrapes >= until ? true : undefined), { timeoutMs, intervalMs: 50 });
+      await waitFor(`${count} scrape(s) of ${target}`, () => (scrapes >= until ? true : undefined), {
+        timeoutMs,
+        intervalMs: 50,
+      });
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -93,7 +93,10 @@ async function api<T>(baseUrl: string, path: string, params: Record<string, stri
     throw new Error(`Prometheus ${path} answered ${res.status} with non-JSON: ${text.slice(0, 300)}`);
   }
   if (body.status !== 'success' || body.data === undefined) {
-    throw new Error(`Prometheus ${path} ${JSON.stringify(params)} failed (${res.status}): ${body.errorType ?? ''} ${body.error ?? text.slice(0, 300)}`);
+    throw new Error(
+      `Prometheus ${path} ${JSON.stringify(params)} failed (${res.status}): ${body.errorType ?? ''} ` +
+        `${body.error ?? text.slice(0, 300)}`,
+    );
   }
   return body.data;
 }
@@ -118,17 +121,28 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
     readyTimeoutMs: options.startTimeoutMs ?? 20_000,
     prepare(port, dir) {
       const config: Record<string, unknown> = {
-        global: { scrape_interval: scrapeInterval, scrape_timeout: scrapeInterval, evaluation_interval: evaluationInterval },
+        global: {
+          scrape_interval: scrapeInterval,
+          scrape_timeout: scrapeInterval,
+          evaluation_interval: evaluationInterval,
+        },
         scrape_configs: [{ job_name: job, static_configs: [{ targets: options.targets }] }],
       };
       if (options.rules?.length) {
         const rulesFile = join(dir, 'rules.yml');
-        writeFileSync(rulesFile, stringify({ groups: [{ name: 'rewind-e2e', interval: evaluationInterval, rules: options.rules.map(ruleYaml) }] }));
+        writeFileSync(
+          rulesFile,
+          stringify({
+            groups: [{ name: 'rewind-e2e', interval: evaluationInterval, rules: options.rules.map(ruleYaml) }],
+          }),
+        );
         config.rule_files = [rulesFile];
       }
       if (options.alertmanagerUrl) {
         const am = new URL(options.alertmanagerUrl);
-        config.alerting = { alertmanagers: [{ scheme: am.protocol.replace(':', ''), static_configs: [{ targets: [am.host] }] }] };
+        config.alerting = {
+          alertmanagers: [{ scheme: am.protocol.replace(':', ''), static_configs: [{ targets: [am.host] }] }],
+        };
       }
       const configFile = join(dir, 'prometheus.yml');
       writeFileSync(configFile, stringify(config));
@@ -146,7 +160,11 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
 
   const base = daemon.url;
   const query = async (promql: string, at?: Date): Promise<Sample[]> => {
-    const data = await api<QueryData>(base, '/api/v1/query', at ? { query: promql, time: seconds(at) } : { query: promql });
+    const data = await api<QueryData>(
+      base,
+      '/api/v1/query',
+      at ? { query: promql, time: seconds(at) } : { query: promql },
+    );
     if (data.resultType === 'vector') return data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
     if (data.resultType === 'scalar') return [{ metric: {}, value: Number(data.result[1]) }];
     throw new Error(`Prometheus answered a ${data.resultType} to ${promql}; expected a vector or a scalar`);
@@ -160,17 +178,26 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
     query,
     async queryValue(promql, at) {
       const samples = await query(promql, at);
-      if (samples.length > 1) throw new Error(`${promql} answered ${samples.length} samples; expected at most one: ${JSON.stringify(samples)}`);
+      if (samples.length > 1)
+        throw new Error(
+          `${promql} answered ${samples.length} samples; expected at most one: ${JSON.stringify(samples)}`,
+        );
       return samples[0]?.value;
     },
     async queryRange(promql, start, end, stepSeconds) {
-      const data = await api<{ resultType: string; result: Array<{ metric: Record<string, string>; values: Array<[number, string]> }> }>(base, '/api/v1/query_range', {
+      const data = await api<{
+        resultType: string;
+        result: Array<{ metric: Record<string, string>; values: Array<[number, string]> }>;
+      }>(base, '/api/v1/query_range', {
         query: promql,
         start: seconds(start),
         end: seconds(end),
         step: String(stepSeconds),
       });
-      return data.result.map((r) => ({ metric: r.metric, values: r.values.map(([t, v]) => [t, Number(v)] as [number, number]) }));
+      return data.result.map((r) => ({
+        metric: r.metric,
+        values: r.values.map(([t, v]) => [t, Number(v)] as [number, number]),
+      }));
     },
     async alerts() {
       return (await api<{ alerts: PrometheusAlert[] }>(base, '/api/v1/alerts')).alerts;
@@ -191,7 +218,7 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
     );
   } catch (err) {
     await daemon.stop();
-    throw new Error(`${(err as Error).message}\nPrometheus log:\n${daemon.output()}`);
+    throw new Error(`${(err as Error).message}\nPrometheus log:\n${daemon.output()}`, { cause: err });
   }
   return prometheus;
 }
@@ -208,8 +235,14 @@ function ruleYaml(rule: AlertRule): Record<string, unknown> {
 
 async function describeTargets(base: string): Promise<string> {
   try {
-    const data = await api<{ activeTargets: Array<{ scrapeUrl: string; health: string; lastError: string }> }>(base, '/api/v1/targets');
-    return data.activeTargets.map((t) => `${t.scrapeUrl} ${t.health}${t.lastError ? ` (${t.lastError})` : ''}`).join('; ') || 'none';
+    const data = await api<{ activeTargets: Array<{ scrapeUrl: string; health: string; lastError: string }> }>(
+      base,
+      '/api/v1/targets',
+    );
+    return (
+      data.activeTargets.map((t) => `${t.scrapeUrl} ${t.health}${t.lastError ? ` (${t.lastError})` : ''}`).join('; ') ||
+      'none'
+    );
   } catch (err) {
     return `unknown (${(err as Error).message})`;
   }

@@ -61,7 +61,14 @@ export async function startWebhookSink(): Promise<WebhookSink> {
       } catch {
         json = undefined;
       }
-      received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, text, json, receivedAt: Date.now() });
+      received.push({
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        text,
+        json,
+        receivedAt: Date.now(),
+      });
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
     });
   });
@@ -81,7 +88,10 @@ export async function startWebhookSink(): Promise<WebhookSink> {
         () => {
           const hit = received.find(match);
           if (hit) return hit;
-          throw new Error(`${received.length} request(s) received so far${received.length ? `, the last: ${received.at(-1)?.text.slice(0, 500)}` : ''}`);
+          throw new Error(
+            `${received.length} request(s) received so ` +
+              `far${received.length ? `, the last: ${received.at(-1)?.text.slice(0, 500)}` : ''}`,
+          );
         },
         { timeoutMs, intervalMs: 100 },
       ),

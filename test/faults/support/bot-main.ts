@@ -21,7 +21,15 @@ import { startRewind, StartupError, type Rewind } from '../../../src/main.ts';
 import { ScaledClock } from '../../../src/clock.ts';
 
 /** Every version of every service reads like this, always. */
-export const HEALTHY = { error_rate: 0.004, availability: 0.999, p50_latency: 400, p95_latency: 1500, p99_latency: 2500, hallucination_rate: 0.02, user_complaints: 0 };
+export const HEALTHY = {
+  error_rate: 0.004,
+  availability: 0.999,
+  p50_latency: 400,
+  p95_latency: 1500,
+  p99_latency: 2500,
+  hallucination_rate: 0.02,
+  user_complaints: 0,
+};
 
 function flag(name: string): string | undefined {
   const prefix = `--${name}=`;
@@ -29,10 +37,13 @@ function flag(name: string): string | undefined {
 }
 
 function logLine(level: number, msg: string, extra: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify({ level, time: Date.now(), pid: process.pid, name: 'fault-launcher', msg, ...extra })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ level, time: Date.now(), pid: process.pid, name: 'fault-launcher', msg, ...extra })}\n`,
+  );
 }
 
-const errorOf = (err: unknown) => (err instanceof Error ? { type: err.name, message: err.message, stack: err.stack } : { value: String(err) });
+const errorOf = (err: unknown) =>
+  err instanceof Error ? { type: err.name, message: err.message, stack: err.stack } : { value: String(err) };
 
 process.on('unhandledRejection', (reason) => logLine(50, 'unhandled rejection', { err: errorOf(reason) }));
 process.on('uncaughtException', (err) => logLine(60, 'unhandled exception', { err: errorOf(err) }));
@@ -62,7 +73,8 @@ if (!rewind) {
   process.exitCode = 1;
 } else {
   for (const [service, config] of Object.entries(rewind.config.services)) {
-    for (const v of config.versions) rewind.metrics.simulated?.script(service, v.version, [{ from: 0, values: HEALTHY }]);
+    for (const v of config.versions)
+      rewind.metrics.simulated?.script(service, v.version, [{ from: 0, values: HEALTHY }]);
   }
   // The suite reads the port from this line (PORT=0 lets the kernel choose one per start).
   logLine(30, 'fault launcher ready', { launcher: 'ready', port: rewind.port, origin, scale });

@@ -19,7 +19,6 @@ const LAUNCHER = 'test/faults/support/bot-main.ts';
 const START_CEILING_MS = 60_000;
 const STOP_GRACE_MS = 5_000;
 
-
 export interface LogLine {
   /** Which start of the bot wrote it (1 for the first). */
   generation: number;
@@ -77,13 +76,21 @@ export class BotProcess {
     const deadline = spawnedAt + START_CEILING_MS;
     const gen = this.generation;
     for (;;) {
-      if (this.lastExit) throw new Error(`the bot exited (${describe(this.lastExit)}) before it was healthy:\n${this.output(gen)}`);
+      if (this.lastExit)
+        throw new Error(`the bot exited (${describe(this.lastExit)}) before it was healthy:\n${this.output(gen)}`);
       const ready = this.lines.find((l) => l.generation === gen && l.launcher === 'ready');
       if (ready) {
         this.port = Number(ready.port);
-        if ((await fetch(`${this.url}/healthz`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.status, () => 0)) === 200) break;
+        if (
+          (await fetch(`${this.url}/healthz`, { signal: AbortSignal.timeout(5_000) }).then(
+            (r) => r.status,
+            () => 0,
+          )) === 200
+        )
+          break;
       }
-      if (Date.now() > deadline) throw new Error(`the bot was not healthy ${START_CEILING_MS} ms after it was spawned:\n${this.output(gen)}`);
+      if (Date.now() > deadline)
+        throw new Error(`the bot was not healthy ${START_CEILING_MS} ms after it was spawned:\n${this.output(gen)}`);
       await new Promise((r) => setTimeout(r, 25));
     }
     this.starts[this.starts.length - 1]!.healthyAt = Date.now();
@@ -139,7 +146,10 @@ export class BotProcess {
 
   /** The output of one start (default: every start), for failure messages. */
   output(generation?: number, tail = 12_000): string {
-    const text = this.lines.filter((l) => generation === undefined || l.generation === generation).map((l) => l.raw).join('\n');
+    const text = this.lines
+      .filter((l) => generation === undefined || l.generation === generation)
+      .map((l) => l.raw)
+      .join('\n');
     return text.length > tail ? `…${text.slice(-tail)}` : text;
   }
 
@@ -149,9 +159,17 @@ export class BotProcess {
     this.partial = { stdout: '', stderr: '' };
     const gen = this.generation;
     const o = this.options;
-    const args = [join(REPO, 'bin/run-ts.mjs'), LAUNCHER, `--clock-origin=${o.origin}`, `--clock-scale=${o.scale}`, ...(o.processBeforeResponse ? ['--process-before-response'] : [])];
+    const args = [
+      join(REPO, 'bin/run-ts.mjs'),
+      LAUNCHER,
+      `--clock-origin=${o.origin}`,
+      `--clock-scale=${o.scale}`,
+      ...(o.processBeforeResponse ? ['--process-before-response'] : []),
+    ];
     const setpriv = findOnPath('setpriv');
-    const [command, argv] = setpriv ? [setpriv, ['--pdeathsig', 'SIGKILL', '--', process.execPath, ...args]] : [process.execPath, args];
+    const [command, argv] = setpriv
+      ? [setpriv, ['--pdeathsig', 'SIGKILL', '--', process.execPath, ...args]]
+      : [process.execPath, args];
     const child = spawn(command, argv, {
       cwd: REPO,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', ...o.env },

@@ -71,9 +71,15 @@ export class Killer {
   /** Starts the delay of a delay kill (call after the last interaction); `delayMs` replaces the planned one. */
   startDelay(delayMs?: number): void {
     if (this.plan.mode !== 'delay' || this.timer || this.fired) return;
-    this.timer = setTimeout(() => {
-      void this.kill().then((p) => this.restart(p), (e) => this.rejectDone(e));
-    }, this.rig.real(Math.max(0, delayMs ?? this.plan.delayMs)));
+    this.timer = setTimeout(
+      () => {
+        void this.kill().then(
+          (p) => this.restart(p),
+          (e) => this.rejectDone(e),
+        );
+      },
+      this.rig.real(Math.max(0, delayMs ?? this.plan.delayMs)),
+    );
   }
 
   cancel(): void {
@@ -98,12 +104,19 @@ export class Killer {
       const resumed = await Promise.all(
         p.firing.map(async (row) => {
           const picked = await this.rig
-            .until(`timer ${row.key} picked up after the restart`, () => {
-              const now = this.rig.read((db) => timerByKey(db, row.key));
-              return now && (now.status !== 'firing' || now.claimed_by !== row.claimed_by) ? Date.now() : undefined;
-            }, this.resumeCeilingMs)
+            .until(
+              `timer ${row.key} picked up after the restart`,
+              () => {
+                const now = this.rig.read((db) => timerByKey(db, row.key));
+                return now && (now.status !== 'firing' || now.claimed_by !== row.claimed_by) ? Date.now() : undefined;
+              },
+              this.resumeCeilingMs,
+            )
             .catch(() => null);
-          return { key: row.key, afterMs: picked === null ? null : Math.round((picked - healthyAt) * this.rig.clock.scale) };
+          return {
+            key: row.key,
+            afterMs: picked === null ? null : Math.round((picked - healthyAt) * this.rig.clock.scale),
+          };
         }),
       );
       this.resolveDone({ ...p, restartedAt, resumed });

@@ -10,15 +10,16 @@
  * bot-main.ts). Drills run on prompt-service itself with the istio-fault injector, so a drill's
  * fault lands on the VirtualService the rollback moves.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { ScaledClock } from '../../../src/clock.ts';
+import type { SlackAck, WebhookAnswer } from '../../support/answers.ts';
+import { shippedConfigDoc, type ConfigDoc } from '../../support/config-doc.ts';
 import { KubeApiStandIn, type SeedOptions } from '../../support/kube-api.ts';
 import { writeKubeconfig } from '../../support/kubeconfig.ts';
-import { REPO } from '../../support/run-cli.ts';
 import { SlackApiStandIn } from '../../support/slack-api.ts';
 import {
   blockActionsPayload,
@@ -53,8 +54,8 @@ export const IN_FAULT_SUITE = process.env.REWIND_FAULTS === '1';
 export interface RigOptions {
   /** Scaled milliseconds per real millisecond. */
   scale: number;
-  /** Changes to the derived config, as plain YAML data. */
-  config?: (doc: Record<string, any>) => void;
+  /** Changes to the derived config, as plain YAML data (prompt-service-staging is removed from it). */
+  config?: (doc: RigConfigDoc) => void;
   /** The initial traffic split of prompt-service (default: all on v2.0.0). */
   kube?: Partial<SeedOptions>;
   processBeforeResponse?: boolean;
@@ -64,12 +65,20 @@ export interface RigOptions {
   dbDir?: string;
 }
 
+/** The rig's config: the shipped one without prompt-service-staging, which the stand-in cluster does not serve. */
+export type RigConfigDoc = ConfigDoc<'prompt-service'>;
+
 export interface Answer {
   status: number;
-  body: any;
+  /** The ack's JSON, or its text when Bolt answered with plain text. */
+  body: SlackAck | string;
   /** The response_url handed to the bot with the request. */
   responseUrl: string;
 }
+
+/** The `text` of an ack's message (undefined for an ack without one, or one in plain text). */
+export const ackText = (a: Pick<Answer, 'body'>): string | undefined =>
+  typeof a.body === 'string' ? undefined : a.body.text;
 
 export class Rig {
   readonly clock: ScaledClock;
@@ -86,7 +95,7 @@ export class Rig {
 
   static async start(o: RigOptions): Promise<Rig> {
     const dir = mkdtempSync(join(tmpdir(), 'rewind-faults-'));
-    const doc = parse(readFileSync(join(REPO, 'config/rewind.yml'), 'utf8')) as Record<string, any>;
+    const doc: RigConfigDoc = shippedConfigDoc();
     doc.services['prompt-service'].router = { kind: 'istio', virtualService: 'prompt-service', route: 0 };
     doc.metrics = { provider: 'simulated' };
     doc.services['prompt-service'].drill = 'allowed';
@@ -100,13 +109,25 @@ export class Rig {
 
     const slack = await new SlackApiStandIn().answerLikeSlack().start();
     slack.handle('usergroups.users.list', (args) => ({
-      body: { ok: true, users: args.usergroup === 'S0SRE' ? [ALICE, BOB] : args.usergroup === 'S0SENIOR' ? [...ESCALATED[1]] : [] },
+      body: {
+        ok: true,
+        users: args.usergroup === 'S0SRE' ? [ALICE, BOB] : args.usergroup === 'S0SENIOR' ? [...ESCALATED[1]] : [],
+      },
     }));
     slack.handle('chat.getPermalink', (args) => ({
-      body: { ok: true, channel: args.channel, permalink: `https://rewind-test.slack.com/archives/${String(args.channel)}/p${String(args.message_ts).replace('.', '')}` },
+      body: {
+        ok: true,
+        channel: args.channel,
+        permalink: `https://rewind-test.slack.com/archives/${String(args.channel)}/p${String(args.message_ts).replace('.', '')}`,
+      },
     }));
     const kube = await KubeApiStandIn.start({ token: 'token-faults' });
-    kube.seedPromptService({ versions: ['v2.0.0', 'v1.5.0', 'v1.0.0'], namespace: 'prompts', context: 'prod', ...o.kube });
+    kube.seedPromptService({
+      versions: ['v2.0.0', 'v1.5.0', 'v1.0.0'],
+      namespace: 'prompts',
+      context: 'prod',
+      ...o.kube,
+    });
     const kubeconfig = writeKubeconfig(
       [
         { name: 'prod', server: kube.url, token: 'token-faults' },
@@ -152,19 +173,32 @@ export class Rig {
   // --- entry points ------------------------------------------------------------------------
 
   /** POSTs to the generic alert webhook; the default body is v2.0.0's error rate breaking the warning tier. */
-  async alert(body: Record<string, unknown> = {}, headers: Record<string, string> = { authorization: `Bearer ${ALERT_TOKEN}` }): Promise<{ status: number; body: any }> {
+  async alert(
+    body: Record<string, unknown> = {},
+    headers: Record<string, string> = { authorization: `Bearer ${ALERT_TOKEN}` },
+  ): Promise<{ status: number; body: WebhookAnswer }> {
     const res = await fetch(`${this.bot.url}/alerts/generic`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ service: 'prompt-service', severity: 'warning', summary: 'error_rate 7.2% > 5%', labels: { version: 'v2.0.0' }, ...body }),
+      body: JSON.stringify({
+        service: 'prompt-service',
+        severity: 'warning',
+        summary: 'error_rate 7.2% > 5%',
+        labels: { version: 'v2.0.0' },
+        ...body,
+      }),
     });
     const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : {} };
+    return { status: res.status, body: (text ? JSON.parse(text) : {}) as WebhookAnswer };
   }
 
   async command(user: string, command: string, text: string): Promise<Answer> {
     const responseUrl = this.slack.responseUrl();
-    const res = await postSigned(`${this.bot.url}/slack/events`, slashCommandBody({ command, text, user_id: user, channel_id: INCIDENT_CHANNEL, response_url: responseUrl }), { secret: SECRET });
+    const res = await postSigned(
+      `${this.bot.url}/slack/events`,
+      slashCommandBody({ command, text, user_id: user, channel_id: INCIDENT_CHANNEL, response_url: responseUrl }),
+      { secret: SECRET },
+    );
     return { ...(await answerOf(res)), responseUrl };
   }
 
@@ -175,7 +209,12 @@ export class Rig {
     return { ...(await answerOf(res)), responseUrl };
   }
 
-  async submit(user: string, callbackId: string, privateMetadata: string, values?: ViewSubmissionOptions['values']): Promise<Answer> {
+  async submit(
+    user: string,
+    callbackId: string,
+    privateMetadata: string,
+    values?: ViewSubmissionOptions['values'],
+  ): Promise<Answer> {
     const payload = viewSubmissionPayload({ user, callbackId, privateMetadata, ...(values ? { values } : {}) });
     const res = await postSigned(`${this.bot.url}/slack/events`, interactionBody(payload), { secret: SECRET });
     return { ...(await answerOf(res)), responseUrl: '' };
@@ -204,7 +243,11 @@ export class Rig {
    * `ceilingMs` of real time naming what was awaited. Ceilings are generous: they catch a stuck
    * bot, not a slow one.
    */
-  async until<T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, ceilingMs = 60_000): Promise<T> {
+  async until<T>(
+    what: string,
+    probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+    ceilingMs = 60_000,
+  ): Promise<T> {
     const end = Date.now() + ceilingMs;
     let last: unknown;
     for (;;) {
@@ -216,7 +259,11 @@ export class Rig {
         last = err;
       }
       if (Date.now() > end) {
-        throw new Error(`waited ${ceilingMs} ms (${Math.round(this.clock.scale * ceilingMs / MIN)} scaled minutes) for ${what}${last ? ` (last error: ${String(last)})` : ''}\n--- bot log:\n${this.bot.output(undefined, 6_000)}`);
+        throw new Error(
+          `waited ${ceilingMs} ms (${Math.round((this.clock.scale * ceilingMs) / MIN)} scaled minutes) for ` +
+            `${what}${last ? ` (last error: ${String(last)})` : ''}\n--- bot log:\n` +
+            `${this.bot.output(undefined, 6_000)}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 25));
     }
@@ -228,13 +275,12 @@ export class Rig {
   }
 }
 
-async function answerOf(res: Response): Promise<{ status: number; body: any }> {
+async function answerOf(res: Response): Promise<{ status: number; body: SlackAck | string }> {
   const raw = await res.text();
-  let body: any = raw;
   try {
-    body = raw ? JSON.parse(raw) : {};
+    return { status: res.status, body: (raw ? JSON.parse(raw) : {}) as SlackAck };
   } catch {
     // Bolt answers some acks with plain text.
+    return { status: res.status, body: raw };
   }
-  return { status: res.status, body };
 }

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { confirmRollbackModal, parseConfirmMetadata, type ConfirmRollbackInput } from '../../../src/adapters/slack/blocks/confirm.ts';
+import {
+  confirmRollbackModal,
+  parseConfirmMetadata,
+  type ConfirmRollbackInput,
+} from '../../../src/adapters/slack/blocks/confirm.ts';
 import { VIEW } from '../../../src/adapters/slack/ids.ts';
 import { joinedText, limitViolations } from './support.ts';
 
@@ -33,7 +37,11 @@ describe('confirmRollbackModal', () => {
   });
 
   it('round-trips its input through parseConfirmMetadata', () => {
-    for (const input of [GRADUAL, IMMEDIATE, { ...GRADUAL, incidentId: null, fromVersion: null, dryRun: true, requiredApprovals: 2 }]) {
+    for (const input of [
+      GRADUAL,
+      IMMEDIATE,
+      { ...GRADUAL, incidentId: null, fromVersion: null, dryRun: true, requiredApprovals: 2 },
+    ]) {
       const view = confirmRollbackModal(input, 'en', 'Asia/Tokyo');
       expect(parseConfirmMetadata(view.private_metadata ?? '')).toEqual(input);
     }
@@ -58,16 +66,27 @@ describe('confirmRollbackModal', () => {
     expect(text).toContain('3 phases: 50% → 25% → 5% → 0%');
     expect(text).not.toContain('100%');
     expect(text).not.toContain('skipped');
-    expect(joinedText(confirmRollbackModal(GRADUAL, 'ja', 'Asia/Tokyo').blocks)).toContain('3 フェーズで段階的に減らします: 50% → 25% → 5% → 0%');
+    expect(joinedText(confirmRollbackModal(GRADUAL, 'ja', 'Asia/Tokyo').blocks)).toContain(
+      '3 フェーズで段階的に減らします: 50% → 25% → 5% → 0%',
+    );
   });
 
   it('says which phases are skipped because the share is already below them', () => {
     const below = { ...GRADUAL, phases: [5, 0], currentWeight: 20, skippedPhases: [25] };
     expect(joinedText(confirmRollbackModal(below, 'en', 'Asia/Tokyo').blocks)).toContain(
-      'Traffic on `v2.0.0` steps down in 2 phases: 20% → 5% → 0%. Each phase is observed before the next one starts.\n`v2.0.0` has 20% of the traffic now, so the phase at 25% is skipped: a rollback never sends traffic back to the version it rolls back.',
+      'Traffic on `v2.0.0` steps down in 2 phases: 20% → 5% → 0%. Each phase is observed before the next one ' +
+        'starts.\n`v2.0.0` has 20% of the traffic now, so the phase at 25% is skipped: a rollback never sends ' +
+        'traffic back to the version it rolls back.',
     );
-    expect(joinedText(confirmRollbackModal(below, 'ja', 'Asia/Tokyo').blocks)).toContain('`v2.0.0` のトラフィックは現在 20% のため、25% のフェーズは飛ばします');
-    expect(joinedText(confirmRollbackModal({ ...below, phases: [0], currentWeight: 5, skippedPhases: [25, 5] }, 'en', 'Asia/Tokyo').blocks)).toContain('so the phases at 25%, 5% are skipped');
+    expect(joinedText(confirmRollbackModal(below, 'ja', 'Asia/Tokyo').blocks)).toContain(
+      '`v2.0.0` のトラフィックは現在 20% のため、25% のフェーズは飛ばします',
+    );
+    expect(
+      joinedText(
+        confirmRollbackModal({ ...below, phases: [0], currentWeight: 5, skippedPhases: [25, 5] }, 'en', 'Asia/Tokyo')
+          .blocks,
+      ),
+    ).toContain('so the phases at 25%, 5% are skipped');
   });
 
   it('says when the share could not be read', () => {
@@ -88,17 +107,25 @@ describe('confirmRollbackModal', () => {
     const text = joinedText(confirmRollbackModal({ ...GRADUAL, requiredApprovals: 2 }, 'en', 'Asia/Tokyo').blocks);
     expect(text).toContain('needs 2 approvals');
     expect(text).toContain('a different approver');
-    expect(joinedText(confirmRollbackModal({ ...GRADUAL, requiredApprovals: 2 }, 'ja', 'Asia/Tokyo').blocks)).toContain('2 名の承認が必要です');
+    expect(joinedText(confirmRollbackModal({ ...GRADUAL, requiredApprovals: 2 }, 'ja', 'Asia/Tokyo').blocks)).toContain(
+      '2 名の承認が必要です',
+    );
   });
 
   it('warns about a dry run only when there is one', () => {
     expect(joinedText(confirmRollbackModal(GRADUAL, 'en', 'Asia/Tokyo').blocks)).not.toContain('Dry run');
-    expect(joinedText(confirmRollbackModal({ ...GRADUAL, dryRun: true }, 'en', 'Asia/Tokyo').blocks)).toContain('*Dry run*');
-    expect(joinedText(confirmRollbackModal({ ...GRADUAL, dryRun: true }, 'ja', 'Asia/Tokyo').blocks)).toContain('ドライラン');
+    expect(joinedText(confirmRollbackModal({ ...GRADUAL, dryRun: true }, 'en', 'Asia/Tokyo').blocks)).toContain(
+      '*Dry run*',
+    );
+    expect(joinedText(confirmRollbackModal({ ...GRADUAL, dryRun: true }, 'ja', 'Asia/Tokyo').blocks)).toContain(
+      'ドライラン',
+    );
   });
 
   it('says when the from-version is unknown', () => {
-    expect(joinedText(confirmRollbackModal({ ...IMMEDIATE, fromVersion: null }, 'en', 'Asia/Tokyo').blocks)).toContain('unknown: no version recorded');
+    expect(joinedText(confirmRollbackModal({ ...IMMEDIATE, fromVersion: null }, 'en', 'Asia/Tokyo').blocks)).toContain(
+      'unknown: no version recorded',
+    );
   });
 
   it('renders Japanese labels', () => {
@@ -129,16 +156,20 @@ describe('parseConfirmMetadata', () => {
   });
 
   it('refuses a gradual rollback without phases', () => {
-    expect(() => parseConfirmMetadata(JSON.stringify({ ...GRADUAL, phases: [] }))).toThrow(/phases: a gradual rollback needs at least one phase/);
+    expect(() => parseConfirmMetadata(JSON.stringify({ ...GRADUAL, phases: [] }))).toThrow(
+      /phases: a gradual rollback needs at least one phase/,
+    );
   });
 });
 
 describe('a planned rollback', () => {
-  it('says when it runs, in the team\'s zone and naming it, and round-trips the time', () => {
+  it("says when it runs, in the team's zone and naming it, and round-trips the time", () => {
     const at = Date.UTC(2026, 0, 6, 3, 0);
     const view = confirmRollbackModal({ ...GRADUAL, scheduledFor: at }, 'en', 'Asia/Tokyo');
     expect(JSON.stringify(view.blocks)).toContain('runs at 2026-01-06 (Tue) 12:00 Asia/Tokyo');
-    expect(JSON.stringify(confirmRollbackModal({ ...GRADUAL, scheduledFor: at }, 'en', 'Europe/London').blocks)).toContain('runs at 2026-01-06 (Tue) 03:00 Europe/London');
+    expect(
+      JSON.stringify(confirmRollbackModal({ ...GRADUAL, scheduledFor: at }, 'en', 'Europe/London').blocks),
+    ).toContain('runs at 2026-01-06 (Tue) 03:00 Europe/London');
     expect(parseConfirmMetadata(view.private_metadata ?? '').scheduledFor).toBe(at);
   });
 

@@ -15,7 +15,12 @@ describe('homeView', () => {
   it('is a home view with its three sections', () => {
     const view = homeView(EMPTY, 'en');
     expect(view.type).toBe('home');
-    expect(headers(view.blocks as KnownBlock[])).toEqual(['⏪ Rewind', 'Open incidents (0)', 'Rollbacks in progress (0)', 'Next drill']);
+    expect(headers(view.blocks as KnownBlock[])).toEqual([
+      '⏪ Rewind',
+      'Open incidents (0)',
+      'Rollbacks in progress (0)',
+      'Next drill',
+    ]);
     expect(interactiveElements(view.blocks)).toEqual([]);
   });
 
@@ -37,11 +42,16 @@ describe('homeView', () => {
       now: START + 12 * M + 30_000,
       openIncidents: [
         { incident: makeIncident({ severity: 'critical', status: 'rolling_back' }), permalink: PERMALINK },
-        { incident: makeIncident({ id: 'INC-20260105-002', service: 'search', version: null, drill: true, title: '' }), permalink: null },
+        {
+          incident: makeIncident({ id: 'INC-20260105-002', service: 'search', version: null, drill: true, title: '' }),
+          permalink: null,
+        },
       ],
     };
     const text = joinedText(homeView(data, 'en').blocks);
-    expect(text).toContain(`🔴 *<${PERMALINK}|INC-20260105-001>* · prompt-service \`v2.0.0\` · Rolling back · open 12m 30s`);
+    expect(text).toContain(
+      `🔴 *<${PERMALINK}|INC-20260105-001>* · prompt-service \`v2.0.0\` · Rolling back · open 12m 30s`,
+    );
     expect(text).toContain('🟠 🧪 DRILL · *INC-20260105-002* · search · Awaiting decision');
     expect(text).toContain('Open incidents (2)');
     expect(joinedText(homeView(data, 'ja').blocks)).toContain('ロールバック中 · 経過 12分30秒');
@@ -52,8 +62,26 @@ describe('homeView', () => {
       ...EMPTY,
       rollbacks: [
         makeRollback(),
-        makeRollback({ id: 'RB-2', service: 'search', status: 'pending', strategy: 'immediate', newVersionWeight: 100, phase: null, phaseCount: null, approvals: { have: 1, need: 2, by: ['U1X'] } }),
-        makeRollback({ id: 'RB-3', service: 'chat', status: 'scheduled', strategy: 'planned', newVersionWeight: null, phase: null, phaseCount: null, scheduledFor: Date.UTC(2026, 0, 5, 13, 0) }),
+        makeRollback({
+          id: 'RB-2',
+          service: 'search',
+          status: 'pending',
+          strategy: 'immediate',
+          newVersionWeight: 100,
+          phase: null,
+          phaseCount: null,
+          approvals: { have: 1, need: 2, by: ['U1X'] },
+        }),
+        makeRollback({
+          id: 'RB-3',
+          service: 'chat',
+          status: 'scheduled',
+          strategy: 'planned',
+          newVersionWeight: null,
+          phase: null,
+          phaseCount: null,
+          scheduledFor: Date.UTC(2026, 0, 5, 13, 0),
+        }),
       ],
     };
     const text = joinedText(homeView(data, 'en').blocks);
@@ -68,7 +96,11 @@ describe('homeView', () => {
 
   it('shows the next drill in the configured time zone with its scenario', () => {
     const at = Date.UTC(2026, 3, 1, 1, 0); // 2026-04-01 10:00 in Tokyo
-    const data: HomeData = { ...EMPTY, now: at - 3 * 86_400_000 - 4 * 3_600_000, nextDrill: { at, scenario: 'high-error-rate', service: 'prompt-service-staging' } };
+    const data: HomeData = {
+      ...EMPTY,
+      now: at - 3 * 86_400_000 - 4 * 3_600_000,
+      nextDrill: { at, scenario: 'high-error-rate', service: 'prompt-service-staging' },
+    };
     const en = joinedText(homeView(data, 'en').blocks);
     expect(en).toContain('🧯 *2026-04-01 (Wed) 10:00 Asia/Tokyo* (in 3d 04h)');
     expect(en).toContain('Scenario: high-error-rate');
@@ -77,7 +109,9 @@ describe('homeView', () => {
     expect(ja).toContain('2026-04-01 (水) 10:00 Asia/Tokyo');
     expect(ja).toContain('（あと 3日04時間）');
     expect(ja).toContain('シナリオ: high-error-rate');
-    const utc = joinedText(homeView({ ...data, timezone: 'UTC', nextDrill: { at, scenario: null, service: null } }, 'en').blocks);
+    const utc = joinedText(
+      homeView({ ...data, timezone: 'UTC', nextDrill: { at, scenario: null, service: null } }, 'en').blocks,
+    );
     expect(utc).toContain('2026-04-01 (Wed) 01:00 UTC');
     expect(utc).toContain('Scenario: chosen at drill time');
   });
@@ -87,7 +121,9 @@ describe('homeView', () => {
       incident: makeIncident({ id: `INC-20260105-${String(i).padStart(3, '0')}`, title: 't'.repeat(4000) }),
       permalink: null,
     }));
-    const rollbacks = Array.from({ length: HOME_LIST_MAX + 2 }, (_, i) => makeRollback({ id: `RB-${i}`, service: `svc-${i}` }));
+    const rollbacks = Array.from({ length: HOME_LIST_MAX + 2 }, (_, i) =>
+      makeRollback({ id: `RB-${i}`, service: `svc-${i}` }),
+    );
     const view = homeView({ ...EMPTY, openIncidents: many, rollbacks }, 'en');
     const text = joinedText(view.blocks);
     expect(text).toContain('…and 5 more: `/incident list` lists them all.');

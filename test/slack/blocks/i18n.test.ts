@@ -24,7 +24,10 @@ function shapeProblems(a: unknown, b: unknown, path: string): string[] {
     if (/separator$/i.test(path)) return [];
     return a.length === 0 || (b as string).length === 0 ? [`${path}: empty string`] : [];
   }
-  if (typeof a === 'function') return a.length === (b as (...args: unknown[]) => unknown).length ? [] : [`${path}: takes ${a.length} vs ${(b as (...args: unknown[]) => unknown).length} arguments`];
+  if (typeof a === 'function')
+    return a.length === (b as (...args: unknown[]) => unknown).length
+      ? []
+      : [`${path}: takes ${a.length} vs ${(b as (...args: unknown[]) => unknown).length} arguments`];
   if (Array.isArray(a)) {
     const bb = b as unknown[];
     if (a.length !== bb.length) return [`${path}: ${a.length} vs ${bb.length} items`];
@@ -47,7 +50,8 @@ async function tables(): Promise<Array<{ name: string; table: Record<string, unk
   const found: Array<{ name: string; table: Record<string, unknown> }> = [];
   for (const file of MODULES) {
     const mod = (await import(new URL(file, `file://${I18N_DIR}`).href)) as Record<string, unknown>;
-    for (const [name, value] of Object.entries(mod)) if (isTable(value)) found.push({ name: `${file}:${name}`, table: value });
+    for (const [name, value] of Object.entries(mod))
+      if (isTable(value)) found.push({ name: `${file}:${name}`, table: value });
   }
   return found;
 }
@@ -61,7 +65,7 @@ describe('i18n string tables', () => {
         'incident.ts:INCIDENT_STRINGS',
         'confirm.ts:CONFIRM_STRINGS',
         'notes.ts:NOTE_STRINGS',
-        'notes.ts:REFUSAL_STRINGS',
+        'refusals.ts:REFUSAL_STRINGS',
         'home.ts:HOME_STRINGS',
       ]),
     );
@@ -70,13 +74,18 @@ describe('i18n string tables', () => {
   it('gives en and ja the same keys, kinds and arities, with no empty string', async () => {
     for (const { name, table } of await tables()) {
       const [first, ...rest] = LOCALES;
-      for (const other of rest) expect(shapeProblems(table[first], table[other], `${name}(${first}↔${other})`), name).toEqual([]);
+      for (const other of rest)
+        expect(shapeProblems(table[first], table[other], `${name}(${first}↔${other})`), name).toEqual([]);
     }
   });
 
   it('detects a missing key, a changed arity and an empty string', () => {
-    expect(shapeProblems({ a: 'x', b: { c: 'y' } }, { a: 'x', b: {} }, 't')).toEqual(['t.b.c: missing in the second locale']);
-    expect(shapeProblems({ f: (x: string) => x }, { f: (x: string, y: string) => x + y }, 't')).toEqual(['t.f: takes 1 vs 2 arguments']);
+    expect(shapeProblems({ a: 'x', b: { c: 'y' } }, { a: 'x', b: {} }, 't')).toEqual([
+      't.b.c: missing in the second locale',
+    ]);
+    expect(shapeProblems({ f: (x: string) => x }, { f: (x: string, y: string) => x + y }, 't')).toEqual([
+      't.f: takes 1 vs 2 arguments',
+    ]);
     expect(shapeProblems({ a: 'x' }, { a: '' }, 't')).toEqual(['t.a: empty string']);
     expect(shapeProblems({ a: 'x' }, { a: 1 }, 't')).toEqual(['t.a: string vs number']);
     expect(shapeProblems({ listSeparator: ' ' }, { listSeparator: '' }, 't')).toEqual([]);
@@ -86,16 +95,35 @@ describe('i18n string tables', () => {
     const { TERMS } = await import('../../../src/adapters/slack/i18n/terms.ts');
     const { INCIDENT_STRINGS } = await import('../../../src/adapters/slack/i18n/incident.ts');
     const pairs: Array<[string, string]> = [
-      ...Object.keys(TERMS.en.action).map((k) => [TERMS.en.action[k as keyof typeof TERMS.en.action], TERMS.ja.action[k as keyof typeof TERMS.ja.action]] as [string, string]),
+      ...Object.keys(TERMS.en.action).map(
+        (k) =>
+          [TERMS.en.action[k as keyof typeof TERMS.en.action], TERMS.ja.action[k as keyof typeof TERMS.ja.action]] as [
+            string,
+            string,
+          ],
+      ),
       ...Object.keys(INCIDENT_STRINGS.en.button).map(
-        (k) => [INCIDENT_STRINGS.en.button[k as keyof typeof INCIDENT_STRINGS.en.button], INCIDENT_STRINGS.ja.button[k as keyof typeof INCIDENT_STRINGS.ja.button]] as [string, string],
+        (k) =>
+          [
+            INCIDENT_STRINGS.en.button[k as keyof typeof INCIDENT_STRINGS.en.button],
+            INCIDENT_STRINGS.ja.button[k as keyof typeof INCIDENT_STRINGS.ja.button],
+          ] as [string, string],
       ),
       ...Object.keys(TERMS.en.incidentStatus).map(
-        (k) => [TERMS.en.incidentStatus[k as keyof typeof TERMS.en.incidentStatus], TERMS.ja.incidentStatus[k as keyof typeof TERMS.ja.incidentStatus]] as [string, string],
+        (k) =>
+          [
+            TERMS.en.incidentStatus[k as keyof typeof TERMS.en.incidentStatus],
+            TERMS.ja.incidentStatus[k as keyof typeof TERMS.ja.incidentStatus],
+          ] as [string, string],
       ),
     ];
     for (const [en, ja] of pairs) expect(ja, en).not.toBe(en);
-    expect(TERMS.ja.action).toEqual({ immediate: '即座ロールバック', gradual: '段階的ロールバック', fix: '修正を試みる', next_release: '次回リリースで修正' });
+    expect(TERMS.ja.action).toEqual({
+      immediate: '即座ロールバック',
+      gradual: '段階的ロールバック',
+      fix: '修正を試みる',
+      next_release: '次回リリースで修正',
+    });
     expect(TERMS.ja.userImpact).toEqual({ all: '全体', partial: '一部', minor: '軽微' });
     expect(TERMS.ja.businessImpact).toEqual({ high: '高', medium: '中', low: '低' });
     expect(TERMS.ja.fixTime).toEqual({ short: '短', medium: '中', long: '長' });

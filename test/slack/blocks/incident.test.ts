@@ -36,18 +36,35 @@ function headerText(blocks: ReturnType<typeof incidentMessage>['blocks']): strin
 }
 
 describe('incidentMessage: header and facts', () => {
-  it('names severity, id, service, version and status, with the start time in the team\'s zone and an age the client keeps current', () => {
-    const { blocks, text } = incidentMessage(makeView(), 'en', 'Asia/Tokyo');
-    expect(headerText(blocks)).toBe('🟠 INC-20260105-001 · prompt-service v2.0.0 · Awaiting decision');
-    // `{ago}` is rendered by Slack at read time; the fallback is the age when the message was built.
-    expect(joinedText(blocks)).toContain(`Started 2026-01-05 (Mon) 18:00 Asia/Tokyo (<!date^${START / 1000}^{ago}|12m 30s ago>)`);
-    expect(text).toBe('🟠 INC-20260105-001 · prompt-service v2.0.0 · Awaiting decision · 12m 30s — error_rate above the warning threshold');
-    expect(text).not.toContain('\n');
-  });
+  it(
+    "names severity, id, service, version and status, with the start time in the team's zone and an age the client " +
+      'keeps current',
+    () => {
+      const { blocks, text } = incidentMessage(makeView(), 'en', 'Asia/Tokyo');
+      expect(headerText(blocks)).toBe('🟠 INC-20260105-001 · prompt-service v2.0.0 · Awaiting decision');
+      // `{ago}` is rendered by Slack at read time; the fallback is the age when the message was built.
+      expect(joinedText(blocks)).toContain(
+        `Started 2026-01-05 (Mon) 18:00 Asia/Tokyo (<!date^${START / 1000}^{ago}|12m 30s ago>)`,
+      );
+      expect(text).toBe(
+        '🟠 INC-20260105-001 · prompt-service v2.0.0 · Awaiting decision · 12m 30s — error_rate above the warning ' +
+          'threshold',
+      );
+      expect(text).not.toContain('\n');
+    },
+  );
 
   it('uses the marker of each severity', () => {
-    expect(headerText(incidentMessage(makeView({ incident: makeIncident({ severity: 'critical' }) }), 'en', 'Asia/Tokyo').blocks)).toMatch(/^🔴 /);
-    expect(headerText(incidentMessage(makeView({ incident: makeIncident({ severity: 'watch' }) }), 'en', 'Asia/Tokyo').blocks)).toMatch(/^🟡 /);
+    expect(
+      headerText(
+        incidentMessage(makeView({ incident: makeIncident({ severity: 'critical' }) }), 'en', 'Asia/Tokyo').blocks,
+      ),
+    ).toMatch(/^🔴 /);
+    expect(
+      headerText(
+        incidentMessage(makeView({ incident: makeIncident({ severity: 'watch' }) }), 'en', 'Asia/Tokyo').blocks,
+      ),
+    ).toMatch(/^🟡 /);
   });
 
   it('shows hours and minutes once past an hour', () => {
@@ -118,64 +135,118 @@ describe('incidentMessage: judgment matrix', () => {
 
   it('shows the recommendation only once all three answers are in, naming the action and rule', () => {
     const partial: Assessment = { userImpact: 'all', businessImpact: 'high' };
-    const withPartial = joinedText(incidentMessage(makeView({ assessment: partial, recommendation: recommend(RUNBOOK_MATRIX, partial) }), 'en', 'Asia/Tokyo').blocks);
+    const withPartial = joinedText(
+      incidentMessage(
+        makeView({ assessment: partial, recommendation: recommend(RUNBOOK_MATRIX, partial) }),
+        'en',
+        'Asia/Tokyo',
+      ).blocks,
+    );
     expect(withPartial).not.toContain('Recommended');
 
-    const full = joinedText(incidentMessage(makeView({ assessment: FULL, recommendation: recommend(RUNBOOK_MATRIX, FULL) }), 'en', 'Asia/Tokyo').blocks);
+    const full = joinedText(
+      incidentMessage(
+        makeView({ assessment: FULL, recommendation: recommend(RUNBOOK_MATRIX, FULL) }),
+        'en',
+        'Asia/Tokyo',
+      ).blocks,
+    );
     expect(full).toContain('⭐ Recommended: *Immediate rollback* (rule 1)');
   });
 
   it('does not show a recommendation handed in with an incomplete assessment', () => {
     const view = makeView({ assessment: { userImpact: 'all' }, recommendation: { action: 'immediate', rule: 0 } });
     expect(joinedText(incidentMessage(view, 'en', 'Asia/Tokyo').blocks)).not.toContain('Recommended');
-    expect(buttons(incidentMessage(view, 'en', 'Asia/Tokyo').blocks).some((b) => b.text.text.startsWith('⭐'))).toBe(false);
+    expect(buttons(incidentMessage(view, 'en', 'Asia/Tokyo').blocks).some((b) => b.text.text.startsWith('⭐'))).toBe(
+      false,
+    );
   });
 
   it('says when the default applied', () => {
     const a: Assessment = { userImpact: 'partial', businessImpact: 'low', fixTime: 'medium' };
-    const text = joinedText(incidentMessage(makeView({ assessment: a, recommendation: recommend(RUNBOOK_MATRIX, a) }), 'en', 'Asia/Tokyo').blocks);
+    const text = joinedText(
+      incidentMessage(makeView({ assessment: a, recommendation: recommend(RUNBOOK_MATRIX, a) }), 'en', 'Asia/Tokyo')
+        .blocks,
+    );
     expect(text).toContain('⭐ Recommended: *Gradual rollback* (default)');
   });
 
   it('marks the recommended action button, and no other', () => {
     const a: Assessment = { userImpact: 'partial', businessImpact: 'medium', fixTime: 'short' };
-    const { blocks } = incidentMessage(makeView({ assessment: a, recommendation: recommend(RUNBOOK_MATRIX, a) }), 'en', 'Asia/Tokyo');
+    const { blocks } = incidentMessage(
+      makeView({ assessment: a, recommendation: recommend(RUNBOOK_MATRIX, a) }),
+      'en',
+      'Asia/Tokyo',
+    );
     expect(buttonByAction(blocks, ACTION.fix)?.text.text).toBe('⭐ Try a fix');
-    expect(buttons(blocks).filter((b) => b.text.text.startsWith('⭐')).map((b) => b.action_id)).toEqual([ACTION.fix]);
+    expect(
+      buttons(blocks)
+        .filter((b) => b.text.text.startsWith('⭐'))
+        .map((b) => b.action_id),
+    ).toEqual([ACTION.fix]);
   });
 
   it('says what the matrix said and why another action is recommended, in both languages', () => {
     const a: Assessment = { userImpact: 'partial', businessImpact: 'high', fixTime: 'long' };
     const blueGreen = makeView({
       assessment: a,
-      recommendation: { action: 'immediate', rule: 2, instead: { matrixAction: 'gradual', reason: { kind: 'moves_at_once', service: 'prompt-service', router: 'service-selector' } } },
+      recommendation: {
+        action: 'immediate',
+        rule: 2,
+        instead: {
+          matrixAction: 'gradual',
+          reason: { kind: 'moves_at_once', service: 'prompt-service', router: 'service-selector' },
+        },
+      },
       actions: ['immediate', 'fix', 'next_release'],
     });
     expect(joinedText(incidentMessage(blueGreen, 'en', 'Asia/Tokyo').blocks)).toContain(
-      '⭐ Recommended: *Immediate rollback* (rule 3 of the matrix says *Gradual rollback*)\nBlue-green: traffic moves at once. *prompt-service* is routed by `service-selector`, which sends all traffic to one version, so a gradual rollback cannot run on it.',
+      '⭐ Recommended: *Immediate rollback* (rule 3 of the matrix says *Gradual rollback*)\nBlue-green: traffic moves ' +
+        'at once. *prompt-service* is routed by `service-selector`, which sends all traffic to one version, so a ' +
+        'gradual rollback cannot run on it.',
     );
     expect(joinedText(incidentMessage(blueGreen, 'ja', 'Asia/Tokyo').blocks)).toContain(
-      '⭐ 推奨: *即座ロールバック*（マトリックスのルール 3 は *段階的ロールバック*）\nブルーグリーン構成: トラフィックは一度に切り替わります。*prompt-service* のルーター `service-selector` は全トラフィックを 1 つのバージョンへ送るため、段階的ロールバックは実行できません。',
+      '⭐ 推奨: *即座ロールバック*（マトリックスのルール 3 は *段階的ロールバック*）\nブルーグリーン構成: トラフィックは一度に切り替わります。*prompt-service* のルーター ' +
+        '`service-selector` は全トラフィックを 1 つのバージョンへ送るため、段階的ロールバックは実行できません。',
     );
     const aborting = makeView({
       assessment: a,
-      recommendation: { action: 'immediate', rule: null, instead: { matrixAction: 'gradual', reason: { kind: 'abort_if_holds', metric: 'error_rate', value: 0.072, abortIf: 'error_rate > 5%' } } },
+      recommendation: {
+        action: 'immediate',
+        rule: null,
+        instead: {
+          matrixAction: 'gradual',
+          reason: { kind: 'abort_if_holds', metric: 'error_rate', value: 0.072, abortIf: 'error_rate > 5%' },
+        },
+      },
     });
     expect(joinedText(incidentMessage(aborting, 'en', 'Asia/Tokyo').blocks)).toContain(
-      "⭐ Recommended: *Immediate rollback* (the matrix's default is *Gradual rollback*)\nA gradual rollback would abort at once: error_rate is 7.2% now, which already meets its abort condition `error_rate &gt; 5%`, so its first phase would go straight to 0%.",
+      "⭐ Recommended: *Immediate rollback* (the matrix's default is *Gradual rollback*)\nA gradual rollback would " +
+        'abort at once: error_rate is 7.2% now, which already meets its abort condition `error_rate &gt; 5%`, so its ' +
+        'first phase would go straight to 0%.',
     );
-    expect(joinedText(incidentMessage(aborting, 'ja', 'Asia/Tokyo').blocks)).toContain('現在の error_rate は 7.2% で、中止条件 `error_rate &gt; 5%` を既に満たしている');
+    expect(joinedText(incidentMessage(aborting, 'ja', 'Asia/Tokyo').blocks)).toContain(
+      '現在の error_rate は 7.2% で、中止条件 `error_rate &gt; 5%` を既に満たしている',
+    );
   });
 
   it('offers only the decisions the service can run: no Gradual button on a blue-green service', () => {
     const { blocks } = incidentMessage(makeView({ actions: ['immediate', 'fix', 'next_release'] }), 'en', 'Asia/Tokyo');
     expect(actionIds(blocks)).not.toContain(ACTION.gradual);
-    expect(blockById(blocks, BLOCK.decisions, 'actions')?.elements.map((e) => e.action_id)).toEqual([ACTION.immediate, ACTION.fix, ACTION.nextRelease, ACTION.acknowledge, ACTION.resolve]);
+    expect(blockById(blocks, BLOCK.decisions, 'actions')?.elements.map((e) => e.action_id)).toEqual([
+      ACTION.immediate,
+      ACTION.fix,
+      ACTION.nextRelease,
+      ACTION.acknowledge,
+      ACTION.resolve,
+    ]);
   });
 
   it('shows who chose what', () => {
     const view = makeView({ decision: { action: 'gradual', by: 'U0LEAD', at: START + 5 * M } });
-    expect(joinedText(incidentMessage(view, 'en', 'Asia/Tokyo').blocks)).toContain('<@U0LEAD> chose *Gradual rollback* (2026-01-05 (Mon) 18:05 Asia/Tokyo)');
+    expect(joinedText(incidentMessage(view, 'en', 'Asia/Tokyo').blocks)).toContain(
+      '<@U0LEAD> chose *Gradual rollback* (2026-01-05 (Mon) 18:05 Asia/Tokyo)',
+    );
   });
 });
 
@@ -184,7 +255,9 @@ describe('incidentMessage: decision buttons', () => {
     const { blocks } = incidentMessage(makeView(), 'en', 'Asia/Tokyo');
     const block = blockById(blocks, BLOCK.decisions, 'actions');
     expect(block?.elements.map((e) => e.action_id)).toEqual([...DECISION_IDS, ACTION.acknowledge, ACTION.resolve]);
-    expect(block?.elements.map((e) => (e.type === 'button' ? e.value : null))).toEqual(Array(6).fill('INC-20260105-001'));
+    expect(block?.elements.map((e) => (e.type === 'button' ? e.value : null))).toEqual(
+      Array(6).fill('INC-20260105-001'),
+    );
     expect(buttonByAction(blocks, ACTION.immediate)?.style).toBe('danger');
     expect(buttonByAction(blocks, ACTION.gradual)?.style).toBe('primary');
     expect(buttonByAction(blocks, ACTION.fix)?.text.text).toBe('Try a fix');
@@ -208,13 +281,24 @@ describe('incidentMessage: decision buttons', () => {
 
 describe('incidentMessage: rollback states', () => {
   it('while waiting for approval: shows have/need and Approve, and no rollback decisions', () => {
-    const rollback = makeRollback({ status: 'pending', strategy: 'immediate', newVersionWeight: 100, phase: null, phaseCount: null, approvals: { have: 1, need: 2, by: ['U0LEAD'] } });
+    const rollback = makeRollback({
+      status: 'pending',
+      strategy: 'immediate',
+      newVersionWeight: 100,
+      phase: null,
+      phaseCount: null,
+      approvals: { have: 1, need: 2, by: ['U0LEAD'] },
+    });
     const { blocks } = incidentMessage(makeView({ rollback }), 'en', 'Asia/Tokyo');
     expect(joinedText(blocks)).toContain('Waiting for approval: 1/2 (approved by <@U0LEAD>)');
-    expect(joinedText(incidentMessage(makeView({ rollback }), 'ja', 'Asia/Tokyo').blocks)).toContain('承認待ち: 1/2（承認: <@U0LEAD>）');
+    expect(joinedText(incidentMessage(makeView({ rollback }), 'ja', 'Asia/Tokyo').blocks)).toContain(
+      '承認待ち: 1/2（承認: <@U0LEAD>）',
+    );
     const approve = buttonByAction(blocks, ACTION.approve);
     expect(approve?.value).toBe('RB-0001');
-    expect(blockById(blocks, BLOCK.rollbackControls, 'actions')?.elements.map((e) => e.action_id)).toEqual([ACTION.approve]);
+    expect(blockById(blocks, BLOCK.rollbackControls, 'actions')?.elements.map((e) => e.action_id)).toEqual([
+      ACTION.approve,
+    ]);
     const ids = actionIds(blocks);
     expect(ids).not.toContain(ACTION.immediate);
     expect(ids).not.toContain(ACTION.gradual);
@@ -244,19 +328,31 @@ describe('incidentMessage: rollback states', () => {
 
   it('offers Resume instead of Pause while paused', () => {
     const { blocks } = incidentMessage(makeView({ rollback: makeRollback({ status: 'paused' }) }), 'en', 'Asia/Tokyo');
-    expect(blockById(blocks, BLOCK.rollbackControls, 'actions')?.elements.map((e) => e.action_id)).toEqual([ACTION.resume, ACTION.abort]);
+    expect(blockById(blocks, BLOCK.rollbackControls, 'actions')?.elements.map((e) => e.action_id)).toEqual([
+      ACTION.resume,
+      ACTION.abort,
+    ]);
     expect(buttonByAction(blocks, ACTION.resume)?.value).toBe('RB-0001');
   });
 
   it('offers no Pause for an immediate rollback, which has no phases to pause between', () => {
     const rollback = makeRollback({ strategy: 'immediate', newVersionWeight: 100, phase: null, phaseCount: null });
     const { blocks } = incidentMessage(makeView({ rollback }), 'en', 'Asia/Tokyo');
-    expect(blockById(blocks, BLOCK.rollbackControls, 'actions')?.elements.map((e) => e.action_id)).toEqual([ACTION.abort]);
+    expect(blockById(blocks, BLOCK.rollbackControls, 'actions')?.elements.map((e) => e.action_id)).toEqual([
+      ACTION.abort,
+    ]);
     expect(joinedText(blocks)).toContain('░░░░░░░░░░');
   });
 
   it('offers cancelling a scheduled rollback and says when it runs', () => {
-    const rollback = makeRollback({ strategy: 'planned', status: 'scheduled', newVersionWeight: 100, phase: null, phaseCount: null, scheduledFor: START + 60 * M });
+    const rollback = makeRollback({
+      strategy: 'planned',
+      status: 'scheduled',
+      newVersionWeight: 100,
+      phase: null,
+      phaseCount: null,
+      scheduledFor: START + 60 * M,
+    });
     const { blocks } = incidentMessage(makeView({ rollback }), 'en', 'Asia/Tokyo');
     expect(joinedText(blocks)).toContain('Scheduled for 2026-01-05 (Mon) 19:00 Asia/Tokyo');
     const cancel = buttonByAction(blocks, ACTION.abort);
@@ -273,7 +369,11 @@ describe('incidentMessage: rollback states', () => {
   });
 
   it('shows no split or bar when the weight is unknown', () => {
-    const { blocks } = incidentMessage(makeView({ rollback: makeRollback({ newVersionWeight: null }) }), 'en', 'Asia/Tokyo');
+    const { blocks } = incidentMessage(
+      makeView({ rollback: makeRollback({ newVersionWeight: null }) }),
+      'en',
+      'Asia/Tokyo',
+    );
     const text = joinedText(blocks);
     expect(text).not.toContain('Traffic:');
     expect(text).not.toContain('░');
@@ -283,7 +383,12 @@ describe('incidentMessage: rollback states', () => {
 
 describe('incidentMessage: resolved', () => {
   const resolved = makeView({
-    incident: makeIncident({ status: 'resolved', resolvedAt: START + 65 * M, acknowledgedAt: START + M, acknowledgedBy: 'U0ACK' }),
+    incident: makeIncident({
+      status: 'resolved',
+      resolvedAt: START + 65 * M,
+      acknowledgedAt: START + M,
+      acknowledgedBy: 'U0ACK',
+    }),
     now: START + 90 * M,
     assessment: FULL,
     recommendation: recommend(RUNBOOK_MATRIX, FULL),
@@ -301,8 +406,13 @@ describe('incidentMessage: resolved', () => {
     const { blocks, text } = incidentMessage(resolved, 'en', 'Asia/Tokyo');
     // ✅ at a glance, not the 🟠 of its severity; the severity shown as the peak it reached.
     expect(headerText(blocks)).toBe('✅ INC-20260105-001 · prompt-service v2.0.0 · Resolved');
-    expect(text).toBe('✅ INC-20260105-001 · prompt-service v2.0.0 · Resolved · Peak severity: Warning · 1h 05m — error_rate above the warning threshold');
-    expect(incidentMessage(resolved, 'ja', 'Asia/Tokyo').text).toBe('✅ INC-20260105-001 · prompt-service v2.0.0 · 解決済み · 最大重大度: 警告 · 1時間05分 — error_rate above the warning threshold');
+    expect(text).toBe(
+      '✅ INC-20260105-001 · prompt-service v2.0.0 · Resolved · Peak severity: Warning · 1h 05m — error_rate above ' +
+        'the warning threshold',
+    );
+    expect(incidentMessage(resolved, 'ja', 'Asia/Tokyo').text).toBe(
+      '✅ INC-20260105-001 · prompt-service v2.0.0 · 解決済み · 最大重大度: 警告 · 1時間05分 — error_rate above the warning threshold',
+    );
     const all = joinedText(blocks);
     expect(all).toContain('Peak severity: Warning');
     expect(all).not.toContain('Severity: Warning');
@@ -313,41 +423,86 @@ describe('incidentMessage: resolved', () => {
     expect(text).toContain('1h 05m');
   });
 
-  it('after the fix came in as a canary: both the rollback and the fix; while it runs, its progress and Abort (back to stable)', () => {
-    const canary = makeRollback({ id: 'RB-0002', strategy: 'canary', fromVersion: 'v1.5.0', toVersion: 'v2.0.1' });
-    const done = incidentMessage({ ...resolved, rollback: { ...canary, status: 'succeeded' }, earlierRollback: resolved.rollback }, 'en', 'Asia/Tokyo');
-    expect(joinedText(done.blocks)).toContain('Rollback: Gradual rollback `v2.0.0` → `v1.5.0`, Succeeded');
-    expect(joinedText(done.blocks)).toContain('Fix: Canary re-deploy `v1.5.0` → `v2.0.1`, Succeeded');
-    expect(interactiveElements(done.blocks)).toEqual([]);
+  it(
+    'after the fix came in as a canary: both the rollback and the fix; while it runs, its progress and Abort (back ' +
+      'to stable)',
+    () => {
+      const canary = makeRollback({ id: 'RB-0002', strategy: 'canary', fromVersion: 'v1.5.0', toVersion: 'v2.0.1' });
+      const done = incidentMessage(
+        { ...resolved, rollback: { ...canary, status: 'succeeded' }, earlierRollback: resolved.rollback },
+        'en',
+        'Asia/Tokyo',
+      );
+      expect(joinedText(done.blocks)).toContain('Rollback: Gradual rollback `v2.0.0` → `v1.5.0`, Succeeded');
+      expect(joinedText(done.blocks)).toContain('Fix: Canary re-deploy `v1.5.0` → `v2.0.1`, Succeeded');
+      expect(interactiveElements(done.blocks)).toEqual([]);
 
-    expect(headerText(done.blocks)).toBe('✅ INC-20260105-001 · prompt-service v2.0.0 · Resolved');
+      expect(headerText(done.blocks)).toBe('✅ INC-20260105-001 · prompt-service v2.0.0 · Resolved');
 
-    const running = incidentMessage({ ...resolved, rollback: { ...canary, status: 'running', newVersionWeight: 95, phase: 2, phaseCount: 5 }, earlierRollback: resolved.rollback }, 'en', 'Asia/Tokyo');
-    expect(joinedText(running.blocks)).toContain('Phase 2/5');
-    // The canary is the state now: not "Resolved" with traffic moving under it.
-    expect(headerText(running.blocks)).toBe('🐤 INC-20260105-001 · prompt-service v2.0.0 · Fix canary: v2.0.1 at 5%');
-    expect(running.text).toMatch(/^🐤 INC-20260105-001 · prompt-service v2\.0\.0 · Fix canary: v2\.0\.1 at 5% · 1h 05m — /);
-    expect(headerText(incidentMessage({ ...resolved, rollback: { ...canary, status: 'paused', newVersionWeight: 75 } }, 'ja', 'Asia/Tokyo').blocks)).toBe(
-      '🐤 INC-20260105-001 · prompt-service v2.0.0 · 修正版カナリア: v2.0.1 25% で一時停止中',
-    );
-    expect(headerText(incidentMessage({ ...resolved, rollback: { ...canary, status: 'pending', newVersionWeight: null } }, 'en', 'Asia/Tokyo').blocks)).toBe(
-      '🐤 INC-20260105-001 · prompt-service v2.0.0 · Fix canary: v2.0.1 waiting for approval',
-    );
-    const abort = interactiveElements(running.blocks).find((e) => e.action_id === ACTION.abort) as { confirm?: { text: { text: string } } } | undefined;
-    expect(abort?.confirm?.text.text).toContain('all traffic returns to the stable version');
-  });
+      const running = incidentMessage(
+        {
+          ...resolved,
+          rollback: { ...canary, status: 'running', newVersionWeight: 95, phase: 2, phaseCount: 5 },
+          earlierRollback: resolved.rollback,
+        },
+        'en',
+        'Asia/Tokyo',
+      );
+      expect(joinedText(running.blocks)).toContain('Phase 2/5');
+      // The canary is the state now: not "Resolved" with traffic moving under it.
+      expect(headerText(running.blocks)).toBe('🐤 INC-20260105-001 · prompt-service v2.0.0 · Fix canary: v2.0.1 at 5%');
+      expect(running.text).toMatch(
+        /^🐤 INC-20260105-001 · prompt-service v2\.0\.0 · Fix canary: v2\.0\.1 at 5% · 1h 05m — /,
+      );
+      expect(
+        headerText(
+          incidentMessage(
+            { ...resolved, rollback: { ...canary, status: 'paused', newVersionWeight: 75 } },
+            'ja',
+            'Asia/Tokyo',
+          ).blocks,
+        ),
+      ).toBe('🐤 INC-20260105-001 · prompt-service v2.0.0 · 修正版カナリア: v2.0.1 25% で一時停止中');
+      expect(
+        headerText(
+          incidentMessage(
+            { ...resolved, rollback: { ...canary, status: 'pending', newVersionWeight: null } },
+            'en',
+            'Asia/Tokyo',
+          ).blocks,
+        ),
+      ).toBe('🐤 INC-20260105-001 · prompt-service v2.0.0 · Fix canary: v2.0.1 waiting for approval');
+      const abort = interactiveElements(running.blocks).find((e) => e.action_id === ACTION.abort) as
+        { confirm?: { text: { text: string } } } | undefined;
+      expect(abort?.confirm?.text.text).toContain('all traffic returns to the stable version');
+    },
+  );
 });
 
 describe('incidentMessage: Slack limits', () => {
   it('clips every text of a worst-case incident to what Slack accepts', () => {
     const long = 'x'.repeat(5000);
     const view = makeView({
-      incident: makeIncident({ title: long, service: `svc-${'s'.repeat(300)}`, version: `v-${'9'.repeat(200)}`, drill: true }),
-      breaches: Array.from({ length: 40 }, (_, i) => ({ metric: 'p99_latency' as const, op: '>' as const, value: 10_000 + i, threshold: 10_000 })),
+      incident: makeIncident({
+        title: long,
+        service: `svc-${'s'.repeat(300)}`,
+        version: `v-${'9'.repeat(200)}`,
+        drill: true,
+      }),
+      breaches: Array.from({ length: 40 }, (_, i) => ({
+        metric: 'p99_latency' as const,
+        op: '>' as const,
+        value: 10_000 + i,
+        threshold: 10_000,
+      })),
       assessment: FULL,
       recommendation: recommend(RUNBOOK_MATRIX, FULL),
       decision: { action: 'immediate', by: 'U0LEAD', at: START },
-      rollback: makeRollback({ error: long, status: 'pending', approvals: { have: 1, need: 2, by: Array.from({ length: 200 }, (_, i) => `U${1000 + i}`) } }),
+      rollback: makeRollback({
+        error: long,
+        status: 'pending',
+        approvals: { have: 1, need: 2, by: Array.from({ length: 200 }, (_, i) => `U${1000 + i}`) },
+      }),
       escalation: { level: 9, label: long },
     });
     for (const locale of ['en', 'ja'] as const) {
@@ -367,7 +522,8 @@ describe('incidentMessage: Slack limits', () => {
       makeView({ incident: makeIncident({ status: 'resolved', resolvedAt: START + M }) }),
     ];
     for (const view of states) {
-      for (const locale of ['en', 'ja'] as const) expect(limitViolations(incidentMessage(view, locale, 'Asia/Tokyo').blocks, 'message')).toEqual([]);
+      for (const locale of ['en', 'ja'] as const)
+        expect(limitViolations(incidentMessage(view, locale, 'Asia/Tokyo').blocks, 'message')).toEqual([]);
     }
   });
 });
@@ -382,7 +538,17 @@ describe('incidentMessage: Japanese', () => {
   it('renders the runbook terms', () => {
     const { blocks } = incidentMessage(view, 'ja', 'Asia/Tokyo');
     const text = joinedText(blocks);
-    for (const term of ['即座ロールバック', '段階的ロールバック', '修正を試みる', '次回リリースで修正', 'ユーザー影響', 'ビジネス影響', '修正見込み時間', '全体', '判断待ち']) {
+    for (const term of [
+      '即座ロールバック',
+      '段階的ロールバック',
+      '修正を試みる',
+      '次回リリースで修正',
+      'ユーザー影響',
+      'ビジネス影響',
+      '修正見込み時間',
+      '全体',
+      '判断待ち',
+    ]) {
       expect(text).toContain(term);
     }
     expect(buttonByAction(blocks, ACTION.immediate)?.text.text).toBe('⭐ 即座ロールバック');
@@ -408,7 +574,9 @@ describe('incidentMessage: Japanese', () => {
       'Judgment matrix',
     ];
     const running = incidentMessage(makeView({ ...view, rollback: makeRollback() }), 'ja', 'Asia/Tokyo');
-    const text = `${joinedText(incidentMessage(view, 'ja', 'Asia/Tokyo').blocks)}\n${joinedText(running.blocks)}\n${running.text}`;
+    const text =
+      `${joinedText(incidentMessage(view, 'ja', 'Asia/Tokyo').blocks)}\n${joinedText(running.blocks)}\n` +
+      `${running.text}`;
     for (const label of labels) expect(text, label).not.toContain(label);
     expect(text).toContain('フェーズ 2/3');
     expect(text).toContain('トラフィック: v2.0.0 25% / v1.5.0 75%');

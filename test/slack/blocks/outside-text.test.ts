@@ -42,7 +42,12 @@ describe('stakeholderText', () => {
 describe('timelineText', () => {
   const events: TimelineLine[] = [
     { at: START, kind: 'complaint', actor: { kind: 'user', id: 'U0LEAD' }, detail: { text: HOSTILE, complaintId: 1 } },
-    { at: START + 1000, kind: 'alert', actor: { kind: 'system', id: HOSTILE }, detail: { fingerprint: 'f1', severity: 'warning', summary: HOSTILE, status: 'firing' } },
+    {
+      at: START + 1000,
+      kind: 'alert',
+      actor: { kind: 'system', id: HOSTILE },
+      detail: { fingerprint: 'f1', severity: 'warning', summary: HOSTILE, status: 'firing' },
+    },
     { at: START + 2000, kind: 'rca_drafted', actor: { kind: 'user', id: 'U<!here>' }, detail: {} },
   ];
 
@@ -67,7 +72,11 @@ describe('timelineText', () => {
 describe('incidentMessage fallback text', () => {
   it('is cut before it is escaped, so the cut never splits an entity', () => {
     for (const pad of ['', 'x', 'xx', 'xxx']) {
-      const { text } = incidentMessage(makeView({ incident: makeIncident({ title: pad + '<'.repeat(600) }) }), 'en', 'Asia/Tokyo');
+      const { text } = incidentMessage(
+        makeView({ incident: makeIncident({ title: pad + '<'.repeat(600) }) }),
+        'en',
+        'Asia/Tokyo',
+      );
       expect(text).not.toContain('<');
       expect(text).toMatch(WHOLE_ENTITIES);
       expect(text.endsWith('&lt;…')).toBe(true);
@@ -75,7 +84,10 @@ describe('incidentMessage fallback text', () => {
   });
 
   it('escapes the version, the title and the escalation label once', () => {
-    const view = makeView({ incident: makeIncident({ version: HOSTILE, title: HOSTILE }), escalation: { level: 1, label: HOSTILE } });
+    const view = makeView({
+      incident: makeIncident({ version: HOSTILE, title: HOSTILE }),
+      escalation: { level: 1, label: HOSTILE },
+    });
     const { text } = incidentMessage(view, 'en', 'Asia/Tokyo');
     expect(text.split(ESCAPED)).toHaveLength(4);
     expect(text).toMatch(WHOLE_ENTITIES);

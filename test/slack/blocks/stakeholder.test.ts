@@ -15,20 +15,35 @@ const view = (overrides: Partial<StakeholderView> = {}): StakeholderView => ({
   timezone: 'Asia/Tokyo',
   ...overrides,
 });
-const line = (text: string, label: string) => text.split('\n').find((l) => l.startsWith(`*${label}*: `))?.slice(label.length + 4);
+const line = (text: string, label: string) =>
+  text
+    .split('\n')
+    .find((l) => l.startsWith(`*${label}*: `))
+    ?.slice(label.length + 4);
 
 describe('stakeholderText', () => {
   it('says what users saw once per kind of trouble, however many metrics show it', () => {
-    const v = view({ metrics: ['error_rate', 'p95_latency', 'p99_latency', 'hallucination_rate'], userImpact: 'minor' });
-    expect(line(stakeholderText(v, 'en'), 'What users saw')).toBe('A few users received errors, saw slow responses and received inaccurate answers.');
-    expect(line(stakeholderText(v, 'ja'), 'ユーザーへの影響')).toBe('ごく一部のユーザーにエラー・応答の遅延・不正確な回答が発生');
-    expect(line(stakeholderText(view({ metrics: ['availability'] }), 'en'), 'What users saw')).toBe('All users could not reach the service.');
+    const v = view({
+      metrics: ['error_rate', 'p95_latency', 'p99_latency', 'hallucination_rate'],
+      userImpact: 'minor',
+    });
+    expect(line(stakeholderText(v, 'en'), 'What users saw')).toBe(
+      'A few users received errors, saw slow responses and received inaccurate answers.',
+    );
+    expect(line(stakeholderText(v, 'ja'), 'ユーザーへの影響')).toBe(
+      'ごく一部のユーザーにエラー・応答の遅延・不正確な回答が発生',
+    );
+    expect(line(stakeholderText(view({ metrics: ['availability'] }), 'en'), 'What users saw')).toBe(
+      'All users could not reach the service.',
+    );
   });
 
   it('gives a planned rollback its time in the named zone, and after the switch promises the confirmation next', () => {
     const planned = stakeholderText(view({ work: { kind: 'rollback_planned', at: START + 90 * M } }), 'en');
     expect(line(planned, 'Since')).toBe('2026-01-05 (Mon) 18:00 Asia/Tokyo');
-    expect(line(planned, 'What we are doing')).toBe('Switching the service back to its previous version is planned for 2026-01-05 (Mon) 19:30 Asia/Tokyo.');
+    expect(line(planned, 'What we are doing')).toBe(
+      'Switching the service back to its previous version is planned for 2026-01-05 (Mon) 19:30 Asia/Tokyo.',
+    );
     const ja = stakeholderText(view({ work: { kind: 'rollback_planned', at: START + 90 * M }, timezone: 'UTC' }), 'ja');
     expect(line(ja, '対応状況')).toBe('2026-01-05 (月) 10:30 UTC にサービスを以前のバージョンへ切り戻す予定です。');
     const switched = stakeholderText(view({ work: { kind: 'rolled_back' } }), 'en');

@@ -3,7 +3,15 @@
  * Slack's documentation independently of src/…/limits.ts, so a wrong constant there cannot hide a
  * too-long text.
  */
-import type { AnyBlock, Button, ConfirmationDialog, KnownBlock, PlainTextOption, StaticSelect, TextObject } from '@slack/types';
+import type {
+  AnyBlock,
+  Button,
+  ConfirmationDialog,
+  KnownBlock,
+  PlainTextOption,
+  StaticSelect,
+  TextObject,
+} from '@slack/types';
 import type { RollbackView, IncidentView } from '../../../src/adapters/slack/blocks/view-models.ts';
 import { ACTIONS, type Incident } from '../../../src/domain/types.ts';
 
@@ -88,8 +96,14 @@ export function actionIds(blocks: readonly AnyBlock[]): string[] {
   return interactiveElements(blocks).map((e) => e.action_id ?? '');
 }
 
-export function blockById<T extends KnownBlock['type']>(blocks: readonly AnyBlock[], blockId: string, type: T): Extract<KnownBlock, { type: T }> | undefined {
-  return (blocks as KnownBlock[]).find((b): b is Extract<KnownBlock, { type: T }> => b.block_id === blockId && b.type === type);
+export function blockById<T extends KnownBlock['type']>(
+  blocks: readonly AnyBlock[],
+  blockId: string,
+  type: T,
+): Extract<KnownBlock, { type: T }> | undefined {
+  return (blocks as KnownBlock[]).find(
+    (b): b is Extract<KnownBlock, { type: T }> => b.block_id === blockId && b.type === type,
+  );
 }
 
 function textOf(t: TextObject | undefined): string[] {
@@ -114,7 +128,8 @@ export function allTexts(blocks: readonly AnyBlock[]): string[] {
       out.push(...textOf(b.text));
       for (const f of b.fields ?? []) out.push(f.text);
     }
-    if (b.type === 'context') for (const e of b.elements) if ('text' in e && typeof e.text === 'string') out.push(e.text);
+    if (b.type === 'context')
+      for (const e of b.elements) if ('text' in e && typeof e.text === 'string') out.push(e.text);
   }
   for (const e of interactiveElements(blocks)) {
     if (e.type === 'button') {
@@ -179,7 +194,12 @@ export function limitViolations(blocks: readonly AnyBlock[], surface: 'message' 
             check(`select ${e.action_id} option`, o.text.text, 75, 1);
             check(`select ${e.action_id} option value`, o.value, 150, 1);
           }
-          if (e.initial_option && !(e.options ?? []).some((o) => o.value === e.initial_option?.value && o.text.text === e.initial_option?.text.text)) {
+          if (
+            e.initial_option &&
+            !(e.options ?? []).some(
+              (o) => o.value === e.initial_option?.value && o.text.text === e.initial_option?.text.text,
+            )
+          ) {
             problems.push(`select ${e.action_id}: initial_option is not one of its options`);
           }
         }

@@ -4,7 +4,12 @@ import type { DrillCommand, ParseContext, ParseError } from '../../../src/adapte
 import { DRILL_SUBCOMMANDS } from '../../../src/adapters/slack/commands/types.ts';
 
 const SCENARIOS = ['high-error-rate', 'latency-spike', 'partial-outage'];
-const ctx: ParseContext = { services: { 'prompt-service-staging': { versions: ['v2.0.0'] } }, scenarios: SCENARIOS, now: Date.UTC(2026, 0, 5, 3, 0), timezone: 'Asia/Tokyo' };
+const ctx: ParseContext = {
+  services: { 'prompt-service-staging': { versions: ['v2.0.0'] } },
+  scenarios: SCENARIOS,
+  now: Date.UTC(2026, 0, 5, 3, 0),
+  timezone: 'Asia/Tokyo',
+};
 
 function ok(text: string, context: ParseContext = ctx): DrillCommand {
   const r = parseDrill(text, context);
@@ -53,21 +58,48 @@ describe('parseDrill', () => {
   });
 
   it('unknown scenarios, with a suggestion when one is near', () => {
-    expect(err('run hgh-error-rate')).toEqual({ code: 'unknown_scenario', given: 'hgh-error-rate', known: SCENARIOS, suggestion: 'high-error-rate' });
-    expect(err('run High-Error-Rate')).toEqual({ code: 'unknown_scenario', given: 'High-Error-Rate', known: SCENARIOS, suggestion: 'high-error-rate' });
+    expect(err('run hgh-error-rate')).toEqual({
+      code: 'unknown_scenario',
+      given: 'hgh-error-rate',
+      known: SCENARIOS,
+      suggestion: 'high-error-rate',
+    });
+    expect(err('run High-Error-Rate')).toEqual({
+      code: 'unknown_scenario',
+      given: 'High-Error-Rate',
+      known: SCENARIOS,
+      suggestion: 'high-error-rate',
+    });
     expect(err('run outage')).toEqual({ code: 'unknown_scenario', given: 'outage', known: SCENARIOS });
-    expect(err('run high-error-rate', { ...ctx, scenarios: [] })).toEqual({ code: 'unknown_scenario', given: 'high-error-rate', known: [] });
+    expect(err('run high-error-rate', { ...ctx, scenarios: [] })).toEqual({
+      code: 'unknown_scenario',
+      given: 'high-error-rate',
+      known: [],
+    });
   });
 
   it('report needs a drill id', () => {
     expect(err('report')).toEqual({ code: 'missing_argument', name: 'id' });
-    expect(err('report INC-20260105-001')).toEqual({ code: 'bad_id', given: 'INC-20260105-001', expected: 'DRILL-YYYYMMDD-NNN' });
+    expect(err('report INC-20260105-001')).toEqual({
+      code: 'bad_id',
+      given: 'INC-20260105-001',
+      expected: 'DRILL-YYYYMMDD-NNN',
+    });
     expect(err('report 3')).toEqual({ code: 'bad_id', given: '3', expected: 'DRILL-YYYYMMDD-NNN' });
   });
 
   it('unknown subcommands', () => {
-    expect(err('histroy')).toEqual({ code: 'unknown_subcommand', given: 'histroy', known: [...DRILL_SUBCOMMANDS], suggestion: 'history' });
-    expect(err('start high-error-rate')).toEqual({ code: 'unknown_subcommand', given: 'start', known: [...DRILL_SUBCOMMANDS] });
+    expect(err('histroy')).toEqual({
+      code: 'unknown_subcommand',
+      given: 'histroy',
+      known: [...DRILL_SUBCOMMANDS],
+      suggestion: 'history',
+    });
+    expect(err('start high-error-rate')).toEqual({
+      code: 'unknown_subcommand',
+      given: 'start',
+      known: [...DRILL_SUBCOMMANDS],
+    });
   });
 
   it('extra arguments and unknown flags', () => {

@@ -1,29 +1,75 @@
 import { describe, expect, it } from 'vitest';
 import { parseDrill } from '../../../src/adapters/slack/commands/drill.ts';
 import { parseIncident } from '../../../src/adapters/slack/commands/incident.ts';
-import { code, describeParseError, helpText, renderParseError, usage } from '../../../src/adapters/slack/commands/render.ts';
+import {
+  code,
+  describeParseError,
+  helpText,
+  renderParseError,
+  usage,
+} from '../../../src/adapters/slack/commands/render.ts';
 import { parseRollback } from '../../../src/adapters/slack/commands/rollback.ts';
 import type { CommandName, ParseError } from '../../../src/adapters/slack/commands/types.ts';
-import { DRILL_SUBCOMMANDS, INCIDENT_SUBCOMMANDS, ROLLBACK_SUBCOMMANDS } from '../../../src/adapters/slack/commands/types.ts';
+import {
+  DRILL_SUBCOMMANDS,
+  INCIDENT_SUBCOMMANDS,
+  ROLLBACK_SUBCOMMANDS,
+} from '../../../src/adapters/slack/commands/types.ts';
 import { COMMAND_STRINGS } from '../../../src/adapters/slack/i18n/commands.ts';
 import type { Locale } from '../../../src/adapters/slack/i18n/locale.ts';
 
 const LOCALES: Locale[] = ['en', 'ja'];
-const SUBS: Record<CommandName, readonly string[]> = { rollback: ROLLBACK_SUBCOMMANDS, incident: INCIDENT_SUBCOMMANDS, drill: DRILL_SUBCOMMANDS };
+const SUBS: Record<CommandName, readonly string[]> = {
+  rollback: ROLLBACK_SUBCOMMANDS,
+  incident: INCIDENT_SUBCOMMANDS,
+  drill: DRILL_SUBCOMMANDS,
+};
 const SERVICES = ['prompt-service', 'prompt-service-staging'];
 
 /** One error of every code, with the words its rendering must show. */
 const CASES: Array<{ command: CommandName; error: ParseError; shows: string[] }> = [
-  { command: 'rollback', error: { code: 'unknown_subcommand', given: 'stauts', known: [...ROLLBACK_SUBCOMMANDS], suggestion: 'status' }, shows: ['`stauts`', '`/rollback`', '`status`', '`immediate`', '`complaint`'] },
-  { command: 'rollback', error: { code: 'missing_argument', name: 'service', known: SERVICES }, shows: ['`prompt-service`', '`prompt-service-staging`'] },
+  {
+    command: 'rollback',
+    error: { code: 'unknown_subcommand', given: 'stauts', known: [...ROLLBACK_SUBCOMMANDS], suggestion: 'status' },
+    shows: ['`stauts`', '`/rollback`', '`status`', '`immediate`', '`complaint`'],
+  },
+  {
+    command: 'rollback',
+    error: { code: 'missing_argument', name: 'service', known: SERVICES },
+    shows: ['`prompt-service`', '`prompt-service-staging`'],
+  },
   { command: 'rollback', error: { code: 'unexpected_argument', given: 'now' }, shows: ['`now`'] },
-  { command: 'rollback', error: { code: 'unknown_service', given: 'prompt-servce', known: SERVICES, suggestion: 'prompt-service' }, shows: ['`prompt-servce`', '`prompt-service`', '`prompt-service-staging`'] },
-  { command: 'rollback', error: { code: 'unknown_version', service: 'prompt-service', given: 'v9', known: ['v2.0.0', 'v1.5.0'] }, shows: ['`v9`', '`prompt-service`', '`v2.0.0`', '`v1.5.0`'] },
-  { command: 'rollback', error: { code: 'bad_time', given: 'noon' }, shows: ['`noon`', '`14:30`', '`2026-01-05 14:30`', '`2026-01-05T05:30:00Z`', '`+30m`', '`in 30m`'] },
-  { command: 'rollback', error: { code: 'time_not_in_future', given: '2026-01-04 10:00' }, shows: ['`2026-01-04 10:00`'] },
+  {
+    command: 'rollback',
+    error: { code: 'unknown_service', given: 'prompt-servce', known: SERVICES, suggestion: 'prompt-service' },
+    shows: ['`prompt-servce`', '`prompt-service`', '`prompt-service-staging`'],
+  },
+  {
+    command: 'rollback',
+    error: { code: 'unknown_version', service: 'prompt-service', given: 'v9', known: ['v2.0.0', 'v1.5.0'] },
+    shows: ['`v9`', '`prompt-service`', '`v2.0.0`', '`v1.5.0`'],
+  },
+  {
+    command: 'rollback',
+    error: { code: 'bad_time', given: 'noon' },
+    shows: ['`noon`', '`14:30`', '`2026-01-05 14:30`', '`2026-01-05T05:30:00Z`', '`+30m`', '`in 30m`'],
+  },
+  {
+    command: 'rollback',
+    error: { code: 'time_not_in_future', given: '2026-01-04 10:00' },
+    shows: ['`2026-01-04 10:00`'],
+  },
   { command: 'rollback', error: { code: 'time_too_far', given: '+31d' }, shows: ['`+31d`', '30'] },
-  { command: 'drill', error: { code: 'unknown_scenario', given: 'outage', known: ['high-error-rate', 'partial-outage'] }, shows: ['`outage`', '`high-error-rate`', '`partial-outage`'] },
-  { command: 'incident', error: { code: 'bad_id', given: 'INC-1', expected: 'INC-YYYYMMDD-NNN' }, shows: ['`INC-1`', '`INC-YYYYMMDD-NNN`', '`INC-20260105-001`'] },
+  {
+    command: 'drill',
+    error: { code: 'unknown_scenario', given: 'outage', known: ['high-error-rate', 'partial-outage'] },
+    shows: ['`outage`', '`high-error-rate`', '`partial-outage`'],
+  },
+  {
+    command: 'incident',
+    error: { code: 'bad_id', given: 'INC-1', expected: 'INC-YYYYMMDD-NNN' },
+    shows: ['`INC-1`', '`INC-YYYYMMDD-NNN`', '`INC-20260105-001`'],
+  },
   { command: 'rollback', error: { code: 'empty_complaint' }, shows: [] },
   { command: 'rollback', error: { code: 'complaint_too_long', length: 1200, max: 1000 }, shows: ['1200', '1000'] },
 ];
@@ -49,8 +95,15 @@ describe('renderParseError', () => {
   }
 
   it('en: says "did you mean" only when there is a suggestion', () => {
-    expect(describeParseError('rollback', { code: 'unknown_service', given: 'x', known: SERVICES, suggestion: 'prompt-service' }, 'en')).toBe(
-      'Unknown service `x`. Did you mean `prompt-service`? Configured services: `prompt-service`, `prompt-service-staging`.',
+    expect(
+      describeParseError(
+        'rollback',
+        { code: 'unknown_service', given: 'x', known: SERVICES, suggestion: 'prompt-service' },
+        'en',
+      ),
+    ).toBe(
+      'Unknown service `x`. Did you mean `prompt-service`? Configured services: `prompt-service`, ' +
+        '`prompt-service-staging`.',
     );
     expect(describeParseError('rollback', { code: 'unknown_service', given: 'x', known: SERVICES }, 'en')).toBe(
       'Unknown service `x`. Configured services: `prompt-service`, `prompt-service-staging`.',
@@ -58,7 +111,13 @@ describe('renderParseError', () => {
   });
 
   it('ja: reads naturally, with the Japanese list separator', () => {
-    expect(describeParseError('rollback', { code: 'unknown_service', given: 'x', known: SERVICES, suggestion: 'prompt-service' }, 'ja')).toBe(
+    expect(
+      describeParseError(
+        'rollback',
+        { code: 'unknown_service', given: 'x', known: SERVICES, suggestion: 'prompt-service' },
+        'ja',
+      ),
+    ).toBe(
       '`x` というサービスはありません。もしかして `prompt-service` ですか? 設定済みのサービス: `prompt-service`、`prompt-service-staging`',
     );
     expect(describeParseError('rollback', { code: 'missing_argument', name: 'service', known: SERVICES }, 'ja')).toBe(
@@ -67,9 +126,15 @@ describe('renderParseError', () => {
   });
 
   it('names a missing argument in words, and says when nothing is configured', () => {
-    expect(describeParseError('rollback', { code: 'missing_argument', name: 'time' }, 'en')).toBe('Missing the time (`at <time>` or `in <duration>`).');
-    expect(describeParseError('drill', { code: 'unknown_scenario', given: 'x', known: [] }, 'en')).toBe('Unknown drill scenario `x`. No drill scenarios are configured.');
-    expect(describeParseError('rollback', { code: 'unknown_service', given: 'x', known: [] }, 'ja')).toBe('`x` というサービスはありません。サービスが1つも設定されていません。');
+    expect(describeParseError('rollback', { code: 'missing_argument', name: 'time' }, 'en')).toBe(
+      'Missing the time (`at <time>` or `in <duration>`).',
+    );
+    expect(describeParseError('drill', { code: 'unknown_scenario', given: 'x', known: [] }, 'en')).toBe(
+      'Unknown drill scenario `x`. No drill scenarios are configured.',
+    );
+    expect(describeParseError('rollback', { code: 'unknown_service', given: 'x', known: [] }, 'ja')).toBe(
+      '`x` というサービスはありません。サービスが1つも設定されていません。',
+    );
   });
 
   it('escapes what was typed so it cannot become a mention, a link or break the code span', () => {
@@ -110,7 +175,9 @@ describe('usage', () => {
 
   it('escapes placeholders so Slack shows <service> instead of eating it', () => {
     expect(usage('rollback', 'en').split('\n')[0]).toBe('`/rollback immediate &lt;service&gt; [to &lt;version&gt;]`');
-    expect(usage('rollback', 'ja').split('\n')[2]).toBe('`/rollback planned &lt;サービス&gt; [to &lt;バージョン&gt;] at &lt;時刻&gt; [immediate|gradual]`');
+    expect(usage('rollback', 'ja').split('\n')[2]).toBe(
+      '`/rollback planned &lt;サービス&gt; [to &lt;バージョン&gt;] at &lt;時刻&gt; [immediate|gradual]`',
+    );
   });
 });
 
@@ -119,7 +186,10 @@ describe('helpText', () => {
     for (const command of ['rollback', 'incident', 'drill'] as const) {
       it(`${locale}: /${command} explains every subcommand with an example`, () => {
         const text = helpText(command, locale);
-        const entries = COMMAND_STRINGS[locale].help[command].entries as Record<string, { explain: string; example: string }>;
+        const entries = COMMAND_STRINGS[locale].help[command].entries as Record<
+          string,
+          { explain: string; example: string }
+        >;
         for (const sub of SUBS[command]) {
           expect(text).toContain(`• \`/${command} ${sub}`);
           const entry = entries[sub];
@@ -132,14 +202,19 @@ describe('helpText', () => {
   }
 
   it('rollback help says who may run rollbacks, in both languages', () => {
-    expect(helpText('rollback', 'en').toLowerCase()).toContain('only approvers may start, pause, resume or abort a rollback');
-    expect(helpText('rollback', 'ja')).toContain('ロールバックの開始・一時停止・再開・中止ができるのは承認者(approvers)だけです');
+    expect(helpText('rollback', 'en').toLowerCase()).toContain(
+      'only approvers may start, pause, resume or abort a rollback',
+    );
+    expect(helpText('rollback', 'ja')).toContain(
+      'ロールバックの開始・一時停止・再開・中止ができるのは承認者(approvers)だけです',
+    );
   });
 
   it('rollback help lists the time forms and the 30-day limit', () => {
     for (const locale of LOCALES) {
       const text = helpText('rollback', locale);
-      for (const form of ['`14:30`', '`2026-01-05 14:30`', '`2026-01-05T05:30:00Z`', '`+30m`', '`in 30m`']) expect(text).toContain(form);
+      for (const form of ['`14:30`', '`2026-01-05 14:30`', '`2026-01-05T05:30:00Z`', '`+30m`', '`in 30m`'])
+        expect(text).toContain(form);
       expect(text).toContain('30');
     }
   });
@@ -153,9 +228,18 @@ describe('helpText', () => {
     };
     for (const locale of LOCALES) {
       const help = COMMAND_STRINGS[locale].help;
-      for (const [sub, e] of Object.entries(help.rollback.entries)) expect(parseRollback(e.example, ctx), `${locale} rollback ${sub}`).toMatchObject({ ok: true, command: { sub } });
-      for (const [sub, e] of Object.entries(help.incident.entries)) expect(parseIncident(e.example, ctx), `${locale} incident ${sub}`).toMatchObject({ ok: true, command: { sub } });
-      for (const [sub, e] of Object.entries(help.drill.entries)) expect(parseDrill(e.example, ctx), `${locale} drill ${sub}`).toMatchObject({ ok: true, command: { sub } });
+      for (const [sub, e] of Object.entries(help.rollback.entries))
+        expect(parseRollback(e.example, ctx), `${locale} rollback ${sub}`).toMatchObject({
+          ok: true,
+          command: { sub },
+        });
+      for (const [sub, e] of Object.entries(help.incident.entries))
+        expect(parseIncident(e.example, ctx), `${locale} incident ${sub}`).toMatchObject({
+          ok: true,
+          command: { sub },
+        });
+      for (const [sub, e] of Object.entries(help.drill.entries))
+        expect(parseDrill(e.example, ctx), `${locale} drill ${sub}`).toMatchObject({ ok: true, command: { sub } });
     }
   });
 });
@@ -172,8 +256,11 @@ describe('string tables', () => {
   });
 
   it('no string is empty and ja is actually translated', () => {
-    const leaves = (o: unknown): unknown[] => (o !== null && typeof o === 'object' ? Object.values(o).flatMap(leaves) : [o]);
-    for (const locale of LOCALES) for (const leaf of leaves(COMMAND_STRINGS[locale])) if (typeof leaf === 'string') expect(leaf.length).toBeGreaterThan(0);
+    const leaves = (o: unknown): unknown[] =>
+      o !== null && typeof o === 'object' ? Object.values(o).flatMap(leaves) : [o];
+    for (const locale of LOCALES)
+      for (const leaf of leaves(COMMAND_STRINGS[locale]))
+        if (typeof leaf === 'string') expect(leaf.length).toBeGreaterThan(0);
     expect(COMMAND_STRINGS.ja.help.rollback.entries.immediate.explain).toContain('即座ロールバック');
     expect(COMMAND_STRINGS.ja.help.rollback.entries.gradual.explain).toContain('段階的ロールバック');
     expect(COMMAND_STRINGS.ja.help.rollback.entries.planned.explain).toContain('計画的ロールバック');

@@ -1,9 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { editDistance, normaliseText, restOfLine, suggest, tokenise } from '../../../src/adapters/slack/commands/tokenise.ts';
+import {
+  editDistance,
+  normaliseText,
+  restOfLine,
+  suggest,
+  tokenise,
+} from '../../../src/adapters/slack/commands/tokenise.ts';
 
 describe('tokenise', () => {
   it('splits on any run of whitespace, Unicode spaces included', () => {
-    expect(tokenise('  a\u00A0\u00A0b\u3000c\td \u202Fe  ').tokens.map((t) => t.text)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(tokenise('  a\u00A0\u00A0b\u3000c\td \u202Fe  ').tokens.map((t) => t.text)).toEqual([
+      'a',
+      'b',
+      'c',
+      'd',
+      'e',
+    ]);
   });
 
   it('drops zero-width characters', () => {
@@ -15,7 +27,12 @@ describe('tokenise', () => {
   });
 
   it('folds full-width forms and reads a leading em or en dash as --', () => {
-    expect(tokenise('ＳＴＡＴＵＳ １４：３０ —dry-run –x').tokens.map((t) => t.text)).toEqual(['STATUS', '14:30', '--dry-run', '--x']);
+    expect(tokenise('ＳＴＡＴＵＳ １４：３０ —dry-run –x').tokens.map((t) => t.text)).toEqual([
+      'STATUS',
+      '14:30',
+      '--dry-run',
+      '--x',
+    ]);
     expect(tokenise('ＳＴＡＴＵＳ').tokens[0]?.lower).toBe('status');
   });
 

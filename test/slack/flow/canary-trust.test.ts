@@ -20,24 +20,50 @@ const KUBE = { versions: ['v2.0.1', 'v2.0.0', 'v1.5.0', 'v1.0.0'], split: { 'v2.
 /** The canary modal's metadata, opened from the fix-prep note's button. */
 async function canaryModal(w: World, incident: Incident, user = LEAD): Promise<Record<string, unknown>> {
   const count = w.slack.callsTo('views.open').length + 1;
-  await w.act({ user, actionId: ACTION.canaryFix, value: incident.id, blockId: BLOCK.decisions, messageTs: '1767603600.000900', threadTs: incident.slackTs ?? '' });
-  const view = (await w.slack.waitForCall('views.open', { count })).args.view as { callback_id: string; private_metadata: string };
+  await w.act({
+    user,
+    actionId: ACTION.canaryFix,
+    value: incident.id,
+    blockId: BLOCK.decisions,
+    messageTs: '1767603600.000900',
+    threadTs: incident.slackTs ?? '',
+  });
+  const view = (await w.slack.waitForCall('views.open', { count })).args.view as {
+    callback_id: string;
+    private_metadata: string;
+  };
   expect(view.callback_id).toBe(VIEW.canaryFix);
   return JSON.parse(view.private_metadata) as Record<string, unknown>;
 }
 
 const canaries = (w: World) => w.rewind.store.rollbacks.history().filter((r) => r.strategy === 'canary');
 const submitCanary = (w: World, user: string, metadata: Record<string, unknown>, version: string) =>
-  w.submit(user, VIEW.canaryFix, JSON.stringify(metadata), { [BLOCK.canaryVersion]: { version: selectState(version) } });
+  w.submit(user, VIEW.canaryFix, JSON.stringify(metadata), {
+    [BLOCK.canaryVersion]: { version: selectState(version) },
+  });
 
-/** What a started canary leaves behind. While another one runs, its own steps write and post: then only rows and ephemerals are compared. */
+/**
+ * What a started canary leaves behind. While another one runs, its own steps write and post: then only rows and
+ * ephemerals are compared.
+ */
 function traces(w: World, whileRunning: boolean) {
-  const rows = { rollbacks: w.rewind.store.rollbacks.history().map((r) => r.id), ephemerals: w.slack.callsTo('chat.postEphemeral').length };
-  return whileRunning ? rows : { ...rows, writes: w.kube!.writes().length, posts: w.slack.callsTo('chat.postMessage').length };
+  const rows = {
+    rollbacks: w.rewind.store.rollbacks.history().map((r) => r.id),
+    ephemerals: w.slack.callsTo('chat.postEphemeral').length,
+  };
+  return whileRunning
+    ? rows
+    : { ...rows, writes: w.kube!.writes().length, posts: w.slack.callsTo('chat.postMessage').length };
 }
 
 /** Submits as LEAD and expects the modal to stay open with `says` under the field, and nothing else to change. */
-async function expectRefusedOnModal(w: World, metadata: Record<string, unknown>, version: string, says: string[], whileRunning = false): Promise<void> {
+async function expectRefusedOnModal(
+  w: World,
+  metadata: Record<string, unknown>,
+  version: string,
+  says: string[],
+  whileRunning = false,
+): Promise<void> {
   const before = traces(w, whileRunning);
   const answer = await submitCanary(w, LEAD, metadata, version);
   expect(answer.body.response_action).toBe('errors');
@@ -52,22 +78,42 @@ describe('a submitted canary modal is planned again from the state then', () => 
     world = await startWorld({ kube: KUBE, config: withFix });
     const incident = await rolledBackAndResolved(world);
     const shown = await canaryModal(world, incident);
-    expect(shown).toEqual({ incidentId: incident.id, service: 'prompt-service', fromVersion: 'v1.5.0', steps: [1, 5, 25, 50, 100], requiredApprovals: 1, dryRun: false });
+    expect(shown).toEqual({
+      incidentId: incident.id,
+      service: 'prompt-service',
+      fromVersion: 'v1.5.0',
+      steps: [1, 5, 25, 50, 100],
+      requiredApprovals: 1,
+      dryRun: false,
+    });
     const answer = await submitCanary(world, LEAD, shown, 'v2.0.1');
     expect(answer.body.response_action).toBeUndefined();
-    expect(textOf(world.slack.callsTo('chat.postEphemeral').at(-1))).toContain('Cautious canary of *prompt-service* `v2.0.1` started at 1%');
+    expect(textOf(world.slack.callsTo('chat.postEphemeral').at(-1))).toContain(
+      'Cautious canary of *prompt-service* `v2.0.1` started at 1%',
+    );
     expect(canaries(world).map((r) => [r.fromVersion, r.toVersion])).toEqual([['v1.5.0', 'v2.0.1']]);
   });
 
-  it('forged: another service than the incident, a version the service does not have, other steps or settings', async () => {
+  it('forged: another service than the incident’s, a version the service lacks, other steps or settings', async () => {
     world = await startWorld({ kube: KUBE, config: withFix });
     const incident = await rolledBackAndResolved(world);
     const shown = await canaryModal(world, incident);
-    await expectRefusedOnModal(world, { ...shown, service: 'prompt-service-staging' }, 'v2.0.1', [`This dialog names prompt-service-staging, but incident ${incident.id} is about prompt-service`]);
-    await expectRefusedOnModal(world, shown, 'v9.9.9', ['prompt-service has no version v9.9.9', 'v2.0.1, v2.0.0, v1.5.0, v1.0.0']);
-    await expectRefusedOnModal(world, { ...shown, fromVersion: 'v1.0.0' }, 'v2.0.1', ['the stable version is now v1.5.0 (the dialog showed v1.0.0)']);
-    await expectRefusedOnModal(world, { ...shown, steps: [100] }, 'v2.0.1', ['the steps are now 1% → 5% → 25% → 50% → 100% (the dialog showed 100%)']);
-    await expectRefusedOnModal(world, { ...shown, dryRun: true }, 'v2.0.1', ['it would now change the cluster (the dialog said dry run)']);
+    await expectRefusedOnModal(world, { ...shown, service: 'prompt-service-staging' }, 'v2.0.1', [
+      `This dialog names prompt-service-staging, but incident ${incident.id} is about prompt-service`,
+    ]);
+    await expectRefusedOnModal(world, shown, 'v9.9.9', [
+      'prompt-service has no version v9.9.9',
+      'v2.0.1, v2.0.0, v1.5.0, v1.0.0',
+    ]);
+    await expectRefusedOnModal(world, { ...shown, fromVersion: 'v1.0.0' }, 'v2.0.1', [
+      'the stable version is now v1.5.0 (the dialog showed v1.0.0)',
+    ]);
+    await expectRefusedOnModal(world, { ...shown, steps: [100] }, 'v2.0.1', [
+      'the steps are now 1% → 5% → 25% → 50% → 100% (the dialog showed 100%)',
+    ]);
+    await expectRefusedOnModal(world, { ...shown, dryRun: true }, 'v2.0.1', [
+      'it would now change the cluster (the dialog said dry run)',
+    ]);
     expect(canaries(world)).toEqual([]);
   });
 
@@ -77,10 +123,19 @@ describe('a submitted canary modal is planned again from the state then', () => 
     const stale = await canaryModal(world, incident);
     const other = await canaryModal(world, incident, ALICE);
     expect((await submitCanary(world, ALICE, other, 'v2.0.1')).body.response_action).toBeUndefined();
-    await expectRefusedOnModal(world, stale, 'v1.0.0', ['canary re-deploy of prompt-service is already in progress'], true);
+    await expectRefusedOnModal(
+      world,
+      stale,
+      'v1.0.0',
+      ['canary re-deploy of prompt-service is already in progress'],
+      true,
+    );
 
     await world.runUntil(() => canaries(world)[0]?.status === 'succeeded', { stepMs: 30_000, maxMs: 120 * MIN });
-    await expectRefusedOnModal(world, stale, 'v1.0.0', ['the stable version is now v2.0.1 (the dialog showed v1.5.0)', 'open the dialog again']);
+    await expectRefusedOnModal(world, stale, 'v1.0.0', [
+      'the stable version is now v2.0.1 (the dialog showed v1.5.0)',
+      'open the dialog again',
+    ]);
     expect(canaries(world).map((r) => [r.startedBy, r.toVersion])).toEqual([[ALICE, 'v2.0.1']]);
   });
 
@@ -90,7 +145,9 @@ describe('a submitted canary modal is planned again from the state then', () => 
     const writes = world.kube!.writes().length;
     const answer = await submitCanary(world, LEAD, { incidentId: incident.id }, 'v2.0.1');
     expect(answer.body.response_action).toBeUndefined();
-    expect(textOf(world.slack.callsTo('chat.postEphemeral').at(-1))).toContain('The canary request could not be read, so nothing was started');
+    expect(textOf(world.slack.callsTo('chat.postEphemeral').at(-1))).toContain(
+      'The canary request could not be read, so nothing was started',
+    );
     expect(canaries(world)).toEqual([]);
     expect(world.kube!.writes()).toHaveLength(writes);
   });

@@ -64,7 +64,13 @@ describe('/rollback', () => {
     const call = world.slack.callsTo('views.open')[opened];
     const view = call?.args.view as { callback_id: string; private_metadata: string };
     expect(view.callback_id).toBe(VIEW.confirmRollback);
-    expect(JSON.parse(view.private_metadata)).toMatchObject({ incidentId: null, service: 'prompt-service', fromVersion: 'v2.0.0', toVersion: 'v1.0.0', strategy: 'immediate' });
+    expect(JSON.parse(view.private_metadata)).toMatchObject({
+      incidentId: null,
+      service: 'prompt-service',
+      fromVersion: 'v2.0.0',
+      toVersion: 'v1.0.0',
+      strategy: 'immediate',
+    });
   });
 
   it('status shows each service with its thresholds', async () => {
@@ -76,15 +82,21 @@ describe('/rollback', () => {
   });
 
   it('history lists the recorded rollbacks', async () => {
-    expect(text(await world.command(ALICE, COMMAND.rollback, 'history prompt-service'))).toContain('No rollbacks recorded');
+    expect(text(await world.command(ALICE, COMMAND.rollback, 'history prompt-service'))).toContain(
+      'No rollbacks recorded',
+    );
   });
 
   it('complaint records who, when and what, and counts it in the observation window', async () => {
-    const first = text(await world.command(ALICE, COMMAND.rollback, 'complaint prompt-service-staging the bot answers in English'));
+    const first = text(
+      await world.command(ALICE, COMMAND.rollback, 'complaint prompt-service-staging the bot answers in English'),
+    );
     expect(first).toContain('1 in the last 5m');
     const second = text(await world.command(MALLORY, COMMAND.rollback, 'complaint prompt-service-staging still wrong'));
     expect(second).toContain('2 in the last 5m');
-    expect(world.rewind.store.complaints.recent('prompt-service-staging').map((c) => [c.reportedBy, c.text, c.at])).toEqual([
+    expect(
+      world.rewind.store.complaints.recent('prompt-service-staging').map((c) => [c.reportedBy, c.text, c.at]),
+    ).toEqual([
       [MALLORY, 'still wrong', world.clock.now()],
       [ALICE, 'the bot answers in English', world.clock.now()],
     ]);
@@ -102,7 +114,12 @@ describe('/rollback', () => {
     const call = world.slack.callsTo('views.open')[opened];
     const metadata = JSON.parse((call?.args.view as { private_metadata: string }).private_metadata);
     // 03:00 in Asia/Tokyo (drills.timezone) is 18:00 UTC the day before.
-    expect(metadata).toMatchObject({ service: 'prompt-service', strategy: 'immediate', toVersion: 'v1.5.0', scheduledFor: Date.UTC(2026, 0, 5, 18, 0) });
+    expect(metadata).toMatchObject({
+      service: 'prompt-service',
+      strategy: 'immediate',
+      toVersion: 'v1.5.0',
+      scheduledFor: Date.UTC(2026, 0, 5, 18, 0),
+    });
     expect(JSON.stringify(call?.args.view)).toContain('Planned');
   });
 });
@@ -148,7 +165,9 @@ describe('locale', () => {
       const help = (await ja.command(ALICE, COMMAND.rollback, 'help')).body.text as string;
       expect(help).toMatch(/ロールバック/);
       const incident = await ja.openIncident();
-      const head = JSON.stringify(ja.slack.callsTo('chat.postMessage').find((c) => c.args.channel === 'C0INCIDENT')?.args);
+      const head = JSON.stringify(
+        ja.slack.callsTo('chat.postMessage').find((c) => c.args.channel === 'C0INCIDENT')?.args,
+      );
       expect(head).toContain('ユーザー影響');
       expect(head).toContain(incident.id);
     } finally {

@@ -19,31 +19,40 @@ const threadTexts = (w: World, ts: string | null) =>
     .map(textOf);
 
 describe('delivery to Slack', () => {
-  it('a thread message that fails is kept in the outbox, holds the thread, and is sent first once Slack is back, also after a restart', async () => {
-    world = await startWorld();
-    const incident = await world.openIncident();
-    let down = true;
-    world.slack.handle('chat.postMessage', (args) =>
-      down ? { body: { ok: false, error: 'internal_error' } } : { body: { ok: true, channel: args.channel, ts: `1700000001.${world.slack.calls.length}` } },
-    );
-    world.rewind.services.incidents.acknowledge(incident.id, { kind: 'user', id: 'U0ALICE' });
-    await world.settle();
-    // The note failed; the head update behind it waits its turn rather than overtake it.
-    expect(world.rewind.store.outbox.unsentCount()).toBe(2);
-    expect(world.slack.callsTo('chat.update')).toHaveLength(0);
+  it(
+    'a thread message that fails is kept in the outbox, holds the thread, and is sent first once Slack is back, also ' +
+      'after a restart',
+    async () => {
+      world = await startWorld();
+      const incident = await world.openIncident();
+      let down = true;
+      world.slack.handle('chat.postMessage', (args) =>
+        down
+          ? { body: { ok: false, error: 'internal_error' } }
+          : { body: { ok: true, channel: args.channel, ts: `1700000001.${world.slack.calls.length}` } },
+      );
+      world.rewind.services.incidents.acknowledge(incident.id, { kind: 'user', id: 'U0ALICE' });
+      await world.settle();
+      // The note failed; the head update behind it waits its turn rather than overtake it.
+      expect(world.rewind.store.outbox.unsentCount()).toBe(2);
+      expect(world.slack.callsTo('chat.update')).toHaveLength(0);
 
-    await world.restart(); // the messages survive the bot going away
-    down = false;
-    await world.runUntil(() => world.rewind.store.outbox.unsentCount() === 0, { stepMs: 5_000, maxMs: 10 * MIN });
-    const sent = threadTexts(world, incident.slackTs).at(-1);
-    expect(sent).toContain('<@U0ALICE>');
-    const noteAt = world.slack.calls.findIndex((c) => c.method === 'chat.postMessage' && c.args.thread_ts === incident.slackTs && textOf(c).includes('<@U0ALICE>'));
-    const updateAt = world.slack.calls.findIndex((c) => c.method === 'chat.update');
-    expect(noteAt).toBeGreaterThanOrEqual(0);
-    expect(updateAt).toBeGreaterThan(noteAt);
-  });
+      await world.restart(); // the messages survive the bot going away
+      down = false;
+      await world.runUntil(() => world.rewind.store.outbox.unsentCount() === 0, { stepMs: 5_000, maxMs: 10 * MIN });
+      const sent = threadTexts(world, incident.slackTs).at(-1);
+      expect(sent).toContain('<@U0ALICE>');
+      const noteAt = world.slack.calls.findIndex(
+        (c) =>
+          c.method === 'chat.postMessage' && c.args.thread_ts === incident.slackTs && textOf(c).includes('<@U0ALICE>'),
+      );
+      const updateAt = world.slack.calls.findIndex((c) => c.method === 'chat.update');
+      expect(noteAt).toBeGreaterThanOrEqual(0);
+      expect(updateAt).toBeGreaterThan(noteAt);
+    },
+  );
 
-  it('an outage of many posts: every note is sent once Slack answers, in the order things happened, none twice', async () => {
+  it('an outage of many posts: every note sent once Slack answers, in the order of events, none twice', async () => {
     world = await startWorld();
     const incident = await world.openIncident();
     let down = true;
@@ -77,7 +86,9 @@ describe('delivery to Slack', () => {
     const incident = await world.openIncident();
     let refuse = true;
     world.slack.handle('chat.postMessage', (args) =>
-      refuse ? { body: { ok: false, error: 'invalid_blocks' } } : { body: { ok: true, channel: args.channel, ts: `1700000003.${world.slack.calls.length}` } },
+      refuse
+        ? { body: { ok: false, error: 'invalid_blocks' } }
+        : { body: { ok: true, channel: args.channel, ts: `1700000003.${world.slack.calls.length}` } },
     );
     world.rewind.services.incidents.acknowledge(incident.id, { kind: 'user', id: 'U0ALICE' });
     await world.settle();
@@ -92,16 +103,19 @@ describe('delivery to Slack', () => {
     expect(metrics).toMatch(/^rewind_outbox_backlog 0$/m);
   });
 
-  it('escalation DMs wait for a user group Slack cannot list now, and go out once it can — each exactly once', async () => {
+  it('escalation DMs wait for a user group Slack cannot list now, go out once it can — each exactly once', async () => {
     world = await startWorld();
     const incident = await world.openIncident();
     let listing = false;
     world.slack.handle('usergroups.users.list', (args) =>
-      listing ? { body: { ok: true, users: args.usergroup === 'S0SENIOR' ? ['U0SENIOR1', 'U0SENIOR2'] : [] } } : { body: { ok: false, error: 'internal_error' } },
+      listing
+        ? { body: { ok: true, users: args.usergroup === 'S0SENIOR' ? ['U0SENIOR1', 'U0SENIOR2'] : [] } }
+        : { body: { ok: false, error: 'internal_error' } },
     );
     await world.runUntil(() => world.clock.now() >= T0 + 16 * MIN, { stepMs: 30_000 });
     const dmsTo = () => world.slack.callsTo('conversations.open').map((c) => c.args.users);
-    expect(threadTexts(world, incident.slackTs).some((t) => t.includes('<!subteam^S0SENIOR>'))).toBe(true); // the mention went out
+    // the mention went out
+    expect(threadTexts(world, incident.slackTs).some((t) => t.includes('<!subteam^S0SENIOR>'))).toBe(true);
     expect(dmsTo()).toEqual([]);
     expect(world.rewind.store.outbox.unsentCount()).toBe(1); // the level's DMs, waiting
     await world.restart();
@@ -110,7 +124,12 @@ describe('delivery to Slack', () => {
     expect(dmsTo()).toEqual(['U0SENIOR1', 'U0SENIOR2']);
     // The level fires again (a timer run twice after a crash): nothing new is sent.
     const before = world.slack.calls.length;
-    world.rewind.presenter.escalate(incident.id, { level: 1, label: 'Senior engineer', notify: ['S0SENIOR'] }, 0, `escalation:${incident.id}:1`);
+    world.rewind.presenter.escalate(
+      incident.id,
+      { level: 1, label: 'Senior engineer', notify: ['S0SENIOR'] },
+      0,
+      `escalation:${incident.id}:1`,
+    );
     await world.settle();
     expect(world.slack.calls.slice(before).filter((c) => c.method !== 'chat.update')).toEqual([]);
   });
@@ -118,16 +137,31 @@ describe('delivery to Slack', () => {
   it('escalation DMs reach people even when the incident channel refuses every post', async () => {
     world = await startWorld();
     world.slack.handle('chat.postMessage', (args) =>
-      String(args.channel) === 'C0INCIDENT' ? { body: { ok: false, error: 'channel_not_found' } } : { body: { ok: true, channel: args.channel, ts: `1700000004.${world.slack.calls.length}` } },
+      String(args.channel) === 'C0INCIDENT'
+        ? { body: { ok: false, error: 'channel_not_found' } }
+        : { body: { ok: true, channel: args.channel, ts: `1700000004.${world.slack.calls.length}` } },
     );
-    world.rewind.services.incidents.open({ service: 'prompt-service', version: 'v2.0.0', severity: 'warning', title: 'error_rate 7.2% > 5%', drill: false }, BOT_ACTOR);
+    world.rewind.services.incidents.open(
+      {
+        service: 'prompt-service',
+        version: 'v2.0.0',
+        severity: 'warning',
+        title: 'error_rate 7.2% > 5%',
+        drill: false,
+      },
+      BOT_ACTOR,
+    );
     await world.runUntil(() => world.clock.now() >= T0 + 31 * MIN, { stepMs: 30_000, maxMs: 40 * MIN });
-    expect(world.slack.callsTo('conversations.open').map((c) => c.args.users)).toEqual(['U0SENIOR1', 'U0SENIOR2', 'U0MANAGER']);
+    expect(world.slack.callsTo('conversations.open').map((c) => c.args.users)).toEqual([
+      'U0SENIOR1',
+      'U0SENIOR2',
+      'U0MANAGER',
+    ]);
     expect(world.rewind.store.outbox.unsentCount()).toBe(0);
     expect(world.rewind.store.outbox.deadCount()).toBeGreaterThan(0); // the channel's messages, given up and counted
   });
 
-  it('a user group Slack cannot list for now holds back its own level\'s DMs only', async () => {
+  it("a user group Slack cannot list for now holds back its own level's DMs only", async () => {
     world = await startWorld();
     // A Slack error that may pass (a group Slack will never list is given up: escalation-unreachable.test.ts).
     world.slack.handle('usergroups.users.list', () => ({ body: { ok: false, error: 'fatal_error' } }));
@@ -138,26 +172,41 @@ describe('delivery to Slack', () => {
     expect(world.rewind.store.outbox.unsentCount()).toBe(1);
   });
 
-  it('an outage from the incident\'s start across an escalation still gives one head message, with the thread under it', async () => {
-    world = await startWorld();
-    let down = true;
-    const heads: string[] = [];
-    world.slack.handle('chat.postMessage', (args) => {
-      if (down) return { status: 500, body: { ok: false, error: 'internal_error' } };
-      const ts = `1700000005.${String(world.slack.calls.length).padStart(6, '0')}`;
-      if (args.thread_ts === undefined && args.channel === 'C0INCIDENT') heads.push(ts);
-      return { body: { ok: true, channel: args.channel, ts } };
-    });
-    world.slack.handle('chat.update', () => (down ? { status: 500, body: { ok: false, error: 'internal_error' } } : { body: { ok: true } }));
-    const { incident } = world.rewind.services.incidents.open({ service: 'prompt-service', version: 'v2.0.0', severity: 'warning', title: 'error_rate 7.2% > 5%', drill: false }, BOT_ACTOR);
-    await world.runUntil(() => world.clock.now() >= T0 + 17 * MIN, { stepMs: 30_000 });
-    down = false;
-    await world.runUntil(() => world.rewind.store.outbox.unsentCount() === 0, { stepMs: 30_000, maxMs: 15 * MIN });
-    expect(heads).toHaveLength(1);
-    expect(world.rewind.store.incidents.get(incident.id)?.slackTs).toBe(heads[0]);
-    const thread = world.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts !== undefined);
-    expect(new Set(thread.map((c) => c.args.thread_ts))).toEqual(new Set([heads[0]]));
-  });
+  it(
+    "an outage from the incident's start across an escalation still gives one head message, with the thread under " +
+      'it',
+    async () => {
+      world = await startWorld();
+      let down = true;
+      const heads: string[] = [];
+      world.slack.handle('chat.postMessage', (args) => {
+        if (down) return { status: 500, body: { ok: false, error: 'internal_error' } };
+        const ts = `1700000005.${String(world.slack.calls.length).padStart(6, '0')}`;
+        if (args.thread_ts === undefined && args.channel === 'C0INCIDENT') heads.push(ts);
+        return { body: { ok: true, channel: args.channel, ts } };
+      });
+      world.slack.handle('chat.update', () =>
+        down ? { status: 500, body: { ok: false, error: 'internal_error' } } : { body: { ok: true } },
+      );
+      const { incident } = world.rewind.services.incidents.open(
+        {
+          service: 'prompt-service',
+          version: 'v2.0.0',
+          severity: 'warning',
+          title: 'error_rate 7.2% > 5%',
+          drill: false,
+        },
+        BOT_ACTOR,
+      );
+      await world.runUntil(() => world.clock.now() >= T0 + 17 * MIN, { stepMs: 30_000 });
+      down = false;
+      await world.runUntil(() => world.rewind.store.outbox.unsentCount() === 0, { stepMs: 30_000, maxMs: 15 * MIN });
+      expect(heads).toHaveLength(1);
+      expect(world.rewind.store.incidents.get(incident.id)?.slackTs).toBe(heads[0]);
+      const thread = world.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts !== undefined);
+      expect(new Set(thread.map((c) => c.args.thread_ts))).toEqual(new Set([heads[0]]));
+    },
+  );
 
   it('a 429 is waited out (Retry-After) and the update is delivered', async () => {
     world = await startWorld();
@@ -166,12 +215,21 @@ describe('delivery to Slack', () => {
     const arrivals: number[] = [];
     world.slack.handle('chat.update', (args) => {
       arrivals.push(performance.now());
-      return limited-- > 0 ? { status: 429, headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' } } : { body: { ok: true, channel: args.channel, ts: args.ts } };
+      return limited-- > 0
+        ? { status: 429, headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' } }
+        : { body: { ok: true, channel: args.channel, ts: args.ts } };
     });
-    world.rewind.services.incidents.record(incident.id, 'checklist', BOT_ACTOR, { list: 'fix_prep', checked: 1, of: 8 });
+    world.rewind.services.incidents.record(incident.id, 'checklist', BOT_ACTOR, {
+      list: 'fix_prep',
+      checked: 1,
+      of: 8,
+    });
     world.rewind.presenter.changed(incident.id);
     await world.settle();
-    await world.runUntil(() => world.slack.callsTo('chat.update').length >= 2 && world.rewind.store.outbox.unsentCount() === 0, { stepMs: 5_000, maxMs: 5 * MIN });
+    await world.runUntil(
+      () => world.slack.callsTo('chat.update').length >= 2 && world.rewind.store.outbox.unsentCount() === 0,
+      { stepMs: 5_000, maxMs: 5 * MIN },
+    );
     expect(world.slack.callsTo('chat.update')).toHaveLength(2);
     // The client paused for Retry-After between the refused call and its retry. Measured between the
     // two arrivals, not from the start of the test, so a slow machine cannot pass it without the

@@ -8,32 +8,48 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { COMMAND } from '../../../src/adapters/slack/ids.ts';
 import type { RecordedRequest } from '../../../src/demo/stand-ins/kube-api.ts';
-import { LEAD, startWorld, textOf, type World } from '../../support/world.ts';
+import { LEAD, startWorld, textOf, type ConfigDoc, type World } from '../../support/world.ts';
 
 const MIN = 60_000;
 const DRILLS = 'C0DRILLS';
 const STAGING_VS = '/apis/networking.istio.io/v1/namespaces/prompts/virtualservices/prompt-service-staging';
-const DENIED = 'service prompt-service (its istio router\'s VirtualService and its name), which is drill: denied and not allowed for drills';
+const DENIED =
+  "service prompt-service (its istio router's VirtualService and its name), which is drill: denied and not allowed " +
+  'for drills';
 
 let world: World;
 afterEach(async () => world?.stop());
 
 const lastResponse = (w: World) => String(w.slack.responses.at(-1)?.body.text ?? '');
-const faultOf = (w: World, name: string) => (w.kube!.mustGet('VirtualService', 'prompts', name) as { spec: { http: Array<{ fault?: unknown }> } }).spec.http[0]?.fault;
+const faultOf = (w: World, name: string) =>
+  (w.kube!.mustGet('VirtualService', 'prompts', name) as { spec: { http: Array<{ fault?: unknown }> } }).spec.http[0]
+    ?.fault;
 /** Drill rows other than the quarterly one the calendar arms at start. */
 const ranDrills = (w: World) => w.rewind.store.drills.list().filter((d) => d.status !== 'scheduled');
 
-type Vs = { metadata: { labels?: Record<string, string> }; spec: { hosts: string[]; gateways?: string[]; http: Array<{ route: Array<{ destination: { host: string } }> }> } };
+type Vs = {
+  metadata: { labels?: Record<string, string> };
+  spec: { hosts: string[]; gateways?: string[]; http: Array<{ route: Array<{ destination: { host: string } }> }> };
+};
 
 /**
  * The shipped drill setup (prompt-service-staging through istio-fault) with the staging
  * service's own VirtualService seeded in the stand-in next to production's, labelled `labels` or
  * changed by `edit`; `locale` is the config's.
  */
-async function stagingWorld(labels?: Record<string, string>, o: { edit?: (vs: Vs) => void; locale?: 'en' | 'ja' } = {}): Promise<World> {
+async function stagingWorld(
+  labels?: Record<string, string>,
+  o: { edit?: (vs: Vs) => void; locale?: 'en' | 'ja' } = {},
+): Promise<World> {
   const w = await startWorld({ kube: {}, ...(o.locale ? { config: (c) => void (c.locale = o.locale) } : {}) });
-  w.kube!.seedPromptService({ versions: ['v2.0.0', 'v1.5.0', 'v1.0.0'], namespace: 'prompts', name: 'prompt-service-staging', context: 'staging' });
-  if (labels) w.kube!.edit('VirtualService', 'prompts', 'prompt-service-staging', (vs) => void (vs.metadata.labels = labels));
+  w.kube!.seedPromptService({
+    versions: ['v2.0.0', 'v1.5.0', 'v1.0.0'],
+    namespace: 'prompts',
+    name: 'prompt-service-staging',
+    context: 'staging',
+  });
+  if (labels)
+    w.kube!.edit('VirtualService', 'prompts', 'prompt-service-staging', (vs) => void (vs.metadata.labels = labels));
   if (o.edit) w.kube!.edit('VirtualService', 'prompts', 'prompt-service-staging', (vs) => o.edit!(vs as Vs));
   w.kube!.clearRequests();
   return w;
@@ -42,7 +58,7 @@ async function stagingWorld(labels?: Record<string, string>, o: { edit?: (vs: Vs
 describe('the injector aimed at production’s route through another context', () => {
   // prod and staging are two contexts of one API server in this world: the config cannot tell,
   // the kubeconfig can.
-  const sharedRoute = (c: Record<string, any>) => {
+  const sharedRoute = (c: ConfigDoc) => {
     c.services['prompt-service-staging'].router = { kind: 'istio', virtualService: 'prompt-service', route: 0 };
     c.drills.injector = { kind: 'istio-fault', virtualService: 'prompt-service' };
   };
@@ -53,7 +69,10 @@ describe('the injector aimed at production’s route through another context', (
     const said = lastResponse(world);
     expect(said).toContain('🛑 The drill on *prompt-service-staging* is refused and nothing was changed');
     expect(said).not.toContain('Something went wrong');
-    expect(said).toContain(`VirtualService prompts/prompt-service is the routing object of prompt-service-staging but also belongs to ${DENIED}`);
+    expect(said).toContain(
+      `VirtualService prompts/prompt-service is the routing object of prompt-service-staging but also belongs to ` +
+        `${DENIED}`,
+    );
     expect(world.kube!.writes()).toEqual([]);
     expect(faultOf(world, 'prompt-service')).toBeUndefined();
     expect(ranDrills(world)).toEqual([]);
@@ -66,15 +85,19 @@ describe('the injector aimed at production’s route through another context', (
 });
 
 describe('the drill service’s VirtualService labelled as another service’s', () => {
-  it.each([['app.kubernetes.io/name'], ['app'], ['app.kubernetes.io/instance']])('%s=prompt-service: /drill run is refused, nothing written', async (label) => {
-    world = await stagingWorld({ [label]: 'prompt-service' });
-    await world.command(LEAD, COMMAND.drill, 'run partial-outage');
-    expect(lastResponse(world)).toContain(
-      `VirtualService prompts/prompt-service-staging is labelled ${label}=prompt-service, so it belongs to ${DENIED}; the drill faults only prompt-service-staging's own VirtualService`,
-    );
-    expect(world.kube!.writes()).toEqual([]);
-    expect(ranDrills(world)).toEqual([]);
-  });
+  it.each([['app.kubernetes.io/name'], ['app'], ['app.kubernetes.io/instance']])(
+    '%s=prompt-service: /drill run is refused, nothing written',
+    async (label) => {
+      world = await stagingWorld({ [label]: 'prompt-service' });
+      await world.command(LEAD, COMMAND.drill, 'run partial-outage');
+      expect(lastResponse(world)).toContain(
+        `VirtualService prompts/prompt-service-staging is labelled ${label}=prompt-service, so it belongs to ` +
+          `${DENIED}; the drill faults only prompt-service-staging's own VirtualService`,
+      );
+      expect(world.kube!.writes()).toEqual([]);
+      expect(ranDrills(world)).toEqual([]);
+    },
+  );
 
   it('labelled as its own, the same drill runs and faults only the staging route', async () => {
     world = await stagingWorld({ app: 'prompt-service-staging', 'app.kubernetes.io/name': 'prompt-service-staging' });
@@ -92,31 +115,55 @@ describe('the drill service’s VirtualService labelled as another service’s',
     // The plan reads the object twice (ownership, serving version); the third read is apply's own.
     let reads = 0;
     const applyRead = (r: RecordedRequest) => r.method === 'GET' && r.path === STAGING_VS && ++reads === 3;
-    world.kube!.beforeNext(applyRead, (api) => api.edit('VirtualService', 'prompts', 'prompt-service-staging', (o) => void (o.metadata.labels = { app: 'prompt-service' })));
+    world.kube!.beforeNext(applyRead, (api) =>
+      api.edit(
+        'VirtualService',
+        'prompts',
+        'prompt-service-staging',
+        (o) => void (o.metadata.labels = { app: 'prompt-service' }),
+      ),
+    );
     await world.command(LEAD, COMMAND.drill, 'run high-error-rate');
     expect(reads).toBeGreaterThanOrEqual(3);
-    expect(lastResponse(world)).toContain('the fault could not be applied: the drill was refused and nothing was written: VirtualService prompts/prompt-service-staging is labelled app=prompt-service');
+    expect(lastResponse(world)).toContain(
+      'the fault could not be applied: the drill was refused and nothing was written: VirtualService ' +
+        'prompts/prompt-service-staging is labelled app=prompt-service',
+    );
     expect(world.kube!.writes()).toEqual([]);
     const [drill] = ranDrills(world);
     expect(drill).toMatchObject({ status: 'failed' });
-    expect(drill?.ending).toMatchObject({ kind: 'apply_failed', message: expect.stringContaining('labelled app=prompt-service') });
+    expect(drill?.ending).toMatchObject({
+      kind: 'apply_failed',
+      message: expect.stringContaining('labelled app=prompt-service'),
+    });
   });
 
   it('a scheduled drill at its time is not run, and the drill channel says why', async () => {
     world = await stagingWorld({ 'app.kubernetes.io/name': 'prompt-service' });
     const AT = Date.UTC(2026, 3, 1, 1, 0); // the next quarterly drill of the shipped schedule
     world.clock.jumpTo(AT - 2 * MIN);
-    await world.runUntil(() => world.rewind.store.drills.get('DRILL-20260401-001')?.status === 'aborted', { stepMs: 10_000, maxMs: 10 * MIN });
+    await world.runUntil(() => world.rewind.store.drills.get('DRILL-20260401-001')?.status === 'aborted', {
+      stepMs: 10_000,
+      maxMs: 10 * MIN,
+    });
     const drill = world.rewind.store.drills.get('DRILL-20260401-001')!;
     expect(drill.ending).toMatchObject({
       kind: 'not_run',
-      refusal: { kind: 'drill_refused', service: 'prompt-service-staging', reason: expect.stringContaining('labelled app.kubernetes.io/name=prompt-service') },
+      refusal: {
+        kind: 'drill_refused',
+        service: 'prompt-service-staging',
+        reason: expect.stringContaining('labelled app.kubernetes.io/name=prompt-service'),
+      },
     });
     expect(drill.faultApplied).toBeNull();
     expect(world.kube!.writes()).toEqual([]);
     await world.settle();
     const posts = world.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === DRILLS);
-    expect(posts.some((c) => textOf(c).includes('DRILL-20260401-001') && textOf(c).includes('app.kubernetes.io/name=prompt-service'))).toBe(true);
+    expect(
+      posts.some(
+        (c) => textOf(c).includes('DRILL-20260401-001') && textOf(c).includes('app.kubernetes.io/name=prompt-service'),
+      ),
+    ).toBe(true);
   });
 });
 
@@ -137,8 +184,10 @@ describe('the drill service’s own VirtualService routing production’s traffi
       '🛑 The drill on *prompt-service-staging* is refused and nothing was changed: ' +
         [
           `${VS_} routes host prompt-service, which belongs to prompt-service (drill: denied)`,
-          `${VS_} routes host prompt-service.prompts.svc.cluster.local, which belongs to prompt-service (drill: denied)`,
-          `${VS_} spec.http[0] sends traffic to prompt-service-mesh.prompts.svc.cluster.local, which belongs to prompt-service (named after it; drill: denied)`,
+          `${VS_} routes host prompt-service.prompts.svc.cluster.local, which belongs to prompt-service (drill: ` +
+            `denied)`,
+          `${VS_} spec.http[0] sends traffic to prompt-service-mesh.prompts.svc.cluster.local, which belongs to ` +
+            `prompt-service (named after it; drill: denied)`,
         ].join('; ') +
         '.',
     ],
@@ -148,27 +197,32 @@ describe('the drill service’s own VirtualService routing production’s traffi
         [
           `${VS_} はホスト prompt-service をルーティングしていますが、これは prompt-service（drill: denied）のものです`,
           `${VS_} はホスト prompt-service.prompts.svc.cluster.local をルーティングしていますが、これは prompt-service（drill: denied）のものです`,
-          `${VS_} の spec.http[0] は prompt-service-mesh.prompts.svc.cluster.local へトラフィックを送っていますが、これは prompt-service（名前が prompt-service- で始まる、drill: denied）のものです`,
+          `${VS_} の spec.http[0] は prompt-service-mesh.prompts.svc.cluster.local へトラフィックを送っていますが、これは ` +
+            `prompt-service（名前が prompt-service- で始まる、drill: denied）のものです`,
         ].join('。') +
         '。',
     ],
-  ])('production’s hosts (%s): /drill run and its dry run are refused with what was found; nothing is written', async (locale, refusal) => {
-    world = await stagingWorld(undefined, { edit: productionHosts, locale });
-    await world.command(LEAD, COMMAND.drill, 'run high-error-rate');
-    expect(lastResponse(world)).toBe(refusal);
-    await world.command(LEAD, COMMAND.drill, 'run high-error-rate --dry-run');
-    expect(lastResponse(world)).toBe(refusal);
-    expect(world.kube!.writes()).toEqual([]);
-    expect(faultOf(world, 'prompt-service-staging')).toBeUndefined();
-    expect(faultOf(world, 'prompt-service')).toBeUndefined();
-    expect(ranDrills(world)).toEqual([]);
-  });
+  ])(
+    'production’s hosts (%s): /drill run and its dry run are refused with what was found; nothing is written',
+    async (locale, refusal) => {
+      world = await stagingWorld(undefined, { edit: productionHosts, locale });
+      await world.command(LEAD, COMMAND.drill, 'run high-error-rate');
+      expect(lastResponse(world)).toBe(refusal);
+      await world.command(LEAD, COMMAND.drill, 'run high-error-rate --dry-run');
+      expect(lastResponse(world)).toBe(refusal);
+      expect(world.kube!.writes()).toEqual([]);
+      expect(faultOf(world, 'prompt-service-staging')).toBeUndefined();
+      expect(faultOf(world, 'prompt-service')).toBeUndefined();
+      expect(ranDrills(world)).toEqual([]);
+    },
+  );
 
   it('its own host, but production’s destinations: refused, nothing written', async () => {
     world = await stagingWorld(undefined, { edit: productionDestinations });
     await world.command(LEAD, COMMAND.drill, 'run partial-outage');
     expect(lastResponse(world)).toBe(
-      `🛑 The drill on *prompt-service-staging* is refused and nothing was changed: ${VS_} spec.http[0] sends traffic to prompt-service-mesh, which belongs to prompt-service (named after it; drill: denied).`,
+      `🛑 The drill on *prompt-service-staging* is refused and nothing was changed: ${VS_} spec.http[0] sends traffic ` +
+        `to prompt-service-mesh, which belongs to prompt-service (named after it; drill: denied).`,
     );
     expect(world.kube!.writes()).toEqual([]);
     expect(ranDrills(world)).toEqual([]);
@@ -177,11 +231,15 @@ describe('the drill service’s own VirtualService routing production’s traffi
   it.each<['en' | 'ja', string]>([
     [
       'en',
-      `🛑 The drill on *prompt-service-staging* is refused and nothing was changed: ${VS_} is labelled app.kubernetes.io/part-of=prompt-service, so it belongs to ${DENIED}; the drill faults only prompt-service-staging's own VirtualService.`,
+      `🛑 The drill on *prompt-service-staging* is refused and nothing was changed: ${VS_} is labelled ` +
+        `app.kubernetes.io/part-of=prompt-service, so it belongs to ${DENIED}; the drill faults only ` +
+        `prompt-service-staging's own VirtualService.`,
     ],
     [
       'ja',
-      `🛑 *prompt-service-staging* の訓練は拒否されました。何も変更していません: ${VS_} にはラベル app.kubernetes.io/part-of=prompt-service があり、サービス prompt-service（istio ルーターの VirtualService・サービス名、drill: denied のため訓練不可）のものです。訓練で障害を入れるのは prompt-service-staging 自身の VirtualService だけです。`,
+      `🛑 *prompt-service-staging* の訓練は拒否されました。何も変更していません: ${VS_} にはラベル app.kubernetes.io/part-of=prompt-service があり、` +
+        `サービス prompt-service（istio ルーターの VirtualService・サービス名、drill: denied のため訓練不可）のものです。訓練で障害を入れるのは ` +
+        `prompt-service-staging 自身の VirtualService だけです。`,
     ],
   ])('labelled app.kubernetes.io/part-of=prompt-service (%s): refused, nothing written', async (locale, refusal) => {
     world = await stagingWorld({ 'app.kubernetes.io/part-of': 'prompt-service' }, { locale });
@@ -191,13 +249,16 @@ describe('the drill service’s own VirtualService routing production’s traffi
     expect(ranDrills(world)).toEqual([]);
   });
 
-  it('routing only its own Services (every host form, the mesh gateway): the drill injects into its route alone', async () => {
-    world = await stagingWorld({ 'app.kubernetes.io/part-of': 'prompts-platform' }, {
-      edit: (vs) => {
-        vs.spec.hosts = ['prompt-service-staging', 'prompt-service-staging.prompts.svc.cluster.local'];
-        vs.spec.gateways = ['mesh'];
+  it('routing only its Services (every host form, mesh gateway): the drill injects into its route only', async () => {
+    world = await stagingWorld(
+      { 'app.kubernetes.io/part-of': 'prompts-platform' },
+      {
+        edit: (vs) => {
+          vs.spec.hosts = ['prompt-service-staging', 'prompt-service-staging.prompts.svc.cluster.local'];
+          vs.spec.gateways = ['mesh'];
+        },
       },
-    });
+    );
     await world.command(LEAD, COMMAND.drill, 'run high-error-rate');
     expect(lastResponse(world)).toContain('🧪 Drill');
     expect(lastResponse(world)).not.toContain('refused');

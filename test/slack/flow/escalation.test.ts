@@ -12,10 +12,13 @@ afterEach(async () => world?.stop());
 
 /** Direct messages sent, as [user, text], in order. */
 function dms(w: World): Array<[string, string]> {
-  return w.slack
-    .callsTo('chat.postMessage')
-    .filter((c) => String(c.args.channel).startsWith('D0'))
-    .map((c) => [String(c.args.channel).replace(/^D0/, ''), String(c.args.text)]); // the stand-in's DM channel is D0 + the user id
+  return (
+    w.slack
+      .callsTo('chat.postMessage')
+      .filter((c) => String(c.args.channel).startsWith('D0'))
+      // the stand-in's DM channel is D0 + the user id
+      .map((c) => [String(c.args.channel).replace(/^D0/, ''), String(c.args.text)])
+  );
 }
 const mentions = (w: World, ts: string) =>
   w.slack
@@ -37,7 +40,11 @@ describe('escalation through Slack', () => {
     expect(dms(world).map(([u]) => u)).toEqual(['U0SENIOR1', 'U0SENIOR2', 'U0MANAGER']);
     expect(dms(world)[0]?.[1]).toContain(incident.id);
     expect(dms(world)[0]?.[1]).toContain('https://rewind-test.slack.com/archives/C0INCIDENT/p');
-    expect(world.slack.callsTo('conversations.open').map((c) => c.args.users)).toEqual(['U0SENIOR1', 'U0SENIOR2', 'U0MANAGER']);
+    expect(world.slack.callsTo('conversations.open').map((c) => c.args.users)).toEqual([
+      'U0SENIOR1',
+      'U0SENIOR2',
+      'U0MANAGER',
+    ]);
     expect(textOf(world.slack.callsTo('chat.update').at(-1))).toContain('Manager');
   });
 
@@ -73,7 +80,10 @@ describe('MTTA and MTTR', () => {
     await world.runUntil(() => world.clock.now() >= T0 + 12 * MIN, { stepMs: 30_000 });
     world.rewind.services.incidents.resolve(incident.id, { kind: 'user', id: 'U0ALICE' });
     // A drill incident resolved in a minute must not pull the real means down.
-    const { incident: drill } = world.rewind.services.incidents.open({ service: 'prompt-service-staging', version: 'v2.0.0', severity: 'warning', title: 'drill', drill: true }, { kind: 'bot', id: 'rewind' });
+    const { incident: drill } = world.rewind.services.incidents.open(
+      { service: 'prompt-service-staging', version: 'v2.0.0', severity: 'warning', title: 'drill', drill: true },
+      { kind: 'bot', id: 'rewind' },
+    );
     await world.runUntil(() => world.clock.now() >= T0 + 13 * MIN, { stepMs: 30_000 });
     world.rewind.services.incidents.acknowledge(drill.id, { kind: 'user', id: 'U0ALICE' });
     world.rewind.services.incidents.resolve(drill.id, { kind: 'user', id: 'U0ALICE' });

@@ -5,22 +5,30 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION, BLOCK, VIEW } from '../../../src/adapters/slack/ids.ts';
-import { LEAD, startWorld, textOf, type World } from '../../support/world.ts';
+import { LEAD, startWorld, textOf, type ConfigDoc, type World } from '../../support/world.ts';
 
 let world: World;
 /** The shipped routing of prompt-service: a Service selector (blue-green). */
-const blueGreen = (c: Record<string, any>) => (c.services['prompt-service'].router = { kind: 'service-selector', service: 'prompt-service' });
+const blueGreen = (c: ConfigDoc) =>
+  (c.services['prompt-service'].router = { kind: 'service-selector', service: 'prompt-service' });
 afterEach(async () => world?.stop());
 
 async function clickAndConfirm(w: World, action: 'immediate' | 'gradual') {
   const incident = await w.openIncident();
-  await w.act({ user: LEAD, actionId: ACTION[action], value: incident.id, blockId: BLOCK.decisions, messageTs: incident.slackTs ?? '' });
+  await w.act({
+    user: LEAD,
+    actionId: ACTION[action],
+    value: incident.id,
+    blockId: BLOCK.decisions,
+    messageTs: incident.slackTs ?? '',
+  });
   const metadata = (w.slack.callsTo('views.open')[0]?.args.view as { private_metadata: string }).private_metadata;
   await w.submit(LEAD, VIEW.confirmRollback, metadata);
   return incident;
 }
 
-const rollbackDone = (w: World) => () => ['succeeded', 'failed', 'aborted'].includes(w.rewind.store.rollbacks.history()[0]?.status ?? '');
+const rollbackDone = (w: World) => () =>
+  ['succeeded', 'failed', 'aborted'].includes(w.rewind.store.rollbacks.history()[0]?.status ?? '');
 
 describe('immediate rollback on Kubernetes, driven from Slack', () => {
   it('patches the Service selector once, reads it back, checks the endpoints and reports the four steps', async () => {
@@ -30,13 +38,27 @@ describe('immediate rollback on Kubernetes, driven from Slack', () => {
 
     const kube = world.kube!;
     expect(kube.writes().map((r) => [r.method, r.path, r.contentType, r.body])).toEqual([
-      ['PATCH', '/api/v1/namespaces/prompts/services/prompt-service', 'application/strategic-merge-patch+json', { spec: { selector: { version: 'v1.5.0' } } }],
+      [
+        'PATCH',
+        '/api/v1/namespaces/prompts/services/prompt-service',
+        'application/strategic-merge-patch+json',
+        { spec: { selector: { version: 'v1.5.0' } } },
+      ],
     ]);
     const calls = kube.calls();
     const patchAt = calls.findIndex((c) => c.startsWith('PATCH'));
-    expect(calls.slice(patchAt + 1).some((c) => c.startsWith('GET /api/v1/namespaces/prompts/services/prompt-service'))).toBe(true); // read back
-    expect(calls.slice(patchAt + 1).some((c) => c.startsWith('GET /apis/discovery.k8s.io/v1/namespaces/prompts/endpointslices'))).toBe(true);
-    expect((kube.mustGet('Service', 'prompts', 'prompt-service') as { spec: { selector: Record<string, string> } }).spec.selector.version).toBe('v1.5.0');
+    expect(
+      calls.slice(patchAt + 1).some((c) => c.startsWith('GET /api/v1/namespaces/prompts/services/prompt-service')),
+    ).toBe(true); // read back
+    expect(
+      calls
+        .slice(patchAt + 1)
+        .some((c) => c.startsWith('GET /apis/discovery.k8s.io/v1/namespaces/prompts/endpointslices')),
+    ).toBe(true);
+    expect(
+      (kube.mustGet('Service', 'prompts', 'prompt-service') as { spec: { selector: Record<string, string> } }).spec
+        .selector.version,
+    ).toBe('v1.5.0');
 
     const [rollback] = world.rewind.store.rollbacks.history();
     expect(rollback?.status).toBe('succeeded');
@@ -46,8 +68,12 @@ describe('immediate rollback on Kubernetes, driven from Slack', () => {
       ['verify', 'succeeded'], // the simulated metrics of v1.5.0 are healthy
       ['post-actions', 'succeeded'],
     ]);
-    const thread = world.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === incident.slackTs).map(textOf);
-    for (const step of ['Step 1/4', 'Step 2/4', 'Step 3/4', 'Step 4/4']) expect(thread.some((t) => t.includes(step))).toBe(true);
+    const thread = world.slack
+      .callsTo('chat.postMessage')
+      .filter((c) => c.args.thread_ts === incident.slackTs)
+      .map(textOf);
+    for (const step of ['Step 1/4', 'Step 2/4', 'Step 3/4', 'Step 4/4'])
+      expect(thread.some((t) => t.includes(step))).toBe(true);
     expect(thread.some((t) => t.includes('ready endpoints') && t.includes('v1.5.0'))).toBe(true);
     expect(thread.some((t) => t.includes('verdict') && t.includes('recovered'))).toBe(true);
     expect(world.rewind.store.incidents.get(incident.id)?.status).toBe('resolved');
@@ -65,10 +91,16 @@ describe('immediate rollback on Kubernetes, driven from Slack', () => {
 describe('gradual rollback on Kubernetes, driven from Slack', () => {
   const vsPath = '/apis/networking.istio.io/v1/namespaces/prompts/virtualservices/prompt-service';
   const weights = (w: World) =>
-    w.kube!
-      .writes()
+    w
+      .kube!.writes()
       .filter((r) => r.path === vsPath && r.method === 'PUT' && r.status === 200)
-      .map((r) => (r.body as { spec: { http: { route: { destination: { subset: string }; weight: number }[] }[] } }).spec.http[0]?.route.map((d) => `${d.destination.subset}=${d.weight}`).join(' '));
+      .map((r) =>
+        (
+          r.body as { spec: { http: { route: { destination: { subset: string }; weight: number }[] }[] } }
+        ).spec.http[0]?.route
+          .map((d) => `${d.destination.subset}=${d.weight}`)
+          .join(' '),
+      );
 
   it('a restart in the middle of phase 2 continues from phase 2 and no patch is sent twice', async () => {
     world = await startWorld({ kube: { split: { 'v2.0.0': 50, 'v1.5.0': 50, 'v1.0.0': 0 } } });
@@ -78,35 +110,60 @@ describe('gradual rollback on Kubernetes, driven from Slack', () => {
     await world.runUntil(() => false, { maxMs: 5 * 60_000 }).catch(() => undefined);
     await world.restart();
     await world.runUntil(() => weights(world).length === 3, { maxMs: 20 * 60_000 });
-    expect(weights(world)).toEqual(['v2-0-0=25 v1-5-0=75 v1-0-0=0', 'v2-0-0=5 v1-5-0=95 v1-0-0=0', 'v2-0-0=0 v1-5-0=100 v1-0-0=0']);
+    expect(weights(world)).toEqual([
+      'v2-0-0=25 v1-5-0=75 v1-0-0=0',
+      'v2-0-0=5 v1-5-0=95 v1-0-0=0',
+      'v2-0-0=0 v1-5-0=100 v1-0-0=0',
+    ]);
     await world.runUntil(rollbackDone(world), { maxMs: 10 * 60_000 });
     expect(world.rewind.store.rollbacks.history()[0]?.status).toBe('succeeded');
     expect(weights(world)).toHaveLength(3);
   });
 
-  it('a PATCH the API server applies but never answers is not sent again: the step reads it back and says the API was slow', async () => {
-    world = await startWorld({ kube: {}, config: blueGreen });
-    const servicePath = '/api/v1/namespaces/prompts/services/prompt-service';
-    world.kube!.applyThenHang({ method: 'PATCH', path: servicePath });
-    const incident = await clickAndConfirm(world, 'immediate');
-    await world.runUntil(rollbackDone(world), { maxMs: 10 * 60_000 });
-    const [rollback] = world.rewind.store.rollbacks.history();
-    expect(rollback?.status).toBe('succeeded');
-    expect(world.kube!.writes().map((r) => [r.method, r.path, r.body])).toEqual([['PATCH', servicePath, { spec: { selector: { version: 'v1.5.0' } } }]]);
-    const thread = world.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === incident.slackTs).map(textOf);
-    expect(thread.some((t) => t.includes('Step 2/4') && t.includes('no answer within 15s, yet the change had landed: read back, not sent again'))).toBe(true);
-  });
+  it(
+    'a PATCH the API server applies but never answers is not sent again: the step reads it back and says the API was ' +
+      'slow',
+    async () => {
+      world = await startWorld({ kube: {}, config: blueGreen });
+      const servicePath = '/api/v1/namespaces/prompts/services/prompt-service';
+      world.kube!.applyThenHang({ method: 'PATCH', path: servicePath });
+      const incident = await clickAndConfirm(world, 'immediate');
+      await world.runUntil(rollbackDone(world), { maxMs: 10 * 60_000 });
+      const [rollback] = world.rewind.store.rollbacks.history();
+      expect(rollback?.status).toBe('succeeded');
+      expect(world.kube!.writes().map((r) => [r.method, r.path, r.body])).toEqual([
+        ['PATCH', servicePath, { spec: { selector: { version: 'v1.5.0' } } }],
+      ]);
+      const thread = world.slack
+        .callsTo('chat.postMessage')
+        .filter((c) => c.args.thread_ts === incident.slackTs)
+        .map(textOf);
+      expect(
+        thread.some(
+          (t) =>
+            t.includes('Step 2/4') &&
+            t.includes('no answer within 15s, yet the change had landed: read back, not sent again'),
+        ),
+      ).toBe(true);
+    },
+  );
 
   it('three 500s in a row end in a plain failure message in the thread and an escalation', async () => {
     world = await startWorld({ kube: { split: { 'v2.0.0': 50, 'v1.5.0': 50, 'v1.0.0': 0 } } });
-    world.kube!.failNext({ method: 'PUT', path: vsPath }, { status: 500, times: 3, message: 'etcdserver: leader changed' });
+    world.kube!.failNext(
+      { method: 'PUT', path: vsPath },
+      { status: 500, times: 3, message: 'etcdserver: leader changed' },
+    );
     const incident = await clickAndConfirm(world, 'gradual');
     await world.runUntil(rollbackDone(world), { maxMs: 5 * 60_000 });
     const [rollback] = world.rewind.store.rollbacks.history();
     expect(rollback?.status).toBe('failed');
     expect(rollback?.error).toContain('after 3 attempts');
     expect(rollback?.error).toContain('etcdserver: leader changed');
-    const thread = world.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === incident.slackTs).map(textOf);
+    const thread = world.slack
+      .callsTo('chat.postMessage')
+      .filter((c) => c.args.thread_ts === incident.slackTs)
+      .map(textOf);
     expect(thread.some((t) => t.includes('etcdserver: leader changed'))).toBe(true);
     // The failed step took its retries' pauses (1 s + 2 s), and says so.
     expect(thread.find((t) => t.includes('❌') && t.includes('Step'))).toMatch(/\((?:[3-9]|[1-9]\d+)s\)/);
@@ -115,16 +172,27 @@ describe('gradual rollback on Kubernetes, driven from Slack', () => {
     expect(weights(world)).toEqual([]);
   });
 
-  it('a gradual rollback of a blue-green service is refused up front, saying why (its head message offers no Gradual button; this click is forged or stale)', async () => {
-    world = await startWorld({ kube: {}, config: blueGreen });
-    const incident = await world.openIncident();
-    await world.act({ user: LEAD, actionId: ACTION.gradual, value: incident.id, blockId: BLOCK.decisions, messageTs: incident.slackTs ?? '' });
-    expect(world.slack.callsTo('views.open')).toEqual([]);
-    expect(String(world.slack.responses.at(-1)?.body.text)).toBe(
-      '🚫 *prompt-service* is blue-green (`service-selector`): traffic moves at once, so only an immediate rollback can run on it. A gradual rollback needs a router that splits traffic by weight. Nothing was started.',
-    );
-    expect(world.rewind.store.rollbacks.history()).toEqual([]);
-  });
+  it(
+    'a gradual rollback of a blue-green service is refused up front, saying why (its head message offers no Gradual ' +
+      'button; this click is forged or stale)',
+    async () => {
+      world = await startWorld({ kube: {}, config: blueGreen });
+      const incident = await world.openIncident();
+      await world.act({
+        user: LEAD,
+        actionId: ACTION.gradual,
+        value: incident.id,
+        blockId: BLOCK.decisions,
+        messageTs: incident.slackTs ?? '',
+      });
+      expect(world.slack.callsTo('views.open')).toEqual([]);
+      expect(String(world.slack.responses.at(-1)?.body.text)).toBe(
+        '🚫 *prompt-service* is blue-green (`service-selector`): traffic moves at once, so only an immediate rollback ' +
+          'can run on it. A gradual rollback needs a router that splits traffic by weight. Nothing was started.',
+      );
+      expect(world.rewind.store.rollbacks.history()).toEqual([]);
+    },
+  );
 });
 
 describe('dry run', () => {
@@ -133,8 +201,16 @@ describe('dry run', () => {
     const incident = await clickAndConfirm(world, 'immediate');
     await world.runUntil(rollbackDone(world), { maxMs: 10 * 60_000 });
     expect(world.kube!.writes()).toEqual([]);
-    expect((world.kube!.mustGet('Service', 'prompts', 'prompt-service') as { spec: { selector: Record<string, string> } }).spec.selector.version).toBe('v2.0.0');
-    const thread = world.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === incident.slackTs).map(textOf);
-    expect(thread.some((t) => t.includes('dry run, not sent') && t.includes('PATCH Service prompts/prompt-service'))).toBe(true);
+    expect(
+      (world.kube!.mustGet('Service', 'prompts', 'prompt-service') as { spec: { selector: Record<string, string> } })
+        .spec.selector.version,
+    ).toBe('v2.0.0');
+    const thread = world.slack
+      .callsTo('chat.postMessage')
+      .filter((c) => c.args.thread_ts === incident.slackTs)
+      .map(textOf);
+    expect(
+      thread.some((t) => t.includes('dry run, not sent') && t.includes('PATCH Service prompts/prompt-service')),
+    ).toBe(true);
   });
 });

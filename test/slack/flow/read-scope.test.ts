@@ -12,15 +12,24 @@ import { ALICE, BOB, LEAD, MALLORY, SECRET, startWorld, type World } from '../..
 
 const INCIDENTS_THERE = 'Incidents are discussed in <#C0INCIDENT>: run this command there.';
 const DRILLS_THERE = 'Drills are discussed in <#C0DRILLS>: run this command there.';
-const NOT_MEMBER = '🔒 In a direct message Rewind answers this only to members of <#C0INCIDENT>. Ask to be added there, then run the command again.';
+const NOT_MEMBER =
+  '🔒 In a direct message Rewind answers this only to members of <#C0INCIDENT>. Ask to be added there, then run the ' +
+  'command again.';
 const unchecked = (why: string) =>
-  `⚠️ Rewind could not check with Slack whether you are a member of <#C0INCIDENT> (${why}), so nothing is shown here. Run this command in <#C0INCIDENT>, or try again in a moment.`;
+  `⚠️ Rewind could not check with Slack whether you are a member of <#C0INCIDENT> (${why}), so nothing is shown ` +
+  `here. Run this command in <#C0INCIDENT>, or try again in a moment.`;
 
 /** The bot's DM with a user, as the stand-in's conversations.open names it. */
 const dmOf = (user: string) => `D0${user}`;
 
 /** What the person saw: the ack's text, else what the listener sent to the command's response_url. */
-async function commandIn(w: World, channel: string, user: string, command: string, text: string): Promise<{ via: 'ack' | 'response_url'; text: string; blocks: unknown }> {
+async function commandIn(
+  w: World,
+  channel: string,
+  user: string,
+  command: string,
+  text: string,
+): Promise<{ via: 'ack' | 'response_url'; text: string; blocks: unknown }> {
   const responseUrl = w.slack.responseUrl();
   const fields = { command, text, user_id: user, channel_id: channel, response_url: responseUrl };
   let ack: { text?: string; blocks?: unknown; response_type?: string };
@@ -38,13 +47,16 @@ async function commandIn(w: World, channel: string, user: string, command: strin
     expect(ack.response_type).toBe('ephemeral');
     return { via: 'ack', text: ack.text, blocks: ack.blocks };
   }
-  const posted = w.slack.responsesTo(responseUrl)[0] ?? (await w.slack.waitForResponse({ count: w.slack.responses.length + 1 }));
+  const posted =
+    w.slack.responsesTo(responseUrl)[0] ?? (await w.slack.waitForResponse({ count: w.slack.responses.length + 1 }));
   expect(posted.body.response_type).toBe('ephemeral');
   return { via: 'response_url', text: String(posted.body.text), blocks: posted.body.blocks };
 }
 
 function membersAre(w: World, members: string[]): void {
-  w.slack.handle('conversations.members', () => ({ body: { ok: true, members, response_metadata: { next_cursor: '' } } }));
+  w.slack.handle('conversations.members', () => ({
+    body: { ok: true, members, response_metadata: { next_cursor: '' } },
+  }));
 }
 
 /** An open incident, a rollback in its history and the next quarterly drill: something to leak. */
@@ -67,9 +79,19 @@ type Seeded = Awaited<ReturnType<typeof seeded>>;
 const READS = (s: Seeded): Array<{ command: string; text: string; full: string[]; there: string }> => [
   { command: COMMAND.incident, text: 'list', full: ['*Open incidents*', s.incident.id], there: INCIDENTS_THERE },
   { command: COMMAND.incident, text: 'timeline', full: [`*Timeline of ${s.incident.id}*`], there: INCIDENTS_THERE },
-  { command: COMMAND.incident, text: `timeline ${s.incident.id}`, full: [`*Timeline of ${s.incident.id}*`], there: INCIDENTS_THERE },
+  {
+    command: COMMAND.incident,
+    text: `timeline ${s.incident.id}`,
+    full: [`*Timeline of ${s.incident.id}*`],
+    there: INCIDENTS_THERE,
+  },
   { command: COMMAND.rollback, text: 'status', full: ['*prompt-service*', s.incident.id], there: INCIDENTS_THERE },
-  { command: COMMAND.rollback, text: 'history prompt-service', full: ['*Rollbacks of prompt-service*', 'v1.5.0'], there: INCIDENTS_THERE },
+  {
+    command: COMMAND.rollback,
+    text: 'history prompt-service',
+    full: ['*Rollbacks of prompt-service*', 'v1.5.0'],
+    there: INCIDENTS_THERE,
+  },
   { command: COMMAND.drill, text: 'history', full: [s.drill.id], there: DRILLS_THERE },
   { command: COMMAND.drill, text: `report ${s.drill.id}`, full: [s.drill.id], there: DRILLS_THERE },
   { command: COMMAND.drill, text: 'schedule', full: ['*Drill schedule*', s.drill.id], there: DRILLS_THERE },
@@ -82,25 +104,51 @@ describe('read commands over HTTP, per command and place', () => {
   });
   afterAll(async () => s?.w.stop());
 
-  const PLACES: Array<{ place: string; channel: (user: string) => string; user: string; answer: 'full' | 'there' | 'not_member'; via: 'ack' | 'response_url' }> = [
+  const PLACES: Array<{
+    place: string;
+    channel: (user: string) => string;
+    user: string;
+    answer: 'full' | 'there' | 'not_member';
+    via: 'ack' | 'response_url';
+  }> = [
     { place: 'the incident channel', channel: () => 'C0INCIDENT', user: MALLORY, answer: 'full', via: 'ack' },
     { place: 'the stakeholder channel', channel: () => 'C0STAKEHOLDERS', user: MALLORY, answer: 'full', via: 'ack' },
     { place: 'the drill channel', channel: () => 'C0DRILLS', user: MALLORY, answer: 'full', via: 'ack' },
     { place: 'another channel', channel: () => 'C0RANDOM', user: ALICE, answer: 'there', via: 'ack' },
     { place: 'a private channel of others', channel: () => 'G0ELSEWHERE', user: ALICE, answer: 'there', via: 'ack' },
-    { place: 'the bot DM of a member of the incident channel', channel: dmOf, user: ALICE, answer: 'full', via: 'response_url' },
-    { place: 'the bot DM of someone outside the incident channel', channel: dmOf, user: MALLORY, answer: 'not_member', via: 'response_url' },
-    { place: 'a DM between people, by a member', channel: () => 'D0PEOPLE', user: BOB, answer: 'there', via: 'response_url' },
+    {
+      place: 'the bot DM of a member of the incident channel',
+      channel: dmOf,
+      user: ALICE,
+      answer: 'full',
+      via: 'response_url',
+    },
+    {
+      place: 'the bot DM of someone outside the incident channel',
+      channel: dmOf,
+      user: MALLORY,
+      answer: 'not_member',
+      via: 'response_url',
+    },
+    {
+      place: 'a DM between people, by a member',
+      channel: () => 'D0PEOPLE',
+      user: BOB,
+      answer: 'there',
+      via: 'response_url',
+    },
   ];
 
   for (const p of PLACES) {
-    it(`in ${p.place}: ${p.answer === 'full' ? 'the full answer' : 'where to look, and nothing of the answer'}`, async () => {
+    const shown = p.answer === 'full' ? 'the full answer' : 'where to look, and nothing of the answer';
+    it(`in ${p.place}: ${shown}`, async () => {
       for (const read of READS(s)) {
         const seen = await commandIn(s.w, p.channel(p.user), p.user, read.command, read.text);
         const what = `${read.command} ${read.text}`;
         expect(seen.via, what).toBe(p.via);
         if (p.answer === 'full') {
-          for (const piece of read.full) expect(`${seen.text}${JSON.stringify(seen.blocks ?? '')}`, what).toContain(piece);
+          for (const piece of read.full)
+            expect(`${seen.text}${JSON.stringify(seen.blocks ?? '')}`, what).toContain(piece);
         } else {
           expect(seen.text, what).toBe(p.answer === 'there' ? read.there : NOT_MEMBER);
           expect(seen.blocks, what).toBeUndefined();
@@ -134,7 +182,13 @@ describe('read commands over HTTP, per command and place', () => {
   it('help and write commands keep their own rules', async () => {
     const { w } = s;
     expect((await commandIn(w, 'C0RANDOM', ALICE, COMMAND.incident, 'help')).text).toContain('timeline');
-    const complaint = await commandIn(w, 'C0RANDOM', MALLORY, COMMAND.rollback, 'complaint prompt-service answers are slow');
+    const complaint = await commandIn(
+      w,
+      'C0RANDOM',
+      MALLORY,
+      COMMAND.rollback,
+      'complaint prompt-service answers are slow',
+    );
     expect(complaint.text).toContain('Complaint about *prompt-service* recorded');
     expect(w.rewind.store.complaints.count('prompt-service', 0, Number.MAX_SAFE_INTEGER)).toBe(1);
   });
@@ -156,10 +210,14 @@ describe('when Slack cannot say who is in the incident channel', () => {
       expect(seen.text, read.text).toBe(unchecked('Slack: missing_scope'));
     }
     w.slack.handle('conversations.members', () => ({ status: 500, body: { ok: false, error: 'internal_error' } }));
-    expect((await commandIn(w, dmOf(ALICE), ALICE, COMMAND.incident, 'list')).text).toBe(unchecked('Slack answered HTTP 500'));
+    expect((await commandIn(w, dmOf(ALICE), ALICE, COMMAND.incident, 'list')).text).toBe(
+      unchecked('Slack answered HTTP 500'),
+    );
     await w.clock.advance(61_000); // the DM's id is kept for a minute too
     w.slack.handle('conversations.open', () => ({ body: { ok: false, error: 'ratelimited_no_retry' } }));
-    expect((await commandIn(w, dmOf(ALICE), ALICE, COMMAND.incident, 'list')).text).toBe(unchecked('Slack: ratelimited_no_retry'));
+    expect((await commandIn(w, dmOf(ALICE), ALICE, COMMAND.incident, 'list')).text).toBe(
+      unchecked('Slack: ratelimited_no_retry'),
+    );
     // A failure is not remembered: once Slack answers, the member gets the answer at once.
     w.slack.handle('conversations.open', (args) => ({ body: { ok: true, channel: { id: dmOf(String(args.users)) } } }));
     membersAre(w, [ALICE]);
@@ -179,11 +237,19 @@ describe('when Slack cannot say who is in the incident channel', () => {
       return { body: { ok: true, members: page.members, response_metadata: { next_cursor: page.next } } };
     });
     expect((await commandIn(w, dmOf(BOB), BOB, COMMAND.incident, 'list')).text).toContain(s.incident.id);
-    expect(w.slack.callsTo('conversations.members').map((c) => [c.args.limit, c.args.cursor ?? null])).toEqual([['1000', null], ['1000', 'p2'], ['1000', 'p3']]);
+    expect(w.slack.callsTo('conversations.members').map((c) => [c.args.limit, c.args.cursor ?? null])).toEqual([
+      ['1000', null],
+      ['1000', 'p2'],
+      ['1000', 'p3'],
+    ]);
     // Ten pages of a thousand and still more: not a member as far as it read, so not answered.
     await w.clock.advance(61_000);
-    w.slack.handle('conversations.members', () => ({ body: { ok: true, members: ['U0SOMEONE'], response_metadata: { next_cursor: 'more' } } }));
-    expect((await commandIn(w, dmOf(ALICE), ALICE, COMMAND.incident, 'list')).text).toBe(unchecked('the channel has too many members to check'));
+    w.slack.handle('conversations.members', () => ({
+      body: { ok: true, members: ['U0SOMEONE'], response_metadata: { next_cursor: 'more' } },
+    }));
+    expect((await commandIn(w, dmOf(ALICE), ALICE, COMMAND.incident, 'list')).text).toBe(
+      unchecked('the channel has too many members to check'),
+    );
   });
 });
 
@@ -197,9 +263,19 @@ describe('over Socket Mode, and in Japanese', () => {
   it('Socket Mode: the same places, the same answers', async () => {
     const s = await seeded({ socketMode: true });
     w = s.w;
-    expect((await commandIn(w, 'C0STAKEHOLDERS', MALLORY, COMMAND.incident, 'timeline')).text).toContain(`*Timeline of ${s.incident.id}*`);
-    expect(await commandIn(w, 'C0RANDOM', ALICE, COMMAND.rollback, 'status')).toEqual({ via: 'ack', text: INCIDENTS_THERE, blocks: undefined });
-    expect(await commandIn(w, 'C0RANDOM', ALICE, COMMAND.drill, `report ${s.drill.id}`)).toEqual({ via: 'ack', text: DRILLS_THERE, blocks: undefined });
+    expect((await commandIn(w, 'C0STAKEHOLDERS', MALLORY, COMMAND.incident, 'timeline')).text).toContain(
+      `*Timeline of ${s.incident.id}*`,
+    );
+    expect(await commandIn(w, 'C0RANDOM', ALICE, COMMAND.rollback, 'status')).toEqual({
+      via: 'ack',
+      text: INCIDENTS_THERE,
+      blocks: undefined,
+    });
+    expect(await commandIn(w, 'C0RANDOM', ALICE, COMMAND.drill, `report ${s.drill.id}`)).toEqual({
+      via: 'ack',
+      text: DRILLS_THERE,
+      blocks: undefined,
+    });
     const dm = await commandIn(w, dmOf(ALICE), ALICE, COMMAND.rollback, 'history');
     expect(dm.via).toBe('response_url');
     expect(dm.text).toContain('*Recent rollbacks*');
@@ -209,11 +285,19 @@ describe('over Socket Mode, and in Japanese', () => {
   it('ja: where to look, and why a DM is not answered', async () => {
     const s = await seeded({ config: (c) => (c.locale = 'ja') });
     w = s.w;
-    expect((await commandIn(w, 'C0RANDOM', ALICE, COMMAND.incident, 'list')).text).toBe('インシデントは <#C0INCIDENT> で扱っています。このコマンドはそちらで実行してください。');
-    expect((await commandIn(w, 'C0RANDOM', ALICE, COMMAND.drill, 'history')).text).toBe('ロールバック訓練は <#C0DRILLS> で扱っています。このコマンドはそちらで実行してください。');
-    expect((await commandIn(w, dmOf(MALLORY), MALLORY, COMMAND.incident, 'list')).text).toContain('ダイレクトメッセージでは <#C0INCIDENT> のメンバーにだけ');
+    expect((await commandIn(w, 'C0RANDOM', ALICE, COMMAND.incident, 'list')).text).toBe(
+      'インシデントは <#C0INCIDENT> で扱っています。このコマンドはそちらで実行してください。',
+    );
+    expect((await commandIn(w, 'C0RANDOM', ALICE, COMMAND.drill, 'history')).text).toBe(
+      'ロールバック訓練は <#C0DRILLS> で扱っています。このコマンドはそちらで実行してください。',
+    );
+    expect((await commandIn(w, dmOf(MALLORY), MALLORY, COMMAND.incident, 'list')).text).toContain(
+      'ダイレクトメッセージでは <#C0INCIDENT> のメンバーにだけ',
+    );
     w.slack.handle('conversations.members', () => ({ body: { ok: false, error: 'channel_not_found' } }));
     await w.clock.advance(61_000);
-    expect((await commandIn(w, dmOf(ALICE), ALICE, COMMAND.incident, 'list')).text).toContain('（Slack: channel_not_found）、ここには表示しません');
+    expect((await commandIn(w, dmOf(ALICE), ALICE, COMMAND.incident, 'list')).text).toContain(
+      '（Slack: channel_not_found）、ここには表示しません',
+    );
   });
 });

@@ -6,7 +6,13 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION, COMMAND } from '../../../src/adapters/slack/ids.ts';
-import { blockActionsPayload, interactionBody, nowSeconds, postSigned, slashCommandBody } from '../../support/slack-signing.ts';
+import {
+  blockActionsPayload,
+  interactionBody,
+  nowSeconds,
+  postSigned,
+  slashCommandBody,
+} from '../../support/slack-signing.ts';
 import { changedTables, dbState } from '../../support/fuzz/db-state.ts';
 import { LEAD, SECRET, startWorld, type World } from '../../support/world.ts';
 
@@ -17,7 +23,13 @@ afterEach(async () => world?.stop());
 /** `/incident ack` (a write) for the incident, signed with the given timestamp. */
 async function ackAt(w: World, incidentId: string, timestamp: number) {
   const responseUrl = w.slack.responseUrl();
-  const body = slashCommandBody({ command: COMMAND.incident, text: `ack ${incidentId}`, user_id: LEAD, channel_id: 'C0INCIDENT', response_url: responseUrl });
+  const body = slashCommandBody({
+    command: COMMAND.incident,
+    text: `ack ${incidentId}`,
+    user_id: LEAD,
+    channel_id: 'C0INCIDENT',
+    response_url: responseUrl,
+  });
   const res = await postSigned(w.url, body, { secret: SECRET, timestamp });
   const text = await res.text();
   await w.settle();
@@ -35,14 +47,29 @@ describe('the timestamp of a signed request', () => {
       const refused = await ackAt(world, incident.id, nowSeconds() + skew);
       expect(refused, `skew ${skew} s`).toEqual({ status: 401, text: '' });
     }
-    const click = interactionBody(blockActionsPayload({ user: LEAD, actionId: ACTION.fix, value: incident.id, channel: 'C0INCIDENT', messageTs: incident.slackTs ?? '' }));
-    expect((await postSigned(world.url, click, { secret: SECRET, timestamp: nowSeconds() + 10 * MIN })).status).toBe(401);
+    const click = interactionBody(
+      blockActionsPayload({
+        user: LEAD,
+        actionId: ACTION.fix,
+        value: incident.id,
+        channel: 'C0INCIDENT',
+        messageTs: incident.slackTs ?? '',
+      }),
+    );
+    expect((await postSigned(world.url, click, { secret: SECRET, timestamp: nowSeconds() + 10 * MIN })).status).toBe(
+      401,
+    );
     await world.settle();
 
     const now = world.rewind.store.incidents.get(incident.id);
     expect([now?.status, now?.acknowledgedBy]).toEqual(['awaiting_decision', null]);
     // Sorted: the head message and the stakeholder notice (a warning incident) go out side by side.
-    expect(world.rewind.services.queries.timeline(incident.id).map((e) => e.kind).sort()).toEqual(['detected', 'posted', 'stakeholder_notice', 'status']);
+    expect(
+      world.rewind.services.queries
+        .timeline(incident.id)
+        .map((e) => e.kind)
+        .sort(),
+    ).toEqual(['detected', 'posted', 'stakeholder_notice', 'status']);
     expect(world.slack.calls.slice(calls)).toEqual([]);
     expect(world.slack.responses).toEqual([]);
     // Every table as it was, the record of deliveries seen too: a refused request is not a delivery.
@@ -54,7 +81,10 @@ describe('the timestamp of a signed request', () => {
     const incident = await world.openIncident();
     const accepted = await ackAt(world, incident.id, nowSeconds() + 4 * MIN);
     expect(accepted.status).toBe(200);
-    expect(JSON.parse(accepted.text)).toEqual({ response_type: 'ephemeral', text: `✋ You acknowledged ${incident.id}.` });
+    expect(JSON.parse(accepted.text)).toEqual({
+      response_type: 'ephemeral',
+      text: `✋ You acknowledged ${incident.id}.`,
+    });
     expect(world.rewind.store.incidents.get(incident.id)?.acknowledgedBy).toBe(LEAD);
   });
 });

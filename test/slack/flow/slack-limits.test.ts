@@ -41,7 +41,7 @@ function webhook() {
 }
 
 describe("every text Rewind sends fits Slack's limits", () => {
-  it('a 200 KB summary and a 10,000-character service name: every recorded Slack call is within the limits', async () => {
+  it('a 200 KB summary and a 10,000-character service name: every recorded Slack call is within limits', async () => {
     world = await startWorld({ kube: {} });
     expect(HUGE_SUMMARY).toHaveLength(200_000);
     expect(LONG_SERVICE).toHaveLength(10_000);
@@ -52,8 +52,13 @@ describe("every text Rewind sends fits Slack's limits", () => {
 
     const [incident] = world.rewind.store.incidents.listOpen();
     expect(incident?.title).toBe(HUGE_SUMMARY);
-    const stakeholders = () => world.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === world.rewind.config.slack.stakeholderChannel);
-    const done = () => ['succeeded', 'failed', 'aborted'].includes(world.rewind.store.rollbacks.history()[0]?.status ?? '') && stakeholders().length > 0;
+    const stakeholders = () =>
+      world.slack
+        .callsTo('chat.postMessage')
+        .filter((c) => c.args.channel === world.rewind.config.slack.stakeholderChannel);
+    const done = () =>
+      ['succeeded', 'failed', 'aborted'].includes(world.rewind.store.rollbacks.history()[0]?.status ?? '') &&
+      stakeholders().length > 0;
     await world.runUntil(done, { maxMs: 20 * MIN });
     // Past both escalation levels, in case the incident is still open.
     await world.runUntil(() => world.clock.now() >= T0 + 35 * MIN, { stepMs: 30_000 });
@@ -64,8 +69,15 @@ describe("every text Rewind sends fits Slack's limits", () => {
     // Each surface was reached, and the outside text in it was clipped rather than refused.
     const posts = world.slack.callsTo('chat.postMessage');
     const unknown = posts.find((c) => String(c.args.text).includes('names the service *ghost-'));
-    expect(String(unknown?.args.text)).toMatch(/names the service \*ghost-(&lt;|&amp;|&gt;)+…\*, which is not configured in Rewind: "&lt;!channel&gt; error rate/);
-    const head = posts.find((c) => c.args.ts === undefined && c.args.blocks !== undefined && c.args.channel === world.rewind.config.slack.incidentChannel);
+    expect(String(unknown?.args.text)).toMatch(
+      /names the service \*ghost-(&lt;|&amp;|&gt;)+…\*, which is not configured in Rewind: "&lt;!channel&gt; error rate/,
+    );
+    const head = posts.find(
+      (c) =>
+        c.args.ts === undefined &&
+        c.args.blocks !== undefined &&
+        c.args.channel === world.rewind.config.slack.incidentChannel,
+    );
     expect(JSON.stringify(head?.args.blocks)).toContain('…');
     const headTs = world.rewind.store.incidents.get(incident?.id ?? '')?.slackTs;
     expect(headTs).toBeTruthy();
@@ -75,9 +87,16 @@ describe("every text Rewind sends fits Slack's limits", () => {
     expect(String(stakeholders()[0]?.args.text)).not.toContain('&lt;!channel&gt;');
     expect(world.slack.callsTo('views.publish')).toHaveLength(1);
 
-    const answers = [list, timeline].map((r, i) => ({ method: `/incident answer ${i}`, args: r.body as Record<string, unknown> }));
+    const answers = [list, timeline].map((r, i) => ({
+      method: `/incident answer ${i}`,
+      args: r.body as Record<string, unknown>,
+    }));
     expect(answers.map((a) => typeof a.args.text)).toEqual(['string', 'string']);
-    const calls = [...world.slack.calls, ...world.slack.responses.map((r) => ({ method: `response ${r.id}`, args: r.body })), ...answers];
+    const calls = [
+      ...world.slack.calls,
+      ...world.slack.responses.map((r) => ({ method: `response ${r.id}`, args: r.body })),
+      ...answers,
+    ];
     expect(allSlackLimitViolations(calls)).toEqual([]);
     // Nothing anywhere carries the summary whole: every copy was cut.
     const longest = Math.max(...calls.map((c) => JSON.stringify(c.args).length));
@@ -86,26 +105,40 @@ describe("every text Rewind sends fits Slack's limits", () => {
 });
 
 describe('drill messages', () => {
-  it("a drill whose fault the cluster refuses with a 200 KB answer: the drill channel's messages are within the limits", async () => {
-    world = await startWorld({
-      kube: {},
-      config: (c) => {
-        c.services['prompt-service'].drill = 'allowed';
-        c.drills.service = 'prompt-service';
-        c.drills.injector = { kind: 'istio-fault', virtualService: 'prompt-service' };
-        c.triggers.autoRollback = 'off';
-      },
-    });
-    const VS = '/apis/networking.istio.io/v1/namespaces/prompts/virtualservices/prompt-service';
-    world.kube!.failNext({ method: 'PUT', path: VS }, { status: 422, times: 1, message: HUGE_SUMMARY });
-    await world.command(LEAD, '/drill', 'run high-error-rate');
-    await world.runUntil(() => false, { stepMs: 30_000, maxMs: 5 * MIN }).catch(() => undefined);
-    const [drill] = world.rewind.store.drills.list({ status: 'failed', limit: 1 });
-    expect(drill?.ending?.kind === 'apply_failed' && drill.ending.message.length).toBeGreaterThan(200_000); // kept whole in the database
-    const drillPosts = world.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === world.rewind.config.slack.drillChannel);
-    const ended = drillPosts.find((c) => String(c.args.text).includes(drill?.id ?? '?') && String(c.args.text).includes('&lt;!channel&gt;'));
-    expect(String(ended?.args.text)).toContain('…');
-    expect(String(world.slack.responses.at(-1)?.body.text)).toContain('…');
-    expect(allSlackLimitViolations([...world.slack.calls, ...world.slack.responses.map((r) => ({ method: `response ${r.id}`, args: r.body }))])).toEqual([]);
-  });
+  it(
+    "a drill whose fault the cluster refuses with a 200 KB answer: the drill channel's messages are within the " +
+      'limits',
+    async () => {
+      world = await startWorld({
+        kube: {},
+        config: (c) => {
+          c.services['prompt-service'].drill = 'allowed';
+          c.drills.service = 'prompt-service';
+          c.drills.injector = { kind: 'istio-fault', virtualService: 'prompt-service' };
+          c.triggers.autoRollback = 'off';
+        },
+      });
+      const VS = '/apis/networking.istio.io/v1/namespaces/prompts/virtualservices/prompt-service';
+      world.kube!.failNext({ method: 'PUT', path: VS }, { status: 422, times: 1, message: HUGE_SUMMARY });
+      await world.command(LEAD, '/drill', 'run high-error-rate');
+      await world.runUntil(() => false, { stepMs: 30_000, maxMs: 5 * MIN }).catch(() => undefined);
+      const [drill] = world.rewind.store.drills.list({ status: 'failed', limit: 1 });
+      // kept whole in the database
+      expect(drill?.ending?.kind === 'apply_failed' && drill.ending.message.length).toBeGreaterThan(200_000);
+      const drillPosts = world.slack
+        .callsTo('chat.postMessage')
+        .filter((c) => c.args.channel === world.rewind.config.slack.drillChannel);
+      const ended = drillPosts.find(
+        (c) => String(c.args.text).includes(drill?.id ?? '?') && String(c.args.text).includes('&lt;!channel&gt;'),
+      );
+      expect(String(ended?.args.text)).toContain('…');
+      expect(String(world.slack.responses.at(-1)?.body.text)).toContain('…');
+      expect(
+        allSlackLimitViolations([
+          ...world.slack.calls,
+          ...world.slack.responses.map((r) => ({ method: `response ${r.id}`, args: r.body })),
+        ]),
+      ).toEqual([]);
+    },
+  );
 });

@@ -28,8 +28,20 @@ describe('Socket Mode', () => {
 
     const incident = await world.openIncident();
     const ts = incident.slackTs ?? '';
-    await world.act({ user: ALICE, actionId: ACTION.userImpact, selectedOption: { text: 'all', value: 'all' }, blockId: BLOCK.matrix, messageTs: ts });
-    await world.act({ user: LEAD, actionId: ACTION.immediate, value: incident.id, blockId: BLOCK.decisions, messageTs: ts });
+    await world.act({
+      user: ALICE,
+      actionId: ACTION.userImpact,
+      selectedOption: { text: 'all', value: 'all' },
+      blockId: BLOCK.matrix,
+      messageTs: ts,
+    });
+    await world.act({
+      user: LEAD,
+      actionId: ACTION.immediate,
+      value: incident.id,
+      blockId: BLOCK.decisions,
+      messageTs: ts,
+    });
     const open = await world.slack.waitForCall('views.open');
     const metadata = (open.args.view as { private_metadata: string }).private_metadata;
     await world.submit(LEAD, VIEW.confirmRollback, metadata);

@@ -7,12 +7,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { COMMAND, VIEW } from '../../../src/adapters/slack/ids.ts';
 import { rolledBackAndResolved } from '../../support/canary-flow.ts';
-import { LEAD, startWorld, textOf, type World } from '../../support/world.ts';
+import { LEAD, startWorld, textOf, type ConfigDoc, type World } from '../../support/world.ts';
 
 let world: World;
 afterEach(async () => world?.stop());
 
-const inLondon = (c: Record<string, any>) => {
+const inLondon = (c: ConfigDoc) => {
   c.drills.timezone = 'Europe/London';
 };
 /** Every Slack date token that carries a clock time (Slack would show it in each reader's zone). */
@@ -25,10 +25,15 @@ describe('times are in the configured zone and name it', () => {
   it('the head, the rollback notes, the post-mortem and the timeline', async () => {
     world = await startWorld({ config: inLondon, kube: {} });
     const incident = await rolledBackAndResolved(world);
-    const thread = world.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === incident.slackTs).map((c) => textOf(c));
+    const thread = world.slack
+      .callsTo('chat.postMessage')
+      .filter((c) => c.args.thread_ts === incident.slackTs)
+      .map((c) => textOf(c));
     const postActions = thread.find((t) => t.includes('post-mortem:'));
     expect(postActions).toMatch(/post-mortem: \d{4}-\d{2}-\d{2} \d{2}:\d{2} Europe\/London/);
-    expect(thread.find((t) => t.includes('Post-mortem'))).toMatch(/\d{4}-\d{2}-\d{2} \(\w{3}\) \d{2}:\d{2} Europe\/London/);
+    expect(thread.find((t) => t.includes('Post-mortem'))).toMatch(
+      /\d{4}-\d{2}-\d{2} \(\w{3}\) \d{2}:\d{2} Europe\/London/,
+    );
     const head = world.slack.callsTo('chat.update').at(-1);
     expect(textOf(head)).toMatch(/Europe\/London/);
     const answer = await world.command(LEAD, COMMAND.incident, `timeline ${incident.id}`);
@@ -53,7 +58,10 @@ describe('times are in the configured zone and name it', () => {
     await world.submit(LEAD, VIEW.confirmRollback, view.private_metadata);
     expect(textOf(world.slack.callsTo('chat.postEphemeral').at(-1))).toContain('2026-01-06 (Tue) 03:00 Europe/London');
     await world.settle();
-    const notes = world.slack.callsTo('chat.postMessage').map((c) => textOf(c)).filter((t) => t.includes('2026-01-06 (Tue) 03:00 Europe/London'));
+    const notes = world.slack
+      .callsTo('chat.postMessage')
+      .map((c) => textOf(c))
+      .filter((t) => t.includes('2026-01-06 (Tue) 03:00 Europe/London'));
     expect(notes.length).toBeGreaterThan(0);
     expect(clockTokens(world)).toEqual([]);
   });

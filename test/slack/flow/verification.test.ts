@@ -1,7 +1,7 @@
 /**
  * The verification step as the thread shows it, end to end: a critical alert makes Rewind roll
- * prompt-service back by itself on the Kubernetes stand-in, the simulated metrics of v1.5.0 are read across the verify window
- * (one reading fails), and the step's note draws each metric from the bad version's baseline down
+ * prompt-service back by itself on the Kubernetes stand-in, the simulated metrics of v1.5.0 are read across the verify
+ * window (one reading fails), and the step's note draws each metric from the bad version's baseline down
  * to the healthy readings, with the thresholds placed on that chart — in English and Japanese.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -19,7 +19,10 @@ function readings(w: World, metric: string): number {
   return verify?.detail.kind === 'verify' ? (verify.detail.series?.[metric] ?? []).length : 0;
 }
 
-/** Rolls back from v2.0.0 (error rate 4.5%) to v1.5.0, whose fourth reading cannot be taken; answers the verify note's section text. */
+/**
+ * Rolls back from v2.0.0 (error rate 4.5%) to v1.5.0, whose fourth reading cannot be taken; answers the verify note's
+ * section text.
+ */
 async function verifyNote(locale: 'en' | 'ja'): Promise<string> {
   world = await startWorld({
     kube: {},
@@ -34,7 +37,14 @@ async function verifyNote(locale: 'en' | 'ja'): Promise<string> {
   const alert = {
     version: '4',
     status: 'firing',
-    alerts: [{ status: 'firing', labels: { alertname: 'PromptErrorRate', service: 'prompt-service', version: 'v2.0.0', severity: 'critical' }, annotations: { summary: 'error rate 4.5%' }, startsAt: '2026-01-05T09:00:00Z' }],
+    alerts: [
+      {
+        status: 'firing',
+        labels: { alertname: 'PromptErrorRate', service: 'prompt-service', version: 'v2.0.0', severity: 'critical' },
+        annotations: { summary: 'error rate 4.5%' },
+        startsAt: '2026-01-05T09:00:00Z',
+      },
+    ],
   };
   expect((await world.postAlert('alertmanager', alert)).status).toBe(202);
   const [incident] = world.rewind.store.incidents.listOpen();
@@ -43,7 +53,10 @@ async function verifyNote(locale: 'en' | 'ja'): Promise<string> {
   simulated.set('prompt-service', 'v1.5.0', { error_rate: Number.NaN });
   await world.runUntil(() => readings(world, 'error_rate') === 4, { stepMs: 10_000, maxMs: 2 * MIN });
   simulated.clear('prompt-service', 'v1.5.0');
-  await world.runUntil(() => world.rewind.store.rollbacks.history()[0]?.status === 'succeeded', { stepMs: 10_000, maxMs: 10 * MIN });
+  await world.runUntil(() => world.rewind.store.rollbacks.history()[0]?.status === 'succeeded', {
+    stepMs: 10_000,
+    maxMs: 10 * MIN,
+  });
 
   const note = world.slack
     .callsTo('chat.postMessage')
@@ -58,10 +71,13 @@ describe('verification in the thread', () => {
   it('draws the drop from the baseline to the healthy readings and places each threshold (English)', async () => {
     const note = await verifyNote('en');
     expect(note.split('\n')).toContain(
-      '• error_rate: 4.5% → 0.4%  █▁▁▁·▁▁▁▁▁▁  thresholds: &gt; 10% above the chart, &gt; 5% above the chart, &gt; 2% at ▄ (· no reading)',
+      '• error_rate: 4.5% → 0.4%  █▁▁▁·▁▁▁▁▁▁  thresholds: &gt; 10% above the chart, &gt; 5% above the chart, &gt; ' +
+        '2% at ▄ (· no reading)',
     );
     // A metric that did not move is drawn flat, its thresholds off the chart.
-    expect(note.split('\n')).toContain('• p99_latency: 2500ms → 2500ms  ▁▁▁▁▁▁▁▁▁▁▁  thresholds: &gt; 10000ms above the chart');
+    expect(note.split('\n')).toContain(
+      '• p99_latency: 2500ms → 2500ms  ▁▁▁▁▁▁▁▁▁▁▁  thresholds: &gt; 10000ms above the chart',
+    );
     expect(note).toContain('• verdict: recovered');
   });
 

@@ -29,12 +29,25 @@ interface Manifest {
   };
 }
 
-const manifest = parse(readFileSync(fileURLToPath(new URL('../../../manifest.yml', import.meta.url)), 'utf8')) as Manifest;
+const manifest = parse(
+  readFileSync(fileURLToPath(new URL('../../../manifest.yml', import.meta.url)), 'utf8'),
+) as Manifest;
 const EVENTS_URL = 'https://rewind.example.com/slack/events';
 
 /** every subcommand each command answers. */
 const SUBCOMMANDS: Record<string, string[]> = {
-  [COMMAND.rollback]: ['immediate', 'gradual', 'planned', 'status', 'pause', 'resume', 'abort', 'history', 'complaint', 'help'],
+  [COMMAND.rollback]: [
+    'immediate',
+    'gradual',
+    'planned',
+    'status',
+    'pause',
+    'resume',
+    'abort',
+    'history',
+    'complaint',
+    'help',
+  ],
   [COMMAND.incident]: ['declare', 'list', 'ack', 'resolve', 'rca', 'timeline', 'help'],
   [COMMAND.drill]: ['run', 'schedule', 'history', 'report', 'help'],
 };
@@ -70,12 +83,24 @@ describe('manifest.yml', () => {
   });
 
   it('requests exactly the documented bot scopes and no user scopes', () => {
-    expect(manifest.oauth_config.scopes.bot).toEqual(['commands', 'chat:write', 'im:write', 'usergroups:read', 'files:write', 'channels:read', 'groups:read']);
+    expect(manifest.oauth_config.scopes.bot).toEqual([
+      'commands',
+      'chat:write',
+      'im:write',
+      'usergroups:read',
+      'files:write',
+      'channels:read',
+      'groups:read',
+    ]);
     expect(manifest.oauth_config.scopes.user).toBeUndefined();
   });
 
   it('runs in Socket Mode, single workspace, without token rotation', () => {
-    expect(manifest.settings).toMatchObject({ socket_mode_enabled: true, org_deploy_enabled: false, token_rotation_enabled: false });
+    expect(manifest.settings).toMatchObject({
+      socket_mode_enabled: true,
+      org_deploy_enabled: false,
+      token_rotation_enabled: false,
+    });
   });
 
   it('keeps display information within Slack limits', () => {

@@ -30,11 +30,23 @@ describe("the bot's biggest messages are ones Slack takes", () => {
   it('the head message of an incident with a 10,000-character title, in every state', () => {
     const worst = makeView({
       incident: makeIncident({ title: long(10_000), service: SERVICE, version: VERSION, drill: true }),
-      breaches: Array.from({ length: 40 }, (_, i) => ({ metric: 'p99_latency' as const, op: '>' as const, value: 10_000 + i, threshold: 10_000 })),
+      breaches: Array.from({ length: 40 }, (_, i) => ({
+        metric: 'p99_latency' as const,
+        op: '>' as const,
+        value: 10_000 + i,
+        threshold: 10_000,
+      })),
       assessment: FULL,
       recommendation: recommend(RUNBOOK_MATRIX, FULL),
       decision: { action: 'immediate', by: 'U0LEAD', at: START },
-      rollback: makeRollback({ service: SERVICE, fromVersion: VERSION, toVersion: VERSION, error: long(10_000), status: 'pending', approvals: { have: 1, need: 2, by: Array.from({ length: 200 }, (_, i) => `U${1000 + i}`) } }),
+      rollback: makeRollback({
+        service: SERVICE,
+        fromVersion: VERSION,
+        toVersion: VERSION,
+        error: long(10_000),
+        status: 'pending',
+        approvals: { have: 1, need: 2, by: Array.from({ length: 200 }, (_, i) => `U${1000 + i}`) },
+      }),
       escalation: { level: 9, label: long(5_000) },
     });
     const states = [
@@ -59,7 +71,13 @@ describe("the bot's biggest messages are ones Slack takes", () => {
       status: i % 3 === 0 ? 'resolved' : 'firing',
       name: long(5_000),
       summary: HUGE,
-      links: { runbook: link('runbook'), graph: link('graph'), dashboard: link('d'), panel: link('panel'), silence: link('silence') },
+      links: {
+        runbook: link('runbook'),
+        graph: link('graph'),
+        dashboard: link('d'),
+        panel: link('panel'),
+        silence: link('silence'),
+      },
     }));
     for (const locale of LOCALES) {
       const message = alertBatchMessage(alerts, locale, { firing: 6_500, resolved: 12 });
@@ -71,8 +89,20 @@ describe("the bot's biggest messages are ones Slack takes", () => {
   it('the timeline of an incident with 500 events', () => {
     const events: TimelineLine[] = Array.from({ length: 500 }, (_, i): TimelineLine =>
       i % 2
-        ? { at: START + i * M, kind: 'status', actor: { kind: 'user', id: 'U0LEAD' }, from: 'awaiting_decision', to: 'rolling_back', detail: { reason: { kind: 'recorded', text: long(3_000) } } }
-        : { at: START + i * M, kind: 'alert', actor: { kind: 'system', id: 'alertmanager' }, detail: { fingerprint: `f${i}`, severity: 'critical', summary: long(3_000), status: 'firing' } },
+        ? {
+            at: START + i * M,
+            kind: 'status',
+            actor: { kind: 'user', id: 'U0LEAD' },
+            from: 'awaiting_decision',
+            to: 'rolling_back',
+            detail: { reason: { kind: 'recorded', text: long(3_000) } },
+          }
+        : {
+            at: START + i * M,
+            kind: 'alert',
+            actor: { kind: 'system', id: 'alertmanager' },
+            detail: { fingerprint: `f${i}`, severity: 'critical', summary: long(3_000), status: 'firing' },
+          },
     );
     for (const locale of LOCALES) {
       const text = timelineText('INC-20260105-001', events, ZONE, locale);
@@ -83,12 +113,36 @@ describe("the bot's biggest messages are ones Slack takes", () => {
 
   it('an App Home with more incidents and rollbacks than it lists', () => {
     const openIncidents = Array.from({ length: HOME_LIST_MAX + 30 }, (_, i) => ({
-      incident: makeIncident({ id: `INC-20260105-${String(i).padStart(3, '0')}`, title: long(10_000), service: SERVICE, version: VERSION, drill: i % 2 === 0 }),
+      incident: makeIncident({
+        id: `INC-20260105-${String(i).padStart(3, '0')}`,
+        title: long(10_000),
+        service: SERVICE,
+        version: VERSION,
+        drill: i % 2 === 0,
+      }),
       permalink: `https://rewind-test.slack.com/archives/C0INCIDENT/p${1767603600000100 + i}`,
     }));
-    const rollbacks = Array.from({ length: HOME_LIST_MAX + 30 }, (_, i) => makeRollback({ id: `RB-${i}`, service: SERVICE, fromVersion: VERSION, toVersion: VERSION, status: 'pending', error: long(5_000) }));
+    const rollbacks = Array.from({ length: HOME_LIST_MAX + 30 }, (_, i) =>
+      makeRollback({
+        id: `RB-${i}`,
+        service: SERVICE,
+        fromVersion: VERSION,
+        toVersion: VERSION,
+        status: 'pending',
+        error: long(5_000),
+      }),
+    );
     for (const locale of LOCALES) {
-      const view = homeView({ now: START, openIncidents, rollbacks, nextDrill: { at: START + 86_400_000, scenario: long(2_000), service: SERVICE }, timezone: ZONE }, locale);
+      const view = homeView(
+        {
+          now: START,
+          openIncidents,
+          rollbacks,
+          nextDrill: { at: START + 86_400_000, scenario: long(2_000), service: SERVICE },
+          timezone: ZONE,
+        },
+        locale,
+      );
       expect(checkView(view)).toBeNull();
     }
   });

@@ -36,7 +36,10 @@ describe('a fault removal’s note', () => {
   it('is said in Japanese, every kind of it', () => {
     for (const note of Object.values(NOTES)) {
       const text = removeNoteText(note, 'ja');
-      expect(englishWords(text, ['prompt-service-staging', 'prompt-service', 'p99_latency']), `${note.kind}: ${text}`).toEqual([]);
+      expect(
+        englishWords(text, ['prompt-service-staging', 'prompt-service', 'p99_latency']),
+        `${note.kind}: ${text}`,
+      ).toEqual([]);
     }
     expect(removeNoteText(NOTES.fault_removed, 'ja')).toBe(`${TARGET} の \`${FIELD}\` から訓練の障害を取り除きました`);
   });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { escapeMrkdwn } from '../../../src/adapters/slack/blocks/format.ts';
-import { refusalText } from '../../../src/adapters/slack/blocks/notes.ts';
+import { refusalText } from '../../../src/adapters/slack/blocks/refusals.ts';
 import type { Refusal as ViewRefusal } from '../../../src/adapters/slack/blocks/view-models.ts';
 import type { RollbackStrategy } from '../../../src/domain/rollback-record.ts';
 import type { RollbackControl } from '../../../src/services/ports.ts';

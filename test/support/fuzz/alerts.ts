@@ -32,7 +32,16 @@ export interface AlertFuzzOptions {
   maxBodyBytes?: number;
 }
 
-const TIMES = ['2026-01-05T09:00:00Z', '2026-01-05T10:51:03.157076+02:00', '0001-01-01T00:00:00Z', '2026-13-01T00:00:00Z', '2026-01-05 09:00', 'March 5', '', '2026-02-29T00:00:00Z'];
+const TIMES = [
+  '2026-01-05T09:00:00Z',
+  '2026-01-05T10:51:03.157076+02:00',
+  '0001-01-01T00:00:00Z',
+  '2026-13-01T00:00:00Z',
+  '2026-01-05 09:00',
+  'March 5',
+  '',
+  '2026-02-29T00:00:00Z',
+];
 
 function wireAlertFields(body: Json, extra: readonly FieldSpec[]): FieldSpec[] {
   const fields: FieldSpec[] = [
@@ -85,7 +94,12 @@ const GENERIC_FIELDS: readonly FieldSpec[] = [
 
 /** The fixture with its alerts' services, statuses, severities and times varied before mutation. */
 function wireTemplate(name: 'alertmanager-v4' | 'grafana-v1', services: readonly string[]): fc.Arbitrary<Json> {
-  const alert = fc.record({ service: fc.constantFrom(...services), status: fc.constantFrom('firing', 'resolved'), severity: fc.constantFrom('critical', 'warning', 'watch', 'WATCH', 'sev2'), startsAt: fc.constantFrom(...TIMES.slice(0, 3)) });
+  const alert = fc.record({
+    service: fc.constantFrom(...services),
+    status: fc.constantFrom('firing', 'resolved'),
+    severity: fc.constantFrom('critical', 'warning', 'watch', 'WATCH', 'sev2'),
+    startsAt: fc.constantFrom(...TIMES.slice(0, 3)),
+  });
   return fc.array(alert, { minLength: 1, maxLength: 3 }).map((variants) => {
     const body = fixture(name) as Record<string, Json>;
     const first = (body.alerts as Json[])[0] as Record<string, Json>;
@@ -108,10 +122,15 @@ function genericTemplate(services: readonly string[]): fc.Arbitrary<Json> {
       {
         service: fc.constantFrom(...services),
         severity: fc.constantFrom('critical', 'warning', 'watch', 'Critical', 'page-me'),
-        summary: fc.oneof(fc.constantFrom('error rate 12%', 'synthetic check failed'), junkString.filter((s) => s.trim() !== '')),
+        summary: fc.oneof(
+          fc.constantFrom('error rate 12%', 'synthetic check failed'),
+          junkString.filter((s) => s.trim() !== ''),
+        ),
         name: fc.constantFrom('SyntheticPromptCheck', 'cron: nightly eval'),
         labels: fc.dictionary(fc.constantFrom('version', 'env', 'team'), fc.constantFrom('v2.0.0', 'prod', 'sre')),
-        annotations: fc.record({ runbook_url: fc.constantFrom('https://wiki.example.com/runbooks/rollback', 'javascript:alert(1)') }),
+        annotations: fc.record({
+          runbook_url: fc.constantFrom('https://wiki.example.com/runbooks/rollback', 'javascript:alert(1)'),
+        }),
         generatorURL: fc.constantFrom('https://checks.example.com/run/42', 'not a url'),
         startsAt: fc.constantFrom(...TIMES.slice(0, 3)),
         status: fc.constantFrom('firing', 'resolved'),
@@ -122,57 +141,104 @@ function genericTemplate(services: readonly string[]): fc.Arbitrary<Json> {
     .map((b) => b as unknown as Json);
 }
 
-type Change = { describe: string; verdict: Verdict; apply: (m: Mutated<Json>) => { body: string; contentType?: string } };
+type Change = {
+  describe: string;
+  verdict: Verdict;
+  apply: (m: Mutated<Json>) => { body: string; contentType?: string };
+};
 
 /** Changes to the request as a whole: not JSON, not an object, empty, wrong type, too large. */
 function requestChanges(maxBodyBytes: number): fc.Arbitrary<Change> {
   const json = (m: Mutated<Json>) => JSON.stringify(m.value);
   return fc.oneof(
-    fc.double({ min: 0, max: 0.99, noNaN: true }).map((at): Change => ({ describe: `JSON cut at ${Math.round(at * 100)}%`, verdict: 'refused', apply: (m) => ({ body: json(m).slice(0, Math.floor(json(m).length * at)) }) })),
-    fc.constantFrom<Json>(null, [], 'alerts', 42, {}).map((v): Change => ({ describe: `body is ${JSON.stringify(v)}`, verdict: 'refused', apply: () => ({ body: JSON.stringify(v) }) })),
-    fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/jsonx').map((t): Change => ({ describe: `content-type ${t}`, verdict: 'refused', apply: (m) => ({ body: json(m), contentType: t }) })),
-    fc.constant<Change>({ describe: `body past the ${maxBodyBytes}-byte limit`, verdict: 'refused', apply: (m) => ({ body: JSON.stringify({ ...(m.value as object), pad: 'x'.repeat(maxBodyBytes) }) }) }),
-    fc.constantFrom('alerts', 'extra').map((key): Change => ({ describe: `a 100 kB string in ${key}`, verdict: 'any', apply: (m) => ({ body: JSON.stringify({ ...(m.value as object), [`${key}_note`]: 'y'.repeat(100_000) }) }) })),
+    fc.double({ min: 0, max: 0.99, noNaN: true }).map((at): Change => ({
+      describe: `JSON cut at ${Math.round(at * 100)}%`,
+      verdict: 'refused',
+      apply: (m) => ({ body: json(m).slice(0, Math.floor(json(m).length * at)) }),
+    })),
+    fc.constantFrom<Json>(null, [], 'alerts', 42, {}).map((v): Change => ({
+      describe: `body is ${JSON.stringify(v)}`,
+      verdict: 'refused',
+      apply: () => ({ body: JSON.stringify(v) }),
+    })),
+    fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/jsonx').map((t): Change => ({
+      describe: `content-type ${t}`,
+      verdict: 'refused',
+      apply: (m) => ({ body: json(m), contentType: t }),
+    })),
+    fc.constant<Change>({
+      describe: `body past the ${maxBodyBytes}-byte limit`,
+      verdict: 'refused',
+      apply: (m) => ({ body: JSON.stringify({ ...(m.value as object), pad: 'x'.repeat(maxBodyBytes) }) }),
+    }),
+    fc.constantFrom('alerts', 'extra').map((key): Change => ({
+      describe: `a 100 kB string in ${key}`,
+      verdict: 'any',
+      apply: (m) => ({ body: JSON.stringify({ ...(m.value as object), [`${key}_note`]: 'y'.repeat(100_000) }) }),
+    })),
   );
 }
 
-export function alertBodies(options: AlertFuzzOptions = {}, sources: readonly AlertSource[] = ALERT_SOURCES): fc.Arbitrary<AlertFuzzBody> {
+export function alertBodies(
+  options: AlertFuzzOptions = {},
+  sources: readonly AlertSource[] = ALERT_SOURCES,
+): fc.Arbitrary<AlertFuzzBody> {
   const services = ['prompt-service', 'prompt-service-staging', 'no-such-service', ...(options.services ?? [])];
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const by: Record<AlertSource, fc.Arbitrary<Mutated<Json>>> = {
-    alertmanager: mutate(wireTemplate('alertmanager-v4', services), (b) => wireAlertFields(b, [{ path: ['version'], kind: 'literal', required: true, allowed: ['4'] }]), { loneSurrogates: 'any' }),
-    grafana: mutate(wireTemplate('grafana-v1', services), (b) => wireAlertFields(b, [{ path: ['version'], kind: 'literal', required: true, allowed: ['1'] }, { path: ['title'], kind: 'text', required: false }]), { loneSurrogates: 'any' }),
+    alertmanager: mutate(
+      wireTemplate('alertmanager-v4', services),
+      (b) => wireAlertFields(b, [{ path: ['version'], kind: 'literal', required: true, allowed: ['4'] }]),
+      { loneSurrogates: 'any' },
+    ),
+    grafana: mutate(
+      wireTemplate('grafana-v1', services),
+      (b) =>
+        wireAlertFields(b, [
+          { path: ['version'], kind: 'literal', required: true, allowed: ['1'] },
+          { path: ['title'], kind: 'text', required: false },
+        ]),
+      { loneSurrogates: 'any' },
+    ),
     generic: mutate(genericTemplate(services), () => GENERIC_FIELDS, { loneSurrogates: 'any' }).map((m) => m),
   };
   const unknownField = fc.constant({ describe: 'an unknown field (startAt)', verdict: 'refused' as Verdict });
   return fc.constantFrom(...sources).chain((source) =>
-    fc.tuple(by[source], rarely(requestChanges(maxBodyBytes), 6), source === 'generic' ? rarely(unknownField, 8) : fc.constant(null)).map(([m, change, extra]) => {
-      let value = m.value;
-      const changes = [...m.changes];
-      let verdict = m.verdict;
-      if (extra && value !== null && typeof value === 'object' && !Array.isArray(value)) {
-        value = { ...value, startAt: '2026-01-05T09:00:00Z' };
-        changes.push(extra.describe);
-        verdict = 'refused';
-      }
-      const request = change ? change.apply({ ...m, value }) : { body: JSON.stringify(value) };
-      if (change) {
-        changes.push(change.describe);
-        if (change.verdict === 'refused') verdict = 'refused';
-      }
-      return {
-        source,
-        path: `/alerts/${source}`,
-        describe: `${source}${changes.length === 0 ? ' (unchanged)' : `: ${changes.join('; ')}`}`,
-        verdict,
-        contentType: request.contentType ?? 'application/json',
-        body: request.body,
-      };
-    }),
+    fc
+      .tuple(
+        by[source],
+        rarely(requestChanges(maxBodyBytes), 6),
+        source === 'generic' ? rarely(unknownField, 8) : fc.constant(null),
+      )
+      .map(([m, change, extra]) => {
+        let value = m.value;
+        const changes = [...m.changes];
+        let verdict = m.verdict;
+        if (extra && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+          value = { ...value, startAt: '2026-01-05T09:00:00Z' };
+          changes.push(extra.describe);
+          verdict = 'refused';
+        }
+        const request = change ? change.apply({ ...m, value }) : { body: JSON.stringify(value) };
+        if (change) {
+          changes.push(change.describe);
+          if (change.verdict === 'refused') verdict = 'refused';
+        }
+        return {
+          source,
+          path: `/alerts/${source}`,
+          describe: `${source}${changes.length === 0 ? ' (unchanged)' : `: ${changes.join('; ')}`}`,
+          verdict,
+          contentType: request.contentType ?? 'application/json',
+          body: request.body,
+        };
+      }),
   );
 }
 
 /** `count` bodies for `seed`: the same list every time. */
-export function sampleAlertBodies(o: { seed: number; count: number; sources?: readonly AlertSource[] } & AlertFuzzOptions): AlertFuzzBody[] {
+export function sampleAlertBodies(
+  o: { seed: number; count: number; sources?: readonly AlertSource[] } & AlertFuzzOptions,
+): AlertFuzzBody[] {
   return fc.sample(alertBodies(o, o.sources), { seed: o.seed, numRuns: o.count });
 }

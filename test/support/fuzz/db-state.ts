@@ -21,7 +21,11 @@ export type DbState = Record<string, TableState>;
 export const BOOKKEEPING_TABLES: readonly string[] = ['runners'];
 
 export function dbState(db: ReadableDb, skip: readonly string[] = BOOKKEEPING_TABLES): DbState {
-  const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as Array<{ name: string }>).map((t) => t.name);
+  const tables = (
+    db
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+      .all() as Array<{ name: string }>
+  ).map((t) => t.name);
   const state: DbState = {};
   for (const name of tables) {
     if (skip.includes(name)) continue;
@@ -32,7 +36,10 @@ export function dbState(db: ReadableDb, skip: readonly string[] = BOOKKEEPING_TA
 }
 
 /** The tables whose rows or contents differ, with their row counts before and after. */
-export function changedTables(before: DbState, after: DbState): Record<string, { before: number | null; after: number | null }> {
+export function changedTables(
+  before: DbState,
+  after: DbState,
+): Record<string, { before: number | null; after: number | null }> {
   const out: Record<string, { before: number | null; after: number | null }> = {};
   for (const name of new Set([...Object.keys(before), ...Object.keys(after)])) {
     const b = before[name];

@@ -63,7 +63,18 @@ export function rarely<T>(arb: fc.Arbitrary<T>, oneIn: number): fc.Arbitrary<T |
 }
 
 /** Strings that are wrong in percent-encoding: truncated, non-hex, overlong and non-UTF-8 sequences. */
-export const BAD_PERCENT = ['%', '%E0%A4%A', '%ZZ', '%C3%28', '%%41', '%u0041', '100%', '%00', '%ED%A0%80', '%F0%9F%98'] as const;
+export const BAD_PERCENT = [
+  '%',
+  '%E0%A4%A',
+  '%ZZ',
+  '%C3%28',
+  '%%41',
+  '%u0041',
+  '100%',
+  '%00',
+  '%ED%A0%80',
+  '%F0%9F%98',
+] as const;
 
 /** Lone UTF-16 surrogates and strings ending in half a pair. */
 export const LONE_SURROGATES = ['\ud800', '\udfff', 'a\ud83d', '\ude00b', 'U0\udc00'] as const;
@@ -72,7 +83,28 @@ export const junkString: fc.Arbitrary<string> = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.constantFrom('', ' ', '\n', '\u0000', '<!channel>', '<@U0LEAD>', '*bold*', '`code`', '&lt;&gt;&amp;', '__proto__', 'constructor', 'null', 'undefined', 'NaN', '../../etc/passwd', "'; DROP TABLE incidents; --", '{"a":1}', '${x}', '\u202e', '🧨'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\n',
+    '\u0000',
+    '<!channel>',
+    '<@U0LEAD>',
+    '*bold*',
+    '`code`',
+    '&lt;&gt;&amp;',
+    '__proto__',
+    'constructor',
+    'null',
+    'undefined',
+    'NaN',
+    '../../etc/passwd',
+    "'; DROP TABLE incidents; --",
+    '{"a":1}',
+    '${x}',
+    '\u202e',
+    '🧨',
+  ),
   fc.constantFrom(...BAD_PERCENT).map((p) => `x${p}y`),
 );
 
@@ -80,7 +112,10 @@ export const junkString: fc.Arbitrary<string> = fc.oneof(
 export function wrongType(kind: FieldKind): fc.Arbitrary<Json> {
   const all: Array<fc.Arbitrary<Json>> = [];
   if (!STRING_KINDS.has(kind)) all.push(junkString);
-  if (kind !== 'number') all.push(fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constant(1e308), fc.constant(-0)));
+  if (kind !== 'number')
+    all.push(
+      fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constant(1e308), fc.constant(-0)),
+    );
   if (kind !== 'boolean') all.push(fc.boolean());
   if (kind !== 'array') all.push(fc.constantFrom<Json>([], [null], ['x'], [{}]));
   if (kind !== 'object') all.push(fc.constantFrom<Json>({}, { id: 'U0X' }, { value: null }));
@@ -91,11 +126,17 @@ export function wrongType(kind: FieldKind): fc.Arbitrary<Json> {
 export function plausible(kind: FieldKind): fc.Arbitrary<Json> {
   switch (kind) {
     case 'id':
-      return fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'), minLength: 8, maxLength: 12 }).map((s) => `U${s}`);
+      return fc
+        .string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'), minLength: 8, maxLength: 12 })
+        .map((s) => `U${s}`);
     case 'ts':
-      return fc.tuple(fc.integer({ min: 1_000_000_000, max: 1_999_999_999 }), fc.integer({ min: 0, max: 999_999 })).map(([a, b]) => `${a}.${String(b).padStart(6, '0')}`);
+      return fc
+        .tuple(fc.integer({ min: 1_000_000_000, max: 1_999_999_999 }), fc.integer({ min: 0, max: 999_999 }))
+        .map(([a, b]) => `${a}.${String(b).padStart(6, '0')}`);
     case 'trigger':
-      return fc.tuple(fc.nat(), fc.nat(), fc.uint8Array({ minLength: 4, maxLength: 8 })).map(([a, b, c]) => `${a}.${b}.${Buffer.from(c).toString('hex')}`);
+      return fc
+        .tuple(fc.nat(), fc.nat(), fc.uint8Array({ minLength: 4, maxLength: 8 }))
+        .map(([a, b, c]) => `${a}.${b}.${Buffer.from(c).toString('hex')}`);
     case 'url':
       // Local and closed: a fuzzed response_url must never send anything off the machine.
       return fc.constantFrom('http://127.0.0.1:9/hooks/nowhere', 'http://localhost:9/actions/T0/1/abc');
@@ -110,7 +151,9 @@ export function plausible(kind: FieldKind): fc.Arbitrary<Json> {
 
 /** Past `max` however it is counted: in UTF-16 units, code points or characters. */
 function huge(max: number): fc.Arbitrary<string> {
-  return fc.tuple(fc.integer({ min: 1, max: 64 }), fc.constantFrom('x', 'é', '漢', '🧨')).map(([extra, ch]) => ch.repeat(max + extra));
+  return fc
+    .tuple(fc.integer({ min: 1, max: 64 }), fc.constantFrom('x', 'é', '漢', '🧨'))
+    .map(([extra, ch]) => ch.repeat(max + extra));
 }
 
 export interface MutationOptions {
@@ -130,7 +173,9 @@ export interface MutationOptions {
 /** The mutations one field admits, each with its verdict. */
 export function fieldMutations(field: FieldSpec, options: MutationOptions = {}): fc.Arbitrary<Mutation> {
   const at = field.path.join('.');
-  const ops: Array<fc.Arbitrary<Mutation>> = [fc.constant(mutation(`delete ${at}`, field.required ? 'refused' : 'any', field.path, DELETE))];
+  const ops: Array<fc.Arbitrary<Mutation>> = [
+    fc.constant(mutation(`delete ${at}`, field.required ? 'refused' : 'any', field.path, DELETE)),
+  ];
   if (options.form) {
     ops.push(fc.tuple(junkString, junkString).map((v) => mutation(`${at} sent twice`, 'refused', field.path, v)));
   } else {
@@ -142,20 +187,43 @@ export function fieldMutations(field: FieldSpec, options: MutationOptions = {}):
   if (STRING_KINDS.has(field.kind)) {
     const strict = field.kind === 'id' || field.kind === 'ts' || field.kind === 'trigger' || field.kind === 'literal';
     // A URL parser replaces a lone surrogate, and so does a form encoder; every other reader must refuse it.
-    const surrogateVerdict: Verdict = field.kind === 'url' || (!strict && (options.form || options.loneSurrogates === 'any')) ? 'any' : 'refused';
+    const surrogateVerdict: Verdict =
+      field.kind === 'url' || (!strict && (options.form || options.loneSurrogates === 'any')) ? 'any' : 'refused';
     ops.push(
       junkString.map((v) => mutation(`${at} = ${short(v)}`, 'any', field.path, v)),
-      fc.constantFrom(...BAD_PERCENT).map((v) => mutation(`${at} = ${short(v)} (bad percent-encoding)`, strict ? 'refused' : 'any', field.path, v)),
-      fc.constantFrom(...LONE_SURROGATES).map((v) => mutation(`${at} = ${short(v)} (lone surrogate)`, surrogateVerdict, field.path, v)),
+      fc
+        .constantFrom(...BAD_PERCENT)
+        .map((v) => mutation(`${at} = ${short(v)} (bad percent-encoding)`, strict ? 'refused' : 'any', field.path, v)),
+      fc
+        .constantFrom(...LONE_SURROGATES)
+        .map((v) => mutation(`${at} = ${short(v)} (lone surrogate)`, surrogateVerdict, field.path, v)),
     );
-    if (field.max !== undefined) ops.push(huge(field.max).map((v) => mutation(`${at} = ${v.length} characters (limit ${field.max})`, 'refused', field.path, v)));
+    if (field.max !== undefined)
+      ops.push(
+        huge(field.max).map((v) =>
+          mutation(`${at} = ${v.length} characters (limit ${field.max})`, 'refused', field.path, v),
+        ),
+      );
     if (field.kind === 'literal') {
-      ops.push(junkString.filter((v) => !(field.allowed ?? []).includes(v)).map((v) => mutation(`${at} = ${short(v)} (not one of the known values)`, 'refused', field.path, v)));
+      ops.push(
+        junkString
+          .filter((v) => !(field.allowed ?? []).includes(v))
+          .map((v) => mutation(`${at} = ${short(v)} (not one of the known values)`, 'refused', field.path, v)),
+      );
     } else {
       ops.push(plausible(field.kind).map((v) => mutation(`${at} = ${short(v)}`, 'any', field.path, v)));
     }
   } else {
-    ops.push(plausible(field.kind).map((v) => mutation(`${at} = ${short(v)}`, field.kind === 'number' || field.kind === 'boolean' ? 'any' : 'refused', field.path, v)));
+    ops.push(
+      plausible(field.kind).map((v) =>
+        mutation(
+          `${at} = ${short(v)}`,
+          field.kind === 'number' || field.kind === 'boolean' ? 'any' : 'refused',
+          field.path,
+          v,
+        ),
+      ),
+    );
   }
   const all = fc.oneof(...ops);
   return field.ignored ? all.map((m) => ({ ...m, verdict: 'any' as Verdict })) : all;
@@ -174,24 +242,30 @@ export function mutate<T extends Json>(
     const specs = fields(t).filter((f) => has(t, f.path));
     if (specs.length === 0) return fc.constant({ value: t, changes: [], verdict: 'any' as Verdict });
     // Most samples keep close to the template, so enough of them reach the code behind the parser.
-    const count = fc.oneof({ arbitrary: fc.constant(0), weight: 3 }, { arbitrary: fc.constant(1), weight: 4 }, { arbitrary: fc.integer({ min: 2, max: Math.max(2, maxChanges) }), weight: 2 });
+    const count = fc.oneof(
+      { arbitrary: fc.constant(0), weight: 3 },
+      { arbitrary: fc.constant(1), weight: 4 },
+      { arbitrary: fc.integer({ min: 2, max: Math.max(2, maxChanges) }), weight: 2 },
+    );
     const one = fc.constantFrom(...specs).chain((f) => fieldMutations(f, options));
-    return count.chain((n) => fc.array(one, { minLength: Math.min(n, maxChanges), maxLength: Math.min(n, maxChanges) })).map((ms) => {
-      const value = structuredClone(t) as T;
-      const changes: string[] = [];
-      // The verdict of each changed path; a later change of a path (or of a field above it) replaces it.
-      const verdicts = new Map<string, Verdict>();
-      for (const m of ms) {
-        if (!applies(value, m)) continue;
-        m.apply(value);
-        changes.push(m.describe);
-        const key = pathOf(m).join('\u0000');
-        for (const k of [...verdicts.keys()]) if (k === key || k.startsWith(`${key}\u0000`)) verdicts.delete(k);
-        verdicts.set(key, m.verdict);
-      }
-      const verdict: Verdict = [...verdicts.values()].includes('refused') ? 'refused' : 'any';
-      return { value, changes, verdict };
-    });
+    return count
+      .chain((n) => fc.array(one, { minLength: Math.min(n, maxChanges), maxLength: Math.min(n, maxChanges) }))
+      .map((ms) => {
+        const value = structuredClone(t) as T;
+        const changes: string[] = [];
+        // The verdict of each changed path; a later change of a path (or of a field above it) replaces it.
+        const verdicts = new Map<string, Verdict>();
+        for (const m of ms) {
+          if (!applies(value, m)) continue;
+          m.apply(value);
+          changes.push(m.describe);
+          const key = pathOf(m).join('\u0000');
+          for (const k of [...verdicts.keys()]) if (k === key || k.startsWith(`${key}\u0000`)) verdicts.delete(k);
+          verdicts.set(key, m.verdict);
+        }
+        const verdict: Verdict = [...verdicts.values()].includes('refused') ? 'refused' : 'any';
+        return { value, changes, verdict };
+      });
   });
 }
 
@@ -238,11 +312,16 @@ export function get(target: Json | undefined, path: Path): Json | undefined {
 export function has(target: Json, path: Path): boolean {
   const parent = get(target, path.slice(0, -1));
   const key = path[path.length - 1];
-  return parent !== null && typeof parent === 'object' && key !== undefined && Object.prototype.hasOwnProperty.call(parent, key);
+  return (
+    parent !== null &&
+    typeof parent === 'object' &&
+    key !== undefined &&
+    Object.prototype.hasOwnProperty.call(parent, key)
+  );
 }
 
 /** A value for a change description, cut short and with control characters shown. */
 export function short(v: unknown): string {
-  const s = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
+  const s = typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
   return s.length > 40 ? `${s.slice(0, 37)}…` : s;
 }

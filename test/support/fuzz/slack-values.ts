@@ -5,7 +5,11 @@
  */
 import fc from 'fast-check';
 import { COMMAND } from '../../../src/adapters/slack/ids.ts';
-import { DRILL_SUBCOMMANDS, INCIDENT_SUBCOMMANDS, ROLLBACK_SUBCOMMANDS } from '../../../src/adapters/slack/commands/types.ts';
+import {
+  DRILL_SUBCOMMANDS,
+  INCIDENT_SUBCOMMANDS,
+  ROLLBACK_SUBCOMMANDS,
+} from '../../../src/adapters/slack/commands/types.ts';
 import { BAD_PERCENT, LONE_SURROGATES, junkString, mutate, type FieldSpec, type Json } from './mutations.ts';
 import type { SlackFuzzContext } from './slack.ts';
 
@@ -16,7 +20,18 @@ const SUBCOMMANDS: Record<string, readonly string[]> = {
 };
 
 const KEYWORDS = ['to', 'at', '--dry-run', '—dry-run', 'immediate', 'gradual', 'help', 'HELP', 'Immediate'];
-const TIMES = ['10:00', '23:59', '24:00', 'tomorrow 09:30', '2026-01-05 10:00', '2026-02-30 10:00', '+2h', 'in 5m', 'now', '１０：００'];
+const TIMES = [
+  '10:00',
+  '23:59',
+  '24:00',
+  'tomorrow 09:30',
+  '2026-01-05 10:00',
+  '2026-02-30 10:00',
+  '+2h',
+  'in 5m',
+  'now',
+  '１０：００',
+];
 const SEPARATORS = [' ', ' ', '  ', '\u3000', '\t', '\n', '\u00a0', '\u200b '];
 
 /** `/rollback immediate prompt-service to v1.5.0`, `/incident ack INC-…`, `/drill run x --dry-run`, and worse. */
@@ -26,11 +41,21 @@ export function commandText(ctx: SlackFuzzContext, command: string): fc.Arbitrar
     { arbitrary: fc.constantFrom(...(names.length > 0 ? names : ['x'])), weight: 4 },
     { arbitrary: fc.constantFrom(...KEYWORDS, ...TIMES), weight: 3 },
     { arbitrary: junkString, weight: 2 },
-    { arbitrary: fc.constantFrom(...BAD_PERCENT, ...LONE_SURROGATES, '&lt;!channel&gt;', '“quoted words”', "'single'"), weight: 1 },
+    {
+      arbitrary: fc.constantFrom(...BAD_PERCENT, ...LONE_SURROGATES, '&lt;!channel&gt;', '“quoted words”', "'single'"),
+      weight: 1,
+    },
   );
-  const sub = fc.oneof({ arbitrary: fc.constantFrom(...(SUBCOMMANDS[command] ?? ['help'])), weight: 5 }, { arbitrary: junkString, weight: 1 });
+  const sub = fc.oneof(
+    { arbitrary: fc.constantFrom(...(SUBCOMMANDS[command] ?? ['help'])), weight: 5 },
+    { arbitrary: junkString, weight: 1 },
+  );
   return fc
-    .tuple(sub, fc.array(fc.tuple(fc.constantFrom(...SEPARATORS), word), { maxLength: 6 }), fc.constantFrom('', ' ', '\n'))
+    .tuple(
+      sub,
+      fc.array(fc.tuple(fc.constantFrom(...SEPARATORS), word), { maxLength: 6 }),
+      fc.constantFrom('', ' ', '\n'),
+    )
     .map(([s, rest, tail]) => `${s}${rest.map(([sep, w]) => sep + w).join('')}${tail}`);
 }
 
@@ -83,7 +108,10 @@ export function confirmMetadata(ctx: SlackFuzzContext): fc.Arbitrary<string> {
   );
 }
 
-/** The canary modal's metadata: what it showed as canaryModal writes it, spoiled field by field, an older Rewind's `{"incidentId": …}`, or not JSON. */
+/**
+ * The canary modal's metadata: what it showed as canaryModal writes it, spoiled field by field, an older Rewind's
+ * `{"incidentId": …}`, or not JSON.
+ */
 export function canaryMetadata(ctx: SlackFuzzContext): fc.Arbitrary<string> {
   const shown = fc
     .record({
@@ -97,8 +125,18 @@ export function canaryMetadata(ctx: SlackFuzzContext): fc.Arbitrary<string> {
     .map((p) => p as unknown as Json);
   return fc.oneof(
     { arbitrary: mutate(shown, () => CANARY_FIELDS).map((m) => JSON.stringify(m.value)), weight: 4 },
-    { arbitrary: fc.constantFrom(...ctx.incidentIds, 'INC-00000000-000').map((incidentId) => JSON.stringify({ incidentId })), weight: 1 },
-    { arbitrary: fc.oneof(junkString, fc.integer(), fc.constant(null)).map((incidentId) => JSON.stringify({ incidentId })), weight: 1 },
+    {
+      arbitrary: fc
+        .constantFrom(...ctx.incidentIds, 'INC-00000000-000')
+        .map((incidentId) => JSON.stringify({ incidentId })),
+      weight: 1,
+    },
+    {
+      arbitrary: fc
+        .oneof(junkString, fc.integer(), fc.constant(null))
+        .map((incidentId) => JSON.stringify({ incidentId })),
+      weight: 1,
+    },
     { arbitrary: fc.constantFrom('', '{}', 'null', '{"incidentId":', '"INC-1"'), weight: 1 },
   );
 }

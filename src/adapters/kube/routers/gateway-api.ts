@@ -67,7 +67,8 @@ function weightsOf(refs: BackendRef[], deps: RouterDeps, where: string): Record<
   }
   if (strangers.length > 0) {
     throw new RouterError(
-      `${where} also sends traffic to ${strangers.join(', ')}, which is no configured version's backend of ${deps.serviceName}; add it to versions or set its weight to 0`,
+      `${where} also sends traffic to ${strangers.join(', ')}, which is no configured version's backend of ` +
+        `${deps.serviceName}; add it to versions or set its weight to 0`,
     );
   }
   return weights;
@@ -131,7 +132,8 @@ export const gatewayApiRouter = defineRouter({
               const matching = refs.filter((ref) => isVersionRef(ref, v, service.namespace));
               if (matching.length === 0 && (full[v.version] ?? 0) > 0) {
                 throw new RouterError(
-                  `${where} has no backendRef for ${v.version} (Service ${v.backend}); add one with weight 0 so traffic can be moved to it`,
+                  `${where} has no backendRef for ${v.version} (Service ${v.backend}); add one with weight 0 so ` +
+                    `traffic can be moved to it`,
                 );
               }
               // Two refs to one backend would double its share: the first carries it, the rest get 0.

@@ -32,7 +32,8 @@ function routeOf(vs: VirtualService, index: number, target: string): Destination
   const r = http[index];
   if (!r)
     throw new RouterError(
-      `${target} has no spec.http[${index}] (it has ${http.length} HTTP routes); set router.route to the index of the route to split`,
+      `${target} has no spec.http[${index}] (it has ${http.length} HTTP routes); set router.route to the index of ` +
+        `the route to split`,
     );
   return (r.route ??= []);
 }
@@ -49,7 +50,8 @@ function weightsOf(dests: Destination[], deps: RouterDeps, where: string): Recor
   }
   if (strangers.length > 0) {
     throw new RouterError(
-      `${where} also sends traffic to ${strangers.join(', ')}, which is no configured version's subset of ${deps.serviceName}; add it to versions or set its weight to 0`,
+      `${where} also sends traffic to ${strangers.join(', ')}, which is no configured version's subset of ` +
+        `${deps.serviceName}; add it to versions or set its weight to 0`,
     );
   }
   return weights;
@@ -113,7 +115,8 @@ export const istioRouter = defineRouter({
               const matching = dests.filter((d) => v.subset !== undefined && d.destination?.subset === v.subset);
               if (matching.length === 0 && (full[v.version] ?? 0) > 0) {
                 throw new RouterError(
-                  `${where} has no destination with subset ${v.subset} for ${v.version}; add one with weight 0 so traffic can be moved to it`,
+                  `${where} has no destination with subset ${v.subset} for ${v.version}; add one with weight 0 so ` +
+                    `traffic can be moved to it`,
                 );
               }
               matching.forEach((d, i) => (d.weight = i === 0 ? (full[v.version] ?? 0) : 0));
@@ -143,7 +146,8 @@ export const istioRouter = defineRouter({
     const host = dest?.destination?.host;
     if (!host)
       throw new RouterError(
-        `${target} spec.http[${config.route}] has no destination host for ${version.version} (subset ${version.subset ?? 'unset'})`,
+        `${target} spec.http[${config.route}] has no destination host for ${version.version} (subset ` +
+          `${version.subset ?? 'unset'})`,
       );
     const [name = host, namespace = deps.service.namespace] = host.split('.');
     return { namespace, name };

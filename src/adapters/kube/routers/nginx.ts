@@ -62,7 +62,8 @@ function backendOf(ingress: V1Ingress, target: string): string {
   if (!only) throw new RouterError(`${target} routes to no Service`);
   if (more.length > 0)
     throw new RouterError(
-      `${target} routes to several Services (${[...names].join(', ')}); the nginx router needs each Ingress to route to one version's Service`,
+      `${target} routes to several Services (${[...names].join(', ')}); the nginx router needs each Ingress to route ` +
+        `to one version's Service`,
     );
   return only;
 }
@@ -78,7 +79,8 @@ async function readPair(deps: RouterDeps, config: NginxConfig): Promise<Pair> {
     const version = deps.service.versions.find((v) => v.backend === backend);
     if (!version) {
       throw new RouterError(
-        `${target} routes to Service ${backend}, which is not the backend of any configured version of ${deps.serviceName}; set versions[].backend to the Service each version runs behind`,
+        `${target} routes to Service ${backend}, which is not the backend of any configured version of ` +
+          `${deps.serviceName}; set versions[].backend to the Service each version runs behind`,
       );
     }
     return { ingress, version, backend };
@@ -86,7 +88,8 @@ async function readPair(deps: RouterDeps, config: NginxConfig): Promise<Pair> {
   const pair = { main: await side(config.ingress), canary: await side(config.canaryIngress) };
   if (pair.main.version === pair.canary.version) {
     throw new RouterError(
-      `the main and canary Ingresses (${config.ingress}, ${config.canaryIngress}) both route to ${pair.main.version.version}; point the canary Ingress at the other version's Service`,
+      `the main and canary Ingresses (${config.ingress}, ${config.canaryIngress}) both route to ` +
+        `${pair.main.version.version}; point the canary Ingress at the other version's Service`,
     );
   }
   return pair;
@@ -139,7 +142,9 @@ export const nginxRouter = defineRouter({
             );
             if (outsiders.length > 0) {
               throw new RouterError(
-                `the nginx router moves traffic only between the main Ingress's version ${main.version.version} and the canary Ingress's version ${canary.version.version}; ${describeSplit(split)} gives traffic to ${outsiders.join(', ')}`,
+                `the nginx router moves traffic only between the main Ingress's version ${main.version.version} and ` +
+                  `the canary Ingress's version ${canary.version.version}; ${describeSplit(split)} gives traffic to ` +
+                  `${outsiders.join(', ')}`,
               );
             }
             const total = intAnnotation(canary.ingress, CANARY_WEIGHT_TOTAL, 100, target);
@@ -172,7 +177,8 @@ export const nginxRouter = defineRouter({
     const side = [main, canary].find((s) => s.version.version === version.version);
     if (!side) {
       throw new RouterError(
-        `${version.version} is behind neither Ingress (${config.ingress} routes to ${main.version.version}, ${config.canaryIngress} to ${canary.version.version})`,
+        `${version.version} is behind neither Ingress (${config.ingress} routes to ${main.version.version}, ` +
+          `${config.canaryIngress} to ${canary.version.version})`,
       );
     }
     return { namespace: deps.service.namespace, name: side.backend };

@@ -35,7 +35,8 @@ export async function writeOptimistically<T>(w: OptimisticWrite<T>): Promise<Kub
         throw new KubeError(
           409,
           'Conflict',
-          `${w.target} kept changing underneath: ${attempt + 1} writes in a row were refused with 409 Conflict (${e.message})`,
+          `${w.target} kept changing underneath: ${attempt + 1} writes in a row were refused with 409 Conflict ` +
+            `(${e.message})`,
           w.target,
         );
       }

@@ -79,7 +79,8 @@ export const replicasRouter = defineRouter({
         const replicas = await readReplicas(deps);
         if (Object.values(replicas).every((n) => n === 0)) {
           throw new RouterError(
-            `no version of ${serviceName} has any replicas (${versions.join(', ')} are all scaled to 0), so no traffic is served`,
+            `no version of ${serviceName} has any replicas (${versions.join(', ')} are all scaled to 0), so no ` +
+              `traffic is served`,
           );
         }
         return apportion(replicas, 100);
@@ -130,7 +131,9 @@ export const replicasRouter = defineRouter({
             throw new KubeError(
               422,
               e.reason,
-              `${c.target} was scaled by someone else since it was read (expected ${expected} replicas), so it was left alone${i > 0 ? ` (${i} earlier change(s) of this split were applied)` : ''}; read the split again and retry: ${e.message}`,
+              `${c.target} was scaled by someone else since it was read (expected ${expected} replicas), so it was ` +
+                `left alone${i > 0 ? ` (${i} earlier change(s) of this split were applied)` : ''}; read the split ` +
+                `again and retry: ${e.message}`,
               c.target,
             );
           }

@@ -40,12 +40,14 @@ export const serviceSelectorRouter = defineRouter({
         const selected = svc.spec?.selector?.[versionLabel];
         if (selected === undefined) {
           throw new RouterError(
-            `${target} has no "${versionLabel}" key in spec.selector, so it does not pick one version (selector: ${JSON.stringify(svc.spec?.selector ?? {})})`,
+            `${target} has no "${versionLabel}" key in spec.selector, so it does not pick one version (selector: ` +
+              `${JSON.stringify(svc.spec?.selector ?? {})})`,
           );
         }
         if (!versions.includes(selected)) {
           throw new RouterError(
-            `${target} selects ${versionLabel}=${selected}, which is not a configured version of ${serviceName} (configured: ${versions.join(', ')})`,
+            `${target} selects ${versionLabel}=${selected}, which is not a configured version of ${serviceName} ` +
+              `(configured: ${versions.join(', ')})`,
           );
         }
         return Object.fromEntries(versions.map((v) => [v, v === selected ? 100 : 0]));
@@ -56,7 +58,9 @@ export const serviceSelectorRouter = defineRouter({
         const to = versions.find((v) => full[v] === 100);
         if (to === undefined) {
           throw new RouterError(
-            `the service-selector router switches all traffic at once (blue-green) and cannot send ${describeSplit(split)}; use a split of 100 to one version, or a weighted router (gateway-api, istio, nginx, replicas) for gradual rollbacks`,
+            `the service-selector router switches all traffic at once (blue-green) and cannot send ` +
+              `${describeSplit(split)}; use a split of 100 to one version, or a weighted router (gateway-api, istio, ` +
+              `nginx, replicas) for gradual rollbacks`,
           );
         }
         const change: KubeChange = {

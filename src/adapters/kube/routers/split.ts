@@ -16,7 +16,8 @@ export function completeSplit(split: Split, versions: readonly string[], service
   const unknown = Object.keys(split).filter((v) => !versions.includes(v));
   if (unknown.length > 0) {
     throw new RouterError(
-      `the split names ${unknown.map((v) => `"${v}"`).join(', ')}, not configured for service ${serviceName}; configured versions: ${versions.join(', ')}`,
+      `the split names ${unknown.map((v) => `"${v}"`).join(', ')}, not configured for service ${serviceName}; ` +
+        `configured versions: ${versions.join(', ')}`,
     );
   }
   const full: Split = {};

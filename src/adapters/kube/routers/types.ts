@@ -111,7 +111,8 @@ export function versionConfig(deps: RouterDeps, version: string): RoutedVersion 
   const v = deps.service.versions.find((x) => x.version === version);
   if (!v) {
     throw new RouterError(
-      `service ${deps.serviceName} has no version "${version}" in its config; configured: ${deps.service.versions.map((x) => x.version).join(', ')}`,
+      `service ${deps.serviceName} has no version "${version}" in its config; configured: ` +
+        `${deps.service.versions.map((x) => x.version).join(', ')}`,
     );
   }
   return v;

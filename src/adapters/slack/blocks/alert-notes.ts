@@ -30,11 +30,20 @@ export interface AlertNoteView {
 
 /** Alerts listed in a batched note, each with its links, before the rest is counted. */
 export const ALERTS_LISTED = 10;
-/** Outside text is cut to these before it is escaped: a note is a line to read, not a copy of the alert (which is stored). */
+/**
+ * Outside text is cut to these before it is escaped: a note is a line to read, not a copy of the alert (which is
+ * stored).
+ */
 export const NAME_SHOWN = 200;
 export const SUMMARY_SHOWN = 500;
 
-const LINK_ICON: Record<AlertLinkKind, string> = { runbook: '📖', graph: '📈', dashboard: '📊', panel: '🔲', silence: '🔕' };
+const LINK_ICON: Record<AlertLinkKind, string> = {
+  runbook: '📖',
+  graph: '📈',
+  dashboard: '📊',
+  panel: '🔲',
+  silence: '🔕',
+};
 
 /** `<url|label>` for Slack mrkdwn, or null when the URL is not one Rewind links. */
 export function slackLink(url: string, label: string): string | null {
@@ -57,7 +66,8 @@ export function alertLine(a: AlertNoteView, locale: Locale): string {
   const rawName = a.name?.trim() ? clip(a.name.trim(), NAME_SHOWN) : null;
   const name = rawName === null ? null : escapeMrkdwn(rawName);
   const source = escapeMrkdwn(a.source);
-  const line = (what: string) => (a.status === 'firing' ? s.firing(source, TERMS[locale].severity[a.severity], what) : s.resolved(source, what));
+  const line = (what: string) =>
+    a.status === 'firing' ? s.firing(source, TERMS[locale].severity[a.severity], what) : s.resolved(source, what);
   if (name !== null && rawName === summary) return line(`*${name}*`);
   const what = (text: string) => (name === null ? text : s.named(name, text));
   return line(what(escapedWithin(summary, LINE_MAX - line(what('')).length)));
@@ -118,7 +128,10 @@ export function alertBatchMessage(
   const head = s.batch(total, firing, total - firing);
   const rest = total > listed.length ? s.more(total - listed.length) : null;
   const lines = listed.map((a) => `• ${alertLine(a, locale)}`);
-  const blocks: KnownBlock[] = [section(head), ...listed.flatMap((a, i) => [section(lines[i] ?? ''), ...alertLinkBlocks(a, locale)])];
+  const blocks: KnownBlock[] = [
+    section(head),
+    ...listed.flatMap((a, i) => [section(lines[i] ?? ''), ...alertLinkBlocks(a, locale)]),
+  ];
   if (rest !== null) blocks.push(section(rest));
   const text = clip([head, ...lines, ...(rest === null ? [] : [rest])].join('\n'), SLACK_LIMITS.sectionText);
   return { text, blocks };

@@ -23,15 +23,25 @@ function incidentLine(i: Incident, now: number, locale: Locale): string {
   const age = formatElapsed((i.resolvedAt ?? now) - i.startedAt, locale);
   const version = i.version ? ` \`${escapeMrkdwn(i.version)}\`` : '';
   const { mttaMs, mttrMs } = responseTimes(i);
-  const times = [mttaMs === null ? null : s.mtta(formatElapsed(mttaMs, locale)), mttrMs === null ? null : s.mttr(formatElapsed(mttrMs, locale))].filter(Boolean);
+  const times = [
+    mttaMs === null ? null : s.mtta(formatElapsed(mttaMs, locale)),
+    mttrMs === null ? null : s.mttr(formatElapsed(mttrMs, locale)),
+  ].filter(Boolean);
   const mark = i.status === 'resolved' ? RESOLVED_MARK : SEVERITY_MARKER[i.severity];
-  return `${mark} *${i.id}*${drill} ${escapeMrkdwn(i.service)}${version} · ${t.incidentStatus[i.status]} · ${age}${times.length ? ` · ${times.join(' · ')}` : ''}`;
+  return (
+    `${mark} *${i.id}*${drill} ${escapeMrkdwn(i.service)}${version} · ${t.incidentStatus[i.status]} · ` +
+    `${age}${times.length ? ` · ${times.join(' · ')}` : ''}`
+  );
 }
 
 export function incidentListText(open: Incident[], recentlyResolved: Incident[], now: number, locale: Locale): string {
   const s = ANSWER_STRINGS[locale];
-  const lines = [s.incidentListHeader, ...(open.length ? open.map((i) => incidentLine(i, now, locale)) : [s.incidentListEmpty])];
-  if (recentlyResolved.length) lines.push('', s.recentHeader, ...recentlyResolved.map((i) => incidentLine(i, now, locale)));
+  const lines = [
+    s.incidentListHeader,
+    ...(open.length ? open.map((i) => incidentLine(i, now, locale)) : [s.incidentListEmpty]),
+  ];
+  if (recentlyResolved.length)
+    lines.push('', s.recentHeader, ...recentlyResolved.map((i) => incidentLine(i, now, locale)));
   return clip(lines.join('\n'), SLACK_LIMITS.sectionText);
 }
 
@@ -44,7 +54,8 @@ export type TimelineLine = NewTimelineEvent;
  * gives it (rules count from 1 there, the record keeps the index).
  */
 function detailValue(key: string, value: unknown, timezone: string, locale: Locale): string {
-  if (typeof value === 'number' && (key === 'at' || key.endsWith('At')) && Number.isFinite(value)) return formatTimeInZone(value, timezone, locale);
+  if (typeof value === 'number' && (key === 'at' || key.endsWith('At')) && Number.isFinite(value))
+    return formatTimeInZone(value, timezone, locale);
   if (key === 'rule' && typeof value === 'number') return String(value + 1);
   return String(value);
 }
@@ -141,25 +152,42 @@ export function statusText(d: StatusData, locale: Locale): string {
   if (d.rollback) {
     const r = d.rollback;
     const extra = [rollbackSplit(r, locale), progressLine(r, locale)].filter(Boolean).join(' · ');
-    lines.push(`${t.strategy[r.strategy]} ${versionsText(r, locale)} · ${t.rollbackStatus[r.status]}${extra ? ` · ${extra}` : ''}`);
+    lines.push(
+      `${t.strategy[r.strategy]} ${versionsText(r, locale)} · ` +
+        `${t.rollbackStatus[r.status]}${extra ? ` · ${extra}` : ''}`,
+    );
   } else {
     lines.push(s.statusNoRollback);
   }
   lines.push(s.statusThresholds);
   for (const tier of ['critical', 'warning', 'watch'] as const) {
-    lines.push(`${SEVERITY_MARKER[tier]} ${t.severity[tier]}: ${d.tiers[tier].map((c) => `\`${escapeMrkdwn(c.text)}\``).join(', ')}`);
+    lines.push(
+      `${SEVERITY_MARKER[tier]} ${t.severity[tier]}: ` +
+        `${d.tiers[tier].map((c) => `\`${escapeMrkdwn(c.text)}\``).join(', ')}`,
+    );
   }
   lines.push(s.statusMetricsLater);
   return clip(lines.join('\n'), SLACK_LIMITS.sectionText);
 }
 
-export function historyText(service: string | null, rollbacks: RollbackView[], startedAt: number[], timezone: string, locale: Locale): string {
+export function historyText(
+  service: string | null,
+  rollbacks: RollbackView[],
+  startedAt: number[],
+  timezone: string,
+  locale: Locale,
+): string {
   const s = ANSWER_STRINGS[locale];
   const t = TERMS[locale];
-  if (rollbacks.length === 0) return clip(`${s.historyHeader(service ? escapeMrkdwn(service) : null)}\n${s.historyEmpty}`, SLACK_LIMITS.sectionText);
+  if (rollbacks.length === 0)
+    return clip(
+      `${s.historyHeader(service ? escapeMrkdwn(service) : null)}\n${s.historyEmpty}`,
+      SLACK_LIMITS.sectionText,
+    );
   const lines = rollbacks.map(
     (r, i) =>
-      `\`${formatTimeInZone(startedAt[i] ?? 0, timezone, locale)}\` *${r.id}* ${escapeMrkdwn(r.service)} ${t.strategy[r.strategy]} ${versionsText(r, locale)} · ${t.rollbackStatus[r.status]} · ${mention(r.startedBy)}`,
+      `\`${formatTimeInZone(startedAt[i] ?? 0, timezone, locale)}\` *${r.id}* ${escapeMrkdwn(r.service)} ` +
+      `${t.strategy[r.strategy]} ${versionsText(r, locale)} · ${t.rollbackStatus[r.status]} · ${mention(r.startedBy)}`,
   );
   return clip([s.historyHeader(service ? escapeMrkdwn(service) : null), ...lines].join('\n'), SLACK_LIMITS.sectionText);
 }

@@ -37,7 +37,9 @@ export function canaryModal(plan: CanaryPlan, locale: Locale): ModalView {
         plan.toVersion ?? undefined,
       ),
     },
-    section(`${s.plan(steps, formatElapsed(plan.observeMs, locale), stable)}\n${s.abortNote(escapeMrkdwn(plan.abortIf))}`),
+    section(
+      `${s.plan(steps, formatElapsed(plan.observeMs, locale), stable)}\n${s.abortNote(escapeMrkdwn(plan.abortIf))}`,
+    ),
   ];
   if (plan.requiredApprovals >= 2) blocks.push(section(s.approvalNote(plan.requiredApprovals)));
   if (plan.dryRun) blocks.push(section(s.dryRunWarning));

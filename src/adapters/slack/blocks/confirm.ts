@@ -52,13 +52,18 @@ const CONFIRM_INPUT = z
     requestedTo: z.string().min(1).nullable().optional(),
   })
   .strict()
-  .refine((v) => v.strategy !== 'gradual' || v.phases.length > 0, { message: 'a gradual rollback needs at least one phase', path: ['phases'] });
+  .refine((v) => v.strategy !== 'gradual' || v.phases.length > 0, {
+    message: 'a gradual rollback needs at least one phase',
+    path: ['phases'],
+  });
 
 /** `timeZone`: the team's zone (drills.timezone), in which a planned rollback's time is written. */
 export function confirmRollbackModal(input: ConfirmRollbackInput, locale: Locale, timeZone: string): ModalView {
   const metadata = JSON.stringify(input);
   if (metadata.length > SLACK_LIMITS.privateMetadata) {
-    throw new Error(`confirm-rollback metadata is ${metadata.length} characters; Slack allows ${SLACK_LIMITS.privateMetadata}`);
+    throw new Error(
+      `confirm-rollback metadata is ${metadata.length} characters; Slack allows ${SLACK_LIMITS.privateMetadata}`,
+    );
   }
   const s = CONFIRM_STRINGS[locale];
   const terms = TERMS[locale];
@@ -69,7 +74,10 @@ export function confirmRollbackModal(input: ConfirmRollbackInput, locale: Locale
   const intro = [s.intro(terms.strategy[input.strategy], service)];
   if (input.incidentId !== null) intro.push(s.forIncident(escapeMrkdwn(input.incidentId)));
 
-  const plan = input.strategy === 'immediate' ? s.immediatePlan(from ?? terms.unknownVersion, to) : gradualText(input, from ?? terms.unknownVersion, locale);
+  const plan =
+    input.strategy === 'immediate'
+      ? s.immediatePlan(from ?? terms.unknownVersion, to)
+      : gradualText(input, from ?? terms.unknownVersion, locale);
 
   const blocks: KnownBlock[] = [
     section(intro.join('\n')),
@@ -82,7 +90,8 @@ export function confirmRollbackModal(input: ConfirmRollbackInput, locale: Locale
     },
     section(`${s.whatHappensLabel}\n${plan}`),
   ];
-  if (input.scheduledFor !== null) blocks.push(section(s.plannedAt(formatTimeInZone(input.scheduledFor, timeZone, locale))));
+  if (input.scheduledFor !== null)
+    blocks.push(section(s.plannedAt(formatTimeInZone(input.scheduledFor, timeZone, locale))));
   if (input.requiredApprovals >= 2) blocks.push(section(s.approvalNote(input.requiredApprovals)));
   if (input.dryRun) blocks.push(section(s.dryRunWarning));
 
@@ -99,7 +108,9 @@ export function confirmRollbackModal(input: ConfirmRollbackInput, locale: Locale
 
 /** `50% → 25% → 5% → 0%`: from the share the version has now (the word for "now" when it was not read). */
 export function weightSteps(start: number | null, phases: readonly number[], locale: Locale): string {
-  return [start === null ? CONFIRM_STRINGS[locale].nowUnread : formatPercent(start), ...phases.map(formatPercent)].join(' → ');
+  return [start === null ? CONFIRM_STRINGS[locale].nowUnread : formatPercent(start), ...phases.map(formatPercent)].join(
+    ' → ',
+  );
 }
 
 /** The phases from the share read from the cluster, what happens to the phases above it, and abortIf. */
@@ -107,18 +118,32 @@ function gradualText(input: ConfirmRollbackInput, from: string, locale: Locale):
   const s = CONFIRM_STRINGS[locale];
   const lines = [s.gradualPlan(from, weightSteps(input.currentWeight, input.phases, locale), input.phases.length)];
   if (input.currentWeight === null) lines.push(s.gradualUnread(from));
-  else if (input.skippedPhases.length > 0) lines.push(s.gradualSkipped(from, formatPercent(input.currentWeight), input.skippedPhases.map(formatPercent).join(', '), input.skippedPhases.length));
+  else if (input.skippedPhases.length > 0)
+    lines.push(
+      s.gradualSkipped(
+        from,
+        formatPercent(input.currentWeight),
+        input.skippedPhases.map(formatPercent).join(', '),
+        input.skippedPhases.length,
+      ),
+    );
   lines.push(s.gradualAbortNote);
   return lines.join('\n');
 }
 
-/** Reads back the modal's `private_metadata`; throws naming what is wrong when it is not what confirmRollbackModal wrote. */
+/**
+ * Reads back the modal's `private_metadata`; throws naming what is wrong when it is not what confirmRollbackModal
+ * wrote.
+ */
 export function parseConfirmMetadata(text: string): ConfirmRollbackInput {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new Error(`confirm-rollback metadata is not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+    throw new Error(
+      `confirm-rollback metadata is not valid JSON (${err instanceof Error ? err.message : String(err)})`,
+      { cause: err },
+    );
   }
   const parsed = CONFIRM_INPUT.safeParse(raw);
   if (!parsed.success) {

@@ -26,9 +26,18 @@ export function declaredText(v: DeclaredView, locale: Locale): string {
   const t = TERMS[locale];
   const { incident } = v;
   const version = incident.version
-    ? `\`${escapeMrkdwn(incident.version)}\` ${v.versionSource === 'router' ? s.versionFromRouter : s.versionFromRecords}`
+    ? `\`${escapeMrkdwn(incident.version)}\` ` +
+      `${v.versionSource === 'router' ? s.versionFromRouter : s.versionFromRecords}`
     : s.versionUnknown;
-  const lines = [s.declared({ id: incident.id, service: escapeMrkdwn(incident.service), version, severity: t.severity[incident.severity], channel: v.channel })];
+  const lines = [
+    s.declared({
+      id: incident.id,
+      service: escapeMrkdwn(incident.service),
+      version,
+      severity: t.severity[incident.severity],
+      channel: v.channel,
+    }),
+  ];
   if (incident.severity === 'critical') lines.push(s.criticalNoAutomatic);
   if (incident.severity === 'watch') lines.push(s.watchQuiet);
   if (incident.drill) lines.push(s.drill(escapeMrkdwn(incident.service)));

@@ -1,5 +1,5 @@
 /**
- * The refusals about drills as sentences (refusalText in notes.ts hands these kinds here). Names
+ * The refusals about drills as sentences (refusalText in refusals.ts hands these kinds here). Names
  * and ids are escaped; what an injector or Kubernetes said is outside text, clipped as well.
  */
 import type { DrillRefusal } from '../../../domain/drill-refusals.ts';

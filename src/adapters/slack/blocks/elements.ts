@@ -98,7 +98,12 @@ export function option(text: string, value: string): PlainTextOption {
  * A static select whose `initial_option` is the very option object of `options` with the chosen
  * value: Slack requires the two to match exactly, text included.
  */
-export function staticSelect(actionId: string, placeholder: string, options: PlainTextOption[], selected: string | undefined): StaticSelect {
+export function staticSelect(
+  actionId: string,
+  placeholder: string,
+  options: PlainTextOption[],
+  selected: string | undefined,
+): StaticSelect {
   const select: StaticSelect = {
     type: 'static_select',
     action_id: actionId,

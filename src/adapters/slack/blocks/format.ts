@@ -139,7 +139,8 @@ export function formatTimeInZone(at: number, timeZone: string, locale: Locale): 
     return formatZoned(at, timeZone, locale);
   } catch (err) {
     if (err instanceof RangeError && !Number.isFinite(at)) throw err;
-    if (err instanceof RangeError) throw new Error(`unknown time zone "${timeZone}" (expected an IANA name such as Asia/Tokyo)`);
+    if (err instanceof RangeError)
+      throw new Error(`unknown time zone "${timeZone}" (expected an IANA name such as Asia/Tokyo)`, { cause: err });
     throw err;
   }
 }

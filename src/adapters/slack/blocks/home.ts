@@ -56,11 +56,15 @@ function incidentBlocks(data: HomeData, s: HomeStrings, locale: Locale): KnownBl
 
 function rollbackLine(r: RollbackView, data: HomeData, s: HomeStrings, locale: Locale): string {
   const terms = TERMS[locale];
-  const lines = [`*${escapeMrkdwn(r.service)}* · ${terms.strategy[r.strategy]} · ${terms.rollbackStatus[r.status]}`, versionsText(r, locale)];
+  const lines = [
+    `*${escapeMrkdwn(r.service)}* · ${terms.strategy[r.strategy]} · ${terms.rollbackStatus[r.status]}`,
+    versionsText(r, locale),
+  ];
   const state = [rollbackSplit(r, locale), progressLine(r, locale)].filter((p): p is string => p !== null);
   if (state.length > 0) lines.push(state.join(' '));
   if (r.status === 'pending') lines.push(s.waitingApproval(r.approvals.have, r.approvals.need));
-  if (r.status === 'scheduled' && r.scheduledFor !== null) lines.push(s.scheduledFor(formatTimeInZone(r.scheduledFor, data.timezone, locale)));
+  if (r.status === 'scheduled' && r.scheduledFor !== null)
+    lines.push(s.scheduledFor(formatTimeInZone(r.scheduledFor, data.timezone, locale)));
   return lines.join('\n');
 }
 

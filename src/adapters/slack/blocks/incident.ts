@@ -13,7 +13,17 @@ import type { Locale } from '../i18n/locale.ts';
 import { TERMS, type Terms } from '../i18n/terms.ts';
 import { ACTION, BLOCK } from '../ids.ts';
 import { actions, button, context, divider, header, option, section, staticSelect } from './elements.ts';
-import { RESOLVED_MARK, SEVERITY_MARKER, escapeMrkdwn, formatElapsed, formatPercent, mention, mentionList, slackAgo, formatTimeInZone } from './format.ts';
+import {
+  RESOLVED_MARK,
+  SEVERITY_MARKER,
+  escapeMrkdwn,
+  formatElapsed,
+  formatPercent,
+  mention,
+  mentionList,
+  slackAgo,
+  formatTimeInZone,
+} from './format.ts';
 import { SLACK_LIMITS, clip } from './limits.ts';
 import { isActiveRollback, progressLine, rollbackSplit, versionsText } from './rollback-summary.ts';
 import type { BreachView, IncidentView, RollbackView } from './view-models.ts';
@@ -42,7 +52,11 @@ export function breachLine(b: BreachView): string {
 }
 
 /** `timeZone`: the team's zone (drills.timezone), in which the decision and a planned time are written. */
-export function incidentMessage(view: IncidentView, locale: Locale, timeZone: string): { text: string; blocks: KnownBlock[] } {
+export function incidentMessage(
+  view: IncidentView,
+  locale: Locale,
+  timeZone: string,
+): { text: string; blocks: KnownBlock[] } {
   const t = INCIDENT_STRINGS[locale];
   const terms = TERMS[locale];
   const resolved = view.incident.status === 'resolved';
@@ -79,7 +93,11 @@ function headerText(view: IncidentView, t: IncidentStrings, terms: Terms): strin
   const drill = incident.drill ? `${DRILL_MARK} ${terms.drill} · ` : '';
   const version = incident.version ? ` ${incident.version}` : '';
   const canary = fixCanaryInFlight(view);
-  const mark = canary ? CANARY_MARK : incident.status === 'resolved' ? RESOLVED_MARK : SEVERITY_MARKER[incident.severity];
+  const mark = canary
+    ? CANARY_MARK
+    : incident.status === 'resolved'
+      ? RESOLVED_MARK
+      : SEVERITY_MARKER[incident.severity];
   const state = canary ? fixCanaryState(canary, t) : terms.incidentStatus[incident.status];
   return `${mark} ${drill}${incident.id} · ${incident.service}${version} · ${state}`;
 }
@@ -92,7 +110,8 @@ function elapsedMs(view: IncidentView): number {
 function fallbackText(view: IncidentView, t: IncidentStrings, terms: Terms, locale: Locale): string {
   const { incident } = view;
   const parts = [headerText(view, t, terms)];
-  if (incident.status === 'resolved' && !fixCanaryInFlight(view)) parts.push(t.peakSeverity(terms.severity[incident.severity]));
+  if (incident.status === 'resolved' && !fixCanaryInFlight(view))
+    parts.push(t.peakSeverity(terms.severity[incident.severity]));
   parts.push(formatElapsed(elapsedMs(view), locale));
   if (view.escalation && incident.status !== 'resolved') parts.push(`⏫ ${view.escalation.label}`);
   const line = parts.join(' · ') + (incident.title ? ` — ${incident.title}` : '');
@@ -102,7 +121,13 @@ function fallbackText(view: IncidentView, t: IncidentStrings, terms: Terms, loca
 
 function factsLine(view: IncidentView, t: IncidentStrings, terms: Terms, locale: Locale, timeZone: string): string[] {
   const { incident } = view;
-  const facts = [t.severity(terms.severity[incident.severity]), t.started(`${formatTimeInZone(incident.startedAt, timeZone, locale)} (${slackAgo(incident.startedAt, t.ago(formatElapsed(elapsedMs(view), locale)))})`)];
+  const facts = [
+    t.severity(terms.severity[incident.severity]),
+    t.started(
+      `${formatTimeInZone(incident.startedAt, timeZone, locale)} ` +
+        `(${slackAgo(incident.startedAt, t.ago(formatElapsed(elapsedMs(view), locale)))})`,
+    ),
+  ];
   if (view.escalation) facts.push(t.escalated(escapeMrkdwn(view.escalation.label)));
   if (incident.acknowledgedBy) facts.push(t.acknowledgedBy(mention(incident.acknowledgedBy)));
   else if (incident.acknowledgedAt !== null) facts.push(t.acknowledged);
@@ -116,7 +141,13 @@ function breachesText(breaches: readonly BreachView[], t: IncidentStrings): stri
   return `${t.breachesHeading}\n${lines.join('\n')}`;
 }
 
-function openBlocks(view: IncidentView, t: IncidentStrings, terms: Terms, locale: Locale, timeZone: string): KnownBlock[] {
+function openBlocks(
+  view: IncidentView,
+  t: IncidentStrings,
+  terms: Terms,
+  locale: Locale,
+  timeZone: string,
+): KnownBlock[] {
   const { incident } = view;
   const blocks: KnownBlock[] = [];
   if (incident.title) blocks.push(section(`*${escapeMrkdwn(incident.title)}*`));
@@ -128,7 +159,15 @@ function openBlocks(view: IncidentView, t: IncidentStrings, terms: Terms, locale
   const recommended = view.recommendation && isAssessmentComplete(view.assessment) ? view.recommendation : null;
   if (recommended) blocks.push(section(recommendationText(recommended, locale)));
   if (view.decision) {
-    blocks.push(section(t.decision(mention(view.decision.by), terms.action[view.decision.action], formatTimeInZone(view.decision.at, timeZone, locale))));
+    blocks.push(
+      section(
+        t.decision(
+          mention(view.decision.by),
+          terms.action[view.decision.action],
+          formatTimeInZone(view.decision.at, timeZone, locale),
+        ),
+      ),
+    );
   }
 
   const rollback = view.rollback;
@@ -139,7 +178,12 @@ function openBlocks(view: IncidentView, t: IncidentStrings, terms: Terms, locale
   }
 
   const rollbackHoldsService = rollback !== null && isActiveRollback(rollback);
-  blocks.push(actions(BLOCK.decisions, decisionButtons(view, recommended?.action ?? null, rollbackHoldsService, t, terms, locale)));
+  blocks.push(
+    actions(
+      BLOCK.decisions,
+      decisionButtons(view, recommended?.action ?? null, rollbackHoldsService, t, terms, locale),
+    ),
+  );
   return blocks;
 }
 
@@ -150,7 +194,8 @@ function openBlocks(view: IncidentView, t: IncidentStrings, terms: Terms, locale
 export function recommendationText(r: Recommendation, locale: Locale): string {
   const t = INCIDENT_STRINGS[locale];
   const terms = TERMS[locale];
-  if (!r.instead) return t.recommended(terms.action[r.action], r.rule === null ? t.defaultBasis : t.ruleBasis(r.rule + 1));
+  if (!r.instead)
+    return t.recommended(terms.action[r.action], r.rule === null ? t.defaultBasis : t.ruleBasis(r.rule + 1));
   const said = t.matrixSaid(terms.action[r.instead.matrixAction], r.rule === null ? null : r.rule + 1);
   const why = r.instead.reason;
   const because =
@@ -162,17 +207,33 @@ export function recommendationText(r: Recommendation, locale: Locale): string {
 
 function matrixBlock(assessment: Assessment, terms: Terms): KnownBlock {
   const q = terms.question;
-  const opts = <V extends string>(question: string, values: readonly V[], labels: Record<V, string>): PlainTextOption[] =>
-    values.map((v) => option(`${question}: ${labels[v]}`, v));
+  const opts = <V extends string>(
+    question: string,
+    values: readonly V[],
+    labels: Record<V, string>,
+  ): PlainTextOption[] => values.map((v) => option(`${question}: ${labels[v]}`, v));
   return actions(BLOCK.matrix, [
-    staticSelect(ACTION.userImpact, q.userImpact, opts(q.userImpact, USER_IMPACTS, terms.userImpact), assessment.userImpact),
-    staticSelect(ACTION.businessImpact, q.businessImpact, opts(q.businessImpact, BUSINESS_IMPACTS, terms.businessImpact), assessment.businessImpact),
+    staticSelect(
+      ACTION.userImpact,
+      q.userImpact,
+      opts(q.userImpact, USER_IMPACTS, terms.userImpact),
+      assessment.userImpact,
+    ),
+    staticSelect(
+      ACTION.businessImpact,
+      q.businessImpact,
+      opts(q.businessImpact, BUSINESS_IMPACTS, terms.businessImpact),
+      assessment.businessImpact,
+    ),
     staticSelect(ACTION.fixTime, q.fixTime, opts(q.fixTime, FIX_TIMES, terms.fixTime), assessment.fixTime),
   ]);
 }
 
 function rollbackText(r: RollbackView, t: IncidentStrings, terms: Terms, locale: Locale, timeZone: string): string {
-  const lines = [t.rollbackHeading(terms.strategy[r.strategy], terms.rollbackStatus[r.status], mention(r.startedBy)), versionsText(r, locale)];
+  const lines = [
+    t.rollbackHeading(terms.strategy[r.strategy], terms.rollbackStatus[r.status], mention(r.startedBy)),
+    versionsText(r, locale),
+  ];
   const split = rollbackSplit(r, locale);
   if (split) lines.push(t.traffic(split));
   const progress = progressLine(r, locale);
@@ -181,7 +242,8 @@ function rollbackText(r: RollbackView, t: IncidentStrings, terms: Terms, locale:
     const by = r.approvals.by.length > 0 ? t.approvedBy(mentionList(r.approvals.by, locale)) : '';
     lines.push(t.waitingApproval(r.approvals.have, r.approvals.need) + by);
   }
-  if (r.status === 'scheduled' && r.scheduledFor !== null) lines.push(t.scheduledFor(formatTimeInZone(r.scheduledFor, timeZone, locale)));
+  if (r.status === 'scheduled' && r.scheduledFor !== null)
+    lines.push(t.scheduledFor(formatTimeInZone(r.scheduledFor, timeZone, locale)));
   if (r.error) lines.push(t.rollbackError(escapeMrkdwn(clip(r.error, 500))));
   return lines.join('\n');
 }
@@ -198,7 +260,13 @@ function rollbackControls(r: RollbackView, t: IncidentStrings): Button[] {
       text: label,
       value: r.id,
       style: 'danger',
-      confirm: { title: confirm.title, text: confirm.text(r.service), confirm: confirm.confirm, deny: confirm.deny, style: 'danger' },
+      confirm: {
+        title: confirm.title,
+        text: confirm.text(r.service),
+        confirm: confirm.confirm,
+        deny: confirm.deny,
+        style: 'danger',
+      },
     });
   const abortConfirm = r.strategy === 'canary' ? t.confirmAbortCanary : t.confirmAbort;
   switch (r.status) {
@@ -208,12 +276,16 @@ function rollbackControls(r: RollbackView, t: IncidentStrings): Button[] {
       return [abort(t.button.cancelScheduled, t.confirmCancelScheduled)];
     case 'running': {
       const controls: Button[] = [];
-      if (r.strategy !== 'immediate') controls.push(button({ actionId: ACTION.pause, text: t.button.pause, value: r.id }));
+      if (r.strategy !== 'immediate')
+        controls.push(button({ actionId: ACTION.pause, text: t.button.pause, value: r.id }));
       controls.push(abort(t.button.abort, abortConfirm));
       return controls;
     }
     case 'paused':
-      return [button({ actionId: ACTION.resume, text: t.button.resume, value: r.id, style: 'primary' }), abort(t.button.abort, abortConfirm)];
+      return [
+        button({ actionId: ACTION.resume, text: t.button.resume, value: r.id, style: 'primary' }),
+        abort(t.button.abort, abortConfirm),
+      ];
     case 'succeeded':
     case 'failed':
     case 'aborted':
@@ -253,7 +325,9 @@ function decisionButtons(
   }
   // 修正を試みる: once the fix is built, it comes in as a cautious canary, which resolves the incident.
   if (incident.status === 'fixing' && !rollbackHoldsService) {
-    elements.push(button({ actionId: ACTION.canaryFix, text: CANARY_STRINGS[locale].button, value: incident.id, style: 'primary' }));
+    elements.push(
+      button({ actionId: ACTION.canaryFix, text: CANARY_STRINGS[locale].button, value: incident.id, style: 'primary' }),
+    );
   }
   if (incident.acknowledgedAt === null && incident.acknowledgedBy === null) {
     elements.push(button({ actionId: ACTION.acknowledge, text: t.button.acknowledge, value: incident.id }));
@@ -270,7 +344,13 @@ function decisionButtons(
   return elements;
 }
 
-function resolvedBlocks(view: IncidentView, t: IncidentStrings, terms: Terms, locale: Locale, timeZone: string): KnownBlock[] {
+function resolvedBlocks(
+  view: IncidentView,
+  t: IncidentStrings,
+  terms: Terms,
+  locale: Locale,
+  timeZone: string,
+): KnownBlock[] {
   const { incident } = view;
   // A fix coming in as a canary after the resolution shows its progress and controls like any rollback.
   const canary = fixCanaryInFlight(view);
@@ -284,7 +364,14 @@ function resolvedBlocks(view: IncidentView, t: IncidentStrings, terms: Terms, lo
   if (view.decision) facts.push(t.resolvedDecision(terms.action[view.decision.action], mention(view.decision.by)));
   const r = view.rollback;
   const earlier = view.earlierRollback ?? null;
-  if (earlier) facts.push(t.resolvedRollback(terms.strategy[earlier.strategy], versionsText(earlier, locale), terms.rollbackStatus[earlier.status]));
+  if (earlier)
+    facts.push(
+      t.resolvedRollback(
+        terms.strategy[earlier.strategy],
+        versionsText(earlier, locale),
+        terms.rollbackStatus[earlier.status],
+      ),
+    );
   if (r && !canary) {
     const line = r.strategy === 'canary' ? t.resolvedFix : t.resolvedRollback;
     facts.push(line(terms.strategy[r.strategy], versionsText(r, locale), terms.rollbackStatus[r.status]));

@@ -1,5 +1,5 @@
 /**
- * The refusals about what a request or a dialog names, as sentences (refusalText in notes.ts hands
+ * The refusals about what a request or a dialog names, as sentences (refusalText in refusals.ts hands
  * these kinds here): each says what did not match, what it is now, and that nothing was started.
  */
 import type { PlanChange } from '../../../services/refusals.ts';
@@ -10,7 +10,18 @@ import { weightSteps } from './confirm.ts';
 import { escapeMrkdwn, formatPercent, formatTimeInZone } from './format.ts';
 import type { Refusal } from './view-models.ts';
 
-export type PlanRefusal = Extract<Refusal, { kind: 'unknown_service' | 'unknown_version' | 'service_mismatch' | 'plan_changed' | 'dialog_unreadable' | 'planned_time' }>;
+export type PlanRefusal = Extract<
+  Refusal,
+  {
+    kind:
+      | 'unknown_service'
+      | 'unknown_version'
+      | 'service_mismatch'
+      | 'plan_changed'
+      | 'dialog_unreadable'
+      | 'planned_time';
+  }
+>;
 
 const versionCode = (v: string) => `\`${escapeMrkdwn(v)}\``;
 
@@ -24,11 +35,21 @@ export function planRefusalLine(refusal: PlanRefusal, locale: Locale, timeZone: 
       return refusal.service === null ? s.noService(known) : s.unknownService(escapeMrkdwn(refusal.service), known);
     }
     case 'unknown_version':
-      return s.unknownVersion(escapeMrkdwn(refusal.service), versionCode(refusal.version), refusal.known.map(versionCode).join(terms.listSeparator));
+      return s.unknownVersion(
+        escapeMrkdwn(refusal.service),
+        versionCode(refusal.version),
+        refusal.known.map(versionCode).join(terms.listSeparator),
+      );
     case 'service_mismatch':
-      return s.serviceMismatch(escapeMrkdwn(refusal.shown), escapeMrkdwn(refusal.incidentId), escapeMrkdwn(refusal.service));
+      return s.serviceMismatch(
+        escapeMrkdwn(refusal.shown),
+        escapeMrkdwn(refusal.incidentId),
+        escapeMrkdwn(refusal.service),
+      );
     case 'plan_changed': {
-      const changes = refusal.changes.map((c) => changeText(c, refusal.strategy === 'canary', locale)).join(s.changeSeparator);
+      const changes = refusal.changes
+        .map((c) => changeText(c, refusal.strategy === 'canary', locale))
+        .join(s.changeSeparator);
       return s.planChanged(terms.strategy[refusal.strategy], escapeMrkdwn(refusal.service), changes);
     }
     case 'dialog_unreadable':
@@ -36,7 +57,9 @@ export function planRefusalLine(refusal: PlanRefusal, locale: Locale, timeZone: 
     case 'planned_time': {
       const service = escapeMrkdwn(refusal.service);
       const when = formatTimeInZone(refusal.at, timeZone, locale);
-      return refusal.problem === 'passed' ? s.plannedPassed(service, when) : s.plannedTooFar(service, when, refusal.maxDays);
+      return refusal.problem === 'passed'
+        ? s.plannedPassed(service, when)
+        : s.plannedTooFar(service, when, refusal.maxDays);
     }
   }
 }
@@ -52,7 +75,10 @@ function changeText(c: PlanChange, canary: boolean, locale: Locale): string {
     case 'to':
       return c.now === null ? p.noTarget(version(c.shown)) : p.to(version(c.shown), version(c.now));
     case 'incident':
-      return p.incident(c.shown === null ? p.noIncident : escapeMrkdwn(c.shown), c.now === null ? p.noIncident : escapeMrkdwn(c.now));
+      return p.incident(
+        c.shown === null ? p.noIncident : escapeMrkdwn(c.shown),
+        c.now === null ? p.noIncident : escapeMrkdwn(c.now),
+      );
     case 'phases':
       // As the confirmation shows them: from the share the version had then, and has now.
       return p.phases(weightSteps(c.shownFrom, c.shown, locale), weightSteps(c.nowFrom, c.now, locale));

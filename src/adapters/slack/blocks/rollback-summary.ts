@@ -31,6 +31,13 @@ export function progressLine(rollback: RollbackView, locale: Locale): string | n
   const parts: string[] = [];
   const progress = rollbackProgress(rollback.newVersionWeight);
   if (progress !== null) parts.push(`\`${progressBar(progress)}\``);
-  if (rollback.phase !== null && rollback.phaseCount !== null) parts.push(TERMS[locale].phase(rollback.phase, rollback.phaseCount));
+  if (rollback.phase !== null && rollback.phaseCount !== null)
+    parts.push(TERMS[locale].phase(rollback.phase, rollback.phaseCount));
   return parts.length > 0 ? parts.join(' ') : null;
+}
+
+/** `v2.0.0 25% / v1.5.0 75%, `▓▓▓▓▓▓▓░░░` Phase 2/3`, or null when nothing is known. */
+export function rollbackState(r: RollbackView, locale: Locale): string | null {
+  const parts = [rollbackSplit(r, locale), progressLine(r, locale)].filter((p): p is string => p !== null);
+  return parts.length > 0 ? parts.join(TERMS[locale].listSeparator) : null;
 }

@@ -54,7 +54,11 @@ export function stakeholderText(v: StakeholderView, locale: Locale): string {
   const s = STAKEHOLDER_STRINGS[locale];
   const service = escapeMrkdwn(clip(v.service, SERVICE_SHOWN));
   const symptoms = [...new Set(v.metrics.map((m) => SYMPTOM[m]))].map((k) => s.symptom[k]);
-  const saw = s.saw(s.who[v.userImpact ?? 'unknown'], symptoms.length > 0 ? symptoms : [s.symptom.other], v.userImpact === null);
+  const saw = s.saw(
+    s.who[v.userImpact ?? 'unknown'],
+    symptoms.length > 0 ? symptoms : [s.symptom.other],
+    v.userImpact === null,
+  );
   const start = formatTimeInZone(v.startedAt, v.timezone, locale);
   const line = (label: string, value: string) => `*${label}*: ${value}`;
   const lines = v.resolved
@@ -69,7 +73,12 @@ export function stakeholderText(v: StakeholderView, locale: Locale): string {
         s.head(v.incidentId, service),
         line(s.label.saw, saw),
         line(s.label.since, start),
-        line(s.label.doing, v.work.kind === 'rollback_planned' ? s.rollbackPlanned(formatTimeInZone(v.work.at, v.timezone, locale)) : s.doing[v.work.kind]),
+        line(
+          s.label.doing,
+          v.work.kind === 'rollback_planned'
+            ? s.rollbackPlanned(formatTimeInZone(v.work.at, v.timezone, locale))
+            : s.doing[v.work.kind],
+        ),
         line(s.label.next, v.work.kind === 'rolled_back' ? s.next.confirmed : s.next.restored),
       ];
   return clip(drillPrefix(v.drill, locale) + lines.join('\n'), SLACK_LIMITS.sectionText);

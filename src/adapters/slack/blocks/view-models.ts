@@ -9,30 +9,48 @@ import type { Action, Incident } from '../../../domain/types.ts';
 import type { IncidentNotice } from '../../../services/ports.ts';
 import type { Refusal as ServiceRefusal } from '../../../services/refusals.ts';
 
-export interface BreachView { metric: MetricName; op: Operator; value: number; threshold: number }
+export interface BreachView {
+  metric: MetricName;
+  op: Operator;
+  value: number;
+  threshold: number;
+}
 export type RollbackStrategy = 'immediate' | 'gradual' | 'planned' | 'canary';
-export type RollbackStatus = 'pending' | 'scheduled' | 'running' | 'paused' | 'succeeded' | 'failed' | 'aborted' | 'cancelled';
+export type RollbackStatus =
+  'pending' | 'scheduled' | 'running' | 'paused' | 'succeeded' | 'failed' | 'aborted' | 'cancelled';
 export interface RollbackView {
-  id: string; service: string; strategy: RollbackStrategy; status: RollbackStatus;
-  fromVersion: string | null; toVersion: string;
+  id: string;
+  service: string;
+  strategy: RollbackStrategy;
+  status: RollbackStatus;
+  fromVersion: string | null;
+  toVersion: string;
   /** Share of traffic (0–100) still on the version being rolled back; null when unknown. */
   newVersionWeight: number | null;
-  phase: number | null; phaseCount: number | null;   // 1-based phase of a gradual rollback
+  phase: number | null;
+  phaseCount: number | null; // 1-based phase of a gradual rollback
   approvals: { have: number; need: number; by: string[] };
-  startedBy: string; scheduledFor: number | null; error: string | null;
+  startedBy: string;
+  scheduledFor: number | null;
+  error: string | null;
 }
-export interface DecisionView { action: Action; by: string; at: number }
+export interface DecisionView {
+  action: Action;
+  by: string;
+  at: number;
+}
 export interface IncidentView {
-  incident: Incident; now: number;
-  breaches: BreachView[];            // the metrics that fired, vs thresholds
-  assessment: Assessment;            // matrix answers so far
+  incident: Incident;
+  now: number;
+  breaches: BreachView[]; // the metrics that fired, vs thresholds
+  assessment: Assessment; // matrix answers so far
   recommendation: Recommendation | null;
   /** The decisions the service can run: the head message offers no other (a blue-green service has no Gradual). */
   actions: readonly Action[];
   decision: DecisionView | null;
-  rollback: RollbackView | null;     // the incident's current/last rollback
+  rollback: RollbackView | null; // the incident's current/last rollback
   earlierRollback?: RollbackView | null; // the rollback before a canary that brings the fix in
-  escalation: { level: number; label: string } | null;  // highest level fired so far
+  escalation: { level: number; label: string } | null; // highest level fired so far
 }
 /**
  * A thread notice as the services report it (`IncidentNotice`), with the rollback it names resolved
@@ -42,11 +60,12 @@ type WithRollback<N> = N extends { rollbackId: string } ? Omit<N, 'rollbackId'> 
 /** approval_needed carries an Approve button; rollback_scheduled and rollback_reminder a Cancel button. */
 export type Note = WithRollback<IncidentNotice>;
 /** A service refusal, with the running rollback resolved to its view for the message. */
-export type Refusal = Exclude<ServiceRefusal, { kind: 'rollback_running' }> | { kind: 'rollback_running'; rollback: RollbackView };
+export type Refusal =
+  Exclude<ServiceRefusal, { kind: 'rollback_running' }> | { kind: 'rollback_running'; rollback: RollbackView };
 export interface HomeData {
   now: number;
   openIncidents: Array<{ incident: Incident; permalink: string | null }>;
-  rollbacks: RollbackView[];                            // in progress (pending/scheduled/running/paused)
+  rollbacks: RollbackView[]; // in progress (pending/scheduled/running/paused)
   nextDrill: { at: number; scenario: string | null; service: string | null } | null;
-  timezone: string;                                     // for rendering times (config drills.timezone)
+  timezone: string; // for rendering times (config drills.timezone)
 }

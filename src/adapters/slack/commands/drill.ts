@@ -19,7 +19,13 @@ function parseRun(line: Line, ctx: ParseContext): Parsed<DrillCommand> {
       dryRun = true;
     } else if (scenario === null && !token.text.startsWith('-')) {
       if (!ctx.scenarios.includes(token.text)) {
-        return fail(withSuggestion({ code: 'unknown_scenario', given: token.text, known: [...ctx.scenarios] }, token.text, ctx.scenarios));
+        return fail(
+          withSuggestion(
+            { code: 'unknown_scenario', given: token.text, known: [...ctx.scenarios] },
+            token.text,
+            ctx.scenarios,
+          ),
+        );
       }
       scenario = token.text;
     } else {

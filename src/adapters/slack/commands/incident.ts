@@ -14,7 +14,8 @@ const INCIDENT_ID = /^INC-\d{8}-\d{3,}$/;
 const fail = (error: ParseError): Parsed<IncidentCommand> => ({ ok: false, error });
 const done = (command: IncidentCommand): Parsed<IncidentCommand> => ({ ok: true, command });
 
-const severityOf = (word: string | undefined) => (word !== undefined && Object.hasOwn(SEVERITY_FLAGS, word) ? SEVERITY_FLAGS[word] : undefined);
+const severityOf = (word: string | undefined) =>
+  word !== undefined && Object.hasOwn(SEVERITY_FLAGS, word) ? SEVERITY_FLAGS[word] : undefined;
 
 /**
  * `declare <service> [--critical|--warning|--watch] <summary…>`. The flag may also be the last
@@ -27,9 +28,11 @@ function parseDeclare(line: Line, ctx: ParseContext): Parsed<IncidentCommand> {
   if (!serviceToken) return fail({ code: 'missing_argument', name: 'service', known });
   // A flag where a flag may stand that is not one of ours (a typo such as --critcal) would
   // otherwise open a warning incident with the typo in its title: refused, with the usage.
-  const strayFlag = (token: { text: string; lower: string } | undefined) => token !== undefined && token.lower.startsWith('--') && !severityOf(token.lower);
+  const strayFlag = (token: { text: string; lower: string } | undefined) =>
+    token !== undefined && token.lower.startsWith('--') && !severityOf(token.lower);
   if (serviceToken.lower.startsWith('--')) return fail({ code: 'unexpected_argument', given: serviceToken.text });
-  if (!Object.hasOwn(ctx.services, serviceToken.text)) return fail(withSuggestion({ code: 'unknown_service', given: serviceToken.text, known }, serviceToken.text, known));
+  if (!Object.hasOwn(ctx.services, serviceToken.text))
+    return fail(withSuggestion({ code: 'unknown_service', given: serviceToken.text, known }, serviceToken.text, known));
   let from = 2;
   let to = line.tokens.length;
   if (strayFlag(line.tokens[from])) return fail({ code: 'unexpected_argument', given: line.tokens[from]?.text ?? '' });
@@ -47,7 +50,13 @@ function parseDeclare(line: Line, ctx: ParseContext): Parsed<IncidentCommand> {
   const end = line.tokens[to]?.start ?? line.source.length;
   const summary = line.source.slice(start.start, end).replace(/\s+/g, ' ').trim();
   const clipped = summary.length > DECLARE_SUMMARY_MAX;
-  return done({ sub: 'declare', service: serviceToken.text, severity: severity ?? 'warning', summary: clipped ? clip(summary, DECLARE_SUMMARY_MAX) : summary, clipped });
+  return done({
+    sub: 'declare',
+    service: serviceToken.text,
+    severity: severity ?? 'warning',
+    summary: clipped ? clip(summary, DECLARE_SUMMARY_MAX) : summary,
+    clipped,
+  });
 }
 
 export function parseIncident(text: string, ctx: ParseContext): Parsed<IncidentCommand> {

@@ -34,7 +34,10 @@ function codeList(items: readonly string[] | undefined, s: CommandStrings): stri
   return items && items.length > 0 ? items.map(code).join(s.listSeparator) : null;
 }
 
-function table<T>(byCommand: { rollback: Record<string, T>; incident: Record<string, T>; drill: Record<string, T> }, command: CommandName): Record<string, T> {
+function table<T>(
+  byCommand: { rollback: Record<string, T>; incident: Record<string, T>; drill: Record<string, T> },
+  command: CommandName,
+): Record<string, T> {
   return byCommand[command];
 }
 
@@ -49,18 +52,36 @@ function exampleId(expected: string): string {
 export function describeParseError(command: CommandName, error: ParseError, locale: Locale): string {
   const s = COMMAND_STRINGS[locale];
   const m = s.errors;
-  const suggestion = (e: { suggestion?: string }): string | null => (e.suggestion === undefined ? null : code(e.suggestion));
+  const suggestion = (e: { suggestion?: string }): string | null =>
+    e.suggestion === undefined ? null : code(e.suggestion);
   switch (error.code) {
     case 'unknown_subcommand':
-      return m.unknown_subcommand({ command: code(COMMAND[command]), given: code(error.given), known: codeList(error.known, s) ?? '', suggestion: suggestion(error) });
+      return m.unknown_subcommand({
+        command: code(COMMAND[command]),
+        given: code(error.given),
+        known: codeList(error.known, s) ?? '',
+        suggestion: suggestion(error),
+      });
     case 'missing_argument':
-      return m.missing_argument({ what: isArgumentName(error.name, s) ? s.argument[error.name] : code(error.name), known: codeList(error.known, s) });
+      return m.missing_argument({
+        what: isArgumentName(error.name, s) ? s.argument[error.name] : code(error.name),
+        known: codeList(error.known, s),
+      });
     case 'unexpected_argument':
       return m.unexpected_argument({ given: code(error.given) });
     case 'unknown_service':
-      return m.unknown_service({ given: code(error.given), known: codeList(error.known, s), suggestion: suggestion(error) });
+      return m.unknown_service({
+        given: code(error.given),
+        known: codeList(error.known, s),
+        suggestion: suggestion(error),
+      });
     case 'unknown_version':
-      return m.unknown_version({ service: code(error.service), given: code(error.given), known: codeList(error.known, s), suggestion: suggestion(error) });
+      return m.unknown_version({
+        service: code(error.service),
+        given: code(error.given),
+        known: codeList(error.known, s),
+        suggestion: suggestion(error),
+      });
     case 'bad_time':
       return m.bad_time({ given: code(error.given), forms: TIME_FORMS.map(code).join(s.listSeparator) });
     case 'time_not_in_future':
@@ -68,9 +89,17 @@ export function describeParseError(command: CommandName, error: ParseError, loca
     case 'time_too_far':
       return m.time_too_far({ given: code(error.given), maxDays: PLANNED_MAX_AHEAD_DAYS });
     case 'unknown_scenario':
-      return m.unknown_scenario({ given: code(error.given), known: codeList(error.known, s), suggestion: suggestion(error) });
+      return m.unknown_scenario({
+        given: code(error.given),
+        known: codeList(error.known, s),
+        suggestion: suggestion(error),
+      });
     case 'bad_id':
-      return m.bad_id({ given: code(error.given), expected: code(error.expected), example: code(exampleId(error.expected)) });
+      return m.bad_id({
+        given: code(error.given),
+        expected: code(error.expected),
+        example: code(exampleId(error.expected)),
+      });
     case 'empty_complaint':
       return m.empty_complaint({});
     case 'complaint_too_long':
@@ -91,7 +120,12 @@ export function usage(command: CommandName, locale: Locale): string {
 /** What was wrong, then the usage, then where the examples are. */
 export function renderParseError(command: CommandName, error: ParseError, locale: Locale): string {
   const s = COMMAND_STRINGS[locale];
-  return [`⚠️ ${describeParseError(command, error, locale)}`, s.usageHeading, usage(command, locale), s.helpHint(code(`${COMMAND[command]} help`))].join('\n');
+  return [
+    `⚠️ ${describeParseError(command, error, locale)}`,
+    s.usageHeading,
+    usage(command, locale),
+    s.helpHint(code(`${COMMAND[command]} help`)),
+  ].join('\n');
 }
 
 /** Every subcommand with its usage, a one-line explanation and an example, then the notes. */

@@ -20,7 +20,8 @@ const done = (command: RollbackCommand): Parsed<RollbackCommand> => ({ ok: true,
 function requireService(token: Token | undefined, ctx: ParseContext): Step<string> {
   const known = Object.keys(ctx.services);
   if (!token || CLAUSE_KEYWORDS.has(token.lower)) return fail({ code: 'missing_argument', name: 'service', known });
-  if (!Object.hasOwn(ctx.services, token.text)) return fail(withSuggestion({ code: 'unknown_service', given: token.text, known }, token.text, known));
+  if (!Object.hasOwn(ctx.services, token.text))
+    return fail(withSuggestion({ code: 'unknown_service', given: token.text, known }, token.text, known));
   return { ok: true, value: token.text };
 }
 

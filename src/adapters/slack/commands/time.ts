@@ -39,7 +39,13 @@ function badTime(given: string): TimeParse {
 function parseIso(word: string, timeZone: string): number | null {
   const m = ISO.exec(word);
   if (!m) return null;
-  const [year, month, day, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number) as [number, number, number, number, number];
+  const [year, month, day, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const second = m[6] === undefined ? 0 : Number(m[6]);
   const millis = m[7] === undefined ? 0 : Number(m[7].padEnd(3, '0'));
   const wall = { year, month, day, hour, minute };

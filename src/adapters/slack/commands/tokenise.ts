@@ -77,7 +77,8 @@ export function editDistance(a: string, b: string): number {
   const s = [...a.toLowerCase()];
   const t = [...b.toLowerCase()];
   const rows: number[][] = [];
-  for (let i = 0; i <= s.length; i++) rows.push(Array.from({ length: t.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 0; i <= s.length; i++)
+    rows.push(Array.from({ length: t.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   const at = (i: number, j: number): number => rows[i]?.[j] ?? Number.POSITIVE_INFINITY;
   for (let i = 1; i <= s.length; i++) {
     const row = rows[i];
@@ -117,7 +118,11 @@ export function suggest(given: string, known: readonly string[]): string | undef
 }
 
 /** Adds `suggestion` only when there is one, so errors compare equal without an undefined key. */
-export function withSuggestion<E extends object>(error: E, given: string, known: readonly string[]): E & { suggestion?: string } {
+export function withSuggestion<E extends object>(
+  error: E,
+  given: string,
+  known: readonly string[],
+): E & { suggestion?: string } {
   const suggestion = suggest(given, known);
   return suggestion === undefined ? error : { ...error, suggestion };
 }

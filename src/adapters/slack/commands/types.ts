@@ -23,7 +23,12 @@ export type IncidentCommand =
   | { sub: 'ack' | 'resolve' | 'rca' | 'timeline'; id: string | null }
   | { sub: 'help' };
 
-export type DrillCommand = { sub: 'run'; scenario: string; dryRun: boolean } | { sub: 'schedule' | 'history' } | { sub: 'report'; id: string } | { sub: 'abort'; id: string | null } | { sub: 'help' };
+export type DrillCommand =
+  | { sub: 'run'; scenario: string; dryRun: boolean }
+  | { sub: 'schedule' | 'history' }
+  | { sub: 'report'; id: string }
+  | { sub: 'abort'; id: string | null }
+  | { sub: 'help' };
 
 export interface ParseContext {
   /** Configured services by name, each with its versions (exact strings, e.g. `v1.5.0`). */
@@ -60,7 +65,18 @@ export type Parsed<T> = { ok: true; command: T } | { ok: false; error: ParseErro
 
 export type CommandName = 'rollback' | 'incident' | 'drill';
 
-export const ROLLBACK_SUBCOMMANDS = ['immediate', 'gradual', 'planned', 'status', 'pause', 'resume', 'abort', 'history', 'complaint', 'help'] as const;
+export const ROLLBACK_SUBCOMMANDS = [
+  'immediate',
+  'gradual',
+  'planned',
+  'status',
+  'pause',
+  'resume',
+  'abort',
+  'history',
+  'complaint',
+  'help',
+] as const;
 export const INCIDENT_SUBCOMMANDS = ['declare', 'list', 'ack', 'resolve', 'rca', 'timeline', 'help'] as const;
 export const DRILL_SUBCOMMANDS = ['run', 'schedule', 'history', 'report', 'abort', 'help'] as const;
 
@@ -80,7 +96,11 @@ export const COMPLAINT_MAX_LENGTH = 1000;
  */
 export const DECLARE_SUMMARY_MAX = 500;
 /** The severity flags of `/incident declare`, as typed. */
-export const SEVERITY_FLAGS: Record<string, Tier> = { '--critical': 'critical', '--warning': 'warning', '--watch': 'watch' };
+export const SEVERITY_FLAGS: Record<string, Tier> = {
+  '--critical': 'critical',
+  '--warning': 'warning',
+  '--watch': 'watch',
+};
 
 /** The id shapes `/incident` and `/drill report` accept, as shown to people. */
 export const INCIDENT_ID_FORMAT = 'INC-YYYYMMDD-NNN';

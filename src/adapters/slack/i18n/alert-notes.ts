@@ -21,7 +21,13 @@ export const ALERT_NOTE_STRINGS: Record<Locale, AlertNoteStrings> = {
     named: (name, summary) => `*${name}* — ${summary}`,
     batch: (total, firing, resolved) => `🚨 ${total} alert updates (${firing} firing, ${resolved} resolved):`,
     more: (more) => `…and ${more} more (\`/incident timeline\` lists them all)`,
-    link: { runbook: 'Runbook', graph: 'Source graph', dashboard: 'Dashboard', panel: 'Panel', silence: 'Silence this alert' },
+    link: {
+      runbook: 'Runbook',
+      graph: 'Source graph',
+      dashboard: 'Dashboard',
+      panel: 'Panel',
+      silence: 'Silence this alert',
+    },
   },
   ja: {
     firing: (source, severity, what) => `🚨 ${source} のアラート（${severity}）: ${what}`,
@@ -29,6 +35,12 @@ export const ALERT_NOTE_STRINGS: Record<Locale, AlertNoteStrings> = {
     named: (name, summary) => `*${name}* — ${summary}`,
     batch: (total, firing, resolved) => `🚨 アラートの更新 ${total} 件（発火 ${firing}、解消 ${resolved}）:`,
     more: (more) => `…ほか ${more} 件（すべては \`/incident timeline\` で確認できます）`,
-    link: { runbook: 'ランブック', graph: '元のグラフ', dashboard: 'ダッシュボード', panel: 'パネル', silence: 'このアラートをサイレンス' },
+    link: {
+      runbook: 'ランブック',
+      graph: '元のグラフ',
+      dashboard: 'ダッシュボード',
+      panel: 'パネル',
+      silence: 'このアラートをサイレンス',
+    },
   },
 };

@@ -48,15 +48,26 @@ export const ANSWER_STRINGS: Record<Locale, AnswerStrings> = {
     historyHeader: (service) => (service ? `*Rollbacks of ${service}*` : '*Recent rollbacks*'),
     historyEmpty: 'No rollbacks recorded.',
     complaintRecorded: (service, count, window, threshold) =>
-      `📣 Complaint about *${service}* recorded. ${count} in the last ${window} (the watch tier fires above ${threshold}).`,
+      `📣 Complaint about *${service}* recorded. ${count} in the last ${window} (the watch tier fires above ` +
+      `${threshold}).`,
     acknowledged: (id) => `✋ You acknowledged ${id}.`,
     alreadyAcknowledged: (id, by) => `${id} was already acknowledged by ${by}.`,
     resolved: (id) => `✅ ${id} is resolved.`,
-    controlDone: (control, service) => ({ pause: `⏸ Paused the rollback of *${service}*.`, resume: `▶️ Resumed the rollback of *${service}*.`, abort: `⏹ Aborted the rollback of *${service}*.` })[control],
-    approvalWaiting: (have, need) => `Your approval is recorded (${have}/${need}). The rollback starts when another approver confirms.`,
-    rollbackStarted: (service, to) => `🚀 Rollback of *${service}* to \`${to}\` started. Follow it in the incident thread.`,
-    rollbackScheduled: (service, to, when) => `🗓 Rollback of *${service}* to \`${to}\` planned for ${when}. The incident thread has the reminder and the cancel button.`,
-    drillSchedule: (expression, timezone, runs) => `*Drill schedule* \`${expression}\` (${timezone})\nNext runs:\n${runs.map((r) => `• ${r}`).join('\n')}`,
+    controlDone: (control, service) =>
+      ({
+        pause: `⏸ Paused the rollback of *${service}*.`,
+        resume: `▶️ Resumed the rollback of *${service}*.`,
+        abort: `⏹ Aborted the rollback of *${service}*.`,
+      })[control],
+    approvalWaiting: (have, need) =>
+      `Your approval is recorded (${have}/${need}). The rollback starts when another approver confirms.`,
+    rollbackStarted: (service, to) =>
+      `🚀 Rollback of *${service}* to \`${to}\` started. Follow it in the incident thread.`,
+    rollbackScheduled: (service, to, when) =>
+      `🗓 Rollback of *${service}* to \`${to}\` planned for ${when}. The incident thread has the reminder and the ` +
+      `cancel button.`,
+    drillSchedule: (expression, timezone, runs) =>
+      `*Drill schedule* \`${expression}\` (${timezone})\nNext runs:\n${runs.map((r) => `• ${r}`).join('\n')}`,
   },
   ja: {
     incidentListHeader: '*対応中のインシデント*',
@@ -80,10 +91,19 @@ export const ANSWER_STRINGS: Record<Locale, AnswerStrings> = {
     acknowledged: (id) => `✋ ${id} を確認済みにしました。`,
     alreadyAcknowledged: (id, by) => `${id} は ${by} が確認済みです。`,
     resolved: (id) => `✅ ${id} を解決済みにしました。`,
-    controlDone: (control, service) => ({ pause: `⏸ *${service}* のロールバックを一時停止しました。`, resume: `▶️ *${service}* のロールバックを再開しました。`, abort: `⏹ *${service}* のロールバックを中止しました。` })[control],
-    approvalWaiting: (have, need) => `承認を記録しました（${have}/${need}）。別の承認者が確認するとロールバックが始まります。`,
-    rollbackStarted: (service, to) => `🚀 *${service}* を \`${to}\` へロールバックし始めました。経過はインシデントのスレッドで確認できます。`,
-    rollbackScheduled: (service, to, when) => `🗓 *${service}* の \`${to}\` へのロールバックを ${when} に予定しました。リマインドとキャンセルボタンはインシデントのスレッドにあります。`,
-    drillSchedule: (expression, timezone, runs) => `*訓練スケジュール* \`${expression}\`（${timezone}）\n次回以降:\n${runs.map((r) => `• ${r}`).join('\n')}`,
+    controlDone: (control, service) =>
+      ({
+        pause: `⏸ *${service}* のロールバックを一時停止しました。`,
+        resume: `▶️ *${service}* のロールバックを再開しました。`,
+        abort: `⏹ *${service}* のロールバックを中止しました。`,
+      })[control],
+    approvalWaiting: (have, need) =>
+      `承認を記録しました（${have}/${need}）。別の承認者が確認するとロールバックが始まります。`,
+    rollbackStarted: (service, to) =>
+      `🚀 *${service}* を \`${to}\` へロールバックし始めました。経過はインシデントのスレッドで確認できます。`,
+    rollbackScheduled: (service, to, when) =>
+      `🗓 *${service}* の \`${to}\` へのロールバックを ${when} に予定しました。リマインドとキャンセルボタンはインシデントのスレッドにあります。`,
+    drillSchedule: (expression, timezone, runs) =>
+      `*訓練スケジュール* \`${expression}\`（${timezone}）\n次回以降:\n${runs.map((r) => `• ${r}`).join('\n')}`,
   },
 };

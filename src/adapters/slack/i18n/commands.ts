@@ -53,7 +53,11 @@ export interface CommandStrings {
   argument: Record<ArgumentName, string>;
   errors: ErrorMessages;
   /** Each subcommand's usage after `/command `, one line each. */
-  usage: { rollback: Record<RollbackSub, string>; incident: Record<IncidentSub, string>; drill: Record<DrillSub, string> };
+  usage: {
+    rollback: Record<RollbackSub, string>;
+    incident: Record<IncidentSub, string>;
+    drill: Record<DrillSub, string>;
+  };
   help: { rollback: HelpSection<RollbackSub>; incident: HelpSection<IncidentSub>; drill: HelpSection<DrillSub> };
 }
 
@@ -84,17 +88,22 @@ export const COMMAND_STRINGS: Record<Locale, CommandStrings> = {
       missing_argument: ({ what, known }) => `Missing ${what}.${known ? ` Known: ${known}.` : ''}`,
       unexpected_argument: ({ given }) => `Unexpected ${given}: nothing more belongs there.`,
       unknown_service: ({ given, known, suggestion }) =>
-        `Unknown service ${given}.${suggestion ? ` Did you mean ${suggestion}?` : ''} ${known ? `Configured services: ${known}.` : 'No services are configured.'}`,
+        `Unknown service ${given}.${suggestion ? ` Did you mean ${suggestion}?` : ''} ` +
+        `${known ? `Configured services: ${known}.` : 'No services are configured.'}`,
       unknown_version: ({ service, given, known, suggestion }) =>
-        `${service} has no version ${given}.${suggestion ? ` Did you mean ${suggestion}?` : ''} ${known ? `Its versions: ${known}.` : 'It has no versions configured.'}`,
+        `${service} has no version ${given}.${suggestion ? ` Did you mean ${suggestion}?` : ''} ` +
+        `${known ? `Its versions: ${known}.` : 'It has no versions configured.'}`,
       bad_time: ({ given, forms }) => `Cannot read ${given} as a time. Use one of ${forms}.`,
       time_not_in_future: ({ given }) => `${given} is not in the future: a planned rollback needs a time ahead of now.`,
-      time_too_far: ({ given, maxDays }) => `${given} is more than ${maxDays} days ahead: plan a rollback at most ${maxDays} days out.`,
+      time_too_far: ({ given, maxDays }) =>
+        `${given} is more than ${maxDays} days ahead: plan a rollback at most ${maxDays} days out.`,
       unknown_scenario: ({ given, known, suggestion }) =>
-        `Unknown drill scenario ${given}.${suggestion ? ` Did you mean ${suggestion}?` : ''} ${known ? `Scenarios: ${known}.` : 'No drill scenarios are configured.'}`,
+        `Unknown drill scenario ${given}.${suggestion ? ` Did you mean ${suggestion}?` : ''} ` +
+        `${known ? `Scenarios: ${known}.` : 'No drill scenarios are configured.'}`,
       bad_id: ({ given, expected, example }) => `${given} is not an id: expected ${expected}, e.g. ${example}.`,
       empty_complaint: () => 'The complaint is empty: after the service name, write what users reported.',
-      complaint_too_long: ({ length, max }) => `The complaint is ${length} characters long; the limit is ${max}. Shorten it or link to the details.`,
+      complaint_too_long: ({ length, max }) =>
+        `The complaint is ${length} characters long; the limit is ${max}. Shorten it or link to the details.`,
     },
     usage: {
       rollback: {
@@ -131,20 +140,41 @@ export const COMMAND_STRINGS: Record<Locale, CommandStrings> = {
       rollback: {
         title: 'roll a service back, as the runbook says',
         entries: {
-          immediate: { explain: 'switch all traffic to the rollback target at once (immediate rollback)', example: 'immediate prompt-service' },
-          gradual: { explain: 'move traffic back in the configured phases, observing each one (gradual rollback)', example: 'gradual prompt-service to v1.5.0' },
-          planned: { explain: 'roll back at a set time, with a reminder before it starts (planned rollback); the strategy defaults to gradual', example: 'planned prompt-service at 22:00 immediate' },
-          status: { explain: 'current version, traffic split and live metrics against thresholds (every service when none is named)', example: 'status prompt-service' },
+          immediate: {
+            explain: 'switch all traffic to the rollback target at once (immediate rollback)',
+            example: 'immediate prompt-service',
+          },
+          gradual: {
+            explain: 'move traffic back in the configured phases, observing each one (gradual rollback)',
+            example: 'gradual prompt-service to v1.5.0',
+          },
+          planned: {
+            explain:
+              'roll back at a set time, with a reminder before it starts (planned rollback); the strategy defaults ' +
+              'to gradual',
+            example: 'planned prompt-service at 22:00 immediate',
+          },
+          status: {
+            explain:
+              'current version, traffic split and live metrics against thresholds (every service when none is named)',
+            example: 'status prompt-service',
+          },
           pause: { explain: 'pause a gradual or planned rollback in progress', example: 'pause prompt-service' },
           resume: { explain: 'resume a paused rollback', example: 'resume prompt-service' },
           abort: { explain: 'stop a rollback in progress', example: 'abort prompt-service' },
           history: { explain: 'past rollbacks, of one service when it is named', example: 'history prompt-service' },
-          complaint: { explain: 'file a user complaint; it counts toward the `user_complaints` metric', example: 'complaint prompt-service Answers come back in the wrong language' },
+          complaint: {
+            explain: 'file a user complaint; it counts toward the `user_complaints` metric',
+            example: 'complaint prompt-service Answers come back in the wrong language',
+          },
           help: { explain: 'show this help', example: 'help' },
         },
         notes: [
-          `Times for \`planned\`: \`14:30\` (the next 14:30 in the configured time zone), \`2026-01-05 14:30\`, \`2026-01-05T05:30:00Z\`, \`+30m\` / \`+2h\`, or \`in 30m\` instead of \`at …\`; at most ${MAX_DAYS} days ahead.`,
-          'Without `to`, the target is the next version in the service’s fallback chain, else the previous version deployed.',
+          `Times for \`planned\`: \`14:30\` (the next 14:30 in the configured time zone), \`2026-01-05 14:30\`, ` +
+            `\`2026-01-05T05:30:00Z\`, \`+30m\` / \`+2h\`, or \`in 30m\` instead of \`at …\`; at most ${MAX_DAYS} ` +
+            `days ahead.`,
+          'Without `to`, the target is the next version in the service’s fallback chain, else the previous version ' +
+            'deployed.',
           `A complaint is at most ${MAX_COMPLAINT} characters.`,
           '🔐 Only approvers may start, pause, resume or abort a rollback.',
         ],
@@ -153,7 +183,9 @@ export const COMMAND_STRINGS: Record<Locale, CommandStrings> = {
         title: 'work with incidents',
         entries: {
           declare: {
-            explain: 'open an incident by hand, with the same message, judgment matrix, escalation and timeline as one opened by an alert',
+            explain:
+              'open an incident by hand, with the same message, judgment matrix, escalation and timeline as one ' +
+              'opened by an alert',
             example: 'declare prompt-service Answers in the wrong language since 14:00',
           },
           list: { explain: 'list the open incidents', example: 'list' },
@@ -165,20 +197,33 @@ export const COMMAND_STRINGS: Record<Locale, CommandStrings> = {
         },
         notes: [
           'Without an id, the command acts on the open incident. Ids look like `INC-20260105-001` (any case).',
-          `\`declare\`: anyone who can see incidents may declare one (in the incident channel, or in a direct message with Rewind as a member of it). A service has one open incident at a time: if it has one, you are pointed to it. The version is the one serving now. Severity is warning unless \`--critical\` or \`--watch\` is given; a declared critical incident never rolls back by itself: an approver decides. The summary is cut at ${MAX_SUMMARY} characters.`,
+          `\`declare\`: anyone who can see incidents may declare one (in the incident channel, or in a direct ` +
+            `message with Rewind as a member of it). A service has one open incident at a time: if it has one, you ` +
+            `are pointed to it. The version is the one serving now. Severity is warning unless \`--critical\` or ` +
+            `\`--watch\` is given; a declared critical incident never rolls back by itself: an approver decides. The ` +
+            `summary is cut at ${MAX_SUMMARY} characters.`,
         ],
       },
       drill: {
         title: 'rollback drills',
         entries: {
-          run: { explain: 'run a drill scenario now; `--dry-run` walks through it without injecting a fault', example: 'run high-error-rate --dry-run' },
+          run: {
+            explain: 'run a drill scenario now; `--dry-run` walks through it without injecting a fault',
+            example: 'run high-error-rate --dry-run',
+          },
           schedule: { explain: 'show the drill schedule and the next drill', example: 'schedule' },
           history: { explain: 'past drills with their scores and trends', example: 'history' },
           report: { explain: 'the scorecard of one drill', example: 'report DRILL-20260105-001' },
-          abort: { explain: 'stop the running drill (or cancel a scheduled one) and remove its fault', example: 'abort' },
+          abort: {
+            explain: 'stop the running drill (or cancel a scheduled one) and remove its fault',
+            example: 'abort',
+          },
           help: { explain: 'show this help', example: 'help' },
         },
-        notes: ['Drills inject real faults, only on the service marked `drill: allowed`; the fault is always removed at the end.'],
+        notes: [
+          'Drills inject real faults, only on the service marked `drill: allowed`; the fault is always removed at ' +
+            'the end.',
+        ],
       },
     },
   },
@@ -201,17 +246,26 @@ export const COMMAND_STRINGS: Record<Locale, CommandStrings> = {
       missing_argument: ({ what, known }) => `${what}がありません。${known ? `指定できるもの: ${known}` : ''}`,
       unexpected_argument: ({ given }) => `余分な引数 ${given} があります。`,
       unknown_service: ({ given, known, suggestion }) =>
-        `${given} というサービスはありません。${suggestion ? `もしかして ${suggestion} ですか? ` : ''}${known ? `設定済みのサービス: ${known}` : 'サービスが1つも設定されていません。'}`,
+        `${given} というサービスはありません。` +
+        `${suggestion ? `もしかして ${suggestion} ですか? ` : ''}${known ? `設定済みのサービス: ${known}` : 'サービスが1つも設定されていません。'}`,
       unknown_version: ({ service, given, known, suggestion }) =>
-        `${service} に ${given} というバージョンはありません。${suggestion ? `もしかして ${suggestion} ですか? ` : ''}${known ? `このサービスのバージョン: ${known}` : 'このサービスにはバージョンが設定されていません。'}`,
-      bad_time: ({ given, forms }) => `${given} を時刻として読み取れません。${forms} のいずれかの形式で指定してください。`,
-      time_not_in_future: ({ given }) => `${given} は未来の時刻ではありません。計画的ロールバックには現在より後の時刻を指定してください。`,
-      time_too_far: ({ given, maxDays }) => `${given} は${maxDays}日より先です。計画的ロールバックは${maxDays}日以内で指定してください。`,
+        `${service} に ${given} というバージョンはありません。` +
+        `${suggestion ? `もしかして ${suggestion} ですか? ` : ''}` +
+        `${known ? `このサービスのバージョン: ${known}` : 'このサービスにはバージョンが設定されていません。'}`,
+      bad_time: ({ given, forms }) =>
+        `${given} を時刻として読み取れません。${forms} のいずれかの形式で指定してください。`,
+      time_not_in_future: ({ given }) =>
+        `${given} は未来の時刻ではありません。計画的ロールバックには現在より後の時刻を指定してください。`,
+      time_too_far: ({ given, maxDays }) =>
+        `${given} は${maxDays}日より先です。計画的ロールバックは${maxDays}日以内で指定してください。`,
       unknown_scenario: ({ given, known, suggestion }) =>
-        `${given} という訓練シナリオはありません。${suggestion ? `もしかして ${suggestion} ですか? ` : ''}${known ? `シナリオ: ${known}` : '訓練シナリオが1つも設定されていません。'}`,
-      bad_id: ({ given, expected, example }) => `${given} は ID の形式ではありません。${expected} の形式(例: ${example})で指定してください。`,
+        `${given} という訓練シナリオはありません。` +
+        `${suggestion ? `もしかして ${suggestion} ですか? ` : ''}${known ? `シナリオ: ${known}` : '訓練シナリオが1つも設定されていません。'}`,
+      bad_id: ({ given, expected, example }) =>
+        `${given} は ID の形式ではありません。${expected} の形式(例: ${example})で指定してください。`,
       empty_complaint: () => '苦情の内容が空です。サービス名の後に、ユーザーから寄せられた内容を書いてください。',
-      complaint_too_long: ({ length, max }) => `苦情の内容が${length}文字あります。上限は${max}文字です。短くするか、詳細へのリンクを貼ってください。`,
+      complaint_too_long: ({ length, max }) =>
+        `苦情の内容が${length}文字あります。上限は${max}文字です。短くするか、詳細へのリンクを貼ってください。`,
     },
     usage: {
       rollback: {
@@ -248,19 +302,40 @@ export const COMMAND_STRINGS: Record<Locale, CommandStrings> = {
       rollback: {
         title: 'ランブックに沿ってサービスをロールバックします',
         entries: {
-          immediate: { explain: '全トラフィックをロールバック先へ一度に切り替えます(即座ロールバック)', example: 'immediate prompt-service' },
-          gradual: { explain: '設定されたフェーズごとにトラフィックを戻し、各フェーズを監視します(段階的ロールバック)', example: 'gradual prompt-service to v1.5.0' },
-          planned: { explain: '指定した時刻にロールバックします。開始前にリマインドします(計画的ロールバック)。戦略の既定は段階的です', example: 'planned prompt-service at 22:00 immediate' },
-          status: { explain: '現在のバージョン、トラフィック配分、しきい値と比べたメトリクスを表示します(サービス省略時は全サービス)', example: 'status prompt-service' },
+          immediate: {
+            explain: '全トラフィックをロールバック先へ一度に切り替えます(即座ロールバック)',
+            example: 'immediate prompt-service',
+          },
+          gradual: {
+            explain: '設定されたフェーズごとにトラフィックを戻し、各フェーズを監視します(段階的ロールバック)',
+            example: 'gradual prompt-service to v1.5.0',
+          },
+          planned: {
+            explain:
+              '指定した時刻にロールバックします。開始前にリマインドします(計画的ロールバック)。戦略の既定は段階的です',
+            example: 'planned prompt-service at 22:00 immediate',
+          },
+          status: {
+            explain:
+              '現在のバージョン、トラフィック配分、しきい値と比べたメトリクスを表示します(サービス省略時は全サービス)',
+            example: 'status prompt-service',
+          },
           pause: { explain: '進行中の段階的・計画的ロールバックを一時停止します', example: 'pause prompt-service' },
           resume: { explain: '一時停止中のロールバックを再開します', example: 'resume prompt-service' },
           abort: { explain: '進行中のロールバックを中止します', example: 'abort prompt-service' },
-          history: { explain: '過去のロールバックを表示します(サービスを指定するとそのサービスのみ)', example: 'history prompt-service' },
-          complaint: { explain: 'ユーザーからの苦情を登録します。`user_complaints` メトリクスに加算されます', example: 'complaint prompt-service 回答が英語で返ってくる' },
+          history: {
+            explain: '過去のロールバックを表示します(サービスを指定するとそのサービスのみ)',
+            example: 'history prompt-service',
+          },
+          complaint: {
+            explain: 'ユーザーからの苦情を登録します。`user_complaints` メトリクスに加算されます',
+            example: 'complaint prompt-service 回答が英語で返ってくる',
+          },
           help: { explain: 'このヘルプを表示します', example: 'help' },
         },
         notes: [
-          `\`planned\` の時刻: \`14:30\`(設定されたタイムゾーンで次に来る14:30)、\`2026-01-05 14:30\`、\`2026-01-05T05:30:00Z\`、\`+30m\`・\`+2h\`、または \`at …\` の代わりに \`in 30m\`。${MAX_DAYS}日先まで指定できます。`,
+          `\`planned\` の時刻: \`14:30\`(設定されたタイムゾーンで次に来る14:30)、\`2026-01-05 14:30\`、\`2026-01-05T05:30:00Z\`、` +
+            `\`+30m\`・\`+2h\`、または \`at …\` の代わりに \`in 30m\`。${MAX_DAYS}日先まで指定できます。`,
           '`to` を省略すると、サービスのフォールバックチェーンの次のバージョン(なければ直前にデプロイされていたバージョン)に戻します。',
           `苦情の内容は${MAX_COMPLAINT}文字までです。`,
           '🔐 ロールバックの開始・一時停止・再開・中止ができるのは承認者(approvers)だけです。',
@@ -270,7 +345,8 @@ export const COMMAND_STRINGS: Record<Locale, CommandStrings> = {
         title: 'インシデントを操作します',
         entries: {
           declare: {
-            explain: 'インシデントを手動で宣言します。アラートで起票されたものと同じメッセージ・判断マトリックス・エスカレーション・タイムラインが付きます',
+            explain:
+              'インシデントを手動で宣言します。アラートで起票されたものと同じメッセージ・判断マトリックス・エスカレーション・タイムラインが付きます',
             example: 'declare prompt-service 14:00以降、回答が英語で返ってくる',
           },
           list: { explain: '未解決のインシデントを一覧表示します', example: 'list' },
@@ -282,20 +358,30 @@ export const COMMAND_STRINGS: Record<Locale, CommandStrings> = {
         },
         notes: [
           'ID を省略すると、未解決のインシデントが対象になります。ID は `INC-20260105-001` の形式です(大文字・小文字は問いません)。',
-          `\`declare\`: インシデントを閲覧できる人(インシデントチャンネル、またはそのメンバーとして Rewind とのダイレクトメッセージ)なら誰でも宣言できます。1つのサービスで未解決のインシデントは1つだけです。既にある場合はそのインシデントを案内します。バージョンは現在稼働中のものです。重大度は \`--critical\`（重大）か \`--watch\`（監視強化）を付けない限り警告です。重大として宣言したインシデントでも自動ロールバックは行いません(承認者が判断します)。概要は${MAX_SUMMARY}文字までで切り詰めます。`,
+          `\`declare\`: インシデントを閲覧できる人(インシデントチャンネル、またはそのメンバーとして Rewind とのダイレクトメッセージ)なら誰でも宣言できます。` +
+            `1つのサービスで未解決のインシデントは1つだけです。既にある場合はそのインシデントを案内します。バージョンは現在稼働中のものです。重大度は \`--critical\`（重大）か ` +
+            `\`--watch\`（監視強化）を付けない限り警告です。重大として宣言したインシデントでも自動ロールバックは行いません(承認者が判断します)。概要は${MAX_SUMMARY}文字までで切り詰めます。`,
         ],
       },
       drill: {
         title: 'ロールバック訓練',
         entries: {
-          run: { explain: '訓練シナリオを今すぐ実行します。`--dry-run` を付けると障害を注入せずに流れだけを確認します', example: 'run high-error-rate --dry-run' },
+          run: {
+            explain: '訓練シナリオを今すぐ実行します。`--dry-run` を付けると障害を注入せずに流れだけを確認します',
+            example: 'run high-error-rate --dry-run',
+          },
           schedule: { explain: '訓練のスケジュールと次回の予定を表示します', example: 'schedule' },
           history: { explain: '過去の訓練とスコアの推移を表示します', example: 'history' },
           report: { explain: '1回分の訓練のスコアカードを表示します', example: 'report DRILL-20260105-001' },
-          abort: { explain: '実行中の訓練を中止し（予定の訓練は取り消し）、注入した障害を取り除きます', example: 'abort' },
+          abort: {
+            explain: '実行中の訓練を中止し（予定の訓練は取り消し）、注入した障害を取り除きます',
+            example: 'abort',
+          },
           help: { explain: 'このヘルプを表示します', example: 'help' },
         },
-        notes: ['訓練では `drill: allowed` のサービスにだけ実際に障害を注入します。注入した障害は終了時に必ず取り除きます。'],
+        notes: [
+          '訓練では `drill: allowed` のサービスにだけ実際に障害を注入します。注入した障害は終了時に必ず取り除きます。',
+        ],
       },
     },
   },

@@ -31,9 +31,18 @@ export const DIALOG_STRINGS: Record<Locale, DialogStrings> = {
     rateLimited: (seconds) => `Slack is rate limiting Rewind for ${seconds} s`,
     unreachable: 'Slack could not be reached',
     hints: {
-      expired_trigger_id: { click: 'dialogs must open within 3 seconds of the click', command: 'dialogs must open within 3 seconds of the command' },
-      exchanged_trigger_id: { click: 'this click already opened a dialog', command: 'this command already opened a dialog' },
-      invalid_trigger_id: { click: 'Slack did not recognise the click', command: 'Slack did not recognise the command' },
+      expired_trigger_id: {
+        click: 'dialogs must open within 3 seconds of the click',
+        command: 'dialogs must open within 3 seconds of the command',
+      },
+      exchanged_trigger_id: {
+        click: 'this click already opened a dialog',
+        command: 'this command already opened a dialog',
+      },
+      invalid_trigger_id: {
+        click: 'Slack did not recognise the click',
+        command: 'Slack did not recognise the command',
+      },
     },
     again: { click: 'Click the button again.', command: 'Run the command again.' },
   },
@@ -45,9 +54,18 @@ export const DIALOG_STRINGS: Record<Locale, DialogStrings> = {
     rateLimited: (seconds) => `Slack のレート制限中（${seconds} 秒）`,
     unreachable: 'Slack に接続できませんでした',
     hints: {
-      expired_trigger_id: { click: 'ダイアログはクリックから 3 秒以内に開く必要があります', command: 'ダイアログはコマンドから 3 秒以内に開く必要があります' },
-      exchanged_trigger_id: { click: 'このクリックではすでにダイアログが開かれています', command: 'このコマンドではすでにダイアログが開かれています' },
-      invalid_trigger_id: { click: 'Slack がこのクリックを認識できませんでした', command: 'Slack がこのコマンドを認識できませんでした' },
+      expired_trigger_id: {
+        click: 'ダイアログはクリックから 3 秒以内に開く必要があります',
+        command: 'ダイアログはコマンドから 3 秒以内に開く必要があります',
+      },
+      exchanged_trigger_id: {
+        click: 'このクリックではすでにダイアログが開かれています',
+        command: 'このコマンドではすでにダイアログが開かれています',
+      },
+      invalid_trigger_id: {
+        click: 'Slack がこのクリックを認識できませんでした',
+        command: 'Slack がこのコマンドを認識できませんでした',
+      },
     },
     again: { click: 'もう一度ボタンを押してください。', command: 'もう一度コマンドを実行してください。' },
   },

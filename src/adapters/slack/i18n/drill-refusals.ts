@@ -31,17 +31,21 @@ export interface DrillRefusalStrings {
 export const DRILL_REFUSAL_STRINGS: Record<Locale, DrillRefusalStrings> = {
   en: {
     incidentOpen: (incidentId, service) =>
-      `🛑 ${incidentId} is open on ${service}: a drill now would be mixed up with it. Run the drill once that incident is resolved. Nothing was changed.`,
+      `🛑 ${incidentId} is open on ${service}: a drill now would be mixed up with it. Run the drill once that ` +
+      `incident is resolved. Nothing was changed.`,
     alreadyRunning: (drillId) =>
-      `🛑 Drill ${drillId} is running; one drill runs at a time. Wait for it to end, or abort it with \`/drill abort ${drillId}\`.`,
+      `🛑 Drill ${drillId} is running; one drill runs at a time. Wait for it to end, or abort it with \`/drill abort ` +
+      `${drillId}\`.`,
     rollbackActive: (rollbackId, service) =>
       `🛑 Rollback ${rollbackId} holds *${service}*: run the drill once it is over. Nothing was changed.`,
     notStartable: (drillId) =>
-      `🛑 ${drillId === null ? 'The drill' : `Drill ${drillId}`} was already started or cancelled; nothing more was done.`,
+      `🛑 ${drillId === null ? 'The drill' : `Drill ${drillId}`} was already started or cancelled; nothing more was ` +
+      `done.`,
     endedWhileApplying: (drillId) =>
       `⏹ Drill ${drillId} ended while its fault was being applied; the fault was removed again.`,
     faultNotApplied: (drillId, message) =>
-      `❌ Drill ${drillId}: the fault could not be applied: ${message}. Whatever reached the target was removed, and the drill ended as failed.`,
+      `❌ Drill ${drillId}: the fault could not be applied: ${message}. Whatever reached the target was removed, and ` +
+      `the drill ended as failed.`,
     startedMeanwhile: (drillId) =>
       `🛑 Drill ${drillId} started while it was being cancelled. Abort it again: \`/drill abort ${drillId}\`.`,
     notRunning: (drillId, status) => `🛑 Drill ${drillId} is ${status}, not running: there is nothing to abort.`,
@@ -55,11 +59,14 @@ export const DRILL_REFUSAL_STRINGS: Record<Locale, DrillRefusalStrings> = {
     unknownScenario: (scenario, known) =>
       `🛑 There is no drill scenario \`${scenario}\`. Configured scenarios: ${known}.`,
     noDrillService:
-      '🛑 No drill can run: no service is marked drill: allowed in rewind.yml. An admin must mark one (a staging service, not production).',
+      '🛑 No drill can run: no service is marked drill: allowed in rewind.yml. An admin must mark one (a staging ' +
+      'service, not production).',
     serviceUnconfigured: (service) =>
-      `🛑 No drill can run: \`drills.service\` names *${service}*, which is not a configured service. An admin must fix rewind.yml.`,
+      `🛑 No drill can run: \`drills.service\` names *${service}*, which is not a configured service. An admin must ` +
+      `fix rewind.yml.`,
     notAllowed: (service) =>
-      `🛑 *${service}* is not marked drill: allowed. A drill injects real faults, so it runs only where rewind.yml allows it. Nothing was changed.`,
+      `🛑 *${service}* is not marked drill: allowed. A drill injects real faults, so it runs only where rewind.yml ` +
+      `allows it. Nothing was changed.`,
     injectorUnavailable: (reason) => `🛑 The drill injector cannot run here: ${reason}. Nothing was changed.`,
     refused: (service, reason) => `🛑 The drill on *${service}* is refused and nothing was changed: ${reason}.`,
     buttonUnnamed: '🛑 This button names no drill, so nothing was aborted. Use `/drill abort <id>` instead.',

@@ -1,4 +1,7 @@
-/** Strings of the drill messages (blocks/drills.ts): announcement, start, scorecard, history, report, dry run. */
+/**
+ * Strings of the drill messages (blocks/drills.ts, drill-scorecard.ts, drill-common.ts): announcement, start,
+ * scorecard, history, report, dry run.
+ */
 import type { TimeMeasure, TrendDirection } from '../../../domain/drills.ts';
 import type { Locale } from './locale.ts';
 
@@ -74,10 +77,16 @@ export interface DrillStrings {
 export const DRILL_STRINGS: Record<Locale, DrillStrings> = {
   en: {
     fault: {
-      errors: (rate) => (rate === null ? 'requests fail with HTTP 5xx errors' : `${rate} of requests fail with HTTP 5xx errors`),
-      latency: (latency) => (latency === null ? 'added latency on every request' : `${latency} of added latency on every request`),
+      errors: (rate) =>
+        rate === null ? 'requests fail with HTTP 5xx errors' : `${rate} of requests fail with HTTP 5xx errors`,
+      latency: (latency) =>
+        latency === null ? 'added latency on every request' : `${latency} of added latency on every request`,
       partial: (share, rate) =>
-        share === null ? 'part of the traffic fails' : rate === null ? `${share} of the traffic fails` : `${share} of the traffic is affected, ${rate} of it failing`,
+        share === null
+          ? 'part of the traffic fails'
+          : rate === null
+            ? `${share} of the traffic fails`
+            : `${share} of the traffic is affected, ${rate} of it failing`,
       other: (trigger) => `the \`${trigger}\` fault`,
     },
     millisecond: 'ms',
@@ -87,20 +96,31 @@ export const DRILL_STRINGS: Record<Locale, DrillStrings> = {
     injected: (fault) => `*What will be injected*: ${fault}.`,
     expected: (target) => `*Expected response*: the rollback verified within ${target} of the fault.`,
     howItRuns:
-      'At drill time Rewind injects the fault and the drill incident opens in the incident channel: respond as you would for real. The fault is removed once the rollback has switched traffic, when the drill is aborted, or at its time limit.',
+      'At drill time Rewind injects the fault and the drill incident opens in the incident channel: respond as you ' +
+      'would for real. The fault is removed once the rollback has switched traffic, when the drill is aborted, or at ' +
+      'its time limit.',
     approvers: (who) => `*Approvers* (decide and run the rollback): ${who}`,
     escalation: (who) => `*Escalation contacts*: ${who}`,
     nobody: '— (none configured)',
     preparationHeading: '*Preparation* (runbook): tick each item when it is done.',
     started: (id, title, service, version) => `🧪 Drill ${id} started: *${title}* on *${service}* ${version}.`,
     startedFault: (injector, fault) => `Injected through \`${injector}\`: ${fault}.`,
-    respond: 'Respond as you would to a real incident: the drill incident opens in the incident channel when a trigger fires.',
+    respond:
+      'Respond as you would to a real incident: the drill incident opens in the incident channel when a trigger fires.',
     recordingHeading: '*Execution* (runbook): Rewind records these itself.',
-    removal: (limit) => `The fault is removed once the rollback has switched traffic, when the drill is aborted, or after ${limit} at the latest.`,
+    removal: (limit) =>
+      `The fault is removed once the rollback has switched traffic, when the drill is aborted, or after ${limit} at ` +
+      `the latest.`,
     abortButton: 'Abort the drill',
-    confirmAbort: { title: 'Abort the drill?', text: 'The fault is removed now and the drill ends.', confirm: 'Abort', deny: 'Keep going' },
+    confirmAbort: {
+      title: 'Abort the drill?',
+      text: 'The fault is removed now and the drill ends.',
+      confirm: 'Abort',
+      deny: 'Keep going',
+    },
     missed: (id, title, when, scenario) =>
-      `⏭ Drill ${id} (*${title}*) was due ${when} while Rewind was not running. It was not run late: run it with \`/drill run ${scenario}\`, or wait for the next scheduled one.`,
+      `⏭ Drill ${id} (*${title}*) was due ${when} while Rewind was not running. It was not run late: run it with ` +
+      `\`/drill run ${scenario}\`, or wait for the next scheduled one.`,
     scorecardHeading: (id, title, service) => `🧪 *Drill scorecard* · ${id} · *${title}* on *${service}*`,
     incident: (id) => `Drill incident: ${id}`,
     noIncident: 'No drill incident was opened.',
@@ -131,52 +151,82 @@ export const DRILL_STRINGS: Record<Locale, DrillStrings> = {
     scorecardText: (id, title, verdict) => `🧪 Drill ${id} scorecard (${title}): ${verdict}`,
     verdictPassed: 'passed',
     verdictNotPassed: 'not passed',
-    reportHeading: (id, title, service, status, when) => `🧪 *Drill ${id}* · *${title}* on *${service}* · ${status} · ${when}`,
+    reportHeading: (id, title, service, status, when) =>
+      `🧪 *Drill ${id}* · *${title}* on *${service}* · ${status} · ${when}`,
     noScorecard: (status) => `This drill has no scorecard (it is ${status}).`,
     historyHeading: (count) => `🧪 *Drills* (newest first, ${count}):`,
     historyRow: (id, when, scenario, service, status) => `• *${id}* · ${when} · ${scenario} · ${service} · ${status}`,
     historyTotal: (verdict, total, target) => `${verdict} (total ${total} / target ${target})`,
     historyNotReached: (verdict) => `${verdict} (rollback not verified)`,
     more: (count) => `…and ${count} more.`,
-    noDrills: 'No drills yet. Run one with `/drill run <scenario>` (add `--dry-run` to see what it would do first), or see when the next one is due with `/drill schedule`.',
+    noDrills:
+      'No drills yet. Run one with `/drill run <scenario>` (add `--dry-run` to see what it would do first), or see ' +
+      'when the next one is due with `/drill schedule`.',
     noService: 'service not chosen yet',
-    status: { scheduled: 'scheduled', announced: 'announced', running: 'running', completed: 'completed', aborted: 'aborted', failed: 'failed', missed: 'missed' },
+    status: {
+      scheduled: 'scheduled',
+      announced: 'announced',
+      running: 'running',
+      completed: 'completed',
+      aborted: 'aborted',
+      failed: 'failed',
+      missed: 'missed',
+    },
     plan: (title, scenario, service, version, injector) =>
-      `🧪 *Dry run* of *${title}* (\`${scenario}\`) on *${service}* ${version} through the \`${injector}\` injector. This is what would happen; nothing was changed:`,
+      `🧪 *Dry run* of *${title}* (\`${scenario}\`) on *${service}* ${version} through the \`${injector}\` injector. ` +
+      `This is what would happen; nothing was changed:`,
     planNoLines: '• (the injector reports no change for this scenario)',
     planFault: (fault) => `Fault: ${fault}.`,
-    planRemoval: (limit) => `The fault would be removed once the rollback has switched traffic, when the drill is aborted, or after ${limit} at the latest.`,
+    planRemoval: (limit) =>
+      `The fault would be removed once the rollback has switched traffic, when the drill is aborted, or after ` +
+      `${limit} at the latest.`,
     planExpected: (target) => `Expected response: the rollback verified within ${target} of the fault.`,
   },
   ja: {
     fault: {
-      errors: (rate) => (rate === null ? 'リクエストが HTTP 5xx エラーになります' : `リクエストの ${rate} が HTTP 5xx エラーになります`),
-      latency: (latency) => (latency === null ? '各リクエストに遅延を追加します' : `各リクエストに ${latency} の遅延を追加します`),
+      errors: (rate) =>
+        rate === null ? 'リクエストが HTTP 5xx エラーになります' : `リクエストの ${rate} が HTTP 5xx エラーになります`,
+      latency: (latency) =>
+        latency === null ? '各リクエストに遅延を追加します' : `各リクエストに ${latency} の遅延を追加します`,
       partial: (share, rate) =>
-        share === null ? 'トラフィックの一部が失敗します' : rate === null ? `トラフィックの ${share} が失敗します` : `トラフィックの ${share} に影響し、その ${rate} が失敗します`,
+        share === null
+          ? 'トラフィックの一部が失敗します'
+          : rate === null
+            ? `トラフィックの ${share} が失敗します`
+            : `トラフィックの ${share} に影響し、その ${rate} が失敗します`,
       other: (trigger) => `障害 \`${trigger}\``,
     },
     millisecond: 'ミリ秒',
     drillId: (id) => `訓練 ${id}`,
     announcement: (title, service, when) => `🧪 *ロールバック訓練* の予定: *${service}* で *${title}*（${when}）`,
-    announcementToday: (title, service, when) => `🧪 *本日ロールバック訓練を行います*: *${service}* で *${title}*（${when}）`,
+    announcementToday: (title, service, when) =>
+      `🧪 *本日ロールバック訓練を行います*: *${service}* で *${title}*（${when}）`,
     injected: (fault) => `*注入する障害*: ${fault}。`,
     expected: (target) => `*目標対応時間*: 障害注入から ${target} 以内にロールバックの検証完了。`,
     howItRuns:
-      '訓練時刻になると Rewind が障害を注入し、インシデントチャンネルに訓練インシデントが作成されます。本番と同じように対応してください。障害はロールバックでトラフィックが切り替わった時点、訓練の中止時、または制限時間で取り除かれます。',
+      '訓練時刻になると Rewind が障害を注入し、インシデントチャンネルに訓練インシデントが作成されます。本番と同じように対応してください。障害はロールバックでトラフィックが切り替わった時点、訓練の中止時、' +
+      'または制限時間で取り除かれます。',
     approvers: (who) => `*承認者*（ロールバックを判断・実行）: ${who}`,
     escalation: (who) => `*エスカレーション先*: ${who}`,
     nobody: '—（設定なし）',
     preparationHeading: '*準備*（ランブック）: 終わった項目にチェックを入れてください。',
     started: (id, title, service, version) => `🧪 訓練 ${id} を開始しました: *${service}* ${version} で *${title}*。`,
     startedFault: (injector, fault) => `\`${injector}\` で注入: ${fault}。`,
-    respond: '本番のインシデントと同じように対応してください。トリガーが発火するとインシデントチャンネルに訓練インシデントが作成されます。',
+    respond:
+      '本番のインシデントと同じように対応してください。トリガーが発火するとインシデントチャンネルに訓練インシデントが作成されます。',
     recordingHeading: '*実施*（ランブック）: 以下は Rewind が自動で記録します。',
-    removal: (limit) => `障害はロールバックでトラフィックが切り替わった時点、訓練の中止時、遅くとも ${limit} 後に取り除かれます。`,
+    removal: (limit) =>
+      `障害はロールバックでトラフィックが切り替わった時点、訓練の中止時、遅くとも ${limit} 後に取り除かれます。`,
     abortButton: '訓練を中止',
-    confirmAbort: { title: '訓練を中止しますか？', text: '障害をただちに取り除き、訓練を終了します。', confirm: '中止する', deny: '続ける' },
+    confirmAbort: {
+      title: '訓練を中止しますか？',
+      text: '障害をただちに取り除き、訓練を終了します。',
+      confirm: '中止する',
+      deny: '続ける',
+    },
     missed: (id, title, when, scenario) =>
-      `⏭ 訓練 ${id}（*${title}*）の予定時刻 ${when} に Rewind が停止していました。遅れての実施はしていません。\`/drill run ${scenario}\` で実施するか、次回の定期訓練をお待ちください。`,
+      `⏭ 訓練 ${id}（*${title}*）の予定時刻 ${when} に Rewind が停止していました。遅れての実施はしていません。\`/drill run ${scenario}\` で実施するか、` +
+      `次回の定期訓練をお待ちください。`,
     scorecardHeading: (id, title, service) => `🧪 *訓練スコアカード* · ${id} · *${service}* で *${title}*`,
     incident: (id) => `訓練インシデント: ${id}`,
     noIncident: '訓練インシデントは作成されませんでした。',
@@ -207,21 +257,33 @@ export const DRILL_STRINGS: Record<Locale, DrillStrings> = {
     scorecardText: (id, title, verdict) => `🧪 訓練 ${id} のスコアカード（${title}）: ${verdict}`,
     verdictPassed: '合格',
     verdictNotPassed: '不合格',
-    reportHeading: (id, title, service, status, when) => `🧪 *訓練 ${id}* · *${service}* で *${title}* · ${status} · ${when}`,
+    reportHeading: (id, title, service, status, when) =>
+      `🧪 *訓練 ${id}* · *${service}* で *${title}* · ${status} · ${when}`,
     noScorecard: (status) => `この訓練にはスコアカードがありません（状態: ${status}）。`,
     historyHeading: (count) => `🧪 *訓練の履歴*（新しい順、${count} 件）:`,
     historyRow: (id, when, scenario, service, status) => `• *${id}* · ${when} · ${scenario} · ${service} · ${status}`,
     historyTotal: (verdict, total, target) => `${verdict}（合計 ${total} / 目標 ${target}）`,
     historyNotReached: (verdict) => `${verdict}（ロールバック未検証）`,
     more: (count) => `…ほか ${count} 件`,
-    noDrills: 'まだ訓練の記録はありません。`/drill run <scenario>` で実施できます（先に `--dry-run` を付けると内容だけ確認できます）。次回の予定は `/drill schedule` で確認できます。',
+    noDrills:
+      'まだ訓練の記録はありません。`/drill run <scenario>` で実施できます（先に `--dry-run` を付けると内容だけ確認できます）。次回の予定は `/drill schedule` で確認できます。',
     noService: 'サービス未定',
-    status: { scheduled: '予定', announced: '告知済み', running: '実施中', completed: '完了', aborted: '中止', failed: '失敗', missed: '未実施' },
+    status: {
+      scheduled: '予定',
+      announced: '告知済み',
+      running: '実施中',
+      completed: '完了',
+      aborted: '中止',
+      failed: '失敗',
+      missed: '未実施',
+    },
     plan: (title, scenario, service, version, injector) =>
-      `🧪 *${service}* ${version} での *${title}*（\`${scenario}\`）の *ドライラン*（インジェクター \`${injector}\`）。実際に行われる内容は以下のとおりです。何も変更していません:`,
+      `🧪 *${service}* ${version} での *${title}*（\`${scenario}\`）の *ドライラン*（インジェクター \`${injector}\`）。実際に行われる内容は以下のとおりです。` +
+      `何も変更していません:`,
     planNoLines: '•（このシナリオではインジェクターによる変更はありません）',
     planFault: (fault) => `障害: ${fault}。`,
-    planRemoval: (limit) => `障害はロールバックでトラフィックが切り替わった時点、訓練の中止時、遅くとも ${limit} 後に取り除かれます。`,
+    planRemoval: (limit) =>
+      `障害はロールバックでトラフィックが切り替わった時点、訓練の中止時、遅くとも ${limit} 後に取り除かれます。`,
     planExpected: (target) => `目標対応時間: 障害注入から ${target} 以内にロールバックの検証完了。`,
   },
 };

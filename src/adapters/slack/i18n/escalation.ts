@@ -13,14 +13,18 @@ export interface EscalationDeliveryStrings {
 export const ESCALATION_DELIVERY_STRINGS: Record<Locale, EscalationDeliveryStrings> = {
   en: {
     groupUnreadable: (level, label, group, code, path) =>
-      `⚠️ Escalation level ${level} (${label}): the user group \`${group}\` could not be read (${code}); nobody was messaged for it — check \`${path}\`.`,
+      `⚠️ Escalation level ${level} (${label}): the user group \`${group}\` could not be read (${code}); nobody was ` +
+      `messaged for it — check \`${path}\`.`,
     dmUndeliverable: (level, label, user, code, path) =>
-      `⚠️ Escalation level ${level} (${label}): the direct message to \`${user}\` could not be sent (${code}); they were not messaged — check \`${path}\`.`,
+      `⚠️ Escalation level ${level} (${label}): the direct message to \`${user}\` could not be sent (${code}); they ` +
+      `were not messaged — check \`${path}\`.`,
   },
   ja: {
     groupUnreadable: (level, label, group, code, path) =>
-      `⚠️ エスカレーション レベル ${level}（${label}）: ユーザーグループ \`${group}\` を読み取れませんでした（${code}）。このグループの誰にもメッセージを送っていません。\`${path}\` を確認してください。`,
+      `⚠️ エスカレーション レベル ${level}（${label}）: ユーザーグループ \`${group}\` を読み取れませんでした（${code}）。このグループの誰にもメッセージを送っていません。` +
+      `\`${path}\` を確認してください。`,
     dmUndeliverable: (level, label, user, code, path) =>
-      `⚠️ エスカレーション レベル ${level}（${label}）: \`${user}\` へのダイレクトメッセージを送れませんでした（${code}）。この人には届いていません。\`${path}\` を確認してください。`,
+      `⚠️ エスカレーション レベル ${level}（${label}）: \`${user}\` へのダイレクトメッセージを送れませんでした（${code}）。この人には届いていません。\`${path}\` ` +
+      `を確認してください。`,
   },
 };

@@ -19,7 +19,10 @@ export interface IncidentStrings {
   /** The basis when the recommendation is not the matrix's own action: what the rule (null: the default) said. */
   matrixSaid: (action: string, ruleNumber: number | null) => string;
   /** Why the matrix's gradual rollback is not recommended for this service now. */
-  insteadBecause: { movesAtOnce: (service: string, router: string) => string; abortIfHolds: (metric: string, value: string, abortIf: string) => string };
+  insteadBecause: {
+    movesAtOnce: (service: string, router: string) => string;
+    abortIfHolds: (metric: string, value: string, abortIf: string) => string;
+  };
   decision: (who: string, action: string, when: string) => string;
   rollbackHeading: (strategy: string, status: string, startedBy: string) => string;
   traffic: (split: string) => string;
@@ -34,9 +37,21 @@ export interface IncidentStrings {
   /** A resolved incident shows the highest severity it reached, not a live one. */
   peakSeverity: (label: string) => string;
   /** The header's state while the fix comes in as a canary after the resolution (`share`: on the fix). */
-  fixCanary: { waiting: (version: string) => string; at: (version: string, share: string) => string; paused: (version: string, share: string) => string };
+  fixCanary: {
+    waiting: (version: string) => string;
+    at: (version: string, share: string) => string;
+    paused: (version: string, share: string) => string;
+  };
   fixCanarySummary: (duration: string) => string;
-  button: { acknowledge: string; resolve: string; approve: string; pause: string; resume: string; abort: string; cancelScheduled: string };
+  button: {
+    acknowledge: string;
+    resolve: string;
+    approve: string;
+    pause: string;
+    resume: string;
+    abort: string;
+    cancelScheduled: string;
+  };
   confirmResolve: { title: string; text: (incidentId: string) => string; confirm: string; deny: string };
   confirmAbort: { title: string; text: (service: string) => string; confirm: string; deny: string };
   /** A canary that is aborted goes back to the stable version, unlike a rollback that stays where it is. */
@@ -59,12 +74,15 @@ export const INCIDENT_STRINGS: Record<Locale, IncidentStrings> = {
     recommended: (action, basis) => `⭐ Recommended: *${action}* (${basis})`,
     ruleBasis: (ruleNumber) => `rule ${ruleNumber}`,
     defaultBasis: 'default',
-    matrixSaid: (action, ruleNumber) => (ruleNumber === null ? `the matrix's default is *${action}*` : `rule ${ruleNumber} of the matrix says *${action}*`),
+    matrixSaid: (action, ruleNumber) =>
+      ruleNumber === null ? `the matrix's default is *${action}*` : `rule ${ruleNumber} of the matrix says *${action}*`,
     insteadBecause: {
       movesAtOnce: (service, router) =>
-        `Blue-green: traffic moves at once. *${service}* is routed by \`${router}\`, which sends all traffic to one version, so a gradual rollback cannot run on it.`,
+        `Blue-green: traffic moves at once. *${service}* is routed by \`${router}\`, which sends all traffic to one ` +
+        `version, so a gradual rollback cannot run on it.`,
       abortIfHolds: (metric, value, abortIf) =>
-        `A gradual rollback would abort at once: ${metric} is ${value} now, which already meets its abort condition \`${abortIf}\`, so its first phase would go straight to 0%.`,
+        `A gradual rollback would abort at once: ${metric} is ${value} now, which already meets its abort condition ` +
+        `\`${abortIf}\`, so its first phase would go straight to 0%.`,
     },
     decision: (who, action, when) => `✅ ${who} chose *${action}* (${when})`,
     rollbackHeading: (strategy, status, startedBy) => `*${strategy}* · ${status} · started by ${startedBy}`,
@@ -73,7 +91,8 @@ export const INCIDENT_STRINGS: Record<Locale, IncidentStrings> = {
     approvedBy: (who) => ` (approved by ${who})`,
     scheduledFor: (when) => `🗓 Scheduled for ${when}`,
     rollbackError: (message) => `⚠️ Error: ${message}`,
-    resolvedSummary: (duration) => `✅ Resolved after ${duration}. Who resolved it, and the full timeline, are in the thread.`,
+    resolvedSummary: (duration) =>
+      `✅ Resolved after ${duration}. Who resolved it, and the full timeline, are in the thread.`,
     resolvedDecision: (action, who) => `Decision: ${action} (${who})`,
     resolvedRollback: (strategy, versions, status) => `Rollback: ${strategy} ${versions}, ${status}`,
     resolvedFix: (strategy, versions, status) => `Fix: ${strategy} ${versions}, ${status}`,
@@ -83,7 +102,9 @@ export const INCIDENT_STRINGS: Record<Locale, IncidentStrings> = {
       at: (version, share) => `Fix canary: ${version} at ${share}`,
       paused: (version, share) => `Fix canary: ${version} paused at ${share}`,
     },
-    fixCanarySummary: (duration) => `The incident was resolved after ${duration}. Its fix is now coming in as a cautious canary, watched at every step.`,
+    fixCanarySummary: (duration) =>
+      `The incident was resolved after ${duration}. Its fix is now coming in as a cautious canary, watched at every ` +
+      `step.`,
     button: {
       acknowledge: 'Acknowledge',
       resolve: 'Resolve',
@@ -95,19 +116,22 @@ export const INCIDENT_STRINGS: Record<Locale, IncidentStrings> = {
     },
     confirmResolve: {
       title: 'Resolve this incident?',
-      text: (incidentId) => `${incidentId} will be marked resolved and its escalation stops. The summary goes to the thread.`,
+      text: (incidentId) =>
+        `${incidentId} will be marked resolved and its escalation stops. The summary goes to the thread.`,
       confirm: 'Resolve',
       deny: 'Not yet',
     },
     confirmAbortCanary: {
       title: 'Abort the canary?',
-      text: (service) => `The canary of ${service} stops now: the fix goes back to 0% and all traffic returns to the stable version.`,
+      text: (service) =>
+        `The canary of ${service} stops now: the fix goes back to 0% and all traffic returns to the stable version.`,
       confirm: 'Abort',
       deny: 'Keep going',
     },
     confirmAbort: {
       title: 'Abort the rollback?',
-      text: (service) => `The rollback of ${service} stops now and no further phase runs. You can start a new rollback afterwards.`,
+      text: (service) =>
+        `The rollback of ${service} stops now and no further phase runs. You can start a new rollback afterwards.`,
       confirm: 'Abort',
       deny: 'Keep going',
     },
@@ -132,7 +156,10 @@ export const INCIDENT_STRINGS: Record<Locale, IncidentStrings> = {
     recommended: (action, basis) => `⭐ 推奨: *${action}*（${basis}）`,
     ruleBasis: (ruleNumber) => `ルール ${ruleNumber}`,
     defaultBasis: 'デフォルト',
-    matrixSaid: (action, ruleNumber) => (ruleNumber === null ? `マトリックスのデフォルトは *${action}*` : `マトリックスのルール ${ruleNumber} は *${action}*`),
+    matrixSaid: (action, ruleNumber) =>
+      ruleNumber === null
+        ? `マトリックスのデフォルトは *${action}*`
+        : `マトリックスのルール ${ruleNumber} は *${action}*`,
     insteadBecause: {
       movesAtOnce: (service, router) =>
         `ブルーグリーン構成: トラフィックは一度に切り替わります。*${service}* のルーター \`${router}\` は全トラフィックを 1 つのバージョンへ送るため、段階的ロールバックは実行できません。`,
@@ -156,7 +183,8 @@ export const INCIDENT_STRINGS: Record<Locale, IncidentStrings> = {
       at: (version, share) => `修正版カナリア: ${version} ${share}`,
       paused: (version, share) => `修正版カナリア: ${version} ${share} で一時停止中`,
     },
-    fixCanarySummary: (duration) => `インシデントは ${duration} で解決済みです。現在、修正版を慎重なカナリアで投入しており、各段階を監視しています。`,
+    fixCanarySummary: (duration) =>
+      `インシデントは ${duration} で解決済みです。現在、修正版を慎重なカナリアで投入しており、各段階を監視しています。`,
     button: {
       acknowledge: '確認 (Ack)',
       resolve: '解決済みにする',
@@ -168,19 +196,22 @@ export const INCIDENT_STRINGS: Record<Locale, IncidentStrings> = {
     },
     confirmResolve: {
       title: 'インシデントを解決済みにしますか？',
-      text: (incidentId) => `${incidentId} を解決済みにし、エスカレーションを停止します。まとめはスレッドに投稿されます。`,
+      text: (incidentId) =>
+        `${incidentId} を解決済みにし、エスカレーションを停止します。まとめはスレッドに投稿されます。`,
       confirm: '解決済みにする',
       deny: 'まだ',
     },
     confirmAbortCanary: {
       title: 'カナリアを中止しますか？',
-      text: (service) => `${service} のカナリアをここで止め、修正版を 0% に戻してすべてのトラフィックを安定版に戻します。`,
+      text: (service) =>
+        `${service} のカナリアをここで止め、修正版を 0% に戻してすべてのトラフィックを安定版に戻します。`,
       confirm: '中止する',
       deny: '続ける',
     },
     confirmAbort: {
       title: 'ロールバックを中止しますか？',
-      text: (service) => `${service} のロールバックをここで止め、以降のフェーズは実行しません。中止後に新しいロールバックを開始できます。`,
+      text: (service) =>
+        `${service} のロールバックをここで止め、以降のフェーズは実行しません。中止後に新しいロールバックを開始できます。`,
       confirm: '中止する',
       deny: '続行する',
     },

@@ -36,18 +36,25 @@ export interface PlanRefusalStrings {
 
 export const PLAN_REFUSAL_STRINGS: Record<Locale, PlanRefusalStrings> = {
   en: {
-    unknownService: (service, known) => `🚫 Rewind has no service *${service}*; the configured ones are ${known}. Nothing was changed.`,
+    unknownService: (service, known) =>
+      `🚫 Rewind has no service *${service}*; the configured ones are ${known}. Nothing was changed.`,
     noService: (known) => `🚫 The request names no service; the configured ones are ${known}. Nothing was changed.`,
     unknownVersion: (service, version, known) =>
-      `🚫 *${service}* has no version ${version}; its versions are ${known}. Nothing was started. A new version goes into \`services.${service}.versions\` in the config first.`,
+      `🚫 *${service}* has no version ${version}; its versions are ${known}. Nothing was started. A new version goes ` +
+      `into \`services.${service}.versions\` in the config first.`,
     serviceMismatch: (shown, incidentId, service) =>
-      `🚫 This dialog names *${shown}*, but incident ${incidentId} is about *${service}*. Nothing was started: use the buttons on the incident's own message.`,
+      `🚫 This dialog names *${shown}*, but incident ${incidentId} is about *${service}*. Nothing was started: use ` +
+      `the buttons on the incident's own message.`,
     planChanged: (strategy, service, changes) =>
-      `🚫 The ${strategy.toLowerCase()} of *${service}* is no longer what this dialog showed: ${changes}. Nothing was started: open the dialog again to see the plan as it stands now.`,
+      `🚫 The ${strategy.toLowerCase()} of *${service}* is no longer what this dialog showed: ${changes}. Nothing was ` +
+      `started: open the dialog again to see the plan as it stands now.`,
     plannedPassed: (service, when) =>
-      `🚫 This rollback of *${service}* was planned for ${when}, and that time has passed. Nothing was started: plan it again with \`/rollback planned ${service} at &lt;time&gt;\`, or roll back now with \`/rollback immediate ${service}\`.`,
+      `🚫 This rollback of *${service}* was planned for ${when}, and that time has passed. Nothing was started: plan ` +
+      `it again with \`/rollback planned ${service} at &lt;time&gt;\`, or roll back now with \`/rollback immediate ` +
+      `${service}\`.`,
     plannedTooFar: (service, when, maxDays) =>
-      `🚫 This rollback of *${service}* is planned for ${when}, more than ${maxDays} days ahead. Nothing was started: a rollback can be planned at most ${maxDays} days out (\`/rollback planned ${service} at &lt;time&gt;\`).`,
+      `🚫 This rollback of *${service}* is planned for ${when}, more than ${maxDays} days ahead. Nothing was started: ` +
+      `a rollback can be planned at most ${maxDays} days out (\`/rollback planned ${service} at &lt;time&gt;\`).`,
     change: {
       from: (shown, now) => `the version serving now is ${now} (the dialog showed ${shown})`,
       stable: (shown, now) => `the stable version is now ${now} (the dialog showed ${shown})`,
@@ -64,23 +71,30 @@ export const PLAN_REFUSAL_STRINGS: Record<Locale, PlanRefusalStrings> = {
     },
     changeSeparator: '; ',
     dialogUnreadable: {
-      confirm: '⚠️ The confirmation could not be read, so nothing was started. Use the buttons on the incident message again.',
-      canary: '⚠️ The canary request could not be read, so nothing was started. Use the button in the incident thread again.',
+      confirm:
+        '⚠️ The confirmation could not be read, so nothing was started. Use the buttons on the incident message again.',
+      canary:
+        '⚠️ The canary request could not be read, so nothing was started. Use the button in the incident thread again.',
     },
   },
   ja: {
-    unknownService: (service, known) => `🚫 サービス *${service}* は Rewind に設定されていません。設定済みのサービス: ${known}。何も変更していません。`,
+    unknownService: (service, known) =>
+      `🚫 サービス *${service}* は Rewind に設定されていません。設定済みのサービス: ${known}。何も変更していません。`,
     noService: (known) => `🚫 サービスが指定されていません。設定済みのサービス: ${known}。何も変更していません。`,
     unknownVersion: (service, version, known) =>
-      `🚫 *${service}* にバージョン ${version} はありません。バージョン: ${known}。何も開始していません。新しいバージョンは先に設定の \`services.${service}.versions\` に追加してください。`,
+      `🚫 *${service}* にバージョン ${version} はありません。バージョン: ${known}。何も開始していません。新しいバージョンは先に設定の ` +
+      `\`services.${service}.versions\` に追加してください。`,
     serviceMismatch: (shown, incidentId, service) =>
-      `🚫 このダイアログは *${shown}* を対象にしていますが、インシデント ${incidentId} は *${service}* のものです。何も開始していません。インシデントのメッセージのボタンから操作してください。`,
+      `🚫 このダイアログは *${shown}* を対象にしていますが、インシデント ${incidentId} は *${service}* のものです。何も開始していません。` +
+      `インシデントのメッセージのボタンから操作してください。`,
     planChanged: (strategy, service, changes) =>
       `🚫 *${service}* の${strategy}は、このダイアログが示した内容から変わりました: ${changes}。何も開始していません。もう一度ダイアログを開いて現在の計画を確認してください。`,
     plannedPassed: (service, when) =>
-      `🚫 *${service}* のこのロールバックは ${when} に予定されていましたが、その時刻は過ぎています。何も開始していません。\`/rollback planned ${service} at &lt;時刻&gt;\` で計画し直すか、\`/rollback immediate ${service}\` で今すぐロールバックしてください。`,
+      `🚫 *${service}* のこのロールバックは ${when} に予定されていましたが、その時刻は過ぎています。何も開始していません。\`/rollback planned ${service} at ` +
+      `&lt;時刻&gt;\` で計画し直すか、\`/rollback immediate ${service}\` で今すぐロールバックしてください。`,
     plannedTooFar: (service, when, maxDays) =>
-      `🚫 *${service}* のこのロールバックの予定 ${when} は${maxDays}日より先です。何も開始していません。計画的ロールバックは${maxDays}日以内で指定してください（\`/rollback planned ${service} at &lt;時刻&gt;\`）。`,
+      `🚫 *${service}* のこのロールバックの予定 ${when} は${maxDays}日より先です。何も開始していません。計画的ロールバックは${maxDays}日以内で指定してください（\`/rollback ` +
+      `planned ${service} at &lt;時刻&gt;\`）。`,
     change: {
       from: (shown, now) => `現在稼働中のバージョンは ${now}（ダイアログでは ${shown}）`,
       stable: (shown, now) => `安定版は ${now}（ダイアログでは ${shown}）`,
@@ -97,8 +111,10 @@ export const PLAN_REFUSAL_STRINGS: Record<Locale, PlanRefusalStrings> = {
     },
     changeSeparator: '、',
     dialogUnreadable: {
-      confirm: '⚠️ 確認ダイアログの内容を読み取れなかったため、何も開始していません。インシデントのメッセージのボタンからもう一度操作してください。',
-      canary: '⚠️ カナリアの依頼内容を読み取れなかったため、何も開始していません。インシデントのスレッドのボタンからもう一度操作してください。',
+      confirm:
+        '⚠️ 確認ダイアログの内容を読み取れなかったため、何も開始していません。インシデントのメッセージのボタンからもう一度操作してください。',
+      canary:
+        '⚠️ カナリアの依頼内容を読み取れなかったため、何も開始していません。インシデントのスレッドのボタンからもう一度操作してください。',
     },
   },
 };

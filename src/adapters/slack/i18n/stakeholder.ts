@@ -10,7 +10,8 @@ import type { Locale } from './locale.ts';
 export type Symptom = 'errors' | 'unreachable' | 'slow' | 'wrong_answers' | 'complaints';
 
 /** What the team is doing, in the words the notice uses (blocks/stakeholder.ts StakeholderWork). */
-export type WorkKind = 'investigating' | 'fixing' | 'fix_canary' | 'deferred' | 'rolling_back' | 'rolled_back' | 'rollback_stopped';
+export type WorkKind =
+  'investigating' | 'fixing' | 'fix_canary' | 'deferred' | 'rolling_back' | 'rolled_back' | 'rollback_stopped';
 
 export interface StakeholderStrings {
   head: (id: string, service: string) => string;
@@ -36,7 +37,14 @@ export const STAKEHOLDER_STRINGS: Record<Locale, StakeholderStrings> = {
   en: {
     head: (id, service) => `📣 *${id}* · ${service}`,
     headResolved: (id, service) => `✅ *${id}* · ${service} · resolved`,
-    label: { saw: 'What users saw', since: 'Since', when: 'When', doing: 'What we are doing', done: 'What we did', next: 'Next update' },
+    label: {
+      saw: 'What users saw',
+      since: 'Since',
+      when: 'When',
+      doing: 'What we are doing',
+      done: 'What we did',
+      next: 'Next update',
+    },
     who: { all: 'All users', partial: 'Some users', minor: 'A few users', unknown: 'Users' },
     symptom: {
       errors: 'received errors',
@@ -46,7 +54,8 @@ export const STAKEHOLDER_STRINGS: Record<Locale, StakeholderStrings> = {
       complaints: 'reported problems',
       other: 'were affected by a problem',
     },
-    saw: (who, symptoms, assessing) => `${who} ${andList(symptoms)}${assessing ? ' (how many is still being assessed)' : ''}.`,
+    saw: (who, symptoms, assessing) =>
+      `${who} ${andList(symptoms)}${assessing ? ' (how many is still being assessed)' : ''}.`,
     resolvedWhen: (start, duration) => `${start}, resolved after ${duration}`,
     doing: {
       investigating: 'The team is investigating and deciding how to restore the service.',
@@ -54,8 +63,10 @@ export const STAKEHOLDER_STRINGS: Record<Locale, StakeholderStrings> = {
       fix_canary: 'A fix is being released step by step, and checked at every step.',
       deferred: 'The impact is small: a fix comes with the next release.',
       rolling_back: 'The service is being switched back to its previous version.',
-      rolled_back: 'The service was switched back to its previous version; the team is confirming that it works normally.',
-      rollback_stopped: 'Switching back to the previous version did not complete; the team is restoring the service another way.',
+      rolled_back:
+        'The service was switched back to its previous version; the team is confirming that it works normally.',
+      rollback_stopped:
+        'Switching back to the previous version did not complete; the team is restoring the service another way.',
     },
     rollbackPlanned: (when) => `Switching the service back to its previous version is planned for ${when}.`,
     done: {
@@ -71,7 +82,14 @@ export const STAKEHOLDER_STRINGS: Record<Locale, StakeholderStrings> = {
   ja: {
     head: (id, service) => `📣 *${id}* · ${service}`,
     headResolved: (id, service) => `✅ *${id}* · ${service} · 解決済み`,
-    label: { saw: 'ユーザーへの影響', since: '発生時刻', when: '発生時刻', doing: '対応状況', done: '対応内容', next: '次回の更新' },
+    label: {
+      saw: 'ユーザーへの影響',
+      since: '発生時刻',
+      when: '発生時刻',
+      doing: '対応状況',
+      done: '対応内容',
+      next: '次回の更新',
+    },
     who: { all: 'すべてのユーザー', partial: '一部のユーザー', minor: 'ごく一部のユーザー', unknown: 'ユーザー' },
     symptom: {
       errors: 'エラー',

@@ -34,18 +34,22 @@ const why = {
 
 export const STORE_OUTAGE_STRINGS: Record<Locale, StoreOutageStrings> = {
   en: {
-    notSaved: (r) => `⚠️ Rewind cannot save anything right now: ${why.en(r)}; nothing was changed. Try again in a minute.`,
+    notSaved: (r) =>
+      `⚠️ Rewind cannot save anything right now: ${why.en(r)}; nothing was changed. Try again in a minute.`,
     held: (r, control, id) => {
       const done = control === 'pause' ? 'paused' : 'aborted';
       return (
         `⚠️ Rewind cannot save anything right now: ${why.en(r)}, so ${id} is *not ${done} yet*. ` +
-        `It takes no further step while nothing can be saved, and Rewind ${control === 'pause' ? 'pauses' : 'aborts'} it before its next step as soon as it can save again ` +
-        `(the incident thread will say so). If Rewind restarts before then, this request is lost: check \`/rollback status\` once the disk has room.`
+        `It takes no further step while nothing can be saved, and Rewind ` +
+        `${control === 'pause' ? 'pauses' : 'aborts'} it before its next step as soon as it can save again ` +
+        `(the incident thread will say so). If Rewind restarts before then, this request is lost: check \`/rollback ` +
+        `status\` once the disk has room.`
       );
     },
   },
   ja: {
-    notSaved: (r) => `⚠️ Rewind は今、何も保存できません（${why.ja(r)}）。何も変更していません。1 分ほどしてからもう一度お試しください。`,
+    notSaved: (r) =>
+      `⚠️ Rewind は今、何も保存できません（${why.ja(r)}）。何も変更していません。1 分ほどしてからもう一度お試しください。`,
     held: (r, control, id) => {
       const done = control === 'pause' ? '一時停止' : '中止';
       return (

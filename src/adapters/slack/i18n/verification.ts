@@ -1,4 +1,6 @@
-/** Strings of a verification step's metric lines (blocks/verification.ts): before → after, the chart, its thresholds. */
+/**
+ * Strings of a verification step's metric lines (blocks/verification.ts): before → after, the chart, its thresholds.
+ */
 import type { Locale } from './locale.ts';
 
 export interface VerificationStrings {

@@ -11,7 +11,7 @@ import type { Logger } from '../../../logger.ts';
 import type { Clock } from '../../../clock.ts';
 import type { Services } from '../../../services/index.ts';
 import type { Refusal } from '../../../services/refusals.ts';
-import { refusalText } from '../blocks/notes.ts';
+import { refusalText } from '../blocks/refusals.ts';
 import type { ParseContext } from '../commands/types.ts';
 import type { Locale } from '../i18n/locale.ts';
 import type { Click } from '../payloads.ts';
@@ -29,7 +29,9 @@ export const userActor = (id: string): Actor => ({ kind: 'user', id });
 
 export function parseContext(d: ListenerDeps): ParseContext {
   return {
-    services: Object.fromEntries(Object.entries(d.config.services).map(([name, s]) => [name, { versions: s.versions.map((v) => v.version) }])),
+    services: Object.fromEntries(
+      Object.entries(d.config.services).map(([name, s]) => [name, { versions: s.versions.map((v) => v.version) }]),
+    ),
     scenarios: d.config.drills.scenarios.map((s) => s.name),
     now: d.clock.now(),
     timezone: d.config.drills.timezone,
@@ -48,12 +50,21 @@ export const ephemeral = (text: string) => ({ response_type: 'ephemeral' as cons
  * response_url, or — a click that came without one — as an ephemeral message in the click's
  * channel (the incident channel when it names none).
  */
-export function tellClicker(d: ListenerDeps, click: Click, respond: RespondFn | undefined, client: WebClient): (text: string) => Promise<void> {
+export function tellClicker(
+  d: ListenerDeps,
+  click: Click,
+  respond: RespondFn | undefined,
+  client: WebClient,
+): (text: string) => Promise<void> {
   return async (text) => {
     if (click.responseUrl !== null && respond) {
       await respond({ ...ephemeral(text), replace_original: false });
       return;
     }
-    await client.chat.postEphemeral({ channel: click.channelId ?? d.config.slack.incidentChannel, user: click.userId, text });
+    await client.chat.postEphemeral({
+      channel: click.channelId ?? d.config.slack.incidentChannel,
+      user: click.userId,
+      text,
+    });
   };
 }

@@ -26,7 +26,10 @@ export async function openDialog(d: ListenerDeps, client: WebClient, r: DialogRe
     await client.views.open({ trigger_id: r.triggerId, view: r.view });
     return true;
   } catch (err) {
-    d.log.warn({ dialog: r.dialog, origin: r.origin, ...errorFields(err) }, 'views.open failed; telling the person who asked');
+    d.log.warn(
+      { dialog: r.dialog, origin: r.origin, ...errorFields(err) },
+      'views.open failed; telling the person who asked',
+    );
     await r.tell(dialogNotOpenedText(err, r.dialog, r.origin, d.locale));
     return false;
   }

@@ -16,7 +16,13 @@ import { registerConfirmRollbackView } from './views/confirm-rollback.ts';
 export function registerListeners(app: App, deps: ListenerDeps): void {
   const { incidentChannel, stakeholderChannel, drillChannel } = deps.config.slack;
   // One for all three commands, reads and writes: they share what Slack said about the incident channel's members.
-  const scope = new ReadScope({ incidentChannel, drillChannel, channels: [incidentChannel, stakeholderChannel, drillChannel], clock: deps.clock, log: deps.log });
+  const scope = new ReadScope({
+    incidentChannel,
+    drillChannel,
+    channels: [incidentChannel, stakeholderChannel, drillChannel],
+    clock: deps.clock,
+    log: deps.log,
+  });
   registerRollbackCommand(app, deps, scope);
   registerIncidentCommand(app, deps, scope);
   registerDrillCommand(app, deps, scope);

@@ -88,12 +88,18 @@ export class ReadScope {
    * Rewind's channels, where the person must be a member of the incident channel (checkWriter).
    */
   writePlaceOf(channelId: string, topic: ReadTopic): ReadVerdict | null {
-    const home = topic === 'drills' && this.o.drillChannel ? [this.o.incidentChannel, this.o.drillChannel] : [this.o.incidentChannel];
+    const home =
+      topic === 'drills' && this.o.drillChannel
+        ? [this.o.incidentChannel, this.o.drillChannel]
+        : [this.o.incidentChannel];
     if (home.includes(channelId)) return { kind: 'full' };
     return this.o.channels.includes(channelId) || channelId.startsWith('D') ? null : { kind: 'elsewhere' };
   }
 
-  /** The verdict for a write that writePlaceOf left open: the bot's DM or one of Rewind's channels, by a member of the incident channel. */
+  /**
+   * The verdict for a write that writePlaceOf left open: the bot's DM or one of Rewind's channels, by a member of the
+   * incident channel.
+   */
   async checkWriter(client: WebClient, userId: string, channelId: string): Promise<ReadVerdict> {
     return this.check(client, userId, channelId.startsWith('D') ? channelId : null);
   }
@@ -112,7 +118,10 @@ export class ReadScope {
       return members.complete ? { kind: 'not_member' } : { kind: 'unchecked', why: 'too_many_members' };
     } catch (err) {
       const why = errorFields(err);
-      this.o.log.warn({ component: 'read-scope', ...why }, 'could not check incident channel membership; the command was not answered in full');
+      this.o.log.warn(
+        { component: 'read-scope', ...why },
+        'could not check incident channel membership; the command was not answered in full',
+      );
       return { kind: 'unchecked', why };
     }
   }
@@ -141,7 +150,11 @@ export class ReadScope {
     const ids = new Set<string>();
     let cursor: string | undefined;
     for (let page = 0; page < this.maxPages; page += 1) {
-      const answer = await client.conversations.members({ channel: this.o.incidentChannel, limit: PAGE, ...(cursor ? { cursor } : {}) });
+      const answer = await client.conversations.members({
+        channel: this.o.incidentChannel,
+        limit: PAGE,
+        ...(cursor ? { cursor } : {}),
+      });
       if (!Array.isArray(answer.members)) throw new Error('conversations.members answered without members');
       for (const id of answer.members) ids.add(id);
       cursor = answer.response_metadata?.next_cursor || undefined;

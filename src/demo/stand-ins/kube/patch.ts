@@ -44,7 +44,13 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
 /** Strategic merge without list merge keys: the `$patch`-style directives are dropped. */
 export function strategicMergePatch(target: unknown, patch: unknown): unknown {
   const strip = (v: unknown): unknown =>
-    isObject(v) ? Object.fromEntries(Object.entries(v).filter(([k]) => !k.startsWith('$')).map(([k, x]) => [k, strip(x)])) : v;
+    isObject(v)
+      ? Object.fromEntries(
+          Object.entries(v)
+            .filter(([k]) => !k.startsWith('$'))
+            .map(([k, x]) => [k, strip(x)]),
+        )
+      : v;
   return mergePatch(target, strip(patch));
 }
 
@@ -68,7 +74,8 @@ function arrayIndex(arr: unknown[], token: string, pointer: string, forInsert: b
   if (forInsert && token === '-') return arr.length;
   if (!/^(0|[1-9][0-9]*)$/.test(token)) throw new PatchError(422, `invalid array index "${token}" in "${pointer}"`);
   const i = Number(token);
-  if (i > arr.length || (!forInsert && i === arr.length)) throw new PatchError(422, `array index ${i} out of range in "${pointer}"`);
+  if (i > arr.length || (!forInsert && i === arr.length))
+    throw new PatchError(422, `array index ${i} out of range in "${pointer}"`);
   return i;
 }
 
@@ -143,7 +150,11 @@ export function jsonPatch(doc: unknown, patch: unknown): unknown {
       case 'test': {
         const actual = getAt(out, raw.path);
         if (!deepEqual(actual, raw.value)) {
-          throw new PatchError(422, `testing value ${raw.path} failed: test failed (expected ${JSON.stringify(raw.value)}, found ${JSON.stringify(actual)})`);
+          throw new PatchError(
+            422,
+            `testing value ${raw.path} failed: test failed (expected ${JSON.stringify(raw.value)}, found ` +
+              `${JSON.stringify(actual)})`,
+          );
         }
         break;
       }

@@ -125,7 +125,8 @@ export class KubeRequestHandler {
         if (!type.builtin)
           throw new ApiError(
             422,
-            `${type.kind}.${type.group} "${name}" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update`,
+            `${type.kind}.${type.group} "${name}" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be ` +
+              `specified for an update`,
           );
         next.metadata.resourceVersion = stored.metadata.resourceVersion;
       }
@@ -150,7 +151,8 @@ export class KubeRequestHandler {
     if (rv !== undefined && rv !== stored.metadata.resourceVersion) {
       throw new ApiError(
         409,
-        `Operation cannot be fulfilled on ${groupResource(type)} "${stored.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`,
+        `Operation cannot be fulfilled on ${groupResource(type)} "${stored.metadata.name}": the object has been ` +
+          `modified; please apply your changes to the latest version and try again`,
         'Conflict',
         { name: stored.metadata.name, ...(type.group ? { group: type.group } : {}), kind: type.plural },
       );
@@ -162,7 +164,9 @@ export class KubeRequestHandler {
     if (!PATCH_TYPES.includes(ct) || (!type.builtin && ct === 'application/strategic-merge-patch+json')) {
       throw new ApiError(
         415,
-        `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml${type.builtin ? ', application/strategic-merge-patch+json' : ''}`,
+        `the body of the request was in an unknown format - accepted media types include: ` +
+          `application/json-patch+json, application/merge-patch+json, ` +
+          `application/apply-patch+yaml${type.builtin ? ', application/strategic-merge-patch+json' : ''}`,
       );
     }
     if (ct === 'application/json-patch+json') return jsonPatch(current, r.body);
@@ -198,7 +202,8 @@ export class KubeRequestHandler {
     if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
       throw new ApiError(
         422,
-        `Scale.autoscaling "${deployment.metadata.name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+        `Scale.autoscaling "${deployment.metadata.name}" is invalid: spec.replicas: Invalid value: ` +
+          `${JSON.stringify(replicas)}: must be greater than or equal to 0`,
       );
     }
     this.checkPrecondition(type, deployment, next.metadata?.resourceVersion);

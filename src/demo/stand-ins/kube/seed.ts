@@ -3,7 +3,8 @@
  * version (pods labelled `app` + version label, some of them ready), the main Service, one backend
  * Service per version, and the routing objects of every router kind, all agreeing on one split:
  * an HTTPRoute, a VirtualService (destination host `<name>-mesh`, a Service selecting every
- * version), and NGINX main + canary Ingresses (canary = the newest version, main = the next one). `config(kind)` gives the parsed ServiceConfig that addresses them.
+ * version), and NGINX main + canary Ingresses (canary = the newest version, main = the next one). `config(kind)` gives
+ * the parsed ServiceConfig that addresses them.
  */
 import type { RouterConfig, RouterKind, ServiceConfig } from '../../../config/schema.ts';
 import type { Split } from '../../../services/ports.ts';
@@ -49,7 +50,11 @@ export interface SeededService {
   config(kind: RouterKind, overrides?: Partial<ServiceConfig>): ServiceConfig;
 }
 
-export const slug = (version: string) => version.replace(/[^a-zA-Z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase();
+export const slug = (version: string) =>
+  version
+    .replace(/[^a-zA-Z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase();
 
 export function seedPromptService(api: KubeApiStandIn, options: SeedOptions): SeededService {
   const namespace = options.namespace ?? 'prompts';
@@ -83,15 +88,37 @@ export function seedPromptService(api: KubeApiStandIn, options: SeedOptions): Se
       spec: {
         replicas: v.replicas,
         selector: { matchLabels: labels },
-        template: { metadata: { labels }, spec: { containers: [{ name: app, image: `registry.example.com/${app}:${v.version}` }] } },
+        template: {
+          metadata: { labels },
+          spec: { containers: [{ name: app, image: `registry.example.com/${app}:${v.version}` }] },
+        },
       },
     });
-    const ready = v.readyReplicas ?? (typeof options.readyReplicas === 'number' ? options.readyReplicas : options.readyReplicas?.[v.version]) ?? v.replicas;
-    const pods = api.list('Pod', namespace, Object.entries(labels).map(([k, x]) => `${k}=${x}`).join(','));
+    const ready =
+      v.readyReplicas ??
+      (typeof options.readyReplicas === 'number' ? options.readyReplicas : options.readyReplicas?.[v.version]) ??
+      v.replicas;
+    const pods = api.list(
+      'Pod',
+      namespace,
+      Object.entries(labels)
+        .map(([k, x]) => `${k}=${x}`)
+        .join(','),
+    );
     pods.slice(ready).forEach((p) => api.setPodReady(namespace, p.metadata.name, false));
-    api.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: v.backend, namespace, labels: { app } }, spec: { selector: labels, ports } });
+    api.create({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: v.backend, namespace, labels: { app } },
+      spec: { selector: labels, ports },
+    });
   }
-  api.create({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace, labels: { app } }, spec: { selector: { app, [versionLabel]: serving.version }, ports } });
+  api.create({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace, labels: { app } },
+    spec: { selector: { app, [versionLabel]: serving.version }, ports },
+  });
 
   api.create({
     apiVersion: 'gateway.networking.k8s.io/v1',
@@ -100,28 +127,57 @@ export function seedPromptService(api: KubeApiStandIn, options: SeedOptions): Se
     spec: {
       parentRefs: [{ name: 'prompts-gateway' }],
       hostnames: ['prompts.example.com'],
-      rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: versions.map((v) => ({ name: v.backend, port: 80, weight: weight(v.version) })) }],
+      rules: [
+        {
+          matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+          backendRefs: versions.map((v) => ({ name: v.backend, port: 80, weight: weight(v.version) })),
+        },
+      ],
     },
   });
   // In a mesh the destination host selects every version and DestinationRule subsets pick one;
   // the main Service selects one version (for service-selector), so the mesh host is its own.
   const meshHost = `${name}-mesh`;
-  api.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: meshHost, namespace, labels: { app } }, spec: { selector: { app }, ports } });
+  api.create({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: meshHost, namespace, labels: { app } },
+    spec: { selector: { app }, ports },
+  });
   api.create({
     apiVersion: 'networking.istio.io/v1',
     kind: 'VirtualService',
     metadata: { name, namespace },
     spec: {
       hosts: [name],
-      http: [{ route: versions.map((v) => ({ destination: { host: `${meshHost}.${namespace}.svc.cluster.local`, subset: v.subset, port: { number: 80 } }, weight: weight(v.version) })) }],
+      http: [
+        {
+          route: versions.map((v) => ({
+            destination: { host: `${meshHost}.${namespace}.svc.cluster.local`, subset: v.subset, port: { number: 80 } },
+            weight: weight(v.version),
+          })),
+        },
+      ],
     },
   });
   const main = versions[1] ?? newest;
   const ingressSpec = (backend: string) => ({
     ingressClassName: 'nginx',
-    rules: [{ host: 'prompts.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: backend, port: { number: 80 } } } }] } }],
+    rules: [
+      {
+        host: 'prompts.example.com',
+        http: {
+          paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: backend, port: { number: 80 } } } }],
+        },
+      },
+    ],
   });
-  api.create({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name, namespace }, spec: ingressSpec(main.backend) });
+  api.create({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name, namespace },
+    spec: ingressSpec(main.backend),
+  });
   const canaryIngress = `${name}-canary`;
   api.create({
     apiVersion: 'networking.k8s.io/v1',
@@ -129,7 +185,10 @@ export function seedPromptService(api: KubeApiStandIn, options: SeedOptions): Se
     metadata: {
       name: canaryIngress,
       namespace,
-      annotations: { 'nginx.ingress.kubernetes.io/canary': 'true', 'nginx.ingress.kubernetes.io/canary-weight': String(weight(newest.version)) },
+      annotations: {
+        'nginx.ingress.kubernetes.io/canary': 'true',
+        'nginx.ingress.kubernetes.io/canary-weight': String(weight(newest.version)),
+      },
     },
     spec: ingressSpec(newest.backend),
   });
@@ -154,7 +213,13 @@ export function seedPromptService(api: KubeApiStandIn, options: SeedOptions): Se
       namespace,
       versionLabel,
       router: routers[kind],
-      versions: versions.map((v, i) => ({ version: v.version, deployment: v.deployment, backend: v.backend, subset: v.subset, timeout: [3000, 5000][i] ?? 10000 })),
+      versions: versions.map((v, i) => ({
+        version: v.version,
+        deployment: v.deployment,
+        backend: v.backend,
+        subset: v.subset,
+        timeout: [3000, 5000][i] ?? 10000,
+      })),
       finalMessage: 'サービスが一時的に利用できません',
       drill: 'denied',
       ...overrides,

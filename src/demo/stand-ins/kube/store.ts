@@ -21,13 +21,69 @@ export interface ResourceType {
 }
 
 export const RESOURCE_TYPES: readonly ResourceType[] = [
-  { group: '', versions: ['v1'], plural: 'services', kind: 'Service', builtin: true, statusSubresource: false, generation: false },
-  { group: '', versions: ['v1'], plural: 'pods', kind: 'Pod', builtin: true, statusSubresource: true, generation: false },
-  { group: 'apps', versions: ['v1'], plural: 'deployments', kind: 'Deployment', builtin: true, statusSubresource: true, generation: true },
-  { group: 'discovery.k8s.io', versions: ['v1'], plural: 'endpointslices', kind: 'EndpointSlice', builtin: true, statusSubresource: false, generation: false },
-  { group: 'networking.k8s.io', versions: ['v1'], plural: 'ingresses', kind: 'Ingress', builtin: true, statusSubresource: true, generation: true },
-  { group: 'gateway.networking.k8s.io', versions: ['v1', 'v1beta1'], plural: 'httproutes', kind: 'HTTPRoute', builtin: false, statusSubresource: true, generation: true },
-  { group: 'networking.istio.io', versions: ['v1', 'v1beta1', 'v1alpha3'], plural: 'virtualservices', kind: 'VirtualService', builtin: false, statusSubresource: true, generation: true },
+  {
+    group: '',
+    versions: ['v1'],
+    plural: 'services',
+    kind: 'Service',
+    builtin: true,
+    statusSubresource: false,
+    generation: false,
+  },
+  {
+    group: '',
+    versions: ['v1'],
+    plural: 'pods',
+    kind: 'Pod',
+    builtin: true,
+    statusSubresource: true,
+    generation: false,
+  },
+  {
+    group: 'apps',
+    versions: ['v1'],
+    plural: 'deployments',
+    kind: 'Deployment',
+    builtin: true,
+    statusSubresource: true,
+    generation: true,
+  },
+  {
+    group: 'discovery.k8s.io',
+    versions: ['v1'],
+    plural: 'endpointslices',
+    kind: 'EndpointSlice',
+    builtin: true,
+    statusSubresource: false,
+    generation: false,
+  },
+  {
+    group: 'networking.k8s.io',
+    versions: ['v1'],
+    plural: 'ingresses',
+    kind: 'Ingress',
+    builtin: true,
+    statusSubresource: true,
+    generation: true,
+  },
+  {
+    group: 'gateway.networking.k8s.io',
+    versions: ['v1', 'v1beta1'],
+    plural: 'httproutes',
+    kind: 'HTTPRoute',
+    builtin: false,
+    statusSubresource: true,
+    generation: true,
+  },
+  {
+    group: 'networking.istio.io',
+    versions: ['v1', 'v1beta1', 'v1alpha3'],
+    plural: 'virtualservices',
+    kind: 'VirtualService',
+    builtin: false,
+    statusSubresource: true,
+    generation: true,
+  },
 ];
 
 export interface ObjectMeta {
@@ -46,24 +102,37 @@ export interface KubeObject {
   apiVersion?: string;
   kind?: string;
   metadata: ObjectMeta;
+  // The stand-in API server holds objects of every kind it serves (Services, Deployments, HTTPRoutes,
+  // VirtualServices, Ingresses): their spec and status are whatever the client sent, and the tests read
+  // them by the paths of each kind's own schema.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   spec?: any;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   status?: any;
   [key: string]: unknown;
 }
 
-export const apiVersionOf = (type: ResourceType, version = type.versions[0] ?? 'v1') => (type.group ? `${type.group}/${version}` : version);
+export const apiVersionOf = (type: ResourceType, version = type.versions[0] ?? 'v1') =>
+  type.group ? `${type.group}/${version}` : version;
 export const groupResource = (type: ResourceType) => (type.group ? `${type.plural}.${type.group}` : type.plural);
 
 export function typeByKind(kind: string): ResourceType {
   const type = RESOURCE_TYPES.find((t) => t.kind === kind);
-  if (!type) throw new Error(`the stand-in does not serve kind ${kind}; it serves ${RESOURCE_TYPES.map((t) => t.kind).join(', ')}`);
+  if (!type)
+    throw new Error(
+      `the stand-in does not serve kind ${kind}; it serves ${RESOURCE_TYPES.map((t) => t.kind).join(', ')}`,
+    );
   return type;
 }
 
-const keyOf = (type: ResourceType, namespace: string, name: string) => `${type.group}|${type.plural}|${namespace}|${name}`;
-const specPart = (o: KubeObject) => Object.fromEntries(Object.entries(o).filter(([k]) => !['metadata', 'status', 'apiVersion', 'kind'].includes(k)));
+const keyOf = (type: ResourceType, namespace: string, name: string) =>
+  `${type.group}|${type.plural}|${namespace}|${name}`;
+const specPart = (o: KubeObject) =>
+  Object.fromEntries(Object.entries(o).filter(([k]) => !['metadata', 'status', 'apiVersion', 'kind'].includes(k)));
 const isReady = (pod: KubeObject) =>
-  (pod.status?.conditions as { type: string; status: string }[] | undefined)?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+  (pod.status?.conditions as { type: string; status: string }[] | undefined)?.some(
+    (c) => c.type === 'Ready' && c.status === 'True',
+  ) ?? false;
 const shortHash = (text: string) => {
   let h = 7;
   for (const c of text) h = (h * 31 + c.charCodeAt(0)) >>> 0;
@@ -89,7 +158,9 @@ export class ObjectStore {
       .filter(([k]) => k.startsWith(`${type.group}|${type.plural}|${namespace === undefined ? '' : `${namespace}|`}`))
       .map(([, o]) => o)
       .filter((o) => matches(o.metadata.labels ?? {}))
-      .sort((a, b) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`))
+      .sort((a, b) =>
+        `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`),
+      )
       .map((o) => clone(o));
   }
 
@@ -134,7 +205,8 @@ export class ObjectStore {
     }
     // Server-owned metadata cannot be changed by clients.
     o.metadata = { ...o.metadata, namespace, uid: old.metadata.uid, creationTimestamp: old.metadata.creationTimestamp };
-    if (type.generation) o.metadata.generation = (old.metadata.generation ?? 1) + (deepEqual(specPart(old), specPart(o)) ? 0 : 1);
+    if (type.generation)
+      o.metadata.generation = (old.metadata.generation ?? 1) + (deepEqual(specPart(old), specPart(o)) ? 0 : 1);
     o.metadata.resourceVersion = old.metadata.resourceVersion;
     if (deepEqual(old, o)) return clone(old);
     o.metadata.resourceVersion = String(++this.revision);
@@ -176,7 +248,9 @@ export class ObjectStore {
 
   private podsOf(deployment: KubeObject): KubeObject[] {
     const selector = (deployment.spec?.selector?.matchLabels ?? {}) as Record<string, string>;
-    return this.list(typeByKind('Pod'), deployment.metadata.namespace).filter((p) => selectorMatches(selector, p.metadata.labels ?? {}));
+    return this.list(typeByKind('Pod'), deployment.metadata.namespace).filter((p) =>
+      selectorMatches(selector, p.metadata.labels ?? {}),
+    );
   }
 
   private createPod(deployment: KubeObject, ready: boolean): void {
@@ -187,10 +261,24 @@ export class ObjectStore {
         name: `${deployment.metadata.name}-${shortHash(deployment.metadata.name)}-${seq.toString(36).padStart(5, '0')}`,
         namespace: deployment.metadata.namespace ?? 'default',
         labels: { ...version },
-        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${deployment.metadata.name}-${shortHash(deployment.metadata.name)}`, controller: true }],
+        ownerReferences: [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'ReplicaSet',
+            name: `${deployment.metadata.name}-${shortHash(deployment.metadata.name)}`,
+            controller: true,
+          },
+        ],
       },
-      spec: { nodeName: 'node-1', containers: deployment.spec?.template?.spec?.containers ?? [{ name: 'app', image: 'app' }] },
-      status: { phase: 'Running', podIP: `10.244.${Math.floor(seq / 250)}.${(seq % 250) + 1}`, conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
+      spec: {
+        nodeName: 'node-1',
+        containers: deployment.spec?.template?.spec?.containers ?? [{ name: 'app', image: 'app' }],
+      },
+      status: {
+        phase: 'Running',
+        podIP: `10.244.${Math.floor(seq / 250)}.${(seq % 250) + 1}`,
+        conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }],
+      },
     });
   }
 
@@ -200,7 +288,9 @@ export class ObjectStore {
     for (let n = pods.length; n < desired; n++) this.createPod(deployment, this.newPodsReady);
     if (pods.length > desired) {
       // Like the ReplicaSet controller: not-ready pods go first, then the newest.
-      const doomed = [...pods].sort((a, b) => Number(isReady(a)) - Number(isReady(b)) || b.metadata.name.localeCompare(a.metadata.name));
+      const doomed = [...pods].sort(
+        (a, b) => Number(isReady(a)) - Number(isReady(b)) || b.metadata.name.localeCompare(a.metadata.name),
+      );
       for (const p of doomed.slice(0, pods.length - desired)) {
         this.objects.delete(keyOf(typeByKind('Pod'), p.metadata.namespace ?? 'default', p.metadata.name));
         this.revision++;
@@ -209,7 +299,11 @@ export class ObjectStore {
     pods = this.podsOf(deployment);
     const ready = pods.filter(isReady).length;
     // The API server leaves zero counts out of Deployment status (omitempty).
-    const status: Record<string, unknown> = { observedGeneration: deployment.metadata.generation, replicas: pods.length, updatedReplicas: pods.length };
+    const status: Record<string, unknown> = {
+      observedGeneration: deployment.metadata.generation,
+      replicas: pods.length,
+      updatedReplicas: pods.length,
+    };
     if (ready > 0) Object.assign(status, { readyReplicas: ready, availableReplicas: ready });
     if (pods.length - ready > 0) status.unavailableReplicas = pods.length - ready;
     if (pods.length === 0) {
@@ -221,7 +315,8 @@ export class ObjectStore {
 
   private reconcileEndpointSlices(namespace: string): void {
     const slices = typeByKind('EndpointSlice');
-    const managed = (s: KubeObject) => s.metadata.labels?.['endpointslice.kubernetes.io/managed-by'] === 'endpointslice-controller.k8s.io';
+    const managed = (s: KubeObject) =>
+      s.metadata.labels?.['endpointslice.kubernetes.io/managed-by'] === 'endpointslice-controller.k8s.io';
     const services = this.list(typeByKind('Service'), namespace);
     const pods = this.list(typeByKind('Pod'), namespace);
     const wanted = new Set<string>();
@@ -238,7 +333,9 @@ export class ObjectStore {
           nodeName: p.spec?.nodeName,
           targetRef: { kind: 'Pod', namespace, name: p.metadata.name, uid: p.metadata.uid },
         }));
-      const ports = ((svc.spec?.ports ?? []) as { name?: string; port: number; targetPort?: number; protocol?: string }[]).map((p) => ({
+      const ports = (
+        (svc.spec?.ports ?? []) as { name?: string; port: number; targetPort?: number; protocol?: string }[]
+      ).map((p) => ({
         name: p.name ?? '',
         port: typeof p.targetPort === 'number' ? p.targetPort : p.port,
         protocol: p.protocol ?? 'TCP',
@@ -247,7 +344,10 @@ export class ObjectStore {
         metadata: {
           name,
           namespace,
-          labels: { 'kubernetes.io/service-name': svc.metadata.name, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' },
+          labels: {
+            'kubernetes.io/service-name': svc.metadata.name,
+            'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
+          },
           ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name: svc.metadata.name, uid: svc.metadata.uid }],
         },
         addressType: 'IPv4',

@@ -20,9 +20,18 @@ export function registerDecisionActions(app: App, d: ListenerDeps): void {
       await ack();
       const click = clickOf(context, 'button');
       const tell = tellClicker(d, click, respond, client);
-      const plan = await s.rollbacks.plan({ incidentId: click.action.value, strategy, to: null }, userActor(click.userId));
+      const plan = await s.rollbacks.plan(
+        { incidentId: click.action.value, strategy, to: null },
+        userActor(click.userId),
+      );
       if (!plan.ok) return tell(refusal(d, plan.refusal));
-      await openDialog(d, client, { triggerId: click.triggerId, view: confirmRollbackModal(plan.value, d.locale, d.config.drills.timezone), dialog: 'confirm', origin: 'click', tell });
+      await openDialog(d, client, {
+        triggerId: click.triggerId,
+        view: confirmRollbackModal(plan.value, d.locale, d.config.drills.timezone),
+        dialog: 'confirm',
+        origin: 'click',
+        tell,
+      });
     });
   }
 
@@ -64,7 +73,13 @@ export function registerDecisionActions(app: App, d: ListenerDeps): void {
     const drafted = s.rca.draft(click.action.value, userActor(click.userId));
     if (!drafted.ok) return tellClicker(d, click, respond, client)(refusal(d, drafted.refusal));
     // A second click uploads nothing new: the clicker is told where the first one is.
-    if (!drafted.value.posted) await tellClicker(d, click, respond, client)(await rcaAlreadyPostedText(d, client, click.action.value, drafted.value.postedAt));
+    if (!drafted.value.posted)
+      await tellClicker(
+        d,
+        click,
+        respond,
+        client,
+      )(await rcaAlreadyPostedText(d, client, click.action.value, drafted.value.postedAt));
   });
 
   // 修正版の準備: ask for the fixed version; the modal's submission starts the canary.
@@ -74,7 +89,13 @@ export function registerDecisionActions(app: App, d: ListenerDeps): void {
     const tell = tellClicker(d, click, respond, client);
     const plan = await s.canary.plan({ incidentId: click.action.value, version: null }, userActor(click.userId));
     if (!plan.ok) return tell(refusal(d, plan.refusal));
-    await openDialog(d, client, { triggerId: click.triggerId, view: canaryModal(plan.value, d.locale), dialog: 'canary', origin: 'click', tell });
+    await openDialog(d, client, {
+      triggerId: click.triggerId,
+      view: canaryModal(plan.value, d.locale),
+      dialog: 'canary',
+      origin: 'click',
+      tell,
+    });
   });
 
   app.action(ACTION.resolve, async ({ ack, context, respond, client }) => {

@@ -20,7 +20,12 @@ import { notHereText, type ReadRequest } from './read.ts';
 
 type Declare = Extract<IncidentCommand, { sub: 'declare' }>;
 
-export async function declareIncident(d: ListenerDeps, scope: ReadScope, r: Omit<ReadRequest, 'topic'>, c: Declare): Promise<void> {
+export async function declareIncident(
+  d: ListenerDeps,
+  scope: ReadScope,
+  r: Omit<ReadRequest, 'topic'>,
+  c: Declare,
+): Promise<void> {
   const { declarations } = d.services;
   const channel = `<#${d.config.slack.incidentChannel}>`;
   const place = scope.placeOf(r.command.channelId);
@@ -36,12 +41,27 @@ export async function declareIncident(d: ListenerDeps, scope: ReadScope, r: Omit
     const verdict = await scope.checkDm(r.client, r.command.userId, r.command.channelId);
     if (verdict.kind !== 'full') return void (await r.respond(ephemeral(notHereText(d, verdict, 'incidents'))));
   }
-  const outcome = await declarations.declare({ service: c.service, severity: c.severity, summary: c.summary }, userActor(r.command.userId));
+  const outcome = await declarations.declare(
+    { service: c.service, severity: c.severity, summary: c.summary },
+    userActor(r.command.userId),
+  );
   const text =
     outcome.kind === 'declared'
-      ? declaredText({ incident: outcome.incident, versionSource: outcome.versionSource, clipped: c.clipped ? { max: DECLARE_SUMMARY_MAX } : null, channel }, d.locale)
+      ? declaredText(
+          {
+            incident: outcome.incident,
+            versionSource: outcome.versionSource,
+            clipped: c.clipped ? { max: DECLARE_SUMMARY_MAX } : null,
+            channel,
+          },
+          d.locale,
+        )
       : outcome.kind === 'already_open'
         ? alreadyOpenText(outcome.incident, channel, d.locale)
-        : `⚠️ ${describeParseError('incident', { code: 'unknown_service', given: c.service, known: outcome.known }, d.locale)}`;
+        : `⚠️ ${describeParseError(
+            'incident',
+            { code: 'unknown_service', given: c.service, known: outcome.known },
+            d.locale,
+          )}`;
   await r.respond(ephemeral(text));
 }

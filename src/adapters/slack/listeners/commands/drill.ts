@@ -7,7 +7,8 @@ import type { App } from '@slack/bolt';
 import type { Scorecard } from '../../../../domain/drills.ts';
 import { nextCronRuns } from '../../../../services/cron-schedule.ts';
 import type { DrillScores } from '../../../../services/drills.ts';
-import { drillHistoryText, drillPlanText, drillReportBlocks } from '../../blocks/drills.ts';
+import { drillHistoryText, drillReportBlocks } from '../../blocks/drill-scorecard.ts';
+import { drillPlanText } from '../../blocks/drills.ts';
 import { escapeMrkdwn, formatTimeInZone } from '../../blocks/format.ts';
 import { parseDrill } from '../../commands/drill.ts';
 import { helpText, renderParseError } from '../../commands/render.ts';
@@ -40,10 +41,20 @@ export function registerDrillCommand(app: App, d: ListenerDeps, scope: ReadScope
       case 'schedule':
         // The next drill's scenario and service are the team's to know, like its history.
         return answerRead(d, scope, read, () => {
-          const runs = nextCronRuns(drills.schedule, drills.timezone, d.clock.now(), 4).map((t) => formatTimeInZone(t, drills.timezone, d.locale));
+          const runs = nextCronRuns(drills.schedule, drills.timezone, d.clock.now(), 4).map((t) =>
+            formatTimeInZone(t, drills.timezone, d.locale),
+          );
           const next = s.queries.nextDrill(d.clock.now());
           const lines = [say.drillSchedule(drills.schedule, drills.timezone, runs)];
-          if (next) lines.push(notes.scheduleNext(next.id, escapeMrkdwn(next.scenario), formatTimeInZone(next.scheduledFor, drills.timezone, d.locale), DRILL_STRINGS[d.locale].status[next.status]));
+          if (next)
+            lines.push(
+              notes.scheduleNext(
+                next.id,
+                escapeMrkdwn(next.scenario),
+                formatTimeInZone(next.scheduledFor, drills.timezone, d.locale),
+                DRILL_STRINGS[d.locale].status[next.status],
+              ),
+            );
           return { text: lines.join('\n') };
         });
       case 'run': {
@@ -56,10 +67,22 @@ export function registerDrillCommand(app: App, d: ListenerDeps, scope: ReadScope
         const r = result.value;
         if (r.kind === 'plan') {
           const p = r.plan;
-          const text = drillPlanText({ scenario: scenarioView(p.scenario, p.scenario.name), service: p.service, version: p.version, injector: p.injector, lines: p.lines, maxDurationMs: p.maxDurationMs }, d.locale);
+          const text = drillPlanText(
+            {
+              scenario: scenarioView(p.scenario, p.scenario.name),
+              service: p.service,
+              version: p.version,
+              injector: p.injector,
+              lines: p.lines,
+              maxDurationMs: p.maxDurationMs,
+            },
+            d.locale,
+          );
           return void (await respond(ephemeral(text)));
         }
-        return void (await respond(ephemeral(notes.runStarted(r.drill.id, escapeMrkdwn(c.scenario), escapeMrkdwn(r.drill.service ?? '?')))));
+        return void (await respond(
+          ephemeral(notes.runStarted(r.drill.id, escapeMrkdwn(c.scenario), escapeMrkdwn(r.drill.service ?? '?'))),
+        ));
       }
       case 'abort': {
         const gate = await writeGate(d, scope, read);

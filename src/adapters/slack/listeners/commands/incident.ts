@@ -45,7 +45,10 @@ export function registerIncidentCommand(app: App, d: ListenerDeps, scope: ReadSc
     const read = { command, ack, respond, client, topic: 'incidents' as const };
     if (c.sub === 'list') {
       return answerRead(d, scope, read, () => {
-        const recent = s.queries.recentIncidents(10).filter((i) => i.status === 'resolved').slice(0, 5);
+        const recent = s.queries
+          .recentIncidents(10)
+          .filter((i) => i.status === 'resolved')
+          .slice(0, 5);
         return { text: incidentListText(s.queries.openIncidents(), recent, d.clock.now(), d.locale) };
       });
     }
@@ -76,7 +79,11 @@ export function registerIncidentCommand(app: App, d: ListenerDeps, scope: ReadSc
         const open = s.decisions.openIncident(target.id);
         if (!open.ok) return gate.answer(refusal(d, open.refusal));
         const { incident, outcome } = s.incidents.acknowledge(target.id, actor);
-        return gate.answer(outcome === 'acknowledged' ? say.acknowledged(target.id) : say.alreadyAcknowledged(target.id, mention(incident.acknowledgedBy ?? '?')));
+        return gate.answer(
+          outcome === 'acknowledged'
+            ? say.acknowledged(target.id)
+            : say.alreadyAcknowledged(target.id, mention(incident.acknowledgedBy ?? '?')),
+        );
       }
       case 'resolve': {
         const resolved = await s.decisions.resolve(target.id, actor);
@@ -87,10 +94,22 @@ export function registerIncidentCommand(app: App, d: ListenerDeps, scope: ReadSc
 }
 
 /** The RCA draft was just uploaded and nothing changed since: when, and a link to the thread it is in. */
-export async function rcaAlreadyPostedText(d: ListenerDeps, client: WebClient, incidentId: string, postedAt: number): Promise<string> {
+export async function rcaAlreadyPostedText(
+  d: ListenerDeps,
+  client: WebClient,
+  incidentId: string,
+  postedAt: number,
+): Promise<string> {
   const s = NOTE_STRINGS[d.locale];
   const incident = d.services.queries.incident(incidentId)?.incident;
-  const head = incident?.slackChannel && incident.slackTs ? { channel: incident.slackChannel, message_ts: incident.slackTs } : null;
+  const head =
+    incident?.slackChannel && incident.slackTs
+      ? { channel: incident.slackChannel, message_ts: incident.slackTs }
+      : null;
   const permalink = head ? ((await client.chat.getPermalink(head).catch(() => null))?.permalink ?? null) : null;
-  return s.rcaAlreadyPosted(incidentId, formatElapsed(d.clock.now() - postedAt, d.locale), link(permalink, s.rcaThreadLink));
+  return s.rcaAlreadyPosted(
+    incidentId,
+    formatElapsed(d.clock.now() - postedAt, d.locale),
+    link(permalink, s.rcaThreadLink),
+  );
 }

@@ -25,7 +25,12 @@ export interface ReadRequest {
   topic: ReadTopic;
 }
 
-export async function answerRead(d: ListenerDeps, scope: ReadScope, r: ReadRequest, answer: () => ReadAnswer): Promise<void> {
+export async function answerRead(
+  d: ListenerDeps,
+  scope: ReadScope,
+  r: ReadRequest,
+  answer: () => ReadAnswer,
+): Promise<void> {
   const place = scope.placeOf(r.command.channelId);
   if (place) return r.ack(reply(d, place, r.topic, answer));
   // A DM is checked with Slack, which may take longer than the 3 s Slack waits for the ack: the
@@ -44,7 +49,11 @@ function reply(d: ListenerDeps, verdict: ReadVerdict, topic: ReadTopic, answer: 
 }
 
 /** Where to look instead, or why a DM gets no answer; never anything of the answer itself. */
-export function notHereText(d: ListenerDeps, verdict: Exclude<ReadVerdict, { kind: 'full' }>, topic: ReadTopic): string {
+export function notHereText(
+  d: ListenerDeps,
+  verdict: Exclude<ReadVerdict, { kind: 'full' }>,
+  topic: ReadTopic,
+): string {
   const s = READ_SCOPE_STRINGS[d.locale];
   const { incidentChannel, drillChannel } = d.config.slack;
   const incidents = `<#${incidentChannel}>`;
@@ -63,7 +72,8 @@ export function uncheckedWhy(d: ListenerDeps, why: Extract<ReadVerdict, { kind: 
   const s = READ_SCOPE_STRINGS[d.locale];
   if (why === 'too_many_members') return s.tooManyMembers;
   // Slack's codes are snake_case words; anything else is not repeated into the message.
-  if (why.slackError !== undefined) return s.slackSaid(/^[a-z0-9_]{1,64}$/.test(why.slackError) ? why.slackError : 'unknown_error');
+  if (why.slackError !== undefined)
+    return s.slackSaid(/^[a-z0-9_]{1,64}$/.test(why.slackError) ? why.slackError : 'unknown_error');
   if (why.status !== undefined) return s.httpStatus(why.status);
   return s.unreachable;
 }

@@ -52,7 +52,10 @@ export function registerRollbackCommand(app: App, d: ListenerDeps, scope: ReadSc
       }
       case 'planned': {
         if (!(await writable())) return;
-        const plan = await s.rollbacks.plan({ incidentId: null, service: c.service, strategy: c.strategy, to: c.to, at: c.at }, actor);
+        const plan = await s.rollbacks.plan(
+          { incidentId: null, service: c.service, strategy: c.strategy, to: c.to, at: c.at },
+          actor,
+        );
         if (!plan.ok) return tell(refusal(d, plan.refusal));
         const view = confirmRollbackModal({ ...plan.value, requestedTo: c.to }, d.locale, d.config.drills.timezone);
         await openDialog(d, client, { triggerId: command.triggerId, view, dialog: 'confirm', origin: 'command', tell });
@@ -67,8 +70,18 @@ export function registerRollbackCommand(app: App, d: ListenerDeps, scope: ReadSc
               const active = s.queries.activeRollback(name);
               const incident = s.incidents.openFor(name);
               const last = s.queries.rollbackHistory(name, 20).find((r) => r.status === 'succeeded');
-              const version = incident?.version ?? last?.toVersion ?? d.config.services[name]?.versions[0]?.version ?? null;
-              return statusText({ service: name, version, rollback: active ? rollbackView(active) : null, incident, tiers: rules.tiers }, d.locale);
+              const version =
+                incident?.version ?? last?.toVersion ?? d.config.services[name]?.versions[0]?.version ?? null;
+              return statusText(
+                {
+                  service: name,
+                  version,
+                  rollback: active ? rollbackView(active) : null,
+                  incident,
+                  tiers: rules.tiers,
+                },
+                d.locale,
+              );
             })
             .join('\n\n');
           return { text };
@@ -80,13 +93,28 @@ export function registerRollbackCommand(app: App, d: ListenerDeps, scope: ReadSc
             const snapshot = s.queries.rollback(r.id);
             return snapshot ? [{ view: rollbackView(snapshot), startedAt: r.startedAt }] : [];
           });
-          return { text: historyText(c.service, shown.map((x) => x.view), shown.map((x) => x.startedAt), d.config.drills.timezone, d.locale) };
+          return {
+            text: historyText(
+              c.service,
+              shown.map((x) => x.view),
+              shown.map((x) => x.startedAt),
+              d.config.drills.timezone,
+              d.locale,
+            ),
+          };
         });
       case 'complaint': {
         const { inWindow } = s.complaints.record(c.service, c.text, actor);
         const threshold = d.config.triggers.watch.find((w) => w.metric === 'user_complaints');
         return ack(
-          ephemeral(say.complaintRecorded(escapeMrkdwn(c.service), inWindow, formatDuration(d.config.triggers.observationWindow), threshold ? String(threshold.threshold) : '—')),
+          ephemeral(
+            say.complaintRecorded(
+              escapeMrkdwn(c.service),
+              inWindow,
+              formatDuration(d.config.triggers.observationWindow),
+              threshold ? String(threshold.threshold) : '—',
+            ),
+          ),
         );
       }
       case 'pause':
@@ -94,7 +122,9 @@ export function registerRollbackCommand(app: App, d: ListenerDeps, scope: ReadSc
       case 'abort': {
         if (!(await writable())) return;
         const result = await s.rollbacks.control({ service: c.service }, c.sub, actor);
-        await respond(ephemeral(result.ok ? say.controlDone(c.sub, escapeMrkdwn(c.service)) : refusal(d, result.refusal)));
+        await respond(
+          ephemeral(result.ok ? say.controlDone(c.sub, escapeMrkdwn(c.service)) : refusal(d, result.refusal)),
+        );
         return;
       }
     }

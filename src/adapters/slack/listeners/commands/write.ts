@@ -46,12 +46,18 @@ export async function writeGate(d: ListenerDeps, scope: ReadScope, r: ReadReques
   return null;
 }
 
-function notHereToWrite(d: ListenerDeps, verdict: Exclude<ReadVerdict, { kind: 'full' }>, topic: ReadRequest['topic']): string {
+function notHereToWrite(
+  d: ListenerDeps,
+  verdict: Exclude<ReadVerdict, { kind: 'full' }>,
+  topic: ReadRequest['topic'],
+): string {
   const s = READ_SCOPE_STRINGS[d.locale].write;
   const incidents = `<#${d.config.slack.incidentChannel}>`;
   switch (verdict.kind) {
     case 'elsewhere':
-      return topic === 'drills' ? s.elsewhere.drills(`<#${d.config.slack.drillChannel}>`, incidents) : s.elsewhere.incidents(incidents);
+      return topic === 'drills'
+        ? s.elsewhere.drills(`<#${d.config.slack.drillChannel}>`, incidents)
+        : s.elsewhere.incidents(incidents);
     case 'not_member':
       return s.notMember(incidents);
     case 'unchecked':

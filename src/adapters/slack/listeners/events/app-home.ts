@@ -14,7 +14,9 @@ export function registerAppHome(app: App, d: ListenerDeps): void {
     const openIncidents = await Promise.all(
       queries.openIncidents().map(async (incident) => {
         if (!incident.slackChannel || !incident.slackTs) return { incident, permalink: null };
-        const link = await client.chat.getPermalink({ channel: incident.slackChannel, message_ts: incident.slackTs }).catch(() => null);
+        const link = await client.chat
+          .getPermalink({ channel: incident.slackChannel, message_ts: incident.slackTs })
+          .catch(() => null);
         return { incident, permalink: link?.permalink ?? null };
       }),
     );

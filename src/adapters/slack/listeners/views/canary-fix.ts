@@ -31,11 +31,16 @@ export function registerCanaryFixView(app: App, d: ListenerDeps): void {
       // Only a forged or corrupted submission, or a modal of an older Rewind, gets here.
       await ack();
       d.log.warn({ err: (err as Error).message, user }, 'canary submission with bad metadata');
-      await client.chat.postEphemeral({ channel, user, text: refusal(d, { kind: 'dialog_unreadable', dialog: 'canary' }) });
+      await client.chat.postEphemeral({
+        channel,
+        user,
+        text: refusal(d, { kind: 'dialog_unreadable', dialog: 'canary' }),
+      });
       return;
     }
     const version = submission.values[BLOCK.canaryVersion]?.[CANARY_VERSION_ACTION]?.selected_option?.value ?? null;
-    if (!version) return void (await ack({ response_action: 'errors', errors: { [BLOCK.canaryVersion]: s.noVersionChosen } }));
+    if (!version)
+      return void (await ack({ response_action: 'errors', errors: { [BLOCK.canaryVersion]: s.noVersionChosen } }));
     const planned = await d.services.canary.check(shown, version, actor);
     if (!planned.ok) {
       const text = clip(refusal(d, planned.refusal).replace(/[*`]/g, ''), ERROR_MAX);
@@ -49,7 +54,14 @@ export function registerCanaryFixView(app: App, d: ListenerDeps): void {
       return;
     }
     const v = result.value;
-    const text = v.state === 'awaiting_approval' ? s.approvalWaiting(v.have, v.need) : s.started(escapeMrkdwn(planned.value.service), escapeMrkdwn(version), formatPercent(planned.value.steps[0] ?? 1));
+    const text =
+      v.state === 'awaiting_approval'
+        ? s.approvalWaiting(v.have, v.need)
+        : s.started(
+            escapeMrkdwn(planned.value.service),
+            escapeMrkdwn(version),
+            formatPercent(planned.value.steps[0] ?? 1),
+          );
     await client.chat.postEphemeral({ channel, user, text });
   });
 }

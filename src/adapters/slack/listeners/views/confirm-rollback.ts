@@ -24,7 +24,11 @@ export function registerConfirmRollbackView(app: App, d: ListenerDeps): void {
     } catch (err) {
       // Only a forged or corrupted submission gets here; say so and run nothing.
       d.log.warn({ err: (err as Error).message, user }, 'confirm-rollback submission with bad metadata');
-      await client.chat.postEphemeral({ channel, user, text: refusal(d, { kind: 'dialog_unreadable', dialog: 'confirm' }) });
+      await client.chat.postEphemeral({
+        channel,
+        user,
+        text: refusal(d, { kind: 'dialog_unreadable', dialog: 'confirm' }),
+      });
       return;
     }
     const result = await d.services.rollbacks.confirm(plan, userActor(user));
@@ -42,7 +46,11 @@ export function registerConfirmRollbackView(app: App, d: ListenerDeps): void {
       v.state === 'started'
         ? say.rollbackStarted(service, to)
         : v.state === 'scheduled'
-          ? say.rollbackScheduled(service, to, formatTimeInZone(v.rollback.scheduledFor ?? 0, d.config.drills.timezone, d.locale))
+          ? say.rollbackScheduled(
+              service,
+              to,
+              formatTimeInZone(v.rollback.scheduledFor ?? 0, d.config.drills.timezone, d.locale),
+            )
           : say.approvalWaiting(v.have, v.need);
     await client.chat.postEphemeral({ channel, user, text });
   });
