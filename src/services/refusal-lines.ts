@@ -3,6 +3,7 @@
  * per locale, with formatting). The switch is exhaustive: a new kind without a line does not compile.
  */
 import type { DrillRefusal } from '../domain/drill-refusals.ts';
+import { startProblemLine } from '../domain/step-facts.ts';
 import type { ApproverAction, EngineWork, PlanChange, Refusal } from './refusals.ts';
 
 const list = (xs: readonly string[]): string => (xs.length > 0 ? xs.join(', ') : 'none');
@@ -118,7 +119,7 @@ export function refusalLine(r: Refusal): string {
     case 'unknown_rollback':
       return `there is no rollback ${r.rollbackId}`;
     case 'start_failed':
-      return `the ${r.what} could not start: ${r.reason}`;
+      return `the ${r.what} could not start: ${startProblemLine(r.problem)}`;
     case 'drill_button_unnamed':
       return 'this button names no drill; use /drill abort <id>';
     case 'not_an_answer':

@@ -5,6 +5,7 @@
  */
 import type { DrillRefusal } from '../domain/drill-refusals.ts';
 import type { RollbackStrategy } from '../domain/rollback-record.ts';
+import type { StartProblem } from '../domain/step-facts.ts';
 import type { IncidentStatus } from '../domain/types.ts';
 import type { RollbackControl } from './ports.ts';
 
@@ -79,7 +80,7 @@ export type Refusal =
   | { kind: 'fix_is_bad_version'; incidentId: string; version: string }
   | { kind: 'unknown_rollback'; rollbackId: string }
   /** The engine would not start it; `reason` is what Kubernetes or the engine said (outside text). */
-  | { kind: 'start_failed'; what: 'rollback' | 'canary'; reason: string }
+  | { kind: 'start_failed'; what: 'rollback' | 'canary'; problem: StartProblem }
   /** An Abort button that names no drill (forged or damaged): it must not abort whichever runs. */
   | { kind: 'drill_button_unnamed' }
   /** A matrix select whose value is none of the question's answers (forged or from an older Rewind). */

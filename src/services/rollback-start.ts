@@ -78,7 +78,11 @@ export class RollbackStarter {
         .then((failure) => {
           if (!incidentId) return;
           // Nobody is waiting for an answer, so the thread is where a failure is told.
-          if (failure !== null) this.o.notifier.notice(incidentId, endedNotice(claimed.id, 'failed', failure));
+          if (failure !== null)
+            this.o.notifier.notice(
+              incidentId,
+              endedNotice(claimed.id, 'failed', { kind: 'not_started', problem: failure }),
+            );
           else this.o.notifier.changed(incidentId);
         })
         .catch((err: unknown) =>
@@ -94,7 +98,7 @@ export class RollbackStarter {
     }
     const failure = await this.startEngine(claimed, actor);
     if (failure !== null) {
-      return refuse({ kind: 'start_failed', what: canary ? 'canary' : 'rollback', reason: finishReasonLine(failure) });
+      return refuse({ kind: 'start_failed', what: canary ? 'canary' : 'rollback', problem: failure });
     }
     if (incidentId) this.o.notifier.changed(incidentId);
     return ok({ state: 'started', rollback: this.o.store.rollbacks.get(claimed.id) ?? claimed });
@@ -104,7 +108,7 @@ export class RollbackStarter {
    * Hands the claimed rollback to the engine. A refusal or failure of its preflight marks the
    * rollback failed and gives the incident back to people; resolves with why it did not start, or null.
    */
-  private async startEngine(claimed: RollbackRecord, actor: Actor): Promise<FinishReason | null> {
+  private async startEngine(claimed: RollbackRecord, actor: Actor): Promise<StartProblem | null> {
     try {
       await this.o.engine.start(claimed);
       return null;
@@ -131,8 +135,7 @@ export class RollbackStarter {
             { rollbackId: claimed.id, error: message },
           );
       }
-      const problem: StartProblem = err instanceof StartRefusedError ? err.problem : { kind: 'error', message };
-      return { kind: 'not_started', problem };
+      return err instanceof StartRefusedError ? err.problem : { kind: 'error', message };
     }
   }
 

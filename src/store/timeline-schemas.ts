@@ -137,7 +137,6 @@ const ROLLBACK_CONTROL = z.object({ rollbackId: ROLLBACK_ID });
 
 /** A kind with its details: what reading a stored line gives before the row's own columns join it. */
 type KindedDetails = { [K in TimelineKind]: { kind: K; detail: TimelineDetails[K] } };
-export type KindedDetail = KindedDetails[TimelineKind];
 
 /** The details' schema, its output tagged with the kind so a reader can narrow on it. */
 function kinded<K extends TimelineKind, S extends z.ZodType<TimelineDetails[K]>>(kind: K, schema: S) {

@@ -11,6 +11,7 @@ import type { MetricSample } from '../../src/domain/metrics.ts';
 import { BOT_ACTOR, type Actor } from '../../src/domain/types.ts';
 import type { ManualClock } from '../../src/clock.ts';
 import type { MetricsSource } from '../../src/services/ports.ts';
+import { refusalLine } from '../../src/services/refusals.ts';
 import { FakeCluster, serverError } from '../support/fake-cluster.ts';
 import { serviceWorld, shippedConfig, T0, type ServiceWorld } from '../support/services.ts';
 
@@ -127,7 +128,7 @@ describe('immediate rollback', () => {
     checks.ready['v1.5.0'] = 0;
     const { result } = await rollBack('immediate');
     expect(result).toMatchObject({ ok: false, refusal: { kind: 'start_failed', what: 'rollback' } });
-    expect(!result.ok && result.refusal.kind === 'start_failed' && result.refusal.reason).toContain(
+    expect(!result.ok && result.refusal.kind === 'start_failed' && refusalLine(result.refusal)).toContain(
       'has no ready replicas (0 of 2): switching traffic to it would be an outage',
     );
     await world.clock.advance(10 * MIN);

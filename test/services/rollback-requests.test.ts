@@ -203,7 +203,7 @@ describe('requesting and starting', () => {
       refusal: {
         kind: 'start_failed',
         what: 'rollback',
-        reason: 'Deployment prompt-service-v1-5-0 has no ready replicas',
+        problem: { kind: 'error', message: 'Deployment prompt-service-v1-5-0 has no ready replicas' },
       },
     });
     expect(world.store.rollbacks.history().map((r) => [r.status, r.error])).toEqual([

@@ -368,9 +368,13 @@ const REFUSALS: Array<{ refusal: Refusal; en: string[]; ja: string[] }> = [
     ja: ['ロールバック RB-9 は存在しません'],
   },
   {
-    refusal: { kind: 'start_failed', what: 'canary', reason: 'Deployment x has no ready replicas.' },
-    en: ['The canary could not start: Deployment x has no ready replicas. Traffic was not moved'],
-    ja: ['カナリアを開始できませんでした: Deployment x has no ready replicas。'],
+    refusal: {
+      kind: 'start_failed',
+      what: 'canary',
+      problem: { kind: 'error', message: 'Deployment x is gone.' },
+    },
+    en: ['The canary could not start: Deployment x is gone. Traffic was not moved'],
+    ja: ['カナリアを開始できませんでした: Deployment x is gone。'],
   },
   {
     refusal: { kind: 'drill_fault_not_applied', drillId: 'DRILL-1', message: 'database is locked.' },

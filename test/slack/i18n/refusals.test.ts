@@ -88,7 +88,18 @@ const EXAMPLES: Examples = {
   fix_is_serving: [{ kind: 'fix_is_serving', service: SVC, version: 'v2.0.0' }],
   fix_is_bad_version: [{ kind: 'fix_is_bad_version', incidentId: 'INC-20260105-001', version: 'v2.0.0' }],
   unknown_rollback: [{ kind: 'unknown_rollback', rollbackId: 'RB-0009' }],
-  start_failed: [{ kind: 'start_failed', what: 'canary', reason: 'HTTP 503' }],
+  start_failed: [
+    {
+      kind: 'start_failed',
+      what: 'canary',
+      problem: { kind: 'error', message: 'HTTP 503' },
+    },
+    {
+      kind: 'start_failed',
+      what: 'rollback',
+      problem: { kind: 'no_ready_replicas', service: SVC, version: 'v1.5.0', desired: 2 },
+    },
+  ],
   drill_button_unnamed: [{ kind: 'drill_button_unnamed' }],
   not_an_answer: [{ kind: 'not_an_answer', question: 'userImpact', value: 'everyone' }],
   unknown_checklist: [{ kind: 'unknown_checklist' }],

@@ -5,6 +5,7 @@
  */
 import type { Locale } from '../i18n/locale.ts';
 import { REFUSAL_STRINGS } from '../i18n/refusals.ts';
+import { STEP_FACT_STRINGS } from '../i18n/step-facts.ts';
 import { TERMS } from '../i18n/terms.ts';
 import { DRILL_REFUSAL_STRINGS } from '../i18n/drill-refusals.ts';
 import type { ApproverAction, EngineWork } from '../../../services/refusals.ts';
@@ -123,8 +124,12 @@ function refusalLine(refusal: Refusal, locale: Locale, timeZone: string): string
       return s.fixIsBadVersion(escapeMrkdwn(refusal.incidentId), escapeMrkdwn(refusal.version));
     case 'unknown_rollback':
       return s.unknownRollback(escapeMrkdwn(refusal.rollbackId));
-    case 'start_failed':
-      return s.startFailed(refusal.what, escapeMrkdwn(clip(refusal.reason.trim().replace(/[.。]+$/, ''), 500)));
+    case 'start_failed': {
+      // What Kubernetes or the engine said is shown as it said it; a problem of Rewind's own, in the reader's words.
+      const p = refusal.problem;
+      const why = p.kind === 'error' ? p.message : STEP_FACT_STRINGS[locale].startProblem(p);
+      return s.startFailed(refusal.what, escapeMrkdwn(clip(why.trim().replace(/[.。]+$/, ''), 500)));
+    }
     case 'gradual_not_possible':
       return s.gradualNotPossible(escapeMrkdwn(refusal.service), escapeMrkdwn(refusal.router));
     case 'canary_not_possible':

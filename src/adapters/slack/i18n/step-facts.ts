@@ -11,6 +11,7 @@ import {
   sampleParts,
   splitText,
   stepFailureLine,
+  startProblemLine,
 } from '../../../domain/step-facts.ts';
 import type {
   AbortCause,
@@ -39,6 +40,8 @@ export interface StepFactStrings {
   failure: (failure: StepFailure) => string;
   /** Why a rollback ended, after the end's own line. */
   finishReason: (reason: FinishReason) => string;
+  /** Why the engine would not start a rollback. */
+  startProblem: (problem: StartProblem) => string;
 }
 
 const quote = (text: string) => `\`${text.replace(/`/g, "'")}\``;
@@ -80,6 +83,7 @@ const EN: StepFactStrings = {
   title: (_title) => null,
   failure: stepFailureLine,
   finishReason: finishReasonLine,
+  startProblem: startProblemLine,
   fact: {
     version_affected: (f) => ['version affected', f.version],
     stable: (f) => ['stable', f.version],
@@ -269,6 +273,7 @@ const JA: StepFactStrings = {
   title: titleJa,
   failure: failureJa,
   finishReason: finishReasonJa,
+  startProblem: startProblemJa,
   fact: {
     version_affected: (f) => ['問題のバージョン', f.version],
     stable: (f) => ['安定版', f.version],
