@@ -4,6 +4,7 @@
  * metric supplies them; the timeline filled from what was recorded; root cause, prevention and
  * action items left for people. Pure: the caller passes the incident, its events and the zone.
  */
+import { systemActorName } from './actors.ts';
 import type { NewTimelineEvent } from './timeline.ts';
 import type { Action, Actor, Incident, Tier } from './types.ts';
 import { epochToZonedParts } from './zoned-time.ts';
@@ -113,7 +114,7 @@ function localTime(at: number, timezone: string, withDate: boolean): string {
   return withDate ? `${String(p.year).padStart(4, '0')}-${two(p.month)}-${two(p.day)} ${hm}` : hm;
 }
 
-const who = (a: Actor) => (a.kind === 'user' ? `@${a.id}` : a.id);
+const who = (a: Actor, locale: RcaInput['locale']) => (a.kind === 'user' ? `@${a.id}` : systemActorName(a.id, locale));
 
 /** The moment recovery was confirmed: the resolution, when there is one. */
 function recoveredAt(input: RcaInput): number | null {
@@ -129,15 +130,15 @@ function rowText(e: RcaEvent, locale: RcaInput['locale']): string | null {
     case 'severity':
       return t.ev.raised(t.severity[e.detail.to]);
     case 'decision':
-      return t.ev.decision(t.action[e.detail.action], who(e.actor));
+      return t.ev.decision(t.action[e.detail.action], who(e.actor, locale));
     case 'rollback_started':
-      return t.ev.rollbackStart(e.detail.from ?? '?', e.detail.to, who(e.actor));
+      return t.ev.rollbackStart(e.detail.from ?? '?', e.detail.to, who(e.actor, locale));
     case 'rollback_succeeded':
     case 'rollback_failed':
     case 'rollback_aborted':
       return t.ev.rollbackEnd(t.outcome[outcomeOf(e.kind)]);
     case 'canary_started':
-      return t.ev.canaryStart(e.detail.from ?? '?', e.detail.to, who(e.actor));
+      return t.ev.canaryStart(e.detail.from ?? '?', e.detail.to, who(e.actor, locale));
     case 'canary_succeeded':
     case 'canary_failed':
     case 'canary_aborted':
@@ -145,9 +146,9 @@ function rowText(e: RcaEvent, locale: RcaInput['locale']): string | null {
     case 'escalation':
       return t.ev.escalation(e.detail.level, e.detail.label);
     case 'ack':
-      return t.ev.ack(who(e.actor));
+      return t.ev.ack(who(e.actor, locale));
     case 'status':
-      return e.to === 'resolved' ? t.ev.recovered(who(e.actor)) : null;
+      return e.to === 'resolved' ? t.ev.recovered(who(e.actor, locale)) : null;
     default:
       return null;
   }

@@ -108,6 +108,12 @@ const NOTES: Array<{ note: Note; en: string[]; ja: string[] }> = [
     ja: ['<@U0ACK> がインシデントを解決済みにしました。'],
   },
   {
+    // A part of Rewind is named in the reader's words, never by its English id.
+    note: { kind: 'resolved', by: 'rollback-engine', incidentId: 'INC-20260105-001' },
+    en: ['rollback-engine resolved the incident.'],
+    ja: ['ロールバックエンジン がインシデントを解決済みにしました。'],
+  },
+  {
     note: { kind: 'escalation', level: 1, label: 'Senior engineer', notify: ['S0SENIOR', 'U0ONCALL'], lateMs: 0 },
     en: ['Escalation level 1 (Senior engineer): <!subteam^S0SENIOR>, <@U0ONCALL>'],
     ja: ['エスカレーション レベル 1（Senior engineer）: <!subteam^S0SENIOR>、<@U0ONCALL>'],

@@ -12,7 +12,15 @@ import { TIMELINE_REASON_STRINGS } from '../i18n/timeline-reasons.ts';
 import type { Locale } from '../i18n/locale.ts';
 import { TERMS } from '../i18n/terms.ts';
 import { SLACK_LIMITS, clip } from './limits.ts';
-import { RESOLVED_MARK, SEVERITY_MARKER, escapeMrkdwn, formatElapsed, formatTimeInZone, mention } from './format.ts';
+import {
+  RESOLVED_MARK,
+  SEVERITY_MARKER,
+  actorName,
+  escapeMrkdwn,
+  formatElapsed,
+  formatTimeInZone,
+  mention,
+} from './format.ts';
 import { progressLine, rollbackSplit, versionsText } from './rollback-summary.ts';
 import type { RollbackView } from './view-models.ts';
 
@@ -115,8 +123,7 @@ function japaneseLine(e: TimelineLine, timezone: string): { what: string; detail
 /** Who did it: people are mentioned; the bot, a subsystem or an alert source is shown as escaped text. */
 function actorText(e: TimelineLine, locale: Locale): string {
   const id = e.actor.id;
-  if (id !== 'rewind' && /^[UW]/.test(id)) return mention(id);
-  return escapeMrkdwn(locale === 'ja' && e.actor.kind !== 'user' ? TIMELINE_JA.system(id) : id);
+  return e.actor.kind === 'user' && id !== 'rewind' ? mention(id) : actorName(id, locale);
 }
 
 /** The timeline: time, what, who, and the line's details in brief. */
@@ -187,7 +194,8 @@ export function historyText(
   const lines = rollbacks.map(
     (r, i) =>
       `\`${formatTimeInZone(startedAt[i] ?? 0, timezone, locale)}\` *${r.id}* ${escapeMrkdwn(r.service)} ` +
-      `${t.strategy[r.strategy]} ${versionsText(r, locale)} · ${t.rollbackStatus[r.status]} · ${mention(r.startedBy)}`,
+      `${t.strategy[r.strategy]} ${versionsText(r, locale)} · ${t.rollbackStatus[r.status]} · ` +
+      actorName(r.startedBy, locale),
   );
   return clip([s.historyHeader(service ? escapeMrkdwn(service) : null), ...lines].join('\n'), SLACK_LIMITS.sectionText);
 }

@@ -2,6 +2,7 @@
  * Small formatting helpers shared by every surface: elapsed times, the text progress bar, traffic
  * splits, mentions and times. Pure: the caller passes every instant in.
  */
+import { systemActorName } from '../../../domain/actors.ts';
 import type { Tier } from '../../../domain/types.ts';
 import { formatZoned } from '../../../domain/zoned-time.ts';
 import type { Locale } from '../i18n/locale.ts';
@@ -106,6 +107,15 @@ export function mention(id: string): string {
   if (USER_ID.test(id)) return `<@${id}>`;
   if (GROUP_ID.test(id)) return `<!subteam^${id}>`;
   return escapeMrkdwn(id);
+}
+
+/**
+ * Who did something: a person or group as a mention; a part of Rewind (the bot, the rollback engine,
+ * the drill schedule) by its name in the reader's language.
+ */
+export function actorName(id: string, locale: Locale): string {
+  if (USER_ID.test(id) || GROUP_ID.test(id)) return mention(id);
+  return escapeMrkdwn(systemActorName(id, locale));
 }
 
 export function mentionList(ids: readonly string[], locale: Locale): string {

@@ -16,10 +16,10 @@ import { actions, button, context, divider, header, option, section, staticSelec
 import {
   RESOLVED_MARK,
   SEVERITY_MARKER,
+  actorName,
   escapeMrkdwn,
   formatElapsed,
   formatPercent,
-  mention,
   mentionList,
   slackAgo,
   formatTimeInZone,
@@ -129,7 +129,7 @@ function factsLine(view: IncidentView, t: IncidentStrings, terms: Terms, locale:
     ),
   ];
   if (view.escalation) facts.push(t.escalated(escapeMrkdwn(view.escalation.label)));
-  if (incident.acknowledgedBy) facts.push(t.acknowledgedBy(mention(incident.acknowledgedBy)));
+  if (incident.acknowledgedBy) facts.push(t.acknowledgedBy(actorName(incident.acknowledgedBy, locale)));
   else if (incident.acknowledgedAt !== null) facts.push(t.acknowledged);
   return facts;
 }
@@ -162,7 +162,7 @@ function openBlocks(
     blocks.push(
       section(
         t.decision(
-          mention(view.decision.by),
+          actorName(view.decision.by, locale),
           terms.action[view.decision.action],
           formatTimeInZone(view.decision.at, timeZone, locale),
         ),
@@ -231,7 +231,7 @@ function matrixBlock(assessment: Assessment, terms: Terms): KnownBlock {
 
 function rollbackText(r: RollbackView, t: IncidentStrings, terms: Terms, locale: Locale, timeZone: string): string {
   const lines = [
-    t.rollbackHeading(terms.strategy[r.strategy], terms.rollbackStatus[r.status], mention(r.startedBy)),
+    t.rollbackHeading(terms.strategy[r.strategy], terms.rollbackStatus[r.status], actorName(r.startedBy, locale)),
     versionsText(r, locale),
   ];
   const split = rollbackSplit(r, locale);
@@ -361,7 +361,8 @@ function resolvedBlocks(
   const blocks: KnownBlock[] = [section(lines.join('\n'))];
 
   const facts: string[] = [t.peakSeverity(terms.severity[incident.severity])];
-  if (view.decision) facts.push(t.resolvedDecision(terms.action[view.decision.action], mention(view.decision.by)));
+  if (view.decision)
+    facts.push(t.resolvedDecision(terms.action[view.decision.action], actorName(view.decision.by, locale)));
   const r = view.rollback;
   const earlier = view.earlierRollback ?? null;
   if (earlier)

@@ -13,7 +13,7 @@ import { NOTE_STRINGS } from '../i18n/notes.ts';
 import { TERMS, type Terms } from '../i18n/terms.ts';
 import { ACTION, BLOCK } from '../ids.ts';
 import { actions, button, section } from './elements.ts';
-import { escapeMrkdwn, formatElapsed, link, mention, mentionList, formatTimeInZone } from './format.ts';
+import { actorName, escapeMrkdwn, formatElapsed, link, mentionList, formatTimeInZone } from './format.ts';
 import { SLACK_LIMITS, clip } from './limits.ts';
 import { breachLine, recommendationText } from './incident.ts';
 import { rollbackState, versionsText } from './rollback-summary.ts';
@@ -114,13 +114,13 @@ function noteText(note: Note, locale: Locale, timeZone: string): string {
   const terms = TERMS[locale];
   switch (note.kind) {
     case 'decision': {
-      const lines = [s.decision(mention(note.by), terms.action[note.action])];
+      const lines = [s.decision(actorName(note.by, locale), terms.action[note.action])];
       if (note.recommended === note.action) lines.push(s.decisionAsRecommended);
       else if (note.recommended !== null) lines.push(s.decisionAgainstRecommendation(terms.action[note.recommended]));
       return lines.join(terms.sentenceSeparator);
     }
     case 'assessment': {
-      const lines = [s.assessment(mention(note.by), assessmentText(note.assessment, terms))];
+      const lines = [s.assessment(actorName(note.by, locale), assessmentText(note.assessment, terms))];
       if (note.recommendation) {
         lines.push(recommendationText(note.recommendation, locale));
       } else {
@@ -130,7 +130,7 @@ function noteText(note: Note, locale: Locale, timeZone: string): string {
     }
     case 'rollback_requested':
       return s.rollbackRequested(
-        mention(note.by),
+        actorName(note.by, locale),
         terms.strategy[note.rollback.strategy],
         escapeMrkdwn(note.rollback.service),
         versionsText(note.rollback, locale),
@@ -138,7 +138,7 @@ function noteText(note: Note, locale: Locale, timeZone: string): string {
     case 'approval_needed': {
       const r = note.rollback;
       return s.approvalNeeded(
-        mention(note.by),
+        actorName(note.by, locale),
         terms.strategy[r.strategy],
         escapeMrkdwn(r.service),
         versionsText(r, locale),
@@ -150,20 +150,25 @@ function noteText(note: Note, locale: Locale, timeZone: string): string {
       const r = note.rollback;
       const missing = r.approvals.need - r.approvals.have;
       const tail = missing > 0 ? s.approvalsMissing(missing) : s.approvedComplete;
-      return [s.approved(mention(note.by), escapeMrkdwn(r.service), r.approvals.have, r.approvals.need), tail].join(
-        terms.sentenceSeparator,
-      );
+      return [
+        s.approved(actorName(note.by, locale), escapeMrkdwn(r.service), r.approvals.have, r.approvals.need),
+        tail,
+      ].join(terms.sentenceSeparator);
     }
     case 'rollback_control': {
       const r = note.rollback;
-      const line = s.control[note.control](mention(note.by), terms.strategy[r.strategy], escapeMrkdwn(r.service));
+      const line = s.control[note.control](
+        actorName(note.by, locale),
+        terms.strategy[r.strategy],
+        escapeMrkdwn(r.service),
+      );
       const state = rollbackState(r, locale);
       return state ? [line, s.controlState(state)].join(terms.sentenceSeparator) : line;
     }
     case 'acknowledged':
-      return s.acknowledged(mention(note.by));
+      return s.acknowledged(actorName(note.by, locale));
     case 'resolved':
-      return s.resolved(mention(note.by));
+      return s.resolved(actorName(note.by, locale));
     case 'escalation': {
       const label = escapeMrkdwn(note.label);
       const line =

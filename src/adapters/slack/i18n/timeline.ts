@@ -5,6 +5,7 @@
  * a title, an error) is shown as it was written. English keeps
  * the record's own `kind key=value` form (blocks/answers.ts).
  */
+import { systemActorName } from '../../../domain/actors.ts';
 import type { InsteadReason } from '../../../domain/matrix.ts';
 import type { RecordedKind, TimelineDetails, TimelineKind } from '../../../domain/timeline.ts';
 import { TERMS } from './terms.ts';
@@ -34,20 +35,6 @@ const INSTEAD_BECAUSE: Record<InsteadReason['kind'], string> = {
 
 /** Checklists by the name they are kept under. */
 const CHECKLISTS: Record<string, string> = { fix_prep: '修正準備' };
-
-/** Subsystems that act on their own, by the id they are recorded under. */
-const SYSTEM_ACTORS: Record<string, string> = {
-  rewind: 'Rewind',
-  slack: 'Slack',
-  escalations: 'エスカレーション',
-  rollbacks: 'ロールバック',
-  'planned-rollbacks': '計画的ロールバック',
-  'rollback-engine': 'ロールバックエンジン',
-  'post-actions': '事後対応',
-  drills: '訓練',
-  'drill-schedule': '訓練スケジュール',
-  generic: '汎用 Webhook',
-};
 
 export const TIMELINE_JA: {
   /** Every kind but `status`, which is shown as its transition. */
@@ -167,6 +154,6 @@ export const TIMELINE_JA: {
     rca_drafted: () => [],
   },
   status: (from, to) => `${T.incidentStatus[from]} → ${T.incidentStatus[to]}`,
-  system: (id) => SYSTEM_ACTORS[id] ?? id,
+  system: (id) => systemActorName(id, 'ja'),
   separator: '、',
 };

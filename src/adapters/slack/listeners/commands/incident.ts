@@ -8,7 +8,7 @@ import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Refusal } from '../../../../services/refusals.ts';
 import { incidentListText, timelineText } from '../../blocks/answers.ts';
-import { formatElapsed, link, mention } from '../../blocks/format.ts';
+import { actorName, formatElapsed, link } from '../../blocks/format.ts';
 import { parseIncident } from '../../commands/incident.ts';
 import { helpText, renderParseError } from '../../commands/render.ts';
 import { COMMAND } from '../../ids.ts';
@@ -82,7 +82,7 @@ export function registerIncidentCommand(app: App, d: ListenerDeps, scope: ReadSc
         return gate.answer(
           outcome === 'acknowledged'
             ? say.acknowledged(target.id)
-            : say.alreadyAcknowledged(target.id, mention(incident.acknowledgedBy ?? '?')),
+            : say.alreadyAcknowledged(target.id, actorName(incident.acknowledgedBy ?? '?', d.locale)),
         );
       }
       case 'resolve': {

@@ -1,0 +1,22 @@
+/**
+ * What a reader calls the parts of Rewind that act on their own, by the id their actions are
+ * recorded under. English shows the id as recorded (`rollback-engine resolved the incident`);
+ * Japanese names each part in words, so a thread or a draft never reads as an English id.
+ * An id not listed here (an alert source, a name from a newer build) is shown as it is.
+ */
+const SYSTEM_ACTORS_JA: Readonly<Record<string, string>> = {
+  rewind: 'Rewind',
+  slack: 'Slack',
+  escalations: 'エスカレーション',
+  rollbacks: 'ロールバック',
+  'planned-rollbacks': '計画的ロールバック',
+  'rollback-engine': 'ロールバックエンジン',
+  'post-actions': '事後対応',
+  drills: '訓練',
+  'drill-schedule': '訓練スケジュール',
+  generic: '汎用 Webhook',
+};
+
+export function systemActorName(id: string, locale: 'en' | 'ja'): string {
+  return locale === 'ja' ? (SYSTEM_ACTORS_JA[id] ?? id) : id;
+}
