@@ -9,7 +9,6 @@ import { parseArgs, UsageError } from './args.ts';
 import { formatDuration } from '../config/units.ts';
 import { formatProblem, loadConfigFile } from '../config/load.ts';
 import { DEFAULT_CONFIG_FILE } from '../config/validate-command.ts';
-import type { FaultInjector } from '../services/drill-ports.ts';
 
 export { DRILL_USAGE } from './help.ts';
 
@@ -49,7 +48,7 @@ export async function drillCommand(args: string[], out: Output, env: NodeJS.Proc
   // The Kubernetes client and the drill services load only for a sound command line and config:
   // a refusal above answers without them, in a fraction of the time.
   const [
-    { createInjector },
+    { injectorOrProblem },
     { KubeClients },
     { KubeCluster },
     { SimulatedMetrics },
@@ -66,17 +65,12 @@ export async function drillCommand(args: string[], out: Output, env: NodeJS.Proc
     import('../services/refusals.ts'),
   ]);
   const kubeClients = new KubeClients({ env });
-  let injector: FaultInjector | { unavailable: string };
-  try {
-    // The simulated injector only describes itself here: a throwaway provider, nothing reads it.
-    injector = createInjector(config.drills.injector, {
-      services: config.services,
-      kubeClients,
-      simulated: new SimulatedMetrics(systemClock),
-    });
-  } catch (err) {
-    injector = { unavailable: (err as Error).message };
-  }
+  // The simulated injector only describes itself here: a throwaway provider, nothing reads it.
+  const injector = injectorOrProblem(config.drills.injector, {
+    services: config.services,
+    kubeClients,
+    simulated: new SimulatedMetrics(systemClock),
+  });
   const warnings: string[] = [];
   const plan = await planDrill(
     {

@@ -32,13 +32,45 @@ export type DrillRefusal =
   /** drills.service names a service that is not configured. */
   | { kind: 'drill_service_unconfigured'; service: string }
   | { kind: 'drill_not_allowed'; service: string }
-  /** `reason`: why the configured injector cannot work here (outside text). */
-  | { kind: 'injector_unavailable'; reason: string }
+  | { kind: 'injector_unavailable'; problem: InjectorProblem }
   /**
    * A drill that would fault something it must not (a route that is not the drill service's own):
    * a safety refusal, not a failure. `reason` and `reasonJa` say the same in English and Japanese.
    */
   | { kind: 'drill_refused'; service: string; reason: string; reasonJa: string };
+
+/** Why the configured fault injector cannot work in this process; found once, at start. */
+export type InjectorProblem =
+  /** `istio-fault` writes VirtualServices, and Rewind has no Kubernetes access here. */
+  | { kind: 'needs_kubernetes' }
+  /** `simulated` drives the simulated metrics provider, and another provider is configured. */
+  | { kind: 'needs_simulated_metrics' }
+  /** The process was started without an injector (a test or embedding that gave none). */
+  | { kind: 'not_set_up' }
+  /** What building the injector threw, as it said it. */
+  | { kind: 'other'; message: string };
+
+/** The English line of an injector problem: logs, the command line, the drill's stored error. */
+export function injectorProblemLine(p: InjectorProblem): string {
+  switch (p.kind) {
+    case 'needs_kubernetes':
+      return (
+        'drills.injector.kind is istio-fault, but Rewind runs without Kubernetes access here; give it a kubeconfig ' +
+        '(KUBECONFIG or the in-cluster service account), or set drills.injector to kind: http (with url) or ' +
+        'kind: simulated'
+      );
+    case 'needs_simulated_metrics':
+      return (
+        'drills.injector.kind is simulated, which drives the simulated metrics provider, but metrics.provider is ' +
+        'not simulated; set metrics.provider: simulated, or use drills.injector kind: istio-fault (with ' +
+        'virtualService) or kind: http (with url)'
+      );
+    case 'not_set_up':
+      return 'no fault injector was set up';
+    case 'other':
+      return p.message;
+  }
+}
 
 export type DrillRefusalKind = DrillRefusal['kind'];
 

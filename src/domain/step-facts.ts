@@ -8,6 +8,7 @@
  * string field inside its variant.
  */
 import { formatValue } from './conditions.ts';
+import { absorbedProblemLine, kubeCallFailureLine, type KubeCallFailure, type KubeProblem } from './kube-problem.ts';
 import { METRIC_NAMES, type MetricName, type MetricSample } from './metrics.ts';
 
 type Split = Record<string, number>;
@@ -20,7 +21,9 @@ export type KubeCall =
   | { op: 'read_routing'; service: string }
   | { op: 'write_routing'; service: string; split: Split }
   | { op: 'read_back'; service: string }
-  | { op: 'read_endpoints'; version: string };
+  | { op: 'read_endpoints'; version: string }
+  /** The engine's preflight: the ready replicas of the version's Deployment. */
+  | { op: 'read_deployment'; version: string };
 
 /** Why a step failed for good. */
 export type StepFailure =
@@ -32,6 +35,9 @@ export type StepFailure =
   | { kind: 'serving_unknown'; service: string }
   /** No confirm step recorded the version, and the rollback row names none. */
   | { kind: 'from_unknown' }
+  /** A Kubernetes call failed for good, as data. */
+  | ({ kind: 'kube_call_failed'; call: KubeCall } & KubeCallFailure)
+  /** The same, stored by an earlier build as one English line. */
   | { kind: 'kube_error'; call: KubeCall; message: string }
   /** Anything else that threw (the store, a bug): its message as it was. */
   | { kind: 'unexpected'; message: string };
@@ -41,10 +47,10 @@ export type NextMove = { kind: 'straight_to_zero' } | { kind: 'canary_back'; sta
 
 /** The trouble a Kubernetes write got through: worth knowing about even when the step succeeded. */
 export interface KubeTrouble {
-  /** The failures absorbed before an attempt that was answered (`HTTP 500: …`, as the API said it). */
-  retriedAfter: string[];
+  /** The failures absorbed before an attempt that was answered. */
+  retriedAfter: KubeProblem[];
   /** An attempt got no answer, yet its change was found in place; `after` is that attempt's failure. */
-  landedUnanswered: { after: string | null } | null;
+  landedUnanswered: { after: KubeProblem | null } | null;
   /** Writes refused with 409 Conflict, re-read and applied on top of the other writer's change. */
   conflicts: number;
 }
@@ -124,7 +130,23 @@ export function kubeCallText(call: KubeCall): string {
       return `read back ${call.service} routing`;
     case 'read_endpoints':
       return `read endpoints of ${call.version}`;
+    case 'read_deployment':
+      return `read Deployment of ${call.version}`;
   }
+}
+
+/** The English words of a Kubernetes call's trouble, as the thread and the logs say it. */
+export function kubeTroubleLine(t: KubeTrouble): string {
+  const parts = t.retriedAfter.map((a) => `retried after ${absorbedProblemLine(a)}`);
+  if (t.landedUnanswered) {
+    const after = t.landedUnanswered.after ? absorbedProblemLine(t.landedUnanswered.after) : 'no answer';
+    parts.push(`${after}, yet the change had landed: read back, not sent again`);
+  }
+  if (t.conflicts > 0)
+    parts.push(
+      `${t.conflicts} × 409 Conflict (another writer changed the object): re-read and applied on top of its change`,
+    );
+  return parts.join('; ');
 }
 
 function breachingText(breaching: readonly string[]): string {
@@ -150,6 +172,8 @@ export function stepFailureLine(f: StepFailure): string {
       return `cannot tell which version of ${f.service} is serving`;
     case 'from_unknown':
       return 'the version being rolled back is not known';
+    case 'kube_call_failed':
+      return kubeCallFailureLine(kubeCallText(f.call), f);
     case 'kube_error':
     case 'unexpected':
       return f.message;
@@ -175,7 +199,9 @@ export function abortCauseLine(c: AbortCause): string {
 /** Why the engine would not start a rollback: its preflight, before any step ran or traffic moved. */
 export type StartProblem =
   | { kind: 'no_ready_replicas'; service: string; version: string; desired: number }
-  /** What Kubernetes or the engine said, as it said it. */
+  /** A Kubernetes call of the preflight failed for good. */
+  | ({ kind: 'kube_call_failed'; call: KubeCall } & KubeCallFailure)
+  /** What the engine said, as it said it. */
   | { kind: 'error'; message: string };
 
 /** The English line of a start the engine refused: the rollback's `error`, the logs. */
@@ -186,6 +212,8 @@ export function startProblemLine(p: StartProblem): string {
         `${p.service} ${p.version} has no ready replicas (0 of ${p.desired}): ` +
         'switching traffic to it would be an outage. Scale it up first.'
       );
+    case 'kube_call_failed':
+      return kubeCallFailureLine(kubeCallText(p.call), p);
     case 'error':
       return p.message;
   }

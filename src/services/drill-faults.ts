@@ -3,6 +3,7 @@
  * remove and report), recorded in the drill row with why, and on failure retried by a durable
  * timer a minute apart until the fault is gone.
  */
+import { injectorProblemLine, type InjectorProblem } from '../domain/drill-refusals.ts';
 import { z } from 'zod';
 import type { FaultRemovalCause } from '../domain/drill-records.ts';
 import type { Store } from '../store/index.ts';
@@ -27,7 +28,7 @@ export interface FaultRemoverOptions {
   store: FaultRemoverStore;
   clock: Clock;
   timers: TimerService;
-  injector: FaultInjector | { unavailable: string };
+  injector: FaultInjector | { unavailable: InjectorProblem };
   notifier: DrillNotifier;
   log?: { info(o: object, m: string): void; error(o: object, m: string): void };
 }
@@ -56,7 +57,7 @@ export class FaultRemover {
     if (!fault || fault.removedAt !== null) return true;
     const injector = this.o.injector;
     try {
-      if ('unavailable' in injector) throw new Error(injector.unavailable);
+      if ('unavailable' in injector) throw new Error(injectorProblemLine(injector.unavailable));
       const removal = await injector.remove(fault);
       const now = this.o.store.drills.get(drillId)?.faultApplied ?? fault;
       this.o.store.drills.update(drillId, {

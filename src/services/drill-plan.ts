@@ -3,6 +3,7 @@
  * Shared by `/drill run` (checked again before every run, scheduled or not), its `--dry-run`, and
  * `rewind drill run --dry-run`. Reads the router; changes nothing.
  */
+import type { InjectorProblem } from '../domain/drill-refusals.ts';
 import { drillTargetProblem } from '../config/drill-target.ts';
 import type { Config, DrillScenario } from '../config/schema.ts';
 import { busiestVersion } from '../domain/rollback-plan.ts';
@@ -26,7 +27,7 @@ export interface DrillPlanContext {
   services: Config['services'];
   cluster: ClusterPort | null;
   /** `unavailable`: why the configured injector cannot work here (e.g. no Kubernetes access). */
-  injector: FaultInjector | { unavailable: string };
+  injector: FaultInjector | { unavailable: InjectorProblem };
   log?: { warn(o: object, m: string): void };
 }
 
@@ -40,7 +41,7 @@ export async function planDrill(o: DrillPlanContext, name: string): Promise<Outc
   if (!config) return refuse({ kind: 'drill_service_unconfigured', service });
   if (config.drill !== 'allowed') return refuse({ kind: 'drill_not_allowed', service });
   const injector = o.injector;
-  if ('unavailable' in injector) return refuse({ kind: 'injector_unavailable', reason: injector.unavailable });
+  if ('unavailable' in injector) return refuse({ kind: 'injector_unavailable', problem: injector.unavailable });
   // Judged again on every run, scheduled or not, and not only at start: the object the fault
   // would land on may have changed hands since the config was loaded.
   const configured = drillTargetProblem(o.services, service, o.drills.injector);

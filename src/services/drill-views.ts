@@ -4,6 +4,7 @@
  * because the Slack presenter needs it at construction, before the services that notify it exist:
  * this needs only the store, the config and the injector.
  */
+import type { InjectorProblem } from '../domain/drill-refusals.ts';
 import { escalationLevels } from '../config/derive.ts';
 import type { Config, DrillScenario } from '../config/schema.ts';
 import type { DrillRecord, DrillScores, StoredFault } from '../domain/drill-records.ts';
@@ -32,7 +33,7 @@ export interface DrillViewsOptions {
   store: DrillViewStore;
   drills: Config['drills'];
   /** The configured injector, or why it cannot run here: a view names its kind either way. */
-  injector: FaultInjector | { unavailable: string };
+  injector: FaultInjector | { unavailable: InjectorProblem };
   roles: { approvers: string[]; escalation: string[] };
 }
 

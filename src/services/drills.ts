@@ -9,6 +9,7 @@
  * fails, and at start-up when a previous process died with a drill running. A removal that fails is
  * retried by a durable timer, a minute apart, until it succeeds.
  */
+import type { InjectorProblem } from '../domain/drill-refusals.ts';
 import type { Config, DrillScenario } from '../config/schema.ts';
 import type { DrillEnding, DrillRecord, DrillScores, StoredFault } from '../domain/drill-records.ts';
 import { RATING_MAX, RATING_MIN, isRating, scoreDrill, type DrillTimes } from '../domain/drills.ts';
@@ -67,7 +68,7 @@ export interface DrillServiceOptions {
   authorizer: Authorizer;
   cluster: ClusterPort | null;
   /** Null with the reason when the configured injector cannot work here (e.g. no Kubernetes access). */
-  injector: FaultInjector | { unavailable: string };
+  injector: FaultInjector | { unavailable: InjectorProblem };
   notifier: DrillNotifier;
   /** Arms the next scheduled drill once one is cancelled. */
   calendar: Pick<DrillCalendar, 'arm'>;
@@ -138,7 +139,7 @@ export class DrillService {
     if (rollback) return refuse({ kind: 'drill_rollback_active', rollbackId: rollback.id, service: plan.service });
     // The plan has refused an unavailable injector already; this only tells the type so.
     const injector = this.o.injector;
-    if ('unavailable' in injector) return refuse({ kind: 'injector_unavailable', reason: injector.unavailable });
+    if ('unavailable' in injector) return refuse({ kind: 'injector_unavailable', problem: injector.unavailable });
 
     const now = this.o.clock.now();
     const claimed = options.scheduled

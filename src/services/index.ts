@@ -3,6 +3,7 @@
  * user-group directory, escalation notifier) come from the caller: main.ts passes the real
  * adapters, the demo and the tests pass stand-ins and recorders.
  */
+import type { InjectorProblem } from '../domain/drill-refusals.ts';
 import { escalationLevels, judgment } from '../config/derive.ts';
 import type { Config } from '../config/schema.ts';
 import type { Store } from '../store/index.ts';
@@ -51,7 +52,7 @@ export interface ServicePorts {
   /** The drill channel's messages; silent without. */
   drillNotifier?: DrillNotifier;
   /** The configured fault injector, or why it cannot run here. */
-  injector?: FaultInjector | { unavailable: string };
+  injector?: FaultInjector | { unavailable: InjectorProblem };
   /** Resolves when background work may run (incoming requests are answered first). */
   yieldToRequests?: () => Promise<void>;
   /** This process's liveness, shared with the presenter's outbox; the timer service keeps its own without. */
@@ -246,7 +247,7 @@ export function createServices(
     incidents,
     authorizer,
     cluster: ports.cluster ?? null,
-    injector: ports.injector ?? { unavailable: 'no fault injector was set up' },
+    injector: ports.injector ?? { unavailable: { kind: 'not_set_up' } },
     notifier: ports.drillNotifier ?? silentDrillNotifier,
     calendar: drillCalendar,
     drills: config.drills,

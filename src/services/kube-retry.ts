@@ -4,6 +4,14 @@
  * split) is an answer and is passed on at once. Time goes through the injected clock.
  */
 import type { Clock } from '../clock.ts';
+import { kubeCallText, type KubeCall } from '../domain/step-facts.ts';
+import {
+  kubeCallFailureLine,
+  kubeProblemLine,
+  type KubeCallFailure,
+  type KubeProblem,
+} from '../domain/kube-problem.ts';
+import type { KubeProblemCarrier } from './ports.ts';
 
 export interface RetryPolicy {
   attempts: number;
@@ -21,8 +29,39 @@ export class KubeTimeoutError extends Error {
     readonly what: string,
     readonly timeoutMs: number,
   ) {
-    super(`${what}: no answer from the Kubernetes API within ${timeoutMs / 1000}s`);
+    super(kubeProblemLine({ kind: 'no_answer', withinMs: timeoutMs }, what));
   }
+}
+
+/**
+ * A Kubernetes call that failed for good, with the call, the attempts and the failure as data; its
+ * message is the English line logs and the rollback's `error` always had.
+ */
+export class KubeCallError extends Error implements KubeCallFailure {
+  override readonly name = 'KubeCallError';
+  constructor(
+    readonly call: KubeCall,
+    readonly attempts: number | null,
+    readonly problem: KubeProblem,
+    options?: ErrorOptions,
+  ) {
+    super(kubeCallFailureLine(kubeCallText(call), { attempts, problem }), options);
+  }
+}
+
+function carriesProblem(err: unknown): err is KubeProblemCarrier {
+  if (typeof err !== 'object' || err === null || !('kubeProblem' in err)) return false;
+  const p: unknown = err.kubeProblem;
+  return typeof p === 'object' && p !== null && 'kind' in p && typeof p.kind === 'string';
+}
+
+/** A thrown value as a problem: the adapter's own, the helper's timeout, or the message of anything else. */
+function kubeProblemOf(err: unknown): KubeProblem {
+  if (err instanceof KubeTimeoutError) return { kind: 'no_answer', withinMs: err.timeoutMs };
+  if (carriesProblem(err)) return err.kubeProblem;
+  const e = (err ?? {}) as { status?: unknown; message?: unknown };
+  const message = typeof e.message === 'string' ? e.message : String(err);
+  return { kind: 'other', message, status: typeof e.status === 'number' ? e.status : null };
 }
 
 /**
@@ -36,16 +75,6 @@ function retryable(err: unknown): boolean {
   if (typeof e.retryable === 'boolean') return e.retryable;
   if (typeof e.status === 'number') return e.status === 0 || e.status >= 500 || e.status === 429;
   return false;
-}
-
-/** One absorbed failure in a few words: `no answer within 15s`, `HTTP 500: etcdserver: leader changed`. */
-function failureText(err: unknown): string {
-  if (err instanceof KubeTimeoutError) return `no answer within ${err.timeoutMs / 1000}s`;
-  const e = err as { status?: unknown; message?: unknown };
-  const message = typeof e.message === 'string' ? e.message : String(err);
-  return typeof e.status === 'number' && e.status > 0 && !message.includes(String(e.status))
-    ? `HTTP ${e.status}: ${message}`
-    : message;
 }
 
 async function withTimeout<T>(what: string, fn: () => Promise<T>, clock: Clock, timeoutMs: number): Promise<T> {
@@ -63,13 +92,24 @@ async function withTimeout<T>(what: string, fn: () => Promise<T>, clock: Clock, 
   }
 }
 
-/** Runs `fn`; retries what is worth retrying; the last error is thrown with the attempts counted. */
+/** Runs `fn`; retries what is worth retrying; the last error is thrown as a KubeCallError about `call`. */
 export async function withKubeRetry<T>(
-  what: string,
+  call: KubeCall,
   fn: () => Promise<T>,
   clock: Clock,
   policy: RetryPolicy = KUBE_RETRY,
 ): Promise<T> {
+  return retrying(kubeCallText(call), fn, clock, policy).catch((err: unknown) => {
+    throw failedFor(call, err, policy);
+  });
+}
+
+function failedFor(call: KubeCall, last: unknown, policy: RetryPolicy): KubeCallError {
+  return new KubeCallError(call, retryable(last) ? policy.attempts : null, kubeProblemOf(last), { cause: last });
+}
+
+/** The retry loop; throws the last error as it was. */
+async function retrying<T>(what: string, fn: () => Promise<T>, clock: Clock, policy: RetryPolicy): Promise<T> {
   let last: unknown;
   for (let attempt = 1; attempt <= policy.attempts; attempt++) {
     try {
@@ -80,9 +120,7 @@ export async function withKubeRetry<T>(
       await clock.sleep(policy.baseDelayMs * 2 ** (attempt - 1));
     }
   }
-  const message = last instanceof Error ? last.message : String(last);
-  const attempts = retryable(last) ? ` (after ${policy.attempts} attempts)` : '';
-  throw new Error(`${what} failed${attempts}: ${message}`, { cause: last });
+  throw last;
 }
 
 /** What a guarded write did: sent and answered, or found already in place before a retry. */
@@ -92,7 +130,7 @@ export interface WriteOutcome<T> {
   /** An attempt got no answer, yet its change was found in place: the API server is slow. */
   landedUnanswered: boolean;
   /** The failures absorbed on the way, for the people watching (`HTTP 500: etcdserver: leader changed`). */
-  absorbed: string[];
+  absorbed: KubeProblem[];
 }
 
 /**
@@ -101,18 +139,19 @@ export interface WriteOutcome<T> {
  * is not sent a second time.
  */
 export async function withKubeWrite<T>(
-  what: string,
+  call: KubeCall,
   write: () => Promise<T>,
   landed: () => Promise<boolean>,
   clock: Clock,
   policy: RetryPolicy = KUBE_RETRY,
 ): Promise<WriteOutcome<T>> {
+  const what = kubeCallText(call);
   let last: unknown;
-  const absorbed: string[] = [];
+  const absorbed: KubeProblem[] = [];
   for (let attempt = 1; attempt <= policy.attempts; attempt++) {
     if (attempt > 1) {
       await clock.sleep(policy.baseDelayMs * 2 ** (attempt - 2));
-      const there = await withKubeRetry(`${what}: read before retrying`, landed, clock, policy).catch(() => false);
+      const there = await retrying(`${what}: read before retrying`, landed, clock, policy).catch(() => false);
       if (there) return { result: null, landedUnanswered: true, absorbed };
     }
     try {
@@ -120,10 +159,8 @@ export async function withKubeWrite<T>(
     } catch (err) {
       last = err;
       if (!retryable(err)) break;
-      absorbed.push(failureText(err));
+      absorbed.push(kubeProblemOf(err));
     }
   }
-  const message = last instanceof Error ? last.message : String(last);
-  const attempts = retryable(last) ? ` (after ${policy.attempts} attempts)` : '';
-  throw new Error(`${what} failed${attempts}: ${message}`, { cause: last });
+  throw failedFor(call, last, policy);
 }

@@ -6,6 +6,7 @@ import type { Action } from '../domain/types.ts';
 import type { MetricName, MetricSample } from '../domain/metrics.ts';
 import type { MetricMove } from '../domain/verification.ts';
 import type { FinishReason, StepFact, StepTitle } from '../domain/step-facts.ts';
+import type { KubeProblem } from '../domain/kube-problem.ts';
 import type { AlertLinks } from '../domain/alert-links.ts';
 import type { Tier } from '../domain/types.ts';
 import type { BreachRecord } from './incident-snapshot.ts';
@@ -184,6 +185,14 @@ export interface ClusterChecks {
 export interface ServiceCluster {
   router: Router;
   checks: ClusterChecks;
+}
+
+/**
+ * What an error thrown by a Router or ClusterChecks carries when the Kubernetes adapter made it: the
+ * failure as data, so a service can say it in any language. Errors without it are said by message.
+ */
+export interface KubeProblemCarrier {
+  readonly kubeProblem: KubeProblem;
 }
 
 /** Kubernetes access per configured service (each service names its kubeconfig context). */

@@ -2,7 +2,7 @@
  * Every refusal as one plain English line, for the command line and the logs (Slack writes its own,
  * per locale, with formatting). The switch is exhaustive: a new kind without a line does not compile.
  */
-import type { DrillRefusal } from '../domain/drill-refusals.ts';
+import { injectorProblemLine, type DrillRefusal } from '../domain/drill-refusals.ts';
 import { startProblemLine } from '../domain/step-facts.ts';
 import type { ApproverAction, EngineWork, PlanChange, Refusal } from './refusals.ts';
 
@@ -172,7 +172,7 @@ function drillRefusalLine(r: DrillRefusal): string {
         `allowed`
       );
     case 'injector_unavailable':
-      return `the drill injector cannot run: ${r.reason}`;
+      return `the drill injector cannot run: ${injectorProblemLine(r.problem)}`;
     case 'drill_refused':
       return `the drill on ${r.service} is refused and nothing was changed: ${r.reason}`;
   }

@@ -89,11 +89,8 @@ export class KubeRollbackEngine implements RollbackEngine {
    */
   async start(rollback: RollbackRecord): Promise<void> {
     const cluster = this.o.cluster.forService(rollback.service);
-    const ready = await withKubeRetry(
-      `read Deployment of ${rollback.toVersion}`,
-      () => cluster.checks.readyReplicas(rollback.toVersion),
-      this.o.clock,
-    );
+    const call = { op: 'read_deployment' as const, version: rollback.toVersion };
+    const ready = await withKubeRetry(call, () => cluster.checks.readyReplicas(rollback.toVersion), this.o.clock);
     if (ready.ready === 0) {
       const { service, toVersion: version } = rollback;
       throw new StartRefusedError({ kind: 'no_ready_replicas', service, version, desired: ready.desired });

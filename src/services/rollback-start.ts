@@ -9,6 +9,7 @@ import type { RollbackRecord, Store } from '../store/index.ts';
 import type { Clock } from '../clock.ts';
 import type { IncidentService } from './incidents.ts';
 import type { IncidentNotice, IncidentNotifier, RollbackEngine } from './ports.ts';
+import { KubeCallError } from './kube-retry.ts';
 import { StartRefusedError } from './rollback/index.ts';
 import { ok, refuse, type Outcome } from './refusals.ts';
 
@@ -135,6 +136,8 @@ export class RollbackStarter {
             { rollbackId: claimed.id, error: message },
           );
       }
+      if (err instanceof KubeCallError)
+        return { kind: 'kube_call_failed', call: err.call, attempts: err.attempts, problem: err.problem };
       return err instanceof StartRefusedError ? err.problem : { kind: 'error', message };
     }
   }

@@ -13,7 +13,8 @@ import type { RollbackEngine } from '../services/ports.ts';
 import type { Store } from '../store/index.ts';
 import { KubeClients } from '../adapters/kube/clients.ts';
 import { KubeCluster } from '../adapters/kube/cluster.ts';
-import { createInjector } from '../adapters/drills/index.ts';
+import { injectorOrProblem } from '../adapters/drills/index.ts';
+import { injectorProblemLine, type InjectorProblem } from '../domain/drill-refusals.ts';
 import type { Metrics } from '../adapters/metrics/index.ts';
 
 export interface ClusterAccessOptions {
@@ -31,7 +32,7 @@ export interface ClusterAccess {
   /** What createServices moves traffic with: the cluster, a test's engine, or neither. */
   rollbacks: Pick<ServicePorts, 'cluster' | 'engine'>;
   /** The configured fault injector, or why drills cannot inject faults here. */
-  injector: FaultInjector | { unavailable: string };
+  injector: FaultInjector | { unavailable: InjectorProblem };
 }
 
 export function clusterAccess({
@@ -53,19 +54,14 @@ export function clusterAccess({
       `Kubernetes: ${kubeClients.unavailable}; ` +
         'rollbacks and drills that need the cluster fail until Rewind restarts with one',
     );
-  let injector: FaultInjector | { unavailable: string };
-  try {
-    injector = createInjector(config.drills.injector, {
-      services: config.services,
-      kubeClients,
-      simulated: metrics.simulated,
-      sleep: (ms) => clock.sleep(ms),
-    });
-  } catch (err) {
-    // Drills are refused with this reason; everything else runs.
-    injector = { unavailable: (err as Error).message };
-    log.warn({ err: (err as Error).message }, 'drills cannot inject faults here');
-  }
+  const injector = injectorOrProblem(config.drills.injector, {
+    services: config.services,
+    kubeClients,
+    simulated: metrics.simulated,
+    sleep: (ms) => clock.sleep(ms),
+  });
+  if ('unavailable' in injector)
+    log.warn({ err: injectorProblemLine(injector.unavailable) }, 'drills cannot inject faults here');
   const rollbacks = kubeClients
     ? { cluster: new KubeCluster(config.services, kubeClients) }
     : engine

@@ -8,6 +8,7 @@ import type { Config } from '../config/schema.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import type { Services } from '../services/index.ts';
+import type { InjectorProblem } from '../domain/drill-refusals.ts';
 import type { FaultInjector } from '../services/drill-ports.ts';
 import { DrillViews, drillRoles } from '../services/drill-views.ts';
 import { IncidentMessageRecords } from '../services/incident-messages.ts';
@@ -70,7 +71,7 @@ export interface PresenterSources {
   slack: SlackSurface;
   directory: SlackUserGroups;
   queries: Queries;
-  injector: FaultInjector | { unavailable: string };
+  injector: FaultInjector | { unavailable: InjectorProblem };
   activity: RequestActivity;
   runner: Runner;
   clock: Clock;

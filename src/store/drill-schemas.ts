@@ -103,6 +103,14 @@ export const storedFaultSchema = z
 const drillId = z.string();
 const service = z.string();
 
+/** Why the injector could not run. */
+const INJECTOR_PROBLEM = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('needs_kubernetes') }),
+  z.object({ kind: z.literal('needs_simulated_metrics') }),
+  z.object({ kind: z.literal('not_set_up') }),
+  z.object({ kind: z.literal('other'), message: z.string() }),
+]);
+
 export const drillRefusalSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('drill_incident_open'), incidentId: z.string(), service }),
   z.object({ kind: z.literal('drill_already_running'), drillId }),
@@ -120,7 +128,7 @@ export const drillRefusalSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('no_drill_service') }),
   z.object({ kind: z.literal('drill_service_unconfigured'), service }),
   z.object({ kind: z.literal('drill_not_allowed'), service }),
-  z.object({ kind: z.literal('injector_unavailable'), reason: z.string() }),
+  z.object({ kind: z.literal('injector_unavailable'), problem: INJECTOR_PROBLEM }),
   z.object({ kind: z.literal('drill_refused'), service, reason: z.string(), reasonJa: z.string() }),
 ]) satisfies z.ZodType<DrillRefusal>;
 

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { isMetricName, type MetricSample } from '../domain/metrics.ts';
 import type { RollbackPlanRecord, RollbackStepDetail } from '../domain/rollback-record.ts';
+import type { KubeAction, KubeProblem } from '../domain/kube-problem.ts';
 import type { AbortCause, KubeCall, StepFailure } from '../domain/step-facts.ts';
 
 const split = z.record(z.string(), z.number());
@@ -24,7 +25,35 @@ const kubeCall: z.ZodType<KubeCall> = z.discriminatedUnion('op', [
   z.object({ op: z.literal('write_routing'), service: z.string(), split }),
   z.object({ op: z.literal('read_back'), service: z.string() }),
   z.object({ op: z.literal('read_endpoints'), version: z.string() }),
+  z.object({ op: z.literal('read_deployment'), version: z.string() }),
 ]);
+
+const kubeAction: z.ZodType<KubeAction> = z.enum([
+  'read',
+  'list',
+  'PATCH of',
+  'PUT of',
+  'read scale of',
+  'PATCH of the scale of',
+]);
+const onObject = { action: kubeAction, target: z.string() };
+const kubeProblem: z.ZodType<KubeProblem> = z.lazy(() =>
+  z.discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('http'),
+      ...onObject,
+      status: z.number(),
+      reason: z.string(),
+      message: z.string().nullable(),
+    }),
+    z.object({ kind: z.literal('unreachable'), ...onObject, code: z.string() }),
+    z.object({ kind: z.literal('client_timeout'), ...onObject }),
+    z.object({ kind: z.literal('kubeconfig'), ...onObject, message: z.string() }),
+    z.object({ kind: z.literal('conflict_retries'), target: z.string(), writes: z.number(), last: kubeProblem }),
+    z.object({ kind: z.literal('no_answer'), withinMs: z.number() }),
+    z.object({ kind: z.literal('other'), message: z.string(), status: z.number().nullable() }),
+  ]),
+);
 
 const stepFailure: z.ZodType<StepFailure> = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('read_back_mismatch'), back: split, wanted: split }),
@@ -38,6 +67,12 @@ const stepFailure: z.ZodType<StepFailure> = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('canary_not_from_stable'), split, stable: z.string() }),
   z.object({ kind: z.literal('serving_unknown'), service: z.string() }),
   z.object({ kind: z.literal('from_unknown') }),
+  z.object({
+    kind: z.literal('kube_call_failed'),
+    call: kubeCall,
+    attempts: z.number().nullable(),
+    problem: kubeProblem,
+  }),
   z.object({ kind: z.literal('kube_error'), call: kubeCall, message: z.string() }),
   z.object({ kind: z.literal('unexpected'), message: z.string() }),
 ]);

@@ -4,6 +4,7 @@
  * at start, rather than at drill time with a half-started drill.
  */
 import type { Config, InjectorConfig } from '../../config/schema.ts';
+import { injectorProblemLine, type InjectorProblem } from '../../domain/drill-refusals.ts';
 import type { FaultInjector } from '../../services/drill-ports.ts';
 import type { KubeClients } from '../kube/clients.ts';
 import type { SimulatedMetrics } from '../metrics/simulated.ts';
@@ -12,6 +13,14 @@ import { istioFaultInjector } from './istio-fault.ts';
 import { simulatedInjector } from './simulated.ts';
 
 export { httpInjector, istioFaultInjector, simulatedInjector };
+
+/** The configured injector cannot work in this process: drills are refused with the problem. */
+export class InjectorUnavailableError extends Error {
+  override readonly name = 'InjectorUnavailableError';
+  constructor(readonly problem: InjectorProblem) {
+    super(injectorProblemLine(problem));
+  }
+}
 
 export interface InjectorDeps {
   services: Config['services'];
@@ -27,11 +36,7 @@ export function createInjector(config: InjectorConfig, deps: InjectorDeps): Faul
   switch (config.kind) {
     case 'istio-fault':
       if (!deps.kubeClients) {
-        throw new Error(
-          'drills.injector.kind is istio-fault, but Rewind runs without Kubernetes access here; give it a kubeconfig ' +
-            '(KUBECONFIG or the in-cluster service account), or set drills.injector to kind: http (with url) or ' +
-            'kind: simulated',
-        );
+        throw new InjectorUnavailableError({ kind: 'needs_kubernetes' });
       }
       return istioFaultInjector(config, { services: deps.services, kubeClients: deps.kubeClients });
     case 'http':
@@ -42,12 +47,24 @@ export function createInjector(config: InjectorConfig, deps: InjectorDeps): Faul
       });
     case 'simulated':
       if (!deps.simulated) {
-        throw new Error(
-          'drills.injector.kind is simulated, which drives the simulated metrics provider, but metrics.provider is ' +
-            'not simulated; set metrics.provider: simulated, or use drills.injector kind: istio-fault (with ' +
-            'virtualService) or kind: http (with url)',
-        );
+        throw new InjectorUnavailableError({ kind: 'needs_simulated_metrics' });
       }
       return simulatedInjector(deps.simulated);
+  }
+}
+
+/**
+ * The injector, or why it cannot work here: drills are then refused with that problem while
+ * everything else runs.
+ */
+export function injectorOrProblem(
+  config: InjectorConfig,
+  deps: InjectorDeps,
+): FaultInjector | { unavailable: InjectorProblem } {
+  try {
+    return createInjector(config, deps);
+  } catch (err) {
+    if (err instanceof InjectorUnavailableError) return { unavailable: err.problem };
+    return { unavailable: { kind: 'other', message: err instanceof Error ? err.message : String(err) } };
   }
 }

@@ -1,8 +1,11 @@
 /**
  * Every failure of a Kubernetes call surfaces as a KubeError naming the object it was about. The
  * engine decides what to retry (`retryable`); this layer never retries on its own, except the
- * read-modify-write loop of custom resources, whose 409 is answered by re-reading (conflict.ts).
+ * read-modify-write loop of custom resources, whose 409 is answered by re-reading (optimistic.ts).
+ * Each KubeError carries its `kubeProblem`, the same failure as data, for the services to say in
+ * any language; its message is that problem's English line.
  */
+import { kubeProblemLine, type KubeAction, type KubeProblem } from '../../domain/kube-problem.ts';
 
 /**
  * No kubeconfig, or a context it lacks (clients.ts throws it). Declared here rather than next to
@@ -38,6 +41,8 @@ export class KubeError extends Error {
     message: string,
     /** What the call was about: `Kind namespace/name`. */
     readonly target: string,
+    /** The failure as data; without one, the message is all there is to say. */
+    readonly kubeProblem: KubeProblem = { kind: 'other', message, status: status > 0 ? status : null },
   ) {
     super(message);
   }
@@ -89,38 +94,41 @@ function parseStatus(body: unknown): { message?: string; reason?: string } {
   return { message: typeof body === 'string' && body.trim() ? body.trim().slice(0, 300) : undefined };
 }
 
-export function toKubeError(err: unknown, target: string, action: string): KubeError {
-  if (err instanceof KubeError) return err;
-  // No kubeconfig, or a context it lacks: say that, not that a server could not be reached. Status
-  // 0 keeps it retryable, as the connection refused it used to end in was.
-  if (err instanceof KubeContextError)
-    return new KubeError(0, 'Kubeconfig', `${action} ${target} failed: ${err.message}`, target);
+/** What the client threw, as a problem of `action` on `target`. */
+function problemOf(err: unknown, target: string, action: KubeAction): KubeProblem {
+  // No kubeconfig, or a context it lacks: say that, not that a server could not be reached.
+  if (err instanceof KubeContextError) return { kind: 'kubeconfig', action, target, message: err.message };
   if (isApiException(err)) {
     const status = err.code;
     const { message, reason } = parseStatus(err.body);
     const why = reason ?? REASON_BY_STATUS[status] ?? 'Unknown';
-    return new KubeError(
-      status,
-      why,
-      `${action} ${target} failed: ${status} ${why}: ${message ?? 'no message from the API server'}`,
-      target,
-    );
+    return { kind: 'http', action, target, status, reason: why, message: message ?? null };
   }
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
-    return new KubeError(0, 'Timeout', `${action} ${target} failed: no answer from the API server in time`, target);
-  }
-  const cause = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(err);
-  return new KubeError(
-    0,
-    'Unreachable',
-    `${action} ${target} failed: the API server could not be reached (${cause})`,
-    target,
-  );
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return { kind: 'client_timeout', action, target };
+  const code = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(err);
+  return { kind: 'unreachable', action, target, code };
+}
+
+const REASON_BY_KIND: Record<'kubeconfig' | 'client_timeout' | 'unreachable', string> = {
+  kubeconfig: 'Kubeconfig',
+  client_timeout: 'Timeout',
+  unreachable: 'Unreachable',
+};
+
+export function toKubeError(err: unknown, target: string, action: KubeAction): KubeError {
+  if (err instanceof KubeError) return err;
+  const problem = problemOf(err, target, action);
+  const line = kubeProblemLine(problem, '');
+  // Status 0 (no answer) keeps a missing kubeconfig retryable, as the connection refused it used to end in was.
+  if (problem.kind === 'http') return new KubeError(problem.status, problem.reason, line, target, problem);
+  if (problem.kind === 'kubeconfig' || problem.kind === 'client_timeout' || problem.kind === 'unreachable')
+    return new KubeError(0, REASON_BY_KIND[problem.kind], line, target, problem);
+  return new KubeError(0, 'Unknown', line, target, problem);
 }
 
 /** Runs one API call, turning whatever it throws into a KubeError about `target`. */
-export async function kubeCall<T>(target: string, action: string, call: () => Promise<T>): Promise<T> {
+export async function kubeCall<T>(target: string, action: KubeAction, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (err) {

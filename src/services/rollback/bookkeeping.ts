@@ -9,13 +9,13 @@ import {
   type RollbackStep,
   type StepDetailPatch,
 } from '../../domain/rollback-record.ts';
-import { finishReasonLine, kubeCallText, stepFailureLine } from '../../domain/step-facts.ts';
+import { finishReasonLine, stepFailureLine } from '../../domain/step-facts.ts';
 import type { FinishReason, KubeCall, StepFact, StepFailure, StepTitle } from '../../domain/step-facts.ts';
 import type { EscalationReason } from '../../domain/timeline-reasons.ts';
 import type { MetricMove } from '../../domain/verification.ts';
 import { withKubeRetry } from '../kube-retry.ts';
 import type { ServiceCluster } from '../ports.ts';
-import { isRevertStep, StepFailedError, SYSTEM, type StepContext, type StepDeps } from './context.ts';
+import { failureOf, isRevertStep, StepFailedError, SYSTEM, type StepContext, type StepDeps } from './context.ts';
 
 export type Outcome = 'succeeded' | 'failed' | 'aborted';
 
@@ -26,9 +26,9 @@ export function clusterOf(d: StepDeps, r: RollbackRecord): ServiceCluster {
 /** A Kubernetes call, retried; a failure that outlasts the retries fails the step naming the call. */
 export async function kube<T>(d: StepDeps, call: KubeCall, fn: () => Promise<T>): Promise<T> {
   try {
-    return await withKubeRetry(kubeCallText(call), fn, d.o.clock);
+    return await withKubeRetry(call, fn, d.o.clock);
   } catch (err) {
-    throw new StepFailedError({ kind: 'kube_error', call, message: err instanceof Error ? err.message : String(err) });
+    throw new StepFailedError(failureOf(err));
   }
 }
 

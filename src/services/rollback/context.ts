@@ -8,6 +8,7 @@ import { startProblemLine, stepFailureLine } from '../../domain/step-facts.ts';
 import type { AbortCause, StartProblem, StepFailure } from '../../domain/step-facts.ts';
 import type { Store } from '../../store/index.ts';
 import type { RollbackEngineOptions } from '../rollback-engine.ts';
+import { KubeCallError } from '../kube-retry.ts';
 
 export const ROLLBACK_TIMER = 'rollback';
 
@@ -45,9 +46,11 @@ export class StartRefusedError extends Error {
   }
 }
 
-/** What a thrown value means as a failure: a step's own, or the message of anything else. */
+/** What a thrown value means as a failure: a step's own, a Kubernetes call's, or the message of anything else. */
 export function failureOf(err: unknown): StepFailure {
   if (err instanceof StepFailedError) return err.failure;
+  if (err instanceof KubeCallError)
+    return { kind: 'kube_call_failed', call: err.call, attempts: err.attempts, problem: err.problem };
   return { kind: 'unexpected', message: err instanceof Error ? err.message : String(err) };
 }
 

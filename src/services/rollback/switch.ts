@@ -5,11 +5,11 @@
  */
 import { sameSplit } from '../../domain/rollback-plan.ts';
 import type { RollbackRecord, SetWeightDetail } from '../../domain/rollback-record.ts';
-import { kubeCallText, type KubeTrouble, type StepFact } from '../../domain/step-facts.ts';
+import { type KubeTrouble, type StepFact } from '../../domain/step-facts.ts';
 import { withKubeWrite } from '../kube-retry.ts';
 import type { KubeChange, ServiceCluster, Split } from '../ports.ts';
 import { begin, clusterOf, finishStep, kube } from './bookkeeping.ts';
-import { fromVersion, StepFailedError, SYSTEM, type StepContext, type StepDeps } from './context.ts';
+import { failureOf, fromVersion, StepFailedError, SYSTEM, type StepContext, type StepDeps } from './context.ts';
 
 /** How long the final switch may take to show ready endpoints of the target (Pods join slices quickly). */
 const ENDPOINT_WAIT = { attempts: 5, delayMs: 2_000 };
@@ -41,13 +41,9 @@ async function write(
   const isAt = async () => (router.isAt ? router.isAt(wanted) : sameSplit(await router.read(), wanted));
   if (await kube(d, { op: 'read_routing', service: r.service }, isAt)) return { changes: [], trouble: null };
   const call = { op: 'write_routing' as const, service: r.service, split: wanted };
-  const wrote = await withKubeWrite(kubeCallText(call), () => router.write(wanted, { dryRun }), isAt, d.o.clock).catch(
+  const wrote = await withKubeWrite(call, () => router.write(wanted, { dryRun }), isAt, d.o.clock).catch(
     (err: unknown) => {
-      throw new StepFailedError({
-        kind: 'kube_error',
-        call,
-        message: err instanceof Error ? err.message : String(err),
-      });
+      throw new StepFailedError(failureOf(err));
     },
   );
   const changes = wrote.result ?? [];

@@ -127,7 +127,12 @@ const EXAMPLES: Examples = {
   no_drill_service: [{ kind: 'no_drill_service' }],
   drill_service_unconfigured: [{ kind: 'drill_service_unconfigured', service: 'ghost' }],
   drill_not_allowed: [{ kind: 'drill_not_allowed', service: SVC }],
-  injector_unavailable: [{ kind: 'injector_unavailable', reason: 'Kubernetes API' }],
+  injector_unavailable: [
+    { kind: 'injector_unavailable', problem: { kind: 'needs_kubernetes' } },
+    { kind: 'injector_unavailable', problem: { kind: 'needs_simulated_metrics' } },
+    { kind: 'injector_unavailable', problem: { kind: 'not_set_up' } },
+    { kind: 'injector_unavailable', problem: { kind: 'other', message: 'HTTP 404' } },
+  ],
   drill_refused: [
     {
       kind: 'drill_refused',

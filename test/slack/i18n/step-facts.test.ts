@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { noteMessage } from '../../../src/adapters/slack/blocks/notes.ts';
 import type { Note, RollbackView } from '../../../src/adapters/slack/blocks/view-models.ts';
 import type { Locale } from '../../../src/adapters/slack/i18n/locale.ts';
+import type { KubeProblem } from '../../../src/domain/kube-problem.ts';
 import type { FinishReason, StepFact, StepFailure, StepTitle } from '../../../src/domain/step-facts.ts';
 import { englishWords } from '../../support/no-english.ts';
 
@@ -29,6 +30,15 @@ const ROLLBACK: RollbackView = {
 };
 const SPLIT = { 'v2.0.0': 25, 'v1.5.0': 75 };
 
+const LEADER_CHANGED: KubeProblem = {
+  kind: 'http',
+  action: 'PATCH of',
+  target: 'HTTPRoute prompts/prompt-service',
+  status: 500,
+  reason: 'InternalError',
+  message: 'etcdserver: leader changed',
+};
+
 const FAILURES: Record<StepFailure['kind'], StepFailure> = {
   read_back_mismatch: { kind: 'read_back_mismatch', back: SPLIT, wanted: { 'v2.0.0': 0, 'v1.5.0': 100 } },
   no_ready_endpoints: { kind: 'no_ready_endpoints', version: 'v1.5.0', service: 'prompt-service' },
@@ -36,6 +46,12 @@ const FAILURES: Record<StepFailure['kind'], StepFailure> = {
   canary_not_from_stable: { kind: 'canary_not_from_stable', split: SPLIT, stable: 'v1.5.0' },
   serving_unknown: { kind: 'serving_unknown', service: 'prompt-service' },
   from_unknown: { kind: 'from_unknown' },
+  kube_call_failed: {
+    kind: 'kube_call_failed',
+    call: { op: 'read_back', service: 'prompt-service' },
+    attempts: 3,
+    problem: LEADER_CHANGED,
+  },
   kube_error: {
     kind: 'kube_error',
     call: { op: 'write_routing', service: 'prompt-service', split: { 'v1.5.0': 100 } },
@@ -65,8 +81,8 @@ const FACTS: Record<StepFact['kind'], StepFact[]> = {
   kube_trouble: [
     {
       kind: 'kube_trouble',
-      retriedAfter: ['HTTP 500: etcdserver: leader changed'],
-      landedUnanswered: { after: 'no answer within 15s' },
+      retriedAfter: [{ kind: 'other', message: 'etcdserver: leader changed', status: 500 }],
+      landedUnanswered: { after: { kind: 'no_answer', withinMs: 15_000 } },
       conflicts: 2,
     },
     { kind: 'kube_trouble', retriedAfter: [], landedUnanswered: { after: null }, conflicts: 0 },
@@ -155,6 +171,15 @@ const FINISH_REASONS: Record<FinishReason['kind'], FinishReason[]> = {
       problem: { kind: 'no_ready_replicas', service: 'prompt-service', version: 'v1.5.0', desired: 3 },
     },
     { kind: 'not_started', problem: { kind: 'error', message: 'HTTP 503: Service Unavailable' } },
+    {
+      kind: 'not_started',
+      problem: {
+        kind: 'kube_call_failed',
+        call: { op: 'read_deployment', version: 'v1.5.0' },
+        attempts: null,
+        problem: LEADER_CHANGED,
+      },
+    },
   ],
 };
 
@@ -165,6 +190,7 @@ const NAMES = [
   'p95_latency',
   'PATCH',
   'prompts/prompt-service',
+  'kubeconfig',
   'U0LEAD',
   'Asia',
   'Tokyo',

@@ -6,6 +6,7 @@
  * is refused.
  */
 import type { KubeChange } from '../../../services/ports.ts';
+import { kubeProblemLine } from '../../../domain/kube-problem.ts';
 import { KubeError, toKubeError } from '../errors.ts';
 
 /** Retries after a 409 before giving up (so at most 1 + 3 writes). */
@@ -29,16 +30,16 @@ export async function writeOptimistically<T>(w: OptimisticWrite<T>): Promise<Kub
       await w.send(change);
       return [attempt > 0 ? { ...change, conflicts: attempt } : change];
     } catch (err) {
-      const e = toKubeError(err, w.target, `${change.method} of`);
+      const e = toKubeError(err, w.target, change.method === 'PUT' ? 'PUT of' : 'PATCH of');
       if (e.status !== 409) throw e;
       if (attempt >= CONFLICT_RETRIES) {
-        throw new KubeError(
-          409,
-          'Conflict',
-          `${w.target} kept changing underneath: ${attempt + 1} writes in a row were refused with 409 Conflict ` +
-            `(${e.message})`,
-          w.target,
-        );
+        const problem = {
+          kind: 'conflict_retries',
+          target: w.target,
+          writes: attempt + 1,
+          last: e.kubeProblem,
+        } as const;
+        throw new KubeError(409, 'Conflict', kubeProblemLine(problem, ''), w.target, problem);
       }
     }
   }

@@ -51,7 +51,9 @@ export function drillRefusalLine(r: DrillRefusal, locale: Locale): string {
     case 'drill_not_allowed':
       return s.notAllowed(e(r.service));
     case 'injector_unavailable':
-      return s.injectorUnavailable(outside(r.reason));
+      return s.injectorUnavailable(
+        r.problem.kind === 'other' ? outside(r.problem.message) : s.injectorProblem[r.problem.kind],
+      );
     case 'drill_refused':
       return s.refused(e(r.service), outside(locale === 'ja' ? r.reasonJa : r.reason));
   }

@@ -3,6 +3,7 @@
  * that nothing was changed where that is so, and what to do instead. Outside text (an injector's or
  * Kubernetes' answer) comes in escaped and clipped, without its closing full stop.
  */
+import type { InjectorProblem } from '../../../domain/drill-refusals.ts';
 import type { Locale } from './locale.ts';
 
 export interface DrillRefusalStrings {
@@ -24,6 +25,8 @@ export interface DrillRefusalStrings {
   serviceUnconfigured: (service: string) => string;
   notAllowed: (service: string) => string;
   injectorUnavailable: (reason: string) => string;
+  /** Why the injector cannot work here, for the problems Rewind itself finds. */
+  injectorProblem: Record<Exclude<InjectorProblem['kind'], 'other'>, string>;
   refused: (service: string, reason: string) => string;
   buttonUnnamed: string;
 }
@@ -68,6 +71,17 @@ export const DRILL_REFUSAL_STRINGS: Record<Locale, DrillRefusalStrings> = {
       `🛑 *${service}* is not marked drill: allowed. A drill injects real faults, so it runs only where rewind.yml ` +
       `allows it. Nothing was changed.`,
     injectorUnavailable: (reason) => `🛑 The drill injector cannot run here: ${reason}. Nothing was changed.`,
+    injectorProblem: {
+      needs_kubernetes:
+        '`drills.injector.kind` is `istio-fault`, but Rewind runs without Kubernetes access here; give it a ' +
+        'kubeconfig (`KUBECONFIG` or the in-cluster service account), or set `drills.injector` to `kind: http` ' +
+        '(with `url`) or `kind: simulated`',
+      needs_simulated_metrics:
+        '`drills.injector.kind` is `simulated`, which drives the simulated metrics provider, but ' +
+        '`metrics.provider` is not `simulated`; set `metrics.provider: simulated`, or use `kind: istio-fault` ' +
+        '(with `virtualService`) or `kind: http` (with `url`)',
+      not_set_up: 'no fault injector was set up in this process',
+    },
     refused: (service, reason) => `🛑 The drill on *${service}* is refused and nothing was changed: ${reason}.`,
     buttonUnnamed: '🛑 This button names no drill, so nothing was aborted. Use `/drill abort <id>` instead.',
   },
@@ -103,6 +117,17 @@ export const DRILL_REFUSAL_STRINGS: Record<Locale, DrillRefusalStrings> = {
     notAllowed: (service) =>
       `🛑 *${service}* には \`drill: allowed\` が指定されていません。訓練では実際に障害を注入するため、rewind.yml で許可されたサービスでのみ実施します。何も変更していません。`,
     injectorUnavailable: (reason) => `🛑 障害インジェクターをここでは使えません: ${reason}。何も変更していません。`,
+    injectorProblem: {
+      needs_kubernetes:
+        '`drills.injector.kind` が `istio-fault` ですが、ここでは Rewind に Kubernetes へのアクセスがありません。' +
+        '`kubeconfig`（`KUBECONFIG` またはクラスタ内のサービスアカウント）を与えるか、`drills.injector` を ' +
+        '`kind: http`（`url` を指定）または `kind: simulated` にしてください',
+      needs_simulated_metrics:
+        '`drills.injector.kind` が `simulated` ですが、これはシミュレートされたメトリクスを動かすもので、' +
+        '`metrics.provider` が `simulated` ではありません。`metrics.provider: simulated` にするか、' +
+        '`kind: istio-fault`（`virtualService` を指定）または `kind: http`（`url` を指定）を使ってください',
+      not_set_up: 'このプロセスには障害インジェクターが設定されていません',
+    },
     refused: (service, reason) => `🛑 *${service}* の訓練は拒否されました。何も変更していません: ${reason}。`,
     buttonUnnamed:
       '🛑 このボタンには訓練が指定されていないため、何も中止していません。`/drill abort <id>` を使ってください。',

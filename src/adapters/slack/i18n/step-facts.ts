@@ -8,6 +8,7 @@ import { formatValue } from '../../../domain/conditions.ts';
 import {
   abortCauseLine,
   finishReasonLine,
+  kubeTroubleLine,
   sampleParts,
   splitText,
   stepFailureLine,
@@ -16,8 +17,6 @@ import {
 import type {
   AbortCause,
   FinishReason,
-  KubeCall,
-  KubeTrouble,
   NextMove,
   StartProblem,
   StepFact,
@@ -26,9 +25,9 @@ import type {
 } from '../../../domain/step-facts.ts';
 import type { MetricSample } from '../../../domain/metrics.ts';
 import { formatZoned } from '../../../domain/zoned-time.ts';
+import { kubeCallFailureJa, kubeCallJa, kubeTroubleJa, quote, splitJa } from './kube-problems.ts';
 import type { Locale } from './locale.ts';
 
-type Split = Record<string, number>;
 type FactOf<K extends StepFact['kind']> = Extract<StepFact, { kind: K }>;
 /** One entry per fact kind: a kind added to StepFact without its words fails the type check. */
 type FactWords = { [K in StepFact['kind']]: (fact: FactOf<K>, timeZone: string) => [label: string, value: string] };
@@ -44,7 +43,6 @@ export interface StepFactStrings {
   startProblem: (problem: StartProblem) => string;
 }
 
-const quote = (text: string) => `\`${text.replace(/`/g, "'")}\``;
 const minutes = (ms: number) => Math.round(ms / 60_000);
 const percents = (weights: readonly number[], separator: string) => weights.map((w) => `${w}%`).join(separator);
 
@@ -52,17 +50,6 @@ function sampleEn(sample: MetricSample | null): string {
   if (!sample) return 'not measured';
   const parts = sampleParts(sample);
   return parts.length ? parts.map(([m, v]) => `${m} ${v}`).join(', ') : 'no metric could be read';
-}
-
-function kubeTroubleEn(t: KubeTrouble): string {
-  const parts = t.retriedAfter.map((a) => `retried after ${a}`);
-  if (t.landedUnanswered)
-    parts.push(`${t.landedUnanswered.after ?? 'no answer'}, yet the change had landed: read back, not sent again`);
-  if (t.conflicts > 0)
-    parts.push(
-      `${t.conflicts} × 409 Conflict (another writer changed the object): re-read and applied on top of its change`,
-    );
-  return parts.join('; ');
 }
 
 function nextEn(next: NextMove): string {
@@ -94,7 +81,7 @@ const EN: StepFactStrings = {
     metrics: (f) => [`${f.version ? `metrics of ${f.version}` : 'metrics'}${f.now ? ' now' : ''}`, sampleEn(f.sample)],
     fired: (f) => ['fired', f.metrics.join(', ')],
     phases_skipped: (f) => ['phases skipped', `${percents(f.weights, ', ')}: ${f.from} has ${f.startWeight}% already`],
-    kube_trouble: (f) => ['Kubernetes API', kubeTroubleEn(f)],
+    kube_trouble: (f) => ['Kubernetes API', kubeTroubleLine(f)],
     dry_run_change: (f) => ['dry run, not sent', `${f.method} ${f.target} ${JSON.stringify(f.body)}`],
     changes_sent: (f) => [
       'changes sent',
@@ -123,11 +110,6 @@ const EN: StepFactStrings = {
   },
 };
 
-function splitJa(split: Split): string {
-  const parts = Object.entries(split).filter(([, w]) => w > 0);
-  return parts.length ? parts.map(([v, w]) => `${v} ${Math.round(w)}%`).join(' / ') : 'トラフィックなし';
-}
-
 function sampleJa(sample: MetricSample | null): string {
   if (!sample) return '計測していません';
   const parts = sampleParts(sample);
@@ -136,19 +118,6 @@ function sampleJa(sample: MetricSample | null): string {
 
 const breachingJa = (breaching: readonly string[]) =>
   breaching.map(quote).join('、') || 'メトリクスを読み取れませんでした';
-
-function kubeCallJa(call: KubeCall): string {
-  switch (call.op) {
-    case 'read_routing':
-      return `${call.service} のルーティングの読み取り`;
-    case 'write_routing':
-      return `${call.service} のルーティングを ${splitJa(call.split)} に設定`;
-    case 'read_back':
-      return `${call.service} のルーティングの読み戻し`;
-    case 'read_endpoints':
-      return `${call.version} のエンドポイントの読み取り`;
-  }
-}
 
 function failureJa(f: StepFailure): string {
   switch (f.kind) {
@@ -167,6 +136,8 @@ function failureJa(f: StepFailure): string {
       return `${f.service} でどのバージョンが稼働しているか判別できません`;
     case 'from_unknown':
       return 'ロールバック対象のバージョンが分かりません';
+    case 'kube_call_failed':
+      return kubeCallFailureJa(f.call, f);
     case 'kube_error':
       return `Kubernetes API の呼び出し（${kubeCallJa(f.call)}）に失敗しました: ${quote(f.message)}`;
     case 'unexpected':
@@ -195,19 +166,6 @@ const CAUSE_LABEL_JA: Record<AbortCause['kind'], string> = {
   stopped_by: '停止',
   error: 'エラー',
 };
-
-function kubeTroubleJa(t: KubeTrouble): string {
-  const parts = t.retriedAfter.map((a) => `${quote(a)} のため再試行しました`);
-  if (t.landedUnanswered) {
-    const why = t.landedUnanswered.after ? `${quote(t.landedUnanswered.after)} でしたが` : '応答はありませんでしたが';
-    parts.push(`${why}、変更は反映済みでした（読み戻して確認し、再送はしていません）`);
-  }
-  if (t.conflicts > 0)
-    parts.push(
-      `${quote('409 Conflict')} が ${t.conflicts} 回（別の書き込みがオブジェクトを変更）: 読み直して、その変更の上に適用しました`,
-    );
-  return parts.join('。');
-}
 
 function titleJa(t: StepTitle): string {
   switch (t.kind) {
@@ -264,6 +222,8 @@ function startProblemJa(p: StartProblem): string {
         `${p.service} の ${p.version} に準備完了のレプリカがありません（0/${p.desired}）。` +
         'トラフィックを切り替えると障害になります。先にスケールアップしてください'
       );
+    case 'kube_call_failed':
+      return `開始できませんでした。${kubeCallFailureJa(p.call, p)}`;
     case 'error':
       return `開始できませんでした: ${quote(p.message)}`;
   }
