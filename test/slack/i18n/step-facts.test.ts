@@ -6,28 +6,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { noteMessage } from '../../../src/adapters/slack/blocks/notes.ts';
-import type { Note, RollbackView } from '../../../src/adapters/slack/blocks/view-models.ts';
 import type { Locale } from '../../../src/adapters/slack/i18n/locale.ts';
 import type { KubeProblem } from '../../../src/domain/kube-problem.ts';
 import type { FinishReason, StepFact, StepFailure, StepTitle } from '../../../src/domain/step-facts.ts';
 import { englishWords } from '../../support/no-english.ts';
+import { NAMES, renderStep as render, ROLLBACK } from './step-note.ts';
 
 const AT = Date.UTC(2026, 0, 5, 9, 0, 0);
-const ROLLBACK: RollbackView = {
-  id: 'RB-20260105-001',
-  service: 'prompt-service',
-  strategy: 'gradual',
-  status: 'running',
-  fromVersion: 'v2.0.0',
-  toVersion: 'v1.5.0',
-  newVersionWeight: 25,
-  phase: 1,
-  phaseCount: 3,
-  approvals: { have: 1, need: 1, by: ['U0LEAD'] },
-  startedBy: 'U0LEAD',
-  scheduledFor: null,
-  error: null,
-};
 const SPLIT = { 'v2.0.0': 25, 'v1.5.0': 75 };
 
 const LEADER_CHANGED: KubeProblem = {
@@ -182,40 +167,6 @@ const FINISH_REASONS: Record<FinishReason['kind'], FinishReason[]> = {
     },
   ],
 };
-
-/** Names that stay as they are in Japanese: the service, the metrics, Kubernetes' own words, the stand-in's ids. */
-const NAMES = [
-  'prompt-service',
-  'availability',
-  'p95_latency',
-  'PATCH',
-  'prompts/prompt-service',
-  'kubeconfig',
-  'U0LEAD',
-  'Asia',
-  'Tokyo',
-];
-
-function render(
-  facts: StepFact[],
-  locale: Locale,
-  title: StepTitle = { kind: 'set_weight', weight: 25 },
-  name = 'set 25%',
-): string {
-  const note: Note = {
-    kind: 'rollback_step',
-    rollback: ROLLBACK,
-    seq: 2,
-    total: 8,
-    name,
-    title,
-    status: 'failed',
-    elapsedMs: 45_000,
-    budgetMs: 30_000,
-    facts,
-  };
-  return noteMessage(note, locale, 'Asia/Tokyo').text;
-}
 
 describe('rollback step facts in both languages', () => {
   it.each(Object.entries(FACTS))(
