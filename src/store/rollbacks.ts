@@ -5,7 +5,9 @@
 import type { Clock } from '../clock.ts';
 import type { Database } from './db.ts';
 import { NotFoundError, RollbackConflictError, isUniqueViolation } from './errors.ts';
-import { parseJsonColumn, toJson, UnreadableRowError } from './json.ts';
+import { z } from 'zod';
+import { parseColumn } from './columns.ts';
+import { parseJsonColumn, toJson } from './json.ts';
 import { rollbackPlanSchema, stepDetailSchema } from './rollback-schemas.ts';
 import { dailyIdSequence } from './sequence.ts';
 import {
@@ -78,27 +80,19 @@ const COLUMNS = `id, incident_id, service, strategy, from_version, to_version, s
   started_by, scheduled_for, started_at, finished_at, error, plan, dry_run`;
 const ACTIVE_SQL = `status IN ('pending', 'scheduled', 'running', 'paused')`;
 
-/** A text column holding one of a fixed set of words (the table's CHECK says which). */
-function oneOf<T extends string>(
-  allowed: readonly T[],
-  value: string,
-  where: { table: string; id: string; column: string },
-): T {
-  const found = allowed.find((a) => a === value);
-  if (found === undefined)
-    throw new UnreadableRowError(where.table, where.id, where.column, `unknown value "${value}"`);
-  return found;
-}
-
 function toRollback(row: RollbackRow): RollbackRecord {
   return {
     id: row.id,
     incidentId: row.incident_id,
     service: row.service,
-    strategy: oneOf(ROLLBACK_STRATEGIES, row.strategy, { table: 'rollbacks', id: row.id, column: 'strategy' }),
+    strategy: parseColumn(z.enum(ROLLBACK_STRATEGIES), row.strategy, {
+      table: 'rollbacks',
+      id: row.id,
+      column: 'strategy',
+    }),
     fromVersion: row.from_version,
     toVersion: row.to_version,
-    status: oneOf(ROLLBACK_STATUSES, row.status, { table: 'rollbacks', id: row.id, column: 'status' }),
+    status: parseColumn(z.enum(ROLLBACK_STATUSES), row.status, { table: 'rollbacks', id: row.id, column: 'status' }),
     currentPhase: row.current_phase,
     startedBy: row.started_by,
     scheduledFor: row.scheduled_for,
@@ -115,7 +109,7 @@ function toStep(row: StepRow): RollbackStep {
     rollbackId: row.rollback_id,
     seq: row.seq,
     name: row.name,
-    status: oneOf(STEP_STATUSES, row.status, {
+    status: parseColumn(z.enum(STEP_STATUSES), row.status, {
       table: 'rollback_steps',
       id: `${row.rollback_id}/${row.seq}`,
       column: 'status',
