@@ -18,11 +18,11 @@
 // - a `//` comment after code that makes the line too long moves above that code, at its indentation;
 // - directives (`// eslint-…`, `// @ts-…`, `// prettier-ignore`, `///`) and fenced code are left as they are.
 // A single word longer than the limit (a URL) stays as it is; the report lists such lines.
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { rewriteOptions } from './source-files.ts';
 
 const LIST_ITEM = /^([-*+]|\d+[.)]) /;
 /** What must not begin a line made by a break: it would turn prose into a list item, a tag, a fence or a heading. */
@@ -207,25 +207,8 @@ export function rewrapComments(fileName: string, text: string, width = 120): Rew
   return { text: result, tooLong: [...tooLong].map((n) => ({ line: n, text: out[n - 1] ?? '' })) };
 }
 
-function filesUnder(target: string): string[] {
-  if (!statSync(target).isDirectory()) return [target];
-  return readdirSync(target, { recursive: true, encoding: 'utf8' })
-    .filter((name) => !name.split(path.sep).includes('node_modules'))
-    .map((name) => path.join(target, name));
-}
-
 function main(argv: string[]): number {
-  const write = argv.includes('--write');
-  const widthAt = argv.indexOf('--width');
-  const width = widthAt >= 0 ? Number(argv[widthAt + 1]) : 120;
-  if (!Number.isInteger(width) || width < 20) throw new Error(`--width wants a whole number of columns, got ${width}`);
-  const targets = argv.filter((a, i) => !a.startsWith('--') && (widthAt < 0 || i !== widthAt + 1));
-  const listed =
-    targets.length > 0
-      ? targets.flatMap(filesUnder)
-      : execFileSync('git', ['ls-files', '-co', '--exclude-standard'], { encoding: 'utf8' }).split('\n');
-  // A file git still lists may have been deleted in the working tree.
-  const files = listed.filter((f) => /\.(ts|mjs|js)$/.test(f) && !f.endsWith('.d.ts') && existsSync(f));
+  const { write, width, files } = rewriteOptions(argv, /\.(ts|mjs|js)$/);
   let changed = 0;
   let stuck = 0;
   for (const file of files) {

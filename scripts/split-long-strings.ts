@@ -24,12 +24,12 @@
 //   are, like comments (scripts/rewrap-comments.ts wraps those).
 // A word longer than the room left stays whole on a line of its own; the report lists such lines. A second run
 // changes nothing.
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
 import ts from 'typescript';
+import { rewriteOptions } from './source-files.ts';
 
 /** ESLint's max-len ignores a line holding a URL (its `ignoreUrls`) or matching the repository's ignorePattern. */
 const URL_REGEXP = /[^:/?#]:\/\/[^?#]/u;
@@ -563,24 +563,8 @@ function longLines(lines: Lines, regexLines: Set<number>, width: number): number
   return out;
 }
 
-function filesUnder(target: string): string[] {
-  if (!statSync(target).isDirectory()) return [target];
-  return readdirSync(target, { recursive: true, encoding: 'utf8' })
-    .filter((name) => !name.split(path.sep).includes('node_modules'))
-    .map((name) => path.join(target, name));
-}
-
 async function main(argv: string[]): Promise<number> {
-  const write = argv.includes('--write');
-  const widthAt = argv.indexOf('--width');
-  const width = widthAt >= 0 ? Number(argv[widthAt + 1]) : 120;
-  if (!Number.isInteger(width) || width < 20) throw new Error(`--width wants a whole number of columns, got ${width}`);
-  const targets = argv.filter((a, i) => !a.startsWith('--') && (widthAt < 0 || i !== widthAt + 1));
-  const listed =
-    targets.length > 0
-      ? targets.flatMap(filesUnder)
-      : execFileSync('git', ['ls-files', '-co', '--exclude-standard'], { encoding: 'utf8' }).split('\n');
-  const files = listed.filter((f) => /\.(ts|mts|cts|mjs|cjs|js)$/.test(f) && !f.endsWith('.d.ts') && existsSync(f));
+  const { write, width, files } = rewriteOptions(argv, /\.(ts|mts|cts|mjs|cjs|js)$/);
   let changed = 0;
   let stuck = 0;
   for (const file of files) {
