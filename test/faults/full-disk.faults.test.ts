@@ -246,7 +246,14 @@ describe.skipIf(!IN_FAULT_SUITE)('the database disk fills up', () => {
       // kill -9 while the disk is full, and start again: it starts, not ready, and reads answer. (The
       // notes are sent first: one Slack took but whose sent mark the full disk refused would be sent
       // again after a kill, the at-least-once of a message whose outcome could not be recorded.)
-      await rig.until('the notes sent', () => unsent(rig!) === 0, 30_000);
+      // The Resume's note is queued just after the status changes: wait for Slack to have it.
+      await rig.until(
+        'the notes sent',
+        () =>
+          unsent(rig!) === 0 &&
+          rig!.slack.callsTo('chat.postMessage').some((c) => String(c.args.text ?? '').includes('resumed the')),
+        30_000,
+      );
       fill();
       await rig.bot.kill9();
       await rig.bot.start();
