@@ -7,6 +7,7 @@ import { benchMemory } from './memory.ts';
 import { benchRollback } from './rollback.ts';
 import { SMOKE } from './scale.ts';
 import { benchSpine } from './spine.ts';
+import { benchStartup } from './startup.ts';
 import { benchWebhooks } from './webhooks.ts';
 
 const print = (line: string) => console.log(`  ${line}`);
@@ -14,6 +15,9 @@ console.log(
   `Rewind benchmarks — node ${process.version}, ` +
     `${new Date().toISOString()}${SMOKE ? ' — SMOKE RUN (1/20 size): the figures mean nothing' : ''}`,
 );
+// First, while this process is idle: it times child processes, which share the cores with this one.
+console.log('start-up and idle memory (compiled build)');
+await benchStartup(print);
 console.log('spine');
 await benchSpine(print);
 console.log('slack acks');

@@ -16,6 +16,7 @@ import { openStore, type Store } from './store/index.ts';
 import { createMetrics, type Metrics } from './adapters/metrics/index.ts';
 import { RequestActivity } from './adapters/http/activity.ts';
 import type { SlackSurface } from './adapters/slack/app.ts';
+import { SlackApiErrors } from './adapters/slack/api-errors.ts';
 import { SlackUserGroups } from './adapters/slack/directory.ts';
 import type { SlackPresenter } from './adapters/slack/presenter.ts';
 import { judgment } from './config/derive.ts';
@@ -23,7 +24,7 @@ import { preflight, StartupError, startupFailure } from './startup/failures.ts';
 import { slackAuthPending, watchSlackAuth } from './startup/slack-auth.ts';
 import { httpRoutes } from './startup/http-routes.ts';
 import { buildPresenter, openSlackApp, wireListeners, type SlackTestOptions } from './startup/slack-side.ts';
-import { clusterAccess } from './startup/cluster-access.ts';
+import { clusterAccess, openKubeClients } from './startup/cluster-access.ts';
 import { startBackgroundWork } from './startup/background-work.ts';
 import { abandonStart, stopRunning, type RunningParts } from './startup/shutdown.ts';
 
@@ -61,6 +62,8 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
   const clock = options.clock ?? systemClock;
   const { env, config } = preflight(envSource);
   const log = createLogger({ level: env.logLevel, secrets: secretsOf(env), destination: options.logDestination });
+  // Before anything opens: a kubeconfig that cannot serve every configured service refuses the start.
+  const kubeClients = openKubeClients(config, env, options.engine, log);
 
   let store: Store;
   try {
@@ -75,10 +78,21 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
   // This process's name and heartbeat, under which timers and outbox messages are claimed; the
   // heartbeat's write is also the probe that tells whether the database takes writes.
   const runner = new Runner({ repo: store.timers, clock, log });
-  const http = httpRoutes({ env, store, runner, queries, slackAuth, clock, log });
+  const slackApiErrors = new SlackApiErrors();
+  const kubeApiErrors = kubeClients?.apiErrors;
+  const http = httpRoutes({ env, store, runner, queries, slackAuth, slackApiErrors, kubeApiErrors, clock, log });
   const activity = new RequestActivity();
   const testing = options.slack;
-  const slack = openSlackApp({ env, routes: http.routes, activity, store, clock, log, testing });
+  const slack = openSlackApp({
+    env,
+    routes: http.routes,
+    activity,
+    store,
+    clock,
+    log,
+    testing,
+    apiErrors: slackApiErrors,
+  });
   watchSlackAuth(slack, env.slackApiUrl, clock, log, stopping.signal, slackAuth);
 
   const directory = new SlackUserGroups(slack.client);
@@ -87,7 +101,16 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
     log,
     complaints: (service, windowMs) => store.complaints.count(service, clock.now() - windowMs, clock.now()),
   });
-  const { rollbacks, injector } = clusterAccess({ config, env, store, metrics, engine: options.engine, clock, log });
+  const { rollbacks, injector } = clusterAccess({
+    config,
+    env,
+    store,
+    metrics,
+    kubeClients,
+    engine: options.engine,
+    clock,
+    log,
+  });
   const presenter = buildPresenter({
     config,
     store,

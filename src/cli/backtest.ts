@@ -7,25 +7,32 @@
  * The replay asks the same `evaluate` the evaluator runs, with the config's rules, so a threshold
  * that looks right here behaves the same in production. Two things differ and are said so in the
  * output: `user_complaints` counted from Slack has no history (its conditions are left out), and
- * a metric with no data at a step is unknown there, exactly as a failed read is live.
+ * a metric with no data at a step is unknown there, exactly as a failed read is live. The team's
+ * custom metrics (`metrics.custom`) are replayed with their own queries like the built-ins, and
+ * shown in their units.
+ *
+ * The replay itself is backtest-json.ts; this report, like `--json`, is only a view of its result.
  */
 import type { Output } from '../cli.ts';
 import { parseArgs, UsageError } from './args.ts';
-import { triggerRules } from '../config/derive.ts';
+import {
+  replayBacktest,
+  type BacktestJson,
+  type BreachRun,
+  type BreachValue,
+  type TriggerCondition,
+} from './backtest-json.ts';
 import { formatProblem, loadConfigFile } from '../config/load.ts';
-import type { Config } from '../config/schema.ts';
+import { metricQueries } from '../config/metrics-schema.ts';
 import { formatDuration, parseDuration } from '../config/units.ts';
 import { DEFAULT_CONFIG_FILE } from '../config/validate-command.ts';
-import type { Condition } from '../domain/conditions.ts';
-import { METRIC_NAMES, type MetricName, type MetricSample } from '../domain/metrics.ts';
-import { describeBreach, evaluate, initialTriggerState, type TriggerRules } from '../domain/triggers.ts';
-import { TIERS, type Tier } from '../domain/types.ts';
+import { describeBreach } from '../domain/triggers.ts';
+import { TIERS } from '../domain/types.ts';
 import { formatZoned } from '../domain/zoned-time.ts';
 import type { FetchLike } from '../adapters/metrics/http.ts';
 import { PrometheusMetrics } from '../adapters/metrics/prometheus.ts';
 import { metricsProvider } from '../adapters/metrics/registry.ts';
 import { systemClock, type Clock } from '../clock.ts';
-import type { Series } from '../services/ports.ts';
 
 export { BACKTEST_USAGE } from './help.ts';
 
@@ -81,7 +88,8 @@ function reportTime(ms: number, timeZone: string): string {
 export async function backtestCommand(args: string[], out: Output, deps: BacktestDeps = {}): Promise<number> {
   const clock = deps.clock ?? systemClock;
   // The value of an option may start with "-": `--from -7d` is the whole point of relative times.
-  const opts: Partial<Record<Option, string>> = parseArgs(args, { values: OPTIONS }).values;
+  const parsed = parseArgs(args, { values: OPTIONS, flags: ['json'] });
+  const opts: Partial<Record<Option, string>> = parsed.values;
   const missing = (['service', 'from', 'to'] as const).filter((o) => opts[o] === undefined);
   if (missing.length > 0) throw new UsageError(`missing ${missing.map((o) => `--${o}`).join(', ')}`);
   const now = Math.floor(clock.now() / 1000) * 1000;
@@ -131,7 +139,7 @@ export async function backtestCommand(args: string[], out: Output, deps: Backtes
 
   const prometheus = new PrometheusMetrics({
     url,
-    queries: config.metrics.queries,
+    queries: metricQueries(config.metrics),
     rangeWindowMs: config.triggers.observationWindow,
     clock,
     fetch: deps.fetch,
@@ -150,11 +158,10 @@ export async function backtestCommand(args: string[], out: Output, deps: Backtes
     return 1;
   }
 
-  const heading =
-    `Backtest of ${opts.service} ${version} from ${reportTime(fromMs, config.drills.timezone)} to ` +
-    `${reportTime(toMs, config.drills.timezone)} every ${formatDuration(stepMs)} (${evaluations} evaluations)`;
-  for (const line of report(heading, config, prometheus.metrics, history.series, fromMs, stepMs, evaluations))
-    out.log(line);
+  const range = { service: opts.service as string, version, fromMs, toMs, stepMs, evaluations };
+  const replay = replayBacktest(range, config, prometheus.metrics, history.series);
+  if (parsed.flags.has('json')) out.log(JSON.stringify(replay, null, 2));
+  else for (const line of renderReport(replay, config.drills.timezone)) out.log(line);
   return 0;
 }
 
@@ -177,175 +184,101 @@ function historyMissing(provider: string): string {
   return `metrics.provider is ${provider}, ${why}; ${fix}`;
 }
 
-interface Run {
-  since: number;
-  lastBreach: number;
-  firedAt: number | null;
-  worst: Map<Condition, number>;
-}
-
-interface TierLog {
-  lines: string[];
-  firings: number;
-  longestMs: number;
-  longestOngoing: boolean;
-  breached: boolean;
-}
-
-/** Replays the series and renders the report (pure: no I/O, times from the arguments). */
-export function report(
-  heading: string,
-  config: Config,
-  queried: MetricName[],
-  series: Partial<Record<MetricName, Series>>,
-  fromMs: number,
-  stepMs: number,
-  evaluations: number,
-): string[] {
-  const full = triggerRules(config);
-  const leftOut = queried.includes('user_complaints')
-    ? []
-    : TIERS.flatMap((t) => full.tiers[t].filter((c) => c.metric === 'user_complaints').map((c) => `${c.text} (${t})`));
-  const rules: TriggerRules = { ...full, tiers: { critical: [], warning: [], watch: [] } };
-  for (const t of TIERS)
-    rules.tiers[t] = full.tiers[t].filter((c) => queried.includes('user_complaints') || c.metric !== 'user_complaints');
-
-  const lines = [heading, `Triggers (confirmation window ${formatDuration(rules.confirmationWindowMs)}):`];
-  for (const t of TIERS) lines.push(`  ${t}: ${full.tiers[t].map((c) => c.text).join(', ') || 'no conditions'}`);
+/** The text report: renders `replay` only, its times in the team's `timeZone` (pure: no I/O). */
+export function renderReport(replay: BacktestJson, timeZone: string): string[] {
+  const time = (iso: string) => reportTime(Date.parse(iso), timeZone);
+  const lines = [
+    `Backtest of ${replay.service} ${replay.version} from ${time(replay.from)} to ${time(replay.to)} every ` +
+      `${formatDuration(replay.stepMs)} (${replay.evaluations} evaluations)`,
+    `Triggers (confirmation window ${formatDuration(replay.confirmationWindowMs)}):`,
+  ];
+  for (const t of TIERS) lines.push(`  ${t}: ${replay.tiers[t].conditions.join(', ') || 'no conditions'}`);
+  const leftOut = TIERS.flatMap((t) =>
+    replay.triggers[t].filter((c) => !c.replayed).map((c) => `${c.condition} (${t})`),
+  );
   if (leftOut.length > 0)
     lines.push(`Left out: ${leftOut.join(', ')}: user_complaints counts /rollback complaint and has no history`);
-
-  const byTime = new Map<MetricName, Map<number, number>>();
-  for (const [m, s] of Object.entries(series)) byTime.set(m as MetricName, new Map(s));
-  const used = new Set(TIERS.flatMap((t) => rules.tiers[t].map((c) => c.metric)));
-  const counts = new Map<MetricName, number>();
-
-  let state = initialTriggerState();
-  const runs: Record<Tier, Run | null> = { critical: null, warning: null, watch: null };
-  const fresh = (): TierLog => ({ lines: [], firings: 0, longestMs: 0, longestOngoing: false, breached: false });
-  const logs: Record<Tier, TierLog> = { critical: fresh(), warning: fresh(), watch: fresh() };
-  const zone = config.drills.timezone;
-  const lastAt = fromMs + (evaluations - 1) * stepMs;
-
-  for (let k = 0; k < evaluations; k++) {
-    const at = fromMs + k * stepMs;
-    const sample: MetricSample = {};
-    for (const [m, points] of byTime) {
-      const v = points.get(at);
-      if (v !== undefined) {
-        sample[m] = v;
-        counts.set(m, (counts.get(m) ?? 0) + 1);
-      }
-    }
-    const result = evaluate(state, sample, at, rules);
-    for (const t of TIERS) {
-      const now = result.state.tiers[t];
-      const breaches = result.breaches.filter((b) => rules.tiers[t].includes(b.condition));
-      let run = runs[t];
-      if (run && now.pendingSince === null) {
-        finish(logs[t], run, { at, cleared: true }, rules.confirmationWindowMs, rules.tiers[t], zone);
-        run = runs[t] = null;
-      }
-      if (!run && now.pendingSince !== null)
-        run = runs[t] = { since: now.pendingSince, lastBreach: at, firedAt: null, worst: new Map() };
-      if (!run) continue;
-      if (breaches.length > 0) run.lastBreach = at;
-      for (const b of breaches) run.worst.set(b.condition, worse(b.condition, run.worst.get(b.condition), b.value));
-      if (run.firedAt === null && now.firingSince !== null) {
-        run.firedAt = now.firingSince;
-        logs[t].firings++;
-        logs[t].lines.push(
-          `  fired    ${reportTime(run.firedAt, zone)}  ` +
-            `${breaches.map(describeBreach).join(', ') || 'no condition readable'}; breaching since ` +
-            `${reportTime(run.since, zone)}`,
-        );
-      }
-    }
-    state = result.state;
-  }
-  for (const t of TIERS) {
-    const run = runs[t];
-    if (run) finish(logs[t], run, { at: lastAt, cleared: false }, rules.confirmationWindowMs, rules.tiers[t], zone);
-  }
-
-  const absent = [...used].filter((m) => !counts.has(m));
-  const gaps = [...used].filter((m) => counts.has(m) && (counts.get(m) as number) < evaluations);
-  for (const m of METRIC_NAMES.filter((n) => absent.includes(n))) {
+  for (const { metric, why } of replay.noData) {
     lines.push(
-      `No data: ${m} has no value in this range ` +
-        `(${queried.includes(m) ? 'its query returned nothing' : 'no query is configured for it'}); its conditions ` +
-        `are unknown at every step and never fire or clear a tier`,
+      `No data: ${metric} has no value in this range ` +
+        `(${why === 'no data returned' ? 'its query returned nothing' : 'no query is configured for it'}); its ` +
+        `conditions are unknown at every step and never fire or clear a tier`,
     );
   }
-  if (counts.size === 0) {
+  if (replay.metricsWithData.length === 0) {
     lines.push(
       'Nothing came back for any metric: check that this version had traffic in the range and that the queries match ' +
         'its labels',
     );
   }
-  for (const m of METRIC_NAMES.filter((n) => gaps.includes(n))) {
+  for (const { metric, missingEvaluations } of replay.gaps) {
     lines.push(
-      `Gaps: ${m} has no value at ${evaluations - (counts.get(m) as number)} of ${evaluations} evaluations (unknown ` +
+      `Gaps: ${metric} has no value at ${missingEvaluations} of ${replay.evaluations} evaluations (unknown ` +
         `there: a gap neither fires nor clears a tier)`,
     );
   }
 
+  const rendering = {
+    time,
+    window: formatDuration(replay.confirmationWindowMs),
+    lastEvaluation: new Date(Date.parse(replay.from) + (replay.evaluations - 1) * replay.stepMs).toISOString(),
+  };
   const summary: string[] = [];
   for (const t of TIERS) {
-    const log = logs[t];
-    lines.push('', t, ...(log.breached ? log.lines : ['  never breached']));
+    const tier = replay.tiers[t];
+    const conditions = new Map(replay.triggers[t].map((c) => [c.condition, c]));
+    const describe = ({ condition, value }: BreachValue): string => {
+      const c = conditions.get(condition) as TriggerCondition;
+      return describeBreach({
+        condition: { metric: c.metric, unit: c.unit, op: c.op, threshold: c.threshold, text: c.condition },
+        value,
+      });
+    };
+    const firedWith = new Map(replay.fired.filter((f) => f.tier === t).map((f) => [f.at, f.breaches]));
+    const runs = tier.runs.flatMap((run) => runLines(run, { ...rendering, describe, firedWith }));
+    lines.push('', t, ...(runs.length > 0 ? runs : ['  never breached']));
     summary.push(
-      log.firings === 0
+      tier.firings === 0
         ? `${t} never fired`
-        : `${t} fired ${log.firings} ${log.firings === 1 ? 'time' : 'times'}, longest ` +
-            `${formatDuration(log.longestMs)}${log.longestOngoing ? ' (still firing at the end)' : ''}`,
+        : `${t} fired ${tier.firings} ${tier.firings === 1 ? 'time' : 'times'}, longest ` +
+            `${formatDuration(tier.longestFiringMs)}${tier.longestStillFiring ? ' (still firing at the end)' : ''}`,
     );
   }
   lines.push('', `Summary: ${summary.join('; ')}`);
   return lines;
 }
 
-/** Closes a run at its first healthy evaluation (`cleared`), or at the end of the range. */
-function finish(
-  log: TierLog,
-  run: Run,
-  end: { at: number; cleared: boolean },
-  windowMs: number,
-  conditions: readonly Condition[],
-  zone: string,
-): void {
-  log.breached = true;
-  const worst = conditions
-    .filter((c) => run.worst.has(c))
-    .map((condition) => describeBreach({ condition, value: run.worst.get(condition) as number }))
-    .join(', ');
-  const window = formatDuration(windowMs);
-  if (run.firedAt !== null) {
-    const lasted = end.at - run.firedAt;
-    if (lasted > log.longestMs || (lasted === log.longestMs && !end.cleared)) {
-      log.longestMs = lasted;
-      log.longestOngoing = !end.cleared;
-    }
-    log.lines.push(
-      end.cleared
-        ? `  cleared  ${reportTime(end.at, zone)}  after ${formatDuration(lasted)}; worst ${worst}`
-        : `  still firing at the end of the range (${reportTime(end.at, zone)}), ${formatDuration(lasted)} so far; ` +
-            `worst ${worst}`,
-    );
-    return;
-  }
-  const held = formatDuration(run.lastBreach - run.since);
-  log.lines.push(
-    end.cleared
-      ? `  not fired: breached ${reportTime(run.since, zone)} to ${reportTime(run.lastBreach, zone)} (${held}), ` +
-          `under the ${window} confirmation window; worst ${worst}`
-      : `  pending at the end of the range: breaching since ${reportTime(run.since, zone)} (${held}), under the ` +
-          `${window} confirmation window so far; worst ${worst}`,
-  );
+/** What rendering a tier's runs takes besides the runs. */
+interface TierRendering {
+  time: (iso: string) => string;
+  describe: (breach: BreachValue) => string;
+  /** The breaches the tier fired on, by the ISO time it fired. */
+  firedWith: Map<string, BreachValue[]>;
+  /** The confirmation window. */
+  window: string;
+  /** ISO time: where a run still on at the end of the range ends. */
+  lastEvaluation: string;
 }
 
-/** The value further past the threshold: the highest for `>`, the lowest for `<`. */
-function worse(c: Condition, prev: number | undefined, v: number): number {
-  if (prev === undefined) return v;
-  return c.op === '>' || c.op === '>=' ? Math.max(prev, v) : Math.min(prev, v);
+/** A run of a tier's breaches: when it fired and cleared, or how long it held under the confirmation window. */
+function runLines(run: BreachRun, r: TierRendering): string[] {
+  const worst = run.worst.map(r.describe).join(', ');
+  const lasted = formatDuration(run.durationMs);
+  if (run.firedAt === null) {
+    return [
+      run.clearedAt !== null
+        ? `  not fired: breached ${r.time(run.breachingSince)} to ${r.time(run.lastBreachAt)} (${lasted}), ` +
+          `under the ${r.window} confirmation window; worst ${worst}`
+        : `  pending at the end of the range: breaching since ${r.time(run.breachingSince)} (${lasted}), under ` +
+          `the ${r.window} confirmation window so far; worst ${worst}`,
+    ];
+  }
+  const firedOn = (r.firedWith.get(run.firedAt) ?? []).map(r.describe).join(', ');
+  return [
+    `  fired    ${r.time(run.firedAt)}  ${firedOn || 'no condition readable'}; breaching since ` +
+      `${r.time(run.breachingSince)}`,
+    run.clearedAt !== null
+      ? `  cleared  ${r.time(run.clearedAt)}  after ${lasted}; worst ${worst}`
+      : `  still firing at the end of the range (${r.time(r.lastEvaluation)}), ${lasted} so far; worst ${worst}`,
+  ];
 }

@@ -105,4 +105,12 @@ export const COMMANDS: Record<Exclude<CommandName, 'help'>, Run> = {
   'generate-schema': generateSchema,
   backtest: async (args, out) => (await import('./backtest.ts')).backtestCommand(args, out),
   drill: async (args, out) => (await import('./drill.ts')).drillCommand(args, out),
+  doctor: async (args, out) => (await import('./doctor.ts')).doctorCommand(args, out),
+  status: async (args, out) => (await import('./break-glass/read.ts')).statusCommand(args, out),
+  history: async (args, out) => (await import('./break-glass/read.ts')).historyCommand(args, out),
+  rollback: async (args, out) => (await import('./break-glass/rollback.ts')).rollbackCommand(args, out),
+  pause: async (args, out) => (await import('./break-glass/controls.ts')).controlCommand('pause', args, out),
+  resume: async (args, out) => (await import('./break-glass/controls.ts')).controlCommand('resume', args, out),
+  abort: async (args, out) => (await import('./break-glass/controls.ts')).controlCommand('abort', args, out),
+  incident: async (args, out) => (await import('./break-glass/controls.ts')).incidentCommand(args, out),
 };

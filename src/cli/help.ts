@@ -10,6 +10,14 @@ export const COMMAND_NAMES = [
   'generate-schema',
   'backtest',
   'drill',
+  'doctor',
+  'status',
+  'history',
+  'rollback',
+  'pause',
+  'resume',
+  'abort',
+  'incident',
   'help',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -27,6 +35,14 @@ Commands:
   generate-schema [file]                 write the JSON Schema of the config (default config/rewind.schema.json)
   backtest --service S --from T --to T   replay metric history through the triggers
   drill run <scenario> --dry-run         the plan of a drill: what would be injected where; changes nothing
+  doctor [--json]                        check a real set-up: Slack, Kubernetes, metrics and alerts, each with a fix
+  status [service]                       break glass: rollbacks and incidents now, from the bot's database
+  history [service]                      break glass: the last rollbacks
+  rollback immediate|gradual <service>   break glass: roll back when Slack is down (--as <Slack user ID>)
+  pause <service>                        break glass: pause the service's rollback (--as <Slack user ID>)
+  resume <service>                       break glass: resume it, its steps running here
+  abort <service>                        break glass: stop it where traffic is now
+  incident resolve <id>                  break glass: resolve an incident (--as <Slack user ID>)
   help [command]                         this text, or one command's
 
 Options:
@@ -83,7 +99,7 @@ validate-config checks against.
 Exits 2 when the file cannot be written (its folder does not exist, or it is a folder).`;
 
 export const BACKTEST_USAGE =
-  'Usage: rewind backtest --service S --from T --to T [--version V] [--step 30s] [--config file]\n\n' +
+  'Usage: rewind backtest --service S --from T --to T [--version V] [--step 30s] [--json] [--config file]\n\n' +
   `Replays Prometheus history (query_range) through the trigger tiers, step by step as the evaluator
 would have seen it, and prints when each tier would have fired and cleared. Needs
 metrics.provider: prometheus.
@@ -93,6 +109,8 @@ metrics.provider: prometheus.
   --to T          end, the same way
   --version V     the version to replay (default the newest in the service's chain)
   --step D        time between evaluations (default triggers.evaluationInterval)
+  --json          the same as JSON: per tier each run of breaches (since, fired, cleared, worst values),
+                  the conditions left out, the metrics with no data or gaps
   --config file   the config (default REWIND_CONFIG, else config/rewind.yml)
 
 Exits 1 when the config has problems or Prometheus cannot answer.`;
@@ -111,6 +129,108 @@ and scored.
 Kubernetes is reached through KUBECONFIG, else ~/.kube/config, else the in-cluster service
 account. Exits 1 when the config has problems or the drill would be refused.`;
 
+const DOCTOR = `Usage: rewind doctor [--json] [--config file] [--alerts-url URL]
+
+Checks a real set-up before the first incident, with the environment, config, Slack token and
+kubeconfig rewind start uses, and prints one line per check, ✓ or ✗, with the fix under every ✗:
+  Slack        auth.test passes; the token has every bot scope manifest.yml declares; Rewind is a
+               member of the incident, stakeholder and drill channels; approver and escalation user
+               groups have members and users exist (users.info, or without users:read the DM an
+               escalation would open, with nothing written to it)
+  Kubernetes   per service: the routing object reads; each version's Deployment exists, and the live
+               version and the default rollback target have ready replicas (older versions may be
+               scaled to 0: said, not failed); a SelfSubjectAccessReview passes for every verb the
+               router, the readiness checks and the drill injector need
+  Metrics      every named query returns a series for the live version of each service
+  Alerts       ALERT_WEBHOOK_TOKEN is set; an Alertmanager receiver for Rewind (never the token itself)
+
+  --json            the same as a JSON array of {section, check, ok, detail, fix}
+  --config file     the config (default REWIND_CONFIG, else config/rewind.yml)
+  --alerts-url URL  where Alertmanager reaches Rewind (default http://rewind.rewind.svc:3000)
+
+Nothing is changed. Each check gives up after 10 s. Exits 1 when a check fails, 0 when all pass.`;
+
+/** What every break-glass command shares: where it acts, and how. */
+const BREAK_GLASS_COMMON = `Break glass: for when Slack is down. The command acts through the bot's own services on its
+database (REWIND_DB) and config (REWIND_CONFIG, or --config file), with the same approvals policy
+and audit as Slack, and moves traffic through Kubernetes (KUBECONFIG, else ~/.kube/config, else
+the in-cluster service account). What it does is written to the bot's outbox: the running bot
+posts it to the incident's thread when it next reaches Slack; this command never posts to Slack.
+
+  --as U…         required: your Slack user ID, who the approvals policy and the audit know you as;
+                  your operating-system account is recorded beside it. An approver only in a user
+                  group (S…) needs Slack to list the group: when it cannot, the command is refused,
+                  says so and names the approvers listed by ID, who may run it instead
+  --yes           do not ask "Proceed? [y/N]"; without it, a stdin that is not a terminal is refused
+  --config file   the config (default REWIND_CONFIG, else config/rewind.yml)
+
+Exits 1 when the command is refused or what it ran did not succeed (one line says why; nothing is
+changed by a refusal), 2 when the command line cannot be used.`;
+
+const STATUS = `Usage: rewind status [service] [--json] [--config file]
+
+What /rollback status answers, read from the bot's database (REWIND_DB) with the config
+(REWIND_CONFIG, or --config file): per service (or the one named), the version serving as far as
+Rewind knows, the open incident and the rollback in progress. Slack is not needed.
+
+  --json   the same as JSON: {"services": [{service, servingVersion, incident, rollback}]}
+
+Exits 1 for a service the config does not have.`;
+
+const HISTORY = `Usage: rewind history [service] [--json] [--config file]
+
+What /rollback history answers, read from the bot's database: the last 10 rollbacks, newest first,
+of every service or the one named. Slack is not needed.
+
+  --json   the same as JSON: {"service", "rollbacks": [...]}
+
+Exits 1 for a service the config does not have.`;
+
+const ROLLBACK = `Usage: rewind rollback immediate|gradual <service> --as U… [--to version] [--yes] [--detach]
+
+Rolls the service back as the Rollback buttons do: planned from what the bot knows (down the
+service's fallback chain, or --to a version of it), shown (from → to, strategy, the routing change)
+and asked about, then started exactly once. With slack.requiredApprovals: 2 the first approver's
+command records an approval and says so; a second, different approver runs the same command with
+their own --as (or presses Approve in the thread) and that starts it. Its steps then run in this
+process, beside the bot if it runs (each step is claimed by one process only), and are printed as
+they land, until the rollback ends. Ctrl-C stops waiting, not the rollback: its next step runs in
+whichever process claims it next.
+
+  --to version    the version to roll back to (default: the next one down the chain)
+  --detach        return once the first traffic change is written; the bot runs the rest
+
+${BREAK_GLASS_COMMON}`;
+
+const PAUSE = `Usage: rewind pause <service> --as U… [--yes]
+
+Pauses the service's rollback as the Pause button does: traffic stays where it is and no further
+step runs until it is resumed.
+
+${BREAK_GLASS_COMMON}`;
+
+const RESUME = `Usage: rewind resume <service> --as U… [--yes] [--detach]
+
+Resumes the service's paused rollback as the Resume button does, from the step it was paused at;
+its steps then run in this process and are printed as they land, as rewind rollback's are.
+
+  --detach        return at once; the bot runs the rest
+
+${BREAK_GLASS_COMMON}`;
+
+const ABORT = `Usage: rewind abort <service> --as U… [--yes]
+
+Aborts the service's rollback as the Abort button does: it stops where traffic is now (a canary
+goes back to its stable version); one waiting for approvals or planned for later is cancelled.
+
+${BREAK_GLASS_COMMON}`;
+
+const INCIDENT = `Usage: rewind incident resolve <incident id> --as U… [--yes]
+
+Resolves the incident as /incident resolve does: it is closed and its escalation stops.
+
+${BREAK_GLASS_COMMON}`;
+
 const HELP = `Usage: rewind help [command]
 
 Prints the list of commands, or one command's help (the same as rewind <command> --help).`;
@@ -122,5 +242,13 @@ export const HELP_TEXT: Record<CommandName, string> = {
   'generate-schema': GENERATE_SCHEMA,
   backtest: BACKTEST_USAGE,
   drill: DRILL_USAGE,
+  doctor: DOCTOR,
+  status: STATUS,
+  history: HISTORY,
+  rollback: ROLLBACK,
+  pause: PAUSE,
+  resume: RESUME,
+  abort: ABORT,
+  incident: INCIDENT,
   help: HELP,
 };

@@ -11,7 +11,8 @@ import { z } from 'zod';
 import { ACTIONS, BUSINESS_IMPACTS, FIX_TIMES, USER_IMPACTS } from '../domain/types.ts';
 import { drillTargetIssue, soundForDrillTarget } from './drill-target.ts';
 import { drills } from './drills-schema.ts';
-import { metrics } from './metrics-schema.ts';
+import type { WrittenCondition } from '../domain/conditions.ts';
+import { catalogueOf, conditionIssues, conditionsCheckable, metrics, resolvedCondition } from './metrics-schema.ts';
 import { services } from './services-schema.ts';
 import { channelId, choice, condition, duration, int, principalId, show, strict, text } from './zod-kit.ts';
 
@@ -273,6 +274,9 @@ export const configSchema = strict({
     },
     { when: (p) => soundForDrillTarget(p.issues) },
   )
+  // Conditions name built-in and custom metrics alike: checked once metrics.custom is known, and before any
+  // transform (a transform stops every check after it when anything else in the file is wrong).
+  .superRefine(conditionIssues, { when: conditionsCheckable })
   /** Without drills.service, drills run on the first service marked `drill: allowed` (null: none is). */
   .transform((c) => ({
     ...c,
@@ -280,7 +284,23 @@ export const configSchema = strict({
       ...c.drills,
       service: c.drills.service ?? Object.keys(c.services).find((n) => c.services[n]?.drill === 'allowed') ?? null,
     },
-  }));
+  }))
+  // Each condition in its metric's unit, from the catalogue of this file's metrics.
+  .transform((c) => {
+    const catalogue = catalogueOf(c.metrics);
+    const resolve = (w: WrittenCondition) => resolvedCondition(w, catalogue);
+    const { critical, warning, watch } = c.triggers;
+    return {
+      ...c,
+      triggers: {
+        ...c.triggers,
+        critical: critical.map(resolve),
+        warning: warning.map(resolve),
+        watch: watch.map(resolve),
+      },
+      rollback: { ...c.rollback, gradual: { ...c.rollback.gradual, abortIf: resolve(c.rollback.gradual.abortIf) } },
+    };
+  });
 
 export type Config = z.output<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;

@@ -5,7 +5,7 @@
  * rest of the file. No I/O here: the provider modules that import it stay loadable by config.
  */
 import { z } from 'zod';
-import { parseCondition } from '../domain/conditions.ts';
+import { parseConditionShape } from '../domain/conditions.ts';
 import { didYouMean } from './suggest.ts';
 import {
   DURATION_PATTERN,
@@ -90,9 +90,11 @@ export const latency = () =>
 export const condition = z
   .string({ error: (iss) => `expected a condition such as "error_rate > 10%"; got ${show(iss.input)}` })
   .meta({ description: 'a condition "<metric> <op> <value>" such as "error_rate > 10%" or "p99_latency > 10000"' })
+  // Its shape only: whether the metric exists, and so the threshold's unit, is the whole config's to say
+  // (metrics.custom); metrics-schema.ts checks that once the file is read.
   .transform((text, ctx) => {
-    const r = parseCondition(text);
-    if (r.ok) return r.condition;
+    const r = parseConditionShape(text);
+    if (r.ok) return r.written;
     ctx.addIssue({ code: 'custom', message: r.error, input: text });
     return z.NEVER;
   });

@@ -92,21 +92,17 @@ export async function runDemo(print: (line: string) => void, configFile = 'confi
     kube.seedPromptService({
       versions: ['v2.0.1', 'v2.0.0', 'v1.5.0', 'v1.0.0'],
       namespace: 'prompts',
-      context: 'prod',
       split: { 'v2.0.1': 0, 'v2.0.0': 50, 'v1.5.0': 50, 'v1.0.0': 0 },
     });
     kube.seedPromptService({
       versions: ['v2.0.0', 'v1.5.0', 'v1.0.0'],
-      namespace: 'prompts',
+      namespace: 'prompts-staging',
       name: 'prompt-service-staging',
-      context: 'staging',
     });
+    // The shipped services name no context: both are reached through the current one, as in a pod.
     const kubeconfig = writeKubeconfig(
-      [
-        { name: 'prod', server: kube.url, token: 'demo-token' },
-        { name: 'staging', server: kube.url, token: 'demo-token' },
-      ],
-      'prod',
+      [{ name: 'demo', server: kube.url, token: 'demo-token' }],
+      'demo',
       join(dir, 'kubeconfig'),
     );
 

@@ -8,7 +8,7 @@
  * refuse or one whose first phase would abort.
  */
 import { conditionHolds, type Condition } from './conditions.ts';
-import type { MetricName, MetricSample } from './metrics.ts';
+import { recordedUnit, type MetricName, type MetricSample, type MetricUnit } from './metrics.ts';
 import { canRun, type RouterFacts, type RouterTraits } from './routing.ts';
 import type { Action, BusinessImpact, FixTime, UserImpact } from './types.ts';
 
@@ -39,7 +39,7 @@ export type InsteadReason =
   /** The service's router sends all traffic to one version (blue-green): a gradual rollback cannot run. */
   | { kind: 'moves_at_once'; service: string; router: string }
   /** The latest reading already meets the gradual rollback's abortIf: its first phase would abort at once. */
-  | { kind: 'abort_if_holds'; metric: MetricName; value: number; abortIf: string };
+  | { kind: 'abort_if_holds'; metric: MetricName; unit?: MetricUnit; value: number; abortIf: string };
 
 export interface Recommendation {
   action: Action;
@@ -122,7 +122,13 @@ export function recommendFor(matrix: Matrix, assessment: Assessment, facts: Serv
   const { abortIf, readings } = facts;
   const value = readings[abortIf.metric];
   if (value !== undefined && conditionHolds(abortIf, readings) === true)
-    return instead({ kind: 'abort_if_holds', metric: abortIf.metric, value, abortIf: abortIf.text });
+    return instead({
+      kind: 'abort_if_holds',
+      metric: abortIf.metric,
+      ...recordedUnit(abortIf.metric, abortIf.unit),
+      value,
+      abortIf: abortIf.text,
+    });
   return found;
 }
 

@@ -9,7 +9,7 @@
  */
 import { formatValue } from './conditions.ts';
 import { absorbedProblemLine, kubeCallFailureLine, type KubeCallFailure, type KubeProblem } from './kube-problem.ts';
-import { METRIC_NAMES, type MetricName, type MetricSample } from './metrics.ts';
+import { sampleOrder, type MetricName, type MetricSample, type MetricUnit } from './metrics.ts';
 
 type Split = Record<string, number>;
 
@@ -63,7 +63,14 @@ export type StepFact =
   | { kind: 'traffic_set'; split: Split }
   | { kind: 'read_back'; split: Split }
   /** `version`: whose metrics (a canary names them); `now`: read when the step started. */
-  | { kind: 'metrics'; sample: MetricSample | null; version: string | null; now: boolean }
+  | {
+      kind: 'metrics';
+      sample: MetricSample | null;
+      /** The units of the custom metrics in the sample (sampleUnits); a built-in's is its own. */
+      units?: Readonly<Record<MetricName, MetricUnit>>;
+      version: string | null;
+      now: boolean;
+    }
   | { kind: 'fired'; metrics: string[] }
   | { kind: 'phases_skipped'; weights: number[]; from: string; startWeight: number }
   | ({ kind: 'kube_trouble' } & KubeTrouble)
@@ -72,7 +79,15 @@ export type StepFact =
   | { kind: 'ready_endpoints'; count: number; version: string }
   | { kind: 'abort_if_unchecked' }
   /** abortIf held on the watched version (`value` null: the metric could not be read). */
-  | { kind: 'abort_if_held'; metric: MetricName; version: string; value: number | null; condition: string }
+  | {
+      kind: 'abort_if_held';
+      metric: MetricName;
+      /** A custom metric's unit (recordedUnit). */
+      unit?: MetricUnit;
+      version: string;
+      value: number | null;
+      condition: string;
+    }
   /** A canary's verification found the fix not healthy. */
   | { kind: 'not_healthy'; windowMs: number; version: string; breaching: string[] }
   | { kind: 'stopped_by'; by: string }
@@ -114,9 +129,15 @@ export function splitText(split: Split): string {
   return parts.length ? parts.map(([v, w]) => `${v} ${Math.round(w)}%`).join(' / ') : 'no traffic';
 }
 
-/** The metrics read, in the order the runbook lists them; none of them when nothing could be read. */
-export function sampleParts(sample: MetricSample): Array<[MetricName, string]> {
-  return METRIC_NAMES.filter((m) => sample[m] !== undefined).map((m) => [m, formatValue(m, sample[m] ?? 0)]);
+/**
+ * The metrics read, the built-ins in the order the runbook lists them, then the custom ones as read,
+ * each in its unit; none of them when nothing could be read.
+ */
+export function sampleParts(
+  sample: MetricSample,
+  units: Readonly<Record<MetricName, MetricUnit>> = {},
+): Array<[MetricName, string]> {
+  return sampleOrder(sample).map((m) => [m, formatValue(m, sample[m] ?? 0, units[m])]);
 }
 
 /** The English words for a Kubernetes call, as the retry helper names it in its errors and logs. */
@@ -186,7 +207,7 @@ export function abortCauseLine(c: AbortCause): string {
     case 'abort_if_held':
       return c.value === null
         ? `${c.metric} of ${c.version} could not be read`
-        : `${c.metric} of ${c.version} ${formatValue(c.metric, c.value)} (abortIf: ${c.condition})`;
+        : `${c.metric} of ${c.version} ${formatValue(c.metric, c.value, c.unit)} (abortIf: ${c.condition})`;
     case 'not_healthy':
       return `not healthy after ${Math.round(c.windowMs / 60_000)}m on ${c.version}: ${breachingText(c.breaching)}`;
     case 'stopped_by':

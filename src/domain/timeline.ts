@@ -5,7 +5,7 @@
  */
 import type { Operator } from './conditions.ts';
 import type { InsteadReason } from './matrix.ts';
-import type { MetricName } from './metrics.ts';
+import type { MetricName, MetricUnit } from './metrics.ts';
 import type { RollbackStrategy } from './rollback-record.ts';
 import type { CanaryCancelReason, EscalationReason, RollbackEndReason, StatusReason } from './timeline-reasons.ts';
 import type { Action, Actor, BusinessImpact, FixTime, IncidentStatus, Tier, UserImpact } from './types.ts';
@@ -13,6 +13,8 @@ import type { Action, Actor, BusinessImpact, FixTime, IncidentStatus, Tier, User
 /** A condition that held, with the value measured: `error_rate 12.5% > 10%`. */
 export interface BreachRecord {
   metric: MetricName;
+  /** A custom metric's unit (recordedUnit: a built-in's goes without saying). */
+  unit?: MetricUnit;
   op: Operator;
   threshold: number;
   value: number;

@@ -159,8 +159,8 @@ export function severityRank(tier: Tier): number {
   return TIERS.length - 1 - TIERS.indexOf(tier);
 }
 
-/** `error_rate 12.5% > 10%`: the measured value next to the condition, in the runbook's units. */
+/** `error_rate 12.5% > 10%`, `cost_per_request $0.031 > $0.02`: the value measured beside the condition. */
 export function describeBreach(b: Breach): string {
-  const { metric, op, threshold } = b.condition;
-  return `${metric} ${formatValue(metric, b.value)} ${op} ${formatValue(metric, threshold)}`;
+  const { metric, unit, op, threshold } = b.condition;
+  return `${metric} ${formatValue(metric, b.value, unit)} ${op} ${formatValue(metric, threshold, unit)}`;
 }

@@ -27,11 +27,22 @@ export const INCIDENT_STATUSES = [
 ] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
+/**
+ * A person who acted somewhere other than Slack: from the break-glass command line, naming their
+ * Slack user ID with `--as`, under the operating-system account it ran as.
+ */
+export interface ActorVia {
+  kind: 'cli';
+  osUser: string;
+}
+
 /** Who did something: a Slack user, the bot itself (automatic rollback), or the system (timers). */
 export interface Actor {
   kind: 'user' | 'bot' | 'system';
   /** Slack user ID for users; `rewind` for the bot; the subsystem name for the system. */
   id: string;
+  /** Absent when a user acted in Slack; the command line's mark when they acted from it. */
+  via?: ActorVia;
 }
 
 export const BOT_ACTOR: Actor = { kind: 'bot', id: 'rewind' };

@@ -4,11 +4,13 @@
  * engine samples, this decides; the Slack adapter draws and words it in the reader's language.
  */
 import { conditionHolds, type Condition, type Operator } from './conditions.ts';
-import { METRIC_NAMES, type MetricName, type MetricSample } from './metrics.ts';
+import { inDisplayOrder, recordedUnit, type MetricName, type MetricSample, type MetricUnit } from './metrics.ts';
 
 /** One trigger metric across a rollback's verification. */
 export interface MetricMove {
   metric: MetricName;
+  /** A custom metric's unit (a built-in's goes without saying: see recordedUnit). */
+  unit?: MetricUnit;
   /** Before the rollback (the confirm step's baseline); null when it could not be read. */
   before: number | null;
   /** Over the whole verify window; null when it could not be read. */
@@ -38,8 +40,11 @@ export function verificationVerdict(
   const conditions = Object.values(tiers).flat();
   const breaching = conditions.filter((c) => conditionHolds(c, after) === true).map((c) => c.text);
   const unreadable = conditions.filter((c) => conditionHolds(c, after) === undefined).map((c) => c.metric);
-  const moves = METRIC_NAMES.filter((m) => conditions.some((c) => c.metric === m)).map((m): MetricMove => ({
+  // The built-ins in the runbook's order, then the custom metrics in the order the conditions name them.
+  const units = new Map(conditions.map((c) => [c.metric, c.unit]));
+  const moves = inDisplayOrder([...units.keys()]).map((m): MetricMove => ({
     metric: m,
+    ...recordedUnit(m, units.get(m) as MetricUnit),
     before: known(before[m]),
     after: known(after[m]),
     series: [...(known(before[m]) === null ? [] : [known(before[m])]), ...(series[m] ?? []).map(([, v]) => known(v))],

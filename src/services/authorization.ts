@@ -36,11 +36,22 @@ export class Authorizer {
   }
 
   async isApprover(userId: string): Promise<boolean> {
-    if (this.options.approvers.includes(userId)) return true;
+    return (await this.check(userId)).allowed;
+  }
+
+  /**
+   * Whether the user is an approver, and the approver groups whose members could not be listed (Slack
+   * unreachable, no list known yet): a user in none of the others is refused, and the audit names them.
+   */
+  private async check(userId: string): Promise<{ allowed: boolean; uncheckedGroups: string[] }> {
+    if (this.options.approvers.includes(userId)) return { allowed: true, uncheckedGroups: [] };
+    const uncheckedGroups: string[] = [];
     for (const group of this.options.approvers.filter(isGroup)) {
-      if ((await this.members(group)).has(userId)) return true;
+      const members = await this.members(group);
+      if (members?.has(userId)) return { allowed: true, uncheckedGroups: [] };
+      if (!members) uncheckedGroups.push(group);
     }
-    return false;
+    return { allowed: false, uncheckedGroups };
   }
 
   /**
@@ -53,19 +64,23 @@ export class Authorizer {
     target: string | null,
     detail: Record<string, unknown> = {},
   ): Promise<Authorization> {
-    const allowed = actor.kind !== 'user' || (await this.isApprover(actor.id));
+    const { allowed, uncheckedGroups } =
+      actor.kind === 'user' ? await this.check(actor.id) : { allowed: true, uncheckedGroups: [] };
+    // A refusal because a group could not be listed is told apart in the audit from a plain "not an approver".
+    const unchecked = uncheckedGroups.length > 0 ? { uncheckedGroups } : {};
     this.options.audit.record({
       at: this.options.clock.now(),
       actor,
       action,
       target,
       outcome: allowed ? 'allowed' : 'refused',
-      detail: allowed ? detail : { ...detail, reason: 'not an approver' },
+      detail: allowed ? detail : { ...detail, reason: 'not an approver', ...unchecked },
     });
     return allowed ? { ok: true } : { ok: false, approvers: this.approvers };
   }
 
-  private async members(group: string): Promise<Set<string>> {
+  /** The group's members; null when Slack cannot list them and no earlier list is known. */
+  private async members(group: string): Promise<Set<string> | null> {
     const now = this.options.clock.now();
     const hit = this.cache.get(group);
     if (hit && now - hit.at < this.cacheMs) return hit.members;
@@ -77,7 +92,7 @@ export class Authorizer {
       // Slack unreachable: keep trusting the last known list rather than locking everyone out;
       // with no list at all, nobody gets in through this group (fail closed).
       this.options.log?.warn({ group, err: (err as Error).message }, 'cannot resolve approver group');
-      return hit?.members ?? new Set();
+      return hit?.members ?? null;
     }
   }
 }

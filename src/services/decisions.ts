@@ -4,6 +4,7 @@
  * against the service and its latest readings (incidentRecommendation), and "Try a fix" / "Fix in
  * next release" move the incident on. Who chose what goes to the timeline.
  */
+import { actedBy } from '../domain/actors.ts';
 import { IllegalTransitionError } from '../domain/lifecycle.ts';
 import { recommend, type Assessment, type Judgment, type Recommendation } from '../domain/matrix.ts';
 import type { Action, Actor, Incident } from '../domain/types.ts';
@@ -76,7 +77,7 @@ export class DecisionService {
         rule: recommendation.rule,
         ...instead,
       });
-      this.o.notifier.notice(incidentId, { kind: 'assessment', by: actor.id, assessment, recommendation });
+      this.o.notifier.notice(incidentId, { kind: 'assessment', ...actedBy(actor), assessment, recommendation });
     }
     this.o.notifier.changed(incidentId);
     return ok({ assessment, recommendation });
@@ -120,6 +121,6 @@ export class DecisionService {
   /** Timeline line and thread notice for a chosen action (rollbacks record theirs too). */
   recordDecision(incidentId: string, action: Action, actor: Actor, recommended: Action | null = null): void {
     this.o.incidents.record(incidentId, 'decision', actor, { action, recommended });
-    this.o.notifier.notice(incidentId, { kind: 'decision', action, by: actor.id, recommended });
+    this.o.notifier.notice(incidentId, { kind: 'decision', action, ...actedBy(actor), recommended });
   }
 }

@@ -18,6 +18,7 @@ import {
   type TriggerEvent,
   type TriggerRules,
 } from '../domain/triggers.ts';
+import { recordedUnit } from '../domain/metrics.ts';
 import { BOT_ACTOR, type Tier } from '../domain/types.ts';
 import type { Store } from '../store/index.ts';
 import type { AutomaticRollback } from './alert-intake.ts';
@@ -56,6 +57,7 @@ export interface EvaluatorOptions {
 
 const toRecord = (b: Breach): BreachRecord => ({
   metric: b.condition.metric,
+  ...recordedUnit(b.condition.metric, b.condition.unit),
   op: b.condition.op,
   threshold: b.condition.threshold,
   value: b.value,

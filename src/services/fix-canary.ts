@@ -7,6 +7,7 @@
  * Offered when the incident was resolved by a rollback (the fix-prep note) or while a fix is being
  * tried (修正を試みる): a canary that ends healthy resolves a `fixing` incident.
  */
+import { actedBy } from '../domain/actors.ts';
 import type { RouterFacts } from '../domain/routing.ts';
 import type { Actor } from '../domain/types.ts';
 import { RollbackConflictError, type RollbackRecord, type Store } from '../store/index.ts';
@@ -185,7 +186,7 @@ export class FixCanary {
       to,
       steps: plan.steps,
     });
-    this.o.notifier.notice(plan.incidentId, { kind: 'rollback_requested', rollbackId: rollback.id, by: actor.id });
+    this.o.notifier.notice(plan.incidentId, { kind: 'rollback_requested', rollbackId: rollback.id, ...actedBy(actor) });
     return this.o.requests.approveAndStart(rollback, actor);
   }
 }

@@ -3,6 +3,7 @@
  * (which transitions are legal, what an acknowledgement means) are the domain's; this service adds
  * the clock, the store and the escalation timers that start and stop with an incident.
  */
+import { actedBy } from '../domain/actors.ts';
 import {
   acknowledge as ackIncident,
   openIncident,
@@ -106,7 +107,7 @@ export class IncidentService {
     this.store.incidents.applyTransition(incident, event);
     if (to === 'resolved') {
       this.escalations.disarm(id);
-      this.notifier.notice(id, { kind: 'resolved', by: actor.id, incidentId: id });
+      this.notifier.notice(id, { kind: 'resolved', ...actedBy(actor), incidentId: id });
     }
     this.notifier.changed(id);
     return incident;
@@ -120,7 +121,7 @@ export class IncidentService {
     const { incident, event, outcome } = ackIncident(this.get(id), actor, this.clock.now());
     if (event) {
       this.store.incidents.update(incident, event);
-      this.notifier.notice(id, { kind: 'acknowledged', by: actor.id });
+      this.notifier.notice(id, { kind: 'acknowledged', ...actedBy(actor) });
       this.notifier.changed(id);
     }
     return { incident, outcome };

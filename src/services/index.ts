@@ -4,6 +4,7 @@
  * adapters, the demo and the tests pass stand-ins and recorders.
  */
 import type { InjectorProblem } from '../domain/drill-refusals.ts';
+import { metricCatalogue } from '../domain/metrics.ts';
 import { escalationLevels, judgment } from '../config/derive.ts';
 import type { Config } from '../config/schema.ts';
 import type { Store } from '../store/index.ts';
@@ -156,6 +157,7 @@ export function createServices(
             abortIf: config.rollback.gradual.abortIf,
             canary: { steps: config.rollback.cautiousCanary.steps, observeMs: config.rollback.cautiousCanary.observe },
             tiers: triggerRules(config).tiers,
+            catalogue: metricCatalogue(config.metrics.custom),
             dryRun: config.rollback.dryRun,
             timezone: config.drills.timezone,
           },

@@ -12,7 +12,7 @@ import type { Tier } from '../domain/types.ts';
 import type { BreachRecord } from './incident-snapshot.ts';
 import type { Assessment, Recommendation } from '../domain/matrix.ts';
 import type { RollbackRecord } from '../store/index.ts';
-import type { Actor } from '../domain/types.ts';
+import type { Actor, ActorVia } from '../domain/types.ts';
 
 export type RollbackControl = 'pause' | 'resume' | 'abort';
 
@@ -35,16 +35,19 @@ export interface UserGroupDirectory {
   members(groupId: string): Promise<string[]>;
 }
 
+/** Who did it: a Slack user ID (or a part of Rewind), and where a person acted from when it was not Slack. */
+export type ActedBy = { by: string; via?: ActorVia };
+
 /** What happened to an incident, for its thread. The adapter decides how it reads. */
 export type IncidentNotice =
-  | { kind: 'assessment'; by: string; assessment: Assessment; recommendation: Recommendation | null }
-  | { kind: 'decision'; action: Action; by: string; recommended: Action | null }
-  | { kind: 'rollback_requested'; rollbackId: string; by: string }
-  | { kind: 'approval_needed'; rollbackId: string; by: string }
-  | { kind: 'approved'; rollbackId: string; by: string }
-  | { kind: 'rollback_control'; control: RollbackControl; rollbackId: string; by: string }
-  | { kind: 'acknowledged'; by: string }
-  | { kind: 'resolved'; by: string; incidentId: string }
+  | ({ kind: 'assessment'; assessment: Assessment; recommendation: Recommendation | null } & ActedBy)
+  | ({ kind: 'decision'; action: Action; recommended: Action | null } & ActedBy)
+  | ({ kind: 'rollback_requested'; rollbackId: string } & ActedBy)
+  | ({ kind: 'approval_needed'; rollbackId: string } & ActedBy)
+  | ({ kind: 'approved'; rollbackId: string } & ActedBy)
+  | ({ kind: 'rollback_control'; control: RollbackControl; rollbackId: string } & ActedBy)
+  | ({ kind: 'acknowledged' } & ActedBy)
+  | ({ kind: 'resolved'; incidentId: string } & ActedBy)
   | { kind: 'escalation'; level: number; label: string; notify: string[]; lateMs: number }
   | {
       kind: 'rollback_step';
@@ -217,7 +220,7 @@ export interface MetricsHistory {
     fromMs: number,
     toMs: number,
     stepMs: number,
-  ): Promise<Partial<Record<MetricName, Series>>>;
+  ): Promise<Record<MetricName, Series>>;
 }
 
 /** An alert from any source, normalised (severity and service from labels). */

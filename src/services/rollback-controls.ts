@@ -4,6 +4,7 @@
  * or planned for later) can only be aborted, which needs no engine. A Pause or Abort the database
  * refused to record (a full disk) is held until it can be (held-controls.ts).
  */
+import { actedBy } from '../domain/actors.ts';
 import type { Actor } from '../domain/types.ts';
 import { storeRefusal, type RollbackRecord, type Store } from '../store/index.ts';
 import type { Clock } from '../clock.ts';
@@ -134,7 +135,7 @@ export class RollbackControls {
       kind: 'rollback_control',
       control,
       rollbackId: rollback.id,
-      by: actor.id,
+      ...actedBy(actor),
     });
     this.o.notifier.changed(rollback.incidentId);
   }

@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import type { Condition } from '../domain/conditions.ts';
+import type { MetricCatalogue } from '../domain/metrics.ts';
 import type { GradualPhaseInput } from '../domain/rollback-plan.ts';
 import { withDetail, type RollbackRecord, type RollbackStep } from '../domain/rollback-record.ts';
 import type { TriggerRules } from '../domain/triggers.ts';
@@ -32,6 +33,8 @@ export interface EngineSettings {
   observationWindowMs: number;
   phases: GradualPhaseInput[];
   abortIf: Condition;
+  /** The metrics the config knows, with their units: a step's readings are shown in them. */
+  catalogue: MetricCatalogue;
   /** The cautious canary that re-deploys a fix: its steps in percent of traffic on the fix, and each step's watch. */
   canary: { steps: number[]; observeMs: number };
   tiers: TriggerRules['tiers'];

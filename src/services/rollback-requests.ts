@@ -7,6 +7,7 @@
  * clicking together, or a second bot process all meet at that row: one caller wins the claim and
  * calls the engine; every other caller is told what is already happening.
  */
+import { actedBy } from '../domain/actors.ts';
 import { finishReasonLine, type FinishReason } from '../domain/step-facts.ts';
 import { BOT_ACTOR, type Actor } from '../domain/types.ts';
 import { RollbackConflictError, type RollbackRecord, type Store } from '../store/index.ts';
@@ -172,7 +173,7 @@ export class RollbackRequests {
         from: plan.fromVersion,
         to: plan.toVersion,
       });
-      this.o.notifier.notice(incidentId, { kind: 'rollback_requested', rollbackId: rollback.id, by: actor.id });
+      this.o.notifier.notice(incidentId, { kind: 'rollback_requested', rollbackId: rollback.id, ...actedBy(actor) });
     }
     return this.approveAndStart(rollback, actor, engineWait);
   }
@@ -256,13 +257,13 @@ export class RollbackRequests {
     if (incidentId) this.o.incidents.record(incidentId, 'approval', actor, { rollbackId: rollback.id, have, need });
     if (have < need) {
       if (incidentId) {
-        this.o.notifier.notice(incidentId, { kind: 'approval_needed', rollbackId: rollback.id, by: actor.id });
+        this.o.notifier.notice(incidentId, { kind: 'approval_needed', rollbackId: rollback.id, ...actedBy(actor) });
         this.o.notifier.changed(incidentId);
       }
       return ok({ state: 'awaiting_approval', rollback, have, need });
     }
     if (incidentId && need > 1)
-      this.o.notifier.notice(incidentId, { kind: 'approved', rollbackId: rollback.id, by: actor.id });
+      this.o.notifier.notice(incidentId, { kind: 'approved', rollbackId: rollback.id, ...actedBy(actor) });
     if (rollback.scheduledFor !== null && rollback.scheduledFor > this.o.clock.now())
       return this.planned.schedule(rollback);
     return this.starter.start(rollback, actor, engineWait);

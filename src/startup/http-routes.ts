@@ -14,7 +14,12 @@ import type { Store } from '../store/index.ts';
 import { alertRoutes } from '../adapters/alerts/routes.ts';
 import { healthRoutes, type Route } from '../adapters/http/routes.ts';
 import { createMetricsRegistry } from '../adapters/http/metrics.ts';
+import type { SlackApiErrors } from '../adapters/slack/api-errors.ts';
+import type { KubeApiErrors } from '../adapters/kube/clients.ts';
 import type { SlackAuthState } from './slack-auth.ts';
+
+/** A pending timer this late counts as overdue on /metrics: the loop claims due rows every few seconds. */
+const OVERDUE_AFTER_MS = 60_000;
 
 export interface HttpRouteSources {
   env: Env;
@@ -23,6 +28,10 @@ export interface HttpRouteSources {
   runner: Runner;
   queries: Queries;
   slackAuth: SlackAuthState;
+  /** What the Slack app's clients count their error answers into. */
+  slackApiErrors?: SlackApiErrors;
+  /** What the Kubernetes clients count their error answers into; absent when a test brings its engine. */
+  kubeApiErrors?: KubeApiErrors | undefined;
   clock: Clock;
   log: Logger;
 }
@@ -33,7 +42,8 @@ export interface HttpRoutes {
   bindAlertSink(sink: AlertSink): void;
 }
 
-export function httpRoutes({ env, store, runner, queries, slackAuth, clock, log }: HttpRouteSources): HttpRoutes {
+export function httpRoutes(sources: HttpRouteSources): HttpRoutes {
+  const { env, store, runner, queries, slackAuth, slackApiErrors, kubeApiErrors, clock, log } = sources;
   const databaseReady = () => {
     store.ping();
     const w = runner.writable();
@@ -56,6 +66,12 @@ export function httpRoutes({ env, store, runner, queries, slackAuth, clock, log 
         return { backlog: count, oldestCreatedAt, undeliverable: store.outbox.deadCount(), now: clock.now() };
       },
       responseTimes: () => queries.responseTimes(clock.now() - 30 * 86_400_000),
+      overdueTimers: () => store.healthStats.overdueTimers(clock.now() - OVERDUE_AFTER_MS),
+      rollbackOutcomes: () => store.healthStats.rollbackOutcomes(),
+      incidentsPrevented: () => store.healthStats.incidentsPrevented(),
+      rollbackDurations: () => store.healthStats.rollbackDurations(),
+      ...(slackApiErrors ? { slackApiErrors: () => slackApiErrors.entries() } : {}),
+      ...(kubeApiErrors ? { kubeApiErrors: () => kubeApiErrors.byStatus() } : {}),
     },
     VERSION,
   );

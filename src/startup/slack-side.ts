@@ -13,12 +13,13 @@ import type { FaultInjector } from '../services/drill-ports.ts';
 import { DrillViews, drillRoles } from '../services/drill-views.ts';
 import { IncidentMessageRecords } from '../services/incident-messages.ts';
 import type { Queries } from '../services/queries.ts';
+import type { UserGroupDirectory } from '../services/ports.ts';
 import type { Runner } from '../services/runners.ts';
 import type { Store } from '../store/index.ts';
 import type { RequestActivity } from '../adapters/http/activity.ts';
 import type { Route } from '../adapters/http/routes.ts';
 import { createSlackApp, type SlackSurface } from '../adapters/slack/app.ts';
-import type { SlackUserGroups } from '../adapters/slack/directory.ts';
+import type { SlackApiErrors } from '../adapters/slack/api-errors.ts';
 import { DrillMessages } from '../adapters/slack/drill-messages.ts';
 import { registerListeners } from '../adapters/slack/listeners/index.ts';
 import { SlackPresenter } from '../adapters/slack/presenter.ts';
@@ -43,10 +44,21 @@ export interface SlackAppSources {
   clock: Clock;
   log: Logger;
   testing?: SlackTestOptions | undefined;
+  /** Where the app's Web API clients count their error answers (GET /metrics shows them). */
+  apiErrors?: SlackApiErrors;
 }
 
 /** The Bolt app, Socket Mode when there is an app-level token, HTTP otherwise; not started yet. */
-export function openSlackApp({ env, routes, activity, store, clock, log, testing }: SlackAppSources): SlackSurface {
+export function openSlackApp({
+  env,
+  routes,
+  activity,
+  store,
+  clock,
+  log,
+  testing,
+  apiErrors,
+}: SlackAppSources): SlackSurface {
   return createSlackApp({
     activity,
     botToken: env.slackBotToken ?? '',
@@ -62,14 +74,16 @@ export function openSlackApp({ env, routes, activity, store, clock, log, testing
     ...(testing?.retryConfig ? { retryConfig: testing.retryConfig } : {}),
     ...(testing?.timeoutMs ? { timeoutMs: testing.timeoutMs } : {}),
     ...(testing?.processBeforeResponse !== undefined ? { processBeforeResponse: testing.processBeforeResponse } : {}),
+    ...(apiErrors ? { apiErrors } : {}),
   });
 }
 
 export interface PresenterSources {
   config: Config;
   store: Store;
-  slack: SlackSurface;
-  directory: SlackUserGroups;
+  /** Only its Web API client is used. */
+  slack: Pick<SlackSurface, 'client'>;
+  directory: UserGroupDirectory;
   queries: Queries;
   injector: FaultInjector | { unavailable: InjectorProblem };
   activity: RequestActivity;
@@ -77,6 +91,8 @@ export interface PresenterSources {
   clock: Clock;
   log: Logger;
   testing?: SlackTestOptions | undefined;
+  /** Queue every message and send none (the break-glass command line; a running bot sends them). */
+  queueOnly?: boolean;
 }
 
 /**
@@ -109,6 +125,7 @@ export function buildPresenter(o: PresenterSources): SlackPresenter {
     log: o.log,
     yieldToRequests: () => o.activity.quiet(),
     runner: o.runner,
+    ...(o.queueOnly ? { queueOnly: true } : {}),
     ...(o.testing?.minUpdateIntervalMs !== undefined ? { minUpdateIntervalMs: o.testing.minUpdateIntervalMs } : {}),
   });
 }

@@ -1,7 +1,7 @@
 /** The audit log: who tried what, on what, and whether it was allowed. Append-only. */
 import { z } from 'zod';
 import type { Actor } from '../domain/types.ts';
-import { ACTOR_KIND, parseColumn } from './columns.ts';
+import { actorColumns, actorOf, parseColumn } from './columns.ts';
 import type { Database } from './db.ts';
 import { parseJsonColumn, toJson } from './json.ts';
 
@@ -43,6 +43,7 @@ interface AuditRow {
   at: number;
   actor_kind: string;
   actor_id: string;
+  actor_via: string | null;
   action: string;
   target: string | null;
   outcome: string;
@@ -58,7 +59,7 @@ function toEntry(row: AuditRow): AuditEntry {
   return {
     id: row.id,
     at: row.at,
-    actor: { kind: parseColumn(ACTOR_KIND, row.actor_kind, where('actor_kind')), id: row.actor_id },
+    actor: actorOf(row, { table: 'audit_log', id: row.id }),
     action: row.action,
     target: row.target,
     outcome: parseColumn(OUTCOME, row.outcome, where('outcome')),
@@ -68,8 +69,8 @@ function toEntry(row: AuditRow): AuditEntry {
 
 export function createAuditRepository(db: Database) {
   const insert = db.prepare(
-    `INSERT INTO audit_log (at, actor_kind, actor_id, action, target, outcome, detail)
-     VALUES (@at, @actor_kind, @actor_id, @action, @target, @outcome, @detail)`,
+    `INSERT INTO audit_log (at, actor_kind, actor_id, actor_via, action, target, outcome, detail)
+     VALUES (@at, @actor_kind, @actor_id, @actor_via, @action, @target, @outcome, @detail)`,
   );
   const select = db.prepare<
     {
@@ -83,7 +84,7 @@ export function createAuditRepository(db: Database) {
     },
     AuditRow
   >(
-    `SELECT id, at, actor_kind, actor_id, action, target, outcome, detail FROM audit_log
+    `SELECT id, at, actor_kind, actor_id, actor_via, action, target, outcome, detail FROM audit_log
      WHERE (@actor_id IS NULL OR actor_id = @actor_id)
        AND (@action IS NULL OR action = @action)
        AND (@outcome IS NULL OR outcome = @outcome)
@@ -98,8 +99,7 @@ export function createAuditRepository(db: Database) {
     record(entry: NewAuditEntry): number {
       const result = insert.run({
         at: entry.at,
-        actor_kind: entry.actor.kind,
-        actor_id: entry.actor.id,
+        ...actorColumns(entry.actor),
         action: entry.action,
         target: entry.target ?? null,
         outcome: entry.outcome,

@@ -1,10 +1,11 @@
 /**
  * Plain (not JSON) columns read with the domain's word lists: a status, tier or actor kind outside
  * the list is refused with an error naming the table, row and column, never passed on as if valid.
+ * And the actor columns that timeline lines and audit entries share.
  */
 import { z } from 'zod';
-import { ACTIONS, INCIDENT_STATUSES, TIERS } from '../domain/types.ts';
-import { UnreadableRowError } from './json.ts';
+import { ACTIONS, INCIDENT_STATUSES, TIERS, type Actor } from '../domain/types.ts';
+import { parseJsonColumn, toJson, UnreadableRowError } from './json.ts';
 
 export const TIER = z.enum(TIERS);
 export const ACTION = z.enum(ACTIONS);
@@ -24,4 +25,23 @@ export function parseColumn<S extends z.ZodType>(
     throw new UnreadableRowError(where.table, where.id, where.column, `${shown}: ${problem}`);
   }
   return parsed.data;
+}
+
+const ACTOR_VIA = z.object({ kind: z.literal('cli'), osUser: z.string() });
+
+/** The actor columns of a row: `actor_via` is set only when a person acted from the command line. */
+export interface ActorColumns {
+  actor_kind: string;
+  actor_id: string;
+  actor_via: string | null;
+}
+
+export function actorColumns(actor: Actor): ActorColumns {
+  return { actor_kind: actor.kind, actor_id: actor.id, actor_via: actor.via ? toJson(actor.via) : null };
+}
+
+export function actorOf(row: ActorColumns, where: { table: string; id: string | number }): Actor {
+  const kind = parseColumn(ACTOR_KIND, row.actor_kind, { ...where, column: 'actor_kind' });
+  if (row.actor_via === null) return { kind, id: row.actor_id };
+  return { kind, id: row.actor_id, via: parseJsonColumn(ACTOR_VIA, row.actor_via, { ...where, column: 'actor_via' }) };
 }

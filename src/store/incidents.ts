@@ -14,7 +14,7 @@ import type { Database } from './db.ts';
 import { IncidentConflictError, OpenIncidentExistsError, isUniqueViolation } from './errors.ts';
 import { UnreadableRowError, parseJsonColumn, toJson } from './json.ts';
 import { dailyIdSequence } from './sequence.ts';
-import { ACTOR_KIND, INCIDENT_STATUS, TIER, parseColumn } from './columns.ts';
+import { actorColumns, actorOf, INCIDENT_STATUS, TIER, parseColumn } from './columns.ts';
 import { DETAIL_SCHEMAS, isTimelineKind } from './timeline-schemas.ts';
 
 /** What a caller supplies to open an incident; the id is generated (`INC-YYYYMMDD-NNN`). */
@@ -58,6 +58,7 @@ interface EventRow {
   kind: string;
   actor_kind: string;
   actor_id: string;
+  actor_via: string | null;
   from_status: string | null;
   to_status: string | null;
   detail: string;
@@ -99,10 +100,7 @@ function toEvent(row: EventRow): StoredTimelineEvent {
     id: row.id,
     incidentId: row.incident_id,
     at: row.at,
-    actor: {
-      kind: parseColumn(ACTOR_KIND, row.actor_kind, { table: EVENTS, id: row.id, column: 'actor_kind' }),
-      id: row.actor_id,
-    },
+    actor: actorOf(row, { table: EVENTS, id: row.id }),
   };
   if (tagged.kind !== 'status') return { ...base, ...tagged };
   const from = parseColumn(INCIDENT_STATUS, row.from_status, { table: EVENTS, id: row.id, column: 'from_status' });
@@ -178,19 +176,20 @@ export function createIncidentRepository(db: Database, clock: Clock) {
      LIMIT @limit`,
   );
   const insertEvent = db.prepare(
-    `INSERT INTO timeline_events (incident_id, at, kind, actor_kind, actor_id, from_status, to_status, detail)
-     VALUES (@incident_id, @at, @kind, @actor_kind, @actor_id, @from_status, @to_status, @detail)`,
+    `INSERT INTO timeline_events (incident_id, at, kind, actor_kind, actor_id, actor_via, from_status, to_status,
+       detail)
+     VALUES (@incident_id, @at, @kind, @actor_kind, @actor_id, @actor_via, @from_status, @to_status, @detail)`,
   );
   const selectTimeline = db.prepare<[string], EventRow>(
-    `SELECT id, incident_id, at, kind, actor_kind, actor_id, from_status, to_status, detail
+    `SELECT id, incident_id, at, kind, actor_kind, actor_id, actor_via, from_status, to_status, detail
      FROM timeline_events WHERE incident_id = ? ORDER BY at, id`,
   );
   const selectTimelineWithout = db.prepare<[string, string], EventRow>(
-    `SELECT id, incident_id, at, kind, actor_kind, actor_id, from_status, to_status, detail
+    `SELECT id, incident_id, at, kind, actor_kind, actor_id, actor_via, from_status, to_status, detail
      FROM timeline_events WHERE incident_id = ? AND kind <> ? ORDER BY at, id`,
   );
   const selectFirstOfKind = db.prepare<[string, string], EventRow>(
-    `SELECT id, incident_id, at, kind, actor_kind, actor_id, from_status, to_status, detail
+    `SELECT id, incident_id, at, kind, actor_kind, actor_id, actor_via, from_status, to_status, detail
      FROM timeline_events WHERE incident_id = ? AND kind = ? ORDER BY at, id LIMIT 1`,
   );
 
@@ -199,8 +198,7 @@ export function createIncidentRepository(db: Database, clock: Clock) {
       incident_id: event.incidentId,
       at: event.at,
       kind: event.kind,
-      actor_kind: event.actor.kind,
-      actor_id: event.actor.id,
+      ...actorColumns(event.actor),
       from_status: event.from ?? null,
       to_status: event.to ?? null,
       detail: toJson(event.detail ?? {}),

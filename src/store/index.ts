@@ -19,6 +19,7 @@ import { createTriggerStateRepository } from './trigger-states.ts';
 import { createRcaDraftRepository } from './rca-drafts.ts';
 import { createChecklistRepository } from './checklists.ts';
 import { createUnknownServiceRepository } from './unknown-services.ts';
+import { createHealthStatsRepository } from './health-stats.ts';
 
 export interface StoreOptions extends OpenDatabaseOptions {
   /** Stamps created_at/updated_at bookkeeping columns; default the system clock. */
@@ -43,6 +44,8 @@ export function createStore(db: Database, clock: Clock = systemClock) {
     rcaDrafts: createRcaDraftRepository(db),
     checklists: createChecklistRepository(db),
     unknownServices: createUnknownServiceRepository(db),
+    /** Rewind's own health figures for /metrics. */
+    healthStats: createHealthStatsRepository(db),
     /**
      * Runs `fn` in one transaction, for a change that spans repositories (open an incident and link
      * its alert). Repository calls inside nest as savepoints. `fn` must be synchronous.

@@ -4,21 +4,27 @@
  * so), and accept the rows earlier builds wrote: extra fields are dropped, a missing phase is none.
  */
 import { z } from 'zod';
-import { isMetricName, type MetricSample } from '../domain/metrics.ts';
+import { METRIC_NAME_SHAPE, METRIC_UNITS, type MetricSample } from '../domain/metrics.ts';
 import type { RollbackPlanRecord, RollbackStepDetail } from '../domain/rollback-record.ts';
 import type { KubeAction, KubeProblem } from '../domain/kube-problem.ts';
 import type { AbortCause, KubeCall, StepFailure } from '../domain/step-facts.ts';
 
 const split = z.record(z.string(), z.number());
 
-/** Metric readings; a value stored as null (a NaN reading becomes null in JSON) is not a reading. */
+/**
+ * Metric readings, of built-in and custom metrics alike; a value stored as null (a NaN reading
+ * becomes null in JSON) is not a reading, nor is a key that cannot be a metric's name.
+ */
 const metricSample = z.record(z.string(), z.unknown()).transform((raw): MetricSample => {
   const sample: MetricSample = {};
   for (const [name, value] of Object.entries(raw)) {
-    if (isMetricName(name) && typeof value === 'number' && Number.isFinite(value)) sample[name] = value;
+    if (METRIC_NAME_SHAPE.test(name) && typeof value === 'number' && Number.isFinite(value)) sample[name] = value;
   }
   return sample;
 });
+/** A metric named in a record: a built-in, or a custom metric then kept with its unit (recordedUnit). */
+const metricName = z.string().regex(METRIC_NAME_SHAPE);
+const metricUnit = z.enum(METRIC_UNITS).optional();
 
 const kubeCall: z.ZodType<KubeCall> = z.discriminatedUnion('op', [
   z.object({ op: z.literal('read_routing'), service: z.string() }),
@@ -80,7 +86,8 @@ const stepFailure: z.ZodType<StepFailure> = z.discriminatedUnion('kind', [
 const abortCause: z.ZodType<AbortCause> = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('abort_if_held'),
-    metric: z.string().refine(isMetricName),
+    metric: metricName,
+    unit: metricUnit,
     version: z.string(),
     value: z.number().nullable(),
     condition: z.string(),
@@ -184,3 +191,4 @@ export const rollbackPlanSchema: z.ZodType<RollbackPlanRecord> = plan;
 /** A step's failure and a canary's stop cause, as the timeline also keeps them (a rollback's end, an escalation). */
 export const stepFailureSchema: z.ZodType<StepFailure> = stepFailure;
 export const abortCauseSchema: z.ZodType<AbortCause> = abortCause;
+export { metricName as metricNameSchema, metricUnit as metricUnitSchema };

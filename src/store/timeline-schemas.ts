@@ -7,7 +7,6 @@
  */
 import { z } from 'zod';
 import { DRILL_STATUSES } from '../domain/drill-records.ts';
-import { METRIC_NAMES } from '../domain/metrics.ts';
 import { ROLLBACK_STRATEGIES } from '../domain/rollback-record.ts';
 import type { FinishReason } from '../domain/step-facts.ts';
 import type {
@@ -27,12 +26,13 @@ import {
 import { BUSINESS_IMPACTS, FIX_TIMES, USER_IMPACTS } from '../domain/types.ts';
 import { ACTION, INCIDENT_STATUS, TIER } from './columns.ts';
 import { drillEndingSchema } from './drill-schemas.ts';
-import { abortCauseSchema, stepFailureSchema } from './rollback-schemas.ts';
+import { abortCauseSchema, metricNameSchema, metricUnitSchema, stepFailureSchema } from './rollback-schemas.ts';
 
 const STRATEGY = z.enum(ROLLBACK_STRATEGIES);
 
 const BREACH: z.ZodType<BreachRecord> = z.object({
-  metric: z.enum(METRIC_NAMES),
+  metric: metricNameSchema,
+  unit: metricUnitSchema,
   op: z.enum(['>', '>=', '<', '<=']),
   threshold: z.number(),
   value: z.number(),

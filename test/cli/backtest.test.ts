@@ -201,6 +201,59 @@ describe('rewind backtest', () => {
     ]);
   });
 
+  test('custom metrics are replayed with their own queries, fire their tiers and show in their units', async () => {
+    const file = join(dir, 'rewind-custom.yml');
+    writeFileSync(
+      file,
+      configText(
+        `  provider: prometheus
+  prometheus: { url: ${prom.url} }
+  custom:
+    ttft_p95: { query: 'ttft{service="$service",version="$version"}[$window]', unit: ms }
+    cost_per_request: { query: 'cost{service="$service",version="$version"}[$window]', unit: usd }`,
+        `triggers:
+  warning: ["error_rate > 5%", "cost_per_request > $0.02"]
+  watch: ["ttft_p95 > 2000"]
+`,
+      ),
+    );
+    script('v3.1.0', () => 0.01);
+    prom.series.set('cost{service="checkout",version="v3.1.0"}[5m]', (t) =>
+      t >= at('09:10:00') && t < at('09:20:00') ? (t < at('09:15:00') ? 0.025 : 0.031) : 0.004,
+    );
+    // ttft_p95 has no data before 09:30: unknown there, so the watch tier neither fires nor clears.
+    prom.series.set('ttft{service="checkout",version="v3.1.0"}[5m]', (t) => (t < at('09:30:00') ? undefined : 2450));
+    const c = capture();
+    expect(
+      await runCli(
+        args().map((a) => (a === config ? file : a)),
+        c.out,
+      ),
+    ).toBe(0);
+    expect(c.errors).toEqual([]);
+    expect(c.logs.slice(1, 5)).toEqual([
+      'Triggers (confirmation window 2m):',
+      '  critical: error_rate > 10%, availability < 95%, p99_latency > 10000',
+      '  warning: error_rate > 5%, cost_per_request > $0.02',
+      '  watch: ttft_p95 > 2000',
+    ]);
+    expect(c.logs).toContain(
+      'Gaps: ttft_p95 has no value at 60 of 121 evaluations (unknown there: a gap neither fires nor clears a tier)',
+    );
+    expect(c.logs.slice(c.logs.indexOf('warning'), c.logs.indexOf('watch'))).toEqual([
+      'warning',
+      '  fired    2026-01-05 18:12:00 Asia/Tokyo  cost_per_request $0.025 > $0.02; breaching since ' +
+        '2026-01-05 18:10:00 Asia/Tokyo',
+      '  cleared  2026-01-05 18:20:00 Asia/Tokyo  after 8m; worst cost_per_request $0.031 > $0.02',
+      '',
+    ]);
+    expect(c.logs).toContain(
+      '  fired    2026-01-05 18:32:00 Asia/Tokyo  ttft_p95 2450ms > 2000ms; breaching since 2026-01-05 18:30:00 ' +
+        'Asia/Tokyo',
+    );
+    expect(prom.queries()).toContain('ttft{service="checkout",version="v3.1.0"}[5m]');
+  });
+
   test('a version with no data at all says so and breaches nothing', async () => {
     const c = capture();
     expect(await runCli(args(), c.out)).toBe(0);

@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
+import { COMMAND_NAMES as COMMANDS } from '../../src/cli/help.ts';
 import { REPO, cleanEnv, runRewind, tempDir, type Finished } from '../support/run-cli.ts';
 
 const VERSION = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
@@ -14,7 +15,6 @@ const CONFIG = join(REPO, 'config/rewind.yml');
 const DIR = tempDir('rewind-cli-table-');
 const MISSING = join(DIR, 'no-such.yml');
 const NOT_THERE = 'the file does not exist; check the path (the default is config/rewind.yml)';
-const COMMANDS = ['start', 'demo', 'validate-config', 'generate-schema', 'backtest', 'drill', 'help'];
 // Help answers at once, even on a busy machine; the ceiling is for the slowest Node start.
 const CEILING = { timeout: 60_000 };
 

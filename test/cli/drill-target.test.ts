@@ -1,10 +1,10 @@
 /**
  * `rewind drill run <scenario> --dry-run` judges the target as a run would: the staging service's
- * router and the injector name VirtualService prompt-service, which the config lets pass (another
- * context, so maybe another cluster), but both contexts reach one API server, where that object is
- * production's. The dry run prints the refusal, exits 1, and nothing is written. The same when
- * the staging service's own VirtualService routes production's host: the dry run reads it and
- * names the host and whose it is.
+ * router and the injector name VirtualService prompt-service in production's namespace, which the
+ * config lets pass (another context, so maybe another cluster), but both contexts reach one API
+ * server, where that object is production's. The dry run prints the refusal, exits 1, and
+ * nothing is written. The same when the staging service's own VirtualService routes production's
+ * host: the dry run reads it and names the host and whose it is.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,7 +30,12 @@ describe('rewind drill run --dry-run', () => {
       kube.seedPromptService({ versions: ['v2.0.0', 'v1.5.0', 'v1.0.0'], namespace: 'prompts', context: 'prod' });
       const dir = tempDir('rewind-drill-target-cli-');
       const doc = shippedConfigDoc();
-      doc.services['prompt-service-staging'].router = { kind: 'istio', virtualService: 'prompt-service', route: 0 };
+      doc.services['prompt-service'].context = 'prod';
+      Object.assign(doc.services['prompt-service-staging'], {
+        context: 'staging',
+        namespace: 'prompts',
+        router: { kind: 'istio', virtualService: 'prompt-service', route: 0 },
+      });
       doc.drills.injector = { kind: 'istio-fault', virtualService: 'prompt-service' };
       const config = join(dir, 'rewind.yml');
       writeFileSync(config, stringify(doc));
@@ -69,15 +74,14 @@ describe('rewind drill run --dry-run', () => {
       kube.seedPromptService({ versions: ['v2.0.0', 'v1.5.0', 'v1.0.0'], namespace: 'prompts', context: 'prod' });
       kube.seedPromptService({
         versions: ['v2.0.0', 'v1.5.0', 'v1.0.0'],
-        namespace: 'prompts',
+        namespace: 'prompts-staging',
         name: 'prompt-service-staging',
-        context: 'staging',
       });
       kube.edit(
         'VirtualService',
-        'prompts',
+        'prompts-staging',
         'prompt-service-staging',
-        (vs) => void (vs.spec.hosts = ['prompt-service-staging', 'prompt-service']),
+        (vs) => void (vs.spec.hosts = ['prompt-service-staging', 'prompt-service.prompts.svc.cluster.local']),
       );
       const dir = tempDir('rewind-drill-hosts-cli-');
       const kubeconfig = writeKubeconfig(
@@ -100,7 +104,8 @@ describe('rewind drill run --dry-run', () => {
       expect(r.stdout).not.toContain('Drill plan');
       expect(r.stderr.trim()).toBe(
         'rewind drill run: the drill on prompt-service-staging is refused and nothing was changed: VirtualService ' +
-          'prompts/prompt-service-staging routes host prompt-service, which belongs to prompt-service (drill: denied)',
+          'prompts-staging/prompt-service-staging routes host prompt-service.prompts.svc.cluster.local, which ' +
+          'belongs to prompt-service (drill: denied)',
       );
       expect(kube.requests.map((q) => q.method)).toEqual(['GET']);
       expect(kube.writes()).toEqual([]);

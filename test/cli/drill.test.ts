@@ -40,9 +40,8 @@ describe('rewind drill run --dry-run', () => {
     kube = await KubeApiStandIn.start({ token: 't' });
     kube.seedPromptService({
       versions: ['v2.0.0', 'v1.5.0', 'v1.0.0'],
-      namespace: 'prompts',
+      namespace: 'prompts-staging',
       name: 'prompt-service-staging',
-      context: 'staging',
       split: { 'v1.5.0': 100 },
     });
     const config = configFile();
@@ -59,7 +58,7 @@ describe('rewind drill run --dry-run', () => {
     const text = c.lines.join('\n');
     expect(text).toContain('version v1.5.0 (serving now, read from the router)');
     expect(text).toContain(
-      'PUT VirtualService prompts/prompt-service-staging spec.http[0].fault = ' +
+      'PUT VirtualService prompts-staging/prompt-service-staging spec.http[0].fault = ' +
         '{"abort":{"percentage":{"value":30},"httpStatus":503}}',
     );
     expect(text).toContain('dry run: nothing was changed');

@@ -351,12 +351,13 @@ describe('metrics', () => {
   it("the other providers' settings are checked as written, then left out of the parsed config", () => {
     const written = { prometheus: { url: 'http://p:9090' }, httpJson: { url: 'http://m/$metric', path: 'v' } };
     const chosen = valid({ ...base(), metrics: { provider: 'http-json', ...written } }).metrics;
-    expect(Object.keys(chosen)).toEqual(['provider', 'httpJson', 'queries']);
+    expect(Object.keys(chosen)).toEqual(['provider', 'httpJson', 'queries', 'custom']);
     // Narrowing on provider gives the chosen provider's settings, typed without `?.`.
     expect(chosen.provider === 'http-json' ? chosen.httpJson.path : 'not narrowed').toBe('v');
     expect(Object.keys(valid({ ...base(), metrics: { provider: 'simulated', ...written } }).metrics)).toEqual([
       'provider',
       'queries',
+      'custom',
     ]);
     expect(problems({ ...base(), metrics: { provider: 'simulated', httpJson: { url: 'm' } } })).toEqual([
       [

@@ -187,6 +187,8 @@ describe('the command line', () => {
   function aimedAtProduction(): { file: string; line: number } {
     const doc = shippedConfigDoc();
     doc.services['prompt-service'].router = { kind: 'istio', virtualService: 'prompt-service', route: 0 };
+    // The probe ran staging in production's namespace (the shipped config gives it its own).
+    doc.services['prompt-service-staging'].namespace = 'prompts';
     doc.drills.injector = { kind: 'istio-fault', virtualService: 'prompt-service' };
     const text = stringify(doc);
     const file = join(tempDir('rewind-drill-target-'), 'rewind.yml');

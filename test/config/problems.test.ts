@@ -41,8 +41,8 @@ describe('a file with three different mistakes', () => {
         line: 10,
         column: 7,
         message:
-          'unknown metric "eror_rate"; known metrics: error_rate, availability, p50_latency, p95_latency, ' +
-          'p99_latency, hallucination_rate, user_complaints',
+          'unknown metric "eror_rate" (did you mean "error_rate"?); known metrics: error_rate, availability, ' +
+          'p50_latency, p95_latency, p99_latency, hallucination_rate, user_complaints',
       },
       {
         file: 'test/fixtures/config/three-mistakes.yml',

@@ -29,24 +29,35 @@ describe('config/rewind.yml (the shipped config)', () => {
   it('carries the runbook trigger tiers, parsed into conditions', () => {
     const { triggers } = loadShipped();
     expect(triggers.critical).toEqual([
-      { metric: 'error_rate', op: '>', threshold: 0.1, text: 'error_rate > 10%' },
-      { metric: 'availability', op: '<', threshold: 0.95, text: 'availability < 95%' },
-      { metric: 'p99_latency', op: '>', threshold: 10000, text: 'p99_latency > 10000' },
+      { metric: 'error_rate', unit: 'ratio', op: '>', threshold: 0.1, text: 'error_rate > 10%' },
+      { metric: 'availability', unit: 'ratio', op: '<', threshold: 0.95, text: 'availability < 95%' },
+      { metric: 'p99_latency', unit: 'ms', op: '>', threshold: 10000, text: 'p99_latency > 10000' },
     ]);
     expect(triggers.warning).toEqual([
-      { metric: 'error_rate', op: '>', threshold: 0.05, text: 'error_rate > 5%' },
-      { metric: 'p95_latency', op: '>', threshold: 3000, text: 'p95_latency > 3000' },
-      { metric: 'hallucination_rate', op: '>', threshold: 0.15, text: 'hallucination_rate > 15%' },
+      { metric: 'error_rate', unit: 'ratio', op: '>', threshold: 0.05, text: 'error_rate > 5%' },
+      { metric: 'p95_latency', unit: 'ms', op: '>', threshold: 3000, text: 'p95_latency > 3000' },
+      { metric: 'hallucination_rate', unit: 'ratio', op: '>', threshold: 0.15, text: 'hallucination_rate > 15%' },
     ]);
     expect(triggers.watch).toEqual([
-      { metric: 'error_rate', op: '>', threshold: 0.02, text: 'error_rate > 2%' },
-      { metric: 'p50_latency', op: '>', threshold: 1000, text: 'p50_latency > 1000' },
-      { metric: 'user_complaints', op: '>', threshold: 5, text: 'user_complaints > 5' },
+      { metric: 'error_rate', unit: 'ratio', op: '>', threshold: 0.02, text: 'error_rate > 2%' },
+      { metric: 'p50_latency', unit: 'ms', op: '>', threshold: 1000, text: 'p50_latency > 1000' },
+      { metric: 'user_complaints', unit: 'count', op: '>', threshold: 5, text: 'user_complaints > 5' },
     ]);
     expect(triggers.observationWindow).toBe(5 * 60_000);
     expect(triggers.confirmationWindow).toBe(2 * 60_000);
     expect(triggers.evaluationInterval).toBe(30_000);
     expect(triggers.autoRollback).toBe('critical');
+  });
+
+  it("carries the reference's two custom metrics, a latency and a cost, each with its query", () => {
+    const { metrics } = loadShipped();
+    expect(Object.keys(metrics.custom)).toEqual(['ttft_p95', 'cost_per_request']);
+    expect(metrics.custom.ttft_p95?.unit).toBe('ms');
+    expect(metrics.custom.ttft_p95?.query).toContain(
+      'prompt_ttft_seconds_bucket{service="$service",version="$version"}',
+    );
+    expect(metrics.custom.cost_per_request?.unit).toBe('usd');
+    expect(metrics.custom.cost_per_request?.query).toMatch(/^sum\(rate\(prompt_cost_usd_total\{/);
   });
 
   it('carries the judgment matrix', () => {
@@ -70,6 +81,7 @@ describe('config/rewind.yml (the shipped config)', () => {
     ]);
     expect(rollback.gradual.abortIf).toEqual({
       metric: 'error_rate',
+      unit: 'ratio',
       op: '>',
       threshold: 0.05,
       text: 'error_rate > 5%',
@@ -165,6 +177,7 @@ describe('a minimal config (only slack and one service)', () => {
       provider: 'prometheus',
       prometheus: { url: 'http://prometheus.monitoring:9090' },
       queries: shipped.metrics.queries,
+      custom: {},
     });
     expect(c.drills.schedule).toBe('0 10 1 1,4,7,10 *');
     expect(c.drills.scenarios).toEqual(shipped.drills.scenarios);

@@ -72,7 +72,8 @@ describe('validateConfigCommand', () => {
     expect(out.errors).toEqual([
       'test/fixtures/config/three-mistakes.yml:7:22 triggers.observationWindow: expected a duration such as 30s, 5m, ' +
         '2h, 7d; got "5 minutes"',
-      'test/fixtures/config/three-mistakes.yml:10:7 triggers.critical[1]: unknown metric "eror_rate"; known metrics: ' +
+      'test/fixtures/config/three-mistakes.yml:10:7 triggers.critical[1]: unknown metric "eror_rate" (did you mean ' +
+        '"error_rate"?); known metrics: ' +
         'error_rate, availability, p50_latency, p95_latency, p99_latency, hallucination_rate, user_complaints',
       'test/fixtures/config/three-mistakes.yml:16:7 services.prompt-service.router.weight: unknown key "weight" for ' +
         'router kind service-selector; allowed keys: kind, service',

@@ -47,7 +47,7 @@ describe('npm run demo', () => {
         'Canary RB-20260105-002: succeeded.',
         // The drill programme: the next drill's plan read from the stand-in, nothing changed.
         'on prompt-service-staging v2.0.0 through the istio-fault injector',
-        'PUT VirtualService prompts/prompt-service-staging spec.http[0].fault',
+        'PUT VirtualService prompts-staging/prompt-service-staging spec.http[0].fault',
         'Next scheduled drill: DRILL-20260401-001 (high-error-rate)',
       ];
       const at = steps.map((s) => r.stdout.indexOf(s));

@@ -3,12 +3,15 @@
  * merged), else ~/.kube/config, else the in-cluster service account — and otherwise "no kubeconfig
  * found", never the client library's invented context "loaded-context" on localhost:8080.
  */
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { KubeClients, KubeContextError, NO_KUBECONFIG } from '../../src/adapters/kube/clients.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { KubeClients, KubeContextError, NO_KUBECONFIG, kubeconfigSourceLine } from '../../src/adapters/kube/clients.ts';
 import { toKubeError } from '../../src/adapters/kube/errors.ts';
+import type { Config } from '../../src/config/schema.ts';
+import { kubeconfigRefusal } from '../../src/startup/cluster-access.ts';
+import { KubeApiStandIn } from '../support/kube-api.ts';
 import { writeKubeconfig } from '../support/kubeconfig.ts';
 
 const emptyHome = () => mkdtempSync(join(tmpdir(), 'rewind-home-'));
@@ -65,5 +68,111 @@ describe('KubeClients without a kubeconfig file given', () => {
       reason: 'Kubeconfig',
       message: `read VirtualService prompts/x failed: ${NO_KUBECONFIG}`,
     });
+  });
+});
+
+describe('which kubeconfig the clients loaded', () => {
+  /** A folder holding a pod's service account mount (token, CA, namespace) under /var/run/secrets/…. */
+  function podRoot(): string {
+    const root = emptyHome();
+    const mount = join(root, 'var/run/secrets/kubernetes.io/serviceaccount');
+    mkdirSync(mount, { recursive: true });
+    writeFileSync(join(mount, 'token'), 'pod-token');
+    writeFileSync(join(mount, 'ca.crt'), 'not a real CA');
+    writeFileSync(join(mount, 'namespace'), 'rewind');
+    return root;
+  }
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('in a pod: the service account, its one context current, so services without `context` are served', () => {
+    vi.stubEnv('KUBERNETES_SERVICE_HOST', '10.96.0.1');
+    vi.stubEnv('KUBERNETES_SERVICE_PORT', '443');
+    const root = podRoot();
+    const clients = new KubeClients({ env: { HOME: emptyHome() }, serviceAccountRoot: root });
+    const tokenFile = join(root, 'var/run/secrets/kubernetes.io/serviceaccount/token');
+    expect(clients.source).toEqual({ kind: 'in-cluster', tokenFile });
+    expect(kubeconfigSourceLine(clients.source)).toBe(`the pod's service account (${tokenFile})`);
+    expect(clients.unavailable).toBeUndefined();
+    expect(clients.currentContext()).toBe('inClusterContext');
+    expect(clients.forContext()).toMatchObject({ context: 'inClusterContext', server: 'https://10.96.0.1:443' });
+
+    const services = {
+      'prompt-service': { namespace: 'prompts' },
+      'prompt-service-staging': { namespace: 'prompts-staging', context: 'staging' },
+    } as unknown as Config['services'];
+    expect(kubeconfigRefusal(services, clients)).toEqual([
+      `Kubernetes: kubeconfig loaded: the pod's service account (${tokenFile}) (contexts: inClusterContext; ` +
+        'current: inClusterContext). It cannot serve 1 of the configured services:',
+      '  prompt-service-staging (context "staging": not in the kubeconfig)',
+      expect.stringMatching(/^Omit `context` on a service .* mount a kubeconfig Secret, point KUBECONFIG at it/),
+    ]);
+    delete (services['prompt-service-staging'] as { context?: string }).context;
+    expect(kubeconfigRefusal(services, clients)).toEqual([]);
+  });
+
+  it('KUBECONFIG and ~/.kube/config come before the service account; a path given is named as such', () => {
+    const root = podRoot();
+    const home = emptyHome();
+    mkdirSync(join(home, '.kube'));
+    const homeConfig = join(home, '.kube', 'config');
+    writeKubeconfig([{ name: 'laptop', server: 'http://127.0.0.1:9' }], 'laptop', homeConfig);
+    const listed = [writeKubeconfig([{ name: 'a', server: 'http://127.0.0.1:9' }]), join(home, 'missing')];
+    const env = { HOME: home, KUBECONFIG: listed.join(delimiter) };
+
+    const fromEnv = new KubeClients({ env, serviceAccountRoot: root });
+    expect(fromEnv.source).toEqual({ kind: 'KUBECONFIG', files: listed });
+    expect(kubeconfigSourceLine(fromEnv.source)).toBe(`KUBECONFIG=${listed.join(delimiter)}`);
+    expect(fromEnv.unavailable).toBe(`cannot read the kubeconfig ${listed[1]}: the file does not exist`);
+
+    const fromHome = new KubeClients({ env: { HOME: home }, serviceAccountRoot: root });
+    expect(fromHome.source).toEqual({ kind: 'home', file: homeConfig });
+    expect(kubeconfigSourceLine(fromHome.source)).toBe(`~/.kube/config (${homeConfig})`);
+    expect(fromHome.currentContext()).toBe('laptop');
+
+    const given = new KubeClients({ kubeconfigPath: homeConfig });
+    expect(kubeconfigSourceLine(given.source)).toBe(`the kubeconfig ${homeConfig}`);
+  });
+
+  it.skipIf(IN_A_POD)('none: every service of the config is refused, each named', () => {
+    const clients = new KubeClients({ env: { HOME: emptyHome() } });
+    expect(clients.source).toEqual({ kind: 'none' });
+    expect(clients.currentContext()).toBeUndefined();
+    const services = { a: { namespace: 'x' }, b: { namespace: 'y', context: 'prod' } } as unknown as Config['services'];
+    expect(kubeconfigRefusal(services, clients).slice(0, 3)).toEqual([
+      'Kubernetes: kubeconfig loaded: none (KUBECONFIG is unset, there is no ~/.kube/config and no in-cluster ' +
+        'service account). No service can reach its cluster:',
+      '  a (the current context)',
+      '  b (context "prod")',
+    ]);
+  });
+});
+
+describe('error answers of the API server', () => {
+  it('are counted by status code across contexts; successful answers are not', async () => {
+    const api = await KubeApiStandIn.start({ token: 't' });
+    try {
+      api.seedPromptService({ versions: ['v2.0.0', 'v1.5.0'], namespace: 'prompts' });
+      const kubeconfigPath = writeKubeconfig([
+        { name: 'one', server: api.url, token: 't' },
+        { name: 'two', server: api.url, token: 'wrong' },
+      ]);
+      const clients = new KubeClients({ kubeconfigPath });
+      await clients.forContext('one').core.readNamespacedService({ name: 'prompt-service', namespace: 'prompts' });
+      await expect(
+        clients.forContext('one').core.readNamespacedService({ name: 'nope', namespace: 'prompts' }),
+      ).rejects.toMatchObject({ code: 404 });
+      await expect(
+        clients.forContext('two').core.readNamespacedService({ name: 'prompt-service', namespace: 'prompts' }),
+      ).rejects.toMatchObject({ code: 401 });
+      await expect(
+        clients.forContext('one').core.readNamespacedService({ name: 'other', namespace: 'prompts' }),
+      ).rejects.toMatchObject({ code: 404 });
+      expect(clients.apiErrors.byStatus()).toEqual([
+        [401, 1],
+        [404, 2],
+      ]);
+    } finally {
+      await api.close();
+    }
   });
 });

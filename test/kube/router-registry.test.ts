@@ -139,17 +139,20 @@ describe('router traits, from each module', () => {
     expect(judgment(config).routers).toEqual({ app: { name: 'service-selector', movesAtOnce: true } });
   });
 
-  it('deploy/rbac.yaml grants every verb on every resource a router declares it uses', () => {
-    const docs = readFileSync(`${root}/deploy/rbac.yaml`, 'utf8')
-      .split(/^---$/m)
-      .map(
-        (d) =>
-          parse(d) as { kind?: string; rules?: { apiGroups: string[]; resources: string[]; verbs: string[] }[] } | null,
-      );
-    const rules = docs.find((d) => d?.kind === 'Role')?.rules ?? [];
-    const granted = (group: string, resource: string, verb: string) =>
-      rules.some((r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb));
+  it('deploy/rbac/roles/<kind> grants every verb on every resource its router declares it uses', () => {
     for (const m of modules) {
+      const docs = readFileSync(`${root}/deploy/rbac/roles/${m.kind}/role.yaml`, 'utf8')
+        .split(/^---$/m)
+        .map(
+          (d) =>
+            parse(d) as {
+              kind?: string;
+              rules?: { apiGroups: string[]; resources: string[]; verbs: string[] }[];
+            } | null,
+        );
+      const rules = docs.find((d) => d?.kind === 'Role')?.rules ?? [];
+      const granted = (group: string, resource: string, verb: string) =>
+        rules.some((r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb));
       for (const a of m.traits.access) {
         for (const verb of a.verbs)
           expect(granted(a.group, a.resource, verb), `${m.kind}: ${verb} ${a.group || 'core'}/${a.resource}`).toBe(

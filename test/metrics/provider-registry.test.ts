@@ -32,7 +32,7 @@ describe('the metrics provider registry and the config schema agree', () => {
     const metrics = schema.properties.metrics.properties;
     expect(metrics.provider?.enum).toEqual(METRIC_PROVIDER_NAMES);
     const keys = providers.flatMap((p) => (p.settings ? [p.settings.key] : []));
-    expect(Object.keys(metrics)).toEqual(['provider', ...keys, 'queries']);
+    expect(Object.keys(metrics)).toEqual(['provider', ...keys, 'queries', 'custom']);
   });
 
   it.each(providers.map((p) => [p.name, p] as const))('%s: parses, and createMetrics builds it', (name, p) => {

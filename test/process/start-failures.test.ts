@@ -12,6 +12,7 @@ import { SocketModeStandIn } from '../support/socket-mode.ts';
 import { REPO, cleanEnv, spawnRewind, tempDir } from '../support/run-cli.ts';
 import { freePort } from '../e2e/support/daemon.ts';
 import { startWorld, type World } from '../support/world.ts';
+import { writeKubeconfig } from '../support/kubeconfig.ts';
 
 const CONFIG = join(REPO, 'config/rewind.yml');
 let slack: SlackApiStandIn | undefined;
@@ -31,9 +32,17 @@ async function startToExit(
   env: Record<string, string>,
 ): Promise<{ code: number | null; stdout: string; stderr: string; port: number }> {
   const port = await freePort();
+  // A kubeconfig the start accepts, so what fails is what the test breaks; its cluster is never called.
+  const KUBECONFIG = writeKubeconfig([{ name: 'cluster', server: 'http://127.0.0.1:9' }]);
   const child = spawnRewind(
     ['start'],
-    cleanEnv({ PORT: String(port), REWIND_CONFIG: CONFIG, REWIND_DB: join(tempDir(), 'rewind.db'), ...env }),
+    cleanEnv({
+      PORT: String(port),
+      REWIND_CONFIG: CONFIG,
+      REWIND_DB: join(tempDir(), 'rewind.db'),
+      KUBECONFIG,
+      ...env,
+    }),
   );
   const closed = new Promise<number | null>((r) => child.on('close', r));
   const ceiling = setTimeout(() => child.kill('SIGKILL'), 90_000);

@@ -1,12 +1,14 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SlackApiStandIn } from '../support/slack-api.ts';
 import { REPO, cleanEnv, eventually, runRewind, spawnRewind, tempDir } from '../support/run-cli.ts';
+import { writeKubeconfig } from '../support/kubeconfig.ts';
 
 const CONFIG = join(REPO, 'config/rewind.yml');
+/** A kubeconfig whose current context serves the shipped services; no test here calls the cluster behind it. */
+const kubeconfig = () => writeKubeconfig([{ name: 'cluster', server: 'http://127.0.0.1:9' }]);
 const BROKEN = join(REPO, 'test/fixtures/config/three-mistakes.yml');
 
 function freePort(): Promise<number> {
@@ -24,23 +26,20 @@ afterEach(async () => {
   slack = undefined;
 });
 
-// Each test starts Node (and tsx) in a child process, one of them through npm: about a second on
-// an idle machine, many times that when other work holds the cores. The ceiling is set for the
-// slow case; the waits inside end as soon as their condition holds.
+// Each test starts Node and tsx in a child process (rewind start from the sources; `npm start`, which
+// runs the compiled build, is tested in compiled-start.test.ts): about a second on an idle machine,
+// many times that when other work holds the cores. The ceiling is set for the slow case; the waits
+// inside end as soon as their condition holds.
 const CHILD_PROCESS_CEILING_MS = 120_000;
 
-describe('npm start', { timeout: CHILD_PROCESS_CEILING_MS }, () => {
+describe('rewind start', { timeout: CHILD_PROCESS_CEILING_MS }, () => {
   it('without Slack credentials exits 1 naming each missing variable and pointing at the demo', async () => {
-    // The real npm script, once, so the README's command is what is tested.
     const cwd = tempDir();
-    const child = spawn('npm', ['start', '--prefix', REPO, '--silent'], {
+    const { code, stderr } = await runRewind(
+      ['start'],
+      cleanEnv({ REWIND_CONFIG: CONFIG, REWIND_DB: join(cwd, 'r.db') }),
       cwd,
-      env: cleanEnv({ REWIND_CONFIG: CONFIG, REWIND_DB: join(cwd, 'r.db') }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const code = await new Promise<number | null>((r) => child.on('close', r));
+    );
     expect(code).toBe(1);
     expect(stderr).toContain('Missing environment variables: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET');
     expect(stderr).toContain('npm run demo');
@@ -83,6 +82,7 @@ describe('npm start', { timeout: CHILD_PROCESS_CEILING_MS }, () => {
         REWIND_CONFIG: CONFIG,
         REWIND_DB: join(dir, 'data/rewind.db'),
         LOG_LEVEL: 'debug',
+        KUBECONFIG: kubeconfig(),
       }),
       dir,
     );
@@ -140,6 +140,7 @@ describe('npm start', { timeout: CHILD_PROCESS_CEILING_MS }, () => {
         PORT: String(port),
         REWIND_CONFIG: CONFIG,
         REWIND_DB: ':memory:',
+        KUBECONFIG: kubeconfig(),
       }),
       dir,
     );

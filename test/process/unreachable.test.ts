@@ -1,30 +1,30 @@
 /**
  * The bot on a laptop with neither Slack nor a cluster in reach: it starts (HTTP mode needs no
- * connection to listen), and says what is missing in the words of the missing thing — /readyz names
- * the Slack URL it cannot reach and why, not the client's "A request error occurred: fetch failed";
- * the log names the absent kubeconfig, not the client library's made-up "loaded-context".
+ * connection to listen, and a kubeconfig is only dialled when a rollback needs it), and says what
+ * is missing in the words of the missing thing — /readyz names the Slack URL it cannot reach and
+ * why, not the client's "A request error occurred: fetch failed"; the log names the kubeconfig it
+ * loaded. (Without any kubeconfig the start is refused: test/process/cluster-access.test.ts.)
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../e2e/support/daemon.ts';
+import { writeKubeconfig } from '../support/kubeconfig.ts';
 import { REPO, cleanEnv, eventually, spawnRewind, tempDir } from '../support/run-cli.ts';
 
-// Inside a pod the service account is found, rightly; the kubeconfig half has nothing to test there.
-const IN_A_POD = existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token');
-
-describe.skipIf(IN_A_POD)('rewind start with Slack and Kubernetes out of reach', () => {
+describe('rewind start with Slack and Kubernetes out of reach', () => {
   it(
-    'is not ready, naming the Slack URL and the refused connection; the log says no kubeconfig was found',
+    'is not ready, naming the Slack URL and the refused connection; the log names the kubeconfig loaded',
     { timeout: 120_000 },
     async () => {
       const [port, closedPort] = await Promise.all([freePort(), freePort()]);
       const slackUrl = `http://127.0.0.1:${closedPort}/api/`;
+      // The cluster behind it refuses connections too: nothing at start dials it.
+      const kubeconfig = join(tempDir('rewind-kube-out-of-reach-'), 'config');
+      writeKubeconfig([{ name: 'laptop', server: `http://127.0.0.1:${closedPort}` }], 'laptop', kubeconfig);
       const child = spawnRewind(
         ['start'],
         cleanEnv({
-          // An empty home and no KUBECONFIG: no ~/.kube/config to find.
-          HOME: tempDir('rewind-no-kube-home-'),
+          KUBECONFIG: kubeconfig,
           SLACK_BOT_TOKEN: 'xoxb-1',
           SLACK_SIGNING_SECRET: 'signing-secret',
           SLACK_API_URL: slackUrl,
@@ -61,10 +61,10 @@ describe.skipIf(IN_A_POD)('rewind start with Slack and Kubernetes out of reach',
         .map((l) => JSON.parse(l) as { level: number; msg: string });
       expect(logs).toContainEqual(
         expect.objectContaining({
-          level: 40,
-          msg:
-            'Kubernetes: no kubeconfig found: set KUBECONFIG or run inside the cluster; rollbacks and drills that ' +
-            'need the cluster fail until Rewind restarts with one',
+          level: 30,
+          msg: 'Kubernetes: kubeconfig loaded',
+          kubeconfig: `KUBECONFIG=${kubeconfig}`,
+          current: 'laptop',
         }),
       );
       expect(stdout + stderr).not.toContain('loaded-context');

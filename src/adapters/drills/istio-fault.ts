@@ -37,10 +37,15 @@ import { RouterError, kubeCall } from '../kube/errors.ts';
 import { VIRTUAL_SERVICE } from '../kube/routers/istio.ts';
 import { writeOptimistically } from '../kube/routers/optimistic.ts';
 import { routingObjects } from '../kube/routers/registry.ts';
-import { targetOf } from '../kube/routers/types.ts';
+import { targetOf, type ApiAccess } from '../kube/routers/types.ts';
 import { foreignRouting, joinFindings, type LiveVirtualService } from './istio-target.ts';
 
 export type IstioFaultConfig = Extract<InjectorConfig, { kind: 'istio-fault' }>;
+
+/** What it reads and writes, only in the drill service's namespace (deploy/rbac/roles/istio-fault grants it). */
+export const ISTIO_FAULT_ACCESS: readonly ApiAccess[] = [
+  { group: VIRTUAL_SERVICE.group, resource: VIRTUAL_SERVICE.plural, verbs: ['get', 'update'] },
+];
 
 export interface IstioFaultDeps {
   services: Config['services'];

@@ -7,7 +7,13 @@
  * The overrides live in this process's memory: a restart takes them away with it, so start-up
  * cleanup after a crash has nothing to undo (it clears the names anyway, which is harmless).
  */
-import { METRIC_KIND, METRIC_NAMES, isMetricName, type MetricName, type MetricSample } from '../../domain/metrics.ts';
+import {
+  BUILTIN_UNIT,
+  METRIC_NAMES,
+  isBuiltinMetric,
+  type MetricName,
+  type MetricSample,
+} from '../../domain/metrics.ts';
 import {
   faultAmount,
   type AppliedFault,
@@ -19,7 +25,7 @@ import {
 import type { SimulatedMetrics } from '../metrics/simulated.ts';
 
 /** Every latency percentile: a delay on each request moves all of them. */
-const LATENCY_METRICS: readonly MetricName[] = METRIC_NAMES.filter((m) => METRIC_KIND[m] === 'latency');
+const LATENCY_METRICS: readonly MetricName[] = METRIC_NAMES.filter((m) => BUILTIN_UNIT[m] === 'ms');
 
 const failing = (errorRate: number): MetricSample => ({ error_rate: errorRate, availability: 1 - errorRate });
 
@@ -43,7 +49,7 @@ const namesOf = (sample: MetricSample) => Object.keys(sample) as MetricName[];
 /** The names stored in detail, or null when the detail is missing or not what apply wrote. */
 function storedNames(fault: AppliedFault): MetricName[] | null {
   const names = fault.detail?.metrics;
-  if (!Array.isArray(names) || !names.every((n) => typeof n === 'string' && isMetricName(n))) return null;
+  if (!Array.isArray(names) || !names.every((n) => typeof n === 'string' && isBuiltinMetric(n))) return null;
   return names as MetricName[];
 }
 

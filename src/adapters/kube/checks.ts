@@ -8,7 +8,18 @@
 import type { ClusterChecks } from '../../services/ports.ts';
 import { RouterError, kubeCall } from './errors.ts';
 import type { BuiltRouter } from './routers/index.ts';
-import { targetOf, versionConfig, type RoutedService, type RouterDeps } from './routers/types.ts';
+import { targetOf, versionConfig, type ApiAccess, type RoutedService, type RouterDeps } from './routers/types.ts';
+
+/**
+ * Every API resource the checks read, whatever the router: the version's Deployment (read, or listed
+ * by its label when config names none), its pods and the EndpointSlices of the Service in front of
+ * them. deploy/rbac/roles/checks grants exactly this in every namespace a service lives in.
+ */
+export const CHECKS_ACCESS: readonly ApiAccess[] = [
+  { group: 'apps', resource: 'deployments', verbs: ['get', 'list'] },
+  { group: '', resource: 'pods', verbs: ['list'] },
+  { group: 'discovery.k8s.io', resource: 'endpointslices', verbs: ['list'] },
+];
 
 const podIsReady = (pod: {
   metadata?: { deletionTimestamp?: unknown };

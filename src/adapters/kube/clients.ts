@@ -4,10 +4,12 @@
  * `KubeConfig.loadFromDefault()`, looked up here because when none exists the library quietly
  * invents a context "loaded-context" on http://localhost:8080, and every later error would name
  * that instead of the real problem. Without a kubeconfig (or with one that cannot be read) the
- * clients say so (`unavailable`), and every use fails with that sentence. A service's `context`
- * picks a context on a copy, so services in different clusters never share state. Each request
- * carries a timeout; a request that runs out surfaces as KubeError reason `Timeout` (retries are
- * the engine's business).
+ * clients say so (`unavailable`), and every use fails with that sentence. `source` says which
+ * kubeconfig was loaded, so a start-up refusal can name it. A service's `context` picks a context
+ * on a copy, so services in different clusters never share state. Each request carries a timeout;
+ * a request that runs out surfaces as KubeError reason `Timeout` (retries are the engine's
+ * business). Every answer with an error status is counted by status code (`apiErrors`), for
+ * /metrics.
  */
 import { statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
@@ -52,6 +54,11 @@ export interface KubeClientsOptions {
   kubeconfigPath?: string;
   /** Where KUBECONFIG and HOME are read when no path is given (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Put before the service account's mount path (/var/run/secrets/…) when looking for it; tests point it at a
+   * folder that has one. Default: none, the real mount.
+   */
+  serviceAccountRoot?: string;
   /** Per request (default 10 s). */
   requestTimeoutMs?: number;
 }
@@ -59,6 +66,50 @@ export interface KubeClientsOptions {
 export const NO_KUBECONFIG = 'no kubeconfig found: set KUBECONFIG or run inside the cluster';
 /** Where the in-cluster service account's token is mounted (the library's own path). */
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+/** Which kubeconfig the clients loaded, in the order they look for one. */
+export type KubeconfigSource =
+  /** A KubeConfig object handed in by the caller. */
+  | { kind: 'given' }
+  /** The file (or list) the caller named. */
+  | { kind: 'path'; files: string[] }
+  | { kind: 'KUBECONFIG'; files: string[] }
+  | { kind: 'home'; file: string }
+  /** The pod's service account: the token, the CA and KUBERNETES_SERVICE_HOST/PORT. */
+  | { kind: 'in-cluster'; tokenFile: string }
+  | { kind: 'none' };
+
+/** The source in words, for start-up lines and logs. */
+export function kubeconfigSourceLine(source: KubeconfigSource): string {
+  switch (source.kind) {
+    case 'given':
+      return 'the kubeconfig the caller handed in';
+    case 'path':
+      return `the kubeconfig ${source.files.join(delimiter)}`;
+    case 'KUBECONFIG':
+      return `KUBECONFIG=${source.files.join(delimiter)}`;
+    case 'home':
+      return `~/.kube/config (${source.file})`;
+    case 'in-cluster':
+      return `the pod's service account (${source.tokenFile})`;
+    case 'none':
+      return 'none (KUBECONFIG is unset, there is no ~/.kube/config and no in-cluster service account)';
+  }
+}
+
+/** Answers of the API server with an error status, counted by status code since the clients were built. */
+export class KubeApiErrors {
+  private readonly counts = new Map<number, number>();
+
+  record(status: number): void {
+    this.counts.set(status, (this.counts.get(status) ?? 0) + 1);
+  }
+
+  /** [status, count] pairs, lowest status first. */
+  byStatus(): Array<[number, number]> {
+    return [...this.counts].sort(([a], [b]) => a - b);
+  }
+}
 
 const isFile = (path: string): boolean => {
   try {
@@ -99,20 +150,29 @@ function loadFiles(kc: KubeConfig, paths: string[]): string | undefined {
   return undefined;
 }
 
-/** loadFromDefault's order, without its made-up fallback: the problem when there is no kubeconfig. */
-function loadDefault(kc: KubeConfig, env: NodeJS.ProcessEnv): string | undefined {
+interface Loaded {
+  source: KubeconfigSource;
+  /** The problem when there is no kubeconfig to use. */
+  problem: string | undefined;
+}
+
+/** loadFromDefault's order, without its made-up fallback: where the kubeconfig came from, or the problem. */
+function loadDefault(kc: KubeConfig, env: NodeJS.ProcessEnv, serviceAccountRoot: string): Loaded {
   const listed = (env.KUBECONFIG ?? '')
     .split(delimiter)
     .map((f) => f.trim())
     .filter(Boolean);
-  if (listed.length > 0) return loadFiles(kc, listed);
+  if (listed.length > 0) return { source: { kind: 'KUBECONFIG', files: listed }, problem: loadFiles(kc, listed) };
   const home = env.HOME ?? env.USERPROFILE;
-  if (home && isFile(join(home, '.kube', 'config'))) return loadFiles(kc, [join(home, '.kube', 'config')]);
-  if (isFile(SERVICE_ACCOUNT_TOKEN)) {
-    kc.loadFromCluster();
-    return undefined;
+  const homeConfig = home ? join(home, '.kube', 'config') : undefined;
+  if (homeConfig && isFile(homeConfig))
+    return { source: { kind: 'home', file: homeConfig }, problem: loadFiles(kc, [homeConfig]) };
+  const tokenFile = `${serviceAccountRoot}${SERVICE_ACCOUNT_TOKEN}`;
+  if (isFile(tokenFile)) {
+    kc.loadFromCluster(serviceAccountRoot);
+    return { source: { kind: 'in-cluster', tokenFile }, problem: undefined };
   }
-  return NO_KUBECONFIG;
+  return { source: { kind: 'none' }, problem: NO_KUBECONFIG };
 }
 
 export class KubeClients {
@@ -121,22 +181,39 @@ export class KubeClients {
   private readonly byContext = new Map<string, KubeApis>();
   /** Why there is no kubeconfig to use (none found, or it cannot be read); undefined when there is. */
   readonly unavailable: string | undefined;
+  /** Which kubeconfig was loaded (or tried, when `unavailable` says it cannot be read). */
+  readonly source: KubeconfigSource;
+  /** Error answers of every context's requests, by status code. */
+  readonly apiErrors = new KubeApiErrors();
 
   constructor(options: KubeClientsOptions = {}) {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
     if (options.kubeConfig) {
       this.kubeConfig = options.kubeConfig;
+      this.source = { kind: 'given' };
+    } else if (options.kubeconfigPath) {
+      this.kubeConfig = new KubeConfig();
+      const files = options.kubeconfigPath.split(delimiter).filter(Boolean);
+      this.source = { kind: 'path', files };
+      this.unavailable = loadFiles(this.kubeConfig, files);
     } else {
       this.kubeConfig = new KubeConfig();
-      this.unavailable = options.kubeconfigPath
-        ? loadFiles(this.kubeConfig, options.kubeconfigPath.split(delimiter).filter(Boolean))
-        : loadDefault(this.kubeConfig, options.env ?? process.env);
+      const loaded = loadDefault(this.kubeConfig, options.env ?? process.env, options.serviceAccountRoot ?? '');
+      this.source = loaded.source;
+      this.unavailable = loaded.problem;
     }
   }
 
   /** The contexts the kubeconfig defines. */
   contexts(): string[] {
     return this.unavailable ? [] : this.kubeConfig.getContexts().map((c) => c.name);
+  }
+
+  /** The context a service without `context` uses; undefined when there is no kubeconfig or it names none. */
+  currentContext(): string | undefined {
+    if (this.unavailable) return undefined;
+    const name = this.kubeConfig.getCurrentContext();
+    return name && this.kubeConfig.getContextObject(name) ? name : undefined;
   }
 
   /** Clients for a context (undefined: the kubeconfig's current context), built once and cached. */
@@ -168,6 +245,7 @@ export class KubeClients {
     if (!cluster)
       throw new KubeContextError(`kubeconfig context "${name}" names a cluster the kubeconfig does not define`);
     const timeoutMs = this.requestTimeoutMs;
+    const apiErrors = this.apiErrors;
     const configuration = createConfiguration({
       baseServer: new ServerConfiguration(cluster.server, {}),
       authMethods: { default: kc },
@@ -177,7 +255,10 @@ export class KubeClients {
             ctx.setSignal(AbortSignal.timeout(timeoutMs));
             return ctx;
           },
-          post: async (rsp: ResponseContext) => rsp,
+          post: async (rsp: ResponseContext) => {
+            if (rsp.httpStatusCode >= 400) apiErrors.record(rsp.httpStatusCode);
+            return rsp;
+          },
         },
       ],
     });

@@ -7,7 +7,7 @@
  * Such an API has no history, so this provider offers no `range`: backtests and verification
  * sparklines need Prometheus.
  */
-import type { MetricName, MetricSample } from '../../domain/metrics.ts';
+import { isBuiltinMetric, type MetricName, type MetricSample } from '../../domain/metrics.ts';
 import type { Clock } from '../../clock.ts';
 import type { MetricsSource } from '../../services/ports.ts';
 import { strict, text, url } from '../../config/zod-kit.ts';
@@ -17,8 +17,10 @@ import { defineProvider } from './provider.ts';
 import { ReadabilityReporter, silentMetricsLog, type MetricsLog } from './readability.ts';
 
 /**
- * What the monitoring API is asked for: the service's own metrics. `user_complaints` is Rewind's
- * count of `/rollback complaint`, added by the complaints wrapper in index.ts.
+ * What the monitoring API is asked for: the service's own built-in metrics, then each custom metric
+ * of the config by its name (`$metric`; its query is Prometheus' and is not used here).
+ * `user_complaints` is Rewind's count of `/rollback complaint`, added by the complaints wrapper in
+ * index.ts.
  */
 export const HTTP_JSON_METRICS: readonly MetricName[] = [
   'error_rate',
@@ -175,9 +177,10 @@ export const httpJsonProvider = defineProvider({
   },
   noBacktest: 'which reads current values only and keeps no history, so there is nothing to replay',
   create(settings, context) {
-    const { clock, fetch, log } = context;
+    const { clock, fetch, log, catalogue } = context;
+    const metrics = [...HTTP_JSON_METRICS, ...catalogue.names.filter((m) => !isBuiltinMetric(m))];
     return {
-      source: new HttpJsonMetrics({ url: settings.url, path: settings.path, clock, fetch, log }),
+      source: new HttpJsonMetrics({ url: settings.url, path: settings.path, clock, fetch, log, metrics }),
       history: null,
     };
   },

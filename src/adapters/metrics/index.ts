@@ -2,6 +2,7 @@
  * Builds the metrics provider of `metrics.provider` (registry.ts lists them) and adds the
  * complaints of `/rollback complaint` as `user_complaints` unless the provider reads them itself.
  */
+import { catalogueOf, metricQueries } from '../../config/metrics-schema.ts';
 import type { Config } from '../../config/schema.ts';
 import type { MetricSample } from '../../domain/metrics.ts';
 import type { Clock } from '../../clock.ts';
@@ -56,7 +57,8 @@ export function createMetrics(config: Config, deps: MetricsDeps): Metrics {
     throw new Error(`metrics.provider is ${m.provider} but metrics.${key}.${required} is not set`);
   }
   const built = provider.create(settings, {
-    queries: m.queries,
+    queries: metricQueries(m),
+    catalogue: catalogueOf(m),
     observationWindowMs: config.triggers.observationWindow,
     clock: deps.clock,
     fetch: deps.fetch,

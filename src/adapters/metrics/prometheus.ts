@@ -9,7 +9,7 @@
  * treats it as unknown rather than healthy. `+Inf` is a reading: histogram_quantile answers it when
  * the quantile lies above the highest bucket, which is exactly a latency breach.
  */
-import { METRIC_NAMES, type MetricName, type MetricSample } from '../../domain/metrics.ts';
+import { inDisplayOrder, type MetricName, type MetricSample } from '../../domain/metrics.ts';
 import { formatDuration } from '../../config/units.ts';
 import { strict, url } from '../../config/zod-kit.ts';
 import type { Clock } from '../../clock.ts';
@@ -32,7 +32,7 @@ export const MAX_STEPS_PER_RANGE_QUERY = 10_000;
 export interface PrometheusOptions {
   /** Base URL, e.g. http://prometheus.monitoring:9090 (a path prefix is kept). */
   url: string;
-  /** PromQL per metric; a metric without a query is simply not read. */
+  /** PromQL per metric, built-in and custom alike; a metric without a query is simply not read. */
   queries: Partial<Record<MetricName, string>>;
   /** `$window` of range queries: the observation window each point of the history stands for. */
   rangeWindowMs: number;
@@ -49,9 +49,9 @@ export interface PrometheusOptions {
 
 /** A range query's outcome per metric: its series, or why it could not be read. */
 export interface RangeResult {
-  series: Partial<Record<MetricName, Series>>;
+  series: Record<MetricName, Series>;
   /** Metrics whose query failed (after retries). Metrics that answered with no data are in neither. */
-  failures: Partial<Record<MetricName, MetricReadError>>;
+  failures: Record<MetricName, MetricReadError>;
 }
 
 type Reading = { value: number } | { noData: string };
@@ -82,9 +82,10 @@ export class PrometheusMetrics implements MetricsSource, MetricsHistory {
     this.reporter = new ReadabilityReporter(this.log);
   }
 
-  /** The metrics this source reads: those with a query, in the order of METRIC_NAMES. */
+  /** The metrics this source reads: those with a query, the built-ins in the runbook's order, then the custom ones. */
   get metrics(): MetricName[] {
-    return METRIC_NAMES.filter((m) => this.options.queries[m] !== undefined);
+    const queries = this.options.queries;
+    return inDisplayOrder(Object.keys(queries).filter((m) => queries[m] !== undefined));
   }
 
   /** The PromQL sent for a metric, or undefined when none is configured. */
@@ -120,7 +121,7 @@ export class PrometheusMetrics implements MetricsSource, MetricsHistory {
     fromMs: number,
     toMs: number,
     stepMs: number,
-  ): Promise<Partial<Record<MetricName, Series>>> {
+  ): Promise<Record<MetricName, Series>> {
     const result = await this.queryRange(service, version, fromMs, toMs, stepMs);
     for (const [metric, err] of Object.entries(result.failures)) {
       this.log.warn(

@@ -8,7 +8,7 @@
  * time: it reaches the network only through the `fetch` it is handed.
  */
 import type { z } from 'zod';
-import type { MetricName } from '../../domain/metrics.ts';
+import type { MetricCatalogue, MetricName } from '../../domain/metrics.ts';
 import type { Clock } from '../../clock.ts';
 import type { MetricsHistory, MetricsSource } from '../../services/ports.ts';
 import type { FetchLike } from './http.ts';
@@ -17,8 +17,10 @@ import type { MetricsScript, SimulatedMetrics } from './simulated.ts';
 
 /** What a provider is built from besides its own settings. */
 export interface ProviderContext {
-  /** `metrics.queries`: PromQL per metric. */
+  /** PromQL per metric: `metrics.queries` and each of `metrics.custom`'s own (metricQueries). */
   queries: Partial<Record<MetricName, string>>;
+  /** The metrics the config knows (built-ins ∪ `metrics.custom`), with their units. */
+  catalogue: MetricCatalogue;
   /** `triggers.observationWindow`: what each point of a history stands for. */
   observationWindowMs: number;
   clock: Clock;

@@ -8,8 +8,12 @@
  *
  * A reading is the value at the clock's `now`, whatever the window: a script already says what
  * the window would have measured. NaN in a script means "cannot be read" and is left out.
+ *
+ * A script or `set` may name the config's custom metrics as well as the built-ins (any other name
+ * is refused as a typo); a custom metric nobody sets reads as absent, so its conditions are unknown,
+ * never healthy — the same as a query that returns nothing.
  */
-import { isMetricName, type MetricName, type MetricSample } from '../../domain/metrics.ts';
+import { METRIC_NAMES, type MetricName, type MetricSample } from '../../domain/metrics.ts';
 import type { Clock } from '../../clock.ts';
 import type { MetricsHistory, MetricsSource, Series } from '../../services/ports.ts';
 import { defineProvider } from './provider.ts';
@@ -41,13 +45,16 @@ export class SimulatedMetrics implements MetricsSource, MetricsHistory {
   readonly startedAt: number;
   private readonly scripts = new Map<string, ScriptFunction>();
   private readonly live = new Map<string, LiveChange[]>();
+  /** The names a script or `set` may use: the built-ins unless the config's catalogue is given. */
+  private readonly known: readonly MetricName[];
 
   constructor(
     private readonly clock: Clock,
     script: MetricsScript = {},
-    options: { startedAt?: number } = {},
+    options: { startedAt?: number; metrics?: readonly MetricName[] } = {},
   ) {
     this.startedAt = options.startedAt ?? clock.now();
+    this.known = options.metrics ?? METRIC_NAMES;
     for (const [service, versions] of Object.entries(script)) {
       for (const [version, s] of Object.entries(versions)) this.script(service, version, s);
     }
@@ -63,7 +70,7 @@ export class SimulatedMetrics implements MetricsSource, MetricsHistory {
 
   /** From now on these metrics read these values, over whatever the script says. */
   set(service: string, version: string, sample: MetricSample): void {
-    checkNames(sample, `set(${service}, ${version})`);
+    this.checkNames(sample, `set(${service}, ${version})`);
     this.changes(service, version).push({ at: this.clock.now(), values: { ...sample } });
   }
 
@@ -80,12 +87,11 @@ export class SimulatedMetrics implements MetricsSource, MetricsHistory {
     for (const change of this.live.get(key) ?? []) {
       if (change.at > at) break;
       if ('values' in change) Object.assign(overrides, change.values);
-      else if (change.clear === 'all') for (const m of Object.keys(overrides)) delete overrides[m as MetricName];
+      else if (change.clear === 'all') for (const m of Object.keys(overrides)) delete overrides[m];
       else for (const m of change.clear) delete overrides[m];
     }
     const merged: MetricSample = { ...scripted, ...overrides };
-    for (const [m, v] of Object.entries(merged))
-      if (typeof v !== 'number' || Number.isNaN(v)) delete merged[m as MetricName];
+    for (const [m, v] of Object.entries(merged)) if (typeof v !== 'number' || Number.isNaN(v)) delete merged[m];
     return merged;
   }
 
@@ -100,15 +106,20 @@ export class SimulatedMetrics implements MetricsSource, MetricsHistory {
     fromMs: number,
     toMs: number,
     stepMs: number,
-  ): Promise<Partial<Record<MetricName, Series>>> {
+  ): Promise<Record<MetricName, Series>> {
     if (!(stepMs > 0)) throw new RangeError(`the step of a range query must be positive, got ${stepMs}ms`);
     const end = Math.min(toMs, this.clock.now());
-    const out: Partial<Record<MetricName, Series>> = {};
+    const out: Record<MetricName, Series> = {};
     for (let t = fromMs; t <= end; t += stepMs) {
       for (const [m, v] of Object.entries(this.valuesAt(service, version, t)))
-        (out[m as MetricName] ??= []).push([t, v]);
+        if (v !== undefined) (out[m] ??= []).push([t, v]);
     }
     return out;
+  }
+
+  private checkNames(sample: MetricSample, where: string): void {
+    for (const name of Object.keys(sample))
+      if (!this.known.includes(name)) throw new Error(`${where}: unknown metric "${name}"`);
   }
 
   private changes(service: string, version: string): LiveChange[] {
@@ -124,7 +135,7 @@ export class SimulatedMetrics implements MetricsSource, MetricsHistory {
         throw new RangeError(
           `script of ${what}: step ${i} has from ${s.from}; expected an offset or an epoch time in ms`,
         );
-      checkNames(s.values, `script of ${what}, step ${i}`);
+      this.checkNames(s.values, `script of ${what}, step ${i}`);
     });
     const absolute = steps
       .map((s, i) => ({ at: s.from >= EPOCH_FROM ? s.from : this.startedAt + s.from, i, values: s.values }))
@@ -140,11 +151,6 @@ export class SimulatedMetrics implements MetricsSource, MetricsHistory {
   }
 }
 
-function checkNames(sample: MetricSample, where: string): void {
-  for (const name of Object.keys(sample))
-    if (!isMetricName(name)) throw new Error(`${where}: unknown metric "${name}"`);
-}
-
 function keyOf(service: string, version: string): string {
   return JSON.stringify([service, version]);
 }
@@ -154,7 +160,7 @@ export const simulatedProvider = defineProvider({
   name: 'simulated',
   noBacktest: 'whose scripted values exist only inside a running demo, so there is no history to replay',
   create(_settings, context) {
-    const simulated = new SimulatedMetrics(context.clock, context.script ?? {});
+    const simulated = new SimulatedMetrics(context.clock, context.script ?? {}, { metrics: context.catalogue.names });
     return { source: simulated, history: simulated, simulated };
   },
 });

@@ -23,6 +23,7 @@ import {
 } from '../http/server.ts';
 import type { RequestActivity } from '../http/activity.ts';
 import { boltLogger } from './bolt-logger.ts';
+import { countingFetch, type SlackApiErrors } from './api-errors.ts';
 import { dropRepeats } from './idempotency.ts';
 import { DEFAULT_SLACK_MAX_BODY_BYTES } from './http-gate.ts';
 import { errorFields, guardSlackDeliveries } from './payload-guard.ts';
@@ -53,6 +54,8 @@ export interface SlackAppOptions {
   serverTimeouts?: ServerTimeouts;
   /** HTTP mode: how long a Slack request's body may take to arrive (http-gate.ts's default); tests shorten it. */
   slackBodyTimeoutMs?: number;
+  /** Where every Web API client of the app counts its error answers, for /metrics. */
+  apiErrors?: SlackApiErrors;
 }
 
 /** Who the bot is in the workspace, from auth.test. */
@@ -91,7 +94,13 @@ const DEFAULT_TIMEOUT_MS = 5_000;
 export function createSlackApp(o: SlackAppOptions): SlackSurface {
   const logger = boltLogger(o.log);
   const retryConfig = o.retryConfig ?? DEFAULT_RETRIES;
-  const clientOptions = { slackApiUrl: o.apiUrl, retryConfig, timeout: o.timeoutMs ?? DEFAULT_TIMEOUT_MS };
+  const clientOptions = {
+    slackApiUrl: o.apiUrl,
+    retryConfig,
+    timeout: o.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    // Bolt copies these options into every client it builds, so each one counts its errors here.
+    ...(o.apiErrors ? { fetch: countingFetch(o.apiErrors) } : {}),
+  };
   const client = new WebClient(o.botToken, { ...clientOptions, logger });
   const identity: BotIdentity = { botId: o.botId, botUserId: o.botUserId };
   let receiver: Receiver;

@@ -77,6 +77,11 @@ export interface PresenterOptions {
   yieldToRequests?: () => Promise<void>;
   /** This process's name and the liveness of others: who may send a queue. */
   runner: { owner: string; isGone(owner: string): boolean };
+  /**
+   * Write to the outbox and send nothing, not even when asked to (the break-glass command line):
+   * what is queued goes out when a running bot's sender next reaches Slack.
+   */
+  queueOnly?: boolean;
 }
 
 /** An escalation level as the presenter tells it: who, and the key that makes it happen once. */
@@ -141,7 +146,7 @@ export class SlackPresenter
     const queue = queueOf.incident(incidentId);
     // A waiting update renders the state of when it is sent: it already shows this change.
     const waiting = this.o.outbox.lastWaiting(queue, 'render');
-    if (waiting && this.joinable(waiting)) return this.sender.kick(queue);
+    if (waiting && this.joinable(waiting)) return this.kick(queue);
     this.post(queue, { kind: 'render', incidentId });
   }
 
@@ -200,7 +205,7 @@ export class SlackPresenter
   stakeholderNotice(incidentId: string): void {
     const queue = queueOf.stakeholders(incidentId);
     const waiting = this.o.outbox.lastWaiting(queue, 'stakeholder');
-    if (waiting && this.joinable(waiting)) return this.sender.kick(queue);
+    if (waiting && this.joinable(waiting)) return this.kick(queue);
     this.post(queue, { kind: 'stakeholder', incidentId });
   }
 
@@ -260,7 +265,7 @@ export class SlackPresenter
       if (batch.notices.length < ALERTS_KEPT) batch.notices.push(kept(notice, batch.notices.length));
       else batch.more[notice.status === 'firing' ? 'firing' : 'resolved']++;
     }
-    if (joined && waiting && this.o.outbox.replacePayload(waiting.id, batch)) return this.sender.kick(queue);
+    if (joined && waiting && this.o.outbox.replacePayload(waiting.id, batch)) return this.kick(queue);
     // The waiting note could not take them after all (it was sent or given up meanwhile): these alerts alone.
     const own = notices.slice(0, ALERTS_KEPT).map((n, i) => kept(n, i));
     this.post(queue, joined ? { ...batch, notices: own, more: countMore(notices.slice(ALERTS_KEPT)) } : batch);
@@ -283,7 +288,11 @@ export class SlackPresenter
 
   private post(queue: string, pending: Pending, dedupKey: string | null = null): void {
     this.o.outbox.enqueue({ queue, kind: pending.kind, payload: pending, dedupKey }, this.o.clock.now());
-    this.sender.kick(queue);
+    this.kick(queue);
+  }
+
+  private kick(queue: string): void {
+    if (!this.o.queueOnly) this.sender.kick(queue);
   }
 
   private async deliver(message: OutboxMessage): Promise<void> {

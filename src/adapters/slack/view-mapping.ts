@@ -34,7 +34,13 @@ export function incidentView(s: IncidentSnapshot, now: number): IncidentView {
   return {
     incident: s.incident,
     now,
-    breaches: s.breaches.map((b) => ({ metric: b.metric, op: b.op, value: b.value, threshold: b.threshold })),
+    breaches: s.breaches.map((b) => ({
+      metric: b.metric,
+      ...(b.unit ? { unit: b.unit } : {}),
+      op: b.op,
+      value: b.value,
+      threshold: b.threshold,
+    })),
     assessment: s.assessment,
     recommendation: s.recommendation,
     actions: s.actions,
@@ -87,11 +93,13 @@ export function stakeholderView(s: IncidentSnapshot, timezone: string): Stakehol
   const rollback = canary ? s.earlierRollback : s.rollback;
   // Alerts carry no breaches; their summary may still name the metric (`error_rate 7.2% > 5%`).
   const metrics = s.breaches.length > 0 ? [...new Set(s.breaches.map((b) => b.metric))] : metricsNamed(incident.title);
+  const units = Object.fromEntries(s.breaches.flatMap((b) => (b.unit ? [[b.metric, b.unit]] : [])));
   return {
     incidentId: incident.id,
     service: incident.service,
     drill: incident.drill,
     metrics,
+    units,
     userImpact: s.assessment.userImpact ?? null,
     startedAt: incident.startedAt,
     resolved:

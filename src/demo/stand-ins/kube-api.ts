@@ -3,7 +3,8 @@
  * `@kubernetes/client-node` talks to. It answers like the API server for the objects Rewind reads
  * and changes: GET / LIST (labelSelector) / POST / PUT (409 on a stale resourceVersion) / PATCH
  * (JSON patch with `test` ops → 422 when one fails, merge patch, strategic merge patch → 415 on
- * custom resources) / DELETE, the Deployment `scale` subresource, and `Status` objects on errors.
+ * custom resources) / DELETE, the Deployment `scale` subresource, SelfSubjectAccessReviews
+ * (kube/access-reviews.ts: all allowed but what a test denies), and `Status` objects on errors.
  * A Deployment controller and an EndpointSlice controller keep pods and slices consistent
  * (src/demo/stand-ins/kube/store.ts). Every request is recorded; failures and delays can be scripted.
  *
@@ -12,6 +13,7 @@
  * `Status` answers.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { AccessReviews, type AccessDenial } from './kube/access-reviews.ts';
 import { ApiError, REASONS, statusObject } from './kube/errors.ts';
 import { PatchError } from './kube/patch.ts';
 import { matches, type RecordedRequest, type RequestMatcher, type Script } from './kube/requests.ts';
@@ -23,6 +25,7 @@ import { seedPromptService, type SeedOptions, type SeededService } from './kube/
 export type { KubeObject } from './kube/store.ts';
 export type { SeedOptions, SeededService, SeedVersion } from './kube/seed.ts';
 export type { RecordedRequest, RequestMatcher } from './kube/requests.ts';
+export type { AccessDenial, ReviewedAccess } from './kube/access-reviews.ts';
 export { statusObject } from './kube/errors.ts';
 
 export interface StandInOptions {
@@ -33,6 +36,8 @@ export interface StandInOptions {
 export class KubeApiStandIn {
   readonly requests: RecordedRequest[] = [];
   readonly store = new ObjectStore();
+  /** SelfSubjectAccessReviews: every one asked, and the denials a test set (`denyAccess`). */
+  readonly accessReviews = new AccessReviews();
   private readonly requestHandler = new KubeRequestHandler(this.store);
   private scripts: Script[] = [];
   private readonly server: Server;
@@ -139,6 +144,11 @@ export class KubeApiStandIn {
     return this.store.update(typeByKind(kind), o, false);
   }
 
+  /** SelfSubjectAccessReviews matching `denial` answer `allowed: false` (all others are allowed). */
+  denyAccess(denial: AccessDenial): void {
+    this.accessReviews.deny(denial);
+  }
+
   setPodReady(namespace: string, name: string, ready: boolean): void {
     this.store.setPodReady(namespace, name, ready);
   }
@@ -184,7 +194,7 @@ export class KubeApiStandIn {
         if (failure instanceof ApiError) throw failure;
       }
       this.scripts = this.scripts.filter((s) => s.times > 0);
-      const [code, body] = this.requestHandler.answer(record);
+      const [code, body] = this.accessReviews.answer(record) ?? this.requestHandler.answer(record);
       send(code, body);
     } catch (e) {
       if (e instanceof ApiError) send(e.code, statusObject(e.code, e.message, e.reason, e.details));

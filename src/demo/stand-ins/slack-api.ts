@@ -24,6 +24,7 @@ import type {
   SlackResponsePost,
 } from './slack-api-types.ts';
 import { checkCall, checkMessage, refusalBody } from './slack-limits-check.ts';
+import { workspaceAnswers, type SlackWorkspace } from './slack-api-workspace.ts';
 
 // Tests and the demo import the stand-in's types from here, beside the class.
 export type {
@@ -34,6 +35,7 @@ export type {
   SlackRefusal,
   SlackResponsePost,
 } from './slack-api-types.ts';
+export type { SlackWorkspace, WorkspaceChannel, WorkspaceUser } from './slack-api-workspace.ts';
 
 export class SlackApiStandIn {
   readonly calls: SlackCall[] = [];
@@ -140,6 +142,16 @@ export class SlackApiStandIn {
       uploadUrl: (fileId) => `http://127.0.0.1:${this.port}/upload/${fileId}`,
     });
     for (const [method, handler] of answers) this.handle(method, handler);
+    return this;
+  }
+
+  /**
+   * Answers auth.test (with `x-oauth-scopes`), conversations.info and .open, usergroups.users.list
+   * and users.info from `workspace`, as Slack would (slack-api-workspace.ts); it is read on every
+   * call, so a test may change it later.
+   */
+  likeWorkspace(workspace: SlackWorkspace): this {
+    for (const [method, handler] of workspaceAnswers(workspace)) this.handle(method, handler);
     return this;
   }
 

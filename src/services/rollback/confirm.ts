@@ -4,7 +4,7 @@
  * changed, and words the facts.
  */
 import { busiestVersion } from '../../domain/rollback-plan.ts';
-import type { MetricSample } from '../../domain/metrics.ts';
+import { sampleUnits, type MetricSample } from '../../domain/metrics.ts';
 import { breachesOf, type TimelineEvent } from '../../domain/timeline.ts';
 import { begin, clusterOf, finishStep, kube } from './bookkeeping.ts';
 import { StepFailedError, type StepContext, type StepDeps } from './context.ts';
@@ -30,6 +30,7 @@ export async function confirmStep(d: StepDeps, ctx: StepContext, strategy: Strat
   const fired = r.incidentId ? firedMetrics(store.incidents.timeline(r.incidentId)) : [];
   const startWeight = split[from] ?? 100;
   store.rollbacks.update(r.id, { plan: { ...r.plan, currentWeight: startWeight, startWeight } });
-  const facts = strategy.confirmed(d, ctx, { from, split, baseline, fired, startWeight });
+  const units = sampleUnits(baseline, settings.catalogue);
+  const facts = strategy.confirmed(d, ctx, { from, split, baseline, ...units, fired, startWeight });
   finishStep(d, ctx, 'succeeded', facts, { from, split, baseline });
 }

@@ -21,7 +21,7 @@ import {
   type StepDeps,
 } from './context.ts';
 import { dryRunReason } from './post-actions.ts';
-import type { StrategySteps } from './strategy.ts';
+import { unitsOf, type StrategySteps } from './strategy.ts';
 
 /**
  * Stops a canary: the step that saw the problem fails, the remaining steps are skipped, and two
@@ -141,7 +141,7 @@ export const fixCanary: StrategySteps = {
     { kind: 'stable', version: found.from },
     { kind: 'fix', version: ctx.rollback.toVersion },
     { kind: 'traffic_now', split: found.split },
-    { kind: 'metrics', sample: found.baseline, version: found.from, now: true },
+    { kind: 'metrics', sample: found.baseline, ...unitsOf(found), version: found.from, now: true },
   ],
   // A canary watches the fix it is bringing in.
   watched: (ctx) => ({ version: ctx.rollback.toVersion, named: true }),

@@ -4,7 +4,7 @@
  * watched and what happens when abortIf holds.
  */
 import { conditionHolds } from '../../domain/conditions.ts';
-import type { MetricSample } from '../../domain/metrics.ts';
+import { recordedUnit, sampleUnits, type MetricSample } from '../../domain/metrics.ts';
 import type { ObserveDetail } from '../../domain/rollback-record.ts';
 import type { StepFact } from '../../domain/step-facts.ts';
 import { begin, finishStep } from './bookkeeping.ts';
@@ -32,11 +32,12 @@ export async function observeStep(
     const holds = conditionHolds(settings.abortIf, sample);
     // A metric that cannot be read never counts as healthy; the safe direction is away from the watched version.
     if (holds !== false) {
-      const { metric, text } = settings.abortIf;
+      const { metric, unit, text } = settings.abortIf;
       const value = holds === undefined ? null : (sample[metric] ?? 0);
       return strategy.abortIfHeld(d, ctx, {
         kind: 'abort_if_held',
         metric,
+        ...recordedUnit(metric, unit),
         version: watched.version,
         value,
         condition: text,
@@ -46,7 +47,13 @@ export async function observeStep(
   const until = detail.observeUntil ?? now;
   if (now >= until) {
     const facts: StepFact[] = [
-      { kind: 'metrics', sample, version: watched.named ? watched.version : null, now: false },
+      {
+        kind: 'metrics',
+        sample,
+        ...sampleUnits(sample, settings.catalogue),
+        version: watched.named ? watched.version : null,
+        now: false,
+      },
     ];
     if (!metrics) facts.push({ kind: 'abort_if_unchecked' });
     return finishStep(d, ctx, 'succeeded', facts);

@@ -9,13 +9,13 @@ import type { Actor } from '../../domain/types.ts';
 import { finished, notice } from './bookkeeping.ts';
 import { fromVersion, ROLLBACK_TIMER, StepFailedError, type StepContext, type StepDeps } from './context.ts';
 import { rollbackEnd } from './post-actions.ts';
-import type { Found, StrategySteps } from './strategy.ts';
+import { unitsOf, type Found, type StrategySteps } from './strategy.ts';
 
 export function affectedFacts(found: Found, skipped: readonly number[]): StepFact[] {
   const facts: StepFact[] = [
     { kind: 'version_affected', version: found.from },
     { kind: 'traffic_now', split: found.split },
-    { kind: 'metrics', sample: found.baseline, version: null, now: true },
+    { kind: 'metrics', sample: found.baseline, ...unitsOf(found), version: null, now: true },
   ];
   if (found.fired.length) facts.push({ kind: 'fired', metrics: found.fired });
   if (skipped.length)

@@ -7,7 +7,7 @@
 import type { PlannedStep } from '../../domain/rollback-plan.ts';
 import type { RollbackRecord, TrafficSplit } from '../../domain/rollback-record.ts';
 import type { AbortCause, StepFact, StepFailure } from '../../domain/step-facts.ts';
-import type { MetricSample } from '../../domain/metrics.ts';
+import type { MetricName, MetricSample, MetricUnit } from '../../domain/metrics.ts';
 import type { MetricMove } from '../../domain/verification.ts';
 import type { Actor } from '../../domain/types.ts';
 import type { StepContext, StepDeps } from './context.ts';
@@ -17,11 +17,17 @@ export interface Found {
   from: string;
   split: TrafficSplit;
   baseline: MetricSample | null;
+  /** The units of the custom metrics in the baseline (sampleUnits). */
+  units?: Record<MetricName, MetricUnit>;
   /** The metrics that fired on the incident's timeline. */
   fired: string[];
   /** The share `from` has now. */
   startWeight: number;
 }
+
+/** The baseline's units as a `metrics` fact carries them: only when it holds custom metrics. */
+export const unitsOf = (found: Found): { units?: Record<MetricName, MetricUnit> } =>
+  found.units ? { units: found.units } : {};
 
 export interface StrategySteps {
   /** The steps of a rollback of this strategy, from its stored plan and the settings. */

@@ -4,7 +4,7 @@
  * verdict of "not healthy" leads to is the strategy's: a rollback fails and escalates, a canary
  * goes back to its stable version.
  */
-import { METRIC_NAMES, type MetricSample } from '../../domain/metrics.ts';
+import type { MetricSample } from '../../domain/metrics.ts';
 import type { MetricSeries, VerifyDetail } from '../../domain/rollback-record.ts';
 import { verificationVerdict } from '../../domain/verification.ts';
 import { begin, finishStep } from './bookkeeping.ts';
@@ -40,7 +40,7 @@ export async function verifyStep(
     .sample(r.service, r.toVersion, settings.evaluationIntervalMs)
     .catch((): MetricSample => ({}));
   const series: MetricSeries = { ...detail.series };
-  for (const m of METRIC_NAMES) {
+  for (const m of settings.catalogue.names) {
     const v = sample[m];
     // A failed reading is NaN here and null once stored: a gap in the chart, never a value.
     series[m] = [...(series[m] ?? []), [now, v === undefined ? Number.NaN : v]];

@@ -13,6 +13,7 @@ import { migration007 } from './007_outbox_queues.ts';
 import { migration008 } from './008_runners.ts';
 import { migration009 } from './009_unknown_services.ts';
 import { migration010 } from './010_alert_links.ts';
+import { migration011 } from './011_actor_via.ts';
 
 export interface Migration {
   /** 1, 2, 3, … with no gaps; stored in `PRAGMA user_version` once applied. */
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration008,
   migration009,
   migration010,
+  migration011,
 ];
 
 /** The newest schema this build can read and write. */

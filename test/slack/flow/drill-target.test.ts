@@ -27,6 +27,15 @@ const faultOf = (w: World, name: string) =>
 /** Drill rows other than the quarterly one the calendar arms at start. */
 const ranDrills = (w: World) => w.rewind.store.drills.list().filter((d) => d.status !== 'scheduled');
 
+/**
+ * Staging beside production in namespace prompts, each through its own context (prod, staging: two
+ * contexts of the world's one API server). The shipped config gives staging a namespace of its own.
+ */
+const besideProduction = (c: ConfigDoc) => {
+  c.services['prompt-service'].context = 'prod';
+  Object.assign(c.services['prompt-service-staging'], { namespace: 'prompts', context: 'staging' });
+};
+
 type Vs = {
   metadata: { labels?: Record<string, string> };
   spec: { hosts: string[]; gateways?: string[]; http: Array<{ route: Array<{ destination: { host: string } }> }> };
@@ -41,7 +50,13 @@ async function stagingWorld(
   labels?: Record<string, string>,
   o: { edit?: (vs: Vs) => void; locale?: 'en' | 'ja' } = {},
 ): Promise<World> {
-  const w = await startWorld({ kube: {}, ...(o.locale ? { config: (c) => void (c.locale = o.locale) } : {}) });
+  const w = await startWorld({
+    kube: {},
+    config: (c) => {
+      besideProduction(c);
+      if (o.locale) c.locale = o.locale;
+    },
+  });
   w.kube!.seedPromptService({
     versions: ['v2.0.0', 'v1.5.0', 'v1.0.0'],
     namespace: 'prompts',
@@ -59,6 +74,7 @@ describe('the injector aimed at production’s route through another context', (
   // prod and staging are two contexts of one API server in this world: the config cannot tell,
   // the kubeconfig can.
   const sharedRoute = (c: ConfigDoc) => {
+    besideProduction(c);
     c.services['prompt-service-staging'].router = { kind: 'istio', virtualService: 'prompt-service', route: 0 };
     c.drills.injector = { kind: 'istio-fault', virtualService: 'prompt-service' };
   };

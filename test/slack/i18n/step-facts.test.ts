@@ -57,6 +57,14 @@ const FACTS: Record<StepFact['kind'], StepFact[]> = {
   read_back: [{ kind: 'read_back', split: SPLIT }],
   metrics: [
     { kind: 'metrics', sample: { error_rate: 0.072, p95_latency: 1500 }, version: null, now: true },
+    // The team's own metrics, in the units the fact carries for them.
+    {
+      kind: 'metrics',
+      sample: { cost_per_request: 0.0315, error_rate: 0.004, eval_score: 0.82, first_token_latency: 2600 },
+      units: { cost_per_request: 'usd', eval_score: 'score', first_token_latency: 'ms' },
+      version: 'v2.0.1',
+      now: true,
+    },
     { kind: 'metrics', sample: {}, version: 'v2.0.1', now: false },
     { kind: 'metrics', sample: null, version: 'v1.5.0', now: true },
     { kind: 'metrics', sample: null, version: null, now: false },
@@ -89,6 +97,14 @@ const FACTS: Record<StepFact['kind'], StepFact[]> = {
   abort_if_held: [
     { kind: 'abort_if_held', metric: 'error_rate', version: 'v2.0.0', value: 0.072, condition: 'error_rate > 5%' },
     { kind: 'abort_if_held', metric: 'error_rate', version: 'v2.0.1', value: null, condition: 'error_rate > 5%' },
+    {
+      kind: 'abort_if_held',
+      metric: 'cost_per_request',
+      unit: 'usd',
+      version: 'v2.0.1',
+      value: 0.031,
+      condition: 'cost_per_request > $0.02',
+    },
   ],
   not_healthy: [
     { kind: 'not_healthy', windowMs: 10 * 60_000, version: 'v2.0.1', breaching: ['error_rate > 10%'] },
@@ -215,6 +231,17 @@ describe('rollback step facts in both languages', () => {
     expect(en(FACTS.abort_if_held[0] as StepFact)).toBe(
       '• abortIf held: error_rate of v2.0.0 7.2% (abortIf: error_rate &gt; 5%)',
     );
+    expect(en(FACTS.abort_if_held[2] as StepFact)).toBe(
+      '• abortIf held: cost_per_request of v2.0.1 $0.031 (abortIf: cost_per_request &gt; $0.02)',
+    );
+    expect(en(FACTS.metrics[1] as StepFact)).toBe(
+      '• metrics of v2.0.1 now: error_rate 0.4%, cost_per_request $0.0315, eval_score 0.82, first_token_latency 2600ms',
+    );
+    expect(
+      render([FACTS.metrics[1] as StepFact], 'ja')
+        .split('\n')
+        .at(-1),
+    ).toContain('error_rate 0.4%、cost_per_request $0.0315、eval_score 0.82、first_token_latency 2600ms');
     expect(en({ kind: 'changes_sent', changes: [] })).toBe('• changes sent: none needed (already set)');
     expect(en({ kind: 'stopped_by', by: 'U0LEAD' })).toBe('• stopped: stopped by U0LEAD');
   });

@@ -44,7 +44,7 @@ export interface ServiceRef {
   name: string;
 }
 
-/** Access to one API resource, as a Role rule grants it (deploy/rbac.yaml). */
+/** Access to one API resource, as a Role rule grants it (deploy/rbac/roles/<kind>/role.yaml). */
 export interface ApiAccess {
   /** The API group; '' for core. */
   group: string;

@@ -48,7 +48,7 @@ export function isAssessmentComplete(a: Assessment): boolean {
 }
 
 export function breachLine(b: BreachView): string {
-  return `${b.metric} ${formatValue(b.metric, b.value)} ${b.op} ${formatValue(b.metric, b.threshold)}`;
+  return `${b.metric} ${formatValue(b.metric, b.value, b.unit)} ${b.op} ${formatValue(b.metric, b.threshold, b.unit)}`;
 }
 
 /** `timeZone`: the team's zone (drills.timezone), in which the decision and a planned time are written. */
@@ -201,7 +201,11 @@ export function recommendationText(r: Recommendation, locale: Locale): string {
   const because =
     why.kind === 'moves_at_once'
       ? t.insteadBecause.movesAtOnce(escapeMrkdwn(why.service), escapeMrkdwn(why.router))
-      : t.insteadBecause.abortIfHolds(why.metric, formatValue(why.metric, why.value), escapeMrkdwn(why.abortIf));
+      : t.insteadBecause.abortIfHolds(
+          why.metric,
+          formatValue(why.metric, why.value, why.unit),
+          escapeMrkdwn(why.abortIf),
+        );
   return `${t.recommended(terms.action[r.action], said)}\n${because}`;
 }
 

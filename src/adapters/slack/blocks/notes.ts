@@ -20,7 +20,7 @@ import { rollbackState, versionsText } from './rollback-summary.ts';
 import { rollbackStepText } from './rollback-step.ts';
 import { STEP_FACT_STRINGS } from '../i18n/step-facts.ts';
 import { alertLine } from './alert-notes.ts';
-import type { ChannelNotice } from '../../../services/ports.ts';
+import type { ActedBy, ChannelNotice } from '../../../services/ports.ts';
 import type { Note } from './view-models.ts';
 
 /** Escalations that fire less than this after their due time are on time (the timer tick's own jitter). */
@@ -109,18 +109,24 @@ export function noteMessage(note: Note, locale: Locale, timeZone: string): { tex
   return { text, blocks };
 }
 
+/** Who acted, and where from when it was not Slack: `<@U0LEAD> (from the command line, as OS user alice)`. */
+function who(note: ActedBy, locale: Locale): string {
+  const name = actorName(note.by, locale);
+  return note.via ? NOTE_STRINGS[locale].viaCommandLine(name, escapeMrkdwn(note.via.osUser)) : name;
+}
+
 function noteText(note: Note, locale: Locale, timeZone: string): string {
   const s = NOTE_STRINGS[locale];
   const terms = TERMS[locale];
   switch (note.kind) {
     case 'decision': {
-      const lines = [s.decision(actorName(note.by, locale), terms.action[note.action])];
+      const lines = [s.decision(who(note, locale), terms.action[note.action])];
       if (note.recommended === note.action) lines.push(s.decisionAsRecommended);
       else if (note.recommended !== null) lines.push(s.decisionAgainstRecommendation(terms.action[note.recommended]));
       return lines.join(terms.sentenceSeparator);
     }
     case 'assessment': {
-      const lines = [s.assessment(actorName(note.by, locale), assessmentText(note.assessment, terms))];
+      const lines = [s.assessment(who(note, locale), assessmentText(note.assessment, terms))];
       if (note.recommendation) {
         lines.push(recommendationText(note.recommendation, locale));
       } else {
@@ -130,7 +136,7 @@ function noteText(note: Note, locale: Locale, timeZone: string): string {
     }
     case 'rollback_requested':
       return s.rollbackRequested(
-        actorName(note.by, locale),
+        who(note, locale),
         terms.strategy[note.rollback.strategy],
         escapeMrkdwn(note.rollback.service),
         versionsText(note.rollback, locale),
@@ -138,7 +144,7 @@ function noteText(note: Note, locale: Locale, timeZone: string): string {
     case 'approval_needed': {
       const r = note.rollback;
       return s.approvalNeeded(
-        actorName(note.by, locale),
+        who(note, locale),
         terms.strategy[r.strategy],
         escapeMrkdwn(r.service),
         versionsText(r, locale),
@@ -150,25 +156,20 @@ function noteText(note: Note, locale: Locale, timeZone: string): string {
       const r = note.rollback;
       const missing = r.approvals.need - r.approvals.have;
       const tail = missing > 0 ? s.approvalsMissing(missing) : s.approvedComplete;
-      return [
-        s.approved(actorName(note.by, locale), escapeMrkdwn(r.service), r.approvals.have, r.approvals.need),
-        tail,
-      ].join(terms.sentenceSeparator);
+      return [s.approved(who(note, locale), escapeMrkdwn(r.service), r.approvals.have, r.approvals.need), tail].join(
+        terms.sentenceSeparator,
+      );
     }
     case 'rollback_control': {
       const r = note.rollback;
-      const line = s.control[note.control](
-        actorName(note.by, locale),
-        terms.strategy[r.strategy],
-        escapeMrkdwn(r.service),
-      );
+      const line = s.control[note.control](who(note, locale), terms.strategy[r.strategy], escapeMrkdwn(r.service));
       const state = rollbackState(r, locale);
       return state ? [line, s.controlState(state)].join(terms.sentenceSeparator) : line;
     }
     case 'acknowledged':
-      return s.acknowledged(actorName(note.by, locale));
+      return s.acknowledged(who(note, locale));
     case 'resolved':
-      return s.resolved(actorName(note.by, locale));
+      return s.resolved(who(note, locale));
     case 'escalation': {
       const label = escapeMrkdwn(note.label);
       const line =

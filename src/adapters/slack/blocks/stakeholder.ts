@@ -6,7 +6,13 @@
  * are not all in one place), what is being done and when the next update comes. Thresholds, tiers
  * and version names stay in the incident channel: they mean nothing to the readers here.
  */
-import { METRIC_NAMES, type MetricName } from '../../../domain/metrics.ts';
+import {
+  METRIC_NAMES,
+  isBuiltinMetric,
+  type BuiltinMetric,
+  type MetricName,
+  type MetricUnit,
+} from '../../../domain/metrics.ts';
 import type { UserImpact } from '../../../domain/types.ts';
 import type { Locale } from '../i18n/locale.ts';
 import { STAKEHOLDER_STRINGS, type Symptom, type WorkKind } from '../i18n/stakeholder.ts';
@@ -26,6 +32,8 @@ export interface StakeholderView {
   drill: boolean;
   /** The metrics users felt; empty when nothing says which (an alert that names none). */
   metrics: readonly MetricName[];
+  /** The units of the custom metrics among them: a custom latency reads as slowness too. */
+  units?: Readonly<Record<MetricName, MetricUnit>>;
   userImpact: UserImpact | null;
   startedAt: number;
   /** Null while open; `rolledBack`: service came back by switching to the previous version. */
@@ -35,7 +43,7 @@ export interface StakeholderView {
   timezone: string;
 }
 
-const SYMPTOM: Record<MetricName, Symptom> = {
+const SYMPTOM: Record<BuiltinMetric, Symptom> = {
   error_rate: 'errors',
   availability: 'unreachable',
   p50_latency: 'slow',
@@ -45,6 +53,15 @@ const SYMPTOM: Record<MetricName, Symptom> = {
   user_complaints: 'complaints',
 };
 
+/**
+ * What users saw of a metric: the built-ins' own symptoms; a custom metric in milliseconds is
+ * slowness, any other (a cost, a score) is not something the stakeholder notice can name.
+ */
+function symptomOf(metric: MetricName, units: Readonly<Record<MetricName, MetricUnit>>): Symptom[] {
+  if (isBuiltinMetric(metric)) return [SYMPTOM[metric]];
+  return units[metric] === 'ms' ? ['slow'] : [];
+}
+
 /** The metric names a text mentions, in the runbook's order (an alert's summary such as `error_rate 7.2% > 5%`). */
 export function metricsNamed(text: string): MetricName[] {
   return METRIC_NAMES.filter((m) => new RegExp(`\\b${m}\\b`).test(text));
@@ -53,7 +70,7 @@ export function metricsNamed(text: string): MetricName[] {
 export function stakeholderText(v: StakeholderView, locale: Locale): string {
   const s = STAKEHOLDER_STRINGS[locale];
   const service = escapeMrkdwn(clip(v.service, SERVICE_SHOWN));
-  const symptoms = [...new Set(v.metrics.map((m) => SYMPTOM[m]))].map((k) => s.symptom[k]);
+  const symptoms = [...new Set(v.metrics.flatMap((m) => symptomOf(m, v.units ?? {})))].map((k) => s.symptom[k]);
   const saw = s.saw(
     s.who[v.userImpact ?? 'unknown'],
     symptoms.length > 0 ? symptoms : [s.symptom.other],

@@ -20,10 +20,10 @@ export function metricMoveLines(moves: readonly MetricMove[], locale: Locale): s
 /** The line as plain text. */
 export function metricMoveText(m: MetricMove, locale: Locale): string {
   const s = VERIFICATION_STRINGS[locale];
-  const show = (v: number | null) => (v === null ? '?' : formatValue(m.metric, v));
+  const show = (v: number | null) => (v === null ? '?' : formatValue(m.metric, v, m.unit));
   const chart = sparkline(m.series);
   const placed = m.thresholds.map(({ op, threshold }) => {
-    const text = `${op} ${formatValue(m.metric, threshold)}`;
+    const text = `${op} ${formatValue(m.metric, threshold, m.unit)}`;
     const level = levelOf(threshold, m.series);
     if (level === null) return text;
     if (level.kind === 'at') return s.at(text, level.bar);

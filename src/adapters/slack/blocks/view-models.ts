@@ -4,13 +4,15 @@
  */
 import type { Operator } from '../../../domain/conditions.ts';
 import type { Assessment, Recommendation } from '../../../domain/matrix.ts';
-import type { MetricName } from '../../../domain/metrics.ts';
+import type { MetricName, MetricUnit } from '../../../domain/metrics.ts';
 import type { Action, Incident } from '../../../domain/types.ts';
 import type { IncidentNotice } from '../../../services/ports.ts';
 import type { Refusal as ServiceRefusal } from '../../../services/refusals.ts';
 
 export interface BreachView {
   metric: MetricName;
+  /** A custom metric's unit (a built-in's goes without saying). */
+  unit?: MetricUnit;
   op: Operator;
   value: number;
   threshold: number;

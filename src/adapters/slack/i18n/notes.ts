@@ -30,6 +30,8 @@ export interface NoteStrings {
   controlState: (state: string) => string;
   acknowledged: (who: string) => string;
   resolved: (who: string) => string;
+  /** A person who acted from the break-glass command line, and the OS account it ran as. */
+  viaCommandLine: (who: string, osUser: string) => string;
   escalation: (level: number, label: string, who: string) => string;
   escalationNobody: (level: number, label: string) => string;
   escalationLate: (late: string) => string;
@@ -90,6 +92,7 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
     controlState: (state) => `Now: ${state}.`,
     acknowledged: (who) => `👀 ${who} acknowledged the incident.`,
     resolved: (who) => `✅ ${who} resolved the incident.`,
+    viaCommandLine: (who, osUser) => `${who} (from the command line, as OS user ${osUser})`,
     escalationDm: (label, incidentId, service, linkText) =>
       `⏫ You are being escalated to as *${label}* for ${incidentId} (${service}), which is still not resolved. Open ` +
       `the incident: ${linkText}`,
@@ -166,6 +169,7 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
     controlState: (state) => `（現在: ${state}）`,
     acknowledged: (who) => `👀 ${who} がインシデントを確認しました。`,
     resolved: (who) => `✅ ${who} がインシデントを解決済みにしました。`,
+    viaCommandLine: (who, osUser) => `${who}（コマンドラインから、ログインユーザー ${osUser} として）`,
     escalationDm: (label, incidentId, service, linkText) =>
       `⏫ *${label}* としてエスカレーションされました: ${incidentId}（${service}）がまだ解決していません。インシデントを開く: ${linkText}`,
     escalation: (level, label, who) =>

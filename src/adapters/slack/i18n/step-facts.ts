@@ -23,7 +23,7 @@ import type {
   StepFailure,
   StepTitle,
 } from '../../../domain/step-facts.ts';
-import type { MetricSample } from '../../../domain/metrics.ts';
+import type { MetricName, MetricSample, MetricUnit } from '../../../domain/metrics.ts';
 import { formatZoned } from '../../../domain/zoned-time.ts';
 import { kubeCallFailureJa, kubeCallJa, kubeTroubleJa, quote, splitJa } from './kube-problems.ts';
 import type { Locale } from './locale.ts';
@@ -46,9 +46,11 @@ export interface StepFactStrings {
 const minutes = (ms: number) => Math.round(ms / 60_000);
 const percents = (weights: readonly number[], separator: string) => weights.map((w) => `${w}%`).join(separator);
 
-function sampleEn(sample: MetricSample | null): string {
+type Units = Readonly<Record<MetricName, MetricUnit>> | undefined;
+
+function sampleEn(sample: MetricSample | null, units: Units): string {
   if (!sample) return 'not measured';
-  const parts = sampleParts(sample);
+  const parts = sampleParts(sample, units);
   return parts.length ? parts.map(([m, v]) => `${m} ${v}`).join(', ') : 'no metric could be read';
 }
 
@@ -78,7 +80,10 @@ const EN: StepFactStrings = {
     traffic_now: (f) => ['traffic now', splitText(f.split)],
     traffic_set: (f) => ['traffic', splitText(f.split)],
     read_back: (f) => ['read back', splitText(f.split)],
-    metrics: (f) => [`${f.version ? `metrics of ${f.version}` : 'metrics'}${f.now ? ' now' : ''}`, sampleEn(f.sample)],
+    metrics: (f) => [
+      `${f.version ? `metrics of ${f.version}` : 'metrics'}${f.now ? ' now' : ''}`,
+      sampleEn(f.sample, f.units),
+    ],
     fired: (f) => ['fired', f.metrics.join(', ')],
     phases_skipped: (f) => ['phases skipped', `${percents(f.weights, ', ')}: ${f.from} has ${f.startWeight}% already`],
     kube_trouble: (f) => ['Kubernetes API', kubeTroubleLine(f)],
@@ -110,9 +115,9 @@ const EN: StepFactStrings = {
   },
 };
 
-function sampleJa(sample: MetricSample | null): string {
+function sampleJa(sample: MetricSample | null, units: Units): string {
   if (!sample) return '計測していません';
-  const parts = sampleParts(sample);
+  const parts = sampleParts(sample, units);
   return parts.length ? parts.map(([m, v]) => `${m} ${v}`).join('、') : 'どのメトリクスも読み取れませんでした';
 }
 
@@ -150,7 +155,7 @@ function causeJa(c: AbortCause): string {
     case 'abort_if_held':
       return c.value === null
         ? `${c.version} の ${c.metric} を読み取れませんでした`
-        : `${c.version} の ${c.metric} が ${formatValue(c.metric, c.value)}（abortIf: ${quote(c.condition)}）`;
+        : `${c.version} の ${c.metric} が ${formatValue(c.metric, c.value, c.unit)}（abortIf: ${quote(c.condition)}）`;
     case 'not_healthy':
       return `${c.version} で ${minutes(c.windowMs)}分経っても正常になりません: ${breachingJa(c.breaching)}`;
     case 'stopped_by':
@@ -241,7 +246,7 @@ const JA: StepFactStrings = {
     traffic_now: (f) => ['現在のトラフィック', splitJa(f.split)],
     traffic_set: (f) => ['トラフィック', splitJa(f.split)],
     read_back: (f) => ['設定後の読み取り', splitJa(f.split)],
-    metrics: (f) => [metricsLabelJa(f), sampleJa(f.sample)],
+    metrics: (f) => [metricsLabelJa(f), sampleJa(f.sample, f.units)],
     fired: (f) => ['発火したメトリクス', f.metrics.join('、')],
     phases_skipped: (f) => [
       'スキップしたフェーズ',

@@ -1,0 +1,113 @@
+/**
+ * `rewind doctor`: checks a real set-up before the first incident, with the same environment,
+ * config, Slack token and kubeconfig `rewind start` would use, and changes nothing on the way (the
+ * only requests that are not reads are Kubernetes access reviews, which are questions, and — when
+ * users:read is not granted — opening the DM an escalation would use, without writing to it).
+ *
+ * The sections run in order: environment, config, Slack, Kubernetes per service, metrics (for the
+ * live versions the Kubernetes checks found), alerts. A broken config leaves out what needs it.
+ */
+import { KubeClients } from '../adapters/kube/clients.ts';
+import type { FetchLike } from '../adapters/metrics/http.ts';
+import { systemClock, type Clock } from '../clock.ts';
+import { readEnv } from '../config/env.ts';
+import { formatProblem, type LoadResult } from '../config/load.ts';
+import { alertChecks } from './alerts.ts';
+import { CHECK_TIMEOUT_MS, failed, oneLine, passed, type DoctorCheck } from './checks.ts';
+import { kubeChecks } from './kube.ts';
+import { MANIFEST_FILE, manifestBotScopes, type ManifestScope } from './manifest.ts';
+import { metricsChecks } from './metrics.ts';
+import { slackChecks } from './slack.ts';
+
+export type { DoctorCheck } from './checks.ts';
+
+export interface DoctorOptions {
+  env: NodeJS.ProcessEnv;
+  /** The config file, and what loading it gave (the command refuses an unreadable file before). */
+  configFile: string;
+  loaded: LoadResult;
+  /** Where Alertmanager reaches Rewind, for the receiver snippet. */
+  alertsUrl: string;
+  clock?: Clock;
+  timeoutMs?: number;
+  manifest?: URL | string;
+  fetch?: FetchLike;
+}
+
+export async function runDoctor(o: DoctorOptions): Promise<DoctorCheck[]> {
+  const clock = o.clock ?? systemClock;
+  const timeoutMs = o.timeoutMs ?? CHECK_TIMEOUT_MS;
+  const { env, problems } = readEnv(o.env);
+  const checks: DoctorCheck[] = [];
+
+  checks.push(
+    ...(problems.length === 0
+      ? [
+          passed(
+            'Environment',
+            'variables',
+            `what rewind start reads is set (${env.socketMode ? 'Socket Mode' : 'HTTP mode'})`,
+          ),
+        ]
+      : problems.map((p) =>
+          failed(
+            'Environment',
+            p.variable,
+            p.message,
+            `set ${p.variable} in Rewind's environment or .env (see .env.example)`,
+          ),
+        )),
+  );
+
+  const config = o.loaded.ok ? o.loaded.config : null;
+  if (o.loaded.ok) {
+    const services = Object.keys(o.loaded.config.services);
+    checks.push(passed('Config', o.configFile, `valid: ${services.length} services (${services.join(', ')})`));
+  } else {
+    for (const p of o.loaded.problems)
+      checks.push(
+        failed('Config', o.configFile, formatProblem(p), 'correct it: rewind validate-config lists every problem'),
+      );
+  }
+
+  let scopes: ManifestScope[] | { unreadable: string };
+  try {
+    scopes = manifestBotScopes(o.manifest ?? MANIFEST_FILE);
+  } catch (err) {
+    scopes = { unreadable: oneLine(err) };
+  }
+  checks.push(
+    ...(await slackChecks({ token: env.slackBotToken, apiUrl: env.slackApiUrl, config, scopes, clock, timeoutMs })),
+  );
+
+  if (config) {
+    const clients = new KubeClients({ env: o.env, requestTimeoutMs: timeoutMs });
+    const kube = await kubeChecks({ config, clients, clock, timeoutMs });
+    checks.push(...kube.checks);
+    // The metrics are asked for the versions the routers say are live.
+    const live = kube.live;
+    checks.push(...(await metricsChecks({ config, live, clock, timeoutMs, ...(o.fetch ? { fetch: o.fetch } : {}) })));
+  }
+  checks.push(...alertChecks(env.alertWebhookToken, o.alertsUrl));
+  return checks;
+}
+
+/** The checklist as text: a heading per section, ✓ or ✗ per check, the fix under each ✗, a count. */
+export function checklistLines(checks: DoctorCheck[]): string[] {
+  const lines: string[] = [];
+  let section: string | undefined;
+  const indented = (text: string, first: string, rest: string) =>
+    text.split('\n').map((l, i) => `${i === 0 ? first : rest}${l}`);
+  for (const c of checks) {
+    if (c.section !== section) {
+      if (section !== undefined) lines.push('');
+      lines.push(c.section);
+      section = c.section;
+    }
+    lines.push(...indented(c.detail, `  ${c.ok ? '✓' : '✗'} ${c.check}: `, '      '));
+    if (c.fix) lines.push(...indented(c.fix, '      fix: ', '        '));
+  }
+  const bad = checks.filter((c) => !c.ok).length;
+  lines.push('', bad === 0 ? `All ${checks.length} checks passed.` : `${bad} of ${checks.length} checks failed.`);
+  return lines;
+}

@@ -1,0 +1,397 @@
+/**
+ * `rewind doctor`, run through the CLI entry point against the stand-ins: a Slack workspace, a
+ * Kubernetes API server with both shipped services seeded, and a Prometheus. Each broken part of a
+ * set-up shows as its own ✗ line with the fix, and the doctor changes nothing anywhere.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { stringify } from 'yaml';
+import { runCli } from '../../src/cli.ts';
+import { loadConfigFile } from '../../src/config/load.ts';
+import { fillQuery } from '../../src/adapters/metrics/prometheus.ts';
+import { namedQueries } from '../../src/doctor/metrics.ts';
+import { shippedConfigDoc } from '../support/config-doc.ts';
+import { KubeApiStandIn } from '../support/kube-api.ts';
+import { writeKubeconfig } from '../support/kubeconfig.ts';
+import { SlackApiStandIn, type SlackWorkspace } from '../support/slack-api.ts';
+import { closedPort, startFakePrometheus, type FakePrometheus } from '../metrics/fake-prometheus.ts';
+
+const TOKEN = 'xoxb-doctor-test-token';
+const ALERT_TOKEN = 'alert-token-never-printed-4711';
+const MANIFEST_SCOPES = [
+  'commands',
+  'chat:write',
+  'im:write',
+  'usergroups:read',
+  'files:write',
+  'channels:read',
+  'groups:read',
+];
+const VERSIONS = ['v2.0.0', 'v1.5.0', 'v1.0.0'];
+const slug = (v: string) => v.replaceAll('.', '-');
+
+let dir: string;
+let slack: SlackApiStandIn;
+let kube: KubeApiStandIn;
+let prom: FakePrometheus;
+let workspace: SlackWorkspace;
+let config: string;
+
+/** Seeds both shipped services; prompt-service serves v1.5.0 (so its default rollback target is v1.0.0). */
+function seedCluster(ready: Record<string, number> = {}): void {
+  kube.seedPromptService({
+    versions: VERSIONS,
+    namespace: 'prompts',
+    name: 'prompt-service',
+    split: { 'v1.5.0': 100 },
+    readyReplicas: ready,
+  });
+  kube.seedPromptService({
+    versions: VERSIONS.map((version) => ({
+      version,
+      deployment: `prompt-service-${slug(version)}`,
+      subset: slug(version),
+    })),
+    namespace: 'prompts-staging',
+    name: 'prompt-service-staging',
+  });
+}
+
+/** Every query the config names answers one series for each service's live version. */
+function scriptEveryQuery(): void {
+  const loaded = loadConfigFile(config);
+  if (!loaded.ok) throw new Error(`test config has problems: ${JSON.stringify(loaded.problems)}`);
+  const live: Record<string, string> = { 'prompt-service': 'v1.5.0', 'prompt-service-staging': 'v2.0.0' };
+  for (const [, template] of namedQueries(loaded.config.metrics))
+    for (const [service, version] of Object.entries(live))
+      prom.series.set(fillQuery(template, service, version, 5 * 60_000), () => 0.01);
+}
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'rewind-doctor-'));
+  workspace = {
+    token: TOKEN,
+    scopes: [...MANIFEST_SCOPES],
+    channels: {
+      C0INCIDENT: { name: 'incidents', isMember: true },
+      C0STAKEHOLDERS: { name: 'stakeholders', isMember: true },
+      C0DRILLS: { name: 'drills', isMember: true, isPrivate: true },
+    },
+    userGroups: { S0SRE: ['U0ALICE', 'U0BOB'], S0SENIOR: ['U0CAROL'] },
+    users: { U0LEAD: { name: 'lead' }, U0MANAGER: { name: 'manager' } },
+  };
+  slack = await new SlackApiStandIn().likeWorkspace(workspace).start();
+  kube = await KubeApiStandIn.start({ token: 'k8s-token' });
+  prom = await startFakePrometheus();
+  const doc = shippedConfigDoc();
+  doc.metrics.prometheus = { url: prom.url };
+  config = join(dir, 'rewind.yml');
+  writeFileSync(config, stringify(doc));
+  const kubeconfig = writeKubeconfig(
+    [{ name: 'test', server: kube.url, token: 'k8s-token' }],
+    'test',
+    join(dir, 'kubeconfig'),
+  );
+  vi.stubEnv('SLACK_BOT_TOKEN', TOKEN);
+  vi.stubEnv('SLACK_APP_TOKEN', 'xapp-doctor-test');
+  vi.stubEnv('SLACK_API_URL', slack.url);
+  vi.stubEnv('KUBECONFIG', kubeconfig);
+  vi.stubEnv('ALERT_WEBHOOK_TOKEN', ALERT_TOKEN);
+  vi.stubEnv('REWIND_CONFIG', undefined);
+});
+
+afterEach(async () => {
+  vi.unstubAllEnvs();
+  await Promise.all([slack.stop(), kube.close(), prom.close()]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function doctor(...extra: string[]) {
+  const lines: string[] = [];
+  const errors: string[] = [];
+  const code = await runCli(['doctor', '--config', config, ...extra], {
+    log: (l) => lines.push(...l.split('\n')),
+    error: (l) => errors.push(...l.split('\n')),
+  });
+  const text = lines.join('\n');
+  return { code, lines, errors, text };
+}
+
+/** The line of the failed check `check` and the fix printed under it. */
+function failure(lines: string[], check: string): { line: string; fix: string } {
+  const at = lines.findIndex((l) => l.startsWith(`  ✗ ${check}: `));
+  if (at < 0) throw new Error(`no ✗ line for ${check} in:\n${lines.join('\n')}`);
+  return { line: lines[at] as string, fix: lines[at + 1] as string };
+}
+
+/** What the doctor sent that is not a read or a question: nothing, ever. */
+function changesMade(): string[] {
+  const slackWrites = slack.calls.filter((c) => /^(chat|files|views|reactions)\./.test(c.method)).map((c) => c.method);
+  const kubeWrites = kube.writes().filter((r) => !r.path.endsWith('/selfsubjectaccessreviews'));
+  return [...slackWrites, ...kubeWrites.map((r) => `${r.method} ${r.path}`)];
+}
+
+describe('rewind doctor', () => {
+  it('passes every check of a sound set-up, asks what rewind start would use, and changes nothing', async () => {
+    seedCluster();
+    scriptEveryQuery();
+    const r = await doctor('--alerts-url', 'http://rewind.example.com:3000/');
+    expect(r.errors).toEqual([]);
+    expect(r.text).not.toContain('✗');
+    expect(r.code).toBe(0);
+    expect(r.lines).toContain('  ✓ auth.test: token valid: team Rewind Test (T0TEST), bot @rewind (U0REWIND)');
+    expect(r.lines).toContain(
+      `  ✓ scopes: all 7 bot scopes manifest.yml declares are granted (${MANIFEST_SCOPES.join(', ')})`,
+    );
+    expect(r.lines).toContain('  ✓ channel C0DRILLS: #drills (slack.drillChannel): Rewind is a member');
+    expect(r.lines).toContain('  ✓ user group S0SRE: slack.approvers: 2 members');
+    // users:read is not in the manifest: a person is found through the DM an escalation would open.
+    expect(r.lines).toContain(
+      '  ✓ user U0MANAGER: escalation.levels[1].notify: a DM to them opens (checked as escalation DMs are sent)',
+    );
+    expect(r.lines).toContain('  ✓ routing: Service prompts/prompt-service routes v1.5.0 100%; live: v1.5.0');
+    expect(r.lines).toContain(
+      '  ✓ version v1.0.0: Deployment prompts/prompt-service-v1-0-0: 2 of 2 replicas ready (the default rollback ' +
+        'target)',
+    );
+    expect(r.text).toMatch(/✓ access: all 5 permissions granted: get, patch services \(core\) in prompts;/);
+    expect(r.text).toContain('all 8 queries return series');
+    expect(r.text).toContain('      - url: http://rewind.example.com:3000/alerts/alertmanager');
+    expect(r.text).toContain('credentials: <the value of ALERT_WEBHOOK_TOKEN>');
+    expect(r.text).not.toContain(ALERT_TOKEN);
+    expect(r.lines.at(-1)).toMatch(/^All \d+ checks passed\.$/);
+
+    expect(slack.callsTo('conversations.info').map((c) => c.args.channel)).toEqual([
+      'C0INCIDENT',
+      'C0STAKEHOLDERS',
+      'C0DRILLS',
+    ]);
+    expect(slack.calls.every((c) => c.token === TOKEN)).toBe(true);
+    expect(kube.accessReviews.asked).toContainEqual({
+      namespace: 'prompts',
+      group: '',
+      resource: 'services',
+      subresource: '',
+      verb: 'patch',
+      allowed: true,
+    });
+    expect(kube.accessReviews.asked).toContainEqual({
+      namespace: 'prompts-staging',
+      group: 'networking.istio.io',
+      resource: 'virtualservices',
+      subresource: '',
+      verb: 'update',
+      allowed: true,
+    });
+    expect(prom.queries()).toContain(fillQuery(loadedQuery('error_rate'), 'prompt-service', 'v1.5.0', 5 * 60_000));
+    expect(changesMade()).toEqual([]);
+  });
+
+  it.each([
+    {
+      what: 'a scope the token lacks',
+      breakIt: () => (workspace.scopes = MANIFEST_SCOPES.filter((s) => s !== 'files:write')),
+      check: 'scope files:write',
+      line:
+        'not granted to the bot token; manifest.yml needs it for: upload the RCA draft as a Markdown file into the ' +
+        'incident thread',
+      fix:
+        'add files:write under "OAuth & Permissions" → Bot Token Scopes (or update the app from manifest.yml), then ' +
+        'reinstall the app',
+    },
+    {
+      what: 'a channel Rewind is not in',
+      breakIt: () => (workspace.channels.C0STAKEHOLDERS = { name: 'stakeholders', isMember: false }),
+      check: 'channel C0STAKEHOLDERS',
+      line: '#stakeholders (slack.stakeholderChannel): Rewind is not a member, so it cannot post there',
+      fix: 'run /invite @rewind in #stakeholders',
+    },
+    {
+      what: 'a verb the Role does not grant',
+      breakIt: () => kube.denyAccess({ namespace: 'prompts', group: '', resource: 'services', verb: 'patch' }),
+      check: 'access patch services',
+      line: 'denied: patch services (group core) in namespace prompts, which the service-selector router needs',
+      fix:
+        'add this rule to the Role bound to Rewind in namespace prompts (deploy/rbac/: a Role per router kind, ' +
+        'picked per namespace): ' +
+        '{apiGroups: [""], resources: ["services"], verbs: ["patch"]}',
+    },
+    {
+      what: 'a query that returns no series',
+      breakIt: () =>
+        prom.series.delete(fillQuery(loadedQuery('hallucination_rate'), 'prompt-service', 'v1.5.0', 5 * 60_000)),
+      check: 'hallucination_rate for prompt-service',
+      line:
+        'query returned no series for service=prompt-service, version=v1.5.0: is the prompt service exporting ' +
+        'prompt_hallucinations_total, prompt_requests_total?',
+      fix: 'make the prompt service export prompt_hallucinations_total, prompt_requests_total with the labels',
+    },
+    {
+      what: 'a default rollback target without ready replicas',
+      breakIt: () =>
+        kube.edit(
+          'Deployment',
+          'prompts',
+          'prompt-service-v1-0-0',
+          (d) => ((d.spec as { replicas: number }).replicas = 0),
+        ),
+      check: 'version v1.0.0',
+      line:
+        'Deployment prompts/prompt-service-v1-0-0: 0 of 0 replicas ready, yet it is the default rollback target, and ' +
+        'a ' +
+        'rollback to it would be refused until it is scaled up',
+      fix: 'scale it up: kubectl -n prompts scale deployment prompt-service-v1-0-0 --replicas=',
+    },
+  ])('$what is one ✗ line with its fix, and exit 1', async ({ breakIt, check, line, fix }) => {
+    seedCluster();
+    scriptEveryQuery();
+    breakIt();
+    const r = await doctor();
+    expect(r.code).toBe(1);
+    const failed = failure(r.lines, check);
+    expect(failed.line).toBe(`  ✗ ${check}: ${line}`);
+    expect(failed.fix).toContain(`      fix: ${fix}`);
+    expect(r.lines.filter((l) => l.startsWith('  ✗ '))).toHaveLength(1);
+    expect(r.lines.at(-1)).toMatch(/^1 of \d+ checks failed\.$/);
+    expect(changesMade()).toEqual([]);
+  });
+
+  it('fails a user group that is missing or empty and a person who is not in the workspace', async () => {
+    seedCluster();
+    scriptEveryQuery();
+    workspace.scopes.push('users:read');
+    workspace.userGroups = { S0SENIOR: [] };
+    workspace.users = { U0LEAD: { name: 'lead' } };
+    const r = await doctor();
+    expect(r.code).toBe(1);
+    expect(failure(r.lines, 'user group S0SRE')).toEqual({
+      line: '  ✗ user group S0SRE: slack.approvers: no such user group in this workspace',
+      fix: "      fix: correct slack.approvers: a group's ID (S…) is on its page in Slack (People → User groups)",
+    });
+    expect(failure(r.lines, 'user group S0SENIOR')).toEqual({
+      line: '  ✗ user group S0SENIOR: escalation.levels[0].notify: the group has no members, so it names nobody',
+      fix: '      fix: add people to the group in Slack, or name users (U…) in escalation.levels[0].notify instead',
+    });
+    expect(failure(r.lines, 'user U0MANAGER').line).toBe(
+      '  ✗ user U0MANAGER: escalation.levels[1].notify: no such user in this workspace',
+    );
+    expect(r.lines).toContain('  ✓ user U0LEAD: slack.approvers: @lead');
+    // With users:read granted, people are looked up, never reached through a DM.
+    expect(slack.callsTo('users.info').map((c) => c.args.user)).toEqual(['U0LEAD', 'U0MANAGER']);
+    expect(slack.callsTo('conversations.open')).toEqual([]);
+  });
+
+  it(
+    'says an older version scaled to 0 on a passing line: only the live version and the rollback target must be ' +
+      'ready',
+    async () => {
+      seedCluster({ 'v2.0.0': 0 });
+      scriptEveryQuery();
+      const r = await doctor();
+      expect(r.code).toBe(0);
+      expect(r.lines).toContain(
+        '  ✓ version v2.0.0: Deployment prompts/prompt-service-v2-0-0: 0 of 2 replicas ready: a rollback to it would ' +
+          'be ' +
+          'refused until it is scaled up (only the live version and the default rollback target must be ready)',
+      );
+    },
+  );
+
+  it('--json prints the same checks as an array of {section, check, ok, detail, fix}', async () => {
+    seedCluster();
+    scriptEveryQuery();
+    vi.stubEnv('ALERT_WEBHOOK_TOKEN', undefined);
+    const r = await doctor('--json');
+    expect(r.code).toBe(1);
+    const checks = JSON.parse(r.text) as Array<Record<string, unknown>>;
+    for (const c of checks) {
+      expect(Object.keys(c)).toEqual(['section', 'check', 'ok', 'detail', 'fix']);
+      expect(c.fix === null).toBe(c.ok === true);
+    }
+    expect(checks.filter((c) => !c.ok)).toEqual([
+      {
+        section: 'Alerts',
+        check: 'ALERT_WEBHOOK_TOKEN',
+        ok: false,
+        detail: 'not set: the /alerts routes answer 503, so no alert reaches Rewind',
+        fix: expect.stringContaining('- url: http://rewind.rewind.svc:3000/alerts/alertmanager'),
+      },
+    ]);
+    expect(checks.map((c) => c.section)).toEqual(
+      expect.arrayContaining(['Slack', 'Kubernetes prompt-service', 'Metrics']),
+    );
+  });
+
+  it('says what cannot be reached, with the reason, never a stack trace, and still checks the rest', async () => {
+    seedCluster();
+    scriptEveryQuery();
+    const nowhere = `http://127.0.0.1:${await closedPort()}`;
+    vi.stubEnv('SLACK_API_URL', `${nowhere}/api/`);
+    const r = await doctor();
+    expect(r.code).toBe(1);
+    const slackLine = failure(r.lines, 'auth.test');
+    expect(slackLine.line).toBe(`  ✗ auth.test: cannot reach the Slack API at ${nowhere}/api/ (ECONNREFUSED)`);
+    expect(slackLine.fix).toContain('check SLACK_API_URL');
+    expect(r.text).toContain('✓ routing: Service prompts/prompt-service');
+    expect(r.text).not.toMatch(/^\s+at /m);
+
+    vi.stubEnv('KUBECONFIG', writeKubeconfig([{ name: 'gone', server: nowhere }], 'gone', join(dir, 'gone')));
+    doc((d) => (d.metrics.prometheus = { url: nowhere }));
+    const down = await doctor();
+    expect(down.code).toBe(1);
+    expect(down.lines.filter((l) => l.startsWith('  ✗ API server: context gone at '))).toHaveLength(2);
+    expect(failure(down.lines, 'API server').line).toMatch(/the API server could not be reached \(ECONNREFUSED\)$/);
+    expect(failure(down.lines, 'Prometheus').line).toContain(`cannot reach ${nowhere}: connect ECONNREFUSED`);
+    expect(down.text).not.toMatch(/^\s+at /m);
+  });
+
+  it('is listed by rewind --help and explains itself with doctor --help, asking nobody anything', async () => {
+    const printed: string[] = [];
+    const out = { log: (l: string) => printed.push(l), error: (l: string) => printed.push(`stderr: ${l}`) };
+    expect(await runCli(['--help'], out)).toBe(0);
+    expect(printed.join('\n')).toMatch(/\n {2}doctor \[--json\] +check a real set-up/);
+    printed.length = 0;
+    expect(await runCli(['doctor', '--help'], out)).toBe(0);
+    expect(printed[0]).toMatch(/^Usage: rewind doctor \[--json\] \[--config file\] \[--alerts-url URL\]\n/);
+    expect(slack.calls).toEqual([]);
+  });
+
+  it('refuses a command line it cannot use with one line and exit 2, before asking anyone anything', async () => {
+    const bad = [
+      [['--jsn'], 'rewind doctor: unknown option "--jsn" (did you mean "--json"?); see rewind doctor --help'],
+      [
+        ['--alerts-url', 'rewind:3000'],
+        'rewind doctor: --alerts-url must be an http(s) URL such as http://rewind.rewind.svc:3000, got "rewind:3000"; see rewind doctor --help',
+      ],
+      [['extra'], 'rewind doctor: unexpected argument "extra": this command takes none; see rewind doctor --help'],
+    ] as const;
+    for (const [args, message] of bad) {
+      const errors: string[] = [];
+      expect(await runCli(['doctor', ...args], { log: () => {}, error: (l) => errors.push(l) })).toBe(2);
+      expect(errors).toEqual([message]);
+    }
+    const errors: string[] = [];
+    const missing = join(dir, 'none.yml');
+    expect(await runCli(['doctor', '--config', missing], { log: () => {}, error: (l) => errors.push(l) })).toBe(2);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(missing);
+    expect(slack.calls).toEqual([]);
+    expect(kube.requests).toEqual([]);
+  });
+});
+
+function loadedQuery(name: string): string {
+  const loaded = loadConfigFile(config);
+  if (!loaded.ok) throw new Error('test config has problems');
+  const found = namedQueries(loaded.config.metrics).find(([n]) => n === name);
+  if (!found) throw new Error(`no query ${name}`);
+  return found[1];
+}
+
+function doc(edit: (d: ReturnType<typeof shippedConfigDoc>) => void): void {
+  const d = shippedConfigDoc();
+  edit(d);
+  writeFileSync(config, stringify(d));
+}
