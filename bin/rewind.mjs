@@ -5,5 +5,6 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { runCli } = await import('../src/cli.ts');
+const { endQuietlyOnClosedPipe, runCli } = await import('../src/cli.ts');
+endQuietlyOnClosedPipe();
 process.exitCode = await runCli(process.argv.slice(2));

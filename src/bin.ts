@@ -3,6 +3,7 @@
  * runs once bin/rewind-dist.mjs has checked the build is not older than the sources. In a
  * checkout, bin/rewind.mjs runs src/cli.ts through tsx instead.
  */
-import { runCli } from './cli.ts';
+import { endQuietlyOnClosedPipe, runCli } from './cli.ts';
 
+endQuietlyOnClosedPipe();
 process.exitCode = await runCli(process.argv.slice(2));

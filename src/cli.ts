@@ -30,6 +30,19 @@ function unknownCommand(name: string): string {
   );
 }
 
+/**
+ * For the entry points: a reader that stops early (`rewind status | head`) closes the pipe, and the
+ * next write fails with EPIPE. That is the reader's choice, not a failure: end quietly with the exit
+ * code so far, instead of a stack trace.
+ */
+export function endQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    });
+}
+
 export async function runCli(argv: string[], out: Output = consoleOutput): Promise<number> {
   const [command, ...args] = argv;
   if (command === undefined) {

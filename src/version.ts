@@ -1,6 +1,6 @@
 /**
- * The version of Rewind, read from package.json: the bin runs the sources through tsx, so there is
- * no build step that could stamp it in.
+ * The version of Rewind, read from package.json at run time: package.json sits one folder above
+ * both src/ and the compiled dist/, so the sources and the build read the same file.
  */
 import { readFileSync } from 'node:fs';
 

@@ -160,6 +160,25 @@ describe('rewind rollback immediate', () => {
     expect(rig.kube.writes().map((w) => [w.method, w.path])).toEqual([['PATCH', SERVICE_PATH]]);
   });
 
+  it('refuses up front, as rewind start does, a kubeconfig without the context a service names', async () => {
+    rig = await startRig({
+      config: (doc) => {
+        doc.services['prompt-service'].context = 'elsewhere';
+      },
+    });
+    const r = await rig.run(['rollback', 'immediate', 'prompt-service', '--as', LEAD, '--yes']);
+    expect(r.code).toBe(1);
+    const lines = r.err.split('\n');
+    expect(lines[0]).toBe('rewind rollback: nothing was changed; Kubernetes cannot be reached as configured:');
+    expect(r.err).toContain(`KUBECONFIG=${rig.env.KUBECONFIG}`);
+    expect(r.err).toContain('prompt-service (context "elsewhere": not in the kubeconfig)');
+    expect(rig.kube.writes()).toEqual([]);
+    expect(rig.store.rollbacks.history()).toEqual([]);
+    expect(rig.store.audit.list()).toEqual([]);
+    // Reading needs no cluster: status still answers from the database.
+    expect((await rig.run(['status'])).code).toBe(0);
+  });
+
   it('refuses a database that does not exist rather than creating an empty one', async () => {
     rig = await startRig();
     const missing = `${rig.dir}/elsewhere.db`;

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
 import { COMMAND_NAMES as COMMANDS } from '../../src/cli/help.ts';
-import { REPO, cleanEnv, runRewind, tempDir, type Finished } from '../support/run-cli.ts';
+import { REPO, cleanEnv, runRewind, spawnRewind, tempDir, type Finished } from '../support/run-cli.ts';
 
 const VERSION = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
 const CONFIG = join(REPO, 'config/rewind.yml');
@@ -50,6 +50,18 @@ describe('rewind --version and help', () => {
     for (const c of COMMANDS) expect(r.stdout).toContain(`\n  ${c}`);
     expect(r.stderr).toBe('');
   });
+
+  it.concurrent(
+    'a reader that closes the pipe early (rewind --help | head -0) ends it quietly',
+    CEILING,
+    async ({ expect }) => {
+      const child = spawnRewind(['--help'], cleanEnv());
+      child.stdout?.destroy(); // closed before the first line is written: that write fails with EPIPE
+      const code = await new Promise<number | null>((done) => child.on('close', (c) => done(c)));
+      expect(child.output().stderr).toBe('');
+      expect(code).toBe(0);
+    },
+  );
 
   it.concurrent.for(COMMANDS)(
     '%s --help prints its usage and does nothing else',

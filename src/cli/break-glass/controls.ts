@@ -59,7 +59,7 @@ export async function controlCommand(
   const loaded = loadConfig(values.config, deps.env ?? process.env, out);
   if ('exit' in loaded) return loaded.exit;
   if (!knownService(control, service, loaded, out)) return 1;
-  const bg = openBreakGlass(control, loaded, deps, out);
+  const bg = openBreakGlass(control, loaded, deps, out, 'required');
   if ('exit' in bg) return bg.exit;
   const { services } = bg;
   const refused = (refusal: Refusal) => {
@@ -115,7 +115,7 @@ export async function incidentCommand(args: string[], out: Output, deps: BreakGl
   const actor = actorFrom(values.as);
   const loaded = loadConfig(values.config, deps.env ?? process.env, out);
   if ('exit' in loaded) return loaded.exit;
-  const bg = openBreakGlass('incident', loaded, deps, out);
+  const bg = openBreakGlass('incident', loaded, deps, out, 'optional');
   if ('exit' in bg) return bg.exit;
   const { services, config } = bg;
   const refused = (refusal: Refusal) => {

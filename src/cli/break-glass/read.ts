@@ -29,7 +29,7 @@ async function read(
   const loaded = loadConfig(values.config, deps.env ?? process.env, out);
   if ('exit' in loaded) return loaded.exit;
   if (service !== null && !knownService(command, service, loaded, out)) return 1;
-  const bg = openBreakGlass(command, loaded, deps, out);
+  const bg = openBreakGlass(command, loaded, deps, out, 'optional');
   if ('exit' in bg) return bg.exit;
   try {
     answer(bg, service, flags.has('json'), out);

@@ -34,7 +34,7 @@ export async function rollbackCommand(args: string[], out: Output, deps: BreakGl
   const loaded = loadConfig(values.config, deps.env ?? process.env, out);
   if ('exit' in loaded) return loaded.exit;
   if (!knownService('rollback', service, loaded, out)) return 1;
-  const bg = openBreakGlass('rollback', loaded, deps, out);
+  const bg = openBreakGlass('rollback', loaded, deps, out, 'required');
   if ('exit' in bg) return bg.exit;
   const { services, config } = bg;
   const refused = (refusal: Parameters<typeof refusalText>[0]) => {

@@ -27,8 +27,9 @@ import { RequestActivity } from '../../adapters/http/activity.ts';
 import { boltLogger } from '../../adapters/slack/bolt-logger.ts';
 import { SlackUserGroups } from '../../adapters/slack/directory.ts';
 import { slackErrorCode } from '../../adapters/slack/outbox-sender.ts';
-import { clusterAccess } from '../../startup/cluster-access.ts';
-import { rootCause } from '../../startup/failures.ts';
+import { clusterAccess, openKubeClients } from '../../startup/cluster-access.ts';
+import type { KubeClients } from '../../adapters/kube/clients.ts';
+import { rootCause, StartupError } from '../../startup/failures.ts';
 import { buildPresenter } from '../../startup/slack-side.ts';
 
 /** What a break-glass command runs in: the process, replaceable by tests. */
@@ -122,6 +123,8 @@ export function openBreakGlass(
   loaded: { config: Config; file: string },
   deps: BreakGlassDeps,
   out: Output,
+  /** required: refuse up front, as `rewind start` does, a kubeconfig that cannot serve every service. */
+  cluster: 'required' | 'optional',
 ): BreakGlass | { exit: number } {
   const source = deps.env ?? process.env;
   const clock = deps.clock ?? systemClock;
@@ -139,6 +142,17 @@ export function openBreakGlass(
     secrets: secretsOf(env),
     destination: process.stderr,
   });
+  let kubeClients: KubeClients | null | undefined;
+  if (cluster === 'required') {
+    try {
+      kubeClients = openKubeClients(config, env, undefined, log);
+    } catch (err) {
+      if (!(err instanceof StartupError)) throw err;
+      out.error(`rewind ${command}: nothing was changed; Kubernetes cannot be reached as configured:`);
+      for (const line of err.lines) out.error(line);
+      return { exit: 1 };
+    }
+  }
   let store: Store;
   try {
     store = openStore(env.dbFile, { clock });
@@ -160,7 +174,7 @@ export function openBreakGlass(
     log,
     complaints: (service, windowMs) => store.complaints.count(service, clock.now() - windowMs, clock.now()),
   });
-  const { rollbacks, injector } = clusterAccess({ config, env, store, metrics, clock, log });
+  const { rollbacks, injector } = clusterAccess({ config, env, store, metrics, clock, log, kubeClients });
   const presenter = buildPresenter({
     config,
     store,
