@@ -62,8 +62,14 @@ export function kubeconfigRefusal(services: Config['services'], clients: KubeCli
         ? `${loaded}. No service can reach its cluster:`
         : `${loaded} (${contextsLine}). It cannot serve ${lacking.length} of the configured services:`,
     ...lacking,
-    'Omit `context` on a service to use the current context (in a pod: its service account), or, for another ' +
-      'cluster, mount a kubeconfig Secret, point KUBECONFIG at it and name its context (docs/cluster-access.md).',
+    clients.unavailable
+      ? 'Point KUBECONFIG at a kubeconfig Rewind can read, or run it in a pod, where its service account is used ' +
+        '(docs/cluster-access.md).'
+      : lacking.some((line) => line.includes('names none'))
+        ? 'Set a current context (kubectl config use-context NAME, on that kubeconfig), or name a context on each ' +
+          'service (docs/cluster-access.md).'
+        : 'Omit `context` on a service to use the current context (in a pod: its service account), or, for another ' +
+          'cluster, mount a kubeconfig Secret, point KUBECONFIG at it and name its context (docs/cluster-access.md).',
   ];
 }
 

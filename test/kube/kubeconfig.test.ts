@@ -51,6 +51,10 @@ describe('KubeClients without a kubeconfig file given', () => {
     const folder = emptyHome();
     const missing = join(folder, 'nope');
     expect(new KubeClients({ env: { KUBECONFIG: missing } }).unavailable).toBe(
+      `none of the files KUBECONFIG lists exists (${missing})`,
+    );
+    // A path given on purpose must exist.
+    expect(new KubeClients({ kubeconfigPath: missing }).unavailable).toBe(
       `cannot read the kubeconfig ${missing}: the file does not exist`,
     );
     expect(new KubeClients({ kubeconfigPath: folder }).unavailable).toBe(
@@ -122,7 +126,9 @@ describe('which kubeconfig the clients loaded', () => {
     const fromEnv = new KubeClients({ env, serviceAccountRoot: root });
     expect(fromEnv.source).toEqual({ kind: 'KUBECONFIG', files: listed });
     expect(kubeconfigSourceLine(fromEnv.source)).toBe(`KUBECONFIG=${listed.join(delimiter)}`);
-    expect(fromEnv.unavailable).toBe(`cannot read the kubeconfig ${listed[1]}: the file does not exist`);
+    // As kubectl: a listed file that does not exist is skipped.
+    expect(fromEnv.unavailable).toBeUndefined();
+    expect(fromEnv.contexts()).toEqual(['a']);
 
     const fromHome = new KubeClients({ env: { HOME: home }, serviceAccountRoot: root });
     expect(fromHome.source).toEqual({ kind: 'home', file: homeConfig });

@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -21,6 +21,12 @@ const IN_A_POD = existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token
 const WHAT_TO_DO =
   'Omit `context` on a service to use the current context (in a pod: its service account), or, for another ' +
   'cluster, mount a kubeconfig Secret, point KUBECONFIG at it and name its context (docs/cluster-access.md).';
+const UNREADABLE_FIX =
+  'Point KUBECONFIG at a kubeconfig Rewind can read, or run it in a pod, where its service account is used ' +
+  '(docs/cluster-access.md).';
+const NO_CURRENT_FIX =
+  'Set a current context (kubectl config use-context NAME, on that kubeconfig), or name a context on each ' +
+  'service (docs/cluster-access.md).';
 
 let rewind: Rewind | undefined;
 let slack: SlackApiStandIn | undefined;
@@ -88,7 +94,7 @@ describe.skipIf(IN_A_POD)('rewind start without any kubeconfig', () => {
           'service account). No service can reach its cluster:',
         '  prompt-service (the current context)',
         '  prompt-service-staging (the current context)',
-        WHAT_TO_DO,
+        UNREADABLE_FIX,
       ]);
       expect(r.stdout).toBe('');
       expect(r.stderr).not.toContain('loaded-context');
@@ -133,7 +139,7 @@ describe('startRewind with a kubeconfig that cannot serve every service', () => 
       `Kubernetes: kubeconfig loaded: KUBECONFIG=${kubeconfig} (contexts: staging; current: none). It cannot serve ` +
         '1 of the configured services:',
       '  prompt-service (the current context: the kubeconfig names none)',
-      WHAT_TO_DO,
+      NO_CURRENT_FIX,
     ]);
   });
 
@@ -144,9 +150,33 @@ describe('startRewind with a kubeconfig that cannot serve every service', () => 
         'No service can reach its cluster:',
       '  prompt-service (the current context)',
       '  prompt-service-staging (the current context)',
-      WHAT_TO_DO,
+      UNREADABLE_FIX,
     ]);
     expect(existsSync(join(dir, 'rewind.db'))).toBe(false);
+  });
+
+  it('skips, as kubectl does, a file KUBECONFIG lists that does not exist, and uses the others', async () => {
+    slack = await new SlackApiStandIn().answerLikeSlack().start();
+    const { dir, file } = configIn();
+    const kubeconfig = writeKubeconfig([{ name: 'laptop', server: 'http://127.0.0.1:9' }], 'laptop', join(dir, 'kc'));
+    const listed = [join(dir, 'no-such-kubeconfig'), kubeconfig].join(delimiter);
+    rewind = await startRewind({
+      envSource: { ...botEnv(file, dir, listed), SLACK_API_URL: slack.url },
+      host: '127.0.0.1',
+      slack: { botId: 'B0REWIND', botUserId: 'U0REWIND', retryConfig: { retries: 0 } },
+    });
+    expect((await fetch(`http://127.0.0.1:${rewind.port}/healthz`)).status).toBe(200);
+  });
+
+  it('refuses a KUBECONFIG list none of whose files exists, naming them', async () => {
+    const { dir, file } = configIn();
+    const listed = [join(dir, 'a'), join(dir, 'b')].join(delimiter);
+    const lines = await refusal(botEnv(file, dir, listed));
+    expect(lines[0]).toBe(
+      `Kubernetes: kubeconfig loaded: KUBECONFIG=${listed}, but none of the files KUBECONFIG lists exists ` +
+        `(${listed}). No service can reach its cluster:`,
+    );
+    expect(lines.at(-1)).toBe(UNREADABLE_FIX);
   });
 });
 

@@ -11,7 +11,7 @@
  * business). Every answer with an error status is counted by status code (`apiErrors`), for
  * /metrics.
  */
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import {
   AppsV1Api,
@@ -162,7 +162,14 @@ function loadDefault(kc: KubeConfig, env: NodeJS.ProcessEnv, serviceAccountRoot:
     .split(delimiter)
     .map((f) => f.trim())
     .filter(Boolean);
-  if (listed.length > 0) return { source: { kind: 'KUBECONFIG', files: listed }, problem: loadFiles(kc, listed) };
+  if (listed.length > 0) {
+    // As kubectl: a listed file that does not exist is skipped; one that exists but cannot be read is a problem.
+    const present = listed.filter((f) => existsSync(f));
+    const problem = present.length
+      ? loadFiles(kc, present)
+      : `none of the files KUBECONFIG lists exists (${listed.join(delimiter)})`;
+    return { source: { kind: 'KUBECONFIG', files: listed }, problem };
+  }
   const home = env.HOME ?? env.USERPROFILE;
   const homeConfig = home ? join(home, '.kube', 'config') : undefined;
   if (homeConfig && isFile(homeConfig))
