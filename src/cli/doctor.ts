@@ -1,7 +1,10 @@
 /**
  * `rewind doctor [--json] [--config file] [--alerts-url URL]`: the set-up checklist (src/doctor/).
  * Exit 0 when every check passes, 1 when one fails, 2 for a command line (or config file) that
- * cannot be used — that last before anything is asked of Slack or the cluster.
+ * cannot be used — that last before anything is asked of Slack or the cluster. With --json, stdout
+ * is JSON whatever the outcome, a config file that cannot be read included (a failed Config check),
+ * so `rewind doctor --json | jq` always has something to read; only a command line that cannot be
+ * parsed is said on stderr, as for every command.
  */
 import type { Output } from '../cli.ts';
 import { parseArgs, UsageError } from './args.ts';
@@ -25,14 +28,16 @@ export async function doctorCommand(
   if (protocol !== 'http:' && protocol !== 'https:')
     throw new UsageError(`--alerts-url must be an http(s) URL such as ${DEFAULT_ALERTS_URL}, got "${alertsUrl}"`);
   const configFile = parsed.values.config ?? (env.REWIND_CONFIG?.trim() || DEFAULT_CONFIG_FILE);
+  const json = parsed.flags.has('json');
   const loaded = loadConfigFile(configFile);
+  const { runDoctor, checklistLines, configChecks } = await import('../doctor/run.ts');
   if (!loaded.ok && loaded.unreadable) {
-    for (const p of loaded.problems) out.error(formatProblem(p));
+    if (json) out.log(JSON.stringify(configChecks(configFile, loaded), null, 2));
+    else for (const p of loaded.problems) out.error(formatProblem(p));
     return 2;
   }
-  const { runDoctor, checklistLines } = await import('../doctor/run.ts');
   const checks = await runDoctor({ env, configFile, loaded, alertsUrl });
-  if (parsed.flags.has('json')) out.log(JSON.stringify(checks, null, 2));
+  if (json) out.log(JSON.stringify(checks, null, 2));
   else for (const line of checklistLines(checks)) out.log(line);
   return checks.every((c) => c.ok) ? 0 : 1;
 }

@@ -133,29 +133,39 @@ const DOCTOR = `Usage: rewind doctor [--json] [--config file] [--alerts-url URL]
 
 Checks a real set-up before the first incident, with the environment, config, Slack token and
 kubeconfig rewind start uses, and prints one line per check, ✓ or ✗, with the fix under every ✗:
+  Database     REWIND_DB exists (or its folder takes writes, to create it at start), opens read-only, has
+               a schema this build runs (not one from a newer Rewind), and passes PRAGMA quick_check
   Slack        auth.test passes; the token has every bot scope manifest.yml declares; Rewind is a
                member of the incident, stakeholder and drill channels; approver and escalation user
                groups have members and users exist (users.info, or without users:read the DM an
                escalation would open, with nothing written to it)
-  Kubernetes   per service: the routing object reads; each version's Deployment exists, and the live
-               version and the default rollback target have ready replicas (older versions may be
-               scaled to 0: said, not failed); a SelfSubjectAccessReview passes for every verb the
-               router, the readiness checks and the drill injector need
-  Metrics      every named query returns a series for the live version of each service
+  Kubernetes   per service: its context's server answers as a Kubernetes API server; the routing
+               object reads; each version's Deployment exists, and the live version and the default
+               rollback target have ready replicas (older versions may be scaled to 0: said, not
+               failed); a SelfSubjectAccessReview passes for every verb the router, the readiness
+               checks and the drill injector need
+  Metrics      every metric the provider reads (the built-ins and metrics.custom) has a value for the
+               live version of each service: a series per Prometheus query, a number from http-json
   Alerts       ALERT_WEBHOOK_TOKEN is set; an Alertmanager receiver for Rewind (never the token itself)
 
-  --json            the same as a JSON array of {section, check, ok, detail, fix}
+  --json            the same as a JSON array of {section, check, ok, detail, fix}, a config file that
+                    cannot be read included (exit 2)
   --config file     the config (default REWIND_CONFIG, else config/rewind.yml)
   --alerts-url URL  where Alertmanager reaches Rewind (default http://rewind.rewind.svc:3000)
 
 Nothing is changed. Each check gives up after 10 s. Exits 1 when a check fails, 0 when all pass.`;
 
-/** What every break-glass command shares: where it acts, and how. */
-const BREAK_GLASS_COMMON = `Break glass: for when Slack is down. The command acts through the bot's own services on its
+/**
+ * What every break-glass command shares: where it acts, and how. `kube` is the paragraph on what it
+ * does with Kubernetes: only rollback, resume and abort move traffic.
+ */
+const breakGlassCommon = (kube: string) =>
+  `Break glass: for when Slack is down. The command acts through the bot's own services on its
 database (REWIND_DB) and config (REWIND_CONFIG, or --config file), with the same approvals policy
-and audit as Slack, and moves traffic through Kubernetes (KUBECONFIG, else ~/.kube/config, else
-the in-cluster service account). What it does is written to the bot's outbox: the running bot
-posts it to the incident's thread when it next reaches Slack; this command never posts to Slack.
+and audit as Slack. What it does is written to the bot's outbox: the running bot posts it to the
+incident's thread when it next reaches Slack; this command never posts to Slack.
+
+${kube}
 
   --as U…         required: your Slack user ID, who the approvals policy and the audit know you as;
                   your operating-system account is recorded beside it. An approver only in a user
@@ -167,13 +177,30 @@ posts it to the incident's thread when it next reaches Slack; this command never
 Exits 1 when the command is refused or what it ran did not succeed (one line says why; nothing is
 changed by a refusal), 2 when the command line cannot be used.`;
 
+/** Rollback, resume and abort. */
+const MOVES_TRAFFIC = breakGlassCommon(
+  `It moves traffic through Kubernetes (KUBECONFIG, else ~/.kube/config, else the in-cluster service
+account).`,
+);
+
+/** Pause: the engine is reached as rewind start reaches it, and nothing is sent. */
+const PAUSE_COMMON = breakGlassCommon(
+  `It checks the bot's Kubernetes access as rewind start does (KUBECONFIG, else ~/.kube/config, else
+the in-cluster service account), but sends nothing to Kubernetes: traffic stays where it is.`,
+);
+
+const INCIDENT_COMMON = breakGlassCommon('It sends nothing to Kubernetes and moves no traffic.');
+
 const STATUS = `Usage: rewind status [service] [--json] [--config file]
 
 What /rollback status answers, read from the bot's database (REWIND_DB) with the config
-(REWIND_CONFIG, or --config file): per service (or the one named), the version serving as far as
-Rewind knows, the open incident and the rollback in progress. Slack is not needed.
+(REWIND_CONFIG, or --config file): per service (or the one named), the traffic split read from its
+router in Kubernetes just now, the open incident and the rollback in progress. When the router
+cannot be read within 5 s, it says why and shows what the database knows instead: where the latest
+rollback last set traffic, else the version serving as far as Rewind knows. Slack is not needed.
 
-  --json   the same as JSON: {"services": [{service, servingVersion, incident, rollback}]}
+  --json   the same as JSON: {"services": [{service, servingVersion, traffic, incident, rollback}]},
+           traffic {"source": "cluster", split} or {"source": "stored", why, lastSet}
 
 Exits 1 for a service the config does not have.`;
 
@@ -200,14 +227,14 @@ whichever process claims it next.
   --to version    the version to roll back to (default: the next one down the chain)
   --detach        return once the first traffic change is written; the bot runs the rest
 
-${BREAK_GLASS_COMMON}`;
+${MOVES_TRAFFIC}`;
 
 const PAUSE = `Usage: rewind pause <service> --as U… [--yes]
 
 Pauses the service's rollback as the Pause button does: traffic stays where it is and no further
 step runs until it is resumed.
 
-${BREAK_GLASS_COMMON}`;
+${PAUSE_COMMON}`;
 
 const RESUME = `Usage: rewind resume <service> --as U… [--yes] [--detach]
 
@@ -216,20 +243,20 @@ its steps then run in this process and are printed as they land, as rewind rollb
 
   --detach        return at once; the bot runs the rest
 
-${BREAK_GLASS_COMMON}`;
+${MOVES_TRAFFIC}`;
 
 const ABORT = `Usage: rewind abort <service> --as U… [--yes]
 
 Aborts the service's rollback as the Abort button does: it stops where traffic is now (a canary
 goes back to its stable version); one waiting for approvals or planned for later is cancelled.
 
-${BREAK_GLASS_COMMON}`;
+${MOVES_TRAFFIC}`;
 
 const INCIDENT = `Usage: rewind incident resolve <incident id> --as U… [--yes]
 
 Resolves the incident as /incident resolve does: it is closed and its escalation stops.
 
-${BREAK_GLASS_COMMON}`;
+${INCIDENT_COMMON}`;
 
 const HELP = `Usage: rewind help [command]
 

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { ROUTER_KINDS, ROUTER_SCHEMAS, routerModule } from '../adapters/kube/routers/registry.ts';
+import { GITOPS_ON_ROLLBACK, GITOPS_TOOLS } from '../domain/gitops.ts';
 import { choice, kubeName, latency, show, strict, text, whenSound } from './zod-kit.ts';
 
 const router = z.discriminatedUnion('kind', ROUTER_SCHEMAS, {
@@ -32,6 +33,14 @@ const version = strict({
   timeout: latency().optional(),
 });
 
+/** Who re-applies the routing object from git; detected from the object's labels when absent. */
+const gitops = strict({
+  tool: choice(GITOPS_TOOLS, 'gitops tool'),
+  application: kubeName('the Argo CD Application, or the Flux Kustomization or HelmRelease').optional(),
+  appNamespace: kubeName('the namespace of that object').optional(),
+  onRollback: choice(GITOPS_ON_ROLLBACK, 'gitops onRollback').default('pause'),
+});
+
 const service = strict({
   context: text('a kubeconfig context name').optional(),
   namespace: kubeName('a namespace').default('default'),
@@ -45,6 +54,7 @@ const service = strict({
     ),
   finalMessage: text('the message returned when every version failed').default('サービスが一時的に利用できません'),
   drill: choice(['allowed', 'denied'], 'drill').default('denied'),
+  gitops: gitops.optional(),
 }).superRefine(
   (s, ctx) => {
     const seen = new Map<string, number>();

@@ -74,28 +74,33 @@ export function roleRule(need: AccessNeed): string {
 }
 
 /**
- * Asks one review. It goes through the custom-objects client, which posts to any
+ * The request of one SelfSubjectAccessReview, for the custom-objects client, which posts to any
  * /apis/<group>/<version>/<plural>, so the clients need no API of their own for it.
  */
-async function allowed(apis: KubeApis, need: AccessNeed): Promise<{ allowed: boolean; reason: string }> {
-  const review = (await apis.custom.createClusterCustomObject({
+export function accessReview(attributes: Record<string, string>) {
+  return {
     group: 'authorization.k8s.io',
     version: 'v1',
     plural: 'selfsubjectaccessreviews',
     body: {
       apiVersion: 'authorization.k8s.io/v1',
       kind: 'SelfSubjectAccessReview',
-      spec: {
-        resourceAttributes: {
-          namespace: need.namespace,
-          group: need.group,
-          resource: need.resource,
-          ...(need.subresource ? { subresource: need.subresource } : {}),
-          verb: need.verb,
-        },
-      },
+      spec: { resourceAttributes: attributes },
     },
-  })) as { status?: { allowed?: unknown; reason?: unknown } };
+  };
+}
+
+/** Asks one review. */
+async function allowed(apis: KubeApis, need: AccessNeed): Promise<{ allowed: boolean; reason: string }> {
+  const review = (await apis.custom.createClusterCustomObject(
+    accessReview({
+      namespace: need.namespace,
+      group: need.group,
+      resource: need.resource,
+      ...(need.subresource ? { subresource: need.subresource } : {}),
+      verb: need.verb,
+    }),
+  )) as { status?: { allowed?: unknown; reason?: unknown } };
   const reason = typeof review.status?.reason === 'string' ? review.status.reason : '';
   return { allowed: review.status?.allowed === true, reason };
 }

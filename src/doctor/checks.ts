@@ -12,17 +12,23 @@ export interface DoctorCheck {
   /** What was checked, in a few words: `auth.test`, `scope im:write`, `version v1.5.0`. */
   check: string;
   ok: boolean;
-  /** What was found; a first line, and more lines when it carries a snippet. */
+  /** What was found, on one line. */
   detail: string;
-  /** What to do about a failure; null when the check passed. */
+  /** What to do about a failure, on one line; null when the check passed. */
   fix: string | null;
 }
+
+/**
+ * Text as one line. A detail can quote what a server answered (an HTML page, a multi-line error);
+ * the checklist gives each check one line and its fix one more, and a JSON reader expects the same.
+ */
+const flat = (text: string): string => text.replace(/\s*\n\s*/g, ' ').trim();
 
 export const passed = (section: string, check: string, detail: string): DoctorCheck => ({
   section,
   check,
   ok: true,
-  detail,
+  detail: flat(detail),
   fix: null,
 });
 
@@ -30,8 +36,8 @@ export const failed = (section: string, check: string, detail: string, fix: stri
   section,
   check,
   ok: false,
-  detail,
-  fix,
+  detail: flat(detail),
+  fix: flat(fix),
 });
 
 /** How long one check may take before it is reported as unanswered. */
@@ -63,6 +69,5 @@ export async function withinDeadline<T>(clock: Clock, ms: number, work: () => Pr
 
 /** An error as one line: its message without line breaks. */
 export function oneLine(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  return message.replace(/\s*\n\s*/g, ' ');
+  return flat(err instanceof Error ? err.message : String(err));
 }

@@ -5,6 +5,12 @@
 import { KubeContextError, KubeError, RouterError, toKubeError } from '../adapters/kube/errors.ts';
 import { NoAnswerError, oneLine } from './checks.ts';
 
+/** What a server wrote, on one line and short enough to read beside the check's name. */
+function quoted(message: string): string {
+  const flat = oneLine(message);
+  return flat.length > 300 ? `${flat.slice(0, 300)}…` : flat;
+}
+
 export function kubeReason(err: unknown): string {
   if (err instanceof NoAnswerError || err instanceof KubeContextError || err instanceof RouterError)
     return oneLine(err);
@@ -13,13 +19,13 @@ export function kubeReason(err: unknown): string {
   const p = e.kubeProblem;
   switch (p.kind) {
     case 'http':
-      return `${p.status} ${p.reason}: ${p.message ?? 'no message'}`;
+      return `${p.status} ${p.reason}: ${p.message === null ? 'no message' : quoted(p.message)}`;
     case 'unreachable':
       return `the API server could not be reached (${p.code})`;
     case 'client_timeout':
       return 'no answer from the API server in time';
     case 'kubeconfig':
-      return p.message;
+      return oneLine(p.message);
     default:
       return oneLine(e);
   }

@@ -20,6 +20,7 @@ import type { Config, ServiceConfig } from '../config/schema.ts';
 import { busiestVersion } from '../domain/rollback-plan.ts';
 import { chooseTarget } from '../domain/target.ts';
 import { accessChecks, accessNeeds, type EndpointsWhere } from './access.ts';
+import { askServer, type ServerAnswer } from './api-server.ts';
 import { failed, oneLine, passed, withinDeadline, type DoctorCheck } from './checks.ts';
 import { kubeReason, unanswered } from './kube-reasons.ts';
 
@@ -41,12 +42,16 @@ export interface KubeDoctorResult {
   live: Map<string, LiveVersion>;
 }
 
+/** Per context, what its server answered to the first question (api-server.ts): asked once, said per service. */
+type ServerAnswers = Map<string, Promise<ServerAnswer>>;
+
 export async function kubeChecks(input: KubeDoctorInput): Promise<KubeDoctorResult> {
   const live = new Map<string, LiveVersion>();
   const checks: DoctorCheck[] = [];
+  const servers: ServerAnswers = new Map();
   // One service after another: a person reads them in config order, and a cluster is not asked everything at once.
   for (const [name, service] of Object.entries(input.config.services)) {
-    const result = await serviceChecks(input, name, service);
+    const result = await serviceChecks(input, servers, name, service);
     checks.push(...result.checks);
     live.set(name, result.live);
   }
@@ -55,6 +60,7 @@ export async function kubeChecks(input: KubeDoctorInput): Promise<KubeDoctorResu
 
 async function serviceChecks(
   input: KubeDoctorInput,
+  servers: ServerAnswers,
   name: string,
   service: ServiceConfig,
 ): Promise<{ checks: DoctorCheck[]; live: LiveVersion }> {
@@ -75,6 +81,39 @@ async function serviceChecks(
     return { checks: [failed(section, 'kubeconfig', oneLine(err), fix)], live };
   }
   const out: DoctorCheck[] = [];
+  const noServer = (err: unknown) =>
+    failed(
+      section,
+      'API server',
+      `context ${apis.context} at ${apis.server}: ${kubeReason(err)}`,
+      `check that this host reaches the API server (kubectl --context ${apis.context} get namespaces) and that ` +
+        "the kubeconfig's credentials are current",
+    );
+  let server = servers.get(apis.context);
+  if (!server) {
+    server = call(() => askServer(apis, service.namespace));
+    servers.set(apis.context, server);
+  }
+  try {
+    const answer = await server;
+    if (!answer.kubernetes) {
+      const skipped = `${name}'s routing, version and access checks were skipped`;
+      const said = `HTTP ${answer.status}, ${answer.contentType}`;
+      out.push(
+        failed(
+          section,
+          'API server',
+          `the server at ${apis.server} (context ${apis.context}) did not answer as a Kubernetes API server ` +
+            `(${said}); ${skipped}`,
+          'check the server URL in the kubeconfig',
+        ),
+      );
+      return { checks: out, live };
+    }
+  } catch (err) {
+    // Nothing answered (askServer turns every answer into a ServerAnswer): the rest would fail alike.
+    return { checks: [noServer(err)], live };
+  }
   const deps = { apis, serviceName: name, service };
   const objects = routingObjects(service.router).map((o) => `${o.kind} ${service.namespace}/${o.name}`);
   const through = objects.length > 0 ? objects.join(' and ') : `the versions' Deployments (${service.router.kind})`;
@@ -86,18 +125,7 @@ async function serviceChecks(
     const routes = shares.map(([v, w]) => `${v} ${w}%`).join(', ') || 'no traffic to any configured version';
     out.push(passed(section, 'routing', `${through} routes ${routes}; live: ${live.version}`));
   } catch (err) {
-    if (unanswered(err)) {
-      out.push(
-        failed(
-          section,
-          'API server',
-          `context ${apis.context} at ${apis.server}: ${kubeReason(err)}`,
-          `check that this host reaches the API server (kubectl --context ${apis.context} get namespaces) and that ` +
-            "the kubeconfig's credentials are current",
-        ),
-      );
-      return { checks: out, live };
-    }
+    if (unanswered(err)) return { checks: [...out, noServer(err)], live };
     out.push(failed(section, 'routing', `${through}: ${kubeReason(err)}`, routingFix(err, name, service)));
   }
 

@@ -9,7 +9,9 @@ import { HTTP_JSON_METRICS, HttpJsonMetrics } from '../adapters/metrics/http-jso
 import { MetricReadError, excerpt, getJson, type FetchLike } from '../adapters/metrics/http.ts';
 import { fillQuery } from '../adapters/metrics/prometheus.ts';
 import type { Clock } from '../clock.ts';
+import { catalogueOf } from '../config/metrics-schema.ts';
 import type { Config } from '../config/schema.ts';
+import { isBuiltinMetric } from '../domain/metrics.ts';
 import { failed, oneLine, passed, withinDeadline, type DoctorCheck } from './checks.ts';
 import type { LiveVersion } from './kube.ts';
 
@@ -158,8 +160,17 @@ async function prometheusChecks(input: MetricsDoctorInput, url: string): Promise
   return out;
 }
 
+/**
+ * What the running provider asks the monitoring API for (httpJsonProvider in the adapter): the
+ * built-in metrics it reads, then every custom metric of the config's catalogue by its name.
+ */
+function httpJsonMetrics(metrics: Config['metrics']): string[] {
+  return [...HTTP_JSON_METRICS, ...catalogueOf(metrics).names.filter((name) => !isBuiltinMetric(name))];
+}
+
 async function httpJsonChecks(input: MetricsDoctorInput, url: string, path: string): Promise<DoctorCheck[]> {
   const out: DoctorCheck[] = [];
+  const metrics = httpJsonMetrics(input.config.metrics);
   for (const service of Object.keys(input.config.services)) {
     const live = versionOf(input, service);
     const reasons = new Map<string, string>();
@@ -172,6 +183,7 @@ async function httpJsonChecks(input: MetricsDoctorInput, url: string, path: stri
         warn: (details) => reasons.set(String(details.metric), String(details.reason)),
         info: () => {},
       },
+      metrics,
       timeoutMs: input.timeoutMs,
       retries: 0,
     });
@@ -184,20 +196,26 @@ async function httpJsonChecks(input: MetricsDoctorInput, url: string, path: stri
       out.push(failed(SECTION, `${service} ${live.version}`, oneLine(err), 'check metrics.httpJson.url'));
       continue;
     }
-    const missing = HTTP_JSON_METRICS.filter((metric) => sample[metric] === undefined);
+    const missing = metrics.filter((metric) => sample[metric] === undefined);
     for (const metric of missing) {
+      const custom = isBuiltinMetric(metric) ? '' : ` (custom metric: metrics.custom.${metric})`;
       out.push(
         failed(
           SECTION,
           `${metric} for ${service}`,
-          `no reading for service=${service}, version=${live.version}: ${reasons.get(metric) ?? 'no value'}`,
-          'check metrics.httpJson.url and .path, and that the monitoring API knows this service and version',
+          `no reading for service=${service}, version=${live.version}${custom}: ${reasons.get(metric) ?? 'no value'}`,
+          `check metrics.httpJson.url and .path, and that the monitoring API serves ${metric} for this service and ` +
+            'version',
         ),
       );
     }
     if (missing.length === 0)
       out.push(
-        passed(SECTION, `${service} ${live.version}`, `all ${HTTP_JSON_METRICS.length} metrics read; ${source(live)}`),
+        passed(
+          SECTION,
+          `${service} ${live.version}`,
+          `all ${metrics.length} metrics read (${metrics.join(', ')}); ${source(live)}`,
+        ),
       );
   }
   return out;

@@ -4,8 +4,8 @@
  * only requests that are not reads are Kubernetes access reviews, which are questions, and — when
  * users:read is not granted — opening the DM an escalation would use, without writing to it).
  *
- * The sections run in order: environment, config, Slack, Kubernetes per service, metrics (for the
- * live versions the Kubernetes checks found), alerts. A broken config leaves out what needs it.
+ * The sections run in order: environment, config, database, Slack, Kubernetes per service, metrics
+ * (for the live versions the Kubernetes checks found), alerts. A broken config leaves out what needs it.
  */
 import { KubeClients } from '../adapters/kube/clients.ts';
 import type { FetchLike } from '../adapters/metrics/http.ts';
@@ -14,6 +14,7 @@ import { readEnv } from '../config/env.ts';
 import { formatProblem, type LoadResult } from '../config/load.ts';
 import { alertChecks } from './alerts.ts';
 import { CHECK_TIMEOUT_MS, failed, oneLine, passed, type DoctorCheck } from './checks.ts';
+import { databaseChecks } from './database.ts';
 import { kubeChecks } from './kube.ts';
 import { MANIFEST_FILE, manifestBotScopes, type ManifestScope } from './manifest.ts';
 import { metricsChecks } from './metrics.ts';
@@ -60,15 +61,8 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorCheck[]> {
   );
 
   const config = o.loaded.ok ? o.loaded.config : null;
-  if (o.loaded.ok) {
-    const services = Object.keys(o.loaded.config.services);
-    checks.push(passed('Config', o.configFile, `valid: ${services.length} services (${services.join(', ')})`));
-  } else {
-    for (const p of o.loaded.problems)
-      checks.push(
-        failed('Config', o.configFile, formatProblem(p), 'correct it: rewind validate-config lists every problem'),
-      );
-  }
+  checks.push(...configChecks(o.configFile, o.loaded));
+  checks.push(...databaseChecks(env.dbFile));
 
   let scopes: ManifestScope[] | { unreadable: string };
   try {
@@ -92,20 +86,33 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorCheck[]> {
   return checks;
 }
 
-/** The checklist as text: a heading per section, ✓ or ✗ per check, the fix under each ✗, a count. */
+/** The config file's check: valid, or one failed check per problem (a file that cannot be read is one). */
+export function configChecks(configFile: string, loaded: LoadResult): DoctorCheck[] {
+  if (loaded.ok) {
+    const services = Object.keys(loaded.config.services);
+    return [passed('Config', configFile, `valid: ${services.length} services (${services.join(', ')})`)];
+  }
+  const fix = loaded.unreadable
+    ? "point --config or REWIND_CONFIG at Rewind's config file (unset, it is config/rewind.yml)"
+    : 'correct it: rewind validate-config lists every problem';
+  return loaded.problems.map((p) => failed('Config', configFile, formatProblem(p), fix));
+}
+
+/**
+ * The checklist as text: a heading per section, a line per check (✓ or ✗), the fix on the line under
+ * each ✗, a count. Details and fixes are one line each (checks.ts).
+ */
 export function checklistLines(checks: DoctorCheck[]): string[] {
   const lines: string[] = [];
   let section: string | undefined;
-  const indented = (text: string, first: string, rest: string) =>
-    text.split('\n').map((l, i) => `${i === 0 ? first : rest}${l}`);
   for (const c of checks) {
     if (c.section !== section) {
       if (section !== undefined) lines.push('');
       lines.push(c.section);
       section = c.section;
     }
-    lines.push(...indented(c.detail, `  ${c.ok ? '✓' : '✗'} ${c.check}: `, '      '));
-    if (c.fix) lines.push(...indented(c.fix, '      fix: ', '        '));
+    lines.push(`  ${c.ok ? '✓' : '✗'} ${c.check}: ${c.detail}`);
+    if (c.fix) lines.push(`      fix: ${c.fix}`);
   }
   const bad = checks.filter((c) => !c.ok).length;
   lines.push('', bad === 0 ? `All ${checks.length} checks passed.` : `${bad} of ${checks.length} checks failed.`);

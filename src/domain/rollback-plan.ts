@@ -7,7 +7,7 @@
  * phase taking it to 0; then verify and post-actions. Each step is a row before it runs, so a
  * restart knows exactly where the rollback stood.
  */
-import type { StepKind } from './rollback-record.ts';
+import type { GitOpsDetail, StepKind } from './rollback-record.ts';
 
 export type { StepKind };
 
@@ -24,6 +24,8 @@ export interface PlannedStep {
   verifyMs?: number;
   /** 0-based phase the step belongs to (gradual); null for immediate and the framing steps. */
   phase: number | null;
+  /** gitops: who owns the routing, as read before the first step, and what to do about it. */
+  gitops?: Pick<GitOpsDetail, 'owner' | 'onRollback' | 'selfHeal'>;
 }
 
 export const BUDGET = {

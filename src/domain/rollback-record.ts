@@ -5,6 +5,7 @@
  *
  * Field names are the ones rows already carry: rows written before these types existed still load.
  */
+import type { GitOpsOnRollback, SyncOwner } from './gitops.ts';
 import type { MetricSample } from './metrics.ts';
 import type { AbortCause } from './step-facts.ts';
 
@@ -163,8 +164,34 @@ export interface StopDetail extends StepDetailBase {
   cause?: AbortCause;
 }
 
+/**
+ * The GitOps step before the switch: who re-applies the routing from git, read before the first
+ * step, and (onRollback pause) its sync turned off. What it keeps is written once, before the
+ * patch, and never overwritten: a re-run after a restart reads the owner and sends nothing.
+ */
+export interface GitOpsDetail extends StepDetailBase {
+  kind: 'gitops';
+  owner: SyncOwner;
+  onRollback: GitOpsOnRollback;
+  /** Argo CD automated sync with self-heal on, as read before the first step. */
+  selfHeal: boolean;
+  /** The source revision when the step read the owner (Argo CD status.sync.revision, Flux lastAppliedRevision). */
+  revision?: string | null;
+  /** Argo CD: spec.syncPolicy before the pause (null: none), restored on resume. */
+  keptSyncPolicy?: Record<string, unknown> | null;
+  /** The owner was paused already when the step first read it: the step sent nothing and resume leaves it so. */
+  pausedBefore?: boolean;
+  /** The pause as sent. */
+  changes?: SentChange[];
+  /** The rollback ran as a dry run: the pause was only shown, nothing is paused. */
+  dryRun?: boolean;
+  /** Sync resumed after the rollback: by whom and when. */
+  resumedBy?: string;
+  resumedAt?: number;
+}
+
 export type RollbackStepDetail =
-  ConfirmDetail | SetWeightDetail | ObserveDetail | VerifyDetail | PostActionsDetail | StopDetail;
+  ConfirmDetail | SetWeightDetail | ObserveDetail | VerifyDetail | PostActionsDetail | StopDetail | GitOpsDetail;
 export type StepKind = RollbackStepDetail['kind'];
 
 export interface RollbackStep {

@@ -8,6 +8,7 @@
  * string field inside its variant.
  */
 import { formatValue } from './conditions.ts';
+import type { SyncOwner } from './gitops.ts';
 import { absorbedProblemLine, kubeCallFailureLine, type KubeCallFailure, type KubeProblem } from './kube-problem.ts';
 import { sampleOrder, type MetricName, type MetricSample, type MetricUnit } from './metrics.ts';
 
@@ -23,7 +24,11 @@ export type KubeCall =
   | { op: 'read_back'; service: string }
   | { op: 'read_endpoints'; version: string }
   /** The engine's preflight: the ready replicas of the version's Deployment. */
-  | { op: 'read_deployment'; version: string };
+  | { op: 'read_deployment'; version: string }
+  /** Who re-applies the service's routing from git; pausing and resuming its object (`Application argocd/x`). */
+  | { op: 'read_gitops'; service: string }
+  | { op: 'pause_gitops'; target: string }
+  | { op: 'resume_gitops'; target: string };
 
 /** Why a step failed for good. */
 export type StepFailure =
@@ -76,6 +81,12 @@ export type StepFact =
   | ({ kind: 'kube_trouble' } & KubeTrouble)
   | { kind: 'dry_run_change'; method: string; target: string; body: unknown }
   | { kind: 'changes_sent'; changes: Array<{ method: string; target: string }> }
+  /** Who re-applies the routing from git (Argo CD with self-heal re-applies it within seconds). */
+  | { kind: 'gitops_owner'; owner: SyncOwner; selfHeal: boolean }
+  /** Its sync is off for this rollback; `already`: it was off before, nothing was sent. */
+  | { kind: 'gitops_paused'; owner: SyncOwner; already: boolean }
+  /** onRollback warn: its sync is left on, and may put the bad version back. */
+  | { kind: 'gitops_left_on'; owner: SyncOwner }
   | { kind: 'ready_endpoints'; count: number; version: string }
   | { kind: 'abort_if_unchecked' }
   /** abortIf held on the watched version (`value` null: the metric could not be read). */
@@ -119,6 +130,7 @@ export type StepTitle =
   | { kind: 'observe'; observeMs: number }
   | { kind: 'verify' }
   | { kind: 'post_actions' }
+  | { kind: 'gitops'; onRollback: 'pause' | 'warn' }
   | { kind: 'canary_stopped' }
   /** A canary stopped when no step of it was running. */
   | { kind: 'canary' };
@@ -153,6 +165,12 @@ export function kubeCallText(call: KubeCall): string {
       return `read endpoints of ${call.version}`;
     case 'read_deployment':
       return `read Deployment of ${call.version}`;
+    case 'read_gitops':
+      return `read who manages ${call.service} routing from git`;
+    case 'pause_gitops':
+      return `pause the sync of ${call.target}`;
+    case 'resume_gitops':
+      return `resume the sync of ${call.target}`;
   }
 }
 

@@ -116,6 +116,12 @@ export interface TimelineDetails {
   rollback_pause: RollbackRef;
   rollback_resume: RollbackRef;
   rollback_abort: RollbackRef;
+  /**
+   * The GitOps owner of the routing (`Application argocd/prompt-service`) had its sync turned off for
+   * a rollback (`sent`: false when it was off already), or turned back on after it.
+   */
+  gitops_paused: RollbackRef & { target: string; sent: boolean };
+  gitops_resumed: RollbackRef & { target: string };
   /** A user complaint filed while the incident was open; the text is the person's own. */
   complaint: { text: string; complaintId: number };
   /** A level was told; `early` when the rollback engine could not go on (with its reason). */
@@ -167,6 +173,8 @@ export const TIMELINE_KINDS = [
   'rollback_pause',
   'rollback_resume',
   'rollback_abort',
+  'gitops_paused',
+  'gitops_resumed',
   'complaint',
   'escalation',
   'postmortem_scheduled',

@@ -10,10 +10,15 @@ import type { MetricName, MetricSample } from '../domain/metrics.ts';
 import { UNKNOWN_ROUTER, runnableActions } from '../domain/routing.ts';
 import { breachesOf, type BreachRecord } from '../domain/timeline.ts';
 import type { Action, Incident, Tier } from '../domain/types.ts';
+import type { SyncOwner } from '../domain/gitops.ts';
+import type { RollbackStep } from '../domain/rollback-record.ts';
 import type { RollbackRecord, Store, StoredTimelineEvent } from '../store/index.ts';
 
-/** What a rollback's snapshot reads beside its row: who approved it. */
-export type RollbackSnapshotStore = { approvals: Pick<Store['approvals'], 'list'> };
+/** What a rollback's snapshot reads beside its row: who approved it, and its GitOps step. */
+export type RollbackSnapshotStore = {
+  approvals: Pick<Store['approvals'], 'list'>;
+  rollbacks: Pick<Store['rollbacks'], 'steps'>;
+};
 
 /** What an incident's snapshot reads: the incident, its timeline, the matrix answers, its rollbacks. */
 export type IncidentSnapshotStore = RollbackSnapshotStore & {
@@ -29,6 +34,40 @@ export interface RollbackSnapshot extends RollbackRecord {
   /** Share of traffic still on the version being rolled back (0–100), when the engine reported it. */
   newVersionWeight: number | null;
   phases: number[];
+  /** Who re-applies the routing from git and what the rollback did about it; absent when nobody does. */
+  gitops?: GitOpsSnapshot;
+}
+
+/**
+ * The GitOps step as the head message says it: `to_pause` before it ran, `paused` (by the rollback),
+ * `was_paused` (off before it), `left_on` (onRollback warn), `not_paused` (the step failed or was
+ * skipped), `resumed` (a person turned it back on), `dry_run` (only shown, nothing paused).
+ */
+export interface GitOpsSnapshot {
+  owner: SyncOwner;
+  selfHeal: boolean;
+  state: 'to_pause' | 'paused' | 'was_paused' | 'left_on' | 'not_paused' | 'resumed' | 'dry_run';
+}
+
+function gitopsSnapshot(steps: readonly RollbackStep[]): GitOpsSnapshot | undefined {
+  const step = steps.find((s) => s.detail.kind === 'gitops');
+  const d = step?.detail;
+  if (!step || d?.kind !== 'gitops') return undefined;
+  const state: GitOpsSnapshot['state'] =
+    d.onRollback === 'warn'
+      ? 'left_on'
+      : d.dryRun
+        ? 'dry_run'
+        : d.resumedAt !== undefined
+          ? 'resumed'
+          : step.status === 'succeeded'
+            ? d.pausedBefore
+              ? 'was_paused'
+              : 'paused'
+            : step.status === 'failed' || step.status === 'skipped'
+              ? 'not_paused'
+              : 'to_pause';
+  return { owner: d.owner, selfHeal: d.selfHeal, state };
 }
 
 export interface IncidentSnapshot {
@@ -90,7 +129,9 @@ export function rollbackSnapshot(
 ): RollbackSnapshot {
   const plan = (rollback.plan ?? {}) as { phases?: unknown; requiredApprovals?: unknown; currentWeight?: unknown };
   const approvals = store.approvals.list(rollback.id).map((a) => a.approver);
+  const gitops = gitopsSnapshot(store.rollbacks.steps(rollback.id));
   return {
+    ...(gitops ? { gitops } : {}),
     ...rollback,
     approvals: {
       have: approvals.length,

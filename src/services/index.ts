@@ -40,6 +40,7 @@ import { FixCanary } from './fix-canary.ts';
 import { RollbackRequests } from './rollback-requests.ts';
 import { TimerService, type TimerLog } from './timers.ts';
 import type { Runner } from './runners.ts';
+import { GitOpsResumes } from './rollback/gitops-resume.ts';
 
 export interface ServicePorts {
   notifier: IncidentNotifier & IncidentAnnouncer & RcaPublisher & StakeholderPort;
@@ -82,6 +83,8 @@ export interface Services {
   /** Rollback drills: runs, aborts, scoring; and their calendar. */
   drills: DrillService;
   drillSchedule: DrillSchedule;
+  /** Resume GitOps sync after a rollback that paused it. */
+  gitops: GitOpsResumes;
 }
 
 export function createServices(
@@ -290,5 +293,13 @@ export function createServices(
     postActions,
     drills,
     drillSchedule,
+    gitops: new GitOpsResumes({
+      store,
+      clock,
+      cluster: ports.cluster ?? null,
+      authorizer,
+      incidents,
+      notifier: ports.notifier,
+    }),
   };
 }

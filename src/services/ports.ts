@@ -13,6 +13,7 @@ import type { BreachRecord } from './incident-snapshot.ts';
 import type { Assessment, Recommendation } from '../domain/matrix.ts';
 import type { RollbackRecord } from '../store/index.ts';
 import type { Actor, ActorVia } from '../domain/types.ts';
+import type { GitChange, GitOpsOnRollback, GitOpsOwner, SyncOwner, SyncState } from '../domain/gitops.ts';
 
 export type RollbackControl = 'pause' | 'resume' | 'abort';
 
@@ -97,7 +98,13 @@ export type IncidentNotice =
   | { kind: 'automatic_rollback'; rollbackId: string; reason: string }
   | { kind: 'postmortem_scheduled'; at: number; participants: string[] }
   | { kind: 'postmortem_reminder'; participants: string[] }
-  | { kind: 'fix_prep'; incidentId: string; checked: string[] };
+  | { kind: 'fix_prep'; incidentId: string; checked: string[] }
+  /**
+   * The rollback ended with its GitOps owner's sync still paused: the fields to commit to git (so the
+   * revert is made where it belongs), and a Resume GitOps sync button (approvers only).
+   */
+  | { kind: 'gitops_still_paused'; rollbackId: string; owner: SyncOwner; changes: GitChange[] }
+  | ({ kind: 'gitops_resumed'; rollbackId: string; owner: SyncOwner } & ActedBy);
 
 /**
  * Messages to the incident channel that belong to no incident: an unknown service that sent
@@ -188,6 +195,8 @@ export interface ClusterChecks {
 export interface ServiceCluster {
   router: Router;
   checks: ClusterChecks;
+  /** Who re-applies its routing from git; absent where GitOps is not read (test clusters). */
+  gitops?: GitOpsControl;
 }
 
 /**
@@ -196,6 +205,26 @@ export interface ServiceCluster {
  */
 export interface KubeProblemCarrier {
   readonly kubeProblem: KubeProblem;
+}
+
+/** Who re-applies a service's routing from git, and its sync now (src/adapters/kube/gitops reads them). */
+export interface GitOpsReading {
+  owner: GitOpsOwner;
+  /** The owner's sync state; null when nobody pausable owns the routing (Argo Rollouts, nobody). */
+  state: SyncState | null;
+  onRollback: GitOpsOnRollback;
+}
+
+/** The GitOps controller of one configured service: read who owns its routing, pause and resume its sync. */
+export interface GitOpsControl {
+  /** The service's `gitops:` setting where it names the owner, else the routing object's marks. */
+  read(): Promise<GitOpsReading>;
+  /** The owner's object now. */
+  state(owner: SyncOwner): Promise<SyncState>;
+  /** Turns automated sync off (Argo CD) or suspends (Flux): one merge patch; the change sent. */
+  pause(owner: SyncOwner): Promise<KubeChange>;
+  /** Restores the kept sync policy (Argo CD) or un-suspends (Flux): one merge patch; the change sent. */
+  resume(owner: SyncOwner, keptSyncPolicy: Record<string, unknown> | null): Promise<KubeChange>;
 }
 
 /** Kubernetes access per configured service (each service names its kubeconfig context). */

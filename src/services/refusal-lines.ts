@@ -13,7 +13,7 @@ const changed = (c: PlanChange): string => c.field;
 function approverActionLine(a: ApproverAction): string {
   switch (a.kind) {
     case 'rollback':
-      return `${a.strategy} rollback`;
+      return `run ${a.strategy === 'immediate' ? 'an' : 'a'} ${a.strategy} rollback`;
     case 'approve_rollback':
       return 'approve a rollback';
     case 'control':
@@ -26,6 +26,8 @@ function approverActionLine(a: ApproverAction): string {
       return 'abort a drill';
     case 'resolve_incident':
       return 'resolve an incident';
+    case 'resume_gitops':
+      return 'resume a GitOps sync';
   }
 }
 
@@ -65,6 +67,12 @@ export function refusalLine(r: Refusal): string {
       return `several incidents are open (${list(r.ids)}): name the one you mean`;
     case 'no_rollback':
       return `no rollback of ${r.service} is in progress`;
+    case 'already_paused':
+      return `${r.rollbackId} is already paused`;
+    case 'not_paused':
+      return `${r.rollbackId} is not paused`;
+    case 'not_started':
+      return `${r.rollbackId} has not started yet (it waits for approvals or its planned time): it can only be aborted`;
     case 'illegal_transition':
       return `incident ${r.incidentId} is ${r.from}; it cannot move to ${r.to} from there`;
     case 'no_target_version':
@@ -72,6 +80,8 @@ export function refusalLine(r: Refusal): string {
         `there is no version to roll ${r.service} back to from ${r.fromVersion ?? 'the current version'}; known ` +
         `versions: ${list(r.known)}`
       );
+    case 'already_serving':
+      return `${r.version} is already serving ${r.service}`;
     case 'engine_unavailable':
       return `the rollback engine is not installed in this build: ${engineWorkLine(r.what)} was recorded but not run`;
     case 'unknown_service':
@@ -118,6 +128,10 @@ export function refusalLine(r: Refusal): string {
       return `${r.version} is the version ${r.incidentId} is about: choose the fixed version`;
     case 'unknown_rollback':
       return `there is no rollback ${r.rollbackId}`;
+    case 'gitops_not_paused':
+      return `${r.rollbackId} left no GitOps sync paused, so there is nothing to resume`;
+    case 'gitops_failed':
+      return `${r.target}: ${r.message}`;
     case 'start_failed':
       return `the ${r.what} could not start: ${startProblemLine(r.problem)}`;
     case 'drill_button_unnamed':

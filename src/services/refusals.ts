@@ -23,7 +23,9 @@ export type ApproverAction =
   | { kind: 'canary' }
   | { kind: 'run_drill' }
   | { kind: 'abort_drill' }
-  | { kind: 'resolve_incident' };
+  | { kind: 'resolve_incident' }
+  /** Turning a GitOps owner's sync back on after a rollback paused it. */
+  | { kind: 'resume_gitops' };
 
 /** What would have run had the rollback engine been installed in this build. */
 export type EngineWork =
@@ -46,8 +48,16 @@ export type Refusal =
       /** The subcommand typed, for the example (`/incident resolve INC-…`). */ sub?: string;
     }
   | { kind: 'no_rollback'; service: string }
+  /** Pause of a rollback that is paused already. */
+  | { kind: 'already_paused'; rollbackId: string }
+  /** Resume of a rollback that is running, not paused. */
+  | { kind: 'not_paused'; rollbackId: string }
+  /** Pause or resume of a rollback still waiting for its approvals or its planned time: only abort applies. */
+  | { kind: 'not_started'; rollbackId: string }
   | { kind: 'illegal_transition'; incidentId: string; from: IncidentStatus; to: IncidentStatus }
   | { kind: 'no_target_version'; service: string; fromVersion: string | null; known: string[] }
+  /** The version asked for (`to`) is the one serving now: there is nothing to move. */
+  | { kind: 'already_serving'; service: string; version: string }
   | { kind: 'engine_unavailable'; what: EngineWork }
   /** `service` is null when the request named none. */
   | { kind: 'unknown_service'; service: string | null; known: string[] }
@@ -86,7 +96,11 @@ export type Refusal =
   /** A matrix select whose value is none of the question's answers (forged or from an older Rewind). */
   | { kind: 'not_an_answer'; question: MatrixQuestion; value: string }
   /** A fix-preparation checklist on a message of no incident Rewind knows. */
-  | { kind: 'unknown_checklist' };
+  | { kind: 'unknown_checklist' }
+  /** The rollback left no GitOps sync paused: none was, it was paused already before, or it was resumed. */
+  | { kind: 'gitops_not_paused'; rollbackId: string }
+  /** The GitOps owner could not be read or resumed; `message`: what Kubernetes said (outside text). */
+  | { kind: 'gitops_failed'; target: string; message: string };
 
 /**
  * One difference between a dialog and the plan as it stands when it is submitted. `from` is the

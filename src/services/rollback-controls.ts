@@ -102,7 +102,7 @@ export class RollbackControls {
       return refuse({ kind: 'no_rollback', service });
     if (rollback.status === 'pending' || rollback.status === 'scheduled') {
       // Not yet running: only abort makes sense, and it needs no engine — nothing has moved.
-      if (control !== 'abort') return refuse({ kind: 'no_rollback', service });
+      if (control !== 'abort') return refuse({ kind: 'not_started', rollbackId: rollback.id });
       const cancelled = this.o.store.rollbacks.update(
         rollback.id,
         { status: 'cancelled', finishedAt: this.o.clock.now() },
@@ -116,12 +116,10 @@ export class RollbackControls {
     if (!this.o.engine.available) {
       return refuse({ kind: 'engine_unavailable', what: { kind: 'control', control, rollbackId: rollback.id } });
     }
-    if (
-      (control === 'pause' && rollback.status !== 'running') ||
-      (control === 'resume' && rollback.status !== 'paused')
-    ) {
-      return refuse({ kind: 'no_rollback', service });
-    }
+    if (control === 'pause' && rollback.status === 'paused')
+      return refuse({ kind: 'already_paused', rollbackId: rollback.id });
+    if (control === 'resume' && rollback.status === 'running')
+      return refuse({ kind: 'not_paused', rollbackId: rollback.id });
     await this.o.engine.control(rollback, control, actor);
     const after = this.o.store.rollbacks.get(rollback.id) ?? rollback;
     this.noteControl(after, control, actor);

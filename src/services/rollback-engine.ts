@@ -23,6 +23,7 @@ import type { IncidentService } from './incidents.ts';
 import type { ClusterPort, IncidentNotifier, MetricsSource, RollbackControl, RollbackEngine } from './ports.ts';
 import { withKubeRetry } from './kube-retry.ts';
 import { ROLLBACK_TIMER, StartRefusedError, StepRunner, addPlannedStep, type StepContext } from './rollback/index.ts';
+import { readGitOps, withGitOpsStep } from './rollback/gitops-pause.ts';
 import { defineTimer, type FiredTimer, type TimerService } from './timers.ts';
 
 export { ROLLBACK_TIMER };
@@ -45,11 +46,12 @@ export interface EngineSettings {
 
 /**
  * What the engine and its steps read and write: the rollback row and its steps (written together in
- * transactions), and the incident a step reports to.
+ * transactions), the incident a step reports to, and the audit log (a GitOps sync paused).
  */
 export type RollbackEngineStore = Pick<Store, 'transaction'> & {
   rollbacks: Pick<Store['rollbacks'], 'get' | 'update' | 'steps' | 'addStep' | 'updateStep'>;
   incidents: Pick<Store['incidents'], 'get' | 'timeline'>;
+  audit: Pick<Store['audit'], 'record'>;
 };
 
 export interface RollbackEngineOptions {
@@ -98,7 +100,7 @@ export class KubeRollbackEngine implements RollbackEngine {
       const { service, toVersion: version } = rollback;
       throw new StartRefusedError({ kind: 'no_ready_replicas', service, version, desired: ready.desired });
     }
-    const steps = this.runner.plan(rollback);
+    const steps = withGitOpsStep(this.runner.plan(rollback), await readGitOps(this.o, rollback));
     const now = this.o.clock.now();
     this.o.store.transaction(() => {
       steps.forEach((step) => addPlannedStep(this.o.store, rollback.id, step));

@@ -11,6 +11,7 @@
  * caller (`liveSplit`) and passed in: phases at or above it are left out of the plan, as the
  * engine would skip them (phasesFrom), so the dialog shows the steps that will run.
  */
+import { isSyncOwner, type GitOpsOnRollback, type SyncOwner } from '../domain/gitops.ts';
 import { phasesFrom } from '../domain/rollback-plan.ts';
 import { UNKNOWN_ROUTER, canRun, type RouterFacts } from '../domain/routing.ts';
 import { chooseTarget } from '../domain/target.ts';
@@ -28,6 +29,26 @@ import { ok, refuse, type Outcome, type PlanChange } from './refusals.ts';
  * a dialog that says the share could not be read is better than no dialog.
  */
 const LIVE_READ_MS = 1_500;
+
+/** `read()`, or null when it fails or does not answer within LIVE_READ_MS. */
+async function withinLiveRead<T>(read: () => Promise<T>): Promise<T | null> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), LIVE_READ_MS)));
+    return await Promise.race([read(), late]);
+  } catch {
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Who re-applies the routing from git, as the confirmation dialog says it (shown only, never compared). */
+export interface GitOpsPlan {
+  owner: SyncOwner;
+  selfHeal: boolean;
+  onRollback: GitOpsOnRollback;
+}
 
 /**
  * How far ahead a rollback may be planned: `/rollback planned` refuses a time further out (the
@@ -64,6 +85,8 @@ export interface RollbackPlan {
   dryRun: boolean;
   /** A planned rollback (計画的ロールバック): when it runs; null runs once confirmed. */
   scheduledFor: number | null;
+  /** Who re-applies the routing from git and what the rollback will do about it, as read for the dialog. */
+  gitops?: GitOpsPlan;
 }
 
 /** What `/rollback` or a button asks to plan; `to` null takes the default target. */
@@ -138,16 +161,20 @@ export class RollbackPlanner {
    */
   async liveSplit(service: string): Promise<Split | null> {
     const cluster = this.o.cluster;
+    return cluster ? withinLiveRead(() => cluster.forService(service).router.read()) : null;
+  }
+
+  /**
+   * Who re-applies the service's routing from git, for the dialog to say; null without a cluster,
+   * without GitOps access, or when it does not answer within LIVE_READ_MS. The engine reads it again
+   * before the rollback's first step.
+   */
+  async liveGitOps(service: string): Promise<GitOpsPlan | null> {
+    const cluster = this.o.cluster;
     if (!cluster) return null;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), LIVE_READ_MS)));
-      return await Promise.race([cluster.forService(service).router.read(), late]);
-    } catch {
-      return null;
-    } finally {
-      clearTimeout(timer);
-    }
+    const reading = await withinLiveRead(async () => (await cluster.forService(service).gitops?.read()) ?? null);
+    if (!reading || !isSyncOwner(reading.owner)) return null;
+    return { owner: reading.owner, selfHeal: reading.state?.selfHeal ?? false, onRollback: reading.onRollback };
   }
 
   /** The incident's own service when an incident is named (it must be open), else the named service. */
@@ -193,6 +220,8 @@ export class RollbackPlanner {
     if (!target.ok) {
       if (target.error === 'unknown_version' && request.to !== null)
         return refuse({ kind: 'unknown_version', service, version: request.to, known: target.known });
+      if (target.error === 'same_version' && request.to !== null)
+        return refuse({ kind: 'already_serving', service, version: request.to });
       return refuse({ kind: 'no_target_version', service, fromVersion: from, known: target.known });
     }
     const gradual = request.strategy === 'gradual';
@@ -237,10 +266,11 @@ export class RollbackPlanner {
     );
     if (!fresh.ok) {
       const r = fresh.refusal;
-      // Traffic moved on to where nothing is left to roll back to: the dialog's plan is gone.
-      if (r.kind === 'no_target_version' && r.fromVersion !== shown.fromVersion) {
+      // Traffic moved on to where nothing is left to roll back to, or onto the target asked for: the plan is gone.
+      const now = r.kind === 'no_target_version' ? r.fromVersion : r.kind === 'already_serving' ? r.version : undefined;
+      if (now !== undefined && now !== shown.fromVersion) {
         const changes: PlanChange[] = [
-          { field: 'from', shown: shown.fromVersion, now: r.fromVersion },
+          { field: 'from', shown: shown.fromVersion, now },
           { field: 'to', shown: shown.toVersion, now: null },
         ];
         return refuse({ kind: 'plan_changed', service, strategy: shown.strategy, changes });

@@ -80,10 +80,15 @@ export class RollbackRequests {
       step: 'plan',
     });
     if (!auth.ok) return refuse(notApprover({ kind: 'rollback', strategy: request.strategy }, auth.approvers));
-    // Only a gradual rollback shows where it starts; an immediate one (the bot's automatic one too) never waits on the
-    // cluster here.
-    const live = request.strategy === 'gradual' ? await this.planner.liveSplit(subject.value.service) : null;
-    return this.planner.draft(request, subject.value, live);
+    // Only a gradual rollback shows where it starts; every dialog says who re-applies the routing from git. Both are
+    // read at once, each within the planner's short limit.
+    const service = subject.value.service;
+    const [live, gitops] = await Promise.all([
+      request.strategy === 'gradual' ? this.planner.liveSplit(service) : null,
+      this.planner.liveGitOps(service),
+    ]);
+    const draft = this.planner.draft(request, subject.value, live);
+    return draft.ok && gitops ? ok({ ...draft.value, gitops }) : draft;
   }
 
   /**
@@ -173,7 +178,10 @@ export class RollbackRequests {
         from: plan.fromVersion,
         to: plan.toVersion,
       });
-      this.o.notifier.notice(incidentId, { kind: 'rollback_requested', rollbackId: rollback.id, ...actedBy(actor) });
+      // "Started" is said only of what starts now: one waiting for approvals or its time gets its own note instead.
+      const later = plan.scheduledFor !== null && plan.scheduledFor > this.o.clock.now();
+      if (this.approvalsNeeded(actor) <= 1 && !later)
+        this.o.notifier.notice(incidentId, { kind: 'rollback_requested', rollbackId: rollback.id, ...actedBy(actor) });
     }
     return this.approveAndStart(rollback, actor, engineWait);
   }
@@ -234,13 +242,18 @@ export class RollbackRequests {
     return this.approveAndStart(fresh, actor);
   }
 
+  /** The bot's own rollback (autoRollback: critical) is approved by the config; a person's needs requiredApprovals. */
+  private approvalsNeeded(actor: Actor): number {
+    return actor.kind === 'bot' ? 1 : this.o.requiredApprovals;
+  }
+
   /** Records this approval and starts (or schedules) the rollback once it has enough. */
   approveAndStart(
     rollback: RollbackRecord,
     actor: Actor,
     engineWait: EngineWait = 'await',
   ): Outcome<RequestResult> | Promise<Outcome<RequestResult>> {
-    const need = actor.kind === 'bot' ? 1 : this.o.requiredApprovals;
+    const need = this.approvalsNeeded(actor);
     const incidentId = rollback.incidentId;
     const recorded = this.o.store.approvals.record({
       subject: rollback.id,

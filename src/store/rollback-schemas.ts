@@ -8,6 +8,7 @@ import { METRIC_NAME_SHAPE, METRIC_UNITS, type MetricSample } from '../domain/me
 import type { RollbackPlanRecord, RollbackStepDetail } from '../domain/rollback-record.ts';
 import type { KubeAction, KubeProblem } from '../domain/kube-problem.ts';
 import type { AbortCause, KubeCall, StepFailure } from '../domain/step-facts.ts';
+import { FLUX_KINDS, GITOPS_ON_ROLLBACK, type SyncOwner } from '../domain/gitops.ts';
 
 const split = z.record(z.string(), z.number());
 
@@ -32,6 +33,9 @@ const kubeCall: z.ZodType<KubeCall> = z.discriminatedUnion('op', [
   z.object({ op: z.literal('read_back'), service: z.string() }),
   z.object({ op: z.literal('read_endpoints'), version: z.string() }),
   z.object({ op: z.literal('read_deployment'), version: z.string() }),
+  z.object({ op: z.literal('read_gitops'), service: z.string() }),
+  z.object({ op: z.literal('pause_gitops'), target: z.string() }),
+  z.object({ op: z.literal('resume_gitops'), target: z.string() }),
 ]);
 
 const kubeAction: z.ZodType<KubeAction> = z.enum([
@@ -110,6 +114,18 @@ const sentChange = z.object({
   conflicts: z.number().optional(),
 });
 
+const ownerSource = z.enum(['config', 'annotation', 'label']);
+const syncOwner: z.ZodType<SyncOwner> = z.discriminatedUnion('tool', [
+  z.object({ tool: z.literal('argocd'), application: z.string(), namespace: z.string(), source: ownerSource }),
+  z.object({
+    tool: z.literal('flux'),
+    kind: z.enum(FLUX_KINDS).nullable(),
+    name: z.string(),
+    namespace: z.string(),
+    source: ownerSource,
+  }),
+]);
+
 /** Fields any step may carry. Rows of the first builds wrote `phase` on every step; a test row may not. */
 const base = {
   phase: z.number().nullable().default(null),
@@ -162,6 +178,20 @@ const stepDetail = z.discriminatedUnion('kind', [
     revert: z.boolean().optional(),
     reason: z.string().optional(),
     cause: abortCause.optional(),
+  }),
+  z.object({
+    ...base,
+    kind: z.literal('gitops'),
+    owner: syncOwner,
+    onRollback: z.enum(GITOPS_ON_ROLLBACK),
+    selfHeal: z.boolean(),
+    revision: z.string().nullable().optional(),
+    keptSyncPolicy: z.record(z.string(), z.unknown()).nullable().optional(),
+    pausedBefore: z.boolean().optional(),
+    changes: z.array(sentChange).optional(),
+    dryRun: z.boolean().optional(),
+    resumedBy: z.string().optional(),
+    resumedAt: z.number().optional(),
   }),
 ]);
 

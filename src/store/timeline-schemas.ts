@@ -222,6 +222,8 @@ export const DETAIL_SCHEMAS = {
   rollback_pause: kinded('rollback_pause', ROLLBACK_CONTROL),
   rollback_resume: kinded('rollback_resume', ROLLBACK_CONTROL),
   rollback_abort: kinded('rollback_abort', ROLLBACK_CONTROL),
+  gitops_paused: kinded('gitops_paused', z.object({ rollbackId: ROLLBACK_ID, target: z.string(), sent: z.boolean() })),
+  gitops_resumed: kinded('gitops_resumed', z.object({ rollbackId: ROLLBACK_ID, target: z.string() })),
   complaint: kinded('complaint', z.object({ text: z.string(), complaintId: z.number().int() })),
   escalation: kinded(
     'escalation',

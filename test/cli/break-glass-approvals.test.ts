@@ -43,6 +43,10 @@ describe('two approvals from the command line', () => {
     const [pending] = rig.store.rollbacks.history();
     expect(pending?.status).toBe('pending');
     expect(rig.kube.writes()).toEqual([]);
+    // Nothing started: the thread is told it waits for a second approval, as from Slack, and not that it started.
+    const waiting = queuedNotes(rig);
+    expect(waiting.some((n) => n.startsWith('🔐 ') && n.includes('承認が 2 件必要です（現在 1 件）'))).toBe(true);
+    expect(waiting.filter((n) => n.startsWith('🔁 '))).toEqual([]);
 
     const again = await rig.run([...command, '--as', LEAD]);
     expect(again.code).toBe(1);

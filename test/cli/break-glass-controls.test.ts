@@ -72,6 +72,9 @@ describe('break-glass controls of a gradual rollback', () => {
       );
       expect(started.out).toContain('now: v2.0.0 has 100% (read from the cluster)');
       expect(started.out).toContain('step 2/8 set 25%: succeeded');
+      // Detached: it says where the steps run until it returns, not that Ctrl-C stops waiting.
+      expect(started.out).toContain('Its steps run here until the first traffic change is written; then the bot');
+      expect(started.out).not.toContain('Ctrl-C');
       expect(started.out).toMatch(
         /Detached after the first traffic change\. The rest of RB-\d{8}-\d{3} runs in the bot/,
       );
@@ -87,6 +90,7 @@ describe('break-glass controls of a gradual rollback', () => {
       expect(parsed.services[0]).toMatchObject({
         service: 'prompt-service',
         servingVersion: 'v2.0.0',
+        traffic: { source: 'cluster', split: { 'v2.0.0': 25, 'v1.5.0': 75 } },
         incident: { id: incidentId, status: 'rolling_back' },
         rollback: { id, status: 'running', newVersionWeight: 25, approvals: { by: [LEAD] } },
       });
@@ -99,6 +103,16 @@ describe('break-glass controls of a gradual rollback', () => {
       expect(paused.out).toContain(`Paused ${id} as ${LEAD}: now paused.`);
       expect(rig.store.rollbacks.get(id)?.status).toBe('paused');
 
+      // Paused already: one line that says so, nothing asked, nothing recorded.
+      const timelineBefore = rig.store.incidents.timeline(incidentId).length;
+      const pausedAgain = await rig.run(['pause', 'prompt-service', '--as', LEAD, '--yes']);
+      expect([pausedAgain.code, pausedAgain.out, pausedAgain.err]).toEqual([
+        1,
+        '',
+        `rewind pause: ${id} is already paused`,
+      ]);
+      expect(rig.store.incidents.timeline(incidentId)).toHaveLength(timelineBefore);
+
       const text = await rig.run(['status', 'prompt-service']);
       expect(text.out).toContain(`  rollback: ${id} prompt-service gradual v2.0.0 → v1.5.0: paused, phase 1/3`);
 
@@ -106,6 +120,12 @@ describe('break-glass controls of a gradual rollback', () => {
       expect(resumed.code).toBe(0);
       expect(resumed.out).toContain(`Resumed ${id} as ${LEAD}: now running.`);
       expect(rig.store.rollbacks.get(id)?.status).toBe('running');
+      const resumedAgain = await rig.run(['resume', 'prompt-service', '--as', LEAD, '--yes', '--detach']);
+      expect([resumedAgain.code, resumedAgain.out, resumedAgain.err]).toEqual([
+        1,
+        '',
+        `rewind resume: ${id} is not paused`,
+      ]);
 
       const refused = await rig.run(['abort', 'prompt-service', '--as', MALLORY, '--yes']);
       expect(refused.code).toBe(1);
@@ -121,6 +141,10 @@ describe('break-glass controls of a gradual rollback', () => {
       expect(rig.store.rollbacks.get(id)?.status).toBe('aborted');
       // Aborting stops where traffic is: nothing more was sent.
       expect(weights(rig)).toEqual(['v2-0-0=25 v1-5-0=75 v1-0-0=0']);
+      // Status shows the split the router has, not the version the incident was about.
+      const afterAbort = await rig.run(['status', 'prompt-service']);
+      expect(afterAbort.out).toContain('  serving: v2.0.0 25% / v1.5.0 75% (read from the cluster just now)');
+      expect(afterAbort.out).toContain('  rollback: none in progress');
 
       const history = JSON.parse((await rig.run(['history', 'prompt-service', '--json'])).out) as {
         service: string;
@@ -168,7 +192,7 @@ describe('break-glass controls of a gradual rollback', () => {
       const notes = queuedNotes(rig);
       const said = (start: string) => notes.findIndex((n) => n.startsWith(start));
       const order = [
-        said(`🔁 ${FROM_CLI} started a *Gradual rollback* of *prompt-service*`),
+        said(`🔁 ${FROM_CLI} started a gradual rollback of *prompt-service*`),
         said(`⏸ ${FROM_CLI} paused the gradual rollback of *prompt-service*.`),
         said(`▶️ ${FROM_CLI} resumed the gradual rollback of *prompt-service*.`),
         said(`⏹ ${FROM_CLI} aborted the gradual rollback of *prompt-service*.`),
@@ -176,6 +200,22 @@ describe('break-glass controls of a gradual rollback', () => {
       ];
       expect(order.every((i) => i >= 0)).toBe(true);
       expect([...order].sort((a, b) => a - b)).toEqual(order);
+
+      // With Kubernetes down, status says so and shows where the rollback last set traffic.
+      await rig.kube.close();
+      const down = await rig.run(['status', 'prompt-service']);
+      expect(down.code).toBe(0);
+      expect(down.out).toContain(
+        `  serving: v2.0.0 25% / v1.5.0 75% as ${id} last set it (the router could not be read: read VirtualService ` +
+          'prompts/prompt-service failed: the API server could not be reached (ECONNREFUSED))',
+      );
+      const downJson = JSON.parse((await rig.run(['status', 'prompt-service', '--json'])).out) as {
+        services: Array<{ traffic: unknown }>;
+      };
+      expect(downJson.services[0]?.traffic).toMatchObject({
+        source: 'stored',
+        lastSet: { split: { 'v2.0.0': 25, 'v1.5.0': 75 }, rollbackId: id },
+      });
     },
   );
 });

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { vi } from 'vitest';
 import { stringify } from 'yaml';
 import { runCli } from '../../src/cli.ts';
 import { systemClock } from '../../src/clock.ts';
@@ -47,6 +48,8 @@ export interface Ran {
   code: number;
   out: string;
   err: string;
+  /** What reached the process's own stderr during the call, beside the command's words (log lines). */
+  logged: string;
 }
 
 export interface Rig {
@@ -153,10 +156,16 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
       Object.assign(process.env, set);
       const out: string[] = [];
       const err: string[] = [];
+      const logged: string[] = [];
+      const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        logged.push(String(chunk));
+        return true;
+      });
       try {
         const code = await runCli(args, { log: (l) => out.push(l), error: (l) => err.push(l) });
-        return { code, out: out.join('\n'), err: err.join('\n') };
+        return { code, out: out.join('\n'), err: err.join('\n'), logged: logged.join('') };
       } finally {
+        write.mockRestore();
         for (const [k, v] of Object.entries(before)) {
           if (v === undefined) delete process.env[k];
           else process.env[k] = v;

@@ -74,7 +74,7 @@ describe('rewind rollback immediate', () => {
 
       // Slack was never called: the notes wait for the bot.
       expect(rig.slack.callsTo('chat.postMessage')).toEqual([]);
-      const note = `<@${LEAD}> (from the command line, as OS user ${OS_USER}) started a *Immediate rollback*`;
+      const note = `<@${LEAD}> (from the command line, as OS user ${OS_USER}) started an immediate rollback`;
       expect(queuedThread(rig, incidentId).some((t) => t.startsWith(`🔁 ${note}`))).toBe(true);
 
       const bot = await rig.startBot();
@@ -95,7 +95,8 @@ describe('rewind rollback immediate', () => {
     const r = await rig.run(['rollback', 'immediate', 'prompt-service', '--as', MALLORY, '--yes']);
     expect(r.code).toBe(1);
     expect(r.err).toBe(
-      'rewind rollback: only approvers may immediate rollback (approvers: S0SRE, U0LEAD); the attempt was recorded',
+      'rewind rollback: only approvers may run an immediate rollback (approvers: S0SRE, U0LEAD); the attempt was ' +
+        'recorded',
     );
     expect(r.out).toBe('');
     expect(rig.kube.writes()).toEqual([]);
@@ -160,6 +161,37 @@ describe('rewind rollback immediate', () => {
     expect(rig.kube.writes().map((w) => [w.method, w.path])).toEqual([['PATCH', SERVICE_PATH]]);
   });
 
+  it(
+    'a rollback that cannot start says why in one line, with the failed rollback and the incident opened for it',
+    { timeout: 60_000 },
+    async () => {
+      rig = await startRig();
+      await rig.kube.close(); // the API server is down: the engine's preflight cannot read the Deployment
+      const r = await rig.run(['rollback', 'immediate', 'prompt-service', '--as', LEAD, '--yes']);
+      expect(r.code).toBe(1);
+      // The person's words only: no log line unless LOG_LEVEL asks for them.
+      expect(r.logged).toBe('');
+      const [rollback] = rig.store.rollbacks.history();
+      const incidentId = rollback?.incidentId ?? '';
+      expect(r.err).toBe(
+        'rewind rollback: the rollback could not start: read Deployment of v1.5.0 failed (after 3 attempts): read ' +
+          'Deployment prompts/prompt-service-v1-5-0 failed: the API server could not be reached (ECONNREFUSED); ' +
+          `${rollback?.id} is recorded as failed in ${incidentId}, the incident opened for it, which now awaits a ` +
+          'decision',
+      );
+      // What the Slack dialog's failed start leaves too: the request on record, failed, and the incident given back.
+      expect(rollback?.status).toBe('failed');
+      expect(rig.store.incidents.get(incidentId)?.status).toBe('awaiting_decision');
+      expect(rig.store.incidents.timeline(incidentId).some((e) => e.kind === 'rollback_failed')).toBe(true);
+
+      const asked = await rig.run(['rollback', 'immediate', 'prompt-service', '--as', LEAD, '--yes'], {
+        LOG_LEVEL: 'error',
+      });
+      expect(asked.code).toBe(1);
+      expect(asked.logged).toContain('"msg":"rollback engine failed to start"');
+    },
+  );
+
   it('refuses up front, as rewind start does, a kubeconfig without the context a service names', async () => {
     rig = await startRig({
       config: (doc) => {
@@ -215,6 +247,16 @@ describe('rewind rollback immediate', () => {
     ],
     [['rollback', 'immediate', '--as', LEAD], 2, /name the service: rewind rollback immediate <service>/],
     [
+      ['rollback', 'immediate', 'prompt-service', '--to', 'v2.0.0', '--as', LEAD, '--yes'],
+      1,
+      /^rewind rollback: v2\.0\.0 is already serving prompt-service$/,
+    ],
+    [
+      ['incident', 'resolve', 'INC-20260105-009', 'INC-20260105-010', '--as', LEAD],
+      2,
+      /^rewind incident: unexpected argument "INC-20260105-010": rewind incident resolve takes one incident id;/,
+    ],
+    [
       ['pause', 'prompt-service', '--as', LEAD, '--yes'],
       1,
       /^rewind pause: no rollback of prompt-service is in progress$/,
@@ -249,5 +291,19 @@ describe('rewind --help', () => {
     expect(await runCli(['rollback', '--help'], out)).toBe(0);
     expect(lines[0]).toMatch(/^Usage: rewind rollback immediate\|gradual <service> --as U… /);
     expect(lines.join('\n')).toContain('this command never posts to Slack');
+
+    // Only the commands that move traffic say they do.
+    const help = async (command: string) => {
+      lines.length = 0;
+      expect(await runCli([command, '--help'], out)).toBe(0);
+      return lines.join('\n');
+    };
+    for (const command of ['rollback', 'resume', 'abort'])
+      expect(await help(command)).toContain('It moves traffic through Kubernetes');
+    for (const command of ['pause', 'incident']) {
+      const text = await help(command);
+      expect(text).not.toContain('moves traffic through');
+      expect(text).toContain('sends nothing to Kubernetes');
+    }
   });
 });

@@ -3,12 +3,17 @@
  * Kubernetes API server with both shipped services seeded, and a Prometheus. Each broken part of a
  * set-up shows as its own ✗ line with the fix, and the doctor changes nothing anywhere.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type RequestListener } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { runCli } from '../../src/cli.ts';
+import { openDatabase } from '../../src/store/db.ts';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/store/migrations/index.ts';
 import { loadConfigFile } from '../../src/config/load.ts';
 import { fillQuery } from '../../src/adapters/metrics/prometheus.ts';
 import { namedQueries } from '../../src/doctor/metrics.ts';
@@ -38,6 +43,9 @@ let kube: KubeApiStandIn;
 let prom: FakePrometheus;
 let workspace: SlackWorkspace;
 let config: string;
+let dbFile: string;
+/** Servers a test started besides the stand-ins, closed after it. */
+const closers: Array<() => Promise<void>> = [];
 
 /** Seeds both shipped services; prompt-service serves v1.5.0 (so its default rollback target is v1.0.0). */
 function seedCluster(ready: Record<string, number> = {}): void {
@@ -100,11 +108,14 @@ beforeEach(async () => {
   vi.stubEnv('KUBECONFIG', kubeconfig);
   vi.stubEnv('ALERT_WEBHOOK_TOKEN', ALERT_TOKEN);
   vi.stubEnv('REWIND_CONFIG', undefined);
+  dbFile = join(dir, 'data', 'rewind.db');
+  mkdirSync(join(dir, 'data'));
+  vi.stubEnv('REWIND_DB', dbFile);
 });
 
 afterEach(async () => {
   vi.unstubAllEnvs();
-  await Promise.all([slack.stop(), kube.close(), prom.close()]);
+  await Promise.all([slack.stop(), kube.close(), prom.close(), ...closers.splice(0).map((close) => close())]);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -158,8 +169,25 @@ describe('rewind doctor', () => {
     );
     expect(r.text).toMatch(/✓ access: all 5 permissions granted: get, patch services \(core\) in prompts;/);
     expect(r.text).toContain('all 8 queries return series');
-    expect(r.text).toContain('      - url: http://rewind.example.com:3000/alerts/alertmanager');
-    expect(r.text).toContain('credentials: <the value of ALERT_WEBHOOK_TOKEN>');
+    expect(r.lines).toContain(
+      `  ✓ REWIND_DB: ${dbFile} does not exist yet: it will be created at start (${dir}/data is writable)`,
+    );
+    const receiver = r.lines.find((l) => l.startsWith('  ✓ ALERT_WEBHOOK_TOKEN: '))?.split(' - ')[1];
+    // The receiver is one line of YAML that pastes under `receivers:` as it is.
+    expect(parse(`receivers:\n  - ${receiver}`)).toEqual({
+      receivers: [
+        {
+          name: 'rewind',
+          webhook_configs: [
+            {
+              url: 'http://rewind.example.com:3000/alerts/alertmanager',
+              send_resolved: true,
+              http_config: { authorization: { type: 'Bearer', credentials: '<the value of ALERT_WEBHOOK_TOKEN>' } },
+            },
+          ],
+        },
+      ],
+    });
     expect(r.text).not.toContain(ALERT_TOKEN);
     expect(r.lines.at(-1)).toMatch(/^All \d+ checks passed\.$/);
 
@@ -316,7 +344,7 @@ describe('rewind doctor', () => {
         check: 'ALERT_WEBHOOK_TOKEN',
         ok: false,
         detail: 'not set: the /alerts routes answer 503, so no alert reaches Rewind',
-        fix: expect.stringContaining('- url: http://rewind.rewind.svc:3000/alerts/alertmanager'),
+        fix: expect.stringContaining('{ url: http://rewind.rewind.svc:3000/alerts/alertmanager, send_resolved: true'),
       },
     ]);
     expect(checks.map((c) => c.section)).toEqual(
@@ -345,6 +373,277 @@ describe('rewind doctor', () => {
     expect(failure(down.lines, 'API server').line).toMatch(/the API server could not be reached \(ECONNREFUSED\)$/);
     expect(failure(down.lines, 'Prometheus').line).toContain(`cannot reach ${nowhere}: connect ECONNREFUSED`);
     expect(down.text).not.toMatch(/^\s+at /m);
+  });
+
+  it(
+    'with metrics.provider http-json reads every metric of the catalogue, custom ones too, and fails each ' +
+      'unreadable one',
+    async () => {
+      seedCluster();
+      let serveCustom = false;
+      const asked: string[] = [];
+      const monitoring = await serve((req, res) => {
+        const url = new URL(req.url ?? '/', 'http://monitoring');
+        const metric = url.pathname.split('/').at(-1) ?? '';
+        asked.push(`${metric} ${url.searchParams.get('service')} ${url.searchParams.get('version')}`);
+        if (!serveCustom && (metric === 'ttft_p95' || metric === 'cost_per_request')) {
+          res.writeHead(404, { 'content-type': 'text/plain' });
+          res.end(`no metric ${metric}\n`);
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ value: 0.01 }));
+      });
+      doc((d) => {
+        d.metrics.provider = 'http-json';
+        d.metrics.httpJson = {
+          url: `${monitoring.url}/api/metrics/$metric?service=$service&version=$version&window=$window`,
+          path: 'value',
+        };
+      });
+      const r = await doctor();
+      expect(r.code).toBe(1);
+      expect(failure(r.lines, 'ttft_p95 for prompt-service')).toEqual({
+        line:
+          '  ✗ ttft_p95 for prompt-service: no reading for service=prompt-service, version=v1.5.0 (custom metric: ' +
+          'metrics.custom.ttft_p95): the monitoring API answered 404: "no metric ttft_p95"',
+        fix:
+          '      fix: check metrics.httpJson.url and .path, and that the monitoring API serves ttft_p95 for this ' +
+          'service and version',
+      });
+      const metricFailures = r.lines.filter((l) => l.startsWith('  ✗ ') && / for prompt-service/.test(l));
+      expect(metricFailures.map((l) => l.split(':')[0])).toEqual([
+        '  ✗ ttft_p95 for prompt-service',
+        '  ✗ cost_per_request for prompt-service',
+        '  ✗ ttft_p95 for prompt-service-staging',
+        '  ✗ cost_per_request for prompt-service-staging',
+      ]);
+      expect(r.text).not.toContain('metrics read');
+      expect(asked).toContain('cost_per_request prompt-service-staging v2.0.0');
+
+      serveCustom = true;
+      const fixed = await doctor();
+      expect(fixed.lines).toContain(
+        '  ✓ prompt-service v1.5.0: all 8 metrics read (error_rate, availability, p50_latency, p95_latency, ' +
+          'p99_latency, hallucination_rate, ttft_p95, cost_per_request); live, read from the router',
+      );
+      expect(fixed.text).not.toContain('✗');
+      expect(fixed.code).toBe(0);
+    },
+  );
+
+  it(
+    'says once per service that the kubeconfig names a server that is no Kubernetes API server, and skips the ' +
+      'rest',
+    async () => {
+      scriptEveryQuery();
+      const page =
+        '<!DOCTYPE html>\n<html>\n<head><title>404 Not Found</title></head>\n' +
+        '<body>\n<h1>Not Found</h1>\n</body>\n</html>\n';
+      const web = await serve((_req, res) => {
+        res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(page);
+      });
+      vi.stubEnv('KUBECONFIG', writeKubeconfig([{ name: 'web', server: web.url }], 'web', join(dir, 'web')));
+      const r = await doctor();
+      expect(r.code).toBe(1);
+      const sectionOf = (service: string) => {
+        const start = r.lines.indexOf(`Kubernetes ${service}`);
+        return r.lines.slice(start + 1, r.lines.indexOf('', start));
+      };
+      for (const service of ['prompt-service', 'prompt-service-staging'])
+        expect(sectionOf(service)).toEqual([
+          `  ✗ API server: the server at ${web.url} (context web) did not answer as a Kubernetes API server (HTTP ` +
+            `404, text/html); ${service}'s routing, version and access checks were skipped`,
+          '      fix: check the server URL in the kubeconfig',
+        ]);
+      // The first request recognised it; the second service of the same context asks nothing more.
+      expect(web.requests()).toBe(1);
+      expect(r.text).not.toMatch(/<html|<h1>|fix: create |fix: deploy /i);
+
+      const json = await doctor('--json');
+      for (const c of JSON.parse(json.text) as Array<{ detail: string; fix: string | null }>) {
+        expect(c.detail).not.toContain('\n');
+        expect(c.fix ?? '').not.toContain('\n');
+      }
+    },
+  );
+
+  it('says an API server message of several lines on the check line, its fix on the next', async () => {
+    seedCluster();
+    scriptEveryQuery();
+    kube.failNext(
+      { method: 'GET', path: /\/namespaces\/prompts\/services\/prompt-service$/ },
+      { status: 500, message: 'etcdserver: request timed out\n  retried 3 times\n' },
+    );
+    const r = await doctor();
+    expect(r.code).toBe(1);
+    expect(failure(r.lines, 'routing')).toEqual({
+      line:
+        '  ✗ routing: Service prompts/prompt-service: 500 InternalError: etcdserver: request timed out retried 3 ' +
+        'times',
+      fix: "      fix: run rewind doctor again; if it keeps failing, look at the API server's health",
+    });
+  });
+
+  it('--json says a config file it cannot read as JSON on stdout, with exit 2, asking nobody', async () => {
+    for (const unreadable of [join(dir, 'none.yml'), dir]) {
+      const printed: string[] = [];
+      const errors: string[] = [];
+      const out = { log: (l: string) => printed.push(l), error: (l: string) => errors.push(l) };
+      expect(await runCli(['doctor', '--json', '--config', unreadable], out)).toBe(2);
+      expect(errors).toEqual([]);
+      const checks = JSON.parse(printed.join('\n')) as unknown;
+      expect(checks).toEqual([
+        {
+          section: 'Config',
+          check: unreadable,
+          ok: false,
+          detail: expect.stringContaining(unreadable),
+          fix: "point --config or REWIND_CONFIG at Rewind's config file (unset, it is config/rewind.yml)",
+        },
+      ]);
+    }
+    expect(slack.calls).toEqual([]);
+    expect(kube.requests).toEqual([]);
+  });
+
+  it('checks the database start would open, read-only, leaving nothing beside it', async () => {
+    seedCluster();
+    scriptEveryQuery();
+    openDatabase(dbFile).close();
+    const before = readFileSync(dbFile);
+    const sound = await doctor();
+    expect(sound.code).toBe(0);
+    expect(sound.lines).toEqual(
+      expect.arrayContaining([
+        'Database',
+        `  ✓ REWIND_DB: ${dbFile} opens read-only (${before.length} bytes)`,
+        `  ✓ schema: ${LATEST_SCHEMA_VERSION}, the newest this build knows`,
+        '  ✓ integrity: quick_check: ok',
+      ]),
+    );
+    expect(readdirSync(join(dir, 'data'))).toEqual(['rewind.db']);
+    expect(readFileSync(dbFile).equals(before)).toBe(true);
+
+    const newer = LATEST_SCHEMA_VERSION + 1;
+    const refused = {
+      line:
+        `  ✗ schema: ${dbFile} was written by a newer Rewind (schema ${newer}, this build knows up to ` +
+        `${LATEST_SCHEMA_VERSION}); upgrade Rewind or point REWIND_DB elsewhere`,
+      fix:
+        `      fix: run the newer Rewind image that wrote it (schema ${newer}), or restore a backup taken before it ` +
+        '(docs/install.md, "Backing up and restoring the database")',
+    };
+    // A newer Rewind running on the file: what it wrote is still in its write-ahead log, and is read there.
+    const running = openDatabase(dbFile);
+    running.pragma(`user_version = ${newer}`);
+    const whileRunning = await doctor();
+    running.close();
+    expect(failure(whileRunning.lines, 'schema')).toEqual(refused);
+    expect(whileRunning.code).toBe(1);
+
+    const stopped = await doctor();
+    expect(failure(stopped.lines, 'schema')).toEqual(refused);
+    expect(readdirSync(join(dir, 'data'))).toEqual(['rewind.db']);
+    // PRAGMA user_version is the header's 4 bytes at offset 60: the doctor changed nothing there either.
+    expect(readFileSync(dbFile).readUInt32BE(60)).toBe(newer);
+
+    // An older file is for rewind start to migrate, not for the doctor.
+    rmSync(dbFile);
+    openDatabase(dbFile, { migrations: MIGRATIONS.slice(0, 3) }).close();
+    const older = await doctor();
+    expect(older.lines).toContain(
+      `  ✓ schema: 3: rewind start migrates it to ${LATEST_SCHEMA_VERSION} (back it up first)`,
+    );
+    expect(readFileSync(dbFile).readUInt32BE(60)).toBe(3);
+  });
+
+  it.each([
+    {
+      what: 'a file damaged in the middle',
+      make: (file: string) => {
+        const db = openDatabase(file);
+        db.exec('CREATE TABLE pad (x TEXT)');
+        const insert = db.prepare('INSERT INTO pad VALUES (?)');
+        for (let i = 0; i < 200; i++) insert.run('x'.repeat(200));
+        db.pragma('wal_checkpoint(TRUNCATE)');
+        db.close();
+        const bytes = readFileSync(file);
+        bytes.fill(0x5a, 8 * 4096, 9 * 4096); // one page in the middle overwritten
+        writeFileSync(file, bytes);
+        return file;
+      },
+      check: 'integrity',
+      line: (file: string) => new RegExp(`^  ✗ integrity: ${file} is damaged \\(quick_check: .+\\)$`),
+      fix: 'stop Rewind, then restore the file from a backup, or move it aside to start with an empty database',
+    },
+    {
+      what: 'a file that is not a database',
+      make: (file: string) => {
+        writeFileSync(file, 'incidents:\n  - none\n');
+        return file;
+      },
+      check: 'schema',
+      line: (file: string) => `  ✗ schema: ${file} is not a database Rewind can read (file is not a database)`,
+      fix: (file: string) =>
+        `point REWIND_DB at Rewind's database, or move ${file} aside so that start creates an empty one`,
+    },
+    {
+      what: 'a missing file in a folder that does not exist',
+      make: () => join(dir, 'nowhere', 'rewind.db'),
+      check: 'REWIND_DB',
+      line: (file: string) => `  ✗ REWIND_DB: ${file} does not exist, nor does its folder ${join(dir, 'nowhere')}`,
+      fix:
+        `create ${join('<dir>', 'nowhere')}, writable by Rewind's user (in a pod: mount the volume that keeps the ` +
+        'database there), or point REWIND_DB at a file in a writable folder',
+    },
+    {
+      what: 'a folder',
+      make: () => join(dir, 'data'),
+      check: 'REWIND_DB',
+      line: (file: string) => `  ✗ REWIND_DB: ${file} is a folder, not a database file`,
+      fix: (file: string) => `point REWIND_DB at a file, e.g. ${join(file, 'rewind.db')}`,
+    },
+  ])('fails the database when REWIND_DB is $what, changing nothing', async ({ make, check, line, fix }) => {
+    seedCluster();
+    scriptEveryQuery();
+    const file = make(dbFile);
+    vi.stubEnv('REWIND_DB', file);
+    const before = filesIn(dir);
+    const r = await doctor();
+    expect(r.code).toBe(1);
+    const failed = failure(r.lines, check);
+    const expectedLine = line(file);
+    if (typeof expectedLine === 'string') expect(failed.line).toBe(expectedLine);
+    else expect(failed.line).toMatch(expectedLine);
+    expect(failed.fix).toBe(`      fix: ${typeof fix === 'string' ? fix.replace('<dir>', dir) : fix(file)}`);
+    expect(r.lines.filter((l) => l.startsWith('  ✗ '))).toHaveLength(1);
+    expect(filesIn(dir)).toEqual(before);
+  });
+
+  it('fails a missing database whose folder does not take writes: start could not create it', async (ctx) => {
+    const folder = join(dir, 'read-only');
+    mkdirSync(folder);
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', folder], { stdio: 'pipe' });
+    } catch (err) {
+      ctx.skip(`cannot mount a tmpfs here (${(err as Error).message.split('\n')[0]}): run as root`);
+    }
+    closers.push(async () => void execFileSync('umount', [folder]));
+    seedCluster();
+    scriptEveryQuery();
+    vi.stubEnv('REWIND_DB', join(folder, 'rewind.db'));
+    const r = await doctor();
+    expect(r.code).toBe(1);
+    expect(failure(r.lines, 'REWIND_DB')).toEqual({
+      line:
+        `  ✗ REWIND_DB: ${folder}/rewind.db does not exist, and its folder ${folder} is not writable (EROFS), so ` +
+        'start cannot create it',
+      fix:
+        `      fix: make ${folder} writable by Rewind's user (uid ${process.getuid?.()}), or point REWIND_DB at a ` +
+        'file in a writable folder',
+    });
   });
 
   it('is listed by rewind --help and explains itself with doctor --help, asking nobody anything', async () => {
@@ -388,6 +687,35 @@ function loadedQuery(name: string): string {
   const found = namedQueries(loaded.config.metrics).find(([n]) => n === name);
   if (!found) throw new Error(`no query ${name}`);
   return found[1];
+}
+
+/** Every file under `folder` with its content: what a check that changes nothing leaves as it was. */
+function filesIn(folder: string): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const entry of readdirSync(folder, { recursive: true, withFileTypes: true }))
+    if (entry.isFile()) {
+      const path = join(entry.parentPath, entry.name);
+      found[path] = readFileSync(path).toString('base64');
+    }
+  return found;
+}
+
+/** An HTTP server on 127.0.0.1 answering with `handler`, closed after the test; `requests` counts what it got. */
+async function serve(handler: RequestListener): Promise<{ url: string; requests: () => number }> {
+  let count = 0;
+  const server = createServer((req, res) => {
+    count++;
+    handler(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  closers.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests: () => count };
 }
 
 function doc(edit: (d: ReturnType<typeof shippedConfigDoc>) => void): void {

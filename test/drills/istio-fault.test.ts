@@ -118,13 +118,14 @@ describe('istio-fault injector', () => {
         {
           method: 'PUT',
           path: PATH,
-          query: {},
+          query: { fieldManager: 'rewind' },
           contentType: 'application/json',
           body: withFault(before, 0, fault),
           status: 200,
         },
       ]);
       expect(vs().spec.http[0].fault).toEqual(fault);
+      expect(api.managersOf('VirtualService', NS, VS, 'spec.http')).toEqual(['rewind']);
 
       const afterApply = vs();
       api.clearRequests();
@@ -137,7 +138,7 @@ describe('istio-fault injector', () => {
         {
           method: 'PUT',
           path: PATH,
-          query: {},
+          query: { fieldManager: 'rewind' },
           contentType: 'application/json',
           body: withFault(afterApply, 0, undefined),
           status: 200,

@@ -39,12 +39,20 @@ describe('gateway-api router', () => {
         expect(changes).toEqual([{ method: 'PUT', target: TARGET, contentType: 'application/json', body }]);
         expect(world.api.requests).toEqual([
           { method: 'GET', path: PATH, query: {}, contentType: undefined, body: undefined, status: 200 },
-          { method: 'PUT', path: PATH, query: {}, contentType: 'application/json', body, status: 200 },
+          {
+            method: 'PUT',
+            path: PATH,
+            query: { fieldManager: 'rewind' },
+            contentType: 'application/json',
+            body,
+            status: 200,
+          },
         ]);
         expect(body.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
         const after = route();
         expect(Number(after.metadata.resourceVersion)).toBeGreaterThan(Number(before.metadata.resourceVersion));
         expect(after.metadata.generation).toBe((before.metadata.generation ?? 0) + 1);
+        expect(world.api.managersOf('HTTPRoute', NS, 'prompt-service', 'spec.rules')).toEqual(['rewind']);
         expect(await world.router.read()).toEqual({ [V2]: n, [V15]: o, [V10]: 0 });
       }
       expect(weights(route())).toEqual([

@@ -32,8 +32,16 @@ describe('istio router', () => {
       expect(changes).toEqual([{ method: 'PUT', target: TARGET, contentType: 'application/json', body }]);
       expect(world.api.requests).toEqual([
         { method: 'GET', path: PATH, query: {}, contentType: undefined, body: undefined, status: 200 },
-        { method: 'PUT', path: PATH, query: {}, contentType: 'application/json', body, status: 200 },
+        {
+          method: 'PUT',
+          path: PATH,
+          query: { fieldManager: 'rewind' },
+          contentType: 'application/json',
+          body,
+          status: 200,
+        },
       ]);
+      expect(world.api.managersOf('VirtualService', NS, 'prompt-service', 'spec.http')).toEqual(['rewind']);
       expect(await world.router.read()).toEqual({ [V2]: n, [V15]: o, [V10]: 0 });
     }
     expect(

@@ -38,9 +38,11 @@ describe('nginx router (canary Ingress â†’ newest version v2.0.0, main Ingress â
         expect(world.api.requests).toEqual([
           { method: 'GET', path: MAIN, query: {}, contentType: undefined, body: undefined, status: 200 },
           { method: 'GET', path: CANARY, query: {}, contentType: undefined, body: undefined, status: 200 },
-          { method: 'PATCH', path: CANARY, query: {}, contentType: MERGE, body, status: 200 },
+          { method: 'PATCH', path: CANARY, query: { fieldManager: 'rewind' }, contentType: MERGE, body, status: 200 },
         ]);
         expect(canary().metadata.annotations?.['nginx.ingress.kubernetes.io/canary-weight']).toBe(String(n));
+        const weightField = ['metadata', 'annotations', 'nginx.ingress.kubernetes.io/canary-weight'];
+        expect(world.api.managersOf('Ingress', NS, 'prompt-service-canary', weightField)).toEqual(['rewind']);
         expect(await world.router.read()).toEqual({ [V2]: n, [V15]: o, [V10]: 0 });
       }
     },

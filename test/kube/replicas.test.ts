@@ -55,7 +55,7 @@ describe('replicas router', () => {
         {
           method: 'PATCH',
           path: scalePath(D15),
-          query: {},
+          query: { fieldManager: 'rewind' },
           contentType: JSON_PATCH,
           body: scaleTo(from[1]!, to[1]!),
           status: 200,
@@ -63,7 +63,7 @@ describe('replicas router', () => {
         {
           method: 'PATCH',
           path: scalePath(D2),
-          query: {},
+          query: { fieldManager: 'rewind' },
           contentType: JSON_PATCH,
           body: scaleTo(from[0]!, to[0]!),
           status: 200,
@@ -72,6 +72,7 @@ describe('replicas router', () => {
       expect([replicasOf(D2), replicasOf(D15), replicasOf(D10)]).toEqual([...to, 0]);
       expect(await world.router.read()).toEqual({ [V2]: split[0], [V15]: split[1], [V10]: 0 });
     }
+    for (const d of [D2, D15]) expect(world.api.managersOf('Deployment', NS, d, 'spec.replicas')).toEqual(['rewind']);
     // The Deployment controller followed: v1.5.0 now runs 20 ready pods, v2.0.0 none.
     expect(await world.checks.readyReplicas(V15)).toEqual({ ready: 20, desired: 20 });
     expect(await world.checks.readyReplicas(V2)).toEqual({ ready: 0, desired: 0 });

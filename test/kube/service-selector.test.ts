@@ -28,12 +28,13 @@ describe('service-selector router', () => {
       {
         method: 'PATCH',
         path: SERVICE_PATH,
-        query: {},
+        query: { fieldManager: 'rewind' },
         contentType: 'application/strategic-merge-patch+json',
         body,
         status: 200,
       },
     ]);
+    expect(world.api.managersOf('Service', NS, 'prompt-service', 'spec.selector.version')).toEqual(['rewind']);
     expect(world.api.mustGet('Service', NS, 'prompt-service').spec.selector).toEqual({
       app: 'prompt-service',
       version: V15,

@@ -199,6 +199,20 @@ describe('Kubernetes API stand-in', () => {
     });
   });
 
+  test('LIST honours fieldSelector on metadata.name; any other field is a 400', async () => {
+    const one = await k.core.listNamespacedService({ namespace: NS, fieldSelector: 'metadata.name=prompt-service' });
+    expect(one.items.map((s) => s.metadata?.name)).toEqual(['prompt-service']);
+    const others = await k.core.listNamespacedService({
+      namespace: NS,
+      fieldSelector: 'metadata.name!=prompt-service',
+    });
+    expect(others.items.map((s) => s.metadata?.name)).not.toContain('prompt-service');
+    expect(others.items.length).toBe(api.list('Service', NS).length - 1);
+    expect(
+      await statusOf(k.core.listNamespacedService({ namespace: NS, fieldSelector: 'spec.type=ClusterIP' })),
+    ).toEqual(expect.objectContaining({ code: 400, message: expect.stringContaining('"spec.type=ClusterIP"') }));
+  });
+
   test('EndpointSlices follow the Service selector and pod readiness', async () => {
     const ready = async () =>
       (

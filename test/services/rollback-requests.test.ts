@@ -155,12 +155,8 @@ describe('requesting and starting', () => {
         .map((a) => a.approver)
         .sort(),
     ).toEqual(['U0ALICE', 'U0LEAD']);
-    expect(world.notifier.notices.map((n) => n.notice.kind)).toEqual([
-      'decision',
-      'rollback_requested',
-      'approval_needed',
-      'approved',
-    ]);
+    // Nothing started on the first approval: the thread is told it waits for one more, not that it started.
+    expect(world.notifier.notices.map((n) => n.notice.kind)).toEqual(['decision', 'approval_needed', 'approved']);
   });
 
   it('a second rollback of the same service is refused naming the running one', async () => {
@@ -255,9 +251,16 @@ describe('pause, resume, abort', () => {
       ok: false,
       refusal: { kind: 'not_approver' },
     });
-    // not paused
-    expect((await world.rollbacks.control({ service: 'prompt-service' }, 'resume', ALICE)).ok).toBe(false);
+    const { id } = world.store.rollbacks.history()[0] ?? { id: '' };
+    expect(await world.rollbacks.control({ service: 'prompt-service' }, 'resume', ALICE)).toEqual({
+      ok: false,
+      refusal: { kind: 'not_paused', rollbackId: id },
+    });
     expect((await world.rollbacks.control({ service: 'prompt-service' }, 'pause', ALICE)).ok).toBe(true);
+    expect(await world.rollbacks.control({ service: 'prompt-service' }, 'pause', ALICE)).toEqual({
+      ok: false,
+      refusal: { kind: 'already_paused', rollbackId: id },
+    });
     expect((await world.rollbacks.control({ service: 'prompt-service' }, 'resume', ALICE)).ok).toBe(true);
     expect((await world.rollbacks.control({ service: 'prompt-service' }, 'abort', LEAD)).ok).toBe(true);
     expect(world.engine.controls.map((c) => [c.control, c.by])).toEqual([

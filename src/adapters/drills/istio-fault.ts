@@ -37,7 +37,7 @@ import { RouterError, kubeCall } from '../kube/errors.ts';
 import { VIRTUAL_SERVICE } from '../kube/routers/istio.ts';
 import { writeOptimistically } from '../kube/routers/optimistic.ts';
 import { routingObjects } from '../kube/routers/registry.ts';
-import { targetOf, type ApiAccess } from '../kube/routers/types.ts';
+import { FIELD_MANAGER, targetOf, type ApiAccess } from '../kube/routers/types.ts';
 import { foreignRouting, joinFindings, type LiveVirtualService } from './istio-target.ts';
 
 export type IstioFaultConfig = Extract<InjectorConfig, { kind: 'istio-fault' }>;
@@ -182,6 +182,7 @@ export function istioFaultInjector(config: IstioFaultConfig, deps: IstioFaultDep
           namespace,
           name,
           body: change.body,
+          fieldManager: FIELD_MANAGER,
         })),
     });
   }

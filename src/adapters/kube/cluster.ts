@@ -7,6 +7,7 @@ import type { ClusterPort, ServiceCluster } from '../../services/ports.ts';
 import { KubeClusterChecks } from './checks.ts';
 import { KubeClients, type KubeClientsOptions } from './clients.ts';
 import { RouterError } from './errors.ts';
+import { serviceGitOps } from './gitops/index.ts';
 import { buildRouter } from './routers/index.ts';
 
 export class KubeCluster implements ClusterPort {
@@ -32,7 +33,11 @@ export class KubeCluster implements ClusterPort {
       throw new RouterError(`no service "${name}" in config; configured: ${Object.keys(this.services).join(', ')}`);
     const deps = { apis: this.clients.forContext(service.context), serviceName: name, service };
     const { router, endpointsService } = buildRouter(service.router, deps);
-    const cluster: ServiceCluster = { router, checks: new KubeClusterChecks(deps, endpointsService) };
+    const cluster: ServiceCluster = {
+      router,
+      checks: new KubeClusterChecks(deps, endpointsService),
+      gitops: serviceGitOps(deps.apis, service),
+    };
     this.built.set(name, cluster);
     return cluster;
   }

@@ -33,6 +33,8 @@ export const ACTION = {
   drillRate: 'drill_rate',
   /** Abort a running drill (removes the fault); value = drill id. */
   drillAbort: 'drill_abort',
+  /** After a rollback that paused its GitOps owner's sync: turn it back on; value = rollback id. */
+  gitopsResume: 'gitops_resume',
   // App Home: open an incident's thread is a plain link; nothing to handle.
 } as const;
 
@@ -63,6 +65,8 @@ export const BLOCK = {
 export const VIEW = {
   confirmRollback: 'confirm_rollback',
   canaryFix: 'canary_fix',
+  /** Resume a GitOps sync whose source still has the revision it had at the pause; metadata = rollback id. */
+  confirmGitOpsResume: 'confirm_gitops_resume',
 } as const;
 
 /** Slash command names, as registered in manifest.yml. */

@@ -33,6 +33,7 @@ const BUTTON_ACTIONS = [
   ACTION.abort,
   ACTION.canaryFix,
   ACTION.drillAbort,
+  ACTION.gitopsResume,
 ] as const;
 
 const selectedOptions = z.array(option).max(PAYLOAD_LIMITS.checkboxOptions);

@@ -68,7 +68,7 @@ export const VIEW_SUBMISSION = z
     team: z.object({ id: slackId }).nullable().optional(),
     trigger_id: triggerId.optional(),
     view: z.object({
-      callback_id: z.enum([VIEW.confirmRollback, VIEW.canaryFix]),
+      callback_id: z.enum([VIEW.confirmRollback, VIEW.canaryFix, VIEW.confirmGitOpsResume]),
       private_metadata: text(PAYLOAD_LIMITS.privateMetadata),
       state: z.object({ values: STATE_VALUES }),
       app_installed_team_id: slackId.optional(),

@@ -27,6 +27,7 @@ export function rollbackView(r: RollbackSnapshot): RollbackView {
     startedBy: r.startedBy,
     scheduledFor: r.scheduledFor,
     error: r.error,
+    ...(r.gitops ? { gitops: r.gitops } : {}),
   };
 }
 

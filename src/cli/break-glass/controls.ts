@@ -75,6 +75,12 @@ export async function controlCommand(
     const notAllowed = await refusedBeforeAsking(bg, actor, audited, { kind: 'control', control });
     if (notAllowed) return refused(notAllowed);
     const waiting = active.status === 'pending' || active.status === 'scheduled';
+    // What the service would refuse for the rollback's state is said before asking to confirm it.
+    if (waiting && control !== 'abort') return refused({ kind: 'not_started', rollbackId: active.id });
+    if (control === 'pause' && active.status === 'paused')
+      return refused({ kind: 'already_paused', rollbackId: active.id });
+    if (control === 'resume' && active.status === 'running')
+      return refused({ kind: 'not_paused', rollbackId: active.id });
     const effect =
       waiting && control === 'abort' ? 'it is cancelled before it starts; nothing has moved' : EFFECT[control];
     const what = [`${control[0]?.toUpperCase()}${control.slice(1)} ${rollbackLine(active)}`, `  ${effect}`];
@@ -102,9 +108,10 @@ export async function incidentCommand(args: string[], out: Output, deps: BreakGl
   const { values, flags, positionals } = parseArgs(args, {
     values: ['as', 'config'],
     flags: ['yes'],
-    positionals: { max: 2, name: 'subcommand' },
+    // Counted here, after the subcommand: `resolve` takes one incident id.
+    positionals: { max: Number.POSITIVE_INFINITY },
   });
-  const [sub, incidentId] = positionals;
+  const [sub, incidentId, extra] = positionals;
   if (sub !== 'resolve')
     throw new UsageError(
       sub === undefined
@@ -112,6 +119,8 @@ export async function incidentCommand(args: string[], out: Output, deps: BreakGl
         : `unknown subcommand "${sub}"; the only one is resolve`,
     );
   if (incidentId === undefined) throw new UsageError('name the incident: rewind incident resolve <incident id>');
+  if (extra !== undefined)
+    throw new UsageError(`unexpected argument "${extra}": rewind incident resolve takes one incident id`);
   const actor = actorFrom(values.as);
   const loaded = loadConfig(values.config, deps.env ?? process.env, out);
   if ('exit' in loaded) return loaded.exit;

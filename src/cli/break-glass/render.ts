@@ -3,6 +3,7 @@
  * its steps as they land, its state, and the status and history answers. Pure: everything comes
  * in as arguments.
  */
+import { ownerLine } from '../../domain/gitops.ts';
 import type { Config } from '../../config/schema.ts';
 import { formatDuration } from '../../config/units.ts';
 import type { RollbackRecord, RollbackStep, RollbackStepDetail } from '../../domain/rollback-record.ts';
@@ -27,7 +28,10 @@ export function routingText(service: ServiceConfig): string {
 }
 
 /** Share of traffic per version after a step that leaves `weight` percent on the version being rolled back. */
-function splitAfter(r: Pick<RollbackRecord, 'fromVersion' | 'toVersion'>, weight: number): Record<string, number> {
+export function splitAfter(
+  r: Pick<RollbackRecord, 'fromVersion' | 'toVersion'>,
+  weight: number,
+): Record<string, number> {
   return r.fromVersion ? { [r.fromVersion]: weight, [r.toVersion]: 100 - weight } : { [r.toVersion]: 100 - weight };
 }
 
@@ -94,6 +98,17 @@ function stepWhat(d: RollbackStepDetail, r: RollbackRecord, status: RollbackStep
       return [];
     case 'stop':
       return d.reason ? [d.reason] : [];
+    case 'gitops':
+      return [
+        ownerLine(d.owner, d.selfHeal),
+        d.onRollback === 'warn'
+          ? 'sync left on (onRollback: warn): it may undo this rollback'
+          : status !== 'succeeded'
+            ? 'sync not paused yet'
+            : d.pausedBefore
+              ? 'sync was already paused: nothing sent'
+              : 'sync paused for this rollback',
+      ];
   }
 }
 
@@ -132,19 +147,41 @@ export function rollbackLine(r: RollbackSnapshot): string {
   return r.error ? `${line}; ${r.error}` : line;
 }
 
+/**
+ * The traffic split: read from the service's router just now, or, when it could not be, what the
+ * database knows — where the latest rollback last set it (null before it changed anything) — and why.
+ */
+export type Traffic =
+  | { source: 'cluster'; split: Record<string, number> }
+  | {
+      source: 'stored';
+      why: string;
+      lastSet: { split: Record<string, number>; rollbackId: string } | null;
+    };
+
 export interface ServiceStatus {
   service: string;
   /** The version serving now as far as Rewind knows (the rollbacks it ran), not read from the cluster. */
   servingVersion: string | null;
+  traffic: Traffic;
   incident: Incident | null;
   rollback: RollbackSnapshot | null;
+}
+
+function servingLine(s: ServiceStatus): string {
+  const t = s.traffic;
+  if (t.source === 'cluster') return `  serving: ${splitText(t.split)} (read from the cluster just now)`;
+  const stored = t.lastSet
+    ? `${splitText(t.lastSet.split)} as ${t.lastSet.rollbackId} last set it`
+    : `${s.servingVersion ?? 'unknown'} as far as Rewind knows`;
+  return `  serving: ${stored} (${t.why})`;
 }
 
 export function statusLines(s: ServiceStatus, timeZone: string): string[] {
   const i = s.incident;
   return [
     s.service,
-    `  serving: ${s.servingVersion ?? 'unknown'} (as far as Rewind knows)`,
+    servingLine(s),
     i
       ? `  incident: ${i.id} ${i.status}, ${i.severity}, since ${formatZoned(i.startedAt, timeZone)}: ${i.title}`
       : '  incident: none open',

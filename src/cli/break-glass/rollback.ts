@@ -7,7 +7,9 @@
 import type { Output } from '../../cli.ts';
 import { didYouMean } from '../../config/suggest.ts';
 import { formatZoned } from '../../domain/zoned-time.ts';
-import type { ManualStrategy } from '../../services/rollback-requests.ts';
+import type { RollbackRecord } from '../../domain/rollback-record.ts';
+import { refusalLine } from '../../services/refusal-lines.ts';
+import type { ManualStrategy, RollbackPlan } from '../../services/rollback-requests.ts';
 import { parseArgs, UsageError } from '../args.ts';
 import { follow, followEnding, untilInterrupted } from './follow.ts';
 import { actorFrom, proceed, refusalText } from './people.ts';
@@ -15,6 +17,13 @@ import { planLines } from './render.ts';
 import { knownService, loadConfig, openBreakGlass, type BreakGlassDeps } from './setup.ts';
 
 const STRATEGIES: readonly ManualStrategy[] = ['immediate', 'gradual'];
+
+/** Where a rollback that could not start is on record: its row, failed, and the incident it reports in. */
+function recordedIn(failed: RollbackRecord, plan: RollbackPlan): string {
+  if (!failed.incidentId) return `${failed.id} is recorded as failed`;
+  const opened = plan.incidentId === null ? ', the incident opened for it' : '';
+  return `${failed.id} is recorded as failed in ${failed.incidentId}${opened}, which now awaits a decision`;
+}
 
 export async function rollbackCommand(args: string[], out: Output, deps: BreakGlassDeps = {}): Promise<number> {
   const { values, flags, positionals } = parseArgs(args, {
@@ -52,6 +61,14 @@ export async function rollbackCommand(args: string[], out: Output, deps: BreakGl
     if (!(await proceed('rollback', planLines(plan.value, config), { yes: flags.has('yes'), stdin, out }))) return 1;
     // As a submitted Slack dialog is: the plan is made again from the state now, and refused if it changed.
     const result = await services.rollbacks.confirm({ ...plan.value, requestedTo: to }, actor);
+    if (!result.ok && result.refusal.kind === 'start_failed') {
+      // As when the Slack dialog's rollback cannot start: the request stays on record, failed, in its incident.
+      const [failed] = bg.store.rollbacks.history({ service, limit: 1 });
+      out.error(
+        `rewind rollback: ${refusalLine(result.refusal)}${failed ? `; ${recordedIn(failed, plan.value)}` : ''}`,
+      );
+      return 1;
+    }
     if (!result.ok) return refused(result.refusal);
     const r = result.value.rollback;
     const what = `${r.id} (${r.strategy}, ${r.service} ${r.fromVersion ?? '?'} → ${r.toVersion})`;
@@ -70,8 +87,13 @@ export async function rollbackCommand(args: string[], out: Output, deps: BreakGl
         );
         return 0;
       case 'started': {
-        out.log(`Started ${what} as ${actor.id}. Its steps run here; Ctrl-C stops waiting, not the rollback.`);
         const detach = flags.has('detach');
+        out.log(
+          `Started ${what} as ${actor.id}. ` +
+            (detach
+              ? 'Its steps run here until the first traffic change is written; then the bot runs the rest.'
+              : 'Its steps run here; Ctrl-C stops waiting, not the rollback.'),
+        );
         const { end, rollback } = await untilInterrupted(deps.interrupt, (interrupt) =>
           follow(bg, r.id, { detach, interrupt, out }),
         );

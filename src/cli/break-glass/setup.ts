@@ -18,7 +18,7 @@ import { judgment } from '../../config/derive.ts';
 import { systemClock, type Clock } from '../../clock.ts';
 import { createLogger, type Logger } from '../../logger.ts';
 import { createServices, type Services } from '../../services/index.ts';
-import type { UserGroupDirectory } from '../../services/ports.ts';
+import type { ClusterPort, UserGroupDirectory } from '../../services/ports.ts';
 import { Queries } from '../../services/queries.ts';
 import { Runner } from '../../services/runners.ts';
 import { openStore, type Store } from '../../store/index.ts';
@@ -83,6 +83,8 @@ export interface BreakGlass {
   services: Services;
   runner: Runner;
   groups: GroupLookups;
+  /** Where the services' routers are read; null without Kubernetes clients. */
+  cluster: ClusterPort | null;
   clock: Clock;
   log: Logger;
   /** Stops the timer loop and the heartbeat if they were started, and closes the database. */
@@ -136,9 +138,9 @@ export function openBreakGlass(
     );
     return { exit: 1 };
   }
-  // The command's own words go to stdout and stderr; the log only carries what went wrong, unless asked.
+  // The command's own words go to stdout and stderr, each failure said once in words; log lines only when asked.
   const log = createLogger({
-    level: source.LOG_LEVEL?.trim() ? env.logLevel : 'error',
+    level: source.LOG_LEVEL?.trim() ? env.logLevel : 'silent',
     secrets: secretsOf(env),
     destination: process.stderr,
   });
@@ -215,6 +217,7 @@ export function openBreakGlass(
     services,
     runner,
     groups,
+    cluster: rollbacks.cluster ?? null,
     clock,
     log,
     async close() {

@@ -16,6 +16,7 @@ import type { MetricMove } from '../../domain/verification.ts';
 import { withKubeRetry } from '../kube-retry.ts';
 import type { ServiceCluster } from '../ports.ts';
 import { failureOf, isRevertStep, StepFailedError, SYSTEM, type StepContext, type StepDeps } from './context.ts';
+import { offerGitOpsResume } from './gitops-resume.ts';
 
 export type Outcome = 'succeeded' | 'failed' | 'aborted';
 
@@ -61,6 +62,8 @@ export function stepTitle(r: RollbackRecord, step: RollbackStep | null): StepTit
       return { kind: 'post_actions' };
     case 'stop':
       return { kind: 'canary_stopped' };
+    case 'gitops':
+      return { kind: 'gitops', onRollback: d.onRollback };
   }
 }
 
@@ -148,6 +151,7 @@ export async function finished(
     reason,
     ...(why ? { why } : {}),
   });
+  offerGitOpsResume(d.o, r);
   notifier.changed(r.incidentId);
 }
 

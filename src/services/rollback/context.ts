@@ -76,6 +76,9 @@ function plannedDetail(step: PlannedStep, mark: RevertMark | null): RollbackStep
       return { kind: 'post_actions', phase };
     case 'stop':
       return { kind: 'stop', phase, ...mark };
+    case 'gitops':
+      if (!step.gitops) throw new Error(`step "${step.name}" is planned without its GitOps owner`);
+      return { kind: 'gitops', phase, ...step.gitops };
   }
 }
 

@@ -12,6 +12,7 @@ import { failStep } from './bookkeeping.ts';
 import { confirmStep } from './confirm.ts';
 import { failureOf, type Schedule, type StepContext, type StepDeps } from './context.ts';
 import { fixCanary, stopStep } from './fix-canary.ts';
+import { gitopsStep } from './gitops-pause.ts';
 import { gradual } from './gradual.ts';
 import { immediate } from './immediate.ts';
 import { observeStep } from './observe.ts';
@@ -65,6 +66,8 @@ export class StepRunner {
           return await postActionsStep(this.d, ctx, strategy);
         case 'stop':
           return await stopStep(this.d, ctx);
+        case 'gitops':
+          return await gitopsStep(this.d, ctx, detail);
       }
     } catch (err) {
       const failure = failureOf(err);

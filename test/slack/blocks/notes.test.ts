@@ -65,12 +65,12 @@ const NOTES: Array<{ note: Note; en: string[]; ja: string[] }> = [
   },
   {
     note: { kind: 'rollback_requested', rollback, by: 'U0LEAD' },
-    en: ['<@U0LEAD> started a *Gradual rollback* of *prompt-service*', '`v2.0.0` → `v1.5.0`'],
+    en: ['<@U0LEAD> started a gradual rollback of *prompt-service*', '`v2.0.0` → `v1.5.0`'],
     ja: ['*prompt-service* の *段階的ロールバック* を開始', '`v2.0.0` → `v1.5.0`'],
   },
   {
     note: { kind: 'approval_needed', rollback: pending, by: 'U0LEAD' },
-    en: ['<@U0LEAD> requested a *Immediate rollback*', 'needs 2 approvals (1 so far)'],
+    en: ['<@U0LEAD> requested an immediate rollback of *prompt-service*', 'needs 2 approvals (1 so far)'],
     ja: ['承認が 2 件必要です（現在 1 件）'],
   },
   {

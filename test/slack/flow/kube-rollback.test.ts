@@ -45,6 +45,9 @@ describe('immediate rollback on Kubernetes, driven from Slack', () => {
         { spec: { selector: { version: 'v1.5.0' } } },
       ],
     ]);
+    // Written as field manager "rewind": managedFields says who moved the selector.
+    expect(kube.writes().map((r) => r.query.fieldManager)).toEqual(['rewind']);
+    expect(kube.managersOf('Service', 'prompts', 'prompt-service', 'spec.selector.version')).toEqual(['rewind']);
     const calls = kube.calls();
     const patchAt = calls.findIndex((c) => c.startsWith('PATCH'));
     expect(

@@ -27,6 +27,7 @@ const APPROVER_ACTIONS: ApproverAction[] = [
   { kind: 'run_drill' },
   { kind: 'abort_drill' },
   { kind: 'resolve_incident' },
+  { kind: 'resume_gitops' },
 ];
 const EXAMPLES: Examples = {
   not_approver: [
@@ -47,6 +48,18 @@ const EXAMPLES: Examples = {
   ],
   several_open_incidents: [{ kind: 'several_open_incidents', ids: ['INC-20260105-001', 'INC-20260105-002'] }],
   no_rollback: [{ kind: 'no_rollback', service: SVC }],
+  already_paused: [{ kind: 'already_paused', rollbackId: 'RB-0001' }],
+  not_paused: [{ kind: 'not_paused', rollbackId: 'RB-0001' }],
+  gitops_not_paused: [{ kind: 'gitops_not_paused', rollbackId: 'RB-0001' }],
+  gitops_failed: [
+    {
+      kind: 'gitops_failed',
+      target: 'Application argocd/prompt-service',
+      message: 'applications.argoproj.io "prompt-service" is forbidden',
+    },
+  ],
+  not_started: [{ kind: 'not_started', rollbackId: 'RB-0001' }],
+  already_serving: [{ kind: 'already_serving', service: SVC, version: 'v2.0.0' }],
   illegal_transition: [
     { kind: 'illegal_transition', incidentId: 'INC-20260105-001', from: 'resolved', to: 'rolling_back' },
   ],

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { noteMessage } from '../../../src/adapters/slack/blocks/notes.ts';
 import type { Locale } from '../../../src/adapters/slack/i18n/locale.ts';
 import type { KubeProblem } from '../../../src/domain/kube-problem.ts';
-import type { FinishReason, StepFact, StepFailure, StepTitle } from '../../../src/domain/step-facts.ts';
+import type { FinishReason, KubeCall, StepFact, StepFailure, StepTitle } from '../../../src/domain/step-facts.ts';
 import { englishWords } from '../../support/no-english.ts';
 import { NAMES, renderStep as render, ROLLBACK } from './step-note.ts';
 
@@ -45,7 +45,26 @@ const FAILURES: Record<StepFailure['kind'], StepFailure> = {
   unexpected: { kind: 'unexpected', message: 'SQLITE_BUSY: database is locked' },
 };
 
+const ARGO = { tool: 'argocd', application: 'prompt-service', namespace: 'argocd', source: 'label' } as const;
+const FLUX = {
+  tool: 'flux',
+  kind: 'HelmRelease',
+  name: 'prompt-service',
+  namespace: 'prompts',
+  source: 'label',
+} as const;
+
 const FACTS: Record<StepFact['kind'], StepFact[]> = {
+  gitops_owner: [
+    { kind: 'gitops_owner', owner: ARGO, selfHeal: true },
+    { kind: 'gitops_owner', owner: ARGO, selfHeal: false },
+    { kind: 'gitops_owner', owner: FLUX, selfHeal: true },
+  ],
+  gitops_paused: [
+    { kind: 'gitops_paused', owner: ARGO, already: false },
+    { kind: 'gitops_paused', owner: FLUX, already: true },
+  ],
+  gitops_left_on: [{ kind: 'gitops_left_on', owner: ARGO }],
   version_affected: [{ kind: 'version_affected', version: 'v2.0.0' }],
   stable: [{ kind: 'stable', version: 'v1.5.0' }],
   fix: [{ kind: 'fix', version: 'v2.0.1' }],
@@ -153,6 +172,7 @@ const TITLES: Record<StepTitle['kind'], StepTitle> = {
   observe: { kind: 'observe', observeMs: 10 * 60_000 },
   verify: { kind: 'verify' },
   post_actions: { kind: 'post_actions' },
+  gitops: { kind: 'gitops', onRollback: 'pause' },
   canary_stopped: { kind: 'canary_stopped' },
   canary: { kind: 'canary' },
 };
@@ -267,6 +287,28 @@ describe('rollback step facts in both languages', () => {
       const ja = render([{ kind: 'error', failure }], 'ja');
       expect(englishWords(ja, NAMES), ja).toEqual([]);
       expect(ja).toContain('エラー');
+    }
+  });
+
+  it('a failed GitOps call: English names the owner, Japanese is Japanese', () => {
+    const calls: KubeCall[] = [
+      { op: 'read_gitops', service: 'prompt-service' },
+      { op: 'pause_gitops', target: 'Application argocd/prompt-service' },
+      { op: 'resume_gitops', target: 'Kustomization flux-system/apps' },
+    ];
+    const failed = (call: KubeCall): StepFailure => ({
+      kind: 'kube_call_failed',
+      call,
+      attempts: 3,
+      problem: { ...LEADER_CHANGED, target: 'Application argocd/prompt-service' },
+    });
+    const en = calls.map((call) => render([{ kind: 'error', failure: failed(call) }], 'en'));
+    expect(en[0]).toContain('read who manages prompt-service routing from git failed (after 3 attempts)');
+    expect(en[1]).toContain('pause the sync of Application argocd/prompt-service failed');
+    expect(en[2]).toContain('resume the sync of Kustomization flux-system/apps failed');
+    for (const call of calls) {
+      const ja = render([{ kind: 'error', failure: failed(call) }], 'ja');
+      expect(englishWords(ja, NAMES), ja).toEqual([]);
     }
   });
 

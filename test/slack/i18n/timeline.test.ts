@@ -186,6 +186,18 @@ const EXAMPLES: Examples = {
   rollback_pause: { at: at(24), kind: 'rollback_pause', actor: LEAD, detail: { rollbackId: RB } },
   rollback_resume: { at: at(25), kind: 'rollback_resume', actor: LEAD, detail: { rollbackId: RB } },
   rollback_abort: { at: at(26), kind: 'rollback_abort', actor: LEAD, detail: { rollbackId: RB } },
+  gitops_paused: {
+    at: at(26),
+    kind: 'gitops_paused',
+    actor: system('rollback-engine'),
+    detail: { rollbackId: RB, target: 'Application argocd/prompt-service', sent: false },
+  },
+  gitops_resumed: {
+    at: at(26),
+    kind: 'gitops_resumed',
+    actor: LEAD,
+    detail: { rollbackId: RB, target: 'Kustomization flux-system/apps' },
+  },
   complaint: { at: at(27), kind: 'complaint', actor: LEAD, detail: { text: '回答が英語で返ってくる', complaintId: 7 } },
   escalation: {
     at: at(28),

@@ -16,6 +16,7 @@ import { RouterError, kubeCall } from '../errors.ts';
 import { writeOptimistically } from './optimistic.ts';
 import { completeSplit, toPercent } from './split.ts';
 import {
+  FIELD_MANAGER,
   defineRouter,
   routerSchema,
   targetOf,
@@ -147,6 +148,7 @@ export const gatewayApiRouter = defineRouter({
               namespace: service.namespace,
               name: config.httpRoute,
               body: change.body,
+              fieldManager: FIELD_MANAGER,
             });
           },
         });

@@ -14,7 +14,14 @@ import type { KubeChange, Router, Split } from '../../../services/ports.ts';
 import { RouterError, kubeCall } from '../errors.ts';
 import { writeOptimistically } from './optimistic.ts';
 import { completeSplit, toPercent } from './split.ts';
-import { defineRouter, routerSchema, targetOf, type KubeRouterTraits, type RouterDeps } from './types.ts';
+import {
+  FIELD_MANAGER,
+  defineRouter,
+  routerSchema,
+  targetOf,
+  type KubeRouterTraits,
+  type RouterDeps,
+} from './types.ts';
 
 export const VIRTUAL_SERVICE = { group: 'networking.istio.io', version: 'v1', plural: 'virtualservices' } as const;
 
@@ -129,6 +136,7 @@ export const istioRouter = defineRouter({
               namespace: service.namespace,
               name: config.virtualService,
               body: change.body,
+              fieldManager: FIELD_MANAGER,
             });
           },
         });

@@ -22,6 +22,7 @@ import { RouterError, kubeCall } from '../errors.ts';
 import { writeOptimistically } from './optimistic.ts';
 import { apportion, completeSplit, describeSplit } from './split.ts';
 import {
+  FIELD_MANAGER,
   defineRouter,
   routerSchema,
   targetOf,
@@ -163,7 +164,12 @@ export const nginxRouter = defineRouter({
           },
           send: async (change) => {
             await deps.apis.networking.patchNamespacedIngress(
-              { name: config.canaryIngress, namespace: service.namespace, body: change.body },
+              {
+                name: config.canaryIngress,
+                namespace: service.namespace,
+                body: change.body,
+                fieldManager: FIELD_MANAGER,
+              },
               deps.apis.sendAs(PATCH_CONTENT_TYPES.merge),
             );
           },

@@ -13,7 +13,14 @@ import type { KubeChange, Router, Split } from '../../../services/ports.ts';
 import { PATCH_CONTENT_TYPES } from '../content-types.ts';
 import { KubeError, RouterError, kubeCall } from '../errors.ts';
 import { apportion, completeSplit } from './split.ts';
-import { defineRouter, routerSchema, targetOf, type KubeRouterTraits, type RouterDeps } from './types.ts';
+import {
+  FIELD_MANAGER,
+  defineRouter,
+  routerSchema,
+  targetOf,
+  type KubeRouterTraits,
+  type RouterDeps,
+} from './types.ts';
 
 /** Replica shares split traffic, coarsely: a gradual rollback runs on it (read back per phase). */
 const traits: KubeRouterTraits = {
@@ -122,6 +129,7 @@ export const replicasRouter = defineRouter({
                 name: c.name,
                 namespace: service.namespace,
                 body: c.body,
+                fieldManager: FIELD_MANAGER,
               }),
             );
           } catch (err) {

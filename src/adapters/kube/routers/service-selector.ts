@@ -8,7 +8,7 @@ import type { KubeChange, Router, Split } from '../../../services/ports.ts';
 import { PATCH_CONTENT_TYPES } from '../content-types.ts';
 import { RouterError, kubeCall } from '../errors.ts';
 import { completeSplit, describeSplit } from './split.ts';
-import { defineRouter, routerSchema, targetOf, type KubeRouterTraits } from './types.ts';
+import { FIELD_MANAGER, defineRouter, routerSchema, targetOf, type KubeRouterTraits } from './types.ts';
 
 /** One selector names one version: traffic moves at once. */
 const traits: KubeRouterTraits = {
@@ -72,7 +72,7 @@ export const serviceSelectorRouter = defineRouter({
         if (!dryRun) {
           await kubeCall(target, 'PATCH of', () =>
             apis.core.patchNamespacedService(
-              { name: config.service, namespace, body: change.body },
+              { name: config.service, namespace, body: change.body, fieldManager: FIELD_MANAGER },
               apis.sendAs(PATCH_CONTENT_TYPES.strategicMerge),
             ),
           );

@@ -16,6 +16,13 @@ import type { Router } from '../../../services/ports.ts';
 import type { KubeApis } from '../clients.ts';
 import { RouterError } from '../errors.ts';
 
+/**
+ * The field manager every write of Rewind's names (`?fieldManager=`), so `metadata.managedFields`
+ * shows which fields Rewind set last — what a GitOps controller told to leave Rewind's fields alone
+ * (Argo CD's `managedFieldsManagers`) and a person reading the object both go by.
+ */
+export const FIELD_MANAGER = 'rewind';
+
 /** A configured version, as far as routers read it (the config's VersionConfig has these and more). */
 export interface RoutedVersion {
   version: string;

@@ -12,7 +12,9 @@ import type { Locale } from '../i18n/locale.ts';
 import { TERMS } from '../i18n/terms.ts';
 import { VIEW } from '../ids.ts';
 import { mrkdwn, plain, section } from './elements.ts';
+import type { GitOpsPlan } from '../../../services/rollback-planner.ts';
 import { escapeMrkdwn, formatPercent, formatTimeInZone } from './format.ts';
+import { gitopsLine } from './gitops.ts';
 import { SLACK_LIMITS } from './limits.ts';
 
 export interface ConfirmRollbackInput {
@@ -33,6 +35,8 @@ export interface ConfirmRollbackInput {
   scheduledFor: number | null;
   /** The `to` of `/rollback … to <version>`; absent or null: the target was the default one. */
   requestedTo?: string | null;
+  /** Who re-applies the routing from git, as read for the dialog: shown, never kept in the metadata. */
+  gitops?: GitOpsPlan;
 }
 
 const CONFIRM_INPUT = z
@@ -59,7 +63,8 @@ const CONFIRM_INPUT = z
 
 /** `timeZone`: the team's zone (drills.timezone), in which a planned rollback's time is written. */
 export function confirmRollbackModal(input: ConfirmRollbackInput, locale: Locale, timeZone: string): ModalView {
-  const metadata = JSON.stringify(input);
+  const { gitops, ...kept } = input;
+  const metadata = JSON.stringify(kept);
   if (metadata.length > SLACK_LIMITS.privateMetadata) {
     throw new Error(
       `confirm-rollback metadata is ${metadata.length} characters; Slack allows ${SLACK_LIMITS.privateMetadata}`,
@@ -94,6 +99,10 @@ export function confirmRollbackModal(input: ConfirmRollbackInput, locale: Locale
     blocks.push(section(s.plannedAt(formatTimeInZone(input.scheduledFor, timeZone, locale))));
   if (input.requiredApprovals >= 2) blocks.push(section(s.approvalNote(input.requiredApprovals)));
   if (input.dryRun) blocks.push(section(s.dryRunWarning));
+  if (gitops) {
+    const state = gitops.onRollback === 'pause' ? 'paused' : 'left_on';
+    blocks.push(section(gitopsLine({ owner: gitops.owner, selfHeal: gitops.selfHeal, state }, locale)));
+  }
 
   return {
     type: 'modal',

@@ -26,6 +26,7 @@ import {
 } from './format.ts';
 import { SLACK_LIMITS, clip } from './limits.ts';
 import { isActiveRollback, progressLine, rollbackSplit, versionsText } from './rollback-summary.ts';
+import { gitopsLine } from './gitops.ts';
 import type { BreachView, IncidentView, RollbackView } from './view-models.ts';
 
 export const RECOMMENDED_MARK = '⭐';
@@ -249,6 +250,7 @@ function rollbackText(r: RollbackView, t: IncidentStrings, terms: Terms, locale:
   if (r.status === 'scheduled' && r.scheduledFor !== null)
     lines.push(t.scheduledFor(formatTimeInZone(r.scheduledFor, timeZone, locale)));
   if (r.error) lines.push(t.rollbackError(escapeMrkdwn(clip(r.error, 500))));
+  if (r.gitops) lines.push(gitopsLine(r.gitops, locale));
   return lines.join('\n');
 }
 

@@ -20,6 +20,7 @@ import { rollbackState, versionsText } from './rollback-summary.ts';
 import { rollbackStepText } from './rollback-step.ts';
 import { STEP_FACT_STRINGS } from '../i18n/step-facts.ts';
 import { alertLine } from './alert-notes.ts';
+import { gitopsNoteText, gitopsResumeButton } from './gitops.ts';
 import type { ActedBy, ChannelNotice } from '../../../services/ports.ts';
 import type { Note } from './view-models.ts';
 
@@ -94,6 +95,7 @@ export function noteMessage(note: Note, locale: Locale, timeZone: string): { tex
       ]),
     );
   }
+  if (note.kind === 'gitops_still_paused') blocks.push(gitopsResumeButton(note, locale));
   if (note.kind === 'approval_needed') {
     blocks.push(
       actions(BLOCK.rollbackControls, [
@@ -225,6 +227,9 @@ function noteText(note: Note, locale: Locale, timeZone: string): string {
       return s.fixPrep;
     case 'postmortem_reminder':
       return s.postmortemReminder(note.participants.length ? mentionList(note.participants, locale) : '—');
+    case 'gitops_still_paused':
+    case 'gitops_resumed':
+      return gitopsNoteText(note, locale);
     case 'rollback_finished': {
       const r = note.rollback;
       const line = s.finished[note.outcome](

@@ -37,6 +37,8 @@ function approverActionLabel(action: ApproverAction, locale: Locale): string {
       return words.abortDrill;
     case 'resolve_incident':
       return words.resolveIncident;
+    case 'resume_gitops':
+      return words.resumeGitOps;
   }
 }
 
@@ -92,6 +94,14 @@ function refusalLine(refusal: Refusal, locale: Locale, timeZone: string): string
     }
     case 'no_rollback':
       return s.noRollback(escapeMrkdwn(refusal.service));
+    case 'already_paused':
+      return s.alreadyPaused(escapeMrkdwn(refusal.rollbackId));
+    case 'not_paused':
+      return s.notPaused(escapeMrkdwn(refusal.rollbackId));
+    case 'not_started':
+      return s.notStarted(escapeMrkdwn(refusal.rollbackId));
+    case 'already_serving':
+      return s.alreadyServing(escapeMrkdwn(refusal.service), escapeMrkdwn(refusal.version));
     case 'illegal_transition':
       return s.illegalTransition(
         escapeMrkdwn(refusal.incidentId),
@@ -124,6 +134,10 @@ function refusalLine(refusal: Refusal, locale: Locale, timeZone: string): string
       return s.fixIsBadVersion(escapeMrkdwn(refusal.incidentId), escapeMrkdwn(refusal.version));
     case 'unknown_rollback':
       return s.unknownRollback(escapeMrkdwn(refusal.rollbackId));
+    case 'gitops_not_paused':
+      return s.gitopsNotPaused(escapeMrkdwn(refusal.rollbackId));
+    case 'gitops_failed':
+      return s.gitopsFailed(escapeMrkdwn(refusal.target), escapeMrkdwn(clip(refusal.message, 500)));
     case 'start_failed': {
       // What Kubernetes or the engine said is shown as it said it; a problem of Rewind's own, in the reader's words.
       const p = refusal.problem;

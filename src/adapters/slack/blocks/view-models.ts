@@ -6,6 +6,7 @@ import type { Operator } from '../../../domain/conditions.ts';
 import type { Assessment, Recommendation } from '../../../domain/matrix.ts';
 import type { MetricName, MetricUnit } from '../../../domain/metrics.ts';
 import type { Action, Incident } from '../../../domain/types.ts';
+import type { GitOpsSnapshot } from '../../../services/incident-snapshot.ts';
 import type { IncidentNotice } from '../../../services/ports.ts';
 import type { Refusal as ServiceRefusal } from '../../../services/refusals.ts';
 
@@ -35,6 +36,8 @@ export interface RollbackView {
   startedBy: string;
   scheduledFor: number | null;
   error: string | null;
+  /** Who re-applies the routing from git, and what the rollback did about its sync. */
+  gitops?: GitOpsSnapshot;
 }
 export interface DecisionView {
   action: Action;

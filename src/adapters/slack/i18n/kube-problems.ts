@@ -27,6 +27,12 @@ export function kubeCallJa(call: KubeCall): string {
       return `${call.version} のエンドポイントの読み取り`;
     case 'read_deployment':
       return `${call.version} の Deployment の読み取り`;
+    case 'read_gitops':
+      return `${call.service} のルーティングを git から管理しているツールの読み取り`;
+    case 'pause_gitops':
+      return `${quote(call.target)} の同期の一時停止`;
+    case 'resume_gitops':
+      return `${quote(call.target)} の同期の再開`;
   }
 }
 

@@ -67,6 +67,9 @@ export interface NoteStrings {
   reminder: (strategy: string, service: string, versions: string, when: string) => string;
 }
 
+/** `Immediate rollback` → `an immediate rollback`: a strategy's name inside an English sentence. */
+const withArticle = (strategy: string) => `${/^[aeiou]/i.test(strategy) ? 'an' : 'a'} ${strategy.toLowerCase()}`;
+
 export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
   en: {
     decision: (who, action) => `🧭 ${who} chose *${action}*.`,
@@ -77,10 +80,10 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
     assessment: (who, answers) => `📝 ${who} updated the assessment: ${answers}`,
     assessmentIncomplete: 'Answer the remaining questions for a recommendation.',
     rollbackRequested: (who, strategy, service, versions) =>
-      `🔁 ${who} started a *${strategy}* of *${service}*: ${versions}.`,
+      `🔁 ${who} started ${withArticle(strategy)} of *${service}*: ${versions}.`,
     approvalNeeded: (who, strategy, service, versions, have, need) =>
-      `🔐 ${who} requested a *${strategy}* of *${service}*: ${versions}. It needs ${need} approvals (${have} so far): ` +
-      `another approver, please review and press Approve.`,
+      `🔐 ${who} requested ${withArticle(strategy)} of *${service}*: ${versions}. It needs ${need} approvals ` +
+      `(${have} so far): another approver, please review and press Approve.`,
     approved: (who, service, have, need) => `✅ ${who} approved the rollback of *${service}* (${have}/${need}).`,
     approvedComplete: 'It starts now.',
     approvalsMissing: (missing) => `${missing} more ${missing === 1 ? 'approval is' : 'approvals are'} needed.`,

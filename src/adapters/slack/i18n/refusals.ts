@@ -13,6 +13,7 @@ export interface ApproverActionWords {
   runDrill: string;
   abortDrill: string;
   resolveIncident: string;
+  resumeGitOps: string;
 }
 
 /** What would have run had the engine been installed, as `engineUnavailable` says it. */
@@ -36,6 +37,13 @@ export interface RefusalStrings {
   noOpenIncidentFor: (service: string) => string;
   severalOpenIncidents: (ids: string, example: string) => string;
   noRollback: (service: string) => string;
+  alreadyPaused: (rollbackId: string) => string;
+  notPaused: (rollbackId: string) => string;
+  gitopsNotPaused: (rollbackId: string) => string;
+  /** `target`: the GitOps object; `message`: what Kubernetes said, as it said it. */
+  gitopsFailed: (target: string, message: string) => string;
+  notStarted: (rollbackId: string) => string;
+  alreadyServing: (service: string, version: string) => string;
   illegalTransition: (incidentId: string, from: string, to: string) => string;
   noTargetVersion: (service: string, from: string, known: string) => string;
   noKnownVersions: (service: string, from: string) => string;
@@ -63,6 +71,7 @@ export const REFUSAL_STRINGS: Record<Locale, RefusalStrings> = {
       runDrill: 'Running a drill',
       abortDrill: 'Aborting a drill',
       resolveIncident: 'Resolving an incident',
+      resumeGitOps: 'Resuming a GitOps sync',
     },
     engineWork: {
       rollback: (strategy, service, versions) => `the ${strategy.toLowerCase()} of *${service}* (${versions})`,
@@ -98,6 +107,19 @@ export const REFUSAL_STRINGS: Record<Locale, RefusalStrings> = {
     noRollback: (service) =>
       `🚫 No rollback of *${service}* is in progress. \`/rollback status ${service}\` shows its current version and ` +
       `traffic.`,
+    alreadyPaused: (rollbackId) =>
+      `🚫 Rollback ${rollbackId} is already paused. Resume it to go on, or abort it to stop where traffic is now.`,
+    notPaused: (rollbackId) => `🚫 Rollback ${rollbackId} is not paused, so there is nothing to resume.`,
+    gitopsNotPaused: (rollbackId) =>
+      `🚫 Rollback ${rollbackId} left no GitOps sync paused (it was off before, or it was resumed), so there is ` +
+      `nothing to resume.`,
+    gitopsFailed: (target, message) => `🚫 The GitOps sync was not resumed: \`${target}\` answered \`${message}\`.`,
+    notStarted: (rollbackId) =>
+      `🚫 Rollback ${rollbackId} has not started yet: it waits for its approvals or its planned time. It can only ` +
+      `be aborted.`,
+    alreadyServing: (service, version) =>
+      `🚫 \`${version}\` is already serving *${service}*: there is nothing to move. Name another version with ` +
+      `\`to <version>\`. Nothing was started.`,
     illegalTransition: (incidentId, from, to) =>
       `🚫 Incident ${incidentId} is *${from}*; it cannot move to *${to}* from there. \`/incident timeline ` +
       `${incidentId}\` shows what has happened so far.`,
@@ -150,6 +172,7 @@ export const REFUSAL_STRINGS: Record<Locale, RefusalStrings> = {
       runDrill: '訓練の実行',
       abortDrill: '訓練の中止',
       resolveIncident: 'インシデントの解決',
+      resumeGitOps: 'GitOps の同期の再開',
     },
     engineWork: {
       rollback: (strategy, service, versions) => `*${service}* の${strategy}（${versions}）`,
@@ -181,6 +204,16 @@ export const REFUSAL_STRINGS: Record<Locale, RefusalStrings> = {
       `🚫 対応中のインシデントが複数あります（${ids}）。対象を指定してください。例: \`/incident ${example}\``,
     noRollback: (service) =>
       `🚫 *${service}* で進行中のロールバックはありません。\`/rollback status ${service}\` で現在のバージョンとトラフィックを確認できます。`,
+    alreadyPaused: (rollbackId) =>
+      `🚫 ロールバック ${rollbackId} はすでに一時停止中です。続けるには再開し、現在のトラフィックのまま止めるには中止してください。`,
+    notPaused: (rollbackId) => `🚫 ロールバック ${rollbackId} は一時停止していないため、再開するものはありません。`,
+    gitopsNotPaused: (rollbackId) =>
+      `🚫 ロールバック ${rollbackId} が一時停止した GitOps の同期はありません（もともと停止していたか、再開済みです）。`,
+    gitopsFailed: (target, message) => `🚫 GitOps の同期を再開できませんでした。\`${target}\` の応答: \`${message}\``,
+    notStarted: (rollbackId) =>
+      `🚫 ロールバック ${rollbackId} はまだ開始していません（承認または計画時刻を待っています）。できるのは中止のみです。`,
+    alreadyServing: (service, version) =>
+      `🚫 *${service}* はすでに \`${version}\` で稼働しているため、切り戻す必要はありません。\`to <version>\` で別のバージョンを指定してください。何も開始していません。`,
     illegalTransition: (incidentId, from, to) =>
       `🚫 インシデント ${incidentId} は現在 *${from}* のため、*${to}* には移行できません。\`/incident timeline ${incidentId}\` ` +
       `でこれまでの経過を確認できます。`,

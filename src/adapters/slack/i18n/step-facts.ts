@@ -25,6 +25,7 @@ import type {
 } from '../../../domain/step-facts.ts';
 import type { MetricName, MetricSample, MetricUnit } from '../../../domain/metrics.ts';
 import { formatZoned } from '../../../domain/zoned-time.ts';
+import { GITOPS_STRINGS, managedBy } from './gitops.ts';
 import { kubeCallFailureJa, kubeCallJa, kubeTroubleJa, quote, splitJa } from './kube-problems.ts';
 import type { Locale } from './locale.ts';
 
@@ -93,6 +94,9 @@ const EN: StepFactStrings = {
       f.changes.length ? f.changes.map((c) => `${c.method} ${c.target}`).join(', ') : 'none needed (already set)',
     ],
     ready_endpoints: (f) => ['ready endpoints', `${f.count} of ${f.version}`],
+    gitops_owner: (f) => ['GitOps', managedBy(f.owner, f.selfHeal, 'en')],
+    gitops_paused: (f) => ['GitOps sync', GITOPS_STRINGS.en.paused(f.already)],
+    gitops_left_on: () => ['GitOps sync', GITOPS_STRINGS.en.leftOn],
     abort_if_unchecked: () => ['abortIf', 'not checked: no metrics provider is configured'],
     abort_if_held: (f) => [CAUSE_LABEL_EN[f.kind], abortCauseLine(f)],
     not_healthy: (f) => [CAUSE_LABEL_EN[f.kind], abortCauseLine(f)],
@@ -192,6 +196,8 @@ function titleJa(t: StepTitle): string {
       return '検証';
     case 'post_actions':
       return '事後対応';
+    case 'gitops':
+      return t.onRollback === 'pause' ? 'GitOps の同期の一時停止' : 'GitOps の確認';
     case 'canary_stopped':
       return 'カナリアの停止';
     case 'canary':
@@ -262,6 +268,9 @@ const JA: StepFactStrings = {
       f.changes.length ? f.changes.map((c) => quote(`${c.method} ${c.target}`)).join('、') : '不要（設定済み）',
     ],
     ready_endpoints: (f) => ['準備完了のエンドポイント', `${f.version} が ${f.count} 件`],
+    gitops_owner: (f) => ['GitOps', managedBy(f.owner, f.selfHeal, 'ja')],
+    gitops_paused: (f) => ['GitOps の同期', GITOPS_STRINGS.ja.paused(f.already)],
+    gitops_left_on: () => ['GitOps の同期', GITOPS_STRINGS.ja.leftOn],
     abort_if_unchecked: () => ['abortIf', '確認していません（メトリクスのプロバイダーが設定されていません）'],
     abort_if_held: (f) => [CAUSE_LABEL_JA[f.kind], causeJa(f)],
     not_healthy: (f) => [CAUSE_LABEL_JA[f.kind], causeJa(f)],

@@ -71,6 +71,8 @@ export const TIMELINE_JA: {
     rollback_pause: 'ロールバックを一時停止',
     rollback_resume: 'ロールバックを再開',
     rollback_abort: 'ロールバックを中止',
+    gitops_paused: 'GitOps の同期を一時停止',
+    gitops_resumed: 'GitOps の同期を再開',
     complaint: 'ユーザーからの苦情',
     escalation: 'エスカレーション',
     postmortem_scheduled: 'ポストモーテムの予定',
@@ -142,6 +144,12 @@ export const TIMELINE_JA: {
     rollback_pause: (d) => [rollback(d.rollbackId)],
     rollback_resume: (d) => [rollback(d.rollbackId)],
     rollback_abort: (d) => [rollback(d.rollbackId)],
+    gitops_paused: (d) => [
+      rollback(d.rollbackId),
+      fact('対象', `\`${d.target}\``),
+      d.sent ? null : 'すでに一時停止済み',
+    ],
+    gitops_resumed: (d) => [rollback(d.rollbackId), fact('対象', `\`${d.target}\``)],
     complaint: (d) => [fact('内容', d.text), fact('番号', d.complaintId)],
     escalation: (d, f) => [
       fact('レベル', `${d.level}（${d.label}）`),

@@ -2,6 +2,7 @@
 import type { App } from '@slack/bolt';
 import { registerDecisionActions } from './actions/decisions.ts';
 import { registerDrillActions } from './actions/drills.ts';
+import { registerGitOpsResume } from './actions/gitops-resume.ts';
 import { registerMatrixActions } from './actions/matrix.ts';
 import { registerRollbackControlActions } from './actions/rollback-controls.ts';
 import { registerDrillCommand } from './commands/drill.ts';
@@ -32,5 +33,6 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerDrillActions(app, deps);
   registerConfirmRollbackView(app, deps);
   registerCanaryFixView(app, deps);
+  registerGitOpsResume(app, deps);
   registerAppHome(app, deps);
 }

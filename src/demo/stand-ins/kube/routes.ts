@@ -1,12 +1,15 @@
 /**
  * How the stand-in API server answers one request: the path routed to a resource type, then GET,
- * LIST (labelSelector), POST, PUT (409 on a stale resourceVersion), PATCH (JSON patch with `test`
- * ops → 422 when one fails, merge patch, strategic merge patch → 415 on custom resources), DELETE
- * and the Deployment `scale` subresource, carried out on the object store.
+ * LIST (labelSelector, fieldSelector on metadata.name / namespace), POST, PUT (409 on a stale
+ * resourceVersion), PATCH (JSON patch with `test` ops → 422 when one fails, merge patch, strategic
+ * merge patch → 415 on custom resources), DELETE and the Deployment `scale` subresource, carried
+ * out on the object store; every write records its field manager (`fieldManager`, else the user
+ * agent's). Watches are answered by watch.ts.
  */
 import { ApiError } from './errors.ts';
 import { clone, jsonPatch, mergePatch, strategicMergePatch } from './patch.ts';
 import type { RecordedRequest } from './requests.ts';
+import { parseFieldSelector } from './selectors.ts';
 import {
   RESOURCE_TYPES,
   apiVersionOf,
@@ -22,7 +25,7 @@ const PATCH_TYPES = [
   'application/strategic-merge-patch+json',
 ];
 
-interface Route {
+export interface Route {
   type: ResourceType;
   version: string;
   namespace: string | undefined;
@@ -30,7 +33,7 @@ interface Route {
   subresource: string | undefined;
 }
 
-function parseRoute(path: string): Route | null {
+export function parseRoute(path: string): Route | null {
   const seg = path.split('/').filter(Boolean).map(decodeURIComponent);
   let group: string;
   let version: string | undefined;
@@ -46,24 +49,33 @@ function parseRoute(path: string): Route | null {
   return { type, version, namespace, name, subresource };
 }
 
+const update = (manager: string) => ({ manager, operation: 'Update' as const });
+
 /** Carries out requests on the object store, as the API server would. */
 export class KubeRequestHandler {
   constructor(private readonly store: ObjectStore) {}
 
-  /** The status code and body of the answer; an ApiError (or a patch or selector error) for a refusal. */
-  answer(r: RecordedRequest): [number, unknown] {
+  /**
+   * The status code and body of the answer; an ApiError (or a patch or selector error) for a
+   * refusal. `manager` is the field manager of a write (its `fieldManager`, or the user agent's).
+   */
+  answer(r: RecordedRequest, manager: string): [number, unknown] {
     const route = parseRoute(r.path);
     if (!route) throw new ApiError(404, 'the server could not find the requested resource');
     const { type, version, namespace, name, subresource } = route;
     const out = (o: KubeObject): KubeObject => ({ ...o, apiVersion: apiVersionOf(type, version) });
     if (!name) {
       if (r.method === 'GET') {
-        const items = this.store.list(type, namespace, r.query.labelSelector).map((o) => {
-          if (!type.builtin) return out(o);
-          // The API server leaves kind and apiVersion off the items of built-in lists.
-          const { kind: _k, apiVersion: _a, ...rest } = o;
-          return rest;
-        });
+        const fields = parseFieldSelector(r.query.fieldSelector);
+        const items = this.store
+          .list(type, namespace, r.query.labelSelector)
+          .filter(fields)
+          .map((o) => {
+            if (!type.builtin) return out(o);
+            // The API server leaves kind and apiVersion off the items of built-in lists.
+            const { kind: _k, apiVersion: _a, ...rest } = o;
+            return rest;
+          });
         return [
           200,
           {
@@ -82,7 +94,12 @@ export class KubeRequestHandler {
             kind: type.plural,
           });
         }
-        return [201, out(this.store.create(type, { ...body, metadata: { ...body.metadata, namespace } }))];
+        const created = this.store.create(
+          type,
+          { ...body, metadata: { ...body.metadata, namespace } },
+          update(manager),
+        );
+        return [201, out(created)];
       }
       throw new ApiError(405, `method ${r.method} is not allowed on a collection`);
     }
@@ -98,7 +115,7 @@ export class KubeRequestHandler {
       if (type.plural !== 'deployments' || subresource !== 'scale')
         throw new ApiError(404, 'the server could not find the requested resource');
       if (!stored) throw notFound();
-      return [200, this.scale(r, type, stored)];
+      return [200, this.scale(r, type, stored, manager)];
     }
     if (r.method === 'GET') {
       if (!stored) throw notFound();
@@ -137,7 +154,13 @@ export class KubeRequestHandler {
       throw new ApiError(405, `method ${r.method} is not allowed`);
     }
     this.checkPrecondition(type, stored, next.metadata.resourceVersion);
-    return [200, out(this.store.update(type, { ...next, metadata: { ...next.metadata, namespace } }, true))];
+    const updated = this.store.update(
+      type,
+      { ...next, metadata: { ...next.metadata, namespace } },
+      true,
+      update(manager),
+    );
+    return [200, out(updated)];
   }
 
   private objectBody(body: unknown): KubeObject {
@@ -174,7 +197,7 @@ export class KubeRequestHandler {
     return strategicMergePatch(current, r.body);
   }
 
-  private scale(r: RecordedRequest, type: ResourceType, deployment: KubeObject): unknown {
+  private scale(r: RecordedRequest, type: ResourceType, deployment: KubeObject, manager: string): unknown {
     const asScale = (d: KubeObject) => ({
       kind: 'Scale',
       apiVersion: 'autoscaling/v1',
@@ -207,6 +230,7 @@ export class KubeRequestHandler {
       );
     }
     this.checkPrecondition(type, deployment, next.metadata?.resourceVersion);
-    return asScale(this.store.update(type, { ...deployment, spec: { ...deployment.spec, replicas } }, true));
+    const scaled = { ...deployment, spec: { ...deployment.spec, replicas } };
+    return asScale(this.store.update(type, scaled, true, { ...update(manager), subresource: 'scale' }));
   }
 }

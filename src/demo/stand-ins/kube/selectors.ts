@@ -54,3 +54,24 @@ export function selectorMatches(selector: Record<string, string> | undefined, la
   const entries = Object.entries(selector ?? {});
   return entries.length > 0 && entries.every(([k, v]) => labels[k] === v);
 }
+
+/**
+ * A `?fieldSelector=` as the API server takes it for every kind: `metadata.name` and
+ * `metadata.namespace`, with `=`, `==` or `!=`, comma-separated.
+ */
+export function parseFieldSelector(
+  text: string | undefined,
+): (o: { metadata: { name: string; namespace?: string } }) => boolean {
+  if (!text) return () => true;
+  const terms = text.split(',').map((t) => {
+    const m = /^\s*(metadata\.name|metadata\.namespace)\s*(==|=|!=)\s*([^,\s]*)\s*$/.exec(t);
+    if (!m)
+      throw new SelectorError(
+        `"${t.trim()}" is not a known field selector: only "metadata.name", "metadata.namespace"`,
+      );
+    const [, field, op, value] = m;
+    return (o: { metadata: { name: string; namespace?: string } }) =>
+      ((field === 'metadata.name' ? o.metadata.name : (o.metadata.namespace ?? '')) === value) !== (op === '!=');
+  });
+  return (o) => terms.every((t) => t(o));
+}

@@ -1,151 +1,47 @@
 /**
- * The object store behind the Kubernetes API stand-in, with the two controllers whose effects
- * Rewind's checks look at: the Deployment controller (pods follow `spec.replicas`, status counts
- * the ready ones) and the EndpointSlice controller (a Service's slices list the pods its selector
- * matches, with `conditions.ready`). Every change bumps a global resourceVersion, like etcd.
+ * The object store behind the Kubernetes API stand-in. Every change bumps a global
+ * resourceVersion, like etcd, is kept in the event history that watches replay and follow
+ * (history.ts), and records its field manager in `metadata.managedFields` (managed-fields.ts).
+ * The two controllers whose effects Rewind's checks look at run after every change
+ * (controllers.ts).
  */
+import { reconcileNamespace, setPodReady, type ClusterObjects } from './controllers.ts';
+import { EventHistory, type ChangeType } from './history.ts';
+import { nextManagedFields, type FieldWriter, type ManagedFieldsEntry } from './managed-fields.ts';
 import { clone, deepEqual } from './patch.ts';
-import { parseLabelSelector, selectorMatches } from './selectors.ts';
+import { apiVersionOf, type KubeObject, type ResourceType } from './resource-types.ts';
+import { parseLabelSelector } from './selectors.ts';
 
-export interface ResourceType {
-  group: string;
-  versions: string[];
-  plural: string;
-  kind: string;
-  /** Custom resources refuse strategic merge patches and unconditional updates. */
-  builtin: boolean;
-  /** Writes to the main resource leave `status` alone (it has its own subresource). */
-  statusSubresource: boolean;
-  /** `metadata.generation` counts changes outside metadata and status. */
-  generation: boolean;
-}
+export {
+  RESOURCE_TYPES,
+  apiVersionOf,
+  groupResource,
+  typeByKind,
+  type KubeObject,
+  type ObjectMeta,
+  type ResourceType,
+} from './resource-types.ts';
 
-export const RESOURCE_TYPES: readonly ResourceType[] = [
-  {
-    group: '',
-    versions: ['v1'],
-    plural: 'services',
-    kind: 'Service',
-    builtin: true,
-    statusSubresource: false,
-    generation: false,
-  },
-  {
-    group: '',
-    versions: ['v1'],
-    plural: 'pods',
-    kind: 'Pod',
-    builtin: true,
-    statusSubresource: true,
-    generation: false,
-  },
-  {
-    group: 'apps',
-    versions: ['v1'],
-    plural: 'deployments',
-    kind: 'Deployment',
-    builtin: true,
-    statusSubresource: true,
-    generation: true,
-  },
-  {
-    group: 'discovery.k8s.io',
-    versions: ['v1'],
-    plural: 'endpointslices',
-    kind: 'EndpointSlice',
-    builtin: true,
-    statusSubresource: false,
-    generation: false,
-  },
-  {
-    group: 'networking.k8s.io',
-    versions: ['v1'],
-    plural: 'ingresses',
-    kind: 'Ingress',
-    builtin: true,
-    statusSubresource: true,
-    generation: true,
-  },
-  {
-    group: 'gateway.networking.k8s.io',
-    versions: ['v1', 'v1beta1'],
-    plural: 'httproutes',
-    kind: 'HTTPRoute',
-    builtin: false,
-    statusSubresource: true,
-    generation: true,
-  },
-  {
-    group: 'networking.istio.io',
-    versions: ['v1', 'v1beta1', 'v1alpha3'],
-    plural: 'virtualservices',
-    kind: 'VirtualService',
-    builtin: false,
-    statusSubresource: true,
-    generation: true,
-  },
-];
-
-export interface ObjectMeta {
-  name: string;
-  namespace?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  resourceVersion?: string;
-  generation?: number;
-  uid?: string;
-  creationTimestamp?: string;
-  [key: string]: unknown;
-}
-
-export interface KubeObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata: ObjectMeta;
-  // The stand-in API server holds objects of every kind it serves (Services, Deployments, HTTPRoutes,
-  // VirtualServices, Ingresses): their spec and status are whatever the client sent, and the tests read
-  // them by the paths of each kind's own schema.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  spec?: any;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  status?: any;
-  [key: string]: unknown;
-}
-
-export const apiVersionOf = (type: ResourceType, version = type.versions[0] ?? 'v1') =>
-  type.group ? `${type.group}/${version}` : version;
-export const groupResource = (type: ResourceType) => (type.group ? `${type.plural}.${type.group}` : type.plural);
-
-export function typeByKind(kind: string): ResourceType {
-  const type = RESOURCE_TYPES.find((t) => t.kind === kind);
-  if (!type)
-    throw new Error(
-      `the stand-in does not serve kind ${kind}; it serves ${RESOURCE_TYPES.map((t) => t.kind).join(', ')}`,
-    );
-  return type;
-}
+/** A write as the store carries it out: who wrote, and (for a forced apply) the configuration applied. */
+export type Write = FieldWriter & { applied?: unknown };
 
 const keyOf = (type: ResourceType, namespace: string, name: string) =>
   `${type.group}|${type.plural}|${namespace}|${name}`;
 const specPart = (o: KubeObject) =>
   Object.fromEntries(Object.entries(o).filter(([k]) => !['metadata', 'status', 'apiVersion', 'kind'].includes(k)));
-const isReady = (pod: KubeObject) =>
-  (pod.status?.conditions as { type: string; status: string }[] | undefined)?.some(
-    (c) => c.type === 'Ready' && c.status === 'True',
-  ) ?? false;
-const shortHash = (text: string) => {
-  let h = 7;
-  for (const c of text) h = (h * 31 + c.charCodeAt(0)) >>> 0;
-  return h.toString(36).padStart(5, 'x').slice(-5);
-};
+/** managedFields' time: RFC 3339 in whole seconds. */
+const fieldsTime = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-export class ObjectStore {
+export class ObjectStore implements ClusterObjects {
   private readonly objects = new Map<string, KubeObject>();
+  readonly history = new EventHistory();
   private revision = 1000;
   private uidSeq = 0;
-  private podSeq = 0;
+  podSeq = 0;
   /** Pods the Deployment controller creates start ready (a scale-up becomes ready at once). */
   newPodsReady = true;
+
+  constructor(private readonly now: () => number = Date.now) {}
 
   get(type: ResourceType, namespace: string, name: string): KubeObject | undefined {
     const o = this.objects.get(keyOf(type, namespace, name));
@@ -168,7 +64,7 @@ export class ObjectStore {
     return String(this.revision);
   }
 
-  create(type: ResourceType, input: KubeObject): KubeObject {
+  create(type: ResourceType, input: KubeObject, writer: Write): KubeObject {
     const namespace = input.metadata.namespace ?? 'default';
     const o = clone(input);
     o.apiVersion = apiVersionOf(type);
@@ -182,16 +78,18 @@ export class ObjectStore {
     };
     if (type.generation) o.metadata.generation = 1;
     else delete o.metadata.generation;
-    this.objects.set(keyOf(type, namespace, o.metadata.name), o);
-    this.reconcile(namespace);
+    o.metadata.managedFields = this.managedFields(type, [], undefined, o, writer);
+    this.store(type, o, 'ADDED');
+    reconcileNamespace(this, namespace);
     return clone(this.objects.get(keyOf(type, namespace, o.metadata.name))!);
   }
 
   /**
    * Stores `next` over the existing object (the caller has checked preconditions). A write from
-   * a client keeps the stored status where the kind has a status subresource.
+   * a client keeps the stored status where the kind has a status subresource; managedFields are
+   * the server's (what a client sends in them is ignored).
    */
-  update(type: ResourceType, next: KubeObject, fromClient: boolean): KubeObject {
+  update(type: ResourceType, next: KubeObject, fromClient: boolean, writer: Write): KubeObject {
     const namespace = next.metadata.namespace ?? 'default';
     const key = keyOf(type, namespace, next.metadata.name);
     const old = this.objects.get(key);
@@ -208,161 +106,56 @@ export class ObjectStore {
     if (type.generation)
       o.metadata.generation = (old.metadata.generation ?? 1) + (deepEqual(specPart(old), specPart(o)) ? 0 : 1);
     o.metadata.resourceVersion = old.metadata.resourceVersion;
+    o.metadata.managedFields = old.metadata.managedFields;
+    if (o.metadata.managedFields === undefined) delete o.metadata.managedFields;
     if (deepEqual(old, o)) return clone(old);
+    o.metadata.managedFields = this.managedFields(type, old.metadata.managedFields ?? [], old, o, writer);
     o.metadata.resourceVersion = String(++this.revision);
-    this.objects.set(key, o);
-    this.reconcile(namespace);
+    this.store(type, o, 'MODIFIED', old);
+    reconcileNamespace(this, namespace);
     return clone(this.objects.get(key)!);
   }
 
-  delete(type: ResourceType, namespace: string, name: string): boolean {
-    const gone = this.objects.delete(keyOf(type, namespace, name));
-    if (gone) {
-      this.revision++;
-      this.reconcile(namespace);
-    }
-    return gone;
-  }
-
   setPodReady(namespace: string, name: string, ready: boolean): void {
-    const pods = typeByKind('Pod');
-    const pod = this.get(pods, namespace, name);
-    if (!pod) throw new Error(`no pod ${namespace}/${name} in the stand-in`);
-    pod.status = { ...pod.status, conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] };
-    this.update(pods, pod, false);
+    setPodReady(this, namespace, name, ready);
   }
 
-  private reconciling = false;
-
-  /** Runs the Deployment and EndpointSlice controllers for a namespace until nothing changes. */
-  reconcile(namespace: string): void {
-    if (this.reconciling) return;
-    this.reconciling = true;
-    try {
-      for (const d of this.list(typeByKind('Deployment'), namespace)) this.reconcileDeployment(d);
-      this.reconcileEndpointSlices(namespace);
-    } finally {
-      this.reconciling = false;
-    }
+  delete(type: ResourceType, namespace: string, name: string): boolean {
+    const key = keyOf(type, namespace, name);
+    const old = this.objects.get(key);
+    if (!old) return false;
+    this.objects.delete(key);
+    const gone = clone(old);
+    gone.metadata.resourceVersion = String(++this.revision);
+    this.history.record({ type: 'DELETED', resource: type, object: gone, revision: this.revision });
+    reconcileNamespace(this, namespace);
+    return true;
   }
 
-  private podsOf(deployment: KubeObject): KubeObject[] {
-    const selector = (deployment.spec?.selector?.matchLabels ?? {}) as Record<string, string>;
-    return this.list(typeByKind('Pod'), deployment.metadata.namespace).filter((p) =>
-      selectorMatches(selector, p.metadata.labels ?? {}),
-    );
+  /** Forgets the event history up to now: a watch from any earlier resourceVersion gets 410 Expired. */
+  compactHistory(): void {
+    this.history.compact(this.revision);
   }
 
-  private createPod(deployment: KubeObject, ready: boolean): void {
-    const seq = ++this.podSeq;
-    const version = (deployment.spec?.template?.metadata?.labels ?? {}) as Record<string, string>;
-    this.create(typeByKind('Pod'), {
-      metadata: {
-        name: `${deployment.metadata.name}-${shortHash(deployment.metadata.name)}-${seq.toString(36).padStart(5, '0')}`,
-        namespace: deployment.metadata.namespace ?? 'default',
-        labels: { ...version },
-        ownerReferences: [
-          {
-            apiVersion: 'apps/v1',
-            kind: 'ReplicaSet',
-            name: `${deployment.metadata.name}-${shortHash(deployment.metadata.name)}`,
-            controller: true,
-          },
-        ],
-      },
-      spec: {
-        nodeName: 'node-1',
-        containers: deployment.spec?.template?.spec?.containers ?? [{ name: 'app', image: 'app' }],
-      },
-      status: {
-        phase: 'Running',
-        podIP: `10.244.${Math.floor(seq / 250)}.${(seq % 250) + 1}`,
-        conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }],
-      },
+  private store(type: ResourceType, o: KubeObject, change: ChangeType, previous?: KubeObject): void {
+    this.objects.set(keyOf(type, o.metadata.namespace ?? 'default', o.metadata.name), o);
+    this.history.record({
+      type: change,
+      resource: type,
+      object: clone(o),
+      ...(previous ? { previous: clone(previous) } : {}),
+      revision: Number(o.metadata.resourceVersion),
     });
   }
 
-  private reconcileDeployment(deployment: KubeObject): void {
-    const desired = (deployment.spec?.replicas as number | undefined) ?? 1;
-    let pods = this.podsOf(deployment);
-    for (let n = pods.length; n < desired; n++) this.createPod(deployment, this.newPodsReady);
-    if (pods.length > desired) {
-      // Like the ReplicaSet controller: not-ready pods go first, then the newest.
-      const doomed = [...pods].sort(
-        (a, b) => Number(isReady(a)) - Number(isReady(b)) || b.metadata.name.localeCompare(a.metadata.name),
-      );
-      for (const p of doomed.slice(0, pods.length - desired)) {
-        this.objects.delete(keyOf(typeByKind('Pod'), p.metadata.namespace ?? 'default', p.metadata.name));
-        this.revision++;
-      }
-    }
-    pods = this.podsOf(deployment);
-    const ready = pods.filter(isReady).length;
-    // The API server leaves zero counts out of Deployment status (omitempty).
-    const status: Record<string, unknown> = {
-      observedGeneration: deployment.metadata.generation,
-      replicas: pods.length,
-      updatedReplicas: pods.length,
-    };
-    if (ready > 0) Object.assign(status, { readyReplicas: ready, availableReplicas: ready });
-    if (pods.length - ready > 0) status.unavailableReplicas = pods.length - ready;
-    if (pods.length === 0) {
-      delete status.replicas;
-      delete status.updatedReplicas;
-    }
-    if (!deepEqual(deployment.status, status)) this.update(typeByKind('Deployment'), { ...deployment, status }, false);
-  }
-
-  private reconcileEndpointSlices(namespace: string): void {
-    const slices = typeByKind('EndpointSlice');
-    const managed = (s: KubeObject) =>
-      s.metadata.labels?.['endpointslice.kubernetes.io/managed-by'] === 'endpointslice-controller.k8s.io';
-    const services = this.list(typeByKind('Service'), namespace);
-    const pods = this.list(typeByKind('Pod'), namespace);
-    const wanted = new Set<string>();
-    for (const svc of services) {
-      const selector = svc.spec?.selector as Record<string, string> | undefined;
-      if (!selector || Object.keys(selector).length === 0) continue;
-      const name = `${svc.metadata.name}-${shortHash(svc.metadata.name)}`;
-      wanted.add(name);
-      const endpoints = pods
-        .filter((p) => selectorMatches(selector, p.metadata.labels ?? {}))
-        .map((p) => ({
-          addresses: [p.status?.podIP as string],
-          conditions: { ready: isReady(p), serving: isReady(p), terminating: false },
-          nodeName: p.spec?.nodeName,
-          targetRef: { kind: 'Pod', namespace, name: p.metadata.name, uid: p.metadata.uid },
-        }));
-      const ports = (
-        (svc.spec?.ports ?? []) as { name?: string; port: number; targetPort?: number; protocol?: string }[]
-      ).map((p) => ({
-        name: p.name ?? '',
-        port: typeof p.targetPort === 'number' ? p.targetPort : p.port,
-        protocol: p.protocol ?? 'TCP',
-      }));
-      const body: KubeObject = {
-        metadata: {
-          name,
-          namespace,
-          labels: {
-            'kubernetes.io/service-name': svc.metadata.name,
-            'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
-          },
-          ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name: svc.metadata.name, uid: svc.metadata.uid }],
-        },
-        addressType: 'IPv4',
-        endpoints,
-        ports,
-      };
-      const existing = this.get(slices, namespace, name);
-      if (!existing) this.create(slices, body);
-      else this.update(slices, { ...existing, endpoints, ports }, false);
-    }
-    for (const s of this.list(slices, namespace)) {
-      if (managed(s) && !wanted.has(s.metadata.name)) {
-        this.objects.delete(keyOf(slices, namespace, s.metadata.name));
-        this.revision++;
-      }
-    }
+  private managedFields(
+    type: ResourceType,
+    entries: ManagedFieldsEntry[],
+    before: KubeObject | undefined,
+    after: KubeObject,
+    writer: Write,
+  ): ManagedFieldsEntry[] {
+    const apiVersion = after.apiVersion ?? apiVersionOf(type);
+    return nextManagedFields(entries, before, after, { ...writer, apiVersion, time: fieldsTime(this.now()) });
   }
 }

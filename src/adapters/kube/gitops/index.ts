@@ -1,0 +1,89 @@
+/**
+ * GitOpsControl on Kubernetes: for one configured service, who re-applies its routing object from git
+ * (its `gitops:` setting, else the object's labels, annotations and ownerReferences, confirmed on
+ * the cluster), and pausing and resuming that owner's sync. A routing object marked only with
+ * Argo CD's instance label counts as Argo CD's when that Application exists: Helm charts set the
+ * same label.
+ */
+import type { ServiceConfig } from '../../../config/schema.ts';
+import { routingOwner, type GitOpsOwner, type OwnedObjectMeta, type SyncOwner } from '../../../domain/gitops.ts';
+import type { GitOpsControl, GitOpsReading } from '../../../services/ports.ts';
+import type { KubeApis } from '../clients.ts';
+import { RouterError, kubeCall } from '../errors.ts';
+import { HTTP_ROUTE } from '../routers/gateway-api.ts';
+import { VIRTUAL_SERVICE } from '../routers/istio.ts';
+import { routingObjects } from '../routers/registry.ts';
+import type { RoutingObject } from '../routers/types.ts';
+import { applicationState, pauseApplication, requireApplicationState, resumeApplication } from './argocd.ts';
+import { fluxState, requireFluxState, suspend, unsuspend } from './flux.ts';
+
+const CUSTOM_ROUTING_KINDS: Record<string, { group: string; version: string; plural: string }> = {
+  VirtualService: VIRTUAL_SERVICE,
+  HTTPRoute: HTTP_ROUTE,
+};
+
+/** The metadata of the object the service's router writes (the first, for routers with two Ingresses). */
+async function routingMetadata(apis: KubeApis, namespace: string, object: RoutingObject): Promise<OwnedObjectMeta> {
+  const target = `${object.kind} ${namespace}/${object.name}`;
+  const ref = { namespace, name: object.name };
+  if (object.kind === 'Service')
+    return (await kubeCall(target, 'read', () => apis.core.readNamespacedService(ref))).metadata ?? {};
+  if (object.kind === 'Ingress')
+    return (await kubeCall(target, 'read', () => apis.networking.readNamespacedIngress(ref))).metadata ?? {};
+  const custom = CUSTOM_ROUTING_KINDS[object.kind];
+  if (!custom) throw new RouterError(`cannot read who manages a ${object.kind}`);
+  const read = (await kubeCall(target, 'read', () => apis.custom.getNamespacedCustomObject({ ...custom, ...ref }))) as {
+    metadata?: OwnedObjectMeta;
+  };
+  return read.metadata ?? {};
+}
+
+class ServiceGitOps implements GitOpsControl {
+  constructor(
+    private readonly apis: KubeApis,
+    private readonly service: ServiceConfig,
+  ) {}
+
+  async read(): Promise<GitOpsReading> {
+    const setting = this.service.gitops;
+    const onRollback = setting?.onRollback ?? 'pause';
+    const [object] = routingObjects(this.service.router);
+    const meta = object ? await routingMetadata(this.apis, this.service.namespace, object) : null;
+    const owner = routingOwner(setting, meta);
+    return { ...(await this.confirmed(owner)), onRollback };
+  }
+
+  /** The owner as the cluster has it: a Flux object's kind found, a label-only Application that exists. */
+  private async confirmed(owner: GitOpsOwner): Promise<Omit<GitOpsReading, 'onRollback'>> {
+    if (owner.tool === 'argocd') {
+      if (owner.source !== 'label') return { owner, state: await requireApplicationState(this.apis, owner) };
+      const state = await applicationState(this.apis, owner);
+      return state ? { owner, state } : { owner: { tool: 'none' }, state: null };
+    }
+    if (owner.tool === 'flux') {
+      const found = await fluxState(this.apis, owner);
+      if (found) return found;
+      // Labels left behind by a Flux object that is gone mark nothing; one named in config must exist.
+      if (owner.source === 'label') return { owner: { tool: 'none' }, state: null };
+      await requireFluxState(this.apis, owner);
+    }
+    return { owner, state: null };
+  }
+
+  state(owner: SyncOwner) {
+    return owner.tool === 'argocd' ? requireApplicationState(this.apis, owner) : requireFluxState(this.apis, owner);
+  }
+
+  pause(owner: SyncOwner) {
+    return owner.tool === 'argocd' ? pauseApplication(this.apis, owner) : suspend(this.apis, owner);
+  }
+
+  resume(owner: SyncOwner, keptSyncPolicy: Record<string, unknown> | null) {
+    return owner.tool === 'argocd' ? resumeApplication(this.apis, owner, keptSyncPolicy) : unsuspend(this.apis, owner);
+  }
+}
+
+/** The GitOps side of one configured service, on the clients of its context. */
+export function serviceGitOps(apis: KubeApis, service: ServiceConfig): GitOpsControl {
+  return new ServiceGitOps(apis, service);
+}

@@ -1,0 +1,137 @@
+/**
+ * The words for who re-applies a service's routing from git, and for pausing and resuming its
+ * sync, in English and Japanese. Names (the Application, the Kustomization) are shown in code spans.
+ */
+import type { GitOpsOwner } from '../../../domain/gitops.ts';
+import type { Locale } from './locale.ts';
+
+const code = (s: string) => `\`${s}\``;
+
+/** `Argo CD application `prompt-service``, `Flux Kustomization `flux-system/apps``. */
+export function ownerName(owner: GitOpsOwner, locale: Locale): string {
+  switch (owner.tool) {
+    case 'argocd':
+      return locale === 'ja'
+        ? `Argo CD のアプリケーション ${code(owner.application)}`
+        : `Argo CD application ${code(owner.application)}`;
+    case 'flux':
+      return `Flux ${owner.kind ?? 'Kustomization'} ${code(`${owner.namespace}/${owner.name}`)}`;
+    case 'argo-rollouts':
+      return locale === 'ja'
+        ? `Argo Rollouts のロールアウト ${code(owner.rollout)}`
+        : `Argo Rollouts rollout ${code(owner.rollout)}`;
+    case 'none':
+      return locale === 'ja' ? 'なし' : 'nobody';
+  }
+}
+
+/** `routing managed by Argo CD application `prompt-service` with self-heal on`. */
+export function managedBy(owner: GitOpsOwner, selfHeal: boolean, locale: Locale): string {
+  const heal = owner.tool === 'argocd';
+  if (locale === 'ja')
+    return (
+      `ルーティングは ${ownerName(owner, 'ja')} が管理しています` +
+      (heal ? (selfHeal ? '（セルフヒール有効）' : '（セルフヒール無効）') : '')
+    );
+  return (
+    `routing managed by ${ownerName(owner, 'en')}` +
+    (heal ? (selfHeal ? ' with self-heal on' : ' with self-heal off') : '')
+  );
+}
+
+/** What the rollback did about the owner's sync, for the head message (GitOpsSnapshot['state']). */
+export type GitOpsState = 'to_pause' | 'paused' | 'was_paused' | 'left_on' | 'not_paused' | 'resumed' | 'dry_run';
+
+export interface GitOpsStrings {
+  state: Record<GitOpsState, string>;
+  /** The rollback is over and the owner's sync is still paused; `owner` is ownerName. */
+  stillPaused: (rollbackId: string, owner: string) => string;
+  /** Introduces the fields to commit to git. */
+  commitThese: string;
+  /** The rollback sent no routing change (dry run, or it failed before the switch). */
+  nothingToCommit: string;
+  resumeButton: string;
+  resumed: (who: string, owner: string) => string;
+  /** The confirmation when the source still has the revision it had at the pause. */
+  confirm: {
+    title: string;
+    submit: string;
+    close: string;
+    text: (owner: string, revision: string) => string;
+  };
+  /** The owner's sync is off for this rollback; `already`: it was off before, nothing was sent. */
+  paused: (already: boolean) => string;
+  /** onRollback warn: sync is left on. */
+  leftOn: string;
+  /** The thread's heading of the GitOps facts. */
+  label: string;
+}
+
+export const GITOPS_STRINGS: Record<Locale, GitOpsStrings> = {
+  en: {
+    label: 'GitOps',
+    stillPaused: (rollbackId, owner) =>
+      `⏸️ Rollback ${rollbackId} is over, and the sync of ${owner} is still paused. Commit the rollback to git, ` +
+      `where the routing is kept, then resume the sync.`,
+    commitThese: 'The change to commit:',
+    nothingToCommit: 'The rollback sent no routing change, so there is nothing to commit.',
+    resumeButton: 'Resume GitOps sync',
+    resumed: (who, owner) => `▶️ ${who} resumed the sync of ${owner}.`,
+    confirm: {
+      title: 'Resume GitOps sync?',
+      submit: 'Resume anyway',
+      close: 'Cancel',
+      text: (owner, revision) =>
+        `⚠️ ${owner} still has git revision ${revision}, the one it had when the rollback paused it. ` +
+        `Resuming the sync now would re-deploy the bad version. Commit the rollback to git first, or resume anyway.`,
+    },
+    state: {
+      to_pause: 'its sync is paused before the switch',
+      paused: 'its sync is paused for this rollback',
+      was_paused: 'its sync was already paused',
+      left_on: 'its sync is left on (onRollback: warn) and may undo this rollback',
+      not_paused: 'its sync could not be paused, so it may undo this rollback',
+      resumed: 'its sync is resumed',
+      dry_run: 'dry run: its sync is not paused',
+    },
+    paused: (already) =>
+      already ? 'its sync was already paused: nothing sent' : 'its sync is paused for this rollback',
+    leftOn:
+      'its sync is left on (onRollback: warn), so it may undo this rollback: ' +
+      'commit the change to git or pause the sync yourself',
+  },
+  ja: {
+    label: 'GitOps',
+    stillPaused: (rollbackId, owner) =>
+      `⏸️ ロールバック ${rollbackId} は終了しましたが、${owner} の同期は一時停止したままです。` +
+      'ルーティングを管理している git にこのロールバックをコミットしてから、同期を再開してください。',
+    commitThese: 'コミットする変更:',
+    nothingToCommit: 'このロールバックはルーティングを変更していないため、コミットするものはありません。',
+    resumeButton: 'GitOps の同期を再開',
+    resumed: (who, owner) => `▶️ ${who} が ${owner} の同期を再開しました。`,
+    confirm: {
+      title: 'GitOps の同期を再開しますか？',
+      submit: 'このまま再開',
+      close: 'キャンセル',
+      text: (owner, revision) =>
+        `⚠️ ${owner} の git リビジョンは ${revision} のままで、ロールバックが同期を一時停止したときと同じです。` +
+        '今同期を再開すると問題のバージョンが再びデプロイされます。先にロールバックを git にコミットするか、このまま再開してください。',
+    },
+    state: {
+      to_pause: '切り替えの前に同期を一時停止します',
+      paused: 'このロールバックのあいだ同期を一時停止しています',
+      was_paused: '同期はすでに一時停止されていました',
+      left_on: '同期は有効のままです（`onRollback: warn`）。同期によってこのロールバックが元に戻る可能性があります',
+      not_paused: '同期を一時停止できなかったため、このロールバックが元に戻る可能性があります',
+      resumed: '同期を再開しました',
+      dry_run: 'ドライランのため、同期は一時停止していません',
+    },
+    paused: (already) =>
+      already
+        ? '同期はすでに一時停止されていたため、何も送信していません'
+        : 'このロールバックのあいだ同期を一時停止しています',
+    leftOn:
+      '同期は有効のままです（`onRollback: warn`）。同期によってこのロールバックが元に戻る可能性があります。' +
+      '変更を git にコミットするか、同期を手動で一時停止してください',
+  },
+};

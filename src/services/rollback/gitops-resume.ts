@@ -1,0 +1,105 @@
+/**
+ * After a rollback that paused its GitOps owner's sync: the thread says the sync is still paused,
+ * names the fields to commit to git (the revert belongs in the repository, or the next sync undoes
+ * it), and offers Resume GitOps sync to approvers. Resuming writes back the sync policy the pause
+ * step kept (Argo CD) or un-suspends (Flux). While the owner's source still has the revision it
+ * had at the pause, the rollback is not in git yet and syncing would re-deploy the bad version: the
+ * person is asked to confirm first.
+ */
+import { actedBy } from '../../domain/actors.ts';
+import { gitChangesOf, ownerTarget, type SyncOwner } from '../../domain/gitops.ts';
+import type { GitOpsDetail, RollbackRecord, RollbackStep } from '../../domain/rollback-record.ts';
+import type { Actor } from '../../domain/types.ts';
+import type { Store } from '../../store/index.ts';
+import type { Clock } from '../../clock.ts';
+import type { Authorizer } from '../authorization.ts';
+import type { IncidentService } from '../incidents.ts';
+import type { ClusterPort, IncidentNotifier } from '../ports.ts';
+import { notApprover, ok, refuse, type Outcome } from '../refusals.ts';
+
+/** The gitops step of a rollback whose pause is still in force (sent by the rollback, not resumed since). */
+function pausedStep(steps: readonly RollbackStep[]): (RollbackStep & { detail: GitOpsDetail }) | null {
+  const step = steps.find((s) => s.detail.kind === 'gitops');
+  const d = step?.detail;
+  if (!step || d?.kind !== 'gitops' || step.status !== 'succeeded') return null;
+  if (d.onRollback !== 'pause' || d.pausedBefore !== false || d.dryRun || d.resumedAt !== undefined) return null;
+  return { ...step, detail: d };
+}
+
+/** What the end of a rollback reads and tells. */
+export interface GitOpsOfferDeps {
+  store: { rollbacks: Pick<Store['rollbacks'], 'steps'> };
+  notifier: IncidentNotifier;
+}
+
+/** The rollback ended: when it left its owner's sync paused, the thread says what to commit and offers Resume. */
+export function offerGitOpsResume(o: GitOpsOfferDeps, r: RollbackRecord): void {
+  if (!r.incidentId) return;
+  const steps = o.store.rollbacks.steps(r.id);
+  const paused = pausedStep(steps);
+  if (!paused) return;
+  const written = r.dryRun
+    ? []
+    : steps.flatMap((s) => (s.detail.kind === 'set_weight' ? (s.detail.changes ?? []) : []));
+  o.notifier.notice(r.incidentId, {
+    kind: 'gitops_still_paused',
+    rollbackId: r.id,
+    owner: paused.detail.owner,
+    changes: gitChangesOf(written),
+  });
+}
+
+export interface GitOpsResumeOptions {
+  store: {
+    rollbacks: Pick<Store['rollbacks'], 'get' | 'steps' | 'updateStep' | 'activeForService'>;
+  };
+  clock: Clock;
+  cluster: ClusterPort | null;
+  authorizer: Authorizer;
+  incidents: IncidentService;
+  notifier: IncidentNotifier;
+}
+
+/** `confirm`: the source has the revision it had at the pause; resuming now would re-deploy the bad version. */
+export type ResumeAnswer = { kind: 'resumed' } | { kind: 'confirm'; owner: SyncOwner; revision: string };
+
+export class GitOpsResumes {
+  constructor(private readonly o: GitOpsResumeOptions) {}
+
+  /**
+   * Resume GitOps sync (approvers only). `confirmed`: the person saw the warning that the source
+   * still has the revision of the pause and resumes anyway.
+   */
+  async resume(rollbackId: string, actor: Actor, confirmed: boolean): Promise<Outcome<ResumeAnswer>> {
+    const r = this.o.store.rollbacks.get(rollbackId);
+    if (!r) return refuse({ kind: 'unknown_rollback', rollbackId });
+    const auth = await this.o.authorizer.authorize(actor, 'gitops.resume', r.service, { rollbackId, confirmed });
+    if (!auth.ok) return refuse(notApprover({ kind: 'resume_gitops' }, auth.approvers));
+    const step = pausedStep(this.o.store.rollbacks.steps(r.id));
+    if (!step) return refuse({ kind: 'gitops_not_paused', rollbackId });
+    // A rollback of the service running now (this one, or a later one) needs the sync off until it ends.
+    const active = this.o.store.rollbacks.activeForService(r.service);
+    if (active) return refuse({ kind: 'rollback_running', rollbackId: active.id });
+    const { owner, keptSyncPolicy, revision } = step.detail;
+    const target = ownerTarget(owner);
+    const control = this.o.cluster?.forService(r.service).gitops;
+    if (!control) return refuse({ kind: 'gitops_failed', target, message: 'no Kubernetes access' });
+    try {
+      const state = await control.state(owner);
+      if (!confirmed && revision && state.revision === revision) return ok({ kind: 'confirm', owner, revision });
+      await control.resume(owner, keptSyncPolicy ?? null);
+    } catch (err) {
+      return refuse({ kind: 'gitops_failed', target, message: err instanceof Error ? err.message : String(err) });
+    }
+    const now = this.o.clock.now();
+    this.o.store.rollbacks.updateStep(r.id, step.seq, {
+      detail: { ...step.detail, resumedBy: actor.id, resumedAt: now },
+    });
+    if (r.incidentId) {
+      this.o.incidents.record(r.incidentId, 'gitops_resumed', actor, { rollbackId: r.id, target });
+      this.o.notifier.notice(r.incidentId, { kind: 'gitops_resumed', rollbackId: r.id, owner, ...actedBy(actor) });
+      this.o.notifier.changed(r.incidentId);
+    }
+    return ok({ kind: 'resumed' });
+  }
+}
