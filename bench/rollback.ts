@@ -39,6 +39,7 @@ export async function benchRollback(print: (line: string) => void): Promise<void
   try {
     for (let i = 0; i < N; i++) {
       const incident = await world.openIncident();
+      const opened = world.slack.callsTo('views.open').length;
       await world.act({
         user: LEAD,
         actionId: ACTION.immediate,
@@ -46,6 +47,8 @@ export async function benchRollback(print: (line: string) => void): Promise<void
         blockId: BLOCK.decisions,
         messageTs: incident.slackTs ?? '',
       });
+      // The ack comes first; the dialog opens once the plan (and who manages the routing) is read.
+      await until(() => world.slack.callsTo('views.open').length > opened);
       const metadata = (world.slack.callsTo('views.open').at(-1)?.args.view as { private_metadata: string })
         .private_metadata;
       kube.clearRequests();

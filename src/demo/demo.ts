@@ -6,7 +6,9 @@
  * (warning incident) → the lead answers the judgment matrix, which recommends a gradual rollback
  * (the error rate stays below its abortIf) → 50 → 25 → 5 → 0 → verification → resolved;
  * then the fix v2.0.1 comes back in as a cautious canary (1 → 5 → 25 → 50 → 100%) from the
- * fix-preparation checklist; and the plan of the next quarterly drill, as a dry run. Everything the
+ * fix-preparation checklist; and the plan of the next quarterly drill, as a dry run. Argo CD syncs
+ * the VirtualService from git with self-heal on: each rollback pauses that sync before it moves
+ * traffic, says what to commit, and the lead resumes it once git has the change. Everything the
  * bot says in Slack is printed as it happens.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,6 +37,10 @@ const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 5, 0, 0); // 09:00 in Tokyo
 const SECRET = 'demo-signing-secret';
 const LEAD = 'U0LEAD';
+/** The git revisions Argo CD synced prompt-service's routing from: the bad rollout, then the rollback committed. */
+const ROLLED_OUT_REVISION = '9f1c2e7a4b3d5c6e8f0a1b2c3d4e5f6a7b8c9d0e';
+const COMMITTED_REVISION = '3a7e5c1f9b2d4e6a8c0f1e3d5b7a9c2e4f6a8b0d';
+const FIX_REVISION = 'c4e8a2f6b0d3e5a7c9f1b3d5e7a9c1f3b5d7e9a1';
 const HEALTHY: MetricSample = {
   error_rate: 0.004,
   availability: 0.999,
@@ -93,6 +99,13 @@ export async function runDemo(print: (line: string) => void, configFile = 'confi
       versions: ['v2.0.1', 'v2.0.0', 'v1.5.0', 'v1.0.0'],
       namespace: 'prompts',
       split: { 'v2.0.1': 0, 'v2.0.0': 50, 'v1.5.0': 50, 'v1.0.0': 0 },
+    });
+    // Argo CD syncs prompt-service's routing from git with self-heal on: the rollback pauses that sync.
+    kube.seedArgoApplication({
+      name: 'prompt-service',
+      syncPolicy: { automated: { prune: true, selfHeal: true } },
+      revision: ROLLED_OUT_REVISION,
+      manages: [{ kind: 'VirtualService', namespace: 'prompts', name: 'prompt-service' }],
     });
     kube.seedPromptService({
       versions: ['v2.0.0', 'v1.5.0', 'v1.0.0'],
@@ -178,6 +191,19 @@ export async function runDemo(print: (line: string) => void, configFile = 'confi
       await postSigned(url, interactionBody(payload), { secret: SECRET }).then((r) => r.text());
       await bot.presenter.idle();
     };
+    /** The rollback's change committed to git, Argo CD synced to it, then Resume GitOps sync on the thread's note. */
+    const commitAndResume = async (rollbackId: string | undefined, revision: string, minute: number) => {
+      const syncPolicy = () => syncPolicyText(kube.mustGet('Application', 'argocd', 'prompt-service'));
+      say(`Argo CD application argocd/prompt-service, read from the stand-in: syncPolicy ${syncPolicy()}`);
+      narrate(
+        `the team commits that change to git (${revision.slice(0, 7)}), Argo CD reports it synced, and @${LEAD} ` +
+          'presses Resume GitOps sync',
+      );
+      kube.setGitOpsRevision('Application', 'argocd', 'prompt-service', revision);
+      await click({ actionId: ACTION.gitopsResume, value: rollbackId ?? '', blockId: BLOCK.rollbackControls });
+      await until(minute);
+      say(`Argo CD application argocd/prompt-service, read from the stand-in: syncPolicy ${syncPolicy()}`);
+    };
 
     say('Rewind demo: the real bot on SQLite, simulated metrics, a Kubernetes API stand-in and a Slack stand-in.');
     say(
@@ -224,6 +250,8 @@ export async function runDemo(print: (line: string) => void, configFile = 'confi
     say(`Traffic now, read from the Kubernetes stand-in: ${splitLine(await clusterSplit(bot))}`);
     say(`Rollback ${rollback?.id}: ${rollback?.status}. Incident ${incident.id}: ${final?.status}.`);
     say('');
+    await commitAndResume(rollback?.id, COMMITTED_REVISION, 46);
+    say('');
 
     // 修正版の準備: the fix is built and tested; it comes back in as a cautious canary.
     await until(50);
@@ -263,6 +291,8 @@ export async function runDemo(print: (line: string) => void, configFile = 'confi
     say(`Traffic now, read from the Kubernetes stand-in: ${splitLine(await clusterSplit(bot))}`);
     say(`Canary ${canary?.id}: ${canary?.status}.`);
     say('');
+    await commitAndResume(canary?.id, FIX_REVISION, 151);
+    say('');
 
     // The drill programme: the next quarterly drill is already armed; its plan, changing nothing.
     narrate(`@${LEAD} looks at the next drill's plan: /drill run high-error-rate --dry-run`);
@@ -277,7 +307,7 @@ export async function runDemo(print: (line: string) => void, configFile = 'confi
       }),
       { secret: SECRET },
     ).then((r) => r.text());
-    await until(151);
+    await until(152);
     for (const line of plain(String(slack.responsesTo(responseUrl).at(-1)?.body.text ?? '(no answer)')).split('\n'))
       say(`             ${line}`);
     const next = bot.store.drills.list({ status: 'scheduled', limit: 1 })[0];
@@ -307,6 +337,8 @@ export async function runDemo(print: (line: string) => void, configFile = 'confi
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+const syncPolicyText = (o: { spec?: Record<string, unknown> }) => JSON.stringify(o.spec?.syncPolicy ?? null);
 
 const splitLine = (split: Record<string, number>) =>
   Object.entries(split)

@@ -1,8 +1,9 @@
 /**
  * What Rewind may do in a service's namespace, asked of the API server itself with one
  * SelfSubjectAccessReview per verb and resource: the access its router declares (`traits.access`
- * in the router's module), what the readiness checks read (src/adapters/kube/checks.ts) and, for
- * the drill service, what the drill injector writes. The answer is the cluster's own RBAC (or
+ * in the router's module), what the readiness checks read (src/adapters/kube/checks.ts), for
+ * the drill service what the drill injector writes, and in its GitOps owner's namespace what pausing
+ * that owner's sync needs (gitops.ts). The answer is the cluster's own RBAC (or
  * whatever authorizer it runs), so a Role that differs from deploy/rbac/ is caught before a
  * rollback needs it.
  */
@@ -22,6 +23,8 @@ export interface AccessNeed {
   subresource: string;
   verb: string;
   neededBy: string[];
+  /** Where the Role that grants it is kept, as the fix says it; the router Roles when absent. */
+  role?: string;
 }
 
 /** Where the readiness checks count a version's ready endpoints: a Service's EndpointSlices, or pods alone. */
@@ -135,8 +138,8 @@ export async function accessChecks(
           `denied: ${n.verb} ${resourceName(n)} (group ${groupName(n)}) in namespace ${n.namespace}, which ` +
             `${n.neededBy.join(' and ')} need${n.neededBy.length === 1 ? 's' : ''}` +
             `${a.reason ? `; the API server says: ${a.reason}` : ''}`,
-          `add this rule to the Role bound to Rewind in namespace ${n.namespace} (deploy/rbac/: a Role per router ` +
-            `kind, picked per namespace): ${roleRule(n)}`,
+          `add this rule to the Role bound to Rewind in namespace ${n.namespace} ` +
+            `(${n.role ?? 'deploy/rbac/: a Role per router kind, picked per namespace'}): ${roleRule(n)}`,
         ),
       );
     }

@@ -1,8 +1,8 @@
 /**
  * The doctor's Kubernetes checks, per configured service, with the clients `rewind start` builds
  * (the service's context): the routing object can be read and names configured versions, each
- * version's Deployment exists with its ready replicas, and the API server grants every access the
- * service needs (access.ts).
+ * version's Deployment exists with its ready replicas, who manages the routing in git (gitops.ts), and
+ * the API server grants every access the service needs (access.ts), pausing that owner's sync included.
  *
  * Which versions must have ready replicas: the live one (most traffic), and the default rollback
  * target (the next one down the fallback chain), because a rollback to a version without ready
@@ -22,6 +22,7 @@ import { chooseTarget } from '../domain/target.ts';
 import { accessChecks, accessNeeds, type EndpointsWhere } from './access.ts';
 import { askServer, type ServerAnswer } from './api-server.ts';
 import { failed, oneLine, passed, withinDeadline, type DoctorCheck } from './checks.ts';
+import { gitopsCheck } from './gitops.ts';
 import { kubeReason, unanswered } from './kube-reasons.ts';
 
 /** The version the metrics are checked for: read from the router, else the newest configured. */
@@ -150,7 +151,10 @@ async function serviceChecks(
   } catch {
     // Where the endpoints show could not be read (the routing check said why): ask for the Service's slices.
   }
-  out.push(...(await accessChecks(section, apis, accessNeeds(name, service, input.config, endpoints), call)));
+  const gitops = await gitopsCheck(section, name, service, apis, call);
+  out.push(gitops.check);
+  const needs = [...accessNeeds(name, service, input.config, endpoints), ...gitops.needs];
+  out.push(...(await accessChecks(section, apis, needs, call)));
   return { checks: out, live };
 }
 

@@ -122,6 +122,12 @@ export interface SetWeightDetail extends StepDetailBase {
   /** Share of traffic left on the version being moved away from. */
   weight: number;
   changes?: SentChange[];
+  /**
+   * The split was set already when the step ran (a write that landed before a restart lost its
+   * answer): what the router's write would be, sent nowhere, so the change to commit to git while
+   * GitOps sync is paused still names it.
+   */
+  inPlace?: SentChange[];
   /** A canary going back to its stable version: this switch must not itself be reverted. */
   revert?: boolean;
   /** Why the canary goes back (the steps added when it was stopped). */

@@ -148,6 +148,7 @@ const stepDetail = z.discriminatedUnion('kind', [
     kind: z.literal('set_weight'),
     weight: z.number(),
     changes: z.array(sentChange).optional(),
+    inPlace: z.array(sentChange).optional(),
     revert: z.boolean().optional(),
     reason: z.string().optional(),
     cause: abortCause.optional(),

@@ -144,6 +144,22 @@ function changesMade(): string[] {
   return [...slackWrites, ...kubeWrites.map((r) => `${r.method} ${r.path}`)];
 }
 
+/** prompt-service's Service, synced by the Argo CD Application `prompt-service` with self-heal on. */
+function seedArgoOwner(): void {
+  kube.seedArgoApplication({
+    name: 'prompt-service',
+    syncPolicy: { automated: { prune: true, selfHeal: true } },
+    manages: [{ kind: 'Service', namespace: 'prompts', name: 'prompt-service' }],
+  });
+}
+
+/** Rewrites the test's config file with `edit` applied to it. */
+function editConfig(edit: (doc: ReturnType<typeof shippedConfigDoc>) => void): void {
+  const doc = parse(readFileSync(config, 'utf8')) as ReturnType<typeof shippedConfigDoc>;
+  edit(doc);
+  writeFileSync(config, stringify(doc));
+}
+
 describe('rewind doctor', () => {
   it('passes every check of a sound set-up, asks what rewind start would use, and changes nothing', async () => {
     seedCluster();
@@ -167,8 +183,15 @@ describe('rewind doctor', () => {
       '  ✓ version v1.0.0: Deployment prompts/prompt-service-v1-0-0: 2 of 2 replicas ready (the default rollback ' +
         'target)',
     );
-    expect(r.text).toMatch(/✓ access: all 5 permissions granted: get, patch services \(core\) in prompts;/);
+    // get and patch to switch, list and watch for drift detection's informer.
+    expect(r.text).toMatch(
+      /✓ access: all 7 permissions granted: get, list, watch, patch services \(core\) in prompts;/,
+    );
     expect(r.text).toContain('all 8 queries return series');
+    expect(r.lines.filter((l) => l.startsWith('  ✓ gitops: '))).toEqual([
+      '  ✓ gitops: not managed by GitOps (no Argo CD or Flux owner)',
+      '  ✓ gitops: not managed by GitOps (no Argo CD or Flux owner)',
+    ]);
     expect(r.lines).toContain(
       `  ✓ REWIND_DB: ${dbFile} does not exist yet: it will be created at start (${dir}/data is writable)`,
     );
@@ -272,6 +295,35 @@ describe('rewind doctor', () => {
         'rollback to it would be refused until it is scaled up',
       fix: 'scale it up: kubectl -n prompts scale deployment prompt-service-v1-0-0 --replicas=',
     },
+    {
+      what: 'a GitOps owner whose sync Rewind may not pause',
+      breakIt: () => {
+        seedArgoOwner();
+        kube.denyAccess({ namespace: 'argocd', group: 'argoproj.io', resource: 'applications', verb: 'patch' });
+      },
+      check: 'access patch applications',
+      line:
+        'denied: patch applications (group argoproj.io) in namespace argocd, which pausing the sync of Application ' +
+        'argocd/prompt-service for a rollback needs',
+      fix:
+        'add this rule to the Role bound to Rewind in namespace argocd (deploy/rbac/argocd/ has it: list ' +
+        'rbac/argocd in deploy/kustomization.yaml): {apiGroups: ["argoproj.io"], resources: ["applications"], ' +
+        'verbs: ["patch"]}',
+    },
+    {
+      what: 'an Argo CD Application the config names that does not exist',
+      breakIt: () =>
+        editConfig((doc) => {
+          doc.services['prompt-service-staging'].gitops = { tool: 'argocd', application: 'prompts-staging' };
+        }),
+      check: 'gitops',
+      line:
+        'Argo CD Application argocd/prompts-staging does not exist, yet services.prompt-service-staging.gitops ' +
+        'names it',
+      fix:
+        'correct services.prompt-service-staging.gitops.application (and appNamespace) to the object that syncs the ' +
+        'routing, or set tool: none when nothing does',
+    },
   ])('$what is one ✗ line with its fix, and exit 1', async ({ breakIt, check, line, fix }) => {
     seedCluster();
     scriptEveryQuery();
@@ -284,6 +336,65 @@ describe('rewind doctor', () => {
     expect(r.lines.filter((l) => l.startsWith('  ✗ '))).toHaveLength(1);
     expect(r.lines.at(-1)).toMatch(/^1 of \d+ checks failed\.$/);
     expect(changesMade()).toEqual([]);
+  });
+
+  it('names who manages each routing object in git, and asks for what pausing its sync needs there', async () => {
+    seedCluster();
+    scriptEveryQuery();
+    seedArgoOwner();
+    kube.seedFluxKustomization({
+      name: 'prompts-staging',
+      manages: [{ kind: 'VirtualService', namespace: 'prompts-staging', name: 'prompt-service-staging' }],
+    });
+    const r = await doctor();
+    expect(r.text).not.toContain('✗');
+    expect(r.code).toBe(0);
+    expect(r.lines).toContain(
+      '  ✓ gitops: routing managed by Argo CD application argocd/prompt-service, self-heal on: paused during a ' +
+        'rollback',
+    );
+    expect(r.lines).toContain(
+      '  ✓ gitops: routing managed by Flux Kustomization flux-system/prompts-staging, reconciling: paused during a ' +
+        'rollback',
+    );
+    // The service's 7 plus get and patch on its Application.
+    expect(r.text).toMatch(
+      /✓ access: all 9 permissions granted: .*; get, patch applications \(argoproj\.io\) in argocd$/m,
+    );
+    const gitopsReviews = kube.accessReviews.asked
+      .filter((a) => a.namespace === 'argocd' || a.namespace === 'flux-system')
+      .map((a) => `${a.verb} ${a.resource} in ${a.namespace}`);
+    // A Kustomization's pause needs nothing of HelmReleases, so they are not asked about.
+    expect(gitopsReviews.sort()).toEqual([
+      'get applications in argocd',
+      'get kustomizations in flux-system',
+      'patch applications in argocd',
+      'patch kustomizations in flux-system',
+    ]);
+    expect(changesMade()).toEqual([]);
+    expect(kube.mustGet('Application', 'argocd', 'prompt-service').spec?.syncPolicy).toEqual({
+      automated: { prune: true, selfHeal: true },
+    });
+  });
+
+  it('says routing nobody syncs from git, and a sync left on with onRollback: warn, asking no access', async () => {
+    seedCluster();
+    scriptEveryQuery();
+    seedArgoOwner();
+    editConfig((doc) => {
+      doc.services['prompt-service'].gitops = { tool: 'argocd', onRollback: 'warn' };
+      doc.services['prompt-service-staging'].gitops = { tool: 'none' };
+    });
+    const r = await doctor();
+    expect(r.code).toBe(0);
+    expect(r.lines).toContain(
+      '  ✓ gitops: routing managed by Argo CD application argocd/prompt-service, self-heal on: left syncing during ' +
+        'a rollback (onRollback: warn), so a sync may undo it',
+    );
+    expect(r.lines).toContain(
+      '  ✓ gitops: not managed by GitOps (services.prompt-service-staging.gitops says tool: none)',
+    );
+    expect(kube.accessReviews.asked.filter((a) => a.resource === 'applications')).toEqual([]);
   });
 
   it('fails a user group that is missing or empty and a person who is not in the workspace', async () => {

@@ -26,25 +26,42 @@ describe('npm run demo', () => {
         '⧉ dialog "Confirm rollback":',
         // From the share read from the Kubernetes stand-in, not from 100%.
         'Traffic on v2.0.0 steps down in 3 phases: 50% → 25% → 5% → 0%.',
-        'Step 2/8 set 25%',
+        // Argo CD re-applies the VirtualService from git: its sync is paused before traffic moves.
+        'GitOps: routing managed by Argo CD application prompt-service with self-heal on: its sync is paused for ' +
+          'this rollback',
+        'Step 2/9 pause gitops sync',
+        'changes sent: PATCH Application argocd/prompt-service',
+        'Step 3/9 set 25%',
         'read back: v2.0.0 25% / v1.5.0 75%',
-        'Step 4/8 set 5%',
-        'Step 6/8 set 0%',
+        'Step 5/9 set 5%',
+        'Step 7/9 set 0%',
         'ready endpoints: 2 of v1.5.0',
         'verdict: recovered',
         '☐ More cautious canary (1% start)',
         '[Re-deploy fix as cautious canary]',
+        // What to commit to git, then the sync resumed with the policy kept at the pause.
+        '⏸️ Rollback RB-20260105-001 is over, and the sync of Argo CD application prompt-service is still paused.',
+        'The change to commit:',
+        'VirtualService prompts/prompt-service: spec.http[0].route[2].weight: 100',
+        '[Resume GitOps sync]',
         'Traffic now, read from the Kubernetes stand-in: v2.0.1 0% / v2.0.0 0% / v1.5.0 100% / v1.0.0 0%',
         'Rollback RB-20260105-001: succeeded. Incident INC-20260105-001: resolved.',
+        'Argo CD application argocd/prompt-service, read from the stand-in: syncPolicy {}',
+        'the team commits that change to git (3a7e5c1)',
+        '▶️ @U0LEAD resumed the sync of Argo CD application prompt-service.',
+        'Argo CD application argocd/prompt-service, read from the stand-in: syncPolicy ' +
+          '{"automated":{"prune":true,"selfHeal":true}}',
         // 修正版の準備: the fix comes back in as a cautious canary from the checklist's button.
         '⧉ dialog "Re-deploy the fix":',
-        'Step 2/12 canary 1%',
+        'Step 2/13 pause gitops sync',
+        'Step 3/13 canary 1%',
         'read back: v2.0.1 1% / v1.5.0 99%',
-        'Step 4/12 canary 5%',
-        'Step 10/12 canary 100%',
+        'Step 5/13 canary 5%',
+        'Step 11/13 canary 100%',
         'Canary re-deploy of prompt-service v1.5.0 → v2.0.1 finished.',
         'Traffic now, read from the Kubernetes stand-in: v2.0.1 100% / v2.0.0 0% / v1.5.0 0% / v1.0.0 0%',
         'Canary RB-20260105-002: succeeded.',
+        'the team commits that change to git (c4e8a2f)',
         // The drill programme: the next drill's plan read from the stand-in, nothing changed.
         'on prompt-service-staging v2.0.0 through the istio-fault injector',
         'PUT VirtualService prompts-staging/prompt-service-staging spec.http[0].fault',
@@ -66,6 +83,10 @@ describe('npm run demo', () => {
         '#incident ✎ head message now: ✅ INC-20260105-001 · prompt-service v2.0.0 · Resolved | Peak severity: Warning',
       );
       expect(r.stdout).toContain('Started 2026-01-05 (Mon) 09:04 Asia/Tokyo');
+      // Each of the two rollbacks paused the sync once and was resumed once, by the lead.
+      expect(r.stdout.match(/changes sent: PATCH Application argocd\/prompt-service/g)).toHaveLength(2);
+      expect(r.stdout.match(/ {2}gitops_paused {2,}rollback-engine/g)).toHaveLength(2);
+      expect(r.stdout.match(/ {2}gitops_resumed {2,}U0LEAD/g)).toHaveLength(2);
     },
   );
 });

@@ -29,6 +29,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { CHECKS_ACCESS } from '../../src/adapters/kube/checks.ts';
 import { ISTIO_FAULT_ACCESS } from '../../src/adapters/drills/istio-fault.ts';
+import { GITOPS_ACCESS } from '../../src/adapters/kube/gitops/index.ts';
 import { ROUTER_MODULES, routerModule } from '../../src/adapters/kube/routers/registry.ts';
 import type { ApiAccess } from '../../src/adapters/kube/routers/types.ts';
 import { loadConfigFile } from '../../src/config/load.ts';
@@ -75,7 +76,7 @@ function declared(access: readonly ApiAccess[]): Record<string, string[]> {
   return out;
 }
 
-describe('deploy/rbac/roles: one Role per router kind, the checks and the istio-fault injector', () => {
+describe('deploy/rbac/roles: one Role per router kind, the checks, the istio-fault injector and GitOps', () => {
   const folders = readdirSync(path.join(root, 'deploy/rbac/roles')).sort();
   const roleIn = (folder: string) => {
     const objects = parseAllDocuments(read(`deploy/rbac/roles/${folder}/role.yaml`)).map((d) => d.toJS());
@@ -89,6 +90,8 @@ describe('deploy/rbac/roles: one Role per router kind, the checks and the istio-
     ...Object.fromEntries(ROUTER_MODULES.map((m) => [m.kind, m.traits.access])),
     checks: CHECKS_ACCESS,
     'istio-fault': ISTIO_FAULT_ACCESS,
+    'gitops-argocd': GITOPS_ACCESS.argocd,
+    'gitops-flux': GITOPS_ACCESS.flux,
   };
 
   it('has a folder for every router kind and nothing else', () => {
@@ -183,6 +186,23 @@ describe.skipIf(!KUBECTL)(`kubectl kustomize deploy/${KUBECTL ? '' : ` (${NO_KUB
     for (const need of needs(ISTIO_FAULT_ACCESS)) expect(grantsIn(drillNamespace).has(need)).toBe(true);
     // No Role where no service lives, and none in Rewind's own namespace.
     expect(new Set(all<V1Role>('Role').map((r) => r.metadata?.namespace))).toEqual(namespaces);
+  });
+
+  it.each([
+    ['argocd', 'gitops-argocd', GITOPS_ACCESS.argocd],
+    ['flux-system', 'gitops-flux', GITOPS_ACCESS.flux],
+  ] as const)('offers rbac/%s: the %s Role in that namespace, picked in kustomization.yaml', (ns, role, access) => {
+    const picked = render(path.join(root, `deploy/rbac/${ns}`));
+    expect(picked.map((o) => `${o.kind} ${o.metadata?.namespace}/${o.metadata?.name}`)).toEqual([
+      `Role ${ns}/rewind-${role}`,
+      `RoleBinding ${ns}/rewind-${role}`,
+    ]);
+    expect(granted((picked[0] as V1Role).rules)).toEqual(declared(access));
+    expect((picked[1] as V1RoleBinding).subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'rewind', namespace: 'rewind' },
+    ]);
+    // Optional: a team lists it when its routing is synced from git; the base leaves it out.
+    expect(read('deploy/kustomization.yaml')).toContain(`  # - rbac/${ns}\n`);
   });
 
   it('makes the ConfigMap of config/rewind.yml itself, and mounts that one', () => {

@@ -40,7 +40,9 @@ export function offerGitOpsResume(o: GitOpsOfferDeps, r: RollbackRecord): void {
   if (!paused) return;
   const written = r.dryRun
     ? []
-    : steps.flatMap((s) => (s.detail.kind === 'set_weight' ? (s.detail.changes ?? []) : []));
+    : steps.flatMap((s) =>
+        s.detail.kind === 'set_weight' ? [...(s.detail.changes ?? []), ...(s.detail.inPlace ?? [])] : [],
+      );
   o.notifier.notice(r.incidentId, {
     kind: 'gitops_still_paused',
     rollbackId: r.id,

@@ -30,16 +30,31 @@ async function readyEndpoints(d: StepDeps, checks: ServiceCluster['checks'], ver
   }
 }
 
+/**
+ * The split is set already (a write that landed before a restart lost its answer): while this
+ * rollback holds its GitOps owner's sync paused, what the router's write would be — sent nowhere —
+ * so the change to commit to git still names it. Otherwise nothing, and no extra read.
+ */
+async function describeInPlace(d: StepDeps, r: RollbackRecord, wanted: Split): Promise<KubeChange[]> {
+  const paused = d.o.store.rollbacks
+    .steps(r.id)
+    .some((s) => s.detail.kind === 'gitops' && s.detail.onRollback === 'pause' && s.status === 'succeeded');
+  if (!paused) return [];
+  const { router } = clusterOf(d, r);
+  return kube(d, { op: 'read_routing', service: r.service }, () => router.write(wanted, { dryRun: true }));
+}
+
 /** Sets the split unless it is set already; what was sent, and what the API server made it go through. */
 async function write(
   d: StepDeps,
   r: RollbackRecord,
   wanted: Split,
   dryRun: boolean,
-): Promise<{ changes: KubeChange[]; trouble: KubeTrouble | null }> {
+): Promise<{ changes: KubeChange[]; inPlace: KubeChange[]; trouble: KubeTrouble | null }> {
   const { router } = clusterOf(d, r);
   const isAt = async () => (router.isAt ? router.isAt(wanted) : sameSplit(await router.read(), wanted));
-  if (await kube(d, { op: 'read_routing', service: r.service }, isAt)) return { changes: [], trouble: null };
+  if (await kube(d, { op: 'read_routing', service: r.service }, isAt))
+    return { changes: [], inPlace: dryRun ? [] : await describeInPlace(d, r, wanted), trouble: null };
   const call = { op: 'write_routing' as const, service: r.service, split: wanted };
   const wrote = await withKubeWrite(call, () => router.write(wanted, { dryRun }), isAt, d.o.clock).catch(
     (err: unknown) => {
@@ -53,7 +68,7 @@ async function write(
     conflicts: changes.reduce((n, c) => n + (c.conflicts ?? 0), 0),
   };
   const any = trouble.retriedAfter.length > 0 || trouble.landedUnanswered !== null || trouble.conflicts > 0;
-  return { changes, trouble: any ? trouble : null };
+  return { changes, inPlace: [], trouble: any ? trouble : null };
 }
 
 export async function switchStep(d: StepDeps, ctx: StepContext, detail: SetWeightDetail): Promise<void> {
@@ -66,7 +81,7 @@ export async function switchStep(d: StepDeps, ctx: StepContext, detail: SetWeigh
   const current = await kube(d, { op: 'read_routing', service: r.service }, () => router.read());
   const wanted = targetSplit(r, from, weight, current);
   const dryRun = r.dryRun || settings.dryRun;
-  const { changes, trouble } = await write(d, r, wanted, dryRun);
+  const { changes, inPlace, trouble } = await write(d, r, wanted, dryRun);
   const facts: StepFact[] = [{ kind: 'traffic_set', split: wanted }];
   // Trouble the step got through is said too: a slow or contended API server is worth knowing about.
   if (trouble) facts.push({ kind: 'kube_trouble', ...trouble });
@@ -94,5 +109,5 @@ export async function switchStep(d: StepDeps, ctx: StepContext, detail: SetWeigh
   if (weight === 0 && r.incidentId && store.incidents.get(r.incidentId)?.status === 'rolling_back') {
     incidents.transition(r.incidentId, 'verifying', SYSTEM, { rollbackId: r.id });
   }
-  finishStep(d, ctx, 'succeeded', facts, { changes });
+  finishStep(d, ctx, 'succeeded', facts, { changes, ...(inPlace.length ? { inPlace } : {}) });
 }

@@ -13,9 +13,31 @@ import { RouterError, kubeCall } from '../errors.ts';
 import { HTTP_ROUTE } from '../routers/gateway-api.ts';
 import { VIRTUAL_SERVICE } from '../routers/istio.ts';
 import { routingObjects } from '../routers/registry.ts';
-import type { RoutingObject } from '../routers/types.ts';
-import { applicationState, pauseApplication, requireApplicationState, resumeApplication } from './argocd.ts';
-import { fluxState, requireFluxState, suspend, unsuspend } from './flux.ts';
+import type { ApiAccess, RoutingObject } from '../routers/types.ts';
+import {
+  APPLICATIONS,
+  applicationState,
+  pauseApplication,
+  requireApplicationState,
+  resumeApplication,
+} from './argocd.ts';
+import { FLUX_RESOURCES, fluxState, requireFluxState, suspend, unsuspend } from './flux.ts';
+import type { CustomResource } from './resources.ts';
+
+const readAndPatch = (r: CustomResource): ApiAccess => ({
+  group: r.group,
+  resource: r.plural,
+  verbs: ['get', 'patch'],
+});
+
+/**
+ * What pausing and resuming needs in the owner object's namespace (deploy/rbac/roles/gitops-<tool>):
+ * reading the sync state, and the merge patch that pauses or resumes it.
+ */
+export const GITOPS_ACCESS: Record<'argocd' | 'flux', readonly ApiAccess[]> = {
+  argocd: [readAndPatch(APPLICATIONS)],
+  flux: Object.values(FLUX_RESOURCES).map(readAndPatch),
+};
 
 const CUSTOM_ROUTING_KINDS: Record<string, { group: string; version: string; plural: string }> = {
   VirtualService: VIRTUAL_SERVICE,

@@ -92,7 +92,7 @@ function get(deps: RouterDeps, name: string, target: string): Promise<HttpRoute>
 const traits: KubeRouterTraits = {
   movesAtOnce: false,
   routesThrough: ['HTTPRoute'],
-  access: [{ group: HTTP_ROUTE.group, resource: HTTP_ROUTE.plural, verbs: ['get', 'update'] }],
+  access: [{ group: HTTP_ROUTE.group, resource: HTTP_ROUTE.plural, verbs: ['get', 'list', 'watch', 'update'] }],
 };
 
 export const gatewayApiRouter = defineRouter({

@@ -81,7 +81,9 @@ function get(deps: RouterDeps, name: string, target: string): Promise<VirtualSer
 const traits: KubeRouterTraits = {
   movesAtOnce: false,
   routesThrough: ['VirtualService'],
-  access: [{ group: VIRTUAL_SERVICE.group, resource: VIRTUAL_SERVICE.plural, verbs: ['get', 'update'] }],
+  access: [
+    { group: VIRTUAL_SERVICE.group, resource: VIRTUAL_SERVICE.plural, verbs: ['get', 'list', 'watch', 'update'] },
+  ],
 };
 
 export const istioRouter = defineRouter({

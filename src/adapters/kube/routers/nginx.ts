@@ -45,7 +45,7 @@ type NginxConfig = z.output<typeof schema>;
 const traits: KubeRouterTraits = {
   movesAtOnce: false,
   routesThrough: ['Ingress'],
-  access: [{ group: 'networking.k8s.io', resource: 'ingresses', verbs: ['get', 'patch'] }],
+  access: [{ group: 'networking.k8s.io', resource: 'ingresses', verbs: ['get', 'list', 'watch', 'patch'] }],
 };
 
 interface Pair {

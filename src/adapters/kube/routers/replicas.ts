@@ -26,7 +26,11 @@ import {
 const traits: KubeRouterTraits = {
   movesAtOnce: false,
   routesThrough: [],
-  access: [{ group: 'apps', resource: 'deployments/scale', verbs: ['get', 'patch'] }],
+  access: [
+    { group: 'apps', resource: 'deployments/scale', verbs: ['get', 'patch'] },
+    // Drift detection watches the Deployments themselves: a subresource cannot be watched.
+    { group: 'apps', resource: 'deployments', verbs: ['list', 'watch'] },
+  ],
 };
 
 function deploymentOf(deps: RouterDeps, version: string): string {

@@ -14,7 +14,7 @@ import { FIELD_MANAGER, defineRouter, routerSchema, targetOf, type KubeRouterTra
 const traits: KubeRouterTraits = {
   movesAtOnce: true,
   routesThrough: ['Service'],
-  access: [{ group: '', resource: 'services', verbs: ['get', 'patch'] }],
+  access: [{ group: '', resource: 'services', verbs: ['get', 'list', 'watch', 'patch'] }],
 };
 
 export const serviceSelectorRouter = defineRouter({

@@ -56,13 +56,13 @@ export interface ApiAccess {
   /** The API group; '' for core. */
   group: string;
   resource: string;
-  verbs: readonly ('get' | 'list' | 'patch' | 'update')[];
+  verbs: readonly ('get' | 'list' | 'watch' | 'patch' | 'update')[];
 }
 
 export interface KubeRouterTraits extends RouterTraits {
   /** The kinds of the objects it routes through (RouterModule.objects names them). */
   routesThrough: readonly string[];
-  /** Every API resource the router reads or writes. */
+  /** Every API resource the router reads or writes, and lists and watches (drift detection's informers). */
   access: readonly ApiAccess[];
 }
 
