@@ -26,6 +26,7 @@ import { httpRoutes } from './startup/http-routes.ts';
 import { buildPresenter, openSlackApp, wireListeners, type SlackTestOptions } from './startup/slack-side.ts';
 import { clusterAccess, openKubeClients } from './startup/cluster-access.ts';
 import { startBackgroundWork } from './startup/background-work.ts';
+import { KubeDriftWatch } from './adapters/kube/drift-watch.ts';
 import { abandonStart, stopRunning, type RunningParts } from './startup/shutdown.ts';
 
 // The CLI, the demo and the tests start Rewind and read its refusals from here.
@@ -146,12 +147,15 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
   http.bindAlertSink(services.alerts);
   wireListeners(slack, config, services, clock, log);
 
-  const parts: RunningParts = { stopping, services, presenter, slack, runner, store, log };
+  // Routing changed behind Rewind's back is watched on the cluster itself, never on a test engine.
+  const routingWatch = kubeClients ? new KubeDriftWatch(config.services, kubeClients, { clock, log }) : undefined;
+  const parts: RunningParts = { stopping, services, presenter, slack, runner, store, log, routingWatch };
   let port: number;
   try {
     port = await slack.start(env.port, options.host);
     await startBackgroundWork(services, runner, stopping.signal, log);
     presenter.start();
+    routingWatch?.start((change) => void services.drift.observe(change));
   } catch (err) {
     await abandonStart(parts);
     throw new StartupError(startupFailure(err, env));

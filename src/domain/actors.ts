@@ -17,6 +17,7 @@ const SYSTEM_ACTORS_JA: Readonly<Record<string, string>> = {
   'post-actions': '事後対応',
   drills: '訓練',
   'drill-schedule': '訓練スケジュール',
+  'drift-watch': 'ドリフト検知',
   generic: '汎用 Webhook',
 };
 

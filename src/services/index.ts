@@ -41,6 +41,7 @@ import { RollbackRequests } from './rollback-requests.ts';
 import { TimerService, type TimerLog } from './timers.ts';
 import type { Runner } from './runners.ts';
 import { GitOpsResumes } from './rollback/gitops-resume.ts';
+import { DriftService } from './drift.ts';
 
 export interface ServicePorts {
   notifier: IncidentNotifier & IncidentAnnouncer & RcaPublisher & StakeholderPort;
@@ -85,6 +86,8 @@ export interface Services {
   drillSchedule: DrillSchedule;
   /** Resume GitOps sync after a rollback that paused it. */
   gitops: GitOpsResumes;
+  /** Routing changed behind Rewind's back: noticed, re-applied or accepted. */
+  drift: DriftService;
 }
 
 export function createServices(
@@ -300,6 +303,16 @@ export function createServices(
       authorizer,
       incidents,
       notifier: ports.notifier,
+    }),
+    drift: new DriftService({
+      store,
+      clock,
+      cluster: ports.cluster ?? null,
+      authorizer,
+      rollbacks,
+      notifier: ports.notifier,
+      versions: chains,
+      ...(log ? { log } : {}),
     }),
   };
 }

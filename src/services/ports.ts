@@ -104,7 +104,27 @@ export type IncidentNotice =
    * revert is made where it belongs), and a Resume GitOps sync button (approvers only).
    */
   | { kind: 'gitops_still_paused'; rollbackId: string; owner: SyncOwner; changes: GitChange[] }
-  | ({ kind: 'gitops_resumed'; rollbackId: string; owner: SyncOwner } & ActedBy);
+  | ({ kind: 'gitops_resumed'; rollbackId: string; owner: SyncOwner } & ActedBy)
+  /** Routing changed behind Rewind's back (src/services/drift.ts): who changed it, to what, and what Rewind set. */
+  | { kind: 'routing_drift'; drift: DriftView }
+  /** The team settled a drift: Rewind's routing written back, or the new routing accepted as expected. */
+  | ({ kind: 'routing_drift_settled'; drift: DriftView; settled: 'reapplied' | 'accepted' } & ActedBy);
+
+/** A routing drift as the notes show it. */
+export interface DriftView {
+  id: number;
+  service: string;
+  /** `Kind namespace/name` of the object that changed. */
+  object: string;
+  /** The field manager that set the routing fields last (`kubectl-edit`, `argocd-controller`). */
+  writer: string;
+  live: Split;
+  expected: Split;
+  /** When Rewind set (or the team accepted) the expected split. */
+  expectedAt: number;
+  /** The rollback paused because of the drift (a gradual one that was moving traffic). */
+  pausedRollbackId: string | null;
+}
 
 /**
  * Messages to the incident channel that belong to no incident: an unknown service that sent
@@ -114,7 +134,10 @@ export type IncidentNotice =
  */
 export type ChannelNotice =
   | { kind: 'unknown_service'; service: string; summary: string; source: string }
-  | { kind: 'unknown_services'; count: number; names: string[]; since: number; late: boolean };
+  | { kind: 'unknown_services'; count: number; names: string[]; since: number; late: boolean }
+  /** A routing drift of a service with no open incident (the same notes as in a thread). */
+  | { kind: 'routing_drift'; drift: DriftView }
+  | ({ kind: 'routing_drift_settled'; drift: DriftView; settled: 'reapplied' | 'accepted' } & ActedBy);
 
 export interface IncidentAnnouncer {
   announce(notice: ChannelNotice): void;
@@ -225,6 +248,27 @@ export interface GitOpsControl {
   pause(owner: SyncOwner): Promise<KubeChange>;
   /** Restores the kept sync policy (Argo CD) or un-suspends (Flux): one merge patch; the change sent. */
   resume(owner: SyncOwner, keptSyncPolicy: Record<string, unknown> | null): Promise<KubeChange>;
+}
+
+/**
+ * A routing object of a service seen changed (or listed again): what drift detection decides on.
+ * `ownWrite`: Rewind (its field manager) set the routing fields last.
+ */
+export interface RoutingChange {
+  service: string;
+  /** `Kind namespace/name`. */
+  object: string;
+  resourceVersion: string;
+  /** The field manager that set the routing fields last; null when the object names none. */
+  writer: string | null;
+  ownWrite: boolean;
+}
+
+/** Watches every configured service's routing objects (src/adapters/kube/drift-watch.ts). */
+export interface RoutingWatch {
+  start(onChange: (change: RoutingChange) => void): void;
+  /** Ends every watch; resolves once none is left open. */
+  stop(): Promise<void>;
 }
 
 /** Kubernetes access per configured service (each service names its kubeconfig context). */

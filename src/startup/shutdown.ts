@@ -10,6 +10,7 @@ import type { Runner } from '../services/runners.ts';
 import type { Store } from '../store/index.ts';
 import type { SlackSurface } from '../adapters/slack/app.ts';
 import type { SlackPresenter } from '../adapters/slack/presenter.ts';
+import type { RoutingWatch } from '../services/ports.ts';
 
 export interface RunningParts {
   /** Aborted first: background loops and the start-up work stop at their next step. */
@@ -20,6 +21,8 @@ export interface RunningParts {
   runner: Runner;
   store: Store;
   log: Logger;
+  /** Routing drift's informers (absent when a test engine replaces the cluster): stopped with the timers. */
+  routingWatch?: RoutingWatch | undefined;
 }
 
 /** A start that failed: nothing half-alive stays behind, no port answering /healthz for a bot that cannot work. */
@@ -30,8 +33,10 @@ export async function abandonStart({
   slack,
   runner,
   store,
+  routingWatch,
 }: RunningParts): Promise<void> {
   stopping.abort();
+  await routingWatch?.stop().catch(() => undefined);
   await services.timers.stop().catch(() => undefined);
   await services.evaluator?.stop();
   await presenter.stop().catch(() => undefined);
@@ -49,8 +54,11 @@ export async function stopRunning({
   runner,
   store,
   log,
+  routingWatch,
 }: RunningParts): Promise<void> {
   stopping.abort();
+  await routingWatch?.stop();
+  await services.drift.idle();
   await services.timers.stop();
   await services.evaluator?.stop();
   await slack.stop();

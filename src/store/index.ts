@@ -20,6 +20,7 @@ import { createRcaDraftRepository } from './rca-drafts.ts';
 import { createChecklistRepository } from './checklists.ts';
 import { createUnknownServiceRepository } from './unknown-services.ts';
 import { createHealthStatsRepository } from './health-stats.ts';
+import { createDriftRepository } from './drifts.ts';
 
 export interface StoreOptions extends OpenDatabaseOptions {
   /** Stamps created_at/updated_at bookkeeping columns; default the system clock. */
@@ -44,6 +45,8 @@ export function createStore(db: Database, clock: Clock = systemClock) {
     rcaDrafts: createRcaDraftRepository(db),
     checklists: createChecklistRepository(db),
     unknownServices: createUnknownServiceRepository(db),
+    /** Routing changed behind Rewind's back, and how it was settled. */
+    drifts: createDriftRepository(db),
     /** Rewind's own health figures for /metrics. */
     healthStats: createHealthStatsRepository(db),
     /**
@@ -127,3 +130,4 @@ export type { AssessmentRepository } from './assessments.ts';
 export type { ProcessedRequestRepository } from './processed-requests.ts';
 export type { ComplaintRepository, Complaint } from './complaints.ts';
 export type { UnknownServiceRepository, UnknownServiceTold } from './unknown-services.ts';
+export { splitKey, type RoutingDrift, type DriftSettlement } from './drifts.ts';

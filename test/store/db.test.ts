@@ -48,6 +48,7 @@ const TABLES = [
   'rca_drafts',
   'rollback_steps',
   'rollbacks',
+  'routing_drifts',
   'runners',
   'timeline_events',
   'timers',

@@ -43,6 +43,8 @@ export interface KubeApis {
   custom: CustomObjectsApi;
   /** The request options that send a PATCH body as `contentType` (one of PATCH_CONTENT_TYPES). */
   sendAs(contentType: string): ConfigurationOptions<ObservableMiddleware>;
+  /** The kubeconfig of this context alone, for what the API classes do not cover (watches). */
+  kubeConfig: KubeConfig;
 }
 
 export interface KubeClientsOptions {
@@ -278,6 +280,7 @@ export class KubeClients {
       networking: new NetworkingV1Api(configuration),
       custom: new CustomObjectsApi(configuration),
       sendAs: (contentType) => setHeaderOptions('Content-Type', contentType),
+      kubeConfig: kc,
     };
     this.byContext.set(name, apis);
     return apis;

@@ -35,6 +35,9 @@ export const ACTION = {
   drillAbort: 'drill_abort',
   /** After a rollback that paused its GitOps owner's sync: turn it back on; value = rollback id. */
   gitopsResume: 'gitops_resume',
+  /** On a routing drift note: write Rewind's split back (approvers) or accept the new one; value = drift id. */
+  driftReapply: 'drift_reapply',
+  driftAccept: 'drift_accept',
   // App Home: open an incident's thread is a plain link; nothing to handle.
 } as const;
 
@@ -59,6 +62,8 @@ export const BLOCK = {
   drillPrep: 'drill_prep',
   drillReview: 'drill_review',
   drillRate: 'drill_rate',
+  /** The Re-apply and Accept buttons under a routing drift note. */
+  drift: 'drift',
 } as const;
 
 /** Modal callback ids. */

@@ -124,7 +124,11 @@ export class MessageDelivery {
         return;
       }
       case 'channel':
-        await client.chat.postMessage({ channel: this.o.channel, text: fit(p.text) });
+        await client.chat.postMessage({
+          channel: this.o.channel,
+          text: fit(p.text),
+          ...(p.blocks ? { blocks: p.blocks } : {}),
+        });
         return;
     }
   }

@@ -70,7 +70,8 @@ export const pendingSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('render'), incidentId: z.string() }),
   z.object({ kind: z.literal('thread'), incidentId: z.string(), text: z.string(), blocks }),
   z.object({ kind: z.literal('alerts'), incidentId: z.string(), notices: z.array(alertNotice), more: alertCounts }),
-  z.object({ kind: z.literal('channel'), text: z.string() }),
+  // `blocks`: a channel notice with buttons (a routing drift with no incident open); absent in older rows.
+  z.object({ kind: z.literal('channel'), text: z.string(), blocks: blocks.optional() }),
   z.object({ kind: z.literal('dm'), user: z.string(), text: z.string(), about: dmAbout.optional() }),
   z.object({
     kind: z.literal('escalation_dms'),

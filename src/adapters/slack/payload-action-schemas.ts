@@ -34,6 +34,8 @@ const BUTTON_ACTIONS = [
   ACTION.canaryFix,
   ACTION.drillAbort,
   ACTION.gitopsResume,
+  ACTION.driftReapply,
+  ACTION.driftAccept,
 ] as const;
 
 const selectedOptions = z.array(option).max(PAYLOAD_LIMITS.checkboxOptions);

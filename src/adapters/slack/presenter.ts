@@ -32,6 +32,7 @@ import type { Queries } from '../../services/queries.ts';
 import type { RcaPublisher } from '../../services/rca.ts';
 import type { OutboxMessage, OutboxRepository } from '../../store/index.ts';
 import { channelNoticeText, noteMessage } from './blocks/notes.ts';
+import { driftMessage } from './blocks/drift.ts';
 import { dmUndeliverableNote } from './escalation-dms.ts';
 import type { Locale } from './i18n/locale.ts';
 import { MessageDelivery, UpdatePacing, type DrillMessageSender } from './message-delivery.ts';
@@ -220,6 +221,10 @@ export class SlackPresenter
   }
 
   announce(notice: ChannelNotice): void {
+    if (notice.kind === 'routing_drift' || notice.kind === 'routing_drift_settled') {
+      const { text, blocks } = driftMessage(notice, this.o.locale, this.o.timezone);
+      return this.post(queueOf.channel, { kind: 'channel', text, blocks });
+    }
     this.post(queueOf.channel, { kind: 'channel', text: channelNoticeText(notice, this.o.locale, this.o.timezone) });
   }
 

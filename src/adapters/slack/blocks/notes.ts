@@ -21,6 +21,7 @@ import { rollbackStepText } from './rollback-step.ts';
 import { STEP_FACT_STRINGS } from '../i18n/step-facts.ts';
 import { alertLine } from './alert-notes.ts';
 import { gitopsNoteText, gitopsResumeButton } from './gitops.ts';
+import { driftMessage, driftNoteText } from './drift.ts';
 import type { ActedBy, ChannelNotice } from '../../../services/ports.ts';
 import type { Note } from './view-models.ts';
 
@@ -37,6 +38,8 @@ const NAME_SHOWN = 60;
 
 /** `timeZone`: the team's zone (drills.timezone), in which every time in a note is written and named. */
 export function noteMessage(note: Note, locale: Locale, timeZone: string): { text: string; blocks: KnownBlock[] } {
+  if (note.kind === 'routing_drift' || note.kind === 'routing_drift_settled')
+    return driftMessage(note, locale, timeZone);
   const text = clip(noteText(note, locale, timeZone), SLACK_LIMITS.sectionText);
   const blocks: KnownBlock[] = [section(text)];
   if (note.kind === 'rollback_scheduled' || note.kind === 'rollback_reminder') {
@@ -230,6 +233,9 @@ function noteText(note: Note, locale: Locale, timeZone: string): string {
     case 'gitops_still_paused':
     case 'gitops_resumed':
       return gitopsNoteText(note, locale);
+    case 'routing_drift':
+    case 'routing_drift_settled':
+      return driftNoteText(note, locale, timeZone);
     case 'rollback_finished': {
       const r = note.rollback;
       const line = s.finished[note.outcome](
@@ -256,6 +262,8 @@ function assessmentText(a: Assessment, terms: Terms): string {
 /** A message to the incident channel that belongs to no incident. */
 export function channelNoticeText(notice: ChannelNotice, locale: Locale, timeZone: string): string {
   const s = NOTE_STRINGS[locale];
+  if (notice.kind === 'routing_drift' || notice.kind === 'routing_drift_settled')
+    return driftNoteText(notice, locale, timeZone);
   if (notice.kind === 'unknown_service') {
     const line = s.unknownService(
       escapeMrkdwn(clip(notice.service, SERVICE_SHOWN)),

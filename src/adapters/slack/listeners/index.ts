@@ -2,6 +2,7 @@
 import type { App } from '@slack/bolt';
 import { registerDecisionActions } from './actions/decisions.ts';
 import { registerDrillActions } from './actions/drills.ts';
+import { registerDriftActions } from './actions/drift.ts';
 import { registerGitOpsResume } from './actions/gitops-resume.ts';
 import { registerMatrixActions } from './actions/matrix.ts';
 import { registerRollbackControlActions } from './actions/rollback-controls.ts';
@@ -34,5 +35,6 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerConfirmRollbackView(app, deps);
   registerCanaryFixView(app, deps);
   registerGitOpsResume(app, deps);
+  registerDriftActions(app, deps);
   registerAppHome(app, deps);
 }
