@@ -23,7 +23,13 @@ import { judgment } from './config/derive.ts';
 import { preflight, StartupError, startupFailure } from './startup/failures.ts';
 import { slackAuthPending, watchSlackAuth } from './startup/slack-auth.ts';
 import { httpRoutes } from './startup/http-routes.ts';
-import { buildPresenter, openSlackApp, wireListeners, type SlackTestOptions } from './startup/slack-side.ts';
+import {
+  buildPresenter,
+  openSlackApp,
+  presenterPorts,
+  wireListeners,
+  type SlackTestOptions,
+} from './startup/slack-side.ts';
 import { clusterAccess, openKubeClients } from './startup/cluster-access.ts';
 import { startBackgroundWork } from './startup/background-work.ts';
 import { KubeDriftWatch } from './adapters/kube/drift-watch.ts';
@@ -130,17 +136,13 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
     store,
     clock,
     {
-      notifier: presenter,
-      drillNotifier: presenter,
+      ...presenterPorts(presenter),
       injector,
       ...rollbacks,
       directory,
       metrics: metrics.source,
       yieldToRequests: () => activity.quiet(),
       runner,
-      escalationNotifier: {
-        escalate: (incident, level, lateMs, key) => presenter.escalate(incident.id, level, lateMs, key),
-      },
     },
     log,
   );

@@ -7,7 +7,7 @@ import type { Env } from '../config/env.ts';
 import type { Config } from '../config/schema.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
-import type { Services } from '../services/index.ts';
+import type { ServicePorts, Services } from '../services/index.ts';
 import type { InjectorProblem } from '../domain/drill-refusals.ts';
 import type { FaultInjector } from '../services/drill-ports.ts';
 import { DrillViews, drillRoles } from '../services/drill-views.ts';
@@ -128,6 +128,19 @@ export function buildPresenter(o: PresenterSources): SlackPresenter {
     ...(o.queueOnly ? { queueOnly: true } : {}),
     ...(o.testing?.minUpdateIntervalMs !== undefined ? { minUpdateIntervalMs: o.testing.minUpdateIntervalMs } : {}),
   });
+}
+
+/** What the services tell people through: the presenter, as incident, drill and escalation notifier. */
+export function presenterPorts(
+  presenter: SlackPresenter,
+): Pick<ServicePorts, 'notifier' | 'drillNotifier' | 'escalationNotifier'> {
+  return {
+    notifier: presenter,
+    drillNotifier: presenter,
+    escalationNotifier: {
+      escalate: (incident, level, lateMs, key) => presenter.escalate(incident.id, level, lateMs, key),
+    },
+  };
 }
 
 /** The listeners, on the services; registered once the services exist. */

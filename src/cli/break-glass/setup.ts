@@ -30,7 +30,7 @@ import { slackErrorCode } from '../../adapters/slack/outbox-sender.ts';
 import { clusterAccess, openKubeClients } from '../../startup/cluster-access.ts';
 import type { KubeClients } from '../../adapters/kube/clients.ts';
 import { rootCause, StartupError } from '../../startup/failures.ts';
-import { buildPresenter } from '../../startup/slack-side.ts';
+import { buildPresenter, presenterPorts } from '../../startup/slack-side.ts';
 
 /** What a break-glass command runs in: the process, replaceable by tests. */
 export interface BreakGlassDeps {
@@ -195,16 +195,12 @@ export function openBreakGlass(
     store,
     clock,
     {
-      notifier: presenter,
-      drillNotifier: presenter,
+      ...presenterPorts(presenter),
       injector,
       ...rollbacks,
       directory: groups,
       metrics: metrics.source,
       runner,
-      escalationNotifier: {
-        escalate: (incident, level, lateMs, key) => presenter.escalate(incident.id, level, lateMs, key),
-      },
     },
     log,
   );
