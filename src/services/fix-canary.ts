@@ -186,7 +186,13 @@ export class FixCanary {
       to,
       steps: plan.steps,
     });
-    this.o.notifier.notice(plan.incidentId, { kind: 'rollback_requested', rollbackId: rollback.id, ...actedBy(actor) });
+    // "Started" only when it starts now: one waiting for a second approver gets the approval note instead.
+    if (plan.requiredApprovals <= 1)
+      this.o.notifier.notice(plan.incidentId, {
+        kind: 'rollback_requested',
+        rollbackId: rollback.id,
+        ...actedBy(actor),
+      });
     return this.o.requests.approveAndStart(rollback, actor);
   }
 }

@@ -324,6 +324,8 @@ describe('cautious canary approvals', () => {
     expect(requested.ok && requested.value).toMatchObject({ state: 'awaiting_approval', have: 1, need: 2 });
     await world.clock.advance(MIN);
     expect(router.writes).toEqual([]);
+    // Nothing has started: the thread hears of the request for approval, not of a start.
+    expect(world.notifier.notices.filter((n) => n.notice.kind === 'rollback_requested')).toEqual([]);
     const id = canaryOf(incident.id)?.id ?? '';
     expect((await world.rollbacks.approve(id, LEAD)).ok).toBe(false); // the same person twice is one approval
     expect((await world.rollbacks.approve(id, { kind: 'user', id: 'U0ALICE' })).ok).toBe(true);
