@@ -72,14 +72,19 @@ export function isSyncOwner(owner: GitOpsOwner): owner is SyncOwner {
   return owner.tool === 'argocd' || owner.tool === 'flux';
 }
 
-/** The Application named by a tracking id; `ns_app` (apps in any namespace) gives both. */
-function trackedApplication(trackingId: string): { application: string; namespace: string | null } | null {
-  const app = trackingId.split(':')[0]?.trim() ?? '';
-  if (app === '' || !trackingId.includes(':')) return null;
+/** Argo CD names an Application outside its own namespace `<namespace>_<app>`, in labels and tracking ids alike. */
+function applicationRef(app: string): { application: string; namespace: string | null } {
   const sep = app.indexOf('_');
   return sep > 0
     ? { namespace: app.slice(0, sep), application: app.slice(sep + 1) }
     : { application: app, namespace: null };
+}
+
+/** The Application named by a tracking id (`<app>:<group>/<kind>:<namespace>/<name>`). */
+function trackedApplication(trackingId: string): { application: string; namespace: string | null } | null {
+  const app = trackingId.split(':')[0]?.trim() ?? '';
+  if (app === '' || !trackingId.includes(':')) return null;
+  return applicationRef(app);
 }
 
 /**
@@ -87,7 +92,7 @@ function trackedApplication(trackingId: string): { application: string; namespac
  * come before the instance label because a Helm chart Flux installed carries
  * `app.kubernetes.io/instance` too (the caller confirms an Application of that name exists).
  */
-export function ownerFromMetadata(meta: OwnedObjectMeta): GitOpsOwner {
+export function ownerFromMetadata(meta: OwnedObjectMeta, appNamespace?: string): GitOpsOwner {
   const labels = meta.labels ?? {};
   const tracking = meta.annotations?.[ARGOCD_TRACKING_ANNOTATION];
   const tracked = tracking ? trackedApplication(tracking) : null;
@@ -95,7 +100,7 @@ export function ownerFromMetadata(meta: OwnedObjectMeta): GitOpsOwner {
     return {
       tool: 'argocd',
       application: tracked.application,
-      namespace: tracked.namespace ?? ARGOCD_NAMESPACE,
+      namespace: tracked.namespace ?? appNamespace ?? ARGOCD_NAMESPACE,
       source: 'annotation',
     };
   for (const kind of FLUX_KINDS) {
@@ -105,12 +110,15 @@ export function ownerFromMetadata(meta: OwnedObjectMeta): GitOpsOwner {
         tool: 'flux',
         kind,
         name,
-        namespace: labels[FLUX_LABELS[kind].namespace] ?? FLUX_NAMESPACE,
+        namespace: labels[FLUX_LABELS[kind].namespace] ?? appNamespace ?? FLUX_NAMESPACE,
         source: 'label',
       };
   }
-  const instance = labels[ARGOCD_INSTANCE_LABEL];
-  if (instance) return { tool: 'argocd', application: instance, namespace: ARGOCD_NAMESPACE, source: 'label' };
+  const instance = labels[ARGOCD_INSTANCE_LABEL] ? applicationRef(labels[ARGOCD_INSTANCE_LABEL]) : null;
+  if (instance) {
+    const namespace = instance.namespace ?? appNamespace ?? ARGOCD_NAMESPACE;
+    return { tool: 'argocd', application: instance.application, namespace, source: 'label' };
+  }
   const rollout = meta.ownerReferences?.find((o) => o.kind === 'Rollout');
   if (rollout) return { tool: 'argo-rollouts', rollout: rollout.name };
   return { tool: 'none' };
@@ -144,7 +152,8 @@ export function ownerFromSetting(setting: GitOpsSetting | undefined): GitOpsOwne
 export function routingOwner(setting: GitOpsSetting | undefined, meta: OwnedObjectMeta | null): GitOpsOwner {
   const named = ownerFromSetting(setting);
   if (named) return named;
-  const detected = meta ? ownerFromMetadata(meta) : { tool: 'none' as const };
+  // Without an application, the setting's appNamespace is where the marked owner lives.
+  const detected = meta ? ownerFromMetadata(meta, setting?.appNamespace) : { tool: 'none' as const };
   // A setting that names the tool but not the object keeps detection to that tool.
   if (setting && setting.tool !== detected.tool && detected.tool !== 'argo-rollouts') return { tool: 'none' };
   return detected;

@@ -191,6 +191,8 @@ export interface GitOpsDetail extends StepDetailBase {
   changes?: SentChange[];
   /** The rollback ran as a dry run: the pause was only shown, nothing is paused. */
   dryRun?: boolean;
+  /** A resume was claimed then and is being sent: a second click is told so, and sends nothing. */
+  resumingAt?: number;
   /** Sync resumed after the rollback: by whom and when. */
   resumedBy?: string;
   resumedAt?: number;

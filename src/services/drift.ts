@@ -3,8 +3,8 @@
  * set (the latest finished switch or phase of the service's latest rollback — or, later, a split
  * the team accepted). When a routing object is seen changed, its live split differs from that, and
  * the routing fields were last set by another field manager than Rewind's, the thread of the open
- * incident (or the incident channel) is told once who changed what, with Re-apply (approvers only)
- * and Accept. A gradual rollback moving traffic pauses itself instead of fighting the other writer.
+ * incident (or the incident channel) is told once who changed what, with Re-apply and Accept
+ * (approvers only). A gradual rollback moving traffic pauses itself instead of fighting the other writer.
  */
 import { actedBy } from '../domain/actors.ts';
 import { sameSplit } from '../domain/rollback-plan.ts';
@@ -51,7 +51,8 @@ export type DriftAnswer =
   | { ok: true; drift: DriftView; changes: KubeChange[] }
   | { ok: false; why: 'unknown'; id: number }
   | { ok: false; why: 'settled'; id: number }
-  | { ok: false; why: 'not_approver'; approvers: string[] }
+  /** `action`: what was refused; Re-apply when not given. */
+  | { ok: false; why: 'not_approver'; approvers: string[]; action?: 'reapply' | 'accept' }
   | { ok: false; why: 'failed'; message: string };
 
 /** The split Rewind expects a service to have, and since when. */
@@ -121,24 +122,34 @@ export class DriftService {
     try {
       changes = await this.o.cluster.forService(drift.service).router.write(drift.expected, { dryRun: false });
     } catch (err) {
-      return { ok: false, why: 'failed', message: err instanceof Error ? err.message : String(err) };
+      const message = err instanceof Error ? err.message : String(err);
+      // The allowed line above says who asked; this one says the write did not happen, and why.
+      this.o.store.audit.record({
+        at: this.o.clock.now(),
+        actor,
+        action: 'drift.reapply',
+        target: drift.service,
+        outcome: 'error',
+        detail: { driftId: id, split: drift.expected, reason: message },
+      });
+      return { ok: false, why: 'failed', message };
     }
     return this.settle(drift, 'reapplied', actor, changes);
   }
 
-  /** Records that the team accepts the live routing as what Rewind expects from now on. */
+  /**
+   * Records that the team accepts the live routing as what Rewind expects from now on (approvers
+   * only: it silences the drift and changes what Re-apply restores).
+   */
   async accept(id: number, actor: Actor): Promise<DriftAnswer> {
     const drift = this.o.store.drifts.get(id);
     if (!drift) return { ok: false, why: 'unknown', id };
-    if (drift.settled) return { ok: false, why: 'settled', id };
-    this.o.store.audit.record({
-      at: this.o.clock.now(),
-      actor,
-      action: 'drift.accept',
-      target: drift.service,
-      outcome: 'allowed',
-      detail: { driftId: id, split: drift.live },
+    const auth = await this.o.authorizer.authorize(actor, 'drift.accept', drift.service, {
+      driftId: id,
+      split: drift.live,
     });
+    if (!auth.ok) return { ok: false, why: 'not_approver', approvers: auth.approvers, action: 'accept' };
+    if (drift.settled) return { ok: false, why: 'settled', id };
     return this.settle(drift, 'accepted', actor, []);
   }
 

@@ -105,6 +105,8 @@ export type IncidentNotice =
    */
   | { kind: 'gitops_still_paused'; rollbackId: string; owner: SyncOwner; changes: GitChange[] }
   | ({ kind: 'gitops_resumed'; rollbackId: string; owner: SyncOwner } & ActedBy)
+  /** The routing carries the marks of a GitOps owner that does not exist: nobody was paused for the rollback. */
+  | { kind: 'gitops_mark_unmatched'; rollbackId: string; owner: SyncOwner }
   /** Routing changed behind Rewind's back (src/services/drift.ts): who changed it, to what, and what Rewind set. */
   | { kind: 'routing_drift'; drift: DriftView }
   /** The team settled a drift: Rewind's routing written back, or the new routing accepted as expected. */
@@ -236,6 +238,8 @@ export interface GitOpsReading {
   /** The owner's sync state; null when nobody pausable owns the routing (Argo Rollouts, nobody). */
   state: SyncState | null;
   onRollback: GitOpsOnRollback;
+  /** The owner the routing object's marks name when no such object exists (`owner` is then nobody). */
+  unmatched?: SyncOwner;
 }
 
 /** The GitOps controller of one configured service: read who owns its routing, pause and resume its sync. */

@@ -129,6 +129,7 @@ export function refusalLine(r: Refusal): string {
     case 'unknown_rollback':
       return `there is no rollback ${r.rollbackId}`;
     case 'gitops_not_paused':
+      if (r.resuming) return `the GitOps sync ${r.rollbackId} paused is already being resumed`;
       return `${r.rollbackId} left no GitOps sync paused, so there is nothing to resume`;
     case 'gitops_failed':
       return `${r.target}: ${r.message}`;

@@ -97,8 +97,11 @@ export type Refusal =
   | { kind: 'not_an_answer'; question: MatrixQuestion; value: string }
   /** A fix-preparation checklist on a message of no incident Rewind knows. */
   | { kind: 'unknown_checklist' }
-  /** The rollback left no GitOps sync paused: none was, it was paused already before, or it was resumed. */
-  | { kind: 'gitops_not_paused'; rollbackId: string }
+  /**
+   * The rollback left no GitOps sync paused: none was, it was paused already before, or it was
+   * resumed; `resuming`: another click is resuming it right now.
+   */
+  | { kind: 'gitops_not_paused'; rollbackId: string; resuming?: boolean }
   /** The GitOps owner could not be read or resumed; `message`: what Kubernetes said (outside text). */
   | { kind: 'gitops_failed'; target: string; message: string };
 

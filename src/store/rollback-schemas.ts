@@ -191,6 +191,7 @@ const stepDetail = z.discriminatedUnion('kind', [
     pausedBefore: z.boolean().optional(),
     changes: z.array(sentChange).optional(),
     dryRun: z.boolean().optional(),
+    resumingAt: z.number().optional(),
     resumedBy: z.string().optional(),
     resumedAt: z.number().optional(),
   }),

@@ -46,6 +46,8 @@ export type RollbackPatch = Partial<
 export type NewRollbackStep = Pick<RollbackStep, 'name' | 'detail'> &
   Partial<Omit<RollbackStep, 'rollbackId' | 'name' | 'detail'>>;
 export type RollbackStepPatch = Partial<Pick<RollbackStep, 'status' | 'startedAt' | 'finishedAt' | 'detail'>>;
+/** The patch to apply to a step as stored now, or null to leave it. */
+export type StepPatchOf = (current: RollbackStep) => RollbackStepPatch | null;
 
 interface RollbackRow {
   id: string;
@@ -253,10 +255,13 @@ export function createRollbackRepository(db: Database, clock: Clock) {
     return stored;
   });
 
-  const updateStepTx = db.transaction((rollbackId: string, seq: number, patch: RollbackStepPatch): RollbackStep => {
+  const updateStepTx = db.transaction((rollbackId: string, seq: number, patchOf: StepPatchOf): RollbackStep | null => {
     const row = selectStep.get(rollbackId, seq);
     if (!row) throw new NotFoundError(`step of rollback ${rollbackId}`, seq);
-    const next: RollbackStep = { ...toStep(row), ...patch };
+    const current = toStep(row);
+    const patch = patchOf(current);
+    if (!patch) return null;
+    const next: RollbackStep = { ...current, ...patch };
     updateStepRow.run({
       rollback_id: rollbackId,
       seq,
@@ -317,7 +322,15 @@ export function createRollbackRepository(db: Database, clock: Clock) {
     },
 
     updateStep(rollbackId: string, seq: number, patch: RollbackStepPatch): RollbackStep {
-      return updateStepTx.immediate(rollbackId, seq, patch);
+      return updateStepTx.immediate(rollbackId, seq, () => patch)!;
+    },
+
+    /**
+     * Applies the patch `patchOf` makes of the stored step, read and written in one transaction;
+     * when it returns null nothing is written and null is returned (e.g. a claim someone holds already).
+     */
+    updateStepIf(rollbackId: string, seq: number, patchOf: StepPatchOf): RollbackStep | null {
+      return updateStepTx.immediate(rollbackId, seq, patchOf);
     },
 
     /** In order of seq. */

@@ -43,6 +43,13 @@ describe('who manages the routing object, from its marks', () => {
       namespace: 'argocd',
       source: 'label',
     });
+    // An Application outside Argo CD's namespace labels what it manages `<namespace>_<app>`.
+    expect(ownerFromMetadata({ labels: { 'app.kubernetes.io/instance': 'team_prompt-service' } })).toEqual({
+      tool: 'argocd',
+      application: 'prompt-service',
+      namespace: 'team',
+      source: 'label',
+    });
   });
 
   it("reads Flux's Kustomization and HelmRelease labels; they come before the instance label a chart also sets", () => {
@@ -90,6 +97,11 @@ describe('who manages the routing object, from its marks', () => {
       application: 'from-label',
     });
     expect(routingOwner({ tool: 'flux', onRollback: 'warn' }, labelled)).toEqual({ tool: 'none' });
+    // Its appNamespace is where an owner whose mark names no namespace lives; a mark's own namespace wins.
+    const inTeam = { tool: 'argocd' as const, appNamespace: 'team', onRollback: 'pause' as const };
+    expect(routingOwner(inTeam, labelled)).toMatchObject({ application: 'from-label', namespace: 'team' });
+    const elsewhere = { labels: { 'app.kubernetes.io/instance': 'other_from-label' } };
+    expect(routingOwner(inTeam, elsewhere)).toMatchObject({ application: 'from-label', namespace: 'other' });
     expect(routingOwner(undefined, labelled)).toMatchObject({ tool: 'argocd', application: 'from-label' });
     expect(routingOwner(undefined, null)).toEqual({ tool: 'none' });
   });

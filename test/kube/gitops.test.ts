@@ -74,7 +74,50 @@ describe('who manages the routing object', () => {
         'kustomize.toolkit.fluxcd.io/namespace': 'flux-system',
       };
     });
-    expect(await gitopsOf(world).read()).toEqual({ owner: { tool: 'none' }, state: null, onRollback: 'pause' });
+    expect(await gitopsOf(world).read()).toEqual({
+      owner: { tool: 'none' },
+      state: null,
+      onRollback: 'pause',
+      unmatched: { tool: 'flux', kind: 'Kustomization', name: 'old-apps', namespace: 'flux-system', source: 'label' },
+    });
+  });
+
+  test('a tracking annotation naming an Application that does not exist marks nothing, and says which', async () => {
+    world = await kubeWorld('service-selector');
+    world.api.editAs('argocd-controller', 'Service', NS, 'prompt-service', (o) => {
+      o.metadata.annotations = {
+        ...o.metadata.annotations,
+        'argocd.argoproj.io/tracking-id': `old-app:/Service:${NS}/prompt-service`,
+      };
+    });
+    world.api.clearRequests();
+    expect(await gitopsOf(world).read()).toEqual({
+      owner: { tool: 'none' },
+      state: null,
+      onRollback: 'pause',
+      unmatched: { tool: 'argocd', application: 'old-app', namespace: 'argocd', source: 'annotation' },
+    });
+    expect(world.api.calls()).toEqual([
+      `GET /api/v1/namespaces/${NS}/services/prompt-service 200`,
+      'GET /apis/argoproj.io/v1alpha1/namespaces/argocd/applications/old-app 404',
+    ]);
+  });
+
+  test('an Application in another namespace, from its `<namespace>_<app>` instance label', async () => {
+    world = await kubeWorld('service-selector');
+    world.api.seedArgoApplication({
+      name: 'prompt-service',
+      namespace: 'team',
+      syncPolicy: SELF_HEAL,
+      manages: [SERVICE],
+    });
+    world.api.editAs('argocd-controller', 'Service', NS, 'prompt-service', (o) => {
+      o.metadata.labels = { ...o.metadata.labels, 'app.kubernetes.io/instance': 'team_prompt-service' };
+    });
+    expect(await gitopsOf(world).read()).toMatchObject({
+      owner: { tool: 'argocd', application: 'prompt-service', namespace: 'team', source: 'label' },
+      state: { paused: false, selfHeal: true },
+    });
   });
 
   test('the service setting overrides the labels; a named owner that does not exist is an error', async () => {

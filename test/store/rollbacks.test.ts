@@ -171,6 +171,21 @@ describe('rollback steps', () => {
       `step of rollback ${rb.id} 9 not found`,
     );
   });
+
+  it('updates a step conditionally: a claim made through another connection is seen, and nothing written', () => {
+    const rb = store.rollbacks.create(newRollback());
+    store.rollbacks.addStep(rb.id, { name: 'phase 50%', seq: 1, detail: SET_50 });
+    const other = openStore(path.join(dir, 'rewind.db'));
+    extra.push(other);
+    const claim = (at: number) => (current: { detail: RollbackStepDetail }) =>
+      current.detail.kind === 'set_weight' && current.detail.reason === undefined
+        ? { detail: { ...current.detail, reason: `claimed at ${at}` } }
+        : null;
+    expect(other.rollbacks.updateStepIf(rb.id, 1, claim(1))?.detail).toEqual({ ...SET_50, reason: 'claimed at 1' });
+    expect(store.rollbacks.updateStepIf(rb.id, 1, claim(2))).toBeNull();
+    expect(store.rollbacks.steps(rb.id)[0]?.detail).toEqual({ ...SET_50, reason: 'claimed at 1' });
+    expect(() => store.rollbacks.updateStepIf(rb.id, 9, claim(3))).toThrow(`step of rollback ${rb.id} 9 not found`);
+  });
 });
 
 describe('stored plans and step details', () => {

@@ -26,6 +26,9 @@ export async function readGitOps(o: RollbackEngineOptions, r: RollbackRecord): P
   if (!control) return null;
   const reading = await withKubeRetry({ op: 'read_gitops', service: r.service }, () => control.read(), o.clock);
   o.log?.info({ rollback: r.id, gitops: ownerLine(reading.owner, reading.state?.selfHeal ?? null) }, 'gitops read');
+  // Marks of an owner that is gone pause nothing: the thread says so rather than leave it unexplained.
+  if (reading.unmatched && r.incidentId)
+    o.notifier.notice(r.incidentId, { kind: 'gitops_mark_unmatched', rollbackId: r.id, owner: reading.unmatched });
   return reading;
 }
 

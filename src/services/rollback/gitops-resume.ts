@@ -17,8 +17,17 @@ import type { IncidentService } from '../incidents.ts';
 import type { ClusterPort, IncidentNotifier } from '../ports.ts';
 import { notApprover, ok, refuse, type Outcome } from '../refusals.ts';
 
+/**
+ * How long a claimed resume keeps others out. Past it the claim is taken for abandoned (Rewind
+ * stopped between the claim and its end) so the sync can still be resumed; a resume is two
+ * Kubernetes calls, far shorter.
+ */
+const CLAIM_MS = 5 * 60_000;
+
+type GitOpsStep = RollbackStep & { detail: GitOpsDetail };
+
 /** The gitops step of a rollback whose pause is still in force (sent by the rollback, not resumed since). */
-function pausedStep(steps: readonly RollbackStep[]): (RollbackStep & { detail: GitOpsDetail }) | null {
+function pausedStep(steps: readonly RollbackStep[]): GitOpsStep | null {
   const step = steps.find((s) => s.detail.kind === 'gitops');
   const d = step?.detail;
   if (!step || d?.kind !== 'gitops' || step.status !== 'succeeded') return null;
@@ -53,7 +62,7 @@ export function offerGitOpsResume(o: GitOpsOfferDeps, r: RollbackRecord): void {
 
 export interface GitOpsResumeOptions {
   store: {
-    rollbacks: Pick<Store['rollbacks'], 'get' | 'steps' | 'updateStep' | 'activeForService'>;
+    rollbacks: Pick<Store['rollbacks'], 'get' | 'steps' | 'updateStep' | 'updateStepIf' | 'activeForService'>;
   };
   clock: Clock;
   cluster: ClusterPort | null;
@@ -86,16 +95,24 @@ export class GitOpsResumes {
     const target = ownerTarget(owner);
     const control = this.o.cluster?.forService(r.service).gitops;
     if (!control) return refuse({ kind: 'gitops_failed', target, message: 'no Kubernetes access' });
+    // Claimed in the database before anything is sent: of two clicks (or two dialog submits) one resumes.
+    const claimedAt = this.o.clock.now();
+    const claimed = this.claim(step, claimedAt);
+    if (!claimed) return refuse({ kind: 'gitops_not_paused', rollbackId, resuming: this.resuming(step) });
     try {
       const state = await control.state(owner);
-      if (!confirmed && revision && state.revision === revision) return ok({ kind: 'confirm', owner, revision });
+      if (!confirmed && revision && state.revision === revision) {
+        this.release(claimed, claimedAt);
+        return ok({ kind: 'confirm', owner, revision });
+      }
       await control.resume(owner, keptSyncPolicy ?? null);
     } catch (err) {
+      this.release(claimed, claimedAt);
       return refuse({ kind: 'gitops_failed', target, message: err instanceof Error ? err.message : String(err) });
     }
-    const now = this.o.clock.now();
+    const { resumingAt: _claim, ...detail } = claimed.detail;
     this.o.store.rollbacks.updateStep(r.id, step.seq, {
-      detail: { ...step.detail, resumedBy: actor.id, resumedAt: now },
+      detail: { ...detail, resumedBy: actor.id, resumedAt: this.o.clock.now() },
     });
     if (r.incidentId) {
       this.o.incidents.record(r.incidentId, 'gitops_resumed', actor, { rollbackId: r.id, target });
@@ -103,5 +120,31 @@ export class GitOpsResumes {
       this.o.notifier.changed(r.incidentId);
     }
     return ok({ kind: 'resumed' });
+  }
+
+  /** Marks the step as being resumed, unless it was resumed or someone's claim is in force; null then. */
+  private claim(step: GitOpsStep, at: number): GitOpsStep | null {
+    const claimed = this.o.store.rollbacks.updateStepIf(step.rollbackId, step.seq, (current) => {
+      const d = current.detail;
+      if (d.kind !== 'gitops' || d.resumedAt !== undefined) return null;
+      if (d.resumingAt !== undefined && at - d.resumingAt < CLAIM_MS) return null;
+      return { detail: { ...d, resumingAt: at } };
+    });
+    return claimed && claimed.detail.kind === 'gitops' ? { ...claimed, detail: claimed.detail } : null;
+  }
+
+  /** Gives a claim back (nothing was resumed), unless another has taken it over since. */
+  private release(step: GitOpsStep, at: number): void {
+    this.o.store.rollbacks.updateStepIf(step.rollbackId, step.seq, (current) => {
+      if (current.detail.kind !== 'gitops' || current.detail.resumingAt !== at) return null;
+      const { resumingAt: _claim, ...detail } = current.detail;
+      return { detail };
+    });
+  }
+
+  /** Whether a claim of another click is in force on the step (rather than the sync being resumed already). */
+  private resuming(step: GitOpsStep): boolean {
+    const d = this.o.store.rollbacks.steps(step.rollbackId).find((s) => s.seq === step.seq)?.detail;
+    return d?.kind === 'gitops' && d.resumedAt === undefined && d.resumingAt !== undefined;
   }
 }

@@ -203,14 +203,42 @@ describe('Re-apply and Accept on a drift note', () => {
     expect(driftNotes(world)).toHaveLength(1); // the write back was Rewind's own
   });
 
-  it('Accept: recorded and audited; that routing is expected from then on, so no further note for it', async () => {
+  it('Re-apply that Kubernetes refuses (the routing object is gone): audited as an error with the reason', async () => {
+    const { click, id } = await drifted();
+    world.kube!.failNext(
+      { path: VS_PATH },
+      { status: 404, times: Infinity, message: 'virtualservices.networking.istio.io "prompt-service" not found' },
+    );
+    await click(LEAD, ACTION.driftReapply);
+    expect(String(world.slack.responses.at(-1)?.body.text)).toContain(
+      "Rewind's routing was not re-applied: Kubernetes answered",
+    );
+    const audits = world.rewind.store.audit.list({ action: 'drift.reapply' });
+    expect(audits.map((a) => [a.actor.id, a.outcome])).toEqual([
+      [LEAD, 'error'],
+      [LEAD, 'allowed'],
+    ]);
+    expect(audits[0]!.detail).toMatchObject({ driftId: Number(id), reason: expect.stringContaining('not found') });
+    expect(world.rewind.store.drifts.get(Number(id))?.settled).toBeFalsy(); // still open: Re-apply can be tried again
+  });
+
+  it('Accept: approvers only; recorded and audited; that routing is expected from then on, no new note', async () => {
     const { click } = await drifted();
+    const expectedBefore = world.rewind.services.drift.expected('prompt-service');
     await click(MALLORY, ACTION.driftAccept);
+    expect(String(world.slack.responses.at(-1)?.body.text)).toContain('Only approvers can accept a routing change');
+    expect(world.rewind.services.drift.expected('prompt-service')).toEqual(expectedBefore);
+    expect(world.slack.callsTo('chat.postMessage').map(textOf).join('\n')).not.toContain('accepted the routing');
+
+    await click(LEAD, ACTION.driftAccept);
     await vi.waitFor(
       () => expect(world.slack.callsTo('chat.postMessage').map(textOf).join('\n')).toContain('accepted the routing'),
       CEILING,
     );
-    expect(world.rewind.store.audit.list({ action: 'drift.accept' }).map((a) => a.actor.id)).toEqual([MALLORY]);
+    expect(world.rewind.store.audit.list({ action: 'drift.accept' }).map((a) => [a.actor.id, a.outcome])).toEqual([
+      [LEAD, 'allowed'],
+      [MALLORY, 'refused'],
+    ]);
     expect(world.rewind.services.drift.expected('prompt-service')?.split).toEqual({
       'v2.0.0': 100,
       'v1.5.0': 0,

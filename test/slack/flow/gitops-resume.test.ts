@@ -4,7 +4,7 @@
  * or un-suspends (Flux); while the source still has the revision of the pause it asks first, in a
  * dialog, because syncing would re-deploy the bad version.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ACTION, BLOCK, VIEW } from '../../../src/adapters/slack/ids.ts';
 import { englishWords } from '../../support/no-english.ts';
 import { LEAD, MALLORY, startWorld, textOf, type ConfigDoc, type World } from '../../support/world.ts';
@@ -107,6 +107,58 @@ describe('Resume GitOps sync after a rollback that paused Argo CD', () => {
     await world.runUntil(() => gitopsWrites(world, APP_PATH).length === 2, { maxMs: 60_000 });
     expect(world.slack.callsTo('views.open')).toHaveLength(dialogs);
     expect(gitopsWrites(world, APP_PATH).at(-1)).toEqual({ spec: { syncPolicy: SELF_HEAL } });
+  });
+});
+
+describe('Resume GitOps sync pressed twice at once', () => {
+  const resumedNotes = (w: World, ts: string | null) =>
+    thread(w, ts).filter((t) => t.includes('<@U0LEAD> resumed the sync of Argo CD'));
+
+  it('two clicks: one PATCH, one note; the other click is told it is already being resumed', async () => {
+    world = await startWorld({ kube: {}, config: blueGreen });
+    world.kube!.seedArgoApplication({ name: 'prompt-service', syncPolicy: SELF_HEAL, manages: MANAGED });
+    const { incident, click } = await rolledBack(world);
+    world.kube!.setGitOpsRevision('Application', 'argocd', 'prompt-service', 'c0ffee1');
+    // The resume write takes a while, so the second click arrives while the first one is sending it.
+    world.kube!.delayNext({ method: 'PATCH', path: APP_PATH }, { ms: 300 });
+    await Promise.all([click(LEAD), click(LEAD)]);
+    await world.runUntil(() => gitopsWrites(world, APP_PATH).length >= 2, { maxMs: 60_000 });
+    await vi.waitFor(() => expect(resumedNotes(world, incident.slackTs)).toHaveLength(1), { timeout: 15_000 });
+    await vi.waitFor(() => expect(told(world).join('\n')).toContain('is already being resumed'), { timeout: 15_000 });
+    await world.settle();
+    expect(gitopsWrites(world, APP_PATH)).toEqual([
+      { spec: { syncPolicy: { automated: null } } },
+      { spec: { syncPolicy: SELF_HEAL } },
+    ]);
+    expect(resumedNotes(world, incident.slackTs)).toHaveLength(1);
+    const timeline = world.rewind.store.incidents.timeline(incident.id);
+    expect(timeline.filter((e) => e.kind === 'gitops_resumed')).toHaveLength(1);
+    const gitops = world.rewind.store.rollbacks.history()[0]!.id;
+    const detail = world.rewind.store.rollbacks.steps(gitops).find((s) => s.detail.kind === 'gitops')?.detail;
+    expect(detail).toMatchObject({ resumedBy: LEAD });
+    expect(detail).not.toHaveProperty('resumingAt');
+  });
+
+  it('two dialog submits: one PATCH; the other is told it is already being resumed', async () => {
+    world = await startWorld({ kube: {}, config: blueGreen });
+    world.kube!.seedArgoApplication({ name: 'prompt-service', syncPolicy: SELF_HEAL, manages: MANAGED });
+    const { incident, rollbackId, click } = await rolledBack(world);
+    await click(LEAD);
+    expect(world.slack.callsTo('views.open').at(-1)?.args.view).toMatchObject({
+      callback_id: VIEW.confirmGitOpsResume,
+    });
+    world.kube!.delayNext({ method: 'PATCH', path: APP_PATH }, { ms: 300 });
+    await Promise.all([
+      world.submit(LEAD, VIEW.confirmGitOpsResume, rollbackId),
+      world.submit(LEAD, VIEW.confirmGitOpsResume, rollbackId),
+    ]);
+    await world.runUntil(() => gitopsWrites(world, APP_PATH).length >= 2, { maxMs: 60_000 });
+    const ephemerals = () => world.slack.callsTo('chat.postEphemeral').map(textOf).join('\n');
+    await vi.waitFor(() => expect(ephemerals()).toContain('is already being resumed'), { timeout: 15_000 });
+    await vi.waitFor(() => expect(resumedNotes(world, incident.slackTs)).toHaveLength(1), { timeout: 15_000 });
+    await world.settle();
+    expect(gitopsWrites(world, APP_PATH)).toHaveLength(2);
+    expect(resumedNotes(world, incident.slackTs)).toHaveLength(1);
   });
 });
 

@@ -21,6 +21,8 @@ const APP_PATH = '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/prom
 const KUSTOMIZATION_PATH = '/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/flux-system/kustomizations/apps';
 const SELF_HEAL = { automated: { prune: true, selfHeal: true }, syncOptions: ['CreateNamespace=true'] };
 const MANAGED = [{ kind: 'Service', namespace: 'prompts', name: 'prompt-service' }];
+const TEAM_APP_PATH = '/apis/argoproj.io/v1alpha1/namespaces/team/applications/prompt-service';
+const STALE_TRACKING = 'old-app:/Service:prompts/prompt-service';
 
 const blueGreen =
   (extra: (c: ConfigDoc) => void = () => undefined) =>
@@ -224,6 +226,96 @@ describe('a rollback of routing Flux reconciles', () => {
   });
 });
 
+describe('an Argo CD Application outside the argocd namespace', () => {
+  const setLabel = (w: World, instance: string) =>
+    w.kube!.editAs('argocd-controller', 'Service', 'prompts', 'prompt-service', (o) => {
+      o.metadata.labels = { ...o.metadata.labels, 'app.kubernetes.io/instance': instance };
+    });
+
+  it('is found from its `<namespace>_<app>` instance label and paused before the Service patch', async () => {
+    world = await startWorld({ kube: {}, config: blueGreen() });
+    world.kube!.seedArgoApplication({
+      name: 'prompt-service',
+      namespace: 'team',
+      syncPolicy: SELF_HEAL,
+      manages: MANAGED,
+    });
+    setLabel(world, 'team_prompt-service');
+    world.kube!.clearRequests();
+    await clickAndConfirm(world);
+    await world.runUntil(rollbackDone(world), { maxMs: 10 * 60_000 });
+    expect(writesOf(world)).toEqual([
+      ['PATCH', TEAM_APP_PATH, 'rewind', { spec: { syncPolicy: { automated: null } } }],
+      ['PATCH', SERVICE_PATH, expect.anything(), { spec: { selector: { version: 'v1.5.0' } } }],
+    ]);
+    expect(stepsOf(world)[1]?.detail).toMatchObject({
+      owner: { tool: 'argocd', application: 'prompt-service', namespace: 'team', source: 'label' },
+    });
+    expect(world.kube!.mustGet('Application', 'team', 'prompt-service').spec.syncPolicy).toEqual({
+      syncOptions: ['CreateNamespace=true'],
+    });
+  });
+
+  it('is looked for in the appNamespace of a setting that names no application', async () => {
+    const inTeam = (c: ConfigDoc) => {
+      (c.services['prompt-service'] as Record<string, unknown>).gitops = { tool: 'argocd', appNamespace: 'team' };
+    };
+    world = await startWorld({ kube: {}, config: blueGreen(inTeam) });
+    world.kube!.seedArgoApplication({
+      name: 'prompt-service',
+      namespace: 'team',
+      syncPolicy: SELF_HEAL,
+      manages: MANAGED,
+    });
+    setLabel(world, 'prompt-service');
+    world.kube!.clearRequests();
+    await clickAndConfirm(world);
+    await world.runUntil(rollbackDone(world), { maxMs: 10 * 60_000 });
+    expect(writesOf(world).map(([method, path]) => `${String(method)} ${String(path)}`)).toEqual([
+      `PATCH ${TEAM_APP_PATH}`,
+      `PATCH ${SERVICE_PATH}`,
+    ]);
+  });
+});
+
+describe('a tracking annotation left behind by an Application that no longer exists', () => {
+  const leftBehind = (w: World) =>
+    w.kube!.editAs('argocd-controller', 'Service', 'prompts', 'prompt-service', (o) => {
+      o.metadata.annotations = { ...o.metadata.annotations, 'argocd.argoproj.io/tracking-id': STALE_TRACKING };
+    });
+
+  it('counts as nobody: the rollback moves traffic, and the thread says the mark names no Application', async () => {
+    world = await startWorld({ kube: {}, config: blueGreen() });
+    leftBehind(world);
+    world.kube!.clearRequests();
+    const incident = await clickAndConfirm(world);
+    await world.runUntil(rollbackDone(world), { maxMs: 10 * 60_000 });
+    expect(world.rewind.store.rollbacks.history()[0]?.status).toBe('succeeded');
+    expect(stepsOf(world).map((s) => s.name)).toEqual(['confirm', 'switch', 'verify', 'post-actions']);
+    expect(writesOf(world).map(([, path]) => path)).toEqual([SERVICE_PATH]);
+    expect(world.slack.callsTo('chat.postEphemeral').map(textOf).join('\n')).not.toContain('could not start');
+    const told = threadOf(world, incident.slackTs).filter((t) => t.includes('old-app'));
+    expect(told).toHaveLength(1);
+    expect(told[0]).toContain(
+      "GitOps: the routing carries Argo CD's mark for `old-app`, but no such Application exists in `argocd`, " +
+        'so nothing was paused for this rollback.',
+    );
+  });
+
+  it('says so in Japanese', async () => {
+    world = await startWorld({ kube: {}, config: blueGreen((c) => (c.locale = 'ja')) });
+    leftBehind(world);
+    const incident = await clickAndConfirm(world);
+    await world.runUntil(rollbackDone(world), { maxMs: 10 * 60_000 });
+    expect(world.rewind.store.rollbacks.history()[0]?.status).toBe('succeeded');
+    const note = threadOf(world, incident.slackTs).find((t) => t.includes('old-app'));
+    expect(note).toContain(
+      'ルーティングには Argo CD の `old-app` の印がありますが、`argocd` にそのアプリケーションは存在しない',
+    );
+    expect(englishWords(JSON.parse(note!).text as string, NAMES)).toEqual([]);
+  });
+});
+
 describe('a GitOps owner named in config that does not exist', () => {
   it('stops the rollback before anything is changed, and says why', async () => {
     const gone = (c: ConfigDoc) => {
@@ -232,9 +324,10 @@ describe('a GitOps owner named in config that does not exist', () => {
     world = await startWorld({ kube: {}, config: blueGreen(gone) });
     await clickAndConfirm(world);
     await world.runUntil(() => world.slack.callsTo('chat.postEphemeral').length > 0, { maxMs: 60_000 });
-    expect(textOf(world.slack.callsTo('chat.postEphemeral').at(-1))).toContain(
-      'Argo CD Application argocd/gone does not exist',
-    );
+    const told = textOf(world.slack.callsTo('chat.postEphemeral').at(-1));
+    expect(told).toContain('Argo CD Application argocd/gone does not exist');
+    // The refusal is told here alone, so it sends nobody to the thread for it.
+    expect(told).not.toContain('thread');
     expect(world.kube!.writes()).toEqual([]);
     expect(stepsOf(world)).toEqual([]);
   });

@@ -1,9 +1,9 @@
 /**
  * GitOpsControl on Kubernetes: for one configured service, who re-applies its routing object from git
  * (its `gitops:` setting, else the object's labels, annotations and ownerReferences, confirmed on
- * the cluster), and pausing and resuming that owner's sync. A routing object marked only with
- * Argo CD's instance label counts as Argo CD's when that Application exists: Helm charts set the
- * same label.
+ * the cluster), and pausing and resuming that owner's sync. A routing object's marks count only
+ * when the owner they name exists: an instance label may be a Helm chart's, and a tracking
+ * annotation or Flux label may outlive the Application or Kustomization that set it.
  */
 import type { ServiceConfig } from '../../../config/schema.ts';
 import { routingOwner, type GitOpsOwner, type OwnedObjectMeta, type SyncOwner } from '../../../domain/gitops.ts';
@@ -75,18 +75,24 @@ class ServiceGitOps implements GitOpsControl {
     return { ...(await this.confirmed(owner)), onRollback };
   }
 
-  /** The owner as the cluster has it: a Flux object's kind found, a label-only Application that exists. */
+  /**
+   * The owner as the cluster has it: a Flux object's kind found, a marked owner that exists. Marks
+   * naming an object that is gone (left behind by an Application or Kustomization since deleted)
+   * count as nobody, and the reading says which owner they name; Argo CD's bare instance label is
+   * not said, since Helm charts set it without Argo CD. An owner named in config must exist.
+   */
   private async confirmed(owner: GitOpsOwner): Promise<Omit<GitOpsReading, 'onRollback'>> {
+    const nobody = { owner: { tool: 'none' as const }, state: null };
     if (owner.tool === 'argocd') {
-      if (owner.source !== 'label') return { owner, state: await requireApplicationState(this.apis, owner) };
+      if (owner.source === 'config') return { owner, state: await requireApplicationState(this.apis, owner) };
       const state = await applicationState(this.apis, owner);
-      return state ? { owner, state } : { owner: { tool: 'none' }, state: null };
+      if (state) return { owner, state };
+      return owner.source === 'annotation' ? { ...nobody, unmatched: owner } : nobody;
     }
     if (owner.tool === 'flux') {
       const found = await fluxState(this.apis, owner);
       if (found) return found;
-      // Labels left behind by a Flux object that is gone mark nothing; one named in config must exist.
-      if (owner.source === 'label') return { owner: { tool: 'none' }, state: null };
+      if (owner.source !== 'config') return { ...nobody, unmatched: owner };
       await requireFluxState(this.apis, owner);
     }
     return { owner, state: null };

@@ -23,13 +23,25 @@ export function gitopsLine(g: GitOpsSnapshot, locale: Locale): string {
 
 type StillPaused = Extract<Note, { kind: 'gitops_still_paused' }>;
 type Resumed = Extract<Note, { kind: 'gitops_resumed' }>;
+type MarkUnmatched = Extract<Note, { kind: 'gitops_mark_unmatched' }>;
 
 /** A field's value as it is written in a manifest: text as it is, anything else as JSON. */
 const valueText = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
 
-/** The thread notes about a GitOps sync after a rollback: still paused (with what to commit), or resumed. */
-export function gitopsNoteText(note: StillPaused | Resumed, locale: Locale): string {
+const code = (s: string) => `\`${escapeMrkdwn(s)}\``;
+
+/**
+ * The thread notes about a GitOps sync: the marks of an owner that does not exist (nothing paused),
+ * and after a rollback, still paused (with what to commit) or resumed.
+ */
+export function gitopsNoteText(note: StillPaused | Resumed | MarkUnmatched, locale: Locale): string {
   const t = GITOPS_STRINGS[locale];
+  if (note.kind === 'gitops_mark_unmatched') {
+    const o = note.owner;
+    return o.tool === 'argocd'
+      ? t.markUnmatched.argocd(code(o.application), code(o.namespace))
+      : t.markUnmatched.flux(o.kind ?? 'Kustomization', code(`${o.namespace}/${o.name}`));
+  }
   const owner = ownerName(note.owner, locale);
   if (note.kind === 'gitops_resumed') return t.resumed(actorName(note.by, locale), owner);
   const lines = [t.stillPaused(escapeMrkdwn(note.rollback.id), owner)];

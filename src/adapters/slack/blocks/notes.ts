@@ -232,6 +232,7 @@ function noteText(note: Note, locale: Locale, timeZone: string): string {
       return s.postmortemReminder(note.participants.length ? mentionList(note.participants, locale) : '—');
     case 'gitops_still_paused':
     case 'gitops_resumed':
+    case 'gitops_mark_unmatched':
       return gitopsNoteText(note, locale);
     case 'routing_drift':
     case 'routing_drift_settled':

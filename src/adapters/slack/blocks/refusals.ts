@@ -135,7 +135,7 @@ function refusalLine(refusal: Refusal, locale: Locale, timeZone: string): string
     case 'unknown_rollback':
       return s.unknownRollback(escapeMrkdwn(refusal.rollbackId));
     case 'gitops_not_paused':
-      return s.gitopsNotPaused(escapeMrkdwn(refusal.rollbackId));
+      return (refusal.resuming ? s.gitopsResuming : s.gitopsNotPaused)(escapeMrkdwn(refusal.rollbackId));
     case 'gitops_failed':
       return s.gitopsFailed(escapeMrkdwn(refusal.target), escapeMrkdwn(clip(refusal.message, 500)));
     case 'start_failed': {

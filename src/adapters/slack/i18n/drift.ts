@@ -18,6 +18,8 @@ export interface DriftStrings {
   accepted: (who: string, service: string, split: string) => string;
   /** Re-apply is for approvers; `approvers`: their mentions. */
   notApprover: (approvers: string) => string;
+  /** Accept is for approvers too: it silences the drift and changes what Re-apply restores. */
+  notApproverAccept: (approvers: string) => string;
   unknown: (id: string) => string;
   settled: (id: string) => string;
   failed: (message: string) => string;
@@ -34,6 +36,7 @@ export const DRIFT_STRINGS: Record<Locale, DriftStrings> = {
     reapplied: (who, service, split) => `↩️ ${who} re-applied Rewind's routing of ${service}: ${split}.`,
     accepted: (who, service, split) => `✅ ${who} accepted the routing of ${service} as expected: ${split}.`,
     notApprover: (approvers) => `🚫 Only approvers can re-apply Rewind's routing: ${approvers}.`,
+    notApproverAccept: (approvers) => `🚫 Only approvers can accept a routing change: ${approvers}.`,
     unknown: (id) => `🚫 There is no routing drift ${id}.`,
     settled: (id) => `🚫 Routing drift ${id} was settled already.`,
     failed: (message) => `🚫 Rewind's routing was not re-applied: Kubernetes answered \`${message}\`.`,
@@ -50,6 +53,7 @@ export const DRIFT_STRINGS: Record<Locale, DriftStrings> = {
       `↩️ ${who} が ${service} のルーティングを Rewind の設定に戻しました: ${split}。`,
     accepted: (who, service, split) => `✅ ${who} が ${service} の現在のルーティングを受け入れました: ${split}。`,
     notApprover: (approvers) => `🚫 Rewind のルーティングを再適用できるのは承認者だけです: ${approvers}`,
+    notApproverAccept: (approvers) => `🚫 ルーティングの変更を受け入れられるのは承認者だけです: ${approvers}`,
     unknown: (id) => `🚫 ルーティングのドリフト ${id} は存在しません。`,
     settled: (id) => `🚫 ルーティングのドリフト ${id} はすでに対応済みです。`,
     failed: (message) => `🚫 Rewind のルーティングを再適用できませんでした。Kubernetes の応答: \`${message}\``,

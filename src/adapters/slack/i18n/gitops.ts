@@ -65,6 +65,8 @@ export interface GitOpsStrings {
   leftOn: string;
   /** The thread's heading of the GitOps facts. */
   label: string;
+  /** The routing carries the marks of an owner that does not exist, so nothing was paused (names in code spans). */
+  markUnmatched: { argocd: (app: string, namespace: string) => string; flux: (kind: string, name: string) => string };
 }
 
 export const GITOPS_STRINGS: Record<Locale, GitOpsStrings> = {
@@ -99,6 +101,14 @@ export const GITOPS_STRINGS: Record<Locale, GitOpsStrings> = {
     leftOn:
       'its sync is left on (onRollback: warn), so it may undo this rollback: ' +
       'commit the change to git or pause the sync yourself',
+    markUnmatched: {
+      argocd: (app, namespace) =>
+        `ℹ️ GitOps: the routing carries Argo CD's mark for ${app}, but no such Application exists in ${namespace}, ` +
+        'so nothing was paused for this rollback.',
+      flux: (kind, name) =>
+        `ℹ️ GitOps: the routing carries Flux's mark for ${name}, but no such ${kind} exists, ` +
+        'so nothing was paused for this rollback.',
+    },
   },
   ja: {
     label: 'GitOps',
@@ -133,5 +143,13 @@ export const GITOPS_STRINGS: Record<Locale, GitOpsStrings> = {
     leftOn:
       '同期は有効のままです（`onRollback: warn`）。同期によってこのロールバックが元に戻る可能性があります。' +
       '変更を git にコミットするか、同期を手動で一時停止してください',
+    markUnmatched: {
+      argocd: (app, namespace) =>
+        `ℹ️ GitOps: ルーティングには Argo CD の ${app} の印がありますが、${namespace} にそのアプリケーションは` +
+        '存在しないため、このロールバックでは何も一時停止していません。',
+      flux: (kind, name) =>
+        `ℹ️ GitOps: ルーティングには Flux の ${name} の印がありますが、その ${kind} は存在しないため、` +
+        'このロールバックでは何も一時停止していません。',
+    },
   },
 };

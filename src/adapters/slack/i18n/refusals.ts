@@ -40,6 +40,8 @@ export interface RefusalStrings {
   alreadyPaused: (rollbackId: string) => string;
   notPaused: (rollbackId: string) => string;
   gitopsNotPaused: (rollbackId: string) => string;
+  /** Someone else's click is resuming that sync right now. */
+  gitopsResuming: (rollbackId: string) => string;
   /** `target`: the GitOps object; `message`: what Kubernetes said, as it said it. */
   gitopsFailed: (target: string, message: string) => string;
   notStarted: (rollbackId: string) => string;
@@ -113,6 +115,7 @@ export const REFUSAL_STRINGS: Record<Locale, RefusalStrings> = {
     gitopsNotPaused: (rollbackId) =>
       `🚫 Rollback ${rollbackId} left no GitOps sync paused (it was off before, or it was resumed), so there is ` +
       `nothing to resume.`,
+    gitopsResuming: (rollbackId) => `🚫 The GitOps sync rollback ${rollbackId} paused is already being resumed.`,
     gitopsFailed: (target, message) => `🚫 The GitOps sync was not resumed: \`${target}\` answered \`${message}\`.`,
     notStarted: (rollbackId) =>
       `🚫 Rollback ${rollbackId} has not started yet: it waits for its approvals or its planned time. It can only ` +
@@ -155,8 +158,7 @@ export const REFUSAL_STRINGS: Record<Locale, RefusalStrings> = {
       `🚫 \`${version}\` is the version ${incidentId} is about: choose the fixed version. Nothing was started.`,
     unknownRollback: (rollbackId) =>
       `🚫 There is no rollback ${rollbackId}. \`/rollback history\` lists the recent ones.`,
-    startFailed: (what, reason) =>
-      `🛑 The ${what} could not start: ${reason}. Traffic was not moved; the thread says what was tried.`,
+    startFailed: (what, reason) => `🛑 The ${what} could not start: ${reason}. Traffic was not moved.`,
     notAnAnswer: (value, question) =>
       `🚫 "${value}" is not an answer to *${question}*, so nothing was recorded. Choose one of the answers the menu ` +
       `offers.`,
@@ -209,6 +211,7 @@ export const REFUSAL_STRINGS: Record<Locale, RefusalStrings> = {
     notPaused: (rollbackId) => `🚫 ロールバック ${rollbackId} は一時停止していないため、再開するものはありません。`,
     gitopsNotPaused: (rollbackId) =>
       `🚫 ロールバック ${rollbackId} が一時停止した GitOps の同期はありません（もともと停止していたか、再開済みです）。`,
+    gitopsResuming: (rollbackId) => `🚫 ロールバック ${rollbackId} が一時停止した GitOps の同期はすでに再開中です。`,
     gitopsFailed: (target, message) => `🚫 GitOps の同期を再開できませんでした。\`${target}\` の応答: \`${message}\``,
     notStarted: (rollbackId) =>
       `🚫 ロールバック ${rollbackId} はまだ開始していません（承認または計画時刻を待っています）。できるのは中止のみです。`,
@@ -245,7 +248,7 @@ export const REFUSAL_STRINGS: Record<Locale, RefusalStrings> = {
     unknownRollback: (rollbackId) =>
       `🚫 ロールバック ${rollbackId} は存在しません。\`/rollback history\` で最近のロールバックを確認できます。`,
     startFailed: (what, reason) =>
-      `🛑 ${what === 'canary' ? 'カナリア' : 'ロールバック'}を開始できませんでした: ${reason}。トラフィックは移していません。試したことはスレッドに記載しています。`,
+      `🛑 ${what === 'canary' ? 'カナリア' : 'ロールバック'}を開始できませんでした: ${reason}。トラフィックは移していません。`,
     notAnAnswer: (value, question) =>
       `🚫 「${value}」は *${question}* の選択肢にないため、記録していません。メニューの選択肢から選んでください。`,
     unknownChecklist:

@@ -1,6 +1,6 @@
 /**
  * Re-apply Rewind's routing and Accept, under a routing drift note. The drift service writes the
- * expected split back (approvers only) or records the live one as expected, audits it and posts
+ * expected split back or records the live one as expected (both approvers only), audits it and posts
  * what was done where the note is; a refusal is told to the person who clicked only.
  */
 import type { App } from '@slack/bolt';
@@ -18,7 +18,9 @@ export function driftRefusalText(answer: DriftAnswer, locale: Locale): string | 
   if (answer.ok) return null;
   switch (answer.why) {
     case 'not_approver':
-      return t.notApprover(mentionList(answer.approvers, locale));
+      return answer.action === 'accept'
+        ? t.notApproverAccept(mentionList(answer.approvers, locale))
+        : t.notApprover(mentionList(answer.approvers, locale));
     case 'unknown':
       return t.unknown(String(answer.id));
     case 'settled':
