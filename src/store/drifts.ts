@@ -4,11 +4,13 @@
  */
 import { z } from 'zod';
 import type { Database } from './db.ts';
+import { parseColumn } from './columns.ts';
 import { parseJsonColumn } from './json.ts';
 
 const SPLIT = z.record(z.string(), z.number());
+const SETTLEMENT = z.enum(['reapplied', 'accepted']).nullable();
 
-export type DriftSettlement = 'reapplied' | 'accepted';
+export type DriftSettlement = NonNullable<z.output<typeof SETTLEMENT>>;
 
 export interface RoutingDrift {
   id: number;
@@ -45,12 +47,10 @@ interface Row {
   incident_id: string | null;
   paused_rollback_id: string | null;
   noted_at: number;
-  settled: DriftSettlement | null;
+  settled: string | null;
   settled_by: string | null;
   settled_at: number | null;
 }
-
-const SETTLEMENT = z.enum(['reapplied', 'accepted']).nullable();
 
 function toDrift(row: Row): RoutingDrift {
   const where = (column: string) => ({ table: 'routing_drifts', id: row.id, column });
@@ -66,7 +66,7 @@ function toDrift(row: Row): RoutingDrift {
     incidentId: row.incident_id,
     pausedRollbackId: row.paused_rollback_id,
     notedAt: row.noted_at,
-    settled: SETTLEMENT.parse(row.settled),
+    settled: parseColumn(SETTLEMENT, row.settled, where('settled')),
     settledBy: row.settled_by,
     settledAt: row.settled_at,
   };

@@ -24,7 +24,7 @@ import type {
   SlackResponsePost,
 } from './slack-api-types.ts';
 import { checkCall, checkMessage, refusalBody } from './slack-limits-check.ts';
-import { workspaceAnswers, type SlackWorkspace } from './slack-api-workspace.ts';
+import { WORKSPACE_IDENTITY, workspaceAnswers, type SlackWorkspace } from './slack-api-workspace.ts';
 
 // Tests and the demo import the stand-in's types from here, beside the class.
 export type {
@@ -60,17 +60,7 @@ export class SlackApiStandIn {
   port = 0;
 
   constructor() {
-    this.handle('auth.test', () => ({
-      body: {
-        ok: true,
-        url: 'https://rewind-test.slack.com/',
-        team: 'Rewind Test',
-        user: 'rewind',
-        team_id: 'T0TEST',
-        user_id: 'U0REWIND',
-        bot_id: 'B0REWIND',
-      },
-    }));
+    this.handle('auth.test', () => ({ body: { ok: true, ...WORKSPACE_IDENTITY } }));
   }
 
   /** Replaces the answer for one Web API method; unhandled methods answer `{ ok: true }`. */
