@@ -12,8 +12,9 @@ import { createServices, type Services } from './services/index.ts';
 import { Runner } from './services/runners.ts';
 import type { RollbackEngine } from './services/ports.ts';
 import { Queries } from './services/queries.ts';
-import { openStore, type Store } from './store/index.ts';
+import { openStore, storeName, type Store } from './store/index.ts';
 import { createMetrics, type Metrics } from './adapters/metrics/index.ts';
+import type { MetricsScript } from './adapters/metrics/simulated.ts';
 import { RequestActivity } from './adapters/http/activity.ts';
 import type { SlackSurface } from './adapters/slack/app.ts';
 import { SlackApiErrors } from './adapters/slack/api-errors.ts';
@@ -33,6 +34,7 @@ import {
 import { clusterAccess, openKubeClients } from './startup/cluster-access.ts';
 import { startBackgroundWork } from './startup/background-work.ts';
 import { KubeDriftWatch } from './adapters/kube/drift-watch.ts';
+import { leadership } from './startup/leadership.ts';
 import { abandonStart, stopRunning, type RunningParts } from './startup/shutdown.ts';
 
 // The CLI, the demo and the tests start Rewind and read its refusals from here.
@@ -48,6 +50,16 @@ export interface StartOptions {
   engine?: (store: Store, clock: Clock) => RollbackEngine;
   /** Tests and the demo: the stand-in's bot identity, retries off, listeners finished before the HTTP answer. */
   slack?: SlackTestOptions;
+  /**
+   * The simulated metrics' script from the first sample (the playground's scenario): a restarted
+   * bot resumes a rollback's observation inside startRewind, before a caller could script it.
+   */
+  metricsScript?: MetricsScript;
+  /**
+   * Heartbeat timings (src/services/runners.ts), for a clock sped up in tests: a replica whose beat
+   * is late by more than `deadAfterMs` of clock time is taken for dead and its claims taken over.
+   */
+  runner?: { heartbeatMs?: number; deadAfterMs?: number };
 }
 
 export interface Rewind {
@@ -76,7 +88,7 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
   try {
     store = openStore(env.dbFile, { clock });
   } catch (err) {
-    throw new StartupError([`Cannot open the database ${env.dbFile}: ${(err as Error).message}`]);
+    throw new StartupError([`Cannot open the database ${storeName(env.dbFile)}: ${(err as Error).message}`]);
   }
 
   const stopping = new AbortController();
@@ -84,10 +96,23 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
   const queries = new Queries(store, judgment(config), config.slack.requiredApprovals);
   // This process's name and heartbeat, under which timers and outbox messages are claimed; the
   // heartbeat's write is also the probe that tells whether the database takes writes.
-  const runner = new Runner({ repo: store.timers, clock, log });
+  const runner = new Runner({ repo: store.timers, clock, log, ...options.runner });
+  // With replicas on one PostgreSQL database, the one holding the Lease runs the drift watch.
+  const leader = leadership({ env, dialect: store.dialect, kubeClients, identity: runner.owner, clock, log });
   const slackApiErrors = new SlackApiErrors();
   const kubeApiErrors = kubeClients?.apiErrors;
-  const http = httpRoutes({ env, store, runner, queries, slackAuth, slackApiErrors, kubeApiErrors, clock, log });
+  const http = httpRoutes({
+    env,
+    store,
+    runner,
+    queries,
+    slackAuth,
+    slackApiErrors,
+    kubeApiErrors,
+    leadership: leader,
+    clock,
+    log,
+  });
   const activity = new RequestActivity();
   const testing = options.slack;
   const slack = openSlackApp({
@@ -106,6 +131,7 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
   const metrics = createMetrics(config, {
     clock,
     log,
+    ...(options.metricsScript ? { script: options.metricsScript } : {}),
     complaints: (service, windowMs) => store.complaints.count(service, clock.now() - windowMs, clock.now()),
   });
   const { rollbacks, injector } = clusterAccess({
@@ -150,7 +176,9 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
   wireListeners(slack, config, services, clock, log);
 
   // Routing changed behind Rewind's back is watched on the cluster itself, never on a test engine.
-  const routingWatch = kubeClients ? new KubeDriftWatch(config.services, kubeClients, { clock, log }) : undefined;
+  const routingWatch = kubeClients
+    ? leader.whileLeading(() => new KubeDriftWatch(config.services, kubeClients, { clock, log }))
+    : undefined;
   const parts: RunningParts = { stopping, services, presenter, slack, runner, store, log, routingWatch };
   let port: number;
   try {

@@ -39,7 +39,8 @@ async function validateConfig(args: string[], out: Output): Promise<number> {
 }
 
 async function demo(args: string[], out: Output): Promise<number> {
-  const given = parseArgs(args, { positionals: { max: 1, name: 'config file' } }).positionals[0];
+  const parsed = parseArgs(args, { flags: ['verbose'], positionals: { max: 1, name: 'config file' } });
+  const given = parsed.positionals[0];
   const { DEFAULT_CONFIG_FILE } = await import('../config/validate-command.ts');
   const { formatProblem, loadConfigFile } = await import('../config/load.ts');
   const file = given ?? DEFAULT_CONFIG_FILE;
@@ -58,10 +59,11 @@ async function demo(args: string[], out: Output): Promise<number> {
     return 1;
   }
   const { runDemo } = await import('../demo/demo.ts');
-  const result = await runDemo(out.log, file);
+  const result = await runDemo(out.log, file, { verbose: parsed.flags.has('verbose') });
   return result.rollbackStatus === 'succeeded' &&
     result.incidentStatus === 'resolved' &&
-    result.canaryStatus === 'succeeded'
+    result.canaryStatus === 'succeeded' &&
+    result.drillStatus === 'completed'
     ? 0
     : 1;
 }
@@ -101,6 +103,7 @@ async function generateSchema(args: string[], out: Output): Promise<number> {
 export const COMMANDS: Record<Exclude<CommandName, 'help'>, Run> = {
   start,
   demo,
+  playground: async (args, out) => (await import('../playground/command.ts')).playgroundCommand(args, out),
   'validate-config': validateConfig,
   'generate-schema': generateSchema,
   backtest: async (args, out) => (await import('./backtest.ts')).backtestCommand(args, out),
@@ -113,4 +116,5 @@ export const COMMANDS: Record<Exclude<CommandName, 'help'>, Run> = {
   resume: async (args, out) => (await import('./break-glass/controls.ts')).controlCommand('resume', args, out),
   abort: async (args, out) => (await import('./break-glass/controls.ts')).controlCommand('abort', args, out),
   incident: async (args, out) => (await import('./break-glass/controls.ts')).incidentCommand(args, out),
+  'migrate-store': async (args, out) => (await import('./migrate-store.ts')).migrateStoreCommand(args, out),
 };

@@ -6,6 +6,7 @@
 export const COMMAND_NAMES = [
   'start',
   'demo',
+  'playground',
   'validate-config',
   'generate-schema',
   'backtest',
@@ -18,6 +19,7 @@ export const COMMAND_NAMES = [
   'resume',
   'abort',
   'incident',
+  'migrate-store',
   'help',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -31,6 +33,7 @@ export const USAGE = `Usage: rewind <command> [options]
 Commands:
   start                                  run the bot (npm start)
   demo [config]                          the scripted scenario on stand-ins: no Slack, no cluster (npm run demo)
+  playground [config] [--port N]         click the real bot through an incident in a browser (npm run playground)
   validate-config [file]                 check a config file; every problem with its YAML path and line
   generate-schema [file]                 write the JSON Schema of the config (default config/rewind.schema.json)
   backtest --service S --from T --to T   replay metric history through the triggers
@@ -43,6 +46,7 @@ Commands:
   resume <service>                       break glass: resume it, its steps running here
   abort <service>                        break glass: stop it where traffic is now
   incident resolve <id>                  break glass: resolve an incident (--as <Slack user ID>)
+  migrate-store --from F --to URL        move an install from SQLite to PostgreSQL (--dry-run first)
   help [command]                         this text, or one command's
 
 Options:
@@ -62,7 +66,7 @@ Environment (also read from ./.env; see .env.example):
   SLACK_APP_TOKEN         app-level token (xapp-…) for Socket Mode, or else
   SLACK_SIGNING_SECRET    the signing secret for HTTP mode
   REWIND_CONFIG           the config file (default config/rewind.yml)
-  REWIND_DB               the SQLite database (default data/rewind.db)
+  REWIND_DB               the SQLite file (default data/rewind.db), or a postgres:// URL shared by replicas
   PORT                    HTTP port (default 3000)
   KUBECONFIG              kubeconfig file; unset: ~/.kube/config, else the in-cluster service account
   ALERT_WEBHOOK_TOKEN     bearer token for POST /alerts/*
@@ -70,17 +74,31 @@ Environment (also read from ./.env; see .env.example):
 
 Exits 1 naming every problem when the environment or the config is wrong.`;
 
-const DEMO = `Usage: rewind demo [config]
+const DEMO = `Usage: rewind demo [config] [--verbose]
 
-Plays the scripted scenario on stand-ins, in about ten seconds: an alert, the judgment matrix, a
-gradual rollback with each phase observed, escalation, verification, the fix as a cautious canary
-and the plan of the next drill. The real bot runs in-process on SQLite; Slack and the Kubernetes API
-are stand-ins, and metrics are simulated. Nothing outside a temporary folder is touched.
+Plays the scripted scenario on stand-ins, in well under a minute: an alert, the judgment matrix, a
+gradual rollback with each phase observed, escalation, verification, the RCA draft, the fix as a
+cautious canary, the plan of the next drill and a drill run on staging to its scorecard. The real
+bot runs in-process on SQLite; Slack and the Kubernetes API are stand-ins, and metrics are
+simulated. Nothing outside a temporary folder is touched.
 
-  config   the config to start from (default config/rewind.yml); it must configure prompt-service.
-           Its metrics, and prompt-service's router, are replaced by the demo's.
+  config      the config to start from (default config/rewind.yml); it must configure prompt-service.
+              Its metrics, and prompt-service's router, are replaced by the demo's.
+  --verbose   print every in-place update of a head message (default: only those that change its headline)
 
 Exits 1 when the scripted flow does not end resolved.`;
+
+const PLAYGROUND = `Usage: rewind playground [config] [--port N]
+
+Serves a page on 127.0.0.1 (the address is printed) where you are the on-call engineer: the real
+bot runs in its own process on stand-ins (Slack Web API, Kubernetes API, simulated metrics, SQLite
+in a temporary folder) and every click, select, dialog and slash command on the page reaches it as
+a signed Slack request. Make a version misbehave, speed time up (x1, x60, x600), kill -9 the bot and
+restart it, reset. Nothing outside the temporary folder is touched; Ctrl-C stops it.
+
+  config     the config to start from (default config/rewind.yml); it must configure prompt-service.
+             Its metrics, and prompt-service's router, are replaced by the playground's.
+  --port N   the port to serve on (default: any free port)`;
 
 const VALIDATE_CONFIG = `Usage: rewind validate-config [file]
 
@@ -258,6 +276,26 @@ Resolves the incident as /incident resolve does: it is closed and its escalation
 
 ${INCIDENT_COMMON}`;
 
+const MIGRATE_STORE = `Usage: rewind migrate-store --from <SQLite file> --to <postgres://…> [--dry-run] [--force]
+
+Moves an install from SQLite to PostgreSQL. Stop Rewind first (every replica). The SQLite file is
+brought to this build's schema, the PostgreSQL schema is created, then every table is copied in one
+transaction, in foreign-key order, keeping every id; each id sequence is set past the ids copied,
+and each table's row count is checked on both sides before the commit. Prints the counts and the
+time taken. Then set REWIND_DB to the PostgreSQL URL and start Rewind; the SQLite file is the backup.
+
+  --from FILE   the SQLite file Rewind ran on (its REWIND_DB, e.g. data/rewind.db)
+  --to URL      the PostgreSQL database (postgres://user:password@host:5432/db), holding no Rewind rows
+  --dry-run     copy and check everything, then roll back: no row is committed, and a copy of the
+                SQLite file is migrated instead of the file (an empty target gets its schema)
+  --force       copy although a Rewind's heartbeat in the file is younger than 30 s (its process is gone)
+
+Refuses, writing nothing: a file that is missing, not Rewind's or from a newer Rewind; a Rewind
+still running on it; a server that cannot be reached (the host is named, never the password); a
+target that already holds rows (it never merges two stores).
+
+${EXIT_CODES}`;
+
 const HELP = `Usage: rewind help [command]
 
 Prints the list of commands, or one command's help (the same as rewind <command> --help).`;
@@ -265,6 +303,7 @@ Prints the list of commands, or one command's help (the same as rewind <command>
 export const HELP_TEXT: Record<CommandName, string> = {
   start: START,
   demo: DEMO,
+  playground: PLAYGROUND,
   'validate-config': VALIDATE_CONFIG,
   'generate-schema': GENERATE_SCHEMA,
   backtest: BACKTEST_USAGE,
@@ -277,5 +316,6 @@ export const HELP_TEXT: Record<CommandName, string> = {
   resume: RESUME,
   abort: ABORT,
   incident: INCIDENT,
+  'migrate-store': MIGRATE_STORE,
   help: HELP,
 };

@@ -19,6 +19,8 @@ export interface Env {
   kubeconfig: string | undefined;
   /** Socket Mode when an app-level token is present, else HTTP mode. */
   socketMode: boolean;
+  /** Rewind's own namespace (POD_NAMESPACE), where its replicas' leader Lease lives; unset: read in the pod. */
+  podNamespace: string | undefined;
 }
 
 export interface EnvProblem {
@@ -114,6 +116,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): { env: Env; pr
       logLevel,
       kubeconfig: value(source, 'KUBECONFIG'),
       socketMode: Boolean(slackAppToken),
+      podNamespace: value(source, 'POD_NAMESPACE'),
     },
     problems,
   };

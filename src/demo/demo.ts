@@ -17,6 +17,8 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { ACTION, BLOCK, VIEW } from '../adapters/slack/ids.ts';
 import type { MetricSample } from '../domain/metrics.ts';
+import { HEALTHY_MISBEHAVIOUR, sampleOf } from '../playground/scenario.ts';
+import { draftRca, runDrill, type Act } from './epilogue.ts';
 import { epochToZonedParts, formatZoned } from '../domain/zoned-time.ts';
 import { startRewind, type Rewind } from '../main.ts';
 import { ManualClock } from '../clock.ts';
@@ -32,6 +34,7 @@ import {
   viewSubmissionPayload,
 } from './stand-ins/slack-signing.ts';
 import { Transcript, plain } from './transcript.ts';
+import { FIX, type ShippedConfig } from './fix-version.ts';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 5, 0, 0); // 09:00 in Tokyo
@@ -41,15 +44,8 @@ const LEAD = 'U0LEAD';
 const ROLLED_OUT_REVISION = '9f1c2e7a4b3d5c6e8f0a1b2c3d4e5f6a7b8c9d0e';
 const COMMITTED_REVISION = '3a7e5c1f9b2d4e6a8c0f1e3d5b7a9c2e4f6a8b0d';
 const FIX_REVISION = 'c4e8a2f6b0d3e5a7c9f1b3d5e7a9c1f3b5d7e9a1';
-const HEALTHY: MetricSample = {
-  error_rate: 0.004,
-  availability: 0.999,
-  p50_latency: 420,
-  p95_latency: 1800,
-  p99_latency: 2600,
-  hallucination_rate: 0.03,
-  user_complaints: 0,
-};
+/** Numbers that agree with each other: availability is 1 − the error rate, p50 and p99 move with p95. */
+const HEALTHY: MetricSample = sampleOf(HEALTHY_MISBEHAVIOUR);
 
 export interface DemoResult {
   incidentId: string;
@@ -57,26 +53,21 @@ export interface DemoResult {
   incidentStatus: string;
   /** The cautious canary that brought the fix in. */
   canaryStatus: string;
+  /** The quarterly drill run on staging at the end. */
+  drillStatus: string;
   lines: string[];
 }
 
-/** The fixed prompt version, added to the config before it is re-deployed (as a team would). */
-const FIX = {
-  version: 'v2.0.1',
-  deployment: 'prompt-service-v2-0-1',
-  backend: 'prompt-service-v2-0-1',
-  subset: 'v2-0-1',
-  timeout: '3000ms',
-};
-
-/** The parts of the shipped config the demo rewrites; everything else passes through as read. */
-interface ShippedConfig {
-  metrics?: unknown;
-  services: Record<string, { router?: unknown; versions: unknown[] }>;
-  [key: string]: unknown;
+export interface DemoOptions {
+  /** Print every in-place update of a head message, not only those that change its headline. */
+  verbose?: boolean;
 }
 
-export async function runDemo(print: (line: string) => void, configFile = 'config/rewind.yml'): Promise<DemoResult> {
+export async function runDemo(
+  print: (line: string) => void,
+  configFile = 'config/rewind.yml',
+  options: DemoOptions = {},
+): Promise<DemoResult> {
   const lines: string[] = [];
   const say = (line: string) => {
     lines.push(line);
@@ -107,8 +98,13 @@ export async function runDemo(print: (line: string) => void, configFile = 'confi
       revision: ROLLED_OUT_REVISION,
       manages: [{ kind: 'VirtualService', namespace: 'prompts', name: 'prompt-service' }],
     });
+    // Staging runs the same Deployments as production, in its own namespace, behind its own VirtualService:
+    // the drill's rollback moves its traffic as a real one would.
     kube.seedPromptService({
-      versions: ['v2.0.0', 'v1.5.0', 'v1.0.0'],
+      versions: ['v2.0.0', 'v1.5.0', 'v1.0.0'].map((version) => ({
+        version,
+        deployment: `prompt-service-${version.replace(/\./g, '-')}`,
+      })),
       namespace: 'prompts-staging',
       name: 'prompt-service-staging',
     });
@@ -161,7 +157,11 @@ export async function runDemo(print: (line: string) => void, configFile = 'confi
     };
     const stamp = () => clockAt(clock.now());
     say(`(Times are ${zone}, the zone in config drills.timezone.)`);
-    const transcript = new Transcript(say, (id) => channels[id] ?? id);
+    channels[bot.config.slack.drillChannel] = '#drills';
+    const transcript = new Transcript(say, (id) => channels[id] ?? id, {
+      verbose: options.verbose ?? false,
+      upload: (fileId) => slack.uploads.get(fileId),
+    });
     const flush = () => transcript.flush(slack.calls, `[${stamp()}]`);
     const narrate = (text: string) => {
       flush();
@@ -213,13 +213,13 @@ export async function runDemo(print: (line: string) => void, configFile = 'confi
     say('');
     await until(2);
     narrate('v2.0.0 starts going wrong: error rate 3%');
-    sim.set('prompt-service', 'v2.0.0', { ...HEALTHY, error_rate: 0.03 });
+    sim.set('prompt-service', 'v2.0.0', sampleOf({ ...HEALTHY_MISBEHAVIOUR, errorRate: 0.03 }));
     await until(5);
     // Slow answers, not more errors: the error rate stays below the gradual rollback's abortIf
     // (error_rate > 5%), so the bot can recommend stepping traffic down rather than switching at once.
     narrate('it gets worse: answers slow down, p95 latency 3.4 s');
-    // The slowest 1% slow down with the rest: a p99 under the p95 would be no real service.
-    sim.set('prompt-service', 'v2.0.0', { ...HEALTHY, error_rate: 0.03, p95_latency: 3400, p99_latency: 4600 });
+    // The median and the slowest 1% slow down with the rest (sampleOf): a p99 under the p95 would be no real service.
+    sim.set('prompt-service', 'v2.0.0', sampleOf({ ...HEALTHY_MISBEHAVIOUR, errorRate: 0.03, p95LatencyMs: 3400 }));
     await until(9);
     const incident = bot.store.incidents.listOpen()[0];
     if (!incident) throw new Error('the scenario opened no incident');
@@ -251,6 +251,9 @@ export async function runDemo(print: (line: string) => void, configFile = 'confi
     say(`Rollback ${rollback?.id}: ${rollback?.status}. Incident ${incident.id}: ${final?.status}.`);
     say('');
     await commitAndResume(rollback?.id, COMMITTED_REVISION, 46);
+    say('');
+    const act: Act = { bot, slack, url, secret: SECRET, user: LEAD, say, narrate, until };
+    await draftRca(act, incident.id, 48);
     say('');
 
     // 修正版の準備: the fix is built and tested; it comes back in as a cautious canary.
@@ -316,6 +319,9 @@ export async function runDemo(print: (line: string) => void, configFile = 'confi
         `${next ? formatZoned(next.scheduledFor, zone, 'en') : '?'}.`,
     );
     say('');
+    const drill = await runDrill(act, 'high-error-rate', 152);
+    flush();
+    say('');
     say(`Timeline of ${incident.id} as stored in SQLite:`);
     for (const e of bot.services.queries.timeline(incident.id)) {
       const what = e.kind === 'status' ? `${e.from} → ${e.to}` : e.kind;
@@ -328,6 +334,7 @@ export async function runDemo(print: (line: string) => void, configFile = 'confi
       rollbackStatus: rollback?.status ?? 'none',
       incidentStatus: final?.status ?? 'unknown',
       canaryStatus: canary?.status ?? 'none',
+      drillStatus: drill.status,
       lines,
     };
   } finally {

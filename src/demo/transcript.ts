@@ -1,7 +1,9 @@
 /**
  * The Slack conversation of the demo, made readable in a terminal: each call the bot made to the
- * Slack stand-in becomes a line or two — head messages, thread replies, in-place updates, dialogs
- * and private replies — with Slack's markup turned into plain text.
+ * Slack stand-in becomes a line or two — head messages, thread replies, in-place updates, dialogs,
+ * private replies and uploaded files — with Slack's markup turned into plain text. Quiet by
+ * default: an in-place update is printed when its headline changes (Detected → Rolling back →
+ * Resolved); verbose prints every update (each traffic step of the progress bar, each escalation).
  */
 import type { SlackCall } from './stand-ins/slack-api.ts';
 
@@ -65,6 +67,9 @@ export function blocksText(blocks: unknown): string[] {
   return lines.filter((l) => l.trim() !== '');
 }
 
+/** How much of an uploaded file the transcript shows. */
+const FILE_PREVIEW_LINES = 24;
+
 export class Transcript {
   private seen = 0;
   private lastHead = new Map<string, string>();
@@ -72,6 +77,7 @@ export class Transcript {
   constructor(
     private readonly print: (line: string) => void,
     private readonly channelName: (id: string) => string,
+    private readonly options: { verbose?: boolean; upload?: (fileId: string) => string | undefined } = {},
   ) {}
 
   /** Prints the calls made since the last flush, stamped with `time`. */
@@ -108,8 +114,9 @@ export class Transcript {
               l === lines[0],
           )
           .join(' | ');
-        if (this.lastHead.get(key) === summary) return;
-        this.lastHead.set(key, summary);
+        const shown = this.options.verbose ? summary : (lines[0] ?? '');
+        if (this.lastHead.get(key) === shown) return;
+        this.lastHead.set(key, shown);
         // The incident channel's updates are to the head message; elsewhere (stakeholders) to a notice.
         this.print(`${time} ${channel} ✎ ${channel === '#incident' ? 'head message' : 'message'} now: ${summary}`);
         return;
@@ -121,6 +128,18 @@ export class Transcript {
         const view = a.view as { title?: { text?: string }; blocks?: unknown };
         this.print(`${time}   ⧉ dialog "${view.title?.text ?? ''}":`);
         for (const l of blocksText(view.blocks)) this.print(`             ${l}`);
+        return;
+      }
+      case 'files.completeUploadExternal': {
+        // An uploaded file (the RCA draft): its title, then its first lines as the thread shows them.
+        for (const f of (a.files ?? []) as Array<{ id: string; title?: string }>) {
+          this.print(`${time}   ↳ 📎 ${f.title ?? f.id}`);
+          const content = this.options.upload?.(f.id) ?? '';
+          const lines = content.split('\n').filter((l) => l.trim() !== '');
+          for (const l of lines.slice(0, FILE_PREVIEW_LINES)) this.print(`             │ ${l}`);
+          if (lines.length > FILE_PREVIEW_LINES)
+            this.print(`             │ … ${lines.length - FILE_PREVIEW_LINES} more lines`);
+        }
         return;
       }
       case 'views.publish':

@@ -16,6 +16,8 @@ import { schemaVersion, type Database } from '../store/db.ts';
 import { StoreVersionError } from '../store/errors.ts';
 import { LATEST_SCHEMA_VERSION } from '../store/migrations/index.ts';
 import { failed, oneLine, passed, type DoctorCheck } from './checks.ts';
+import { postgresChecks } from './database-postgres.ts';
+import { isPostgresUrl } from '../store/postgres/sync-connection.ts';
 
 const SECTION = 'Database';
 const CHECK_FILE = 'REWIND_DB';
@@ -69,6 +71,7 @@ function openReadOnly(target: string): Database {
 }
 
 export function databaseChecks(file: string): DoctorCheck[] {
+  if (isPostgresUrl(file)) return postgresChecks(file);
   const target = path.resolve(file);
   const found = statOf(target);
   if (!found) return [missingFileCheck(file, target)];

@@ -18,7 +18,7 @@ import {
   type SyncState,
 } from '../domain/gitops.ts';
 import type { GitOpsReading } from '../services/ports.ts';
-import type { AccessNeed } from './access.ts';
+import { accessReview, roleRule, type AccessNeed } from './access.ts';
 import { failed, passed, type DoctorCheck } from './checks.ts';
 import { kubeReason } from './kube-reasons.ts';
 
@@ -57,9 +57,55 @@ export async function gitopsCheck(
       : state?.paused
         ? 'already paused, and left so during a rollback'
         : 'paused during a rollback';
-  const detail = `routing managed by ${ownerName(owner)}, ${syncWords(owner, state)}: ${during}`;
+  const managed = `routing managed by ${ownerName(owner)}, ${syncWords(owner, state)}`;
   // With warn nothing is patched; the rollback only says the sync is on.
-  return { check: passed(section, CHECK, detail), needs: onRollback === 'pause' ? pauseNeeds(owner) : [] };
+  if (onRollback === 'warn') return { check: passed(section, CHECK, `${managed}: ${during}`), needs: [] };
+  const needs = pauseNeeds(owner);
+  const answered = await reviewed(apis, needs, call);
+  // Reviews that could not be asked are asked again with the service's other access, which says why they fail.
+  if (!answered) return { check: passed(section, CHECK, `${managed}: ${during}`), needs };
+  const denied = answered.filter((a) => !a.allowed);
+  if (denied.length === 0) {
+    const granted = `${needs.map((n) => n.verb).join(', ')} ${needs[0]?.resource ?? ''} granted in ${owner.namespace}`;
+    return { check: passed(section, CHECK, `${managed}: ${during} (${granted})`), needs: [] };
+  }
+  const missing = denied.map((a) => `${a.need.verb} ${a.need.resource} (group ${a.need.group})`).join(', ');
+  const rules = denied.map((a) => roleRule(a.need)).join(', ');
+  return {
+    check: failed(
+      section,
+      CHECK,
+      `${managed}: a rollback cannot pause its sync, because Rewind is denied ${missing} in namespace ` +
+        `${owner.namespace}`,
+      `add ${rules} to the Role bound to Rewind in namespace ${owner.namespace} ` +
+        `(${denied[0]?.need.role ?? 'deploy/rbac/'}); ` +
+        `or set services.${name}.gitops.onRollback: warn (the sync stays on and may undo a rollback), or ` +
+        `services.${name}.gitops.tool: none when git does not manage this routing`,
+    ),
+    needs: [],
+  };
+}
+
+/** The pause's access, asked here so the GitOps line says whether a rollback can pause; null when not answered. */
+async function reviewed(
+  apis: KubeApis,
+  needs: AccessNeed[],
+  call: <T>(work: () => Promise<T>) => Promise<T>,
+): Promise<{ need: AccessNeed; allowed: boolean }[] | null> {
+  try {
+    return await Promise.all(
+      needs.map(async (need) => {
+        const review = (await call(() =>
+          apis.custom.createClusterCustomObject(
+            accessReview({ namespace: need.namespace, group: need.group, resource: need.resource, verb: need.verb }),
+          ),
+        )) as { status?: { allowed?: unknown } };
+        return { need, allowed: review.status?.allowed === true };
+      }),
+    );
+  } catch {
+    return null;
+  }
 }
 
 /** `Argo CD application argocd/prompt-service`, `Flux Kustomization flux-system/apps`. */

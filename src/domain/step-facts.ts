@@ -83,8 +83,11 @@ export type StepFact =
   | { kind: 'changes_sent'; changes: Array<{ method: string; target: string }> }
   /** Who re-applies the routing from git (Argo CD with self-heal re-applies it within seconds). */
   | { kind: 'gitops_owner'; owner: SyncOwner; selfHeal: boolean }
-  /** Its sync is off for this rollback; `already`: it was off before, nothing was sent. */
-  | { kind: 'gitops_paused'; owner: SyncOwner; already: boolean }
+  /**
+   * Its sync is off for this rollback; `already`: it was off before, nothing was sent; `heldBy`: the
+   * earlier rollback that paused it and was never resumed.
+   */
+  | { kind: 'gitops_paused'; owner: SyncOwner; already: boolean; heldBy?: string }
   /** onRollback warn: its sync is left on, and may put the bad version back. */
   | { kind: 'gitops_left_on'; owner: SyncOwner }
   | { kind: 'ready_endpoints'; count: number; version: string }

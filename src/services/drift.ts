@@ -9,9 +9,10 @@
 import { actedBy } from '../domain/actors.ts';
 import { sameSplit } from '../domain/rollback-plan.ts';
 import type { Actor } from '../domain/types.ts';
-import type { RollbackRecord, RoutingDrift, Store } from '../store/index.ts';
+import { splitKey, type RollbackRecord, type RoutingDrift, type Store } from '../store/index.ts';
 import type { Clock } from '../clock.ts';
 import type { Authorizer } from './authorization.ts';
+import { notApprover, ok, refuse, type Outcome, type Refusal } from './refusals.ts';
 import type { RollbackRequests } from './rollback-requests.ts';
 import type {
   ClusterPort,
@@ -20,6 +21,7 @@ import type {
   IncidentNotifier,
   KubeChange,
   RoutingChange,
+  RoutingMoved,
   Split,
 } from './ports.ts';
 
@@ -46,14 +48,15 @@ export interface DriftOptions {
   log?: { warn(obj: object, msg: string): void };
 }
 
-/** What Re-apply and Accept answer; the Slack adapter words each. */
-export type DriftAnswer =
-  | { ok: true; drift: DriftView; changes: KubeChange[] }
-  | { ok: false; why: 'unknown'; id: number }
-  | { ok: false; why: 'settled'; id: number }
-  /** `action`: what was refused; Re-apply when not given. */
-  | { ok: false; why: 'not_approver'; approvers: string[]; action?: 'reapply' | 'accept' }
-  | { ok: false; why: 'failed'; message: string };
+/** Why a click on a settled drift's note does nothing: the team settled it, or a later change superseded it. */
+const settledRefusal = (d: RoutingDrift): Refusal =>
+  d.settled === 'superseded' ? { kind: 'drift_superseded', driftId: d.id } : { kind: 'drift_settled', driftId: d.id };
+
+/** What Re-apply and Accept did: the drift as settled, and what was written (nothing for Accept). */
+export interface DriftSettled {
+  drift: DriftView;
+  changes: KubeChange[];
+}
 
 /** The split Rewind expects a service to have, and since when. */
 export interface ExpectedRouting {
@@ -63,7 +66,14 @@ export interface ExpectedRouting {
 
 const GRADUAL_STRATEGIES: readonly string[] = ['gradual', 'canary'];
 
-export const driftView = (d: RoutingDrift): DriftView => ({
+/** The writer of routing moved underneath a write whose managedFields name nobody. */
+const UNNAMED_WRITER = 'unknown';
+
+/**
+ * `acceptedBy`: who accepted the split the drift was measured against, when a person did;
+ * `intended`: that split is the one a rollback was about to write, not one Rewind had set.
+ */
+export const driftView = (d: RoutingDrift, acceptedBy: string | null = null, intended = false): DriftView => ({
   id: d.id,
   service: d.service,
   object: d.object,
@@ -71,12 +81,23 @@ export const driftView = (d: RoutingDrift): DriftView => ({
   live: d.live,
   expected: d.expected,
   expectedAt: d.expectedAt,
+  acceptedBy,
+  intended,
   pausedRollbackId: d.pausedRollbackId,
 });
+
+/** How many of a service's latest rollbacks are searched for the step that set a drift's expected split. */
+const SET_SEARCH_DEPTH = 20;
 
 export class DriftService {
   /** Changes are decided one at a time: two events of one edit must not both pass the "noted already" check. */
   private queue: Promise<void> = Promise.resolve();
+  /**
+   * The service of each rollback a drift paused, and each service's latest drift: what the controls'
+   * notes say is live instead of the plan's split. Kept in memory: after a restart they say the plan's.
+   */
+  private readonly pausedOnDrift = new Map<string, string>();
+  private readonly latestDrift = new Map<string, number>();
 
   constructor(private readonly o: DriftOptions) {}
 
@@ -85,6 +106,27 @@ export class DriftService {
     const run = this.queue.then(() =>
       this.decide(change).catch((err: unknown) =>
         this.o.log?.warn({ err: (err as Error).message, object: change.object }, 'drift check failed'),
+      ),
+    );
+    this.queue = run;
+    return run;
+  }
+
+  /**
+   * A rollback's write met routing another writer had just changed (the router refused to overwrite
+   * it): noted like a change the watch saw, and that rollback pauses instead of fighting it.
+   */
+  routingMoved(moved: RoutingMoved): Promise<void> {
+    const change: RoutingChange = {
+      service: moved.service,
+      object: moved.object,
+      resourceVersion: '',
+      writer: moved.writer ?? UNNAMED_WRITER,
+      ownWrite: false,
+    };
+    const run = this.queue.then(() =>
+      this.decide(change, moved).catch((err: unknown) =>
+        this.o.log?.warn({ err: (err as Error).message, object: moved.object }, 'drift check failed'),
       ),
     );
     this.queue = run;
@@ -107,17 +149,36 @@ export class DriftService {
     return set;
   }
 
-  /** Writes the expected split back through the router (approvers only). */
-  async reapply(id: number, actor: Actor): Promise<DriftAnswer> {
+  /**
+   * The routing live since a drift paused the rollback (the drift's live split, or Rewind's written
+   * back by Re-apply); null when no drift paused it, or Rewind has written the routing since.
+   */
+  routingAfter(rollbackId: string): Split | null {
+    const service = this.pausedOnDrift.get(rollbackId);
+    const id = service === undefined ? undefined : this.latestDrift.get(service);
+    const drift = id === undefined ? null : this.o.store.drifts.get(id);
+    if (!drift || this.outdated(drift)) return null;
+    return drift.settled === 'reapplied' ? drift.expected : drift.live;
+  }
+
+  /** A noted drift as its note shows it; null when there is none of that id. */
+  view(id: number): DriftView | null {
     const drift = this.o.store.drifts.get(id);
-    if (!drift) return { ok: false, why: 'unknown', id };
+    return drift ? this.viewOf(drift) : null;
+  }
+
+  /** Writes the expected split back through the router (approvers only). */
+  async reapply(id: number, actor: Actor): Promise<Outcome<DriftSettled>> {
+    const drift = this.o.store.drifts.get(id);
+    if (!drift) return refuse({ kind: 'unknown_drift', driftId: id });
     const auth = await this.o.authorizer.authorize(actor, 'drift.reapply', drift.service, {
       driftId: id,
       split: drift.expected,
     });
-    if (!auth.ok) return { ok: false, why: 'not_approver', approvers: auth.approvers };
-    if (drift.settled) return { ok: false, why: 'settled', id };
-    if (!this.o.cluster) return { ok: false, why: 'failed', message: 'no Kubernetes access' };
+    if (!auth.ok) return refuse(notApprover({ kind: 'reapply_drift' }, auth.approvers));
+    if (drift.settled) return refuse(settledRefusal(drift));
+    if (this.outdated(drift)) return refuse({ kind: 'drift_superseded', driftId: id });
+    if (!this.o.cluster) return refuse({ kind: 'drift_reapply_failed', message: 'no Kubernetes access' });
     let changes: KubeChange[];
     try {
       changes = await this.o.cluster.forService(drift.service).router.write(drift.expected, { dryRun: false });
@@ -132,7 +193,7 @@ export class DriftService {
         outcome: 'error',
         detail: { driftId: id, split: drift.expected, reason: message },
       });
-      return { ok: false, why: 'failed', message };
+      return refuse({ kind: 'drift_reapply_failed', message });
     }
     return this.settle(drift, 'reapplied', actor, changes);
   }
@@ -141,41 +202,91 @@ export class DriftService {
    * Records that the team accepts the live routing as what Rewind expects from now on (approvers
    * only: it silences the drift and changes what Re-apply restores).
    */
-  async accept(id: number, actor: Actor): Promise<DriftAnswer> {
+  async accept(id: number, actor: Actor): Promise<Outcome<DriftSettled>> {
     const drift = this.o.store.drifts.get(id);
-    if (!drift) return { ok: false, why: 'unknown', id };
+    if (!drift) return refuse({ kind: 'unknown_drift', driftId: id });
     const auth = await this.o.authorizer.authorize(actor, 'drift.accept', drift.service, {
       driftId: id,
       split: drift.live,
     });
-    if (!auth.ok) return { ok: false, why: 'not_approver', approvers: auth.approvers, action: 'accept' };
-    if (drift.settled) return { ok: false, why: 'settled', id };
+    if (!auth.ok) return refuse(notApprover({ kind: 'accept_drift' }, auth.approvers));
+    if (drift.settled) return refuse(settledRefusal(drift));
+    if (this.outdated(drift)) return refuse({ kind: 'drift_superseded', driftId: id });
     return this.settle(drift, 'accepted', actor, []);
   }
 
-  private settle(drift: RoutingDrift, settled: 'reapplied' | 'accepted', actor: Actor, changes: KubeChange[]) {
-    const { store, clock } = this.o;
-    if (!store.drifts.settle(drift.id, settled, actor.id, clock.now()))
-      return { ok: false as const, why: 'settled' as const, id: drift.id };
-    const view = driftView(store.drifts.get(drift.id) ?? drift);
-    const notice = { kind: 'routing_drift_settled' as const, drift: view, settled, ...actedBy(actor) };
-    if (drift.incidentId) this.o.notifier.notice(drift.incidentId, notice);
-    else this.o.notifier.announce(notice);
-    return { ok: true as const, drift: view, changes };
+  /**
+   * Rewind wrote the routing since the drift was noted (a resumed rollback went on), or the split it
+   * expects changed otherwise (another note was accepted): the note's splits are no longer current,
+   * and acting on them would undo that later write — Re-apply could put the bad version back, and
+   * Accept would make a routing long gone the one Rewind expects.
+   */
+  private outdated(drift: RoutingDrift): boolean {
+    const current = this.expected(drift.service);
+    if (!current) return false;
+    return current.at > drift.notedAt || splitKey(current.split) !== splitKey(drift.expected);
   }
 
-  private async decide(change: RoutingChange): Promise<void> {
+  private settle(
+    drift: RoutingDrift,
+    settled: 'reapplied' | 'accepted',
+    actor: Actor,
+    changes: KubeChange[],
+  ): Outcome<DriftSettled> {
+    const { store, clock } = this.o;
+    if (!store.drifts.settle(drift.id, settled, actor.id, clock.now()))
+      return refuse(settledRefusal(store.drifts.get(drift.id) ?? drift));
+    const view = this.viewOf(store.drifts.get(drift.id) ?? drift);
+    const active = drift.pausedRollbackId ? store.rollbacks.activeForService(drift.service) : null;
+    const rollbackStillPaused = active?.id === drift.pausedRollbackId && active.status === 'paused';
+    const notice = {
+      kind: 'routing_drift_settled' as const,
+      drift: view,
+      settled,
+      rollbackStillPaused,
+      ...actedBy(actor),
+    };
+    if (drift.incidentId) this.o.notifier.notice(drift.incidentId, notice);
+    else this.o.notifier.announce(notice);
+    return ok({ drift: view, changes });
+  }
+
+  /** The drift as its notes show it: its expected split named as accepted when a person accepted it. */
+  private viewOf(d: RoutingDrift): DriftView {
+    const accepted = this.o.store.drifts.acceptedAt(d.service, d.expectedAt);
+    const acceptedBy = accepted && splitKey(accepted.live) === splitKey(d.expected) ? accepted.settledBy : null;
+    return driftView(d, acceptedBy, acceptedBy === null && !this.rewindSetAt(d.service, d.expectedAt));
+  }
+
+  /** Whether one of the service's rollbacks finished setting the routing at that time. */
+  private rewindSetAt(service: string, at: number): boolean {
+    const { rollbacks } = this.o.store;
+    return rollbacks
+      .history({ service, limit: SET_SEARCH_DEPTH })
+      .some((r) =>
+        rollbacks
+          .steps(r.id)
+          .some((s) => s.detail.kind === 'set_weight' && s.status === 'succeeded' && s.finishedAt === at),
+      );
+  }
+
+  private async decide(change: RoutingChange, moved: RoutingMoved | null = null): Promise<void> {
     // Rewind's own writes never raise drift, nor does a change nobody is named for.
     if (change.ownWrite || change.writer === null || !this.o.cluster) return;
-    const expected = this.expected(change.service);
+    const { store, clock } = this.o;
+    // Before Rewind set anything, a rollback whose write met the change expected the split it was
+    // about to write — never what it read before, which is the very routing the rollback undoes.
+    const expected = this.expected(change.service) ?? (moved ? { split: moved.intended, at: clock.now() } : null);
     if (!expected) return;
     const { router } = this.o.cluster.forService(change.service);
     const live = await router.read();
     const atExpected = router.isAt ? await router.isAt(expected.split) : sameSplit(live, expected.split);
-    if (atExpected) return;
-    const { store, clock } = this.o;
     // The same change seen through another event (a relist, another object of the router): noted already.
-    if (store.drifts.openWith(change.service, live, expected.split)) return;
+    // A rollback whose write met it stops all the same: its step was left unfinished for the resume.
+    if (atExpected || store.drifts.openWith(change.service, live, expected.split)) {
+      if (moved) await this.pauseRollback(moved.rollbackId);
+      return;
+    }
     const incident = store.incidents.findOpenByService(change.service);
     const drift = store.drifts.record({
       service: change.service,
@@ -189,7 +300,11 @@ export class DriftService {
       pausedRollbackId: null,
       notedAt: clock.now(),
     });
-    if (!drift) return;
+    if (!drift) {
+      if (moved) await this.pauseRollback(moved.rollbackId);
+      return;
+    }
+    this.latestDrift.set(change.service, drift.id);
     store.audit.record({
       at: clock.now(),
       actor: DRIFT_ACTOR,
@@ -198,9 +313,18 @@ export class DriftService {
       outcome: 'allowed',
       detail: { driftId: drift.id, object: change.object, writer: change.writer, live, expected: expected.split },
     });
-    const paused = await this.pauseGradual(change.service);
+    const paused = moved ? await this.pauseRollback(moved.rollbackId) : await this.pauseGradual(change.service);
     if (paused) store.drifts.markPaused(drift.id, paused);
-    const notice = { kind: 'routing_drift' as const, drift: { ...driftView(drift), pausedRollbackId: paused } };
+    // The pause's own note (with its reason) is in this thread already when the rollback is this incident's:
+    // the drift note says it only where that note is not.
+    const pauseSaid =
+      paused !== null &&
+      incident !== null &&
+      store.rollbacks.activeForService(change.service)?.incidentId === incident.id;
+    const notice = {
+      kind: 'routing_drift' as const,
+      drift: { ...this.viewOf(drift), pausedRollbackId: pauseSaid ? null : paused },
+    };
     if (incident) this.o.notifier.notice(incident.id, notice);
     else this.o.notifier.announce(notice);
   }
@@ -209,8 +333,15 @@ export class DriftService {
   private async pauseGradual(service: string): Promise<string | null> {
     const active = this.o.store.rollbacks.activeForService(service);
     if (!active || active.status !== 'running' || !GRADUAL_STRATEGIES.includes(active.strategy)) return null;
-    const paused = await this.o.rollbacks.control({ rollbackId: active.id }, 'pause', DRIFT_ACTOR);
-    return paused.ok ? active.id : null;
+    return this.pauseRollback(active.id);
+  }
+
+  /** Pauses the rollback (as /rollback pause would) while it runs; its id when it was paused here. */
+  private async pauseRollback(rollbackId: string): Promise<string | null> {
+    const paused = await this.o.rollbacks.control({ rollbackId }, 'pause', DRIFT_ACTOR);
+    if (!paused.ok) return null;
+    this.pausedOnDrift.set(rollbackId, paused.value.service);
+    return rollbackId;
   }
 
   /** The split the rollback's latest finished switch or phase set; null when none did (or it was a dry run). */

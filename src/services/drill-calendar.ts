@@ -17,7 +17,10 @@ import type { TimerService } from './timers.ts';
 export const REMINDER_BEFORE_MS = 60 * 60_000;
 
 /** What the calendar reads and writes: the drill rows of the schedule's runs. */
-export type DrillCalendarStore = { drills: Pick<Store['drills'], 'at' | 'count' | 'create' | 'move' | 'withStatus'> };
+export type DrillCalendarStore = {
+  drills: Pick<Store['drills'], 'at' | 'count' | 'create' | 'move' | 'withStatus'>;
+  transaction: Store['transaction'];
+};
 
 export interface DrillCalendarOptions {
   store: DrillCalendarStore;
@@ -30,8 +33,16 @@ export interface DrillCalendarOptions {
 export class DrillCalendar {
   constructor(private readonly o: DrillCalendarOptions) {}
 
-  /** The next drill of the schedule, with its timers; idempotent (start-up, after each drill). */
+  /**
+   * The next drill of the schedule, with its timers; idempotent (start-up, after each drill). One
+   * transaction: replicas arming at once on one database take turns, and the second finds the
+   * first's drill row and timers instead of making its own.
+   */
   arm(): DrillRecord | null {
+    return this.o.store.transaction(() => this.armNow());
+  }
+
+  private armNow(): DrillRecord | null {
     const { drills, store, clock } = this.o;
     if (!drills.service) return null;
     const now = clock.now();

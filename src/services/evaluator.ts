@@ -35,6 +35,7 @@ const evaluateTimer = defineTimer(EVALUATE_TIMER, z.object({ service: z.string()
 export type EvaluatorStore = {
   timers: Pick<Store['timers'], 'list' | 'pruneDone'>;
   triggerStates: Pick<Store['triggerStates'], 'get' | 'save'>;
+  transaction: Store['transaction'];
 };
 
 export interface EvaluatorOptions {
@@ -96,15 +97,21 @@ export class Evaluator {
 
   /** Arms the first round of every service that has none pending (idempotent; call at start). */
   start(): void {
-    // A pending round whose payload cannot be read arms nothing: its service gets a new round.
-    const pending = new Set(
-      this.o.store.timers
-        .list({ kind: EVALUATE_TIMER, status: 'pending' })
-        .map((t) => evaluateTimer.payload.safeParse(t.payload).data?.service),
-    );
-    for (const service of Object.keys(this.o.chains)) {
-      if (!pending.has(service)) this.schedule(service, this.o.clock.now());
-    }
+    // One transaction, so replicas starting together on one database arm one chain of rounds per
+    // service: the second sees the first's round. A round being evaluated (firing) arms its own
+    // successor, so it counts as armed too. A round whose payload cannot be read arms nothing: its
+    // service gets a new round.
+    this.o.store.transaction(() => {
+      const armed = new Set(
+        [
+          ...this.o.store.timers.list({ kind: EVALUATE_TIMER, status: 'pending' }),
+          ...this.o.store.timers.list({ kind: EVALUATE_TIMER, status: 'firing' }),
+        ].map((t) => evaluateTimer.payload.safeParse(t.payload).data?.service),
+      );
+      for (const service of Object.keys(this.o.chains)) {
+        if (!armed.has(service)) this.schedule(service, this.o.clock.now());
+      }
+    });
   }
 
   /** One evaluation of one service; returns the highest firing tier over its live versions. */

@@ -155,6 +155,8 @@ export function createServices(
           escalations,
           notifier: ports.notifier,
           postActions,
+          // The drift service is made below, with the requests this engine serves; called only later.
+          onRoutingMoved: (moved): Promise<void> => drift.routingMoved(moved),
           settings: {
             verifyWindowMs: config.rollback.verifyWindow,
             evaluationIntervalMs: config.triggers.evaluationInterval,
@@ -185,6 +187,8 @@ export function createServices(
     requiredApprovals: config.slack.requiredApprovals,
     dryRun: config.rollback.dryRun,
     timers,
+    // The drift service is built below, and asked only when a control is used, after that.
+    routingAfterDrift: (rollback) => drift.routingAfter(rollback.id),
     ...(log ? { log } : {}),
     ...(ports.yieldToRequests ? { yieldToRequests: ports.yieldToRequests } : {}),
   });
@@ -207,6 +211,16 @@ export function createServices(
     abortIf: config.rollback.gradual.abortIf.text,
     requiredApprovals: config.slack.requiredApprovals,
     dryRun: config.rollback.dryRun,
+  });
+  const drift: DriftService = new DriftService({
+    store,
+    clock,
+    cluster: ports.cluster ?? null,
+    authorizer,
+    rollbacks,
+    notifier: ports.notifier,
+    versions: chains,
+    ...(log ? { log } : {}),
   });
   const queries = new Queries(store, judgment(config), config.slack.requiredApprovals);
   const declarations = new IncidentDeclarations({
@@ -304,15 +318,6 @@ export function createServices(
       incidents,
       notifier: ports.notifier,
     }),
-    drift: new DriftService({
-      store,
-      clock,
-      cluster: ports.cluster ?? null,
-      authorizer,
-      rollbacks,
-      notifier: ports.notifier,
-      versions: chains,
-      ...(log ? { log } : {}),
-    }),
+    drift,
   };
 }

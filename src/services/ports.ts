@@ -46,7 +46,8 @@ export type IncidentNotice =
   | ({ kind: 'rollback_requested'; rollbackId: string } & ActedBy)
   | ({ kind: 'approval_needed'; rollbackId: string } & ActedBy)
   | ({ kind: 'approved'; rollbackId: string } & ActedBy)
-  | ({ kind: 'rollback_control'; control: RollbackControl; rollbackId: string } & ActedBy)
+  /** `live`: the routing as last seen when another writer changed it since the rollback's plan (drift). */
+  | ({ kind: 'rollback_control'; control: RollbackControl; rollbackId: string; live?: Split } & ActedBy)
   | ({ kind: 'acknowledged' } & ActedBy)
   | ({ kind: 'resolved'; incidentId: string } & ActedBy)
   | { kind: 'escalation'; level: number; label: string; notify: string[]; lateMs: number }
@@ -103,14 +104,31 @@ export type IncidentNotice =
    * The rollback ended with its GitOps owner's sync still paused: the fields to commit to git (so the
    * revert is made where it belongs), and a Resume GitOps sync button (approvers only).
    */
-  | { kind: 'gitops_still_paused'; rollbackId: string; owner: SyncOwner; changes: GitChange[] }
+  | {
+      kind: 'gitops_still_paused';
+      rollbackId: string;
+      owner: SyncOwner;
+      changes: GitChange[];
+      /** The earlier rollback whose pause is still in force: this one found the sync paused and sent nothing. */
+      heldBy?: string;
+    }
   | ({ kind: 'gitops_resumed'; rollbackId: string; owner: SyncOwner } & ActedBy)
+  /** Resume found the paused owner deleted since: nothing to resume, and the still-paused note is settled. */
+  | { kind: 'gitops_owner_gone'; rollbackId: string; owner: SyncOwner }
   /** The routing carries the marks of a GitOps owner that does not exist: nobody was paused for the rollback. */
   | { kind: 'gitops_mark_unmatched'; rollbackId: string; owner: SyncOwner }
+  /** The API server refused (403) Rewind's pause of the owner's sync: the rollback stopped before its switch. */
+  | { kind: 'gitops_pause_denied'; rollbackId: string; owner: SyncOwner }
   /** Routing changed behind Rewind's back (src/services/drift.ts): who changed it, to what, and what Rewind set. */
   | { kind: 'routing_drift'; drift: DriftView }
   /** The team settled a drift: Rewind's routing written back, or the new routing accepted as expected. */
-  | ({ kind: 'routing_drift_settled'; drift: DriftView; settled: 'reapplied' | 'accepted' } & ActedBy);
+  | ({
+      kind: 'routing_drift_settled';
+      drift: DriftView;
+      settled: 'reapplied' | 'accepted';
+      /** The rollback the drift paused is paused still: the note says how to go on. */
+      rollbackStillPaused: boolean;
+    } & ActedBy);
 
 /** A routing drift as the notes show it. */
 export interface DriftView {
@@ -124,6 +142,10 @@ export interface DriftView {
   expected: Split;
   /** When Rewind set (or the team accepted) the expected split. */
   expectedAt: number;
+  /** Who accepted the expected split, when it is a change a person accepted rather than one Rewind set. */
+  acceptedBy: string | null;
+  /** The expected split is the one a rollback was about to write when it met the change: Rewind had not set it. */
+  intended: boolean;
   /** The rollback paused because of the drift (a gradual one that was moving traffic). */
   pausedRollbackId: string | null;
 }
@@ -139,7 +161,13 @@ export type ChannelNotice =
   | { kind: 'unknown_services'; count: number; names: string[]; since: number; late: boolean }
   /** A routing drift of a service with no open incident (the same notes as in a thread). */
   | { kind: 'routing_drift'; drift: DriftView }
-  | ({ kind: 'routing_drift_settled'; drift: DriftView; settled: 'reapplied' | 'accepted' } & ActedBy);
+  | ({
+      kind: 'routing_drift_settled';
+      drift: DriftView;
+      settled: 'reapplied' | 'accepted';
+      /** The rollback the drift paused is paused still: the note says how to go on. */
+      rollbackStillPaused: boolean;
+    } & ActedBy);
 
 export interface IncidentAnnouncer {
   announce(notice: ChannelNotice): void;
@@ -248,6 +276,8 @@ export interface GitOpsControl {
   read(): Promise<GitOpsReading>;
   /** The owner's object now. */
   state(owner: SyncOwner): Promise<SyncState>;
+  /** The owner's object now; null when it does not exist (deleted since the pause). */
+  find(owner: SyncOwner): Promise<SyncState | null>;
   /** Turns automated sync off (Argo CD) or suspends (Flux): one merge patch; the change sent. */
   pause(owner: SyncOwner): Promise<KubeChange>;
   /** Restores the kept sync policy (Argo CD) or un-suspends (Flux): one merge patch; the change sent. */
@@ -266,6 +296,21 @@ export interface RoutingChange {
   /** The field manager that set the routing fields last; null when the object names none. */
   writer: string | null;
   ownWrite: boolean;
+}
+
+/**
+ * A rollback step's write the router did not make: between its read and its write another field
+ * manager changed the routing fields it was about to set (the router's 409, re-read).
+ */
+export interface RoutingMoved {
+  rollbackId: string;
+  service: string;
+  /** `Kind namespace/name` of the object whose write was refused. */
+  object: string;
+  /** That other field manager; null when managedFields names none. */
+  writer: string | null;
+  /** The split the step was about to write: what Rewind intended when it had set nothing yet. */
+  intended: Split;
 }
 
 /** Watches every configured service's routing objects (src/adapters/kube/drift-watch.ts). */

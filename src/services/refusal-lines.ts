@@ -28,6 +28,10 @@ function approverActionLine(a: ApproverAction): string {
       return 'resolve an incident';
     case 'resume_gitops':
       return 'resume a GitOps sync';
+    case 'reapply_drift':
+      return "re-apply Rewind's routing";
+    case 'accept_drift':
+      return 'accept a routing change';
   }
 }
 
@@ -129,10 +133,19 @@ export function refusalLine(r: Refusal): string {
     case 'unknown_rollback':
       return `there is no rollback ${r.rollbackId}`;
     case 'gitops_not_paused':
+      if (r.confirming) return `a confirmation to resume the GitOps sync ${r.rollbackId} paused is open already`;
       if (r.resuming) return `the GitOps sync ${r.rollbackId} paused is already being resumed`;
       return `${r.rollbackId} left no GitOps sync paused, so there is nothing to resume`;
     case 'gitops_failed':
       return `${r.target}: ${r.message}`;
+    case 'unknown_drift':
+      return `there is no routing drift ${r.driftId}`;
+    case 'drift_settled':
+      return `routing drift ${r.driftId} was settled already`;
+    case 'drift_superseded':
+      return `routing drift ${r.driftId} was superseded by a later change; act on the latest note`;
+    case 'drift_reapply_failed':
+      return `Rewind's routing was not re-applied: ${r.message}`;
     case 'start_failed':
       return `the ${r.what} could not start: ${startProblemLine(r.problem)}`;
     case 'drill_button_unnamed':

@@ -25,7 +25,11 @@ export type ApproverAction =
   | { kind: 'abort_drill' }
   | { kind: 'resolve_incident' }
   /** Turning a GitOps owner's sync back on after a rollback paused it. */
-  | { kind: 'resume_gitops' };
+  | { kind: 'resume_gitops' }
+  /** Writing Rewind's routing back over a change made behind its back. */
+  | { kind: 'reapply_drift' }
+  /** Accepting a change made behind Rewind's back as the routing it expects. */
+  | { kind: 'accept_drift' };
 
 /** What would have run had the rollback engine been installed in this build. */
 export type EngineWork =
@@ -99,11 +103,20 @@ export type Refusal =
   | { kind: 'unknown_checklist' }
   /**
    * The rollback left no GitOps sync paused: none was, it was paused already before, or it was
-   * resumed; `resuming`: another click is resuming it right now.
+   * resumed; `resuming`: another click is resuming it right now; `confirming`: another click is
+   * asking its confirmation (the source still has the paused revision), so a dialog is open.
    */
-  | { kind: 'gitops_not_paused'; rollbackId: string; resuming?: boolean }
+  | { kind: 'gitops_not_paused'; rollbackId: string; resuming?: boolean; confirming?: boolean }
   /** The GitOps owner could not be read or resumed; `message`: what Kubernetes said (outside text). */
-  | { kind: 'gitops_failed'; target: string; message: string };
+  | { kind: 'gitops_failed'; target: string; message: string }
+  /** A drift button naming no routing drift Rewind noted (forged, or from another database). */
+  | { kind: 'unknown_drift'; driftId: number }
+  /** The routing drift was re-applied or accepted already. */
+  | { kind: 'drift_settled'; driftId: number }
+  /** A later change of the same routing was noted since: this note's splits are no longer live. */
+  | { kind: 'drift_superseded'; driftId: number }
+  /** Re-apply's write failed; `message`: what Kubernetes said (outside text). */
+  | { kind: 'drift_reapply_failed'; message: string };
 
 /**
  * One difference between a dialog and the plan as it stands when it is submitted. `from` is the

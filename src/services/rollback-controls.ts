@@ -12,7 +12,7 @@ import type { Authorizer } from './authorization.ts';
 import { HeldControls } from './held-controls.ts';
 import type { IncidentService } from './incidents.ts';
 import type { PlannedRollbacks } from './planned-rollbacks.ts';
-import type { IncidentNotifier, RollbackControl, RollbackEngine } from './ports.ts';
+import type { IncidentNotifier, RollbackControl, RollbackEngine, Split } from './ports.ts';
 import { notApprover, ok, refuse, type Outcome } from './refusals.ts';
 import type { TimerService } from './timers.ts';
 
@@ -31,6 +31,8 @@ export interface RollbackControlOptions {
   notifier: IncidentNotifier;
   timers: TimerService;
   log?: { error(obj: object, msg: string): void };
+  /** The live routing when another writer changed it since the rollback paused on it (drift); null otherwise. */
+  routingAfterDrift?: (rollback: RollbackRecord) => Split | null;
 }
 
 export class RollbackControls {
@@ -129,10 +131,12 @@ export class RollbackControls {
   private noteControl(rollback: RollbackRecord, control: RollbackControl, actor: Actor): void {
     if (!rollback.incidentId) return;
     this.o.incidents.record(rollback.incidentId, `rollback_${control}`, actor, { rollbackId: rollback.id });
+    const live = this.o.routingAfterDrift?.(rollback) ?? null;
     this.o.notifier.notice(rollback.incidentId, {
       kind: 'rollback_control',
       control,
       rollbackId: rollback.id,
+      ...(live ? { live } : {}),
       ...actedBy(actor),
     });
     this.o.notifier.changed(rollback.incidentId);

@@ -20,7 +20,14 @@ import type { Store } from '../store/index.ts';
 import type { Clock } from '../clock.ts';
 import type { EscalationService } from './escalations.ts';
 import type { IncidentService } from './incidents.ts';
-import type { ClusterPort, IncidentNotifier, MetricsSource, RollbackControl, RollbackEngine } from './ports.ts';
+import type {
+  ClusterPort,
+  IncidentNotifier,
+  MetricsSource,
+  RollbackControl,
+  RollbackEngine,
+  RoutingMoved,
+} from './ports.ts';
 import { withKubeRetry } from './kube-retry.ts';
 import { ROLLBACK_TIMER, StartRefusedError, StepRunner, addPlannedStep, type StepContext } from './rollback/index.ts';
 import { readGitOps, withGitOpsStep } from './rollback/gitops-pause.ts';
@@ -49,7 +56,7 @@ export interface EngineSettings {
  * transactions), the incident a step reports to, and the audit log (a GitOps sync paused).
  */
 export type RollbackEngineStore = Pick<Store, 'transaction'> & {
-  rollbacks: Pick<Store['rollbacks'], 'get' | 'update' | 'steps' | 'addStep' | 'updateStep'>;
+  rollbacks: Pick<Store['rollbacks'], 'get' | 'update' | 'steps' | 'history' | 'addStep' | 'updateStep'>;
   incidents: Pick<Store['incidents'], 'get' | 'timeline'>;
   audit: Pick<Store['audit'], 'record'>;
 };
@@ -66,6 +73,11 @@ export interface RollbackEngineOptions {
   /** The runbook's step 4 hand-off: stakeholder notice and post-mortem reminder. */
   postActions?: { afterRollback(incidentId: string): { postMortemAt: number } };
   settings: EngineSettings;
+  /**
+   * A step's write met routing another writer had just changed, and wrote nothing: the drift
+   * service notes it and pauses the rollback. Without it the step fails.
+   */
+  onRoutingMoved?: (moved: RoutingMoved) => Promise<void>;
   log?: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void };
 }
 
@@ -102,11 +114,15 @@ export class KubeRollbackEngine implements RollbackEngine {
     }
     const steps = withGitOpsStep(this.runner.plan(rollback), await readGitOps(this.o, rollback));
     const now = this.o.clock.now();
-    this.o.store.transaction(() => {
+    // Planned once: a second start (the claim's watchdog, when the first start only seemed lost)
+    // finds the plan already stored and leaves it to its timers.
+    const planned = this.o.store.transaction(() => {
+      if (this.o.store.rollbacks.steps(rollback.id).length > 0) return false;
       steps.forEach((step) => addPlannedStep(this.o.store, rollback.id, step));
       this.schedule(rollback.id, 1, now);
+      return true;
     });
-    this.o.log?.info({ rollback: rollback.id, steps: steps.map((x) => x.name) }, 'rollback planned');
+    if (planned) this.o.log?.info({ rollback: rollback.id, steps: steps.map((x) => x.name) }, 'rollback planned');
   }
 
   async control(rollback: RollbackRecord, control: RollbackControl, actor: Actor): Promise<void> {

@@ -2,6 +2,12 @@
  * Starting a rollback that has its approvals (rollback-requests.ts): the row is claimed with a
  * conditional update (`pending` → `running`), so only one caller ever reaches the engine, and a
  * preflight the engine refuses marks the rollback failed and gives the incident back to people.
+ *
+ * Between the claim and the engine's plan (its preflight reads Kubernetes) the rollback lives only
+ * in the process that claimed it. So the claim arms a watchdog timer in the same transaction: when
+ * that process dies before the plan is stored, the watchdog fires on whichever process runs timers
+ * (another replica, or this one restarted) and starts the engine again. The engine plans a rollback
+ * once, so a watchdog that fires while the first start is merely slow changes nothing.
  */
 import { finishReasonLine, type FinishReason, type StartProblem } from '../domain/step-facts.ts';
 import type { Actor } from '../domain/types.ts';
@@ -12,6 +18,14 @@ import type { IncidentNotice, IncidentNotifier, RollbackEngine } from './ports.t
 import { KubeCallError } from './kube-retry.ts';
 import { StartRefusedError } from './rollback/index.ts';
 import { ok, refuse, type Outcome } from './refusals.ts';
+import { z } from 'zod';
+import { BOT_ACTOR } from '../domain/types.ts';
+import { defineTimer, type TimerService } from './timers.ts';
+
+/** How long a claimed rollback may go unplanned before another process starts it (clock time). */
+export const START_WATCHDOG_MS = 60_000;
+const startWatchdog = defineTimer('rollback_start', z.object({ rollbackId: z.string() }));
+const watchdogKey = (rollbackId: string) => `rollback-start:${rollbackId}`;
 
 /**
  * Whether the caller waits for the engine's preflight (it reads Kubernetes): a person confirming a
@@ -29,8 +43,9 @@ export function endedNotice(rollbackId: string, outcome: 'failed' | 'aborted', w
 
 /** What a start reads and writes: the rollback's row and the incident it reports in. */
 export type RollbackStartStore = {
-  rollbacks: Pick<Store['rollbacks'], 'get' | 'update'>;
+  rollbacks: Pick<Store['rollbacks'], 'get' | 'update' | 'steps'>;
   incidents: Pick<Store['incidents'], 'get'>;
+  transaction: Store['transaction'];
 };
 
 export interface RollbackStartOptions {
@@ -39,6 +54,7 @@ export interface RollbackStartOptions {
   incidents: IncidentService;
   engine: RollbackEngine;
   notifier: IncidentNotifier;
+  timers: TimerService;
   log?: { error(obj: object, msg: string): void };
   /** Resolves when background work may run; incoming requests are answered first (main: the HTTP server's activity). */
   yieldToRequests?: () => Promise<void>;
@@ -48,11 +64,25 @@ export class RollbackStarter {
   /** Engine starts nobody awaits (automatic rollbacks), so shutdown and tests can wait for them. */
   private readonly starting = new Set<Promise<void>>();
 
-  constructor(private readonly o: RollbackStartOptions) {}
+  constructor(private readonly o: RollbackStartOptions) {
+    o.timers.on(startWatchdog, (t) => this.onWatchdog(t.payload.rollbackId));
+  }
 
   /** Claims the row (pending → running); only the winner reaches the engine. */
   async start(rollback: RollbackRecord, actor: Actor, engineWait: EngineWait = 'await'): Promise<Outcome<StartResult>> {
-    const claimed = this.o.store.rollbacks.update(rollback.id, { status: 'running' }, 'pending');
+    const claimed = this.o.store.transaction(() => {
+      const row = this.o.store.rollbacks.update(rollback.id, { status: 'running' }, 'pending');
+      if (row) {
+        const dueAt = this.o.clock.now() + START_WATCHDOG_MS;
+        this.o.timers.schedule({
+          kind: startWatchdog,
+          key: watchdogKey(row.id),
+          dueAt,
+          payload: { rollbackId: row.id },
+        });
+      }
+      return row;
+    });
     if (!claimed) return refuse({ kind: 'rollback_running', rollbackId: rollback.id });
     const incidentId = claimed.incidentId;
     // A canary brings a fix in after (or instead of) a rollback: the incident keeps its status.
@@ -112,6 +142,7 @@ export class RollbackStarter {
   private async startEngine(claimed: RollbackRecord, actor: Actor): Promise<StartProblem | null> {
     try {
       await this.o.engine.start(claimed);
+      this.o.timers.cancel(watchdogKey(claimed.id));
       return null;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -140,6 +171,27 @@ export class RollbackStarter {
         return { kind: 'kube_call_failed', call: err.call, attempts: err.attempts, problem: err.problem };
       return err instanceof StartRefusedError ? err.problem : { kind: 'error', message };
     }
+  }
+
+  /**
+   * The process that claimed the rollback did not store its plan in time (it died during the
+   * preflight): start it here. A rollback already planned, or no longer running, is left alone.
+   */
+  private async onWatchdog(rollbackId: string): Promise<void> {
+    const rollback = this.o.store.rollbacks.get(rollbackId);
+    if (!rollback || rollback.status !== 'running' || this.o.store.rollbacks.steps(rollbackId).length > 0) return;
+    this.o.log?.error(
+      { rollback: rollbackId },
+      'rollback claimed but never planned (its process stopped): starting it',
+    );
+    const failure = await this.startEngine(rollback, BOT_ACTOR);
+    if (!rollback.incidentId) return;
+    if (failure !== null)
+      this.o.notifier.notice(
+        rollback.incidentId,
+        endedNotice(rollback.id, 'failed', { kind: 'not_started', problem: failure }),
+      );
+    else this.o.notifier.changed(rollback.incidentId);
   }
 
   /** Resolves once every engine start left running in the background has finished (shutdown, tests). */

@@ -10,7 +10,7 @@ import type { Logger } from '../logger.ts';
 import type { Runner } from '../services/runners.ts';
 import type { AlertSink } from '../services/ports.ts';
 import type { Queries } from '../services/queries.ts';
-import type { Store } from '../store/index.ts';
+import { storeName, type Store } from '../store/index.ts';
 import { alertRoutes } from '../adapters/alerts/routes.ts';
 import { healthRoutes, type Route } from '../adapters/http/routes.ts';
 import { createMetricsRegistry } from '../adapters/http/metrics.ts';
@@ -32,6 +32,8 @@ export interface HttpRouteSources {
   slackApiErrors?: SlackApiErrors;
   /** What the Kubernetes clients count their error answers into; absent when a test brings its engine. */
   kubeApiErrors?: KubeApiErrors | undefined;
+  /** Whether this replica leads (runs the drift watch), for /metrics. */
+  leadership?: { name: string; leading(): boolean };
   clock: Clock;
   log: Logger;
 }
@@ -43,16 +45,16 @@ export interface HttpRoutes {
 }
 
 export function httpRoutes(sources: HttpRouteSources): HttpRoutes {
-  const { env, store, runner, queries, slackAuth, slackApiErrors, kubeApiErrors, clock, log } = sources;
+  const { env, store, runner, queries, slackAuth, slackApiErrors, kubeApiErrors, leadership, clock, log } = sources;
   const databaseReady = () => {
     store.ping();
     const w = runner.writable();
     return w.ok
-      ? { ok: true, detail: env.dbFile }
+      ? { ok: true, detail: storeName(env.dbFile) }
       : {
           ok: false,
           detail:
-            `${env.dbFile} does not take writes since ${new Date(w.since).toISOString()} (${w.error}); ` +
+            `${storeName(env.dbFile)} does not take writes since ${new Date(w.since).toISOString()} (${w.error}); ` +
             'Rewind backs off and recovers by itself',
         };
   };
@@ -72,6 +74,7 @@ export function httpRoutes(sources: HttpRouteSources): HttpRoutes {
       rollbackDurations: () => store.healthStats.rollbackDurations(),
       ...(slackApiErrors ? { slackApiErrors: () => slackApiErrors.entries() } : {}),
       ...(kubeApiErrors ? { kubeApiErrors: () => kubeApiErrors.byStatus() } : {}),
+      ...(leadership ? { leader: () => ({ name: leadership.name, leading: leadership.leading() }) } : {}),
     },
     VERSION,
   );
@@ -84,7 +87,18 @@ export function httpRoutes(sources: HttpRouteSources): HttpRoutes {
         { name: 'slack', check: () => ({ ok: slackAuth.ok, detail: slackAuth.detail }) },
       ],
       registry,
-      [{ name: 'database', check: () => (store.ping(), { ok: true, detail: env.dbFile }) }],
+      // Liveness. A SQLite file this process cannot read means this process is broken: restart it. A
+      // PostgreSQL server out of reach is not mended by restarting every replica (a new one would not
+      // even start), so there liveness asks only that the store is open; /readyz says the rest.
+      [
+        {
+          name: 'database',
+          check: () =>
+            store.dialect === 'postgres'
+              ? { ok: store.isOpen(), detail: storeName(env.dbFile) }
+              : (store.ping(), { ok: true, detail: storeName(env.dbFile) }),
+        },
+      ],
     ),
     ...alertRoutes({
       token: env.alertWebhookToken,

@@ -4,7 +4,7 @@ import { ALERT_LINK_KINDS, type AlertLinks } from '../domain/alert-links.ts';
 import { ALERT_STATUSES, type AlertStatus } from '../domain/timeline.ts';
 import type { Tier } from '../domain/types.ts';
 import { TIER, parseColumn } from './columns.ts';
-import type { Database } from './db.ts';
+import type { SqlDatabase } from './sql.ts';
 import { parseJsonColumn, stableJson, toJson } from './json.ts';
 
 export type { AlertStatus };
@@ -115,7 +115,7 @@ function signature(a: Omit<AlertInput, 'source' | 'fingerprint' | 'receivedAt'>)
   ]);
 }
 
-export function createAlertRepository(db: Database) {
+export function createAlertRepository(db: SqlDatabase) {
   const selectByKey = db.prepare<[string, string], AlertRow>(
     `SELECT ${COLUMNS} FROM alerts WHERE source = ? AND fingerprint = ?`,
   );
@@ -124,7 +124,8 @@ export function createAlertRepository(db: Database) {
     `INSERT INTO alerts (source, fingerprint, service, version, severity, status, summary, name, links, labels,
        annotations, starts_at, ends_at, received_at, last_received_at)
      VALUES (@source, @fingerprint, @service, @version, @severity, @status, @summary, @name, @links, @labels,
-       @annotations, @starts_at, @ends_at, @received_at, @received_at)`,
+       @annotations, @starts_at, @ends_at, @received_at, @received_at)
+     RETURNING id`,
   );
   const update = db.prepare(
     `UPDATE alerts SET service = @service, version = @version, severity = @severity, status = @status,
@@ -171,7 +172,7 @@ export function createAlertRepository(db: Database) {
     let outcome: AlertUpsertOutcome;
     let id: number;
     if (!existing) {
-      id = Number(insert.run(params(input)).lastInsertRowid);
+      id = (insert.get(params(input)) as { id: number }).id;
       outcome = 'new';
     } else {
       id = existing.id;

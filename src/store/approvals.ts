@@ -3,7 +3,7 @@
  * `requiredApprovals: 2` a second, different approver must confirm: one row per (subject, approver)
  * makes a repeated click by the same person count once.
  */
-import type { Database } from './db.ts';
+import type { SqlDatabase } from './sql.ts';
 
 export interface Approval {
   /** The rollback id or request id being approved. */
@@ -25,7 +25,7 @@ function toApproval(row: ApprovalRow): Approval {
   return { subject: row.subject, approver: row.approver, at: row.at, note: row.note };
 }
 
-export function createApprovalRepository(db: Database) {
+export function createApprovalRepository(db: SqlDatabase) {
   const insert = db.prepare(
     `INSERT INTO approvals (subject, approver, at, note) VALUES (@subject, @approver, @at, @note)
      ON CONFLICT (subject, approver) DO NOTHING`,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Assessment } from '../domain/matrix.ts';
 import { BUSINESS_IMPACTS, FIX_TIMES, USER_IMPACTS } from '../domain/types.ts';
 import { parseColumn } from './columns.ts';
-import type { Database } from './db.ts';
+import type { SqlDatabase } from './sql.ts';
 
 const USER_IMPACT = z.enum(USER_IMPACTS).nullable();
 const BUSINESS_IMPACT = z.enum(BUSINESS_IMPACTS).nullable();
@@ -29,7 +29,7 @@ function toAssessment(row: AssessmentRow | undefined): Assessment {
   return out;
 }
 
-export function createAssessmentRepository(db: Database) {
+export function createAssessmentRepository(db: SqlDatabase) {
   const select = db.prepare<[string], AssessmentRow>(
     `SELECT incident_id, user_impact, business_impact, fix_time FROM incident_assessments WHERE incident_id = ?`,
   );
@@ -37,9 +37,9 @@ export function createAssessmentRepository(db: Database) {
     `INSERT INTO incident_assessments (incident_id, user_impact, business_impact, fix_time, updated_by, updated_at)
      VALUES (@id, @user_impact, @business_impact, @fix_time, @by, @at)
      ON CONFLICT (incident_id) DO UPDATE SET
-       user_impact = coalesce(excluded.user_impact, user_impact),
-       business_impact = coalesce(excluded.business_impact, business_impact),
-       fix_time = coalesce(excluded.fix_time, fix_time),
+       user_impact = coalesce(excluded.user_impact, incident_assessments.user_impact),
+       business_impact = coalesce(excluded.business_impact, incident_assessments.business_impact),
+       fix_time = coalesce(excluded.fix_time, incident_assessments.fix_time),
        updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
   );
 

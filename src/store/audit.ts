@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { Actor } from '../domain/types.ts';
 import { actorColumns, actorOf, parseColumn } from './columns.ts';
-import type { Database } from './db.ts';
+import { committed, type SqlDatabase } from './sql.ts';
 import { parseJsonColumn, toJson } from './json.ts';
 
 export const AUDIT_OUTCOMES = ['allowed', 'refused', 'error'] as const;
@@ -67,10 +67,11 @@ function toEntry(row: AuditRow): AuditEntry {
   };
 }
 
-export function createAuditRepository(db: Database) {
+export function createAuditRepository(db: SqlDatabase) {
   const insert = db.prepare(
     `INSERT INTO audit_log (at, actor_kind, actor_id, actor_via, action, target, outcome, detail)
-     VALUES (@at, @actor_kind, @actor_id, @actor_via, @action, @target, @outcome, @detail)`,
+     VALUES (@at, @actor_kind, @actor_id, @actor_via, @action, @target, @outcome, @detail)
+     RETURNING id`,
   );
   const select = db.prepare<
     {
@@ -85,27 +86,29 @@ export function createAuditRepository(db: Database) {
     AuditRow
   >(
     `SELECT id, at, actor_kind, actor_id, actor_via, action, target, outcome, detail FROM audit_log
-     WHERE (@actor_id IS NULL OR actor_id = @actor_id)
-       AND (@action IS NULL OR action = @action)
-       AND (@outcome IS NULL OR outcome = @outcome)
-       AND (@target IS NULL OR target = @target)
-       AND (@since IS NULL OR at >= @since)
-       AND (@until IS NULL OR at < @until)
+     WHERE (CAST(@actor_id AS TEXT) IS NULL OR actor_id = @actor_id)
+       AND (CAST(@action AS TEXT) IS NULL OR action = @action)
+       AND (CAST(@outcome AS TEXT) IS NULL OR outcome = @outcome)
+       AND (CAST(@target AS TEXT) IS NULL OR target = @target)
+       AND (CAST(@since AS BIGINT) IS NULL OR at >= @since)
+       AND (CAST(@until AS BIGINT) IS NULL OR at < @until)
      ORDER BY at DESC, id DESC LIMIT @limit`,
   );
 
   return {
     /** Appends an entry; returns its id. */
     record(entry: NewAuditEntry): number {
-      const result = insert.run({
-        at: entry.at,
-        ...actorColumns(entry.actor),
-        action: entry.action,
-        target: entry.target ?? null,
-        outcome: entry.outcome,
-        detail: toJson(entry.detail ?? {}),
-      });
-      return Number(result.lastInsertRowid);
+      const row = committed(db, () =>
+        insert.get({
+          at: entry.at,
+          ...actorColumns(entry.actor),
+          action: entry.action,
+          target: entry.target ?? null,
+          outcome: entry.outcome,
+          detail: toJson(entry.detail ?? {}),
+        }),
+      );
+      return (row as { id: number }).id;
     },
 
     /** Newest first. */

@@ -1,5 +1,5 @@
 /** Checklist state per incident: the set of ticked items, replaced as a whole by each change. */
-import type { Database } from './db.ts';
+import type { SqlDatabase } from './sql.ts';
 
 export interface CheckedItem {
   item: string;
@@ -7,12 +7,13 @@ export interface CheckedItem {
   checkedAt: number;
 }
 
-export function createChecklistRepository(db: Database) {
+export function createChecklistRepository(db: SqlDatabase) {
   const select = db.prepare<[string, string], { item: string; checked_by: string; checked_at: number }>(
     `SELECT item, checked_by, checked_at FROM checklist_items WHERE incident_id = ? AND list = ? ORDER BY item`,
   );
   const insert = db.prepare(
-    `INSERT OR IGNORE INTO checklist_items (incident_id, list, item, checked_by, checked_at) VALUES (?, ?, ?, ?, ?)`,
+    `INSERT INTO checklist_items (incident_id, list, item, checked_by, checked_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT DO NOTHING`,
   );
   const remove = db.prepare(`DELETE FROM checklist_items WHERE incident_id = ? AND list = ? AND item = ?`);
   const setTx = db.transaction((incidentId: string, list: string, items: readonly string[], by: string, at: number) => {

@@ -1,5 +1,5 @@
 /** User complaints filed from Slack; their count in the observation window is `user_complaints`. */
-import type { Database } from './db.ts';
+import type { SqlDatabase } from './sql.ts';
 
 export interface Complaint {
   id: number;
@@ -28,7 +28,7 @@ const toComplaint = (r: ComplaintRow): Complaint => ({
   incidentId: r.incident_id,
 });
 
-export function createComplaintRepository(db: Database) {
+export function createComplaintRepository(db: SqlDatabase) {
   const insert = db.prepare<
     { service: string; by: string; text: string; at: number; incident: string | null },
     ComplaintRow

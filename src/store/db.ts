@@ -7,6 +7,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { MigrationError, StoreOpenError, StoreVersionError, storeRefusal } from './errors.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations/index.ts';
+import { dialectOf, type SqlDatabase } from './sql.ts';
 
 export type Database = BetterSqlite3.Database;
 
@@ -256,4 +257,10 @@ function applyMigrations(db: Database, file: string, migrations: readonly Migrat
     }
     version = migration.version;
   }
+}
+
+/** The better-sqlite3 handle of a SQLite store, for what only SQLite has (pragmas, checkpoints). */
+export function sqliteHandle(db: SqlDatabase): Database {
+  if (dialectOf(db) !== 'sqlite') throw new Error('this store is PostgreSQL, not SQLite');
+  return db as Database;
 }

@@ -3,14 +3,19 @@
  * The policy — when live routing counts as drift, what is expected — is the drift service's.
  */
 import { z } from 'zod';
-import type { Database } from './db.ts';
+import { committed, type SqlDatabase } from './sql.ts';
 import { parseColumn } from './columns.ts';
 import { parseJsonColumn } from './json.ts';
 
 const SPLIT = z.record(z.string(), z.number());
 const SETTLEMENT = z.enum(['reapplied', 'accepted']).nullable();
 
-export type DriftSettlement = NonNullable<z.output<typeof SETTLEMENT>>;
+/**
+ * How a drift was settled: by the team (re-applied, accepted, as stored), or `superseded` — a later
+ * drift of the same service was noted, so this one's splits are no longer live. Superseded is read
+ * from the rows (a later one exists), never stored, so it needs no column of its own.
+ */
+export type DriftSettlement = NonNullable<z.output<typeof SETTLEMENT>> | 'superseded';
 
 export interface RoutingDrift {
   id: number;
@@ -50,10 +55,13 @@ interface Row {
   settled: string | null;
   settled_by: string | null;
   settled_at: number | null;
+  /** When the next drift of the service was noted (the first after this one); null while this is the latest. */
+  superseded_at?: number | null;
 }
 
 function toDrift(row: Row): RoutingDrift {
   const where = (column: string) => ({ table: 'routing_drifts', id: row.id, column });
+  const superseded = row.superseded_at ?? null;
   return {
     id: row.id,
     service: row.service,
@@ -66,9 +74,9 @@ function toDrift(row: Row): RoutingDrift {
     incidentId: row.incident_id,
     pausedRollbackId: row.paused_rollback_id,
     notedAt: row.noted_at,
-    settled: parseColumn(SETTLEMENT, row.settled, where('settled')),
+    settled: parseColumn(SETTLEMENT, row.settled, where('settled')) ?? (superseded === null ? null : 'superseded'),
     settledBy: row.settled_by,
-    settledAt: row.settled_at,
+    settledAt: row.settled_at ?? superseded,
   };
 }
 
@@ -76,17 +84,28 @@ function toDrift(row: Row): RoutingDrift {
 export const splitKey = (split: Record<string, number>): string =>
   JSON.stringify(Object.fromEntries(Object.entries(split).sort(([a], [b]) => a.localeCompare(b))));
 
-export function createDriftRepository(db: Database) {
-  const insert = db.prepare(
+export function createDriftRepository(db: SqlDatabase) {
+  const insert = db.prepare<Record<string, unknown>, { id: number }>(
     `INSERT INTO routing_drifts (service, object, resource_version, writer, live, expected, expected_at,
        incident_id, paused_rollback_id, noted_at)
      VALUES (@service, @object, @resourceVersion, @writer, @live, @expected, @expectedAt,
        @incidentId, @pausedRollbackId, @notedAt)
-     ON CONFLICT (service, object, resource_version, expected) DO NOTHING`,
+     ON CONFLICT (service, object, resource_version, expected) DO NOTHING
+     RETURNING id`,
   );
-  const byId = db.prepare<[number], Row>(`SELECT * FROM routing_drifts WHERE id = ?`);
+  const byId = db.prepare<[number], Row>(
+    `SELECT d.*, (SELECT MIN(n.noted_at) FROM routing_drifts n WHERE n.service = d.service AND n.id > d.id)
+       AS superseded_at
+     FROM routing_drifts d WHERE d.id = ?`,
+  );
+  // Open: neither settled by the team nor superseded by a later drift of the service.
   const openOf = db.prepare<[string, string, string], Row>(
-    `SELECT * FROM routing_drifts WHERE service = ? AND live = ? AND expected = ? AND settled IS NULL LIMIT 1`,
+    `SELECT * FROM routing_drifts d WHERE service = ? AND live = ? AND expected = ? AND settled IS NULL
+       AND NOT EXISTS (SELECT 1 FROM routing_drifts n WHERE n.service = d.service AND n.id > d.id) LIMIT 1`,
+  );
+  const acceptedAt = db.prepare<[string, number], Row>(
+    `SELECT * FROM routing_drifts WHERE service = ? AND settled = 'accepted' AND settled_at = ?
+     ORDER BY id DESC LIMIT 1`,
   );
   const lastAccepted = db.prepare<[string], Row>(
     `SELECT * FROM routing_drifts WHERE service = ? AND settled = 'accepted'
@@ -94,16 +113,19 @@ export function createDriftRepository(db: Database) {
   );
   const settle = db.prepare(
     `UPDATE routing_drifts SET settled = @settled, settled_by = @by, settled_at = @at
-     WHERE id = @id AND settled IS NULL`,
+     WHERE id = @id AND settled IS NULL
+       AND NOT EXISTS (SELECT 1 FROM routing_drifts n WHERE n.service = routing_drifts.service AND n.id > @id)`,
   );
   const setPaused = db.prepare(`UPDATE routing_drifts SET paused_rollback_id = ? WHERE id = ?`);
 
   return {
     /** Records a change noted; null when this change (object, resourceVersion, expected) was noted before. */
     record(drift: NewRoutingDrift): RoutingDrift | null {
-      const result = insert.run({ ...drift, live: splitKey(drift.live), expected: splitKey(drift.expected) });
-      if (result.changes === 0) return null;
-      return toDrift(byId.get(Number(result.lastInsertRowid))!);
+      const created = committed(db, () =>
+        insert.get({ ...drift, live: splitKey(drift.live), expected: splitKey(drift.expected) }),
+      );
+      if (!created) return null;
+      return toDrift(byId.get(created.id)!);
     },
     get(id: number): RoutingDrift | null {
       const row = byId.get(id);
@@ -119,8 +141,13 @@ export function createDriftRepository(db: Database) {
       const row = lastAccepted.get(service);
       return row ? toDrift(row) : null;
     },
-    /** Settles an open drift; false when it was settled already. */
-    settle(id: number, settled: DriftSettlement, by: string, at: number): boolean {
+    /** The drift whose acceptance at `at` made its split what the service was expected to have. */
+    acceptedAt(service: string, at: number): RoutingDrift | null {
+      const row = acceptedAt.get(service, at);
+      return row ? toDrift(row) : null;
+    },
+    /** Settles an open drift; false when it was settled already, or a later drift superseded it. */
+    settle(id: number, settled: Exclude<DriftSettlement, 'superseded'>, by: string, at: number): boolean {
       return settle.run({ id, settled, by, at }).changes > 0;
     },
     markPaused(id: number, rollbackId: string): void {

@@ -1,7 +1,7 @@
 /** Rollback drills: scheduled, run, scored, and kept for the trend report. */
 import type { Clock } from '../clock.ts';
 import { DRILL_STATUSES, type DrillEnding, type DrillRecord, type DrillStatus } from '../domain/drill-records.ts';
-import type { Database } from './db.ts';
+import type { SqlDatabase } from './sql.ts';
 import { drillEndingSchema, drillScoresSchema, storedFaultSchema } from './drill-schemas.ts';
 import { NotFoundError } from './errors.ts';
 import { UnreadableRowError, parseJsonColumn, toJson } from './json.ts';
@@ -82,7 +82,7 @@ function jsonOrNull(value: unknown): string | null {
   return value === null || value === undefined ? null : toJson(value);
 }
 
-export function createDrillRepository(db: Database, clock: Clock) {
+export function createDrillRepository(db: SqlDatabase, clock: Clock) {
   const nextId = dailyIdSequence(db);
   const insert = db.prepare(
     `INSERT INTO drills (id, scenario, service, status, scheduled_for, dry_run, created_at, updated_at)
@@ -90,7 +90,7 @@ export function createDrillRepository(db: Database, clock: Clock) {
   );
   const selectOne = db.prepare<[string], DrillRow>(`SELECT ${COLUMNS} FROM drills WHERE id = ?`);
   const selectList = db.prepare<{ status: string | null; limit: number }, DrillRow>(
-    `SELECT ${COLUMNS} FROM drills WHERE (@status IS NULL OR status = @status)
+    `SELECT ${COLUMNS} FROM drills WHERE (CAST(@status AS TEXT) IS NULL OR status = @status)
      ORDER BY scheduled_for DESC, id DESC LIMIT @limit`,
   );
   const selectNext = db.prepare<[number], DrillRow>(
@@ -122,7 +122,8 @@ export function createDrillRepository(db: Database, clock: Clock) {
     `SELECT item FROM drill_checklist_items WHERE drill_id = ? AND list = ? ORDER BY item`,
   );
   const insertChecked = db.prepare(
-    `INSERT OR IGNORE INTO drill_checklist_items (drill_id, list, item, checked_by, checked_at) VALUES (?, ?, ?, ?, ?)`,
+    `INSERT INTO drill_checklist_items (drill_id, list, item, checked_by, checked_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT DO NOTHING`,
   );
   const deleteChecked = db.prepare(`DELETE FROM drill_checklist_items WHERE drill_id = ? AND list = ? AND item = ?`);
   const upsertRating = db.prepare(

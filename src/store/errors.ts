@@ -110,20 +110,21 @@ export class NotFoundError extends Error {
   }
 }
 
-/** True for better-sqlite3's error on a UNIQUE or PRIMARY KEY violation. */
+/** True for the error of a UNIQUE or PRIMARY KEY violation, from either store. */
 export function isUniqueViolation(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  // 23505: PostgreSQL's unique_violation.
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
 }
 
 /** Why the database refused a write, as much as a person needs to hear. */
 export interface StoreRefusal {
   /**
    * `full`: no space left; `read_only`: the file or its volume; `locked`: another connection holds the write lock;
-   * `io`: the disk failed.
+   * `io`: the disk failed; `unreachable`: the PostgreSQL server did not answer, or cannot be reached.
    */
-  reason: 'full' | 'read_only' | 'locked' | 'io';
-  /** SQLite's code, e.g. `SQLITE_FULL`. */
+  reason: 'full' | 'read_only' | 'locked' | 'io' | 'unreachable';
+  /** SQLite's code (`SQLITE_FULL`), PostgreSQL's SQLSTATE (`53100`), or `REWIND_PG_UNAVAILABLE`. */
   code: string;
 }
 
@@ -143,9 +144,24 @@ export function storeRefusal(err: unknown, depth = 0): StoreRefusal | null {
     if (code.startsWith('SQLITE_IOERR')) return { reason: 'io', code };
     return null;
   }
+  const pg = postgresRefusal(err);
+  if (pg) return pg;
   for (const inner of [e.cause, ...(Array.isArray(e.originals) ? e.originals : [])]) {
     const found = storeRefusal(inner, depth + 1);
     if (found) return found;
   }
+  return null;
+}
+
+/** The PostgreSQL counterparts: a server out of disk, in recovery or read-only, a lock wait that ran out, or gone. */
+function postgresRefusal(err: object): StoreRefusal | null {
+  if ((err as { name?: unknown }).name === 'PostgresUnavailableError')
+    return { reason: 'unreachable', code: 'REWIND_PG_UNAVAILABLE' };
+  if ((err as { name?: unknown }).name !== 'PostgresError') return null;
+  const code = String((err as { code?: unknown }).code);
+  if (code === '53100') return { reason: 'full', code };
+  if (code === '25006' || code === '57P04') return { reason: 'read_only', code };
+  if (code === '55P03' || code === '40P01' || code === '57014') return { reason: 'locked', code };
+  if (code.startsWith('58')) return { reason: 'io', code };
   return null;
 }

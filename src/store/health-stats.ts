@@ -5,7 +5,7 @@
  * figures survive restarts and agree with every other replica reading the same database.
  */
 import { BOT_ACTOR } from '../domain/types.ts';
-import type { Database } from './db.ts';
+import { dialectOf, type SqlDatabase } from './sql.ts';
 
 /** The statuses a rollback ends in; rollbacks still active are not counted. */
 const ENDED = `('succeeded', 'failed', 'aborted', 'cancelled')`;
@@ -25,7 +25,13 @@ export interface RollbackDuration {
   seconds: number;
 }
 
-export function createHealthStatsRepository(db: Database) {
+export function createHealthStatsRepository(db: SqlDatabase) {
+  const postgres = dialectOf(db) === 'postgres';
+  const verifiedRecovered = postgres
+    ? `(s.detail::json ->> 'kind') = 'verify' AND (s.detail::json ->> 'recovered') = 'true'`
+    : `json_extract(s.detail, '$.kind') = 'verify' AND json_extract(s.detail, '$.recovered') = 1`;
+  // The larger of two values: SQLite's two-argument max(), PostgreSQL's greatest().
+  const greatest = postgres ? 'greatest' : 'max';
   const overdue = db.prepare<[number], { n: number }>(
     `SELECT count(*) AS n FROM timers WHERE status = 'pending' AND due_at < ?`,
   );
@@ -45,15 +51,14 @@ export function createHealthStatsRepository(db: Database) {
      WHERE r.started_by = @bot AND r.status = 'succeeded' AND r.dry_run = 0
        AND EXISTS (SELECT 1 FROM rollback_steps s
                    WHERE s.rollback_id = r.id
-                     AND json_extract(s.detail, '$.kind') = 'verify'
-                     AND json_extract(s.detail, '$.recovered') = 1)`,
+                     AND ${verifiedRecovered})`,
   );
   // A planned rollback waits for its time and a rollback for its approvals before its first step:
   // the run is timed from that step. A cancelled one never ran.
   const durations = db.prepare<[], RollbackDuration>(
     `SELECT strategy,
             (finished_at - COALESCE((SELECT min(s.started_at) FROM rollback_steps s WHERE s.rollback_id = r.id),
-                                    max(started_at, COALESCE(scheduled_for, started_at)))) / 1000.0 AS seconds
+                                    ${greatest}(started_at, COALESCE(scheduled_for, started_at)))) / 1000.0 AS seconds
      FROM rollbacks r
      WHERE status IN ('succeeded', 'failed', 'aborted') AND dry_run = 0 AND finished_at IS NOT NULL`,
   );

@@ -10,7 +10,7 @@ import type {
 } from '../domain/timeline.ts';
 import type { Incident, IncidentStatus } from '../domain/types.ts';
 import type { Clock } from '../clock.ts';
-import type { Database } from './db.ts';
+import { committed, type SqlDatabase } from './sql.ts';
 import { IncidentConflictError, OpenIncidentExistsError, isUniqueViolation } from './errors.ts';
 import { UnreadableRowError, parseJsonColumn, toJson } from './json.ts';
 import { dailyIdSequence } from './sequence.ts';
@@ -136,7 +136,7 @@ function fields(incident: Incident | NewIncident) {
   };
 }
 
-export function createIncidentRepository(db: Database, clock: Clock) {
+export function createIncidentRepository(db: SqlDatabase, clock: Clock) {
   const nextId = dailyIdSequence(db);
   const insert = db.prepare(
     `INSERT INTO incidents (id, service, version, severity, status, title, drill, started_at,
@@ -169,8 +169,8 @@ export function createIncidentRepository(db: Database, clock: Clock) {
     IncidentRow
   >(
     `SELECT ${COLUMNS} FROM incidents
-     WHERE (@service IS NULL OR service = @service)
-       AND (@since IS NULL OR started_at >= @since)
+     WHERE (CAST(@service AS TEXT) IS NULL OR service = @service)
+       AND (CAST(@since AS BIGINT) IS NULL OR started_at >= @since)
        AND (@excludeDrills = 0 OR drill = 0)
      ORDER BY started_at DESC, id DESC
      LIMIT @limit`,
@@ -178,7 +178,8 @@ export function createIncidentRepository(db: Database, clock: Clock) {
   const insertEvent = db.prepare(
     `INSERT INTO timeline_events (incident_id, at, kind, actor_kind, actor_id, actor_via, from_status, to_status,
        detail)
-     VALUES (@incident_id, @at, @kind, @actor_kind, @actor_id, @actor_via, @from_status, @to_status, @detail)`,
+     VALUES (@incident_id, @at, @kind, @actor_kind, @actor_id, @actor_via, @from_status, @to_status, @detail)
+     RETURNING id`,
   );
   const selectTimeline = db.prepare<[string], EventRow>(
     `SELECT id, incident_id, at, kind, actor_kind, actor_id, actor_via, from_status, to_status, detail
@@ -194,16 +195,18 @@ export function createIncidentRepository(db: Database, clock: Clock) {
   );
 
   function writeEvent(event: EventToWrite): number {
-    const result = insertEvent.run({
-      incident_id: event.incidentId,
-      at: event.at,
-      kind: event.kind,
-      ...actorColumns(event.actor),
-      from_status: event.from ?? null,
-      to_status: event.to ?? null,
-      detail: toJson(event.detail ?? {}),
-    });
-    return Number(result.lastInsertRowid);
+    const row = committed(db, () =>
+      insertEvent.get({
+        incident_id: event.incidentId,
+        at: event.at,
+        kind: event.kind,
+        ...actorColumns(event.actor),
+        from_status: event.from ?? null,
+        to_status: event.to ?? null,
+        detail: toJson(event.detail ?? {}),
+      }),
+    );
+    return (row as { id: number }).id;
   }
 
   function conflict(id: string, expected: IncidentStatus): IncidentConflictError {

@@ -8,7 +8,10 @@ import { createApprovalRepository } from './approvals.ts';
 import { createAssessmentRepository } from './assessments.ts';
 import { createComplaintRepository } from './complaints.ts';
 import { createAuditRepository } from './audit.ts';
-import { openDatabase, type Database, type OpenDatabaseOptions } from './db.ts';
+import { openDatabase, type OpenDatabaseOptions } from './db.ts';
+import { dialectOf, type SqlDatabase } from './sql.ts';
+import { openPostgres } from './postgres/open.ts';
+import { describeTarget, isPostgresUrl } from './postgres/sync-connection.ts';
 import { createDrillRepository } from './drills.ts';
 import { createIncidentRepository } from './incidents.ts';
 import { createOutboxRepository } from './outbox.ts';
@@ -27,7 +30,8 @@ export interface StoreOptions extends OpenDatabaseOptions {
   clock?: Clock;
 }
 
-export function createStore(db: Database, clock: Clock = systemClock) {
+export function createStore(db: SqlDatabase, clock: Clock = systemClock) {
+  const dialect = dialectOf(db);
   return {
     db,
     incidents: createIncidentRepository(db, clock),
@@ -62,8 +66,11 @@ export function createStore(db: Database, clock: Clock = systemClock) {
     },
     /** Reads from the database; throws when it cannot be used (closed, unreadable). For /healthz. */
     ping(): void {
-      db.prepare('SELECT count(*) FROM sqlite_master').get(); // reads the file, not just the connection
+      // SQLite: reads the file, not just the connection. PostgreSQL: a round trip to the server.
+      db.prepare(dialect === 'sqlite' ? 'SELECT count(*) FROM sqlite_master' : 'SELECT 1').get();
     },
+    /** `sqlite` (one file, one writer process at a time) or `postgres` (shared by replicas). */
+    dialect,
     /** Idempotent. */
     close(): void {
       if (db.open) db.close();
@@ -73,12 +80,25 @@ export function createStore(db: Database, clock: Clock = systemClock) {
 
 export type Store = ReturnType<typeof createStore>;
 
-/** Opens (creating and migrating when needed) the SQLite file at `file`, `:memory:` allowed. */
-export function openStore(file: string, options: StoreOptions = {}): Store {
-  return createStore(openDatabase(file, options), options.clock ?? systemClock);
+/**
+ * Opens the store REWIND_DB names, creating and migrating it when needed: a `postgres://` URL is
+ * PostgreSQL (shared by replicas); anything else is the SQLite file at that path, `:memory:` allowed.
+ */
+export function openStore(target: string, options: StoreOptions = {}): Store {
+  const db = isPostgresUrl(target)
+    ? openPostgres(target, options.migrations ? { migrations: options.migrations } : {})
+    : openDatabase(target, options);
+  return createStore(db, options.clock ?? systemClock);
 }
 
-export { openDatabase, schemaVersion, type Database } from './db.ts';
+export { openDatabase, schemaVersion, sqliteHandle, type Database } from './db.ts';
+export { dialectOf, type SqlDatabase, type SqlDialect } from './sql.ts';
+export { isPostgresUrl } from './postgres/sync-connection.ts';
+
+/** REWIND_DB as messages and /readyz show it: a file path, or `PostgreSQL at host:port/db` (never a password). */
+export function storeName(target: string): string {
+  return isPostgresUrl(target) ? `PostgreSQL at ${describeTarget(target)}` : target;
+}
 export { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations/index.ts';
 export * from './errors.ts';
 export type {

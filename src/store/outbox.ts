@@ -6,7 +6,7 @@
  * until it is marked sent, or dead (Slack will never take it); a restart or an outage loses none.
  */
 import { z } from 'zod';
-import type { Database } from './db.ts';
+import { committed, type SqlDatabase } from './sql.ts';
 import { isUniqueViolation } from './errors.ts';
 import { parseJsonColumn, toJson } from './json.ts';
 
@@ -80,10 +80,13 @@ function toMessage(row: OutboxRow): OutboxMessage {
   };
 }
 
-export function createOutboxRepository(db: Database) {
-  const insert = db.prepare<{ queue: string; kind: string; payload: string; dedup: string | null; now: number }>(
+export function createOutboxRepository(db: SqlDatabase) {
+  const insert = db.prepare<
+    { queue: string; kind: string; payload: string; dedup: string | null; now: number },
+    { id: number }
+  >(
     `INSERT INTO outbox (queue, kind, payload, dedup_key, next_attempt_at, created_at) VALUES (@queue, @kind, ` +
-      `@payload, @dedup, @now, @now)`,
+      `@payload, @dedup, @now, @now) RETURNING id`,
   );
   const selectOne = db.prepare<[number], OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE id = ?`);
   const selectHead = db.prepare<[string], OutboxRow>(
@@ -99,8 +102,8 @@ export function createOutboxRepository(db: Database) {
   const selectAnyOfQueue = db.prepare<[string], { id: number }>(`SELECT id FROM outbox WHERE queue = ? LIMIT 1`);
   const updatePayload = db.prepare(`UPDATE outbox SET payload = ? WHERE id = ? AND ${WAITING}`);
   const claimRow = db.prepare<{ id: number; owner: string; previous: string | null; now: number }>(
-    `UPDATE outbox SET claimed_by = @owner, claimed_at = @now WHERE id = @id AND ${WAITING} AND claimed_by IS ` +
-      `@previous`,
+    `UPDATE outbox SET claimed_by = @owner, claimed_at = @now WHERE id = @id AND ${WAITING} ` +
+      `AND claimed_by IS NOT DISTINCT FROM CAST(@previous AS TEXT)`,
   );
   const sent = db.prepare(
     `UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL, claimed_by = NULL WHERE id = ? AND ` +
@@ -128,15 +131,16 @@ export function createOutboxRepository(db: Database) {
      */
     enqueue(message: NewOutboxMessage, now: number): number | null {
       try {
-        return Number(
-          insert.run({
+        const row = committed(db, () =>
+          insert.get({
             queue: message.queue,
             kind: message.kind,
             payload: toJson(message.payload),
             dedup: message.dedupKey ?? null,
             now,
-          }).lastInsertRowid,
+          }),
         );
+        return row!.id;
       } catch (err) {
         if (message.dedupKey && isUniqueViolation(err)) return null;
         throw err;

@@ -2,10 +2,10 @@
  * Keys of Slack deliveries already handled (trigger_id of a command or interaction, event_id of an
  * event). Slack retries a delivery it thinks was lost; remembering the key makes the retry a no-op.
  */
-import type { Database } from './db.ts';
+import type { SqlDatabase } from './sql.ts';
 import { isUniqueViolation } from './errors.ts';
 
-export function createProcessedRequestRepository(db: Database) {
+export function createProcessedRequestRepository(db: SqlDatabase) {
   const insert = db.prepare(`INSERT INTO processed_requests (key, at) VALUES (?, ?)`);
   const prune = db.prepare(`DELETE FROM processed_requests WHERE at < ?`);
 

@@ -1,5 +1,5 @@
 /** The RCA draft of each incident (the latest one generated). */
-import type { Database } from './db.ts';
+import type { SqlDatabase } from './sql.ts';
 
 export interface RcaDraft {
   incidentId: string;
@@ -9,7 +9,7 @@ export interface RcaDraft {
   updatedAt: number;
 }
 
-export function createRcaDraftRepository(db: Database) {
+export function createRcaDraftRepository(db: SqlDatabase) {
   const upsert = db.prepare(
     `INSERT INTO rca_drafts (incident_id, markdown, created_by, created_at, updated_at)
      VALUES (@id, @markdown, @by, @at, @at)

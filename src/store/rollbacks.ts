@@ -3,7 +3,7 @@
  * resume it. The database itself refuses a second active rollback for a service.
  */
 import type { Clock } from '../clock.ts';
-import type { Database } from './db.ts';
+import type { SqlDatabase } from './sql.ts';
 import { NotFoundError, RollbackConflictError, isUniqueViolation } from './errors.ts';
 import { z } from 'zod';
 import { parseColumn } from './columns.ts';
@@ -127,7 +127,7 @@ function toStep(row: StepRow): RollbackStep {
   };
 }
 
-export function createRollbackRepository(db: Database, clock: Clock) {
+export function createRollbackRepository(db: SqlDatabase, clock: Clock) {
   const nextId = dailyIdSequence(db);
   const insert = db.prepare(
     `INSERT INTO rollbacks (id, incident_id, service, strategy, from_version, to_version, status,
@@ -143,7 +143,7 @@ export function createRollbackRepository(db: Database, clock: Clock) {
     `SELECT ${COLUMNS} FROM rollbacks WHERE ${ACTIVE_SQL} ORDER BY started_at, id`,
   );
   const selectHistory = db.prepare<{ service: string | null; limit: number }, RollbackRow>(
-    `SELECT ${COLUMNS} FROM rollbacks WHERE (@service IS NULL OR service = @service)
+    `SELECT ${COLUMNS} FROM rollbacks WHERE (CAST(@service AS TEXT) IS NULL OR service = @service)
      ORDER BY started_at DESC, id DESC LIMIT @limit`,
   );
   const selectForIncident = db.prepare<[string], RollbackRow>(

@@ -1,4 +1,4 @@
-import type { Database } from './db.ts';
+import type { SqlDatabase } from './sql.ts';
 
 /** `20260105` for an instant on 5 January 2026, UTC. */
 export function utcDay(at: number): string {
@@ -14,10 +14,10 @@ export type NextDailyId = (scope: string, at: number) => string;
  * function inside the transaction that inserts the row, so a failed insert does not burn a number
  * and two writers (even on two connections) never get the same one.
  */
-export function dailyIdSequence(db: Database): NextDailyId {
+export function dailyIdSequence(db: SqlDatabase): NextDailyId {
   const bump = db.prepare<[string, string], { last: number }>(
     `INSERT INTO id_seq (scope, day, last) VALUES (?, ?, 1)
-     ON CONFLICT (scope, day) DO UPDATE SET last = last + 1
+     ON CONFLICT (scope, day) DO UPDATE SET last = id_seq.last + 1
      RETURNING last`,
   );
   return (scope, at) => {

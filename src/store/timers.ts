@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { parseColumn } from './columns.ts';
-import type { Database } from './db.ts';
+import { dialectOf, jsonArrayValues, type SqlDatabase } from './sql.ts';
 import { parseJsonColumn, toJson } from './json.ts';
 
 export const TIMER_STATUSES = ['pending', 'firing', 'done', 'failed', 'cancelled'] as const;
@@ -81,7 +81,7 @@ function prefixPattern(prefix: string): string {
   return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-export function createTimerRepository(db: Database) {
+export function createTimerRepository(db: SqlDatabase) {
   const insert = db.prepare<{ kind: string; key: string; due_at: number; payload: string; now: number }, TimerRow>(
     `INSERT INTO timers (kind, key, due_at, run_at, payload, status, created_at, updated_at)
      VALUES (@kind, @key, @due_at, @due_at, @payload, 'pending', @now, @now)
@@ -92,23 +92,29 @@ export function createTimerRepository(db: Database) {
   const selectById = db.prepare<[number], TimerRow>(`SELECT ${COLUMNS} FROM timers WHERE id = ?`);
   const selectDue = db.prepare<{ now: number; kinds: string; limit: number }, TimerRow>(
     `SELECT ${COLUMNS} FROM timers
-     WHERE status = 'pending' AND run_at <= @now AND kind IN (SELECT value FROM json_each(@kinds))
+     WHERE status = 'pending' AND run_at <= @now AND kind IN (${jsonArrayValues(db, '@kinds')})
      ORDER BY run_at, id LIMIT @limit`,
   );
   const selectDueKindsOutside = db.prepare<{ now: number; kinds: string }, { kind: string; n: number }>(
     `SELECT kind, count(*) AS n FROM timers
-     WHERE status = 'pending' AND run_at <= @now AND kind NOT IN (SELECT value FROM json_each(@kinds))
+     WHERE status = 'pending' AND run_at <= @now AND kind NOT IN (${jsonArrayValues(db, '@kinds')})
      GROUP BY kind ORDER BY kind`,
   );
   const selectPendingCount = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM timers WHERE status = 'pending'`);
   const selectNextRunAt = db.prepare<[string], { next: number | null }>(
     `SELECT min(run_at) AS next FROM timers
-     WHERE status = 'pending' AND kind IN (SELECT value FROM json_each(?))`,
+     WHERE status = 'pending' AND kind IN (${jsonArrayValues(db, '?')})`,
   );
+  // On PostgreSQL the row is taken with FOR UPDATE SKIP LOCKED: a replica claiming the same timer at
+  // the same moment is passed over at once instead of waited for, and the loser gets no row.
+  const claimable =
+    dialectOf(db) === 'postgres'
+      ? `id = (SELECT id FROM timers WHERE id = @id AND status = 'pending' AND run_at <= @now FOR UPDATE SKIP LOCKED)`
+      : `id = @id AND status = 'pending' AND run_at <= @now`;
   const claimRow = db.prepare<{ id: number; owner: string; now: number }, TimerRow>(
     `UPDATE timers SET status = 'firing', claimed_by = @owner, claimed_at = @now, attempts = attempts + 1,
        updated_at = @now
-     WHERE id = @id AND status = 'pending' AND run_at <= @now
+     WHERE ${claimable}
      RETURNING ${COLUMNS}`,
   );
   const doneRow = db.prepare(
@@ -140,13 +146,13 @@ export function createTimerRepository(db: Database) {
   );
   const releaseRows = db.prepare<{ cutoff: number; except: string | null; now: number }, TimerRow>(
     `UPDATE timers SET status = 'pending', claimed_by = NULL, claimed_at = NULL, updated_at = @now
-     WHERE status = 'firing' AND claimed_at < @cutoff AND (@except IS NULL OR claimed_by <> @except)
+     WHERE status = 'firing' AND claimed_at < @cutoff AND (CAST(@except AS TEXT) IS NULL OR claimed_by <> @except)
      RETURNING ${COLUMNS}`,
   );
   const selectList = db.prepare<{ status: string | null; kind: string | null; prefix: string | null }, TimerRow>(
     `SELECT ${COLUMNS} FROM timers
-     WHERE (@status IS NULL OR status = @status) AND (@kind IS NULL OR kind = @kind)
-       AND (@prefix IS NULL OR key LIKE @prefix ESCAPE '\\')
+     WHERE (CAST(@status AS TEXT) IS NULL OR status = @status) AND (CAST(@kind AS TEXT) IS NULL OR kind = @kind)
+       AND (CAST(@prefix AS TEXT) IS NULL OR key LIKE @prefix ESCAPE '\\')
      ORDER BY due_at, id`,
   );
 

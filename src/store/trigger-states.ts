@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { TriggerState } from '../domain/triggers.ts';
 import { TIER } from './columns.ts';
-import type { Database } from './db.ts';
+import type { SqlDatabase } from './sql.ts';
 import { parseJsonColumn, toJson } from './json.ts';
 
 const TIER_STATE = z.object({ pendingSince: z.number().nullable(), firingSince: z.number().nullable() });
@@ -11,7 +11,7 @@ const TRIGGER_STATE: z.ZodType<TriggerState> = z.object({
   firing: TIER.nullable(),
 });
 
-export function createTriggerStateRepository(db: Database) {
+export function createTriggerStateRepository(db: SqlDatabase) {
   const select = db.prepare<[string, string], { state: string }>(
     `SELECT state FROM trigger_states WHERE service = ? AND version = ?`,
   );

@@ -3,11 +3,11 @@
  * migration 009). The policy — how often, how many a minute — is the alert intake's; this is the
  * memory it keeps in the database so that it holds across restarts and costs no process memory.
  */
-import type { Database } from './db.ts';
+import type { SqlDatabase } from './sql.ts';
 
 export type UnknownServiceTold = 'announced' | 'waiting' | 'summarised';
 
-export function createUnknownServiceRepository(db: Database) {
+export function createUnknownServiceRepository(db: SqlDatabase) {
   const selectToldAt = db.prepare<[string], { told_at: number }>(
     `SELECT told_at FROM unknown_services WHERE service = ?`,
   );

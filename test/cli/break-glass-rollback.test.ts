@@ -50,7 +50,7 @@ describe('rewind rollback immediate', () => {
           'PATCH',
           SERVICE_PATH,
           'application/strategic-merge-patch+json',
-          { spec: { selector: { version: 'v1.5.0' } } },
+          { metadata: { resourceVersion: expect.any(String) }, spec: { selector: { version: 'v1.5.0' } } },
         ],
       ]);
 

@@ -121,7 +121,7 @@ const usageErrors: Case[] = [
   {
     args: ['demo', '--fast'],
     code: 2,
-    line: 'rewind demo: unknown option "--fast"; this command takes no options; see rewind demo --help',
+    line: 'rewind demo: unknown option "--fast"; see rewind demo --help',
   },
   {
     args: ['validate-config', '--bogus'],

@@ -301,14 +301,15 @@ describe('rewind doctor', () => {
         seedArgoOwner();
         kube.denyAccess({ namespace: 'argocd', group: 'argoproj.io', resource: 'applications', verb: 'patch' });
       },
-      check: 'access patch applications',
+      check: 'gitops',
       line:
-        'denied: patch applications (group argoproj.io) in namespace argocd, which pausing the sync of Application ' +
-        'argocd/prompt-service for a rollback needs',
+        'routing managed by Argo CD application argocd/prompt-service, self-heal on: a rollback cannot pause its ' +
+        'sync, because Rewind is denied patch applications (group argoproj.io) in namespace argocd',
       fix:
-        'add this rule to the Role bound to Rewind in namespace argocd (deploy/rbac/argocd/ has it: list ' +
-        'rbac/argocd in deploy/kustomization.yaml): {apiGroups: ["argoproj.io"], resources: ["applications"], ' +
-        'verbs: ["patch"]}',
+        'add {apiGroups: ["argoproj.io"], resources: ["applications"], verbs: ["patch"]} to the Role bound to ' +
+        'Rewind in namespace argocd (deploy/rbac/argocd/ has it: list rbac/argocd in deploy/kustomization.yaml); ' +
+        'or set services.prompt-service.gitops.onRollback: warn (the sync stays on and may undo a rollback), or ' +
+        'services.prompt-service.gitops.tool: none when git does not manage this routing',
     },
     {
       what: 'an Argo CD Application the config names that does not exist',
@@ -351,16 +352,14 @@ describe('rewind doctor', () => {
     expect(r.code).toBe(0);
     expect(r.lines).toContain(
       '  ✓ gitops: routing managed by Argo CD application argocd/prompt-service, self-heal on: paused during a ' +
-        'rollback',
+        'rollback (get, patch applications granted in argocd)',
     );
     expect(r.lines).toContain(
       '  ✓ gitops: routing managed by Flux Kustomization flux-system/prompts-staging, reconciling: paused during a ' +
-        'rollback',
+        'rollback (get, patch kustomizations granted in flux-system)',
     );
-    // The service's 7 plus get and patch on its Application.
-    expect(r.text).toMatch(
-      /✓ access: all 9 permissions granted: .*; get, patch applications \(argoproj\.io\) in argocd$/m,
-    );
+    // The pause's access is asked by the GitOps check, once: the service's own 7 are left to the access check.
+    expect(r.text).toMatch(/✓ access: all 7 permissions granted: /m);
     const gitopsReviews = kube.accessReviews.asked
       .filter((a) => a.namespace === 'argocd' || a.namespace === 'flux-system')
       .map((a) => `${a.verb} ${a.resource} in ${a.namespace}`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { REPO, cleanEnv, runRewind } from '../support/run-cli.ts';
 
-// The demo is a child process that plays two and a half hours in about five seconds on an idle
+// The demo is a child process that plays three hours in about fifteen seconds on an idle
 // machine; with other work on the cores it takes several times that. The test's ceiling sits well
 // above the minute the demo promises, so a slow run is reported with its duration below rather
 // than cut off by the runner.
@@ -51,6 +51,11 @@ describe('npm run demo', () => {
         '▶️ @U0LEAD resumed the sync of Argo CD application prompt-service.',
         'Argo CD application argocd/prompt-service, read from the stand-in: syncPolicy ' +
           '{"automated":{"prune":true,"selfHeal":true}}',
+        // The RCA draft, uploaded into the thread as Markdown and shown.
+        '/incident rca INC-20260105-001',
+        '📎 INC-20260105-001-rca.md',
+        '│ # Root cause analysis — INC-20260105-001 (draft)',
+        '│ | 09:10 | Decision: gradual, by @U0LEAD |',
         // 修正版の準備: the fix comes back in as a cautious canary from the checklist's button.
         '⧉ dialog "Re-deploy the fix":',
         'Step 2/13 pause gitops sync',
@@ -66,14 +71,28 @@ describe('npm run demo', () => {
         'on prompt-service-staging v2.0.0 through the istio-fault injector',
         'PUT VirtualService prompts-staging/prompt-service-staging spec.http[0].fault',
         'Next scheduled drill: DRILL-20260401-001 (high-error-rate)',
+        // A real drill on staging: detected, rolled back by the bot (critical), the fault removed, the scorecard.
+        'runs the quarterly drill now, for real: /drill run high-error-rate',
+        '#drills ▌ 🧪 Drill DRILL-20260105-001 started',
+        '🧪 DRILL · INC-20260105-002 · prompt-service-staging v2.0.0',
+        'changes sent: PUT VirtualService prompts-staging/prompt-service-staging',
+        '🧹 Fault removed',
+        '#drills ▌ 🧪 Drill scorecard · DRILL-20260105-001',
+        'Detection (fault injected → incident opened)',
+        'Drill DRILL-20260105-001: completed.',
       ];
       const at = steps.map((s) => r.stdout.indexOf(s));
       expect(steps.filter((_, i) => (at[i] ?? -1) < 0)).toEqual([]); // every step is there
       expect([...at].sort((a, b) => a - b)).toEqual(at);
-      // One incident message, however many updates and thread replies.
-      expect(r.stdout.match(/#incident ▌ /g)).toHaveLength(1);
+      // One incident message, however many updates and thread replies (the drill's incident has its own).
+      expect(r.stdout.match(/#incident ▌ .*INC-20260105-001/g)).toHaveLength(1);
       // One stakeholder notice, posted when the incident reached warning and updated to its resolution.
-      expect(r.stdout.match(/#stakeholders ▌ /g)).toHaveLength(1);
+      expect(r.stdout.match(/#stakeholders ▌ .*INC-20260105-001/g)).toHaveLength(1);
+      // Simulated numbers that agree: availability is 1 − the error rate.
+      expect(r.stdout).toContain('error_rate 3%, availability 97%');
+      expect(r.stdout).not.toMatch(/error_rate 0\.4%, availability 99\.9%/);
+      // Quiet by default: a head update is printed when its headline changes, not for each traffic step.
+      expect(r.stdout).not.toMatch(/head message now: .*Rolling back.*Traffic: v2\.0\.0 25%/);
       expect(r.stdout.indexOf('#stakeholders ▌ 📣 INC-20260105-001')).toBeLessThan(
         r.stdout.indexOf('⧉ dialog "Confirm rollback":'),
       );
@@ -89,4 +108,24 @@ describe('npm run demo', () => {
       expect(r.stdout.match(/ {2}gitops_resumed {2,}U0LEAD/g)).toHaveLength(2);
     },
   );
+
+  it(
+    '--verbose prints every update of the head message: each traffic step of the gradual rollback',
+    { timeout: DEMO_CEILING_MS },
+    async () => {
+      const r = await runRewind(['demo', '--verbose'], cleanEnv(), REPO);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/head message now: .*Rolling back.*Traffic: v2\.0\.0 25% \/ v1\.5\.0 75%/);
+      expect(r.stdout).toMatch(/head message now: .*Rolling back.*Traffic: v2\.0\.0 5% \/ v1\.5\.0 95%/);
+    },
+  );
+
+  it('refuses an unknown option in one line, changing nothing', async () => {
+    const r = await runRewind(['demo', '--verbos'], cleanEnv(), REPO);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('--verbose');
+  });
 });

@@ -30,6 +30,7 @@ import { parse, parseAllDocuments, stringify } from 'yaml';
 import { CHECKS_ACCESS } from '../../src/adapters/kube/checks.ts';
 import { ISTIO_FAULT_ACCESS } from '../../src/adapters/drills/istio-fault.ts';
 import { GITOPS_ACCESS } from '../../src/adapters/kube/gitops/index.ts';
+import { LEADER_ELECTION_ACCESS } from '../../src/adapters/kube/lease.ts';
 import { ROUTER_MODULES, routerModule } from '../../src/adapters/kube/routers/registry.ts';
 import type { ApiAccess } from '../../src/adapters/kube/routers/types.ts';
 import { loadConfigFile } from '../../src/config/load.ts';
@@ -49,15 +50,22 @@ function render(dir: string): KubernetesObject[] {
   return parseAllDocuments(out).map((d) => d.toJS() as KubernetesObject);
 }
 
-/** A Role's rules as `group/resource` → sorted verbs; a resource granted by two rules fails the test. */
+/** `group/resource`, with `[names]` when only those objects are meant. */
+const accessKey = (group: string, resource: string, names: readonly string[] | undefined) =>
+  `${group === '' ? 'core' : group}/${resource}${names ? `[${[...names].sort().join(',')}]` : ''}`;
+
+/** A Role's rules as `group/resource[names]` → sorted verbs; a resource granted by two rules fails the test. */
 function granted(rules: V1Role['rules']): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const rule of rules ?? []) {
-    expect(Object.keys(rule).sort()).toEqual(['apiGroups', 'resources', 'verbs']);
+    const keys = rule.resourceNames
+      ? ['apiGroups', 'resourceNames', 'resources', 'verbs']
+      : ['apiGroups', 'resources', 'verbs'];
+    expect(Object.keys(rule).sort()).toEqual(keys);
     for (const list of [rule.apiGroups ?? [], rule.resources ?? [], rule.verbs]) expect(list).not.toContain('*');
     for (const group of rule.apiGroups ?? []) {
       for (const resource of rule.resources ?? []) {
-        const key = `${group === '' ? 'core' : group}/${resource}`;
+        const key = accessKey(group, resource, rule.resourceNames);
         expect(out[key], `${key} granted by one rule only`).toBeUndefined();
         out[key] = [...rule.verbs].sort();
       }
@@ -70,7 +78,7 @@ function granted(rules: V1Role['rules']): Record<string, string[]> {
 function declared(access: readonly ApiAccess[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const a of access) {
-    const key = `${a.group === '' ? 'core' : a.group}/${a.resource}`;
+    const key = accessKey(a.group, a.resource, a.resourceNames);
     out[key] = [...new Set([...(out[key] ?? []), ...a.verbs])].sort();
   }
   return out;
@@ -92,6 +100,7 @@ describe('deploy/rbac/roles: one Role per router kind, the checks, the istio-fau
     'istio-fault': ISTIO_FAULT_ACCESS,
     'gitops-argocd': GITOPS_ACCESS.argocd,
     'gitops-flux': GITOPS_ACCESS.flux,
+    'leader-election': LEADER_ELECTION_ACCESS,
   };
 
   it('has a folder for every router kind and nothing else', () => {
@@ -184,8 +193,12 @@ describe.skipIf(!KUBECTL)(`kubectl kustomize deploy/${KUBECTL ? '' : ` (${NO_KUB
     expect(drills.injector.kind).toBe('istio-fault');
     const drillNamespace = services[drills.service ?? '']!.namespace;
     for (const need of needs(ISTIO_FAULT_ACCESS)) expect(grantsIn(drillNamespace).has(need)).toBe(true);
-    // No Role where no service lives, and none in Rewind's own namespace.
-    expect(new Set(all<V1Role>('Role').map((r) => r.metadata?.namespace))).toEqual(namespaces);
+    // No Role where no service lives; in Rewind's own namespace only the leader Lease's.
+    expect(new Set(all<V1Role>('Role').map((r) => r.metadata?.namespace))).toEqual(new Set([...namespaces, 'rewind']));
+    const own = all<V1Role>('Role').filter((r) => r.metadata?.namespace === 'rewind');
+    expect(own.map((r) => r.metadata?.name)).toEqual(['rewind-leader-election']);
+    expect(granted(own[0]!.rules)).toEqual(declared(LEADER_ELECTION_ACCESS));
+    expect(bound.has('rewind/rewind-leader-election')).toBe(true);
   });
 
   it.each([

@@ -137,7 +137,11 @@ describe('the Alertmanager receiver (docs/examples/alertmanager.yml)', () => {
 
     await w.runUntil(() => (w.kube?.writes().length ?? 0) > 0, { maxMs: 5 * 60_000 });
     expect(w.kube?.writes().map((r) => [r.method, r.path, r.body])).toEqual([
-      ['PATCH', '/api/v1/namespaces/prompts/services/prompt-service', { spec: { selector: { version: 'v1.5.0' } } }],
+      [
+        'PATCH',
+        '/api/v1/namespaces/prompts/services/prompt-service',
+        { metadata: { resourceVersion: expect.any(String) }, spec: { selector: { version: 'v1.5.0' } } },
+      ],
     ]);
     const [rollback] = w.rewind.store.rollbacks.history();
     expect(rollback).toMatchObject({ fromVersion: 'v2.0.0', toVersion: 'v1.5.0', strategy: 'immediate' });

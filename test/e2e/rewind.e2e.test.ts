@@ -64,7 +64,11 @@ describe('with the real Prometheus', () => {
       status: 'succeeded',
     });
     expect(w.kube!.writes().map((r) => [r.method, r.path, r.body])).toEqual([
-      ['PATCH', '/api/v1/namespaces/prompts/services/prompt-service', { spec: { selector: { version: 'v1.5.0' } } }],
+      [
+        'PATCH',
+        '/api/v1/namespaces/prompts/services/prompt-service',
+        { metadata: { resourceVersion: expect.any(String) }, spec: { selector: { version: 'v1.5.0' } } },
+      ],
     ]);
     const [incident] = w.rewind.store.incidents.listRecent({ limit: 1 });
     expect(incident?.severity).toBe('critical');

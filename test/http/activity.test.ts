@@ -4,11 +4,12 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RequestActivity } from '../../src/adapters/http/activity.ts';
 
 let server: Server | undefined;
 afterEach(async () => {
+  vi.useRealTimers();
   await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
   server = undefined;
 });
@@ -43,6 +44,23 @@ describe('RequestActivity', () => {
     expect(done).toBe(false); // two requests in flight: background work waits
     s.release();
     await Promise.all(answers);
+    await waiting;
+    expect(done).toBe(true);
+  });
+
+  it('goes on the moment a lone request ends: woken by its end, not by a timer', async () => {
+    const activity = new RequestActivity({ quietMs: 5, maxWaitMs: 60_000 });
+    const s = await heldServer(activity);
+    const answer = fetch(s.url);
+    while (s.held.length < 1) await new Promise((r) => setTimeout(r, 5));
+    // From here no timer fires: only the request's end can let background work go on.
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    let done = false;
+    const waiting = activity.quiet().then(() => (done = true));
+    await new Promise((r) => setImmediate(r));
+    expect(done).toBe(false); // the request is still being answered
+    s.release();
+    await (await answer).text();
     await waiting;
     expect(done).toBe(true);
   });

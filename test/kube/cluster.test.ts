@@ -40,7 +40,8 @@ describe('KubeCluster and KubeClients', () => {
     await cluster.forService('prompt-service').router.write({ [V15]: 100 }, { dryRun: false });
     await cluster.forService('prompt-service-staging').router.write({ [V2]: 25, [V15]: 75 }, { dryRun: false });
 
-    expect(prod.calls()).toEqual([`PATCH /api/v1/namespaces/${NS}/services/prompt-service 200`]);
+    const servicePath = `/api/v1/namespaces/${NS}/services/prompt-service`;
+    expect(prod.calls()).toEqual([`GET ${servicePath} 200`, `PATCH ${servicePath} 200`]);
     const vsPath = `/apis/networking.istio.io/v1/namespaces/${NS}/virtualservices/prompt-service`;
     expect(staging.calls()).toEqual([`GET ${vsPath} 200`, `PUT ${vsPath} 200`]);
     expect(await cluster.forService('prompt-service').router.read()).toEqual({ [V2]: 0, [V15]: 100, [V10]: 0 });

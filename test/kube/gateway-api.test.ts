@@ -103,6 +103,19 @@ describe('gateway-api router', () => {
     expect(weights(route()).map(([, w]) => w)).toEqual([0, 100, 0]);
   });
 
+  test('backendRef weights set by another manager between read and write are not overwritten', async () => {
+    world = await kubeWorld('gateway-api');
+    world.api.beforeNext({ method: 'PUT', path: PATH }, (api) =>
+      api.editAs('kubectl-edit', 'HTTPRoute', NS, 'prompt-service', (o) =>
+        o.spec.rules[0].backendRefs.forEach((r: { weight: number }, i: number) => (r.weight = i === 2 ? 100 : 0)),
+      ),
+    );
+    const write = world.router.write({ [V15]: 100 }, { dryRun: false });
+    await expect(write).rejects.toMatchObject({ status: 409, routingMovedBy: 'kubectl-edit', target: TARGET });
+    expect(world.api.calls()).toEqual([`GET ${PATH} 200`, `PUT ${PATH} 409`, `GET ${PATH} 200`]);
+    expect(weights(route()).map(([, w]) => w)).toEqual([0, 0, 100]);
+  });
+
   test('after 1 + 3 conflicting writes it gives up with a KubeError 409', async () => {
     world = await kubeWorld('gateway-api');
     world.api.failNext({ method: 'PUT', path: PATH }, { status: 409, times: 4 });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { KubeError } from '../../src/adapters/kube/errors.ts';
+import { RoutingMovedError } from '../../src/adapters/kube/routers/optimistic.ts';
 import type { KubeObject } from '../support/kube-api.ts';
 import { NS, V10, V15, V2, kubeWorld, type KubeWorld } from './world.ts';
 
@@ -74,6 +75,36 @@ describe('istio router', () => {
     await world.router.write({ [V15]: 100 }, { dryRun: false });
     expect(world.api.calls()).toEqual([`GET ${PATH} 200`, `PUT ${PATH} 409`, `GET ${PATH} 200`, `PUT ${PATH} 200`]);
     expect(vs().spec.http[0].fault).toEqual(fault);
+    expect(await world.router.read()).toEqual({ [V2]: 0, [V15]: 100, [V10]: 0 });
+  });
+
+  test('weights set by kubectl edit between read and write: 409, re-read, and nothing is overwritten', async () => {
+    world = await kubeWorld('istio');
+    world.api.beforeNext({ method: 'PUT', path: PATH }, (api) =>
+      api.editAs('kubectl-edit', 'VirtualService', NS, 'prompt-service', (o) =>
+        o.spec.http[0].route.forEach((r: { weight: number }, i: number) => (r.weight = i === 2 ? 100 : 0)),
+      ),
+    );
+    const write = world.router.write({ [V15]: 100 }, { dryRun: false });
+    await expect(write).rejects.toBeInstanceOf(RoutingMovedError);
+    await expect(write).rejects.toThrow(
+      `${TARGET}: the routing was changed by kubectl-edit between Rewind's read and its write; it was not overwritten`,
+    );
+    expect(world.api.calls()).toEqual([`GET ${PATH} 200`, `PUT ${PATH} 409`, `GET ${PATH} 200`]);
+    expect(await world.router.read()).toEqual({ [V2]: 0, [V15]: 0, [V10]: 100 });
+  });
+
+  test('routing set meanwhile by Rewind itself (another of its writes) is recomputed, not refused', async () => {
+    world = await kubeWorld('istio');
+    world.api.beforeNext({ method: 'PUT', path: PATH }, (api) =>
+      api.editAs('rewind', 'VirtualService', NS, 'prompt-service', (o) =>
+        o.spec.http[0].route.forEach(
+          (r: { weight: number }, i: number) => (r.weight = i === 0 ? 50 : i === 1 ? 50 : 0),
+        ),
+      ),
+    );
+    await world.router.write({ [V15]: 100 }, { dryRun: false });
+    expect(world.api.calls()).toEqual([`GET ${PATH} 200`, `PUT ${PATH} 409`, `GET ${PATH} 200`, `PUT ${PATH} 200`]);
     expect(await world.router.read()).toEqual({ [V2]: 0, [V15]: 100, [V10]: 0 });
   });
 

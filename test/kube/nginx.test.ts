@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { RouterError } from '../../src/adapters/kube/errors.ts';
+import { RoutingMovedError } from '../../src/adapters/kube/routers/optimistic.ts';
 import { NS, V10, V15, V2, kubeWorld, type KubeWorld } from './world.ts';
 
 const MAIN = `/apis/networking.k8s.io/v1/namespaces/${NS}/ingresses/prompt-service`;
@@ -105,15 +106,10 @@ describe('nginx router (canary Ingress â†’ newest version v2.0.0, main Ingress â
     expect(canary().metadata.annotations?.['nginx.ingress.kubernetes.io/canary-weight']).toBe('50');
   });
 
-  test('an Ingress re-pointed between read and write gives 409; the retry recomputes from the new state', async () => {
+  test('an annotation Rewind does not write, changed between read and write: 409, and the retry keeps it', async () => {
     world = await kubeWorld('nginx', { split: { [V2]: 50, [V15]: 50 } });
     world.api.beforeNext({ method: 'PATCH', path: CANARY }, (api) =>
-      api.edit(
-        'Ingress',
-        NS,
-        'prompt-service-canary',
-        (o) => (o.metadata.annotations!['nginx.ingress.kubernetes.io/canary-weight'] = '60'),
-      ),
+      api.edit('Ingress', NS, 'prompt-service-canary', (o) => (o.metadata.annotations!['team/owner'] = 'prompts')),
     );
     await world.router.write({ [V2]: 25, [V15]: 75 }, { dryRun: false });
     expect(world.api.calls()).toEqual([
@@ -125,6 +121,31 @@ describe('nginx router (canary Ingress â†’ newest version v2.0.0, main Ingress â
       `PATCH ${CANARY} 200`,
     ]);
     expect(await world.router.read()).toEqual({ [V2]: 25, [V15]: 75, [V10]: 0 });
+    expect(canary().metadata.annotations?.['team/owner']).toBe('prompts');
+  });
+
+  test('the canary weight set by kubectl edit between read and write: 409, and it is not overwritten', async () => {
+    world = await kubeWorld('nginx', { split: { [V2]: 50, [V15]: 50 } });
+    world.api.beforeNext({ method: 'PATCH', path: CANARY }, (api) =>
+      api.editAs(
+        'kubectl-edit',
+        'Ingress',
+        NS,
+        'prompt-service-canary',
+        (o) => (o.metadata.annotations!['nginx.ingress.kubernetes.io/canary-weight'] = '60'),
+      ),
+    );
+    const write = world.router.write({ [V2]: 25, [V15]: 75 }, { dryRun: false });
+    await expect(write).rejects.toBeInstanceOf(RoutingMovedError);
+    await expect(write).rejects.toMatchObject({ status: 409, routingMovedBy: 'kubectl-edit', target: TARGET });
+    expect(world.api.calls()).toEqual([
+      `GET ${MAIN} 200`,
+      `GET ${CANARY} 200`,
+      `PATCH ${CANARY} 409`,
+      `GET ${MAIN} 200`,
+      `GET ${CANARY} 200`,
+    ]);
+    expect(await world.router.read()).toEqual({ [V2]: 60, [V15]: 40, [V10]: 0 });
   });
 
   test('dry run reads both Ingresses and sends no write', async () => {

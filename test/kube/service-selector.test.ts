@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { KubeError, RouterError } from '../../src/adapters/kube/errors.ts';
+import { RoutingMovedError } from '../../src/adapters/kube/routers/optimistic.ts';
 import { NS, V10, V15, V2, kubeWorld, type KubeWorld } from './world.ts';
 
 const SERVICE_PATH = `/api/v1/namespaces/${NS}/services/prompt-service`;
@@ -7,15 +8,16 @@ let world: KubeWorld;
 afterEach(() => world?.close());
 
 describe('service-selector router', () => {
-  test('an immediate switch is one strategic merge patch of the selector, and read() shows it', async () => {
+  test('an immediate switch is one strategic merge patch of the selector, guarded by the resourceVersion', async () => {
     world = await kubeWorld('service-selector');
     expect(world.router).toMatchObject({ kind: 'service-selector', allOrNothing: true });
     expect(await world.router.read()).toEqual({ [V2]: 100, [V15]: 0, [V10]: 0 });
     world.api.clearRequests();
+    const read = world.api.mustGet('Service', NS, 'prompt-service').metadata.resourceVersion;
 
     const changes = await world.router.write({ [V2]: 0, [V15]: 100 }, { dryRun: false });
 
-    const body = { spec: { selector: { version: V15 } } };
+    const body = { metadata: { resourceVersion: read }, spec: { selector: { version: V15 } } };
     expect(changes).toEqual([
       {
         method: 'PATCH',
@@ -24,7 +26,7 @@ describe('service-selector router', () => {
         body,
       },
     ]);
-    expect(world.api.requests).toEqual([
+    expect(world.api.requests.filter((r) => r.method !== 'GET')).toEqual([
       {
         method: 'PATCH',
         path: SERVICE_PATH,
@@ -73,10 +75,10 @@ describe('service-selector router', () => {
         method: 'PATCH',
         target: `Service ${NS}/prompt-service`,
         contentType: 'application/strategic-merge-patch+json',
-        body: { spec: { selector: { version: V10 } } },
+        body: { metadata: { resourceVersion: before.metadata.resourceVersion }, spec: { selector: { version: V10 } } },
       },
     ]);
-    expect(world.api.requests).toEqual([]);
+    expect(world.api.calls()).toEqual([`GET ${SERVICE_PATH} 200`]); // read only: nothing written
     expect(world.api.mustGet('Service', NS, 'prompt-service')).toEqual(before);
   });
 
@@ -131,6 +133,44 @@ describe('service-selector router', () => {
       retryable: true,
       message: 'PATCH of Service prompts/prompt-service failed: 500 InternalError: etcdserver: request timed out',
     });
-    expect(world.api.calls()).toEqual([`PATCH ${SERVICE_PATH} 500`]);
+    expect(world.api.calls()).toEqual([`GET ${SERVICE_PATH} 200`, `PATCH ${SERVICE_PATH} 500`]);
+  });
+
+  test('a selector set by kubectl edit between read and write: 409, re-read, and nothing is overwritten', async () => {
+    world = await kubeWorld('service-selector');
+    world.api.beforeNext({ method: 'PATCH', path: SERVICE_PATH }, (api) =>
+      api.editAs('kubectl-edit', 'Service', NS, 'prompt-service', (o) => (o.spec.selector.version = V10)),
+    );
+    const write = world.router.write({ [V15]: 100 }, { dryRun: false });
+    await expect(write).rejects.toBeInstanceOf(RoutingMovedError);
+    await expect(write).rejects.toThrow(
+      `Service ${NS}/prompt-service: the routing was changed by kubectl-edit between Rewind's read and its write; ` +
+        'it was not overwritten',
+    );
+    expect(world.api.calls()).toEqual([
+      `GET ${SERVICE_PATH} 200`,
+      `PATCH ${SERVICE_PATH} 409`,
+      `GET ${SERVICE_PATH} 200`,
+    ]);
+    expect(world.api.mustGet('Service', NS, 'prompt-service').spec.selector.version).toBe(V10);
+  });
+
+  test('another selector key changed meanwhile (not the version) is kept: re-read and patched again', async () => {
+    world = await kubeWorld('service-selector');
+    world.api.beforeNext({ method: 'PATCH', path: SERVICE_PATH }, (api) =>
+      api.editAs('kubectl-edit', 'Service', NS, 'prompt-service', (o) => (o.spec.selector.tier = 'web')),
+    );
+    await world.router.write({ [V15]: 100 }, { dryRun: false });
+    expect(world.api.calls()).toEqual([
+      `GET ${SERVICE_PATH} 200`,
+      `PATCH ${SERVICE_PATH} 409`,
+      `GET ${SERVICE_PATH} 200`,
+      `PATCH ${SERVICE_PATH} 200`,
+    ]);
+    expect(world.api.mustGet('Service', NS, 'prompt-service').spec.selector).toEqual({
+      app: 'prompt-service',
+      version: V15,
+      tier: 'web',
+    });
   });
 });

@@ -1,24 +1,14 @@
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SlackApiStandIn } from '../support/slack-api.ts';
-import { REPO, cleanEnv, eventually, runRewind, spawnRewind, tempDir } from '../support/run-cli.ts';
+import { REPO, cleanEnv, eventually, freePort, runRewind, spawnRewind, tempDir } from '../support/run-cli.ts';
 import { writeKubeconfig } from '../support/kubeconfig.ts';
 
 const CONFIG = join(REPO, 'config/rewind.yml');
 /** A kubeconfig whose current context serves the shipped services; no test here calls the cluster behind it. */
 const kubeconfig = () => writeKubeconfig([{ name: 'cluster', server: 'http://127.0.0.1:9' }]);
 const BROKEN = join(REPO, 'test/fixtures/config/three-mistakes.yml');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 let slack: SlackApiStandIn | undefined;
 afterEach(async () => {

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, type TestContext } from 'vitest';
 import { StoreOpenError, storeRefusal } from '../../src/store/errors.ts';
-import { openStore, MIGRATIONS, type Migration } from '../../src/store/index.ts';
+import { openStore, sqliteHandle, MIGRATIONS, type Migration } from '../../src/store/index.ts';
 
 let dir: string;
 const mounts: string[] = [];
@@ -67,7 +67,7 @@ describe('a database that cannot be used', () => {
         outcome: 'allowed',
         detail: { pad: 'x'.repeat(200) },
       });
-    store.db.pragma('wal_checkpoint(TRUNCATE)');
+    sqliteHandle(store.db).pragma('wal_checkpoint(TRUNCATE)');
     store.close();
     const bytes = fs.readFileSync(file);
     bytes.fill(0x5a, 8 * 4096, 9 * 4096); // one page in the middle overwritten
@@ -170,7 +170,7 @@ describe('a full disk at start', () => {
       `${file} needs migration ${name}, and the disk holding ${disk} is full: free some space, then start Rewind ` +
         `again (the file is unchanged at schema ${MIGRATIONS.length})`,
     );
-    expect(held.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(sqliteHandle(held.db).pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     held.close();
   });
 

@@ -7,7 +7,7 @@ import { openIncident } from '../../src/domain/lifecycle.ts';
 import { BOT_ACTOR } from '../../src/domain/types.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { UnreadableRowError } from '../../src/store/json.ts';
-import { openStore, type Store } from '../../src/store/index.ts';
+import { openStore, sqliteHandle, type Store } from '../../src/store/index.ts';
 
 const T0 = Date.UTC(2026, 0, 5, 9);
 let store: Store;
@@ -71,7 +71,7 @@ describe('unreadable timeline rows', () => {
   });
 
   it('refuses a detail that is not JSON (its CHECK set aside, as on a damaged file)', () => {
-    store.db.pragma('ignore_check_constraints = ON');
+    sqliteHandle(store.db).pragma('ignore_check_constraints = ON');
     const id = insertRaw('posted', '{"channel": "C1", "ts":');
     expect(refusal().message).toMatch(
       new RegExp(`timeline_events row ${id}: column detail cannot be read: invalid JSON`),
@@ -89,7 +89,7 @@ describe('unreadable timeline rows', () => {
   });
 
   it('refuses an incident row with a severity outside the tiers', () => {
-    store.db.pragma('ignore_check_constraints = ON');
+    sqliteHandle(store.db).pragma('ignore_check_constraints = ON');
     store.db.prepare(`UPDATE incidents SET severity = 'sev2' WHERE id = ?`).run(incidentId);
     expect(() => store.incidents.get(incidentId)).toThrow(
       `incidents row ${incidentId}: column severity cannot be read`,

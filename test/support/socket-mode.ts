@@ -38,6 +38,12 @@ export interface SocketModeStandInOptions {
   ackTimeoutMs?: number;
   /** Interval between server pings; Slack's clients time out after 30 s without one. */
   pingIntervalMs?: number;
+  /**
+   * Several apps connected (replicas): each envelope goes to one open connection picked with this
+   * random source (a seeded one in tests), as Slack spreads events over an app's connections.
+   * Default: the most recent connection.
+   */
+  spread?: () => number;
 }
 
 interface PendingAck {
@@ -58,6 +64,7 @@ export class SocketModeStandIn {
   port = 0;
 
   private readonly appId: string;
+  private readonly spread: (() => number) | undefined;
   private readonly ackTimeoutMs: number;
   private readonly pingIntervalMs: number;
   private server: WebSocketServer | undefined;
@@ -75,6 +82,7 @@ export class SocketModeStandIn {
     this.appId = options.appId ?? 'A0REWIND';
     this.ackTimeoutMs = options.ackTimeoutMs ?? 30_000;
     this.pingIntervalMs = options.pingIntervalMs ?? 10_000;
+    this.spread = options.spread;
   }
 
   /** Starts the WebSocket server and makes the Web API stand-in's `apps.connections.open` point at it. */
@@ -137,11 +145,12 @@ export class SocketModeStandIn {
   }
 
   /**
-   * Pushes one envelope to the most recently connected app and resolves with its ack. Rejects when
-   * no app is connected, or when no ack arrives in time.
+   * Pushes one envelope to an open connection — the most recent, or one picked by `spread` — and
+   * resolves with its ack. Rejects when no app is connected, or when no ack arrives in time.
    */
   send(type: EnvelopeType, payload: object, options: SendOptions = {}): Promise<SocketAck> {
-    const ws = [...this.clients].reverse().find((c) => c.readyState === WebSocket.OPEN);
+    const open = [...this.clients].filter((c) => c.readyState === WebSocket.OPEN);
+    const ws = this.spread ? open[Math.floor(this.spread() * open.length)] : open[open.length - 1];
     if (!ws)
       return Promise.reject(
         new Error(`Socket Mode stand-in: cannot send ${type}: no app is connected (await socket.connected() first)`),

@@ -33,6 +33,7 @@ import { KubeApiStandIn, type SeedOptions } from './kube-api.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import type { Store } from '../../src/store/index.ts';
 import type { Clock } from '../../src/clock.ts';
+import { freshDatabase, type StoreKindName } from './stores.ts';
 
 export type { ConfigDoc, ShippedService } from './config-doc.ts';
 
@@ -75,10 +76,24 @@ export interface WorldOptions {
   learnIdentity?: boolean;
   /** The Web API timeout (production: 5 s). */
   slackTimeoutMs?: number;
+  /** The store behind the bot (test/support/stores.ts); default a SQLite file in the world's folder. */
+  store?: StoreKindName;
+  /** How the bot reaches that store: its REWIND_DB made from the fresh database's (e.g. through a proxy). */
+  databaseVia?: (target: string) => string;
+  /**
+   * Another replica of that world's bot (HTTP mode): the same config, database, clock and stand-ins
+   * (Slack, Kubernetes), so the options that shape those are that world's. stop() stops only this
+   * bot: stop it before that world.
+   */
+  replicaOf?: World;
 }
 
 export interface World {
   rewind: Rewind;
+  /** What REWIND_DB says: a SQLite file, or a postgres:// URL. */
+  database: string;
+  /** The config file and kubeconfig (null without the Kubernetes stand-in) the bot starts with. */
+  files: { config: string; kubeconfig: string | null };
   /**
    * Stops the bot and starts it again on the same database, config and stand-ins (a deploy, a crash), optionally after
    * some downtime.
@@ -125,8 +140,8 @@ export interface World {
   ): Promise<{ status: number; body: WebhookAnswer }>;
 }
 
-export async function startWorld(options: WorldOptions = {}): Promise<World> {
-  const dir = mkdtempSync(join(tmpdir(), 'rewind-world-'));
+/** A new world's config file, stand-ins, clock and database (a replica takes another world's). */
+async function newParts(options: WorldOptions, dir: string) {
   const doc = shippedConfigDoc();
   // The shipped prompt-service is blue-green (service-selector), which only switches all at once;
   // most tests also exercise gradual rollbacks, so by default it is routed by weight through Istio.
@@ -169,6 +184,27 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     kube.clearRequests();
   }
   const clock = options.realTime ? (systemClock as unknown as ManualClock) : new ManualClock(T0);
+  const fresh =
+    options.store && options.store !== 'sqlite' ? freshDatabase(options.store).target : join(dir, 'rewind.db');
+  const dbTarget = options.databaseVia ? options.databaseVia(fresh) : fresh;
+  return { configFile, slack, socket, kube, kubeconfig, clock, dbTarget };
+}
+
+export async function startWorld(options: WorldOptions = {}): Promise<World> {
+  const dir = mkdtempSync(join(tmpdir(), 'rewind-world-'));
+  const replicaOf = options.replicaOf;
+  if (replicaOf?.socket) throw new Error('startWorld: a replica joins an HTTP-mode world only');
+  const { configFile, slack, socket, kube, kubeconfig, clock, dbTarget } = replicaOf
+    ? {
+        configFile: replicaOf.files.config,
+        slack: replicaOf.slack,
+        socket: null,
+        kube: replicaOf.kube,
+        kubeconfig: replicaOf.files.kubeconfig,
+        clock: replicaOf.clock,
+        dbTarget: replicaOf.database,
+      }
+    : await newParts(options, dir);
   let engine: RecordingEngine | undefined;
   const boot = () =>
     startRewind({
@@ -178,8 +214,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
         SLACK_API_URL: slack.url,
         PORT: '0',
         REWIND_CONFIG: configFile,
-        REWIND_DB: join(dir, 'rewind.db'),
-        LOG_LEVEL: 'silent',
+        REWIND_DB: dbTarget,
+        LOG_LEVEL: process.env['REWIND_TEST_LOG'] ?? 'silent',
         ALERT_WEBHOOK_TOKEN: ALERT_TOKEN,
         ...(kubeconfig ? { KUBECONFIG: kubeconfig } : {}),
       },
@@ -215,6 +251,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     get rewind() {
       return rewind;
     },
+    database: dbTarget,
+    files: { config: configFile, kubeconfig },
     get url() {
       return url;
     },
@@ -322,6 +360,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     },
     async stop() {
       await rewind.stop();
+      // A replica's stand-ins are the other world's, closed with it.
+      if (replicaOf) return rmSync(dir, { recursive: true, force: true });
       await socket?.close();
       await kube?.close();
       await slack.stop();

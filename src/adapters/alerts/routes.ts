@@ -12,6 +12,7 @@
  * is answered 408 and cut off rather than holding its socket and its share of the budget.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { channel } from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../logger.ts';
 import type { Clock } from '../../clock.ts';
@@ -38,6 +39,11 @@ export const DEFAULT_ALERT_BODY_TIMEOUT_MS = 15_000;
  * holds thousands, and requests arriving meanwhile are served between slices.
  */
 export const ALERTS_PER_SLICE = 256;
+/**
+ * Marks along an alert's way to Slack (`npm run bench` times the stages with them); nothing is
+ * published while nobody listens.
+ */
+const alertPath = channel('rewind:alert-path');
 
 export const ALERT_WEBHOOKS: ReadonlyArray<{ source: IncomingAlert['source']; path: string; open: AlertOpener }> = [
   { source: 'alertmanager', path: '/alerts/alertmanager', open: openAlertmanager },
@@ -74,6 +80,7 @@ export function alertRoutes(o: AlertRoutesOptions): Route[] {
     path,
     // Bolt's receiver does not catch a rejected custom route, so nothing may escape the handler.
     handler: async (req: IncomingMessage, res: ServerResponse) => {
+      if (alertPath.hasSubscribers) alertPath.publish('request');
       try {
         await handle(req, res, source, path, open);
       } catch (err) {
@@ -239,7 +246,9 @@ async function readAlerts(
   } catch (err) {
     return { kind: 'not-json', error: err instanceof Error ? err.message : String(err) };
   }
+  if (alertPath.hasSubscribers) alertPath.publish('parsed');
   const normalised = await normaliseInChunks(open, body, now(), ALERTS_PER_SLICE);
+  if (alertPath.hasSubscribers) alertPath.publish('normalised');
   return normalised.ok ? { kind: 'alerts', alerts: normalised.alerts } : { kind: 'invalid', error: normalised.error };
 }
 

@@ -23,6 +23,8 @@ export class RequestActivity {
   private lastStarts: [number, number] = [-Infinity, -Infinity];
   private readonly quietMs: number;
   private readonly maxWaitMs: number;
+  /** Background work waiting for the requests in flight to end: woken by the last one, not by polling. */
+  private waiting: Array<() => void> = [];
 
   constructor(o: ActivityOptions = {}) {
     this.quietMs = o.quietMs ?? 5;
@@ -40,6 +42,7 @@ export class RequestActivity {
         ended = true;
         this.inFlight--;
         this.lastEnd = performance.now();
+        if (this.inFlight === 0) for (const wake of this.waiting.splice(0)) wake();
       };
       res.once('finish', end);
       res.once('close', end);
@@ -52,13 +55,32 @@ export class RequestActivity {
     for (;;) {
       const now = performance.now();
       if (now - start >= this.maxWaitMs) return;
+      const left = this.maxWaitMs - (now - start);
       if (this.inFlight === 0) {
         const since = now - this.lastEnd;
         if (since >= this.quietMs || now - this.lastStarts[0] > 10 * this.quietMs) return;
-        await new Promise((r) => setTimeout(r, this.quietMs - since));
+        await new Promise((r) => setTimeout(r, Math.min(this.quietMs - since, left)));
       } else {
-        await new Promise((r) => setTimeout(r, 1));
+        await this.requestsEnded(left);
       }
     }
+  }
+
+  /**
+   * Resolves when the last request in flight ends, or after `ms`. A lone webhook's Slack message
+   * goes out the moment its answer is sent, not at the next tick of a poll.
+   */
+  private requestsEnded(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiting = this.waiting.filter((w) => w !== wake);
+        resolve();
+      }, ms);
+      const wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.waiting.push(wake);
+    });
   }
 }

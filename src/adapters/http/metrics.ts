@@ -27,6 +27,8 @@ export interface MetricsSnapshot {
   slackApiErrors?: () => Array<{ method: string; error: string; count: number }>;
   /** Kubernetes API error answers since start: [HTTP status, count]. */
   kubeApiErrors?: () => Array<[number, number]>;
+  /** The leader Lease's name, and whether this replica holds it (runs the drift watch). */
+  leader?: () => { name: string; leading: boolean };
 }
 
 /** Rollbacks run from minutes (immediate) to hours (a cautious canary's five steps of 20 minutes, then verify). */
@@ -102,6 +104,21 @@ export function createMetricsRegistry(snapshot: MetricsSnapshot, version: string
   }
   registerRollbackMetrics(registry, snapshot);
   registerApiErrorMetrics(registry, snapshot);
+  const leader = snapshot.leader;
+  if (leader) {
+    new Gauge({
+      name: 'rewind_leader',
+      help:
+        '1 while this replica holds the leader Lease and runs the drift watch; 0 while another does. Always 1 on ' +
+        'SQLite (one replica).',
+      labelNames: ['name'],
+      registers: [registry],
+      collect() {
+        const { name, leading } = leader();
+        this.set({ name }, leading ? 1 : 0);
+      },
+    });
+  }
   const times = snapshot.responseTimes;
   if (times) {
     // A mean of no incidents is no number: the series is left out until there is one (remove() drops

@@ -15,6 +15,7 @@ import { existsSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import {
   AppsV1Api,
+  CoordinationV1Api,
   CoreV1Api,
   CustomObjectsApi,
   DiscoveryV1Api,
@@ -41,6 +42,8 @@ export interface KubeApis {
   discovery: DiscoveryV1Api;
   networking: NetworkingV1Api;
   custom: CustomObjectsApi;
+  /** Leases: the replicas' leader election (lease.ts). */
+  coordination: CoordinationV1Api;
   /** The request options that send a PATCH body as `contentType` (one of PATCH_CONTENT_TYPES). */
   sendAs(contentType: string): ConfigurationOptions<ObservableMiddleware>;
   /** The kubeconfig of this context alone, for what the API classes do not cover (watches). */
@@ -279,6 +282,7 @@ export class KubeClients {
       discovery: new DiscoveryV1Api(configuration),
       networking: new NetworkingV1Api(configuration),
       custom: new CustomObjectsApi(configuration),
+      coordination: new CoordinationV1Api(configuration),
       sendAs: (contentType) => setHeaderOptions('Content-Type', contentType),
       kubeConfig: kc,
     };

@@ -10,22 +10,19 @@
  * last (metadata.managedFields: the entry whose fields cover a routing path, the latest by time), so
  * the drift service can tell Rewind's own writes (field manager `rewind`) from anybody else's.
  */
-import {
-  ListWatch,
-  Watch,
-  type KubernetesListObject,
-  type KubernetesObject,
-  type V1ManagedFieldsEntry,
-} from '@kubernetes/client-node';
+import { ListWatch, Watch, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import type { ServiceConfig } from '../../config/schema.ts';
 import type { Clock } from '../../clock.ts';
 import type { RoutingChange, RoutingWatch } from '../../services/ports.ts';
 import type { KubeApis, KubeClients } from './clients.ts';
 import { HTTP_ROUTE } from './routers/gateway-api.ts';
 import { VIRTUAL_SERVICE } from './routers/istio.ts';
+import { lastRoutingWriter } from './routers/managed-fields.ts';
 import { CANARY, CANARY_WEIGHT } from './routers/nginx.ts';
 import { routingObjects } from './routers/registry.ts';
 import { FIELD_MANAGER, targetOf } from './routers/types.ts';
+
+export { lastRoutingWriter };
 
 /** The first backoff after a watch ended in an error, doubled each time up to the ceiling. */
 const RESTART_BACKOFF = { firstMs: 1_000, maxMs: 60_000 };
@@ -97,28 +94,6 @@ export function watchedObjects(service: string, config: ServiceConfig): Watched[
       ? [{ service, kind, namespace: config.namespace, name, paths: access.paths(config.versionLabel) }]
       : [];
   });
-}
-
-type FieldsNode = { [key: string]: FieldsNode | undefined };
-
-/** A managedFields entry as far as it is read here: listed objects carry `time` as a Date, watched ones as text. */
-type ManagedFields = Pick<V1ManagedFieldsEntry, 'manager' | 'fieldsV1'> & { time?: Date | string | undefined };
-
-const covers = (fields: unknown, path: readonly string[]): boolean => {
-  let node = fields as FieldsNode | undefined;
-  for (const key of path) node = node?.[`f:${key}`];
-  return node !== undefined;
-};
-
-/** The field manager that set any of `paths` last (the latest entry by time; the later one listed on a tie). */
-export function lastRoutingWriter(entries: readonly ManagedFields[], paths: readonly string[][]): string | null {
-  let writer: { manager: string; at: number } | null = null;
-  for (const entry of entries) {
-    if (!entry.manager || !paths.some((p) => covers(entry.fieldsV1, p))) continue;
-    const at = entry.time ? new Date(entry.time).getTime() : 0;
-    if (!writer || at >= writer.at) writer = { manager: entry.manager, at };
-  }
-  return writer?.manager ?? null;
 }
 
 export interface KubeDriftWatchOptions {

@@ -5,6 +5,7 @@
  * messages are handed to their own senders. Everything is rendered from the stored state when it
  * is sent, so a message sent late says what is true then.
  */
+import { channel } from 'node:diagnostics_channel';
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../../clock.ts';
 import type { DrillNotice } from '../../services/drill-ports.ts';
@@ -28,6 +29,8 @@ export interface DrillMessageSender {
 
 /** Entries of the update-spacing map older than this are forgotten (the map stays small). */
 const PACE_MEMORY_MS = 60_000;
+/** Marks along an alert's way to Slack, for `npm run bench`; nothing is published while nobody listens. */
+const alertPath = channel('rewind:alert-path');
 
 /**
  * Spacing of updates to one message: Slack allows about one per second. Wall-clock time, not the
@@ -43,6 +46,11 @@ export class UpdatePacing {
     const last = this.lastUpdate.get(key);
     const wait = last === undefined ? 0 : last + this.minUpdateIntervalMs - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
+
+  /** Whether the message was sent or updated in the last minute (or the last spacing, if longer). */
+  rendered(key: string): boolean {
+    return this.lastUpdate.has(key);
   }
 
   stamp(key: string): void {
@@ -158,6 +166,7 @@ export class MessageDelivery {
   }
 
   private async render(incidentId: string): Promise<PostedMessage | null> {
+    if (alertPath.hasSubscribers) alertPath.publish('render-start');
     const snapshot = this.o.queries.incident(incidentId);
     if (!snapshot) return null;
     const message = incidentMessage(incidentView(snapshot, this.o.clock.now()), this.o.locale, this.o.timezone);
@@ -165,6 +174,7 @@ export class MessageDelivery {
     this.o.pacing.stamp(incidentId);
     const head = slackChannel && slackTs ? { channel: slackChannel, ts: slackTs } : this.heads.pending(incidentId);
     const { text, blocks } = message;
+    if (alertPath.hasSubscribers) alertPath.publish('slack-call');
     if (head) {
       await this.o.client.chat.update({ channel: head.channel, ts: head.ts, text, blocks });
       return head;

@@ -52,6 +52,9 @@ import { noteView } from './view-mapping.ts';
 export type { DrillMessageSender } from './message-delivery.ts';
 export type PresenterLog = SenderLog;
 
+/** The longest a stakeholder notice waits for its incident's head message to be sent (see headFirst). */
+const HEAD_FIRST_MAX_MS = 2_000;
+
 export interface PresenterOptions {
   client: WebClient;
   queries: Queries;
@@ -106,6 +109,8 @@ export class SlackPresenter
   private readonly sender: OutboxSender;
   /** Alert notices of the batch running now, per incident, in order (see batch). */
   private collecting: Map<string, AlertNotice[]> | null = null;
+  /** Per incident, the stakeholder notices waiting for its head message's delivery to end (see headFirst). */
+  private readonly afterHead = new Map<string, Array<() => void>>();
 
   constructor(private readonly o: PresenterOptions) {
     this.pacing = new UpdatePacing(o.minUpdateIntervalMs ?? 1_000);
@@ -301,8 +306,11 @@ export class SlackPresenter
   }
 
   private async deliver(message: OutboxMessage): Promise<void> {
+    let rendered: string | null = null;
     try {
       const queued = this.parse(message, message.payload);
+      if (queued.kind === 'render') rendered = queued.incidentId;
+      if (queued.kind === 'stakeholder') await this.headFirst(queued.incidentId);
       // A head update or alert note waits for its spacing first and absorbs what comes meanwhile;
       // from the moment it reads what it sends, later changes need a message of their own.
       if (queued.kind === 'render') await this.pacing.pace(queued.incidentId);
@@ -311,7 +319,33 @@ export class SlackPresenter
       await this.delivery.send(this.parse(message, this.o.outbox.get(message.id)?.payload ?? message.payload));
     } finally {
       this.started.delete(message.id);
+      if (rendered !== null) {
+        for (const wake of this.afterHead.get(rendered) ?? []) wake();
+        this.afterHead.delete(rendered);
+      }
     }
+  }
+
+  /**
+   * The incident channel hears first. A new incident's stakeholder notice is queued in the same
+   * commit as its head message, and rendered and sent beside it would hold the head message up; so
+   * when the head message is next in the incident's queue — not yet rendered by this process, and
+   * sent by it — the notice waits until that delivery has ended (sent or failed), never longer than
+   * HEAD_FIRST_MAX_MS. Later notices go out beside the head's updates, as before.
+   */
+  private headFirst(incidentId: string): Promise<void> {
+    const next = this.o.outbox.head(queueOf.incident(incidentId));
+    const ours = next?.claimedBy === null || next?.claimedBy === this.o.runner.owner;
+    const dueNow = next !== null && next.nextAttemptAt <= this.o.clock.now();
+    if (next?.kind !== 'render' || !ours || !dueNow || this.pacing.rendered(incidentId)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(wake, HEAD_FIRST_MAX_MS);
+      function wake() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.afterHead.set(incidentId, [...(this.afterHead.get(incidentId) ?? []), wake]);
+    });
   }
 
   private parse(message: OutboxMessage, payload: unknown): Pending {

@@ -21,7 +21,7 @@ import { createServices, type Services } from '../../services/index.ts';
 import type { ClusterPort, UserGroupDirectory } from '../../services/ports.ts';
 import { Queries } from '../../services/queries.ts';
 import { Runner } from '../../services/runners.ts';
-import { openStore, type Store } from '../../store/index.ts';
+import { isPostgresUrl, openStore, storeName, type Store } from '../../store/index.ts';
 import { createMetrics } from '../../adapters/metrics/index.ts';
 import { RequestActivity } from '../../adapters/http/activity.ts';
 import { boltLogger } from '../../adapters/slack/bolt-logger.ts';
@@ -132,7 +132,7 @@ export function openBreakGlass(
   const clock = deps.clock ?? systemClock;
   const { env } = readEnv(source);
   const { config } = loaded;
-  if (env.dbFile !== ':memory:' && !existsSync(env.dbFile)) {
+  if (env.dbFile !== ':memory:' && !isPostgresUrl(env.dbFile) && !existsSync(env.dbFile)) {
     out.error(
       `rewind ${command}: the database ${env.dbFile} does not exist; set REWIND_DB to the database the bot uses`,
     );
@@ -159,7 +159,7 @@ export function openBreakGlass(
   try {
     store = openStore(env.dbFile, { clock });
   } catch (err) {
-    out.error(`rewind ${command}: cannot open the database ${env.dbFile}: ${(err as Error).message}`);
+    out.error(`rewind ${command}: cannot open the database ${storeName(env.dbFile)}: ${(err as Error).message}`);
     return { exit: 1 };
   }
   const runner = new Runner({ repo: store.timers, clock, log });

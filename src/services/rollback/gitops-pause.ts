@@ -10,14 +10,15 @@
  * overwritten, and a re-run after a restart reads the owner first and sends nothing when its sync
  * is already off — one pause, and the policy it replaced, whatever restarts happen in between.
  */
-import { isSyncOwner, ownerLine, ownerTarget, pausePatch } from '../../domain/gitops.ts';
+import { isSyncOwner, ownerLine, ownerTarget, pausePatch, type SyncOwner } from '../../domain/gitops.ts';
 import type { PlannedStep } from '../../domain/rollback-plan.ts';
 import type { GitOpsDetail, RollbackRecord } from '../../domain/rollback-record.ts';
-import type { StepFact } from '../../domain/step-facts.ts';
+import { stepFailureLine, type StepFact, type StepFailure } from '../../domain/step-facts.ts';
 import { withKubeRetry, withKubeWrite } from '../kube-retry.ts';
 import type { GitOpsControl, GitOpsReading, KubeChange } from '../ports.ts';
 import type { RollbackEngineOptions } from '../rollback-engine.ts';
 import { begin, clusterOf, finishStep, kube } from './bookkeeping.ts';
+import { pauseHolder } from './gitops-resume.ts';
 import { failureOf, StepFailedError, SYSTEM, type StepContext, type StepDeps } from './context.ts';
 
 /** Who owns the service's routing, read before the first step; null where GitOps is not read. */
@@ -45,6 +46,26 @@ export function withGitOpsStep(steps: PlannedStep[], reading: GitOpsReading | nu
   };
   const at = steps.findIndex((s) => s.kind === 'confirm') + 1;
   return [...steps.slice(0, at), step, ...steps.slice(at)];
+}
+
+/**
+ * A pause the API server did not take is audited (what was tried, and why it failed); a 403 also
+ * tells the thread the way forward, since the rollback cannot go on without the pause or `warn`.
+ */
+function refusedPause(d: StepDeps, r: RollbackRecord, owner: SyncOwner, failure: StepFailure): void {
+  const target = ownerTarget(owner);
+  d.o.store.audit.record({
+    at: d.o.clock.now(),
+    actor: SYSTEM,
+    action: 'gitops.pause',
+    target,
+    outcome: 'error',
+    detail: { rollbackId: r.id, reason: stepFailureLine(failure) },
+  });
+  const denied =
+    failure.kind === 'kube_call_failed' && failure.problem.kind === 'http' && failure.problem.status === 403;
+  if (denied && r.incidentId)
+    d.o.notifier.notice(r.incidentId, { kind: 'gitops_pause_denied', rollbackId: r.id, owner });
 }
 
 function controlOf(d: StepDeps, r: RollbackRecord): GitOpsControl {
@@ -87,12 +108,16 @@ export async function gitopsStep(d: StepDeps, ctx: StepContext, detail: GitOpsDe
     // A pause that landed but whose answer was lost is read back before any retry, not sent again.
     const landed = async () => (await control.state(owner)).paused;
     const wrote = await withKubeWrite(call, () => control.pause(owner), landed, d.o.clock).catch((err: unknown) => {
-      throw new StepFailedError(failureOf(err));
+      const failure = failureOf(err);
+      refusedPause(d, r, owner, failure);
+      throw new StepFailedError(failure);
     });
     if (wrote.result) changes.push(wrote.result);
     d.o.log?.info({ rollback: r.id, target: call.target }, 'gitops sync paused');
   }
-  facts.push({ kind: 'gitops_paused', owner, already: pausedBefore });
+  // Paused by an earlier rollback whose Resume was never pressed: this one records no pause of its own.
+  const holder = pausedBefore ? pauseHolder(d.o.store, r, owner) : null;
+  facts.push({ kind: 'gitops_paused', owner, already: pausedBefore, ...(holder ? { heldBy: holder.rollbackId } : {}) });
   if (changes.length)
     facts.push({ kind: 'changes_sent', changes: changes.map((c) => ({ method: c.method, target: c.target })) });
   const sent = !pausedBefore;
@@ -102,7 +127,7 @@ export async function gitopsStep(d: StepDeps, ctx: StepContext, detail: GitOpsDe
     action: 'gitops.pause',
     target,
     outcome: 'allowed',
-    detail: { rollbackId: r.id, sent, pausedBefore },
+    detail: { rollbackId: r.id, sent, pausedBefore, ...(holder ? { heldBy: holder.rollbackId } : {}) },
   });
   if (r.incidentId) d.o.incidents.record(r.incidentId, 'gitops_paused', SYSTEM, { rollbackId: r.id, target, sent });
   finishStep(d, ctx, 'succeeded', facts, changes.length ? { changes } : {});

@@ -11,6 +11,21 @@ import type { KubeChange, ServiceCluster, Split } from '../ports.ts';
 import { begin, clusterOf, finishStep, kube } from './bookkeeping.ts';
 import { failureOf, fromVersion, StepFailedError, SYSTEM, type StepContext, type StepDeps } from './context.ts';
 
+/**
+ * The router's refusal to overwrite routing another field manager changed between its read and its
+ * write (its error carries `routingMovedBy`), found in a thrown value or the errors that caused it.
+ */
+function routingMovedBy(err: unknown): { writer: string | null; target: string } | null {
+  for (let e: unknown = err, depth = 0; typeof e === 'object' && e !== null && depth < 5; depth++) {
+    if ('routingMovedBy' in e) {
+      const { routingMovedBy: writer, target } = e as { routingMovedBy: unknown; target?: unknown };
+      return { writer: typeof writer === 'string' ? writer : null, target: typeof target === 'string' ? target : '' };
+    }
+    e = (e as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
 /** How long the final switch may take to show ready endpoints of the target (Pods join slices quickly). */
 const ENDPOINT_WAIT = { attempts: 5, delayMs: 2_000 };
 
@@ -58,6 +73,7 @@ async function write(
   const call = { op: 'write_routing' as const, service: r.service, split: wanted };
   const wrote = await withKubeWrite(call, () => router.write(wanted, { dryRun }), isAt, d.o.clock).catch(
     (err: unknown) => {
+      if (d.o.onRoutingMoved && routingMovedBy(err)) throw err; // the step stops for the drift instead
       throw new StepFailedError(failureOf(err));
     },
   );
@@ -81,7 +97,24 @@ export async function switchStep(d: StepDeps, ctx: StepContext, detail: SetWeigh
   const current = await kube(d, { op: 'read_routing', service: r.service }, () => router.read());
   const wanted = targetSplit(r, from, weight, current);
   const dryRun = r.dryRun || settings.dryRun;
-  const { changes, inPlace, trouble } = await write(d, r, wanted, dryRun);
+  let written: Awaited<ReturnType<typeof write>>;
+  try {
+    written = await write(d, r, wanted, dryRun);
+  } catch (err) {
+    const moved = routingMovedBy(err);
+    if (!moved || !d.o.onRoutingMoved) throw err;
+    // Someone else set the routing under this write: nothing was written. The rollback pauses on
+    // drift and this step stays unfinished, to run again from a fresh read when it is resumed.
+    await d.o.onRoutingMoved({
+      rollbackId: r.id,
+      service: r.service,
+      object: moved.target,
+      writer: moved.writer,
+      intended: wanted,
+    });
+    return;
+  }
+  const { changes, inPlace, trouble } = written;
   const facts: StepFact[] = [{ kind: 'traffic_set', split: wanted }];
   // Trouble the step got through is said too: a slow or contended API server is worth knowing about.
   if (trouble) facts.push({ kind: 'kube_trouble', ...trouble });

@@ -51,12 +51,18 @@ process.on('uncaughtException', (err) => logLine(60, 'unhandled exception', { er
 const origin = Number(flag('clock-origin'));
 const scale = Number(flag('clock-scale'));
 const clock = new ScaledClock(origin, scale);
+/**
+ * Replicas on a sped-up clock: the heartbeat's 20 s are a fraction of a second of real time, less
+ * than a loaded machine may hold a process up; the replica suite gives them more (clock time).
+ */
+const deadAfterMs = Number(flag('runner-dead-after') ?? 0);
 
 async function boot(): Promise<Rewind | null> {
   try {
     return await startRewind({
       clock,
       host: '127.0.0.1',
+      ...(deadAfterMs ? { runner: { deadAfterMs } } : {}),
       ...(process.argv.includes('--process-before-response') ? { slack: { processBeforeResponse: true } } : {}),
     });
   } catch (err) {

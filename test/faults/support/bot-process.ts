@@ -36,6 +36,8 @@ export interface BotOptions {
   origin: number;
   scale: number;
   processBeforeResponse?: boolean;
+  /** Clock ms after which a silent heartbeat counts as a dead process (default the bot's 20 s). */
+  runnerDeadAfterMs?: number;
 }
 
 export interface Exit {
@@ -165,6 +167,7 @@ export class BotProcess {
       `--clock-origin=${o.origin}`,
       `--clock-scale=${o.scale}`,
       ...(o.processBeforeResponse ? ['--process-before-response'] : []),
+      ...(o.runnerDeadAfterMs ? [`--runner-dead-after=${o.runnerDeadAfterMs}`] : []),
     ];
     const setpriv = findOnPath('setpriv');
     const [command, argv] = setpriv

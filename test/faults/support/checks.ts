@@ -43,7 +43,7 @@ export async function settleAndCheck(
       settleMs,
     )
     .catch(() => undefined);
-  await rig.bot.stop();
+  await Promise.all(rig.bots.map((b) => b.stop()));
   const s = rig.read(snapshot);
   const mayRepeat = new Set([...(o.mayRepeat ?? []), ...rig.slack.faulted.filter((c) => c.fault === 'hang-applied')]);
   const violations = [
@@ -51,7 +51,9 @@ export async function settleAndCheck(
     ...kubeWriteViolations(rig.kube),
     ...slackViolations(s, rig.slack, mayRepeat),
     ...outboxViolations(s),
-    ...rig.bot.unhandled().map((l) => ({ invariant: 'nothing is unhandled', evidence: l.raw.slice(0, 300) })),
+    ...rig.bots
+      .flatMap((b) => b.unhandled())
+      .map((l) => ({ invariant: 'nothing is unhandled', evidence: l.raw.slice(0, 300) })),
   ];
   return { violations, snapshot: s };
 }

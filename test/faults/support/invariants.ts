@@ -9,7 +9,7 @@
  * one DM per person it names; every incident has one head message and at most one stakeholder post
  * (exactly one once it reached the stakeholder severity or was handed on after a rollback).
  */
-import type Database from 'better-sqlite3';
+import type { ReadDatabase } from './rig.ts';
 import type { SlackCall } from '../../../src/demo/stand-ins/slack-api.ts';
 import type { KubeApiStandIn } from '../../support/kube-api.ts';
 import type { SlackApiStandIn } from '../../support/slack-api.ts';
@@ -72,7 +72,7 @@ export interface Snapshot {
   unsentOutbox: Array<{ id: number; kind: string; attempts: number; last_error: string | null }>;
 }
 
-export function snapshot(db: Database.Database): Snapshot {
+export function snapshot(db: ReadDatabase): Snapshot {
   return {
     incidents: db
       .prepare('SELECT id, status, slack_ts, started_at, drill, severity FROM incidents ORDER BY id')
@@ -93,12 +93,12 @@ export function snapshot(db: Database.Database): Snapshot {
   };
 }
 
-export const firingTimers = (db: Database.Database): TimerRow[] =>
+export const firingTimers = (db: ReadDatabase): TimerRow[] =>
   db
     .prepare(`SELECT key, kind, status, claimed_by, attempts FROM timers WHERE status = 'firing' ORDER BY id`)
     .all() as TimerRow[];
 
-export const timerByKey = (db: Database.Database, key: string): TimerRow | undefined =>
+export const timerByKey = (db: ReadDatabase, key: string): TimerRow | undefined =>
   db.prepare('SELECT key, kind, status, claimed_by, attempts FROM timers WHERE key = ?').get(key) as
     TimerRow | undefined;
 

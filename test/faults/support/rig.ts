@@ -26,11 +26,21 @@ import {
   interactionBody,
   postSigned,
   slashCommandBody,
+  slashCommandPayload,
   viewSubmissionPayload,
   type BlockActionsOptions,
   type ViewSubmissionOptions,
 } from '../../support/slack-signing.ts';
 import { BotProcess } from './bot-process.ts';
+import { SocketModeStandIn } from '../../support/socket-mode.ts';
+import { PostgresDatabase } from '../../../src/store/postgres/database.ts';
+import { isPostgresUrl } from '../../../src/store/postgres/sync-connection.ts';
+import { freshDatabase, type StoreKindName } from '../../support/stores.ts';
+
+/** What tests read the database through: a statement's get and all, on either store. */
+export interface ReadDatabase {
+  prepare(sql: string): { get(...params: unknown[]): unknown; all(...params: unknown[]): unknown[] };
+}
 
 export const SECRET = 'faults-signing-secret';
 export const ALERT_TOKEN = 'faults-alert-token';
@@ -63,6 +73,20 @@ export interface RigOptions {
   startBot?: boolean;
   /** Where the SQLite file lives (default: the rig's temporary folder), e.g. a small tmpfs. */
   dbDir?: string;
+  /**
+   * Equal bot processes on one database (default 1). More than one needs `store: 'postgres'`;
+   * the entry points then go to the live bots in turn (round robin), as a load balancer sends them.
+   */
+  replicas?: number;
+  /** The store: a SQLite file (default), or an empty PostgreSQL schema (REWIND_TEST_POSTGRES). */
+  store?: StoreKindName;
+  /**
+   * Socket Mode: every bot holds a connection to a Socket Mode stand-in, and each slash command,
+   * click and dialog goes to one of the open connections picked with `spread` (as Slack does).
+   */
+  socketMode?: { spread: () => number };
+  /** Clock ms after which a replica whose heartbeat is silent counts as dead (default the bot's 20 s). */
+  runnerDeadAfterMs?: number;
 }
 
 /** The rig's config: the shipped one without prompt-service-staging, which the stand-in cluster does not serve. */
@@ -83,14 +107,27 @@ export const ackText = (a: Pick<Answer, 'body'>): string | undefined =>
 export class Rig {
   readonly clock: ScaledClock;
   readonly dbFile: string;
+  /** The first bot; `bots` holds every replica. */
+  readonly bot: BotProcess;
+  private turn = 0;
+  private postgres: PostgresDatabase | null = null;
   private constructor(
     readonly dir: string,
     readonly slack: SlackApiStandIn,
     readonly kube: KubeApiStandIn,
-    readonly bot: BotProcess,
+    readonly bots: BotProcess[],
+    readonly socket: SocketModeStandIn | null = null,
   ) {
-    this.clock = new ScaledClock(bot.options.origin, bot.options.scale);
-    this.dbFile = bot.options.env.REWIND_DB ?? '';
+    this.bot = bots[0]!;
+    this.clock = new ScaledClock(this.bot.options.origin, this.bot.options.scale);
+    this.dbFile = this.bot.options.env.REWIND_DB ?? '';
+  }
+
+  /** The bot the next request goes to: the live ones in turn. */
+  private target(): BotProcess {
+    const live = this.bots.filter((b) => b.alive());
+    const bot = live[this.turn++ % Math.max(live.length, 1)];
+    return bot ?? this.bot;
   }
 
   static async start(o: RigOptions): Promise<Rig> {
@@ -137,24 +174,40 @@ export class Rig {
       join(dir, 'kubeconfig'),
     );
     kube.clearRequests();
-    const bot = new BotProcess({
-      origin: Date.now(),
-      scale: o.scale,
-      processBeforeResponse: o.processBeforeResponse ?? false,
-      env: {
-        SLACK_BOT_TOKEN: 'xoxb-faults-token',
-        SLACK_SIGNING_SECRET: SECRET,
-        SLACK_API_URL: slack.url,
-        PORT: '0',
-        REWIND_CONFIG: configFile,
-        REWIND_DB: join(o.dbDir ?? dir, 'rewind.db'),
-        LOG_LEVEL: 'info',
-        ALERT_WEBHOOK_TOKEN: ALERT_TOKEN,
-        KUBECONFIG: kubeconfig,
-      },
-    });
-    const rig = new Rig(dir, slack, kube, bot);
-    if (o.startBot ?? true) await bot.start();
+    const replicas = o.replicas ?? 1;
+    const socket = o.socketMode
+      ? await new SocketModeStandIn(slack, { spread: o.socketMode.spread, pingIntervalMs: 2_000 }).start()
+      : null;
+    if (replicas > 1 && o.store !== 'postgres') throw new Error('several replicas need the PostgreSQL store');
+    const db = o.store === 'postgres' ? freshDatabase('postgres').target : join(o.dbDir ?? dir, 'rewind.db');
+    const origin = Date.now();
+    const bots = Array.from(
+      { length: replicas },
+      () =>
+        new BotProcess({
+          origin,
+          ...(o.runnerDeadAfterMs ? { runnerDeadAfterMs: o.runnerDeadAfterMs } : {}),
+          scale: o.scale,
+          processBeforeResponse: o.processBeforeResponse ?? false,
+          env: {
+            SLACK_BOT_TOKEN: 'xoxb-faults-token',
+            SLACK_SIGNING_SECRET: SECRET,
+            SLACK_API_URL: slack.url,
+            PORT: '0',
+            REWIND_CONFIG: configFile,
+            REWIND_DB: db,
+            LOG_LEVEL: 'info',
+            ALERT_WEBHOOK_TOKEN: ALERT_TOKEN,
+            KUBECONFIG: kubeconfig,
+            ...(socket ? { SLACK_APP_TOKEN: 'xapp-1-A0REWIND-faults' } : {}),
+          },
+        }),
+    );
+    const rig = new Rig(dir, slack, kube, bots, socket);
+    if (o.startBot ?? true) {
+      await Promise.all(bots.map((b) => b.start()));
+      await socket?.connected({ count: replicas });
+    }
     return rig;
   }
 
@@ -163,7 +216,9 @@ export class Rig {
    * Slack would have refused anything the test did not expect (slack.expectRefusals).
    */
   async stop(): Promise<void> {
-    await this.bot.stop();
+    await Promise.all(this.bots.map((b) => b.stop()));
+    this.postgres?.close();
+    await this.socket?.close();
     await this.slack.stop();
     await this.kube.close();
     rmSync(this.dir, { recursive: true, force: true });
@@ -177,7 +232,7 @@ export class Rig {
     body: Record<string, unknown> = {},
     headers: Record<string, string> = { authorization: `Bearer ${ALERT_TOKEN}` },
   ): Promise<{ status: number; body: WebhookAnswer }> {
-    const res = await fetch(`${this.bot.url}/alerts/generic`, {
+    const res = await fetch(`${this.target().url}/alerts/generic`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify({
@@ -194,19 +249,31 @@ export class Rig {
 
   async command(user: string, command: string, text: string): Promise<Answer> {
     const responseUrl = this.slack.responseUrl();
-    const res = await postSigned(
-      `${this.bot.url}/slack/events`,
-      slashCommandBody({ command, text, user_id: user, channel_id: INCIDENT_CHANNEL, response_url: responseUrl }),
-      { secret: SECRET },
-    );
+    const fields = { command, text, user_id: user, channel_id: INCIDENT_CHANNEL, response_url: responseUrl };
+    if (this.socket) {
+      const ack = await this.socket.send('slash_commands', slashCommandPayload(fields), {
+        acceptsResponsePayload: true,
+      });
+      return { status: 200, body: (ack.payload ?? {}) as SlackAck, responseUrl };
+    }
+    const res = await postSigned(`${this.target().url}/slack/events`, slashCommandBody(fields), { secret: SECRET });
     return { ...(await answerOf(res)), responseUrl };
+  }
+
+  /** An interaction payload, over HTTP to the next bot or over Socket Mode to a connection Slack picks. */
+  private async interact(payload: object): Promise<{ status: number; body: SlackAck | string }> {
+    if (this.socket) {
+      const ack = await this.socket.send('interactive', payload, { acceptsResponsePayload: true });
+      return { status: 200, body: (ack.payload ?? {}) as SlackAck };
+    }
+    const res = await postSigned(`${this.target().url}/slack/events`, interactionBody(payload), { secret: SECRET });
+    return answerOf(res);
   }
 
   async act(o: Omit<BlockActionsOptions, 'channel' | 'responseUrl'> & { channel?: string }): Promise<Answer> {
     const responseUrl = this.slack.responseUrl();
     const payload = blockActionsPayload({ channel: INCIDENT_CHANNEL, responseUrl, ...o });
-    const res = await postSigned(`${this.bot.url}/slack/events`, interactionBody(payload), { secret: SECRET });
-    return { ...(await answerOf(res)), responseUrl };
+    return { ...(await this.interact(payload)), responseUrl };
   }
 
   async submit(
@@ -216,14 +283,17 @@ export class Rig {
     values?: ViewSubmissionOptions['values'],
   ): Promise<Answer> {
     const payload = viewSubmissionPayload({ user, callbackId, privateMetadata, ...(values ? { values } : {}) });
-    const res = await postSigned(`${this.bot.url}/slack/events`, interactionBody(payload), { secret: SECRET });
-    return { ...(await answerOf(res)), responseUrl: '' };
+    return { ...(await this.interact(payload)), responseUrl: '' };
   }
 
   // --- looking -----------------------------------------------------------------------------
 
-  /** Runs `fn` on a read-only connection to the bot's database (safe while it runs: WAL). */
-  read<T>(fn: (db: Database.Database) => T): T {
+  /**
+   * Runs `fn` on a connection to the bots' database: read-only on SQLite (safe while it runs: WAL);
+   * on PostgreSQL a connection of the test's own. Statements use `?` parameters, in SQL both read.
+   */
+  read<T>(fn: (db: ReadDatabase) => T): T {
+    if (isPostgresUrl(this.dbFile)) return fn((this.postgres ??= new PostgresDatabase({ url: this.dbFile })));
     for (let attempt = 1; ; attempt++) {
       let db: Database.Database | undefined;
       try {
@@ -262,7 +332,7 @@ export class Rig {
         throw new Error(
           `waited ${ceilingMs} ms (${Math.round((this.clock.scale * ceilingMs) / MIN)} scaled minutes) for ` +
             `${what}${last ? ` (last error: ${String(last)})` : ''}\n--- bot log:\n` +
-            `${this.bot.output(undefined, 6_000)}`,
+            `${this.bots.map((b) => b.output(undefined, 6_000 / this.bots.length)).join('\n--- next bot:\n')}`,
         );
       }
       await new Promise((r) => setTimeout(r, 25));

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION, BLOCK, VIEW } from '../../../src/adapters/slack/ids.ts';
 import BetterSqlite3 from 'better-sqlite3';
 import { refuseWrites } from '../../support/refuse-writes.ts';
+import { sqliteHandle } from '../../../src/store/index.ts';
 import { eventually } from '../../support/run-cli.ts';
 import { postSigned, slashCommandBody } from '../../support/slack-signing.ts';
 import { LEAD, SECRET, startWorld, textOf, type World } from '../../support/world.ts';
@@ -46,7 +47,7 @@ describe('the database refuses writes', () => {
         messageTs: incident.slackTs ?? '',
       });
       const metadata = (w.slack.callsTo('views.open')[0]?.args.view as { private_metadata: string }).private_metadata;
-      writesBack = refuseWrites(store.db);
+      writesBack = refuseWrites(sqliteHandle(store.db));
 
       const list = await w.command(LEAD, '/incident', 'list');
       expect(list.body.text).toContain(incident.id);
@@ -97,7 +98,7 @@ describe('the database refuses writes', () => {
   it('says it in Japanese when the locale is ja', async () => {
     world = await startWorld({ config: (c) => (c.locale = 'ja') });
     const incident = await world.openIncident();
-    writesBack = refuseWrites(world.rewind.store.db);
+    writesBack = refuseWrites(sqliteHandle(world.rewind.store.db));
     const url = world.slack.responseUrl();
     await world.command(LEAD, '/incident', `ack ${incident.id}`, url);
     expect((await answerAt(world, url)).text).toBe(
@@ -113,7 +114,7 @@ describe('the database refuses writes', () => {
       ['SQLITE_BUSY', 'another program holds its database (SQLITE_BUSY)'],
     ] as const) {
       writesBack = refuseWrites(
-        world.rewind.store.db,
+        sqliteHandle(world.rewind.store.db),
         code,
         code === 'SQLITE_BUSY' ? 'database is locked' : 'attempt to write a readonly database',
       );
@@ -182,7 +183,7 @@ describe('a Pause or Abort while the database refuses writes', () => {
       await w.runUntil(() => phases(w) === 1, { maxMs: 10 * 60_000 });
       const rollbackId = w.rewind.store.rollbacks.history()[0]?.id ?? '';
 
-      writesBack = refuseWrites(w.rewind.store.db);
+      writesBack = refuseWrites(sqliteHandle(w.rewind.store.db));
       const url = w.slack.responseUrl();
       await w.act({
         user: LEAD,
@@ -231,7 +232,7 @@ describe('a Pause or Abort while the database refuses writes', () => {
       });
       expect(statusOf(w)).toBe('running');
       await w.runUntil(() => phases(w) === 2, { maxMs: 11 * 60_000 });
-      writesBack = refuseWrites(w.rewind.store.db);
+      writesBack = refuseWrites(sqliteHandle(w.rewind.store.db));
       const pauseUrl = w.slack.responseUrl();
       await w.command(LEAD, '/rollback', 'pause prompt-service', pauseUrl);
       const abortUrl = w.slack.responseUrl();
@@ -262,7 +263,7 @@ describe('a message Slack took while its place could not be recorded', () => {
       // on no place can be stored.
       w.slack.handle('chat.postMessage', (args) => {
         n++;
-        if (n === 1) writesBack = refuseWrites(w.rewind.store.db);
+        if (n === 1) writesBack = refuseWrites(sqliteHandle(w.rewind.store.db));
         const ts = `1767600000.00${String(n).padStart(4, '0')}`;
         answered.push({ channel: String(args.channel), thread: args.thread_ts, ts });
         return { body: { ok: true, channel: String(args.channel), ts } };

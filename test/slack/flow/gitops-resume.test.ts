@@ -162,6 +162,52 @@ describe('Resume GitOps sync pressed twice at once', () => {
   });
 });
 
+describe('Resume GitOps sync pressed twice at once while git still has the paused revision', () => {
+  const dialogs = (w: World) =>
+    w.slack
+      .callsTo('views.open')
+      .filter((c) => (c.args.view as { callback_id?: string }).callback_id === VIEW.confirmGitOpsResume);
+
+  for (const locale of ['en', 'ja'] as const) {
+    it(`one dialog opens; the other click is told a confirmation is open, not "resuming" (${locale})`, async () => {
+      world = await startWorld({
+        kube: {},
+        config: (c) => {
+          blueGreen(c);
+          c.locale = locale;
+        },
+      });
+      world.kube!.seedArgoApplication({ name: 'prompt-service', syncPolicy: SELF_HEAL, manages: MANAGED });
+      const { rollbackId, click } = await rolledBack(world);
+      // The owner's read takes a while, so the second click arrives while the first one holds the claim.
+      world.kube!.delayNext({ method: 'GET', path: APP_PATH }, { ms: 300 });
+      await Promise.all([click(LEAD), click(LEAD)]);
+      await world.settle();
+      expect(dialogs(world)).toHaveLength(1);
+      const lines = told(world).join('\n');
+      if (locale === 'en') {
+        expect(lines).toContain(
+          `🚫 A confirmation to resume the GitOps sync rollback ${rollbackId} paused is open already: answer it ` +
+            'there (or cancel it and press Resume again). Nothing was resumed.',
+        );
+      } else {
+        const line = told(world).find((t) => t.includes('確認がすでに開いています')) ?? '';
+        expect(line).toContain(
+          `ロールバック ${rollbackId} が一時停止した GitOps の同期を再開する確認がすでに開いています`,
+        );
+        expect(englishWords(line, [...NAMES, 'GitOps'])).toEqual([]);
+      }
+      expect(lines).not.toContain('already being resumed');
+      expect(lines).not.toContain('すでに再開中');
+      expect(gitopsWrites(world, APP_PATH)).toHaveLength(1); // the pause only
+      // The dialog is answered: the sync is resumed once.
+      await world.submit(LEAD, VIEW.confirmGitOpsResume, rollbackId);
+      await world.runUntil(() => gitopsWrites(world, APP_PATH).length === 2, { maxMs: 60_000 });
+      expect(gitopsWrites(world, APP_PATH).at(-1)).toEqual({ spec: { syncPolicy: SELF_HEAL } });
+    });
+  }
+});
+
 describe('Resume GitOps sync while a rollback runs', () => {
   it('is refused: the sync stays off until the rollback ends', async () => {
     world = await startWorld({ kube: { split: { 'v2.0.0': 50, 'v1.5.0': 50, 'v1.0.0': 0 } } });
@@ -216,5 +262,66 @@ describe('Resume GitOps sync after a rollback that suspended Flux', () => {
     await world.settle();
     const resumed = thread(world, incident.slackTs).find((t) => t.includes('同期を再開しました'));
     expect(englishWords(JSON.parse(resumed!).text as string, [...NAMES, 'U0LEAD'])).toEqual([]);
+  });
+});
+
+describe('Resume GitOps sync after the Application was deleted', () => {
+  it('says the Application no longer exists, settles the pause, sends nothing, and does not crash', async () => {
+    world = await startWorld({ kube: {}, config: blueGreen });
+    world.kube!.seedArgoApplication({ name: 'prompt-service', syncPolicy: SELF_HEAL, manages: MANAGED });
+    const { incident, rollbackId, click } = await rolledBack(world);
+    // `kubectl delete application prompt-service -n argocd`, through the API server.
+    const deleted = await fetch(`${world.kube!.url}${APP_PATH}`, {
+      method: 'DELETE',
+      headers: { authorization: 'Bearer token-world' },
+    });
+    expect(deleted.status).toBe(200);
+    expect(world.kube!.object('Application', 'argocd', 'prompt-service')).toBeUndefined();
+
+    await click(LEAD);
+    await world.settle();
+    const gone = thread(world, incident.slackTs).filter((t) => t.includes('no longer exists'));
+    expect(gone).toHaveLength(1);
+    expect(gone[0]).toContain(
+      'Argo CD application `prompt-service` no longer exists, so there is no sync left to resume.',
+    );
+    expect(world.slack.callsTo('views.open').filter((c) => textOf(c).includes('re-deploy the bad version'))).toEqual(
+      [],
+    );
+    const patches = world.kube!.appliedWrites().filter((r) => r.path === APP_PATH && r.method === 'PATCH');
+    expect(patches.map((r) => r.body)).toEqual([{ spec: { syncPolicy: { automated: null } } }]);
+    const step = world.rewind.store.rollbacks.steps(rollbackId).find((s) => s.detail.kind === 'gitops');
+    expect(step?.detail).toMatchObject({ resumedBy: LEAD });
+    // Settled: Resume pressed again has nothing to resume, and says so.
+    await click(LEAD);
+    expect(told(world).at(-1)).toContain('nothing to resume');
+    await world.settle();
+    expect(thread(world, incident.slackTs).filter((t) => t.includes('no longer exists'))).toHaveLength(1);
+  });
+});
+
+describe('Resume GitOps sync: the confirmation dialog cancelled, then Resume pressed again', () => {
+  it('asks again, and the confirmed resume restores the policy once', async () => {
+    world = await startWorld({ kube: {}, config: blueGreen });
+    world.kube!.seedArgoApplication({ name: 'prompt-service', syncPolicy: SELF_HEAL, manages: MANAGED });
+    const { rollbackId, click } = await rolledBack(world);
+    const dialogs = () =>
+      world.slack
+        .callsTo('views.open')
+        .filter((c) => (c.args.view as { callback_id?: string }).callback_id === VIEW.confirmGitOpsResume);
+    await click(LEAD);
+    expect(dialogs()).toHaveLength(1);
+    // Cancel sends Rewind nothing (the dialog does not ask to be told when it closes): the claim was given back.
+    await click(LEAD);
+    expect(dialogs()).toHaveLength(2);
+    expect(gitopsWrites(world, APP_PATH)).toHaveLength(1);
+    await world.submit(LEAD, VIEW.confirmGitOpsResume, rollbackId);
+    await world.runUntil(() => gitopsWrites(world, APP_PATH).length === 2, { maxMs: 60_000 });
+    expect(gitopsWrites(world, APP_PATH).at(-1)).toEqual({ spec: { syncPolicy: SELF_HEAL } });
+    // The first dialog, submitted late, resumes nothing more.
+    await world.submit(LEAD, VIEW.confirmGitOpsResume, rollbackId);
+    await world.settle();
+    expect(gitopsWrites(world, APP_PATH)).toHaveLength(2);
+    expect(world.slack.callsTo('chat.postEphemeral').map(textOf).join('\n')).toContain('nothing to resume');
   });
 });

@@ -28,6 +28,8 @@ const APPROVER_ACTIONS: ApproverAction[] = [
   { kind: 'abort_drill' },
   { kind: 'resolve_incident' },
   { kind: 'resume_gitops' },
+  { kind: 'reapply_drift' },
+  { kind: 'accept_drift' },
 ];
 const EXAMPLES: Examples = {
   not_approver: [
@@ -58,6 +60,10 @@ const EXAMPLES: Examples = {
       message: 'applications.argoproj.io "prompt-service" is forbidden',
     },
   ],
+  unknown_drift: [{ kind: 'unknown_drift', driftId: 404 }],
+  drift_settled: [{ kind: 'drift_settled', driftId: 7 }],
+  drift_superseded: [{ kind: 'drift_superseded', driftId: 7 }],
+  drift_reapply_failed: [{ kind: 'drift_reapply_failed', message: 'etcdserver: leader changed' }],
   not_started: [{ kind: 'not_started', rollbackId: 'RB-0001' }],
   already_serving: [{ kind: 'already_serving', service: SVC, version: 'v2.0.0' }],
   illegal_transition: [
@@ -169,6 +175,8 @@ const NAMES = [
   'prompts',
   'Asia',
   'Tokyo',
+  'etcdserver',
+  'leader',
 ];
 
 /** Fields whose value the sentence shows as a term of its own (a label, a status), not as given. */

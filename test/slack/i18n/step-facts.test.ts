@@ -63,6 +63,7 @@ const FACTS: Record<StepFact['kind'], StepFact[]> = {
   gitops_paused: [
     { kind: 'gitops_paused', owner: ARGO, already: false },
     { kind: 'gitops_paused', owner: FLUX, already: true },
+    { kind: 'gitops_paused', owner: ARGO, already: true, heldBy: 'RB-20260105-001' },
   ],
   gitops_left_on: [{ kind: 'gitops_left_on', owner: ARGO }],
   version_affected: [{ kind: 'version_affected', version: 'v2.0.0' }],

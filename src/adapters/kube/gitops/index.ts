@@ -102,6 +102,11 @@ class ServiceGitOps implements GitOpsControl {
     return owner.tool === 'argocd' ? requireApplicationState(this.apis, owner) : requireFluxState(this.apis, owner);
   }
 
+  async find(owner: SyncOwner) {
+    if (owner.tool === 'argocd') return applicationState(this.apis, owner);
+    return (await fluxState(this.apis, owner))?.state ?? null;
+  }
+
   pause(owner: SyncOwner) {
     return owner.tool === 'argocd' ? pauseApplication(this.apis, owner) : suspend(this.apis, owner);
   }

@@ -13,6 +13,7 @@
 import { int, kubeName } from '../../../config/zod-kit.ts';
 import type { KubeChange, Router, Split } from '../../../services/ports.ts';
 import { RouterError, kubeCall } from '../errors.ts';
+import type { ManagedFields } from './managed-fields.ts';
 import { writeOptimistically } from './optimistic.ts';
 import { completeSplit, toPercent } from './split.ts';
 import {
@@ -35,7 +36,7 @@ interface BackendRef {
   weight?: number;
 }
 interface HttpRoute {
-  metadata?: { resourceVersion?: string };
+  metadata?: { resourceVersion?: string; managedFields?: ManagedFields[] };
   spec?: { rules?: { backendRefs?: BackendRef[] }[] };
 }
 
@@ -125,6 +126,12 @@ export const gatewayApiRouter = defineRouter({
           target,
           dryRun,
           read: () => get(deps, config.httpRoute, target),
+          // The backendRefs of the split rule, with their weights: what a write here sets.
+          routing: (current) => ({
+            fields: current.spec?.rules?.[config.rule]?.backendRefs ?? [],
+            managedFields: current.metadata?.managedFields ?? [],
+            paths: [['spec', 'rules']],
+          }),
           plan(current) {
             const route = structuredClone(current);
             const refs = ruleOf(route, config.rule, target);

@@ -12,6 +12,7 @@
 import { int, kubeName } from '../../../config/zod-kit.ts';
 import type { KubeChange, Router, Split } from '../../../services/ports.ts';
 import { RouterError, kubeCall } from '../errors.ts';
+import type { ManagedFields } from './managed-fields.ts';
 import { writeOptimistically } from './optimistic.ts';
 import { completeSplit, toPercent } from './split.ts';
 import {
@@ -30,7 +31,7 @@ interface Destination {
   weight?: number;
 }
 interface VirtualService {
-  metadata?: { resourceVersion?: string };
+  metadata?: { resourceVersion?: string; managedFields?: ManagedFields[] };
   spec?: { http?: { route?: Destination[] }[] };
 }
 
@@ -116,6 +117,12 @@ export const istioRouter = defineRouter({
           target,
           dryRun,
           read: () => get(deps, config.virtualService, target),
+          // The weights of the split route, each with its destination: what a write here sets.
+          routing: (current) => ({
+            fields: (current.spec?.http?.[config.route]?.route ?? []).map((d) => [d.destination, d.weight]),
+            managedFields: current.metadata?.managedFields ?? [],
+            paths: [['spec', 'http']],
+          }),
           plan(current) {
             const vs = structuredClone(current);
             const dests = routeOf(vs, config.route, target);

@@ -137,6 +137,18 @@ export const nginxRouter = defineRouter({
           target,
           dryRun,
           read: () => readPair(deps, config),
+          // The canary Ingress's two annotations: what a write here sets.
+          routing: ({ canary }) => {
+            const annotations = canary.ingress.metadata?.annotations ?? {};
+            return {
+              fields: [annotations[CANARY] ?? null, annotations[CANARY_WEIGHT] ?? null],
+              managedFields: canary.ingress.metadata?.managedFields ?? [],
+              paths: [
+                ['metadata', 'annotations', CANARY],
+                ['metadata', 'annotations', CANARY_WEIGHT],
+              ],
+            };
+          },
           plan({ main, canary }) {
             const outsiders = versions.filter(
               (v) => (full[v] ?? 0) > 0 && v !== main.version.version && v !== canary.version.version,

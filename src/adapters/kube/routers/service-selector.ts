@@ -2,11 +2,15 @@
  * Blue-green: the Service's `spec.selector[<versionLabel>]` names the one version that gets all
  * traffic. A switch is a strategic merge patch of that one selector key (a Service is a built-in
  * kind, and the patch touches nothing else), so it cannot express 25/75: such splits are refused.
+ * The patch carries the resourceVersion read, so an edit between the read and the write is answered
+ * with a 409 and read again (optimistic.ts), never silently overwritten.
  */
+import type { V1Service } from '@kubernetes/client-node';
 import { kubeName } from '../../../config/zod-kit.ts';
 import type { KubeChange, Router, Split } from '../../../services/ports.ts';
 import { PATCH_CONTENT_TYPES } from '../content-types.ts';
 import { RouterError, kubeCall } from '../errors.ts';
+import { writeOptimistically } from './optimistic.ts';
 import { completeSplit, describeSplit } from './split.ts';
 import { FIELD_MANAGER, defineRouter, routerSchema, targetOf, type KubeRouterTraits } from './types.ts';
 
@@ -29,14 +33,14 @@ export const serviceSelectorRouter = defineRouter({
     const { namespace, versionLabel } = service;
     const target = targetOf('Service', namespace, config.service);
     const versions = service.versions.map((v) => v.version);
+    const readService = (): Promise<V1Service> =>
+      kubeCall(target, 'read', () => apis.core.readNamespacedService({ name: config.service, namespace }));
     return {
       kind: 'service-selector',
       allOrNothing: traits.movesAtOnce,
 
       async read(): Promise<Split> {
-        const svc = await kubeCall(target, 'read', () =>
-          apis.core.readNamespacedService({ name: config.service, namespace }),
-        );
+        const svc = await readService();
         const selected = svc.spec?.selector?.[versionLabel];
         if (selected === undefined) {
           throw new RouterError(
@@ -63,21 +67,33 @@ export const serviceSelectorRouter = defineRouter({
               `nginx, replicas) for gradual rollbacks`,
           );
         }
-        const change: KubeChange = {
-          method: 'PATCH',
+        return writeOptimistically<V1Service>({
           target,
-          contentType: PATCH_CONTENT_TYPES.strategicMerge,
-          body: { spec: { selector: { [versionLabel]: to } } },
-        };
-        if (!dryRun) {
-          await kubeCall(target, 'PATCH of', () =>
-            apis.core.patchNamespacedService(
+          dryRun,
+          read: () => readService(),
+          // The one selector key that names the version: what a write here sets.
+          routing: (current) => ({
+            fields: current.spec?.selector?.[versionLabel] ?? null,
+            managedFields: current.metadata?.managedFields ?? [],
+            paths: [['spec', 'selector', versionLabel]],
+          }),
+          // Guarded by the resourceVersion read: an edit between the read and this write gets a 409, not overwritten.
+          plan: (current) => ({
+            method: 'PATCH',
+            target,
+            contentType: PATCH_CONTENT_TYPES.strategicMerge,
+            body: {
+              metadata: { resourceVersion: current.metadata?.resourceVersion },
+              spec: { selector: { [versionLabel]: to } },
+            },
+          }),
+          send: async (change) => {
+            await apis.core.patchNamespacedService(
               { name: config.service, namespace, body: change.body, fieldManager: FIELD_MANAGER },
               apis.sendAs(PATCH_CONTENT_TYPES.strategicMerge),
-            ),
-          );
-        }
-        return [change];
+            );
+          },
+        });
       },
     };
   },

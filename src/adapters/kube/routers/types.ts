@@ -56,7 +56,9 @@ export interface ApiAccess {
   /** The API group; '' for core. */
   group: string;
   resource: string;
-  verbs: readonly ('get' | 'list' | 'watch' | 'patch' | 'update')[];
+  verbs: readonly ('get' | 'list' | 'watch' | 'patch' | 'update' | 'create')[];
+  /** Only these objects (a Role rule's `resourceNames`); left out, every object of the resource. */
+  resourceNames?: readonly string[];
 }
 
 export interface KubeRouterTraits extends RouterTraits {

@@ -6,6 +6,7 @@
  */
 import type { KnownBlock } from '@slack/types';
 import type { DriftView, IncidentNotice, Split } from '../../../services/ports.ts';
+import type { Refusal } from '../../../services/refusals.ts';
 import { DRIFT_STRINGS } from '../i18n/drift.ts';
 import type { Locale } from '../i18n/locale.ts';
 import { ACTION, BLOCK } from '../ids.ts';
@@ -34,19 +35,75 @@ export function driftNoteText(note: DriftNotice, locale: Locale, timeZone: strin
   const d = note.drift;
   if (note.kind === 'routing_drift_settled') {
     const said = note.settled === 'reapplied' ? t.reapplied : t.accepted;
-    return said(
+    const line = said(
       actorName(note.by, locale),
       code(d.service),
       driftSplitText(note.settled === 'reapplied' ? d.expected : d.live),
     );
+    // Settling the drift does not resume the rollback it paused: say so, and how to go on.
+    if (!note.rollbackStillPaused || !d.pausedRollbackId) return line;
+    const resume = code(`/rollback resume ${d.service}`);
+    return `${line}\n${t.stillPaused(escapeMrkdwn(d.pausedRollbackId), resume)}`;
   }
   const at = formatTimeInZone(d.expectedAt, timeZone, locale);
+  const [service, writer, live, expected] = [
+    code(d.service),
+    code(d.writer),
+    driftSplitText(d.live),
+    driftSplitText(d.expected),
+  ];
   const lines = [
-    t.changed(code(d.service), code(d.writer), driftSplitText(d.live), driftSplitText(d.expected), at),
+    d.acceptedBy
+      ? t.changedAccepted(service, writer, live, expected, actorName(d.acceptedBy, locale), at)
+      : d.intended
+        ? t.changedIntended(service, writer, live, expected, at)
+        : t.changed(service, writer, live, expected, at),
     t.object(code(d.object)),
   ];
   if (d.pausedRollbackId) lines.push(t.paused(escapeMrkdwn(d.pausedRollbackId)));
   return lines.join('\n');
+}
+
+/** A note a later change of the same routing superseded: what it said, that it no longer acts, and no buttons. */
+export function supersededDriftMessage(
+  drift: DriftView,
+  locale: Locale,
+  timeZone: string,
+): { text: string; blocks: KnownBlock[] } {
+  // Without the pause it caused: the rollback may have gone on since.
+  const note = driftNoteText({ kind: 'routing_drift', drift: { ...drift, pausedRollbackId: null } }, locale, timeZone);
+  const text = clip(`${note}\n${DRIFT_STRINGS[locale].superseded}`, SLACK_LIMITS.sectionText);
+  return { text, blocks: [section(text)] };
+}
+
+type DriftRefusal = Extract<
+  Refusal,
+  { kind: 'unknown_drift' | 'drift_settled' | 'drift_superseded' | 'drift_reapply_failed' }
+>;
+
+/** Why a drift button did nothing, in the reader's language. */
+export function driftRefusalLine(refusal: DriftRefusal, locale: Locale): string {
+  const t = DRIFT_STRINGS[locale];
+  switch (refusal.kind) {
+    case 'unknown_drift':
+      return t.unknown(String(refusal.driftId));
+    case 'drift_settled':
+      return t.settled(String(refusal.driftId));
+    case 'drift_superseded':
+      return t.supersededRefusal(String(refusal.driftId));
+    case 'drift_reapply_failed':
+      return t.failed(escapeMrkdwn(refusal.message.slice(0, 500)));
+  }
+}
+
+/** A drift button pressed by someone who is not an approver; `approvers`: their mentions. */
+export function driftNotApproverLine(
+  action: 'reapply_drift' | 'accept_drift',
+  approvers: string,
+  locale: Locale,
+): string {
+  const t = DRIFT_STRINGS[locale];
+  return action === 'accept_drift' ? t.notApproverAccept(approvers) : t.notApprover(approvers);
 }
 
 /** Re-apply (the service lets approvers only) and Accept, under a drift note; value = the drift's id. */

@@ -6,6 +6,7 @@
  * confirmation asked when resuming would re-deploy the bad version.
  */
 import type { KnownBlock, ModalView } from '@slack/types';
+import type { SyncOwner } from '../../../domain/gitops.ts';
 import type { GitOpsSnapshot } from '../../../services/incident-snapshot.ts';
 import { GITOPS_STRINGS, managedBy, ownerName } from '../i18n/gitops.ts';
 import type { Locale } from '../i18n/locale.ts';
@@ -24,6 +25,19 @@ export function gitopsLine(g: GitOpsSnapshot, locale: Locale): string {
 type StillPaused = Extract<Note, { kind: 'gitops_still_paused' }>;
 type Resumed = Extract<Note, { kind: 'gitops_resumed' }>;
 type MarkUnmatched = Extract<Note, { kind: 'gitops_mark_unmatched' }>;
+type OwnerGone = Extract<Note, { kind: 'gitops_owner_gone' }>;
+type PauseDenied = Extract<Note, { kind: 'gitops_pause_denied' }>;
+
+/** The RBAC rule pausing the owner's sync needs: `patch` on its resource, in its API group. */
+function pauseRule(owner: SyncOwner): string {
+  const [resource, group] =
+    owner.tool === 'argocd'
+      ? ['applications', 'argoproj.io']
+      : owner.kind === 'HelmRelease'
+        ? ['helmreleases', 'helm.toolkit.fluxcd.io']
+        : ['kustomizations', 'kustomize.toolkit.fluxcd.io'];
+  return code(`{apiGroups: ["${group}"], resources: ["${resource}"], verbs: ["patch"]}`);
+}
 
 /** A field's value as it is written in a manifest: text as it is, anything else as JSON. */
 const valueText = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
@@ -34,8 +48,18 @@ const code = (s: string) => `\`${escapeMrkdwn(s)}\``;
  * The thread notes about a GitOps sync: the marks of an owner that does not exist (nothing paused),
  * and after a rollback, still paused (with what to commit) or resumed.
  */
-export function gitopsNoteText(note: StillPaused | Resumed | MarkUnmatched, locale: Locale): string {
+export function gitopsNoteText(
+  note: StillPaused | Resumed | MarkUnmatched | OwnerGone | PauseDenied,
+  locale: Locale,
+): string {
   const t = GITOPS_STRINGS[locale];
+  if (note.kind === 'gitops_pause_denied')
+    return t.pauseDenied(
+      ownerName(note.owner, locale),
+      pauseRule(note.owner),
+      code(note.owner.namespace),
+      code('gitops: { onRollback: warn }'),
+    );
   if (note.kind === 'gitops_mark_unmatched') {
     const o = note.owner;
     return o.tool === 'argocd'
@@ -44,7 +68,9 @@ export function gitopsNoteText(note: StillPaused | Resumed | MarkUnmatched, loca
   }
   const owner = ownerName(note.owner, locale);
   if (note.kind === 'gitops_resumed') return t.resumed(actorName(note.by, locale), owner);
-  const lines = [t.stillPaused(escapeMrkdwn(note.rollback.id), owner)];
+  if (note.kind === 'gitops_owner_gone') return t.ownerGone(owner);
+  const id = escapeMrkdwn(note.rollback.id);
+  const lines = [note.heldBy ? t.stillPausedBy(id, escapeMrkdwn(note.heldBy), owner) : t.stillPaused(id, owner)];
   if (note.changes.length === 0) lines.push(t.nothingToCommit);
   else {
     lines.push(t.commitThese);

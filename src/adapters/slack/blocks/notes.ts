@@ -21,7 +21,8 @@ import { rollbackStepText } from './rollback-step.ts';
 import { STEP_FACT_STRINGS } from '../i18n/step-facts.ts';
 import { alertLine } from './alert-notes.ts';
 import { gitopsNoteText, gitopsResumeButton } from './gitops.ts';
-import { driftMessage, driftNoteText } from './drift.ts';
+import { driftMessage, driftNoteText, driftSplitText } from './drift.ts';
+import { DRIFT_ACTOR } from '../../../services/drift.ts';
 import type { ActedBy, ChannelNotice } from '../../../services/ports.ts';
 import type { Note } from './view-models.ts';
 
@@ -167,8 +168,12 @@ function noteText(note: Note, locale: Locale, timeZone: string): string {
     }
     case 'rollback_control': {
       const r = note.rollback;
+      // Paused because someone else changed the routing: the plan's split is not what is live, so no "Now".
+      if (note.control === 'pause' && note.by === DRIFT_ACTOR.id)
+        return s.pausedOnDrift(terms.strategy[r.strategy], escapeMrkdwn(r.service));
       const line = s.control[note.control](who(note, locale), terms.strategy[r.strategy], escapeMrkdwn(r.service));
-      const state = rollbackState(r, locale);
+      // Another writer changed the routing since the plan: what is live, not what the plan would have set.
+      const state = note.live ? driftSplitText(note.live) : rollbackState(r, locale);
       return state ? [line, s.controlState(state)].join(terms.sentenceSeparator) : line;
     }
     case 'acknowledged':
@@ -232,7 +237,9 @@ function noteText(note: Note, locale: Locale, timeZone: string): string {
       return s.postmortemReminder(note.participants.length ? mentionList(note.participants, locale) : '—');
     case 'gitops_still_paused':
     case 'gitops_resumed':
+    case 'gitops_owner_gone':
     case 'gitops_mark_unmatched':
+    case 'gitops_pause_denied':
       return gitopsNoteText(note, locale);
     case 'routing_drift':
     case 'routing_drift_settled':

@@ -13,6 +13,8 @@ import { escapeMrkdwn, mentionList } from './format.ts';
 import { SLACK_LIMITS, clip } from './limits.ts';
 import { planRefusalLine } from './plan-refusals.ts';
 import { drillRefusalLine } from './drill-refusals.ts';
+import { driftNotApproverLine, driftRefusalLine } from './drift.ts';
+import { DRIFT_STRINGS } from '../i18n/drift.ts';
 import { rollbackState } from './rollback-summary.ts';
 import type { Refusal } from './view-models.ts';
 
@@ -39,6 +41,10 @@ function approverActionLabel(action: ApproverAction, locale: Locale): string {
       return words.resolveIncident;
     case 'resume_gitops':
       return words.resumeGitOps;
+    case 'reapply_drift':
+      return DRIFT_STRINGS[locale].action.reapply;
+    case 'accept_drift':
+      return DRIFT_STRINGS[locale].action.accept;
   }
 }
 
@@ -70,6 +76,10 @@ function refusalLine(refusal: Refusal, locale: Locale, timeZone: string): string
   switch (refusal.kind) {
     case 'not_approver': {
       const action = approverActionLabel(refusal.action, locale);
+      const kind = refusal.action.kind;
+      // The drift buttons keep the words their notes always had.
+      if ((kind === 'reapply_drift' || kind === 'accept_drift') && refusal.approvers.length > 0)
+        return driftNotApproverLine(kind, mentionList(refusal.approvers, locale), locale);
       return refusal.approvers.length > 0
         ? s.notApprover(action, mentionList(refusal.approvers, locale))
         : s.noApprovers(action);
@@ -135,9 +145,15 @@ function refusalLine(refusal: Refusal, locale: Locale, timeZone: string): string
     case 'unknown_rollback':
       return s.unknownRollback(escapeMrkdwn(refusal.rollbackId));
     case 'gitops_not_paused':
+      if (refusal.confirming) return s.gitopsConfirming(escapeMrkdwn(refusal.rollbackId));
       return (refusal.resuming ? s.gitopsResuming : s.gitopsNotPaused)(escapeMrkdwn(refusal.rollbackId));
     case 'gitops_failed':
       return s.gitopsFailed(escapeMrkdwn(refusal.target), escapeMrkdwn(clip(refusal.message, 500)));
+    case 'unknown_drift':
+    case 'drift_settled':
+    case 'drift_superseded':
+    case 'drift_reapply_failed':
+      return driftRefusalLine(refusal, locale);
     case 'start_failed': {
       // What Kubernetes or the engine said is shown as it said it; a problem of Rewind's own, in the reader's words.
       const p = refusal.problem;

@@ -28,6 +28,8 @@ export interface NoteStrings {
     abort: (who: string, strategy: string, service: string) => string;
   };
   controlState: (state: string) => string;
+  /** Rewind paused the rollback itself because another writer changed the routing (the drift note says who, what). */
+  pausedOnDrift: (strategy: string, service: string) => string;
   acknowledged: (who: string) => string;
   resolved: (who: string) => string;
   /** A person who acted from the break-glass command line, and the OS account it ran as. */
@@ -93,6 +95,9 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
       abort: (who, strategy, service) => `⏹ ${who} aborted the ${strategy.toLowerCase()} of *${service}*.`,
     },
     controlState: (state) => `Now: ${state}.`,
+    pausedOnDrift: (strategy, service) =>
+      `⏸ Rewind paused the ${strategy.toLowerCase()} of *${service}* because its routing was changed by someone ` +
+      'else (drift): it does not fight that change. The routing note says who changed what.',
     acknowledged: (who) => `👀 ${who} acknowledged the incident.`,
     resolved: (who) => `✅ ${who} resolved the incident.`,
     viaCommandLine: (who, osUser) => `${who} (from the command line, as OS user ${osUser})`,
@@ -170,6 +175,9 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
       abort: (who, strategy, service) => `⏹ ${who} が *${service}* の${strategy}を中止しました。`,
     },
     controlState: (state) => `（現在: ${state}）`,
+    pausedOnDrift: (strategy, service) =>
+      `⏸ *${service}* のルーティングが他の誰かによって変更された（ドリフト）ため、Rewind はその変更と競合しないよう` +
+      `${strategy}を一時停止しました。誰が何を変更したかはルーティングの通知にあります。`,
     acknowledged: (who) => `👀 ${who} がインシデントを確認しました。`,
     resolved: (who) => `✅ ${who} がインシデントを解決済みにしました。`,
     viaCommandLine: (who, osUser) => `${who}（コマンドラインから、ログインユーザー ${osUser} として）`,

@@ -42,6 +42,8 @@ export interface RefusalStrings {
   gitopsNotPaused: (rollbackId: string) => string;
   /** Someone else's click is resuming that sync right now. */
   gitopsResuming: (rollbackId: string) => string;
+  /** Another click of Resume opened the confirmation that the source still has the paused revision. */
+  gitopsConfirming: (rollbackId: string) => string;
   /** `target`: the GitOps object; `message`: what Kubernetes said, as it said it. */
   gitopsFailed: (target: string, message: string) => string;
   notStarted: (rollbackId: string) => string;
@@ -116,6 +118,9 @@ export const REFUSAL_STRINGS: Record<Locale, RefusalStrings> = {
       `🚫 Rollback ${rollbackId} left no GitOps sync paused (it was off before, or it was resumed), so there is ` +
       `nothing to resume.`,
     gitopsResuming: (rollbackId) => `🚫 The GitOps sync rollback ${rollbackId} paused is already being resumed.`,
+    gitopsConfirming: (rollbackId) =>
+      `🚫 A confirmation to resume the GitOps sync rollback ${rollbackId} paused is open already: answer it there ` +
+      '(or cancel it and press Resume again). Nothing was resumed.',
     gitopsFailed: (target, message) => `🚫 The GitOps sync was not resumed: \`${target}\` answered \`${message}\`.`,
     notStarted: (rollbackId) =>
       `🚫 Rollback ${rollbackId} has not started yet: it waits for its approvals or its planned time. It can only ` +
@@ -212,6 +217,9 @@ export const REFUSAL_STRINGS: Record<Locale, RefusalStrings> = {
     gitopsNotPaused: (rollbackId) =>
       `🚫 ロールバック ${rollbackId} が一時停止した GitOps の同期はありません（もともと停止していたか、再開済みです）。`,
     gitopsResuming: (rollbackId) => `🚫 ロールバック ${rollbackId} が一時停止した GitOps の同期はすでに再開中です。`,
+    gitopsConfirming: (rollbackId) =>
+      `🚫 ロールバック ${rollbackId} が一時停止した GitOps の同期を再開する確認がすでに開いています。そちらで回答して` +
+      'ください（キャンセルしてから再開をもう一度押すこともできます）。何も再開していません。',
     gitopsFailed: (target, message) => `🚫 GitOps の同期を再開できませんでした。\`${target}\` の応答: \`${message}\``,
     notStarted: (rollbackId) =>
       `🚫 ロールバック ${rollbackId} はまだ開始していません（承認または計画時刻を待っています）。できるのは中止のみです。`,

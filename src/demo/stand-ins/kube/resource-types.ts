@@ -1,7 +1,8 @@
 /**
  * The kinds the Kubernetes API stand-in serves, with what the API server does differently for each:
- * the built-in objects Rewind routes through, and the GitOps controllers' custom resources (Argo CD
- * Applications, Flux Kustomizations and HelmReleases) whose sync Rewind has to respect.
+ * the built-in objects Rewind routes through (and the Lease its replicas elect a leader with), and
+ * the GitOps controllers' custom resources (Argo CD Applications, Flux Kustomizations and
+ * HelmReleases) whose sync Rewind has to respect.
  */
 import type { ManagedFieldsEntry } from './managed-fields.ts';
 
@@ -43,6 +44,8 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   builtin('apps', 'deployments', 'Deployment', true, true),
   builtin('discovery.k8s.io', 'endpointslices', 'EndpointSlice', false, false),
   builtin('networking.k8s.io', 'ingresses', 'Ingress', true, true),
+  // The Lease replicas elect the one that runs the drift watch with (read, created, replaced by resourceVersion).
+  builtin('coordination.k8s.io', 'leases', 'Lease', false, false),
   custom('gateway.networking.k8s.io', ['v1', 'v1beta1'], 'httproutes', 'HTTPRoute'),
   custom('networking.istio.io', ['v1', 'v1beta1', 'v1alpha3'], 'virtualservices', 'VirtualService'),
   // Argo CD's Application CRD has no status subresource: its controller writes status on the object.
