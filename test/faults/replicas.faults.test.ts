@@ -1,17 +1,16 @@
 /**
- * Three equal bot processes on one PostgreSQL database, and one of them killed with SIGKILL in the
- * middle of the work and left dead: the other two finish it. Ten runs in a row, alternating a
- * gradual rollback (the kill lands at a seeded random point of its phases, on the replica running
- * the rollback's timer or on another) and an incident waiting for its escalations (the kill lands
- * near level 1 or level 2). Odd runs take Slack's requests over HTTP, in turn across the live bots
- * as a load balancer would; even runs in Socket Mode, each envelope on one of the open connections
- * picked at random. Then the invariants of the kill -9 suite (support/invariants.ts): the rollback
- * succeeds with no Kubernetes write repeated, each escalation level fires once with its thread
- * mention and DMs, every message meant for Slack reached it once and in order, no outbox row is
- * left, nothing was unhandled.
+ * Three equal bot processes on one PostgreSQL database, and two of them killed with SIGKILL in the
+ * middle of the work and left dead: the one left finishes it. Ten runs in a row, each a gradual
+ * rollback while the incident's escalations are pending: one replica is killed at a seeded random
+ * point of the rollback's phases (the one running the rollback's timer, or another), and another
+ * near the due time of escalation level 1 or 2. Odd runs take Slack's requests over HTTP, in turn
+ * across the live bots as a load balancer would; even runs in Socket Mode, each envelope on one of
+ * the open connections picked at random. Then the invariants of the kill -9 suite
+ * (support/invariants.ts): the rollback succeeds with no Kubernetes write repeated, each escalation
+ * level fires once with its thread mention and DMs, every message meant for Slack reached it once
+ * and in order, no outbox row is left, nothing was unhandled.
  *
- * Needs REWIND_TEST_POSTGRES (scripts/postgres-test-db.sh). FAULTS_SEED=<n> replays a run's choices.
- */
+ * Needs REWIND_TEST_POSTGRES (scripts/postgres-test-db.sh). FAULTS_SEED=<n> replays a run's choices. */
 import { afterAll, describe, expect, it } from 'vitest';
 import { settleAndCheck } from './support/checks.ts';
 import { escalationViolations, firingTimers, format, routing, type Violation } from './support/invariants.ts';
@@ -24,7 +23,6 @@ import {
   fastRunbook,
   latestIncident,
   openIncident,
-  resolveIncident,
   rollbacksOf,
 } from './support/scenarios.ts';
 import type { BotProcess } from './support/bot-process.ts';
@@ -42,42 +40,39 @@ const RUNS = 10;
  */
 const SCALE = 30;
 const DEAD_AFTER_MS = 90_000;
-/** Escalation levels after 4 and 8 minutes; phases observed 2 minutes; verification over 1. */
-const LEVEL_MS = 4 * MIN;
-const EXPECTED = { gradual: 6 * MIN, escalation: 9 * MIN } as const;
+/**
+ * Escalation after 3 and 6 minutes; phases observed 3 minutes each and verification over 1, so
+ * both levels come due while the rollback still runs (it cannot resolve the incident before 7).
+ */
+const LEVEL_MS = 3 * MIN;
+const ROLLBACK_MS = 7 * MIN;
 
 function quickRunbook(doc: RigConfigDoc): void {
   fastRunbook(doc);
   doc.rollback.verifyWindow = '1m';
-  doc.rollback.gradual.phases = [{ weight: 25, observe: '2m' }, { weight: 5, observe: '2m' }, { weight: 0 }];
-  doc.escalation.levels = doc.escalation.levels.map((level, i) => ({ ...level, after: `${(i + 1) * 4}m` }));
+  doc.rollback.gradual.phases = [{ weight: 25, observe: '3m' }, { weight: 5, observe: '3m' }, { weight: 0 }];
+  doc.escalation.levels = doc.escalation.levels.map((level, i) => ({ ...level, after: `${(i + 1) * 3}m` }));
 }
 
 interface Run {
   n: number;
-  kind: 'gradual' | 'escalation';
   socketMode: boolean;
-  /** Scaled ms after the last interaction (gradual) or from the level's due time (escalation). */
-  delayMs: number;
-  /** Gradual: kill the replica holding the rollback's timer (else one picked at random). */
-  killWorker: boolean;
-  nearLevel: 1 | 2;
-  victim: number;
+  /** The first kill: scaled ms after the confirmation, on the rollback's worker or on a replica. */
+  rollbackKill: { afterMs: number; worker: boolean };
+  /** The second: scaled ms from escalation level 1's or 2's due time (negative: before it). */
+  escalationKill: { level: 1 | 2; offsetMs: number };
+  /** Which replicas die when no worker is named (two different ones). */
+  victims: [number, number];
 }
 
 const RUN_PLAN: Run[] = Array.from({ length: RUNS }, (_, i) => {
-  const kind = i % 2 === 0 ? 'gradual' : 'escalation';
+  const first = Math.floor(random() * REPLICAS);
   return {
     n: i + 1,
-    kind,
-    socketMode: Math.floor(i / 2) % 2 === 1,
-    delayMs:
-      kind === 'gradual'
-        ? Math.round(random() * EXPECTED.gradual * 0.8)
-        : Math.round(-0.5 * MIN + random() * 1.5 * MIN),
-    killWorker: random() < 0.5,
-    nearLevel: random() < 0.5 ? 1 : 2,
-    victim: Math.floor(random() * REPLICAS),
+    socketMode: i % 2 === 1,
+    rollbackKill: { afterMs: Math.round(random() * (ROLLBACK_MS - 2 * MIN)), worker: random() < 0.5 },
+    escalationKill: { level: random() < 0.5 ? 1 : 2, offsetMs: Math.round(-0.5 * MIN + random() * 1.5 * MIN) },
+    victims: [first, (first + 1 + Math.floor(random() * (REPLICAS - 1))) % REPLICAS],
   };
 });
 
@@ -85,10 +80,9 @@ const summary: string[] = [];
 afterAll(() => console.log(`replicas suite (seed ${SEED}):\n${summary.join('\n')}`));
 
 const describeRun = (r: Run) =>
-  `#${r.n} ${r.kind} over ${r.socketMode ? 'Socket Mode' : 'HTTP'}: kill -9 ` +
-  (r.kind === 'gradual'
-    ? `${(r.delayMs / MIN).toFixed(1)} scaled min in, on ${r.killWorker ? 'the rollback worker' : 'a replica'}`
-    : `${(r.delayMs / 1000).toFixed(0)} s (scaled) from escalation level ${r.nearLevel}`);
+  `#${r.n} over ${r.socketMode ? 'Socket Mode' : 'HTTP'}: kill -9 ${(r.rollbackKill.afterMs / MIN).toFixed(1)} ` +
+  `scaled min into the rollback on ${r.rollbackKill.worker ? 'its worker' : 'a replica'}, and another ` +
+  `${(r.escalationKill.offsetMs / 1000).toFixed(0)} s (scaled) from escalation level ${r.escalationKill.level}`;
 
 /** The bot whose owner (`host:pid:…`) holds a firing timer of `kind`, if any. */
 function holderOf(rig: Rig, kind: string): BotProcess | undefined {
@@ -121,7 +115,7 @@ async function sleepScaled(rig: Rig, scaledMs: number): Promise<void> {
 }
 
 describe.skipIf(!IN_FAULT_SUITE || !STORE_KINDS.includes('postgres'))(
-  `${REPLICAS} replicas on PostgreSQL, one killed (seed ${SEED})`,
+  `${REPLICAS} replicas on PostgreSQL, two of them killed (seed ${SEED})`,
   () => {
     for (const run of RUN_PLAN) {
       const title = `${describeRun(run)} (seed ${SEED})`;
@@ -137,36 +131,36 @@ describe.skipIf(!IN_FAULT_SUITE || !STORE_KINDS.includes('postgres'))(
         });
         try {
           const incident = await openIncident(rig);
-          const violations: Violation[] = [];
-          let victim: BotProcess;
-          if (run.kind === 'gradual') {
-            violations.push(...(await answerMatrix(rig, incident, ANSWERS.gradual)));
-            await decideAndConfirm(rig, incident, 'gradual');
-            await sleepScaled(rig, run.delayMs);
-            victim = (run.killWorker ? holderOf(rig, 'rollback') : undefined) ?? rig.bots[run.victim]!;
-          } else {
-            const due = latestIncident(rig)!.started_at + run.nearLevel * LEVEL_MS;
-            await sleepScaled(rig, due + run.delayMs - rig.clock.now());
-            victim = rig.bots[run.victim]!;
+          const violations: Violation[] = [...(await answerMatrix(rig, incident, ANSWERS.gradual))];
+          await decideAndConfirm(rig, incident, 'gradual');
+          const confirmedAt = rig.clock.now();
+          const openedAt = latestIncident(rig)!.started_at;
+          const kills = [
+            { at: confirmedAt + run.rollbackKill.afterMs, worker: run.rollbackKill.worker, victim: run.victims[0] },
+            {
+              at: openedAt + run.escalationKill.level * LEVEL_MS + run.escalationKill.offsetMs,
+              worker: false,
+              victim: run.victims[1],
+            },
+          ].sort((a, b) => a.at - b.at);
+          const mayRepeat: (typeof rig.slack.calls)[number][] = [];
+          for (const kill of kills) {
+            await sleepScaled(rig, kill.at - rig.clock.now());
+            const alive = rig.bots.filter((b) => b.alive());
+            const worker = kill.worker ? holderOf(rig, 'rollback') : undefined;
+            const planned = rig.bots[kill.victim]!;
+            const victim = worker ?? (planned.alive() ? planned : alive[0]!);
+            const last = rig.slack.calls.at(-1);
+            if (last) mayRepeat.push(last);
+            await victim.kill9();
           }
-          const lastSlackCall = rig.slack.calls.at(-1);
-          await victim.kill9();
 
-          const ceiling = rig.real(EXPECTED[run.kind] + 6 * MIN) + 30_000;
-          if (run.kind === 'gradual') {
-            await rig
-              .until(
-                'the rollback ended, finished by the replicas left',
-                () => rollbacksOf(rig).every((r) => ['succeeded', 'failed', 'aborted'].includes(r.status)),
-                ceiling,
-              )
-              .catch((err: Error) => {
-                throw new Error(`${err.message.split('\n')[0]}\n${stateOf(rig)}`);
-              });
-          } else {
-            await rig.until(
-              'escalation levels 1 and 2 on the timeline',
+          const ceiling = rig.real(ROLLBACK_MS + 6 * MIN) + 30_000;
+          await rig
+            .until(
+              'the rollback ended and escalation levels 1 and 2 fired, by the replica left',
               () =>
+                rollbacksOf(rig).every((r) => ['succeeded', 'failed', 'aborted'].includes(r.status)) &&
                 rig.read(
                   (db) =>
                     (
@@ -178,25 +172,20 @@ describe.skipIf(!IN_FAULT_SUITE || !STORE_KINDS.includes('postgres'))(
                     ).n >= 2,
                 ),
               ceiling,
-            );
-            await resolveIncident(rig, incident);
-          }
-          const { violations: checked, snapshot: s } = await settleAndCheck(rig, {
-            mayRepeat: lastSlackCall ? [lastSlackCall] : [],
-            settleMs: 15_000,
-          });
-          violations.push(...checked);
-          violations.push(...escalationViolations(s, incident.id, run.kind === 'escalation' ? [1, 2] : []));
-          if (run.kind === 'gradual') {
-            const weights = routing(rig.kube).weights;
-            if (s.rollbacks.length !== 1 || s.rollbacks[0]?.status !== 'succeeded' || weights['v1-5-0'] !== 100)
-              violations.push({
-                invariant: 'the replicas left finish the rollback',
-                evidence:
-                  `rollbacks ${JSON.stringify(s.rollbacks.map((r) => r.status))}, route 0 ` +
-                  `${JSON.stringify(weights)}`,
-              });
-          }
+            )
+            .catch((err: Error) => {
+              throw new Error(`${err.message.split('\n')[0]}\n${stateOf(rig)}`);
+            });
+          const { violations: checked, snapshot: s } = await settleAndCheck(rig, { mayRepeat, settleMs: 15_000 });
+          violations.push(...checked, ...escalationViolations(s, incident.id, [1, 2]));
+          const weights = routing(rig.kube).weights;
+          if (s.rollbacks.length !== 1 || s.rollbacks[0]?.status !== 'succeeded' || weights['v1-5-0'] !== 100)
+            violations.push({
+              invariant: 'the replica left finishes the rollback',
+              evidence:
+                `rollbacks ${JSON.stringify(s.rollbacks.map((r) => r.status))}, ` +
+                `route 0 ${JSON.stringify(weights)}`,
+            });
           const kinds = [...new Set(violations.map((x) => x.invariant))];
           summary.push(
             `  ${describeRun(run)}: ${kinds.length ? `FAIL (${kinds.join('; ')})` : 'ok'} in ` +
