@@ -121,14 +121,16 @@ export type IncidentNotice =
   | { kind: 'gitops_pause_denied'; rollbackId: string; owner: SyncOwner }
   /** Routing changed behind Rewind's back (src/services/drift.ts): who changed it, to what, and what Rewind set. */
   | { kind: 'routing_drift'; drift: DriftView }
-  /** The team settled a drift: Rewind's routing written back, or the new routing accepted as expected. */
-  | ({
-      kind: 'routing_drift_settled';
-      drift: DriftView;
-      settled: 'reapplied' | 'accepted';
-      /** The rollback the drift paused is paused still: the note says how to go on. */
-      rollbackStillPaused: boolean;
-    } & ActedBy);
+  | DriftSettledNotice;
+
+/** The team settled a drift: Rewind's routing written back, or the new routing accepted as expected. */
+export type DriftSettledNotice = {
+  kind: 'routing_drift_settled';
+  drift: DriftView;
+  settled: 'reapplied' | 'accepted';
+  /** The rollback the drift paused is paused still: the note says how to go on. */
+  rollbackStillPaused: boolean;
+} & ActedBy;
 
 /** A routing drift as the notes show it. */
 export interface DriftView {
@@ -161,13 +163,7 @@ export type ChannelNotice =
   | { kind: 'unknown_services'; count: number; names: string[]; since: number; late: boolean }
   /** A routing drift of a service with no open incident (the same notes as in a thread). */
   | { kind: 'routing_drift'; drift: DriftView }
-  | ({
-      kind: 'routing_drift_settled';
-      drift: DriftView;
-      settled: 'reapplied' | 'accepted';
-      /** The rollback the drift paused is paused still: the note says how to go on. */
-      rollbackStillPaused: boolean;
-    } & ActedBy);
+  | DriftSettledNotice;
 
 export interface IncidentAnnouncer {
   announce(notice: ChannelNotice): void;
