@@ -22,6 +22,8 @@ export interface AccessNeed {
   resource: string;
   subresource: string;
   verb: string;
+  /** One object's name, when the access is limited to it (a Role rule's resourceNames). */
+  name?: string;
   neededBy: string[];
   /** Where the Role that grants it is kept, as the fix says it; the router Roles when absent. */
   role?: string;
@@ -69,11 +71,14 @@ export function accessNeeds(
 }
 
 const resourceName = (n: AccessNeed) => `${n.resource}${n.subresource ? `/${n.subresource}` : ''}`;
+/** The resource as a person reads it: `leases rewind-leader` when the access is limited to one object. */
+const named = (n: AccessNeed) => `${resourceName(n)}${n.name ? ` ${n.name}` : ''}`;
 const groupName = (n: AccessNeed) => (n.group === '' ? 'core' : n.group);
 
 /** The Role rule that grants `need`, on one line of YAML. */
 export function roleRule(need: AccessNeed): string {
-  return `{apiGroups: ["${need.group}"], resources: ["${resourceName(need)}"], verbs: ["${need.verb}"]}`;
+  const names = need.name ? `, resourceNames: ["${need.name}"]` : '';
+  return `{apiGroups: ["${need.group}"], resources: ["${resourceName(need)}"]${names}, verbs: ["${need.verb}"]}`;
 }
 
 /**
@@ -101,6 +106,7 @@ async function allowed(apis: KubeApis, need: AccessNeed): Promise<{ allowed: boo
       group: need.group,
       resource: need.resource,
       ...(need.subresource ? { subresource: need.subresource } : {}),
+      ...(need.name ? { name: need.name } : {}),
       verb: need.verb,
     }),
   )) as { status?: { allowed?: unknown; reason?: unknown } };
@@ -134,8 +140,8 @@ export async function accessChecks(
       out.push(
         failed(
           section,
-          `access ${n.verb} ${resourceName(n)}`,
-          `denied: ${n.verb} ${resourceName(n)} (group ${groupName(n)}) in namespace ${n.namespace}, which ` +
+          `access ${n.verb} ${named(n)}`,
+          `denied: ${n.verb} ${named(n)} (group ${groupName(n)}) in namespace ${n.namespace}, which ` +
             `${n.neededBy.join(' and ')} need${n.neededBy.length === 1 ? 's' : ''}` +
             `${a.reason ? `; the API server says: ${a.reason}` : ''}`,
           `add this rule to the Role bound to Rewind in namespace ${n.namespace} ` +
@@ -158,7 +164,7 @@ export async function accessChecks(
   if (out.length === 0) {
     const byResource = new Map<string, string[]>();
     for (const n of needs) {
-      const key = `${resourceName(n)} (${groupName(n)}) in ${n.namespace}`;
+      const key = `${named(n)} (${groupName(n)}) in ${n.namespace}`;
       byResource.set(key, [...(byResource.get(key) ?? []), n.verb]);
     }
     const granted = [...byResource].map(([what, verbs]) => `${verbs.join(', ')} ${what}`).join('; ');

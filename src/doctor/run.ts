@@ -5,7 +5,8 @@
  * users:read is not granted — opening the DM an escalation would use, without writing to it).
  *
  * The sections run in order: environment, config, database, Slack, Kubernetes per service, metrics
- * (for the live versions the Kubernetes checks found), alerts. A broken config leaves out what needs it.
+ * (for the live versions the Kubernetes checks found), leader election (PostgreSQL only), alerts.
+ * A broken config leaves out what needs it.
  */
 import { KubeClients } from '../adapters/kube/clients.ts';
 import type { FetchLike } from '../adapters/metrics/http.ts';
@@ -16,6 +17,8 @@ import { alertChecks } from './alerts.ts';
 import { CHECK_TIMEOUT_MS, failed, oneLine, passed, type DoctorCheck } from './checks.ts';
 import { databaseChecks } from './database.ts';
 import { kubeChecks } from './kube.ts';
+import { leaderChecks } from './leader.ts';
+import { isPostgresUrl } from '../store/postgres/sync-connection.ts';
 import { MANIFEST_FILE, manifestBotScopes, type ManifestScope } from './manifest.ts';
 import { metricsChecks } from './metrics.ts';
 import { slackChecks } from './slack.ts';
@@ -74,14 +77,17 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorCheck[]> {
     ...(await slackChecks({ token: env.slackBotToken, apiUrl: env.slackApiUrl, config, scopes, clock, timeoutMs })),
   );
 
+  const clients = new KubeClients({ env: o.env, requestTimeoutMs: timeoutMs });
   if (config) {
-    const clients = new KubeClients({ env: o.env, requestTimeoutMs: timeoutMs });
     const kube = await kubeChecks({ config, clients, clock, timeoutMs });
     checks.push(...kube.checks);
     // The metrics are asked for the versions the routers say are live.
     const live = kube.live;
     checks.push(...(await metricsChecks({ config, live, clock, timeoutMs, ...(o.fetch ? { fetch: o.fetch } : {}) })));
   }
+  // Replicas share PostgreSQL and elect the drift watch's runner with a Lease; one SQLite replica needs none.
+  if (isPostgresUrl(env.dbFile))
+    checks.push(...(await leaderChecks({ clients, podNamespace: env.podNamespace, clock, timeoutMs })));
   checks.push(...alertChecks(env.alertWebhookToken, o.alertsUrl));
   return checks;
 }

@@ -42,6 +42,17 @@ interface Case {
 }
 
 const JOB = { job: 'rewind', namespace: 'rewind' };
+
+/**
+ * One series per replica, as the ServiceMonitor scrapes three pods: `instance` and `pod` differ.
+ * `values` is the same for each, or one per replica; `labels` are added to each (`code="401"`).
+ */
+function replicas(metric: string, values: string | string[], labels = ''): Case['series'] {
+  return ['rewind-0', 'rewind-1', 'rewind-2'].map((pod, i) => ({
+    series: `${metric}{job="rewind", namespace="rewind", pod="${pod}", instance="10.0.0.${i + 1}:3000"${labels}}`,
+    values: typeof values === 'string' ? values : (values[i] ?? ''),
+  }));
+}
 const CASES: Case[] = [
   {
     alert: 'RewindDown',
@@ -64,7 +75,40 @@ const CASES: Case[] = [
     alert: 'RewindStoreNotWritable',
     series: [{ series: 'rewind_store_writable{job="rewind", namespace="rewind"}', values: '1 1 0x10' }],
     quiet: [3],
-    fires: { at: 5, labels: { ...JOB, severity: 'critical' } },
+    fires: { at: 5, labels: { ...JOB, severity: 'critical' }, fill: { value: '1' } },
+  },
+  {
+    // Three replicas on one PostgreSQL that is gone: one alert, counting them.
+    alert: 'RewindStoreNotWritable',
+    series: replicas('rewind_store_writable', '1 1 0x10'),
+    quiet: [3],
+    fires: { at: 5, labels: { ...JOB, severity: 'critical' }, fill: { value: '3' } },
+  },
+  {
+    // The same overdue timers in the one database, read by each of three replicas: one alert.
+    alert: 'RewindTimersOverdue',
+    series: replicas('rewind_timers_overdue', '0 0 2x10'),
+    quiet: [6],
+    fires: { at: 8, labels: { ...JOB, severity: 'critical' }, fill: { value: '2' } },
+  },
+  {
+    alert: 'RewindSlackOutboxStale',
+    series: replicas('rewind_outbox_oldest_seconds', '0+60x20'),
+    quiet: [10],
+    fires: { at: 12, labels: { ...JOB, severity: 'critical' }, fill: { duration: '12m 0s' } },
+  },
+  {
+    alert: 'RewindNoLeader',
+    // rewind-0 leads until minute 4, then no one does.
+    series: replicas('rewind_leader', ['1x4 0x10', '0x14', '0x14'], ', name="rewind-leader"'),
+    quiet: [3, 8],
+    fires: { at: 10, labels: { ...JOB, name: 'rewind-leader', severity: 'warning' } },
+  },
+  {
+    // Handing over from one replica to another is not an alert.
+    alert: 'RewindNoLeader',
+    series: replicas('rewind_leader', ['1x8 0x12', '0x8 0 1x11', '0x20'], ', name="rewind-leader"'),
+    quiet: [5, 9, 15, 20],
   },
   {
     alert: 'RewindTimersOverdue',
@@ -105,6 +149,13 @@ const CASES: Case[] = [
     ],
     quiet: [1],
     fires: { at: 3, labels: { ...JOB, code: '403', severity: 'warning' }, fill: { code: '403' } },
+  },
+  {
+    // Each replica counts its own refusals: summed, one alert for the code.
+    alert: 'RewindKubernetesAccessDenied',
+    series: replicas('rewind_kube_api_errors_total', '0 0 1x10', ', code="401"'),
+    quiet: [1],
+    fires: { at: 3, labels: { ...JOB, code: '401', severity: 'warning' }, fill: { code: '401' } },
   },
 ];
 

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PostgresDatabase } from '../../src/store/postgres/database.ts';
+import { EVALUATE_TIMER } from '../../src/services/evaluator.ts';
 import { SlackApiStandIn } from '../support/slack-api.ts';
 import { REPO, cleanEnv, eventually, freePort, runRewind, spawnRewind, tempDir } from '../support/run-cli.ts';
 import { writeKubeconfig } from '../support/kubeconfig.ts';
@@ -118,11 +119,13 @@ describe('rewind start on PostgreSQL', { timeout: CHILD_PROCESS_CEILING_MS }, ()
         });
         expect(ready.checks.map((c) => [c.name, c.ok])).toContainEqual(['database', true]);
         const metrics = await (await fetch(`${base}/metrics`)).text();
-        // The next drill of the quarterly schedule is armed, in PostgreSQL.
-        expect(metrics).toMatch(/^rewind_pending_timers 3$/m);
+        // The next drill of the quarterly schedule is armed, in PostgreSQL (beside it, each service's
+        // evaluator round is a timer too, pending or firing depending on the moment it is read).
+        expect(metrics).toMatch(/^rewind_pending_timers \d+$/m);
         const db = new PostgresDatabase({ url: target });
         try {
-          expect(db.prepare(`SELECT count(*) AS n FROM timers WHERE status = 'pending'`).get()).toEqual({ n: 3 });
+          const pending = `SELECT count(*) AS n FROM timers WHERE status = 'pending' AND kind <> '${EVALUATE_TIMER}'`;
+          expect(db.prepare(pending).get()).toEqual({ n: 3 });
         } finally {
           db.close();
         }

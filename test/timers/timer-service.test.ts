@@ -85,7 +85,7 @@ describeStores('timers', (kind) => {
     });
 
     // SQLite's pace; PostgreSQL's claim rate is a figure of `npm run bench` (a round trip per statement).
-    it.skipIf(kind === 'postgres')('runs 30 minutes of virtual time in well under a second', async () => {
+    it.skipIf(kind === 'postgres')('runs 30 minutes of virtual time without waiting for them', async () => {
       const timers = service();
       const firedAt: number[] = [];
       timers.on(anyTimer('tick'), (t) => {
@@ -99,7 +99,9 @@ describeStores('timers', (kind) => {
       const elapsed = performance.now() - started;
 
       expect(firedAt).toEqual(Array.from({ length: 30 }, (_, i) => T0 + (i + 1) * MIN));
-      expect(elapsed).toBeLessThan(1000);
+      // Milliseconds on an idle machine; the ceiling is generous for a busy one, and still far below the
+      // 30 real minutes a timer that read the wall clock would take. (Speed is measured in bench/.)
+      expect(elapsed).toBeLessThan(60_000);
     });
 
     it('fires timers due at the same instant in the order they were scheduled', async () => {

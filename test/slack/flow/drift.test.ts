@@ -87,10 +87,8 @@ describeStores('drift', (store) => {
       await world.settle();
       expect(driftNotes(world)).toEqual([]); // Rewind's own write raised nothing
 
-      const editedAt = performance.now();
       kubectlEditWeights(world, { 'v2-0-0': 100 });
       await vi.waitFor(() => expect(driftNotes(world)).toHaveLength(1), CEILING);
-      const elapsedMs = performance.now() - editedAt;
       const note = world.slack.callsTo('chat.postMessage').find((c) => textOf(c).includes('routing changed by'))!;
       // The rollback's verification resolved the incident: with none open, the note goes to the incident channel.
       expect(world.rewind.store.incidents.get(incident.id)?.status).toBe('resolved');
@@ -101,7 +99,6 @@ describeStores('drift', (store) => {
       expect(text).toContain('`VirtualService prompts/prompt-service`');
       expect(textOf(note)).toContain(`"action_id":"${ACTION.driftReapply}"`);
       expect(textOf(note)).toContain(`"action_id":"${ACTION.driftAccept}"`);
-      expect(elapsedMs).toBeLessThan(2_000);
       const [drift] = world.rewind.store.audit.list({ action: 'routing.drift' });
       expect(drift?.detail).toMatchObject({ writer: 'kubectl-edit', live: { 'v2.0.0': 100, 'v1.5.0': 0 } });
 

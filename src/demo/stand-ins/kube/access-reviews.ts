@@ -16,6 +16,8 @@ export interface ReviewedAccess {
   resource: string;
   subresource: string;
   verb: string;
+  /** The one object asked about (a review's resourceAttributes.name), when the question names one. */
+  name?: string;
 }
 
 /** A denial: every field given must match; a field left out matches anything. */
@@ -45,9 +47,10 @@ export class AccessReviews {
       resource: text('resource'),
       subresource: text('subresource'),
       verb: text('verb'),
+      ...(text('name') ? { name: text('name') } : {}),
     };
     const denial = this.denials.find((d) =>
-      (['namespace', 'group', 'resource', 'subresource', 'verb'] as const).every(
+      (['namespace', 'group', 'resource', 'subresource', 'verb', 'name'] as const).every(
         (k) => d[k] === undefined || d[k] === access[k],
       ),
     );
