@@ -12,6 +12,8 @@ export default defineConfig({
     teardownTimeout: 60_000,
     pool: 'forks',
     fileParallelism: false,
+    // A poll waits on what the page or a stand-in shows; on a loaded machine that can take seconds, not one.
+    expect: { poll: { timeout: 60_000, interval: 100 } },
     // Tells the files they run here (the default config matches them too, and skips them).
     env: { REWIND_BROWSER: '1' },
   },

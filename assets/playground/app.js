@@ -3,23 +3,46 @@
 // event each), where every click, select, checkbox, modal submission and slash command is posted
 // to the server, which delivers it to the bot as a signed Slack request. No framework: the panes
 // are redrawn from HTML strings when their content changed, keeping focus on the same control.
-import { escapeHtml, mrkdwn, renderBlocks } from './blocks.js';
+import { escapeHtml, mrkdwn, renderBlocks, stateOf } from './blocks.js';
 import { ClusterPanel } from './cluster.js';
+import { confirmThen, isBusy, opener, refocus, setBusy, trapFocus } from './dialogs.js';
 
 const $ = (id) => document.getElementById(id);
-const ui = { snap: null, user: 'U0LEAD', view: { kind: 'channel', id: '' }, thread: null, read: {} };
+const ui = {
+  snap: null,
+  user: 'U0LEAD',
+  view: { kind: 'channel', id: '' },
+  thread: null,
+  read: {},
+  /** The data-focus keys of the message buttons whose gesture is on its way to the bot. */
+  pending: new Set(),
+  /** The control whose gesture last reached the bot: a modal it opens gives the focus back to it. */
+  lastGesture: null,
+  modalOpener: null,
+  /** The modal the visitor closed, not shown again while the close is on its way. */
+  closing: null,
+  /** What a bot control on its way is doing (said in place of the bot's state). */
+  working: null,
+};
 const drawn = new Map();
 const cluster = new ClusterPanel($('cluster'), (change) => post('/api/scenario', change));
 
+/** Posts a gesture or a scenario change; `{ ok, error }`, the error also said under the composer. */
 async function post(path, body) {
-  const res = await fetch(path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const answer = await res.json().catch(() => ({}));
-  $('composer-note').textContent = res.ok ? '' : (answer.error ?? `failed (${res.status})`);
-  return res.ok;
+  let sent;
+  try {
+    const res = await fetch(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const answer = await res.json().catch(() => ({}));
+    sent = { ok: res.ok, error: res.ok ? '' : (answer.error ?? `failed (${res.status})`) };
+  } catch {
+    sent = { ok: false, error: 'the playground server is unreachable' };
+  }
+  $('composer-note').textContent = sent.error;
+  return sent;
 }
 
 const ctx = () => ({
@@ -84,7 +107,7 @@ function withFocusKeys(html, id) {
 }
 
 function visibleEphemerals(channel, threadTs) {
-  return ui.snap.feed.ephemerals.filter(
+  return ui.snap.ephemerals.filter(
     (e) => e.ephemeralFor === ui.user && e.channel === channel && (e.threadTs ?? '') === (threadTs ?? ''),
   );
 }
@@ -178,7 +201,7 @@ function renderTop() {
   const state = $('bot-state');
   state.dataset.state = snap.bot.state;
   const started = snap.bot.starts > 1 ? `, start ${snap.bot.starts}` : '';
-  state.textContent = `bot ${snap.bot.state}${snap.bot.pid ? ` (pid ${snap.bot.pid}${started})` : ''}`;
+  state.textContent = ui.working ?? `bot ${snap.bot.state}${snap.bot.pid ? ` (pid ${snap.bot.pid}${started})` : ''}`;
   $('kill').disabled = snap.bot.state !== 'running';
   $('restart').disabled = snap.bot.state === 'running' || snap.bot.state === 'starting';
 }
@@ -186,22 +209,39 @@ function renderTop() {
 function renderModal() {
   const dialog = $('modal');
   const modal = ui.snap.feed.modals[ui.user];
-  if (!modal) {
+  if (!modal || modal.viewId === ui.closing) {
+    if (!modal) ui.closing = null;
     if (dialog.open) dialog.close();
-    dialog.dataset.viewId = '';
+    dialog.dataset.key = '';
     return;
   }
-  const errors = JSON.stringify(modal.errors ?? {});
-  if (dialog.dataset.viewId === modal.viewId && dialog.dataset.errors === errors && dialog.open) return;
+  // The view (views.update), its errors and each answer of the bot to a submission redraw it.
+  const key = JSON.stringify([modal.viewId, modal.view, modal.errors ?? {}, modal.answers ?? 0]);
+  if (dialog.dataset.key === key && dialog.open) return;
   const v = modal.view;
   $('modal-title').textContent = v.title?.text ?? '';
   $('modal-submit').textContent = v.submit?.text ?? 'Submit';
   $('modal-submit').hidden = !v.submit;
+  setBusy($('modal-submit'), false);
+  $('modal-error').textContent = '';
   $('modal-close').textContent = v.close?.text ?? 'Cancel';
   $('modal-body').innerHTML = renderBlocks({ ...ctx(), errors: modal.errors }, v.blocks, true);
-  dialog.dataset.viewId = modal.viewId;
-  dialog.dataset.errors = errors;
-  if (!dialog.open) dialog.showModal();
+  dialog.dataset.key = key;
+  if (!dialog.open) {
+    ui.modalOpener = ui.lastGesture;
+    dialog.showModal();
+  }
+  // A redraw took the focus with the old controls: the first field the bot complains about has it, else the first.
+  if (!dialog.contains(document.activeElement))
+    (dialog.querySelector('.bk-error')?.closest('label') ?? dialog)
+      .querySelector('input, select, textarea, button')
+      ?.focus();
+}
+
+/** Message buttons whose gesture is on its way show it, redrawn or not. */
+function markPending() {
+  for (const key of ui.pending)
+    for (const el of document.querySelectorAll(`[data-focus="${CSS.escape(key)}"]`)) setBusy(el, true);
 }
 
 function render() {
@@ -212,49 +252,8 @@ function render() {
   renderChannel();
   renderThread();
   renderModal();
+  markPending();
   cluster.update(ui.snap.cluster);
-}
-
-/** Slack's state.values of a message or modal: every select, checkbox group and text input in it. */
-function stateOf(root) {
-  const values = {};
-  for (const el of root.querySelectorAll('[data-action-id]')) {
-    const entry = (values[el.dataset.blockId] ??= {});
-    if (el.tagName === 'SELECT') {
-      const o = el.selectedOptions[0];
-      entry[el.dataset.actionId] = {
-        type: 'static_select',
-        selected_option:
-          o && o.value ? { text: { type: 'plain_text', text: o.textContent, emoji: true }, value: o.value } : null,
-      };
-    } else if (el.tagName === 'FIELDSET') {
-      const ticked = [...el.querySelectorAll('input:checked')];
-      entry[el.dataset.actionId] = {
-        type: 'checkboxes',
-        selected_options: ticked.map((i) => ({ text: { type: 'plain_text', text: i.value }, value: i.value })),
-      };
-    } else if (el.dataset.type === 'plain_text_input') {
-      entry[el.dataset.actionId] = { type: 'plain_text_input', value: el.value || null };
-    }
-  }
-  return values;
-}
-
-/** Slack asks first when an element carries a confirmation object. */
-function confirmed(confirm) {
-  if (!confirm) return Promise.resolve(true);
-  const dialog = $('confirm');
-  const c = JSON.parse(confirm);
-  $('confirm-title').textContent = c.title?.text ?? 'Are you sure?';
-  $('confirm-text').innerHTML = c.text?.type === 'mrkdwn' ? mrkdwn(ctx(), c.text.text) : escapeHtml(c.text?.text ?? '');
-  $('confirm-ok').textContent = c.confirm?.text ?? 'Yes';
-  $('confirm-ok').className = `bk-button ${c.style === 'danger' ? 'danger' : 'primary'}`;
-  $('confirm-deny').textContent = c.deny?.text ?? 'Cancel';
-  dialog.returnValue = '';
-  dialog.showModal();
-  return new Promise((resolve) =>
-    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'confirm'), { once: true }),
-  );
 }
 
 async function act(el) {
@@ -276,14 +275,29 @@ async function act(el) {
     gesture.selected = { value: o.value, text: o.textContent };
   }
   if (el.dataset.kind === 'checkboxes') gesture.checked = [...el.querySelectorAll('input:checked')].map((i) => i.value);
-  if (!(await confirmed(el.dataset.confirm))) return render();
-  await post('/api/gesture', gesture);
+  // A button takes no second press while its first is on its way, as in Slack.
+  const key = el.dataset.kind === 'button' ? el.dataset.focus : undefined;
+  if (key && ui.pending.has(key)) return;
+  const from = opener(el);
+  const send = async () => {
+    if (key) ui.pending.add(key);
+    markPending();
+    ui.lastGesture = from;
+    try {
+      return await post('/api/gesture', gesture);
+    } finally {
+      if (key) ui.pending.delete(key);
+      for (const b of key ? document.querySelectorAll(`[data-focus="${CSS.escape(key)}"]`) : []) setBusy(b, false);
+    }
+  };
+  await confirmThen(ctx(), el.dataset.confirm, from, send);
+  render();
 }
 
 document.addEventListener('click', (event) => {
   const target = event.target.closest('button');
   if (!target) return;
-  if (target.dataset.kind === 'button') return void act(target);
+  if (target.dataset.kind === 'button') return isBusy(target) ? undefined : void act(target);
   if (target.dataset.thread) {
     const message = target.closest('.message');
     ui.thread = { channel: message.dataset.channel, ts: target.dataset.thread };
@@ -317,12 +331,23 @@ $('close-thread').addEventListener('click', () => {
   ui.thread = null;
   render();
 });
-$('kill').addEventListener('click', () => post('/api/scenario', { kind: 'kill' }));
-$('restart').addEventListener('click', () => post('/api/scenario', { kind: 'restart' }));
+/** A bot control takes seconds (a reset starts a new bot): it says so meanwhile and takes no second press. */
+async function control(button, kind, working) {
+  if (isBusy(button)) return;
+  setBusy(button, true);
+  ui.working = working;
+  if (ui.snap) renderTop();
+  await post('/api/scenario', { kind });
+  setBusy(button, false);
+  ui.working = null;
+  if (ui.snap) renderTop();
+}
+$('kill').addEventListener('click', () => control($('kill'), 'kill', 'killing the bot…'));
+$('restart').addEventListener('click', () => control($('restart'), 'restart', 'starting the bot…'));
 $('reset').addEventListener('click', () => {
   ui.thread = null;
   ui.read = {};
-  void post('/api/scenario', { kind: 'reset' });
+  void control($('reset'), 'reset', 'resetting: a new workspace, cluster and bot…');
 });
 $('composer').addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -331,21 +356,41 @@ $('composer').addEventListener('submit', async (event) => {
   if (!command?.startsWith('/'))
     return void ($('composer-note').textContent = 'Type a slash command, such as /rollback status');
   const channel = ui.view.kind === 'dm' ? dmChannelId() : ui.view.id;
-  if (await post('/api/gesture', { kind: 'command', user: ui.user, channel, command, text: rest.join(' ') }))
-    $('slash').value = '';
+  ui.lastGesture = opener($('slash'));
+  const sent = await post('/api/gesture', { kind: 'command', user: ui.user, channel, command, text: rest.join(' ') });
+  if (sent.ok) $('slash').value = '';
 });
-$('modal-form').addEventListener('submit', (event) => {
+$('modal-form').addEventListener('submit', async (event) => {
   event.preventDefault();
-  void post('/api/gesture', { kind: 'submit', user: ui.user, values: stateOf($('modal-body')) });
+  const submit = $('modal-submit');
+  if (isBusy(submit)) return;
+  setBusy(submit, true);
+  $('modal-error').textContent = '';
+  const sent = await post('/api/gesture', { kind: 'submit', user: ui.user, values: stateOf($('modal-body')) });
+  // Taken: the bot's answer closes the modal or shows its errors, and that redraw ends the working state.
+  if (sent.ok) return;
+  setBusy(submit, false);
+  $('modal-error').textContent = sent.error;
 });
-$('modal-close').addEventListener('click', () => post('/api/gesture', { kind: 'close', user: ui.user }));
+/** Cancel and Escape close the modal at once, as in Slack, and tell the server it is closed. */
+function closeModal() {
+  const dialog = $('modal');
+  ui.closing = ui.snap.feed.modals[ui.user]?.viewId ?? null;
+  if (dialog.open) dialog.close();
+  void post('/api/gesture', { kind: 'close', user: ui.user });
+}
+$('modal-close').addEventListener('click', closeModal);
 $('modal').addEventListener('cancel', (event) => {
   event.preventDefault();
-  void post('/api/gesture', { kind: 'close', user: ui.user });
+  closeModal();
 });
+$('modal').addEventListener('close', () => refocus(ui.modalOpener));
+trapFocus();
 
+/** The event stream; a page reconnecting says which ephemerals it has seen (they are not replayed on a reload). */
 function connect() {
-  const source = new EventSource('/events');
+  const cut = ui.snap?.cut;
+  const source = new EventSource(cut ? `/events?world=${cut.world}&since=${cut.since}` : '/events');
   source.onmessage = (event) => {
     ui.snap = JSON.parse(event.data);
     render();
@@ -353,7 +398,8 @@ function connect() {
   };
   source.onerror = () => {
     $('bot-state').textContent = 'playground server unreachable; retrying…';
-    if (source.readyState === EventSource.CLOSED) setTimeout(connect, 1000);
+    source.close();
+    setTimeout(connect, 1000);
   };
 }
 window.addEventListener('load', connect);

@@ -2,7 +2,8 @@
 // divider, actions (buttons with their primary/danger style and confirmation, static selects,
 // checkboxes), input (in modals), rich text and image; mrkdwn with bold, italic, strike, code,
 // quotes, links, user and group mentions, channel links, <!date^…> dates and emoji shortcodes.
-// Interactive elements carry data-* attributes that app.js turns into signed Slack deliveries.
+// Interactive elements carry data-* attributes that app.js turns into signed Slack deliveries, with
+// the state.values read back from them (stateOf).
 
 const EMOJI = {
   white_check_mark: '✅',
@@ -300,4 +301,29 @@ function block(ctx, b, inModal) {
 /** A message's or view's blocks as HTML; `inModal` makes selects and checkboxes inputs of a form. */
 export function renderBlocks(ctx, blocks, inModal = false) {
   return (blocks ?? []).map((b) => block(ctx, b, inModal)).join('');
+}
+
+/** Slack's state.values of a message or modal: every select, checkbox group and text input in it. */
+export function stateOf(root) {
+  const values = {};
+  for (const el of root.querySelectorAll('[data-action-id]')) {
+    const entry = (values[el.dataset.blockId] ??= {});
+    if (el.tagName === 'SELECT') {
+      const o = el.selectedOptions[0];
+      entry[el.dataset.actionId] = {
+        type: 'static_select',
+        selected_option:
+          o && o.value ? { text: { type: 'plain_text', text: o.textContent, emoji: true }, value: o.value } : null,
+      };
+    } else if (el.tagName === 'FIELDSET') {
+      const ticked = [...el.querySelectorAll('input:checked')];
+      entry[el.dataset.actionId] = {
+        type: 'checkboxes',
+        selected_options: ticked.map((i) => ({ text: { type: 'plain_text', text: i.value }, value: i.value })),
+      };
+    } else if (el.dataset.type === 'plain_text_input') {
+      entry[el.dataset.actionId] = { type: 'plain_text_input', value: el.value || null };
+    }
+  }
+  return values;
 }

@@ -37,6 +37,8 @@ export interface FeedModal {
   viewId: string;
   view: Record<string, unknown>;
   errors?: Record<string, string>;
+  /** How many submissions the bot answered with errors: the same errors twice are still a new answer. */
+  answers?: number;
 }
 
 export interface FeedState {
@@ -91,6 +93,11 @@ export class Feed {
     return this.seq !== before;
   }
 
+  /** The sequence number of the newest thing taken in: a page loaded now has seen everything up to it. */
+  get latest(): number {
+    return this.seq;
+  }
+
   state(): FeedState {
     return {
       channels: [...this.channels.values()],
@@ -126,7 +133,7 @@ export class Feed {
         return this.addEphemeral(n.user, n.channel, { text: n.text, blocks: n.blocks }, n.threadTs);
       case 'modal-errors': {
         const modal = this.modals[n.user];
-        if (modal) modal.errors = n.errors;
+        if (modal) Object.assign(modal, { errors: n.errors, answers: (modal.answers ?? 0) + 1 });
         return;
       }
       case 'modal-closed':

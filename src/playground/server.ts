@@ -29,6 +29,10 @@ const ASSETS: Record<string, { file: string; type: string }> = {
   '/blocks.js': { file: 'blocks.js', type: 'text/javascript; charset=utf-8' },
   '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
   '/cluster.js': { file: 'cluster.js', type: 'text/javascript; charset=utf-8' },
+  '/dialogs.js': { file: 'dialogs.js', type: 'text/javascript; charset=utf-8' },
+  // Declared in index.html; /favicon.ico too, for a browser that asks for it anyway (a 404 is a console error).
+  '/favicon.svg': { file: 'favicon.svg', type: 'image/svg+xml' },
+  '/favicon.ico': { file: 'favicon.svg', type: 'image/svg+xml' },
 };
 const TICK_MS = 150;
 const MAX_BODY = 64 * 1024;
@@ -50,19 +54,23 @@ export interface Playground {
 
 export async function startPlayground(o: PlaygroundOptions = {}): Promise<Playground> {
   const configFile = o.configFile ?? 'config/rewind.yml';
-  const clients = new Set<ServerResponse>();
-  let lastSent = '';
+  const clients = new Set<Client>();
   let session: Session;
   let feed: Feed;
+  /** Which world the page looks at: a reset starts the next one, whose feed counts from 0 again. */
+  let world = 0;
   let busy: Promise<unknown> = Promise.resolve();
   const open = async () => {
     session = await Session.open(configFile, () => void 0, o.speed ?? 60);
     feed = new Feed(session.slack, session.answers, () => session.now);
+    world++;
   };
   await open();
 
-  const snapshot = () =>
-    JSON.stringify({
+  /** Everything but the ephemerals, which each page gets from its own cut on (`forClient`). */
+  const snapshot = () => {
+    const { ephemerals: _, ...shared } = feed.state();
+    return JSON.stringify({
       now: session.now,
       speed: session.speed,
       speeds: SPEEDS,
@@ -72,16 +80,31 @@ export async function startPlayground(o: PlaygroundOptions = {}): Promise<Playgr
       groups: GROUPS,
       channelNames: channelNames(session.config),
       incidentChannel: session.config.slack.incidentChannel,
-      feed: feed.state(),
+      feed: shared,
       cluster: clusterPanels(session.config, session.kube, session.scenario, session.now),
     });
+  };
+  /**
+   * A page's snapshot: the shared one and the ephemerals that arrived after the page was loaded. In
+   * Slack an ephemeral lives in the client that saw it arrive and is gone after a reload; a page
+   * loaded in an earlier world (before a reset) has seen nothing of this one.
+   */
+  const forClient = (shared: string, c: Client) => {
+    const since = c.world === world ? c.since : 0;
+    const ephemerals = feed.state().ephemerals.filter((e) => e.seq > since);
+    const own = `"ephemerals":${JSON.stringify(ephemerals)},"cut":${JSON.stringify({ world, since })}`;
+    return `${shared.slice(0, -1)},${own}}`;
+  };
   const push = (force = false) => {
-    const changed = feed.refresh();
-    if (!changed && !force && clients.size === 0) return;
-    const text = snapshot();
-    if (text === lastSent && !force) return;
-    lastSent = text;
-    for (const c of clients) c.write(`data: ${text}\n\n`);
+    feed.refresh();
+    if (clients.size === 0) return;
+    const shared = snapshot();
+    for (const c of clients) {
+      const text = forClient(shared, c);
+      if (text === c.lastSent && !force) continue;
+      c.lastSent = text;
+      c.res.write(`data: ${text}\n\n`);
+    }
   };
   let ticks = 0;
   const ticker = setInterval(() => {
@@ -123,7 +146,6 @@ export async function startPlayground(o: PlaygroundOptions = {}): Promise<Playgr
         return serial(async () => {
           await session.close();
           await open();
-          lastSent = '';
         });
       default:
         throw new GestureError(`unknown scenario change ${String(body.kind)}`);
@@ -146,16 +168,24 @@ export async function startPlayground(o: PlaygroundOptions = {}): Promise<Playgr
           'cache-control': 'no-store',
           connection: 'keep-alive',
         });
-        res.write(`data: ${snapshot()}\n\n`);
-        clients.add(res);
-        req.on('close', () => clients.delete(res));
+        feed.refresh();
+        const client: Client = { res, ...cutOf(req.url ?? '', world, feed.latest), lastSent: '' };
+        client.lastSent = forClient(snapshot(), client);
+        res.write(`data: ${client.lastSent}\n\n`);
+        clients.add(client);
+        req.on('close', () => clients.delete(client));
         return;
       }
       if (req.method === 'POST' && (path === '/api/gesture' || path === '/api/scenario')) {
         const body = await jsonBody(req);
-        if (path === '/api/gesture') await relay(session, feed, body as unknown as Gesture);
-        else await scenario(body);
+        const answer = path === '/api/gesture' ? await relay(session, feed, body as unknown as Gesture) : undefined;
+        if (path === '/api/scenario') await scenario(body);
         push(true);
+        // The bot did not take the delivery (Slack would say the app did not respond): the page says so.
+        if (answer && answer.status >= 300) {
+          res.writeHead(502, { 'content-type': 'application/json' });
+          return void res.end(JSON.stringify({ ok: false, error: `the bot answered HTTP ${answer.status}` }));
+        }
         res.writeHead(200, { 'content-type': 'application/json' });
         return void res.end('{"ok":true}');
       }
@@ -180,13 +210,33 @@ export async function startPlayground(o: PlaygroundOptions = {}): Promise<Playgr
     },
     async stop() {
       clearInterval(ticker);
-      for (const c of clients) c.end();
+      for (const c of clients) c.res.end();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await busy;
       await session.close();
     },
   };
+}
+
+/** A page connected to the event stream, and the last snapshot it was sent. */
+interface Client {
+  res: ServerResponse;
+  world: number;
+  since: number;
+  lastSent: string;
+}
+
+/**
+ * Where a page's ephemerals start: a page reconnecting says which world and cut it was given when it
+ * loaded (`?world=…&since=…`); a page loading now starts from what the feed holds now.
+ */
+function cutOf(url: string, world: number, latest: number): { world: number; since: number } {
+  const q = new URL(url, 'http://page.invalid').searchParams;
+  const given = { world: Number(q.get('world')), since: Number(q.get('since')) };
+  if (Number.isSafeInteger(given.world) && given.world > 0 && Number.isSafeInteger(given.since) && given.since >= 0)
+    return given;
+  return { world, since: latest };
 }
 
 function misbehaviour(body: Record<string, unknown>): Misbehaviour {

@@ -29,6 +29,18 @@ describe.skipIf(!inBrowserSuite)('the playground in Chromium', () => {
     expect(await refusal.innerText()).toContain('Only visible to you');
     await rig.screenshot('2-refusal-seen-by-non-approver');
 
+    // As in Slack, an ephemeral lives in the client that saw it arrive: a reload does not bring it back.
+    await page.reload();
+    await page.locator('body[data-ready=true]').waitFor();
+    await page.getByRole('combobox', { name: 'Acting as' }).selectOption('U0DEV');
+    await expect.poll(() => head.innerText()).toContain('INC-20260105-001');
+    expect(await channelPane(page).locator('.message.ephemeral').count()).toBe(0);
+    // What arrives after the reload is shown: the same click refused again, once.
+    await head.getByRole('button', { name: 'Immediate rollback' }).click();
+    if (await confirm.isVisible()) await page.locator('#confirm-ok').click();
+    await expect.poll(() => refusal.count(), { timeout: 60_000 }).toBe(1);
+    expect(await refusal.innerText()).toContain('is limited to approvers');
+
     // The approver does not see it; nothing reached the Kubernetes stand-in, no dialog opened.
     await page.getByRole('combobox', { name: 'Acting as' }).selectOption('U0LEAD');
     await expect.poll(() => channelPane(page).innerText()).not.toContain('is limited to approvers');
@@ -39,5 +51,6 @@ describe.skipIf(!inBrowserSuite)('the playground in Chromium', () => {
     // The refusal went to the non-approver alone (a response_url post or an ephemeral naming them).
     const ephemeralsTo = rig.playground.session.slack.callsTo('chat.postEphemeral').map((c) => c.args.user);
     expect(ephemeralsTo.every((u) => u === 'U0DEV')).toBe(true);
+    expect(rig.consoleErrors).toEqual([]);
   });
 });

@@ -23,6 +23,10 @@ export interface Rig {
   playground: Playground;
   browser: BrowserContext;
   page: Page;
+  /** What the page said on its console as an error, and the errors thrown in it, in order. */
+  consoleErrors: string[];
+  /** Every gesture the page posted to the server, each of which the server delivers to the bot signed. */
+  gestures: Array<Record<string, unknown>>;
   stop(): Promise<void>;
   screenshot(name: string): Promise<string>;
 }
@@ -50,6 +54,15 @@ export async function startRig(o: { speed?: number } = {}): Promise<Rig> {
     });
     const page = browser.pages()[0] ?? (await browser.newPage());
     page.setDefaultTimeout(CEILING_MS);
+    const consoleErrors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(`${m.text()} (${m.location().url})`);
+    });
+    page.on('pageerror', (err) => consoleErrors.push(String(err)));
+    const gestures: Array<Record<string, unknown>> = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/gesture') gestures.push(r.postDataJSON());
+    });
     // The page must work offline: any request to another host fails the test.
     const outside: string[] = [];
     await page.route('**/*', (route) => {
@@ -65,6 +78,8 @@ export async function startRig(o: { speed?: number } = {}): Promise<Rig> {
       playground,
       browser: opened,
       page,
+      consoleErrors,
+      gestures,
       async screenshot(name) {
         mkdirSync(SCREENSHOT_DIR, { recursive: true });
         const file = join(SCREENSHOT_DIR, `${name}.png`);

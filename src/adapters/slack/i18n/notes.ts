@@ -2,6 +2,7 @@
  * Strings of thread replies (blocks/notes.ts noteMessage) and of the channel and direct messages
  * that go with them. The ephemeral refusals are in refusals.ts.
  */
+import { indefinite } from './article.ts';
 import type { Locale } from './locale.ts';
 
 export interface NoteStrings {
@@ -140,9 +141,9 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
     automaticRollback: (reason) =>
       `🤖 Rewind started the immediate rollback itself (${reason}; \`autoRollback: critical\`).`,
     unknownService: (service, source, summary) =>
-      `❓ A ${source} alert names the service *${service}*, which is not configured in Rewind: "${summary}". It was ` +
-      `stored; add the service to config/rewind.yml to have its alerts handled. (Said at most once an hour per ` +
-      `service.)`,
+      `❓ ${indefinite(source, true)} alert names the service *${service}*, which is not configured in Rewind: ` +
+      `"${summary}". It was stored; add the service to config/rewind.yml to have its alerts handled. (Said at ` +
+      `most once an hour per service.)`,
     unknownServicesMore: (count, names, since) =>
       `❓ …and ${count.toLocaleString('en-US')} more unknown ${count === 1 ? 'service' : 'services'} sent alerts ` +
       `${since === null ? 'in the last minute' : `in the minute from ${since}`}: ${names}. They were stored; add ` +

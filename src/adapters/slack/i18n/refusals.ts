@@ -1,5 +1,6 @@
 /** Strings of the ephemeral refusals (blocks/refusals.ts refusalText): what was wrong and what to do instead. */
 import type { RollbackControl } from '../../../services/ports.ts';
+import { indefinite } from './article.ts';
 import type { Locale } from './locale.ts';
 
 /**
@@ -96,8 +97,9 @@ export const REFUSAL_STRINGS: Record<Locale, RefusalStrings> = {
       `🚫 You have already approved (or requested) rollback ${rollbackId}. The next approval must come from a ` +
       `different approver: ask another one to press Approve.`,
     rollbackRunning: (service, strategy, state) =>
-      `🚫 A ${strategy.toLowerCase()} of *${service}* is already in progress (${state}). Only one rollback per ` +
-      `service runs at a time: wait for it to finish, or pause or abort it first (\`/rollback abort ${service}\`).`,
+      `🚫 ${indefinite(strategy.toLowerCase(), true)} of *${service}* is already in progress (${state}). Only one ` +
+      `rollback per service runs at a time: wait for it to finish, or pause or abort it first ` +
+      `(\`/rollback abort ${service}\`).`,
     incidentResolved: (incidentId) =>
       `🚫 Incident ${incidentId} is already resolved, so nothing was changed. If the problem is back, a new alert ` +
       `opens a new incident.`,
