@@ -14,4 +14,7 @@ su postgres -c "psql -tAqc \"select 1 from pg_roles where rolname = '$role'\"" |
   su postgres -c "psql -qc 'create role \"$role\" superuser login'" >&2
 psql -d postgres -tAqc "select 1 from pg_database where datname = 'rewind_test'" | grep -q 1 ||
   psql -d postgres -qc 'create database rewind_test' >&2
+# A scratch database: a commit need not wait for its WAL to reach the disk (a server crash may lose
+# the last few; the tests never crash the server), which makes each test's schema quicker to build.
+psql -d postgres -qc 'alter database rewind_test set synchronous_commit = off' >&2
 echo "postgres://$role@localhost/rewind_test?host=/var/run/postgresql"

@@ -6,6 +6,7 @@
 import { StoreVersionError } from '../store/errors.ts';
 import { PostgresDatabase } from '../store/postgres/database.ts';
 import { LATEST_POSTGRES_SCHEMA_VERSION } from '../store/postgres/migrations/index.ts';
+import { schemaOf } from '../store/postgres/open.ts';
 import { failed, oneLine, passed, type DoctorCheck } from './checks.ts';
 
 const SECTION = 'Database';
@@ -51,13 +52,18 @@ export function postgresChecks(url: string): DoctorCheck[] {
         ),
       ];
     }
-    if (version === 0 && !mayCreate) {
+    // A migration creates tables, so the right is needed until the schema is the newest this build knows.
+    if (version < LATEST_POSTGRES_SCHEMA_VERSION && !mayCreate) {
+      const cannot =
+        version === 0
+          ? 'none yet, and rewind start cannot create it'
+          : `${version}, and rewind start cannot migrate it to ${LATEST_POSTGRES_SCHEMA_VERSION}`;
       checks.push(
         failed(
           SECTION,
           'schema',
-          "none yet, and Rewind's user may not create tables in the schema, so rewind start cannot create it",
-          "GRANT CREATE, USAGE ON SCHEMA public TO <Rewind's user>, or point REWIND_DB at a user that may",
+          `${cannot}: Rewind's user may not create tables in schema ${schemaOf(db)}`,
+          `GRANT CREATE, USAGE ON SCHEMA ${schemaOf(db)} TO <Rewind's user>, or point REWIND_DB at a user that may`,
         ),
       );
       return checks;

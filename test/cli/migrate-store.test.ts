@@ -16,6 +16,7 @@ import type { Incident } from '../../src/domain/types.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, openDatabase, openStore, type NewIncident } from '../../src/store/index.ts';
 import { PostgresDatabase } from '../../src/store/postgres/database.ts';
 import { describeTarget } from '../../src/store/postgres/sync-connection.ts';
+import { LATEST_POSTGRES_SCHEMA_VERSION as PG_LATEST } from '../../src/store/postgres/migrations/index.ts';
 import { freshDatabase } from '../support/stores.ts';
 
 const POSTGRES = process.env['REWIND_TEST_POSTGRES'];
@@ -25,6 +26,9 @@ const NOWHERE = 'postgres://rewind:s3cret-pw@127.0.0.1:1/rewind';
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
 /** Generous: PostgreSQL cases start a worker thread and migrate a schema on a busy machine. */
 const CEILING = { timeout: 60_000 };
+
+/** rewind_schema's rows in a PostgreSQL store this build migrated: one per migration. */
+const PG_VERSIONS = Array.from({ length: PG_LATEST }, (_, i) => ({ version: i + 1 }));
 
 async function migrateStore(...args: string[]) {
   const stdout: string[] = [];
@@ -293,12 +297,17 @@ describe('rewind migrate-store', () => {
     const file = freshDatabase('sqlite').target;
     const target = freshDatabase('postgres').target;
     const made = fillSqlite(file);
+    // An integer past 2^53 (no JavaScript number holds it) must arrive digit for digit.
+    const raw = new BetterSqlite3(file);
+    raw.prepare('UPDATE timers SET due_at = 9007199254740993 WHERE key = ?').run(made.timerKey);
+    raw.close();
 
     const run = await migrateStore('--from', file, '--to', target);
     expect(run.stderr).toEqual([]);
     expect(run.code).toBe(0);
     expect(run.stdout[0]).toBe(
-      `${file} (SQLite, schema ${LATEST_SCHEMA_VERSION}) → PostgreSQL at ${describeTarget(target)} (schema 1)`,
+      `${file} (SQLite, schema ${LATEST_SCHEMA_VERSION}) → PostgreSQL at ${describeTarget(target)} (schema ` +
+        `${PG_LATEST})`,
     );
     const counts = Object.fromEntries(
       run.stdout
@@ -310,9 +319,17 @@ describe('rewind migrate-store', () => {
     expect(counts['total']?.[0]).toBe(counts['total']?.[1]);
     expect(run.stdout.at(-2)).toMatch(/^Every count matches\. Copied in \d+\.\d s in one transaction/);
 
+    const exact = new PostgresDatabase({ url: target });
+    try {
+      const dueAt = `SELECT due_at::text AS d FROM timers WHERE key = ?`;
+      expect(exact.prepare<[string], { d: string }>(dueAt).get(made.timerKey)).toEqual({ d: '9007199254740993' });
+    } finally {
+      exact.close();
+    }
+
     // Row for row, every table, every column.
     const { rewind_schema: schemaRows, ...copied } = postgresContent(target);
-    expect(schemaRows).toEqual([{ version: 1 }]);
+    expect(schemaRows).toEqual(PG_VERSIONS);
     expect(copied).toEqual(sqliteContent(file));
 
     const sqlite = openStore(file);
@@ -374,7 +391,7 @@ describe('rewind migrate-store', () => {
       expect(fileState(file)).toEqual(before);
       expect(userVersion(file)).toBe(9);
       const { rewind_schema: schemaRows, ...tables } = postgresContent(target);
-      expect(schemaRows).toEqual([{ version: 1 }]);
+      expect(schemaRows).toEqual(PG_VERSIONS);
       expect(Object.values(tables).every((rows) => rows.length === 0)).toBe(true);
 
       // The real run then migrates the file itself, and the old rows read back on PostgreSQL.
@@ -514,13 +531,15 @@ describe('rewind migrate-store', () => {
       olderSource(file);
       const target = freshDatabase('postgres').target;
       const db = new PostgresDatabase({ url: target });
-      db.exec('CREATE TABLE rewind_schema (version BIGINT NOT NULL); INSERT INTO rewind_schema VALUES (1), (2)');
+      const newer = PG_VERSIONS.map((v) => `(${v.version})`).join(', ') + `, (${PG_LATEST + 1})`;
+      db.exec(`CREATE TABLE rewind_schema (version BIGINT NOT NULL); INSERT INTO rewind_schema VALUES ${newer}`);
       db.close();
       const before = { file: fileState(file), target: postgresContent(target) };
       const run = await migrateStore('--from', file, '--to', target);
       expect(run.stderr).toEqual([
-        `rewind migrate-store: PostgreSQL at ${describeTarget(target)} holds the schema of a newer Rewind (2; this ` +
-          'build knows up to 1): run migrate-store of that build',
+        `rewind migrate-store: PostgreSQL at ${describeTarget(target)} holds the schema of a newer Rewind ` +
+          `(${PG_LATEST + 1}; ` +
+          `this build knows up to ${PG_LATEST}): run migrate-store of that build`,
       ]);
       expect({ file: fileState(file), target: postgresContent(target) }).toEqual(before);
     });

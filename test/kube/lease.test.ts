@@ -2,8 +2,9 @@
  * Leader election on a Lease, on the Kubernetes stand-in through client-node's CoordinationV1Api, on
  * a manual clock: one of two replicas leads; a leader that stops renewing (a crash) is taken over
  * from once its lease has run out and not before; a renew answered 409 or failing past the renew
- * deadline makes the leader step down; a clean stop hands the Lease over at once. The calls the
- * stand-in recorded are checked one by one.
+ * deadline, or 404 (deleted), makes the leader step down; a Lease it may not read is logged once a
+ * minute; a clean stop hands the Lease over at once. The calls the stand-in recorded are checked
+ * one by one.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,8 @@ let electors: LeaderElector[] = [];
 let events: string[] = [];
 /** What the electors logged at info: `<replica>: <message> <holder>`. */
 let logged: string[] = [];
+/** What the electors logged at warn: `<replica>: <message> [fix]`. */
+let warned: string[] = [];
 let t0: number;
 
 beforeEach(async () => {
@@ -41,6 +44,7 @@ beforeEach(async () => {
   electors = [];
   events = [];
   logged = [];
+  warned = [];
 });
 
 afterEach(async () => {
@@ -52,7 +56,7 @@ afterEach(async () => {
 function replica(id: string): LeaderElector {
   const log = {
     info: (o: object, msg: string) => void logged.push(`${id}: ${msg} ${(o as { holder?: string }).holder}`),
-    warn: () => undefined,
+    warn: (o: object, msg: string) => void warned.push(`${id}: ${msg}${(o as { fix?: string }).fix ? ' [fix]' : ''}`),
   };
   const e = new LeaderElector(LEADER_LEASE, NS, id, clock, clients.forContext().coordination, { log });
   e.onStartedLeading(() => void events.push(`${id}+ ${clock.now() - t0}`));
@@ -185,6 +189,29 @@ describe('a Lease, two replicas', () => {
     // The work stopped while the Lease it renewed last still ran: nobody else could have started it yet.
     const runsOutAt = Date.parse(String((lease().spec as { renewTime: string }).renewTime)) - t0 + leaseDurationMs;
     expect(runsOutAt).toBe(17_000);
+  });
+
+  it('a Lease deleted by hand: the leader steps down at its next renew, and one replica creates it again', async () => {
+    const [a, b] = await aLeadsBFollows();
+    await clients.forContext().coordination.deleteNamespacedLease({ name: LEADER_LEASE, namespace: NS });
+    api.clearRequests();
+    const leaders: number[] = [];
+    await run(4_000, () => leaders.push([a, b].filter((e) => e.leading).length));
+    // a's renew at 2 s is answered 404 and a stops; b, reading at 3 s, finds no Lease and creates it.
+    expect(api.calls().slice(0, 3)).toEqual([`PUT ${LEASE} 404`, `GET ${LEASE} 404`, `POST ${LEASES} 201`]);
+    expect(events).toEqual(['a+ 0', 'a- 2000', 'b+ 3000']);
+    expect(Math.max(...leaders)).toBe(1); // never two at once
+    expect(holder()).toBe('b');
+  });
+
+  it('a Lease it may not read is logged once with the fix, then once a minute while that lasts', async () => {
+    api.failNext({ method: 'GET', path: LEASE }, { status: 403, times: 1_000 });
+    const a = replica('a');
+    await idle();
+    await run(119_000);
+    expect(a.leading).toBe(false);
+    // Tried every 2 s, 60 times; logged at 0 s and at 60 s (the next would be at 120 s).
+    expect(warned).toEqual(Array(2).fill('a: leader election: cannot read the Lease [fix]'));
   });
 
   it('a clean stop hands the Lease back: the other replica takes over at its next read', async () => {

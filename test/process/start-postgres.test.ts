@@ -5,6 +5,8 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PostgresDatabase } from '../../src/store/postgres/database.ts';
+import { LATEST_POSTGRES_SCHEMA_VERSION } from '../../src/store/postgres/migrations/index.ts';
+import { openStore } from '../../src/store/index.ts';
 import { EVALUATE_TIMER } from '../../src/services/evaluator.ts';
 import { SlackApiStandIn } from '../support/slack-api.ts';
 import { REPO, cleanEnv, eventually, freePort, runRewind, spawnRewind, tempDir } from '../support/run-cli.ts';
@@ -72,9 +74,43 @@ describe('rewind start on PostgreSQL', { timeout: CHILD_PROCESS_CEILING_MS }, ()
         );
         expect(start.code).toBe(1);
         expect(start.stderr).toContain("the server refused Rewind's user a right it needs (permission denied");
-        expect(start.stderr).toContain('GRANT CREATE, USAGE ON SCHEMA public TO <user>');
+        expect(start.stderr).toContain(`GRANT CREATE, USAGE ON SCHEMA ${schema} TO <user>`);
       } finally {
         admin.exec(`DROP OWNED BY ${role}; DROP ROLE ${role}`);
+        admin.close();
+      }
+    },
+  );
+
+  it.skipIf(!STORE_KINDS.includes('postgres'))(
+    'a user that owns the migrated tables but may not create new ones runs the store, and the doctor agrees',
+    async () => {
+      const { target } = freshDatabase('postgres');
+      openStore(target).close(); // migrated by a user that may create tables
+      const schema = new URL(target).searchParams.get('options')!.replace('-c search_path=', '');
+      const role = `rewind_owner_${schema}`;
+      const admin = new PostgresDatabase({ url: target });
+      admin.exec(`CREATE ROLE ${role} LOGIN; GRANT USAGE ON SCHEMA ${schema} TO ${role}`);
+      admin.exec(`DO $$ DECLARE t text; BEGIN
+        FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = '${schema}' LOOP
+          EXECUTE format('ALTER TABLE ${schema}.%I OWNER TO ${role}', t);
+        END LOOP; END $$`);
+      try {
+        const url = new URL(target);
+        url.searchParams.set('options', `-c search_path=${schema} -c role=${role}`);
+        const store = openStore(url.toString());
+        store.close();
+        const doctor = await runRewind(
+          ['doctor', '--json'],
+          cleanEnv({ REWIND_CONFIG: CONFIG, REWIND_DB: url.toString() }),
+        );
+        const checks = JSON.parse(doctor.stdout) as { section: string; check: string; ok: boolean; detail: string }[];
+        expect(checks.find((c) => c.section === 'Database' && c.check === 'schema')).toMatchObject({
+          ok: true,
+          detail: `${LATEST_POSTGRES_SCHEMA_VERSION}, the newest this build knows`,
+        });
+      } finally {
+        admin.exec(`DROP OWNED BY ${role} CASCADE; DROP ROLE ${role}`);
         admin.close();
       }
     },
@@ -135,7 +171,11 @@ describe('rewind start on PostgreSQL', { timeout: CHILD_PROCESS_CEILING_MS }, ()
       expect(await closed).toBe(0);
 
       const after = await runRewind(['doctor', '--json'], env);
-      expect(section(after.stdout)).toContainEqual(['schema', true, '1, the newest this build knows']);
+      expect(section(after.stdout)).toContainEqual([
+        'schema',
+        true,
+        `${LATEST_POSTGRES_SCHEMA_VERSION}, the newest this build knows`,
+      ]);
     },
   );
 });

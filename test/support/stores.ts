@@ -34,15 +34,20 @@ export function freshDatabase(kind: StoreKindName): TestDatabase {
   }
   if (!POSTGRES) throw new Error('REWIND_TEST_POSTGRES is not set');
   const schema = `t_${randomBytes(6).toString('hex')}`;
-  const admin = new PostgresDatabase({ url: POSTGRES });
-  admin.exec(`CREATE SCHEMA ${schema}`);
-  admin.close();
-  onTestFinished(() => {
-    const drop = new PostgresDatabase({ url: POSTGRES });
-    drop.exec(`DROP SCHEMA ${schema} CASCADE`);
-    drop.close();
-  });
+  adminConnection(POSTGRES).exec(`CREATE SCHEMA ${schema}`);
+  onTestFinished(() => adminConnection(POSTGRES).exec(`DROP SCHEMA ${schema} CASCADE`));
   return { kind, target: withSearchPath(POSTGRES, schema) };
+}
+
+/**
+ * One connection per test process creates and drops the schemas: a connection is a worker thread
+ * and a login, hundreds of milliseconds each time, and a file runs dozens of tests. (Its worker is
+ * unref'd, so it does not keep the process alive.)
+ */
+let admin: PostgresDatabase | undefined;
+function adminConnection(url: string): PostgresDatabase {
+  admin ??= new PostgresDatabase({ url });
+  return admin;
 }
 
 function withSearchPath(url: string, schema: string): string {

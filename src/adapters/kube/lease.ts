@@ -70,6 +70,9 @@ const messageOf = (err: unknown): string => (err instanceof Error ? err.message.
 /** A MicroTime as read back (client-node leaves it the string the server sent) in epoch milliseconds. */
 const epochMs = (t: unknown): number => (t instanceof Date ? t.getTime() : Date.parse(String(t)));
 
+/** How often the same failure to read, take or create the Lease is logged again while it lasts. */
+const COMPLAINT_EVERY_MS = 60_000;
+
 /** Thrown in place of an answer that did not come before the renew deadline. */
 class PastDeadline extends Error {}
 
@@ -83,6 +86,9 @@ export class LeaderElector {
   private lastRenewAt = 0;
   /** The other replica last seen holding the Lease, so a change of leader is logged once. */
   private seenHolder = '';
+  /** The last failure logged, and when: the same one is repeated at most once a minute. */
+  private lastComplaint = '';
+  private lastComplaintAt = 0;
   private stopping: AbortController | null = null;
   private loop: Promise<void> | null = null;
   private round: Promise<void> = Promise.resolve();
@@ -152,8 +158,7 @@ export class LeaderElector {
       current = await this.api.readNamespacedLease({ name: this.name, namespace: this.namespace });
     } catch (err) {
       if (statusOf(err) === 404) return this.create(now);
-      this.o.log?.warn({ lease: this.where, err: messageOf(err) }, 'leader election: cannot read the Lease');
-      return;
+      return this.complain('leader election: cannot read the Lease', err);
     }
     const spec = current.spec ?? {};
     const holder = spec.holderIdentity ?? '';
@@ -181,8 +186,7 @@ export class LeaderElector {
       });
     } catch (err) {
       // 409: another candidate replaced it first; it leads.
-      if (statusOf(err) !== 409)
-        this.o.log?.warn({ lease: this.where, err: messageOf(err) }, 'leader election: cannot take the Lease');
+      if (statusOf(err) !== 409) this.complain('leader election: cannot take the Lease', err);
       return;
     }
     await this.becomeLeader(written, now, holder);
@@ -206,8 +210,7 @@ export class LeaderElector {
       });
     } catch (err) {
       // 409 AlreadyExists: another candidate created it first; it leads.
-      if (statusOf(err) !== 409)
-        this.o.log?.warn({ lease: this.where, err: messageOf(err) }, 'leader election: cannot create the Lease');
+      if (statusOf(err) !== 409) this.complain('leader election: cannot create the Lease', err);
       return;
     }
     await this.becomeLeader(written, now, '');
@@ -242,6 +245,9 @@ export class LeaderElector {
       return;
     } catch (err) {
       if (statusOf(err) === 409) return this.stepDown('the Lease was written by another replica');
+      // Deleted by hand (or by its namespace's cleanup): whoever creates it next leads, so this one
+      // stops at once rather than run beside that one until its renew deadline.
+      if (statusOf(err) === 404) return this.stepDown('the Lease was deleted');
       const why = err instanceof PastDeadline ? 'no answer' : messageOf(err);
       if (this.clock.now() - this.lastRenewAt >= this.timings.renewDeadlineMs)
         return this.stepDown(`no renew for ${this.timings.renewDeadlineMs / 1000} s (${why})`);
@@ -261,6 +267,25 @@ export class LeaderElector {
     } finally {
       giveUp.abort();
     }
+  }
+
+  /**
+   * Logs a failed try, once per cause and then at most once a minute while the same cause lasts:
+   * a candidate tries every 2 s, and a missing Role would otherwise fill the log.
+   */
+  private complain(msg: string, err: unknown): void {
+    const status = statusOf(err);
+    const cause = `${msg}: ${messageOf(err)}`;
+    const now = this.clock.now();
+    if (cause === this.lastComplaint && now - this.lastComplaintAt < COMPLAINT_EVERY_MS) return;
+    this.lastComplaint = cause;
+    this.lastComplaintAt = now;
+    const fix =
+      status === 401 || status === 403
+        ? `grant Rewind's service account the Role in deploy/rbac/roles/leader-election in namespace ` +
+          `${this.namespace} (rewind doctor checks it); until then no replica leads and the drift watch does not run`
+        : undefined;
+    this.o.log?.warn({ lease: this.where, err: messageOf(err), ...(fix ? { fix } : {}) }, msg);
   }
 
   private async stepDown(reason: string): Promise<void> {

@@ -261,9 +261,12 @@ function copyTable(source: Database, target: PostgresDatabase, plan: CopyPlan, t
     copied += rows.length;
   };
   let batch: unknown[][] = [];
+  // Integers are read as BigInt and written as their digits: a number past 2^53 would otherwise
+  // reach PostgreSQL rounded, with every count still matching.
   for (const row of source
     .prepare(`SELECT ${list} FROM ${quote(table)}`)
     .raw(true)
+    .safeIntegers(true)
     .iterate() as Iterable<unknown[]>) {
     batch.push(row);
     if (batch.length === perBatch) {

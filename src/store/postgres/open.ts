@@ -15,7 +15,10 @@ export interface OpenPostgresOptions extends Omit<PostgresConnectionOptions, 'ur
 
 /** The schema version of the store, 0 for a database Rewind never wrote. */
 export function postgresSchemaVersion(db: PostgresDatabase): number {
-  db.exec('CREATE TABLE IF NOT EXISTS rewind_schema (version BIGINT NOT NULL)');
+  // Created only when missing: a user that owns Rewind's tables but may not create new ones in the
+  // schema can still run a migrated database (a CREATE … IF NOT EXISTS needs the right all the same).
+  const table = db.prepare<[], { t: string | null }>(`SELECT to_regclass('rewind_schema')::text AS t`).get()?.t;
+  if (!table) db.exec('CREATE TABLE rewind_schema (version BIGINT NOT NULL)');
   return db.prepare<[], { version: number }>('SELECT max(version) AS version FROM rewind_schema').get()?.version ?? 0;
 }
 
@@ -42,8 +45,8 @@ export function openPostgres(url: string, options: OpenPostgresOptions = {}): Po
     db.patiently(MIGRATION_WAIT_MS, () => migrate(db, where, migrations, latest));
     return db;
   } catch (err) {
+    const denied = permissionDenied(err, schemaOf(db));
     db.close();
-    const denied = permissionDenied(err);
     if (denied) throw new StoreOpenError(where, denied, { cause: err });
     throw err;
   }
@@ -68,13 +71,22 @@ function unreachable(err: unknown): string {
 }
 
 /** A user without the rights Rewind needs: which right, and the grant that gives it. */
-function permissionDenied(err: unknown): string | null {
+function permissionDenied(err: unknown, schema: string): string | null {
   if (codeOf(err) !== '42501') return null;
   return (
     `the server refused Rewind's user a right it needs (${reason(err)}): Rewind creates and alters its own tables, ` +
-    'so give its user CREATE on the schema (GRANT CREATE, USAGE ON SCHEMA public TO <user>) and make it the owner ' +
-    'of the tables already there, or point REWIND_DB at a user that owns them'
+    `so give its user CREATE on the schema (GRANT CREATE, USAGE ON SCHEMA ${schema} TO <user>) and make it the ` +
+    'owner of the tables already there, or point REWIND_DB at a user that owns them'
   );
+}
+
+/** The schema Rewind's tables are in (the search_path's first), for the grant a message names. */
+export function schemaOf(db: PostgresDatabase): string {
+  try {
+    return db.prepare<[], { s: string | null }>('SELECT current_schema() AS s').get()?.s ?? 'public';
+  } catch {
+    return 'public';
+  }
 }
 
 const codeOf = (err: unknown, depth = 0): string | null => {
