@@ -11,7 +11,13 @@ import type { TimeSegment } from './timeline.ts';
 import type { WorkerMessage, WorkerReport } from './bot-worker.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const WORKER = fileURLToPath(new URL('./bot-worker.ts', import.meta.url));
+/**
+ * The worker beside this file: from the sources it is TypeScript, run through bin/run-ts.mjs; from
+ * the compiled build (dist/playground/) it is the compiled JavaScript, run by node itself.
+ */
+const COMPILED = import.meta.url.endsWith('.js');
+const WORKER = fileURLToPath(new URL(COMPILED ? './bot-worker.js' : './bot-worker.ts', import.meta.url));
+const WORKER_ARGS = COMPILED ? [WORKER] : [`${REPO}bin/run-ts.mjs`, WORKER];
 /** How long a start may take on a loaded 2-core machine before the playground gives up on it. */
 const START_CEILING_MS = 90_000;
 const STOP_GRACE_MS = 5_000;
@@ -44,7 +50,7 @@ export class BotProcess {
     this.starts++;
     this.state = 'starting';
     this.onChange();
-    const child = spawn(process.execPath, [`${REPO}bin/run-ts.mjs`, WORKER], {
+    const child = spawn(process.execPath, WORKER_ARGS, {
       cwd: REPO,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -29,7 +29,15 @@ export async function playgroundCommand(args: string[], out: Output): Promise<nu
     out.error(`rewind playground: the playground plays prompt-service, which ${file} does not configure`);
     return 1;
   }
-  const { startPlayground } = await import('./server.ts');
+  const { pageMissing, startPlayground } = await import('./server.ts');
+  const missing = pageMissing();
+  if (missing) {
+    out.error(
+      `rewind playground: the page's files are not in this install (${missing} is missing); the image ships ` +
+        'the bot only: run npm ci && npm run playground in a checkout of the repository',
+    );
+    return 1;
+  }
   let playground;
   try {
     playground = await startPlayground({ port, configFile: file });

@@ -5,9 +5,10 @@
  * and at least once a second for the clock), and sends the visitor's gestures (relay.ts) and the
  * scenario controls as small JSON posts. Everything it loads comes from this server.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { clusterPanels } from './cluster.ts';
 import { Feed } from './feed.ts';
 import { channelNames, GROUPS, PEOPLE } from './people.ts';
@@ -34,6 +35,15 @@ const ASSETS: Record<string, { file: string; type: string }> = {
   '/favicon.svg': { file: 'favicon.svg', type: 'image/svg+xml' },
   '/favicon.ico': { file: 'favicon.svg', type: 'image/svg+xml' },
 };
+
+/** The first page file that is not there (an install without assets/, such as the image), else null. */
+export function pageMissing(): string | null {
+  for (const { file } of Object.values(ASSETS)) {
+    const path = fileURLToPath(new URL(PAGE + file, import.meta.url));
+    if (!existsSync(path)) return path;
+  }
+  return null;
+}
 const TICK_MS = 150;
 const MAX_BODY = 64 * 1024;
 

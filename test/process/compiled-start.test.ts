@@ -150,6 +150,40 @@ describe.skipIf(!typescriptCompiler())('the production build', { timeout: CEILIN
     }
   });
 
+  it('`rewind playground` from the build: the bot starts from dist/ and the page is served', async () => {
+    const root = made(imageLike(build));
+    // Without the page's files (the image ships the bot only), it says so and where to run it.
+    const bare = spawn(process.execPath, ['dist/bin.js', 'playground'], { cwd: root, env: cleanEnv({}) });
+    let said = '';
+    bare.stderr.on('data', (d: Buffer) => (said += d.toString()));
+    expect(await new Promise((done) => bare.on('close', done))).toBe(1);
+    expect(said).toContain("rewind playground: the page's files are not in this install");
+    expect(said).toContain('npm run playground in a checkout');
+
+    // Beside the repository's assets/, as in a checkout that ran npm run build.
+    cpSync(join(REPO, 'assets'), join(root, 'assets'), { recursive: true });
+    const port = await freePort();
+    const child = spawn(process.execPath, ['dist/bin.js', 'playground', '--port', String(port)], {
+      cwd: root,
+      env: cleanEnv({}),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const closed = new Promise((done) => child.on('close', done));
+    try {
+      const ready = () => (out.includes(`Rewind playground: http://127.0.0.1:${port}`) ? true : undefined);
+      await eventually(ready, CEILING_MS - 30_000);
+      const page = await fetch(`http://127.0.0.1:${port}/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<script');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await closed).toBe(0);
+  });
+
   it('`npm start` runs the build; without credentials it names each missing variable and creates nothing', async () => {
     const db = join(build.root, 'data/rewind.db');
     const r = await npmStart(build.root, cleanEnv({ REWIND_CONFIG: CONFIG, REWIND_DB: db }));
