@@ -148,7 +148,7 @@ export type DrillEnding =
   | { kind: 'aborted'; by: string }
   /** `message`: what the injector or Kubernetes said (outside text, kept whole). */
   | { kind: 'apply_failed'; message: string }
-  /** Rewind stopped while the drill ran; the fault was removed at the next start. */
+  /** The Rewind process running the drill stopped; another (or the next start) removed the fault. */
   | { kind: 'restarted' }
   | { kind: 'not_recovered'; maxDurationMs: number }
   /** drills.schedule changed and no longer has this drill's time; `nextAt` is the next drill's. */
@@ -184,4 +184,9 @@ export interface DrillRecord {
   scorecardTs: string | null;
   /** Why it ended the way it did (aborted by whom, missed, failed); null while it has not ended. */
   ending: DrillEnding | null;
+  /**
+   * The Rewind process (its runner name, src/services/runners.ts) that started the running drill or
+   * took it over; when that process is gone, another heals the drill. Null before it started.
+   */
+  runner: string | null;
 }

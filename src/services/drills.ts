@@ -4,14 +4,17 @@
  * the same detection, decision and rollback paths as a real one; the bot measures detection,
  * decision and execution times from its own records and posts the scorecard.
  *
- * The fault is always removed: it is written to the drill row before it is applied, and taken away
- * as soon as the drill's rollback has switched traffic, at `maxDuration`, on abort, when applying
- * fails, and at start-up when a previous process died with a drill running. A removal that fails is
- * retried by a durable timer, a minute apart, until it succeeds.
+ * The fault is always removed: it is written to the drill row, with the drill's watch and deadline
+ * timers, before it is applied (drill-claim.ts), and taken away as soon as the drill's rollback has
+ * switched traffic, at `maxDuration`, on abort, when applying fails, and when the process running
+ * the drill is gone (its runner's heartbeat, runners.ts): the next watch tick on any replica heals
+ * it, and so does a start-up. A single SQLite process heals every running drill at its start (it
+ * was the previous process's). A removal that fails is retried by a durable timer, a minute apart,
+ * until it succeeds.
  */
 import type { InjectorProblem } from '../domain/drill-refusals.ts';
 import type { Config, DrillScenario } from '../config/schema.ts';
-import type { DrillEnding, DrillRecord, DrillScores, StoredFault } from '../domain/drill-records.ts';
+import type { DrillEnding, DrillRecord, DrillScores } from '../domain/drill-records.ts';
 import { RATING_MAX, RATING_MIN, isRating, scoreDrill, type DrillTimes } from '../domain/drills.ts';
 import { canTransition } from '../domain/lifecycle.ts';
 import type { Actor, Incident } from '../domain/types.ts';
@@ -20,8 +23,9 @@ import type { Authorizer } from './authorization.ts';
 import type { Clock } from '../clock.ts';
 import type { DrillCalendar } from './drill-calendar.ts';
 import { DrillViews, type DrillView, type DrillViewStore } from './drill-views.ts';
-import { DRILL_TIMER, FaultRemover, drillTimer, type FaultRemoverStore } from './drill-faults.ts';
-import { faultSpec, planDrill, type DrillPlan } from './drill-plan.ts';
+import { claimDrill, watchDrill, type DrillClaimStore } from './drill-claim.ts';
+import { DRILL_TIMER, FaultRemover, SWEEP_AFTER_MS, drillTimer, type FaultRemoverStore } from './drill-faults.ts';
+import { planDrill, type DrillPlan } from './drill-plan.ts';
 import type { DrillNotifier, FaultInjector } from './drill-ports.ts';
 import type { IncidentService } from './incidents.ts';
 import type { ClusterPort } from './ports.ts';
@@ -41,7 +45,9 @@ export type { DrillView } from './drill-views.ts';
  * removal need (they are given the same options).
  */
 export type DrillStore = DrillViewStore &
-  FaultRemoverStore & {
+  FaultRemoverStore &
+  DrillClaimStore &
+  Pick<Store, 'dialect'> & {
     drills: Pick<
       Store['drills'],
       | 'runningOn'
@@ -55,6 +61,7 @@ export type DrillStore = DrillViewStore &
       | 'rate'
       | 'ratings'
       | 'list'
+      | 'takeOver'
     >;
     incidents: Pick<Store['incidents'], 'get' | 'timeline' | 'listRecent'>;
     rollbacks: Pick<Store['rollbacks'], 'activeForService'>;
@@ -80,12 +87,6 @@ export interface DrillServiceOptions {
 }
 
 const SYSTEM: Actor = { kind: 'system', id: 'drills' };
-/**
- * How often a running drill looks at its incident. Short: a route-wide fault (istio-fault) also
- * hits the version rolled back to, so it must go soon after the switch or the verification would
- * measure the drill instead of the rollback.
- */
-const WATCH_MAX_MS = 5_000;
 
 export class DrillService {
   private readonly faults: FaultRemover;
@@ -131,41 +132,20 @@ export class DrillService {
     if (!planned.ok) return planned;
     const plan = planned.value;
     if (options.dryRun) return ok({ kind: 'plan', plan });
-    const open = this.o.incidents.openFor(plan.service);
-    if (open) return refuse({ kind: 'drill_incident_open', incidentId: open.id, service: plan.service });
-    const running = this.o.store.drills.withStatus('running')[0];
-    if (running) return refuse({ kind: 'drill_already_running', drillId: running.id });
-    const rollback = this.o.store.rollbacks.activeForService(plan.service);
-    if (rollback) return refuse({ kind: 'drill_rollback_active', rollbackId: rollback.id, service: plan.service });
     // The plan has refused an unavailable injector already; this only tells the type so.
     const injector = this.o.injector;
     if ('unavailable' in injector) return refuse({ kind: 'injector_unavailable', problem: injector.unavailable });
-
-    const now = this.o.clock.now();
-    const claimed = options.scheduled
-      ? this.o.store.drills.move(options.scheduled.id, ['scheduled', 'announced'], {
-          status: 'running',
-          startedAt: now,
-          service: plan.service,
-        })
-      : this.o.store.drills.update(
-          this.o.store.drills.create({ scenario: name, scheduledFor: now, service: plan.service, status: 'running' })
-            .id,
-          { startedAt: now },
-        );
-    if (!claimed) return refuse({ kind: 'drill_not_startable', drillId: options.scheduled?.id ?? null });
-    const spec = faultSpec(plan.scenario, plan.service, plan.version, claimed.id, this.o.drills.maxDuration);
-    const recorded: StoredFault = {
+    const claim = claimDrill(this.o, {
+      scenario: plan.scenario,
+      plan,
       injector: injector.kind,
-      spec,
-      detail: null,
-      appliedAt: null,
-      removedAt: null,
-      removal: null,
-    };
-    this.o.store.drills.update(claimed.id, { faultApplied: recorded });
+      maxDurationMs: this.o.drills.maxDuration,
+      ...(options.scheduled ? { scheduled: options.scheduled } : {}),
+    });
+    if (!claim.ok) return claim;
+    const { drill: claimed, fault: recorded } = claim.value;
     try {
-      const applied = await injector.apply(spec);
+      const applied = await injector.apply(recorded.spec);
       // An abort may have come while apply was on its way: let its removal finish, then merge into
       // the row as it is now (that removal may have found nothing yet, so it does not count).
       await this.faults.inProgress(claimed.id);
@@ -191,13 +171,6 @@ export class DrillService {
       { drill: claimed.id, scenario: name, service: plan.service, version: plan.version },
       'drill fault applied',
     );
-    this.watchAgain(claimed.id, now);
-    this.o.timers.schedule({
-      kind: drillTimer,
-      key: `drill:${claimed.id}:deadline`,
-      dueAt: now + this.o.drills.maxDuration,
-      payload: { drillId: claimed.id, step: 'deadline' },
-    });
     return ok({ kind: 'started', drill: this.o.store.drills.get(claimed.id) ?? claimed });
   }
 
@@ -226,16 +199,20 @@ export class DrillService {
     return ended ? ok(ended) : refuse({ kind: 'drill_ended_meanwhile', drillId: drill.id });
   }
 
-  /** At start-up: a drill that was running when the process died gets its fault removed and ends. */
+  /**
+   * At start-up: a drill whose process is gone gets its fault removed and ends. On PostgreSQL the
+   * drills of live replicas are theirs; one SQLite file has one process, so a drill running there
+   * at start was the previous process's, whatever its heartbeat row says.
+   */
   async heal(): Promise<void> {
+    const shared = this.o.store.dialect === 'postgres';
     for (const drill of this.o.store.drills.withStatus('running')) {
-      this.o.log?.warn({ drill: drill.id }, 'drill was running when Rewind stopped: removing its fault');
-      await this.faults.remove(drill.id, { kind: 'restarted' });
-      this.end(drill.id, 'aborted', { kind: 'restarted' });
+      if (shared && !this.runnerGone(drill)) continue;
+      await this.healOrphan(drill);
     }
   }
 
-  async onTimer(drillId: string, step: 'watch' | 'deadline' | 'heal'): Promise<void> {
+  async onTimer(drillId: string, step: 'watch' | 'deadline' | 'heal' | 'sweep'): Promise<void> {
     const drill = this.o.store.drills.get(drillId);
     if (!drill) return;
     // A failed removal schedules the next try itself: one chain of retries, never a growing tree.
@@ -243,7 +220,9 @@ export class DrillService {
       await this.faults.remove(drillId, { kind: 'retry' });
       return;
     }
+    if (step === 'sweep') return this.faults.sweep(drillId);
     if (drill.status !== 'running') return;
+    if (this.runnerGone(drill)) return this.healOrphan(drill);
     const incident = this.incidentOf(drill);
     if (incident && drill.incidentId !== incident.id) this.o.store.drills.update(drill.id, { incidentId: incident.id });
     if (step === 'deadline') {
@@ -258,17 +237,41 @@ export class DrillService {
       this.end(drill.id, 'completed', null);
       return;
     }
-    this.watchAgain(drill.id, this.o.clock.now());
+    watchDrill(this.o, drill.id, this.o.clock.now());
   }
 
-  private watchAgain(drillId: string, now: number): void {
-    const dueAt = now + Math.min(this.o.evaluationIntervalMs, WATCH_MAX_MS);
-    this.o.timers.schedule({
-      kind: drillTimer,
-      key: `drill:${drillId}:watch:${now}`,
-      dueAt,
-      payload: { drillId, step: 'watch' },
+  /** Whether the process running the drill is gone (a drill of an earlier Rewind names none). */
+  private runnerGone(drill: DrillRecord): boolean {
+    return drill.runner === null || this.o.timers.isGone(drill.runner);
+  }
+
+  /**
+   * The drill of a process that is gone: taken over once (replicas noticing together heal it once),
+   * its fault removed, and ended. A fault that process may still have been writing is swept again
+   * once its write must have landed; the sweep is armed with the take-over, so it holds even if
+   * this process dies too.
+   */
+  private async healOrphan(drill: DrillRecord): Promise<void> {
+    const taken = this.o.store.transaction(() => {
+      const row = this.o.store.drills.takeOver(drill.id, drill.runner, this.o.timers.owner);
+      if (row?.faultApplied && row.faultApplied.appliedAt === null) {
+        const dueAt = this.o.clock.now() + SWEEP_AFTER_MS;
+        this.o.timers.schedule({
+          kind: drillTimer,
+          key: `drill:${drill.id}:sweep`,
+          dueAt,
+          payload: { drillId: drill.id, step: 'sweep' },
+        });
+      }
+      return row;
     });
+    if (!taken) return;
+    this.o.log?.warn(
+      { drill: drill.id, runner: drill.runner },
+      'the process running the drill is gone: removing its fault',
+    );
+    await this.faults.remove(drill.id, { kind: 'restarted' });
+    this.end(drill.id, 'aborted', { kind: 'restarted' });
   }
 
   /** Ticks of the preparation (announcement) or review (scorecard) checklist. */

@@ -207,6 +207,11 @@ export class TimerService {
     return timer;
   }
 
+  /** Whether the process named `owner` is gone (runners.ts): another may take over what it held. */
+  isGone(owner: string): boolean {
+    return this.runner.isGone(owner);
+  }
+
   /** Cancels the pending timer with this key; false when none is pending (fired, firing, unknown). */
   cancel(key: string): boolean {
     return this.repo.cancel(key, this.clock.now());

@@ -12,7 +12,7 @@ export { DRILL_STATUSES, type DrillRecord, type DrillStatus } from '../domain/dr
 const DRILL_STATUS_SET = new Map<string, DrillStatus>(DRILL_STATUSES.map((s) => [s, s]));
 
 export type NewDrill = Pick<DrillRecord, 'scenario' | 'scheduledFor'> &
-  Partial<Pick<DrillRecord, 'service' | 'status' | 'dryRun'>>;
+  Partial<Pick<DrillRecord, 'service' | 'status' | 'dryRun' | 'runner'>>;
 
 export type DrillPatch = Partial<Omit<DrillRecord, 'id' | 'scenario' | 'dryRun'>>;
 
@@ -34,10 +34,11 @@ interface DrillRow {
   slack_ts: string | null;
   scorecard_ts: string | null;
   note: string | null;
+  runner: string | null;
 }
 
 const COLUMNS = `id, scenario, service, status, scheduled_for, started_at, finished_at, incident_id, dry_run,
-  scores, fault_applied, slack_channel, slack_ts, scorecard_ts, note`;
+  scores, fault_applied, slack_channel, slack_ts, scorecard_ts, note, runner`;
 
 const where = (id: string, column: string) => ({ table: 'drills', id, column });
 
@@ -68,6 +69,7 @@ function toDrill(row: DrillRow): DrillRecord {
     slackTs: row.slack_ts,
     scorecardTs: row.scorecard_ts,
     ending: readEnding(row),
+    runner: row.runner,
   };
 }
 
@@ -85,8 +87,8 @@ function jsonOrNull(value: unknown): string | null {
 export function createDrillRepository(db: SqlDatabase, clock: Clock) {
   const nextId = dailyIdSequence(db);
   const insert = db.prepare(
-    `INSERT INTO drills (id, scenario, service, status, scheduled_for, dry_run, created_at, updated_at)
-     VALUES (@id, @scenario, @service, @status, @scheduled_for, @dry_run, @now, @now)`,
+    `INSERT INTO drills (id, scenario, service, status, scheduled_for, dry_run, runner, created_at, updated_at)
+     VALUES (@id, @scenario, @service, @status, @scheduled_for, @dry_run, @runner, @now, @now)`,
   );
   const selectOne = db.prepare<[string], DrillRow>(`SELECT ${COLUMNS} FROM drills WHERE id = ?`);
   const selectList = db.prepare<{ status: string | null; limit: number }, DrillRow>(
@@ -101,7 +103,7 @@ export function createDrillRepository(db: SqlDatabase, clock: Clock) {
     `UPDATE drills SET service = @service, status = @status, scheduled_for = @scheduled_for,
        started_at = @started_at, finished_at = @finished_at, incident_id = @incident_id,
        scores = @scores, fault_applied = @fault_applied, slack_channel = @slack_channel, slack_ts = @slack_ts,
-       scorecard_ts = @scorecard_ts, note = @note, updated_at = @now
+       scorecard_ts = @scorecard_ts, note = @note, runner = @runner, updated_at = @now
      WHERE id = @id`,
   );
   const selectByTime = db.prepare<[number], DrillRow>(
@@ -151,6 +153,7 @@ export function createDrillRepository(db: SqlDatabase, clock: Clock) {
       slackTs: null,
       scorecardTs: null,
       ending: null,
+      runner: input.runner ?? null,
     };
     insert.run({
       id: drill.id,
@@ -159,6 +162,7 @@ export function createDrillRepository(db: SqlDatabase, clock: Clock) {
       status: drill.status,
       scheduled_for: drill.scheduledFor,
       dry_run: drill.dryRun ? 1 : 0,
+      runner: drill.runner,
       now: clock.now(),
     });
     return drill;
@@ -182,6 +186,7 @@ export function createDrillRepository(db: SqlDatabase, clock: Clock) {
       slack_ts: next.slackTs,
       scorecard_ts: next.scorecardTs,
       note: jsonOrNull(next.ending),
+      runner: next.runner,
       now: clock.now(),
     });
     return next;
@@ -192,6 +197,13 @@ export function createDrillRepository(db: SqlDatabase, clock: Clock) {
     const row = selectOne.get(id);
     if (!row || !from.some((status) => status === row.status)) return null;
     return updateTx(id, patch);
+  });
+
+  /** The running drill handed from the runner `from` to `to`, once: only one taker wins. */
+  const takeOverTx = db.transaction((id: string, from: string | null, to: string): DrillRecord | null => {
+    const row = selectOne.get(id);
+    if (!row || row.status !== 'running' || row.runner !== from) return null;
+    return updateTx(id, { runner: to });
   });
 
   const setCheckedTx = db.transaction(
@@ -231,6 +243,14 @@ export function createDrillRepository(db: SqlDatabase, clock: Clock) {
     /** Applies `patch` only while the drill is in one of `from`; null when it is not (someone else moved it). */
     move(id: string, from: readonly DrillStatus[], patch: DrillPatch): DrillRecord | null {
       return moveTx.immediate(id, from, patch);
+    },
+
+    /**
+     * The running drill taken over by the runner `to` while its runner is still `from` (a process
+     * found gone): null when it ended or another process took it first.
+     */
+    takeOver(id: string, from: string | null, to: string): DrillRecord | null {
+      return takeOverTx.immediate(id, from, to);
     },
 
     /** The real (not dry-run) drill scheduled for exactly `at`, if any. */

@@ -96,6 +96,25 @@ describeStores('store repositories', (kind) => {
       expect(store.drills.next(Date.UTC(2026, 3, 2))).toBeNull();
       expect(() => store.drills.update('DRILL-20990101-001', { status: 'aborted' })).toThrow(NotFoundError);
     });
+
+    it('keeps the runner of a running drill and hands it over once', () => {
+      const drill = store.drills.create({
+        scenario: 'inject_errors',
+        scheduledFor: T0,
+        status: 'running',
+        runner: 'host:1:aaaa',
+      });
+      expect(store.drills.get(drill.id)?.runner).toBe('host:1:aaaa');
+      // Two replicas finding the runner gone: the first takes it, the second finds it taken.
+      expect(store.drills.takeOver(drill.id, 'host:1:aaaa', 'host:2:bbbb')?.runner).toBe('host:2:bbbb');
+      expect(store.drills.takeOver(drill.id, 'host:1:aaaa', 'host:3:cccc')).toBeNull();
+      expect(store.drills.get(drill.id)?.runner).toBe('host:2:bbbb');
+      // A drill of an earlier Rewind names no runner; one that ended is nobody's to take.
+      const legacy = store.drills.create({ scenario: 'inject_errors', scheduledFor: T0 + 1, status: 'running' });
+      expect(store.drills.takeOver(legacy.id, null, 'host:2:bbbb')?.runner).toBe('host:2:bbbb');
+      store.drills.update(drill.id, { status: 'aborted' });
+      expect(store.drills.takeOver(drill.id, 'host:2:bbbb', 'host:3:cccc')).toBeNull();
+    });
   });
 
   describe('audit log', () => {

@@ -15,6 +15,7 @@ import { migration009 } from './009_unknown_services.ts';
 import { migration010 } from './010_alert_links.ts';
 import { migration011 } from './011_actor_via.ts';
 import { migration012 } from './012_routing_drifts.ts';
+import { migration013 } from './013_drill_runners.ts';
 
 export interface Migration {
   /** 1, 2, 3, … with no gaps; stored in `PRAGMA user_version` once applied. */
@@ -36,6 +37,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration010,
   migration011,
   migration012,
+  migration013,
 ];
 
 /** The newest schema this build can read and write. */
