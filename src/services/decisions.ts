@@ -20,6 +20,7 @@ import { notApprover, ok, refuse, type Outcome } from './refusals.ts';
 export type DecisionStore = {
   incidents: Pick<Store['incidents'], 'get' | 'timeline'>;
   assessments: Pick<Store['assessments'], 'get' | 'merge'>;
+  transaction: Store['transaction'];
 };
 
 export interface DecisionServiceOptions {
@@ -57,6 +58,16 @@ export class DecisionService {
 
   /** Stores matrix answers; once all three are in, the recommendation goes to the timeline and thread. */
   assess(
+    incidentId: string,
+    answers: Assessment,
+    actor: Actor,
+  ): Outcome<{ assessment: Assessment; recommendation: Recommendation | null }> {
+    // What was there, the merge and the note on the change are one transaction: the same answer handled by two
+    // replicas at once is one change, told once.
+    return this.o.store.transaction(() => this.merge(incidentId, answers, actor));
+  }
+
+  private merge(
     incidentId: string,
     answers: Assessment,
     actor: Actor,

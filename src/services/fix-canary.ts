@@ -149,12 +149,19 @@ export class FixCanary {
     return planned.ok ? this.create(planned.value, version, actor) : planned;
   }
 
-  /** The first write of a canary: its row, the timeline, the thread; nothing is written before the plan holds. */
+  /**
+   * The first write of a canary: its row, the timeline, the thread; nothing is written before the plan holds. With its
+   * approval and, when that suffices, its claim, in one transaction (RollbackRequests.submit).
+   */
   private create(
     plan: CanaryPlan,
     version: string,
     actor: Actor,
   ): Outcome<RequestResult> | Promise<Outcome<RequestResult>> {
+    return this.o.requests.submit(() => this.write(plan, version, actor), actor);
+  }
+
+  private write(plan: CanaryPlan, version: string, actor: Actor): Outcome<RollbackRecord> {
     const to = plan.toVersion ?? version;
     let rollback: RollbackRecord;
     try {
@@ -193,6 +200,6 @@ export class FixCanary {
         rollbackId: rollback.id,
         ...actedBy(actor),
       });
-    return this.o.requests.approveAndStart(rollback, actor);
+    return ok(rollback);
   }
 }

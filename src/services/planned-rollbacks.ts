@@ -41,7 +41,7 @@ export interface PlannedRollbackOptions {
 export class PlannedRollbacks {
   constructor(
     private readonly o: PlannedRollbackOptions,
-    private readonly starter: Pick<RollbackStarter, 'start'>,
+    private readonly starter: Pick<RollbackStarter, 'claim' | 'run'>,
   ) {
     o.timers.on(plannedTimer, (t) => this.onPlanned(t.payload));
   }
@@ -96,7 +96,13 @@ export class PlannedRollbacks {
         });
       return;
     }
-    const moved = this.o.store.rollbacks.update(rollbackId, { status: 'pending' }, 'scheduled');
-    if (moved) await this.starter.start(moved, { kind: 'system', id: 'planned-rollbacks' });
+    const actor = { kind: 'system', id: 'planned-rollbacks' } as const;
+    // Moved back to pending and claimed in one commit: a claim the database refuses leaves it scheduled, and the
+    // timer's next run starts it (a row left pending would wait for an approval nobody is asked for).
+    const claimed = this.o.store.transaction(() => {
+      const moved = this.o.store.rollbacks.update(rollbackId, { status: 'pending' }, 'scheduled');
+      return moved ? this.starter.claim(moved, actor) : null;
+    });
+    if (claimed) await this.starter.run(claimed, actor);
   }
 }

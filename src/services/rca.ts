@@ -32,6 +32,7 @@ export interface RcaDraftOutcome {
 export type RcaStore = {
   incidents: Pick<Store['incidents'], 'get' | 'timeline' | 'appendEvent'>;
   rcaDrafts: Pick<Store['rcaDrafts'], 'get' | 'save'>;
+  transaction: Store['transaction'];
 };
 
 export class RcaService {
@@ -41,7 +42,16 @@ export class RcaService {
     private readonly options: { timezone: string; locale: 'en' | 'ja'; publisher: RcaPublisher },
   ) {}
 
+  /**
+   * The repeat check, the draft, its timeline line and the upload's outbox message are one transaction: two clicks
+   * on two replicas are decided one after the other (the second finds the first's draft), and a draft is kept only
+   * with the upload it promises — never one the repeat check would take as posted when nothing was queued.
+   */
   draft(incidentId: string, actor: Actor): Outcome<RcaDraftOutcome> {
+    return this.store.transaction(() => this.write(incidentId, actor));
+  }
+
+  private write(incidentId: string, actor: Actor): Outcome<RcaDraftOutcome> {
     const incident = this.store.incidents.get(incidentId);
     if (!incident) return refuse({ kind: 'unknown_incident', incidentId });
     const events = this.store.incidents.timeline(incidentId);

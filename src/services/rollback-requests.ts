@@ -54,6 +54,9 @@ export interface RollbackRequestOptions
 export type RequestResult =
   StartResult | ScheduleResult | { state: 'awaiting_approval'; rollback: RollbackRecord; have: number; need: number };
 
+/** What a request's transaction decided; a claimed rollback is started once it is committed. */
+type Decided = Exclude<RequestResult, StartResult> | { state: 'claimed'; rollback: RollbackRecord };
+
 export class RollbackRequests {
   private readonly planner: RollbackPlanner;
   private readonly starter: RollbackStarter;
@@ -129,7 +132,11 @@ export class RollbackRequests {
     return this.proceed(plan, actor, engineWait);
   }
 
-  /** Records a plan made by `plan` or `confirm` (the approver is authorised): the first write of a request. */
+  /**
+   * Records a plan made by `plan` or `confirm` (the approver is authorised): the first write of a request. From the
+   * first check to the claim it is one transaction (see submit), so two approvers confirming the same request on two
+   * replicas are its two approvals, whichever commits first.
+   */
   private proceed(
     plan: RollbackPlan,
     actor: Actor,
@@ -139,51 +146,53 @@ export class RollbackRequests {
       const { strategy, service, fromVersion: from, toVersion: to } = plan;
       return refuse({ kind: 'engine_unavailable', what: { kind: 'rollback', strategy, service, from, to } });
     }
+    return this.submit(() => this.write(plan, actor), actor, engineWait);
+  }
+
+  /** The request's row, or the same request already waiting for its next approval; in submit's transaction. */
+  private write(plan: RollbackPlan, actor: Actor): Outcome<RollbackRecord> {
     const incidentId = this.incidentFor(plan, actor);
     if (typeof incidentId !== 'string') return incidentId;
     this.yieldPendingCanary(plan.service, incidentId, actor);
-
-    let rollback: RollbackRecord;
     const existing = this.o.store.rollbacks.activeForService(plan.service);
     if (existing) {
       const same =
         existing.status === 'pending' && existing.toVersion === plan.toVersion && existing.strategy === plan.strategy;
-      if (!same) return refuse({ kind: 'rollback_running', rollbackId: existing.id });
-      rollback = existing; // a second person confirming the same request is its second approval
-    } else {
-      try {
-        rollback = this.o.store.rollbacks.create({
-          incidentId,
-          service: plan.service,
-          strategy: plan.strategy,
-          fromVersion: plan.fromVersion,
-          toVersion: plan.toVersion,
-          status: 'pending',
-          startedBy: actor.id,
-          scheduledFor: plan.scheduledFor,
-          startedAt: this.o.clock.now(),
-          plan: { phases: plan.phases, requiredApprovals: plan.requiredApprovals },
-          dryRun: plan.dryRun,
-        });
-      } catch (err) {
-        if (err instanceof RollbackConflictError)
-          return refuse({ kind: 'rollback_running', rollbackId: err.running.id });
-        throw err;
-      }
-      const recommended = this.o.decisions.assessment(incidentId).recommendation?.action ?? null;
-      this.o.decisions.recordDecision(incidentId, plan.strategy, actor, recommended);
-      this.o.incidents.record(incidentId, 'rollback_requested', actor, {
-        rollbackId: rollback.id,
-        strategy: plan.strategy,
-        from: plan.fromVersion,
-        to: plan.toVersion,
-      });
-      // "Started" is said only of what starts now: one waiting for approvals or its time gets its own note instead.
-      const later = plan.scheduledFor !== null && plan.scheduledFor > this.o.clock.now();
-      if (this.approvalsNeeded(actor) <= 1 && !later)
-        this.o.notifier.notice(incidentId, { kind: 'rollback_requested', rollbackId: rollback.id, ...actedBy(actor) });
+      // A second person confirming the same request is its second approval.
+      return same ? ok(existing) : refuse({ kind: 'rollback_running', rollbackId: existing.id });
     }
-    return this.approveAndStart(rollback, actor, engineWait);
+    let rollback: RollbackRecord;
+    try {
+      rollback = this.o.store.rollbacks.create({
+        incidentId,
+        service: plan.service,
+        strategy: plan.strategy,
+        fromVersion: plan.fromVersion,
+        toVersion: plan.toVersion,
+        status: 'pending',
+        startedBy: actor.id,
+        scheduledFor: plan.scheduledFor,
+        startedAt: this.o.clock.now(),
+        plan: { phases: plan.phases, requiredApprovals: plan.requiredApprovals },
+        dryRun: plan.dryRun,
+      });
+    } catch (err) {
+      if (err instanceof RollbackConflictError) return refuse({ kind: 'rollback_running', rollbackId: err.running.id });
+      throw err;
+    }
+    const recommended = this.o.decisions.assessment(incidentId).recommendation?.action ?? null;
+    this.o.decisions.recordDecision(incidentId, plan.strategy, actor, recommended);
+    this.o.incidents.record(incidentId, 'rollback_requested', actor, {
+      rollbackId: rollback.id,
+      strategy: plan.strategy,
+      from: plan.fromVersion,
+      to: plan.toVersion,
+    });
+    // "Started" is said only of what starts now: one waiting for approvals or its time gets its own note instead.
+    const later = plan.scheduledFor !== null && plan.scheduledFor > this.o.clock.now();
+    if (this.approvalsNeeded(actor) <= 1 && !later)
+      this.o.notifier.notice(incidentId, { kind: 'rollback_requested', rollbackId: rollback.id, ...actedBy(actor) });
+    return ok(rollback);
   }
 
   /**
@@ -212,23 +221,31 @@ export class RollbackRequests {
    * the canary is cancelled, said in its own thread.
    */
   private yieldPendingCanary(service: string, incidentId: string, actor: Actor): void {
-    const waiting = this.o.store.rollbacks.activeForService(service);
-    if (!waiting || waiting.strategy !== 'canary' || waiting.status !== 'pending' || waiting.incidentId === incidentId)
-      return;
-    const why: FinishReason = { kind: 'superseded', incidentId, service };
-    const reason = finishReasonLine(why);
-    const cancelled = this.o.store.rollbacks.update(
-      waiting.id,
-      { status: 'cancelled', finishedAt: this.o.clock.now(), error: reason },
-      'pending',
-    );
-    if (!cancelled?.incidentId) return;
-    this.o.incidents.record(cancelled.incidentId, 'canary_cancelled', actor, {
-      rollbackId: cancelled.id,
-      reason: { kind: 'superseded', incidentId, service },
+    // The check, the cancel and what it tells commit together (in the caller's transaction when there is one).
+    this.o.store.transaction(() => {
+      const waiting = this.o.store.rollbacks.activeForService(service);
+      if (
+        !waiting ||
+        waiting.strategy !== 'canary' ||
+        waiting.status !== 'pending' ||
+        waiting.incidentId === incidentId
+      )
+        return;
+      const why: FinishReason = { kind: 'superseded', incidentId, service };
+      const reason = finishReasonLine(why);
+      const cancelled = this.o.store.rollbacks.update(
+        waiting.id,
+        { status: 'cancelled', finishedAt: this.o.clock.now(), error: reason },
+        'pending',
+      );
+      if (!cancelled?.incidentId) return;
+      this.o.incidents.record(cancelled.incidentId, 'canary_cancelled', actor, {
+        rollbackId: cancelled.id,
+        reason: { kind: 'superseded', incidentId, service },
+      });
+      this.o.notifier.notice(cancelled.incidentId, endedNotice(cancelled.id, 'aborted', why));
+      this.o.notifier.changed(cancelled.incidentId);
     });
-    this.o.notifier.notice(cancelled.incidentId, endedNotice(cancelled.id, 'aborted', why));
-    this.o.notifier.changed(cancelled.incidentId);
   }
 
   /** The Approve button of a rollback waiting for its second approver. */
@@ -237,9 +254,17 @@ export class RollbackRequests {
     if (!rollback) return refuse({ kind: 'unknown_rollback', rollbackId });
     const auth = await this.o.authorizer.authorize(actor, 'rollback.approve', rollback.service, { rollbackId });
     if (!auth.ok) return refuse(notApprover({ kind: 'approve_rollback' }, auth.approvers));
-    const fresh = this.o.store.rollbacks.get(rollbackId);
-    if (!fresh || fresh.status !== 'pending') return refuse({ kind: 'rollback_running', rollbackId });
-    return this.approveAndStart(fresh, actor);
+    // Read again in the transaction that records the approval: checked against what it is written against.
+    return this.submit(() => {
+      const fresh = this.o.store.rollbacks.get(rollbackId) ?? rollback;
+      if (fresh.status === 'pending') return ok(fresh);
+      // No longer waiting (started, or cancelled for a newer incident's rollback): what holds the service now is
+      // said, never that this one is in progress when it ended.
+      const active = this.o.store.rollbacks.activeForService(fresh.service);
+      return active
+        ? refuse({ kind: 'rollback_running', rollbackId: active.id })
+        : refuse({ kind: 'no_rollback', service: fresh.service });
+    }, actor);
   }
 
   /** The bot's own rollback (autoRollback: critical) is approved by the config; a person's needs requiredApprovals. */
@@ -247,12 +272,28 @@ export class RollbackRequests {
     return actor.kind === 'bot' ? 1 : this.o.requiredApprovals;
   }
 
-  /** Records this approval and starts (or schedules) the rollback once it has enough. */
-  approveAndStart(
-    rollback: RollbackRecord,
+  /**
+   * A request's writes in one transaction: `write` makes or finds its row, then this approval is recorded and, when
+   * the approvals suffice, the rollback is scheduled or claimed (which arms its start watchdog). On PostgreSQL the
+   * transaction holds the writer lock, so the checks and the writes of two replicas never interleave; a transaction
+   * the database refuses leaves nothing behind — no row, no approval, no note in the thread — and the same request
+   * works when tried again. The engine runs after the commit.
+   */
+  submit(
+    write: () => Outcome<RollbackRecord>,
     actor: Actor,
     engineWait: EngineWait = 'await',
   ): Outcome<RequestResult> | Promise<Outcome<RequestResult>> {
+    const decided = this.o.store.transaction(() => {
+      const row = write();
+      return row.ok ? this.approveAndClaim(row.value, actor) : row;
+    });
+    if (!decided.ok || decided.value.state !== 'claimed') return decided as Outcome<RequestResult>;
+    return this.starter.run(decided.value.rollback, actor, engineWait);
+  }
+
+  /** Records this approval and schedules or claims the rollback once it has enough; in submit's transaction. */
+  private approveAndClaim(rollback: RollbackRecord, actor: Actor): Outcome<Decided> {
     const need = this.approvalsNeeded(actor);
     const incidentId = rollback.incidentId;
     const recorded = this.o.store.approvals.record({
@@ -279,7 +320,10 @@ export class RollbackRequests {
       this.o.notifier.notice(incidentId, { kind: 'approved', rollbackId: rollback.id, ...actedBy(actor) });
     if (rollback.scheduledFor !== null && rollback.scheduledFor > this.o.clock.now())
       return this.planned.schedule(rollback);
-    return this.starter.start(rollback, actor, engineWait);
+    const claimed = this.starter.claim(rollback, actor);
+    return claimed
+      ? ok({ state: 'claimed', rollback: claimed })
+      : refuse({ kind: 'rollback_running', rollbackId: rollback.id });
   }
 
   /** Resolves once every engine start left running in the background has finished (shutdown, tests). */

@@ -68,40 +68,57 @@ export class RollbackStarter {
     o.timers.on(startWatchdog, (t) => this.onWatchdog(t.payload.rollbackId));
   }
 
-  /** Claims the row (pending → running); only the winner reaches the engine. */
+  /** Claims the row (pending → running) and runs the engine; only the winner reaches the engine. */
   async start(rollback: RollbackRecord, actor: Actor, engineWait: EngineWait = 'await'): Promise<Outcome<StartResult>> {
-    const claimed = this.o.store.transaction(() => {
+    const claimed = this.claim(rollback, actor);
+    if (!claimed) return refuse({ kind: 'rollback_running', rollbackId: rollback.id });
+    return this.run(claimed, actor, engineWait);
+  }
+
+  /**
+   * Claims the row (pending → running), arms the watchdog and records the start on the incident, all
+   * in one transaction — the caller's, when it holds one: a request decided and claimed in one commit
+   * either starts or leaves nothing behind. Null when the row is no longer pending (another caller won).
+   */
+  claim(rollback: RollbackRecord, actor: Actor): RollbackRecord | null {
+    return this.o.store.transaction(() => {
       const row = this.o.store.rollbacks.update(rollback.id, { status: 'running' }, 'pending');
-      if (row) {
-        const dueAt = this.o.clock.now() + START_WATCHDOG_MS;
-        this.o.timers.schedule({
-          kind: startWatchdog,
-          key: watchdogKey(row.id),
-          dueAt,
-          payload: { rollbackId: row.id },
-        });
-      }
+      if (!row) return null;
+      this.o.timers.schedule({
+        kind: startWatchdog,
+        key: watchdogKey(row.id),
+        dueAt: this.o.clock.now() + START_WATCHDOG_MS,
+        payload: { rollbackId: row.id },
+      });
+      this.recordStart(row, actor);
       return row;
     });
-    if (!claimed) return refuse({ kind: 'rollback_running', rollbackId: rollback.id });
+  }
+
+  private recordStart(claimed: RollbackRecord, actor: Actor): void {
     const incidentId = claimed.incidentId;
+    if (!incidentId) return;
     // A canary brings a fix in after (or instead of) a rollback: the incident keeps its status.
     const canary = claimed.strategy === 'canary';
-    if (incidentId) {
-      const incident = this.o.store.incidents.get(incidentId);
-      if (incident && !canary && incident.status !== 'rolling_back') {
-        this.o.incidents.transition(incidentId, 'rolling_back', actor, {
-          rollbackId: claimed.id,
-          strategy: claimed.strategy,
-        });
-      }
-      this.o.incidents.record(incidentId, canary ? 'canary_started' : 'rollback_started', actor, {
+    const incident = this.o.store.incidents.get(incidentId);
+    if (incident && !canary && incident.status !== 'rolling_back') {
+      this.o.incidents.transition(incidentId, 'rolling_back', actor, {
         rollbackId: claimed.id,
-        from: claimed.fromVersion,
-        to: claimed.toVersion,
         strategy: claimed.strategy,
       });
     }
+    this.o.incidents.record(incidentId, canary ? 'canary_started' : 'rollback_started', actor, {
+      rollbackId: claimed.id,
+      from: claimed.fromVersion,
+      to: claimed.toVersion,
+      strategy: claimed.strategy,
+    });
+  }
+
+  /** Hands a rollback claimed by `claim` (and committed) to the engine: awaited, or in the background. */
+  async run(claimed: RollbackRecord, actor: Actor, engineWait: EngineWait = 'await'): Promise<Outcome<StartResult>> {
+    const incidentId = claimed.incidentId;
+    const canary = claimed.strategy === 'canary';
     if (engineWait === 'background') {
       // Started once incoming requests give way: a burst of critical alerts is answered first.
       const engine = (this.o.yieldToRequests?.() ?? Promise.resolve()).then(() => this.startEngine(claimed, actor));

@@ -115,6 +115,7 @@ export function buildPresenter(o: PresenterSources): SlackPresenter {
     directory: o.directory,
     queries: o.queries,
     outbox: store.outbox,
+    transaction: (fn) => store.transaction(fn),
     records: new IncidentMessageRecords(store, clock),
     drills: drillMessages,
     clock,

@@ -367,6 +367,25 @@ describe('a canary waiting for approval gives way', () => {
       why: { kind: 'superseded', incidentId: next.id, service: 'prompt-service' },
     });
   });
+
+  it('its second approver, too late, is told of the rollback holding the service, not that it runs', async () => {
+    boot((c) => ({ ...c, slack: { ...c.slack, requiredApprovals: 2 } }));
+    const incident = await rolledBackWithTwoApprovals();
+    await world.canary.request(incident.id, 'v2.0.1', LEAD);
+    const waiting = canaryOf(incident.id);
+    const { incident: next } = world.incidents.open(
+      { service: 'prompt-service', version: 'v1.5.0', severity: 'critical', title: 'v1.5.0 down', drill: false },
+      BOT_ACTOR,
+    );
+    const auto = await world.rollbacks.automatic(next.id, 'critical tier');
+    const late = await world.rollbacks.approve(waiting?.id ?? '', { kind: 'user', id: 'U0ALICE' });
+    expect(late).toEqual({
+      ok: false,
+      refusal: { kind: 'rollback_running', rollbackId: auto.ok && auto.value.rollback.id },
+    });
+    // Nothing was recorded for the cancelled canary.
+    expect(world.store.approvals.list(waiting?.id ?? '').map((a) => a.approver)).toEqual([LEAD.id]);
+  });
 });
 
 /** Like rolledBack, with the second approval a requiredApprovals: 2 config asks for. */

@@ -30,7 +30,7 @@ import type {
 import type { StakeholderPort } from '../../services/post-actions.ts';
 import type { Queries } from '../../services/queries.ts';
 import type { RcaPublisher } from '../../services/rca.ts';
-import type { OutboxMessage, OutboxRepository } from '../../store/index.ts';
+import type { OutboxMessage, OutboxRepository, Store } from '../../store/index.ts';
 import { channelNoticeText, noteMessage } from './blocks/notes.ts';
 import { driftMessage } from './blocks/drift.ts';
 import { dmUndeliverableNote } from './escalation-dms.ts';
@@ -59,6 +59,8 @@ export interface PresenterOptions {
   client: WebClient;
   queries: Queries;
   outbox: OutboxRepository;
+  /** The store's transaction: a look at the outbox and the message queued on what it found commit together. */
+  transaction: Store['transaction'];
   /** Expands user groups named by an escalation level to the people to message. */
   directory: UserGroupDirectory;
   /** Where head messages and stakeholder notices were posted: kept on the incident and its timeline. */
@@ -109,6 +111,8 @@ export class SlackPresenter
   private readonly sender: OutboxSender;
   /** Alert notices of the batch running now, per incident, in order (see batch). */
   private collecting: Map<string, AlertNotice[]> | null = null;
+  /** Incidents whose head update waits in the outbox, as the batch running now found or queued it. */
+  private rendering: Set<string> | null = null;
   /** Per incident, the stakeholder notices waiting for its head message's delivery to end (see headFirst). */
   private readonly afterHead = new Map<string, Array<() => void>>();
 
@@ -150,16 +154,20 @@ export class SlackPresenter
 
   changed(incidentId: string): void {
     const queue = queueOf.incident(incidentId);
+    // Within a batch nothing is sent (it is synchronous): an update it found waiting, or queued, still waits.
+    if (this.rendering?.has(incidentId)) return this.kick(queue);
     // A waiting update renders the state of when it is sent: it already shows this change.
     const waiting = this.o.outbox.lastWaiting(queue, 'render');
-    if (waiting && this.joinable(waiting)) return this.kick(queue);
-    this.post(queue, { kind: 'render', incidentId });
+    if (!waiting || !this.joinable(waiting)) this.post(queue, { kind: 'render', incidentId });
+    else this.kick(queue);
+    this.rendering?.add(incidentId);
   }
 
   batch<T>(fn: () => T): T {
     if (this.collecting) return fn();
     const collecting = new Map<string, AlertNotice[]>();
     this.collecting = collecting;
+    this.rendering = new Set();
     try {
       const result = fn();
       for (const incidentId of [...collecting.keys()]) this.flushAlerts(incidentId);
@@ -167,6 +175,7 @@ export class SlackPresenter
     } finally {
       // On a throw the caller's transaction is rolled back: what was collected goes with it.
       this.collecting = null;
+      this.rendering = null;
     }
   }
 
@@ -210,9 +219,13 @@ export class SlackPresenter
   /** The stakeholder notice: posted once in the stakeholder channel, then updated in place. */
   stakeholderNotice(incidentId: string): void {
     const queue = queueOf.stakeholders(incidentId);
-    const waiting = this.o.outbox.lastWaiting(queue, 'stakeholder');
-    if (waiting && this.joinable(waiting)) return this.kick(queue);
-    this.post(queue, { kind: 'stakeholder', incidentId });
+    // The look for a waiting notice and the new one commit together (in the caller's transaction when there is
+    // one): two replicas never both find none and queue one each.
+    this.o.transaction(() => {
+      const waiting = this.o.outbox.lastWaiting(queue, 'stakeholder');
+      if (waiting && this.joinable(waiting)) return this.kick(queue);
+      this.post(queue, { kind: 'stakeholder', incidentId });
+    });
   }
 
   /** The RCA draft as a Markdown file in the incident's thread. */
