@@ -34,7 +34,7 @@ export interface AutomaticRollback {
 
 /** What the intake reads and writes: alerts, their incidents, and the unknown services' memory. */
 export type AlertIntakeStore = Pick<Store, 'transaction'> & {
-  alerts: Pick<Store['alerts'], 'upsert' | 'linkIncident' | 'anyFiring'>;
+  alerts: Pick<Store['alerts'], 'upsert' | 'anyFiring'>;
   incidents: Pick<Store['incidents'], 'get'>;
 } & UnknownServicesStore;
 
@@ -60,6 +60,12 @@ export const ALERTS_PER_COMMIT = 250;
 const COMMIT_GAP_MS = 5;
 /** Marks along an alert's way to Slack, for `npm run bench`; nothing is published while nobody listens. */
 const alertPath = channel('rewind:alert-path');
+
+/** The incident an alert goes to, and whether the alert opened or raised it. */
+interface IncidentFound {
+  incident: Incident;
+  raised: boolean;
+}
 
 /** One webhook delivery waiting for the next commit. */
 interface Delivery {
@@ -116,8 +122,10 @@ export class AlertIntake implements AlertSink {
     } finally {
       // A few milliseconds, not a loop or setImmediate: a request that came in during this commit
       // (a slash command on a new connection) needs several turns of the event loop — accept, read,
-      // its handler — and gets them all before the next commit blocks the loop again.
-      if (this.pending.length > 0) setTimeout(() => this.flush(), COMMIT_GAP_MS);
+      // its handler — and gets them all before the next commit blocks the loop again. Then two more
+      // passes over the sockets: other work (the next body's slices, a collection) may have filled
+      // the gap, and a connection accepted in one pass is read only in the next.
+      if (this.pending.length > 0) setTimeout(() => afterTwoPolls(() => this.flush()), COMMIT_GAP_MS);
       else this.flushing = false;
     }
   }
@@ -165,20 +173,31 @@ export class AlertIntake implements AlertSink {
 
   /**
    * One delivery, inside its savepoint: what it stores and every message and timer it causes
-   * commit together, or not at all.
+   * commit together, or not at all. Each incident is read once per delivery and then held as this
+   * delivery writes it: nothing else runs until the commit (it is synchronous), and a delivery of
+   * hundreds of alerts for one service read it again for every one of them.
    */
   private store(alerts: IncomingAlert[]) {
     const unknown = new Set<string>();
     const touched = new Set<string>();
     const now = this.o.clock.now();
+    const held = new HeldIncidents(this.o.incidents, this.o.store.incidents);
     for (const alert of alerts) {
       const service = alert.service ?? '(no service label)';
       const known = alert.service !== null && this.o.services.includes(alert.service);
-      const { alert: stored, outcome } = this.o.store.alerts.upsert({
-        ...alert,
-        service,
-        receivedAt: this.o.clock.now(),
-      });
+      // A new or changed firing alert of a known service goes to its incident: found (or opened)
+      // before the alert is written, so the link is written with it rather than in a second write.
+      const linked: IncidentFound[] = [];
+      const linkTo = () => {
+        const found = this.incidentFor(alert, held.peek(service));
+        held.keep(found.incident);
+        linked.push(found);
+        return found.incident.id;
+      };
+      const { alert: stored, outcome } = this.o.store.alerts.upsert(
+        { ...alert, service, receivedAt: this.o.clock.now() },
+        known && alert.status === 'firing' ? linkTo : undefined,
+      );
       if (!known) {
         unknown.add(service);
         // Stored for the record; the incident channel hears about it within bounds (unknown-services.ts).
@@ -201,11 +220,11 @@ export class AlertIntake implements AlertSink {
         name: alert.name ?? null,
         links: alert.links ?? {},
       };
-      if (alert.status === 'firing') {
-        const { incident, raised } = this.incidentFor(alert);
-        this.o.store.alerts.linkIncident(stored.id, incident.id);
+      const [found] = linked;
+      if (found) {
+        const { incident, raised } = found;
         touched.add(incident.id);
-        this.o.incidents.record(incident.id, 'alert', { kind: 'system', id: alert.source }, what);
+        this.o.incidents.record(incident, 'alert', { kind: 'system', id: alert.source }, what);
         this.o.notifier.notice(incident.id, note);
         if (raised && incident.severity === 'critical' && this.o.autoRollback === 'critical') {
           // Due now, run after the answer; keyed by incident, so it is started once whatever repeats.
@@ -217,27 +236,29 @@ export class AlertIntake implements AlertSink {
           });
         }
       } else {
-        const incidentId = stored.incidentId ?? this.o.incidents.openFor(service)?.id;
-        if (!incidentId || this.o.store.incidents.get(incidentId)?.status === 'resolved') continue;
-        this.o.incidents.record(incidentId, 'alert', { kind: 'system', id: alert.source }, what);
-        this.o.notifier.notice(incidentId, note);
+        const incident = stored.incidentId ? held.get(stored.incidentId) : held.openFor(service);
+        if (!incident || incident.status === 'resolved') continue;
+        this.o.incidents.record(incident, 'alert', { kind: 'system', id: alert.source }, what);
+        this.o.notifier.notice(incident.id, note);
         // Asked, not listed: this runs for every resolved alert, and an incident may hold thousands.
-        if (!this.o.store.alerts.anyFiring(incidentId))
-          this.o.notifier.notice(incidentId, { kind: 'alerts_resolved', incidentId });
-        touched.add(incidentId);
+        if (!this.o.store.alerts.anyFiring(incident.id))
+          this.o.notifier.notice(incident.id, { kind: 'alerts_resolved', incidentId: incident.id });
+        touched.add(incident.id);
       }
     }
     return { accepted: alerts.length, unknown, touched };
   }
 
-  /** The service's open incident (raised to the alert's tier if higher), or a new one. */
-  private incidentFor(alert: IncomingAlert): { incident: Incident; raised: boolean } {
-    const service = alert.service as string;
-    const open = this.o.incidents.openFor(service);
+  /**
+   * The service's open incident (raised to the alert's tier if higher), or a new one. `held` is the
+   * open one as this delivery holds it; when it holds none, opening looks (one read, not two).
+   */
+  private incidentFor(alert: IncomingAlert, held: Incident | null | undefined): IncidentFound {
+    let open = held ?? null;
     if (!open) {
-      const { incident } = this.o.incidents.open(
+      const { incident, created } = this.o.incidents.open(
         {
-          service,
+          service: alert.service as string,
           version: alert.version,
           severity: alert.severity,
           title: alert.summary,
@@ -246,20 +267,66 @@ export class AlertIntake implements AlertSink {
         },
         BOT_ACTOR,
       );
-      if (alert.severity !== 'watch')
-        this.o.incidents.transition(incident.id, 'awaiting_decision', BOT_ACTOR, { tier: alert.severity });
-      return { incident: this.o.incidents.get(incident.id), raised: true };
+      if (created && alert.severity === 'watch') return { incident, raised: true };
+      if (created) {
+        const tier = { tier: alert.severity };
+        return { incident: this.o.incidents.transition(incident, 'awaiting_decision', BOT_ACTOR, tier), raised: true };
+      }
+      open = incident;
     }
     if (severityRank(alert.severity) <= severityRank(open.severity)) return { incident: open, raised: false };
     return { incident: this.raise(open, alert.severity, alert.version), raised: true };
   }
 
   private raise(incident: Incident, severity: Tier, version: string | null): Incident {
-    const raised = this.o.incidents.raiseSeverity(incident.id, severity, version, BOT_ACTOR);
-    if (raised.status === 'detected')
-      this.o.incidents.transition(raised.id, 'awaiting_decision', BOT_ACTOR, { tier: severity });
-    return this.o.incidents.get(raised.id);
+    const raised = this.o.incidents.raiseSeverity(incident, severity, version, BOT_ACTOR);
+    if (raised.status !== 'detected') return raised;
+    return this.o.incidents.transition(raised, 'awaiting_decision', BOT_ACTOR, { tier: severity });
   }
+}
+
+/**
+ * The incidents one delivery reads, each read once and then kept as the delivery changes it: the
+ * open one per service, and any by id (a resolved alert's incident).
+ */
+class HeldIncidents {
+  private readonly open = new Map<string, Incident | null>();
+  private readonly byId = new Map<string, Incident | null>();
+
+  constructor(
+    private readonly service: Pick<IncidentService, 'openFor'>,
+    private readonly store: Pick<Store['incidents'], 'get'>,
+  ) {}
+
+  openFor(service: string): Incident | null {
+    if (!this.open.has(service)) this.remember(service, this.service.openFor(service));
+    return this.open.get(service) ?? null;
+  }
+
+  /** The service's open incident as held (null: none), or undefined when not read yet. */
+  peek(service: string): Incident | null | undefined {
+    return this.open.get(service);
+  }
+
+  get(id: string): Incident | null {
+    if (!this.byId.has(id)) this.byId.set(id, this.store.get(id));
+    return this.byId.get(id) ?? null;
+  }
+
+  /** The delivery opened, raised or moved the incident: this is it now. */
+  keep(incident: Incident): void {
+    this.remember(incident.service, incident);
+  }
+
+  private remember(service: string, incident: Incident | null): void {
+    this.open.set(service, incident && incident.status !== 'resolved' ? incident : null);
+    if (incident) this.byId.set(incident.id, incident);
+  }
+}
+
+/** Runs `fn` once the event loop has polled its sockets twice more (setImmediate runs after a poll). */
+function afterTwoPolls(fn: () => void): void {
+  setImmediate(() => setImmediate(fn));
 }
 
 function answerOf(accepted: number, unknown: ReadonlySet<string>): AlertAnswer {

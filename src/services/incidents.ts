@@ -101,9 +101,16 @@ export class IncidentService {
     return incident;
   }
 
-  /** Moves the incident to `to`; an illegal move throws IllegalTransitionError and writes nothing. */
-  transition(id: string, to: IncidentStatus, actor: Actor, detail: StatusDetail = {}): Incident {
-    const { incident, event } = applyTransition(this.get(id), to, actor, this.clock.now(), detail);
+  /**
+   * Moves the incident to `to`; an illegal move throws IllegalTransitionError and writes nothing.
+   * Given the incident itself rather than its id, it is not read again: the caller read it in its
+   * own transaction and wrote it since only through this service (the alert intake, thousands of
+   * alerts in one commit). The write is conditional on the status, so a stale one is refused.
+   */
+  transition(of: string | Incident, to: IncidentStatus, actor: Actor, detail: StatusDetail = {}): Incident {
+    const current = typeof of === 'string' ? this.get(of) : of;
+    const id = current.id;
+    const { incident, event } = applyTransition(current, to, actor, this.clock.now(), detail);
     this.store.incidents.applyTransition(incident, event);
     if (to === 'resolved') {
       this.escalations.disarm(id);
@@ -131,14 +138,19 @@ export class IncidentService {
    * Appends a line to the timeline that is not a status change (a decision, an alert, a complaint):
    * its details are those of its kind, checked when it is compiled.
    */
-  record<K extends RecordedKind>(id: string, kind: K, actor: Actor, detail: TimelineDetail<K>): void {
-    this.get(id);
+  record<K extends RecordedKind>(of: string | Incident, kind: K, actor: Actor, detail: TimelineDetail<K>): void {
+    // An id is checked first (NotFoundError); an incident the caller holds is known to exist.
+    const id = typeof of === 'string' ? this.get(of).id : of.id;
     this.store.incidents.appendEvent({ incidentId: id, at: this.clock.now(), kind, actor, detail });
   }
 
-  /** A higher tier fired for the open incident: raise its severity (never lowers it). */
-  raiseSeverity(id: string, severity: Incident['severity'], version: string | null, actor: Actor): Incident {
-    const incident = this.get(id);
+  /**
+   * A higher tier fired for the open incident: raise its severity (never lowers it). Like
+   * transition, it takes the incident as the caller holds it, on the same terms, or its id.
+   */
+  raiseSeverity(of: string | Incident, severity: Incident['severity'], version: string | null, actor: Actor): Incident {
+    const incident = typeof of === 'string' ? this.get(of) : of;
+    const id = incident.id;
     const updated = { ...incident, severity, version: incident.version ?? version };
     this.store.incidents.update(updated, {
       incidentId: id,

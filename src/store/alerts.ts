@@ -49,6 +49,9 @@ export interface AlertRecord extends Omit<AlertInput, 'receivedAt' | 'name' | 'l
 /** `new`: first time seen. `changed`: seen before, something that matters differs. `unchanged`: a repeat. */
 export type AlertUpsertOutcome = 'new' | 'changed' | 'unchanged';
 
+/** The incident to link a new or changed alert to (null: keep its link as it is); see upsert. */
+export type LinkTo = (outcome: Exclude<AlertUpsertOutcome, 'unchanged'>) => string | null;
+
 interface AlertRow {
   id: number;
   source: string;
@@ -115,22 +118,56 @@ function signature(a: Omit<AlertInput, 'source' | 'fingerprint' | 'receivedAt'>)
   ]);
 }
 
+/** Whether the stored row and `input` agree on every part of the signature that is a plain column. */
+function sameColumns(row: AlertRow, input: AlertInput): boolean {
+  return (
+    row.status === input.status &&
+    row.severity === input.severity &&
+    row.service === input.service &&
+    row.version === (input.version ?? null) &&
+    row.summary === input.summary &&
+    row.name === (input.name ?? null) &&
+    row.starts_at === input.startsAt &&
+    row.ends_at === (input.endsAt ?? null)
+  );
+}
+
+/** The columns an insert or update writes from `input`, as the record reads them back. */
+function written(input: AlertInput, links: AlertLinks): Omit<AlertRecord, 'id' | 'receivedAt' | 'incidentId'> {
+  return {
+    source: input.source,
+    fingerprint: input.fingerprint,
+    service: input.service,
+    version: input.version ?? null,
+    severity: input.severity,
+    status: input.status,
+    summary: input.summary,
+    name: input.name ?? null,
+    links,
+    labels: input.labels,
+    annotations: input.annotations,
+    startsAt: input.startsAt,
+    endsAt: input.endsAt ?? null,
+    lastReceivedAt: input.receivedAt,
+  };
+}
+
 export function createAlertRepository(db: SqlDatabase) {
   const selectByKey = db.prepare<[string, string], AlertRow>(
     `SELECT ${COLUMNS} FROM alerts WHERE source = ? AND fingerprint = ?`,
   );
-  const selectById = db.prepare<[number], AlertRow>(`SELECT ${COLUMNS} FROM alerts WHERE id = ?`);
   const insert = db.prepare(
     `INSERT INTO alerts (source, fingerprint, service, version, severity, status, summary, name, links, labels,
-       annotations, starts_at, ends_at, received_at, last_received_at)
+       annotations, starts_at, ends_at, received_at, last_received_at, incident_id)
      VALUES (@source, @fingerprint, @service, @version, @severity, @status, @summary, @name, @links, @labels,
-       @annotations, @starts_at, @ends_at, @received_at, @received_at)
+       @annotations, @starts_at, @ends_at, @received_at, @received_at, @incident_id)
      RETURNING id`,
   );
   const update = db.prepare(
     `UPDATE alerts SET service = @service, version = @version, severity = @severity, status = @status,
        summary = @summary, name = @name, links = @links, labels = @labels, annotations = @annotations,
-       starts_at = @starts_at, ends_at = @ends_at, last_received_at = @received_at
+       starts_at = @starts_at, ends_at = @ends_at, last_received_at = @received_at,
+       incident_id = COALESCE(CAST(@incident_id AS TEXT), incident_id)
      WHERE id = @id`,
   );
   const touch = db.prepare(`UPDATE alerts SET last_received_at = ?, links = ? WHERE id = ?`);
@@ -148,8 +185,9 @@ export function createAlertRepository(db: SqlDatabase) {
       `AND incident_id = ? LIMIT 1`,
   );
 
-  function params(input: AlertInput) {
+  function params(input: AlertInput, incidentId: string | null) {
     return {
+      incident_id: incidentId,
       source: input.source,
       fingerprint: input.fingerprint,
       service: input.service,
@@ -167,35 +205,48 @@ export function createAlertRepository(db: SqlDatabase) {
     };
   }
 
-  const upsertTx = db.transaction((input: AlertInput): { alert: AlertRecord; outcome: AlertUpsertOutcome } => {
-    const existing = selectByKey.get(input.source, input.fingerprint);
-    let outcome: AlertUpsertOutcome;
-    let id: number;
-    if (!existing) {
-      id = (insert.get(params(input)) as { id: number }).id;
-      outcome = 'new';
-    } else {
-      id = existing.id;
-      if (signature(toAlert(existing)) === signature(input)) {
-        touch.run(input.receivedAt, toJson(input.links ?? {}), id);
-        outcome = 'unchanged';
-      } else {
-        update.run({ ...params(input), id });
-        outcome = 'changed';
-      }
+  /**
+   * One write (insert, update or touch) after one read, and the record returned is made from what
+   * was written rather than read back: the alert intake runs this for each of thousands of alerts
+   * in one commit, where a second read and a JSON parse per alert blocked the event loop.
+   */
+  function upsertOne(input: AlertInput, linkTo?: LinkTo): { alert: AlertRecord; outcome: AlertUpsertOutcome } {
+    const row = selectByKey.get(input.source, input.fingerprint);
+    const links = input.links ?? {};
+    if (!row) {
+      const incidentId = linkTo?.('new') ?? null;
+      const { id } = insert.get(params(input, incidentId)) as { id: number };
+      const alert = { ...written(input, links), id, receivedAt: input.receivedAt, incidentId };
+      return { alert, outcome: 'new' };
     }
-    const row = selectById.get(id);
-    if (!row) throw new Error(`alert ${id} vanished inside its own transaction`);
-    return { alert: toAlert(row), outcome };
-  });
+    // The plain columns first: an alert that resolves differs there, and its labels need no reading.
+    const existing = sameColumns(row, input) ? toAlert(row) : null;
+    if (existing && signature(existing) === signature(input)) {
+      touch.run(input.receivedAt, toJson(links), existing.id);
+      return { alert: { ...existing, links, lastReceivedAt: input.receivedAt }, outcome: 'unchanged' };
+    }
+    const incidentId = linkTo?.('changed') ?? null;
+    update.run({ ...params(input, incidentId), id: row.id });
+    const alert = {
+      ...written(input, links),
+      id: row.id,
+      receivedAt: row.received_at,
+      incidentId: incidentId ?? row.incident_id,
+    };
+    return { alert, outcome: 'changed' };
+  }
+  // Alone, the read and the write hold the write lock together; inside a caller's transaction they
+  // already do, and the single write needs no savepoint of its own to be all or nothing.
+  const upsertTx = db.transaction(upsertOne);
 
   return {
     /**
      * Stores an alert, or refreshes the stored one with the same (source, fingerprint). The link to
-     * an incident is kept as it was; set it with linkIncident.
+     * an incident is kept as it was, unless `linkTo` (asked only when the alert is new or changed,
+     * before it is written) names one: then it is written with the alert, not in a second write.
      */
-    upsert(input: AlertInput): { alert: AlertRecord; outcome: AlertUpsertOutcome } {
-      return upsertTx.immediate(input);
+    upsert(input: AlertInput, linkTo?: LinkTo): { alert: AlertRecord; outcome: AlertUpsertOutcome } {
+      return db.inTransaction ? upsertOne(input, linkTo) : upsertTx.immediate(input, linkTo);
     },
 
     get(source: string, fingerprint: string): AlertRecord | null {

@@ -156,7 +156,7 @@ export function createTimerRepository(db: SqlDatabase) {
      ORDER BY due_at, id`,
   );
 
-  const insertOrGet = db.transaction((timer: NewTimer, now: number) => {
+  const insertOrGetOne = (timer: NewTimer, now: number) => {
     const created = insert.get({
       kind: timer.kind,
       key: timer.key,
@@ -168,7 +168,10 @@ export function createTimerRepository(db: SqlDatabase) {
     const existing = selectByKey.get(timer.key);
     if (!existing) throw new Error(`timer ${timer.key} conflicted but cannot be read`);
     return { timer: toTimer(existing), created: false };
-  });
+  };
+  // One write: inside a caller's transaction (an incident opened with its escalation timers) it
+  // needs no savepoint of its own to be all or nothing.
+  const insertOrGet = db.transaction(insertOrGetOne);
 
   /**
    * Runs an UPDATE … RETURNING in an explicit transaction. Alone, better-sqlite3's `.get()` hands
@@ -202,7 +205,7 @@ export function createTimerRepository(db: SqlDatabase) {
      * untouched with `created: false`. Keys are one-shot: a timer that already fired is not re-armed.
      */
     insert(timer: NewTimer, now: number): { timer: TimerRecord; created: boolean } {
-      return insertOrGet.immediate(timer, now);
+      return db.inTransaction ? insertOrGetOne(timer, now) : insertOrGet.immediate(timer, now);
     },
 
     /**

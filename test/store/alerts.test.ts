@@ -98,6 +98,48 @@ describeStores('alerts', (kind) => {
       expect(store.alerts.get('generic', 'f00d')).toBeNull();
     });
 
+    it('writes the link linkTo names with a new or changed alert, not a repeat, and returns the row stored', () => {
+      store.incidents.create({
+        service: 'chat-api',
+        version: 'v2.3.0',
+        severity: 'critical',
+        status: 'detected',
+        title: 't',
+        drill: false,
+        startedAt: T0,
+        acknowledgedAt: null,
+        acknowledgedBy: null,
+        resolvedAt: null,
+        slackChannel: null,
+        slackTs: null,
+      });
+      const asked: string[] = [];
+      const linkTo = (outcome: string) => {
+        asked.push(outcome);
+        return 'INC-20260105-001';
+      };
+      const stored = () => store.alerts.get('alertmanager', 'f00d');
+      // Alone (its own transaction) and inside a caller's, where it takes no savepoint of its own.
+      const fresh = store.alerts.upsert(alert(), linkTo);
+      expect(fresh).toMatchObject({ outcome: 'new', alert: { incidentId: 'INC-20260105-001' } });
+      expect(fresh.alert).toEqual(stored());
+      const repeat = store.transaction(() =>
+        store.alerts.upsert(alert({ receivedAt: T0 + 1_000, links: { runbook: 'https://r' } }), linkTo),
+      );
+      expect(repeat).toMatchObject({ outcome: 'unchanged', alert: { lastReceivedAt: T0 + 1_000 } });
+      expect(repeat.alert).toEqual(stored());
+      const resolved = store.transaction(() =>
+        store.alerts.upsert(alert({ status: 'resolved', endsAt: T0 + 2_000, receivedAt: T0 + 2_000 })),
+      );
+      expect(resolved).toMatchObject({ outcome: 'changed', alert: { incidentId: 'INC-20260105-001' } });
+      expect(resolved.alert).toEqual(stored());
+      expect(asked).toEqual(['new']);
+      const refired = store.alerts.upsert(alert({ receivedAt: T0 + 3_000, version: null }), linkTo);
+      expect(refired.outcome).toBe('changed');
+      expect(refired.alert).toEqual(stored());
+      expect(asked).toEqual(['new', 'changed']);
+    });
+
     it('refuses a link to an incident that does not exist', () => {
       const { alert: stored } = store.alerts.upsert(alert());
       expect(() => store.alerts.linkIncident(stored.id, 'INC-20990101-001')).toThrow(
