@@ -3,8 +3,9 @@
 // event each), where every click, select, checkbox, modal submission and slash command is posted
 // to the server, which delivers it to the bot as a signed Slack request. No framework: the panes
 // are redrawn from HTML strings when their content changed, keeping focus on the same control.
-import { escapeHtml, mrkdwn, renderBlocks, stateOf } from './blocks.js';
+import { escapeHtml, mrkdwn, refreshDates, renderBlocks, stateOf } from './blocks.js';
 import { ClusterPanel } from './cluster.js';
+import { Announcer } from './announcer.js';
 import { confirmThen, isBusy, opener, refocus, setBusy, trapFocus } from './dialogs.js';
 
 const $ = (id) => document.getElementById(id);
@@ -25,6 +26,7 @@ const ui = {
   working: null,
 };
 const drawn = new Map();
+const announcer = new Announcer($('announcer'), (m) => plainText(m));
 const cluster = new ClusterPanel($('cluster'), (change) => post('/api/scenario', change));
 
 /** Posts a gesture or a scenario change; `{ ok, error }`, the error also said under the composer. */
@@ -99,6 +101,14 @@ function messageHtml(m, { thread = false } = {}) {
   );
 }
 
+/** A message's notification text as plain words, its relative dates filled in. */
+function plainText(m) {
+  const scratch = document.createElement('div');
+  scratch.innerHTML = mrkdwn(ctx(), m.text || '(a message)');
+  refreshDates(ctx(), scratch);
+  return scratch.textContent.replace(/\s+/g, ' ').trim();
+}
+
 function withFocusKeys(html, id) {
   return html.replace(
     /data-action-id="([^"]*)"/g,
@@ -123,6 +133,7 @@ function renderChannel() {
   $('composer').hidden = false;
   const html = items.map((m) => withFocusKeys(messageHtml(m), m.id)).join('');
   draw($('messages'), html || '<li class="empty">No messages yet.</li>');
+  announcer.arrived('channel', `${ui.snap.cut?.world} ${view.kind} ${id} ${ui.user}`, items);
 }
 
 function renderHome() {
@@ -148,6 +159,7 @@ function renderThread() {
   );
   const html = [parent, ...replies].map((m) => withFocusKeys(messageHtml(m, { thread: true }), `t${m.id}`)).join('');
   draw($('thread-messages'), html);
+  announcer.arrived('thread', `${ui.snap.cut?.world} ${t.channel} ${t.ts} ${ui.user}`, replies);
 }
 
 function sidebarButton(label, view, current, badge = '') {
@@ -254,6 +266,7 @@ function render() {
   renderModal();
   markPending();
   cluster.update(ui.snap.cluster);
+  refreshDates(ctx(), document.body);
 }
 
 async function act(el) {

@@ -87,6 +87,14 @@ export function formatDate(ctx, epochSeconds, format) {
   });
 }
 
+/** Writes the current text of every relative date under `root`, touching only those whose text changed. */
+export function refreshDates(ctx, root) {
+  for (const el of root.querySelectorAll('time[data-format]')) {
+    const text = formatDate(ctx, Number(el.dataset.date), el.dataset.format);
+    if (el.textContent !== text) el.textContent = text;
+  }
+}
+
 /** One <…> token of mrkdwn as HTML. */
 function token(ctx, inner) {
   const [target, label] = inner.split('|');
@@ -102,8 +110,12 @@ function token(ctx, inner) {
   }
   if (target.startsWith('!date^')) {
     const [, seconds, format] = target.split('^');
-    const text = Number.isFinite(Number(seconds)) ? formatDate(ctx, Number(seconds), format ?? '') : (label ?? '');
-    return `<time class="date">${escapeHtml(text)}</time>`;
+    if (!Number.isFinite(Number(seconds))) return `<time class="date">${escapeHtml(label ?? '')}</time>`;
+    // "12 minutes ago" changes as the clock moves: left empty here and filled in place (refreshDates),
+    // so the message's HTML stays the same and the pane is not redrawn, nor re-read aloud, each minute.
+    if ((format ?? '').includes('{ago}'))
+      return `<time class="date" data-date="${escapeHtml(seconds)}" data-format="${escapeHtml(format)}"></time>`;
+    return `<time class="date">${escapeHtml(formatDate(ctx, Number(seconds), format ?? ''))}</time>`;
   }
   if (target === '!here' || target === '!channel' || target === '!everyone')
     return `<span class="mention">@${target.slice(1)}</span>`;

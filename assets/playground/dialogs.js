@@ -4,7 +4,7 @@
 // it as Cancel does; when it closes, the focus goes back to the control that opened it. A submit
 // button pressed once shows it is working and takes no second press until the bot has answered, so
 // a double click sends one signed request; on an error it can be pressed again.
-import { escapeHtml, mrkdwn } from './blocks.js';
+import { escapeHtml, mrkdwn, refreshDates } from './blocks.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -69,6 +69,7 @@ export function confirmThen(ctx, confirm, from, send) {
   const c = JSON.parse(confirm);
   $('confirm-title').textContent = c.title?.text ?? 'Are you sure?';
   $('confirm-text').innerHTML = c.text?.type === 'mrkdwn' ? mrkdwn(ctx, c.text.text) : escapeHtml(c.text?.text ?? '');
+  refreshDates(ctx, $('confirm-text'));
   ok.textContent = c.confirm?.text ?? 'Yes';
   ok.className = `bk-button ${c.style === 'danger' ? 'danger' : 'primary'}`;
   setBusy(ok, false);

@@ -91,24 +91,25 @@ const scenarios = z
     { when: (p) => !p.issues.some((i) => i.path?.[1] === 'name' || (i.path?.length ?? 0) <= 1) },
   )
   .transform((list) => list.map((s) => ({ ...s, title: s.title ?? s.name })))
+  // Titles in English like the default locale; a team writing in Japanese names its own scenarios.
   .prefault([
     {
       name: 'high-error-rate',
-      title: '高エラー率シミュレーション',
+      title: 'High error rate',
       trigger: 'inject_errors',
       errorRate: '20%',
       expectedResponse: '5m',
     },
     {
       name: 'latency-spike',
-      title: 'レイテンシスパイク',
+      title: 'Latency spike',
       trigger: 'inject_latency',
       latency: 12000,
       expectedResponse: '10m',
     },
     {
       name: 'partial-outage',
-      title: '部分障害',
+      title: 'Partial outage',
       trigger: 'partial_outage',
       errorRate: '100%',
       share: '30%',

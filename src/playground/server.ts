@@ -31,6 +31,7 @@ const ASSETS: Record<string, { file: string; type: string }> = {
   '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
   '/cluster.js': { file: 'cluster.js', type: 'text/javascript; charset=utf-8' },
   '/dialogs.js': { file: 'dialogs.js', type: 'text/javascript; charset=utf-8' },
+  '/announcer.js': { file: 'announcer.js', type: 'text/javascript; charset=utf-8' },
   // Declared in index.html; /favicon.ico too, for a browser that asks for it anyway (a 404 is a console error).
   '/favicon.svg': { file: 'favicon.svg', type: 'image/svg+xml' },
   '/favicon.ico': { file: 'favicon.svg', type: 'image/svg+xml' },

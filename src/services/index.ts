@@ -42,6 +42,7 @@ import { TimerService, type TimerLog } from './timers.ts';
 import type { Runner } from './runners.ts';
 import { GitOpsResumes } from './rollback/gitops-resume.ts';
 import { DriftService } from './drift.ts';
+import { LiveReadings } from './live-readings.ts';
 
 export interface ServicePorts {
   notifier: IncidentNotifier & IncidentAnnouncer & RcaPublisher & StakeholderPort;
@@ -81,6 +82,8 @@ export interface Services {
   postActions: PostActions;
   /** Present when a metrics provider is configured. */
   evaluator: Evaluator | null;
+  /** What the metrics read now (`/rollback status`); present when a metrics provider is configured. */
+  readings: LiveReadings | null;
   /** Rollback drills: runs, aborts, scoring; and their calendar. */
   drills: DrillService;
   drillSchedule: DrillSchedule;
@@ -306,6 +309,15 @@ export function createServices(
     complaints,
     alerts,
     evaluator,
+    readings: ports.metrics
+      ? new LiveReadings({
+          metrics: ports.metrics,
+          cluster: ports.cluster ?? null,
+          chains,
+          catalogue: metricCatalogue(config.metrics.custom),
+          observationWindowMs: config.triggers.observationWindow,
+        })
+      : null,
     rca,
     postActions,
     drills,

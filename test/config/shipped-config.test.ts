@@ -136,21 +136,21 @@ describe('config/rewind.yml (the shipped config)', () => {
     expect(drills.scenarios).toEqual([
       {
         name: 'high-error-rate',
-        title: '高エラー率シミュレーション',
+        title: 'High error rate',
         trigger: 'inject_errors',
         errorRate: 0.2,
         expectedResponse: 5 * 60_000,
       },
       {
         name: 'latency-spike',
-        title: 'レイテンシスパイク',
+        title: 'Latency spike',
         trigger: 'inject_latency',
         latency: 12000,
         expectedResponse: 10 * 60_000,
       },
       {
         name: 'partial-outage',
-        title: '部分障害',
+        title: 'Partial outage',
         trigger: 'partial_outage',
         errorRate: 1,
         share: 0.3,

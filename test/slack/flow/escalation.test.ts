@@ -41,6 +41,8 @@ describeStores('escalation', (store) => {
       expect(notes[1]).toContain('<@U0MANAGER>');
       expect(dms(world).map(([u]) => u)).toEqual(['U0SENIOR1', 'U0SENIOR2', 'U0MANAGER']);
       expect(dms(world)[0]?.[1]).toContain(incident.id);
+      // Said the way a person would: the incident is escalated to them, in the level's name.
+      expect(dms(world)[2]?.[1]).toContain(`${incident.id} (${incident.service}) is escalated to you as *Manager*: `);
       expect(dms(world)[0]?.[1]).toContain('https://rewind-test.slack.com/archives/C0INCIDENT/p');
       expect(world.slack.callsTo('conversations.open').map((c) => c.args.users)).toEqual([
         'U0SENIOR1',

@@ -2,7 +2,8 @@
  * Plain mrkdwn answers to slash commands (`/incident list|timeline`, `/rollback status|history`,
  * `/drill schedule`). Pure: everything they show is passed in.
  */
-import type { Condition } from '../../../domain/conditions.ts';
+import { formatValue, type Condition } from '../../../domain/conditions.ts';
+import { sampleOrder, type MetricName, type MetricSample, type MetricUnit } from '../../../domain/metrics.ts';
 import { responseTimes } from '../../../domain/lifecycle.ts';
 import type { NewTimelineEvent, TimelineDetails, TimelineKind } from '../../../domain/timeline.ts';
 import type { Incident, Tier } from '../../../domain/types.ts';
@@ -18,6 +19,7 @@ import {
   actorName,
   escapeMrkdwn,
   formatElapsed,
+  formatPercent,
   formatTimeInZone,
   mention,
 } from './format.ts';
@@ -143,12 +145,43 @@ export function timelineText(
   return clip([s.timelineHeader(incidentId), ...lines].join('\n'), SLACK_LIMITS.sectionText);
 }
 
+/** One version's live readings: its share of the traffic (percent) and the sample, null when not read. */
+export interface StatusReading {
+  version: string;
+  weight: number | null;
+  sample: MetricSample | null;
+  units?: Record<MetricName, MetricUnit>;
+}
+
 export interface StatusData {
   service: string;
   version: string | null;
   rollback: RollbackView | null;
   incident: Incident | null;
   tiers: Record<Tier, Condition[]>;
+  /** What the metrics read now over `windowMs`; null when no metrics provider is configured. */
+  live: { windowMs: number; versions: StatusReading[] } | null;
+}
+
+/** The live readings, a line per version taking traffic; only what was read is shown. */
+function liveLines(live: StatusData['live'], locale: Locale): string[] {
+  const s = ANSWER_STRINGS[locale];
+  if (!live) return [s.statusNoMetrics];
+  const header = s.statusLiveHeader(formatElapsed(live.windowMs, locale));
+  if (live.versions.length === 0) return [header, `• ${s.statusLiveNoAnswer}`];
+  const lines = live.versions.map((v) => {
+    const read = v.sample === null ? [] : sampleOrder(v.sample);
+    const readings =
+      v.sample === null
+        ? s.statusLiveNoAnswer
+        : read.length === 0
+          ? s.statusLiveNothingRead
+          : read
+              .map((m) => `${escapeMrkdwn(m)} ${escapeMrkdwn(formatValue(m, v.sample?.[m] ?? NaN, v.units?.[m]))}`)
+              .join(TERMS[locale].listSeparator);
+    return s.statusLiveVersion(escapeMrkdwn(v.version), v.weight === null ? null : formatPercent(v.weight), readings);
+  });
+  return [header, ...lines];
 }
 
 export function statusText(d: StatusData, locale: Locale): string {
@@ -173,7 +206,7 @@ export function statusText(d: StatusData, locale: Locale): string {
         `${d.tiers[tier].map((c) => `\`${escapeMrkdwn(c.text)}\``).join(', ')}`,
     );
   }
-  lines.push(s.statusMetricsLater);
+  lines.push(...liveLines(d.live, locale));
   return clip(lines.join('\n'), SLACK_LIMITS.sectionText);
 }
 

@@ -19,6 +19,16 @@ export function stepFactLine(fact: StepFact, locale: Locale, timeZone: string): 
   return `• ${escapeMrkdwn(label)}: ${escapeMrkdwn(value)}`;
 }
 
+/**
+ * Over budget as the note shows it: durations are shown floored (whole seconds, minutes past an
+ * hour), so a step that reads the same as its budget is within it. Otherwise a verification that
+ * waits its whole 5-minute window and ends a tick later would read "(5m 00s) · over its 5m 00s
+ * budget", a note that contradicts itself.
+ */
+function overBudget(elapsedMs: number, budgetMs: number, locale: Locale): boolean {
+  return elapsedMs > budgetMs && formatElapsed(elapsedMs, locale) !== formatElapsed(budgetMs, locale);
+}
+
 export function rollbackStepText(note: StepNote, locale: Locale, timeZone: string): string {
   const s = NOTE_STRINGS[locale];
   const name = STEP_FACT_STRINGS[locale].title(note.title) ?? note.name;
@@ -32,7 +42,7 @@ export function rollbackStepText(note: StepNote, locale: Locale, timeZone: strin
   const budget =
     note.budgetMs === null
       ? null
-      : note.elapsedMs > note.budgetMs
+      : overBudget(note.elapsedMs, note.budgetMs, locale)
         ? s.stepOverBudget(formatElapsed(note.budgetMs, locale))
         : s.stepBudget(formatElapsed(note.budgetMs, locale));
   const facts = note.facts.map((fact) => stepFactLine(fact, locale, timeZone));

@@ -15,7 +15,13 @@ export interface AnswerStrings {
   statusIncident: (id: string, status: string) => string;
   statusNoIncident: string;
   statusThresholds: string;
-  statusMetricsLater: string;
+  /** Said when no metrics provider is configured: there is nothing live to show. */
+  statusNoMetrics: string;
+  statusLiveHeader: (window: string) => string;
+  /** A version's readings; `share` is its part of the traffic, absent when the routing was not read. */
+  statusLiveVersion: (version: string, share: string | null, readings: string) => string;
+  statusLiveNoAnswer: string;
+  statusLiveNothingRead: string;
   historyHeader: (service: string | null) => string;
   historyEmpty: string;
   complaintRecorded: (service: string, count: number, window: string, threshold: string) => string;
@@ -44,7 +50,12 @@ export const ANSWER_STRINGS: Record<Locale, AnswerStrings> = {
     statusIncident: (id, status) => `Open incident: ${id} (${status})`,
     statusNoIncident: 'No open incident.',
     statusThresholds: 'Thresholds:',
-    statusMetricsLater: 'Live metric values appear here once a metrics provider is connected.',
+    statusNoMetrics: 'No metrics provider is configured, so Rewind reads no live values.',
+    statusLiveHeader: (window) => `Now (over the last ${window}):`,
+    statusLiveVersion: (version, share, readings) =>
+      `• \`${version}\`${share === null ? '' : ` (${share} of traffic)`}: ${readings}`,
+    statusLiveNoAnswer: 'the metrics backend did not answer in time',
+    statusLiveNothingRead: 'no metric could be read',
     historyHeader: (service) => (service ? `*Rollbacks of ${service}*` : '*Recent rollbacks*'),
     historyEmpty: 'No rollbacks recorded.',
     complaintRecorded: (service, count, window, threshold) =>
@@ -83,7 +94,12 @@ export const ANSWER_STRINGS: Record<Locale, AnswerStrings> = {
     statusIncident: (id, status) => `対応中のインシデント: ${id}（${status}）`,
     statusNoIncident: '対応中のインシデントはありません。',
     statusThresholds: 'しきい値:',
-    statusMetricsLater: 'メトリクスプロバイダを接続すると、ここに現在値が表示されます。',
+    statusNoMetrics: 'メトリクスプロバイダが設定されていないため、現在値は読み取っていません。',
+    statusLiveHeader: (window) => `現在値（直近 ${window}）:`,
+    statusLiveVersion: (version, share, readings) =>
+      `• \`${version}\`${share === null ? '' : `（トラフィックの ${share}）`}: ${readings}`,
+    statusLiveNoAnswer: 'メトリクスのバックエンドが時間内に応答しませんでした',
+    statusLiveNothingRead: '読み取れたメトリクスはありません',
     historyHeader: (service) => (service ? `*${service} のロールバック履歴*` : '*最近のロールバック*'),
     historyEmpty: 'ロールバックの記録はありません。',
     complaintRecorded: (service, count, window, threshold) =>

@@ -103,8 +103,8 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
     resolved: (who) => `✅ ${who} resolved the incident.`,
     viaCommandLine: (who, osUser) => `${who} (from the command line, as OS user ${osUser})`,
     escalationDm: (label, incidentId, service, linkText) =>
-      `⏫ You are being escalated to as *${label}* for ${incidentId} (${service}), which is still not resolved. Open ` +
-      `the incident: ${linkText}`,
+      `⏫ ${incidentId} (${service}) is escalated to you as *${label}*: it is still not resolved. Open the incident: ` +
+      linkText,
     escalation: (level, label, who) =>
       `⏫ Escalation level ${level} (${label}): ${who}, this incident is still not resolved. Please join this thread.`,
     escalationNobody: (level, label) =>
@@ -183,7 +183,8 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
     resolved: (who) => `✅ ${who} がインシデントを解決済みにしました。`,
     viaCommandLine: (who, osUser) => `${who}（コマンドラインから、ログインユーザー ${osUser} として）`,
     escalationDm: (label, incidentId, service, linkText) =>
-      `⏫ *${label}* としてエスカレーションされました: ${incidentId}（${service}）がまだ解決していません。インシデントを開く: ${linkText}`,
+      `⏫ ${incidentId}（${service}）が *${label}* としてあなたにエスカレーションされました。まだ解決していません。` +
+      `インシデントを開く: ${linkText}`,
     escalation: (level, label, who) =>
       `⏫ エスカレーション レベル ${level}（${label}）: ${who} このインシデントはまだ解決していません。スレッドに参加してください。`,
     escalationNobody: (level, label) =>

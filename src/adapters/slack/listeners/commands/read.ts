@@ -29,20 +29,25 @@ export async function answerRead(
   d: ListenerDeps,
   scope: ReadScope,
   r: ReadRequest,
-  answer: () => ReadAnswer,
+  answer: () => ReadAnswer | Promise<ReadAnswer>,
 ): Promise<void> {
   const place = scope.placeOf(r.command.channelId);
-  if (place) return r.ack(reply(d, place, r.topic, answer));
+  if (place) return r.ack(await reply(d, place, r.topic, answer));
   // A DM is checked with Slack, which may take longer than the 3 s Slack waits for the ack: the
   // answer goes to the command's response_url instead.
   await r.ack();
   const verdict = await scope.checkDm(r.client, r.command.userId, r.command.channelId);
-  await r.respond(reply(d, verdict, r.topic, answer));
+  await r.respond(await reply(d, verdict, r.topic, answer));
 }
 
-function reply(d: ListenerDeps, verdict: ReadVerdict, topic: ReadTopic, answer: () => ReadAnswer): Ephemeral {
+async function reply(
+  d: ListenerDeps,
+  verdict: ReadVerdict,
+  topic: ReadTopic,
+  answer: () => ReadAnswer | Promise<ReadAnswer>,
+): Promise<Ephemeral> {
   if (verdict.kind === 'full') {
-    const a = answer();
+    const a = await answer();
     return { response_type: 'ephemeral', text: a.text, ...(a.blocks ? { blocks: a.blocks } : {}) };
   }
   return { response_type: 'ephemeral', text: notHereText(d, verdict, topic) };

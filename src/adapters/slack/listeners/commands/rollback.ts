@@ -62,11 +62,17 @@ export function registerRollbackCommand(app: App, d: ListenerDeps, scope: ReadSc
         return;
       }
       case 'status':
-        return answerRead(d, scope, read, () => {
+        return answerRead(d, scope, read, async () => {
           const services = c.service ? [c.service] : Object.keys(d.config.services);
           const rules = triggerRules(d.config);
+          const { readings } = s;
+          const live = await Promise.all(
+            services.map(async (name) =>
+              readings ? { windowMs: readings.windowMs, versions: await readings.of(name) } : null,
+            ),
+          );
           const text = services
-            .map((name) => {
+            .map((name, i) => {
               const active = s.queries.activeRollback(name);
               const incident = s.incidents.openFor(name);
               const last = s.queries.rollbackHistory(name, 20).find((r) => r.status === 'succeeded');
@@ -79,6 +85,7 @@ export function registerRollbackCommand(app: App, d: ListenerDeps, scope: ReadSc
                   rollback: active ? rollbackView(active) : null,
                   incident,
                   tiers: rules.tiers,
+                  live: live[i] ?? null,
                 },
                 d.locale,
               );
