@@ -15,6 +15,24 @@ describeStores('alerts', (kind) => {
   });
   afterEach(() => store.close());
 
+  /** The incident INC-20260105-001, of chat-api, detected at T0. */
+  function openIncident(): void {
+    store.incidents.create({
+      service: 'chat-api',
+      version: 'v2.3.0',
+      severity: 'critical',
+      status: 'detected',
+      title: 't',
+      drill: false,
+      startedAt: T0,
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+      resolvedAt: null,
+      slackChannel: null,
+      slackTs: null,
+    });
+  }
+
   function alert(overrides: Partial<AlertInput> = {}): AlertInput {
     return {
       source: 'alertmanager',
@@ -59,20 +77,7 @@ describeStores('alerts', (kind) => {
 
     it('reports a resolution as a change and keeps the incident link', () => {
       const { alert: stored } = store.alerts.upsert(alert());
-      store.incidents.create({
-        service: 'chat-api',
-        version: 'v2.3.0',
-        severity: 'critical',
-        status: 'detected',
-        title: 't',
-        drill: false,
-        startedAt: T0,
-        acknowledgedAt: null,
-        acknowledgedBy: null,
-        resolvedAt: null,
-        slackChannel: null,
-        slackTs: null,
-      });
+      openIncident();
       store.alerts.linkIncident(stored.id, 'INC-20260105-001');
 
       const resolved = store.alerts.upsert(
@@ -99,20 +104,7 @@ describeStores('alerts', (kind) => {
     });
 
     it('writes the link linkTo names with a new or changed alert, not a repeat, and returns the row stored', () => {
-      store.incidents.create({
-        service: 'chat-api',
-        version: 'v2.3.0',
-        severity: 'critical',
-        status: 'detected',
-        title: 't',
-        drill: false,
-        startedAt: T0,
-        acknowledgedAt: null,
-        acknowledgedBy: null,
-        resolvedAt: null,
-        slackChannel: null,
-        slackTs: null,
-      });
+      openIncident();
       const asked: string[] = [];
       const linkTo = (outcome: string) => {
         asked.push(outcome);
