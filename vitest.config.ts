@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -8,5 +9,9 @@ export default defineConfig({
     exclude: ['test/e2e/**', 'test/faults/**', 'node_modules/**'],
     testTimeout: 20_000,
     pool: 'forks',
+    // Vitest's default is one worker fewer than the cores: one file at a time on a 2-core machine. Many
+    // files wait on child processes, sockets and PostgreSQL more than they compute, so two at a time
+    // nearly halve the run there; the timeouts are ceilings for a busy machine, not budgets.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });
