@@ -152,4 +152,22 @@ describe('a watch that ends', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(api.openWatches).toBe(0);
   });
+
+  test('stopped while its list is on the wire: no watch is opened afterwards', async () => {
+    api = await KubeApiStandIn.start({ token: 'drift-token' });
+    const seeded = api.seedPromptService({ versions: VERSIONS, namespace: NS, context: 'prod' });
+    const kubeconfigPath = writeKubeconfig([{ name: 'prod', server: api.url, token: 'drift-token' }]);
+    api.clearRequests();
+    const list = { method: 'GET', path: `/apis/networking.istio.io/v1/namespaces/${NS}/virtualservices` };
+    api.delayNext(list, { ms: 300 });
+    const clients = new KubeClients({ kubeconfigPath });
+    watch = new KubeDriftWatch({ 'prompt-service': seeded.config('istio') }, clients, { clock: new ManualClock() });
+    watch.start(() => undefined);
+    await vi.waitFor(() => expect(api.requests).toHaveLength(1), CEILING);
+    await watch.stop();
+    // The list is answered 300 ms after it came; a watch opened on its answer would show by now.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(watchQueries()).toEqual([]);
+    expect(api.openWatches).toBe(0);
+  });
 });

@@ -101,9 +101,37 @@ export interface KubeDriftWatchOptions {
   log?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
 }
 
+/**
+ * A Watch that opens nothing once `signal` is aborted and ends a watch opened meanwhile. ListWatch.stop
+ * can only abort a watch whose response has arrived: one stopped while its list or its watch request is
+ * on the wire would otherwise open the watch afterwards and keep it open for good.
+ */
+class StoppableWatch extends Watch {
+  constructor(
+    config: ConstructorParameters<typeof Watch>[0],
+    private readonly signal: AbortSignal,
+  ) {
+    super(config);
+  }
+
+  override async watch(...[path, query, callback, done]: Parameters<Watch['watch']>): Promise<AbortController> {
+    if (this.signal.aborted) return new AbortController();
+    const end = () => request.abort();
+    const request = await super.watch(path, query, callback, (err) => {
+      this.signal.removeEventListener('abort', end);
+      done(err);
+    });
+    if (this.signal.aborted) request.abort();
+    else this.signal.addEventListener('abort', end, { once: true });
+    return request;
+  }
+}
+
 export class KubeDriftWatch implements RoutingWatch {
   private readonly informers: ListWatch<KubernetesObject>[] = [];
   private readonly stopping = new AbortController();
+  /** Starts (lists and watch requests) not yet answered: stop waits for them to settle. */
+  private readonly starting = new Set<Promise<void>>();
 
   constructor(
     private readonly services: Readonly<Record<string, ServiceConfig>>,
@@ -134,6 +162,16 @@ export class KubeDriftWatch implements RoutingWatch {
   async stop(): Promise<void> {
     this.stopping.abort();
     await Promise.all(this.informers.map((i) => i.stop()));
+    await Promise.all(this.starting);
+  }
+
+  private begin(informer: ListWatch<KubernetesObject>, where: string): void {
+    const started = informer.start().catch((err: unknown) => {
+      if (this.stopping.signal.aborted) return;
+      this.o.log?.warn({ err: (err as Error)?.message, watch: where }, 'drift: no watch');
+    });
+    this.starting.add(started);
+    void started.finally(() => this.starting.delete(started));
   }
 
   private watch(
@@ -146,7 +184,7 @@ export class KubeDriftWatch implements RoutingWatch {
     const signal = this.stopping.signal;
     const informer = new ListWatch<KubernetesObject>(
       access.path(group.namespace),
-      new Watch(group.apis.kubeConfig),
+      new StoppableWatch(group.apis.kubeConfig, signal),
       () => access.list(group.apis, group.namespace, fieldSelector),
       false,
       undefined,
@@ -171,20 +209,18 @@ export class KubeDriftWatch implements RoutingWatch {
     };
     informer.on('add', seen);
     informer.on('update', seen);
+    const where = `${group.kind} ${group.namespace}`;
     informer.on('error', (err: unknown) => {
       if (signal.aborted) return;
-      const where = `${group.kind} ${group.namespace}`;
       this.o.log?.warn({ err: (err as Error)?.message ?? String(err), watch: where }, 'drift: watch ended; restarting');
       const wait = backoffMs;
       backoffMs = Math.min(backoffMs * 2, RESTART_BACKOFF.maxMs);
       this.o.clock.sleep(wait, signal).then(
-        () => informer.start().catch(() => undefined),
+        () => this.begin(informer, where),
         () => undefined,
       );
     });
     this.informers.push(informer);
-    informer.start().catch((err: unknown) => {
-      this.o.log?.warn({ err: (err as Error).message, watch: `${group.kind} ${group.namespace}` }, 'drift: no watch');
-    });
+    this.begin(informer, where);
   }
 }
