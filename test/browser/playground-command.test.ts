@@ -39,7 +39,7 @@ describe('rewind playground', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toContain(said);
     }
-  });
+  }, 120_000);
 
   it('serves the page on 127.0.0.1 with the bot in its own process, and stops both on Ctrl-C', async () => {
     const child = spawnRewind(['playground', '--port', '0'], cleanEnv(), REPO);
@@ -100,5 +100,7 @@ describe('rewind playground', () => {
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
-  });
+    // Starting the page server and the bot in its own process takes seconds on a busy machine; the waits
+    // above have their own ceilings, and this one is above their sum.
+  }, 300_000);
 });
