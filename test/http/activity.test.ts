@@ -1,6 +1,6 @@
 /**
  * Background work gives way to incoming requests: it waits while a burst is being answered, never
- * longer than its ceiling, and not at all for a lone request.
+ * longer than its ceiling (and then goes one piece at a time), and not at all for a lone request.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -63,6 +63,27 @@ describe('RequestActivity', () => {
     await (await answer).text();
     await waiting;
     expect(done).toBe(true);
+  });
+
+  it('in a long burst: the oldest goes at its ceiling, the next one at a time, the rest once quiet', async () => {
+    const activity = new RequestActivity({ quietMs: 5, maxWaitMs: 100, spacingMs: 300 });
+    const s = await heldServer(activity);
+    const answers = [fetch(s.url), fetch(s.url)];
+    while (s.held.length < 2) await new Promise((r) => setTimeout(r, 5));
+    const went: Array<[number, number]> = [];
+    const start = performance.now();
+    const waits = [1, 2, 3].map((n) => activity.quiet().then(() => went.push([n, performance.now() - start])));
+    await waits[0];
+    await new Promise((r) => setImmediate(r));
+    expect(went.map(([n]) => n)).toEqual([1]); // never all at once at the ceiling
+    await waits[1];
+    expect(went.map(([n]) => n)).toEqual([1, 2]);
+    // Timers never fire early: the second went a whole spacing after the first.
+    expect(went[1]![1] - went[0]![1]).toBeGreaterThanOrEqual(299);
+    s.release();
+    await Promise.all(answers);
+    await waits[2];
+    expect(went.map(([n]) => n)).toEqual([1, 2, 3]);
   });
 
   it('never waits longer than its ceiling', async () => {

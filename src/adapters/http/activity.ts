@@ -3,84 +3,115 @@
  * once) each opens an incident whose Slack messages and automatic rollback would otherwise start
  * between one answer and the next, so the last webhook of the burst is answered only after the
  * Slack and Kubernetes work of all the others. Background work waits here until no request has
- * been in progress for a moment — never longer than `maxWaitMs`, so a steady stream of requests
- * delays it a little but never starves it. The wait is real time: it is about the event loop,
- * not the runbook's clock.
+ * been in progress for a moment.
+ *
+ * Never starved, never let loose all at once: while requests keep coming, the oldest piece of
+ * background work goes once it has waited `maxWaitMs`, and the next ones follow one at a time,
+ * `spacingMs` apart, until the requests pause and the rest goes. Letting every waiting piece go at
+ * the ceiling made a burst that outlasted it collapse: fifty incidents' Slack messages and
+ * rollbacks at once in front of the webhooks still to be read, whose answers then took seconds.
+ * The waits are real time: they are about the event loop, not the runbook's clock.
  */
 import type { Server } from 'node:http';
 
 export interface ActivityOptions {
   /** How long no request must have been running before background work starts (default 5 ms). */
   quietMs?: number;
-  /** The longest background work waits (default 250 ms). */
+  /** The longest the first piece of background work waits while requests keep coming (default 250 ms). */
   maxWaitMs?: number;
+  /** After that, how far apart the next pieces go while requests still keep coming (default 50 ms). */
+  spacingMs?: number;
+}
+
+/** How long the event loop must have been idle before a request for that request to count as lone. */
+const LONE_IDLE_MS = 10;
+
+interface Waiter {
+  since: number;
+  go: () => void;
 }
 
 export class RequestActivity {
   private inFlight = 0;
   private lastEnd = 0;
-  /** When the last two requests started: one request alone is no burst, and nothing waits for it. */
-  private lastStarts: [number, number] = [-Infinity, -Infinity];
+  /** The event loop's idle time (ms, cumulative) when the last request ended. */
+  private idleAtLastEnd = 0;
+  /**
+   * The request running or last run came alone: nothing was in flight and the event loop had been idle a while
+   * before it started. Nothing waits for a lone request's end. The loop's own idle time tells a lone request from
+   * the next of a burst whose start was only late: connections waiting to be accepted keep the loop busy.
+   */
+  private lone = false;
   private readonly quietMs: number;
   private readonly maxWaitMs: number;
-  /** Background work waiting for the requests in flight to end: woken by the last one, not by polling. */
-  private waiting: Array<() => void> = [];
+  private readonly spacingMs: number;
+  /** Background work waiting, oldest first; woken by the last request's end or by the one timer. */
+  private waiting: Waiter[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  /** When a piece last went because it had waited long enough, not because the requests paused. */
+  private lastForced = -Infinity;
 
   constructor(o: ActivityOptions = {}) {
     this.quietMs = o.quietMs ?? 5;
     this.maxWaitMs = o.maxWaitMs ?? 250;
+    this.spacingMs = o.spacingMs ?? 50;
   }
 
   /** Counts the requests of `server` from now on. */
   watch(server: Server): void {
     server.on('request', (_req, res) => {
+      this.lone = this.inFlight === 0 && performance.eventLoopUtilization().idle - this.idleAtLastEnd >= LONE_IDLE_MS;
       this.inFlight++;
-      this.lastStarts = [this.lastStarts[1], performance.now()];
       let ended = false;
       const end = () => {
         if (ended) return;
         ended = true;
         this.inFlight--;
         this.lastEnd = performance.now();
-        if (this.inFlight === 0) for (const wake of this.waiting.splice(0)) wake();
+        this.idleAtLastEnd = performance.eventLoopUtilization().idle;
+        // A lone webhook's Slack message goes out the moment its answer is sent, not at a timer's tick.
+        if (this.inFlight === 0 && this.waiting.length > 0) this.pump();
       };
       res.once('finish', end);
       res.once('close', end);
     });
   }
 
-  /** Resolves once requests have been quiet for a moment, or after `maxWaitMs`. */
-  async quiet(): Promise<void> {
-    const start = performance.now();
-    for (;;) {
-      const now = performance.now();
-      if (now - start >= this.maxWaitMs) return;
-      const left = this.maxWaitMs - (now - start);
-      if (this.inFlight === 0) {
-        const since = now - this.lastEnd;
-        if (since >= this.quietMs || now - this.lastStarts[0] > 10 * this.quietMs) return;
-        await new Promise((r) => setTimeout(r, Math.min(this.quietMs - since, left)));
-      } else {
-        await this.requestsEnded(left);
-      }
-    }
+  /** Resolves once requests have been quiet for a moment, or when this piece's turn comes while they are not. */
+  quiet(): Promise<void> {
+    return new Promise((go) => {
+      this.waiting.push({ since: performance.now(), go });
+      this.pump();
+    });
   }
 
-  /**
-   * Resolves when the last request in flight ends, or after `ms`. A lone webhook's Slack message
-   * goes out the moment its answer is sent, not at the next tick of a poll.
-   */
-  private requestsEnded(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiting = this.waiting.filter((w) => w !== wake);
-        resolve();
-      }, ms);
-      const wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      this.waiting.push(wake);
-    });
+  private isQuiet(now: number): boolean {
+    if (this.inFlight > 0) return false;
+    return this.lone || now - this.lastEnd >= this.quietMs;
+  }
+
+  /** Lets go what may go now, and sets the one timer for the next time something may. */
+  private pump(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const now = performance.now();
+    if (this.isQuiet(now)) {
+      for (const waiter of this.waiting.splice(0)) waiter.go();
+      return;
+    }
+    const oldest = this.waiting[0];
+    if (!oldest) return;
+    const turn = Math.max(oldest.since + this.maxWaitMs, this.lastForced + this.spacingMs);
+    if (now >= turn) {
+      this.waiting.shift();
+      this.lastForced = now;
+      oldest.go();
+      if (this.waiting.length > 0) this.pump();
+      return;
+    }
+    // No request in flight but one ended a moment ago: look again when the quiet would begin.
+    const next = this.inFlight === 0 ? Math.min(turn - now, this.quietMs - (now - this.lastEnd)) : turn - now;
+    this.timer = setTimeout(() => this.pump(), Math.max(1, Math.ceil(next)));
+    this.timer.unref();
   }
 }

@@ -10,6 +10,7 @@
  * last (metadata.managedFields: the entry whose fields cover a routing path, the latest by time), so
  * the drift service can tell Rewind's own writes (field manager `rewind`) from anybody else's.
  */
+import { setMaxListeners } from 'node:events';
 import { ListWatch, Watch, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import type { ServiceConfig } from '../../config/schema.ts';
 import type { Clock } from '../../clock.ts';
@@ -127,9 +128,16 @@ class StoppableWatch extends Watch {
   }
 }
 
+/** The watches' one stop: every open watch listens to it, one per context, kind and namespace (50 services, 50). */
+function stopSignal(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
+}
+
 export class KubeDriftWatch implements RoutingWatch {
   private readonly informers: ListWatch<KubernetesObject>[] = [];
-  private readonly stopping = new AbortController();
+  private readonly stopping = stopSignal();
   /** Starts (lists and watch requests) not yet answered: stop waits for them to settle. */
   private readonly starting = new Set<Promise<void>>();
 
