@@ -114,6 +114,8 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
     log,
   });
   const activity = new RequestActivity();
+  // Once stopping, background work waits for no request: the timers and the outbox sender are stopped next.
+  stopping.signal.addEventListener('abort', () => activity.release(), { once: true });
   const testing = options.slack;
   const slack = openSlackApp({
     env,

@@ -86,6 +86,36 @@ describe('RequestActivity', () => {
     expect(went.map(([n]) => n)).toEqual([1, 2, 3]);
   });
 
+  it('a request running longer than holdMs (a body trickling in) holds nothing back any more', async () => {
+    const activity = new RequestActivity({ quietMs: 5, maxWaitMs: 60_000, holdMs: 200 });
+    const s = await heldServer(activity);
+    const answer = fetch(s.url);
+    while (s.held.length < 1) await new Promise((r) => setTimeout(r, 5));
+    const started = performance.now();
+    await activity.quiet(); // the ceiling is a minute: only the hold's end lets it go
+    expect(performance.now() - started).toBeLessThan(30_000);
+    expect(s.held).toHaveLength(1);
+    s.release();
+    await answer;
+  });
+
+  it('once released (the bot stops), nothing waits: neither what waited nor what comes later', async () => {
+    const activity = new RequestActivity({ quietMs: 5, maxWaitMs: 60_000, holdMs: 60_000 });
+    const s = await heldServer(activity);
+    const answers = [fetch(s.url), fetch(s.url)];
+    while (s.held.length < 2) await new Promise((r) => setTimeout(r, 5));
+    let went = 0;
+    const waiting = [activity.quiet(), activity.quiet()].map((p) => p.then(() => went++));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(went).toBe(0);
+    activity.release();
+    await Promise.all(waiting);
+    await activity.quiet();
+    expect(s.held).toHaveLength(2); // the requests are still being answered
+    s.release();
+    await Promise.all(answers);
+  });
+
   it('never waits longer than its ceiling', async () => {
     const activity = new RequestActivity({ quietMs: 5, maxWaitMs: 100 });
     const s = await heldServer(activity);

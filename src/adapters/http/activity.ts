@@ -10,6 +10,8 @@
  * `spacingMs` apart, until the requests pause and the rest goes. Letting every waiting piece go at
  * the ceiling made a burst that outlasted it collapse: fifty incidents' Slack messages and
  * rollbacks at once in front of the webhooks still to be read, whose answers then took seconds.
+ * A request still running after `holdMs` (a sender trickling its body until the body deadline)
+ * holds nothing back any more, and once the bot stops (`release`) nothing waits at all.
  * The waits are real time: they are about the event loop, not the runbook's clock.
  */
 import type { Server } from 'node:http';
@@ -21,6 +23,8 @@ export interface ActivityOptions {
   maxWaitMs?: number;
   /** After that, how far apart the next pieces go while requests still keep coming (default 50 ms). */
   spacingMs?: number;
+  /** How long one request holds background work back at most (default 1 s). */
+  holdMs?: number;
 }
 
 /** How long the event loop must have been idle before a request for that request to count as lone. */
@@ -32,7 +36,8 @@ interface Waiter {
 }
 
 export class RequestActivity {
-  private inFlight = 0;
+  /** When each request in flight started. */
+  private readonly inFlight = new Set<{ at: number }>();
   private lastEnd = 0;
   /** The event loop's idle time (ms, cumulative) when the last request ended. */
   private idleAtLastEnd = 0;
@@ -45,6 +50,9 @@ export class RequestActivity {
   private readonly quietMs: number;
   private readonly maxWaitMs: number;
   private readonly spacingMs: number;
+  private readonly holdMs: number;
+  /** The bot is stopping: background work waits for nothing. */
+  private released = false;
   /** Background work waiting, oldest first; woken by the last request's end or by the one timer. */
   private waiting: Waiter[] = [];
   private timer: NodeJS.Timeout | null = null;
@@ -55,22 +63,22 @@ export class RequestActivity {
     this.quietMs = o.quietMs ?? 5;
     this.maxWaitMs = o.maxWaitMs ?? 250;
     this.spacingMs = o.spacingMs ?? 50;
+    this.holdMs = o.holdMs ?? 1_000;
   }
 
   /** Counts the requests of `server` from now on. */
   watch(server: Server): void {
     server.on('request', (_req, res) => {
-      this.lone = this.inFlight === 0 && performance.eventLoopUtilization().idle - this.idleAtLastEnd >= LONE_IDLE_MS;
-      this.inFlight++;
-      let ended = false;
+      const idle = performance.eventLoopUtilization().idle;
+      this.lone = this.inFlight.size === 0 && idle - this.idleAtLastEnd >= LONE_IDLE_MS;
+      const request = { at: performance.now() };
+      this.inFlight.add(request);
       const end = () => {
-        if (ended) return;
-        ended = true;
-        this.inFlight--;
+        if (!this.inFlight.delete(request)) return;
         this.lastEnd = performance.now();
         this.idleAtLastEnd = performance.eventLoopUtilization().idle;
         // A lone webhook's Slack message goes out the moment its answer is sent, not at a timer's tick.
-        if (this.inFlight === 0 && this.waiting.length > 0) this.pump();
+        if (this.waiting.length > 0 && this.holding(this.lastEnd) === null) this.pump();
       };
       res.once('finish', end);
       res.once('close', end);
@@ -85,8 +93,21 @@ export class RequestActivity {
     });
   }
 
+  /** Lets every waiting piece go, and every later one at once: the bot is stopping. */
+  release(): void {
+    this.released = true;
+    this.pump();
+  }
+
+  /** The oldest request in flight that still holds background work back, or null. */
+  private holding(now: number): { at: number } | null {
+    for (const request of this.inFlight) if (now - request.at < this.holdMs) return request;
+    return null;
+  }
+
   private isQuiet(now: number): boolean {
-    if (this.inFlight > 0) return false;
+    if (this.released) return true;
+    if (this.holding(now)) return false;
     return this.lone || now - this.lastEnd >= this.quietMs;
   }
 
@@ -109,8 +130,10 @@ export class RequestActivity {
       if (this.waiting.length > 0) this.pump();
       return;
     }
-    // No request in flight but one ended a moment ago: look again when the quiet would begin.
-    const next = this.inFlight === 0 ? Math.min(turn - now, this.quietMs - (now - this.lastEnd)) : turn - now;
+    // Look again when this piece's turn comes, when the oldest request stops holding, or (none holding, one
+    // ended a moment ago) when the quiet would begin.
+    const held = this.holding(now);
+    const next = Math.min(turn - now, held ? held.at + this.holdMs - now : this.quietMs - (now - this.lastEnd));
     this.timer = setTimeout(() => this.pump(), Math.max(1, Math.ceil(next)));
     this.timer.unref();
   }

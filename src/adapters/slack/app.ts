@@ -90,6 +90,8 @@ export interface SlackSurface {
 const DEFAULT_RETRIES: RetryOptions = { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5_000 };
 /** A call Slack does not answer in this long is abandoned and retried: one hung request must not hold an incident. */
 const DEFAULT_TIMEOUT_MS = 5_000;
+/** How long a stop lets the requests in flight finish before their connections are cut. */
+const STOP_CONNECTIONS_MS = 3_000;
 
 export function createSlackApp(o: SlackAppOptions): SlackSurface {
   const logger = boltLogger(o.log);
@@ -209,9 +211,19 @@ export function createSlackApp(o: SlackAppOptions): SlackSurface {
       return ownServer.port;
     },
     async stop() {
+      // Bolt's stop waits for its server to close, which a sender trickling its body would hold open until the body
+      // deadline: idle connections close now, and what is still open after STOP_CONNECTIONS_MS is cut.
+      const server = httpServer;
+      let cut: NodeJS.Timeout | undefined;
+      if (server) {
+        server.closeIdleConnections();
+        cut = setTimeout(() => server.closeAllConnections(), STOP_CONNECTIONS_MS);
+        cut.unref();
+      }
       await app
         .stop()
         .catch((err: unknown) => o.log.warn({ err: (err as Error).message }, 'Slack connection did not close cleanly'));
+      clearTimeout(cut);
       await ownServer?.close();
       ownServer = null;
       if (httpServer) {
