@@ -194,7 +194,11 @@ export class AlertIntake implements AlertSink {
         linked.push(found);
         return found.incident.id;
       };
-      const { alert: stored, outcome } = this.o.store.alerts.upsert(
+      const {
+        alert: stored,
+        outcome,
+        wasFiring,
+      } = this.o.store.alerts.upsert(
         { ...alert, service, receivedAt: this.o.clock.now() },
         known && alert.status === 'firing' ? linkTo : undefined,
       );
@@ -240,8 +244,9 @@ export class AlertIntake implements AlertSink {
         if (!incident || incident.status === 'resolved') continue;
         this.o.incidents.record(incident, 'alert', { kind: 'system', id: alert.source }, what);
         this.o.notifier.notice(incident.id, note);
-        // Asked, not listed: this runs for every resolved alert, and an incident may hold thousands.
-        if (!this.o.store.alerts.anyFiring(incident.id))
+        // Said when the last firing alert resolves, not again for a resolved alert never seen firing. Asked, not
+        // listed: this runs for every resolved alert, and an incident may hold thousands.
+        if (wasFiring && !this.o.store.alerts.anyFiring(incident.id))
           this.o.notifier.notice(incident.id, { kind: 'alerts_resolved', incidentId: incident.id });
         touched.add(incident.id);
       }

@@ -48,6 +48,12 @@ export interface AlertRecord extends Omit<AlertInput, 'receivedAt' | 'name' | 'l
 
 /** `new`: first time seen. `changed`: seen before, something that matters differs. `unchanged`: a repeat. */
 export type AlertUpsertOutcome = 'new' | 'changed' | 'unchanged';
+/** What an upsert stored, whether it was new or changed, and whether the alert fired before it. */
+export interface AlertUpsert {
+  alert: AlertRecord;
+  outcome: AlertUpsertOutcome;
+  wasFiring: boolean;
+}
 
 /** The incident to link a new or changed alert to (null: keep its link as it is); see upsert. */
 export type LinkTo = (outcome: Exclude<AlertUpsertOutcome, 'unchanged'>) => string | null;
@@ -210,20 +216,21 @@ export function createAlertRepository(db: SqlDatabase) {
    * was written rather than read back: the alert intake runs this for each of thousands of alerts
    * in one commit, where a second read and a JSON parse per alert blocked the event loop.
    */
-  function upsertOne(input: AlertInput, linkTo?: LinkTo): { alert: AlertRecord; outcome: AlertUpsertOutcome } {
+  function upsertOne(input: AlertInput, linkTo?: LinkTo): AlertUpsert {
     const row = selectByKey.get(input.source, input.fingerprint);
     const links = input.links ?? {};
     if (!row) {
       const incidentId = linkTo?.('new') ?? null;
       const { id } = insert.get(params(input, incidentId)) as { id: number };
       const alert = { ...written(input, links), id, receivedAt: input.receivedAt, incidentId };
-      return { alert, outcome: 'new' };
+      return { alert, outcome: 'new', wasFiring: false };
     }
     // The plain columns first: an alert that resolves differs there, and its labels need no reading.
     const existing = sameColumns(row, input) ? toAlert(row) : null;
     if (existing && signature(existing) === signature(input)) {
       touch.run(input.receivedAt, toJson(links), existing.id);
-      return { alert: { ...existing, links, lastReceivedAt: input.receivedAt }, outcome: 'unchanged' };
+      const alert = { ...existing, links, lastReceivedAt: input.receivedAt };
+      return { alert, outcome: 'unchanged', wasFiring: row.status === 'firing' };
     }
     const incidentId = linkTo?.('changed') ?? null;
     update.run({ ...params(input, incidentId), id: row.id });
@@ -233,7 +240,7 @@ export function createAlertRepository(db: SqlDatabase) {
       receivedAt: row.received_at,
       incidentId: incidentId ?? row.incident_id,
     };
-    return { alert, outcome: 'changed' };
+    return { alert, outcome: 'changed', wasFiring: row.status === 'firing' };
   }
   // Alone, the read and the write hold the write lock together; inside a caller's transaction they
   // already do, and the single write needs no savepoint of its own to be all or nothing.
@@ -245,7 +252,7 @@ export function createAlertRepository(db: SqlDatabase) {
      * an incident is kept as it was, unless `linkTo` (asked only when the alert is new or changed,
      * before it is written) names one: then it is written with the alert, not in a second write.
      */
-    upsert(input: AlertInput, linkTo?: LinkTo): { alert: AlertRecord; outcome: AlertUpsertOutcome } {
+    upsert(input: AlertInput, linkTo?: LinkTo): AlertUpsert {
       return db.inTransaction ? upsertOne(input, linkTo) : upsertTx.immediate(input, linkTo);
     },
 

@@ -68,6 +68,22 @@ describe('alert intake', () => {
     expect(world.queries.openIncidents()[0]?.status).toBe('awaiting_decision'); // a person resolves
   });
 
+  it('says every alert is resolved once: not for one never seen firing, nor for a changed resolved one', async () => {
+    world = serviceWorld();
+    await world.alerts.receive([alert()]);
+    await world.alerts.receive([alert({ status: 'resolved', endsAt: T0 })]);
+    const resolvedNotes = () => kinds(world).filter((k) => k === 'alerts_resolved').length;
+    expect(resolvedNotes()).toBe(1);
+    await world.alerts.receive([alert({ fingerprint: 'fp-never-fired', status: 'resolved', endsAt: T0 })]);
+    await world.alerts.receive([alert({ status: 'resolved', endsAt: T0, summary: 'error rate back below 5%' })]);
+    expect(resolvedNotes()).toBe(1);
+    expect(kinds(world).filter((k) => k === 'alert')).toHaveLength(4); // each is still noted
+    // Firing again and resolved again is news: said again.
+    await world.alerts.receive([alert({ summary: 'error rate above 5% again' })]);
+    await world.alerts.receive([alert({ status: 'resolved', endsAt: T0 + 1 })]);
+    expect(resolvedNotes()).toBe(2);
+  });
+
   it('an alert for an unconfigured service is stored, answered, and announced once', async () => {
     world = serviceWorld();
     expect(
