@@ -169,7 +169,8 @@ export async function startRewind(options: StartOptions = {}): Promise<Rewind> {
       ...rollbacks,
       directory,
       metrics: metrics.source,
-      yieldToRequests: () => activity.quiet(),
+      // Timers (an automatic rollback, an escalation) and rollback starts go ahead of the Slack messages waiting.
+      yieldToRequests: () => activity.quiet('ahead'),
       runner,
     },
     log,

@@ -86,6 +86,23 @@ describe('RequestActivity', () => {
     expect(went.map(([n]) => n)).toEqual([1, 2, 3]);
   });
 
+  it('one at a time, what waits ahead goes before what waits in turn, whenever it came', async () => {
+    const activity = new RequestActivity({ quietMs: 5, maxWaitMs: 100, spacingMs: 100, holdMs: 60_000 });
+    const s = await heldServer(activity);
+    const answers = [fetch(s.url), fetch(s.url)];
+    while (s.held.length < 2) await new Promise((r) => setTimeout(r, 5));
+    const went: string[] = [];
+    const note = activity.quiet().then(() => went.push('note'));
+    const rollback = activity.quiet('ahead').then(() => went.push('rollback'));
+    const escalation = activity.quiet('ahead').then(() => went.push('escalation'));
+    await Promise.all([rollback, escalation]);
+    expect(went).toEqual(['rollback', 'escalation']);
+    await note;
+    expect(went).toEqual(['rollback', 'escalation', 'note']);
+    s.release();
+    await Promise.all(answers);
+  });
+
   it('a request running longer than holdMs (a body trickling in) holds nothing back any more', async () => {
     const activity = new RequestActivity({ quietMs: 5, maxWaitMs: 60_000, holdMs: 200 });
     const s = await heldServer(activity);

@@ -32,6 +32,8 @@ const LONE_IDLE_MS = 10;
 
 interface Waiter {
   since: number;
+  /** Goes before the pieces waiting in turn when they go one at a time (a rollback before a thread note). */
+  ahead: boolean;
   go: () => void;
 }
 
@@ -53,8 +55,10 @@ export class RequestActivity {
   private readonly holdMs: number;
   /** The bot is stopping: background work waits for nothing. */
   private released = false;
-  /** Background work waiting, oldest first; woken by the last request's end or by the one timer. */
+  /** Background work waiting, those ahead first, then oldest first; woken by the last request's end or the timer. */
   private waiting: Waiter[] = [];
+  /** When the longest-waiting piece began to wait: the ceiling counts from it. */
+  private oldestSince = Infinity;
   private timer: NodeJS.Timeout | null = null;
   /** When a piece last went because it had waited long enough, not because the requests paused. */
   private lastForced = -Infinity;
@@ -85,10 +89,18 @@ export class RequestActivity {
     });
   }
 
-  /** Resolves once requests have been quiet for a moment, or when this piece's turn comes while they are not. */
-  quiet(): Promise<void> {
+  /**
+   * Resolves once requests have been quiet for a moment, or when this piece's turn comes while they are not: `ahead`
+   * (rollback starts, timers) before those `in turn` (Slack messages).
+   */
+  quiet(order: 'in turn' | 'ahead' = 'in turn'): Promise<void> {
     return new Promise((go) => {
-      this.waiting.push({ since: performance.now(), go });
+      const waiter = { since: performance.now(), ahead: order === 'ahead', go };
+      // Ahead: behind the others ahead, before everything in turn.
+      const at = order === 'ahead' ? this.waiting.findIndex((w) => !w.ahead) : -1;
+      if (at === -1) this.waiting.push(waiter);
+      else this.waiting.splice(at, 0, waiter);
+      this.oldestSince = Math.min(this.oldestSince, waiter.since);
       this.pump();
     });
   }
@@ -117,16 +129,17 @@ export class RequestActivity {
     this.timer = null;
     const now = performance.now();
     if (this.isQuiet(now)) {
+      this.oldestSince = Infinity;
       for (const waiter of this.waiting.splice(0)) waiter.go();
       return;
     }
-    const oldest = this.waiting[0];
-    if (!oldest) return;
-    const turn = Math.max(oldest.since + this.maxWaitMs, this.lastForced + this.spacingMs);
+    if (this.waiting.length === 0) return;
+    const turn = Math.max(this.oldestSince + this.maxWaitMs, this.lastForced + this.spacingMs);
     if (now >= turn) {
-      this.waiting.shift();
+      const next = this.waiting.shift()!;
+      this.oldestSince = this.waiting.reduce((oldest, w) => Math.min(oldest, w.since), Infinity);
       this.lastForced = now;
-      oldest.go();
+      next.go();
       if (this.waiting.length > 0) this.pump();
       return;
     }
