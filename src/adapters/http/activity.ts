@@ -57,8 +57,6 @@ export class RequestActivity {
   private released = false;
   /** Background work waiting, those ahead first, then oldest first; woken by the last request's end or the timer. */
   private waiting: Waiter[] = [];
-  /** When the longest-waiting piece began to wait: the ceiling counts from it. */
-  private oldestSince = Infinity;
   private timer: NodeJS.Timeout | null = null;
   /** When a piece last went because it had waited long enough, not because the requests paused. */
   private lastForced = -Infinity;
@@ -100,7 +98,6 @@ export class RequestActivity {
       const at = order === 'ahead' ? this.waiting.findIndex((w) => !w.ahead) : -1;
       if (at === -1) this.waiting.push(waiter);
       else this.waiting.splice(at, 0, waiter);
-      this.oldestSince = Math.min(this.oldestSince, waiter.since);
       this.pump();
     });
   }
@@ -129,15 +126,15 @@ export class RequestActivity {
     this.timer = null;
     const now = performance.now();
     if (this.isQuiet(now)) {
-      this.oldestSince = Infinity;
       for (const waiter of this.waiting.splice(0)) waiter.go();
       return;
     }
     if (this.waiting.length === 0) return;
-    const turn = Math.max(this.oldestSince + this.maxWaitMs, this.lastForced + this.spacingMs);
+    // The ceiling counts from the longest-waiting piece, wherever its order put it.
+    const oldestSince = this.waiting.reduce((oldest, w) => Math.min(oldest, w.since), Infinity);
+    const turn = Math.max(oldestSince + this.maxWaitMs, this.lastForced + this.spacingMs);
     if (now >= turn) {
       const next = this.waiting.shift()!;
-      this.oldestSince = this.waiting.reduce((oldest, w) => Math.min(oldest, w.since), Infinity);
       this.lastForced = now;
       next.go();
       if (this.waiting.length > 0) this.pump();
