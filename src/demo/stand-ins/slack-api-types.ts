@@ -9,6 +9,11 @@ export interface SlackCall {
   method: string;
   args: Record<string, unknown>;
   token: string | undefined;
+  /**
+   * Which client made the call and when it arrived (wall clock), for calls made through
+   * `urlFor(client)`: several bot processes share one stand-in and one token.
+   */
+  via?: { client: string; at: number };
 }
 
 /** A POST to a `response_url` handed out by `responseUrl()` (what Bolt's `respond()` sends). */

@@ -150,6 +150,11 @@ export class SlackApiStandIn {
     return `http://127.0.0.1:${this.port}/api/`;
   }
 
+  /** A base URL whose calls are recorded with `via.client` = `client` (one per bot process). */
+  urlFor(client: string): string {
+    return `http://127.0.0.1:${this.port}/by/${encodeURIComponent(client)}/api/`;
+  }
+
   async start(): Promise<this> {
     this.server = createServer(async (req, res) => {
       if (req.url?.startsWith('/upload/')) {
@@ -183,10 +188,13 @@ export class SlackApiStandIn {
         res.end(JSON.stringify({ ok: true }));
         return;
       }
-      const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
+      const path = /^(?:\/by\/([^/]+))?\/api\/([^?]*)/.exec(req.url ?? '');
+      const method = path?.[2] ?? '';
+      const at = Date.now();
       const args = parseArgs(req.headers['content-type'], await readBody(req));
       const token = req.headers.authorization?.replace(/^Bearer /, '') ?? (args.token as string | undefined);
       const call: SlackCall = { method, args, token };
+      if (path?.[1]) call.via = { client: decodeURIComponent(path[1]), at };
       const fault = this.takeFault(method);
       if (fault) return this.answerFault(fault, call, res);
       const verdict = checkCall(method, args);

@@ -59,6 +59,9 @@ export const MIN = 60_000;
  * True under vitest.faults.config.ts (`npm run test:faults`). The default config's `*.test.ts`
  * also matches these files; there the suite is skipped rather than run alongside the unit tests.
  */
+/** The name the Slack stand-in records a replica's calls under (`SlackCall.via.client`), by its index in `bots`. */
+export const replicaName = (index: number): string => `replica-${index}`;
+
 export const IN_FAULT_SUITE = process.env.REWIND_FAULTS === '1';
 
 export interface RigOptions {
@@ -183,7 +186,7 @@ export class Rig {
     const origin = Date.now();
     const bots = Array.from(
       { length: replicas },
-      () =>
+      (_, i) =>
         new BotProcess({
           origin,
           ...(o.runnerDeadAfterMs ? { runnerDeadAfterMs: o.runnerDeadAfterMs } : {}),
@@ -192,7 +195,8 @@ export class Rig {
           env: {
             SLACK_BOT_TOKEN: 'xoxb-faults-token',
             SLACK_SIGNING_SECRET: SECRET,
-            SLACK_API_URL: slack.url,
+            // Replicas share one token: the stand-in tells their calls apart by URL (SlackCall.via).
+            SLACK_API_URL: replicas > 1 ? slack.urlFor(replicaName(i)) : slack.url,
             PORT: '0',
             REWIND_CONFIG: configFile,
             REWIND_DB: db,

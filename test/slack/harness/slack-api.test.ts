@@ -47,6 +47,18 @@ describe('Web API stand-in extensions', () => {
     expect(published.view?.id).toMatch(/^V0\d+$/);
   });
 
+  it('tells apart the clients that share a token by the base URL each was given', async () => {
+    const before = Date.now();
+    const replica = new WebClient('xoxb-test', { slackApiUrl: api.urlFor('replica-1'), retryConfig: { retries: 0 } });
+    await replica.chat.postMessage({ channel: 'C0INCIDENT', text: 'from the replica' });
+    await client.chat.postMessage({ channel: 'C0INCIDENT', text: 'from the other' });
+    const [tagged, plain] = api.callsTo('chat.postMessage');
+    expect(tagged).toMatchObject({ method: 'chat.postMessage', args: { text: 'from the replica' } });
+    expect(tagged?.via?.client).toBe('replica-1');
+    expect(tagged?.via?.at).toBeGreaterThanOrEqual(before);
+    expect(plain).toEqual({ method: 'chat.postMessage', args: expect.anything(), token: 'xoxb-test' });
+  });
+
   it('records posts to a response_url and waits for late calls', async () => {
     const url = api.responseUrl('cmd-1');
     const late = api.waitForCall('chat.postEphemeral');
