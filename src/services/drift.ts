@@ -92,12 +92,6 @@ const SET_SEARCH_DEPTH = 20;
 export class DriftService {
   /** Changes are decided one at a time: two events of one edit must not both pass the "noted already" check. */
   private queue: Promise<void> = Promise.resolve();
-  /**
-   * The service of each rollback a drift paused, and each service's latest drift: what the controls'
-   * notes say is live instead of the plan's split. Kept in memory: after a restart they say the plan's.
-   */
-  private readonly pausedOnDrift = new Map<string, string>();
-  private readonly latestDrift = new Map<string, number>();
 
   constructor(private readonly o: DriftOptions) {}
 
@@ -150,13 +144,14 @@ export class DriftService {
   }
 
   /**
-   * The routing live since a drift paused the rollback (the drift's live split, or Rewind's written
-   * back by Re-apply); null when no drift paused it, or Rewind has written the routing since.
+   * The routing live since a drift paused the rollback (the service's latest drift's live split, or
+   * Rewind's written back by Re-apply); null when no drift paused it, or Rewind has written the
+   * routing since. Read from the database: a restarted bot, or another replica, says the same.
    */
   routingAfter(rollbackId: string): Split | null {
-    const service = this.pausedOnDrift.get(rollbackId);
-    const id = service === undefined ? undefined : this.latestDrift.get(service);
-    const drift = id === undefined ? null : this.o.store.drifts.get(id);
+    const { drifts } = this.o.store;
+    const pausing = drifts.lastPausing(rollbackId);
+    const drift = pausing ? drifts.latestOf(pausing.service) : null;
     if (!drift || this.outdated(drift)) return null;
     return drift.settled === 'reapplied' ? drift.expected : drift.live;
   }
@@ -283,8 +278,11 @@ export class DriftService {
     const atExpected = router.isAt ? await router.isAt(expected.split) : sameSplit(live, expected.split);
     // The same change seen through another event (a relist, another object of the router): noted already.
     // A rollback whose write met it stops all the same: its step was left unfinished for the resume.
-    if (atExpected || store.drifts.openWith(change.service, live, expected.split)) {
-      if (moved) await this.pauseRollback(moved.rollbackId);
+    const open = atExpected ? null : store.drifts.openWith(change.service, live, expected.split);
+    if (atExpected || open) {
+      const paused = moved ? await this.pauseRollback(moved.rollbackId) : null;
+      // The drift noted already is what paused this rollback: its note and the controls' notes say so.
+      if (paused && open) store.drifts.markPaused(open.id, paused);
       return;
     }
     const incident = store.incidents.findOpenByService(change.service);
@@ -304,7 +302,6 @@ export class DriftService {
       if (moved) await this.pauseRollback(moved.rollbackId);
       return;
     }
-    this.latestDrift.set(change.service, drift.id);
     store.audit.record({
       at: clock.now(),
       actor: DRIFT_ACTOR,
@@ -339,9 +336,7 @@ export class DriftService {
   /** Pauses the rollback (as /rollback pause would) while it runs; its id when it was paused here. */
   private async pauseRollback(rollbackId: string): Promise<string | null> {
     const paused = await this.o.rollbacks.control({ rollbackId }, 'pause', DRIFT_ACTOR);
-    if (!paused.ok) return null;
-    this.pausedOnDrift.set(rollbackId, paused.value.service);
-    return rollbackId;
+    return paused.ok ? rollbackId : null;
   }
 
   /** The split the rollback's latest finished switch or phase set; null when none did (or it was a dry run). */

@@ -117,6 +117,12 @@ export function createDriftRepository(db: SqlDatabase) {
        AND NOT EXISTS (SELECT 1 FROM routing_drifts n WHERE n.service = routing_drifts.service AND n.id > @id)`,
   );
   const setPaused = db.prepare(`UPDATE routing_drifts SET paused_rollback_id = ? WHERE id = ?`);
+  const latestOf = db.prepare<[string], { id: number }>(
+    `SELECT id FROM routing_drifts WHERE service = ? ORDER BY id DESC LIMIT 1`,
+  );
+  const lastPausing = db.prepare<[string], { id: number }>(
+    `SELECT id FROM routing_drifts WHERE paused_rollback_id = ? ORDER BY id DESC LIMIT 1`,
+  );
 
   return {
     /** Records a change noted; null when this change (object, resourceVersion, expected) was noted before. */
@@ -152,6 +158,16 @@ export function createDriftRepository(db: SqlDatabase) {
     },
     markPaused(id: number, rollbackId: string): void {
       setPaused.run(rollbackId, id);
+    },
+    /** The service's latest drift (the only one not superseded). */
+    latestOf(service: string): RoutingDrift | null {
+      const row = latestOf.get(service);
+      return row ? toDrift(byId.get(row.id)!) : null;
+    },
+    /** The latest drift that paused this rollback. */
+    lastPausing(rollbackId: string): RoutingDrift | null {
+      const row = lastPausing.get(rollbackId);
+      return row ? toDrift(byId.get(row.id)!) : null;
     },
   };
 }

@@ -148,6 +148,18 @@ describe('an immediate rollback whose write meets a kubectl edit', () => {
     expect(world.rewind.store.drifts.lastAccepted('prompt-service')).toBeNull();
     expect(world.slack.callsTo('chat.postMessage')).toHaveLength(postsBefore);
   });
+
+  it('resumed after a restart, it still says the live split: the drift that paused it is in the database', async () => {
+    world = await startWorld({ kube: { split: { 'v2.0.0': 100, 'v1.5.0': 0, 'v1.0.0': 0 } } });
+    await rollbackMeetingEdit(world, VS_PATH, editToHalfAndHalf);
+    await world.restart();
+    await world.command(LEAD, '/rollback', 'resume prompt-service');
+    expect(posts(world)).toContain(
+      '▶️ <@U0LEAD> resumed the immediate rollback of *prompt-service*. Now: v1.0.0 50% / v2.0.0 50%.',
+    );
+    await world.runUntil(() => rollback(world)?.status === 'succeeded', { maxMs: 60 * 60_000 });
+    expect(weights(world)).toEqual(['v2-0-0=0', 'v1-5-0=100', 'v1-0-0=0']);
+  });
 });
 
 describe('a blue-green Service selector edited between the switch’s read and its write', () => {
