@@ -251,10 +251,28 @@ function withoutMissingTypos(problems: ConfigProblem[]): ConfigProblem[] {
   return problems.filter((p) => !(p.message.startsWith('missing required key') && suggested.has(p.path)));
 }
 
+/** Why a file is not UTF-8 text: a binary (NUL bytes), or the first line holding a byte that is not UTF-8. */
+function notText(bytes: Buffer): { binary: true } | { binary: false; line: number } | null {
+  if (bytes.includes(0)) return { binary: true };
+  const strict = new TextDecoder('utf-8', { fatal: true });
+  let start = 0;
+  for (let line = 1; start <= bytes.length; line++) {
+    const end = bytes.indexOf(0x0a, start);
+    const stop = end === -1 ? bytes.length : end;
+    try {
+      strict.decode(bytes.subarray(start, stop));
+    } catch {
+      return { binary: false, line };
+    }
+    start = stop + 1;
+  }
+  return null;
+}
+
 export function loadConfigFile(file: string): LoadResult {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const message =
@@ -269,5 +287,15 @@ export function loadConfigFile(file: string): LoadResult {
               : `cannot read the file: ${err.message}`;
     return { ok: false, problems: [{ file, path: '', line: 0, column: 0, message }], unreadable: true };
   }
-  return parseConfigText(text, file);
+  // YAML's parser would quote the raw bytes back: a screenful of noise instead of the one thing to fix.
+  const bad = notText(bytes);
+  if (bad?.binary) {
+    const message = 'this is a binary file, not YAML text; check the path (the default is config/rewind.yml)';
+    return { ok: false, problems: [{ file, path: '', line: 0, column: 0, message }], unreadable: true };
+  }
+  if (bad) {
+    const message = 'this line is not UTF-8 text; save the file as UTF-8';
+    return { ok: false, problems: [{ file, path: '', line: bad.line, column: 1, message }] };
+  }
+  return parseConfigText(bytes.toString('utf8'), file);
 }

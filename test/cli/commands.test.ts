@@ -176,6 +176,13 @@ const unusableFiles: Case[] = [
   { args: ['validate-config', DIR], code: 2, line: `${DIR}: this is a directory, not a config file` },
   { args: ['demo', MISSING], code: 2, line: `${MISSING}: ${NOT_THERE}` },
   {
+    args: ['validate-config', process.execPath],
+    code: 2,
+    line:
+      `${process.execPath}: this is a binary file, not YAML text; check the path ` +
+      '(the default is config/rewind.yml)',
+  },
+  {
     args: ['generate-schema'],
     code: 2,
     line:

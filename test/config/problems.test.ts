@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatProblem, loadConfigFile, parseConfigText, type ConfigProblem } from '../../src/config/load.ts';
 
@@ -303,6 +306,32 @@ describe('files', () => {
       ],
       unreadable: true,
     });
+  });
+
+  it('a binary file is one problem, not its bytes quoted back', () => {
+    const r = loadConfigFile(process.execPath);
+    expect(r).toEqual({
+      ok: false,
+      problems: [
+        {
+          file: process.execPath,
+          path: '',
+          line: 0,
+          column: 0,
+          message: 'this is a binary file, not YAML text; check the path (the default is config/rewind.yml)',
+        },
+      ],
+      unreadable: true,
+    });
+  });
+
+  it('a file saved in another encoding than UTF-8 names the first line that is not UTF-8', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'rewind-config-')), 'latin1.yml');
+    writeFileSync(file, Buffer.from('slack:\n  # Équipe SRE\n  incidentChannel: C0INCIDENT\n', 'latin1'));
+    const r = loadConfigFile(file);
+    expect(r.ok ? [] : r.problems).toEqual([
+      { file, path: '', line: 2, column: 1, message: 'this line is not UTF-8 text; save the file as UTF-8' },
+    ]);
   });
 
   it('formatProblem writes file:line:column path: message', () => {
