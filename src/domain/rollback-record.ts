@@ -12,6 +12,32 @@ import type { AbortCause } from './step-facts.ts';
 export const ROLLBACK_STRATEGIES = ['immediate', 'gradual', 'planned', 'canary'] as const;
 export type RollbackStrategy = (typeof ROLLBACK_STRATEGIES)[number];
 
+/** Each strategy's name, as the messages say it. */
+export const STRATEGY_NAMES: Record<'en' | 'ja', Record<RollbackStrategy, string>> = {
+  en: {
+    immediate: 'Immediate rollback',
+    gradual: 'Gradual rollback',
+    planned: 'Planned rollback',
+    canary: 'Canary re-deploy',
+  },
+  ja: {
+    immediate: '即座ロールバック',
+    gradual: '段階的ロールバック',
+    planned: '計画的ロールバック',
+    canary: 'カナリア再デプロイ',
+  },
+};
+
+/**
+ * The title of an incident opened for a rollback asked for without one: stored, so written in the
+ * install's language (the head message and the RCA draft show it as it is).
+ */
+export function manualRollbackTitle(strategy: RollbackStrategy, locale: 'en' | 'ja'): string {
+  return locale === 'ja'
+    ? `${STRATEGY_NAMES.ja[strategy]}が手動で要求されました`
+    : `manual ${strategy} rollback requested`;
+}
+
 export const ROLLBACK_STATUSES = [
   'pending',
   'scheduled',

@@ -188,6 +188,7 @@ export function createServices(
     cluster: ports.cluster ?? null,
     phases: config.rollback.gradual.phases.map((p) => p.weight),
     requiredApprovals: config.slack.requiredApprovals,
+    locale: config.locale,
     dryRun: config.rollback.dryRun,
     timers,
     // The drift service is built below, and asked only when a control is used, after that.

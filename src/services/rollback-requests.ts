@@ -9,6 +9,7 @@
  */
 import { actedBy } from '../domain/actors.ts';
 import { finishReasonLine, type FinishReason } from '../domain/step-facts.ts';
+import { manualRollbackTitle } from '../domain/rollback-record.ts';
 import { BOT_ACTOR, type Actor } from '../domain/types.ts';
 import { RollbackConflictError, type RollbackRecord, type Store } from '../store/index.ts';
 import type { Authorizer } from './authorization.ts';
@@ -49,6 +50,8 @@ export interface RollbackRequestOptions
   authorizer: Authorizer;
   engine: RollbackEngine;
   notifier: IncidentNotifier;
+  /** The install's language: an incident opened here is titled in it. */
+  locale: 'en' | 'ja';
 }
 
 export type RequestResult =
@@ -351,7 +354,7 @@ export class RollbackRequests {
         service: plan.service,
         version: plan.fromVersion,
         severity: 'warning',
-        title: `manual ${plan.strategy} rollback requested`,
+        title: manualRollbackTitle(plan.strategy, this.o.locale),
         drill: false,
       },
       actor,

@@ -3,6 +3,7 @@
  * judgment matrix's questions and answers. The Japanese terms are the runbook's own (即座ロールバック,
  * ユーザー影響 全体/一部/軽微, …) so the bot speaks the way the team's document does.
  */
+import { STRATEGY_NAMES } from '../../../domain/rollback-record.ts';
 import type { Action, BusinessImpact, FixTime, IncidentStatus, Tier, UserImpact } from '../../../domain/types.ts';
 import type { RollbackStatus, RollbackStrategy } from '../blocks/view-models.ts';
 import type { Locale } from './locale.ts';
@@ -51,12 +52,7 @@ export const TERMS: Record<Locale, Terms> = {
       fix: 'Try a fix',
       next_release: 'Fix in next release',
     },
-    strategy: {
-      immediate: 'Immediate rollback',
-      gradual: 'Gradual rollback',
-      planned: 'Planned rollback',
-      canary: 'Canary re-deploy',
-    },
+    strategy: STRATEGY_NAMES.en,
     rollbackStatus: {
       pending: 'Waiting for approval',
       scheduled: 'Scheduled',
@@ -97,12 +93,7 @@ export const TERMS: Record<Locale, Terms> = {
       fix: '修正を試みる',
       next_release: '次回リリースで修正',
     },
-    strategy: {
-      immediate: '即座ロールバック',
-      gradual: '段階的ロールバック',
-      planned: '計画的ロールバック',
-      canary: 'カナリア再デプロイ',
-    },
+    strategy: STRATEGY_NAMES.ja,
     rollbackStatus: {
       pending: '承認待ち',
       scheduled: '予約済み',
