@@ -59,6 +59,9 @@ const MAX_BACKOFF_MS = 30_000;
 /** Timers claimed per query; runDue keeps querying until nothing due is left. */
 const BATCH = 100;
 
+/** How often due timers of a kind without a handler are looked for, to warn about them. */
+const UNHANDLED_CHECK_MS = 60_000;
+
 function errorText(err: unknown): string {
   return err instanceof Error ? (err.stack ?? err.message) : String(err);
 }
@@ -79,6 +82,8 @@ export class TimerLoop {
   /** Outcomes of timers that ran but could not be recorded yet, by timer id. */
   private readonly unwritten = new Map<number, () => void>();
   private readonly warnedKinds = new Set<string>();
+  /** When the loop last looked for due timers nobody handles (a warning only: once a minute is enough). */
+  private unhandledCheckedAt = -Infinity;
   private running: Promise<number> | null = null;
   private loop: Promise<void> | null = null;
   private stopping = false;
@@ -344,7 +349,11 @@ export class TimerLoop {
   }
 
   private warnUnhandled(kinds: readonly string[]): void {
-    for (const { kind, count } of this.o.repo.dueKindsOutside(this.o.clock.now(), kinds)) {
+    const now = this.o.clock.now();
+    // The loop looks every second: asking the database each time costs a third of an idle loop's queries.
+    if (now - this.unhandledCheckedAt < UNHANDLED_CHECK_MS) return;
+    this.unhandledCheckedAt = now;
+    for (const { kind, count } of this.o.repo.dueKindsOutside(now, kinds)) {
       if (this.warnedKinds.has(kind)) continue;
       this.warnedKinds.add(kind);
       const message = `timers of kind ${kind} are due but no handler is registered; they stay pending`;

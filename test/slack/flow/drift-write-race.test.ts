@@ -76,7 +76,7 @@ describe('a kubectl edit between a gradual phase’s read and its write', () => 
     expect(pauses.map((e) => e.actor)).toEqual([{ kind: 'system', id: 'drift-watch' }]);
     expect(world.rewind.store.audit.list({ action: 'routing.drift' })).toHaveLength(1);
     // However long it waits, paused: nothing more is written.
-    await world.runUntil(() => false, { maxMs: 30 * 60_000 }).catch(() => undefined);
+    await world.runUntil(() => false, { stepMs: 10_000, maxMs: 30 * 60_000 }).catch(() => undefined);
     expect(vsWrites(world)).toHaveLength(1);
   });
 

@@ -119,7 +119,7 @@ describeStores('drift', (store) => {
       world = await startWorld({ store, kube: { split: { 'v2.0.0': 50, 'v1.5.0': 50, 'v1.0.0': 0 } } });
       await watching(world);
       await clickAndConfirm(world, 'gradual');
-      await world.runUntil(rollbackDone(world), { maxMs: 60 * 60_000 });
+      await world.runUntil(rollbackDone(world), { stepMs: 5_000, maxMs: 60 * 60_000 });
       expect(rollbackStatus(world)).toBe('succeeded');
       expect(vsWrites(world).map((r) => r.query.fieldManager)).toEqual(['rewind', 'rewind', 'rewind']);
       await world.settle();
@@ -152,7 +152,7 @@ describeStores('drift', (store) => {
         { kind: 'system', id: 'drift-watch' },
       ]);
       // Paused: no further phase is written however long it waits.
-      await world.runUntil(() => false, { maxMs: 30 * 60_000 }).catch(() => undefined);
+      await world.runUntil(() => false, { stepMs: 10_000, maxMs: 30 * 60_000 }).catch(() => undefined);
       expect(vsWrites(world)).toHaveLength(1);
     });
   });
