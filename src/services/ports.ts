@@ -97,6 +97,8 @@ export type IncidentNotice =
   /** Verification failed: escalate, and offer the next version down the fallback chain. */
   | { kind: 'not_recovered'; rollbackId: string; incidentId: string; breaching: string[] }
   | { kind: 'automatic_rollback'; rollbackId: string; reason: string }
+  /** The automatic rollback was not started: a person's rollback of the service (named) holds it. */
+  | { kind: 'automatic_rollback_held'; rollbackId: string; reason: string }
   | { kind: 'postmortem_scheduled'; at: number; participants: string[] }
   | { kind: 'postmortem_reminder'; participants: string[] }
   | { kind: 'fix_prep'; incidentId: string; checked: string[] }

@@ -208,8 +208,14 @@ export class RollbackRequests {
   async automatic(incidentId: string, reason: string): Promise<Outcome<RequestResult>> {
     const active = this.o.store.incidents.get(incidentId);
     if (active) this.yieldPendingCanary(active.service, incidentId, BOT_ACTOR);
-    if (active && this.o.store.rollbacks.activeForService(active.service))
+    const holding = active ? this.o.store.rollbacks.activeForService(active.service) : null;
+    if (active && holding) {
+      // Never silent: the people deciding on that rollback are told critical came and nothing was started
+      // (unless it is this bot's own automatic rollback, asked again by a timer run twice after a crash).
+      if (holding.startedBy !== BOT_ACTOR.id)
+        this.o.notifier.notice(incidentId, { kind: 'automatic_rollback_held', rollbackId: holding.id, reason });
       return refuse({ kind: 'no_rollback', service: active.service });
+    }
     const plan = await this.plan({ incidentId, strategy: 'immediate', to: null }, BOT_ACTOR);
     if (!plan.ok) return plan;
     const result = await this.request(plan.value, BOT_ACTOR, 'background');

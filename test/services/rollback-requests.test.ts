@@ -259,6 +259,15 @@ describe('requesting and starting', () => {
     });
   });
 
+  it('asked again while its own automatic rollback holds the service (a timer run twice): nothing said', async () => {
+    world = serviceWorld();
+    const inc = incident(world);
+    expect(await world.rollbacks.automatic(inc.id, 'critical tier')).toMatchObject({ ok: true });
+    const before = world.notifier.notices.length;
+    expect(await world.rollbacks.automatic(inc.id, 'critical tier')).toMatchObject({ ok: false });
+    expect(world.notifier.notices.slice(before).map((n) => n.notice.kind)).toEqual([]);
+  });
+
   it('a manual rollback with no open incident opens one to report in', async () => {
     world = serviceWorld();
     const plan = await world.rollbacks.plan(

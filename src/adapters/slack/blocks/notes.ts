@@ -226,6 +226,14 @@ function noteText(note: Note, locale: Locale, timeZone: string): string {
       return s.severityRaised(terms.severity[note.from], terms.severity[note.to]);
     case 'automatic_rollback':
       return s.automaticRollback(escapeMrkdwn(note.reason));
+    case 'automatic_rollback_held':
+      return s.automaticRollbackHeld(
+        escapeMrkdwn(note.reason),
+        terms.strategy[note.rollback.strategy],
+        escapeMrkdwn(note.rollback.id),
+        escapeMrkdwn(note.rollback.service),
+        terms.rollbackStatus[note.rollback.status],
+      );
     case 'postmortem_scheduled':
       return s.postmortemScheduled(
         formatTimeInZone(note.at, timeZone, locale),

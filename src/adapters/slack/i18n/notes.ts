@@ -61,6 +61,7 @@ export interface NoteStrings {
   rcaAlreadyPosted: (id: string, ago: string, thread: string) => string;
   rcaThreadLink: string;
   automaticRollback: (reason: string) => string;
+  automaticRollbackHeld: (reason: string, strategy: string, id: string, service: string, status: string) => string;
   unknownService: (service: string, source: string, summary: string) => string;
   /**
    * The rest of a minute's unknown services in one line; `since` names the minute when the line is late (null: it is
@@ -140,6 +141,10 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
     rcaThreadLink: 'open the thread',
     automaticRollback: (reason) =>
       `🤖 Rewind started the immediate rollback itself (${reason}; \`autoRollback: critical\`).`,
+    automaticRollbackHeld: (reason, strategy, id, service, status) =>
+      `🚨 Rewind did not start the automatic rollback (${reason}; \`autoRollback: critical\`): ${strategy} ` +
+      `${id} already holds *${service}* (${status}). Go on with it, or abort it and roll back now: ` +
+      `\`/rollback abort ${service}\`, then \`/rollback immediate ${service}\`.`,
     unknownService: (service, source, summary) =>
       `❓ ${indefinite(source, true)} alert names the service *${service}*, which is not configured in Rewind: ` +
       `"${summary}". It was stored; add the service to config/rewind.yml to have its alerts handled. (Said at ` +
@@ -218,6 +223,10 @@ export const NOTE_STRINGS: Record<Locale, NoteStrings> = {
     rcaThreadLink: 'スレッドを開く',
     automaticRollback: (reason) =>
       `🤖 Rewind が即座ロールバックを自動で開始しました（${reason}、\`autoRollback: critical\`）。`,
+    automaticRollbackHeld: (reason, strategy, id, service, status) =>
+      `🚨 ${strategy} ${id} がすでに *${service}* を扱っているため（${status}）、Rewind は自動ロールバックを開始しませんでした` +
+      `（${reason}、\`autoRollback: critical\`）。そのまま進めるか、中止してすぐにロールバックしてください: ` +
+      `\`/rollback abort ${service}\` の後に \`/rollback immediate ${service}\`。`,
     unknownService: (service, source, summary) =>
       `❓ ${source} のアラートが Rewind に設定されていないサービス *${service}* を指しています: 「${summary}」。記録はしました。扱うには config/rewind.yml ` +
       `にサービスを追加してください。（同じサービスについては1時間に一度までお知らせします）`,
