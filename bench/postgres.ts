@@ -134,6 +134,9 @@ interface AlertFigures extends AlertSetup {
   /** Head messages per burst service beyond the first (exactly-once across replicas: 0). */
   duplicates: number;
   refusedAnswers: number;
+  /** 5xx answers tried again in the warm-up and the rounds, and the first answer that was not 202. */
+  retried: number;
+  firstRefusal: string | null;
 }
 
 /** The bots, stand-ins and files of one setup. */
@@ -227,13 +230,34 @@ async function quiet(slack: SlackStandIn, quietMs = 150): Promise<void> {
   }
 }
 
-async function post(bot: BotProcess, service: string): Promise<number> {
+/** Answers to one alert before it counts as refused: a 5xx is tried again, as Alertmanager retries it. */
+const ATTEMPTS = 5;
+
+/**
+ * Posts the alert until it is answered other than 5xx (or ATTEMPTS ran out): the last status, and
+ * how many 5xx answers came first. On a loaded machine a writer-lock wait can run out (a 500).
+ */
+async function deliver(
+  bot: BotProcess,
+  service: string,
+  refused: string[],
+): Promise<{ status: number; retried: number }> {
+  for (let retried = 0; ; retried++) {
+    const status = await post(bot, service, refused);
+    if (status < 500 || retried + 1 >= ATTEMPTS) return { status, retried };
+    await sleep(200);
+  }
+}
+
+/** The answer's status; `answers` keeps the body of one that is not 202, for the failure's message. */
+async function post(bot: BotProcess, service: string, answers?: string[]): Promise<number> {
   const res = await fetch(`${bot.url}/alerts/alertmanager`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
     body: alertBody(service),
   });
-  await res.text();
+  const body = await res.text();
+  if (res.status !== 202) answers?.push(`${res.status} ${body.slice(0, 300)}`);
   return res.status;
 }
 
@@ -243,10 +267,17 @@ async function alertRun(setup: AlertSetup, db: string): Promise<AlertFigures> {
     const { slack, bots, stop } = await alertWorld(setup, db, dir);
     try {
       const botFor = (i: number) => bots[i % bots.length]!;
+      // Answers other than 202, and how many 5xx were tried again (warm-up and rounds), for the figures.
+      const refused: string[] = [];
+      let retried = 0;
+      const refusal = (what: string, bot: BotProcess) =>
+        new Error(`${what} was refused: ${refused.join(' | ')}\n${bot.output(undefined, 3_000)}`);
       // Every replica has opened an incident before anything is timed: its code paths are compiled.
       for (let i = 0; i < WARM_UP; i++) {
         const before = slack.callsTo('chat.postMessage').length;
-        if ((await post(botFor(i), serviceName(i))) !== 202) throw new Error('a warm-up alert was refused');
+        const { status, retried: again } = await deliver(botFor(i), serviceName(i), refused);
+        retried += again;
+        if (status !== 202) throw refusal('a warm-up alert', botFor(i));
         await headMessage(slack, serviceName(i), before);
       }
       await quiet(slack);
@@ -258,8 +289,9 @@ async function alertRun(setup: AlertSetup, db: string): Promise<AlertFigures> {
         const calls = slack.calls.length;
         const posts = slack.callsTo('chat.postMessage').length;
         const t = performance.now();
-        const status = await post(botFor(round), service);
-        if (status !== 202) throw new Error(`alert for ${service} answered ${status}`);
+        const answered = await deliver(botFor(round), service, refused);
+        retried += answered.retried;
+        if (answered.status !== 202) throw refusal(`the alert for ${service}`, botFor(round));
         const head = await headMessage(slack, service, posts);
         firstCall.push(performance.now() - t);
         if (head === calls) headFirst++;
@@ -274,7 +306,7 @@ async function alertRun(setup: AlertSetup, db: string): Promise<AlertFigures> {
       const sender = async () => {
         for (let k = next++; k < burst.length; k = next++) {
           const t = performance.now();
-          if ((await post(botFor(k), burst[k]!)) !== 202) refusedAnswers++;
+          if ((await post(botFor(k), burst[k]!, refused)) !== 202) refusedAnswers++;
           answers.push(performance.now() - t);
         }
       };
@@ -310,6 +342,8 @@ async function alertRun(setup: AlertSetup, db: string): Promise<AlertFigures> {
         headsPerSecond: headCount === burst.length ? burst.length / (headsMs / 1000) : NaN,
         duplicates: [...headsOf.values()].reduce((sum, n) => sum + n - 1, 0),
         refusedAnswers,
+        retried,
+        firstRefusal: refused[0] ?? null,
       };
     } finally {
       await stop();
@@ -507,7 +541,8 @@ export async function benchPostgres(print: (line: string) => void): Promise<void
     print(
       `${a.store}, ${a.replicas}: head message was the first Slack call in ${a.headFirst} of ` +
         `${a.firstCall.length} rounds; burst answers not 202: ${a.refusedAnswers}; duplicate head ` +
-        `messages: ${a.duplicates}`,
+        `messages: ${a.duplicates}; warm-up and round alerts answered 5xx and sent again: ${a.retried}` +
+        (a.firstRefusal ? ` (the first answer not 202: ${a.firstRefusal})` : ''),
     );
   }
 
