@@ -251,22 +251,29 @@ function withoutMissingTypos(problems: ConfigProblem[]): ConfigProblem[] {
   return problems.filter((p) => !(p.message.startsWith('missing required key') && suggested.has(p.path)));
 }
 
-/** Why a file is not UTF-8 text: a binary (NUL bytes), or the first line holding a byte that is not UTF-8. */
-function notText(bytes: Buffer): { binary: true } | { binary: false; line: number } | null {
+/** The file as text, or why it is not UTF-8 text: a binary (NUL bytes), or the first line not in UTF-8. */
+function asText(bytes: Buffer): { text: string } | { binary: true } | { binary: false; line: number } {
   if (bytes.includes(0)) return { binary: true };
-  const strict = new TextDecoder('utf-8', { fatal: true });
-  let start = 0;
-  for (let line = 1; start <= bytes.length; line++) {
-    const end = bytes.indexOf(0x0a, start);
-    const stop = end === -1 ? bytes.length : end;
-    try {
-      strict.decode(bytes.subarray(start, stop));
-    } catch {
-      return { binary: false, line };
+  const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  try {
+    return { text: strict.decode(bytes) };
+  } catch {
+    // Only for a file that is not UTF-8: which line, so the person knows where to look.
+    // A newline byte is never inside a UTF-8 sequence, so the bad bytes are within one line.
+    let start = 0;
+    let line = 1;
+    for (; start < bytes.length; line++) {
+      const end = bytes.indexOf(0x0a, start);
+      const stop = end === -1 ? bytes.length : end;
+      try {
+        strict.decode(bytes.subarray(start, stop));
+      } catch {
+        break;
+      }
+      start = stop + 1;
     }
-    start = stop + 1;
+    return { binary: false, line };
   }
-  return null;
 }
 
 export function loadConfigFile(file: string): LoadResult {
@@ -288,14 +295,12 @@ export function loadConfigFile(file: string): LoadResult {
     return { ok: false, problems: [{ file, path: '', line: 0, column: 0, message }], unreadable: true };
   }
   // YAML's parser would quote the raw bytes back: a screenful of noise instead of the one thing to fix.
-  const bad = notText(bytes);
-  if (bad?.binary) {
+  const read = asText(bytes);
+  if ('text' in read) return parseConfigText(read.text, file);
+  if (read.binary) {
     const message = 'this is a binary file, not YAML text; check the path (the default is config/rewind.yml)';
     return { ok: false, problems: [{ file, path: '', line: 0, column: 0, message }], unreadable: true };
   }
-  if (bad) {
-    const message = 'this line is not UTF-8 text; save the file as UTF-8';
-    return { ok: false, problems: [{ file, path: '', line: bad.line, column: 1, message }] };
-  }
-  return parseConfigText(bytes.toString('utf8'), file);
+  const message = 'this line is not UTF-8 text; save the file as UTF-8';
+  return { ok: false, problems: [{ file, path: '', line: read.line, column: 1, message }] };
 }
